@@ -1,0 +1,85 @@
+# masthead — a news-publishing server.
+#
+#   make run      install missing Debian packages, build, load demo content, serve :8080
+#   make test     build and run every test; the last line is "N passed, N failed"
+#   make          build ./masthead
+#   make SANITIZE=1 test   the same tests against an ASan+UBSan build
+
+CC	?= cc
+PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl
+SANITIZE ?=
+
+ifeq ($(SANITIZE),1)
+BUILD	 = build/asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+BIN	 = $(BUILD)/masthead
+OPT	 = -O1 -g
+else
+BUILD	 = build/release
+SANFLAGS =
+BIN	 = masthead
+OPT	 = -O2 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS	+= $(OPT) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	   -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -pthread $(SANFLAGS) $(PKG_CFLAGS) -Isrc -I$(BUILD)
+LDLIBS	+= $(PKG_LIBS) -lssl -lcrypto -lmd4c -lpthread -lm
+LDFLAGS	+= -pthread $(SANFLAGS)
+
+SRCS	:= $(sort $(wildcard src/*.c))
+OBJS	:= $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/embedded.o
+LIBOBJS	:= $(filter-out $(BUILD)/main.o,$(OBJS))
+EMBED	:= $(sort $(wildcard migrations/*/*.sql) $(shell find themes/default demo -type f 2>/dev/null))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all run test unit deps clean demo-db screenshot
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/embed: tools/embed.c | $(BUILD)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/embedded.c: $(BUILD)/embed $(EMBED) Makefile
+	$(BUILD)/embed $@ "" $(EMBED)
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+deps:
+	@sh tools/deps.sh
+
+unit: $(UNIT_BINS)
+
+test: deps $(BIN) $(UNIT_BINS)
+	@sh tests/run.sh "$(BIN)" "$(BUILD)/tests"
+
+data/masthead.db: | $(BIN)
+	mkdir -p data
+	./$(BIN) demo --db $@
+
+run: deps $(BIN) data/masthead.db
+	./$(BIN) serve --db data/masthead.db --listen 127.0.0.1:8080
+
+clean:
+	rm -rf build masthead
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,24 @@
+/*
+ * escape.h — one escaper per output context.
+ *
+ * Only these functions and the Markdown renderer may produce text that is
+ * written into a page without further escaping (view-model keys ending in
+ * "_html").  Each appends to a struct buf.
+ */
+#ifndef MASTHEAD_ESCAPE_H
+#define MASTHEAD_ESCAPE_H
+
+#include <stddef.h>
+
+struct buf;
+
+/* HTML text and double- or single-quoted attribute values: & < > " ' */
+void	esc_html(struct buf *, const char *, size_t);
+/* A URL path segment or query component: everything but unreserved is %XX. */
+void	esc_url(struct buf *, const char *, size_t);
+/* The inside of a JSON string; also escapes '/' and '<' so "</script>" is inert. */
+void	esc_json(struct buf *, const char *, size_t);
+/* XML text and attributes (feeds, sitemaps): & < > " ' and no control bytes. */
+void	esc_xml(struct buf *, const char *, size_t);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * util.h — allocation that aborts on out-of-memory, bounded number
+ * parsing, and small string helpers shared by every file.
+ */
+#ifndef MASTHEAD_UTIL_H
+#define MASTHEAD_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Out of memory aborts (as in h2o and redis); a size limit never does. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+
+/*
+ * Parses a decimal integer in [min, max] from s[0..n); the whole span must
+ * be digits (with an optional leading '-').  Returns 0 and sets *out, or -1.
+ */
+int	 parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out);
+
+/* Copies at most dstsz - 1 bytes and always terminates; returns strlen(src). */
+size_t	 strlcpy_(char *dst, const char *src, size_t dstsz);
+
+/* Monotonic and wall clocks. */
+int64_t	 now_unix(void);
+uint64_t now_mono_usec(void);
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * config.c — the table of settings and the three ways to set them.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "util.h"
+
+struct config config;
+
+enum ctype {
+	C_STR,
+	C_INT,
+	C__MAX
+};
+
+struct setting {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	const char	*dflt;
+	int64_t		 min, max;
+	const char	*help;
+};
+
+#define S(f)	offsetof(struct config, f)
+
+static const struct setting settings[] = {
+	{ "db", C_STR, S(db), "data/masthead.db", 0, 0,
+	  "SQLite file, or postgres://user:pass@host/dbname" },
+	{ "listen", C_STR, S(listen), "127.0.0.1:8080", 0, 0,
+	  "address and port to serve HTTP on" },
+	{ "threads", C_INT, S(threads), "0", 0, 256,
+	  "event-loop threads; 0 means one per CPU core" },
+	{ "theme_dir", C_STR, S(theme_dir), "", 0, 0,
+	  "directory whose templates and assets override the default theme" },
+	{ "media_dir", C_STR, S(media_dir), "", 0, 0,
+	  "directory of images; empty means \"media\" beside the SQLite file" },
+	{ "access_log", C_STR, S(access_log), "", 0, 0,
+	  "access log file, \"-\" for standard output, empty for none" },
+	{ "base_url", C_STR, S(base_url), "", 0, 0,
+	  "the site's absolute URL (default: http://LISTEN)" },
+	{ "timezone", C_STR, S(timezone), "", 0, 0,
+	  "time zone for dates on pages (default: the site setting, else UTC)" },
+	{ "max_uri", C_INT, S(max_uri), "8192", 256, 65536,
+	  "longest request target in bytes (414 beyond)" },
+	{ "max_header", C_INT, S(max_header), "8192", 256, 65536,
+	  "longest request header in bytes (431 beyond)" },
+	{ "max_headers", C_INT, S(max_headers), "65536", 1024, 409600,
+	  "total request header bytes (431 beyond)" },
+	{ "max_body", C_INT, S(max_body), "1048576", 1024, 1073741824,
+	  "largest request body in bytes (413 beyond)" },
+	{ "page_size", C_INT, S(page_size), "20", 1, 100,
+	  "stories per list page" },
+};
+
+static const struct setting *
+find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		if (strcmp(settings[i].name, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+int
+config_known(const char *key)
+{
+	return find(key) != NULL;
+}
+
+static int
+apply(struct config *c, const struct setting *s, const char *val, char *err,
+    size_t errlen)
+{
+	char **sp;
+	int64_t v;
+
+	switch (s->type) {
+	case C_STR:
+		sp = (char **)((char *)c + s->off);
+		free(*sp);
+		*sp = xstrdup(val);
+		return 0;
+	case C_INT:
+		if (parse_int(val, strlen(val), s->min, s->max, &v) != 0) {
+			snprintf(err, errlen, "%s: \"%s\" is not a whole number "
+			    "from %lld to %lld", s->name, val,
+			    (long long)s->min, (long long)s->max);
+			return -1;
+		}
+		*(int64_t *)((char *)c + s->off) = v;
+		return 0;
+	default:
+		abort();
+	}
+}
+
+int
+config_set(struct config *c, const char *key, const char *val, char *err,
+    size_t errlen)
+{
+	const struct setting *s = find(key);
+
+	if (s == NULL) {
+		snprintf(err, errlen, "unknown setting \"%s\"", key);
+		return -1;
+	}
+	return apply(c, s, val, err, errlen);
+}
+
+void
+config_defaults(struct config *c)
+{
+	size_t i;
+	char err[256];
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		if (apply(c, &settings[i], settings[i].dflt, err,
+		    sizeof(err)) != 0)
+			abort();
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	char line[4096], msg[512], *key, *val, *eq;
+	int lineno = 0, rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected \"key = value\"",
+			    path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		/* A value may be quoted to keep leading or trailing blanks. */
+		if (val[0] == '"' && strlen(val) >= 2 &&
+		    val[strlen(val) - 1] == '"') {
+			val[strlen(val) - 1] = '\0';
+			val++;
+		}
+		if (config_set(c, key, val, msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int
+config_load_env(struct config *c, char *err, size_t errlen)
+{
+	char name[128], msg[512];
+	const char *v;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		j = strlcpy_(name, "MASTHEAD_", sizeof(name));
+		for (const char *p = settings[i].name; *p && j + 1 < sizeof(name);
+		    p++)
+			name[j++] = (char)toupper((unsigned char)*p);
+		name[j] = '\0';
+		if ((v = getenv(name)) == NULL)
+			continue;
+		if (apply(c, &settings[i], v, msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "%s: %s", name, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+config_usage(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		fprintf(f, "  --%-14s %s\n  %16s (default: \"%s\")\n",
+		    settings[i].name, settings[i].help, "", settings[i].dflt);
+}

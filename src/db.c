@@ -1,0 +1,244 @@
+/*
+ * db.c — the driver-independent half of the seam: picking a driver,
+ * dispatching to it, the per-connection statement cache and transactions.
+ *
+ * The drivers (db_sqlite.c, and the PostgreSQL driver) fill a struct
+ * db_driver; nothing above this file knows which engine it talks to.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_driver.h"
+
+static const struct db_driver *const drivers[DB__MAX] = {
+	[DB_SQLITE] = &db_sqlite_driver,
+};
+
+struct db *
+db_open(const char *url, char *err, size_t errlen)
+{
+	enum db_kind k = DB_SQLITE;
+
+	if (strncmp(url, "postgres://", 11) == 0 ||
+	    strncmp(url, "postgresql://", 13) == 0)
+		k = DB_POSTGRES;
+	if (drivers[k] == NULL) {
+		strlcpy_(err, "this build has no PostgreSQL driver", errlen);
+		return NULL;
+	}
+	return drivers[k]->open(url, err, errlen);
+}
+
+void
+db_init_common(struct db *db, const struct db_driver *drv)
+{
+	db->drv = drv;
+	db->nslots = 64;
+	db->nused = 0;
+	db->slots = xcalloc(db->nslots, sizeof(*db->slots));
+	db->txdepth = 0;
+}
+
+void
+db_free_common(struct db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->nslots; i++)
+		if (db->slots[i].st != NULL)
+			db->drv->finalize(db->slots[i].st);
+	free(db->slots);
+	db->slots = NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db != NULL)
+		db->drv->close(db);
+}
+
+enum db_kind
+db_kind(const struct db *db)
+{
+	return db->drv->kind;
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return db->drv->errmsg(db);
+}
+
+int
+db_exec(struct db *db, const char *sql)
+{
+	return db->drv->exec(db, sql);
+}
+
+/*
+ * Transactions nest: only the outermost begin and commit reach the
+ * engine, so a store function can wrap its writes in a transaction
+ * whether or not its caller already opened one.
+ */
+int
+db_begin(struct db *db)
+{
+	if (db->txdepth++ > 0)
+		return DB_OK;
+	return db->drv->exec(db, "BEGIN");
+}
+
+int
+db_commit(struct db *db)
+{
+	if (db->txdepth == 0 || --db->txdepth > 0)
+		return DB_OK;
+	return db->drv->exec(db, "COMMIT");
+}
+
+int
+db_rollback(struct db *db)
+{
+	if (db->txdepth == 0)
+		return DB_OK;
+	db->txdepth = 0;
+	return db->drv->exec(db, "ROLLBACK");
+}
+
+static size_t
+slot_hash(const char *sql, size_t mask)
+{
+	uintptr_t h = (uintptr_t)sql;
+
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & mask;
+}
+
+static void
+slots_grow(struct db *db)
+{
+	struct db_stmt_slot *old = db->slots;
+	size_t oldn = db->nslots, i, j;
+
+	db->nslots *= 2;
+	db->slots = xcalloc(db->nslots, sizeof(*db->slots));
+	for (i = 0; i < oldn; i++) {
+		if (old[i].sql == NULL)
+			continue;
+		j = slot_hash(old[i].sql, db->nslots - 1);
+		while (db->slots[j].sql != NULL)
+			j = (j + 1) & (db->nslots - 1);
+		db->slots[j] = old[i];
+	}
+	free(old);
+}
+
+struct db_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	size_t j = slot_hash(sql, db->nslots - 1);
+	struct db_stmt *st;
+
+	while (db->slots[j].sql != NULL) {
+		if (db->slots[j].sql == sql)
+			return db->slots[j].st;
+		j = (j + 1) & (db->nslots - 1);
+	}
+	if ((st = db->drv->prepare(db, sql)) == NULL)
+		return NULL;
+	db->slots[j].sql = sql;
+	db->slots[j].st = st;
+	if (++db->nused * 2 > db->nslots)
+		slots_grow(db);
+	return st;
+}
+
+void
+db_reset(struct db_stmt *st)
+{
+	st->db->drv->reset(st);
+}
+
+void
+db_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	st->db->drv->bind_int(st, i, v);
+}
+
+void
+db_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	st->db->drv->bind_text(st, i, s, n);
+}
+
+void
+db_bind_str(struct db_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		st->db->drv->bind_null(st, i);
+	else
+		st->db->drv->bind_text(st, i, s, strlen(s));
+}
+
+void
+db_bind_null(struct db_stmt *st, int i)
+{
+	st->db->drv->bind_null(st, i);
+}
+
+int
+db_step(struct db_stmt *st)
+{
+	return st->db->drv->step(st);
+}
+
+int
+db_col_count(struct db_stmt *st)
+{
+	return st->db->drv->col_count(st);
+}
+
+int
+db_col_isnull(struct db_stmt *st, int i)
+{
+	return st->db->drv->col_isnull(st, i);
+}
+
+int64_t
+db_col_int(struct db_stmt *st, int i)
+{
+	return st->db->drv->col_int(st, i);
+}
+
+const char *
+db_col_text(struct db_stmt *st, int i, size_t *lenp)
+{
+	return st->db->drv->col_text(st, i, lenp);
+}
+
+const char *
+db_col_name(struct db_stmt *st, int i)
+{
+	return st->db->drv->col_name(st, i);
+}
+
+int
+db_run(struct db_stmt *st)
+{
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int64_t
+db_changes(struct db *db)
+{
+	return db->drv->changes(db);
+}

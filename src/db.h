@@ -1,0 +1,83 @@
+/*
+ * db.h — the driver seam between the store and a database engine.
+ *
+ * SQL is written in the dialect SQLite and PostgreSQL share: $1, $2 ...
+ * parameters, ON CONFLICT, RETURNING.  Times are integer Unix seconds,
+ * booleans are integers.  A struct db is one connection and is used by one
+ * thread at a time; every thread of the server opens its own.
+ *
+ * Statements are prepared once per connection and kept: db_stmt() returns
+ * the cached statement for a given SQL text, keyed by the address of that
+ * text, so SQL must live in static storage (the store's statement tables).
+ */
+#ifndef MASTHEAD_DB_H
+#define MASTHEAD_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_kind {
+	DB_SQLITE,
+	DB_POSTGRES,
+	DB__MAX
+};
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW,		/* db_step: a row is ready */
+	DB_DONE,	/* db_step: no more rows */
+	DB_ERROR,	/* anything else; db_errmsg() says what */
+	DB_CONSTRAINT,	/* a UNIQUE / FOREIGN KEY / CHECK constraint failed */
+	DB_BUSY,	/* the database is unreachable or locked; worth a 503 */
+	DB_RC__MAX
+};
+
+/*
+ * Opens a connection: a file path opens SQLite (created when missing),
+ * "postgres://..." opens PostgreSQL.  Returns NULL and fills err on error.
+ * The caller owns the result (db_close).
+ */
+struct db	*db_open(const char *url, char *err, size_t errlen);
+void		 db_close(struct db *);
+enum db_kind	 db_kind(const struct db *);
+const char	*db_errmsg(struct db *);
+
+/* Runs SQL text without parameters (schema, pragmas); may hold several statements. */
+int		 db_exec(struct db *, const char *sql);
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+int		 db_rollback(struct db *);
+
+/*
+ * Returns the connection's prepared statement for sql, preparing it the
+ * first time.  sql must be static storage.  The statement belongs to the
+ * connection; call db_reset() when done with it.  NULL on error.
+ */
+struct db_stmt	*db_stmt(struct db *, const char *sql);
+void		 db_reset(struct db_stmt *);
+
+/* Parameters are 1-based, as $1 in the SQL. */
+void		 db_bind_int(struct db_stmt *, int, int64_t);
+void		 db_bind_text(struct db_stmt *, int, const char *, size_t);
+void		 db_bind_str(struct db_stmt *, int, const char *);	/* NULL binds NULL */
+void		 db_bind_null(struct db_stmt *, int);
+
+/* enum db_rc: DB_ROW, DB_DONE, DB_CONSTRAINT or DB_ERROR/DB_BUSY. */
+int		 db_step(struct db_stmt *);
+
+/* Columns are 0-based.  Text stays valid until the next step or reset. */
+int		 db_col_count(struct db_stmt *);
+int		 db_col_isnull(struct db_stmt *, int);
+int64_t		 db_col_int(struct db_stmt *, int);
+const char	*db_col_text(struct db_stmt *, int, size_t *lenp);	/* never NULL */
+const char	*db_col_name(struct db_stmt *, int);
+
+/* Runs a statement that returns no rows (or ignores them). enum db_rc. */
+int		 db_run(struct db_stmt *);
+/* Rows changed by the last statement run on the connection. */
+int64_t		 db_changes(struct db *);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * db_driver.h — what a database driver provides to db.c.
+ *
+ * Every driver's connection starts with a struct db and every statement
+ * with a struct db_stmt, so db.c can reach the driver's functions; the
+ * statement cache lives here, shared by all drivers.
+ */
+#ifndef MASTHEAD_DB_DRIVER_H
+#define MASTHEAD_DB_DRIVER_H
+
+#include "db.h"
+#include "util.h"
+
+struct db_driver {
+	enum db_kind	 kind;
+	struct db	*(*open)(const char *, char *, size_t);
+	void		 (*close)(struct db *);
+	const char	*(*errmsg)(struct db *);
+	int		 (*exec)(struct db *, const char *);
+	struct db_stmt	*(*prepare)(struct db *, const char *);
+	void		 (*finalize)(struct db_stmt *);
+	void		 (*reset)(struct db_stmt *);
+	void		 (*bind_int)(struct db_stmt *, int, int64_t);
+	void		 (*bind_text)(struct db_stmt *, int, const char *, size_t);
+	void		 (*bind_null)(struct db_stmt *, int);
+	int		 (*step)(struct db_stmt *);
+	int		 (*col_count)(struct db_stmt *);
+	int		 (*col_isnull)(struct db_stmt *, int);
+	int64_t		 (*col_int)(struct db_stmt *, int);
+	const char	*(*col_text)(struct db_stmt *, int, size_t *);
+	const char	*(*col_name)(struct db_stmt *, int);
+	int64_t		 (*changes)(struct db *);
+};
+
+/* The statement cache: open addressing on the SQL text's address. */
+struct db_stmt_slot {
+	const char	*sql;
+	struct db_stmt	*st;
+};
+
+struct db {
+	const struct db_driver	*drv;
+	struct db_stmt_slot	*slots;
+	size_t			 nslots;	/* a power of two */
+	size_t			 nused;
+	int			 txdepth;	/* nested db_begin calls */
+};
+
+struct db_stmt {
+	struct db	*db;
+};
+
+extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+/* Drivers call this after allocating their connection. */
+void	db_init_common(struct db *, const struct db_driver *);
+/* Drivers call this from close to finalize cached statements. */
+void	db_free_common(struct db *);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * db_sqlite.c — the SQLite driver behind db.h.
+ *
+ * The file is opened in WAL mode so readers on the server threads never
+ * wait for the writer.  SQLite treats "$1" as a named parameter and numbers
+ * named parameters in order of first appearance, so each statement keeps
+ * a map from the $N of the SQL text to SQLite's own index.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_driver.h"
+
+struct sq_db {
+	struct db	 base;
+	sqlite3		*h;
+};
+
+struct sq_stmt {
+	struct db_stmt	 base;
+	sqlite3_stmt	*h;
+	int		 nparam;
+	int		*map;		/* map[N] = SQLite index of $N, or 0 */
+};
+
+#define SQ(db)	((struct sq_db *)(db))
+#define SQS(st)	((struct sq_stmt *)(st))
+
+static const char *sq_pragmas =
+    "PRAGMA journal_mode = WAL;"
+    "PRAGMA synchronous = NORMAL;"
+    "PRAGMA foreign_keys = ON;"
+    "PRAGMA temp_store = MEMORY;";
+
+static int
+sq_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: return DB_OK;
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_DONE: return DB_DONE;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DB_BUSY;
+	default: return DB_ERROR;
+	}
+}
+
+static struct db *
+sq_open(const char *path, char *err, size_t errlen)
+{
+	struct sq_db *db;
+	sqlite3 *h = NULL;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_busy_timeout(h, 5000);
+	sqlite3_extended_result_codes(h, 1);
+	if (sqlite3_exec(h, sq_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(h));
+		sqlite3_close(h);
+		return NULL;
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->h = h;
+	db_init_common(&db->base, &db_sqlite_driver);
+	return &db->base;
+}
+
+static void
+sq_close(struct db *db)
+{
+	db_free_common(db);
+	sqlite3_close(SQ(db)->h);
+	free(db);
+}
+
+static const char *
+sq_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(SQ(db)->h);
+}
+
+static int
+sq_exec(struct db *db, const char *sql)
+{
+	return sq_rc(sqlite3_exec(SQ(db)->h, sql, NULL, NULL, NULL));
+}
+
+static struct db_stmt *
+sq_prepare(struct db *db, const char *sql)
+{
+	struct sq_stmt *st;
+	sqlite3_stmt *h;
+	int i, n, maxn = 0;
+	int64_t k;
+
+	if (sqlite3_prepare_v3(SQ(db)->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &h, NULL) != SQLITE_OK)
+		return NULL;
+	n = sqlite3_bind_parameter_count(h);
+	for (i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(h, i);
+		if (name != NULL && name[0] == '$' &&
+		    parse_int(name + 1, strlen(name + 1), 1, 999, &k) == 0 &&
+		    k > maxn)
+			maxn = (int)k;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->base.db = db;
+	st->h = h;
+	st->nparam = maxn;
+	st->map = xcalloc((size_t)maxn + 1, sizeof(int));
+	for (i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(h, i);
+		if (name != NULL && name[0] == '$' &&
+		    parse_int(name + 1, strlen(name + 1), 1, 999, &k) == 0)
+			st->map[k] = i;
+	}
+	return &st->base;
+}
+
+static void
+sq_finalize(struct db_stmt *st)
+{
+	sqlite3_finalize(SQS(st)->h);
+	free(SQS(st)->map);
+	free(st);
+}
+
+static void
+sq_reset(struct db_stmt *st)
+{
+	sqlite3_reset(SQS(st)->h);
+	sqlite3_clear_bindings(SQS(st)->h);
+}
+
+static int
+sq_index(struct db_stmt *st, int i)
+{
+	if (i < 1 || i > SQS(st)->nparam)
+		return 0;
+	return SQS(st)->map[i];
+}
+
+static void
+sq_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(SQS(st)->h, sq_index(st, i), v);
+}
+
+static void
+sq_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	sqlite3_bind_text64(SQS(st)->h, sq_index(st, i), s, n,
+	    SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static void
+sq_bind_null(struct db_stmt *st, int i)
+{
+	sqlite3_bind_null(SQS(st)->h, sq_index(st, i));
+}
+
+static int
+sq_step(struct db_stmt *st)
+{
+	return sq_rc(sqlite3_step(SQS(st)->h));
+}
+
+static int
+sq_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(SQS(st)->h);
+}
+
+static int
+sq_col_isnull(struct db_stmt *st, int i)
+{
+	return sqlite3_column_type(SQS(st)->h, i) == SQLITE_NULL;
+}
+
+static int64_t
+sq_col_int(struct db_stmt *st, int i)
+{
+	return sqlite3_column_int64(SQS(st)->h, i);
+}
+
+static const char *
+sq_col_text(struct db_stmt *st, int i, size_t *lenp)
+{
+	const unsigned char *s = sqlite3_column_text(SQS(st)->h, i);
+	size_t n = (size_t)sqlite3_column_bytes(SQS(st)->h, i);
+
+	if (s == NULL) {
+		s = (const unsigned char *)"";
+		n = 0;
+	}
+	if (lenp != NULL)
+		*lenp = n;
+	return (const char *)s;
+}
+
+static const char *
+sq_col_name(struct db_stmt *st, int i)
+{
+	return sqlite3_column_name(SQS(st)->h, i);
+}
+
+static int64_t
+sq_changes(struct db *db)
+{
+	return sqlite3_changes64(SQ(db)->h);
+}
+
+const struct db_driver db_sqlite_driver = {
+	.kind = DB_SQLITE,
+	.open = sq_open,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.reset = sq_reset,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_count = sq_col_count,
+	.col_isnull = sq_col_isnull,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_name = sq_col_name,
+	.changes = sq_changes,
+};

@@ -1,0 +1,452 @@
+/*
+ * http.c — libh2o glue: one event loop, listener and database connection
+ * per thread (SO_REUSEPORT), request limits, and the send helpers.
+ *
+ * The pattern follows h2o's examples/libh2o/simple.c: one global
+ * configuration, one context + loop + listener per thread.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "router.h"
+#include "util.h"
+
+struct worker {
+	h2o_context_t	 ctx;
+	h2o_accept_ctx_t accept;
+	struct db	*db;
+	int		 fd;
+	pthread_t	 thread;
+	int		 id;
+};
+
+struct mh_handler {
+	h2o_handler_t	 super;
+};
+
+static h2o_globalconf_t globalconf;
+static atomic_int stopping;
+static struct worker *workers;
+static size_t nworkers;
+
+/* Statuses masthead sends, with their reason phrases. */
+static const struct {
+	int		 status;
+	const char	*reason;
+} reasons[] = {
+	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+	{ 304, "Not Modified" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
+	{ 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
+	{ 413, "Content Too Large" }, { 414, "URI Too Long" },
+	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Content" },
+	{ 429, "Too Many Requests" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+	{ 503, "Service Unavailable" },
+};
+
+const char *
+http_reason(int status)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(reasons); i++)
+		if (reasons[i].status == status)
+			return reasons[i].reason;
+	return "Error";
+}
+
+void
+http_header(struct req *r, const char *name, const char *value)
+{
+	h2o_mem_pool_t *pool = &r->h->pool;
+	size_t nlen = strlen(name), vlen = strlen(value);
+	char *n = h2o_mem_alloc_pool(pool, nlen + 1);
+	const h2o_token_t *tok;
+	h2o_iovec_t v = h2o_strdup(pool, value, vlen);
+
+	memcpy(n, name, nlen + 1);
+	h2o_strtolower(n, nlen);
+	if ((tok = h2o_lookup_token(n, nlen)) != NULL)
+		h2o_add_header(pool, &r->h->res.headers, tok, NULL, v.base, v.len);
+	else
+		h2o_add_header_by_str(pool, &r->h->res.headers, n, nlen, 0,
+		    NULL, v.base, v.len);
+}
+
+static void
+start(struct req *r, int status, const char *ctype)
+{
+	r->h->res.status = status;
+	r->h->res.reason = http_reason(status);
+	if (ctype != NULL)
+		h2o_add_header(&r->h->pool, &r->h->res.headers,
+		    H2O_TOKEN_CONTENT_TYPE, NULL, ctype, strlen(ctype));
+}
+
+void
+http_send_static(struct req *r, int status, const char *ctype,
+    const void *data, size_t len)
+{
+	static h2o_generator_t gen = { NULL, NULL };
+	h2o_iovec_t body = h2o_iovec_init(data, len);
+
+	start(r, status, ctype);
+	r->h->res.content_length = len;
+	h2o_start_response(r->h, &gen);
+	h2o_send(r->h, &body, 1, 1);
+}
+
+/* Frees a buffer's memory when the request's pool goes away. */
+static void
+dispose_heap(void *p)
+{
+	free(*(void **)p);
+}
+
+void
+http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
+{
+	void **holder;
+	size_t len;
+	char *p = buf_detach(b, &len);
+
+	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
+	    dispose_heap);
+	*holder = p;
+	http_send_static(r, status, ctype, p, len);
+}
+
+void
+http_send_json(struct req *r, int status, json_t *v)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+
+	/*
+	 * jansson's JSON_ESCAPE_SLASH keeps "</script>" inert when a
+	 * document is embedded in a page.
+	 */
+	s = json_dumps(v, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	if (s == NULL)
+		s = xstrdup("null");
+	buf_puts(&b, s);
+	buf_putc(&b, '\n');
+	free(s);
+	http_header(r, "Cache-Control", "no-cache");
+	http_send_buf(r, status, "application/json; charset=utf-8", &b);
+}
+
+void
+http_redirect(struct req *r, int status, const char *url)
+{
+	h2o_send_redirect(r->h, status, http_reason(status), url, strlen(url));
+}
+
+int
+http_send_file(struct req *r, const char *path, const char *ctype,
+    const char *cache_control)
+{
+	if (access(path, R_OK) != 0)
+		return 404;
+	if (cache_control != NULL)
+		http_header(r, "Cache-Control", cache_control);
+	if (h2o_file_send(r->h, 200, "OK", path,
+	    h2o_iovec_init(ctype, strlen(ctype)), 0) != 0)
+		return 404;
+	return 0;
+}
+
+const char *
+http_req_header(struct req *r, const char *name)
+{
+	const h2o_headers_t *hs = &r->h->headers;
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < hs->size; i++) {
+		const h2o_iovec_t *hn = hs->entries[i].name;
+		if (hn->len == n && h2o_lcstris(hn->base, hn->len, name, n))
+			return h2o_strdup(&r->h->pool,
+			    hs->entries[i].value.base,
+			    hs->entries[i].value.len).base;
+	}
+	return NULL;
+}
+
+const char *
+http_query(struct req *r, const char *key)
+{
+	return url_query_get(&r->q, key);
+}
+
+int
+http_etag_matches(struct req *r, const char *etag)
+{
+	const char *inm = http_req_header(r, "if-none-match");
+	size_t n = strlen(etag);
+	const char *p;
+
+	if (inm == NULL)
+		return 0;
+	if (strcmp(inm, "*") == 0)
+		return 1;
+	for (p = inm; (p = strstr(p, etag)) != NULL; p += n) {
+		char after = p[n];
+		if (after == '\0' || after == ',' || after == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Request limits that libh2o does not enforce itself, answered with the
+ * status RFC 9110 names for each.  libh2o already answers 400 for an
+ * unparsable request and 413 for a body over max_request_entity_size.
+ */
+static int
+check_limits(h2o_req_t *h)
+{
+	size_t i, total = 0;
+
+	if ((int64_t)h->input.path.len > config.max_uri)
+		return 414;
+	for (i = 0; i < h->headers.size; i++) {
+		size_t n = h->headers.entries[i].name->len +
+		    h->headers.entries[i].value.len + 4;
+		if ((int64_t)n > config.max_header)
+			return 431;
+		total += n;
+	}
+	if ((int64_t)total > config.max_headers)
+		return 431;
+	return 0;
+}
+
+/* Frees the request's decoded query when the pool goes away. */
+static void
+dispose_query(void *p)
+{
+	url_query_free(*(struct url_query **)p);
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *h)
+{
+	struct worker *w = (struct worker *)((char *)h->conn->ctx -
+	    offsetof(struct worker, ctx));
+	struct req *r;
+	struct url_query **qh;
+	struct buf path = BUF_INIT;
+	const char *raw = h->input.path.base;
+	size_t rawlen = h->input.path.len, plen;
+	int status;
+
+	r = h2o_mem_alloc_pool(&h->pool, sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	r->h = h;
+	r->w = w;
+	r->db = w->db;
+	r->head = h2o_memis(h->method.base, h->method.len, H2O_STRLIT("HEAD"));
+
+	if ((status = check_limits(h)) != 0)
+		return router_error(r, status), 0;
+
+	/* The path is decoded once here; handlers never see escapes. */
+	plen = rawlen;
+	if (h->input.query_at != SIZE_MAX)
+		plen = h->input.query_at;
+	if (plen == 0 || raw[0] != '/' ||
+	    url_path_decode(raw, plen, &path) != 0 || buf_err(&path)) {
+		buf_free(&path);
+		return router_error(r, 400), 0;
+	}
+	r->pathlen = path.len;
+	r->path = h2o_strdup(&h->pool, path.p, path.len).base;
+	buf_free(&path);
+
+	qh = h2o_mem_alloc_shared(&h->pool, sizeof(*qh), dispose_query);
+	*qh = &r->q;
+	if (h->input.query_at != SIZE_MAX &&
+	    url_query_parse(&r->q, raw + plen + 1, rawlen - plen - 1, 64) != 0)
+		return router_error(r, 400), 0;
+
+	router_dispatch(r);
+	return 0;
+}
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct worker *w = listener->data;
+	h2o_socket_t *sock;
+
+	if (err != NULL)
+		return;
+	if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+		return;
+	h2o_accept(&w->accept, sock);
+}
+
+static int
+listen_socket(const char *addr, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256], *port;
+	int fd = -1, on = 1, rc;
+
+	if (strlcpy_(host, addr, sizeof(host)) >= sizeof(host) ||
+	    (port = strrchr(host, ':')) == NULL) {
+		snprintf(err, errlen, "listen: \"%s\" is not ADDR:PORT", addr);
+		return -1;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
+		port[-2] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "listen: %s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    listen(fd, SOMAXCONN) != 0) {
+		snprintf(err, errlen, "listen: %s: %s", addr, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	h2o_socket_t *sock;
+
+	h2o_context_init(&w->ctx, h2o_evloop_create(), &globalconf);
+	w->accept.ctx = &w->ctx;
+	w->accept.hosts = globalconf.hosts;
+	sock = h2o_evloop_socket_create(w->ctx.loop, w->fd,
+	    H2O_SOCKET_FLAG_DONT_READ);
+	sock->data = w;
+	h2o_socket_read_start(sock, on_accept);
+
+	/*
+	 * The loop wakes at least every 100 ms to notice a stop request;
+	 * the signal itself is taken by the main thread.
+	 */
+	while (!atomic_load(&stopping))
+		h2o_evloop_run(w->ctx.loop, 100);
+
+	h2o_socket_read_stop(sock);
+	h2o_socket_close(sock);
+	return NULL;
+}
+
+int
+http_serve(char *err, size_t errlen)
+{
+	h2o_hostconf_t *host;
+	h2o_pathconf_t *path;
+	struct mh_handler *hd;
+	sigset_t set;
+	size_t i;
+	int sig, first_fd;
+	long ncpu;
+
+	nworkers = (size_t)config.threads;
+	if (nworkers == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		nworkers = ncpu > 0 ? (size_t)ncpu : 1;
+	}
+
+	h2o_config_init(&globalconf);
+	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("masthead"));
+	globalconf.max_request_entity_size = (size_t)config.max_body;
+	host = h2o_config_register_host(&globalconf,
+	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	path = h2o_config_register_path(host, "/", 0);
+	hd = (struct mh_handler *)h2o_create_handler(path, sizeof(*hd));
+	hd->super.on_req = on_req;
+	if (config.access_log[0] != '\0') {
+		h2o_access_log_filehandle_t *fh = h2o_access_log_open_handle(
+		    strcmp(config.access_log, "-") == 0 ? "/dev/stdout" :
+		    config.access_log, NULL, H2O_LOGCONF_ESCAPE_APACHE);
+		if (fh == NULL) {
+			snprintf(err, errlen, "access_log: cannot open %s",
+			    config.access_log);
+			return -1;
+		}
+		h2o_access_log_register(path, fh);
+	}
+
+	/* Listeners and connections are made before any thread starts, so
+	 * a taken port or a bad database fails start-up, not a thread. */
+	if ((first_fd = listen_socket(config.listen, err, errlen)) < 0)
+		return -1;
+	workers = xcalloc(nworkers, sizeof(*workers));
+	for (i = 0; i < nworkers; i++) {
+		workers[i].id = (int)i;
+		workers[i].fd = i == 0 ? first_fd :
+		    listen_socket(config.listen, err, errlen);
+		if (workers[i].fd < 0)
+			return -1;
+		if ((workers[i].db = db_open(config.db, err, errlen)) == NULL)
+			return -1;
+	}
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	for (i = 0; i < nworkers; i++)
+		if (pthread_create(&workers[i].thread, NULL, worker_main,
+		    &workers[i]) != 0) {
+			snprintf(err, errlen, "cannot start thread: %s",
+			    strerror(errno));
+			return -1;
+		}
+	fprintf(stderr, "masthead: serving http://%s/ with %zu threads\n",
+	    config.listen, nworkers);
+
+	sigwait(&set, &sig);
+	fprintf(stderr, "masthead: %s, stopping\n",
+	    sig == SIGINT ? "interrupted" : "terminated");
+	atomic_store(&stopping, 1);
+	for (i = 0; i < nworkers; i++) {
+		pthread_join(workers[i].thread, NULL);
+		db_close(workers[i].db);
+	}
+	free(workers);
+	return 0;
+}

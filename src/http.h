@@ -1,0 +1,67 @@
+/*
+ * http.h — the libh2o glue: threads, listeners, limits, and the helpers
+ * handlers use to answer a request.
+ *
+ * A handler gets a struct req, reads its validated inputs, and either
+ * sends a response itself (returning 0) or returns an HTTP status
+ * (400, 404, 500, 503 ...), in which case http.c renders the error page.
+ * All memory tied to a request comes from its pool; handlers never free.
+ */
+#ifndef MASTHEAD_HTTP_H
+#define MASTHEAD_HTTP_H
+
+#include <h2o.h>
+#include <jansson.h>
+
+#include "url.h"
+
+struct buf;
+struct db;
+struct route;
+struct worker;
+
+#define REQ_MAXARGS	4
+
+struct req {
+	h2o_req_t		*h;
+	struct worker		*w;
+	struct db		*db;		/* this thread's connection */
+	const struct route	*route;
+	const char		*path;		/* decoded path, NUL-terminated */
+	size_t			 pathlen;
+	struct url_query	 q;		/* decoded query string */
+	const char		*arg[REQ_MAXARGS];	/* route captures, decoded */
+	size_t			 arglen[REQ_MAXARGS];
+	int			 narg;
+	int			 head;		/* a HEAD request: no body goes out */
+};
+
+/* Starts the listeners and event loops; returns when SIGINT/SIGTERM arrives. */
+int	 http_serve(char *err, size_t errlen);
+
+/* Adds a response header; name and value are copied into the request's pool. */
+void	 http_header(struct req *, const char *name, const char *value);
+/*
+ * Sends body (taking its memory: the buffer is emptied and freed with the
+ * request) with the given status and Content-Type.
+ */
+void	 http_send_buf(struct req *, int status, const char *ctype, struct buf *body);
+/* Sends bytes that outlive the request (static or cached memory). */
+void	 http_send_static(struct req *, int status, const char *ctype, const void *, size_t);
+/* Serializes v as the response (application/json). */
+void	 http_send_json(struct req *, int status, json_t *v);
+/* 301/302/303 to a site-relative or absolute URL. */
+void	 http_redirect(struct req *, int status, const char *url);
+/* Sends a file from disk (media); 0 if sent, 404 when missing. */
+int	 http_send_file(struct req *, const char *path, const char *ctype, const char *cache_control);
+/* Request header value or NULL (NUL-terminated copy in the pool). */
+const char *http_req_header(struct req *, const char *name);
+/* Query parameter value or NULL. */
+const char *http_query(struct req *, const char *key);
+/* 1 when the request's If-None-Match matches etag. */
+int	 http_etag_matches(struct req *, const char *etag);
+
+/* The reason phrase of a status. */
+const char *http_reason(int status);
+
+#endif

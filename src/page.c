@@ -1,0 +1,326 @@
+/*
+ * page.c — what every page shares: the site-wide view model (settings,
+ * mega-menu, footer), the sidebar blocks, rendering, error pages, and the
+ * static files of the theme and the media directory.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+#include "page.h"
+#include "store.h"
+#include "theme.h"
+#include "tpl.h"
+#include "util.h"
+#include "view.h"
+
+/* Sidebar sizes follow the seed page. */
+#define SIDEBAR_EVENTS		4
+#define SIDEBAR_WEBINARS	11
+#define SIDEBAR_PARTNER		5
+#define SIDEBAR_GUEST		2
+
+int64_t
+page_now(void)
+{
+	return now_unix();
+}
+
+int
+page_status(int rc)
+{
+	switch (rc) {
+	case STORE_OK: return 200;
+	case STORE_NOTFOUND: return 404;
+	case STORE_INVALID: return 400;
+	case STORE_CONFLICT: return 409;
+	case STORE_BUSY: return 503;
+	default: return 500;
+	}
+}
+
+/* Turns flat menu rows (parents first) into a tree of "children". */
+static json_t *
+menu_tree(json_t *rows)
+{
+	json_t *root = json_array(), *byid = json_object(), *row;
+	char key[24];
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		json_t *parent = NULL, *kids;
+
+		json_object_set_new(row, "children", json_array());
+		snprintf(key, sizeof(key), "%lld", (long long)
+		    json_integer_value(json_object_get(row, "id")));
+		json_object_set(byid, key, row);
+		if (json_is_integer(json_object_get(row, "parent_id"))) {
+			snprintf(key, sizeof(key), "%lld", (long long)
+			    json_integer_value(json_object_get(row,
+			    "parent_id")));
+			parent = json_object_get(byid, key);
+		}
+		if (parent != NULL) {
+			kids = json_object_get(parent, "children");
+			json_array_append(kids, row);
+			json_object_set_new(parent, "has_children",
+			    json_true());
+		} else if (!json_is_integer(json_object_get(row,
+		    "parent_id"))) {
+			json_array_append(root, row);
+		}
+	}
+	json_decref(byid);
+	return root;
+}
+
+static int
+site_model(struct req *r, json_t **out)
+{
+	json_t *site = NULL, *menu = NULL, *footer = NULL;
+	char year[8], iso[32];
+	int rc;
+
+	/* After this point, all errors go through fail. */
+	if ((rc = store_settings(r->db, &site)) != STORE_OK)
+		goto fail;
+	if ((rc = store_menu(r->db, "main", &menu)) != STORE_OK)
+		goto fail;
+	if ((rc = store_menu(r->db, "footer", &footer)) != STORE_OK)
+		goto fail;
+	json_object_set_new(site, "menu", menu_tree(menu));
+	json_object_set_new(site, "footer", menu_tree(footer));
+	json_decref(menu);
+	json_decref(footer);
+	view_fmt_iso(page_now(), iso, sizeof(iso));
+	snprintf(year, sizeof(year), "%.4s", iso);
+	json_object_set_new(site, "year", json_string(year));
+	json_object_set_new(site, "asset_version",
+	    json_string(theme_version()));
+	if (json_object_get(site, "site_name") == NULL)
+		json_object_set_new(site, "site_name", json_string("masthead"));
+	*out = site;
+	return STORE_OK;
+fail:
+	json_decref(site);
+	json_decref(menu);
+	json_decref(footer);
+	*out = NULL;
+	return rc;
+}
+
+int
+page_add_sidebar(struct req *r, json_t *model)
+{
+	json_t *sb = json_object(), *v;
+	struct cursor first = CURSOR_FIRST, next;
+	int64_t now = page_now();
+	int rc;
+
+	if ((rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN,
+	    SIDEBAR_EVENTS, &v)) != STORE_OK)
+		goto fail;
+	view_events(v);
+	json_object_set_new(sb, "events", v);
+	if ((rc = store_webinars(r->db, WHEN_UPCOMING, now, INT64_MIN,
+	    SIDEBAR_WEBINARS, &v)) != STORE_OK)
+		goto fail;
+	view_webinars(v);
+	json_object_set_new(sb, "webinars", v);
+	if ((rc = store_article_list(r->db, LIST_TYPE, 0,
+	    "partner-perspective", &first, SIDEBAR_PARTNER, now, &v,
+	    &next)) != STORE_OK)
+		goto fail;
+	view_articles(v);
+	json_object_set_new(sb, "partner", v);
+	if ((rc = store_article_list(r->db, LIST_TYPE, 0,
+	    "guest-perspective", &first, SIDEBAR_GUEST, now, &v,
+	    &next)) != STORE_OK)
+		goto fail;
+	view_articles(v);
+	json_object_set_new(sb, "guest", v);
+	json_object_set_new(model, "sidebar", sb);
+	return STORE_OK;
+fail:
+	json_decref(sb);
+	return rc;
+}
+
+int
+page_cursor(struct req *r, struct cursor *c)
+{
+	const char *s = http_query(r, "before");
+
+	c->t = c->id = INT64_MAX;
+	if (s == NULL)
+		return 0;
+	return store_cursor_parse(s, c);
+}
+
+void
+page_add_pagination(json_t *model, const char *base, const struct cursor *cur,
+    const struct cursor *next)
+{
+	json_t *p = json_object();
+	char c[48], url[600];
+
+	if (next->t != 0) {
+		store_cursor_format(next, c, sizeof(c));
+		snprintf(url, sizeof(url), "%s?before=%s", base, c);
+		json_object_set_new(p, "next_url", json_string(url));
+		json_object_set_new(p, "next_cursor", json_string(c));
+	}
+	if (cur->t != INT64_MAX)
+		json_object_set_new(p, "first_url", json_string(base));
+	json_object_set_new(p, "any", json_boolean(next->t != 0 ||
+	    cur->t != INT64_MAX));
+	json_object_set_new(model, "pagination", p);
+}
+
+/* Sends a minimal page when the theme itself cannot be rendered. */
+static void
+send_plain(struct req *r, int status)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "<!doctype html><meta charset=utf-8><title>%d %s"
+	    "</title><h1>%d %s</h1>\n", status, http_reason(status), status,
+	    http_reason(status));
+	http_send_buf(r, status, "text/html; charset=utf-8", &b);
+}
+
+/*
+ * Renders and sends; with_site adds the menus and settings, which an
+ * error page about the database itself has to do without.
+ */
+static int
+render(struct req *r, int status, const char *tpl, json_t *model,
+    int with_site)
+{
+	struct buf out = BUF_INIT;
+	json_t *site;
+	int rc;
+
+	if (with_site) {
+		if ((rc = site_model(r, &site)) != STORE_OK) {
+			json_decref(model);
+			return page_status(rc);
+		}
+		json_object_set_new(model, "site", site);
+	}
+	rc = tpl_render(theme_templates(), tpl, model, &out);
+	json_decref(model);
+	if (rc != 0 || buf_err(&out)) {
+		buf_free(&out);
+		return 500;
+	}
+	http_header(r, "Cache-Control", "no-cache");
+	http_send_buf(r, status, "text/html; charset=utf-8", &out);
+	return 0;
+}
+
+int
+page_render(struct req *r, int status, const char *tpl, json_t *model)
+{
+	return render(r, status, tpl, model, 1);
+}
+
+void
+page_error(struct req *r, int status)
+{
+	const char *msg;
+	json_t *m;
+
+	switch (status) {
+	case 404:
+		msg = "We could not find that page. It may have moved, or "
+		    "the address may be mistyped.";
+		break;
+	case 400:
+		msg = "The request could not be understood.";
+		break;
+	case 503:
+		msg = "The site is briefly unavailable. Please try again in "
+		    "a moment.";
+		break;
+	case 500:
+		msg = "Something went wrong on our side. The error has been "
+		    "logged.";
+		break;
+	default:
+		msg = http_reason(status);
+		break;
+	}
+	m = json_pack("{s:i,s:s,s:s,s:{s:s}}", "status", status, "reason",
+	    http_reason(status), "message", msg, "page", "title",
+	    http_reason(status));
+	if (render(r, status, "error", m, status != 500 && status != 503) != 0)
+		send_plain(r, status);
+}
+
+/* Theme assets: ETag revalidation, an hour in caches. */
+int
+page_asset(struct req *r)
+{
+	const struct asset *a = theme_asset(r->arg[0]);
+
+	if (a == NULL)
+		return 404;
+	http_header(r, "ETag", a->etag);
+	http_header(r, "Cache-Control", "public, max-age=3600");
+	if (http_etag_matches(r, a->etag)) {
+		http_send_static(r, 304, NULL, "", 0);
+		return 0;
+	}
+	http_send_static(r, 200, a->ctype, a->data, a->len);
+	return 0;
+}
+
+int
+page_favicon(struct req *r)
+{
+	r->arg[0] = "favicon.ico";
+	r->narg = 1;
+	return page_asset(r);
+}
+
+/* Media files are content-addressed, so caches may keep them for a year. */
+int
+page_media(struct req *r)
+{
+	static const char *const exts[] = { "jpg", "png", "webp", "gif" };
+	const char *f = r->arg[0], *dot = strchr(f, '.');
+	char path[1024];
+	size_t i;
+
+	if (dot == NULL || dot - f != 64)
+		return 404;
+	for (i = 0; i < 64; i++)
+		if (!((f[i] >= '0' && f[i] <= '9') || (f[i] >= 'a' && f[i] <= 'f')))
+			return 404;
+	for (i = 0; i < ARRAY_SIZE(exts); i++)
+		if (strcmp(dot + 1, exts[i]) == 0)
+			break;
+	if (i == ARRAY_SIZE(exts))
+		return 404;
+	snprintf(path, sizeof(path), "%s/%s", config.media_dir, f);
+	return http_send_file(r, path, theme_ctype(f),
+	    "public, max-age=31536000, immutable");
+}
+
+int
+page_static(struct req *r)
+{
+	json_t *pg, *m;
+	int rc;
+
+	if (!url_is_slug(r->arg[0], r->arglen[0]))
+		return 404;
+	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
+		return page_status(rc);
+	m = json_pack("{s:o,s:{s:O}}", "static_page", pg, "page", "title",
+	    json_object_get(pg, "title"));
+	return page_render(r, 200, "page", m);
+}

@@ -1,0 +1,68 @@
+/*
+ * page.h — reader-facing pages.  Each page family has a model builder
+ * (the view model as JSON, shared with the content API) and a handler
+ * that renders it through the theme.
+ *
+ * Handlers return 0 when they sent a response, or an HTTP status for
+ * router_error() to answer.
+ */
+#ifndef MASTHEAD_PAGE_H
+#define MASTHEAD_PAGE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct cursor;
+struct req;
+
+/* page.c — shared parts */
+/* The one mapping from store results to HTTP statuses. */
+int	 page_status(int store_rc);
+/*
+ * Renders template tpl with model (which it takes: the caller's reference
+ * is consumed) plus the site-wide parts, and sends it with status.
+ */
+int	 page_render(struct req *, int status, const char *tpl, json_t *model);
+/* Adds the sidebar blocks (events, webinars, perspectives) to model. */
+int	 page_add_sidebar(struct req *, json_t *model);
+/* Reads the ?before= cursor; -1 when present but malformed. */
+int	 page_cursor(struct req *, struct cursor *);
+/* Adds "pagination" (next/first links) for a list at base_url. */
+void	 page_add_pagination(json_t *model, const char *base_url,
+	    const struct cursor *cur, const struct cursor *next);
+void	 page_error(struct req *, int status);
+int	 page_asset(struct req *);
+int	 page_favicon(struct req *);
+int	 page_media(struct req *);
+int	 page_static(struct req *);
+int64_t	 page_now(void);
+
+/* page_home.c */
+int	 model_home(struct req *, json_t **out);
+int	 page_home(struct req *);
+
+/* page_article.c */
+int	 model_article(struct req *, const char *slug, json_t **out);
+int	 page_article(struct req *);
+
+/* page_list.c — section, author, tag and type listings */
+int	 model_section(struct req *, const char *slug, json_t **out);
+int	 model_author(struct req *, const char *slug, json_t **out);
+int	 page_section(struct req *);
+int	 page_author(struct req *);
+int	 page_tag(struct req *);
+int	 page_type(struct req *);
+
+/* page_event.c — events and webinars */
+int	 model_events(struct req *, int past, json_t **out);
+int	 model_event(struct req *, const char *slug, json_t **out);
+int	 model_webinars(struct req *, int past, json_t **out);
+int	 model_webinar(struct req *, const char *slug, json_t **out);
+int	 page_events(struct req *);
+int	 page_events_archive(struct req *);
+int	 page_event(struct req *);
+int	 page_webinars(struct req *);
+int	 page_webinars_archive(struct req *);
+int	 page_webinar(struct req *);
+
+#endif

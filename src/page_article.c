@@ -1,0 +1,106 @@
+/*
+ * page_article.c — the article page: breadcrumb, kicker, byline, hero
+ * image with caption and credit, the body with the section's promo box
+ * set into it, related stories, comments count and the sidebar.
+ */
+#include <string.h>
+
+#include "http.h"
+#include "page.h"
+#include "store.h"
+#include "url.h"
+#include "view.h"
+
+#define RELATED_STORIES	5
+
+/*
+ * Splits the body after the paragraph nearest its middle, so the promo
+ * box sits inside the story as on the seed page.  Only paragraph ends at
+ * the top level of the body count (md4c writes them as "</p>\n").
+ */
+static void
+split_body(json_t *a)
+{
+	const char *body = json_string_value(json_object_get(a, "body_html"));
+	const char *p, *cut = NULL;
+	size_t n = 0, k = 0, len;
+
+	if (body == NULL)
+		return;
+	for (p = body; (p = strstr(p, "</p>\n")) != NULL; p += 5)
+		n++;
+	if (n < 4)
+		return;
+	for (p = body; (p = strstr(p, "</p>\n")) != NULL; p += 5)
+		if (++k == n / 2) {
+			cut = p + 5;
+			break;
+		}
+	len = (size_t)(cut - body);
+	json_object_set_new(a, "body_before_html", json_stringn(body, len));
+	json_object_set_new(a, "body_after_html", json_string(cut));
+}
+
+int
+model_article(struct req *r, const char *slug, json_t **out)
+{
+	json_t *a = NULL, *v;
+	int64_t id, section, now = page_now();
+	int rc;
+
+	*out = NULL;
+	if (!url_is_slug(slug, strlen(slug)))
+		return 404;
+	/* After this point, all errors go through fail. */
+	if ((rc = store_article_get(r->db, slug, now, &a)) != STORE_OK)
+		goto fail;
+	id = json_integer_value(json_object_get(a, "id"));
+	section = json_integer_value(json_object_get(a, "section_id"));
+	view_article(a);
+	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
+		goto fail;
+	view_authors(v);
+	json_object_set_new(a, "authors", v);
+	if ((rc = store_article_tags(r->db, id, &v)) != STORE_OK)
+		goto fail;
+	view_tags(v);
+	json_object_set_new(a, "tags", v);
+	if ((rc = store_section_path(r->db, section, &v)) != STORE_OK)
+		goto fail;
+	view_sections(v);
+	json_object_set_new(a, "section_path", v);
+	rc = store_promo_for_section(r->db, section, &v);
+	if (rc == STORE_OK)
+		json_object_set_new(a, "promo", v);
+	else if (rc != STORE_NOTFOUND)
+		goto fail;
+	split_body(a);
+	if ((rc = store_article_related(r->db, id, section, RELATED_STORIES,
+	    now, &v)) != STORE_OK)
+		goto fail;
+	view_articles(v);
+	*out = json_pack("{s:o,s:o}", "article", a, "related", v);
+	return 0;
+fail:
+	json_decref(a);
+	return page_status(rc);
+}
+
+int
+page_article(struct req *r)
+{
+	json_t *m, *a;
+	int status, rc;
+
+	if ((status = model_article(r, r->arg[0], &m)) != 0)
+		return status;
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	a = json_object_get(m, "article");
+	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",
+	    json_object_get(a, "title"), "description",
+	    json_object_get(a, "dek")));
+	return page_render(r, 200, "article", m);
+}

@@ -1,0 +1,167 @@
+/*
+ * page_event.c — live events and webinars: upcoming lists, archives
+ * (keyset-paginated by start time) and one page per event or webinar.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "http.h"
+#include "page.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define UPCOMING_MAX	100
+
+enum kind {
+	K_EVENT,
+	K_WEBINAR,
+	K__MAX
+};
+
+static const struct {
+	const char	*list_key;	/* "events" */
+	const char	*one_key;	/* "event" */
+	const char	*base;		/* "/events" */
+	const char	*title[2];	/* upcoming, archive */
+	int		 (*list)(struct db *, enum when, int64_t, int64_t, int,
+			    json_t **);
+	int		 (*get)(struct db *, const char *, json_t **);
+	void		 (*view)(json_t *);
+	void		 (*view_all)(json_t *);
+} kinds[K__MAX] = {
+	[K_EVENT] = { "events", "event", "/events",
+	    { "Upcoming Live Events", "Events Archive" },
+	    store_events, store_event_get, view_event, view_events },
+	[K_WEBINAR] = { "webinars", "webinar", "/webinars",
+	    { "Upcoming Webinars", "Archived Webinars" },
+	    store_webinars, store_webinar_get, view_webinar, view_webinars },
+};
+
+static int
+model_list(struct req *r, enum kind k, int past, json_t **out)
+{
+	const char *b = http_query(r, "before");
+	int64_t before = past ? INT64_MAX : INT64_MIN, last;
+	int limit = past ? (int)config.page_size : UPCOMING_MAX;
+	json_t *list, *m, *p;
+	char url[128];
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (past && b != NULL &&
+	    parse_int(b, strlen(b), INT64_MIN + 1, INT64_MAX, &before) != 0)
+		return 400;
+	if ((rc = kinds[k].list(r->db, past ? WHEN_PAST : WHEN_UPCOMING,
+	    page_now(), before, limit + 1, &list)) != STORE_OK)
+		return page_status(rc);
+	kinds[k].view_all(list);
+	p = json_object();
+	if ((n = json_array_size(list)) > (size_t)limit) {
+		json_array_remove(list, (size_t)limit);
+		last = json_integer_value(json_object_get(json_array_get(list,
+		    (size_t)limit - 1), "starts_at"));
+		snprintf(url, sizeof(url), "%s/archive?before=%lld",
+		    kinds[k].base, (long long)last);
+		json_object_set_new(p, "next_url", json_string(url));
+	}
+	if (b != NULL) {
+		snprintf(url, sizeof(url), "%s/archive", kinds[k].base);
+		json_object_set_new(p, "first_url", json_string(url));
+	}
+	m = json_pack("{s:o,s:b,s:s,s:o}", kinds[k].list_key, list,
+	    "archive", past, "heading", kinds[k].title[past], "pagination", p);
+	*out = m;
+	return 0;
+}
+
+static int
+model_one(struct req *r, enum kind k, const char *slug, json_t **out)
+{
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	if (!url_is_slug(slug, strlen(slug)))
+		return 404;
+	if ((rc = kinds[k].get(r->db, slug, &v)) != STORE_OK)
+		return page_status(rc);
+	kinds[k].view(v);
+	json_object_set_new(v, "is_past", json_boolean(json_integer_value(
+	    json_object_get(v, "ends_at")) < page_now()));
+	*out = json_pack("{s:o}", kinds[k].one_key, v);
+	return 0;
+}
+
+int
+model_events(struct req *r, int past, json_t **out)
+{
+	return model_list(r, K_EVENT, past, out);
+}
+
+int
+model_event(struct req *r, const char *slug, json_t **out)
+{
+	return model_one(r, K_EVENT, slug, out);
+}
+
+int
+model_webinars(struct req *r, int past, json_t **out)
+{
+	return model_list(r, K_WEBINAR, past, out);
+}
+
+int
+model_webinar(struct req *r, const char *slug, json_t **out)
+{
+	return model_one(r, K_WEBINAR, slug, out);
+}
+
+static int
+render(struct req *r, int status, json_t *m, const char *tpl, const char *title)
+{
+	int rc;
+
+	if (status != 0)
+		return status;
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
+	return page_render(r, 200, tpl, m);
+}
+
+static int
+list_page(struct req *r, enum kind k, int past)
+{
+	json_t *m;
+	int status = model_list(r, k, past, &m);
+
+	return render(r, status, m, kinds[k].list_key, kinds[k].title[past]);
+}
+
+static int
+one_page(struct req *r, enum kind k)
+{
+	json_t *m, *o;
+	int status = model_one(r, k, r->arg[0], &m);
+	const char *title = "";
+
+	if (status == 0) {
+		o = json_object_get(m, kinds[k].one_key);
+		title = json_string_value(json_object_get(o, k == K_EVENT ?
+		    "name" : "title"));
+	}
+	return render(r, status, m, kinds[k].one_key, title ? title : "");
+}
+
+int page_events(struct req *r) { return list_page(r, K_EVENT, 0); }
+int page_events_archive(struct req *r) { return list_page(r, K_EVENT, 1); }
+int page_event(struct req *r) { return one_page(r, K_EVENT); }
+int page_webinars(struct req *r) { return list_page(r, K_WEBINAR, 0); }
+int page_webinars_archive(struct req *r) { return list_page(r, K_WEBINAR, 1); }
+int page_webinar(struct req *r) { return one_page(r, K_WEBINAR); }

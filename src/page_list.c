@@ -1,0 +1,181 @@
+/*
+ * page_list.c — the keyset-paginated story lists: section (and
+ * sub-section and region), author, tag and article type.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "http.h"
+#include "page.h"
+#include "store.h"
+#include "url.h"
+#include "view.h"
+
+/* Reads one page of a list into m under "articles", with pagination. */
+static int
+add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
+    const char *type, const char *base)
+{
+	struct cursor cur, next;
+	json_t *list;
+	int rc;
+
+	if (page_cursor(r, &cur) != 0)
+		return 400;
+	if ((rc = store_article_list(r->db, by, key, type, &cur,
+	    (int)config.page_size, page_now(), &list, &next)) != STORE_OK)
+		return page_status(rc);
+	view_articles(list);
+	json_object_set_new(m, "articles", list);
+	page_add_pagination(m, base, &cur, &next);
+	return 0;
+}
+
+static int64_t
+id_of(json_t *o)
+{
+	return json_integer_value(json_object_get(o, "id"));
+}
+
+int
+model_section(struct req *r, const char *slug, json_t **out)
+{
+	json_t *s = NULL, *m = NULL, *v;
+	char base[300];
+	int rc, status;
+
+	*out = NULL;
+	if (!url_is_slug(slug, strlen(slug)))
+		return 404;
+	if ((rc = store_section_get(r->db, slug, &s)) != STORE_OK)
+		return page_status(rc);
+	view_section(s);
+	m = json_pack("{s:o}", "section", s);
+	/* After this point, all errors go through fail. */
+	if ((rc = store_section_path(r->db, id_of(s), &v)) != STORE_OK)
+		goto fail;
+	view_sections(v);
+	json_object_set_new(m, "section_path", v);
+	if ((rc = store_section_children(r->db, id_of(s), &v)) != STORE_OK)
+		goto fail;
+	view_sections(v);
+	json_object_set_new(m, "children", v);
+	snprintf(base, sizeof(base), "/section/%s", slug);
+	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0) {
+		json_decref(m);
+		return status;
+	}
+	*out = m;
+	return 0;
+fail:
+	json_decref(m);
+	return page_status(rc);
+}
+
+int
+model_author(struct req *r, const char *slug, json_t **out)
+{
+	json_t *a, *m;
+	char base[300];
+	int rc, status;
+
+	*out = NULL;
+	if (!url_is_slug(slug, strlen(slug)))
+		return 404;
+	if ((rc = store_author_get(r->db, slug, &a)) != STORE_OK)
+		return page_status(rc);
+	view_author(a);
+	m = json_pack("{s:o}", "author", a);
+	snprintf(base, sizeof(base), "/author/%s", slug);
+	if ((status = add_list(r, m, LIST_AUTHOR, id_of(a), NULL, base)) != 0) {
+		json_decref(m);
+		return status;
+	}
+	*out = m;
+	return 0;
+}
+
+/* Adds the sidebar and a title, then renders. */
+static int
+finish(struct req *r, json_t *m, const char *tpl, json_t *title)
+{
+	int rc;
+
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	json_object_set_new(m, "page", json_pack("{s:O}", "title", title));
+	return page_render(r, 200, tpl, m);
+}
+
+int
+page_section(struct req *r)
+{
+	json_t *m;
+	int status;
+
+	if ((status = model_section(r, r->arg[0], &m)) != 0)
+		return status;
+	return finish(r, m, "section", json_object_get(json_object_get(m,
+	    "section"), "name"));
+}
+
+int
+page_author(struct req *r)
+{
+	json_t *m;
+	int status;
+
+	if ((status = model_author(r, r->arg[0], &m)) != 0)
+		return status;
+	return finish(r, m, "author", json_object_get(json_object_get(m,
+	    "author"), "name"));
+}
+
+int
+page_tag(struct req *r)
+{
+	json_t *t, *m;
+	char base[300];
+	int rc, status;
+
+	if (!url_is_slug(r->arg[0], r->arglen[0]))
+		return 404;
+	if ((rc = store_tag_get(r->db, r->arg[0], &t)) != STORE_OK)
+		return page_status(rc);
+	view_tag(t);
+	m = json_pack("{s:o}", "tag", t);
+	snprintf(base, sizeof(base), "/tag/%s", r->arg[0]);
+	if ((status = add_list(r, m, LIST_TAG, id_of(t), NULL, base)) != 0) {
+		json_decref(m);
+		return status;
+	}
+	return finish(r, m, "tag", json_object_get(t, "name"));
+}
+
+int
+page_type(struct req *r)
+{
+	const char *label = view_type_label(r->arg[0]);
+	json_t *m, *title;
+	char base[300], plural[96];
+	int status;
+
+	if (label == NULL)
+		return 404;
+	snprintf(plural, sizeof(plural), "%s%s", label,
+	    label[strlen(label) - 1] == 's' ? "" : "s");
+	m = json_pack("{s:s,s:s,s:b}", "type", r->arg[0], "type_label", plural,
+	    "sponsored", strcmp(r->arg[0], "partner-perspective") == 0);
+	snprintf(base, sizeof(base), "/type/%s", r->arg[0]);
+	if ((status = add_list(r, m, LIST_TYPE, 0, r->arg[0], base)) != 0) {
+		json_decref(m);
+		return status;
+	}
+	title = json_string(plural);
+	status = finish(r, m, "type", title);
+	json_decref(title);
+	return status;
+}

@@ -1,0 +1,145 @@
+/*
+ * router.c — the route table and dispatch.
+ *
+ * Every URL masthead answers is in the table below: a newcomer finds the
+ * handler of a page here.  Errors of every handler come back to
+ * router_error(), the one place that turns them into responses.
+ */
+#include <string.h>
+
+#include "api.h"
+#include "http.h"
+#include "page.h"
+#include "router.h"
+#include "util.h"
+
+static const struct route routes[] = {
+	{ "GET", "/", page_home, ROUTE_PAGE },
+	{ "GET", "/article/:slug", page_article, ROUTE_PAGE },
+	{ "GET", "/section/:slug", page_section, ROUTE_PAGE },
+	{ "GET", "/author/:slug", page_author, ROUTE_PAGE },
+	{ "GET", "/tag/:slug", page_tag, ROUTE_PAGE },
+	{ "GET", "/type/:type", page_type, ROUTE_PAGE },
+	{ "GET", "/events", page_events, ROUTE_PAGE },
+	{ "GET", "/events/archive", page_events_archive, ROUTE_PAGE },
+	{ "GET", "/events/:slug", page_event, ROUTE_PAGE },
+	{ "GET", "/webinars", page_webinars, ROUTE_PAGE },
+	{ "GET", "/webinars/archive", page_webinars_archive, ROUTE_PAGE },
+	{ "GET", "/webinars/:slug", page_webinar, ROUTE_PAGE },
+	{ "GET", "/assets/:file", page_asset, ROUTE_ASSET },
+	{ "GET", "/favicon.ico", page_favicon, ROUTE_ASSET },
+	{ "GET", "/media/:file", page_media, ROUTE_ASSET },
+	{ "GET", "/api/v1/articles", api_articles, ROUTE_API },
+	{ "GET", "/api/v1/articles/:slug", api_article, ROUTE_API },
+	{ "GET", "/api/v1/sections", api_sections, ROUTE_API },
+	{ "GET", "/api/v1/sections/:slug", api_section, ROUTE_API },
+	{ "GET", "/api/v1/authors", api_authors, ROUTE_API },
+	{ "GET", "/api/v1/authors/:slug", api_author, ROUTE_API },
+	{ "GET", "/api/v1/events", api_events, ROUTE_API },
+	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API },
+	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API },
+	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API },
+	/* Static pages (About Us, Advertise With Us) sit at the top level. */
+	{ "GET", "/:slug", page_static, ROUTE_PAGE },
+};
+
+/* Methods HTTP defines; anything else is 501 Not Implemented. */
+static const char *const known_methods[] = {
+	"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
+	"CONNECT", "TRACE",
+};
+
+int
+router_match(const char *pattern, const char *path, size_t pathlen,
+    const char **args, size_t *arglens, int maxargs, int *nargs)
+{
+	const char *p = pattern, *s = path, *end = path + pathlen;
+
+	*nargs = 0;
+	while (*p != '\0') {
+		if (*p == ':') {
+			const char *seg = s;
+
+			while (*p != '\0' && *p != '/')
+				p++;
+			while (s < end && *s != '/')
+				s++;
+			if (s == seg || *nargs == maxargs)
+				return 0;
+			args[*nargs] = seg;
+			arglens[*nargs] = (size_t)(s - seg);
+			(*nargs)++;
+			continue;
+		}
+		if (s == end || *p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return s == end;
+}
+
+static int
+method_is(const struct req *r, const char *m)
+{
+	return h2o_memis(r->h->method.base, r->h->method.len, m, strlen(m));
+}
+
+void
+router_dispatch(struct req *r)
+{
+	const struct route *rt, *path_match = NULL;
+	const char *args[REQ_MAXARGS];
+	size_t arglens[REQ_MAXARGS], i;
+	int nargs, status, known = 0;
+
+	for (i = 0; i < ARRAY_SIZE(known_methods); i++)
+		if (method_is(r, known_methods[i]))
+			known = 1;
+	for (i = 0; i < ARRAY_SIZE(routes); i++) {
+		rt = &routes[i];
+		if (!router_match(rt->pattern, r->path, r->pathlen, args,
+		    arglens, REQ_MAXARGS, &nargs))
+			continue;
+		if (path_match == NULL)
+			path_match = rt;
+		if (!method_is(r, rt->method) &&
+		    !(r->head && strcmp(rt->method, "GET") == 0))
+			continue;
+		r->route = rt;
+		r->narg = nargs;
+		for (int a = 0; a < nargs; a++) {
+			r->arg[a] = h2o_strdup(&r->h->pool, args[a],
+			    arglens[a]).base;
+			r->arglen[a] = arglens[a];
+		}
+		if ((status = rt->fn(r)) != 0)
+			router_error(r, status);
+		return;
+	}
+	r->route = path_match;
+	if (!known) {
+		router_error(r, 501);
+	} else if (path_match != NULL) {
+		http_header(r, "Allow", "GET, HEAD");
+		router_error(r, 405);
+	} else {
+		router_error(r, 404);
+	}
+}
+
+void
+router_error(struct req *r, int status)
+{
+	int is_api = r->route != NULL ? r->route->kind == ROUTE_API :
+	    r->path != NULL && strncmp(r->path, "/api/", 5) == 0;
+
+	if (is_api) {
+		json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status",
+		    status, "message", http_reason(status));
+		http_send_json(r, status, e);
+		json_decref(e);
+		return;
+	}
+	page_error(r, status);
+}

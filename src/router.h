@@ -1,0 +1,39 @@
+/*
+ * router.h — the route table: method, path pattern, handler.
+ *
+ * A pattern is a path whose segments may be ":name" (one segment, captured
+ * into req.arg[] in order).  Routes are tried in table order.
+ */
+#ifndef MASTHEAD_ROUTER_H
+#define MASTHEAD_ROUTER_H
+
+#include <stddef.h>
+
+struct req;
+
+enum route_kind {
+	ROUTE_PAGE,	/* HTML for readers; errors render the theme's error page */
+	ROUTE_API,	/* JSON; errors are JSON documents */
+	ROUTE_ASSET,	/* static bytes */
+	ROUTE__MAX
+};
+
+struct route {
+	const char	*method;	/* "GET" (HEAD is served by GET routes) */
+	const char	*pattern;
+	int		 (*fn)(struct req *);
+	enum route_kind	 kind;
+};
+
+/* Finds the route for r's method and path and runs it; answers errors itself. */
+void	router_dispatch(struct req *);
+/* Sends the error response for status (page or JSON by the request's kind). */
+void	router_error(struct req *, int status);
+/*
+ * Matches path against pattern; on a match returns 1 and stores up to
+ * maxargs captures (pointers into path).  Exposed for the unit tests.
+ */
+int	router_match(const char *pattern, const char *path, size_t pathlen,
+	    const char **args, size_t *arglens, int maxargs, int *nargs);
+
+#endif

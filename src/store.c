@@ -1,0 +1,132 @@
+/*
+ * store.c — helpers shared by the store files: turning rows into JSON
+ * and database results into store results.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "store.h"
+#include "util.h"
+
+int
+store_rc_from_db(int rc)
+{
+	switch (rc) {
+	case DB_OK:
+	case DB_DONE:
+	case DB_ROW:
+		return STORE_OK;
+	case DB_CONSTRAINT:
+		return STORE_CONFLICT;
+	case DB_BUSY:
+		return STORE_BUSY;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+/*
+ * Column names decide the JSON type of a value: the engine says whether a
+ * value is NULL, and integer columns are named by convention (id, *_id,
+ * *_at, counts), so text that merely looks numeric stays text.
+ */
+static int
+col_is_int(const char *name)
+{
+	static const char *const exact[] = { "id", "position", "online",
+	    "active", "depth", "duration_min", "total" };
+	static const char *const suffix[] = { "_id", "_at", "_count",
+	    "width", "height", "bytes" };
+	size_t n = strlen(name), i, k;
+
+	for (i = 0; i < ARRAY_SIZE(exact); i++)
+		if (strcmp(name, exact[i]) == 0)
+			return 1;
+	for (i = 0; i < ARRAY_SIZE(suffix); i++) {
+		k = strlen(suffix[i]);
+		if (n >= k && strcmp(name + n - k, suffix[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+json_t *
+store_row_json(struct db_stmt *st)
+{
+	json_t *o = json_object();
+	int i, n = db_col_count(st);
+
+	for (i = 0; i < n; i++) {
+		const char *name = db_col_name(st, i);
+		json_t *v;
+		size_t len;
+		const char *s;
+
+		if (db_col_isnull(st, i)) {
+			v = json_null();
+		} else if (col_is_int(name)) {
+			v = json_integer(db_col_int(st, i));
+		} else {
+			s = db_col_text(st, i, &len);
+			/* Text that is not UTF-8 cannot reach a page or the API. */
+			if ((v = json_stringn(s, len)) == NULL)
+				v = json_string("");
+		}
+		json_object_set_new_nocheck(o, name, v);
+	}
+	return o;
+}
+
+int
+store_rows_json(struct db_stmt *st, json_t **out)
+{
+	json_t *a = json_array();
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(a, store_row_json(st));
+	db_reset(st);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		*out = NULL;
+		return store_rc_from_db(rc);
+	}
+	*out = a;
+	return STORE_OK;
+}
+
+int
+store_row1_json(struct db_stmt *st, json_t **out)
+{
+	int rc = db_step(st);
+
+	*out = NULL;
+	if (rc == DB_ROW)
+		*out = store_row_json(st);
+	db_reset(st);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+static const char sql_setting[] =
+    "SELECT value FROM settings WHERE key = $1";
+
+const char *
+store_setting(struct db *db, const char *key, const char *dflt, char *tmp,
+    size_t tmpsz)
+{
+	struct db_stmt *st = db_stmt(db, sql_setting);
+	const char *r = dflt;
+
+	if (st == NULL)
+		return dflt;
+	db_bind_str(st, 1, key);
+	if (db_step(st) == DB_ROW) {
+		strlcpy_(tmp, db_col_text(st, 0, NULL), tmpsz);
+		r = tmp;
+	}
+	db_reset(st);
+	return r;
+}

@@ -1,0 +1,116 @@
+/*
+ * store.h — the content store: every read and write of content goes
+ * through these functions, which speak to the database only through db.h.
+ *
+ * Reads return jansson values shaped for view models: a row is an object
+ * whose keys are the column names (integers stay integers, NULL is null).
+ * The caller owns every returned json_t (json_decref).
+ */
+#ifndef MASTHEAD_STORE_H
+#define MASTHEAD_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND,
+	STORE_INVALID,		/* input failed validation; nothing changed */
+	STORE_CONFLICT,		/* a unique value is taken */
+	STORE_BUSY,		/* database unreachable or locked */
+	STORE_ERROR,
+	STORE__MAX
+};
+
+/* store.c — shared helpers */
+int	 store_rc_from_db(int db_rc);
+/* The current row as an object keyed by column name; caller owns it. */
+json_t	*store_row_json(struct db_stmt *);
+/* Runs a bound statement and collects all rows into an array (caller owns). Resets st. */
+int	 store_rows_json(struct db_stmt *, json_t **out);
+/* Runs a bound statement and returns its first row or STORE_NOTFOUND. Resets st. */
+int	 store_row1_json(struct db_stmt *, json_t **out);
+const char *store_setting(struct db *, const char *key, const char *dflt, char *tmp, size_t tmpsz);
+
+/* store_article.c */
+/*
+ * Rebuilds the listing rows of one article (section_articles for its
+ * section and each ancestor, and the published_at copies in
+ * article_authors and article_tags) from its current status.  Call after
+ * any write that changes an article's status, time, section, authors or tags.
+ */
+int	 store_article_reindex(struct db *, int64_t article_id);
+
+#endif
+
+/* A position in a keyset-paginated list: rows strictly older than (t, id). */
+struct cursor {
+	int64_t	t;
+	int64_t	id;
+};
+#define CURSOR_FIRST	{ INT64_MAX, INT64_MAX }
+
+/* Parses "T.ID" (as store_cursor_format writes it); -1 if malformed. */
+int	 store_cursor_parse(const char *, struct cursor *);
+/* Writes "T.ID" into out (at least 48 bytes). */
+void	 store_cursor_format(const struct cursor *, char *out, size_t outsz);
+
+enum list_by {
+	LIST_LATEST,	/* every published article */
+	LIST_SECTION,	/* key: section id (includes sub-sections) */
+	LIST_AUTHOR,	/* key: author id */
+	LIST_TAG,	/* key: tag id */
+	LIST_TYPE,	/* type: article type */
+	LIST__MAX
+};
+
+/*
+ * Published articles, newest first, older than *cur, at most limit of
+ * them, each a list row (title, dek, section, first author, image,
+ * comment_count ...).  type, when not NULL, narrows any list to one type.
+ * *next is set to the cursor of the following page, or t = 0 when none.
+ */
+int	 store_article_list(struct db *, enum list_by, int64_t key,
+	    const char *type, const struct cursor *cur, int limit, int64_t now,
+	    json_t **out, struct cursor *next);
+/* The newest few articles of each top-level topic section, in one query. */
+int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
+/* One published article with its section, image and sponsor. */
+int	 store_article_get(struct db *, const char *slug, int64_t now, json_t **out);
+int	 store_article_authors(struct db *, int64_t article_id, json_t **out);
+int	 store_article_tags(struct db *, int64_t article_id, json_t **out);
+/* Newest articles of the same section, without the article itself. */
+int	 store_article_related(struct db *, int64_t article_id, int64_t section_id,
+	    int limit, int64_t now, json_t **out);
+
+/* store_site.c — sections, authors, tags, menus, settings, pages, promos */
+int	 store_settings(struct db *, json_t **out);	/* object key -> value */
+int	 store_menu(struct db *, const char *menu, json_t **out);	/* flat rows by parent, position */
+int	 store_section_get(struct db *, const char *slug, json_t **out);
+int	 store_section_children(struct db *, int64_t id, json_t **out);
+/* The section and its ancestors, root first (for breadcrumbs). */
+int	 store_section_path(struct db *, int64_t id, json_t **out);
+int	 store_sections_all(struct db *, json_t **out);
+int	 store_author_get(struct db *, const char *slug, json_t **out);
+/* Authors ordered by name after the given name (keyset). */
+int	 store_authors_list(struct db *, const char *after, int limit, json_t **out);
+int	 store_tag_get(struct db *, const char *slug, json_t **out);
+int	 store_page_get(struct db *, const char *slug, json_t **out);
+/* The promo of the section or of its nearest ancestor that has one, else a site-wide one. */
+int	 store_promo_for_section(struct db *, int64_t section_id, json_t **out);
+
+/* store_event.c — events and webinars */
+enum when {
+	WHEN_UPCOMING,	/* not yet over, soonest first */
+	WHEN_PAST,	/* over, newest first */
+	WHEN__MAX
+};
+int	 store_events(struct db *, enum when, int64_t now, int64_t before,
+	    int limit, json_t **out);
+int	 store_event_get(struct db *, const char *slug, json_t **out);
+int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
+	    int limit, json_t **out);
+int	 store_webinar_get(struct db *, const char *slug, json_t **out);

@@ -1,0 +1,285 @@
+/*
+ * store_article.c — articles: one article, keyset-paginated lists, and
+ * the listing rows that keep those lists to one index range scan.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * The columns of an article in a list.  The first author is the one at
+ * position 0; the comment count is an index lookup per listed row.
+ */
+#define LIST_COLS \
+	"a.id, a.slug, a.type, a.title, a.dek, a.published_at," \
+	" a.updated_at, a.section_id, s.slug AS section_slug," \
+	" s.name AS section_name, i.hash AS image_hash, i.ext AS image_ext," \
+	" i.width AS image_width, i.height AS image_height," \
+	" i.alt AS image_alt, au.slug AS author_slug," \
+	" au.name AS author_name, au.role AS author_role," \
+	" au.company AS author_company, sp.name AS sponsor_name," \
+	" (SELECT count(*) FROM comments c WHERE c.article_id = a.id" \
+	"  AND c.status = 'approved') AS comment_count"
+
+#define LIST_JOINS \
+	" JOIN sections s ON s.id = a.section_id" \
+	" LEFT JOIN images i ON i.id = a.hero_image_id" \
+	" LEFT JOIN article_authors aa0 ON aa0.article_id = a.id" \
+	"  AND aa0.position = 0" \
+	" LEFT JOIN authors au ON au.id = aa0.author_id" \
+	" LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
+
+/*
+ * One statement per list, each driven by its own index.  Parameters:
+ * $1 cursor time, $2 cursor id, $3 limit, $4 now, $5 type or NULL, $6 key
+ * (the lists of every article use no key).
+ */
+static const char *const sql_list[LIST__MAX] = {
+	[LIST_LATEST] =
+	    "SELECT " LIST_COLS " FROM articles a" LIST_JOINS
+	    " WHERE a.status = 'published'"
+	    " AND (a.published_at, a.id) < ($1, $2) AND a.published_at <= $4"
+	    " AND a.type = COALESCE($5, a.type)"
+	    " ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+	[LIST_SECTION] =
+	    "SELECT " LIST_COLS " FROM section_articles x"
+	    " JOIN articles a ON a.id = x.article_id" LIST_JOINS
+	    " WHERE x.section_id = $6"
+	    " AND (x.published_at, x.article_id) < ($1, $2)"
+	    " AND x.published_at <= $4 AND a.type = COALESCE($5, a.type)"
+	    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3",
+	[LIST_AUTHOR] =
+	    "SELECT " LIST_COLS " FROM article_authors x"
+	    " JOIN articles a ON a.id = x.article_id" LIST_JOINS
+	    " WHERE x.author_id = $6 AND a.status = 'published'"
+	    " AND (x.published_at, x.article_id) < ($1, $2)"
+	    " AND x.published_at <= $4 AND a.type = COALESCE($5, a.type)"
+	    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3",
+	[LIST_TAG] =
+	    "SELECT " LIST_COLS " FROM article_tags x"
+	    " JOIN articles a ON a.id = x.article_id" LIST_JOINS
+	    " WHERE x.tag_id = $6 AND a.status = 'published'"
+	    " AND (x.published_at, x.article_id) < ($1, $2)"
+	    " AND x.published_at <= $4 AND a.type = COALESCE($5, a.type)"
+	    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3",
+	[LIST_TYPE] =
+	    "SELECT " LIST_COLS " FROM articles a" LIST_JOINS
+	    " WHERE a.type = $5 AND a.status = 'published'"
+	    " AND (a.published_at, a.id) < ($1, $2) AND a.published_at <= $4"
+	    " ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+};
+
+static const char sql_home[] =
+    "SELECT s.slug AS home_section_slug, s.name AS home_section_name, "
+    LIST_COLS " FROM sections hs"
+    " JOIN sections s ON s.id = hs.id"
+    " JOIN articles a ON a.id IN (SELECT x.article_id FROM section_articles x"
+    "  WHERE x.section_id = hs.id AND x.published_at <= $2"
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT $1)"
+    LIST_JOINS
+    " WHERE hs.parent_id IS NULL AND hs.kind = 'topic'"
+    " ORDER BY hs.position, hs.id, a.published_at DESC, a.id DESC";
+
+static const char sql_get[] =
+    "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html,"
+    " a.published_at, a.updated_at, a.section_id, a.hero_caption,"
+    " a.hero_credit, a.hero_licence, a.hero_licence_url, a.signoff,"
+    " s.slug AS section_slug, s.name AS section_name,"
+    " s.kind AS section_kind, i.hash AS image_hash, i.ext AS image_ext,"
+    " i.width AS image_width, i.height AS image_height, i.alt AS image_alt,"
+    " sp.slug AS sponsor_slug, sp.name AS sponsor_name,"
+    " sp.url AS sponsor_url,"
+    " (SELECT count(*) FROM comments c WHERE c.article_id = a.id"
+    "  AND c.status = 'approved') AS comment_count"
+    " FROM articles a JOIN sections s ON s.id = a.section_id"
+    " LEFT JOIN images i ON i.id = a.hero_image_id"
+    " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
+    " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2";
+
+static const char sql_authors[] =
+    "SELECT au.id, au.slug, au.name, au.role, au.company"
+    " FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
+    " WHERE aa.article_id = $1 ORDER BY aa.position, au.id";
+
+static const char sql_tags[] =
+    "SELECT t.id, t.slug, t.name FROM article_tags at"
+    " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1"
+    " ORDER BY t.name";
+
+static const char sql_related[] =
+    "SELECT " LIST_COLS " FROM section_articles x"
+    " JOIN articles a ON a.id = x.article_id" LIST_JOINS
+    " WHERE x.section_id = $1 AND x.article_id <> $2"
+    " AND x.published_at <= $3"
+    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $4";
+
+/* Listing rows, rebuilt from the article's current state. */
+static const char sql_ix_del_sections[] =
+    "DELETE FROM section_articles WHERE article_id = $1";
+static const char sql_ix_ins_sections[] =
+    "INSERT INTO section_articles (section_id, article_id, published_at)"
+    " WITH RECURSIVE up(id, parent_id) AS ("
+    "  SELECT s.id, s.parent_id FROM sections s"
+    "   JOIN articles a ON a.section_id = s.id WHERE a.id = $1"
+    "  UNION ALL"
+    "  SELECT s.id, s.parent_id FROM sections s JOIN up ON s.id = up.parent_id)"
+    " SELECT up.id, a.id, a.published_at FROM up, articles a"
+    " WHERE a.id = $1 AND a.status = 'published'"
+    " AND a.published_at IS NOT NULL";
+static const char sql_ix_authors[] =
+    "UPDATE article_authors SET published_at ="
+    " (SELECT COALESCE(published_at, 0) FROM articles WHERE id = $1)"
+    " WHERE article_id = $1";
+static const char sql_ix_tags[] =
+    "UPDATE article_tags SET published_at ="
+    " (SELECT COALESCE(published_at, 0) FROM articles WHERE id = $1)"
+    " WHERE article_id = $1";
+
+int
+store_cursor_parse(const char *s, struct cursor *c)
+{
+	const char *dot = strchr(s, '.');
+
+	if (dot == NULL ||
+	    parse_int(s, (size_t)(dot - s), 0, INT64_MAX, &c->t) != 0 ||
+	    parse_int(dot + 1, strlen(dot + 1), 0, INT64_MAX, &c->id) != 0)
+		return -1;
+	return 0;
+}
+
+void
+store_cursor_format(const struct cursor *c, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%lld.%lld", (long long)c->t, (long long)c->id);
+}
+
+int
+store_article_list(struct db *db, enum list_by by, int64_t key,
+    const char *type, const struct cursor *cur, int limit, int64_t now,
+    json_t **out, struct cursor *next)
+{
+	struct db_stmt *st;
+	json_t *last;
+	int rc;
+
+	*out = NULL;
+	next->t = next->id = 0;
+	if (by == LIST_TYPE && type == NULL)
+		return STORE_INVALID;
+	if ((st = db_stmt(db, sql_list[by])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, cur->t);
+	db_bind_int(st, 2, cur->id);
+	/* One row more than asked tells whether a next page exists. */
+	db_bind_int(st, 3, limit + 1);
+	db_bind_int(st, 4, now);
+	db_bind_str(st, 5, type);
+	if (by != LIST_LATEST && by != LIST_TYPE)
+		db_bind_int(st, 6, key);
+	if ((rc = store_rows_json(st, out)) != STORE_OK)
+		return rc;
+	if (json_array_size(*out) > (size_t)limit) {
+		json_array_remove(*out, (size_t)limit);
+		last = json_array_get(*out, (size_t)limit - 1);
+		next->t = json_integer_value(json_object_get(last,
+		    "published_at"));
+		next->id = json_integer_value(json_object_get(last, "id"));
+	}
+	return STORE_OK;
+}
+
+int
+store_home_sections(struct db *db, int per_section, int64_t now, json_t **out)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_home)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, per_section);
+	db_bind_int(st, 2, now);
+	return store_rows_json(st, out);
+}
+
+int
+store_article_get(struct db *db, const char *slug, int64_t now, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_get)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, slug);
+	db_bind_int(st, 2, now);
+	return store_row1_json(st, out);
+}
+
+/* Runs one of the by-article-id queries. */
+static int
+by_article(struct db *db, const char *sql, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_rows_json(st, out);
+}
+
+int
+store_article_authors(struct db *db, int64_t article_id, json_t **out)
+{
+	return by_article(db, sql_authors, article_id, out);
+}
+
+int
+store_article_tags(struct db *db, int64_t article_id, json_t **out)
+{
+	return by_article(db, sql_tags, article_id, out);
+}
+
+int
+store_article_related(struct db *db, int64_t article_id, int64_t section_id,
+    int limit, int64_t now, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_related)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, section_id);
+	db_bind_int(st, 2, article_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, limit);
+	return store_rows_json(st, out);
+}
+
+int
+store_article_reindex(struct db *db, int64_t article_id)
+{
+	static const char *const steps[] = {
+		sql_ix_del_sections, sql_ix_ins_sections, sql_ix_authors,
+		sql_ix_tags,
+	};
+	struct db_stmt *st;
+	size_t i;
+	int rc;
+
+	if (db_begin(db) != DB_OK)
+		return STORE_ERROR;
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		if ((st = db_stmt(db, steps[i])) == NULL) {
+			db_rollback(db);
+			return STORE_ERROR;
+		}
+		db_bind_int(st, 1, article_id);
+		if ((rc = db_run(st)) != DB_OK) {
+			db_rollback(db);
+			return store_rc_from_db(rc);
+		}
+	}
+	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
+}

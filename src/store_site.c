@@ -1,0 +1,205 @@
+/*
+ * store_site.c — the site's structure: settings, menus, sections,
+ * authors, tags, static pages and promos.
+ */
+#include <string.h>
+
+#include "db.h"
+#include "store.h"
+#include "util.h"
+
+static const char sql_settings[] = "SELECT key, value FROM settings";
+
+static const char sql_menu[] =
+    "SELECT id, parent_id, position, label, url FROM menu_items"
+    " WHERE menu = $1 ORDER BY parent_id IS NOT NULL, parent_id, position, id";
+
+#define SECTION_COLS "s.id, s.parent_id, s.slug, s.name, s.kind, s.description"
+
+static const char sql_section_get[] =
+    "SELECT " SECTION_COLS " FROM sections s WHERE s.slug = $1";
+static const char sql_section_children[] =
+    "SELECT " SECTION_COLS " FROM sections s WHERE s.parent_id = $1"
+    " ORDER BY s.position, s.id";
+static const char sql_section_path[] =
+    "WITH RECURSIVE up(id, parent_id, depth) AS ("
+    " SELECT id, parent_id, 0 FROM sections WHERE id = $1"
+    " UNION ALL"
+    " SELECT s.id, s.parent_id, up.depth + 1 FROM sections s"
+    "  JOIN up ON s.id = up.parent_id WHERE up.depth < 16)"
+    " SELECT " SECTION_COLS ", up.depth FROM up JOIN sections s ON s.id = up.id"
+    " ORDER BY up.depth DESC";
+static const char sql_sections_all[] =
+    "SELECT " SECTION_COLS ", s.position FROM sections s"
+    " ORDER BY s.parent_id IS NOT NULL, s.parent_id, s.position, s.id";
+
+#define AUTHOR_COLS \
+	"au.id, au.slug, au.name, au.role, au.company, au.bio," \
+	" i.hash AS photo_hash, i.ext AS photo_ext"
+
+static const char sql_author_get[] =
+    "SELECT " AUTHOR_COLS " FROM authors au"
+    " LEFT JOIN images i ON i.id = au.photo_id WHERE au.slug = $1";
+static const char sql_authors_list[] =
+    "SELECT " AUTHOR_COLS " FROM authors au"
+    " LEFT JOIN images i ON i.id = au.photo_id"
+    " WHERE au.name > $1 ORDER BY au.name LIMIT $2";
+
+static const char sql_tag_get[] =
+    "SELECT id, slug, name FROM tags WHERE slug = $1";
+
+static const char sql_page_get[] =
+    "SELECT id, slug, title, body_html, updated_at FROM pages"
+    " WHERE slug = $1";
+
+static const char sql_promo[] =
+    "WITH RECURSIVE up(id, parent_id, depth) AS ("
+    " SELECT id, parent_id, 0 FROM sections WHERE id = $1"
+    " UNION ALL"
+    " SELECT s.id, s.parent_id, up.depth + 1 FROM sections s"
+    "  JOIN up ON s.id = up.parent_id WHERE up.depth < 16)"
+    " SELECT p.id, p.text, p.link_text, p.url FROM promos p"
+    " LEFT JOIN up ON up.id = p.section_id"
+    " WHERE p.active = 1 AND (up.id IS NOT NULL OR p.section_id IS NULL)"
+    " ORDER BY p.section_id IS NULL, up.depth, p.id LIMIT 1";
+
+int
+store_settings(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+	json_t *o;
+	int rc;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_settings)) == NULL)
+		return STORE_ERROR;
+	o = json_object();
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *v = json_string(db_col_text(st, 1, NULL));
+		if (v != NULL)
+			json_object_set_new(o, db_col_text(st, 0, NULL), v);
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		json_decref(o);
+		return store_rc_from_db(rc);
+	}
+	*out = o;
+	return STORE_OK;
+}
+
+/* Runs a statement with one text parameter and returns all its rows. */
+static int
+rows_by_text(struct db *db, const char *sql, const char *arg, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, arg);
+	return store_rows_json(st, out);
+}
+
+/* Runs a statement with one text parameter and returns its first row. */
+static int
+row_by_text(struct db *db, const char *sql, const char *arg, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, arg);
+	return store_row1_json(st, out);
+}
+
+static int
+rows_by_id(struct db *db, const char *sql, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_rows_json(st, out);
+}
+
+int
+store_menu(struct db *db, const char *menu, json_t **out)
+{
+	return rows_by_text(db, sql_menu, menu, out);
+}
+
+int
+store_section_get(struct db *db, const char *slug, json_t **out)
+{
+	return row_by_text(db, sql_section_get, slug, out);
+}
+
+int
+store_section_children(struct db *db, int64_t id, json_t **out)
+{
+	return rows_by_id(db, sql_section_children, id, out);
+}
+
+int
+store_section_path(struct db *db, int64_t id, json_t **out)
+{
+	return rows_by_id(db, sql_section_path, id, out);
+}
+
+int
+store_sections_all(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_sections_all)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+int
+store_author_get(struct db *db, const char *slug, json_t **out)
+{
+	return row_by_text(db, sql_author_get, slug, out);
+}
+
+int
+store_authors_list(struct db *db, const char *after, int limit, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_authors_list)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, after != NULL ? after : "");
+	db_bind_int(st, 2, limit);
+	return store_rows_json(st, out);
+}
+
+int
+store_tag_get(struct db *db, const char *slug, json_t **out)
+{
+	return row_by_text(db, sql_tag_get, slug, out);
+}
+
+int
+store_page_get(struct db *db, const char *slug, json_t **out)
+{
+	return row_by_text(db, sql_page_get, slug, out);
+}
+
+int
+store_promo_for_section(struct db *db, int64_t section_id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_promo)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, section_id);
+	return store_row1_json(st, out);
+}

@@ -1,0 +1,245 @@
+/*
+ * theme.c — loads the default theme from the binary and overrides from
+ * the theme_dir setting; compiles the templates once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "embed.h"
+#include "theme.h"
+#include "tpl.h"
+#include "util.h"
+
+#define TPL_DIR		"templates/"
+#define ASSET_DIR	"assets/"
+#define TPL_EXT		".mustache"
+#define MAX_ASSETS	256
+
+static struct tpl_set *templates;
+static struct asset assets[MAX_ASSETS];
+static size_t nassets;
+static char version[20];
+
+static const struct {
+	const char	*ext;
+	const char	*ctype;
+} ctypes[] = {
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
+	{ ".jpg", "image/jpeg" },
+	{ ".webp", "image/webp" },
+	{ ".gif", "image/gif" },
+	{ ".ico", "image/x-icon" },
+	{ ".woff2", "font/woff2" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".json", "application/json" },
+};
+
+const char *
+theme_ctype(const char *name)
+{
+	size_t i, n = strlen(name), k;
+
+	for (i = 0; i < ARRAY_SIZE(ctypes); i++) {
+		k = strlen(ctypes[i].ext);
+		if (n > k && strcmp(name + n - k, ctypes[i].ext) == 0)
+			return ctypes[i].ctype;
+	}
+	return "application/octet-stream";
+}
+
+static uint64_t
+fnv1a(const unsigned char *p, size_t n, uint64_t h)
+{
+	while (n-- > 0) {
+		h ^= *p++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static int
+add_asset(const char *name, const unsigned char *data, size_t len,
+    char *err, size_t errlen)
+{
+	struct asset *a = NULL;
+	size_t i;
+
+	for (i = 0; i < nassets; i++)
+		if (strcmp(assets[i].name, name) == 0)
+			a = &assets[i];
+	if (a == NULL) {
+		if (nassets == MAX_ASSETS) {
+			snprintf(err, errlen, "theme: more than %d assets",
+			    MAX_ASSETS);
+			return -1;
+		}
+		a = &assets[nassets++];
+		a->name = xstrdup(name);
+	}
+	a->data = data;
+	a->len = len;
+	a->ctype = theme_ctype(name);
+	snprintf(a->etag, sizeof(a->etag), "\"%016llx\"",
+	    (unsigned long long)fnv1a(data, len, 0xcbf29ce484222325ull));
+	return 0;
+}
+
+/* "partials/sidebar.mustache" -> "partials/sidebar" */
+static int
+add_template(const char *rel, const char *src, size_t len, const char *file,
+    char *err, size_t errlen)
+{
+	char name[256];
+	size_t n = strlen(rel), k = strlen(TPL_EXT);
+
+	if (n <= k || strcmp(rel + n - k, TPL_EXT) != 0 || n - k >= sizeof(name))
+		return 0;
+	memcpy(name, rel, n - k);
+	name[n - k] = '\0';
+	return tpl_set_add(templates, name, src, len, file, err, errlen);
+}
+
+/* Reads a whole file; the memory lives as long as the process. */
+static unsigned char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char tmp[8192];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		buf_append(&b, tmp, n);
+	fclose(f);
+	if (buf_err(&b)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return (unsigned char *)buf_detach(&b, lenp);
+}
+
+/* Walks dir/sub recursively, loading templates or assets. */
+static int
+load_dir(const char *root, const char *sub, int is_tpl, char *err,
+    size_t errlen)
+{
+	char path[1024], rel[512];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s%s", root,
+	    is_tpl ? TPL_DIR : ASSET_DIR, sub);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		unsigned char *data;
+		size_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "%s%s", sub, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s%s", root,
+		    is_tpl ? TPL_DIR : ASSET_DIR, rel);
+		if (stat(path, &sb) != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			strlcpy_(rel + strlen(rel), "/", sizeof(rel) - strlen(rel));
+			rc = load_dir(root, rel, is_tpl, err, errlen);
+			continue;
+		}
+		if ((data = slurp(path, &len)) == NULL) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			rc = -1;
+		} else if (is_tpl) {
+			rc = add_template(rel, (const char *)data, len, path,
+			    err, errlen);
+		} else {
+			rc = add_asset(rel, data, len, err, errlen);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+theme_load(const char *dir, char *err, size_t errlen)
+{
+	static const char prefix[] = "themes/default/";
+	size_t i, plen = sizeof(prefix) - 1;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	templates = tpl_set_new();
+	for (i = 0; i < embed_count; i++) {
+		const struct embed_file *f = &embed_files[i];
+		const char *rel;
+
+		if (strncmp(f->name, prefix, plen) != 0)
+			continue;
+		rel = f->name + plen;
+		if (strncmp(rel, TPL_DIR, sizeof(TPL_DIR) - 1) == 0) {
+			if (add_template(rel + sizeof(TPL_DIR) - 1,
+			    (const char *)f->data, f->len, f->name, err,
+			    errlen) != 0)
+				return -1;
+		} else if (strncmp(rel, ASSET_DIR, sizeof(ASSET_DIR) - 1) == 0) {
+			if (add_asset(rel + sizeof(ASSET_DIR) - 1, f->data,
+			    f->len, err, errlen) != 0)
+				return -1;
+		}
+	}
+	if (dir != NULL && dir[0] != '\0') {
+		struct stat sb;
+
+		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "theme_dir: %s is not a directory",
+			    dir);
+			return -1;
+		}
+		if (load_dir(dir, "", 1, err, errlen) != 0 ||
+		    load_dir(dir, "", 0, err, errlen) != 0)
+			return -1;
+	}
+	if (tpl_set_check(templates, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < nassets; i++)
+		h = fnv1a((const unsigned char *)assets[i].etag,
+		    strlen(assets[i].etag), h);
+	snprintf(version, sizeof(version), "%08llx",
+	    (unsigned long long)(h & 0xffffffffu));
+	return 0;
+}
+
+const struct tpl_set *
+theme_templates(void)
+{
+	return templates;
+}
+
+const struct asset *
+theme_asset(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nassets; i++)
+		if (strcmp(assets[i].name, name) == 0)
+			return &assets[i];
+	return NULL;
+}
+
+const char *
+theme_version(void)
+{
+	return version;
+}

@@ -1,0 +1,327 @@
+/*
+ * view.c — URLs, dates and labels for view models.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "view.h"
+#include "util.h"
+
+static const char *const months[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+
+static const struct {
+	const char	*type;
+	const char	*label;
+} types[] = {
+	{ "news", "News" },
+	{ "news-analysis", "News Analysis" },
+	{ "feature", "Feature" },
+	{ "opinion", "Opinion" },
+	{ "interview", "Interview" },
+	{ "partner-perspective", "Partner Perspective" },
+	{ "guest-perspective", "Guest Perspective" },
+	{ "podcast", "Podcast" },
+	{ "video", "Video" },
+};
+
+static const struct {
+	const char	*kind;
+	const char	*label;
+} event_kinds[] = {
+	{ "digital-symposium", "Digital Symposium" },
+	{ "digital-conference", "Digital Conference" },
+	{ "conference", "Conference" },
+	{ "awards", "Awards" },
+	{ "webinar", "Webinar" },
+};
+
+void
+view_set_timezone(const char *tz)
+{
+	if (tz != NULL && tz[0] != '\0')
+		setenv("TZ", tz, 1);
+	tzset();
+}
+
+const char *
+view_type_label(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		if (strcmp(types[i].type, type) == 0)
+			return types[i].label;
+	return NULL;
+}
+
+static void
+local(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+
+	localtime_r(&tt, tm);
+}
+
+void
+view_fmt_date_short(int64_t t, char *out, size_t n)
+{
+	struct tm tm;
+
+	local(t, &tm);
+	snprintf(out, n, "%d/%d/%d", tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_year + 1900);
+}
+
+void
+view_fmt_date_long(int64_t t, char *out, size_t n)
+{
+	struct tm tm;
+
+	local(t, &tm);
+	snprintf(out, n, "%s %d, %d", months[tm.tm_mon], tm.tm_mday,
+	    tm.tm_year + 1900);
+}
+
+void
+view_fmt_date_range(int64_t a, int64_t b, char *out, size_t n)
+{
+	struct tm x, y;
+
+	local(a, &x);
+	local(b, &y);
+	if (x.tm_year == y.tm_year && x.tm_yday == y.tm_yday)
+		view_fmt_date_long(a, out, n);
+	else if (x.tm_year == y.tm_year && x.tm_mon == y.tm_mon)
+		snprintf(out, n, "%s %d-%d, %d", months[x.tm_mon], x.tm_mday,
+		    y.tm_mday, x.tm_year + 1900);
+	else if (x.tm_year == y.tm_year)
+		snprintf(out, n, "%s %d - %s %d, %d", months[x.tm_mon],
+		    x.tm_mday, months[y.tm_mon], y.tm_mday, x.tm_year + 1900);
+	else
+		snprintf(out, n, "%s %d, %d - %s %d, %d", months[x.tm_mon],
+		    x.tm_mday, x.tm_year + 1900, months[y.tm_mon], y.tm_mday,
+		    y.tm_year + 1900);
+}
+
+void
+view_fmt_iso(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+view_fmt_http(int64_t t, char *out, size_t n)
+{
+	static const char *const wd[7] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	snprintf(out, n, "%s, %02d %.3s %d %02d:%02d:%02d GMT", wd[tm.tm_wday],
+	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static void
+set_str(json_t *o, const char *key, const char *val)
+{
+	json_t *v = json_string(val);
+
+	if (v != NULL)
+		json_object_set_new(o, key, v);
+}
+
+/* Sets key to prefix + the value of slugkey, when slugkey is a string. */
+static void
+set_url(json_t *o, const char *key, const char *prefix, const char *slugkey)
+{
+	const char *slug = json_string_value(json_object_get(o, slugkey));
+	char url[512];
+
+	if (slug == NULL)
+		return;
+	snprintf(url, sizeof(url), "%s%s", prefix, slug);
+	set_str(o, key, url);
+}
+
+/* Adds an "image" object from the image_* (or photo_*) columns. */
+static void
+set_image(json_t *o, const char *prefix, const char *key)
+{
+	char k[64], url[160];
+	const char *hash, *ext;
+	json_t *img;
+
+	snprintf(k, sizeof(k), "%s_hash", prefix);
+	if ((hash = json_string_value(json_object_get(o, k))) == NULL)
+		return;
+	snprintf(k, sizeof(k), "%s_ext", prefix);
+	ext = str(o, k);
+	snprintf(url, sizeof(url), "/media/%s.%s", hash, ext);
+	img = json_object();
+	set_str(img, "src", url);
+	snprintf(k, sizeof(k), "%s_width", prefix);
+	json_object_set(img, "width", json_object_get(o, k));
+	snprintf(k, sizeof(k), "%s_height", prefix);
+	json_object_set(img, "height", json_object_get(o, k));
+	snprintf(k, sizeof(k), "%s_alt", prefix);
+	set_str(img, "alt", str(o, k));
+	json_object_set_new(o, key, img);
+}
+
+/* Adds "date", "date_long" and "date_iso" for the time in key. */
+static void
+set_dates(json_t *o, const char *key, const char *prefix)
+{
+	json_t *v = json_object_get(o, key);
+	char buf[64], k[64];
+	int64_t t;
+
+	if (!json_is_integer(v))
+		return;
+	t = json_integer_value(v);
+	view_fmt_date_short(t, buf, sizeof(buf));
+	snprintf(k, sizeof(k), "%s", prefix);
+	set_str(o, k, buf);
+	view_fmt_date_long(t, buf, sizeof(buf));
+	snprintf(k, sizeof(k), "%s_long", prefix);
+	set_str(o, k, buf);
+	view_fmt_iso(t, buf, sizeof(buf));
+	snprintf(k, sizeof(k), "%s_iso", prefix);
+	set_str(o, k, buf);
+}
+
+/* "Name, role" or "Name, role, company" — the byline of the seed page. */
+static void
+set_byline(json_t *o, const char *name, const char *role,
+    const char *company, const char *key)
+{
+	char b[512];
+
+	if (name[0] == '\0')
+		return;
+	if (role[0] != '\0' && company[0] != '\0')
+		snprintf(b, sizeof(b), "%s, %s, %s", name, role, company);
+	else if (role[0] != '\0' || company[0] != '\0')
+		snprintf(b, sizeof(b), "%s, %s", name,
+		    role[0] != '\0' ? role : company);
+	else
+		snprintf(b, sizeof(b), "%s", name);
+	set_str(o, key, b);
+}
+
+void
+view_article(json_t *a)
+{
+	const char *type = str(a, "type"), *label = view_type_label(type);
+
+	set_url(a, "url", "/article/", "slug");
+	set_url(a, "section_url", "/section/", "section_slug");
+	set_url(a, "author_url", "/author/", "author_slug");
+	set_str(a, "type_label", label != NULL ? label : type);
+	set_dates(a, "published_at", "date");
+	set_dates(a, "updated_at", "updated");
+	set_image(a, "image", "image");
+	set_byline(a, str(a, "author_name"), str(a, "author_role"),
+	    str(a, "author_company"), "byline");
+	json_object_set_new(a, "has_comments", json_boolean(
+	    json_integer_value(json_object_get(a, "comment_count")) > 0));
+	json_object_set_new(a, "sponsored",
+	    json_boolean(strcmp(type, "partner-perspective") == 0));
+}
+
+void
+view_author(json_t *a)
+{
+	set_url(a, "url", "/author/", "slug");
+	set_image(a, "photo", "photo");
+	set_byline(a, str(a, "name"), str(a, "role"), str(a, "company"),
+	    "byline");
+}
+
+void
+view_section(json_t *s)
+{
+	set_url(s, "url", "/section/", "slug");
+}
+
+void
+view_tag(json_t *t)
+{
+	set_url(t, "url", "/tag/", "slug");
+}
+
+static void
+set_kind_label(json_t *o, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(event_kinds); i++)
+		if (strcmp(event_kinds[i].kind, kind) == 0) {
+			set_str(o, "kind_label", event_kinds[i].label);
+			return;
+		}
+	set_str(o, "kind_label", kind);
+}
+
+void
+view_event(json_t *e)
+{
+	char range[96];
+
+	set_url(e, "url", "/events/", "slug");
+	/* Templates test flags for truth, and 0 is not false everywhere. */
+	json_object_set_new(e, "online", json_boolean(json_integer_value(
+	    json_object_get(e, "online")) != 0));
+	set_kind_label(e, str(e, "kind"));
+	view_fmt_date_range(json_integer_value(json_object_get(e, "starts_at")),
+	    json_integer_value(json_object_get(e, "ends_at")), range,
+	    sizeof(range));
+	set_str(e, "date_range", range);
+	set_dates(e, "starts_at", "starts");
+	set_dates(e, "ends_at", "ends");
+}
+
+void
+view_webinar(json_t *w)
+{
+	set_url(w, "url", "/webinars/", "slug");
+	set_dates(w, "starts_at", "starts");
+	set_dates(w, "ends_at", "ends");
+}
+
+#define EACH(name, fn)						\
+void								\
+name(json_t *arr)						\
+{								\
+	size_t i;						\
+	json_t *v;						\
+								\
+	json_array_foreach(arr, i, v)				\
+		fn(v);						\
+}
+
+EACH(view_articles, view_article)
+EACH(view_authors, view_author)
+EACH(view_sections, view_section)
+EACH(view_tags, view_tag)
+EACH(view_events, view_event)
+EACH(view_webinars, view_webinar)

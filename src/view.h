@@ -1,0 +1,39 @@
+/*
+ * view.h — turns store rows into view-model values: URLs, formatted
+ * dates, labels.  Every function decorates the object it is given in
+ * place (adding keys), so a row read once serves HTML and JSON alike.
+ */
+#ifndef MASTHEAD_VIEW_H
+#define MASTHEAD_VIEW_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sets the time zone dates are shown in (call before threads start). */
+void	 view_set_timezone(const char *tz);
+
+void	 view_article(json_t *);
+void	 view_articles(json_t *);	/* each element of an array */
+void	 view_author(json_t *);
+void	 view_authors(json_t *);
+void	 view_section(json_t *);
+void	 view_sections(json_t *);
+void	 view_tag(json_t *);
+void	 view_tags(json_t *);
+void	 view_event(json_t *);
+void	 view_events(json_t *);
+void	 view_webinar(json_t *);
+void	 view_webinars(json_t *);
+
+/* "News Analysis" for "news-analysis"; NULL when the type is unknown. */
+const char *view_type_label(const char *type);
+
+/* Date formats of the pages, in the site's time zone. */
+void	 view_fmt_date_short(int64_t t, char *out, size_t n);	/* 5/12/2021 */
+void	 view_fmt_date_long(int64_t t, char *out, size_t n);	/* May 12, 2021 */
+void	 view_fmt_date_range(int64_t a, int64_t b, char *out, size_t n);	/* May 25-27, 2021 */
+void	 view_fmt_iso(int64_t t, char *out, size_t n);		/* 2021-05-12T13:00:00Z */
+void	 view_fmt_http(int64_t t, char *out, size_t n);	/* RFC 9110 date */
+
+#endif

@@ -1,0 +1,125 @@
+"""The read-only content API: lists with filters and cursor pagination,
+single documents equal to what the pages show, and JSON errors."""
+import re
+
+from harness import Server, ok, eq, contains, run_tests
+
+srv = Server()
+
+
+def test_articles_list():
+    s, h, j = srv.json("/api/v1/articles")
+    eq(s, 200, "GET /api/v1/articles is 200")
+    ok(h.get("content-type", "").startswith("application/json"), "it is JSON")
+    eq(len(j["articles"]), 20, "default page has 20 articles")
+    a = j["articles"][0]
+    for k in ("slug", "title", "url", "type", "type_label", "date_iso",
+              "section_slug", "author_name", "comment_count"):
+        ok(k in a, "list item has " + k)
+    seen = set(x["slug"] for x in j["articles"])
+    cur, pages = j["next_cursor"], 1
+    while cur and pages < 5:
+        s, h, j = srv.json("/api/v1/articles?cursor=" + cur)
+        slugs = set(x["slug"] for x in j["articles"])
+        if seen & slugs:
+            break
+        seen |= slugs
+        cur, pages = j["next_cursor"], pages + 1
+    eq(pages, 5, "five pages follow each other without repeats")
+    s, h, j = srv.json("/api/v1/articles?limit=3")
+    eq(len(j["articles"]), 3, "limit=3 gives three")
+
+
+def test_filters():
+    s, h, j = srv.json("/api/v1/articles?section=asia&limit=100")
+    ok(j["articles"] and all(a["section_slug"] in ("asia",) for a in j["articles"]),
+       "section filter keeps Asia stories")
+    s, h, j = srv.json("/api/v1/articles?section=cable-tech&limit=100")
+    secs = set(a["section_slug"] for a in j["articles"])
+    ok(len(secs) > 1 and "docsis" in secs,
+       "a parent section includes its sub-sections' stories")
+    s, h, j = srv.json("/api/v1/articles?author=ken-wieland&limit=100")
+    ok(any(a["slug"] == "us-scraps-xiaomi-blacklisting" for a in j["articles"]),
+       "author filter finds the Xiaomi story")
+    s, h, j = srv.json("/api/v1/articles?type=partner-perspective")
+    ok(j["articles"] and all(a["type"] == "partner-perspective" for a in j["articles"]),
+       "type filter keeps partner perspectives")
+    s, h, j = srv.json("/api/v1/articles?section=asia&type=news-analysis&limit=100")
+    ok(all(a["type"] == "news-analysis" and a["section_slug"] == "asia"
+           for a in j["articles"]), "section and type combine")
+    s, h, art = srv.json("/api/v1/articles/us-scraps-xiaomi-blacklisting")
+    tag = art["article"]["tags"][0]["slug"]
+    s, h, j = srv.json("/api/v1/articles?tag=" + tag)
+    ok(any(a["slug"] == "us-scraps-xiaomi-blacklisting" for a in j["articles"]),
+       "tag filter finds the article")
+
+
+def test_errors():
+    for q, st in (("?cursor=bogus", 400), ("?limit=0", 400), ("?limit=101", 400),
+                  ("?limit=abc", 400), ("?type=nonsense", 400),
+                  ("?section=asia&tag=x", 400), ("?colour=red", 400),
+                  ("?section=no-such-section", 404), ("?author=Bad!", 404)):
+        s, h, j = srv.json("/api/v1/articles" + q)
+        eq(s, st, "/api/v1/articles%s is %d" % (q, st))
+        ok("error" in j and j["error"]["status"] == st, "the error is a JSON document")
+    s, h, j = srv.json("/api/v1/articles/no-such-story")
+    eq((s, j["error"]["status"]), (404, 404), "unknown article is a JSON 404")
+    s, h, j = srv.json("/api/v1/nothing-here")
+    eq(s, 404, "unknown API path is a JSON 404")
+
+
+def test_article_matches_page():
+    s, h, j = srv.json("/api/v1/articles/us-scraps-xiaomi-blacklisting")
+    eq(s, 200, "article document is 200")
+    a = j["article"]
+    eq(a["title"], "US scraps Xiaomi blacklisting", "title")
+    eq(a["type_label"], "News Analysis", "type label")
+    eq(a["authors"][0]["name"], "Ken Wieland", "author")
+    eq(a["authors"][0]["role"], "contributing editor", "role")
+    eq(a["date"], "5/12/2021", "date")
+    eq(a["hero_credit"], "keso s on Flickr", "credit")
+    eq(a["section_path"][-1]["name"], "Asia", "section")
+    ok(len(j["related"]) >= 3, "related stories")
+    s, h, html = srv.html("/article/us-scraps-xiaomi-blacklisting")
+    contains(html, a["body_html"][:200], "page body equals the API's body_html")
+    for r in j["related"]:
+        contains(html, 'href="%s"' % r["url"], "page links related " + r["slug"])
+
+
+def test_other_documents():
+    s, h, j = srv.json("/api/v1/sections")
+    ok(s == 200 and len(j["sections"]) >= 40, "all sections are listed")
+    s, h, j = srv.json("/api/v1/sections/asia")
+    eq((s, j["section"]["name"]), (200, "Asia"), "section document")
+    ok(len(j["articles"]) > 0, "section document lists articles")
+    s, h, j = srv.json("/api/v1/authors?limit=5")
+    eq(len(j["authors"]), 5, "authors page of five")
+    s2, h2, j2 = srv.json("/api/v1/authors?limit=5&after=" + j["next_after"].replace(" ", "+"))
+    ok(not set(a["slug"] for a in j["authors"]) & set(a["slug"] for a in j2["authors"]),
+       "authors paginate by name")
+    s, h, j = srv.json("/api/v1/authors/ken-wieland")
+    eq(j["author"]["role"], "contributing editor", "author document")
+    s, h, j = srv.json("/api/v1/events")
+    ok(s == 200 and len(j["events"]) >= 2, "upcoming events document")
+    s, h, j = srv.json("/api/v1/events?archive=1")
+    ok(any(e["name"] == "Optical Networking Digital Symposium" for e in j["events"]),
+       "events archive document")
+    slug = j["events"][0]["slug"]
+    s, h, j = srv.json("/api/v1/events/" + slug)
+    eq(s, 200, "event document")
+    s, h, j = srv.json("/api/v1/webinars?archive=1")
+    ok(any(w["starts_long"] == "May 13, 2021" for w in j["webinars"]),
+       "webinar archive document")
+    s, h, j = srv.json("/api/v1/webinars/" + j["webinars"][0]["slug"])
+    eq(s, 200, "webinar document")
+    eq(srv.json("/api/v1/events?archive=2")[0], 400, "archive=2 is 400")
+
+
+def test_json_escaping():
+    s, h, b = srv.get("/api/v1/articles/us-scraps-xiaomi-blacklisting")
+    ok(b"</" not in b, "JSON escapes '/' so '</script>' cannot appear")
+
+
+run_tests([test_articles_list, test_filters, test_errors,
+           test_article_matches_page, test_other_documents, test_json_escaping],
+          srv.stop)

@@ -1,0 +1,89 @@
+"""The command line: --help, config files with file:line errors, the demo
+command, and a clean stop on SIGTERM and SIGINT."""
+import os
+import signal
+import subprocess
+import tempfile
+
+from harness import BIN, Server, ok, eq, contains, run_tests
+
+
+def run(*args, env=None):
+    return subprocess.run([BIN] + list(args), capture_output=True, text=True,
+                          env=env)
+
+
+def test_help():
+    r = run("--help")
+    eq(r.returncode, 0, "--help exits 0")
+    for word in ("serve", "demo", "--db", "--listen", "--config", "theme_dir",
+                 "max_header", "access_log"):
+        contains(r.stdout, word, "--help explains " + word)
+    r = run()
+    eq(r.returncode, 2, "no command exits 2")
+    r = run("frobnicate")
+    eq(r.returncode, 2, "unknown command exits 2")
+    contains(r.stderr, "unknown command", "and says so")
+
+
+def test_config_errors():
+    d = tempfile.mkdtemp()
+    conf = os.path.join(d, "masthead.conf")
+    with open(conf, "w") as f:
+        f.write("# comment\nlisten = 127.0.0.1:1\n\ncolour = blue\n")
+    r = run("serve", "--config", conf, "--db", os.path.join(d, "x.db"))
+    ok(r.returncode != 0, "unknown config key stops start-up")
+    contains(r.stderr, conf + ":4:", "the error names file and line")
+    contains(r.stderr, "colour", "the error names the key")
+    with open(conf, "w") as f:
+        f.write("threads = many\n")
+    r = run("serve", "--config", conf)
+    contains(r.stderr, conf + ":1:", "a bad value names file and line")
+    with open(conf, "w") as f:
+        f.write("just words\n")
+    r = run("serve", "--config", conf)
+    contains(r.stderr, conf + ":1:", "a line without '=' names file and line")
+    r = run("serve", "--config", os.path.join(d, "missing.conf"))
+    ok(r.returncode != 0 and "missing.conf" in r.stderr, "a missing config file is an error")
+    r = run("serve", "--no-such-flag", "1")
+    ok(r.returncode == 2 and "no-such-flag" in r.stderr, "an unknown flag is an error")
+    env = dict(os.environ, MASTHEAD_THREADS="lots")
+    r = run("serve", env=env)
+    contains(r.stderr, "MASTHEAD_THREADS", "a bad environment value is named")
+
+
+def test_config_file_applies():
+    d = tempfile.mkdtemp()
+    conf = os.path.join(d, "masthead.conf")
+    with open(conf, "w") as f:
+        f.write("page_size = 7\n")
+    srv = Server(["--config", conf])
+    try:
+        s, h, j = srv.json("/api/v1/articles")
+        eq(len(j["articles"]), 7, "page_size from the config file applies")
+    finally:
+        srv.stop()
+
+
+def test_demo_refuses_twice():
+    d = tempfile.mkdtemp()
+    db = os.path.join(d, "m.db")
+    r = run("demo", "--db", db)
+    eq(r.returncode, 0, "demo loads into a new file")
+    ok(os.path.isdir(os.path.join(d, "media")), "demo writes images beside the database")
+    r = run("demo", "--db", db)
+    ok(r.returncode != 0, "demo into a database with articles is refused")
+
+
+def test_signals():
+    for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")):
+        srv = Server()
+        eq(srv.get("/")[0], 200, "serving before " + name)
+        rc = srv.stop(sig)
+        eq(rc, 0, name + " stops the server with status 0")
+
+
+
+
+run_tests([test_help, test_config_errors, test_config_file_applies,
+           test_demo_refuses_twice, test_signals])

@@ -116,6 +116,17 @@ config_set(struct config *c, const char *key, const char *val, char *err,
 }
 
 void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		if (settings[i].type == C_STR)
+			free(*(char **)((char *)c + settings[i].off));
+	memset(c, 0, sizeof(*c));
+}
+
+void
 config_defaults(struct config *c)
 {
 	size_t i;

@@ -30,8 +30,10 @@ struct config {
 
 extern struct config config;
 
-/* Sets every setting to its default. */
+/* Sets every setting to its default (the struct must not hold values yet). */
 void	config_defaults(struct config *);
+/* Frees the strings of a struct config. */
+void	config_free(struct config *);
 /*
  * Reads a key = value file.  Unknown keys, bad values and syntax errors
  * fail with "file:line: message" in err.

@@ -1,0 +1,163 @@
+/*
+ * test_config.c — the settings table: defaults, bounds, files with
+ * file:line errors, the environment.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static char path[] = "/tmp/masthead-test-config-XXXXXX";
+
+static void
+write_conf(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int
+setup(void **state)
+{
+	int fd = mkstemp(path);
+
+	(void)state;
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.db, "data/masthead.db");
+	assert_string_equal(c.listen, "127.0.0.1:8080");
+	assert_int_equal(c.page_size, 20);
+	assert_int_equal(c.max_header, 8192);
+	config_free(&c);
+}
+
+static void
+test_set_bounds(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "threads", "4", err, sizeof(err)), 0);
+	assert_int_equal(c.threads, 4);
+	assert_int_equal(config_set(&c, "threads", "-1", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "threads", "4x", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "threads", "", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "threads",
+	    "99999999999999999999999", err, sizeof(err)), -1);
+	assert_int_equal(c.threads, 4);
+	assert_int_equal(config_set(&c, "nope", "1", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "nope"));
+	config_free(&c);
+}
+
+static void
+test_file(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	config_defaults(&c);
+	write_conf("# a comment\n\n  listen = 0.0.0.0:9000  \n"
+	    "theme_dir = \" spaced \"\npage_size=5\n");
+	assert_int_equal(config_load_file(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.listen, "0.0.0.0:9000");
+	assert_string_equal(c.theme_dir, " spaced ");
+	assert_int_equal(c.page_size, 5);
+	config_free(&c);
+}
+
+static void
+test_file_errors(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*line;
+	} cases[] = {
+		{ "listen = x\ncolour = blue\n", ":2:" },
+		{ "page_size = 0\n", ":1:" },
+		{ "\n\nno equals sign\n", ":3:" },
+		{ "threads = two\n", ":1:" },
+	};
+	struct config c;
+	char err[512], want[600];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		config_defaults(&c);
+		write_conf(cases[i].text);
+		assert_int_equal(config_load_file(&c, path, err, sizeof(err)),
+		    -1);
+		snprintf(want, sizeof(want), "%s%s", path, cases[i].line);
+		assert_non_null(strstr(err, want));
+		config_free(&c);
+	}
+	config_defaults(&c);
+	assert_int_equal(config_load_file(&c, "/nonexistent/masthead.conf",
+	    err, sizeof(err)), -1);
+	config_free(&c);
+}
+
+static void
+test_env(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	config_defaults(&c);
+	setenv("MASTHEAD_PAGE_SIZE", "9", 1);
+	assert_int_equal(config_load_env(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.page_size, 9);
+	setenv("MASTHEAD_PAGE_SIZE", "nine", 1);
+	assert_int_equal(config_load_env(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "MASTHEAD_PAGE_SIZE"));
+	unsetenv("MASTHEAD_PAGE_SIZE");
+	config_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_set_bounds),
+		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_env),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}

@@ -6,7 +6,7 @@
 #   make SANITIZE=1 test   the same tests against an ASan+UBSan build
 
 CC	?= cc
-PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl
+PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips
 SANITIZE ?=
 
 ifeq ($(SANITIZE),1)

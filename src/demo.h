@@ -1,19 +1,86 @@
 /*
- * demo.h — the demo publication: the seed page's menu, sections, events,
- * webinars and people, handwritten stories and generated ones.
+ * demo.h — the demo publication: loads demo/site.json (settings, sections,
+ * menus, authors, events, webinars ...), the handwritten articles in
+ * demo/articles/<slug>.md and a few hundred stories composed from
+ * demo/generator.json into an empty, migrated database.  Everything comes
+ * from files embedded in the binary; hero images are drawn as SVG and
+ * saved as JPEG files in the media directory.
  */
 #ifndef MASTHEAD_DEMO_H
 #define MASTHEAD_DEMO_H
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
+/* demo.c */
+
 /*
- * Loads the demo content into a database whose migrations have run, in
- * one transaction, writing generated images into media_dir.  Refuses a
- * database that already has articles.  0 on success, -1 with err filled.
+ * Loads the whole demo in one transaction into db, whose migrations must
+ * already have run.  Image files go to media_dir (created if missing) as
+ * <sha256-hex>.jpg.  Relative dates in the demo files ("+26d", "-3d") are
+ * taken from the current time.  Refuses a database that already holds
+ * articles.  Returns 0, or -1 with err filled and the transaction rolled
+ * back (image files already written stay: they are content-addressed).
  */
 int	demo_load(struct db *, const char *media_dir, char *err, size_t errlen);
+
+/*
+ * One article before it is stored.  authors and tags are comma-separated
+ * slugs; image names an image spec of site.json.  Every string is owned
+ * by the article (demo_article_clear frees them); NULL means empty.
+ */
+struct demo_article {
+	char	*slug;
+	char	*title;
+	char	*type;
+	char	*section;
+	char	*authors;
+	char	*tags;
+	char	*dek;
+	char	*image;
+	char	*caption;
+	char	*credit;
+	char	*licence;
+	char	*licence_url;
+	char	*sponsor;
+	char	*signoff;
+	char	*body;		/* Markdown */
+	int64_t	 published_at;
+};
+
+void	demo_article_clear(struct demo_article *);
+void	demo_articles_free(struct demo_article *, size_t n);
+
+/*
+ * Parses a demo time: "2021-05-25", "2021-05-25T15:00:00Z", or an offset
+ * from now such as "-3d", "-5h", "+26d" or "+26d2h30m", optionally with
+ * "@HH:MM" to set the UTC time of day ("+26d@15:00").  0 or -1.
+ */
+int	demo_parse_time(const char *, int64_t now, int64_t *out);
+
+/* demo_gen.c */
+
+/*
+ * Composes the generated stories that demo/generator.json (gen) describes:
+ * per_section stories for every section it lists, deterministic for a
+ * given gen and now, published at times spread over the window_days
+ * before now.  names maps the site's section slugs to their names (a
+ * section the site lacks is an error).  taken is a JSON object used as a
+ * set of slugs already in use; new slugs avoid it and are added to it.
+ * On success returns 0 and sets *out to an array of *np articles that the
+ * caller frees with demo_articles_free; on error returns -1 with err
+ * filled.
+ */
+int	 demo_gen_articles(const json_t *gen, const json_t *names, int64_t now,
+	    json_t *taken, struct demo_article **out, size_t *np, char *err,
+	    size_t errlen);
+
+/* A fixed-seed generator (splitmix64): the next number from *state. */
+uint64_t demo_rand(uint64_t *state);
+/* FNV-1a of a string, to seed demo_rand from a name. */
+uint64_t demo_hash(const char *);
 
 #endif

@@ -51,13 +51,23 @@ check_params(struct req *r, const char *const *allowed)
 }
 
 static int
-send_model(struct req *r, int status, json_t *m)
+send_model(struct req *r, json_t *m)
 {
-	if (status != 0)
-		return status;
 	http_send_json(r, 200, m);
 	json_decref(m);
 	return 0;
+}
+
+/* Sends the model built by fn for the request's slug, or its error status. */
+static int
+send_one(struct req *r, int (*fn)(struct req *, const char *, json_t **))
+{
+	json_t *m = NULL;
+	int status;
+
+	if ((status = fn(r, r->arg[0], &m)) != 0)
+		return status;
+	return send_model(r, m);
 }
 
 /* Looks up the id of a section, tag or author slug for a filter. */
@@ -132,15 +142,13 @@ api_articles(struct req *r)
 	} else {
 		json_object_set_new(m, "next_cursor", json_null());
 	}
-	return send_model(r, 0, m);
+	return send_model(r, m);
 }
 
 int
 api_article(struct req *r)
 {
-	json_t *m = NULL;
-
-	return send_model(r, model_article(r, r->arg[0], &m), m);
+	return send_one(r, model_article);
 }
 
 int
@@ -152,15 +160,13 @@ api_sections(struct req *r)
 	if ((rc = store_sections_all(r->db, &list)) != STORE_OK)
 		return page_status(rc);
 	view_sections(list);
-	return send_model(r, 0, json_pack("{s:o}", "sections", list));
+	return send_model(r, json_pack("{s:o}", "sections", list));
 }
 
 int
 api_section(struct req *r)
 {
-	json_t *m = NULL;
-
-	return send_model(r, model_section(r, r->arg[0], &m), m);
+	return send_one(r, model_section);
 }
 
 int
@@ -190,15 +196,13 @@ api_authors(struct req *r)
 		json_object_set_new(m, "next_after", json_null());
 	}
 	json_object_set_new(m, "authors", list);
-	return send_model(r, 0, m);
+	return send_model(r, m);
 }
 
 int
 api_author(struct req *r)
 {
-	json_t *m = NULL;
-
-	return send_model(r, model_author(r, r->arg[0], &m), m);
+	return send_one(r, model_author);
 }
 
 static int
@@ -219,36 +223,36 @@ int
 api_events(struct req *r)
 {
 	json_t *m = NULL;
-	int past;
+	int past, status;
 
 	if (archive_flag(r, &past) != 0)
 		return 0;
-	return send_model(r, model_events(r, past, &m), m);
+	if ((status = model_events(r, past, &m)) != 0)
+		return status;
+	return send_model(r, m);
 }
 
 int
 api_event(struct req *r)
 {
-	json_t *m = NULL;
-
-	return send_model(r, model_event(r, r->arg[0], &m), m);
+	return send_one(r, model_event);
 }
 
 int
 api_webinars(struct req *r)
 {
 	json_t *m = NULL;
-	int past;
+	int past, status;
 
 	if (archive_flag(r, &past) != 0)
 		return 0;
-	return send_model(r, model_webinars(r, past, &m), m);
+	if ((status = model_webinars(r, past, &m)) != 0)
+		return status;
+	return send_model(r, m);
 }
 
 int
 api_webinar(struct req *r)
 {
-	json_t *m = NULL;
-
-	return send_model(r, model_webinar(r, r->arg[0], &m), m);
+	return send_one(r, model_webinar);
 }

@@ -73,9 +73,8 @@ static const char *const sql_list[LIST__MAX] = {
 };
 
 static const char sql_home[] =
-    "SELECT s.slug AS home_section_slug, s.name AS home_section_name, "
+    "SELECT hs.slug AS home_section_slug, hs.name AS home_section_name, "
     LIST_COLS " FROM sections hs"
-    " JOIN sections s ON s.id = hs.id"
     " JOIN articles a ON a.id IN (SELECT x.article_id FROM section_articles x"
     "  WHERE x.section_id = hs.id AND x.published_at <= $2"
     "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT $1)"

@@ -345,11 +345,19 @@ listen_socket(const char *addr, char *err, size_t errlen)
 	return fd;
 }
 
+static int
+conns_empty(h2o_context_t *ctx)
+{
+	return h2o_linklist_is_empty(&ctx->http1._conns) &&
+	    h2o_linklist_is_empty(&ctx->http2._conns);
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
 	h2o_socket_t *sock;
+	uint64_t deadline;
 
 	h2o_context_init(&w->ctx, h2o_evloop_create(), &globalconf);
 	w->accept.ctx = &w->ctx;
@@ -366,8 +374,24 @@ worker_main(void *arg)
 	while (!atomic_load(&stopping))
 		h2o_evloop_run(w->ctx.loop, 100);
 
+	/*
+	 * Stop accepting, let requests in flight finish (keep-alive is
+	 * refused from now on), then free the context.  Connections still
+	 * open after two seconds are idle keep-alives; they die with the
+	 * process rather than being freed under their owner.
+	 */
 	h2o_socket_read_stop(sock);
 	h2o_socket_close(sock);
+	h2o_context_request_shutdown(&w->ctx);
+	deadline = now_mono_usec() + 2000000;
+	while (!conns_empty(&w->ctx) && now_mono_usec() < deadline)
+		h2o_evloop_run(w->ctx.loop, 50);
+	if (conns_empty(&w->ctx)) {
+		h2o_evloop_t *loop = w->ctx.loop;
+
+		h2o_context_dispose(&w->ctx);
+		h2o_evloop_destroy(loop);
+	}
 	return NULL;
 }
 

@@ -66,7 +66,7 @@ fnv1a(const unsigned char *p, size_t n, uint64_t h)
 }
 
 static int
-add_asset(const char *name, const unsigned char *data, size_t len,
+add_asset(const char *name, const unsigned char *data, size_t len, int owned,
     char *err, size_t errlen)
 {
 	struct asset *a = NULL;
@@ -84,8 +84,11 @@ add_asset(const char *name, const unsigned char *data, size_t len,
 		a = &assets[nassets++];
 		a->name = xstrdup(name);
 	}
+	if (a->owned)
+		free((void *)a->data);
 	a->data = data;
 	a->len = len;
+	a->owned = owned;
 	a->ctype = theme_ctype(name);
 	snprintf(a->etag, sizeof(a->etag), "\"%016llx\"",
 	    (unsigned long long)fnv1a(data, len, 0xcbf29ce484222325ull));
@@ -165,8 +168,10 @@ load_dir(const char *root, const char *sub, int is_tpl, char *err,
 		} else if (is_tpl) {
 			rc = add_template(rel, (const char *)data, len, path,
 			    err, errlen);
+			/* The compiled template keeps its own copy. */
+			free(data);
 		} else {
-			rc = add_asset(rel, data, len, err, errlen);
+			rc = add_asset(rel, data, len, 1, err, errlen);
 		}
 	}
 	closedir(d);
@@ -180,6 +185,7 @@ theme_load(const char *dir, char *err, size_t errlen)
 	size_t i, plen = sizeof(prefix) - 1;
 	uint64_t h = 0xcbf29ce484222325ull;
 
+	theme_free();
 	templates = tpl_set_new();
 	for (i = 0; i < embed_count; i++) {
 		const struct embed_file *f = &embed_files[i];
@@ -195,7 +201,7 @@ theme_load(const char *dir, char *err, size_t errlen)
 				return -1;
 		} else if (strncmp(rel, ASSET_DIR, sizeof(ASSET_DIR) - 1) == 0) {
 			if (add_asset(rel + sizeof(ASSET_DIR) - 1, f->data,
-			    f->len, err, errlen) != 0)
+			    f->len, 0, err, errlen) != 0)
 				return -1;
 		}
 	}
@@ -219,6 +225,23 @@ theme_load(const char *dir, char *err, size_t errlen)
 	snprintf(version, sizeof(version), "%08llx",
 	    (unsigned long long)(h & 0xffffffffu));
 	return 0;
+}
+
+void
+theme_free(void)
+{
+	size_t i;
+
+	if (templates != NULL)
+		tpl_set_free(templates);
+	templates = NULL;
+	for (i = 0; i < nassets; i++) {
+		if (assets[i].owned)
+			free((void *)assets[i].data);
+		free(assets[i].name);
+	}
+	memset(assets, 0, sizeof(assets));
+	nassets = 0;
 }
 
 const struct tpl_set *

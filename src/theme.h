@@ -19,10 +19,15 @@ struct asset {
 	size_t			 len;
 	const char		*ctype;
 	char			 etag[24];	/* quoted content hash */
+	int			 owned;		/* data was read from theme_dir */
 };
 
-/* Loads the default theme and the overrides in dir (may be NULL or ""). */
+/*
+ * Loads the default theme and the overrides in dir (may be NULL or ""),
+ * replacing whatever an earlier call loaded.
+ */
 int	 theme_load(const char *dir, char *err, size_t errlen);
+void	 theme_free(void);
 const struct tpl_set *theme_templates(void);
 /* The asset of that name, or NULL. */
 const struct asset *theme_asset(const char *name);

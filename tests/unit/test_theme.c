@@ -125,6 +125,7 @@ test_override(void **state)
 	unlink(path);
 	assert_int_equal(theme_load("/nonexistent-theme-dir", err,
 	    sizeof(err)), -1);
+	theme_free();
 }
 
 int

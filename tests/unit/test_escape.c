@@ -1,0 +1,216 @@
+/*
+ * test_escape.c — one table per escaper in src/escape.c.
+ *
+ * Inputs carry their length so that NUL and other control bytes can be
+ * part of a case; a failing row is printed before the assertion.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "escape.h"
+
+struct esc_case {
+	const char	*in;
+	size_t		 len;
+	const char	*out;
+	size_t		 outlen;
+};
+
+#define ESC(s, o)	{ (s), sizeof(s) - 1, (o), sizeof(o) - 1 }
+
+static const struct esc_case html_cases[] = {
+	ESC("", ""),
+	ESC("plain text", "plain text"),
+	ESC("a & b", "a &amp; b"),
+	ESC("<script>alert(1)</script>",
+	    "&lt;script&gt;alert(1)&lt;/script&gt;"),
+	ESC("\"double\" 'single'", "&quot;double&quot; &#39;single&#39;"),
+	ESC("\" onmouseover=\"x", "&quot; onmouseover=&quot;x"),
+	ESC("&amp;", "&amp;amp;"),
+	ESC("caf\xc3\xa9 \xe2\x80\x94", "caf\xc3\xa9 \xe2\x80\x94"),
+	ESC("<<>>", "&lt;&lt;&gt;&gt;"),
+	ESC("a\0b", "a\0b"),
+};
+
+static const struct esc_case url_cases[] = {
+	ESC("", ""),
+	ESC("AZaz09-._~", "AZaz09-._~"),
+	ESC("a b", "a%20b"),
+	ESC("a+b", "a%2Bb"),
+	ESC("a/b?c=d&e#f", "a%2Fb%3Fc%3Dd%26e%23f"),
+	ESC("100%", "100%25"),
+	ESC("caf\xc3\xa9", "caf%C3%A9"),
+	ESC("\"<>'", "%22%3C%3E%27"),
+	ESC("a\0b", "a%00b"),
+	ESC("\r\n", "%0D%0A"),
+	ESC("\xff", "%FF"),
+};
+
+static const struct esc_case json_cases[] = {
+	ESC("", ""),
+	ESC("plain", "plain"),
+	ESC("say \"hi\"", "say \\\"hi\\\""),
+	ESC("back\\slash", "back\\\\slash"),
+	ESC("</script>", "\\u003c\\/script\\u003e"),
+	ESC("a/b", "a\\/b"),
+	ESC("<!--", "\\u003c!--"),
+	ESC("&'", "\\u0026\\u0027"),
+	ESC("\n\r\t", "\\n\\r\\t"),
+	ESC("\b\f", "\\u0008\\u000c"),
+	ESC("\x01\x1f", "\\u0001\\u001f"),
+	ESC("a\0b", "a\\u0000b"),
+	ESC("caf\xc3\xa9", "caf\xc3\xa9"),
+	ESC("\xe2\x80\xa8", "\xe2\x80\xa8"),
+};
+
+static const struct esc_case xml_cases[] = {
+	ESC("", ""),
+	ESC("plain", "plain"),
+	ESC("a & b < c > d", "a &amp; b &lt; c &gt; d"),
+	ESC("\"'", "&quot;&apos;"),
+	ESC("]]>", "]]&gt;"),
+	ESC("tab\there\nnl\rcr", "tab\there\nnl\rcr"),
+	ESC("a\0b", "ab"),
+	ESC("\x01\x08\x0b\x0c\x1f", ""),
+	ESC("x\x1by", "xy"),
+	ESC("caf\xc3\xa9", "caf\xc3\xa9"),
+};
+
+static void
+run_table(const char *name, void (*fn)(struct buf *, const char *, size_t),
+    const struct esc_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+		size_t olen = cases[i].outlen;
+
+		BUF_LIT(&b, "[");
+		fn(&b, cases[i].in, cases[i].len);
+		BUF_LIT(&b, "]");
+		if (b.len != olen + 2 ||
+		    memcmp(b.p + 1, cases[i].out, olen) != 0)
+			print_error("%s case %zu: got \"%.*s\"\n", name, i,
+			    (int)b.len, b.p);
+		assert_int_equal(b.len, olen + 2);
+		assert_memory_equal(b.p + 1, cases[i].out, olen);
+		assert_int_equal(b.p[olen + 1], ']');
+		assert_int_equal(buf_err(&b), 0);
+		buf_free(&b);
+	}
+}
+
+static void
+test_esc_html(void **state)
+{
+	run_table("esc_html", esc_html, html_cases,
+	    sizeof(html_cases) / sizeof(html_cases[0]));
+}
+
+static void
+test_esc_url(void **state)
+{
+	run_table("esc_url", esc_url, url_cases,
+	    sizeof(url_cases) / sizeof(url_cases[0]));
+}
+
+static void
+test_esc_json(void **state)
+{
+	run_table("esc_json", esc_json, json_cases,
+	    sizeof(json_cases) / sizeof(json_cases[0]));
+}
+
+static void
+test_esc_xml(void **state)
+{
+	run_table("esc_xml", esc_xml, xml_cases,
+	    sizeof(xml_cases) / sizeof(xml_cases[0]));
+}
+
+/* Every escaper leaves no byte that could end its context unescaped. */
+static void
+test_all_bytes(void **state)
+{
+	char in[256];
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)i;
+
+	esc_html(&b, in, sizeof(in));
+	for (i = 0; i < b.len; i++)
+		assert_true(b.p[i] != '<' && b.p[i] != '>' && b.p[i] != '"' &&
+		    b.p[i] != '\'');
+	buf_reset(&b);
+
+	esc_url(&b, in, sizeof(in));
+	for (i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.p[i];
+		assert_true((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '%');
+	}
+	assert_int_equal(b.len, 66 + (256 - 66) * 3);
+	buf_reset(&b);
+
+	esc_json(&b, in, sizeof(in));
+	for (i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.p[i];
+		assert_true(c >= 0x20);
+		assert_true(c != '<' && c != '>' && c != '&' && c != '\'');
+		if (c == '"' || c == '/')
+			assert_int_equal(b.p[i - 1], '\\');
+	}
+	buf_reset(&b);
+
+	esc_xml(&b, in, sizeof(in));
+	for (i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.p[i];
+		assert_true(c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+		assert_true(c != '<' && c != '>' && c != '"' && c != '\'');
+	}
+	buf_free(&b);
+}
+
+/* An escaper stops at the buffer's cap and leaves the error for later. */
+static void
+test_cap(void **state)
+{
+	struct buf b;
+
+	buf_init(&b, 8);
+	esc_html(&b, "<<<", 3);
+	assert_int_not_equal(buf_err(&b), 0);
+	assert_true(b.len <= 8);
+	buf_free(&b);
+
+	buf_init(&b, 8);
+	esc_json(&b, "\x01\x01", 2);
+	assert_int_not_equal(buf_err(&b), 0);
+	assert_true(b.len <= 8);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_esc_html),
+		cmocka_unit_test(test_esc_url),
+		cmocka_unit_test(test_esc_json),
+		cmocka_unit_test(test_esc_xml),
+		cmocka_unit_test(test_all_bytes),
+		cmocka_unit_test(test_cap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -389,6 +389,10 @@ worker_main(void *arg)
 	if (conns_empty(&w->ctx)) {
 		h2o_evloop_t *loop = w->ctx.loop;
 
+		/* HTTP/2's graceful-shutdown timer outlives its connections. */
+		if (h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))
+			h2o_timeout_unlink(
+			    &w->ctx.http2._graceful_shutdown_timeout);
 		h2o_context_dispose(&w->ctx);
 		h2o_evloop_destroy(loop);
 	}

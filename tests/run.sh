@@ -12,27 +12,34 @@ log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT INT TERM
 passed=0
 failed=0
+skipped=0
 
 # Counts the TAP lines in $2 and adds them to the totals; a suite that
 # exits non-zero without reporting a failure still counts as one.
 tally() {
 	p=$(grep -c '^ok ' "$2")
-	f=$(grep -c '^not ok ' "$2")
+	f=$(grep '^not ok ' "$2" | grep -vc '# SKIP')
+	s=$(grep -c '# SKIP' "$2")
 	if [ "$3" != 0 ] && [ "$f" = 0 ]; then
 		echo "not ok - $1 exited with status $3" >> "$2"
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	printf '%-28s %4d passed, %d failed\n' "$1" "$p" "$f"
+	skipped=$((skipped + s))
+	printf '%-28s %4d passed, %d failed%s\n' "$1" "$p" "$f" \
+	    "$([ "$s" != 0 ] && echo ", $s skipped")"
 	if [ "$f" != 0 ]; then
-		grep -B2 -A12 '^not ok ' "$2" | sed 's/^/    /'
+		grep -B2 -A12 '^not ok ' "$2" | grep -v '# SKIP' | sed 's/^/    /'
 	fi
+	grep '^# .*skipped\|# SKIP' "$2" | sed 's/^/    /'
+	return 0
 }
 
 export MASTHEAD_BIN="$top/$bin"
 export MASTHEAD_TOP="$top"
 export CMOCKA_MESSAGE_OUTPUT=TAP
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
 for t in "$unitdir"/test_*; do
 	[ -x "$t" ] || continue
@@ -41,6 +48,16 @@ for t in "$unitdir"/test_*; do
 	tally "unit/$name" "$log/$name" $?
 done
 
+# One demo database, copied afresh by every HTTP test that needs one.
+mkdir -p "$log/demo"
+if "$top/$bin" demo --db "$log/demo/masthead.db" > "$log/demo.out" 2>&1; then
+	export MASTHEAD_DEMO_DIR="$log/demo"
+else
+	echo "not ok - the demo content does not load" > "$log/demo-load"
+	cat "$log/demo.out" >> "$log/demo-load"
+	tally "demo" "$log/demo-load" 1
+fi
+
 for t in "$top"/tests/http/test_*.py; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .py)
@@ -48,5 +65,6 @@ for t in "$top"/tests/http/test_*.py; do
 	tally "http/$name" "$log/$name" $?
 done
 
+[ "$skipped" != 0 ] && echo "($skipped skipped: see the notes above)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -25,6 +26,7 @@
 #include "http.h"
 #include "router.h"
 #include "util.h"
+#include "view.h"
 
 struct worker {
 	h2o_context_t	 ctx;
@@ -213,6 +215,46 @@ http_etag_matches(struct req *r, const char *etag)
 			return 1;
 	}
 	return 0;
+}
+
+/* Parses an RFC 9110 IMF-fixdate; -1 when it is not one. */
+static int64_t
+parse_http_date(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm)) == NULL ||
+	    *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+int
+http_not_modified(struct req *r, const char *etag, int64_t mtime)
+{
+	const char *ims;
+	int64_t t;
+
+	/* If-None-Match wins over If-Modified-Since (RFC 9110, 13.1.3). */
+	if (http_req_header(r, "if-none-match") != NULL)
+		return http_etag_matches(r, etag);
+	if (mtime <= 0 || (ims = http_req_header(r, "if-modified-since")) == NULL)
+		return 0;
+	return (t = parse_http_date(ims)) >= 0 && mtime <= t;
+}
+
+void
+http_validators(struct req *r, const char *etag, int64_t mtime)
+{
+	char date[64];
+
+	http_header(r, "ETag", etag);
+	if (mtime > 0) {
+		view_fmt_http(mtime, date, sizeof(date));
+		http_header(r, "Last-Modified", date);
+	}
 }
 
 /*

@@ -60,6 +60,13 @@ const char *http_req_header(struct req *, const char *name);
 const char *http_query(struct req *, const char *key);
 /* 1 when the request's If-None-Match matches etag. */
 int	 http_etag_matches(struct req *, const char *etag);
+/*
+ * 1 when the client's copy is current: If-None-Match against etag, or
+ * (without it) If-Modified-Since against mtime (0: unknown).
+ */
+int	 http_not_modified(struct req *, const char *etag, int64_t mtime);
+/* Adds ETag and, when mtime > 0, Last-Modified. */
+void	 http_validators(struct req *, const char *etag, int64_t mtime);
 
 /* The reason phrase of a status. */
 const char *http_reason(int status);

@@ -268,9 +268,9 @@ page_asset(struct req *r)
 
 	if (a == NULL)
 		return 404;
-	http_header(r, "ETag", a->etag);
+	http_validators(r, a->etag, theme_loaded_at());
 	http_header(r, "Cache-Control", "public, max-age=3600");
-	if (http_etag_matches(r, a->etag)) {
+	if (http_not_modified(r, a->etag, theme_loaded_at())) {
 		http_send_static(r, 304, NULL, "", 0);
 		return 0;
 	}

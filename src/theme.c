@@ -24,6 +24,7 @@ static struct tpl_set *templates;
 static struct asset assets[MAX_ASSETS];
 static size_t nassets;
 static char version[20];
+static int64_t loaded_at;
 
 static const struct {
 	const char	*ext;
@@ -224,6 +225,7 @@ theme_load(const char *dir, char *err, size_t errlen)
 		    strlen(assets[i].etag), h);
 	snprintf(version, sizeof(version), "%08llx",
 	    (unsigned long long)(h & 0xffffffffu));
+	loaded_at = now_unix();
 	return 0;
 }
 
@@ -259,6 +261,12 @@ theme_asset(const char *name)
 		if (strcmp(assets[i].name, name) == 0)
 			return &assets[i];
 	return NULL;
+}
+
+int64_t
+theme_loaded_at(void)
+{
+	return loaded_at;
 }
 
 const char *

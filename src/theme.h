@@ -33,6 +33,8 @@ const struct tpl_set *theme_templates(void);
 const struct asset *theme_asset(const char *name);
 /* Content type for a file name's extension. */
 const char *theme_ctype(const char *name);
+/* When the theme was loaded: the Last-Modified of its assets. */
+int64_t	 theme_loaded_at(void);
 /* A short hash of all assets, for cache-busting asset URLs. */
 const char *theme_version(void);
 

@@ -65,6 +65,21 @@ def test_config_file_applies():
         srv.stop()
 
 
+def test_access_log():
+    d = tempfile.mkdtemp()
+    log = os.path.join(d, "access.log")
+    srv = Server(["--access_log", log])
+    try:
+        srv.get("/about-us")
+        srv.get("/no-such-page")
+    finally:
+        srv.stop()
+    with open(log) as f:
+        text = f.read()
+    ok('"GET /about-us HTTP/1.1" 200' in text, "the access log records a request")
+    ok('"GET /no-such-page HTTP/1.1" 404' in text, "and its status")
+
+
 def test_demo_refuses_twice():
     d = tempfile.mkdtemp()
     db = os.path.join(d, "m.db")
@@ -85,5 +100,5 @@ def test_signals():
 
 
 
-run_tests([test_help, test_config_errors, test_config_file_applies,
+run_tests([test_help, test_config_errors, test_config_file_applies, test_access_log,
            test_demo_refuses_twice, test_signals])

@@ -119,6 +119,14 @@ def test_image_and_assets():
        "stylesheet has an ETag and text/css")
     s, h, data = srv.get("/assets/site.css", {"If-None-Match": etag})
     eq((s, data), (304, b""), "stylesheet revalidates with 304")
+    lm = srv.get("/assets/site.css")[1].get("last-modified")
+    ok(lm is not None and lm.endswith(" GMT"), "stylesheet has Last-Modified")
+    eq(srv.get("/assets/site.css", {"If-Modified-Since": lm})[0], 304,
+       "If-Modified-Since answers 304")
+    eq(srv.get("/assets/site.css", {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})[0],
+       200, "an older If-Modified-Since gets the file")
+    eq(srv.get("/assets/site.css", {"If-None-Match": '"other"', "If-Modified-Since": lm})[0],
+       200, "If-None-Match wins over If-Modified-Since")
     eq(srv.get("/assets/nope.css")[0], 404, "unknown asset is 404")
     eq(srv.get("/media/" + "0" * 64 + ".jpg")[0], 404, "unknown media is 404")
 

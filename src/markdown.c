@@ -185,18 +185,6 @@ markdown_utf8(struct buf *b, uint32_t cp)
 	}
 }
 
-static int
-markdown_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes one entity as md4c delimits it ("&name;", "&#123;", "&#x1F;")
  * into *cp.  Returns 0, or -1 for a name not in the tables or text that is
@@ -221,7 +209,7 @@ markdown_entity(const char *s, size_t n, uint32_t *cp)
 		if (i == n)
 			return -1;
 		for (; i < n; i++) {
-			d = markdown_hexval(s[i]);
+			d = hex_digit(s[i]);
 			if (d < 0 || (!hex && d > 9))
 				return -1;
 			v = v * (hex ? 16 : 10) + (uint32_t)d;

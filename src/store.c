@@ -110,6 +110,44 @@ store_row1_json(struct db_stmt *st, json_t **out)
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
 }
 
+int
+store_rows_by_id(struct db *db, const char *sql, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_rows_json(st, out);
+}
+
+int
+store_rows_by_text(struct db *db, const char *sql, const char *arg,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, arg);
+	return store_rows_json(st, out);
+}
+
+int
+store_row_by_text(struct db *db, const char *sql, const char *arg,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, arg);
+	return store_row1_json(st, out);
+}
+
 static const char sql_setting[] =
     "SELECT value FROM settings WHERE key = $1";
 

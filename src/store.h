@@ -33,6 +33,10 @@ json_t	*store_row_json(struct db_stmt *);
 int	 store_rows_json(struct db_stmt *, json_t **out);
 /* Runs a bound statement and returns its first row or STORE_NOTFOUND. Resets st. */
 int	 store_row1_json(struct db_stmt *, json_t **out);
+/* Runs sql with one integer (or text) parameter: all rows, or the first. */
+int	 store_rows_by_id(struct db *, const char *sql, int64_t, json_t **out);
+int	 store_rows_by_text(struct db *, const char *sql, const char *, json_t **out);
+int	 store_row_by_text(struct db *, const char *sql, const char *, json_t **out);
 const char *store_setting(struct db *, const char *key, const char *dflt, char *tmp, size_t tmpsz);
 
 /* store_article.c */

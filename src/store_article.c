@@ -215,29 +215,16 @@ store_article_get(struct db *db, const char *slug, int64_t now, json_t **out)
 	return store_row1_json(st, out);
 }
 
-/* Runs one of the by-article-id queries. */
-static int
-by_article(struct db *db, const char *sql, int64_t id, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_rows_json(st, out);
-}
-
 int
 store_article_authors(struct db *db, int64_t article_id, json_t **out)
 {
-	return by_article(db, sql_authors, article_id, out);
+	return store_rows_by_id(db, sql_authors, article_id, out);
 }
 
 int
 store_article_tags(struct db *db, int64_t article_id, json_t **out)
 {
-	return by_article(db, sql_tags, article_id, out);
+	return store_rows_by_id(db, sql_tags, article_id, out);
 }
 
 int

@@ -71,18 +71,6 @@ list(struct db *db, const char *sql, int64_t now, int64_t bound, int limit,
 	return store_rows_json(st, out);
 }
 
-static int
-get(struct db *db, const char *sql, const char *slug, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return STORE_ERROR;
-	db_bind_str(st, 1, slug);
-	return store_row1_json(st, out);
-}
-
 /*
  * before is the keyset bound: for upcoming lists the start time after
  * which to continue (INT64_MIN for the first page), for past lists the
@@ -98,7 +86,7 @@ store_events(struct db *db, enum when w, int64_t now, int64_t before,
 int
 store_event_get(struct db *db, const char *slug, json_t **out)
 {
-	return get(db, sql_event_get, slug, out);
+	return store_row_by_text(db, sql_event_get, slug, out);
 }
 
 int
@@ -111,5 +99,5 @@ store_webinars(struct db *db, enum when w, int64_t now, int64_t before,
 int
 store_webinar_get(struct db *db, const char *slug, json_t **out)
 {
-	return get(db, sql_webinar_get, slug, out);
+	return store_row_by_text(db, sql_webinar_get, slug, out);
 }

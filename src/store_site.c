@@ -88,66 +88,28 @@ store_settings(struct db *db, json_t **out)
 	return STORE_OK;
 }
 
-/* Runs a statement with one text parameter and returns all its rows. */
-static int
-rows_by_text(struct db *db, const char *sql, const char *arg, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return STORE_ERROR;
-	db_bind_str(st, 1, arg);
-	return store_rows_json(st, out);
-}
-
-/* Runs a statement with one text parameter and returns its first row. */
-static int
-row_by_text(struct db *db, const char *sql, const char *arg, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return STORE_ERROR;
-	db_bind_str(st, 1, arg);
-	return store_row1_json(st, out);
-}
-
-static int
-rows_by_id(struct db *db, const char *sql, int64_t id, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_rows_json(st, out);
-}
-
 int
 store_menu(struct db *db, const char *menu, json_t **out)
 {
-	return rows_by_text(db, sql_menu, menu, out);
+	return store_rows_by_text(db, sql_menu, menu, out);
 }
 
 int
 store_section_get(struct db *db, const char *slug, json_t **out)
 {
-	return row_by_text(db, sql_section_get, slug, out);
+	return store_row_by_text(db, sql_section_get, slug, out);
 }
 
 int
 store_section_children(struct db *db, int64_t id, json_t **out)
 {
-	return rows_by_id(db, sql_section_children, id, out);
+	return store_rows_by_id(db, sql_section_children, id, out);
 }
 
 int
 store_section_path(struct db *db, int64_t id, json_t **out)
 {
-	return rows_by_id(db, sql_section_path, id, out);
+	return store_rows_by_id(db, sql_section_path, id, out);
 }
 
 int
@@ -164,7 +126,7 @@ store_sections_all(struct db *db, json_t **out)
 int
 store_author_get(struct db *db, const char *slug, json_t **out)
 {
-	return row_by_text(db, sql_author_get, slug, out);
+	return store_row_by_text(db, sql_author_get, slug, out);
 }
 
 int
@@ -183,13 +145,13 @@ store_authors_list(struct db *db, const char *after, int limit, json_t **out)
 int
 store_tag_get(struct db *db, const char *slug, json_t **out)
 {
-	return row_by_text(db, sql_tag_get, slug, out);
+	return store_row_by_text(db, sql_tag_get, slug, out);
 }
 
 int
 store_page_get(struct db *db, const char *slug, json_t **out)
 {
-	return row_by_text(db, sql_page_get, slug, out);
+	return store_row_by_text(db, sql_page_get, slug, out);
 }
 
 int

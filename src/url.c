@@ -12,18 +12,6 @@
 #include "url.h"
 #include "util.h"
 
-static int
-url_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * True if s[0..n) is well-formed UTF-8 as Unicode defines it (table 3-7):
  * no overlong forms, no surrogates, nothing above U+10FFFF.
@@ -104,8 +92,8 @@ url_decode(const char *s, size_t n, int plus_is_space, struct buf *out)
 		} else {
 			if (n - i < 3)
 				goto fail;
-			hi = url_hexval(s[i + 1]);
-			lo = url_hexval(s[i + 2]);
+			hi = hex_digit(s[i + 1]);
+			lo = hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				goto fail;
 			buf_putc(out, (char)(hi << 4 | lo));

@@ -95,6 +95,18 @@ parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t
 strlcpy_(char *dst, const char *src, size_t dstsz)
 {

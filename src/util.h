@@ -21,6 +21,9 @@ char	*xstrndup(const char *, size_t);
  */
 int	 parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out);
 
+/* The value of a hexadecimal digit, or -1. */
+int	 hex_digit(char);
+
 /* Copies at most dstsz - 1 bytes and always terminates; returns strlen(src). */
 size_t	 strlcpy_(char *dst, const char *src, size_t dstsz);
 

@@ -55,6 +55,12 @@ buf_grow(struct buf *b, size_t n)
 }
 
 void
+buf_reserve(struct buf *b, size_t n)
+{
+	buf_grow(b, n);
+}
+
+void
 buf_append(struct buf *b, const void *data, size_t n)
 {
 	if (n == 0 || buf_grow(b, n) != 0)

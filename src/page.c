@@ -3,6 +3,7 @@
  * mega-menu, footer), the sidebar blocks, rendering, error pages, and the
  * static files of the theme and the media directory.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,11 +77,25 @@ menu_tree(json_t *rows)
 	return root;
 }
 
+/*
+ * The site-wide part of every page (settings, mega-menu, footer) is read
+ * once per thread and kept until page_site_changed() says a setting or a
+ * menu was written.
+ */
+static atomic_uint_fast64_t site_generation = 1;
+static _Thread_local json_t *site_cached;
+static _Thread_local uint_fast64_t site_cached_gen;
+
+void
+page_site_changed(void)
+{
+	atomic_fetch_add(&site_generation, 1);
+}
+
 static int
-site_model(struct req *r, json_t **out)
+site_load(struct req *r, json_t **out)
 {
 	json_t *site = NULL, *menu = NULL, *footer = NULL;
-	char year[8], iso[32];
 	int rc;
 
 	/* After this point, all errors go through fail. */
@@ -94,9 +109,6 @@ site_model(struct req *r, json_t **out)
 	json_object_set_new(site, "footer", menu_tree(footer));
 	json_decref(menu);
 	json_decref(footer);
-	view_fmt_iso(page_now(), iso, sizeof(iso));
-	snprintf(year, sizeof(year), "%.4s", iso);
-	json_object_set_new(site, "year", json_string(year));
 	json_object_set_new(site, "asset_version",
 	    json_string(theme_version()));
 	if (json_object_get(site, "site_name") == NULL)
@@ -109,6 +121,29 @@ fail:
 	json_decref(footer);
 	*out = NULL;
 	return rc;
+}
+
+/* Returns a new reference to this thread's site model. */
+static int
+site_model(struct req *r, json_t **out)
+{
+	uint_fast64_t gen = atomic_load(&site_generation);
+	char year[8], iso[32];
+	json_t *site;
+	int rc;
+
+	if (site_cached == NULL || site_cached_gen != gen) {
+		if ((rc = site_load(r, &site)) != STORE_OK)
+			return rc;
+		json_decref(site_cached);
+		site_cached = site;
+		site_cached_gen = gen;
+	}
+	view_fmt_iso(page_now(), iso, sizeof(iso));
+	snprintf(year, sizeof(year), "%.4s", iso);
+	json_object_set_new(site_cached, "year", json_string(year));
+	*out = json_incref(site_cached);
+	return STORE_OK;
 }
 
 int
@@ -203,6 +238,8 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 	json_t *site;
 	int rc;
 
+	/* A page is tens of kilobytes: grow once, not eight times. */
+	buf_reserve(&out, 64 * 1024);
 	if (with_site) {
 		if ((rc = site_model(r, &site)) != STORE_OK) {
 			json_decref(model);

@@ -25,6 +25,8 @@ int	 page_status(int store_rc);
 int	 page_render(struct req *, int status, const char *tpl, json_t *model);
 /* Adds the sidebar blocks (events, webinars, perspectives) to model. */
 int	 page_add_sidebar(struct req *, json_t *model);
+/* Says that settings or menus changed: every thread reloads them. */
+void	 page_site_changed(void);
 /* Reads the ?before= cursor; -1 when present but malformed. */
 int	 page_cursor(struct req *, struct cursor *);
 /* Adds "pagination" (next/first links) for a list at base_url. */

@@ -56,7 +56,7 @@ model_article(struct req *r, const char *slug, json_t **out)
 		goto fail;
 	id = json_integer_value(json_object_get(a, "id"));
 	section = json_integer_value(json_object_get(a, "section_id"));
-	view_article(a);
+	view_article_full(a);
 	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
 		goto fail;
 	view_authors(v);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "db.h"
 #include "http.h"
 #include "page.h"
 #include "router.h"
@@ -113,8 +114,19 @@ router_dispatch(struct req *r)
 			    arglens[a]).base;
 			r->arglen[a] = arglens[a];
 		}
+		/*
+		 * A page reads in one transaction: one snapshot of the
+		 * database and one lock for its dozen queries, not one each.
+		 */
+		if (rt->kind == ROUTE_ASSET) {
+			if ((status = rt->fn(r)) != 0)
+				router_error(r, status);
+			return;
+		}
+		db_begin(r->db);
 		if ((status = rt->fn(r)) != 0)
 			router_error(r, status);
+		db_commit(r->db);
 		return;
 	}
 	r->route = path_match;

@@ -51,21 +51,35 @@ col_is_int(const char *name)
 	return 0;
 }
 
-json_t *
-store_row_json(struct db_stmt *st)
+#define ROW_MAXCOLS	64
+
+/* Which columns of a statement hold integers (see col_is_int). */
+static int
+row_kinds(struct db_stmt *st, char *isint)
 {
-	json_t *o = json_object();
 	int i, n = db_col_count(st);
 
+	if (n > ROW_MAXCOLS)
+		n = ROW_MAXCOLS;
+	for (i = 0; i < n; i++)
+		isint[i] = (char)col_is_int(db_col_name(st, i));
+	return n;
+}
+
+static json_t *
+row_json(struct db_stmt *st, const char *isint, int n)
+{
+	json_t *o = json_object();
+	int i;
+
 	for (i = 0; i < n; i++) {
-		const char *name = db_col_name(st, i);
 		json_t *v;
 		size_t len;
 		const char *s;
 
 		if (db_col_isnull(st, i)) {
 			v = json_null();
-		} else if (col_is_int(name)) {
+		} else if (isint[i]) {
 			v = json_integer(db_col_int(st, i));
 		} else {
 			s = db_col_text(st, i, &len);
@@ -73,19 +87,32 @@ store_row_json(struct db_stmt *st)
 			if ((v = json_stringn(s, len)) == NULL)
 				v = json_string("");
 		}
-		json_object_set_new_nocheck(o, name, v);
+		json_object_set_new_nocheck(o, db_col_name(st, i), v);
 	}
 	return o;
+}
+
+json_t *
+store_row_json(struct db_stmt *st)
+{
+	char isint[ROW_MAXCOLS];
+	int n = row_kinds(st, isint);
+
+	return row_json(st, isint, n);
 }
 
 int
 store_rows_json(struct db_stmt *st, json_t **out)
 {
+	char isint[ROW_MAXCOLS];
 	json_t *a = json_array();
-	int rc;
+	int rc, n = -1;
 
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(a, store_row_json(st));
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n < 0)
+			n = row_kinds(st, isint);
+		json_array_append_new(a, row_json(st, isint, n));
+	}
 	db_reset(st);
 	if (rc != DB_DONE) {
 		json_decref(a);

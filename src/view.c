@@ -187,9 +187,13 @@ set_image(json_t *o, const char *prefix, const char *key)
 	json_object_set_new(o, key, img);
 }
 
-/* Adds "date", "date_long" and "date_iso" for the time in key. */
+/*
+ * Adds "<prefix>" (5/12/2021) and "<prefix>_iso" for the time in key, and
+ * "<prefix>_long" (May 12, 2021) when asked: formatting dates is a good
+ * part of building a list, so lists get only what their pages show.
+ */
 static void
-set_dates(json_t *o, const char *key, const char *prefix)
+set_dates(json_t *o, const char *key, const char *prefix, int with_long)
 {
 	json_t *v = json_object_get(o, key);
 	char buf[64], k[64];
@@ -199,11 +203,12 @@ set_dates(json_t *o, const char *key, const char *prefix)
 		return;
 	t = json_integer_value(v);
 	view_fmt_date_short(t, buf, sizeof(buf));
-	snprintf(k, sizeof(k), "%s", prefix);
-	set_str(o, k, buf);
-	view_fmt_date_long(t, buf, sizeof(buf));
-	snprintf(k, sizeof(k), "%s_long", prefix);
-	set_str(o, k, buf);
+	set_str(o, prefix, buf);
+	if (with_long) {
+		view_fmt_date_long(t, buf, sizeof(buf));
+		snprintf(k, sizeof(k), "%s_long", prefix);
+		set_str(o, k, buf);
+	}
 	view_fmt_iso(t, buf, sizeof(buf));
 	snprintf(k, sizeof(k), "%s_iso", prefix);
 	set_str(o, k, buf);
@@ -237,8 +242,7 @@ view_article(json_t *a)
 	set_url(a, "section_url", "/section/", "section_slug");
 	set_url(a, "author_url", "/author/", "author_slug");
 	set_str(a, "type_label", label != NULL ? label : type);
-	set_dates(a, "published_at", "date");
-	set_dates(a, "updated_at", "updated");
+	set_dates(a, "published_at", "date", 0);
 	set_image(a, "image", "image");
 	set_byline(a, str(a, "author_name"), str(a, "author_role"),
 	    str(a, "author_company"), "byline");
@@ -246,6 +250,14 @@ view_article(json_t *a)
 	    json_integer_value(json_object_get(a, "comment_count")) > 0));
 	json_object_set_new(a, "sponsored",
 	    json_boolean(strcmp(type, "partner-perspective") == 0));
+}
+
+void
+view_article_full(json_t *a)
+{
+	view_article(a);
+	set_dates(a, "published_at", "date", 1);
+	set_dates(a, "updated_at", "updated", 1);
 }
 
 void
@@ -296,16 +308,14 @@ view_event(json_t *e)
 	    json_integer_value(json_object_get(e, "ends_at")), range,
 	    sizeof(range));
 	set_str(e, "date_range", range);
-	set_dates(e, "starts_at", "starts");
-	set_dates(e, "ends_at", "ends");
+	set_dates(e, "starts_at", "starts", 0);
 }
 
 void
 view_webinar(json_t *w)
 {
 	set_url(w, "url", "/webinars/", "slug");
-	set_dates(w, "starts_at", "starts");
-	set_dates(w, "ends_at", "ends");
+	set_dates(w, "starts_at", "starts", 1);
 }
 
 #define EACH(name, fn)						\

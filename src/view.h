@@ -13,7 +13,8 @@
 /* Sets the time zone dates are shown in (call before threads start). */
 void	 view_set_timezone(const char *tz);
 
-void	 view_article(json_t *);
+void	 view_article(json_t *);		/* a list row */
+void	 view_article_full(json_t *);	/* the article of an article page */
 void	 view_articles(json_t *);	/* each element of an array */
 void	 view_author(json_t *);
 void	 view_authors(json_t *);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cache.h"
 #include "config.h"
 #include "http.h"
 #include "page.h"
@@ -131,10 +132,9 @@ api_articles(struct req *r)
 		return api_error(r, 404, "no such section, tag or author");
 	if (rc != STORE_OK)
 		return page_status(rc);
-	if ((rc = store_article_list(r->db, by, key, type, &cur, (int)limit,
-	    page_now(), &list, &next)) != STORE_OK)
+	if ((rc = page_articles(r, by, key, type, &cur, (int)limit, &list,
+	    &next)) != STORE_OK)
 		return page_status(rc);
-	view_articles(list);
 	m = json_pack("{s:o}", "articles", list);
 	if (next.t != 0) {
 		store_cursor_format(&next, nc, sizeof(nc));
@@ -160,6 +160,7 @@ api_sections(struct req *r)
 	if ((rc = store_sections_all(r->db, &list)) != STORE_OK)
 		return page_status(rc);
 	view_sections(list);
+	cache_dep_str("sections");
 	return send_model(r, json_pack("{s:o}", "sections", list));
 }
 
@@ -187,6 +188,7 @@ api_authors(struct req *r)
 	    (int)limit + 1, &list)) != STORE_OK)
 		return page_status(rc);
 	view_authors(list);
+	cache_dep_str("authors");
 	m = json_object();
 	if (json_array_size(list) > (size_t)limit) {
 		json_array_remove(list, (size_t)limit);

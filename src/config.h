@@ -26,6 +26,7 @@ struct config {
 	int64_t	 max_headers;	/* total size of all request headers */
 	int64_t	 max_body;	/* largest request body */
 	int64_t	 page_size;	/* stories per list page */
+	int64_t	 cache_size;	/* bytes of rendered pages kept; 0 turns the cache off */
 };
 
 extern struct config config;

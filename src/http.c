@@ -16,11 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -123,16 +125,120 @@ dispose_heap(void *p)
 	free(*(void **)p);
 }
 
+/* Releases a cache entry when the request's pool goes away. */
+static void
+dispose_entry(void *p)
+{
+	cache_release(*(struct cache_entry **)p);
+}
+
+/* Whether a qvalue ("0", "0.0", "0.000") refuses a coding. */
+static int
+qzero(const char *q, const char *end)
+{
+	if (q >= end || *q != '0')
+		return 0;
+	for (q++; q < end && *q != ' ' && *q != ';'; q++)
+		if (*q != '.' && *q != '0')
+			return 0;
+	return 1;
+}
+
+/*
+ * The variant to send: brotli, then gzip, then identity, as the client's
+ * Accept-Encoding allows.
+ */
+static enum cache_enc
+pick_encoding(struct req *r, const struct cache_view *v)
+{
+	const char *ae = http_req_header(r, "accept-encoding"), *p;
+	int ok[ENC__MAX] = { 1, 0, 0 };
+
+	if (ae == NULL)
+		return ENC_IDENTITY;
+	for (p = ae; *p != '\0';) {
+		const char *tok, *end, *semi, *q;
+		size_t n;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		tok = p;
+		while (*p != '\0' && *p != ',')
+			p++;
+		end = p;
+		semi = memchr(tok, ';', (size_t)(end - tok));
+		n = (size_t)((semi != NULL ? semi : end) - tok);
+		while (n > 0 && tok[n - 1] == ' ')
+			n--;
+		if (semi != NULL && (q = strstr(semi, "q=")) != NULL && q < end &&
+		    qzero(q + 2, end))
+			continue;
+		if (n == 2 && strncmp(tok, "br", 2) == 0)
+			ok[ENC_BROTLI] = 1;
+		else if (n == 4 && strncasecmp(tok, "gzip", 4) == 0)
+			ok[ENC_GZIP] = 1;
+	}
+	if (ok[ENC_BROTLI] && v->body[ENC_BROTLI] != NULL)
+		return ENC_BROTLI;
+	if (ok[ENC_GZIP] && v->body[ENC_GZIP] != NULL)
+		return ENC_GZIP;
+	return ENC_IDENTITY;
+}
+
+void
+http_send_cached(struct req *r, struct cache_entry *e)
+{
+	static const char *const coding[ENC__MAX] = { NULL, "gzip", "br" };
+	struct cache_entry **holder;
+	struct cache_view v;
+	enum cache_enc enc;
+
+	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
+	    dispose_entry);
+	*holder = e;
+	cache_view(e, &v);
+	enc = pick_encoding(r, &v);
+	http_header(r, "Vary", "Accept-Encoding");
+	http_header(r, "Cache-Control", v.cache_control);
+	http_validators(r, v.etag[enc], v.last_modified);
+	if (v.tags[0] != '\0')
+		http_header(r, "Surrogate-Key", v.tags);
+	if (http_not_modified(r, v.etag[enc], v.last_modified)) {
+		http_send_static(r, 304, NULL, "", 0);
+		return;
+	}
+	if (coding[enc] != NULL)
+		http_header(r, "Content-Encoding", coding[enc]);
+	http_send_static(r, v.status, v.ctype, v.body[enc], v.len[enc]);
+}
+
 void
 http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 {
+	struct cache_entry *e;
 	void **holder;
 	size_t len;
-	char *p = buf_detach(b, &len);
+	char *p;
 
+	/* The page the cache waits for goes into it, then out from it. */
+	if (r->cache_pending && status == 200) {
+		struct cache_page pg = { status, ctype, "public, no-cache",
+		    b->p != NULL ? b->p : "", b->len };
+
+		r->cache_pending = 0;
+		if ((e = cache_fill(r->cache_key, r->cache_keylen, &pg)) !=
+		    NULL) {
+			buf_free(b);
+			http_header(r, "X-Cache", "miss");
+			http_send_cached(r, e);
+			return;
+		}
+	}
+	p = buf_detach(b, &len);
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_heap);
 	*holder = p;
+	http_header(r, "Cache-Control", "no-cache");
 	http_send_static(r, status, ctype, p, len);
 }
 
@@ -152,7 +258,6 @@ http_send_json(struct req *r, int status, json_t *v)
 	buf_puts(&b, s);
 	buf_putc(&b, '\n');
 	free(s);
-	http_header(r, "Cache-Control", "no-cache");
 	http_send_buf(r, status, "application/json; charset=utf-8", &b);
 }
 

@@ -16,6 +16,7 @@
 #include "url.h"
 
 struct buf;
+struct cache_entry;
 struct db;
 struct route;
 struct worker;
@@ -34,6 +35,9 @@ struct req {
 	size_t			 arglen[REQ_MAXARGS];
 	int			 narg;
 	int			 head;		/* a HEAD request: no body goes out */
+	int			 cache_pending;	/* the cache waits for this render */
+	const char		*cache_key;	/* the request target */
+	size_t			 cache_keylen;
 };
 
 /* Starts the listeners and event loops; returns when SIGINT/SIGTERM arrives. */
@@ -46,6 +50,11 @@ void	 http_header(struct req *, const char *name, const char *value);
  * request) with the given status and Content-Type.
  */
 void	 http_send_buf(struct req *, int status, const char *ctype, struct buf *body);
+/*
+ * Sends a cached page (taking the reference): the variant the client
+ * accepts, or 304 when its copy is current.
+ */
+void	 http_send_cached(struct req *, struct cache_entry *);
 /* Sends bytes that outlive the request (static or cached memory). */
 void	 http_send_static(struct req *, int status, const char *ctype, const void *, size_t);
 /* Serializes v as the response (application/json). */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cache.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
@@ -173,6 +174,7 @@ cmd_serve(void)
 {
 	char err[1024], tz[128];
 	struct db *db;
+	int rc;
 
 	if ((db = open_db()) == NULL)
 		return 1;
@@ -184,7 +186,11 @@ cmd_serve(void)
 		fprintf(stderr, "masthead: %s\n", err);
 		return 1;
 	}
-	if (http_serve(err, sizeof(err)) != 0) {
+	cache_init((size_t)config.cache_size);
+	rc = http_serve(err, sizeof(err));
+	cache_free();
+	theme_free();
+	if (rc != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		return 1;
 	}

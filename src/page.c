@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "config.h"
 #include "http.h"
 #include "page.h"
@@ -146,35 +147,88 @@ site_model(struct req *r, json_t **out)
 	return STORE_OK;
 }
 
+void
+page_dep_list(struct req *r, enum list_by by, int64_t key, const char *type)
+{
+	static const char *const kinds[LIST__MAX] = {
+		[LIST_SECTION] = "ls", [LIST_AUTHOR] = "lau", [LIST_TAG] = "lt",
+	};
+	char tag[96];
+
+	switch (by) {
+	case LIST_LATEST:
+		cache_dep_str("latest");
+		break;
+	case LIST_TYPE:
+		snprintf(tag, sizeof(tag), "ltype:%s", type);
+		cache_dep_str(tag);
+		break;
+	default:
+		cache_dep(kinds[by], key);
+		break;
+	}
+	cache_dep_until(store_next_publish(r->db, page_now()));
+}
+
+int
+page_articles(struct req *r, enum list_by by, int64_t key, const char *type,
+    const struct cursor *cur, int limit, json_t **out, struct cursor *next)
+{
+	int rc;
+
+	if ((rc = store_article_list(r->db, by, key, type, cur, limit,
+	    page_now(), out, next)) != STORE_OK)
+		return rc;
+	view_articles(*out);
+	page_dep_list(r, by, key, type);
+	return STORE_OK;
+}
+
+/* Events and webinars leave the upcoming lists when they end. */
+static int
+upcoming(struct req *r, int webinars, int limit, json_t **out)
+{
+	int64_t now = page_now();
+	int rc;
+
+	if (webinars) {
+		rc = store_webinars(r->db, WHEN_UPCOMING, now, INT64_MIN,
+		    limit, out);
+		if (rc == STORE_OK)
+			view_webinars(*out);
+		cache_dep_str("webinars");
+		cache_dep_until(store_webinars_next_end(r->db, now));
+	} else {
+		rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN, limit,
+		    out);
+		if (rc == STORE_OK)
+			view_events(*out);
+		cache_dep_str("events");
+		cache_dep_until(store_events_next_end(r->db, now));
+	}
+	return rc;
+}
+
 int
 page_add_sidebar(struct req *r, json_t *model)
 {
 	json_t *sb = json_object(), *v;
 	struct cursor first = CURSOR_FIRST, next;
-	int64_t now = page_now();
 	int rc;
 
-	if ((rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN,
-	    SIDEBAR_EVENTS, &v)) != STORE_OK)
+	if ((rc = upcoming(r, 0, SIDEBAR_EVENTS, &v)) != STORE_OK)
 		goto fail;
-	view_events(v);
 	json_object_set_new(sb, "events", v);
-	if ((rc = store_webinars(r->db, WHEN_UPCOMING, now, INT64_MIN,
-	    SIDEBAR_WEBINARS, &v)) != STORE_OK)
+	if ((rc = upcoming(r, 1, SIDEBAR_WEBINARS, &v)) != STORE_OK)
 		goto fail;
-	view_webinars(v);
 	json_object_set_new(sb, "webinars", v);
-	if ((rc = store_article_list(r->db, LIST_TYPE, 0,
-	    "partner-perspective", &first, SIDEBAR_PARTNER, now, &v,
-	    &next)) != STORE_OK)
+	if ((rc = page_articles(r, LIST_TYPE, 0, "partner-perspective",
+	    &first, SIDEBAR_PARTNER, &v, &next)) != STORE_OK)
 		goto fail;
-	view_articles(v);
 	json_object_set_new(sb, "partner", v);
-	if ((rc = store_article_list(r->db, LIST_TYPE, 0,
-	    "guest-perspective", &first, SIDEBAR_GUEST, now, &v,
-	    &next)) != STORE_OK)
+	if ((rc = page_articles(r, LIST_TYPE, 0, "guest-perspective", &first,
+	    SIDEBAR_GUEST, &v, &next)) != STORE_OK)
 		goto fail;
-	view_articles(v);
 	json_object_set_new(sb, "guest", v);
 	json_object_set_new(model, "sidebar", sb);
 	return STORE_OK;
@@ -246,6 +300,7 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 			return page_status(rc);
 		}
 		json_object_set_new(model, "site", site);
+		cache_dep_str("site");
 	}
 	rc = tpl_render(theme_templates(), tpl, model, &out);
 	json_decref(model);
@@ -253,7 +308,6 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 		buf_free(&out);
 		return 500;
 	}
-	http_header(r, "Cache-Control", "no-cache");
 	http_send_buf(r, status, "text/html; charset=utf-8", &out);
 	return 0;
 }
@@ -357,6 +411,7 @@ page_static(struct req *r)
 		return 404;
 	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
 		return page_status(rc);
+	cache_dep("pg", json_integer_value(json_object_get(pg, "id")));
 	m = json_pack("{s:o,s:{s:O}}", "static_page", pg, "page", "title",
 	    json_object_get(pg, "title"));
 	return page_render(r, 200, "page", m);

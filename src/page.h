@@ -12,6 +12,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "store.h"
+
 struct cursor;
 struct req;
 
@@ -23,6 +25,15 @@ int	 page_status(int store_rc);
  * is consumed) plus the site-wide parts, and sends it with status.
  */
 int	 page_render(struct req *, int status, const char *tpl, json_t *model);
+/*
+ * One page of a story list, shaped for a view model, with the page's
+ * dependencies declared: the list itself, each story, and the moment the
+ * next story dated in the future goes live.
+ */
+int	 page_articles(struct req *, enum list_by, int64_t key, const char *type,
+	    const struct cursor *, int limit, json_t **out, struct cursor *next);
+/* Declares that the page lists what the list of (by, key, type) holds. */
+void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
 /* Adds the sidebar blocks (events, webinars, perspectives) to model. */
 int	 page_add_sidebar(struct req *, json_t *model);
 /* Says that settings or menus changed: every thread reloads them. */

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "cache.h"
 #include "http.h"
 #include "page.h"
 #include "store.h"
@@ -69,6 +70,7 @@ model_article(struct req *r, const char *slug, json_t **out)
 		goto fail;
 	view_sections(v);
 	json_object_set_new(a, "section_path", v);
+	cache_dep_str("promos");
 	rc = store_promo_for_section(r->db, section, &v);
 	if (rc == STORE_OK)
 		json_object_set_new(a, "promo", v);
@@ -79,6 +81,7 @@ model_article(struct req *r, const char *slug, json_t **out)
 	    now, &v)) != STORE_OK)
 		goto fail;
 	view_articles(v);
+	page_dep_list(r, LIST_SECTION, section, NULL);
 	*out = json_pack("{s:o,s:o}", "article", a, "related", v);
 	return 0;
 fail:

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "http.h"
 #include "page.h"
@@ -31,13 +32,16 @@ static const struct {
 	int		 (*get)(struct db *, const char *, json_t **);
 	void		 (*view)(json_t *);
 	void		 (*view_all)(json_t *);
+	int64_t		 (*next_end)(struct db *, int64_t);
 } kinds[K__MAX] = {
 	[K_EVENT] = { "events", "event", "/events",
 	    { "Upcoming Live Events", "Events Archive" },
-	    store_events, store_event_get, view_event, view_events },
+	    store_events, store_event_get, view_event, view_events,
+	    store_events_next_end },
 	[K_WEBINAR] = { "webinars", "webinar", "/webinars",
 	    { "Upcoming Webinars", "Archived Webinars" },
-	    store_webinars, store_webinar_get, view_webinar, view_webinars },
+	    store_webinars, store_webinar_get, view_webinar, view_webinars,
+	    store_webinars_next_end },
 };
 
 static int
@@ -59,6 +63,9 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 	    page_now(), before, limit + 1, &list)) != STORE_OK)
 		return page_status(rc);
 	kinds[k].view_all(list);
+	/* A list changes when its next event ends (upcoming becomes past). */
+	cache_dep_str(kinds[k].list_key);
+	cache_dep_until(kinds[k].next_end(r->db, page_now()));
 	p = json_object();
 	if ((n = json_array_size(list)) > (size_t)limit) {
 		json_array_remove(list, (size_t)limit);
@@ -82,6 +89,7 @@ static int
 model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 {
 	json_t *v;
+	int64_t ends;
 	int rc;
 
 	*out = NULL;
@@ -90,8 +98,9 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 	if ((rc = kinds[k].get(r->db, slug, &v)) != STORE_OK)
 		return page_status(rc);
 	kinds[k].view(v);
-	json_object_set_new(v, "is_past", json_boolean(json_integer_value(
-	    json_object_get(v, "ends_at")) < page_now()));
+	ends = json_integer_value(json_object_get(v, "ends_at"));
+	json_object_set_new(v, "is_past", json_boolean(ends < page_now()));
+	cache_dep_until(ends);
 	*out = json_pack("{s:o}", kinds[k].one_key, v);
 	return 0;
 }

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "http.h"
 #include "page.h"
@@ -30,6 +31,8 @@ group_sections(json_t *rows)
 		if (cur == NULL || strcmp(slug, last) != 0) {
 			char url[300];
 
+			cache_dep("ls", json_integer_value(json_object_get(row,
+			    "home_section_id")));
 			snprintf(url, sizeof(url), "/section/%s", slug);
 			cur = json_pack("{s:O,s:s,s:[]}", "name",
 			    json_object_get(row, "home_section_name"), "url",
@@ -51,15 +54,14 @@ model_home(struct req *r, json_t **out)
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_article_list(r->db, LIST_LATEST, 0, NULL, &first,
-	    HOME_LATEST, page_now(), &latest, &next)) != STORE_OK)
+	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first, HOME_LATEST,
+	    &latest, &next)) != STORE_OK)
 		return page_status(rc);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
 	    &rows)) != STORE_OK) {
 		json_decref(latest);
 		return page_status(rc);
 	}
-	view_articles(latest);
 	m = json_object();
 	if (json_array_size(latest) > 0) {
 		json_object_set(m, "lead", json_array_get(latest, 0));

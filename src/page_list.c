@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "http.h"
 #include "page.h"
@@ -23,10 +24,9 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 
 	if (page_cursor(r, &cur) != 0)
 		return 400;
-	if ((rc = store_article_list(r->db, by, key, type, &cur,
-	    (int)config.page_size, page_now(), &list, &next)) != STORE_OK)
+	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
+	    &list, &next)) != STORE_OK)
 		return page_status(rc);
-	view_articles(list);
 	json_object_set_new(m, "articles", list);
 	page_add_pagination(m, base, &cur, &next);
 	return 0;
@@ -61,6 +61,7 @@ model_section(struct req *r, const char *slug, json_t **out)
 		goto fail;
 	view_sections(v);
 	json_object_set_new(m, "children", v);
+	cache_dep_str("sections");
 	snprintf(base, sizeof(base), "/section/%s", slug);
 	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0) {
 		json_decref(m);

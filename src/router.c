@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "page.h"
@@ -86,6 +87,67 @@ method_is(const struct req *r, const char *m)
 	return h2o_memis(r->h->method.base, r->h->method.len, m, strlen(m));
 }
 
+/*
+ * Anonymous GETs of pages and API documents go through the cache; a
+ * request that carries credentials never reads or fills it.
+ */
+static int
+cacheable(struct req *r)
+{
+	const char *cookie;
+
+	if (!h2o_memis(r->h->method.base, r->h->method.len,
+	    H2O_STRLIT("GET")) && !r->head)
+		return 0;
+	if (http_req_header(r, "authorization") != NULL)
+		return 0;
+	cookie = http_req_header(r, "cookie");
+	return cookie == NULL || strstr(cookie, "mh_session=") == NULL;
+}
+
+/*
+ * Runs a page or API handler: from the cache when it has the page,
+ * otherwise rendering it (once, however many ask at the same time) while
+ * the code that reads data declares what the page depends on.
+ */
+static void
+run_cached(struct req *r, const struct route *rt)
+{
+	struct cache_entry *e;
+	int status;
+
+	if (cacheable(r)) {
+		r->cache_key = r->h->input.path.base;
+		r->cache_keylen = r->h->input.path.len;
+		switch (cache_lookup(r->cache_key, r->cache_keylen, &e)) {
+		case CACHE_HIT:
+			http_header(r, "X-Cache", "hit");
+			http_send_cached(r, e);
+			return;
+		case CACHE_RENDER:
+			r->cache_pending = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	cache_deps_begin();
+	/*
+	 * A page reads in one transaction: one snapshot of the database
+	 * and one lock for its dozen queries, not one each.
+	 */
+	db_begin(r->db);
+	if ((status = rt->fn(r)) != 0)
+		router_error(r, status);
+	db_commit(r->db);
+	cache_deps_end();
+	/* Errors and redirects are not kept: let any waiter render. */
+	if (r->cache_pending) {
+		r->cache_pending = 0;
+		cache_abandon(r->cache_key, r->cache_keylen);
+	}
+}
+
 void
 router_dispatch(struct req *r)
 {
@@ -114,19 +176,12 @@ router_dispatch(struct req *r)
 			    arglens[a]).base;
 			r->arglen[a] = arglens[a];
 		}
-		/*
-		 * A page reads in one transaction: one snapshot of the
-		 * database and one lock for its dozen queries, not one each.
-		 */
 		if (rt->kind == ROUTE_ASSET) {
 			if ((status = rt->fn(r)) != 0)
 				router_error(r, status);
 			return;
 		}
-		db_begin(r->db);
-		if ((status = rt->fn(r)) != 0)
-			router_error(r, status);
-		db_commit(r->db);
+		run_cached(r, rt);
 		return;
 	}
 	r->route = path_match;

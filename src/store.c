@@ -175,6 +175,21 @@ store_row_by_text(struct db *db, const char *sql, const char *arg,
 	return store_row1_json(st, out);
 }
 
+int64_t
+store_scalar(struct db *db, const char *sql, int64_t arg)
+{
+	struct db_stmt *st;
+	int64_t v = 0;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return 0;
+	db_bind_int(st, 1, arg);
+	if (db_step(st) == DB_ROW && !db_col_isnull(st, 0))
+		v = db_col_int(st, 0);
+	db_reset(st);
+	return v;
+}
+
 static const char sql_setting[] =
     "SELECT value FROM settings WHERE key = $1";
 

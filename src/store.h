@@ -37,6 +37,8 @@ int	 store_row1_json(struct db_stmt *, json_t **out);
 int	 store_rows_by_id(struct db *, const char *sql, int64_t, json_t **out);
 int	 store_rows_by_text(struct db *, const char *sql, const char *, json_t **out);
 int	 store_row_by_text(struct db *, const char *sql, const char *, json_t **out);
+/* The first column of the first row of sql run with one integer; 0 when none. */
+int64_t	 store_scalar(struct db *, const char *sql, int64_t arg);
 const char *store_setting(struct db *, const char *key, const char *dflt, char *tmp, size_t tmpsz);
 
 /* store_article.c */
@@ -48,7 +50,6 @@ const char *store_setting(struct db *, const char *key, const char *dflt, char *
  */
 int	 store_article_reindex(struct db *, int64_t article_id);
 
-#endif
 
 /* A position in a keyset-paginated list: rows strictly older than (t, id). */
 struct cursor {
@@ -82,6 +83,8 @@ int	 store_article_list(struct db *, enum list_by, int64_t key,
 	    json_t **out, struct cursor *next);
 /* The newest few articles of each top-level topic section, in one query. */
 int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
+/* When the next story dated in the future goes live (0: none). */
+int64_t	 store_next_publish(struct db *, int64_t now);
 /* One published article with its section, image and sponsor. */
 int	 store_article_get(struct db *, const char *slug, int64_t now, json_t **out);
 int	 store_article_authors(struct db *, int64_t article_id, json_t **out);
@@ -114,7 +117,12 @@ enum when {
 };
 int	 store_events(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
+/* When the next event (webinar) ends and so leaves the upcoming lists (0: none). */
+int64_t	 store_events_next_end(struct db *, int64_t now);
+int64_t	 store_webinars_next_end(struct db *, int64_t now);
 int	 store_event_get(struct db *, const char *slug, json_t **out);
 int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
 int	 store_webinar_get(struct db *, const char *slug, json_t **out);
+
+#endif

@@ -18,9 +18,9 @@
 	" a.updated_at, a.section_id, s.slug AS section_slug," \
 	" s.name AS section_name, i.hash AS image_hash, i.ext AS image_ext," \
 	" i.width AS image_width, i.height AS image_height," \
-	" i.alt AS image_alt, au.slug AS author_slug," \
+	" i.alt AS image_alt, aa0.author_id, au.slug AS author_slug," \
 	" au.name AS author_name, au.role AS author_role," \
-	" au.company AS author_company, sp.name AS sponsor_name," \
+	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name," \
 	" (SELECT count(*) FROM comments c WHERE c.article_id = a.id" \
 	"  AND c.status = 'approved') AS comment_count"
 
@@ -73,7 +73,8 @@ static const char *const sql_list[LIST__MAX] = {
 };
 
 static const char sql_home[] =
-    "SELECT hs.slug AS home_section_slug, hs.name AS home_section_name, "
+    "SELECT hs.id AS home_section_id, hs.slug AS home_section_slug,"
+    " hs.name AS home_section_name, "
     LIST_COLS " FROM sections hs"
     " JOIN articles a ON a.id IN (SELECT x.article_id FROM section_articles x"
     "  WHERE x.section_id = hs.id AND x.published_at <= $2"
@@ -89,7 +90,7 @@ static const char sql_get[] =
     " s.slug AS section_slug, s.name AS section_name,"
     " s.kind AS section_kind, i.hash AS image_hash, i.ext AS image_ext,"
     " i.width AS image_width, i.height AS image_height, i.alt AS image_alt,"
-    " sp.slug AS sponsor_slug, sp.name AS sponsor_name,"
+    " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name,"
     " sp.url AS sponsor_url,"
     " (SELECT count(*) FROM comments c WHERE c.article_id = a.id"
     "  AND c.status = 'approved') AS comment_count"
@@ -114,6 +115,10 @@ static const char sql_related[] =
     " WHERE x.section_id = $1 AND x.article_id <> $2"
     " AND x.published_at <= $3"
     " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $4";
+
+static const char sql_next_publish[] =
+    "SELECT min(published_at) AS next_at FROM articles"
+    " WHERE status = 'published' AND published_at > $1";
 
 /* Listing rows, rebuilt from the article's current state. */
 static const char sql_ix_del_sections[] =
@@ -241,6 +246,12 @@ store_article_related(struct db *db, int64_t article_id, int64_t section_id,
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, limit);
 	return store_rows_json(st, out);
+}
+
+int64_t
+store_next_publish(struct db *db, int64_t now)
+{
+	return store_scalar(db, sql_next_publish, now);
 }
 
 int

@@ -56,6 +56,24 @@ static const char sql_webinar_get[] =
     "SELECT " WEBINAR_COLS " FROM webinars w"
     " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id WHERE w.slug = $1";
 
+static const char sql_events_next_end[] =
+    "SELECT min(ends_at) FROM events WHERE ends_at >= $1";
+static const char sql_webinars_next_end[] =
+    "SELECT min(starts_at + 60 * duration_min) FROM webinars"
+    " WHERE starts_at >= $1 - 86400 AND starts_at + 60 * duration_min >= $1";
+
+int64_t
+store_events_next_end(struct db *db, int64_t now)
+{
+	return store_scalar(db, sql_events_next_end, now);
+}
+
+int64_t
+store_webinars_next_end(struct db *db, int64_t now)
+{
+	return store_scalar(db, sql_webinars_next_end, now);
+}
+
 static int
 list(struct db *db, const char *sql, int64_t now, int64_t bound, int limit,
     json_t **out)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "view.h"
 #include "util.h"
 
@@ -233,11 +234,25 @@ set_byline(json_t *o, const char *name, const char *role,
 	set_str(o, key, b);
 }
 
+/* Declares that the page shows the row's object of that id column. */
+static void
+dep(json_t *o, const char *idkey, const char *kind)
+{
+	json_t *v = json_object_get(o, idkey);
+
+	if (json_is_integer(v))
+		cache_dep(kind, json_integer_value(v));
+}
+
 void
 view_article(json_t *a)
 {
 	const char *type = str(a, "type"), *label = view_type_label(type);
 
+	dep(a, "id", "a");
+	dep(a, "author_id", "au");
+	dep(a, "section_id", "s");
+	dep(a, "sponsor_id", "sp");
 	set_url(a, "url", "/article/", "slug");
 	set_url(a, "section_url", "/section/", "section_slug");
 	set_url(a, "author_url", "/author/", "author_slug");
@@ -263,6 +278,7 @@ view_article_full(json_t *a)
 void
 view_author(json_t *a)
 {
+	dep(a, "id", "au");
 	set_url(a, "url", "/author/", "slug");
 	set_image(a, "photo", "photo");
 	set_byline(a, str(a, "name"), str(a, "role"), str(a, "company"),
@@ -272,12 +288,14 @@ view_author(json_t *a)
 void
 view_section(json_t *s)
 {
+	dep(s, "id", "s");
 	set_url(s, "url", "/section/", "slug");
 }
 
 void
 view_tag(json_t *t)
 {
+	dep(t, "id", "t");
 	set_url(t, "url", "/tag/", "slug");
 }
 
@@ -299,6 +317,7 @@ view_event(json_t *e)
 {
 	char range[96];
 
+	dep(e, "id", "ev");
 	set_url(e, "url", "/events/", "slug");
 	/* Templates test flags for truth, and 0 is not false everywhere. */
 	json_object_set_new(e, "online", json_boolean(json_integer_value(
@@ -314,6 +333,7 @@ view_event(json_t *e)
 void
 view_webinar(json_t *w)
 {
+	dep(w, "id", "wb");
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
 }

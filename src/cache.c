@@ -1,0 +1,717 @@
+/*
+ * cache.c — the page cache.
+ *
+ * One table of entries keyed by request target, one table of tags, each
+ * tag linking the entries that carry it, and a least-recently-used list
+ * for the memory bound.  A single mutex guards them; it is held for
+ * lookups and bookkeeping only, never while rendering or compressing.
+ *
+ * A page that rendered while any invalidation happened is not stored: it
+ * may have read data from before the write whose invalidation it missed.
+ */
+#include <brotli/encode.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "util.h"
+
+#define DEPS_SLOTS	2048		/* distinct tags one page may carry */
+#define WAIT_USEC	2000000		/* how long a request waits for another's render */
+#define MIN_COMPRESS	256		/* smaller bodies are sent as they are */
+
+struct tag;
+
+struct tag_link {
+	struct cache_entry	*e;
+	struct tag		*t;
+	struct tag_link		*prev, *next;	/* the tag's entries */
+};
+
+struct tag {
+	char			*name;
+	uint64_t		 hash;
+	struct tag		*chain;
+	struct tag_link		*head;
+};
+
+struct cache_entry {
+	atomic_int		 refs;
+	int			 live;		/* reachable from the table */
+	int			 pending;	/* being rendered: no payload yet */
+	char			*key;
+	size_t			 keylen;
+	uint64_t		 hash;
+	struct cache_entry	*chain;
+	struct cache_entry	*lru_prev, *lru_next;
+	int			 status;
+	const char		*ctype;
+	const char		*cache_control;
+	char			*body[ENC__MAX];
+	size_t			 len[ENC__MAX];
+	char			 etag[ENC__MAX][28];
+	int64_t			 last_modified;
+	int64_t			 expires_at;	/* 0: until invalidated */
+	char			*tags;
+	struct tag_link		*links;
+	size_t			 nlinks;
+	size_t			 size;
+};
+
+struct table {
+	void			**b;
+	size_t			  n;		/* buckets, a power of two */
+	size_t			  count;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t rendered = PTHREAD_COND_INITIALIZER;
+static struct table entries, tags;
+static struct cache_entry *lru_head, *lru_tail;
+static size_t bytes, max_bytes;
+static uint64_t inval_seq;
+static struct cache_stats st;
+
+struct deps {
+	int		 active;
+	int		 overflow;
+	uint64_t	 seq0;
+	int64_t		 until;
+	struct buf	 tags;
+	uint64_t	 seen[DEPS_SLOTS];
+	size_t		 nseen;
+};
+
+static _Thread_local struct deps deps;
+
+static uint64_t
+hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n-- > 0) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ull;
+	}
+	return h | 1;	/* never 0: 0 marks an empty slot in the dedupe set */
+}
+
+static void
+table_init(struct table *t, size_t n)
+{
+	t->b = xcalloc(n, sizeof(void *));
+	t->n = n;
+	t->count = 0;
+}
+
+void
+cache_init(size_t max)
+{
+	max_bytes = max;
+	table_init(&entries, 1024);
+	table_init(&tags, 4096);
+}
+
+/* Both tables chain through the second pointer-sized field they share. */
+static struct cache_entry **
+entry_slot(uint64_t h)
+{
+	return (struct cache_entry **)&entries.b[h & (entries.n - 1)];
+}
+
+static struct tag **
+tag_slot(uint64_t h)
+{
+	return (struct tag **)&tags.b[h & (tags.n - 1)];
+}
+
+static void
+entries_grow(void)
+{
+	void **old = entries.b;
+	size_t oldn = entries.n, i;
+
+	table_init(&entries, oldn * 2);
+	entries.count = 0;
+	for (i = 0; i < oldn; i++) {
+		struct cache_entry *e = old[i], *next;
+		for (; e != NULL; e = next) {
+			struct cache_entry **s = entry_slot(e->hash);
+			next = e->chain;
+			e->chain = *s;
+			*s = e;
+			entries.count++;
+		}
+	}
+	free(old);
+}
+
+static void
+tags_grow(void)
+{
+	void **old = tags.b;
+	size_t oldn = tags.n, i;
+
+	table_init(&tags, oldn * 2);
+	tags.count = 0;
+	for (i = 0; i < oldn; i++) {
+		struct tag *t = old[i], *next;
+		for (; t != NULL; t = next) {
+			struct tag **s = tag_slot(t->hash);
+			next = t->chain;
+			t->chain = *s;
+			*s = t;
+			tags.count++;
+		}
+	}
+	free(old);
+}
+
+static struct cache_entry *
+entry_find(const char *key, size_t keylen, uint64_t h)
+{
+	struct cache_entry *e;
+
+	for (e = *entry_slot(h); e != NULL; e = e->chain)
+		if (e->hash == h && e->keylen == keylen &&
+		    memcmp(e->key, key, keylen) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+lru_unlink(struct cache_entry *e)
+{
+	if (e->lru_prev != NULL)
+		e->lru_prev->lru_next = e->lru_next;
+	else if (lru_head == e)
+		lru_head = e->lru_next;
+	if (e->lru_next != NULL)
+		e->lru_next->lru_prev = e->lru_prev;
+	else if (lru_tail == e)
+		lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void
+lru_front(struct cache_entry *e)
+{
+	lru_unlink(e);
+	e->lru_next = lru_head;
+	if (lru_head != NULL)
+		lru_head->lru_prev = e;
+	lru_head = e;
+	if (lru_tail == NULL)
+		lru_tail = e;
+}
+
+static void
+entry_free(struct cache_entry *e)
+{
+	int i;
+
+	for (i = 0; i < ENC__MAX; i++)
+		free(e->body[i]);
+	free(e->key);
+	free(e->tags);
+	free(e->links);
+	free(e);
+}
+
+void
+cache_release(struct cache_entry *e)
+{
+	if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1)
+		entry_free(e);
+}
+
+/* Unlinks e from its tags, freeing tags left with no entry.  Lock held. */
+static void
+entry_untag(struct cache_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlinks; i++) {
+		struct tag_link *l = &e->links[i];
+		struct tag *t = l->t, **s;
+
+		if (l->prev != NULL)
+			l->prev->next = l->next;
+		else
+			t->head = l->next;
+		if (l->next != NULL)
+			l->next->prev = l->prev;
+		if (t->head != NULL)
+			continue;
+		for (s = tag_slot(t->hash); *s != t; s = &(*s)->chain)
+			;
+		*s = t->chain;
+		tags.count--;
+		free(t->name);
+		free(t);
+	}
+	e->nlinks = 0;
+}
+
+/* Takes e out of the table and every list, dropping the table's reference. */
+static void
+entry_drop(struct cache_entry *e)
+{
+	struct cache_entry **s;
+
+	for (s = entry_slot(e->hash); *s != e; s = &(*s)->chain)
+		;
+	*s = e->chain;
+	entries.count--;
+	lru_unlink(e);
+	entry_untag(e);
+	bytes -= e->size;
+	e->live = 0;
+	cache_release(e);
+}
+
+/* Adds a pending entry for key: this thread renders it.  Lock held. */
+static void
+entry_reserve(const char *key, size_t keylen, uint64_t h)
+{
+	struct cache_entry *e = xcalloc(1, sizeof(*e)), **s;
+
+	atomic_init(&e->refs, 1);
+	e->live = 1;
+	e->pending = 1;
+	e->key = xstrndup(key, keylen);
+	e->keylen = keylen;
+	e->hash = h;
+	s = entry_slot(h);
+	e->chain = *s;
+	*s = e;
+	if (++entries.count > entries.n)
+		entries_grow();
+}
+
+static int64_t
+wall_now(void)
+{
+	return now_unix();
+}
+
+enum cache_lookup
+cache_lookup(const char *key, size_t keylen, struct cache_entry **out)
+{
+	uint64_t h = hash(key, keylen);
+	struct cache_entry *e;
+	struct timespec ts;
+	int waited = 0;
+
+	*out = NULL;
+	if (max_bytes == 0)
+		return CACHE_BYPASS;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += WAIT_USEC / 1000000;
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		e = entry_find(key, keylen, h);
+		if (e != NULL && !e->pending && e->expires_at != 0 &&
+		    wall_now() >= e->expires_at) {
+			st.expired++;
+			entry_drop(e);
+			e = NULL;
+		}
+		if (e == NULL) {
+			entry_reserve(key, keylen, h);
+			st.misses++;
+			pthread_mutex_unlock(&lock);
+			return CACHE_RENDER;
+		}
+		if (!e->pending)
+			break;
+		/*
+		 * Another thread renders this page: wait for it rather than
+		 * render it a second time.  A render that takes too long
+		 * lets this request render on its own, unstored.
+		 */
+		if (!waited++)
+			st.waits++;
+		if (pthread_cond_timedwait(&rendered, &lock, &ts) == ETIMEDOUT) {
+			pthread_mutex_unlock(&lock);
+			return CACHE_BYPASS;
+		}
+	}
+	atomic_fetch_add(&e->refs, 1);
+	lru_front(e);
+	st.hits++;
+	pthread_mutex_unlock(&lock);
+	*out = e;
+	return CACHE_HIT;
+}
+
+void
+cache_abandon(const char *key, size_t keylen)
+{
+	uint64_t h = hash(key, keylen);
+	struct cache_entry *e;
+
+	pthread_mutex_lock(&lock);
+	if ((e = entry_find(key, keylen, h)) != NULL && e->pending)
+		entry_drop(e);
+	pthread_cond_broadcast(&rendered);
+	pthread_mutex_unlock(&lock);
+}
+
+static int
+compress_gzip(const char *in, size_t n, struct buf *out)
+{
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	buf_reserve(out, deflateBound(&z, (uLong)n));
+	if (buf_err(out)) {
+		deflateEnd(&z);
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out->p;
+	z.avail_out = (uInt)(out->cap - 1);
+	rc = deflate(&z, Z_FINISH);
+	out->len = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+static int
+compress_brotli(const char *in, size_t n, struct buf *out)
+{
+	size_t outlen = BrotliEncoderMaxCompressedSize(n);
+
+	buf_reserve(out, outlen);
+	if (outlen == 0 || buf_err(out))
+		return -1;
+	/* Quality 5 keeps a miss fast; the bytes are sent thousands of times. */
+	if (!BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+	    n, (const uint8_t *)in, &outlen, (uint8_t *)out->p))
+		return -1;
+	out->len = outlen;
+	return 0;
+}
+
+static void
+set_etag(char *dst, size_t n, uint64_t h, const char *suffix)
+{
+	snprintf(dst, n, "\"%016llx%s\"", (unsigned long long)h, suffix);
+}
+
+/* Builds the payload of an entry outside the lock. */
+static void
+payload(struct cache_entry *e, const struct cache_page *p)
+{
+	uint64_t h = hash(p->body, p->len);
+	struct buf z = BUF_INIT, br = BUF_INIT;
+	int text = strncmp(p->ctype, "text/", 5) == 0 ||
+	    strncmp(p->ctype, "application/json", 16) == 0;
+
+	e->status = p->status;
+	e->ctype = p->ctype;
+	e->cache_control = p->cache_control;
+	e->body[ENC_IDENTITY] = xstrndup(p->body, p->len);
+	e->len[ENC_IDENTITY] = p->len;
+	set_etag(e->etag[ENC_IDENTITY], sizeof(e->etag[0]), h, "");
+	/* A compressed variant is kept only when it is smaller. */
+	if (text && p->len >= MIN_COMPRESS) {
+		if (compress_gzip(p->body, p->len, &z) == 0 && z.len < p->len) {
+			e->len[ENC_GZIP] = z.len;
+			e->body[ENC_GZIP] = buf_detach(&z, NULL);
+			set_etag(e->etag[ENC_GZIP], sizeof(e->etag[0]), h, "-gz");
+		}
+		if (compress_brotli(p->body, p->len, &br) == 0 &&
+		    br.len < p->len) {
+			e->len[ENC_BROTLI] = br.len;
+			e->body[ENC_BROTLI] = buf_detach(&br, NULL);
+			set_etag(e->etag[ENC_BROTLI], sizeof(e->etag[0]), h,
+			    "-br");
+		}
+	}
+	buf_free(&z);
+	buf_free(&br);
+	e->last_modified = wall_now();
+	e->expires_at = deps.until;
+	e->tags = xstrndup(deps.tags.p ? deps.tags.p : "", deps.tags.len);
+	e->size = sizeof(*e) + e->keylen + deps.tags.len + e->len[0] +
+	    e->len[1] + e->len[2];
+}
+
+/* Links e to each of its tags.  Lock held. */
+static void
+entry_tag(struct cache_entry *e)
+{
+	const char *p = e->tags, *end;
+	size_t n = 0;
+
+	for (end = p; *end != '\0'; end++)
+		if (*end == ' ')
+			n++;
+	e->links = xcalloc(n + 1, sizeof(*e->links));
+	while (*p != '\0') {
+		struct tag **s, *t;
+		uint64_t h;
+		size_t len;
+
+		for (end = p; *end != '\0' && *end != ' '; end++)
+			;
+		len = (size_t)(end - p);
+		h = hash(p, len);
+		for (t = *tag_slot(h); t != NULL; t = t->chain)
+			if (t->hash == h && strlen(t->name) == len &&
+			    memcmp(t->name, p, len) == 0)
+				break;
+		if (t == NULL) {
+			t = xcalloc(1, sizeof(*t));
+			t->name = xstrndup(p, len);
+			t->hash = h;
+			s = tag_slot(h);
+			t->chain = *s;
+			*s = t;
+			if (++tags.count > tags.n)
+				tags_grow();
+		}
+		e->links[e->nlinks].e = e;
+		e->links[e->nlinks].t = t;
+		e->links[e->nlinks].next = t->head;
+		if (t->head != NULL)
+			t->head->prev = &e->links[e->nlinks];
+		t->head = &e->links[e->nlinks];
+		e->nlinks++;
+		p = *end == ' ' ? end + 1 : end;
+	}
+}
+
+struct cache_entry *
+cache_fill(const char *key, size_t keylen, const struct cache_page *p)
+{
+	uint64_t h = hash(key, keylen);
+	struct cache_entry *e, *fresh;
+
+	if (max_bytes == 0 || !deps.active || deps.overflow ||
+	    (deps.until != 0 && deps.until <= wall_now())) {
+		cache_abandon(key, keylen);
+		return NULL;
+	}
+	fresh = xcalloc(1, sizeof(*fresh));
+	fresh->keylen = keylen;
+	payload(fresh, p);
+
+	pthread_mutex_lock(&lock);
+	e = entry_find(key, keylen, h);
+	if (e == NULL || !e->pending || inval_seq != deps.seq0 ||
+	    fresh->size > max_bytes / 4) {
+		/* Invalidated (or dropped) while rendering: do not keep it. */
+		if (e != NULL && e->pending)
+			entry_drop(e);
+		pthread_cond_broadcast(&rendered);
+		pthread_mutex_unlock(&lock);
+		free(fresh->key);
+		fresh->key = NULL;
+		atomic_init(&fresh->refs, 1);
+		return fresh;	/* the caller's only reference: sent, then freed */
+	}
+	/* The pending entry takes the payload and becomes visible. */
+	memcpy(e->body, fresh->body, sizeof(e->body));
+	memcpy(e->len, fresh->len, sizeof(e->len));
+	memcpy(e->etag, fresh->etag, sizeof(e->etag));
+	e->status = fresh->status;
+	e->ctype = fresh->ctype;
+	e->cache_control = fresh->cache_control;
+	e->last_modified = fresh->last_modified;
+	e->expires_at = fresh->expires_at;
+	e->tags = fresh->tags;
+	e->size = fresh->size;
+	free(fresh);
+	entry_tag(e);
+	e->pending = 0;
+	bytes += e->size;
+	lru_front(e);
+	st.fills++;
+	while (bytes > max_bytes && lru_tail != NULL && lru_tail != e) {
+		st.evicted++;
+		entry_drop(lru_tail);
+	}
+	atomic_fetch_add(&e->refs, 1);
+	pthread_cond_broadcast(&rendered);
+	pthread_mutex_unlock(&lock);
+	return e;
+}
+
+void
+cache_view(const struct cache_entry *e, struct cache_view *v)
+{
+	int i;
+
+	v->status = e->status;
+	v->ctype = e->ctype;
+	v->cache_control = e->cache_control;
+	for (i = 0; i < ENC__MAX; i++) {
+		v->body[i] = e->body[i];
+		v->len[i] = e->len[i];
+		v->etag[i] = e->etag[i];
+	}
+	v->last_modified = e->last_modified;
+	v->tags = e->tags;
+}
+
+void
+cache_deps_begin(void)
+{
+	deps.active = 1;
+	deps.overflow = 0;
+	deps.until = 0;
+	buf_reset(&deps.tags);
+	memset(deps.seen, 0, sizeof(deps.seen));
+	deps.nseen = 0;
+	pthread_mutex_lock(&lock);
+	deps.seq0 = inval_seq;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_deps_end(void)
+{
+	deps.active = 0;
+}
+
+const char *
+cache_deps_tags(void)
+{
+	return deps.tags.p != NULL ? deps.tags.p : "";
+}
+
+void
+cache_dep_str(const char *tag)
+{
+	size_t n = strlen(tag), i;
+	uint64_t h;
+
+	if (!deps.active || n == 0)
+		return;
+	h = hash(tag, n);
+	i = h & (DEPS_SLOTS - 1);
+	while (deps.seen[i] != 0) {
+		if (deps.seen[i] == h)
+			return;
+		i = (i + 1) & (DEPS_SLOTS - 1);
+	}
+	/* A page with more tags than the set holds is not stored. */
+	if (deps.nseen * 4 >= DEPS_SLOTS * 3) {
+		deps.overflow = 1;
+		return;
+	}
+	deps.seen[i] = h;
+	deps.nseen++;
+	if (deps.tags.len > 0)
+		buf_putc(&deps.tags, ' ');
+	buf_append(&deps.tags, tag, n);
+}
+
+void
+cache_dep(const char *kind, int64_t id)
+{
+	char tag[48];
+
+	snprintf(tag, sizeof(tag), "%s%lld", kind, (long long)id);
+	cache_dep_str(tag);
+}
+
+void
+cache_dep_until(int64_t t)
+{
+	if (!deps.active || t <= 0)
+		return;
+	if (deps.until == 0 || t < deps.until)
+		deps.until = t;
+}
+
+void
+cache_invalidate(const char *tag)
+{
+	size_t n = strlen(tag);
+	uint64_t h = hash(tag, n);
+	struct tag *t;
+
+	pthread_mutex_lock(&lock);
+	inval_seq++;
+	for (t = *tag_slot(h); t != NULL; t = t->chain)
+		if (t->hash == h && strcmp(t->name, tag) == 0)
+			break;
+	/* Dropping the last entry of a tag frees the tag itself. */
+	while (t != NULL && t->head != NULL) {
+		struct tag *still = t->head->next != NULL ? t : NULL;
+
+		st.invalidated++;
+		entry_drop(t->head->e);
+		t = still;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_invalidate_id(const char *kind, int64_t id)
+{
+	char tag[48];
+
+	snprintf(tag, sizeof(tag), "%s%lld", kind, (long long)id);
+	cache_invalidate(tag);
+}
+
+void
+cache_invalidate_all(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	inval_seq++;
+	for (i = 0; i < entries.n; i++) {
+		struct cache_entry *e = entries.b[i], *next;
+		for (; e != NULL; e = next) {
+			next = e->chain;
+			if (!e->pending) {
+				st.invalidated++;
+				entry_drop(e);
+			}
+		}
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_stats(struct cache_stats *out)
+{
+	pthread_mutex_lock(&lock);
+	*out = st;
+	out->entries = entries.count;
+	out->bytes = bytes;
+	out->max_bytes = max_bytes;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_free(void)
+{
+	cache_invalidate_all();
+	pthread_mutex_lock(&lock);
+	free(entries.b);
+	free(tags.b);
+	memset(&entries, 0, sizeof(entries));
+	memset(&tags, 0, sizeof(tags));
+	pthread_mutex_unlock(&lock);
+	buf_free(&deps.tags);
+}

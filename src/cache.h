@@ -1,0 +1,105 @@
+/*
+ * cache.h — the page cache: rendered responses of anonymous GET requests,
+ * kept in memory with gzip and brotli variants, dropped exactly when a
+ * write touches something they show.
+ *
+ * While a page renders, the code that reads data declares what the page
+ * depends on with cache_dep() ("a12" for article 12, "ls3" for the list
+ * of section 3 ...) and, for content that changes state at a known time
+ * (an event starting, a scheduled story going live), cache_dep_until().
+ * A write calls cache_invalidate() for every tag it touched; the entries
+ * that carry one of them are gone before the write's response is sent.
+ *
+ * Entries are shared by all threads and reference-counted: a response
+ * being sent keeps its entry alive after it is evicted or invalidated.
+ */
+#ifndef MASTHEAD_CACHE_H
+#define MASTHEAD_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum cache_enc {
+	ENC_IDENTITY,
+	ENC_GZIP,
+	ENC_BROTLI,
+	ENC__MAX
+};
+
+struct cache_entry;
+
+/* What a finished render gives the cache.  body is copied. */
+struct cache_page {
+	int		 status;
+	const char	*ctype;		/* static string */
+	const char	*cache_control;	/* static string */
+	const char	*body;
+	size_t		 len;
+};
+
+/* A read-only view of an entry, valid while the reference is held. */
+struct cache_view {
+	int		 status;
+	const char	*ctype;
+	const char	*cache_control;
+	const char	*body[ENC__MAX];	/* NULL when that variant is not kept */
+	size_t		 len[ENC__MAX];
+	const char	*etag[ENC__MAX];	/* quoted */
+	int64_t		 last_modified;
+	const char	*tags;		/* space-separated, for Surrogate-Key */
+};
+
+enum cache_lookup {
+	CACHE_HIT,	/* *e holds a reference */
+	CACHE_RENDER,	/* render the page and call cache_fill or cache_abandon */
+	CACHE_BYPASS,	/* the cache is off or busy: render without storing */
+	CACHE_LOOKUP__MAX
+};
+
+/* Sizes the cache; max_bytes 0 turns it off.  Call before threads start. */
+void	 cache_init(size_t max_bytes);
+void	 cache_free(void);
+
+/*
+ * Looks key up.  On a miss the caller becomes the one renderer of that
+ * key: other threads asking for it meanwhile wait for its result rather
+ * than render it again (a stampede renders once).
+ */
+enum cache_lookup cache_lookup(const char *key, size_t keylen, struct cache_entry **e);
+/*
+ * Stores the page rendered for key with the dependencies collected on
+ * this thread since cache_deps_begin(), and returns a reference to the
+ * new entry (NULL when it could not be kept, e.g. a tag was invalidated
+ * while the page rendered: the caller then sends its own bytes).
+ */
+struct cache_entry *cache_fill(const char *key, size_t keylen, const struct cache_page *);
+/* Gives up rendering key (an error page, a redirect): waiters render themselves. */
+void	 cache_abandon(const char *key, size_t keylen);
+
+void	 cache_view(const struct cache_entry *, struct cache_view *);
+void	 cache_release(struct cache_entry *);
+
+/* Dependency collection for the page this thread renders. */
+void	 cache_deps_begin(void);
+void	 cache_deps_end(void);
+/* Declares a dependency: kind is a short prefix, id a number ("a", 12 -> "a12"). */
+void	 cache_dep(const char *kind, int64_t id);
+void	 cache_dep_str(const char *tag);
+/* The page must be rendered again at Unix time t (if t is in the future). */
+void	 cache_dep_until(int64_t t);
+/* The tags collected so far, space-separated (for Surrogate-Key on uncached responses). */
+const char *cache_deps_tags(void);
+
+/* Drops every entry that carries tag; pages rendering now will not be stored. */
+void	 cache_invalidate(const char *tag);
+void	 cache_invalidate_id(const char *kind, int64_t id);
+void	 cache_invalidate_all(void);
+
+/* Counters for tests and benchmarks. */
+struct cache_stats {
+	uint64_t	hits, misses, fills, invalidated, evicted, expired, waits;
+	size_t		entries, bytes, max_bytes;
+};
+void	 cache_stats(struct cache_stats *);
+
+#endif

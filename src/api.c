@@ -19,8 +19,7 @@
 
 #define API_MAX_LIMIT	100
 
-/* Sends {"error": {"status": N, "message": "..."}} and returns 0 (sent). */
-static int
+int
 api_error(struct req *r, int status, const char *msg)
 {
 	json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status", status,

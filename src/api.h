@@ -7,6 +7,9 @@
 
 struct req;
 
+/* Sends {"error": {"status": N, "message": "..."}}; returns 0 (sent). */
+int	api_error(struct req *, int status, const char *message);
+
 int	api_articles(struct req *);
 int	api_article(struct req *);
 int	api_sections(struct req *);
@@ -17,5 +20,12 @@ int	api_events(struct req *);
 int	api_event(struct req *);
 int	api_webinars(struct req *);
 int	api_webinar(struct req *);
+
+/* api_admin.c — the admin API (bearer tokens, role rules) */
+int	api_admin_create(struct req *);
+int	api_admin_get(struct req *);
+int	api_admin_update(struct req *);
+int	api_admin_publish(struct req *);
+int	api_admin_unpublish(struct req *);
 
 #endif

@@ -634,7 +634,8 @@ cache_dep(const char *kind, int64_t id)
 void
 cache_dep_until(int64_t t)
 {
-	if (!deps.active || t <= 0)
+	/* A change of state already past is in the data the page read. */
+	if (!deps.active || t <= wall_now())
 		return;
 	if (deps.until == 0 || t < deps.until)
 		deps.until = t;

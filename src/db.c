@@ -92,6 +92,14 @@ db_begin(struct db *db)
 }
 
 int
+db_begin_write(struct db *db)
+{
+	if (db->txdepth++ > 0)
+		return DB_OK;
+	return db->drv->exec(db, db->drv->begin_write);
+}
+
+int
 db_commit(struct db *db)
 {
 	if (db->txdepth == 0 || --db->txdepth > 0)

@@ -48,6 +48,8 @@ const char	*db_errmsg(struct db *);
 /* Runs SQL text without parameters (schema, pragmas); may hold several statements. */
 int		 db_exec(struct db *, const char *sql);
 int		 db_begin(struct db *);
+/* A transaction that will write: the engine's write lock is taken at once. */
+int		 db_begin_write(struct db *);
 int		 db_commit(struct db *);
 int		 db_rollback(struct db *);
 

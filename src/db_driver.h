@@ -13,6 +13,7 @@
 
 struct db_driver {
 	enum db_kind	 kind;
+	const char	*begin_write;	/* starts a transaction that will write */
 	struct db	*(*open)(const char *, char *, size_t);
 	void		 (*close)(struct db *);
 	const char	*(*errmsg)(struct db *);

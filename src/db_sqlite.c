@@ -240,6 +240,8 @@ sq_changes(struct db *db)
 
 const struct db_driver db_sqlite_driver = {
 	.kind = DB_SQLITE,
+	/* Take the write lock up front: a read snapshot cannot be upgraded. */
+	.begin_write = "BEGIN IMMEDIATE",
 	.open = sq_open,
 	.close = sq_close,
 	.errmsg = sq_errmsg,

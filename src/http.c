@@ -132,16 +132,36 @@ dispose_entry(void *p)
 	cache_release(*(struct cache_entry **)p);
 }
 
+/* Optional whitespace (RFC 9110, 5.6.3): spaces and horizontal tabs. */
+#define IS_OWS(c)	((c) == ' ' || (c) == '\t')
+
 /* Whether a qvalue ("0", "0.0", "0.000") refuses a coding. */
 static int
 qzero(const char *q, const char *end)
 {
 	if (q >= end || *q != '0')
 		return 0;
-	for (q++; q < end && *q != ' ' && *q != ';'; q++)
+	for (q++; q < end && !IS_OWS(*q) && *q != ';'; q++)
 		if (*q != '.' && *q != '0')
 			return 0;
 	return 1;
+}
+
+/*
+ * Whether the parameters of one Accept-Encoding member (from its first
+ * ';' to end) carry a weight of 0.  "q" is case-insensitive, like every
+ * parameter name (RFC 9110, 5.6.6 and 12.4.2).
+ */
+static int
+refused(const char *p, const char *end)
+{
+	while ((p = memchr(p, ';', (size_t)(end - p))) != NULL) {
+		for (p++; p < end && IS_OWS(*p); p++)
+			;
+		if (end - p >= 2 && (*p == 'q' || *p == 'Q') && p[1] == '=')
+			return qzero(p + 2, end);
+	}
+	return 0;
 }
 
 /*
@@ -157,10 +177,10 @@ pick_encoding(struct req *r, const struct cache_view *v)
 	if (ae == NULL)
 		return ENC_IDENTITY;
 	for (p = ae; *p != '\0';) {
-		const char *tok, *end, *semi, *q;
+		const char *tok, *end, *semi;
 		size_t n;
 
-		while (*p == ' ' || *p == ',')
+		while (IS_OWS(*p) || *p == ',')
 			p++;
 		tok = p;
 		while (*p != '\0' && *p != ',')
@@ -168,12 +188,12 @@ pick_encoding(struct req *r, const struct cache_view *v)
 		end = p;
 		semi = memchr(tok, ';', (size_t)(end - tok));
 		n = (size_t)((semi != NULL ? semi : end) - tok);
-		while (n > 0 && tok[n - 1] == ' ')
+		while (n > 0 && IS_OWS(tok[n - 1]))
 			n--;
-		if (semi != NULL && (q = strstr(semi, "q=")) != NULL && q < end &&
-		    qzero(q + 2, end))
+		if (semi != NULL && refused(semi, end))
 			continue;
-		if (n == 2 && strncmp(tok, "br", 2) == 0)
+		/* Content codings are case-insensitive (RFC 9110, 8.4.1). */
+		if (n == 2 && strncasecmp(tok, "br", 2) == 0)
 			ok[ENC_BROTLI] = 1;
 		else if (n == 4 && strncasecmp(tok, "gzip", 4) == 0)
 			ok[ENC_GZIP] = 1;

@@ -1,13 +1,18 @@
 /*
  * main.c — the command line: serve, demo, migrate, help.
  */
+#include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "auth.h"
 #include "cache.h"
 #include "config.h"
 #include "db.h"
@@ -28,6 +33,15 @@ usage(FILE *f)
 	    "  serve     serve the site over HTTP until SIGINT or SIGTERM\n"
 	    "  demo      create the database (--db) and load the demo content\n"
 	    "  migrate   apply pending schema migrations to --db and exit\n"
+	    "  user add [--role ROLE] [--name NAME] [--author SLUG] EMAIL\n"
+	    "            add an account (password from the terminal, or from\n"
+	    "            standard input when it is not one); ROLE is member,\n"
+	    "            contributor, author, editor or admin; SLUG links the\n"
+	    "            account to an author profile\n"
+	    "  user list             list the accounts\n"
+	    "  user set-role EMAIL ROLE\n"
+	    "  token add [--name NAME] EMAIL\n"
+	    "            create an API token for the admin API; it is shown once\n"
 	    "  help      show this text\n"
 	    "\n"
 	    "Every setting can also be given in the config file as\n"
@@ -169,6 +183,245 @@ cmd_migrate(void)
 	return 0;
 }
 
+/* The options of the user and token commands, taken out of argv. */
+struct acct_opts {
+	const char	*role;
+	const char	*name;
+	const char	*author;
+	const char	*pos[2];	/* positional arguments */
+	int		 npos;
+};
+
+/*
+ * Moves the account options and positional arguments out of argv,
+ * leaving the settings (--db ...) for parse_args.  Returns the new argc.
+ */
+static int
+take_acct_opts(int argc, char **argv, struct acct_opts *o, char *err,
+    size_t errlen)
+{
+	int i, n = 0;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		const char **dst = NULL;
+
+		if (strcmp(argv[i], "--role") == 0)
+			dst = &o->role;
+		else if (strcmp(argv[i], "--name") == 0)
+			dst = &o->name;
+		else if (strcmp(argv[i], "--author") == 0)
+			dst = &o->author;
+		if (dst != NULL) {
+			if (i + 1 == argc) {
+				snprintf(err, errlen, "%s needs a value", argv[i]);
+				return -1;
+			}
+			*dst = argv[++i];
+		} else if (strncmp(argv[i], "--", 2) != 0) {
+			if (o->npos == 2) {
+				snprintf(err, errlen, "unexpected argument \"%s\"",
+				    argv[i]);
+				return -1;
+			}
+			o->pos[o->npos++] = argv[i];
+		} else {
+			argv[n++] = argv[i];
+			if (i + 1 < argc && strchr(argv[i], '=') == NULL)
+				argv[n++] = argv[++i];
+		}
+	}
+	return n;
+}
+
+/* An email address as accounts accept it: one @, no blanks, a dot after it. */
+static int
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t n = strlen(s), i;
+
+	if (n < 3 || n > 254 || at == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL || strchr(at, '.') == NULL ||
+	    at[strlen(at) - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Reads a password: from the terminal without echo, else one line of stdin. */
+static int
+read_password(char *pw, size_t n)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO);
+	size_t len;
+
+	if (tty) {
+		fputs("password: ", stderr);
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	}
+	if (fgets(pw, (int)n, stdin) == NULL)
+		pw[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fputc('\n', stderr);
+	}
+	len = strlen(pw);
+	while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
+		pw[--len] = '\0';
+	return 0;
+}
+
+#define PASSWORD_MIN	10
+#define PASSWORD_MAX	1024
+
+static const char *const store_msgs[STORE__MAX] = {
+	[STORE_OK] = "done",
+	[STORE_NOTFOUND] = "no such account or author",
+	[STORE_INVALID] = "invalid input",
+	[STORE_CONFLICT] = "that email already has an account",
+	[STORE_BUSY] = "the database is busy or unreachable",
+	[STORE_ERROR] = "database error",
+};
+
+static int
+cmd_user(int argc, char **argv)
+{
+	char err[1024], pw[PASSWORD_MAX + 2], hash[256];
+	struct acct_opts o;
+	struct db *db;
+	json_t *list, *u;
+	int64_t id;
+	size_t i;
+	int rc, role = ROLE_MEMBER;
+
+	if (argc < 1) {
+		fputs("masthead: user needs add, list or set-role\n", stderr);
+		return 2;
+	}
+	if ((argc = take_acct_opts(argc - 1, argv + 1, &o, err,
+	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 2;
+	}
+	if (o.role != NULL && (role = auth_role_parse(o.role)) < 0) {
+		fprintf(stderr, "masthead: unknown role \"%s\"\n", o.role);
+		return 2;
+	}
+	if (strcmp(argv[0], "add") == 0) {
+		if (o.npos != 1 || !email_ok(o.pos[0])) {
+			fputs("masthead: user add needs one valid EMAIL\n", stderr);
+			return 2;
+		}
+		read_password(pw, sizeof(pw));
+		if (strlen(pw) < PASSWORD_MIN || strlen(pw) > PASSWORD_MAX) {
+			fprintf(stderr, "masthead: a password has %d to %d "
+			    "characters\n", PASSWORD_MIN, PASSWORD_MAX);
+			return 2;
+		}
+		if (auth_password_hash(pw, hash, sizeof(hash)) != 0) {
+			fputs("masthead: cannot hash the password\n", stderr);
+			return 1;
+		}
+		sodium_memzero(pw, sizeof(pw));
+		if ((db = open_db()) == NULL)
+			return 1;
+		rc = store_user_add(db, o.pos[0], o.name != NULL ? o.name :
+		    o.pos[0], hash, role, o.author, &id);
+		db_close(db);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
+			return 1;
+		}
+		printf("added %s (%s), id %lld\n", o.pos[0],
+		    auth_role_name(role), (long long)id);
+		return 0;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		if ((db = open_db()) == NULL)
+			return 1;
+		rc = store_user_list(db, &list);
+		db_close(db);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
+			return 1;
+		}
+		json_array_foreach(list, i, u)
+			printf("%-6lld %-12s %s%s%s\n", (long long)
+			    json_integer_value(json_object_get(u, "id")),
+			    json_string_value(json_object_get(u, "role")),
+			    json_string_value(json_object_get(u, "email")),
+			    json_is_string(json_object_get(u, "author_slug")) ?
+			    " author:" : "",
+			    json_is_string(json_object_get(u, "author_slug")) ?
+			    json_string_value(json_object_get(u, "author_slug")) :
+			    "");
+		json_decref(list);
+		return 0;
+	}
+	if (strcmp(argv[0], "set-role") == 0) {
+		if (o.npos != 2 || (role = auth_role_parse(o.pos[1])) < 0) {
+			fputs("masthead: user set-role needs EMAIL and a ROLE\n",
+			    stderr);
+			return 2;
+		}
+		if ((db = open_db()) == NULL)
+			return 1;
+		rc = store_user_set_role(db, o.pos[0], role);
+		db_close(db);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
+			return 1;
+		}
+		printf("%s is now %s\n", o.pos[0], auth_role_name(role));
+		return 0;
+	}
+	fprintf(stderr, "masthead: unknown user command \"%s\"\n", argv[0]);
+	return 2;
+}
+
+static int
+cmd_token(int argc, char **argv)
+{
+	char err[1024], token[64], hash[65];
+	struct acct_opts o;
+	struct db *db;
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "add") != 0) {
+		fputs("masthead: usage: token add [--name NAME] EMAIL\n", stderr);
+		return 2;
+	}
+	if ((argc = take_acct_opts(argc - 1, argv + 1, &o, err,
+	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 2;
+	}
+	if (o.npos != 1) {
+		fputs("masthead: token add needs the account's EMAIL\n", stderr);
+		return 2;
+	}
+	if ((db = open_db()) == NULL)
+		return 1;
+	auth_token_new(token, hash);
+	rc = store_token_add(db, o.pos[0], o.name != NULL ? o.name : "", hash);
+	db_close(db);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
+		return 1;
+	}
+	printf("%s\n", token);
+	return 0;
+}
+
 static int
 cmd_serve(void)
 {
@@ -220,6 +473,11 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* These take positional arguments of their own. */
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc - 2, argv + 2);
+	if (strcmp(cmd, "token") == 0)
+		return cmd_token(argc - 2, argv + 2);
 	if (parse_args(argc - 2, argv + 2, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		return 2;

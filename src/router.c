@@ -41,6 +41,13 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API },
 	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API },
 	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API },
+	{ "POST", "/api/v1/admin/articles", api_admin_create, ROUTE_API },
+	{ "GET", "/api/v1/admin/articles/:id", api_admin_get, ROUTE_API },
+	{ "PATCH", "/api/v1/admin/articles/:id", api_admin_update, ROUTE_API },
+	{ "POST", "/api/v1/admin/articles/:id/publish", api_admin_publish,
+	  ROUTE_API },
+	{ "POST", "/api/v1/admin/articles/:id/unpublish", api_admin_unpublish,
+	  ROUTE_API },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
 	{ "GET", "/:slug", page_static, ROUTE_PAGE },
 };
@@ -114,7 +121,7 @@ static void
 run_cached(struct req *r, const struct route *rt)
 {
 	struct cache_entry *e;
-	int status;
+	int status, reads = strcmp(rt->method, "GET") == 0;
 
 	if (cacheable(r)) {
 		r->cache_key = r->h->input.path.base;
@@ -134,12 +141,15 @@ run_cached(struct req *r, const struct route *rt)
 	cache_deps_begin();
 	/*
 	 * A page reads in one transaction: one snapshot of the database
-	 * and one lock for its dozen queries, not one each.
+	 * and one lock for its dozen queries, not one each.  Writes open
+	 * their own, and invalidate the cache after they commit.
 	 */
-	db_begin(r->db);
+	if (reads)
+		db_begin(r->db);
 	if ((status = rt->fn(r)) != 0)
 		router_error(r, status);
-	db_commit(r->db);
+	if (reads)
+		db_commit(r->db);
 	cache_deps_end();
 	/* Errors and redirects are not kept: let any waiter render. */
 	if (r->cache_pending) {
@@ -154,6 +164,7 @@ router_dispatch(struct req *r)
 	const struct route *rt, *path_match = NULL;
 	const char *args[REQ_MAXARGS];
 	size_t arglens[REQ_MAXARGS], i;
+	char allow[64] = "";
 	int nargs, status, known = 0;
 
 	for (i = 0; i < ARRAY_SIZE(known_methods); i++)
@@ -166,6 +177,18 @@ router_dispatch(struct req *r)
 			continue;
 		if (path_match == NULL)
 			path_match = rt;
+		/* The methods this path answers, for a 405's Allow header. */
+		if (strstr(allow, rt->method) == NULL &&
+		    strlen(allow) + strlen(rt->method) + 8 < sizeof(allow)) {
+			if (allow[0] != '\0')
+				strlcpy_(allow + strlen(allow), ", ",
+				    sizeof(allow) - strlen(allow));
+			strlcpy_(allow + strlen(allow), rt->method,
+			    sizeof(allow) - strlen(allow));
+			if (strcmp(rt->method, "GET") == 0)
+				strlcpy_(allow + strlen(allow), ", HEAD",
+				    sizeof(allow) - strlen(allow));
+		}
 		if (!method_is(r, rt->method) &&
 		    !(r->head && strcmp(rt->method, "GET") == 0))
 			continue;
@@ -188,7 +211,7 @@ router_dispatch(struct req *r)
 	if (!known) {
 		router_error(r, 501);
 	} else if (path_match != NULL) {
-		http_header(r, "Allow", "GET, HEAD");
+		http_header(r, "Allow", allow);
 		router_error(r, 405);
 	} else {
 		router_error(r, 404);

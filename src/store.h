@@ -105,6 +105,7 @@ int	 store_author_get(struct db *, const char *slug, json_t **out);
 /* Authors ordered by name after the given name (keyset). */
 int	 store_authors_list(struct db *, const char *after, int limit, json_t **out);
 int	 store_tag_get(struct db *, const char *slug, json_t **out);
+int	 store_author_slug(struct db *, int64_t id, char *out, size_t outsz);
 int	 store_page_get(struct db *, const char *slug, json_t **out);
 /* The promo of the section or of its nearest ancestor that has one, else a site-wide one. */
 int	 store_promo_for_section(struct db *, int64_t section_id, json_t **out);
@@ -124,5 +125,42 @@ int	 store_event_get(struct db *, const char *slug, json_t **out);
 int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
 int	 store_webinar_get(struct db *, const char *slug, json_t **out);
+
+/* store_write.c — writing articles (inside the caller's write transaction) */
+struct buf;
+/* "Hello, World!" -> "hello-world" (at most 80 characters). */
+void	 store_slugify(const char *, char *out, size_t outsz);
+/*
+ * Creates a draft from validated input (title, slug, dek, body_md,
+ * section, type, authors[], tags[], hero_*, sponsor, signoff); body_html
+ * is the rendered body_md.  STORE_INVALID for an unknown section, author
+ * or sponsor; STORE_CONFLICT for a taken slug.
+ */
+int	 store_article_create(struct db *, json_t *in, const char *body_html,
+	    int64_t *id);
+/* Changes the fields present in in (NULL body_html: body unchanged). */
+int	 store_article_update(struct db *, int64_t id, json_t *in,
+	    const char *body_html);
+/* Publishes at Unix time at (in the future: it goes live then). */
+int	 store_article_publish(struct db *, int64_t id, int64_t at);
+int	 store_article_unpublish(struct db *, int64_t id);
+/* Every field an editor sees, drafts included. */
+int	 store_article_admin_get(struct db *, int64_t id, json_t **out);
+int	 store_article_has_author(struct db *, int64_t id, int64_t author_id);
+/* Appends the cache tags of the article and of every list it is in. */
+int	 store_article_deps(struct db *, int64_t id, struct buf *tags);
+
+/* store_user.c — accounts and API tokens */
+struct user;
+/* Adds a user; STORE_CONFLICT when the email is taken, STORE_NOTFOUND for an unknown author slug. */
+int	 store_user_add(struct db *, const char *email, const char *name,
+	    const char *password_hash, int role, const char *author_slug,
+	    int64_t *id);
+int	 store_user_list(struct db *, json_t **out);
+int	 store_user_set_role(struct db *, const char *email, int role);
+/* Stores a token hash for the user with that email. */
+int	 store_token_add(struct db *, const char *email, const char *name,
+	    const char *hash);
+int	 store_user_by_token(struct db *, const char *hash, struct user *);
 
 #endif

@@ -45,6 +45,8 @@ static const char sql_authors_list[] =
     " LEFT JOIN images i ON i.id = au.photo_id"
     " WHERE au.name > $1 ORDER BY au.name LIMIT $2";
 
+static const char sql_author_slug[] = "SELECT slug FROM authors WHERE id = $1";
+
 static const char sql_tag_get[] =
     "SELECT id, slug, name FROM tags WHERE slug = $1";
 
@@ -140,6 +142,23 @@ store_authors_list(struct db *db, const char *after, int limit, json_t **out)
 	db_bind_str(st, 1, after != NULL ? after : "");
 	db_bind_int(st, 2, limit);
 	return store_rows_json(st, out);
+}
+
+int
+store_author_slug(struct db *db, int64_t id, char *out, size_t outsz)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_author_slug)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW)
+		strlcpy_(out, db_col_text(st, 0, NULL), outsz);
+	db_reset(st);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
 }
 
 int

@@ -237,12 +237,14 @@ allowed(struct req *r, const struct user *u, enum action a, int64_t id)
 static int
 send_article(struct req *r, int status, int64_t id)
 {
-	json_t *a;
+	json_t *a, *m;
 	int rc;
 
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
 		return page_status(rc);
-	http_send_json(r, status, json_pack("{s:o}", "article", a));
+	m = json_pack("{s:o}", "article", a);
+	http_send_json(r, status, m);
+	json_decref(m);
 	return 0;
 }
 

@@ -634,8 +634,11 @@ cache_dep(const char *kind, int64_t id)
 void
 cache_dep_until(int64_t t)
 {
-	/* A change of state already past is in the data the page read. */
-	if (!deps.active || t <= wall_now())
+	/*
+	 * A change of state already past is in the data the page read; one
+	 * due this very second may not be, so the page then is not stored.
+	 */
+	if (!deps.active || t < wall_now())
 		return;
 	if (deps.until == 0 || t < deps.until)
 		deps.until = t;
@@ -702,6 +705,12 @@ cache_stats(struct cache_stats *out)
 	out->bytes = bytes;
 	out->max_bytes = max_bytes;
 	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_thread_done(void)
+{
+	buf_free(&deps.tags);
 }
 
 void

@@ -59,6 +59,8 @@ enum cache_lookup {
 /* Sizes the cache; max_bytes 0 turns it off.  Call before threads start. */
 void	 cache_init(size_t max_bytes);
 void	 cache_free(void);
+/* Frees this thread's dependency buffer (call as a server thread ends). */
+void	 cache_thread_done(void);
 
 /*
  * Looks key up.  On a miss the caller becomes the one renderer of that

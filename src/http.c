@@ -26,6 +26,7 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "page.h"
 #include "router.h"
 #include "util.h"
 #include "view.h"
@@ -258,7 +259,9 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_heap);
 	*holder = p;
-	http_header(r, "Cache-Control", "no-cache");
+	/* What a signed-in reader or an API client got is theirs alone. */
+	http_header(r, "Cache-Control", r->personal ? "private, no-cache" :
+	    "no-cache");
 	http_send_static(r, status, ctype, p, len);
 }
 
@@ -563,6 +566,8 @@ worker_main(void *arg)
 		h2o_context_dispose(&w->ctx);
 		h2o_evloop_destroy(loop);
 	}
+	page_thread_done();
+	cache_thread_done();
 	return NULL;
 }
 

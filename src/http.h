@@ -36,6 +36,7 @@ struct req {
 	int			 narg;
 	int			 head;		/* a HEAD request: no body goes out */
 	int			 cache_pending;	/* the cache waits for this render */
+	int			 personal;	/* the request carries credentials */
 	const char		*cache_key;	/* the request target */
 	size_t			 cache_keylen;
 };

@@ -124,6 +124,13 @@ fail:
 	return rc;
 }
 
+void
+page_thread_done(void)
+{
+	json_decref(site_cached);
+	site_cached = NULL;
+}
+
 /* Returns a new reference to this thread's site model. */
 static int
 site_model(struct req *r, json_t **out)

@@ -38,6 +38,8 @@ void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
 int	 page_add_sidebar(struct req *, json_t *model);
 /* Says that settings or menus changed: every thread reloads them. */
 void	 page_site_changed(void);
+/* Frees what this thread kept (call as a server thread ends). */
+void	 page_thread_done(void);
 /* Reads the ?before= cursor; -1 when present but malformed. */
 int	 page_cursor(struct req *, struct cursor *);
 /* Adds "pagination" (next/first links) for a list at base_url. */

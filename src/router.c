@@ -103,13 +103,13 @@ cacheable(struct req *r)
 {
 	const char *cookie;
 
+	cookie = http_req_header(r, "cookie");
+	r->personal = http_req_header(r, "authorization") != NULL ||
+	    (cookie != NULL && strstr(cookie, "mh_session=") != NULL);
 	if (!h2o_memis(r->h->method.base, r->h->method.len,
 	    H2O_STRLIT("GET")) && !r->head)
 		return 0;
-	if (http_req_header(r, "authorization") != NULL)
-		return 0;
-	cookie = http_req_header(r, "cookie");
-	return cookie == NULL || strstr(cookie, "mh_session=") == NULL;
+	return !r->personal;
 }
 
 /*

@@ -62,7 +62,11 @@ def run_tests(fns, cleanup=None):
         except Exception:
             ok(False, fn.__name__ + " raised", traceback.format_exc())
     if cleanup is not None:
-        cleanup()
+        rc = cleanup()
+        # A server stops on SIGTERM with status 0; under the sanitizers a
+        # leak or an error report makes it non-zero.
+        if isinstance(rc, int):
+            eq(rc, 0, "the server stopped cleanly")
     done()
 
 
@@ -182,6 +186,11 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        if self.proc.returncode != 0:
+            with open(self.log.name) as f:
+                tail = f.read()[-3000:]
+            for line in tail.splitlines():
+                print("# server: " + line)
         shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode
 

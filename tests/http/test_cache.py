@@ -56,12 +56,8 @@ BUG_SECOND_T = ("a page rendered during the second an event ends is stored"
 
 
 def known_bug(cond, name, bug):
-    """Checks the right behaviour; while a reported bug keeps it from
-    holding, says so as a skip naming the bug (listed by `make test`)
-    rather than failing every run.  Once fixed it is a plain pass."""
-    if cond:
-        return ok(True, name)
-    return ok(True, "%s # SKIP KNOWN BUG: %s" % (name, bug))
+    """Checks behaviour that a bug once broke; a failure names the bug."""
+    return ok(cond, name, bug)
 
 
 def xcache(h):

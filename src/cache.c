@@ -10,6 +10,7 @@
  * may have read data from before the write whose invalidation it missed.
  */
 #include <brotli/encode.h>
+#include <jansson.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -60,6 +61,7 @@ struct cache_entry {
 	int64_t			 last_modified;
 	int64_t			 expires_at;	/* 0: until invalidated */
 	char			*tags;
+	json_t			*memo;		/* a view-model fragment, not a page */
 	struct tag_link		*links;
 	size_t			 nlinks;
 	size_t			 size;
@@ -87,6 +89,10 @@ struct deps {
 	struct buf	 tags;
 	uint64_t	 seen[DEPS_SLOTS];
 	size_t		 nseen;
+	int		 frag;		/* a fragment is being built too */
+	struct buf	 ftags;		/* its own tags */
+	int64_t		 funtil;
+	uint64_t	 fseq0;
 };
 
 static _Thread_local struct deps deps;
@@ -222,6 +228,7 @@ entry_free(struct cache_entry *e)
 	free(e->key);
 	free(e->tags);
 	free(e->links);
+	json_decref(e->memo);
 	free(e);
 }
 
@@ -573,6 +580,7 @@ void
 cache_deps_begin(void)
 {
 	deps.active = 1;
+	deps.frag = 0;
 	deps.overflow = 0;
 	deps.until = 0;
 	buf_reset(&deps.tags);
@@ -595,6 +603,23 @@ cache_deps_tags(void)
 	return deps.tags.p != NULL ? deps.tags.p : "";
 }
 
+/* Adds a tag to the fragment being built, once. */
+static void
+frag_add(const char *tag, size_t n)
+{
+	const char *p = deps.ftags.p;
+
+	while (p != NULL && (p = strstr(p, tag)) != NULL) {
+		if ((p == deps.ftags.p || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return;
+		p += n;
+	}
+	if (deps.ftags.len > 0)
+		buf_putc(&deps.ftags, ' ');
+	buf_append(&deps.ftags, tag, n);
+}
+
 void
 cache_dep_str(const char *tag)
 {
@@ -603,6 +628,8 @@ cache_dep_str(const char *tag)
 
 	if (!deps.active || n == 0)
 		return;
+	if (deps.frag)
+		frag_add(tag, n);
 	h = hash(tag, n);
 	i = h & (DEPS_SLOTS - 1);
 	while (deps.seen[i] != 0) {
@@ -642,6 +669,112 @@ cache_dep_until(int64_t t)
 		return;
 	if (deps.until == 0 || t < deps.until)
 		deps.until = t;
+	if (deps.frag && (deps.funtil == 0 || t < deps.funtil))
+		deps.funtil = t;
+}
+
+/* A memo's key cannot be a request target: those start with '/'. */
+static size_t
+memo_key(const char *name, char *key, size_t n)
+{
+	return (size_t)snprintf(key, n, "#%s", name);
+}
+
+json_t *
+cache_memo_get(const char *name)
+{
+	char key[128];
+	size_t keylen = memo_key(name, key, sizeof(key));
+	uint64_t h = hash(key, keylen);
+	struct cache_entry *e;
+	const char *p, *end;
+	char tag[128];
+	json_t *v;
+
+	/* Fragments are kept even when pages are not (cache_size 0). */
+	if (!deps.active || entries.b == NULL)
+		return NULL;
+	pthread_mutex_lock(&lock);
+	e = entry_find(key, keylen, h);
+	if (e == NULL || e->memo == NULL ||
+	    (e->expires_at != 0 && wall_now() >= e->expires_at)) {
+		pthread_mutex_unlock(&lock);
+		return NULL;
+	}
+	atomic_fetch_add(&e->refs, 1);
+	lru_front(e);
+	pthread_mutex_unlock(&lock);
+	/* The page shows what the fragment shows. */
+	for (p = e->tags; *p != '\0'; p = *end == ' ' ? end + 1 : end) {
+		for (end = p; *end != '\0' && *end != ' '; end++)
+			;
+		if ((size_t)(end - p) < sizeof(tag)) {
+			memcpy(tag, p, (size_t)(end - p));
+			tag[end - p] = '\0';
+			cache_dep_str(tag);
+		}
+	}
+	cache_dep_until(e->expires_at);
+	v = json_incref(e->memo);
+	cache_release(e);
+	return v;
+}
+
+void
+cache_memo_begin(void)
+{
+	deps.frag = 1;
+	deps.funtil = 0;
+	buf_reset(&deps.ftags);
+	pthread_mutex_lock(&lock);
+	deps.fseq0 = inval_seq;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_memo_put(const char *name, json_t *v)
+{
+	char key[128];
+	size_t keylen = memo_key(name, key, sizeof(key));
+	uint64_t h = hash(key, keylen);
+	struct cache_entry *e, *old, **s;
+
+	deps.frag = 0;
+	if (!deps.active || entries.b == NULL ||
+	    (deps.funtil != 0 && deps.funtil <= wall_now()))
+		return;
+	e = xcalloc(1, sizeof(*e));
+	atomic_init(&e->refs, 1);
+	e->live = 1;
+	e->key = xstrndup(key, keylen);
+	e->keylen = keylen;
+	e->hash = h;
+	e->memo = json_incref(v);
+	e->expires_at = deps.funtil;
+	e->tags = xstrndup(deps.ftags.p ? deps.ftags.p : "", deps.ftags.len);
+	/* A fragment's size in memory is not known; count a fair guess. */
+	e->size = sizeof(*e) + keylen + deps.ftags.len + 8192;
+	pthread_mutex_lock(&lock);
+	if (inval_seq != deps.fseq0) {
+		pthread_mutex_unlock(&lock);
+		cache_release(e);
+		return;
+	}
+	if ((old = entry_find(key, keylen, h)) != NULL && !old->pending)
+		entry_drop(old);
+	s = entry_slot(h);
+	e->chain = *s;
+	*s = e;
+	if (++entries.count > entries.n)
+		entries_grow();
+	entry_tag(e);
+	bytes += e->size;
+	lru_front(e);
+	while (bytes > max_bytes && lru_tail != NULL && lru_tail != e) {
+		st.evicted++;
+		entry_drop(lru_tail);
+	}
+	pthread_mutex_unlock(&lock);
 }
 
 void
@@ -711,6 +844,7 @@ void
 cache_thread_done(void)
 {
 	buf_free(&deps.tags);
+	buf_free(&deps.ftags);
 }
 
 void

@@ -16,6 +16,7 @@
 #ifndef MASTHEAD_CACHE_H
 #define MASTHEAD_CACHE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,7 +57,10 @@ enum cache_lookup {
 	CACHE_LOOKUP__MAX
 };
 
-/* Sizes the cache; max_bytes 0 turns it off.  Call before threads start. */
+/*
+ * Sizes the cache; max_bytes 0 stores no pages (fragments are still kept).
+ * Call before threads start.
+ */
 void	 cache_init(size_t max_bytes);
 void	 cache_free(void);
 /* Frees this thread's dependency buffer (call as a server thread ends). */
@@ -91,6 +95,17 @@ void	 cache_dep_str(const char *tag);
 void	 cache_dep_until(int64_t t);
 /* The tags collected so far, space-separated (for Surrogate-Key on uncached responses). */
 const char *cache_deps_tags(void);
+
+/*
+ * Fragments of view models shared by many pages (the sidebar) are kept
+ * the same way, under a name: cache_memo_get() returns a new reference to
+ * the fragment and adds its dependencies to the page being rendered, or
+ * NULL; to build one, call cache_memo_begin(), read the data (declaring
+ * dependencies as usual), then cache_memo_put() (which takes a reference).
+ */
+json_t	*cache_memo_get(const char *name);
+void	 cache_memo_begin(void);
+void	 cache_memo_put(const char *name, json_t *);
 
 /* Drops every entry that carries tag; pages rendering now will not be stored. */
 void	 cache_invalidate(const char *tag);

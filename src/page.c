@@ -216,13 +216,23 @@ upcoming(struct req *r, int webinars, int limit, json_t **out)
 	return rc;
 }
 
+/*
+ * The sidebar is the same on every page that has one: it is built once
+ * and kept as a fragment until something it shows changes.
+ */
 int
 page_add_sidebar(struct req *r, json_t *model)
 {
-	json_t *sb = json_object(), *v;
+	json_t *sb, *v;
 	struct cursor first = CURSOR_FIRST, next;
 	int rc;
 
+	if ((sb = cache_memo_get("sidebar")) != NULL) {
+		json_object_set_new(model, "sidebar", sb);
+		return STORE_OK;
+	}
+	sb = json_object();
+	cache_memo_begin();
 	if ((rc = upcoming(r, 0, SIDEBAR_EVENTS, &v)) != STORE_OK)
 		goto fail;
 	json_object_set_new(sb, "events", v);
@@ -237,6 +247,7 @@ page_add_sidebar(struct req *r, json_t *model)
 	    SIDEBAR_GUEST, &v, &next)) != STORE_OK)
 		goto fail;
 	json_object_set_new(sb, "guest", v);
+	cache_memo_put("sidebar", sb);
 	json_object_set_new(model, "sidebar", sb);
 	return STORE_OK;
 fail:

@@ -240,6 +240,23 @@ def test_cache_follows_writes():
     eq(srv.get("/article/" + slug)[0], 404, "and its page is 404")
 
 
+def test_sidebar_follows_writes():
+    """The sidebar is one fragment shared by every page: a new Partner
+    Perspective shows in it on every page at once."""
+    paths = ["/", "/section/europe", "/article/us-scraps-xiaomi-blacklisting"]
+    warm(paths + ["/about-us"])
+    s, h, j = create("editor", title="Cache check: a word from our sponsor",
+                     type="partner-perspective", sponsor="huawei")
+    eq(s, 201, "a partner perspective is created")
+    call("POST", "/api/v1/admin/articles/%d/publish" % j["article"]["id"], "editor")
+    for p in paths:
+        s, xc, b = cache_state(p)
+        side = b[b.find('class="sidebar"'):]
+        ok(xc == "miss" and "a word from our sponsor" in side,
+           "after publish the sidebar of %s shows the new partner perspective" % p)
+    eq(cache_state("/about-us")[1], "hit", "a page without a sidebar stays cached")
+
+
 def test_scheduled_publish():
     s, h, j = create("editor", title="Cache check: scheduled for later")
     aid = j["article"]["id"]
@@ -257,4 +274,4 @@ def test_scheduled_publish():
 
 
 run_tests([test_auth, test_roles, test_validation, test_cache_follows_writes,
-           test_scheduled_publish], srv.stop)
+           test_sidebar_follows_writes, test_scheduled_publish], srv.stop)

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "escape.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -206,6 +207,55 @@ pick_encoding(struct req *r, const struct cache_view *v)
 	return ENC_IDENTITY;
 }
 
+static void (*personalizer)(struct req *, struct buf *);
+
+void
+http_set_personalizer(void (*fn)(struct req *, struct buf *))
+{
+	personalizer = fn;
+}
+
+/*
+ * Sends a shared page to a signed-in reader: the bytes before the
+ * account marker, the reader's own part, the bytes after it.  Nothing
+ * personal is ever stored, and the answer may not be stored either.
+ */
+static void
+send_spliced(struct req *r, int status, const char *ctype, const char *body,
+    size_t len)
+{
+	static const char open[] = "<!--account-->", close[] = "<!--/account-->";
+	static h2o_generator_t gen = { NULL, NULL };
+	const char *a, *b;
+	struct buf part = BUF_INIT;
+	h2o_iovec_t iov[3];
+	void **holder;
+
+	http_header(r, "Cache-Control", "private, no-cache");
+	a = memmem(body, len, open, sizeof(open) - 1);
+	b = a != NULL ? memmem(a, len - (size_t)(a - body), close,
+	    sizeof(close) - 1) : NULL;
+	if (b == NULL || personalizer == NULL) {
+		http_send_static(r, status, ctype, body, len);
+		return;
+	}
+	personalizer(r, &part);
+	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
+	    dispose_heap);
+	*holder = part.p;
+	b += sizeof(close) - 1;
+	iov[0] = h2o_iovec_init(body, (size_t)(a - body));
+	iov[1] = h2o_iovec_init(part.p != NULL ? part.p : "", part.len);
+	iov[2] = h2o_iovec_init(b, len - (size_t)(b - body));
+	r->h->res.status = status;
+	r->h->res.reason = http_reason(status);
+	h2o_add_header(&r->h->pool, &r->h->res.headers, H2O_TOKEN_CONTENT_TYPE,
+	    NULL, ctype, strlen(ctype));
+	r->h->res.content_length = iov[0].len + iov[1].len + iov[2].len;
+	h2o_start_response(r->h, &gen);
+	h2o_send(r->h, iov, 3, 1);
+}
+
 void
 http_send_cached(struct req *r, struct cache_entry *e)
 {
@@ -218,6 +268,11 @@ http_send_cached(struct req *r, struct cache_entry *e)
 	    dispose_entry);
 	*holder = e;
 	cache_view(e, &v);
+	if (r->reader != NULL) {
+		send_spliced(r, v.status, v.ctype, v.body[ENC_IDENTITY],
+		    v.len[ENC_IDENTITY]);
+		return;
+	}
 	enc = pick_encoding(r, &v);
 	http_header(r, "Vary", "Accept-Encoding");
 	http_header(r, "Cache-Control", v.cache_control);
@@ -259,6 +314,10 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_heap);
 	*holder = p;
+	if (r->reader != NULL) {
+		send_spliced(r, status, ctype, p, len);
+		return;
+	}
 	/* What a signed-in reader or an API client got is theirs alone. */
 	http_header(r, "Cache-Control", r->personal ? "private, no-cache" :
 	    "no-cache");
@@ -284,10 +343,20 @@ http_send_json(struct req *r, int status, json_t *v)
 	http_send_buf(r, status, "application/json; charset=utf-8", &b);
 }
 
+/*
+ * h2o_send_redirect() would drop the headers already set (Set-Cookie of
+ * a sign-in), so the redirect is sent here.
+ */
 void
 http_redirect(struct req *r, int status, const char *url)
 {
-	h2o_send_redirect(r->h, status, http_reason(status), url, strlen(url));
+	struct buf b = BUF_INIT;
+
+	http_header(r, "Location", url);
+	BUF_LIT(&b, "<!doctype html><title>Moved</title><a href=\"");
+	esc_html(&b, url, strlen(url));
+	BUF_LIT(&b, "\">Continue</a>\n");
+	http_send_buf(r, status, "text/html; charset=utf-8", &b);
 }
 
 int

@@ -19,6 +19,7 @@ struct buf;
 struct cache_entry;
 struct db;
 struct route;
+struct user;
 struct worker;
 
 #define REQ_MAXARGS	4
@@ -37,6 +38,8 @@ struct req {
 	int			 head;		/* a HEAD request: no body goes out */
 	int			 cache_pending;	/* the cache waits for this render */
 	int			 personal;	/* the request carries credentials */
+	struct user		*user;		/* the signed-in reader, for forms */
+	struct user		*reader;	/* the signed-in reader of a shared page */
 	const char		*cache_key;	/* the request target */
 	size_t			 cache_keylen;
 };
@@ -56,6 +59,12 @@ void	 http_send_buf(struct req *, int status, const char *ctype, struct buf *bod
  * accepts, or 304 when its copy is current.
  */
 void	 http_send_cached(struct req *, struct cache_entry *);
+/*
+ * Sets the function that renders a signed-in reader's part of a shared
+ * page (the account bar); pages carry "<!--account-->...<!--/account-->"
+ * where it goes.
+ */
+void	 http_set_personalizer(void (*fn)(struct req *, struct buf *out));
 /* Sends bytes that outlive the request (static or cached memory). */
 void	 http_send_static(struct req *, int status, const char *ctype, const void *, size_t);
 /* Serializes v as the response (application/json). */

@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "http.h"
 #include "migrate.h"
+#include "page.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -440,6 +441,7 @@ cmd_serve(void)
 		return 1;
 	}
 	cache_init((size_t)config.cache_size);
+	page_init();
 	rc = http_serve(err, sizeof(err));
 	cache_free();
 	theme_free();

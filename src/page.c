@@ -10,8 +10,10 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "auth.h"
 #include "http.h"
 #include "page.h"
+#include "session.h"
 #include "store.h"
 #include "theme.h"
 #include "tpl.h"
@@ -328,6 +330,27 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 	}
 	http_send_buf(r, status, "text/html; charset=utf-8", &out);
 	return 0;
+}
+
+/* The account bar of a signed-in reader, spliced into shared pages. */
+static void
+account_part(struct req *r, struct buf *out)
+{
+	char csrf[64];
+	json_t *m;
+
+	session_csrf(r, csrf, sizeof(csrf));
+	m = json_pack("{s:{s:s},s:s}", "user", "name", r->reader->name,
+	    "csrf", csrf);
+	if (tpl_render(theme_templates(), "partials/account", m, out) != 0)
+		buf_reset(out);
+	json_decref(m);
+}
+
+void
+page_init(void)
+{
+	http_set_personalizer(account_part);
 }
 
 int

@@ -18,6 +18,8 @@ struct cursor;
 struct req;
 
 /* page.c — shared parts */
+/* Call once at start-up: hooks the account bar into shared pages. */
+void	 page_init(void);
 /* The one mapping from store results to HTTP statuses. */
 int	 page_status(int store_rc);
 /*
@@ -51,6 +53,11 @@ int	 page_favicon(struct req *);
 int	 page_media(struct req *);
 int	 page_static(struct req *);
 int64_t	 page_now(void);
+
+/* page_account.c — signing in and out */
+int	 page_signin(struct req *);
+int	 page_signin_post(struct req *);
+int	 page_signout(struct req *);
 
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);

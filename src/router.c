@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "api.h"
+#include "auth.h"
 #include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "page.h"
 #include "router.h"
+#include "session.h"
 #include "util.h"
 
 static const struct route routes[] = {
@@ -41,6 +43,9 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API },
 	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API },
 	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API },
+	{ "GET", "/signin", page_signin, ROUTE_FORM },
+	{ "POST", "/signin", page_signin_post, ROUTE_FORM },
+	{ "POST", "/signout", page_signout, ROUTE_FORM },
 	{ "POST", "/api/v1/admin/articles", api_admin_create, ROUTE_API },
 	{ "GET", "/api/v1/admin/articles/:id", api_admin_get, ROUTE_API },
 	{ "PATCH", "/api/v1/admin/articles/:id", api_admin_update, ROUTE_API },
@@ -95,21 +100,35 @@ method_is(const struct req *r, const char *m)
 }
 
 /*
- * Anonymous GETs of pages and API documents go through the cache; a
- * request that carries credentials never reads or fills it.
+ * Anonymous GETs of pages and API documents go through the cache.  A
+ * signed-in reader's page is the anonymous one with the account bar
+ * spliced in as it is sent; an API client with credentials and every form
+ * never read or fill the cache.
  */
 static int
-cacheable(struct req *r)
+cacheable(struct req *r, const struct route *rt, int session)
 {
-	const char *cookie;
+	int auth = http_req_header(r, "authorization") != NULL;
 
-	cookie = http_req_header(r, "cookie");
-	r->personal = http_req_header(r, "authorization") != NULL ||
-	    (cookie != NULL && strstr(cookie, "mh_session=") != NULL);
+	r->personal = auth || session;
 	if (!h2o_memis(r->h->method.base, r->h->method.len,
 	    H2O_STRLIT("GET")) && !r->head)
 		return 0;
-	return !r->personal;
+	if (rt->kind == ROUTE_FORM || auth)
+		return 0;
+	return !session || rt->kind == ROUTE_PAGE;
+}
+
+/* Who is signed in, for pages and forms; the API knows only tokens. */
+static void
+identify(struct req *r, const struct route *rt, int session)
+{
+	struct user u;
+
+	if (!session || rt->kind == ROUTE_API || session_user(r, &u) != 0)
+		return;
+	r->user = h2o_mem_alloc_pool(&r->h->pool, sizeof(u));
+	memcpy(r->user, &u, sizeof(u));
 }
 
 /*
@@ -121,9 +140,20 @@ static void
 run_cached(struct req *r, const struct route *rt)
 {
 	struct cache_entry *e;
+	const char *cookie = http_req_header(r, "cookie");
 	int status, reads = strcmp(rt->method, "GET") == 0;
+	int session = cookie != NULL && strstr(cookie, SESSION_COOKIE "=") != NULL;
 
-	if (cacheable(r)) {
+	identify(r, rt, session);
+	/*
+	 * A shared page is rendered as for anyone: its handler does not see
+	 * the reader, whose part is added when it is sent.
+	 */
+	if (rt->kind == ROUTE_PAGE) {
+		r->reader = r->user;
+		r->user = NULL;
+	}
+	if (cacheable(r, rt, session)) {
 		r->cache_key = r->h->input.path.base;
 		r->cache_keylen = r->h->input.path.len;
 		switch (cache_lookup(r->cache_key, r->cache_keylen, &e)) {

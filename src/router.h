@@ -15,6 +15,7 @@ enum route_kind {
 	ROUTE_PAGE,	/* HTML for readers; errors render the theme's error page */
 	ROUTE_API,	/* JSON; errors are JSON documents */
 	ROUTE_ASSET,	/* static bytes */
+	ROUTE_FORM,	/* HTML forms: never cached, see who is signed in */
 	ROUTE__MAX
 };
 

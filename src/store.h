@@ -162,5 +162,18 @@ int	 store_user_set_role(struct db *, const char *email, int role);
 int	 store_token_add(struct db *, const char *email, const char *name,
 	    const char *hash);
 int	 store_user_by_token(struct db *, const char *hash, struct user *);
+/* The account of an email with its password hash (hashsz >= 128). */
+int	 store_user_by_email(struct db *, const char *email, struct user *,
+	    char *hash, size_t hashsz);
+int	 store_session_add(struct db *, int64_t user_id, const char *hash,
+	    int64_t now, int64_t expires);
+/*
+ * The account of a live session: not past its expiry, seen within idle
+ * seconds.  *seen is when it was last marked seen.
+ */
+int	 store_user_by_session(struct db *, const char *hash, int64_t now,
+	    int64_t idle, struct user *, int64_t *seen);
+int	 store_session_seen(struct db *, const char *hash, int64_t now);
+int	 store_session_delete(struct db *, const char *hash);
 
 #endif

@@ -28,6 +28,35 @@ static const char sql_by_token[] =
     " FROM api_tokens t JOIN users u ON u.id = t.user_id"
     " WHERE t.token_hash = $1";
 
+static const char sql_by_email[] =
+    "SELECT id, role, COALESCE(author_id, 0), email, display_name,"
+    " password_hash FROM users WHERE email = $1";
+static const char sql_session_add[] =
+    "INSERT INTO sessions (token_hash, user_id, created_at, seen_at,"
+    " expires_at) VALUES ($1, $2, $3, $3, $4)";
+static const char sql_by_session[] =
+    "SELECT u.id, u.role, COALESCE(u.author_id, 0), u.email,"
+    " u.display_name, s.seen_at FROM sessions s"
+    " JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.seen_at > $3";
+static const char sql_session_seen[] =
+    "UPDATE sessions SET seen_at = $2 WHERE token_hash = $1";
+static const char sql_session_delete[] =
+    "DELETE FROM sessions WHERE token_hash = $1";
+
+/* Fills u from the first five columns: id, role, author_id, email, name. */
+static void
+user_row(struct db_stmt *st, struct user *u)
+{
+	int role = auth_role_parse(db_col_text(st, 1, NULL));
+
+	u->id = db_col_int(st, 0);
+	u->role = role < 0 ? ROLE_MEMBER : (enum role)role;
+	u->author_id = db_col_int(st, 2);
+	strlcpy_(u->email, db_col_text(st, 3, NULL), sizeof(u->email));
+	strlcpy_(u->name, db_col_text(st, 4, NULL), sizeof(u->name));
+}
+
 int
 store_user_add(struct db *db, const char *email, const char *name,
     const char *pwhash, int role, const char *author_slug, int64_t *id)
@@ -114,21 +143,98 @@ int
 store_user_by_token(struct db *db, const char *hash, struct user *u)
 {
 	struct db_stmt *st;
-	int rc, role;
+	int rc;
 
 	if ((st = db_stmt(db, sql_by_token)) == NULL)
 		return STORE_ERROR;
 	db_bind_str(st, 1, hash);
+	if ((rc = db_step(st)) == DB_ROW)
+		user_row(st, u);
+	db_reset(st);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+int
+store_user_by_email(struct db *db, const char *email, struct user *u,
+    char *hash, size_t hashsz)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_by_email)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, email);
 	if ((rc = db_step(st)) == DB_ROW) {
-		u->id = db_col_int(st, 0);
-		role = auth_role_parse(db_col_text(st, 1, NULL));
-		u->role = role < 0 ? ROLE_MEMBER : (enum role)role;
-		u->author_id = db_col_int(st, 2);
-		strlcpy_(u->email, db_col_text(st, 3, NULL), sizeof(u->email));
-		strlcpy_(u->name, db_col_text(st, 4, NULL), sizeof(u->name));
+		user_row(st, u);
+		strlcpy_(hash, db_col_text(st, 5, NULL), hashsz);
 	}
 	db_reset(st);
 	if (rc == DB_ROW)
 		return STORE_OK;
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+int
+store_session_add(struct db *db, int64_t user_id, const char *hash,
+    int64_t now, int64_t expires)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_session_add)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, hash);
+	db_bind_int(st, 2, user_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, expires);
+	return store_rc_from_db(db_run(st));
+}
+
+int
+store_user_by_session(struct db *db, const char *hash, int64_t now,
+    int64_t idle, struct user *u, int64_t *seen)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_by_session)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, hash);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, now - idle);
+	if ((rc = db_step(st)) == DB_ROW) {
+		user_row(st, u);
+		*seen = db_col_int(st, 5);
+	}
+	db_reset(st);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+/* Runs a statement keyed by a session's hash (and a time). */
+static int
+session_write(struct db *db, const char *sql, const char *hash, int64_t t)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, hash);
+	if (t != 0)
+		db_bind_int(st, 2, t);
+	return store_rc_from_db(db_run(st));
+}
+
+int
+store_session_seen(struct db *db, const char *hash, int64_t now)
+{
+	return session_write(db, sql_session_seen, hash, now);
+}
+
+int
+store_session_delete(struct db *db, const char *hash)
+{
+	return session_write(db, sql_session_delete, hash, 0);
 }

@@ -398,19 +398,34 @@ api_admin_create(struct req *r)
 	return send_article(r, 201, id);
 }
 
+/*
+ * The checks before acting on the route's article: a valid token, an
+ * article id, a role that may.  0 to go on; otherwise SENT or a status.
+ */
+static int
+gate(struct req *r, struct user *u, enum action a, int64_t *id)
+{
+	int status;
+
+	if ((status = auth_bearer(r, u)) != 0)
+		return denied(r, status) == 0 ? SENT : status;
+	if ((*id = route_id(r)) == 0)
+		return api_error(r, 404, "no such article"), SENT;
+	if (!allowed(r, u, a, *id))
+		return api_error(r, 403, a == ACT_PUBLISH ? "your role cannot "
+		    "publish this article" : "not your article"), SENT;
+	return 0;
+}
+
 int
 api_admin_get(struct req *r)
 {
 	struct user u;
-	int64_t id = route_id(r);
+	int64_t id;
 	int status;
 
-	if ((status = auth_bearer(r, &u)) != 0)
-		return denied(r, status);
-	if (id == 0)
-		return api_error(r, 404, "no such article");
-	if (!allowed(r, &u, ACT_EDIT, id))
-		return api_error(r, 403, "not your article");
+	if ((status = gate(r, &u, ACT_EDIT, &id)) != 0)
+		return status == SENT ? 0 : status;
 	return send_article(r, 200, id);
 }
 
@@ -421,15 +436,11 @@ api_admin_update(struct req *r)
 	struct create_arg a;
 	struct user u;
 	json_t *cur;
-	int64_t id = route_id(r);
+	int64_t id;
 	int status, rc;
 
-	if ((status = auth_bearer(r, &u)) != 0)
-		return denied(r, status);
-	if (id == 0)
-		return api_error(r, 404, "no such article");
-	if (!allowed(r, &u, ACT_EDIT, id))
-		return api_error(r, 403, "not your article");
+	if ((status = gate(r, &u, ACT_EDIT, &id)) != 0)
+		return status == SENT ? 0 : status;
 	if ((rc = store_article_admin_get(r->db, id, &cur)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? api_error(r, 404,
 		    "no such article") : page_status(rc);
@@ -502,15 +513,11 @@ static int
 publish_or_not(struct req *r, int publish)
 {
 	struct user u;
-	int64_t id = route_id(r), at = 0;
+	int64_t id, at = 0;
 	int status;
 
-	if ((status = auth_bearer(r, &u)) != 0)
-		return denied(r, status);
-	if (id == 0)
-		return api_error(r, 404, "no such article");
-	if (!allowed(r, &u, ACT_PUBLISH, id))
-		return api_error(r, 403, "your role cannot publish this article");
+	if ((status = gate(r, &u, ACT_PUBLISH, &id)) != 0)
+		return status == SENT ? 0 : status;
 	if (publish && publish_time(r, &at) != 0)
 		return 0;
 	status = write_article(r, id, publish ? do_publish : do_unpublish,

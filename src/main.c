@@ -291,10 +291,25 @@ static const char *const store_msgs[STORE__MAX] = {
 	[STORE_ERROR] = "database error",
 };
 
+/* Reads the options of a user or token command; 0, or 2 after saying why. */
+static int
+acct_args(int argc, char **argv, struct acct_opts *o)
+{
+	char err[1024];
+
+	if ((argc = take_acct_opts(argc - 1, argv + 1, o, err,
+	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
-	char err[1024], pw[PASSWORD_MAX + 2], hash[256];
+	char pw[PASSWORD_MAX + 2], hash[256];
 	struct acct_opts o;
 	struct db *db;
 	json_t *list, *u;
@@ -306,12 +321,8 @@ cmd_user(int argc, char **argv)
 		fputs("masthead: user needs add, list or set-role\n", stderr);
 		return 2;
 	}
-	if ((argc = take_acct_opts(argc - 1, argv + 1, &o, err,
-	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "masthead: %s\n", err);
+	if (acct_args(argc, argv, &o) != 0)
 		return 2;
-	}
 	if (o.role != NULL && (role = auth_role_parse(o.role)) < 0) {
 		fprintf(stderr, "masthead: unknown role \"%s\"\n", o.role);
 		return 2;
@@ -391,7 +402,7 @@ cmd_user(int argc, char **argv)
 static int
 cmd_token(int argc, char **argv)
 {
-	char err[1024], token[64], hash[65];
+	char token[64], hash[65];
 	struct acct_opts o;
 	struct db *db;
 	int rc;
@@ -400,12 +411,8 @@ cmd_token(int argc, char **argv)
 		fputs("masthead: usage: token add [--name NAME] EMAIL\n", stderr);
 		return 2;
 	}
-	if ((argc = take_acct_opts(argc - 1, argv + 1, &o, err,
-	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "masthead: %s\n", err);
+	if (acct_args(argc, argv, &o) != 0)
 		return 2;
-	}
 	if (o.npos != 1) {
 		fputs("masthead: token add needs the account's EMAIL\n", stderr);
 		return 2;

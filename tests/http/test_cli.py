@@ -80,6 +80,41 @@ def test_access_log():
     ok('"GET /no-such-page HTTP/1.1" 404' in text, "and its status")
 
 
+def test_accounts():
+    d = tempfile.mkdtemp()
+    db = os.path.join(d, "m.db")
+    pw = "a passphrase long enough"
+
+    def user(*args, stdin=pw):
+        return subprocess.run([BIN, "user"] + list(args) + ["--db", db],
+                              input=stdin, capture_output=True, text=True)
+
+    r = user("add", "--role", "editor", "--name", "Ed", "ed@example.com")
+    eq(r.returncode, 0, "user add makes an account")
+    eq(user("add", "ed@example.com").returncode, 1, "a taken email is refused")
+    eq(user("add", "short@example.com", stdin="short").returncode, 2,
+       "a short password is refused")
+    eq(user("add", "not-an-email").returncode, 2, "a malformed email is refused")
+    eq(user("add", "--role", "king", "k@example.com").returncode, 2,
+       "an unknown role is refused")
+    eq(user("add", "--author", "nobody-at-all", "n@example.com").returncode, 1,
+       "an unknown author profile is refused")
+    r = user("list")
+    ok(r.returncode == 0 and "ed@example.com" in r.stdout and "editor" in r.stdout,
+       "user list shows the account and its role")
+    eq(user("set-role", "ed@example.com", "admin").returncode, 0, "set-role works")
+    contains(user("list").stdout, "admin", "and the list shows the new role")
+    eq(user("set-role", "nobody@example.com", "admin").returncode, 1,
+       "set-role of an unknown email fails")
+    r = subprocess.run([BIN, "token", "add", "--db", db, "ed@example.com"],
+                       capture_output=True, text=True)
+    ok(r.returncode == 0 and r.stdout.startswith("mh_") and len(r.stdout.strip()) == 46,
+       "token add prints a token once")
+    r = subprocess.run([BIN, "token", "add", "--db", db, "nobody@example.com"],
+                       capture_output=True, text=True)
+    eq(r.returncode, 1, "a token for an unknown email is refused")
+
+
 def test_demo_refuses_twice():
     d = tempfile.mkdtemp()
     db = os.path.join(d, "m.db")
@@ -101,4 +136,5 @@ def test_signals():
 
 
 run_tests([test_help, test_config_errors, test_config_file_applies, test_access_log,
+           test_accounts,
            test_demo_refuses_twice, test_signals])

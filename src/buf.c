@@ -63,6 +63,14 @@ buf_reserve(struct buf *b, size_t n)
 void
 buf_append(struct buf *b, const void *data, size_t n)
 {
+	/* Most appends fit: check that before anything else. */
+	if (b->len + n < b->cap && b->err == BUF_OK &&
+	    b->len + n <= (b->max ? b->max : BUF_DEFAULT_MAX)) {
+		memcpy(b->p + b->len, data, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
 	if (n == 0 || buf_grow(b, n) != 0)
 		return;
 	memcpy(b->p + b->len, data, n);

@@ -88,6 +88,7 @@ struct deps {
 	int64_t		 until;
 	struct buf	 tags;
 	uint64_t	 seen[DEPS_SLOTS];
+	uint16_t	 used[DEPS_SLOTS];	/* the slots of seen in use, to clear */
 	size_t		 nseen;
 	int		 frag;		/* a fragment is being built too */
 	struct buf	 ftags;		/* its own tags */
@@ -584,8 +585,9 @@ cache_deps_begin(void)
 	deps.overflow = 0;
 	deps.until = 0;
 	buf_reset(&deps.tags);
-	memset(deps.seen, 0, sizeof(deps.seen));
-	deps.nseen = 0;
+	/* Clearing only the slots used keeps a request from wiping 16 KB. */
+	while (deps.nseen > 0)
+		deps.seen[deps.used[--deps.nseen]] = 0;
 	pthread_mutex_lock(&lock);
 	deps.seq0 = inval_seq;
 	pthread_mutex_unlock(&lock);
@@ -643,7 +645,7 @@ cache_dep_str(const char *tag)
 		return;
 	}
 	deps.seen[i] = h;
-	deps.nseen++;
+	deps.used[deps.nseen++] = (uint16_t)i;
 	if (deps.tags.len > 0)
 		buf_putc(&deps.tags, ' ');
 	buf_append(&deps.tags, tag, n);

@@ -193,6 +193,40 @@ page_articles(struct req *r, enum list_by by, int64_t key, const char *type,
 	return STORE_OK;
 }
 
+int
+page_section_frame(struct req *r, int64_t section, json_t **path,
+    json_t **promo)
+{
+	char name[48];
+	json_t *f, *v;
+	int rc;
+
+	*path = *promo = NULL;
+	snprintf(name, sizeof(name), "section:%lld", (long long)section);
+	if ((f = cache_memo_get(name)) == NULL) {
+		cache_memo_begin();
+		if ((rc = store_section_path(r->db, section, &v)) != STORE_OK)
+			return rc;
+		view_sections(v);
+		cache_dep_str("sections");
+		f = json_pack("{s:o}", "path", v);
+		cache_dep_str("promos");
+		rc = store_promo_for_section(r->db, section, &v);
+		if (rc == STORE_OK)
+			json_object_set_new(f, "promo", v);
+		else if (rc != STORE_NOTFOUND) {
+			json_decref(f);
+			return rc;
+		}
+		cache_memo_put(name, f);
+	}
+	*path = json_incref(json_object_get(f, "path"));
+	if ((v = json_object_get(f, "promo")) != NULL)
+		*promo = json_incref(v);
+	json_decref(f);
+	return STORE_OK;
+}
+
 /* Events and webinars leave the upcoming lists when they end. */
 static int
 upcoming(struct req *r, int webinars, int limit, json_t **out)

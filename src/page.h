@@ -36,6 +36,13 @@ int	 page_articles(struct req *, enum list_by, int64_t key, const char *type,
 	    const struct cursor *, int limit, json_t **out, struct cursor *next);
 /* Declares that the page lists what the list of (by, key, type) holds. */
 void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
+/*
+ * The breadcrumb of a section (root first) and the promo box shown with
+ * its stories (NULL when none), kept as a fragment per section.  New
+ * references for the caller.
+ */
+int	 page_section_frame(struct req *, int64_t section, json_t **path,
+	    json_t **promo);
 /* Adds the sidebar blocks (events, webinars, perspectives) to model. */
 int	 page_add_sidebar(struct req *, json_t *model);
 /* Says that settings or menus changed: every thread reloads them. */

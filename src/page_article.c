@@ -45,7 +45,7 @@ split_body(json_t *a)
 int
 model_article(struct req *r, const char *slug, json_t **out)
 {
-	json_t *a = NULL, *v;
+	json_t *a = NULL, *v, *promo;
 	int64_t id, section, now = page_now();
 	int rc;
 
@@ -66,16 +66,11 @@ model_article(struct req *r, const char *slug, json_t **out)
 		goto fail;
 	view_tags(v);
 	json_object_set_new(a, "tags", v);
-	if ((rc = store_section_path(r->db, section, &v)) != STORE_OK)
+	if ((rc = page_section_frame(r, section, &v, &promo)) != STORE_OK)
 		goto fail;
-	view_sections(v);
 	json_object_set_new(a, "section_path", v);
-	cache_dep_str("promos");
-	rc = store_promo_for_section(r->db, section, &v);
-	if (rc == STORE_OK)
-		json_object_set_new(a, "promo", v);
-	else if (rc != STORE_NOTFOUND)
-		goto fail;
+	if (promo != NULL)
+		json_object_set_new(a, "promo", promo);
 	split_body(a);
 	if ((rc = store_article_related(r->db, id, section, RELATED_STORIES,
 	    now, &v)) != STORE_OK)

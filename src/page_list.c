@@ -41,7 +41,7 @@ id_of(json_t *o)
 int
 model_section(struct req *r, const char *slug, json_t **out)
 {
-	json_t *s = NULL, *m = NULL, *v;
+	json_t *s = NULL, *m = NULL, *v, *promo;
 	char base[300];
 	int rc, status;
 
@@ -53,9 +53,9 @@ model_section(struct req *r, const char *slug, json_t **out)
 	view_section(s);
 	m = json_pack("{s:o}", "section", s);
 	/* After this point, all errors go through fail. */
-	if ((rc = store_section_path(r->db, id_of(s), &v)) != STORE_OK)
+	if ((rc = page_section_frame(r, id_of(s), &v, &promo)) != STORE_OK)
 		goto fail;
-	view_sections(v);
+	json_decref(promo);
 	json_object_set_new(m, "section_path", v);
 	if ((rc = store_section_children(r->db, id_of(s), &v)) != STORE_OK)
 		goto fail;

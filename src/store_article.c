@@ -109,9 +109,10 @@ static const char sql_tags[] =
     " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1"
     " ORDER BY t.name";
 
+/* Related stories show a title and a date: no joins beyond the article. */
 static const char sql_related[] =
-    "SELECT " LIST_COLS " FROM section_articles x"
-    " JOIN articles a ON a.id = x.article_id" LIST_JOINS
+    "SELECT a.id, a.slug, a.title, a.published_at, a.section_id"
+    " FROM section_articles x JOIN articles a ON a.id = x.article_id"
     " WHERE x.section_id = $1 AND x.article_id <> $2"
     " AND x.published_at <= $3"
     " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $4";

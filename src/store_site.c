@@ -54,16 +54,23 @@ static const char sql_page_get[] =
     "SELECT id, slug, title, body_html, updated_at FROM pages"
     " WHERE slug = $1";
 
+/*
+ * The nearest ancestor's promo, else a site-wide one.  The ancestors
+ * drive the join so each is one index lookup in promos.
+ */
 static const char sql_promo[] =
     "WITH RECURSIVE up(id, parent_id, depth) AS ("
     " SELECT id, parent_id, 0 FROM sections WHERE id = $1"
     " UNION ALL"
     " SELECT s.id, s.parent_id, up.depth + 1 FROM sections s"
     "  JOIN up ON s.id = up.parent_id WHERE up.depth < 16)"
-    " SELECT p.id, p.text, p.link_text, p.url FROM promos p"
-    " LEFT JOIN up ON up.id = p.section_id"
-    " WHERE p.active = 1 AND (up.id IS NOT NULL OR p.section_id IS NULL)"
-    " ORDER BY p.section_id IS NULL, up.depth, p.id LIMIT 1";
+    " SELECT id, text, link_text, url FROM ("
+    "  SELECT p.id, p.text, p.link_text, p.url, up.depth AS depth"
+    "   FROM up JOIN promos p ON p.section_id = up.id WHERE p.active = 1"
+    "  UNION ALL"
+    "  SELECT p.id, p.text, p.link_text, p.url, 1000 FROM promos p"
+    "   WHERE p.section_id IS NULL AND p.active = 1) AS found"
+    " ORDER BY depth, id LIMIT 1";
 
 int
 store_settings(struct db *db, json_t **out)

@@ -27,6 +27,7 @@
 #define DEPS_SLOTS	2048		/* distinct tags one page may carry */
 #define WAIT_USEC	2000000		/* how long a request waits for another's render */
 #define MIN_COMPRESS	256		/* smaller bodies are sent as they are */
+#define MEMO_BUDGET	(16u << 20)	/* fragments kept when pages are not */
 
 struct tag;
 
@@ -772,7 +773,8 @@ cache_memo_put(const char *name, json_t *v)
 	entry_tag(e);
 	bytes += e->size;
 	lru_front(e);
-	while (bytes > max_bytes && lru_tail != NULL && lru_tail != e) {
+	while (bytes > (max_bytes ? max_bytes : MEMO_BUDGET) &&
+	    lru_tail != NULL && lru_tail != e) {
 		st.evicted++;
 		entry_drop(lru_tail);
 	}

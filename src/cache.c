@@ -44,6 +44,13 @@ struct tag {
 	struct tag_link		*head;
 };
 
+/* The compressed copies of a page, made after it is stored. */
+struct variants {
+	char			*body[ENC__MAX];	/* [ENC_IDENTITY] unused */
+	size_t			 len[ENC__MAX];
+	char			 etag[ENC__MAX][28];
+};
+
 struct cache_entry {
 	atomic_int		 refs;
 	int			 live;		/* reachable from the table */
@@ -56,9 +63,12 @@ struct cache_entry {
 	int			 status;
 	const char		*ctype;
 	const char		*cache_control;
-	char			*body[ENC__MAX];
-	size_t			 len[ENC__MAX];
-	char			 etag[ENC__MAX][28];
+	char			*body;		/* as rendered */
+	size_t			 len;
+	char			 etag[28];
+	int			 compress;	/* worth compressing */
+	_Atomic(struct variants *) var;	/* NULL until compressed */
+	struct cache_entry	*qnext;		/* in the compression queue */
 	int64_t			 last_modified;
 	int64_t			 expires_at;	/* 0: until invalidated */
 	char			*tags;
@@ -81,6 +91,17 @@ static struct cache_entry *lru_head, *lru_tail;
 static size_t bytes, max_bytes;
 static uint64_t inval_seq;
 static struct cache_stats st;
+
+/* The compression queue and its thread (see compress_main). */
+static pthread_t compressor;
+static pthread_cond_t queued = PTHREAD_COND_INITIALIZER;
+static struct cache_entry *qhead, *qtail;
+static size_t qlen;
+static int qstop, qrunning;
+
+#define QUEUE_MAX	10000
+
+static void	*compress_main(void *);
 
 struct deps {
 	int		 active;
@@ -125,6 +146,10 @@ cache_init(size_t max)
 	max_bytes = max;
 	table_init(&entries, 1024);
 	table_init(&tags, 4096);
+	qstop = 0;
+	if (max > 0 && pthread_create(&compressor, NULL, compress_main,
+	    NULL) == 0)
+		qrunning = 1;
 }
 
 /* Both tables chain through the second pointer-sized field they share. */
@@ -223,10 +248,15 @@ lru_front(struct cache_entry *e)
 static void
 entry_free(struct cache_entry *e)
 {
+	struct variants *v = atomic_load(&e->var);
 	int i;
 
-	for (i = 0; i < ENC__MAX; i++)
-		free(e->body[i]);
+	if (v != NULL) {
+		for (i = 0; i < ENC__MAX; i++)
+			free(v->body[i]);
+		free(v);
+	}
+	free(e->body);
 	free(e->key);
 	free(e->tags);
 	free(e->links);
@@ -425,39 +455,132 @@ set_etag(char *dst, size_t n, uint64_t h, const char *suffix)
 static void
 payload(struct cache_entry *e, const struct cache_page *p)
 {
-	uint64_t h = hash(p->body, p->len);
-	struct buf z = BUF_INIT, br = BUF_INIT;
-	int text = strncmp(p->ctype, "text/", 5) == 0 ||
-	    strncmp(p->ctype, "application/json", 16) == 0;
-
 	e->status = p->status;
 	e->ctype = p->ctype;
 	e->cache_control = p->cache_control;
-	e->body[ENC_IDENTITY] = xstrndup(p->body, p->len);
-	e->len[ENC_IDENTITY] = p->len;
-	set_etag(e->etag[ENC_IDENTITY], sizeof(e->etag[0]), h, "");
-	/* A compressed variant is kept only when it is smaller. */
-	if (text && p->len >= MIN_COMPRESS) {
-		if (compress_gzip(p->body, p->len, &z) == 0 && z.len < p->len) {
-			e->len[ENC_GZIP] = z.len;
-			e->body[ENC_GZIP] = buf_detach(&z, NULL);
-			set_etag(e->etag[ENC_GZIP], sizeof(e->etag[0]), h, "-gz");
-		}
-		if (compress_brotli(p->body, p->len, &br) == 0 &&
-		    br.len < p->len) {
-			e->len[ENC_BROTLI] = br.len;
-			e->body[ENC_BROTLI] = buf_detach(&br, NULL);
-			set_etag(e->etag[ENC_BROTLI], sizeof(e->etag[0]), h,
-			    "-br");
-		}
-	}
-	buf_free(&z);
-	buf_free(&br);
+	e->body = xstrndup(p->body, p->len);
+	e->len = p->len;
+	set_etag(e->etag, sizeof(e->etag), hash(p->body, p->len), "");
+	e->compress = p->len >= MIN_COMPRESS &&
+	    (strncmp(p->ctype, "text/", 5) == 0 ||
+	    strncmp(p->ctype, "application/json", 16) == 0);
 	e->last_modified = wall_now();
 	e->expires_at = deps.until;
 	e->tags = xstrndup(deps.tags.p ? deps.tags.p : "", deps.tags.len);
-	e->size = sizeof(*e) + e->keylen + deps.tags.len + e->len[0] +
-	    e->len[1] + e->len[2];
+	e->size = sizeof(*e) + e->keylen + deps.tags.len + e->len;
+}
+
+/*
+ * Compression happens on a thread of its own, after a page is stored, so
+ * a miss costs a render and not a render plus two compressions.  Until
+ * its variants are ready the page goes out as it was rendered.
+ */
+
+/* Queues e for compression (taking a reference).  Lock held. */
+static void
+queue_compress(struct cache_entry *e)
+{
+	if (!qrunning || !e->compress || qlen >= QUEUE_MAX)
+		return;
+	atomic_fetch_add(&e->refs, 1);
+	e->qnext = NULL;
+	if (qtail != NULL)
+		qtail->qnext = e;
+	else
+		qhead = e;
+	qtail = e;
+	qlen++;
+	pthread_cond_signal(&queued);
+}
+
+/* A copy of exactly n bytes: memory counted is memory held. */
+static char *
+exact(struct buf *b)
+{
+	char *p = xrealloc(b->p, b->len + 1);
+
+	b->p = NULL;
+	buf_free(b);
+	return p;
+}
+
+static struct variants *
+make_variants(const struct cache_entry *e)
+{
+	struct variants *v = xcalloc(1, sizeof(*v));
+	struct buf z = BUF_INIT, br = BUF_INIT;
+	uint64_t h = hash(e->body, e->len);
+
+	/* A compressed variant is kept only when it is smaller. */
+	if (compress_gzip(e->body, e->len, &z) == 0 && z.len < e->len) {
+		v->len[ENC_GZIP] = z.len;
+		v->body[ENC_GZIP] = exact(&z);
+		set_etag(v->etag[ENC_GZIP], sizeof(v->etag[0]), h, "-gz");
+	}
+	if (compress_brotli(e->body, e->len, &br) == 0 && br.len < e->len) {
+		v->len[ENC_BROTLI] = br.len;
+		v->body[ENC_BROTLI] = exact(&br);
+		set_etag(v->etag[ENC_BROTLI], sizeof(v->etag[0]), h, "-br");
+	}
+	buf_free(&z);
+	buf_free(&br);
+	return v;
+}
+
+static void *
+compress_main(void *arg)
+{
+	struct cache_entry *e;
+	struct variants *v;
+
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		while (qhead == NULL && !qstop)
+			pthread_cond_wait(&queued, &lock);
+		if (qstop)
+			break;
+		e = qhead;
+		qhead = e->qnext;
+		if (qhead == NULL)
+			qtail = NULL;
+		qlen--;
+		if (!e->live) {
+			pthread_mutex_unlock(&lock);
+			cache_release(e);
+			pthread_mutex_lock(&lock);
+			continue;
+		}
+		pthread_mutex_unlock(&lock);
+		v = make_variants(e);
+		pthread_mutex_lock(&lock);
+		atomic_store(&e->var, v);
+		if (e->live) {
+			size_t add = v->len[ENC_GZIP] + v->len[ENC_BROTLI] +
+			    sizeof(*v);
+
+			e->size += add;
+			bytes += add;
+			while (bytes > max_bytes && lru_tail != NULL &&
+			    lru_tail != e) {
+				st.evicted++;
+				entry_drop(lru_tail);
+			}
+		}
+		pthread_mutex_unlock(&lock);
+		cache_release(e);
+		pthread_mutex_lock(&lock);
+	}
+	/* Whatever is still queued is only released. */
+	while ((e = qhead) != NULL) {
+		qhead = e->qnext;
+		pthread_mutex_unlock(&lock);
+		cache_release(e);
+		pthread_mutex_lock(&lock);
+	}
+	qtail = NULL;
+	qlen = 0;
+	pthread_mutex_unlock(&lock);
+	return NULL;
 }
 
 /* Links e to each of its tags.  Lock held. */
@@ -535,9 +658,10 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 		return fresh;	/* the caller's only reference: sent, then freed */
 	}
 	/* The pending entry takes the payload and becomes visible. */
-	memcpy(e->body, fresh->body, sizeof(e->body));
-	memcpy(e->len, fresh->len, sizeof(e->len));
+	e->body = fresh->body;
+	e->len = fresh->len;
 	memcpy(e->etag, fresh->etag, sizeof(e->etag));
+	e->compress = fresh->compress;
 	e->status = fresh->status;
 	e->ctype = fresh->ctype;
 	e->cache_control = fresh->cache_control;
@@ -555,6 +679,7 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 		st.evicted++;
 		entry_drop(lru_tail);
 	}
+	queue_compress(e);
 	atomic_fetch_add(&e->refs, 1);
 	pthread_cond_broadcast(&rendered);
 	pthread_mutex_unlock(&lock);
@@ -562,17 +687,21 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 }
 
 void
-cache_view(const struct cache_entry *e, struct cache_view *v)
+cache_view(struct cache_entry *e, struct cache_view *v)
 {
+	struct variants *var = atomic_load(&e->var);
 	int i;
 
 	v->status = e->status;
 	v->ctype = e->ctype;
 	v->cache_control = e->cache_control;
-	for (i = 0; i < ENC__MAX; i++) {
-		v->body[i] = e->body[i];
-		v->len[i] = e->len[i];
-		v->etag[i] = e->etag[i];
+	v->body[ENC_IDENTITY] = e->body;
+	v->len[ENC_IDENTITY] = e->len;
+	v->etag[ENC_IDENTITY] = e->etag;
+	for (i = ENC_GZIP; i < ENC__MAX; i++) {
+		v->body[i] = var != NULL ? var->body[i] : NULL;
+		v->len[i] = var != NULL ? var->len[i] : 0;
+		v->etag[i] = var != NULL ? var->etag[i] : NULL;
 	}
 	v->last_modified = e->last_modified;
 	v->tags = e->tags;
@@ -854,6 +983,14 @@ cache_thread_done(void)
 void
 cache_free(void)
 {
+	if (qrunning) {
+		pthread_mutex_lock(&lock);
+		qstop = 1;
+		pthread_cond_signal(&queued);
+		pthread_mutex_unlock(&lock);
+		pthread_join(compressor, NULL);
+		qrunning = 0;
+	}
 	cache_invalidate_all();
 	pthread_mutex_lock(&lock);
 	free(entries.b);

@@ -43,7 +43,7 @@ struct cache_view {
 	int		 status;
 	const char	*ctype;
 	const char	*cache_control;
-	const char	*body[ENC__MAX];	/* NULL when that variant is not kept */
+	const char	*body[ENC__MAX];	/* NULL when that variant is not (yet) kept */
 	size_t		 len[ENC__MAX];
 	const char	*etag[ENC__MAX];	/* quoted */
 	int64_t		 last_modified;
@@ -82,7 +82,7 @@ struct cache_entry *cache_fill(const char *key, size_t keylen, const struct cach
 /* Gives up rendering key (an error page, a redirect): waiters render themselves. */
 void	 cache_abandon(const char *key, size_t keylen);
 
-void	 cache_view(const struct cache_entry *, struct cache_view *);
+void	 cache_view(struct cache_entry *, struct cache_view *);
 void	 cache_release(struct cache_entry *);
 
 /* Dependency collection for the page this thread renders. */

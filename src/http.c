@@ -543,17 +543,18 @@ on_accept(h2o_socket_t *listener, const char *err)
 	h2o_accept(&w->accept, sock);
 }
 
-static int
-listen_socket(const char *addr, char *err, size_t errlen)
+/* Resolves "ADDR:PORT" or "[V6]:PORT"; NULL with err filled. */
+static struct addrinfo *
+resolve(const char *addr, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL;
 	char host[256], *port;
-	int fd = -1, on = 1, rc;
+	int rc;
 
 	if (strlcpy_(host, addr, sizeof(host)) >= sizeof(host) ||
 	    (port = strrchr(host, ':')) == NULL) {
 		snprintf(err, errlen, "listen: \"%s\" is not ADDR:PORT", addr);
-		return -1;
+		return NULL;
 	}
 	*port++ = '\0';
 	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
@@ -566,8 +567,19 @@ listen_socket(const char *addr, char *err, size_t errlen)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "listen: %s: %s", addr, gai_strerror(rc));
-		return -1;
+		return NULL;
 	}
+	return res;
+}
+
+static int
+listen_socket(const char *addr, char *err, size_t errlen)
+{
+	struct addrinfo *res;
+	int fd = -1, on = 1;
+
+	if ((res = resolve(addr, err, errlen)) == NULL)
+		return -1;
 	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 ||
@@ -589,6 +601,33 @@ conns_empty(h2o_context_t *ctx)
 {
 	return h2o_linklist_is_empty(&ctx->http1._conns) &&
 	    h2o_linklist_is_empty(&ctx->http2._conns);
+}
+
+/*
+ * SO_REUSEPORT would let this server share a port with another process
+ * already serving it, silently splitting the traffic between them; a
+ * plain bind first tells whether the port is free.
+ */
+static int
+port_taken(const char *addr, char *err, size_t errlen)
+{
+	struct addrinfo *res;
+	int fd, on = 1, taken = 0;
+
+	if ((res = resolve(addr, err, errlen)) == NULL)
+		return 1;
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 &&
+		    errno == EADDRINUSE) {
+			snprintf(err, errlen, "listen: %s is already in use",
+			    addr);
+			taken = 1;
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return taken;
 }
 
 static void *
@@ -679,6 +718,8 @@ http_serve(char *err, size_t errlen)
 
 	/* Listeners and connections are made before any thread starts, so
 	 * a taken port or a bad database fails start-up, not a thread. */
+	if (port_taken(config.listen, err, errlen))
+		return -1;
 	if ((first_fd = listen_socket(config.listen, err, errlen)) < 0)
 		return -1;
 	workers = xcalloc(nworkers, sizeof(*workers));

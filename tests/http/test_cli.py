@@ -115,14 +115,50 @@ def test_accounts():
     eq(r.returncode, 1, "a token for an unknown email is refused")
 
 
+def test_port_taken():
+    srv = Server()
+    try:
+        r = run("serve", "--db", srv.db, "--listen", "127.0.0.1:%d" % srv.port)
+        ok(r.returncode == 1 and "already in use" in r.stderr,
+           "a second server on a port in use stops with a clear error")
+        eq(srv.get("/about-us")[0], 200, "and the first keeps serving")
+    finally:
+        srv.stop()
+
+
 def test_demo_refuses_twice():
     d = tempfile.mkdtemp()
-    db = os.path.join(d, "m.db")
-    r = run("demo", "--db", db)
-    eq(r.returncode, 0, "demo loads into a new file")
-    ok(os.path.isdir(os.path.join(d, "media")), "demo writes images beside the database")
-    r = run("demo", "--db", db)
+    db = new_db(d)
+    if on_pg():
+        # A database on a server has no "beside": images go to media_dir.
+        media = ["--media_dir", os.path.join(d, "media")]
+        r = run("demo", "--db", db, *media)
+        eq(r.returncode, 0, "demo loads into a new database")
+        ok(os.path.isdir(os.path.join(d, "media")), "demo writes images to media_dir")
+    else:
+        media = []
+        r = run("demo", "--db", db)
+        eq(r.returncode, 0, "demo loads into a new file")
+        ok(os.path.isdir(os.path.join(d, "media")), "demo writes images beside the database")
+    r = run("demo", "--db", db, *media)
     ok(r.returncode != 0, "demo into a database with articles is refused")
+
+
+def test_migrate_at_once():
+    """Instances starting together on one database migrate it once."""
+    d = tempfile.mkdtemp()
+    db = new_db(d)
+    procs = [subprocess.Popen([BIN, "migrate", "--db", db], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    codes = [p.wait(30) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    eq(codes, [0] * 6, "six migrations at once all succeed")
+    rows = sql(db, "SELECT version, count(*) FROM schema_migrations"
+               " GROUP BY version ORDER BY version")
+    ok(len(rows) >= 3 and all(r[1] == 1 for r in rows),
+       "each version is applied once", repr(rows))
 
 
 def test_signals():
@@ -136,5 +172,5 @@ def test_signals():
 
 
 run_tests([test_help, test_config_errors, test_config_file_applies, test_access_log,
-           test_accounts,
-           test_demo_refuses_twice, test_signals])
+           test_accounts, test_port_taken,
+           test_demo_refuses_twice, test_migrate_at_once, test_signals])

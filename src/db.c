@@ -2,8 +2,8 @@
  * db.c — the driver-independent half of the seam: picking a driver,
  * dispatching to it, the per-connection statement cache and transactions.
  *
- * The drivers (db_sqlite.c, and the PostgreSQL driver) fill a struct
- * db_driver; nothing above this file knows which engine it talks to.
+ * The drivers (db_sqlite.c, db_pg.c) fill a struct db_driver; nothing
+ * above this file knows which engine it talks to.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 
 static const struct db_driver *const drivers[DB__MAX] = {
 	[DB_SQLITE] = &db_sqlite_driver,
+	[DB_POSTGRES] = &db_pg_driver,
 };
 
 struct db *
@@ -83,20 +84,29 @@ db_exec(struct db *db, const char *sql)
  * engine, so a store function can wrap its writes in a transaction
  * whether or not its caller already opened one.
  */
+static int
+begin(struct db *db, const char *sql)
+{
+	int rc;
+
+	if (db->txdepth++ > 0)
+		return DB_OK;
+	/* A transaction that did not start needs no commit or rollback. */
+	if ((rc = db->drv->exec(db, sql)) != DB_OK)
+		db->txdepth = 0;
+	return rc;
+}
+
 int
 db_begin(struct db *db)
 {
-	if (db->txdepth++ > 0)
-		return DB_OK;
-	return db->drv->exec(db, "BEGIN");
+	return begin(db, "BEGIN");
 }
 
 int
 db_begin_write(struct db *db)
 {
-	if (db->txdepth++ > 0)
-		return DB_OK;
-	return db->drv->exec(db, db->drv->begin_write);
+	return begin(db, db->drv->begin_write);
 }
 
 int
@@ -114,6 +124,14 @@ db_rollback(struct db *db)
 		return DB_OK;
 	db->txdepth = 0;
 	return db->drv->exec(db, "ROLLBACK");
+}
+
+int
+db_migrate_lock(struct db *db)
+{
+	if (db->drv->migrate_lock == NULL)
+		return DB_OK;
+	return db->drv->exec(db, db->drv->migrate_lock);
 }
 
 static size_t

@@ -52,6 +52,11 @@ int		 db_begin(struct db *);
 int		 db_begin_write(struct db *);
 int		 db_commit(struct db *);
 int		 db_rollback(struct db *);
+/*
+ * Inside a transaction: waits until no other process is migrating the
+ * same database, and keeps them waiting until the transaction ends.
+ */
+int		 db_migrate_lock(struct db *);
 
 /*
  * Returns the connection's prepared statement for sql, preparing it the

@@ -14,6 +14,8 @@
 struct db_driver {
 	enum db_kind	 kind;
 	const char	*begin_write;	/* starts a transaction that will write */
+	/* Run inside a transaction: waits for other processes' migrations. */
+	const char	*migrate_lock;	/* NULL: the transaction is enough */
 	struct db	*(*open)(const char *, char *, size_t);
 	void		 (*close)(struct db *);
 	const char	*(*errmsg)(struct db *);

@@ -1,0 +1,548 @@
+/*
+ * db_pg.c — the PostgreSQL driver behind db.h, over libpq.
+ *
+ * A statement is prepared on the server (PQprepare, under a name made
+ * per connection) the first time it runs, and executed with
+ * PQexecPrepared in text format.  Its parameter count is the highest $N
+ * of its SQL text, outside literals and comments; the server infers the
+ * types.  The whole result of an execution is kept and handed out a row
+ * per db_step.
+ *
+ * A lost connection answers DB_BUSY (a 503 for a page) and is made again
+ * by the next use, which prepares the statements afresh: a connection has
+ * a generation and each statement remembers the one it was prepared on.
+ * A transaction cannot survive its connection, so once one was open when
+ * the connection went, everything fails until the caller ends it.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_driver.h"
+
+/* After a failed reconnect, requests fail fast for this long. */
+#define PG_RETRY_USEC	250000
+
+struct pg_db {
+	struct db	 base;
+	PGconn		*conn;
+	unsigned	 gen;		/* bumped by every reconnect */
+	unsigned	 nnames;	/* statement names handed out */
+	int		 lost;		/* the connection is known to be gone */
+	int		 intx;		/* a transaction is open on the server */
+	int		 txlost;	/* ...and it went with the connection */
+	uint64_t	 retry_at;	/* no reconnect before (monotonic usec) */
+	int64_t		 changes;
+	char		 err[512];
+};
+
+struct pg_param {
+	char		*v;		/* NUL-terminated text, or NULL for NULL */
+	size_t		 cap;
+	int		 set;
+};
+
+struct pg_stmt {
+	struct db_stmt	 base;
+	const char	*sql;		/* static storage (db.h) */
+	char		 name[24];
+	unsigned	 gen;		/* prepared on this generation; 0: never */
+	int		 nparam;
+	struct pg_param	*params;
+	const char	**values;
+	int		 badtext;	/* a text value held a NUL byte */
+	PGresult	*res;
+	int		 row;
+	int		 nrows;
+};
+
+#define PG(db)	((struct pg_db *)(db))
+#define PGS(st)	((struct pg_stmt *)(st))
+
+/* Notices ("relation already exists, skipping") are not errors. */
+static void
+pg_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static void
+pg_seterr(struct pg_db *db, const char *msg)
+{
+	size_t n;
+
+	strlcpy_(db->err, msg != NULL && *msg != '\0' ? msg :
+	    "PostgreSQL: unknown error", sizeof(db->err));
+	n = strlen(db->err);
+	while (n > 0 && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
+		db->err[--n] = '\0';
+}
+
+/*
+ * Maps a failed result (or NULL) to a db_rc.  Constraint violations are
+ * class 23; a lost connection, a server shutting down or starting, a
+ * deadlock or a serialization failure are worth a retry (DB_BUSY).
+ */
+static int
+pg_fail(struct pg_db *db, const PGresult *res)
+{
+	const char *state = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	pg_seterr(db, res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(db->conn));
+	if (PQstatus(db->conn) == CONNECTION_BAD) {
+		db->lost = 1;
+		db->txlost = db->intx;
+		db->intx = 0;
+		return DB_BUSY;
+	}
+	if (state == NULL)
+		return DB_ERROR;
+	if (strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0 ||
+	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0)
+		return DB_BUSY;
+	return DB_ERROR;
+}
+
+/* Notes what the server says about the transaction after a command. */
+static void
+pg_track(struct pg_db *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(db->conn);
+
+	db->intx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+/*
+ * Makes sure there is a connection to use: after a loss, connects again
+ * (at most every PG_RETRY_USEC).  DB_OK or DB_BUSY.
+ */
+static int
+pg_ready(struct pg_db *db)
+{
+	uint64_t now;
+
+	if (db->txlost) {
+		pg_seterr(db, "the connection to PostgreSQL was lost inside a"
+		    " transaction");
+		return DB_BUSY;
+	}
+	if (!db->lost && PQstatus(db->conn) == CONNECTION_OK)
+		return DB_OK;
+	now = now_mono_usec();
+	if (now < db->retry_at)
+		return DB_BUSY;
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		pg_seterr(db, PQerrorMessage(db->conn));
+		db->lost = 1;
+		db->retry_at = now + PG_RETRY_USEC;
+		return DB_BUSY;
+	}
+	db->lost = 0;
+	db->intx = 0;
+	/* The new session has no prepared statements. */
+	if (++db->gen == 0)
+		db->gen = 1;
+	return DB_OK;
+}
+
+static struct db *
+pg_open(const char *url, char *err, size_t errlen)
+{
+	/* The URL comes last, so what it says wins over these defaults. */
+	static const char *const keys[] = {
+		"connect_timeout", "client_encoding", "dbname", NULL,
+	};
+	const char *vals[] = { "10", "UTF8", url, NULL };
+	struct pg_db *db;
+	PGconn *conn;
+	size_t n;
+
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		/* libpq's message names host and port, never the password. */
+		snprintf(err, errlen, "PostgreSQL: %s", conn != NULL ?
+		    PQerrorMessage(conn) : "out of memory");
+		n = strlen(err);
+		while (n > 0 && err[n - 1] == '\n')
+			err[--n] = '\0';
+		PQfinish(conn);
+		return NULL;
+	}
+	PQsetNoticeProcessor(conn, pg_notice, NULL);
+	db = xcalloc(1, sizeof(*db));
+	db->conn = conn;
+	db->gen = 1;
+	db_init_common(&db->base, &db_pg_driver);
+	return &db->base;
+}
+
+static void
+pg_close(struct db *db)
+{
+	db_free_common(db);
+	PQfinish(PG(db)->conn);
+	free(db);
+}
+
+static const char *
+pg_errmsg(struct db *db)
+{
+	return PG(db)->err[0] != '\0' ? PG(db)->err :
+	    PQerrorMessage(PG(db)->conn);
+}
+
+static int
+pg_exec(struct db *dbp, const char *sql)
+{
+	struct pg_db *db = PG(dbp);
+	PGresult *res;
+	ExecStatusType s;
+	int rc;
+
+	/* A transaction lost with its connection ends here, unsuccessfully. */
+	if (db->txlost) {
+		if (strcmp(sql, "ROLLBACK") == 0) {
+			db->txlost = 0;
+			return DB_OK;
+		}
+		if (strcmp(sql, "COMMIT") == 0)
+			db->txlost = 0;
+		pg_seterr(db, "the connection to PostgreSQL was lost inside a"
+		    " transaction");
+		return DB_BUSY;
+	}
+	if ((rc = pg_ready(db)) != DB_OK)
+		return rc;
+	res = PQexec(db->conn, sql);
+	s = PQresultStatus(res);
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		rc = DB_OK;
+	} else {
+		rc = pg_fail(db, res);
+	}
+	PQclear(res);
+	if (!db->lost)
+		pg_track(db);
+	return rc;
+}
+
+/*
+ * The highest $N in sql, outside string literals, quoted identifiers and
+ * comments: how many parameters the server will expect.
+ */
+static int
+pg_nparams(const char *sql)
+{
+	const char *p = sql;
+	int max = 0;
+
+	while (*p != '\0') {
+		if (*p == '\'' || *p == '"') {
+			char q = *p++;
+
+			/* A doubled quote is part of the literal. */
+			while (*p != '\0' && !(*p == q && p[1] != q)) {
+				if (*p == q)
+					p++;
+				p++;
+			}
+			if (*p != '\0')
+				p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			p += 2;
+			while (*p != '\0' && !(p[0] == '*' && p[1] == '/'))
+				p++;
+			if (*p != '\0')
+				p += 2;
+		} else if (*p == '$' && p[1] >= '1' && p[1] <= '9' &&
+		    (p == sql || !(p[-1] == '_' || p[-1] == '$' ||
+		    (p[-1] >= '0' && p[-1] <= '9') ||
+		    ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z')))) {
+			int n = 0;
+
+			for (p++; *p >= '0' && *p <= '9' && n < 100000; p++)
+				n = n * 10 + (*p - '0');
+			if (n > max)
+				max = n;
+		} else {
+			p++;
+		}
+	}
+	return max > 65535 ? 65535 : max;
+}
+
+/* Nothing reaches the server here: the first step prepares. */
+static struct db_stmt *
+pg_prepare(struct db *dbp, const char *sql)
+{
+	struct pg_db *db = PG(dbp);
+	struct pg_stmt *st = xcalloc(1, sizeof(*st));
+
+	st->base.db = dbp;
+	st->sql = sql;
+	snprintf(st->name, sizeof(st->name), "mh%u", ++db->nnames);
+	st->nparam = pg_nparams(sql);
+	st->params = xcalloc((size_t)st->nparam + 1, sizeof(*st->params));
+	st->values = xcalloc((size_t)st->nparam + 1, sizeof(*st->values));
+	return &st->base;
+}
+
+static void
+pg_clear(struct pg_stmt *st)
+{
+	int i;
+
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = st->nrows = 0;
+	st->badtext = 0;
+	for (i = 0; i < st->nparam; i++)
+		st->params[i].set = 0;
+}
+
+static void
+pg_finalize(struct db_stmt *stp)
+{
+	struct pg_stmt *st = PGS(stp);
+	int i;
+
+	pg_clear(st);
+	for (i = 0; i < st->nparam; i++)
+		free(st->params[i].v);
+	free(st->params);
+	free(st->values);
+	free(st);
+}
+
+static void
+pg_reset(struct db_stmt *st)
+{
+	pg_clear(PGS(st));
+}
+
+/* The slot of $i, or NULL for a parameter the SQL does not have. */
+static struct pg_param *
+pg_param(struct db_stmt *st, int i)
+{
+	if (i < 1 || i > PGS(st)->nparam)
+		return NULL;
+	return &PGS(st)->params[i - 1];
+}
+
+static void
+pg_set(struct pg_param *p, const char *s, size_t n)
+{
+	if (p->cap < n + 1) {
+		p->cap = n + 1 < 32 ? 32 : n + 1;
+		free(p->v);
+		p->v = xmalloc(p->cap);
+	}
+	memcpy(p->v, s, n);
+	p->v[n] = '\0';
+	p->set = 1;
+}
+
+static void
+pg_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	struct pg_param *p = pg_param(st, i);
+	char tmp[24];
+	int n;
+
+	if (p == NULL)
+		return;
+	n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+	pg_set(p, tmp, (size_t)n);
+}
+
+static void
+pg_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	struct pg_param *p = pg_param(st, i);
+
+	if (p == NULL)
+		return;
+	/* Text format ends at a NUL, and PostgreSQL text cannot hold one. */
+	if (memchr(s, '\0', n) != NULL)
+		PGS(st)->badtext = 1;
+	pg_set(p, s, n);
+}
+
+static void
+pg_bind_null(struct db_stmt *st, int i)
+{
+	struct pg_param *p = pg_param(st, i);
+
+	if (p != NULL)
+		p->set = 0;
+}
+
+/* Prepares (when this connection has not) and runs the statement. */
+static int
+pg_run(struct pg_stmt *st)
+{
+	struct pg_db *db = PG(st->base.db);
+	PGresult *res;
+	ExecStatusType s;
+	int i, rc;
+
+	if (st->badtext) {
+		pg_seterr(db, "a text value holds a NUL byte");
+		return DB_ERROR;
+	}
+	if ((rc = pg_ready(db)) != DB_OK)
+		return rc;
+	if (st->gen != db->gen) {
+		res = PQprepare(db->conn, st->name, st->sql, st->nparam, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			rc = pg_fail(db, res);
+			PQclear(res);
+			if (!db->lost)
+				pg_track(db);
+			return rc;
+		}
+		PQclear(res);
+		st->gen = db->gen;
+	}
+	for (i = 0; i < st->nparam; i++)
+		st->values[i] = st->params[i].set ? st->params[i].v : NULL;
+	res = PQexecPrepared(db->conn, st->name, st->nparam, st->values,
+	    NULL, NULL, 0);
+	s = PQresultStatus(res);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+		rc = pg_fail(db, res);
+		PQclear(res);
+		if (!db->lost)
+			pg_track(db);
+		return rc;
+	}
+	db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	pg_track(db);
+	st->res = res;
+	st->nrows = PQntuples(res);
+	st->row = -1;
+	return DB_OK;
+}
+
+static int
+pg_step(struct db_stmt *stp)
+{
+	struct pg_stmt *st = PGS(stp);
+	int rc;
+
+	if (st->res == NULL && (rc = pg_run(st)) != DB_OK)
+		return rc;
+	if (st->row < st->nrows)
+		st->row++;
+	return st->row < st->nrows ? DB_ROW : DB_DONE;
+}
+
+static int
+pg_col_count(struct db_stmt *st)
+{
+	return PGS(st)->res != NULL ? PQnfields(PGS(st)->res) : 0;
+}
+
+/* True when column i of the current row exists. */
+static int
+pg_has(struct pg_stmt *st, int i)
+{
+	return st->res != NULL && st->row >= 0 && st->row < st->nrows &&
+	    i >= 0 && i < PQnfields(st->res);
+}
+
+static int
+pg_col_isnull(struct db_stmt *stp, int i)
+{
+	struct pg_stmt *st = PGS(stp);
+
+	return !pg_has(st, i) || PQgetisnull(st->res, st->row, i);
+}
+
+/*
+ * Integers arrive as text.  A boolean is 1 or 0; anything else that is
+ * not a whole decimal number is read up to its first non-digit.
+ */
+static int64_t
+pg_col_int(struct db_stmt *stp, int i)
+{
+	struct pg_stmt *st = PGS(stp);
+	const char *s;
+	int64_t v;
+
+	if (!pg_has(st, i) || PQgetisnull(st->res, st->row, i))
+		return 0;
+	s = PQgetvalue(st->res, st->row, i);
+	if (parse_int(s, strlen(s), INT64_MIN, INT64_MAX, &v) == 0)
+		return v;
+	if (strcmp(s, "t") == 0)
+		return 1;
+	return strtoll(s, NULL, 10);
+}
+
+static const char *
+pg_col_text(struct db_stmt *stp, int i, size_t *lenp)
+{
+	struct pg_stmt *st = PGS(stp);
+	const char *s = "";
+	size_t n = 0;
+
+	if (pg_has(st, i) && !PQgetisnull(st->res, st->row, i)) {
+		s = PQgetvalue(st->res, st->row, i);
+		n = (size_t)PQgetlength(st->res, st->row, i);
+	}
+	if (lenp != NULL)
+		*lenp = n;
+	return s;
+}
+
+static const char *
+pg_col_name(struct db_stmt *st, int i)
+{
+	if (PGS(st)->res == NULL || i < 0 || i >= PQnfields(PGS(st)->res))
+		return "";
+	return PQfname(PGS(st)->res, i);
+}
+
+static int64_t
+pg_changes(struct db *db)
+{
+	return PG(db)->changes;
+}
+
+const struct db_driver db_pg_driver = {
+	.kind = DB_POSTGRES,
+	/* Rows are locked as they are written; no lock is needed up front. */
+	.begin_write = "BEGIN",
+	/* Instances starting at once migrate one after the other. */
+	.migrate_lock = "SELECT pg_advisory_xact_lock(7210375)",
+	.open = pg_open,
+	.close = pg_close,
+	.errmsg = pg_errmsg,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.reset = pg_reset,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_count = pg_col_count,
+	.col_isnull = pg_col_isnull,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_name = pg_col_name,
+	.changes = pg_changes,
+};

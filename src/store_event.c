@@ -36,12 +36,15 @@ static const char sql_event_get[] =
 /*
  * A webinar lasts at most a day (the schema checks it), so the start-time
  * index bounds both lists and the end-time test only trims the edge.
+ * "$1 - 86400" would make PostgreSQL type $1 as a 32-bit integer (from
+ * the literal): the CAST keeps now a 64-bit time on both engines.
  */
 static const char *const sql_webinars[WHEN__MAX] = {
 	[WHEN_UPCOMING] =
 	    "SELECT " WEBINAR_COLS " FROM webinars w"
 	    " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id"
-	    " WHERE w.starts_at >= $1 - 86400 AND w.starts_at > $2"
+	    " WHERE w.starts_at >= CAST($1 AS BIGINT) - 86400"
+	    " AND w.starts_at > $2"
 	    " AND w.starts_at + 60 * w.duration_min >= $1"
 	    " ORDER BY w.starts_at, w.id LIMIT $3",
 	[WHEN_PAST] =
@@ -60,7 +63,8 @@ static const char sql_events_next_end[] =
     "SELECT min(ends_at) FROM events WHERE ends_at >= $1";
 static const char sql_webinars_next_end[] =
     "SELECT min(starts_at + 60 * duration_min) FROM webinars"
-    " WHERE starts_at >= $1 - 86400 AND starts_at + 60 * duration_min >= $1";
+    " WHERE starts_at >= CAST($1 AS BIGINT) - 86400"
+    " AND starts_at + 60 * duration_min >= $1";
 
 int64_t
 store_events_next_end(struct db *db, int64_t now)

@@ -85,6 +85,8 @@ static const char sql_is_author[] =
 /*
  * Every list a published article is in: all stories, its section and the
  * section's ancestors, its authors, tags and type.  A draft is in none.
+ * Ids are CAST to text rather than left to each engine's own rules for
+ * || with a number.
  */
 static const char sql_deps[] =
     "WITH RECURSIVE up(id, parent_id, depth) AS ("
@@ -97,11 +99,12 @@ static const char sql_deps[] =
     " SELECT 'latest' FROM articles WHERE id = $1 AND status = 'published'"
     " UNION ALL SELECT 'ltype:' || type FROM articles"
     "  WHERE id = $1 AND status = 'published'"
-    " UNION ALL SELECT 'ls' || id FROM up"
-    " UNION ALL SELECT 'lau' || x.author_id FROM article_authors x"
+    " UNION ALL SELECT 'ls' || CAST(id AS TEXT) FROM up"
+    " UNION ALL SELECT 'lau' || CAST(x.author_id AS TEXT)"
+    "  FROM article_authors x"
     "  JOIN articles a ON a.id = x.article_id"
     "  WHERE x.article_id = $1 AND a.status = 'published'"
-    " UNION ALL SELECT 'lt' || x.tag_id FROM article_tags x"
+    " UNION ALL SELECT 'lt' || CAST(x.tag_id AS TEXT) FROM article_tags x"
     "  JOIN articles a ON a.id = x.article_id"
     "  WHERE x.article_id = $1 AND a.status = 'published'";
 

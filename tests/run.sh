@@ -3,13 +3,25 @@
 #   N passed, N failed
 # Suites speak TAP ("ok N - name" / "not ok N - name"); unit tests are
 # cmocka binaries, HTTP tests are Python scripts that start the real binary.
+# When PostgreSQL is installed, one throwaway cluster (tests/pg.sh) serves
+# the whole run: the unit tests use it, and the HTTP suites run a second
+# time on it ("pg/http/..."), each server on a database copied from one
+# holding the demo.
 #
 # usage: tests/run.sh MASTHEAD_BINARY UNIT_TEST_DIR
 bin=$1
 unitdir=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT INT TERM
+pgdir=""
+cleanup() {
+	if [ -n "$pgdir" ]; then
+		sh "$top/tests/pg.sh" stop "$pgdir"
+	fi
+	rm -rf "$log"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 passed=0
 failed=0
 skipped=0
@@ -41,6 +53,20 @@ export MASTHEAD_TOP="$top"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
+if pgwhy=$(sh "$top/tests/pg.sh" check); then
+	pgdir=$(mktemp -u /tmp/masthead-pg.XXXXXX)
+	pgt0=$(date +%s)
+	if url=$(sh "$top/tests/pg.sh" start "$pgdir" 2>"$log/pg-start"); then
+		export MASTHEAD_PG_URL="$url" MASTHEAD_PG_DIR="$pgdir"
+		pgwhy=""
+	else
+		pgwhy="the cluster did not start"
+		echo "not ok - $pgwhy" | cat - "$log/pg-start" > "$log/pg"
+		tally "pg/cluster" "$log/pg" 1
+	fi
+	pgstart=$(($(date +%s) - pgt0))
+fi
+
 for t in "$unitdir"/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
@@ -61,9 +87,40 @@ fi
 for t in "$top"/tests/http/test_*.py; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .py)
-	( cd "$top" && /usr/bin/python3 "$t" ) > "$log/$name" 2>&1
+	( cd "$top" && MASTHEAD_PG_URL= /usr/bin/python3 "$t" ) \
+	    > "$log/$name" 2>&1
 	tally "http/$name" "$log/$name" $?
 done
+
+# The HTTP suites again on PostgreSQL, every server on a database copied
+# from one holding the demo (CREATE DATABASE ... TEMPLATE).
+if [ -n "${MASTHEAD_PG_URL:-}" ]; then
+	pgt0=$(date +%s)
+	mkdir "$log/pg-media"
+	if psql -X -q -d "${MASTHEAD_PG_URL}postgres" \
+	    -c "CREATE DATABASE masthead_demo" > "$log/pg-demo" 2>&1 &&
+	    "$top/$bin" demo --db "${MASTHEAD_PG_URL}masthead_demo" \
+	    --media_dir "$log/pg-media" >> "$log/pg-demo" 2>&1; then
+		export MASTHEAD_PG_TEMPLATE=masthead_demo
+		export MASTHEAD_PG_MEDIA="$log/pg-media"
+		for t in "$top"/tests/http/test_*.py; do
+			[ -f "$t" ] || continue
+			name=$(basename "$t" .py)
+			( cd "$top" && /usr/bin/python3 "$t" ) \
+			    > "$log/pg-$name" 2>&1
+			tally "pg/http/$name" "$log/pg-$name" $?
+		done
+	else
+		echo "not ok - the demo content does not load on PostgreSQL" |
+		    cat - "$log/pg-demo" > "$log/pg-demo-load"
+		tally "pg/demo" "$log/pg-demo-load" 1
+	fi
+	echo "(PostgreSQL: cluster started in ${pgstart}s, HTTP suites" \
+	    "in $(($(date +%s) - pgt0))s)"
+elif [ -n "${pgwhy:-}" ]; then
+	echo "PostgreSQL run skipped: $pgwhy"
+	skipped=$((skipped + 1))
+fi
 
 [ "$skipped" != 0 ] && echo "($skipped skipped: see the notes above)"
 echo "$passed passed, $failed failed"

@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev
 libjansson-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libvips-dev
 libcurl4-openssl-dev libbrotli-dev zlib1g-dev libcmocka-dev libpq-dev
-python3 python3-brotli curl"
+python3 python3-brotli curl postgresql"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -18,5 +18,16 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 echo "installing:$missing"
+before=$(pg_lsclusters -h 2>/dev/null | awk '{printf "%s/%s ", $1, $2}')
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+# The tests start a throwaway cluster of their own (tests/pg.sh); the
+# "main" cluster Debian's package makes and may start is not needed, so
+# a cluster that installing made and started is stopped again.
+pg_lsclusters -h 2>/dev/null | while read -r ver name port status rest; do
+	case " $before " in *" $ver/$name "*) continue ;; esac
+	if [ "$status" = online ]; then
+		pg_ctlcluster "$ver" "$name" stop
+	fi
+done
+exit 0

@@ -4,13 +4,21 @@ Starts the real binary on a free loopback port with a fresh copy of the
 demo database, speaks HTTP to it (through http.client, or raw sockets for
 malformed requests) and reports results as TAP lines ("ok N - name").
 Only the Python standard library is used.
+
+When MASTHEAD_PG_URL is set (postgres://user@host:port/, as tests/pg.sh
+sets it), every database is a new PostgreSQL database on that server
+instead of a SQLite file: made from a template holding the demo
+(MASTHEAD_PG_TEMPLATE, else one made here) and dropped at exit.  sql()
+runs a statement on either engine.
 """
+import atexit
 import http.client
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -78,12 +86,129 @@ def free_port():
     return port
 
 
+PG_URL = (os.environ.get("MASTHEAD_PG_URL") or "").rstrip("/") + "/" \
+    if os.environ.get("MASTHEAD_PG_URL") else None
+_pg_demo = None
+_pg_made = []
+_pg_count = 0
+
+
+def on_pg():
+    """True when this run's databases are PostgreSQL's."""
+    return PG_URL is not None
+
+
+def is_pg(db):
+    return db.startswith(("postgres://", "postgresql://"))
+
+
+def psql(url, script, variables=()):
+    """Runs psql's script on url; returns its unaligned, tab-separated output."""
+    args = ["psql", "-X", "-q", "-A", "-t", "-F", "\t",
+            "-v", "ON_ERROR_STOP=1", "-d", url]
+    for k, v in variables:
+        args += ["-v", "%s=%s" % (k, v)]
+    r = subprocess.run(args, input=script, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("psql: %s\n%s" % (script.strip(), r.stderr))
+    return r.stdout
+
+
+def _pg_admin(statement):
+    return psql(PG_URL + "postgres", statement + ";\n")
+
+
+def _pg_value(v):
+    try:
+        return int(v)
+    except ValueError:
+        return v
+
+
+def sql(db, statement, params=()):
+    """Runs one statement with ? parameters on db, a SQLite file or a
+    PostgreSQL URL, and commits.  Returns its rows as tuples (on
+    PostgreSQL, values that are whole numbers come back as int, the rest
+    as str, NULL as '')."""
+    if not is_pg(db):
+        con = sqlite3.connect(db)
+        try:
+            rows = con.execute(statement, tuple(params)).fetchall()
+            con.commit()
+        finally:
+            con.close()
+        return rows
+    parts = statement.split("?")
+    if len(parts) - 1 != len(params):
+        raise ValueError("%d parameters for %d ?" % (len(params), len(parts) - 1))
+    text, variables = parts[0], []
+    for i, v in enumerate(params):
+        text += ":'p%d'" % i + parts[i + 1]
+        variables.append(("p%d" % i, "" if v is None else str(v)))
+    out = psql(db, text + ";\n", variables)
+    return [tuple(_pg_value(v) for v in line.split("\t"))
+            for line in out.splitlines() if line != ""]
+
+
+def _pg_drop_all():
+    for name in _pg_made:
+        try:
+            _pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+        except RuntimeError:
+            pass
+
+
+if PG_URL is not None:
+    atexit.register(_pg_drop_all)
+
+
+def pg_demo():
+    """(template database, media directory) of the demo on PostgreSQL."""
+    global _pg_demo
+    if _pg_demo is None:
+        name = os.environ.get("MASTHEAD_PG_TEMPLATE")
+        media = os.environ.get("MASTHEAD_PG_MEDIA")
+        if not name or not media:
+            name = "demo_%d" % os.getpid()
+            media = tempfile.mkdtemp(prefix="masthead-pg-media-")
+            _pg_admin("CREATE DATABASE " + name)
+            _pg_made.append(name)
+            r = subprocess.run([BIN, "demo", "--db", PG_URL + name,
+                                "--media_dir", media],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RuntimeError("demo failed: " + r.stderr)
+        _pg_demo = (name, media)
+    return _pg_demo
+
+
+def pg_db(demo=True):
+    """The URL of a new PostgreSQL database, empty or holding the demo."""
+    global _pg_count
+    tmpl = " TEMPLATE " + pg_demo()[0] if demo else ""
+    _pg_count += 1
+    name = "t%d_%d" % (os.getpid(), _pg_count)
+    _pg_admin("CREATE DATABASE " + name + tmpl)
+    _pg_made.append(name)
+    return PG_URL + name
+
+
+def new_db(dest_dir):
+    """A new empty database: a file in dest_dir, or a PostgreSQL database."""
+    if on_pg():
+        return pg_db(demo=False)
+    return os.path.join(dest_dir, "m.db")
+
+
 _demo_cache = None
 
 
 def demo_db(dest_dir):
-    """Copies a demo database (made once per test process) into dest_dir."""
+    """Copies a demo database (made once per test process) into dest_dir;
+    on PostgreSQL, makes a database from the demo's template instead."""
     global _demo_cache
+    if on_pg():
+        return pg_db()
     if _demo_cache is None:
         cached = os.environ.get("MASTHEAD_DEMO_DIR")
         if cached and os.path.exists(os.path.join(cached, "masthead.db")):
@@ -110,8 +235,12 @@ class Server:
     def __init__(self, args=(), db=None, demo=True):
         self.dir = tempfile.mkdtemp(prefix="masthead-test-")
         if db is None:
-            db = demo_db(self.dir) if demo else os.path.join(self.dir, "m.db")
+            db = demo_db(self.dir) if demo else new_db(self.dir)
         self.db = db
+        args = list(args)
+        # The demo's images are where the template's loader put them.
+        if is_pg(db) and "--media_dir" not in args:
+            args += ["--media_dir", pg_demo()[1]]
         self.port = free_port()
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
         self.proc = subprocess.Popen(

@@ -4,12 +4,11 @@ move, an unpublish or a scheduled publish, the affected pages show the
 change on the very next request while unaffected pages stay cached."""
 import json
 import os
-import sqlite3
 import subprocess
 import tempfile
 import time
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db
+from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
 
 PW = "correct horse battery staple"
 
@@ -24,10 +23,8 @@ def make_db():
                 ("author2", "author", None),
                 ("contributor", "contributor", None),
                 ("member", "member", None))
-    con = sqlite3.connect(db)
-    slugs = [r[0] for r in con.execute(
-        "SELECT slug FROM authors WHERE slug <> 'ken-wieland' ORDER BY id LIMIT 2")]
-    con.close()
+    slugs = [r[0] for r in sql(
+        db, "SELECT slug FROM authors WHERE slug <> 'ken-wieland' ORDER BY id LIMIT 2")]
     for name, role, author in accounts:
         if name == "author2":
             author = slugs[0]

@@ -16,7 +16,6 @@ import email.utils
 import gzip
 import re
 import shutil
-import sqlite3
 import tempfile
 import threading
 import time
@@ -505,37 +504,30 @@ def setup_timed():
 
     d = tempfile.mkdtemp(prefix="masthead-cache-ev-")
     db = harness.demo_db(d)
-    c = sqlite3.connect(db)
     Timed.t_end = now + LEAD
-    c.execute("INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
-              " starts_at, ends_at, timezone, venue, online)"
-              " VALUES (?, ?, 'digital-symposium', 'A test event.', 'Test.',"
-              " '<p>Test.</p>', ?, ?, 'UTC', '', 1)",
-              (EVENT_SLUG, EVENT_NAME, now - 60, Timed.t_end))
-    c.commit()
-    c.close()
+    harness.sql(db, "INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
+                " starts_at, ends_at, timezone, venue, online)"
+                " VALUES (?, ?, 'digital-symposium', 'A test event.', 'Test.',"
+                " '<p>Test.</p>', ?, ?, 'UTC', '', 1)",
+                (EVENT_SLUG, EVENT_NAME, now - 60, Timed.t_end))
     Timed.events = Server(db=db)
     Timed.events.dbdir = d
 
     d = tempfile.mkdtemp(prefix="masthead-cache-st-")
     db = harness.demo_db(d)
-    c = sqlite3.connect(db)
-    asia = c.execute("SELECT id FROM sections WHERE slug = 'asia'").fetchone()[0]
-    ken = c.execute("SELECT id FROM authors WHERE slug = 'ken-wieland'").fetchone()[0]
+    asia = harness.sql(db, "SELECT id FROM sections WHERE slug = 'asia'")[0][0]
+    ken = harness.sql(db, "SELECT id FROM authors WHERE slug = 'ken-wieland'")[0][0]
     Timed.t_pub = now + LEAD
-    cur = c.execute(
-        "INSERT INTO articles (slug, type, status, title, dek, body_md, body_html,"
+    aid = harness.sql(
+        db, "INSERT INTO articles (slug, type, status, title, dek, body_md, body_html,"
         " section_id, published_at, updated_at, created_at)"
         " VALUES (?, 'news', 'published', ?, 'A story dated in the future.',"
-        " 'Scheduled body.', '<p>Scheduled body.</p>', ?, ?, ?, ?)",
-        (STORY_SLUG, STORY_TITLE, asia, Timed.t_pub, now, now))
-    aid = cur.lastrowid
-    c.execute("INSERT INTO section_articles (section_id, article_id, published_at)"
-              " VALUES (?, ?, ?)", (asia, aid, Timed.t_pub))
-    c.execute("INSERT INTO article_authors (article_id, author_id, position, published_at)"
-              " VALUES (?, ?, 0, ?)", (aid, ken, Timed.t_pub))
-    c.commit()
-    c.close()
+        " 'Scheduled body.', '<p>Scheduled body.</p>', ?, ?, ?, ?) RETURNING id",
+        (STORY_SLUG, STORY_TITLE, asia, Timed.t_pub, now, now))[0][0]
+    harness.sql(db, "INSERT INTO section_articles (section_id, article_id, published_at)"
+                " VALUES (?, ?, ?)", (asia, aid, Timed.t_pub))
+    harness.sql(db, "INSERT INTO article_authors (article_id, author_id, position, published_at)"
+                " VALUES (?, ?, 0, ?)", (aid, ken, Timed.t_pub))
     Timed.story = Server(db=db)
     Timed.story.dbdir = d
 

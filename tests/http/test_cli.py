@@ -5,7 +5,7 @@ import signal
 import subprocess
 import tempfile
 
-from harness import BIN, Server, ok, eq, contains, run_tests
+from harness import BIN, Server, ok, eq, contains, run_tests, new_db, on_pg, sql
 
 
 def run(*args, env=None):
@@ -82,7 +82,7 @@ def test_access_log():
 
 def test_accounts():
     d = tempfile.mkdtemp()
-    db = os.path.join(d, "m.db")
+    db = new_db(d)
     pw = "a passphrase long enough"
 
     def user(*args, stdin=pw):
@@ -128,12 +128,37 @@ def test_port_taken():
 
 def test_demo_refuses_twice():
     d = tempfile.mkdtemp()
-    db = os.path.join(d, "m.db")
-    r = run("demo", "--db", db)
-    eq(r.returncode, 0, "demo loads into a new file")
-    ok(os.path.isdir(os.path.join(d, "media")), "demo writes images beside the database")
-    r = run("demo", "--db", db)
+    db = new_db(d)
+    if on_pg():
+        # A database on a server has no "beside": images go to media_dir.
+        media = ["--media_dir", os.path.join(d, "media")]
+        r = run("demo", "--db", db, *media)
+        eq(r.returncode, 0, "demo loads into a new database")
+        ok(os.path.isdir(os.path.join(d, "media")), "demo writes images to media_dir")
+    else:
+        media = []
+        r = run("demo", "--db", db)
+        eq(r.returncode, 0, "demo loads into a new file")
+        ok(os.path.isdir(os.path.join(d, "media")), "demo writes images beside the database")
+    r = run("demo", "--db", db, *media)
     ok(r.returncode != 0, "demo into a database with articles is refused")
+
+
+def test_migrate_at_once():
+    """Instances starting together on one database migrate it once."""
+    d = tempfile.mkdtemp()
+    db = new_db(d)
+    procs = [subprocess.Popen([BIN, "migrate", "--db", db], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    codes = [p.wait(30) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    eq(codes, [0] * 6, "six migrations at once all succeed")
+    rows = sql(db, "SELECT version, count(*) FROM schema_migrations"
+               " GROUP BY version ORDER BY version")
+    ok(len(rows) >= 3 and all(r[1] == 1 for r in rows),
+       "each version is applied once", repr(rows))
 
 
 def test_signals():
@@ -148,4 +173,4 @@ def test_signals():
 
 run_tests([test_help, test_config_errors, test_config_file_applies, test_access_log,
            test_accounts, test_port_taken,
-           test_demo_refuses_twice, test_signals])
+           test_demo_refuses_twice, test_migrate_at_once, test_signals])

@@ -173,8 +173,8 @@ int
 api_authors(struct req *r)
 {
 	static const char *const allowed[] = { "after", "limit", NULL };
-	const char *lim = http_query(r, "limit");
-	int64_t limit = config.page_size;
+	const char *lim = http_query(r, "limit"), *a = http_query(r, "after");
+	int64_t limit = config.page_size, after = 0;
 	json_t *list, *m, *last;
 	int rc;
 
@@ -183,8 +183,10 @@ api_authors(struct req *r)
 	if (lim != NULL &&
 	    parse_int(lim, strlen(lim), 1, API_MAX_LIMIT, &limit) != 0)
 		return api_error(r, 400, "limit must be from 1 to 100");
-	if ((rc = store_authors_list(r->db, http_query(r, "after"),
-	    (int)limit + 1, &list)) != STORE_OK)
+	if (a != NULL && parse_int(a, strlen(a), 0, INT64_MAX, &after) != 0)
+		return api_error(r, 400, "after must be an author id (next_after)");
+	if ((rc = store_authors_list(r->db, after, (int)limit + 1,
+	    &list)) != STORE_OK)
 		return page_status(rc);
 	view_authors(list);
 	cache_dep_str("authors");
@@ -192,7 +194,7 @@ api_authors(struct req *r)
 	if (json_array_size(list) > (size_t)limit) {
 		json_array_remove(list, (size_t)limit);
 		last = json_array_get(list, (size_t)limit - 1);
-		json_object_set(m, "next_after", json_object_get(last, "name"));
+		json_object_set(m, "next_after", json_object_get(last, "id"));
 	} else {
 		json_object_set_new(m, "next_after", json_null());
 	}

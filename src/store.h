@@ -102,8 +102,8 @@ int	 store_section_children(struct db *, int64_t id, json_t **out);
 int	 store_section_path(struct db *, int64_t id, json_t **out);
 int	 store_sections_all(struct db *, json_t **out);
 int	 store_author_get(struct db *, const char *slug, json_t **out);
-/* Authors ordered by name after the given name (keyset). */
-int	 store_authors_list(struct db *, const char *after, int limit, json_t **out);
+/* Authors ordered by name (and id), after the author with id after (0: from the start). */
+int	 store_authors_list(struct db *, int64_t after, int limit, json_t **out);
 int	 store_tag_get(struct db *, const char *slug, json_t **out);
 int	 store_author_slug(struct db *, int64_t id, char *out, size_t outsz);
 int	 store_page_get(struct db *, const char *slug, json_t **out);
@@ -111,6 +111,7 @@ int	 store_page_get(struct db *, const char *slug, json_t **out);
 int	 store_promo_for_section(struct db *, int64_t section_id, json_t **out);
 
 /* store_event.c — events and webinars */
+#define EVENT_MAX_DAYS	90	/* the longest an event may run */
 enum when {
 	WHEN_UPCOMING,	/* not yet over, soonest first */
 	WHEN_PAST,	/* over, newest first */

@@ -4,17 +4,25 @@
 #include "db.h"
 #include "store.h"
 
+#define EVENT_MAX_SECONDS	"7776000"	/* EVENT_MAX_DAYS, 90 */
+
 #define EVENT_COLS \
 	"e.id, e.slug, e.name, e.kind, e.summary, e.body_html, e.starts_at," \
 	" e.ends_at, e.timezone, e.venue, e.online, e.url," \
 	" sp.name AS sponsor_name, sp.url AS sponsor_url"
 
-/* $1 now, $2 keyset bound (starts_at), $3 limit. */
+/*
+ * $1 now, $2 keyset bound (starts_at), $3 limit.  An event lasts at most
+ * EVENT_MAX_DAYS (events are written with that limit), so the upcoming
+ * list scans the start-time index from that far back, not from the
+ * oldest event in the archive.
+ */
 static const char *const sql_events[WHEN__MAX] = {
 	[WHEN_UPCOMING] =
 	    "SELECT " EVENT_COLS " FROM events e"
 	    " LEFT JOIN sponsors sp ON sp.id = e.sponsor_id"
-	    " WHERE e.ends_at >= $1 AND e.starts_at > $2"
+	    " WHERE e.starts_at >= CAST($1 AS BIGINT) - " EVENT_MAX_SECONDS
+	    " AND e.ends_at >= $1 AND e.starts_at > $2"
 	    " ORDER BY e.starts_at, e.id LIMIT $3",
 	[WHEN_PAST] =
 	    "SELECT " EVENT_COLS " FROM events e"

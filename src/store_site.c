@@ -40,10 +40,13 @@ static const char sql_sections_all[] =
 static const char sql_author_get[] =
     "SELECT " AUTHOR_COLS " FROM authors au"
     " LEFT JOIN images i ON i.id = au.photo_id WHERE au.slug = $1";
+/* Keyset by (name, id): authors sharing a name are neither lost nor repeated. */
 static const char sql_authors_list[] =
     "SELECT " AUTHOR_COLS " FROM authors au"
     " LEFT JOIN images i ON i.id = au.photo_id"
-    " WHERE au.name > $1 ORDER BY au.name LIMIT $2";
+    " WHERE (au.name, au.id) > (COALESCE((SELECT name FROM authors"
+    "  WHERE id = $1), ''), $1)"
+    " ORDER BY au.name, au.id LIMIT $2";
 
 static const char sql_author_slug[] = "SELECT slug FROM authors WHERE id = $1";
 
@@ -139,14 +142,14 @@ store_author_get(struct db *db, const char *slug, json_t **out)
 }
 
 int
-store_authors_list(struct db *db, const char *after, int limit, json_t **out)
+store_authors_list(struct db *db, int64_t after, int limit, json_t **out)
 {
 	struct db_stmt *st;
 
 	*out = NULL;
 	if ((st = db_stmt(db, sql_authors_list)) == NULL)
 		return STORE_ERROR;
-	db_bind_str(st, 1, after != NULL ? after : "");
+	db_bind_int(st, 1, after);
 	db_bind_int(st, 2, limit);
 	return store_rows_json(st, out);
 }

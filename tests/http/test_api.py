@@ -94,9 +94,17 @@ def test_other_documents():
     ok(len(j["articles"]) > 0, "section document lists articles")
     s, h, j = srv.json("/api/v1/authors?limit=5")
     eq(len(j["authors"]), 5, "authors page of five")
-    s2, h2, j2 = srv.json("/api/v1/authors?limit=5&after=" + j["next_after"].replace(" ", "+"))
+    s2, h2, j2 = srv.json("/api/v1/authors?limit=5&after=%d" % j["next_after"])
     ok(not set(a["slug"] for a in j["authors"]) & set(a["slug"] for a in j2["authors"]),
        "authors paginate by name")
+    everyone = [a["id"] for a in srv.json("/api/v1/authors?limit=100")[2]["authors"]]
+    walked, after = [], 0
+    while after is not None and len(walked) <= len(everyone):
+        page = srv.json("/api/v1/authors?limit=3&after=%d" % after)[2]
+        walked += [a["id"] for a in page["authors"]]
+        after = page["next_after"]
+    eq(walked, everyone, "walking the authors three at a time lists each once, in order")
+    eq(srv.json("/api/v1/authors?after=ken")[0], 400, "after= takes an author id")
     s, h, j = srv.json("/api/v1/authors/ken-wieland")
     eq(j["author"]["role"], "contributing editor", "author document")
     s, h, j = srv.json("/api/v1/events")

@@ -32,6 +32,7 @@ struct pg_db {
 	int		 lost;		/* the connection is known to be gone */
 	int		 intx;		/* a transaction is open on the server */
 	int		 txlost;	/* ...and it went with the connection */
+	int		 failing;	/* a reconnect failed (and was said) */
 	uint64_t	 retry_at;	/* no reconnect before (monotonic usec) */
 	int64_t		 changes;
 	char		 err[512];
@@ -94,6 +95,10 @@ pg_fail(struct pg_db *db, const PGresult *res)
 	pg_seterr(db, res != NULL ? PQresultErrorMessage(res) :
 	    PQerrorMessage(db->conn));
 	if (PQstatus(db->conn) == CONNECTION_BAD) {
+		/* Said once per loss, not once per request that meets it. */
+		if (!db->lost)
+			fprintf(stderr, "masthead: lost the connection to"
+			    " PostgreSQL: %s\n", db->err);
 		db->lost = 1;
 		db->txlost = db->intx;
 		db->intx = 0;
@@ -129,9 +134,13 @@ pg_ready(struct pg_db *db)
 	uint64_t now;
 
 	if (db->txlost) {
-		pg_seterr(db, "the connection to PostgreSQL was lost inside a"
-		    " transaction");
-		return DB_BUSY;
+		if (db->base.txdepth > 0) {
+			pg_seterr(db, "the connection to PostgreSQL was lost"
+			    " inside a transaction");
+			return DB_BUSY;
+		}
+		/* The seam has left every transaction: the lost one is over. */
+		db->txlost = 0;
 	}
 	if (!db->lost && PQstatus(db->conn) == CONNECTION_OK)
 		return DB_OK;
@@ -141,12 +150,16 @@ pg_ready(struct pg_db *db)
 	PQreset(db->conn);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pg_seterr(db, PQerrorMessage(db->conn));
-		db->lost = 1;
+		if (!db->failing)
+			fprintf(stderr, "masthead: cannot connect to PostgreSQL"
+			    " again yet: %s\n", db->err);
+		db->lost = db->failing = 1;
 		db->retry_at = now + PG_RETRY_USEC;
 		return DB_BUSY;
 	}
-	db->lost = 0;
+	db->lost = db->failing = 0;
 	db->intx = 0;
+	fprintf(stderr, "masthead: connected to PostgreSQL again\n");
 	/* The new session has no prepared statements. */
 	if (++db->gen == 0)
 		db->gen = 1;
@@ -207,17 +220,24 @@ pg_exec(struct db *dbp, const char *sql)
 	ExecStatusType s;
 	int rc;
 
-	/* A transaction lost with its connection ends here, unsuccessfully. */
+	/*
+	 * A transaction lost with its connection ends at the seam's ROLLBACK
+	 * or COMMIT (which fails: nothing was committed); a BEGIN means the
+	 * seam has started another.
+	 */
 	if (db->txlost) {
 		if (strcmp(sql, "ROLLBACK") == 0) {
 			db->txlost = 0;
 			return DB_OK;
 		}
-		if (strcmp(sql, "COMMIT") == 0)
+		if (strcmp(sql, "COMMIT") == 0) {
 			db->txlost = 0;
-		pg_seterr(db, "the connection to PostgreSQL was lost inside a"
-		    " transaction");
-		return DB_BUSY;
+			pg_seterr(db, "the connection to PostgreSQL was lost"
+			    " inside a transaction");
+			return DB_BUSY;
+		}
+		if (strncmp(sql, "BEGIN", 5) == 0)
+			db->txlost = 0;
 	}
 	if ((rc = pg_ready(db)) != DB_OK)
 		return rc;

@@ -10,6 +10,7 @@ import os
 import subprocess
 import time
 
+import harness
 from harness import TOP, Server, ok, eq, contains, run_tests, on_pg, done
 
 PG_DIR = os.environ.get("MASTHEAD_PG_DIR")
@@ -71,6 +72,8 @@ def test_outage():
     eq(st, 200, "back: the page that was 503 is 200, without a restart")
     ok(time.time() - t0 < 5, "back: within 5 s of PostgreSQL's return",
        "took %.1f s" % (time.time() - t0))
+    # A thread whose last attempt failed tries again 250 ms later.
+    time.sleep(0.3)
     for slug in SLUGS[2:8]:
         st, _, _ = srv.get("/article/" + slug)
         eq(st, 200, "back: /article/%s is 200 (every thread reconnected)" % slug)
@@ -83,6 +86,9 @@ def cleanup():
     # The cluster serves the suites after this one: it must be running.
     if paused:
         pg("resume")
+    if harness._failed:
+        for line in srv.output().splitlines():
+            print("# server: " + line)
     return srv.stop()
 
 

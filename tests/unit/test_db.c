@@ -461,6 +461,16 @@ test_pg_reconnect(void **state)
 	assert_int_equal(db_exec(db, "SELECT 1"), DB_BUSY);
 	assert_int_equal(db_rollback(db), DB_OK);
 	assert_int_equal(db_exec(db, "SELECT 1"), DB_OK);
+
+	/*
+	 * A transaction the seam did not open (its own BEGIN failed, or SQL
+	 * began one) cannot wedge the connection: outside the seam's
+	 * transactions, the next use connects again.
+	 */
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
+	pg_kill(db);
+	assert_int_equal(db_exec(db, "SELECT 1"), DB_BUSY);
+	assert_int_equal(db_exec(db, "SELECT 1"), DB_OK);
 }
 
 /* PostgreSQL text cannot hold a NUL; a value with one is an error. */

@@ -112,6 +112,31 @@ parse_args(int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+db_is_url(void)
+{
+	return strncmp(config.db, "postgres://", 11) == 0 ||
+	    strncmp(config.db, "postgresql://", 13) == 0;
+}
+
+/* --db as it may be printed: a URL's password becomes "***". */
+static const char *
+db_shown(char *out, size_t outsz)
+{
+	const char *u = config.db, *auth, *at, *colon;
+
+	if (!db_is_url() || (auth = strstr(u, "://")) == NULL)
+		return u;
+	auth += 3;
+	at = strchr(auth, '@');
+	colon = strchr(auth, ':');
+	if (at == NULL || colon == NULL || colon > at ||
+	    memchr(auth, '/', (size_t)(at - auth)) != NULL)
+		return u;
+	snprintf(out, outsz, "%.*s***%s", (int)(colon + 1 - u), u, at);
+	return out;
+}
+
 /* media_dir defaults to "media" beside the SQLite file. */
 static void
 resolve_media_dir(void)
@@ -120,7 +145,7 @@ resolve_media_dir(void)
 
 	if (config.media_dir[0] != '\0')
 		return;
-	if (strncmp(config.db, "postgres", 8) == 0) {
+	if (db_is_url()) {
 		snprintf(path, sizeof(path), "media");
 	} else {
 		copy = xstrdup(config.db);
@@ -154,7 +179,7 @@ open_db(void)
 static int
 cmd_demo(void)
 {
-	char err[1024];
+	char err[1024], shown[1024];
 	struct db *db;
 	uint64_t t0 = now_mono_usec();
 	int rc;
@@ -168,19 +193,22 @@ cmd_demo(void)
 		return 1;
 	}
 	fprintf(stderr, "masthead: demo content loaded into %s in %.2f s\n",
-	    config.db, (double)(now_mono_usec() - t0) / 1e6);
+	    db_shown(shown, sizeof(shown)),
+	    (double)(now_mono_usec() - t0) / 1e6);
 	return 0;
 }
 
 static int
 cmd_migrate(void)
 {
+	char shown[1024];
 	struct db *db;
 
 	if ((db = open_db()) == NULL)
 		return 1;
 	db_close(db);
-	fprintf(stderr, "masthead: %s is up to date\n", config.db);
+	fprintf(stderr, "masthead: %s is up to date\n",
+	    db_shown(shown, sizeof(shown)));
 	return 0;
 }
 

@@ -159,6 +159,10 @@ def test_migrate_at_once():
                " GROUP BY version ORDER BY version")
     ok(len(rows) >= 3 and all(r[1] == 1 for r in rows),
        "each version is applied once", repr(rows))
+    if on_pg():
+        r = run("migrate", "--db", db.replace("@", ":sekrit@", 1))
+        ok(r.returncode == 0 and "***@" in r.stderr and "sekrit" not in r.stderr,
+           "migrate does not print the URL's password", r.stderr)
 
 
 def test_signals():

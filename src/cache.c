@@ -49,6 +49,8 @@ struct variants {
 	char			*body[ENC__MAX];	/* [ENC_IDENTITY] unused */
 	size_t			 len[ENC__MAX];
 	char			 etag[ENC__MAX][28];
+	int			 has_split;
+	struct cache_split	 split;		/* the gzip halves around the hole */
 };
 
 struct cache_entry {
@@ -66,6 +68,7 @@ struct cache_entry {
 	char			*body;		/* as rendered */
 	size_t			 len;
 	char			 etag[28];
+	size_t			 hole_at, hole_end;
 	int			 compress;	/* worth compressing */
 	_Atomic(struct variants *) var;	/* NULL until compressed */
 	struct cache_entry	*qnext;		/* in the compression queue */
@@ -254,6 +257,8 @@ entry_free(struct cache_entry *e)
 	if (v != NULL) {
 		for (i = 0; i < ENC__MAX; i++)
 			free(v->body[i]);
+		free((void *)v->split.head);
+		free((void *)v->split.tail);
 		free(v);
 	}
 	free(e->body);
@@ -451,6 +456,22 @@ set_etag(char *dst, size_t n, uint64_t h, const char *suffix)
 	snprintf(dst, n, "\"%016llx%s\"", (unsigned long long)h, suffix);
 }
 
+void
+cache_hole(const char *body, size_t len, size_t *at, size_t *end)
+{
+	const char *a, *b;
+
+	*at = *end = 0;
+	if ((a = memmem(body, len, CACHE_HOLE_OPEN,
+	    sizeof(CACHE_HOLE_OPEN) - 1)) == NULL)
+		return;
+	if ((b = memmem(a, len - (size_t)(a - body), CACHE_HOLE_CLOSE,
+	    sizeof(CACHE_HOLE_CLOSE) - 1)) == NULL)
+		return;
+	*at = (size_t)(a - body);
+	*end = (size_t)(b - body) + sizeof(CACHE_HOLE_CLOSE) - 1;
+}
+
 /* Builds the payload of an entry outside the lock. */
 static void
 payload(struct cache_entry *e, const struct cache_page *p)
@@ -461,6 +482,7 @@ payload(struct cache_entry *e, const struct cache_page *p)
 	e->body = xstrndup(p->body, p->len);
 	e->len = p->len;
 	set_etag(e->etag, sizeof(e->etag), hash(p->body, p->len), "");
+	cache_hole(e->body, e->len, &e->hole_at, &e->hole_end);
 	e->compress = p->len >= MIN_COMPRESS &&
 	    (strncmp(p->ctype, "text/", 5) == 0 ||
 	    strncmp(p->ctype, "application/json", 16) == 0);
@@ -504,6 +526,65 @@ exact(struct buf *b)
 	return p;
 }
 
+/*
+ * Raw deflate of n bytes into out: finish (the last block) or sync flush
+ * (the stream stays open, ending on a byte boundary).  0 or -1.
+ */
+static int
+deflate_raw(const char *in, size_t n, int finish, struct buf *out)
+{
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	buf_reserve(out, out->len + deflateBound(&z, (uLong)n) + 16);
+	if (buf_err(out)) {
+		deflateEnd(&z);
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out->p + out->len;
+	z.avail_out = (uInt)(out->cap - out->len - 1);
+	rc = deflate(&z, finish ? Z_FINISH : Z_SYNC_FLUSH);
+	out->len += z.total_out;
+	deflateEnd(&z);
+	return (finish ? rc == Z_STREAM_END : rc == Z_OK && z.avail_in == 0) ?
+	    0 : -1;
+}
+
+/* The gzip halves around a page's hole (see struct cache_split). */
+static int
+make_split(const struct cache_entry *e, struct cache_split *sp)
+{
+	static const unsigned char gzip_header[10] = {
+		0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff,
+	};
+	struct buf head = BUF_INIT, tail = BUF_INIT;
+
+	buf_append(&head, gzip_header, sizeof(gzip_header));
+	if (deflate_raw(e->body, e->hole_at, 0, &head) != 0 ||
+	    deflate_raw(e->body + e->hole_end, e->len - e->hole_end, 1,
+	    &tail) != 0) {
+		buf_free(&head);
+		buf_free(&tail);
+		return -1;
+	}
+	sp->headlen = head.len;
+	sp->taillen = tail.len;
+	sp->head = exact(&head);
+	sp->tail = exact(&tail);
+	sp->rawhead = e->hole_at;
+	sp->rawtail = e->len - e->hole_end;
+	sp->crc_head = (uint32_t)crc32(0, (const Bytef *)e->body,
+	    (uInt)e->hole_at);
+	sp->crc_tail = (uint32_t)crc32(0, (const Bytef *)e->body + e->hole_end,
+	    (uInt)sp->rawtail);
+	return 0;
+}
+
 static struct variants *
 make_variants(const struct cache_entry *e)
 {
@@ -524,6 +605,8 @@ make_variants(const struct cache_entry *e)
 	}
 	buf_free(&z);
 	buf_free(&br);
+	if (e->hole_end > e->hole_at)
+		v->has_split = make_split(e, &v->split) == 0;
 	return v;
 }
 
@@ -556,7 +639,7 @@ compress_main(void *arg)
 		atomic_store(&e->var, v);
 		if (e->live) {
 			size_t add = v->len[ENC_GZIP] + v->len[ENC_BROTLI] +
-			    sizeof(*v);
+			    v->split.headlen + v->split.taillen + sizeof(*v);
 
 			e->size += add;
 			bytes += add;
@@ -660,6 +743,8 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 	/* The pending entry takes the payload and becomes visible. */
 	e->body = fresh->body;
 	e->len = fresh->len;
+	e->hole_at = fresh->hole_at;
+	e->hole_end = fresh->hole_end;
 	memcpy(e->etag, fresh->etag, sizeof(e->etag));
 	e->compress = fresh->compress;
 	e->status = fresh->status;
@@ -705,6 +790,9 @@ cache_view(struct cache_entry *e, struct cache_view *v)
 	}
 	v->last_modified = e->last_modified;
 	v->tags = e->tags;
+	v->hole_at = e->hole_at;
+	v->hole_end = e->hole_end;
+	v->split = var != NULL && var->has_split ? &var->split : NULL;
 }
 
 void

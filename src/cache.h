@@ -38,6 +38,27 @@ struct cache_page {
 	size_t		 len;
 };
 
+/*
+ * A page may have one personal hole, between these markers (the account
+ * bar): the cache keeps the anonymous content, and a signed-in reader's
+ * part replaces the hole as the page is sent.  For that, the gzip variant
+ * is also kept in two halves that a part can be spliced between: the
+ * head (gzip header and the deflated bytes before the hole, flushed to a
+ * byte boundary) and the tail (the bytes after it, deflated on their own).
+ */
+#define CACHE_HOLE_OPEN		"<!--account-->"
+#define CACHE_HOLE_CLOSE	"<!--/account-->"
+
+/* Where the hole of body is (markers included); *at == *end when none. */
+void	 cache_hole(const char *body, size_t len, size_t *at, size_t *end);
+
+struct cache_split {
+	const char	*head, *tail;
+	size_t		 headlen, taillen;
+	uint32_t	 crc_head, crc_tail;	/* CRC-32 of the bytes each holds */
+	size_t		 rawhead, rawtail;	/* how many bytes each holds */
+};
+
 /* A read-only view of an entry, valid while the reference is held. */
 struct cache_view {
 	int		 status;
@@ -48,6 +69,8 @@ struct cache_view {
 	const char	*etag[ENC__MAX];	/* quoted */
 	int64_t		 last_modified;
 	const char	*tags;		/* space-separated, for Surrogate-Key */
+	size_t		 hole_at, hole_end;	/* the hole in body[0]; equal: none */
+	const struct cache_split *split;	/* NULL until compressed */
 };
 
 enum cache_lookup {

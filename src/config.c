@@ -56,7 +56,7 @@ static const struct setting settings[] = {
 	  "largest request body in bytes (413 beyond)" },
 	{ "page_size", C_INT, S(page_size), "20", 1, 100,
 	  "stories per list page" },
-	{ "cache_size", C_INT, S(cache_size), "268435456", 0, 68719476736,
+	{ "cache_size", C_INT, S(cache_size), "134217728", 0, 68719476736,
 	  "bytes of rendered pages kept in memory; 0 turns the cache off" },
 };
 

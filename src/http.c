@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <zlib.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -166,18 +167,16 @@ refused(const char *p, const char *end)
 	return 0;
 }
 
-/*
- * The variant to send: brotli, then gzip, then identity, as the client's
- * Accept-Encoding allows.
- */
-static enum cache_enc
-pick_encoding(struct req *r, const struct cache_view *v)
+/* Which codings the client's Accept-Encoding allows (identity always). */
+static void
+accepted(struct req *r, int ok[ENC__MAX])
 {
 	const char *ae = http_req_header(r, "accept-encoding"), *p;
-	int ok[ENC__MAX] = { 1, 0, 0 };
 
+	ok[ENC_IDENTITY] = 1;
+	ok[ENC_GZIP] = ok[ENC_BROTLI] = 0;
 	if (ae == NULL)
-		return ENC_IDENTITY;
+		return;
 	for (p = ae; *p != '\0';) {
 		const char *tok, *end, *semi;
 		size_t n;
@@ -200,6 +199,15 @@ pick_encoding(struct req *r, const struct cache_view *v)
 		else if (n == 4 && strncasecmp(tok, "gzip", 4) == 0)
 			ok[ENC_GZIP] = 1;
 	}
+}
+
+/* The variant to send: brotli, then gzip, then identity, as allowed. */
+static enum cache_enc
+pick_encoding(struct req *r, const struct cache_view *v)
+{
+	int ok[ENC__MAX];
+
+	accepted(r, ok);
 	if (ok[ENC_BROTLI] && v->body[ENC_BROTLI] != NULL)
 		return ENC_BROTLI;
 	if (ok[ENC_GZIP] && v->body[ENC_GZIP] != NULL)
@@ -216,44 +224,80 @@ http_set_personalizer(void (*fn)(struct req *, struct buf *))
 }
 
 /*
- * Sends a shared page to a signed-in reader: the bytes before the
- * account marker, the reader's own part, the bytes after it.  Nothing
- * personal is ever stored, and the answer may not be stored either.
+ * Sends a shared page to a signed-in reader: the bytes before the hole,
+ * the reader's own part, the bytes after it.  Nothing personal is ever
+ * stored, and the answer may not be stored either.  A client that takes
+ * gzip gets the stored halves of the gzip variant with the part between
+ * them as a stored deflate block, and a trailer for the whole.
  */
 static void
-send_spliced(struct req *r, int status, const char *ctype, const char *body,
-    size_t len)
+send_spliced(struct req *r, const struct cache_view *v)
 {
-	static const char open[] = "<!--account-->", close[] = "<!--/account-->";
 	static h2o_generator_t gen = { NULL, NULL };
-	const char *a, *b;
+	const struct cache_split *sp = v->split;
+	const char *body = v->body[ENC_IDENTITY];
+	size_t len = v->len[ENC_IDENTITY], n, i;
 	struct buf part = BUF_INIT;
-	h2o_iovec_t iov[3];
+	h2o_iovec_t iov[4];
 	void **holder;
+	int ok[ENC__MAX];
 
 	http_header(r, "Cache-Control", "private, no-cache");
-	a = memmem(body, len, open, sizeof(open) - 1);
-	b = a != NULL ? memmem(a, len - (size_t)(a - body), close,
-	    sizeof(close) - 1) : NULL;
-	if (b == NULL || personalizer == NULL) {
-		http_send_static(r, status, ctype, body, len);
+	http_header(r, "Vary", "Accept-Encoding, Cookie");
+	if (v->hole_end == v->hole_at || personalizer == NULL) {
+		http_send_static(r, v->status, v->ctype, body, len);
 		return;
 	}
+	/* The part, with room before it for a stored block's header. */
+	buf_append(&part, "\0\0\0\0\0", 5);
 	personalizer(r, &part);
+	accepted(r, ok);
+	if (sp != NULL && ok[ENC_GZIP] && part.len - 5 <= 65535 &&
+	    !buf_err(&part)) {
+		size_t plen = part.len - 5, total = sp->rawhead + plen +
+		    sp->rawtail;
+		unsigned char *blk = (unsigned char *)part.p, trailer[8];
+		uint32_t crc;
+
+		/* Byte-aligned after the head's sync flush: not final, stored. */
+		blk[0] = 0;
+		blk[1] = (unsigned char)(plen & 0xff);
+		blk[2] = (unsigned char)(plen >> 8);
+		blk[3] = (unsigned char)(~plen & 0xff);
+		blk[4] = (unsigned char)((~plen >> 8) & 0xff);
+		crc = (uint32_t)crc32(0, (const Bytef *)part.p + 5, (uInt)plen);
+		crc = (uint32_t)crc32_combine(sp->crc_head, crc, (z_off_t)plen);
+		crc = (uint32_t)crc32_combine(crc, sp->crc_tail,
+		    (z_off_t)sp->rawtail);
+		for (i = 0; i < 4; i++) {
+			trailer[i] = (unsigned char)(crc >> (8 * i));
+			trailer[4 + i] = (unsigned char)(total >> (8 * i));
+		}
+		buf_append(&part, trailer, sizeof(trailer));
+		iov[0] = h2o_iovec_init(sp->head, sp->headlen);
+		iov[1] = h2o_iovec_init(part.p, 5 + plen);
+		iov[2] = h2o_iovec_init(sp->tail, sp->taillen);
+		iov[3] = h2o_iovec_init(part.p + 5 + plen, sizeof(trailer));
+		n = 4;
+		http_header(r, "Content-Encoding", "gzip");
+	} else {
+		iov[0] = h2o_iovec_init(body, v->hole_at);
+		iov[1] = h2o_iovec_init(part.p + 5, part.len - 5);
+		iov[2] = h2o_iovec_init(body + v->hole_end, len - v->hole_end);
+		n = 3;
+	}
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_heap);
 	*holder = part.p;
-	b += sizeof(close) - 1;
-	iov[0] = h2o_iovec_init(body, (size_t)(a - body));
-	iov[1] = h2o_iovec_init(part.p != NULL ? part.p : "", part.len);
-	iov[2] = h2o_iovec_init(b, len - (size_t)(b - body));
-	r->h->res.status = status;
-	r->h->res.reason = http_reason(status);
+	r->h->res.status = v->status;
+	r->h->res.reason = http_reason(v->status);
 	h2o_add_header(&r->h->pool, &r->h->res.headers, H2O_TOKEN_CONTENT_TYPE,
-	    NULL, ctype, strlen(ctype));
-	r->h->res.content_length = iov[0].len + iov[1].len + iov[2].len;
+	    NULL, v->ctype, strlen(v->ctype));
+	r->h->res.content_length = 0;
+	for (i = 0; i < n; i++)
+		r->h->res.content_length += iov[i].len;
 	h2o_start_response(r->h, &gen);
-	h2o_send(r->h, iov, 3, 1);
+	h2o_send(r->h, iov, n, 1);
 }
 
 void
@@ -269,8 +313,7 @@ http_send_cached(struct req *r, struct cache_entry *e)
 	*holder = e;
 	cache_view(e, &v);
 	if (r->reader != NULL) {
-		send_spliced(r, v.status, v.ctype, v.body[ENC_IDENTITY],
-		    v.len[ENC_IDENTITY]);
+		send_spliced(r, &v);
 		return;
 	}
 	enc = pick_encoding(r, &v);
@@ -315,7 +358,15 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 	    dispose_heap);
 	*holder = p;
 	if (r->reader != NULL) {
-		send_spliced(r, status, ctype, p, len);
+		struct cache_view v;
+
+		memset(&v, 0, sizeof(v));
+		v.status = status;
+		v.ctype = ctype;
+		v.body[ENC_IDENTITY] = p;
+		v.len[ENC_IDENTITY] = len;
+		cache_hole(p, len, &v.hole_at, &v.hole_end);
+		send_spliced(r, &v);
 		return;
 	}
 	/* What a signed-in reader or an API client got is theirs alone. */

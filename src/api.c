@@ -30,6 +30,29 @@ api_error(struct req *r, int status, const char *msg)
 	return 0;
 }
 
+json_t *
+api_body(struct req *r)
+{
+	const char *ctype = http_req_header(r, "content-type");
+	json_error_t jerr;
+	json_t *in;
+	char msg[300];
+
+	if (ctype == NULL || strncmp(ctype, "application/json", 16) != 0)
+		return api_error(r, 415, "send application/json"), NULL;
+	if (r->h->entity.base == NULL || (in = json_loadb(r->h->entity.base,
+	    r->h->entity.len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+		snprintf(msg, sizeof(msg), "malformed JSON: %.200s",
+		    r->h->entity.base == NULL ? "no body" : jerr.text);
+		return api_error(r, 400, msg), NULL;
+	}
+	if (!json_is_object(in)) {
+		json_decref(in);
+		return api_error(r, 400, "the body must be a JSON object"), NULL;
+	}
+	return in;
+}
+
 /* Refuses query parameters the endpoint does not know. */
 static int
 check_params(struct req *r, const char *const *allowed)

@@ -5,10 +5,18 @@
 #ifndef MASTHEAD_API_H
 #define MASTHEAD_API_H
 
+#include <jansson.h>
+
 struct req;
 
 /* Sends {"error": {"status": N, "message": "..."}}; returns 0 (sent). */
 int	api_error(struct req *, int status, const char *message);
+/*
+ * The JSON object of the request body (caller owns it), or NULL after
+ * answering 415 (not JSON), or 400 (malformed, duplicate keys, not an
+ * object).
+ */
+json_t	*api_body(struct req *);
 
 int	api_articles(struct req *);
 int	api_article(struct req *);
@@ -27,5 +35,11 @@ int	api_admin_get(struct req *);
 int	api_admin_update(struct req *);
 int	api_admin_publish(struct req *);
 int	api_admin_unpublish(struct req *);
+
+/* api_menu.c — the mega-menu and footer (editors) */
+int	api_menu_list(struct req *);
+int	api_menu_add(struct req *);
+int	api_menu_update(struct req *);
+int	api_menu_delete(struct req *);
 
 #endif

@@ -141,26 +141,13 @@ check_field(struct req *r, const struct fieldspec *f, json_t *v)
 static json_t *
 read_input(struct req *r, int creating)
 {
-	const char *ctype = http_req_header(r, "content-type");
-	json_error_t jerr;
 	const char *key;
 	json_t *in, *v;
 	char msg[300];
 	size_t i;
 
-	if (ctype == NULL || strncmp(ctype, "application/json", 16) != 0)
-		return api_error(r, 415, "send the article as application/json"),
-		    NULL;
-	if (r->h->entity.base == NULL || (in = json_loadb(r->h->entity.base,
-	    r->h->entity.len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		snprintf(msg, sizeof(msg), "malformed JSON: %.200s",
-		    r->h->entity.base == NULL ? "no body" : jerr.text);
-		return api_error(r, 400, msg), NULL;
-	}
-	if (!json_is_object(in)) {
-		json_decref(in);
-		return api_error(r, 400, "the body must be a JSON object"), NULL;
-	}
+	if ((in = api_body(r)) == NULL)
+		return NULL;
 	json_object_foreach(in, key, v) {
 		for (i = 0; i < ARRAY_SIZE(fields); i++)
 			if (strcmp(fields[i].name, key) == 0)

@@ -53,6 +53,11 @@ static const struct route routes[] = {
 	  ROUTE_API },
 	{ "POST", "/api/v1/admin/articles/:id/unpublish", api_admin_unpublish,
 	  ROUTE_API },
+	{ "GET", "/api/v1/admin/menu-items", api_menu_list, ROUTE_API },
+	{ "POST", "/api/v1/admin/menu-items", api_menu_add, ROUTE_API },
+	{ "PATCH", "/api/v1/admin/menu-items/:id", api_menu_update, ROUTE_API },
+	{ "DELETE", "/api/v1/admin/menu-items/:id", api_menu_delete,
+	  ROUTE_API },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
 	{ "GET", "/:slug", page_static, ROUTE_PAGE },
 };

@@ -106,6 +106,14 @@ int	 store_author_get(struct db *, const char *slug, json_t **out);
 int	 store_authors_list(struct db *, int64_t after, int limit, json_t **out);
 int	 store_tag_get(struct db *, const char *slug, json_t **out);
 int	 store_author_slug(struct db *, int64_t id, char *out, size_t outsz);
+/* Menu items (inside the caller's write transaction). */
+int	 store_menu_item_get(struct db *, int64_t id, json_t **out);
+int	 store_menu_item_add(struct db *, const char *menu, int64_t parent,
+	    int64_t position, const char *label, const char *url, int64_t *id);
+/* NULL label or url, or position < 0, keeps that field. */
+int	 store_menu_item_update(struct db *, int64_t id, const char *label,
+	    const char *url, int64_t position);
+int	 store_menu_item_delete(struct db *, int64_t id);
 int	 store_page_get(struct db *, const char *slug, json_t **out);
 /* The promo of the section or of its nearest ancestor that has one, else a site-wide one. */
 int	 store_promo_for_section(struct db *, int64_t section_id, json_t **out);

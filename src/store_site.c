@@ -50,6 +50,19 @@ static const char sql_authors_list[] =
 
 static const char sql_author_slug[] = "SELECT slug FROM authors WHERE id = $1";
 
+static const char sql_menu_item_get[] =
+    "SELECT id, menu, parent_id, position, label, url FROM menu_items"
+    " WHERE id = $1";
+static const char sql_menu_item_add[] =
+    "INSERT INTO menu_items (menu, parent_id, position, label, url)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char sql_menu_item_update[] =
+    "UPDATE menu_items SET label = COALESCE($2, label),"
+    " url = COALESCE($3, url),"
+    " position = CASE WHEN $4 < 0 THEN position ELSE $4 END WHERE id = $1";
+static const char sql_menu_item_delete[] =
+    "DELETE FROM menu_items WHERE id = $1";
+
 static const char sql_tag_get[] =
     "SELECT id, slug, name FROM tags WHERE slug = $1";
 
@@ -169,6 +182,78 @@ store_author_slug(struct db *db, int64_t id, char *out, size_t outsz)
 	if (rc == DB_ROW)
 		return STORE_OK;
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+int
+store_menu_item_get(struct db *db, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_menu_item_get)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_row1_json(st, out);
+}
+
+int
+store_menu_item_add(struct db *db, const char *menu, int64_t parent,
+    int64_t position, const char *label, const char *url, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_menu_item_add)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, menu);
+	if (parent != 0)
+		db_bind_int(st, 2, parent);
+	else
+		db_bind_null(st, 2);
+	db_bind_int(st, 3, position);
+	db_bind_str(st, 4, label);
+	db_bind_str(st, 5, url);
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+/* Runs an UPDATE or DELETE of one menu item; STORE_NOTFOUND when none. */
+static int
+menu_write(struct db *db, struct db_stmt *st)
+{
+	int rc;
+
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_menu_item_update(struct db *db, int64_t id, const char *label,
+    const char *url, int64_t position)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_menu_item_update)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_str(st, 2, label);
+	db_bind_str(st, 3, url);
+	db_bind_int(st, 4, position);
+	return menu_write(db, st);
+}
+
+int
+store_menu_item_delete(struct db *db, int64_t id)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_menu_item_delete)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return menu_write(db, st);
 }
 
 int

@@ -254,6 +254,59 @@ def test_sidebar_follows_writes():
     eq(cache_state("/about-us")[1], "hit", "a page without a sidebar stays cached")
 
 
+def test_menu_follows_writes():
+    """Every page shows the mega-menu and the footer: a menu change drops
+    every cached page at once, and only pages (the API shows no menu)."""
+    eq(call("GET", "/api/v1/admin/menu-items", "author")[0], 403,
+       "an author cannot edit menus")
+    eq(call("GET", "/api/v1/admin/menu-items", None)[0], 401, "nor can nobody")
+    s, h, j = call("GET", "/api/v1/admin/menu-items", "editor")
+    eq(s, 200, "an editor lists the menus")
+    sat = [i for i in j["main"] if i["label"] == "Satellite"][0]
+    other_main = j["main"][0]["id"]
+    pages = ["/", "/section/asia", "/about-us", "/events"]
+    api = "/api/v1/articles/us-scraps-xiaomi-blacklisting"
+    warm(pages + [api])
+    s, h, j = call("PATCH", "/api/v1/admin/menu-items/%d" % sat["id"], "editor",
+                   {"label": "Satellite & Space"})
+    eq((s, j["item"]["label"]), (200, "Satellite & Space"), "a menu entry is renamed")
+    for p in pages:
+        s, xc, b = cache_state(p)
+        ok(xc == "miss" and ">Satellite &amp; Space<" in b,
+           "after a menu change %s shows the new entry at once" % p)
+    eq(cache_state(api)[1], "hit", "the API, which shows no menu, stays cached")
+    s, h, j = call("POST", "/api/v1/admin/menu-items", "editor",
+                   {"menu": "footer", "label": "Careers", "url": "/careers",
+                    "position": 99})
+    eq(s, 201, "a footer entry is added")
+    new = j["item"]["id"]
+    foot = cache_state("/")[2].split('class="site-footer"')[1]
+    contains(foot, ">Careers<", "and shows in the footer")
+    eq(call("DELETE", "/api/v1/admin/menu-items/%d" % new, "editor")[0], 204,
+       "and is deleted")
+    ok(">Careers<" not in cache_state("/")[2], "and is gone from the pages")
+    for body, st, what in (
+            ({"menu": "footer", "label": ""}, 422, "an empty label"),
+            ({"menu": "footer", "label": "x", "url": "javascript:alert(1)"}, 422,
+             "a javascript: URL"),
+            ({"menu": "footer", "label": "x", "url": "//evil.example/"}, 422,
+             "a protocol-relative URL"),
+            ({"menu": "side", "label": "x"}, 422, "an unknown menu"),
+            ({"menu": "footer", "label": "x", "parent_id": other_main}, 422,
+             "a parent from another menu"),
+            ({"menu": "footer", "label": "x", "colour": "red"}, 400, "an unknown field"),
+            ({"menu": "footer", "label": "x", "position": -1}, 422, "a negative position")):
+        eq(call("POST", "/api/v1/admin/menu-items", "editor", body)[0], st,
+           "a menu item with %s is %d" % (what, st))
+    eq(call("PATCH", "/api/v1/admin/menu-items/999999", "editor", {"label": "x"})[0],
+       404, "renaming a missing entry is 404")
+    eq(call("DELETE", "/api/v1/admin/menu-items/999999", "editor")[0], 404,
+       "deleting a missing entry is 404")
+    s, h, j = call("GET", "/api/v1/admin/menu-items", "editor")
+    ok(not any(i["label"] == "x" for i in j["footer"] + j["main"]),
+       "refused menu changes changed nothing")
+
+
 def test_scheduled_publish():
     s, h, j = create("editor", title="Cache check: scheduled for later")
     aid = j["article"]["id"]
@@ -271,4 +324,5 @@ def test_scheduled_publish():
 
 
 run_tests([test_auth, test_roles, test_validation, test_cache_follows_writes,
-           test_sidebar_follows_writes, test_scheduled_publish], srv.stop)
+           test_sidebar_follows_writes, test_menu_follows_writes,
+           test_scheduled_publish], srv.stop)

@@ -13,7 +13,7 @@
 #include "api.h"
 #include "auth.h"
 #include "buf.h"
-#include "cache.h"
+#include "bus.h"
 #include "db.h"
 #include "http.h"
 #include "markdown.h"
@@ -235,25 +235,6 @@ send_article(struct req *r, int status, int64_t id)
 	return 0;
 }
 
-/* Drops every cache entry that carries one of the space-separated tags. */
-static void
-invalidate(const struct buf *tags)
-{
-	const char *p = tags->p, *end;
-	char tag[128];
-
-	while (p != NULL && *p != '\0') {
-		for (end = p; *end != '\0' && *end != ' '; end++)
-			;
-		if ((size_t)(end - p) < sizeof(tag)) {
-			memcpy(tag, p, (size_t)(end - p));
-			tag[end - p] = '\0';
-			cache_invalidate(tag);
-		}
-		p = *end == ' ' ? end + 1 : end;
-	}
-}
-
 static const char *const store_msg[STORE__MAX] = {
 	[STORE_NOTFOUND] = "no such article",
 	[STORE_INVALID] = "unknown section, author or sponsor",
@@ -296,12 +277,13 @@ write_article(struct req *r, int64_t id, int (*fn)(struct req *, int64_t,
 	if (idout != NULL)
 		id = *idout;
 	store_article_deps(r->db, id, &tags);
-	if (db_commit(r->db) != DB_OK) {
+	/* The other instances hear of it when, and only if, it commits. */
+	if (bus_publish(r->db, tags.p) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		buf_free(&tags);
 		return 503;
 	}
-	invalidate(&tags);
+	bus_apply(tags.p);
 	buf_free(&tags);
 	return 0;
 }

@@ -1,14 +1,15 @@
 /*
  * api_menu.c — editing the mega-menu and the footer through the admin
  * API.  Every page shows both, so a change drops the cached pages that
- * carry the "site" tag and makes every thread read the menus again.
+ * carry the "site" tag, on every instance, and every thread reads the
+ * menus again.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 #include "auth.h"
-#include "cache.h"
+#include "bus.h"
 #include "db.h"
 #include "http.h"
 #include "page.h"
@@ -101,14 +102,6 @@ editor(struct req *r, int *status)
 	return 0;
 }
 
-/* After a menu write commits: no page may show the old menus. */
-static void
-menus_changed(void)
-{
-	page_site_changed();
-	cache_invalidate("site");
-}
-
 static int
 send_item(struct req *r, int status, int64_t id)
 {
@@ -135,11 +128,12 @@ commit_or_not(struct req *r, int rc)
 			return api_error(r, 422, "no such parent item"), -1;
 		return page_status(rc);
 	}
-	if (db_commit(r->db) != DB_OK) {
+	/* No instance may show the old menus after the commit. */
+	if (bus_publish(r->db, "site") != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return 503;
 	}
-	menus_changed();
+	bus_apply("site");
 	return 0;
 }
 

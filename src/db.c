@@ -268,3 +268,27 @@ db_changes(struct db *db)
 {
 	return db->drv->changes(db);
 }
+
+int
+db_notify(struct db *db, const char *channel, const char *payload)
+{
+	if (db->drv->notify == NULL)
+		return DB_OK;
+	return db->drv->notify(db, channel, payload);
+}
+
+int
+db_listen(struct db *db, const char *channel)
+{
+	if (db->drv->listen == NULL)
+		return DB_ERROR;
+	return db->drv->listen(db, channel);
+}
+
+int
+db_wait_notify(struct db *db, int ms, char *out, size_t outsz)
+{
+	if (db->drv->wait_notify == NULL)
+		return -1;
+	return db->drv->wait_notify(db, ms, out, outsz);
+}

@@ -87,4 +87,17 @@ int		 db_run(struct db_stmt *);
 /* Rows changed by the last statement run on the connection. */
 int64_t		 db_changes(struct db *);
 
+/*
+ * Messages between instances sharing one database (PostgreSQL's
+ * NOTIFY).  db_notify sends payload on channel when the surrounding
+ * transaction commits; on an engine without messages (SQLite, where one
+ * process serves one file) it does nothing and returns DB_OK.
+ * db_listen subscribes this connection (DB_ERROR where unsupported);
+ * db_wait_notify waits up to ms milliseconds: 1 with a payload copied
+ * into out, 0 on time-out, -1 when the connection was lost (listen again).
+ */
+int		 db_notify(struct db *, const char *channel, const char *payload);
+int		 db_listen(struct db *, const char *channel);
+int		 db_wait_notify(struct db *, int ms, char *out, size_t outsz);
+
 #endif

@@ -33,6 +33,10 @@ struct db_driver {
 	const char	*(*col_text)(struct db_stmt *, int, size_t *);
 	const char	*(*col_name)(struct db_stmt *, int);
 	int64_t		 (*changes)(struct db *);
+	/* Messages between instances; NULL where the engine has none. */
+	int		 (*notify)(struct db *, const char *, const char *);
+	int		 (*listen)(struct db *, const char *);
+	int		 (*wait_notify)(struct db *, int, char *, size_t);
 };
 
 /* The statement cache: open addressing on the SQL text's address. */

@@ -15,6 +15,7 @@
  * the connection went, everything fails until the caller ends it.
  */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,6 +543,73 @@ pg_changes(struct db *db)
 	return PG(db)->changes;
 }
 
+static int
+pg_notify(struct db *dbp, const char *channel, const char *payload)
+{
+	struct pg_db *db = PG(dbp);
+	const char *vals[2] = { channel, payload };
+	PGresult *res;
+	int rc;
+
+	if ((rc = pg_ready(db)) != DB_OK)
+		return rc;
+	/* pg_notify() takes parameters, where NOTIFY takes only literals. */
+	res = PQexecParams(db->conn, "SELECT pg_notify($1, $2)", 2, NULL,
+	    vals, NULL, NULL, 0);
+	rc = PQresultStatus(res) == PGRES_TUPLES_OK ? DB_OK : pg_fail(db, res);
+	PQclear(res);
+	if (!db->lost)
+		pg_track(db);
+	return rc;
+}
+
+static int
+pg_listen(struct db *dbp, const char *channel)
+{
+	struct pg_db *db = PG(dbp);
+	char *id, sql[256];
+	int rc;
+
+	if ((rc = pg_ready(db)) != DB_OK)
+		return rc;
+	if ((id = PQescapeIdentifier(db->conn, channel, strlen(channel))) ==
+	    NULL)
+		return DB_ERROR;
+	snprintf(sql, sizeof(sql), "LISTEN %s", id);
+	PQfreemem(id);
+	return pg_exec(dbp, sql);
+}
+
+static int
+pg_wait_notify(struct db *dbp, int ms, char *out, size_t outsz)
+{
+	struct pg_db *db = PG(dbp);
+	struct pollfd pfd;
+	PGnotify *nf;
+
+	if (db->lost || PQstatus(db->conn) != CONNECTION_OK)
+		return -1;
+	if ((nf = PQnotifies(db->conn)) == NULL) {
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, ms) < 0)
+			return pfd.fd < 0 ? -1 : 0;
+		if (pfd.revents == 0)
+			return 0;
+		if (!PQconsumeInput(db->conn)) {
+			pg_seterr(db, PQerrorMessage(db->conn));
+			db->lost = 1;
+			return -1;
+		}
+		if ((nf = PQnotifies(db->conn)) == NULL)
+			return 0;
+	}
+	strlcpy_(out, nf->extra, outsz);
+	PQfreemem(nf);
+	return 1;
+}
+
 const struct db_driver db_pg_driver = {
 	.kind = DB_POSTGRES,
 	/* Rows are locked as they are written; no lock is needed up front. */
@@ -565,4 +633,7 @@ const struct db_driver db_pg_driver = {
 	.col_text = pg_col_text,
 	.col_name = pg_col_name,
 	.changes = pg_changes,
+	.notify = pg_notify,
+	.listen = pg_listen,
+	.wait_notify = pg_wait_notify,
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "bus.h"
 #include "cache.h"
 #include "config.h"
 #include "db.h"
@@ -477,7 +478,12 @@ cmd_serve(void)
 	}
 	cache_init((size_t)config.cache_size);
 	page_init();
+	if (bus_start(config.db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 1;
+	}
 	rc = http_serve(err, sizeof(err));
+	bus_stop();
 	cache_free();
 	theme_free();
 	if (rc != 0) {

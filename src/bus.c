@@ -1,0 +1,143 @@
+/*
+ * bus.c — the invalidation bus: NOTIFY out, LISTEN in.
+ *
+ * A listener thread holds its own connection.  A message is the sender's
+ * instance id followed by the tags; an instance ignores its own.  While
+ * the listener is cut off from PostgreSQL it may miss messages, so when
+ * it is back it drops the whole cache.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bus.h"
+#include "cache.h"
+#include "db.h"
+#include "page.h"
+#include "util.h"
+
+#define CHANNEL		"masthead_cache"
+#define PAYLOAD_MAX	7900	/* PostgreSQL takes up to 8000 bytes */
+#define RETRY_MS	250
+
+static struct db *conn;
+static pthread_t listener;
+static atomic_int stopping;
+static char self[17];		/* this instance's id, 16 hex digits */
+
+void
+bus_apply(const char *tags)
+{
+	const char *p = tags, *end;
+	char tag[128];
+
+	while (p != NULL && *p != '\0') {
+		for (end = p; *end != '\0' && *end != ' '; end++)
+			;
+		if (end - p == 1 && *p == '*') {
+			cache_invalidate_all();
+			page_site_changed();
+		} else if ((size_t)(end - p) < sizeof(tag)) {
+			memcpy(tag, p, (size_t)(end - p));
+			tag[end - p] = '\0';
+			cache_invalidate(tag);
+			/* The menus and settings are also kept per thread. */
+			if (strcmp(tag, "site") == 0)
+				page_site_changed();
+		}
+		p = *end == ' ' ? end + 1 : end;
+	}
+}
+
+int
+bus_publish(struct db *db, const char *tags)
+{
+	char msg[PAYLOAD_MAX + 32];
+
+	if (db_kind(db) != DB_POSTGRES || tags == NULL || tags[0] == '\0')
+		return DB_OK;
+	/* Too many tags for one message: the others drop everything. */
+	if (strlen(tags) > PAYLOAD_MAX)
+		snprintf(msg, sizeof(msg), "%s *", self);
+	else
+		snprintf(msg, sizeof(msg), "%s %s", self, tags);
+	return db_notify(db, CHANNEL, msg);
+}
+
+static void
+pause_ms(int ms)
+{
+	struct timespec ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void *
+bus_main(void *arg)
+{
+	char msg[PAYLOAD_MAX + 64];
+	int listening = 0, missed = 0, rc;
+
+	while (!atomic_load(&stopping)) {
+		if (!listening) {
+			if (db_listen(conn, CHANNEL) != DB_OK) {
+				missed = 1;
+				pause_ms(RETRY_MS);
+				continue;
+			}
+			listening = 1;
+			if (missed) {
+				bus_apply("*");
+				missed = 0;
+			}
+		}
+		rc = db_wait_notify(conn, 200, msg, sizeof(msg));
+		if (rc < 0) {
+			listening = 0;
+			missed = 1;
+			continue;
+		}
+		if (rc == 1 && strncmp(msg, self, sizeof(self) - 1) != 0 &&
+		    msg[sizeof(self) - 1] == ' ')
+			bus_apply(msg + sizeof(self));
+	}
+	return NULL;
+}
+
+int
+bus_start(const char *url, char *err, size_t errlen)
+{
+	unsigned char id[8];
+
+	if (strncmp(url, "postgres://", 11) != 0 &&
+	    strncmp(url, "postgresql://", 13) != 0)
+		return 0;
+	if (sodium_init() < 0)
+		return -1;
+	randombytes_buf(id, sizeof(id));
+	sodium_bin2hex(self, sizeof(self), id, sizeof(id));
+	if ((conn = db_open(url, err, errlen)) == NULL)
+		return -1;
+	atomic_store(&stopping, 0);
+	if (pthread_create(&listener, NULL, bus_main, NULL) != 0) {
+		snprintf(err, errlen, "cannot start the invalidation listener");
+		db_close(conn);
+		conn = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+bus_stop(void)
+{
+	if (conn == NULL)
+		return;
+	atomic_store(&stopping, 1);
+	pthread_join(listener, NULL);
+	db_close(conn);
+	conn = NULL;
+}

@@ -278,6 +278,14 @@ db_notify(struct db *db, const char *channel, const char *payload)
 }
 
 int
+db_reseed(struct db *db, const char *table)
+{
+	if (db->drv->reseed == NULL)
+		return DB_OK;
+	return db->drv->reseed(db, table);
+}
+
+int
 db_listen(struct db *db, const char *channel)
 {
 	if (db->drv->listen == NULL)

@@ -97,6 +97,12 @@ int64_t		 db_changes(struct db *);
  * into out, 0 on time-out, -1 when the connection was lost (listen again).
  */
 int		 db_notify(struct db *, const char *channel, const char *payload);
+/*
+ * After rows were inserted with explicit ids, makes the engine number new
+ * rows of table after the highest id (PostgreSQL's identity sequences;
+ * SQLite needs nothing).  table must be a name of the schema.
+ */
+int		 db_reseed(struct db *, const char *table);
 int		 db_listen(struct db *, const char *channel);
 int		 db_wait_notify(struct db *, int ms, char *out, size_t outsz);
 

@@ -37,6 +37,7 @@ struct db_driver {
 	int		 (*notify)(struct db *, const char *, const char *);
 	int		 (*listen)(struct db *, const char *);
 	int		 (*wait_notify)(struct db *, int, char *, size_t);
+	int		 (*reseed)(struct db *, const char *);
 };
 
 /* The statement cache: open addressing on the SQL text's address. */

@@ -610,6 +610,33 @@ pg_wait_notify(struct db *dbp, int ms, char *out, size_t outsz)
 	return 1;
 }
 
+/*
+ * Moves the identity sequence of table past its highest id.  The table
+ * name is an identifier of the schema, quoted by libpq.
+ */
+static int
+pg_reseed(struct db *dbp, const char *table)
+{
+	struct pg_db *db = PG(dbp);
+	char *id, *lit, sql[512];
+	int rc;
+
+	if ((rc = pg_ready(db)) != DB_OK)
+		return rc;
+	id = PQescapeIdentifier(db->conn, table, strlen(table));
+	lit = PQescapeLiteral(db->conn, table, strlen(table));
+	if (id == NULL || lit == NULL) {
+		PQfreemem(id);
+		PQfreemem(lit);
+		return DB_ERROR;
+	}
+	snprintf(sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence(%s,"
+	    " 'id'), max(id)) FROM %s HAVING max(id) IS NOT NULL", lit, id);
+	PQfreemem(id);
+	PQfreemem(lit);
+	return pg_exec(dbp, sql);
+}
+
 const struct db_driver db_pg_driver = {
 	.kind = DB_POSTGRES,
 	/* Rows are locked as they are written; no lock is needed up front. */
@@ -636,4 +663,5 @@ const struct db_driver db_pg_driver = {
 	.notify = pg_notify,
 	.listen = pg_listen,
 	.wait_notify = pg_wait_notify,
+	.reseed = pg_reseed,
 };

@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "cache.h"
 #include "config.h"
+#include "copy.h"
 #include "db.h"
 #include "demo.h"
 #include "http.h"
@@ -35,6 +36,10 @@ usage(FILE *f)
 	    "  serve     serve the site over HTTP until SIGINT or SIGTERM\n"
 	    "  demo      create the database (--db) and load the demo content\n"
 	    "  migrate   apply pending schema migrations to --db and exit\n"
+	    "  migrate-db --from DB --to DB\n"
+	    "            copy a whole site into an empty database (a SQLite\n"
+	    "            file or a postgres:// URL, either way), with a\n"
+	    "            progress bar, and check the row counts\n"
 	    "  user add [--role ROLE] [--name NAME] [--author SLUG] EMAIL\n"
 	    "            add an account (password from the terminal, or from\n"
 	    "            standard input when it is not one); ROLE is member,\n"
@@ -460,6 +465,38 @@ cmd_token(int argc, char **argv)
 }
 
 static int
+cmd_migrate_db(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	char err[1024];
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			from = argv[++i];
+		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else {
+			fprintf(stderr, "masthead: migrate-db takes --from DB "
+			    "--to DB\n");
+			return 2;
+		}
+	}
+	if (from == NULL || to == NULL || strcmp(from, to) == 0) {
+		fputs("masthead: migrate-db needs --from DB and another --to DB\n",
+		    stderr);
+		return 2;
+	}
+	if (copy_site(from, to, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: migrate-db: %s\n", err);
+		return 1;
+	}
+	fputs("masthead: the site is copied; media files are not in the "
+	    "database: copy media_dir too\n", stderr);
+	return 0;
+}
+
+static int
 cmd_serve(void)
 {
 	char err[1024], tz[128];
@@ -521,6 +558,8 @@ main(int argc, char **argv)
 		return cmd_user(argc - 2, argv + 2);
 	if (strcmp(cmd, "token") == 0)
 		return cmd_token(argc - 2, argv + 2);
+	if (strcmp(cmd, "migrate-db") == 0)
+		return cmd_migrate_db(argc - 2, argv + 2);
 	if (parse_args(argc - 2, argv + 2, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		return 2;

@@ -1,0 +1,400 @@
+/*
+ * copy.c — "masthead migrate-db": copies a whole site from one database
+ * to another (SQLite to PostgreSQL and back), table by table with a
+ * progress bar, then checks that every table has as many rows at both ends.
+ *
+ * Every table and column is named here, in the order that keeps foreign
+ * keys satisfied; a unit test fails when a migration adds a column this
+ * table does not copy.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "copy.h"
+#include "db.h"
+#include "migrate.h"
+#include "util.h"
+
+const struct copy_table copy_tables[] = {
+	{ "settings", 2, 0,
+	    "SELECT count(*) AS n FROM settings",
+	    "SELECT "
+	    "key, value"
+	    " FROM settings ORDER BY key",
+	    "INSERT INTO settings ("
+	    "key, value"
+	    ") VALUES ("
+	    "$1, $2"
+	    ")" },
+	{ "sections", 7, 1,
+	    "SELECT count(*) AS n FROM sections",
+	    "SELECT "
+	    "id, parent_id, slug, name, kind, description,"
+	    " position"
+	    " FROM sections ORDER BY id",
+	    "INSERT INTO sections ("
+	    "id, parent_id, slug, name, kind, description,"
+	    " position"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
+	    ")" },
+	{ "images", 9, 1,
+	    "SELECT count(*) AS n FROM images",
+	    "SELECT "
+	    "id, hash, mime, ext, width, height, bytes, alt,"
+	    " created_at"
+	    " FROM images ORDER BY id",
+	    "INSERT INTO images ("
+	    "id, hash, mime, ext, width, height, bytes, alt,"
+	    " created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    ")" },
+	{ "authors", 8, 1,
+	    "SELECT count(*) AS n FROM authors",
+	    "SELECT "
+	    "id, slug, name, role, company, bio, photo_id,"
+	    " created_at"
+	    " FROM authors ORDER BY id",
+	    "INSERT INTO authors ("
+	    "id, slug, name, role, company, bio, photo_id,"
+	    " created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
+	{ "sponsors", 5, 1,
+	    "SELECT count(*) AS n FROM sponsors",
+	    "SELECT "
+	    "id, slug, name, url, logo_id"
+	    " FROM sponsors ORDER BY id",
+	    "INSERT INTO sponsors ("
+	    "id, slug, name, url, logo_id"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "tags", 3, 1,
+	    "SELECT count(*) AS n FROM tags",
+	    "SELECT "
+	    "id, slug, name"
+	    " FROM tags ORDER BY id",
+	    "INSERT INTO tags ("
+	    "id, slug, name"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
+	{ "articles", 19, 1,
+	    "SELECT count(*) AS n FROM articles",
+	    "SELECT "
+	    "id, slug, type, status, title, dek, body_md,"
+	    " body_html, section_id, hero_image_id, hero_caption,"
+	    " hero_credit, hero_licence, hero_licence_url,"
+	    " sponsor_id, signoff, published_at, updated_at,"
+	    " created_at"
+	    " FROM articles ORDER BY id",
+	    "INSERT INTO articles ("
+	    "id, slug, type, status, title, dek, body_md,"
+	    " body_html, section_id, hero_image_id, hero_caption,"
+	    " hero_credit, hero_licence, hero_licence_url,"
+	    " sponsor_id, signoff, published_at, updated_at,"
+	    " created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+	    " $13, $14, $15, $16, $17, $18, $19"
+	    ")" },
+	{ "article_authors", 4, 0,
+	    "SELECT count(*) AS n FROM article_authors",
+	    "SELECT "
+	    "article_id, author_id, position, published_at"
+	    " FROM article_authors ORDER BY article_id, author_id",
+	    "INSERT INTO article_authors ("
+	    "article_id, author_id, position, published_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4"
+	    ")" },
+	{ "article_tags", 3, 0,
+	    "SELECT count(*) AS n FROM article_tags",
+	    "SELECT "
+	    "article_id, tag_id, published_at"
+	    " FROM article_tags ORDER BY article_id, tag_id",
+	    "INSERT INTO article_tags ("
+	    "article_id, tag_id, published_at"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
+	{ "section_articles", 3, 0,
+	    "SELECT count(*) AS n FROM section_articles",
+	    "SELECT "
+	    "section_id, article_id, published_at"
+	    " FROM section_articles ORDER BY section_id, published_at, article_id",
+	    "INSERT INTO section_articles ("
+	    "section_id, article_id, published_at"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
+	{ "users", 8, 1,
+	    "SELECT count(*) AS n FROM users",
+	    "SELECT "
+	    "id, email, display_name, password_hash, role,"
+	    " author_id, verified_at, created_at"
+	    " FROM users ORDER BY id",
+	    "INSERT INTO users ("
+	    "id, email, display_name, password_hash, role,"
+	    " author_id, verified_at, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
+	{ "comments", 9, 1,
+	    "SELECT count(*) AS n FROM comments",
+	    "SELECT "
+	    "id, article_id, parent_id, user_id, status, body_md,"
+	    " body_html, created_at, updated_at"
+	    " FROM comments ORDER BY id",
+	    "INSERT INTO comments ("
+	    "id, article_id, parent_id, user_id, status, body_md,"
+	    " body_html, created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    ")" },
+	{ "events", 14, 1,
+	    "SELECT count(*) AS n FROM events",
+	    "SELECT "
+	    "id, slug, name, kind, summary, body_md, body_html,"
+	    " starts_at, ends_at, timezone, venue, online, url,"
+	    " sponsor_id"
+	    " FROM events ORDER BY id",
+	    "INSERT INTO events ("
+	    "id, slug, name, kind, summary, body_md, body_html,"
+	    " starts_at, ends_at, timezone, venue, online, url,"
+	    " sponsor_id"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+	    " $13, $14"
+	    ")" },
+	{ "webinars", 12, 1,
+	    "SELECT count(*) AS n FROM webinars",
+	    "SELECT "
+	    "id, slug, title, series, summary, body_md, body_html,"
+	    " starts_at, duration_min, sponsor_id, event_id,"
+	    " recording_url"
+	    " FROM webinars ORDER BY id",
+	    "INSERT INTO webinars ("
+	    "id, slug, title, series, summary, body_md, body_html,"
+	    " starts_at, duration_min, sponsor_id, event_id,"
+	    " recording_url"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+	    ")" },
+	{ "promos", 6, 1,
+	    "SELECT count(*) AS n FROM promos",
+	    "SELECT "
+	    "id, section_id, text, link_text, url, active"
+	    " FROM promos ORDER BY id",
+	    "INSERT INTO promos ("
+	    "id, section_id, text, link_text, url, active"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "menu_items", 6, 1,
+	    "SELECT count(*) AS n FROM menu_items",
+	    "SELECT "
+	    "id, menu, parent_id, position, label, url"
+	    " FROM menu_items ORDER BY id",
+	    "INSERT INTO menu_items ("
+	    "id, menu, parent_id, position, label, url"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "pages", 6, 1,
+	    "SELECT count(*) AS n FROM pages",
+	    "SELECT "
+	    "id, slug, title, body_md, body_html, updated_at"
+	    " FROM pages ORDER BY id",
+	    "INSERT INTO pages ("
+	    "id, slug, title, body_md, body_html, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "api_tokens", 6, 1,
+	    "SELECT count(*) AS n FROM api_tokens",
+	    "SELECT "
+	    "id, user_id, name, token_hash, created_at,"
+	    " last_used_at"
+	    " FROM api_tokens ORDER BY id",
+	    "INSERT INTO api_tokens ("
+	    "id, user_id, name, token_hash, created_at,"
+	    " last_used_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "sessions", 6, 1,
+	    "SELECT count(*) AS n FROM sessions",
+	    "SELECT "
+	    "id, token_hash, user_id, created_at, seen_at,"
+	    " expires_at"
+	    " FROM sessions ORDER BY id",
+	    "INSERT INTO sessions ("
+	    "id, token_hash, user_id, created_at, seen_at,"
+	    " expires_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+};
+const size_t copy_ntables = ARRAY_SIZE(copy_tables);
+
+static int64_t
+count_rows(struct db *db, const struct copy_table *t)
+{
+	struct db_stmt *st = db_stmt(db, t->count_sql);
+	int64_t n = -1;
+
+	if (st == NULL)
+		return -1;
+	if (db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+/* A progress bar on standard error, redrawn in place on a terminal. */
+static void
+progress(const char *table, int64_t done, int64_t total, int last)
+{
+	int tty = isatty(STDERR_FILENO), w = 30, i, fill;
+
+	if (!tty && !last)
+		return;
+	fill = total > 0 ? (int)(done * w / total) : w;
+	fprintf(stderr, "%s%-18s [", tty ? "\r" : "", table);
+	for (i = 0; i < w; i++)
+		fputc(i < fill ? '#' : ' ', stderr);
+	fprintf(stderr, "] %lld/%lld%s", (long long)done, (long long)total,
+	    last ? "\n" : "");
+}
+
+/* Copies one table's rows; the destination's transaction is open. */
+static int
+copy_one(struct db *from, struct db *to, const struct copy_table *t,
+    int64_t total, char *err, size_t errlen)
+{
+	struct db_stmt *in, *out;
+	int64_t done = 0;
+	int rc, i;
+
+	if ((in = db_stmt(from, t->select_sql)) == NULL ||
+	    (out = db_stmt(to, t->insert_sql)) == NULL) {
+		snprintf(err, errlen, "%s: %s", t->name, in == NULL ?
+		    db_errmsg(from) : db_errmsg(to));
+		if (in != NULL)
+			db_reset(in);
+		return -1;
+	}
+	while ((rc = db_step(in)) == DB_ROW) {
+		/* Text at both ends: each engine reads it by the column's type. */
+		for (i = 0; i < t->ncols; i++) {
+			size_t n;
+			const char *v;
+
+			if (db_col_isnull(in, i)) {
+				db_bind_null(out, i + 1);
+			} else {
+				v = db_col_text(in, i, &n);
+				db_bind_text(out, i + 1, v, n);
+			}
+		}
+		if ((rc = db_run(out)) != DB_OK) {
+			snprintf(err, errlen, "%s, row %lld: %s", t->name,
+			    (long long)done + 1, db_errmsg(to));
+			db_reset(in);
+			return -1;
+		}
+		if (++done % 1000 == 0)
+			progress(t->name, done, total, 0);
+	}
+	db_reset(in);
+	if (rc != DB_DONE) {
+		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(from));
+		return -1;
+	}
+	progress(t->name, done, total, 1);
+	return 0;
+}
+
+int
+copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
+{
+	struct db *from = NULL, *to = NULL;
+	int64_t counts[ARRAY_SIZE(copy_tables)], n;
+	size_t i;
+	int rc = -1, bad = 0;
+
+	/* After this point, all errors go through fail. */
+	if ((from = db_open(from_url, err, errlen)) == NULL ||
+	    migrate_run(from, err, errlen) != 0)
+		goto fail;
+	if ((to = db_open(to_url, err, errlen)) == NULL ||
+	    migrate_run(to, err, errlen) != 0)
+		goto fail;
+	/* One snapshot of the source for the counts and the copy. */
+	if (db_begin(from) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg(from));
+		goto fail;
+	}
+	for (i = 0; i < copy_ntables; i++) {
+		if ((n = count_rows(to, &copy_tables[i])) != 0) {
+			snprintf(err, errlen, "the destination is not empty "
+			    "(table %s has %lld rows)", copy_tables[i].name,
+			    (long long)n);
+			goto fail;
+		}
+		if ((counts[i] = count_rows(from, &copy_tables[i])) < 0) {
+			snprintf(err, errlen, "%s: %s", copy_tables[i].name,
+			    db_errmsg(from));
+			goto fail;
+		}
+	}
+	/* One transaction at the destination: all of it, or nothing. */
+	if (db_begin_write(to) != DB_OK) {
+		snprintf(err, errlen, "cannot start the copy: %s",
+		    db_errmsg(to));
+		goto fail;
+	}
+	for (i = 0; i < copy_ntables; i++) {
+		if (copy_one(from, to, &copy_tables[i], counts[i], err,
+		    errlen) != 0)
+			goto fail;
+		if (copy_tables[i].serial &&
+		    db_reseed(to, copy_tables[i].name) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", copy_tables[i].name,
+			    db_errmsg(to));
+			goto fail;
+		}
+	}
+	if (db_commit(to) != DB_OK) {
+		snprintf(err, errlen, "commit: %s", db_errmsg(to));
+		goto fail;
+	}
+	/* The proof: the same number of rows at both ends. */
+	fprintf(stderr, "%-18s %12s %12s\n", "table", "source",
+	    "destination");
+	for (i = 0; i < copy_ntables; i++) {
+		n = count_rows(to, &copy_tables[i]);
+		fprintf(stderr, "%-18s %12lld %12lld%s\n", copy_tables[i].name,
+		    (long long)counts[i], (long long)n,
+		    n == counts[i] ? "" : "  MISMATCH");
+		bad |= n != counts[i];
+	}
+	if (bad) {
+		snprintf(err, errlen, "row counts differ after the copy");
+		goto fail;
+	}
+	rc = 0;
+fail:
+	if (rc != 0 && to != NULL)
+		db_rollback(to);
+	if (from != NULL)
+		db_rollback(from);
+	db_close(from);
+	db_close(to);
+	return rc;
+}

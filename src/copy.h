@@ -1,0 +1,30 @@
+/*
+ * copy.h — copying a whole site between databases (migrate-db).
+ */
+#ifndef MASTHEAD_COPY_H
+#define MASTHEAD_COPY_H
+
+#include <stddef.h>
+
+struct copy_table {
+	const char	*name;
+	int		 ncols;
+	int		 serial;	/* an id the engine numbers */
+	const char	*count_sql;
+	const char	*select_sql;
+	const char	*insert_sql;
+};
+
+/* Every table of the schema, parents before children. */
+extern const struct copy_table	copy_tables[];
+extern const size_t		copy_ntables;
+
+/*
+ * Copies every row of the site at from_url into the empty database at
+ * to_url (both brought up to the current schema first), with a progress
+ * bar and a row-count check on standard error.  0, or -1 with err
+ * filled; a failed copy leaves the destination as it was.
+ */
+int	copy_site(const char *from_url, const char *to_url, char *err, size_t errlen);
+
+#endif

@@ -261,16 +261,21 @@ write_rss(struct buf *b, struct feed *f)
 		view_fmt_http(f->updated, date, sizeof(date));
 		buf_printf(b, "<lastBuildDate>%s</lastBuildDate>\n", date);
 	}
+	/* RSS takes a GIF, JPEG or PNG logo: only a configured one. */
 	logo = str(f->site, "logo_url");
-	if (logo[0] == '\0')
+	if (logo[0] != '\0') {
+		BUF_LIT(b, "<image>\n<url>");
+		xml_url(b, f->base, logo);
+		BUF_LIT(b, "</url>\n<title>");
+		xml(b, f->title);
+		BUF_LIT(b, "</title>\n<link>");
+		xml_url(b, f->base, f->page);
+		BUF_LIT(b, "</link>\n</image>\n");
+	}
+	if (str(f->site, "podcast_image_url")[0] != '\0')
+		logo = str(f->site, "podcast_image_url");
+	else if (logo[0] == '\0')
 		logo = "/assets/favicon.svg";
-	BUF_LIT(b, "<image>\n<url>");
-	xml_url(b, f->base, logo);
-	BUF_LIT(b, "</url>\n<title>");
-	xml(b, f->title);
-	BUF_LIT(b, "</title>\n<link>");
-	xml_url(b, f->base, f->page);
-	BUF_LIT(b, "</link>\n</image>\n");
 	if (f->podcast) {
 		const char *cat = str(f->site, "podcast_category");
 		const char *email = str(f->site, "podcast_email");

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+struct buf;
 struct req;
 
 enum feed_fmt {
@@ -37,6 +38,11 @@ int	 feed_tag_json(struct req *);
 int	 feed_podcast(struct req *);
 
 /* ics.c */
+/*
+ * Appends one iCalendar content line (without its CRLF) to out, folded
+ * so no line passes 75 octets and no UTF-8 character is split, then CRLF.
+ */
+void	 ics_fold(struct buf *out, const char *line, size_t n);
 int	 ics_events(struct req *);
 int	 ics_webinars(struct req *);
 int	 ics_event(struct req *);
@@ -47,5 +53,12 @@ int	 sitemap_robots(struct req *);
 int	 sitemap_index(struct req *);
 /* /sitemaps/NAME.xml: news, pages, articles-N, sections-N, authors-N, tags-N */
 int	 sitemap_part(struct req *);
+
+/* page_meta.c */
+/*
+ * Serialises v as JSON for a <script> element: '<', '>', '&' and '/'
+ * are escaped, so no value can end the element.  Returns a new string.
+ */
+json_t	*page_meta_script_json(json_t *v);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "escape.h"
 #include "feed.h"
 #include "http.h"
 #include "page.h"
@@ -25,8 +26,7 @@
 #define ICS_LINE	75	/* octets of a content line, CRLF excluded */
 #define ICS_UPCOMING	100
 
-/* Appends one content line to out, folded, with its CRLF. */
-static void
+void
 ics_fold(struct buf *out, const char *s, size_t n)
 {
 	size_t i = 0, col = 0, k;
@@ -50,28 +50,6 @@ ics_fold(struct buf *out, const char *s, size_t n)
 	BUF_LIT(out, "\r\n");
 }
 
-/* TEXT escaping: \ ; , and newlines; other control characters dropped. */
-static void
-ics_text(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '\\': BUF_LIT(b, "\\\\"); break;
-		case ';': BUF_LIT(b, "\\;"); break;
-		case ',': BUF_LIT(b, "\\,"); break;
-		case '\n': BUF_LIT(b, "\\n"); break;
-		default:
-			if (c >= 0x20 && c != 0x7f)
-				buf_putc(b, (char)c);
-			else if (c == '\t')
-				buf_putc(b, ' ');
-			break;
-		}
-	}
-}
-
 /* Writes "NAME:value" (value escaped as TEXT unless raw) as one line. */
 static void
 prop(struct buf *out, const char *name, const char *value, int raw)
@@ -86,7 +64,7 @@ prop(struct buf *out, const char *name, const char *value, int raw)
 			if ((unsigned char)*p >= 0x20 && *p != 0x7f)
 				buf_putc(&line, *p);
 	} else {
-		ics_text(&line, value);
+		esc_ics(&line, value, strlen(value));
 	}
 	if (line.len > 0)
 		ics_fold(out, line.p, line.len);

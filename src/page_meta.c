@@ -47,9 +47,8 @@ abs_url(const char *base, const char *path)
 	return json_string(url);
 }
 
-/* Serialises v for a <script> element (see the top of the file). */
-static json_t *
-script_json(json_t *v)
+json_t *
+page_meta_script_json(json_t *v)
 {
 	struct buf b = BUF_INIT;
 	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
@@ -82,7 +81,7 @@ add_jsonld(json_t *page, json_t *v)
 		json_object_set_new(page, "jsonld", arr);
 	}
 	json_array_append_new(arr, json_pack("{s:o}", "json_html",
-	    script_json(v)));
+	    page_meta_script_json(v)));
 	json_decref(v);
 }
 
@@ -286,7 +285,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 {
 	json_t *page = json_object_get(model, "page");
 	json_t *site = json_object_get(model, "site"), *o, *img, *feeds;
-	const char *base = page_base_url(r), *title, *name;
+	const char *base = page_base_url(r), *title, *name, *before;
 	char t[600], url[1200];
 
 	if (page == NULL) {
@@ -294,8 +293,14 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		json_object_set_new(model, "page", page);
 	}
 	name = str(site, "site_name");
-	snprintf(url, sizeof(url), "%s%s", base, r->path != NULL ?
-	    r->path : "/");
+	/* A later page of a list is its own page, and says so. */
+	before = http_query(r, "before");
+	if (before == NULL || before[0] == '\0' ||
+	    before[strspn(before, "0123456789.-")] != '\0')
+		before = NULL;
+	snprintf(url, sizeof(url), "%s%s%s%s", base, r->path != NULL ?
+	    r->path : "/", before != NULL ? "?before=" : "",
+	    before != NULL ? before : "");
 	json_object_set_new(page, "canonical", json_string(url));
 	title = str(page, "title");
 	json_object_set_new(page, "og_title", json_string(title[0] != '\0' ?

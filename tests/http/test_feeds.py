@@ -664,6 +664,29 @@ def test_feeds_follow_writes():
            p + " drops it too")
 
 
+def test_compressed_and_paged():
+    import gzip
+    for p in ("/feed.xml", "/feed.json", "/sitemaps/articles-1.xml",
+              "/events.ics"):
+        enc = None
+        for _ in range(40):
+            s, h, b = srv.get(p, {"Accept-Encoding": "gzip"})
+            enc = h.get("content-encoding")
+            if enc == "gzip":
+                break
+            time.sleep(0.05)
+        if ok(enc == "gzip", p + " is served gzip-compressed from the cache"):
+            body = gzip.decompress(b)
+            ok(body == srv.get(p)[2], p + ": the gzip variant is the same "
+               "document")
+    s, h, html = srv.html("/section/cable-tech")
+    m = re.search(r'href="(/section/cable-tech\?before=[0-9.]+)"', html)
+    if ok(m is not None, "the section has a second page"):
+        head = srv.html(m.group(1))[2].split("</head>")[0]
+        contains(head, '<link rel="canonical" href="%s%s">' % (BASE, m.group(1)),
+                 "a later page of a list is its own canonical page")
+
+
 def cleanup():
     return srv.stop()
 
@@ -673,4 +696,4 @@ run_tests([test_rss_feeds, test_atom_feeds, test_json_feeds,
            test_podcast_and_video, test_ics, test_robots_and_sitemaps,
            test_news_sitemap, test_jsonld_article, test_jsonld_events,
            test_every_page_has_head_tags, test_hostile_title_everywhere,
-           test_feeds_follow_writes], cleanup)
+           test_feeds_follow_writes, test_compressed_and_paged], cleanup)

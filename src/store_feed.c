@@ -21,21 +21,29 @@ static const char sql_map_articles[] =
     "SELECT id, slug, updated_at, published_at FROM articles"
     " WHERE id BETWEEN $1 AND $2 AND status = 'published'"
     " AND published_at <= $3 ORDER BY id";
+/*
+ * lastmod of a section, author or tag is its newest story: the first row
+ * of its listing index, newest first, that is published (a story taken
+ * down keeps its listing rows until it is published again).
+ */
 static const char sql_map_sections[] =
-    "SELECT s.id, s.slug, (SELECT max(x.published_at) FROM section_articles x"
-    "  WHERE x.section_id = s.id AND x.published_at <= $3) AS lastmod_at"
+    "SELECT s.id, s.slug, (SELECT x.published_at FROM section_articles x"
+    "  WHERE x.section_id = s.id AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC LIMIT 1) AS lastmod_at"
     " FROM sections s WHERE s.id BETWEEN $1 AND $2 ORDER BY s.id";
 static const char sql_map_authors[] =
-    "SELECT au.id, au.slug, (SELECT max(x.published_at)"
+    "SELECT au.id, au.slug, (SELECT x.published_at"
     "  FROM article_authors x JOIN articles a ON a.id = x.article_id"
     "  WHERE x.author_id = au.id AND a.status = 'published'"
-    "  AND x.published_at <= $3) AS lastmod_at"
+    "  AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1) AS lastmod_at"
     " FROM authors au WHERE au.id BETWEEN $1 AND $2 ORDER BY au.id";
 static const char sql_map_tags[] =
-    "SELECT t.id, t.slug, (SELECT max(x.published_at)"
+    "SELECT t.id, t.slug, (SELECT x.published_at"
     "  FROM article_tags x JOIN articles a ON a.id = x.article_id"
     "  WHERE x.tag_id = t.id AND a.status = 'published'"
-    "  AND x.published_at <= $3) AS lastmod_at"
+    "  AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1) AS lastmod_at"
     " FROM tags t WHERE t.id BETWEEN $1 AND $2 ORDER BY t.id";
 
 static const char *const sql_map[MAP__MAX] = {

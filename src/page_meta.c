@@ -178,6 +178,33 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 			json_object_set_new(v, "license", abs_url(base, licence));
 		json_object_set_new(ld, "image", v);
 	}
+	if (str(a, "media_url")[0] != '\0' && str(a, "media_type")[0] != '\0') {
+		int video = strncmp(str(a, "media_type"), "video/", 6) == 0;
+		int64_t secs = num(a, "media_seconds");
+		char dur[48];
+
+		v = json_pack("{s:s,s:s,s:o,s:s}", "@type", video ?
+		    "VideoObject" : "AudioObject", "name", str(a, "title"),
+		    "contentUrl", abs_url(base, str(a, "media_url")),
+		    "encodingFormat", str(a, "media_type"));
+		if (secs > 0) {
+			snprintf(dur, sizeof(dur), "PT%lldH%lldM%lldS",
+			    (long long)(secs / 3600), (long long)(secs / 60 % 60),
+			    (long long)(secs % 60));
+			json_object_set_new(v, "duration", json_string(dur));
+		}
+		if (video) {
+			/* Google wants a video's thumbnail and date. */
+			json_object_set_new(v, "uploadDate",
+			    json_string(str(a, "date_iso")));
+			json_object_set_new(v, "description",
+			    json_string(str(a, "dek")));
+			if ((img = json_object_get(a, "image")) != NULL)
+				json_object_set_new(v, "thumbnailUrl",
+				    abs_url(base, str(img, "src")));
+		}
+		json_object_set_new(ld, video ? "video" : "audio", v);
+	}
 	if (json_is_true(json_object_get(a, "sponsored")) ||
 	    str(a, "sponsor_name")[0] != '\0') {
 		/* Sponsored content says so to machines as to readers. */

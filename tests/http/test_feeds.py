@@ -285,6 +285,29 @@ def test_podcast_and_video():
              for l in e.findall("atom:link[@rel='enclosure']", NS)]
     ok(any(l.get("type") == "video/mp4" for l in links),
        "the Atom entry links the video as an enclosure")
+    # The demo's episode and film carry their files.
+    root = ET.fromstring(srv.get("/podcast.xml")[2])
+    demo = [i for i in root.findall("channel/item") if
+            i.findtext("link") == BASE + "/article/podcast-open-ran-year-of-proof"]
+    if ok(len(demo) == 1, "the demo episode is in the podcast feed"):
+        eq(demo[0].findtext("itunes:duration", None, NS), "00:37:36",
+           "with its duration")
+    s, h, html = srv.html("/article/podcast-open-ran-year-of-proof")
+    contains(html, '<audio controls preload="none" src="https://media.example.com/'
+             'podcast/open-ran-year-of-proof.mp3">',
+             "the episode's page has an audio player")
+    na = [x for x in json_lds(html) if x.get("@type") == "NewsArticle"][0]
+    eq((na.get("audio", {}).get("@type"), na.get("audio", {}).get("duration")),
+       ("AudioObject", "PT0H37M36S"), "its JSON-LD has the audio")
+    s, h, html = srv.html("/article/showcase-fiber-sensing-startup-turns-"
+                          "cables-into-sensors")
+    contains(html, '<video controls preload="none" src="https://media.example.com/'
+             'video/fiber-sensing-showcase.mp4"', "the film's page has a video player")
+    na = [x for x in json_lds(html) if x.get("@type") == "NewsArticle"][0]
+    v = na.get("video", {})
+    ok(v.get("@type") == "VideoObject" and v.get("thumbnailUrl", "").startswith(
+        BASE + "/media/") and v.get("uploadDate"),
+       "its JSON-LD has the video with thumbnail and date")
     s, h, html = srv.html("/type/podcast")
     contains(html, 'href="%s/podcast.xml"' % BASE,
              "the podcast page links the podcast feed")

@@ -54,6 +54,12 @@ def make_db():
     # Written before the server starts, so no cached page can hold the old one.
     ev = sql(db, "SELECT slug FROM events ORDER BY starts_at DESC LIMIT 1")[0][0]
     sql(db, "UPDATE events SET name = ? WHERE slug = ?", (HOSTILE_EVENT, ev))
+    # A story with id 50,001 needs a second article sitemap.
+    asia = sql(db, "SELECT id FROM sections WHERE slug = 'asia'")[0][0]
+    sql(db, "INSERT INTO articles (id, slug, type, status, title, section_id,"
+        " published_at, updated_at, created_at) VALUES (50001, 'far-story',"
+        " 'news', 'published', 'A story far along', ?, 1577836800,"
+        " 1577836800, 1577836800)", (asia,))
     return db, tok.stdout.strip(), ev
 
 
@@ -194,6 +200,7 @@ def test_unknown_lists_are_404():
               "/tag/no-such-tag/feed.json", "/section/BAD!/feed.xml",
               "/events/no-such-event.ics", "/webinars/nope.ics",
               "/sitemaps/articles-0.xml", "/sitemaps/articles-99999.xml",
+              "/sitemaps/articles-01.xml", "/sitemaps/tags-2.xml",
               "/sitemaps/bogus-1.xml", "/sitemaps/articles-x.xml"):
         eq(srv.get(p)[0], 404, p + " is 404")
 
@@ -447,6 +454,19 @@ def test_robots_and_sitemaps():
                  "tags-1"):
         ok("%s/sitemaps/%s.xml" % (BASE, kind) in locs,
            "the index lists %s" % kind)
+    ok("%s/sitemaps/articles-2.xml" % BASE in locs and
+       "%s/sitemaps/articles-3.xml" % BASE not in locs,
+       "story id 50,001 makes a second article sitemap, and only that")
+    one = ET.fromstring(srv.get("/sitemaps/articles-1.xml")[2])
+    two = ET.fromstring(srv.get("/sitemaps/articles-2.xml")[2])
+    far = BASE + "/article/far-story"
+    high = set(BASE + "/article/" + r[0] for r in sql(
+        DB, "SELECT slug FROM articles WHERE id > 50000"))
+    locs1 = set(u.findtext("sm:loc", "", NS) for u in one.findall("sm:url", NS))
+    locs2 = set(u.findtext("sm:loc", "", NS) for u in two.findall("sm:url", NS))
+    ok(far in locs2 and not (locs1 & high) and locs2 <= high,
+       "ids 1 to 50,000 are in the first, 50,001 on in the second")
+    eq(srv.get("/sitemaps/articles-3.xml")[0], 404, "the part after the last is 404")
     n_articles = sql(DB, "SELECT count(*) FROM articles WHERE status = "
                      "'published'")[0][0]
     seen = 0
@@ -675,7 +695,8 @@ def test_feeds_follow_writes():
         x, titles = feed_titles(p)
         ok("Cache probe, edited" in titles and "Cache probe story" not in
            titles, p + " shows the edit")
-    maps = ["/sitemaps/articles-1.xml", "/sitemaps/news.xml"]
+    maps = ["/sitemaps/articles-%d.xml" % ((aid - 1) // 50000 + 1),
+            "/sitemaps/news.xml"]
     for p in maps:
         ok(BASE + "/article/" + slug in feed_titles(p)[1], p + " lists it")
     call("POST", "/api/v1/admin/articles/%d/unpublish" % aid)

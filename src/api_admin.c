@@ -31,6 +31,8 @@ enum ftype {
 	F_SLUGS,	/* an array of slugs */
 	F_NAMES,	/* an array of strings */
 	F_URL,		/* "" or an http(s) URL */
+	F_MIME,		/* "" or an audio/ or video/ media type */
+	F_COUNT,	/* a whole number from 0 to max */
 	F__MAX
 };
 
@@ -53,6 +55,10 @@ static const struct fieldspec {
 	{ "hero_licence_url", F_URL, 500 },
 	{ "sponsor", F_TEXT, 200 },
 	{ "signoff", F_TEXT, 300 },
+	{ "media_url", F_URL, 1000 },
+	{ "media_type", F_MIME, 100 },
+	{ "media_bytes", F_COUNT, 1099511627776 },	/* 1 TiB */
+	{ "media_seconds", F_COUNT, 604800 },		/* a week */
 };
 
 enum action {
@@ -83,6 +89,27 @@ denied(struct req *r, int status)
 	return status;
 }
 
+/* "audio/mpeg", "video/mp4": a type and subtype of token characters. */
+static int
+media_type_ok(const char *s)
+{
+	const char *p;
+
+	if (strncmp(s, "audio/", 6) == 0)
+		p = s + 6;
+	else if (strncmp(s, "video/", 6) == 0)
+		p = s + 6;
+	else
+		return 0;
+	if (*p == '\0')
+		return 0;
+	for (; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '+'))
+			return 0;
+	return 1;
+}
+
 /* Checks one field's type and size; 0 or an error already sent. */
 static int
 check_field(struct req *r, const struct fieldspec *f, json_t *v)
@@ -109,6 +136,15 @@ check_field(struct req *r, const struct fieldspec *f, json_t *v)
 		}
 		return 0;
 	}
+	if (f->type == F_COUNT) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    (size_t)json_integer_value(v) > f->max) {
+			snprintf(msg, sizeof(msg), "%s must be a whole number "
+			    "from 0 to %zu", f->name, f->max);
+			return api_error(r, 422, msg), -1;
+		}
+		return 0;
+	}
 	if (!json_is_string(v)) {
 		snprintf(msg, sizeof(msg), "%s must be a string", f->name);
 		return api_error(r, 422, msg), -1;
@@ -129,6 +165,11 @@ check_field(struct req *r, const struct fieldspec *f, json_t *v)
 	    strncmp(json_string_value(v), "http://", 7) != 0) {
 		snprintf(msg, sizeof(msg), "%s must be an http or https URL",
 		    f->name);
+		return api_error(r, 422, msg), -1;
+	}
+	if (f->type == F_MIME && n > 0 && !media_type_ok(json_string_value(v))) {
+		snprintf(msg, sizeof(msg), "%s must be an audio/ or video/ "
+		    "media type such as audio/mpeg", f->name);
 		return api_error(r, 422, msg), -1;
 	}
 	return 0;

@@ -472,6 +472,19 @@ cache_hole(const char *body, size_t len, size_t *at, size_t *end)
 	*end = (size_t)(b - body) + sizeof(CACHE_HOLE_CLOSE) - 1;
 }
 
+/* Text, JSON and XML (pages, the API, feeds, sitemaps, calendars) shrink. */
+static int
+compressible(const char *ctype)
+{
+	size_t n = strcspn(ctype, ";");
+
+	return strncmp(ctype, "text/", 5) == 0 ||
+	    strncmp(ctype, "application/json", 16) == 0 ||
+	    strncmp(ctype, "application/xml", 15) == 0 ||
+	    (n >= 4 && memcmp(ctype + n - 4, "+xml", 4) == 0) ||
+	    (n >= 5 && memcmp(ctype + n - 5, "+json", 5) == 0);
+}
+
 /* Builds the payload of an entry outside the lock. */
 static void
 payload(struct cache_entry *e, const struct cache_page *p)
@@ -483,9 +496,7 @@ payload(struct cache_entry *e, const struct cache_page *p)
 	e->len = p->len;
 	set_etag(e->etag, sizeof(e->etag), hash(p->body, p->len), "");
 	cache_hole(e->body, e->len, &e->hole_at, &e->hole_end);
-	e->compress = p->len >= MIN_COMPRESS &&
-	    (strncmp(p->ctype, "text/", 5) == 0 ||
-	    strncmp(p->ctype, "application/json", 16) == 0);
+	e->compress = p->len >= MIN_COMPRESS && compressible(p->ctype);
 	e->last_modified = wall_now();
 	e->expires_at = deps.until;
 	e->tags = xstrndup(deps.tags.p ? deps.tags.p : "", deps.tags.len);

@@ -15,6 +15,7 @@ struct config config;
 enum ctype {
 	C_STR,
 	C_INT,
+	C_CHOICE,	/* a string from the setting's list in choices[] */
 	C__MAX
 };
 
@@ -58,7 +59,52 @@ static const struct setting settings[] = {
 	  "stories per list page" },
 	{ "cache_size", C_INT, S(cache_size), "134217728", 0, 68719476736,
 	  "bytes of rendered pages kept in memory; 0 turns the cache off" },
+	{ "feed_content", C_CHOICE, S(feed_content), "full", 0, 0,
+	  "what feeds carry of each story: \"full\" text or the \"summary\"" },
+	{ "feed_items", C_INT, S(feed_items), "20", 1, 100,
+	  "stories in each RSS, Atom and JSON feed" },
 };
+
+/* The values a C_CHOICE setting takes, space-separated. */
+static const struct {
+	const char	*name;
+	const char	*values;
+} choices[] = {
+	{ "feed_content", "full summary" },
+};
+
+/* 1 when val is one of the words of the setting's list. */
+static int
+choice_ok(const char *name, const char *val)
+{
+	const char *w;
+	size_t i, n = strlen(val);
+
+	for (i = 0; i < ARRAY_SIZE(choices); i++) {
+		if (strcmp(choices[i].name, name) != 0)
+			continue;
+		for (w = choices[i].values; *w != '\0'; ) {
+			size_t k = strcspn(w, " ");
+
+			if (n > 0 && k == n && memcmp(w, val, n) == 0)
+				return 1;
+			w += k;
+			w += strspn(w, " ");
+		}
+	}
+	return 0;
+}
+
+static const char *
+choice_list(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(choices); i++)
+		if (strcmp(choices[i].name, name) == 0)
+			return choices[i].values;
+	return "";
+}
 
 static const struct setting *
 find(const char *key)
@@ -85,6 +131,13 @@ apply(struct config *c, const struct setting *s, const char *val, char *err,
 	int64_t v;
 
 	switch (s->type) {
+	case C_CHOICE:
+		if (!choice_ok(s->name, val)) {
+			snprintf(err, errlen, "%s: \"%s\" is not one of: %s",
+			    s->name, val, choice_list(s->name));
+			return -1;
+		}
+		/* FALLTHROUGH */
 	case C_STR:
 		sp = (char **)((char *)c + s->off);
 		free(*sp);
@@ -123,7 +176,7 @@ config_free(struct config *c)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
-		if (settings[i].type == C_STR)
+		if (settings[i].type == C_STR || settings[i].type == C_CHOICE)
 			free(*(char **)((char *)c + settings[i].off));
 	memset(c, 0, sizeof(*c));
 }

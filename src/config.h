@@ -27,6 +27,8 @@ struct config {
 	int64_t	 max_body;	/* largest request body */
 	int64_t	 page_size;	/* stories per list page */
 	int64_t	 cache_size;	/* bytes of rendered pages kept; 0 turns the cache off */
+	char	*feed_content;	/* "full" or "summary": what feeds carry of a story */
+	int64_t	 feed_items;	/* stories per feed */
 };
 
 extern struct config config;

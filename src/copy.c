@@ -83,24 +83,26 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "articles", 19, 1,
+	{ "articles", 23, 1,
 	    "SELECT count(*) AS n FROM articles",
 	    "SELECT "
 	    "id, slug, type, status, title, dek, body_md,"
 	    " body_html, section_id, hero_image_id, hero_caption,"
 	    " hero_credit, hero_licence, hero_licence_url,"
 	    " sponsor_id, signoff, published_at, updated_at,"
-	    " created_at"
+	    " created_at, media_url, media_type, media_bytes,"
+	    " media_seconds"
 	    " FROM articles ORDER BY id",
 	    "INSERT INTO articles ("
 	    "id, slug, type, status, title, dek, body_md,"
 	    " body_html, section_id, hero_image_id, hero_caption,"
 	    " hero_credit, hero_licence, hero_licence_url,"
 	    " sponsor_id, signoff, published_at, updated_at,"
-	    " created_at"
+	    " created_at, media_url, media_type, media_bytes,"
+	    " media_seconds"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15, $16, $17, $18, $19"
+	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23"
 	    ")" },
 	{ "article_authors", 4, 0,
 	    "SELECT count(*) AS n FROM article_authors",

@@ -80,6 +80,9 @@ static const char sql_article[] =
     " created_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
     " $15, $16, $16, $16) RETURNING id";
+static const char sql_article_media[] =
+    "UPDATE articles SET media_url = $2, media_type = $3, media_bytes = $4,"
+    " media_seconds = $5 WHERE id = $1";
 static const char sql_article_author[] =
     "INSERT INTO article_authors (article_id, author_id, position)"
     " VALUES ($1, $2, $3)";
@@ -1036,7 +1039,8 @@ demo_article_clear(struct demo_article *a)
 		&a->slug, &a->title, &a->type, &a->section, &a->authors,
 		&a->tags, &a->dek, &a->image, &a->caption, &a->credit,
 		&a->licence, &a->licence_url, &a->sponsor, &a->signoff,
-		&a->body,
+		&a->media_url, &a->media_type, &a->media_bytes,
+		&a->media_seconds, &a->body,
 	};
 	size_t i;
 
@@ -1076,6 +1080,10 @@ static const struct {
 	{ "licence_url", offsetof(struct demo_article, licence_url) },
 	{ "sponsor", offsetof(struct demo_article, sponsor) },
 	{ "signoff", offsetof(struct demo_article, signoff) },
+	{ "media_url", offsetof(struct demo_article, media_url) },
+	{ "media_type", offsetof(struct demo_article, media_type) },
+	{ "media_bytes", offsetof(struct demo_article, media_bytes) },
+	{ "media_seconds", offsetof(struct demo_article, media_seconds) },
 };
 
 static size_t
@@ -1194,6 +1202,32 @@ demo_links(struct demo *d, int64_t article_id, const char *list,
 	return 0;
 }
 
+/* The audio or video of a story: its URL, type, size and length. */
+static int
+demo_media(struct demo *d, int64_t id, const struct demo_article *a)
+{
+	const char *bytes = a->media_bytes != NULL ? a->media_bytes : "0";
+	const char *secs = a->media_seconds != NULL ? a->media_seconds : "0";
+	struct db_stmt *st;
+	int64_t nbytes, nsecs;
+
+	if (a->media_type == NULL ||
+	    parse_int(bytes, strlen(bytes), 0, INT64_MAX, &nbytes) != 0 ||
+	    parse_int(secs, strlen(secs), 0, 604800, &nsecs) != 0)
+		return demo_fail(d, "%s: media_url needs a media_type, and "
+		    "media_bytes and media_seconds are whole numbers", a->slug);
+	if ((st = demo_stmt(d, sql_article_media)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	db_bind_str(st, 2, a->media_url);
+	db_bind_str(st, 3, a->media_type);
+	db_bind_int(st, 4, nbytes);
+	db_bind_int(st, 5, nsecs);
+	if (db_run(st) != DB_OK)
+		return demo_fail(d, "%s: media: %s", a->slug, db_errmsg(d->db));
+	return 0;
+}
+
 static int
 demo_article(struct demo *d, const struct demo_article *a)
 {
@@ -1233,6 +1267,8 @@ demo_article(struct demo *d, const struct demo_article *a)
 	    demo_insert(d, st, "article", where, &id) != 0 ||
 	    demo_links(d, id, a->authors, 1, where) != 0 ||
 	    demo_links(d, id, a->tags, 0, where) != 0)
+		return -1;
+	if (a->media_url != NULL && demo_media(d, id, a) != 0)
 		return -1;
 	if (store_article_reindex(d->db, id) != STORE_OK)
 		return demo_fail(d, "%s: reindex: %s", where, db_errmsg(d->db));

@@ -47,6 +47,10 @@ struct demo_article {
 	char	*licence_url;
 	char	*sponsor;
 	char	*signoff;
+	char	*media_url;	/* the audio or video of a podcast or video story */
+	char	*media_type;
+	char	*media_bytes;
+	char	*media_seconds;
 	char	*body;		/* Markdown */
 	int64_t	 published_at;
 };

@@ -116,3 +116,26 @@ esc_xml(struct buf *b, const char *s, size_t n)
 	}
 	buf_append(b, s + start, n - start);
 }
+
+void
+esc_ics(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '\\': BUF_LIT(b, "\\\\"); break;
+		case ';': BUF_LIT(b, "\\;"); break;
+		case ',': BUF_LIT(b, "\\,"); break;
+		case '\n': BUF_LIT(b, "\\n"); break;
+		case '\t': buf_putc(b, ' '); break;
+		default:
+			/* RFC 5545 allows no other control character in TEXT. */
+			if (c >= 0x20 && c != 0x7f)
+				buf_putc(b, (char)c);
+			break;
+		}
+	}
+}

@@ -21,4 +21,7 @@ void	esc_json(struct buf *, const char *, size_t);
 /* XML text and attributes (feeds, sitemaps): & < > " ' and no control bytes. */
 void	esc_xml(struct buf *, const char *, size_t);
 
+/* iCalendar TEXT (RFC 5545 3.3.11): \\ ; , and newlines; other controls dropped. */
+void	esc_ics(struct buf *, const char *, size_t);
+
 #endif

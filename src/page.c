@@ -95,6 +95,29 @@ page_site_changed(void)
 	atomic_fetch_add(&site_generation, 1);
 }
 
+/*
+ * The site's absolute URL, without a trailing slash: the base_url
+ * setting, else the site's own, else the address served on.
+ */
+static void
+set_base_url(json_t *site)
+{
+	const char *v = config.base_url;
+	char url[512];
+	size_t n;
+
+	if (v == NULL || v[0] == '\0')
+		v = json_string_value(json_object_get(site, "base_url"));
+	if (v != NULL && v[0] != '\0')
+		snprintf(url, sizeof(url), "%s", v);
+	else
+		snprintf(url, sizeof(url), "http://%s", config.listen);
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		url[--n] = '\0';
+	json_object_set_new(site, "base_url", json_string(url));
+}
+
 static int
 site_load(struct req *r, json_t **out)
 {
@@ -116,6 +139,7 @@ site_load(struct req *r, json_t **out)
 	    json_string(theme_version()));
 	if (json_object_get(site, "site_name") == NULL)
 		json_object_set_new(site, "site_name", json_string("masthead"));
+	set_base_url(site);
 	*out = site;
 	return STORE_OK;
 fail:
@@ -154,6 +178,29 @@ site_model(struct req *r, json_t **out)
 	json_object_set_new(site_cached, "year", json_string(year));
 	*out = json_incref(site_cached);
 	return STORE_OK;
+}
+
+int
+page_site(struct req *r, json_t **out)
+{
+	cache_dep_str("site");
+	return site_model(r, out);
+}
+
+const char *
+page_base_url(struct req *r)
+{
+	const char *v = config.base_url;
+	json_t *site;
+
+	if (v == NULL || v[0] == '\0' || v[strlen(v) - 1] == '/') {
+		if (page_site(r, &site) != STORE_OK)
+			return "";
+		v = h2o_strdup(&r->h->pool, json_string_value(json_object_get(
+		    site, "base_url")), SIZE_MAX).base;
+		json_decref(site);
+	}
+	return v;
 }
 
 void
@@ -355,6 +402,8 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 		}
 		json_object_set_new(model, "site", site);
 		cache_dep_str("site");
+		if (status == 200)
+			page_meta(r, tpl, model);
 	}
 	rc = tpl_render(theme_templates(), tpl, model, &out);
 	json_decref(model);

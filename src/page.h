@@ -34,6 +34,10 @@ int	 page_render(struct req *, int status, const char *tpl, json_t *model);
  */
 int	 page_articles(struct req *, enum list_by, int64_t key, const char *type,
 	    const struct cursor *, int limit, json_t **out, struct cursor *next);
+/* The site model (settings, menus), a new reference; declares "site". */
+int	 page_site(struct req *, json_t **out);
+/* The site's absolute URL without a trailing slash (in the request's pool). */
+const char *page_base_url(struct req *);
 /* Declares that the page lists what the list of (by, key, type) holds. */
 void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
 /*
@@ -60,6 +64,10 @@ int	 page_favicon(struct req *);
 int	 page_media(struct req *);
 int	 page_static(struct req *);
 int64_t	 page_now(void);
+
+/* page_meta.c — canonical URL, Open Graph, feed links and JSON-LD */
+/* Adds them under model's "page" for template tpl (needs model's "site"). */
+void	 page_meta(struct req *, const char *tpl, json_t *model);
 
 /* page_account.c — signing in and out */
 int	 page_signin(struct req *);

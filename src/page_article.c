@@ -72,6 +72,14 @@ model_article(struct req *r, const char *slug, json_t **out)
 	if (promo != NULL)
 		json_object_set_new(a, "promo", promo);
 	split_body(a);
+	/* The player of a podcast or video story. */
+	if (json_string_length(json_object_get(a, "media_url")) > 0) {
+		const char *mt = json_string_value(json_object_get(a,
+		    "media_type"));
+
+		json_object_set_new(a, mt != NULL && strncmp(mt, "video/", 6) ==
+		    0 ? "has_video" : "has_audio", json_true());
+	}
 	if ((rc = store_article_related(r->db, id, section, RELATED_STORIES,
 	    now, &v)) != STORE_OK)
 		goto fail;

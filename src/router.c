@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "cache.h"
 #include "db.h"
+#include "feed.h"
 #include "http.h"
 #include "page.h"
 #include "router.h"
@@ -26,10 +27,31 @@ static const struct route routes[] = {
 	{ "GET", "/type/:type", page_type, ROUTE_PAGE },
 	{ "GET", "/events", page_events, ROUTE_PAGE },
 	{ "GET", "/events/archive", page_events_archive, ROUTE_PAGE },
+	{ "GET", "/events/:slug.ics", ics_event, ROUTE_PAGE },
 	{ "GET", "/events/:slug", page_event, ROUTE_PAGE },
 	{ "GET", "/webinars", page_webinars, ROUTE_PAGE },
 	{ "GET", "/webinars/archive", page_webinars_archive, ROUTE_PAGE },
+	{ "GET", "/webinars/:slug.ics", ics_webinar, ROUTE_PAGE },
 	{ "GET", "/webinars/:slug", page_webinar, ROUTE_PAGE },
+	/* Feeds, calendars and sitemaps (docs/feeds.md). */
+	{ "GET", "/feed.xml", feed_site_rss, ROUTE_PAGE },
+	{ "GET", "/atom.xml", feed_site_atom, ROUTE_PAGE },
+	{ "GET", "/feed.json", feed_site_json, ROUTE_PAGE },
+	{ "GET", "/section/:slug/feed.xml", feed_section_rss, ROUTE_PAGE },
+	{ "GET", "/section/:slug/atom.xml", feed_section_atom, ROUTE_PAGE },
+	{ "GET", "/section/:slug/feed.json", feed_section_json, ROUTE_PAGE },
+	{ "GET", "/author/:slug/feed.xml", feed_author_rss, ROUTE_PAGE },
+	{ "GET", "/author/:slug/atom.xml", feed_author_atom, ROUTE_PAGE },
+	{ "GET", "/author/:slug/feed.json", feed_author_json, ROUTE_PAGE },
+	{ "GET", "/tag/:slug/feed.xml", feed_tag_rss, ROUTE_PAGE },
+	{ "GET", "/tag/:slug/atom.xml", feed_tag_atom, ROUTE_PAGE },
+	{ "GET", "/tag/:slug/feed.json", feed_tag_json, ROUTE_PAGE },
+	{ "GET", "/podcast.xml", feed_podcast, ROUTE_PAGE },
+	{ "GET", "/events.ics", ics_events, ROUTE_PAGE },
+	{ "GET", "/webinars.ics", ics_webinars, ROUTE_PAGE },
+	{ "GET", "/robots.txt", sitemap_robots, ROUTE_PAGE },
+	{ "GET", "/sitemap.xml", sitemap_index, ROUTE_PAGE },
+	{ "GET", "/sitemaps/:name.xml", sitemap_part, ROUTE_PAGE },
 	{ "GET", "/assets/:file", page_asset, ROUTE_ASSET },
 	{ "GET", "/favicon.ico", page_favicon, ROUTE_ASSET },
 	{ "GET", "/media/:file", page_media, ROUTE_ASSET },
@@ -77,16 +99,29 @@ router_match(const char *pattern, const char *path, size_t pathlen,
 	*nargs = 0;
 	while (*p != '\0') {
 		if (*p == ':') {
-			const char *seg = s;
+			const char *seg = s, *suf;
+			size_t suflen;
 
+			/*
+			 * A capture may end in a literal suffix, as in
+			 * "/events/:slug.ics": the segment must end with
+			 * it, and the capture leaves it out.
+			 */
+			p++;
+			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+				p++;
+			suf = p;
 			while (*p != '\0' && *p != '/')
 				p++;
+			suflen = (size_t)(p - suf);
 			while (s < end && *s != '/')
 				s++;
-			if (s == seg || *nargs == maxargs)
+			if ((size_t)(s - seg) <= suflen || *nargs == maxargs ||
+			    memcmp(s - suflen, suf, suflen) != 0)
 				return 0;
 			args[*nargs] = seg;
-			arglens[*nargs] = (size_t)(s - seg);
+			arglens[*nargs] = (size_t)(s - seg) - suflen;
 			(*nargs)++;
 			continue;
 		}

@@ -37,7 +37,7 @@ col_is_int(const char *name)
 	static const char *const exact[] = { "id", "position", "online",
 	    "active", "depth", "duration_min", "total" };
 	static const char *const suffix[] = { "_id", "_at", "_count",
-	    "width", "height", "bytes" };
+	    "width", "height", "bytes", "_seconds" };
 	size_t n = strlen(name), i, k;
 
 	for (i = 0; i < ARRAY_SIZE(exact); i++)

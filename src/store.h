@@ -135,6 +135,27 @@ int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
 int	 store_webinar_get(struct db *, const char *slug, json_t **out);
 
+/* store_feed.c — feeds, calendars and sitemaps */
+/* body_html, hero_* and media_* of an article. */
+int	 store_article_feed_extra(struct db *, int64_t id, json_t **out);
+enum map_kind {
+	MAP_ARTICLES,	/* published stories: id, slug, updated_at */
+	MAP_SECTIONS,	/* id, slug, lastmod_at (newest story) */
+	MAP_AUTHORS,
+	MAP_TAGS,
+	MAP__MAX
+};
+/* The highest id of the kind's table (0: empty); sitemaps are id ranges. */
+int64_t	 store_map_max_id(struct db *, enum map_kind);
+/* The rows of the kind with ids from lo to hi, by id. */
+int	 store_map_slice(struct db *, enum map_kind, int64_t lo, int64_t hi,
+	    int64_t now, json_t **out);
+/* Unsponsored stories published after since, newest first. */
+int	 store_map_news(struct db *, int64_t since, int64_t now, int limit,
+	    json_t **out);
+/* Static pages, events and webinars: kind, slug, lastmod_at. */
+int	 store_map_pages(struct db *, json_t **out);
+
 /* store_write.c — writing articles (inside the caller's write transaction) */
 struct buf;
 /* "Hello, World!" -> "hello-world" (at most 80 characters). */

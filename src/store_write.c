@@ -43,6 +43,13 @@ static const char sql_update[] =
     "  ELSE COALESCE($13, sponsor_id) END,"
     " signoff = COALESCE($15, signoff), updated_at = $16 WHERE id = $1";
 
+/* The audio or video of a story; NULL keeps a column as it is. */
+static const char sql_media[] =
+    "UPDATE articles SET media_url = COALESCE($2, media_url),"
+    " media_type = COALESCE($3, media_type),"
+    " media_bytes = COALESCE($4, media_bytes),"
+    " media_seconds = COALESCE($5, media_seconds) WHERE id = $1";
+
 static const char sql_authors_clear[] =
     "DELETE FROM article_authors WHERE article_id = $1";
 static const char sql_author_add[] =
@@ -68,7 +75,8 @@ static const char sql_admin_get[] =
     "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_md,"
     " a.section_id, s.slug AS section_slug, a.hero_caption, a.hero_credit,"
     " a.hero_licence, a.hero_licence_url, sp.slug AS sponsor_slug,"
-    " a.signoff, a.published_at, a.updated_at, a.created_at"
+    " a.signoff, a.media_url, a.media_type, a.media_bytes, a.media_seconds,"
+    " a.published_at, a.updated_at, a.created_at"
     " FROM articles a JOIN sections s ON s.id = a.section_id"
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id WHERE a.id = $1";
 static const char sql_admin_authors[] =
@@ -261,6 +269,38 @@ resolve(struct db *db, json_t *in, int64_t *section, int64_t *sponsor)
 	return STORE_OK;
 }
 
+/* Writes the media_* fields present in in. */
+static int
+set_media(struct db *db, int64_t id, json_t *in)
+{
+	static const char *const ints[] = { "media_bytes", "media_seconds" };
+	struct db_stmt *st;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	if (json_object_get(in, "media_url") == NULL &&
+	    json_object_get(in, "media_type") == NULL &&
+	    json_object_get(in, "media_bytes") == NULL &&
+	    json_object_get(in, "media_seconds") == NULL)
+		return STORE_OK;
+	if ((st = db_stmt(db, sql_media)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_str(st, 2, field(in, "media_url"));
+	db_bind_str(st, 3, field(in, "media_type"));
+	for (i = 0; i < ARRAY_SIZE(ints); i++) {
+		v = json_object_get(in, ints[i]);
+		if (json_is_integer(v))
+			db_bind_int(st, 4 + (int)i, json_integer_value(v));
+		else
+			db_bind_null(st, 4 + (int)i);
+	}
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return STORE_OK;
+}
+
 static void
 bind_opt_id(struct db_stmt *st, int i, int64_t id)
 {
@@ -313,6 +353,8 @@ store_article_create(struct db *db, json_t *in, const char *body_html,
 	db_reset(st);
 	if (rc != DB_ROW)
 		return store_rc_from_db(rc);
+	if ((rc = set_media(db, *id, in)) != STORE_OK)
+		return rc;
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
 		return rc;
@@ -353,6 +395,8 @@ store_article_update(struct db *db, int64_t id, json_t *in,
 		return store_rc_from_db(rc);
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
+	if ((rc = set_media(db, id, in)) != STORE_OK)
+		return rc;
 	if ((rc = set_people(db, id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
 		return rc;

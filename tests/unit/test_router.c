@@ -40,6 +40,16 @@ static const struct match_case cases[] = {
 	{ "/a/:x/b/:y", "/a/1/c/2", 0, 0, NULL, NULL },
 	{ "/api/v1/articles/:slug", "/api/v1/articles/x", 1, 1, "x", NULL },
 	{ "/events/archive", "/events/archive", 1, 0, NULL, NULL },
+	/* A capture with a literal suffix. */
+	{ "/events/:slug.ics", "/events/big-5g.ics", 1, 1, "big-5g", NULL },
+	{ "/events/:slug.ics", "/events/big-5g", 0, 0, NULL, NULL },
+	{ "/events/:slug.ics", "/events/.ics", 0, 0, NULL, NULL },
+	{ "/events/:slug.ics", "/events/a.ics/x", 0, 0, NULL, NULL },
+	{ "/events/:slug.ics", "/events/a.icsx", 0, 0, NULL, NULL },
+	{ "/sitemap-:kind-:n.xml", "/sitemap-articles-3.xml", 0, 0, NULL, NULL },
+	{ "/sitemaps/:kind/:n.xml", "/sitemaps/tags/3.xml", 1, 2, "tags", "3" },
+	{ "/section/:slug/feed.json", "/section/asia/feed.json", 1, 1, "asia",
+	  NULL },
 };
 
 static void

@@ -1,0 +1,390 @@
+/*
+ * page_meta.c — what a page's head tells browsers, feed readers, search
+ * engines and social sites: the canonical URL, the description, Open
+ * Graph and Twitter card tags, feed autodiscovery links, and JSON-LD
+ * (NewsArticle, Event, BreadcrumbList).
+ *
+ * It reads the finished view model of a page and adds keys under
+ * "page", so the content API, which serves the same models, is not
+ * changed.  JSON-LD goes out raw inside <script>: it is serialised here
+ * with every '<', '>', '&' and '/' written as a JSON escape, so no value
+ * can close the script element or open a comment.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "feed.h"
+#include "http.h"
+#include "page.h"
+#include "view.h"
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static int64_t
+num(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* A new JSON string: base + path, or path when already absolute. */
+static json_t *
+abs_url(const char *base, const char *path)
+{
+	char url[1200];
+
+	if (strncmp(path, "http://", 7) == 0 ||
+	    strncmp(path, "https://", 8) == 0)
+		return json_string(path);
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	return json_string(url);
+}
+
+json_t *
+page_meta_script_json(json_t *v)
+{
+	struct buf b = BUF_INIT;
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_ESCAPE_SLASH);
+	json_t *out;
+
+	if (s == NULL)
+		return json_string("{}");
+	for (const char *p = s; *p != '\0'; p++) {
+		switch (*p) {
+		case '<': BUF_LIT(&b, "\\u003c"); break;
+		case '>': BUF_LIT(&b, "\\u003e"); break;
+		case '&': BUF_LIT(&b, "\\u0026"); break;
+		default: buf_putc(&b, *p); break;
+		}
+	}
+	free(s);
+	out = json_stringn(b.p != NULL ? b.p : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+static void
+add_jsonld(json_t *page, json_t *v)
+{
+	json_t *arr = json_object_get(page, "jsonld");
+
+	if (arr == NULL) {
+		arr = json_array();
+		json_object_set_new(page, "jsonld", arr);
+	}
+	json_array_append_new(arr, json_pack("{s:o}", "json_html",
+	    page_meta_script_json(v)));
+	json_decref(v);
+}
+
+static json_t *
+organization(json_t *site, const char *base)
+{
+	const char *logo = str(site, "logo_url");
+
+	return json_pack("{s:s,s:s,s:o,s:{s:s,s:o}}", "@type", "Organization",
+	    "name", str(site, "site_name"), "url", abs_url(base, "/"),
+	    "logo", "@type", "ImageObject", "url",
+	    abs_url(base, logo[0] != '\0' ? logo : "/assets/favicon.svg"));
+}
+
+/* Home, then each (name, path) crumb. */
+static json_t *
+breadcrumbs(const char *base, json_t *site, json_t *crumbs)
+{
+	json_t *items = json_array(), *c;
+	size_t i;
+
+	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:o}", "@type",
+	    "ListItem", "position", 1, "name", str(site, "site_name"), "item",
+	    abs_url(base, "/")));
+	json_array_foreach(crumbs, i, c)
+		json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:o}",
+		    "@type", "ListItem", "position", (int)i + 2, "name",
+		    str(c, "name"), "item", abs_url(base, str(c, "url"))));
+	json_decref(crumbs);
+	return json_pack("{s:s,s:s,s:o}", "@context", "https://schema.org",
+	    "@type", "BreadcrumbList", "itemListElement", items);
+}
+
+static void
+article_meta(json_t *page, json_t *a, json_t *site, const char *base)
+{
+	json_t *ld, *authors = json_array(), *v, *img, *crumbs, *tags;
+	const char *credit, *licence;
+	size_t i;
+
+	json_object_set_new(page, "og_type", json_string("article"));
+	json_object_set_new(page, "published_iso",
+	    json_string(str(a, "date_iso")));
+	json_object_set_new(page, "modified_iso",
+	    json_string(str(a, "updated_iso")));
+	json_object_set_new(page, "section_name",
+	    json_string(str(a, "section_name")));
+	json_object_set(page, "tags", json_object_get(a, "tags"));
+	json_array_foreach(json_object_get(a, "authors"), i, v) {
+		json_t *p = json_pack("{s:s,s:s,s:o}", "@type", "Person",
+		    "name", str(v, "name"), "url", abs_url(base, str(v, "url")));
+
+		if (str(v, "role")[0] != '\0')
+			json_object_set_new(p, "jobTitle",
+			    json_string(str(v, "role")));
+		if (str(v, "company")[0] != '\0')
+			json_object_set_new(p, "worksFor", json_pack("{s:s,s:s}",
+			    "@type", "Organization", "name",
+			    str(v, "company")));
+		json_array_append_new(authors, p);
+	}
+	ld = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:b,s:I}",
+	    "@context", "https://schema.org", "@type", "NewsArticle",
+	    "url", abs_url(base, str(a, "url")),
+	    "mainEntityOfPage", abs_url(base, str(a, "url")),
+	    "headline", str(a, "title"),
+	    "description", str(a, "dek"),
+	    "datePublished", str(a, "date_iso"),
+	    "dateModified", str(a, "updated_iso")[0] != '\0' ?
+	    str(a, "updated_iso") : str(a, "date_iso"),
+	    "author", authors,
+	    "publisher", organization(site, base),
+	    "articleSection", str(a, "section_name"),
+	    "isAccessibleForFree", 1,
+	    "commentCount", (json_int_t)num(a, "comment_count"));
+	tags = json_array();
+	json_array_foreach(json_object_get(a, "tags"), i, v)
+		json_array_append_new(tags, json_string(str(v, "name")));
+	json_object_set_new(ld, "keywords", tags);
+	if ((img = json_object_get(a, "image")) != NULL) {
+		credit = str(a, "hero_credit");
+		if (credit[0] == '\0')
+			credit = str(site, "site_name");
+		licence = str(a, "hero_licence_url");
+		if (licence[0] == '\0')
+			licence = str(site, "license_url");
+		v = json_pack("{s:s,s:o,s:I,s:I,s:s,s:s,s:s}", "@type",
+		    "ImageObject", "url", abs_url(base, str(img, "src")),
+		    "width", (json_int_t)num(img, "width"), "height",
+		    (json_int_t)num(img, "height"), "caption",
+		    str(a, "hero_caption"), "creditText", credit,
+		    "copyrightNotice", credit);
+		if (licence[0] != '\0')
+			json_object_set_new(v, "license", abs_url(base, licence));
+		json_object_set_new(ld, "image", v);
+	}
+	if (str(a, "media_url")[0] != '\0' && str(a, "media_type")[0] != '\0') {
+		int video = strncmp(str(a, "media_type"), "video/", 6) == 0;
+		int64_t secs = num(a, "media_seconds");
+		char dur[48];
+
+		v = json_pack("{s:s,s:s,s:o,s:s}", "@type", video ?
+		    "VideoObject" : "AudioObject", "name", str(a, "title"),
+		    "contentUrl", abs_url(base, str(a, "media_url")),
+		    "encodingFormat", str(a, "media_type"));
+		if (secs > 0) {
+			snprintf(dur, sizeof(dur), "PT%lldH%lldM%lldS",
+			    (long long)(secs / 3600), (long long)(secs / 60 % 60),
+			    (long long)(secs % 60));
+			json_object_set_new(v, "duration", json_string(dur));
+		}
+		if (video) {
+			/* Google wants a video's thumbnail and date. */
+			json_object_set_new(v, "uploadDate",
+			    json_string(str(a, "date_iso")));
+			json_object_set_new(v, "description",
+			    json_string(str(a, "dek")));
+			if ((img = json_object_get(a, "image")) != NULL)
+				json_object_set_new(v, "thumbnailUrl",
+				    abs_url(base, str(img, "src")));
+		}
+		json_object_set_new(ld, video ? "video" : "audio", v);
+	}
+	if (json_is_true(json_object_get(a, "sponsored")) ||
+	    str(a, "sponsor_name")[0] != '\0') {
+		/* Sponsored content says so to machines as to readers. */
+		json_object_set_new(ld, "additionalType", json_string(
+		    "https://schema.org/AdvertiserContentArticle"));
+		v = json_pack("{s:s,s:s}", "@type", "Organization", "name",
+		    str(a, "sponsor_name")[0] != '\0' ? str(a, "sponsor_name") :
+		    "Partner");
+		if (str(a, "sponsor_url")[0] != '\0')
+			json_object_set_new(v, "url",
+			    json_string(str(a, "sponsor_url")));
+		json_object_set_new(ld, "sponsor", v);
+		json_object_set_new(page, "sponsored", json_true());
+	}
+	add_jsonld(page, ld);
+	crumbs = json_deep_copy(json_object_get(a, "section_path"));
+	if (crumbs == NULL)
+		crumbs = json_array();
+	json_array_append_new(crumbs, json_pack("{s:s,s:s}", "name",
+	    str(a, "title"), "url", str(a, "url")));
+	add_jsonld(page, breadcrumbs(base, site, crumbs));
+}
+
+/* Event or webinar: online attendance, its times, where to join. */
+static void
+event_meta(json_t *page, json_t *e, int webinar, json_t *site,
+    const char *base)
+{
+	const char *mode, *venue = webinar ? "" : str(e, "venue");
+	json_t *ld, *online_loc;
+	char start[32], end[32];
+	int online = webinar || json_is_true(json_object_get(e, "online"));
+
+	view_fmt_iso(num(e, "starts_at"), start, sizeof(start));
+	view_fmt_iso(num(e, "ends_at"), end, sizeof(end));
+	if (online && venue[0] != '\0')
+		mode = "https://schema.org/MixedEventAttendanceMode";
+	else if (online)
+		mode = "https://schema.org/OnlineEventAttendanceMode";
+	else
+		mode = "https://schema.org/OfflineEventAttendanceMode";
+	online_loc = json_pack("{s:s,s:o}", "@type", "VirtualLocation", "url",
+	    abs_url(base, str(e, "url")));
+	ld = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:o}",
+	    "@context", "https://schema.org", "@type", "Event",
+	    "name", str(e, webinar ? "title" : "name"),
+	    "description", str(e, "summary"),
+	    "url", abs_url(base, str(e, "url")),
+	    "startDate", start, "endDate", end,
+	    "eventAttendanceMode", mode,
+	    "eventStatus", "https://schema.org/EventScheduled",
+	    "organizer", organization(site, base));
+	if (online && venue[0] != '\0')
+		json_object_set_new(ld, "location", json_pack("[o,{s:s,s:s,s:s}]",
+		    online_loc, "@type", "Place", "name", venue, "address",
+		    venue));
+	else if (online)
+		json_object_set_new(ld, "location", online_loc);
+	else {
+		json_decref(online_loc);
+		json_object_set_new(ld, "location", json_pack("{s:s,s:s,s:s}",
+		    "@type", "Place", "name", venue, "address", venue));
+	}
+	if (str(e, "sponsor_name")[0] != '\0')
+		json_object_set_new(ld, "sponsor", json_pack("{s:s,s:s}",
+		    "@type", "Organization", "name", str(e, "sponsor_name")));
+	add_jsonld(page, ld);
+	add_jsonld(page, breadcrumbs(base, site, json_pack("[{s:s,s:s},{s:s,s:s}]",
+	    "name", webinar ? "Webinars" : "Events", "url",
+	    webinar ? "/webinars" : "/events",
+	    "name", str(e, webinar ? "title" : "name"), "url", str(e, "url"))));
+	if (str(e, "summary")[0] != '\0' &&
+	    json_object_get(page, "description") == NULL)
+		json_object_set_new(page, "description",
+		    json_string(str(e, "summary")));
+}
+
+/* Adds the RSS, Atom and JSON feeds of a list at path, titled title. */
+static void
+add_feeds(json_t *feeds, const char *base, const char *path,
+    const char *title)
+{
+	static const char *const kinds[FEED__MAX] = {
+		[FEED_RSS] = "RSS", [FEED_ATOM] = "Atom", [FEED_JSON] = "JSON Feed",
+	};
+	static const char *const types[FEED__MAX] = {
+		[FEED_RSS] = "application/rss+xml",
+		[FEED_ATOM] = "application/atom+xml",
+		[FEED_JSON] = "application/feed+json",
+	};
+	char url[700], t[600];
+	int f;
+
+	for (f = 0; f < FEED__MAX; f++) {
+		snprintf(url, sizeof(url), "%s%s/%s", base,
+		    strcmp(path, "/") == 0 ? "" : path, feed_file(f));
+		snprintf(t, sizeof(t), "%s (%s)", title, kinds[f]);
+		json_array_append_new(feeds, json_pack("{s:s,s:s,s:s}", "type",
+		    types[f], "title", t, "href", url));
+	}
+}
+
+void
+page_meta(struct req *r, const char *tpl, json_t *model)
+{
+	json_t *page = json_object_get(model, "page");
+	json_t *site = json_object_get(model, "site"), *o, *img, *feeds;
+	const char *base = page_base_url(r), *title, *name, *before;
+	char t[600], url[1200];
+
+	if (page == NULL) {
+		page = json_object();
+		json_object_set_new(model, "page", page);
+	}
+	name = str(site, "site_name");
+	/* A later page of a list is its own page, and says so. */
+	before = http_query(r, "before");
+	if (before == NULL || before[0] == '\0' ||
+	    before[strspn(before, "0123456789.-")] != '\0')
+		before = NULL;
+	snprintf(url, sizeof(url), "%s%s%s%s", base, r->path != NULL ?
+	    r->path : "/", before != NULL ? "?before=" : "",
+	    before != NULL ? before : "");
+	json_object_set_new(page, "canonical", json_string(url));
+	title = str(page, "title");
+	json_object_set_new(page, "og_title", json_string(title[0] != '\0' ?
+	    title : name));
+	json_object_set_new(page, "og_type", json_string("website"));
+	feeds = json_array();
+	add_feeds(feeds, base, "/", name);
+	if (strcmp(tpl, "article") == 0 &&
+	    (o = json_object_get(model, "article")) != NULL) {
+		article_meta(page, o, site, base);
+		img = json_object_get(o, "image");
+		if (img != NULL) {
+			json_object_set_new(page, "og_image",
+			    abs_url(base, str(img, "src")));
+			json_object_set(page, "og_image_alt",
+			    json_object_get(img, "alt"));
+		}
+	} else if ((strcmp(tpl, "event") == 0 || strcmp(tpl, "webinar") == 0) &&
+	    (o = json_object_get(model, tpl)) != NULL) {
+		event_meta(page, o, tpl[0] == 'w', site, base);
+		snprintf(url, sizeof(url), "%s%s.ics", base, str(o, "url"));
+		json_object_set_new(page, "calendar", json_string(url));
+	} else if (strcmp(tpl, "section") == 0 &&
+	    (o = json_object_get(model, "section")) != NULL) {
+		snprintf(t, sizeof(t), "%s: %s", name, str(o, "name"));
+		add_feeds(feeds, base, str(o, "url"), t);
+		if (str(o, "description")[0] != '\0')
+			json_object_set_new(page, "description",
+			    json_string(str(o, "description")));
+		add_jsonld(page, breadcrumbs(base, site, json_deep_copy(
+		    json_object_get(model, "section_path"))));
+	} else if ((strcmp(tpl, "author") == 0 || strcmp(tpl, "tag") == 0) &&
+	    (o = json_object_get(model, tpl)) != NULL) {
+		snprintf(t, sizeof(t), "%s: %s", name, str(o, "name"));
+		add_feeds(feeds, base, str(o, "url"), t);
+		if (tpl[0] == 'a' && str(o, "bio")[0] != '\0')
+			json_object_set_new(page, "description",
+			    json_string(str(o, "bio")));
+		if (tpl[0] == 'a')
+			json_object_set_new(page, "og_type",
+			    json_string("profile"));
+	} else if (strcmp(tpl, "type") == 0 &&
+	    strcmp(str(model, "type"), "podcast") == 0) {
+		snprintf(url, sizeof(url), "%s/podcast.xml", base);
+		snprintf(t, sizeof(t), "%s: Podcast", name);
+		json_array_append_new(feeds, json_pack("{s:s,s:s,s:s}", "type",
+		    "application/rss+xml", "title", t, "href", url));
+	} else if (strcmp(tpl, "events") == 0 || strcmp(tpl, "webinars") == 0) {
+		snprintf(url, sizeof(url), "%s/%s.ics", base, tpl);
+		json_object_set_new(page, "calendar", json_string(url));
+	}
+	json_object_set_new(page, "feeds", feeds);
+	if (json_object_get(page, "description") == NULL &&
+	    str(site, "tagline")[0] != '\0')
+		json_object_set_new(page, "description",
+		    json_string(str(site, "tagline")));
+	json_object_set_new(page, "twitter_card", json_string(
+	    json_object_get(page, "og_image") != NULL ? "summary_large_image" :
+	    "summary"));
+}

@@ -1,0 +1,305 @@
+/*
+ * sitemap.c — robots.txt, the sitemap index, the sitemaps of stories,
+ * sections, authors, tags and pages, and the Google News sitemap.
+ *
+ * Story, section, author and tag sitemaps are cut by id ranges of
+ * SITEMAP_MAX ids (/sitemaps/articles-1.xml holds ids 1 to 50,000): no
+ * file can pass the protocol's 50,000 URLs, a story stays in one file for
+ * life, and each file is one range scan of a primary key however large
+ * the archive grows.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "escape.h"
+#include "feed.h"
+#include "http.h"
+#include "page.h"
+#include "store.h"
+#include "util.h"
+#include "view.h"
+
+#define SITEMAP_MAX	50000		/* URLs per sitemap (the protocol's limit) */
+#define NEWS_MAX	1000		/* URLs in a news sitemap (Google's limit) */
+#define NEWS_WINDOW	(48 * 3600)	/* stories of the last two days */
+#define XML_CTYPE	"application/xml; charset=utf-8"
+
+static const char *const kind_names[MAP__MAX] = {
+	[MAP_ARTICLES] = "articles",
+	[MAP_SECTIONS] = "sections",
+	[MAP_AUTHORS] = "authors",
+	[MAP_TAGS] = "tags",
+};
+
+static const char *const kind_paths[MAP__MAX] = {
+	[MAP_ARTICLES] = "/article/",
+	[MAP_SECTIONS] = "/section/",
+	[MAP_AUTHORS] = "/author/",
+	[MAP_TAGS] = "/tag/",
+};
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static int64_t
+num(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void
+xml(struct buf *b, const char *s)
+{
+	esc_xml(b, s, strlen(s));
+}
+
+static int
+send_xml(struct req *r, struct buf *b)
+{
+	if (buf_err(b)) {
+		buf_free(b);
+		return 500;
+	}
+	http_send_buf(r, 200, XML_CTYPE, b);
+	return 0;
+}
+
+/* One <url> entry: base + prefix + slug, and lastmod when t > 0. */
+static void
+url_entry(struct buf *b, const char *base, const char *prefix,
+    const char *slug, int64_t t)
+{
+	char iso[32];
+
+	BUF_LIT(b, "<url><loc>");
+	xml(b, base);
+	xml(b, prefix);
+	xml(b, slug);
+	BUF_LIT(b, "</loc>");
+	if (t > 0) {
+		view_fmt_iso(t, iso, sizeof(iso));
+		buf_printf(b, "<lastmod>%s</lastmod>", iso);
+	}
+	BUF_LIT(b, "</url>\n");
+}
+
+#define URLSET_OPEN \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+
+int
+sitemap_robots(struct req *r)
+{
+	struct buf b = BUF_INIT;
+
+	BUF_LIT(&b, "# masthead\nUser-agent: *\nAllow: /\n"
+	    "Disallow: /api/v1/admin/\nDisallow: /signin\n\nSitemap: ");
+	buf_puts(&b, page_base_url(r));
+	BUF_LIT(&b, "/sitemap.xml\n");
+	if (buf_err(&b)) {
+		buf_free(&b);
+		return 500;
+	}
+	http_send_buf(r, 200, "text/plain; charset=utf-8", &b);
+	return 0;
+}
+
+int
+sitemap_index(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	const char *base = page_base_url(r);
+	int64_t max, n, i;
+	int k;
+
+	cache_dep_str("latest");
+	cache_dep_str("sections");
+	cache_dep_str("authors");
+	cache_dep_until(store_next_publish(r->db, page_now()));
+	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	BUF_LIT(&b, "<sitemap><loc>");
+	xml(&b, base);
+	BUF_LIT(&b, "/sitemaps/news.xml</loc></sitemap>\n<sitemap><loc>");
+	xml(&b, base);
+	BUF_LIT(&b, "/sitemaps/pages.xml</loc></sitemap>\n");
+	for (k = 0; k < MAP__MAX; k++) {
+		max = store_map_max_id(r->db, (enum map_kind)k);
+		n = max <= 0 ? 1 : (max + SITEMAP_MAX - 1) / SITEMAP_MAX;
+		for (i = 1; i <= n; i++) {
+			BUF_LIT(&b, "<sitemap><loc>");
+			xml(&b, base);
+			buf_printf(&b, "/sitemaps/%s-%lld.xml</loc></sitemap>\n",
+			    kind_names[k], (long long)i);
+		}
+	}
+	BUF_LIT(&b, "</sitemapindex>\n");
+	return send_xml(r, &b);
+}
+
+/* "articles-3" -> MAP_ARTICLES, 3; -1 when it names no sitemap. */
+static int
+parse_part(const char *name, size_t len, enum map_kind *k, int64_t *n)
+{
+	size_t i, kl;
+
+	for (i = 0; i < MAP__MAX; i++) {
+		kl = strlen(kind_names[i]);
+		if (len > kl + 1 && memcmp(name, kind_names[i], kl) == 0 &&
+		    name[kl] == '-' && name[kl + 1] != '0' &&
+		    parse_int(name + kl + 1, len - kl - 1, 1,
+		    INT64_MAX / SITEMAP_MAX, n) == 0) {
+			*k = (enum map_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+news(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	const char *base = page_base_url(r);
+	int64_t now = page_now(), oldest = 0;
+	json_t *list, *site, *a;
+	char iso[32];
+	size_t i;
+	int rc;
+
+	if ((rc = page_site(r, &site)) != STORE_OK)
+		return page_status(rc);
+	if ((rc = store_map_news(r->db, now - NEWS_WINDOW, now, NEWS_MAX,
+	    &list)) != STORE_OK) {
+		json_decref(site);
+		return page_status(rc);
+	}
+	cache_dep_str("latest");
+	cache_dep_until(store_next_publish(r->db, now));
+	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
+	    " xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
+	json_array_foreach(list, i, a) {
+		cache_dep("a", num(a, "id"));
+		oldest = num(a, "published_at");
+		BUF_LIT(&b, "<url><loc>");
+		xml(&b, base);
+		BUF_LIT(&b, "/article/");
+		xml(&b, str(a, "slug"));
+		BUF_LIT(&b, "</loc>");
+		view_fmt_iso(num(a, "updated_at") > num(a, "published_at") ?
+		    num(a, "updated_at") : num(a, "published_at"), iso,
+		    sizeof(iso));
+		buf_printf(&b, "<lastmod>%s</lastmod>", iso);
+		BUF_LIT(&b, "<news:news><news:publication><news:name>");
+		xml(&b, str(site, "site_name"));
+		BUF_LIT(&b, "</news:name><news:language>");
+		xml(&b, str(site, "language")[0] != '\0' ?
+		    str(site, "language") : "en");
+		BUF_LIT(&b, "</news:language></news:publication>"
+		    "<news:publication_date>");
+		view_fmt_iso(num(a, "published_at"), iso, sizeof(iso));
+		xml(&b, iso);
+		BUF_LIT(&b, "</news:publication_date><news:title>");
+		xml(&b, str(a, "title"));
+		BUF_LIT(&b, "</news:title></news:news></url>\n");
+	}
+	/* The oldest story leaves the sitemap when it turns 48 hours old. */
+	if (oldest > 0)
+		cache_dep_until(oldest + NEWS_WINDOW + 1);
+	BUF_LIT(&b, "</urlset>\n");
+	json_decref(list);
+	json_decref(site);
+	return send_xml(r, &b);
+}
+
+static int
+pages(struct req *r)
+{
+	static const struct {
+		const char	*kind;
+		const char	*prefix;
+	} prefixes[] = {
+		{ "page", "/" }, { "event", "/events/" },
+		{ "webinar", "/webinars/" },
+	};
+	struct buf b = BUF_INIT;
+	const char *base = page_base_url(r);
+	json_t *list, *p;
+	size_t i, j;
+	int rc;
+
+	if ((rc = store_map_pages(r->db, &list)) != STORE_OK)
+		return page_status(rc);
+	cache_dep_str("events");
+	cache_dep_str("webinars");
+	BUF_LIT(&b, URLSET_OPEN);
+	url_entry(&b, base, "/", "", 0);
+	url_entry(&b, base, "/events", "", 0);
+	url_entry(&b, base, "/webinars", "", 0);
+	json_array_foreach(list, i, p) {
+		for (j = 0; j < ARRAY_SIZE(prefixes); j++)
+			if (strcmp(str(p, "kind"), prefixes[j].kind) == 0)
+				url_entry(&b, base, prefixes[j].prefix,
+				    str(p, "slug"), num(p, "lastmod_at"));
+	}
+	BUF_LIT(&b, "</urlset>\n");
+	json_decref(list);
+	return send_xml(r, &b);
+}
+
+int
+sitemap_part(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	const char *base;
+	enum map_kind k;
+	int64_t n, lo, t;
+	json_t *list, *row;
+	size_t i;
+	int rc;
+
+	if (r->arglen[0] == 4 && memcmp(r->arg[0], "news", 4) == 0)
+		return news(r);
+	if (r->arglen[0] == 5 && memcmp(r->arg[0], "pages", 5) == 0)
+		return pages(r);
+	if (parse_part(r->arg[0], r->arglen[0], &k, &n) != 0)
+		return 404;
+	lo = (n - 1) * SITEMAP_MAX + 1;
+	/* Past the last part is not a sitemap, however high the number. */
+	if (n > 1 && store_map_max_id(r->db, k) < lo)
+		return 404;
+	base = page_base_url(r);
+	if ((rc = store_map_slice(r->db, k, lo, lo + SITEMAP_MAX - 1,
+	    page_now(), &list)) != STORE_OK)
+		return page_status(rc);
+	cache_dep_str("latest");
+	if (k == MAP_SECTIONS)
+		cache_dep_str("sections");
+	if (k == MAP_AUTHORS)
+		cache_dep_str("authors");
+	cache_dep_until(store_next_publish(r->db, page_now()));
+	BUF_LIT(&b, URLSET_OPEN);
+	json_array_foreach(list, i, row) {
+		if (k == MAP_ARTICLES) {
+			t = num(row, "updated_at") > num(row, "published_at") ?
+			    num(row, "updated_at") : num(row, "published_at");
+		} else {
+			t = num(row, "lastmod_at");
+			/* A tag no published story carries has no page worth listing. */
+			if (k == MAP_TAGS && t == 0)
+				continue;
+		}
+		url_entry(&b, base, kind_paths[k], str(row, "slug"), t);
+	}
+	BUF_LIT(&b, "</urlset>\n");
+	json_decref(list);
+	return send_xml(r, &b);
+}

@@ -1,0 +1,133 @@
+/*
+ * store_feed.c — what feeds, calendars and sitemaps read beyond the
+ * story lists: a story's full text and media, and the id-ranged slices
+ * of the archive that sitemaps are cut into.
+ */
+#include "db.h"
+#include "store.h"
+#include "util.h"
+
+static const char sql_feed_extra[] =
+    "SELECT body_html, hero_caption, hero_credit, hero_licence,"
+    " hero_licence_url, media_url, media_type, media_bytes, media_seconds"
+    " FROM articles WHERE id = $1";
+
+/*
+ * Sitemaps are cut by id ranges: a story stays in the same sitemap for
+ * life, and each one is a range scan of a primary key, however large the
+ * archive.  $1 and $2 bound the ids, $3 is now.
+ */
+static const char sql_map_articles[] =
+    "SELECT id, slug, updated_at, published_at FROM articles"
+    " WHERE id BETWEEN $1 AND $2 AND status = 'published'"
+    " AND published_at <= $3 ORDER BY id";
+/*
+ * lastmod of a section, author or tag is its newest story: the first row
+ * of its listing index, newest first, that is published (a story taken
+ * down keeps its listing rows until it is published again).
+ */
+static const char sql_map_sections[] =
+    "SELECT s.id, s.slug, (SELECT x.published_at FROM section_articles x"
+    "  WHERE x.section_id = s.id AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC LIMIT 1) AS lastmod_at"
+    " FROM sections s WHERE s.id BETWEEN $1 AND $2 ORDER BY s.id";
+static const char sql_map_authors[] =
+    "SELECT au.id, au.slug, (SELECT x.published_at"
+    "  FROM article_authors x JOIN articles a ON a.id = x.article_id"
+    "  WHERE x.author_id = au.id AND a.status = 'published'"
+    "  AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1) AS lastmod_at"
+    " FROM authors au WHERE au.id BETWEEN $1 AND $2 ORDER BY au.id";
+static const char sql_map_tags[] =
+    "SELECT t.id, t.slug, (SELECT x.published_at"
+    "  FROM article_tags x JOIN articles a ON a.id = x.article_id"
+    "  WHERE x.tag_id = t.id AND a.status = 'published'"
+    "  AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1) AS lastmod_at"
+    " FROM tags t WHERE t.id BETWEEN $1 AND $2 ORDER BY t.id";
+
+static const char *const sql_map[MAP__MAX] = {
+	[MAP_ARTICLES] = sql_map_articles,
+	[MAP_SECTIONS] = sql_map_sections,
+	[MAP_AUTHORS] = sql_map_authors,
+	[MAP_TAGS] = sql_map_tags,
+};
+
+static const char *const sql_map_max[MAP__MAX] = {
+	[MAP_ARTICLES] = "SELECT max(id) FROM articles WHERE id > $1",
+	[MAP_SECTIONS] = "SELECT max(id) FROM sections WHERE id > $1",
+	[MAP_AUTHORS] = "SELECT max(id) FROM authors WHERE id > $1",
+	[MAP_TAGS] = "SELECT max(id) FROM tags WHERE id > $1",
+};
+
+/*
+ * Google News takes stories of the last two days; sponsored stories
+ * (Partner Perspectives, or anything with a sponsor) are not news.
+ */
+static const char sql_news[] =
+    "SELECT id, slug, title, published_at, updated_at FROM articles"
+    " WHERE status = 'published' AND published_at > $1"
+    " AND published_at <= $2 AND type <> 'partner-perspective'"
+    " AND sponsor_id IS NULL"
+    " ORDER BY published_at DESC, id DESC LIMIT $3";
+
+/* The static pages, events and webinars, for the sitemap of pages. */
+static const char sql_map_pages[] =
+    "SELECT 'page' AS kind, slug, updated_at AS lastmod_at FROM pages"
+    " WHERE id > $1"
+    " UNION ALL SELECT 'event', slug, NULL FROM events WHERE id > $1"
+    " UNION ALL SELECT 'webinar', slug, NULL FROM webinars WHERE id > $1";
+
+int
+store_article_feed_extra(struct db *db, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_feed_extra)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_row1_json(st, out);
+}
+
+int64_t
+store_map_max_id(struct db *db, enum map_kind k)
+{
+	return store_scalar(db, sql_map_max[k], 0);
+}
+
+int
+store_map_slice(struct db *db, enum map_kind k, int64_t lo, int64_t hi,
+    int64_t now, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_map[k])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, lo);
+	db_bind_int(st, 2, hi);
+	db_bind_int(st, 3, now);
+	return store_rows_json(st, out);
+}
+
+int
+store_map_news(struct db *db, int64_t since, int64_t now, int limit,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_news)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, since);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, limit);
+	return store_rows_json(st, out);
+}
+
+int
+store_map_pages(struct db *db, json_t **out)
+{
+	return store_rows_by_id(db, sql_map_pages, 0, out);
+}

@@ -33,8 +33,8 @@ ARTICLE = "/article/" + ARTICLE_SLUG
 API_ARTICLE = "/api/v1/articles/" + ARTICLE_SLUG
 
 # How far in the future the timed tests put their moment (an event's end,
-# a story's publication).  The checks before it must run in that time,
-# starting a server included: generous, for the ASan build.
+# a story's publication).  The checks before it must run in that time
+# (the servers are already up): generous, for the ASan build.
 LEAD = 6
 # How long after the moment the checks after it run.  Lists compare whole
 # seconds: an event ending at T is still upcoming during second T.
@@ -497,24 +497,29 @@ class Timed:
 
 
 def setup_timed():
-    """Inserts, before each server starts, an event that ends in LEAD
-    seconds and a story scheduled for LEAD seconds from now, each into its
-    own fresh demo database, so neither test can expire the other's pages."""
-    now = int(time.time())
-
+    """Starts the two timed tests' servers, each on its own fresh demo
+    database so neither test can expire the other's pages, and only then
+    inserts an event that ends in LEAD seconds and a story scheduled for
+    LEAD seconds from now: a slow start on a loaded machine does not eat
+    into the lead.  Nothing has been requested yet, so nothing is cached."""
     d = tempfile.mkdtemp(prefix="masthead-cache-ev-")
-    db = harness.demo_db(d)
+    evdb = harness.demo_db(d)
+    Timed.events = Server(db=evdb)
+    Timed.events.dbdir = d
+    d = tempfile.mkdtemp(prefix="masthead-cache-st-")
+    stdb = harness.demo_db(d)
+    Timed.story = Server(db=stdb)
+    Timed.story.dbdir = d
+
+    now = int(time.time())
     Timed.t_end = now + LEAD
-    harness.sql(db, "INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
+    harness.sql(evdb, "INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
                 " starts_at, ends_at, timezone, venue, online)"
                 " VALUES (?, ?, 'digital-symposium', 'A test event.', 'Test.',"
                 " '<p>Test.</p>', ?, ?, 'UTC', '', 1)",
                 (EVENT_SLUG, EVENT_NAME, now - 60, Timed.t_end))
-    Timed.events = Server(db=db)
-    Timed.events.dbdir = d
 
-    d = tempfile.mkdtemp(prefix="masthead-cache-st-")
-    db = harness.demo_db(d)
+    db = stdb
     asia = harness.sql(db, "SELECT id FROM sections WHERE slug = 'asia'")[0][0]
     ken = harness.sql(db, "SELECT id FROM authors WHERE slug = 'ken-wieland'")[0][0]
     Timed.t_pub = now + LEAD
@@ -528,8 +533,6 @@ def setup_timed():
                 " VALUES (?, ?, ?)", (asia, aid, Timed.t_pub))
     harness.sql(db, "INSERT INTO article_authors (article_id, author_id, position, published_at)"
                 " VALUES (?, ?, 0, ?)", (aid, ken, Timed.t_pub))
-    Timed.story = Server(db=db)
-    Timed.story.dbdir = d
 
 
 def cached_twice(s, path, name):

@@ -560,6 +560,13 @@ def test_errors():
            problems(err, json.loads(b)))
         if status == 405:
             ok(h.get("allow"), "...and an Allow header")
+    for path, status in (("/api/v1/articles/%zz", 400),
+                         ("/api/v1/articles?" + "q" * 9000, 414)):
+        s, h, b = SRV.request("GET", path)
+        eq((s, h.get("content-type", "").split(";")[0]), (status, "text/html"),
+           "GET %s...: %d, an HTML page" % (path[:24], status))
+    s, h, j = API.get("/api/v1/articles/us-scraps-xiaomi-blacklisting?q=%zz")
+    eq(s, 400, "a malformed query string: a JSON 400")
 
 
 def limit_cases(schema, base):

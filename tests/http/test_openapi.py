@@ -686,6 +686,63 @@ def test_unavailable():
        "...and nothing was written")
 
 
+def sample(schema):
+    """A value a parameter of this schema takes, for the query string."""
+    schema = resolve(schema)
+    if "enum" in schema:
+        return schema["enum"][-1]
+    if schema.get("type") == "integer":
+        return str(max(schema.get("minimum", 1), 1))
+    if schema.get("pattern", "").startswith("^[0-9]+\\."):
+        return "1.1"                                    # a cursor
+    return "asia"                                       # a slug
+
+
+def test_parameters():
+    """Every documented query parameter is one the server knows: sent on
+    its own with a valid value, it is never an unknown parameter."""
+    for m, rx, tpl, op in OPS:
+        if m != "GET" or tpl.startswith("/api/v1/admin/"):
+            continue
+        for p in op.get("parameters", []):
+            p = resolve(p)
+            if p["in"] != "query":
+                continue
+            path = tpl.replace("{slug}", "asia" if "sections" in tpl else
+                               "ken-wieland" if "authors" in tpl else
+                               "us-scraps-xiaomi-blacklisting"
+                               if "articles" in tpl else "no-such-slug")
+            q = "%s=%s" % (p["name"], sample(p["schema"]))
+            s, h, j = API.get(path + "?" + q)
+            msg = (j or {}).get("error", {}).get("message", "") \
+                if isinstance(j, dict) else ""
+            ok(not msg.startswith("unknown parameter"),
+               "GET %s?%s: the server knows %s" % (tpl, q, p["name"]),
+               "%d %s" % (s, msg))
+
+
+def test_examples():
+    """The examples of the document fit their schemas (the linter checks
+    them too, when it can be had)."""
+    seen, errs = set(), []
+    for tpl, item in DOC["paths"].items():
+        for m in METHODS:
+            if m not in item:
+                continue
+            op = item[m]
+            media = list(op.get("requestBody", {}).get("content", {}).items())
+            for status, resp in op["responses"].items():
+                media += list(resolve(resp).get("content", {}).items())
+            for ctype, mt in media:
+                if "example" in mt and id(mt) not in seen:
+                    seen.add(id(mt))
+                    errs += ["%s %s (%s): %s" % (m.upper(), tpl, ctype, e)
+                             for e in problems(mt["schema"], mt["example"])]
+    n = len(seen)
+    ok(n > 0 and not errs, "the %d examples fit their schemas" % n,
+       "\n".join(errs))
+
+
 def test_report():
     for key in sorted(RESULTS):
         n, errs = RESULTS[key]
@@ -714,8 +771,9 @@ def main():
         run_tests(tests)
         return
     start()
-    run_tests(tests + [test_content, test_admin, test_errors, test_limits,
-                       test_unavailable, test_report], SRV.stop)
+    run_tests(tests + [test_examples, test_content, test_parameters,
+                       test_admin, test_errors, test_limits, test_unavailable,
+                       test_report], SRV.stop)
 
 
 main()

@@ -1,0 +1,779 @@
+"""The OpenAPI description of the JSON API (docs/openapi.yaml) against the
+code it describes:
+
+1. Redocly CLI lints it (the rules of redocly.yaml) with no problem.  The
+   linter comes from npm, pinned, installed once into the user's cache
+   directory; without npm, a recent enough node or the registry, this one
+   test is skipped with the reason.
+2. Every /api/v1 route of src/router.c is in the document, and every
+   operation of the document is a route.
+3. A server on the demo database answers every GET endpoint, the admin
+   calls and many errors; each answer's status must be documented for its
+   operation and its body must match the documented schema (jsonschema).
+   The limits of the request schemas are held against the server: a value
+   at the limit is taken by both, one byte or item over it refused by both.
+"""
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+from harness import (BIN, TOP, PG_URL, Server, ok, eq, run_tests, demo_db,
+                     on_pg, psql, status_of)
+
+# @redocly/cli, pinned.  The 1.x line runs on Debian 12's node 18 (2.x
+# needs node 20.19 or later).
+REDOCLY = "1.34.20"
+REDOCLY_NODE = (18, 17)     # the oldest node it runs on
+DOC_FILE = os.path.join(TOP, "docs", "openapi.yaml")
+ROUTER = os.path.join(TOP, "src", "router.c")
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PW = "correct horse battery staple"
+
+
+def apt_install(pkg):
+    """Installs a Debian package when running as root with apt-get."""
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=120",
+                        "install", "-y", "-qq", pkg], env=env,
+                       capture_output=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+try:
+    import yaml
+except ImportError:
+    apt_install("python3-yaml")
+    try:
+        import yaml
+    except ImportError:
+        yaml = None
+try:
+    import jsonschema
+except ImportError:
+    apt_install("python3-jsonschema")
+    try:
+        import jsonschema
+    except ImportError:
+        jsonschema = None
+
+
+def skip(name, why):
+    ok(True, "%s # SKIP %s" % (name, why))
+
+
+DOC = None
+if yaml is not None:
+    with open(DOC_FILE) as f:
+        DOC = yaml.safe_load(f)
+
+
+# 1. The linter ----------------------------------------------------------
+
+def cache_dir():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "masthead", "redocly-cli-" + REDOCLY)
+
+
+def redocly():
+    """(path of the redocly command, None), installing it on first use,
+    or (None, why it cannot be had)."""
+    d = cache_dir()
+    exe = os.path.join(d, "node_modules", ".bin", "redocly")
+    if os.access(exe, os.X_OK):
+        return exe, None
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        return None, "npm and node are needed for @redocly/cli"
+    v = subprocess.run([node, "--version"], capture_output=True,
+                       text=True).stdout.strip()
+    m = re.match(r"v(\d+)\.(\d+)", v)
+    if m is None or (int(m.group(1)), int(m.group(2))) < REDOCLY_NODE:
+        return None, "node %s is older than @redocly/cli %s needs (%d.%d)" % (
+            v, REDOCLY, REDOCLY_NODE[0], REDOCLY_NODE[1])
+    try:
+        os.makedirs(os.path.dirname(d), exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=".install-", dir=os.path.dirname(d))
+    except OSError as e:
+        return None, "no cache directory: %s" % e
+    # Installed beside its final place and renamed, so a broken install is
+    # never taken for a finished one.
+    try:
+        r = subprocess.run(
+            [npm, "install", "--prefix", tmp, "--no-save", "--no-audit",
+             "--no-fund", "--no-update-notifier", "--loglevel=error",
+             "--fetch-retries=1", "--fetch-timeout=30000",
+             "@redocly/cli@" + REDOCLY],
+            capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None, "npm install of @redocly/cli took over 10 minutes"
+    if r.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        # npm's own summary ("npm error FetchError: request to ... failed,
+        # reason: ...") is the line that says why.
+        lines = [x for x in r.stderr.splitlines()
+                 if x.startswith("npm error") and "  at " not in x]
+        why = [x for x in lines if "Error" in x or "reason" in x] or lines
+        return None, "npm install @redocly/cli@%s failed: %s" % (
+            REDOCLY, why[0][len("npm error "):] if why else
+            "status %d" % r.returncode)
+    try:
+        os.rename(tmp, d)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)   # another run got there first
+    return (exe, None) if os.access(exe, os.X_OK) else (
+        None, "npm installed no redocly command")
+
+
+def test_lint():
+    exe, why = redocly()
+    if exe is None:
+        skip("redocly lint docs/openapi.yaml", why)
+        return
+    env = dict(os.environ, REDOCLY_TELEMETRY="off", NO_COLOR="1",
+               REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
+    r = subprocess.run([exe, "lint", "--config", "redocly.yaml",
+                        "--format", "stylish", "docs/openapi.yaml"],
+                       cwd=TOP, env=env, capture_output=True, text=True,
+                       timeout=120)
+    out = "\n".join(x for x in (r.stdout + r.stderr).splitlines()
+                    if x.strip() and not x.lstrip().startswith(
+                        ("║", "╔", "╚")))
+    ok(r.returncode == 0, "redocly %s lints docs/openapi.yaml with no problem"
+       % REDOCLY, out)
+
+
+# 2. Routes ----------------------------------------------------------------
+
+def router_routes():
+    """{(METHOD, /api/v1/... with {param})} of the route table."""
+    with open(ROUTER) as f:
+        src = f.read()
+    found = set()
+    for method, pattern in re.findall(r'\{\s*"([A-Z]+)",\s*"(/api/[^"]*)"',
+                                      src):
+        found.add((method, re.sub(r":([A-Za-z_][A-Za-z0-9_]*)", r"{\1}",
+                                  pattern)))
+    return found
+
+
+def doc_routes():
+    return {(m.upper(), path) for path, item in DOC["paths"].items()
+            for m in METHODS if m in item}
+
+
+def test_routes():
+    code, doc = router_routes(), doc_routes()
+    ok(len(code) > 0, "src/router.c has /api/ routes (the pattern still reads it)")
+    for method, path in sorted(code):
+        ok((method, path) in doc, "route %s %s is documented" % (method, path),
+           "%s %s is in src/router.c but not in docs/openapi.yaml: add the "
+           "operation (its parameters, request body, every status it can "
+           "answer and the schema of each answer), then a call to it in "
+           "tests/http/test_openapi.py" % (method, path))
+    for method, path in sorted(doc - code):
+        ok(False, "operation %s %s is a route" % (method, path),
+           "%s %s is in docs/openapi.yaml but src/router.c has no such route"
+           % (method, path))
+
+
+# 3. Real answers against the schemas ---------------------------------------
+
+def resolve(obj):
+    """Follows a local $ref of a response, parameter or header object."""
+    while isinstance(obj, dict) and "$ref" in obj:
+        node = DOC
+        for part in obj["$ref"].lstrip("#/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        obj = node
+    return obj
+
+
+_validators = {}
+
+
+def validator(schema):
+    """A JSON Schema 2020-12 validator for a schema of the document, whose
+    #/components/... references resolve in the document."""
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _validators:
+        root = dict(schema)
+        root["components"] = DOC["components"]
+        _validators[key] = jsonschema.Draft202012Validator(root)
+    return _validators[key]
+
+
+def problems(schema, value):
+    out = []
+    for e in sorted(validator(schema).iter_errors(value), key=lambda e: list(
+            map(str, e.absolute_path))):
+        out.append("at /%s: %s" % ("/".join(str(p) for p in e.absolute_path),
+                                   e.message[:300]))
+    return out
+
+
+OPS = []        # (METHOD, compiled path pattern, template, operation)
+if DOC is not None:
+    for _tpl, _item in DOC["paths"].items():
+        _rx = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+",
+                                      re.escape(_tpl)) + "$")
+        for _m in METHODS:
+            if _m in _item:
+                OPS.append((_m.upper(), _rx, _tpl, _item[_m]))
+
+
+def find_op(method, path):
+    path = path.split("?", 1)[0]
+    for m, rx, tpl, op in OPS:
+        if m == method and rx.match(path):
+            return tpl, op
+    return None, None
+
+
+RESULTS = {}    # "METHOD template -> status" -> [answers, problems]
+
+
+def record(method, path, status, headers, body):
+    """Checks one answer against the document and records the outcome."""
+    tpl, op = find_op(method, path)
+    key = "%s %s -> %d" % (method, tpl or path.split("?")[0], status)
+    errs, value = [], None
+    if op is None:
+        errs.append("no such operation in the document")
+    elif str(status) not in op["responses"]:
+        errs.append("status %d is not documented for this operation" % status)
+    else:
+        resp = resolve(op["responses"][str(status)])
+        for name, h in resp.get("headers", {}).items():
+            h = resolve(h)
+            got = headers.get(name.lower())
+            if got is None:
+                if h.get("required"):
+                    errs.append("no %s header" % name)
+                continue
+            errs += ["header %s %s" % (name, p)
+                     for p in problems(h.get("schema", {}), got)]
+        ctype = headers.get("content-type", "").split(";")[0].strip()
+        content = resp.get("content")
+        if not content:
+            if body:
+                errs.append("documented without a body; got %d bytes" % len(body))
+        elif ctype not in content:
+            errs.append("Content-Type %r is not documented (%s)" % (
+                ctype, ", ".join(content)))
+        else:
+            if ctype == "application/json":
+                try:
+                    value = json.loads(body)
+                except ValueError as e:
+                    errs.append("not JSON: %s" % e)
+            else:
+                value = body.decode("utf-8", "replace")
+            if not errs:
+                errs += problems(content[ctype]["schema"], value)
+    rec = RESULTS.setdefault(key, [0, {}])
+    rec[0] += 1
+    # The same problem in every item of a list is told once, with a count.
+    for e in errs:
+        k = re.sub(r"/[0-9]+(?=[/:])", "/*", e)
+        first, n = rec[1].get(k, ("%s %s: %s" % (method, path, e), 0))
+        rec[1][k] = (first, n + 1)
+    return value
+
+
+class Api:
+    """Requests to the server, each answer checked by record()."""
+
+    def __init__(self, srv, tokens):
+        self.srv, self.tokens = srv, tokens
+
+    def call(self, method, path, who=None, body=None,
+             ctype="application/json", headers=None):
+        h = dict(headers or {})
+        if who is not None:
+            h["Authorization"] = "Bearer " + self.tokens[who]
+        if body is not None:
+            h["Content-Type"] = ctype
+            if not isinstance(body, (bytes, str)):
+                body = json.dumps(body)
+        s, hd, b = self.srv.request(method, path, h, body)
+        return s, hd, record(method, path, s, hd, b)
+
+    def get(self, path, who=None, headers=None):
+        return self.call("GET", path, who, headers=headers)
+
+
+SRV = API = None
+
+
+def start():
+    """A server on a demo database with an editor, a contributor and a
+    member, each with an API token."""
+    global SRV, API
+    d = tempfile.mkdtemp(prefix="masthead-openapi-")
+    db = demo_db(d)
+    tokens = {}
+    for role in ("editor", "contributor", "member"):
+        email = role + "@example.com"
+        subprocess.run([BIN, "user", "add", "--db", db, "--role", role, email],
+                       input=PW, text=True, check=True, capture_output=True)
+        tokens[role] = subprocess.run(
+            [BIN, "token", "add", "--db", db, email], check=True,
+            capture_output=True, text=True).stdout.strip()
+    SRV = Server(db=db)
+    API = Api(SRV, tokens)
+
+
+def walk_articles():
+    """Every published story, page by page; returns their slugs."""
+    slugs, cur, pages = [], None, 0
+    while pages < 50:
+        s, h, j = API.get("/api/v1/articles?limit=100" +
+                          ("&cursor=" + cur if cur else ""))
+        pages += 1
+        if s != 200:
+            break
+        slugs += [a["slug"] for a in j["articles"]]
+        cur = j["next_cursor"]
+        if cur is None:
+            break
+    ok(len(slugs) > 100 and cur is None,
+       "the article list walks to its end (%d stories)" % len(slugs))
+    return slugs
+
+
+def test_content():
+    slugs = walk_articles()
+    for q in ("", "?limit=1", "?section=asia", "?section=cable-tech&limit=100",
+              "?author=ken-wieland", "?type=partner-perspective",
+              "?type=guest-perspective&limit=100", "?section=asia&type=news"):
+        API.get("/api/v1/articles" + q)
+    s, h, j = API.get("/api/v1/articles/us-scraps-xiaomi-blacklisting")
+    for t in j["article"]["tags"]:
+        API.get("/api/v1/articles?tag=" + t["slug"])
+    # Every handwritten story and every tenth generated one.
+    for slug in slugs[::10] + slugs[-30:]:
+        API.get("/api/v1/articles/" + slug)
+
+    s, h, j = API.get("/api/v1/sections")
+    for sec in j["sections"]:
+        s, h, one = API.get("/api/v1/sections/" + sec["slug"])
+        nc = one["pagination"].get("next_cursor") if s == 200 else None
+        if nc:
+            API.get("/api/v1/sections/%s?before=%s" % (sec["slug"], nc))
+
+    after, names = None, []
+    while True:
+        s, h, j = API.get("/api/v1/authors?limit=3" +
+                          ("&after=%d" % after if after is not None else ""))
+        if s != 200:
+            break
+        names += [a["slug"] for a in j["authors"]]
+        after = j["next_after"]
+        if after is None:
+            break
+    API.get("/api/v1/authors")
+    for slug in names:
+        s, h, one = API.get("/api/v1/authors/" + slug)
+        nc = one["pagination"].get("next_cursor") if s == 200 else None
+        if nc:
+            API.get("/api/v1/authors/%s?before=%s" % (slug, nc))
+
+    for kind in ("events", "webinars"):
+        for q in ("", "?archive=0", "?archive=1"):
+            s, h, j = API.get("/api/v1/%s%s" % (kind, q))
+            for x in j[kind]:
+                API.get("/api/v1/%s/%s" % (kind, x["slug"]))
+            if q == "?archive=1" and j[kind]:
+                API.get("/api/v1/%s?archive=1&before=%d" % (
+                    kind, j[kind][-1]["starts_at"]))
+
+    s, h, j = API.get("/api/v1/sections")
+    s, h, j = API.get("/api/v1/sections",
+                      headers={"If-None-Match": h.get("etag", "")})
+    eq(s, 304, "a content document revalidates to 304")
+
+
+def article_path(aid, tail=""):
+    return "/api/v1/admin/articles/%d%s" % (aid, tail)
+
+
+def test_admin():
+    body = {"title": "Operators test 6G in Osaka", "section": "asia",
+            "type": "news", "dek": "A six-week trial.",
+            "body_md": "\n\n".join("Paragraph %d of the story." % i
+                                   for i in range(6)),
+            "authors": ["ken-wieland"], "tags": ["6G", "Japan"],
+            "hero_caption": "A mast", "hero_credit": "Staff",
+            "hero_licence": "CC BY 2.0",
+            "hero_licence_url": "https://creativecommons.org/licenses/by/2.0/",
+            "sponsor": "cisco", "signoff": "-- Staff"}
+    create = DOC["paths"]["/api/v1/admin/articles"]["post"]
+    schema = create["requestBody"]["content"]["application/json"]["schema"]
+    eq(problems(schema, body), [], "a full create body fits the request schema")
+    s, h, j = API.call("POST", "/api/v1/admin/articles", "editor", body)
+    eq(s, 201, "create answers 201")
+    full = j["article"]["id"]
+    API.get(article_path(full), "editor")
+    API.call("PATCH", article_path(full), "editor", {"dek": "Seven weeks.",
+                                                     "sponsor": ""})
+    API.call("POST", article_path(full, "/publish"), "editor",
+             {"at": "2031-01-01T09:00:00Z"})
+    API.call("POST", article_path(full, "/publish"), "editor")
+    s, h, j = API.get("/api/v1/articles/operators-test-6g-in-osaka")
+    eq(s, 200, "the published story is a content document")
+    ok("body_before_html" in j["article"],
+       "a six-paragraph story is split around the promo box")
+
+    # A story without authors, image or tags: the nullable fields are null.
+    s, h, j = API.call("POST", "/api/v1/admin/articles", "editor",
+                       {"title": "A bare story", "section": "6g"})
+    bare = j["article"]["id"]
+    API.call("POST", article_path(bare, "/publish"), "editor")
+    s, h, j = API.get("/api/v1/articles?limit=3")
+    ok(any(a["author_id"] is None and a["image_hash"] is None
+           for a in j["articles"]), "a story without author or image is listed")
+    API.get("/api/v1/articles/a-bare-story")
+    API.get("/api/v1/sections/6g")
+    API.call("POST", article_path(bare, "/unpublish"), "editor")
+    API.call("POST", article_path(full, "/unpublish"), "editor")
+
+    s, h, j = API.get("/api/v1/admin/menu-items", "editor")
+    parent = j["footer"][0]["id"]
+    s, h, j = API.call("POST", "/api/v1/admin/menu-items", "editor",
+                       {"menu": "footer", "label": "Careers", "url": "/careers",
+                        "position": 9})
+    eq(s, 201, "a menu entry is added")
+    item = j["item"]["id"]
+    API.call("POST", "/api/v1/admin/menu-items", "editor",
+             {"menu": "footer", "label": "Sub", "url": "https://example.org/",
+              "parent_id": parent})
+    API.call("PATCH", "/api/v1/admin/menu-items/%d" % item, "editor",
+             {"label": "Jobs", "position": 3})
+    s, h, j = API.call("DELETE", "/api/v1/admin/menu-items/%d" % item, "editor")
+    eq(s, 204, "a menu entry is removed")
+    API.get("/api/v1/admin/menu-items", "editor")
+
+
+def test_errors():
+    for path in ("/api/v1/articles?colour=red", "/api/v1/articles?cursor=x",
+                 "/api/v1/articles?limit=101", "/api/v1/articles?type=gossip",
+                 "/api/v1/articles?section=asia&tag=china",
+                 "/api/v1/authors?after=-1", "/api/v1/authors?limit=0",
+                 "/api/v1/events?archive=2", "/api/v1/webinars?colour=red",
+                 "/api/v1/events?archive=1&before=soon",
+                 "/api/v1/sections/asia?before=zz",
+                 "/api/v1/authors/ken-wieland?before=zz"):
+        eq(API.get(path)[0], 400, "GET %s is 400" % path)
+    for path in ("/api/v1/articles/no-such-story", "/api/v1/articles/Not_A_Slug",
+                 "/api/v1/articles?section=no-such-section",
+                 "/api/v1/sections/no-such-section",
+                 "/api/v1/authors/no-such-author", "/api/v1/events/no-such-event",
+                 "/api/v1/webinars/no-such-webinar"):
+        eq(API.get(path)[0], 404, "GET %s is 404" % path)
+
+    arts = "/api/v1/admin/articles"
+    eq(API.call("POST", arts, None, {"title": "x"})[0], 401, "no token: 401")
+    API.tokens["nobody"] = "mh_" + "x" * 43
+    eq(API.get("/api/v1/admin/menu-items", "nobody")[0], 401,
+       "an unknown token: 401")
+    eq(API.call("POST", arts, "member", {"title": "x", "section": "asia"})[0],
+       403, "a member cannot create: 403")
+    eq(API.get("/api/v1/admin/menu-items", "contributor")[0], 403,
+       "menus are for editors: 403")
+    eq(API.call("POST", article_path(1, "/publish"), "contributor")[0], 403,
+       "a contributor cannot publish: 403")
+    eq(API.get(article_path(99999999), "editor")[0], 404, "no such article: 404")
+    eq(API.get("/api/v1/admin/articles/abc", "editor")[0], 404,
+       "an id that is not a number: 404")
+    eq(API.call("PATCH", article_path(99999999), "editor", {"dek": "x"})[0], 404,
+       "editing no article: 404")
+    eq(API.call("POST", article_path(99999999, "/unpublish"), "editor")[0], 404,
+       "unpublishing no article: 404")
+    eq(API.call("DELETE", "/api/v1/admin/menu-items/99999999", "editor")[0], 404,
+       "no such menu entry: 404")
+    eq(API.call("PATCH", "/api/v1/admin/menu-items/99999999", "editor",
+                {"label": "x"})[0], 404, "editing no menu entry: 404")
+    for body, status, what in (
+            ("{nope", 400, "malformed JSON"), ([1, 2], 400, "an array"),
+            ({"title": "x", "section": "asia", "colour": "red"}, 400,
+             "an unknown field"),
+            ({"title": "x"}, 422, "no section"),
+            ({"title": "x", "section": "no-such-section"}, 422, "an unknown section"),
+            ({"title": "x", "section": "asia", "type": "gossip"}, 422,
+             "an unknown type"),
+            ({"title": "x", "section": "asia", "slug": "Bad Slug"}, 422,
+             "a malformed slug"),
+            ({"title": "x", "section": "asia",
+              "slug": "us-scraps-xiaomi-blacklisting"}, 409, "a taken slug")):
+        eq(API.call("POST", arts, "editor", body)[0], status,
+           "create with %s: %d" % (what, status))
+    eq(API.call("POST", arts, "editor", "title=x", ctype="text/plain")[0], 415,
+       "create with a body that is not JSON: 415")
+    eq(API.call("POST", article_path(1, "/publish"), "editor", {"at": "soon"})[0],
+       422, "publish at a malformed time: 422")
+    eq(API.call("POST", article_path(1, "/publish"), "editor", "[")[0], 400,
+       "publish with malformed JSON: 400")
+    menu = "/api/v1/admin/menu-items"
+    eq(API.call("POST", menu, "editor", {"menu": "side", "label": "x"})[0], 422,
+       "a menu that does not exist: 422")
+    eq(API.call("POST", menu, "editor", {"menu": "main", "label": "x",
+                                         "parent_id": 99999999})[0], 422,
+       "a parent that does not exist: 422")
+    eq(API.call("PATCH", menu + "/1", "editor", {"menu": "footer"})[0], 400,
+       "moving an entry to another menu: 400")
+    eq(API.call("POST", menu, "editor", "{}", ctype="text/plain")[0], 415,
+       "a menu body that is not JSON: 415")
+
+    # A body over max_body is refused by the HTTP layer, in plain text.
+    raw = SRV.raw(("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 5000000"
+                   "\r\n\r\n" % (arts, API.tokens["editor"])).encode() +
+                  b"x" * 1000)
+    head, _, body = raw.partition("\r\n\r\n")
+    hdrs = {}
+    for line in head.split("\r\n")[1:]:
+        k, _, v = line.partition(":")
+        hdrs[k.strip().lower()] = v.strip()
+    eq(status_of(raw), 413, "a 5 MB body: 413")
+    record("POST", arts, status_of(raw), hdrs, body.encode("latin-1"))
+
+    # Answers of the router that no operation lists (see info.description).
+    err = DOC["components"]["schemas"]["Error"]
+    for method, path, status in (("DELETE", "/api/v1/articles", 405),
+                                 ("PUT", "/api/v1/admin/menu-items/1", 405),
+                                 ("BREW", "/api/v1/articles", 501),
+                                 ("GET", "/api/v1/no-such-thing", 404)):
+        s, h, b = SRV.request(method, path)
+        eq(s, status, "%s %s: %d" % (method, path, status))
+        ok(not problems(err, json.loads(b)), "...with an Error body",
+           problems(err, json.loads(b)))
+        if status == 405:
+            ok(h.get("allow"), "...and an Allow header")
+    for path, status in (("/api/v1/articles/%zz", 400),
+                         ("/api/v1/articles?" + "q" * 9000, 414)):
+        s, h, b = SRV.request("GET", path)
+        eq((s, h.get("content-type", "").split(";")[0]), (status, "text/html"),
+           "GET %s...: %d, an HTML page" % (path[:24], status))
+    s, h, j = API.get("/api/v1/articles/us-scraps-xiaomi-blacklisting?q=%zz")
+    eq(s, 400, "a malformed query string: a JSON 400")
+
+
+def limit_cases(schema, base):
+    """(body, taken) pairs at and just over each limit of an object schema:
+    maxLength of its strings, maxItems of its arrays and the maxLength of
+    their items, maximum of its integers."""
+    props = schema["properties"]
+    cases = []
+    for name, p in props.items():
+        p = resolve(p)
+        if "allOf" in p:
+            p = resolve(p["allOf"][0])
+        if p.get("type") == "string" and "maxLength" in p:
+            n = p["maxLength"]
+            if p.get("pattern") == "^(https?://.*)?$":
+                at = "https://e.org/" + "p" * (n - 14)
+            elif name == "url":
+                at = "/" + "u" * (n - 1)
+            elif "pattern" in p and p["pattern"].startswith("^[a-z0-9]"):
+                at = "s" * n
+            else:
+                at = "t" * n
+            cases.append((dict(base, **{name: at}), True))
+            cases.append((dict(base, **{name: at + "x"}), False))
+        elif p.get("type") == "array" and "maxItems" in p:
+            item = resolve(p["items"])
+            if item.get("type") == "string" and "maxLength" in item:
+                at = ["t" * item["maxLength"]]
+                cases.append((dict(base, **{name: at}), True))
+                cases.append((dict(base, **{name: [at[0] + "x"]}), False))
+                cases.append((dict(base, **{name: ["t%d" % i for i in
+                                                   range(p["maxItems"])]}), True))
+            cases.append((dict(base, **{name: ["t%d" % i for i in
+                                               range(p["maxItems"] + 1)]}), False))
+        elif p.get("type") == "integer" and "maximum" in p:
+            cases.append((dict(base, **{name: p["maximum"]}), True))
+            cases.append((dict(base, **{name: p["maximum"] + 1}), False))
+    return cases
+
+
+def test_limits():
+    s, h, j = API.call("POST", "/api/v1/admin/articles", "editor",
+                       {"title": "Limits", "section": "asia"})
+    aid = j["article"]["id"]
+    schema = resolve({"$ref": "#/components/schemas/ArticleFields"})
+    # sponsor, section and authors name rows that must exist: a made-up
+    # value at the limit is unknown (422), so only the values over it count.
+    rows = {"sponsor", "section", "authors"}
+    cases = [(b, t) for b, t in limit_cases(schema, {})
+             if not (t and rows & set(b))]
+    for body, taken in cases:
+        field = list(body)[0]
+        s = API.call("PATCH", article_path(aid), "editor", body)[0]
+        accepted = not problems(schema, body)
+        what = "%s of %s" % (field, describe(body[field]))
+        eq((s, accepted), (200, True) if taken else (422, False),
+           "article %s: server and schema %s it" % (
+               what, "take" if taken else "refuse"))
+    s, h, j = API.call("POST", "/api/v1/admin/menu-items", "editor",
+                       {"menu": "main", "label": "Limits"})
+    item = j["item"]["id"]
+    schema = resolve({"$ref": "#/components/schemas/MenuItemUpdate"})
+    for body, taken in limit_cases(schema, {}):
+        field = list(body)[0]
+        s = API.call("PATCH", "/api/v1/admin/menu-items/%d" % item, "editor",
+                     body)[0]
+        accepted = not problems(schema, body)
+        eq((s, accepted), (200, True) if taken else (422, False),
+           "menu entry %s of %s: server and schema %s it" % (
+               field, describe(body[field]), "take" if taken else "refuse"))
+
+
+def describe(v):
+    if isinstance(v, str):
+        return "%d bytes" % len(v)
+    if isinstance(v, list):
+        return "%d items of up to %d bytes" % (len(v), max(len(x) for x in v))
+    return str(v)
+
+
+def test_unavailable():
+    """A request that cannot reach the database answers the documented 503
+    and writes nothing: on SQLite while another process holds the write
+    lock (for the 5 s busy timeout), on PostgreSQL while the database
+    takes no connections and the server's have been cut."""
+    item = {"menu": "main", "label": "Locked out"}
+    if on_pg():
+        name = SRV.db.rstrip("/").rsplit("/", 1)[1]
+        admin = PG_URL + "postgres"
+        psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS false;\n"
+             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+             " WHERE datname = '%s';\n" % (name, name))
+        try:
+            s = API.call("POST", "/api/v1/admin/menu-items", "editor", item)[0]
+        finally:
+            psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS true;\n" % name)
+        what = "while PostgreSQL refuses the server"
+    else:
+        con = sqlite3.connect(SRV.db, isolation_level=None, timeout=10)
+        try:
+            con.execute("BEGIN EXCLUSIVE")
+            s = API.call("POST", "/api/v1/admin/menu-items", "editor", item)[0]
+        finally:
+            con.execute("ROLLBACK")
+            con.close()
+        what = "while another process holds the database"
+    eq(s, 503, "a write %s: 503" % what)
+    # A connection is made again at most every 250 ms per thread.
+    deadline = time.time() + 5
+    while True:
+        s, h, j = API.get("/api/v1/admin/menu-items", "editor")
+        if s == 200 or time.time() > deadline:
+            break
+        time.sleep(0.3)
+    eq(s, 200, "...the database is back")
+    ok(s == 200 and not any(x["label"] == "Locked out" for x in j["main"]),
+       "...and nothing was written")
+
+
+def sample(schema):
+    """A value a parameter of this schema takes, for the query string."""
+    schema = resolve(schema)
+    if "enum" in schema:
+        return schema["enum"][-1]
+    if schema.get("type") == "integer":
+        return str(max(schema.get("minimum", 1), 1))
+    if schema.get("pattern", "").startswith("^[0-9]+\\."):
+        return "1.1"                                    # a cursor
+    return "asia"                                       # a slug
+
+
+def test_parameters():
+    """Every documented query parameter is one the server knows: sent on
+    its own with a valid value, it is never an unknown parameter."""
+    for m, rx, tpl, op in OPS:
+        if m != "GET" or tpl.startswith("/api/v1/admin/"):
+            continue
+        for p in op.get("parameters", []):
+            p = resolve(p)
+            if p["in"] != "query":
+                continue
+            path = tpl.replace("{slug}", "asia" if "sections" in tpl else
+                               "ken-wieland" if "authors" in tpl else
+                               "us-scraps-xiaomi-blacklisting"
+                               if "articles" in tpl else "no-such-slug")
+            q = "%s=%s" % (p["name"], sample(p["schema"]))
+            s, h, j = API.get(path + "?" + q)
+            msg = (j or {}).get("error", {}).get("message", "") \
+                if isinstance(j, dict) else ""
+            ok(not msg.startswith("unknown parameter"),
+               "GET %s?%s: the server knows %s" % (tpl, q, p["name"]),
+               "%d %s" % (s, msg))
+
+
+def test_examples():
+    """The examples of the document fit their schemas (the linter checks
+    them too, when it can be had)."""
+    seen, errs = set(), []
+    for tpl, item in DOC["paths"].items():
+        for m in METHODS:
+            if m not in item:
+                continue
+            op = item[m]
+            media = list(op.get("requestBody", {}).get("content", {}).items())
+            for status, resp in op["responses"].items():
+                media += list(resolve(resp).get("content", {}).items())
+            for ctype, mt in media:
+                if "example" in mt and id(mt) not in seen:
+                    seen.add(id(mt))
+                    errs += ["%s %s (%s): %s" % (m.upper(), tpl, ctype, e)
+                             for e in problems(mt["schema"], mt["example"])]
+    n = len(seen)
+    ok(n > 0 and not errs, "the %d examples fit their schemas" % n,
+       "\n".join(errs))
+
+
+def test_report():
+    for key in sorted(RESULTS):
+        n, errs = RESULTS[key]
+        ok(not errs, "%s: %d answer%s match docs/openapi.yaml" % (
+            key, n, "" if n == 1 else "s"), "\n".join(
+                first + ("" if k == 1 else " (and %d more like it)" % (k - 1))
+                for first, k in list(errs.values())[:10]))
+    # Every operation was called and at least one success checked.
+    done = {k.rsplit(" -> ", 1)[0] for k in RESULTS
+            if k.rsplit(" -> ", 1)[1].startswith("2")}
+    for m, rx, tpl, op in OPS:
+        ok("%s %s" % (m, tpl) in done, "%s %s: a success was checked" % (m, tpl),
+           "no 2xx answer of %s %s was checked: add a call to it in "
+           "tests/http/test_openapi.py" % (m, tpl))
+
+
+def main():
+    if DOC is None:
+        skip("docs/openapi.yaml", "python3-yaml is not installed")
+        run_tests([])
+        return
+    tests = [test_lint, test_routes]
+    if jsonschema is None:
+        skip("answers against the schemas", "python3-jsonschema is not "
+             "installed (apt-get install python3-jsonschema)")
+        run_tests(tests)
+        return
+    start()
+    run_tests(tests + [test_examples, test_content, test_parameters,
+                       test_admin, test_errors, test_limits, test_unavailable,
+                       test_report], SRV.stop)
+
+
+main()

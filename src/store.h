@@ -185,4 +185,30 @@ int	 store_user_by_session(struct db *, const char *hash, int64_t now,
 int	 store_session_seen(struct db *, const char *hash, int64_t now);
 int	 store_session_delete(struct db *, const char *hash);
 
+/* store_job.c — durable background work (see jobs.h) */
+struct job {
+	int64_t	 id;
+	char	 kind[32];
+	char	*payload;	/* JSON text; the caller frees it */
+	int64_t	 attempts;	/* counting this one */
+};
+int	 store_job_add(struct db *, const char *kind, const char *payload,
+	    int64_t run_at, int64_t *id);
+/* STORE_OK when some job is due now, STORE_NOTFOUND when none. */
+int	 store_job_due(struct db *, int64_t now);
+/*
+ * Takes the oldest due job for worker until now + lease (inside the
+ * caller's write transaction); STORE_NOTFOUND when none is due.
+ */
+int	 store_job_claim(struct db *, const char *worker, int64_t now,
+	    int64_t lease, struct job *);
+/* wipe: the payload is blanked (it held a secret, e.g. an emailed link). */
+int	 store_job_done(struct db *, int64_t id, const char *worker,
+	    int64_t now, int wipe);
+int	 store_job_retry(struct db *, int64_t id, const char *worker,
+	    int64_t run_at, const char *err);
+int	 store_job_fail(struct db *, int64_t id, const char *worker,
+	    int64_t now, const char *err, int wipe);
+/* Deletes old jobs, ended rate-limit windows, expired links and sessions. */
+int	 store_housekeeping(struct db *, int64_t now);
 #endif

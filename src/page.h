@@ -61,10 +61,20 @@ int	 page_media(struct req *);
 int	 page_static(struct req *);
 int64_t	 page_now(void);
 
-/* page_account.c — signing in and out */
+/* page_account.c — readers' accounts */
 int	 page_signin(struct req *);
 int	 page_signin_post(struct req *);
 int	 page_signout(struct req *);
+int	 page_register(struct req *);
+int	 page_register_post(struct req *);
+int	 page_verify(struct req *);
+int	 page_verify_post(struct req *);
+int	 page_reset(struct req *);
+int	 page_reset_post(struct req *);
+int	 page_reset_link(struct req *);
+int	 page_reset_link_post(struct req *);
+int	 page_account(struct req *);
+int	 page_signout_all(struct req *);
 
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);

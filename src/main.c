@@ -1,6 +1,7 @@
 /*
  * main.c — the command line: serve, demo, migrate, help.
  */
+#include <ctype.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
@@ -337,17 +338,25 @@ static const char *const store_msgs[STORE__MAX] = {
 	[STORE_ERROR] = "database error",
 };
 
-/* Reads the options of a user or token command; 0, or 2 after saying why. */
+/*
+ * Reads the options of a user or token command; 0, or 2 after saying
+ * why.  The EMAIL is lowercased, as the site's forms store and look up
+ * addresses.
+ */
 static int
 acct_args(int argc, char **argv, struct acct_opts *o)
 {
-	char err[1024];
+	char err[1024], *p;
 
 	if ((argc = take_acct_opts(argc - 1, argv + 1, o, err,
 	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		return 2;
+	}
+	if (o->npos > 0) {
+		for (p = (char *)o->pos[0]; *p != '\0'; p++)
+			*p = (char)tolower((unsigned char)*p);
 	}
 	return 0;
 }

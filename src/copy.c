@@ -183,7 +183,7 @@ const struct copy_table copy_tables[] = {
 	    " starts_at, duration_min, sponsor_id, event_id,"
 	    " recording_url"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
 	    ")" },
 	{ "promos", 6, 1,
 	    "SELECT count(*) AS n FROM promos",

@@ -260,8 +260,6 @@ jobs_start(const char *url, char *err, size_t errlen)
 		strlcpy_(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';
 	snprintf(self, sizeof(self), "%s:%ld", host, (long)getpid());
-	if (mail_init(err, errlen) != 0)
-		return -1;
 	if ((conn = db_open(url, err, errlen)) == NULL)
 		return -1;
 	atomic_store(&stopping, 0);
@@ -286,5 +284,4 @@ jobs_stop(void)
 	pthread_join(worker, NULL);
 	db_close(conn);
 	conn = NULL;
-	mail_free();
 }

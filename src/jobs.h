@@ -18,7 +18,10 @@
 
 struct db;
 
-/* Starts the worker thread with a connection of its own; 0 or -1. */
+/*
+ * Starts the worker thread with a connection of its own (after
+ * mail_init: it sends mail); 0 or -1.
+ */
 int	 jobs_start(const char *url, char *err, size_t errlen);
 void	 jobs_stop(void);
 /*

@@ -581,20 +581,29 @@ cmd_serve(void)
 		fprintf(stderr, "masthead: %s\n", err);
 		return 1;
 	}
+	/* libcurl is set up before any thread starts, as it asks. */
+	if (mail_init(err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		theme_free();
+		return 1;
+	}
 	cache_init((size_t)config.cache_size);
 	page_init();
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
+		mail_free();
 		return 1;
 	}
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();
+		mail_free();
 		return 1;
 	}
 	rc = http_serve(err, sizeof(err));
 	jobs_stop();
 	bus_stop();
+	mail_free();
 	cache_free();
 	theme_free();
 	if (rc != 0) {

@@ -531,8 +531,16 @@ page_register_post(struct req *r)
 	} else if (rc == STORE_OK) {
 		rc = queue_letter(r, LETTER_EXISTS, u.name, email, NULL);
 	}
-	if ((status = commit_mail(r, rc)) != 0)
+	/*
+	 * Another request registered the address a moment ago: it sent the
+	 * letter, and this one answers as it did.
+	 */
+	if (rc == STORE_CONFLICT) {
+		db_rollback(r->db);
+		rc = STORE_OK;
+	} else if ((status = commit_mail(r, rc)) != 0) {
 		goto out;
+	}
 	status = notice(r, 200, "Check your email", "We have sent a message "
 	    "to the address you gave. Open the link in it within 48 hours "
 	    "to confirm the address; then you can sign in.", "/signin",

@@ -190,6 +190,24 @@ def test_duplicate_registration():
     ok(m and not link_in(m[0], "verify"), "with no confirmation link")
     s, h, p = sign_in(Browser(SRV, "10.0.1.3"), "old@example.com", "an old long passphrase")
     eq(s, 303, "the account keeps its password and name")
+    # Two registrations of one new address at the same moment.
+    import threading
+    res = []
+    bs = [Browser(SRV, "10.0.1.%d" % (10 + i)) for i in range(2)]
+    toks = [b.token("/register") for b in bs]
+
+    def go(b, tok):
+        res.append(b.post("/register", {"email": "twin@example.org", "name": "Twin",
+                                        "password": "a long enough password",
+                                        "csrf": tok}, csrf=False))
+    ts = [threading.Thread(target=go, args=(b, t)) for b, t in zip(bs, toks)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    eq(sorted(r[0] for r in res), [200, 200], "two registrations racing for one address both answer 200")
+    eq(sql(DB, "SELECT count(*) FROM users WHERE email = ?", ("twin@example.org",))[0][0], 1,
+       "and make one account")
 
 
 def test_reset_flow():

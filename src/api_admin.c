@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "db.h"
 #include "http.h"
+#include "jobs.h"
 #include "markdown.h"
 #include "page.h"
 #include "store.h"
@@ -351,10 +352,25 @@ do_update(struct req *r, int64_t id, void *arg)
 	return store_article_update(r->db, id, a->in, a->html);
 }
 
+/*
+ * A story published for later goes live at its time on every instance:
+ * a job then drops the pages that show it (and pages that list stories
+ * also expire at that time by themselves).
+ */
 static int
 do_publish(struct req *r, int64_t id, void *arg)
 {
-	return store_article_publish(r->db, id, *(int64_t *)arg);
+	int64_t at = *(int64_t *)arg;
+	json_t *p;
+	int rc;
+
+	if ((rc = store_article_publish(r->db, id, at)) != STORE_OK ||
+	    at <= now_unix())
+		return rc;
+	p = json_pack("{s:I}", "article", (json_int_t)id);
+	rc = jobs_add(r->db, "publish", p, at);
+	json_decref(p);
+	return rc;
 }
 
 static int

@@ -25,6 +25,7 @@ struct user {
 	int64_t		author_id;	/* the author profile, 0 when none */
 	char		email[256];
 	char		name[256];
+	int		verified;	/* the email was confirmed (store_user_by_email) */
 };
 
 /* "editor" -> ROLE_EDITOR; -1 when unknown. */

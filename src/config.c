@@ -63,6 +63,28 @@ static const struct setting settings[] = {
 	  "what feeds carry of each story: \"full\" text or the \"summary\"" },
 	{ "feed_items", C_INT, S(feed_items), "20", 1, 100,
 	  "stories in each RSS, Atom and JSON feed" },
+	{ "smtp_host", C_STR, S(smtp_host), "", 0, 0,
+	  "SMTP server for the site's email; empty writes it to outbox_dir" },
+	{ "smtp_port", C_INT, S(smtp_port), "0", 0, 65535,
+	  "SMTP port; 0 means 25, or 587 with starttls, 465 with tls" },
+	{ "smtp_tls", C_STR, S(smtp_tls), "none", 0, 0,
+	  "none, starttls (required) or tls (implicit, \"smtps\")" },
+	{ "smtp_user", C_STR, S(smtp_user), "", 0, 0,
+	  "SMTP user name; empty sends without AUTH" },
+	{ "smtp_password", C_STR, S(smtp_password), "", 0, 0,
+	  "SMTP password" },
+	{ "mail_from", C_STR, S(mail_from), "", 0, 0,
+	  "From: of the site's email (default: masthead <noreply@HOST of base_url>)" },
+	{ "outbox_dir", C_STR, S(outbox_dir), "", 0, 0,
+	  "where email goes as .eml files without smtp_host; empty means "
+	  "\"outbox\" beside the SQLite file" },
+	{ "job_attempts", C_INT, S(job_attempts), "8", 1, 100,
+	  "tries of a background job (an email ...) before it is given up" },
+	{ "job_backoff", C_INT, S(job_backoff), "30", 1, 86400,
+	  "seconds before a failed job's first retry; each retry waits twice as long" },
+	{ "real_ip_header", C_STR, S(real_ip_header), "", 0, 0,
+	  "header holding the client's address behind a trusted proxy "
+	  "(X-Forwarded-For: its last entry); empty uses the connection's" },
 };
 
 /* The values a C_CHOICE setting takes, space-separated. */

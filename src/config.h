@@ -29,6 +29,16 @@ struct config {
 	int64_t	 cache_size;	/* bytes of rendered pages kept; 0 turns the cache off */
 	char	*feed_content;	/* "full" or "summary": what feeds carry of a story */
 	int64_t	 feed_items;	/* stories per feed */
+	char	*smtp_host;	/* mail server; empty: messages go to outbox_dir */
+	int64_t	 smtp_port;	/* 0: 25, 587 with starttls, 465 with tls */
+	char	*smtp_tls;	/* none, starttls or tls */
+	char	*smtp_user;	/* SMTP AUTH; empty for none */
+	char	*smtp_password;
+	char	*mail_from;	/* From: of the site's messages */
+	char	*outbox_dir;	/* where messages go without SMTP */
+	int64_t	 job_attempts;	/* tries of a background job before it fails */
+	int64_t	 job_backoff;	/* seconds before the first retry, doubling after */
+	char	*real_ip_header;	/* header a trusted proxy puts the client's address in */
 };
 
 extern struct config config;

@@ -241,6 +241,42 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6"
 	    ")" },
+	{ "jobs", 11, 1,
+	    "SELECT count(*) AS n FROM jobs",
+	    "SELECT "
+	    "id, kind, payload, run_at, attempts,"
+	    " last_error, locked_by, locked_until, done_at, failed_at,"
+	    " created_at"
+	    " FROM jobs ORDER BY id",
+	    "INSERT INTO jobs ("
+	    "id, kind, payload, run_at, attempts,"
+	    " last_error, locked_by, locked_until, done_at, failed_at,"
+	    " created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"
+	    ")" },
+	{ "account_tokens", 7, 1,
+	    "SELECT count(*) AS n FROM account_tokens",
+	    "SELECT "
+	    "id, user_id, purpose, token_hash, created_at, expires_at,"
+	    " used_at"
+	    " FROM account_tokens ORDER BY id",
+	    "INSERT INTO account_tokens ("
+	    "id, user_id, purpose, token_hash, created_at, expires_at,"
+	    " used_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
+	    ")" },
+	{ "rate_limits", 3, 0,
+	    "SELECT count(*) AS n FROM rate_limits",
+	    "SELECT "
+	    "key, window_start, hits"
+	    " FROM rate_limits ORDER BY key",
+	    "INSERT INTO rate_limits ("
+	    "key, window_start, hits"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

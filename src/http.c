@@ -440,6 +440,46 @@ http_req_header(struct req *r, const char *name)
 	return NULL;
 }
 
+void
+http_client_ip(struct req *r, char *out, size_t outsz)
+{
+	struct sockaddr_storage ss;
+	const char *h = NULL, *last;
+	char name[128];
+	size_t n;
+
+	/* Header names are compared in lower case. */
+	if (config.real_ip_header[0] != '\0' &&
+	    strlcpy_(name, config.real_ip_header, sizeof(name)) < sizeof(name)) {
+		h2o_strtolower(name, strlen(name));
+		h = http_req_header(r, name);
+	}
+	if (h != NULL) {
+		/* The proxy appends the address it saw: trust only that one. */
+		last = strrchr(h, ',');
+		last = last != NULL ? last + 1 : h;
+		while (*last == ' ')
+			last++;
+		n = strcspn(last, " ");
+		if (n > 0 && n < outsz && n < 64) {
+			memcpy(out, last, n);
+			out[n] = '\0';
+			return;
+		}
+	}
+	strlcpy_(out, "unknown", outsz);
+	memset(&ss, 0, sizeof(ss));
+	if (r->h->conn->callbacks->get_peername(r->h->conn,
+	    (struct sockaddr *)&ss) == 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out,
+		    (socklen_t)outsz);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    out, (socklen_t)outsz);
+}
+
 const char *
 http_query(struct req *r, const char *key)
 {

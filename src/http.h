@@ -75,6 +75,12 @@ void	 http_redirect(struct req *, int status, const char *url);
 int	 http_send_file(struct req *, const char *path, const char *ctype, const char *cache_control);
 /* Request header value or NULL (NUL-terminated copy in the pool). */
 const char *http_req_header(struct req *, const char *name);
+/*
+ * The client's address as text (out: at least 64 bytes): the peer of
+ * the connection, or the last entry of real_ip_header when that
+ * setting names the header a trusted proxy writes.
+ */
+void	 http_client_ip(struct req *, char *out, size_t outsz);
 /* Query parameter value or NULL. */
 const char *http_query(struct req *, const char *key);
 /* 1 when the request's If-None-Match matches etag. */

@@ -1,6 +1,7 @@
 /*
  * main.c — the command line: serve, demo, migrate, help.
  */
+#include <ctype.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
@@ -20,6 +21,8 @@
 #include "db.h"
 #include "demo.h"
 #include "http.h"
+#include "jobs.h"
+#include "mail.h"
 #include "migrate.h"
 #include "page.h"
 #include "store.h"
@@ -49,6 +52,9 @@ usage(FILE *f)
 	    "  user set-role EMAIL ROLE\n"
 	    "  token add [--name NAME] EMAIL\n"
 	    "            create an API token for the admin API; it is shown once\n"
+	    "  mail test EMAIL\n"
+	    "            send a test message through the mail settings (as a\n"
+	    "            job: a running server sends it)\n"
 	    "  help      show this text\n"
 	    "\n"
 	    "Every setting can also be given in the config file as\n"
@@ -143,24 +149,31 @@ db_shown(char *out, size_t outsz)
 	return out;
 }
 
-/* media_dir defaults to "media" beside the SQLite file. */
+/* A directory setting left empty is name beside the SQLite file. */
 static void
-resolve_media_dir(void)
+resolve_dir(char **setting, const char *name)
 {
 	char *copy, *dir, path[4096];
 
-	if (config.media_dir[0] != '\0')
+	if ((*setting)[0] != '\0')
 		return;
 	if (db_is_url()) {
-		snprintf(path, sizeof(path), "media");
+		snprintf(path, sizeof(path), "%s", name);
 	} else {
 		copy = xstrdup(config.db);
 		dir = dirname(copy);
-		snprintf(path, sizeof(path), "%s/media", dir);
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		free(copy);
 	}
-	free(config.media_dir);
-	config.media_dir = xstrdup(path);
+	free(*setting);
+	*setting = xstrdup(path);
+}
+
+static void
+resolve_media_dir(void)
+{
+	resolve_dir(&config.media_dir, "media");
+	resolve_dir(&config.outbox_dir, "outbox");
 }
 
 /* Opens --db and brings its schema up to date. */
@@ -325,17 +338,25 @@ static const char *const store_msgs[STORE__MAX] = {
 	[STORE_ERROR] = "database error",
 };
 
-/* Reads the options of a user or token command; 0, or 2 after saying why. */
+/*
+ * Reads the options of a user or token command; 0, or 2 after saying
+ * why.  The EMAIL is lowercased, as the site's forms store and look up
+ * addresses.
+ */
 static int
 acct_args(int argc, char **argv, struct acct_opts *o)
 {
-	char err[1024];
+	char err[1024], *p;
 
 	if ((argc = take_acct_opts(argc - 1, argv + 1, o, err,
 	    sizeof(err))) < 0 || parse_args(argc, argv + 1, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		return 2;
+	}
+	if (o->npos > 0) {
+		for (p = (char *)o->pos[0]; *p != '\0'; p++)
+			*p = (char)tolower((unsigned char)*p);
 	}
 	return 0;
 }
@@ -465,6 +486,53 @@ cmd_token(int argc, char **argv)
 }
 
 static int
+cmd_mail(int argc, char **argv)
+{
+	char err[1024];
+	struct acct_opts o;
+	struct db *db;
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "test") != 0) {
+		fputs("masthead: usage: mail test EMAIL\n", stderr);
+		return 2;
+	}
+	if (acct_args(argc, argv, &o) != 0)
+		return 2;
+	resolve_media_dir();
+	if (o.npos != 1 || !email_ok(o.pos[0])) {
+		fputs("masthead: mail test needs one valid EMAIL\n", stderr);
+		return 2;
+	}
+	if (mail_init(err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 1;
+	}
+	if ((db = open_db()) == NULL)
+		return 1;
+	if ((rc = db_begin_write(db)) == DB_OK) {
+		rc = mail_queue(db, NULL, o.pos[0], "masthead test message",
+		    "This message tests the mail settings of masthead.\n",
+		    "<p>This message tests the mail settings of "
+		    "<b>masthead</b>.</p>\n");
+		if (rc == STORE_OK && db_commit(db) != DB_OK)
+			rc = STORE_BUSY;
+		if (rc != STORE_OK)
+			db_rollback(db);
+	} else {
+		rc = STORE_BUSY;
+	}
+	db_close(db);
+	mail_free();
+	if (rc != STORE_OK) {
+		fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
+		return 1;
+	}
+	printf("queued a test message to %s\n", o.pos[0]);
+	return 0;
+}
+
+static int
 cmd_migrate_db(int argc, char **argv)
 {
 	const char *from = NULL, *to = NULL;
@@ -513,14 +581,29 @@ cmd_serve(void)
 		fprintf(stderr, "masthead: %s\n", err);
 		return 1;
 	}
+	/* libcurl is set up before any thread starts, as it asks. */
+	if (mail_init(err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		theme_free();
+		return 1;
+	}
 	cache_init((size_t)config.cache_size);
 	page_init();
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
+		mail_free();
+		return 1;
+	}
+	if (jobs_start(config.db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		bus_stop();
+		mail_free();
 		return 1;
 	}
 	rc = http_serve(err, sizeof(err));
+	jobs_stop();
 	bus_stop();
+	mail_free();
 	cache_free();
 	theme_free();
 	if (rc != 0) {
@@ -558,6 +641,8 @@ main(int argc, char **argv)
 		return cmd_user(argc - 2, argv + 2);
 	if (strcmp(cmd, "token") == 0)
 		return cmd_token(argc - 2, argv + 2);
+	if (strcmp(cmd, "mail") == 0)
+		return cmd_mail(argc - 2, argv + 2);
 	if (strcmp(cmd, "migrate-db") == 0)
 		return cmd_migrate_db(argc - 2, argv + 2);
 	if (parse_args(argc - 2, argv + 2, err, sizeof(err)) != 0) {

@@ -456,6 +456,14 @@ page_error(struct req *r, int status)
 	case 400:
 		msg = "The request could not be understood.";
 		break;
+	case 403:
+		msg = "That is not allowed. If you sent a form, reload its "
+		    "page and try again.";
+		break;
+	case 429:
+		msg = "Too many tries in a short time. Please wait a while "
+		    "and try again.";
+		break;
 	case 503:
 		msg = "The site is briefly unavailable. Please try again in "
 		    "a moment.";

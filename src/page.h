@@ -69,10 +69,20 @@ int64_t	 page_now(void);
 /* Adds them under model's "page" for template tpl (needs model's "site"). */
 void	 page_meta(struct req *, const char *tpl, json_t *model);
 
-/* page_account.c — signing in and out */
+/* page_account.c — readers' accounts */
 int	 page_signin(struct req *);
 int	 page_signin_post(struct req *);
 int	 page_signout(struct req *);
+int	 page_register(struct req *);
+int	 page_register_post(struct req *);
+int	 page_verify(struct req *);
+int	 page_verify_post(struct req *);
+int	 page_reset(struct req *);
+int	 page_reset_post(struct req *);
+int	 page_reset_link(struct req *);
+int	 page_reset_link_post(struct req *);
+int	 page_account(struct req *);
+int	 page_signout_all(struct req *);
 
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);

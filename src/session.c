@@ -71,10 +71,16 @@ int
 session_start(struct req *r, int64_t user_id)
 {
 	unsigned char raw[32];
+	const char *old = session_cookie(r, SESSION_COOKIE);
 	char tok[64], hash[65], cookie[256];
 	int64_t now = now_unix();
 	int rc;
 
+	/* A new id at every sign-in: a session planted before it is gone. */
+	if (old != NULL) {
+		auth_token_hash(old, hash);
+		store_session_delete(r->db, hash);
+	}
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(tok, sizeof(tok), raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);

@@ -205,5 +205,54 @@ int	 store_user_by_session(struct db *, const char *hash, int64_t now,
 	    int64_t idle, struct user *, int64_t *seen);
 int	 store_session_seen(struct db *, const char *hash, int64_t now);
 int	 store_session_delete(struct db *, const char *hash);
+/* Ends every session of a user ("sign out everywhere"). */
+int	 store_sessions_drop_user(struct db *, int64_t user_id);
+/* An account of a reader who registered on the site (not yet verified). */
+int	 store_user_register(struct db *, const char *email, const char *name,
+	    const char *password_hash, int64_t *id);
+int	 store_user_verify(struct db *, int64_t id, int64_t now);
+int	 store_user_set_password(struct db *, int64_t id, const char *hash);
+/* A single-use emailed link: purpose "verify" or "reset". */
+int	 store_account_token_add(struct db *, int64_t user_id,
+	    const char *purpose, const char *hash, int64_t now, int64_t expires);
+/* Whether the token is live (unused, unexpired); STORE_NOTFOUND if not. */
+int	 store_account_token_check(struct db *, const char *purpose,
+	    const char *hash, int64_t now);
+/*
+ * Uses a live token in one statement (so it is used once even when two
+ * requests race), and every other live token of its user for the same
+ * purpose with it; *user_id is its account.  STORE_NOTFOUND if not live.
+ */
+int	 store_account_token_use(struct db *, const char *purpose,
+	    const char *hash, int64_t now, int64_t *user_id);
+/* Counts a try in key's window (see ratelimit.h); *hits counts this one. */
+int	 store_ratelimit_hit(struct db *, const char *key, int64_t now,
+	    int64_t window, int64_t *hits, int64_t *window_start);
 
+/* store_job.c — durable background work (see jobs.h) */
+struct job {
+	int64_t	 id;
+	char	 kind[32];
+	char	*payload;	/* JSON text; the caller frees it */
+	int64_t	 attempts;	/* counting this one */
+};
+int	 store_job_add(struct db *, const char *kind, const char *payload,
+	    int64_t run_at, int64_t *id);
+/* STORE_OK when some job is due now, STORE_NOTFOUND when none. */
+int	 store_job_due(struct db *, int64_t now);
+/*
+ * Takes the oldest due job for worker until now + lease (inside the
+ * caller's write transaction); STORE_NOTFOUND when none is due.
+ */
+int	 store_job_claim(struct db *, const char *worker, int64_t now,
+	    int64_t lease, struct job *);
+/* wipe: the payload is blanked (it held a secret, e.g. an emailed link). */
+int	 store_job_done(struct db *, int64_t id, const char *worker,
+	    int64_t now, int wipe);
+int	 store_job_retry(struct db *, int64_t id, const char *worker,
+	    int64_t run_at, const char *err);
+int	 store_job_fail(struct db *, int64_t id, const char *worker,
+	    int64_t now, const char *err, int wipe);
+/* Deletes old jobs, ended rate-limit windows, expired links and sessions. */
+int	 store_housekeeping(struct db *, int64_t now);
 #endif

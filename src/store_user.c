@@ -30,7 +30,38 @@ static const char sql_by_token[] =
 
 static const char sql_by_email[] =
     "SELECT id, role, COALESCE(author_id, 0), email, display_name,"
-    " password_hash FROM users WHERE email = $1";
+    " password_hash, COALESCE(verified_at, 0) AS verified_at"
+    " FROM users WHERE email = $1";
+static const char sql_register[] =
+    "INSERT INTO users (email, display_name, password_hash, role,"
+    " created_at) VALUES ($1, $2, $3, 'member', $4) RETURNING id";
+static const char sql_verify[] =
+    "UPDATE users SET verified_at = COALESCE(verified_at, $2) WHERE id = $1";
+static const char sql_set_password[] =
+    "UPDATE users SET password_hash = $2 WHERE id = $1";
+static const char sql_drop_user_sessions[] =
+    "DELETE FROM sessions WHERE user_id = $1";
+static const char sql_token_new[] =
+    "INSERT INTO account_tokens (user_id, purpose, token_hash, created_at,"
+    " expires_at) VALUES ($1, $2, $3, $4, $5)";
+static const char sql_token_check[] =
+    "SELECT user_id FROM account_tokens WHERE token_hash = $1"
+    " AND purpose = $2 AND used_at IS NULL AND expires_at > $3";
+static const char sql_token_use[] =
+    "UPDATE account_tokens SET used_at = $3 WHERE token_hash = $1"
+    " AND purpose = $2 AND used_at IS NULL AND expires_at > $3"
+    " RETURNING user_id";
+static const char sql_token_use_rest[] =
+    "UPDATE account_tokens SET used_at = $3 WHERE user_id = $1"
+    " AND purpose = $2 AND used_at IS NULL";
+static const char sql_ratelimit[] =
+    "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " hits = CASE WHEN rate_limits.window_start <= $3 THEN 1"
+    " ELSE rate_limits.hits + 1 END,"
+    " window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2"
+    " ELSE rate_limits.window_start END"
+    " RETURNING hits, window_start";
 static const char sql_session_add[] =
     "INSERT INTO sessions (token_hash, user_id, created_at, seen_at,"
     " expires_at) VALUES ($1, $2, $3, $3, $4)";
@@ -169,6 +200,7 @@ store_user_by_email(struct db *db, const char *email, struct user *u,
 	if ((rc = db_step(st)) == DB_ROW) {
 		user_row(st, u);
 		strlcpy_(hash, db_col_text(st, 5, NULL), hashsz);
+		u->verified = db_col_int(st, 6) != 0;
 	}
 	db_reset(st);
 	if (rc == DB_ROW)
@@ -237,4 +269,144 @@ int
 store_session_delete(struct db *db, const char *hash)
 {
 	return session_write(db, sql_session_delete, hash, 0);
+}
+
+/* Runs sql with an id and an optional time or text; 0 rows is NOTFOUND. */
+static int
+user_write(struct db *db, const char *sql, int64_t id, int64_t t,
+    const char *text)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	if (text != NULL)
+		db_bind_str(st, 2, text);
+	else if (t != 0)
+		db_bind_int(st, 2, t);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return STORE_OK;
+}
+
+int
+store_sessions_drop_user(struct db *db, int64_t user_id)
+{
+	return user_write(db, sql_drop_user_sessions, user_id, 0, NULL);
+}
+
+int
+store_user_verify(struct db *db, int64_t id, int64_t now)
+{
+	return user_write(db, sql_verify, id, now, NULL);
+}
+
+int
+store_user_set_password(struct db *db, int64_t id, const char *hash)
+{
+	return user_write(db, sql_set_password, id, 0, hash);
+}
+
+int
+store_user_register(struct db *db, const char *email, const char *name,
+    const char *pwhash, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_register)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, email);
+	db_bind_str(st, 2, name);
+	db_bind_str(st, 3, pwhash);
+	db_bind_int(st, 4, now_unix());
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_account_token_add(struct db *db, int64_t user_id, const char *purpose,
+    const char *hash, int64_t now, int64_t expires)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_token_new)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, user_id);
+	db_bind_str(st, 2, purpose);
+	db_bind_str(st, 3, hash);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, expires);
+	return store_rc_from_db(db_run(st));
+}
+
+/* Runs a token statement ($1 hash, $2 purpose, $3 now); its user or 0. */
+static int
+token_stmt(struct db *db, const char *sql, const char *purpose,
+    const char *hash, int64_t now, int64_t *user_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, hash);
+	db_bind_str(st, 2, purpose);
+	db_bind_int(st, 3, now);
+	if ((rc = db_step(st)) == DB_ROW && user_id != NULL)
+		*user_id = db_col_int(st, 0);
+	db_reset(st);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+int
+store_account_token_check(struct db *db, const char *purpose,
+    const char *hash, int64_t now)
+{
+	return token_stmt(db, sql_token_check, purpose, hash, now, NULL);
+}
+
+int
+store_account_token_use(struct db *db, const char *purpose, const char *hash,
+    int64_t now, int64_t *user_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = token_stmt(db, sql_token_use, purpose, hash, now,
+	    user_id)) != STORE_OK)
+		return rc;
+	if ((st = db_stmt(db, sql_token_use_rest)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, *user_id);
+	db_bind_str(st, 2, purpose);
+	db_bind_int(st, 3, now);
+	return store_rc_from_db(db_run(st));
+}
+
+int
+store_ratelimit_hit(struct db *db, const char *key, int64_t now,
+    int64_t window, int64_t *hits, int64_t *start)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_ratelimit)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, key);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, now - window);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*hits = db_col_int(st, 0);
+		*start = db_col_int(st, 1);
+	}
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
 }

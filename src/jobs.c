@@ -1,0 +1,287 @@
+/*
+ * jobs.c — the worker thread that runs the jobs table.
+ *
+ * The worker asks every 250 ms (or at once when this process added a
+ * job) whether a job is due, with a read that costs one index probe;
+ * only then does it open a write transaction and claim one.  A job runs
+ * outside any transaction, so an email that takes seconds to send holds
+ * no lock; its outcome is written afterwards.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "bus.h"
+#include "config.h"
+#include "db.h"
+#include "jobs.h"
+#include "mail.h"
+#include "store.h"
+#include "util.h"
+
+#define POLL_MS		250
+#define LEASE		300		/* seconds a claim holds a job */
+#define BACKOFF_MAX	(6 * 3600)
+#define HOUSEKEEP_EVERY	600
+
+/* Runs one job: 0 when done, -1 with err filled to try again later. */
+typedef int (*job_fn)(struct db *, json_t *payload, char *err, size_t errlen);
+
+static int	run_publish(struct db *, json_t *, char *, size_t);
+static int	run_mail(struct db *, json_t *, char *, size_t);
+
+static const struct kind {
+	const char	*name;
+	job_fn		 run;
+	int		 secret;	/* the payload is blanked once finished */
+} kinds[] = {
+	{ "publish", run_publish, 0 },
+	{ "mail", run_mail, 1 },
+};
+
+static struct db *conn;
+static pthread_t worker;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int kicked;
+static atomic_int stopping;
+static char self[128];		/* host:pid, the claims' locked_by */
+
+int64_t
+jobs_backoff(int64_t attempt)
+{
+	int64_t d = config.job_backoff;
+
+	while (--attempt > 0 && d < BACKOFF_MAX)
+		d *= 2;
+	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
+}
+
+int
+jobs_add(struct db *db, const char *kind, json_t *payload, int64_t run_at)
+{
+	char *s = json_dumps(payload, JSON_COMPACT);
+	int rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	rc = store_job_add(db, kind, s, run_at > 0 ? run_at : now_unix(), NULL);
+	free(s);
+	return rc;
+}
+
+void
+jobs_kick(void)
+{
+	pthread_mutex_lock(&lock);
+	kicked = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * A story published for a later time goes live then: this job drops
+ * the cache entries that show it (its page and every list it joins) on
+ * this instance and, through the bus, on every other one.  A story
+ * unpublished or moved to a later time in between needs nothing now.
+ */
+static int
+run_publish(struct db *db, json_t *payload, char *err, size_t errlen)
+{
+	struct buf tags = BUF_INIT;
+	json_int_t id = json_integer_value(json_object_get(payload, "article"));
+	json_t *a = NULL;
+	const char *status;
+	int rc;
+
+	if (db_begin_write(db) != DB_OK) {
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		return -1;
+	}
+	rc = store_article_admin_get(db, id, &a);
+	if (rc == STORE_NOTFOUND) {
+		db_rollback(db);
+		return 0;
+	}
+	if (rc != STORE_OK)
+		goto fail;
+	status = json_string_value(json_object_get(a, "status"));
+	if (status == NULL || strcmp(status, "published") != 0 ||
+	    json_integer_value(json_object_get(a, "published_at")) >
+	    now_unix()) {
+		json_decref(a);
+		db_rollback(db);
+		return 0;
+	}
+	json_decref(a);
+	if (store_article_deps(db, id, &tags) != STORE_OK ||
+	    bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK)
+		goto fail;
+	bus_apply(tags.p);
+	buf_free(&tags);
+	return 0;
+fail:
+	snprintf(err, errlen, "database: %s", db_errmsg(db));
+	db_rollback(db);
+	buf_free(&tags);
+	return -1;
+}
+
+static int
+run_mail(struct db *db, json_t *payload, char *err, size_t errlen)
+{
+	const char *to = json_string_value(json_object_get(payload, "to"));
+	const char *msg = json_string_value(json_object_get(payload, "message"));
+
+	if (to == NULL || msg == NULL) {
+		snprintf(err, errlen, "malformed mail job");
+		return -1;
+	}
+	return mail_deliver(to, msg, err, errlen);
+}
+
+/* Records how a job went; a lost claim (another worker took it) is logged. */
+static void
+record(const struct kind *k, struct job *j, int ok, const char *msg)
+{
+	int64_t now = now_unix();
+	int rc, secret = k != NULL && k->secret;
+
+	if (db_begin_write(conn) != DB_OK)
+		return;
+	if (ok)
+		rc = store_job_done(conn, j->id, self, now, secret);
+	else if (j->attempts >= config.job_attempts)
+		rc = store_job_fail(conn, j->id, self, now, msg, secret);
+	else
+		rc = store_job_retry(conn, j->id, self,
+		    now + jobs_backoff(j->attempts), msg);
+	if (rc == STORE_OK && db_commit(conn) == DB_OK) {
+		if (!ok)
+			fprintf(stderr, "masthead: job %lld (%s) attempt %lld "
+			    "failed%s: %s\n", (long long)j->id, j->kind,
+			    (long long)j->attempts, j->attempts >=
+			    config.job_attempts ? ", giving up" : "", msg);
+		return;
+	}
+	db_rollback(conn);
+	fprintf(stderr, "masthead: job %lld: cannot record its outcome: %s\n",
+	    (long long)j->id, rc == STORE_NOTFOUND ? "its claim ran out" :
+	    db_errmsg(conn));
+}
+
+/* Claims and runs one due job; 1 when it ran one, 0 when none was due. */
+static int
+run_one(void)
+{
+	const struct kind *k = NULL;
+	struct job j;
+	char err[512] = "";
+	json_t *payload;
+	json_error_t jerr;
+	size_t i;
+	int rc, ok;
+
+	if (store_job_due(conn, now_unix()) != STORE_OK)
+		return 0;
+	if (db_begin_write(conn) != DB_OK)
+		return 0;
+	rc = store_job_claim(conn, self, now_unix(), LEASE, &j);
+	if (rc != STORE_OK || db_commit(conn) != DB_OK) {
+		db_rollback(conn);
+		free(j.payload);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(kinds[i].name, j.kind) == 0)
+			k = &kinds[i];
+	payload = json_loads(j.payload, 0, &jerr);
+	if (k == NULL) {
+		snprintf(err, sizeof(err), "unknown kind of job");
+		ok = 0;
+	} else if (payload == NULL) {
+		snprintf(err, sizeof(err), "malformed payload: %s", jerr.text);
+		ok = 0;
+	} else {
+		ok = k->run(conn, payload, err, sizeof(err)) == 0;
+	}
+	json_decref(payload);
+	record(k, &j, ok, err);
+	free(j.payload);
+	return 1;
+}
+
+static void *
+jobs_main(void *arg)
+{
+	struct timespec ts;
+	int64_t housekept = 0;
+
+	while (!atomic_load(&stopping)) {
+		if (now_unix() - housekept >= HOUSEKEEP_EVERY) {
+			housekept = now_unix();
+			if (db_begin_write(conn) == DB_OK) {
+				if (store_housekeeping(conn, housekept) ==
+				    STORE_OK)
+					db_commit(conn);
+				else
+					db_rollback(conn);
+			}
+		}
+		if (run_one())
+			continue;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += POLL_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&lock);
+		while (!kicked && !atomic_load(&stopping))
+			if (pthread_cond_timedwait(&wake, &lock, &ts) != 0)
+				break;
+		kicked = 0;
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+int
+jobs_start(const char *url, char *err, size_t errlen)
+{
+	char host[64];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		strlcpy_(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	snprintf(self, sizeof(self), "%s:%ld", host, (long)getpid());
+	if ((conn = db_open(url, err, errlen)) == NULL)
+		return -1;
+	atomic_store(&stopping, 0);
+	if (pthread_create(&worker, NULL, jobs_main, NULL) != 0) {
+		snprintf(err, errlen, "cannot start the jobs thread");
+		db_close(conn);
+		conn = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+jobs_stop(void)
+{
+	if (conn == NULL)
+		return;
+	pthread_mutex_lock(&lock);
+	atomic_store(&stopping, 1);
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(worker, NULL);
+	db_close(conn);
+	conn = NULL;
+}

@@ -1,0 +1,33 @@
+/*
+ * mail.h — the site's email: RFC 5322 messages (text and HTML
+ * alternatives), sent by a job through SMTP (libcurl), or written to
+ * outbox_dir as .eml files when no SMTP server is configured.
+ */
+#ifndef MASTHEAD_MAIL_H
+#define MASTHEAD_MAIL_H
+
+#include <stddef.h>
+
+struct buf;
+struct db;
+
+/* Checks the mail settings and sets libcurl up; 0 or -1 with err. */
+int	 mail_init(char *err, size_t errlen);
+void	 mail_free(void);
+/*
+ * Writes a complete message (CRLF lines: From, To, Subject, Date,
+ * Message-ID, MIME multipart/alternative with quoted-printable text and
+ * HTML parts) into out.  to_name may be NULL; text and html are UTF-8.
+ */
+void	 mail_compose(struct buf *out, const char *to_name, const char *to,
+	    const char *subject, const char *text, const char *html);
+/*
+ * Composes a message and adds the job that sends it, inside the
+ * caller's transaction (call jobs_kick() after the commit).  enum store_rc.
+ */
+int	 mail_queue(struct db *, const char *to_name, const char *to,
+	    const char *subject, const char *text, const char *html);
+/* Sends a composed message to one address now; 0, or -1 with err. */
+int	 mail_deliver(const char *to, const char *msg, char *err, size_t errlen);
+
+#endif

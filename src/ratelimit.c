@@ -1,0 +1,66 @@
+/*
+ * ratelimit.c — fixed windows counted in the database.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "ratelimit.h"
+#include "store.h"
+#include "util.h"
+
+static const struct limit {
+	const char	*name;
+	int64_t		 window;	/* seconds */
+	int64_t		 per_ip;	/* tries per window from one address */
+	int64_t		 per_account;	/* tries per window against one email */
+} limits[RL__MAX] = {
+	[RL_SIGNIN] = { "signin", 900, 30, 10 },
+	[RL_REGISTER] = { "register", 3600, 10, 3 },
+	[RL_RESET] = { "reset", 3600, 10, 3 },
+};
+
+/* One counter; 0 or the seconds until its window ends when over. */
+static int
+count(struct req *r, const char *key, int64_t window, int64_t max,
+    int64_t *wait)
+{
+	int64_t now = now_unix(), hits, start;
+	int rc;
+
+	rc = store_ratelimit_hit(r->db, key, now, window, &hits, &start);
+	if (rc != STORE_OK)
+		return rc == STORE_BUSY ? 503 : 500;
+	if (hits > max) {
+		int64_t w = start + window - now;
+
+		if (w > *wait)
+			*wait = w < 1 ? 1 : w;
+	}
+	return 0;
+}
+
+int
+ratelimit_hit(struct req *r, enum rl_action a, const char *email)
+{
+	const struct limit *l = &limits[a];
+	char ip[64], key[400], ra[32];
+	int64_t wait = 0;
+	int status;
+
+	if (email == NULL) {
+		http_client_ip(r, ip, sizeof(ip));
+		snprintf(key, sizeof(key), "%s:ip:%s", l->name, ip);
+		status = count(r, key, l->window, l->per_ip, &wait);
+	} else {
+		snprintf(key, sizeof(key), "%s:acct:%s", l->name, email);
+		status = count(r, key, l->window, l->per_account, &wait);
+	}
+	if (status != 0)
+		return status;
+	if (wait == 0)
+		return 0;
+	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+	http_header(r, "Retry-After", ra);
+	return 429;
+}

@@ -1,0 +1,147 @@
+"""A small SMTP server on loopback for the tests: it takes messages the
+way a mail server does (EHLO, optional AUTH PLAIN/LOGIN, MAIL, RCPT,
+DATA with dot-unstuffing) and keeps them for the test to read back.
+
+sink = SmtpSink(); sink.port ...; sink.messages (email.message objects,
+with .envelope_from, .envelope_to, .received_at); sink.refuse = N makes
+the next N deliveries fail with 451 at the end of DATA; sink.attempts
+records the time of every DATA attempt.  Only the standard library."""
+import asyncio
+import base64
+import email
+import email.policy
+import threading
+import time
+
+
+class SmtpSink:
+    def __init__(self, port=0):
+        self.messages = []
+        self.attempts = []
+        self.auth = []
+        self.refuse = 0
+        self.refuse_always = False
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._want_port = port
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(5)
+
+    def _run(self):
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._session, "127.0.0.1", self._want_port))
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+
+    def close(self):
+        def stop():
+            self._server.close()
+            self._loop.stop()
+        self._loop.call_soon_threadsafe(stop)
+        self._thread.join(5)
+
+    def wait_for(self, n, timeout=10):
+        """Waits until n messages are in; returns the messages."""
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            with self._lock:
+                if len(self.messages) >= n:
+                    return list(self.messages)
+            time.sleep(0.02)
+        with self._lock:
+            return list(self.messages)
+
+    def to(self, addr):
+        with self._lock:
+            return [m for m in self.messages if addr in m.envelope_to]
+
+    async def _session(self, reader, writer):
+        def say(line):
+            writer.write(line.encode() + b"\r\n")
+        say("220 sink ESMTP")
+        mail_from, rcpts = None, []
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                cmd = line.decode("latin-1").rstrip("\r\n")
+                verb = cmd.split(" ", 1)[0].upper()
+                if verb in ("EHLO", "HELO"):
+                    say("250-sink")
+                    say("250-AUTH PLAIN LOGIN")
+                    say("250 8BITMIME")
+                elif verb == "AUTH":
+                    parts = cmd.split(" ")
+                    if parts[1].upper() == "PLAIN":
+                        if len(parts) > 2:
+                            blob = parts[2]
+                        else:
+                            say("334 ")
+                            blob = (await reader.readline()).decode().strip()
+                        _, user, pw = base64.b64decode(blob).decode().split("\0")
+                    else:
+                        say("334 VXNlcm5hbWU6")
+                        user = base64.b64decode((await reader.readline()).strip()).decode()
+                        say("334 UGFzc3dvcmQ6")
+                        pw = base64.b64decode((await reader.readline()).strip()).decode()
+                    self.auth.append((user, pw))
+                    say("235 ok")
+                elif verb == "MAIL":
+                    mail_from, rcpts = cmd[10:].strip(), []
+                    say("250 ok")
+                elif verb == "RCPT":
+                    rcpts.append(cmd[8:].strip().strip("<>"))
+                    say("250 ok")
+                elif verb == "DATA":
+                    say("354 go on")
+                    await writer.drain()
+                    lines = []
+                    while True:
+                        l = await reader.readline()
+                        if not l or l == b".\r\n":
+                            break
+                        if l.startswith(b".."):
+                            l = l[1:]
+                        lines.append(l)
+                    data = b"".join(lines)
+                    with self._lock:
+                        self.attempts.append(time.time())
+                        refuse = self.refuse_always or self.refuse > 0
+                        if self.refuse > 0:
+                            self.refuse -= 1
+                    if refuse:
+                        say("451 try again later")
+                    else:
+                        m = email.message_from_bytes(data, policy=email.policy.default)
+                        m.envelope_from = mail_from
+                        m.envelope_to = list(rcpts)
+                        m.received_at = time.time()
+                        m.raw = data
+                        with self._lock:
+                            self.messages.append(m)
+                        say("250 queued")
+                elif verb == "RSET":
+                    mail_from, rcpts = None, []
+                    say("250 ok")
+                elif verb == "NOOP":
+                    say("250 ok")
+                elif verb == "QUIT":
+                    say("221 bye")
+                    await writer.drain()
+                    break
+                else:
+                    say("502 unknown command")
+                await writer.drain()
+        finally:
+            writer.close()
+
+
+def body_of(msg, subtype="plain"):
+    """The decoded text of the text/plain (or text/html) part."""
+    part = msg.get_body(preferencelist=(subtype,))
+    return part.get_content() if part is not None else ""

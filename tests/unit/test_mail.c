@@ -1,0 +1,162 @@
+/*
+ * test_mail.c — the messages mail_compose() writes: CRLF lines of at
+ * most 76 bytes, RFC 2047 words for names and subjects that are not
+ * ASCII (split between characters, each at most 75 bytes),
+ * quoted-printable bodies, and no header smuggled in through a value.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "config.h"
+#include "mail.h"
+
+static struct buf msg;
+
+static void
+compose(const char *name, const char *subject, const char *text)
+{
+	char err[256];
+
+	config_free(&config);
+	config_defaults(&config);
+	free(config.mail_from);
+	config.mail_from = strdup("Télécom Daily <news@example.com>");
+	assert_int_equal(mail_init(err, sizeof(err)), 0);
+	buf_free(&msg);
+	mail_compose(&msg, name, "reader@example.org", subject, text,
+	    "<p>html</p>");
+	assert_int_equal(buf_err(&msg), 0);
+	mail_free();
+}
+
+/* The header line that starts with name (case as written). */
+static const char *
+header(const char *name)
+{
+	const char *p = msg.p;
+	size_t n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, name, n) == 0)
+			return p;
+		if ((p = strstr(p, "\r\n")) != NULL)
+			p += 2;
+		if (p != NULL && strncmp(p, "\r\n", 2) == 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Decodes the encoded words of one header (with its folded lines) into out. */
+static void
+decode_words(const char *v, char *out, size_t outsz)
+{
+	char field[2000];
+	const char *p = v, *q;
+	size_t len = 0, n;
+
+	for (n = 0; v[n] != '\0' && n + 1 < sizeof(field); n++) {
+		if (v[n] == '\r' && v[n + 1] == '\n' && v[n + 2] != ' ')
+			break;
+		field[n] = v[n];
+	}
+	field[n] = '\0';
+	p = field;
+	while ((p = strstr(p, "=?UTF-8?B?")) != NULL) {
+		p += 10;
+		q = strstr(p, "?=");
+		assert_non_null(q);
+		assert_int_equal(sodium_base642bin((unsigned char *)out + len,
+		    outsz - len - 1, p, (size_t)(q - p), NULL, &n, NULL,
+		    sodium_base64_VARIANT_ORIGINAL), 0);
+		len += n;
+		p = q + 2;
+	}
+	out[len] = '\0';
+}
+
+static void
+test_lines(void **state)
+{
+	char text[2000];
+	const char *p, *e;
+
+	memset(text, 'x', 300);
+	strcpy(text + 300, "\n.leading dot\ntrailing space \nequals = sign\n"
+	    "caf\xc3\xa9\n");
+	compose("Zo\xc3\xab Reader", "Hello", text);
+	for (p = msg.p; (e = strstr(p, "\r\n")) != NULL; p = e + 2) {
+		assert_true(e - p <= 76);
+		assert_null(memchr(p, '\n', (size_t)(e - p)));
+		assert_false(*p == '.');
+	}
+	assert_string_equal(p, "");
+	assert_non_null(strstr(msg.p, "\r\n=2Eleading dot\r\n"));
+	assert_non_null(strstr(msg.p, "\r\ntrailing space=20\r\n"));
+	assert_non_null(strstr(msg.p, "\r\nequals =3D sign\r\n"));
+	assert_non_null(strstr(msg.p, "\r\ncaf=C3=A9\r\n"));
+	assert_non_null(strstr(msg.p, "Content-Type: multipart/alternative;"));
+	assert_non_null(header("Message-ID: <"));
+	assert_non_null(strstr(header("Message-ID: <"), "@example.com>"));
+	assert_non_null(header("Date: "));
+	assert_non_null(header("MIME-Version: 1.0"));
+}
+
+static void
+test_encoded_words(void **state)
+{
+	char subject[600], got[1200];
+	const char *s, *p;
+	size_t i;
+
+	subject[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(subject, "\xc3\x9cml\xc3\xa4ut ");	/* "Ümläut " */
+	compose("Zo\xc3\xab Reader", subject, "x");
+	s = header("Subject: ");
+	assert_non_null(s);
+	/* Every word fits in 75 bytes and holds whole characters. */
+	for (p = s; (p = strstr(p, "=?UTF-8?B?")) != NULL; p += 2)
+		assert_true(strstr(p, "?=") + 2 - p <= 75);
+	decode_words(s, got, sizeof(got));
+	assert_string_equal(got, subject);
+	decode_words(header("To: "), got, sizeof(got));
+	assert_string_equal(got, "Zo\xc3\xab Reader");
+	assert_non_null(strstr(header("To: "), "<reader@example.org>"));
+	decode_words(header("From: "), got, sizeof(got));
+	assert_string_equal(got, "T\xc3\xa9l\xc3\xa9" "com Daily");
+}
+
+static void
+test_no_injection(void **state)
+{
+	compose("Eve, \"the\" <admin>", "Hi\r\nBcc: victim@example.com",
+	    "x");
+	assert_null(header("Bcc:"));
+	assert_non_null(strstr(msg.p, "Subject: Hi  Bcc: victim@example.com\r\n"));
+	assert_non_null(strstr(msg.p,
+	    "To: \"Eve, \\\"the\\\" <admin>\" <reader@example.org>\r\n"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_encoded_words),
+		cmocka_unit_test(test_no_injection),
+	};
+	int rc;
+
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	buf_free(&msg);
+	config_free(&config);
+	return rc;
+}

@@ -585,6 +585,8 @@ def limit_cases(schema, base):
                 at = "https://e.org/" + "p" * (n - 14)
             elif name == "url":
                 at = "/" + "u" * (n - 1)
+            elif p.get("pattern", "").startswith("^((audio|video)/"):
+                at = "audio/" + "m" * (n - 6)
             elif "pattern" in p and p["pattern"].startswith("^[a-z0-9]"):
                 at = "s" * n
             else:

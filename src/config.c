@@ -58,6 +58,10 @@ static const struct setting settings[] = {
 	  "stories per list page" },
 	{ "cache_size", C_INT, S(cache_size), "134217728", 0, 68719476736,
 	  "bytes of rendered pages kept in memory; 0 turns the cache off" },
+	{ "comment_rate_user", C_INT, S(comment_rate_user), "10", 1, 100000,
+	  "comments one reader may post in 10 minutes (429 beyond)" },
+	{ "comment_rate_ip", C_INT, S(comment_rate_ip), "30", 1, 100000,
+	  "comments one IP address may post in 10 minutes (429 beyond)" },
 };
 
 static const struct setting *

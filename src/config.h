@@ -27,6 +27,8 @@ struct config {
 	int64_t	 max_body;	/* largest request body */
 	int64_t	 page_size;	/* stories per list page */
 	int64_t	 cache_size;	/* bytes of rendered pages kept; 0 turns the cache off */
+	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
+	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */
 };
 
 extern struct config config;

@@ -3,8 +3,9 @@
  * sliding window, shared by every thread of this process.
  *
  * Keys are hashed into a fixed table, so memory does not grow with the
- * number of readers; two keys that land in one slot share a budget until
- * one of them goes quiet, which errs on the strict side.
+ * number of readers.  A key that lands in a slot another key holds takes
+ * it over with a full bucket: under heavy churn a limit is approximate,
+ * never a reason to refuse a reader nobody limited.
  */
 #ifndef MASTHEAD_RATELIMIT_H
 #define MASTHEAD_RATELIMIT_H

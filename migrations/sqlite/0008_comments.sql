@@ -29,11 +29,14 @@ UPDATE comments SET reply_count = (SELECT count(*) FROM comments r
 	WHERE r.parent_id = comments.id AND r.status = 'approved');
 
 -- One index range per view: flat pages by time, top comments of the
--- threaded view, the replies of a page of threads, a reader's own
--- comments, and the moderation queues.
+-- threaded view, the replies of a page of threads, the replies of one
+-- comment, the featured ones, a reader's own comments, and the
+-- moderation queues.
 CREATE INDEX comments_article_time ON comments(article_id, created_at, id);
 CREATE INDEX comments_article_roots ON comments(article_id, parent_id, created_at, id);
 CREATE INDEX comments_root ON comments(root_id, created_at, id);
+CREATE INDEX comments_parent ON comments(parent_id, created_at, id);
+CREATE INDEX comments_featured ON comments(article_id, featured, created_at, id);
 CREATE INDEX comments_user ON comments(user_id, created_at);
 CREATE INDEX comments_queue ON comments(status, id);
 CREATE INDEX comments_reported ON comments(reports_open, id);

@@ -336,6 +336,36 @@ def test_xss():
     ok(not re.search(r'href="\s*javascript', b, re.I), "no href holds javascript:")
 
 
+def comments_block(b):
+    i = b.find('<section class="comments"')
+    return b[i:b.find("</section>\n</article>", i)]
+
+
+def test_shared_page_holds_nothing_personal():
+    slug = fresh_article()
+    s, cid, _ = comment(slug, "Mine, and editable for ten minutes")
+    page("/article/" + slug)
+    s, h, anon = page("/article/" + slug)
+    eq(h.get("x-cache"), "hit", "the article page with comments is cached")
+    s, h, mine = page("/article/" + slug, "alice")
+    eq(h.get("x-cache"), "hit", "the author of a comment gets the same cached page")
+    eq(comments_block(mine), comments_block(anon), "its comments block is byte for byte the anonymous one")
+    eq(mine.count('name="csrf"'), 1, "the only token on it is the account bar's")
+    ok("/edit" not in comments_block(mine) and "/delete" not in comments_block(mine),
+       "no edit or delete control is in the shared page")
+    contains(h.get("cache-control", ""), "private", "and the reader's copy is private")
+    s, h, b = page("/article/%s/comment" % slug, "alice")
+    contains(b, "/comments/%d/edit" % cid, "the reader's own controls are on their form page")
+    contains(b, 'action="/comments/%d/delete"' % cid, "with a delete form")
+    s, h, b = page("/article/%s/comment" % slug, "bob")
+    ok("/comments/%d/edit" % cid not in b, "which another reader does not get")
+    # A remembered view shares the entry of its link.
+    page("/article/%s?view=threaded" % slug)
+    s, h, b = page("/article/" + slug, cookie="mh_cview=threaded")
+    eq(h.get("x-cache"), "hit", "a remembered view is served from its link's entry")
+    ok("set-cookie" not in h, "and sets no cookie")
+
+
 # ---- moderation ---------------------------------------------------------
 
 
@@ -555,7 +585,8 @@ def test_rate_limits():
 
 
 run_tests([test_signed_out, test_csrf, test_post_and_counts, test_reply_and_views,
-           test_edit, test_delete, test_report, test_xss, test_roles,
+           test_edit, test_delete, test_report, test_xss,
+           test_shared_page_holds_nothing_personal, test_roles,
            test_premoderation_and_actions, test_new_commenters, test_abuse_rules,
            test_bans, test_api_moderation, test_feed, test_pagination, test_rate_limits],
           srv.stop)

@@ -442,10 +442,15 @@ page_comment(struct req *r)
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
 	cache_dep("cm", int_of(c, "article_id"));
-	if (!publicly_visible(c)) {
+	cache_dep("a", int_of(c, "article_id"));
+	/* A comment is public while its story is. */
+	if (!publicly_visible(c) || (status = article_of(r, str_of(c,
+	    "article_slug"), &parent)) != 0) {
 		json_decref(c);
-		return 404;
+		return status != 0 ? status : 404;
 	}
+	json_decref(parent);
+	parent = NULL;
 	if ((rc = store_comment_replies(r->db, int_of(c, "id"),
 	    PERMALINK_REPLIES, &replies)) != STORE_OK) {
 		json_decref(c);

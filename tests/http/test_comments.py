@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
+from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, on_pg
 
 PW = "a long enough passphrase"
 ACCOUNTS = (("alice", "member"), ("bob", "member"), ("carol", "member"), ("dave", "member"),
@@ -584,9 +584,32 @@ def test_rate_limits():
         other.stop()
 
 
+def test_other_instance():
+    if not on_pg():
+        ok(True, "another instance on the same database # SKIP PostgreSQL only")
+        return
+    other = Server(db=DB)
+    try:
+        slug = fresh_article()
+        other.get("/article/" + slug)
+        eq(other.get("/article/" + slug)[1].get("x-cache"), "hit",
+           "another instance has the story cached")
+        comment(slug, "Heard on the other instance")
+        t0 = time.time()
+        seen = False
+        while time.time() - t0 < 3 and not seen:
+            seen = "Heard on the other instance" in other.html("/article/" + slug)[2]
+            time.sleep(0.01)
+        ok(seen, "a comment posted on one instance shows on the other (its tags go out as NOTIFY)")
+        contains(other.html("/article/" + slug)[2], "Comment (1)", "with the new count")
+    finally:
+        other.stop()
+
+
 run_tests([test_signed_out, test_csrf, test_post_and_counts, test_reply_and_views,
            test_edit, test_delete, test_report, test_xss,
            test_shared_page_holds_nothing_personal, test_roles,
            test_premoderation_and_actions, test_new_commenters, test_abuse_rules,
-           test_bans, test_api_moderation, test_feed, test_pagination, test_rate_limits],
+           test_bans, test_api_moderation, test_feed, test_pagination, test_rate_limits,
+           test_other_instance],
           srv.stop)

@@ -60,7 +60,8 @@ static const char sql_thread_replies[] =
     " JOIN comments c ON c.root_id = r.id" JOINS
     " WHERE r.article_id = $1 AND r.parent_id IS NULL"
     " AND (r.created_at, r.id) > ($2, $3)"
-    " AND (r.created_at, r.id) <= ($4, $5) AND" VISIBLE("c")
+    " AND (r.created_at, r.id) <= ($4, $5) AND" VISIBLE("r")
+    " AND" VISIBLE("c")
     " ORDER BY c.created_at, c.id LIMIT $6";
 static const char sql_featured[] =
     "SELECT " COLS " FROM comments c" JOINS

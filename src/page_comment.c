@@ -47,7 +47,7 @@
 #define MINE_MAX	20
 #define BODY_MAX	5000	/* bytes of Markdown in one comment */
 #define REASON_MAX	500
-#define DUPLICATE_SECS	86400	/* the same text twice within a day is a duplicate */
+#define DUPLICATE_SECS	86400	/* the same text twice in a day: a duplicate */
 #define RATE_WINDOW_MS	(10 * 60 * 1000)
 #define VIEW_COOKIE	"mh_cview"
 
@@ -407,7 +407,7 @@ article_of(struct req *r, const char *slug, json_t **a)
 	return 0;
 }
 
-/* The comment of the route's id; 404 when the id is not a number or not a comment. */
+/* The comment of the route's id; 404 when there is no such comment. */
 static int
 comment_of(struct req *r, json_t **c)
 {
@@ -1013,7 +1013,7 @@ done:
 	return status;
 }
 
-/* The comment of the route, when the signed-in reader wrote it: 0, 403 or 404. */
+/* The route's comment when the reader wrote it: 0, 401, 403 or 404. */
 static int
 own_comment(struct req *r, json_t **c)
 {

@@ -522,7 +522,7 @@ enum stmt {
 	ST_SETTING, ST_SECTION, ST_MENU, ST_SPONSOR, ST_EVENT, ST_WEBINAR,
 	ST_PROMO, ST_PAGE, ST_AUTHOR, ST_TAG, ST_USER, ST_ARTICLE,
 	ST_ARTICLE_AUTHOR, ST_ARTICLE_TAG, ST_SECTION_ARTICLE, ST_COMMENT,
-	ST__MAX
+	ST_COMMENT_COUNT, ST__MAX
 };
 
 static const char *const sql[ST__MAX] = {
@@ -559,8 +559,12 @@ static const char *const sql[ST__MAX] = {
 	[ST_SECTION_ARTICLE] = "INSERT INTO section_articles (section_id,"
 	    " article_id, published_at) VALUES (?1, ?2, ?3)",
 	[ST_COMMENT] = "INSERT INTO comments (id, article_id, parent_id,"
-	    " user_id, status, body_md, body_html, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, 'approved', ?5, ?6, ?7, ?7)",
+	    " user_id, status, body_md, body_html, created_at, updated_at,"
+	    " root_id, depth) VALUES (?1, ?2, ?3, ?4, 'approved', ?5, ?6, ?7,"
+	    " ?7, ?8, ?9)",
+	/* The kept count of approved comments, as comment writes keep it. */
+	[ST_COMMENT_COUNT] = "UPDATE articles SET comment_count = ?2"
+	    " WHERE id = ?1",
 };
 
 struct gen {
@@ -1085,9 +1089,19 @@ static void
 gen_comments(struct gen *g)
 {
 	static struct text md, html;
-	int32_t *count = comment_counts(g);
-	int64_t a, id = 0, k, first;
+	int32_t *count = comment_counts(g), most = 0;
+	int64_t a, id = 0, k, first, *root, *depth;
 
+	for (a = 1; a <= g->n.articles; a++)
+		if (count[a] > most)
+			most = count[a];
+	/* The thread (top comment) and depth of each comment of one article. */
+	root = calloc((size_t)most + 1, sizeof(*root));
+	depth = calloc((size_t)most + 1, sizeof(*depth));
+	if (root == NULL || depth == NULL) {
+		fprintf(stderr, "scalegen: out of memory\n");
+		exit(1);
+	}
 	progress_phase(&g->pr, "comments", g->n.comments, 1);
 	/* Article by article, so the comments index grows at its end. */
 	for (a = 1; a <= g->n.articles; a++) {
@@ -1109,9 +1123,17 @@ gen_comments(struct gen *g)
 			text_puts(&html, "</p>\n");
 			bind_int(g, ST_COMMENT, 1, id);
 			bind_int(g, ST_COMMENT, 2, a);
-			if (id > first && rng_below(4) == 0)
-				bind_int(g, ST_COMMENT, 3, first +
-				    rng_below(id - first));
+			root[k] = id;
+			depth[k] = 0;
+			if (id > first && rng_below(4) == 0) {
+				int64_t p = first + rng_below(id - first);
+
+				bind_int(g, ST_COMMENT, 3, p);
+				root[k] = root[p - first];
+				depth[k] = depth[p - first] + 1;
+				bind_int(g, ST_COMMENT, 8, root[k]);
+			}
+			bind_int(g, ST_COMMENT, 9, depth[k]);
 			bind_int(g, ST_COMMENT, 4, 1 + rng_skew(g->n.users,
 			    2.0));
 			bind_text(g, ST_COMMENT, 5, md.p, md.len);
@@ -1120,7 +1142,14 @@ gen_comments(struct gen *g)
 			run(g, ST_COMMENT);
 			progress_step(&g->pr);
 		}
+		if (count[a] > 0) {
+			bind_int(g, ST_COMMENT_COUNT, 1, a);
+			bind_int(g, ST_COMMENT_COUNT, 2, count[a]);
+			run(g, ST_COMMENT_COUNT);
+		}
 	}
+	free(root);
+	free(depth);
 	free(count);
 	progress_end(&g->pr);
 }

@@ -85,6 +85,10 @@ static const struct setting settings[] = {
 	{ "real_ip_header", C_STR, S(real_ip_header), "", 0, 0,
 	  "header holding the client's address behind a trusted proxy "
 	  "(X-Forwarded-For: its last entry); empty uses the connection's" },
+	{ "comment_rate_user", C_INT, S(comment_rate_user), "10", 1, 100000,
+	  "comments one reader may post in 10 minutes (429 beyond)" },
+	{ "comment_rate_ip", C_INT, S(comment_rate_ip), "30", 1, 100000,
+	  "comments one IP address may post in 10 minutes (429 beyond)" },
 };
 
 /* The values a C_CHOICE setting takes, space-separated. */

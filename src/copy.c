@@ -83,7 +83,7 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "articles", 23, 1,
+	{ "articles", 25, 1,
 	    "SELECT count(*) AS n FROM articles",
 	    "SELECT "
 	    "id, slug, type, status, title, dek, body_md,"
@@ -91,7 +91,7 @@ const struct copy_table copy_tables[] = {
 	    " hero_credit, hero_licence, hero_licence_url,"
 	    " sponsor_id, signoff, published_at, updated_at,"
 	    " created_at, media_url, media_type, media_bytes,"
-	    " media_seconds"
+	    " media_seconds, comment_count, comments_mode"
 	    " FROM articles ORDER BY id",
 	    "INSERT INTO articles ("
 	    "id, slug, type, status, title, dek, body_md,"
@@ -99,10 +99,11 @@ const struct copy_table copy_tables[] = {
 	    " hero_credit, hero_licence, hero_licence_url,"
 	    " sponsor_id, signoff, published_at, updated_at,"
 	    " created_at, media_url, media_type, media_bytes,"
-	    " media_seconds"
+	    " media_seconds, comment_count, comments_mode"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23"
+	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
+	    " $24, $25"
 	    ")" },
 	{ "article_authors", 4, 0,
 	    "SELECT count(*) AS n FROM article_authors",
@@ -146,17 +147,56 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8"
 	    ")" },
-	{ "comments", 9, 1,
+	{ "comments", 18, 1,
 	    "SELECT count(*) AS n FROM comments",
 	    "SELECT "
 	    "id, article_id, parent_id, user_id, status, body_md,"
-	    " body_html, created_at, updated_at"
+	    " body_html, created_at, updated_at, root_id, depth,"
+	    " reply_count, featured, reports_open, held_reason,"
+	    " body_hash, ip, edited_at"
 	    " FROM comments ORDER BY id",
 	    "INSERT INTO comments ("
 	    "id, article_id, parent_id, user_id, status, body_md,"
-	    " body_html, created_at, updated_at"
+	    " body_html, created_at, updated_at, root_id, depth,"
+	    " reply_count, featured, reports_open, held_reason,"
+	    " body_hash, ip, edited_at"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+	    " $13, $14, $15, $16, $17, $18"
+	    ")" },
+	{ "comment_reports", 6, 1,
+	    "SELECT count(*) AS n FROM comment_reports",
+	    "SELECT "
+	    "id, comment_id, user_id, reason, created_at,"
+	    " resolved_at"
+	    " FROM comment_reports ORDER BY id",
+	    "INSERT INTO comment_reports ("
+	    "id, comment_id, user_id, reason, created_at,"
+	    " resolved_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "comment_bans", 5, 0,
+	    "SELECT count(*) AS n FROM comment_bans",
+	    "SELECT "
+	    "user_id, until_at, reason, by_user_id, created_at"
+	    " FROM comment_bans ORDER BY user_id",
+	    "INSERT INTO comment_bans ("
+	    "user_id, until_at, reason, by_user_id, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "comment_log", 7, 1,
+	    "SELECT count(*) AS n FROM comment_log",
+	    "SELECT "
+	    "id, comment_id, target_user_id, moderator_id, action,"
+	    " detail, created_at"
+	    " FROM comment_log ORDER BY id",
+	    "INSERT INTO comment_log ("
+	    "id, comment_id, target_user_id, moderator_id, action,"
+	    " detail, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
 	{ "events", 14, 1,
 	    "SELECT count(*) AS n FROM events",

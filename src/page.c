@@ -300,6 +300,28 @@ upcoming(struct req *r, int webinars, int limit, json_t **out)
 }
 
 /*
+ * Stories of the sidebar show no comment count, so a new comment on one
+ * of them leaves the sidebar (and every page with it) alone.
+ */
+static int
+sidebar_stories(struct req *r, const char *type, int limit, json_t **out)
+{
+	struct cursor first = CURSOR_FIRST, next;
+	json_t *row;
+	size_t i;
+	int rc;
+
+	if ((rc = store_article_list(r->db, LIST_TYPE, 0, type, &first, limit,
+	    page_now(), out, &next)) != STORE_OK)
+		return rc;
+	json_array_foreach(*out, i, row)
+		json_object_del(row, "comment_count");
+	view_articles(*out);
+	page_dep_list(r, LIST_TYPE, 0, type);
+	return STORE_OK;
+}
+
+/*
  * The sidebar is the same on every page that has one: it is built once
  * and kept as a fragment until something it shows changes.
  */
@@ -307,7 +329,6 @@ int
 page_add_sidebar(struct req *r, json_t *model)
 {
 	json_t *sb, *v;
-	struct cursor first = CURSOR_FIRST, next;
 	int rc;
 
 	if ((sb = cache_memo_get("sidebar")) != NULL) {
@@ -322,12 +343,12 @@ page_add_sidebar(struct req *r, json_t *model)
 	if ((rc = upcoming(r, 1, SIDEBAR_WEBINARS, &v)) != STORE_OK)
 		goto fail;
 	json_object_set_new(sb, "webinars", v);
-	if ((rc = page_articles(r, LIST_TYPE, 0, "partner-perspective",
-	    &first, SIDEBAR_PARTNER, &v, &next)) != STORE_OK)
+	if ((rc = sidebar_stories(r, "partner-perspective", SIDEBAR_PARTNER,
+	    &v)) != STORE_OK)
 		goto fail;
 	json_object_set_new(sb, "partner", v);
-	if ((rc = page_articles(r, LIST_TYPE, 0, "guest-perspective", &first,
-	    SIDEBAR_GUEST, &v, &next)) != STORE_OK)
+	if ((rc = sidebar_stories(r, "guest-perspective", SIDEBAR_GUEST,
+	    &v)) != STORE_OK)
 		goto fail;
 	json_object_set_new(sb, "guest", v);
 	cache_memo_put("sidebar", sb);

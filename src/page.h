@@ -10,6 +10,7 @@
 #define MASTHEAD_PAGE_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -70,6 +71,11 @@ int64_t	 page_now(void);
 void	 page_meta(struct req *, const char *tpl, json_t *model);
 
 /* page_account.c — readers' accounts */
+/* Parses an application/x-www-form-urlencoded body into q: 0, 400 or 415. */
+struct url_query;
+int	 page_read_form(struct req *, struct url_query *q);
+/* The same with room for maxfields fields (a moderator's bulk selection). */
+int	 page_read_form_n(struct req *, struct url_query *q, size_t maxfields);
 int	 page_signin(struct req *);
 int	 page_signin_post(struct req *);
 int	 page_signout(struct req *);
@@ -91,6 +97,52 @@ int	 page_home(struct req *);
 /* page_article.c */
 int	 model_article(struct req *, const char *slug, json_t **out);
 int	 page_article(struct req *);
+
+/* page_comment.c — comments for readers */
+enum comment_view {
+	CV_NEWEST,	/* the default */
+	CV_OLDEST,
+	CV_THREADED,
+	CV__MAX
+};
+#define COMMENT_EDIT_SECS	600	/* a reader may edit a comment this long */
+/*
+ * Before the cache is asked: a ?view= link sets the remembered view, and
+ * a remembered view (cookie) other than the default keys the page as its
+ * link does.
+ */
+void	 page_comments_key(struct req *);
+/* The comments block of an article page (?view=, ?cursor=); 0 or a status. */
+int	 page_comments_model(struct req *, json_t *article, json_t **out);
+/*
+ * Commits the caller's write transaction and drops the pages it changed:
+ * the article's comments (shown_changed) and its count (count_changed).
+ * 0 or 503.
+ */
+int	 page_comments_commit(struct req *, int64_t article, int count_changed,
+	    int shown_changed);
+int	 page_comment(struct req *);
+int	 page_comments_feed(struct req *);
+int	 page_comment_compose(struct req *);
+int	 page_comment_post(struct req *);
+int	 page_comment_reply(struct req *);
+int	 page_comment_edit(struct req *);
+int	 page_comment_edit_post(struct req *);
+int	 page_comment_delete(struct req *);
+int	 page_comment_report(struct req *);
+int	 page_comment_report_post(struct req *);
+
+/* admin_comment.c — moderation (editors and admins) */
+int	 admin_comments(struct req *);
+int	 admin_comments_post(struct req *);
+int	 admin_comments_settings(struct req *);
+int	 admin_comments_settings_post(struct req *);
+int	 admin_comments_log(struct req *);
+int	 api_admin_comments(struct req *);
+int	 api_admin_comment_action(struct req *);
+int	 api_admin_comments_bulk(struct req *);
+int	 api_admin_comments_log(struct req *);
+int	 api_admin_comments_ban(struct req *);
 
 /* page_list.c — section, author, tag and type listings */
 int	 model_section(struct req *, const char *slug, json_t **out);

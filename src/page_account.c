@@ -39,9 +39,14 @@
 #define RESET_TTL	3600		/* a password reset link */
 #define LINK_TOKEN_LEN	43		/* 32 bytes, base64url */
 
-/* Parses an application/x-www-form-urlencoded body; 0, 400 or 415. */
-static int
-read_form(struct req *r, struct url_query *q)
+int
+page_read_form(struct req *r, struct url_query *q)
+{
+	return page_read_form_n(r, q, FORM_MAX_FIELDS);
+}
+
+int
+page_read_form_n(struct req *r, struct url_query *q, size_t maxfields)
 {
 	const char *ct = http_req_header(r, "content-type");
 
@@ -52,7 +57,7 @@ read_form(struct req *r, struct url_query *q)
 	if (r->h->entity.base == NULL)
 		return 0;
 	if (url_query_parse(q, r->h->entity.base, r->h->entity.len,
-	    FORM_MAX_FIELDS) != 0)
+	    maxfields) != 0)
 		return 400;
 	return 0;
 }
@@ -63,7 +68,7 @@ read_post(struct req *r, struct url_query *q)
 {
 	int status;
 
-	if ((status = read_form(r, q)) != 0)
+	if ((status = page_read_form(r, q)) != 0)
 		return status;
 	if (!session_csrf_ok(r, url_query_get(q, "csrf"))) {
 		url_query_free(q);

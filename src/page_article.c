@@ -1,7 +1,8 @@
 /*
  * page_article.c — the article page: breadcrumb, kicker, byline, hero
  * image with caption and credit, the body with the section's promo box
- * set into it, related stories, comments count and the sidebar.
+ * set into it, related stories, the comments (page_comment.c) and the
+ * sidebar.
  */
 #include <string.h>
 
@@ -95,11 +96,17 @@ fail:
 int
 page_article(struct req *r)
 {
-	json_t *m, *a;
+	json_t *m, *a, *c;
 	int status, rc;
 
 	if ((status = model_article(r, r->arg[0], &m)) != 0)
 		return status;
+	if ((status = page_comments_model(r, json_object_get(m, "article"),
+	    &c)) != 0) {
+		json_decref(m);
+		return status;
+	}
+	json_object_set_new(m, "comments", c);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
 		return page_status(rc);

@@ -40,11 +40,24 @@ count(struct req *r, const char *key, int64_t window, int64_t max,
 	return 0;
 }
 
+/* Sets Retry-After for a wait of that many seconds: 429, or 0 for none. */
+static int
+too_many(struct req *r, int64_t wait)
+{
+	char ra[32];
+
+	if (wait == 0)
+		return 0;
+	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+	http_header(r, "Retry-After", ra);
+	return 429;
+}
+
 int
 ratelimit_hit(struct req *r, enum rl_action a, const char *email)
 {
 	const struct limit *l = &limits[a];
-	char ip[64], key[400], ra[32];
+	char ip[64], key[400];
 	int64_t wait = 0;
 	int status;
 
@@ -56,11 +69,16 @@ ratelimit_hit(struct req *r, enum rl_action a, const char *email)
 		snprintf(key, sizeof(key), "%s:acct:%s", l->name, email);
 		status = count(r, key, l->window, l->per_account, &wait);
 	}
-	if (status != 0)
+	return status != 0 ? status : too_many(r, wait);
+}
+
+int
+ratelimit_key(struct req *r, const char *key, int64_t window, int64_t max)
+{
+	int64_t wait = 0;
+	int status;
+
+	if ((status = count(r, key, window, max, &wait)) != 0)
 		return status;
-	if (wait == 0)
-		return 0;
-	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
-	http_header(r, "Retry-After", ra);
-	return 429;
+	return too_many(r, wait);
 }

@@ -1,6 +1,7 @@
 /*
  * ratelimit.h — limits on signing in, registering and asking for a
- * password reset, per client address and per account (email).
+ * password reset, per client address and per account (email), and on
+ * anything else a caller names by a key (comments).
  *
  * Counts live in the database (rate_limits), so every instance of a site
  * shares them: a client cannot multiply its tries by the number of
@@ -9,6 +10,8 @@
  */
 #ifndef MASTHEAD_RATELIMIT_H
 #define MASTHEAD_RATELIMIT_H
+
+#include <stdint.h>
 
 struct req;
 
@@ -26,5 +29,13 @@ enum rl_action {
  * cannot say.
  */
 int	ratelimit_hit(struct req *, enum rl_action, const char *email);
+
+/*
+ * Counts one try under key ("comment:ip:192.0.2.1") in fixed windows of
+ * window seconds, at most max a window: 0, 429 (Retry-After set) or 503.
+ * Inside a write transaction the try counts only if it commits.
+ */
+int	ratelimit_key(struct req *, const char *key, int64_t window,
+	    int64_t max);
 
 #endif

@@ -21,6 +21,25 @@
 static const struct route routes[] = {
 	{ "GET", "/", page_home, ROUTE_PAGE },
 	{ "GET", "/article/:slug", page_article, ROUTE_PAGE },
+	{ "GET", "/article/:slug/comments.atom", page_comments_feed,
+	  ROUTE_PAGE },
+	{ "GET", "/article/:slug/comment", page_comment_compose, ROUTE_FORM },
+	{ "POST", "/article/:slug/comment", page_comment_post, ROUTE_FORM },
+	{ "GET", "/comments/:id", page_comment, ROUTE_PAGE },
+	{ "GET", "/comments/:id/reply", page_comment_reply, ROUTE_FORM },
+	{ "GET", "/comments/:id/edit", page_comment_edit, ROUTE_FORM },
+	{ "POST", "/comments/:id/edit", page_comment_edit_post, ROUTE_FORM },
+	{ "POST", "/comments/:id/delete", page_comment_delete, ROUTE_FORM },
+	{ "GET", "/comments/:id/report", page_comment_report, ROUTE_FORM },
+	{ "POST", "/comments/:id/report", page_comment_report_post,
+	  ROUTE_FORM },
+	{ "GET", "/admin/comments", admin_comments, ROUTE_FORM },
+	{ "POST", "/admin/comments", admin_comments_post, ROUTE_FORM },
+	{ "GET", "/admin/comments/settings", admin_comments_settings,
+	  ROUTE_FORM },
+	{ "POST", "/admin/comments/settings", admin_comments_settings_post,
+	  ROUTE_FORM },
+	{ "GET", "/admin/comments/log", admin_comments_log, ROUTE_FORM },
 	{ "GET", "/section/:slug", page_section, ROUTE_PAGE },
 	{ "GET", "/author/:slug", page_author, ROUTE_PAGE },
 	{ "GET", "/tag/:slug", page_tag, ROUTE_PAGE },
@@ -90,8 +109,29 @@ static const struct route routes[] = {
 	{ "PATCH", "/api/v1/admin/menu-items/:id", api_menu_update, ROUTE_API },
 	{ "DELETE", "/api/v1/admin/menu-items/:id", api_menu_delete,
 	  ROUTE_API },
+	{ "GET", "/api/v1/admin/comments", api_admin_comments, ROUTE_API },
+	{ "POST", "/api/v1/admin/comments/bulk", api_admin_comments_bulk,
+	  ROUTE_API },
+	{ "GET", "/api/v1/admin/comments/log", api_admin_comments_log,
+	  ROUTE_API },
+	{ "POST", "/api/v1/admin/comments/bans", api_admin_comments_ban,
+	  ROUTE_API },
+	{ "POST", "/api/v1/admin/comments/:id/:action",
+	  api_admin_comment_action, ROUTE_API },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
 	{ "GET", "/:slug", page_static, ROUTE_PAGE },
+};
+
+/*
+ * Pages whose cache key is more than the request target: the hook runs
+ * before the cache is asked and may change req.cache_key (the article
+ * page is keyed by the comment view a reader chose before).
+ */
+static const struct {
+	int	(*fn)(struct req *);
+	void	(*key)(struct req *);
+} route_keys[] = {
+	{ page_article, page_comments_key },
 };
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */
@@ -195,6 +235,11 @@ run_cached(struct req *r, const struct route *rt)
 	int session = cookie != NULL && strstr(cookie, SESSION_COOKIE "=") != NULL;
 
 	identify(r, rt, session);
+	r->cache_key = r->h->input.path.base;
+	r->cache_keylen = r->h->input.path.len;
+	for (size_t i = 0; i < ARRAY_SIZE(route_keys); i++)
+		if (route_keys[i].fn == rt->fn)
+			route_keys[i].key(r);
 	/*
 	 * A shared page is rendered as for anyone: its handler does not see
 	 * the reader, whose part is added when it is sent.
@@ -204,8 +249,6 @@ run_cached(struct req *r, const struct route *rt)
 		r->user = NULL;
 	}
 	if (cacheable(r, rt, session)) {
-		r->cache_key = r->h->input.path.base;
-		r->cache_keylen = r->h->input.path.len;
 		switch (cache_lookup(r->cache_key, r->cache_keylen, &e)) {
 		case CACHE_HIT:
 			http_header(r, "X-Cache", "hit");

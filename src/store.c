@@ -35,7 +35,8 @@ static int
 col_is_int(const char *name)
 {
 	static const char *const exact[] = { "id", "position", "online",
-	    "active", "depth", "duration_min", "total" };
+	    "active", "depth", "duration_min", "total", "featured",
+	    "reports_open" };
 	static const char *const suffix[] = { "_id", "_at", "_count",
 	    "width", "height", "bytes", "_seconds" };
 	size_t n = strlen(name), i, k;

@@ -255,4 +255,87 @@ int	 store_job_fail(struct db *, int64_t id, const char *worker,
 	    int64_t now, const char *err, int wipe);
 /* Deletes old jobs, ended rate-limit windows, expired links and sessions. */
 int	 store_housekeeping(struct db *, int64_t now);
+/* store_comment.c — comments, reports, bans, moderation (writes inside the caller's transaction) */
+enum comment_queue {
+	CQ_PENDING,	/* waiting for a moderator */
+	CQ_REPORTED,	/* reported by readers, reports not yet resolved */
+	CQ_APPROVED,
+	CQ_REJECTED,
+	CQ__MAX
+};
+/* "pending" -> CQ_PENDING; -1 when unknown. */
+int	 store_comment_queue_parse(const char *);
+const char *store_comment_queue_name(enum comment_queue);
+
+struct comment_new {
+	int64_t		 article_id, parent_id, user_id, now;	/* parent 0: top comment */
+	const char	*status;	/* "approved" or "pending" */
+	const char	*body_md, *body_html, *body_hash, *held_reason, *ip;
+};
+/* What a change of status did, for the caller's cache tags. */
+struct comment_change {
+	int64_t	article_id, parent_id;
+	int	was_visible;	/* it was approved before */
+	int	delta;		/* change of the article's approved count */
+};
+/* A published article's id, slug, title, comments_mode and comment_count. */
+int	 store_comment_article(struct db *, const char *slug, int64_t now, json_t **out);
+/* One comment with its author, status, article slug and title. */
+int	 store_comment_get(struct db *, int64_t id, json_t **out);
+/* Visible comments, newest or oldest first, past *cur (keyset). */
+int	 store_comments_page(struct db *, int64_t article, int oldest_first,
+	    const struct cursor *cur, int limit, json_t **out);
+/* Visible top comments, oldest first, after *cur. */
+int	 store_comments_roots(struct db *, int64_t article, const struct cursor *cur,
+	    int limit, json_t **out);
+/* Visible replies under the top comments in (after, upto], oldest first. */
+int	 store_comments_thread_replies(struct db *, int64_t article,
+	    const struct cursor *after, const struct cursor *upto, int limit,
+	    json_t **out);
+int	 store_comments_featured(struct db *, int64_t article, int limit, json_t **out);
+int	 store_comment_replies(struct db *, int64_t id, int limit, json_t **out);
+int	 store_comments_feed(struct db *, int64_t article, int limit, json_t **out);
+/* A reader's own approved or pending comments on an article, newest first. */
+int	 store_comments_mine(struct db *, int64_t user, int64_t article, int limit,
+	    json_t **out);
+/*
+ * Adds a comment (a reply when parent_id is set: STORE_NOTFOUND for an
+ * unknown parent, STORE_INVALID for one not approved or on another
+ * article); an approved one counts at once.
+ */
+int	 store_comment_add(struct db *, const struct comment_new *, int64_t *id);
+/* Moves a comment to status ("deleted" also wipes its text), keeping the counts. */
+int	 store_comment_set_status(struct db *, int64_t id, const char *status,
+	    int64_t now, struct comment_change *);
+int	 store_comment_edit(struct db *, int64_t id, const char *md,
+	    const char *html, const char *hash, const char *held, int64_t now);
+/* Pins or unpins an approved comment; STORE_INVALID when it is not approved. */
+int	 store_comment_feature(struct db *, int64_t id, int on);
+/* STORE_CONFLICT when this reader already reported it. */
+int	 store_comment_report(struct db *, int64_t id, int64_t user,
+	    const char *reason, int64_t now);
+int	 store_comment_resolve_reports(struct db *, int64_t id, int64_t now);
+int64_t	 store_comment_user_approved(struct db *, int64_t user);
+/* Whether user posted the same text (hash) since then. */
+int	 store_comment_duplicate(struct db *, int64_t user, const char *hash,
+	    int64_t since);
+/* STORE_OK when user may not comment now (*until 0: for good), else STORE_NOTFOUND. */
+int	 store_comment_ban_get(struct db *, int64_t user, int64_t now, int64_t *until);
+/* until 0 bans for good. */
+int	 store_comment_ban_set(struct db *, int64_t user, int64_t until,
+	    const char *reason, int64_t by, int64_t now);
+int	 store_comment_ban_lift(struct db *, int64_t user);
+int	 store_comment_bans(struct db *, int64_t now, json_t **out);
+int	 store_comment_log_add(struct db *, int64_t comment, int64_t target,
+	    int64_t moderator, const char *action, const char *detail, int64_t now);
+/* Log entries with id below before, newest first. */
+int	 store_comment_log(struct db *, int64_t before, int limit, json_t **out);
+/* A queue, newest first, ids below before; reported rows carry "reasons". */
+int	 store_comment_queue(struct db *, enum comment_queue, int64_t before,
+	    int limit, json_t **out);
+int	 store_article_comments_mode(struct db *, const char *slug,
+	    const char *mode, int64_t *id);
+int	 store_setting_set(struct db *, const char *key, const char *value);
+int	 store_user_id_by_email(struct db *, const char *email, int64_t *id);
+
 #endif

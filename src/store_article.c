@@ -11,7 +11,8 @@
 
 /*
  * The columns of an article in a list.  The first author is the one at
- * position 0; the comment count is an index lookup per listed row.
+ * position 0; the comment count is kept in the article's row by every
+ * comment write (store_comment.c).
  */
 #define LIST_COLS \
 	"a.id, a.slug, a.type, a.title, a.dek, a.published_at," \
@@ -21,8 +22,7 @@
 	" i.alt AS image_alt, aa0.author_id, au.slug AS author_slug," \
 	" au.name AS author_name, au.role AS author_role," \
 	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name," \
-	" (SELECT count(*) FROM comments c WHERE c.article_id = a.id" \
-	"  AND c.status = 'approved') AS comment_count"
+	" a.comment_count"
 
 #define LIST_JOINS \
 	" JOIN sections s ON s.id = a.section_id" \
@@ -92,9 +92,7 @@ static const char sql_get[] =
     " i.width AS image_width, i.height AS image_height, i.alt AS image_alt,"
     " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name,"
     " sp.url AS sponsor_url, a.media_url, a.media_type, a.media_bytes,"
-    " a.media_seconds,"
-    " (SELECT count(*) FROM comments c WHERE c.article_id = a.id"
-    "  AND c.status = 'approved') AS comment_count"
+    " a.media_seconds, a.comment_count, a.comments_mode"
     " FROM articles a JOIN sections s ON s.id = a.section_id"
     " LEFT JOIN images i ON i.id = a.hero_image_id"
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"

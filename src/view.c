@@ -261,8 +261,13 @@ view_article(json_t *a)
 	set_image(a, "image", "image");
 	set_byline(a, str(a, "author_name"), str(a, "author_role"),
 	    str(a, "author_company"), "byline");
-	json_object_set_new(a, "has_comments", json_boolean(
-	    json_integer_value(json_object_get(a, "comment_count")) > 0));
+	/* The count changes with comments, not with the story: its own tag. */
+	if (json_object_get(a, "comment_count") != NULL) {
+		dep(a, "id", "cc");
+		json_object_set_new(a, "has_comments", json_boolean(
+		    json_integer_value(json_object_get(a, "comment_count")) >
+		    0));
+	}
 	json_object_set_new(a, "sponsored",
 	    json_boolean(strcmp(type, "partner-perspective") == 0));
 }

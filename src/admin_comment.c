@@ -1,0 +1,834 @@
+/*
+ * admin_comment.c — moderating comments (editors and admins): the
+ * queues at /admin/comments with one-click and bulk actions, the
+ * moderation settings, bans and suspensions, the action log, and the
+ * same actions as JSON under /api/v1/admin/comments.
+ *
+ * Every action runs in one transaction with its log entry; the pages
+ * that showed what changed are dropped when it commits.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "buf.h"
+#include "bus.h"
+#include "db.h"
+#include "http.h"
+#include "page.h"
+#include "session.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define QUEUE_PAGE	50
+#define LOG_PAGE	100
+#define BULK_MAX	200	/* comments in one bulk action */
+
+enum mod_action {
+	MA_APPROVE,
+	MA_REJECT,
+	MA_FEATURE,
+	MA_UNFEATURE,
+	MA__MAX
+};
+
+static const char *const action_names[MA__MAX] = {
+	[MA_APPROVE] = "approve", [MA_REJECT] = "reject",
+	[MA_FEATURE] = "feature", [MA_UNFEATURE] = "unfeature",
+};
+
+static int
+action_parse(const char *s, size_t n)
+{
+	int i;
+
+	for (i = 0; i < MA__MAX; i++)
+		if (strlen(action_names[i]) == n &&
+		    strncmp(s, action_names[i], n) == 0)
+			return i;
+	return -1;
+}
+
+/* Adds "cmID" (and "ccID") to tags unless already there. */
+static void
+add_tags(struct buf *tags, int64_t article, int count)
+{
+	char t[48];
+
+	snprintf(t, sizeof(t), "cm%lld", (long long)article);
+	if (tags->p == NULL || strstr(tags->p, t) == NULL) {
+		if (tags->len > 0)
+			buf_putc(tags, ' ');
+		buf_puts(tags, t);
+	}
+	if (!count)
+		return;
+	snprintf(t, sizeof(t), "cc%lld", (long long)article);
+	if (tags->p == NULL || strstr(tags->p, t) == NULL) {
+		buf_putc(tags, ' ');
+		buf_puts(tags, t);
+	}
+}
+
+/*
+ * One moderation action on one comment, inside the caller's transaction,
+ * logged; the tags of what readers see change are added to tags.
+ */
+static int
+moderate(struct db *db, const struct user *mod, int64_t id,
+    enum mod_action a, struct buf *tags)
+{
+	struct comment_change ch;
+	json_t *c;
+	int64_t now = now_unix();
+	int rc;
+
+	if ((rc = store_comment_get(db, id, &c)) != STORE_OK)
+		return rc;
+	switch (a) {
+	case MA_APPROVE:
+	case MA_REJECT:
+		rc = store_comment_set_status(db, id, a == MA_APPROVE ?
+		    "approved" : "rejected", now, &ch);
+		if (rc == STORE_OK)
+			rc = store_comment_resolve_reports(db, id, now);
+		if (rc == STORE_OK && (ch.delta != 0 || ch.was_visible))
+			add_tags(tags, ch.article_id, ch.delta != 0);
+		break;
+	default:
+		rc = store_comment_feature(db, id, a == MA_FEATURE);
+		if (rc == STORE_OK)
+			add_tags(tags, json_integer_value(json_object_get(c,
+			    "article_id")), 0);
+		break;
+	}
+	if (rc == STORE_OK)
+		rc = store_comment_log_add(db, id, json_integer_value(
+		    json_object_get(c, "user_id")), mod->id, action_names[a],
+		    "", now);
+	json_decref(c);
+	return rc;
+}
+
+/* Commits and drops the pages of tags; 0 or 503. */
+static int
+commit(struct req *r, struct buf *tags)
+{
+	const char *t = tags->p != NULL ? tags->p : "";
+
+	if ((t[0] != '\0' && bus_publish(r->db, t) != DB_OK) ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return 503;
+	}
+	if (t[0] != '\0')
+		bus_apply(t);
+	return 0;
+}
+
+/*
+ * Signed in as a moderator: 0.  A reader who is not one gets 403; a
+ * visitor who is not signed in is sent to sign in (GET) or refused (401).
+ */
+static int
+gate(struct req *r)
+{
+	if (r->user == NULL) {
+		if (h2o_memis(r->h->method.base, r->h->method.len,
+		    H2O_STRLIT("GET"))) {
+			http_redirect(r, 303, "/signin?next=/admin/comments");
+			return -1;
+		}
+		return 401;
+	}
+	return r->user->role >= ROLE_EDITOR ? 0 : 403;
+}
+
+static void
+view_row(json_t *c)
+{
+	char b[120];
+	json_t *v = json_object_get(c, "created_at");
+
+	view_fmt_date_long(json_integer_value(v), b, sizeof(b));
+	json_object_set_new(c, "date", json_string(b));
+	snprintf(b, sizeof(b), "/article/%s", json_string_value(
+	    json_object_get(c, "article_slug")));
+	json_object_set_new(c, "article_url", json_string(b));
+	snprintf(b, sizeof(b), "/comments/%lld", (long long)json_integer_value(
+	    json_object_get(c, "id")));
+	json_object_set_new(c, "url", json_string(b));
+	json_object_set_new(c, "featured", json_boolean(json_integer_value(
+	    json_object_get(c, "featured")) != 0));
+	json_object_set_new(c, "reported", json_boolean(json_integer_value(
+	    json_object_get(c, "reports_open")) > 0));
+	json_object_set_new(c, "is_approved", json_boolean(strcmp(
+	    json_string_value(json_object_get(c, "status")), "approved") ==
+	    0));
+}
+
+static int
+render_admin(struct req *r, int status, const char *tpl, json_t *m,
+    const char *title)
+{
+	char csrf[64];
+
+	session_csrf(r, csrf, sizeof(csrf));
+	json_object_set_new(m, "csrf", json_string(csrf));
+	json_object_set_new(m, "user", json_pack("{s:s}", "name",
+	    r->user->name));
+	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
+	return page_render(r, status, tpl, m);
+}
+
+/* Reads ?before= (an id); -1 when malformed. */
+static int
+before_param(const char *s, int64_t *before)
+{
+	*before = INT64_MAX;
+	if (s == NULL)
+		return 0;
+	return parse_int(s, strlen(s), 1, INT64_MAX, before);
+}
+
+int
+admin_comments(struct req *r)
+{
+	const char *qs = http_query(r, "queue");
+	json_t *rows, *m, *tabs, *row;
+	int64_t before;
+	char url[120];
+	int q = qs == NULL ? CQ_PENDING : store_comment_queue_parse(qs), i,
+	    status, rc;
+	size_t k;
+
+	if ((status = gate(r)) != 0)
+		return status < 0 ? 0 : status;
+	if (q < 0 || before_param(http_query(r, "before"), &before) != 0)
+		return 400;
+	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE + 1,
+	    &rows)) != STORE_OK)
+		return page_status(rc);
+	m = json_object();
+	if (json_array_size(rows) > QUEUE_PAGE) {
+		json_array_remove(rows, QUEUE_PAGE);
+		snprintf(url, sizeof(url), "/admin/comments?queue=%s&before=%lld",
+		    store_comment_queue_name(q), (long long)json_integer_value(
+		    json_object_get(json_array_get(rows, QUEUE_PAGE - 1),
+		    "id")));
+		json_object_set_new(m, "next_url", json_string(url));
+	}
+	json_array_foreach(rows, k, row)
+		view_row(row);
+	tabs = json_array();
+	for (i = 0; i < CQ__MAX; i++) {
+		snprintf(url, sizeof(url), "/admin/comments?queue=%s",
+		    store_comment_queue_name(i));
+		json_array_append_new(tabs, json_pack("{s:s,s:s,s:b}", "name",
+		    store_comment_queue_name(i), "url", url, "current",
+		    i == q));
+	}
+	json_object_set_new(m, "queues", tabs);
+	json_object_set_new(m, "queue", json_string(
+	    store_comment_queue_name(q)));
+	json_object_set_new(m, "comments", rows);
+	json_object_set_new(m, "any", json_boolean(json_array_size(rows) > 0));
+	if (http_query(r, "done") != NULL)
+		json_object_set_new(m, "notice", json_string("Done."));
+	return render_admin(r, 200, "admin-comments", m, "Moderate comments");
+}
+
+/* Parses "approve:12" into an action and an id; -1 when malformed. */
+static int
+parse_act(const char *s, enum mod_action *a, int64_t *id)
+{
+	const char *colon = strchr(s, ':');
+	int i;
+
+	if (colon == NULL || (i = action_parse(s, (size_t)(colon - s))) < 0 ||
+	    parse_int(colon + 1, strlen(colon + 1), 1, INT64_MAX, id) != 0)
+		return -1;
+	*a = (enum mod_action)i;
+	return 0;
+}
+
+int
+admin_comments_post(struct req *r)
+{
+	struct url_query q;
+	struct buf tags = BUF_INIT;
+	const char *act, *bulk, *queue;
+	enum mod_action a;
+	int64_t ids[BULK_MAX], id;
+	size_t n = 0, i;
+	char url[120];
+	int status, rc = STORE_OK, bi;
+
+	if ((status = gate(r)) != 0)
+		return status < 0 ? 0 : status;
+	if ((status = page_read_form_n(r, &q, BULK_MAX + 16)) != 0)
+		return status;
+	/* After this point, all errors go through fail. */
+	if (!session_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		status = 403;
+		goto fail;
+	}
+	act = url_query_get(&q, "act");
+	bulk = url_query_get(&q, "bulk");
+	queue = url_query_get(&q, "queue");
+	if (queue == NULL || store_comment_queue_parse(queue) < 0)
+		queue = "pending";
+	if (act != NULL) {
+		if (parse_act(act, &a, &id) != 0) {
+			status = 400;
+			goto fail;
+		}
+		ids[n++] = id;
+	} else if (bulk != NULL && (bi = action_parse(bulk,
+	    strlen(bulk))) >= 0) {
+		a = (enum mod_action)bi;
+		for (i = 0; i < q.n; i++) {
+			if (strcmp(q.p[i].key, "ids") != 0)
+				continue;
+			if (n == BULK_MAX || parse_int(q.p[i].val,
+			    q.p[i].vallen, 1, INT64_MAX, &ids[n]) != 0) {
+				status = 400;
+				goto fail;
+			}
+			n++;
+		}
+		if (n == 0) {
+			status = 400;
+			goto fail;
+		}
+	} else {
+		status = 400;
+		goto fail;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto fail;
+	}
+	for (i = 0; i < n && rc == STORE_OK; i++)
+		rc = moderate(r->db, r->user, ids[i], a, &tags);
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		status = rc == STORE_INVALID ? 409 : page_status(rc);
+		goto fail;
+	}
+	if ((status = commit(r, &tags)) != 0)
+		goto fail;
+	snprintf(url, sizeof(url), "/admin/comments?queue=%s&done=1", queue);
+	http_redirect(r, 303, url);
+	status = 0;
+fail:
+	buf_free(&tags);
+	url_query_free(&q);
+	return status;
+}
+
+static const char *const premod_modes[] = { "off", "new", "all" };
+
+static int
+settings_page(struct req *r, int status, const char *error,
+    const char *notice)
+{
+	static const char *const keys[] = { "comments_premoderation",
+	    "comments_premoderation_first", "comments_max_links",
+	    "comments_banned_words" };
+	static const char *const dflt[] = { "off", "3", "3", "" };
+	char tmp[4096];
+	json_t *m = json_object(), *bans, *modes = json_array(), *b;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		json_object_set_new(m, keys[i], json_string(store_setting(r->db,
+		    keys[i], dflt[i], tmp, sizeof(tmp))));
+	for (i = 0; i < ARRAY_SIZE(premod_modes); i++)
+		json_array_append_new(modes, json_pack("{s:s,s:b}", "value",
+		    premod_modes[i], "selected", strcmp(premod_modes[i],
+		    json_string_value(json_object_get(m,
+		    "comments_premoderation"))) == 0));
+	json_object_set_new(m, "modes", modes);
+	if ((rc = store_comment_bans(r->db, now_unix(), &bans)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	json_array_foreach(bans, i, b) {
+		char d[64];
+
+		if (json_is_integer(json_object_get(b, "until_at"))) {
+			view_fmt_date_long(json_integer_value(json_object_get(b,
+			    "until_at")), d, sizeof(d));
+			json_object_set_new(b, "until", json_string(d));
+		}
+	}
+	json_object_set_new(m, "bans", bans);
+	if (error != NULL)
+		json_object_set_new(m, "error", json_string(error));
+	if (notice != NULL)
+		json_object_set_new(m, "notice", json_string(notice));
+	return render_admin(r, status, "admin-comments-settings", m,
+	    "Comment settings");
+}
+
+int
+admin_comments_settings(struct req *r)
+{
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return status < 0 ? 0 : status;
+	return settings_page(r, 200, NULL, http_query(r, "done") != NULL ?
+	    "Saved." : NULL);
+}
+
+/* Checks and stores the moderation settings of a form or JSON body. */
+static const char *
+set_settings(struct db *db, const char *premod, const char *first,
+    const char *links, const char *words)
+{
+	int64_t v;
+	size_t i;
+
+	if (premod != NULL) {
+		for (i = 0; i < ARRAY_SIZE(premod_modes); i++)
+			if (strcmp(premod, premod_modes[i]) == 0)
+				break;
+		if (i == ARRAY_SIZE(premod_modes))
+			return "Pre-moderation is off, new or all.";
+		if (store_setting_set(db, "comments_premoderation", premod) !=
+		    STORE_OK)
+			return "";
+	}
+	if (first != NULL) {
+		if (parse_int(first, strlen(first), 0, 1000000, &v) != 0)
+			return "The number of first comments to hold is a "
+			    "whole number from 0.";
+		if (store_setting_set(db, "comments_premoderation_first",
+		    first) != STORE_OK)
+			return "";
+	}
+	if (links != NULL) {
+		if (parse_int(links, strlen(links), 0, 1000, &v) != 0)
+			return "The most links is a whole number from 0 to "
+			    "1,000.";
+		if (store_setting_set(db, "comments_max_links", links) !=
+		    STORE_OK)
+			return "";
+	}
+	if (words != NULL) {
+		if (strlen(words) > 4000)
+			return "The banned words are at most 4,000 characters.";
+		if (store_setting_set(db, "comments_banned_words", words) !=
+		    STORE_OK)
+			return "";
+	}
+	return NULL;
+}
+
+static const char *const article_modes[] = { "open", "premoderated",
+    "closed" };
+
+/*
+ * Bans (days 0: for good) or suspends a reader, or lifts it; logged.
+ * Returns NULL, or a message for the moderator ("" for a database error).
+ */
+static const char *
+ban(struct db *db, const struct user *mod, const char *email,
+    const char *days, const char *reason, int lift)
+{
+	int64_t uid, d = 0, now = now_unix();
+	char detail[600];
+	int rc;
+
+	if (email == NULL || email[0] == '\0' || strlen(email) > 254)
+		return "Give the reader's email.";
+	if ((rc = store_user_id_by_email(db, email, &uid)) == STORE_NOTFOUND)
+		return "No account has that email.";
+	if (rc != STORE_OK)
+		return "";
+	if (lift) {
+		rc = store_comment_ban_lift(db, uid);
+		if (rc == STORE_NOTFOUND)
+			return "That reader is not banned.";
+		if (rc == STORE_OK)
+			rc = store_comment_log_add(db, 0, uid, mod->id, "unban",
+			    "", now);
+		return rc == STORE_OK ? NULL : "";
+	}
+	if (days != NULL && days[0] != '\0' && parse_int(days, strlen(days),
+	    0, 3650, &d) != 0)
+		return "Days is a whole number from 0 (for good) to 3,650.";
+	if (reason == NULL)
+		reason = "";
+	if (strlen(reason) > 500)
+		return "Keep the reason under 500 characters.";
+	rc = store_comment_ban_set(db, uid, d == 0 ? 0 : now + d * 86400,
+	    reason, mod->id, now);
+	snprintf(detail, sizeof(detail), "%s%s%s", d == 0 ? "for good" :
+	    "", d == 0 ? "" : days, d == 0 ? "" : " days");
+	if (reason[0] != '\0')
+		snprintf(detail + strlen(detail), sizeof(detail) -
+		    strlen(detail), ": %s", reason);
+	if (rc == STORE_OK)
+		rc = store_comment_log_add(db, 0, uid, mod->id, d == 0 ?
+		    "ban" : "suspend", detail, now);
+	return rc == STORE_OK ? NULL : "";
+}
+
+/* Opens, pre-moderates or closes the comments of one article. */
+static const char *
+article_mode(struct db *db, const struct user *mod, const char *slug,
+    const char *mode, struct buf *tags)
+{
+	int64_t id;
+	size_t i;
+	int rc;
+
+	for (i = 0; mode != NULL && i < ARRAY_SIZE(article_modes); i++)
+		if (strcmp(mode, article_modes[i]) == 0)
+			break;
+	if (mode == NULL || i == ARRAY_SIZE(article_modes))
+		return "Comments of a story are open, premoderated or closed.";
+	if (slug == NULL || !url_is_slug(slug, strlen(slug)))
+		return "Give the story's slug.";
+	rc = store_article_comments_mode(db, slug, mode, &id);
+	if (rc == STORE_NOTFOUND)
+		return "No story has that slug.";
+	if (rc == STORE_OK)
+		rc = store_comment_log_add(db, 0, 0, mod->id, "article-mode",
+		    slug, now_unix());
+	if (rc != STORE_OK)
+		return "";
+	add_tags(tags, id, 0);
+	return NULL;
+}
+
+int
+admin_comments_settings_post(struct req *r)
+{
+	struct url_query q;
+	struct buf tags = BUF_INIT;
+	const char *form, *err = NULL;
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return status < 0 ? 0 : status;
+	if ((status = page_read_form(r, &q)) != 0)
+		return status;
+	if (!session_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		url_query_free(&q);
+		return 403;
+	}
+	form = url_query_get(&q, "form");
+	if (form == NULL) {
+		url_query_free(&q);
+		return 400;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		url_query_free(&q);
+		return 503;
+	}
+	if (strcmp(form, "settings") == 0) {
+		err = set_settings(r->db, url_query_get(&q, "premoderation"),
+		    url_query_get(&q, "first"), url_query_get(&q, "max_links"),
+		    url_query_get(&q, "banned_words"));
+		if (err == NULL)
+			err = store_comment_log_add(r->db, 0, 0, r->user->id,
+			    "settings", "", now_unix()) == STORE_OK ? NULL : "";
+	} else if (strcmp(form, "ban") == 0 || strcmp(form, "unban") == 0) {
+		err = ban(r->db, r->user, url_query_get(&q, "email"),
+		    url_query_get(&q, "days"), url_query_get(&q, "reason"),
+		    strcmp(form, "unban") == 0);
+	} else if (strcmp(form, "article") == 0) {
+		err = article_mode(r->db, r->user, url_query_get(&q, "slug"),
+		    url_query_get(&q, "mode"), &tags);
+	} else {
+		err = "";
+		status = 400;
+	}
+	if (err != NULL) {
+		db_rollback(r->db);
+		url_query_free(&q);
+		buf_free(&tags);
+		if (status != 0)
+			return status;
+		if (err[0] == '\0')
+			return 503;
+		return settings_page(r, 422, err, NULL);
+	}
+	url_query_free(&q);
+	status = commit(r, &tags);
+	buf_free(&tags);
+	if (status != 0)
+		return status;
+	http_redirect(r, 303, "/admin/comments/settings?done=1");
+	return 0;
+}
+
+static int
+log_rows(struct req *r, json_t **rows)
+{
+	int64_t before;
+	json_t *row;
+	size_t i;
+	int rc;
+
+	if (before_param(http_query(r, "before"), &before) != 0)
+		return 400;
+	if ((rc = store_comment_log(r->db, before, LOG_PAGE, rows)) !=
+	    STORE_OK)
+		return page_status(rc);
+	json_array_foreach(*rows, i, row) {
+		char d[64];
+
+		view_fmt_iso(json_integer_value(json_object_get(row,
+		    "created_at")), d, sizeof(d));
+		json_object_set_new(row, "date_iso", json_string(d));
+	}
+	return 0;
+}
+
+int
+admin_comments_log(struct req *r)
+{
+	json_t *rows;
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return status < 0 ? 0 : status;
+	if ((status = log_rows(r, &rows)) != 0)
+		return status;
+	return render_admin(r, 200, "admin-comments-log", json_pack("{s:o}",
+	    "entries", rows), "Moderation log");
+}
+
+/* ---- JSON ----------------------------------------------------------- */
+
+/* A moderator's bearer token: 0 with *u filled, or the error sent (SENT). */
+#define SENT	(-1)
+static int
+api_gate(struct req *r, struct user *u)
+{
+	int status = auth_bearer(r, u);
+
+	if (status == 401) {
+		http_header(r, "WWW-Authenticate", "Bearer");
+		api_error(r, 401, "a valid API token is required "
+		    "(Authorization: Bearer ...)");
+		return SENT;
+	}
+	if (status != 0)
+		return status;
+	if (u->role < ROLE_EDITOR) {
+		api_error(r, 403, "moderating comments needs the editor or "
+		    "admin role");
+		return SENT;
+	}
+	return 0;
+}
+
+static int
+api_status(int status)
+{
+	return status == SENT ? 0 : status;
+}
+
+int
+api_admin_comments(struct req *r)
+{
+	struct user u;
+	const char *qs = http_query(r, "queue");
+	int64_t before;
+	json_t *rows, *m;
+	int q, status, rc;
+
+	if ((status = api_gate(r, &u)) != 0)
+		return api_status(status);
+	q = qs == NULL ? CQ_PENDING : store_comment_queue_parse(qs);
+	if (q < 0)
+		return api_error(r, 400, "queue is pending, reported, approved "
+		    "or rejected");
+	if (before_param(http_query(r, "before"), &before) != 0)
+		return api_error(r, 400, "malformed before");
+	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE, &rows)) !=
+	    STORE_OK)
+		return page_status(rc);
+	m = json_pack("{s:s,s:o}", "queue", store_comment_queue_name(q),
+	    "comments", rows);
+	if (json_array_size(rows) == QUEUE_PAGE)
+		json_object_set_new(m, "next_before", json_copy(json_object_get(
+		    json_array_get(rows, QUEUE_PAGE - 1), "id")));
+	http_send_json(r, 200, m);
+	json_decref(m);
+	return 0;
+}
+
+/* Runs one action on ids and answers with the changed comments. */
+static int
+api_run(struct req *r, const struct user *u, enum mod_action a,
+    const int64_t *ids, size_t n)
+{
+	struct buf tags = BUF_INIT;
+	json_t *out = json_array(), *c;
+	size_t i;
+	int rc = STORE_OK, status;
+	char msg[120];
+
+	if (db_begin_write(r->db) != DB_OK) {
+		json_decref(out);
+		return 503;
+	}
+	for (i = 0; i < n && rc == STORE_OK; i++)
+		rc = moderate(r->db, u, ids[i], a, &tags);
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		buf_free(&tags);
+		json_decref(out);
+		if (rc == STORE_NOTFOUND) {
+			snprintf(msg, sizeof(msg), "no comment %lld",
+			    (long long)ids[i - 1]);
+			return api_error(r, 404, msg);
+		}
+		if (rc == STORE_INVALID) {
+			snprintf(msg, sizeof(msg), "comment %lld cannot be %sd",
+			    (long long)ids[i - 1], action_names[a]);
+			return api_error(r, 409, msg);
+		}
+		return page_status(rc);
+	}
+	status = commit(r, &tags);
+	buf_free(&tags);
+	if (status != 0) {
+		json_decref(out);
+		return status;
+	}
+	for (i = 0; i < n; i++)
+		if (store_comment_get(r->db, ids[i], &c) == STORE_OK) {
+			json_object_del(c, "body_md");
+			json_array_append_new(out, c);
+		}
+	c = json_pack("{s:s,s:o}", "action", action_names[a], "comments",
+	    out);
+	http_send_json(r, 200, c);
+	json_decref(c);
+	return 0;
+}
+
+int
+api_admin_comment_action(struct req *r)
+{
+	struct user u;
+	int64_t id;
+	int a, status;
+
+	if ((status = api_gate(r, &u)) != 0)
+		return api_status(status);
+	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0)
+		return api_error(r, 404, "no such comment");
+	if ((a = action_parse(r->arg[1], r->arglen[1])) < 0)
+		return api_error(r, 404, "actions are approve, reject, feature "
+		    "and unfeature");
+	return api_run(r, &u, (enum mod_action)a, &id, 1);
+}
+
+int
+api_admin_comments_bulk(struct req *r)
+{
+	struct user u;
+	json_t *in, *ids, *v;
+	int64_t list[BULK_MAX];
+	const char *act;
+	size_t i, n;
+	int a, status;
+
+	if ((status = api_gate(r, &u)) != 0)
+		return api_status(status);
+	if ((in = api_body(r)) == NULL)
+		return 0;
+	act = json_string_value(json_object_get(in, "action"));
+	ids = json_object_get(in, "ids");
+	if (json_object_size(in) != 2 || act == NULL ||
+	    (a = action_parse(act, strlen(act))) < 0 || !json_is_array(ids) ||
+	    (n = json_array_size(ids)) == 0 || n > BULK_MAX) {
+		json_decref(in);
+		return api_error(r, 422, "send {\"action\": \"approve\" | "
+		    "\"reject\" | \"feature\" | \"unfeature\", \"ids\": [1 to "
+		    "200 comment ids]}");
+	}
+	json_array_foreach(ids, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1) {
+			json_decref(in);
+			return api_error(r, 422, "ids are comment ids");
+		}
+		list[i] = json_integer_value(v);
+	}
+	json_decref(in);
+	return api_run(r, &u, (enum mod_action)a, list, n);
+}
+
+int
+api_admin_comments_log(struct req *r)
+{
+	struct user u;
+	json_t *rows, *m;
+	int status;
+
+	if ((status = api_gate(r, &u)) != 0)
+		return api_status(status);
+	if ((status = log_rows(r, &rows)) != 0)
+		return status == 400 ? api_error(r, 400, "malformed before") :
+		    status;
+	m = json_pack("{s:o}", "entries", rows);
+	http_send_json(r, 200, m);
+	json_decref(m);
+	return 0;
+}
+
+int
+api_admin_comments_ban(struct req *r)
+{
+	struct user u;
+	json_t *in, *days;
+	const char *err;
+	char d[24] = "";
+	int status;
+
+	if ((status = api_gate(r, &u)) != 0)
+		return api_status(status);
+	if ((in = api_body(r)) == NULL)
+		return 0;
+	days = json_object_get(in, "days");
+	if (days != NULL && !json_is_integer(days)) {
+		json_decref(in);
+		return api_error(r, 422, "days is a number (0: for good)");
+	}
+	if (days != NULL)
+		snprintf(d, sizeof(d), "%lld", (long long)json_integer_value(
+		    days));
+	if (db_begin_write(r->db) != DB_OK) {
+		json_decref(in);
+		return 503;
+	}
+	err = ban(r->db, &u, json_string_value(json_object_get(in, "email")),
+	    d, json_string_value(json_object_get(in, "reason")),
+	    json_is_true(json_object_get(in, "lift")));
+	json_decref(in);
+	if (err != NULL) {
+		db_rollback(r->db);
+		return err[0] == '\0' ? 503 : api_error(r, 422, err);
+	}
+	if (db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return 503;
+	}
+	in = json_pack("{s:b}", "ok", 1);
+	http_send_json(r, 200, in);
+	json_decref(in);
+	return 0;
+}

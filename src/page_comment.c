@@ -1,0 +1,1278 @@
+/*
+ * page_comment.c — comments for readers: the comments of the article
+ * page in three views, a comment's permalink, the Atom feed of an
+ * article's comments, and the forms to post, reply, edit, delete and
+ * report.
+ *
+ * The article page and the permalinks are shared cached pages: they show
+ * the same thing to everyone and hold no form.  Whatever needs a CSRF
+ * token or depends on the reader (the composer, reply, edit, delete and
+ * report forms, a reader's own comments) is on a form page of its own,
+ * answered without the cache, and every write checks on the server who
+ * may do it.  docs/cache.md explains why.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "bus.h"
+#include "cache.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "markdown.h"
+#include "page.h"
+#include "ratelimit.h"
+#include "session.h"
+#include "store.h"
+#include "tpl.h"
+#include "theme.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define FLAT_PAGE	50	/* comments a page in the flat views */
+#define THREAD_PAGE	20	/* top comments a page in the threaded view */
+#define THREAD_REPLIES	500	/* replies shown under one page of threads */
+#define MAX_DEPTH	3	/* deeper replies are shown flat at this depth */
+#define FEATURED_MAX	5
+#define PERMALINK_REPLIES	100
+#define FEED_ENTRIES	50
+#define MINE_MAX	20
+#define BODY_MAX	5000	/* bytes of Markdown in one comment */
+#define REASON_MAX	500
+#define DUPLICATE_SECS	86400	/* the same text twice in a day: a duplicate */
+#define RATE_WINDOW	(10 * 60)	/* seconds */
+#define VIEW_COOKIE	"mh_cview"
+
+static const char *const views[CV__MAX] = {
+	[CV_NEWEST] = "newest", [CV_OLDEST] = "oldest",
+	[CV_THREADED] = "threaded",
+};
+static const char *const view_labels[CV__MAX] = {
+	[CV_NEWEST] = "Newest First", [CV_OLDEST] = "Oldest First",
+	[CV_THREADED] = "Threaded View",
+};
+
+static int
+view_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < CV__MAX; i++)
+		if (s != NULL && strcmp(s, views[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * The view of this request: ?view= when given (-1 when it is not a
+ * view), else the one the reader chose last (the cookie), else newest.
+ */
+static int
+request_view(struct req *r)
+{
+	const char *q = http_query(r, "view");
+	int v;
+
+	if (q != NULL)
+		return view_parse(q);
+	v = view_parse(session_cookie(r, VIEW_COOKIE));
+	return v < 0 ? CV_NEWEST : v;
+}
+
+void
+page_comments_key(struct req *r)
+{
+	const char *q = http_query(r, "view"), *c = session_cookie(r,
+	    VIEW_COOKIE);
+	char cookie[96];
+	int v;
+
+	if (q != NULL) {
+		/* Following a view link remembers the view. */
+		if (view_parse(q) >= 0 && (c == NULL || strcmp(c, q) != 0)) {
+			snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; "
+			    "Max-Age=31536000; SameSite=Lax", VIEW_COOKIE, q);
+			http_header(r, "Set-Cookie", cookie);
+		}
+		return;
+	}
+	/*
+	 * Without ?view= the page depends on the cookie: a remembered view
+	 * other than the default is cached under the address of its link.
+	 */
+	if ((v = view_parse(c)) > CV_NEWEST) {
+		struct buf k = BUF_INIT;
+		int has_q = memchr(r->cache_key, '?', r->cache_keylen) != NULL;
+
+		buf_append(&k, r->cache_key, r->cache_keylen);
+		buf_printf(&k, "%cview=%s", has_q ? '&' : '?', views[v]);
+		r->cache_key = h2o_strdup(&r->h->pool, k.p, k.len).base;
+		r->cache_keylen = k.len;
+		buf_free(&k);
+	}
+}
+
+/* "T.ID" -> cursor; -1 when malformed. */
+static int
+cursor_parse(const char *s, struct cursor *c)
+{
+	const char *dot;
+
+	if (s == NULL || (dot = strchr(s, '.')) == NULL)
+		return -1;
+	if (parse_int(s, (size_t)(dot - s), 0, INT64_MAX, &c->t) != 0 ||
+	    parse_int(dot + 1, strlen(dot + 1), 0, INT64_MAX, &c->id) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+set_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, json_string(v));
+}
+
+static int64_t
+int_of(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static const char *
+str_of(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* Adds the URLs, dates and flags a comment is shown with. */
+static void
+view_comment(json_t *c)
+{
+	char b[160];
+	int64_t id = int_of(c, "id");
+	const char *status = str_of(c, "status");
+
+	snprintf(b, sizeof(b), "c%lld", (long long)id);
+	set_str(c, "anchor", b);
+	snprintf(b, sizeof(b), "/comments/%lld", (long long)id);
+	set_str(c, "url", b);
+	snprintf(b, sizeof(b), "/comments/%lld/reply", (long long)id);
+	set_str(c, "reply_url", b);
+	snprintf(b, sizeof(b), "/comments/%lld/report", (long long)id);
+	set_str(c, "report_url", b);
+	view_fmt_date_long(int_of(c, "created_at"), b, sizeof(b));
+	set_str(c, "date", b);
+	view_fmt_iso(int_of(c, "created_at"), b, sizeof(b));
+	set_str(c, "date_iso", b);
+	json_object_set_new(c, "deleted", json_boolean(strcmp(status,
+	    "deleted") == 0));
+	json_object_set_new(c, "edited", json_boolean(json_is_integer(
+	    json_object_get(c, "edited_at"))));
+	json_object_set_new(c, "featured", json_boolean(int_of(c,
+	    "featured") != 0));
+	if (json_is_integer(json_object_get(c, "parent_id"))) {
+		snprintf(b, sizeof(b), "/comments/%lld", (long long)int_of(c,
+		    "parent_id"));
+		set_str(c, "parent_url", b);
+	}
+	if (strcmp(status, "deleted") == 0) {
+		set_str(c, "body_html", "");
+		set_str(c, "author_name", "");
+	}
+}
+
+/* Flat views show every reply as "in reply to". */
+static void
+view_flat(json_t *rows)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(rows, i, c) {
+		view_comment(c);
+		json_object_set_new(c, "depth", json_integer(0));
+		if (json_object_get(c, "parent_url") != NULL)
+			json_object_set_new(c, "in_reply_to", json_true());
+	}
+}
+
+/*
+ * Orders one page of threads: each top comment, then its replies depth
+ * first, oldest first at every level.  Replies are nested up to
+ * MAX_DEPTH; deeper ones, and replies whose parent is not shown, sit at
+ * the deepest level and say whom they answer.
+ */
+static void
+emit(json_t *out, json_t *c, json_t *kids, int depth, int orphan)
+{
+	char k[24];
+	json_t *list, *kid;
+	size_t i;
+
+	json_object_set_new(c, "depth", json_integer(depth > MAX_DEPTH ?
+	    MAX_DEPTH : depth));
+	if ((depth > MAX_DEPTH || orphan) &&
+	    json_object_get(c, "parent_url") != NULL)
+		json_object_set_new(c, "in_reply_to", json_true());
+	json_array_append(out, c);
+	snprintf(k, sizeof(k), "%lld", (long long)int_of(c, "id"));
+	if ((list = json_object_get(kids, k)) == NULL)
+		return;
+	json_array_foreach(list, i, kid)
+		emit(out, kid, kids, depth + 1,
+		    json_is_true(json_object_get(kid, "orphan")));
+}
+
+static json_t *
+thread_order(json_t *roots, json_t *replies)
+{
+	json_t *out = json_array(), *kids = json_object(), *shown =
+	    json_object(), *c, *list;
+	char k[24];
+	size_t i;
+
+	json_array_foreach(roots, i, c) {
+		view_comment(c);
+		snprintf(k, sizeof(k), "%lld", (long long)int_of(c, "id"));
+		json_object_set(shown, k, c);
+	}
+	json_array_foreach(replies, i, c) {
+		view_comment(c);
+		snprintf(k, sizeof(k), "%lld", (long long)int_of(c, "id"));
+		json_object_set(shown, k, c);
+	}
+	json_array_foreach(replies, i, c) {
+		snprintf(k, sizeof(k), "%lld", (long long)int_of(c,
+		    "parent_id"));
+		if (json_object_get(shown, k) == NULL) {
+			json_object_set_new(c, "orphan", json_true());
+			snprintf(k, sizeof(k), "%lld", (long long)int_of(c,
+			    "root_id"));
+		}
+		if ((list = json_object_get(kids, k)) == NULL) {
+			list = json_array();
+			json_object_set_new(kids, k, list);
+		}
+		json_array_append(list, c);
+	}
+	json_array_foreach(roots, i, c)
+		emit(out, c, kids, 0, 0);
+	json_decref(kids);
+	json_decref(shown);
+	return out;
+}
+
+static void
+page_link(json_t *m, const char *key, const char *slug, int view,
+    const struct cursor *c)
+{
+	char url[400];
+
+	snprintf(url, sizeof(url), "/article/%s?view=%s&cursor=%lld.%lld#comments",
+	    slug, views[view], (long long)c->t, (long long)c->id);
+	set_str(m, key, url);
+}
+
+int
+page_comments_model(struct req *r, json_t *article, json_t **out)
+{
+	const char *slug = str_of(article, "slug"), *cs = http_query(r,
+	    "cursor"), *mode = str_of(article, "comments_mode");
+	int64_t id = int_of(article, "id");
+	struct cursor cur, last;
+	json_t *m, *rows = NULL, *items, *links, *featured = NULL, *replies;
+	char url[400];
+	int view = request_view(r), rc, first, i;
+	size_t n;
+
+	*out = NULL;
+	if (view < 0)
+		return 400;
+	first = cs == NULL;
+	if (view == CV_NEWEST)
+		cur.t = cur.id = INT64_MAX;
+	else
+		cur.t = cur.id = 0;
+	if (!first && cursor_parse(cs, &cur) != 0)
+		return 400;
+	cache_dep("cm", id);
+	if (view == CV_THREADED) {
+		rc = store_comments_roots(r->db, id, &cur, THREAD_PAGE + 1,
+		    &rows);
+	} else {
+		rc = store_comments_page(r->db, id, view == CV_OLDEST, &cur,
+		    FLAT_PAGE + 1, &rows);
+	}
+	if (rc != STORE_OK)
+		return page_status(rc);
+	m = json_object();
+	n = json_array_size(rows);
+	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {
+		json_array_remove(rows, --n);
+		last.t = int_of(json_array_get(rows, n - 1), "created_at");
+		last.id = int_of(json_array_get(rows, n - 1), "id");
+		page_link(m, "next_url", slug, view, &last);
+	}
+	if (view == CV_THREADED) {
+		if (n > 0) {
+			last.t = int_of(json_array_get(rows, n - 1),
+			    "created_at");
+			last.id = int_of(json_array_get(rows, n - 1), "id");
+			rc = store_comments_thread_replies(r->db, id, &cur,
+			    &last, THREAD_REPLIES + 1, &replies);
+			if (rc != STORE_OK) {
+				json_decref(rows);
+				json_decref(m);
+				return page_status(rc);
+			}
+			if (json_array_size(replies) > THREAD_REPLIES) {
+				json_array_remove(replies, THREAD_REPLIES);
+				json_object_set_new(m, "truncated",
+				    json_true());
+			}
+			items = thread_order(rows, replies);
+			json_decref(replies);
+			json_decref(rows);
+		} else {
+			items = rows;
+		}
+	} else {
+		view_flat(rows);
+		items = rows;
+	}
+	if (first) {
+		if ((rc = store_comments_featured(r->db, id, FEATURED_MAX,
+		    &featured)) != STORE_OK) {
+			json_decref(items);
+			json_decref(m);
+			return page_status(rc);
+		}
+		view_flat(featured);
+		json_object_set_new(m, "has_featured", json_boolean(
+		    json_array_size(featured) > 0));
+		json_object_set_new(m, "featured", featured);
+	} else {
+		snprintf(url, sizeof(url), "/article/%s?view=%s#comments",
+		    slug, views[view]);
+		set_str(m, "first_url", url);
+	}
+	links = json_array();
+	for (i = 0; i < CV__MAX; i++) {
+		snprintf(url, sizeof(url), "/article/%s?view=%s#comments",
+		    slug, views[i]);
+		json_array_append_new(links, json_pack("{s:s,s:s,s:b}",
+		    "label", view_labels[i], "url", url, "current", i == view));
+	}
+	json_object_set_new(m, "views", links);
+	set_str(m, "view", views[view]);
+	json_object_set_new(m, "items", items);
+	json_object_set_new(m, "any", json_boolean(json_array_size(items) >
+	    0));
+	json_object_set_new(m, "paged", json_boolean(!first ||
+	    json_object_get(m, "next_url") != NULL));
+	json_object_set_new(m, "closed", json_boolean(strcmp(mode,
+	    "closed") == 0));
+	json_object_set_new(m, "premoderated", json_boolean(strcmp(mode,
+	    "premoderated") == 0));
+	snprintf(url, sizeof(url), "/article/%s/comment", slug);
+	set_str(m, "compose_url", url);
+	snprintf(url, sizeof(url), "/article/%s/comments.atom", slug);
+	set_str(m, "feed_url", url);
+	*out = m;
+	return 0;
+}
+
+/* The article a comment form is for; 404 when it is not published. */
+static int
+article_of(struct req *r, const char *slug, json_t **a)
+{
+	int rc;
+
+	*a = NULL;
+	if (!url_is_slug(slug, strlen(slug)))
+		return 404;
+	if ((rc = store_comment_article(r->db, slug, page_now(), a)) !=
+	    STORE_OK)
+		return page_status(rc);
+	return 0;
+}
+
+/* The comment of the route's id; 404 when there is no such comment. */
+static int
+comment_of(struct req *r, json_t **c)
+{
+	int64_t id;
+	int rc;
+
+	*c = NULL;
+	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0)
+		return 404;
+	if ((rc = store_comment_get(r->db, id, c)) != STORE_OK)
+		return page_status(rc);
+	return 0;
+}
+
+/* A comment readers may see: approved, or a deleted one's placeholder. */
+static int
+publicly_visible(json_t *c)
+{
+	const char *s = str_of(c, "status");
+
+	return strcmp(s, "approved") == 0 || (strcmp(s, "deleted") == 0 &&
+	    int_of(c, "reply_count") > 0);
+}
+
+int
+page_comment(struct req *r)
+{
+	json_t *c, *replies, *parent = NULL, *m;
+	char title[160];
+	int status, rc;
+
+	if ((status = comment_of(r, &c)) != 0)
+		return status;
+	cache_dep("cm", int_of(c, "article_id"));
+	cache_dep("a", int_of(c, "article_id"));
+	/* A comment is public while its story is. */
+	if (!publicly_visible(c) || (status = article_of(r, str_of(c,
+	    "article_slug"), &parent)) != 0) {
+		json_decref(c);
+		return status != 0 ? status : 404;
+	}
+	json_decref(parent);
+	parent = NULL;
+	if ((rc = store_comment_replies(r->db, int_of(c, "id"),
+	    PERMALINK_REPLIES, &replies)) != STORE_OK) {
+		json_decref(c);
+		return page_status(rc);
+	}
+	view_flat(replies);
+	if (json_is_integer(json_object_get(c, "parent_id"))) {
+		rc = store_comment_get(r->db, int_of(c, "parent_id"), &parent);
+		if (rc == STORE_OK && publicly_visible(parent))
+			view_comment(parent);
+		else {
+			json_decref(parent);
+			parent = NULL;
+		}
+	}
+	view_comment(c);
+	json_object_del(c, "body_md");
+	json_object_del(c, "held_reason");
+	snprintf(title, sizeof(title), "Comment on %s", str_of(c,
+	    "article_title"));
+	m = json_pack("{s:o,s:o,s:b,s:{s:s}}", "comment", c, "replies",
+	    replies, "has_replies", json_array_size(replies) > 0, "page",
+	    "title", title);
+	if (parent != NULL) {
+		json_object_del(parent, "body_md");
+		json_object_del(parent, "held_reason");
+		json_object_set_new(m, "parent", parent);
+	}
+	return page_render(r, 200, "comment", m);
+}
+
+int
+page_comments_feed(struct req *r)
+{
+	json_t *a, *rows, *m, *c;
+	struct buf out = BUF_INIT;
+	char base[300], url[600], iso[40];
+	size_t i;
+	int status, rc;
+
+	if ((status = article_of(r, r->arg[0], &a)) != 0)
+		return status;
+	cache_dep("cm", int_of(a, "id"));
+	cache_dep("a", int_of(a, "id"));
+	if ((rc = store_comments_feed(r->db, int_of(a, "id"), FEED_ENTRIES,
+	    &rows)) != STORE_OK) {
+		json_decref(a);
+		return page_status(rc);
+	}
+	if (config.base_url[0] != '\0')
+		snprintf(base, sizeof(base), "%s", config.base_url);
+	else
+		snprintf(base, sizeof(base), "http://%s", config.listen);
+	if (base[0] != '\0' && base[strlen(base) - 1] == '/')
+		base[strlen(base) - 1] = '\0';
+	json_array_foreach(rows, i, c) {
+		view_comment(c);
+		snprintf(url, sizeof(url), "%s/comments/%lld", base,
+		    (long long)int_of(c, "id"));
+		set_str(c, "abs_url", url);
+	}
+	view_fmt_iso(json_array_size(rows) > 0 ? int_of(json_array_get(rows,
+	    0), "created_at") : page_now(), iso, sizeof(iso));
+	snprintf(url, sizeof(url), "%s/article/%s", base, str_of(a, "slug"));
+	m = json_pack("{s:o,s:o,s:s,s:s,s:s}", "article", a, "entries", rows,
+	    "updated", iso, "article_url", url, "base", base);
+	rc = tpl_render(theme_templates(), "comments-feed", m, &out);
+	json_decref(m);
+	if (rc != 0 || buf_err(&out)) {
+		buf_free(&out);
+		return 500;
+	}
+	http_send_buf(r, 200, "application/atom+xml; charset=utf-8", &out);
+	return 0;
+}
+
+/* ---- the forms ------------------------------------------------------ */
+
+/* Renders a form page for the signed-in reader (or the sign-in invitation). */
+static int
+form_page(struct req *r, int status, const char *tpl, json_t *m,
+    const char *title)
+{
+	char csrf[64];
+
+	if (r->user != NULL) {
+		session_csrf(r, csrf, sizeof(csrf));
+		set_str(m, "csrf", csrf);
+		json_object_set_new(m, "user", json_pack("{s:s}", "name",
+		    r->user->name));
+	}
+	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
+	return page_render(r, status, tpl, m);
+}
+
+static void
+article_urls(json_t *a)
+{
+	char url[300];
+
+	snprintf(url, sizeof(url), "/article/%s", str_of(a, "slug"));
+	set_str(a, "url", url);
+	snprintf(url, sizeof(url), "/article/%s/comment", str_of(a, "slug"));
+	set_str(a, "compose_url", url);
+	snprintf(url, sizeof(url), "/signin?next=/article/%s/comment",
+	    str_of(a, "slug"));
+	set_str(a, "signin_url", url);
+	json_object_set_new(a, "closed", json_boolean(strcmp(str_of(a,
+	    "comments_mode"), "closed") == 0));
+}
+
+/* The reader's own comments on the article, with what they may still do. */
+static int
+add_mine(struct req *r, json_t *m, int64_t article)
+{
+	json_t *rows, *c;
+	int64_t now = page_now();
+	size_t i;
+	int rc;
+
+	if ((rc = store_comments_mine(r->db, r->user->id, article, MINE_MAX,
+	    &rows)) != STORE_OK)
+		return rc;
+	json_array_foreach(rows, i, c) {
+		char url[80];
+
+		view_comment(c);
+		json_object_set_new(c, "pending", json_boolean(strcmp(str_of(c,
+		    "status"), "pending") == 0));
+		json_object_set_new(c, "can_edit", json_boolean(now - int_of(c,
+		    "created_at") < COMMENT_EDIT_SECS));
+		snprintf(url, sizeof(url), "/comments/%lld/edit",
+		    (long long)int_of(c, "id"));
+		set_str(c, "edit_url", url);
+		snprintf(url, sizeof(url), "/comments/%lld/delete",
+		    (long long)int_of(c, "id"));
+		set_str(c, "delete_url", url);
+		json_object_del(c, "body_md");
+	}
+	json_object_set_new(m, "has_mine", json_boolean(json_array_size(rows) >
+	    0));
+	json_object_set_new(m, "mine", rows);
+	return STORE_OK;
+}
+
+/* The composer: a new comment, or a reply to parent (NULL). */
+static int
+compose(struct req *r, int status, json_t *a, json_t *parent,
+    const char *body, const char *error, const char *notice)
+{
+	json_t *m = json_pack("{s:o,s:s}", "article", a, "body", body != NULL ?
+	    body : "");
+	int rc;
+
+	article_urls(a);
+	if (error != NULL)
+		set_str(m, "error", error);
+	if (notice != NULL)
+		set_str(m, "notice", notice);
+	if (parent != NULL) {
+		view_comment(parent);
+		json_object_del(parent, "body_md");
+		json_object_set_new(m, "parent", parent);
+	}
+	if (r->user != NULL &&
+	    (rc = add_mine(r, m, int_of(a, "id"))) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	return form_page(r, status, "comment-form", m, parent != NULL ?
+	    "Reply to a comment" : "Add a comment");
+}
+
+int
+page_comment_compose(struct req *r)
+{
+	const char *held = http_query(r, "held");
+	json_t *a;
+	int status;
+
+	if ((status = article_of(r, r->arg[0], &a)) != 0)
+		return status;
+	return compose(r, 200, a, NULL, NULL, NULL, held != NULL ?
+	    "Thank you. Your comment will appear once a moderator has "
+	    "read it." : NULL);
+}
+
+int
+page_comment_reply(struct req *r)
+{
+	json_t *c, *a;
+	int status;
+
+	if ((status = comment_of(r, &c)) != 0)
+		return status;
+	if (strcmp(str_of(c, "status"), "approved") != 0) {
+		json_decref(c);
+		return 404;
+	}
+	if ((status = article_of(r, str_of(c, "article_slug"), &a)) != 0) {
+		json_decref(c);
+		return status;
+	}
+	return compose(r, 200, a, c, NULL, NULL, NULL);
+}
+
+/* Whether the text contains word (case-insensitive, on word boundaries). */
+static int
+has_word(const char *lower, const char *word, size_t wlen)
+{
+	const char *p = lower;
+
+	while ((p = strstr(p, word)) != NULL) {
+		unsigned char before = p == lower ? ' ' : (unsigned char)p[-1],
+		    after = (unsigned char)p[wlen];
+
+		if (!(before < 128 && (before == '_' ||
+		    (before >= '0' && before <= '9') ||
+		    (before >= 'a' && before <= 'z'))) &&
+		    !(after < 128 && (after == '_' ||
+		    (after >= '0' && after <= '9') ||
+		    (after >= 'a' && after <= 'z'))))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static void
+lower_copy(const char *s, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	out[i] = '\0';
+}
+
+/*
+ * Why a comment must wait for a moderator ("" when it need not): too
+ * many links, a banned word, or the pre-moderation rules of the site and
+ * of the article.
+ */
+static void
+screen(struct req *r, const char *md, const char *html, const char *mode,
+    int64_t user, int editing, char *why, size_t whysz)
+{
+	char tmp[4096], text[BODY_MAX + 1], word[128];
+	const char *p, *s;
+	int64_t max_links = 3, first = 3, links = 0;
+	size_t n;
+
+	why[0] = '\0';
+	for (p = html; (p = strstr(p, "<a href=")) != NULL; p++)
+		links++;
+	s = store_setting(r->db, "comments_max_links", "3", tmp, sizeof(tmp));
+	(void)parse_int(s, strlen(s), 0, 1000, &max_links);
+	if (links > max_links) {
+		snprintf(why, whysz, "more than %lld links",
+		    (long long)max_links);
+		return;
+	}
+	s = store_setting(r->db, "comments_banned_words", "", tmp,
+	    sizeof(tmp));
+	lower_copy(md, text, sizeof(text));
+	while (*s != '\0') {
+		n = strcspn(s, ",\n\r");
+		while (n > 0 && (s[0] == ' ' || s[0] == '\t')) {
+			s++;
+			n--;
+		}
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n > 0 && n < sizeof(word)) {
+			memcpy(word, s, n);
+			word[n] = '\0';
+			lower_copy(word, word, sizeof(word));
+			if (has_word(text, word, n)) {
+				snprintf(why, whysz, "banned word \"%s\"",
+				    word);
+				return;
+			}
+		}
+		s += n;
+		while (*s == ',' || *s == '\n' || *s == '\r' || *s == ' ' ||
+		    *s == '\t')
+			s++;
+	}
+	if (editing)
+		return;
+	if (strcmp(mode, "premoderated") == 0) {
+		snprintf(why, whysz, "the story's comments are pre-moderated");
+		return;
+	}
+	s = store_setting(r->db, "comments_premoderation", "off", tmp,
+	    sizeof(tmp));
+	if (strcmp(s, "all") == 0) {
+		snprintf(why, whysz, "every comment is pre-moderated");
+	} else if (strcmp(s, "new") == 0) {
+		s = store_setting(r->db, "comments_premoderation_first", "3",
+		    tmp, sizeof(tmp));
+		(void)parse_int(s, strlen(s), 0, 1000000, &first);
+		if (store_comment_user_approved(r->db, user) < first)
+			snprintf(why, whysz, "a new commenter");
+	}
+}
+
+static void
+body_hash(const char *md, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)md, strlen(md));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* Trims white space at both ends, in place. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Commits a comment write and drops what it changed: the comments of the
+ * article (its page, permalinks, feed), and with the count every list
+ * that shows the story's count.  Other instances hear of it on commit.
+ */
+int
+page_comments_commit(struct req *r, int64_t article, int count_changed,
+    int shown_changed)
+{
+	char tags[64];
+
+	tags[0] = '\0';
+	if (shown_changed || count_changed)
+		snprintf(tags, sizeof(tags), "cm%lld", (long long)article);
+	if (count_changed)
+		snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags),
+		    " cc%lld", (long long)article);
+	if ((tags[0] != '\0' && bus_publish(r->db, tags) != DB_OK) ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return 503;
+	}
+	if (tags[0] != '\0')
+		bus_apply(tags);
+	return 0;
+}
+
+/* The reader may not post: banned or suspended.  0, 403 (sent) or a status. */
+static int
+check_ban(struct req *r)
+{
+	int64_t until;
+	char msg[200], date[64];
+	json_t *m;
+	int rc;
+
+	rc = store_comment_ban_get(r->db, r->user->id, page_now(), &until);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return page_status(rc);
+	if (until == 0) {
+		snprintf(msg, sizeof(msg), "Your account may no longer post "
+		    "comments.");
+	} else {
+		view_fmt_date_long(until, date, sizeof(date));
+		snprintf(msg, sizeof(msg), "Your account is suspended from "
+		    "commenting until %s.", date);
+	}
+	m = json_pack("{s:i,s:s,s:s,s:{s:s}}", "status", 403, "reason",
+	    "Forbidden", "message", msg, "page", "title", "Forbidden");
+	db_rollback(r->db);
+	if (page_render(r, 403, "error", m) != 0)
+		return 403;
+	return -1;
+}
+
+/*
+ * Too many comments from this reader or address: 429 with Retry-After.
+ * The counts are kept in the database with the comment, so every instance
+ * shares them and a refused try is not counted.
+ */
+static int
+rate_limited(struct req *r)
+{
+	char key[96], ip[64];
+	int status;
+
+	snprintf(key, sizeof(key), "comment:u:%lld", (long long)r->user->id);
+	status = ratelimit_key(r, key, RATE_WINDOW, config.comment_rate_user);
+	if (status == 0) {
+		http_client_ip(r, ip, sizeof(ip));
+		snprintf(key, sizeof(key), "comment:ip:%s", ip);
+		status = ratelimit_key(r, key, RATE_WINDOW,
+		    config.comment_rate_ip);
+	}
+	return status;
+}
+
+/* Reads the form and checks the reader and the CSRF token: 0 or a status. */
+static int
+form_gate(struct req *r, struct url_query *q)
+{
+	int status;
+
+	if ((status = page_read_form(r, q)) != 0)
+		return status;
+	if (r->user == NULL) {
+		url_query_free(q);
+		return 401;
+	}
+	if (!session_csrf_ok(r, url_query_get(q, "csrf"))) {
+		url_query_free(q);
+		return 403;
+	}
+	return 0;
+}
+
+int
+page_comment_post(struct req *r)
+{
+	struct url_query q;
+	struct comment_new cn;
+	struct buf html = BUF_INIT;
+	json_t *a = NULL, *parent = NULL;
+	const char *ps;
+	char *raw, *body, why[200], hash[65], ip[64], url[400];
+	int64_t id, parent_id = 0, now = page_now();
+	int status, rc;
+
+	if ((status = form_gate(r, &q)) != 0)
+		return status;
+	/* After this point, all errors go through done. */
+	ps = url_query_get(&q, "parent");
+	if (ps != NULL && ps[0] != '\0' && parse_int(ps, strlen(ps), 1,
+	    INT64_MAX, &parent_id) != 0) {
+		status = 400;
+		goto done;
+	}
+	raw = xstrdup(url_query_get(&q, "body") != NULL ?
+	    url_query_get(&q, "body") : "");
+	body = trim(raw);
+	if (db_begin_write(r->db) != DB_OK) {
+		free(raw);
+		status = 503;
+		goto done;
+	}
+	if ((status = article_of(r, r->arg[0], &a)) != 0)
+		goto rollback;
+	if (parent_id != 0 && (rc = store_comment_get(r->db, parent_id,
+	    &parent)) != STORE_OK) {
+		status = rc == STORE_NOTFOUND ? 404 : page_status(rc);
+		goto rollback;
+	}
+	if (strcmp(str_of(a, "comments_mode"), "closed") == 0) {
+		status = compose(r, 403, json_incref(a), NULL, body,
+		    "Comments on this story are closed.", NULL);
+		goto rollback;
+	}
+	if ((status = check_ban(r)) != 0) {
+		if (status > 0)
+			goto rollback;
+		status = 0;
+		goto out;
+	}
+	if (strlen(body) == 0 || strlen(body) > BODY_MAX) {
+		status = compose(r, 422, json_incref(a), json_incref(parent),
+		    strlen(body) > BODY_MAX ? "" : body, strlen(body) ==
+		    0 ? "Write something before posting." :
+		    "A comment can be at most 5,000 characters long.", NULL);
+		goto rollback;
+	}
+	if ((status = rate_limited(r)) != 0)
+		goto rollback;
+	body_hash(body, hash);
+	if (store_comment_duplicate(r->db, r->user->id, hash,
+	    now - DUPLICATE_SECS)) {
+		status = compose(r, 409, json_incref(a), json_incref(parent),
+		    body, "You have already posted this comment.", NULL);
+		goto rollback;
+	}
+	if (markdown_render(MD_READER, body, strlen(body), &html) != 0 ||
+	    buf_err(&html)) {
+		status = 422;
+		goto rollback;
+	}
+	buf_putc(&html, '\0');
+	screen(r, body, html.p, str_of(a, "comments_mode"), r->user->id, 0,
+	    why, sizeof(why));
+	http_client_ip(r, ip, sizeof(ip));
+	memset(&cn, 0, sizeof(cn));
+	cn.article_id = int_of(a, "id");
+	cn.parent_id = parent_id;
+	cn.user_id = r->user->id;
+	cn.now = now;
+	cn.status = why[0] == '\0' ? "approved" : "pending";
+	cn.body_md = body;
+	cn.body_html = html.p;
+	cn.body_hash = hash;
+	cn.held_reason = why;
+	cn.ip = ip;
+	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK) {
+		status = rc == STORE_INVALID ? 422 : page_status(rc);
+		goto rollback;
+	}
+	if ((status = page_comments_commit(r, cn.article_id, why[0] == '\0',
+	    why[0] == '\0')) != 0)
+		goto out;
+	if (why[0] == '\0')
+		snprintf(url, sizeof(url), "/comments/%lld", (long long)id);
+	else
+		snprintf(url, sizeof(url), "/article/%s/comment?held=1",
+		    str_of(a, "slug"));
+	http_redirect(r, 303, url);
+	status = 0;
+	goto out;
+rollback:
+	db_rollback(r->db);
+out:
+	free(raw);
+	buf_free(&html);
+	json_decref(a);
+	json_decref(parent);
+done:
+	url_query_free(&q);
+	return status;
+}
+
+/* The route's comment when the reader wrote it: 0, 401, 403 or 404. */
+static int
+own_comment(struct req *r, json_t **c)
+{
+	int status;
+
+	if (r->user == NULL)
+		return 401;
+	if ((status = comment_of(r, c)) != 0)
+		return status;
+	if (int_of(*c, "user_id") != r->user->id) {
+		json_decref(*c);
+		*c = NULL;
+		return 403;
+	}
+	return 0;
+}
+
+static int
+editable(json_t *c)
+{
+	const char *s = str_of(c, "status");
+
+	return (strcmp(s, "approved") == 0 || strcmp(s, "pending") == 0) &&
+	    page_now() - int_of(c, "created_at") < COMMENT_EDIT_SECS;
+}
+
+static int
+edit_form(struct req *r, int status, json_t *c, const char *body,
+    const char *error)
+{
+	char url[80];
+	json_t *m;
+
+	snprintf(url, sizeof(url), "/comments/%lld/edit",
+	    (long long)int_of(c, "id"));
+	m = json_pack("{s:s,s:s,s:s,s:s}", "action", url, "body", body,
+	    "article_title", str_of(c, "article_title"), "article_slug",
+	    str_of(c, "article_slug"));
+	if (error != NULL)
+		set_str(m, "error", error);
+	json_decref(c);
+	return form_page(r, status, "comment-edit", m, "Edit your comment");
+}
+
+int
+page_comment_edit(struct req *r)
+{
+	json_t *c;
+	int status;
+
+	if ((status = own_comment(r, &c)) != 0)
+		return status;
+	if (!editable(c)) {
+		json_decref(c);
+		return 403;
+	}
+	return edit_form(r, 200, c, str_of(c, "body_md"), NULL);
+}
+
+int
+page_comment_edit_post(struct req *r)
+{
+	struct url_query q;
+	struct buf html = BUF_INIT;
+	struct comment_change ch;
+	json_t *c = NULL;
+	char *raw = NULL, *body, why[200], hash[65];
+	int64_t id;
+	int status, rc, count = 0;
+
+	if ((status = form_gate(r, &q)) != 0)
+		return status;
+	if (db_begin_write(r->db) != DB_OK) {
+		url_query_free(&q);
+		return 503;
+	}
+	/* After this point, all errors go through fail. */
+	if ((status = own_comment(r, &c)) != 0)
+		goto fail;
+	if (!editable(c)) {
+		status = 403;
+		goto fail;
+	}
+	id = int_of(c, "id");
+	raw = xstrdup(url_query_get(&q, "body") != NULL ?
+	    url_query_get(&q, "body") : "");
+	body = trim(raw);
+	if (body[0] == '\0' || strlen(body) > BODY_MAX) {
+		db_rollback(r->db);
+		status = edit_form(r, 422, c, strlen(body) > BODY_MAX ? "" :
+		    body, body[0] == '\0' ? "A comment cannot be empty; "
+		    "delete it instead." : "A comment can be at most 5,000 "
+		    "characters long.");
+		c = NULL;
+		goto out;
+	}
+	if (markdown_render(MD_READER, body, strlen(body), &html) != 0 ||
+	    buf_err(&html)) {
+		status = 422;
+		goto fail;
+	}
+	buf_putc(&html, '\0');
+	body_hash(body, hash);
+	screen(r, body, html.p, str_of(c, "comments_mode"), r->user->id, 1,
+	    why, sizeof(why));
+	if ((rc = store_comment_edit(r->db, id, body, html.p, hash, why,
+	    page_now())) != STORE_OK) {
+		status = page_status(rc);
+		goto fail;
+	}
+	/* An edit that adds what would have held the comment holds it now. */
+	if (why[0] != '\0' && strcmp(str_of(c, "status"), "approved") == 0) {
+		if ((rc = store_comment_set_status(r->db, id, "pending",
+		    page_now(), &ch)) != STORE_OK) {
+			status = page_status(rc);
+			goto fail;
+		}
+		count = 1;
+	}
+	if ((status = page_comments_commit(r, int_of(c, "article_id"), count,
+	    1)) != 0)
+		goto out;
+	{
+		char url[400];
+
+		snprintf(url, sizeof(url), "/article/%s/comment%s",
+		    str_of(c, "article_slug"), why[0] != '\0' ? "?held=1" : "");
+		http_redirect(r, 303, url);
+	}
+	status = 0;
+	goto out;
+fail:
+	db_rollback(r->db);
+out:
+	free(raw);
+	buf_free(&html);
+	json_decref(c);
+	url_query_free(&q);
+	return status;
+}
+
+int
+page_comment_delete(struct req *r)
+{
+	struct url_query q;
+	struct comment_change ch;
+	json_t *c = NULL;
+	char url[400];
+	int status, rc;
+
+	if ((status = form_gate(r, &q)) != 0)
+		return status;
+	url_query_free(&q);
+	if (db_begin_write(r->db) != DB_OK)
+		return 503;
+	if ((status = own_comment(r, &c)) != 0) {
+		db_rollback(r->db);
+		return status;
+	}
+	rc = store_comment_set_status(r->db, int_of(c, "id"), "deleted",
+	    page_now(), &ch);
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		json_decref(c);
+		return rc == STORE_INVALID ? 409 : page_status(rc);
+	}
+	if ((status = page_comments_commit(r, ch.article_id, ch.delta != 0,
+	    ch.was_visible)) != 0) {
+		json_decref(c);
+		return status;
+	}
+	snprintf(url, sizeof(url), "/article/%s/comment", str_of(c,
+	    "article_slug"));
+	json_decref(c);
+	http_redirect(r, 303, url);
+	return 0;
+}
+
+static const char *const report_reasons[] = {
+	"spam", "abuse", "off-topic", "misinformation", "other",
+};
+
+static int
+report_form(struct req *r, int status, json_t *c, const char *error,
+    int done)
+{
+	json_t *m, *reasons = json_array();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(report_reasons); i++)
+		json_array_append_new(reasons, json_pack("{s:s}", "value",
+		    report_reasons[i]));
+	view_comment(c);
+	json_object_del(c, "body_md");
+	json_object_del(c, "held_reason");
+	m = json_pack("{s:o,s:o,s:b}", "comment", c, "reasons", reasons,
+	    "done", done);
+	if (error != NULL)
+		set_str(m, "error", error);
+	return form_page(r, status, "comment-report", m, "Report a comment");
+}
+
+int
+page_comment_report(struct req *r)
+{
+	json_t *c;
+	int status;
+
+	if ((status = comment_of(r, &c)) != 0)
+		return status;
+	if (!publicly_visible(c) || strcmp(str_of(c, "status"), "deleted") ==
+	    0) {
+		json_decref(c);
+		return 404;
+	}
+	return report_form(r, 200, c, NULL, http_query(r, "done") != NULL);
+}
+
+int
+page_comment_report_post(struct req *r)
+{
+	struct url_query q;
+	const char *reason, *detail;
+	char text[REASON_MAX + 64], url[80];
+	json_t *c = NULL;
+	size_t i;
+	int status, rc;
+
+	if ((status = form_gate(r, &q)) != 0)
+		return status;
+	reason = url_query_get(&q, "reason");
+	detail = url_query_get(&q, "detail");
+	for (i = 0; reason != NULL && i < ARRAY_SIZE(report_reasons); i++)
+		if (strcmp(reason, report_reasons[i]) == 0)
+			break;
+	if (db_begin_write(r->db) != DB_OK) {
+		url_query_free(&q);
+		return 503;
+	}
+	/* After this point, all errors go through fail. */
+	if ((status = comment_of(r, &c)) != 0)
+		goto fail;
+	if (strcmp(str_of(c, "status"), "approved") != 0) {
+		status = 404;
+		goto fail;
+	}
+	if (reason == NULL || i == ARRAY_SIZE(report_reasons) ||
+	    (detail != NULL && strlen(detail) > REASON_MAX)) {
+		db_rollback(r->db);
+		status = report_form(r, 422, c, "Choose a reason (and keep "
+		    "the details under 500 characters).", 0);
+		c = NULL;
+		goto out;
+	}
+	if (detail != NULL && trim((char *)detail)[0] != '\0')
+		snprintf(text, sizeof(text), "%s: %s", reason,
+		    trim((char *)detail));
+	else
+		snprintf(text, sizeof(text), "%s", reason);
+	rc = store_comment_report(r->db, int_of(c, "id"), r->user->id, text,
+	    page_now());
+	if (rc == STORE_CONFLICT) {
+		db_rollback(r->db);
+		status = report_form(r, 409, c, "You have already reported "
+		    "this comment.", 0);
+		c = NULL;
+		goto out;
+	}
+	if (rc != STORE_OK) {
+		status = page_status(rc);
+		goto fail;
+	}
+	/* A report changes nothing readers see: no page is dropped. */
+	if ((status = page_comments_commit(r, int_of(c, "article_id"), 0,
+	    0)) != 0)
+		goto out;
+	snprintf(url, sizeof(url), "/comments/%lld/report?done=1",
+	    (long long)int_of(c, "id"));
+	http_redirect(r, 303, url);
+	status = 0;
+	goto out;
+fail:
+	db_rollback(r->db);
+out:
+	json_decref(c);
+	url_query_free(&q);
+	return status;
+}

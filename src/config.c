@@ -73,6 +73,9 @@ static const struct setting settings[] = {
 	  "SMTP user name; empty sends without AUTH" },
 	{ "smtp_password", C_STR, S(smtp_password), "", 0, 0,
 	  "SMTP password" },
+	{ "smtp_ca_file", C_STR, S(smtp_ca_file), "", 0, 0,
+	  "CA certificates (PEM) to check the SMTP server with; empty uses "
+	  "the system's" },
 	{ "mail_from", C_STR, S(mail_from), "", 0, 0,
 	  "From: of the site's email (default: masthead <noreply@HOST of base_url>)" },
 	{ "outbox_dir", C_STR, S(outbox_dir), "", 0, 0,

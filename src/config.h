@@ -34,6 +34,7 @@ struct config {
 	char	*smtp_tls;	/* none, starttls or tls */
 	char	*smtp_user;	/* SMTP AUTH; empty for none */
 	char	*smtp_password;
+	char	*smtp_ca_file;	/* CA bundle for a server with a private certificate */
 	char	*mail_from;	/* From: of the site's messages */
 	char	*outbox_dir;	/* where messages go without SMTP */
 	int64_t	 job_attempts;	/* tries of a background job before it fails */

@@ -304,6 +304,8 @@ mail_deliver(const char *to, const char *msg, char *err, size_t errlen)
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	if (starttls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (config.smtp_ca_file[0] != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, config.smtp_ca_file);
 	if (config.smtp_user[0] != '\0') {
 		curl_easy_setopt(c, CURLOPT_USERNAME, config.smtp_user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, config.smtp_password);

@@ -15,7 +15,10 @@ import time
 
 
 class SmtpSink:
-    def __init__(self, port=0):
+    def __init__(self, port=0, tls=None, starttls=None):
+        """tls: an ssl.SSLContext for implicit TLS (smtps); starttls: one
+        offered with STARTTLS."""
+        self._tls, self._starttls = tls, starttls
         self.messages = []
         self.attempts = []
         self.auth = []
@@ -32,7 +35,8 @@ class SmtpSink:
     def _run(self):
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._session, "127.0.0.1", self._want_port))
+            asyncio.start_server(self._session, "127.0.0.1", self._want_port,
+                                 ssl=self._tls))
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
@@ -73,8 +77,15 @@ class SmtpSink:
                 verb = cmd.split(" ", 1)[0].upper()
                 if verb in ("EHLO", "HELO"):
                     say("250-sink")
+                    if self._starttls is not None and \
+                            writer.get_extra_info("sslcontext") is None:
+                        say("250-STARTTLS")
                     say("250-AUTH PLAIN LOGIN")
                     say("250 8BITMIME")
+                elif verb == "STARTTLS" and self._starttls is not None:
+                    say("220 go ahead")
+                    await writer.drain()
+                    await writer.start_tls(self._starttls)
                 elif verb == "AUTH":
                     parts = cmd.split(" ")
                     if parts[1].upper() == "PLAIN":
@@ -122,6 +133,7 @@ class SmtpSink:
                         m.envelope_to = list(rcpts)
                         m.received_at = time.time()
                         m.raw = data
+                        m.tls = writer.get_extra_info("sslcontext") is not None
                         with self._lock:
                             self.messages.append(m)
                         say("250 queued")

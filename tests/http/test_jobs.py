@@ -82,6 +82,62 @@ def test_mail_through_smtp():
         sink.close()
 
 
+def tls_context(d):
+    """A self-signed certificate for 127.0.0.1: (server context, CA file)."""
+    import ssl
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ctx, cert
+
+
+def test_tls():
+    d = tempfile.mkdtemp(prefix="masthead-tls-")
+    ctx, ca = tls_context(d)
+    for mode, sink in (("starttls", SmtpSink(starttls=ctx)), ("tls", SmtpSink(tls=ctx))):
+        db = fresh_db()
+        srv = Server(db=db, args=smtp_args(sink, "--smtp_tls", mode, "--smtp_ca_file", ca,
+                                           "--smtp_user", "u", "--smtp_password", "p w"))
+        try:
+            queue_test_mail(db, "tls@example.org")
+            msgs = sink.wait_for(1, 8)
+            ok(len(msgs) == 1 and msgs[0].tls,
+               "smtp_tls = %s: the message goes over TLS, checked against smtp_ca_file" % mode)
+            eq(sink.auth, [("u", "p w")], "%s: AUTH after TLS" % mode)
+        finally:
+            srv.stop()
+            sink.close()
+    # STARTTLS required, and the server does not offer it: nothing goes in clear.
+    sink = SmtpSink()
+    db = fresh_db()
+    srv = Server(db=db, args=smtp_args(sink, "--smtp_tls", "starttls", "--smtp_ca_file", ca))
+    try:
+        queue_test_mail(db, "clear@example.org")
+        row = until(lambda: [r for r in job_rows(db) if r[4]], 5)
+        ok(row, "smtp_tls = starttls with a server that offers no STARTTLS fails the job")
+        eq(sink.messages, [], "and sends nothing in clear text")
+    finally:
+        srv.stop()
+        sink.close()
+    # A certificate the system does not trust is refused without smtp_ca_file.
+    sink = SmtpSink(tls=ctx)
+    db = fresh_db()
+    srv = Server(db=db, args=smtp_args(sink, "--smtp_tls", "tls"))
+    try:
+        queue_test_mail(db, "untrusted@example.org")
+        row = until(lambda: [r for r in job_rows(db) if r[4]], 5)
+        ok(row and ("certificate" in row[0][4].lower() or "ssl" in row[0][4].lower()),
+           "an untrusted certificate fails the job, saying why", row)
+        eq(sink.messages, [], "and nothing is sent")
+    finally:
+        srv.stop()
+        sink.close()
+
+
 def test_outbox_without_smtp():
     d = tempfile.mkdtemp(prefix="masthead-outbox-")
     db = demo_db(d)
@@ -265,7 +321,7 @@ def test_exactly_once_on_two_instances():
         sink.close()
 
 
-run_tests([test_mail_through_smtp, test_outbox_without_smtp,
+run_tests([test_mail_through_smtp, test_tls, test_outbox_without_smtp,
            test_retry_with_backoff, test_gives_up, test_survives_restart,
            test_scheduled_publish_across_restart,
            test_exactly_once_on_two_instances])

@@ -33,14 +33,12 @@
 static char dir[] = "/tmp/masthead-test-demo-XXXXXX";
 static char dbpath[300], media[300];
 static struct db *db;
-static double load_seconds;
 static int64_t loaded_at;
 
 static int
 setup(void **state)
 {
 	char err[1024];
-	uint64_t t0;
 
 	(void)state;
 	if (mkdtemp(dir) == NULL)
@@ -53,12 +51,10 @@ setup(void **state)
 		return -1;
 	}
 	loaded_at = now_unix();
-	t0 = now_mono_usec();
 	if (demo_load(db, media, err, sizeof(err)) != 0) {
 		fprintf(stderr, "demo_load: %s\n", err);
 		return -1;
 	}
-	load_seconds = (double)(now_mono_usec() - t0) / 1e6;
 	return 0;
 }
 
@@ -115,16 +111,6 @@ utc_date(int64_t t, char *out, size_t sz)
 
 	gmtime_r(&tt, &tm);
 	strftime(out, sz, "%Y-%m-%d", &tm);
-}
-
-static void
-test_load_time(void **state)
-{
-	(void)state;
-	print_message("demo_load took %.2f s\n", load_seconds);
-#if !defined(__SANITIZE_ADDRESS__)
-	assert_true(load_seconds < 5.0);
-#endif
 }
 
 static const char sql_xiaomi[] =
@@ -683,7 +669,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_time),
 		cmocka_unit_test(test_xiaomi_article),
 		cmocka_unit_test(test_menus),
 		cmocka_unit_test(test_sections_full),

@@ -72,16 +72,30 @@ static const char *const sql_list[LIST__MAX] = {
 	    " ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
 };
 
-static const char sql_home[] =
-    "SELECT hs.id AS home_section_id, hs.slug AS home_section_slug,"
-    " hs.name AS home_section_name, "
-    LIST_COLS " FROM sections hs"
-    " JOIN articles a ON a.id IN (SELECT x.article_id FROM section_articles x"
-    "  WHERE x.section_id = hs.id AND x.published_at <= $2"
-    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT $1)"
-    LIST_JOINS
-    " WHERE hs.parent_id IS NULL AND hs.kind = 'topic'"
-    " ORDER BY hs.position, hs.id, a.published_at DESC, a.id DESC";
+/*
+ * The newest stories of every top section.  SQLite reads one index range
+ * per section for the IN subquery; PostgreSQL would run that subquery for
+ * every pair of section and article, so it gets a LATERAL join instead.
+ */
+#define HOME_COLS \
+    "SELECT hs.id AS home_section_id, hs.slug AS home_section_slug," \
+    " hs.name AS home_section_name, " LIST_COLS " FROM sections hs"
+#define HOME_NEWEST \
+    "SELECT x.article_id FROM section_articles x" \
+    "  WHERE x.section_id = hs.id AND x.published_at <= $2" \
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT $1"
+#define HOME_WHERE \
+    " WHERE hs.parent_id IS NULL AND hs.kind = 'topic'" \
+    " ORDER BY hs.position, hs.id, a.published_at DESC, a.id DESC"
+static const char *const sql_home[DB__MAX] = {
+	[DB_SQLITE] = HOME_COLS
+	    " JOIN articles a ON a.id IN (" HOME_NEWEST ")" LIST_JOINS
+	    HOME_WHERE,
+	[DB_POSTGRES] = HOME_COLS
+	    " CROSS JOIN LATERAL (" HOME_NEWEST ") h"
+	    " JOIN articles a ON a.id = h.article_id" LIST_JOINS
+	    HOME_WHERE,
+};
 
 static const char sql_get[] =
     "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html,"
@@ -200,7 +214,7 @@ store_home_sections(struct db *db, int per_section, int64_t now, json_t **out)
 {
 	struct db_stmt *st;
 
-	if ((st = db_stmt(db, sql_home)) == NULL)
+	if ((st = db_stmt(db, sql_home[db_kind(db)])) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, per_section);
 	db_bind_int(st, 2, now);

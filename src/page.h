@@ -66,12 +66,34 @@ int	 page_signin(struct req *);
 int	 page_signin_post(struct req *);
 int	 page_signout(struct req *);
 
+/* page_admin.c — the newsroom at /admin (signed-in writers) */
+int	 page_admin_dashboard(struct req *);
+int	 page_admin_articles(struct req *);
+int	 page_admin_new(struct req *);
+int	 page_admin_create(struct req *);
+int	 page_admin_edit(struct req *);
+int	 page_admin_save(struct req *);
+int	 page_admin_publish(struct req *);
+int	 page_admin_schedule(struct req *);
+int	 page_admin_unpublish(struct req *);
+int	 page_admin_preview(struct req *);
+int	 page_admin_markdown(struct req *);
+int	 page_admin_media(struct req *);
+int	 page_admin_media_post(struct req *);
+
+/* page_admin_rev.c — revisions: list, difference, restore */
+int	 page_admin_revisions(struct req *);
+int	 page_admin_revision(struct req *);
+int	 page_admin_restore(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);
 
 /* page_article.c */
 int	 model_article(struct req *, const char *slug, json_t **out);
+/* The article page's model of a row of store_article_get (which it takes). */
+int	 model_article_of(struct req *, json_t *a, json_t **out);
 int	 page_article(struct req *);
 
 /* page_list.c — section, author, tag and type listings */

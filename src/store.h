@@ -197,6 +197,7 @@ struct image_row {
 	const char	*alt;
 	const char	*widths;	/* "320,640" */
 };
+int	 store_sponsors_all(struct db *, json_t **out);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);

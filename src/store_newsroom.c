@@ -72,6 +72,9 @@ static const char sql_slug_moved[] =
     " ON a.id = h.article_id WHERE h.slug = $1"
     " AND a.status = 'published' AND a.published_at <= $2";
 
+static const char sql_sponsors[] =
+    "SELECT id, slug, name FROM sponsors ORDER BY name, id";
+
 static const char sql_image_add[] =
     "INSERT INTO images (hash, mime, ext, width, height, bytes, alt,"
     " created_at, widths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -250,6 +253,17 @@ store_slug_moved(struct db *db, const char *slug, int64_t now, char *out,
 	if (rc == DB_ROW)
 		return STORE_OK;
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+int
+store_sponsors_all(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_sponsors)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
 }
 
 int

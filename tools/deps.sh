@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev
 libjansson-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libvips-dev
 libcurl4-openssl-dev libbrotli-dev zlib1g-dev libcmocka-dev libpq-dev
-python3 python3-brotli curl postgresql"
+python3 python3-brotli curl postgresql libvips-tools"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -499,14 +499,21 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 int
 page_admin_new(struct req *r)
 {
+	char slug[256];
+	json_t *a;
 	int status;
 
 	if ((status = admin_gate(r)) != 0)
 		return ADMIN_RETURN(status);
 	if (!edit_allowed(r->db, r->user, EDIT_CREATE, 0))
 		return 403;
-	return editor(r, 200, 0, json_pack("{s:s,s:[]}", "type", "news",
-	    "tags"), NULL);
+	a = json_pack("{s:s,s:[],s:[]}", "type", "news", "tags", "authors");
+	/* A new story is under the writer's own byline. */
+	if (r->user->author_id != 0 && store_author_slug(r->db,
+	    r->user->author_id, slug, sizeof(slug)) == STORE_OK)
+		json_array_append_new(json_object_get(a, "authors"),
+		    json_string(slug));
+	return editor(r, 200, 0, a, NULL);
 }
 
 int

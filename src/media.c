@@ -121,8 +121,10 @@ write_file(struct file *f)
 	/* Content-addressed: a file already there holds these bytes. */
 	if (access(path, F_OK) == 0)
 		return 0;
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.tmp", config.media_dir,
-	    f->name, (long)getpid()) >= (int)sizeof(tmp))
+	/* Two uploads of the same image at once each write their own. */
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%08x.tmp", config.media_dir,
+	    f->name, (long)getpid(), (unsigned)randombytes_random()) >=
+	    (int)sizeof(tmp))
 		return -1;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) < 0)

@@ -86,6 +86,10 @@ int	 page_admin_revisions(struct req *);
 int	 page_admin_revision(struct req *);
 int	 page_admin_restore(struct req *);
 
+/* page_admin_users.c — users and roles (admins) */
+int	 page_admin_users(struct req *);
+int	 page_admin_user_role(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);

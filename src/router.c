@@ -82,6 +82,8 @@ static const struct route routes[] = {
 	{ "POST", "/admin/articles/:id/revisions/:rev/restore",
 	  page_admin_restore, ROUTE_FORM },
 	{ "POST", "/admin/preview", page_admin_markdown, ROUTE_FORM },
+	{ "GET", "/admin/users", page_admin_users, ROUTE_FORM },
+	{ "POST", "/admin/users/role", page_admin_user_role, ROUTE_FORM },
 	{ "GET", "/admin/media", page_admin_media, ROUTE_FORM },
 	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */

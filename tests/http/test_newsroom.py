@@ -651,7 +651,39 @@ def test_api_revisions():
     eq(n, 2, "saves through the API keep revisions too")
 
 
-run_tests([test_gate, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
+def test_users():
+    for who in ("member", "contributor", "author", "editor"):
+        eq(get("/admin/users", who)[0], 403, "%s may not see the users (403)" % who)
+        eq(post("/admin/users/role", who, {"email": "author2@example.com",
+                                           "role": "admin"})[0], 403,
+           "%s may not change a role (403)" % who)
+    role = lambda e: sql(DB, "SELECT role FROM users WHERE email = ?", (e,))[0][0]
+    eq(role("author2@example.com"), "author", "the role did not change")
+    s, h, b = get("/admin/users", "admin")
+    eq(s, 200, "an admin sees the users")
+    contains(b, "author2@example.com", "with their emails")
+    eq(post("/admin/users/role", "admin", {"email": "author2@example.com", "role": "editor"},
+            csrf=None)[0], 403, "without a token: 403")
+    eq(role("author2@example.com"), "author", "unchanged")
+    aid = fresh("author")
+    eq(get("/admin/articles/%d" % aid, "author2")[0], 403, "author2 cannot open another's story")
+    s, h, b = post("/admin/users/role", "admin", {"email": "author2@example.com",
+                                                  "role": "editor"})
+    eq(s, 303, "an admin makes author2 an editor")
+    eq(role("author2@example.com"), "editor", "it is stored")
+    eq(get("/admin/articles/%d" % aid, "author2")[0], 200,
+       "and takes effect on author2's next request")
+    post("/admin/users/role", "admin", {"email": "author2@example.com", "role": "author"})
+    eq(role("author2@example.com"), "author", "and back")
+    eq(post("/admin/users/role", "admin", {"email": "admin@example.com", "role": "member"})[0],
+       422, "an admin cannot change their own role")
+    eq(post("/admin/users/role", "admin", {"email": "author2@example.com", "role": "king"})[0],
+       422, "an unknown role: 422")
+    eq(post("/admin/users/role", "admin", {"email": "nobody@example.com", "role": "author"})[0],
+       404, "an unknown account: 404")
+
+
+run_tests([test_gate, test_users, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
            test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

@@ -90,6 +90,12 @@ int	 page_admin_restore(struct req *);
 int	 page_admin_users(struct req *);
 int	 page_admin_user_role(struct req *);
 
+/* page_admin_menus.c — the mega-menu and the footer (editors) */
+int	 page_admin_menus(struct req *);
+int	 page_admin_menu_add(struct req *);
+int	 page_admin_menu_update(struct req *);
+int	 page_admin_menu_delete(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);

@@ -683,7 +683,48 @@ def test_users():
        404, "an unknown account: 404")
 
 
-run_tests([test_gate, test_users, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
+def test_menus():
+    for who in ("member", "contributor", "author"):
+        eq(get("/admin/menus", who)[0], 403, "%s may not see the menus (403)" % who)
+        eq(post("/admin/menus", who, {"menu": "main", "label": "X", "url": "/x"})[0], 403,
+           "%s may not add a menu item (403)" % who)
+    count = lambda: sql(DB, "SELECT count(*) FROM menu_items")[0][0]
+    n = count()
+    s, h, b = get("/admin/menus", "editor")
+    eq(s, 200, "an editor sees the menus")
+    first = sql(DB, "SELECT label FROM menu_items WHERE menu = 'main' ORDER BY id LIMIT 1")[0][0]
+    contains(b, 'value="%s"' % first, "with their items")
+    srv.get("/")
+    eq(srv.get("/")[1].get("x-cache"), "hit", "the home page is cached")
+    eq(post("/admin/menus", "editor", {"menu": "main", "label": "Newsroom Link",
+                                       "url": "/about-us"}, csrf=None)[0], 403,
+       "adding without a token: 403")
+    s, h, b = post("/admin/menus", "editor", {"menu": "main", "label": "Newsroom Link",
+                                              "url": "javascript:alert(1)"})
+    eq(s, 422, "a javascript: link is refused")
+    contains(b, "a path on this site or an http(s) address", "with the reason")
+    eq(count(), n, "nothing was added")
+    s, h, b = post("/admin/menus", "editor", {"menu": "footer", "label": "Newsroom Link",
+                                              "url": "/about-us", "position": "7"})
+    eq(s, 303, "an editor adds a footer link")
+    iid = sql(DB, "SELECT id FROM menu_items WHERE label = 'Newsroom Link'")[0][0]
+    s, h, b = srv.html("/")
+    contains(b, "Newsroom Link", "the cached home page shows it at once")
+    post("/admin/menus/%d" % iid, "editor", {"label": "Renamed Link", "url": "/about-us",
+                                             "position": "7"})
+    contains(srv.html("/")[2], "Renamed Link", "a rename shows at once")
+    eq(post("/admin/menus/%d" % iid, "editor", {"label": "", "url": "/"})[0], 422,
+       "an empty label: 422")
+    eq(post("/admin/menus/%d" % iid, "editor", {"label": "X", "position": "-3"})[0], 422,
+       "a negative position: 422")
+    s, h, b = post("/admin/menus/%d/delete" % iid, "editor", {})
+    eq(s, 303, "the link is removed")
+    ok("Renamed Link" not in srv.html("/")[2], "and gone from the page")
+    eq(count(), n, "the menus are as they were")
+    eq(post("/admin/menus/999999/delete", "editor", {})[0], 404, "an unknown item: 404")
+
+
+run_tests([test_gate, test_users, test_menus, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
            test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

@@ -96,6 +96,14 @@ int	 page_admin_menu_add(struct req *);
 int	 page_admin_menu_update(struct req *);
 int	 page_admin_menu_delete(struct req *);
 
+/* page_admin_people.c — author profiles and sponsors (editors) */
+int	 page_admin_authors(struct req *);
+int	 page_admin_author_add(struct req *);
+int	 page_admin_author_update(struct req *);
+int	 page_admin_sponsors(struct req *);
+int	 page_admin_sponsor_add(struct req *);
+int	 page_admin_sponsor_update(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);

@@ -198,6 +198,15 @@ struct image_row {
 	const char	*widths;	/* "320,640" */
 };
 int	 store_sponsors_all(struct db *, json_t **out);
+/* Author profiles and sponsors; STORE_CONFLICT for a taken slug. */
+int	 store_author_add(struct db *, const char *slug, const char *name,
+	    const char *role, const char *company, const char *bio, int64_t *id);
+int	 store_author_update(struct db *, int64_t id, const char *name,
+	    const char *role, const char *company, const char *bio);
+int	 store_sponsor_add(struct db *, const char *slug, const char *name,
+	    const char *url, int64_t *id);
+int	 store_sponsor_update(struct db *, int64_t id, const char *name,
+	    const char *url);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);

@@ -73,7 +73,18 @@ static const char sql_slug_moved[] =
     " AND a.status = 'published' AND a.published_at <= $2";
 
 static const char sql_sponsors[] =
-    "SELECT id, slug, name FROM sponsors ORDER BY name, id";
+    "SELECT id, slug, name, url FROM sponsors ORDER BY name, id";
+
+static const char sql_author_add[] =
+    "INSERT INTO authors (slug, name, role, company, bio, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+static const char sql_author_update[] =
+    "UPDATE authors SET name = $2, role = $3, company = $4, bio = $5"
+    " WHERE id = $1";
+static const char sql_sponsor_add[] =
+    "INSERT INTO sponsors (slug, name, url) VALUES ($1, $2, $3) RETURNING id";
+static const char sql_sponsor_update[] =
+    "UPDATE sponsors SET name = $2, url = $3 WHERE id = $1";
 
 static const char sql_image_add[] =
     "INSERT INTO images (hash, mime, ext, width, height, bytes, alt,"
@@ -264,6 +275,80 @@ store_sponsors_all(struct db *db, json_t **out)
 	if ((st = db_stmt(db, sql_sponsors)) == NULL)
 		return STORE_ERROR;
 	return store_rows_json(st, out);
+}
+
+/* Runs an INSERT ... RETURNING id with text parameters. */
+static int
+insert_texts(struct db *db, const char *sql, const char *const *v, int n,
+    int64_t *id)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	for (i = 0; i < n; i++)
+		db_bind_str(st, i + 1, v[i]);
+	if (sql == sql_author_add)
+		db_bind_int(st, n + 1, now_unix());
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+/* Runs an UPDATE ... WHERE id = $1 with text parameters $2 ... */
+static int
+update_texts(struct db *db, const char *sql, int64_t id,
+    const char *const *v, int n)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	for (i = 0; i < n; i++)
+		db_bind_str(st, i + 2, v[i]);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int
+store_author_add(struct db *db, const char *slug, const char *name,
+    const char *role, const char *company, const char *bio, int64_t *id)
+{
+	const char *const v[] = { slug, name, role, company, bio };
+
+	return insert_texts(db, sql_author_add, v, 5, id);
+}
+
+int
+store_author_update(struct db *db, int64_t id, const char *name,
+    const char *role, const char *company, const char *bio)
+{
+	const char *const v[] = { name, role, company, bio };
+
+	return update_texts(db, sql_author_update, id, v, 4);
+}
+
+int
+store_sponsor_add(struct db *db, const char *slug, const char *name,
+    const char *url, int64_t *id)
+{
+	const char *const v[] = { slug, name, url };
+
+	return insert_texts(db, sql_sponsor_add, v, 3, id);
+}
+
+int
+store_sponsor_update(struct db *db, int64_t id, const char *name,
+    const char *url)
+{
+	const char *const v[] = { name, url };
+
+	return update_texts(db, sql_sponsor_update, id, v, 2);
 }
 
 int

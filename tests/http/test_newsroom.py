@@ -724,7 +724,58 @@ def test_menus():
     eq(post("/admin/menus/999999/delete", "editor", {})[0], 404, "an unknown item: 404")
 
 
-run_tests([test_gate, test_users, test_menus, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
+def test_authors_and_sponsors():
+    for who in ("member", "contributor", "author"):
+        for path in ("/admin/authors", "/admin/sponsors"):
+            eq(get(path, who)[0], 403, "%s may not see %s (403)" % (who, path))
+            eq(post(path, who, {"slug": "x-" + who, "name": "X"})[0], 403,
+               "%s may not add to %s (403)" % (who, path))
+    eq(sql(DB, "SELECT count(*) FROM authors WHERE slug LIKE 'x-%'")[0][0], 0, "none was added")
+    s, h, b = post("/admin/authors", "editor", {"slug": "newsroom-writer", "name": "Nora Writer",
+                                                "role": "Staff Writer", "bio": "Writes <b>."})
+    eq(s, 303, "an editor adds an author")
+    eq(get("/author/newsroom-writer")[0], 200, "whose page answers")
+    s, h, b = get("/admin/authors", "editor")
+    contains(b, "Writes &lt;b&gt;.", "the list shows the bio, escaped")
+    eq(post("/admin/authors", "editor", {"slug": "newsroom-writer", "name": "Again"})[0], 409,
+       "a taken slug: 409")
+    eq(post("/admin/authors", "editor", {"slug": "Bad Slug", "name": "Bad"})[0], 422,
+       "a bad slug: 422")
+    eq(post("/admin/authors", "editor", {"slug": "no-name", "name": ""})[0], 422,
+       "no name: 422")
+    eq(post("/admin/authors", "editor", {"slug": "x-forged", "name": "X"}, csrf=None)[0], 403,
+       "without a token: 403")
+    # A byline on a cached article page changes with the profile.
+    aid = fresh("author", publish=True)
+    slug = row(aid)[0]
+    auid, auslug = sql(DB, "SELECT id, slug FROM authors WHERE slug = ?",
+                       (BYLINE["author"],))[0]
+    srv.get("/article/" + slug)
+    eq(srv.get("/article/" + slug)[1].get("x-cache"), "hit", "the article page is cached")
+    s, h, b = post("/admin/authors/%d" % auid, "editor", {"name": "Renamed Byline",
+                                                          "role": "Editor at Large"})
+    eq(s, 303, "an editor renames an author")
+    contains(srv.html("/article/" + slug)[2], "Renamed Byline", "the cached article shows it")
+    contains(srv.html("/author/" + auslug)[2], "Renamed Byline", "and the author's page")
+    s, h, b = post("/admin/sponsors", "editor", {"slug": "acme-networks", "name": "Acme Networks",
+                                                 "url": "https://acme.example"})
+    eq(s, 303, "an editor adds a sponsor")
+    eq(post("/admin/sponsors", "editor", {"slug": "acme-networks", "name": "Acme"})[0], 409,
+       "a taken sponsor slug: 409")
+    eq(post("/admin/sponsors", "editor", {"slug": "bad-url", "name": "Bad",
+                                          "url": "javascript:alert(1)"})[0], 422,
+       "a sponsor address that is not http(s): 422")
+    s, aid, b = new_story("editor", "Sponsored by Acme", then="publish",
+                          type="partner-perspective", sponsor="acme-networks")
+    contains(srv.html("/article/" + row(aid)[0])[2], "Acme Networks", "the sponsor is named")
+    spid = sql(DB, "SELECT id FROM sponsors WHERE slug = 'acme-networks'")[0][0]
+    post("/admin/sponsors/%d" % spid, "editor", {"name": "Acme Optical",
+                                                 "url": "https://acme.example"})
+    contains(srv.html("/article/" + row(aid)[0])[2], "Acme Optical",
+             "a renamed sponsor shows at once")
+
+
+run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
            test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

@@ -104,6 +104,13 @@ int	 page_admin_sponsors(struct req *);
 int	 page_admin_sponsor_add(struct req *);
 int	 page_admin_sponsor_update(struct req *);
 
+/* page_admin_pages.c — static pages (editors) */
+int	 page_admin_pages(struct req *);
+int	 page_admin_page_new(struct req *);
+int	 page_admin_page_edit(struct req *);
+int	 page_admin_page_add(struct req *);
+int	 page_admin_page_update(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);

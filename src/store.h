@@ -207,6 +207,11 @@ int	 store_sponsor_add(struct db *, const char *slug, const char *name,
 	    const char *url, int64_t *id);
 int	 store_sponsor_update(struct db *, int64_t id, const char *name,
 	    const char *url);
+/* Static pages (About Us ...): all, one by id, and add (*id 0) or change. */
+int	 store_pages_all(struct db *, json_t **out);
+int	 store_page_by_id(struct db *, int64_t id, json_t **out);
+int	 store_page_save(struct db *, int64_t *id, const char *slug,
+	    const char *title, const char *body_md, const char *body_html);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);

@@ -86,6 +86,17 @@ static const char sql_sponsor_add[] =
 static const char sql_sponsor_update[] =
     "UPDATE sponsors SET name = $2, url = $3 WHERE id = $1";
 
+static const char sql_pages_all[] =
+    "SELECT id, slug, title, body_md, updated_at FROM pages ORDER BY title, id";
+static const char sql_page_by_id[] =
+    "SELECT id, slug, title, body_md, updated_at FROM pages WHERE id = $1";
+static const char sql_page_add[] =
+    "INSERT INTO pages (slug, title, body_md, body_html, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char sql_page_update[] =
+    "UPDATE pages SET title = $2, body_md = $3, body_html = $4,"
+    " updated_at = $5 WHERE id = $1";
+
 static const char sql_image_add[] =
     "INSERT INTO images (hash, mime, ext, width, height, bytes, alt,"
     " created_at, widths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -349,6 +360,60 @@ store_sponsor_update(struct db *db, int64_t id, const char *name,
 	const char *const v[] = { name, url };
 
 	return update_texts(db, sql_sponsor_update, id, v, 2);
+}
+
+int
+store_pages_all(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_pages_all)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+int
+store_page_by_id(struct db *db, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_page_by_id)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_row1_json(st, out);
+}
+
+int
+store_page_save(struct db *db, int64_t *id, const char *slug,
+    const char *title, const char *md, const char *html)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, *id == 0 ? sql_page_add : sql_page_update)) ==
+	    NULL)
+		return STORE_ERROR;
+	if (*id == 0) {
+		db_bind_str(st, 1, slug);
+		db_bind_str(st, 2, title);
+		db_bind_str(st, 3, md);
+		db_bind_str(st, 4, html);
+		db_bind_int(st, 5, now_unix());
+		if ((rc = db_step(st)) == DB_ROW)
+			*id = db_col_int(st, 0);
+		db_reset(st);
+		return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	}
+	db_bind_int(st, 1, *id);
+	db_bind_str(st, 2, title);
+	db_bind_str(st, 3, md);
+	db_bind_str(st, 4, html);
+	db_bind_int(st, 5, now_unix());
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
 int

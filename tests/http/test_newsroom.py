@@ -775,7 +775,37 @@ def test_authors_and_sponsors():
              "a renamed sponsor shows at once")
 
 
-run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
+def test_static_pages():
+    for who in ("member", "contributor", "author"):
+        eq(get("/admin/pages", who)[0], 403, "%s may not see the pages (403)" % who)
+        eq(post("/admin/pages", who, {"slug": "x-page", "title": "X"})[0], 403,
+           "%s may not add a page (403)" % who)
+    eq(get("/admin/pages/new", "editor")[0], 200, "an editor opens a new page")
+    s, h, b = post("/admin/pages", "editor", {"slug": "newsroom-policy", "title": "Our Policy",
+                                              "body_md": "We *check* facts.\r\n"})
+    eq(s, 303, "an editor adds a page")
+    s, h, b = srv.html("/newsroom-policy")
+    eq(s, 200, "it lives at /newsroom-policy")
+    contains(b, "We <em>check</em> facts.", "with its Markdown rendered")
+    eq(srv.get("/newsroom-policy")[1].get("x-cache"), "hit", "and is cached")
+    pid = sql(DB, "SELECT id FROM pages WHERE slug = 'newsroom-policy'")[0][0]
+    s, h, b = get("/admin/pages/%d" % pid, "editor")
+    contains(b, "We *check* facts.\n</textarea>", "the editor shows the Markdown (CRLF made LF)")
+    post("/admin/pages/%d" % pid, "editor", {"title": "Our Policy", "body_md": "Revised."})
+    contains(srv.html("/newsroom-policy")[2], "Revised.", "a change shows at once")
+    for slug, want, why in (("admin", 422, "a slug of the site's own"),
+                            ("newsroom-policy", 409, "a taken slug"),
+                            ("Bad Slug", 422, "a bad slug")):
+        eq(post("/admin/pages", "editor", {"slug": slug, "title": "T"})[0], want,
+           "%s: %d" % (why, want))
+    eq(post("/admin/pages/%d" % pid, "editor", {"title": ""})[0], 422, "no title: 422")
+    eq(post("/admin/pages/%d" % pid, "editor", {"title": "Forged"}, csrf=None)[0], 403,
+       "without a token: 403")
+    eq(sql(DB, "SELECT title FROM pages WHERE id = ?", (pid,))[0][0], "Our Policy",
+       "unchanged")
+
+
+run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
            test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

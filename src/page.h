@@ -111,6 +111,11 @@ int	 page_admin_page_edit(struct req *);
 int	 page_admin_page_add(struct req *);
 int	 page_admin_page_update(struct req *);
 
+/* page_admin_sections.c — the section tree (editors) */
+int	 page_admin_sections(struct req *);
+int	 page_admin_section_add(struct req *);
+int	 page_admin_section_update(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);

@@ -212,6 +212,15 @@ int	 store_pages_all(struct db *, json_t **out);
 int	 store_page_by_id(struct db *, int64_t id, json_t **out);
 int	 store_page_save(struct db *, int64_t *id, const char *slug,
 	    const char *title, const char *body_md, const char *body_html);
+/*
+ * Sections: a new one (parent 0: top level; STORE_CONFLICT for a taken
+ * slug or an unknown parent), and a change of name, description, position.
+ */
+int	 store_section_add(struct db *, int64_t parent, const char *slug,
+	    const char *name, const char *kind, const char *description,
+	    int64_t position, int64_t *id);
+int	 store_section_update(struct db *, int64_t id, const char *name,
+	    const char *description, int64_t position);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);

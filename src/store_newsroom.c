@@ -97,6 +97,13 @@ static const char sql_page_update[] =
     "UPDATE pages SET title = $2, body_md = $3, body_html = $4,"
     " updated_at = $5 WHERE id = $1";
 
+static const char sql_section_add[] =
+    "INSERT INTO sections (parent_id, slug, name, kind, description, position)"
+    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+static const char sql_section_update[] =
+    "UPDATE sections SET name = $2, description = $3, position = $4"
+    " WHERE id = $1";
+
 static const char sql_image_add[] =
     "INSERT INTO images (hash, mime, ext, width, height, bytes, alt,"
     " created_at, widths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -411,6 +418,49 @@ store_page_save(struct db *db, int64_t *id, const char *slug,
 	db_bind_str(st, 3, md);
 	db_bind_str(st, 4, html);
 	db_bind_int(st, 5, now_unix());
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int
+store_section_add(struct db *db, int64_t parent, const char *slug,
+    const char *name, const char *kind, const char *description,
+    int64_t position, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_section_add)) == NULL)
+		return STORE_ERROR;
+	if (parent > 0)
+		db_bind_int(st, 1, parent);
+	else
+		db_bind_null(st, 1);
+	db_bind_str(st, 2, slug);
+	db_bind_str(st, 3, name);
+	db_bind_str(st, 4, kind);
+	db_bind_str(st, 5, description);
+	db_bind_int(st, 6, position);
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_section_update(struct db *db, int64_t id, const char *name,
+    const char *description, int64_t position)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_section_update)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_str(st, 2, name);
+	db_bind_str(st, 3, description);
+	db_bind_int(st, 4, position);
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
 	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;

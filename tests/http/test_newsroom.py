@@ -805,7 +805,44 @@ def test_static_pages():
        "unchanged")
 
 
-run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
+def test_sections():
+    for who in ("member", "contributor", "author"):
+        eq(get("/admin/sections", who)[0], 403, "%s may not see the sections (403)" % who)
+        eq(post("/admin/sections", who, {"slug": "x-sec", "name": "X", "kind": "topic"})[0],
+           403, "%s may not add a section (403)" % who)
+    parent = sql(DB, "SELECT id, slug FROM sections WHERE parent_id IS NULL ORDER BY id LIMIT 1")[0]
+    s, h, b = post("/admin/sections", "editor", {"slug": "newsroom-desk", "name": "Newsroom Desk",
+                                                 "kind": "topic", "parent_id": str(parent[0]),
+                                                 "description": "From the desk."})
+    eq(s, 303, "an editor adds a sub-section")
+    eq(sql(DB, "SELECT parent_id FROM sections WHERE slug = 'newsroom-desk'")[0][0], parent[0],
+       "under its parent")
+    eq(srv.get("/section/newsroom-desk")[0], 200, "its page answers")
+    srv.get("/section/" + parent[1])
+    eq(srv.get("/section/" + parent[1])[1].get("x-cache"), "hit", "the parent's page is cached")
+    sid = sql(DB, "SELECT id FROM sections WHERE slug = ?", (parent[1],))[0][0]
+    old = sql(DB, "SELECT name FROM sections WHERE id = ?", (sid,))[0][0]
+    s, h, b = post("/admin/sections/%d" % sid, "editor", {"name": old + " Renamed",
+                                                          "position": "0"})
+    eq(s, 303, "an editor renames a section")
+    contains(srv.html("/section/" + parent[1])[2], old + " Renamed", "its page shows it at once")
+    post("/admin/sections/%d" % sid, "editor", {"name": old, "position": "0"})
+    for fields, want, why in (
+            ({"slug": "newsroom-desk", "name": "Again", "kind": "topic"}, 409, "a taken slug"),
+            ({"slug": "orphan", "name": "Orphan", "kind": "topic", "parent_id": "999999"}, 409,
+             "an unknown parent"),
+            ({"slug": "odd-kind", "name": "Odd", "kind": "planet"}, 422, "an unknown kind"),
+            ({"slug": "no-name", "name": "", "kind": "topic"}, 422, "no name"),
+            ({"slug": "Bad Slug", "name": "Bad", "kind": "topic"}, 422, "a bad slug")):
+        eq(post("/admin/sections", "editor", fields)[0], want, "%s: %d" % (why, want))
+    eq(post("/admin/sections", "editor", {"slug": "forged", "name": "F", "kind": "topic"},
+            csrf=None)[0], 403, "without a token: 403")
+    eq(sql(DB, "SELECT count(*) FROM sections WHERE slug IN ('orphan', 'odd-kind', 'no-name',"
+               " 'forged')")[0][0], 0, "none of those was made")
+
+
+run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages,
+           test_sections, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
            test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

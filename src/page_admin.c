@@ -367,7 +367,7 @@ text_lf(const char *s)
  * byline is an editor's to change.
  */
 static json_t *
-form_input(struct req *r, struct url_query *q, int creating)
+form_input(struct req *r, struct url_query *q)
 {
 	static const char *const plain[] = { "title", "dek", "section", "type",
 	    "hero_image", "hero_caption", "hero_credit", "hero_licence",
@@ -395,7 +395,6 @@ form_input(struct req *r, struct url_query *q, int creating)
 			json_decref(in);
 			return NULL;
 		}
-	(void)creating;
 	return in;
 }
 
@@ -636,12 +635,16 @@ save(struct req *r, int64_t id)
 			goto done;
 		}
 	}
-	if ((in = form_input(r, &q, creating)) == NULL) {
+	if ((in = form_input(r, &q)) == NULL) {
 		status = 400;
 		goto done;
 	}
-	if (creating && r->user->role < ROLE_EDITOR) {
-		/* Writers below editor write under their own byline. */
+	/*
+	 * Writers below editor write under their own byline; so does an
+	 * editor who named no one.
+	 */
+	if (creating && (r->user->role < ROLE_EDITOR || (r->user->author_id !=
+	    0 && json_array_size(json_object_get(in, "authors")) == 0))) {
 		if (store_author_slug(r->db, r->user->author_id, slug,
 		    sizeof(slug)) != STORE_OK) {
 			status = 403;

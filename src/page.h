@@ -116,6 +116,11 @@ int	 page_admin_sections(struct req *);
 int	 page_admin_section_add(struct req *);
 int	 page_admin_section_update(struct req *);
 
+/* page_admin_promos.c — promo boxes (editors) */
+int	 page_admin_promos(struct req *);
+int	 page_admin_promo_add(struct req *);
+int	 page_admin_promo_update(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);

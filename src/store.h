@@ -221,6 +221,10 @@ int	 store_section_add(struct db *, int64_t parent, const char *slug,
 	    int64_t position, int64_t *id);
 int	 store_section_update(struct db *, int64_t id, const char *name,
 	    const char *description, int64_t position);
+/* The promo boxes of article bodies: all, and add (*id 0) or change. */
+int	 store_promos_all(struct db *, json_t **out);
+int	 store_promo_save(struct db *, int64_t *id, int64_t section,
+	    const char *text, const char *link_text, const char *url, int active);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);

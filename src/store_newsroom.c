@@ -104,6 +104,17 @@ static const char sql_section_update[] =
     "UPDATE sections SET name = $2, description = $3, position = $4"
     " WHERE id = $1";
 
+static const char sql_promos_all[] =
+    "SELECT p.id, p.section_id, s.name AS section_name, p.text, p.link_text,"
+    " p.url, p.active FROM promos p LEFT JOIN sections s ON s.id = p.section_id"
+    " ORDER BY p.section_id IS NOT NULL, s.name, p.id";
+static const char sql_promo_add[] =
+    "INSERT INTO promos (section_id, text, link_text, url, active)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char sql_promo_update[] =
+    "UPDATE promos SET text = $2, link_text = $3, url = $4, active = $5"
+    " WHERE id = $1";
+
 static const char sql_image_add[] =
     "INSERT INTO images (hash, mime, ext, width, height, bytes, alt,"
     " created_at, widths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -461,6 +472,51 @@ store_section_update(struct db *db, int64_t id, const char *name,
 	db_bind_str(st, 2, name);
 	db_bind_str(st, 3, description);
 	db_bind_int(st, 4, position);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int
+store_promos_all(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_promos_all)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+int
+store_promo_save(struct db *db, int64_t *id, int64_t section,
+    const char *text, const char *link_text, const char *url, int active)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, *id == 0 ? sql_promo_add : sql_promo_update)) ==
+	    NULL)
+		return STORE_ERROR;
+	if (*id == 0) {
+		if (section > 0)
+			db_bind_int(st, 1, section);
+		else
+			db_bind_null(st, 1);
+		db_bind_str(st, 2, text);
+		db_bind_str(st, 3, link_text);
+		db_bind_str(st, 4, url);
+		db_bind_int(st, 5, active);
+		if ((rc = db_step(st)) == DB_ROW)
+			*id = db_col_int(st, 0);
+		db_reset(st);
+		return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	}
+	db_bind_int(st, 1, *id);
+	db_bind_str(st, 2, text);
+	db_bind_str(st, 3, link_text);
+	db_bind_str(st, 4, url);
+	db_bind_int(st, 5, active);
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
 	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;

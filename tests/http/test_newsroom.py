@@ -841,8 +841,44 @@ def test_sections():
                " 'forged')")[0][0], 0, "none of those was made")
 
 
+def test_promos():
+    for who in ("member", "contributor", "author"):
+        eq(get("/admin/promos", who)[0], 403, "%s may not see the promos (403)" % who)
+    pid, sec, text = sql(DB, "SELECT id, section_id, text FROM promos WHERE section_id IS NOT NULL"
+                             " AND active = 1 ORDER BY id LIMIT 1")[0]
+    slug = sql(DB, "SELECT a.slug FROM section_articles x JOIN articles a ON a.id = x.article_id"
+                   " WHERE x.section_id = ? AND a.status = 'published' ORDER BY a.id LIMIT 1",
+               (sec,))[0][0]
+    s, h, b = srv.html("/article/" + slug)
+    contains(b, text.split("?")[0], "an article of the section shows its promo")
+    eq(srv.get("/article/" + slug)[1].get("x-cache"), "hit", "from the cache")
+    eq(post("/admin/promos/%d" % pid, "author", {"text": "X", "link_text": "Y", "url": "/"})[0],
+       403, "an author may not change a promo (403)")
+    eq(post("/admin/promos/%d" % pid, "editor", {"text": "X", "link_text": "Y", "url": "/"},
+            csrf=None)[0], 403, "without a token: 403")
+    eq(post("/admin/promos/%d" % pid, "editor", {"text": "X", "link_text": "Y",
+                                                 "url": "javascript:alert(1)"})[0], 422,
+       "a javascript: link: 422")
+    s, h, b = post("/admin/promos/%d" % pid, "editor", {
+        "text": "Read the newsroom's pick?", "link_text": "Here", "url": "/section/asia",
+        "active": "1"})
+    eq(s, 303, "an editor rewrites a promo")
+    contains(srv.html("/article/" + slug)[2], "Read the newsroom&#39;s pick?",
+             "the cached article shows it at once")
+    post("/admin/promos/%d" % pid, "editor", {"text": "Read the newsroom's pick?",
+                                              "link_text": "Here", "url": "/section/asia"})
+    ok("newsroom&#39;s pick" not in srv.html("/article/" + slug)[2],
+       "switched off, it leaves the page")
+    s, h, b = post("/admin/promos", "editor", {"text": "Everywhere?", "link_text": "Yes",
+                                               "url": "/", "active": "1",
+                                               "section_id": "999999"})
+    eq(s, 422, "a promo of an unknown section: 422")
+    eq(sql(DB, "SELECT count(*) FROM promos WHERE text = ?", ("Everywhere?",))[0][0], 0,
+       "not made")
+
+
 run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages,
-           test_sections, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
+           test_sections, test_promos, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
            test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

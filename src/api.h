@@ -35,6 +35,8 @@ int	api_admin_get(struct req *);
 int	api_admin_update(struct req *);
 int	api_admin_publish(struct req *);
 int	api_admin_unpublish(struct req *);
+/* page_admin.c — image uploads with a token (the newsroom's checks) */
+int	api_admin_media(struct req *);
 
 /* api_menu.c — the mega-menu and footer (editors) */
 int	api_menu_list(struct req *);

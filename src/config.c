@@ -55,6 +55,8 @@ static const struct setting settings[] = {
 	  "total request header bytes (431 beyond)" },
 	{ "max_body", C_INT, S(max_body), "1048576", 1024, 1073741824,
 	  "largest request body in bytes (413 beyond)" },
+	{ "max_upload", C_INT, S(max_upload), "10485760", 1024, 1073741824,
+	  "largest image upload in bytes (413 beyond); other bodies keep max_body" },
 	{ "page_size", C_INT, S(page_size), "20", 1, 100,
 	  "stories per list page" },
 	{ "cache_size", C_INT, S(cache_size), "134217728", 0, 68719476736,

@@ -25,6 +25,7 @@ struct config {
 	int64_t	 max_header;	/* longest single header line */
 	int64_t	 max_headers;	/* total size of all request headers */
 	int64_t	 max_body;	/* largest request body */
+	int64_t	 max_upload;	/* largest image upload */
 	int64_t	 page_size;	/* stories per list page */
 	int64_t	 cache_size;	/* bytes of rendered pages kept; 0 turns the cache off */
 	char	*feed_content;	/* "full" or "summary": what feeds carry of a story */
@@ -45,6 +46,9 @@ struct config {
 };
 
 extern struct config config;
+
+/* Bytes an upload's body may carry besides its image (the form's fields). */
+#define UPLOAD_SLACK	65536
 
 /* Sets every setting to its default (the struct must not hold values yet). */
 void	config_defaults(struct config *);

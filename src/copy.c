@@ -39,17 +39,17 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "images", 9, 1,
+	{ "images", 10, 1,
 	    "SELECT count(*) AS n FROM images",
 	    "SELECT "
 	    "id, hash, mime, ext, width, height, bytes, alt,"
-	    " created_at"
+	    " created_at, widths"
 	    " FROM images ORDER BY id",
 	    "INSERT INTO images ("
 	    "id, hash, mime, ext, width, height, bytes, alt,"
-	    " created_at"
+	    " created_at, widths"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
 	    ")" },
 	{ "authors", 8, 1,
 	    "SELECT count(*) AS n FROM authors",
@@ -314,6 +314,26 @@ const struct copy_table copy_tables[] = {
 	    " FROM rate_limits ORDER BY key",
 	    "INSERT INTO rate_limits ("
 	    "key, window_start, hits"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
+	{ "article_revisions", 6, 1,
+	    "SELECT count(*) AS n FROM article_revisions",
+	    "SELECT "
+	    "id, article_id, user_id, note, data, created_at"
+	    " FROM article_revisions ORDER BY id",
+	    "INSERT INTO article_revisions ("
+	    "id, article_id, user_id, note, data, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "article_slugs", 3, 0,
+	    "SELECT count(*) AS n FROM article_slugs",
+	    "SELECT "
+	    "slug, article_id, created_at"
+	    " FROM article_slugs ORDER BY slug",
+	    "INSERT INTO article_slugs ("
+	    "slug, article_id, created_at"
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },

@@ -370,8 +370,8 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 		return;
 	}
 	/* What a signed-in reader or an API client got is theirs alone. */
-	http_header(r, "Cache-Control", r->personal ? "private, no-cache" :
-	    "no-cache");
+	http_header(r, "Cache-Control", r->cache_control != NULL ?
+	    r->cache_control : r->personal ? "private, no-cache" : "no-cache");
 	http_send_static(r, status, ctype, p, len);
 }
 
@@ -789,7 +789,14 @@ http_serve(char *err, size_t errlen)
 
 	h2o_config_init(&globalconf);
 	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("masthead"));
-	globalconf.max_request_entity_size = (size_t)config.max_body;
+	/*
+	 * The router holds every route but the uploads to max_body; an
+	 * upload's body may pass max_upload by its form's few fields, so
+	 * the image itself is what max_upload limits (media.c).
+	 */
+	globalconf.max_request_entity_size = (size_t)(config.max_upload +
+	    UPLOAD_SLACK > config.max_body ? config.max_upload + UPLOAD_SLACK :
+	    config.max_body);
 	host = h2o_config_register_host(&globalconf,
 	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);

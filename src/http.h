@@ -40,6 +40,7 @@ struct req {
 	int			 personal;	/* the request carries credentials */
 	struct user		*user;		/* the signed-in reader, for forms */
 	struct user		*reader;	/* the signed-in reader of a shared page */
+	const char		*cache_control;	/* overrides the default of http_send_buf */
 	const char		*cache_key;	/* the request target */
 	size_t			 cache_keylen;
 };

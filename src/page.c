@@ -530,7 +530,10 @@ page_favicon(struct req *r)
 	return page_asset(r);
 }
 
-/* Media files are content-addressed, so caches may keep them for a year. */
+/*
+ * Media files are content-addressed, so caches may keep them for a year:
+ * <hash>.<ext>, and the widths of an upload, <hash>-<width>.<ext>.
+ */
 int
 page_media(struct req *r)
 {
@@ -538,8 +541,12 @@ page_media(struct req *r)
 	const char *f = r->arg[0], *dot = strchr(f, '.');
 	char path[1024];
 	size_t i;
+	int64_t w;
 
-	if (dot == NULL || dot - f != 64)
+	if (dot == NULL || dot - f < 64)
+		return 404;
+	if (dot - f > 64 && (f[64] != '-' || parse_int(f + 65,
+	    (size_t)(dot - f - 65), 1, 99999, &w) != 0 || f[65] == '0'))
 		return 404;
 	for (i = 0; i < 64; i++)
 		if (!((f[i] >= '0' && f[i] <= '9') || (f[i] >= 'a' && f[i] <= 'f')))

@@ -90,12 +90,69 @@ int	 page_reset_link_post(struct req *);
 int	 page_account(struct req *);
 int	 page_signout_all(struct req *);
 
+/* page_admin.c — the newsroom at /admin (signed-in writers) */
+int	 page_admin_dashboard(struct req *);
+int	 page_admin_articles(struct req *);
+int	 page_admin_new(struct req *);
+int	 page_admin_create(struct req *);
+int	 page_admin_edit(struct req *);
+int	 page_admin_save(struct req *);
+int	 page_admin_publish(struct req *);
+int	 page_admin_schedule(struct req *);
+int	 page_admin_unpublish(struct req *);
+int	 page_admin_preview(struct req *);
+int	 page_admin_markdown(struct req *);
+int	 page_admin_media(struct req *);
+int	 page_admin_media_post(struct req *);
+
+/* page_admin_rev.c — revisions: list, difference, restore */
+int	 page_admin_revisions(struct req *);
+int	 page_admin_revision(struct req *);
+int	 page_admin_restore(struct req *);
+
+/* page_admin_users.c — users and roles (admins) */
+int	 page_admin_users(struct req *);
+int	 page_admin_user_role(struct req *);
+
+/* page_admin_menus.c — the mega-menu and the footer (editors) */
+int	 page_admin_menus(struct req *);
+int	 page_admin_menu_add(struct req *);
+int	 page_admin_menu_update(struct req *);
+int	 page_admin_menu_delete(struct req *);
+
+/* page_admin_people.c — author profiles and sponsors (editors) */
+int	 page_admin_authors(struct req *);
+int	 page_admin_author_add(struct req *);
+int	 page_admin_author_update(struct req *);
+int	 page_admin_sponsors(struct req *);
+int	 page_admin_sponsor_add(struct req *);
+int	 page_admin_sponsor_update(struct req *);
+
+/* page_admin_pages.c — static pages (editors) */
+int	 page_admin_pages(struct req *);
+int	 page_admin_page_new(struct req *);
+int	 page_admin_page_edit(struct req *);
+int	 page_admin_page_add(struct req *);
+int	 page_admin_page_update(struct req *);
+
+/* page_admin_sections.c — the section tree (editors) */
+int	 page_admin_sections(struct req *);
+int	 page_admin_section_add(struct req *);
+int	 page_admin_section_update(struct req *);
+
+/* page_admin_promos.c — promo boxes (editors) */
+int	 page_admin_promos(struct req *);
+int	 page_admin_promo_add(struct req *);
+int	 page_admin_promo_update(struct req *);
+
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);
 int	 page_home(struct req *);
 
 /* page_article.c */
 int	 model_article(struct req *, const char *slug, json_t **out);
+/* The article page's model of a row of store_article_get (which it takes). */
+int	 model_article_of(struct req *, json_t *a, json_t **out);
 int	 page_article(struct req *);
 
 /* page_comment.c — comments for readers */

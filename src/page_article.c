@@ -4,6 +4,7 @@
  * set into it, related stories, the comments (page_comment.c) and the
  * sidebar.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cache.h"
@@ -46,16 +47,25 @@ split_body(json_t *a)
 int
 model_article(struct req *r, const char *slug, json_t **out)
 {
-	json_t *a = NULL, *v, *promo;
-	int64_t id, section, now = page_now();
+	json_t *a = NULL;
 	int rc;
 
 	*out = NULL;
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
+	if ((rc = store_article_get(r->db, slug, page_now(), &a)) != STORE_OK)
+		return page_status(rc);
+	return model_article_of(r, a, out);
+}
+
+int
+model_article_of(struct req *r, json_t *a, json_t **out)
+{
+	json_t *v, *promo;
+	int64_t id, section, now = page_now();
+	int rc;
+
 	/* After this point, all errors go through fail. */
-	if ((rc = store_article_get(r->db, slug, now, &a)) != STORE_OK)
-		goto fail;
 	id = json_integer_value(json_object_get(a, "id"));
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
@@ -93,13 +103,35 @@ fail:
 	return page_status(rc);
 }
 
+/*
+ * A story published under another slug before keeps its old address:
+ * 301 to where it is now.  Redirects are not kept in the page cache.
+ */
+static int
+moved(struct req *r)
+{
+	char slug[256], url[300];
+	int rc;
+
+	if (!url_is_slug(r->arg[0], r->arglen[0]))
+		return 404;
+	rc = store_slug_moved(r->db, r->arg[0], page_now(), slug, sizeof(slug));
+	if (rc != STORE_OK)
+		return page_status(rc);
+	snprintf(url, sizeof(url), "/article/%s", slug);
+	http_redirect(r, 301, url);
+	return 0;
+}
+
 int
 page_article(struct req *r)
 {
 	json_t *m, *a, *c;
 	int status, rc;
 
-	if ((status = model_article(r, r->arg[0], &m)) != 0)
+	if ((status = model_article(r, r->arg[0], &m)) == 404)
+		return moved(r);
+	if (status != 0)
 		return status;
 	if ((status = page_comments_model(r, json_object_get(m, "article"),
 	    &c)) != 0) {

@@ -10,6 +10,7 @@
 #include "api.h"
 #include "auth.h"
 #include "cache.h"
+#include "config.h"
 #include "db.h"
 #include "feed.h"
 #include "http.h"
@@ -104,6 +105,7 @@ static const struct route routes[] = {
 	  ROUTE_API },
 	{ "POST", "/api/v1/admin/articles/:id/unpublish", api_admin_unpublish,
 	  ROUTE_API },
+	{ "POST", "/api/v1/admin/media", api_admin_media, ROUTE_API },
 	{ "GET", "/api/v1/admin/menu-items", api_menu_list, ROUTE_API },
 	{ "POST", "/api/v1/admin/menu-items", api_menu_add, ROUTE_API },
 	{ "PATCH", "/api/v1/admin/menu-items/:id", api_menu_update, ROUTE_API },
@@ -118,6 +120,54 @@ static const struct route routes[] = {
 	  ROUTE_API },
 	{ "POST", "/api/v1/admin/comments/:id/:action",
 	  api_admin_comment_action, ROUTE_API },
+	/* The newsroom: forms for signed-in writers, never cached. */
+	{ "GET", "/admin", page_admin_dashboard, ROUTE_FORM },
+	{ "GET", "/admin/articles", page_admin_articles, ROUTE_FORM },
+	{ "POST", "/admin/articles", page_admin_create, ROUTE_FORM },
+	{ "GET", "/admin/articles/new", page_admin_new, ROUTE_FORM },
+	{ "GET", "/admin/articles/:id", page_admin_edit, ROUTE_FORM },
+	{ "POST", "/admin/articles/:id", page_admin_save, ROUTE_FORM },
+	{ "POST", "/admin/articles/:id/publish", page_admin_publish,
+	  ROUTE_FORM },
+	{ "POST", "/admin/articles/:id/schedule", page_admin_schedule,
+	  ROUTE_FORM },
+	{ "POST", "/admin/articles/:id/unpublish", page_admin_unpublish,
+	  ROUTE_FORM },
+	{ "GET", "/admin/articles/:id/preview", page_admin_preview,
+	  ROUTE_FORM },
+	{ "GET", "/admin/articles/:id/revisions", page_admin_revisions,
+	  ROUTE_FORM },
+	{ "GET", "/admin/articles/:id/revisions/:rev", page_admin_revision,
+	  ROUTE_FORM },
+	{ "POST", "/admin/articles/:id/revisions/:rev/restore",
+	  page_admin_restore, ROUTE_FORM },
+	{ "POST", "/admin/preview", page_admin_markdown, ROUTE_FORM },
+	{ "GET", "/admin/menus", page_admin_menus, ROUTE_FORM },
+	{ "POST", "/admin/menus", page_admin_menu_add, ROUTE_FORM },
+	{ "POST", "/admin/menus/:id", page_admin_menu_update, ROUTE_FORM },
+	{ "POST", "/admin/menus/:id/delete", page_admin_menu_delete,
+	  ROUTE_FORM },
+	{ "GET", "/admin/authors", page_admin_authors, ROUTE_FORM },
+	{ "POST", "/admin/authors", page_admin_author_add, ROUTE_FORM },
+	{ "POST", "/admin/authors/:id", page_admin_author_update, ROUTE_FORM },
+	{ "GET", "/admin/sponsors", page_admin_sponsors, ROUTE_FORM },
+	{ "POST", "/admin/sponsors", page_admin_sponsor_add, ROUTE_FORM },
+	{ "POST", "/admin/sponsors/:id", page_admin_sponsor_update, ROUTE_FORM },
+	{ "GET", "/admin/pages", page_admin_pages, ROUTE_FORM },
+	{ "POST", "/admin/pages", page_admin_page_add, ROUTE_FORM },
+	{ "GET", "/admin/pages/new", page_admin_page_new, ROUTE_FORM },
+	{ "GET", "/admin/pages/:id", page_admin_page_edit, ROUTE_FORM },
+	{ "POST", "/admin/pages/:id", page_admin_page_update, ROUTE_FORM },
+	{ "GET", "/admin/sections", page_admin_sections, ROUTE_FORM },
+	{ "POST", "/admin/sections", page_admin_section_add, ROUTE_FORM },
+	{ "POST", "/admin/sections/:id", page_admin_section_update, ROUTE_FORM },
+	{ "GET", "/admin/promos", page_admin_promos, ROUTE_FORM },
+	{ "POST", "/admin/promos", page_admin_promo_add, ROUTE_FORM },
+	{ "POST", "/admin/promos/:id", page_admin_promo_update, ROUTE_FORM },
+	{ "GET", "/admin/users", page_admin_users, ROUTE_FORM },
+	{ "POST", "/admin/users/role", page_admin_user_role, ROUTE_FORM },
+	{ "GET", "/admin/media", page_admin_media, ROUTE_FORM },
+	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
 	{ "GET", "/:slug", page_static, ROUTE_PAGE },
 };
@@ -133,6 +183,12 @@ static const struct {
 } route_keys[] = {
 	{ page_article, page_comments_key },
 };
+/* The routes whose bodies may be as large as max_upload. */
+static int
+big_body(const struct route *rt)
+{
+	return rt->fn == page_admin_media_post || rt->fn == api_admin_media;
+}
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */
 static const char *const known_methods[] = {
@@ -315,6 +371,13 @@ router_dispatch(struct req *r)
 		if (!method_is(r, rt->method) &&
 		    !(r->head && strcmp(rt->method, "GET") == 0))
 			continue;
+		/* Only uploads may send more than max_body (up to max_upload). */
+		if ((int64_t)r->h->entity.len > (big_body(rt) ?
+		    config.max_upload + UPLOAD_SLACK : config.max_body)) {
+			r->route = rt;
+			router_error(r, 413);
+			return;
+		}
 		r->route = rt;
 		r->narg = nargs;
 		for (int a = 0; a < nargs; a++) {

@@ -10,6 +10,7 @@
 #define MASTHEAD_STORE_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -87,6 +88,8 @@ int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out
 int64_t	 store_next_publish(struct db *, int64_t now);
 /* One published article with its section, image and sponsor. */
 int	 store_article_get(struct db *, const char *slug, int64_t now, json_t **out);
+/* The same of any article by id, drafts too (the newsroom's preview). */
+int	 store_article_get_any(struct db *, int64_t id, json_t **out);
 int	 store_article_authors(struct db *, int64_t article_id, json_t **out);
 int	 store_article_tags(struct db *, int64_t article_id, json_t **out);
 /* Newest articles of the same section, without the article itself. */
@@ -179,6 +182,73 @@ int	 store_article_admin_get(struct db *, int64_t id, json_t **out);
 int	 store_article_has_author(struct db *, int64_t id, int64_t author_id);
 /* Appends the cache tags of the article and of every list it is in. */
 int	 store_article_deps(struct db *, int64_t id, struct buf *tags);
+
+/* store_newsroom.c — the newsroom's lists, revisions, old slugs, images */
+/* Filters of the newsroom's article list; "" turns one off. */
+struct admin_filter {
+	const char	*status;	/* draft, scheduled, published */
+	const char	*section;	/* section slug */
+	const char	*author;	/* author slug */
+	const char	*type;
+	const char	*q;		/* words of the title */
+};
+/* Articles of every status, last changed first, keyset-paginated on (updated_at, id). */
+int	 store_admin_articles(struct db *, const struct admin_filter *,
+	    int64_t now, const struct cursor *, int limit, json_t **out,
+	    struct cursor *next);
+/* Keeps the article as it is now as a new revision by user_id (0: none). */
+int	 store_revision_add(struct db *, int64_t article_id, int64_t user_id,
+	    const char *note, int64_t *id);
+int	 store_revisions(struct db *, int64_t article_id, json_t **out);
+int	 store_revision_get(struct db *, int64_t id, json_t **out);
+/* The revision of the article before id (0: none). */
+int64_t	 store_revision_before(struct db *, int64_t article_id, int64_t id);
+/* Records that the article was published under old (its URL redirects). */
+int	 store_slug_moved_from(struct db *, const char *old, int64_t article_id);
+/* Forgets old slug when an article takes it again. */
+int	 store_slug_taken_again(struct db *, const char *slug);
+/* The current slug of the live article once published under slug. */
+int	 store_slug_moved(struct db *, const char *slug, int64_t now,
+	    char *out, size_t outsz);
+struct image_row {
+	const char	*hash;		/* 64 hex digits of the uploaded bytes */
+	const char	*mime;
+	const char	*ext;		/* of <hash>.<ext> and <hash>-<w>.<ext> */
+	int64_t		 width, height, bytes;
+	const char	*alt;
+	const char	*widths;	/* "320,640" */
+};
+int	 store_sponsors_all(struct db *, json_t **out);
+/* Author profiles and sponsors; STORE_CONFLICT for a taken slug. */
+int	 store_author_add(struct db *, const char *slug, const char *name,
+	    const char *role, const char *company, const char *bio, int64_t *id);
+int	 store_author_update(struct db *, int64_t id, const char *name,
+	    const char *role, const char *company, const char *bio);
+int	 store_sponsor_add(struct db *, const char *slug, const char *name,
+	    const char *url, int64_t *id);
+int	 store_sponsor_update(struct db *, int64_t id, const char *name,
+	    const char *url);
+/* Static pages (About Us ...): all, one by id, and add (*id 0) or change. */
+int	 store_pages_all(struct db *, json_t **out);
+int	 store_page_by_id(struct db *, int64_t id, json_t **out);
+int	 store_page_save(struct db *, int64_t *id, const char *slug,
+	    const char *title, const char *body_md, const char *body_html);
+/*
+ * Sections: a new one (parent 0: top level; STORE_CONFLICT for a taken
+ * slug or an unknown parent), and a change of name, description, position.
+ */
+int	 store_section_add(struct db *, int64_t parent, const char *slug,
+	    const char *name, const char *kind, const char *description,
+	    int64_t position, int64_t *id);
+int	 store_section_update(struct db *, int64_t id, const char *name,
+	    const char *description, int64_t position);
+/* The promo boxes of article bodies: all, and add (*id 0) or change. */
+int	 store_promos_all(struct db *, json_t **out);
+int	 store_promo_save(struct db *, int64_t *id, int64_t section,
+	    const char *text, const char *link_text, const char *url, int active);
+/* Adds an image row unless one with its hash exists. */
+int	 store_image_add(struct db *, const struct image_row *);
+int	 store_image_get(struct db *, const char *hash, json_t **out);
 
 /* store_user.c — accounts and API tokens */
 struct user;

@@ -97,20 +97,24 @@ static const char *const sql_home[DB__MAX] = {
 	    HOME_WHERE,
 };
 
-static const char sql_get[] =
-    "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html,"
-    " a.published_at, a.updated_at, a.section_id, a.hero_caption,"
-    " a.hero_credit, a.hero_licence, a.hero_licence_url, a.signoff,"
-    " s.slug AS section_slug, s.name AS section_name,"
-    " s.kind AS section_kind, i.hash AS image_hash, i.ext AS image_ext,"
-    " i.width AS image_width, i.height AS image_height, i.alt AS image_alt,"
-    " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name,"
-    " sp.url AS sponsor_url, a.media_url, a.media_type, a.media_bytes,"
-    " a.media_seconds, a.comment_count, a.comments_mode"
-    " FROM articles a JOIN sections s ON s.id = a.section_id"
-    " LEFT JOIN images i ON i.id = a.hero_image_id"
+#define GET_COLS \
+    "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html," \
+    " a.published_at, a.updated_at, a.section_id, a.hero_caption," \
+    " a.hero_credit, a.hero_licence, a.hero_licence_url, a.signoff," \
+    " s.slug AS section_slug, s.name AS section_name," \
+    " s.kind AS section_kind, i.hash AS image_hash, i.ext AS image_ext," \
+    " i.width AS image_width, i.height AS image_height, i.alt AS image_alt," \
+    " i.widths AS image_widths," \
+    " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name," \
+    " sp.url AS sponsor_url, a.media_url, a.media_type, a.media_bytes," \
+    " a.media_seconds, a.comment_count, a.comments_mode" \
+    " FROM articles a JOIN sections s ON s.id = a.section_id" \
+    " LEFT JOIN images i ON i.id = a.hero_image_id" \
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
+
+static const char sql_get[] = GET_COLS
     " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2";
+static const char sql_get_any[] = GET_COLS " WHERE a.id = $1";
 
 static const char sql_authors[] =
     "SELECT au.id, au.slug, au.name, au.role, au.company"
@@ -231,6 +235,18 @@ store_article_get(struct db *db, const char *slug, int64_t now, json_t **out)
 		return STORE_ERROR;
 	db_bind_str(st, 1, slug);
 	db_bind_int(st, 2, now);
+	return store_row1_json(st, out);
+}
+
+int
+store_article_get_any(struct db *db, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_get_any)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
 	return store_row1_json(st, out);
 }
 

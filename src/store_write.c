@@ -19,17 +19,23 @@ static const char sql_id_by_slug_sponsor[] =
     "SELECT id FROM sponsors WHERE slug = $1";
 static const char sql_id_by_slug_author[] =
     "SELECT id FROM authors WHERE slug = $1";
+static const char sql_id_by_hash_image[] =
+    "SELECT id FROM images WHERE hash = $1";
 static const char sql_slug_taken[] =
     "SELECT count(*) FROM articles WHERE slug = $1";
 
 static const char sql_create[] =
     "INSERT INTO articles (slug, type, status, title, dek, body_md,"
     " body_html, section_id, hero_caption, hero_credit, hero_licence,"
-    " hero_licence_url, sponsor_id, signoff, updated_at, created_at)"
+    " hero_licence_url, sponsor_id, signoff, updated_at, created_at,"
+    " hero_image_id)"
     " VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-    " $13, $14, $14) RETURNING id";
+    " $13, $14, $14, $15) RETURNING id";
 
-/* NULL keeps a column as it is; sponsor is cleared with $14 = 1. */
+/*
+ * NULL keeps a column as it is; sponsor is cleared with $14 = 1, the hero
+ * image with $18 = 1.
+ */
 static const char sql_update[] =
     "UPDATE articles SET slug = COALESCE($2, slug), type = COALESCE($3, type),"
     " title = COALESCE($4, title), dek = COALESCE($5, dek),"
@@ -41,7 +47,9 @@ static const char sql_update[] =
     " hero_licence_url = COALESCE($12, hero_licence_url),"
     " sponsor_id = CASE WHEN $14 = 1 THEN NULL"
     "  ELSE COALESCE($13, sponsor_id) END,"
-    " signoff = COALESCE($15, signoff), updated_at = $16 WHERE id = $1";
+    " signoff = COALESCE($15, signoff), updated_at = $16,"
+    " hero_image_id = CASE WHEN $18 = 1 THEN NULL"
+    "  ELSE COALESCE($17, hero_image_id) END WHERE id = $1";
 
 /* The audio or video of a story; NULL keeps a column as it is. */
 static const char sql_media[] =
@@ -76,9 +84,11 @@ static const char sql_admin_get[] =
     " a.section_id, s.slug AS section_slug, a.hero_caption, a.hero_credit,"
     " a.hero_licence, a.hero_licence_url, sp.slug AS sponsor_slug,"
     " a.signoff, a.media_url, a.media_type, a.media_bytes, a.media_seconds,"
-    " a.published_at, a.updated_at, a.created_at"
+    " a.published_at, a.updated_at, a.created_at,"
+    " hi.hash AS hero_image"
     " FROM articles a JOIN sections s ON s.id = a.section_id"
-    " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id WHERE a.id = $1";
+    " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
+    " LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.id = $1";
 static const char sql_admin_authors[] =
     "SELECT au.slug FROM article_authors aa"
     " JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1"
@@ -251,13 +261,22 @@ field(json_t *in, const char *key)
 	return json_string_value(json_object_get(in, key));
 }
 
-/* Resolves the section and sponsor slugs of in; absent ones stay 0. */
+/*
+ * Resolves the section and sponsor slugs and the hero image's hash of
+ * in; absent ones stay 0.
+ */
 static int
-resolve(struct db *db, json_t *in, int64_t *section, int64_t *sponsor)
+resolve(struct db *db, json_t *in, int64_t *section, int64_t *sponsor,
+    int64_t *image)
 {
 	int rc;
 
-	*section = *sponsor = 0;
+	*section = *sponsor = *image = 0;
+	if (field(in, "hero_image") != NULL &&
+	    field(in, "hero_image")[0] != '\0' &&
+	    (rc = id_of(db, sql_id_by_hash_image, field(in, "hero_image"),
+	    image)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
 	if (field(in, "section") != NULL &&
 	    (rc = id_of(db, sql_id_by_slug_section, field(in, "section"),
 	    section)) != STORE_OK)
@@ -316,10 +335,10 @@ store_article_create(struct db *db, json_t *in, const char *body_html,
 {
 	char base[200], slug[256];
 	struct db_stmt *st;
-	int64_t section, sponsor;
+	int64_t section, sponsor, image;
 	int rc;
 
-	if ((rc = resolve(db, in, &section, &sponsor)) != STORE_OK)
+	if ((rc = resolve(db, in, &section, &sponsor, &image)) != STORE_OK)
 		return rc;
 	if (field(in, "slug") != NULL) {
 		strlcpy_(slug, field(in, "slug"), sizeof(slug));
@@ -348,6 +367,7 @@ store_article_create(struct db *db, json_t *in, const char *body_html,
 	bind_opt_id(st, 12, sponsor);
 	db_bind_str(st, 13, field(in, "signoff") ? field(in, "signoff") : "");
 	db_bind_int(st, 14, now_unix());
+	bind_opt_id(st, 15, image);
 	if ((rc = db_step(st)) == DB_ROW)
 		*id = db_col_int(st, 0);
 	db_reset(st);
@@ -366,11 +386,11 @@ store_article_update(struct db *db, int64_t id, json_t *in,
     const char *body_html)
 {
 	struct db_stmt *st;
-	int64_t section, sponsor;
-	const char *sp = field(in, "sponsor");
+	int64_t section, sponsor, image;
+	const char *sp = field(in, "sponsor"), *hi = field(in, "hero_image");
 	int rc;
 
-	if ((rc = resolve(db, in, &section, &sponsor)) != STORE_OK)
+	if ((rc = resolve(db, in, &section, &sponsor, &image)) != STORE_OK)
 		return rc;
 	if ((st = db_stmt(db, sql_update)) == NULL)
 		return STORE_ERROR;
@@ -391,6 +411,9 @@ store_article_update(struct db *db, int64_t id, json_t *in,
 	db_bind_int(st, 14, sp != NULL && sp[0] == '\0');
 	db_bind_str(st, 15, field(in, "signoff"));
 	db_bind_int(st, 16, now_unix());
+	bind_opt_id(st, 17, image);
+	/* "hero_image": "" takes the image off. */
+	db_bind_int(st, 18, hi != NULL && hi[0] == '\0');
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
 	if (db_changes(db) == 0)

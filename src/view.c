@@ -41,12 +41,22 @@ static const struct {
 	{ "webinar", "Webinar" },
 };
 
+static char tz_name[64] = "UTC";
+
 void
 view_set_timezone(const char *tz)
 {
-	if (tz != NULL && tz[0] != '\0')
+	if (tz != NULL && tz[0] != '\0') {
 		setenv("TZ", tz, 1);
+		strlcpy_(tz_name, tz, sizeof(tz_name));
+	}
 	tzset();
+}
+
+const char *
+view_timezone(void)
+{
+	return tz_name;
 }
 
 const char *
@@ -163,6 +173,42 @@ set_url(json_t *o, const char *key, const char *prefix, const char *slugkey)
 	set_str(o, key, url);
 }
 
+/*
+ * Uploaded images come in several widths ("320,640,1024"), each also as
+ * WebP: <hash>-<w>.<ext> and <hash>-<w>.webp.  Adds srcset, srcset_webp
+ * and sizes for <picture>, or nothing for an image of one size.
+ */
+static void
+set_srcset(json_t *img, const char *hash, const char *ext, const char *ws)
+{
+	char a[600], b[600];
+	size_t na = 0, nb = 0;
+	int64_t w;
+
+	while (*ws != '\0') {
+		size_t k = strcspn(ws, ",");
+
+		if (parse_int(ws, k, 1, 100000, &w) == 0 && na < sizeof(a) &&
+		    nb < sizeof(b)) {
+			na += (size_t)snprintf(a + na, sizeof(a) - na,
+			    "%s/media/%s-%lld.%s %lldw", na ? ", " : "", hash,
+			    (long long)w, ext, (long long)w);
+			nb += (size_t)snprintf(b + nb, sizeof(b) - nb,
+			    "%s/media/%s-%lld.webp %lldw", nb ? ", " : "", hash,
+			    (long long)w, (long long)w);
+		}
+		ws += k;
+		if (*ws == ',')
+			ws++;
+	}
+	if (na == 0 || na >= sizeof(a) || nb >= sizeof(b))
+		return;
+	set_str(img, "srcset", a);
+	set_str(img, "srcset_webp", b);
+	/* The story column is at most 760 px wide (site.css). */
+	set_str(img, "sizes", "(max-width: 800px) 100vw, 760px");
+}
+
 /* Adds an "image" object from the image_* (or photo_*) columns. */
 static void
 set_image(json_t *o, const char *prefix, const char *key)
@@ -185,6 +231,8 @@ set_image(json_t *o, const char *prefix, const char *key)
 	json_object_set(img, "height", json_object_get(o, k));
 	snprintf(k, sizeof(k), "%s_alt", prefix);
 	set_str(img, "alt", str(o, k));
+	snprintf(k, sizeof(k), "%s_widths", prefix);
+	set_srcset(img, hash, ext, str(o, k));
 	json_object_set_new(o, key, img);
 }
 

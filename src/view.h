@@ -12,6 +12,8 @@
 
 /* Sets the time zone dates are shown in (call before threads start). */
 void	 view_set_timezone(const char *tz);
+/* The name of that time zone ("Europe/London"; "UTC" when none was set). */
+const char *view_timezone(void);
 
 void	 view_article(json_t *);		/* a list row */
 void	 view_article_full(json_t *);	/* the article of an article page */

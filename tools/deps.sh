@@ -6,7 +6,7 @@ pkgs="build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev
 libjansson-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libvips-dev
 libcurl4-openssl-dev libbrotli-dev zlib1g-dev libcmocka-dev libpq-dev
 python3 python3-brotli python3-icalendar python3-yaml python3-jsonschema curl
-openssl postgresql"
+openssl postgresql libvips-tools"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,0 +1,34 @@
+/*
+ * admin.h — what the newsroom's pages share (page_admin.c,
+ * page_admin_rev.c): the gate every /admin page passes, CSRF, forms and
+ * rendering with the signed-in writer.
+ */
+#ifndef MASTHEAD_ADMIN_H
+#define MASTHEAD_ADMIN_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct req;
+struct url_query;
+
+/* A handler answered itself (a redirect to sign in, a form with an error). */
+#define ADMIN_SENT	(-1)
+
+/*
+ * Every /admin page: never in a shared cache; signed-out readers go to
+ * /signin (ADMIN_SENT), members get 403.  0 to go on.
+ */
+int	 admin_gate(struct req *);
+/* Whether the form's csrf field is the token of the signed-in session. */
+int	 admin_csrf_ok(struct req *, const char *field);
+/* Parses an urlencoded form body (0, 400 or 415); free with url_query_free. */
+int	 admin_read_form(struct req *, struct url_query *);
+/* The article id of the route's first capture, 0 when not a number. */
+int64_t	 admin_route_id(struct req *);
+/* Renders an /admin template with the writer, the CSRF token and the zone. */
+int	 admin_render(struct req *, int status, const char *tpl, json_t *model);
+/* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
+#define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * edit.c — the rules and the transaction of every article write, for the
+ * admin API and the newsroom alike.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "bus.h"
+#include "db.h"
+#include "edit.h"
+#include "jobs.h"
+#include "markdown.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define MAX_LIST	20	/* authors or tags of one article */
+
+enum ftype {
+	F_TEXT,		/* a string */
+	F_SLUG,		/* a string that is a slug */
+	F_SLUGS,	/* an array of slugs */
+	F_NAMES,	/* an array of strings */
+	F_URL,		/* "" or an http(s) URL */
+	F_HASH,		/* "" or 64 lowercase hex digits (an image) */
+	F_MIME,		/* "" or an audio/ or video/ media type */
+	F_COUNT,	/* a whole number from 0 to max */
+	F__MAX
+};
+
+static const struct fieldspec {
+	const char	*name;
+	enum ftype	 type;
+	size_t		 max;		/* bytes (of each item for lists) */
+} fields[] = {
+	{ "title", F_TEXT, 300 },
+	{ "slug", F_SLUG, 200 },
+	{ "dek", F_TEXT, 1000 },
+	{ "body_md", F_TEXT, 1000000 },
+	{ "section", F_SLUG, 200 },
+	{ "type", F_SLUG, 40 },
+	{ "authors", F_SLUGS, 200 },
+	{ "tags", F_NAMES, 100 },
+	{ "hero_image", F_HASH, 64 },
+	{ "hero_caption", F_TEXT, 1000 },
+	{ "hero_credit", F_TEXT, 300 },
+	{ "hero_licence", F_TEXT, 100 },
+	{ "hero_licence_url", F_URL, 500 },
+	{ "sponsor", F_TEXT, 200 },
+	{ "signoff", F_TEXT, 300 },
+	{ "media_url", F_URL, 1000 },
+	{ "media_type", F_MIME, 100 },
+	{ "media_bytes", F_COUNT, 1099511627776 },	/* 1 TiB */
+	{ "media_seconds", F_COUNT, 604800 },		/* a week */
+};
+
+/* The least role that may act on any article, and on its own ones. */
+static const struct {
+	enum role	any;
+	enum role	own;
+} rules[EDIT__MAX] = {
+	[EDIT_CREATE] = { ROLE_EDITOR, ROLE_CONTRIBUTOR },
+	[EDIT_EDIT] = { ROLE_EDITOR, ROLE_CONTRIBUTOR },
+	[EDIT_PUBLISH] = { ROLE_EDITOR, ROLE_AUTHOR },
+};
+
+int
+edit_allowed(struct db *db, const struct user *u, enum edit_action a,
+    int64_t id)
+{
+	if (u->role >= rules[a].any)
+		return 1;
+	if (u->role < rules[a].own || u->author_id == 0)
+		return 0;
+	return id == 0 || store_article_has_author(db, id, u->author_id);
+}
+
+int
+edit_may_change(const struct user *u, int published)
+{
+	return !published || u->role >= ROLE_AUTHOR;
+}
+
+static int
+is_hash(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* "audio/mpeg", "video/mp4": a type and subtype of token characters. */
+static int
+media_type_ok(const char *s)
+{
+	const char *p;
+
+	if (strncmp(s, "audio/", 6) == 0 || strncmp(s, "video/", 6) == 0)
+		p = s + 6;
+	else
+		return 0;
+	if (*p == '\0')
+		return 0;
+	for (; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '+'))
+			return 0;
+	return 1;
+}
+
+/* Checks one field's type and size; 0 or 422 with msg. */
+static int
+check_field(const struct fieldspec *f, json_t *v, char *msg, size_t msglen)
+{
+	size_t i, n;
+	json_t *x;
+
+	if (f->type == F_SLUGS || f->type == F_NAMES) {
+		if (!json_is_array(v) || json_array_size(v) > MAX_LIST) {
+			snprintf(msg, msglen, "%s must be a list of at most "
+			    "%d strings", f->name, MAX_LIST);
+			return 422;
+		}
+		json_array_foreach(v, i, x) {
+			const char *s = json_string_value(x);
+
+			if (s == NULL || s[0] == '\0' || strlen(s) > f->max ||
+			    (f->type == F_SLUGS && !url_is_slug(s, strlen(s)))) {
+				snprintf(msg, msglen, "%s[%zu] is not valid",
+				    f->name, i);
+				return 422;
+			}
+		}
+		return 0;
+	}
+	if (f->type == F_COUNT) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    (size_t)json_integer_value(v) > f->max) {
+			snprintf(msg, msglen, "%s must be a whole number "
+			    "from 0 to %zu", f->name, f->max);
+			return 422;
+		}
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		snprintf(msg, msglen, "%s must be a string", f->name);
+		return 422;
+	}
+	n = json_string_length(v);
+	if (n > f->max) {
+		snprintf(msg, msglen, "%s is longer than %zu bytes", f->name,
+		    f->max);
+		return 422;
+	}
+	if (f->type == F_SLUG && !url_is_slug(json_string_value(v), n)) {
+		snprintf(msg, msglen, "%s must be lowercase letters, digits "
+		    "and hyphens", f->name);
+		return 422;
+	}
+	if (f->type == F_URL && n > 0 &&
+	    strncmp(json_string_value(v), "https://", 8) != 0 &&
+	    strncmp(json_string_value(v), "http://", 7) != 0) {
+		snprintf(msg, msglen, "%s must be an http or https URL",
+		    f->name);
+		return 422;
+	}
+	if (f->type == F_MIME && n > 0 && !media_type_ok(json_string_value(v))) {
+		snprintf(msg, msglen, "%s must be an audio/ or video/ "
+		    "media type such as audio/mpeg", f->name);
+		return 422;
+	}
+	if (f->type == F_HASH && n > 0 && !is_hash(json_string_value(v), n)) {
+		snprintf(msg, msglen, "%s must name an uploaded image",
+		    f->name);
+		return 422;
+	}
+	return 0;
+}
+
+int
+edit_check(json_t *in, int creating, char *msg, size_t msglen)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+	int status;
+
+	json_object_foreach(in, key, v) {
+		for (i = 0; i < ARRAY_SIZE(fields); i++)
+			if (strcmp(fields[i].name, key) == 0)
+				break;
+		if (i == ARRAY_SIZE(fields)) {
+			snprintf(msg, msglen, "unknown field \"%.64s\"", key);
+			return 400;
+		}
+		if ((status = check_field(&fields[i], v, msg, msglen)) != 0)
+			return status;
+	}
+	v = json_object_get(in, "type");
+	if (v != NULL && view_type_label(json_string_value(v)) == NULL) {
+		snprintf(msg, msglen, "unknown article type");
+		return 422;
+	}
+	v = json_object_get(in, "title");
+	if ((creating || v != NULL) &&
+	    (v == NULL || json_string_length(v) == 0)) {
+		snprintf(msg, msglen, "an article needs a title");
+		return 422;
+	}
+	if (creating && json_object_get(in, "section") == NULL) {
+		snprintf(msg, msglen, "an article needs a section");
+		return 422;
+	}
+	return 0;
+}
+
+int
+edit_render_body(json_t *in, struct buf *html)
+{
+	const char *md = json_string_value(json_object_get(in, "body_md"));
+
+	if (md == NULL)
+		return 0;
+	if (markdown_render(MD_EDITOR, md, strlen(md), html) != 0 ||
+	    buf_err(html))
+		return -1;
+	if (html->p == NULL)
+		buf_puts(html, "");
+	return 0;
+}
+
+/* The slug and status of an article inside the transaction. */
+static int
+slug_of(struct db *db, int64_t id, char *slug, size_t n, int *published)
+{
+	json_t *a;
+	int rc;
+
+	if ((rc = store_article_admin_get(db, id, &a)) != STORE_OK)
+		return rc;
+	strlcpy_(slug, json_string_value(json_object_get(a, "slug")), n);
+	*published = strcmp(json_string_value(json_object_get(a, "status")),
+	    "published") == 0;
+	json_decref(a);
+	return STORE_OK;
+}
+
+int
+edit_write(struct db *db, const struct user *u, int64_t id, edit_fn fn,
+    void *arg, int64_t *idout, const char *note)
+{
+	struct buf tags = BUF_INIT;
+	char before[256] = "", after[256] = "";
+	int rc, published = 0, dummy;
+
+	if (db_begin_write(db) != DB_OK)
+		return STORE_BUSY;
+	/* After this point, all errors go through fail. */
+	if (id != 0) {
+		if ((rc = slug_of(db, id, before, sizeof(before),
+		    &published)) != STORE_OK)
+			goto fail;
+		store_article_deps(db, id, &tags);
+	}
+	if ((rc = fn(db, id, arg)) != STORE_OK)
+		goto fail;
+	if (idout != NULL)
+		id = *idout;
+	if ((rc = slug_of(db, id, after, sizeof(after), &dummy)) != STORE_OK)
+		goto fail;
+	/* Readers who kept the old address of a live story still find it. */
+	if (before[0] != '\0' && strcmp(before, after) != 0 && published &&
+	    (rc = store_slug_moved_from(db, before, id)) != STORE_OK)
+		goto fail;
+	if ((rc = store_slug_taken_again(db, after)) != STORE_OK)
+		goto fail;
+	if (note != NULL && (rc = store_revision_add(db, id,
+	    u != NULL ? u->id : 0, note, NULL)) != STORE_OK)
+		goto fail;
+	store_article_deps(db, id, &tags);
+	/* The other instances hear of it when, and only if, it commits. */
+	if (bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK) {
+		rc = STORE_BUSY;
+		goto fail;
+	}
+	bus_apply(tags.p);
+	buf_free(&tags);
+	return STORE_OK;
+fail:
+	db_rollback(db);
+	buf_free(&tags);
+	return rc;
+}
+
+int
+edit_create_fn(struct db *db, int64_t unused, void *arg)
+{
+	struct edit_input *a = arg;
+
+	return store_article_create(db, a->in, a->html, a->id);
+}
+
+int
+edit_update_fn(struct db *db, int64_t id, void *arg)
+{
+	struct edit_input *a = arg;
+
+	return store_article_update(db, id, a->in, a->html);
+}
+
+/*
+ * A story published for later goes live at its time on every instance:
+ * a job then drops the pages that show it (and pages that list stories
+ * also expire at that time by themselves).
+ */
+int
+edit_publish_fn(struct db *db, int64_t id, void *arg)
+{
+	int64_t at = *(int64_t *)arg;
+	json_t *p;
+	int rc;
+
+	if ((rc = store_article_publish(db, id, at)) != STORE_OK ||
+	    at <= now_unix())
+		return rc;
+	p = json_pack("{s:I}", "article", (json_int_t)id);
+	rc = jobs_add(db, "publish", p, at);
+	json_decref(p);
+	return rc;
+}
+
+int
+edit_unpublish_fn(struct db *db, int64_t id, void *arg)
+{
+	return store_article_unpublish(db, id);
+}

@@ -1,0 +1,31 @@
+/*
+ * media.h — image uploads: the type sniffed from the bytes, decoded in
+ * full by libvips, written as responsive widths plus WebP under
+ * media_dir, content-addressed by the SHA-256 of the upload.
+ */
+#ifndef MASTHEAD_MEDIA_H
+#define MASTHEAD_MEDIA_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct db;
+
+/* The widths made of every upload (those not wider than the original). */
+#define MEDIA_WIDTHS	{ 320, 640, 1024, 1600 }
+#define MEDIA_MAX_PIXELS	(50 * 1000 * 1000)	/* decompression bombs */
+
+/* The type of an image from its first bytes: "image/jpeg" ..., or NULL. */
+const char *media_sniff(const void *p, size_t n);
+
+/*
+ * Stores an uploaded image: sniffs, decodes, resizes, writes the files
+ * and adds the images row (or finds the one of the same bytes).  Returns
+ * 0 with *out the image (hash, src, widths, srcset ...; caller owns it),
+ * or an HTTP status (413, 415, 422, 500, 503) with a sentence in msg;
+ * then no file and no row were added.
+ */
+int	 media_store(struct db *, const void *p, size_t n, const char *alt,
+	    json_t **out, char *msg, size_t msglen);
+
+#endif

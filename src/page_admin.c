@@ -1,0 +1,982 @@
+/*
+ * page_admin.c — the newsroom at /admin: the dashboard, the article list
+ * with its filters, the editor and its actions (save, publish, schedule,
+ * unpublish), the reader's-eye preview, the Markdown preview, and image
+ * uploads.
+ *
+ * Every page is server-rendered and works without JavaScript.  Every
+ * write checks the CSRF token, then the role (edit.c), then the input,
+ * and goes through edit_write(), the same path as the admin API.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin.h"
+#include "api.h"
+#include "auth.h"
+#include "buf.h"
+#include "config.h"
+#include "edit.h"
+#include "escape.h"
+#include "http.h"
+#include "media.h"
+#include "multipart.h"
+#include "page.h"
+#include "session.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define FORM_MAX_FIELDS	40
+#define DASH_ROWS	10	/* stories in each block of the dashboard */
+#define LIST_ROWS	25	/* stories per page of the article list */
+
+static const char *const types[] = {
+	"news", "news-analysis", "feature", "opinion", "interview",
+	"partner-perspective", "guest-perspective", "podcast", "video",
+};
+
+int
+admin_gate(struct req *r)
+{
+	struct buf next = BUF_INIT;
+
+	r->cache_control = "private, no-store";
+	if (r->user == NULL) {
+		BUF_LIT(&next, "/signin?next=");
+		esc_url(&next, r->path, r->pathlen);
+		http_redirect(r, 303, next.p);
+		buf_free(&next);
+		return ADMIN_SENT;
+	}
+	return r->user->role >= ROLE_CONTRIBUTOR ? 0 : 403;
+}
+
+int
+admin_csrf_ok(struct req *r, const char *field)
+{
+	char want[64];
+
+	session_csrf(r, want, sizeof(want));
+	return field != NULL && want[0] != '\0' &&
+	    strlen(field) == strlen(want) &&
+	    sodium_memcmp(field, want, strlen(want)) == 0;
+}
+
+int
+admin_read_form(struct req *r, struct url_query *q)
+{
+	const char *ct = http_req_header(r, "content-type");
+
+	memset(q, 0, sizeof(*q));
+	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded",
+	    33) != 0)
+		return 415;
+	if (r->h->entity.base == NULL)
+		return 0;
+	if (url_query_parse(q, r->h->entity.base, r->h->entity.len,
+	    FORM_MAX_FIELDS) != 0)
+		return 400;
+	return 0;
+}
+
+int64_t
+admin_route_id(struct req *r)
+{
+	int64_t id;
+
+	if (r->narg < 1 || parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX,
+	    &id) != 0)
+		return 0;
+	return id;
+}
+
+int
+admin_render(struct req *r, int status, const char *tpl, json_t *m)
+{
+	char csrf[64];
+
+	session_csrf(r, csrf, sizeof(csrf));
+	json_object_set_new(m, "me", json_pack("{s:s,s:s,s:b,s:b,s:b}", "name",
+	    r->user->name, "role", auth_role_name(r->user->role), "editor",
+	    r->user->role >= ROLE_EDITOR, "may_publish",
+	    r->user->role >= ROLE_AUTHOR, "admin", r->user->role >= ROLE_ADMIN));
+	json_object_set_new(m, "csrf", json_string(csrf));
+	json_object_set_new(m, "tz", json_string(view_timezone()));
+	if (json_object_get(m, "page") == NULL)
+		json_object_set_new(m, "page", json_pack("{s:s}", "title",
+		    "Newsroom"));
+	return page_render(r, status, tpl, m);
+}
+
+/* "2026-05-12 13:00 BST" in the site's zone. */
+static void
+fmt_local(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M %Z", &tm);
+}
+
+/* Decorates a row of store_admin_articles for the lists. */
+static void
+admin_row(json_t *a, int64_t now)
+{
+	const char *st = json_string_value(json_object_get(a, "status"));
+	json_t *pub = json_object_get(a, "published_at");
+	const char *label = view_type_label(json_string_value(
+	    json_object_get(a, "type")));
+	char b[64], url[64];
+
+	if (strcmp(st, "published") == 0 && json_is_integer(pub) &&
+	    json_integer_value(pub) > now)
+		st = "scheduled";
+	json_object_set_new(a, "state", json_string(st));
+	if (json_is_integer(pub)) {
+		fmt_local(json_integer_value(pub), b, sizeof(b));
+		json_object_set_new(a, "when", json_string(b));
+	}
+	fmt_local(json_integer_value(json_object_get(a, "updated_at")), b,
+	    sizeof(b));
+	json_object_set_new(a, "changed", json_string(b));
+	snprintf(url, sizeof(url), "/admin/articles/%lld", (long long)
+	    json_integer_value(json_object_get(a, "id")));
+	json_object_set_new(a, "edit_url", json_string(url));
+	if (label != NULL)
+		json_object_set_new(a, "type_label", json_string(label));
+}
+
+static int
+admin_list(struct req *r, const struct admin_filter *f,
+    const struct cursor *cur, int limit, json_t **out, struct cursor *next)
+{
+	int64_t now = page_now();
+	json_t *v;
+	size_t i;
+	int rc;
+
+	if ((rc = store_admin_articles(r->db, f, now, cur, limit, out,
+	    next)) != STORE_OK)
+		return rc;
+	json_array_foreach(*out, i, v)
+		admin_row(v, now);
+	return STORE_OK;
+}
+
+int
+page_admin_dashboard(struct req *r)
+{
+	static const char *const blocks[] = { "draft", "scheduled",
+	    "published" };
+	struct cursor first = CURSOR_FIRST, next;
+	json_t *m, *v;
+	char key[32];
+	size_t i;
+	int status, rc;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	m = json_object();
+	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
+		struct admin_filter f = { blocks[i], "", "", "", "" };
+
+		if ((rc = admin_list(r, &f, &first, DASH_ROWS, &v,
+		    &next)) != STORE_OK) {
+			json_decref(m);
+			return page_status(rc);
+		}
+		snprintf(key, sizeof(key), "has_%s", blocks[i]);
+		json_object_set_new(m, key, json_boolean(json_array_size(v)));
+		json_object_set_new(m, blocks[i], v);
+	}
+	json_object_set_new(m, "page", json_pack("{s:s}", "title",
+	    "Newsroom"));
+	return admin_render(r, 200, "admin/dashboard", m);
+}
+
+/* A query filter that must be "" or a slug; NULL when it is neither. */
+static const char *
+slug_param(struct req *r, const char *key)
+{
+	const char *v = http_query(r, key);
+
+	if (v == NULL || v[0] == '\0')
+		return "";
+	return url_is_slug(v, strlen(v)) ? v : NULL;
+}
+
+/* Appends "&key=value" for a filter that is set. */
+static void
+keep(struct buf *b, const char *key, const char *v)
+{
+	if (v[0] == '\0')
+		return;
+	buf_printf(b, "&%s=", key);
+	esc_url(b, v, strlen(v));
+}
+
+/* Options of a <select>, the chosen one marked. */
+static json_t *
+options(json_t *rows, const char *valkey, const char *labelkey,
+    const char *chosen)
+{
+	json_t *out = json_array(), *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		const char *v = json_string_value(json_object_get(row, valkey));
+
+		json_array_append_new(out, json_pack("{s:s,s:O,s:b}", "value",
+		    v, "label", json_object_get(row, labelkey), "selected",
+		    chosen != NULL && strcmp(v, chosen) == 0));
+	}
+	return out;
+}
+
+static json_t *
+type_options(const char *chosen)
+{
+	json_t *out = json_array();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "value",
+		    types[i], "label", view_type_label(types[i]), "selected",
+		    chosen != NULL && strcmp(types[i], chosen) == 0));
+	return out;
+}
+
+int
+page_admin_articles(struct req *r)
+{
+	static const char *const states[] = { "", "draft", "scheduled",
+	    "published" };
+	struct admin_filter f;
+	struct cursor cur, next;
+	struct buf base = BUF_INIT;
+	json_t *m, *rows, *v;
+	char c[48];
+	size_t i;
+	int status, rc;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	f.status = http_query(r, "status") != NULL ? http_query(r, "status") :
+	    "";
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		if (strcmp(f.status, states[i]) == 0)
+			break;
+	f.section = slug_param(r, "section");
+	f.author = slug_param(r, "author");
+	f.type = slug_param(r, "type");
+	f.q = http_query(r, "q") != NULL ? http_query(r, "q") : "";
+	if (i == ARRAY_SIZE(states) || f.section == NULL || f.author == NULL ||
+	    f.type == NULL || strlen(f.q) > 200 || page_cursor(r, &cur) != 0)
+		return 400;
+	if ((rc = admin_list(r, &f, &cur, LIST_ROWS, &rows, &next)) !=
+	    STORE_OK)
+		return page_status(rc);
+	m = json_pack("{s:b,s:o,s:{s:s,s:s,s:s,s:s,s:s},s:{s:s}}",
+	    "has_articles", json_array_size(rows) > 0, "articles", rows,
+	    "filter", "status", f.status, "section", f.section, "author",
+	    f.author, "type", f.type, "q", f.q, "page", "title", "Articles");
+	/* The filters' choices. */
+	v = json_array();
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		json_array_append_new(v, json_pack("{s:s,s:s,s:b}", "value",
+		    states[i], "label", i == 0 ? "Any status" : states[i],
+		    "selected", strcmp(states[i], f.status) == 0));
+	json_object_set_new(m, "states", v);
+	json_object_set_new(m, "types", type_options(f.type));
+	if ((rc = store_sections_all(r->db, &v)) == STORE_OK)
+		json_object_set_new(m, "sections", options(v, "slug", "name",
+		    f.section));
+	json_decref(v);
+	if (rc == STORE_OK && (rc = store_authors_list(r->db, 0, 1000,
+	    &v)) == STORE_OK) {
+		json_object_set_new(m, "authors", options(v, "slug", "name",
+		    f.author));
+		json_decref(v);
+	}
+	if (rc != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	if (next.t != 0) {
+		BUF_LIT(&base, "/admin/articles?before=");
+		store_cursor_format(&next, c, sizeof(c));
+		buf_puts(&base, c);
+		keep(&base, "status", f.status);
+		keep(&base, "section", f.section);
+		keep(&base, "author", f.author);
+		keep(&base, "type", f.type);
+		keep(&base, "q", f.q);
+		json_object_set_new(m, "next_url", json_string(base.p));
+	}
+	buf_free(&base);
+	if (cur.t != INT64_MAX)
+		json_object_set_new(m, "paged", json_true());
+	return admin_render(r, 200, "admin/articles", m);
+}
+
+/* "a, b ,, c" -> ["a", "b", "c"] */
+static json_t *
+split_list(const char *s)
+{
+	json_t *out = json_array();
+
+	while (s != NULL && *s != '\0') {
+		size_t n = strcspn(s, ","), a = 0;
+
+		while (a < n && (s[a] == ' ' || s[a] == '\t'))
+			a++;
+		while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n > a)
+			json_array_append_new(out, json_stringn(s + a, n - a));
+		s += strcspn(s, ",");
+		if (*s == ',')
+			s++;
+	}
+	return out;
+}
+
+/* A browser's textarea sends CRLF; revisions and diffs keep LF. */
+static json_t *
+text_lf(const char *s)
+{
+	struct buf b = BUF_INIT;
+	json_t *v;
+
+	for (; *s != '\0'; s++)
+		if (!(s[0] == '\r' && s[1] == '\n'))
+			buf_putc(&b, *s);
+	v = json_string(b.p != NULL ? b.p : "");
+	buf_free(&b);
+	return v;
+}
+
+/*
+ * The editor form as the JSON input of edit.c.  A blank slug means "from
+ * the title" for a new story and "unchanged" for an existing one; the
+ * byline is an editor's to change.
+ */
+static json_t *
+form_input(struct req *r, struct url_query *q)
+{
+	static const char *const plain[] = { "title", "dek", "section", "type",
+	    "hero_image", "hero_caption", "hero_credit", "hero_licence",
+	    "hero_licence_url", "sponsor", "signoff" };
+	json_t *in = json_object();
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(plain); i++)
+		if ((v = url_query_get(q, plain[i])) != NULL)
+			json_object_set_new(in, plain[i], json_string(v));
+	if ((v = url_query_get(q, "body_md")) != NULL)
+		json_object_set_new(in, "body_md", text_lf(v));
+	if ((v = url_query_get(q, "slug")) != NULL && v[0] != '\0')
+		json_object_set_new(in, "slug", json_string(v));
+	if ((v = url_query_get(q, "tags")) != NULL)
+		json_object_set_new(in, "tags", split_list(v));
+	if ((v = url_query_get(q, "authors")) != NULL &&
+	    r->user->role >= ROLE_EDITOR)
+		json_object_set_new(in, "authors", split_list(v));
+	/* Strings that are not UTF-8 make no JSON string: drop them. */
+	for (i = 0; i < ARRAY_SIZE(plain); i++)
+		if ((v = url_query_get(q, plain[i])) != NULL &&
+		    json_object_get(in, plain[i]) == NULL) {
+			json_decref(in);
+			return NULL;
+		}
+	return in;
+}
+
+/* "a, b" from ["a", "b"]. */
+static json_t *
+join_list(json_t *a)
+{
+	struct buf b = BUF_INIT;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		if (i > 0)
+			BUF_LIT(&b, ", ");
+		buf_puts(&b, json_string_value(v));
+	}
+	v = json_string(b.p != NULL ? b.p : "");
+	buf_free(&b);
+	return v;
+}
+
+/*
+ * The editor's model around a (the admin shape of store_article_admin_get,
+ * which it takes).  id 0 is a new story.
+ */
+static int
+editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
+{
+	json_t *m, *v;
+	char b[64];
+	int rc, published, scheduled = 0;
+	const char *st = json_string_value(json_object_get(a, "status"));
+	json_t *pub = json_object_get(a, "published_at");
+
+	published = st != NULL && strcmp(st, "published") == 0;
+	if (published && json_is_integer(pub) &&
+	    json_integer_value(pub) > page_now())
+		scheduled = 1;
+	if (json_is_integer(pub)) {
+		fmt_local(json_integer_value(pub), b, sizeof(b));
+		json_object_set_new(a, "when", json_string(b));
+	}
+	json_object_set_new(a, "authors_text", join_list(json_object_get(a,
+	    "authors")));
+	json_object_set_new(a, "tags_text", join_list(json_object_get(a,
+	    "tags")));
+	json_object_set_new(a, "state", json_string(scheduled ? "scheduled" :
+	    st != NULL ? st : "new"));
+	if (json_is_string(json_object_get(a, "hero_image")) &&
+	    json_string_length(json_object_get(a, "hero_image")) == 64) {
+		json_t *img;
+
+		if (store_image_get(r->db, json_string_value(json_object_get(a,
+		    "hero_image")), &img) == STORE_OK) {
+			char src[160];
+
+			snprintf(src, sizeof(src), "/media/%s.%s",
+			    json_string_value(json_object_get(a, "hero_image")),
+			    json_string_value(json_object_get(img, "ext")));
+			json_object_set_new(a, "hero_src", json_string(src));
+			json_decref(img);
+		}
+	}
+	m = json_pack("{s:o,s:b,s:b,s:b,s:b,s:b,s:{s:s}}", "article", a,
+	    "is_new", id == 0, "published", published, "scheduled", scheduled,
+	    "may_publish", edit_allowed(r->db, r->user, EDIT_PUBLISH, id),
+	    "may_byline", r->user->role >= ROLE_EDITOR, "page", "title",
+	    id == 0 ? "New story" : "Edit story");
+	if (id != 0) {
+		snprintf(b, sizeof(b), "/admin/articles/%lld", (long long)id);
+		json_object_set_new(m, "action", json_string(b));
+		json_object_set_new(m, "id", json_integer(id));
+	} else {
+		json_object_set_new(m, "action", json_string("/admin/articles"));
+	}
+	if (error != NULL)
+		json_object_set_new(m, "error", json_string(error));
+	json_object_set_new(m, "types", type_options(json_string_value(
+	    json_object_get(a, "type"))));
+	if ((rc = store_sections_all(r->db, &v)) == STORE_OK) {
+		json_object_set_new(m, "sections", options(v, "slug", "name",
+		    json_string_value(json_object_get(a, "section_slug"))));
+		json_decref(v);
+	}
+	if (rc == STORE_OK && (rc = store_sponsors_all(r->db, &v)) ==
+	    STORE_OK) {
+		json_object_set_new(m, "sponsors", options(v, "slug", "name",
+		    json_string_value(json_object_get(a, "sponsor_slug"))));
+		json_decref(v);
+	}
+	if (rc == STORE_OK && (rc = store_authors_list(r->db, 0, 1000, &v)) ==
+	    STORE_OK)
+		json_object_set_new(m, "all_authors", v);
+	if (rc != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	return admin_render(r, status, "admin/edit", m);
+}
+
+int
+page_admin_new(struct req *r)
+{
+	char slug[256];
+	json_t *a;
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if (!edit_allowed(r->db, r->user, EDIT_CREATE, 0))
+		return 403;
+	a = json_pack("{s:s,s:[],s:[]}", "type", "news", "tags", "authors");
+	/* A new story is under the writer's own byline. */
+	if (r->user->author_id != 0 && store_author_slug(r->db,
+	    r->user->author_id, slug, sizeof(slug)) == STORE_OK)
+		json_array_append_new(json_object_get(a, "authors"),
+		    json_string(slug));
+	return editor(r, 200, 0, a, NULL);
+}
+
+int
+page_admin_edit(struct req *r)
+{
+	json_t *a;
+	int64_t id;
+	int status, rc;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((id = admin_route_id(r)) == 0)
+		return 404;
+	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
+		return 403;
+	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
+		return page_status(rc);
+	return editor(r, 200, id, a, NULL);
+}
+
+/* The form's values in the admin shape, to show them again with an error. */
+static json_t *
+as_admin(json_t *in, json_t *cur)
+{
+	json_t *a = cur != NULL ? json_deep_copy(cur) : json_object();
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(in, key, v) {
+		if (strcmp(key, "section") == 0)
+			json_object_set(a, "section_slug", v);
+		else if (strcmp(key, "sponsor") == 0)
+			json_object_set(a, "sponsor_slug", v);
+		else
+			json_object_set(a, key, v);
+	}
+	return a;
+}
+
+/*
+ * Parses "2026-05-12T13:00" (a datetime-local field) in the site's time
+ * zone; -1 when it is not such a time.
+ */
+static int64_t
+parse_local(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	if (s == NULL)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M", &tm)) == NULL)
+		return -1;
+	if (*end == ':' && (end = strptime(end, ":%S", &tm)) == NULL)
+		return -1;
+	if (*end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static const char *const store_msg[STORE__MAX] = {
+	[STORE_NOTFOUND] = "That story no longer exists.",
+	[STORE_INVALID] = "The section, an author, the sponsor or the hero "
+	    "image does not exist.",
+	[STORE_CONFLICT] = "Another story already has that slug: choose "
+	    "another one.",
+	[STORE_BUSY] = "The database is busy; try again.",
+	[STORE_ERROR] = "The story could not be saved.",
+};
+
+/*
+ * Saves the editor form (creating the story when id is 0), then
+ * publishes or schedules it when the form's button said so.  Every check
+ * comes before the first write.
+ */
+static int
+save(struct req *r, int64_t id)
+{
+	struct url_query q;
+	struct buf html = BUF_INIT;
+	struct edit_input ei;
+	json_t *in = NULL, *cur = NULL;
+	const char *then;
+	char msg[300], slug[256];
+	int64_t at = 0, newid = 0;
+	int status, rc, creating = id == 0;
+
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	/* After this point, all errors go through done. */
+	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		status = 403;
+		goto done;
+	}
+	then = url_query_get(&q, "then");
+	if (then == NULL)
+		then = "save";
+	if (strcmp(then, "save") != 0 && strcmp(then, "publish") != 0 &&
+	    strcmp(then, "schedule") != 0) {
+		status = 400;
+		goto done;
+	}
+	if (!edit_allowed(r->db, r->user, creating ? EDIT_CREATE : EDIT_EDIT,
+	    id) || (strcmp(then, "save") != 0 &&
+	    !edit_allowed(r->db, r->user, EDIT_PUBLISH, id))) {
+		status = 403;
+		goto done;
+	}
+	if (!creating) {
+		if ((rc = store_article_admin_get(r->db, id, &cur)) !=
+		    STORE_OK) {
+			status = page_status(rc);
+			goto done;
+		}
+		if (!edit_may_change(r->user, strcmp(json_string_value(
+		    json_object_get(cur, "status")), "published") == 0)) {
+			status = 403;
+			goto done;
+		}
+	}
+	if ((in = form_input(r, &q)) == NULL) {
+		status = 400;
+		goto done;
+	}
+	/*
+	 * Writers below editor write under their own byline; so does an
+	 * editor who named no one.
+	 */
+	if (creating && (r->user->role < ROLE_EDITOR || (r->user->author_id !=
+	    0 && json_array_size(json_object_get(in, "authors")) == 0))) {
+		if (store_author_slug(r->db, r->user->author_id, slug,
+		    sizeof(slug)) != STORE_OK) {
+			status = 403;
+			goto done;
+		}
+		json_object_set_new(in, "authors", json_pack("[s]", slug));
+	}
+	if ((status = edit_check(in, creating, msg, sizeof(msg))) != 0) {
+		status = editor(r, status, id, as_admin(in, cur), msg);
+		goto done;
+	}
+	if (strcmp(then, "schedule") == 0) {
+		at = parse_local(url_query_get(&q, "at"));
+		if (at <= page_now()) {
+			snprintf(msg, sizeof(msg), "Choose a time in the future "
+			    "to schedule the story (%s).", view_timezone());
+			status = editor(r, 422, id, as_admin(in, cur), msg);
+			goto done;
+		}
+	} else {
+		at = page_now();
+	}
+	if (edit_render_body(in, &html) != 0) {
+		status = editor(r, 422, id, as_admin(in, cur),
+		    "The body cannot be rendered.");
+		goto done;
+	}
+	ei.in = in;
+	ei.html = html.p;
+	ei.id = &newid;
+	rc = edit_write(r->db, r->user, id, creating ? edit_create_fn :
+	    edit_update_fn, &ei, creating ? &newid : NULL, creating ?
+	    "created" : "saved");
+	if (rc == STORE_CONFLICT || rc == STORE_INVALID) {
+		status = editor(r, rc == STORE_CONFLICT ? 409 : 422, id,
+		    as_admin(in, cur), store_msg[rc]);
+		goto done;
+	}
+	if (rc != STORE_OK) {
+		status = page_status(rc);
+		goto done;
+	}
+	if (creating)
+		id = newid;
+	if (strcmp(then, "save") != 0 && (rc = edit_write(r->db, r->user, id,
+	    edit_publish_fn, &at, NULL, NULL)) != STORE_OK) {
+		status = page_status(rc);
+		goto done;
+	}
+	snprintf(msg, sizeof(msg), "/admin/articles/%lld?done=%s",
+	    (long long)id, then);
+	http_redirect(r, 303, msg);
+	status = 0;
+done:
+	json_decref(in);
+	json_decref(cur);
+	buf_free(&html);
+	url_query_free(&q);
+	return status;
+}
+
+int
+page_admin_create(struct req *r)
+{
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	return save(r, 0);
+}
+
+int
+page_admin_save(struct req *r)
+{
+	int64_t id;
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((id = admin_route_id(r)) == 0)
+		return 404;
+	return save(r, id);
+}
+
+/* Publish, schedule (with "at") or unpublish from a small form. */
+static int
+status_change(struct req *r, int publish, int schedule)
+{
+	struct url_query q;
+	int64_t id, at;
+	char url[96];
+	int status, rc;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((id = admin_route_id(r)) == 0)
+		return 404;
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		url_query_free(&q);
+		return 403;
+	}
+	if (!edit_allowed(r->db, r->user, EDIT_PUBLISH, id)) {
+		url_query_free(&q);
+		return 403;
+	}
+	at = schedule ? parse_local(url_query_get(&q, "at")) : page_now();
+	url_query_free(&q);
+	if (schedule && at <= page_now())
+		return 422;
+	rc = edit_write(r->db, r->user, id, publish ? edit_publish_fn :
+	    edit_unpublish_fn, &at, NULL, NULL);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	snprintf(url, sizeof(url), "/admin/articles/%lld?done=%s",
+	    (long long)id, schedule ? "schedule" : publish ? "publish" :
+	    "unpublish");
+	http_redirect(r, 303, url);
+	return 0;
+}
+
+int
+page_admin_publish(struct req *r)
+{
+	return status_change(r, 1, 0);
+}
+
+int
+page_admin_schedule(struct req *r)
+{
+	return status_change(r, 1, 1);
+}
+
+int
+page_admin_unpublish(struct req *r)
+{
+	return status_change(r, 0, 0);
+}
+
+/*
+ * The story as readers will see it, drafts too: the article template
+ * with a banner, for the writer's eyes only (never cached, not public).
+ */
+int
+page_admin_preview(struct req *r)
+{
+	json_t *a, *m;
+	int64_t id;
+	int status, rc;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((id = admin_route_id(r)) == 0)
+		return 404;
+	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
+		return 403;
+	if ((rc = store_article_get_any(r->db, id, &a)) != STORE_OK)
+		return page_status(rc);
+	if ((status = model_article_of(r, a, &m)) != 0)
+		return status;
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	a = json_object_get(m, "article");
+	json_object_set_new(m, "preview", json_pack("{s:I}", "id", id));
+	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",
+	    json_object_get(a, "title"), "description",
+	    json_object_get(a, "dek")));
+	http_header(r, "X-Robots-Tag", "noindex");
+	return page_render(r, 200, "article", m);
+}
+
+/*
+ * The live preview of the editor's JavaScript: Markdown in, the HTML the
+ * article page would show out (the editors' Markdown profile).
+ */
+int
+page_admin_markdown(struct req *r)
+{
+	struct url_query q;
+	struct buf html = BUF_INIT;
+	json_t *in;
+	const char *md;
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		url_query_free(&q);
+		return 403;
+	}
+	md = url_query_get(&q, "body_md");
+	in = json_pack("{s:o}", "body_md", text_lf(md != NULL ? md : ""));
+	url_query_free(&q);
+	status = edit_render_body(in, &html);
+	json_decref(in);
+	if (status != 0) {
+		buf_free(&html);
+		return 422;
+	}
+	http_send_buf(r, 200, "text/html; charset=utf-8", &html);
+	return 0;
+}
+
+/* The upload form. */
+int
+page_admin_media(struct req *r)
+{
+	json_t *m;
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	m = json_pack("{s:I,s:{s:s}}", "max_mb", (json_int_t)
+	    (config.max_upload / (1024 * 1024)), "page", "title", "Images");
+	return admin_render(r, 200, "admin/media", m);
+}
+
+/*
+ * Reads the image of an upload: the "file" part of a multipart body, or
+ * (for API clients) the whole body.  0, or an HTTP status with msg.
+ */
+static int
+upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
+    const char **data, size_t *len, char *msg, size_t msglen)
+{
+	const char *ct = http_req_header(r, "content-type");
+	const struct mp_part *f;
+
+	*nparts = 0;
+	if (r->h->entity.base == NULL || r->h->entity.len == 0) {
+		snprintf(msg, msglen, "the upload is empty");
+		return 400;
+	}
+	if (!form && ct != NULL && strncasecmp(ct, "multipart/", 10) != 0) {
+		*data = r->h->entity.base;
+		*len = r->h->entity.len;
+		return 0;
+	}
+	if (multipart_parse(ct, r->h->entity.base, r->h->entity.len, parts,
+	    MULTIPART_MAX_PARTS, nparts, msg, msglen) != 0)
+		return 400;
+	if ((f = multipart_get(parts, *nparts, "file")) == NULL ||
+	    f->len == 0) {
+		snprintf(msg, msglen, "choose an image file to upload");
+		return 400;
+	}
+	*data = f->data;
+	*len = f->len;
+	return 0;
+}
+
+/* A multipart field as a NUL-terminated string of at most n bytes. */
+static const char *
+part_text(struct req *r, struct mp_part *parts, int nparts, const char *name,
+    size_t n)
+{
+	const struct mp_part *p = multipart_get(parts, nparts, name);
+
+	if (p == NULL || p->len > n)
+		return NULL;
+	return h2o_strdup(&r->h->pool, p->data, p->len).base;
+}
+
+int
+page_admin_media_post(struct req *r)
+{
+	struct mp_part parts[MULTIPART_MAX_PARTS];
+	const char *data = NULL, *alt;
+	char msg[200];
+	size_t len = 0;
+	json_t *img, *m;
+	int status, nparts;
+
+	if ((status = admin_gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	status = upload_bytes(r, 1, parts, &nparts, &data, &len, msg,
+	    sizeof(msg));
+	/* The token is checked before anything is looked at further. */
+	if (!admin_csrf_ok(r, part_text(r, parts, nparts, "csrf", 64)))
+		return 403;
+	if (status == 0) {
+		alt = part_text(r, parts, nparts, "alt", 500);
+		status = media_store(r->db, data, len, alt, &img, msg,
+		    sizeof(msg));
+	}
+	if (status != 0) {
+		m = json_pack("{s:s,s:I,s:{s:s}}", "error", msg, "max_mb",
+		    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
+		    "title", "Images");
+		return admin_render(r, status, "admin/media", m);
+	}
+	m = json_pack("{s:o,s:I,s:{s:s}}", "image", img, "max_mb",
+	    (json_int_t)(config.max_upload / (1024 * 1024)), "page", "title",
+	    "Images");
+	return admin_render(r, 201, "admin/media", m);
+}
+
+/* POST /api/v1/admin/media: the same upload for API clients. */
+int
+api_admin_media(struct req *r)
+{
+	struct mp_part parts[MULTIPART_MAX_PARTS];
+	const char *data = NULL, *alt = NULL;
+	char msg[200];
+	size_t len = 0;
+	struct user u;
+	json_t *img, *m;
+	int status, nparts;
+
+	if ((status = auth_bearer(r, &u)) != 0) {
+		if (status == 401)
+			http_header(r, "WWW-Authenticate", "Bearer");
+		return status == 401 ? api_error(r, 401, "a valid API token "
+		    "is required (Authorization: Bearer ...)") : status;
+	}
+	if (u.role < ROLE_CONTRIBUTOR)
+		return api_error(r, 403, "your role cannot upload images");
+	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
+	    sizeof(msg))) != 0)
+		return api_error(r, status, msg);
+	if (nparts > 0)
+		alt = part_text(r, parts, nparts, "alt", 500);
+	if ((status = media_store(r->db, data, len, alt, &img, msg,
+	    sizeof(msg))) != 0)
+		return api_error(r, status, msg);
+	m = json_pack("{s:o}", "image", img);
+	http_send_json(r, 201, m);
+	json_decref(m);
+	return 0;
+}

@@ -1,0 +1,208 @@
+/*
+ * page_admin_menus.c — the mega-menu and the footer, for editors: every
+ * item with a form to rename, relink or move it and a button to remove it
+ * (with its children), and a form to add one.  The writes are menu.c's,
+ * the same as the admin API's.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "auth.h"
+#include "http.h"
+#include "menu.h"
+#include "page.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+
+static int
+gate(struct req *r)
+{
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return status;
+	return r->user->role >= ROLE_EDITOR ? 0 : 403;
+}
+
+/* Adds "depth" to rows that come parents first, as store_menu gives them. */
+static void
+depths(json_t *rows)
+{
+	json_t *byid = json_object(), *row, *p;
+	char key[24];
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		int64_t d = 0;
+
+		if (json_is_integer(json_object_get(row, "parent_id"))) {
+			snprintf(key, sizeof(key), "%lld", (long long)
+			    json_integer_value(json_object_get(row, "parent_id")));
+			if ((p = json_object_get(byid, key)) != NULL)
+				d = json_integer_value(json_object_get(p,
+				    "depth")) + 1;
+		}
+		json_object_set_new(row, "depth", json_integer(d));
+		json_object_set_new(row, "indent", json_integer(d * 24));
+		snprintf(key, sizeof(key), "%lld", (long long)
+		    json_integer_value(json_object_get(row, "id")));
+		json_object_set(byid, key, row);
+	}
+	json_decref(byid);
+}
+
+static int
+menus_page(struct req *r, int status, const char *error)
+{
+	json_t *m = json_object(), *menus = json_array(), *rows, *parents;
+	json_t *row;
+	size_t i, k;
+	int rc;
+
+	parents = json_array();
+	for (i = 0; i < ARRAY_SIZE(menu_names); i++) {
+		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK) {
+			json_decref(m);
+			json_decref(menus);
+			json_decref(parents);
+			return page_status(rc);
+		}
+		depths(rows);
+		json_array_foreach(rows, k, row)
+			json_array_append_new(parents, json_pack("{s:O,s:s,s:O}",
+			    "id", json_object_get(row, "id"), "menu",
+			    menu_names[i], "label", json_object_get(row,
+			    "label")));
+		json_array_append_new(menus, json_pack("{s:s,s:s,s:o}", "name",
+		    menu_names[i], "title", i == 0 ? "Mega-menu" : "Footer",
+		    "items", rows));
+	}
+	json_object_set_new(m, "menus", menus);
+	json_object_set_new(m, "parents", parents);
+	json_object_set_new(m, "page", json_pack("{s:s}", "title", "Menus"));
+	if (error != NULL)
+		json_object_set_new(m, "error", json_string(error));
+	if (http_query(r, "done") != NULL && error == NULL)
+		json_object_set_new(m, "done", json_string("The menu was "
+		    "changed; every page shows it now."));
+	return admin_render(r, status, "admin/menus", m);
+}
+
+int
+page_admin_menus(struct req *r)
+{
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	return menus_page(r, 200, NULL);
+}
+
+/*
+ * The item of a form as menu.c's input: label, url, position and, when
+ * creating, menu and parent_id.  NULL when a number is not one.
+ */
+static json_t *
+item_input(struct url_query *q, int creating)
+{
+	json_t *in = json_object();
+	const char *v;
+	int64_t n;
+
+	if ((v = url_query_get(q, "label")) != NULL)
+		json_object_set_new(in, "label", json_string(v));
+	if ((v = url_query_get(q, "url")) != NULL)
+		json_object_set_new(in, "url", json_string(v));
+	if ((v = url_query_get(q, "position")) != NULL && v[0] != '\0') {
+		if (parse_int(v, strlen(v), -1, 100000, &n) != 0)
+			goto bad;
+		json_object_set_new(in, "position", json_integer(n));
+	}
+	if (!creating)
+		return in;
+	if ((v = url_query_get(q, "menu")) != NULL)
+		json_object_set_new(in, "menu", json_string(v));
+	if ((v = url_query_get(q, "parent_id")) != NULL && v[0] != '\0') {
+		if (parse_int(v, strlen(v), 1, INT64_MAX, &n) != 0)
+			goto bad;
+		json_object_set_new(in, "parent_id", json_integer(n));
+	}
+	return in;
+bad:
+	json_decref(in);
+	return NULL;
+}
+
+/* add (id 0), update or delete; the shared steps of the three forms. */
+static int
+change(struct req *r, int64_t id, int del)
+{
+	struct url_query q;
+	json_t *in = NULL;
+	char msg[200];
+	int status, rc;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	/* After this point, all errors go through done. */
+	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		status = 403;
+		goto done;
+	}
+	if (del) {
+		rc = menu_delete(r->db, id);
+	} else {
+		if ((in = item_input(&q, id == 0)) == NULL) {
+			status = menus_page(r, 422, "Position is a number from "
+			    "0 to 10000.");
+			goto done;
+		}
+		if ((status = menu_check(in, id == 0, msg, sizeof(msg))) != 0) {
+			status = menus_page(r, status, msg);
+			goto done;
+		}
+		rc = id == 0 ? menu_add(r->db, in, &id) :
+		    menu_update(r->db, id, in);
+	}
+	if (rc == STORE_CONFLICT) {
+		status = menus_page(r, 422, "The parent is not an item of the "
+		    "same menu.");
+		goto done;
+	}
+	if (rc != STORE_OK) {
+		status = page_status(rc);
+		goto done;
+	}
+	http_redirect(r, 303, "/admin/menus?done=1");
+	status = 0;
+done:
+	json_decref(in);
+	url_query_free(&q);
+	return status;
+}
+
+int
+page_admin_menu_add(struct req *r)
+{
+	return change(r, 0, 0);
+}
+
+int
+page_admin_menu_update(struct req *r)
+{
+	int64_t id = admin_route_id(r);
+
+	return id == 0 ? 404 : change(r, id, 0);
+}
+
+int
+page_admin_menu_delete(struct req *r)
+{
+	int64_t id = admin_route_id(r);
+
+	return id == 0 ? 404 : change(r, id, 1);
+}

@@ -1,0 +1,149 @@
+"""The newsroom in a real browser (headless Chromium driven by
+playwright-core): an author signs in, writes a story with the live
+Markdown preview, publishes it and finds it on the site; a contributor's
+editor has no publish button.
+
+playwright-core comes from npm into a cache directory outside the
+repository (installed on first use); without Chromium, node or npm the
+suite reports one skipped test.  MASTHEAD_SCREENSHOTS=DIR keeps the
+screenshots of the dashboard and the editor there.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from harness import BIN, Server, ok, eq, contains, done, run_tests, demo_db, sql
+
+PW_VERSION = "1.65.1"
+CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME") or
+                     os.path.expanduser("~/.cache"), "masthead",
+                     "playwright-core-" + PW_VERSION)
+CHROMIUM = "/usr/bin/chromium"
+PW = "a passphrase long enough"
+
+
+def skip(why):
+    print("ok 1 # SKIP " + why)
+    print("1..1")
+    sys.exit(0)
+
+
+def playwright():
+    """The playwright-core module directory, installing it when missing."""
+    mod = os.path.join(CACHE, "node_modules", "playwright-core")
+    if os.path.exists(os.path.join(mod, "package.json")):
+        return mod
+    if not shutil.which("npm"):
+        return None
+    os.makedirs(CACHE, exist_ok=True)
+    r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
+                        "--prefix", CACHE, "playwright-core@" + PW_VERSION],
+                       capture_output=True, text=True, timeout=300)
+    return mod if r.returncode == 0 and os.path.exists(mod) else None
+
+
+if not os.access(CHROMIUM, os.X_OK):
+    skip("no Chromium at " + CHROMIUM + " (apt-get install chromium)")
+if not shutil.which("node"):
+    skip("no node (apt-get install nodejs npm)")
+MOD = playwright()
+if MOD is None:
+    skip("playwright-core could not be installed from npm")
+
+d = tempfile.mkdtemp(prefix="masthead-browser-")
+DB = demo_db(d)
+AUTHOR, OTHER = [r[0] for r in sql(DB, "SELECT slug FROM authors ORDER BY id LIMIT 2")]
+SECTION = sql(DB, "SELECT slug FROM sections ORDER BY id LIMIT 1")[0][0]
+for email, role, author in (("author@example.com", "author", AUTHOR),
+                            ("contributor@example.com", "contributor", OTHER)):
+    subprocess.run([BIN, "user", "add", "--db", DB, "--role", role, "--author", author,
+                    "--name", role.title(), email], input=PW, text=True, check=True,
+                   capture_output=True)
+srv = Server(db=DB, args=["--media_dir", os.path.join(d, "media")])
+SHOTS = os.environ.get("MASTHEAD_SCREENSHOTS") or d
+
+SCRIPT = r"""
+const { chromium } = require(process.env.PW_MODULE);
+const base = process.env.BASE, out = {};
+(async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    async function signIn(p, email) {
+      await p.goto(base + "/admin");
+      out.signin_url = p.url();
+      await p.fill("input[name=email]", email);
+      await p.fill("input[name=password]", process.env.PASSWORD);
+      await Promise.all([p.waitForNavigation(), p.click("form.form button[type=submit]")]);
+    }
+    await signIn(page, "author@example.com");
+    out.after_signin = page.url();
+    out.dashboard_h1 = await page.textContent("h1");
+    await page.screenshot({ path: process.env.SHOTS + "/newsroom-dashboard.png" });
+    await Promise.all([page.waitForNavigation(), page.click("a.btn")]);
+    await page.fill("#f-title", "Written in a Browser");
+    out.auto_slug = await page.inputValue("#f-slug");
+    await page.selectOption("select[name=section]", process.env.SECTION);
+    await page.fill("input[name=tags]", "Browsers, Testing");
+    await page.fill("#f-body", "The first paragraph, with **strong** words.\n\n" +
+      "## A subhead\n\nThe second paragraph.");
+    await page.waitForSelector("#md-preview strong", { timeout: 5000 });
+    out.preview = await page.innerHTML("#md-preview");
+    await page.screenshot({ path: process.env.SHOTS + "/newsroom-editor.png", fullPage: true });
+    await Promise.all([page.waitForNavigation(),
+      page.click("button[name=then][value=publish]")]);
+    out.after_publish = page.url();
+    out.state = await page.textContent(".admin-head .state");
+    await page.goto(base + "/article/" + out.auto_slug);
+    out.article_h1 = await page.textContent("h1.headline");
+    out.article_body = await page.innerHTML(".body");
+    await page.goto(base + "/");
+    out.home_has_it = (await page.content()).includes("Written in a Browser");
+    const c = await browser.newPage();
+    await signIn(c, "contributor@example.com");
+    await c.goto(base + "/admin/articles/new");
+    out.contributor_publish_buttons = await c.locator("button[name=then][value=publish]").count();
+    out.contributor_save_buttons = await c.locator("button[name=then][value=save]").count();
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { process.stdout.write(JSON.stringify(Object.assign(out, { error: String(e) }))); });
+"""
+
+
+def test_write_and_publish():
+    script = os.path.join(d, "newsroom.js")
+    with open(script, "w") as f:
+        f.write(SCRIPT)
+    env = dict(os.environ, PW_MODULE=MOD, BASE="http://127.0.0.1:%d" % srv.port,
+               CHROMIUM=CHROMIUM, PASSWORD=PW, SECTION=SECTION, SHOTS=SHOTS)
+    r = subprocess.run(["node", script], capture_output=True, text=True, env=env, timeout=120)
+    try:
+        out = json.loads(r.stdout)
+    except ValueError:
+        ok(False, "the browser script ran", r.stdout[-2000:] + r.stderr[-2000:])
+        return
+    ok("error" not in out, "the browser script ran to the end", out.get("error", ""))
+    contains(out.get("signin_url", ""), "/signin?next=%2Fadmin", "signed out, /admin asks to sign in")
+    eq(out.get("after_signin", "").split("/", 3)[-1], "admin", "and comes back to /admin")
+    eq(out.get("dashboard_h1"), "Newsroom", "the dashboard")
+    eq(out.get("auto_slug"), "written-in-a-browser", "the slug follows the title as it is typed")
+    contains(out.get("preview", ""), "<strong>strong</strong>", "the live preview renders Markdown")
+    contains(out.get("after_publish", ""), "done=publish", "Publish now saves and publishes")
+    eq((out.get("state") or "").strip(), "published", "the editor says published")
+    eq(out.get("article_h1"), "Written in a Browser", "the story is on the site")
+    contains(out.get("article_body", ""), "<strong>strong</strong>", "with its body")
+    ok(out.get("home_has_it"), "and on the home page")
+    eq(out.get("contributor_publish_buttons"), 0, "a contributor's editor has no publish button")
+    eq(out.get("contributor_save_buttons"), 1, "only Save draft")
+    for name in ("newsroom-dashboard.png", "newsroom-editor.png"):
+        p = os.path.join(SHOTS, name)
+        ok(os.path.exists(p) and os.path.getsize(p) > 10000, "a screenshot: " + name)
+
+
+run_tests([test_write_and_publish], srv.stop)

@@ -1,0 +1,41 @@
+/* The newsroom works without this file.  It adds a live preview of the
+ * Markdown body (rendered by the server, as the article page renders it)
+ * and fills the slug from the title of a new story. */
+(function () {
+  "use strict";
+  var form = document.getElementById("editor");
+  if (!form) return;
+  var body = document.getElementById("f-body");
+  var out = document.getElementById("md-preview");
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var timer = null, last = null;
+  function preview() {
+    if (body.value === last) return;
+    last = body.value;
+    var data = new URLSearchParams();
+    data.set("csrf", csrf);
+    data.set("body_md", body.value);
+    fetch("/admin/preview", { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) { out.innerHTML = html; out.hidden = false; })
+      .catch(function () { out.hidden = true; });
+  }
+  if (body && out) {
+    body.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(preview, 300);
+    });
+    preview();
+  }
+  var title = document.getElementById("f-title");
+  var slug = document.getElementById("f-slug");
+  if (title && slug && slug.value === "") {
+    var touched = false;
+    slug.addEventListener("input", function () { touched = true; });
+    title.addEventListener("input", function () {
+      if (touched) return;
+      slug.value = title.value.toLowerCase().replace(/'/g, "")
+        .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+    });
+  }
+})();

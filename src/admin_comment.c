@@ -639,6 +639,34 @@ api_status(int status)
 	return status == SENT ? 0 : status;
 }
 
+/*
+ * The JSON object of the request when it has only fields of known
+ * (NULL-ended); otherwise NULL with the error sent (an unknown field 400).
+ */
+static json_t *
+api_fields(struct req *r, const char *const *known)
+{
+	const char *key;
+	json_t *in, *v;
+	char msg[120];
+	size_t i;
+
+	if ((in = api_body(r)) == NULL)
+		return NULL;
+	json_object_foreach(in, key, v) {
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(key, known[i]) == 0)
+				break;
+		if (known[i] == NULL) {
+			snprintf(msg, sizeof(msg), "unknown field \"%.64s\"",
+			    key);
+			json_decref(in);
+			return api_error(r, 400, msg), NULL;
+		}
+	}
+	return in;
+}
+
 int
 api_admin_comments(struct req *r)
 {
@@ -740,6 +768,7 @@ api_admin_comment_action(struct req *r)
 int
 api_admin_comments_bulk(struct req *r)
 {
+	static const char *const known[] = { "action", "ids", NULL };
 	struct user u;
 	json_t *in, *ids, *v;
 	int64_t list[BULK_MAX];
@@ -749,7 +778,7 @@ api_admin_comments_bulk(struct req *r)
 
 	if ((status = api_gate(r, &u)) != 0)
 		return api_status(status);
-	if ((in = api_body(r)) == NULL)
+	if ((in = api_fields(r, known)) == NULL)
 		return 0;
 	act = json_string_value(json_object_get(in, "action"));
 	ids = json_object_get(in, "ids");
@@ -793,20 +822,32 @@ api_admin_comments_log(struct req *r)
 int
 api_admin_comments_ban(struct req *r)
 {
+	static const char *const known[] = { "email", "days", "reason", "lift",
+	    NULL };
 	struct user u;
-	json_t *in, *days;
+	json_t *in, *days, *v;
 	const char *err;
 	char d[24] = "";
 	int status;
 
 	if ((status = api_gate(r, &u)) != 0)
 		return api_status(status);
-	if ((in = api_body(r)) == NULL)
+	if ((in = api_fields(r, known)) == NULL)
 		return 0;
 	days = json_object_get(in, "days");
 	if (days != NULL && !json_is_integer(days)) {
 		json_decref(in);
 		return api_error(r, 422, "days is a number (0: for good)");
+	}
+	if (((v = json_object_get(in, "email")) != NULL &&
+	    !json_is_string(v)) || ((v = json_object_get(in, "reason")) !=
+	    NULL && !json_is_string(v))) {
+		json_decref(in);
+		return api_error(r, 422, "email and reason are strings");
+	}
+	if ((v = json_object_get(in, "lift")) != NULL && !json_is_boolean(v)) {
+		json_decref(in);
+		return api_error(r, 422, "lift is true or false");
 	}
 	if (days != NULL)
 		snprintf(d, sizeof(d), "%lld", (long long)json_integer_value(

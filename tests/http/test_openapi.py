@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 from harness import (BIN, TOP, PG_URL, Server, ok, eq, run_tests, demo_db,
                      on_pg, psql, status_of)
@@ -330,7 +331,9 @@ def start():
         tokens[role] = subprocess.run(
             [BIN, "token", "add", "--db", db, email], check=True,
             capture_output=True, text=True).stdout.strip()
-    SRV = Server(db=db)
+    # Enough comments for a second page of a moderation queue.
+    SRV = Server(db=db, args=["--comment_rate_user", "1000",
+                              "--comment_rate_ip", "1000"])
     API = Api(SRV, tokens)
 
 
@@ -463,6 +466,202 @@ def test_admin():
     s, h, j = API.call("DELETE", "/api/v1/admin/menu-items/%d" % item, "editor")
     eq(s, 204, "a menu entry is removed")
     API.get("/api/v1/admin/menu-items", "editor")
+
+
+# Comments are posted by a signed-in reader through the site's forms.
+
+def cookie(h, name):
+    m = re.search(r"(?:^|[,\s])%s=([^;,]*)" % name, h.get("set-cookie", ""))
+    return m.group(1) if m else None
+
+
+def form_csrf(body):
+    m = re.search(rb'name="csrf" value="([^"]*)"', body)
+    return m.group(1).decode() if m else None
+
+
+class Reader:
+    """The member's browser session."""
+
+    def __init__(self):
+        s, h, b = SRV.request("GET", "/signin")
+        c = "mh_csrf=" + cookie(h, "mh_csrf")
+        s, h, b = SRV.request("POST", "/signin", {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": c},
+            urllib.parse.urlencode({"csrf": form_csrf(b), "password": PW,
+                                    "email": "member@example.com"}))
+        self.cookie = "mh_session=" + cookie(h, "mh_session")
+
+    def post(self, path, fields, form_page):
+        s, h, b = SRV.request("GET", form_page, {"Cookie": self.cookie})
+        fields = dict(fields, csrf=form_csrf(b))
+        return SRV.request("POST", path, {
+            "Cookie": self.cookie,
+            "Content-Type": "application/x-www-form-urlencoded"},
+            urllib.parse.urlencode(fields))
+
+    def comment(self, slug, text):
+        """Posts a comment; its id."""
+        s, h, b = self.post("/article/%s/comment" % slug, {"body": text},
+                            "/article/%s/comment" % slug)
+        m = re.match(r"/comments/(\d+)$", h.get("location", ""))
+        return int(m.group(1)) if s == 303 and m else None
+
+
+def test_comments():
+    slug = "us-scraps-xiaomi-blacklisting"
+    me = Reader()
+    ids = [me.comment(slug, "Comment %d on the *blacklisting*." % i)
+           for i in range(53)]
+    ok(all(ids), "the member posts 53 comments")
+    me.post("/comments/%d/report" % ids[0], {"reason": "spam",
+                                              "detail": "Links to a shop"},
+            "/comments/%d/report" % ids[0])
+    gone = ids[-1]
+    s, h, b = me.post("/comments/%d/delete" % gone, {}, "/comments/%d" % gone)
+    eq(s, 303, "the member deletes their last comment")
+
+    q = "/api/v1/admin/comments"
+    API.get(q, "editor")
+    s, h, j = API.get(q + "?queue=reported", "editor")
+    ok(s == 200 and any(c["id"] == ids[0] and c.get("reasons")
+                        for c in j["comments"]),
+       "the reported queue holds the comment with its reasons")
+    s, h, j = API.get(q + "?queue=approved", "editor")
+    ok(s == 200 and len(j["comments"]) == 50 and "next_before" in j,
+       "a full page of a queue has next_before")
+    s, h, j = API.get(q + "?queue=approved&before=%d" % j["next_before"],
+                      "editor")
+    ok(s == 200 and len(j["comments"]) == 2 and "next_before" not in j,
+       "...and the next page the rest")
+    for path, status in ((q + "?queue=spam", 400), (q + "?before=0", 400),
+                         (q + "?before=x", 400), (q + "/log?before=-1", 400)):
+        eq(API.get(path, "editor")[0], status, "GET %s is %d" % (path, status))
+
+    one = "/api/v1/admin/comments/%d/%s"
+    for action in ("feature", "unfeature", "reject"):
+        s, h, j = API.call("POST", one % (ids[1], action), "editor")
+        eq(s, 200, "%s a comment: 200" % action)
+    ok(j["comments"][0]["status"] == "rejected", "...and it is rejected")
+    API.get(q + "?queue=rejected", "editor")
+    for path, status, what in (
+            (one % (ids[1], "feature"), 409, "featuring a rejected comment"),
+            (one % (gone, "approve"), 409, "approving a deleted comment"),
+            (one % (ids[1], "zap"), 404, "an unknown action"),
+            (one % (99999999, "approve"), 404, "no such comment"),
+            ("/api/v1/admin/comments/abc/approve", 404, "an id that is not one")):
+        eq(API.call("POST", path, "editor")[0], status,
+           "%s: %d" % (what, status))
+    API.call("POST", one % (ids[1], "approve"), "editor")
+    eq(API.call("POST", one % (ids[2], "approve"))[0], 401,
+       "moderating without a token: 401")
+    eq(API.call("POST", one % (ids[2], "approve"), "member")[0], 403,
+       "a member's token cannot moderate: 403")
+    eq(API.call("POST", one % (ids[2], "approve"), "contributor")[0], 403,
+       "nor a contributor's: 403")
+
+    bulk = "/api/v1/admin/comments/bulk"
+    s, h, j = API.call("POST", bulk, "editor", {"action": "reject",
+                                                "ids": ids[2:5]})
+    eq((s, [c["status"] for c in j["comments"]]), (200, ["rejected"] * 3),
+       "a bulk reject: 200, every comment rejected")
+    API.call("POST", bulk, "editor", {"action": "approve", "ids": ids[2:5]})
+    for body, status, what in (
+            ("{nope", 400, "malformed JSON"), ([1], 400, "an array"),
+            ({"action": "approve", "ids": [ids[2]], "colour": "red"}, 400,
+             "an unknown field"),
+            ({"action": "zap", "ids": [ids[2]]}, 422, "an unknown action"),
+            ({"ids": [ids[2]]}, 422, "no action"),
+            ({"action": "approve", "ids": []}, 422, "no ids"),
+            ({"action": "approve", "ids": ["x"]}, 422, "an id that is a string"),
+            ({"action": "approve", "ids": [0]}, 422, "an id of 0"),
+            ({"action": "approve", "ids": [ids[2], 99999999]}, 404,
+             "an unknown id"),
+            ({"action": "feature", "ids": [ids[5], gone]}, 409,
+             "featuring a deleted comment")):
+        eq(API.call("POST", bulk, "editor", body)[0], status,
+           "bulk with %s: %d" % (what, status))
+    s, h, j = API.get(q + "?queue=approved", "editor")
+    ok(not any(c["featured"] for c in j["comments"]),
+       "...and a refused bulk action changed nothing")
+    eq(API.call("POST", bulk, "editor", "{}", ctype="text/plain")[0], 415,
+       "bulk with a body that is not JSON: 415")
+    eq(API.call("POST", bulk, None, {"action": "approve", "ids": [1]})[0], 401,
+       "bulk without a token: 401")
+    eq(API.call("POST", bulk, "member", {"action": "approve", "ids": [1]})[0],
+       403, "bulk with a member's token: 403")
+    schema = resolve({"$ref": "#/components/schemas/CommentBulk"})
+    for n, taken in ((200, True), (201, False)):
+        body = {"action": "approve", "ids": [ids[6]] * n}
+        s = API.call("POST", bulk, "editor", body)[0]
+        eq((s, not problems(schema, body)),
+           (200, True) if taken else (422, False),
+           "bulk of %d ids: server and schema %s it" % (
+               n, "take" if taken else "refuse"))
+
+    bans = "/api/v1/admin/comments/bans"
+    who = "member@example.com"
+    s, h, j = API.call("POST", bans, "editor", {"email": who, "days": 7,
+                                                "reason": "Spam links"})
+    eq(s, 200, "a suspension: 200")
+    eq(me.comment(slug, "Written while suspended."), None,
+       "...and the suspended member cannot comment")
+    API.call("POST", bans, "editor", {"email": who})
+    eq(API.call("POST", bans, "editor", {"email": who, "lift": True})[0], 200,
+       "lifting the ban: 200")
+    ok(me.comment(slug, "Back again.") is not None,
+       "...and the member comments again")
+    for body, status, what in (
+            ("[", 400, "malformed JSON"),
+            ({"email": who, "dayz": 7}, 400, "an unknown field"),
+            ({"email": who, "lift": True}, 422, "lifting no ban"),
+            ({"email": "nobody@example.com"}, 422, "an unknown email"),
+            ({}, 422, "no email"), ({"email": 7}, 422, "an email that is a number"),
+            ({"email": who, "days": "7"}, 422, "days as a string"),
+            ({"email": who, "days": -1}, 422, "negative days"),
+            ({"email": who, "reason": 5}, 422, "a reason that is a number"),
+            ({"email": who, "lift": "yes"}, 422, "a lift that is a string")):
+        eq(API.call("POST", bans, "editor", body)[0], status,
+           "a ban with %s: %d" % (what, status))
+    eq(API.call("POST", bans, "editor", "{}", ctype="text/plain")[0], 415,
+       "a ban body that is not JSON: 415")
+    eq(API.call("POST", bans, None, {"email": who})[0], 401,
+       "a ban without a token: 401")
+    eq(API.call("POST", bans, "member", {"email": who})[0], 403,
+       "a ban with a member's token: 403")
+    # The limits: days and reason at the limit are taken, over it refused;
+    # an email at the limit is looked up (no account), over it refused.
+    schema = resolve({"$ref": "#/components/schemas/CommentBan"})
+    for body, taken in limit_cases(schema, {"email": who}):
+        field = [k for k in body if k != "email"][0] if len(body) > 1 \
+            else "email"
+        s, h, j = API.call("POST", bans, "editor", body)
+        accepted = not problems(schema, body)
+        if field == "email":
+            got = (s, j["error"]["message"] != "Give the reader's email.",
+                   accepted)
+            want = (422, taken, taken)
+        else:
+            got, want = (s, accepted), ((200, True) if taken else (422, False))
+        eq(got, want, "a ban's %s of %s: server and schema %s it" % (
+            field, describe(body[field]), "take" if taken else "refuse"))
+    API.call("POST", bans, "editor", {"email": who, "lift": True})
+
+    log = "/api/v1/admin/comments/log"
+    s, h, j = API.get(log, "editor")
+    ok(s == 200 and len(j["entries"]) == 100 and
+       {"unban", "ban", "suspend"} <= {e["action"] for e in j["entries"]},
+       "the log lists the newest actions, 100 a page")
+    s, h, j = API.get(log + "?before=%d" % j["entries"][-1]["id"], "editor")
+    ok(s == 200 and j["entries"], "...and its next page")
+    eq(API.get(log + "?before=x", "editor")[0], 400, "a malformed before: 400")
+    eq(API.get(log)[0], 401, "the log without a token: 401")
+    eq(API.get(log, "member")[0], 403, "the log with a member's token: 403")
+    eq(API.get(q, "contributor")[0], 403, "a queue with a contributor's token: 403")
+    eq(API.get(q)[0], 401, "a queue without a token: 401")
+    s, h, j = API.get("/api/v1/articles/" + slug)
+    eq((j["article"]["comments_mode"], j["article"]["comment_count"] > 50),
+       ("open", True), "the story's document has its comments mode and count")
 
 
 def test_errors():
@@ -774,7 +973,8 @@ def main():
         return
     start()
     run_tests(tests + [test_examples, test_content, test_parameters,
-                       test_admin, test_errors, test_limits, test_unavailable,
+                       test_admin, test_comments, test_errors, test_limits,
+                       test_unavailable,
                        test_report], SRV.stop)
 
 

@@ -84,15 +84,20 @@ page_newsletter(struct req *r)
 	    one != NULL ? 1 : 0);
 }
 
-/* The n=slug fields of a form, at most CHOSEN_MAX; -1 when more. */
+/* The distinct n=slug fields of a form, at most CHOSEN_MAX; -1 when more. */
 static int
 chosen_of(const struct url_query *q, const char **chosen, size_t *n)
 {
-	size_t i;
+	size_t i, k;
 
 	*n = 0;
 	for (i = 0; i < q->n; i++) {
 		if (strcmp(q->p[i].key, "n") != 0)
+			continue;
+		for (k = 0; k < *n; k++)
+			if (strcmp(chosen[k], q->p[i].val) == 0)
+				break;
+		if (k < *n)
 			continue;
 		if (*n == CHOSEN_MAX)
 			return -1;

@@ -70,6 +70,8 @@ static const char sql_purge_limits[] =
     "DELETE FROM rate_limits WHERE window_start < $1";
 static const char sql_purge_tokens[] =
     "DELETE FROM account_tokens WHERE expires_at < $1";
+static const char sql_purge_sub_tokens[] =
+    "DELETE FROM subscriber_tokens WHERE expires_at < $1";
 static const char sql_purge_sessions[] =
     "DELETE FROM sessions WHERE expires_at < $1";
 
@@ -182,6 +184,7 @@ store_housekeeping(struct db *db, int64_t now)
 {
 	static const char *const sqls[] = {
 		sql_purge_limits, sql_purge_tokens, sql_purge_sessions,
+		sql_purge_sub_tokens,
 	};
 	struct db_stmt *st;
 	size_t i;

@@ -306,10 +306,11 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 
 	/*
 	 * The server takes the message only at the end-of-data mark that
-	 * libcurl sends after this call returns 0: the hook runs first,
-	 * and a "no" aborts the transfer, so the message is never taken.
+	 * libcurl sends after the last bytes: the hook runs before they
+	 * are handed over, and a "no" aborts the transfer, so the message
+	 * is never taken.
 	 */
-	if (r->left == 0 && r->before_end != NULL && !r->ended) {
+	if (n == r->left && r->before_end != NULL && !r->ended) {
 		r->ended = 1;
 		if (r->before_end(r->arg) != 0) {
 			r->withdrawn = 1;
@@ -372,10 +373,7 @@ mail_send(const char *to, const char *msg, int (*before_end)(void *),
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	/* With a hook, libcurl must ask for the end (no size given). */
-	if (before_end == NULL)
-		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
-		    (curl_off_t)rd.left);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rd.left);
 	rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
 		long reply = 0;

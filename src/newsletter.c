@@ -9,9 +9,9 @@
  *
  * Sending an issue never gives one subscriber two copies.  For each
  * message the row of newsletter_deliveries is committed at the last
- * moment before the SMTP server takes the message (just before the
- * end-of-data mark); if that row exists already (another run sent it),
- * the message is withdrawn.  A process killed before the commit leaves
+ * moment before the SMTP server takes the message (before the last
+ * bytes and the end-of-data mark go out); if that row exists already
+ * (another run sent it), the message is withdrawn.  A process killed before the commit leaves
  * no row and no message (the server drops data that never ended); one
  * killed after it leaves a row and, unless it died in the microseconds
  * between the commit and the end-of-data mark, a delivered message.
@@ -517,16 +517,24 @@ write_failure(struct db *db, int64_t issue, int64_t sub, int recorded,
 	return 0;
 }
 
+/* Seconds since t0. */
+static double
+elapsed(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void
 sleep_until(const struct timespec *t0, double seconds)
 {
-	struct timespec now, d;
-	double spent, left;
+	struct timespec d;
+	double left;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	spent = (double)(now.tv_sec - t0->tv_sec) +
-	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-	if ((left = seconds - spent) <= 0)
+	if ((left = seconds - elapsed(t0)) <= 0)
 		return;
 	d.tv_sec = (time_t)left;
 	d.tv_nsec = (long)((left - (double)d.tv_sec) * 1e9);
@@ -566,6 +574,7 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	char tmp[200], site[200], token[NL_TOKEN_MAX], e[512];
 	const char *status, *slug, *subject, *hdr[8];
 	struct timespec t0;
+	double due = 0;
 	json_t *is = NULL, *batch = NULL, *s;
 	size_t i;
 	long code;
@@ -606,7 +615,7 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	footer(&text, &html, site, slug, PLACEHOLDER, &unsub);
 	BUF_LIT(&html, "</body></html>\n");
 	list_id(&id, slug);
-	/* One second's worth of messages per run, evenly spaced. */
+	/* One second's worth of messages per run, spaced out. */
 	n = rate < BATCH_MAX ? rate : BATCH_MAX;
 	if (store_issue_batch(db, issue, nl, 0, n, &batch) != STORE_OK) {
 		snprintf(err, errlen, "database: %s", db_errmsg(db));
@@ -619,7 +628,13 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 		    "email"));
 
 		hk.sub = json_integer_value(json_object_get(s, "id"));
-		sleep_until(&t0, (double)i / (double)rate);
+		/*
+		 * Messages start at least 1/rate apart: one that was slow
+		 * is not made up for by a burst, so no second holds more
+		 * than rate of them.
+		 */
+		sleep_until(&t0, due);
+		due = elapsed(&t0) + 1.0 / (double)rate;
 		newsletter_token(hk.sub, email, token);
 		buf_reset(&t);
 		buf_reset(&h);
@@ -653,7 +668,7 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 			goto out;
 		}
 	}
-	sleep_until(&t0, (double)json_array_size(batch) / (double)rate);
+	sleep_until(&t0, due);
 	ret = next_step(db, payload, issue, nl, err, errlen);
 out:
 	json_decref(is);

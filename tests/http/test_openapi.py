@@ -330,7 +330,9 @@ def start():
         tokens[role] = subprocess.run(
             [BIN, "token", "add", "--db", db, email], check=True,
             capture_output=True, text=True).stdout.strip()
-    SRV = Server(db=db)
+    # The test copy of a newsletter issue goes to an outbox of its own
+    # (beside a SQLite file it would be there; a PostgreSQL URL has none).
+    SRV = Server(db=db, args=["--outbox_dir", os.path.join(d, "outbox")])
     API = Api(SRV, tokens)
 
 

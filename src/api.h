@@ -38,6 +38,14 @@ int	api_admin_unpublish(struct req *);
 /* page_admin.c — image uploads with a token (the newsroom's checks) */
 int	api_admin_media(struct req *);
 
+/* api_newsletter.c — newsletter issues and subscribers (editors) */
+int	api_newsletter_issue_add(struct req *);
+int	api_newsletter_issue_get(struct req *);
+int	api_newsletter_issue_update(struct req *);
+int	api_newsletter_issue_test(struct req *);
+int	api_newsletter_issue_send(struct req *);
+int	api_newsletter_subscribers_csv(struct req *);
+
 /* api_menu.c — the mega-menu and footer (editors) */
 int	api_menu_list(struct req *);
 int	api_menu_add(struct req *);

@@ -87,6 +87,10 @@ static const struct setting settings[] = {
 	  "tries of a background job (an email ...) before it is given up" },
 	{ "job_backoff", C_INT, S(job_backoff), "30", 1, 86400,
 	  "seconds before a failed job's first retry; each retry waits twice as long" },
+	{ "newsletter_rate", C_INT, S(newsletter_rate), "10", 1, 10000,
+	  "newsletter messages sent per second at most" },
+	{ "newsletter_bounces", C_INT, S(newsletter_bounces), "3", 1, 1000,
+	  "hard delivery failures after which an address is unsubscribed" },
 	{ "real_ip_header", C_STR, S(real_ip_header), "", 0, 0,
 	  "header holding the client's address behind a trusted proxy "
 	  "(X-Forwarded-For: its last entry); empty uses the connection's" },

@@ -40,6 +40,8 @@ struct config {
 	char	*outbox_dir;	/* where messages go without SMTP */
 	int64_t	 job_attempts;	/* tries of a background job before it fails */
 	int64_t	 job_backoff;	/* seconds before the first retry, doubling after */
+	int64_t	 newsletter_rate;	/* newsletter messages per second */
+	int64_t	 newsletter_bounces;	/* hard failures that end a subscription */
 	char	*real_ip_header;	/* header a trusted proxy puts the client's address in */
 	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
 	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */

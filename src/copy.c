@@ -337,6 +337,90 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
+	{ "newsletters", 6, 1,
+	    "SELECT count(*) AS n FROM newsletters",
+	    "SELECT "
+	    "id, slug, name, description, position, created_at"
+	    " FROM newsletters ORDER BY id",
+	    "INSERT INTO newsletters ("
+	    "id, slug, name, description, position, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "newsletter_sections", 2, 0,
+	    "SELECT count(*) AS n FROM newsletter_sections",
+	    "SELECT "
+	    "newsletter_id, section_id"
+	    " FROM newsletter_sections ORDER BY newsletter_id, section_id",
+	    "INSERT INTO newsletter_sections ("
+	    "newsletter_id, section_id"
+	    ") VALUES ("
+	    "$1, $2"
+	    ")" },
+	{ "subscribers", 5, 1,
+	    "SELECT count(*) AS n FROM subscribers",
+	    "SELECT "
+	    "id, email, bounces, created_at, confirmed_at"
+	    " FROM subscribers ORDER BY id",
+	    "INSERT INTO subscribers ("
+	    "id, email, bounces, created_at, confirmed_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "subscriptions", 7, 0,
+	    "SELECT count(*) AS n FROM subscriptions",
+	    "SELECT "
+	    "subscriber_id, newsletter_id, status, consent, consent_ip,"
+	    " created_at, updated_at"
+	    " FROM subscriptions ORDER BY subscriber_id, newsletter_id",
+	    "INSERT INTO subscriptions ("
+	    "subscriber_id, newsletter_id, status, consent, consent_ip,"
+	    " created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
+	    ")" },
+	{ "subscriber_tokens", 6, 1,
+	    "SELECT count(*) AS n FROM subscriber_tokens",
+	    "SELECT "
+	    "id, subscriber_id, token_hash, created_at, expires_at, used_at"
+	    " FROM subscriber_tokens ORDER BY id",
+	    "INSERT INTO subscriber_tokens ("
+	    "id, subscriber_id, token_hash, created_at, expires_at, used_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "newsletter_issues", 10, 1,
+	    "SELECT count(*) AS n FROM newsletter_issues",
+	    "SELECT "
+	    "id, newsletter_id, subject, intro, articles, status, send_at,"
+	    " sent_at, created_at, updated_at"
+	    " FROM newsletter_issues ORDER BY id",
+	    "INSERT INTO newsletter_issues ("
+	    "id, newsletter_id, subject, intro, articles, status, send_at,"
+	    " sent_at, created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
+	    ")" },
+	{ "newsletter_deliveries", 5, 0,
+	    "SELECT count(*) AS n FROM newsletter_deliveries",
+	    "SELECT "
+	    "issue_id, subscriber_id, status, error, at"
+	    " FROM newsletter_deliveries ORDER BY issue_id, subscriber_id",
+	    "INSERT INTO newsletter_deliveries ("
+	    "issue_id, subscriber_id, status, error, at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "site_keys", 2, 0,
+	    "SELECT count(*) AS n FROM site_keys",
+	    "SELECT "
+	    "name, value"
+	    " FROM site_keys ORDER BY name",
+	    "INSERT INTO site_keys ("
+	    "name, value"
+	    ") VALUES ("
+	    "$1, $2"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

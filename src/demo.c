@@ -70,6 +70,12 @@ static const char sql_webinar[] =
 static const char sql_promo[] =
     "INSERT INTO promos (section_id, text, link_text, url, active)"
     " VALUES ($1, $2, $3, $4, 1)";
+static const char sql_newsletter[] =
+    "INSERT INTO newsletters (slug, name, description, position, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char sql_newsletter_section[] =
+    "INSERT INTO newsletter_sections (newsletter_id, section_id)"
+    " VALUES ($1, $2)";
 static const char sql_page[] =
     "INSERT INTO pages (slug, title, body_md, body_html, updated_at)"
     " VALUES ($1, $2, $3, $4, $5)";
@@ -991,6 +997,44 @@ demo_webinars(struct demo *d, const json_t *list)
 	return 0;
 }
 
+/* The newsletters and the sections each draws from. */
+static int
+demo_newsletters(struct demo *d, const json_t *list)
+{
+	const char *slug, *name;
+	struct db_stmt *st;
+	json_t *o, *sec;
+	int64_t id = 0, sid = 0;
+	size_t i, k;
+
+	json_array_foreach(list, i, o) {
+		if (demo_need(d, o, "newsletter", "slug", &slug) != 0 ||
+		    demo_need(d, o, slug, "name", &name) != 0 ||
+		    (st = demo_stmt(d, sql_newsletter)) == NULL)
+			return -1;
+		db_bind_str(st, 1, slug);
+		db_bind_str(st, 2, name);
+		db_bind_str(st, 3, demo_str0(o, "description"));
+		db_bind_int(st, 4, (int64_t)i);
+		db_bind_int(st, 5, d->now);
+		if (demo_insert(d, st, "newsletter", slug, &id) != 0)
+			return -1;
+		json_array_foreach(json_object_get(o, "sections"), k, sec) {
+			if (demo_lookup(d, d->sections, "section",
+			    json_string_value(sec) != NULL ?
+			    json_string_value(sec) : "", slug, &sid) != 0 ||
+			    (st = demo_stmt(d, sql_newsletter_section)) == NULL)
+				return -1;
+			db_bind_int(st, 1, id);
+			db_bind_int(st, 2, sid);
+			if (db_run(st) != DB_OK)
+				return demo_fail(d, "newsletter \"%s\": %s",
+				    slug, db_errmsg(d->db));
+		}
+	}
+	return 0;
+}
+
 static int
 demo_promos_pages(struct demo *d, const json_t *site)
 {
@@ -1399,6 +1443,7 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_events(&d, json_object_get(site, "events")) != 0 ||
 	    demo_webinars(&d, json_object_get(site, "webinars")) != 0 ||
 	    demo_promos_pages(&d, site) != 0 ||
+	    demo_newsletters(&d, json_object_get(site, "newsletters")) != 0 ||
 	    demo_handwritten(&d) != 0 ||
 	    demo_generated(&d, gen) != 0)
 		goto fail;

@@ -7,7 +7,9 @@
  * outside any transaction, so an email that takes seconds to send holds
  * no lock; its outcome is written afterwards.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include "db.h"
 #include "jobs.h"
 #include "mail.h"
+#include "newsletter.h"
 #include "store.h"
 #include "util.h"
 
@@ -42,6 +45,7 @@ static const struct kind {
 } kinds[] = {
 	{ "publish", run_publish, 0 },
 	{ "mail", run_mail, 1 },
+	{ "newsletter", newsletter_job, 0 },
 };
 
 static struct db *conn;
@@ -251,6 +255,43 @@ jobs_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Jobs claimed by a process of this host that no longer runs (killed,
+ * crashed) are due again now rather than when their claim runs out.
+ */
+static void
+release_dead(const char *host)
+{
+	char **owners = NULL, prefix[80];
+	size_t n = 0, i, plen;
+	long pid;
+	char *end;
+
+	snprintf(prefix, sizeof(prefix), "%s:", host);
+	plen = strlen(prefix);
+	if (store_job_owners(conn, now_unix(), &owners, &n) != STORE_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		if (strncmp(owners[i], prefix, plen) != 0)
+			continue;
+		pid = strtol(owners[i] + plen, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (db_begin_write(conn) != DB_OK)
+			continue;
+		if (store_job_release(conn, owners[i]) == STORE_OK &&
+		    db_commit(conn) == DB_OK)
+			fprintf(stderr, "masthead: jobs of %s, which stopped "
+			    "running, are due again\n", owners[i]);
+		else
+			db_rollback(conn);
+	}
+	for (i = 0; i < n; i++)
+		free(owners[i]);
+	free(owners);
+}
+
 int
 jobs_start(const char *url, char *err, size_t errlen)
 {
@@ -262,6 +303,7 @@ jobs_start(const char *url, char *err, size_t errlen)
 	snprintf(self, sizeof(self), "%s:%ld", host, (long)getpid());
 	if ((conn = db_open(url, err, errlen)) == NULL)
 		return -1;
+	release_dead(host);
 	atomic_store(&stopping, 0);
 	if (pthread_create(&worker, NULL, jobs_main, NULL) != 0) {
 		snprintf(err, errlen, "cannot start the jobs thread");

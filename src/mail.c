@@ -166,6 +166,16 @@ void
 mail_compose(struct buf *b, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html)
 {
+	mail_compose_with(b, to_name, to, subject, text, html, NULL);
+}
+
+void
+mail_compose_with(struct buf *b, const char *to_name, const char *to,
+    const char *subject, const char *text, const char *html,
+    const char *const *headers)
+{
+	char val[1000];
+	size_t i;
 	char date[64], id[33], boundary[33], subj[1000];
 	const char *domain = strchr(from_addr, '@');
 	time_t now = time(NULL);
@@ -187,6 +197,11 @@ mail_compose(struct buf *b, const char *to_name, const char *to,
 		put_encoded(b, subj);
 	buf_printf(b, "\r\nDate: %s\r\nMessage-ID: <%s.%lld@%s>\r\n", date, id,
 	    (long long)now, domain != NULL ? domain + 1 : "localhost");
+	for (i = 0; headers != NULL && headers[i] != NULL &&
+	    headers[i + 1] != NULL; i += 2) {
+		clean(headers[i + 1], val, sizeof(val));
+		buf_printf(b, "%s: %s\r\n", headers[i], val);
+	}
 	BUF_LIT(b, "MIME-Version: 1.0\r\n");
 	buf_printf(b, "Content-Type: multipart/alternative;\r\n"
 	    " boundary=\"=_%s\"\r\n\r\n", boundary);
@@ -206,11 +221,19 @@ int
 mail_queue(struct db *db, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html)
 {
+	return mail_queue_with(db, to_name, to, subject, text, html, NULL);
+}
+
+int
+mail_queue_with(struct db *db, const char *to_name, const char *to,
+    const char *subject, const char *text, const char *html,
+    const char *const *headers)
+{
 	struct buf m = BUF_INIT;
 	json_t *p;
 	int rc;
 
-	mail_compose(&m, to_name, to, subject, text, html);
+	mail_compose_with(&m, to_name, to, subject, text, html, headers);
 	if (buf_err(&m)) {
 		buf_free(&m);
 		return STORE_INVALID;
@@ -224,7 +247,8 @@ mail_queue(struct db *db, const char *to_name, const char *to,
 
 /* Writes the message into outbox_dir atomically (a temporary name, then rename). */
 static int
-to_outbox(const char *msg, char *err, size_t errlen)
+to_outbox(const char *msg, int (*before_end)(void *), void *arg, char *err,
+    size_t errlen)
 {
 	char id[17], tmp[4096], path[4096];
 	size_t len = strlen(msg), off = 0;
@@ -246,8 +270,18 @@ to_outbox(const char *msg, char *err, size_t errlen)
 	}
 	while (off < len && (n = write(fd, msg + off, len - off)) > 0)
 		off += (size_t)n;
-	if (off < len || fsync(fd) != 0 || close(fd) != 0 ||
-	    rename(tmp, path) != 0) {
+	if (off < len || fsync(fd) != 0 || close(fd) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	/* The message appears under its name only once the hook agrees. */
+	if (before_end != NULL && before_end(arg) != 0) {
+		snprintf(err, errlen, "the message was withdrawn");
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
@@ -258,6 +292,10 @@ to_outbox(const char *msg, char *err, size_t errlen)
 struct reader {
 	const char	*p;
 	size_t		 left;
+	int		(*before_end)(void *);
+	void		*arg;
+	int		 ended;		/* the hook ran */
+	int		 withdrawn;	/* and said no */
 };
 
 static size_t
@@ -266,6 +304,19 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	struct reader *r = arg;
 	size_t n = size * nmemb < r->left ? size * nmemb : r->left;
 
+	/*
+	 * The server takes the message only at the end-of-data mark that
+	 * libcurl sends after the last bytes: the hook runs before they
+	 * are handed over, and a "no" aborts the transfer, so the message
+	 * is never taken.
+	 */
+	if (n == r->left && r->before_end != NULL && !r->ended) {
+		r->ended = 1;
+		if (r->before_end(r->arg) != 0) {
+			r->withdrawn = 1;
+			return CURL_READFUNC_ABORT;
+		}
+	}
 	memcpy(dst, r->p, n);
 	r->p += n;
 	r->left -= n;
@@ -275,17 +326,26 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 int
 mail_deliver(const char *to, const char *msg, char *err, size_t errlen)
 {
+	return mail_send(to, msg, NULL, NULL, NULL, err, errlen);
+}
+
+int
+mail_send(const char *to, const char *msg, int (*before_end)(void *),
+    void *arg, long *code, char *err, size_t errlen)
+{
 	char url[512], rcpt[300], from[300], cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *rcpts;
-	struct reader rd = { msg, strlen(msg) };
+	struct reader rd = { msg, strlen(msg), before_end, arg, 0, 0 };
 	int64_t port = config.smtp_port;
 	int tls = strcmp(config.smtp_tls, "tls") == 0;
 	int starttls = strcmp(config.smtp_tls, "starttls") == 0;
 	CURL *c;
 	CURLcode rc;
 
+	if (code != NULL)
+		*code = 0;
 	if (config.smtp_host[0] == '\0')
-		return to_outbox(msg, err, errlen);
+		return to_outbox(msg, before_end, arg, err, errlen);
 	if (port == 0)
 		port = tls ? 465 : starttls ? 587 : 25;
 	snprintf(url, sizeof(url), "%s://%s:%lld", tls ? "smtps" : "smtp",
@@ -318,12 +378,15 @@ mail_deliver(const char *to, const char *msg, char *err, size_t errlen)
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rd.left);
 	rc = curl_easy_perform(c);
 	if (rc != CURLE_OK) {
-		long code = 0;
+		long reply = 0;
 
 		/* The server's reply code says most: 451, 550 ... */
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		snprintf(err, errlen, "SMTP %s: %ld %s", url, code,
-		    cerr[0] != '\0' ? cerr : curl_easy_strerror(rc));
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+		snprintf(err, errlen, "SMTP %s: %ld %s", url, reply,
+		    rd.withdrawn ? "the message was withdrawn" : cerr[0] !=
+		    '\0' ? cerr : curl_easy_strerror(rc));
+		if (code != NULL)
+			*code = reply;
 	}
 	curl_slist_free_all(rcpts);
 	curl_easy_cleanup(c);

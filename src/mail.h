@@ -27,6 +27,25 @@ void	 mail_compose(struct buf *out, const char *to_name, const char *to,
  */
 int	 mail_queue(struct db *, const char *to_name, const char *to,
 	    const char *subject, const char *text, const char *html);
+/*
+ * mail_compose with extra headers: NULL-terminated name, value pairs
+ * (values are cleaned of line breaks).
+ */
+void	 mail_compose_with(struct buf *out, const char *to_name, const char *to,
+	    const char *subject, const char *text, const char *html,
+	    const char *const *headers);
+int	 mail_queue_with(struct db *, const char *to_name, const char *to,
+	    const char *subject, const char *text, const char *html,
+	    const char *const *headers);
+/*
+ * Sends a composed message to one address now; 0, or -1 with err and
+ * the server's reply code in *code (0 when it gave none; code may be
+ * NULL).  before_end (may be NULL) runs just before the end of the
+ * data, the moment the server takes the message: when it returns
+ * non-zero the message is withdrawn and never delivered.
+ */
+int	 mail_send(const char *to, const char *msg, int (*before_end)(void *),
+	    void *arg, long *code, char *err, size_t errlen);
 /* Sends a composed message to one address now; 0, or -1 with err. */
 int	 mail_deliver(const char *to, const char *msg, char *err, size_t errlen);
 

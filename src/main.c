@@ -23,6 +23,7 @@
 #include "http.h"
 #include "jobs.h"
 #include "mail.h"
+#include "newsletter.h"
 #include "migrate.h"
 #include "page.h"
 #include "store.h"
@@ -576,6 +577,12 @@ cmd_serve(void)
 	/* The site's time zone: the setting wins over the database's. */
 	view_set_timezone(config.timezone[0] != '\0' ? config.timezone :
 	    store_setting(db, "timezone", "UTC", tz, sizeof(tz)));
+	/* The key that signs newsletter links, made on the first start. */
+	if (newsletter_init(db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		db_close(db);
+		return 1;
+	}
 	db_close(db);
 	if (theme_load(config.theme_dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);

@@ -17,6 +17,7 @@
 
 struct cursor;
 struct req;
+struct url_query;
 
 /* page.c — shared parts */
 /* Call once at start-up: hooks the account bar into shared pages. */
@@ -89,6 +90,30 @@ int	 page_reset_link(struct req *);
 int	 page_reset_link_post(struct req *);
 int	 page_account(struct req *);
 int	 page_signout_all(struct req *);
+/*
+ * page_read_form() and then the form's CSRF token (403); q needs
+ * url_query_free() only when 0 is returned.
+ */
+int	 page_read_form_csrf(struct req *, struct url_query *q);
+/* Renders a form page (taking model) with its CSRF token and error. */
+int	 page_form(struct req *, int status, const char *tpl, const char *title,
+	    const char *error, json_t *model);
+/* A page that only says something, with an optional link. */
+int	 page_notice(struct req *, int status, const char *title,
+	    const char *text, const char *href, const char *label);
+/* An email address lowercased and checked into out; 0 or -1. */
+int	 page_email_norm(const char *in, char *out, size_t outsz);
+
+/* page_newsletter.c — newsletter sign-up and subscribers' links */
+int	 page_newsletter(struct req *);
+int	 page_newsletter_post(struct req *);
+int	 page_newsletter_confirm(struct req *);
+int	 page_newsletter_confirm_post(struct req *);
+int	 page_newsletter_prefs(struct req *);
+int	 page_newsletter_prefs_post(struct req *);
+int	 page_newsletter_unsub(struct req *);
+int	 page_newsletter_unsub_post(struct req *);
+int	 page_newsletter_preview(struct req *);
 
 /* page_admin.c — the newsroom at /admin (signed-in writers) */
 int	 page_admin_dashboard(struct req *);

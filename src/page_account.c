@@ -789,3 +789,30 @@ page_signout_all(struct req *r)
 	http_redirect(r, 303, "/signin?done=everywhere");
 	return 0;
 }
+
+/* The helpers other form pages share (page.h). */
+int
+page_read_form_csrf(struct req *r, struct url_query *q)
+{
+	return read_post(r, q);
+}
+
+int
+page_form(struct req *r, int status, const char *tpl, const char *title,
+    const char *error, json_t *m)
+{
+	return form_page(r, status, tpl, title, error, m);
+}
+
+int
+page_notice(struct req *r, int status, const char *title, const char *text,
+    const char *href, const char *label)
+{
+	return notice(r, status, title, text, href, label);
+}
+
+int
+page_email_norm(const char *in, char *out, size_t outsz)
+{
+	return email_norm(in, out, outsz);
+}

@@ -18,6 +18,7 @@ static const struct limit {
 	[RL_SIGNIN] = { "signin", 900, 30, 10 },
 	[RL_REGISTER] = { "register", 3600, 10, 3 },
 	[RL_RESET] = { "reset", 3600, 10, 3 },
+	[RL_NEWSLETTER] = { "newsletter", 3600, 20, 5 },
 };
 
 /* One counter; 0 or the seconds until its window ends when over. */

@@ -19,6 +19,7 @@ enum rl_action {
 	RL_SIGNIN,
 	RL_REGISTER,
 	RL_RESET,
+	RL_NEWSLETTER,		/* newsletter sign-ups */
 	RL__MAX
 };
 

@@ -323,6 +323,10 @@ int	 store_job_retry(struct db *, int64_t id, const char *worker,
 	    int64_t run_at, const char *err);
 int	 store_job_fail(struct db *, int64_t id, const char *worker,
 	    int64_t now, const char *err, int wipe);
+/* Who holds claims on unfinished jobs (an array of strings the caller frees). */
+int	 store_job_owners(struct db *, int64_t now, char ***owners, size_t *n);
+/* Ends every claim of worker: its jobs are due again. */
+int	 store_job_release(struct db *, const char *worker);
 /* Deletes old jobs, ended rate-limit windows, expired links and sessions. */
 int	 store_housekeeping(struct db *, int64_t now);
 /* store_comment.c — comments, reports, bans, moderation (writes inside the caller's transaction) */
@@ -407,5 +411,69 @@ int	 store_article_comments_mode(struct db *, const char *slug,
 	    const char *mode, int64_t *id);
 int	 store_setting_set(struct db *, const char *key, const char *value);
 int	 store_user_id_by_email(struct db *, const char *email, int64_t *id);
+/* store_newsletter.c — newsletters, subscribers, issues (newsletter.h) */
+int	 store_newsletters(struct db *, json_t **out);
+/* {id, slug, name, description, sections: [slug ...]} */
+int	 store_newsletter_by_slug(struct db *, const char *slug, json_t **out);
+int	 store_newsletter_by_id(struct db *, int64_t id, json_t **out);
+/* {id, email, bounces, confirmed_at} */
+int	 store_subscriber_get(struct db *, int64_t id, json_t **out);
+/* The subscriber of an address, made when there is none. */
+int	 store_subscriber_for_email(struct db *, const char *email,
+	    int64_t now, json_t **out);
+/* Every newsletter with this subscriber's status ("" when none). */
+int	 store_subscriptions_of(struct db *, int64_t subscriber, json_t **out);
+/* A sign-up (status and the consent agreed to), new or renewed. */
+int	 store_subscription_signup(struct db *, int64_t subscriber,
+	    int64_t newsletter, const char *status, const char *consent,
+	    const char *ip, int64_t now);
+/* Changes the status of an existing sign-up (none: nothing to do). */
+int	 store_subscription_set(struct db *, int64_t subscriber,
+	    int64_t newsletter, const char *status, int64_t now);
+int	 store_subscriber_unsubscribe_all(struct db *, int64_t subscriber,
+	    int64_t now);
+/* The address is confirmed: its pending sign-ups become active. */
+int	 store_subscriber_confirm(struct db *, int64_t subscriber, int64_t now);
+int	 store_subscriber_token_add(struct db *, int64_t subscriber,
+	    const char *hash, int64_t now, int64_t expires);
+int	 store_subscriber_token_check(struct db *, const char *hash,
+	    int64_t now);
+int	 store_subscriber_token_use(struct db *, const char *hash, int64_t now,
+	    int64_t *subscriber);
+/* One more hard failure; at limit every subscription ends. */
+int	 store_subscriber_bounce(struct db *, int64_t subscriber, int64_t limit,
+	    int64_t now);
+int	 store_issue_add(struct db *, int64_t newsletter, const char *subject,
+	    const char *intro, const char *articles, int64_t now, int64_t *id);
+/* An issue with its newsletter's slug and name; articles: [id ...]. */
+int	 store_issue_get(struct db *, int64_t id, json_t **out);
+/* Edits a draft or scheduled issue; STORE_NOTFOUND otherwise. */
+int	 store_issue_update(struct db *, int64_t id, const char *subject,
+	    const char *intro, const char *articles, int64_t now);
+int	 store_issue_status(struct db *, int64_t id, const char *status,
+	    int64_t send_at, int64_t sent_at, int64_t now);
+/*
+ * The ids of stories of a newsletter's sections (all when it names
+ * none) published since its last issue (at most max_age seconds ago).
+ */
+int	 store_issue_pick(struct db *, int64_t newsletter, int64_t now,
+	    int64_t max_age, int64_t limit, json_t **ids);
+/* {id, slug, title, dek, published_at} of a published story. */
+int	 store_article_brief(struct db *, int64_t id, json_t **out);
+int	 store_issue_progress(struct db *, int64_t issue, int64_t newsletter,
+	    int64_t *sent, int64_t *failed, int64_t *left);
+/* Active subscribers (id > after) the issue has not been sent to yet. */
+int	 store_issue_batch(struct db *, int64_t issue, int64_t newsletter,
+	    int64_t after, int64_t limit, json_t **out);
+/* STORE_CONFLICT when the issue already went to this subscriber. */
+int	 store_delivery_add(struct db *, int64_t issue, int64_t subscriber,
+	    const char *status, const char *error, int64_t now);
+int	 store_delivery_fail(struct db *, int64_t issue, int64_t subscriber,
+	    const char *error, int64_t now);
+/* The sign-ups of a newsletter for the CSV export. */
+int	 store_newsletter_export(struct db *, int64_t newsletter, json_t **out);
+/* The site key called name, set to fresh when it has none yet. */
+int	 store_site_key(struct db *, const char *name, const char *fresh,
+	    char *out, size_t outsz);
 
 #endif

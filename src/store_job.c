@@ -57,6 +57,12 @@ static const char sql_fail[] =
 static const char sql_fail_wipe[] =
     "UPDATE jobs SET failed_at = $3, last_error = $4, locked_by = NULL,"
     " locked_until = NULL, payload = '{}' WHERE id = $1 AND locked_by = $2";
+static const char sql_owners[] =
+    "SELECT DISTINCT locked_by FROM jobs WHERE done_at IS NULL"
+    " AND failed_at IS NULL AND locked_until > $1";
+static const char sql_release[] =
+    "UPDATE jobs SET locked_by = NULL, locked_until = NULL"
+    " WHERE locked_by = $1 AND done_at IS NULL AND failed_at IS NULL";
 static const char sql_purge_jobs[] =
     "DELETE FROM jobs WHERE (done_at IS NOT NULL AND done_at < $1)"
     " OR (failed_at IS NOT NULL AND failed_at < $2)";
@@ -64,6 +70,8 @@ static const char sql_purge_limits[] =
     "DELETE FROM rate_limits WHERE window_start < $1";
 static const char sql_purge_tokens[] =
     "DELETE FROM account_tokens WHERE expires_at < $1";
+static const char sql_purge_sub_tokens[] =
+    "DELETE FROM subscriber_tokens WHERE expires_at < $1";
 static const char sql_purge_sessions[] =
     "DELETE FROM sessions WHERE expires_at < $1";
 
@@ -176,6 +184,7 @@ store_housekeeping(struct db *db, int64_t now)
 {
 	static const char *const sqls[] = {
 		sql_purge_limits, sql_purge_tokens, sql_purge_sessions,
+		sql_purge_sub_tokens,
 	};
 	struct db_stmt *st;
 	size_t i;
@@ -197,4 +206,36 @@ store_housekeeping(struct db *db, int64_t now)
 			return store_rc_from_db(rc);
 	}
 	return STORE_OK;
+}
+
+int
+store_job_owners(struct db *db, int64_t now, char ***owners, size_t *n)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*owners = NULL;
+	*n = 0;
+	if ((st = db_stmt(db, sql_owners)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, now);
+	while ((rc = db_step(st)) == DB_ROW) {
+		*owners = xrealloc(*owners, (*n + 1) * sizeof(**owners));
+		(*owners)[(*n)++] = xstrdup(db_col_text(st, 0, NULL));
+	}
+	db_reset(st);
+	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_job_release(struct db *db, const char *worker)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_release)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, worker);
+	rc = db_run(st);
+	return rc == DB_OK ? STORE_OK : store_rc_from_db(rc);
 }

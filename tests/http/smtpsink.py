@@ -5,7 +5,10 @@ DATA with dot-unstuffing) and keeps them for the test to read back.
 sink = SmtpSink(); sink.port ...; sink.messages (email.message objects,
 with .envelope_from, .envelope_to, .received_at); sink.refuse = N makes
 the next N deliveries fail with 451 at the end of DATA; sink.attempts
-records the time of every DATA attempt.  Only the standard library."""
+records the time of every DATA attempt; sink.on_message(m), when set, is
+called with each message taken, before the client hears the 250 that
+takes it.  A connection lost before the end-of-data mark delivers
+nothing, as with a real server.  Only the standard library."""
 import asyncio
 import base64
 import email
@@ -24,6 +27,8 @@ class SmtpSink:
         self.auth = []
         self.refuse = 0
         self.refuse_always = False
+        self.refuse_rcpt = set()     # addresses RCPT answers 550 for
+        self.on_message = None
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._loop = asyncio.new_event_loop()
@@ -106,15 +111,21 @@ class SmtpSink:
                     mail_from, rcpts = cmd[10:].strip(), []
                     say("250 ok")
                 elif verb == "RCPT":
-                    rcpts.append(cmd[8:].strip().strip("<>"))
-                    say("250 ok")
+                    addr = cmd[8:].strip().strip("<>")
+                    if addr in self.refuse_rcpt:
+                        say("550 no such mailbox")
+                    else:
+                        rcpts.append(addr)
+                        say("250 ok")
                 elif verb == "DATA":
                     say("354 go on")
                     await writer.drain()
                     lines = []
                     while True:
                         l = await reader.readline()
-                        if not l or l == b".\r\n":
+                        if not l:
+                            return      # lost before the end: nothing taken
+                        if l == b".\r\n":
                             break
                         if l.startswith(b".."):
                             l = l[1:]
@@ -136,6 +147,8 @@ class SmtpSink:
                         m.tls = writer.get_extra_info("sslcontext") is not None
                         with self._lock:
                             self.messages.append(m)
+                        if self.on_message is not None:
+                            self.on_message(m)
                         say("250 queued")
                 elif verb == "RSET":
                     mail_from, rcpts = None, []
@@ -149,6 +162,8 @@ class SmtpSink:
                 else:
                     say("502 unknown command")
                 await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass        # the client went away: what it sent is dropped
         finally:
             writer.close()
 

@@ -331,9 +331,12 @@ def start():
         tokens[role] = subprocess.run(
             [BIN, "token", "add", "--db", db, email], check=True,
             capture_output=True, text=True).stdout.strip()
-    # Enough comments for a second page of a moderation queue.
+    # Enough comments for a second page of a moderation queue; the test
+    # copy of a newsletter issue goes to an outbox of its own (beside a
+    # SQLite file it would be there; a PostgreSQL URL has none).
     SRV = Server(db=db, args=["--comment_rate_user", "1000",
-                              "--comment_rate_ip", "1000"])
+                              "--comment_rate_ip", "1000",
+                              "--outbox_dir", os.path.join(d, "outbox")])
     API = Api(SRV, tokens)
 
 
@@ -960,6 +963,48 @@ def test_report():
            "tests/http/test_openapi.py" % (m, tpl))
 
 
+def test_newsletters():
+    """Issues of a newsletter: compose, read, edit, test, send, export."""
+    base = "/api/v1/admin/newsletters/5g-weekly/issues"
+    s, h, j = API.call("POST", base, "editor")
+    eq(s, 201, "an issue is composed (pre-filled)")
+    iid = j["issue"]["id"] if s == 201 else 0
+    API.call("POST", base, "editor", {"subject": "A week of 5G", "intro": "Hello."})
+    issue = "%s/%d" % (base, iid)
+    API.get(issue, "editor")
+    API.call("PATCH", issue, "editor", {"intro": "Our pick of the week.",
+                                        "articles": []})
+    s, h, j = API.call("POST", issue + "/test", "editor",
+                       {"email": "desk@example.com"})
+    eq(s, 202, "a test copy is queued")
+    s, h, j = API.call("POST", issue + "/send", "editor",
+                       {"at": "2031-01-01T06:00:00Z"})
+    eq(s, 202, "the issue is scheduled")
+    API.call("POST", issue + "/send", "editor")
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        s, h, j = API.get(issue, "editor")
+        if s != 200 or j["issue"]["status"] == "sent":
+            break
+        time.sleep(0.2)
+    API.call("POST", issue + "/send", "editor")                       # 409
+    API.call("PATCH", issue, "editor", {"intro": "late"})             # 409
+    API.call("PATCH", issue, "editor", {"colour": "red"})             # 400
+    API.call("PATCH", issue, "editor", {"articles": [0]})             # 422
+    API.call("PATCH", issue, "editor", "x=1", ctype="text/plain")     # 415
+    API.call("POST", issue + "/test", "editor", {"email": "nope"})    # 422
+    API.call("POST", issue + "/send", "editor", {"at": "tomorrow"})   # 422
+    API.get(issue, "contributor")                                     # 403
+    API.get(issue)                                                    # 401
+    API.get(base + "/99999999", "editor")                             # 404
+    API.call("POST", "/api/v1/admin/newsletters/gossip/issues", "editor")
+    csv = "/api/v1/admin/newsletters/daily/subscribers.csv"
+    s, h, j = API.get(csv, "editor")
+    eq(s, 200, "the subscribers are exported")
+    API.get(csv, "member")                                            # 403
+    API.get("/api/v1/admin/newsletters/gossip/subscribers.csv", "editor")
+
+
 def main():
     if DOC is None:
         skip("docs/openapi.yaml", "python3-yaml is not installed")
@@ -972,9 +1017,9 @@ def main():
         run_tests(tests)
         return
     start()
-    run_tests(tests + [test_examples, test_content, test_parameters,
-                       test_admin, test_comments, test_errors, test_limits,
-                       test_unavailable,
+    run_tests(tests + [test_examples, test_content, test_newsletters,
+                       test_parameters, test_admin, test_comments,
+                       test_errors, test_limits, test_unavailable,
                        test_report], SRV.stop)
 
 

@@ -1,0 +1,554 @@
+/*
+ * api_newsletter.c — newsletter issues and subscribers in the admin API
+ * (editors): composing an issue (pre-filled from the newsletter's
+ * sections), editing it, sending a test copy, sending or scheduling it,
+ * following its progress, and exporting the subscribers as CSV.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "http.h"
+#include "jobs.h"
+#include "newsletter.h"
+#include "page.h"
+#include "store.h"
+#include "util.h"
+
+#define SUBJECT_MAX	300
+#define INTRO_MAX	5000
+#define ARTICLES_MAX	50
+#define PICK_AGE	(7 * 86400)	/* how far back a first issue looks */
+#define SENT		(-1)		/* the answer has gone out */
+
+/* An editor's token: 0, or SENT after answering 401/403. */
+static int
+editor(struct req *r)
+{
+	struct user u;
+	int status;
+
+	if ((status = auth_bearer(r, &u)) != 0) {
+		if (status != 401)
+			return status;
+		http_header(r, "WWW-Authenticate", "Bearer");
+		return api_error(r, 401, "a valid API token is required"), SENT;
+	}
+	if (u.role < ROLE_EDITOR)
+		return api_error(r, 403, "newsletters are run by editors"), SENT;
+	return 0;
+}
+
+/* The newsletter of the route (argument 0): 0, or SENT after a 404. */
+static int
+newsletter(struct req *r, json_t **nl)
+{
+	int rc = store_newsletter_by_slug(r->db, r->arg[0], nl);
+
+	if (rc == STORE_NOTFOUND)
+		return api_error(r, 404, "no such newsletter"), SENT;
+	return rc == STORE_OK ? 0 : page_status(rc);
+}
+
+/* The issue of the route (argument 1) in newsletter nl, or SENT after a 404. */
+static int
+issue_of(struct req *r, json_t *nl, json_t **is)
+{
+	int64_t id;
+	int rc;
+
+	*is = NULL;
+	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
+		return api_error(r, 404, "no such issue"), SENT;
+	rc = store_issue_get(r->db, id, is);
+	if (rc == STORE_OK && json_integer_value(json_object_get(*is,
+	    "newsletter_id")) != json_integer_value(json_object_get(nl, "id"))) {
+		json_decref(*is);
+		*is = NULL;
+		rc = STORE_NOTFOUND;
+	}
+	if (rc == STORE_NOTFOUND)
+		return api_error(r, 404, "no such issue"), SENT;
+	return rc == STORE_OK ? 0 : page_status(rc);
+}
+
+/*
+ * The editor, newsletter and (is != NULL) issue of a request: 0, SENT
+ * or a status.
+ */
+static int
+gate(struct req *r, json_t **nl, json_t **is)
+{
+	int status;
+
+	*nl = NULL;
+	if (is != NULL)
+		*is = NULL;
+	if ((status = editor(r)) != 0 || (status = newsletter(r, nl)) != 0)
+		return status;
+	if (is != NULL && (status = issue_of(r, *nl, is)) != 0) {
+		json_decref(*nl);
+		*nl = NULL;
+	}
+	return status;
+}
+
+static int
+finish(int status)
+{
+	return status == SENT ? 0 : status;
+}
+
+static json_t *
+iso(json_t *t)
+{
+	char s[32];
+	time_t v;
+	struct tm tm;
+
+	if (!json_is_integer(t))
+		return json_null();
+	v = (time_t)json_integer_value(t);
+	gmtime_r(&v, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+/* Sends the issue with its stories and progress. */
+static int
+send_issue(struct req *r, int status, int64_t id)
+{
+	struct buf url = BUF_INIT;
+	int64_t sent, failed, left;
+	json_t *is, *list, *v, *a, *out;
+	size_t i;
+	int rc;
+
+	if ((rc = store_issue_get(r->db, id, &is)) != STORE_OK)
+		return page_status(rc);
+	rc = store_issue_progress(r->db, id, json_integer_value(
+	    json_object_get(is, "newsletter_id")), &sent, &failed, &left);
+	if (rc != STORE_OK) {
+		json_decref(is);
+		return page_status(rc);
+	}
+	if (strcmp(json_string_value(json_object_get(is, "status")), "sent") == 0)
+		left = 0;
+	list = json_array();
+	json_array_foreach(json_object_get(is, "articles"), i, v) {
+		if (store_article_brief(r->db, json_integer_value(v), &a) !=
+		    STORE_OK)
+			continue;
+		buf_reset(&url);
+		newsletter_site_url(&url, "/article/");
+		buf_puts(&url, json_string_value(json_object_get(a, "slug")));
+		json_object_set_new(a, "url", json_string(url.p));
+		json_object_set_new(a, "published_at", iso(json_object_get(a,
+		    "published_at")));
+		json_array_append_new(list, a);
+	}
+	buf_reset(&url);
+	buf_printf(&url, "/admin/newsletters/%s/issues/%lld/preview",
+	    json_string_value(json_object_get(is, "newsletter")), (long long)id);
+	out = json_pack("{s:{s:I,s:O,s:O,s:O,s:O,s:o,s:o,s:o,s:o,s:o,"
+	    "s:{s:I,s:I,s:I,s:I},s:s}}", "issue",
+	    "id", (json_int_t)id,
+	    "newsletter", json_object_get(is, "newsletter"),
+	    "subject", json_object_get(is, "subject"),
+	    "intro", json_object_get(is, "intro"),
+	    "status", json_object_get(is, "status"),
+	    "articles", list,
+	    "send_at", iso(json_object_get(is, "send_at")),
+	    "sent_at", iso(json_object_get(is, "sent_at")),
+	    "created_at", iso(json_object_get(is, "created_at")),
+	    "updated_at", iso(json_object_get(is, "updated_at")),
+	    "progress", "total", (json_int_t)(sent + failed + left),
+	    "sent", (json_int_t)sent, "failed", (json_int_t)failed,
+	    "remaining", (json_int_t)left,
+	    "preview_url", url.p);
+	buf_free(&url);
+	json_decref(is);
+	if (out == NULL)
+		return 500;
+	if (status == 201) {
+		char loc[128];
+
+		snprintf(loc, sizeof(loc), "/api/v1/admin/newsletters/%s/issues/"
+		    "%lld", r->arg[0], (long long)id);
+		http_header(r, "Location", loc);
+	}
+	http_send_json(r, status, out);
+	json_decref(out);
+	return 0;
+}
+
+/*
+ * Checks the fields of an issue body (subject, intro, articles) and
+ * fills what is given; 0 or SENT after a 400/422.
+ */
+static int
+read_issue(struct req *r, json_t *in, const char **subject,
+    const char **intro, json_t **articles)
+{
+	const char *key;
+	json_t *v, *x, *a;
+	size_t i;
+
+	json_object_foreach(in, key, v) {
+		if (strcmp(key, "subject") != 0 && strcmp(key, "intro") != 0 &&
+		    strcmp(key, "articles") != 0)
+			return api_error(r, 400, "unknown field"), SENT;
+	}
+	if ((v = json_object_get(in, "subject")) != NULL) {
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    json_string_length(v) > SUBJECT_MAX)
+			return api_error(r, 422, "subject is 1 to 300 bytes"),
+			    SENT;
+		*subject = json_string_value(v);
+	}
+	if ((v = json_object_get(in, "intro")) != NULL) {
+		if (!json_is_string(v) || json_string_length(v) > INTRO_MAX)
+			return api_error(r, 422, "intro is at most 5000 bytes"),
+			    SENT;
+		*intro = json_string_value(v);
+	}
+	if ((v = json_object_get(in, "articles")) != NULL) {
+		if (!json_is_array(v) || json_array_size(v) > ARTICLES_MAX)
+			return api_error(r, 422, "articles is a list of at most "
+			    "50 article ids"), SENT;
+		json_array_foreach(v, i, x) {
+			if (!json_is_integer(x) || store_article_brief(r->db,
+			    json_integer_value(x), &a) != STORE_OK)
+				return api_error(r, 422, "articles holds ids of "
+				    "published stories only"), SENT;
+			json_decref(a);
+		}
+		*articles = v;
+	}
+	return 0;
+}
+
+/* Runs one write in its own transaction; 0 or a status. */
+static int
+commit(struct req *r, int rc)
+{
+	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return rc == STORE_OK ? 503 : page_status(rc);
+	}
+	return 0;
+}
+
+int
+api_newsletter_issue_add(struct req *r)
+{
+	const char *subject = NULL, *intro = "";
+	char *ids = NULL, dflt[SUBJECT_MAX + 1], day[32];
+	json_t *nl, *in = NULL, *articles = NULL, *picked = NULL;
+	int64_t id = 0, now = now_unix();
+	time_t t = (time_t)now;
+	struct tm tm;
+	int status, rc;
+
+	if ((status = gate(r, &nl, NULL)) != 0)
+		return finish(status);
+	if (r->h->entity.base != NULL && r->h->entity.len > 0) {
+		if ((in = api_body(r)) == NULL ||
+		    read_issue(r, in, &subject, &intro, &articles) != 0) {
+			status = SENT;
+			goto out;
+		}
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto out;
+	}
+	/* Not given: the stories of its sections since the last issue. */
+	if (articles == NULL) {
+		if ((rc = store_issue_pick(r->db, json_integer_value(
+		    json_object_get(nl, "id")), now, PICK_AGE, ARTICLES_MAX / 2,
+		    &picked)) != STORE_OK) {
+			status = commit(r, rc);
+			goto out;
+		}
+		articles = picked;
+	}
+	if (subject == NULL) {
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%-d %B %Y", &tm);
+		snprintf(dflt, sizeof(dflt), "%s, %s", json_string_value(
+		    json_object_get(nl, "name")), day);
+		subject = dflt;
+	}
+	ids = json_dumps(articles, JSON_COMPACT);
+	rc = store_issue_add(r->db, json_integer_value(json_object_get(nl,
+	    "id")), subject, intro, ids, now, &id);
+	if ((status = commit(r, rc)) == 0)
+		status = send_issue(r, 201, id);
+out:
+	free(ids);
+	json_decref(picked);
+	json_decref(in);
+	json_decref(nl);
+	return finish(status);
+}
+
+int
+api_newsletter_issue_get(struct req *r)
+{
+	json_t *nl, *is;
+	int64_t id;
+	int status;
+
+	if ((status = gate(r, &nl, &is)) != 0)
+		return finish(status);
+	id = json_integer_value(json_object_get(is, "id"));
+	json_decref(nl);
+	json_decref(is);
+	return send_issue(r, 200, id);
+}
+
+int
+api_newsletter_issue_update(struct req *r)
+{
+	const char *subject, *intro;
+	json_t *nl, *is, *in = NULL, *articles;
+	char *ids = NULL;
+	int64_t id;
+	int status, rc;
+
+	if ((status = gate(r, &nl, &is)) != 0)
+		return finish(status);
+	id = json_integer_value(json_object_get(is, "id"));
+	subject = json_string_value(json_object_get(is, "subject"));
+	intro = json_string_value(json_object_get(is, "intro"));
+	articles = json_object_get(is, "articles");
+	if ((in = api_body(r)) == NULL ||
+	    read_issue(r, in, &subject, &intro, &articles) != 0) {
+		status = SENT;
+		goto out;
+	}
+	ids = json_dumps(articles, JSON_COMPACT);
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto out;
+	}
+	rc = store_issue_update(r->db, id, subject, intro, ids, now_unix());
+	if (rc == STORE_NOTFOUND) {
+		db_rollback(r->db);
+		status = (api_error(r, 409, "an issue being sent or sent cannot "
+		    "be edited"), SENT);
+		goto out;
+	}
+	if ((status = commit(r, rc)) == 0)
+		status = send_issue(r, 200, id);
+out:
+	free(ids);
+	json_decref(in);
+	json_decref(nl);
+	json_decref(is);
+	return finish(status);
+}
+
+int
+api_newsletter_issue_test(struct req *r)
+{
+	char email[256];
+	const char *to, *key;
+	json_t *nl, *is, *in = NULL, *v;
+	int status, rc;
+
+	if ((status = gate(r, &nl, &is)) != 0)
+		return finish(status);
+	if ((in = api_body(r)) == NULL) {
+		status = SENT;
+		goto out;
+	}
+	json_object_foreach(in, key, v)
+		if (strcmp(key, "email") != 0) {
+			status = (api_error(r, 400, "unknown field"), SENT);
+			goto out;
+		}
+	to = json_string_value(json_object_get(in, "email"));
+	if (to == NULL || strlen(to) >= sizeof(email) ||
+	    page_email_norm(to, email, sizeof(email)) != 0) {
+		status = (api_error(r, 422, "email must be an address like "
+		    "name@example.com"), SENT);
+		goto out;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto out;
+	}
+	rc = newsletter_queue_test(r->db, is, email);
+	if ((status = commit(r, rc)) == 0) {
+		json_t *ans = json_pack("{s:s}", "queued_to", email);
+
+		jobs_kick();
+		http_send_json(r, 202, ans);
+		json_decref(ans);
+	}
+out:
+	json_decref(in);
+	json_decref(nl);
+	json_decref(is);
+	return finish(status);
+}
+
+/* Reads the optional "at" of a send request; 0, or SENT after a 400/422. */
+static int
+send_time(struct req *r, int64_t *at)
+{
+	const char *s, *end, *key;
+	json_t *in, *v;
+	struct tm tm;
+
+	*at = 0;
+	if (r->h->entity.base == NULL || r->h->entity.len == 0)
+		return 0;
+	if ((in = api_body(r)) == NULL)
+		return SENT;
+	json_object_foreach(in, key, v)
+		if (strcmp(key, "at") != 0) {
+			json_decref(in);
+			return api_error(r, 400, "unknown field"), SENT;
+		}
+	v = json_object_get(in, "at");
+	if (v == NULL) {
+		json_decref(in);
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((s = json_string_value(v)) == NULL ||
+	    (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+	    *end != '\0') {
+		json_decref(in);
+		return api_error(r, 422, "\"at\" must be a time like "
+		    "2026-05-12T13:00:00Z"), SENT;
+	}
+	json_decref(in);
+	*at = (int64_t)timegm(&tm);
+	return 0;
+}
+
+int
+api_newsletter_issue_send(struct req *r)
+{
+	json_t *nl, *is, *payload;
+	const char *st;
+	int64_t id, at, now = now_unix();
+	int status, rc;
+
+	if ((status = gate(r, &nl, &is)) != 0)
+		return finish(status);
+	id = json_integer_value(json_object_get(is, "id"));
+	st = json_string_value(json_object_get(is, "status"));
+	if (send_time(r, &at) != 0) {
+		status = SENT;
+		goto out;
+	}
+	if (strcmp(st, "draft") != 0 && strcmp(st, "scheduled") != 0) {
+		status = (api_error(r, 409, "this issue is being sent or was "
+		    "sent"), SENT);
+		goto out;
+	}
+	if (at < now)
+		at = now;
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto out;
+	}
+	/*
+	 * The job carries the time it was made for: when the issue is
+	 * moved to another time, the old job finds it stale and stops.
+	 */
+	payload = json_pack("{s:I,s:I}", "issue", (json_int_t)id, "at",
+	    (json_int_t)at);
+	rc = store_issue_status(r->db, id, "scheduled", at, 0, now);
+	if (rc == STORE_OK)
+		rc = jobs_add(r->db, "newsletter", payload, at);
+	json_decref(payload);
+	if ((status = commit(r, rc)) == 0) {
+		jobs_kick();
+		status = send_issue(r, 202, id);
+	}
+out:
+	json_decref(nl);
+	json_decref(is);
+	return finish(status);
+}
+
+/*
+ * One CSV field: always quoted, quotes doubled, and a value that a
+ * spreadsheet would run as a formula (= + - @, tab, CR first) is
+ * prefixed with an apostrophe.
+ */
+static void
+csv_field(struct buf *b, const char *s, int last)
+{
+	buf_putc(b, '"');
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r')
+		buf_putc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+	buf_puts(b, last ? "\r\n" : ",");
+}
+
+int
+api_newsletter_subscribers_csv(struct req *r)
+{
+	static const char *const cols[] = { "email", "status", "consent",
+	    "consent_ip", "created_at", "confirmed_at", "updated_at" };
+	struct buf b = BUF_INIT;
+	json_t *nl, *list, *row, *v, *t;
+	char disp[300];
+	size_t i, k;
+	int status, rc;
+
+	if ((status = gate(r, &nl, NULL)) != 0)
+		return finish(status);
+	rc = store_newsletter_export(r->db, json_integer_value(
+	    json_object_get(nl, "id")), &list);
+	if (rc != STORE_OK) {
+		json_decref(nl);
+		return page_status(rc);
+	}
+	BUF_LIT(&b, "email,status,consent,consent_ip,signed_up_at,"
+	    "confirmed_at,updated_at\r\n");
+	json_array_foreach(list, i, row) {
+		for (k = 0; k < ARRAY_SIZE(cols); k++) {
+			v = json_object_get(row, cols[k]);
+			if (json_is_string(v)) {
+				csv_field(&b, json_string_value(v),
+				    k + 1 == ARRAY_SIZE(cols));
+			} else {
+				t = iso(v);
+				csv_field(&b, json_is_string(t) ?
+				    json_string_value(t) : "",
+				    k + 1 == ARRAY_SIZE(cols));
+				json_decref(t);
+			}
+		}
+	}
+	json_decref(list);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-subscribers."
+	    "csv\"", json_string_value(json_object_get(nl, "slug")));
+	json_decref(nl);
+	if (buf_err(&b)) {
+		buf_free(&b);
+		return 500;
+	}
+	http_header(r, "Content-Disposition", disp);
+	http_header(r, "Cache-Control", "no-store");
+	http_send_buf(r, 200, "text/csv; charset=utf-8", &b);
+	return 0;
+}

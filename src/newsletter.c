@@ -1,0 +1,685 @@
+/*
+ * newsletter.c — what newsletters send: the sign-up letters, issues
+ * rendered as text and HTML, and the job that sends an issue.
+ *
+ * A subscriber's links (preferences, unsubscribe) carry a token signed
+ * with a key of the site (HMAC-SHA-256 over the subscriber's id and
+ * address), so they need no password and no row per link; changing the
+ * key voids every link ever sent.
+ *
+ * Sending an issue never gives one subscriber two copies.  For each
+ * message the row of newsletter_deliveries is committed at the last
+ * moment before the SMTP server takes the message (before the last
+ * bytes and the end-of-data mark go out); if that row exists already
+ * (another run sent it), the message is withdrawn.  A process killed before the commit leaves
+ * no row and no message (the server drops data that never ended); one
+ * killed after it leaves a row and, unless it died in the microseconds
+ * between the commit and the end-of-data mark, a delivered message.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "escape.h"
+#include "jobs.h"
+#include "mail.h"
+#include "newsletter.h"
+#include "store.h"
+#include "util.h"
+
+#define BATCH_MAX	1000	/* subscribers looked up at once */
+#define PLACEHOLDER	"@@TOKEN@@"
+
+static unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+
+int
+newsletter_init(struct db *db, char *err, size_t errlen)
+{
+	unsigned char raw[crypto_auth_hmacsha256_KEYBYTES];
+	char fresh[2 * sizeof(raw) + 1], got[200];
+	size_t len = 0;
+	int rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(fresh, sizeof(fresh), raw, sizeof(raw));
+	if (db_begin_write(db) != DB_OK) {
+		snprintf(err, errlen, "newsletter key: %s", db_errmsg(db));
+		return -1;
+	}
+	rc = store_site_key(db, "newsletter", fresh, got, sizeof(got));
+	if (rc != STORE_OK || db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "newsletter key: %s", db_errmsg(db));
+		db_rollback(db);
+		return -1;
+	}
+	if (sodium_hex2bin(key, sizeof(key), got, strlen(got), NULL, &len,
+	    NULL) != 0 || len != sizeof(key)) {
+		snprintf(err, errlen, "newsletter key: the stored key is "
+		    "malformed");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mac(int64_t id, const char *email, unsigned char out[32])
+{
+	char msg[400];
+	int n;
+
+	n = snprintf(msg, sizeof(msg), "newsletter:%lld:%s", (long long)id,
+	    email);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = (int)sizeof(msg) - 1;
+	crypto_auth_hmacsha256(out, (const unsigned char *)msg, (size_t)n,
+	    key);
+}
+
+void
+newsletter_token(int64_t id, const char *email, char out[NL_TOKEN_MAX])
+{
+	unsigned char m[32];
+	char b64[64];
+
+	mac(id, email, m);
+	sodium_bin2base64(b64, sizeof(b64), m, sizeof(m),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(out, NL_TOKEN_MAX, "%lld.%s", (long long)id, b64);
+}
+
+int
+newsletter_token_check(struct db *db, const char *tok, size_t len,
+    json_t **sub)
+{
+	unsigned char want[32], got[32];
+	const char *dot = memchr(tok, '.', len);
+	size_t binlen = 0;
+	int64_t id;
+	int rc;
+
+	*sub = NULL;
+	if (dot == NULL || parse_int(tok, (size_t)(dot - tok), 1, INT64_MAX,
+	    &id) != 0 || len - (size_t)(dot - tok) - 1 != 43 ||
+	    sodium_base642bin(got, sizeof(got), dot + 1, 43, NULL, &binlen,
+	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    binlen != sizeof(got))
+		return STORE_NOTFOUND;
+	if ((rc = store_subscriber_get(db, id, sub)) != STORE_OK)
+		return rc;
+	mac(id, json_string_value(json_object_get(*sub, "email")), want);
+	if (crypto_verify_32(want, got) != 0) {
+		json_decref(*sub);
+		*sub = NULL;
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}
+
+void
+newsletter_site_url(struct buf *b, const char *path)
+{
+	size_t n = strlen(config.base_url);
+
+	if (n > 0) {
+		while (n > 0 && config.base_url[n - 1] == '/')
+			n--;
+		buf_append(b, config.base_url, n);
+	} else {
+		buf_printf(b, "http://%s", config.listen);
+	}
+	buf_puts(b, path);
+}
+
+static const char *
+site_name(struct db *db, char *tmp, size_t n)
+{
+	return store_setting(db, "site_name", "masthead", tmp, n);
+}
+
+/* A paragraph in both parts. */
+static void
+para(struct buf *text, struct buf *html, const char *s)
+{
+	buf_printf(text, "%s\n\n", s);
+	BUF_LIT(html, "<p>");
+	esc_html(html, s, strlen(s));
+	BUF_LIT(html, "</p>\n");
+}
+
+/* A link on a line of its own in both parts. */
+static void
+link_para(struct buf *text, struct buf *html, const char *label,
+    const char *url)
+{
+	buf_printf(text, "%s:\n%s\n\n", label, url);
+	BUF_LIT(html, "<p><a href=\"");
+	esc_html(html, url, strlen(url));
+	BUF_LIT(html, "\">");
+	esc_html(html, label, strlen(label));
+	BUF_LIT(html, "</a></p>\n");
+}
+
+/*
+ * The end of every message to a subscriber: why it came and the links
+ * that manage it (with the token placeholder, or none for a preview).
+ * Also the List-Unsubscribe URL (list: a newsletter's slug or "all").
+ */
+static void
+footer(struct buf *text, struct buf *html, const char *site,
+    const char *list, const char *token, struct buf *unsub)
+{
+	struct buf prefs = BUF_INIT;
+
+	buf_printf(text, "-- \nYou receive this because you signed up at %s.\n",
+	    site);
+	BUF_LIT(html, "<hr>\n<p style=\"font-size:12px;color:#555\">You "
+	    "receive this because you signed up at ");
+	esc_html(html, site, strlen(site));
+	BUF_LIT(html, ".");
+	if (token == NULL) {
+		buf_puts(text, "(Subscribers' copies carry the links to manage "
+		    "their newsletters here.)\n");
+		BUF_LIT(html, " (Subscribers' copies carry the links to manage "
+		    "their newsletters here.)</p>\n");
+		return;
+	}
+	newsletter_site_url(&prefs, "/newsletter/preferences/");
+	buf_puts(&prefs, token);
+	newsletter_site_url(unsub, "/newsletter/unsubscribe/");
+	buf_printf(unsub, "%s/%s", list, token);
+	buf_printf(text, "Choose your newsletters: %s\nUnsubscribe: %s\n",
+	    prefs.p, unsub->p);
+	BUF_LIT(html, " <a href=\"");
+	esc_html(html, prefs.p, prefs.len);
+	BUF_LIT(html, "\">Choose your newsletters</a> · <a href=\"");
+	esc_html(html, unsub->p, unsub->len);
+	BUF_LIT(html, "\">Unsubscribe</a></p>\n");
+	buf_free(&prefs);
+}
+
+static void
+html_open(struct buf *html, const char *title)
+{
+	BUF_LIT(html, "<!doctype html><html><head><meta charset=\"utf-8\">"
+	    "<title>");
+	esc_html(html, title, strlen(title));
+	BUF_LIT(html, "</title></head><body style=\"font-family:sans-serif;"
+	    "max-width:640px;margin:auto\">\n");
+}
+
+/* The headers of a newsletter message: RFC 2369 and RFC 8058. */
+static void
+list_headers(const char *unsub, const char *list_id, const char *h[8])
+{
+	h[0] = "List-Unsubscribe";
+	h[1] = unsub;
+	h[2] = "List-Unsubscribe-Post";
+	h[3] = "List-Unsubscribe=One-Click";
+	h[4] = "List-Id";
+	h[5] = list_id;
+	h[6] = NULL;
+	h[7] = NULL;
+}
+
+/* The <slug.host> of a newsletter, for List-Id. */
+static void
+list_id(struct buf *b, const char *slug)
+{
+	const char *h = strstr(config.base_url, "://");
+	size_t n;
+
+	h = h != NULL ? h + 3 : config.listen;
+	n = strcspn(h, ":/");
+	buf_printf(b, "<%s.", slug);
+	if (n == 0)
+		buf_puts(b, "localhost");
+	else
+		buf_append(b, h, n);
+	buf_putc(b, '>');
+}
+
+/* Replaces every PLACEHOLDER of in by token into out. */
+static void
+fill(struct buf *out, const char *in, const char *token)
+{
+	const char *p;
+
+	while ((p = strstr(in, PLACEHOLDER)) != NULL) {
+		buf_append(out, in, (size_t)(p - in));
+		buf_puts(out, token);
+		in = p + sizeof(PLACEHOLDER) - 1;
+	}
+	buf_puts(out, in);
+}
+
+/* Queues text and html to a subscriber with their token filled in. */
+static int
+queue_personal(struct db *db, int64_t sub, const char *email,
+    const char *subject, const char *list, struct buf *text, struct buf *html,
+    struct buf *unsub)
+{
+	struct buf t = BUF_INIT, h = BUF_INIT, u = BUF_INIT, id = BUF_INIT;
+	char token[NL_TOKEN_MAX];
+	const char *hdr[8];
+	int rc;
+
+	newsletter_token(sub, email, token);
+	fill(&t, text->p, token);
+	fill(&h, html->p, token);
+	buf_putc(&u, '<');
+	fill(&u, unsub->p, token);
+	buf_putc(&u, '>');
+	list_id(&id, list);
+	list_headers(u.p, id.p, hdr);
+	rc = buf_err(&t) || buf_err(&h) || buf_err(&u) ? STORE_INVALID :
+	    mail_queue_with(db, NULL, email, subject, t.p, h.p, hdr);
+	buf_free(&t);
+	buf_free(&h);
+	buf_free(&u);
+	buf_free(&id);
+	return rc;
+}
+
+int
+newsletter_queue_confirm(struct db *db, const char *email, const char *token,
+    json_t *names)
+{
+	struct buf text = BUF_INIT, html = BUF_INIT, url = BUF_INIT,
+	    list = BUF_INIT;
+	char tmp[200], site[200], subject[300];
+	json_t *n;
+	size_t i;
+	int rc;
+
+	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
+	snprintf(subject, sizeof(subject), "Confirm your newsletters from %s",
+	    site);
+	json_array_foreach(names, i, n)
+		buf_printf(&list, "%s%s", i > 0 ? ", " : "",
+		    json_string_value(n));
+	newsletter_site_url(&url, "/newsletter/confirm/");
+	buf_puts(&url, token);
+	html_open(&html, subject);
+	para(&text, &html, "Someone, we hope you, asked to receive these "
+	    "newsletters at this address:");
+	para(&text, &html, list.p != NULL ? list.p : "");
+	link_para(&text, &html, "Open this link within 48 hours to confirm",
+	    url.p);
+	para(&text, &html, "If it was not you, ignore this message: nothing "
+	    "will be sent to you.");
+	buf_printf(&text, "-- \n%s\n", site);
+	BUF_LIT(&html, "</body></html>\n");
+	rc = buf_err(&text) || buf_err(&html) ? STORE_INVALID :
+	    mail_queue(db, NULL, email, subject, text.p, html.p);
+	buf_free(&text);
+	buf_free(&html);
+	buf_free(&url);
+	buf_free(&list);
+	return rc;
+}
+
+/* A letter to a confirmed subscriber about all their newsletters. */
+static int
+queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
+{
+	struct buf text = BUF_INIT, html = BUF_INIT, unsub = BUF_INIT;
+	char tmp[200], site[200], subject[300];
+	json_t *subs, *s;
+	size_t i;
+	int rc;
+
+	if ((rc = store_subscriptions_of(db, sub, &subs)) != STORE_OK)
+		return rc;
+	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
+	snprintf(subject, sizeof(subject), welcome ? "Welcome to the "
+	    "newsletters of %s" : "Your newsletters from %s", site);
+	html_open(&html, subject);
+	para(&text, &html, welcome ? "Thank you for confirming your "
+	    "address. You will now receive:" : "Someone, perhaps you, asked "
+	    "to sign this address up again. It already receives:");
+	BUF_LIT(&html, "<ul>\n");
+	json_array_foreach(subs, i, s) {
+		const char *name = json_string_value(json_object_get(s, "name"));
+		const char *d = json_string_value(json_object_get(s,
+		    "description"));
+
+		if (strcmp(json_string_value(json_object_get(s, "status")),
+		    "active") != 0)
+			continue;
+		buf_printf(&text, "* %s: %s\n", name, d);
+		BUF_LIT(&html, "<li><strong>");
+		esc_html(&html, name, strlen(name));
+		BUF_LIT(&html, "</strong>: ");
+		esc_html(&html, d, strlen(d));
+		BUF_LIT(&html, "</li>\n");
+	}
+	json_decref(subs);
+	BUF_LIT(&html, "</ul>\n");
+	buf_putc(&text, '\n');
+	para(&text, &html, welcome ? "You can change your choice or "
+	    "unsubscribe at any time with the links at the end of every "
+	    "message." : "Nothing has changed. To change your choice or "
+	    "unsubscribe, use the links below.");
+	footer(&text, &html, site, "all", PLACEHOLDER, &unsub);
+	BUF_LIT(&html, "</body></html>\n");
+	rc = queue_personal(db, sub, email, subject, "all", &text, &html,
+	    &unsub);
+	buf_free(&text);
+	buf_free(&html);
+	buf_free(&unsub);
+	return rc;
+}
+
+int
+newsletter_queue_already(struct db *db, int64_t sub, const char *email)
+{
+	return queue_about_all(db, sub, email, 0);
+}
+
+int
+newsletter_queue_welcome(struct db *db, int64_t sub, const char *email)
+{
+	return queue_about_all(db, sub, email, 1);
+}
+
+/* The body of an issue without its footer. */
+static void
+render_body(struct db *db, json_t *issue, struct buf *text, struct buf *html)
+{
+	const char *subject = json_string_value(json_object_get(issue,
+	    "subject"));
+	const char *intro = json_string_value(json_object_get(issue, "intro"));
+	json_t *ids = json_object_get(issue, "articles"), *v, *a;
+	struct buf url = BUF_INIT;
+	size_t i;
+
+	html_open(html, subject);
+	BUF_LIT(html, "<h1>");
+	esc_html(html, subject, strlen(subject));
+	BUF_LIT(html, "</h1>\n");
+	buf_printf(text, "%s\n\n", subject);
+	if (intro != NULL && intro[0] != '\0')
+		para(text, html, intro);
+	json_array_foreach(ids, i, v) {
+		const char *title, *dek, *slug;
+
+		if (store_article_brief(db, json_integer_value(v), &a) !=
+		    STORE_OK)
+			continue;	/* unpublished since: left out */
+		title = json_string_value(json_object_get(a, "title"));
+		dek = json_string_value(json_object_get(a, "dek"));
+		slug = json_string_value(json_object_get(a, "slug"));
+		buf_reset(&url);
+		newsletter_site_url(&url, "/article/");
+		buf_puts(&url, slug);
+		buf_printf(text, "%s\n%s%s%s\n\n", title, dek, dek[0] != '\0' ?
+		    "\n" : "", url.p);
+		BUF_LIT(html, "<h2><a href=\"");
+		esc_html(html, url.p, url.len);
+		BUF_LIT(html, "\">");
+		esc_html(html, title, strlen(title));
+		BUF_LIT(html, "</a></h2>\n");
+		if (dek[0] != '\0') {
+			BUF_LIT(html, "<p>");
+			esc_html(html, dek, strlen(dek));
+			BUF_LIT(html, "</p>\n");
+		}
+		json_decref(a);
+	}
+	buf_free(&url);
+}
+
+void
+newsletter_render(struct db *db, json_t *issue, const char *token,
+    struct buf *text, struct buf *html)
+{
+	struct buf unsub = BUF_INIT;
+	char tmp[200], site[200];
+
+	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
+	render_body(db, issue, text, html);
+	footer(text, html, site, json_string_value(json_object_get(issue,
+	    "newsletter")), token, &unsub);
+	BUF_LIT(html, "</body></html>\n");
+	buf_free(&unsub);
+}
+
+int
+newsletter_queue_test(struct db *db, json_t *issue, const char *email)
+{
+	struct buf text = BUF_INIT, html = BUF_INIT;
+	char subject[400];
+	int rc;
+
+	snprintf(subject, sizeof(subject), "[Test] %s",
+	    json_string_value(json_object_get(issue, "subject")));
+	newsletter_render(db, issue, NULL, &text, &html);
+	rc = buf_err(&text) || buf_err(&html) ? STORE_INVALID :
+	    mail_queue(db, NULL, email, subject, text.p, html.p);
+	buf_free(&text);
+	buf_free(&html);
+	return rc;
+}
+
+/* What the hook that records a delivery needs, and what it found. */
+struct hook {
+	struct db	*db;
+	int64_t		 issue;
+	int64_t		 sub;
+	int		 recorded;	/* the row is committed */
+	int		 conflict;	/* another run sent this copy */
+};
+
+/* Commits the delivery's row just before the server takes the message. */
+static int
+record_sent(void *arg)
+{
+	struct hook *h = arg;
+	int rc;
+
+	if (db_begin_write(h->db) != DB_OK)
+		return -1;
+	rc = store_delivery_add(h->db, h->issue, h->sub, "sent", NULL,
+	    now_unix());
+	if (rc != STORE_OK || db_commit(h->db) != DB_OK) {
+		db_rollback(h->db);
+		h->conflict = rc == STORE_CONFLICT;
+		return -1;
+	}
+	h->recorded = 1;
+	return 0;
+}
+
+/* Runs one small write (a failure's record) in its own transaction. */
+static int
+write_failure(struct db *db, int64_t issue, int64_t sub, int recorded,
+    int hard, const char *msg)
+{
+	int64_t now = now_unix();
+	int rc;
+
+	if (db_begin_write(db) != DB_OK)
+		return -1;
+	rc = recorded ? store_delivery_fail(db, issue, sub, msg, now) :
+	    store_delivery_add(db, issue, sub, "failed", msg, now);
+	if (rc == STORE_OK && hard)
+		rc = store_subscriber_bounce(db, sub, config.newsletter_bounces,
+		    now);
+	if (rc != STORE_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seconds since t0. */
+static double
+elapsed(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+sleep_until(const struct timespec *t0, double seconds)
+{
+	struct timespec d;
+	double left;
+
+	if ((left = seconds - elapsed(t0)) <= 0)
+		return;
+	d.tv_sec = (time_t)left;
+	d.tv_nsec = (long)((left - (double)d.tv_sec) * 1e9);
+	nanosleep(&d, NULL);
+}
+
+/* Marks the issue sent, or adds the job for its next batch. */
+static int
+next_step(struct db *db, json_t *payload, int64_t issue, int64_t nl,
+    char *err, size_t errlen)
+{
+	int64_t sent, failed, left, now = now_unix();
+	int rc;
+
+	if (db_begin_write(db) != DB_OK)
+		goto fail;
+	rc = store_issue_progress(db, issue, nl, &sent, &failed, &left);
+	if (rc == STORE_OK)
+		rc = left == 0 ? store_issue_status(db, issue, "sent", 0, now,
+		    now) : jobs_add(db, "newsletter", payload, 0);
+	if (rc == STORE_OK && db_commit(db) == DB_OK)
+		return 0;
+fail:
+	snprintf(err, errlen, "database: %s", db_errmsg(db));
+	db_rollback(db);
+	return -1;
+}
+
+int
+newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
+{
+	struct buf text = BUF_INIT, html = BUF_INIT, unsub = BUF_INIT,
+	    msg = BUF_INIT, t = BUF_INIT, h = BUF_INIT, u = BUF_INIT,
+	    id = BUF_INIT;
+	int64_t issue = json_integer_value(json_object_get(payload, "issue"));
+	int64_t nl, n, rate = config.newsletter_rate;
+	char tmp[200], site[200], token[NL_TOKEN_MAX], e[512];
+	const char *status, *slug, *subject, *hdr[8];
+	struct timespec t0;
+	double due = 0;
+	json_t *is = NULL, *batch = NULL, *s;
+	size_t i;
+	long code;
+	int rc, ret = -1;
+
+	if ((rc = store_issue_get(db, issue, &is)) == STORE_NOTFOUND)
+		return 0;	/* deleted since */
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		return -1;
+	}
+	status = json_string_value(json_object_get(is, "status"));
+	nl = json_integer_value(json_object_get(is, "newsletter_id"));
+	slug = json_string_value(json_object_get(is, "newsletter"));
+	subject = json_string_value(json_object_get(is, "subject"));
+	if (strcmp(status, "scheduled") != 0 && strcmp(status, "sending") != 0) {
+		json_decref(is);
+		return 0;	/* sent, or taken back to a draft */
+	}
+	if (strcmp(status, "scheduled") == 0) {
+		/* A job made for another time: the issue was moved since. */
+		if (json_integer_value(json_object_get(payload, "at")) !=
+		    json_integer_value(json_object_get(is, "send_at"))) {
+			json_decref(is);
+			return 0;
+		}
+		if (db_begin_write(db) != DB_OK ||
+		    store_issue_status(db, issue, "sending", 0, 0, now_unix()) !=
+		    STORE_OK || db_commit(db) != DB_OK) {
+			db_rollback(db);
+			snprintf(err, errlen, "database: %s", db_errmsg(db));
+			goto out;
+		}
+	}
+	/* Rendered once; each copy only gets its subscriber's token. */
+	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
+	render_body(db, is, &text, &html);
+	footer(&text, &html, site, slug, PLACEHOLDER, &unsub);
+	BUF_LIT(&html, "</body></html>\n");
+	list_id(&id, slug);
+	/* One second's worth of messages per run, spaced out. */
+	n = rate < BATCH_MAX ? rate : BATCH_MAX;
+	if (store_issue_batch(db, issue, nl, 0, n, &batch) != STORE_OK) {
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	json_array_foreach(batch, i, s) {
+		struct hook hk = { db, issue, 0, 0, 0 };
+		const char *email = json_string_value(json_object_get(s,
+		    "email"));
+
+		hk.sub = json_integer_value(json_object_get(s, "id"));
+		/*
+		 * Messages start at least 1/rate apart: one that was slow
+		 * is not made up for by a burst, so no second holds more
+		 * than rate of them.
+		 */
+		sleep_until(&t0, due);
+		due = elapsed(&t0) + 1.0 / (double)rate;
+		newsletter_token(hk.sub, email, token);
+		buf_reset(&t);
+		buf_reset(&h);
+		buf_reset(&u);
+		buf_reset(&msg);
+		fill(&t, text.p, token);
+		fill(&h, html.p, token);
+		buf_putc(&u, '<');
+		fill(&u, unsub.p, token);
+		buf_putc(&u, '>');
+		list_headers(u.p, id.p, hdr);
+		mail_compose_with(&msg, NULL, email, subject, t.p, h.p, hdr);
+		if (buf_err(&msg)) {
+			snprintf(err, errlen, "a message too large to compose");
+			goto out;
+		}
+		if (mail_send(email, msg.p, record_sent, &hk, &code, e,
+		    sizeof(e)) == 0 || hk.conflict)
+			continue;
+		if (!hk.recorded && code < 500) {
+			/*
+			 * The server is away or says "later": try the rest
+			 * of the issue later (the job's back-off).
+			 */
+			snprintf(err, errlen, "%s", e);
+			goto out;
+		}
+		if (write_failure(db, issue, hk.sub, hk.recorded, code >= 500,
+		    e) != 0 && !hk.recorded) {
+			snprintf(err, errlen, "database: %s", db_errmsg(db));
+			goto out;
+		}
+	}
+	sleep_until(&t0, due);
+	ret = next_step(db, payload, issue, nl, err, errlen);
+out:
+	json_decref(is);
+	json_decref(batch);
+	buf_free(&text);
+	buf_free(&html);
+	buf_free(&unsub);
+	buf_free(&msg);
+	buf_free(&t);
+	buf_free(&h);
+	buf_free(&u);
+	buf_free(&id);
+	return ret;
+}

@@ -1,0 +1,58 @@
+/*
+ * newsletter.h — newsletters: double opt-in sign-up, the links that
+ * manage a subscription without a password, issues and the job that
+ * sends them (docs/newsletters.md).
+ */
+#ifndef MASTHEAD_NEWSLETTER_H
+#define MASTHEAD_NEWSLETTER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct db;
+
+#define NL_TOKEN_MAX	80	/* bytes of a signed subscriber token, NUL included */
+
+/* newsletter.c */
+/*
+ * Loads the key that signs subscribers' links, making it on first start
+ * (call before any thread serves).  0, or -1 with err.
+ */
+int	 newsletter_init(struct db *, char *err, size_t errlen);
+/* The signed token of a subscriber ("ID.MAC") into out. */
+void	 newsletter_token(int64_t subscriber, const char *email,
+	    char out[NL_TOKEN_MAX]);
+/*
+ * The subscriber a token names ({id, email, confirmed_at, bounces}, a
+ * new reference) when its signature holds; STORE_NOTFOUND otherwise.
+ */
+int	 newsletter_token_check(struct db *, const char *tok, size_t len,
+	    json_t **subscriber);
+/* The absolute URL of a path on this site into b. */
+void	 newsletter_site_url(struct buf *b, const char *path);
+/*
+ * The letters of a sign-up, queued inside the caller's transaction:
+ * the confirmation link (token: the raw link token), the notice to an
+ * address already subscribed to everything it asked for, and the
+ * welcome after confirming.  names: the newsletters' names.  enum store_rc.
+ */
+int	 newsletter_queue_confirm(struct db *, const char *email,
+	    const char *token, json_t *names);
+int	 newsletter_queue_already(struct db *, int64_t subscriber,
+	    const char *email);
+int	 newsletter_queue_welcome(struct db *, int64_t subscriber,
+	    const char *email);
+/*
+ * Renders issue (as store_issue_get gives it) for one subscriber (NULL
+ * for a preview or a test: no personal links) into text and html.
+ */
+void	 newsletter_render(struct db *, json_t *issue, const char *token,
+	    struct buf *text, struct buf *html);
+/* Queues a test copy of issue to email (no delivery is recorded). */
+int	 newsletter_queue_test(struct db *, json_t *issue, const char *email);
+/* The "newsletter" job: sends the next batch of an issue. */
+int	 newsletter_job(struct db *, json_t *payload, char *err, size_t errlen);
+
+#endif

@@ -202,8 +202,13 @@ model_search(struct req *r, json_t **out, const char **msg)
 	    "type", type, "from", from, "to", to,
 	    "sort", p.by_date ? "date" : "relevance", "page", (json_int_t)page);
 	m = json_pack("{s:o}", "query", echo);
-	/* Results change with any publish, edit or unpublish of a story. */
+	/*
+	 * Results change with any publish, edit or unpublish of a story, and
+	 * every query is a page of its own: they share a bounded part of
+	 * the cache.
+	 */
 	page_dep_list(r, LIST_LATEST, 0, NULL);
+	cache_bounded();
 	if (q == NULL || search_query(db_kind(r->db), q, &match) == 0 ||
 	    buf_err(&match)) {
 		/* Nothing to search for: the empty state, or no results. */

@@ -468,6 +468,16 @@ search_text_from_html(const char *s, size_t n, struct buf *out)
 }
 
 void
+search_text_plain(const char *s, size_t n, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_putc(out, (unsigned char)s[i] < ' ' || s[i] == 0x7F ?
+		    ' ' : s[i]);
+}
+
+void
 search_highlight_html(const char *s, size_t len, struct buf *out)
 {
 	size_t i, run = 0;

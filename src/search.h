@@ -42,6 +42,9 @@ int	 search_query_any(enum db_kind, const char *text, struct buf *out);
  */
 void	 search_text_from_html(const char *html, size_t len, struct buf *out);
 
+/* Appends plain text with control characters (the markers too) made spaces. */
+void	 search_text_plain(const char *s, size_t n, struct buf *out);
+
 /*
  * Appends s to out HTML-escaped, with the engine's match markers
  * (SEARCH_MARK_OPEN, SEARCH_MARK_CLOSE, which indexed text never holds)

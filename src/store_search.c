@@ -187,7 +187,7 @@ join_names(struct db *db, const char *sql, int64_t id, struct buf *out)
 		v = db_col_text(st, 0, &n);
 		if (out->len > 0)
 			BUF_LIT(out, ", ");
-		buf_append(out, v, n);
+		search_text_plain(v, n, out);
 	}
 	db_reset(st);
 	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
@@ -229,13 +229,13 @@ store_search_index(struct db *db, int64_t id)
 	}
 	/* Plain text; the engines' markers can never be in it. */
 	v = db_col_text(st, 0, &n);
-	search_text_from_html(v, n, &title);
+	search_text_plain(v, n, &title);
 	v = db_col_text(st, 1, &n);
-	search_text_from_html(v, n, &dek);
+	search_text_plain(v, n, &dek);
 	v = db_col_text(st, 2, &n);
 	search_text_from_html(v, n, &body);
 	v = db_col_text(st, 3, &n);
-	search_text_from_html(v, n, &section);
+	search_text_plain(v, n, &section);
 	db_reset(st);
 	if ((rc = join_names(db, sql_ix_authors, id, &authors)) != STORE_OK ||
 	    (rc = join_names(db, sql_ix_tags, id, &tags)) != STORE_OK)

@@ -170,9 +170,12 @@ reindex_progress(int64_t done, int64_t total)
 	copy_progress("search index", done, total, done >= total);
 }
 
-/* Opens --db and brings its schema up to date. */
+/*
+ * Opens --db and brings its schema up to date, and its search index
+ * when it has none (unless the caller rebuilds it anyway).
+ */
 static struct db *
-open_db(void)
+open_db_index(int build_index)
 {
 	char err[1024];
 	struct db *db;
@@ -190,7 +193,7 @@ open_db(void)
 	 * A site from before search, or one whose index was lost: build it
 	 * once, so search finds what is published.
 	 */
-	if (store_search_missing(db)) {
+	if (build_index && store_search_missing(db)) {
 		fputs("masthead: building the search index\n", stderr);
 		if (store_search_rebuild(db, reindex_progress) != STORE_OK) {
 			fprintf(stderr, "masthead: search index: %s\n",
@@ -202,6 +205,12 @@ open_db(void)
 	return db;
 }
 
+static struct db *
+open_db(void)
+{
+	return open_db_index(1);
+}
+
 static int
 cmd_reindex(void)
 {
@@ -210,7 +219,7 @@ cmd_reindex(void)
 	uint64_t t0;
 	int rc;
 
-	if ((db = open_db()) == NULL)
+	if ((db = open_db_index(0)) == NULL)
 		return 1;
 	t0 = now_mono_usec();
 	rc = store_search_rebuild(db, reindex_progress);

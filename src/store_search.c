@@ -66,7 +66,8 @@ static const char sql_any_published[] =
 /*
  * The filters, the same on both engines: $2 now, [$3, $4) the time
  * range, $5 type or NULL, $6 section (0: any, sub-sections included),
- * $7 author (0: any).
+ * $7 author (0: any).  The section is looked up by article ("+" keeps
+ * SQLite from scanning the section's whole list instead).
  */
 #define HIT_FILTERS \
 	" AND a.status = 'published'" \
@@ -76,16 +77,24 @@ static const char sql_any_published[] =
 	" AND (CAST($5 AS TEXT) IS NULL OR a.type = CAST($5 AS TEXT))" \
 	" AND (CAST($6 AS BIGINT) = 0 OR EXISTS (SELECT 1" \
 	"  FROM section_articles x WHERE x.article_id = a.id" \
-	"  AND x.section_id = CAST($6 AS BIGINT)))" \
+	"  AND +x.section_id = CAST($6 AS BIGINT)))" \
 	" AND (CAST($7 AS BIGINT) = 0 OR EXISTS (SELECT 1" \
 	"  FROM article_authors y WHERE y.article_id = a.id" \
 	"  AND y.author_id = CAST($7 AS BIGINT)))"
+
+/*
+ * A query is answered from its SEARCH_WINDOW most recently written
+ * matches (ids grow as stories are written): ranking every match of a
+ * word found in most of the archive would cost time in proportion to
+ * the archive.  Rarer words are ranked over all their matches.
+ */
+#define SEARCH_WINDOW	10000
 
 enum {
 	SQ_DELETE,	/* $1 article id */
 	SQ_INSERT,	/* $1 id, $2 title, $3 dek, $4 body, $5 authors, $6 tags, $7 section */
 	SQ_CLEAR,	/* the whole index */
-	SQ_BY_RANK,	/* $1 query, filters, $8 limit, $9 offset */
+	SQ_BY_RANK,	/* $1 query, filters, $8 limit, $9 offset, $10 window */
 	SQ_BY_DATE,
 	SQ_RELATED,	/* $1 query, $2 candidate ids as a JSON array */
 	SQ_ANY,		/* one indexed row, to tell an empty index */
@@ -97,15 +106,22 @@ enum {
 	"highlight(article_search, 0, char(1), char(2)) AS title_marked," \
 	" snippet(article_search, 2, char(1), char(2), '…', 28)" \
 	" AS snippet_marked"
+/*
+ * CROSS JOIN makes SQLite walk the index first and look each match's
+ * article up, never the other way round (a filter on time would
+ * otherwise tempt it to scan articles and probe the index per row).
+ */
 #define FTS_HITS(order) \
 	"WITH hits AS (SELECT f.rowid AS id, f.rank AS r," \
 	"  a.published_at AS t FROM article_search f" \
-	"  JOIN articles a ON a.id = f.rowid" \
-	"  WHERE article_search MATCH $1" HIT_FILTERS \
+	"  CROSS JOIN articles a ON a.id = f.rowid" \
+	"  WHERE article_search MATCH $1 AND f.rowid >= COALESCE((" \
+	"   SELECT rowid FROM article_search WHERE article_search MATCH $1" \
+	"   ORDER BY rowid DESC LIMIT 1 OFFSET $10 - 1), 0)" HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
-	" JOIN article_search ON article_search.rowid = hits.id" HIT_JOINS \
-	" WHERE article_search MATCH $1 ORDER BY "
+	" CROSS JOIN article_search ON article_search.rowid = hits.id" \
+	HIT_JOINS " WHERE article_search MATCH $1 ORDER BY "
 
 static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_DELETE] = "DELETE FROM article_search WHERE rowid = $1",
@@ -135,7 +151,10 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
 	"  a.published_at AS t FROM q, article_search f" \
 	"  JOIN articles a ON a.id = f.article_id" \
-	"  WHERE f.doc @@ q.q" HIT_FILTERS \
+	"  WHERE f.doc @@ q.q AND f.article_id >= COALESCE((" \
+	"   SELECT w.article_id FROM article_search w WHERE w.doc @@ q.q" \
+	"   ORDER BY w.article_id DESC LIMIT 1" \
+	"   OFFSET CAST($10 AS BIGINT) - 1), 0)" HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
 	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \
@@ -353,6 +372,7 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
 	db_bind_int(st, 7, p->author);
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
+	db_bind_int(st, 10, SEARCH_WINDOW);
 	return store_rows_json(st, out);
 }
 

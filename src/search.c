@@ -292,22 +292,6 @@ search_query(enum db_kind kind, const char *q, struct buf *out)
 	return n;
 }
 
-int
-search_query_any(enum db_kind kind, const char *text, struct buf *out)
-{
-	const struct syntax *sx = &syntaxes[kind];
-	struct parse ps;
-	int k;
-
-	parse_plain(&ps, text, strlen(text));
-	for (k = 0; k < ps.nterms; k++) {
-		if (k > 0)
-			buf_puts(out, sx->or);
-		put_term(sx, &ps, &ps.terms[k], out);
-	}
-	return ps.nterms;
-}
-
 /* Elements after which text does not run on: they become a space. */
 static int
 is_block(const char *name, size_t n)

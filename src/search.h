@@ -30,12 +30,6 @@ struct buf;
 int	 search_query(enum db_kind, const char *q, struct buf *out);
 
 /*
- * Writes a query matching any word of text (each a term, OR-ed), for
- * "more like this".  Returns the number of terms, 0 when none.
- */
-int	 search_query_any(enum db_kind, const char *text, struct buf *out);
-
-/*
  * Appends the text of an HTML fragment to out: tags dropped (block
  * elements become a space), character references decoded, control
  * characters and runs of white space made one space.

@@ -122,10 +122,11 @@ struct search_params {
 int	 store_search(struct db *, const struct search_params *, json_t **out);
 /*
  * Up to limit live stories related to the article: sharing its tags, or
- * in its section, ranked by shared tags and by how much of its title and
- * tags their text holds: id, slug, title, published_at, section_id.  The ids of
- * the article's tags the candidates came from are put in tag_ids (room
- * for 6) and their number in *ntags, for the page's cache dependencies.
+ * in its section, ranked by the tags they share, then by the words of
+ * the article's title their title shares, then newest first: id, slug,
+ * title, published_at, section_id.  The ids of the article's tags the
+ * candidates came from are put in tag_ids (room for 6) and their number
+ * in *ntags, for the page's cache dependencies.
  */
 int	 store_search_related(struct db *, int64_t article_id, int64_t section,
 	    int limit, int64_t now, json_t **out, int64_t *tag_ids, int *ntags);

@@ -117,20 +117,6 @@ test_long_query(void **state)
 	buf_free(&out);
 }
 
-static void
-test_any(void **state)
-{
-	struct buf b = BUF_INIT;
-
-	(void)state;
-	assert_int_equal(search_query_any(DB_SQLITE, "US bans Xiaomi!", &b), 3);
-	assert_string_equal(b.p, "\"US\" OR \"bans\" OR \"Xiaomi\"");
-	buf_reset(&b);
-	assert_int_equal(search_query_any(DB_POSTGRES, "US bans", &b), 2);
-	assert_string_equal(b.p, "'US' | 'bans'");
-	buf_free(&b);
-}
-
 static const char *const text_cases[][2] = {
 	{ "", "" },
 	{ "<p>One</p>\n<p>Two &amp; three</p>\n", "One Two & three" },
@@ -191,7 +177,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_long_query),
-		cmocka_unit_test(test_any),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_highlight),
 	};

@@ -55,7 +55,8 @@ static const char sql_any_published[] =
 	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name"
 
 #define HIT_JOINS \
-	" JOIN articles a ON a.id = hits.id" \
+	" JOIN articles a ON a.id = hits.id" HIT_JOINS_REST
+#define HIT_JOINS_REST \
 	" JOIN sections s ON s.id = a.section_id" \
 	" LEFT JOIN images i ON i.id = a.hero_image_id" \
 	" LEFT JOIN article_authors aa0 ON aa0.article_id = a.id" \
@@ -109,27 +110,41 @@ enum {
  * CROSS JOIN makes SQLite walk the index first and look each match's
  * article up, never the other way round (a filter on time would
  * otherwise tempt it to scan articles and probe the index per row).
+ * The window: only matches at or above the SEARCH_WINDOW-th newest.
  */
-#define FTS_HITS(order) \
-	"WITH hits AS (SELECT f.rowid AS id, f.rank AS r," \
-	"  a.published_at AS t FROM article_search f" \
-	"  CROSS JOIN articles a ON a.id = f.rowid" \
-	"  WHERE article_search MATCH $1 AND f.rowid >= COALESCE((" \
-	"   SELECT rowid FROM article_search WHERE article_search MATCH $1" \
-	"   ORDER BY rowid DESC LIMIT 1 OFFSET $10 - 1), 0)" HIT_FILTERS \
-	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
+#define FTS_WINDOW \
+	" article_search MATCH $1 AND f.rowid >= COALESCE((" \
+	"  SELECT rowid FROM article_search WHERE article_search MATCH $1" \
+	"  ORDER BY rowid DESC LIMIT 1 OFFSET $10 - 1), 0)"
+
+/*
+ * By relevance, FTS5 sorts the window by rank itself and hands rows over
+ * best first, so the snippets are made for the rows shown only.
+ */
+#define FTS_BY_RANK \
+	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
+	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
+	" WHERE" FTS_WINDOW HIT_FILTERS \
+	" ORDER BY f.rank LIMIT $8 OFFSET $9"
+
+/* By date, the page's rows are found first, then their snippets. */
+#define FTS_BY_DATE \
+	"WITH hits AS (SELECT f.rowid AS id, a.published_at AS t" \
+	"  FROM article_search f CROSS JOIN articles a ON a.id = f.rowid" \
+	"  WHERE" FTS_WINDOW HIT_FILTERS \
+	"  ORDER BY a.published_at DESC, a.id DESC LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
 	" CROSS JOIN article_search ON article_search.rowid = hits.id" \
-	HIT_JOINS " WHERE article_search MATCH $1 ORDER BY "
+	HIT_JOINS " WHERE article_search MATCH $1" \
+	" ORDER BY hits.t DESC, hits.id DESC"
 
 static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_DELETE] = "DELETE FROM article_search WHERE rowid = $1",
 	[SQ_INSERT] = "INSERT INTO article_search (rowid, title, dek, body,"
 	    " authors, tags, section) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 	[SQ_CLEAR] = "DELETE FROM article_search",
-	[SQ_BY_RANK] = FTS_HITS("f.rank, a.id DESC") "hits.r, hits.id DESC",
-	[SQ_BY_DATE] = FTS_HITS("a.published_at DESC, a.id DESC")
-	    "hits.t DESC, hits.id DESC",
+	[SQ_BY_RANK] = FTS_BY_RANK,
+	[SQ_BY_DATE] = FTS_BY_DATE,
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT rowid FROM"
 	    " article_search LIMIT 1) x",
 };

@@ -14,3 +14,8 @@ CREATE VIRTUAL TABLE article_search USING fts5(
 -- uses it.
 INSERT INTO article_search (article_search, rank)
     VALUES ('rank', 'bm25(10.0, 4.0, 1.0, 4.0, 4.0, 2.0)');
+
+-- A search checks each match's status, time and type: from this index,
+-- without reading the article's row (whose body spills onto overflow
+-- pages before published_at is reached).
+CREATE INDEX articles_live ON articles(id, status, published_at, type);

@@ -77,8 +77,9 @@ model_article(struct req *r, const char *slug, json_t **out)
 	 * tag or the section, so the lists of those are what the page
 	 * depends on.
 	 */
-	if ((rc = store_search_related(r->db, id, section, RELATED_STORIES,
-	    now, &v, tag_ids, &ntags)) != STORE_OK)
+	if ((rc = store_search_related(r->db, id, json_string_value(
+	    json_object_get(a, "title")), section, RELATED_STORIES, now, &v,
+	    tag_ids, &ntags)) != STORE_OK)
 		goto fail;
 	view_articles(v);
 	page_dep_list(r, LIST_SECTION, section, NULL);

@@ -128,8 +128,9 @@ int	 store_search(struct db *, const struct search_params *, json_t **out);
  * candidates came from are put in tag_ids (room for 6) and their number
  * in *ntags, for the page's cache dependencies.
  */
-int	 store_search_related(struct db *, int64_t article_id, int64_t section,
-	    int limit, int64_t now, json_t **out, int64_t *tag_ids, int *ntags);
+int	 store_search_related(struct db *, int64_t article_id, const char *title,
+	    int64_t section, int limit, int64_t now, json_t **out,
+	    int64_t *tag_ids, int *ntags);
 
 /* store_site.c — sections, authors, tags, menus, settings, pages, promos */
 int	 store_settings(struct db *, json_t **out);	/* object key -> value */

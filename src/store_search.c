@@ -391,8 +391,8 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
  * 0.9 ms a candidate on SQLite, forty times the whole page, so the text
  * is compared here, the same way on both engines.
  */
-#define RELATED_PER_TAG		20
-#define RELATED_PER_SECTION	10
+#define RELATED_PER_TAG		10
+#define RELATED_PER_SECTION	8
 #define RELATED_MAX_TAGS	6
 #define RELATED_WORDS		16
 
@@ -409,8 +409,6 @@ static const char sql_rel_by_section[] =
     " JOIN articles a ON a.id = x.article_id WHERE x.section_id = $1"
     " AND x.published_at <= CAST($2 AS BIGINT)"
     " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3";
-static const char sql_rel_title[] =
-    "SELECT title FROM articles WHERE id = $1";
 static const char sql_rel_row[] =
     "SELECT a.id, a.slug, a.title, a.published_at, a.section_id"
     " FROM articles a WHERE a.id = $1";
@@ -472,20 +470,38 @@ words_of(const char *s, struct words *ws)
 	}
 }
 
+/*
+ * How many of the article's words (ws) a title has.  Stop words need no
+ * test here: they are not among the article's words.
+ */
 static int
-shared_words(const struct words *a, const char *title)
+shared_words(const struct words *ws, const char *s)
 {
-	struct words b;
-	int i, k, n = 0;
+	char w[24];
+	unsigned seen = 0;
+	size_t n;
+	int k, count = 0;
 
-	words_of(title, &b);
-	for (i = 0; i < b.n; i++)
-		for (k = 0; k < a->n; k++)
-			if (strcmp(a->w[k], b.w[i]) == 0) {
-				n++;
+	while (*s != '\0') {
+		for (n = 0; (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || (unsigned char)*s >= 0x80; s++)
+			if (n + 1 < sizeof(w))
+				w[n++] = (char)(*s >= 'A' && *s <= 'Z' ?
+				    *s - 'A' + 'a' : *s);
+		if (*s != '\0')
+			s++;
+		if (n < 3)
+			continue;
+		w[n] = '\0';
+		for (k = 0; k < ws->n; k++)
+			if (!(seen & (1u << k)) && ws->w[k][0] == w[0] &&
+			    strcmp(ws->w[k], w) == 0) {
+				seen |= 1u << k;
+				count++;
 				break;
 			}
-	return n;
+	}
+	return count;
 }
 
 static int
@@ -537,8 +553,9 @@ cand_list(struct db *db, const char *sql, int64_t key, int64_t now,
 }
 
 int
-store_search_related(struct db *db, int64_t id, int64_t section, int limit,
-    int64_t now, json_t **out, int64_t *tag_ids, int *ntags)
+store_search_related(struct db *db, int64_t id, const char *title,
+    int64_t section, int limit, int64_t now, json_t **out, int64_t *tag_ids,
+    int *ntags)
 {
 	struct cand c[RELATED_MAX_TAGS * RELATED_PER_TAG + RELATED_PER_SECTION];
 	struct words ws;
@@ -549,16 +566,8 @@ store_search_related(struct db *db, int64_t id, int64_t section, int limit,
 
 	*out = json_array();
 	*ntags = 0;
-	ws.n = 0;
+	words_of(title, &ws);
 	/* After this point, all errors go through done. */
-	if ((st = db_stmt(db, sql_rel_title)) == NULL) {
-		rc = STORE_ERROR;
-		goto done;
-	}
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW)
-		words_of(db_col_text(st, 0, NULL), &ws);
-	db_reset(st);
 	if ((st = db_stmt(db, sql_rel_tags)) == NULL) {
 		rc = STORE_ERROR;
 		goto done;

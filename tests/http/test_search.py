@@ -279,6 +279,28 @@ def test_related():
        "a new story with a shared tag joins the cached page's related stories")
 
 
+def test_cache_share():
+    """Unique queries cannot push other pages out of the cache: search
+    results hold at most an eighth of it."""
+    small = Server(["--cache_size", "2000000"], db=DB)
+    try:
+        arts = ["/article/" + r["slug"] for r in
+                small.json("/api/v1/articles?limit=20")[2]["articles"]]
+        for p in arts:
+            small.get(p)
+        for i in range(120):
+            s, h, b = small.get("/search?q=5g+w%d" % i)
+            assert s == 200, s
+        hits = sum(small.get(p)[1].get("x-cache") == "hit" for p in arts)
+        eq(hits, len(arts), "120 unique searches leave every cached article in the cache")
+        first = small.get("/search?q=5g+w0")[1].get("x-cache")
+        last = small.get("/search?q=5g+w119")[1].get("x-cache")
+        eq((first, last), ("miss", "hit"),
+           "the oldest search pages went first, the newest are kept")
+    finally:
+        small.stop()
+
+
 def test_reindex():
     r = subprocess.run([BIN, "reindex", "--db", DB], capture_output=True, text=True)
     eq(r.returncode, 0, "masthead reindex succeeds")
@@ -288,4 +310,4 @@ def test_reindex():
 
 run_tests([test_ranking, test_snippets_escape, test_filters, test_pagination,
            test_states, test_hostile, test_follows_writes, test_api_parity,
-           test_related, test_reindex], srv.stop)
+           test_related, test_cache_share, test_reindex], srv.stop)

@@ -157,15 +157,21 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	" ts_headline('english', f.body, q.q, " PG_MARKS \
 	"  || ', MaxWords=30, MinWords=12, MaxFragments=2,"\
 	" FragmentDelimiter=\" … \"') AS snippet_marked"
+/*
+ * The window's lower bound is computed once (a MATERIALIZED CTE; as a
+ * subquery PostgreSQL would run it again for every row), and "+ 0"
+ * keeps the primary key from driving the scan instead of the GIN index.
+ */
 #define PG_HITS(order) \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
+	" w AS MATERIALIZED (SELECT COALESCE((SELECT x.article_id" \
+	"  FROM article_search x, q WHERE x.doc @@ q.q" \
+	"  ORDER BY x.article_id DESC LIMIT 1" \
+	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo)," \
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
-	"  a.published_at AS t FROM q, article_search f" \
+	"  a.published_at AS t FROM q, w, article_search f" \
 	"  JOIN articles a ON a.id = f.article_id" \
-	"  WHERE f.doc @@ q.q AND f.article_id >= COALESCE((" \
-	"   SELECT w.article_id FROM article_search w WHERE w.doc @@ q.q" \
-	"   ORDER BY w.article_id DESC LIMIT 1" \
-	"   OFFSET CAST($10 AS BIGINT) - 1), 0)" HIT_FILTERS \
+	"  WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
 	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \

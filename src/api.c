@@ -282,3 +282,17 @@ api_webinar(struct req *r)
 {
 	return send_one(r, model_webinar);
 }
+
+int
+api_search(struct req *r)
+{
+	const char *msg;
+	json_t *m = NULL;
+	int status;
+
+	if (check_params(r, search_params_known()) != 0)
+		return 0;
+	if ((status = model_search(r, &m, &msg)) != 0)
+		return msg != NULL ? api_error(r, status, msg) : status;
+	return send_model(r, m);
+}

@@ -28,6 +28,7 @@ int	api_events(struct req *);
 int	api_event(struct req *);
 int	api_webinars(struct req *);
 int	api_webinar(struct req *);
+int	api_search(struct req *);
 
 /* api_admin.c — the admin API (bearer tokens, role rules) */
 int	api_admin_create(struct req *);

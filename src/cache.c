@@ -62,6 +62,8 @@ struct cache_entry {
 	uint64_t		 hash;
 	struct cache_entry	*chain;
 	struct cache_entry	*lru_prev, *lru_next;
+	int			 bounded;	/* in the readers' share (cache_bounded) */
+	struct cache_entry	*blru_prev, *blru_next;
 	int			 status;
 	const char		*ctype;
 	const char		*cache_control;
@@ -92,6 +94,14 @@ static pthread_cond_t rendered = PTHREAD_COND_INITIALIZER;
 static struct table entries, tags;
 static struct cache_entry *lru_head, *lru_tail;
 static size_t bytes, max_bytes;
+/*
+ * Pages whose URLs readers make up (search results) are kept too, but
+ * together in at most 1/BOUNDED_SHARE of the cache, least recently used
+ * first out: a flood of unique queries cannot push the articles out.
+ */
+#define BOUNDED_SHARE	8
+static struct cache_entry *blru_head, *blru_tail;
+static size_t bounded_bytes;
 static uint64_t inval_seq;
 static struct cache_stats st;
 
@@ -116,6 +126,7 @@ struct deps {
 	uint16_t	 used[DEPS_SLOTS];	/* the slots of seen in use, to clear */
 	size_t		 nseen;
 	int		 frag;		/* a fragment is being built too */
+	int		 bounded;	/* the page is in the readers' share */
 	struct buf	 ftags;		/* its own tags */
 	int64_t		 funtil;
 	uint64_t	 fseq0;
@@ -249,6 +260,32 @@ lru_front(struct cache_entry *e)
 }
 
 static void
+blru_unlink(struct cache_entry *e)
+{
+	if (e->blru_prev != NULL)
+		e->blru_prev->blru_next = e->blru_next;
+	else if (blru_head == e)
+		blru_head = e->blru_next;
+	if (e->blru_next != NULL)
+		e->blru_next->blru_prev = e->blru_prev;
+	else if (blru_tail == e)
+		blru_tail = e->blru_prev;
+	e->blru_prev = e->blru_next = NULL;
+}
+
+static void
+blru_front(struct cache_entry *e)
+{
+	blru_unlink(e);
+	e->blru_next = blru_head;
+	if (blru_head != NULL)
+		blru_head->blru_prev = e;
+	blru_head = e;
+	if (blru_tail == NULL)
+		blru_tail = e;
+}
+
+static void
 entry_free(struct cache_entry *e)
 {
 	struct variants *v = atomic_load(&e->var);
@@ -317,8 +354,23 @@ entry_drop(struct cache_entry *e)
 	lru_unlink(e);
 	entry_untag(e);
 	bytes -= e->size;
+	if (e->bounded) {
+		blru_unlink(e);
+		bounded_bytes -= e->size;
+	}
 	e->live = 0;
 	cache_release(e);
+}
+
+/* Drops readers' share entries beyond the share, keep last.  Lock held. */
+static void
+bounded_trim(struct cache_entry *keep)
+{
+	while (bounded_bytes > max_bytes / BOUNDED_SHARE && blru_tail != NULL &&
+	    blru_tail != keep) {
+		st.evicted++;
+		entry_drop(blru_tail);
+	}
 }
 
 /* Adds a pending entry for key: this thread renders it.  Lock held. */
@@ -390,6 +442,8 @@ cache_lookup(const char *key, size_t keylen, struct cache_entry **out)
 	}
 	atomic_fetch_add(&e->refs, 1);
 	lru_front(e);
+	if (e->bounded)
+		blru_front(e);
 	st.hits++;
 	pthread_mutex_unlock(&lock);
 	*out = e;
@@ -654,6 +708,10 @@ compress_main(void *arg)
 
 			e->size += add;
 			bytes += add;
+			if (e->bounded) {
+				bounded_bytes += add;
+				bounded_trim(e);
+			}
 			while (bytes > max_bytes && lru_tail != NULL &&
 			    lru_tail != e) {
 				st.evicted++;
@@ -771,6 +829,12 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 	bytes += e->size;
 	lru_front(e);
 	st.fills++;
+	if (deps.bounded) {
+		e->bounded = 1;
+		bounded_bytes += e->size;
+		blru_front(e);
+		bounded_trim(e);
+	}
 	while (bytes > max_bytes && lru_tail != NULL && lru_tail != e) {
 		st.evicted++;
 		entry_drop(lru_tail);
@@ -811,6 +875,7 @@ cache_deps_begin(void)
 {
 	deps.active = 1;
 	deps.frag = 0;
+	deps.bounded = 0;
 	deps.overflow = 0;
 	deps.until = 0;
 	buf_reset(&deps.tags);
@@ -820,6 +885,12 @@ cache_deps_begin(void)
 	pthread_mutex_lock(&lock);
 	deps.seq0 = inval_seq;
 	pthread_mutex_unlock(&lock);
+}
+
+void
+cache_bounded(void)
+{
+	deps.bounded = 1;
 }
 
 void

@@ -114,6 +114,12 @@ void	 cache_deps_end(void);
 /* Declares a dependency: kind is a short prefix, id a number ("a", 12 -> "a12"). */
 void	 cache_dep(const char *kind, int64_t id);
 void	 cache_dep_str(const char *tag);
+/*
+ * The page is one of endless variants readers make up (search results):
+ * it is kept like any page, but all such pages together hold at most an
+ * eighth of cache_size, the least recently used going first.
+ */
+void	 cache_bounded(void);
 /* The page must be rendered again at Unix time t (if t is in the future). */
 void	 cache_dep_until(int64_t t);
 /* The tags collected so far, space-separated (for Surrogate-Key on uncached responses). */

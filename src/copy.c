@@ -14,6 +14,7 @@
 #include "copy.h"
 #include "db.h"
 #include "migrate.h"
+#include "store.h"
 #include "util.h"
 
 const struct copy_table copy_tables[] = {
@@ -424,6 +425,9 @@ const struct copy_table copy_tables[] = {
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 
+/* Derived tables, built again at the destination instead of copied. */
+const char *const copy_derived[] = { "article_search", NULL };
+
 static int64_t
 count_rows(struct db *db, const struct copy_table *t)
 {
@@ -438,9 +442,8 @@ count_rows(struct db *db, const struct copy_table *t)
 	return n;
 }
 
-/* A progress bar on standard error, redrawn in place on a terminal. */
-static void
-progress(const char *table, int64_t done, int64_t total, int last)
+void
+copy_progress(const char *table, int64_t done, int64_t total, int last)
 {
 	int tty = isatty(STDERR_FILENO), w = 30, i, fill;
 
@@ -452,6 +455,12 @@ progress(const char *table, int64_t done, int64_t total, int last)
 		fputc(i < fill ? '#' : ' ', stderr);
 	fprintf(stderr, "] %lld/%lld%s", (long long)done, (long long)total,
 	    last ? "\n" : "");
+}
+
+static void
+search_progress(int64_t done, int64_t total)
+{
+	copy_progress("search index", done, total, done >= total);
 }
 
 /* Copies one table's rows; the destination's transaction is open. */
@@ -491,14 +500,14 @@ copy_one(struct db *from, struct db *to, const struct copy_table *t,
 			return -1;
 		}
 		if (++done % 1000 == 0)
-			progress(t->name, done, total, 0);
+			copy_progress(t->name, done, total, 0);
 	}
 	db_reset(in);
 	if (rc != DB_DONE) {
 		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(from));
 		return -1;
 	}
-	progress(t->name, done, total, 1);
+	copy_progress(t->name, done, total, 1);
 	return 0;
 }
 
@@ -551,6 +560,15 @@ copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 			    db_errmsg(to));
 			goto fail;
 		}
+	}
+	/*
+	 * The search index is derived from the rows just copied: it is built
+	 * again at the destination, in the same transaction, rather than
+	 * copied (its form differs between the engines).
+	 */
+	if (store_search_rebuild(to, search_progress) != STORE_OK) {
+		snprintf(err, errlen, "search index: %s", db_errmsg(to));
+		goto fail;
 	}
 	if (db_commit(to) != DB_OK) {
 		snprintf(err, errlen, "commit: %s", db_errmsg(to));

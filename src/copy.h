@@ -5,6 +5,7 @@
 #define MASTHEAD_COPY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct copy_table {
 	const char	*name;
@@ -18,6 +19,14 @@ struct copy_table {
 /* Every table of the schema, parents before children. */
 extern const struct copy_table	copy_tables[];
 extern const size_t		copy_ntables;
+/*
+ * Tables derived from the others (the search index, and on SQLite its
+ * FTS5 shadow tables, named after it), rebuilt after a copy; NULL-ended.
+ */
+extern const char *const	copy_derived[];
+
+/* A progress bar on standard error, redrawn in place on a terminal. */
+void	copy_progress(const char *what, int64_t done, int64_t total, int last);
 
 /*
  * Copies every row of the site at from_url into the empty database at

@@ -1,5 +1,5 @@
 /*
- * main.c — the command line: serve, demo, migrate, help.
+ * main.c — the command line: serve, demo, migrate, reindex, help.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -40,6 +40,7 @@ usage(FILE *f)
 	    "  serve     serve the site over HTTP until SIGINT or SIGTERM\n"
 	    "  demo      create the database (--db) and load the demo content\n"
 	    "  migrate   apply pending schema migrations to --db and exit\n"
+	    "  reindex   rebuild the search index of --db, with a progress bar\n"
 	    "  migrate-db --from DB --to DB\n"
 	    "            copy a whole site into an empty database (a SQLite\n"
 	    "            file or a postgres:// URL, either way), with a\n"
@@ -177,9 +178,18 @@ resolve_media_dir(void)
 	resolve_dir(&config.outbox_dir, "outbox");
 }
 
-/* Opens --db and brings its schema up to date. */
+static void
+reindex_progress(int64_t done, int64_t total)
+{
+	copy_progress("search index", done, total, done >= total);
+}
+
+/*
+ * Opens --db and brings its schema up to date, and its search index
+ * when it has none (unless the caller rebuilds it anyway).
+ */
 static struct db *
-open_db(void)
+open_db_index(int build_index)
 {
 	char err[1024];
 	struct db *db;
@@ -193,7 +203,48 @@ open_db(void)
 		db_close(db);
 		return NULL;
 	}
+	/*
+	 * A site from before search, or one whose index was lost: build it
+	 * once, so search finds what is published.
+	 */
+	if (build_index && store_search_missing(db)) {
+		fputs("masthead: building the search index\n", stderr);
+		if (store_search_rebuild(db, reindex_progress) != STORE_OK) {
+			fprintf(stderr, "masthead: search index: %s\n",
+			    db_errmsg(db));
+			db_close(db);
+			return NULL;
+		}
+	}
 	return db;
+}
+
+static struct db *
+open_db(void)
+{
+	return open_db_index(1);
+}
+
+static int
+cmd_reindex(void)
+{
+	char shown[1024];
+	struct db *db;
+	uint64_t t0;
+	int rc;
+
+	if ((db = open_db_index(0)) == NULL)
+		return 1;
+	t0 = now_mono_usec();
+	rc = store_search_rebuild(db, reindex_progress);
+	if (rc != STORE_OK)
+		fprintf(stderr, "masthead: reindex: %s\n", db_errmsg(db));
+	else
+		fprintf(stderr, "masthead: search index of %s rebuilt in "
+		    "%.2f s\n", db_shown(shown, sizeof(shown)),
+		    (double)(now_mono_usec() - t0) / 1e6);
+	db_close(db);
+	return rc == STORE_OK ? 0 : 1;
 }
 
 static int
@@ -663,6 +714,8 @@ main(int argc, char **argv)
 		return cmd_demo();
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate();
+	if (strcmp(cmd, "reindex") == 0)
+		return cmd_reindex();
 	fprintf(stderr, "masthead: unknown command \"%s\" (see masthead --help)\n",
 	    cmd);
 	return 2;

@@ -234,6 +234,16 @@ int	 page_author(struct req *);
 int	 page_tag(struct req *);
 int	 page_type(struct req *);
 
+/* page_search.c — full-text search */
+/*
+ * The search results for the request's parameters.  Returns 0, or a
+ * status; a 400 for a bad filter comes with *msg saying which.
+ */
+int	 model_search(struct req *, json_t **out, const char **msg);
+/* The parameters search knows (NULL-terminated), for the API's check. */
+const char *const *search_params_known(void);
+int	 page_search(struct req *);
+
 /* page_event.c — events and webinars */
 int	 model_events(struct req *, int past, json_t **out);
 int	 model_event(struct req *, const char *slug, json_t **out);

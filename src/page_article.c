@@ -47,8 +47,9 @@ split_body(json_t *a)
 int
 model_article(struct req *r, const char *slug, json_t **out)
 {
-	json_t *a = NULL;
-	int rc;
+	json_t *a = NULL, *v, *promo;
+	int64_t id, section, now = page_now(), tag_ids[6];
+	int rc, k, ntags = 0;
 
 	*out = NULL;
 	if (!url_is_slug(slug, strlen(slug)))
@@ -91,11 +92,19 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 		json_object_set_new(a, mt != NULL && strncmp(mt, "video/", 6) ==
 		    0 ? "has_video" : "has_audio", json_true());
 	}
-	if ((rc = store_article_related(r->db, id, section, RELATED_STORIES,
-	    now, &v)) != STORE_OK)
+	/*
+	 * Related stories come from the search index: candidates sharing a
+	 * tag or the section, so the lists of those are what the page
+	 * depends on.
+	 */
+	if ((rc = store_search_related(r->db, id, json_string_value(
+	    json_object_get(a, "title")), section, RELATED_STORIES, now, &v,
+	    tag_ids, &ntags)) != STORE_OK)
 		goto fail;
 	view_articles(v);
 	page_dep_list(r, LIST_SECTION, section, NULL);
+	for (k = 0; k < ntags; k++)
+		cache_dep("lt", tag_ids[k]);
 	*out = json_pack("{s:o,s:o}", "article", a, "related", v);
 	return 0;
 fail:

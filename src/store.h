@@ -92,9 +92,48 @@ int	 store_article_get(struct db *, const char *slug, int64_t now, json_t **out)
 int	 store_article_get_any(struct db *, int64_t id, json_t **out);
 int	 store_article_authors(struct db *, int64_t article_id, json_t **out);
 int	 store_article_tags(struct db *, int64_t article_id, json_t **out);
-/* Newest articles of the same section, without the article itself. */
-int	 store_article_related(struct db *, int64_t article_id, int64_t section_id,
-	    int limit, int64_t now, json_t **out);
+
+/* store_search.c — the full-text index of published stories */
+/*
+ * Writes the index row of one article from its current state (none when
+ * it is not published).  store_article_reindex() calls it, so it runs in
+ * the transaction of every article write.
+ */
+int	 store_search_index(struct db *, int64_t article_id);
+/*
+ * Rebuilds the whole index in one write transaction, calling progress
+ * (may be NULL) with the articles done and their total after each batch.
+ */
+int	 store_search_rebuild(struct db *, void (*progress)(int64_t, int64_t));
+/* 1 when the index is empty but published stories exist (it needs a rebuild). */
+int	 store_search_missing(struct db *);
+struct search_params {
+	const char	*match;		/* the engine's query (search_query()) */
+	int64_t		 now;
+	int64_t		 from, to;	/* published in [from, to) */
+	const char	*type;		/* NULL: any */
+	int64_t		 section;	/* 0: any; sub-sections included */
+	int64_t		 author;	/* 0: any */
+	int		 by_date;	/* newest first, else most relevant first */
+	int		 limit, offset;
+};
+/*
+ * Live published stories matching p->match, each a list row plus
+ * "title_marked" and "snippet_marked" (matched words between
+ * SEARCH_MARK_OPEN and SEARCH_MARK_CLOSE, not escaped).
+ */
+int	 store_search(struct db *, const struct search_params *, json_t **out);
+/*
+ * Up to limit live stories related to the article: sharing its tags, or
+ * in its section, ranked by the tags they share, then by the words of
+ * the article's title their title shares, then newest first: id, slug,
+ * title, published_at, section_id.  The ids of the article's tags the
+ * candidates came from are put in tag_ids (room for 6) and their number
+ * in *ntags, for the page's cache dependencies.
+ */
+int	 store_search_related(struct db *, int64_t article_id, const char *title,
+	    int64_t section, int limit, int64_t now, json_t **out,
+	    int64_t *tag_ids, int *ntags);
 
 /* store_site.c — sections, authors, tags, menus, settings, pages, promos */
 int	 store_settings(struct db *, json_t **out);	/* object key -> value */

@@ -126,14 +126,6 @@ static const char sql_tags[] =
     " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1"
     " ORDER BY t.name";
 
-/* Related stories show a title and a date: no joins beyond the article. */
-static const char sql_related[] =
-    "SELECT a.id, a.slug, a.title, a.published_at, a.section_id"
-    " FROM section_articles x JOIN articles a ON a.id = x.article_id"
-    " WHERE x.section_id = $1 AND x.article_id <> $2"
-    " AND x.published_at <= $3"
-    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $4";
-
 static const char sql_next_publish[] =
     "SELECT min(published_at) AS next_at FROM articles"
     " WHERE status = 'published' AND published_at > $1";
@@ -262,22 +254,6 @@ store_article_tags(struct db *db, int64_t article_id, json_t **out)
 	return store_rows_by_id(db, sql_tags, article_id, out);
 }
 
-int
-store_article_related(struct db *db, int64_t article_id, int64_t section_id,
-    int limit, int64_t now, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_related)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, section_id);
-	db_bind_int(st, 2, article_id);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, limit);
-	return store_rows_json(st, out);
-}
-
 int64_t
 store_next_publish(struct db *db, int64_t now)
 {
@@ -307,6 +283,11 @@ store_article_reindex(struct db *db, int64_t article_id)
 			db_rollback(db);
 			return store_rc_from_db(rc);
 		}
+	}
+	/* The search index follows in the same transaction: it cannot drift. */
+	if ((rc = store_search_index(db, article_id)) != STORE_OK) {
+		db_rollback(db);
+		return rc;
 	}
 	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
 }

@@ -53,6 +53,18 @@ view_set_timezone(const char *tz)
 	tzset();
 }
 
+json_t *
+view_type_list(void)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "type",
+		    types[i].type, "label", types[i].label));
+	return a;
+}
+
 const char *
 view_timezone(void)
 {

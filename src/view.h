@@ -31,6 +31,8 @@ void	 view_webinars(json_t *);
 
 /* "News Analysis" for "news-analysis"; NULL when the type is unknown. */
 const char *view_type_label(const char *type);
+/* Every article type: [{"type": "news", "label": "News"}, ...] (caller owns). */
+json_t	*view_type_list(void);
 
 /* Date formats of the pages, in the site's time zone. */
 void	 view_fmt_date_short(int64_t t, char *out, size_t n);	/* 5/12/2021 */

@@ -44,6 +44,15 @@ test_covers_schema(void **state)
 	    " AND name NOT LIKE 'sqlite_%'", -1, &st, NULL), SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int derived = 0;
+
+		/* The search index and its FTS5 shadow tables are rebuilt. */
+		for (i = 0; copy_derived[i] != NULL; i++)
+			if (strncmp(name, copy_derived[i],
+			    strlen(copy_derived[i])) == 0)
+				derived = 1;
+		if (derived)
+			continue;
 
 		for (i = 0; i < copy_ntables; i++)
 			if (strcmp(copy_tables[i].name, name) == 0)

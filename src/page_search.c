@@ -1,0 +1,315 @@
+/*
+ * page_search.c — the search page (/search) and its view model, which
+ * the content API serves as /api/v1/search.
+ *
+ * Parameters: q (the reader's text, see search.c), section, author
+ * (slugs), type, from and to (YYYY-MM-DD, inclusive, UTC), sort
+ * (relevance or date) and page (1 to SEARCH_MAX_PAGE).  A filter that
+ * is malformed or names nothing is a 400 with a message saying which;
+ * the text itself is never an error.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "escape.h"
+#include "http.h"
+#include "page.h"
+#include "search.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define SEARCH_PAGE_SIZE	10
+#define SEARCH_MAX_PAGE		50
+#define SEARCH_MAX_ECHO		200	/* bytes of q shown back */
+
+/* The parameters the page and the API know, in the order URLs carry them. */
+static const char *const params[] = {
+	"q", "section", "author", "type", "from", "to", "sort", "page", NULL,
+};
+
+const char *const *
+search_params_known(void)
+{
+	return params;
+}
+
+/* "2021-05-12" -> Unix time of its midnight UTC; -1 if not a real date. */
+static int64_t
+parse_date(const char *s)
+{
+	int64_t y, m, d;
+	struct tm tm;
+	time_t t;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    parse_int(s, 4, 1970, 9999, &y) != 0 ||
+	    parse_int(s + 5, 2, 1, 12, &m) != 0 ||
+	    parse_int(s + 8, 2, 1, 31, &d) != 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)d;
+	t = timegm(&tm);
+	/* 2021-02-30 comes back as March 2nd: not a date. */
+	if (tm.tm_mday != (int)d || tm.tm_mon != (int)m - 1)
+		return -1;
+	return (int64_t)t;
+}
+
+/* The id of a section or author slug for a filter; 0 with *msg set when unknown. */
+static int
+slug_id(struct req *r, const char *slug,
+    int (*get)(struct db *, const char *, json_t **), int64_t *id)
+{
+	json_t *o;
+	int rc;
+
+	if (!url_is_slug(slug, strlen(slug)))
+		return STORE_NOTFOUND;
+	if ((rc = get(r->db, slug, &o)) != STORE_OK)
+		return rc;
+	*id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	return STORE_OK;
+}
+
+/* Appends "&key=value" (or "?" first) for a parameter that is set. */
+static void
+url_param(struct buf *u, const char *key, const char *val)
+{
+	if (val == NULL || val[0] == '\0')
+		return;
+	buf_putc(u, memchr(u->p, '?', u->len) ? '&' : '?');
+	buf_puts(u, key);
+	buf_putc(u, '=');
+	esc_url(u, val, strlen(val));
+}
+
+/* The URL of another page of the same search. */
+static json_t *
+page_url(struct req *r, int64_t page)
+{
+	struct buf u = BUF_INIT;
+	char n[24];
+	size_t i;
+	json_t *s;
+
+	BUF_LIT(&u, "/search");
+	for (i = 0; params[i] != NULL; i++)
+		if (strcmp(params[i], "page") != 0)
+			url_param(&u, params[i], http_query(r, params[i]));
+	if (page > 1) {
+		snprintf(n, sizeof(n), "%lld", (long long)page);
+		url_param(&u, "page", n);
+	}
+	s = json_stringn(u.p, u.len);
+	buf_free(&u);
+	return s;
+}
+
+/* title_marked and snippet_marked become escaped HTML with <mark>. */
+static void
+mark_up(json_t *rows)
+{
+	static const char *const keys[][2] = {
+		{ "title_marked", "title_html" },
+		{ "snippet_marked", "snippet_html" },
+	};
+	struct buf b = BUF_INIT;
+	json_t *row, *v;
+	size_t i, k;
+
+	json_array_foreach(rows, i, row) {
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			v = json_object_get(row, keys[k][0]);
+			buf_reset(&b);
+			if (json_is_string(v))
+				search_highlight_html(json_string_value(v),
+				    json_string_length(v), &b);
+			json_object_set_new(row, keys[k][1],
+			    json_stringn(b.len ? b.p : "", b.len));
+			json_object_del(row, keys[k][0]);
+		}
+	}
+	buf_free(&b);
+}
+
+int
+model_search(struct req *r, json_t **out, const char **msg)
+{
+	const char *q = http_query(r, "q"), *section = http_query(r, "section");
+	const char *author = http_query(r, "author"), *type = http_query(r, "type");
+	const char *from = http_query(r, "from"), *to = http_query(r, "to");
+	const char *sort = http_query(r, "sort"), *pg = http_query(r, "page");
+	struct search_params p;
+	struct buf match = BUF_INIT;
+	json_t *m, *echo, *rows = NULL;
+	int64_t page = 1;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	*msg = NULL;
+	memset(&p, 0, sizeof(p));
+	p.now = page_now();
+	p.to = INT64_MAX;
+	if (type != NULL && type[0] == '\0')
+		type = NULL;
+	if (type != NULL && view_type_label(type) == NULL)
+		return *msg = "unknown article type", 400;
+	p.type = type;
+	if (sort != NULL && strcmp(sort, "date") != 0 &&
+	    strcmp(sort, "relevance") != 0 && sort[0] != '\0')
+		return *msg = "sort must be relevance or date", 400;
+	p.by_date = sort != NULL && strcmp(sort, "date") == 0;
+	if (pg != NULL && parse_int(pg, strlen(pg), 1, SEARCH_MAX_PAGE,
+	    &page) != 0)
+		return *msg = "page must be a number from 1 to 50", 400;
+	if (from != NULL && from[0] != '\0' && (p.from = parse_date(from)) < 0)
+		return *msg = "from must be a date (YYYY-MM-DD)", 400;
+	if (to != NULL && to[0] != '\0') {
+		if ((p.to = parse_date(to)) < 0)
+			return *msg = "to must be a date (YYYY-MM-DD)", 400;
+		p.to += 86400;	/* to is inclusive: until the day ends */
+	}
+	if (p.to <= p.from)
+		return *msg = "from must not be after to", 400;
+	if (section != NULL && section[0] != '\0' &&
+	    (rc = slug_id(r, section, store_section_get, &p.section)) !=
+	    STORE_OK)
+		return rc == STORE_NOTFOUND ? (*msg = "no such section", 400) :
+		    page_status(rc);
+	if (author != NULL && author[0] != '\0' &&
+	    (rc = slug_id(r, author, store_author_get, &p.author)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? (*msg = "no such author", 400) :
+		    page_status(rc);
+
+	/* The text is shown back, cut on a character boundary. */
+	n = q != NULL ? strlen(q) : 0;
+	if (n > SEARCH_MAX_ECHO) {
+		n = SEARCH_MAX_ECHO;
+		while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80)
+			n--;
+	}
+	echo = json_pack("{s:s%,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:I}",
+	    "q", q != NULL ? q : "", n, "section", section, "author", author,
+	    "type", type, "from", from, "to", to,
+	    "sort", p.by_date ? "date" : "relevance", "page", (json_int_t)page);
+	m = json_pack("{s:o}", "query", echo);
+	/*
+	 * Results change with any publish, edit or unpublish of a story, and
+	 * every query is a page of its own: they share a bounded part of
+	 * the cache.
+	 */
+	page_dep_list(r, LIST_LATEST, 0, NULL);
+	cache_bounded();
+	if (q == NULL || search_query(db_kind(r->db), q, &match) == 0 ||
+	    buf_err(&match)) {
+		/* Nothing to search for: the empty state, or no results. */
+		json_object_set_new(m, "has_query", json_boolean(n > 0));
+		json_object_set_new(m, "results", json_array());
+		json_object_set_new(m, "no_results", json_boolean(n > 0));
+		json_object_set_new(m, "next_page", json_null());
+		buf_free(&match);
+		*out = m;
+		return 0;
+	}
+	p.match = match.p;
+	p.limit = SEARCH_PAGE_SIZE + 1;
+	p.offset = (int)(page - 1) * SEARCH_PAGE_SIZE;
+	rc = store_search(r->db, &p, &rows);
+	buf_free(&match);
+	if (rc != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	view_articles(rows);
+	mark_up(rows);
+	json_object_set_new(m, "has_query", json_true());
+	json_object_set_new(m, "no_results",
+	    json_boolean(json_array_size(rows) == 0));
+	if (json_array_size(rows) > SEARCH_PAGE_SIZE && page < SEARCH_MAX_PAGE) {
+		json_array_remove(rows, SEARCH_PAGE_SIZE);
+		json_object_set_new(m, "next_page", json_integer(page + 1));
+		json_object_set_new(m, "next_url", page_url(r, page + 1));
+	} else {
+		if (json_array_size(rows) > SEARCH_PAGE_SIZE)
+			json_array_remove(rows, SEARCH_PAGE_SIZE);
+		json_object_set_new(m, "next_page", json_null());
+	}
+	if (page > 1) {
+		json_object_set_new(m, "prev_page", json_integer(page - 1));
+		json_object_set_new(m, "prev_url", page_url(r, page - 1));
+	}
+	json_object_set_new(m, "results", rows);
+	*out = m;
+	return 0;
+}
+
+/* The choices of the filter form: sections and article types. */
+static int
+add_filters(struct req *r, json_t *m)
+{
+	json_t *sections, *types, *query = json_object_get(m, "query");
+	const char *sel = json_string_value(json_object_get(query, "section"));
+	const char *tsel = json_string_value(json_object_get(query, "type"));
+	const char *sort;
+	json_t *s;
+	size_t i;
+	int rc;
+
+	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK)
+		return rc;
+	cache_dep_str("sections");
+	json_array_foreach(sections, i, s)
+		json_object_set_new(s, "selected", json_boolean(sel != NULL &&
+		    strcmp(sel, json_string_value(json_object_get(s,
+		    "slug"))) == 0));
+	types = view_type_list();
+	json_array_foreach(types, i, s)
+		json_object_set_new(s, "selected", json_boolean(tsel != NULL &&
+		    strcmp(tsel, json_string_value(json_object_get(s,
+		    "type"))) == 0));
+	json_object_set_new(m, "filter_sections", sections);
+	json_object_set_new(m, "filter_types", types);
+	sort = json_string_value(json_object_get(query, "sort"));
+	json_object_set_new(m, "by_date", json_boolean(sort != NULL &&
+	    strcmp(sort, "date") == 0));
+	return STORE_OK;
+}
+
+int
+page_search(struct req *r)
+{
+	json_t *m, *title;
+	const char *msg, *q;
+	int status, rc;
+
+	if ((status = model_search(r, &m, &msg)) != 0) {
+		if (msg == NULL)
+			return status;
+		/* A bad filter: the form again, saying what was wrong. */
+		m = json_pack("{s:s,s:{s:s}}", "error", msg, "query", "q",
+		    http_query(r, "q") ? http_query(r, "q") : "");
+		json_object_set_new(m, "has_query", json_false());
+	}
+	if ((rc = add_filters(r, m)) != STORE_OK ||
+	    (rc = page_add_sidebar(r, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	q = json_string_value(json_object_get(json_object_get(m, "query"),
+	    "q"));
+	if (q != NULL && q[0] != '\0')
+		title = json_sprintf("Search: %s", q);
+	else
+		title = json_string("Search");
+	json_object_set_new(m, "page", json_pack("{s:o}", "title", title));
+	return page_render(r, status != 0 ? status : 200, "search", m);
+}

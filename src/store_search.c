@@ -1,0 +1,614 @@
+/*
+ * store_search.c — the full-text index of published stories: keeping it,
+ * rebuilding it, searching it, and related stories from it.
+ *
+ * SQLite keeps the index in an FTS5 table ranked by bm25, PostgreSQL in a
+ * table with a weighted tsvector ranked by ts_rank; what differs is in
+ * the per-engine statement tables below, chosen by db_kind().  Reading
+ * the article and writing its plain text is shared.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "search.h"
+#include "store.h"
+#include "util.h"
+
+/* What an article is indexed by. */
+static const char sql_ix_article[] =
+    "SELECT a.title, a.dek, a.body_html, s.name AS section_name"
+    " FROM articles a JOIN sections s ON s.id = a.section_id"
+    " WHERE a.id = $1 AND a.status = 'published'";
+static const char sql_ix_authors[] =
+    "SELECT au.name FROM article_authors aa"
+    " JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1"
+    " ORDER BY aa.position";
+static const char sql_ix_tags[] =
+    "SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+    " WHERE x.article_id = $1 ORDER BY t.name";
+static const char sql_published_count[] =
+    "SELECT count(*) AS n FROM articles WHERE status = 'published'"
+    " AND id > $1";
+static const char sql_published_ids[] =
+    "SELECT id FROM articles WHERE status = 'published' AND id > $1"
+    " ORDER BY id LIMIT 1000";
+static const char sql_any_published[] =
+    "SELECT count(*) AS n FROM (SELECT id FROM articles"
+    " WHERE status = 'published' AND id > $1 LIMIT 1) x";
+
+/*
+ * The columns of a search result: a list row (as store_article.c's
+ * lists have, without the comment count) plus the title and a snippet
+ * of the body with the matched words between SEARCH_MARK_OPEN and
+ * SEARCH_MARK_CLOSE.
+ */
+#define HIT_COLS \
+	"a.id, a.slug, a.type, a.title, a.dek, a.published_at," \
+	" a.updated_at, a.section_id, s.slug AS section_slug," \
+	" s.name AS section_name, i.hash AS image_hash, i.ext AS image_ext," \
+	" i.width AS image_width, i.height AS image_height," \
+	" i.alt AS image_alt, aa0.author_id, au.slug AS author_slug," \
+	" au.name AS author_name, au.role AS author_role," \
+	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name"
+
+#define HIT_JOINS \
+	" JOIN articles a ON a.id = hits.id" HIT_JOINS_REST
+#define HIT_JOINS_REST \
+	" JOIN sections s ON s.id = a.section_id" \
+	" LEFT JOIN images i ON i.id = a.hero_image_id" \
+	" LEFT JOIN article_authors aa0 ON aa0.article_id = a.id" \
+	"  AND aa0.position = 0" \
+	" LEFT JOIN authors au ON au.id = aa0.author_id" \
+	" LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
+
+/*
+ * The filters, the same on both engines: $2 now, [$3, $4) the time
+ * range, $5 type or NULL, $6 section (0: any, sub-sections included),
+ * $7 author (0: any).  The section is looked up by article ("+" keeps
+ * SQLite from scanning the section's whole list instead).
+ */
+#define HIT_FILTERS \
+	" AND a.status = 'published'" \
+	" AND a.published_at <= CAST($2 AS BIGINT)" \
+	" AND a.published_at >= CAST($3 AS BIGINT)" \
+	" AND a.published_at < CAST($4 AS BIGINT)" \
+	" AND (CAST($5 AS TEXT) IS NULL OR a.type = CAST($5 AS TEXT))" \
+	" AND (CAST($6 AS BIGINT) = 0 OR EXISTS (SELECT 1" \
+	"  FROM section_articles x WHERE x.article_id = a.id" \
+	"  AND +x.section_id = CAST($6 AS BIGINT)))" \
+	" AND (CAST($7 AS BIGINT) = 0 OR EXISTS (SELECT 1" \
+	"  FROM article_authors y WHERE y.article_id = a.id" \
+	"  AND y.author_id = CAST($7 AS BIGINT)))"
+
+/*
+ * A query is answered from its SEARCH_WINDOW most recently written
+ * matches (ids grow as stories are written): ranking every match of a
+ * word found in most of the archive would cost time in proportion to
+ * the archive.  Rarer words are ranked over all their matches.
+ */
+#define SEARCH_WINDOW	10000
+
+enum {
+	SQ_DELETE,	/* $1 article id */
+	SQ_INSERT,	/* $1 id, $2 title, $3 dek, $4 body, $5 authors, $6 tags, $7 section */
+	SQ_CLEAR,	/* the whole index */
+	SQ_BY_RANK,	/* $1 query, filters, $8 limit, $9 offset, $10 window */
+	SQ_BY_DATE,
+	SQ_ANY,		/* one indexed row, to tell an empty index */
+	SQ__MAX
+};
+
+/* SQLite: the FTS5 table, whose rank is bm25 with the weights of 0005. */
+#define FTS_SNIPPETS \
+	"highlight(article_search, 0, char(1), char(2)) AS title_marked," \
+	" snippet(article_search, 2, char(1), char(2), '…', 28)" \
+	" AS snippet_marked"
+/*
+ * CROSS JOIN makes SQLite walk the index first and look each match's
+ * article up, never the other way round (a filter on time would
+ * otherwise tempt it to scan articles and probe the index per row).
+ * The window: only matches at or above the SEARCH_WINDOW-th newest.
+ */
+#define FTS_WINDOW \
+	" article_search MATCH $1 AND f.rowid >= COALESCE((" \
+	"  SELECT rowid FROM article_search WHERE article_search MATCH $1" \
+	"  ORDER BY rowid DESC LIMIT 1 OFFSET $10 - 1), 0)"
+
+/*
+ * By relevance, FTS5 sorts the window by rank itself and hands rows over
+ * best first, so the snippets are made for the rows shown only.
+ */
+#define FTS_BY_RANK \
+	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
+	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
+	" WHERE" FTS_WINDOW HIT_FILTERS \
+	" ORDER BY f.rank LIMIT $8 OFFSET $9"
+
+/* By date, the page's rows are found first, then their snippets. */
+#define FTS_BY_DATE \
+	"WITH hits AS (SELECT f.rowid AS id, a.published_at AS t" \
+	"  FROM article_search f CROSS JOIN articles a ON a.id = f.rowid" \
+	"  WHERE" FTS_WINDOW HIT_FILTERS \
+	"  ORDER BY a.published_at DESC, a.id DESC LIMIT $8 OFFSET $9)" \
+	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
+	" CROSS JOIN article_search ON article_search.rowid = hits.id" \
+	HIT_JOINS " WHERE article_search MATCH $1" \
+	" ORDER BY hits.t DESC, hits.id DESC"
+
+static const char *const sql_sqlite[SQ__MAX] = {
+	[SQ_DELETE] = "DELETE FROM article_search WHERE rowid = $1",
+	[SQ_INSERT] = "INSERT INTO article_search (rowid, title, dek, body,"
+	    " authors, tags, section) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	[SQ_CLEAR] = "DELETE FROM article_search",
+	[SQ_BY_RANK] = FTS_BY_RANK,
+	[SQ_BY_DATE] = FTS_BY_DATE,
+	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT rowid FROM"
+	    " article_search LIMIT 1) x",
+};
+
+/* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
+#define PG_MARKS "'StartSel=' || chr(1) || ', StopSel=' || chr(2)"
+#define PG_SNIPPETS \
+	"ts_headline('english', f.title, q.q, " PG_MARKS \
+	"  || ', HighlightAll=true') AS title_marked," \
+	" ts_headline('english', f.body, q.q, " PG_MARKS \
+	"  || ', MaxWords=30, MinWords=12, MaxFragments=2,"\
+	" FragmentDelimiter=\" … \"') AS snippet_marked"
+/*
+ * The window's lower bound is computed once (a MATERIALIZED CTE; as a
+ * subquery PostgreSQL would run it again for every row), and "+ 0"
+ * keeps the primary key from driving the scan instead of the GIN index.
+ */
+#define PG_HITS(order) \
+	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
+	" w AS MATERIALIZED (SELECT COALESCE((SELECT x.article_id" \
+	"  FROM article_search x, q WHERE x.doc @@ q.q" \
+	"  ORDER BY x.article_id DESC LIMIT 1" \
+	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo)," \
+	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
+	"  a.published_at AS t FROM q, w, article_search f" \
+	"  JOIN articles a ON a.id = f.article_id" \
+	"  WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS \
+	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
+	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
+	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \
+	" ORDER BY "
+
+static const char *const sql_pg[SQ__MAX] = {
+	[SQ_DELETE] = "DELETE FROM article_search WHERE article_id = $1",
+	[SQ_INSERT] = "INSERT INTO article_search (article_id, title, dek,"
+	    " body, authors, tags, section) VALUES ($1, $2, $3, $4, $5, $6,"
+	    " $7)",
+	[SQ_CLEAR] = "DELETE FROM article_search",
+	[SQ_BY_RANK] = PG_HITS("r DESC, a.id DESC") "hits.r DESC, hits.id DESC",
+	[SQ_BY_DATE] = PG_HITS("a.published_at DESC, a.id DESC")
+	    "hits.t DESC, hits.id DESC",
+	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
+	    " article_search LIMIT 1) x",
+};
+
+static const char *const *const sql_engine[DB__MAX] = {
+	[DB_SQLITE] = sql_sqlite,
+	[DB_POSTGRES] = sql_pg,
+};
+
+static struct db_stmt *
+stmt(struct db *db, int which)
+{
+	return db_stmt(db, sql_engine[db_kind(db)][which]);
+}
+
+/* Appends the rows of a one-column query, separated by ", ". */
+static int
+join_names(struct db *db, const char *sql, int64_t id, struct buf *out)
+{
+	struct db_stmt *st;
+	size_t n;
+	const char *v;
+	int rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		v = db_col_text(st, 0, &n);
+		if (out->len > 0)
+			BUF_LIT(out, ", ");
+		search_text_plain(v, n, out);
+	}
+	db_reset(st);
+	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
+/* Text bound as a C string must not be NULL; an empty buffer has no p. */
+static void
+bind_buf(struct db_stmt *st, int i, const struct buf *b)
+{
+	db_bind_text(st, i, b->len > 0 ? b->p : "", b->len);
+}
+
+int
+store_search_index(struct db *db, int64_t id)
+{
+	struct buf title = BUF_INIT, dek = BUF_INIT, body = BUF_INIT;
+	struct buf authors = BUF_INIT, tags = BUF_INIT, section = BUF_INIT;
+	struct db_stmt *st;
+	const char *v;
+	size_t n;
+	int rc;
+
+	if ((st = stmt(db, SQ_DELETE)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	/* After this point, all errors go through done. */
+	if ((st = db_stmt(db, sql_ix_article)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) != DB_ROW) {
+		db_reset(st);
+		/* Not published: it stays out of the index. */
+		rc = rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+		goto done;
+	}
+	/* Plain text; the engines' markers can never be in it. */
+	v = db_col_text(st, 0, &n);
+	search_text_plain(v, n, &title);
+	v = db_col_text(st, 1, &n);
+	search_text_plain(v, n, &dek);
+	v = db_col_text(st, 2, &n);
+	search_text_from_html(v, n, &body);
+	v = db_col_text(st, 3, &n);
+	search_text_plain(v, n, &section);
+	db_reset(st);
+	if ((rc = join_names(db, sql_ix_authors, id, &authors)) != STORE_OK ||
+	    (rc = join_names(db, sql_ix_tags, id, &tags)) != STORE_OK)
+		goto done;
+	if (buf_err(&body) || buf_err(&title) || buf_err(&dek)) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	if ((st = stmt(db, SQ_INSERT)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int(st, 1, id);
+	bind_buf(st, 2, &title);
+	bind_buf(st, 3, &dek);
+	bind_buf(st, 4, &body);
+	bind_buf(st, 5, &authors);
+	bind_buf(st, 6, &tags);
+	bind_buf(st, 7, &section);
+	rc = store_rc_from_db(db_run(st));
+done:
+	buf_free(&title);
+	buf_free(&dek);
+	buf_free(&body);
+	buf_free(&authors);
+	buf_free(&tags);
+	buf_free(&section);
+	return rc;
+}
+
+int
+store_search_rebuild(struct db *db, void (*progress)(int64_t, int64_t))
+{
+	struct db_stmt *st;
+	int64_t total, done = 0, last = 0, ids[1000];
+	size_t n, i;
+	int rc;
+
+	if (db_begin_write(db) != DB_OK)
+		return STORE_BUSY;
+	/* After this point, all errors go through fail. */
+	/* Instances starting together on one PostgreSQL rebuild one at a time. */
+	if (db_migrate_lock(db) != DB_OK) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
+	total = store_scalar(db, sql_published_count, 0);
+	if ((st = stmt(db, SQ_CLEAR)) == NULL) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
+	if ((rc = store_rc_from_db(db_run(st))) != STORE_OK)
+		goto fail;
+	for (;;) {
+		/* A batch of ids first: one statement at a time on the connection. */
+		if ((st = db_stmt(db, sql_published_ids)) == NULL) {
+			rc = STORE_ERROR;
+			goto fail;
+		}
+		db_bind_int(st, 1, last);
+		n = 0;
+		while ((rc = db_step(st)) == DB_ROW && n < ARRAY_SIZE(ids))
+			ids[n++] = db_col_int(st, 0);
+		db_reset(st);
+		if (rc != DB_DONE && rc != DB_ROW) {
+			rc = store_rc_from_db(rc);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if ((rc = store_search_index(db, ids[i])) != STORE_OK)
+				goto fail;
+		last = ids[n - 1];
+		done += (int64_t)n;
+		if (progress != NULL)
+			progress(done, total);
+	}
+	if (progress != NULL && done == 0)
+		progress(0, 0);
+	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int
+store_search_missing(struct db *db)
+{
+	struct db_stmt *st;
+	int64_t any = 0;
+
+	if ((st = stmt(db, SQ_ANY)) == NULL)
+		return 0;
+	if (db_step(st) == DB_ROW)
+		any = db_col_int(st, 0);
+	db_reset(st);
+	return any == 0 && store_scalar(db, sql_any_published, 0) > 0;
+}
+
+int
+store_search(struct db *db, const struct search_params *p, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, p->match);
+	db_bind_int(st, 2, p->now);
+	db_bind_int(st, 3, p->from);
+	db_bind_int(st, 4, p->to);
+	db_bind_str(st, 5, p->type);
+	db_bind_int(st, 6, p->section);
+	db_bind_int(st, 7, p->author);
+	db_bind_int(st, 8, p->limit);
+	db_bind_int(st, 9, p->offset);
+	db_bind_int(st, 10, SEARCH_WINDOW);
+	return store_rows_json(st, out);
+}
+
+/*
+ * Related stories.  The candidates are the newest live stories sharing a
+ * tag with the article and the newest of its section: each list one
+ * index range scan, with the candidate's title.  They are ranked by the
+ * tags they share, then by the words of the article's title their title
+ * shares, then newest first.  Scoring in the engine (bm25 or ts_rank of
+ * each candidate against the article's words) was measured at about
+ * 0.9 ms a candidate on SQLite, forty times the whole page, so the text
+ * is compared here, the same way on both engines.
+ */
+#define RELATED_PER_TAG		10
+#define RELATED_PER_SECTION	8
+#define RELATED_MAX_TAGS	6
+#define RELATED_WORDS		16
+
+static const char sql_rel_tags[] =
+    "SELECT tag_id FROM article_tags WHERE article_id = $1"
+    " ORDER BY tag_id LIMIT 6";
+static const char sql_rel_by_tag[] =
+    "SELECT x.article_id, a.title FROM article_tags x"
+    " JOIN articles a ON a.id = x.article_id WHERE x.tag_id = $1"
+    " AND x.published_at <= CAST($2 AS BIGINT) AND a.status = 'published'"
+    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3";
+static const char sql_rel_by_section[] =
+    "SELECT x.article_id, a.title FROM section_articles x"
+    " JOIN articles a ON a.id = x.article_id WHERE x.section_id = $1"
+    " AND x.published_at <= CAST($2 AS BIGINT)"
+    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3";
+static const char sql_rel_row[] =
+    "SELECT a.id, a.slug, a.title, a.published_at, a.section_id"
+    " FROM articles a WHERE a.id = $1";
+
+struct cand {
+	int64_t	id;
+	int	tags;		/* tags shared */
+	int	words;		/* title words shared */
+	int	order;		/* first seen: lower is newer within a list */
+};
+
+/* The distinct words of a title worth comparing, lower-cased. */
+struct words {
+	char	w[RELATED_WORDS][24];
+	int	n;
+};
+
+static int
+is_stop(const char *w)
+{
+	static const char *const stop[] = {
+		"the", "and", "for", "with", "from", "that", "this", "its",
+		"into", "over", "after", "about", "new", "says", "how", "why",
+		"what", "are", "has", "have", "will", "not", "but", "out",
+		"its", "more", "than", "you", "your", "our", "their",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stop); i++)
+		if (strcmp(stop[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+words_of(const char *s, struct words *ws)
+{
+	char w[24];
+	size_t n;
+	int i, dup;
+
+	ws->n = 0;
+	while (*s != '\0' && ws->n < RELATED_WORDS) {
+		for (n = 0; *s != '\0' && ((*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    (unsigned char)*s >= 0x80); s++)
+			if (n + 1 < sizeof(w))
+				w[n++] = (char)(*s >= 'A' && *s <= 'Z' ?
+				    *s - 'A' + 'a' : *s);
+		w[n] = '\0';
+		if (*s != '\0')
+			s++;
+		if (n < 3 || is_stop(w))
+			continue;
+		for (i = dup = 0; i < ws->n; i++)
+			dup |= strcmp(ws->w[i], w) == 0;
+		if (!dup)
+			memcpy(ws->w[ws->n++], w, n + 1);
+	}
+}
+
+/*
+ * How many of the article's words (ws) a title has.  Stop words need no
+ * test here: they are not among the article's words.
+ */
+static int
+shared_words(const struct words *ws, const char *s)
+{
+	char w[24];
+	unsigned seen = 0;
+	size_t n;
+	int k, count = 0;
+
+	while (*s != '\0') {
+		for (n = 0; (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || (unsigned char)*s >= 0x80; s++)
+			if (n + 1 < sizeof(w))
+				w[n++] = (char)(*s >= 'A' && *s <= 'Z' ?
+				    *s - 'A' + 'a' : *s);
+		if (*s != '\0')
+			s++;
+		if (n < 3)
+			continue;
+		w[n] = '\0';
+		for (k = 0; k < ws->n; k++)
+			if (!(seen & (1u << k)) && ws->w[k][0] == w[0] &&
+			    strcmp(ws->w[k], w) == 0) {
+				seen |= 1u << k;
+				count++;
+				break;
+			}
+	}
+	return count;
+}
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+
+	if (a->tags != b->tags)
+		return b->tags - a->tags;
+	if (a->words != b->words)
+		return b->words - a->words;
+	return a->order - b->order;
+}
+
+/* Adds the stories of a list query (key, now, limit). */
+static int
+cand_list(struct db *db, const char *sql, int64_t key, int64_t now,
+    int limit, int tag, int64_t self, const struct words *ws,
+    struct cand *c, size_t *n, size_t max)
+{
+	struct db_stmt *st;
+	size_t i;
+	int64_t id;
+	int rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, key);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, limit);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((id = db_col_int(st, 0)) == self)
+			continue;
+		for (i = 0; i < *n && c[i].id != id; i++)
+			;
+		if (i == *n) {
+			if (*n == max)
+				continue;
+			c[i].id = id;
+			c[i].tags = 0;
+			c[i].order = (int)i;
+			c[i].words = shared_words(ws, db_col_text(st, 1, NULL));
+			(*n)++;
+		}
+		c[i].tags += tag;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_search_related(struct db *db, int64_t id, const char *title,
+    int64_t section, int limit, int64_t now, json_t **out, int64_t *tag_ids,
+    int *ntags)
+{
+	struct cand c[RELATED_MAX_TAGS * RELATED_PER_TAG + RELATED_PER_SECTION];
+	struct words ws;
+	struct db_stmt *st;
+	size_t n = 0, i;
+	int rc, k, nt = 0;
+	json_t *row;
+
+	*out = json_array();
+	*ntags = 0;
+	words_of(title, &ws);
+	/* After this point, all errors go through done. */
+	if ((st = db_stmt(db, sql_rel_tags)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW && nt < RELATED_MAX_TAGS)
+		tag_ids[nt++] = db_col_int(st, 0);
+	db_reset(st);
+	*ntags = nt;
+	for (k = 0; k < nt; k++)
+		if ((rc = cand_list(db, sql_rel_by_tag, tag_ids[k], now,
+		    RELATED_PER_TAG, 1, id, &ws, c, &n, ARRAY_SIZE(c))) !=
+		    STORE_OK)
+			goto done;
+	if ((rc = cand_list(db, sql_rel_by_section, section, now,
+	    RELATED_PER_SECTION, 0, id, &ws, c, &n, ARRAY_SIZE(c))) !=
+	    STORE_OK)
+		goto done;
+	qsort(c, n, sizeof(c[0]), cand_cmp);
+	for (i = 0; i < n && i < (size_t)limit; i++) {
+		if ((st = db_stmt(db, sql_rel_row)) == NULL) {
+			rc = STORE_ERROR;
+			goto done;
+		}
+		db_bind_int(st, 1, c[i].id);
+		if ((rc = store_row1_json(st, &row)) == STORE_OK)
+			json_array_append_new(*out, row);
+		else if (rc != STORE_NOTFOUND)
+			goto done;
+	}
+	rc = STORE_OK;
+done:
+	if (rc != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,313 @@
+"""Full-text search (issue 7, and issue 4 on PostgreSQL): /search and
+/api/v1/search rank a title hit above a body hit, filter by section, type,
+author and dates, sort by date, page through results, escape what they
+highlight, survive any input without a 500, follow every publish, edit
+and unpublish at once (cached pages included), and agree with each
+other; related stories come from the same index; "masthead reindex"
+rebuilds it."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+import urllib.parse
+
+from harness import BIN, Server, ok, eq, contains, run_tests, demo_db
+
+PW = "correct horse battery staple"
+
+
+def make_db():
+    d = tempfile.mkdtemp(prefix="masthead-search-")
+    db = demo_db(d)
+    subprocess.run([BIN, "user", "add", "--db", db, "--role", "editor",
+                    "ed@example.com"], input=PW, text=True, check=True,
+                   capture_output=True)
+    r = subprocess.run([BIN, "token", "add", "--db", db, "ed@example.com"],
+                       check=True, capture_output=True, text=True)
+    return db, r.stdout.strip()
+
+
+DB, TOKEN = make_db()
+srv = Server(db=DB)
+
+
+def admin(method, path, body=None):
+    h = {"Authorization": "Bearer " + TOKEN}
+    if body is not None:
+        h["Content-Type"] = "application/json"
+        body = json.dumps(body)
+    s, _, b = srv.request(method, path, h, body)
+    return s, (json.loads(b) if b else None)
+
+
+def story(**fields):
+    """Creates and publishes a story; returns its id."""
+    body = {"title": "A story", "section": "asia", "body_md": "Text."}
+    body.update(fields)
+    s, j = admin("POST", "/api/v1/admin/articles", body)
+    assert s == 201, (s, j)
+    i = j["article"]["id"]
+    s, j = admin("POST", "/api/v1/admin/articles/%d/publish" % i, {})
+    assert s == 200, (s, j)
+    return i
+
+
+def q(params):
+    return urllib.parse.urlencode(params)
+
+
+def api(params):
+    s, h, b = srv.get("/api/v1/search?" + q(params))
+    return s, (json.loads(b) if s == 200 or b.startswith(b"{") else None)
+
+
+def ids(params):
+    s, j = api(params)
+    assert s == 200, (s, j)
+    return [r["id"] for r in j["results"]]
+
+
+def test_ranking():
+    body_hit = story(title="Operators weigh tower leases",
+                     body_md="The deal mentions quarbleton once, deep in the text.")
+    title_hit = story(title="Quarbleton wins a spectrum licence",
+                      body_md="Nothing else to say here.")
+    got = ids({"q": "quarbleton"})
+    eq(got, [title_hit, body_hit], "a title hit ranks above a body hit")
+    got = ids({"q": "quarbleton", "sort": "date"})
+    eq(got, [title_hit, body_hit], "sort=date puts the newest first")
+    eq(ids({"q": "QUARBLETON"}), [title_hit, body_hit], "case does not matter")
+
+
+def test_snippets_escape():
+    i = story(title="<script>alert(1)</script> Zentrovax & friends",
+              body_md="Before <b>bold</b> zentrovax \"quoted\" after & more.")
+    s, j = api({"q": "zentrovax"})
+    r = [x for x in j["results"] if x["id"] == i][0]
+    ok("<script>" not in r["title_html"] and "&lt;script&gt;" in r["title_html"],
+       "the highlighted title is HTML-escaped", r["title_html"])
+    contains(r["title_html"], "<mark>Zentrovax</mark>", "the matched title word is marked")
+    contains(r["snippet_html"], "<mark>zentrovax</mark>", "the matched body word is marked")
+    ok("<b>" not in r["snippet_html"], "the snippet carries no markup from the body",
+       r["snippet_html"])
+    s, h, page = srv.html("/search?q=zentrovax")
+    eq(s, 200, "the search page answers 200")
+    ok("<script>alert(1)</script>" not in page, "the page shows no raw script tag")
+    contains(page, "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Zentrovax</mark>",
+             "the page shows the escaped, highlighted title")
+
+
+def test_filters():
+    base = {"q": "5g"}
+    s, j = api(dict(base, type="news-analysis"))
+    ok(s == 200 and j["results"] and
+       all(r["type"] == "news-analysis" for r in j["results"]),
+       "type= keeps only that type")
+    s, h, sec = srv.json("/api/v1/sections/cable-tech")
+    slugs = {"cable-tech"} | {c["slug"] for c in sec["children"]}
+    s, j = api({"q": "cable", "section": "cable-tech"})
+    ok(s == 200 and j["results"] and
+       all(r["section_slug"] in slugs for r in j["results"]),
+       "section= keeps the section and its sub-sections",
+       [r["section_slug"] for r in j["results"]])
+    s, j = api(dict(base, author="maren-oakhurst"))
+    good = s == 200 and len(j["results"]) > 0
+    for r in j["results"] if good else []:
+        s2, h2, a = srv.json("/api/v1/articles/" + r["slug"])
+        good = good and "maren-oakhurst" in [x["slug"] for x in a["article"]["authors"]]
+    ok(good, "author= keeps that author's stories")
+    s, j = api(base)
+    day = j["results"][0]["date_iso"][:10]
+    s, j = api(dict(base, **{"from": day, "to": day}))
+    ok(s == 200 and j["results"] and
+       all(r["date_iso"][:10] == day for r in j["results"]),
+       "from= and to= keep the stories of those days (UTC)")
+    s, j = api(dict(base, **{"from": "2099-01-01"}))
+    eq((s, j["results"], j["no_results"]), (200, [], True),
+       "a range with no story gives no results")
+    for params, why in (({"type": "bogus"}, "an unknown type"),
+                        ({"section": "no-such-section"}, "an unknown section"),
+                        ({"section": "../etc"}, "a malformed section"),
+                        ({"author": "nobody-at-all"}, "an unknown author"),
+                        ({"from": "2021-02-30"}, "an impossible date"),
+                        ({"to": "yesterday"}, "a date that is not a date"),
+                        ({"from": "2022-01-02", "to": "2022-01-01"}, "from after to"),
+                        ({"sort": "best"}, "an unknown sort"),
+                        ({"page": "0"}, "page 0"),
+                        ({"page": "51"}, "a page past the last"),
+                        ({"page": "x"}, "a page that is not a number"),
+                        ({"bogus": "1"}, "an unknown parameter (API)")):
+        s, j = api(dict(base, **params))
+        ok(s == 400 and "message" in j["error"], "API: %s is a 400 with a message" % why)
+        if "bogus" in params:
+            continue
+        s, h, b = srv.html("/search?" + q(dict(base, **params)))
+        ok(s == 400 and 'class="search-error"' in b,
+           "page: %s is a 400 that says what was wrong" % why)
+
+
+def test_pagination():
+    s, p1 = api({"q": "5g"})
+    eq(len(p1["results"]), 10, "a page holds 10 results")
+    eq(p1["next_page"], 2, "and says which page comes next")
+    s, p2 = api({"q": "5g", "page": "2"})
+    a = [r["id"] for r in p1["results"]]
+    b = [r["id"] for r in p2["results"]]
+    ok(b and not set(a) & set(b), "page 2 holds other stories than page 1")
+    eq(p2["prev_page"], 1, "page 2 links back to page 1")
+    s, h, page = srv.html("/search?q=5g")
+    m = re.search(r'href="([^"]*)" rel="next"', page)
+    ok(m is not None, "the page links to the next one")
+    s, h, page2 = srv.html(m.group(1).replace("&amp;", "&"))
+    eq(s, 200, "the next link works")
+    contains(page2, 'rel="prev"', "and the next page links back")
+    s, last = api({"q": "quarbleton"})
+    eq(last["next_page"], None, "the last page has no next page")
+
+
+def test_states():
+    s, h, page = srv.html("/search")
+    eq(s, 200, "/search without a query is 200")
+    contains(page, "search-empty", "and shows the empty state")
+    ok("search-none" not in page, "not the no-results state")
+    s, h, page = srv.html("/search?q=xyzzyplughnothing")
+    eq(s, 200, "a query that finds nothing is 200")
+    contains(page, "search-none", "and shows the no-results state")
+    contains(page, "xyzzyplughnothing", "naming the query")
+    s, h, page = srv.html("/")
+    contains(page, 'href="/search"', "the header links to search")
+
+
+HOSTILE = [
+    "", " ", '"', '""', '"unbalanced', "(((", ")", "a)b(", "NEAR(a b)",
+    "NEAR", "*", "**", "a*b", "-", "--", "-5g", "OR", "a OR", "OR b",
+    "a OR OR b", "AND", "NOT", "a NOT", "5g AND NOT", ":", "title:5g",
+    "{a b}", "^5g", "'", "''", "a'b", "\\", "5g\\", "&|!", "'x' & y",
+    "!5g", "<->", "5g:*", "%", "_", "\u00e9l\u00e9phant", "\u201c5G\u201d",
+    "\u4e2d\u56fd", "\U0001F4F6", "a" * 1200, "5g " * 400,
+    ("x" * 70 + " ") * 20, "\"" * 999, "(" * 1000, "a\tb\nc",
+]
+
+
+def test_hostile():
+    for text in HOSTILE:
+        for path in ("/search?", "/api/v1/search?"):
+            s, h, b = srv.get(path + q({"q": text}))
+            if s != 200:
+                ok(False, "%r on %s answers 200, not %d" % (text[:40], path, s))
+                break
+        else:
+            ok(True, "%r is searched without an error" % text[:40])
+    for raw in ("%ff", "%c3%28", "%ed%a0%80", "%00", "%"):
+        s, h, b = srv.get("/search?q=" + raw)
+        eq(s, 400, "invalid UTF-8 or a bad escape (%s) is 400, not 500" % raw)
+    s, j = api({"q": '"quarbleton'})
+    ok(len(j["results"]) == 2, "an unbalanced quote is searched as plain words")
+    s, j = api({"q": "quarbleton -spectrum"})
+    eq(len(j["results"]), 1, "-word leaves stories with that word out")
+    s, j = api({"q": "quarbleton OR zentrovax"})
+    eq(len(j["results"]), 3, "a OR b finds either")
+    s, j = api({"q": "quarble*"})
+    eq(len(j["results"]), 2, "word* finds words that start so")
+    s, j = api({"q": '"spectrum licence"'})
+    ok(len(j["results"]) >= 1, "a quoted phrase is found")
+
+
+def test_follows_writes():
+    s, j = admin("POST", "/api/v1/admin/articles",
+                 {"title": "Plinthorax enters the market", "section": "asia",
+                  "body_md": "Draft text."})
+    i = j["article"]["id"]
+    path = "/search?q=plinthorax"
+    eq(ids({"q": "plinthorax"}), [], "a draft is not found")
+    srv.get(path)
+    s, h, b = srv.get(path)
+    eq(h.get("x-cache"), "hit", "a search page is cached")
+    admin("POST", "/api/v1/admin/articles/%d/publish" % i, {})
+    s, h, b = srv.get(path)
+    ok(h.get("x-cache") != "hit" and b"Plinthorax" in b,
+       "publishing drops the cached search page and the story is found")
+    eq(ids({"q": "plinthorax"}), [i], "the API finds it too")
+    admin("PATCH", "/api/v1/admin/articles/%d" % i,
+          {"title": "Gravenmoor enters the market"})
+    eq(ids({"q": "plinthorax"}), [], "after an edit the old title is not found")
+    eq(ids({"q": "gravenmoor"}), [i], "and the new one is")
+    srv.get(path)
+    admin("PATCH", "/api/v1/admin/articles/%d" % i, {"body_md": "Now about plinthorax."})
+    s, h, b = srv.get(path)
+    ok(h.get("x-cache") != "hit" and b"Gravenmoor" in b,
+       "an edit of the body drops the cached page; the body is searched")
+    admin("POST", "/api/v1/admin/articles/%d/unpublish" % i, {})
+    eq(ids({"q": "gravenmoor"}), [], "an unpublished story is not found")
+    s, h, b = srv.get(path)
+    ok(b"Gravenmoor" not in b, "and leaves the cached search page")
+    later = story(title="Sorvatine launches tomorrow")
+    admin("POST", "/api/v1/admin/articles/%d/publish" % later,
+          {"at": "2099-01-01T00:00:00Z"})
+    eq(ids({"q": "sorvatine"}), [], "a story scheduled for later is not found yet")
+
+
+def test_api_parity():
+    params = {"q": "spectrum auction", "sort": "relevance"}
+    s, j = api(params)
+    s, h, page = srv.html("/search?" + q(params))
+    urls = re.findall(r'<h3><a href="(/article/[^"]+)">', page)
+    eq(urls, [r["url"] for r in j["results"]],
+       "the page and the API list the same stories in the same order")
+    eq(j["query"]["q"], "spectrum auction", "the API echoes the query")
+
+
+def test_related():
+    a = story(title="Ferrovane opens a lab", tags=["Ferrovane", "Labs"],
+              section="cable-tech")
+    b = story(title="Ferrovane lab hires engineers", tags=["Ferrovane"],
+              section="asia")
+    s, h, j = srv.json("/api/v1/articles/" + srv.json(
+        "/api/v1/search?q=ferrovane")[2]["results"][0]["slug"])
+    rel = [r["id"] for r in j["related"]]
+    ok(a in rel or b in rel, "related stories include a story sharing a tag and words",
+       rel)
+    ok(len(rel) <= 5 and j["article"]["id"] not in rel,
+       "at most five, never the story itself")
+    s, h, page = srv.html("/article/" + j["article"]["slug"])
+    contains(page, "Related Stories", "the article page shows them")
+    c = story(title="Ferrovane expands the lab again", tags=["Ferrovane"],
+              section="6g")
+    s, h, j2 = srv.json("/api/v1/articles/" + j["article"]["slug"])
+    ok(c in [r["id"] for r in j2["related"]],
+       "a new story with a shared tag joins the cached page's related stories")
+
+
+def test_cache_share():
+    """Unique queries cannot push other pages out of the cache: search
+    results hold at most an eighth of it."""
+    small = Server(["--cache_size", "2000000"], db=DB)
+    try:
+        arts = ["/article/" + r["slug"] for r in
+                small.json("/api/v1/articles?limit=20")[2]["articles"]]
+        for p in arts:
+            small.get(p)
+        for i in range(120):
+            s, h, b = small.get("/search?q=5g+w%d" % i)
+            assert s == 200, s
+        hits = sum(small.get(p)[1].get("x-cache") == "hit" for p in arts)
+        eq(hits, len(arts), "120 unique searches leave every cached article in the cache")
+        first = small.get("/search?q=5g+w0")[1].get("x-cache")
+        last = small.get("/search?q=5g+w119")[1].get("x-cache")
+        eq((first, last), ("miss", "hit"),
+           "the oldest search pages went first, the newest are kept")
+    finally:
+        small.stop()
+
+
+def test_reindex():
+    r = subprocess.run([BIN, "reindex", "--db", DB], capture_output=True, text=True)
+    eq(r.returncode, 0, "masthead reindex succeeds")
+    contains(r.stderr, "search index", "and shows its progress on stderr")
+    eq(len(ids({"q": "quarbleton"})), 2, "the rebuilt index finds the same stories")
+
+
+run_tests([test_ranking, test_snippets_escape, test_filters, test_pagination,
+           test_states, test_hostile, test_follows_writes, test_api_parity,
+           test_related, test_cache_share, test_reindex], srv.stop)

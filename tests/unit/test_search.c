@@ -1,0 +1,185 @@
+/*
+ * test_search.c — the reader's search text written as each engine's
+ * query, the plain text of an article body, and highlighted snippets.
+ *
+ * Every query case is run against a real SQLite FTS5 table too: whatever
+ * the reader typed, the query written for it must parse.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "search.h"
+
+struct query_case {
+	const char	*in;
+	const char	*fts5;		/* SQLite */
+	const char	*tsquery;	/* PostgreSQL */
+};
+
+static const struct query_case query_cases[] = {
+	{ "", "", "" },
+	{ "   ", "", "" },
+	{ "5g", "\"5g\"", "'5g'" },
+	{ "5G spectrum", "\"5G\" AND \"spectrum\"", "'5G' & 'spectrum'" },
+	{ "\"open ran\"", "\"open ran\"", "('open' <-> 'ran')" },
+	{ "auction*", "\"auction\"*", "'auction':*" },
+	{ "5g -satellite", "\"5g\" NOT \"satellite\"", "'5g' & !'satellite'" },
+	{ "cable OR fibre", "(\"cable\" OR \"fibre\")", "('cable' | 'fibre')" },
+	{ "a b OR c d", "\"a\" AND (\"b\" OR \"c\") AND \"d\"",
+	    "'a' & ('b' | 'c') & 'd'" },
+	{ "wi-fi", "\"wi fi\"", "('wi' <-> 'fi')" },
+	{ "at&t", "\"at t\"", "('at' <-> 't')" },
+	/* Fallbacks: the plain words. */
+	{ "\"unbalanced quote", "\"unbalanced\" AND \"quote\"",
+	    "'unbalanced' & 'quote'" },
+	{ "-only", "\"only\"", "'only'" },
+	{ "a OR", "\"a\" AND \"OR\"", "'a' & 'OR'" },
+	{ "OR b", "\"OR\" AND \"b\"", "'OR' & 'b'" },
+	{ "a OR -b", "\"a\" AND \"OR\" AND \"b\"", "'a' & 'OR' & 'b'" },
+	/* The engines' own syntax is only words or separators here. */
+	{ "NEAR(a b)", "\"NEAR\" AND \"a\" AND \"b\"", "'NEAR' & 'a' & 'b'" },
+	{ "title:5g", "\"title 5g\"", "('title' <-> '5g')" },
+	{ "(((", "", "" },
+	{ "*", "", "" },
+	{ "'x' & y", "\"x\" AND \"y\"", "'x' & 'y'" },
+	{ "!5g", "\"5g\"", "'5g'" },
+	{ "5g:*", "\"5g\"*", "'5g':*" },
+	{ "\xc3\xa9l\xc3\xa9phant", "\"\xc3\xa9l\xc3\xa9phant\"",
+	    "'\xc3\xa9l\xc3\xa9phant'" },
+	{ "x123456789x123456789x123456789x123456789x123456789x123456789x1234"
+	  "5 ok", "\"ok\"", "'ok'" },
+};
+
+static void
+test_queries(void **state)
+{
+	struct buf b = BUF_INIT;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE VIRTUAL TABLE t USING fts5(a,"
+	    " b, tokenize = 'porter unicode61 remove_diacritics 2');"
+	    " INSERT INTO t VALUES ('open ran 5g', 'cable');", NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < sizeof(query_cases) / sizeof(query_cases[0]); i++) {
+		const struct query_case *c = &query_cases[i];
+
+		buf_reset(&b);
+		search_query(DB_SQLITE, c->in, &b);
+		if (strcmp(b.len ? b.p : "", c->fts5) != 0)
+			fprintf(stderr, "%s: fts5 %s\n", c->in, b.p);
+		assert_string_equal(b.len ? b.p : "", c->fts5);
+		if (b.len > 0) {
+			assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*)"
+			    " FROM t WHERE t MATCH ?", -1, &st, NULL), SQLITE_OK);
+			sqlite3_bind_text(st, 1, b.p, (int)b.len, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				fprintf(stderr, "%s: %s\n", b.p, sqlite3_errmsg(h));
+			assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+		}
+		buf_reset(&b);
+		search_query(DB_POSTGRES, c->in, &b);
+		if (strcmp(b.len ? b.p : "", c->tsquery) != 0)
+			fprintf(stderr, "%s: tsquery %s\n", c->in, b.p);
+		assert_string_equal(b.len ? b.p : "", c->tsquery);
+	}
+	sqlite3_close(h);
+	buf_free(&b);
+}
+
+/* At most SEARCH_MAX_TERMS terms, whatever the length. */
+static void
+test_long_query(void **state)
+{
+	struct buf in = BUF_INIT, out = BUF_INIT;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2000; i++)
+		BUF_LIT(&in, "w ");
+	assert_int_equal(search_query(DB_SQLITE, in.p, &out), SEARCH_MAX_TERMS);
+	buf_reset(&in);
+	for (i = 0; i < 1000; i++)
+		BUF_LIT(&in, "(\"");
+	buf_reset(&out);
+	assert_int_equal(search_query(DB_POSTGRES, in.p, &out), 0);
+	buf_free(&in);
+	buf_free(&out);
+}
+
+static const char *const text_cases[][2] = {
+	{ "", "" },
+	{ "<p>One</p>\n<p>Two &amp; three</p>\n", "One Two & three" },
+	{ "<p>in<em>line</em> words</p>", "inline words" },
+	{ "<h2 id=\"x\">Head</h2><ul><li>a</li><li>b</li></ul>", "Head a b" },
+	{ "a&nbsp;&nbsp;b &lt;c&gt; &#233;&#x41; &bogus; &#0;",
+	    "a b <c> \xc3\xa9" "A &bogus;" },
+	{ "ctl\x01\x02mark  \t\n spaces", "ctl mark spaces" },
+	{ "<p>unclosed <a href", "unclosed" },
+};
+
+static void
+test_text(void **state)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++) {
+		buf_reset(&b);
+		search_text_from_html(text_cases[i][0], strlen(text_cases[i][0]),
+		    &b);
+		if (strcmp(b.len ? b.p : "", text_cases[i][1]) != 0)
+			fprintf(stderr, "%s -> [%.*s]\n", text_cases[i][0],
+			    (int)b.len, b.p);
+		assert_string_equal(b.len ? b.p : "", text_cases[i][1]);
+	}
+	buf_free(&b);
+}
+
+static const char *const mark_cases[][2] = {
+	{ "plain", "plain" },
+	{ "a \x01" "5G\x02 b", "a <mark>5G</mark> b" },
+	{ "<x> \x01" "&\x02", "&lt;x&gt; <mark>&amp;</mark>" },
+	{ "\x01open", "<mark>open</mark>" },
+	{ "stray\x02 \x01\x01two\x02", "stray <mark>two</mark>" },
+};
+
+static void
+test_highlight(void **state)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(mark_cases) / sizeof(mark_cases[0]); i++) {
+		buf_reset(&b);
+		search_highlight_html(mark_cases[i][0], strlen(mark_cases[i][0]),
+		    &b);
+		assert_string_equal(b.len ? b.p : "", mark_cases[i][1]);
+	}
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queries),
+		cmocka_unit_test(test_long_query),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_highlight),
+	};
+
+	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
+}

@@ -47,9 +47,8 @@ split_body(json_t *a)
 int
 model_article(struct req *r, const char *slug, json_t **out)
 {
-	json_t *a = NULL, *v, *promo;
-	int64_t id, section, now = page_now(), tag_ids[6];
-	int rc, k, ntags = 0;
+	json_t *a = NULL;
+	int rc;
 
 	*out = NULL;
 	if (!url_is_slug(slug, strlen(slug)))
@@ -63,8 +62,8 @@ int
 model_article_of(struct req *r, json_t *a, json_t **out)
 {
 	json_t *v, *promo;
-	int64_t id, section, now = page_now();
-	int rc;
+	int64_t id, section, now = page_now(), tag_ids[6];
+	int rc, k, ntags = 0;
 
 	/* After this point, all errors go through fail. */
 	id = json_integer_value(json_object_get(a, "id"));

@@ -7,6 +7,7 @@
 #define MASTHEAD_ADMIN_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct req;
@@ -28,6 +29,13 @@ int	 admin_read_form(struct req *, struct url_query *);
 int64_t	 admin_route_id(struct req *);
 /* Renders an /admin template with the writer, the CSRF token and the zone. */
 int	 admin_render(struct req *, int status, const char *tpl, json_t *model);
+/* Writes "2026-05-12 13:00 BST": t in the site's time zone. */
+void	 admin_fmt_local(int64_t t, char *out, size_t n);
+/*
+ * Parses "2026-05-12T13:00" (a datetime-local field, seconds allowed) in
+ * the site's time zone; -1 when it is not such a time.
+ */
+int64_t	 admin_parse_local(const char *);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
 

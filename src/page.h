@@ -165,6 +165,23 @@ int	 page_admin_sections(struct req *);
 int	 page_admin_section_add(struct req *);
 int	 page_admin_section_update(struct req *);
 
+/* page_admin_tokens.c — personal API tokens (every writer; admins: all) */
+int	 page_admin_tokens(struct req *);
+int	 page_admin_token_add(struct req *);
+int	 page_admin_token_revoke(struct req *);
+
+/* page_admin_events.c — events and webinars (editors) */
+int	 page_admin_events(struct req *);
+int	 page_admin_event_new(struct req *);
+int	 page_admin_event_edit(struct req *);
+int	 page_admin_event_add(struct req *);
+int	 page_admin_event_update(struct req *);
+int	 page_admin_webinars(struct req *);
+int	 page_admin_webinar_new(struct req *);
+int	 page_admin_webinar_edit(struct req *);
+int	 page_admin_webinar_add(struct req *);
+int	 page_admin_webinar_update(struct req *);
+
 /* page_admin_promos.c — promo boxes (editors) */
 int	 page_admin_promos(struct req *);
 int	 page_admin_promo_add(struct req *);

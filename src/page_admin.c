@@ -113,8 +113,8 @@ admin_render(struct req *r, int status, const char *tpl, json_t *m)
 }
 
 /* "2026-05-12 13:00 BST" in the site's zone. */
-static void
-fmt_local(int64_t t, char *out, size_t n)
+void
+admin_fmt_local(int64_t t, char *out, size_t n)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -138,10 +138,10 @@ admin_row(json_t *a, int64_t now)
 		st = "scheduled";
 	json_object_set_new(a, "state", json_string(st));
 	if (json_is_integer(pub)) {
-		fmt_local(json_integer_value(pub), b, sizeof(b));
+		admin_fmt_local(json_integer_value(pub), b, sizeof(b));
 		json_object_set_new(a, "when", json_string(b));
 	}
-	fmt_local(json_integer_value(json_object_get(a, "updated_at")), b,
+	admin_fmt_local(json_integer_value(json_object_get(a, "updated_at")), b,
 	    sizeof(b));
 	json_object_set_new(a, "changed", json_string(b));
 	snprintf(url, sizeof(url), "/admin/articles/%lld", (long long)
@@ -434,7 +434,7 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	    json_integer_value(pub) > page_now())
 		scheduled = 1;
 	if (json_is_integer(pub)) {
-		fmt_local(json_integer_value(pub), b, sizeof(b));
+		admin_fmt_local(json_integer_value(pub), b, sizeof(b));
 		json_object_set_new(a, "when", json_string(b));
 	}
 	json_object_set_new(a, "authors_text", join_list(json_object_get(a,
@@ -556,8 +556,8 @@ as_admin(json_t *in, json_t *cur)
  * Parses "2026-05-12T13:00" (a datetime-local field) in the site's time
  * zone; -1 when it is not such a time.
  */
-static int64_t
-parse_local(const char *s)
+int64_t
+admin_parse_local(const char *s)
 {
 	struct tm tm;
 	const char *end;
@@ -657,7 +657,7 @@ save(struct req *r, int64_t id)
 		goto done;
 	}
 	if (strcmp(then, "schedule") == 0) {
-		at = parse_local(url_query_get(&q, "at"));
+		at = admin_parse_local(url_query_get(&q, "at"));
 		if (at <= page_now()) {
 			snprintf(msg, sizeof(msg), "Choose a time in the future "
 			    "to schedule the story (%s).", view_timezone());
@@ -752,7 +752,7 @@ status_change(struct req *r, int publish, int schedule)
 		url_query_free(&q);
 		return 403;
 	}
-	at = schedule ? parse_local(url_query_get(&q, "at")) : page_now();
+	at = schedule ? admin_parse_local(url_query_get(&q, "at")) : page_now();
 	url_query_free(&q);
 	if (schedule && at <= page_now())
 		return 422;

@@ -177,6 +177,32 @@ int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
 int	 store_webinar_get(struct db *, const char *slug, json_t **out);
 
+/* An event as the newsroom writes it; times are Unix seconds. */
+struct event_input {
+	const char	*slug, *name, *kind, *summary, *body_md, *body_html;
+	const char	*timezone, *venue, *url;
+	int64_t		 starts_at, ends_at, sponsor_id;	/* 0: none */
+	int		 online;
+};
+struct webinar_input {
+	const char	*slug, *title, *series, *summary, *body_md, *body_html;
+	const char	*recording_url;
+	int64_t		 starts_at, duration_min, sponsor_id;	/* 0: none */
+};
+/* Every event or webinar, latest start first, for the newsroom's lists. */
+int	 store_events_admin(struct db *, json_t **out);
+int	 store_webinars_admin(struct db *, json_t **out);
+/* One with its Markdown and sponsor id, for the editor. */
+int	 store_event_by_id(struct db *, int64_t id, json_t **out);
+int	 store_webinar_by_id(struct db *, int64_t id, json_t **out);
+/*
+ * Adds (*id 0; *id is set) or changes one.  STORE_CONFLICT when the slug
+ * is taken, STORE_NOTFOUND when there is no such row.
+ */
+int	 store_event_save(struct db *, int64_t *id, const struct event_input *);
+int	 store_webinar_save(struct db *, int64_t *id,
+	    const struct webinar_input *);
+
 /* store_feed.c — feeds, calendars and sitemaps */
 /* body_html, hero_* and media_* of an article. */
 int	 store_article_feed_extra(struct db *, int64_t id, json_t **out);
@@ -300,7 +326,18 @@ int	 store_user_set_role(struct db *, const char *email, int role);
 /* Stores a token hash for the user with that email. */
 int	 store_token_add(struct db *, const char *email, const char *name,
 	    const char *hash);
+/* The account of a token; notes the token's last use (to the minute). */
 int	 store_user_by_token(struct db *, const char *hash, struct user *);
+/* A named token of user_id (its hash only); *id is the new row's. */
+int	 store_token_create(struct db *, int64_t user_id, const char *name,
+	    const char *hash, int64_t *id);
+/* Tokens (id, name, created_at, last_used_at, user_id, email,
+ * display_name), newest first: user_id's, or everyone's for 0. */
+int	 store_tokens_list(struct db *, int64_t user_id, json_t **out);
+/* The account a token belongs to; STORE_NOTFOUND when there is no such token. */
+int	 store_token_owner(struct db *, int64_t id, int64_t *user_id);
+/* Deletes a token: the next request with it is refused. */
+int	 store_token_revoke(struct db *, int64_t id);
 /* The account of an email with its password hash (hashsz >= 128). */
 int	 store_user_by_email(struct db *, const char *email, struct user *,
 	    char *hash, size_t hashsz);

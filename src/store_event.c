@@ -9,7 +9,7 @@
 #define EVENT_COLS \
 	"e.id, e.slug, e.name, e.kind, e.summary, e.body_html, e.starts_at," \
 	" e.ends_at, e.timezone, e.venue, e.online, e.url," \
-	" sp.name AS sponsor_name, sp.url AS sponsor_url"
+	" e.sponsor_id, sp.name AS sponsor_name, sp.url AS sponsor_url"
 
 /*
  * $1 now, $2 keyset bound (starts_at), $3 limit.  An event lasts at most
@@ -39,7 +39,7 @@ static const char sql_event_get[] =
 	"w.id, w.slug, w.title, w.series, w.summary, w.body_html," \
 	" w.starts_at, w.duration_min, w.recording_url," \
 	" w.starts_at + 60 * w.duration_min AS ends_at," \
-	" sp.name AS sponsor_name, sp.url AS sponsor_url"
+	" w.sponsor_id, sp.name AS sponsor_name, sp.url AS sponsor_url"
 
 /*
  * A webinar lasts at most a day (the schema checks it), so the start-time
@@ -130,4 +130,160 @@ int
 store_webinar_get(struct db *db, const char *slug, json_t **out)
 {
 	return store_row_by_text(db, sql_webinar_get, slug, out);
+}
+
+/* The newsroom: every row, and one with what its editor needs. */
+static const char sql_events_admin[] =
+    "SELECT e.id, e.slug, e.name, e.kind, e.starts_at, e.ends_at,"
+    " e.timezone FROM events e ORDER BY e.starts_at DESC, e.id DESC";
+static const char sql_webinars_admin[] =
+    "SELECT w.id, w.slug, w.title, w.starts_at, w.duration_min"
+    " FROM webinars w ORDER BY w.starts_at DESC, w.id DESC";
+static const char sql_event_by_id[] =
+    "SELECT id, slug, name, kind, summary, body_md, starts_at, ends_at,"
+    " timezone, venue, online, url, COALESCE(sponsor_id, 0) AS sponsor_id"
+    " FROM events WHERE id = $1";
+static const char sql_webinar_by_id[] =
+    "SELECT id, slug, title, series, summary, body_md, starts_at,"
+    " duration_min, recording_url, COALESCE(sponsor_id, 0) AS sponsor_id"
+    " FROM webinars WHERE id = $1";
+static const char sql_event_add[] =
+    "INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
+    " starts_at, ends_at, timezone, venue, online, url, sponsor_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    " RETURNING id";
+static const char sql_event_update[] =
+    "UPDATE events SET slug = $1, name = $2, kind = $3, summary = $4,"
+    " body_md = $5, body_html = $6, starts_at = $7, ends_at = $8,"
+    " timezone = $9, venue = $10, online = $11, url = $12,"
+    " sponsor_id = $13 WHERE id = $14";
+static const char sql_webinar_add[] =
+    "INSERT INTO webinars (slug, title, series, summary, body_md,"
+    " body_html, starts_at, duration_min, recording_url, sponsor_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+static const char sql_webinar_update[] =
+    "UPDATE webinars SET slug = $1, title = $2, series = $3, summary = $4,"
+    " body_md = $5, body_html = $6, starts_at = $7, duration_min = $8,"
+    " recording_url = $9, sponsor_id = $10 WHERE id = $11";
+
+int
+store_events_admin(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_events_admin)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+int
+store_webinars_admin(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_webinars_admin)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+static int
+by_id(struct db *db, const char *sql, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_row1_json(st, out);
+}
+
+int
+store_event_by_id(struct db *db, int64_t id, json_t **out)
+{
+	return by_id(db, sql_event_by_id, id, out);
+}
+
+int
+store_webinar_by_id(struct db *db, int64_t id, json_t **out)
+{
+	return by_id(db, sql_webinar_by_id, id, out);
+}
+
+/* Binds a sponsor id, NULL for none. */
+static void
+bind_sponsor(struct db_stmt *st, int i, int64_t id)
+{
+	if (id > 0)
+		db_bind_int(st, i, id);
+	else
+		db_bind_null(st, i);
+}
+
+/* Runs an add (RETURNING id) or an update of row *id. */
+static int
+save_run(struct db *db, struct db_stmt *st, int64_t *id)
+{
+	int rc;
+
+	if (*id == 0) {
+		if ((rc = db_step(st)) == DB_ROW)
+			*id = db_col_int(st, 0);
+		db_reset(st);
+		return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	}
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int
+store_event_save(struct db *db, int64_t *id, const struct event_input *e)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, *id == 0 ? sql_event_add : sql_event_update)) ==
+	    NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, e->slug);
+	db_bind_str(st, 2, e->name);
+	db_bind_str(st, 3, e->kind);
+	db_bind_str(st, 4, e->summary);
+	db_bind_str(st, 5, e->body_md);
+	db_bind_str(st, 6, e->body_html);
+	db_bind_int(st, 7, e->starts_at);
+	db_bind_int(st, 8, e->ends_at);
+	db_bind_str(st, 9, e->timezone);
+	db_bind_str(st, 10, e->venue);
+	db_bind_int(st, 11, e->online != 0);
+	db_bind_str(st, 12, e->url);
+	bind_sponsor(st, 13, e->sponsor_id);
+	if (*id != 0)
+		db_bind_int(st, 14, *id);
+	return save_run(db, st, id);
+}
+
+int
+store_webinar_save(struct db *db, int64_t *id, const struct webinar_input *w)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, *id == 0 ? sql_webinar_add :
+	    sql_webinar_update)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, w->slug);
+	db_bind_str(st, 2, w->title);
+	db_bind_str(st, 3, w->series);
+	db_bind_str(st, 4, w->summary);
+	db_bind_str(st, 5, w->body_md);
+	db_bind_str(st, 6, w->body_html);
+	db_bind_int(st, 7, w->starts_at);
+	db_bind_int(st, 8, w->duration_min);
+	db_bind_str(st, 9, w->recording_url);
+	bind_sponsor(st, 10, w->sponsor_id);
+	if (*id != 0)
+		db_bind_int(st, 11, *id);
+	return save_run(db, st, id);
 }

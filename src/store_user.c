@@ -8,6 +8,9 @@
 #include "store.h"
 #include "util.h"
 
+/* "Last used" of an API token is noted at most this often (seconds). */
+#define TOKEN_USED_EVERY	60
+
 static const char sql_author_id[] =
     "SELECT id FROM authors WHERE slug = $1";
 static const char sql_add[] =
@@ -24,9 +27,24 @@ static const char sql_token_add[] =
     "INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
     " SELECT id, $2, $3, $4 FROM users WHERE email = $1";
 static const char sql_by_token[] =
-    "SELECT u.id, u.role, COALESCE(u.author_id, 0), u.email, u.display_name"
-    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-    " WHERE t.token_hash = $1";
+    "SELECT u.id, u.role, COALESCE(u.author_id, 0), u.email, u.display_name,"
+    " COALESCE(t.last_used_at, 0) FROM api_tokens t"
+    " JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
+static const char sql_token_used[] =
+    "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1";
+static const char sql_token_create[] =
+    "INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
+    " VALUES ($1, $2, $3, $4) RETURNING id";
+/* $1 the owner, or 0 for every account's. */
+static const char sql_tokens[] =
+    "SELECT t.id, t.name, t.created_at, t.last_used_at, t.user_id,"
+    " u.email, u.display_name FROM api_tokens t"
+    " JOIN users u ON u.id = t.user_id"
+    " WHERE CAST($1 AS BIGINT) = 0 OR t.user_id = $1 ORDER BY t.id DESC";
+static const char sql_token_owner[] =
+    "SELECT user_id FROM api_tokens WHERE id = $1";
+static const char sql_token_revoke[] =
+    "DELETE FROM api_tokens WHERE id = $1";
 
 static const char sql_by_email[] =
     "SELECT id, role, COALESCE(author_id, 0), email, display_name,"
@@ -174,17 +192,87 @@ int
 store_user_by_token(struct db *db, const char *hash, struct user *u)
 {
 	struct db_stmt *st;
+	int64_t last = 0, now = now_unix();
 	int rc;
 
 	if ((st = db_stmt(db, sql_by_token)) == NULL)
 		return STORE_ERROR;
 	db_bind_str(st, 1, hash);
-	if ((rc = db_step(st)) == DB_ROW)
+	if ((rc = db_step(st)) == DB_ROW) {
 		user_row(st, u);
+		last = db_col_int(st, 5);
+	}
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+	/*
+	 * "Last used" is kept to the minute, so a client sending many
+	 * requests writes once a minute, not once a request.  It is only
+	 * a hint: a failure to note it does not refuse the request.
+	 */
+	if (now - last >= TOKEN_USED_EVERY &&
+	    (st = db_stmt(db, sql_token_used)) != NULL) {
+		db_bind_str(st, 1, hash);
+		db_bind_int(st, 2, now);
+		(void)db_run(st);
+	}
+	return STORE_OK;
+}
+
+int
+store_token_create(struct db *db, int64_t user_id, const char *name,
+    const char *hash, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_token_create)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, user_id);
+	db_bind_str(st, 2, name);
+	db_bind_str(st, 3, hash);
+	db_bind_int(st, 4, now_unix());
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_tokens_list(struct db *db, int64_t user_id, json_t **out)
+{
+	return store_rows_by_id(db, sql_tokens, user_id, out);
+}
+
+int
+store_token_owner(struct db *db, int64_t id, int64_t *user_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_token_owner)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW)
+		*user_id = db_col_int(st, 0);
 	db_reset(st);
 	if (rc == DB_ROW)
 		return STORE_OK;
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
+int
+store_token_revoke(struct db *db, int64_t id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_token_revoke)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
 }
 
 int

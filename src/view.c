@@ -377,12 +377,24 @@ set_kind_label(json_t *o, const char *kind)
 	set_str(o, "kind_label", kind);
 }
 
+/*
+ * An event or webinar shows its sponsor's name and link: a renamed
+ * sponsor drops its pages.  The id itself is not shown.
+ */
+static void
+sponsor_dep(json_t *o)
+{
+	dep(o, "sponsor_id", "sp");
+	json_object_del(o, "sponsor_id");
+}
+
 void
 view_event(json_t *e)
 {
 	char range[96];
 
 	dep(e, "id", "ev");
+	sponsor_dep(e);
 	set_url(e, "url", "/events/", "slug");
 	/* Templates test flags for truth, and 0 is not false everywhere. */
 	json_object_set_new(e, "online", json_boolean(json_integer_value(
@@ -399,6 +411,7 @@ void
 view_webinar(json_t *w)
 {
 	dep(w, "id", "wb");
+	sponsor_dep(w);
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
 }

@@ -1,0 +1,490 @@
+/*
+ * page_admin_events.c — live events and webinars, for editors: the lists,
+ * and an editor for each (name, slug, kind, summary, Markdown body,
+ * times in the site's time zone, venue, sponsor; a webinar's duration and
+ * recording).  A save drops, on every instance, the event's own page and
+ * .ics file, the lists, calendars and sidebars that show events (or
+ * webinars), and nothing else.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin.h"
+#include "auth.h"
+#include "buf.h"
+#include "bus.h"
+#include "db.h"
+#include "http.h"
+#include "markdown.h"
+#include "page.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define NAME_MAX_	300
+#define SLUG_MAX	100
+#define SUMMARY_MAX	2000
+#define BODY_MAX	200000
+#define LINE_MAX_	300
+#define URL_MAX		500
+
+enum kind {
+	K_EVENT,
+	K_WEBINAR,
+	K__MAX
+};
+
+static const struct {
+	const char	*path;		/* /admin/<path> */
+	const char	*list_tpl, *edit_tpl;
+	const char	*title;		/* of the list */
+	const char	*one;		/* "event" */
+	const char	*tag;		/* cache tag prefix of one */
+	const char	*list_tag;	/* lists, calendars, sidebars */
+	const char	*name;		/* the field that names one */
+} kinds[K__MAX] = {
+	[K_EVENT] = { "events", "admin/events", "admin/event", "Events",
+	    "event", "ev", "events", "name" },
+	[K_WEBINAR] = { "webinars", "admin/webinars", "admin/webinar",
+	    "Webinars", "webinar", "wb", "webinars", "title" },
+};
+
+/* The kinds of live events (view.c labels them). */
+static const struct {
+	const char	*kind, *label;
+} event_kinds[] = {
+	{ "conference", "Conference" },
+	{ "digital-conference", "Digital Conference" },
+	{ "digital-symposium", "Digital Symposium" },
+	{ "awards", "Awards" },
+};
+
+static int
+gate(struct req *r)
+{
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return status;
+	return r->user->role >= ROLE_EDITOR ? 0 : 403;
+}
+
+/* "2026-05-12T13:00", a datetime-local value in the site's zone. */
+static void
+fmt_input(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M", &tm);
+}
+
+static void
+set_local(json_t *row, const char *col, const char *key, int input)
+{
+	char b[64];
+	int64_t t = json_integer_value(json_object_get(row, col));
+
+	if (input)
+		fmt_input(t, b, sizeof(b));
+	else
+		admin_fmt_local(t, b, sizeof(b));
+	json_object_set_new(row, key, json_string(b));
+}
+
+static int
+list_page(struct req *r, enum kind k)
+{
+	json_t *rows, *row;
+	size_t i;
+	int status, rc;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	rc = k == K_EVENT ? store_events_admin(r->db, &rows) :
+	    store_webinars_admin(r->db, &rows);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	json_array_foreach(rows, i, row)
+		set_local(row, "starts_at", "starts", 0);
+	return admin_render(r, 200, kinds[k].list_tpl, json_pack(
+	    "{s:o,s:{s:s}}", "rows", rows, "page", "title", kinds[k].title));
+}
+
+/*
+ * The editor around f (the form's fields as strings, which it takes):
+ * the kinds and sponsors to choose from are marked as f chose them.
+ */
+static int
+editor(struct req *r, enum kind k, int status, int64_t id, json_t *f,
+    const char *error, int done)
+{
+	json_t *sponsors, *sp, *kl, *m;
+	const char *chosen;
+	char idbuf[24];
+	size_t i;
+	int rc;
+
+	if ((rc = store_sponsors_all(r->db, &sponsors)) != STORE_OK) {
+		json_decref(f);
+		return page_status(rc);
+	}
+	chosen = json_string_value(json_object_get(f, "sponsor_id"));
+	json_array_foreach(sponsors, i, sp) {
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)
+		    json_integer_value(json_object_get(sp, "id")));
+		json_object_set_new(sp, "selected", json_boolean(chosen !=
+		    NULL && strcmp(chosen, idbuf) == 0));
+	}
+	kl = json_array();
+	chosen = json_string_value(json_object_get(f, "kind"));
+	for (i = 0; i < ARRAY_SIZE(event_kinds); i++)
+		json_array_append_new(kl, json_pack("{s:s,s:s,s:b}", "kind",
+		    event_kinds[i].kind, "label", event_kinds[i].label,
+		    "selected", chosen != NULL &&
+		    strcmp(chosen, event_kinds[i].kind) == 0));
+	m = json_pack("{s:o,s:o,s:o,s:b,s:I,s:b,s:{s:s}}", "f", f, "sponsors",
+	    sponsors, "kinds", kl, "is_new", id == 0, "id", (json_int_t)id,
+	    "done", done, "page", "title", k == K_EVENT ? "Event" : "Webinar");
+	if (error != NULL)
+		json_object_set_new(m, "error", json_string(error));
+	return admin_render(r, status, kinds[k].edit_tpl, m);
+}
+
+/* The form of a stored row: every field as the form sends it. */
+static json_t *
+form_of(enum kind k, json_t *row)
+{
+	json_t *f = json_object(), *v;
+	const char *key;
+	char b[32];
+
+	json_object_foreach(row, key, v) {
+		if (json_is_string(v))
+			json_object_set(f, key, v);
+		else if (json_is_integer(v)) {
+			snprintf(b, sizeof(b), "%lld",
+			    (long long)json_integer_value(v));
+			json_object_set_new(f, key, json_string(b));
+		}
+	}
+	fmt_input(json_integer_value(json_object_get(row, "starts_at")), b,
+	    sizeof(b));
+	json_object_set_new(f, "starts", json_string(b));
+	if (k == K_EVENT) {
+		fmt_input(json_integer_value(json_object_get(row, "ends_at")),
+		    b, sizeof(b));
+		json_object_set_new(f, "ends", json_string(b));
+		json_object_set_new(f, "online", json_boolean(
+		    json_integer_value(json_object_get(row, "online")) != 0));
+	}
+	return f;
+}
+
+static int
+new_page(struct req *r, enum kind k)
+{
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	return editor(r, k, 200, 0, json_pack("{s:s,s:b,s:s}", "timezone",
+	    view_timezone(), "online", 1, "duration_min", "60"), NULL, 0);
+}
+
+static int
+edit_page(struct req *r, enum kind k)
+{
+	json_t *row, *f;
+	int64_t id;
+	int status, rc;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((id = admin_route_id(r)) == 0)
+		return 404;
+	rc = k == K_EVENT ? store_event_by_id(r->db, id, &row) :
+	    store_webinar_by_id(r->db, id, &row);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	f = form_of(k, row);
+	json_decref(row);
+	return editor(r, k, 200, id, f, NULL, http_query(r, "done") != NULL);
+}
+
+/* A form field, "" when absent. */
+static const char *
+field(struct url_query *q, const char *name)
+{
+	const char *s = url_query_get(q, name);
+
+	return s != NULL ? s : "";
+}
+
+static int
+is_link(const char *u)
+{
+	return u[0] == '\0' || strncmp(u, "https://", 8) == 0 ||
+	    strncmp(u, "http://", 7) == 0;
+}
+
+/* An IANA zone name as people type it: "Europe/London", "UTC", "Etc/GMT+5". */
+static int
+zone_ok(const char *z)
+{
+	size_t n = strlen(z), i;
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((z[i] >= 'A' && z[i] <= 'Z') ||
+		    (z[i] >= 'a' && z[i] <= 'z') ||
+		    (z[i] >= '0' && z[i] <= '9') ||
+		    strchr("/_+-", z[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+/* The sponsor chosen: 0 for none, -1 when it is not one of the list. */
+static int64_t
+sponsor_of(struct req *r, const char *s)
+{
+	json_t *rows, *sp;
+	int64_t id;
+	size_t i;
+	int found = 0;
+
+	if (s[0] == '\0' || strcmp(s, "0") == 0)
+		return 0;
+	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0 ||
+	    store_sponsors_all(r->db, &rows) != STORE_OK)
+		return -1;
+	json_array_foreach(rows, i, sp)
+		if (json_integer_value(json_object_get(sp, "id")) == id)
+			found = 1;
+	json_decref(rows);
+	return found ? id : -1;
+}
+
+/* Copies the form's fields into f so a refused form comes back as typed. */
+static json_t *
+form_echo(enum kind k, struct url_query *q)
+{
+	static const char *const ev[] = { "name", "slug", "kind", "summary",
+	    "body_md", "starts", "ends", "timezone", "venue", "url",
+	    "sponsor_id" };
+	static const char *const wb[] = { "title", "slug", "series",
+	    "summary", "body_md", "starts", "duration_min", "recording_url",
+	    "sponsor_id" };
+	json_t *f = json_object();
+	size_t i, n = k == K_EVENT ? ARRAY_SIZE(ev) : ARRAY_SIZE(wb);
+
+	for (i = 0; i < n; i++) {
+		const char *key = k == K_EVENT ? ev[i] : wb[i];
+
+		json_object_set_new(f, key, json_string(field(q, key)));
+	}
+	if (k == K_EVENT)
+		json_object_set_new(f, "online", json_boolean(
+		    url_query_get(q, "online") != NULL));
+	return f;
+}
+
+/*
+ * Reads and checks the form into e or w (pointing into q and md); NULL,
+ * or the sentence the editor sees.  Times are read in the site's zone.
+ */
+static const char *
+check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
+    struct event_input *e, struct webinar_input *w, char *slug,
+    size_t slugsz, char *msg, size_t msgsz)
+{
+	const char *name = field(q, kinds[k].name), *s, *p;
+	int64_t starts, ends, dur, sponsor;
+	size_t i;
+
+	if (name[0] == '\0' || strlen(name) > NAME_MAX_)
+		return k == K_EVENT ? "An event needs a name (at most 300 "
+		    "bytes)." : "A webinar needs a title (at most 300 bytes).";
+	s = field(q, "slug");
+	if (s[0] == '\0')
+		store_slugify(name, slug, slugsz);
+	else if (strlen(s) > SLUG_MAX || !url_is_slug(s, strlen(s)))
+		return "The slug must be lowercase letters, digits and "
+		    "hyphens.";
+	else
+		strlcpy_(slug, s, slugsz);
+	if (slug[0] == '\0')
+		return "Give a slug of lowercase letters, digits and hyphens.";
+	if (strlen(field(q, "summary")) > SUMMARY_MAX)
+		return "The summary is too long (at most 2000 bytes).";
+	if (strlen(field(q, "body_md")) > BODY_MAX)
+		return "The body is too long.";
+	/* Textareas send CRLF; the page keeps LF. */
+	for (p = field(q, "body_md"); *p != '\0'; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			buf_putc(md, *p);
+	if ((starts = admin_parse_local(url_query_get(q, "starts"))) < 0) {
+		snprintf(msg, msgsz, "The start is not a date and time "
+		    "(YYYY-MM-DDTHH:MM, %s).", view_timezone());
+		return msg;
+	}
+	if ((sponsor = sponsor_of(r, field(q, "sponsor_id"))) < 0)
+		return "Choose the sponsor from the list.";
+	if (k == K_WEBINAR) {
+		s = field(q, "duration_min");
+		if (parse_int(s, strlen(s), 1, 1440, &dur) != 0)
+			return "The duration is a number of minutes from 1 to "
+			    "1440.";
+		if (strlen(field(q, "series")) > LINE_MAX_)
+			return "The series name is too long.";
+		if (strlen(field(q, "recording_url")) > URL_MAX ||
+		    !is_link(field(q, "recording_url")))
+			return "The recording must be an http or https URL.";
+		memset(w, 0, sizeof(*w));
+		w->slug = slug;
+		w->title = name;
+		w->series = field(q, "series");
+		w->summary = field(q, "summary");
+		w->recording_url = field(q, "recording_url");
+		w->starts_at = starts;
+		w->duration_min = dur;
+		w->sponsor_id = sponsor;
+		return NULL;
+	}
+	s = field(q, "kind");
+	for (i = 0; i < ARRAY_SIZE(event_kinds); i++)
+		if (strcmp(s, event_kinds[i].kind) == 0)
+			break;
+	if (i == ARRAY_SIZE(event_kinds))
+		return "Choose the kind of event from the list.";
+	if ((ends = admin_parse_local(url_query_get(q, "ends"))) < 0) {
+		snprintf(msg, msgsz, "The end is not a date and time "
+		    "(YYYY-MM-DDTHH:MM, %s).", view_timezone());
+		return msg;
+	}
+	if (ends < starts)
+		return "The event ends before it starts.";
+	if (ends - starts > (int64_t)EVENT_MAX_DAYS * 86400)
+		return "An event lasts at most 90 days.";
+	if (!zone_ok(field(q, "timezone")))
+		return "The time zone is a name such as Europe/London or UTC.";
+	if (strlen(field(q, "venue")) > LINE_MAX_)
+		return "The venue is too long.";
+	if (strlen(field(q, "url")) > URL_MAX || !is_link(field(q, "url")))
+		return "The event's site must be an http or https URL.";
+	memset(e, 0, sizeof(*e));
+	e->slug = slug;
+	e->name = name;
+	e->kind = s;
+	e->summary = field(q, "summary");
+	e->starts_at = starts;
+	e->ends_at = ends;
+	e->timezone = field(q, "timezone");
+	e->venue = field(q, "venue");
+	/* An event without a venue is online whatever the box says. */
+	e->online = url_query_get(q, "online") != NULL || e->venue[0] == '\0';
+	e->url = field(q, "url");
+	e->sponsor_id = sponsor;
+	return NULL;
+}
+
+/* Adds (id 0) or changes one, and drops the pages that show it. */
+static int
+save(struct req *r, enum kind k, int64_t id)
+{
+	struct url_query q;
+	struct buf html = BUF_INIT, md = BUF_INIT, tags = BUF_INIT;
+	struct event_input e;
+	struct webinar_input w;
+	const char *err;
+	char slug[SLUG_MAX + 1], url[64], msg[160];
+	int status, rc;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	/* After this point, all errors go through done. */
+	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		status = 403;
+		goto done;
+	}
+	if ((err = check(r, k, &q, &md, &e, &w, slug, sizeof(slug),
+	    msg, sizeof(msg))) != NULL) {
+		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);
+		goto done;
+	}
+	if (markdown_render(MD_EDITOR, md.p != NULL ? md.p : "", md.len,
+	    &html) != 0 || buf_err(&html) || buf_err(&md)) {
+		status = editor(r, k, 422, id, form_echo(k, &q), "The body "
+		    "could not be read as Markdown.", 0);
+		goto done;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto done;
+	}
+	if (k == K_EVENT) {
+		e.body_md = md.p != NULL ? md.p : "";
+		e.body_html = html.p != NULL ? html.p : "";
+		rc = store_event_save(r->db, &id, &e);
+	} else {
+		w.body_md = md.p != NULL ? md.p : "";
+		w.body_html = html.p != NULL ? html.p : "";
+		rc = store_webinar_save(r->db, &id, &w);
+	}
+	/*
+	 * Its own page and .ics carry <tag><id> (under any slug it had);
+	 * every list, calendar and sidebar of the kind carries the list tag.
+	 */
+	buf_printf(&tags, "%s%lld %s", kinds[k].tag, (long long)id,
+	    kinds[k].list_tag);
+	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
+	    db_commit(r->db) != DB_OK))
+		rc = STORE_BUSY;
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		if (rc == STORE_CONFLICT)
+			status = editor(r, k, 409, id, form_echo(k, &q),
+			    k == K_EVENT ? "Another event already has that "
+			    "slug: choose another one." : "Another webinar "
+			    "already has that slug: choose another one.", 0);
+		else
+			status = page_status(rc);
+		goto done;
+	}
+	bus_apply(tags.p);
+	snprintf(url, sizeof(url), "/admin/%s/%lld?done=1", kinds[k].path,
+	    (long long)id);
+	http_redirect(r, 303, url);
+	status = 0;
+done:
+	buf_free(&html);
+	buf_free(&md);
+	buf_free(&tags);
+	url_query_free(&q);
+	return status;
+}
+
+static int
+update(struct req *r, enum kind k)
+{
+	int64_t id = admin_route_id(r);
+
+	return id == 0 ? 404 : save(r, k, id);
+}
+
+int page_admin_events(struct req *r) { return list_page(r, K_EVENT); }
+int page_admin_event_new(struct req *r) { return new_page(r, K_EVENT); }
+int page_admin_event_edit(struct req *r) { return edit_page(r, K_EVENT); }
+int page_admin_event_add(struct req *r) { return save(r, K_EVENT, 0); }
+int page_admin_event_update(struct req *r) { return update(r, K_EVENT); }
+int page_admin_webinars(struct req *r) { return list_page(r, K_WEBINAR); }
+int page_admin_webinar_new(struct req *r) { return new_page(r, K_WEBINAR); }
+int page_admin_webinar_edit(struct req *r) { return edit_page(r, K_WEBINAR); }
+int page_admin_webinar_add(struct req *r) { return save(r, K_WEBINAR, 0); }
+int page_admin_webinar_update(struct req *r) { return update(r, K_WEBINAR); }

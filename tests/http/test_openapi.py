@@ -409,6 +409,19 @@ def test_content():
                       headers={"If-None-Match": h.get("etag", "")})
     eq(s, 304, "a content document revalidates to 304")
 
+    # Search: every parameter, pages, the empty and the no-match answers.
+    for q in ("", "?q=", "?q=5g", "?q=5g&page=2", "?q=5g&sort=date",
+              "?q=%22subsea+cable%22", "?q=open+OR+cable&section=asia",
+              "?q=network&type=news&from=2020-01-01&to=2030-12-31",
+              "?q=network&author=ken-wieland&sort=relevance",
+              "?q=xyzzyplugh", "?q=%3C%2Fscript%3E+AND+(%22"):
+        API.get("/api/v1/search" + q)
+    for q in ("?q=5g&page=0", "?q=5g&page=51", "?q=5g&from=2021-02-30",
+              "?q=5g&from=2022-01-02&to=2022-01-01", "?q=5g&section=nowhere",
+              "?q=5g&type=essay", "?q=5g&sort=best", "?q=5g&lang=en"):
+        s = API.get("/api/v1/search" + q)[0]
+        eq(s, 400, "GET /api/v1/search%s is 400" % q)
+
 
 def article_path(aid, tail=""):
     return "/api/v1/admin/articles/%d%s" % (aid, tail)

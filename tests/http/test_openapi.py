@@ -12,7 +12,10 @@ code it describes:
    operation and its body must match the documented schema (jsonschema).
    The limits of the request schemas are held against the server: a value
    at the limit is taken by both, one byte or item over it refused by both.
+   Images are uploaded (PNGs written here with zlib), as the body and as a
+   form, and refused in each documented way.
 """
+import hashlib
 import json
 import os
 import re
@@ -20,8 +23,10 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import struct
 import time
 import urllib.parse
+import zlib
 
 from harness import (BIN, TOP, PG_URL, Server, ok, eq, run_tests, demo_db,
                      on_pg, psql, status_of)
@@ -34,6 +39,9 @@ DOC_FILE = os.path.join(TOP, "docs", "openapi.yaml")
 ROUTER = os.path.join(TOP, "src", "router.c")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PW = "correct horse battery staple"
+MAX_UPLOAD = 1048576        # --max_upload of the server: 1 MiB
+MEDIA = tempfile.mkdtemp(prefix="masthead-openapi-media-")
+UPLOADED = {}               # what the uploads made: {"hash": ...}
 
 
 def apt_install(pkg):
@@ -334,9 +342,14 @@ def start():
     # Enough comments for a second page of a moderation queue; the test
     # copy of a newsletter issue goes to an outbox of its own (beside a
     # SQLite file it would be there; a PostgreSQL URL has none).
+    # max_upload is 1 MiB, so the HTTP layer's limit (max_upload + 64 KiB)
+    # lies just above max_body (1 MiB): a body between the two is read and
+    # refused in JSON, a larger one refused unread in plain text.
     SRV = Server(db=db, args=["--comment_rate_user", "1000",
                               "--comment_rate_ip", "1000",
-                              "--outbox_dir", os.path.join(d, "outbox")])
+                              "--outbox_dir", os.path.join(d, "outbox"),
+                              "--media_dir", MEDIA,
+                              "--max_upload", str(MAX_UPLOAD)])
     API = Api(SRV, tokens)
 
 
@@ -761,7 +774,12 @@ def test_errors():
         k, _, v = line.partition(":")
         hdrs[k.strip().lower()] = v.strip()
     eq(status_of(raw), 413, "a 5 MB body: 413")
+    eq(hdrs.get("content-type", "").split(";")[0], "text/plain",
+       "...in plain text, before it is read")
     record("POST", arts, status_of(raw), hdrs, body.encode("latin-1"))
+    s, h, j = API.call("POST", arts, "editor", b"x" * 1100000)
+    eq((s, (j or {}).get("error", {}).get("status")), (413, 413),
+       "a 1.1 MB body (over max_body, under the HTTP layer's limit): a JSON 413")
 
     # Answers of the router that no operation lists (see info.description).
     err = DOC["components"]["schemas"]["Error"]
@@ -784,6 +802,157 @@ def test_errors():
     eq(s, 400, "a malformed query string: a JSON 400")
 
 
+# Images ---------------------------------------------------------------------
+
+def png(w, h, seed=0):
+    """A w x h RGB PNG, each seed a different picture."""
+    rows = b"".join(b"\0" + bytes((x * 7 + y * 3 + seed) % 256
+                                  for x in range(w * 3)) for y in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def form(parts, boundary="bNd"):
+    """A multipart/form-data body: parts are (name, bytes, filename)."""
+    out = b""
+    for name, data, fname in parts:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"%s\r\n"
+                % (boundary, name, "; filename=\"%s\"" % fname if fname
+                   else "")).encode()
+        if fname:
+            out += b"Content-Type: application/octet-stream\r\n"
+        out += b"\r\n" + data + b"\r\n"
+    return out + ("--%s--\r\n" % boundary).encode()
+
+
+def media_files():
+    return sorted(f for f in os.listdir(MEDIA) if not f.startswith("."))
+
+
+def test_media():
+    up = "/api/v1/admin/media"
+    fct = "multipart/form-data; boundary=bNd"
+    one = png(400, 200, 1)
+    s, h, j = API.call("POST", up, "contributor", one, ctype="image/png")
+    eq(s, 201, "a contributor uploads a PNG as the body: 201")
+    ok(s == 201 and j["image"]["widths"] == [320] and
+       j["image"]["hash"] == hashlib.sha256(one).hexdigest(),
+       "...stored in the one width not wider than it, under its SHA-256")
+    if s == 201:
+        UPLOADED["hash"] = j["image"]["hash"]
+    files = media_files()
+    s, h, j = API.call("POST", up, "editor", one, ctype="image/png")
+    eq((s, j["image"]["hash"] if s == 201 else None),
+       (201, UPLOADED.get("hash")), "the same bytes again: 201, the same image")
+    eq(media_files(), files, "...and no new file")
+    s, h, j = API.call("POST", up, "contributor", png(700, 350, 2),
+                       ctype="application/octet-stream")
+    eq((s, j["image"]["widths"] if s == 201 else None), (201, [320, 640]),
+       "an image sent as application/octet-stream: 201, in two widths")
+
+    # As a form, with alt text at and over its limit of 500 bytes.
+    schema = DOC["paths"][up]["post"]["requestBody"]["content"][
+        "multipart/form-data"]["schema"]
+    schema = resolve(schema)
+    n = schema["properties"]["alt"]["maxLength"]
+    alts = {}
+    cases = (("a" * n, "a" * n), ("a" * (n + 1), ""),
+             ("A mast at dusk", "A mast at dusk"))
+    for k, (alt, kept) in enumerate(cases):
+        s, h, j = API.call("POST", up, "contributor", form(
+            [("alt", alt.encode(), None), ("file", png(120, 90, 10 + k),
+                                            "m.png")]), ctype=fct)
+        eq(s, 201, "a form with a file and %d bytes of alt: 201" % len(alt))
+        if s == 201:
+            alts[k] = j["image"]["hash"]
+    # The alt shows on the story whose hero image the upload becomes: one
+    # over the limit is dropped, as the schema's description says.
+    s, h, j = API.call("POST", "/api/v1/admin/articles", "editor",
+                       {"title": "A story with an uploaded image",
+                        "section": "asia", "body_md": "Text."})
+    aid = j["article"]["id"]
+    for k, (alt, kept) in enumerate(cases):
+        if k not in alts:
+            continue
+        s, h, j = API.call("PATCH", article_path(aid), "editor",
+                           {"hero_image": alts[k]})
+        eq((s, j["article"]["hero_image"] if s == 200 else None),
+           (200, alts[k]), "hero_image takes the upload's hash")
+        API.call("POST", article_path(aid, "/publish"), "editor")
+        s, h, j = API.get("/api/v1/articles/a-story-with-an-uploaded-image")
+        taken = kept == alt
+        eq((j["article"]["image_alt"] if s == 200 else None,
+            not problems(schema, {"file": "x", "alt": alt})), (kept, taken),
+           "an alt of %d bytes: server and schema %s it" % (
+               len(alt), "take" if taken else "refuse"))
+    ok(s == 200 and j["article"]["image"].get("srcset", "").startswith(
+        "/media/"), "the story's image has a srcset")
+    s, h, j = API.call("PATCH", article_path(aid), "editor", {"hero_image": ""})
+    eq((s, j["article"]["hero_image"]), (200, None),
+       "hero_image \"\" takes the image off")
+    API.call("POST", article_path(aid, "/unpublish"), "editor")
+    eq(API.call("PATCH", article_path(aid), "editor",
+                {"hero_image": "0" * 64})[0], 422,
+       "a hero_image no upload has: 422")
+
+    # Refusals: each answers its documented status and stores nothing.
+    good = png(200, 100, 3)
+    files = media_files()
+    big = b"\x89PNG\r\n\x1a\n" + os.urandom(MAX_UPLOAD)
+    for who, body, ctype, status, what in (
+            ("contributor", b"", "image/png", 400, "an empty body"),
+            ("contributor", good, None, 400, "a body without Content-Type"),
+            ("contributor", form([("alt", b"x", None)]), fct, 400,
+             "a form without a file part"),
+            ("contributor", form([("file", b"", "e.png")]), fct, 400,
+             "a form with an empty file"),
+            ("contributor", form([("file", good, "a.png")])[:-30], fct, 400,
+             "a form cut short"),
+            ("contributor", form([("file", good, "a.png")]),
+             "multipart/form-data", 400, "a form without a boundary"),
+            (None, good, "image/png", 401, "no token"),
+            ("nobody", good, "image/png", 401, "an unknown token"),
+            ("member", good, "image/png", 403, "a member's token"),
+            ("contributor", b"GIF8 but not really" * 20, "image/gif", 415,
+             "text sent as a GIF"),
+            ("contributor", b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+             "image/svg+xml", 415, "an SVG"),
+            ("contributor", form([("file", b"%PDF-1.4 x" * 10, "a.pdf")]),
+             fct, 415, "a PDF as the file part"),
+            ("contributor", good[:len(good) // 2], "image/png", 422,
+             "a truncated PNG"),
+            ("contributor", good[:33] + b"\0" * (len(good) - 33), "image/png",
+             422, "a PNG with its data zeroed"),
+            ("contributor", big, "image/png", 413,
+             "an image one byte over max_upload"),
+            ("contributor", form([("file", big, "big.png")]), fct, 413,
+             "a file part one byte over max_upload")):
+        if ctype is None:
+            s, h, b = SRV.request("POST", up, {
+                "Authorization": "Bearer " + API.tokens[who]}, body)
+            record("POST", up, s, h, b)
+        else:
+            s = API.call("POST", up, who, body, ctype=ctype)[0]
+        eq(s, status, "an upload with %s: %d" % (what, status))
+    eq(media_files(), files, "...and no refused upload stored a file")
+    raw = SRV.raw(("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s"
+                   "\r\nContent-Type: image/png\r\nContent-Length: %d\r\n\r\n"
+                   % (up, API.tokens["contributor"], 2 * MAX_UPLOAD)).encode())
+    head, _, body = raw.partition("\r\n\r\n")
+    hdrs = {}
+    for line in head.split("\r\n")[1:]:
+        k, _, v = line.partition(":")
+        hdrs[k.strip().lower()] = v.strip()
+    eq((status_of(raw), hdrs.get("content-type", "").split(";")[0]),
+       (413, "text/plain"), "an upload announced at 2 MiB: 413 in plain text")
+    record("POST", up, status_of(raw), hdrs, body.encode("latin-1"))
+
+
 def limit_cases(schema, base):
     """(body, taken) pairs at and just over each limit of an object schema:
     maxLength of its strings, maxItems of its arrays and the maxLength of
@@ -802,6 +971,8 @@ def limit_cases(schema, base):
                 at = "/" + "u" * (n - 1)
             elif p.get("pattern", "").startswith("^((audio|video)/"):
                 at = "audio/" + "m" * (n - 6)
+            elif p.get("pattern") == "^([0-9a-f]{64})?$":
+                at = UPLOADED.get("hash", "a" * n)     # an image's hash
             elif "pattern" in p and p["pattern"].startswith("^[a-z0-9]"):
                 at = "s" * n
             else:
@@ -832,6 +1003,8 @@ def test_limits():
     # sponsor, section and authors name rows that must exist: a made-up
     # value at the limit is unknown (422), so only the values over it count.
     rows = {"sponsor", "section", "authors"}
+    if "hash" not in UPLOADED:
+        rows.add("hero_image")
     cases = [(b, t) for b, t in limit_cases(schema, {})
              if not (t and rows & set(b))]
     for body, taken in cases:
@@ -878,6 +1051,8 @@ def test_unavailable():
              " WHERE datname = '%s';\n" % (name, name))
         try:
             s = API.call("POST", "/api/v1/admin/menu-items", "editor", item)[0]
+            s_up = API.call("POST", "/api/v1/admin/media", "editor",
+                            png(90, 60, 77), ctype="image/png")[0]
         finally:
             psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS true;\n" % name)
         what = "while PostgreSQL refuses the server"
@@ -886,11 +1061,16 @@ def test_unavailable():
         try:
             con.execute("BEGIN EXCLUSIVE")
             s = API.call("POST", "/api/v1/admin/menu-items", "editor", item)[0]
+            s_up = API.call("POST", "/api/v1/admin/media", "editor",
+                            png(90, 60, 77), ctype="image/png")[0]
         finally:
             con.execute("ROLLBACK")
             con.close()
         what = "while another process holds the database"
     eq(s, 503, "a write %s: 503" % what)
+    eq(s_up, 503, "an upload %s: 503" % what)
+    ok(not any(f.startswith(hashlib.sha256(png(90, 60, 77)).hexdigest())
+               for f in os.listdir(MEDIA)), "...which left no file behind")
     # A connection is made again at most every 250 ms per thread.
     deadline = time.time() + 5
     while True:
@@ -1032,7 +1212,7 @@ def main():
     start()
     run_tests(tests + [test_examples, test_content, test_newsletters,
                        test_parameters, test_admin, test_comments,
-                       test_errors, test_limits, test_unavailable,
+                       test_errors, test_media, test_limits, test_unavailable,
                        test_report], SRV.stop)
 
 

@@ -50,20 +50,6 @@ struct feed {
 	int64_t		 updated;	/* newest change of any item */
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
-static int64_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 static void
 xml(struct buf *b, const char *s)
 {
@@ -114,7 +100,7 @@ add_extras(struct req *r, struct feed *f)
 	int rc;
 
 	json_array_foreach(f->items, i, a) {
-		int64_t id = num(a, "id");
+		int64_t id = view_int(a, "id");
 
 		if ((rc = store_article_feed_extra(r->db, id, &v)) != STORE_OK)
 			return rc;
@@ -128,10 +114,10 @@ add_extras(struct req *r, struct feed *f)
 			return rc;
 		view_tags(v);
 		json_object_set_new(a, "tags", v);
-		if (num(a, "updated_at") > f->updated)
-			f->updated = num(a, "updated_at");
-		if (num(a, "published_at") > f->updated)
-			f->updated = num(a, "published_at");
+		if (view_int(a, "updated_at") > f->updated)
+			f->updated = view_int(a, "updated_at");
+		if (view_int(a, "published_at") > f->updated)
+			f->updated = view_int(a, "published_at");
 	}
 	return STORE_OK;
 }
@@ -147,48 +133,48 @@ fmt_duration(int64_t s, char *out, size_t n)
 static void
 rss_item(struct buf *b, struct feed *f, json_t *a)
 {
-	const char *media = str(a, "media_url"), *mtype = str(a, "media_type");
+	const char *media = view_str(a, "media_url"), *mtype = view_str(a, "media_type");
 	char date[64], dur[32];
 	json_t *v, *img;
 	size_t i;
 
 	BUF_LIT(b, "<item>\n<title>");
-	xml(b, str(a, "title"));
+	xml(b, view_str(a, "title"));
 	BUF_LIT(b, "</title>\n<link>");
-	xml_url(b, f->base, str(a, "url"));
+	xml_url(b, f->base, view_str(a, "url"));
 	BUF_LIT(b, "</link>\n<guid isPermaLink=\"true\">");
-	xml_url(b, f->base, str(a, "url"));
+	xml_url(b, f->base, view_str(a, "url"));
 	BUF_LIT(b, "</guid>\n<pubDate>");
-	view_fmt_http(num(a, "published_at"), date, sizeof(date));
+	view_fmt_http(view_int(a, "published_at"), date, sizeof(date));
 	xml(b, date);
 	BUF_LIT(b, "</pubDate>\n");
 	json_array_foreach(json_object_get(a, "authors"), i, v) {
 		BUF_LIT(b, "<dc:creator>");
-		xml(b, str(v, "name"));
+		xml(b, view_str(v, "name"));
 		BUF_LIT(b, "</dc:creator>\n");
 	}
 	BUF_LIT(b, "<category>");
-	xml(b, str(a, "section_name"));
+	xml(b, view_str(a, "section_name"));
 	BUF_LIT(b, "</category>\n");
 	json_array_foreach(json_object_get(a, "tags"), i, v) {
 		BUF_LIT(b, "<category>");
-		xml(b, str(v, "name"));
+		xml(b, view_str(v, "name"));
 		BUF_LIT(b, "</category>\n");
 	}
 	BUF_LIT(b, "<description>");
-	xml(b, str(a, "dek"));
+	xml(b, view_str(a, "dek"));
 	BUF_LIT(b, "</description>\n");
 	if (f->full) {
 		/* HTML in XML text: escaped once, so no CDATA to break out of. */
 		BUF_LIT(b, "<content:encoded>");
-		xml(b, str(a, "body_html"));
+		xml(b, view_str(a, "body_html"));
 		BUF_LIT(b, "</content:encoded>\n");
 	}
 	if (media[0] != '\0' && mtype[0] != '\0') {
 		BUF_LIT(b, "<enclosure url=\"");
 		xml_url(b, f->base, media);
 		buf_printf(b, "\" length=\"%lld\" type=\"",
-		    (long long)num(a, "media_bytes"));
+		    (long long)view_int(a, "media_bytes"));
 		xml(b, mtype);
 		BUF_LIT(b, "\"/>\n<media:content url=\"");
 		xml_url(b, f->base, media);
@@ -196,32 +182,32 @@ rss_item(struct buf *b, struct feed *f, json_t *a)
 		xml(b, mtype);
 		buf_printf(b, "\" medium=\"%s\" fileSize=\"%lld\"",
 		    strncmp(mtype, "video/", 6) == 0 ? "video" : "audio",
-		    (long long)num(a, "media_bytes"));
-		if (num(a, "media_seconds") > 0)
+		    (long long)view_int(a, "media_bytes"));
+		if (view_int(a, "media_seconds") > 0)
 			buf_printf(b, " duration=\"%lld\"",
-			    (long long)num(a, "media_seconds"));
+			    (long long)view_int(a, "media_seconds"));
 		BUF_LIT(b, "/>\n");
 	}
 	if ((img = json_object_get(a, "image")) != NULL) {
 		BUF_LIT(b, "<media:thumbnail url=\"");
-		xml_url(b, f->base, str(img, "src"));
+		xml_url(b, f->base, view_str(img, "src"));
 		buf_printf(b, "\" width=\"%lld\" height=\"%lld\"/>\n",
-		    (long long)num(img, "width"), (long long)num(img, "height"));
+		    (long long)view_int(img, "width"), (long long)view_int(img, "height"));
 	}
 	if (f->podcast) {
 		BUF_LIT(b, "<itunes:episodeType>full</itunes:episodeType>\n"
 		    "<itunes:explicit>false</itunes:explicit>\n");
-		if (num(a, "media_seconds") > 0) {
-			fmt_duration(num(a, "media_seconds"), dur, sizeof(dur));
+		if (view_int(a, "media_seconds") > 0) {
+			fmt_duration(view_int(a, "media_seconds"), dur, sizeof(dur));
 			buf_printf(b, "<itunes:duration>%s</itunes:duration>\n",
 			    dur);
 		}
 		BUF_LIT(b, "<itunes:summary>");
-		xml(b, str(a, "dek"));
+		xml(b, view_str(a, "dek"));
 		BUF_LIT(b, "</itunes:summary>\n");
 		if (img != NULL) {
 			BUF_LIT(b, "<itunes:image href=\"");
-			xml_url(b, f->base, str(img, "src"));
+			xml_url(b, f->base, view_str(img, "src"));
 			BUF_LIT(b, "\"/>\n");
 		}
 	}
@@ -231,7 +217,7 @@ rss_item(struct buf *b, struct feed *f, json_t *a)
 static void
 write_rss(struct buf *b, struct feed *f)
 {
-	const char *lang = str(f->site, "language"), *logo;
+	const char *lang = view_str(f->site, "language"), *logo;
 	char date[64];
 	json_t *a;
 	size_t i;
@@ -262,7 +248,7 @@ write_rss(struct buf *b, struct feed *f)
 		buf_printf(b, "<lastBuildDate>%s</lastBuildDate>\n", date);
 	}
 	/* RSS takes a GIF, JPEG or PNG logo: only a configured one. */
-	logo = str(f->site, "logo_url");
+	logo = view_str(f->site, "logo_url");
 	if (logo[0] != '\0') {
 		BUF_LIT(b, "<image>\n<url>");
 		xml_url(b, f->base, logo);
@@ -272,16 +258,16 @@ write_rss(struct buf *b, struct feed *f)
 		xml_url(b, f->base, f->page);
 		BUF_LIT(b, "</link>\n</image>\n");
 	}
-	if (str(f->site, "podcast_image_url")[0] != '\0')
-		logo = str(f->site, "podcast_image_url");
+	if (view_str(f->site, "podcast_image_url")[0] != '\0')
+		logo = view_str(f->site, "podcast_image_url");
 	else if (logo[0] == '\0')
 		logo = "/assets/favicon.svg";
 	if (f->podcast) {
-		const char *cat = str(f->site, "podcast_category");
-		const char *email = str(f->site, "podcast_email");
+		const char *cat = view_str(f->site, "podcast_category");
+		const char *email = view_str(f->site, "podcast_email");
 
 		BUF_LIT(b, "<itunes:author>");
-		xml(b, str(f->site, "site_name"));
+		xml(b, view_str(f->site, "site_name"));
 		BUF_LIT(b, "</itunes:author>\n<itunes:summary>");
 		xml(b, f->description);
 		BUF_LIT(b, "</itunes:summary>\n<itunes:image href=\"");
@@ -291,7 +277,7 @@ write_rss(struct buf *b, struct feed *f)
 		BUF_LIT(b, "\"/>\n<itunes:explicit>false</itunes:explicit>\n"
 		    "<itunes:type>episodic</itunes:type>\n<itunes:owner>"
 		    "<itunes:name>");
-		xml(b, str(f->site, "site_name"));
+		xml(b, view_str(f->site, "site_name"));
 		BUF_LIT(b, "</itunes:name>");
 		if (email[0] != '\0') {
 			BUF_LIT(b, "<itunes:email>");
@@ -308,58 +294,58 @@ write_rss(struct buf *b, struct feed *f)
 static void
 atom_entry(struct buf *b, struct feed *f, json_t *a)
 {
-	const char *media = str(a, "media_url"), *mtype = str(a, "media_type");
+	const char *media = view_str(a, "media_url"), *mtype = view_str(a, "media_type");
 	char date[64];
 	json_t *v;
 	size_t i;
 
 	BUF_LIT(b, "<entry>\n<title type=\"text\">");
-	xml(b, str(a, "title"));
+	xml(b, view_str(a, "title"));
 	BUF_LIT(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	xml_url(b, f->base, str(a, "url"));
+	xml_url(b, f->base, view_str(a, "url"));
 	BUF_LIT(b, "\"/>\n<id>");
-	xml_url(b, f->base, str(a, "url"));
+	xml_url(b, f->base, view_str(a, "url"));
 	BUF_LIT(b, "</id>\n<published>");
-	view_fmt_iso(num(a, "published_at"), date, sizeof(date));
+	view_fmt_iso(view_int(a, "published_at"), date, sizeof(date));
 	xml(b, date);
 	BUF_LIT(b, "</published>\n<updated>");
-	view_fmt_iso(num(a, "updated_at") > num(a, "published_at") ?
-	    num(a, "updated_at") : num(a, "published_at"), date, sizeof(date));
+	view_fmt_iso(view_int(a, "updated_at") > view_int(a, "published_at") ?
+	    view_int(a, "updated_at") : view_int(a, "published_at"), date, sizeof(date));
 	xml(b, date);
 	BUF_LIT(b, "</updated>\n");
 	json_array_foreach(json_object_get(a, "authors"), i, v) {
 		BUF_LIT(b, "<author><name>");
-		xml(b, str(v, "name"));
+		xml(b, view_str(v, "name"));
 		BUF_LIT(b, "</name><uri>");
-		xml_url(b, f->base, str(v, "url"));
+		xml_url(b, f->base, view_str(v, "url"));
 		BUF_LIT(b, "</uri></author>\n");
 	}
 	BUF_LIT(b, "<category term=\"");
-	xml(b, str(a, "section_slug"));
+	xml(b, view_str(a, "section_slug"));
 	BUF_LIT(b, "\" label=\"");
-	xml(b, str(a, "section_name"));
+	xml(b, view_str(a, "section_name"));
 	BUF_LIT(b, "\"/>\n");
 	json_array_foreach(json_object_get(a, "tags"), i, v) {
 		BUF_LIT(b, "<category term=\"");
-		xml(b, str(v, "slug"));
+		xml(b, view_str(v, "slug"));
 		BUF_LIT(b, "\" label=\"");
-		xml(b, str(v, "name"));
+		xml(b, view_str(v, "name"));
 		BUF_LIT(b, "\"/>\n");
 	}
 	if (media[0] != '\0' && mtype[0] != '\0') {
 		BUF_LIT(b, "<link rel=\"enclosure\" type=\"");
 		xml(b, mtype);
 		buf_printf(b, "\" length=\"%lld\" href=\"",
-		    (long long)num(a, "media_bytes"));
+		    (long long)view_int(a, "media_bytes"));
 		xml_url(b, f->base, media);
 		BUF_LIT(b, "\"/>\n");
 	}
 	BUF_LIT(b, "<summary type=\"text\">");
-	xml(b, str(a, "dek"));
+	xml(b, view_str(a, "dek"));
 	BUF_LIT(b, "</summary>\n");
 	if (f->full) {
 		BUF_LIT(b, "<content type=\"html\">");
-		xml(b, str(a, "body_html"));
+		xml(b, view_str(a, "body_html"));
 		BUF_LIT(b, "</content>\n");
 	}
 	BUF_LIT(b, "</entry>\n");
@@ -368,7 +354,7 @@ atom_entry(struct buf *b, struct feed *f, json_t *a)
 static void
 write_atom(struct buf *b, struct feed *f)
 {
-	const char *lang = str(f->site, "language");
+	const char *lang = view_str(f->site, "language");
 	char date[64];
 	json_t *a;
 	size_t i;
@@ -392,7 +378,7 @@ write_atom(struct buf *b, struct feed *f)
 	view_fmt_iso(f->updated, date, sizeof(date));
 	xml(b, date);
 	BUF_LIT(b, "</updated>\n<author><name>");
-	xml(b, str(f->site, "site_name"));
+	xml(b, view_str(f->site, "site_name"));
 	BUF_LIT(b, "</name></author>\n<generator>masthead</generator>\n");
 	json_array_foreach(f->items, i, a)
 		atom_entry(b, f, a);
@@ -402,57 +388,57 @@ write_atom(struct buf *b, struct feed *f)
 static json_t *
 json_item(struct feed *f, json_t *a)
 {
-	const char *media = str(a, "media_url"), *mtype = str(a, "media_type");
+	const char *media = view_str(a, "media_url"), *mtype = view_str(a, "media_type");
 	json_t *it = json_object(), *v, *arr, *img;
 	char date[64];
 	size_t i;
 
-	json_object_set_new(it, "id", json_url(f->base, str(a, "url")));
-	json_object_set_new(it, "url", json_url(f->base, str(a, "url")));
-	json_object_set_new(it, "title", json_string(str(a, "title")));
+	json_object_set_new(it, "id", json_url(f->base, view_str(a, "url")));
+	json_object_set_new(it, "url", json_url(f->base, view_str(a, "url")));
+	json_object_set_new(it, "title", json_string(view_str(a, "title")));
 	if (f->full)
 		json_object_set_new(it, "content_html",
-		    json_string(str(a, "body_html")));
+		    json_string(view_str(a, "body_html")));
 	else
 		json_object_set_new(it, "content_text",
-		    json_string(str(a, "dek")));
-	json_object_set_new(it, "summary", json_string(str(a, "dek")));
+		    json_string(view_str(a, "dek")));
+	json_object_set_new(it, "summary", json_string(view_str(a, "dek")));
 	if ((img = json_object_get(a, "image")) != NULL)
 		json_object_set_new(it, "image", json_url(f->base,
-		    str(img, "src")));
-	view_fmt_iso(num(a, "published_at"), date, sizeof(date));
+		    view_str(img, "src")));
+	view_fmt_iso(view_int(a, "published_at"), date, sizeof(date));
 	json_object_set_new(it, "date_published", json_string(date));
-	view_fmt_iso(num(a, "updated_at") > num(a, "published_at") ?
-	    num(a, "updated_at") : num(a, "published_at"), date, sizeof(date));
+	view_fmt_iso(view_int(a, "updated_at") > view_int(a, "published_at") ?
+	    view_int(a, "updated_at") : view_int(a, "published_at"), date, sizeof(date));
 	json_object_set_new(it, "date_modified", json_string(date));
 	arr = json_array();
 	json_array_foreach(json_object_get(a, "authors"), i, v)
 		json_array_append_new(arr, json_pack("{s:s,s:o}", "name",
-		    str(v, "name"), "url", json_url(f->base, str(v, "url"))));
+		    view_str(v, "name"), "url", json_url(f->base, view_str(v, "url"))));
 	json_object_set_new(it, "authors", arr);
 	arr = json_array();
 	json_array_foreach(json_object_get(a, "tags"), i, v)
-		json_array_append_new(arr, json_string(str(v, "name")));
+		json_array_append_new(arr, json_string(view_str(v, "name")));
 	json_object_set_new(it, "tags", arr);
 	if (media[0] != '\0' && mtype[0] != '\0') {
 		v = json_pack("{s:o,s:s,s:I}", "url", json_url(f->base, media),
 		    "mime_type", mtype, "size_in_bytes",
-		    (json_int_t)num(a, "media_bytes"));
-		if (num(a, "media_seconds") > 0)
+		    (json_int_t)view_int(a, "media_bytes"));
+		if (view_int(a, "media_seconds") > 0)
 			json_object_set_new(v, "duration_in_seconds",
-			    json_integer(num(a, "media_seconds")));
+			    json_integer(view_int(a, "media_seconds")));
 		json_object_set_new(it, "attachments", json_pack("[o]", v));
 	}
 	if (json_is_true(json_object_get(a, "sponsored")))
 		json_object_set_new(it, "_masthead", json_pack("{s:b,s:s}",
-		    "sponsored", 1, "sponsor", str(a, "sponsor_name")));
+		    "sponsored", 1, "sponsor", view_str(a, "sponsor_name")));
 	return it;
 }
 
 static void
 write_json(struct buf *b, struct feed *f)
 {
-	const char *lang = str(f->site, "language");
+	const char *lang = view_str(f->site, "language");
 	json_t *doc, *items = json_array(), *a;
 	char *s;
 	size_t i;
@@ -467,7 +453,7 @@ write_json(struct buf *b, struct feed *f)
 	    "description", f->description,
 	    "language", lang[0] != '\0' ? lang : "en",
 	    "favicon", json_url(f->base, "/favicon.ico"),
-	    "authors", "name", str(f->site, "site_name"),
+	    "authors", "name", view_str(f->site, "site_name"),
 	    "items", items);
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ESCAPE_SLASH |
 	    JSON_PRESERVE_ORDER);
@@ -507,7 +493,7 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 	if (f->podcast) {
 		kept = json_array();
 		json_array_foreach(f->items, i, a)
-			if (str(a, "media_url")[0] != '\0')
+			if (view_str(a, "media_url")[0] != '\0')
 				json_array_append(kept, a);
 		json_decref(f->items);
 		f->items = kept;
@@ -548,8 +534,8 @@ begin(struct req *r, struct feed *f, enum feed_fmt fmt, const char *what,
 	f->fmt = fmt;
 	if ((rc = page_site(r, &f->site)) != STORE_OK)
 		return page_status(rc);
-	name = str(f->site, "site_name");
-	tagline = str(f->site, "tagline");
+	name = view_str(f->site, "site_name");
+	tagline = view_str(f->site, "tagline");
 	if (what != NULL)
 		snprintf(f->title, sizeof(f->title), "%s: %s", name, what);
 	else
@@ -602,12 +588,12 @@ list_feed(struct req *r, enum feed_fmt fmt, enum list_by by)
 	case LIST_AUTHOR: view_author(o); break;
 	default: view_tag(o); break;
 	}
-	id = num(o, "id");
+	id = view_int(o, "id");
 	snprintf(page, sizeof(page), "%s%s", prefix[by], r->arg[0]);
-	status = begin(r, &f, fmt, str(o, "name"), page);
+	status = begin(r, &f, fmt, view_str(o, "name"), page);
 	if (status == 0 && by == LIST_SECTION &&
-	    str(o, "description")[0] != '\0')
-		f.description = str(o, "description");
+	    view_str(o, "description")[0] != '\0')
+		f.description = view_str(o, "description");
 	if (status == 0)
 		status = send_feed(r, &f, by, id, NULL);
 	json_decref(o);
@@ -625,7 +611,7 @@ feed_podcast(struct req *r)
 		return status;
 	f.podcast = 1;
 	snprintf(f.self, sizeof(f.self), "/podcast.xml");
-	d = str(f.site, "podcast_description");
+	d = view_str(f.site, "podcast_description");
 	if (d[0] != '\0')
 		f.description = d;
 	return send_feed(r, &f, LIST_TYPE, 0, "podcast");

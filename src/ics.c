@@ -81,20 +81,6 @@ fmt_utc(int64_t t, char *out, size_t n)
 	strftime(out, n, "%Y%m%dT%H%M%SZ", &tm);
 }
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
-static int64_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 /* "example.com" of "https://example.com:8443/x", for UIDs. */
 static void
 host_of(const char *base, char *out, size_t n)
@@ -121,39 +107,39 @@ vevent(struct buf *out, enum kind k, json_t *e, const char *base,
 {
 	char t[32], line[600];
 	struct buf d = BUF_INIT;
-	const char *summary = str(e, "summary");
+	const char *summary = view_str(e, "summary");
 
 	BUF_LIT(out, "BEGIN:VEVENT\r\n");
 	snprintf(line, sizeof(line), "%s-%lld@%s", k == K_EVENT ? "event" :
-	    "webinar", (long long)num(e, "id"), host);
+	    "webinar", (long long)view_int(e, "id"), host);
 	prop(out, "UID", line, 1);
 	fmt_utc(now, t, sizeof(t));
 	prop(out, "DTSTAMP", t, 1);
-	fmt_utc(num(e, "starts_at"), t, sizeof(t));
+	fmt_utc(view_int(e, "starts_at"), t, sizeof(t));
 	prop(out, "DTSTART", t, 1);
-	fmt_utc(num(e, "ends_at"), t, sizeof(t));
+	fmt_utc(view_int(e, "ends_at"), t, sizeof(t));
 	prop(out, "DTEND", t, 1);
-	prop(out, "SUMMARY", str(e, k == K_EVENT ? "name" : "title"), 0);
+	prop(out, "SUMMARY", view_str(e, k == K_EVENT ? "name" : "title"), 0);
 	snprintf(line, sizeof(line), "%s%s/%s", base, k == K_EVENT ?
-	    "/events" : "/webinars", str(e, "slug"));
+	    "/events" : "/webinars", view_str(e, "slug"));
 	prop(out, "URL", line, 1);
 	buf_puts(&d, summary);
-	if (str(e, "sponsor_name")[0] != '\0') {
+	if (view_str(e, "sponsor_name")[0] != '\0') {
 		if (d.len > 0)
 			BUF_LIT(&d, "\n\n");
-		buf_printf(&d, "Sponsored by %s.", str(e, "sponsor_name"));
+		buf_printf(&d, "Sponsored by %s.", view_str(e, "sponsor_name"));
 	}
 	if (d.len > 0)
 		BUF_LIT(&d, "\n\n");
 	buf_puts(&d, line);
 	prop(out, "DESCRIPTION", d.p, 0);
 	buf_free(&d);
-	if (k == K_EVENT && str(e, "venue")[0] != '\0')
-		prop(out, "LOCATION", str(e, "venue"), 0);
+	if (k == K_EVENT && view_str(e, "venue")[0] != '\0')
+		prop(out, "LOCATION", view_str(e, "venue"), 0);
 	else
 		prop(out, "LOCATION", "Online", 0);
 	if (k == K_EVENT)
-		prop(out, "CATEGORIES", str(e, "kind_label"), 0);
+		prop(out, "CATEGORIES", view_str(e, "kind_label"), 0);
 	else
 		prop(out, "CATEGORIES", "Webinar", 0);
 	prop(out, "STATUS", "CONFIRMED", 1);
@@ -181,7 +167,7 @@ send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 	if (name != NULL) {
 		struct buf t = BUF_INIT;
 
-		buf_printf(&t, "%s: %s", str(site, "site_name"), name);
+		buf_printf(&t, "%s: %s", view_str(site, "site_name"), name);
 		prop(&out, "X-WR-CALNAME", t.p, 0);
 		buf_free(&t);
 	}

@@ -137,27 +137,13 @@ set_str(json_t *o, const char *k, const char *v)
 	json_object_set_new(o, k, json_string(v));
 }
 
-static int64_t
-int_of(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *
-str_of(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
-
 /* Adds the URLs, dates and flags a comment is shown with. */
 static void
 view_comment(json_t *c)
 {
 	char b[160];
-	int64_t id = int_of(c, "id");
-	const char *status = str_of(c, "status");
+	int64_t id = view_int(c, "id");
+	const char *status = view_str(c, "status");
 
 	snprintf(b, sizeof(b), "c%lld", (long long)id);
 	set_str(c, "anchor", b);
@@ -167,18 +153,18 @@ view_comment(json_t *c)
 	set_str(c, "reply_url", b);
 	snprintf(b, sizeof(b), "/comments/%lld/report", (long long)id);
 	set_str(c, "report_url", b);
-	view_fmt_date_long(int_of(c, "created_at"), b, sizeof(b));
+	view_fmt_date_long(view_int(c, "created_at"), b, sizeof(b));
 	set_str(c, "date", b);
-	view_fmt_iso(int_of(c, "created_at"), b, sizeof(b));
+	view_fmt_iso(view_int(c, "created_at"), b, sizeof(b));
 	set_str(c, "date_iso", b);
 	json_object_set_new(c, "deleted", json_boolean(strcmp(status,
 	    "deleted") == 0));
 	json_object_set_new(c, "edited", json_boolean(json_is_integer(
 	    json_object_get(c, "edited_at"))));
-	json_object_set_new(c, "featured", json_boolean(int_of(c,
+	json_object_set_new(c, "featured", json_boolean(view_int(c,
 	    "featured") != 0));
 	if (json_is_integer(json_object_get(c, "parent_id"))) {
-		snprintf(b, sizeof(b), "/comments/%lld", (long long)int_of(c,
+		snprintf(b, sizeof(b), "/comments/%lld", (long long)view_int(c,
 		    "parent_id"));
 		set_str(c, "parent_url", b);
 	}
@@ -222,7 +208,7 @@ emit(json_t *out, json_t *c, json_t *kids, int depth, int orphan)
 	    json_object_get(c, "parent_url") != NULL)
 		json_object_set_new(c, "in_reply_to", json_true());
 	json_array_append(out, c);
-	snprintf(k, sizeof(k), "%lld", (long long)int_of(c, "id"));
+	snprintf(k, sizeof(k), "%lld", (long long)view_int(c, "id"));
 	if ((list = json_object_get(kids, k)) == NULL)
 		return;
 	json_array_foreach(list, i, kid)
@@ -240,20 +226,20 @@ thread_order(json_t *roots, json_t *replies)
 
 	json_array_foreach(roots, i, c) {
 		view_comment(c);
-		snprintf(k, sizeof(k), "%lld", (long long)int_of(c, "id"));
+		snprintf(k, sizeof(k), "%lld", (long long)view_int(c, "id"));
 		json_object_set(shown, k, c);
 	}
 	json_array_foreach(replies, i, c) {
 		view_comment(c);
-		snprintf(k, sizeof(k), "%lld", (long long)int_of(c, "id"));
+		snprintf(k, sizeof(k), "%lld", (long long)view_int(c, "id"));
 		json_object_set(shown, k, c);
 	}
 	json_array_foreach(replies, i, c) {
-		snprintf(k, sizeof(k), "%lld", (long long)int_of(c,
+		snprintf(k, sizeof(k), "%lld", (long long)view_int(c,
 		    "parent_id"));
 		if (json_object_get(shown, k) == NULL) {
 			json_object_set_new(c, "orphan", json_true());
-			snprintf(k, sizeof(k), "%lld", (long long)int_of(c,
+			snprintf(k, sizeof(k), "%lld", (long long)view_int(c,
 			    "root_id"));
 		}
 		if ((list = json_object_get(kids, k)) == NULL) {
@@ -283,9 +269,9 @@ page_link(json_t *m, const char *key, const char *slug, int view,
 int
 page_comments_model(struct req *r, json_t *article, json_t **out)
 {
-	const char *slug = str_of(article, "slug"), *cs = http_query(r,
-	    "cursor"), *mode = str_of(article, "comments_mode");
-	int64_t id = int_of(article, "id");
+	const char *slug = view_str(article, "slug"), *cs = http_query(r,
+	    "cursor"), *mode = view_str(article, "comments_mode");
+	int64_t id = view_int(article, "id");
 	struct cursor cur, last;
 	json_t *m, *rows = NULL, *items, *links, *featured = NULL, *replies;
 	char url[400];
@@ -316,15 +302,15 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	n = json_array_size(rows);
 	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {
 		json_array_remove(rows, --n);
-		last.t = int_of(json_array_get(rows, n - 1), "created_at");
-		last.id = int_of(json_array_get(rows, n - 1), "id");
+		last.t = view_int(json_array_get(rows, n - 1), "created_at");
+		last.id = view_int(json_array_get(rows, n - 1), "id");
 		page_link(m, "next_url", slug, view, &last);
 	}
 	if (view == CV_THREADED) {
 		if (n > 0) {
-			last.t = int_of(json_array_get(rows, n - 1),
+			last.t = view_int(json_array_get(rows, n - 1),
 			    "created_at");
-			last.id = int_of(json_array_get(rows, n - 1), "id");
+			last.id = view_int(json_array_get(rows, n - 1), "id");
 			rc = store_comments_thread_replies(r->db, id, &cur,
 			    &last, THREAD_REPLIES + 1, &replies);
 			if (rc != STORE_OK) {
@@ -423,10 +409,10 @@ comment_of(struct req *r, json_t **c)
 static int
 publicly_visible(json_t *c)
 {
-	const char *s = str_of(c, "status");
+	const char *s = view_str(c, "status");
 
 	return strcmp(s, "approved") == 0 || (strcmp(s, "deleted") == 0 &&
-	    int_of(c, "reply_count") > 0);
+	    view_int(c, "reply_count") > 0);
 }
 
 int
@@ -438,24 +424,24 @@ page_comment(struct req *r)
 
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
-	cache_dep("cm", int_of(c, "article_id"));
-	cache_dep("a", int_of(c, "article_id"));
+	cache_dep("cm", view_int(c, "article_id"));
+	cache_dep("a", view_int(c, "article_id"));
 	/* A comment is public while its story is. */
-	if (!publicly_visible(c) || (status = article_of(r, str_of(c,
+	if (!publicly_visible(c) || (status = article_of(r, view_str(c,
 	    "article_slug"), &parent)) != 0) {
 		json_decref(c);
 		return status != 0 ? status : 404;
 	}
 	json_decref(parent);
 	parent = NULL;
-	if ((rc = store_comment_replies(r->db, int_of(c, "id"),
+	if ((rc = store_comment_replies(r->db, view_int(c, "id"),
 	    PERMALINK_REPLIES, &replies)) != STORE_OK) {
 		json_decref(c);
 		return page_status(rc);
 	}
 	view_flat(replies);
 	if (json_is_integer(json_object_get(c, "parent_id"))) {
-		rc = store_comment_get(r->db, int_of(c, "parent_id"), &parent);
+		rc = store_comment_get(r->db, view_int(c, "parent_id"), &parent);
 		if (rc == STORE_OK && publicly_visible(parent))
 			view_comment(parent);
 		else {
@@ -466,7 +452,7 @@ page_comment(struct req *r)
 	view_comment(c);
 	json_object_del(c, "body_md");
 	json_object_del(c, "held_reason");
-	snprintf(title, sizeof(title), "Comment on %s", str_of(c,
+	snprintf(title, sizeof(title), "Comment on %s", view_str(c,
 	    "article_title"));
 	m = json_pack("{s:o,s:o,s:b,s:{s:s}}", "comment", c, "replies",
 	    replies, "has_replies", json_array_size(replies) > 0, "page",
@@ -490,9 +476,9 @@ page_comments_feed(struct req *r)
 
 	if ((status = article_of(r, r->arg[0], &a)) != 0)
 		return status;
-	cache_dep("cm", int_of(a, "id"));
-	cache_dep("a", int_of(a, "id"));
-	if ((rc = store_comments_feed(r->db, int_of(a, "id"), FEED_ENTRIES,
+	cache_dep("cm", view_int(a, "id"));
+	cache_dep("a", view_int(a, "id"));
+	if ((rc = store_comments_feed(r->db, view_int(a, "id"), FEED_ENTRIES,
 	    &rows)) != STORE_OK) {
 		json_decref(a);
 		return page_status(rc);
@@ -506,12 +492,12 @@ page_comments_feed(struct req *r)
 	json_array_foreach(rows, i, c) {
 		view_comment(c);
 		snprintf(url, sizeof(url), "%s/comments/%lld", base,
-		    (long long)int_of(c, "id"));
+		    (long long)view_int(c, "id"));
 		set_str(c, "abs_url", url);
 	}
-	view_fmt_iso(json_array_size(rows) > 0 ? int_of(json_array_get(rows,
+	view_fmt_iso(json_array_size(rows) > 0 ? view_int(json_array_get(rows,
 	    0), "created_at") : page_now(), iso, sizeof(iso));
-	snprintf(url, sizeof(url), "%s/article/%s", base, str_of(a, "slug"));
+	snprintf(url, sizeof(url), "%s/article/%s", base, view_str(a, "slug"));
 	m = json_pack("{s:o,s:o,s:s,s:s,s:s}", "article", a, "entries", rows,
 	    "updated", iso, "article_url", url, "base", base);
 	rc = tpl_render(theme_templates(), "comments-feed", m, &out);
@@ -548,14 +534,14 @@ article_urls(json_t *a)
 {
 	char url[300];
 
-	snprintf(url, sizeof(url), "/article/%s", str_of(a, "slug"));
+	snprintf(url, sizeof(url), "/article/%s", view_str(a, "slug"));
 	set_str(a, "url", url);
-	snprintf(url, sizeof(url), "/article/%s/comment", str_of(a, "slug"));
+	snprintf(url, sizeof(url), "/article/%s/comment", view_str(a, "slug"));
 	set_str(a, "compose_url", url);
 	snprintf(url, sizeof(url), "/signin?next=/article/%s/comment",
-	    str_of(a, "slug"));
+	    view_str(a, "slug"));
 	set_str(a, "signin_url", url);
-	json_object_set_new(a, "closed", json_boolean(strcmp(str_of(a,
+	json_object_set_new(a, "closed", json_boolean(strcmp(view_str(a,
 	    "comments_mode"), "closed") == 0));
 }
 
@@ -575,15 +561,15 @@ add_mine(struct req *r, json_t *m, int64_t article)
 		char url[80];
 
 		view_comment(c);
-		json_object_set_new(c, "pending", json_boolean(strcmp(str_of(c,
+		json_object_set_new(c, "pending", json_boolean(strcmp(view_str(c,
 		    "status"), "pending") == 0));
-		json_object_set_new(c, "can_edit", json_boolean(now - int_of(c,
+		json_object_set_new(c, "can_edit", json_boolean(now - view_int(c,
 		    "created_at") < COMMENT_EDIT_SECS));
 		snprintf(url, sizeof(url), "/comments/%lld/edit",
-		    (long long)int_of(c, "id"));
+		    (long long)view_int(c, "id"));
 		set_str(c, "edit_url", url);
 		snprintf(url, sizeof(url), "/comments/%lld/delete",
-		    (long long)int_of(c, "id"));
+		    (long long)view_int(c, "id"));
 		set_str(c, "delete_url", url);
 		json_object_del(c, "body_md");
 	}
@@ -613,7 +599,7 @@ compose(struct req *r, int status, json_t *a, json_t *parent,
 		json_object_set_new(m, "parent", parent);
 	}
 	if (r->user != NULL &&
-	    (rc = add_mine(r, m, int_of(a, "id"))) != STORE_OK) {
+	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK) {
 		json_decref(m);
 		return page_status(rc);
 	}
@@ -643,11 +629,11 @@ page_comment_reply(struct req *r)
 
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
-	if (strcmp(str_of(c, "status"), "approved") != 0) {
+	if (strcmp(view_str(c, "status"), "approved") != 0) {
 		json_decref(c);
 		return 404;
 	}
-	if ((status = article_of(r, str_of(c, "article_slug"), &a)) != 0) {
+	if ((status = article_of(r, view_str(c, "article_slug"), &a)) != 0) {
 		json_decref(c);
 		return status;
 	}
@@ -913,7 +899,7 @@ page_comment_post(struct req *r)
 		status = rc == STORE_NOTFOUND ? 404 : page_status(rc);
 		goto rollback;
 	}
-	if (strcmp(str_of(a, "comments_mode"), "closed") == 0) {
+	if (strcmp(view_str(a, "comments_mode"), "closed") == 0) {
 		status = compose(r, 403, json_incref(a), NULL, body,
 		    "Comments on this story are closed.", NULL);
 		goto rollback;
@@ -946,11 +932,11 @@ page_comment_post(struct req *r)
 		goto rollback;
 	}
 	buf_putc(&html, '\0');
-	screen(r, body, html.p, str_of(a, "comments_mode"), r->user->id, 0,
+	screen(r, body, html.p, view_str(a, "comments_mode"), r->user->id, 0,
 	    why, sizeof(why));
 	http_client_ip(r, ip, sizeof(ip));
 	memset(&cn, 0, sizeof(cn));
-	cn.article_id = int_of(a, "id");
+	cn.article_id = view_int(a, "id");
 	cn.parent_id = parent_id;
 	cn.user_id = r->user->id;
 	cn.now = now;
@@ -971,7 +957,7 @@ page_comment_post(struct req *r)
 		snprintf(url, sizeof(url), "/comments/%lld", (long long)id);
 	else
 		snprintf(url, sizeof(url), "/article/%s/comment?held=1",
-		    str_of(a, "slug"));
+		    view_str(a, "slug"));
 	http_redirect(r, 303, url);
 	status = 0;
 	goto out;
@@ -997,7 +983,7 @@ own_comment(struct req *r, json_t **c)
 		return 401;
 	if ((status = comment_of(r, c)) != 0)
 		return status;
-	if (int_of(*c, "user_id") != r->user->id) {
+	if (view_int(*c, "user_id") != r->user->id) {
 		json_decref(*c);
 		*c = NULL;
 		return 403;
@@ -1008,10 +994,10 @@ own_comment(struct req *r, json_t **c)
 static int
 editable(json_t *c)
 {
-	const char *s = str_of(c, "status");
+	const char *s = view_str(c, "status");
 
 	return (strcmp(s, "approved") == 0 || strcmp(s, "pending") == 0) &&
-	    page_now() - int_of(c, "created_at") < COMMENT_EDIT_SECS;
+	    page_now() - view_int(c, "created_at") < COMMENT_EDIT_SECS;
 }
 
 static int
@@ -1022,10 +1008,10 @@ edit_form(struct req *r, int status, json_t *c, const char *body,
 	json_t *m;
 
 	snprintf(url, sizeof(url), "/comments/%lld/edit",
-	    (long long)int_of(c, "id"));
+	    (long long)view_int(c, "id"));
 	m = json_pack("{s:s,s:s,s:s,s:s}", "action", url, "body", body,
-	    "article_title", str_of(c, "article_title"), "article_slug",
-	    str_of(c, "article_slug"));
+	    "article_title", view_str(c, "article_title"), "article_slug",
+	    view_str(c, "article_slug"));
 	if (error != NULL)
 		set_str(m, "error", error);
 	json_decref(c);
@@ -1044,7 +1030,7 @@ page_comment_edit(struct req *r)
 		json_decref(c);
 		return 403;
 	}
-	return edit_form(r, 200, c, str_of(c, "body_md"), NULL);
+	return edit_form(r, 200, c, view_str(c, "body_md"), NULL);
 }
 
 int
@@ -1071,7 +1057,7 @@ page_comment_edit_post(struct req *r)
 		status = 403;
 		goto fail;
 	}
-	id = int_of(c, "id");
+	id = view_int(c, "id");
 	raw = xstrdup(url_query_get(&q, "body") != NULL ?
 	    url_query_get(&q, "body") : "");
 	body = trim(raw);
@@ -1091,7 +1077,7 @@ page_comment_edit_post(struct req *r)
 	}
 	buf_putc(&html, '\0');
 	body_hash(body, hash);
-	screen(r, body, html.p, str_of(c, "comments_mode"), r->user->id, 1,
+	screen(r, body, html.p, view_str(c, "comments_mode"), r->user->id, 1,
 	    why, sizeof(why));
 	if ((rc = store_comment_edit(r->db, id, body, html.p, hash, why,
 	    page_now())) != STORE_OK) {
@@ -1099,7 +1085,7 @@ page_comment_edit_post(struct req *r)
 		goto fail;
 	}
 	/* An edit that adds what would have held the comment holds it now. */
-	if (why[0] != '\0' && strcmp(str_of(c, "status"), "approved") == 0) {
+	if (why[0] != '\0' && strcmp(view_str(c, "status"), "approved") == 0) {
 		if ((rc = store_comment_set_status(r->db, id, "pending",
 		    page_now(), &ch)) != STORE_OK) {
 			status = page_status(rc);
@@ -1107,14 +1093,14 @@ page_comment_edit_post(struct req *r)
 		}
 		count = 1;
 	}
-	if ((status = page_comments_commit(r, int_of(c, "article_id"), count,
+	if ((status = page_comments_commit(r, view_int(c, "article_id"), count,
 	    1)) != 0)
 		goto out;
 	{
 		char url[400];
 
 		snprintf(url, sizeof(url), "/article/%s/comment%s",
-		    str_of(c, "article_slug"), why[0] != '\0' ? "?held=1" : "");
+		    view_str(c, "article_slug"), why[0] != '\0' ? "?held=1" : "");
 		http_redirect(r, 303, url);
 	}
 	status = 0;
@@ -1147,7 +1133,7 @@ page_comment_delete(struct req *r)
 		db_rollback(r->db);
 		return status;
 	}
-	rc = store_comment_set_status(r->db, int_of(c, "id"), "deleted",
+	rc = store_comment_set_status(r->db, view_int(c, "id"), "deleted",
 	    page_now(), &ch);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
@@ -1159,7 +1145,7 @@ page_comment_delete(struct req *r)
 		json_decref(c);
 		return status;
 	}
-	snprintf(url, sizeof(url), "/article/%s/comment", str_of(c,
+	snprintf(url, sizeof(url), "/article/%s/comment", view_str(c,
 	    "article_slug"));
 	json_decref(c);
 	http_redirect(r, 303, url);
@@ -1198,7 +1184,7 @@ page_comment_report(struct req *r)
 
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
-	if (!publicly_visible(c) || strcmp(str_of(c, "status"), "deleted") ==
+	if (!publicly_visible(c) || strcmp(view_str(c, "status"), "deleted") ==
 	    0) {
 		json_decref(c);
 		return 404;
@@ -1230,7 +1216,7 @@ page_comment_report_post(struct req *r)
 	/* After this point, all errors go through fail. */
 	if ((status = comment_of(r, &c)) != 0)
 		goto fail;
-	if (strcmp(str_of(c, "status"), "approved") != 0) {
+	if (strcmp(view_str(c, "status"), "approved") != 0) {
 		status = 404;
 		goto fail;
 	}
@@ -1247,7 +1233,7 @@ page_comment_report_post(struct req *r)
 		    trim((char *)detail));
 	else
 		snprintf(text, sizeof(text), "%s", reason);
-	rc = store_comment_report(r->db, int_of(c, "id"), r->user->id, text,
+	rc = store_comment_report(r->db, view_int(c, "id"), r->user->id, text,
 	    page_now());
 	if (rc == STORE_CONFLICT) {
 		db_rollback(r->db);
@@ -1261,11 +1247,11 @@ page_comment_report_post(struct req *r)
 		goto fail;
 	}
 	/* A report changes nothing readers see: no page is dropped. */
-	if ((status = page_comments_commit(r, int_of(c, "article_id"), 0,
+	if ((status = page_comments_commit(r, view_int(c, "article_id"), 0,
 	    0)) != 0)
 		goto out;
 	snprintf(url, sizeof(url), "/comments/%lld/report?done=1",
-	    (long long)int_of(c, "id"));
+	    (long long)view_int(c, "id"));
 	http_redirect(r, 303, url);
 	status = 0;
 	goto out;

@@ -20,20 +20,6 @@
 #include "page.h"
 #include "view.h"
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
-static int64_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 /* A new JSON string: base + path, or path when already absolute. */
 static json_t *
 abs_url(const char *base, const char *path)
@@ -88,10 +74,10 @@ add_jsonld(json_t *page, json_t *v)
 static json_t *
 organization(json_t *site, const char *base)
 {
-	const char *logo = str(site, "logo_url");
+	const char *logo = view_str(site, "logo_url");
 
 	return json_pack("{s:s,s:s,s:o,s:{s:s,s:o}}", "@type", "Organization",
-	    "name", str(site, "site_name"), "url", abs_url(base, "/"),
+	    "name", view_str(site, "site_name"), "url", abs_url(base, "/"),
 	    "logo", "@type", "ImageObject", "url",
 	    abs_url(base, logo[0] != '\0' ? logo : "/assets/favicon.svg"));
 }
@@ -104,12 +90,12 @@ breadcrumbs(const char *base, json_t *site, json_t *crumbs)
 	size_t i;
 
 	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:o}", "@type",
-	    "ListItem", "position", 1, "name", str(site, "site_name"), "item",
+	    "ListItem", "position", 1, "name", view_str(site, "site_name"), "item",
 	    abs_url(base, "/")));
 	json_array_foreach(crumbs, i, c)
 		json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:o}",
 		    "@type", "ListItem", "position", (int)i + 2, "name",
-		    str(c, "name"), "item", abs_url(base, str(c, "url"))));
+		    view_str(c, "name"), "item", abs_url(base, view_str(c, "url"))));
 	json_decref(crumbs);
 	return json_pack("{s:s,s:s,s:o}", "@context", "https://schema.org",
 	    "@type", "BreadcrumbList", "itemListElement", items);
@@ -124,69 +110,69 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 
 	json_object_set_new(page, "og_type", json_string("article"));
 	json_object_set_new(page, "published_iso",
-	    json_string(str(a, "date_iso")));
+	    json_string(view_str(a, "date_iso")));
 	json_object_set_new(page, "modified_iso",
-	    json_string(str(a, "updated_iso")));
+	    json_string(view_str(a, "updated_iso")));
 	json_object_set_new(page, "section_name",
-	    json_string(str(a, "section_name")));
+	    json_string(view_str(a, "section_name")));
 	json_object_set(page, "tags", json_object_get(a, "tags"));
 	json_array_foreach(json_object_get(a, "authors"), i, v) {
 		json_t *p = json_pack("{s:s,s:s,s:o}", "@type", "Person",
-		    "name", str(v, "name"), "url", abs_url(base, str(v, "url")));
+		    "name", view_str(v, "name"), "url", abs_url(base, view_str(v, "url")));
 
-		if (str(v, "role")[0] != '\0')
+		if (view_str(v, "role")[0] != '\0')
 			json_object_set_new(p, "jobTitle",
-			    json_string(str(v, "role")));
-		if (str(v, "company")[0] != '\0')
+			    json_string(view_str(v, "role")));
+		if (view_str(v, "company")[0] != '\0')
 			json_object_set_new(p, "worksFor", json_pack("{s:s,s:s}",
 			    "@type", "Organization", "name",
-			    str(v, "company")));
+			    view_str(v, "company")));
 		json_array_append_new(authors, p);
 	}
 	ld = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:b,s:I}",
 	    "@context", "https://schema.org", "@type", "NewsArticle",
-	    "url", abs_url(base, str(a, "url")),
-	    "mainEntityOfPage", abs_url(base, str(a, "url")),
-	    "headline", str(a, "title"),
-	    "description", str(a, "dek"),
-	    "datePublished", str(a, "date_iso"),
-	    "dateModified", str(a, "updated_iso")[0] != '\0' ?
-	    str(a, "updated_iso") : str(a, "date_iso"),
+	    "url", abs_url(base, view_str(a, "url")),
+	    "mainEntityOfPage", abs_url(base, view_str(a, "url")),
+	    "headline", view_str(a, "title"),
+	    "description", view_str(a, "dek"),
+	    "datePublished", view_str(a, "date_iso"),
+	    "dateModified", view_str(a, "updated_iso")[0] != '\0' ?
+	    view_str(a, "updated_iso") : view_str(a, "date_iso"),
 	    "author", authors,
 	    "publisher", organization(site, base),
-	    "articleSection", str(a, "section_name"),
+	    "articleSection", view_str(a, "section_name"),
 	    "isAccessibleForFree", 1,
-	    "commentCount", (json_int_t)num(a, "comment_count"));
+	    "commentCount", (json_int_t)view_int(a, "comment_count"));
 	tags = json_array();
 	json_array_foreach(json_object_get(a, "tags"), i, v)
-		json_array_append_new(tags, json_string(str(v, "name")));
+		json_array_append_new(tags, json_string(view_str(v, "name")));
 	json_object_set_new(ld, "keywords", tags);
 	if ((img = json_object_get(a, "image")) != NULL) {
-		credit = str(a, "hero_credit");
+		credit = view_str(a, "hero_credit");
 		if (credit[0] == '\0')
-			credit = str(site, "site_name");
-		licence = str(a, "hero_licence_url");
+			credit = view_str(site, "site_name");
+		licence = view_str(a, "hero_licence_url");
 		if (licence[0] == '\0')
-			licence = str(site, "license_url");
+			licence = view_str(site, "license_url");
 		v = json_pack("{s:s,s:o,s:I,s:I,s:s,s:s,s:s}", "@type",
-		    "ImageObject", "url", abs_url(base, str(img, "src")),
-		    "width", (json_int_t)num(img, "width"), "height",
-		    (json_int_t)num(img, "height"), "caption",
-		    str(a, "hero_caption"), "creditText", credit,
+		    "ImageObject", "url", abs_url(base, view_str(img, "src")),
+		    "width", (json_int_t)view_int(img, "width"), "height",
+		    (json_int_t)view_int(img, "height"), "caption",
+		    view_str(a, "hero_caption"), "creditText", credit,
 		    "copyrightNotice", credit);
 		if (licence[0] != '\0')
 			json_object_set_new(v, "license", abs_url(base, licence));
 		json_object_set_new(ld, "image", v);
 	}
-	if (str(a, "media_url")[0] != '\0' && str(a, "media_type")[0] != '\0') {
-		int video = strncmp(str(a, "media_type"), "video/", 6) == 0;
-		int64_t secs = num(a, "media_seconds");
+	if (view_str(a, "media_url")[0] != '\0' && view_str(a, "media_type")[0] != '\0') {
+		int video = strncmp(view_str(a, "media_type"), "video/", 6) == 0;
+		int64_t secs = view_int(a, "media_seconds");
 		char dur[48];
 
 		v = json_pack("{s:s,s:s,s:o,s:s}", "@type", video ?
-		    "VideoObject" : "AudioObject", "name", str(a, "title"),
-		    "contentUrl", abs_url(base, str(a, "media_url")),
-		    "encodingFormat", str(a, "media_type"));
+		    "VideoObject" : "AudioObject", "name", view_str(a, "title"),
+		    "contentUrl", abs_url(base, view_str(a, "media_url")),
+		    "encodingFormat", view_str(a, "media_type"));
 		if (secs > 0) {
 			snprintf(dur, sizeof(dur), "PT%lldH%lldM%lldS",
 			    (long long)(secs / 3600), (long long)(secs / 60 % 60),
@@ -196,26 +182,26 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 		if (video) {
 			/* Google wants a video's thumbnail and date. */
 			json_object_set_new(v, "uploadDate",
-			    json_string(str(a, "date_iso")));
+			    json_string(view_str(a, "date_iso")));
 			json_object_set_new(v, "description",
-			    json_string(str(a, "dek")));
+			    json_string(view_str(a, "dek")));
 			if ((img = json_object_get(a, "image")) != NULL)
 				json_object_set_new(v, "thumbnailUrl",
-				    abs_url(base, str(img, "src")));
+				    abs_url(base, view_str(img, "src")));
 		}
 		json_object_set_new(ld, video ? "video" : "audio", v);
 	}
 	if (json_is_true(json_object_get(a, "sponsored")) ||
-	    str(a, "sponsor_name")[0] != '\0') {
+	    view_str(a, "sponsor_name")[0] != '\0') {
 		/* Sponsored content says so to machines as to readers. */
 		json_object_set_new(ld, "additionalType", json_string(
 		    "https://schema.org/AdvertiserContentArticle"));
 		v = json_pack("{s:s,s:s}", "@type", "Organization", "name",
-		    str(a, "sponsor_name")[0] != '\0' ? str(a, "sponsor_name") :
+		    view_str(a, "sponsor_name")[0] != '\0' ? view_str(a, "sponsor_name") :
 		    "Partner");
-		if (str(a, "sponsor_url")[0] != '\0')
+		if (view_str(a, "sponsor_url")[0] != '\0')
 			json_object_set_new(v, "url",
-			    json_string(str(a, "sponsor_url")));
+			    json_string(view_str(a, "sponsor_url")));
 		json_object_set_new(ld, "sponsor", v);
 		json_object_set_new(page, "sponsored", json_true());
 	}
@@ -224,7 +210,7 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 	if (crumbs == NULL)
 		crumbs = json_array();
 	json_array_append_new(crumbs, json_pack("{s:s,s:s}", "name",
-	    str(a, "title"), "url", str(a, "url")));
+	    view_str(a, "title"), "url", view_str(a, "url")));
 	add_jsonld(page, breadcrumbs(base, site, crumbs));
 }
 
@@ -233,13 +219,13 @@ static void
 event_meta(json_t *page, json_t *e, int webinar, json_t *site,
     const char *base)
 {
-	const char *mode, *venue = webinar ? "" : str(e, "venue");
+	const char *mode, *venue = webinar ? "" : view_str(e, "venue");
 	json_t *ld, *online_loc;
 	char start[32], end[32];
 	int online = webinar || json_is_true(json_object_get(e, "online"));
 
-	view_fmt_iso(num(e, "starts_at"), start, sizeof(start));
-	view_fmt_iso(num(e, "ends_at"), end, sizeof(end));
+	view_fmt_iso(view_int(e, "starts_at"), start, sizeof(start));
+	view_fmt_iso(view_int(e, "ends_at"), end, sizeof(end));
 	if (online && venue[0] != '\0')
 		mode = "https://schema.org/MixedEventAttendanceMode";
 	else if (online)
@@ -247,12 +233,12 @@ event_meta(json_t *page, json_t *e, int webinar, json_t *site,
 	else
 		mode = "https://schema.org/OfflineEventAttendanceMode";
 	online_loc = json_pack("{s:s,s:o}", "@type", "VirtualLocation", "url",
-	    abs_url(base, str(e, "url")));
+	    abs_url(base, view_str(e, "url")));
 	ld = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:o}",
 	    "@context", "https://schema.org", "@type", "Event",
-	    "name", str(e, webinar ? "title" : "name"),
-	    "description", str(e, "summary"),
-	    "url", abs_url(base, str(e, "url")),
+	    "name", view_str(e, webinar ? "title" : "name"),
+	    "description", view_str(e, "summary"),
+	    "url", abs_url(base, view_str(e, "url")),
 	    "startDate", start, "endDate", end,
 	    "eventAttendanceMode", mode,
 	    "eventStatus", "https://schema.org/EventScheduled",
@@ -268,18 +254,18 @@ event_meta(json_t *page, json_t *e, int webinar, json_t *site,
 		json_object_set_new(ld, "location", json_pack("{s:s,s:s,s:s}",
 		    "@type", "Place", "name", venue, "address", venue));
 	}
-	if (str(e, "sponsor_name")[0] != '\0')
+	if (view_str(e, "sponsor_name")[0] != '\0')
 		json_object_set_new(ld, "sponsor", json_pack("{s:s,s:s}",
-		    "@type", "Organization", "name", str(e, "sponsor_name")));
+		    "@type", "Organization", "name", view_str(e, "sponsor_name")));
 	add_jsonld(page, ld);
 	add_jsonld(page, breadcrumbs(base, site, json_pack("[{s:s,s:s},{s:s,s:s}]",
 	    "name", webinar ? "Webinars" : "Events", "url",
 	    webinar ? "/webinars" : "/events",
-	    "name", str(e, webinar ? "title" : "name"), "url", str(e, "url"))));
-	if (str(e, "summary")[0] != '\0' &&
+	    "name", view_str(e, webinar ? "title" : "name"), "url", view_str(e, "url"))));
+	if (view_str(e, "summary")[0] != '\0' &&
 	    json_object_get(page, "description") == NULL)
 		json_object_set_new(page, "description",
-		    json_string(str(e, "summary")));
+		    json_string(view_str(e, "summary")));
 }
 
 /* Adds the RSS, Atom and JSON feeds of a list at path, titled title. */
@@ -319,7 +305,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		page = json_object();
 		json_object_set_new(model, "page", page);
 	}
-	name = str(site, "site_name");
+	name = view_str(site, "site_name");
 	/* A later page of a list is its own page, and says so. */
 	before = http_query(r, "before");
 	if (before == NULL || before[0] == '\0' ||
@@ -329,7 +315,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	    r->path : "/", before != NULL ? "?before=" : "",
 	    before != NULL ? before : "");
 	json_object_set_new(page, "canonical", json_string(url));
-	title = str(page, "title");
+	title = view_str(page, "title");
 	json_object_set_new(page, "og_title", json_string(title[0] != '\0' ?
 	    title : name));
 	json_object_set_new(page, "og_type", json_string("website"));
@@ -341,36 +327,36 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		img = json_object_get(o, "image");
 		if (img != NULL) {
 			json_object_set_new(page, "og_image",
-			    abs_url(base, str(img, "src")));
+			    abs_url(base, view_str(img, "src")));
 			json_object_set(page, "og_image_alt",
 			    json_object_get(img, "alt"));
 		}
 	} else if ((strcmp(tpl, "event") == 0 || strcmp(tpl, "webinar") == 0) &&
 	    (o = json_object_get(model, tpl)) != NULL) {
 		event_meta(page, o, tpl[0] == 'w', site, base);
-		snprintf(url, sizeof(url), "%s%s.ics", base, str(o, "url"));
+		snprintf(url, sizeof(url), "%s%s.ics", base, view_str(o, "url"));
 		json_object_set_new(page, "calendar", json_string(url));
 	} else if (strcmp(tpl, "section") == 0 &&
 	    (o = json_object_get(model, "section")) != NULL) {
-		snprintf(t, sizeof(t), "%s: %s", name, str(o, "name"));
-		add_feeds(feeds, base, str(o, "url"), t);
-		if (str(o, "description")[0] != '\0')
+		snprintf(t, sizeof(t), "%s: %s", name, view_str(o, "name"));
+		add_feeds(feeds, base, view_str(o, "url"), t);
+		if (view_str(o, "description")[0] != '\0')
 			json_object_set_new(page, "description",
-			    json_string(str(o, "description")));
+			    json_string(view_str(o, "description")));
 		add_jsonld(page, breadcrumbs(base, site, json_deep_copy(
 		    json_object_get(model, "section_path"))));
 	} else if ((strcmp(tpl, "author") == 0 || strcmp(tpl, "tag") == 0) &&
 	    (o = json_object_get(model, tpl)) != NULL) {
-		snprintf(t, sizeof(t), "%s: %s", name, str(o, "name"));
-		add_feeds(feeds, base, str(o, "url"), t);
-		if (tpl[0] == 'a' && str(o, "bio")[0] != '\0')
+		snprintf(t, sizeof(t), "%s: %s", name, view_str(o, "name"));
+		add_feeds(feeds, base, view_str(o, "url"), t);
+		if (tpl[0] == 'a' && view_str(o, "bio")[0] != '\0')
 			json_object_set_new(page, "description",
-			    json_string(str(o, "bio")));
+			    json_string(view_str(o, "bio")));
 		if (tpl[0] == 'a')
 			json_object_set_new(page, "og_type",
 			    json_string("profile"));
 	} else if (strcmp(tpl, "type") == 0 &&
-	    strcmp(str(model, "type"), "podcast") == 0) {
+	    strcmp(view_str(model, "type"), "podcast") == 0) {
 		snprintf(url, sizeof(url), "%s/podcast.xml", base);
 		snprintf(t, sizeof(t), "%s: Podcast", name);
 		json_array_append_new(feeds, json_pack("{s:s,s:s,s:s}", "type",
@@ -381,9 +367,9 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	}
 	json_object_set_new(page, "feeds", feeds);
 	if (json_object_get(page, "description") == NULL &&
-	    str(site, "tagline")[0] != '\0')
+	    view_str(site, "tagline")[0] != '\0')
 		json_object_set_new(page, "description",
-		    json_string(str(site, "tagline")));
+		    json_string(view_str(site, "tagline")));
 	json_object_set_new(page, "twitter_card", json_string(
 	    json_object_get(page, "og_image") != NULL ? "summary_large_image" :
 	    "summary"));

@@ -40,20 +40,6 @@ static const char *const kind_paths[MAP__MAX] = {
 	[MAP_TAGS] = "/tag/",
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
-static int64_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 static void
 xml(struct buf *b, const char *s)
 {
@@ -187,28 +173,28 @@ news(struct req *r)
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
 	    " xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
 	json_array_foreach(list, i, a) {
-		cache_dep("a", num(a, "id"));
-		oldest = num(a, "published_at");
+		cache_dep("a", view_int(a, "id"));
+		oldest = view_int(a, "published_at");
 		BUF_LIT(&b, "<url><loc>");
 		xml(&b, base);
 		BUF_LIT(&b, "/article/");
-		xml(&b, str(a, "slug"));
+		xml(&b, view_str(a, "slug"));
 		BUF_LIT(&b, "</loc>");
-		view_fmt_iso(num(a, "updated_at") > num(a, "published_at") ?
-		    num(a, "updated_at") : num(a, "published_at"), iso,
+		view_fmt_iso(view_int(a, "updated_at") > view_int(a, "published_at") ?
+		    view_int(a, "updated_at") : view_int(a, "published_at"), iso,
 		    sizeof(iso));
 		buf_printf(&b, "<lastmod>%s</lastmod>", iso);
 		BUF_LIT(&b, "<news:news><news:publication><news:name>");
-		xml(&b, str(site, "site_name"));
+		xml(&b, view_str(site, "site_name"));
 		BUF_LIT(&b, "</news:name><news:language>");
-		xml(&b, str(site, "language")[0] != '\0' ?
-		    str(site, "language") : "en");
+		xml(&b, view_str(site, "language")[0] != '\0' ?
+		    view_str(site, "language") : "en");
 		BUF_LIT(&b, "</news:language></news:publication>"
 		    "<news:publication_date>");
-		view_fmt_iso(num(a, "published_at"), iso, sizeof(iso));
+		view_fmt_iso(view_int(a, "published_at"), iso, sizeof(iso));
 		xml(&b, iso);
 		BUF_LIT(&b, "</news:publication_date><news:title>");
-		xml(&b, str(a, "title"));
+		xml(&b, view_str(a, "title"));
 		BUF_LIT(&b, "</news:title></news:news></url>\n");
 	}
 	/* The oldest story leaves the sitemap when it turns 48 hours old. */
@@ -246,9 +232,9 @@ pages(struct req *r)
 	url_entry(&b, base, "/webinars", "", 0);
 	json_array_foreach(list, i, p) {
 		for (j = 0; j < ARRAY_SIZE(prefixes); j++)
-			if (strcmp(str(p, "kind"), prefixes[j].kind) == 0)
+			if (strcmp(view_str(p, "kind"), prefixes[j].kind) == 0)
 				url_entry(&b, base, prefixes[j].prefix,
-				    str(p, "slug"), num(p, "lastmod_at"));
+				    view_str(p, "slug"), view_int(p, "lastmod_at"));
 	}
 	BUF_LIT(&b, "</urlset>\n");
 	json_decref(list);
@@ -289,15 +275,15 @@ sitemap_part(struct req *r)
 	BUF_LIT(&b, URLSET_OPEN);
 	json_array_foreach(list, i, row) {
 		if (k == MAP_ARTICLES) {
-			t = num(row, "updated_at") > num(row, "published_at") ?
-			    num(row, "updated_at") : num(row, "published_at");
+			t = view_int(row, "updated_at") > view_int(row, "published_at") ?
+			    view_int(row, "updated_at") : view_int(row, "published_at");
 		} else {
-			t = num(row, "lastmod_at");
+			t = view_int(row, "lastmod_at");
 			/* A tag no published story carries has no page worth listing. */
 			if (k == MAP_TAGS && t == 0)
 				continue;
 		}
-		url_entry(&b, base, kind_paths[k], str(row, "slug"), t);
+		url_entry(&b, base, kind_paths[k], view_str(row, "slug"), t);
 	}
 	BUF_LIT(&b, "</urlset>\n");
 	json_decref(list);

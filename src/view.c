@@ -82,6 +82,20 @@ view_type_label(const char *type)
 	return NULL;
 }
 
+const char *
+view_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+int64_t
+view_int(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
 static void
 local(int64_t t, struct tm *tm)
 {
@@ -155,14 +169,6 @@ view_fmt_http(int64_t t, char *out, size_t n)
 	    tm.tm_min, tm.tm_sec);
 }
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
-
 static void
 set_str(json_t *o, const char *key, const char *val)
 {
@@ -233,7 +239,7 @@ set_image(json_t *o, const char *prefix, const char *key)
 	if ((hash = json_string_value(json_object_get(o, k))) == NULL)
 		return;
 	snprintf(k, sizeof(k), "%s_ext", prefix);
-	ext = str(o, k);
+	ext = view_str(o, k);
 	snprintf(url, sizeof(url), "/media/%s.%s", hash, ext);
 	img = json_object();
 	set_str(img, "src", url);
@@ -242,9 +248,9 @@ set_image(json_t *o, const char *prefix, const char *key)
 	snprintf(k, sizeof(k), "%s_height", prefix);
 	json_object_set(img, "height", json_object_get(o, k));
 	snprintf(k, sizeof(k), "%s_alt", prefix);
-	set_str(img, "alt", str(o, k));
+	set_str(img, "alt", view_str(o, k));
 	snprintf(k, sizeof(k), "%s_widths", prefix);
-	set_srcset(img, hash, ext, str(o, k));
+	set_srcset(img, hash, ext, view_str(o, k));
 	json_object_set_new(o, key, img);
 }
 
@@ -307,7 +313,7 @@ dep(json_t *o, const char *idkey, const char *kind)
 void
 view_article(json_t *a)
 {
-	const char *type = str(a, "type"), *label = view_type_label(type);
+	const char *type = view_str(a, "type"), *label = view_type_label(type);
 
 	dep(a, "id", "a");
 	dep(a, "author_id", "au");
@@ -319,8 +325,8 @@ view_article(json_t *a)
 	set_str(a, "type_label", label != NULL ? label : type);
 	set_dates(a, "published_at", "date", 0);
 	set_image(a, "image", "image");
-	set_byline(a, str(a, "author_name"), str(a, "author_role"),
-	    str(a, "author_company"), "byline");
+	set_byline(a, view_str(a, "author_name"), view_str(a, "author_role"),
+	    view_str(a, "author_company"), "byline");
 	/* The count changes with comments, not with the story: its own tag. */
 	if (json_object_get(a, "comment_count") != NULL) {
 		dep(a, "id", "cc");
@@ -346,7 +352,7 @@ view_author(json_t *a)
 	dep(a, "id", "au");
 	set_url(a, "url", "/author/", "slug");
 	set_image(a, "photo", "photo");
-	set_byline(a, str(a, "name"), str(a, "role"), str(a, "company"),
+	set_byline(a, view_str(a, "name"), view_str(a, "role"), view_str(a, "company"),
 	    "byline");
 }
 
@@ -399,7 +405,7 @@ view_event(json_t *e)
 	/* Templates test flags for truth, and 0 is not false everywhere. */
 	json_object_set_new(e, "online", json_boolean(json_integer_value(
 	    json_object_get(e, "online")) != 0));
-	set_kind_label(e, str(e, "kind"));
+	set_kind_label(e, view_str(e, "kind"));
 	view_fmt_date_range(json_integer_value(json_object_get(e, "starts_at")),
 	    json_integer_value(json_object_get(e, "ends_at")), range,
 	    sizeof(range));

@@ -15,6 +15,10 @@ void	 view_set_timezone(const char *tz);
 /* The name of that time zone ("Europe/London"; "UTC" when none was set). */
 const char *view_timezone(void);
 
+/* A member of an object: its string ("" when absent or not a string). */
+const char *view_str(json_t *, const char *key);
+/* A member of an object: its integer (0 when absent). */
+int64_t	 view_int(json_t *, const char *key);
 void	 view_article(json_t *);		/* a list row */
 void	 view_article_full(json_t *);	/* the article of an article page */
 void	 view_articles(json_t *);	/* each element of an array */

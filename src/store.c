@@ -164,6 +164,18 @@ store_rows_by_text(struct db *db, const char *sql, const char *arg,
 }
 
 int
+store_row_by_id(struct db *db, const char *sql, int64_t id, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return store_row1_json(st, out);
+}
+
+int
 store_row_by_text(struct db *db, const char *sql, const char *arg,
     json_t **out)
 {

@@ -37,6 +37,7 @@ int	 store_row1_json(struct db_stmt *, json_t **out);
 /* Runs sql with one integer (or text) parameter: all rows, or the first. */
 int	 store_rows_by_id(struct db *, const char *sql, int64_t, json_t **out);
 int	 store_rows_by_text(struct db *, const char *sql, const char *, json_t **out);
+int	 store_row_by_id(struct db *, const char *sql, int64_t, json_t **out);
 int	 store_row_by_text(struct db *, const char *sql, const char *, json_t **out);
 /* The first column of the first row of sql run with one integer; 0 when none. */
 int64_t	 store_scalar(struct db *, const char *sql, int64_t arg);

@@ -233,13 +233,7 @@ store_comment_article(struct db *db, const char *slug, int64_t now,
 int
 store_comment_get(struct db *db, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_get)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql_get, id, out);
 }
 
 int

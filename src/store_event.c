@@ -191,13 +191,7 @@ store_webinars_admin(struct db *db, json_t **out)
 static int
 by_id(struct db *db, const char *sql, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql, id, out);
 }
 
 int

@@ -81,13 +81,7 @@ static const char sql_map_pages[] =
 int
 store_article_feed_extra(struct db *db, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_feed_extra)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql_feed_extra, id, out);
 }
 
 int64_t

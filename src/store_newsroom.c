@@ -227,13 +227,7 @@ store_revisions(struct db *db, int64_t article_id, json_t **out)
 int
 store_revision_get(struct db *db, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_rev_get)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql_rev_get, id, out);
 }
 
 int64_t
@@ -394,13 +388,7 @@ store_pages_all(struct db *db, json_t **out)
 int
 store_page_by_id(struct db *db, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_page_by_id)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql_page_by_id, id, out);
 }
 
 int

@@ -187,13 +187,7 @@ store_author_slug(struct db *db, int64_t id, char *out, size_t outsz)
 int
 store_menu_item_get(struct db *db, int64_t id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_menu_item_get)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql_menu_item_get, id, out);
 }
 
 int
@@ -271,11 +265,5 @@ store_page_get(struct db *db, const char *slug, json_t **out)
 int
 store_promo_for_section(struct db *db, int64_t section_id, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_promo)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, section_id);
-	return store_row1_json(st, out);
+	return store_row_by_id(db, sql_promo, section_id, out);
 }

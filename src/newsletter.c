@@ -66,6 +66,12 @@ newsletter_init(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+void
+newsletter_sign(const char *msg, size_t len, unsigned char out[32])
+{
+	crypto_auth_hmacsha256(out, (const unsigned char *)msg, len, key);
+}
+
 static void
 mac(int64_t id, const char *email, unsigned char out[32])
 {
@@ -76,8 +82,7 @@ mac(int64_t id, const char *email, unsigned char out[32])
 	    email);
 	if (n < 0 || (size_t)n >= sizeof(msg))
 		n = (int)sizeof(msg) - 1;
-	crypto_auth_hmacsha256(out, (const unsigned char *)msg, (size_t)n,
-	    key);
+	newsletter_sign(msg, (size_t)n, out);
 }
 
 void

@@ -21,6 +21,11 @@ struct db;
  * (call before any thread serves).  0, or -1 with err.
  */
 int	 newsletter_init(struct db *, char *err, size_t errlen);
+/*
+ * HMAC-SHA256 of msg under the key that signs readers' links; each use
+ * starts its messages with its own name ("newsletter:", "your-data:").
+ */
+void	 newsletter_sign(const char *msg, size_t len, unsigned char out[32]);
 /* The signed token of a subscriber ("ID.MAC") into out. */
 void	 newsletter_token(int64_t subscriber, const char *email,
 	    char out[NL_TOKEN_MAX]);

@@ -115,6 +115,12 @@ int	 page_newsletter_unsub(struct req *);
 int	 page_newsletter_unsub_post(struct req *);
 int	 page_newsletter_preview(struct req *);
 
+/* page_privacy.c — a reader's own data, by a signed link */
+int	 page_data_ask(struct req *);
+int	 page_data_ask_post(struct req *);
+int	 page_data(struct req *);
+int	 page_data_post(struct req *);
+int	 page_data_export(struct req *);
 /* page_admin.c — the newsroom at /admin (signed-in writers) */
 int	 page_admin_dashboard(struct req *);
 int	 page_admin_articles(struct req *);

@@ -509,6 +509,20 @@ int	 store_subscription_set(struct db *, int64_t subscriber,
 	    int64_t newsletter, const char *status, int64_t now);
 int	 store_subscriber_unsubscribe_all(struct db *, int64_t subscriber,
 	    int64_t now);
+/*
+ * What a reader's data page shows of an address: each subscription with
+ * its newsletter, status and the consent agreed to.
+ */
+int	 store_subscriptions_by_email(struct db *, const char *email,
+	    json_t **out);
+/*
+ * Erases one subscription of an address, consent record included (and
+ * the subscriber with its last one); STORE_NOTFOUND when there was none.
+ */
+int	 store_subscription_forget(struct db *, const char *email,
+	    int64_t newsletter);
+/* Erases the subscriber of an address and all it holds (none: OK). */
+int	 store_subscriber_forget(struct db *, const char *email);
 /* The address is confirmed: its pending sign-ups become active. */
 int	 store_subscriber_confirm(struct db *, int64_t subscriber, int64_t now);
 int	 store_subscriber_token_add(struct db *, int64_t subscriber,

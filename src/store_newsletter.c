@@ -51,6 +51,21 @@ static const char sql_set_status[] =
 static const char sql_unsub_all[] =
     "UPDATE subscriptions SET status = 'unsubscribed', updated_at = $2"
     " WHERE subscriber_id = $1 AND status <> 'unsubscribed'";
+static const char sql_subs_by_email[] =
+    "SELECT n.id, n.slug, n.name, su.status, su.consent, su.consent_ip,"
+    " su.created_at, su.updated_at, s.confirmed_at"
+    " FROM subscribers s JOIN subscriptions su ON su.subscriber_id = s.id"
+    " JOIN newsletters n ON n.id = su.newsletter_id"
+    " WHERE s.email = $1 ORDER BY n.position, n.id";
+static const char sql_forget_sub[] =
+    "DELETE FROM subscriptions WHERE newsletter_id = $2 AND subscriber_id ="
+    " (SELECT id FROM subscribers WHERE email = $1)";
+static const char sql_forget_empty[] =
+    "DELETE FROM subscribers WHERE email = $1 AND NOT EXISTS"
+    " (SELECT 1 FROM subscriptions su"
+    " WHERE su.subscriber_id = subscribers.id)";
+static const char sql_forget_all[] =
+    "DELETE FROM subscribers WHERE email = $1";
 static const char sql_confirm_sub[] =
     "UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, $2)"
     " WHERE id = $1";
@@ -306,6 +321,31 @@ store_subscriber_unsubscribe_all(struct db *db, int64_t subscriber,
     int64_t now)
 {
 	int rc = exec(db, sql_unsub_all, "ii", subscriber, now);
+
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int
+store_subscriptions_by_email(struct db *db, const char *email, json_t **out)
+{
+	return rows(db, out, 1, sql_subs_by_email, "s", email);
+}
+
+int
+store_subscription_forget(struct db *db, const char *email, int64_t newsletter)
+{
+	int rc = exec(db, sql_forget_sub, "si", email, newsletter);
+
+	if (rc != STORE_OK)
+		return rc;
+	rc = exec(db, sql_forget_empty, "s", email);
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int
+store_subscriber_forget(struct db *db, const char *email)
+{
+	int rc = exec(db, sql_forget_all, "s", email);
 
 	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }

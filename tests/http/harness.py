@@ -15,6 +15,7 @@ import atexit
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import traceback
 
 TOP = os.environ.get("MASTHEAD_TOP") or os.path.abspath(
@@ -322,6 +324,45 @@ class Server:
                 print("# server: " + line)
         shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode
+
+
+class Client:
+    """A reader's browser against srv: keeps cookies, comes from its own
+    address (the server must trust X-Real-IP), and fills a form's CSRF
+    token from the page that shows the form."""
+
+    def __init__(self, srv, ip="192.0.2.10"):
+        self.srv, self.ip, self.cookies = srv, ip, {}
+
+    def _headers(self, extra=None):
+        h = {"X-Real-IP": self.ip}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        h.update(extra or {})
+        return h
+
+    def _keep(self, h):
+        for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
+            if "=" in part:
+                k, v = part.split(";")[0].split("=", 1)
+                self.cookies[k.strip()] = v
+
+    def get(self, path):
+        s, h, b = self.srv.request("GET", path, self._headers())
+        self._keep(h)
+        return s, h, b.decode("utf-8", "replace")
+
+    def post(self, path, fields, csrf_from=None, headers=None):
+        if csrf_from is not None:
+            s, h, page = self.get(csrf_from)
+            m = re.search(r'name="csrf" value="([^"]*)"', page)
+            fields = list(fields) + [("csrf", m.group(1) if m else "")]
+        hd = {"Content-Type": "application/x-www-form-urlencoded"}
+        hd.update(headers or {})
+        s, h, b = self.srv.request("POST", path, self._headers(hd),
+                                   urllib.parse.urlencode(fields))
+        self._keep(h)
+        return s, h, b.decode("utf-8", "replace")
 
 
 def status_of(raw):

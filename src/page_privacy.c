@@ -1,0 +1,415 @@
+/*
+ * page_privacy.c — a reader's own data: what the site keeps about an
+ * email address (newsletter subscriptions, with the consent given for
+ * each), shown to the owner of the address, who may download it or
+ * erase any of it.
+ *
+ * The page is reached by a link sent to the address (anyone may ask; the
+ * answer is the same whether or not the site knows the address), or
+ * straight from /account by a signed-in reader, whose address was
+ * confirmed when the account was made.  The link names the address and
+ * the moment it expires, signed with the key of readers' links, so
+ * nothing is stored to issue it:
+ *
+ *	/your-data/EXPIRES.BASE64URL(EMAIL).MAC
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "escape.h"
+#include "http.h"
+#include "jobs.h"
+#include "mail.h"
+#include "newsletter.h"
+#include "page.h"
+#include "ratelimit.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define DATA_TTL	3600		/* seconds a link works */
+#define EMAIL_MAX	254
+#define EMAIL_B64_MAX	sodium_base64_ENCODED_LEN(EMAIL_MAX, \
+			    sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+#define MAC_B64_LEN	43		/* 32 bytes, base64url */
+#define TOKEN_MAX	(24 + EMAIL_B64_MAX + MAC_B64_LEN + 2)
+#define ASK_PER_IP	10		/* links asked for an hour, per address */
+#define ASK_PER_EMAIL	3		/* and per email address */
+
+enum { TOKEN_OK, TOKEN_EXPIRED, TOKEN_BAD };
+
+/*
+ * The kinds of data a reader may see and erase, each with its lister
+ * (the rows of an address) and eraser (one row, by the id the lister
+ * gave, only when it belongs to the address).
+ */
+static int	 forget_subscription(struct db *, int64_t, const char *);
+
+static const struct kind {
+	const char	*name;		/* the model's key and the form's "what" */
+	int		(*list)(struct db *, const char *, json_t **);
+	int		(*forget)(struct db *, int64_t, const char *);
+} kinds[] = {
+	{ "subscriptions", store_subscriptions_by_email, forget_subscription },
+};
+
+static int
+forget_subscription(struct db *db, int64_t newsletter, const char *email)
+{
+	return store_subscription_forget(db, email, newsletter);
+}
+
+static void
+token_mac(const char *email, int64_t expires, unsigned char out[32])
+{
+	char msg[EMAIL_MAX + 64];
+	int n;
+
+	n = snprintf(msg, sizeof(msg), "your-data:%lld:%s",
+	    (long long)expires, email);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = (int)sizeof(msg) - 1;
+	newsletter_sign(msg, (size_t)n, out);
+}
+
+/* The link's token for email, working until expires. */
+static void
+token_make(const char *email, int64_t expires, char out[TOKEN_MAX])
+{
+	unsigned char m[32];
+	char who[EMAIL_B64_MAX], sig[MAC_B64_LEN + 1];
+
+	token_mac(email, expires, m);
+	sodium_bin2base64(who, sizeof(who), (const unsigned char *)email,
+	    strlen(email), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(sig, sizeof(sig), m, sizeof(m),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(out, TOKEN_MAX, "%lld.%s.%s", (long long)expires, who, sig);
+}
+
+/*
+ * The address a token names, into email: TOKEN_OK, TOKEN_EXPIRED (a
+ * genuine link past its time) or TOKEN_BAD.
+ */
+static int
+token_check(const char *tok, size_t len, int64_t now, char email[EMAIL_MAX + 1])
+{
+	const char *dot1, *dot2, *end = tok + len;
+	unsigned char want[32], got[32];
+	size_t n = 0;
+	int64_t expires;
+
+	if ((dot1 = memchr(tok, '.', len)) == NULL ||
+	    (dot2 = memchr(dot1 + 1, '.', (size_t)(end - dot1 - 1))) == NULL ||
+	    parse_int(tok, (size_t)(dot1 - tok), 1, INT64_MAX, &expires) != 0 ||
+	    end - dot2 - 1 != MAC_B64_LEN)
+		return TOKEN_BAD;
+	if (sodium_base642bin((unsigned char *)email, EMAIL_MAX, dot1 + 1,
+	    (size_t)(dot2 - dot1 - 1), NULL, &n, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n == 0 ||
+	    memchr(email, '\0', n) != NULL)
+		return TOKEN_BAD;
+	email[n] = '\0';
+	if (sodium_base642bin(got, sizeof(got), dot2 + 1, MAC_B64_LEN, NULL,
+	    &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != sizeof(got))
+		return TOKEN_BAD;
+	token_mac(email, expires, want);
+	if (crypto_verify_32(want, got) != 0)
+		return TOKEN_BAD;
+	return expires < now ? TOKEN_EXPIRED : TOKEN_OK;
+}
+
+/* The link's address from the route, or a status page already sent. */
+static int
+route_email(struct req *r, char email[EMAIL_MAX + 1], int *sent)
+{
+	int t;
+
+	*sent = 0;
+	r->cache_control = "private, no-store";
+	http_header(r, "Referrer-Policy", "no-referrer");
+	t = token_check(r->arg[0], r->arglen[0], now_unix(), email);
+	if (t == TOKEN_OK)
+		return 0;
+	*sent = 1;
+	if (t == TOKEN_EXPIRED)
+		return page_notice(r, 410, "This link has expired", "Links to "
+		    "your data work for an hour. Ask for a new one and it "
+		    "will come to the same address.", "/your-data",
+		    "Ask for a new link");
+	return page_notice(r, 404, "This link does not work", "It may have "
+	    "been cut short when it was copied. Ask for a new one.",
+	    "/your-data", "Ask for a new link");
+}
+
+/* Every kind's rows for email under the kinds' names in m. */
+static int
+gather(struct db *db, const char *email, json_t *m)
+{
+	json_t *rows;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if ((rc = kinds[i].list(db, email, &rows)) != STORE_OK)
+			return rc;
+		json_object_set_new(m, kinds[i].name, rows);
+	}
+	return STORE_OK;
+}
+
+/* Adds "date" (the long date of key's time) to each row of a. */
+static void
+add_dates(json_t *a, const char *key)
+{
+	char d[64];
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(a, i, row) {
+		view_fmt_date_long(view_int(row, key), d, sizeof(d));
+		json_object_set_new(row, "date", json_string(d));
+	}
+}
+
+int
+page_data_ask(struct req *r)
+{
+	char tok[TOKEN_MAX], path[TOKEN_MAX + 16];
+
+	r->cache_control = "private, no-store";
+	if (r->user != NULL) {
+		token_make(r->user->email, now_unix() + DATA_TTL, tok);
+		snprintf(path, sizeof(path), "/your-data/%s", tok);
+		http_redirect(r, 303, path);
+		return 0;
+	}
+	return page_form(r, 200, "your_data_ask", "Your data", NULL,
+	    json_object());
+}
+
+/* Queues the letter with the link, inside the caller's transaction. */
+static int
+queue_link(struct req *r, const char *email)
+{
+	struct buf url = BUF_INIT, text = BUF_INIT, html = BUF_INIT;
+	char tok[TOKEN_MAX], site[200], tmp[200], subject[300];
+	static const char before[] = "Someone, we hope you, asked to see "
+	    "what we keep about this address. This link shows it, with the "
+	    "buttons that erase it, for the next hour:";
+	static const char after[] = "If you did not ask, you need do "
+	    "nothing: the link stops working by itself.";
+	int rc;
+
+	strlcpy_(site, store_setting(r->db, "site_name", "masthead", tmp,
+	    sizeof(tmp)), sizeof(site));
+	snprintf(subject, sizeof(subject), "Your data at %s", site);
+	token_make(email, now_unix() + DATA_TTL, tok);
+	newsletter_site_url(&url, "/your-data/");
+	buf_puts(&url, tok);
+	buf_printf(&text, "%s\n\n%s\n\n%s\n\n-- \n%s\n", before, url.p,
+	    after, site);
+	BUF_LIT(&html, "<!doctype html><html><body><p>");
+	esc_html(&html, before, strlen(before));
+	BUF_LIT(&html, "</p>\n<p><a href=\"");
+	esc_html(&html, url.p, url.len);
+	BUF_LIT(&html, "\">");
+	esc_html(&html, url.p, url.len);
+	BUF_LIT(&html, "</a></p>\n<p>");
+	esc_html(&html, after, strlen(after));
+	BUF_LIT(&html, "</p>\n<p>");
+	esc_html(&html, site, strlen(site));
+	BUF_LIT(&html, "</p></body></html>\n");
+	rc = buf_err(&text) || buf_err(&html) || buf_err(&url) ?
+	    STORE_INVALID : mail_queue(r->db, NULL, email, subject, text.p,
+	    html.p);
+	buf_free(&url);
+	buf_free(&text);
+	buf_free(&html);
+	return rc;
+}
+
+int
+page_data_ask_post(struct req *r)
+{
+	char email[EMAIL_MAX + 1], ip[64], key[EMAIL_MAX + 32];
+	const char *raw;
+	struct url_query q;
+	int status, rc;
+
+	r->cache_control = "private, no-store";
+	if ((status = page_read_form_csrf(r, &q)) != 0)
+		return status;
+	http_client_ip(r, ip, sizeof(ip));
+	snprintf(key, sizeof(key), "data:ip:%s", ip);
+	if ((status = ratelimit_key(r, key, 3600, ASK_PER_IP)) != 0)
+		goto out;
+	raw = url_query_get(&q, "email");
+	if (raw == NULL || page_email_norm(raw, email, sizeof(email)) != 0) {
+		status = page_form(r, 422, "your_data_ask", "Your data",
+		    "Give an email address like name@example.com.",
+		    json_pack("{s:s}", "email", raw != NULL &&
+		    strlen(raw) <= EMAIL_MAX ? raw : ""));
+		goto out;
+	}
+	snprintf(key, sizeof(key), "data:email:%s", email);
+	if ((status = ratelimit_key(r, key, 3600, ASK_PER_EMAIL)) != 0)
+		goto out;
+	if (db_begin_write(r->db) != DB_OK) {
+		status = 503;
+		goto out;
+	}
+	if ((rc = queue_link(r, email)) != STORE_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		status = rc == STORE_OK ? 503 : page_status(rc);
+		goto out;
+	}
+	jobs_kick();
+	status = page_notice(r, 200, "Check your email", "We have sent a link "
+	    "to the address you gave. It shows what we keep about that "
+	    "address, and works for an hour.", "/", "Back to the front page");
+out:
+	url_query_free(&q);
+	return status;
+}
+
+int
+page_data(struct req *r)
+{
+	char email[EMAIL_MAX + 1];
+	const char *done = http_query(r, "done");
+	int64_t uid;
+	size_t i;
+	json_t *m;
+	int rc, sent;
+
+	if ((rc = route_email(r, email, &sent)) != 0 || sent)
+		return rc;
+	m = json_pack("{s:s,s:s}", "email", email, "action", r->path);
+	if ((rc = gather(r->db, email, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		json_t *a = json_object_get(m, kinds[i].name);
+
+		char has[64];
+
+		add_dates(a, "created_at");
+		if (json_array_size(a) == 0)
+			continue;
+		snprintf(has, sizeof(has), "has_%s", kinds[i].name);
+		json_object_set_new(m, has, json_true());
+		json_object_set_new(m, "any", json_true());
+	}
+	rc = store_user_id_by_email(r->db, email, &uid);
+	if (rc == STORE_OK)
+		json_object_set_new(m, "account", json_true());
+	else if (rc != STORE_NOTFOUND) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	if (done != NULL)
+		json_object_set_new(m, "notice", json_string(strcmp(done,
+		    "all") == 0 ? "Everything we kept about this address is "
+		    "erased." : "That record is erased."));
+	return page_form(r, 200, "your_data", "Your data", NULL, m);
+}
+
+/* Erases every row of every kind for email, then the subscriber. */
+static int
+forget_all(struct db *db, const char *email)
+{
+	json_t *rows, *row;
+	size_t i, j;
+	int rc = STORE_OK;
+
+	for (i = 0; i < ARRAY_SIZE(kinds) && rc == STORE_OK; i++) {
+		if ((rc = kinds[i].list(db, email, &rows)) != STORE_OK)
+			break;
+		json_array_foreach(rows, j, row) {
+			rc = kinds[i].forget(db, view_int(row, "id"), email);
+			if (rc == STORE_NOTFOUND)
+				rc = STORE_OK;
+			if (rc != STORE_OK)
+				break;
+		}
+		json_decref(rows);
+	}
+	return rc == STORE_OK ? store_subscriber_forget(db, email) : rc;
+}
+
+int
+page_data_post(struct req *r)
+{
+	char email[EMAIL_MAX + 1];
+	const char *what, *id;
+	const struct kind *k = NULL;
+	struct buf url = BUF_INIT;
+	struct url_query q;
+	int64_t n = 0;
+	size_t i;
+	int status, rc, sent, all;
+
+	if ((status = route_email(r, email, &sent)) != 0 || sent)
+		return status;
+	if ((status = page_read_form_csrf(r, &q)) != 0)
+		return status;
+	what = url_query_get(&q, "what");
+	id = url_query_get(&q, "id");
+	all = what != NULL && strcmp(what, "all") == 0;
+	for (i = 0; what != NULL && i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(what, kinds[i].name) == 0)
+			k = &kinds[i];
+	if (!all && (k == NULL || id == NULL ||
+	    parse_int(id, strlen(id), 1, INT64_MAX, &n) != 0)) {
+		url_query_free(&q);
+		return page_notice(r, 400, "Nothing was erased", "The form "
+		    "named no record of this page.", r->path, "Your data");
+	}
+	url_query_free(&q);
+	if (db_begin_write(r->db) != DB_OK)
+		return 503;
+	rc = all ? forget_all(r->db, email) : k->forget(r->db, n, email);
+	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		if (rc == STORE_NOTFOUND)
+			return page_notice(r, 404, "Nothing was erased", "That "
+			    "record is not among those of this address; it "
+			    "may be erased already.", r->path, "Your data");
+		return rc == STORE_OK ? 503 : page_status(rc);
+	}
+	buf_printf(&url, "%s?done=%s", r->path, all ? "all" : "one");
+	http_redirect(r, 303, url.p);
+	buf_free(&url);
+	return 0;
+}
+
+int
+page_data_export(struct req *r)
+{
+	char email[EMAIL_MAX + 1], iso[64];
+	json_t *m;
+	int rc, sent;
+
+	if ((rc = route_email(r, email, &sent)) != 0 || sent)
+		return rc;
+	view_fmt_iso(now_unix(), iso, sizeof(iso));
+	m = json_pack("{s:s,s:s}", "email", email, "exported_at", iso);
+	if ((rc = gather(r->db, email, m)) != STORE_OK) {
+		json_decref(m);
+		return page_status(rc);
+	}
+	http_header(r, "Content-Disposition",
+	    "attachment; filename=\"your-data.json\"");
+	http_send_json(r, 200, m);
+	json_decref(m);
+	return 0;
+}

@@ -18,11 +18,8 @@
 #include "page.h"
 #include "store.h"
 #include "util.h"
+#include "view.h"
 
-#define SUBJECT_MAX	300
-#define INTRO_MAX	5000
-#define ARTICLES_MAX	50
-#define PICK_AGE	(7 * 86400)	/* how far back a first issue looks */
 #define SENT		(-1)		/* the answer has gone out */
 
 /* An editor's token: 0, or SENT after answering 401/403. */
@@ -195,8 +192,7 @@ read_issue(struct req *r, json_t *in, const char **subject,
     const char **intro, json_t **articles)
 {
 	const char *key;
-	json_t *v, *x, *a;
-	size_t i;
+	json_t *v;
 
 	json_object_foreach(in, key, v) {
 		if (strcmp(key, "subject") != 0 && strcmp(key, "intro") != 0 &&
@@ -205,28 +201,21 @@ read_issue(struct req *r, json_t *in, const char **subject,
 	}
 	if ((v = json_object_get(in, "subject")) != NULL) {
 		if (!json_is_string(v) || json_string_length(v) == 0 ||
-		    json_string_length(v) > SUBJECT_MAX)
+		    json_string_length(v) > NL_SUBJECT_MAX)
 			return api_error(r, 422, "subject is 1 to 300 bytes"),
 			    SENT;
 		*subject = json_string_value(v);
 	}
 	if ((v = json_object_get(in, "intro")) != NULL) {
-		if (!json_is_string(v) || json_string_length(v) > INTRO_MAX)
+		if (!json_is_string(v) || json_string_length(v) > NL_INTRO_MAX)
 			return api_error(r, 422, "intro is at most 5000 bytes"),
 			    SENT;
 		*intro = json_string_value(v);
 	}
 	if ((v = json_object_get(in, "articles")) != NULL) {
-		if (!json_is_array(v) || json_array_size(v) > ARTICLES_MAX)
+		if (!newsletter_articles_ok(r->db, v))
 			return api_error(r, 422, "articles is a list of at most "
-			    "50 article ids"), SENT;
-		json_array_foreach(v, i, x) {
-			if (!json_is_integer(x) || store_article_brief(r->db,
-			    json_integer_value(x), &a) != STORE_OK)
-				return api_error(r, 422, "articles holds ids of "
-				    "published stories only"), SENT;
-			json_decref(a);
-		}
+			    "50 ids of published stories"), SENT;
 		*articles = v;
 	}
 	return 0;
@@ -247,12 +236,9 @@ int
 api_newsletter_issue_add(struct req *r)
 {
 	const char *subject = NULL, *intro = "";
-	char *ids = NULL, dflt[SUBJECT_MAX + 1], day[32];
-	json_t *nl, *in = NULL, *articles = NULL, *picked = NULL;
-	int64_t id = 0, now = now_unix();
-	time_t t = (time_t)now;
-	struct tm tm;
-	int status, rc;
+	json_t *nl, *in = NULL, *articles = NULL;
+	int64_t id = 0;
+	int status;
 
 	if ((status = gate(r, &nl, NULL)) != 0)
 		return finish(status);
@@ -267,31 +253,10 @@ api_newsletter_issue_add(struct req *r)
 		status = 503;
 		goto out;
 	}
-	/* Not given: the stories of its sections since the last issue. */
-	if (articles == NULL) {
-		if ((rc = store_issue_pick(r->db, json_integer_value(
-		    json_object_get(nl, "id")), now, PICK_AGE, ARTICLES_MAX / 2,
-		    &picked)) != STORE_OK) {
-			status = commit(r, rc);
-			goto out;
-		}
-		articles = picked;
-	}
-	if (subject == NULL) {
-		gmtime_r(&t, &tm);
-		strftime(day, sizeof(day), "%-d %B %Y", &tm);
-		snprintf(dflt, sizeof(dflt), "%s, %s", json_string_value(
-		    json_object_get(nl, "name")), day);
-		subject = dflt;
-	}
-	ids = json_dumps(articles, JSON_COMPACT);
-	rc = store_issue_add(r->db, json_integer_value(json_object_get(nl,
-	    "id")), subject, intro, ids, now, &id);
-	if ((status = commit(r, rc)) == 0)
+	if ((status = commit(r, newsletter_issue_new(r->db, nl, subject, intro,
+	    articles, now_unix(), &id))) == 0)
 		status = send_issue(r, 201, id);
 out:
-	free(ids);
-	json_decref(picked);
 	json_decref(in);
 	json_decref(nl);
 	return finish(status);
@@ -438,43 +403,30 @@ send_time(struct req *r, int64_t *at)
 int
 api_newsletter_issue_send(struct req *r)
 {
-	json_t *nl, *is, *payload;
-	const char *st;
-	int64_t id, at, now = now_unix();
+	json_t *nl, *is;
+	int64_t at;
 	int status, rc;
 
 	if ((status = gate(r, &nl, &is)) != 0)
 		return finish(status);
-	id = json_integer_value(json_object_get(is, "id"));
-	st = json_string_value(json_object_get(is, "status"));
 	if (send_time(r, &at) != 0) {
 		status = SENT;
 		goto out;
 	}
-	if (strcmp(st, "draft") != 0 && strcmp(st, "scheduled") != 0) {
-		status = (api_error(r, 409, "this issue is being sent or was "
-		    "sent"), SENT);
-		goto out;
-	}
-	if (at < now)
-		at = now;
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
 	}
-	/*
-	 * The job carries the time it was made for: when the issue is
-	 * moved to another time, the old job finds it stale and stops.
-	 */
-	payload = json_pack("{s:I,s:I}", "issue", (json_int_t)id, "at",
-	    (json_int_t)at);
-	rc = store_issue_status(r->db, id, "scheduled", at, 0, now);
-	if (rc == STORE_OK)
-		rc = jobs_add(r->db, "newsletter", payload, at);
-	json_decref(payload);
+	rc = newsletter_issue_schedule(r->db, is, at, now_unix());
+	if (rc == STORE_CONFLICT) {
+		db_rollback(r->db);
+		status = (api_error(r, 409, "this issue is being sent or was "
+		    "sent"), SENT);
+		goto out;
+	}
 	if ((status = commit(r, rc)) == 0) {
 		jobs_kick();
-		status = send_issue(r, 202, id);
+		status = send_issue(r, 202, view_int(is, "id"));
 	}
 out:
 	json_decref(nl);

@@ -31,9 +31,11 @@
 #include "newsletter.h"
 #include "store.h"
 #include "util.h"
+#include "view.h"
 
 #define BATCH_MAX	1000	/* subscribers looked up at once */
 #define PLACEHOLDER	"@@TOKEN@@"
+#define PICK_AGE	(7 * 86400)	/* how far back a first issue looks */
 
 static unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
 
@@ -452,6 +454,80 @@ newsletter_render(struct db *db, json_t *issue, const char *token,
 	    "newsletter")), token, &unsub);
 	BUF_LIT(html, "</body></html>\n");
 	buf_free(&unsub);
+}
+
+int
+newsletter_issue_new(struct db *db, json_t *nl, const char *subject,
+    const char *intro, json_t *articles, int64_t now, int64_t *id)
+{
+	char dflt[NL_SUBJECT_MAX + 1], day[32], *ids;
+	json_t *picked = NULL;
+	time_t t = (time_t)now;
+	struct tm tm;
+	int rc;
+
+	if (articles == NULL) {
+		if ((rc = store_issue_pick(db, view_int(nl, "id"), now,
+		    PICK_AGE, NL_ARTICLES_MAX / 2, &picked)) != STORE_OK)
+			return rc;
+		articles = picked;
+	}
+	if (subject == NULL) {
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%-d %B %Y", &tm);
+		snprintf(dflt, sizeof(dflt), "%s, %s", view_str(nl, "name"), day);
+		subject = dflt;
+	}
+	ids = json_dumps(articles, JSON_COMPACT);
+	rc = ids == NULL ? STORE_ERROR : store_issue_add(db, view_int(nl,
+	    "id"), subject, intro, ids, now, id);
+	free(ids);
+	json_decref(picked);
+	return rc;
+}
+
+int
+newsletter_articles_ok(struct db *db, json_t *articles)
+{
+	json_t *x, *a;
+	size_t i;
+
+	if (!json_is_array(articles) ||
+	    json_array_size(articles) > NL_ARTICLES_MAX)
+		return 0;
+	json_array_foreach(articles, i, x) {
+		if (!json_is_integer(x) || store_article_brief(db,
+		    json_integer_value(x), &a) != STORE_OK)
+			return 0;
+		json_decref(a);
+	}
+	return 1;
+}
+
+int
+newsletter_issue_schedule(struct db *db, json_t *issue, int64_t at,
+    int64_t now)
+{
+	const char *st = view_str(issue, "status");
+	int64_t id = view_int(issue, "id");
+	json_t *payload;
+	int rc;
+
+	if (strcmp(st, "draft") != 0 && strcmp(st, "scheduled") != 0)
+		return STORE_CONFLICT;
+	if (at < now)
+		at = now;
+	/*
+	 * The job carries the time it was made for: when the issue is
+	 * moved to another time, the old job finds it stale and stops.
+	 */
+	payload = json_pack("{s:I,s:I}", "issue", (json_int_t)id, "at",
+	    (json_int_t)at);
+	rc = store_issue_status(db, id, "scheduled", at, 0, now);
+	if (rc == STORE_OK)
+		rc = jobs_add(db, "newsletter", payload, at);
+	json_decref(payload);
+	return rc;
 }
 
 int

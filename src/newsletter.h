@@ -15,6 +15,10 @@ struct db;
 
 #define NL_TOKEN_MAX	80	/* bytes of a signed subscriber token, NUL included */
 
+#define NL_SUBJECT_MAX	300	/* bytes of an issue's subject */
+#define NL_INTRO_MAX	5000	/* bytes of its introduction */
+#define NL_ARTICLES_MAX	50	/* stories in one issue */
+
 /* newsletter.c */
 /*
  * Loads the key that signs subscribers' links, making it on first start
@@ -55,6 +59,22 @@ int	 newsletter_queue_welcome(struct db *, int64_t subscriber,
  */
 void	 newsletter_render(struct db *, json_t *issue, const char *token,
 	    struct buf *text, struct buf *html);
+/*
+ * A new draft issue of newsletter nl, inside the caller's transaction:
+ * subject NULL gives the newsletter's name and the day's date; articles
+ * NULL, the stories of its sections since its last issue.  enum store_rc.
+ */
+int	 newsletter_issue_new(struct db *, json_t *nl, const char *subject,
+	    const char *intro, json_t *articles, int64_t now, int64_t *id);
+/* Whether articles is a list of ids of published stories, short enough. */
+int	 newsletter_articles_ok(struct db *, json_t *articles);
+/*
+ * Has the issue (as store_issue_get gives it) sent at at (at once when
+ * earlier), inside the caller's transaction (call jobs_kick() after the
+ * commit).  STORE_CONFLICT when it is being sent or was sent.
+ */
+int	 newsletter_issue_schedule(struct db *, json_t *issue, int64_t at,
+	    int64_t now);
 /* Queues a test copy of issue to email (no delivery is recorded). */
 int	 newsletter_queue_test(struct db *, json_t *issue, const char *email);
 /* The "newsletter" job: sends the next batch of an issue. */

@@ -121,6 +121,14 @@ int	 page_data_ask_post(struct req *);
 int	 page_data(struct req *);
 int	 page_data_post(struct req *);
 int	 page_data_export(struct req *);
+/* page_admin_newsletters.c — newsletters and their issues (editors) */
+int	 page_admin_newsletters(struct req *);
+int	 page_admin_newsletter_add(struct req *);
+int	 page_admin_newsletter(struct req *);
+int	 page_admin_newsletter_update(struct req *);
+int	 page_admin_issue_new(struct req *);
+int	 page_admin_issue(struct req *);
+int	 page_admin_issue_post(struct req *);
 /* page_admin.c — the newsroom at /admin (signed-in writers) */
 int	 page_admin_dashboard(struct req *);
 int	 page_admin_articles(struct req *);

@@ -493,6 +493,24 @@ int	 store_newsletters(struct db *, json_t **out);
 /* {id, slug, name, description, sections: [slug ...]} */
 int	 store_newsletter_by_slug(struct db *, const char *slug, json_t **out);
 int	 store_newsletter_by_id(struct db *, int64_t id, json_t **out);
+/*
+ * Every newsletter for the newsroom: {id, slug, name, description,
+ * position, active, pending, unsubscribed (counts), last_issue}.
+ */
+int	 store_newsletters_admin(struct db *, json_t **out);
+/*
+ * A new newsletter, or new settings of one, drawing from sections (an
+ * array of section slugs; none: every section).  STORE_CONFLICT when the
+ * slug is taken.
+ */
+int	 store_newsletter_add(struct db *, const char *slug, const char *name,
+	    const char *description, int64_t position, json_t *sections,
+	    int64_t now, int64_t *id);
+int	 store_newsletter_update(struct db *, int64_t id, const char *name,
+	    const char *description, int64_t position, json_t *sections);
+/* The latest issues of a newsletter, newest first. */
+int	 store_issues_of(struct db *, int64_t newsletter, int64_t limit,
+	    json_t **out);
 /* {id, email, bounces, confirmed_at} */
 int	 store_subscriber_get(struct db *, int64_t id, json_t **out);
 /* The subscriber of an address, made when there is none. */
@@ -549,6 +567,12 @@ int	 store_issue_status(struct db *, int64_t id, const char *status,
  */
 int	 store_issue_pick(struct db *, int64_t newsletter, int64_t now,
 	    int64_t max_age, int64_t limit, json_t **ids);
+/*
+ * The stories ({id, published_at}) of a newsletter's sections (all when
+ * it names none) published in (since, now], newest first.
+ */
+int	 store_newsletter_recent(struct db *, int64_t newsletter, int64_t since,
+	    int64_t now, int64_t limit, json_t **out);
 /* {id, slug, title, dek, published_at} of a published story. */
 int	 store_article_brief(struct db *, int64_t id, json_t **out);
 int	 store_issue_progress(struct db *, int64_t issue, int64_t newsletter,

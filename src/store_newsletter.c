@@ -24,6 +24,32 @@ static const char sql_sections[] =
     "SELECT s.slug FROM newsletter_sections ns"
     " JOIN sections s ON s.id = ns.section_id"
     " WHERE ns.newsletter_id = $1 ORDER BY s.position, s.id";
+static const char sql_nl_admin[] =
+    "SELECT n.id, n.slug, n.name, n.description, n.position,"
+    " (SELECT count(*) FROM subscriptions su WHERE su.newsletter_id = n.id"
+    "  AND su.status = 'active') AS active,"
+    " (SELECT count(*) FROM subscriptions su WHERE su.newsletter_id = n.id"
+    "  AND su.status = 'pending') AS pending,"
+    " (SELECT count(*) FROM subscriptions su WHERE su.newsletter_id = n.id"
+    "  AND su.status = 'unsubscribed') AS unsubscribed,"
+    " (SELECT MAX(i.created_at) FROM newsletter_issues i"
+    "  WHERE i.newsletter_id = n.id) AS last_issue"
+    " FROM newsletters n ORDER BY n.position, n.id";
+static const char sql_nl_add[] =
+    "INSERT INTO newsletters (slug, name, description, position, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char sql_nl_update[] =
+    "UPDATE newsletters SET name = $2, description = $3, position = $4"
+    " WHERE id = $1";
+static const char sql_nl_sections_clear[] =
+    "DELETE FROM newsletter_sections WHERE newsletter_id = $1";
+static const char sql_nl_section_add[] =
+    "INSERT INTO newsletter_sections (newsletter_id, section_id)"
+    " SELECT $1, id FROM sections WHERE slug = $2";
+static const char sql_issues_of[] =
+    "SELECT id, subject, status, send_at, sent_at, created_at, updated_at"
+    " FROM newsletter_issues WHERE newsletter_id = $1"
+    " ORDER BY id DESC LIMIT $2";
 static const char sql_sub_get[] =
     "SELECT id, email, bounces, confirmed_at FROM subscribers WHERE id = $1";
 static const char sql_sub_by_email[] =
@@ -275,6 +301,59 @@ store_newsletter_by_id(struct db *db, int64_t id, json_t **out)
 }
 
 int
+store_newsletters_admin(struct db *db, json_t **out)
+{
+	return rows(db, out, 1, sql_nl_admin, "");
+}
+
+/* Sets the sections a newsletter draws from (slugs; unknown ones skipped). */
+static int
+set_sections(struct db *db, int64_t id, json_t *slugs)
+{
+	json_t *v;
+	size_t i;
+	int rc = exec(db, sql_nl_sections_clear, "i", id);
+
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return rc;
+	json_array_foreach(slugs, i, v) {
+		rc = exec(db, sql_nl_section_add, "is", id,
+		    json_string_value(v));
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+int
+store_newsletter_add(struct db *db, const char *slug, const char *name,
+    const char *description, int64_t position, json_t *sections,
+    int64_t now, int64_t *id)
+{
+	int rc = scalar(db, id, sql_nl_add, "sssii", slug, name, description,
+	    position, now);
+
+	return rc == STORE_OK ? set_sections(db, *id, sections) : rc;
+}
+
+int
+store_newsletter_update(struct db *db, int64_t id, const char *name,
+    const char *description, int64_t position, json_t *sections)
+{
+	int rc = exec(db, sql_nl_update, "issi", id, name, description,
+	    position);
+
+	return rc == STORE_OK ? set_sections(db, id, sections) : rc;
+}
+
+int
+store_issues_of(struct db *db, int64_t newsletter, int64_t limit,
+    json_t **out)
+{
+	return rows(db, out, 1, sql_issues_of, "ii", newsletter, limit);
+}
+
+int
 store_subscriber_get(struct db *db, int64_t id, json_t **out)
 {
 	return rows(db, out, 0, sql_sub_get, "i", id);
@@ -453,23 +532,35 @@ store_issue_status(struct db *db, int64_t id, const char *status,
 }
 
 int
+store_newsletter_recent(struct db *db, int64_t newsletter, int64_t since,
+    int64_t now, int64_t limit, json_t **out)
+{
+	int64_t nsec = 0;
+	int rc;
+
+	if ((rc = scalar(db, &nsec, sql_has_sections, "i", newsletter)) !=
+	    STORE_OK)
+		return rc;
+	return rows(db, out, 1, nsec > 0 ? sql_pick_sections : sql_pick_all,
+	    "iiii", newsletter, since, now, limit);
+}
+
+int
 store_issue_pick(struct db *db, int64_t newsletter, int64_t now,
     int64_t max_age, int64_t limit, json_t **ids)
 {
-	int64_t since = 0, nsec = 0;
+	int64_t since = 0;
 	json_t *found, *row;
 	size_t i;
 	int rc;
 
 	if ((rc = scalar(db, &since, sql_issue_last, "i", newsletter)) !=
-	    STORE_OK || (rc = scalar(db, &nsec, sql_has_sections, "i",
-	    newsletter)) != STORE_OK)
+	    STORE_OK)
 		return rc;
 	if (since < now - max_age)
 		since = now - max_age;
-	rc = rows(db, &found, 1, nsec > 0 ? sql_pick_sections : sql_pick_all,
-	    "iiii", newsletter, since, now, limit);
-	if (rc != STORE_OK)
+	if ((rc = store_newsletter_recent(db, newsletter, since, now, limit,
+	    &found)) != STORE_OK)
 		return rc;
 	*ids = json_array();
 	json_array_foreach(found, i, row)

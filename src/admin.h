@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store.h"
+
 struct req;
 struct url_query;
 
@@ -36,6 +38,14 @@ void	 admin_fmt_local(int64_t t, char *out, size_t n);
  * the site's time zone; -1 when it is not such a time.
  */
 int64_t	 admin_parse_local(const char *);
+/*
+ * A Delete button (the caller has passed its gate): checks the form's
+ * CSRF token, deletes row id in a transaction that also drops the cache
+ * entries under tags, then goes back to back?done=deleted.  A row
+ * something still refers to answers 409 with in_use and stays.
+ */
+int	 admin_delete(struct req *, enum store_del, int64_t id,
+	    const char *tags, const char *back, const char *in_use);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
 

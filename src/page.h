@@ -163,9 +163,11 @@ int	 page_admin_menu_delete(struct req *);
 int	 page_admin_authors(struct req *);
 int	 page_admin_author_add(struct req *);
 int	 page_admin_author_update(struct req *);
+int	 page_admin_author_delete(struct req *);
 int	 page_admin_sponsors(struct req *);
 int	 page_admin_sponsor_add(struct req *);
 int	 page_admin_sponsor_update(struct req *);
+int	 page_admin_sponsor_delete(struct req *);
 
 /* page_admin_pages.c — static pages (editors) */
 int	 page_admin_pages(struct req *);
@@ -173,11 +175,13 @@ int	 page_admin_page_new(struct req *);
 int	 page_admin_page_edit(struct req *);
 int	 page_admin_page_add(struct req *);
 int	 page_admin_page_update(struct req *);
+int	 page_admin_page_delete(struct req *);
 
 /* page_admin_sections.c — the section tree (editors) */
 int	 page_admin_sections(struct req *);
 int	 page_admin_section_add(struct req *);
 int	 page_admin_section_update(struct req *);
+int	 page_admin_section_delete(struct req *);
 
 /* page_admin_tokens.c — personal API tokens (every writer; admins: all) */
 int	 page_admin_tokens(struct req *);
@@ -200,6 +204,7 @@ int	 page_admin_webinar_update(struct req *);
 int	 page_admin_promos(struct req *);
 int	 page_admin_promo_add(struct req *);
 int	 page_admin_promo_update(struct req *);
+int	 page_admin_promo_delete(struct req *);
 
 /* page_home.c */
 int	 model_home(struct req *, json_t **out);

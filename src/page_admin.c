@@ -17,7 +17,9 @@
 #include "api.h"
 #include "auth.h"
 #include "buf.h"
+#include "bus.h"
 #include "config.h"
+#include "db.h"
 #include "edit.h"
 #include "escape.h"
 #include "http.h"
@@ -95,8 +97,47 @@ admin_route_id(struct req *r)
 }
 
 int
+admin_delete(struct req *r, enum store_del what, int64_t id,
+    const char *tags, const char *back, const char *in_use)
+{
+	struct url_query q;
+	struct buf url = BUF_INIT;
+	int status, rc;
+
+	if (id == 0)
+		return 404;
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
+		url_query_free(&q);
+		return 403;
+	}
+	url_query_free(&q);
+	if (db_begin_write(r->db) != DB_OK)
+		return 503;
+	rc = store_delete(r->db, what, id);
+	if (rc == STORE_OK && (bus_publish(r->db, tags) != DB_OK ||
+	    db_commit(r->db) != DB_OK))
+		rc = STORE_BUSY;
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		if (rc != STORE_CONFLICT)
+			return page_status(rc);
+		return admin_render(r, 409, "admin/notice", json_pack(
+		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not deleted", "text",
+		    in_use, "back", back, "page", "title", "Not deleted"));
+	}
+	bus_apply(tags);
+	buf_printf(&url, "%s?done=deleted", back);
+	http_redirect(r, 303, url.p);
+	buf_free(&url);
+	return 0;
+}
+
+int
 admin_render(struct req *r, int status, const char *tpl, json_t *m)
 {
+	const char *done;
 	char csrf[64];
 
 	session_csrf(r, csrf, sizeof(csrf));
@@ -107,6 +148,12 @@ admin_render(struct req *r, int status, const char *tpl, json_t *m)
 	    r->user->role >= ROLE_AUTHOR, "admin", r->user->role >= ROLE_ADMIN));
 	json_object_set_new(m, "csrf", json_string(csrf));
 	json_object_set_new(m, "tz", json_string(view_timezone()));
+	/* What a Delete button (admin_delete) left behind it. */
+	if ((done = http_query(r, "done")) != NULL &&
+	    strcmp(done, "deleted") == 0) {
+		json_object_del(m, "done");
+		json_object_set_new(m, "deleted", json_true());
+	}
 	if (json_object_get(m, "page") == NULL)
 		json_object_set_new(m, "page", json_pack("{s:s}", "title",
 		    "Newsroom"));

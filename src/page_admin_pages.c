@@ -186,3 +186,16 @@ page_admin_page_update(struct req *r)
 
 	return id == 0 ? 404 : save(r, id);
 }
+
+int
+page_admin_page_delete(struct req *r)
+{
+	int64_t id = admin_route_id(r);
+	char tags[32];
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	snprintf(tags, sizeof(tags), "pg%lld", (long long)id);
+	return admin_delete(r, STORE_DEL_PAGE, id, tags, "/admin/pages", "");
+}

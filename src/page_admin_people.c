@@ -213,3 +213,39 @@ page_admin_sponsor_update(struct req *r)
 
 	return id == 0 ? 404 : save(r, K_SPONSOR, id);
 }
+
+/* Deletes an author or sponsor nothing refers to any more. */
+static int
+remove_one(struct req *r, enum kind k)
+{
+	static const char *const in_use[K__MAX] = {
+		[K_AUTHOR] = "This author is still credited on stories, or "
+		    "linked to an account. Change those bylines first.",
+		[K_SPONSOR] = "This sponsor still sponsors stories, events or "
+		    "webinars. Change those first.",
+	};
+	char tags[64], back[32];
+	int64_t id = admin_route_id(r);
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	snprintf(tags, sizeof(tags), "%s%lld%s%s", kinds[k].tag,
+	    (long long)id, kinds[k].list_tag != NULL ? " " : "",
+	    kinds[k].list_tag != NULL ? kinds[k].list_tag : "");
+	snprintf(back, sizeof(back), "/admin/%s", kinds[k].path);
+	return admin_delete(r, k == K_AUTHOR ? STORE_DEL_AUTHOR :
+	    STORE_DEL_SPONSOR, id, tags, back, in_use[k]);
+}
+
+int
+page_admin_author_delete(struct req *r)
+{
+	return remove_one(r, K_AUTHOR);
+}
+
+int
+page_admin_sponsor_delete(struct req *r)
+{
+	return remove_one(r, K_SPONSOR);
+}

@@ -144,3 +144,14 @@ page_admin_promo_update(struct req *r)
 
 	return id == 0 ? 404 : save(r, id);
 }
+
+int
+page_admin_promo_delete(struct req *r)
+{
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	return admin_delete(r, STORE_DEL_PROMO, admin_route_id(r), "promos",
+	    "/admin/promos", "");
+}

@@ -186,3 +186,19 @@ page_admin_section_update(struct req *r)
 
 	return id == 0 ? 404 : save(r, id);
 }
+
+int
+page_admin_section_delete(struct req *r)
+{
+	int64_t id = admin_route_id(r);
+	char tags[64];
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	snprintf(tags, sizeof(tags), "s%lld ls%lld sections", (long long)id,
+	    (long long)id);
+	return admin_delete(r, STORE_DEL_SECTION, id, tags, "/admin/sections",
+	    "This section still has stories, sub-sections or a promo. Move "
+	    "or delete those first.");
+}

@@ -312,6 +312,20 @@ int	 store_section_update(struct db *, int64_t id, const char *name,
 int	 store_promos_all(struct db *, json_t **out);
 int	 store_promo_save(struct db *, int64_t *id, int64_t section,
 	    const char *text, const char *link_text, const char *url, int active);
+/*
+ * Deletes one author profile, sponsor, static page, promo or section:
+ * STORE_NOTFOUND when there is none, STORE_CONFLICT (nothing deleted)
+ * while something refers to it.
+ */
+enum store_del {
+	STORE_DEL_AUTHOR,
+	STORE_DEL_SPONSOR,
+	STORE_DEL_PAGE,
+	STORE_DEL_PROMO,
+	STORE_DEL_SECTION,
+	STORE_DEL__MAX
+};
+int	 store_delete(struct db *, enum store_del, int64_t id);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);

@@ -534,3 +534,30 @@ store_image_get(struct db *db, const char *hash, json_t **out)
 {
 	return store_row_by_text(db, sql_image_get, hash, out);
 }
+
+/*
+ * Deletes of the newsroom's own rows: STORE_NOTFOUND when there is no
+ * such row, STORE_CONFLICT when something still refers to it (a story's
+ * byline or sponsor, a sub-section, an event), which stays untouched.
+ */
+static const char *const sql_delete[STORE_DEL__MAX] = {
+	[STORE_DEL_AUTHOR] = "DELETE FROM authors WHERE id = $1",
+	[STORE_DEL_SPONSOR] = "DELETE FROM sponsors WHERE id = $1",
+	[STORE_DEL_PAGE] = "DELETE FROM pages WHERE id = $1",
+	[STORE_DEL_PROMO] = "DELETE FROM promos WHERE id = $1",
+	[STORE_DEL_SECTION] = "DELETE FROM sections WHERE id = $1",
+};
+
+int
+store_delete(struct db *db, enum store_del what, int64_t id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_delete[what])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}

@@ -39,3 +39,12 @@
     });
   }
 })();
+
+/* Delete buttons ask first; without this file they delete at once. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button.danger");
+    if (b && !window.confirm("Delete it for good?")) e.preventDefault();
+  });
+})();

@@ -230,7 +230,7 @@ test_menus(void **state)
 	};
 	static const char *const footer[] = {
 		"News & Views", "Events", "Leading Lights Awards", "About Us",
-		"Advertise With Us", "Newsletter Signup",
+		"Advertise With Us", "Newsletter Signup", "Your Data",
 	};
 
 	(void)state;

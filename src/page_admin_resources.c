@@ -504,7 +504,7 @@ page_admin_resource_leads_csv(struct req *r)
 		return 500;
 	}
 	http_header(r, "Content-Disposition", disp);
-	http_header(r, "Cache-Control", "private, no-store");
+	r->cache_control = "private, no-store";
 	http_send_buf(r, 200, "text/csv; charset=utf-8", &b);
 	return 0;
 }

@@ -334,7 +334,7 @@ page_resource_access_post(struct req *r)
 		view_fmt_date_long(exp, until, sizeof(until));
 		json_object_set_new(m, "until", json_string(until));
 	}
-	http_header(r, "Cache-Control", "private, no-store");
+	r->cache_control = "private, no-store";
 	status = page_form(r, 200, "resource_download", view_str(res,
 	    "title"), NULL, m);
 out:
@@ -360,7 +360,7 @@ query_num(struct req *r, const char *name)
 static int
 refused(struct req *r, int status)
 {
-	http_header(r, "Cache-Control", "private, no-store");
+	r->cache_control = "private, no-store";
 	if (status == 410)
 		return page_notice(r, 410, "This download link has expired",
 		    "Download links work for a limited time. Ask for the "
@@ -403,7 +403,7 @@ page_resource_download(struct req *r)
 		return refused(r, 403);
 	}
 	if (view_str(l, "link_url")[0] != '\0') {
-		http_header(r, "Cache-Control", "private, no-store");
+		r->cache_control = "private, no-store";
 		http_redirect(r, 303, view_str(l, "link_url"));
 		json_decref(l);
 		return 0;

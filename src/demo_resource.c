@@ -167,7 +167,7 @@ demo_resources(struct db *db, const char *media_dir, const json_t *list,
 				    json_array_get(ps, k));
 			demo_pdf(&pdf, str(r, "title"), paras, n);
 			if (buf_err(&pdf) || media_store_pdf(media_dir, pdf.p,
-			    pdf.len, hash, msg, sizeof(msg)) != 0) {
+			    pdf.len, 0, hash, msg, sizeof(msg)) != 0) {
 				snprintf(err, errlen, "resource \"%s\": the PDF "
 				    "cannot be stored", str(r, "slug"));
 				buf_free(&pdf);

@@ -370,15 +370,15 @@ media_is_pdf(const void *p, size_t n)
 }
 
 int
-media_store_pdf(const char *dir, const void *p, size_t n, char hash[65],
-    char *msg, size_t msglen)
+media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
+    char hash[65], char *msg, size_t msglen)
 {
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	struct file f;
 
-	if ((int64_t)n > config.max_upload) {
-		snprintf(msg, msglen, "the file is larger than %lld MB",
-		    (long long)(config.max_upload / (1024 * 1024)));
+	if (max > 0 && (int64_t)n > max) {
+		snprintf(msg, msglen, "the file is larger than %lld KB",
+		    (long long)(max / 1024));
 		return 413;
 	}
 	if (!media_is_pdf(p, n)) {

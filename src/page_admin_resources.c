@@ -405,7 +405,8 @@ page_admin_resource_file(struct req *r)
 		return upload_refused(r, id, 400, "the form could not be read");
 	if ((f = multipart_get(parts, nparts, "file")) == NULL || f->len == 0)
 		return upload_refused(r, id, 400, "choose a PDF file to upload");
-	if ((status = media_store_pdf(config.media_dir, f->data, f->len, hash,
+	if ((status = media_store_pdf(config.media_dir, f->data, f->len,
+	    config.max_upload, hash,
 	    msg, sizeof(msg))) != 0)
 		return upload_refused(r, id, status, msg);
 	if (db_begin_write(r->db) != DB_OK)

@@ -28,6 +28,8 @@ int	api_events(struct req *);
 int	api_event(struct req *);
 int	api_webinars(struct req *);
 int	api_webinar(struct req *);
+int	api_resources(struct req *);
+int	api_resource(struct req *);
 int	api_search(struct req *);
 
 /* api_admin.c — the admin API (bearer tokens, role rules) */

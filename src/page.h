@@ -275,6 +275,8 @@ int	 page_webinars_archive(struct req *);
 int	 page_webinar(struct req *);
 
 /* page_resource.c — white papers: list, page, access form, download */
+/* The list (?before=) and one resource, shared with the content API. */
+int	 model_resources(struct req *, json_t **out);
 int	 model_resource(struct req *, const char *slug, json_t **out);
 int	 page_resources(struct req *);
 int	 page_resource(struct req *);

@@ -41,20 +41,20 @@ static const char *const lead_fields[] = { "name", "email", "company",
     "job_title" };
 
 int
-page_resources(struct req *r)
+model_resources(struct req *r, json_t **out)
 {
 	struct cursor cur, next = { 0, 0 };
-	json_t *list, *m, *last;
+	json_t *list, *last;
 	int64_t now = page_now(), t;
-	size_t n;
 	int rc;
 
+	*out = NULL;
 	if (page_cursor(r, &cur) != 0)
 		return 400;
 	if ((rc = store_resources(r->db, now, &cur, (int)config.page_size + 1,
 	    &list)) != STORE_OK)
 		return page_status(rc);
-	if ((n = json_array_size(list)) > (size_t)config.page_size) {
+	if (json_array_size(list) > (size_t)config.page_size) {
 		json_array_remove(list, (size_t)config.page_size);
 		last = json_array_get(list, (size_t)config.page_size - 1);
 		next.t = json_integer_value(json_object_get(last,
@@ -66,9 +66,21 @@ page_resources(struct req *r)
 	cache_dep_str("resources");
 	if ((t = store_resources_next_publish(r->db, now)) > 0)
 		cache_dep_until(t);
-	m = json_pack("{s:o,s:{s:s}}", "resources", list, "page", "title",
-	    "White Papers");
-	page_add_pagination(m, "/resources", &cur, &next);
+	*out = json_pack("{s:o}", "resources", list);
+	page_add_pagination(*out, "/resources", &cur, &next);
+	return 0;
+}
+
+int
+page_resources(struct req *r)
+{
+	json_t *m;
+	int status, rc;
+
+	if ((status = model_resources(r, &m)) != 0)
+		return status;
+	json_object_set_new(m, "page", json_pack("{s:s}", "title",
+	    "White Papers"));
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
 		return page_status(rc);

@@ -94,6 +94,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API },
 	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API },
 	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API },
+	{ "GET", "/api/v1/resources", api_resources, ROUTE_API },
+	{ "GET", "/api/v1/resources/:slug", api_resource, ROUTE_API },
 	{ "GET", "/api/v1/search", api_search, ROUTE_API },
 	{ "GET", "/signin", page_signin, ROUTE_FORM },
 	{ "POST", "/signin", page_signin_post, ROUTE_FORM },

@@ -180,6 +180,14 @@ def test_pages():
     keys = h.get("surrogate-key", "").split()
     ok("rs%d" % rid(PDF_SLUG) in keys and "sp" in " ".join(keys), "the page carries rs<ID> and sp<ID>", keys)
     eq(srv.get("/resources/" + PDF_SLUG)[1].get("x-cache"), "hit", "and is cached")
+    s, h, j = srv.json("/api/v1/resources")
+    eq([x["slug"] for x in j["resources"]][:2], ["standalone-5g-core-migration-playbook",
+                                                  PDF_SLUG], "the API lists them too")
+    ok(all("file_hash" not in x and "link_url" not in x for x in j["resources"]),
+       "without the file's name or the external link")
+    s, h, j = srv.json("/api/v1/resources/" + LINK_SLUG)
+    eq((s, j["resource"]["kind"], "link_url" in j["resource"]), (200, "link", False),
+       "a linked resource's document says so, without the link")
     eq(srv.get("/resources/no-such-paper")[0], 404, "an unknown resource is 404")
     eq(srv.get("/resources/Bad_Slug")[0], 404, "a malformed slug is 404")
     eq(srv.get("/resources?before=garbage")[0], 400, "a malformed cursor is 400")
@@ -211,7 +219,8 @@ def editor_form(which, **over):
 
 def test_edit_drops_pages():
     i = rid(PDF_SLUG)
-    for p in ("/resources", "/resources/" + PDF_SLUG, "/api/v1/sections"):
+    for p in ("/resources", "/resources/" + PDF_SLUG, "/api/v1/sections",
+              "/api/v1/resources/" + PDF_SLUG):
         srv.get(p)
         eq(srv.get(p)[1].get("x-cache"), "hit", "%s is cached before the edit" % p)
     s, h, b = post("/admin/resources/%d" % i, "editor",
@@ -221,6 +230,8 @@ def test_edit_drops_pages():
     contains(b, "Fiber Monitoring, Revised", "the page shows the new title at once")
     eq(h.get("x-cache"), "miss", "rendered afresh")
     contains(srv.html("/resources")[2], "Fiber Monitoring, Revised", "so does the list")
+    s, h, j = srv.json("/api/v1/resources/" + PDF_SLUG)
+    eq(j["resource"]["title"], "Fiber Monitoring, Revised", "and its API document")
     eq(srv.get("/api/v1/sections")[1].get("x-cache"), "hit",
        "a document that shows no resource stays cached")
     # Unpublishing takes it off the list and its page.

@@ -113,7 +113,7 @@ test_demo_pdf(void **state)
 	    "enough to be broken over two lines.", "A second one." };
 	struct buf b = BUF_INIT;
 	const char *x, *start;
-	char obj[16];
+	char obj[32];
 	long off, xref;
 	int i;
 

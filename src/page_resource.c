@@ -248,7 +248,7 @@ page_resource_access_post(struct req *r)
 	struct url_query q;
 	struct lead_input l;
 	struct buf url = BUF_INIT;
-	char email[EMAIL_MAX + 1], ip[64];
+	char email[EMAIL_MAX + 1], ip[64], until[64];
 	const char *why = NULL, *v[ARRAY_SIZE(lead_fields)], *consent;
 	json_t *res = NULL, *f, *profile = NULL, *m;
 	int64_t id = 0, exp, now = now_unix();
@@ -338,14 +338,9 @@ page_resource_access_post(struct req *r)
 		goto out;
 	}
 	jobs_kick();
+	view_fmt_date_long(exp, until, sizeof(until));
 	m = json_pack("{s:O,s:s,s:s,s:s}", "resource", res, "url", url.p,
-	    "email", email, "until", "");
-	{
-		char until[64];
-
-		view_fmt_date_long(exp, until, sizeof(until));
-		json_object_set_new(m, "until", json_string(until));
-	}
+	    "email", email, "until", until);
 	r->cache_control = "private, no-store";
 	status = page_form(r, 200, "resource_download", view_str(res,
 	    "title"), NULL, m);

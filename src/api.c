@@ -284,6 +284,26 @@ api_webinar(struct req *r)
 }
 
 int
+api_resources(struct req *r)
+{
+	static const char *const allowed[] = { "before", NULL };
+	json_t *m = NULL;
+	int status;
+
+	if (check_params(r, allowed) != 0)
+		return 0;
+	if ((status = model_resources(r, &m)) != 0)
+		return status;
+	return send_model(r, m);
+}
+
+int
+api_resource(struct req *r)
+{
+	return send_one(r, model_resource);
+}
+
+int
 api_search(struct req *r)
 {
 	const char *msg;

@@ -28,6 +28,8 @@ int	api_events(struct req *);
 int	api_event(struct req *);
 int	api_webinars(struct req *);
 int	api_webinar(struct req *);
+int	api_resources(struct req *);
+int	api_resource(struct req *);
 int	api_search(struct req *);
 
 /* api_admin.c — the admin API (bearer tokens, role rules) */
@@ -46,6 +48,12 @@ int	api_newsletter_issue_update(struct req *);
 int	api_newsletter_issue_test(struct req *);
 int	api_newsletter_issue_send(struct req *);
 int	api_newsletter_subscribers_csv(struct req *);
+/*
+ * One CSV field into b, quoted, with a leading apostrophe when a
+ * spreadsheet would run it as a formula; a line end after the last.
+ */
+struct buf;
+void	csv_field(struct buf *b, const char *s, int last);
 
 /* api_menu.c — the mega-menu and footer (editors) */
 int	api_menu_list(struct req *);

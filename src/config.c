@@ -91,6 +91,8 @@ static const struct setting settings[] = {
 	  "newsletter messages sent per second at most" },
 	{ "newsletter_bounces", C_INT, S(newsletter_bounces), "3", 1, 1000,
 	  "hard delivery failures after which an address is unsubscribed" },
+	{ "resource_link_ttl", C_INT, S(resource_link_ttl), "86400", 1,
+	  2592000, "seconds a white paper's download link works (at most 30 days)" },
 	{ "real_ip_header", C_STR, S(real_ip_header), "", 0, 0,
 	  "header holding the client's address behind a trusted proxy "
 	  "(X-Forwarded-For: its last entry); empty uses the connection's" },

@@ -42,6 +42,7 @@ struct config {
 	int64_t	 job_backoff;	/* seconds before the first retry, doubling after */
 	int64_t	 newsletter_rate;	/* newsletter messages per second */
 	int64_t	 newsletter_bounces;	/* hard failures that end a subscription */
+	int64_t	 resource_link_ttl;	/* seconds a resource's download link works */
 	char	*real_ip_header;	/* header a trusted proxy puts the client's address in */
 	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
 	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */

@@ -136,17 +136,17 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "users", 8, 1,
+	{ "users", 10, 1,
 	    "SELECT count(*) AS n FROM users",
 	    "SELECT "
 	    "id, email, display_name, password_hash, role,"
-	    " author_id, verified_at, created_at"
+	    " author_id, verified_at, created_at, company, job_title"
 	    " FROM users ORDER BY id",
 	    "INSERT INTO users ("
 	    "id, email, display_name, password_hash, role,"
-	    " author_id, verified_at, created_at"
+	    " author_id, verified_at, created_at, company, job_title"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
 	    ")" },
 	{ "comments", 18, 1,
 	    "SELECT count(*) AS n FROM comments",
@@ -421,6 +421,32 @@ const struct copy_table copy_tables[] = {
 	    "name, value"
 	    ") VALUES ("
 	    "$1, $2"
+	    ")" },
+	{ "resources", 14, 1,
+	    "SELECT count(*) AS n FROM resources",
+	    "SELECT "
+	    "id, slug, title, summary, body_md, body_html, sponsor_id,"
+	    " cover_id, file_hash, file_bytes, link_url, published_at,"
+	    " created_at, updated_at"
+	    " FROM resources ORDER BY id",
+	    "INSERT INTO resources ("
+	    "id, slug, title, summary, body_md, body_html, sponsor_id,"
+	    " cover_id, file_hash, file_bytes, link_url, published_at,"
+	    " created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14"
+	    ")" },
+	{ "resource_leads", 10, 1,
+	    "SELECT count(*) AS n FROM resource_leads",
+	    "SELECT "
+	    "id, resource_id, user_id, name, email, company, job_title,"
+	    " consent, consent_ip, created_at"
+	    " FROM resource_leads ORDER BY id",
+	    "INSERT INTO resource_leads ("
+	    "id, resource_id, user_id, name, email, company, job_title,"
+	    " consent, consent_ip, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
 	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);

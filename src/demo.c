@@ -1444,6 +1444,8 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_webinars(&d, json_object_get(site, "webinars")) != 0 ||
 	    demo_promos_pages(&d, site) != 0 ||
 	    demo_newsletters(&d, json_object_get(site, "newsletters")) != 0 ||
+	    demo_resources(db, media_dir, json_object_get(site, "resources"),
+	    d.sponsors, d.images, d.now, err, errlen) != 0 ||
 	    demo_handwritten(&d) != 0 ||
 	    demo_generated(&d, gen) != 0)
 		goto fail;

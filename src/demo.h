@@ -87,4 +87,22 @@ uint64_t demo_rand(uint64_t *state);
 /* FNV-1a of a string, to seed demo_rand from a name. */
 uint64_t demo_hash(const char *);
 
+/* demo_resource.c */
+
+/*
+ * Writes a one-page PDF (title, then paragraphs of plain ASCII text) into
+ * out: a complete, valid file.
+ */
+struct buf;
+void	demo_pdf(struct buf *out, const char *title, const char *const *paras,
+	    size_t n);
+/*
+ * Adds the white papers of list (site.json's "resources"); sponsors and
+ * images map the names used there to ids.  A resource with "pdf" (its
+ * paragraphs) gets a PDF made by demo_pdf under media_dir.  0, or -1 with err.
+ */
+int	demo_resources(struct db *, const char *media_dir, const json_t *list,
+	    const json_t *sponsors, const json_t *images, int64_t now,
+	    char *err, size_t errlen);
+
 #endif

@@ -24,6 +24,7 @@
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
+#include "resource.h"
 #include "migrate.h"
 #include "page.h"
 #include "store.h"
@@ -630,6 +631,12 @@ cmd_serve(void)
 	    store_setting(db, "timezone", "UTC", tz, sizeof(tz)));
 	/* The key that signs newsletter links, made on the first start. */
 	if (newsletter_init(db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		db_close(db);
+		return 1;
+	}
+	/* And the key that signs white papers' download links. */
+	if (resource_init(db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		db_close(db);
 		return 1;

@@ -108,21 +108,21 @@ struct file {
 
 /* Writes one file under a temporary name and renames it into place. */
 static int
-write_file(struct file *f)
+write_file(const char *dir, struct file *f)
 {
 	char path[1024], tmp[1100];
 	size_t off = 0;
 	ssize_t w;
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s/%s", config.media_dir,
+	if (snprintf(path, sizeof(path), "%s/%s", dir,
 	    f->name) >= (int)sizeof(path))
 		return -1;
 	/* Content-addressed: a file already there holds these bytes. */
 	if (access(path, F_OK) == 0)
 		return 0;
 	/* Two uploads of the same image at once each write their own. */
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%08x.tmp", config.media_dir,
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%08x.tmp", dir,
 	    f->name, (long)getpid(), (unsigned)randombytes_random()) >=
 	    (int)sizeof(tmp))
 		return -1;
@@ -321,7 +321,7 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		goto fail;
 	}
 	for (i = 0; i < nf; i++)
-		if (write_file(&files[i]) != 0) {
+		if (write_file(config.media_dir, &files[i]) != 0) {
 			snprintf(msg, msglen, "the image cannot be saved");
 			goto fail;
 		}
@@ -361,4 +361,40 @@ fail:
 		g_object_unref(img);
 	vips_error_clear();
 	return status;
+}
+
+int
+media_is_pdf(const void *p, size_t n)
+{
+	return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
+}
+
+int
+media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
+    char hash[65], char *msg, size_t msglen)
+{
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	struct file f;
+
+	if (max > 0 && (int64_t)n > max) {
+		snprintf(msg, msglen, "the file is larger than %lld KB",
+		    (long long)(max / 1024));
+		return 413;
+	}
+	if (!media_is_pdf(p, n)) {
+		snprintf(msg, msglen, "only PDF files can be uploaded here");
+		return 415;
+	}
+	crypto_hash_sha256(sum, p, n);
+	sodium_bin2hex(hash, 65, sum, sizeof(sum));
+	memset(&f, 0, sizeof(f));
+	snprintf(f.name, sizeof(f.name), "%s.pdf", hash);
+	f.data = (void *)(uintptr_t)p;
+	f.len = n;
+	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	    write_file(dir, &f) != 0) {
+		snprintf(msg, msglen, "the file cannot be saved");
+		return 500;
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -27,5 +28,15 @@ const char *media_sniff(const void *p, size_t n);
  */
 int	 media_store(struct db *, const void *p, size_t n, const char *alt,
 	    json_t **out, char *msg, size_t msglen);
+
+/* Whether the bytes begin as a PDF file does ("%PDF-"). */
+int	 media_is_pdf(const void *p, size_t n);
+/*
+ * Stores a PDF as <dir>/<sha256-hex>.pdf (a name /media/ never serves:
+ * it goes out only through a signed link).  Returns 0 with hash set, or
+ * 413 (over max bytes; 0: no limit), 415 (not a PDF) or 500 with a sentence in msg.
+ */
+int	 media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
+	    char hash[65], char *msg, size_t msglen);
 
 #endif

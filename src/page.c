@@ -25,6 +25,7 @@
 #define SIDEBAR_WEBINARS	11
 #define SIDEBAR_PARTNER		5
 #define SIDEBAR_GUEST		2
+#define SIDEBAR_RESOURCES	3
 
 int64_t
 page_now(void)
@@ -321,6 +322,24 @@ sidebar_stories(struct req *r, const char *type, int limit, json_t **out)
 	return STORE_OK;
 }
 
+/* The newest white papers ("Educational Resources"). */
+static int
+sidebar_resources(struct req *r, json_t **out)
+{
+	struct cursor first = CURSOR_FIRST;
+	int64_t t;
+	int rc;
+
+	if ((rc = store_resources(r->db, page_now(), &first,
+	    SIDEBAR_RESOURCES, out)) != STORE_OK)
+		return rc;
+	view_resources(*out);
+	cache_dep_str("resources");
+	if ((t = store_resources_next_publish(r->db, page_now())) > 0)
+		cache_dep_until(t);
+	return STORE_OK;
+}
+
 /*
  * The sidebar is the same on every page that has one: it is built once
  * and kept as a fragment until something it shows changes.
@@ -351,6 +370,9 @@ page_add_sidebar(struct req *r, json_t *model)
 	    &v)) != STORE_OK)
 		goto fail;
 	json_object_set_new(sb, "guest", v);
+	if ((rc = sidebar_resources(r, &v)) != STORE_OK)
+		goto fail;
+	json_object_set_new(sb, "resources", v);
 	cache_memo_put("sidebar", sb);
 	json_object_set_new(model, "sidebar", sb);
 	return STORE_OK;

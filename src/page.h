@@ -90,6 +90,7 @@ int	 page_reset_link(struct req *);
 int	 page_reset_link_post(struct req *);
 int	 page_account(struct req *);
 int	 page_signout_all(struct req *);
+int	 page_account_profile(struct req *);
 /*
  * page_read_form() and then the form's CSRF token (403); q needs
  * url_query_free() only when 0 is returned.
@@ -291,5 +292,25 @@ int	 page_event(struct req *);
 int	 page_webinars(struct req *);
 int	 page_webinars_archive(struct req *);
 int	 page_webinar(struct req *);
+
+/* page_resource.c — white papers: list, page, access form, download */
+/* The list (?before=) and one resource, shared with the content API. */
+int	 model_resources(struct req *, json_t **out);
+int	 model_resource(struct req *, const char *slug, json_t **out);
+int	 page_resources(struct req *);
+int	 page_resource(struct req *);
+int	 page_resource_access(struct req *);
+int	 page_resource_access_post(struct req *);
+int	 page_resource_download(struct req *);
+
+/* page_admin_resources.c — white papers and their leads (editors) */
+int	 page_admin_resources(struct req *);
+int	 page_admin_resource_new(struct req *);
+int	 page_admin_resource_edit(struct req *);
+int	 page_admin_resource_add(struct req *);
+int	 page_admin_resource_update(struct req *);
+int	 page_admin_resource_file(struct req *);
+int	 page_admin_resource_leads(struct req *);
+int	 page_admin_resource_leads_csv(struct req *);
 
 #endif

@@ -765,11 +765,60 @@ page_account(struct req *r)
 		http_redirect(r, 303, "/signin?next=/account");
 		return 0;
 	}
-	m = json_object();
+	if (store_user_profile(r->db, r->user->id, &m) != STORE_OK)
+		m = json_object();
 	if (done != NULL && strcmp(done, "reset") == 0)
 		json_object_set_new(m, "notice", json_string("Your new "
 		    "password is set, and every other session has ended."));
+	if (done != NULL && strcmp(done, "profile") == 0)
+		json_object_set_new(m, "notice", json_string("Your company "
+		    "and job title are saved."));
 	return form_page(r, 200, "account", "Your account", NULL, m);
+}
+
+/*
+ * Company and job title: with a name, they let a reader download white
+ * papers in one click (docs/resources.md).
+ */
+int
+page_account_profile(struct req *r)
+{
+	struct url_query q;
+	const char *c, *t, *p;
+	json_t *m;
+	int status, rc;
+
+	if ((status = read_post(r, &q)) != 0)
+		return status;
+	if (r->user == NULL) {
+		url_query_free(&q);
+		return 403;
+	}
+	c = url_query_get(&q, "company");
+	t = url_query_get(&q, "job_title");
+	if (c == NULL || t == NULL) {
+		url_query_free(&q);
+		return 400;
+	}
+	for (p = c; *p != '\0' && (unsigned char)*p >= 0x20; p++)
+		;
+	if (*p == '\0')
+		for (p = t; *p != '\0' && (unsigned char)*p >= 0x20; p++)
+			;
+	if (*p != '\0' || strlen(c) > 200 || strlen(t) > 200) {
+		m = json_pack("{s:s,s:s}", "company", strlen(c) <= 200 ? c : "",
+		    "job_title", strlen(t) <= 200 ? t : "");
+		url_query_free(&q);
+		return form_page(r, 422, "account", "Your account", "The "
+		    "company and the job title are one line of at most 200 "
+		    "characters each.", m);
+	}
+	rc = store_user_profile_set(r->db, r->user->id, c, t);
+	url_query_free(&q);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	http_redirect(r, 303, "/account?done=profile");
+	return 0;
 }
 
 int

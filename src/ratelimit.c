@@ -19,6 +19,7 @@ static const struct limit {
 	[RL_REGISTER] = { "register", 3600, 10, 3 },
 	[RL_RESET] = { "reset", 3600, 10, 3 },
 	[RL_NEWSLETTER] = { "newsletter", 3600, 20, 5 },
+	[RL_RESOURCE] = { "resource", 3600, 30, 10 },
 };
 
 /* One counter; 0 or the seconds until its window ends when over. */

@@ -20,6 +20,7 @@ enum rl_action {
 	RL_REGISTER,
 	RL_RESET,
 	RL_NEWSLETTER,		/* newsletter sign-ups */
+	RL_RESOURCE,		/* white papers asked for */
 	RL__MAX
 };
 

@@ -54,6 +54,14 @@ static const struct route routes[] = {
 	{ "GET", "/webinars/archive", page_webinars_archive, ROUTE_PAGE },
 	{ "GET", "/webinars/:slug.ics", ics_webinar, ROUTE_PAGE },
 	{ "GET", "/webinars/:slug", page_webinar, ROUTE_PAGE },
+	/* White papers (docs/resources.md). */
+	{ "GET", "/resources", page_resources, ROUTE_PAGE },
+	{ "GET", "/resources/:slug", page_resource, ROUTE_PAGE },
+	{ "GET", "/resources/:slug/access", page_resource_access, ROUTE_FORM },
+	{ "POST", "/resources/:slug/access", page_resource_access_post,
+	  ROUTE_FORM },
+	{ "GET", "/resources/:slug/download", page_resource_download,
+	  ROUTE_FORM },
 	/* Feeds, calendars and sitemaps (docs/feeds.md). */
 	{ "GET", "/feed.xml", feed_site_rss, ROUTE_PAGE },
 	{ "GET", "/atom.xml", feed_site_atom, ROUTE_PAGE },
@@ -86,6 +94,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API },
 	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API },
 	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API },
+	{ "GET", "/api/v1/resources", api_resources, ROUTE_API },
+	{ "GET", "/api/v1/resources/:slug", api_resource, ROUTE_API },
 	{ "GET", "/api/v1/search", api_search, ROUTE_API },
 	{ "GET", "/signin", page_signin, ROUTE_FORM },
 	{ "POST", "/signin", page_signin_post, ROUTE_FORM },
@@ -100,6 +110,7 @@ static const struct route routes[] = {
 	{ "POST", "/reset/:token", page_reset_link_post, ROUTE_FORM },
 	{ "GET", "/account", page_account, ROUTE_FORM },
 	{ "POST", "/account/signout-all", page_signout_all, ROUTE_FORM },
+	{ "POST", "/account/profile", page_account_profile, ROUTE_FORM },
 	/* Newsletters (docs/newsletters.md). */
 	{ "GET", "/newsletter", page_newsletter, ROUTE_FORM },
 	{ "POST", "/newsletter", page_newsletter_post, ROUTE_FORM },
@@ -226,6 +237,18 @@ static const struct route routes[] = {
 	{ "GET", "/admin/webinars/:id", page_admin_webinar_edit, ROUTE_FORM },
 	{ "POST", "/admin/webinars/:id", page_admin_webinar_update,
 	  ROUTE_FORM },
+	{ "GET", "/admin/resources", page_admin_resources, ROUTE_FORM },
+	{ "POST", "/admin/resources", page_admin_resource_add, ROUTE_FORM },
+	{ "GET", "/admin/resources/new", page_admin_resource_new, ROUTE_FORM },
+	{ "GET", "/admin/resources/:id", page_admin_resource_edit, ROUTE_FORM },
+	{ "POST", "/admin/resources/:id", page_admin_resource_update,
+	  ROUTE_FORM },
+	{ "POST", "/admin/resources/:id/file", page_admin_resource_file,
+	  ROUTE_FORM },
+	{ "GET", "/admin/resources/:id/leads", page_admin_resource_leads,
+	  ROUTE_FORM },
+	{ "GET", "/admin/resources/:id/leads.csv",
+	  page_admin_resource_leads_csv, ROUTE_FORM },
 	{ "GET", "/admin/media", page_admin_media, ROUTE_FORM },
 	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM },
 	{ "POST", "/api/v1/admin/newsletters/:newsletter/issues",
@@ -259,7 +282,8 @@ static const struct {
 static int
 big_body(const struct route *rt)
 {
-	return rt->fn == page_admin_media_post || rt->fn == api_admin_media;
+	return rt->fn == page_admin_media_post || rt->fn == api_admin_media ||
+	    rt->fn == page_admin_resource_file;
 }
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */

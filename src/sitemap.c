@@ -218,26 +218,42 @@ pages(struct req *r)
 	};
 	struct buf b = BUF_INIT;
 	const char *base = page_base_url(r);
-	json_t *list, *p;
+	struct cursor first = CURSOR_FIRST;
+	json_t *list, *res, *p;
+	int64_t now = page_now(), t;
 	size_t i, j;
 	int rc;
 
 	if ((rc = store_map_pages(r->db, &list)) != STORE_OK)
 		return page_status(rc);
+	/* White papers: every save drops "resources" (docs/resources.md). */
+	if ((rc = store_resources(r->db, now, &first, SITEMAP_MAX, &res)) !=
+	    STORE_OK) {
+		json_decref(list);
+		return page_status(rc);
+	}
 	cache_dep_str("events");
 	cache_dep_str("webinars");
+	cache_dep_str("resources");
+	if ((t = store_resources_next_publish(r->db, now)) > 0)
+		cache_dep_until(t);
 	BUF_LIT(&b, URLSET_OPEN);
 	url_entry(&b, base, "/", "", 0);
 	url_entry(&b, base, "/events", "", 0);
 	url_entry(&b, base, "/webinars", "", 0);
+	url_entry(&b, base, "/resources", "", 0);
 	json_array_foreach(list, i, p) {
 		for (j = 0; j < ARRAY_SIZE(prefixes); j++)
 			if (strcmp(view_str(p, "kind"), prefixes[j].kind) == 0)
 				url_entry(&b, base, prefixes[j].prefix,
 				    view_str(p, "slug"), view_int(p, "lastmod_at"));
 	}
+	json_array_foreach(res, i, p)
+		url_entry(&b, base, "/resources/", view_str(p, "slug"),
+		    view_int(p, "updated_at"));
 	BUF_LIT(&b, "</urlset>\n");
 	json_decref(list);
+	json_decref(res);
 	return send_xml(r, &b);
 }
 

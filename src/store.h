@@ -605,4 +605,55 @@ int	 store_newsletter_export(struct db *, int64_t newsletter, json_t **out);
 int	 store_site_key(struct db *, const char *name, const char *fresh,
 	    char *out, size_t outsz);
 
+/* store_resource.c — gated resources and their leads (docs/resources.md) */
+/* A resource as the newsroom writes it; published_at 0 is a draft. */
+struct resource_input {
+	const char	*slug, *title, *summary, *body_md, *body_html;
+	const char	*cover;		/* an image's hash, "" for none */
+	const char	*link_url;	/* "" when the resource is a PDF */
+	int64_t		 sponsor_id;	/* 0: none */
+	int64_t		 published_at, now;
+};
+/* A reader's request for a resource, with the consent they agreed to. */
+struct lead_input {
+	int64_t		 resource_id, user_id;	/* user 0: signed out */
+	const char	*name, *email, *company, *job_title, *consent, *ip;
+	int64_t		 now;
+};
+/* Published resources before the keyset bound, newest first. */
+int	 store_resources(struct db *, int64_t now, const struct cursor *before,
+	    int limit, json_t **out);
+/* One published resource; kind is "pdf", "link" or "" (nothing yet). */
+int	 store_resource_get(struct db *, const char *slug, int64_t now,
+	    json_t **out);
+/* The next time a resource dated in the future goes live; 0 when none. */
+int64_t	 store_resources_next_publish(struct db *, int64_t now);
+/* Every resource with its count of leads, for the newsroom. */
+int	 store_resources_admin(struct db *, json_t **out);
+/* One resource with its Markdown, sponsor id and cover hash, for its editor. */
+int	 store_resource_by_id(struct db *, int64_t id, json_t **out);
+/* Adds (*id 0; *id is set) or changes one; STORE_CONFLICT for a taken slug. */
+int	 store_resource_save(struct db *, int64_t *id,
+	    const struct resource_input *);
+/* Sets the PDF of a resource (its SHA-256 in hex and its size). */
+int	 store_resource_set_file(struct db *, int64_t id, const char *hash,
+	    int64_t bytes, int64_t now);
+/* Records a lead; *id is the new row's. */
+int	 store_lead_add(struct db *, const struct lead_input *, int64_t *id);
+/* A lead with its resource's slug, title, file_hash and link_url. */
+int	 store_lead_get(struct db *, int64_t id, json_t **out);
+/* The leads of a resource, newest first (the newsroom's list and CSV). */
+int	 store_leads(struct db *, int64_t resource_id, json_t **out);
+/*
+ * The leads an address left (for a reader's privacy page): an array of
+ * {id, title, slug, consent, created_at}, oldest first; caller owns it.
+ */
+int	 store_leads_by_email(struct db *, const char *email, json_t **out);
+/* Deletes lead id only when it was left by email; STORE_NOTFOUND otherwise. */
+int	 store_lead_delete(struct db *, long long id, const char *email);
+/* A reader's {company, job_title}; and setting them. */
+int	 store_user_profile(struct db *, int64_t user_id, json_t **out);
+int	 store_user_profile_set(struct db *, int64_t user_id,
+	    const char *company, const char *job_title);
+
 #endif

@@ -422,6 +422,34 @@ view_webinar(json_t *w)
 	set_dates(w, "starts_at", "starts", 1);
 }
 
+/*
+ * A white paper shows its sponsor and its cover: a renamed sponsor drops
+ * its pages like an event's.
+ */
+void
+view_resource(json_t *o)
+{
+	char size[32];
+	int64_t n = json_integer_value(json_object_get(o, "file_bytes"));
+
+	dep(o, "id", "rs");
+	sponsor_dep(o);
+	set_url(o, "url", "/resources/", "slug");
+	set_image(o, "image", "image");
+	set_dates(o, "published_at", "date", 1);
+	if (n > 0) {
+		if (n >= 1024 * 1024)
+			snprintf(size, sizeof(size), "%.1f MB", (double)n /
+			    (1024.0 * 1024.0));
+		else
+			snprintf(size, sizeof(size), "%lld KB", (long long)
+			    ((n + 1023) / 1024));
+		set_str(o, "size", size);
+	}
+	json_object_set_new(o, "is_pdf", json_boolean(strcmp(view_str(o,
+	    "kind"), "pdf") == 0));
+}
+
 #define EACH(name, fn)						\
 void								\
 name(json_t *arr)						\
@@ -439,3 +467,4 @@ EACH(view_sections, view_section)
 EACH(view_tags, view_tag)
 EACH(view_events, view_event)
 EACH(view_webinars, view_webinar)
+EACH(view_resources, view_resource)

@@ -32,6 +32,8 @@ void	 view_event(json_t *);
 void	 view_events(json_t *);
 void	 view_webinar(json_t *);
 void	 view_webinars(json_t *);
+void	 view_resource(json_t *);
+void	 view_resources(json_t *);
 
 /* "News Analysis" for "news-analysis"; NULL when the type is unknown. */
 const char *view_type_label(const char *type);

@@ -417,6 +417,12 @@ def test_content():
                 API.get("/api/v1/%s?archive=1&before=%d" % (
                     kind, j[kind][-1]["starts_at"]))
 
+    s, h, j = API.get("/api/v1/resources")
+    for x in j["resources"]:
+        API.get("/api/v1/resources/" + x["slug"])
+    if j["pagination"].get("next_cursor"):
+        API.get("/api/v1/resources?before=" + j["pagination"]["next_cursor"])
+
     s, h, j = API.get("/api/v1/sections")
     s, h, j = API.get("/api/v1/sections",
                       headers={"If-None-Match": h.get("etag", "")})
@@ -701,13 +707,15 @@ def test_errors():
                  "/api/v1/events?archive=2", "/api/v1/webinars?colour=red",
                  "/api/v1/events?archive=1&before=soon",
                  "/api/v1/sections/asia?before=zz",
-                 "/api/v1/authors/ken-wieland?before=zz"):
+                 "/api/v1/authors/ken-wieland?before=zz",
+                 "/api/v1/resources?before=zz", "/api/v1/resources?limit=5"):
         eq(API.get(path)[0], 400, "GET %s is 400" % path)
     for path in ("/api/v1/articles/no-such-story", "/api/v1/articles/Not_A_Slug",
                  "/api/v1/articles?section=no-such-section",
                  "/api/v1/sections/no-such-section",
                  "/api/v1/authors/no-such-author", "/api/v1/events/no-such-event",
-                 "/api/v1/webinars/no-such-webinar"):
+                 "/api/v1/webinars/no-such-webinar",
+                 "/api/v1/resources/no-such-paper"):
         eq(API.get(path)[0], 404, "GET %s is 404" % path)
 
     arts = "/api/v1/admin/articles"

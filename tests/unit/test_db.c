@@ -489,6 +489,60 @@ test_pg_nul(void **state)
 	assert_int_equal(db_run(st), DB_OK);
 }
 
+/*
+ * A reader's white-paper leads, as a privacy page lists and deletes
+ * them: only the address's own, and a delete under another address
+ * changes nothing.
+ */
+static void
+test_resource_leads(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	struct resource_input in = { .slug = "lead-test", .title = "Lead Test",
+	    .summary = "", .body_md = "", .body_html = "", .cover = "",
+	    .link_url = "https://example.com/", .published_at = 1000,
+	    .now = 1000 };
+	struct lead_input l = { .name = "A", .company = "C", .job_title = "T",
+	    .consent = "I agree.", .ip = "192.0.2.1", .now = 2000 };
+	int64_t res = 0, mine = 0, theirs = 0;
+	char err[512];
+	json_t *out, *row;
+
+	assert_int_equal(migrate_run(db, err, sizeof(err)), 0);
+	assert_int_equal(store_resource_save(db, &res, &in), STORE_OK);
+	l.resource_id = res;
+	l.email = "me@example.com";
+	assert_int_equal(store_lead_add(db, &l, &mine), STORE_OK);
+	l.email = "you@example.com";
+	assert_int_equal(store_lead_add(db, &l, &theirs), STORE_OK);
+	assert_int_equal(store_leads_by_email(db, "me@example.com", &out),
+	    STORE_OK);
+	assert_int_equal(json_array_size(out), 1);
+	row = json_array_get(out, 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "id")), mine);
+	assert_string_equal(json_string_value(json_object_get(row, "title")),
+	    "Lead Test");
+	assert_string_equal(json_string_value(json_object_get(row, "slug")),
+	    "lead-test");
+	assert_string_equal(json_string_value(json_object_get(row, "consent")),
+	    "I agree.");
+	assert_int_equal(json_integer_value(json_object_get(row,
+	    "created_at")), 2000);
+	json_decref(out);
+	assert_int_equal(store_lead_delete(db, (long long)mine,
+	    "you@example.com"), STORE_NOTFOUND);
+	assert_int_equal(store_lead_delete(db, (long long)mine,
+	    "me@example.com"), STORE_OK);
+	assert_int_equal(store_leads_by_email(db, "me@example.com", &out),
+	    STORE_OK);
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+	assert_int_equal(store_leads_by_email(db, "you@example.com", &out),
+	    STORE_OK);
+	assert_int_equal(json_array_size(out), 1);
+	json_decref(out);
+}
+
 int
 main(void)
 {
@@ -503,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_cursor),
 		cmocka_unit_test(test_open_error),
 		cmocka_unit_test(test_migrations_both_engines),
+		cmocka_unit_test(test_resource_leads),
 	};
 	const struct CMUnitTest pg_only[] = {
 		cmocka_unit_test(test_pg_reconnect),

@@ -1,0 +1,145 @@
+/*
+ * resource.c — download links of gated resources and the message that
+ * carries one.
+ *
+ * A link names a lead and a time: /resources/SLUG/download?lead=ID&
+ * exp=UNIX&sig=MAC, where MAC is an HMAC-SHA-256 of "resource:ID:EXP"
+ * under a key of the site (site_keys, made on the first start, so links
+ * work across restarts, instances and migrate-db).  No row per link is
+ * kept; changing exp or lead breaks the MAC, and the key's change voids
+ * every link ever sent.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "escape.h"
+#include "mail.h"
+#include "resource.h"
+#include "store.h"
+#include "util.h"
+#include "view.h"
+
+static unsigned char key[RESOURCE_KEY_LEN];
+
+int
+resource_init(struct db *db, char *err, size_t errlen)
+{
+	unsigned char raw[RESOURCE_KEY_LEN];
+	char fresh[2 * sizeof(raw) + 1], got[200];
+	size_t len = 0;
+	int rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(fresh, sizeof(fresh), raw, sizeof(raw));
+	if (db_begin_write(db) != DB_OK) {
+		snprintf(err, errlen, "resource key: %s", db_errmsg(db));
+		return -1;
+	}
+	rc = store_site_key(db, "resource", fresh, got, sizeof(got));
+	if (rc != STORE_OK || db_commit(db) != DB_OK) {
+		snprintf(err, errlen, "resource key: %s", db_errmsg(db));
+		db_rollback(db);
+		return -1;
+	}
+	if (sodium_hex2bin(key, sizeof(key), got, strlen(got), NULL, &len,
+	    NULL) != 0 || len != sizeof(key)) {
+		snprintf(err, errlen, "resource key: the stored key is "
+		    "malformed");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mac(const unsigned char k[RESOURCE_KEY_LEN], int64_t lead, int64_t exp,
+    unsigned char out[32])
+{
+	char msg[96];
+	int n;
+
+	n = snprintf(msg, sizeof(msg), "resource:%lld:%lld", (long long)lead,
+	    (long long)exp);
+	crypto_auth_hmacsha256(out, (const unsigned char *)msg, (size_t)n, k);
+}
+
+void
+resource_sign_with(const unsigned char k[RESOURCE_KEY_LEN], int64_t lead,
+    int64_t exp, char out[RESOURCE_SIG_LEN + 1])
+{
+	unsigned char m[32];
+
+	mac(k, lead, exp, m);
+	sodium_bin2base64(out, RESOURCE_SIG_LEN + 1, m, sizeof(m),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+enum resource_link
+resource_check_with(const unsigned char k[RESOURCE_KEY_LEN], int64_t lead,
+    int64_t exp, const char *sig, size_t siglen, int64_t now)
+{
+	unsigned char want[32], got[32];
+	size_t binlen = 0;
+
+	if (sig == NULL || siglen != RESOURCE_SIG_LEN ||
+	    sodium_base642bin(got, sizeof(got), sig, siglen, NULL, &binlen,
+	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    binlen != sizeof(got))
+		return RL_LINK_BAD;
+	mac(k, lead, exp, want);
+	if (crypto_verify_32(want, got) != 0)
+		return RL_LINK_BAD;
+	return now > exp ? RL_LINK_EXPIRED : RL_LINK_OK;
+}
+
+void
+resource_sign(int64_t lead, int64_t exp, char out[RESOURCE_SIG_LEN + 1])
+{
+	resource_sign_with(key, lead, exp, out);
+}
+
+enum resource_link
+resource_check(int64_t lead, int64_t exp, const char *sig, size_t siglen,
+    int64_t now)
+{
+	return resource_check_with(key, lead, exp, sig, siglen, now);
+}
+
+int
+resource_queue_link(struct db *db, const char *name, const char *email,
+    const char *title, const char *url, int64_t exp)
+{
+	struct buf text = BUF_INIT, html = BUF_INIT;
+	char site[200], tmp[200], subject[600], until[64];
+	int rc;
+
+	strlcpy_(site, store_setting(db, "site_name", "masthead", tmp,
+	    sizeof(tmp)), sizeof(site));
+	snprintf(subject, sizeof(subject), "Your download: %s", title);
+	view_fmt_iso(exp, until, sizeof(until));
+	buf_printf(&text, "Hello %s,\n\nthank you for your interest in \"%s\"."
+	    "\n\nDownload it here (the link works until %s):\n%s\n\n-- \n%s\n",
+	    name, title, until, url, site);
+	BUF_LIT(&html, "<!doctype html><html><head><meta charset=\"utf-8\">"
+	    "<title>");
+	esc_html(&html, subject, strlen(subject));
+	BUF_LIT(&html, "</title></head><body style=\"font-family:sans-serif;"
+	    "max-width:640px;margin:auto\">\n<p>Hello ");
+	esc_html(&html, name, strlen(name));
+	BUF_LIT(&html, ",</p>\n<p>thank you for your interest in <strong>");
+	esc_html(&html, title, strlen(title));
+	BUF_LIT(&html, "</strong>.</p>\n<p><a href=\"");
+	esc_html(&html, url, strlen(url));
+	BUF_LIT(&html, "\">Download it here</a> (the link works until ");
+	esc_html(&html, until, strlen(until));
+	BUF_LIT(&html, ").</p>\n<hr>\n<p style=\"font-size:12px;color:#555\">");
+	esc_html(&html, site, strlen(site));
+	BUF_LIT(&html, "</p></body></html>\n");
+	rc = buf_err(&text) || buf_err(&html) ? STORE_INVALID :
+	    mail_queue(db, name, email, subject, text.p, html.p);
+	buf_free(&text);
+	buf_free(&html);
+	return rc;
+}

@@ -1,8 +1,8 @@
 /*
  * page_privacy.c — a reader's own data: what the site keeps about an
- * email address (newsletter subscriptions, with the consent given for
- * each), shown to the owner of the address, who may download it or
- * erase any of it.
+ * email address (newsletter subscriptions, white papers downloaded),
+ * with the consent given for each, shown to the owner of the address,
+ * who may download it or erase any of it.
  *
  * The page is reached by a link sent to the address (anyone may ask; the
  * answer is the same whether or not the site knows the address), or
@@ -56,6 +56,7 @@ static const struct kind {
 	int		(*forget)(struct db *, int64_t, const char *);
 } kinds[] = {
 	{ "subscriptions", store_subscriptions_by_email, forget_subscription },
+	{ "downloads", store_leads_by_email, store_lead_delete },
 };
 
 static int

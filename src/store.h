@@ -646,11 +646,12 @@ int	 store_lead_get(struct db *, int64_t id, json_t **out);
 int	 store_leads(struct db *, int64_t resource_id, json_t **out);
 /*
  * The leads an address left (for a reader's privacy page): an array of
- * {id, title, slug, consent, created_at}, oldest first; caller owns it.
+ * {id, title, slug, name, company, job_title, consent, consent_ip,
+ * created_at}, oldest first; caller owns it.
  */
 int	 store_leads_by_email(struct db *, const char *email, json_t **out);
 /* Deletes lead id only when it was left by email; STORE_NOTFOUND otherwise. */
-int	 store_lead_delete(struct db *, long long id, const char *email);
+int	 store_lead_delete(struct db *, int64_t id, const char *email);
 /* A reader's {company, job_title}; and setting them. */
 int	 store_user_profile(struct db *, int64_t user_id, json_t **out);
 int	 store_user_profile_set(struct db *, int64_t user_id,

@@ -71,7 +71,8 @@ static const char sql_leads[] =
     " created_at FROM resource_leads WHERE resource_id = $1"
     " ORDER BY id DESC";
 static const char sql_leads_by_email[] =
-    "SELECT l.id, r.title, r.slug, l.consent, l.created_at"
+    "SELECT l.id, r.title, r.slug, l.name, l.company, l.job_title,"
+    " l.consent, l.consent_ip, l.created_at"
     " FROM resource_leads l JOIN resources r ON r.id = l.resource_id"
     " WHERE l.email = $1 ORDER BY l.id";
 static const char sql_lead_delete[] =
@@ -233,14 +234,14 @@ store_leads_by_email(struct db *db, const char *email, json_t **out)
 }
 
 int
-store_lead_delete(struct db *db, long long id, const char *email)
+store_lead_delete(struct db *db, int64_t id, const char *email)
 {
 	struct db_stmt *st;
 	int rc;
 
 	if ((st = db_stmt(db, sql_lead_delete)) == NULL)
 		return STORE_ERROR;
-	db_bind_int(st, 1, (int64_t)id);
+	db_bind_int(st, 1, id);
 	db_bind_str(st, 2, email);
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);

@@ -1,6 +1,6 @@
 """A reader's own data (/your-data): the link sent by email, signed and
-expiring, that shows what the site keeps about an address with the
-consent given; erasing one record or all of them through it; the JSON
+expiring, that shows what the site keeps about an address (newsletter
+subscriptions, white papers downloaded) with the consent given; erasing one record or all of them through it; the JSON
 download; the shortcut for signed-in readers; forged, altered and
 expired links; bad forms that erase nothing; the rate limit on asking."""
 import base64
@@ -66,6 +66,20 @@ def forged(email, expires, key=None):
     return "/your-data/%d.%s.%s" % (expires, b64(email.encode()), b64(mac))
 
 
+PAPER = "fiber-monitoring-field-guide"
+
+
+def download(c, email):
+    """Leaves a lead for the demo's PDF white paper through its form."""
+    return c.post("/resources/%s/access" % PAPER, [
+        ("name", "Ada Reader"), ("email", email), ("company", "Fibreco"),
+        ("job_title", "Planner"), ("consent", "yes")], csrf_from="/resources/%s/access" % PAPER)
+
+
+def leads(email):
+    return sql(DB, "SELECT count(*) FROM resource_leads WHERE email = ?", (email,))[0][0]
+
+
 def ask(c, email):
     return c.post("/your-data", [("email", email)], csrf_from="/your-data")
 
@@ -82,6 +96,8 @@ def test_ask_for_a_link():
     for lists, who in ((["daily", "5g-weekly"], A), (["daily"], B)):
         s, h, page = signup(Client(SRV, "10.9.0.2"), who, lists)
         eq(s, 200, "%s signs up for %s" % (who, ", ".join(lists)))
+        s, h, page = download(Client(SRV, "10.9.0.2"), who)
+        eq(s, 200, "%s downloads a white paper" % who)
     s, h, page = c.post("/your-data", [("email", A)])
     eq(s, 403, "asking without the CSRF token is refused")
     s, h, page = ask(c, "not an address")
@@ -117,6 +133,9 @@ def test_the_page():
     ok("Cable Tech Weekly" not in page, "and nothing it did not sign up for")
     ok(B not in page, "and nothing of another reader")
     eq(page.count('name="what" value="subscriptions"'), 2, "each subscription has an Erase button")
+    contains(page, "Fiber Monitoring", "it lists the white paper downloaded")
+    contains(page, "Fibreco", "with the company given for it")
+    eq(page.count('name="what" value="downloads"'), 1, "which has an Erase button too")
     s, h, body = c.get(url + "/export.json")
     eq(s, 200, "the JSON download answers 200")
     ok("attachment" in h.get("content-disposition", ""), "as an attachment")
@@ -126,6 +145,7 @@ def test_the_page():
        "with both subscriptions")
     ok(all("I agree to receive" in x["consent"] for x in doc["subscriptions"]),
        "and their consent")
+    eq([x["slug"] for x in doc["downloads"]], [PAPER], "and the white paper")
     s, h, page = c.get(forged("empty@example.org", int(time.time()) + 600))
     eq(s, 200, "an address the site does not know has a page too")
     contains(page, "None.", "saying there is nothing")
@@ -180,14 +200,21 @@ def test_erase():
     eq(s, 303, "erasing one subscription answers 303")
     ok(h.get("location", "").endswith("?done=one"), "back to the page", h.get("location"))
     eq(subs(A), ["5g-weekly"], "the subscription and its consent are gone")
+    eq(leads(A), 1, "the white paper download is still there")
     eq(subs(B), ["daily"], "another reader's subscription to the same newsletter stays")
     s, h, page = c.get(h["location"])
     contains(page, "That record is erased", "the page says so")
     s, h, page = c.post(url, [("what", "subscriptions"), ("id", str(daily))], csrf_from=url)
     eq(s, 404, "erasing it again answers 404")
+    b_lead = sql(DB, "SELECT id FROM resource_leads WHERE email = ?", (B,))[0][0]
+    s, h, page = c.post(url, [("what", "downloads"), ("id", str(b_lead))], csrf_from=url)
+    eq(s, 404, "another reader's download cannot be erased through this link")
+    eq(leads(B), 1, "and stays")
     s, h, page = c.post(url, [("what", "all")], csrf_from=url)
     eq(s, 303, "erasing everything answers 303")
     eq(subs(A), [], "no subscription is left")
+    eq(leads(A), 0, "nor the white paper download")
+    eq(leads(B), 1, "the other reader's download stays")
     eq(sql(DB, "SELECT count(*) FROM subscribers WHERE email = ?", (A,))[0][0], 0,
        "nor the subscriber")
     eq(subs(B), ["daily"], "the other reader keeps theirs")

@@ -529,9 +529,9 @@ test_resource_leads(void **state)
 	assert_int_equal(json_integer_value(json_object_get(row,
 	    "created_at")), 2000);
 	json_decref(out);
-	assert_int_equal(store_lead_delete(db, (long long)mine,
+	assert_int_equal(store_lead_delete(db, mine,
 	    "you@example.com"), STORE_NOTFOUND);
-	assert_int_equal(store_lead_delete(db, (long long)mine,
+	assert_int_equal(store_lead_delete(db, mine,
 	    "me@example.com"), STORE_OK);
 	assert_int_equal(store_leads_by_email(db, "me@example.com", &out),
 	    STORE_OK);

@@ -487,7 +487,7 @@ out:
  * spreadsheet would run as a formula (= + - @, tab, CR first) is
  * prefixed with an apostrophe.
  */
-static void
+void
 csv_field(struct buf *b, const char *s, int last)
 {
 	buf_putc(b, '"');

@@ -199,7 +199,7 @@ form(struct req *r, enum reg_kind k, json_t *t, int status,
 		    strlen(s) <= EMAIL_MAX ? s : ""));
 	}
 	seats(t, m);
-	return page_form(r, status, "register", view_str(t, "title"), error,
+	return page_form(r, status, "event_register", view_str(t, "title"), error,
 	    m);
 }
 

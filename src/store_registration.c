@@ -86,8 +86,8 @@ static const char *const sql_list[REG__MAX] = BOTH(
     " ORDER BY r.created_at, r.id");
 
 static const char sql_by_email[] =
-    "SELECT r.id, 'event' AS kind, e.name AS title, e.slug, r.status,"
-    " r.consent, r.created_at FROM registrations r"
+    "SELECT r.id AS id, 'event' AS kind, e.name AS title, e.slug, r.status,"
+    " r.consent, r.created_at AS created_at FROM registrations r"
     " JOIN events e ON e.id = r.event_id WHERE r.email = $1"
     " UNION ALL "
     "SELECT r.id, 'webinar' AS kind, w.title, w.slug, r.status,"

@@ -2,9 +2,10 @@
  * page_admin_events.c — live events and webinars, for editors: the lists,
  * and an editor for each (name, slug, kind, summary, Markdown body,
  * times in the site's time zone, venue, sponsor; a webinar's duration and
- * recording).  A save drops, on every instance, the event's own page and
- * .ics file, the lists, calendars and sidebars that show events (or
- * webinars), and nothing else.
+ * recording; registration: capacity, closing time, questions, and an
+ * event's agenda, one session a line).  A save drops, on every instance,
+ * the event's own page and .ics file, the lists, calendars and sidebars
+ * that show events (or webinars), and nothing else.
  */
 #include <ctype.h>
 #include <stdio.h>

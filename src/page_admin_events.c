@@ -670,7 +670,10 @@ save(struct req *r, enum kind k, int64_t id)
 	} else {
 		w.body_md = md.p != NULL ? md.p : "";
 		w.body_html = html.p != NULL ? html.p : "";
-		rc = store_webinar_save(r->db, &id, &w);
+		rc = id != 0 ? store_webinar_recording_news(r->db, id,
+		    w.recording_url) : STORE_OK;
+		if (rc == STORE_OK)
+			rc = store_webinar_save(r->db, &id, &w);
 	}
 	if (rc == STORE_OK)
 		rc = reg_save(r, k, id, &q, capacity, closes, agenda);

@@ -603,15 +603,23 @@ letter(struct db *db, json_t *reg, const char *what)
 	title = view_str(t, "title");
 	when = view_str(e, k == REG_EVENT ? "date_range" : "starts_long");
 	past = view_int(t, "ends_at") < now_unix();
+	if (strcmp(what, "recording") == 0) {
+		seat = 0;
+		past = 1;
+	}
 	snprintf(subj, sizeof(subj), "%s: %s", strcmp(what, "confirmed") == 0 ?
 	    "You are registered" : strcmp(what, "promoted") == 0 ?
-	    "A seat is yours" : "You are on the waitlist", title);
+	    "A seat is yours" : strcmp(what, "recording") == 0 ?
+	    "The recording is ready" : "You are on the waitlist", title);
 	snprintf(line, sizeof(line), "Hello %s,", view_str(reg, "name"));
 	para(&text, &html, line);
 	if (strcmp(what, "promoted") == 0)
 		snprintf(line, sizeof(line), "A seat has freed up at %s (%s) "
 		    "and it is yours: your registration is now confirmed.",
 		    title, when);
+	else if (strcmp(what, "recording") == 0)
+		snprintf(line, sizeof(line), "The recording of %s (%s) is "
+		    "ready. Your personal link below opens it.", title, when);
 	else if (seat)
 		snprintf(line, sizeof(line), "Your registration for %s (%s) is "
 		    "confirmed.%s", title, when, past ? " It has already taken "
@@ -628,7 +636,7 @@ letter(struct db *db, json_t *reg, const char *what)
 	    view_str(t, "slug"));
 	link_para(&text, &html, k == REG_EVENT ? "The event" : "The webinar",
 	    u.p != NULL ? u.p : "");
-	if (k == REG_WEBINAR && seat) {
+	if (k == REG_WEBINAR && (seat || strcmp(what, "recording") == 0)) {
 		u.len = 0;
 		signed_url(&u, view_str(t, "slug"), WATCH, reg);
 		link_para(&text, &html, past ? "Watch the recording" :

@@ -257,6 +257,13 @@ int	 store_registrations_of(struct db *, enum reg_kind, int64_t target,
  */
 int	 store_registration_cancel(struct db *, int64_t id, int64_t now);
 /*
+ * Before a webinar's recording_url is set to url: when it had none,
+ * queues the "recording is ready" letter to every confirmed reader, to
+ * go when the webinar is over (inside the caller's transaction).
+ */
+int	 store_webinar_recording_news(struct db *, int64_t webinar,
+	    const char *url);
+/*
  * For the privacy page: every registration of an address, as an array
  * of {id, kind, title, slug, status, consent, created_at}.
  */

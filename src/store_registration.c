@@ -440,6 +440,48 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now)
 	return rc;
 }
 
+static const char sql_recording_was[] =
+    "SELECT recording_url, starts_at + 60 * duration_min AS ends_at"
+    " FROM webinars WHERE id = $1";
+static const char sql_confirmed_ids[] =
+    "SELECT id FROM registrations WHERE webinar_id = $1"
+    " AND status = 'confirmed' ORDER BY id";
+
+int
+store_webinar_recording_news(struct db *db, int64_t webinar, const char *url)
+{
+	json_t *w, *ids, *r, *p;
+	int64_t at;
+	size_t i;
+	int rc;
+
+	if (url[0] == '\0')
+		return STORE_OK;
+	if ((rc = store_row_by_id(db, sql_recording_was, webinar, &w)) !=
+	    STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_OK : rc;
+	at = json_integer_value(json_object_get(w, "ends_at"));
+	rc = json_string_value(json_object_get(w, "recording_url"))[0] !=
+	    '\0' ? STORE_NOTFOUND : STORE_OK;
+	json_decref(w);
+	if (rc != STORE_OK)
+		return STORE_OK;
+	if ((rc = store_rows_by_id(db, sql_confirmed_ids, webinar, &ids)) !=
+	    STORE_OK)
+		return rc;
+	/* Sent when the webinar is over, or now when it already is. */
+	json_array_foreach(ids, i, r) {
+		p = json_pack("{s:O,s:s}", "registration", json_object_get(r,
+		    "id"), "what", "recording");
+		rc = jobs_add(db, "registration", p, at);
+		json_decref(p);
+		if (rc != STORE_OK)
+			break;
+	}
+	json_decref(ids);
+	return rc;
+}
+
 int
 store_registration_cancel(struct db *db, int64_t id, int64_t now)
 {

@@ -406,6 +406,40 @@ def test_on_demand_gating():
     eq(b.get(watch)[0], 403, "a cancelled registration no longer watches")
 
 
+def test_recording_ready_note():
+    slug = "pivoting-to-addressable-ads-pay-tv"
+    wid = webinar_id(slug)
+    sql(DB, "UPDATE webinars SET reg_closes_at = ? WHERE id = ?", (int(time.time()) + 3600, wid))
+    s, h, b = register("webinars", slug, person("early@example.org"))
+    eq(s, 200, "a reader registers for a past webinar without a recording")
+    mail_to("early@example.org")
+    ed = login("editor")
+    s, h, page = ed.get("/admin/webinars/%d" % wid)
+    f = {}
+    for name in ("title", "slug", "series", "starts", "duration_min", "capacity",
+                 "reg_closes"):
+        m = re.search(r'name="%s" value="([^"]*)"' % name, page)
+        f[name] = m.group(1).replace("&amp;", "&") if m else ""
+    f.update(summary="A talk.", body_md="A talk.", sponsor_id="0", questions="",
+             recording_url="https://video.example.com/recordings/addressable",
+             csrf=re.search(r'name="csrf" value="([^"]*)"', page).group(1))
+    s, h, b = ed.post("/admin/webinars/%d" % wid, list(f.items()))
+    eq(s, 303, "the editor adds the recording")
+    got = mail_to("early@example.org", 2)
+    eq(len(got), 2, "the registered reader is told")
+    m = parsed(got[1])
+    contains(m["subject"], "The recording is ready", "that the recording is ready")
+    watch = link(m, r"/webinars/%s/watch/[0-9]+\.[A-Za-z0-9_-]{43}" % slug)
+    s, h, page = new_browser().get(watch)
+    contains(page, "https://video.example.com/recordings/addressable", "and the link shows it")
+    s, h, b = ed.post("/admin/webinars/%d" % wid, list(dict(
+        f, csrf=re.search(r'name="csrf" value="([^"]*)"', ed.get("/admin/webinars/%d" % wid)[2]).group(1),
+        recording_url="https://video.example.com/recordings/addressable-v2").items()))
+    eq(s, 303, "changing the recording later")
+    time.sleep(1)
+    eq(len(SINK.to("early@example.org")), 2, "sends no second note")
+
+
 def login(who):
     b = new_browser()
     if who:
@@ -512,5 +546,6 @@ def cleanup():
 
 run_tests([test_event_page, test_register_webinar_and_email, test_validation,
            test_duplicate, test_capacity_waitlist_promotion, test_last_seat_race,
-           test_closing_time, test_on_demand_gating, test_newsroom_list_csv_roles,
+           test_closing_time, test_on_demand_gating, test_recording_ready_note,
+           test_newsroom_list_csv_roles,
            test_agenda_editor], cleanup)

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+struct buf;
 struct req;
 
 /* Sends {"error": {"status": N, "message": "..."}}; returns 0 (sent). */
@@ -48,11 +49,12 @@ int	api_newsletter_issue_update(struct req *);
 int	api_newsletter_issue_test(struct req *);
 int	api_newsletter_issue_send(struct req *);
 int	api_newsletter_subscribers_csv(struct req *);
-/*
- * One CSV field into b, quoted, with a leading apostrophe when a
- * spreadsheet would run it as a formula; a line end after the last.
- */
 struct buf;
+/*
+ * One CSV field into b (quoted; a leading = + - @ tab or CR, which a
+ * spreadsheet would run as a formula, gets an apostrophe); last ends
+ * the row.
+ */
 void	csv_field(struct buf *b, const char *s, int last);
 
 /* api_menu.c — the mega-menu and footer (editors) */

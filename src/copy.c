@@ -199,34 +199,61 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "events", 14, 1,
+	{ "events", 17, 1,
 	    "SELECT count(*) AS n FROM events",
 	    "SELECT "
 	    "id, slug, name, kind, summary, body_md, body_html,"
 	    " starts_at, ends_at, timezone, venue, online, url,"
-	    " sponsor_id"
+	    " sponsor_id, capacity, reg_closes_at, questions"
 	    " FROM events ORDER BY id",
 	    "INSERT INTO events ("
 	    "id, slug, name, kind, summary, body_md, body_html,"
 	    " starts_at, ends_at, timezone, venue, online, url,"
-	    " sponsor_id"
+	    " sponsor_id, capacity, reg_closes_at, questions"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14"
+	    " $13, $14, $15, $16, $17"
 	    ")" },
-	{ "webinars", 12, 1,
+	{ "webinars", 15, 1,
 	    "SELECT count(*) AS n FROM webinars",
 	    "SELECT "
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
-	    " recording_url"
+	    " recording_url, capacity, reg_closes_at, questions"
 	    " FROM webinars ORDER BY id",
 	    "INSERT INTO webinars ("
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
-	    " recording_url"
+	    " recording_url, capacity, reg_closes_at, questions"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+	    " $13, $14, $15"
+	    ")" },
+	{ "event_sessions", 9, 1,
+	    "SELECT count(*) AS n FROM event_sessions",
+	    "SELECT "
+	    "id, event_id, position, day, start_time, end_time,"
+	    " title, speakers, description"
+	    " FROM event_sessions ORDER BY id",
+	    "INSERT INTO event_sessions ("
+	    "id, event_id, position, day, start_time, end_time,"
+	    " title, speakers, description"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    ")" },
+	{ "registrations", 13, 1,
+	    "SELECT count(*) AS n FROM registrations",
+	    "SELECT "
+	    "id, event_id, webinar_id, email, name, company,"
+	    " job_title, answers, status, consent, consent_ip,"
+	    " created_at, updated_at"
+	    " FROM registrations ORDER BY id",
+	    "INSERT INTO registrations ("
+	    "id, event_id, webinar_id, email, name, company,"
+	    " job_title, answers, status, consent, consent_ip,"
+	    " created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
 	    ")" },
 	{ "promos", 6, 1,
 	    "SELECT count(*) AS n FROM promos",

@@ -913,6 +913,51 @@ demo_people(struct demo *d, const json_t *site)
 /*
  * Events, webinars, promos and static pages.
  */
+/*
+ * Registration settings (capacity, questions: a list, one a string) and,
+ * for an event, its agenda: {"day": offset from the first day, "start",
+ * "end", "title", "speakers", "description"}.
+ */
+static int
+demo_registration(struct demo *d, enum reg_kind k, int64_t id,
+    int64_t starts, const json_t *o, const char *slug)
+{
+	struct session_input s[64];
+	struct buf qs = BUF_INIT;
+	json_t *v, *agenda = json_object_get(o, "agenda");
+	char days[64][16];
+	time_t t;
+	struct tm tm;
+	size_t i, n = 0;
+	int rc;
+
+	json_array_foreach(json_object_get(o, "questions"), i, v)
+		buf_printf(&qs, "%s\n", json_string_value(v));
+	rc = store_reg_settings_save(d->db, k, id, json_integer_value(
+	    json_object_get(o, "capacity")), 0, qs.p != NULL ? qs.p : "");
+	buf_free(&qs);
+	if (rc != STORE_OK)
+		return demo_fail(d, "%s: registration settings", slug);
+	json_array_foreach(agenda, i, v) {
+		if (n == 64)
+			break;
+		t = (time_t)(starts + 86400 * json_integer_value(
+		    json_object_get(v, "day")));
+		gmtime_r(&t, &tm);
+		strftime(days[n], sizeof(days[n]), "%Y-%m-%d", &tm);
+		s[n].day = days[n];
+		s[n].start_time = demo_str0(v, "start");
+		s[n].end_time = demo_str0(v, "end");
+		s[n].title = demo_str0(v, "title");
+		s[n].speakers = demo_str0(v, "speakers");
+		s[n].description = demo_str0(v, "description");
+		n++;
+	}
+	if (n > 0 && store_event_sessions_set(d->db, id, s, n) != STORE_OK)
+		return demo_fail(d, "%s: agenda", slug);
+	return 0;
+}
+
 static int
 demo_events(struct demo *d, const json_t *list)
 {
@@ -953,7 +998,8 @@ demo_events(struct demo *d, const json_t *list)
 		db_bind_str(st, 12, demo_str0(e, "url"));
 		if (demo_bind_ref(d, st, 13, d->sponsors, "sponsor",
 		    demo_str(e, "sponsor"), slug) != 0 ||
-		    demo_insert(d, st, "event", slug, &id) != 0)
+		    demo_insert(d, st, "event", slug, &id) != 0 ||
+		    demo_registration(d, REG_EVENT, id, starts, e, slug) != 0)
 			return -1;
 		demo_remember(d->events, slug, id);
 	}
@@ -966,7 +1012,7 @@ demo_webinars(struct demo *d, const json_t *list)
 	const char *slug, *title;
 	struct db_stmt *st;
 	json_t *w, *dur;
-	int64_t starts;
+	int64_t starts, id;
 	size_t i;
 
 	json_array_foreach(list, i, w) {
@@ -991,7 +1037,8 @@ demo_webinars(struct demo *d, const json_t *list)
 		    demo_str(w, "sponsor"), slug) != 0 ||
 		    demo_bind_ref(d, st, 10, d->events, "event",
 		    demo_str(w, "event"), slug) != 0 ||
-		    demo_insert(d, st, "webinar", slug, NULL) != 0)
+		    demo_insert(d, st, "webinar", slug, &id) != 0 ||
+		    demo_registration(d, REG_WEBINAR, id, starts, w, slug) != 0)
 			return -1;
 	}
 	return 0;

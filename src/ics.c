@@ -147,6 +147,26 @@ vevent(struct buf *out, enum kind k, json_t *e, const char *base,
 	BUF_LIT(out, "END:VEVENT\r\n");
 }
 
+static void
+calendar_head(struct buf *out)
+{
+	BUF_LIT(out, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+	prop(out, "PRODID", "-//masthead//masthead//EN", 1);
+	BUF_LIT(out, "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+}
+
+void
+ics_write_one(struct buf *out, int webinar, json_t *e, const char *base,
+    int64_t now)
+{
+	char host[256];
+
+	host_of(base, host, sizeof(host));
+	calendar_head(out);
+	vevent(out, webinar ? K_WEBINAR : K_EVENT, e, base, host, now);
+	BUF_LIT(out, "END:VCALENDAR\r\n");
+}
+
 /* Writes a VCALENDAR of the events or webinars in list, and sends it. */
 static int
 send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
@@ -161,9 +181,7 @@ send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 	if ((rc = page_site(r, &site)) != STORE_OK)
 		return page_status(rc);
 	host_of(base, host, sizeof(host));
-	BUF_LIT(&out, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
-	prop(&out, "PRODID", "-//masthead//masthead//EN", 1);
-	BUF_LIT(&out, "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+	calendar_head(&out);
 	if (name != NULL) {
 		struct buf t = BUF_INIT;
 

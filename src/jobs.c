@@ -24,6 +24,7 @@
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
+#include "registration.h"
 #include "store.h"
 #include "util.h"
 
@@ -46,6 +47,7 @@ static const struct kind {
 	{ "publish", run_publish, 0 },
 	{ "mail", run_mail, 1 },
 	{ "newsletter", newsletter_job, 0 },
+	{ "registration", registration_job, 0 },
 };
 
 static struct db *conn;

@@ -169,14 +169,49 @@ mail_compose(struct buf *b, const char *to_name, const char *to,
 	mail_compose_with(b, to_name, to, subject, text, html, NULL);
 }
 
+/* Base64 in CRLF lines of 76 characters (RFC 2045, 6.8). */
+static void
+put_base64(struct buf *b, const unsigned char *p, size_t n)
+{
+	char line[80];
+	size_t k;
+
+	while (n > 0) {
+		k = n < 57 ? n : 57;
+		sodium_bin2base64(line, sizeof(line), p, k,
+		    sodium_base64_VARIANT_ORIGINAL);
+		buf_puts(b, line);
+		BUF_LIT(b, "\r\n");
+		p += k;
+		n -= k;
+	}
+}
+
+/* A MIME parameter value: printable ASCII without quotes or backslashes. */
+static void
+put_param(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			buf_putc(b, *s);
+}
+
 void
 mail_compose_with(struct buf *b, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html,
     const char *const *headers)
 {
+	mail_compose_attach(b, to_name, to, subject, text, html, headers, NULL);
+}
+
+void
+mail_compose_attach(struct buf *b, const char *to_name, const char *to,
+    const char *subject, const char *text, const char *html,
+    const char *const *headers, const struct mail_attachment *att)
+{
 	char val[1000];
 	size_t i;
-	char date[64], id[33], boundary[33], subj[1000];
+	char date[64], id[33], boundary[33], mixed[33], subj[1000];
 	const char *domain = strchr(from_addr, '@');
 	time_t now = time(NULL);
 	struct tm tm;
@@ -203,9 +238,21 @@ mail_compose_with(struct buf *b, const char *to_name, const char *to,
 		buf_printf(b, "%s: %s\r\n", headers[i], val);
 	}
 	BUF_LIT(b, "MIME-Version: 1.0\r\n");
+	/*
+	 * With an attachment the alternatives become the first part of a
+	 * multipart/mixed whose second part is the file.
+	 */
+	if (att != NULL) {
+		random_hex(mixed, 16);
+		buf_printf(b, "Content-Type: multipart/mixed;\r\n"
+		    " boundary=\"=_%s\"\r\n\r\n", mixed);
+		BUF_LIT(b, "This is a message in MIME format.\r\n");
+		buf_printf(b, "\r\n--=_%s\r\n", mixed);
+	}
 	buf_printf(b, "Content-Type: multipart/alternative;\r\n"
 	    " boundary=\"=_%s\"\r\n\r\n", boundary);
-	BUF_LIT(b, "This is a message in MIME format.\r\n");
+	if (att == NULL)
+		BUF_LIT(b, "This is a message in MIME format.\r\n");
 	buf_printf(b, "\r\n--=_%s\r\n", boundary);
 	BUF_LIT(b, "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
@@ -215,6 +262,17 @@ mail_compose_with(struct buf *b, const char *to_name, const char *to,
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 	put_qp(b, html);
 	buf_printf(b, "\r\n--=_%s--\r\n", boundary);
+	if (att == NULL)
+		return;
+	buf_printf(b, "\r\n--=_%s\r\n", mixed);
+	BUF_LIT(b, "Content-Type: ");
+	put_param(b, att->content_type);
+	BUF_LIT(b, "\r\nContent-Transfer-Encoding: base64\r\n"
+	    "Content-Disposition: attachment; filename=\"");
+	put_param(b, att->filename);
+	BUF_LIT(b, "\"\r\n\r\n");
+	put_base64(b, (const unsigned char *)att->data, att->len);
+	buf_printf(b, "\r\n--=_%s--\r\n", mixed);
 }
 
 int
@@ -234,6 +292,27 @@ mail_queue_with(struct db *db, const char *to_name, const char *to,
 	int rc;
 
 	mail_compose_with(&m, to_name, to, subject, text, html, headers);
+	if (buf_err(&m)) {
+		buf_free(&m);
+		return STORE_INVALID;
+	}
+	p = json_pack("{s:s,s:s%}", "to", to, "message", m.p, m.len);
+	rc = jobs_add(db, "mail", p, 0);
+	json_decref(p);
+	buf_free(&m);
+	return rc;
+}
+
+int
+mail_queue_attach(struct db *db, const char *to_name, const char *to,
+    const char *subject, const char *text, const char *html,
+    const struct mail_attachment *att)
+{
+	struct buf m = BUF_INIT;
+	json_t *p;
+	int rc;
+
+	mail_compose_attach(&m, to_name, to, subject, text, html, NULL, att);
 	if (buf_err(&m)) {
 		buf_free(&m);
 		return STORE_INVALID;

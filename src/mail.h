@@ -38,6 +38,28 @@ int	 mail_queue_with(struct db *, const char *to_name, const char *to,
 	    const char *subject, const char *text, const char *html,
 	    const char *const *headers);
 /*
+ * A file sent with a message: its MIME type (parameters allowed, e.g.
+ * "text/calendar; method=PUBLISH; charset=utf-8"), a file name (printable
+ * ASCII) and the bytes, base64-encoded in the message.
+ */
+struct mail_attachment {
+	const char	*content_type;
+	const char	*filename;
+	const char	*data;
+	size_t		 len;
+};
+/*
+ * mail_compose_with and one attachment (NULL: none): multipart/mixed
+ * around the multipart/alternative text and HTML.
+ */
+void	 mail_compose_attach(struct buf *out, const char *to_name,
+	    const char *to, const char *subject, const char *text,
+	    const char *html, const char *const *headers,
+	    const struct mail_attachment *);
+int	 mail_queue_attach(struct db *, const char *to_name, const char *to,
+	    const char *subject, const char *text, const char *html,
+	    const struct mail_attachment *);
+/*
  * Sends a composed message to one address now; 0, or -1 with err and
  * the server's reply code in *code (0 when it gave none; code may be
  * NULL).  before_end (may be NULL) runs just before the end of the

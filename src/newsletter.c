@@ -69,34 +69,70 @@ newsletter_init(struct db *db, char *err, size_t errlen)
 }
 
 void
-newsletter_sign(const char *msg, size_t len, unsigned char out[32])
+newsletter_hmac(const char *msg, size_t len, unsigned char out[32])
 {
 	crypto_auth_hmacsha256(out, (const unsigned char *)msg, len, key);
+}
+
+/* purpose keeps tokens of different uses apart: one never opens another. */
+static void
+mac_for(const char *purpose, int64_t id, const char *email,
+    unsigned char out[32])
+{
+	char msg[400];
+	int n;
+
+	n = snprintf(msg, sizeof(msg), "%s:%lld:%s", purpose, (long long)id,
+	    email);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = (int)sizeof(msg) - 1;
+	newsletter_hmac(msg, (size_t)n, out);
 }
 
 static void
 mac(int64_t id, const char *email, unsigned char out[32])
 {
-	char msg[400];
-	int n;
+	mac_for("newsletter", id, email, out);
+}
 
-	n = snprintf(msg, sizeof(msg), "newsletter:%lld:%s", (long long)id,
-	    email);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = (int)sizeof(msg) - 1;
-	newsletter_sign(msg, (size_t)n, out);
+void
+newsletter_sign(const char *purpose, int64_t id, const char *email,
+    char out[NL_TOKEN_MAX])
+{
+	unsigned char m[32];
+	char b64[64];
+
+	mac_for(purpose, id, email, m);
+	sodium_bin2base64(b64, sizeof(b64), m, sizeof(m),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(out, NL_TOKEN_MAX, "%lld.%s", (long long)id, b64);
+}
+
+int
+newsletter_sign_id(const char *tok, size_t len, int64_t *id)
+{
+	const char *dot = memchr(tok, '.', len);
+
+	if (dot == NULL || parse_int(tok, (size_t)(dot - tok), 1, INT64_MAX,
+	    id) != 0 || len - (size_t)(dot - tok) - 1 != 43)
+		return -1;
+	return 0;
+}
+
+int
+newsletter_sign_ok(const char *purpose, int64_t id, const char *email,
+    const char *tok, size_t len)
+{
+	char want[NL_TOKEN_MAX];
+
+	newsletter_sign(purpose, id, email, want);
+	return strlen(want) == len && sodium_memcmp(want, tok, len) == 0;
 }
 
 void
 newsletter_token(int64_t id, const char *email, char out[NL_TOKEN_MAX])
 {
-	unsigned char m[32];
-	char b64[64];
-
-	mac(id, email, m);
-	sodium_bin2base64(b64, sizeof(b64), m, sizeof(m),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(out, NL_TOKEN_MAX, "%lld.%s", (long long)id, b64);
+	newsletter_sign("newsletter", id, email, out);
 }
 
 int

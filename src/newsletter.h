@@ -29,10 +29,21 @@ int	 newsletter_init(struct db *, char *err, size_t errlen);
  * HMAC-SHA256 of msg under the key that signs readers' links; each use
  * starts its messages with its own name ("newsletter:", "your-data:").
  */
-void	 newsletter_sign(const char *msg, size_t len, unsigned char out[32]);
+void	 newsletter_hmac(const char *msg, size_t len, unsigned char out[32]);
 /* The signed token of a subscriber ("ID.MAC") into out. */
 void	 newsletter_token(int64_t subscriber, const char *email,
 	    char out[NL_TOKEN_MAX]);
+/*
+ * A token "ID.MAC" signed with the same key for another purpose (a
+ * word: "reg-cancel"), so that no token opens what another one does;
+ * newsletter_sign_id reads ID (0, or -1 when malformed) and
+ * newsletter_sign_ok says whether tok is the one of (purpose, id, email).
+ */
+void	 newsletter_sign(const char *purpose, int64_t id, const char *email,
+	    char out[NL_TOKEN_MAX]);
+int	 newsletter_sign_id(const char *tok, size_t len, int64_t *id);
+int	 newsletter_sign_ok(const char *purpose, int64_t id, const char *email,
+	    const char *tok, size_t len);
 /*
  * The subscriber a token names ({id, email, confirmed_at, bounces}, a
  * new reference) when its signature holds; STORE_NOTFOUND otherwise.

@@ -201,6 +201,21 @@ int	 page_admin_webinar_edit(struct req *);
 int	 page_admin_webinar_add(struct req *);
 int	 page_admin_webinar_update(struct req *);
 
+/* page_registration.c — registering for events and webinars */
+int	 page_register_event(struct req *);
+int	 page_register_event_post(struct req *);
+int	 page_register_webinar(struct req *);
+int	 page_register_webinar_post(struct req *);
+int	 page_registration(struct req *);
+int	 page_registration_cancel(struct req *);
+int	 page_webinar_watch(struct req *);
+
+/* page_admin_regs.c — registrations in the newsroom, and their CSV */
+int	 page_admin_event_regs(struct req *);
+int	 page_admin_event_regs_csv(struct req *);
+int	 page_admin_webinar_regs(struct req *);
+int	 page_admin_webinar_regs_csv(struct req *);
+
 /* page_admin_promos.c — promo boxes (editors) */
 int	 page_admin_promos(struct req *);
 int	 page_admin_promo_add(struct req *);

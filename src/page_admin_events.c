@@ -2,10 +2,12 @@
  * page_admin_events.c — live events and webinars, for editors: the lists,
  * and an editor for each (name, slug, kind, summary, Markdown body,
  * times in the site's time zone, venue, sponsor; a webinar's duration and
- * recording).  A save drops, on every instance, the event's own page and
- * .ics file, the lists, calendars and sidebars that show events (or
- * webinars), and nothing else.
+ * recording; registration: capacity, closing time, questions, and an
+ * event's agenda, one session a line).  A save drops, on every instance,
+ * the event's own page and .ics file, the lists, calendars and sidebars
+ * that show events (or webinars), and nothing else.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +20,7 @@
 #include "http.h"
 #include "markdown.h"
 #include "page.h"
+#include "registration.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -184,6 +187,226 @@ form_of(enum kind k, json_t *row)
 	return f;
 }
 
+/* The registration settings and (events) the agenda of id, as the form has them. */
+static int
+reg_form(struct req *r, enum kind k, int64_t id, json_t *f)
+{
+	struct buf a = BUF_INIT;
+	json_t *t, *list, *x;
+	char b[32];
+	size_t i;
+	int rc;
+
+	if ((rc = store_reg_target(r->db, k == K_EVENT ? REG_EVENT :
+	    REG_WEBINAR, id, &t)) != STORE_OK)
+		return rc;
+	if (json_is_integer(json_object_get(t, "capacity"))) {
+		snprintf(b, sizeof(b), "%lld", (long long)view_int(t,
+		    "capacity"));
+		json_object_set_new(f, "capacity", json_string(b));
+	}
+	if (json_is_integer(json_object_get(t, "reg_closes_at"))) {
+		fmt_input(view_int(t, "reg_closes_at"), b, sizeof(b));
+		json_object_set_new(f, "reg_closes", json_string(b));
+	}
+	json_object_set(f, "questions", json_object_get(t, "questions"));
+	json_decref(t);
+	if (k != K_EVENT)
+		return STORE_OK;
+	if ((rc = store_event_sessions(r->db, id, &list)) != STORE_OK)
+		return rc;
+	json_array_foreach(list, i, x) {
+		buf_printf(&a, "%s %s-%s | %s", view_str(x, "day"),
+		    view_str(x, "start_time"), view_str(x, "end_time"),
+		    view_str(x, "title"));
+		if (view_str(x, "speakers")[0] != '\0' ||
+		    view_str(x, "description")[0] != '\0')
+			buf_printf(&a, " | %s", view_str(x, "speakers"));
+		if (view_str(x, "description")[0] != '\0')
+			buf_printf(&a, " | %s", view_str(x, "description"));
+		buf_putc(&a, '\n');
+	}
+	json_decref(list);
+	json_object_set_new(f, "agenda", json_string(a.p != NULL &&
+	    !buf_err(&a) ? a.p : ""));
+	buf_free(&a);
+	return STORE_OK;
+}
+
+#define SESSIONS_MAX	100
+#define SESSION_TEXT	1000
+
+/* A cell of an agenda line, trimmed, into out. */
+static void
+cell(const char *p, size_t n, char *out, size_t outsz)
+{
+	while (n > 0 && isspace((unsigned char)*p)) {
+		p++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* "HH:MM" with HH 00-23 and MM 00-59. */
+static int
+hhmm_ok(const char *s)
+{
+	return strlen(s) == 5 && isdigit((unsigned char)s[0]) &&
+	    isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	    isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
+	    (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
+}
+
+/*
+ * The agenda text, one session a line ("2026-05-12 09:00-09:45 | Title
+ * | Speakers | Description"), into an array of objects; NULL with the
+ * sentence the editor sees in msg.
+ */
+static json_t *
+agenda_parse(const char *text, char *msg, size_t msgsz)
+{
+	json_t *list = json_array();
+	const char *p = text, *e, *bar;
+	char c[4][SESSION_TEXT + 2], when[64], day[16], t0[8], t1[8];
+	size_t n, line = 0, i, len;
+	struct tm tm;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '\n');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		line++;
+		for (i = 0; i < 4; i++)
+			c[i][0] = '\0';
+		/* Up to four cells split at "|"; the last takes the rest. */
+		for (i = 0; i < 4 && n > 0; i++) {
+			bar = i < 3 ? memchr(p, '|', n) : NULL;
+			len = bar != NULL ? (size_t)(bar - p) : n;
+			if (len > SESSION_TEXT) {
+				snprintf(msg, msgsz, "Agenda line %zu: a part "
+				    "is longer than 1000 bytes.", line);
+				goto fail;
+			}
+			cell(p, len, c[i], sizeof(c[i]));
+			p += len;
+			n -= len;
+			if (bar != NULL) {
+				p++;
+				n--;
+			}
+		}
+		p = e != NULL ? e + 1 : NULL;
+		if (c[0][0] == '\0' && c[1][0] == '\0')
+			continue;
+		if (json_array_size(list) == SESSIONS_MAX) {
+			snprintf(msg, msgsz, "An agenda has at most %d "
+			    "sessions.", SESSIONS_MAX);
+			goto fail;
+		}
+		cell(c[0], strlen(c[0]), when, sizeof(when));
+		memset(&tm, 0, sizeof(tm));
+		if (strlen(when) != 22 || when[10] != ' ' || when[16] != '-' ||
+		    (memcpy(day, when, 10), day[10] = '\0',
+		    strptime(day, "%Y-%m-%d", &tm) == NULL) ||
+		    (memcpy(t0, when + 11, 5), t0[5] = '\0', !hhmm_ok(t0)) ||
+		    (memcpy(t1, when + 17, 5), t1[5] = '\0', !hhmm_ok(t1))) {
+			snprintf(msg, msgsz, "Agenda line %zu: begin with the "
+			    "day and times, like 2026-05-12 09:00-09:45.",
+			    line);
+			goto fail;
+		}
+		if (strcmp(t1, t0) < 0) {
+			snprintf(msg, msgsz, "Agenda line %zu: the session "
+			    "ends before it starts.", line);
+			goto fail;
+		}
+		if (c[1][0] == '\0' || strlen(c[1]) > 300) {
+			snprintf(msg, msgsz, "Agenda line %zu: give the "
+			    "session a title (at most 300 bytes) after a "
+			    "\"|\".", line);
+			goto fail;
+		}
+		if (strlen(c[2]) > 300) {
+			snprintf(msg, msgsz, "Agenda line %zu: the speakers "
+			    "take at most 300 bytes.", line);
+			goto fail;
+		}
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,"
+		    "s:s}", "day", day, "start_time", t0, "end_time", t1,
+		    "title", c[1], "speakers", c[2], "description", c[3]));
+	}
+	return list;
+fail:
+	json_decref(list);
+	return NULL;
+}
+
+/* The registration settings of the form; NULL or the sentence to show. */
+static const char *
+reg_check(struct url_query *q, int64_t *capacity, int64_t *closes,
+    char *msg, size_t msgsz)
+{
+	const char *s = url_query_get(q, "capacity"), *why;
+	json_t *qs;
+
+	*capacity = *closes = 0;
+	if (s != NULL && s[0] != '\0' &&
+	    parse_int(s, strlen(s), 1, 1000000, capacity) != 0)
+		return "The capacity is a number of seats from 1 to 1000000, "
+		    "or empty for no limit.";
+	s = url_query_get(q, "reg_closes");
+	if (s != NULL && s[0] != '\0' &&
+	    (*closes = admin_parse_local(s)) < 0) {
+		snprintf(msg, msgsz, "Registration closes at a date and time "
+		    "(YYYY-MM-DDTHH:MM, %s), or leave it empty.",
+		    view_timezone());
+		return msg;
+	}
+	s = url_query_get(q, "questions");
+	if (s != NULL && strlen(s) > 4000)
+		return "The questions are too long.";
+	if ((qs = reg_questions(s != NULL ? s : "", &why)) == NULL)
+		return why;
+	json_decref(qs);
+	return NULL;
+}
+
+/* Saves the settings and agenda of the form for id, in the transaction. */
+static int
+reg_save(struct req *r, enum kind k, int64_t id, struct url_query *q,
+    int64_t capacity, int64_t closes, json_t *agenda)
+{
+	struct session_input s[SESSIONS_MAX];
+	struct buf qs = BUF_INIT;
+	const char *p;
+	json_t *x;
+	size_t i;
+	int rc;
+
+	p = url_query_get(q, "questions");
+	for (; p != NULL && *p != '\0'; p++)
+		if (*p != '\r')
+			buf_putc(&qs, *p);
+	rc = store_reg_settings_save(r->db, k == K_EVENT ? REG_EVENT :
+	    REG_WEBINAR, id, capacity, closes, qs.p != NULL ? qs.p : "");
+	buf_free(&qs);
+	if (rc != STORE_OK || k != K_EVENT)
+		return rc;
+	json_array_foreach(agenda, i, x) {
+		s[i].day = view_str(x, "day");
+		s[i].start_time = view_str(x, "start_time");
+		s[i].end_time = view_str(x, "end_time");
+		s[i].title = view_str(x, "title");
+		s[i].speakers = view_str(x, "speakers");
+		s[i].description = view_str(x, "description");
+	}
+	return store_event_sessions_set(r->db, id, s, json_array_size(agenda));
+}
+
 static int
 new_page(struct req *r, enum kind k)
 {
@@ -212,6 +435,10 @@ edit_page(struct req *r, enum kind k)
 		return page_status(rc);
 	f = form_of(k, row);
 	json_decref(row);
+	if ((rc = reg_form(r, k, id, f)) != STORE_OK) {
+		json_decref(f);
+		return page_status(rc);
+	}
 	return editor(r, k, 200, id, f, NULL, http_query(r, "done") != NULL);
 }
 
@@ -275,10 +502,10 @@ form_echo(enum kind k, struct url_query *q)
 {
 	static const char *const ev[] = { "name", "slug", "kind", "summary",
 	    "body_md", "starts", "ends", "timezone", "venue", "url",
-	    "sponsor_id" };
+	    "sponsor_id", "capacity", "reg_closes", "questions", "agenda" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
-	    "sponsor_id" };
+	    "sponsor_id", "capacity", "reg_closes", "questions" };
 	json_t *f = json_object();
 	size_t i, n = k == K_EVENT ? ARRAY_SIZE(ev) : ARRAY_SIZE(wb);
 
@@ -402,6 +629,8 @@ save(struct req *r, enum kind k, int64_t id)
 	struct webinar_input w;
 	const char *err;
 	char slug[SLUG_MAX + 1], url[64], msg[160];
+	json_t *agenda = NULL;
+	int64_t capacity, closes;
 	int status, rc;
 
 	if ((status = gate(r)) != 0)
@@ -415,6 +644,12 @@ save(struct req *r, enum kind k, int64_t id)
 	}
 	if ((err = check(r, k, &q, &md, &e, &w, slug, sizeof(slug),
 	    msg, sizeof(msg))) != NULL) {
+		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);
+		goto done;
+	}
+	if ((err = reg_check(&q, &capacity, &closes, msg, sizeof(msg))) !=
+	    NULL || (k == K_EVENT && (agenda = agenda_parse(field(&q,
+	    "agenda"), msg, sizeof(msg))) == NULL && (err = msg) != NULL)) {
 		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);
 		goto done;
 	}
@@ -435,8 +670,13 @@ save(struct req *r, enum kind k, int64_t id)
 	} else {
 		w.body_md = md.p != NULL ? md.p : "";
 		w.body_html = html.p != NULL ? html.p : "";
-		rc = store_webinar_save(r->db, &id, &w);
+		rc = id != 0 ? store_webinar_recording_news(r->db, id,
+		    w.recording_url) : STORE_OK;
+		if (rc == STORE_OK)
+			rc = store_webinar_save(r->db, &id, &w);
 	}
+	if (rc == STORE_OK)
+		rc = reg_save(r, k, id, &q, capacity, closes, agenda);
 	/*
 	 * Its own page and .ics carry <tag><id> (under any slug it had);
 	 * every list, calendar and sidebar of the kind carries the list tag.
@@ -463,6 +703,7 @@ save(struct req *r, enum kind k, int64_t id)
 	http_redirect(r, 303, url);
 	status = 0;
 done:
+	json_decref(agenda);
 	buf_free(&html);
 	buf_free(&md);
 	buf_free(&tags);

@@ -4,11 +4,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache.h"
 #include "config.h"
 #include "http.h"
 #include "page.h"
+#include "registration.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -85,6 +87,75 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 	return 0;
 }
 
+/*
+ * An event's agenda: its sessions, the first of each day carrying the
+ * day's label; times are the event's own wall-clock times.
+ */
+static int
+add_agenda(struct req *r, json_t *v)
+{
+	json_t *list, *s;
+	const char *prev = "";
+	struct tm tm;
+	char label[64];
+	size_t i;
+	int rc;
+
+	if ((rc = store_event_sessions(r->db, json_integer_value(
+	    json_object_get(v, "id")), &list)) != STORE_OK)
+		return rc;
+	json_array_foreach(list, i, s) {
+		const char *day = json_string_value(json_object_get(s, "day"));
+
+		if (strcmp(day, prev) != 0) {
+			memset(&tm, 0, sizeof(tm));
+			if (strptime(day, "%Y-%m-%d", &tm) != NULL) {
+				tm.tm_hour = 12;
+				tm.tm_isdst = -1;
+				timegm(&tm);
+				strftime(label, sizeof(label), "%A, %B %e",
+				    &tm);
+			} else {
+				snprintf(label, sizeof(label), "%s", day);
+			}
+			json_object_set_new(s, "day_label", json_string(label));
+		}
+		prev = day;
+	}
+	json_object_set_new(v, "has_agenda", json_boolean(
+	    json_array_size(list) > 0));
+	json_object_set_new(v, "agenda", list);
+	return STORE_OK;
+}
+
+/*
+ * Whether registration is open and until when; the page changes when it
+ * closes.  Seat counts stay off the shared page (the form page has them).
+ */
+static int
+add_registration(struct req *r, enum kind k, json_t *v, const char *slug)
+{
+	json_t *t;
+	int64_t closes;
+	char when[96], url[160];
+	int rc;
+
+	if ((rc = store_reg_target_by_slug(r->db, k == K_EVENT ? REG_EVENT :
+	    REG_WEBINAR, slug, &t)) != STORE_OK)
+		return rc;
+	closes = json_integer_value(json_object_get(t, "closes_at"));
+	json_object_set_new(v, "registration_open", json_boolean(reg_open(t,
+	    page_now())));
+	json_decref(t);
+	json_object_set_new(v, "registration_closes_at", json_integer(closes));
+	view_fmt_date_long(closes, when, sizeof(when));
+	json_object_set_new(v, "registration_closes", json_string(when));
+	snprintf(url, sizeof(url), "%s/%s/register", kinds[k].base, slug);
+	json_object_set_new(v, "register_url", json_string(url));
+	cache_dep_until(closes);
+	return STORE_OK;
+}
+
 static int
 model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 {
@@ -100,7 +171,18 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 	kinds[k].view(v);
 	ends = json_integer_value(json_object_get(v, "ends_at"));
 	json_object_set_new(v, "is_past", json_boolean(ends < page_now()));
+	/* A webinar that has taken place is watched on demand. */
+	if (k == K_WEBINAR)
+		json_object_set_new(v, "on_demand", json_boolean(ends <
+		    page_now()));
 	cache_dep_until(ends);
+	rc = k == K_EVENT ? add_agenda(r, v) : STORE_OK;
+	if (rc == STORE_OK)
+		rc = add_registration(r, k, v, slug);
+	if (rc != STORE_OK) {
+		json_decref(v);
+		return page_status(rc);
+	}
 	*out = json_pack("{s:o}", kinds[k].one_key, v);
 	return 0;
 }

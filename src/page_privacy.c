@@ -1,6 +1,7 @@
 /*
  * page_privacy.c — a reader's own data: what the site keeps about an
- * email address (newsletter subscriptions, white papers downloaded),
+ * email address (newsletter subscriptions, event and webinar
+ * registrations, white papers downloaded),
  * with the consent given for each, shown to the owner of the address,
  * who may download it or erase any of it.
  *
@@ -56,6 +57,8 @@ static const struct kind {
 	int		(*forget)(struct db *, int64_t, const char *);
 } kinds[] = {
 	{ "subscriptions", store_subscriptions_by_email, forget_subscription },
+	{ "registrations", store_registrations_by_email,
+	    store_registration_delete },
 	{ "downloads", store_leads_by_email, store_lead_delete },
 };
 
@@ -75,7 +78,7 @@ token_mac(const char *email, int64_t expires, unsigned char out[32])
 	    (long long)expires, email);
 	if (n < 0 || (size_t)n >= sizeof(msg))
 		n = (int)sizeof(msg) - 1;
-	newsletter_sign(msg, (size_t)n, out);
+	newsletter_hmac(msg, (size_t)n, out);
 }
 
 /* The link's token for email, working until expires. */
@@ -149,17 +152,27 @@ route_email(struct req *r, char email[EMAIL_MAX + 1], int *sent)
 	    "/your-data", "Ask for a new link");
 }
 
-/* Every kind's rows for email under the kinds' names in m. */
+/*
+ * Every kind's rows for email under the kinds' names in m; answers kept
+ * as JSON text (a registration's) become what they hold.
+ */
 static int
 gather(struct db *db, const char *email, json_t *m)
 {
-	json_t *rows;
-	size_t i;
+	json_t *rows, *row, *v;
+	size_t i, j;
 	int rc;
 
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if ((rc = kinds[i].list(db, email, &rows)) != STORE_OK)
 			return rc;
+		json_array_foreach(rows, j, row) {
+			if (!json_is_string(json_object_get(row, "answers")))
+				continue;
+			v = json_loads(view_str(row, "answers"), 0, NULL);
+			json_object_set_new(row, "answers", json_is_array(v) ? v :
+			    (json_decref(v), json_array()));
+		}
 		json_object_set_new(m, kinds[i].name, rows);
 	}
 	return STORE_OK;
@@ -387,6 +400,7 @@ page_data_post(struct req *r)
 			    "may be erased already.", r->path, "Your data");
 		return rc == STORE_OK ? 503 : page_status(rc);
 	}
+	jobs_kick();	/* an erased seat may have gone to someone waiting */
 	buf_printf(&url, "%s?done=%s", r->path, all ? "all" : "one");
 	http_redirect(r, 303, url.p);
 	buf_free(&url);

@@ -204,6 +204,80 @@ int	 store_event_save(struct db *, int64_t *id, const struct event_input *);
 int	 store_webinar_save(struct db *, int64_t *id,
 	    const struct webinar_input *);
 
+/* store_registration.c — agendas and registrations (docs/events.md) */
+enum reg_kind {
+	REG_EVENT,
+	REG_WEBINAR,
+	REG__MAX
+};
+/* A session of an agenda: day, times in the event's own zone. */
+struct session_input {
+	const char	*day, *start_time, *end_time;
+	const char	*title, *speakers, *description;
+};
+struct registration_input {
+	const char	*email, *name, *company, *job_title;
+	const char	*answers;	/* JSON array of {q, a} */
+	const char	*consent, *consent_ip;
+};
+/* An event's sessions in order: day, start_time, end_time, title, ... */
+int	 store_event_sessions(struct db *, int64_t event, json_t **out);
+/* Replaces an event's agenda (inside the caller's transaction). */
+int	 store_event_sessions_set(struct db *, int64_t event,
+	    const struct session_input *, size_t n);
+/* Capacity (0: unlimited), closing time (0: the default), questions. */
+int	 store_reg_settings_save(struct db *, enum reg_kind, int64_t id,
+	    int64_t capacity, int64_t closes_at, const char *questions);
+/*
+ * What a registration needs of an event or webinar: id, slug, title,
+ * starts_at, ends_at, timezone, capacity (null: unlimited), closes_at
+ * (the effective time), reg_closes_at, questions, recording_url, and the
+ * counts confirmed, waitlisted, cancelled.  Caller owns *out.
+ */
+int	 store_reg_target(struct db *, enum reg_kind, int64_t id, json_t **out);
+int	 store_reg_target_by_slug(struct db *, enum reg_kind, const char *slug,
+	    json_t **out);
+/*
+ * Registers in->email inside the caller's write transaction, under a
+ * lock of the target row: *status "confirmed" or "waitlisted" (static
+ * strings), *id the registration; queues its email.  STORE_CONFLICT when
+ * the address is already registered (*id, *status: that registration).
+ */
+int	 store_registration_add(struct db *, enum reg_kind, int64_t target,
+	    const struct registration_input *, int64_t now, int64_t *id,
+	    const char **status);
+/* One registration with kind ("event"/"webinar") and target_id. */
+int	 store_registration_get(struct db *, int64_t id, json_t **out);
+/* Every registration of an event or webinar, oldest first. */
+int	 store_registrations_of(struct db *, enum reg_kind, int64_t target,
+	    json_t **out);
+/*
+ * Cancels a registration inside the caller's write transaction; a seat
+ * freed goes to the first waitlisted reader, who is emailed.
+ */
+int	 store_registration_cancel(struct db *, int64_t id, int64_t now);
+/*
+ * Before a webinar's recording_url is set to url: when it had none,
+ * queues the "recording is ready" letter to every confirmed reader, to
+ * go when the webinar is over (inside the caller's transaction).
+ */
+int	 store_webinar_recording_news(struct db *, int64_t webinar,
+	    const char *url);
+/*
+ * For the privacy page: every registration of an address, as an array
+ * of {id, kind, title, slug, status, name, company, job_title, answers
+ * (a JSON array as text), consent, consent_ip, created_at}.
+ */
+int	 store_registrations_by_email(struct db *, const char *email,
+	    json_t **out);
+/*
+ * Deletes registration id when it is email's (else STORE_NOTFOUND),
+ * promoting the waitlist like a cancel, inside the caller's write
+ * transaction (call jobs_kick() after the commit).
+ */
+int	 store_registration_delete(struct db *, int64_t id,
+	    const char *email);
+
 /* store_feed.c — feeds, calendars and sitemaps */
 /* body_html, hero_* and media_* of an article. */
 int	 store_article_feed_extra(struct db *, int64_t id, json_t **out);

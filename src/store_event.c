@@ -37,7 +37,8 @@ static const char sql_event_get[] =
 
 #define WEBINAR_COLS \
 	"w.id, w.slug, w.title, w.series, w.summary, w.body_html," \
-	" w.starts_at, w.duration_min, w.recording_url," \
+	" w.starts_at, w.duration_min," \
+	" CASE WHEN w.recording_url <> '' THEN 1 ELSE 0 END AS has_recording," \
 	" w.starts_at + 60 * w.duration_min AS ends_at," \
 	" w.sponsor_id, sp.name AS sponsor_name, sp.url AS sponsor_url"
 

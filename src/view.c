@@ -420,6 +420,11 @@ view_webinar(json_t *w)
 	sponsor_dep(w);
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
+	/* The recording itself is for registered readers only. */
+	if (json_object_get(w, "has_recording") != NULL)
+		json_object_set_new(w, "has_recording", json_boolean(
+		    json_integer_value(json_object_get(w, "has_recording")) !=
+		    0));
 }
 
 /*

@@ -1,6 +1,7 @@
 """A reader's own data (/your-data): the link sent by email, signed and
 expiring, that shows what the site keeps about an address (newsletter
-subscriptions, white papers downloaded) with the consent given; erasing one record or all of them through it; the JSON
+subscriptions, event registrations, white papers downloaded) with the
+consent given; erasing one record or all of them through it; the JSON
 download; the shortcut for signed-in readers; forged, altered and
 expired links; bad forms that erase nothing; the rate limit on asking."""
 import base64
@@ -26,11 +27,14 @@ SRV = Server(db=DB, args=["--smtp_host", "127.0.0.1", "--smtp_port", str(SINK.po
 BASE = "https://news.example.com"
 
 
-def mails_to(addr, n, timeout=8):
+def data_letters(addr, timeout=8):
+    """The letters with a data link sent to addr, waiting for the first."""
     t0 = time.time()
-    while time.time() - t0 < timeout and len(SINK.to(addr)) < n:
+    while True:
+        got = [m for m in SINK.to(addr) if "Your data" in str(m["Subject"])]
+        if got or time.time() - t0 > timeout:
+            return got
         time.sleep(0.02)
-    return SINK.to(addr)
 
 
 def data_link(msg):
@@ -76,6 +80,21 @@ def download(c, email):
         ("job_title", "Planner"), ("consent", "yes")], csrf_from="/resources/%s/access" % PAPER)
 
 
+EVENT = "sd-wan-digital-symposium"
+
+
+def register(c, email):
+    """Registers for the demo's SD-WAN symposium through its form."""
+    return c.post("/events/%s/register" % EVENT, [
+        ("name", "Ada Reader"), ("email", email), ("company", "Fibreco"),
+        ("job_title", "Planner"), ("q1", "Forty branch sites"), ("consent", "yes")],
+        csrf_from="/events/%s/register" % EVENT)
+
+
+def regs(email):
+    return sql(DB, "SELECT count(*) FROM registrations WHERE email = ?", (email,))[0][0]
+
+
 def leads(email):
     return sql(DB, "SELECT count(*) FROM resource_leads WHERE email = ?", (email,))[0][0]
 
@@ -98,6 +117,8 @@ def test_ask_for_a_link():
         eq(s, 200, "%s signs up for %s" % (who, ", ".join(lists)))
         s, h, page = download(Client(SRV, "10.9.0.2"), who)
         eq(s, 200, "%s downloads a white paper" % who)
+        s, h, page = register(Client(SRV, "10.9.0.2"), who)
+        eq(s, 200, "%s registers for an event" % who)
     s, h, page = c.post("/your-data", [("email", A)])
     eq(s, 403, "asking without the CSRF token is refused")
     s, h, page = ask(c, "not an address")
@@ -109,12 +130,12 @@ def test_ask_for_a_link():
     s2, h2, page2 = ask(c, "nobody.here@example.org")
     eq((s2, page2.replace("nobody.here@example.org", "")), (s, page.replace(A.upper(), "")),
        "an unknown address gets the same answer")
-    msgs = [m for m in mails_to(A, 3) if "Your data" in str(m["Subject"])]
+    msgs = data_letters(A)
     eq(len(msgs), 1, "one letter with the link arrives")
     url = data_link(msgs[0])
     ok(url, "carrying a link to the data page", body_of(msgs[0]))
     contains(body_of(msgs[0], "html"), BASE + url, "in the HTML part too")
-    unknown = [m for m in mails_to("nobody.here@example.org", 1)]
+    unknown = data_letters("nobody.here@example.org")
     eq(len(unknown), 1, "the unknown address gets its letter too (its page is empty)")
 
 
@@ -136,6 +157,9 @@ def test_the_page():
     contains(page, "Fiber Monitoring", "it lists the white paper downloaded")
     contains(page, "Fibreco", "with the company given for it")
     eq(page.count('name="what" value="downloads"'), 1, "which has an Erase button too")
+    contains(page, "SD-WAN", "it lists the event registration")
+    contains(page, "Forty branch sites", "with the answers given")
+    eq(page.count('name="what" value="registrations"'), 1, "and an Erase button")
     s, h, body = c.get(url + "/export.json")
     eq(s, 200, "the JSON download answers 200")
     ok("attachment" in h.get("content-disposition", ""), "as an attachment")
@@ -146,6 +170,8 @@ def test_the_page():
     ok(all("I agree to receive" in x["consent"] for x in doc["subscriptions"]),
        "and their consent")
     eq([x["slug"] for x in doc["downloads"]], [PAPER], "and the white paper")
+    eq([(x["slug"], x["answers"][0]["a"]) for x in doc["registrations"]],
+       [(EVENT, "Forty branch sites")], "and the registration with its answers")
     s, h, page = c.get(forged("empty@example.org", int(time.time()) + 600))
     eq(s, 200, "an address the site does not know has a page too")
     contains(page, "None.", "saying there is nothing")
@@ -201,6 +227,11 @@ def test_erase():
     ok(h.get("location", "").endswith("?done=one"), "back to the page", h.get("location"))
     eq(subs(A), ["5g-weekly"], "the subscription and its consent are gone")
     eq(leads(A), 1, "the white paper download is still there")
+    rid = sql(DB, "SELECT id FROM registrations WHERE email = ?", (A,))[0][0]
+    s, h, page = c.post(url, [("what", "registrations"), ("id", str(rid))], csrf_from=url)
+    eq(s, 303, "erasing the registration answers 303")
+    eq(regs(A), 0, "the registration is gone")
+    eq(regs(B), 1, "another reader's registration for the same event stays")
     eq(subs(B), ["daily"], "another reader's subscription to the same newsletter stays")
     s, h, page = c.get(h["location"])
     contains(page, "That record is erased", "the page says so")
@@ -215,6 +246,7 @@ def test_erase():
     eq(subs(A), [], "no subscription is left")
     eq(leads(A), 0, "nor the white paper download")
     eq(leads(B), 1, "the other reader's download stays")
+    eq(regs(B), 1, "and registration")
     eq(sql(DB, "SELECT count(*) FROM subscribers WHERE email = ?", (A,))[0][0], 0,
        "nor the subscriber")
     eq(subs(B), ["daily"], "the other reader keeps theirs")

@@ -2,7 +2,8 @@
  * test_mail.c — the messages mail_compose() writes: CRLF lines of at
  * most 76 bytes, RFC 2047 words for names and subjects that are not
  * ASCII (split between characters, each at most 75 bytes),
- * quoted-printable bodies, and no header smuggled in through a value.
+ * quoted-printable bodies, no header smuggled in through a value, and
+ * an attachment in base64 beside the alternatives (multipart/mixed).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -145,6 +146,68 @@ test_no_injection(void **state)
 	    "To: \"Eve, \\\"the\\\" <admin>\" <reader@example.org>\r\n"));
 }
 
+/* A message with an attachment: multipart/mixed around the alternatives. */
+static void
+test_attachment(void **state)
+{
+	unsigned char data[300], back[300];
+	struct mail_attachment att;
+	const char *b64, *end, *line, *mixed;
+	char err[256], chunk[4096];
+	size_t i, n = 0, got, blen;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 7);
+	att.content_type = "text/calendar; method=PUBLISH; charset=utf-8";
+	att.filename = "ev\"ent\r\n.ics";
+	att.data = (const char *)data;
+	att.len = sizeof(data);
+	config_free(&config);
+	config_defaults(&config);
+	free(config.mail_from);
+	config.mail_from = strdup("News <news@example.com>");
+	assert_int_equal(mail_init(err, sizeof(err)), 0);
+	buf_free(&msg);
+	mail_compose_attach(&msg, NULL, "reader@example.org", "Your seat",
+	    "text part", "<p>html</p>", NULL, &att);
+	mail_free();
+	assert_int_equal(buf_err(&msg), 0);
+	mixed = strstr(msg.p, "Content-Type: multipart/mixed;\r\n boundary=\"");
+	assert_non_null(mixed);
+	/* The alternatives come first, inside the mixed part. */
+	assert_true(strstr(msg.p, "Content-Type: multipart/alternative;") >
+	    mixed);
+	assert_true(strstr(msg.p, "Content-Type: text/plain;") <
+	    strstr(msg.p, "Content-Type: text/calendar"));
+	assert_non_null(strstr(msg.p, "Content-Type: text/calendar; method="
+	    "PUBLISH; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n"
+	    "Content-Disposition: attachment; filename=\"event.ics\"\r\n\r\n"));
+	/* Every line is at most 76 bytes before its CRLF. */
+	for (line = msg.p; (end = strstr(line, "\r\n")) != NULL; line = end + 2)
+		assert_true(end - line <= 76);
+	/* The base64 lines decode to the bytes given. */
+	b64 = strstr(msg.p, "filename=\"event.ics\"\r\n\r\n") +
+	    strlen("filename=\"event.ics\"\r\n\r\n");
+	for (line = b64; strncmp(line, "\r\n", 2) != 0; line = end + 2) {
+		end = strstr(line, "\r\n");
+		memcpy(chunk + n, line, (size_t)(end - line));
+		n += (size_t)(end - line);
+	}
+	chunk[n] = '\0';
+	blen = 0;
+	assert_int_equal(sodium_base642bin(back, sizeof(back), chunk, n, NULL,
+	    &blen, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	got = blen;
+	assert_int_equal(got, sizeof(data));
+	assert_memory_equal(back, data, sizeof(data));
+	/* The message ends with the mixed boundary's closing line. */
+	assert_non_null(strstr(line, "--\r\n"));
+	assert_int_equal(strcmp(msg.p + msg.len - 4, "--\r\n"), 0);
+	/* Without an attachment there is no mixed part. */
+	compose(NULL, "plain", "x");
+	assert_null(strstr(msg.p, "multipart/mixed"));
+}
+
 int
 main(void)
 {
@@ -152,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_no_injection),
+		cmocka_unit_test(test_attachment),
 	};
 	int rc;
 

@@ -1,0 +1,36 @@
+/*
+ * registration.h — readers registering for events and webinars: the
+ * questions an editor asks, the letters a registration sends, and the
+ * signed links in them (docs/events.md).
+ */
+#ifndef MASTHEAD_REGISTRATION_H
+#define MASTHEAD_REGISTRATION_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+#define REG_QUESTIONS_MAX	10	/* questions per event or webinar */
+#define REG_QUESTION_LEN	200	/* bytes of one question */
+
+/* page_registration.c */
+/*
+ * The questions of a settings text (one a line; a trailing "*" marks a
+ * required one; blank lines skipped) as an array of {field, q,
+ * required}, a new reference; NULL with a sentence in *why when there
+ * are too many or one is too long.
+ */
+json_t	*reg_questions(const char *text, const char **why);
+/*
+ * Whether t (as store_reg_target gives it) takes registrations at now:
+ * before its closing time, and for a webinar with a recording, again
+ * once it is over (on demand).
+ */
+int	 reg_open(json_t *t, int64_t now);
+/* The "registration" job: the letter a registration's new state calls for. */
+int	 registration_job(struct db *, json_t *payload, char *err,
+	    size_t errlen);
+
+#endif

@@ -821,17 +821,25 @@ write_row(struct import *im, struct req *r, struct row *w, struct tally *t)
 	int k, rc;
 	char why[300];
 
-	rc = store_subscriber_for_email(r->db, w->email, im->now, &sub);
-	if (rc != STORE_OK)
+	/* A new address (the common case) has no sign-ups to look at. */
+	rc = store_subscriber_add_new(r->db, w->email, w->name != NULL ?
+	    w->name : "", im->now, im->optin ? im->now : 0, &id);
+	if (rc == STORE_NOTFOUND) {
+		rc = store_subscriber_for_email(r->db, w->email, im->now, &sub);
+		if (rc != STORE_OK)
+			return rc;
+		id = json_integer_value(json_object_get(sub, "id"));
+		json_decref(sub);
+		if (w->name != NULL && w->name[0] != '\0' &&
+		    (rc = store_subscriber_set_name(r->db, id, w->name)) !=
+		    STORE_OK)
+			return rc;
+		if ((rc = store_subscriptions_of(r->db, id, &cur)) != STORE_OK)
+			return rc;
+	} else if (rc != STORE_OK) {
 		return rc;
-	id = json_integer_value(json_object_get(sub, "id"));
-	json_decref(sub);
+	}
 	/* After this point, every way out goes through out. */
-	if (w->name != NULL && w->name[0] != '\0' &&
-	    (rc = store_subscriber_set_name(r->db, id, w->name)) != STORE_OK)
-		goto out;
-	if ((rc = store_subscriptions_of(r->db, id, &cur)) != STORE_OK)
-		goto out;
 	names = json_array();
 	for (k = 0; k < w->nlists; k++) {
 		const char *st = "";
@@ -864,7 +872,8 @@ write_row(struct import *im, struct req *r, struct row *w, struct tally *t)
 	if (json_array_size(names) == 0)
 		goto out;
 	if (im->optin) {
-		rc = store_subscriber_mark_confirmed(r->db, id, im->now);
+		if (cur != NULL)
+			rc = store_subscriber_mark_confirmed(r->db, id, im->now);
 	} else {
 		rc = page_newsletter_ask_confirm(r->db, id, w->email, names,
 		    im->now);

@@ -563,6 +563,13 @@ int	 store_subscribers_list(struct db *, const char *like,
  * created_at, updated_at} per newsletter signed up for. */
 int	 store_subscriber_subscriptions(struct db *, int64_t subscriber,
 	    json_t **out);
+/*
+ * Adds a subscriber unless the address has one: its id, or
+ * STORE_NOTFOUND when the address was there already.  confirmed: when
+ * the address was confirmed, 0 for not yet.
+ */
+int	 store_subscriber_add_new(struct db *, const char *email,
+	    const char *name, int64_t now, int64_t confirmed, int64_t *id);
 /* Deletes a subscriber with its sign-ups, links and deliveries. */
 int	 store_subscriber_delete(struct db *, int64_t subscriber);
 int	 store_subscriber_set_name(struct db *, int64_t subscriber,

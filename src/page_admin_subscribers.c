@@ -386,6 +386,7 @@ struct row {
 struct import {
 	int		 optin;		/* they opted in, else ask them */
 	const char	*statement;	/* typed in the form, or "" */
+	const char	*asked_text;	/* the record of a pending row without one */
 	int64_t		 chosen[CSV_MAX_FIELDS];	/* the form's newsletters */
 	int		 nchosen;
 	json_t		*lists;		/* every newsletter */
@@ -715,7 +716,7 @@ check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
 		    "column or type the consent statement in the form");
 		return;
 	} else
-		w.consent = "";
+		w.consent = (char *)im->asked_text;
 	w.name = f[COL_NAME] != NULL ? h2o_strdup(&r->h->pool, f[COL_NAME],
 	    SIZE_MAX).base : NULL;
 	w.ip = h2o_strdup(&r->h->pool, f[COL_CONSENT_IP] != NULL ?
@@ -915,6 +916,25 @@ part_str(struct req *r, struct mp_part *parts, int n, const char *name,
 	return h2o_strdup(&r->h->pool, p->data, p->len).base;
 }
 
+/*
+ * The record kept with a pending sign-up whose row and form give no
+ * consent text: who imported it, when, and that the address was asked.
+ */
+static const char *
+asked_text(struct req *r, int64_t now)
+{
+	struct buf b = BUF_INIT;
+	char when[64];
+	const char *s;
+
+	admin_fmt_local(now, when, sizeof(when));
+	buf_printf(&b, "Imported by %s on %s; asked to confirm by email.",
+	    r->user->email, when);
+	s = h2o_strdup(&r->h->pool, buf_err(&b) ? "" : b.p, SIZE_MAX).base;
+	buf_free(&b);
+	return s;
+}
+
 /* The list page with an import's outcome (taken) at the given status. */
 static int
 import_answer(struct req *r, int status, json_t *report)
@@ -986,6 +1006,7 @@ page_admin_subscribers_import(struct req *r)
 		goto out;
 	}
 	im.optin = strcmp(mode, "optin") == 0;
+	im.asked_text = asked_text(r, im.now);
 	if (file->len > (size_t)config.max_upload) {
 		status = import_answer(r, 413, json_pack("{s:s}", "error",
 		    "The file is larger than the import takes (max_upload)."));

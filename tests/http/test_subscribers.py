@@ -290,6 +290,11 @@ def test_import_confirm():
     contains(b, "confirmation emails on their way", "the report says emails are sent")
     eq(subs_of("ivan@example.org"), {"optical-weekly": "pending"}, "new rows are pending")
     eq(subs_of("hana@example.org"), {"optical-weekly": "active"}, "an active one stays active")
+    r = sql(DB, "SELECT su.consent FROM subscriptions su JOIN subscribers s"
+                " ON s.id = su.subscriber_id WHERE s.email = 'ivan@example.org'")
+    ok(r and r[0][0].startswith("Imported by editor@example.com on ")
+       and r[0][0].endswith("asked to confirm by email."),
+       "without a consent text the record says who imported it and that it asked", r)
     t0 = time.time()
     while time.time() - t0 < 15 and not (SINK.to("ivan@example.org") and SINK.to("jade@example.org")):
         time.sleep(0.05)

@@ -604,8 +604,12 @@ row_lists(struct import *im, struct row *w, const char *f, const char *email)
 	return 0;
 }
 
-/* The index of a previous row with this address, or -1 (a linear scan
- * would be quadratic at 100,000 rows: the addresses are in a hash). */
+/*
+ * The addresses of the rows read so far, with their lines, in an
+ * open-addressing hash (a linear scan would be quadratic at 100,000
+ * rows).  cap is a power of two at least twice the rows a file of its
+ * size can hold, so the table never fills.
+ */
 struct seen {
 	char		**key;
 	int		 *line;

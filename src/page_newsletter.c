@@ -67,8 +67,9 @@ signup_form(struct req *r, int status, const char *error, const char *email,
 
 	if ((rc = choices(r, chosen, n, &list)) != STORE_OK)
 		return page_status(rc);
-	m = json_pack("{s:s,s:o,s:s}", "email", email != NULL ? email : "",
-	    "newsletters", list, "consent", consent_text);
+	m = json_pack("{s:s,s:o,s:s,s:b}", "email", email != NULL ? email : "",
+	    "newsletters", list, "consent", consent_text, "manage",
+	    r->user != NULL && r->user->role >= ROLE_EDITOR);
 	return page_form(r, status, "newsletter", "Newsletter Signup", error, m);
 }
 

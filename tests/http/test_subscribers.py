@@ -154,6 +154,10 @@ def test_roles():
         contains(h.get("cache-control", ""), "private", "and is private")
     s, h, b = get("/admin", "editor")
     contains(b, 'href="/admin/subscribers"', "the newsroom's navigation links to it")
+    s, h, b = get("/newsletter", "editor")
+    contains(b, 'href="/admin/subscribers"', "so does the newsletter page, for an editor")
+    s, h, b = get("/newsletter", "member")
+    ok('href="/admin/subscribers"' not in b, "but not for a reader")
 
 
 def test_search_filter_paging():

@@ -49,13 +49,6 @@ int	api_newsletter_issue_update(struct req *);
 int	api_newsletter_issue_test(struct req *);
 int	api_newsletter_issue_send(struct req *);
 int	api_newsletter_subscribers_csv(struct req *);
-struct buf;
-/*
- * One CSV field into b (quoted; a leading = + - @ tab or CR, which a
- * spreadsheet would run as a formula, gets an apostrophe); last ends
- * the row.
- */
-void	csv_field(struct buf *b, const char *s, int last);
 
 /* api_menu.c — the mega-menu and footer (editors) */
 int	api_menu_list(struct req *);

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "auth.h"
 #include "buf.h"
+#include "csv.h"
 #include "db.h"
 #include "http.h"
 #include "jobs.h"
@@ -434,27 +435,6 @@ out:
 	return finish(status);
 }
 
-/*
- * One CSV field: always quoted, quotes doubled, and a value that a
- * spreadsheet would run as a formula (= + - @, tab, CR first) is
- * prefixed with an apostrophe.
- */
-void
-csv_field(struct buf *b, const char *s, int last)
-{
-	buf_putc(b, '"');
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	    s[0] == '\t' || s[0] == '\r')
-		buf_putc(b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-	buf_puts(b, last ? "\r\n" : ",");
-}
-
 int
 api_newsletter_subscribers_csv(struct req *r)
 {
@@ -480,11 +460,11 @@ api_newsletter_subscribers_csv(struct req *r)
 		for (k = 0; k < ARRAY_SIZE(cols); k++) {
 			v = json_object_get(row, cols[k]);
 			if (json_is_string(v)) {
-				csv_field(&b, json_string_value(v),
+				csv_put(&b, json_string_value(v),
 				    k + 1 == ARRAY_SIZE(cols));
 			} else {
 				t = iso(v);
-				csv_field(&b, json_is_string(t) ?
+				csv_put(&b, json_is_string(t) ?
 				    json_string_value(t) : "",
 				    k + 1 == ARRAY_SIZE(cols));
 				json_decref(t);

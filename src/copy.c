@@ -385,15 +385,15 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2"
 	    ")" },
-	{ "subscribers", 5, 1,
+	{ "subscribers", 6, 1,
 	    "SELECT count(*) AS n FROM subscribers",
 	    "SELECT "
-	    "id, email, bounces, created_at, confirmed_at"
+	    "id, email, bounces, created_at, confirmed_at, name"
 	    " FROM subscribers ORDER BY id",
 	    "INSERT INTO subscribers ("
-	    "id, email, bounces, created_at, confirmed_at"
+	    "id, email, bounces, created_at, confirmed_at, name"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5"
+	    "$1, $2, $3, $4, $5, $6"
 	    ")" },
 	{ "subscriptions", 7, 0,
 	    "SELECT count(*) AS n FROM subscriptions",

@@ -106,6 +106,13 @@ int	 page_notice(struct req *, int status, const char *title,
 int	 page_email_norm(const char *in, char *out, size_t outsz);
 
 /* page_newsletter.c — newsletter sign-up and subscribers' links */
+/*
+ * Queues the double opt-in letter to a subscriber (a new single-use
+ * link), inside the caller's transaction.  names: the newsletters'
+ * names.  enum store_rc.
+ */
+int	 page_newsletter_ask_confirm(struct db *, int64_t subscriber,
+	    const char *email, json_t *names, int64_t now);
 int	 page_newsletter(struct req *);
 int	 page_newsletter_post(struct req *);
 int	 page_newsletter_confirm(struct req *);
@@ -184,6 +191,11 @@ int	 page_admin_section_add(struct req *);
 int	 page_admin_section_update(struct req *);
 int	 page_admin_section_delete(struct req *);
 
+/* page_admin_subscribers.c — newsletter subscribers, CSV import (editors) */
+int	 page_admin_subscribers(struct req *);
+int	 page_admin_subscribers_import(struct req *);
+int	 page_admin_subscriber_unsub(struct req *);
+int	 page_admin_subscriber_delete(struct req *);
 /* page_admin_tokens.c — personal API tokens (every writer; admins: all) */
 int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);

@@ -12,6 +12,7 @@
 #include "api.h"
 #include "auth.h"
 #include "buf.h"
+#include "csv.h"
 #include "http.h"
 #include "page.h"
 #include "store.h"
@@ -102,11 +103,11 @@ csv(struct req *r, enum reg_kind k)
 	    "consent,consent_ip,answers\r\n");
 	json_array_foreach(rows, i, row) {
 		for (c = 0; c < ARRAY_SIZE(cols); c++)
-			csv_field(&b, view_str(row, cols[c]), 0);
+			csv_put(&b, view_str(row, cols[c]), 0);
 		iso_utc(view_int(row, "created_at"), when, sizeof(when));
-		csv_field(&b, when, 0);
-		csv_field(&b, view_str(row, "consent"), 0);
-		csv_field(&b, view_str(row, "consent_ip"), 0);
+		csv_put(&b, when, 0);
+		csv_put(&b, view_str(row, "consent"), 0);
+		csv_put(&b, view_str(row, "consent_ip"), 0);
 		/* The answers as "question: answer" lines in one cell. */
 		{
 			struct buf cell = BUF_INIT;
@@ -116,7 +117,7 @@ csv(struct req *r, enum reg_kind k)
 				buf_printf(&cell, "%s%s: %s", j > 0 ? "\n" : "",
 				    view_str(a, "q"), view_str(a, "a"));
 			json_decref(ans);
-			csv_field(&b, cell.p != NULL ? cell.p : "", 1);
+			csv_put(&b, cell.p != NULL ? cell.p : "", 1);
 			buf_free(&cell);
 		}
 	}

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "bus.h"
 #include "config.h"
+#include "csv.h"
 #include "db.h"
 #include "http.h"
 #include "markdown.h"
@@ -490,11 +491,11 @@ page_admin_resource_leads_csv(struct req *r)
 			const char *v = json_string_value(json_object_get(l,
 			    cols[k]));
 
-			csv_field(&b, v != NULL ? v : "", 0);
+			csv_put(&b, v != NULL ? v : "", 0);
 		}
 		view_fmt_iso(json_integer_value(json_object_get(l,
 		    "created_at")), when, sizeof(when));
-		csv_field(&b, when, 1);
+		csv_put(&b, when, 1);
 	}
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-leads.csv\"",
 	    json_string_value(json_object_get(res, "slug")));

@@ -132,6 +132,21 @@ confirm_token(char tok[64], char hash[65])
 	auth_token_hash(tok, hash);
 }
 
+int
+page_newsletter_ask_confirm(struct db *db, int64_t id, const char *email,
+    json_t *names, int64_t now)
+{
+	char tok[64], hash[65];
+	int rc;
+
+	confirm_token(tok, hash);
+	rc = store_subscriber_token_add(db, id, hash, now, now + CONFIRM_TTL);
+	if (rc == STORE_OK)
+		rc = newsletter_queue_confirm(db, email, tok, names);
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
+}
+
 /*
  * Records the sign-ups of sub to the newsletters chosen and queues the
  * letter that follows, inside the caller's transaction.  trusted: the
@@ -145,7 +160,7 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 	int64_t id = json_integer_value(json_object_get(sub, "id")), now =
 	    now_unix();
 	const char *email = json_string_value(json_object_get(sub, "email"));
-	char ip[64], tok[64], hash[65];
+	char ip[64];
 	json_t *names = json_array(), *nl;
 	size_t i;
 	int rc = STORE_OK;
@@ -170,12 +185,7 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 			    newsletter_queue_welcome(r->db, id, email) :
 			    newsletter_queue_already(r->db, id, email);
 	} else if (json_array_size(names) > 0) {
-		confirm_token(tok, hash);
-		rc = store_subscriber_token_add(r->db, id, hash, now, now +
-		    CONFIRM_TTL);
-		if (rc == STORE_OK)
-			rc = newsletter_queue_confirm(r->db, email, tok, names);
-		sodium_memzero(tok, sizeof(tok));
+		rc = page_newsletter_ask_confirm(r->db, id, email, names, now);
 	} else {
 		rc = newsletter_queue_already(r->db, id, email);
 	}

@@ -235,6 +235,13 @@ static const struct route routes[] = {
 	  ROUTE_FORM },
 	{ "GET", "/admin/users", page_admin_users, ROUTE_FORM },
 	{ "POST", "/admin/users/role", page_admin_user_role, ROUTE_FORM },
+	{ "GET", "/admin/subscribers", page_admin_subscribers, ROUTE_FORM },
+	{ "POST", "/admin/subscribers/import", page_admin_subscribers_import,
+	  ROUTE_FORM },
+	{ "POST", "/admin/subscribers/:id/unsubscribe",
+	  page_admin_subscriber_unsub, ROUTE_FORM },
+	{ "POST", "/admin/subscribers/:id/delete", page_admin_subscriber_delete,
+	  ROUTE_FORM },
 	{ "GET", "/admin/tokens", page_admin_tokens, ROUTE_FORM },
 	{ "POST", "/admin/tokens", page_admin_token_add, ROUTE_FORM },
 	{ "POST", "/admin/tokens/:id/revoke", page_admin_token_revoke,
@@ -299,12 +306,13 @@ static const struct {
 } route_keys[] = {
 	{ page_article, page_comments_key },
 };
-/* The routes whose bodies may be as large as max_upload. */
+/* The routes whose bodies may be as large as max_upload (files). */
 static int
 big_body(const struct route *rt)
 {
 	return rt->fn == page_admin_media_post || rt->fn == api_admin_media ||
-	    rt->fn == page_admin_resource_file;
+	    rt->fn == page_admin_resource_file ||
+	    rt->fn == page_admin_subscribers_import;
 }
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */

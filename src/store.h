@@ -675,6 +675,38 @@ int	 store_delivery_fail(struct db *, int64_t issue, int64_t subscriber,
 	    const char *error, int64_t now);
 /* The sign-ups of a newsletter for the CSV export. */
 int	 store_newsletter_export(struct db *, int64_t newsletter, json_t **out);
+/*
+ * The newsroom's subscriber list, newest first: {id, email, name,
+ * bounces, created_at, confirmed_at}.  like: a LIKE pattern on the
+ * lowercased address with '!' as its escape ("" for any); newsletter
+ * (0: any) and status ("" any) of one of the subscriptions; before: the
+ * last id of the previous page (0: the first page).
+ */
+int	 store_subscribers_list(struct db *, const char *like,
+	    int64_t newsletter, const char *status, int64_t before,
+	    int64_t limit, json_t **out);
+/* A subscriber's sign-ups: {id, slug, name, status, consent, consent_ip,
+ * created_at, updated_at} per newsletter signed up for. */
+int	 store_subscriber_subscriptions(struct db *, int64_t subscriber,
+	    json_t **out);
+/*
+ * Adds a subscriber unless the address has one: its id, or
+ * STORE_NOTFOUND when the address was there already.  confirmed: when
+ * the address was confirmed, 0 for not yet.
+ */
+int	 store_subscriber_add_new(struct db *, const char *email,
+	    const char *name, int64_t now, int64_t confirmed, int64_t *id);
+/* Deletes a subscriber with its sign-ups, links and deliveries. */
+int	 store_subscriber_delete(struct db *, int64_t subscriber);
+int	 store_subscriber_set_name(struct db *, int64_t subscriber,
+	    const char *name);
+/* Records that the address is confirmed (when it was not already). */
+int	 store_subscriber_mark_confirmed(struct db *, int64_t subscriber,
+	    int64_t now);
+/* A sign-up from an imported list; consented: when consent was given. */
+int	 store_subscription_import(struct db *, int64_t subscriber,
+	    int64_t newsletter, const char *status, const char *consent,
+	    const char *ip, int64_t consented, int64_t now);
 /* The site key called name, set to fresh when it has none yet. */
 int	 store_site_key(struct db *, const char *name, const char *fresh,
 	    char *out, size_t outsz);

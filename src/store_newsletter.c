@@ -174,6 +174,56 @@ static const char sql_export[] =
     " su.created_at, s.confirmed_at, su.updated_at"
     " FROM subscriptions su JOIN subscribers s ON s.id = su.subscriber_id"
     " WHERE su.newsletter_id = $1 ORDER BY s.email";
+/*
+ * The newsroom's subscriber list: newest first, paged by id (keyset), an
+ * email substring ($1, a LIKE pattern, '' for any), a newsletter ($2, 0
+ * for any) and a status ($3, '' for any) of one of the subscriptions;
+ * $4 is a bound, never an OR, so the primary key's range serves it.
+ */
+static const char sql_sub_list[] =
+    "SELECT s.id, s.email, s.name, s.bounces, s.created_at, s.confirmed_at"
+    " FROM subscribers s"
+    " WHERE (CAST($1 AS TEXT) = '' OR lower(s.email) LIKE $1 ESCAPE '!')"
+    " AND (CAST($2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM subscriptions su"
+    " WHERE su.subscriber_id = s.id AND su.newsletter_id = $2"
+    " AND (CAST($3 AS TEXT) = '' OR su.status = $3)))"
+    " AND (CAST($3 AS TEXT) = '' OR CAST($2 AS BIGINT) <> 0"
+    " OR EXISTS (SELECT 1 FROM subscriptions su"
+    " WHERE su.subscriber_id = s.id AND su.status = $3))"
+    " AND s.id < $4"
+    " ORDER BY s.id DESC LIMIT $5";
+/* The same with a newsletter and a status: read from their index. */
+static const char sql_sub_list_nl[] =
+    "SELECT s.id, s.email, s.name, s.bounces, s.created_at, s.confirmed_at"
+    " FROM subscriptions su JOIN subscribers s ON s.id = su.subscriber_id"
+    " WHERE su.newsletter_id = $2 AND su.status = $3"
+    " AND su.subscriber_id < $4"
+    " AND (CAST($1 AS TEXT) = '' OR lower(s.email) LIKE $1 ESCAPE '!')"
+    " ORDER BY su.subscriber_id DESC LIMIT $5";
+static const char sql_sub_subs[] =
+    "SELECT n.id, n.slug, n.name, su.status, su.consent, su.consent_ip,"
+    " su.created_at, su.updated_at"
+    " FROM subscriptions su JOIN newsletters n ON n.id = su.newsletter_id"
+    " WHERE su.subscriber_id = $1 ORDER BY n.position, n.id";
+static const char sql_sub_delete[] =
+    "DELETE FROM subscribers WHERE id = $1";
+static const char sql_sub_name[] =
+    "UPDATE subscribers SET name = $2 WHERE id = $1 AND name <> $2";
+static const char sql_sub_confirmed[] =
+    "UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, $2)"
+    " WHERE id = $1";
+static const char sql_sub_add_new[] =
+    "INSERT INTO subscribers (email, name, created_at, confirmed_at)"
+    " VALUES ($1, $2, $3, NULLIF(CAST($4 AS BIGINT), 0))"
+    " ON CONFLICT (email) DO NOTHING RETURNING id";
+static const char sql_import[] =
+    "INSERT INTO subscriptions (subscriber_id, newsletter_id, status,"
+    " consent, consent_ip, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT (subscriber_id, newsletter_id) DO UPDATE SET"
+    " status = excluded.status, consent = excluded.consent,"
+    " consent_ip = excluded.consent_ip, created_at = excluded.created_at,"
+    " updated_at = excluded.updated_at";
 static const char sql_key_get[] =
     "SELECT value FROM site_keys WHERE name = $1";
 static const char sql_key_add[] =
@@ -617,6 +667,60 @@ int
 store_newsletter_export(struct db *db, int64_t newsletter, json_t **out)
 {
 	return rows(db, out, 1, sql_export, "i", newsletter);
+}
+
+int
+store_subscribers_list(struct db *db, const char *like, int64_t newsletter,
+    const char *status, int64_t before, int64_t limit, json_t **out)
+{
+	return rows(db, out, 1, newsletter != 0 && status[0] != '\0' ?
+	    sql_sub_list_nl : sql_sub_list, "sisii", like, newsletter, status,
+	    before > 0 ? before : INT64_MAX, limit);
+}
+
+int
+store_subscriber_subscriptions(struct db *db, int64_t subscriber,
+    json_t **out)
+{
+	return rows(db, out, 1, sql_sub_subs, "i", subscriber);
+}
+
+int
+store_subscriber_add_new(struct db *db, const char *email, const char *name,
+    int64_t now, int64_t confirmed, int64_t *id)
+{
+	return scalar(db, id, sql_sub_add_new, "ssii", email, name, now,
+	    confirmed);
+}
+
+int
+store_subscriber_delete(struct db *db, int64_t subscriber)
+{
+	return exec(db, sql_sub_delete, "i", subscriber);
+}
+
+int
+store_subscriber_set_name(struct db *db, int64_t subscriber, const char *name)
+{
+	int rc = exec(db, sql_sub_name, "is", subscriber, name);
+
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int
+store_subscriber_mark_confirmed(struct db *db, int64_t subscriber,
+    int64_t now)
+{
+	return exec(db, sql_sub_confirmed, "ii", subscriber, now);
+}
+
+int
+store_subscription_import(struct db *db, int64_t subscriber,
+    int64_t newsletter, const char *status, const char *consent,
+    const char *ip, int64_t consented, int64_t now)
+{
+	return exec(db, sql_import, "iisssii", subscriber, newsletter, status,
+	    consent, ip, consented, now);
 }
 
 int

@@ -7,7 +7,10 @@ with .envelope_from, .envelope_to, .received_at); sink.refuse = N makes
 the next N deliveries fail with 451 at the end of DATA; sink.attempts
 records the time of every DATA attempt; sink.on_message(m), when set, is
 called with each message taken, before the client hears the 250 that
-takes it.  A connection lost before the end-of-data mark delivers
+takes it.  sink.count_subject = "..." counts the messages with that
+subject per recipient in sink.counts without parsing or keeping them
+(cheap enough for tens of thousands), calling sink.on_count(total)
+before the 250.  A connection lost before the end-of-data mark delivers
 nothing, as with a real server.  Only the standard library."""
 import asyncio
 import base64
@@ -29,6 +32,10 @@ class SmtpSink:
         self.refuse_always = False
         self.refuse_rcpt = set()     # addresses RCPT answers 550 for
         self.on_message = None
+        self.count_subject = None
+        self.counts = {}
+        self.counted = 0
+        self.on_count = None
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._loop = asyncio.new_event_loop()
@@ -136,8 +143,18 @@ class SmtpSink:
                         refuse = self.refuse_always or self.refuse > 0
                         if self.refuse > 0:
                             self.refuse -= 1
+                    subj = self.count_subject
                     if refuse:
                         say("451 try again later")
+                    elif subj is not None and ("\r\nSubject: %s\r\n" % subj).encode() in data:
+                        with self._lock:
+                            for r in rcpts:
+                                self.counts[r] = self.counts.get(r, 0) + 1
+                            self.counted += 1
+                            n = self.counted
+                        if self.on_count is not None:
+                            self.on_count(n)
+                        say("250 queued")
                     else:
                         m = email.message_from_bytes(data, policy=email.policy.default)
                         m.envelope_from = mail_from

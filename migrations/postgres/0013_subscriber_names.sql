@@ -1,0 +1,4 @@
+-- The PostgreSQL twin of migrations/sqlite/0013_subscriber_names.sql.
+-- A subscriber's name, as a list imported into the newsroom may carry
+-- it ('' when unknown).
+ALTER TABLE subscribers ADD COLUMN name TEXT NOT NULL DEFAULT '';

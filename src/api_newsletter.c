@@ -11,7 +11,6 @@
 #include "api.h"
 #include "auth.h"
 #include "buf.h"
-#include "csv.h"
 #include "db.h"
 #include "http.h"
 #include "jobs.h"
@@ -438,49 +437,19 @@ out:
 int
 api_newsletter_subscribers_csv(struct req *r)
 {
-	static const char *const cols[] = { "email", "status", "consent",
-	    "consent_ip", "created_at", "confirmed_at", "updated_at" };
 	struct buf b = BUF_INIT;
-	json_t *nl, *list, *row, *v, *t;
-	char disp[300];
-	size_t i, k;
+	json_t *nl;
+	char name[200];
 	int status, rc;
 
 	if ((status = gate(r, &nl, NULL)) != 0)
 		return finish(status);
-	rc = store_newsletter_export(r->db, json_integer_value(
-	    json_object_get(nl, "id")), &list);
+	rc = newsletter_export(r->db, nl, &b);
+	snprintf(name, sizeof(name), "%s-subscribers", view_str(nl, "slug"));
+	json_decref(nl);
 	if (rc != STORE_OK) {
-		json_decref(nl);
+		buf_free(&b);
 		return page_status(rc);
 	}
-	BUF_LIT(&b, "email,status,consent,consent_ip,signed_up_at,"
-	    "confirmed_at,updated_at\r\n");
-	json_array_foreach(list, i, row) {
-		for (k = 0; k < ARRAY_SIZE(cols); k++) {
-			v = json_object_get(row, cols[k]);
-			if (json_is_string(v)) {
-				csv_put(&b, json_string_value(v),
-				    k + 1 == ARRAY_SIZE(cols));
-			} else {
-				t = iso(v);
-				csv_put(&b, json_is_string(t) ?
-				    json_string_value(t) : "",
-				    k + 1 == ARRAY_SIZE(cols));
-				json_decref(t);
-			}
-		}
-	}
-	json_decref(list);
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-subscribers."
-	    "csv\"", json_string_value(json_object_get(nl, "slug")));
-	json_decref(nl);
-	if (buf_err(&b)) {
-		buf_free(&b);
-		return 500;
-	}
-	http_header(r, "Content-Disposition", disp);
-	http_header(r, "Cache-Control", "no-store");
-	http_send_buf(r, 200, "text/csv; charset=utf-8", &b);
-	return 0;
+	return http_send_csv(r, name, &b);
 }

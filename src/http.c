@@ -375,6 +375,22 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 	http_send_static(r, status, ctype, p, len);
 }
 
+int
+http_send_csv(struct req *r, const char *name, struct buf *body)
+{
+	char disp[300];
+
+	if (buf_err(body)) {
+		buf_free(body);
+		return 500;
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.csv\"", name);
+	http_header(r, "Content-Disposition", disp);
+	r->cache_control = "private, no-store";
+	http_send_buf(r, 200, "text/csv; charset=utf-8", body);
+	return 0;
+}
+
 void
 http_send_json(struct req *r, int status, json_t *v)
 {

@@ -68,6 +68,11 @@ void	 http_send_cached(struct req *, struct cache_entry *);
 void	 http_set_personalizer(void (*fn)(struct req *, struct buf *out));
 /* Sends bytes that outlive the request (static or cached memory). */
 void	 http_send_static(struct req *, int status, const char *ctype, const void *, size_t);
+/*
+ * Sends body (taking it) as a CSV file to save, named "<name>.csv",
+ * never kept by a cache: 0, or 500 when the buffer ran out of memory.
+ */
+int	 http_send_csv(struct req *, const char *name, struct buf *body);
 /* Serializes v as the response (application/json). */
 void	 http_send_json(struct req *, int status, json_t *v);
 /* 301/302/303 to a site-relative or absolute URL. */

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "csv.h"
 #include "db.h"
 #include "escape.h"
 #include "jobs.h"
@@ -564,6 +565,36 @@ newsletter_issue_schedule(struct db *db, json_t *issue, int64_t at,
 		rc = jobs_add(db, "newsletter", payload, at);
 	json_decref(payload);
 	return rc;
+}
+
+int
+newsletter_export(struct db *db, json_t *nl, struct buf *out)
+{
+	static const char *const cols[] = { "email", "status", "consent",
+	    "consent_ip", "created_at", "confirmed_at", "updated_at" };
+	json_t *list, *row, *v;
+	char when[32];
+	size_t i, k;
+	int rc;
+
+	if ((rc = store_newsletter_export(db, view_int(nl, "id"), &list)) !=
+	    STORE_OK)
+		return rc;
+	BUF_LIT(out, "email,status,consent,consent_ip,signed_up_at,"
+	    "confirmed_at,updated_at\r\n");
+	json_array_foreach(list, i, row) {
+		for (k = 0; k < ARRAY_SIZE(cols); k++) {
+			v = json_object_get(row, cols[k]);
+			when[0] = '\0';
+			if (json_is_integer(v))
+				view_fmt_iso(json_integer_value(v), when,
+				    sizeof(when));
+			csv_put(out, json_is_string(v) ? json_string_value(v) :
+			    when, k + 1 == ARRAY_SIZE(cols));
+		}
+	}
+	json_decref(list);
+	return STORE_OK;
 }
 
 int

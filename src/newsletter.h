@@ -86,6 +86,12 @@ int	 newsletter_articles_ok(struct db *, json_t *articles);
  */
 int	 newsletter_issue_schedule(struct db *, json_t *issue, int64_t at,
 	    int64_t now);
+/*
+ * The sign-ups of newsletter nl as CSV into out (email, status, the
+ * consent and where it came from, and their times in UTC), formula
+ * characters defused.  enum store_rc.
+ */
+int	 newsletter_export(struct db *, json_t *nl, struct buf *out);
 /* Queues a test copy of issue to email (no delivery is recorded). */
 int	 newsletter_queue_test(struct db *, json_t *issue, const char *email);
 /* The "newsletter" job: sends the next batch of an issue. */

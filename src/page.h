@@ -134,6 +134,7 @@ int	 page_admin_newsletters(struct req *);
 int	 page_admin_newsletter_add(struct req *);
 int	 page_admin_newsletter(struct req *);
 int	 page_admin_newsletter_update(struct req *);
+int	 page_admin_newsletter_csv(struct req *);
 int	 page_admin_issue_new(struct req *);
 int	 page_admin_issue(struct req *);
 int	 page_admin_issue_post(struct req *);

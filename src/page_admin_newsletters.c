@@ -747,3 +747,25 @@ out:
 	url_query_free(&q);
 	return status;
 }
+
+int
+page_admin_newsletter_csv(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	json_t *nl;
+	char name[200];
+	int status, rc;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if ((status = route_newsletter(r, &nl)) != 0)
+		return status;
+	rc = newsletter_export(r->db, nl, &b);
+	snprintf(name, sizeof(name), "%s-subscribers", view_str(nl, "slug"));
+	json_decref(nl);
+	if (rc != STORE_OK) {
+		buf_free(&b);
+		return page_status(rc);
+	}
+	return http_send_csv(r, name, &b);
+}

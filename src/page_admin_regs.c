@@ -93,7 +93,7 @@ csv(struct req *r, enum reg_kind k)
 	    "job_title", "status" };
 	struct buf b = BUF_INIT;
 	json_t *t, *rows, *row, *ans, *a;
-	char when[32], disp[200];
+	char when[32], name[200];
 	size_t i, j, c;
 	int status;
 
@@ -121,18 +121,10 @@ csv(struct req *r, enum reg_kind k)
 			buf_free(&cell);
 		}
 	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-"
-	    "registrations.csv\"", view_str(t, "slug"));
+	snprintf(name, sizeof(name), "%s-registrations", view_str(t, "slug"));
 	json_decref(t);
 	json_decref(rows);
-	if (buf_err(&b)) {
-		buf_free(&b);
-		return 500;
-	}
-	http_header(r, "Content-Disposition", disp);
-	http_header(r, "Cache-Control", "no-store");
-	http_send_buf(r, 200, "text/csv; charset=utf-8", &b);
-	return 0;
+	return http_send_csv(r, name, &b);
 }
 
 int page_admin_event_regs(struct req *r) { return list(r, REG_EVENT); }

@@ -478,7 +478,7 @@ page_admin_resource_leads_csv(struct req *r)
 	    "job_title", "consent", "consent_ip" };
 	struct buf b = BUF_INIT;
 	json_t *res, *leads, *l;
-	char disp[300], when[32];
+	char name[200], when[32];
 	size_t i, k;
 	int status;
 
@@ -497,16 +497,8 @@ page_admin_resource_leads_csv(struct req *r)
 		    "created_at")), when, sizeof(when));
 		csv_put(&b, when, 1);
 	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-leads.csv\"",
-	    json_string_value(json_object_get(res, "slug")));
+	snprintf(name, sizeof(name), "%s-leads", view_str(res, "slug"));
 	json_decref(res);
 	json_decref(leads);
-	if (buf_err(&b)) {
-		buf_free(&b);
-		return 500;
-	}
-	http_header(r, "Content-Disposition", disp);
-	r->cache_control = "private, no-store";
-	http_send_buf(r, 200, "text/csv; charset=utf-8", &b);
-	return 0;
+	return http_send_csv(r, name, &b);
 }

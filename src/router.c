@@ -146,6 +146,8 @@ static const struct route routes[] = {
 	{ "GET", "/your-data/:token/export.json", page_data_export, ROUTE_FORM },
 	{ "GET", "/admin/newsletters", page_admin_newsletters, ROUTE_FORM },
 	{ "POST", "/admin/newsletters", page_admin_newsletter_add, ROUTE_FORM },
+	{ "GET", "/admin/newsletters/:slug/subscribers.csv",
+	  page_admin_newsletter_csv, ROUTE_FORM },
 	{ "GET", "/admin/newsletters/:slug", page_admin_newsletter, ROUTE_FORM },
 	{ "POST", "/admin/newsletters/:slug", page_admin_newsletter_update,
 	  ROUTE_FORM },

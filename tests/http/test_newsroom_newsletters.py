@@ -263,6 +263,19 @@ def test_send():
     eq(issue(iid), before, "and nothing changed")
     s, h, page = client("editor").get("/admin/newsletters/cable-weekly")
     contains(page, "Cable: this week", "the newsletter's page lists the issue")
+    contains(page, 'href="/admin/newsletters/cable-weekly/subscribers.csv"', "and links its export")
+    s, h, body = client("editor").get("/admin/newsletters/cable-weekly/subscribers.csv")
+    eq(s, 200, "the export answers 200 to an editor")
+    eq(h.get("content-type"), "text/csv; charset=utf-8", "as CSV")
+    contains(h.get("content-disposition", ""), 'filename="cable-weekly-subscribers.csv"',
+             "to save under the newsletter's name")
+    eq(h.get("cache-control"), "private, no-store", "never kept by a cache")
+    lines = body.strip().split("\r\n")
+    eq(lines[0], "email,status,consent,consent_ip,signed_up_at,confirmed_at,updated_at",
+       "its header names the columns")
+    eq(len(lines) - 1, 25, "one row per sign-up, unsubscribed ones included")
+    eq(client("author").get("/admin/newsletters/cable-weekly/subscribers.csv")[0], 403,
+       "an author may not export")
 
 
 if __name__ == "__main__":

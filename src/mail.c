@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "escape.h"
 #include "jobs.h"
 #include "mail.h"
 #include "store.h"
@@ -549,4 +550,25 @@ void
 mail_free(void)
 {
 	curl_global_cleanup();
+}
+
+void
+mail_para(struct buf *text, struct buf *html, const char *s)
+{
+	buf_printf(text, "%s\n\n", s);
+	BUF_LIT(html, "<p>");
+	esc_html(html, s, strlen(s));
+	BUF_LIT(html, "</p>\n");
+}
+
+void
+mail_link(struct buf *text, struct buf *html, const char *label,
+    const char *url)
+{
+	buf_printf(text, "%s:\n%s\n\n", label, url);
+	BUF_LIT(html, "<p><a href=\"");
+	esc_html(html, url, strlen(url));
+	BUF_LIT(html, "\">");
+	esc_html(html, label, strlen(label));
+	BUF_LIT(html, "</a></p>\n");
 }

@@ -71,4 +71,12 @@ int	 mail_send(const char *to, const char *msg, int (*before_end)(void *),
 /* Sends a composed message to one address now; 0, or -1 with err. */
 int	 mail_deliver(const char *to, const char *msg, char *err, size_t errlen);
 
+/*
+ * The bodies of letters: a paragraph, or a link on a line of its own
+ * under its label, appended to both the text and the HTML part.
+ */
+void	 mail_para(struct buf *text, struct buf *html, const char *s);
+void	 mail_link(struct buf *text, struct buf *html, const char *label,
+	    const char *url);
+
 #endif

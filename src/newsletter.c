@@ -41,32 +41,43 @@
 static unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
 
 int
-newsletter_init(struct db *db, char *err, size_t errlen)
+site_key_load(struct db *db, const char *name, unsigned char *out,
+    size_t len, char *err, size_t errlen)
 {
-	unsigned char raw[crypto_auth_hmacsha256_KEYBYTES];
+	unsigned char raw[64];
 	char fresh[2 * sizeof(raw) + 1], got[200];
-	size_t len = 0;
+	size_t n = 0;
 	int rc;
 
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(fresh, sizeof(fresh), raw, sizeof(raw));
-	if (db_begin_write(db) != DB_OK) {
-		snprintf(err, errlen, "newsletter key: %s", db_errmsg(db));
+	if (len > sizeof(raw)) {
+		snprintf(err, errlen, "%s key: too long", name);
 		return -1;
 	}
-	rc = store_site_key(db, "newsletter", fresh, got, sizeof(got));
+	randombytes_buf(raw, len);
+	sodium_bin2hex(fresh, sizeof(fresh), raw, len);
+	if (db_begin_write(db) != DB_OK) {
+		snprintf(err, errlen, "%s key: %s", name, db_errmsg(db));
+		return -1;
+	}
+	rc = store_site_key(db, name, fresh, got, sizeof(got));
 	if (rc != STORE_OK || db_commit(db) != DB_OK) {
-		snprintf(err, errlen, "newsletter key: %s", db_errmsg(db));
+		snprintf(err, errlen, "%s key: %s", name, db_errmsg(db));
 		db_rollback(db);
 		return -1;
 	}
-	if (sodium_hex2bin(key, sizeof(key), got, strlen(got), NULL, &len,
-	    NULL) != 0 || len != sizeof(key)) {
-		snprintf(err, errlen, "newsletter key: the stored key is "
-		    "malformed");
+	if (sodium_hex2bin(out, len, got, strlen(got), NULL, &n, NULL) != 0 ||
+	    n != len) {
+		snprintf(err, errlen, "%s key: the stored key is malformed",
+		    name);
 		return -1;
 	}
 	return 0;
+}
+
+int
+newsletter_init(struct db *db, char *err, size_t errlen)
+{
+	return site_key_load(db, "newsletter", key, sizeof(key), err, errlen);
 }
 
 void
@@ -183,29 +194,6 @@ static const char *
 site_name(struct db *db, char *tmp, size_t n)
 {
 	return store_setting(db, "site_name", "masthead", tmp, n);
-}
-
-/* A paragraph in both parts. */
-static void
-para(struct buf *text, struct buf *html, const char *s)
-{
-	buf_printf(text, "%s\n\n", s);
-	BUF_LIT(html, "<p>");
-	esc_html(html, s, strlen(s));
-	BUF_LIT(html, "</p>\n");
-}
-
-/* A link on a line of its own in both parts. */
-static void
-link_para(struct buf *text, struct buf *html, const char *label,
-    const char *url)
-{
-	buf_printf(text, "%s:\n%s\n\n", label, url);
-	BUF_LIT(html, "<p><a href=\"");
-	esc_html(html, url, strlen(url));
-	BUF_LIT(html, "\">");
-	esc_html(html, label, strlen(label));
-	BUF_LIT(html, "</a></p>\n");
 }
 
 /*
@@ -349,12 +337,12 @@ newsletter_queue_confirm(struct db *db, const char *email, const char *token,
 	newsletter_site_url(&url, "/newsletter/confirm/");
 	buf_puts(&url, token);
 	html_open(&html, subject);
-	para(&text, &html, "Someone, we hope you, asked to receive these "
+	mail_para(&text, &html, "Someone, we hope you, asked to receive these "
 	    "newsletters at this address:");
-	para(&text, &html, list.p != NULL ? list.p : "");
-	link_para(&text, &html, "Open this link within 48 hours to confirm",
+	mail_para(&text, &html, list.p != NULL ? list.p : "");
+	mail_link(&text, &html, "Open this link within 48 hours to confirm",
 	    url.p);
-	para(&text, &html, "If it was not you, ignore this message: nothing "
+	mail_para(&text, &html, "If it was not you, ignore this message: nothing "
 	    "will be sent to you.");
 	buf_printf(&text, "-- \n%s\n", site);
 	BUF_LIT(&html, "</body></html>\n");
@@ -383,7 +371,7 @@ queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
 	snprintf(subject, sizeof(subject), welcome ? "Welcome to the "
 	    "newsletters of %s" : "Your newsletters from %s", site);
 	html_open(&html, subject);
-	para(&text, &html, welcome ? "Thank you for confirming your "
+	mail_para(&text, &html, welcome ? "Thank you for confirming your "
 	    "address. You will now receive:" : "Someone, perhaps you, asked "
 	    "to sign this address up again. It already receives:");
 	BUF_LIT(&html, "<ul>\n");
@@ -405,7 +393,7 @@ queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
 	json_decref(subs);
 	BUF_LIT(&html, "</ul>\n");
 	buf_putc(&text, '\n');
-	para(&text, &html, welcome ? "You can change your choice or "
+	mail_para(&text, &html, welcome ? "You can change your choice or "
 	    "unsubscribe at any time with the links at the end of every "
 	    "message." : "Nothing has changed. To change your choice or "
 	    "unsubscribe, use the links below.");
@@ -448,7 +436,7 @@ render_body(struct db *db, json_t *issue, struct buf *text, struct buf *html)
 	BUF_LIT(html, "</h1>\n");
 	buf_printf(text, "%s\n\n", subject);
 	if (intro != NULL && intro[0] != '\0')
-		para(text, html, intro);
+		mail_para(text, html, intro);
 	json_array_foreach(ids, i, v) {
 		const char *title, *dek, *slug;
 

@@ -26,6 +26,12 @@ struct db;
  */
 int	 newsletter_init(struct db *, char *err, size_t errlen);
 /*
+ * Loads the site's secret called name (len bytes, at most 64) into out,
+ * making and storing it on first start.  0, or -1 with err.
+ */
+int	 site_key_load(struct db *, const char *name, unsigned char *out,
+	    size_t len, char *err, size_t errlen);
+/*
  * HMAC-SHA256 of msg under the key that signs readers' links; each use
  * starts its messages with its own name ("newsletter:", "your-data:").
  */

@@ -534,28 +534,6 @@ page_webinar_watch(struct req *r)
 	return page_form(r, 200, "watch", "Watch on demand", NULL, m);
 }
 
-/* The letters: one paragraph, or a link on a line of its own, in both parts. */
-static void
-para(struct buf *text, struct buf *html, const char *s)
-{
-	buf_printf(text, "%s\n\n", s);
-	BUF_LIT(html, "<p>");
-	esc_html(html, s, strlen(s));
-	BUF_LIT(html, "</p>\n");
-}
-
-static void
-link_para(struct buf *text, struct buf *html, const char *label,
-    const char *url)
-{
-	buf_printf(text, "%s:\n%s\n\n", label, url);
-	BUF_LIT(html, "<p><a href=\"");
-	esc_html(html, url, strlen(url));
-	BUF_LIT(html, "\">");
-	esc_html(html, label, strlen(label));
-	BUF_LIT(html, "</a></p>\n");
-}
-
 /* The absolute signed link: the watch page of slug, or (NULL) the manage page. */
 static void
 signed_url(struct buf *b, const char *slug, const char *purpose, json_t *reg)
@@ -612,7 +590,7 @@ letter(struct db *db, json_t *reg, const char *what)
 	    "A seat is yours" : strcmp(what, "recording") == 0 ?
 	    "The recording is ready" : "You are on the waitlist", title);
 	snprintf(line, sizeof(line), "Hello %s,", view_str(reg, "name"));
-	para(&text, &html, line);
+	mail_para(&text, &html, line);
 	if (strcmp(what, "promoted") == 0)
 		snprintf(line, sizeof(line), "A seat has freed up at %s (%s) "
 		    "and it is yours: your registration is now confirmed.",
@@ -630,22 +608,22 @@ letter(struct db *db, json_t *reg, const char *what)
 		    "are on the waitlist. If a seat frees up it goes to the "
 		    "first in line, and we will tell you by email.", title,
 		    when);
-	para(&text, &html, line);
+	mail_para(&text, &html, line);
 	newsletter_site_url(&base, "");
 	buf_printf(&u, "%s%s/%s", base.p != NULL ? base.p : "", kinds[k].base,
 	    view_str(t, "slug"));
-	link_para(&text, &html, k == REG_EVENT ? "The event" : "The webinar",
+	mail_link(&text, &html, k == REG_EVENT ? "The event" : "The webinar",
 	    u.p != NULL ? u.p : "");
 	if (k == REG_WEBINAR && (seat || strcmp(what, "recording") == 0)) {
 		u.len = 0;
 		signed_url(&u, view_str(t, "slug"), WATCH, reg);
-		link_para(&text, &html, past ? "Watch the recording" :
+		mail_link(&text, &html, past ? "Watch the recording" :
 		    "Your personal link (the recording appears here after the "
 		    "live session)", u.p != NULL ? u.p : "");
 	}
 	u.len = 0;
 	signed_url(&u, NULL, MANAGE, reg);
-	link_para(&text, &html, "See or cancel your registration", u.p != NULL ?
+	mail_link(&text, &html, "See or cancel your registration", u.p != NULL ?
 	    u.p : "");
 	if (seat) {
 		ics_write_one(&ics, k == REG_WEBINAR, e, base.p != NULL ?

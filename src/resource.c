@@ -17,6 +17,7 @@
 #include "db.h"
 #include "escape.h"
 #include "mail.h"
+#include "newsletter.h"
 #include "resource.h"
 #include "store.h"
 #include "util.h"
@@ -27,30 +28,7 @@ static unsigned char key[RESOURCE_KEY_LEN];
 int
 resource_init(struct db *db, char *err, size_t errlen)
 {
-	unsigned char raw[RESOURCE_KEY_LEN];
-	char fresh[2 * sizeof(raw) + 1], got[200];
-	size_t len = 0;
-	int rc;
-
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(fresh, sizeof(fresh), raw, sizeof(raw));
-	if (db_begin_write(db) != DB_OK) {
-		snprintf(err, errlen, "resource key: %s", db_errmsg(db));
-		return -1;
-	}
-	rc = store_site_key(db, "resource", fresh, got, sizeof(got));
-	if (rc != STORE_OK || db_commit(db) != DB_OK) {
-		snprintf(err, errlen, "resource key: %s", db_errmsg(db));
-		db_rollback(db);
-		return -1;
-	}
-	if (sodium_hex2bin(key, sizeof(key), got, strlen(got), NULL, &len,
-	    NULL) != 0 || len != sizeof(key)) {
-		snprintf(err, errlen, "resource key: the stored key is "
-		    "malformed");
-		return -1;
-	}
-	return 0;
+	return site_key_load(db, "resource", key, sizeof(key), err, errlen);
 }
 
 static void

@@ -401,6 +401,9 @@ view_event(json_t *e)
 
 	dep(e, "id", "ev");
 	sponsor_dep(e);
+	/* The event's own site, when it has one: "url" is its page here. */
+	if (view_str(e, "url")[0] != '\0')
+		json_object_set(e, "website", json_object_get(e, "url"));
 	set_url(e, "url", "/events/", "slug");
 	/* Templates test flags for truth, and 0 is not false everywhere. */
 	json_object_set_new(e, "online", json_boolean(json_integer_value(

@@ -415,6 +415,14 @@ def test_event_edit_shows_at_once():
        303, "the sponsor is renamed")
     contains(srv.html("/events/fibre-summit")[2], "Renamed Sponsor Co",
              "the event page shows the new sponsor name at once")
+    ok("Event website" not in srv.html("/events/fibre-summit")[2],
+       "an event without a site of its own shows no Event website button")
+    post("/admin/events/%d" % eid, "editor", event_form(
+        "Fibre Futures Summit", "fibre-summit", nstart, end, sponsor_id=str(spid),
+        url="https://fibre-summit.example/"))
+    contains(srv.html("/events/fibre-summit")[2],
+             'href="https://fibre-summit.example/" rel="noopener">Event website',
+             "one with a site links it from the Event website button")
 
 
 def test_webinar_edit_shows_at_once():

@@ -409,6 +409,15 @@ page_resource_download(struct req *r)
 		json_decref(l);
 		return refused(r, 403);
 	}
+	/* Withdrawn since: its links stop with it. */
+	if (!json_is_integer(json_object_get(l, "published_at")) ||
+	    view_int(l, "published_at") > now_unix()) {
+		json_decref(l);
+		r->cache_control = "private, no-store";
+		return page_notice(r, 410, "This resource has been withdrawn",
+		    "It is no longer offered, and its download links have "
+		    "stopped working.", "/resources", "White Papers");
+	}
 	if (view_str(l, "link_url")[0] != '\0') {
 		r->cache_control = "private, no-store";
 		http_redirect(r, 303, view_str(l, "link_url"));

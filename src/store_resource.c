@@ -64,7 +64,7 @@ static const char sql_lead_add[] =
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 static const char sql_lead_get[] =
     "SELECT l.id, l.resource_id, l.email, r.slug, r.title, r.file_hash,"
-    " r.link_url FROM resource_leads l"
+    " r.link_url, r.published_at FROM resource_leads l"
     " JOIN resources r ON r.id = l.resource_id WHERE l.id = $1";
 static const char sql_leads[] =
     "SELECT id, name, email, company, job_title, consent, consent_ip,"

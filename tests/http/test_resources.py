@@ -346,6 +346,13 @@ def test_lead_and_link():
     contains(b, "expired", "saying so")
     eq(srv.get(base + "?lead=%d&exp=%d&sig=%s" % (lead, exp, sign(lead, exp)))[0], 200,
        "a link signed here with the site's key works: the key is the one in site_keys")
+    when = sql(DB, "SELECT published_at FROM resources WHERE slug = ?", (PDF_SLUG,))[0][0]
+    sql(DB, "UPDATE resources SET published_at = NULL WHERE slug = ?", (PDF_SLUG,))
+    s, h, b = srv.html(link)
+    eq(s, 410, "once the resource is unpublished, its links answer 410")
+    contains(b, "withdrawn", "saying it was withdrawn")
+    sql(DB, "UPDATE resources SET published_at = ? WHERE slug = ?", (when, PDF_SLUG))
+    eq(srv.get(link)[0], 200, "and work again when it is published again")
 
 
 def test_external_link():

@@ -18,6 +18,7 @@
 #include "bus.h"
 #include "db.h"
 #include "http.h"
+#include "jobs.h"
 #include "markdown.h"
 #include "page.h"
 #include "registration.h"
@@ -394,6 +395,10 @@ reg_save(struct req *r, enum kind k, int64_t id, struct url_query *q,
 	rc = store_reg_settings_save(r->db, k == K_EVENT ? REG_EVENT :
 	    REG_WEBINAR, id, capacity, closes, qs.p != NULL ? qs.p : "");
 	buf_free(&qs);
+	/* A larger capacity seats those waiting at once. */
+	if (rc == STORE_OK)
+		rc = store_reg_fill(r->db, k == K_EVENT ? REG_EVENT :
+		    REG_WEBINAR, id, now_unix());
 	if (rc != STORE_OK || k != K_EVENT)
 		return rc;
 	json_array_foreach(agenda, i, x) {
@@ -698,6 +703,7 @@ save(struct req *r, enum kind k, int64_t id)
 		goto done;
 	}
 	bus_apply(tags.p);
+	jobs_kick();	/* the emails of readers given a seat */
 	snprintf(url, sizeof(url), "/admin/%s/%lld?done=1", kinds[k].path,
 	    (long long)id);
 	http_redirect(r, 303, url);

@@ -229,6 +229,14 @@ int	 store_event_sessions_set(struct db *, int64_t event,
 int	 store_reg_settings_save(struct db *, enum reg_kind, int64_t id,
 	    int64_t capacity, int64_t closes_at, const char *questions);
 /*
+ * Gives the seats free under the capacity (all, when it has none) to
+ * the readers waiting, first come first served, each told by email;
+ * at most REG_FILL_MAX at once.  Inside the caller's transaction.
+ */
+#define REG_FILL_MAX	10000
+int	 store_reg_fill(struct db *, enum reg_kind, int64_t target,
+	    int64_t now);
+/*
  * What a registration needs of an event or webinar: id, slug, title,
  * starts_at, ends_at, timezone, capacity (null: unlimited), closes_at
  * (the effective time), reg_closes_at, questions, recording_url, and the

@@ -297,6 +297,31 @@ queue_mail(struct db *db, int64_t id, const char *what)
 }
 
 int
+store_reg_fill(struct db *db, enum reg_kind k, int64_t target, int64_t now)
+{
+	int64_t cap, confirmed, next;
+	int rc, n;
+
+	if ((rc = lock_target(db, k, target, &cap)) != STORE_OK ||
+	    (rc = by_id_int(db, sql_confirmed[k], target, &confirmed)) !=
+	    STORE_OK)
+		return rc;
+	for (n = 0; n < REG_FILL_MAX && (cap == 0 || confirmed < cap); n++) {
+		rc = by_id_int(db, sql_first_waiting[k], target, &next);
+		if (rc == STORE_NOTFOUND)
+			return STORE_OK;
+		if (rc == STORE_OK)
+			rc = set_status(db, next, "confirmed", now);
+		if (rc == STORE_OK)
+			rc = queue_mail(db, next, "promoted");
+		if (rc != STORE_OK)
+			return rc;
+		confirmed++;
+	}
+	return STORE_OK;
+}
+
+int
 store_registration_add(struct db *db, enum reg_kind k, int64_t target,
     const struct registration_input *in, int64_t now, int64_t *id,
     const char **status)

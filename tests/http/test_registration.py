@@ -538,6 +538,31 @@ def test_agenda_editor():
     eq(s, 422, "eleven questions: 422")
 
 
+def test_capacity_raised_seats_the_waitlist():
+    slug = "asia-tech-digital-symposium"
+    eid = event_id(slug)
+    ed = login("editor")
+    s, h, page = ed.get("/admin/events/%d" % eid)
+    f = editor_fields(page)
+    s, h, b = ed.post("/admin/events/%d" % eid, list(dict(f, capacity="1").items()))
+    eq(s, 303, "the event gets one seat")
+    for i in range(1, 4):
+        register("events", slug, person("raise%d@example.org" % i))
+    eq([r[1] for r in of_event(slug)], ["confirmed", "waitlisted", "waitlisted"],
+       "one seat taken, two readers waiting")
+    s, h, b = ed.post("/admin/events/%d" % eid, list(dict(f, capacity="2").items()))
+    eq(s, 303, "the editor raises the capacity to two")
+    eq([r[1] for r in of_event(slug)], ["confirmed", "confirmed", "waitlisted"],
+       "the first reader waiting takes the new seat at once")
+    got = [parsed(m)["subject"] for m in mail_to("raise2@example.org", 2)]
+    ok(any("A seat is yours" in x for x in got), "and is told by email", got)
+    eq(len([m for m in SINK.to("raise3@example.org")]), 1,
+       "the next one only has the waitlist email")
+    s, h, b = ed.post("/admin/events/%d" % eid, list(dict(f, capacity="").items()))
+    eq(s, 303, "the editor lifts the limit")
+    eq([r[1] for r in of_event(slug)], ["confirmed"] * 3, "everyone waiting is seated")
+
+
 def cleanup():
     SRV2.stop()
     SINK.close()
@@ -545,7 +570,8 @@ def cleanup():
 
 
 run_tests([test_event_page, test_register_webinar_and_email, test_validation,
-           test_duplicate, test_capacity_waitlist_promotion, test_last_seat_race,
+           test_duplicate, test_capacity_waitlist_promotion,
+           test_capacity_raised_seats_the_waitlist, test_last_seat_race,
            test_closing_time, test_on_demand_gating, test_recording_ready_note,
            test_newsroom_list_csv_roles,
            test_agenda_editor], cleanup)

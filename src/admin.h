@@ -46,6 +46,8 @@ int64_t	 admin_parse_local(const char *);
  */
 int	 admin_delete(struct req *, enum store_del, int64_t id,
 	    const char *tags, const char *back, const char *in_use);
+/* A form's sponsor (its id as text): 0 for none, -1 when not one of the list. */
+int64_t	 admin_sponsor_of(struct req *, const char *);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
 

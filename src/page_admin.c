@@ -134,6 +134,26 @@ admin_delete(struct req *r, enum store_del what, int64_t id,
 	return 0;
 }
 
+int64_t
+admin_sponsor_of(struct req *r, const char *s)
+{
+	json_t *rows, *sp;
+	int64_t id;
+	size_t i;
+	int found = 0;
+
+	if (s[0] == '\0' || strcmp(s, "0") == 0)
+		return 0;
+	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0 ||
+	    store_sponsors_all(r->db, &rows) != STORE_OK)
+		return -1;
+	json_array_foreach(rows, i, sp)
+		if (json_integer_value(json_object_get(sp, "id")) == id)
+			found = 1;
+	json_decref(rows);
+	return found ? id : -1;
+}
+
 int
 admin_render(struct req *r, int status, const char *tpl, json_t *m)
 {

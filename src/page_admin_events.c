@@ -480,27 +480,6 @@ zone_ok(const char *z)
 	return 1;
 }
 
-/* The sponsor chosen: 0 for none, -1 when it is not one of the list. */
-static int64_t
-sponsor_of(struct req *r, const char *s)
-{
-	json_t *rows, *sp;
-	int64_t id;
-	size_t i;
-	int found = 0;
-
-	if (s[0] == '\0' || strcmp(s, "0") == 0)
-		return 0;
-	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0 ||
-	    store_sponsors_all(r->db, &rows) != STORE_OK)
-		return -1;
-	json_array_foreach(rows, i, sp)
-		if (json_integer_value(json_object_get(sp, "id")) == id)
-			found = 1;
-	json_decref(rows);
-	return found ? id : -1;
-}
-
 /* Copies the form's fields into f so a refused form comes back as typed. */
 static json_t *
 form_echo(enum kind k, struct url_query *q)
@@ -564,7 +543,7 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		    "(YYYY-MM-DDTHH:MM, %s).", view_timezone());
 		return msg;
 	}
-	if ((sponsor = sponsor_of(r, field(q, "sponsor_id"))) < 0)
+	if ((sponsor = admin_sponsor_of(r, field(q, "sponsor_id"))) < 0)
 		return "Choose the sponsor from the list.";
 	if (k == K_WEBINAR) {
 		s = field(q, "duration_min");

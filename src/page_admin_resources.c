@@ -178,27 +178,6 @@ form_echo(struct url_query *q)
 	return f;
 }
 
-/* The sponsor chosen: 0 for none, -1 when it is not one of the list. */
-static int64_t
-sponsor_of(struct req *r, const char *s)
-{
-	json_t *rows, *sp;
-	int64_t id;
-	size_t i;
-	int found = 0;
-
-	if (s[0] == '\0' || strcmp(s, "0") == 0)
-		return 0;
-	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0 ||
-	    store_sponsors_all(r->db, &rows) != STORE_OK)
-		return -1;
-	json_array_foreach(rows, i, sp)
-		if (json_integer_value(json_object_get(sp, "id")) == id)
-			found = 1;
-	json_decref(rows);
-	return found ? id : -1;
-}
-
 /* The form into in (pointing into q and md); NULL or the editor's sentence. */
 static const char *
 check(struct req *r, struct url_query *q, struct buf *md,
@@ -227,7 +206,7 @@ check(struct req *r, struct url_query *q, struct buf *md,
 	for (p = field(q, "body_md"); *p != '\0'; p++)
 		if (!(p[0] == '\r' && p[1] == '\n'))
 			buf_putc(md, *p);
-	if ((sponsor = sponsor_of(r, field(q, "sponsor_id"))) < 0)
+	if ((sponsor = admin_sponsor_of(r, field(q, "sponsor_id"))) < 0)
 		return "Choose the sponsor from the list.";
 	s = field(q, "cover");
 	if (s[0] != '\0') {

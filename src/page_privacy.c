@@ -313,7 +313,6 @@ page_data(struct req *r)
 	}
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		json_t *a = json_object_get(m, kinds[i].name);
-
 		char has[64];
 
 		add_dates(a, "created_at");

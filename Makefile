@@ -4,6 +4,7 @@
 #   make test     build and run every test; the last line is "N passed, N failed"
 #   make          build ./masthead
 #   make SANITIZE=1 test   the same tests against an ASan+UBSan build
+#   make deps / make test-deps   only install what building / testing needs
 
 CC	?= cc
 PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips
@@ -21,8 +22,17 @@ BIN	 = masthead
 OPT	 = -O2 -g
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The libraries' flags come from pkg-config, which can only answer once
+# tools/deps.sh has installed them: $(BUILD)/pkg.mk is made by a rule that
+# runs deps first, and make reads it again before it builds anything.
+ifeq ($(filter-out clean deps test-deps,$(MAKECMDGOALS)),)
+ifneq ($(MAKECMDGOALS),)
+NOPKG	 = 1
+endif
+endif
+ifndef NOPKG
+-include $(BUILD)/pkg.mk
+endif
 
 CFLAGS	+= $(OPT) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
@@ -38,7 +48,7 @@ EMBED	:= $(sort $(wildcard migrations/*/*.sql) $(shell find themes/default demo 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all run test unit deps clean demo-db screenshot
+.PHONY: all run test unit deps test-deps clean demo-db screenshot
 
 all: $(BIN)
 
@@ -68,12 +78,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)
 
+$(BUILD)/pkg.mk: tools/deps.sh Makefile | $(BUILD)
+	@sh tools/deps.sh
+	@pkg-config --exists --print-errors $(PKGS)
+	@{ echo "PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS = $$(pkg-config --libs $(PKGS))"; } > $@.tmp
+	@mv $@.tmp $@
+
 deps:
 	@sh tools/deps.sh
 
+test-deps:
+	@sh tools/deps.sh test
+
 unit: $(UNIT_BINS)
 
-test: deps $(BIN) $(UNIT_BINS)
+# test-deps comes first even under -j: the tests need its tools, not the build.
+test:
+	@$(MAKE) --no-print-directory test-deps
+	@$(MAKE) --no-print-directory $(BIN) unit
 	@sh tests/run.sh "$(BIN)" "$(BUILD)/tests"
 
 data/masthead.db: | $(BIN)

@@ -365,6 +365,40 @@ class Client:
         return s, h, b.decode("utf-8", "replace")
 
 
+# The tools some suites drive: the system's Chromium, and the npm packages
+# pinned in tests/node, which tools/deps.sh installs (make test-deps).
+NODE_MODULES = os.path.join(TOP, "tests", "node", "node_modules")
+CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium")
+
+
+def missing_tool(what):
+    """Ends the suite with one failed test: a tool it needs is not here.
+    A missing tool is never a skip, or a machine without it would pass
+    checks it never ran."""
+    ok(False, "%s is missing: run make test-deps (tools/deps.sh test)" % what)
+    done()
+
+
+def node_module(name):
+    """The directory of a package of tests/node, or the suite fails."""
+    path = os.path.join(NODE_MODULES, name)
+    if not os.path.exists(os.path.join(path, "package.json")):
+        missing_tool("the npm package " + name)
+    return path
+
+
+def browser():
+    """(NODE_PATH holding playwright-core, Chromium's path) for a suite
+    that drives a real browser, or the suite fails saying what is
+    missing."""
+    if shutil.which("node") is None:
+        missing_tool("node (Debian's nodejs)")
+    if not os.access(CHROMIUM, os.X_OK):
+        missing_tool("Chromium at " + CHROMIUM)
+    node_module("playwright-core")
+    return NODE_MODULES, CHROMIUM
+
+
 def status_of(raw):
     """The status code of a raw HTTP response, or 0."""
     try:

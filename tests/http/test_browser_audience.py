@@ -5,8 +5,8 @@ registers for a webinar from its page and sees the confirmation, whose
 email carries the .ics file.  The event page with its agenda and form
 is saved as a screenshot (into MASTHEAD_SCREENSHOT_DIR when set).
 
-playwright-core and the browser are found as in test_browser_comments.py;
-when either is missing, the suite reports one skipped test saying why."""
+playwright-core (pinned in tests/node) and the browser are installed by
+make test-deps; when either is missing, the suite fails saying so."""
 import json
 import os
 import re
@@ -18,38 +18,9 @@ import time
 from email import policy
 from email.parser import BytesParser
 
-from harness import Server, ok, eq, run_tests, demo_db, sql
+from harness import Server, ok, eq, run_tests, demo_db, sql, browser
 from smtpsink import SmtpSink, body_of
 
-CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium")
-CACHE = os.environ.get("MASTHEAD_TEST_CACHE") or os.path.join(
-    os.path.expanduser("~"), ".cache", "masthead-tests")
-NODE_DIR = os.path.join(CACHE, "playwright")
-
-
-def skip(why):
-    print("ok 1 # SKIP " + why)
-    print("1..1")
-    raise SystemExit(0)
-
-
-def playwright():
-    """playwright-core from the cache shared with the other browser suites,
-    installed from npm the first time."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        skip("node and npm are not installed")
-    if not os.access(CHROMIUM, os.X_OK):
-        skip(CHROMIUM + " is not installed")
-    mod = os.path.join(NODE_DIR, "node_modules", "playwright-core")
-    if not os.path.isdir(mod):
-        os.makedirs(NODE_DIR, exist_ok=True)
-        r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent",
-                            "--prefix", NODE_DIR, "playwright-core@1"],
-                           capture_output=True, text=True, timeout=300)
-        if r.returncode != 0 or not os.path.isdir(mod):
-            skip("playwright-core could not be installed from npm: " +
-                 (r.stderr.strip().splitlines() or ["no output"])[-1])
-    return os.path.join(NODE_DIR, "node_modules")
 
 WEBINAR = "standalone-5g-first-year-lessons"
 EVENT = "sd-wan-digital-symposium"
@@ -133,7 +104,7 @@ def wait_mail(sink, addr, pred, timeout=20):
 
 
 def main():
-    modules = playwright()
+    modules, chromium = browser()
     sink = SmtpSink()
     d = tempfile.mkdtemp(prefix="masthead-audience-")
     db = demo_db(d)
@@ -145,7 +116,7 @@ def main():
     shot = os.path.join(d, "event.png")
     with open(script, "w") as f:
         f.write(SCRIPT)
-    env = dict(os.environ, NODE_PATH=modules, BASE=base, SLUG=slug, CHROMIUM=CHROMIUM,
+    env = dict(os.environ, NODE_PATH=modules, BASE=base, SLUG=slug, CHROMIUM=chromium,
                READER=READER, WEBINAR=WEBINAR, EVENT=EVENT, SHOT=shot)
     p = subprocess.Popen(["node", script], env=env, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

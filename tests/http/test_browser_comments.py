@@ -2,47 +2,17 @@
 member signs in, posts, replies and switches views; a moderator approves
 a held comment with one click; a visitor then sees it.
 
-playwright-core comes from npm into a cache directory outside the
-repository (MASTHEAD_TEST_CACHE, else ~/.cache/masthead-tests), the
-browser is the system's /usr/bin/chromium.  When either is missing and
-cannot be had, the suite reports one skipped test saying why."""
+playwright-core is pinned in tests/node and the browser is the system's
+/usr/bin/chromium, both installed by make test-deps; when either is
+missing, the suite fails saying so."""
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 
-from harness import BIN, Server, ok, run_tests, demo_db, sql
+from harness import BIN, Server, ok, run_tests, demo_db, sql, browser
 
 PW = "a long enough passphrase"
-CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium")
-CACHE = os.environ.get("MASTHEAD_TEST_CACHE") or os.path.join(
-    os.path.expanduser("~"), ".cache", "masthead-tests")
-NODE_DIR = os.path.join(CACHE, "playwright")
-
-
-def skip(why):
-    print("ok 1 # SKIP " + why)
-    print("1..1")
-    raise SystemExit(0)
-
-
-def playwright():
-    """Installs playwright-core into the cache when it is not there yet."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        skip("node and npm are not installed")
-    if not os.access(CHROMIUM, os.X_OK):
-        skip(CHROMIUM + " is not installed")
-    mod = os.path.join(NODE_DIR, "node_modules", "playwright-core")
-    if not os.path.isdir(mod):
-        os.makedirs(NODE_DIR, exist_ok=True)
-        r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent",
-                            "--prefix", NODE_DIR, "playwright-core@1"],
-                           capture_output=True, text=True, timeout=300)
-        if r.returncode != 0 or not os.path.isdir(mod):
-            skip("playwright-core could not be installed from npm: " +
-                 (r.stderr.strip().splitlines() or ["no output"])[-1])
-    return os.path.join(NODE_DIR, "node_modules")
 
 
 SCRIPT = r"""
@@ -130,7 +100,7 @@ async function signIn(page, who, next) {
 
 
 def main():
-    modules = playwright()
+    modules, chromium = browser()
     d = tempfile.mkdtemp(prefix="masthead-browser-")
     db = demo_db(d)
     for name, role in (("alice", "member"), ("ed", "editor")):
@@ -144,7 +114,7 @@ def main():
     with open(script, "w") as f:
         f.write(SCRIPT)
     env = dict(os.environ, NODE_PATH=modules, BASE="http://127.0.0.1:%d" % srv.port,
-               SLUG=slug, PW=PW, CHROMIUM=CHROMIUM)
+               SLUG=slug, PW=PW, CHROMIUM=chromium)
     p = subprocess.Popen(["node", script], env=env, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     results = None

@@ -3,55 +3,21 @@ playwright-core): an author signs in, writes a story with the live
 Markdown preview, publishes it and finds it on the site; a contributor's
 editor has no publish button.
 
-playwright-core comes from npm into a cache directory outside the
-repository (installed on first use); without Chromium, node or npm the
-suite reports one skipped test.  MASTHEAD_SCREENSHOTS=DIR keeps the
-screenshots of the dashboard and the editor there.
+playwright-core (pinned in tests/node) and Chromium come from make
+test-deps; without them the suite fails saying what is missing.
+MASTHEAD_SCREENSHOTS=DIR keeps the screenshots of the dashboard and the
+editor there.
 """
 import json
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 
-from harness import BIN, Server, ok, eq, contains, done, run_tests, demo_db, sql
+from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, browser
 
-PW_VERSION = "1.65.1"
-CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME") or
-                     os.path.expanduser("~/.cache"), "masthead",
-                     "playwright-core-" + PW_VERSION)
-CHROMIUM = "/usr/bin/chromium"
 PW = "a passphrase long enough"
-
-
-def skip(why):
-    print("ok 1 # SKIP " + why)
-    print("1..1")
-    sys.exit(0)
-
-
-def playwright():
-    """The playwright-core module directory, installing it when missing."""
-    mod = os.path.join(CACHE, "node_modules", "playwright-core")
-    if os.path.exists(os.path.join(mod, "package.json")):
-        return mod
-    if not shutil.which("npm"):
-        return None
-    os.makedirs(CACHE, exist_ok=True)
-    r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
-                        "--prefix", CACHE, "playwright-core@" + PW_VERSION],
-                       capture_output=True, text=True, timeout=300)
-    return mod if r.returncode == 0 and os.path.exists(mod) else None
-
-
-if not os.access(CHROMIUM, os.X_OK):
-    skip("no Chromium at " + CHROMIUM + " (apt-get install chromium)")
-if not shutil.which("node"):
-    skip("no node (apt-get install nodejs npm)")
-MOD = playwright()
-if MOD is None:
-    skip("playwright-core could not be installed from npm")
+MODULES, CHROMIUM = browser()
+MOD = os.path.join(MODULES, "playwright-core")
 
 d = tempfile.mkdtemp(prefix="masthead-browser-")
 DB = demo_db(d)

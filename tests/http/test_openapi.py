@@ -2,9 +2,8 @@
 code it describes:
 
 1. Redocly CLI lints it (the rules of redocly.yaml) with no problem.  The
-   linter comes from npm, pinned, installed once into the user's cache
-   directory; without npm, a recent enough node or the registry, this one
-   test is skipped with the reason.
+   linter is pinned in tests/node and installed by make test-deps; when it
+   is missing, the suite fails.
 2. Every /api/v1 route of src/router.c is in the document, and every
    operation of the document is a route.
 3. A server on the demo database answers every GET endpoint, the admin
@@ -19,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -29,12 +27,11 @@ import urllib.parse
 import zlib
 
 from harness import (BIN, TOP, PG_URL, Server, ok, eq, run_tests, demo_db,
-                     on_pg, psql, status_of)
+                     on_pg, psql, status_of, node_module)
 
-# @redocly/cli, pinned.  The 1.x line runs on Debian 12's node 18 (2.x
-# needs node 20.19 or later).
+# @redocly/cli, pinned in tests/node.  The 1.x line runs on Debian 12's
+# node 18 (2.x needs node 20.19 or later).
 REDOCLY = "1.34.20"
-REDOCLY_NODE = (18, 17)     # the oldest node it runs on
 DOC_FILE = os.path.join(TOP, "docs", "openapi.yaml")
 ROUTER = os.path.join(TOP, "src", "router.c")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -44,111 +41,18 @@ MEDIA = tempfile.mkdtemp(prefix="masthead-openapi-media-")
 UPLOADED = {}               # what the uploads made: {"hash": ...}
 
 
-def apt_install(pkg):
-    """Installs a Debian package when running as root with apt-get."""
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    try:
-        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=120",
-                        "install", "-y", "-qq", pkg], env=env,
-                       capture_output=True, timeout=600)
-    except subprocess.TimeoutExpired:
-        pass
+import jsonschema
+import yaml
 
-
-try:
-    import yaml
-except ImportError:
-    apt_install("python3-yaml")
-    try:
-        import yaml
-    except ImportError:
-        yaml = None
-try:
-    import jsonschema
-except ImportError:
-    apt_install("python3-jsonschema")
-    try:
-        import jsonschema
-    except ImportError:
-        jsonschema = None
-
-
-def skip(name, why):
-    ok(True, "%s # SKIP %s" % (name, why))
-
-
-DOC = None
-if yaml is not None:
-    with open(DOC_FILE) as f:
-        DOC = yaml.safe_load(f)
+with open(DOC_FILE) as f:
+    DOC = yaml.safe_load(f)
 
 
 # 1. The linter ----------------------------------------------------------
 
-def cache_dir():
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "masthead", "redocly-cli-" + REDOCLY)
-
-
-def redocly():
-    """(path of the redocly command, None), installing it on first use,
-    or (None, why it cannot be had)."""
-    d = cache_dir()
-    exe = os.path.join(d, "node_modules", ".bin", "redocly")
-    if os.access(exe, os.X_OK):
-        return exe, None
-    npm, node = shutil.which("npm"), shutil.which("node")
-    if npm is None or node is None:
-        return None, "npm and node are needed for @redocly/cli"
-    v = subprocess.run([node, "--version"], capture_output=True,
-                       text=True).stdout.strip()
-    m = re.match(r"v(\d+)\.(\d+)", v)
-    if m is None or (int(m.group(1)), int(m.group(2))) < REDOCLY_NODE:
-        return None, "node %s is older than @redocly/cli %s needs (%d.%d)" % (
-            v, REDOCLY, REDOCLY_NODE[0], REDOCLY_NODE[1])
-    try:
-        os.makedirs(os.path.dirname(d), exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=".install-", dir=os.path.dirname(d))
-    except OSError as e:
-        return None, "no cache directory: %s" % e
-    # Installed beside its final place and renamed, so a broken install is
-    # never taken for a finished one.
-    try:
-        r = subprocess.run(
-            [npm, "install", "--prefix", tmp, "--no-save", "--no-audit",
-             "--no-fund", "--no-update-notifier", "--loglevel=error",
-             "--fetch-retries=1", "--fetch-timeout=30000",
-             "@redocly/cli@" + REDOCLY],
-            capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired:
-        shutil.rmtree(tmp, ignore_errors=True)
-        return None, "npm install of @redocly/cli took over 10 minutes"
-    if r.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        # npm's own summary ("npm error FetchError: request to ... failed,
-        # reason: ...") is the line that says why.
-        lines = [x for x in r.stderr.splitlines()
-                 if x.startswith("npm error") and "  at " not in x]
-        why = [x for x in lines if "Error" in x or "reason" in x] or lines
-        return None, "npm install @redocly/cli@%s failed: %s" % (
-            REDOCLY, why[0][len("npm error "):] if why else
-            "status %d" % r.returncode)
-    try:
-        os.rename(tmp, d)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)   # another run got there first
-    return (exe, None) if os.access(exe, os.X_OK) else (
-        None, "npm installed no redocly command")
-
-
 def test_lint():
-    exe, why = redocly()
-    if exe is None:
-        skip("redocly lint docs/openapi.yaml", why)
-        return
+    exe = os.path.join(node_module("@redocly/cli"), "..", "..", ".bin",
+                       "redocly")
     env = dict(os.environ, REDOCLY_TELEMETRY="off", NO_COLOR="1",
                REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
     r = subprocess.run([exe, "lint", "--config", "redocly.yaml",
@@ -1207,18 +1111,8 @@ def test_newsletters():
 
 
 def main():
-    if DOC is None:
-        skip("docs/openapi.yaml", "python3-yaml is not installed")
-        run_tests([])
-        return
-    tests = [test_lint, test_routes]
-    if jsonschema is None:
-        skip("answers against the schemas", "python3-jsonschema is not "
-             "installed (apt-get install python3-jsonschema)")
-        run_tests(tests)
-        return
     start()
-    run_tests(tests + [test_examples, test_content, test_newsletters,
+    run_tests([test_lint, test_routes, test_examples, test_content, test_newsletters,
                        test_parameters, test_admin, test_comments,
                        test_errors, test_media, test_limits, test_unavailable,
                        test_report], SRV.stop)

@@ -14,6 +14,7 @@ struct config config;
 
 enum ctype {
 	C_STR,
+	C_URL,		/* empty, or an absolute http(s) URL; trailing / dropped */
 	C_INT,
 	C_CHOICE,	/* a string from the setting's list in choices[] */
 	C__MAX
@@ -43,7 +44,7 @@ static const struct setting settings[] = {
 	  "directory of images; empty means \"media\" beside the SQLite file" },
 	{ "access_log", C_STR, S(access_log), "", 0, 0,
 	  "access log file, \"-\" for standard output, empty for none" },
-	{ "base_url", C_STR, S(base_url), "", 0, 0,
+	{ "base_url", C_URL, S(base_url), "", 0, 0,
 	  "the site's absolute URL (default: http://LISTEN)" },
 	{ "timezone", C_STR, S(timezone), "", 0, 0,
 	  "time zone for dates on pages (default: the site setting, else UTC)" },
@@ -160,14 +161,54 @@ config_known(const char *key)
 	return find(key) != NULL;
 }
 
+/*
+ * Whether v is an absolute http or https URL with a host and nothing a
+ * link could not carry: no space, control character, quote, angle
+ * bracket, query or fragment.
+ */
+static int
+url_ok(const char *v)
+{
+	const char *h;
+	size_t i;
+
+	if (strncmp(v, "http://", 7) == 0)
+		h = v + 7;
+	else if (strncmp(v, "https://", 8) == 0)
+		h = v + 8;
+	else
+		return 0;
+	if (*h == '\0' || *h == '/' || *h == ':')
+		return 0;
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] <= ' ' || v[i] == 0x7f ||
+		    strchr("\"'<>\\?#", v[i]) != NULL)
+			return 0;
+	return 1;
+}
+
 static int
 apply(struct config *c, const struct setting *s, const char *val, char *err,
     size_t errlen)
 {
 	char **sp;
 	int64_t v;
+	size_t n;
 
 	switch (s->type) {
+	case C_URL:
+		if (val[0] != '\0' && !url_ok(val)) {
+			snprintf(err, errlen, "%s: \"%s\" is not an http:// or "
+			    "https:// URL of a host", s->name, val);
+			return -1;
+		}
+		sp = (char **)((char *)c + s->off);
+		free(*sp);
+		*sp = xstrdup(val);
+		n = strlen(*sp);
+		while (n > 0 && (*sp)[n - 1] == '/')
+			(*sp)[--n] = '\0';
+		return 0;
 	case C_CHOICE:
 		if (!choice_ok(s->name, val)) {
 			snprintf(err, errlen, "%s: \"%s\" is not one of: %s",
@@ -213,7 +254,7 @@ config_free(struct config *c)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
-		if (settings[i].type == C_STR || settings[i].type == C_CHOICE)
+		if (settings[i].type != C_INT)
 			free(*(char **)((char *)c + settings[i].off));
 	memset(c, 0, sizeof(*c));
 }
@@ -229,6 +270,26 @@ config_defaults(struct config *c)
 		if (apply(c, &settings[i], settings[i].dflt, err,
 		    sizeof(err)) != 0)
 			abort();
+}
+
+const char *
+config_site_url(char *buf, size_t n)
+{
+	const char *l = config.listen;
+
+	if (config.base_url[0] != '\0')
+		return config.base_url;
+	/*
+	 * A wildcard address says where the server listens, not where it
+	 * can be reached; localhost at least works on the machine itself.
+	 */
+	if (strncmp(l, "0.0.0.0:", 8) == 0)
+		snprintf(buf, n, "http://localhost:%s", l + 8);
+	else if (strncmp(l, "[::]:", 5) == 0)
+		snprintf(buf, n, "http://localhost:%s", l + 5);
+	else
+		snprintf(buf, n, "http://%s", l);
+	return buf;
 }
 
 static char *

@@ -68,6 +68,13 @@ int	config_load_env(struct config *, char *err, size_t errlen);
 int	config_set(struct config *, const char *key, const char *val, char *err, size_t errlen);
 /* Whether key names a setting. */
 int	config_known(const char *key);
+/*
+ * The site's absolute URL, without a trailing slash, for every link that
+ * leaves the page (feeds, canonical links, sitemaps, mail): base_url
+ * when set, else http:// and the listen address, written into buf.
+ * Returns config.base_url or buf.
+ */
+const char *config_site_url(char *buf, size_t n);
 /* Prints every setting with its default and help text. */
 void	config_usage(FILE *);
 

@@ -178,15 +178,9 @@ newsletter_token_check(struct db *db, const char *tok, size_t len,
 void
 newsletter_site_url(struct buf *b, const char *path)
 {
-	size_t n = strlen(config.base_url);
+	char url[512];
 
-	if (n > 0) {
-		while (n > 0 && config.base_url[n - 1] == '/')
-			n--;
-		buf_append(b, config.base_url, n);
-	} else {
-		buf_printf(b, "http://%s", config.listen);
-	}
+	buf_puts(b, config_site_url(url, sizeof(url)));
 	buf_puts(b, path);
 }
 

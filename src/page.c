@@ -97,26 +97,17 @@ page_site_changed(void)
 }
 
 /*
- * The site's absolute URL, without a trailing slash: the base_url
- * setting, else the site's own, else the address served on.
+ * The site's absolute URL (config_site_url).  It is the setting's, never
+ * a row of the database: a database copied to another address must not
+ * keep linking to the old one.
  */
 static void
 set_base_url(json_t *site)
 {
-	const char *v = config.base_url;
 	char url[512];
-	size_t n;
 
-	if (v == NULL || v[0] == '\0')
-		v = json_string_value(json_object_get(site, "base_url"));
-	if (v != NULL && v[0] != '\0')
-		snprintf(url, sizeof(url), "%s", v);
-	else
-		snprintf(url, sizeof(url), "http://%s", config.listen);
-	n = strlen(url);
-	while (n > 0 && url[n - 1] == '/')
-		url[--n] = '\0';
-	json_object_set_new(site, "base_url", json_string(url));
+	json_object_set_new(site, "base_url", json_string(config_site_url(url,
+	    sizeof(url))));
 }
 
 static int
@@ -191,17 +182,10 @@ page_site(struct req *r, json_t **out)
 const char *
 page_base_url(struct req *r)
 {
-	const char *v = config.base_url;
-	json_t *site;
+	char url[512];
+	const char *v = config_site_url(url, sizeof(url));
 
-	if (v == NULL || v[0] == '\0' || v[strlen(v) - 1] == '/') {
-		if (page_site(r, &site) != STORE_OK)
-			return "";
-		v = h2o_strdup(&r->h->pool, json_string_value(json_object_get(
-		    site, "base_url")), SIZE_MAX).base;
-		json_decref(site);
-	}
-	return v;
+	return v == url ? h2o_strdup(&r->h->pool, url, SIZE_MAX).base : v;
 }
 
 void

@@ -189,15 +189,9 @@ password_problem(const char *pw)
 static void
 site_url(struct buf *b, const char *path)
 {
-	size_t n = strlen(config.base_url);
+	char url[512];
 
-	if (n > 0) {
-		while (n > 0 && config.base_url[n - 1] == '/')
-			n--;
-		buf_append(b, config.base_url, n);
-	} else {
-		buf_printf(b, "http://%s", config.listen);
-	}
+	buf_puts(b, config_site_url(url, sizeof(url)));
 	buf_puts(b, path);
 }
 

@@ -262,6 +262,8 @@ page_admin_dashboard(struct req *r)
 		json_object_set_new(m, key, json_boolean(json_array_size(v)));
 		json_object_set_new(m, blocks[i], v);
 	}
+	json_object_set_new(m, "site_url", json_pack("{s:s,s:b}", "url",
+	    page_base_url(r), "from_listen", config.base_url[0] == '\0'));
 	json_object_set_new(m, "page", json_pack("{s:s}", "title",
 	    "Newsroom"));
 	return admin_render(r, 200, "admin/dashboard", m);

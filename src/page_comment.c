@@ -483,12 +483,7 @@ page_comments_feed(struct req *r)
 		json_decref(a);
 		return page_status(rc);
 	}
-	if (config.base_url[0] != '\0')
-		snprintf(base, sizeof(base), "%s", config.base_url);
-	else
-		snprintf(base, sizeof(base), "http://%s", config.listen);
-	if (base[0] != '\0' && base[strlen(base) - 1] == '/')
-		base[strlen(base) - 1] = '\0';
+	snprintf(base, sizeof(base), "%s", page_base_url(r));
 	json_array_foreach(rows, i, c) {
 		view_comment(c);
 		snprintf(url, sizeof(url), "%s/comments/%lld", base,

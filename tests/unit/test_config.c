@@ -148,6 +148,50 @@ test_env(void **state)
 	config_free(&c);
 }
 
+/* base_url takes absolute http(s) URLs only; the site URL falls back on listen. */
+static void
+test_site_url(void **state)
+{
+	static const char *const bad[] = {
+		"ftp://news.example.com", "http://", "https:///x",
+		"http://:80", "news.example.com", "http://a b",
+		"http://news.example.com/?x=1", "http://news.example.com/#top",
+		"http://news.example.com/\"><script>", "http://x\r\nSet-Cookie: a=1",
+	};
+	struct config saved = config;
+	char err[256], buf[128];
+	size_t i;
+
+	(void)state;
+	config_defaults(&config);
+	assert_string_equal(config_site_url(buf, sizeof(buf)),
+	    "http://127.0.0.1:8080");
+	assert_int_equal(config_set(&config, "listen", "127.0.0.1:9000", err,
+	    sizeof(err)), 0);
+	assert_string_equal(config_site_url(buf, sizeof(buf)),
+	    "http://127.0.0.1:9000");
+	assert_int_equal(config_set(&config, "listen", "0.0.0.0:9001", err,
+	    sizeof(err)), 0);
+	assert_string_equal(config_site_url(buf, sizeof(buf)),
+	    "http://localhost:9001");
+	assert_int_equal(config_set(&config, "base_url",
+	    "https://news.example.com//", err, sizeof(err)), 0);
+	assert_string_equal(config_site_url(buf, sizeof(buf)),
+	    "https://news.example.com");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(config_set(&config, "base_url", bad[i], err,
+		    sizeof(err)), -1);
+		assert_non_null(strstr(err, "base_url"));
+	}
+	assert_string_equal(config.base_url, "https://news.example.com");
+	assert_int_equal(config_set(&config, "base_url", "", err,
+	    sizeof(err)), 0);
+	assert_string_equal(config_site_url(buf, sizeof(buf)),
+	    "http://localhost:9001");
+	config_free(&config);
+	config = saved;
+}
+
 int
 main(void)
 {
@@ -157,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_site_url),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);

@@ -3,10 +3,10 @@
 #   N passed, N failed
 # Suites speak TAP ("ok N - name" / "not ok N - name"); unit tests are
 # cmocka binaries, HTTP tests are Python scripts that start the real binary.
-# When PostgreSQL is installed, one throwaway cluster (tests/pg.sh) serves
-# the whole run: the unit tests use it, and the HTTP suites run a second
-# time on it ("pg/http/..."), each server on a database copied from one
-# holding the demo.
+# One throwaway PostgreSQL cluster (tests/pg.sh) serves the whole run: the
+# unit tests use it, and the HTTP suites run a second time on it
+# ("pg/http/..."), each server on a database copied from one holding the
+# demo.  Without PostgreSQL (make test-deps installs it) the run fails.
 #
 # usage: tests/run.sh MASTHEAD_BINARY UNIT_TEST_DIR
 bin=$1
@@ -53,15 +53,17 @@ export MASTHEAD_TOP="$top"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
-if pgwhy=$(sh "$top/tests/pg.sh" check); then
+if ! pgwhy=$(sh "$top/tests/pg.sh" check); then
+	echo "not ok - PostgreSQL is missing: $pgwhy" > "$log/pg"
+	tally "pg/cluster" "$log/pg" 1
+else
 	pgdir=$(mktemp -u /tmp/masthead-pg.XXXXXX)
 	pgt0=$(date +%s)
 	if url=$(sh "$top/tests/pg.sh" start "$pgdir" 2>"$log/pg-start"); then
 		export MASTHEAD_PG_URL="$url" MASTHEAD_PG_DIR="$pgdir"
-		pgwhy=""
 	else
-		pgwhy="the cluster did not start"
-		echo "not ok - $pgwhy" | cat - "$log/pg-start" > "$log/pg"
+		echo "not ok - the cluster did not start" |
+		    cat - "$log/pg-start" > "$log/pg"
 		tally "pg/cluster" "$log/pg" 1
 	fi
 	pgstart=$(($(date +%s) - pgt0))
@@ -117,9 +119,6 @@ if [ -n "${MASTHEAD_PG_URL:-}" ]; then
 	fi
 	echo "(PostgreSQL: cluster started in ${pgstart}s, HTTP suites" \
 	    "in $(($(date +%s) - pgt0))s)"
-elif [ -n "${pgwhy:-}" ]; then
-	echo "PostgreSQL run skipped: $pgwhy"
-	skipped=$((skipped + 1))
 fi
 
 [ "$skipped" != 0 ] && echo "($skipped skipped: see the notes above)"

@@ -23,10 +23,7 @@ import time
 import harness
 from harness import Server, ok, eq, contains, run_tests
 
-try:
-    import brotli  # python3-brotli: optional, not part of the stdlib
-except ImportError:
-    brotli = None
+import brotli  # python3-brotli, installed by make test-deps
 
 ARTICLE_SLUG = "us-scraps-xiaomi-blacklisting"
 ARTICLE = "/article/" + ARTICLE_SLUG
@@ -181,11 +178,7 @@ def test_encodings():
            "%d >= %d" % (len(br), len(ident)))
         ok(br[:2] != b"\x1f\x8b" and br != gz and brotli_wbits_ok(br),
            "brotli body is not gzip and opens with a valid window size (%s)" % path)
-        if brotli is not None:
-            eq(brotli.decompress(br), ident, "brotli body decodes to the identity bytes (%s)" % path)
-        else:
-            ok(True, "brotli body decodes to the identity bytes (%s)"
-               " # SKIP python3-brotli not installed" % path)
+        eq(brotli.decompress(br), ident, "brotli body decodes to the identity bytes (%s)" % path)
 
         # The server prefers brotli when both are accepted.
         s, h, b = srv.get(path, {"Accept-Encoding": "gzip, deflate, br"})

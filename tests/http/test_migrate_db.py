@@ -29,8 +29,10 @@ SEARCH = "/api/v1/search?q=xiaomi"
 
 
 def snapshot(db):
-    """The pages that matter, as the site on db serves them."""
-    srv = Server(["--media_dir", MEDIA], db=db)
+    """The pages that matter, as the site on db serves them (at one
+    address: without base_url, links follow the port served on)."""
+    srv = Server(["--media_dir", MEDIA, "--base_url",
+                  "https://news.example.com"], db=db)
     try:
         return {p: srv.get(p)[2] for p in PAGES + [SEARCH]}
     finally:

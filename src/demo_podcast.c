@@ -44,7 +44,7 @@ demo_podcast(struct db *db, const char *media_dir, const char *svg,
 		vips_error_clear();
 		goto fail;
 	}
-	if ((status = media_square(media_dir, jpg, jlen, FEED_ART_MIN,
+	if ((status = media_square(media_dir, jpg, jlen, 0, FEED_ART_MIN,
 	    FEED_ART_MAX, hash, &side, &bytes, msg, sizeof(msg))) != 0) {
 		snprintf(err, errlen, "podcast cover: %s (%d)", msg, status);
 		goto fail;

@@ -379,8 +379,9 @@ fail:
 }
 
 int
-media_square(const char *dir, const void *p, size_t n, int min, int max,
-    char hash[65], int *side, int64_t *bytes, char *msg, size_t msglen)
+media_square(const char *dir, const void *p, size_t n, int64_t limit,
+    int min, int max, char hash[65], int *side, int64_t *bytes, char *msg,
+    size_t msglen)
 {
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	VipsImage *img = NULL, *mem = NULL, *sq = NULL, *rgb = NULL,
@@ -391,9 +392,9 @@ media_square(const char *dir, const void *p, size_t n, int min, int max,
 	int status;
 
 	memset(&f, 0, sizeof(f));
-	if ((int64_t)n > config.max_upload) {
+	if (limit > 0 && (int64_t)n > limit) {
 		snprintf(msg, msglen, "the image is larger than %lld bytes",
-		    (long long)config.max_upload);
+		    (long long)limit);
 		return 413;
 	}
 	if (n == 0 || (mime = media_sniff(p, n)) == NULL) {

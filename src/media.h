@@ -35,12 +35,12 @@ int	 media_store(struct db *, const void *p, size_t n, const char *alt,
  * without transparency written as <dir>/<sha256 of the JPEG>.jpg (a name
  * /media/ serves).  An image whose shorter side is under min is refused
  * rather than enlarged.  Returns 0 with hash, *side and *bytes set (the
- * caller records the images row), or an HTTP status (413, 415, 422, 500)
- * with a sentence in msg.
+ * caller records the images row), or an HTTP status (413: over limit
+ * bytes, 0 meaning no limit; 415, 422, 500) with a sentence in msg.
  */
-int	 media_square(const char *dir, const void *p, size_t n, int min,
-	    int max, char hash[65], int *side, int64_t *bytes, char *msg,
-	    size_t msglen);
+int	 media_square(const char *dir, const void *p, size_t n, int64_t limit,
+	    int min, int max, char hash[65], int *side, int64_t *bytes,
+	    char *msg, size_t msglen);
 
 /* Whether the bytes begin as a PDF file does ("%PDF-"). */
 int	 media_is_pdf(const void *p, size_t n);

@@ -1083,8 +1083,9 @@ api_admin_podcast_art(struct req *r)
 		return api_error(r, status, msg);
 	if (nparts > 0)
 		alt = part_text(r, parts, nparts, "alt", 500);
-	if ((status = media_square(config.media_dir, data, len, FEED_ART_MIN,
-	    FEED_ART_MAX, hash, &side, &bytes, msg, sizeof(msg))) != 0)
+	if ((status = media_square(config.media_dir, data, len,
+	    config.max_upload, FEED_ART_MIN, FEED_ART_MAX, hash, &side, &bytes,
+	    msg, sizeof(msg))) != 0)
 		return api_error(r, status, msg);
 	if (db_begin_write(r->db) != DB_OK)
 		return api_error(r, 503, "the database is busy; try again");

@@ -212,7 +212,7 @@ HOST_CID = comment(COOKIE, HOST_SLUG, "A comment to be made hostile")
 EDIT_CID = comment(COOKIE, REL_SLUG, "Tpyo in a comment")
 TAG_SLUG = sql(DB, "SELECT t.slug FROM tags t JOIN article_tags x ON x.tag_id = t.id"
                " WHERE x.article_id = ?", (HOST_ID,))[0][0]
-srv.stop()
+eq(srv.stop(), 0, "the first server stopped cleanly")
 
 # Phase 2: what no form lets in, written straight into the database (no
 # server is running, so no cached page can hold the old text).

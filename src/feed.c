@@ -115,7 +115,6 @@ static const struct {
 /* A trade publication's podcast is tech news unless the site says otherwise. */
 #define ITUNES_CAT_DEFAULT	"News > Tech News"
 
-
 static void
 xml(struct buf *b, const char *s)
 {
@@ -271,7 +270,6 @@ add_extras(struct req *r, struct feed *f)
 	size_t i;
 	int rc;
 
-	(void)f;
 	json_array_foreach(f->items, i, a) {
 		int64_t id = view_int(a, "id");
 

@@ -315,7 +315,8 @@ big_body(const struct route *rt)
 {
 	return rt->fn == page_admin_media_post || rt->fn == api_admin_media ||
 	    rt->fn == page_admin_resource_file ||
-	    rt->fn == page_admin_subscribers_import;
+	    rt->fn == page_admin_subscribers_import ||
+	    rt->fn == api_admin_podcast_art;
 }
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */

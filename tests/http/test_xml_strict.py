@@ -25,6 +25,7 @@ whatever the database holds, and the feeds are what real clients need.
 import email.utils
 import html.parser
 import json
+import os
 import struct
 import subprocess
 import tempfile
@@ -87,6 +88,18 @@ def png(w, h, rgb=(200, 80, 40)):
     return (b"\x89PNG\r\n\x1a\n" +
             chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
             chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
+def noise_png(w, h):
+    """A w x h PNG of random pixels: as large as its pixels, like a photo's."""
+    raw = b"".join(b"\x00" + os.urandom(3 * w) for _ in range(h))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
 
 
 def image_size(b):
@@ -534,6 +547,11 @@ def test_artwork_api():
        "the served file is a 1600 x 1600 JPEG")
     s, j = call("POST", art, png(4000, 3500, (20, 90, 160)), "image/png")
     eq((s, j and j["image"]["width"]), (201, 3000), "a larger one is made 3000 pixels")
+    noisy = noise_png(1500, 1500)
+    ok(len(noisy) > 4 * 1024 * 1024, "a photograph-sized upload (%d bytes)" % len(noisy))
+    s, j = call("POST", art, noisy, "image/png")
+    eq((s, j and j["image"]["width"]), (201, 1500),
+       "is taken up to max_upload, as an image upload is")
 
 
 def cleanup():

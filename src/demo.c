@@ -768,6 +768,28 @@ demo_images(struct demo *d, const json_t *specs)
 	return 0;
 }
 
+/* The podcast's cover, from the image spec site.json's podcast_art names. */
+static int
+demo_cover(struct demo *d, const json_t *site)
+{
+	const char *name = demo_str(site, "podcast_art");
+	const json_t *spec;
+	struct buf svg = BUF_INIT;
+	int rc;
+
+	if (name == NULL)
+		return 0;
+	if ((spec = json_object_get(json_object_get(site, "images"),
+	    name)) == NULL)
+		return demo_fail(d, "site.json: podcast_art: no image \"%s\"",
+		    name);
+	rc = demo_svg(d, name, spec, &svg) != 0 ? -1 : demo_podcast(d->db,
+	    d->media_dir, svg.p, svg.len, demo_str0(spec, "alt"), d->err,
+	    d->errlen);
+	buf_free(&svg);
+	return rc;
+}
+
 /*
  * The publication's structure: settings, sections, menus, people, tags.
  */
@@ -1480,6 +1502,7 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	intx = 1;
 	if (demo_settings(&d, json_object_get(site, "settings")) != 0 ||
 	    demo_images(&d, json_object_get(site, "images")) != 0 ||
+	    demo_cover(&d, site) != 0 ||
 	    demo_sections(&d, json_object_get(site, "sections"), 0,
 	    "topic") != 0 ||
 	    demo_menu(&d, "main", json_object_get(json_object_get(site,

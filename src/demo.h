@@ -105,4 +105,14 @@ int	demo_resources(struct db *, const char *media_dir, const json_t *list,
 	    const json_t *sponsors, const json_t *images, int64_t now,
 	    char *err, size_t errlen);
 
+/* demo_podcast.c */
+
+/*
+ * Makes the podcast's square cover from svg (an illustration of the
+ * demo) the way an upload is made square, records its images row and
+ * points the podcast_image setting at it.  0, or -1 with err filled.
+ */
+int	demo_podcast(struct db *, const char *media_dir, const char *svg,
+	    size_t svglen, const char *alt, char *err, size_t errlen);
+
 #endif

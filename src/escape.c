@@ -1,6 +1,7 @@
 /*
  * escape.c — HTML, URL, JSON and XML escapers.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -88,31 +89,107 @@ esc_json(struct buf *b, const char *s, size_t n)
 	buf_append(b, s + start, n - start);
 }
 
+#define ESC_FFFD	"\xef\xbf\xbd"
+
+/*
+ * The length of the UTF-8 sequence at s[0..n) when it is the shortest
+ * encoding of a Unicode scalar value (so no overlong form, no surrogate
+ * and nothing past U+10FFFF), with the value in *cp; 0 when it is not.
+ */
+static size_t
+esc_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t v, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2; v = s[0] & 0x1fu; min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3; v = s[0] & 0x0fu; min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4; v = s[0] & 0x07u; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3fu);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+void
+esc_utf8(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if ((k = esc_utf8_seq(u + i, n - i, &cp)) > 0) {
+			i += k;
+			continue;
+		}
+		buf_append(b, s + start, i - start);
+		BUF_LIT(b, ESC_FFFD);
+		start = ++i;
+	}
+	buf_append(b, s + start, n - start);
+}
+
+/*
+ * A document that is not well-formed is refused whole by a feed reader,
+ * so what XML 1.0 cannot carry never reaches one, whatever a database row
+ * holds (an import, a row older than the checks on input): control
+ * characters other than tab, LF and CR are dropped, and bytes that are
+ * not UTF-8, surrogates, U+FFFE and U+FFFF become U+FFFD.
+ */
 void
 esc_xml(struct buf *b, const char *s, size_t n)
 {
-	size_t i, start = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, k;
 	const char *rep;
+	uint32_t cp;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
-		case '\t': case '\n': case '\r': continue;
-		default:
-			/* XML 1.0 forbids other control characters outright. */
-			if (c >= 0x20)
+	while (i < n) {
+		k = esc_utf8_seq(u + i, n - i, &cp);
+		if (k == 0 || cp == 0xfffe || cp == 0xffff) {
+			rep = ESC_FFFD;
+			k = k == 0 ? 1 : k;
+		} else {
+			switch (cp) {
+			case '&': rep = "&amp;"; break;
+			case '<': rep = "&lt;"; break;
+			case '>': rep = "&gt;"; break;
+			case '"': rep = "&quot;"; break;
+			case '\'': rep = "&apos;"; break;
+			case '\t': case '\n': case '\r':
+				i += k;
 				continue;
-			rep = "";
-			break;
+			default:
+				if (cp >= 0x20) {
+					i += k;
+					continue;
+				}
+				rep = "";
+				break;
+			}
 		}
 		buf_append(b, s + start, i - start);
 		buf_puts(b, rep);
-		start = i + 1;
+		i += k;
+		start = i;
 	}
 	buf_append(b, s + start, n - start);
 }

@@ -1,7 +1,12 @@
 /*
  * feed.c — RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site and of
- * every section, author and tag, and the podcast feed (RSS with
- * enclosures and iTunes tags).
+ * every section, author and tag, the podcast feed (RSS with enclosures
+ * and iTunes tags), and the Atom feed of each story's comments.
+ *
+ * Every byte of text goes out through esc_xml (or, in JSON Feed, through
+ * esc_utf8 and jansson), never an HTML template, so no row of the
+ * database, however it got there, can make a document that a strict
+ * parser refuses.
  *
  * A feed mirrors a story list: it reads the list through page_articles(),
  * so it carries the same dependency tags as the page it mirrors, and a
@@ -11,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -21,6 +27,7 @@
 #include "page.h"
 #include "store.h"
 #include "url.h"
+#include "util.h"
 #include "view.h"
 
 static const char *const ctypes[FEED__MAX] = {
@@ -48,7 +55,65 @@ struct feed {
 	char		 self[600];	/* the feed itself, site-relative */
 	json_t		*items;		/* list rows with extras */
 	int64_t		 updated;	/* newest change of any item */
+	json_t		*art;		/* podcast: the show's images row, or NULL */
 };
+
+/*
+ * Apple Podcasts' categories and their subcategories, as Apple lists them
+ * for podcasters; the podcast_category setting names one of them.
+ */
+static const struct {
+	const char		*name;
+	const char *const	*subs;		/* NULL-terminated */
+} itunes_cats[] = {
+	{ "Arts", (const char *const[]){ "Books", "Design",
+	    "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts",
+	    NULL } },
+	{ "Business", (const char *const[]){ "Careers", "Entrepreneurship",
+	    "Investing", "Management", "Marketing", "Non-Profit", NULL } },
+	{ "Comedy", (const char *const[]){ "Comedy Interviews", "Improv",
+	    "Stand-Up", NULL } },
+	{ "Education", (const char *const[]){ "Courses", "How To",
+	    "Language Learning", "Self-Improvement", NULL } },
+	{ "Fiction", (const char *const[]){ "Comedy Fiction", "Drama",
+	    "Science Fiction", NULL } },
+	{ "Government", (const char *const[]){ NULL } },
+	{ "History", (const char *const[]){ NULL } },
+	{ "Health & Fitness", (const char *const[]){ "Alternative Health",
+	    "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality",
+	    NULL } },
+	{ "Kids & Family", (const char *const[]){ "Education for Kids",
+	    "Parenting", "Pets & Animals", "Stories for Kids", NULL } },
+	{ "Leisure", (const char *const[]){ "Animation & Manga", "Automotive",
+	    "Aviation", "Crafts", "Games", "Hobbies", "Home & Garden",
+	    "Video Games", NULL } },
+	{ "Music", (const char *const[]){ "Music Commentary", "Music History",
+	    "Music Interviews", NULL } },
+	{ "News", (const char *const[]){ "Business News", "Daily News",
+	    "Entertainment News", "News Commentary", "Politics",
+	    "Sports News", "Tech News", NULL } },
+	{ "Religion & Spirituality", (const char *const[]){ "Buddhism",
+	    "Christianity", "Hinduism", "Islam", "Judaism", "Religion",
+	    "Spirituality", NULL } },
+	{ "Science", (const char *const[]){ "Astronomy", "Chemistry",
+	    "Earth Sciences", "Life Sciences", "Mathematics",
+	    "Natural Sciences", "Nature", "Physics", "Social Sciences",
+	    NULL } },
+	{ "Society & Culture", (const char *const[]){ "Documentary",
+	    "Personal Journals", "Philosophy", "Places & Travel",
+	    "Relationships", NULL } },
+	{ "Sports", (const char *const[]){ "Baseball", "Basketball", "Cricket",
+	    "Fantasy Sports", "Football", "Golf", "Hockey", "Rugby",
+	    "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
+	    "Wilderness", "Wrestling", NULL } },
+	{ "Technology", (const char *const[]){ NULL } },
+	{ "True Crime", (const char *const[]){ NULL } },
+	{ "TV & Film", (const char *const[]){ "After Shows", "Film History",
+	    "Film Interviews", "Film Reviews", "TV Reviews", NULL } },
+};
+
+/* A trade publication's podcast is tech news unless the site says otherwise. */
+#define ITUNES_CAT_DEFAULT	"News > Tech News"
 
 static void
 xml(struct buf *b, const char *s)
@@ -78,6 +143,29 @@ xml_url(struct buf *b, const char *base, const char *path)
 	buf_free(&t);
 }
 
+/*
+ * A new JSON string of s[0..n).  jansson refuses text that is not UTF-8,
+ * which would drop the value (or the whole document) without a word, so
+ * such bytes become U+FFFD first.
+ */
+static json_t *
+jstrn(const char *s, size_t n)
+{
+	struct buf t = BUF_INIT;
+	json_t *v;
+
+	esc_utf8(&t, s, n);
+	v = json_stringn(t.p != NULL ? t.p : "", t.len);
+	buf_free(&t);
+	return v;
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return jstrn(s, strlen(s));
+}
+
 /* A new JSON string holding an absolute URL. */
 static json_t *
 json_url(const char *base, const char *path)
@@ -86,9 +174,92 @@ json_url(const char *base, const char *path)
 	json_t *v;
 
 	abs_url(&t, base, path);
-	v = json_stringn(t.p != NULL ? t.p : "", t.len);
+	v = jstrn(t.p != NULL ? t.p : "", t.len);
 	buf_free(&t);
 	return v;
+}
+
+/*
+ * The story's HTML as a reader outside the site needs it: every link and
+ * image resolved against the story's own address.  out is the caller's.
+ */
+static void
+item_html(struct buf *out, struct feed *f, json_t *a)
+{
+	const char *h = view_str(a, "body_html");
+	struct buf page = BUF_INIT;
+
+	abs_url(&page, f->base, view_str(a, "url"));
+	feed_html_absolute(out, h, strlen(h), page.p != NULL ? page.p : "");
+	buf_free(&page);
+}
+
+/*
+ * Whether tag names the story's section as well: a story filed under 5G
+ * and tagged 5G is in one category, listed once.
+ */
+static int
+same_as_section(json_t *a, json_t *tag)
+{
+	return strcmp(view_str(tag, "slug"), view_str(a, "section_slug")) == 0 ||
+	    strcasecmp(view_str(tag, "name"), view_str(a, "section_name")) == 0;
+}
+
+/* Whether an image may be a podcast's artwork (show or episode) for Apple. */
+static int
+itunes_art_ok(json_t *img)
+{
+	int64_t w = view_int(img, "width"), h = view_int(img, "height");
+	const char *src = view_str(img, "src");
+	size_t n = strlen(src);
+
+	return w == h && w >= FEED_ART_MIN && w <= FEED_ART_MAX &&
+	    ((n > 4 && strcmp(src + n - 4, ".jpg") == 0) ||
+	    (n > 4 && strcmp(src + n - 4, ".png") == 0));
+}
+
+/*
+ * Writes the podcast_category setting ("News > Tech News", or a category
+ * without subcategories such as "Technology") as Apple nests it.  A value
+ * that is not in Apple's list gives the default, as a directory would
+ * refuse the feed otherwise.
+ */
+static void
+itunes_category(struct buf *b, const char *v)
+{
+	const char *gt = strchr(v, '>'), *sub = NULL;
+	size_t i, j, n;
+
+	n = gt != NULL ? (size_t)(gt - v) : strlen(v);
+	while (n > 0 && v[n - 1] == ' ')
+		n--;
+	for (i = 0; i < ARRAY_SIZE(itunes_cats); i++)
+		if (strlen(itunes_cats[i].name) == n &&
+		    strncasecmp(itunes_cats[i].name, v, n) == 0)
+			break;
+	if (i < ARRAY_SIZE(itunes_cats) && gt != NULL) {
+		for (gt++; *gt == ' '; gt++)
+			;
+		for (j = 0; itunes_cats[i].subs[j] != NULL; j++)
+			if (strcasecmp(itunes_cats[i].subs[j], gt) == 0)
+				sub = itunes_cats[i].subs[j];
+		if (sub == NULL)
+			i = ARRAY_SIZE(itunes_cats);
+	}
+	if (i == ARRAY_SIZE(itunes_cats)) {
+		if (strcmp(v, ITUNES_CAT_DEFAULT) != 0)
+			itunes_category(b, ITUNES_CAT_DEFAULT);
+		return;
+	}
+	BUF_LIT(b, "<itunes:category text=\"");
+	xml(b, itunes_cats[i].name);
+	if (sub != NULL) {
+		BUF_LIT(b, "\">\n<itunes:category text=\"");
+		xml(b, sub);
+		BUF_LIT(b, "\"/>\n</itunes:category>\n");
+	} else {
+		BUF_LIT(b, "\"/>\n");
+	}
 }
 
 /* Adds each story's text, media, authors and tags to its list row. */
@@ -114,10 +285,6 @@ add_extras(struct req *r, struct feed *f)
 			return rc;
 		view_tags(v);
 		json_object_set_new(a, "tags", v);
-		if (view_int(a, "updated_at") > f->updated)
-			f->updated = view_int(a, "updated_at");
-		if (view_int(a, "published_at") > f->updated)
-			f->updated = view_int(a, "published_at");
 	}
 	return STORE_OK;
 }
@@ -134,6 +301,7 @@ static void
 rss_item(struct buf *b, struct feed *f, json_t *a)
 {
 	const char *media = view_str(a, "media_url"), *mtype = view_str(a, "media_type");
+	struct buf t = BUF_INIT;
 	char date[64], dur[32];
 	json_t *v, *img;
 	size_t i;
@@ -157,6 +325,8 @@ rss_item(struct buf *b, struct feed *f, json_t *a)
 	xml(b, view_str(a, "section_name"));
 	BUF_LIT(b, "</category>\n");
 	json_array_foreach(json_object_get(a, "tags"), i, v) {
+		if (same_as_section(a, v))
+			continue;
 		BUF_LIT(b, "<category>");
 		xml(b, view_str(v, "name"));
 		BUF_LIT(b, "</category>\n");
@@ -167,7 +337,9 @@ rss_item(struct buf *b, struct feed *f, json_t *a)
 	if (f->full) {
 		/* HTML in XML text: escaped once, so no CDATA to break out of. */
 		BUF_LIT(b, "<content:encoded>");
-		xml(b, view_str(a, "body_html"));
+		item_html(&t, f, a);
+		if (t.len > 0)
+			esc_xml(b, t.p, t.len);
 		BUF_LIT(b, "</content:encoded>\n");
 	}
 	if (media[0] != '\0' && mtype[0] != '\0') {
@@ -205,13 +377,15 @@ rss_item(struct buf *b, struct feed *f, json_t *a)
 		BUF_LIT(b, "<itunes:summary>");
 		xml(b, view_str(a, "dek"));
 		BUF_LIT(b, "</itunes:summary>\n");
-		if (img != NULL) {
+		/* Apple takes square episode art only; else the show's is shown. */
+		if (img != NULL && itunes_art_ok(img)) {
 			BUF_LIT(b, "<itunes:image href=\"");
 			xml_url(b, f->base, view_str(img, "src"));
 			BUF_LIT(b, "\"/>\n");
 		}
 	}
 	BUF_LIT(b, "</item>\n");
+	buf_free(&t);
 }
 
 static void
@@ -258,23 +432,26 @@ write_rss(struct buf *b, struct feed *f)
 		xml_url(b, f->base, f->page);
 		BUF_LIT(b, "</link>\n</image>\n");
 	}
-	if (view_str(f->site, "podcast_image_url")[0] != '\0')
-		logo = view_str(f->site, "podcast_image_url");
-	else if (logo[0] == '\0')
-		logo = "/assets/favicon.svg";
 	if (f->podcast) {
-		const char *cat = view_str(f->site, "podcast_category");
 		const char *email = view_str(f->site, "podcast_email");
 
 		BUF_LIT(b, "<itunes:author>");
 		xml(b, view_str(f->site, "site_name"));
 		BUF_LIT(b, "</itunes:author>\n<itunes:summary>");
 		xml(b, f->description);
-		BUF_LIT(b, "</itunes:summary>\n<itunes:image href=\"");
-		xml_url(b, f->base, logo);
-		BUF_LIT(b, "\"/>\n<itunes:category text=\"");
-		xml(b, cat[0] != '\0' ? cat : "Technology");
-		BUF_LIT(b, "\"/>\n<itunes:explicit>false</itunes:explicit>\n"
+		BUF_LIT(b, "</itunes:summary>\n");
+		/*
+		 * Only artwork masthead made square (podcast_image) is named:
+		 * a directory refuses a feed whose image breaks its rules, so
+		 * the logo or the SVG favicon are never offered instead.
+		 */
+		if (f->art != NULL) {
+			BUF_LIT(b, "<itunes:image href=\"");
+			xml_url(b, f->base, view_str(f->art, "src"));
+			BUF_LIT(b, "\"/>\n");
+		}
+		itunes_category(b, view_str(f->site, "podcast_category"));
+		BUF_LIT(b, "<itunes:explicit>false</itunes:explicit>\n"
 		    "<itunes:type>episodic</itunes:type>\n<itunes:owner>"
 		    "<itunes:name>");
 		xml(b, view_str(f->site, "site_name"));
@@ -326,6 +503,8 @@ atom_entry(struct buf *b, struct feed *f, json_t *a)
 	xml(b, view_str(a, "section_name"));
 	BUF_LIT(b, "\"/>\n");
 	json_array_foreach(json_object_get(a, "tags"), i, v) {
+		if (same_as_section(a, v))
+			continue;
 		BUF_LIT(b, "<category term=\"");
 		xml(b, view_str(v, "slug"));
 		BUF_LIT(b, "\" label=\"");
@@ -344,8 +523,13 @@ atom_entry(struct buf *b, struct feed *f, json_t *a)
 	xml(b, view_str(a, "dek"));
 	BUF_LIT(b, "</summary>\n");
 	if (f->full) {
+		struct buf t = BUF_INIT;
+
 		BUF_LIT(b, "<content type=\"html\">");
-		xml(b, view_str(a, "body_html"));
+		item_html(&t, f, a);
+		if (t.len > 0)
+			esc_xml(b, t.p, t.len);
+		buf_free(&t);
 		BUF_LIT(b, "</content>\n");
 	}
 	BUF_LIT(b, "</entry>\n");
@@ -390,19 +574,22 @@ json_item(struct feed *f, json_t *a)
 {
 	const char *media = view_str(a, "media_url"), *mtype = view_str(a, "media_type");
 	json_t *it = json_object(), *v, *arr, *img;
+	struct buf t = BUF_INIT;
 	char date[64];
 	size_t i;
 
 	json_object_set_new(it, "id", json_url(f->base, view_str(a, "url")));
 	json_object_set_new(it, "url", json_url(f->base, view_str(a, "url")));
-	json_object_set_new(it, "title", json_string(view_str(a, "title")));
-	if (f->full)
-		json_object_set_new(it, "content_html",
-		    json_string(view_str(a, "body_html")));
-	else
-		json_object_set_new(it, "content_text",
-		    json_string(view_str(a, "dek")));
-	json_object_set_new(it, "summary", json_string(view_str(a, "dek")));
+	json_object_set_new(it, "title", jstr(view_str(a, "title")));
+	if (f->full) {
+		item_html(&t, f, a);
+		json_object_set_new(it, "content_html", jstrn(t.p != NULL ?
+		    t.p : "", t.len));
+		buf_free(&t);
+	} else {
+		json_object_set_new(it, "content_text", jstr(view_str(a, "dek")));
+	}
+	json_object_set_new(it, "summary", jstr(view_str(a, "dek")));
 	if ((img = json_object_get(a, "image")) != NULL)
 		json_object_set_new(it, "image", json_url(f->base,
 		    view_str(img, "src")));
@@ -413,16 +600,20 @@ json_item(struct feed *f, json_t *a)
 	json_object_set_new(it, "date_modified", json_string(date));
 	arr = json_array();
 	json_array_foreach(json_object_get(a, "authors"), i, v)
-		json_array_append_new(arr, json_pack("{s:s,s:o}", "name",
-		    view_str(v, "name"), "url", json_url(f->base, view_str(v, "url"))));
+		json_array_append_new(arr, json_pack("{s:o,s:o}", "name",
+		    jstr(view_str(v, "name")), "url", json_url(f->base,
+		    view_str(v, "url"))));
 	json_object_set_new(it, "authors", arr);
+	/* The section is the first tag, as it is the first RSS category. */
 	arr = json_array();
+	json_array_append_new(arr, jstr(view_str(a, "section_name")));
 	json_array_foreach(json_object_get(a, "tags"), i, v)
-		json_array_append_new(arr, json_string(view_str(v, "name")));
+		if (!same_as_section(a, v))
+			json_array_append_new(arr, jstr(view_str(v, "name")));
 	json_object_set_new(it, "tags", arr);
 	if (media[0] != '\0' && mtype[0] != '\0') {
-		v = json_pack("{s:o,s:s,s:I}", "url", json_url(f->base, media),
-		    "mime_type", mtype, "size_in_bytes",
+		v = json_pack("{s:o,s:o,s:I}", "url", json_url(f->base, media),
+		    "mime_type", jstr(mtype), "size_in_bytes",
 		    (json_int_t)view_int(a, "media_bytes"));
 		if (view_int(a, "media_seconds") > 0)
 			json_object_set_new(v, "duration_in_seconds",
@@ -430,12 +621,13 @@ json_item(struct feed *f, json_t *a)
 		json_object_set_new(it, "attachments", json_pack("[o]", v));
 	}
 	if (json_is_true(json_object_get(a, "sponsored")))
-		json_object_set_new(it, "_masthead", json_pack("{s:b,s:s}",
-		    "sponsored", 1, "sponsor", view_str(a, "sponsor_name")));
+		json_object_set_new(it, "_masthead", json_pack("{s:b,s:o}",
+		    "sponsored", 1, "sponsor", jstr(view_str(a, "sponsor_name"))));
 	return it;
 }
 
-static void
+/* Writes the JSON Feed; -1 when jansson could not (out of memory). */
+static int
 write_json(struct buf *b, struct feed *f)
 {
 	const char *lang = view_str(f->site, "language");
@@ -445,24 +637,25 @@ write_json(struct buf *b, struct feed *f)
 
 	json_array_foreach(f->items, i, a)
 		json_array_append_new(items, json_item(f, a));
-	doc = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:[{s:s}],s:o}",
+	doc = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:[{s:o}],s:o}",
 	    "version", "https://jsonfeed.org/version/1.1",
-	    "title", f->title,
+	    "title", jstr(f->title),
 	    "home_page_url", json_url(f->base, f->page),
 	    "feed_url", json_url(f->base, f->self),
-	    "description", f->description,
-	    "language", lang[0] != '\0' ? lang : "en",
+	    "description", jstr(f->description),
+	    "language", jstr(lang[0] != '\0' ? lang : "en"),
 	    "favicon", json_url(f->base, "/favicon.ico"),
-	    "authors", "name", view_str(f->site, "site_name"),
+	    "authors", "name", jstr(view_str(f->site, "site_name")),
 	    "items", items);
-	s = json_dumps(doc, JSON_INDENT(1) | JSON_ESCAPE_SLASH |
-	    JSON_PRESERVE_ORDER);
-	if (s != NULL) {
-		buf_puts(b, s);
-		buf_putc(b, '\n');
-		free(s);
-	}
+	s = doc != NULL ? json_dumps(doc, JSON_INDENT(1) | JSON_ESCAPE_SLASH |
+	    JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
+	if (s == NULL)
+		return -1;
+	buf_puts(b, s);
+	buf_putc(b, '\n');
+	free(s);
+	return 0;
 }
 
 /*
@@ -498,6 +691,17 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 		json_decref(f->items);
 		f->items = kept;
 	}
+	/*
+	 * The feed was last built when what it shows last changed, not when
+	 * it was rendered: a reader or directory polling it sees the same
+	 * date until an item is added or edited.
+	 */
+	json_array_foreach(f->items, i, a) {
+		if (view_int(a, "updated_at") > f->updated)
+			f->updated = view_int(a, "updated_at");
+		if (view_int(a, "published_at") > f->updated)
+			f->updated = view_int(a, "published_at");
+	}
 	buf_reserve(&b, 64 * 1024);
 	switch (f->fmt) {
 	case FEED_RSS:
@@ -507,10 +711,11 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 		write_atom(&b, f);
 		break;
 	default:
-		write_json(&b, f);
+		if (write_json(&b, f) != 0)
+			status = 500;
 		break;
 	}
-	if (buf_err(&b)) {
+	if (status != 0 || buf_err(&b)) {
 		buf_free(&b);
 		status = 500;
 		goto fail;
@@ -519,6 +724,7 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 fail:
 	json_decref(f->items);
 	json_decref(f->site);
+	json_decref(f->art);
 	return status;
 }
 
@@ -605,7 +811,8 @@ feed_podcast(struct req *r)
 {
 	struct feed f;
 	const char *d;
-	int status;
+	char src[200];
+	int status, rc;
 
 	if ((status = begin(r, &f, FEED_RSS, "Podcast", "/type/podcast")) != 0)
 		return status;
@@ -614,7 +821,116 @@ feed_podcast(struct req *r)
 	d = view_str(f.site, "podcast_description");
 	if (d[0] != '\0')
 		f.description = d;
+	/* The show's artwork: the square image podcast_image names. */
+	d = view_str(f.site, "podcast_image");
+	if (d[0] != '\0' && (rc = store_image_get(r->db, d, &f.art)) !=
+	    STORE_OK && rc != STORE_NOTFOUND) {
+		json_decref(f.site);
+		return page_status(rc);
+	}
+	if (f.art != NULL) {
+		snprintf(src, sizeof(src), "/media/%s.%s", view_str(f.art,
+		    "hash"), view_str(f.art, "ext"));
+		json_object_set_new(f.art, "src", json_string(src));
+		if (!itunes_art_ok(f.art)) {
+			json_decref(f.art);
+			f.art = NULL;
+		}
+	}
 	return send_feed(r, &f, LIST_TYPE, 0, "podcast");
+}
+
+/* The newest comments of a story, as its comment feed holds them. */
+#define COMMENT_ENTRIES	50
+
+/* When a comment last changed: its edit, else its posting. */
+static int64_t
+comment_updated(json_t *c)
+{
+	int64_t t = view_int(c, "created_at");
+
+	return view_int(c, "edited_at") > t ? view_int(c, "edited_at") : t;
+}
+
+int
+feed_comments(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	const char *base = page_base_url(r);
+	json_t *a, *rows, *c;
+	int64_t updated = 0;
+	char iso[40], id[40];
+	size_t i;
+	int rc;
+
+	if (!url_is_slug(r->arg[0], r->arglen[0]))
+		return 404;
+	if ((rc = store_comment_article(r->db, r->arg[0], page_now(), &a)) !=
+	    STORE_OK)
+		return page_status(rc);
+	cache_dep("cm", view_int(a, "id"));
+	cache_dep("a", view_int(a, "id"));
+	if ((rc = store_comments_feed(r->db, view_int(a, "id"),
+	    COMMENT_ENTRIES, &rows)) != STORE_OK) {
+		json_decref(a);
+		return page_status(rc);
+	}
+	/* An edit is a change readers subscribed to: it moves <updated>. */
+	json_array_foreach(rows, i, c)
+		if (comment_updated(c) > updated)
+			updated = comment_updated(c);
+	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Comments on ");
+	xml(&b, view_str(a, "title"));
+	BUF_LIT(&b, "</title>\n<id>");
+	xml(&b, base);
+	BUF_LIT(&b, "/article/");
+	xml(&b, view_str(a, "slug"));
+	BUF_LIT(&b, "/comments.atom</id>\n<link rel=\"self\""
+	    " type=\"application/atom+xml\" href=\"");
+	xml(&b, base);
+	BUF_LIT(&b, "/article/");
+	xml(&b, view_str(a, "slug"));
+	BUF_LIT(&b, "/comments.atom\"/>\n<link rel=\"alternate\""
+	    " type=\"text/html\" href=\"");
+	xml(&b, base);
+	BUF_LIT(&b, "/article/");
+	xml(&b, view_str(a, "slug"));
+	/* A story without comments yet was last updated at the epoch. */
+	view_fmt_iso(updated, iso, sizeof(iso));
+	buf_printf(&b, "\"/>\n<updated>%s</updated>\n", iso);
+	json_array_foreach(rows, i, c) {
+		snprintf(id, sizeof(id), "/comments/%lld",
+		    (long long)view_int(c, "id"));
+		BUF_LIT(&b, "<entry>\n<title>");
+		xml(&b, view_str(c, "author_name"));
+		BUF_LIT(&b, " on ");
+		xml(&b, view_str(a, "title"));
+		BUF_LIT(&b, "</title>\n<id>");
+		xml_url(&b, base, id);
+		BUF_LIT(&b, "</id>\n<link rel=\"alternate\" type=\"text/html\""
+		    " href=\"");
+		xml_url(&b, base, id);
+		BUF_LIT(&b, "\"/>\n<author><name>");
+		xml(&b, view_str(c, "author_name"));
+		view_fmt_iso(view_int(c, "created_at"), iso, sizeof(iso));
+		buf_printf(&b, "</name></author>\n<published>%s</published>\n",
+		    iso);
+		view_fmt_iso(comment_updated(c), iso, sizeof(iso));
+		buf_printf(&b, "<updated>%s</updated>\n<content type=\"html\">",
+		    iso);
+		xml(&b, view_str(c, "body_html"));
+		BUF_LIT(&b, "</content>\n</entry>\n");
+	}
+	BUF_LIT(&b, "</feed>\n");
+	json_decref(rows);
+	json_decref(a);
+	if (buf_err(&b)) {
+		buf_free(&b);
+		return 500;
+	}
+	http_send_buf(r, 200, ctypes[FEED_ATOM], &b);
+	return 0;
 }
 
 const char *

@@ -12,6 +12,10 @@
 struct buf;
 struct req;
 
+/* Apple Podcasts' artwork rules: a square JPEG or PNG, 1400 to 3000 px. */
+#define FEED_ART_MIN	1400
+#define FEED_ART_MAX	3000
+
 enum feed_fmt {
 	FEED_RSS,
 	FEED_ATOM,
@@ -36,6 +40,19 @@ int	 feed_tag_rss(struct req *);
 int	 feed_tag_atom(struct req *);
 int	 feed_tag_json(struct req *);
 int	 feed_podcast(struct req *);
+/* /article/{slug}/comments.atom: the story's newest comments. */
+int	 feed_comments(struct req *);
+
+/* feed_html.c */
+/*
+ * Appends the HTML fragment html[0..n) to out (owned by the caller) with
+ * every URL of its links, images and media (href, src, srcset, poster
+ * ...) resolved against page, the absolute address the fragment is read
+ * at.  URLs with a scheme (http:, mailto:, data: ...) are left as they
+ * are, and so is everything that is not such an attribute's value.
+ */
+void	 feed_html_absolute(struct buf *out, const char *html, size_t n,
+	    const char *page);
 
 /* ics.c */
 /*

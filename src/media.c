@@ -99,6 +99,38 @@ load(const char *mime, const void *p, size_t n, VipsImage **img)
 	    VIPS_FAIL_ON_TRUNCATED, NULL);
 }
 
+/*
+ * Decodes the whole upload into *mem (and *img, its loader), both the
+ * caller's to unref even on failure.  0, or 422 with a sentence in msg.
+ */
+static int
+decode(const char *mime, const void *p, size_t n, VipsImage **img,
+    VipsImage **mem, char *msg, size_t msglen)
+{
+	int W, H;
+
+	*img = *mem = NULL;
+	if (load(mime, p, n, img) != 0) {
+		snprintf(msg, msglen, "the image cannot be read (damaged or "
+		    "truncated)");
+		return 422;
+	}
+	W = vips_image_get_width(*img);
+	H = vips_image_get_height(*img);
+	if (W < 1 || H < 1 || (int64_t)W * H > MEDIA_MAX_PIXELS) {
+		snprintf(msg, msglen, "the image has more than %d pixels",
+		    MEDIA_MAX_PIXELS);
+		return 422;
+	}
+	/* Decoding every pixel now is what finds a truncated file. */
+	if ((*mem = vips_image_copy_memory(*img)) == NULL) {
+		snprintf(msg, msglen, "the image cannot be read (damaged or "
+		    "truncated)");
+		return 422;
+	}
+	return 0;
+}
+
 struct file {
 	char	 name[96];	/* <hash>-<w>.<ext> */
 	void	*data;		/* g_malloc'd by libvips */
@@ -207,7 +239,7 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	VipsImage *img = NULL, *mem = NULL;
 	const char *mime, *ext, *fmime;
 	json_t *have;
-	int i, nf = 0, W, H, status = 500, rc, top = 0, topw = 0, toph = 0;
+	int i, nf = 0, W, status = 500, rc, top = 0, topw = 0, toph = 0;
 
 	*out = NULL;
 	memset(files, 0, sizeof(files));
@@ -243,27 +275,10 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		return 500;
 	}
 	/* After this point, all errors go through fail. */
-	if (load(mime, p, n, &img) != 0) {
-		snprintf(msg, msglen, "the image cannot be read (damaged or "
-		    "truncated)");
-		status = 422;
+	if ((status = decode(mime, p, n, &img, &mem, msg, msglen)) != 0)
 		goto fail;
-	}
-	W = vips_image_get_width(img);
-	H = vips_image_get_height(img);
-	if (W < 1 || H < 1 || (int64_t)W * H > MEDIA_MAX_PIXELS) {
-		snprintf(msg, msglen, "the image has more than %d pixels",
-		    MEDIA_MAX_PIXELS);
-		status = 422;
-		goto fail;
-	}
-	/* Decoding every pixel now is what finds a truncated file. */
-	if ((mem = vips_image_copy_memory(img)) == NULL) {
-		snprintf(msg, msglen, "the image cannot be read (damaged or "
-		    "truncated)");
-		status = 422;
-		goto fail;
-	}
+	status = 500;
+	W = vips_image_get_width(mem);
 	/* Photographs stay JPEG; what may be transparent becomes PNG. */
 	if (strcmp(mime, "image/jpeg") == 0 ||
 	    (strcmp(mime, "image/webp") == 0 && !vips_image_hasalpha(mem))) {
@@ -360,6 +375,97 @@ fail:
 	if (img != NULL)
 		g_object_unref(img);
 	vips_error_clear();
+	return status;
+}
+
+int
+media_square(const char *dir, const void *p, size_t n, int64_t limit,
+    int min, int max, char hash[65], int *side, int64_t *bytes, char *msg,
+    size_t msglen)
+{
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	VipsImage *img = NULL, *mem = NULL, *sq = NULL, *rgb = NULL,
+	    *flat = NULL;
+	VipsArrayDouble *white = NULL;
+	struct file f;
+	const char *mime;
+	int status;
+
+	memset(&f, 0, sizeof(f));
+	if (limit > 0 && (int64_t)n > limit) {
+		snprintf(msg, msglen, "the image is larger than %lld bytes",
+		    (long long)limit);
+		return 413;
+	}
+	if (n == 0 || (mime = media_sniff(p, n)) == NULL) {
+		snprintf(msg, msglen, "the file is not a JPEG, PNG, WebP or "
+		    "GIF image");
+		return 415;
+	}
+	pthread_once(&vips_once, vips_start);
+	if (!vips_ok) {
+		snprintf(msg, msglen, "the image library did not start");
+		return 500;
+	}
+	/* After this point, all errors go through fail. */
+	if ((status = decode(mime, p, n, &img, &mem, msg, msglen)) != 0)
+		goto fail;
+	status = 500;
+	*side = vips_image_get_width(mem) < vips_image_get_height(mem) ?
+	    vips_image_get_width(mem) : vips_image_get_height(mem);
+	/* Made larger, a small picture would only be a blurred one. */
+	if (*side < min) {
+		snprintf(msg, msglen, "the image is %d x %d pixels; it needs "
+		    "at least %d on its shorter side", vips_image_get_width(mem),
+		    vips_image_get_height(mem), min);
+		status = 422;
+		goto fail;
+	}
+	if (*side > max)
+		*side = max;
+	/*
+	 * The middle of the picture, scaled so its shorter side fills the
+	 * square; then sRGB on white, since directories want RGB without
+	 * transparency, saved as a JPEG named by the SHA-256 of its bytes.
+	 */
+	white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
+	if (vips_thumbnail_image(mem, &sq, *side, "height", *side, "crop",
+	    VIPS_INTERESTING_CENTRE, NULL) != 0 ||
+	    vips_colourspace(sq, &rgb, VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
+	    (vips_image_hasalpha(rgb) ? vips_flatten(rgb, &flat, "background",
+	    white, NULL) : vips_copy(rgb, &flat, NULL)) != 0 ||
+	    vips_jpegsave_buffer(flat, &f.data, &f.len, "Q", 90, "strip", TRUE,
+	    "optimize_coding", TRUE, NULL) != 0) {
+		snprintf(msg, msglen, "the image cannot be made square");
+		status = 422;
+		goto fail;
+	}
+	crypto_hash_sha256(sum, f.data, f.len);
+	sodium_bin2hex(hash, 65, sum, sizeof(sum));
+	snprintf(f.name, sizeof(f.name), "%s.jpg", hash);
+	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	    write_file(dir, &f) != 0) {
+		snprintf(msg, msglen, "the image cannot be saved");
+		goto fail;
+	}
+	*bytes = (int64_t)f.len;
+	status = 0;
+fail:
+	g_free(f.data);
+	if (white != NULL)
+		vips_area_unref(VIPS_AREA(white));
+	if (flat != NULL)
+		g_object_unref(flat);
+	if (rgb != NULL)
+		g_object_unref(rgb);
+	if (sq != NULL)
+		g_object_unref(sq);
+	if (mem != NULL)
+		g_object_unref(mem);
+	if (img != NULL)
+		g_object_unref(img);
+	if (status != 0)
+		vips_error_clear();
 	return status;
 }
 

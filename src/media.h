@@ -29,6 +29,19 @@ const char *media_sniff(const void *p, size_t n);
 int	 media_store(struct db *, const void *p, size_t n, const char *alt,
 	    json_t **out, char *msg, size_t msglen);
 
+/*
+ * Square artwork (a podcast's cover) from an uploaded image: the middle
+ * of the picture, side min(shorter side, max) pixels, as an sRGB JPEG
+ * without transparency written as <dir>/<sha256 of the JPEG>.jpg (a name
+ * /media/ serves).  An image whose shorter side is under min is refused
+ * rather than enlarged.  Returns 0 with hash, *side and *bytes set (the
+ * caller records the images row), or an HTTP status (413: over limit
+ * bytes, 0 meaning no limit; 415, 422, 500) with a sentence in msg.
+ */
+int	 media_square(const char *dir, const void *p, size_t n, int64_t limit,
+	    int min, int max, char hash[65], int *side, int64_t *bytes,
+	    char *msg, size_t msglen);
+
 /* Whether the bytes begin as a PDF file does ("%PDF-"). */
 int	 media_is_pdf(const void *p, size_t n);
 /*

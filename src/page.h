@@ -269,7 +269,6 @@ int	 page_comments_model(struct req *, json_t *article, json_t **out);
 int	 page_comments_commit(struct req *, int64_t article, int count_changed,
 	    int shown_changed);
 int	 page_comment(struct req *);
-int	 page_comments_feed(struct req *);
 int	 page_comment_compose(struct req *);
 int	 page_comment_post(struct req *);
 int	 page_comment_reply(struct req *);

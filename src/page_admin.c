@@ -22,6 +22,7 @@
 #include "db.h"
 #include "edit.h"
 #include "escape.h"
+#include "feed.h"
 #include "http.h"
 #include "media.h"
 #include "multipart.h"
@@ -1046,6 +1047,78 @@ api_admin_media(struct req *r)
 	    sizeof(msg))) != 0)
 		return api_error(r, status, msg);
 	m = json_pack("{s:o}", "image", img);
+	http_send_json(r, 201, m);
+	json_decref(m);
+	return 0;
+}
+
+/*
+ * POST /api/v1/admin/podcast/artwork: the podcast's cover, made square
+ * from the upload by media_square and named by the podcast_image setting
+ * in one transaction.  Settings are part of every page ("site"), so the
+ * podcast feed is dropped with the rest.
+ */
+int
+api_admin_podcast_art(struct req *r)
+{
+	struct mp_part parts[MULTIPART_MAX_PARTS];
+	const char *data = NULL, *alt = NULL;
+	char msg[200], hash[65];
+	struct image_row row;
+	struct user u;
+	size_t len = 0;
+	int64_t bytes = 0;
+	json_t *img, *m;
+	int status, nparts, side = 0, rc;
+
+	if ((status = auth_bearer(r, &u)) != 0) {
+		if (status == 401)
+			http_header(r, "WWW-Authenticate", "Bearer");
+		return status == 401 ? api_error(r, 401, "a valid API token "
+		    "is required (Authorization: Bearer ...)") : status;
+	}
+	if (u.role < ROLE_EDITOR)
+		return api_error(r, 403, "your role cannot change the "
+		    "podcast's artwork");
+	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
+	    sizeof(msg))) != 0)
+		return api_error(r, status, msg);
+	if (nparts > 0)
+		alt = part_text(r, parts, nparts, "alt", 500);
+	if ((status = media_square(config.media_dir, data, len,
+	    config.max_upload, FEED_ART_MIN, FEED_ART_MAX, hash, &side, &bytes,
+	    msg, sizeof(msg))) != 0)
+		return api_error(r, status, msg);
+	if (db_begin_write(r->db) != DB_OK)
+		return api_error(r, 503, "the database is busy; try again");
+	/* After this point, all errors roll back. */
+	rc = store_image_get(r->db, hash, &img);
+	json_decref(img);
+	if (rc == STORE_NOTFOUND) {
+		memset(&row, 0, sizeof(row));
+		row.hash = hash;
+		row.mime = "image/jpeg";
+		row.ext = "jpg";
+		row.width = side;
+		row.height = side;
+		row.bytes = bytes;
+		row.alt = alt != NULL ? alt : "";
+		row.widths = "";
+		rc = store_image_add(r->db, &row);
+	}
+	if (rc == STORE_OK)
+		rc = store_setting_set(r->db, "podcast_image", hash);
+	if (rc != STORE_OK || bus_publish(r->db, "site") != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return api_error(r, rc == STORE_OK || rc == STORE_BUSY ? 503 :
+		    500, "the artwork cannot be recorded");
+	}
+	bus_apply("site");
+	snprintf(msg, sizeof(msg), "/media/%s.jpg", hash);
+	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", hash,
+	    "src", msg, "width", side, "height", side, "bytes",
+	    (json_int_t)bytes);
 	http_send_json(r, 201, m);
 	json_decref(m);
 	return 0;

@@ -1,8 +1,8 @@
 /*
  * page_comment.c — comments for readers: the comments of the article
- * page in three views, a comment's permalink, the Atom feed of an
- * article's comments, and the forms to post, reply, edit, delete and
- * report.
+ * page in three views, a comment's permalink, and the forms to post,
+ * reply, edit, delete and report (the Atom feed of an article's comments
+ * is written by feed.c with the other feeds).
  *
  * The article page and the permalinks are shared cached pages: they show
  * the same thing to everyone and hold no form.  Whatever needs a CSRF
@@ -28,8 +28,6 @@
 #include "ratelimit.h"
 #include "session.h"
 #include "store.h"
-#include "tpl.h"
-#include "theme.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -40,7 +38,6 @@
 #define MAX_DEPTH	3	/* deeper replies are shown flat at this depth */
 #define FEATURED_MAX	5
 #define PERMALINK_REPLIES	100
-#define FEED_ENTRIES	50
 #define MINE_MAX	20
 #define BODY_MAX	5000	/* bytes of Markdown in one comment */
 #define REASON_MAX	500
@@ -463,46 +460,6 @@ page_comment(struct req *r)
 		json_object_set_new(m, "parent", parent);
 	}
 	return page_render(r, 200, "comment", m);
-}
-
-int
-page_comments_feed(struct req *r)
-{
-	json_t *a, *rows, *m, *c;
-	struct buf out = BUF_INIT;
-	char base[300], url[600], iso[40];
-	size_t i;
-	int status, rc;
-
-	if ((status = article_of(r, r->arg[0], &a)) != 0)
-		return status;
-	cache_dep("cm", view_int(a, "id"));
-	cache_dep("a", view_int(a, "id"));
-	if ((rc = store_comments_feed(r->db, view_int(a, "id"), FEED_ENTRIES,
-	    &rows)) != STORE_OK) {
-		json_decref(a);
-		return page_status(rc);
-	}
-	snprintf(base, sizeof(base), "%s", page_base_url(r));
-	json_array_foreach(rows, i, c) {
-		view_comment(c);
-		snprintf(url, sizeof(url), "%s/comments/%lld", base,
-		    (long long)view_int(c, "id"));
-		set_str(c, "abs_url", url);
-	}
-	view_fmt_iso(json_array_size(rows) > 0 ? view_int(json_array_get(rows,
-	    0), "created_at") : page_now(), iso, sizeof(iso));
-	snprintf(url, sizeof(url), "%s/article/%s", base, view_str(a, "slug"));
-	m = json_pack("{s:o,s:o,s:s,s:s,s:s}", "article", a, "entries", rows,
-	    "updated", iso, "article_url", url, "base", base);
-	rc = tpl_render(theme_templates(), "comments-feed", m, &out);
-	json_decref(m);
-	if (rc != 0 || buf_err(&out)) {
-		buf_free(&out);
-		return 500;
-	}
-	http_send_buf(r, 200, "application/atom+xml; charset=utf-8", &out);
-	return 0;
 }
 
 /* ---- the forms ------------------------------------------------------ */

@@ -22,8 +22,7 @@
 static const struct route routes[] = {
 	{ "GET", "/", page_home, ROUTE_PAGE },
 	{ "GET", "/article/:slug", page_article, ROUTE_PAGE },
-	{ "GET", "/article/:slug/comments.atom", page_comments_feed,
-	  ROUTE_PAGE },
+	{ "GET", "/article/:slug/comments.atom", feed_comments, ROUTE_PAGE },
 	{ "GET", "/article/:slug/comment", page_comment_compose, ROUTE_FORM },
 	{ "POST", "/article/:slug/comment", page_comment_post, ROUTE_FORM },
 	{ "GET", "/comments/:id", page_comment, ROUTE_PAGE },
@@ -167,6 +166,8 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/admin/articles/:id/unpublish", api_admin_unpublish,
 	  ROUTE_API },
 	{ "POST", "/api/v1/admin/media", api_admin_media, ROUTE_API },
+	{ "POST", "/api/v1/admin/podcast/artwork", api_admin_podcast_art,
+	  ROUTE_API },
 	{ "GET", "/api/v1/admin/menu-items", api_menu_list, ROUTE_API },
 	{ "POST", "/api/v1/admin/menu-items", api_menu_add, ROUTE_API },
 	{ "PATCH", "/api/v1/admin/menu-items/:id", api_menu_update, ROUTE_API },
@@ -314,7 +315,8 @@ big_body(const struct route *rt)
 {
 	return rt->fn == page_admin_media_post || rt->fn == api_admin_media ||
 	    rt->fn == page_admin_resource_file ||
-	    rt->fn == page_admin_subscribers_import;
+	    rt->fn == page_admin_subscribers_import ||
+	    rt->fn == api_admin_podcast_art;
 }
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */

@@ -864,6 +864,37 @@ def test_media():
        (413, "text/plain"), "an upload announced at 2 MiB: 413 in plain text")
     record("POST", up, status_of(raw), hdrs, body.encode("latin-1"))
 
+    # The podcast's artwork: made square from a wide upload, editors only.
+    art = "/api/v1/admin/podcast/artwork"
+    wide = flat_png(2000, 1500)
+    s, h, j = API.call("POST", art, "editor", wide, ctype="image/png")
+    eq((s, s == 201 and (j["image"]["width"], j["image"]["height"])),
+       (201, (1500, 1500)), "the editor sets a 2000 x 1500 podcast artwork: "
+       "201, made 1500 px square")
+    s, h, j = API.call("POST", art, "contributor", wide, ctype="image/png")
+    eq(s, 403, "a contributor may not: 403")
+    s, h, j = API.call("POST", art, "editor", flat_png(1000, 1500),
+                       ctype="image/png")
+    eq(s, 422, "an artwork under 1400 px on its shorter side: 422")
+    s, h, j = API.call("POST", art, "editor", b"not an image",
+                       ctype="image/png")
+    eq(s, 415, "an artwork that is no image: 415")
+    s, h, j = API.call("POST", art, "editor", form([("file", wide, "a.png"),
+                       ("alt", b"Our cover", None)]), ctype=fct)
+    eq(s, 201, "the artwork as a form: 201")
+
+
+def flat_png(w, h):
+    """A w x h PNG of one colour: a large picture in a few bytes."""
+    raw = zlib.compress((b"\0" + b"\x30\x60\x90" * w) * h, 9)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
 
 def limit_cases(schema, base):
     """(body, taken) pairs at and just over each limit of an object schema:

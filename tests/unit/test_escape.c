@@ -23,6 +23,7 @@ struct esc_case {
 };
 
 #define ESC(s, o)	{ (s), sizeof(s) - 1, (o), sizeof(o) - 1 }
+#define FFFD		"\xef\xbf\xbd"
 
 static const struct esc_case html_cases[] = {
 	ESC("", ""),
@@ -80,6 +81,32 @@ static const struct esc_case xml_cases[] = {
 	ESC("\x01\x08\x0b\x0c\x1f", ""),
 	ESC("x\x1by", "xy"),
 	ESC("caf\xc3\xa9", "caf\xc3\xa9"),
+	/* What XML 1.0 cannot carry becomes U+FFFD, one per bad byte. */
+	ESC("\xef\xbf\xbe|\xef\xbf\xbf", FFFD "|" FFFD),
+	ESC("\xef\xbf\xbd", FFFD),
+	ESC("\xed\xa0\x80", FFFD FFFD FFFD),
+	ESC("\xed\x9f\xbf", "\xed\x9f\xbf"),
+	ESC("\xee\x80\x80", "\xee\x80\x80"),
+	ESC("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"),
+	ESC("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD),
+	ESC("\xc0\xbc", FFFD FFFD),
+	ESC("\xe0\x80\xbc", FFFD FFFD FFFD),
+	ESC("\xff<", FFFD "&lt;"),
+	ESC("caf\xc3", "caf" FFFD),
+	ESC("\xc3<\xa9", FFFD "&lt;" FFFD),
+	ESC("\xc2\x85\x7f", "\xc2\x85\x7f"),
+};
+
+static const struct esc_case utf8_cases[] = {
+	ESC("", ""),
+	ESC("<&>\x01\t", "<&>\x01\t"),
+	ESC("caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80",
+	    "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80"),
+	ESC("\xef\xbf\xbe", "\xef\xbf\xbe"),
+	ESC("\xed\xbf\xbf", FFFD FFFD FFFD),
+	ESC("a\x80" "b", "a" FFFD "b"),
+	ESC("\xe2\x80", FFFD FFFD),
+	ESC("\xf8\x88\x80\x80\x80", FFFD FFFD FFFD FFFD FFFD),
 };
 
 static void
@@ -133,6 +160,58 @@ test_esc_xml(void **state)
 {
 	run_table("esc_xml", esc_xml, xml_cases,
 	    sizeof(xml_cases) / sizeof(xml_cases[0]));
+}
+
+static void
+test_esc_utf8(void **state)
+{
+	run_table("esc_utf8", esc_utf8, utf8_cases,
+	    sizeof(utf8_cases) / sizeof(utf8_cases[0]));
+}
+
+/*
+ * Whatever the bytes, esc_xml's output is UTF-8 holding only characters
+ * XML 1.0 allows: every three-byte sequence and a sample of the rest.
+ */
+static void
+test_xml_chars(void **state)
+{
+	struct buf b = BUF_INIT;
+	unsigned char in[4];
+	uint32_t v;
+	size_t i;
+
+	for (v = 0; v < 0x1000000; v += (v < 0x10000 ? 1 : 251)) {
+		in[0] = (unsigned char)(v >> 16);
+		in[1] = (unsigned char)(v >> 8);
+		in[2] = (unsigned char)v;
+		in[3] = (unsigned char)(v * 7);
+		buf_reset(&b);
+		esc_xml(&b, (const char *)in, 4);
+		for (i = 0; i < b.len; i++) {
+			unsigned char c = (unsigned char)b.p[i];
+			uint32_t cp;
+			size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+			assert_true(c >= 0x20 || c == '\t' || c == '\n' ||
+			    c == '\r');
+			assert_true(c < 0xf8 && (c < 0x80 || c >= 0xc2));
+			assert_true(i + k <= b.len);
+			cp = k == 1 ? c : c & (0x7f >> k);
+			for (size_t j = 1; j < k; j++) {
+				assert_int_equal((unsigned char)b.p[i + j] & 0xc0,
+				    0x80);
+				cp = cp << 6 | ((unsigned char)b.p[i + j] & 0x3f);
+			}
+			assert_false(cp >= 0xd800 && cp <= 0xdfff);
+			assert_true(cp != 0xfffe && cp != 0xffff &&
+			    cp <= 0x10ffff);
+			assert_true(k == 1 || cp >= (k == 2 ? 0x80u : k == 3 ?
+			    0x800u : 0x10000u));
+			i += k - 1;
+		}
+	}
+	buf_free(&b);
 }
 
 /* Every escaper leaves no byte that could end its context unescaped. */
@@ -208,6 +287,8 @@ main(void)
 		cmocka_unit_test(test_esc_url),
 		cmocka_unit_test(test_esc_json),
 		cmocka_unit_test(test_esc_xml),
+		cmocka_unit_test(test_esc_utf8),
+		cmocka_unit_test(test_xml_chars),
 		cmocka_unit_test(test_all_bytes),
 		cmocka_unit_test(test_cap),
 	};

@@ -144,6 +144,91 @@ test_script_json(void **state)
 	json_decref(v);
 }
 
+/* HTML of a story as a feed carries it: URLs absolute, the rest as is. */
+static const struct {
+	const char	*in;
+	const char	*out;
+} abs_cases[] = {
+	{ "<p>plain &amp; text</p>", "<p>plain &amp; text</p>" },
+	{ "<img src=\"/media/a.jpg\" alt=\"x\">",
+	  "<img src=\"https://n.example/media/a.jpg\" alt=\"x\">" },
+	{ "<a href=\"../section/5g\">s</a>",
+	  "<a href=\"https://n.example/section/5g\">s</a>" },
+	{ "<a href=\"section/x\">s</a>",
+	  "<a href=\"https://n.example/article/section/x\">s</a>" },
+	{ "<a href=\"#notes\">n</a>",
+	  "<a href=\"https://n.example/article/story#notes\">n</a>" },
+	{ "<a href=\"?page=2\">n</a>",
+	  "<a href=\"https://n.example/article/story?page=2\">n</a>" },
+	{ "<a href=\"//cdn.example/x.js\">n</a>",
+	  "<a href=\"https://cdn.example/x.js\">n</a>" },
+	{ "<a href=\"/a/./b/../c/?q=1&amp;r=2#f\">n</a>",
+	  "<a href=\"https://n.example/a/c/?q=1&amp;r=2#f\">n</a>" },
+	{ "<a href=\"../../../x\">n</a>",
+	  "<a href=\"https://n.example/x\">n</a>" },
+	{ "<a href=\"..\">n</a>", "<a href=\"https://n.example/\">n</a>" },
+	{ "<a href=\"\">n</a>",
+	  "<a href=\"https://n.example/article/story\">n</a>" },
+	/* Absolute URLs of any scheme are left as they are. */
+	{ "<a href=\"https://other.example/x\">o</a>",
+	  "<a href=\"https://other.example/x\">o</a>" },
+	{ "<a href=\"mailto:ed@example.com\">m</a>",
+	  "<a href=\"mailto:ed@example.com\">m</a>" },
+	{ "<img src=\"data:image/png;base64,AAAA\">",
+	  "<img src=\"data:image/png;base64,AAAA\">" },
+	/* Quoting, case and spacing of raw HTML. */
+	{ "<IMG SRC='/m.png' class=x>",
+	  "<IMG SRC=\"https://n.example/m.png\" class=x>" },
+	{ "<a href = /u/v>t</a>", "<a href = \"https://n.example/u/v\">t</a>" },
+	{ "<a href=\" /sp \">t</a>", "<a href=\"https://n.example/sp\">t</a>" },
+	{ "<a title=\"/not/a/url\" href=\"/y\">",
+	  "<a title=\"/not/a/url\" href=\"https://n.example/y\">" },
+	{ "<img src=\"/i.jpg\" srcset=\"/i-320.jpg 320w, /i-640.jpg 640w\">",
+	  "<img src=\"https://n.example/i.jpg\" srcset=\"https://n.example/"
+	  "i-320.jpg 320w, https://n.example/i-640.jpg 640w\">" },
+	{ "<video poster=\"/p.jpg\" src=\"/v.mp4\"></video>",
+	  "<video poster=\"https://n.example/p.jpg\" src=\"https://"
+	  "n.example/v.mp4\"></video>" },
+	{ "<a href=\"/a&#47;b\">t</a>", "<a href=\"https://n.example/a/b\">t</a>" },
+	{ "<a href=\"/&copy;\">t</a>", "<a href=\"/&copy;\">t</a>" },
+	{ "<a href=\"&#x6a;avascript:x\">t</a>",
+	  "<a href=\"javascript:x\">t</a>" },
+	/* What is not a tag is not touched. */
+	{ "<!-- <a href=\"/c\"> -->", "<!-- <a href=\"/c\"> -->" },
+	{ "<script>var s = '<a href=\"/s\">';</script><a href=\"/t\">",
+	  "<script>var s = '<a href=\"/s\">';</script>"
+	  "<a href=\"https://n.example/t\">" },
+	{ "a < b > c <", "a < b > c <" },
+	{ "</a><br/><br />", "</a><br/><br />" },
+	{ "<a href=\"/unterminated", "<a href=\"https://n.example/unterminated\"" },
+	{ "<a href", "<a href" },
+	{ "<", "<" },
+	{ "", "" },
+};
+
+static void
+test_html_absolute(void **state)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(abs_cases) / sizeof(abs_cases[0]); i++) {
+		buf_reset(&b);
+		feed_html_absolute(&b, abs_cases[i].in, strlen(abs_cases[i].in),
+		    "https://n.example/article/story");
+		buf_putc(&b, '\0');
+		if (strcmp(b.p, abs_cases[i].out) != 0)
+			fprintf(stderr, "case %zu: got \"%s\"\n", i, b.p);
+		assert_string_equal(b.p, abs_cases[i].out);
+	}
+	buf_reset(&b);
+	feed_html_absolute(&b, "<a href=\"x\">", 12, "https://n.example");
+	buf_putc(&b, '\0');
+	assert_string_equal(b.p, "<a href=\"https://n.example/x\">");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -151,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_esc_ics),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_script_json),
+		cmocka_unit_test(test_html_absolute),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

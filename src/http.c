@@ -767,6 +767,103 @@ dispose_query(void *p)
 	url_query_free(*(struct url_query **)p);
 }
 
+/*
+ * How many Host header lines an HTTP/1 request carries.  libh2o moves
+ * the Host header out of the request's headers into its authority,
+ * keeping the last of several and making one up when there is none, so
+ * the count is read from the request's own bytes: libh2o keeps them at
+ * the start of the connection's input buffer until the answer is done
+ * (header names are lower-cased there).  -1 when they cannot be read.
+ */
+static int
+host_lines(h2o_req_t *h)
+{
+	h2o_socket_t *sock;
+	const char *p, *end, *nl;
+	int n = 0;
+
+	if (h->conn->callbacks->get_socket == NULL ||
+	    (sock = h->conn->callbacks->get_socket(h->conn)) == NULL ||
+	    sock->input == NULL)
+		return -1;
+	p = sock->input->bytes;
+	end = p + sock->input->size;
+	/* Empty lines before the request line are allowed (RFC 9112, 2.2). */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return -1;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		size_t len;
+
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return -1;
+		len = (size_t)(nl - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			return n;
+		if (len >= 5 && strncasecmp(p, "host:", 5) == 0)
+			n++;
+	}
+	return -1;
+}
+
+/*
+ * RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request without
+ * a Host header and to any request with more than one.  HTTP/2 carries
+ * the authority in its own field, which libh2o checks.
+ */
+static int
+check_host(h2o_req_t *h)
+{
+	int n;
+
+	if (h->version >= 0x200 || (n = host_lines(h)) < 0)
+		return 0;
+	if (n > 1 || (n == 0 && h->version >= 0x101))
+		return 400;
+	return 0;
+}
+
+/*
+ * The origin-form ("/path?query") of the request target.  RFC 9112,
+ * 3.2.2 has servers accept the absolute form ("http://host/path") that
+ * clients send to proxies; its authority names this server, as Host
+ * does, and the path is what is routed.  "*" is left as it is for
+ * OPTIONS.  -1 for anything else.
+ */
+static int
+origin_form(h2o_req_t *h, const char **target, size_t *len)
+{
+	const char *t = *target;
+	size_t n = *len, i, skip;
+
+	if (n > 0 && (t[0] == '/' || (n == 1 && t[0] == '*')))
+		return 0;
+	if (n >= 7 && strncasecmp(t, "http://", 7) == 0)
+		skip = 7;
+	else if (n >= 8 && strncasecmp(t, "https://", 8) == 0)
+		skip = 8;
+	else
+		return -1;
+	for (i = skip; i < n && t[i] != '/' && t[i] != '?'; i++)
+		if (t[i] == '@')
+			return -1;	/* userinfo (RFC 9110, 4.2.4) */
+	if (i == skip)
+		return -1;
+	/* An empty path is "/" (RFC 9110, 4.2.3). */
+	if (i == n || t[i] == '?') {
+		*target = h2o_concat(&h->pool, h2o_iovec_init(H2O_STRLIT("/")),
+		    h2o_iovec_init(t + i, n - i)).base;
+		*len = n - i + 1;
+		return 0;
+	}
+	*target = t + i;
+	*len = n - i;
+	return 0;
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *h)
 {
@@ -775,7 +872,7 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	struct req *r;
 	struct url_query **qh;
 	struct buf path = BUF_INIT;
-	const char *raw = h->input.path.base;
+	const char *raw = h->input.path.base, *q;
 	size_t rawlen = h->input.path.len, plen;
 	int status;
 
@@ -786,15 +883,25 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	r->db = w->db;
 	r->head = h2o_memis(h->method.base, h->method.len, H2O_STRLIT("HEAD"));
 
-	if ((status = check_limits(h)) != 0)
+	if ((status = check_limits(h)) != 0 || (status = check_host(h)) != 0)
 		return router_error(r, status), 0;
+	if (origin_form(h, &raw, &rawlen) != 0)
+		return router_error(r, 400), 0;
+	r->target = raw;
+	r->targetlen = rawlen;
+	/* "*" names the server itself, for OPTIONS (RFC 9110, 9.3.7). */
+	if (rawlen == 1 && raw[0] == '*') {
+		r->path = "*";
+		r->pathlen = 1;
+		router_dispatch(r);
+		return 0;
+	}
 
 	/* The path is decoded once here; handlers never see escapes. */
-	plen = rawlen;
-	if (h->input.query_at != SIZE_MAX)
-		plen = h->input.query_at;
-	if (plen == 0 || raw[0] != '/' ||
-	    url_path_decode(raw, plen, &path) != 0 || buf_err(&path)) {
+	q = memchr(raw, '?', rawlen);
+	plen = q != NULL ? (size_t)(q - raw) : rawlen;
+	if (plen == 0 || url_path_decode(raw, plen, &path) != 0 ||
+	    buf_err(&path)) {
 		buf_free(&path);
 		return router_error(r, 400), 0;
 	}
@@ -804,7 +911,7 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 
 	qh = h2o_mem_alloc_shared(&h->pool, sizeof(*qh), dispose_query);
 	*qh = &r->q;
-	if (h->input.query_at != SIZE_MAX &&
+	if (q != NULL &&
 	    url_query_parse(&r->q, raw + plen + 1, rawlen - plen - 1, 64) != 0)
 		return router_error(r, 400), 0;
 

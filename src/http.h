@@ -29,6 +29,8 @@ struct req {
 	struct worker		*w;
 	struct db		*db;		/* this thread's connection */
 	const struct route	*route;
+	const char		*target;	/* "/path?query" as sent (origin-form) */
+	size_t			 targetlen;
 	const char		*path;		/* decoded path, NUL-terminated */
 	size_t			 pathlen;
 	struct url_query	 q;		/* decoded query string */

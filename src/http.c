@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
 #include <unistd.h>
@@ -29,6 +31,7 @@
 #include "db.h"
 #include "http.h"
 #include "page.h"
+#include "range.h"
 #include "router.h"
 #include "util.h"
 #include "view.h"
@@ -57,12 +60,14 @@ static const struct {
 	const char	*reason;
 } reasons[] = {
 	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 206, "Partial Content" },
 	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
 	{ 304, "Not Modified" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
 	{ 403, "Forbidden" }, { 404, "Not Found" },
-	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
+	{ 405, "Method Not Allowed" }, { 409, "Conflict" }, { 410, "Gone" },
 	{ 413, "Content Too Large" }, { 414, "URI Too Long" },
-	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Content" },
+	{ 415, "Unsupported Media Type" }, { 416, "Range Not Satisfiable" },
+	{ 422, "Unprocessable Content" },
 	{ 429, "Too Many Requests" },
 	{ 431, "Request Header Fields Too Large" },
 	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
@@ -108,17 +113,63 @@ start(struct req *r, int status, const char *ctype)
 		    H2O_TOKEN_CONTENT_TYPE, NULL, ctype, strlen(ctype));
 }
 
+/*
+ * Every answer masthead makes goes out through body_follows(): it sets
+ * the Content-Length of an answer whose body is len bytes and says
+ * whether that body may be sent.  A HEAD answer announces the length its
+ * GET would have and sends nothing (RFC 9110, 9.3.2): a body after it is
+ * read by the client as the start of the next answer, and on HTTP/2 it
+ * resets the stream.  304 and 204 have no body and no length to announce
+ * (RFC 9110, 8.6).
+ */
+static int
+body_follows(struct req *r, size_t len)
+{
+	int status = r->h->res.status;
+
+	if (status == 304 || status == 204) {
+		r->h->res.content_length = SIZE_MAX;
+		return 0;
+	}
+	r->h->res.content_length = len;
+	return !r->head;
+}
+
+/* Sends the status and headers set so far, and no body. */
+static void
+send_headers_only(struct req *r)
+{
+	static h2o_generator_t gen = { NULL, NULL };
+
+	h2o_start_response(r->h, &gen);
+	h2o_send(r->h, NULL, 0, H2O_SEND_STATE_FINAL);
+}
+
+/* Sends a body held in memory that outlives the request (n pieces). */
+static void
+send_iov(struct req *r, h2o_iovec_t *iov, size_t n)
+{
+	static h2o_generator_t gen = { NULL, NULL };
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += iov[i].len;
+	if (!body_follows(r, len)) {
+		send_headers_only(r);
+		return;
+	}
+	h2o_start_response(r->h, &gen);
+	h2o_send(r->h, iov, n, H2O_SEND_STATE_FINAL);
+}
+
 void
 http_send_static(struct req *r, int status, const char *ctype,
     const void *data, size_t len)
 {
-	static h2o_generator_t gen = { NULL, NULL };
 	h2o_iovec_t body = h2o_iovec_init(data, len);
 
 	start(r, status, ctype);
-	r->h->res.content_length = len;
-	h2o_start_response(r->h, &gen);
-	h2o_send(r->h, &body, 1, 1);
+	send_iov(r, &body, 1);
 }
 
 /* Frees a buffer's memory when the request's pool goes away. */
@@ -233,7 +284,6 @@ http_set_personalizer(void (*fn)(struct req *, struct buf *))
 static void
 send_spliced(struct req *r, const struct cache_view *v)
 {
-	static h2o_generator_t gen = { NULL, NULL };
 	const struct cache_split *sp = v->split;
 	const char *body = v->body[ENC_IDENTITY];
 	size_t len = v->len[ENC_IDENTITY], n, i;
@@ -289,15 +339,8 @@ send_spliced(struct req *r, const struct cache_view *v)
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_heap);
 	*holder = part.p;
-	r->h->res.status = v->status;
-	r->h->res.reason = http_reason(v->status);
-	h2o_add_header(&r->h->pool, &r->h->res.headers, H2O_TOKEN_CONTENT_TYPE,
-	    NULL, v->ctype, strlen(v->ctype));
-	r->h->res.content_length = 0;
-	for (i = 0; i < n; i++)
-		r->h->res.content_length += iov[i].len;
-	h2o_start_response(r->h, &gen);
-	h2o_send(r->h, iov, n, 1);
+	start(r, v->status, v->ctype);
+	send_iov(r, iov, n);
 }
 
 void
@@ -426,20 +469,6 @@ http_redirect(struct req *r, int status, const char *url)
 	http_send_buf(r, status, "text/html; charset=utf-8", &b);
 }
 
-int
-http_send_file(struct req *r, const char *path, const char *ctype,
-    const char *cache_control)
-{
-	if (access(path, R_OK) != 0)
-		return 404;
-	if (cache_control != NULL)
-		http_header(r, "Cache-Control", cache_control);
-	if (h2o_file_send(r->h, 200, "OK", path,
-	    h2o_iovec_init(ctype, strlen(ctype)), 0) != 0)
-		return 404;
-	return 0;
-}
-
 const char *
 http_req_header(struct req *r, const char *name)
 {
@@ -562,6 +591,152 @@ http_validators(struct req *r, const char *etag, int64_t mtime)
 }
 
 /*
+ * A file being sent: libh2o asks for the next piece (proceed) once the
+ * previous one is written, so one buffer serves the whole file.  Reading
+ * 64 KiB of a file the kernel has cached takes microseconds, which the
+ * event loop can spare (libh2o's own file handler does the same).
+ */
+struct file_gen {
+	h2o_generator_t	 super;
+	int		 fd;
+	uint64_t	 off;		/* the next byte to read */
+	uint64_t	 left;		/* bytes still to send */
+	char		*buf;
+	size_t		 bufsz;
+};
+
+#define FILE_CHUNK	65536
+
+/* Closes the file when the request's pool goes away, sent or aborted. */
+static void
+dispose_file(void *p)
+{
+	struct file_gen *g = p;
+
+	if (g->fd >= 0)
+		close(g->fd);
+}
+
+static void
+file_proceed(h2o_generator_t *self, h2o_req_t *h)
+{
+	struct file_gen *g = (struct file_gen *)self;
+	size_t want = g->left < g->bufsz ? (size_t)g->left : g->bufsz;
+	h2o_iovec_t v;
+	ssize_t n;
+
+	while ((n = pread(g->fd, g->buf, want, (off_t)g->off)) < 0 &&
+	    errno == EINTR)
+		;
+	if (n <= 0) {
+		/*
+		 * The file failed or shrank under us: the connection is
+		 * closed, so the client sees an answer cut short rather than
+		 * one with the wrong bytes.
+		 */
+		h2o_send(h, NULL, 0, H2O_SEND_STATE_ERROR);
+		return;
+	}
+	g->off += (uint64_t)n;
+	g->left -= (uint64_t)n;
+	v = h2o_iovec_init(g->buf, (size_t)n);
+	h2o_send(h, &v, 1, g->left == 0 ? H2O_SEND_STATE_FINAL :
+	    H2O_SEND_STATE_IN_PROGRESS);
+}
+
+/*
+ * Whether If-Range lets a Range apply: the client's copy must be this
+ * very file, by a strong ETag or by the exact Last-Modified date (RFC
+ * 9110, 13.1.5).  A weak ETag never matches.
+ */
+static int
+if_range_holds(struct req *r, const char *etag, int64_t mtime)
+{
+	const char *v = http_req_header(r, "if-range");
+
+	if (v == NULL)
+		return 1;
+	if (v[0] == '"')
+		return strcmp(v, etag) == 0;
+	return mtime > 0 && parse_http_date(v) == mtime;
+}
+
+int
+http_send_file(struct req *r, const char *path, const char *ctype,
+    const char *cache_control)
+{
+	struct file_gen *g;
+	struct stat sb;
+	const char *range;
+	char etag[64], cr[96];
+	uint64_t first = 0, last = 0, size;
+	int fd, status = 200;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 404 : 500;
+	g = h2o_mem_alloc_shared(&r->h->pool, sizeof(*g), dispose_file);
+	memset(g, 0, sizeof(*g));
+	g->fd = fd;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 404;
+	size = (uint64_t)sb.st_size;
+	/*
+	 * The modification time and the size, as libh2o's file sender made
+	 * it before, so caches keep what they hold.  It is a strong
+	 * validator: media and white papers are stored under the hash of
+	 * their bytes and never rewritten in place.
+	 */
+	snprintf(etag, sizeof(etag), "\"%08llx-%llx\"",
+	    (unsigned long long)sb.st_mtime, (unsigned long long)size);
+	if (cache_control != NULL)
+		http_header(r, "Cache-Control", cache_control);
+	http_validators(r, etag, (int64_t)sb.st_mtime);
+	if (http_not_modified(r, etag, (int64_t)sb.st_mtime)) {
+		http_send_static(r, 304, NULL, "", 0);
+		return 0;
+	}
+	http_header(r, "Accept-Ranges", "bytes");
+	/* Range is defined for GET alone; HEAD answers as a plain GET. */
+	if (!r->head && (range = http_req_header(r, "range")) != NULL &&
+	    if_range_holds(r, etag, (int64_t)sb.st_mtime)) {
+		switch (range_parse(range, size, &first, &last)) {
+		case RANGE_ONE:
+			status = 206;
+			snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu",
+			    (unsigned long long)first, (unsigned long long)last,
+			    (unsigned long long)size);
+			http_header(r, "Content-Range", cr);
+			break;
+		case RANGE_UNSATISFIABLE:
+			snprintf(cr, sizeof(cr), "bytes */%llu",
+			    (unsigned long long)size);
+			http_header(r, "Content-Range", cr);
+			http_send_static(r, 416, NULL, "", 0);
+			return 0;
+		default:
+			break;
+		}
+	}
+	if (status == 200) {
+		first = 0;
+		last = size - 1;
+	}
+	g->off = first;
+	g->left = size == 0 ? 0 : last - first + 1;
+	start(r, status, ctype);
+	if (!body_follows(r, (size_t)g->left) || g->left == 0) {
+		send_headers_only(r);
+		return 0;
+	}
+	g->bufsz = g->left < FILE_CHUNK ? (size_t)g->left : FILE_CHUNK;
+	g->buf = h2o_mem_alloc_pool(&r->h->pool, g->bufsz);
+	g->super.proceed = file_proceed;
+	h2o_start_response(r->h, &g->super);
+	file_proceed(&g->super, r->h);
+	return 0;
+}
+
+/*
  * Request limits that libh2o does not enforce itself, answered with the
  * status RFC 9110 names for each.  libh2o already answers 400 for an
  * unparsable request and 413 for a body over max_request_entity_size.
@@ -592,6 +767,103 @@ dispose_query(void *p)
 	url_query_free(*(struct url_query **)p);
 }
 
+/*
+ * How many Host header lines an HTTP/1 request carries.  libh2o moves
+ * the Host header out of the request's headers into its authority,
+ * keeping the last of several and making one up when there is none, so
+ * the count is read from the request's own bytes: libh2o keeps them at
+ * the start of the connection's input buffer until the answer is done
+ * (header names are lower-cased there).  -1 when they cannot be read.
+ */
+static int
+host_lines(h2o_req_t *h)
+{
+	h2o_socket_t *sock;
+	const char *p, *end, *nl;
+	int n = 0;
+
+	if (h->conn->callbacks->get_socket == NULL ||
+	    (sock = h->conn->callbacks->get_socket(h->conn)) == NULL ||
+	    sock->input == NULL)
+		return -1;
+	p = sock->input->bytes;
+	end = p + sock->input->size;
+	/* Empty lines before the request line are allowed (RFC 9112, 2.2). */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return -1;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		size_t len;
+
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return -1;
+		len = (size_t)(nl - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			return n;
+		if (len >= 5 && strncasecmp(p, "host:", 5) == 0)
+			n++;
+	}
+	return -1;
+}
+
+/*
+ * RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request without
+ * a Host header and to any request with more than one.  HTTP/2 carries
+ * the authority in its own field, which libh2o checks.
+ */
+static int
+check_host(h2o_req_t *h)
+{
+	int n;
+
+	if (h->version >= 0x200 || (n = host_lines(h)) < 0)
+		return 0;
+	if (n > 1 || (n == 0 && h->version >= 0x101))
+		return 400;
+	return 0;
+}
+
+/*
+ * The origin-form ("/path?query") of the request target.  RFC 9112,
+ * 3.2.2 has servers accept the absolute form ("http://host/path") that
+ * clients send to proxies; its authority names this server, as Host
+ * does, and the path is what is routed.  "*" is left as it is for
+ * OPTIONS.  -1 for anything else.
+ */
+static int
+origin_form(h2o_req_t *h, const char **target, size_t *len)
+{
+	const char *t = *target;
+	size_t n = *len, i, skip;
+
+	if (n > 0 && (t[0] == '/' || (n == 1 && t[0] == '*')))
+		return 0;
+	if (n >= 7 && strncasecmp(t, "http://", 7) == 0)
+		skip = 7;
+	else if (n >= 8 && strncasecmp(t, "https://", 8) == 0)
+		skip = 8;
+	else
+		return -1;
+	for (i = skip; i < n && t[i] != '/' && t[i] != '?'; i++)
+		if (t[i] == '@')
+			return -1;	/* userinfo (RFC 9110, 4.2.4) */
+	if (i == skip)
+		return -1;
+	/* An empty path is "/" (RFC 9110, 4.2.3). */
+	if (i == n || t[i] == '?') {
+		*target = h2o_concat(&h->pool, h2o_iovec_init(H2O_STRLIT("/")),
+		    h2o_iovec_init(t + i, n - i)).base;
+		*len = n - i + 1;
+		return 0;
+	}
+	*target = t + i;
+	*len = n - i;
+	return 0;
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *h)
 {
@@ -600,7 +872,7 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	struct req *r;
 	struct url_query **qh;
 	struct buf path = BUF_INIT;
-	const char *raw = h->input.path.base;
+	const char *raw = h->input.path.base, *q;
 	size_t rawlen = h->input.path.len, plen;
 	int status;
 
@@ -611,15 +883,25 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	r->db = w->db;
 	r->head = h2o_memis(h->method.base, h->method.len, H2O_STRLIT("HEAD"));
 
-	if ((status = check_limits(h)) != 0)
+	if ((status = check_limits(h)) != 0 || (status = check_host(h)) != 0)
 		return router_error(r, status), 0;
+	if (origin_form(h, &raw, &rawlen) != 0)
+		return router_error(r, 400), 0;
+	r->target = raw;
+	r->targetlen = rawlen;
+	/* "*" names the server itself, for OPTIONS (RFC 9110, 9.3.7). */
+	if (rawlen == 1 && raw[0] == '*') {
+		r->path = "*";
+		r->pathlen = 1;
+		router_dispatch(r);
+		return 0;
+	}
 
 	/* The path is decoded once here; handlers never see escapes. */
-	plen = rawlen;
-	if (h->input.query_at != SIZE_MAX)
-		plen = h->input.query_at;
-	if (plen == 0 || raw[0] != '/' ||
-	    url_path_decode(raw, plen, &path) != 0 || buf_err(&path)) {
+	q = memchr(raw, '?', rawlen);
+	plen = q != NULL ? (size_t)(q - raw) : rawlen;
+	if (plen == 0 || url_path_decode(raw, plen, &path) != 0 ||
+	    buf_err(&path)) {
 		buf_free(&path);
 		return router_error(r, 400), 0;
 	}
@@ -629,7 +911,7 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 
 	qh = h2o_mem_alloc_shared(&h->pool, sizeof(*qh), dispose_query);
 	*qh = &r->q;
-	if (h->input.query_at != SIZE_MAX &&
+	if (q != NULL &&
 	    url_query_parse(&r->q, raw + plen + 1, rawlen - plen - 1, 64) != 0)
 		return router_error(r, 400), 0;
 

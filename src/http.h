@@ -29,6 +29,8 @@ struct req {
 	struct worker		*w;
 	struct db		*db;		/* this thread's connection */
 	const struct route	*route;
+	const char		*target;	/* "/path?query" as sent (origin-form) */
+	size_t			 targetlen;
 	const char		*path;		/* decoded path, NUL-terminated */
 	size_t			 pathlen;
 	struct url_query	 q;		/* decoded query string */
@@ -77,7 +79,12 @@ int	 http_send_csv(struct req *, const char *name, struct buf *body);
 void	 http_send_json(struct req *, int status, json_t *v);
 /* 301/302/303 to a site-relative or absolute URL. */
 void	 http_redirect(struct req *, int status, const char *url);
-/* Sends a file from disk (media); 0 if sent, 404 when missing. */
+/*
+ * Sends a file from disk (media, white papers) with its ETag and
+ * Last-Modified, answering If-None-Match and If-Modified-Since (304),
+ * and Range with If-Range (206, or 416 past the end; see range.h).
+ * 0 if sent, 404 when missing, 500 when it cannot be opened.
+ */
 int	 http_send_file(struct req *, const char *path, const char *ctype, const char *cache_control);
 /* Request header value or NULL (NUL-terminated copy in the pool). */
 const char *http_req_header(struct req *, const char *name);

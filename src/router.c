@@ -309,6 +309,28 @@ static const struct {
 } route_keys[] = {
 	{ page_article, page_comments_key },
 };
+/*
+ * The public, read-only documents that scripts of any site may read
+ * (CORS, "Access-Control-Allow-Origin: *"): the content API and the JSON
+ * feeds, which exist to be reused.  Never pages, forms or the admin API,
+ * which answer only the site's own scripts.
+ */
+static int (*const public_reads[])(struct req *) = {
+	api_articles, api_article, api_sections, api_section, api_authors,
+	api_author, api_events, api_event, api_webinars, api_webinar,
+	api_resources, api_resource, api_search, feed_site_json,
+	feed_section_json, feed_author_json, feed_tag_json,
+};
+
+static int
+public_read(const struct route *rt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(public_reads); i++)
+		if (public_reads[i] == rt->fn)
+			return 1;
+	return 0;
+}
+
 /* The routes whose bodies may be as large as max_upload (files). */
 static int
 big_body(const struct route *rt)
@@ -420,8 +442,8 @@ run_cached(struct req *r, const struct route *rt)
 	int session = cookie != NULL && strstr(cookie, SESSION_COOKIE "=") != NULL;
 
 	identify(r, rt, session);
-	r->cache_key = r->h->input.path.base;
-	r->cache_keylen = r->h->input.path.len;
+	r->cache_key = r->target;
+	r->cache_keylen = r->targetlen;
 	for (size_t i = 0; i < ARRAY_SIZE(route_keys); i++)
 		if (route_keys[i].fn == rt->fn)
 			route_keys[i].key(r);
@@ -466,71 +488,155 @@ run_cached(struct req *r, const struct route *rt)
 	}
 }
 
+/* Appends a method to an Allow list, once. */
+static void
+allow_add(char *allow, size_t size, const char *m)
+{
+	size_t n = strlen(m), have = strlen(allow);
+	const char *p;
+
+	for (p = allow; (p = strstr(p, m)) != NULL; p += n)
+		if ((p == allow || p[-1] == ' ') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return;
+	if (have + n + 3 > size)
+		return;
+	if (have > 0)
+		strlcpy_(allow + have, ", ", size - have);
+	strlcpy_(allow + strlen(allow), m, size - strlen(allow));
+}
+
+/*
+ * The methods of every route in table order from rt on whose pattern is
+ * rt's: HEAD wherever GET is, and OPTIONS, which every path answers.
+ * Returns whether one of those routes is a public read.
+ */
+static int
+allowed(const struct route *rt, char *allow, size_t size)
+{
+	const struct route *end = routes + ARRAY_SIZE(routes);
+	int cors = 0;
+
+	allow[0] = '\0';
+	for (const struct route *o = rt; o < end; o++) {
+		if (strcmp(o->pattern, rt->pattern) != 0)
+			continue;
+		allow_add(allow, size, o->method);
+		if (strcmp(o->method, "GET") == 0)
+			allow_add(allow, size, "HEAD");
+		cors |= public_read(o);
+	}
+	allow_add(allow, size, "OPTIONS");
+	return cors;
+}
+
+/*
+ * OPTIONS: the methods of the path (RFC 9110, 9.3.7), and for a public
+ * route the answer to a browser's CORS preflight, which may be cached
+ * for a day.  Only simple reads are offered, with the request headers a
+ * script revalidating a document needs.
+ */
+static void
+options(struct req *r, const struct route *rt)
+{
+	char allow[80];
+
+	if (allowed(rt, allow, sizeof(allow))) {
+		http_header(r, "Access-Control-Allow-Origin", "*");
+		http_header(r, "Access-Control-Allow-Methods", "GET, HEAD");
+		http_header(r, "Access-Control-Allow-Headers",
+		    "If-None-Match, If-Modified-Since");
+		http_header(r, "Access-Control-Max-Age", "86400");
+	}
+	http_header(r, "Allow", allow);
+	http_send_static(r, 200, NULL, "", 0);
+}
+
+/* "OPTIONS *": every method some route of the server takes. */
+static void
+options_server(struct req *r)
+{
+	char allow[80] = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		allow_add(allow, sizeof(allow), routes[i].method);
+		if (strcmp(routes[i].method, "GET") == 0)
+			allow_add(allow, sizeof(allow), "HEAD");
+	}
+	allow_add(allow, sizeof(allow), "OPTIONS");
+	http_header(r, "Allow", allow);
+	http_send_static(r, 200, NULL, "", 0);
+}
+
 void
 router_dispatch(struct req *r)
 {
-	const struct route *rt, *path_match = NULL;
+	const struct route *rt = NULL, *own = NULL;
+	const struct route *end = routes + ARRAY_SIZE(routes);
 	const char *args[REQ_MAXARGS];
 	size_t arglens[REQ_MAXARGS], i;
-	char allow[64] = "";
-	int nargs, status, known = 0;
+	char allow[80];
+	int nargs = 0, status, known = 0;
 
 	for (i = 0; i < ARRAY_SIZE(known_methods); i++)
 		if (method_is(r, known_methods[i]))
 			known = 1;
-	for (i = 0; i < ARRAY_SIZE(routes); i++) {
-		rt = &routes[i];
-		if (!router_match(rt->pattern, r->path, r->pathlen, args,
-		    arglens, REQ_MAXARGS, &nargs))
-			continue;
-		if (path_match == NULL)
-			path_match = rt;
-		/* The methods this path answers, for a 405's Allow header. */
-		if (strstr(allow, rt->method) == NULL &&
-		    strlen(allow) + strlen(rt->method) + 8 < sizeof(allow)) {
-			if (allow[0] != '\0')
-				strlcpy_(allow + strlen(allow), ", ",
-				    sizeof(allow) - strlen(allow));
-			strlcpy_(allow + strlen(allow), rt->method,
-			    sizeof(allow) - strlen(allow));
-			if (strcmp(rt->method, "GET") == 0)
-				strlcpy_(allow + strlen(allow), ", HEAD",
-				    sizeof(allow) - strlen(allow));
-		}
-		if (!method_is(r, rt->method) &&
-		    !(r->head && strcmp(rt->method, "GET") == 0))
-			continue;
-		/* Only uploads may send more than max_body (up to max_upload). */
-		if ((int64_t)r->h->entity.len > (big_body(rt) ?
-		    config.max_upload + UPLOAD_SLACK : config.max_body)) {
-			r->route = rt;
-			router_error(r, 413);
-			return;
-		}
-		r->route = rt;
-		r->narg = nargs;
-		for (int a = 0; a < nargs; a++) {
-			r->arg[a] = h2o_strdup(&r->h->pool, args[a],
-			    arglens[a]).base;
-			r->arglen[a] = arglens[a];
-		}
-		if (rt->kind == ROUTE_ASSET) {
-			if ((status = rt->fn(r)) != 0)
-				router_error(r, status);
-			return;
-		}
-		run_cached(r, rt);
-		return;
-	}
-	r->route = path_match;
 	if (!known) {
 		router_error(r, 501);
-	} else if (path_match != NULL) {
+		return;
+	}
+	if (strcmp(r->path, "*") == 0) {
+		if (method_is(r, "OPTIONS"))
+			options_server(r);
+		else
+			router_error(r, 400);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(routes) && own == NULL; i++)
+		if (router_match(routes[i].pattern, r->path, r->pathlen, args,
+		    arglens, REQ_MAXARGS, &nargs))
+			own = &routes[i];
+	if (own == NULL) {
+		router_error(r, 404);
+		return;
+	}
+	/* The routes of one pattern capture the same arguments. */
+	for (rt = own; rt < end; rt++)
+		if (strcmp(rt->pattern, own->pattern) == 0 &&
+		    (method_is(r, rt->method) ||
+		    (r->head && strcmp(rt->method, "GET") == 0)))
+			break;
+	if (rt == end) {
+		r->route = own;
+		if (method_is(r, "OPTIONS")) {
+			options(r, own);
+			return;
+		}
+		allowed(own, allow, sizeof(allow));
 		http_header(r, "Allow", allow);
 		router_error(r, 405);
-	} else {
-		router_error(r, 404);
+		return;
 	}
+	r->route = rt;
+	/* Only uploads may send more than max_body (up to max_upload). */
+	if ((int64_t)r->h->entity.len > (big_body(rt) ?
+	    config.max_upload + UPLOAD_SLACK : config.max_body)) {
+		router_error(r, 413);
+		return;
+	}
+	r->narg = nargs;
+	for (int a = 0; a < nargs; a++) {
+		r->arg[a] = h2o_strdup(&r->h->pool, args[a], arglens[a]).base;
+		r->arglen[a] = arglens[a];
+	}
+	if (public_read(rt))
+		http_header(r, "Access-Control-Allow-Origin", "*");
+	if (rt->kind == ROUTE_ASSET) {
+		if ((status = rt->fn(r)) != 0)
+			router_error(r, status);
+		return;
+	}
+	run_cached(r, rt);
 }
 
 void

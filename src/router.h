@@ -26,7 +26,14 @@ struct route {
 	enum route_kind	 kind;
 };
 
-/* Finds the route for r's method and path and runs it; answers errors itself. */
+/*
+ * Finds the route for r's method and path and runs it; answers errors
+ * itself.  The first pattern of the table that matches the path owns
+ * it: another method is 405 with that pattern's methods in Allow, and
+ * OPTIONS answers them (and a CORS preflight), even when a broader
+ * pattern further down would take the method ("GET /signout" is 405, not
+ * the static page "/:slug").  A path of "*" takes only OPTIONS.
+ */
 void	router_dispatch(struct req *);
 /* Sends the error response for status (page or JSON by the request's kind). */
 void	router_error(struct req *, int status);

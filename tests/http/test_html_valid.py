@@ -289,8 +289,8 @@ def make_fixtures():
     send(a, "anonymous", "/register", [("email", "x"), ("name", ""), ("password", "short")],
          csrf_from="/register")
     FIXTURES["verify"] = mail("newcomer@example.org", r"/verify/[A-Za-z0-9_-]+")
-    send(a, "anonymous", "/reset", [("email", "member@example.com")], csrf_from="/reset")
-    FIXTURES["reset"] = mail("member@example.com", r"/reset/[A-Za-z0-9_-]+")
+    send(a, "anonymous", "/reset", [("email", "banned@example.com")], csrf_from="/reset")
+    FIXTURES["reset"] = mail("banned@example.com", r"/reset/[A-Za-z0-9_-]+")
     send(a, "anonymous", "/signin", [("email", "member@example.com"), ("password", "wrong")],
          csrf_from="/signin")
 
@@ -380,9 +380,56 @@ def test_fetch_every_page():
                 "/article/%s/comment" % NEWS_WITH_COMMENTS, "/comments/%s/reply" % cid,
                 "/comments/%s/edit" % cid, "/comments/%s/report" % cid]:
             fetch(c, who, path)
+    make_changes()
     server_error()
     htmls = [p for p in PAGES if p[4].startswith("text/html")]
     ok(len(htmls) > 300, "%d HTML answers were collected" % len(htmls))
+
+
+def make_changes():
+    """The pages after a reader or an editor acted: a cancelled
+    registration, saved preferences, an unsubscription, an erased
+    record, a new password, a confirmed address, a profile, and every
+    newsroom form sent back with its error."""
+    f = FIXTURES
+    r = client()
+    send(r, "anonymous", f["registration"] + "/cancel", [], csrf_from=f["registration"])
+    fetch(r, "anonymous", f["registration"])
+    fetch(r, "anonymous", f["watch"])
+    send(r, "anonymous", f["preferences"], [("n", "daily"), ("action", "save")],
+         csrf_from=f["preferences"])
+    one_list = re.sub(r"/unsubscribe/[^/]+/", "/unsubscribe/daily/", f["unsubscribe"])
+    send(r, "anonymous", one_list, [], csrf_from=one_list)
+    send(r, "anonymous", f["unsubscribe"], [], csrf_from=f["unsubscribe"])
+    page = r.get(f["your-data"])[2]
+    what = re.search(r'name="what" value="([^"]+)"><input type="hidden" name="id" '
+                     r'value="([^"]+)"', page)
+    if ok(what, "the your-data page offers to erase a record"):
+        send(r, "anonymous", f["your-data"], [("what", what.group(1)), ("id", what.group(2))],
+             csrf_from=f["your-data"])
+    send(r, "anonymous", f["verify"], [], csrf_from=f["verify"])
+    send(r, "anonymous", f["reset"], [("password", "short"), ("password2", "short")],
+         csrf_from=f["reset"])
+    send(r, "anonymous", f["reset"], [("password", "another long enough password"),
+                                      ("password2", "another long enough password")],
+         csrf_from=f["reset"])
+    fetch(r, "anonymous", "/search?q=5g&from=not-a-date")
+    m = client("member")
+    send(m, "member", "/account/profile", [("company", "Example Networks"),
+                                           ("job_title", "Planner")], csrf_from="/account")
+    fetch(m, "member", "/resources/fiber-monitoring-field-guide/access")
+    a = client("admin")
+    for path, form in (("/admin/sections", "/admin/sections"), ("/admin/pages", "/admin/pages/new"),
+                       ("/admin/menus", "/admin/menus"), ("/admin/authors", "/admin/authors"),
+                       ("/admin/sponsors", "/admin/sponsors"), ("/admin/promos", "/admin/promos"),
+                       ("/admin/events", "/admin/events/new"),
+                       ("/admin/webinars", "/admin/webinars/new"),
+                       ("/admin/resources", "/admin/resources/new"),
+                       ("/admin/newsletters", "/admin/newsletters"),
+                       ("/admin/tokens", "/admin/tokens"), ("/admin/users/role", "/admin/users"),
+                       ("/admin/articles", "/admin/articles/new")):
+        send(a, "admin", path, [("name", "")], csrf_from=form)
+    send(a, "admin", "/admin/tokens", [("name", "CMS import")], csrf_from="/admin/tokens")
 
 
 def server_error():

@@ -463,7 +463,8 @@ http_redirect(struct req *r, int status, const char *url)
 	struct buf b = BUF_INIT;
 
 	http_header(r, "Location", url);
-	BUF_LIT(&b, "<!doctype html><title>Moved</title><a href=\"");
+	BUF_LIT(&b, "<!doctype html><html lang=\"en\"><title>Moved</title>"
+	    "<a href=\"");
 	esc_html(&b, url, strlen(url));
 	BUF_LIT(&b, "\">Continue</a>\n");
 	http_send_buf(r, status, "text/html; charset=utf-8", &b);

@@ -231,7 +231,8 @@ footer(struct buf *text, struct buf *html, const char *site,
 static void
 html_open(struct buf *html, const char *title)
 {
-	BUF_LIT(html, "<!doctype html><html><head><meta charset=\"utf-8\">"
+	BUF_LIT(html, "<!doctype html><html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\">"
 	    "<title>");
 	esc_html(html, title, strlen(title));
 	BUF_LIT(html, "</title></head><body style=\"font-family:sans-serif;"

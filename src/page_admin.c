@@ -501,6 +501,9 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	json_t *pub = json_object_get(a, "published_at");
 
 	published = st != NULL && strcmp(st, "published") == 0;
+	if (json_object_get(a, "live_slug") == NULL &&
+	    (v = json_object_get(a, "slug")) != NULL)
+		json_object_set(a, "live_slug", v);
 	if (published && json_is_integer(pub) &&
 	    json_integer_value(pub) > page_now())
 		scheduled = 1;
@@ -620,6 +623,9 @@ as_admin(json_t *in, json_t *cur)
 		else
 			json_object_set(a, key, v);
 	}
+	/* The live page is still at the stored slug, not at the one sent. */
+	if (cur != NULL && (v = json_object_get(cur, "slug")) != NULL)
+		json_object_set(a, "live_slug", v);
 	return a;
 }
 

@@ -231,7 +231,7 @@ def test_past_event_pages():
     again: they are cached like any other page."""
     for arch in ("/events/archive", "/webinars/archive"):
         st, h, b = srv.html(arch)
-        m = re.search(r'<h3><a href="(/(?:events|webinars)/[^"]+)"', primary(b))
+        m = re.search(r'<h2><a href="(/(?:events|webinars)/[^"]+)"', primary(b))
         ok(m is not None, "%s links a past item" % arch)
         if m is None:
             continue

@@ -162,7 +162,7 @@ def sign(lead, exp):
 def test_pages():
     s, h, b = srv.html("/resources")
     eq(s, 200, "/resources answers")
-    titles = re.findall(r'<h3><a href="/resources/([a-z0-9-]+)">', b)
+    titles = re.findall(r'<h2><a href="/resources/([a-z0-9-]+)">', b)
     eq(titles[:4], ["standalone-5g-core-migration-playbook", PDF_SLUG,
                     "service-assurance-for-network-slices", LINK_SLUG],
        "the demo's white papers, newest first")

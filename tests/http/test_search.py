@@ -252,7 +252,7 @@ def test_api_parity():
     params = {"q": "spectrum auction", "sort": "relevance"}
     s, j = api(params)
     s, h, page = srv.html("/search?" + q(params))
-    urls = re.findall(r'<h3><a href="(/article/[^"]+)">', page)
+    urls = re.findall(r'<h2 class="story-title"><a href="(/article/[^"]+)">', page)
     eq(urls, [r["url"] for r in j["results"]],
        "the page and the API list the same stories in the same order")
     eq(j["query"]["q"], "spectrum auction", "the API echoes the query")

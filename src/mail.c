@@ -120,6 +120,7 @@ struct hdr {
 	struct buf	*b;
 	size_t		 col;
 	int		 words;		/* the line holds an encoded word */
+	int		 first;		/* no token written yet */
 };
 
 static void
@@ -128,6 +129,7 @@ hdr_start(struct hdr *h, struct buf *b, const char *name)
 	h->b = b;
 	h->col = strlen(name) + 1;
 	h->words = 0;
+	h->first = 1;
 	buf_puts(b, name);
 	buf_putc(b, ':');
 }
@@ -142,9 +144,13 @@ hdr_end(struct hdr *h)
  * Appends the whitespace ws (at least one byte) and the token tok
  * (none), first folding before ws when the line would grow past its
  * limit.  Folding only inserts CRLF before whitespace, so unfolding
- * gives back the value byte for byte.  A token longer than a line (a
- * long URL) cannot be folded and stays whole; one that would pass the
- * hard limit fails the message, which would otherwise be refused.
+ * gives back the value byte for byte.  The first token stays on the
+ * name's line: a value that begins with a fold reads as one that
+ * begins with a space to some parsers (Python's among them), and a
+ * List-Unsubscribe address must reach them as it is.  A token longer
+ * than a line (a long URL) cannot be folded and stays whole; one that
+ * would pass the hard limit fails the message, which would otherwise
+ * be refused.
  */
 static void
 hdr_put(struct hdr *h, const char *ws, size_t wn, const char *tok, size_t tn,
@@ -152,7 +158,7 @@ hdr_put(struct hdr *h, const char *ws, size_t wn, const char *tok, size_t tn,
 {
 	size_t limit = h->words || word ? LINE_WORDS : LINE_SOFT;
 
-	if (h->col + wn + tn > limit) {
+	if (h->col + wn + tn > limit && !h->first) {
 		BUF_LIT(h->b, "\r\n");
 		h->col = 0;
 		h->words = 0;
@@ -161,6 +167,7 @@ hdr_put(struct hdr *h, const char *ws, size_t wn, const char *tok, size_t tn,
 	buf_append(h->b, tok, tn);
 	h->col += wn + tn;
 	h->words |= word;
+	h->first = 0;
 	/* No buf function fails a buffer on purpose: its sticky error does. */
 	if (h->col > LINE_HARD)
 		h->b->err = BUF_TOO_LARGE;
@@ -183,12 +190,14 @@ hdr_encoded(struct hdr *h, const char *s)
 		if (room > WORD_MAX)
 			room = WORD_MAX;
 		k = room > WORD_WRAP ? (room - WORD_WRAP) / 4 * 3 : 0;
+		if (h->first && k < 4)
+			k = 4;	/* a header name too long to leave room */
 		if (k > n - i)
 			k = n - i;
 		while (k > 0 && i + k < n &&
 		    ((unsigned char)s[i + k] & 0xc0) == 0x80)
 			k--;
-		if (k == 0) {
+		if (k == 0 && !h->first) {
 			/* Not one character fits: the next line has room. */
 			BUF_LIT(h->b, "\r\n");
 			h->col = 0;
@@ -211,18 +220,20 @@ hdr_encoded(struct hdr *h, const char *s)
  * anywhere.
  */
 static int
-plain_fits(const char *s)
+plain_fits(const struct hdr *h, const char *s)
 {
-	size_t k, n = strlen(s);
+	size_t k, n = strlen(s), room = LINE_SOFT - h->col;
 
 	if (!ascii_only(s) || (n > 0 && (s[0] == ' ' || s[n - 1] == ' ')))
 		return 0;
+	/* The first word shares the line with the name (see hdr_put). */
 	while (*s != '\0') {
 		s += strspn(s, " \t");
 		k = strcspn(s, " \t");
-		if (k + 1 > LINE_SOFT || (k >= 4 && s[0] == '=' &&
+		if (k + 1 > room || (k >= 4 && s[0] == '=' &&
 		    s[1] == '?' && s[k - 2] == '?' && s[k - 1] == '='))
 			return 0;
+		room = LINE_SOFT;
 		s += k;
 	}
 	return 1;
@@ -254,7 +265,7 @@ hdr_text(struct hdr *h, const char *s)
 	char c[VALUE_MAX];
 
 	clean(s, c, sizeof(c));
-	if (plain_fits(c))
+	if (plain_fits(h, c))
 		hdr_plain(h, c);
 	else
 		hdr_encoded(h, c);
@@ -269,24 +280,27 @@ hdr_phrase(struct hdr *h, const char *name)
 	const char *p;
 
 	clean(name, c, sizeof(c));
-	if (!plain_fits(c)) {
-		hdr_encoded(h, c);
-		return;
+	if (ascii_only(c) && strpbrk(c, "()<>[]:;@\\,.\"") == NULL) {
+		if (plain_fits(h, c)) {
+			hdr_plain(h, c);
+			return;
+		}
+	} else if (ascii_only(c)) {
+		/* Folding inside a quoted string keeps its spaces too. */
+		q[n++] = '"';
+		for (p = c; *p != '\0' && n + 3 < sizeof(q); p++) {
+			if (*p == '"' || *p == '\\')
+				q[n++] = '\\';
+			q[n++] = *p;
+		}
+		q[n++] = '"';
+		q[n] = '\0';
+		if (plain_fits(h, q)) {
+			hdr_plain(h, q);
+			return;
+		}
 	}
-	if (strpbrk(c, "()<>[]:;@\\,.\"") == NULL) {
-		hdr_plain(h, c);
-		return;
-	}
-	/* Folding inside a quoted string keeps its spaces too. */
-	q[n++] = '"';
-	for (p = c; *p != '\0' && n + 3 < sizeof(q); p++) {
-		if (*p == '"' || *p == '\\')
-			q[n++] = '\\';
-		q[n++] = *p;
-	}
-	q[n++] = '"';
-	q[n] = '\0';
-	hdr_plain(h, q);
+	hdr_encoded(h, c);
 }
 
 /* "Name <addr>" or "addr" (the address loses any space or control). */

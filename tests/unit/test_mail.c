@@ -244,9 +244,12 @@ check_header_lines(void)
 	for (; (e = strstr(p, "\r\n")) != NULL && e != p; p = e + 2) {
 		assert_true(e - p <= 998);
 		if (e - p > 78) {
-			assert_true(p[0] == ' ');
-			assert_true(strcspn(p + 1, " \t\r") ==
-			    (size_t)(e - p - 1));
+			/* "Name: token" or " token", the token unbreakable. */
+			const char *t = p[0] == ' ' ? p + 1 :
+			    strchr(p, ':') + 2;
+
+			assert_true(t[-1] == ' ');
+			assert_true(strcspn(t, " \t\r") == (size_t)(e - t));
 		}
 		if (memmem(p, (size_t)(e - p), "=?", 2) != NULL)
 			assert_true(e - p <= 76);
@@ -366,8 +369,11 @@ test_header_safety(void **state)
 	    "<reader@example.org>");
 	field_value("List-Unsubscribe", got, sizeof(got));
 	assert_string_equal(got, hdrs[1]);
-	/* The URL is kept whole, on a line of its own. */
-	assert_non_null(strstr(msg.p, "List-Unsubscribe:\r\n <https://"));
+	/*
+	 * The URL is kept whole, on the name's line: a value that begins
+	 * with a fold reads as one that begins with a space to some parsers.
+	 */
+	assert_non_null(strstr(msg.p, "\r\nList-Unsubscribe: <https://"));
 	assert_non_null(strstr(msg.p, "List-Unsubscribe-Post: "
 	    "List-Unsubscribe=One-Click\r\n"));
 	field_value("List-Id", got, sizeof(got));

@@ -199,35 +199,39 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "events", 17, 1,
+	{ "events", 23, 1,
 	    "SELECT count(*) AS n FROM events",
 	    "SELECT "
 	    "id, slug, name, kind, summary, body_md, body_html,"
 	    " starts_at, ends_at, timezone, venue, online, url,"
-	    " sponsor_id, capacity, reg_closes_at, questions"
+	    " sponsor_id, capacity, reg_closes_at, questions,"
+	    " street_address, locality, region, postal_code, country,"
+	    " image_id"
 	    " FROM events ORDER BY id",
 	    "INSERT INTO events ("
 	    "id, slug, name, kind, summary, body_md, body_html,"
 	    " starts_at, ends_at, timezone, venue, online, url,"
-	    " sponsor_id, capacity, reg_closes_at, questions"
+	    " sponsor_id, capacity, reg_closes_at, questions,"
+	    " street_address, locality, region, postal_code, country,"
+	    " image_id"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15, $16, $17"
+	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23"
 	    ")" },
-	{ "webinars", 15, 1,
+	{ "webinars", 16, 1,
 	    "SELECT count(*) AS n FROM webinars",
 	    "SELECT "
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
-	    " recording_url, capacity, reg_closes_at, questions"
+	    " recording_url, capacity, reg_closes_at, questions, image_id"
 	    " FROM webinars ORDER BY id",
 	    "INSERT INTO webinars ("
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
-	    " recording_url, capacity, reg_closes_at, questions"
+	    " recording_url, capacity, reg_closes_at, questions, image_id"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15"
+	    " $13, $14, $15, $16"
 	    ")" },
 	{ "event_sessions", 9, 1,
 	    "SELECT count(*) AS n FROM event_sessions",

@@ -60,9 +60,13 @@ static const char sql_tag[] =
     "INSERT INTO tags (slug, name) VALUES ($1, $2) RETURNING id";
 static const char sql_event[] =
     "INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
-    " starts_at, ends_at, timezone, venue, online, url, sponsor_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-    " RETURNING id";
+    " starts_at, ends_at, timezone, venue, online, url, sponsor_id,"
+    " street_address, locality, region, postal_code, country, image_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+    " $14, $15, $16, $17, $18, $19) RETURNING id";
+/* The parts of an event's postal address, bound as $14 to $18. */
+static const char *const event_address[] = { "street_address", "locality",
+    "region", "postal_code", "country" };
 static const char sql_webinar[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md, body_html,"
     " starts_at, duration_min, sponsor_id, event_id, recording_url)"
@@ -986,7 +990,7 @@ demo_events(struct demo *d, const json_t *list)
 	const char *slug, *name, *kind, *venue;
 	struct db_stmt *st;
 	int64_t starts, ends, id;
-	size_t i;
+	size_t i, k;
 	json_t *e;
 
 	json_array_foreach(list, i, e) {
@@ -1018,8 +1022,12 @@ demo_events(struct demo *d, const json_t *list)
 		    "online")) ? json_integer_value(json_object_get(e,
 		    "online")) : *venue == '\0');
 		db_bind_str(st, 12, demo_str0(e, "url"));
+		for (k = 0; k < ARRAY_SIZE(event_address); k++)
+			db_bind_str(st, 14 + (int)k, demo_str0(e, event_address[k]));
 		if (demo_bind_ref(d, st, 13, d->sponsors, "sponsor",
 		    demo_str(e, "sponsor"), slug) != 0 ||
+		    demo_bind_ref(d, st, 19, d->images, "image",
+		    demo_str(e, "image"), slug) != 0 ||
 		    demo_insert(d, st, "event", slug, &id) != 0 ||
 		    demo_registration(d, REG_EVENT, id, starts, e, slug) != 0)
 			return -1;

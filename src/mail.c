@@ -26,19 +26,83 @@
 #include "store.h"
 #include "util.h"
 
-#define WORD_BYTES	45	/* raw bytes in one encoded word (60 base64) */
+/*
+ * Header lines (RFC 5322 2.1.1): at most 78 columns where the text
+ * allows, never more than 998.  A line that holds an RFC 2047 encoded
+ * word keeps to 76, so the word (at most 75 columns) and the space
+ * before it fit.
+ */
+#define LINE_SOFT	78
+#define LINE_WORDS	76
+#define LINE_HARD	998
+#define WORD_MAX	75	/* an encoded word, "=?UTF-8?B?...?=" */
+#define WORD_WRAP	12	/* the "=?UTF-8?B?" and "?=" around its text */
+#define VALUE_MAX	2000	/* a header value is cut here */
 
 static char from_name[256];
 static char from_addr[256];
 
-/* Copies s without control characters (line breaks become spaces). */
+/*
+ * The length of the valid UTF-8 character at p (1 to 4), or 0: overlong
+ * forms, surrogates and values past U+10FFFF are not characters.
+ */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 || (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/*
+ * Copies s for a header: control characters (CR and LF above all, which
+ * would start a header of the reader's choosing) become spaces, and
+ * bytes that are not UTF-8 become U+FFFD.  The
+ * form that takes a name refuses such input; this makes the writer safe
+ * whatever it is given.
+ */
 static void
 clean(const char *s, char *out, size_t outsz)
 {
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
 
-	for (; *s != '\0' && i + 1 < outsz; s++)
-		out[i++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
+	while (*p != '\0') {
+		k = utf8_len(p);
+		if (k == 0) {
+			if (i + 3 >= outsz)
+				break;
+			memcpy(out + i, "\xef\xbf\xbd", 3);
+			i += 3;
+			p++;
+			continue;
+		}
+		if (i + k >= outsz)
+			break;
+		if (k == 1)
+			out[i++] = *p < 0x20 || *p == 0x7f ? ' ' : (char)*p;
+		else
+			memcpy(out + i, p, k);
+		if (k > 1)
+			i += k;
+		p += k;
+	}
 	out[i] = '\0';
 }
 
@@ -51,67 +115,243 @@ ascii_only(const char *s)
 	return 1;
 }
 
-/* RFC 2047 encoded words, split at character boundaries, folded. */
+/* A header field being written: the line's length so far. */
+struct hdr {
+	struct buf	*b;
+	size_t		 col;
+	int		 words;		/* the line holds an encoded word */
+	int		 first;		/* no token written yet */
+};
+
 static void
-put_encoded(struct buf *b, const char *s)
+hdr_start(struct hdr *h, struct buf *b, const char *name)
 {
-	char b64[128];
-	size_t n = strlen(s), i = 0, k;
-	int first = 1;
+	h->b = b;
+	h->col = strlen(name) + 1;
+	h->words = 0;
+	h->first = 1;
+	buf_puts(b, name);
+	buf_putc(b, ':');
+}
+
+static void
+hdr_end(struct hdr *h)
+{
+	BUF_LIT(h->b, "\r\n");
+}
+
+/*
+ * Appends the whitespace ws (at least one byte) and the token tok
+ * (none), first folding before ws when the line would grow past its
+ * limit.  Folding only inserts CRLF before whitespace, so unfolding
+ * gives back the value byte for byte.  The first token stays on the
+ * name's line: a value that begins with a fold reads as one that
+ * begins with a space to some parsers (Python's among them), and a
+ * List-Unsubscribe address must reach them as it is.  A token longer
+ * than a line (a long URL) cannot be folded and stays whole; one that
+ * would pass the hard limit fails the message, which would otherwise
+ * be refused.
+ */
+static void
+hdr_put(struct hdr *h, const char *ws, size_t wn, const char *tok, size_t tn,
+    int word)
+{
+	size_t limit = h->words || word ? LINE_WORDS : LINE_SOFT;
+
+	if (h->col + wn + tn > limit && !h->first) {
+		BUF_LIT(h->b, "\r\n");
+		h->col = 0;
+		h->words = 0;
+	}
+	buf_append(h->b, ws, wn);
+	buf_append(h->b, tok, tn);
+	h->col += wn + tn;
+	h->words |= word;
+	h->first = 0;
+	/* No buf function fails a buffer on purpose: its sticky error does. */
+	if (h->col > LINE_HARD)
+		h->b->err = BUF_TOO_LARGE;
+}
+
+/*
+ * Text as RFC 2047 encoded words of at most 75 columns, each filling
+ * what is left of its line, split between UTF-8 characters: a reader
+ * decodes each word on its own, and the spaces between words are not
+ * part of the text.
+ */
+static void
+hdr_encoded(struct hdr *h, const char *s)
+{
+	char b64[64], word[80];
+	size_t n = strlen(s), i = 0, room, k;
 
 	while (i < n) {
-		k = n - i < WORD_BYTES ? n - i : WORD_BYTES;
-		/* Never split a UTF-8 sequence between two words. */
-		while (k > 1 && i + k < n &&
+		room = LINE_WORDS - h->col - 1;
+		if (room > WORD_MAX)
+			room = WORD_MAX;
+		k = room > WORD_WRAP ? (room - WORD_WRAP) / 4 * 3 : 0;
+		if (h->first && k < 4)
+			k = 4;	/* a header name too long to leave room */
+		if (k > n - i)
+			k = n - i;
+		while (k > 0 && i + k < n &&
 		    ((unsigned char)s[i + k] & 0xc0) == 0x80)
 			k--;
+		if (k == 0 && !h->first) {
+			/* Not one character fits: the next line has room. */
+			BUF_LIT(h->b, "\r\n");
+			h->col = 0;
+			h->words = 0;
+			continue;
+		}
 		sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)s + i,
 		    k, sodium_base64_VARIANT_ORIGINAL);
-		if (!first)
-			BUF_LIT(b, "\r\n ");
-		buf_printf(b, "=?UTF-8?B?%s?=", b64);
-		first = 0;
+		snprintf(word, sizeof(word), "=?UTF-8?B?%s?=", b64);
+		hdr_put(h, " ", 1, word, strlen(word), 1);
 		i += k;
 	}
 }
 
-/* A display name: as it is, quoted, or encoded. */
-static void
-put_phrase(struct buf *b, const char *name)
+/*
+ * Whether ASCII text can go out as it is, folded at its spaces: every
+ * run of non-space fits on a line of its own, none could be taken for
+ * an encoded word, and no space begins or ends it (readers drop those).
+ * Otherwise it is encoded, which keeps every byte and can be split
+ * anywhere.
+ */
+static int
+plain_fits(const struct hdr *h, const char *s)
 {
-	char c[512];
+	size_t k, n = strlen(s), room = LINE_SOFT - h->col;
+
+	if (!ascii_only(s) || (n > 0 && (s[0] == ' ' || s[n - 1] == ' ')))
+		return 0;
+	/* The first word shares the line with the name (see hdr_put). */
+	while (*s != '\0') {
+		s += strspn(s, " \t");
+		k = strcspn(s, " \t");
+		if (k + 1 > room || (k >= 4 && s[0] == '=' &&
+		    s[1] == '?' && s[k - 2] == '?' && s[k - 1] == '='))
+			return 0;
+		room = LINE_SOFT;
+		s += k;
+	}
+	return 1;
+}
+
+/* ASCII text folded at its whitespace, every space kept as it was. */
+static void
+hdr_plain(struct hdr *h, const char *s)
+{
+	size_t wn, tn;
+
+	/* The first token follows the space after the colon. */
+	wn = strspn(s, " \t");
+	tn = strcspn(s + wn, " \t");
+	hdr_put(h, " ", 1, s + wn, tn, 0);
+	s += wn + tn;
+	while (*s != '\0') {
+		wn = strspn(s, " \t");
+		tn = strcspn(s + wn, " \t");
+		hdr_put(h, s, wn, s + wn, tn, 0);
+		s += wn + tn;
+	}
+}
+
+/* Unstructured text (a subject): as it is when it can be, else encoded. */
+static void
+hdr_text(struct hdr *h, const char *s)
+{
+	char c[VALUE_MAX];
+
+	clean(s, c, sizeof(c));
+	if (plain_fits(h, c))
+		hdr_plain(h, c);
+	else
+		hdr_encoded(h, c);
+}
+
+/* A display name: atoms, a quoted string, or encoded words. */
+static void
+hdr_phrase(struct hdr *h, const char *name)
+{
+	char c[512], q[1100];
+	size_t n = 0;
 	const char *p;
 
 	clean(name, c, sizeof(c));
-	if (!ascii_only(c)) {
-		put_encoded(b, c);
-		return;
+	if (ascii_only(c) && strpbrk(c, "()<>[]:;@\\,.\"") == NULL) {
+		if (plain_fits(h, c)) {
+			hdr_plain(h, c);
+			return;
+		}
+	} else if (ascii_only(c)) {
+		/* Folding inside a quoted string keeps its spaces too. */
+		q[n++] = '"';
+		for (p = c; *p != '\0' && n + 3 < sizeof(q); p++) {
+			if (*p == '"' || *p == '\\')
+				q[n++] = '\\';
+			q[n++] = *p;
+		}
+		q[n++] = '"';
+		q[n] = '\0';
+		if (plain_fits(h, q)) {
+			hdr_plain(h, q);
+			return;
+		}
 	}
-	if (strpbrk(c, "()<>[]:;@\\,.\"") == NULL) {
-		buf_puts(b, c);
-		return;
-	}
-	buf_putc(b, '"');
-	for (p = c; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
+	hdr_encoded(h, c);
 }
 
+/* "Name <addr>" or "addr" (the address loses any space or control). */
 static void
-put_mailbox(struct buf *b, const char *name, const char *addr)
+hdr_mailbox(struct hdr *h, const char *name, const char *addr)
 {
-	char a[256];
+	char a[260];
+	size_t n = 0;
 
-	clean(addr, a, sizeof(a));
+	a[n++] = '<';
+	for (; *addr != '\0' && n + 2 < sizeof(a); addr++)
+		if ((unsigned char)*addr > 0x20 && *addr != 0x7f)
+			a[n++] = *addr;
+	a[n++] = '>';
+	a[n] = '\0';
 	if (name != NULL && name[0] != '\0') {
-		put_phrase(b, name);
-		buf_printf(b, " <%s>", a);
+		hdr_phrase(h, name);
+		hdr_put(h, " ", 1, a, n, 0);
 	} else {
-		buf_puts(b, a);
+		/* A bare address, without the angle brackets. */
+		a[n - 1] = '\0';
+		hdr_put(h, " ", 1, a + 1, n - 2, 0);
 	}
+}
+
+/*
+ * A structured value given by the caller (List-Unsubscribe's <URL>,
+ * List-Id): folded only at its own whitespace; a byte that is not
+ * printable ASCII, where no encoded word may stand, is written as %XX,
+ * which a URL reads as the same byte.
+ */
+static void
+hdr_structured(struct hdr *h, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char c[VALUE_MAX], v[3 * VALUE_MAX];
+	size_t n = 0;
+	const char *p;
+
+	clean(s, c, sizeof(c));
+	for (p = c; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x80) {
+			v[n++] = *p;
+			continue;
+		}
+		v[n++] = '%';
+		v[n++] = hex[(unsigned char)*p >> 4];
+		v[n++] = hex[*p & 15];
+	}
+	v[n] = '\0';
+	hdr_plain(h, v);
 }
 
 /* Quoted-printable (RFC 2045, 6.7) with CRLF lines of at most 76 bytes. */
@@ -210,9 +450,11 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html,
     const char *const *headers, const struct mail_attachment *att)
 {
-	char val[1000];
+	struct buf param = BUF_INIT;
+	struct hdr h;
+	char val[400];
 	size_t i;
-	char date[64], id[33], boundary[33], mixed[33], subj[1000];
+	char date[64], id[33], boundary[33], mixed[33];
 	const char *domain = strchr(from_addr, '@');
 	time_t now = time(NULL);
 	struct tm tm;
@@ -221,22 +463,26 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	random_hex(id, 16);
 	random_hex(boundary, 16);
-	BUF_LIT(b, "From: ");
-	put_mailbox(b, from_name, from_addr);
-	BUF_LIT(b, "\r\nTo: ");
-	put_mailbox(b, to_name, to);
-	BUF_LIT(b, "\r\nSubject: ");
-	clean(subject, subj, sizeof(subj));
-	if (ascii_only(subj))
-		buf_puts(b, subj);
-	else
-		put_encoded(b, subj);
-	buf_printf(b, "\r\nDate: %s\r\nMessage-ID: <%s.%lld@%s>\r\n", date, id,
-	    (long long)now, domain != NULL ? domain + 1 : "localhost");
+	hdr_start(&h, b, "From");
+	hdr_mailbox(&h, from_name, from_addr);
+	hdr_end(&h);
+	hdr_start(&h, b, "To");
+	hdr_mailbox(&h, to_name, to);
+	hdr_end(&h);
+	hdr_start(&h, b, "Subject");
+	hdr_text(&h, subject);
+	hdr_end(&h);
+	snprintf(val, sizeof(val), "<%s.%lld@%s>", id, (long long)now,
+	    domain != NULL ? domain + 1 : "localhost");
+	buf_printf(b, "Date: %s\r\n", date);
+	hdr_start(&h, b, "Message-ID");
+	hdr_structured(&h, val);
+	hdr_end(&h);
 	for (i = 0; headers != NULL && headers[i] != NULL &&
 	    headers[i + 1] != NULL; i += 2) {
-		clean(headers[i + 1], val, sizeof(val));
-		buf_printf(b, "%s: %s\r\n", headers[i], val);
+		hdr_start(&h, b, headers[i]);
+		hdr_structured(&h, headers[i + 1]);
+		hdr_end(&h);
 	}
 	BUF_LIT(b, "MIME-Version: 1.0\r\n");
 	/*
@@ -266,12 +512,20 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
 	if (att == NULL)
 		return;
 	buf_printf(b, "\r\n--=_%s\r\n", mixed);
-	BUF_LIT(b, "Content-Type: ");
-	put_param(b, att->content_type);
-	BUF_LIT(b, "\r\nContent-Transfer-Encoding: base64\r\n"
-	    "Content-Disposition: attachment; filename=\"");
-	put_param(b, att->filename);
-	BUF_LIT(b, "\"\r\n\r\n");
+	hdr_start(&h, b, "Content-Type");
+	put_param(&param, att->content_type);
+	hdr_structured(&h, param.p != NULL ? param.p : "");
+	hdr_end(&h);
+	BUF_LIT(b, "Content-Transfer-Encoding: base64\r\n");
+	hdr_start(&h, b, "Content-Disposition");
+	buf_reset(&param);
+	BUF_LIT(&param, "attachment; filename=\"");
+	put_param(&param, att->filename);
+	buf_putc(&param, '"');
+	hdr_structured(&h, param.p != NULL ? param.p : "");
+	hdr_end(&h);
+	buf_free(&param);
+	BUF_LIT(b, "\r\n");
 	put_base64(b, (const unsigned char *)att->data, att->len);
 	buf_printf(b, "\r\n--=_%s--\r\n", mixed);
 }

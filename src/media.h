@@ -42,6 +42,22 @@ int	 media_square(const char *dir, const void *p, size_t n, int64_t limit,
 	    int min, int max, char hash[65], int *side, int64_t *bytes,
 	    char *msg, size_t msglen);
 
+/*
+ * A PNG of the SVG in svg: the drawing scaled to fit inside fit x fit
+ * pixels and centred on a canvas of width x height, transparent around
+ * it, or flattened onto background ("#rrggbb"; NULL keeps the
+ * transparency).  Returns 0 with *png (free it with media_free()) and
+ * *len, or -1 with a sentence in err.  Sharing sites and search engines
+ * take raster images only: this makes them from a theme's SVG.
+ */
+int	 media_png_of_svg(const void *svg, size_t n, int fit, int width,
+	    int height, const char *background, void **png, size_t *len, char *err,
+	    size_t errlen);
+/* The pixel size of a JPEG, PNG, GIF or WebP from its header; 0 or -1. */
+int	 media_size(const void *p, size_t n, int *width, int *height);
+/* Frees what media_png_of_svg() returned. */
+void	 media_free(void *p);
+
 /* Whether the bytes begin as a PDF file does ("%PDF-"). */
 int	 media_is_pdf(const void *p, size_t n);
 /*

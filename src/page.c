@@ -132,6 +132,7 @@ site_load(struct req *r, json_t **out)
 	if (json_object_get(site, "site_name") == NULL)
 		json_object_set_new(site, "site_name", json_string("masthead"));
 	set_base_url(site);
+	page_meta_site(r->db, site);
 	*out = site;
 	return STORE_OK;
 fail:

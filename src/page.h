@@ -70,6 +70,13 @@ int64_t	 page_now(void);
 /* page_meta.c — canonical URL, Open Graph, feed links and JSON-LD */
 /* Adds them under model's "page" for template tpl (needs model's "site"). */
 void	 page_meta(struct req *, const char *tpl, json_t *model);
+/*
+ * Adds to the site model what every page's head shares: og_locale, the
+ * logo (logo_image) and the default share image (share_image), each an
+ * image with its pixel size.  Called as the site model is loaded.
+ */
+struct db;
+void	 page_meta_site(struct db *, json_t *site);
 
 /* page_account.c — readers' accounts */
 /* Parses an application/x-www-form-urlencoded body into q: 0, 400 or 415. */

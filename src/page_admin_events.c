@@ -1,9 +1,9 @@
 /*
  * page_admin_events.c — live events and webinars, for editors: the lists,
  * and an editor for each (name, slug, kind, summary, Markdown body,
- * times in the site's time zone, venue, sponsor; a webinar's duration and
- * recording; registration: capacity, closing time, questions, and an
- * event's agenda, one session a line).  A save drops, on every instance,
+ * times in the site's time zone, venue and its postal address, image,
+ * sponsor; a webinar's duration and recording; registration: capacity,
+ * closing time, questions, and an event's agenda, one session a line).  A save drops, on every instance,
  * the event's own page and .ics file, the lists, calendars and sidebars
  * that show events (or webinars), and nothing else.
  */
@@ -33,6 +33,8 @@
 #define BODY_MAX	200000
 #define LINE_MAX_	300
 #define URL_MAX		500
+#define PLACE_MAX	100	/* a city or a region */
+#define POSTCODE_MAX	20
 
 enum kind {
 	K_EVENT,
@@ -486,10 +488,12 @@ form_echo(enum kind k, struct url_query *q)
 {
 	static const char *const ev[] = { "name", "slug", "kind", "summary",
 	    "body_md", "starts", "ends", "timezone", "venue", "url",
-	    "sponsor_id", "capacity", "reg_closes", "questions", "agenda" };
+	    "sponsor_id", "capacity", "reg_closes", "questions", "agenda",
+	    "street_address", "locality", "region", "postal_code", "country",
+	    "image" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
-	    "sponsor_id", "capacity", "reg_closes", "questions" };
+	    "sponsor_id", "capacity", "reg_closes", "questions", "image" };
 	json_t *f = json_object();
 	size_t i, n = k == K_EVENT ? ARRAY_SIZE(ev) : ARRAY_SIZE(wb);
 
@@ -508,10 +512,50 @@ form_echo(enum kind k, struct url_query *q)
  * Reads and checks the form into e or w (pointing into q and md); NULL,
  * or the sentence the editor sees.  Times are read in the site's zone.
  */
+/* "" or the hash of an uploaded image. */
+static int
+image_ok(struct req *r, const char *s)
+{
+	json_t *img;
+
+	if (s[0] == '\0')
+		return 1;
+	if (strlen(s) != 64 || strspn(s, "0123456789abcdef") != 64 ||
+	    store_image_get(r->db, s, &img) != STORE_OK)
+		return 0;
+	json_decref(img);
+	return 1;
+}
+
+/*
+ * The parts of the venue's postal address; NULL, or the sentence the
+ * editor sees.  The country code is written in capitals into country.
+ */
+static const char *
+address_check(struct url_query *q, char country[3])
+{
+	const char *c = field(q, "country");
+
+	if (strlen(field(q, "street_address")) > LINE_MAX_)
+		return "The street address is too long (at most 300 bytes).";
+	if (strlen(field(q, "locality")) > PLACE_MAX ||
+	    strlen(field(q, "region")) > PLACE_MAX)
+		return "The city and the region take at most 100 bytes each.";
+	if (strlen(field(q, "postal_code")) > POSTCODE_MAX)
+		return "The postal code takes at most 20 bytes.";
+	if (c[0] != '\0' && (strlen(c) != 2 || !isalpha((unsigned char)c[0]) ||
+	    !isalpha((unsigned char)c[1])))
+		return "The country is a two-letter code such as US, GB or DE.";
+	country[0] = (char)toupper((unsigned char)c[0]);
+	country[1] = c[0] != '\0' ? (char)toupper((unsigned char)c[1]) : '\0';
+	country[2] = '\0';
+	return NULL;
+}
+
 static const char *
 check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
     struct event_input *e, struct webinar_input *w, char *slug,
-    size_t slugsz, char *msg, size_t msgsz)
+    size_t slugsz, char country[3], char *msg, size_t msgsz)
 {
 	const char *name = field(q, kinds[k].name), *s, *p;
 	int64_t starts, ends, dur, sponsor;
@@ -545,6 +589,9 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 	}
 	if ((sponsor = admin_sponsor_of(r, field(q, "sponsor_id"))) < 0)
 		return "Choose the sponsor from the list.";
+	if (!image_ok(r, field(q, "image")))
+		return "The image is the 64-character name of an uploaded "
+		    "image (see Images), or empty.";
 	if (k == K_WEBINAR) {
 		s = field(q, "duration_min");
 		if (parse_int(s, strlen(s), 1, 1440, &dur) != 0)
@@ -564,6 +611,7 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		w->starts_at = starts;
 		w->duration_min = dur;
 		w->sponsor_id = sponsor;
+		w->image = field(q, "image");
 		return NULL;
 	}
 	s = field(q, "kind");
@@ -587,6 +635,8 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		return "The venue is too long.";
 	if (strlen(field(q, "url")) > URL_MAX || !is_link(field(q, "url")))
 		return "The event's site must be an http or https URL.";
+	if ((p = address_check(q, country)) != NULL)
+		return p;
 	memset(e, 0, sizeof(*e));
 	e->slug = slug;
 	e->name = name;
@@ -600,6 +650,12 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 	e->online = url_query_get(q, "online") != NULL || e->venue[0] == '\0';
 	e->url = field(q, "url");
 	e->sponsor_id = sponsor;
+	e->street_address = field(q, "street_address");
+	e->locality = field(q, "locality");
+	e->region = field(q, "region");
+	e->postal_code = field(q, "postal_code");
+	e->country = country;
+	e->image = field(q, "image");
 	return NULL;
 }
 
@@ -612,7 +668,7 @@ save(struct req *r, enum kind k, int64_t id)
 	struct event_input e;
 	struct webinar_input w;
 	const char *err;
-	char slug[SLUG_MAX + 1], url[64], msg[160];
+	char slug[SLUG_MAX + 1], url[64], msg[160], country[3];
 	json_t *agenda = NULL;
 	int64_t capacity, closes;
 	int status, rc;
@@ -626,7 +682,7 @@ save(struct req *r, enum kind k, int64_t id)
 		status = 403;
 		goto done;
 	}
-	if ((err = check(r, k, &q, &md, &e, &w, slug, sizeof(slug),
+	if ((err = check(r, k, &q, &md, &e, &w, slug, sizeof(slug), country,
 	    msg, sizeof(msg))) != NULL) {
 		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);
 		goto done;

@@ -6,18 +6,25 @@
  *
  * It reads the finished view model of a page and adds keys under
  * "page", so the content API, which serves the same models, is not
- * changed.  JSON-LD goes out raw inside <script>: it is serialised here
+ * changed.  Every page shares an image whose pixel size it states: its
+ * own (a story's hero, an author's photo, a white paper's cover, an
+ * event's picture), else the site's share image; the site's logo in
+ * JSON-LD is always a raster image, as search engines take no SVG.  JSON-LD goes out raw inside <script>: it is serialised here
  * with every '<', '>', '&' and '/' written as a JSON escape, so no value
  * can close the script element or open a comment.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "feed.h"
 #include "http.h"
 #include "page.h"
+#include "store.h"
+#include "theme.h"
+#include "util.h"
 #include "view.h"
 
 /* A new JSON string: base + path, or path when already absolute. */
@@ -71,15 +78,39 @@ add_jsonld(json_t *page, json_t *v)
 	json_decref(v);
 }
 
+/*
+ * An ImageObject of the image at src (site-relative or absolute) with
+ * its pixel size when known (0: unknown, left out).
+ */
+static json_t *
+image_object(const char *base, const char *src, int64_t w, int64_t h)
+{
+	json_t *o = json_pack("{s:s,s:o,s:o}", "@type", "ImageObject",
+	    "url", abs_url(base, src), "contentUrl", abs_url(base, src));
+
+	if (w > 0 && h > 0) {
+		json_object_set_new(o, "width", json_integer(w));
+		json_object_set_new(o, "height", json_integer(h));
+	}
+	return o;
+}
+
+/* An image of the model ({src, width, height}) as an ImageObject. */
+static json_t *
+image_of(const char *base, json_t *img)
+{
+	return image_object(base, view_str(img, "src"),
+	    view_int(img, "width"), view_int(img, "height"));
+}
+
 static json_t *
 organization(json_t *site, const char *base)
 {
-	const char *logo = view_str(site, "logo_url");
+	json_t *logo = json_object_get(site, "logo_image");
 
-	return json_pack("{s:s,s:s,s:o,s:{s:s,s:o}}", "@type", "Organization",
+	return json_pack("{s:s,s:s,s:o,s:o}", "@type", "Organization",
 	    "name", view_str(site, "site_name"), "url", abs_url(base, "/"),
-	    "logo", "@type", "ImageObject", "url",
-	    abs_url(base, logo[0] != '\0' ? logo : "/assets/favicon.svg"));
+	    "logo", image_of(base, logo));
 }
 
 /* Home, then each (name, path) crumb. */
@@ -154,15 +185,17 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 		licence = view_str(a, "hero_licence_url");
 		if (licence[0] == '\0')
 			licence = view_str(site, "license_url");
-		v = json_pack("{s:s,s:o,s:I,s:I,s:s,s:s,s:s}", "@type",
-		    "ImageObject", "url", abs_url(base, view_str(img, "src")),
-		    "width", (json_int_t)view_int(img, "width"), "height",
-		    (json_int_t)view_int(img, "height"), "caption",
-		    view_str(a, "hero_caption"), "creditText", credit,
-		    "copyrightNotice", credit);
+		v = image_of(base, img);
+		json_object_set_new(v, "caption",
+		    json_string(view_str(a, "hero_caption")));
+		json_object_set_new(v, "creditText", json_string(credit));
+		json_object_set_new(v, "copyrightNotice", json_string(credit));
 		if (licence[0] != '\0')
 			json_object_set_new(v, "license", abs_url(base, licence));
 		json_object_set_new(ld, "image", v);
+	} else if ((img = json_object_get(site, "share_image")) != NULL) {
+		/* Search engines want an image with every story. */
+		json_object_set_new(ld, "image", image_of(base, img));
 	}
 	if (view_str(a, "media_url")[0] != '\0' && view_str(a, "media_type")[0] != '\0') {
 		int video = strncmp(view_str(a, "media_type"), "video/", 6) == 0;
@@ -214,13 +247,46 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 	add_jsonld(page, breadcrumbs(base, site, crumbs));
 }
 
+/*
+ * Where an in-person event takes place: a Place named after the venue
+ * whose address is a PostalAddress of the parts the editor filled in.
+ * An event with none of them keeps the venue's own words as its address.
+ */
+static json_t *
+place(json_t *e)
+{
+	static const struct {
+		const char	*key, *prop;
+	} parts[] = {
+		{ "street_address", "streetAddress" },
+		{ "locality", "addressLocality" },
+		{ "region", "addressRegion" },
+		{ "postal_code", "postalCode" },
+		{ "country", "addressCountry" },
+	};
+	json_t *addr = json_pack("{s:s}", "@type", "PostalAddress");
+	const char *venue = view_str(e, "venue");
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++)
+		if (view_str(e, parts[i].key)[0] != '\0')
+			json_object_set_new(addr, parts[i].prop,
+			    json_string(view_str(e, parts[i].key)));
+	if (json_object_size(addr) == 1) {
+		json_decref(addr);
+		addr = json_string(venue);
+	}
+	return json_pack("{s:s,s:s,s:o}", "@type", "Place", "name", venue,
+	    "address", addr);
+}
+
 /* Event or webinar: online attendance, its times, where to join. */
 static void
 event_meta(json_t *page, json_t *e, int webinar, json_t *site,
     const char *base)
 {
 	const char *mode, *venue = webinar ? "" : view_str(e, "venue");
-	json_t *ld, *online_loc;
+	json_t *ld, *online_loc, *img;
 	char start[32], end[32];
 	int online = webinar || json_is_true(json_object_get(e, "online"));
 
@@ -234,6 +300,8 @@ event_meta(json_t *page, json_t *e, int webinar, json_t *site,
 		mode = "https://schema.org/OfflineEventAttendanceMode";
 	online_loc = json_pack("{s:s,s:o}", "@type", "VirtualLocation", "url",
 	    abs_url(base, view_str(e, "url")));
+	if ((img = json_object_get(e, "image")) == NULL)
+		img = json_object_get(site, "share_image");
 	ld = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:o}",
 	    "@context", "https://schema.org", "@type", "Event",
 	    "name", view_str(e, webinar ? "title" : "name"),
@@ -243,16 +311,16 @@ event_meta(json_t *page, json_t *e, int webinar, json_t *site,
 	    "eventAttendanceMode", mode,
 	    "eventStatus", "https://schema.org/EventScheduled",
 	    "organizer", organization(site, base));
+	if (img != NULL)
+		json_object_set_new(ld, "image", image_of(base, img));
 	if (online && venue[0] != '\0')
-		json_object_set_new(ld, "location", json_pack("[o,{s:s,s:s,s:s}]",
-		    online_loc, "@type", "Place", "name", venue, "address",
-		    venue));
+		json_object_set_new(ld, "location", json_pack("[o,o]",
+		    online_loc, place(e)));
 	else if (online)
 		json_object_set_new(ld, "location", online_loc);
 	else {
 		json_decref(online_loc);
-		json_object_set_new(ld, "location", json_pack("{s:s,s:s,s:s}",
-		    "@type", "Place", "name", venue, "address", venue));
+		json_object_set_new(ld, "location", place(e));
 	}
 	if (view_str(e, "sponsor_name")[0] != '\0')
 		json_object_set_new(ld, "sponsor", json_pack("{s:s,s:s}",
@@ -293,11 +361,41 @@ add_feeds(json_t *feeds, const char *base, const char *path,
 	}
 }
 
+/*
+ * The image a page shares: its own image object (src, width, height,
+ * alt; may be NULL), else the site's share image.  alt falls back to
+ * fallback_alt, as sharing sites read the tag out to people who cannot
+ * see the picture.
+ */
+static void
+set_og_image(json_t *page, json_t *site, const char *base, json_t *img,
+    const char *fallback_alt)
+{
+	const char *alt;
+	json_t *o;
+
+	if (img == NULL || view_str(img, "src")[0] == '\0')
+		img = json_object_get(site, "share_image");
+	if (img == NULL)
+		return;
+	alt = view_str(img, "alt");
+	o = json_pack("{s:o,s:s}", "url", abs_url(base, view_str(img, "src")),
+	    "alt", alt[0] != '\0' ? alt : fallback_alt);
+	if (view_int(img, "width") > 0 && view_int(img, "height") > 0) {
+		json_object_set_new(o, "width",
+		    json_integer(view_int(img, "width")));
+		json_object_set_new(o, "height",
+		    json_integer(view_int(img, "height")));
+	}
+	json_object_set_new(page, "og_image", o);
+}
+
 void
 page_meta(struct req *r, const char *tpl, json_t *model)
 {
 	json_t *page = json_object_get(model, "page");
-	json_t *site = json_object_get(model, "site"), *o, *img, *feeds;
+	json_t *site = json_object_get(model, "site"), *o, *v, *img = NULL;
+	json_t *feeds;
 	const char *base = page_base_url(r), *title, *name, *before;
 	char t[600], url[1200];
 
@@ -319,21 +417,21 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	json_object_set_new(page, "og_title", json_string(title[0] != '\0' ?
 	    title : name));
 	json_object_set_new(page, "og_type", json_string("website"));
+	json_object_set(page, "og_locale", json_object_get(site, "og_locale"));
+	/*
+	 * A list's own feeds come first: a feed reader offered the page
+	 * subscribes to the first one, and on a section's page that is
+	 * the section's.  The site's feeds follow.
+	 */
 	feeds = json_array();
-	add_feeds(feeds, base, "/", name);
 	if (strcmp(tpl, "article") == 0 &&
 	    (o = json_object_get(model, "article")) != NULL) {
 		article_meta(page, o, site, base);
 		img = json_object_get(o, "image");
-		if (img != NULL) {
-			json_object_set_new(page, "og_image",
-			    abs_url(base, view_str(img, "src")));
-			json_object_set(page, "og_image_alt",
-			    json_object_get(img, "alt"));
-		}
 	} else if ((strcmp(tpl, "event") == 0 || strcmp(tpl, "webinar") == 0) &&
 	    (o = json_object_get(model, tpl)) != NULL) {
 		event_meta(page, o, tpl[0] == 'w', site, base);
+		img = json_object_get(o, "image");
 		snprintf(url, sizeof(url), "%s%s.ics", base, view_str(o, "url"));
 		json_object_set_new(page, "calendar", json_string(url));
 	} else if (strcmp(tpl, "section") == 0 &&
@@ -352,9 +450,28 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		if (tpl[0] == 'a' && view_str(o, "bio")[0] != '\0')
 			json_object_set_new(page, "description",
 			    json_string(view_str(o, "bio")));
-		if (tpl[0] == 'a')
+		if (tpl[0] == 'a') {
 			json_object_set_new(page, "og_type",
 			    json_string("profile"));
+			img = json_object_get(o, "photo");
+		}
+	} else if (strcmp(tpl, "resource") == 0 &&
+	    (o = json_object_get(model, "resource")) != NULL) {
+		img = json_object_get(o, "image");
+		if (view_str(o, "summary")[0] != '\0')
+			json_object_set_new(page, "description",
+			    json_string(view_str(o, "summary")));
+		add_jsonld(page, breadcrumbs(base, site, json_pack(
+		    "[{s:s,s:s},{s:s,s:s}]", "name", "White papers", "url",
+		    "/resources", "name", view_str(o, "title"), "url",
+		    view_str(o, "url"))));
+	} else if (strcmp(tpl, "home") == 0) {
+		/* The publisher, with its logo, where search engines look. */
+		o = json_pack("{s:s}", "@context", "https://schema.org");
+		v = organization(site, base);
+		json_object_update(o, v);
+		json_decref(v);
+		add_jsonld(page, o);
 	} else if (strcmp(tpl, "type") == 0 &&
 	    strcmp(view_str(model, "type"), "podcast") == 0) {
 		snprintf(url, sizeof(url), "%s/podcast.xml", base);
@@ -365,7 +482,9 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		snprintf(url, sizeof(url), "%s/%s.ics", base, tpl);
 		json_object_set_new(page, "calendar", json_string(url));
 	}
+	add_feeds(feeds, base, "/", name);
 	json_object_set_new(page, "feeds", feeds);
+	set_og_image(page, site, base, img, view_str(page, "og_title"));
 	if (json_object_get(page, "description") == NULL &&
 	    view_str(site, "tagline")[0] != '\0')
 		json_object_set_new(page, "description",
@@ -373,4 +492,154 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	json_object_set_new(page, "twitter_card", json_string(
 	    json_object_get(page, "og_image") != NULL ? "summary_large_image" :
 	    "summary"));
+}
+
+/* Languages whose main country is not their own code in capitals. */
+static const struct {
+	const char	*lang, *locale;
+} locales[] = {
+	{ "ar", "ar_AR" }, { "bn", "bn_IN" }, { "ca", "ca_ES" },
+	{ "cs", "cs_CZ" }, { "da", "da_DK" }, { "el", "el_GR" },
+	{ "en", "en_US" }, { "et", "et_EE" }, { "fa", "fa_IR" },
+	{ "he", "he_IL" }, { "hi", "hi_IN" }, { "ja", "ja_JP" },
+	{ "ko", "ko_KR" }, { "ms", "ms_MY" }, { "nb", "nb_NO" },
+	{ "pt", "pt_BR" }, { "sl", "sl_SI" }, { "sq", "sq_AL" },
+	{ "sr", "sr_RS" }, { "sv", "sv_SE" }, { "uk", "uk_UA" },
+	{ "vi", "vi_VN" }, { "zh", "zh_CN" },
+};
+
+/*
+ * Open Graph names a locale as language_TERRITORY ("en_GB"); the site's
+ * language setting is a BCP 47 tag ("en", "en-GB", "zh-Hant-TW").
+ */
+static void
+og_locale(const char *tag, char *out, size_t outsz)
+{
+	char lang[4] = "", region[3] = "";
+	size_t n = 0, k, i;
+	const char *p;
+
+	while (n < 3 && ((tag[n] | 0x20) >= 'a' && (tag[n] | 0x20) <= 'z'))
+		n++;
+	if (n < 2 || (tag[n] != '\0' && tag[n] != '-' && tag[n] != '_')) {
+		strlcpy_(out, "en_US", outsz);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		lang[i] = (char)(tag[i] | 0x20);
+	lang[n] = '\0';
+	/* The first two-letter subtag after the language is the region. */
+	for (p = tag + n; *p == '-' || *p == '_'; p += k) {
+		p++;
+		k = strcspn(p, "-_");
+		if (k == 2 && ((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') &&
+		    ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')) {
+			region[0] = (char)(p[0] & ~0x20);
+			region[1] = (char)(p[1] & ~0x20);
+			break;
+		}
+	}
+	if (region[0] != '\0') {
+		snprintf(out, outsz, "%s_%s", lang, region);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(locales); i++)
+		if (strcmp(locales[i].lang, lang) == 0) {
+			strlcpy_(out, locales[i].locale, outsz);
+			return;
+		}
+	snprintf(out, outsz, "%s_%c%c", lang, lang[0] & ~0x20, lang[1] & ~0x20);
+}
+
+/* The 64 hex digits of an uploaded image: "<hash>" or "/media/<hash>.<ext>". */
+static int
+media_hash(const char *s, char hash[65])
+{
+	size_t i;
+
+	if (strncmp(s, "/media/", 7) == 0)
+		s += 7;
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return -1;
+	if (s[64] != '\0' && s[64] != '.')
+		return -1;
+	memcpy(hash, s, 64);
+	hash[64] = '\0';
+	return 0;
+}
+
+/* An uploaded image as {src, width, height, alt}, or NULL. */
+static json_t *
+uploaded(struct db *db, const char *setting)
+{
+	char hash[65], src[96];
+	json_t *row, *img;
+
+	if (media_hash(setting, hash) != 0 ||
+	    store_image_get(db, hash, &row) != STORE_OK)
+		return NULL;
+	snprintf(src, sizeof(src), "/media/%s.%s", hash, view_str(row, "ext"));
+	img = json_pack("{s:s,s:I,s:I,s:s}", "src", src, "width",
+	    (json_int_t)view_int(row, "width"), "height",
+	    (json_int_t)view_int(row, "height"), "alt", view_str(row, "alt"));
+	json_decref(row);
+	return img;
+}
+
+/* A theme asset as {src, width, height}, or NULL when it is not raster. */
+static json_t *
+theme_image(const char *name)
+{
+	const struct asset *a = theme_asset(name);
+	char src[300];
+
+	if (a == NULL || a->width <= 0)
+		return NULL;
+	snprintf(src, sizeof(src), "/assets/%s", a->name);
+	return json_pack("{s:s,s:i,s:i}", "src", src, "width", a->width,
+	    "height", a->height);
+}
+
+/* Whether an address names an SVG file, which no search engine takes. */
+static int
+is_svg(const char *url)
+{
+	size_t n = strcspn(url, "?#");
+
+	return n >= 4 && strncasecmp(url + n - 4, ".svg", 4) == 0;
+}
+
+void
+page_meta_site(struct db *db, json_t *site)
+{
+	const char *logo = view_str(site, "logo_url");
+	char loc[16], alt[300];
+	json_t *img;
+
+	og_locale(view_str(site, "language"), loc, sizeof(loc));
+	json_object_set_new(site, "og_locale", json_string(loc));
+	/* The logo: an upload or a theme file with its size, else as given. */
+	img = NULL;
+	if (logo[0] != '\0' && !is_svg(logo)) {
+		if ((img = uploaded(db, logo)) == NULL &&
+		    strncmp(logo, "/assets/", 8) == 0)
+			img = theme_image(logo + 8);
+		if (img == NULL)
+			img = json_pack("{s:s}", "src", logo);
+	}
+	if (img == NULL)
+		img = theme_image("logo.png");
+	if (img == NULL)
+		img = json_pack("{s:s}", "src", "/assets/favicon.svg");
+	json_object_set_new(site, "logo_image", img);
+	/* The share image: an upload named by share_image, else the theme's. */
+	img = uploaded(db, view_str(site, "share_image"));
+	if (img == NULL && (img = theme_image("share.png")) != NULL) {
+		snprintf(alt, sizeof(alt), "The %s logo",
+		    view_str(site, "site_name"));
+		json_object_set_new(img, "alt", json_string(alt));
+	}
+	if (img != NULL)
+		json_object_set_new(site, "share_image", img);
 }

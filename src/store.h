@@ -182,12 +182,17 @@ int	 store_webinar_get(struct db *, const char *slug, json_t **out);
 struct event_input {
 	const char	*slug, *name, *kind, *summary, *body_md, *body_html;
 	const char	*timezone, *venue, *url;
+	/* Where the venue is, as a postal address; country: "US". */
+	const char	*street_address, *locality, *region, *postal_code;
+	const char	*country;
+	const char	*image;		/* an uploaded image's hash; "" or NULL: none */
 	int64_t		 starts_at, ends_at, sponsor_id;	/* 0: none */
 	int		 online;
 };
 struct webinar_input {
 	const char	*slug, *title, *series, *summary, *body_md, *body_html;
 	const char	*recording_url;
+	const char	*image;		/* an uploaded image's hash; "" or NULL: none */
 	int64_t		 starts_at, duration_min, sponsor_id;	/* 0: none */
 };
 /* Every event or webinar, latest start first, for the newsroom's lists. */

@@ -31,9 +31,20 @@ static const char *const sql_events[WHEN__MAX] = {
 	    " ORDER BY e.starts_at DESC, e.id DESC LIMIT $3",
 };
 
+/*
+ * One event's page also shows where it is, in the parts of a postal
+ * address, and the image it is shared with (the lists need neither).
+ */
+#define IMAGE_COLS \
+	" i.hash AS image_hash, i.ext AS image_ext, i.width AS image_width," \
+	" i.height AS image_height, i.alt AS image_alt," \
+	" i.widths AS image_widths"
+
 static const char sql_event_get[] =
-    "SELECT " EVENT_COLS " FROM events e"
-    " LEFT JOIN sponsors sp ON sp.id = e.sponsor_id WHERE e.slug = $1";
+    "SELECT " EVENT_COLS ", e.street_address, e.locality, e.region,"
+    " e.postal_code, e.country," IMAGE_COLS " FROM events e"
+    " LEFT JOIN sponsors sp ON sp.id = e.sponsor_id"
+    " LEFT JOIN images i ON i.id = e.image_id WHERE e.slug = $1";
 
 #define WEBINAR_COLS \
 	"w.id, w.slug, w.title, w.series, w.summary, w.body_html," \
@@ -65,8 +76,9 @@ static const char *const sql_webinars[WHEN__MAX] = {
 };
 
 static const char sql_webinar_get[] =
-    "SELECT " WEBINAR_COLS " FROM webinars w"
-    " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id WHERE w.slug = $1";
+    "SELECT " WEBINAR_COLS "," IMAGE_COLS " FROM webinars w"
+    " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id"
+    " LEFT JOIN images i ON i.id = w.image_id WHERE w.slug = $1";
 
 static const char sql_events_next_end[] =
     "SELECT min(ends_at) FROM events WHERE ends_at >= $1";
@@ -141,31 +153,57 @@ static const char sql_webinars_admin[] =
     "SELECT w.id, w.slug, w.title, w.starts_at, w.duration_min"
     " FROM webinars w ORDER BY w.starts_at DESC, w.id DESC";
 static const char sql_event_by_id[] =
-    "SELECT id, slug, name, kind, summary, body_md, starts_at, ends_at,"
-    " timezone, venue, online, url, COALESCE(sponsor_id, 0) AS sponsor_id"
-    " FROM events WHERE id = $1";
+    "SELECT e.id, e.slug, e.name, e.kind, e.summary, e.body_md,"
+    " e.starts_at, e.ends_at, e.timezone, e.venue, e.online, e.url,"
+    " COALESCE(e.sponsor_id, 0) AS sponsor_id, e.street_address,"
+    " e.locality, e.region, e.postal_code, e.country,"
+    " COALESCE(i.hash, '') AS image"
+    " FROM events e LEFT JOIN images i ON i.id = e.image_id"
+    " WHERE e.id = $1";
 static const char sql_webinar_by_id[] =
-    "SELECT id, slug, title, series, summary, body_md, starts_at,"
-    " duration_min, recording_url, COALESCE(sponsor_id, 0) AS sponsor_id"
-    " FROM webinars WHERE id = $1";
+    "SELECT w.id, w.slug, w.title, w.series, w.summary, w.body_md,"
+    " w.starts_at, w.duration_min, w.recording_url,"
+    " COALESCE(w.sponsor_id, 0) AS sponsor_id,"
+    " COALESCE(i.hash, '') AS image"
+    " FROM webinars w LEFT JOIN images i ON i.id = w.image_id"
+    " WHERE w.id = $1";
+/*
+ * $1 slug, $2 name, $3 kind, $4 summary, $5 body_md, $6 body_html,
+ * $7 starts_at, $8 ends_at, $9 timezone, $10 venue, $11 online, $12 url,
+ * $13 sponsor_id, $14 street_address, $15 locality, $16 region,
+ * $17 postal_code, $18 country, $19 the image's hash ('' for none),
+ * $20 id (updates).
+ */
 static const char sql_event_add[] =
     "INSERT INTO events (slug, name, kind, summary, body_md, body_html,"
-    " starts_at, ends_at, timezone, venue, online, url, sponsor_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    " starts_at, ends_at, timezone, venue, online, url, sponsor_id,"
+    " street_address, locality, region, postal_code, country, image_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+    " $14, $15, $16, $17, $18, (SELECT id FROM images WHERE hash = $19))"
     " RETURNING id";
 static const char sql_event_update[] =
     "UPDATE events SET slug = $1, name = $2, kind = $3, summary = $4,"
     " body_md = $5, body_html = $6, starts_at = $7, ends_at = $8,"
     " timezone = $9, venue = $10, online = $11, url = $12,"
-    " sponsor_id = $13 WHERE id = $14";
+    " sponsor_id = $13, street_address = $14, locality = $15,"
+    " region = $16, postal_code = $17, country = $18,"
+    " image_id = (SELECT id FROM images WHERE hash = $19) WHERE id = $20";
+/*
+ * $1 slug, $2 title, $3 series, $4 summary, $5 body_md, $6 body_html,
+ * $7 starts_at, $8 duration_min, $9 recording_url, $10 sponsor_id,
+ * $11 the image's hash ('' for none), $12 id (updates).
+ */
 static const char sql_webinar_add[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md,"
-    " body_html, starts_at, duration_min, recording_url, sponsor_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+    " body_html, starts_at, duration_min, recording_url, sponsor_id,"
+    " image_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+    " (SELECT id FROM images WHERE hash = $11)) RETURNING id";
 static const char sql_webinar_update[] =
     "UPDATE webinars SET slug = $1, title = $2, series = $3, summary = $4,"
     " body_md = $5, body_html = $6, starts_at = $7, duration_min = $8,"
-    " recording_url = $9, sponsor_id = $10 WHERE id = $11";
+    " recording_url = $9, sponsor_id = $10,"
+    " image_id = (SELECT id FROM images WHERE hash = $11) WHERE id = $12";
 
 int
 store_events_admin(struct db *db, json_t **out)
@@ -255,8 +293,14 @@ store_event_save(struct db *db, int64_t *id, const struct event_input *e)
 	db_bind_int(st, 11, e->online != 0);
 	db_bind_str(st, 12, e->url);
 	bind_sponsor(st, 13, e->sponsor_id);
+	db_bind_str(st, 14, e->street_address);
+	db_bind_str(st, 15, e->locality);
+	db_bind_str(st, 16, e->region);
+	db_bind_str(st, 17, e->postal_code);
+	db_bind_str(st, 18, e->country);
+	db_bind_str(st, 19, e->image != NULL ? e->image : "");
 	if (*id != 0)
-		db_bind_int(st, 14, *id);
+		db_bind_int(st, 20, *id);
 	return save_run(db, st, id);
 }
 
@@ -278,7 +322,8 @@ store_webinar_save(struct db *db, int64_t *id, const struct webinar_input *w)
 	db_bind_int(st, 8, w->duration_min);
 	db_bind_str(st, 9, w->recording_url);
 	bind_sponsor(st, 10, w->sponsor_id);
+	db_bind_str(st, 11, w->image != NULL ? w->image : "");
 	if (*id != 0)
-		db_bind_int(st, 11, *id);
+		db_bind_int(st, 12, *id);
 	return save_run(db, st, id);
 }

@@ -35,7 +35,8 @@ static const char sql_sections_all[] =
 
 #define AUTHOR_COLS \
 	"au.id, au.slug, au.name, au.role, au.company, au.bio," \
-	" i.hash AS photo_hash, i.ext AS photo_ext"
+	" i.hash AS photo_hash, i.ext AS photo_ext, i.width AS photo_width," \
+	" i.height AS photo_height, i.alt AS photo_alt, i.widths AS photo_widths"
 
 static const char sql_author_get[] =
     "SELECT " AUTHOR_COLS " FROM authors au"

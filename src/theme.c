@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "embed.h"
+#include "media.h"
 #include "theme.h"
 #include "tpl.h"
 #include "util.h"
@@ -91,6 +92,10 @@ add_asset(const char *name, const unsigned char *data, size_t len, int owned,
 	a->len = len;
 	a->owned = owned;
 	a->ctype = theme_ctype(name);
+	/* Pages give the size of the images they share. */
+	if (strncmp(a->ctype, "image/", 6) != 0 || media_size(data, len,
+	    &a->width, &a->height) != 0)
+		a->width = a->height = 0;
 	snprintf(a->etag, sizeof(a->etag), "\"%016llx\"",
 	    (unsigned long long)fnv1a(data, len, 0xcbf29ce484222325ull));
 	return 0;
@@ -179,6 +184,36 @@ load_dir(const char *root, const char *sub, int is_tpl, char *err,
 	return rc;
 }
 
+/*
+ * Draws name from the theme's favicon.svg unless the theme has a file of
+ * that name.  A theme without the SVG, or a libvips that cannot read
+ * SVG, only goes without the PNG: pages then share no logo, and say so
+ * on stderr once.
+ */
+static int
+add_rendition(const char *name, int fit, int w, int h,
+    const char *background, char *err, size_t errlen)
+{
+	const struct asset *svg = theme_asset("favicon.svg");
+	unsigned char *copy;
+	char why[256];
+	void *png;
+	size_t len;
+
+	if (theme_asset(name) != NULL || svg == NULL)
+		return 0;
+	if (media_png_of_svg(svg->data, svg->len, fit, w, h, background, &png,
+	    &len, why, sizeof(why)) != 0) {
+		fprintf(stderr, "masthead: theme: no %s: %s\n", name, why);
+		return 0;
+	}
+	/* Assets read from theme_dir are free()d: so is this one. */
+	copy = xmalloc(len);
+	memcpy(copy, png, len);
+	media_free(png);
+	return add_asset(name, copy, len, 1, err, errlen);
+}
+
 int
 theme_load(const char *dir, char *err, size_t errlen)
 {
@@ -219,6 +254,12 @@ theme_load(const char *dir, char *err, size_t errlen)
 			return -1;
 	}
 	if (tpl_set_check(templates, err, errlen) != 0)
+		return -1;
+	/* The share card holds the logo at half its height, on white. */
+	if (add_rendition("logo.png", THEME_LOGO_PX, THEME_LOGO_PX,
+	    THEME_LOGO_PX, NULL, err, errlen) != 0 ||
+	    add_rendition("share.png", THEME_SHARE_H / 2, THEME_SHARE_W,
+	    THEME_SHARE_H, "#ffffff", err, errlen) != 0)
 		return -1;
 	for (i = 0; i < nassets; i++)
 		h = fnv1a((const unsigned char *)assets[i].etag,

@@ -4,6 +4,12 @@
  * The default theme (themes/default/) is compiled into the binary; files
  * under the theme_dir setting override it file by file.  Everything is
  * loaded and compiled once at start-up and read-only afterwards.
+ *
+ * Sharing sites and search engines take raster images only, so a theme
+ * whose logo is favicon.svg also serves it drawn as PNG: logo.png (a
+ * 512 x 512 square, the publisher's logo in JSON-LD) and share.png
+ * (1200 x 630, the image shared for a page that has none of its own),
+ * unless the theme brings files of those names itself.
  */
 #ifndef MASTHEAD_THEME_H
 #define MASTHEAD_THEME_H
@@ -20,6 +26,7 @@ struct asset {
 	const char		*ctype;
 	char			 etag[24];	/* quoted content hash */
 	int			 owned;		/* data was read from theme_dir */
+	int			 width, height;	/* pixels of a raster image, else 0 */
 };
 
 /*
@@ -29,6 +36,11 @@ struct asset {
 int	 theme_load(const char *dir, char *err, size_t errlen);
 void	 theme_free(void);
 const struct tpl_set *theme_templates(void);
+/* The sizes of the PNGs drawn from favicon.svg. */
+#define THEME_LOGO_PX		512
+#define THEME_SHARE_W		1200
+#define THEME_SHARE_H		630
+
 /* The asset of that name, or NULL. */
 const struct asset *theme_asset(const char *name);
 /* Content type for a file name's extension. */

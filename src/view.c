@@ -394,6 +394,38 @@ sponsor_dep(json_t *o)
 	json_object_del(o, "sponsor_id");
 }
 
+/*
+ * The venue's postal address on one line, as readers see it under the
+ * venue: "650 15th Street, Denver, CO 80202, US".  Nothing when the
+ * editor gave no part of it.
+ */
+static void
+set_address(json_t *e)
+{
+	const char *street = view_str(e, "street_address");
+	const char *city = view_str(e, "locality"), *region = view_str(e, "region");
+	const char *code = view_str(e, "postal_code");
+	const char *country = view_str(e, "country");
+	char line[700], area[200];
+
+	snprintf(area, sizeof(area), "%s%s%s", region, region[0] != '\0' &&
+	    code[0] != '\0' ? " " : "", code);
+	line[0] = '\0';
+	if (street[0] != '\0')
+		strlcpy_(line, street, sizeof(line));
+	if (city[0] != '\0')
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+		    line[0] != '\0' ? ", " : "", city);
+	if (area[0] != '\0')
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+		    line[0] != '\0' ? ", " : "", area);
+	if (country[0] != '\0')
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+		    line[0] != '\0' ? ", " : "", country);
+	if (line[0] != '\0')
+		set_str(e, "address", line);
+}
+
 void
 view_event(json_t *e)
 {
@@ -414,6 +446,8 @@ view_event(json_t *e)
 	    sizeof(range));
 	set_str(e, "date_range", range);
 	set_dates(e, "starts_at", "starts", 0);
+	set_image(e, "image", "image");
+	set_address(e);
 }
 
 void
@@ -423,6 +457,7 @@ view_webinar(json_t *w)
 	sponsor_dep(w);
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
+	set_image(w, "image", "image");
 	/* The recording itself is for registered readers only. */
 	if (json_object_get(w, "has_recording") != NULL)
 		json_object_set_new(w, "has_recording", json_boolean(

@@ -72,7 +72,12 @@ int64_t	 page_now(void);
 void	 page_meta(struct req *, const char *tpl, json_t *model);
 
 /* page_account.c — readers' accounts */
-/* Parses an application/x-www-form-urlencoded body into q: 0, 400 or 415. */
+/*
+ * Parses an application/x-www-form-urlencoded body into q: 0, 400, 415,
+ * or 422 when a field is not text (text.h: not UTF-8, a control
+ * character, a line break in a one-line field), with req.input_error
+ * naming the field for the error page.
+ */
 struct url_query;
 int	 page_read_form(struct req *, struct url_query *q);
 /* The same with room for maxfields fields (a moderator's bulk selection). */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "multipart.h"
+#include "text.h"
 #include "util.h"
 
 /* Characters RFC 2046 allows in a boundary ("bchars"). */
@@ -147,6 +148,38 @@ part_headers(const char *p, const char *end, struct mp_part *part, char *err,
 	return 0;
 }
 
+/*
+ * Holds the form's fields to text.h's rules, as url_form_parse does for
+ * urlencoded forms: every part that is not a file (no filename, and no
+ * type or text/plain, RFC 7578's default) and every part's name.
+ */
+static int
+check_text(const struct mp_part *parts, int n, char *err, size_t errlen)
+{
+	struct text_error te;
+	char who[100];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct mp_part *p = &parts[i];
+
+		if (text_check(p->name, strlen(p->name), TEXT_LINE, &te) != 0) {
+			text_explain(&te, "the name of a field", err, errlen);
+			return MULTIPART_BAD_TEXT;
+		}
+		if (p->filename[0] != '\0' || (p->ctype[0] != '\0' &&
+		    strncasecmp(p->ctype, "text/plain", 10) != 0))
+			continue;
+		if (text_check(p->data, p->len, text_rule_of(p->name),
+		    &te) != 0) {
+			snprintf(who, sizeof(who), "the field \"%s\"", p->name);
+			text_explain(&te, who, err, errlen);
+			return MULTIPART_BAD_TEXT;
+		}
+	}
+	return 0;
+}
+
 int
 multipart_parse(const char *ctype, const char *body, size_t len,
     struct mp_part *parts, int max, int *n, char *err, size_t errlen)
@@ -176,7 +209,7 @@ multipart_parse(const char *ctype, const char *body, size_t len,
 			/* Only a line end may follow the closing delimiter. */
 			if (p == end || (end - p == 2 && p[0] == '\r' &&
 			    p[1] == '\n'))
-				return 0;
+				return check_text(parts, *n, err, errlen);
 			snprintf(err, errlen, "data after the closing boundary");
 			return -1;
 		}

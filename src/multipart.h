@@ -18,12 +18,17 @@ struct mp_part {
 	size_t		 len;
 };
 
+/* multipart_parse's answer when the form is well made but not text. */
+#define MULTIPART_BAD_TEXT	(-2)
+
 /*
  * Parses body as multipart/form-data with the boundary of ctype (the
  * request's Content-Type).  Fills up to max parts and *n.  0, or -1 with
  * a sentence in err: a missing or bad boundary, a part without a name,
  * headers too long, too many parts, or a body that ends before its
- * closing delimiter (a truncated upload).
+ * closing delimiter (a truncated upload).  MULTIPART_BAD_TEXT, with a
+ * sentence in err that names the field, when a part's name or a field
+ * that is not a file is not text (text.h; files are not looked at).
  */
 int	multipart_parse(const char *ctype, const char *body, size_t len,
 	    struct mp_part *parts, int max, int *n, char *err, size_t errlen);

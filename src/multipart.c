@@ -150,8 +150,10 @@ part_headers(const char *p, const char *end, struct mp_part *part, char *err,
 
 /*
  * Holds the form's fields to text.h's rules, as url_form_parse does for
- * urlencoded forms: every part that is not a file (no filename, and no
- * type or text/plain, RFC 7578's default) and every part's name.
+ * urlencoded forms: every part's name, and every part that is not a
+ * file.  A file has a filename, or a type other than text/plain (RFC
+ * 7578's default), or is the upload's own field, which an API client
+ * may send without either (curl -F 'file=<photo.png').
  */
 static int
 check_text(const struct mp_part *parts, int n, char *err, size_t errlen)
@@ -168,7 +170,8 @@ check_text(const struct mp_part *parts, int n, char *err, size_t errlen)
 			return MULTIPART_BAD_TEXT;
 		}
 		if (p->filename[0] != '\0' || (p->ctype[0] != '\0' &&
-		    strncasecmp(p->ctype, "text/plain", 10) != 0))
+		    strncasecmp(p->ctype, "text/plain", 10) != 0) ||
+		    strcmp(p->name, MULTIPART_FILE_FIELD) == 0)
 			continue;
 		if (text_check(p->data, p->len, text_rule_of(p->name),
 		    &te) != 0) {

@@ -82,11 +82,11 @@ text_fault(struct csv *c, const char *q, enum text_fault f, uint32_t cp,
 int
 csv_next(struct csv *c, char *err, size_t errlen)
 {
-	int quoted = 0, after_quote = 0;
+	int quoted = 0, after_quote = 0, pend_line = 0;
 	size_t skip = 0, len;
 	enum text_fault f;
 	uint32_t cp;
-	char ch;
+	char ch, pend[160];
 
 	if (c->p >= c->end)
 		return 0;
@@ -126,10 +126,18 @@ csv_next(struct csv *c, char *err, size_t errlen)
 				}
 				continue;
 			}
-			if ((ch == '\n' || ch == '\r') &&
-			    !(c->multiline & (1u << (c->n - 1))))
-				return text_fault(c, c->p - 1, TEXT_NEWLINE, ch,
-				    err, errlen);
+			/*
+			 * A line break where one is not allowed is said once
+			 * the record ends: a quote never closed, which runs
+			 * on over lines, is the better thing to report.
+			 */
+			if ((ch == '\n' || ch == '\r') && pend_line == 0 &&
+			    !(c->multiline & (1u << (c->n - 1)))) {
+				text_fault(c, c->p - 1, TEXT_NEWLINE, ch, pend,
+				    sizeof(pend));
+				pend_line = c->line;
+				c->text_fault = 0;
+			}
 			if (ch == '\n') {
 				c->line++;
 				c->linestart = c->p;
@@ -176,6 +184,12 @@ csv_next(struct csv *c, char *err, size_t errlen)
 		return -1;
 	}
 done:
+	if (pend_line != 0) {
+		snprintf(err, errlen, "%s", pend);
+		c->text_fault = 1;
+		c->errline = pend_line;
+		return -1;
+	}
 	buf_putc(&c->scratch, '\0');
 	if (buf_err(&c->scratch)) {
 		snprintf(err, errlen, "a record longer than %d bytes",

@@ -140,6 +140,12 @@ test_text_fault(void **state)
 		assert_string_equal(err, t[k].err);
 		csv_free(&c);
 	}
+	/* A quote never closed is said before the line break it runs over. */
+	csv_init(&c, "a,\"open\nnever closed", 20);
+	assert_int_equal(csv_next(&c, err, sizeof(err)), -1);
+	assert_int_equal(c.text_fault, 0);
+	assert_non_null(strstr(err, "never closed"));
+	csv_free(&c);
 }
 
 static const struct {

@@ -151,10 +151,10 @@ parse(struct url_query *q, const char *s, size_t n, size_t max,
 			goto fail;
 		off[4 * q->n + 1] = arena.len - off[4 * q->n];
 		klen = off[4 * q->n + 1];
-		if (klen < sizeof(why->key)) {
+		/* An empty key has no bytes in the arena (maybe no arena yet). */
+		if (klen > 0 && klen < sizeof(why->key))
 			memcpy(why->key, arena.p + off[4 * q->n], klen);
-			why->key[klen] = '\0';
-		}
+		why->key[klen < sizeof(why->key) ? klen : 0] = '\0';
 		why->in_key = 0;
 		buf_putc(&arena, '\0');
 		off[4 * q->n + 2] = arena.len;
@@ -193,8 +193,9 @@ url_query_parse(struct url_query *q, const char *s, size_t n, size_t max)
 }
 
 /*
- * Writes how to name a field: the noun and its key in quotes when the
- * key is a short line of text that may be shown, else only the noun.
+ * Writes how to name a field whose value is at fault: the noun and its
+ * key in quotes when the key is a short line of text that may be shown,
+ * else only the noun.
  */
 static void
 subject(char *out, size_t outsz, const char *noun, const char *key,
@@ -204,8 +205,6 @@ subject(char *out, size_t outsz, const char *noun, const char *key,
 	    text_check(key, keylen, TEXT_LINE, NULL) == 0 &&
 	    memchr(key, '"', keylen) == NULL)
 		snprintf(out, outsz, "the %s \"%.*s\"", noun, (int)keylen, key);
-	else if (key != NULL)
-		snprintf(out, outsz, "the name of a %s", noun);
 	else
 		snprintf(out, outsz, "a %s", noun);
 }
@@ -245,7 +244,7 @@ url_form_parse(struct url_query *q, const char *s, size_t n, size_t max,
 		const struct url_param *p = &q->p[i];
 
 		if (text_check(p->key, p->keylen, TEXT_LINE, &te) != 0) {
-			subject(who, sizeof(who), noun, p->key, p->keylen);
+			snprintf(who, sizeof(who), "the name of a %s", noun);
 			text_explain(&te, who, msg, msglen);
 			url_query_free(q);
 			return URL_BAD_TEXT;

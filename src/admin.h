@@ -25,7 +25,10 @@ struct url_query;
 int	 admin_gate(struct req *);
 /* Whether the form's csrf field is the token of the signed-in session. */
 int	 admin_csrf_ok(struct req *, const char *field);
-/* Parses an urlencoded form body (0, 400 or 415); free with url_query_free. */
+/*
+ * Parses an urlencoded form body (0, 400, 415, or 422 for a field that is
+ * not text); free with url_query_free.
+ */
 int	 admin_read_form(struct req *, struct url_query *);
 /* The article id of the route's first capture, 0 when not a number. */
 int64_t	 admin_route_id(struct req *);

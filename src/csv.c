@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "text.h"
 
 #define CSV_SCRATCH_MAX	(1024 * 1024)	/* bytes of one record */
 
@@ -21,6 +22,7 @@ csv_init(struct csv *c, const char *text, size_t len)
 	c->line = 1;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		c->p += 3;
+	c->linestart = c->p;
 	buf_init(&c->scratch, CSV_SCRATCH_MAX);
 }
 
@@ -49,11 +51,42 @@ end_field(struct csv *c, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Says what is wrong with the character at q (fault f, character cp):
+ * its line, its column in characters and its field.  Always -1.
+ */
+static int
+text_fault(struct csv *c, const char *q, enum text_fault f, uint32_t cp,
+    char *err, size_t errlen)
+{
+	struct text_error te;
+	char words[80];
+	size_t col = 1;
+	const char *s;
+
+	/* The text before q on its line was checked: count its characters. */
+	for (s = c->linestart; s < q; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			col++;
+	memset(&te, 0, sizeof(te));
+	te.fault = f;
+	te.cp = cp;
+	text_fault_words(&te, words, sizeof(words));
+	snprintf(err, errlen, "line %d, column %zu (field %d): %s", c->line,
+	    col, c->n, words);
+	c->text_fault = 1;
+	c->errline = c->line;
+	return -1;
+}
+
 int
 csv_next(struct csv *c, char *err, size_t errlen)
 {
-	int quoted = 0, after_quote = 0;
-	char ch;
+	int quoted = 0, after_quote = 0, pend_line = 0;
+	size_t skip = 0, len;
+	enum text_fault f;
+	uint32_t cp;
+	char ch, pend[160];
 
 	if (c->p >= c->end)
 		return 0;
@@ -61,12 +94,26 @@ csv_next(struct csv *c, char *err, size_t errlen)
 	c->n = 1;
 	c->off[0] = 0;
 	c->start = c->line;
+	c->text_fault = 0;
 	/* After this point, every error says what is wrong with the record. */
 	while (c->p < c->end) {
 		ch = *c->p++;
-		if (ch == '\0') {
-			snprintf(err, errlen, "a NUL byte: this is not a text file");
-			return -1;
+		/*
+		 * Each character that is not plain ASCII (a NUL byte included)
+		 * is checked once, at its first byte; the bytes of a longer one then pass as they
+		 * are (none of them is a comma, quote or line break).
+		 */
+		if (skip > 0) {
+			skip--;
+		} else if (((unsigned char)ch < 0x20 && ch != '\t' &&
+		    ch != '\n' && ch != '\r') || (unsigned char)ch >= 0x7f) {
+			len = text_utf8_next((const unsigned char *)c->p - 1,
+			    (size_t)(c->end - c->p + 1), &cp);
+			f = len == 0 ? TEXT_BAD_UTF8 : text_char(cp, TEXT_LINES);
+			if (f != TEXT_OK)
+				return text_fault(c, c->p - 1, f, len == 0 ?
+				    (unsigned char)ch : cp, err, errlen);
+			skip = len - 1;
 		}
 		if (quoted) {
 			if (ch == '"') {
@@ -79,8 +126,22 @@ csv_next(struct csv *c, char *err, size_t errlen)
 				}
 				continue;
 			}
-			if (ch == '\n')
+			/*
+			 * A line break where one is not allowed is said once
+			 * the record ends: a quote never closed, which runs
+			 * on over lines, is the better thing to report.
+			 */
+			if ((ch == '\n' || ch == '\r') && pend_line == 0 &&
+			    !(c->multiline & (1u << (c->n - 1)))) {
+				text_fault(c, c->p - 1, TEXT_NEWLINE, ch, pend,
+				    sizeof(pend));
+				pend_line = c->line;
+				c->text_fault = 0;
+			}
+			if (ch == '\n') {
 				c->line++;
+				c->linestart = c->p;
+			}
 			buf_putc(&c->scratch, ch);
 			continue;
 		}
@@ -94,6 +155,7 @@ csv_next(struct csv *c, char *err, size_t errlen)
 			continue;
 		if (ch == '\n') {
 			c->line++;
+			c->linestart = c->p;
 			goto done;
 		}
 		if (after_quote) {
@@ -122,6 +184,12 @@ csv_next(struct csv *c, char *err, size_t errlen)
 		return -1;
 	}
 done:
+	if (pend_line != 0) {
+		snprintf(err, errlen, "%s", pend);
+		c->text_fault = 1;
+		c->errline = pend_line;
+		return -1;
+	}
 	buf_putc(&c->scratch, '\0');
 	if (buf_err(&c->scratch)) {
 		snprintf(err, errlen, "a record longer than %d bytes",
@@ -132,42 +200,29 @@ done:
 }
 
 int
-csv_utf8_line(const char *s, size_t len)
+csv_utf8_line(const char *s, size_t len, int *col)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + len;
-	int line = 1, n, i;
-	unsigned int cp;
+	int line = 1, c = 1;
+	size_t n;
+	uint32_t cp;
 
 	while (p < e) {
 		if (*p < 0x80) {
-			if (*p++ == '\n')
+			c++;
+			if (*p++ == '\n') {
 				line++;
+				c = 1;
+			}
 			continue;
 		}
-		if (*p >= 0xc2 && *p <= 0xdf) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if (*p >= 0xe0 && *p <= 0xef) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if (*p >= 0xf0 && *p <= 0xf4) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
+		if ((n = text_utf8_next(p, (size_t)(e - p), &cp)) == 0) {
+			if (col != NULL)
+				*col = c;
 			return line;
 		}
-		if (e - p <= n)
-			return line;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return line;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and code points past U+10FFFF. */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return line;
-		p += n + 1;
+		p += n;
+		c++;
 	}
 	return 0;
 }

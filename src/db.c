@@ -40,6 +40,8 @@ db_init_common(struct db *db, const struct db_driver *drv)
 	db->nused = 0;
 	db->slots = xcalloc(db->nslots, sizeof(*db->slots));
 	db->txdepth = 0;
+	db->txfail = DB_OK;
+	db->seam_err = NULL;
 }
 
 void
@@ -70,31 +72,57 @@ db_kind(const struct db *db)
 const char *
 db_errmsg(struct db *db)
 {
+	if (db->seam_err != NULL)
+		return db->seam_err;
 	return db->drv->errmsg(db);
 }
 
 int
 db_exec(struct db *db, const char *sql)
 {
+	db->seam_err = NULL;
 	return db->drv->exec(db, sql);
 }
 
 /*
- * Transactions nest: only the outermost begin and commit reach the
- * engine, so a store function can wrap its writes in a transaction
- * whether or not its caller already opened one.
+ * Transactions nest.  The outermost db_begin starts the engine's
+ * transaction; a db_begin inside it sets a savepoint, so that a store
+ * function may wrap its writes whether or not its caller opened a
+ * transaction, and undo exactly its own part when it fails.  SQLite and
+ * PostgreSQL spell savepoints alike and both let a name be reused: each
+ * command acts on the newest savepoint of the name, which is always the
+ * innermost level, so one static name serves every depth.
+ *
+ * When a level cannot be undone or released as asked (the engine ended
+ * the transaction by itself, or the connection went), nothing the outer
+ * levels do can be trusted to be whole: the transaction is doomed, and
+ * its outermost db_commit rolls it back and fails.
  */
+static const char sql_savepoint[] = "SAVEPOINT masthead_nest";
+static const char sql_release[] = "RELEASE SAVEPOINT masthead_nest";
+static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT masthead_nest";
+
 static int
 begin(struct db *db, const char *sql)
 {
 	int rc;
 
-	if (db->txdepth++ > 0)
+	if (db->txdepth > 0) {
+		/* A level that did not start needs no commit or rollback. */
+		if ((rc = db->drv->exec(db, sql_savepoint)) != DB_OK) {
+			if (db->txfail == DB_OK)
+				db->txfail = rc;
+			return rc;
+		}
+		db->txdepth++;
 		return DB_OK;
-	/* A transaction that did not start needs no commit or rollback. */
+	}
+	db->txfail = DB_OK;
+	db->seam_err = NULL;
 	if ((rc = db->drv->exec(db, sql)) != DB_OK)
-		db->txdepth = 0;
-	return rc;
+		return rc;
+	db->txdepth = 1;
+	return DB_OK;
 }
 
 int
@@ -109,21 +137,77 @@ db_begin_write(struct db *db)
 	return begin(db, db->drv->begin_write);
 }
 
+/* Ends the engine's transaction by rolling it back; never leaves it open. */
+static int
+rollback_all(struct db *db)
+{
+	db->txdepth = 0;
+	db->txfail = DB_OK;
+	return db->drv->exec(db, "ROLLBACK");
+}
+
 int
 db_commit(struct db *db)
 {
-	if (db->txdepth == 0 || --db->txdepth > 0)
+	int rc;
+
+	if (db->txdepth == 0)
 		return DB_OK;
-	return db->drv->exec(db, "COMMIT");
+	if (db->txdepth > 1) {
+		db->txdepth--;
+		if ((rc = db->drv->exec(db, sql_release)) != DB_OK &&
+		    db->txfail == DB_OK)
+			db->txfail = rc;
+		return rc;
+	}
+	/*
+	 * PostgreSQL answers COMMIT in a transaction that a failed statement
+	 * aborted with a silent rollback: say that nothing was kept.
+	 */
+	if (db->txfail == DB_OK && db->drv->txstate(db) == DB_TX_FAILED) {
+		rollback_all(db);
+		db->seam_err = "a statement of the transaction failed, so none"
+		    " of it was kept";
+		return DB_ERROR;
+	}
+	if ((rc = db->txfail) != DB_OK) {
+		rollback_all(db);
+		db->seam_err = "a part of the transaction could not be undone"
+		    " alone, so none of it was kept";
+		return rc;
+	}
+	db->txdepth = 0;
+	if ((rc = db->drv->exec(db, "COMMIT")) == DB_OK)
+		return DB_OK;
+	/* SQLite keeps the transaction open when its COMMIT is busy. */
+	if (db->drv->txstate(db) != DB_TX_IDLE) {
+		strlcpy_(db->seam_buf, db->drv->errmsg(db),
+		    sizeof(db->seam_buf));
+		db->drv->exec(db, "ROLLBACK");
+		db->seam_err = db->seam_buf;
+	}
+	return rc;
 }
 
 int
 db_rollback(struct db *db)
 {
+	int rc;
+
 	if (db->txdepth == 0)
 		return DB_OK;
-	db->txdepth = 0;
-	return db->drv->exec(db, "ROLLBACK");
+	if (db->txdepth == 1)
+		return rollback_all(db);
+	/*
+	 * ROLLBACK TO undoes the level's writes but keeps its savepoint;
+	 * RELEASE then ends the level.
+	 */
+	db->txdepth--;
+	if ((rc = db->drv->exec(db, sql_rollback_to)) == DB_OK)
+		rc = db->drv->exec(db, sql_release);
+	if (rc != DB_OK && db->txfail == DB_OK)
+		db->txfail = rc;
+	return rc;
 }
 
 int
@@ -219,6 +303,7 @@ db_bind_null(struct db_stmt *st, int i)
 int
 db_step(struct db_stmt *st)
 {
+	st->db->seam_err = NULL;
 	return st->db->drv->step(st);
 }
 

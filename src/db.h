@@ -47,8 +47,34 @@ const char	*db_errmsg(struct db *);
 
 /* Runs SQL text without parameters (schema, pragmas); may hold several statements. */
 int		 db_exec(struct db *, const char *sql);
+/*
+ * Transactions nest, and every level is atomic:
+ *
+ * - db_begin (or db_begin_write) outside a transaction starts one; inside
+ *   one it opens a nested level, a savepoint on both engines.  A begin
+ *   that fails opened nothing: do not commit or roll it back.
+ * - db_rollback of a nested level undoes exactly the writes made since
+ *   its begin; the enclosing levels go on, their own writes kept, and
+ *   stay one transaction.  At the outermost level it undoes everything.
+ * - db_commit of a nested level makes its writes part of the enclosing
+ *   level (a later rollback there undoes them too); only the outermost
+ *   db_commit makes anything durable.
+ * - db_commit and db_rollback always end their level, whatever they
+ *   return.  A failed outermost db_commit has rolled everything back, so
+ *   a db_rollback after it is a harmless no-op; inside a transaction,
+ *   code whose db_commit failed returns the error and lets its caller
+ *   roll back (one more db_rollback would end the caller's level).
+ * - When a nested level cannot be ended as asked (the engine dropped the
+ *   transaction, the connection went) or, on PostgreSQL, a failed
+ *   statement was not rolled back to a savepoint, the outermost db_commit
+ *   rolls everything back and fails: a transaction is never half kept.
+ * - db_commit and db_rollback outside a transaction do nothing (DB_OK).
+ */
 int		 db_begin(struct db *);
-/* A transaction that will write: the engine's write lock is taken at once. */
+/*
+ * A transaction that will write: the engine's write lock is taken at
+ * once (nested, it is a savepoint like db_begin's).
+ */
 int		 db_begin_write(struct db *);
 int		 db_commit(struct db *);
 int		 db_rollback(struct db *);

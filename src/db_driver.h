@@ -11,6 +11,14 @@
 #include "db.h"
 #include "util.h"
 
+/* What the engine says of the connection's transaction. */
+enum db_txstate {
+	DB_TX_IDLE,	/* none is open */
+	DB_TX_OPEN,
+	DB_TX_FAILED,	/* open, but a failed statement aborted it */
+	DB_TX__MAX
+};
+
 struct db_driver {
 	enum db_kind	 kind;
 	const char	*begin_write;	/* starts a transaction that will write */
@@ -33,6 +41,7 @@ struct db_driver {
 	const char	*(*col_text)(struct db_stmt *, int, size_t *);
 	const char	*(*col_name)(struct db_stmt *, int);
 	int64_t		 (*changes)(struct db *);
+	enum db_txstate	 (*txstate)(struct db *);
 	/* Messages between instances; NULL where the engine has none. */
 	int		 (*notify)(struct db *, const char *, const char *);
 	int		 (*listen)(struct db *, const char *);
@@ -52,6 +61,9 @@ struct db {
 	size_t			 nslots;	/* a power of two */
 	size_t			 nused;
 	int			 txdepth;	/* nested db_begin calls */
+	int			 txfail;	/* enum db_rc that doomed the transaction */
+	const char		*seam_err;	/* db_errmsg's answer when set */
+	char			 seam_buf[256];	/* an engine's message kept */
 };
 
 struct db_stmt {

@@ -637,6 +637,25 @@ pg_reseed(struct db *dbp, const char *table)
 	return pg_exec(dbp, sql);
 }
 
+/* A lost connection holds no transaction any more. */
+static enum db_txstate
+pg_txstate(struct db *dbp)
+{
+	struct pg_db *db = PG(dbp);
+
+	if (db->lost)
+		return DB_TX_IDLE;
+	switch (PQtransactionStatus(db->conn)) {
+	case PQTRANS_INTRANS:
+	case PQTRANS_ACTIVE:
+		return DB_TX_OPEN;
+	case PQTRANS_INERROR:
+		return DB_TX_FAILED;
+	default:
+		return DB_TX_IDLE;
+	}
+}
+
 const struct db_driver db_pg_driver = {
 	.kind = DB_POSTGRES,
 	/* Rows are locked as they are written; no lock is needed up front. */
@@ -659,6 +678,7 @@ const struct db_driver db_pg_driver = {
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_name = pg_col_name,
+	.txstate = pg_txstate,
 	.changes = pg_changes,
 	.notify = pg_notify,
 	.listen = pg_listen,

@@ -238,6 +238,13 @@ sq_changes(struct db *db)
 	return sqlite3_changes64(SQ(db)->h);
 }
 
+/* SQLite has no aborted state: a failed statement undoes only itself. */
+static enum db_txstate
+sq_txstate(struct db *db)
+{
+	return sqlite3_get_autocommit(SQ(db)->h) ? DB_TX_IDLE : DB_TX_OPEN;
+}
+
 const struct db_driver db_sqlite_driver = {
 	.kind = DB_SQLITE,
 	/* Take the write lock up front: a read snapshot cannot be upgraded. */
@@ -258,5 +265,6 @@ const struct db_driver db_sqlite_driver = {
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.col_name = sq_col_name,
+	.txstate = sq_txstate,
 	.changes = sq_changes,
 };

@@ -873,6 +873,7 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	struct req *r;
 	struct url_query **qh;
 	struct buf path = BUF_INIT;
+	char msg[300];
 	const char *raw = h->input.path.base, *q;
 	size_t rawlen = h->input.path.len, plen;
 	int status;
@@ -912,9 +913,13 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 
 	qh = h2o_mem_alloc_shared(&h->pool, sizeof(*qh), dispose_query);
 	*qh = &r->q;
-	if (q != NULL &&
-	    url_query_parse(&r->q, raw + plen + 1, rawlen - plen - 1, 64) != 0)
+	/* A query is text like any form: its bytes never reach a page raw. */
+	if (q != NULL && url_form_parse(&r->q, raw + plen + 1,
+	    rawlen - plen - 1, 64, "query parameter", msg,
+	    sizeof(msg)) != URL_OK) {
+		r->input_error = h2o_strdup(&h->pool, msg, SIZE_MAX).base;
 		return router_error(r, 400), 0;
+	}
 
 	router_dispatch(r);
 	return 0;

@@ -44,6 +44,11 @@ struct req {
 	struct user		*reader;	/* the signed-in reader of a shared page */
 	const char		*cache_control;	/* overrides the default of http_send_buf */
 	const char		*cache_key;	/* the request target */
+	/*
+	 * Why the request's input was refused (a field that is not text),
+	 * in the pool: the error page or JSON error says it.
+	 */
+	const char		*input_error;
 	size_t			 cache_keylen;
 };
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "multipart.h"
+#include "text.h"
 #include "util.h"
 
 /* Characters RFC 2046 allows in a boundary ("bchars"). */
@@ -147,6 +148,41 @@ part_headers(const char *p, const char *end, struct mp_part *part, char *err,
 	return 0;
 }
 
+/*
+ * Holds the form's fields to text.h's rules, as url_form_parse does for
+ * urlencoded forms: every part's name, and every part that is not a
+ * file.  A file has a filename, or a type other than text/plain (RFC
+ * 7578's default), or is the upload's own field, which an API client
+ * may send without either (curl -F 'file=<photo.png').
+ */
+static int
+check_text(const struct mp_part *parts, int n, char *err, size_t errlen)
+{
+	struct text_error te;
+	char who[100];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct mp_part *p = &parts[i];
+
+		if (text_check(p->name, strlen(p->name), TEXT_LINE, &te) != 0) {
+			text_explain(&te, "the name of a field", err, errlen);
+			return MULTIPART_BAD_TEXT;
+		}
+		if (p->filename[0] != '\0' || (p->ctype[0] != '\0' &&
+		    strncasecmp(p->ctype, "text/plain", 10) != 0) ||
+		    strcmp(p->name, MULTIPART_FILE_FIELD) == 0)
+			continue;
+		if (text_check(p->data, p->len, text_rule_of(p->name),
+		    &te) != 0) {
+			snprintf(who, sizeof(who), "the field \"%s\"", p->name);
+			text_explain(&te, who, err, errlen);
+			return MULTIPART_BAD_TEXT;
+		}
+	}
+	return 0;
+}
+
 int
 multipart_parse(const char *ctype, const char *body, size_t len,
     struct mp_part *parts, int max, int *n, char *err, size_t errlen)
@@ -176,7 +212,7 @@ multipart_parse(const char *ctype, const char *body, size_t len,
 			/* Only a line end may follow the closing delimiter. */
 			if (p == end || (end - p == 2 && p[0] == '\r' &&
 			    p[1] == '\n'))
-				return 0;
+				return check_text(parts, *n, err, errlen);
 			snprintf(err, errlen, "data after the closing boundary");
 			return -1;
 		}

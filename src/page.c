@@ -504,6 +504,9 @@ page_error(struct req *r, int status)
 		msg = http_reason(status);
 		break;
 	}
+	/* A refused field says which it was and why. */
+	if (r->input_error != NULL)
+		msg = r->input_error;
 	m = json_pack("{s:i,s:s,s:s,s:{s:s}}", "status", status, "reason",
 	    http_reason(status), "message", msg, "page", "title",
 	    http_reason(status));

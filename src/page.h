@@ -79,7 +79,12 @@ struct db;
 void	 page_meta_site(struct db *, json_t *site);
 
 /* page_account.c — readers' accounts */
-/* Parses an application/x-www-form-urlencoded body into q: 0, 400 or 415. */
+/*
+ * Parses an application/x-www-form-urlencoded body into q: 0, 400, 415,
+ * or 422 when a field is not text (text.h: not UTF-8, a control
+ * character, a line break in a one-line field), with req.input_error
+ * naming the field for the error page.
+ */
 struct url_query;
 int	 page_read_form(struct req *, struct url_query *q);
 /* The same with room for maxfields fields (a moderator's bulk selection). */

@@ -45,10 +45,17 @@ page_read_form(struct req *r, struct url_query *q)
 	return page_read_form_n(r, q, FORM_MAX_FIELDS);
 }
 
+/*
+ * Every urlencoded form comes through here: a field that is not text
+ * (text.h) is refused before any handler sees it, 422 with the field
+ * named on the error page.
+ */
 int
 page_read_form_n(struct req *r, struct url_query *q, size_t maxfields)
 {
 	const char *ct = http_req_header(r, "content-type");
+	char msg[300];
+	int rc;
 
 	memset(q, 0, sizeof(*q));
 	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded",
@@ -56,10 +63,12 @@ page_read_form_n(struct req *r, struct url_query *q, size_t maxfields)
 		return 415;
 	if (r->h->entity.base == NULL)
 		return 0;
-	if (url_query_parse(q, r->h->entity.base, r->h->entity.len,
-	    maxfields) != 0)
-		return 400;
-	return 0;
+	rc = url_form_parse(q, r->h->entity.base, r->h->entity.len, maxfields,
+	    "field", msg, sizeof(msg));
+	if (rc == URL_OK)
+		return 0;
+	r->input_error = h2o_strdup(&r->h->pool, msg, SIZE_MAX).base;
+	return rc == URL_BAD_TEXT ? 422 : 400;
 }
 
 /* Reads the form and checks its CSRF token; 0 or a status (q freed). */

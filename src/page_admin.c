@@ -69,21 +69,11 @@ admin_csrf_ok(struct req *r, const char *field)
 	    sodium_memcmp(field, want, strlen(want)) == 0;
 }
 
+/* The newsroom's forms are read, and their text checked, as readers' are. */
 int
 admin_read_form(struct req *r, struct url_query *q)
 {
-	const char *ct = http_req_header(r, "content-type");
-
-	memset(q, 0, sizeof(*q));
-	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded",
-	    33) != 0)
-		return 415;
-	if (r->h->entity.base == NULL)
-		return 0;
-	if (url_query_parse(q, r->h->entity.base, r->h->entity.len,
-	    FORM_MAX_FIELDS) != 0)
-		return 400;
-	return 0;
+	return page_read_form_n(r, q, FORM_MAX_FIELDS);
 }
 
 int64_t
@@ -946,7 +936,8 @@ page_admin_media(struct req *r)
 
 /*
  * Reads the image of an upload: the "file" part of a multipart body, or
- * (for API clients) the whole body.  0, or an HTTP status with msg.
+ * (for API clients) the whole body.  0, or an HTTP status with msg (422
+ * for a field that is not text).
  */
 static int
 upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
@@ -954,6 +945,7 @@ upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
 {
 	const char *ct = http_req_header(r, "content-type");
 	const struct mp_part *f;
+	int rc;
 
 	*nparts = 0;
 	if (r->h->entity.base == NULL || r->h->entity.len == 0) {
@@ -965,9 +957,10 @@ upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
 		*len = r->h->entity.len;
 		return 0;
 	}
-	if (multipart_parse(ct, r->h->entity.base, r->h->entity.len, parts,
-	    MULTIPART_MAX_PARTS, nparts, msg, msglen) != 0)
-		return 400;
+	/* A field that is not text leaves the parts read, the token with them. */
+	if ((rc = multipart_parse(ct, r->h->entity.base, r->h->entity.len,
+	    parts, MULTIPART_MAX_PARTS, nparts, msg, msglen)) != 0)
+		return rc == MULTIPART_BAD_TEXT ? 422 : 400;
 	if ((f = multipart_get(parts, *nparts, "file")) == NULL ||
 	    f->len == 0) {
 		snprintf(msg, msglen, "choose an image file to upload");

@@ -6,6 +6,7 @@
  * A save drops, on every instance, the resource's page, the list and
  * the sitemap, and nothing else.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -373,9 +374,11 @@ page_admin_resource_file(struct req *r)
 		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
-	if (r->h->entity.base == NULL || multipart_parse(http_req_header(r,
+	rc = r->h->entity.base == NULL ? -1 : multipart_parse(http_req_header(r,
 	    "content-type"), r->h->entity.base, r->h->entity.len, parts,
-	    MULTIPART_MAX_PARTS, &nparts, msg, sizeof(msg)) != 0)
+	    MULTIPART_MAX_PARTS, &nparts, msg, sizeof(msg));
+	/* A field that is not text leaves the parts read, the token with them. */
+	if (rc != 0 && rc != MULTIPART_BAD_TEXT)
 		nparts = -1;
 	/* The token is checked before anything is looked at further. */
 	if (!admin_csrf_ok(r, nparts < 0 ? NULL : part_text(r, parts, nparts,
@@ -383,6 +386,13 @@ page_admin_resource_file(struct req *r)
 		return 403;
 	if (nparts < 0)
 		return upload_refused(r, id, 400, "the form could not be read");
+	if (rc == MULTIPART_BAD_TEXT) {
+		/* The sentence goes on after "The PDF was not stored: ". */
+		msg[0] = (char)tolower((unsigned char)msg[0]);
+		if (strlen(msg) > 0 && msg[strlen(msg) - 1] == '.')
+			msg[strlen(msg) - 1] = '\0';
+		return upload_refused(r, id, 422, msg);
+	}
 	if ((f = multipart_get(parts, nparts, "file")) == NULL || f->len == 0)
 		return upload_refused(r, id, 400, "choose a PDF file to upload");
 	if ((status = media_store_pdf(config.media_dir, f->data, f->len,

@@ -35,6 +35,7 @@
 #include "multipart.h"
 #include "page.h"
 #include "store.h"
+#include "text.h"
 #include "url.h"
 #include "util.h"
 
@@ -471,17 +472,6 @@ unformula(const char *s)
 	return s;
 }
 
-/* Whether s holds a control character other than tab and line breaks. */
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' &&
-		    *s != '\r') || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 /*
  * "2026-05-12T13:00:00Z", "2026-05-12 13:00:00" or "2026-05-12" (UTC)
  * into *t; -1 when it is none of them.
@@ -666,11 +656,6 @@ check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
 		bad(im, w.line, email, "the same address as line %d", first);
 		return;
 	}
-	for (i = 0; i < COL__MAX; i++)
-		if (f[i] != NULL && has_control(f[i])) {
-			bad(im, w.line, email, "a control character in a field");
-			return;
-		}
 	if (f[COL_NAME] != NULL && strlen(f[COL_NAME]) > NAME_MAX_) {
 		bad(im, w.line, email, "a name longer than %d bytes", NAME_MAX_);
 		return;
@@ -751,13 +736,13 @@ check_file(struct import *im, struct req *r, const char *data, size_t len,
 	struct csv c;
 	struct seen seen;
 	char why[200];
-	int rc, ret = 0;
-	size_t nrec = 0;
+	int rc, ret = 0, i, col = 0;
+	size_t nrec = 0, k;
 
 	*errline = 0;
-	if ((*errline = csv_utf8_line(data, len)) != 0) {
-		snprintf(err, errlen, "the file is not UTF-8 text (save it as "
-		    "\"CSV UTF-8\")");
+	if ((*errline = csv_utf8_line(data, len, &col)) != 0) {
+		snprintf(err, errlen, "the file is not UTF-8 text at column %d "
+		    "(save it as \"CSV UTF-8\")", col);
 		return -1;
 	}
 	/* At most one address per 6 bytes (a@b.cd): size the hash by it. */
@@ -780,6 +765,12 @@ check_file(struct import *im, struct req *r, const char *data, size_t len,
 		ret = -1;
 		goto out;
 	}
+	/* A column holds paragraphs when text.h says its name does (consent). */
+	for (i = 0; i < im->ncols; i++)
+		for (k = 0; k < ARRAY_SIZE(columns); k++)
+			if ((int)columns[k].col == im->map[i] &&
+			    text_rule_of(columns[k].name) == TEXT_LINES)
+				c.multiline |= 1u << i;
 	while ((rc = csv_next(&c, why, sizeof(why))) == 1) {
 		if (c.n == 1 && csv_field(&c, 0)[0] == '\0')
 			continue;	/* a blank line */
@@ -797,8 +788,9 @@ check_file(struct import *im, struct req *r, const char *data, size_t len,
 		check_row(im, &c, r, &seen);
 	}
 	if (rc < 0) {
-		*errline = c.start;
-		snprintf(err, errlen, "not CSV: %s", why);
+		*errline = c.text_fault ? c.errline : c.start;
+		snprintf(err, errlen, "%s%s", c.text_fault ? "not text: " :
+		    "not CSV: ", why);
 		ret = -1;
 	}
 out:
@@ -973,13 +965,17 @@ page_admin_subscribers_import(struct req *r)
 	if (r->h->entity.base == NULL || ct == NULL ||
 	    strncasecmp(ct, "multipart/form-data", 19) != 0)
 		return 415;
-	if (multipart_parse(ct, r->h->entity.base, r->h->entity.len, parts,
-	    FORM_PARTS, &nparts, err, sizeof(err)) != 0)
+	/* A field that is not text leaves the parts read, the token with them. */
+	if ((rc = multipart_parse(ct, r->h->entity.base, r->h->entity.len,
+	    parts, FORM_PARTS, &nparts, err, sizeof(err))) != 0 &&
+	    rc != MULTIPART_BAD_TEXT)
 		return 400;
 	/* The token is checked before anything else is looked at. */
 	csrf = part_str(r, parts, nparts, "csrf", 100);
 	if (!admin_csrf_ok(r, csrf))
 		return 403;
+	if (rc == MULTIPART_BAD_TEXT)
+		return import_answer(r, 422, json_pack("{s:s}", "error", err));
 	memset(&im, 0, sizeof(im));
 	im.now = now_unix();
 	im.bad = json_array();
@@ -992,8 +988,8 @@ page_admin_subscribers_import(struct req *r)
 	mode = part_str(r, parts, nparts, "mode", 20);
 	im.statement = part_str(r, parts, nparts, "consent", CONSENT_MAX);
 	file = multipart_get(parts, nparts, "file");
-	if (im.statement == NULL || has_control(im.statement) ||
-	    form_lists(&im, parts, nparts) != 0 || file == NULL) {
+	if (im.statement == NULL || form_lists(&im, parts, nparts) != 0 ||
+	    file == NULL) {
 		status = import_answer(r, 400, json_pack("{s:s}", "error",
 		    "The form must carry a file, the opt-in choice, a consent "
 		    "statement of at most 2,000 characters and newsletters of "

@@ -647,7 +647,8 @@ router_error(struct req *r, int status)
 
 	if (is_api) {
 		json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status",
-		    status, "message", http_reason(status));
+		    status, "message", r->input_error != NULL ?
+		    r->input_error : http_reason(status));
 		http_send_json(r, status, e);
 		json_decref(e);
 		return;

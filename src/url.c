@@ -5,60 +5,14 @@
  * overlong "%C0%AF" is a '/' to some UTF-8 readers, so the checks look at
  * the bytes that handlers will see.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 #include "url.h"
 #include "util.h"
-
-/*
- * True if s[0..n) is well-formed UTF-8 as Unicode defines it (table 3-7):
- * no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static int
-url_utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, len;
-	unsigned char lo, hi;
-
-	while (i < n) {
-		unsigned char c = s[i];
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			if (c == 0xe0)
-				lo = 0xa0;	/* overlong below U+0800 */
-			else if (c == 0xed)
-				hi = 0x9f;	/* surrogates */
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			if (c == 0xf0)
-				lo = 0x90;	/* overlong below U+10000 */
-			else if (c == 0xf4)
-				hi = 0x8f;	/* above U+10FFFF */
-		} else {
-			return 0;
-		}
-		if (n - i < len)
-			return 0;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return 0;
-		for (k = 2; k < len; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
-				return 0;
-		i += len;
-	}
-	return 1;
-}
 
 /* Takes back what was appended to b since it was len bytes long. */
 static void
@@ -70,31 +24,38 @@ url_truncate(struct buf *b, size_t len)
 	}
 }
 
-int
-url_decode(const char *s, size_t n, int plus_is_space, struct buf *out)
+/*
+ * url_decode with the reason of a failure in *te (when not NULL): the
+ * text fault that the decoded bytes have (a NUL, bytes that are not
+ * UTF-8, or whatever comes before them), or TEXT_OK for a bad escape or
+ * out's cap.
+ */
+static int
+decode(const char *s, size_t n, int plus_is_space, struct buf *out,
+    struct text_error *te)
 {
 	size_t i, start = out->len, run = 0;
 	int hi, lo;
 	char c;
 
+	if (te != NULL)
+		te->fault = TEXT_OK;
 	if (buf_err(out))
 		return -1;
 	/* After this point all errors go to fail, which restores out. */
 	for (i = 0; i < n; i++) {
 		c = s[i];
-		if (c != '%' && c != '+' && c != '\0')
+		if (c != '%' && c != '+')
 			continue;
 		buf_append(out, s + run, i - run);
-		if (c == '\0') {
-			goto fail;
-		} else if (c == '+') {
+		if (c == '+') {
 			buf_putc(out, plus_is_space ? ' ' : '+');
 		} else {
 			if (n - i < 3)
 				goto fail;
 			hi = hex_digit(s[i + 1]);
 			lo = hex_digit(s[i + 2]);
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			if (hi < 0 || lo < 0)
 				goto fail;
 			buf_putc(out, (char)(hi << 4 | lo));
 			i += 2;
@@ -104,13 +65,25 @@ url_decode(const char *s, size_t n, int plus_is_space, struct buf *out)
 	buf_append(out, s + run, n - run);
 	if (buf_err(out))
 		return -1;
-	if (out->len > start && !url_utf8_valid((const unsigned char *)out->p + start,
-	    out->len - start))
+	/* NUL bytes, raw or "%00", are checked with the rest of the text. */
+	if (out->len > start && (memchr(out->p + start, '\0',
+	    out->len - start) != NULL || !text_utf8_valid(out->p + start,
+	    out->len - start))) {
+		if (te != NULL)
+			text_check(out->p + start, out->len - start, TEXT_LINES,
+			    te);
 		goto fail;
+	}
 	return 0;
 fail:
 	url_truncate(out, start);
 	return -1;
+}
+
+int
+url_decode(const char *s, size_t n, int plus_is_space, struct buf *out)
+{
+	return decode(s, n, plus_is_space, out, NULL);
 }
 
 void
@@ -121,14 +94,25 @@ url_query_free(struct url_query *q)
 	memset(q, 0, sizeof(*q));
 }
 
-int
-url_query_parse(struct url_query *q, const char *s, size_t n, size_t max)
+/* Why parse() failed, for a sentence that names the field. */
+struct parse_fail {
+	struct text_error	 te;	/* TEXT_OK: not a text fault */
+	int			 many;	/* more pairs than allowed */
+	size_t			 pair;	/* the pair that failed, 0-based */
+	int			 in_key;	/* ...in its key */
+	char			 key[48];	/* its key when that decoded */
+};
+
+static int
+parse(struct url_query *q, const char *s, size_t n, size_t max,
+    struct parse_fail *why)
 {
 	struct buf arena;
-	size_t i, end, eq, count = 0, *off = NULL;
+	size_t i, end, eq, count = 0, *off = NULL, klen;
 	const char *amp;
 
 	memset(q, 0, sizeof(*q));
+	memset(why, 0, sizeof(*why));
 	/* Counts the non-empty pairs first, to refuse too many cheaply. */
 	for (i = 0; i < n; i = end + 1) {
 		amp = memchr(s + i, '&', n - i);
@@ -136,8 +120,10 @@ url_query_parse(struct url_query *q, const char *s, size_t n, size_t max)
 		if (end > i)
 			count++;
 	}
-	if (count > max)
+	if (count > max) {
+		why->many = 1;
 		return -1;
+	}
 	if (count == 0)
 		return 0;
 
@@ -158,19 +144,28 @@ url_query_parse(struct url_query *q, const char *s, size_t n, size_t max)
 			continue;
 		for (eq = i; eq < end && s[eq] != '='; eq++)
 			;
+		why->pair = q->n;
+		why->in_key = 1;
 		off[4 * q->n] = arena.len;
-		if (url_decode(s + i, eq - i, 1, &arena) != 0)
+		if (decode(s + i, eq - i, 1, &arena, &why->te) != 0)
 			goto fail;
 		off[4 * q->n + 1] = arena.len - off[4 * q->n];
+		klen = off[4 * q->n + 1];
+		/* An empty key has no bytes in the arena (maybe no arena yet). */
+		if (klen > 0 && klen < sizeof(why->key))
+			memcpy(why->key, arena.p + off[4 * q->n], klen);
+		why->key[klen < sizeof(why->key) ? klen : 0] = '\0';
+		why->in_key = 0;
 		buf_putc(&arena, '\0');
 		off[4 * q->n + 2] = arena.len;
-		if (eq < end && url_decode(s + eq + 1, end - eq - 1, 1,
-		    &arena) != 0)
+		if (eq < end && decode(s + eq + 1, end - eq - 1, 1,
+		    &arena, &why->te) != 0)
 			goto fail;
 		off[4 * q->n + 3] = arena.len - off[4 * q->n + 2];
 		buf_putc(&arena, '\0');
 		if (buf_err(&arena))
 			goto fail;
+		why->key[0] = '\0';
 		q->n++;
 	}
 	q->mem = buf_detach(&arena, NULL);
@@ -187,6 +182,82 @@ fail:
 	buf_free(&arena);
 	url_query_free(q);
 	return -1;
+}
+
+int
+url_query_parse(struct url_query *q, const char *s, size_t n, size_t max)
+{
+	struct parse_fail why;
+
+	return parse(q, s, n, max, &why);
+}
+
+/*
+ * Writes how to name a field whose value is at fault: the noun and its
+ * key in quotes when the key is a short line of text that may be shown,
+ * else only the noun.
+ */
+static void
+subject(char *out, size_t outsz, const char *noun, const char *key,
+    size_t keylen)
+{
+	if (key != NULL && keylen > 0 && keylen < 48 &&
+	    text_check(key, keylen, TEXT_LINE, NULL) == 0 &&
+	    memchr(key, '"', keylen) == NULL)
+		snprintf(out, outsz, "the %s \"%.*s\"", noun, (int)keylen, key);
+	else
+		snprintf(out, outsz, "a %s", noun);
+}
+
+int
+url_form_parse(struct url_query *q, const char *s, size_t n, size_t max,
+    const char *noun, char *msg, size_t msglen)
+{
+	struct parse_fail why;
+	struct text_error te;
+	char who[80];
+	size_t i;
+
+	if (parse(q, s, n, max, &why) != 0) {
+		if (why.many) {
+			snprintf(msg, msglen, "There are more than %zu %ss.",
+			    max, noun);
+			return URL_MALFORMED;
+		}
+		if (why.in_key)
+			snprintf(who, sizeof(who), "the name of a %s", noun);
+		else
+			subject(who, sizeof(who), noun, why.key[0] != '\0' ?
+			    why.key : NULL, strlen(why.key));
+		if (why.te.fault != TEXT_OK) {
+			text_explain(&why.te, who, msg, msglen);
+			return URL_BAD_TEXT;
+		}
+		snprintf(msg, msglen, "%s has a bad %%-escape or is too long.",
+		    who);
+		if (msg[0] >= 'a' && msg[0] <= 'z')
+			msg[0] = (char)(msg[0] - 'a' + 'A');
+		return URL_MALFORMED;
+	}
+	/* After this point all errors free q. */
+	for (i = 0; i < q->n; i++) {
+		const struct url_param *p = &q->p[i];
+
+		if (text_check(p->key, p->keylen, TEXT_LINE, &te) != 0) {
+			snprintf(who, sizeof(who), "the name of a %s", noun);
+			text_explain(&te, who, msg, msglen);
+			url_query_free(q);
+			return URL_BAD_TEXT;
+		}
+		if (text_check(p->val, p->vallen, text_rule_of(p->key),
+		    &te) != 0) {
+			subject(who, sizeof(who), noun, p->key, p->keylen);
+			text_explain(&te, who, msg, msglen);
+			url_query_free(q);
+			return URL_BAD_TEXT;
+		}
+	}
+	return URL_OK;
 }
 
 const char *

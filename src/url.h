@@ -3,7 +3,8 @@
  * form bodies, request paths, slugs.
  *
  * Everything decoded here is UTF-8 without NUL bytes, so that handlers can
- * treat decoded values as C strings and store them as text.
+ * treat decoded values as C strings; url_form_parse() also holds forms
+ * and queries to text.h's rules, so that they can be stored as text.
  */
 #ifndef MASTHEAD_URL_H
 #define MASTHEAD_URL_H
@@ -46,6 +47,24 @@ struct url_query {
  */
 int	 url_query_parse(struct url_query *q, const char *s, size_t n,
 	    size_t max);
+
+enum url_rc {
+	URL_OK = 0,
+	URL_MALFORMED = -1,	/* bad escapes, too many pairs */
+	URL_BAD_TEXT = -2,	/* a key or value that text.h refuses */
+};
+
+/*
+ * url_query_parse for the fields of a form or the parameters of a query,
+ * which must also be text (text.h): every key one line, every value one
+ * line or, for the names text_rule_of() gives, several.  Returns URL_OK,
+ * or the failure with a sentence for people in msg that calls each pair
+ * a noun ("field", "query parameter") and names its key: "The field
+ * "name" holds a control character (U+0001) at character 4."  On failure
+ * q is empty, as with url_query_parse.
+ */
+int	 url_form_parse(struct url_query *q, const char *s, size_t n,
+	    size_t max, const char *noun, char *msg, size_t msglen);
 
 /* The first value for key, owned by q, or NULL when key is absent. */
 const char *url_query_get(const struct url_query *q, const char *key);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,19 +27,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t k;
 
 	csv_init(&c, (const char *)data, size);
+	/* The first byte picks the fields that may hold line breaks. */
+	c.multiline = size > 0 ? data[0] : 0;
 	while ((rc = csv_next(&c, err, sizeof(err))) == 1) {
 		if (c.n < 1 || c.n > CSV_MAX_FIELDS || c.start < last ||
 		    c.line < c.start)
 			abort();
 		last = c.start;
+		/* A field read is text; a line break only where allowed. */
 		for (i = 0; i < c.n; i++)
-			if (strlen(csv_field(&c, i)) > size)
+			if (strlen(csv_field(&c, i)) > size ||
+			    text_check(csv_field(&c, i), strlen(csv_field(&c, i)),
+			    (c.multiline >> i) & 1 ? TEXT_LINES : TEXT_LINE,
+			    NULL) != 0)
 				abort();
 	}
 	if (rc < 0 && err[0] == '\0')
 		abort();
 	csv_free(&c);
-	if (csv_utf8_line((const char *)data, size) == 0)
+	if (csv_utf8_line((const char *)data, size, NULL) == 0)
 		for (k = 0; k < size; k++)
 			if (data[k] == 0xc0 || data[k] == 0xc1 || data[k] >= 0xf5)
 				abort();

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 #include "url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf out = BUF_INIT;
 	struct url_query q;
 	size_t i, seg, max;
+	char msg[300];
 
 	if (url_decode(s, size, 1, &out) == 0 &&
 	    memchr(out.p ? out.p : "", '\0', out.len) != NULL)
@@ -58,6 +60,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (url_query_get(&q, q.p[i].key) == NULL)
 				abort();
 		}
+	}
+	url_query_free(&q);
+
+	/* What the form reader takes is text by the rule of its key. */
+	if (url_form_parse(&q, s, size, max, "field", msg, sizeof(msg)) ==
+	    URL_OK) {
+		for (i = 0; i < q.n; i++)
+			if (text_check(q.p[i].key, q.p[i].keylen, TEXT_LINE,
+			    NULL) != 0 || text_check(q.p[i].val, q.p[i].vallen,
+			    text_rule_of(q.p[i].key), NULL) != 0)
+				abort();
+	} else if (q.n != 0 || msg[0] == '\0') {
+		abort();
 	}
 	url_query_free(&q);
 

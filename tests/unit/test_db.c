@@ -228,12 +228,12 @@ test_nested_tx(void **state)
 	json_decref(row);
 
 	assert_int_equal(db_begin(db), DB_OK);
-	assert_int_equal(db_begin(db), DB_OK);	/* inner: no-op */
+	assert_int_equal(db_begin(db), DB_OK);	/* inner: a savepoint */
 	st = db_stmt(db, sql_ins);
 	db_bind_str(st, 1, "delta");
 	db_bind_int(st, 2, 3);
 	assert_int_equal(db_run(st), DB_OK);
-	assert_int_equal(db_commit(db), DB_OK);	/* inner: still open */
+	assert_int_equal(db_commit(db), DB_OK);	/* inner: outer still open */
 	assert_int_equal(db_rollback(db), DB_OK);
 
 	st = db_stmt(db, sql_count);
@@ -254,6 +254,154 @@ test_nested_tx(void **state)
 	assert_int_equal(json_integer_value(json_object_get(row, "total")),
 	    before + 1);
 	json_decref(row);
+}
+
+/* Inserts a row named name; DB_OK or what the engine said. */
+static int
+put(struct db *db, const char *name)
+{
+	struct db_stmt *st = db_stmt(db, sql_ins);
+
+	db_bind_str(st, 1, name);
+	db_bind_int(st, 2, 1);
+	return db_run(st);
+}
+
+/* Whether a row named name is there, as the connection sees it now. */
+static int
+has(struct db *db, const char *name)
+{
+	static const char sql[] = "SELECT count(*) FROM t WHERE name = $1";
+	struct db_stmt *st = db_stmt(db, sql);
+	int64_t n = -1;
+
+	db_bind_str(st, 1, name);
+	if (db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
+	db_reset(st);
+	assert_true(n == 0 || n == 1);
+	return n == 1;
+}
+
+/*
+ * A nested level is a savepoint: its rollback undoes exactly its part
+ * and the outer transaction goes on, still atomic.
+ */
+static void
+test_savepoints(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+
+	/* Outer A, inner B rolled back, then C: A and C are kept, not B. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "sp-a"), DB_OK);
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "sp-b"), DB_OK);
+	assert_true(has(db, "sp-b"));
+	assert_int_equal(db_rollback(db), DB_OK);
+	assert_false(has(db, "sp-b"));
+	assert_true(has(db, "sp-a"));
+	assert_int_equal(put(db, "sp-c"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_true(has(db, "sp-a"));
+	assert_false(has(db, "sp-b"));
+	assert_true(has(db, "sp-c"));
+	/* The seam is outside every transaction again: these do nothing. */
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_rollback(db), DB_OK);
+
+	/* An inner commit is undone by the outer rollback, with the rest. */
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(put(db, "sp-d"), DB_OK);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(put(db, "sp-e"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_true(has(db, "sp-e"));
+	assert_int_equal(put(db, "sp-f"), DB_OK);
+	assert_int_equal(db_rollback(db), DB_OK);
+	assert_false(has(db, "sp-d"));
+	assert_false(has(db, "sp-e"));
+	assert_false(has(db, "sp-f"));
+
+	/* Three levels: the middle one's rollback takes the inner with it. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "sp-g"), DB_OK);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(put(db, "sp-h"), DB_OK);
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(put(db, "sp-i"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_rollback(db), DB_OK);
+	assert_int_equal(put(db, "sp-j"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_true(has(db, "sp-g"));
+	assert_false(has(db, "sp-h"));
+	assert_false(has(db, "sp-i"));
+	assert_true(has(db, "sp-j"));
+
+	/*
+	 * A statement that fails inside a nested level is rolled back with
+	 * it, and the outer transaction goes on: on PostgreSQL, whose
+	 * failed statement aborts the whole transaction, the savepoint is
+	 * what saves it.
+	 */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "sp-k"), DB_OK);
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "sp-l"), DB_OK);
+	assert_int_equal(put(db, "sp-a"), DB_CONSTRAINT);
+	assert_int_equal(db_rollback(db), DB_OK);
+	assert_int_equal(put(db, "sp-m"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_true(has(db, "sp-k"));
+	assert_false(has(db, "sp-l"));
+	assert_true(has(db, "sp-m"));
+}
+
+/*
+ * A transaction that lost a nested level behind the seam's back (here
+ * the SQL ended it; an engine may do so on a full disk) is never
+ * reported as committed.
+ */
+static void
+test_savepoint_lost(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "lost-a"), DB_OK);
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "lost-b"), DB_OK);
+	assert_int_equal(db_exec(db, "ROLLBACK"), DB_OK);
+	assert_int_not_equal(db_rollback(db), DB_OK);
+	assert_int_not_equal(db_commit(db), DB_OK);
+	assert_non_null(strstr(db_errmsg(db), "none of it was kept"));
+	assert_false(has(db, "lost-a"));
+	assert_false(has(db, "lost-b"));
+	/* The connection is outside any transaction, and works. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "lost-c"), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_true(has(db, "lost-c"));
+
+	/*
+	 * A failed statement left without a rollback to a savepoint: SQLite
+	 * undid only that statement and commits the rest; PostgreSQL aborted
+	 * the transaction, and the commit says so instead of reporting a
+	 * success it did not have.
+	 */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(put(db, "lost-d"), DB_OK);
+	assert_int_equal(put(db, "lost-d"), DB_CONSTRAINT);
+	if (db_kind(db) == DB_SQLITE) {
+		assert_int_equal(db_commit(db), DB_OK);
+		assert_true(has(db, "lost-d"));
+	} else {
+		assert_int_equal(db_commit(db), DB_ERROR);
+		assert_non_null(strstr(db_errmsg(db), "none of it was kept"));
+		assert_false(has(db, "lost-d"));
+	}
+	assert_int_equal(db_rollback(db), DB_OK);
 }
 
 static void
@@ -471,6 +619,14 @@ test_pg_reconnect(void **state)
 	pg_kill(db);
 	assert_int_equal(db_exec(db, "SELECT 1"), DB_BUSY);
 	assert_int_equal(db_exec(db, "SELECT 1"), DB_OK);
+
+	/* Lost inside a nested level, the whole transaction fails. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(db_begin_write(db), DB_OK);
+	pg_kill(db);
+	assert_int_equal(db_rollback(db), DB_BUSY);
+	assert_int_equal(db_commit(db), DB_BUSY);
+	assert_int_equal(db_exec(db, "SELECT 1"), DB_OK);
 }
 
 /* PostgreSQL text cannot hold a NUL; a value with one is an error. */
@@ -551,6 +707,8 @@ main(void)
 		cmocka_unit_test(test_params_literals),
 		cmocka_unit_test(test_constraint),
 		cmocka_unit_test(test_nested_tx),
+		cmocka_unit_test(test_savepoints),
+		cmocka_unit_test(test_savepoint_lost),
 		cmocka_unit_test(test_rows_json),
 		cmocka_unit_test(test_migrate_twice),
 		cmocka_unit_test(test_times_after_2038),

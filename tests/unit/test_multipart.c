@@ -60,6 +60,27 @@ static const struct mp_case cases[] = {
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=f\r\n\r\nx\r\n"
 	  "--XyZ--", -1, 0, NULL },				/* unquoted */
 	{ CT, "", -1, 0, NULL },
+	/*
+	 * Fields are text (text.h); a file is not looked at: one with a
+	 * filename or a type, or the upload's "file" field.
+	 */
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+	  "t\x01k\r\n" FILEPART "--XyZ--\r\n", MULTIPART_BAD_TEXT, 2, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n"
+	  "one\r\ntwo\r\n--XyZ--\r\n", MULTIPART_BAD_TEXT, 1, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n"
+	  "a\xc0\xaf" "b\r\n--XyZ--\r\n", MULTIPART_BAD_TEXT, 1, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\x01\"\r\n\r\n"
+	  "x\r\n--XyZ--\r\n", MULTIPART_BAD_TEXT, 1, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\n"
+	  "one\r\ntwo\tthree\r\n--XyZ--\r\n", 0, 1, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"doc\"; "
+	  "filename=\"a.bin\"\r\n\r\n\x01\xff\r\n--XyZ--\r\n", 0, 1, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"doc\"\r\n"
+	  "Content-Type: application/octet-stream\r\n\r\n\x01\xff\r\n--XyZ--\r\n",
+	  0, 1, NULL },
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n"
+	  "\x89PNG\x01\xff\r\n--XyZ--\r\n", 0, 1, "\x89PNG\x01\xff" },
 };
 
 static void
@@ -81,6 +102,12 @@ test_cases(void **state)
 		if (rc != c->rc)
 			fprintf(stderr, "case %zu: rc %d (%s)\n", i, rc, err);
 		assert_int_equal(rc, c->rc);
+		if (rc == MULTIPART_BAD_TEXT) {
+			/* The parts are read, and the sentence names a field. */
+			assert_int_equal(n, c->nparts);
+			assert_non_null(strstr(err, "field"));
+			continue;
+		}
 		if (rc != 0) {
 			assert_true(err[0] != '\0');
 			continue;

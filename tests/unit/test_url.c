@@ -304,6 +304,60 @@ test_slug_table(void **state)
 	}
 }
 
+/* The form reader: text.h's rules, and sentences that name the field. */
+static const struct {
+	const char	*in;
+	int		 rc;
+	const char	*msg;		/* expected sentence, or NULL */
+} form_cases[] = {
+	{ "name=Ren%C3%A9e&body=a%0D%0Ab%09c", URL_OK, NULL },
+	{ "=x&a=b", URL_OK, NULL },
+	{ "name=a%01b", URL_BAD_TEXT, "The field \"name\" holds a control "
+	  "character (U+0001) at character 2." },
+	{ "name=a%0Ab", URL_BAD_TEXT, "The field \"name\" holds a line break "
+	  "at character 2, and takes a single line." },
+	{ "body_md=a%0Ab&title=x%7F", URL_BAD_TEXT, "The field \"title\" "
+	  "holds a control character (U+007F) at character 2." },
+	{ "email=%C0%AF", URL_BAD_TEXT, "The field \"email\" holds a byte "
+	  "that is not UTF-8 (0xC0) at character 1." },
+	{ "q=a%00", URL_BAD_TEXT, "The field \"q\" holds a control character "
+	  "(U+0000, NUL) at character 2." },
+	{ "a%01=x", URL_BAD_TEXT, "The name of a field holds a control "
+	  "character (U+0001) at character 2." },
+	{ "=%01", URL_BAD_TEXT, "A field holds a control character (U+0001) "
+	  "at character 1." },
+	{ "x=%EF%BF%BE", URL_BAD_TEXT, "The field \"x\" holds a noncharacter "
+	  "(U+FFFE) at character 1." },
+	{ "x=%zz", URL_MALFORMED, "The field \"x\" has a bad %-escape or is "
+	  "too long." },
+	{ "a&b&c&d&e", URL_MALFORMED, "There are more than 4 fields." },
+};
+
+static void
+test_form_table(void **state)
+{
+	struct url_query q;
+	char msg[300];
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(form_cases) / sizeof(form_cases[0]); i++) {
+		msg[0] = '\0';
+		rc = url_form_parse(&q, form_cases[i].in,
+		    strlen(form_cases[i].in), 4, "field", msg, sizeof(msg));
+		if (rc != form_cases[i].rc || (form_cases[i].msg != NULL &&
+		    strcmp(msg, form_cases[i].msg) != 0))
+			printf("# form case %zu: %d \"%s\"\n", i, rc, msg);
+		assert_int_equal(rc, form_cases[i].rc);
+		if (form_cases[i].msg != NULL)
+			assert_string_equal(msg, form_cases[i].msg);
+		if (rc != URL_OK)
+			assert_int_equal(q.n, 0);
+		url_query_free(&q);
+	}
+}
+
 static void
 test_slug_length(void **state)
 {
@@ -329,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_path_table),
 		cmocka_unit_test(test_slug_table),
 		cmocka_unit_test(test_slug_length),
+		cmocka_unit_test(test_form_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

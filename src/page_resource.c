@@ -434,6 +434,5 @@ page_resource_download(struct req *r)
 	    view_str(l, "slug"));
 	json_decref(l);
 	http_header(r, "Content-Disposition", disp);
-	http_header(r, "X-Content-Type-Options", "nosniff");
 	return http_send_file(r, path, "application/pdf", "private, no-store");
 }

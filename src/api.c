@@ -33,12 +33,11 @@ api_error(struct req *r, int status, const char *msg)
 json_t *
 api_body(struct req *r)
 {
-	const char *ctype = http_req_header(r, "content-type");
 	json_error_t jerr;
 	json_t *in;
 	char msg[300];
 
-	if (ctype == NULL || strncmp(ctype, "application/json", 16) != 0)
+	if (http_body_type(r, "application/json") != 0)
 		return api_error(r, 415, "send application/json"), NULL;
 	if (r->h->entity.base == NULL || (in = json_loadb(r->h->entity.base,
 	    r->h->entity.len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {

@@ -72,11 +72,8 @@ admin_csrf_ok(struct req *r, const char *field)
 int
 admin_read_form(struct req *r, struct url_query *q)
 {
-	const char *ct = http_req_header(r, "content-type");
-
 	memset(q, 0, sizeof(*q));
-	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded",
-	    33) != 0)
+	if (http_body_type(r, "application/x-www-form-urlencoded") != 0)
 		return 415;
 	if (r->h->entity.base == NULL)
 		return 0;

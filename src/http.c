@@ -521,17 +521,36 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 	http_send_static(r, status, ctype, p, len);
 }
 
+void
+http_attachment(struct req *r, const char *name, const char *ext)
+{
+	struct buf b = BUF_INIT;
+	size_t i, n = strlen(name);
+
+	BUF_LIT(&b, "attachment; filename=\"");
+	for (i = 0; i < n && i < 200; i++) {
+		char c = name[i];
+
+		buf_putc(&b, (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ?
+		    c : '_');
+	}
+	buf_printf(&b, ".%s\"", ext);
+	if (buf_err(&b))
+		r->header_refused = 1;
+	else
+		http_header(r, "Content-Disposition", b.p);
+	buf_free(&b);
+}
+
 int
 http_send_csv(struct req *r, const char *name, struct buf *body)
 {
-	char disp[300];
-
 	if (buf_err(body)) {
 		buf_free(body);
 		return 500;
 	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.csv\"", name);
-	http_header(r, "Content-Disposition", disp);
+	http_attachment(r, name, "csv");
 	r->cache_control = "private, no-store";
 	http_send_buf(r, 200, "text/csv; charset=utf-8", body);
 	return 0;

@@ -84,6 +84,13 @@ void	 http_set_personalizer(void (*fn)(struct req *, struct buf *out));
 /* Sends bytes that outlive the request (static or cached memory). */
 void	 http_send_static(struct req *, int status, const char *ctype, const void *, size_t);
 /*
+ * Content-Disposition: attachment; filename="<name>.<ext>".  The name
+ * may come from a slug in the database: every byte of it but letters,
+ * digits, '.', '_' and '-' is written as '_', so it can end neither the
+ * quoted file name nor the header.
+ */
+void	 http_attachment(struct req *, const char *name, const char *ext);
+/*
  * Sends body (taking it) as a CSV file to save, named "<name>.csv",
  * never kept by a cache: 0, or 500 when the buffer ran out of memory.
  */

@@ -152,29 +152,65 @@ http_header(struct req *r, const char *name, const char *value)
 }
 
 /*
+ * The hardening headers in libh2o's form, made once at start from
+ * harden.c's: a name libh2o has a token for is that token, as
+ * h2o_add_header() would make it, so an answer only appends entries.
+ */
+static struct {
+	h2o_header_t	 h[HARDEN_MAX_HEADERS];
+	h2o_iovec_t	 names[HARDEN_MAX_HEADERS];
+	size_t		 n;
+} hardened[HARDEN__MAX];
+
+static void
+hardened_init(void)
+{
+	harden_init();
+	for (int p = HARDEN_SITE; p < HARDEN__MAX; p++) {
+		const struct harden_set *set = harden_headers(
+		    (enum harden_policy)p);
+		const h2o_token_t *tok;
+
+		for (size_t i = 0; i < set->n; i++) {
+			h2o_header_t *h = &hardened[p].h[i];
+
+			hardened[p].names[i] = h2o_iovec_init(set->h[i].name,
+			    set->h[i].namelen);
+			tok = h2o_lookup_token(set->h[i].name, set->h[i].namelen);
+			h->name = tok != NULL ? (h2o_iovec_t *)&tok->buf :
+			    &hardened[p].names[i];
+			h->orig_name = NULL;
+			h->value = h2o_iovec_init(set->h[i].value,
+			    set->h[i].len);
+		}
+		hardened[p].n = set->n;
+	}
+}
+
+/*
  * The hardening headers of the answer (harden.h), unless the handler set
- * one of the same name itself.  They are constants made at start: no
- * copy, a few pointers per answer.
+ * one of the same name itself.  They are constants: no copy, a few
+ * pointers per answer.
  */
 static void
 harden(struct req *r)
 {
 	enum harden_policy p = (enum harden_policy)r->policy;
-	const struct harden_set *set;
 	h2o_headers_t *hs = &r->h->res.headers;
 	size_t i;
 
-	if (p == HARDEN_AUTO)
+	if (p <= HARDEN_AUTO || p >= HARDEN__MAX)
 		p = r->path != NULL && (strncmp(r->path, "/admin", 6) == 0 ||
 		    strncmp(r->path, "/api/v1/admin", 13) == 0) ?
 		    HARDEN_NEWSROOM : HARDEN_SITE;
-	set = harden_headers(p);
-	for (i = 0; i < set->n; i++)
-		if (h2o_find_header_by_str(hs, set->h[i].name,
-		    set->h[i].namelen, -1) == -1)
-			h2o_add_header_by_str(&r->h->pool, hs, set->h[i].name,
-			    set->h[i].namelen, 1, NULL, set->h[i].value,
-			    set->h[i].len);
+	h2o_vector_reserve(&r->h->pool, hs, hs->size + hardened[p].n);
+	for (i = 0; i < hardened[p].n; i++) {
+		const h2o_header_t *h = &hardened[p].h[i];
+
+		if (h2o_find_header_by_str(hs, h->name->base, h->name->len,
+		    -1) == -1)
+			hs->entries[hs->size++] = *h;
+	}
 }
 
 static void send_iov(struct req *, h2o_iovec_t *, size_t);
@@ -1297,7 +1333,7 @@ http_serve(char *err, size_t errlen)
 		nworkers = ncpu > 0 ? (size_t)ncpu : 1;
 	}
 
-	harden_init();
+	hardened_init();
 	h2o_config_init(&globalconf);
 	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("masthead"));
 	/*

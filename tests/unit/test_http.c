@@ -82,6 +82,7 @@ static void
 test_policy(void **state)
 {
 	const struct harden_set *s;
+	char err[200];
 
 	config_defaults(&config);
 	harden_init();
@@ -96,11 +97,13 @@ test_policy(void **state)
 	assert_string_equal(harden_headers(HARDEN_NEWSROOM)->h[3].value,
 	    "same-origin");
 	/* Over https, Strict-Transport-Security too. */
-	config.base_url = "https://news.example.com";
+	assert_int_equal(config_set(&config, "base_url",
+	    "https://news.example.com", err, sizeof(err)), 0);
 	harden_init();
 	s = harden_headers(HARDEN_SITE);
 	assert_int_equal(s->n, 5);
 	assert_string_equal(s->h[4].name, "strict-transport-security");
+	config_free(&config);
 }
 
 int

@@ -273,12 +273,11 @@ scan_body(const char *s, size_t n, char *msg, size_t msglen)
 json_t *
 api_body(struct req *r)
 {
-	const char *ctype = http_req_header(r, "content-type");
 	json_error_t jerr;
 	json_t *in;
 	char msg[300], path[PATH_MAX_] = "";
 
-	if (ctype == NULL || strncmp(ctype, "application/json", 16) != 0)
+	if (http_body_type(r, "application/json") != 0)
 		return api_error(r, 415, "send application/json"), NULL;
 	/* U+0000 is let through the parser to be refused with its field. */
 	if (r->h->entity.base == NULL || (in = json_loadb(r->h->entity.base,

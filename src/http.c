@@ -28,6 +28,7 @@
 #include "cache.h"
 #include "escape.h"
 #include "config.h"
+#include "harden.h"
 #include "db.h"
 #include "http.h"
 #include "page.h"
@@ -85,15 +86,61 @@ http_reason(int status)
 	return "Error";
 }
 
-void
+/* A token character of RFC 9110, 5.6.2: what a header name is made of. */
+static int
+tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != 0 && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+int
+http_header_value_ok(const char *v, size_t len)
+{
+	size_t i;
+
+	/*
+	 * RFC 9110, 5.5 lets a field value hold tabs, but masthead never
+	 * writes one, and a lone CR or LF is how a header is smuggled in:
+	 * every control character is refused, DEL too.
+	 */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * The one place a refused header is noted.  The value is not logged:
+ * it holds the very bytes (CR, LF) that would forge lines in a log.
+ */
+static void
+refuse_header(struct req *r, const char *name)
+{
+	fprintf(stderr, "masthead: refused a %s header with a control "
+	    "character (%s): answering 500\n", name, r->route != NULL ?
+	    r->route->pattern : "no route");
+	r->header_refused = 1;
+}
+
+int
 http_header(struct req *r, const char *name, const char *value)
 {
 	h2o_mem_pool_t *pool = &r->h->pool;
-	size_t nlen = strlen(name), vlen = strlen(value);
-	char *n = h2o_mem_alloc_pool(pool, nlen + 1);
+	size_t nlen = strlen(name), vlen = strlen(value), i;
+	char *n;
 	const h2o_token_t *tok;
-	h2o_iovec_t v = h2o_strdup(pool, value, vlen);
+	h2o_iovec_t v;
 
+	for (i = 0; i < nlen && tchar((unsigned char)name[i]); i++)
+		;
+	if (nlen == 0 || i < nlen || !http_header_value_ok(value, vlen)) {
+		refuse_header(r, i < nlen || nlen == 0 ? "malformed" : name);
+		return -1;
+	}
+	n = h2o_mem_alloc_pool(pool, nlen + 1);
+	v = h2o_strdup(pool, value, vlen);
 	memcpy(n, name, nlen + 1);
 	h2o_strtolower(n, nlen);
 	if ((tok = h2o_lookup_token(n, nlen)) != NULL)
@@ -101,16 +148,108 @@ http_header(struct req *r, const char *name, const char *value)
 	else
 		h2o_add_header_by_str(pool, &r->h->res.headers, n, nlen, 0,
 		    NULL, v.base, v.len);
+	return 0;
 }
 
+/*
+ * The hardening headers in libh2o's form, made once at start from
+ * harden.c's: a name libh2o has a token for is that token, as
+ * h2o_add_header() would make it, so an answer only appends entries.
+ */
+static struct {
+	h2o_header_t	 h[HARDEN_MAX_HEADERS];
+	h2o_iovec_t	 names[HARDEN_MAX_HEADERS];
+	size_t		 n;
+} hardened[HARDEN__MAX];
+
 static void
+hardened_init(void)
+{
+	harden_init();
+	for (int p = HARDEN_SITE; p < HARDEN__MAX; p++) {
+		const struct harden_set *set = harden_headers(
+		    (enum harden_policy)p);
+		const h2o_token_t *tok;
+
+		for (size_t i = 0; i < set->n; i++) {
+			h2o_header_t *h = &hardened[p].h[i];
+
+			hardened[p].names[i] = h2o_iovec_init(set->h[i].name,
+			    set->h[i].namelen);
+			tok = h2o_lookup_token(set->h[i].name, set->h[i].namelen);
+			h->name = tok != NULL ? (h2o_iovec_t *)&tok->buf :
+			    &hardened[p].names[i];
+			h->orig_name = NULL;
+			h->value = h2o_iovec_init(set->h[i].value,
+			    set->h[i].len);
+		}
+		hardened[p].n = set->n;
+	}
+}
+
+/*
+ * The hardening headers of the answer (harden.h), unless the handler set
+ * one of the same name itself.  They are constants: no copy, a few
+ * pointers per answer.
+ */
+static void
+harden(struct req *r)
+{
+	enum harden_policy p = (enum harden_policy)r->policy;
+	h2o_headers_t *hs = &r->h->res.headers;
+	size_t i;
+
+	if (p <= HARDEN_AUTO || p >= HARDEN__MAX)
+		p = r->path != NULL && (strncmp(r->path, "/admin", 6) == 0 ||
+		    strncmp(r->path, "/api/v1/admin", 13) == 0) ?
+		    HARDEN_NEWSROOM : HARDEN_SITE;
+	h2o_vector_reserve(&r->h->pool, hs, hs->size + hardened[p].n);
+	for (i = 0; i < hardened[p].n; i++) {
+		const h2o_header_t *h = &hardened[p].h[i];
+
+		if (h2o_find_header_by_str(hs, h->name->base, h->name->len,
+		    -1) == -1)
+			hs->entries[hs->size++] = *h;
+	}
+}
+
+static void send_iov(struct req *, h2o_iovec_t *, size_t);
+
+/*
+ * Every answer starts here: status, Content-Type and the hardening
+ * headers.  When a header was refused on the way (http_header), the
+ * answer the handler made is dropped with all its headers, and a plain
+ * 500 goes out instead; -1 tells the caller it has been answered.
+ */
+static int
 start(struct req *r, int status, const char *ctype)
 {
+	static const char msg[] = "500 Internal Server Error\n";
+	h2o_iovec_t body = h2o_iovec_init(msg, sizeof(msg) - 1);
+
+	if (ctype != NULL && !http_header_value_ok(ctype, strlen(ctype)))
+		refuse_header(r, "content-type");
+	if (r->header_refused) {
+		r->header_refused = 0;
+		r->h->res.headers.size = 0;
+		r->h->res.status = 500;
+		r->h->res.reason = http_reason(500);
+		h2o_add_header(&r->h->pool, &r->h->res.headers,
+		    H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/plain; "
+		    "charset=utf-8"));
+		h2o_add_header(&r->h->pool, &r->h->res.headers,
+		    H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+		harden(r);
+		send_iov(r, &body, 1);
+		return -1;
+	}
 	r->h->res.status = status;
 	r->h->res.reason = http_reason(status);
 	if (ctype != NULL)
 		h2o_add_header(&r->h->pool, &r->h->res.headers,
 		    H2O_TOKEN_CONTENT_TYPE, NULL, ctype, strlen(ctype));
+	harden(r);
+	return 0;
 }
 
 /*
@@ -168,8 +307,8 @@ http_send_static(struct req *r, int status, const char *ctype,
 {
 	h2o_iovec_t body = h2o_iovec_init(data, len);
 
-	start(r, status, ctype);
-	send_iov(r, &body, 1);
+	if (start(r, status, ctype) == 0)
+		send_iov(r, &body, 1);
 }
 
 /* Frees a buffer's memory when the request's pool goes away. */
@@ -339,8 +478,8 @@ send_spliced(struct req *r, const struct cache_view *v)
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_heap);
 	*holder = part.p;
-	start(r, v->status, v->ctype);
-	send_iov(r, iov, n);
+	if (start(r, v->status, v->ctype) == 0)
+		send_iov(r, iov, n);
 }
 
 void
@@ -418,17 +557,36 @@ http_send_buf(struct req *r, int status, const char *ctype, struct buf *b)
 	http_send_static(r, status, ctype, p, len);
 }
 
+void
+http_attachment(struct req *r, const char *name, const char *ext)
+{
+	struct buf b = BUF_INIT;
+	size_t i, n = strlen(name);
+
+	BUF_LIT(&b, "attachment; filename=\"");
+	for (i = 0; i < n && i < 200; i++) {
+		char c = name[i];
+
+		buf_putc(&b, (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ?
+		    c : '_');
+	}
+	buf_printf(&b, ".%s\"", ext);
+	if (buf_err(&b))
+		r->header_refused = 1;
+	else
+		http_header(r, "Content-Disposition", b.p);
+	buf_free(&b);
+}
+
 int
 http_send_csv(struct req *r, const char *name, struct buf *body)
 {
-	char disp[300];
-
 	if (buf_err(body)) {
 		buf_free(body);
 		return 500;
 	}
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.csv\"", name);
-	http_header(r, "Content-Disposition", disp);
+	http_attachment(r, name, "csv");
 	r->cache_control = "private, no-store";
 	http_send_buf(r, 200, "text/csv; charset=utf-8", body);
 	return 0;
@@ -454,6 +612,26 @@ http_send_json(struct req *r, int status, json_t *v)
 }
 
 /*
+ * Whether a redirect may go to url: a path on this site, or an absolute
+ * http(s) URL, with no control character, space or backslash anywhere.
+ * Browsers drop tabs and line breaks from a URL and read "\\" as "/", so
+ * "/\t/evil.example" or "/\\evil.example" would leave the site.
+ */
+static int
+redirect_ok(const char *url)
+{
+	const char *p;
+
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\\')
+			return 0;
+	if (url[0] == '/')
+		return url[1] != '/';
+	return strncmp(url, "https://", 8) == 0 ||
+	    strncmp(url, "http://", 7) == 0;
+}
+
+/*
  * h2o_send_redirect() would drop the headers already set (Set-Cookie of
  * a sign-in), so the redirect is sent here.
  */
@@ -462,6 +640,12 @@ http_redirect(struct req *r, int status, const char *url)
 {
 	struct buf b = BUF_INIT;
 
+	if (!redirect_ok(url)) {
+		fprintf(stderr, "masthead: refused a redirect to a malformed "
+		    "URL (%s): sent to /\n", r->route != NULL ?
+		    r->route->pattern : "no route");
+		url = "/";
+	}
 	http_header(r, "Location", url);
 	BUF_LIT(&b, "<!doctype html><html lang=\"en\"><title>Moved</title>"
 	    "<a href=\"");
@@ -524,6 +708,68 @@ http_client_ip(struct req *r, char *out, size_t outsz)
 	else if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
 		    out, (socklen_t)outsz);
+}
+
+/* Whether s[0..n) is UTF-8 or US-ASCII as a charset names it. */
+static int
+charset_utf8(const char *s, size_t n)
+{
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s++;
+		n -= 2;
+	}
+	return (n == 5 && strncasecmp(s, "utf-8", 5) == 0) ||
+	    (n == 8 && strncasecmp(s, "us-ascii", 8) == 0);
+}
+
+int
+http_ctype_check(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+	const char *p, *name, *val;
+
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
+		return 415;
+	/* parameters: *( OWS ";" OWS [ name "=" value ] ) (RFC 9110, 5.6.6) */
+	for (p = ct + n; *p != '\0';) {
+		while (IS_OWS(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p++ != ';')
+			return 415;
+		while (IS_OWS(*p))
+			p++;
+		name = p;
+		while (*p != '\0' && *p != '=' && *p != ';' && !IS_OWS(*p))
+			p++;
+		if (*p != '=') {
+			if (p != name)
+				return 415;
+			continue;
+		}
+		val = ++p;
+		if (*p == '"') {
+			for (p++; *p != '\0' && *p != '"'; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p++ != '"')
+				return 415;
+		} else {
+			while (*p != '\0' && *p != ';' && !IS_OWS(*p))
+				p++;
+		}
+		if (val - name == 8 && strncasecmp(name, "charset=", 8) == 0 &&
+		    !charset_utf8(val, (size_t)(p - val)))
+			return 415;
+	}
+	return 0;
+}
+
+int
+http_body_type(struct req *r, const char *type)
+{
+	return http_ctype_check(http_req_header(r, "content-type"), type);
 }
 
 const char *
@@ -724,7 +970,8 @@ http_send_file(struct req *r, const char *path, const char *ctype,
 	}
 	g->off = first;
 	g->left = size == 0 ? 0 : last - first + 1;
-	start(r, status, ctype);
+	if (start(r, status, ctype) != 0)
+		return 0;
 	if (!body_follows(r, (size_t)g->left) || g->left == 0) {
 		send_headers_only(r);
 		return 0;
@@ -1091,6 +1338,7 @@ http_serve(char *err, size_t errlen)
 		nworkers = ncpu > 0 ? (size_t)ncpu : 1;
 	}
 
+	hardened_init();
 	h2o_config_init(&globalconf);
 	globalconf.server_name = h2o_iovec_init(H2O_STRLIT("masthead"));
 	/*

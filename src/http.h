@@ -50,13 +50,26 @@ struct req {
 	 */
 	const char		*input_error;
 	size_t			 cache_keylen;
+	int			 policy;	/* enum harden_policy; 0: by path */
+	int			 header_refused; /* a header was refused: 500 */
 };
 
 /* Starts the listeners and event loops; returns when SIGINT/SIGTERM arrives. */
 int	 http_serve(char *err, size_t errlen);
 
-/* Adds a response header; name and value are copied into the request's pool. */
-void	 http_header(struct req *, const char *name, const char *value);
+/*
+ * Adds a response header; name and value are copied into the request's
+ * pool.  Every header masthead writes goes through here (or through the
+ * Content-Type of the send helpers, checked the same way).  A name that
+ * is not an HTTP token, or a value with a control character (CR, LF,
+ * NUL, tab, DEL...), is refused: the header is not added, the refusal is
+ * logged, and the answer becomes a 500 with none of the handler's
+ * headers, never an answer carrying an injected header.  0, or -1 when
+ * refused.
+ */
+int	 http_header(struct req *, const char *name, const char *value);
+/* Whether a header value may be sent: no control character in it. */
+int	 http_header_value_ok(const char *value, size_t len);
 /*
  * Sends body (taking its memory: the buffer is emptied and freed with the
  * request) with the given status and Content-Type.
@@ -76,13 +89,25 @@ void	 http_set_personalizer(void (*fn)(struct req *, struct buf *out));
 /* Sends bytes that outlive the request (static or cached memory). */
 void	 http_send_static(struct req *, int status, const char *ctype, const void *, size_t);
 /*
+ * Content-Disposition: attachment; filename="<name>.<ext>".  The name
+ * may come from a slug in the database: every byte of it but letters,
+ * digits, '.', '_' and '-' is written as '_', so it can end neither the
+ * quoted file name nor the header.
+ */
+void	 http_attachment(struct req *, const char *name, const char *ext);
+/*
  * Sends body (taking it) as a CSV file to save, named "<name>.csv",
  * never kept by a cache: 0, or 500 when the buffer ran out of memory.
  */
 int	 http_send_csv(struct req *, const char *name, struct buf *body);
 /* Serializes v as the response (application/json). */
 void	 http_send_json(struct req *, int status, json_t *v);
-/* 301/302/303 to a site-relative or absolute URL. */
+/*
+ * 301/302/303 to a path on this site ("/…", never "//…" or "/\…") or
+ * an absolute http(s) URL.  A URL that is neither, or carries a control
+ * character or a space, is logged and replaced by "/": the reader lands
+ * on the home page rather than somewhere the URL was bent to.
+ */
 void	 http_redirect(struct req *, int status, const char *url);
 /*
  * Sends a file from disk (media, white papers) with its ETag and
@@ -99,6 +124,18 @@ const char *http_req_header(struct req *, const char *name);
  * setting names the header a trusted proxy writes.
  */
 void	 http_client_ip(struct req *, char *out, size_t outsz);
+/*
+ * Whether the request body is of the media type type (lower case, as
+ * "application/json"): the Content-Type names it in any case (media
+ * types are case-insensitive, RFC 9110, 8.3.1), with nothing after it
+ * but parameters, of which a charset, if any, must be UTF-8 (or its
+ * subset US-ASCII), again in any case.  0, or 415.  Parameter values
+ * other than charset (a multipart boundary) keep their case: their
+ * readers see the header as sent.
+ */
+int	 http_body_type(struct req *, const char *type);
+/* The same check on a Content-Type value (NULL: none); for tests. */
+int	 http_ctype_check(const char *ctype, const char *type);
 /* Query parameter value or NULL. */
 const char *http_query(struct req *, const char *key);
 /* 1 when the request's If-None-Match matches etag. */

@@ -203,7 +203,7 @@ footer(struct buf *text, struct buf *html, const char *site,
 
 	buf_printf(text, "-- \nYou receive this because you signed up at %s.\n",
 	    site);
-	BUF_LIT(html, "<hr>\n<p style=\"font-size:12px;color:#555\">You "
+	BUF_LIT(html, "<hr>\n<p style=\"" NL_STYLE_FOOT "\">You "
 	    "receive this because you signed up at ");
 	esc_html(html, site, strlen(site));
 	BUF_LIT(html, ".");
@@ -235,8 +235,7 @@ html_open(struct buf *html, const char *title)
 	    "<meta charset=\"utf-8\">"
 	    "<title>");
 	esc_html(html, title, strlen(title));
-	BUF_LIT(html, "</title></head><body style=\"font-family:sans-serif;"
-	    "max-width:640px;margin:auto\">\n");
+	BUF_LIT(html, "</title></head><body style=\"" NL_STYLE_BODY "\">\n");
 }
 
 /* The headers of a newsletter message: RFC 2369 and RFC 8058. */

@@ -53,13 +53,11 @@ page_read_form(struct req *r, struct url_query *q)
 int
 page_read_form_n(struct req *r, struct url_query *q, size_t maxfields)
 {
-	const char *ct = http_req_header(r, "content-type");
 	char msg[300];
 	int rc;
 
 	memset(q, 0, sizeof(*q));
-	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded",
-	    33) != 0)
+	if (http_body_type(r, "application/x-www-form-urlencoded") != 0)
 		return 415;
 	if (r->h->entity.base == NULL)
 		return 0;
@@ -86,14 +84,14 @@ read_post(struct req *r, struct url_query *q)
 	return 0;
 }
 
-/* Only a path on this site is a place to go back to. */
+/*
+ * Only a path on this site, of the few characters url_is_local() lets
+ * through, is a place to go back to; anything else goes home.
+ */
 static const char *
 safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' ||
-	    next[1] == '\\' || strlen(next) > 512)
-		return "/";
-	return next;
+	return next != NULL && url_is_local(next) ? next : "/";
 }
 
 /* The token of a form on this request: the session's, or the anonymous one. */
@@ -396,8 +394,7 @@ page_signin_post(struct req *r)
 	}
 	if (email_norm(raw, email, sizeof(email)) != 0)
 		strlcpy_(email, raw, sizeof(email));
-	if ((status = ratelimit_hit(r, RL_SIGNIN, NULL)) != 0 ||
-	    (status = ratelimit_hit(r, RL_SIGNIN, email)) != 0)
+	if ((status = ratelimit_signin_check(r, email)) != 0)
 		goto out;
 	rc = store_user_by_email(r->db, email, &u, hash, sizeof(hash));
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
@@ -415,7 +412,8 @@ page_signin_post(struct req *r)
 		good = auth_password_check(hash, pw);
 	}
 	if (!good) {
-		status = signin_form(r, 401, wrong, raw, next);
+		if ((status = ratelimit_signin_failed(r, email)) == 0)
+			status = signin_form(r, 401, wrong, raw, next);
 		goto out;
 	}
 	/*

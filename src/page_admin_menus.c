@@ -45,7 +45,8 @@ depths(json_t *rows)
 				    "depth")) + 1;
 		}
 		json_object_set_new(row, "depth", json_integer(d));
-		json_object_set_new(row, "indent", json_integer(d * 24));
+		/* Deeper levels share the last step (.indent-N in admin.css). */
+		json_object_set_new(row, "indent", json_integer(d < 6 ? d : 6));
 		snprintf(key, sizeof(key), "%lld", (long long)
 		    json_integer_value(json_object_get(row, "id")));
 		json_object_set(byid, key, row);

@@ -86,16 +86,12 @@ page_comments_key(struct req *r)
 {
 	const char *q = http_query(r, "view"), *c = session_cookie(r,
 	    VIEW_COOKIE);
-	char cookie[96];
 	int v;
 
 	if (q != NULL) {
 		/* Following a view link remembers the view. */
-		if (view_parse(q) >= 0 && (c == NULL || strcmp(c, q) != 0)) {
-			snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; "
-			    "Max-Age=31536000; SameSite=Lax", VIEW_COOKIE, q);
-			http_header(r, "Set-Cookie", cookie);
-		}
+		if (view_parse(q) >= 0 && (c == NULL || strcmp(c, q) != 0))
+			session_set_cookie(r, VIEW_COOKIE, q, 31536000, 0);
 		return;
 	}
 	/*

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "harden.h"
 #include "http.h"
 #include "jobs.h"
 #include "newsletter.h"
@@ -616,6 +617,8 @@ page_newsletter_preview(struct req *r)
 		return 500;
 	}
 	http_header(r, "Cache-Control", "no-store");
+	/* A message's styles are inline: its policy allows those alone. */
+	r->policy = HARDEN_MAIL;
 	http_send_buf(r, 200, "text/html; charset=utf-8", &html);
 	return 0;
 }

@@ -421,8 +421,7 @@ page_data_export(struct req *r)
 		json_decref(m);
 		return page_status(rc);
 	}
-	http_header(r, "Content-Disposition",
-	    "attachment; filename=\"your-data.json\"");
+	http_attachment(r, "your-data", "json");
 	http_send_json(r, 200, m);
 	json_decref(m);
 	return 0;

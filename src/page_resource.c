@@ -384,7 +384,7 @@ page_resource_download(struct req *r)
 {
 	const char *sig = http_query(r, "sig");
 	int64_t lead = query_num(r, "lead"), exp = query_num(r, "exp");
-	char path[1024], disp[300];
+	char path[1024];
 	json_t *l;
 	int rc;
 
@@ -430,10 +430,7 @@ page_resource_download(struct req *r)
 	}
 	snprintf(path, sizeof(path), "%s/%s.pdf", config.media_dir,
 	    view_str(l, "file_hash"));
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.pdf\"",
-	    view_str(l, "slug"));
+	http_attachment(r, view_str(l, "slug"), "pdf");
 	json_decref(l);
-	http_header(r, "Content-Disposition", disp);
-	http_header(r, "X-Content-Type-Options", "nosniff");
 	return http_send_file(r, path, "application/pdf", "private, no-store");
 }

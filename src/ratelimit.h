@@ -16,7 +16,6 @@
 struct req;
 
 enum rl_action {
-	RL_SIGNIN,
 	RL_REGISTER,
 	RL_RESET,
 	RL_NEWSLETTER,		/* newsletter sign-ups */
@@ -31,6 +30,25 @@ enum rl_action {
  * cannot say.
  */
 int	ratelimit_hit(struct req *, enum rl_action, const char *email);
+
+/*
+ * Signing in.  Only wrong passwords count, in 15-minute windows, three
+ * ways, so that nobody can lock a named editor out by failing on
+ * purpose:
+ *   - for one account from one client address: 5, then that address
+ *     gets 429 for that account until the window ends;
+ *   - from one client address, whatever the accounts: 30, then 429
+ *     (credential stuffing);
+ *   - for one account from anywhere: past 50 the account is not locked
+ *     but slowed: each client address may try it once a minute (429
+ *     with Retry-After in between), so its owner, from an address of
+ *     their own, still signs in at the first try.
+ * ratelimit_signin_check() runs before the password is checked: 0 to go
+ * on, 429 (Retry-After set) or 503.  ratelimit_signin_failed() counts a
+ * wrong password: 0 or 503.
+ */
+int	ratelimit_signin_check(struct req *, const char *email);
+int	ratelimit_signin_failed(struct req *, const char *email);
 
 /*
  * Counts one try under key ("comment:ip:192.0.2.1") in fixed windows of

@@ -39,11 +39,21 @@ session_cookie(struct req *r, const char *name)
 	return NULL;
 }
 
-/* Cookies are Secure when the site is served over https. */
-static const char *
-secure_attr(void)
+int
+session_set_cookie(struct req *r, const char *name, const char *value,
+    int max_age, int http_only)
 {
-	return strncmp(config.base_url, "https://", 8) == 0 ? "; Secure" : "";
+	char cookie[256], age[32] = "";
+
+	if (max_age >= 0)
+		snprintf(age, sizeof(age), "; Max-Age=%d", max_age);
+	/* Cookies are Secure when the site is served over https. */
+	if ((size_t)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/%s%s; "
+	    "SameSite=Lax%s", name, value, age, http_only ? "; HttpOnly" : "",
+	    strncmp(config.base_url, "https://", 8) == 0 ? "; Secure" : "") >=
+	    sizeof(cookie))
+		return -1;
+	return http_header(r, "Set-Cookie", cookie);
 }
 
 int
@@ -72,7 +82,7 @@ session_start(struct req *r, int64_t user_id)
 {
 	unsigned char raw[32];
 	const char *old = session_cookie(r, SESSION_COOKIE);
-	char tok[64], hash[65], cookie[256];
+	char tok[64], hash[65];
 	int64_t now = now_unix();
 	int rc;
 
@@ -88,25 +98,21 @@ session_start(struct req *r, int64_t user_id)
 	if ((rc = store_session_add(r->db, user_id, hash, now,
 	    now + SESSION_MAX)) != STORE_OK)
 		return rc == STORE_BUSY ? 503 : 500;
-	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%d; HttpOnly; "
-	    "SameSite=Lax%s", SESSION_COOKIE, tok, SESSION_MAX, secure_attr());
-	http_header(r, "Set-Cookie", cookie);
-	return 0;
+	return session_set_cookie(r, SESSION_COOKIE, tok, SESSION_MAX, 1) == 0 ?
+	    0 : 500;
 }
 
 void
 session_end(struct req *r)
 {
 	const char *tok = session_cookie(r, SESSION_COOKIE);
-	char hash[65], cookie[128];
+	char hash[65];
 
 	if (tok != NULL) {
 		auth_token_hash(tok, hash);
 		store_session_delete(r->db, hash);
 	}
-	snprintf(cookie, sizeof(cookie), "%s=; Path=/; Max-Age=0; HttpOnly; "
-	    "SameSite=Lax%s", SESSION_COOKIE, secure_attr());
-	http_header(r, "Set-Cookie", cookie);
+	session_set_cookie(r, SESSION_COOKIE, "", 0, 1);
 }
 
 /* A token derived from a secret: nobody without the secret can make it. */
@@ -143,7 +149,6 @@ session_form_token(struct req *r, char *out, size_t outsz)
 {
 	const char *c = session_cookie(r, CSRF_COOKIE);
 	unsigned char raw[24];
-	char cookie[160];
 
 	if (c != NULL && strlen(c) == 32) {
 		strlcpy_(out, c, outsz);
@@ -152,9 +157,7 @@ session_form_token(struct req *r, char *out, size_t outsz)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(out, outsz, raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
-	    "SameSite=Lax%s", CSRF_COOKIE, out, secure_attr());
-	http_header(r, "Set-Cookie", cookie);
+	session_set_cookie(r, CSRF_COOKIE, out, -1, 1);
 }
 
 /* Constant-time comparison of two NUL-terminated tokens. */
@@ -167,6 +170,14 @@ same(const char *a, const char *b)
 	    sodium_memcmp(a, b, n) == 0;
 }
 
+/*
+ * A signed-in reader's form is good only with the token of the session:
+ * the anonymous cookie can be planted by anyone who can set a cookie for
+ * the site (a sibling subdomain, a plain-http answer), so it must never
+ * stand in for the session.  Without a live session (none, or expired)
+ * forms carry the anonymous token (form_csrf in page_account.c), and
+ * only that is accepted.
+ */
 int
 session_csrf_ok(struct req *r, const char *field)
 {
@@ -175,9 +186,10 @@ session_csrf_ok(struct req *r, const char *field)
 
 	if (field == NULL)
 		return 0;
-	session_csrf(r, want, sizeof(want));
-	if (want[0] != '\0' && same(want, field))
-		return 1;
+	if (r->user != NULL) {
+		session_csrf(r, want, sizeof(want));
+		return want[0] != '\0' && same(want, field);
+	}
 	c = session_cookie(r, CSRF_COOKIE);
 	return c != NULL && strlen(c) == 32 && same(c, field);
 }

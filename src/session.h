@@ -28,6 +28,14 @@ const char *session_cookie(struct req *, const char *name);
  * is no live session, 503 when the database cannot say.
  */
 int	 session_user(struct req *, struct user *u);
+/*
+ * Sets a cookie for the whole site, SameSite=Lax, Secure when base_url is
+ * https, with Max-Age when max_age >= 0 (else it ends with the browser)
+ * and HttpOnly when asked: the one place a cookie is written.  0, or -1
+ * when the value was refused (http_header).
+ */
+int	 session_set_cookie(struct req *, const char *name, const char *value,
+	    int max_age, int http_only);
 /* Signs u in: a new session and its cookie.  0 or an HTTP status. */
 int	 session_start(struct req *, int64_t user_id);
 /* Signs out: the session row goes and the cookie is cleared. */
@@ -36,7 +44,10 @@ void	 session_end(struct req *);
 void	 session_csrf(struct req *, char *out, size_t outsz);
 /* The anonymous form token, setting its cookie when the reader has none. */
 void	 session_form_token(struct req *, char *out, size_t outsz);
-/* Whether the form's csrf field matches the session or the form cookie. */
+/*
+ * Whether the form's csrf field is good: the token of the session when
+ * the request has a live one (r->user), else the anonymous form cookie's.
+ */
 int	 session_csrf_ok(struct req *, const char *field);
 
 #endif

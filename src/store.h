@@ -473,6 +473,12 @@ int	 store_account_token_check(struct db *, const char *purpose,
  */
 int	 store_account_token_use(struct db *, const char *purpose,
 	    const char *hash, int64_t now, int64_t *user_id);
+/*
+ * The tries counted in key's window still open at now (window seconds
+ * long), without counting one: *hits 0 when there are none.
+ */
+int	 store_ratelimit_peek(struct db *, const char *key, int64_t now,
+	    int64_t window, int64_t *hits, int64_t *start);
 /* Counts a try in key's window (see ratelimit.h); *hits counts this one. */
 int	 store_ratelimit_hit(struct db *, const char *key, int64_t now,
 	    int64_t window, int64_t *hits, int64_t *window_start);

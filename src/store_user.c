@@ -80,6 +80,9 @@ static const char sql_ratelimit[] =
     " window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2"
     " ELSE rate_limits.window_start END"
     " RETURNING hits, window_start";
+static const char sql_ratelimit_peek[] =
+    "SELECT hits, window_start FROM rate_limits"
+    " WHERE key = $1 AND window_start > $2";
 static const char sql_session_add[] =
     "INSERT INTO sessions (token_hash, user_id, created_at, seen_at,"
     " expires_at) VALUES ($1, $2, $3, $3, $4)";
@@ -477,6 +480,27 @@ store_account_token_use(struct db *db, const char *purpose, const char *hash,
 	db_bind_str(st, 2, purpose);
 	db_bind_int(st, 3, now);
 	return store_rc_from_db(db_run(st));
+}
+
+int
+store_ratelimit_peek(struct db *db, const char *key, int64_t now,
+    int64_t window, int64_t *hits, int64_t *start)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*hits = 0;
+	*start = now;
+	if ((st = db_stmt(db, sql_ratelimit_peek)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, key);
+	db_bind_int(st, 2, now - window);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*hits = db_col_int(st, 0);
+		*start = db_col_int(st, 1);
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
 }
 
 int

@@ -328,3 +328,28 @@ url_is_slug(const char *s, size_t n)
 			return 0;
 	return 1;
 }
+
+int
+url_is_local(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > URL_NEXT_MAX || s[0] != '/' || s[1] == '/')
+		return 0;
+	for (i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* '?' starts the query, where it may appear again (RFC 3986, 3.4). */
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~!$&'()*+,;=:@/?",
+		    c) != NULL)
+			continue;
+		if (c == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 &&
+		    hex_digit(s[i + 2]) >= 0) {
+			i += 2;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}

@@ -87,4 +87,17 @@ int	 url_is_slug(const char *s, size_t n);
 
 #define URL_SLUG_MAX	200
 
+/*
+ * 1 if s is a place on this site to send a reader back to (a sign-in's
+ * "next"): at most URL_NEXT_MAX bytes, starting with '/' but not "//",
+ * made only of unreserved characters, sub-delims, ':', '@', '/' and
+ * '%' followed by two hex digits, with '?' allowed from the query on.
+ * Nothing else: no backslash, space, tab, control character, '#' or
+ * byte above 0x7e, which browsers strip or rewrite in ways that can
+ * turn "/\t/evil.example" into "//evil.example", another site.
+ */
+int	 url_is_local(const char *s);
+
+#define URL_NEXT_MAX	512
+
 #endif

@@ -370,6 +370,55 @@ test_slug_length(void **state)
 	assert_int_equal(url_is_slug("ab-", 2), 1);
 }
 
+/* A sign-in's "next": only a path on this site, of safe characters. */
+static void
+test_local_table(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 want;
+	} cases[] = {
+		{ "/", 1 },
+		{ "/account", 1 },
+		{ "/admin/articles/12", 1 },
+		{ "/search?q=5g&section=mobile", 1 },
+		{ "/search?q=caf%C3%A9", 1 },
+		{ "/a?b?c", 1 },
+		{ "/x:y@z/(1)!$'*+,;=~._-", 1 },
+		{ "", 0 },
+		{ "account", 0 },
+		{ "//evil.example/", 0 },
+		{ "/\\evil.example/", 0 },
+		{ "/\t/evil.example/", 0 },
+		{ "/\r\nSet-Cookie: pwn=1", 0 },
+		{ "/\nx", 0 },
+		{ "/a b", 0 },
+		{ "/a#frag", 0 },
+		{ "/a%", 0 },
+		{ "/a%4", 0 },
+		{ "/a%zz", 0 },
+		{ "/a\"b", 0 },
+		{ "/a<b>", 0 },
+		{ "/caf\xc3\xa9", 0 },
+		{ "/\x7f", 0 },
+		{ "https://evil.example/", 0 },
+		{ "javascript:alert(1)", 0 },
+	};
+	char longp[URL_NEXT_MAX + 2];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (url_is_local(cases[i].in) != cases[i].want)
+			fail_msg("url_is_local(\"%s\") != %d", cases[i].in,
+			    cases[i].want);
+	memset(longp, 'a', sizeof(longp));
+	longp[0] = '/';
+	longp[URL_NEXT_MAX] = '\0';
+	assert_int_equal(url_is_local(longp), 1);
+	longp[URL_NEXT_MAX] = 'a';
+	longp[URL_NEXT_MAX + 1] = '\0';
+	assert_int_equal(url_is_local(longp), 0);
+}
+
 int
 main(void)
 {
@@ -384,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_slug_table),
 		cmocka_unit_test(test_slug_length),
 		cmocka_unit_test(test_form_table),
+		cmocka_unit_test(test_local_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

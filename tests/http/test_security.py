@@ -132,21 +132,23 @@ def no_injection(hdrs, name):
 # ---- 1. header injection and next ----------------------------------------
 
 def test_next_crlf():
+    # A line break in a one-line field is refused before the handler
+    # (422, text.c); the redirect's own check would send "/" instead.
     s, h, b = sign_in("nexter", next_="/\r\nSet-Cookie: pwn=1")
-    eq(s, 303, "signing in with next=/CR LF Set-Cookie: pwn=1 still signs in (303)")
+    eq(s, 422, "signing in with next=/CR LF Set-Cookie: pwn=1 is refused (422)")
     no_injection(h, "and no Set-Cookie: pwn=1 line is in the answer")
-    eq(values(h, "location"), ["/"], "Location is / alone")
-    ok("mh_session" in cookies(h), "the session cookie is set")
+    eq(values(h, "location"), [], "no Location")
+    ok("mh_session" not in cookies(h), "no session cookie")
     s, h, b = sign_in("nexter", next_="/account\r\nX-Injected: 1")
     no_injection(h, "next=/account CR LF X-Injected: no injected header")
-    eq(values(h, "location"), ["/"], "and Location is /")
+    eq(values(h, "location"), [], "and no Location")
 
 
 def test_next_allow_list():
     cases = [
         ("/\t/evil.example/", "/"),
         ("/\t\t/evil.example/", "/"),
-        ("/\n/evil.example/", "/"),
+        ("/\n/evil.example/", None),
         ("//evil.example/", "/"),
         ("/\\evil.example/", "/"),
         ("/ /evil.example/", "/"),
@@ -161,6 +163,10 @@ def test_next_allow_list():
     ]
     for nxt, want in cases:
         s, h, b = sign_in("nexter", next_=nxt)
+        if want is None:
+            eq((s, values(h, "location")), (422, []),
+               "next=%r is refused (422)" % nxt)
+            continue
         eq((s, values(h, "location")), (303, [want]),
            "next=%r sends the browser to %s" % (nxt, want))
     # What a browser makes of the Location: tabs and line breaks are

@@ -104,10 +104,12 @@ def is_pg(db):
     return db.startswith(("postgres://", "postgresql://"))
 
 
-def psql(url, script, variables=()):
-    """Runs psql's script on url; returns its unaligned, tab-separated output."""
-    args = ["psql", "-X", "-q", "-A", "-t", "-F", "\t",
-            "-v", "ON_ERROR_STOP=1", "-d", url]
+def psql(url, script, variables=(), footer=False):
+    """Runs psql's script on url; returns its unaligned, tab-separated
+    output: the rows alone, or with footer the header line, the rows and
+    the "(N rows)" line."""
+    args = ["psql", "-X", "-q", "-A", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+            "-d", url] + ([] if footer else ["-t"])
     for k, v in variables:
         args += ["-v", "%s=%s" % (k, v)]
     r = subprocess.run(args, input=script, capture_output=True, text=True)
@@ -147,9 +149,12 @@ def sql(db, statement, params=()):
     for i, v in enumerate(params):
         text += ":'p%d'" % i + parts[i + 1]
         variables.append(("p%d" % i, "" if v is None else str(v)))
-    out = psql(db, text + ";\n", variables)
-    return [tuple(_pg_value(v) for v in line.split("\t"))
-            for line in out.splitlines() if line != ""]
+    # The row count tells a row whose only value is '' (an empty line)
+    # from no row at all.
+    lines = psql(db, text + ";\n", variables, footer=True).splitlines()
+    m = re.match(r"\((\d+) rows?\)$", lines[-1]) if lines else None
+    rows = lines[1:1 + int(m.group(1))] if m else []
+    return [tuple(_pg_value(v) for v in line.split("\t")) for line in rows]
 
 
 def _pg_drop_all():

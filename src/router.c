@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "cache.h"
 #include "config.h"
+#include "cookie.h"
 #include "db.h"
 #include "feed.h"
 #include "http.h"
@@ -438,8 +439,10 @@ run_cached(struct req *r, const struct route *rt)
 {
 	struct cache_entry *e;
 	const char *cookie = http_req_header(r, "cookie");
+	size_t vlen;
 	int status, reads = strcmp(rt->method, "GET") == 0;
-	int session = cookie != NULL && strstr(cookie, SESSION_COOKIE "=") != NULL;
+	int session = cookie != NULL && cookie_get(cookie, strlen(cookie),
+	    SESSION_COOKIE, &vlen) != NULL;
 
 	identify(r, rt, session);
 	r->cache_key = r->target;

@@ -60,6 +60,11 @@ static const struct mp_case cases[] = {
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=f\r\n\r\nx\r\n"
 	  "--XyZ--", -1, 0, NULL },				/* unquoted */
 	{ CT, "", -1, 0, NULL },
+	/* Found by fuzz_multipart: a name must be there and be text. */
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nx\r\n"
+	  "--XyZ--", -1, 0, NULL },				/* empty name */
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"fi\x01le\"\r\n\r\n"
+	  "x\r\n--XyZ--", -1, 0, NULL },
 };
 
 static void
@@ -92,6 +97,29 @@ test_cases(void **state)
 			assert_memory_equal(f->data, c->file, f->len);
 		}
 	}
+}
+
+/*
+ * Found by fuzz_multipart: a NUL inside a quoted name was copied into
+ * the C string, so name="\0csrf" made a part with no name and
+ * name="file\0x" a part called "file".  Both are refused.
+ */
+static void
+test_name_nul(void **state)
+{
+	static const char empty[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"\0csrf\"\r\n\r\nx\r\n--XyZ--";
+	static const char cut[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"file\0x\"\r\n\r\nx\r\n--XyZ--";
+	struct mp_part parts[MULTIPART_MAX_PARTS];
+	char err[200];
+	int n;
+
+	(void)state;
+	assert_int_equal(multipart_parse(CT, empty, sizeof(empty) - 1, parts,
+	    MULTIPART_MAX_PARTS, &n, err, sizeof(err)), -1);
+	assert_int_equal(multipart_parse(CT, cut, sizeof(cut) - 1, parts,
+	    MULTIPART_MAX_PARTS, &n, err, sizeof(err)), -1);
 }
 
 static void
@@ -180,6 +208,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_name_nul),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_sniff),

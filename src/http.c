@@ -529,6 +529,15 @@ http_client_ip(struct req *r, char *out, size_t outsz)
 const char *
 http_query(struct req *r, const char *key)
 {
+	/*
+	 * A page the cache may keep sees only the parameters its route
+	 * declares, the ones its cache key holds (router.c): a parameter
+	 * it read without declaring it would be served from the entry of
+	 * another value.
+	 */
+	if (r->route != NULL && (r->route->kind == ROUTE_PAGE ||
+	    r->route->kind == ROUTE_API) && !route_reads(r->route, key))
+		return NULL;
 	return url_query_get(&r->q, key);
 }
 

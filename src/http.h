@@ -94,7 +94,10 @@ const char *http_req_header(struct req *, const char *name);
  * setting names the header a trusted proxy writes.
  */
 void	 http_client_ip(struct req *, char *out, size_t outsz);
-/* Query parameter value or NULL. */
+/*
+ * A query parameter's value (the first of its name), or NULL.  A cached
+ * page or API document sees only the parameters its route declares.
+ */
 const char *http_query(struct req *, const char *key);
 /* 1 when the request's If-None-Match matches etag. */
 int	 http_etag_matches(struct req *, const char *etag);

@@ -27,6 +27,13 @@ struct route {
 };
 
 /*
+ * Whether the page or API document of rt reads query parameter key:
+ * router.c lists the parameters of each, its cache key holds those
+ * alone, and its handler sees no other (http_query()).
+ */
+int	route_reads(const struct route *, const char *key);
+
+/*
  * Finds the route for r's method and path and runs it; answers errors
  * itself.  The first pattern of the table that matches the path owns
  * it: another method is 405 with that pattern's methods in Allow, and

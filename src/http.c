@@ -535,8 +535,7 @@ http_query(struct req *r, const char *key)
 	 * it read without declaring it would be served from the entry of
 	 * another value.
 	 */
-	if (r->route != NULL && (r->route->kind == ROUTE_PAGE ||
-	    r->route->kind == ROUTE_API) && !route_reads(r->route, key))
+	if (r->route != NULL && !route_reads(r->route, key))
 		return NULL;
 	return url_query_get(&r->q, key);
 }

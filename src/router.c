@@ -491,6 +491,9 @@ route_reads(const struct route *rt, const char *key)
 {
 	const char *const *q;
 
+	/* Forms and the admin API are never cached: they see everything. */
+	if (rt->kind != ROUTE_PAGE && !public_read(rt))
+		return 1;
 	for (q = query_of(rt); q != NULL && *q != NULL; q++)
 		if (strcmp(*q, key) == 0)
 			return 1;

@@ -27,9 +27,10 @@ struct route {
 };
 
 /*
- * Whether the page or API document of rt reads query parameter key:
- * router.c lists the parameters of each, its cache key holds those
- * alone, and its handler sees no other (http_query()).
+ * Whether rt's handler may read query parameter key.  A page or public
+ * API document the cache may keep reads the parameters router.c lists
+ * for it, which its cache key holds, and no other (http_query()); forms
+ * and the admin API, never cached, read any.
  */
 int	route_reads(const struct route *, const char *key);
 

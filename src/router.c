@@ -60,6 +60,8 @@ static const struct {
 	{ page_webinars_archive, q_list },
 	{ page_resources, q_list },
 	{ api_articles, q_api_articles },
+	{ api_section, q_list },
+	{ api_author, q_list },
 	{ api_authors, q_api_authors },
 	{ api_events, q_api_events },
 	{ api_webinars, q_api_events },

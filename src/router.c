@@ -43,30 +43,35 @@ static const char *const q_api_articles[] = {
 static const char *const q_api_authors[] = { "after", "limit", NULL };
 static const char *const q_api_events[] = { "archive", "before", NULL };
 
-/* Which page or document reads which parameters. */
+/*
+ * Which page or document reads which parameters; strict: it refuses
+ * others (api.c's check_params()), so such a request skips the cache,
+ * which would answer it from the entry of the address without them.
+ */
 static const struct {
 	int			(*fn)(struct req *);
 	const char *const	*query;
+	int			 strict;
 } route_query[] = {
-	{ page_article, q_article },
-	{ page_section, q_list },
-	{ page_author, q_list },
-	{ page_tag, q_list },
-	{ page_type, q_list },
-	{ page_search, q_search },
-	{ page_events, q_list },
-	{ page_events_archive, q_list },
-	{ page_webinars, q_list },
-	{ page_webinars_archive, q_list },
-	{ page_resources, q_list },
-	{ api_articles, q_api_articles },
-	{ api_section, q_list },
-	{ api_author, q_list },
-	{ api_authors, q_api_authors },
-	{ api_events, q_api_events },
-	{ api_webinars, q_api_events },
-	{ api_resources, q_list },
-	{ api_search, q_search },
+	{ page_article, q_article, 0 },
+	{ page_section, q_list, 0 },
+	{ page_author, q_list, 0 },
+	{ page_tag, q_list, 0 },
+	{ page_type, q_list, 0 },
+	{ page_search, q_search, 0 },
+	{ page_events, q_list, 0 },
+	{ page_events_archive, q_list, 0 },
+	{ page_webinars, q_list, 0 },
+	{ page_webinars_archive, q_list, 0 },
+	{ page_resources, q_list, 0 },
+	{ api_articles, q_api_articles, 1 },
+	{ api_section, q_list, 0 },
+	{ api_author, q_list, 0 },
+	{ api_authors, q_api_authors, 1 },
+	{ api_events, q_api_events, 1 },
+	{ api_webinars, q_api_events, 1 },
+	{ api_resources, q_list, 1 },
+	{ api_search, q_search, 1 },
 };
 
 static const struct route routes[] = {
@@ -502,14 +507,21 @@ route_reads(const struct route *rt, const char *key)
 	return 0;
 }
 
-/* Whether every query parameter of r is one rt reads. */
+/* Whether rt refuses r for a query parameter it does not read. */
 static int
-all_read(struct req *r, const struct route *rt)
+refuses(struct req *r, const struct route *rt)
 {
-	for (size_t i = 0; i < r->q.n; i++)
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(route_query); i++)
+		if (route_query[i].fn == rt->fn)
+			break;
+	if (i == ARRAY_SIZE(route_query) || !route_query[i].strict)
+		return 0;
+	for (i = 0; i < r->q.n; i++)
 		if (!route_reads(rt, r->q.p[i].key))
-			return 0;
-	return 1;
+			return 1;
+	return 0;
 }
 
 /*
@@ -574,13 +586,7 @@ run_cached(struct req *r, const struct route *rt)
 		r->reader = r->user;
 		r->user = NULL;
 	}
-	/*
-	 * The content API refuses a parameter it does not know (400): such
-	 * a request skips the cache, which would answer it from the entry
-	 * of the address without it.
-	 */
-	if (cacheable(r, rt, session) && (rt->kind != ROUTE_API ||
-	    all_read(r, rt))) {
+	if (cacheable(r, rt, session) && !refuses(r, rt)) {
 		switch (cache_lookup(r->cache_key, r->cache_keylen, &e)) {
 		case CACHE_HIT:
 			http_header(r, "X-Cache", "hit");

@@ -15,7 +15,8 @@ that reads parameters, checks from outside (raw HTTP, X-Cache) that:
 - the order and the spelling of the listed parameters do not matter.
 
 And for pages that read no parameter, that "?junk=1" and "?junk=2" are
-served from the entry of the bare address.
+served from the entry of the bare address; and that a cookie merely
+named like the session's does not take a reader out of the cache.
 """
 import os
 import re
@@ -186,5 +187,18 @@ def test_canonical_ignores_unread():
        .group(0), "an article's canonical link ignores ?before=")
 
 
+def test_session_lookalike():
+    """Only a cookie called mh_session is a session: the router's test
+    used to find "mh_session=" anywhere in the header and skip the cache
+    for "xmh_session=1" or a value holding it."""
+    # The content API is never answered from the cache for a session.
+    fetch("/api/v1/sections")
+    for cookie in ("xmh_session=1", "a=mh_session=2", "mh_sessionx=3"):
+        _, c, _ = fetch("/api/v1/sections", "Cookie: %s\r\n" % cookie)
+        eq(c, "hit", "Cookie: %s is not a session: the API document "
+           "comes from the cache" % cookie)
+
+
 run_tests([test_declared_parameters, test_junk_makes_no_entry,
-           test_spelling, test_canonical_ignores_unread], srv.stop)
+           test_spelling, test_canonical_ignores_unread,
+           test_session_lookalike], srv.stop)

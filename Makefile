@@ -5,6 +5,8 @@
 #   make          build ./masthead
 #   make SANITIZE=1 test   the same tests against an ASan+UBSan build
 #   make deps / make test-deps   only install what building / testing needs
+#   make fuzz     build every libFuzzer target of tests/fuzz into build/fuzz
+#   make fuzz-run FUZZ_TIME=30   run each target that long on a copy of its seeds
 
 CC	?= cc
 PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips
@@ -48,7 +50,7 @@ EMBED	:= $(sort $(wildcard migrations/*/*.sql) $(shell find themes/default demo 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all run test unit deps test-deps clean demo-db screenshot
+.PHONY: all run test unit deps test-deps clean demo-db screenshot fuzz fuzz-run
 
 all: $(BIN)
 
@@ -106,7 +108,73 @@ data/masthead.db: | $(BIN)
 run: deps $(BIN) data/masthead.db
 	./$(BIN) serve --db data/masthead.db --listen 127.0.0.1:8080
 
+# Fuzzing (tests/fuzz/README.md).  Every tests/fuzz/fuzz_NAME.c is a
+# libFuzzer target, built by clang with ASan and UBSan into
+# build/fuzz/fuzz_NAME, its seeds in tests/fuzz/corpus/NAME/.  FUZZ_NAME
+# lists the src/ files a target links; a target without a list links
+# every object of the program but main.o (libFuzzer brings its own
+# main), which is what code reaching the store or libvips needs.  Only
+# the objects a target uses are taken from that archive.
+FUZZ_CC		?= clang
+FUZZ_TIME	?= 30
+FUZZ_DIR	 = build/fuzz
+FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS	:= $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
+FUZZ_SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# The warnings are the build's, less one gcc does not have: clang takes
+# the adjacent string literals of a SQL table for a missing comma.
+FUZZ_CFLAGS	 = -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+		   -Wno-string-concatenation -D_GNU_SOURCE -DH2O_USE_LIBUV=0 \
+		   -pthread $(PKG_CFLAGS) -Isrc
+
+FUZZ_markdown	= markdown escape buf util
+FUZZ_url	= url text buf util
+FUZZ_csv	= csv text buf util
+FUZZ_multipart	= multipart text
+FUZZ_tpl	= tpl escape buf util
+FUZZ_config	= util
+FUZZ_cookie	= cookie
+FUZZ_search	= search escape buf util
+FUZZ_sign	= sign util
+FUZZ_email	= util
+FUZZ_range	= range
+# fuzz_edit and fuzz_media have no list: edit.c and media.c reach the
+# store, and through it the whole program.
+
+FUZZ_ALL_OBJS	:= $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
+		   $(FUZZ_DIR)/obj/embedded.o
+fuzz_objs	 = $(if $(FUZZ_$(1)),$(patsubst %,$(FUZZ_DIR)/obj/%.o,$(FUZZ_$(1))),$(FUZZ_DIR)/libmasthead.a)
+
+fuzz: $(FUZZ_BINS)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang and \
+libFuzzer: run make test-deps (tools/deps.sh test)" >&2; exit 1; }
+	@mkdir -p $(FUZZ_DIR)/obj
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(BUILD) -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+	    -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/obj/embedded.o: $(BUILD)/embedded.c
+	@mkdir -p $(FUZZ_DIR)/obj
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(FUZZ_DIR)/libmasthead.a: $(FUZZ_ALL_OBJS)
+	@rm -f $@
+	@ar rcs $@ $(FUZZ_ALL_OBJS)
+
+.SECONDEXPANSION:
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(BUILD) -Wno-missing-prototypes \
+	    -fsanitize=fuzzer $(FUZZ_SAN) -MMD -MP -MF $@.d -MT $@ -o $@ $< \
+	    $(call fuzz_objs,$*) $(PKG_LIBS) -lssl -lcrypto -lmd4c -lpthread -lm
+
 clean:
 	rm -rf build masthead
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(wildcard $(FUZZ_DIR)/obj/*.d $(FUZZ_DIR)/*.d)

@@ -41,7 +41,8 @@ void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, char);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	 buf_vprintf(struct buf *, const char *, va_list);
+void	 buf_vprintf(struct buf *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
 void	 buf_put_int(struct buf *, int64_t);
 /* Takes the memory out of the buffer; the caller owns it (free()). */
 char	*buf_detach(struct buf *, size_t *lenp);

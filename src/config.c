@@ -240,11 +240,22 @@ config_set(struct config *c, const char *key, const char *val, char *err,
     size_t errlen)
 {
 	const struct setting *s = find(key);
+	const char *p;
 
 	if (s == NULL) {
 		snprintf(err, errlen, "unknown setting \"%s\"", key);
 		return -1;
 	}
+	/*
+	 * No setting takes a control character (a tab aside): one in
+	 * mail_from or real_ip_header would end up in a header line.
+	 */
+	for (p = val; *p != '\0'; p++)
+		if (((unsigned char)*p < ' ' && *p != '\t') || *p == 0x7f) {
+			snprintf(err, errlen, "%s: a control character in the "
+			    "value", s->name);
+			return -1;
+		}
 	return apply(c, s, val, err, errlen);
 }
 
@@ -309,29 +320,50 @@ int
 config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f;
-	char line[4096], msg[512], *key, *val, *eq;
-	int lineno = 0, rc = 0;
+	int rc;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
+	rc = config_load_fp(c, f, path, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int
+config_load_fp(struct config *c, FILE *f, const char *name, char *err,
+    size_t errlen)
+{
+	char *line = NULL, msg[512], *key, *val, *eq;
+	size_t cap = 0, n;
+	ssize_t got;
+	int lineno = 0, rc = 0;
+
+	/* After this point, all errors go through out, which frees line. */
+	while ((got = getline(&line, &cap, f)) != -1) {
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line too long", path,
-			    lineno);
+		n = (size_t)got;
+		if (n > CONFIG_LINE_MAX) {
+			snprintf(err, errlen, "%s:%d: line too long (over %d "
+			    "bytes)", name, lineno, CONFIG_LINE_MAX);
 			rc = -1;
-			break;
+			goto out;
+		}
+		/* A NUL would silently cut the line short. */
+		if (memchr(line, '\0', n) != NULL) {
+			snprintf(err, errlen, "%s:%d: a NUL byte", name, lineno);
+			rc = -1;
+			goto out;
 		}
 		key = trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
 		if ((eq = strchr(key, '=')) == NULL) {
 			snprintf(err, errlen, "%s:%d: expected \"key = value\"",
-			    path, lineno);
+			    name, lineno);
 			rc = -1;
-			break;
+			goto out;
 		}
 		*eq = '\0';
 		key = trim(key);
@@ -343,12 +375,17 @@ config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 			val++;
 		}
 		if (config_set(c, key, val, msg, sizeof(msg)) != 0) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
 			rc = -1;
-			break;
+			goto out;
 		}
 	}
-	fclose(f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		rc = -1;
+	}
+out:
+	free(line);
 	return rc;
 }
 

@@ -62,6 +62,11 @@ void	config_free(struct config *);
  * fail with "file:line: message" in err.
  */
 int	config_load_file(struct config *, const char *path, char *err, size_t errlen);
+/* The same from an open file, named name in the messages (the fuzz target's way in). */
+int	config_load_fp(struct config *, FILE *, const char *name, char *err,
+	    size_t errlen);
+/* The longest line of a config file, its line end included. */
+#define CONFIG_LINE_MAX	4096
 /* Reads MASTHEAD_<KEY> variables. */
 int	config_load_env(struct config *, char *err, size_t errlen);
 /* Sets one setting by name (flags and the loaders use it). */

@@ -775,6 +775,14 @@ http_body_type(struct req *r, const char *type)
 const char *
 http_query(struct req *r, const char *key)
 {
+	/*
+	 * A page the cache may keep sees only the parameters its route
+	 * declares, the ones its cache key holds (router.c): a parameter
+	 * it read without declaring it would be served from the entry of
+	 * another value.
+	 */
+	if (r->route != NULL && !route_reads(r->route, key))
+		return NULL;
 	return url_query_get(&r->q, key);
 }
 
@@ -1016,20 +1024,51 @@ dispose_query(void *p)
 }
 
 /*
- * How many Host header lines an HTTP/1 request carries.  libh2o moves
- * the Host header out of the request's headers into its authority,
- * keeping the last of several and making one up when there is none, so
- * the count is read from the request's own bytes: libh2o keeps them at
- * the start of the connection's input buffer until the answer is done
- * (header names are lower-cased there).  -1 when they cannot be read.
+ * What the header lines of an HTTP/1 request say about its framing, read
+ * from the request's own bytes.  libh2o 2.2.5 moves the Host header out
+ * of the request's headers into its authority (keeping the last of
+ * several, making one up when there is none), joins folded lines, and
+ * frames a body by Transfer-Encoding when Content-Length is there too, so
+ * what the client sent is only in its bytes: libh2o keeps them at the
+ * start of the connection's input buffer until the answer is done
+ * (header names are lower-cased there).
  */
+struct raw_head {
+	int	hosts;		/* Host lines */
+	int	lengths;	/* Content-Length lines */
+	int	lengths_differ;	/* two of them, or a list, with other values */
+	int	codings;	/* Transfer-Encoding lines */
+	int	chunked;	/* the one Transfer-Encoding is exactly chunked */
+	int	folded;		/* a line starting with a space or tab (obs-fold) */
+};
+
+/* Whether the line p[0..len) is the header name (lower case) and a colon. */
 static int
-host_lines(h2o_req_t *h)
+header_is(const char *p, size_t len, const char *name, const char **v,
+    size_t *vlen)
+{
+	size_t n = strlen(name);
+
+	if (len <= n || p[n] != ':' || strncasecmp(p, name, n) != 0)
+		return 0;
+	for (p += n + 1, len -= n + 1; len > 0 && IS_OWS(*p); p++, len--)
+		;
+	while (len > 0 && IS_OWS(p[len - 1]))
+		len--;
+	*v = p;
+	*vlen = len;
+	return 1;
+}
+
+/* Reads the header block of h's request; 0, or -1 when it cannot. */
+static int
+raw_head_scan(h2o_req_t *h, struct raw_head *rh)
 {
 	h2o_socket_t *sock;
-	const char *p, *end, *nl;
-	int n = 0;
+	const char *p, *end, *nl, *v, *cl = NULL;
+	size_t vlen, cllen = 0;
 
+	memset(rh, 0, sizeof(*rh));
 	if (h->conn->callbacks->get_socket == NULL ||
 	    (sock = h->conn->callbacks->get_socket(h->conn)) == NULL ||
 	    sock->input == NULL)
@@ -1050,27 +1089,60 @@ host_lines(h2o_req_t *h)
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
 		if (len == 0)
-			return n;
-		if (len >= 5 && strncasecmp(p, "host:", 5) == 0)
-			n++;
+			return 0;
+		if (IS_OWS(p[0]))
+			rh->folded = 1;
+		else if (header_is(p, len, "host", &v, &vlen))
+			rh->hosts++;
+		else if (header_is(p, len, "content-length", &v, &vlen)) {
+			/* RFC 9112, 6.3: a list or differing values is an error. */
+			if (memchr(v, ',', vlen) != NULL || (rh->lengths > 0 &&
+			    (vlen != cllen || memcmp(v, cl, vlen) != 0)))
+				rh->lengths_differ = 1;
+			cl = v;
+			cllen = vlen;
+			rh->lengths++;
+		} else if (header_is(p, len, "transfer-encoding", &v, &vlen)) {
+			rh->codings++;
+			rh->chunked = vlen == 7 && strncasecmp(v, "chunked", 7) == 0;
+		}
 	}
 	return -1;
 }
 
 /*
- * RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request without
- * a Host header and to any request with more than one.  HTTP/2 carries
- * the authority in its own field, which libh2o checks.
+ * A request whose framing two parsers could read differently is refused
+ * before it is routed, and its connection closed, so that a proxy in
+ * front and masthead can never disagree about where it ends (request
+ * smuggling, RFC 9112, 6.3 and 11.2):
+ *
+ *  - any HTTP/1.1 request without a Host header, and any with two
+ *    (RFC 9112, 3.2);
+ *  - two Content-Lengths that differ, or a list of them;
+ *  - Content-Length together with Transfer-Encoding;
+ *  - a Transfer-Encoding that is not exactly "chunked" (one line, one
+ *    coding; codings are case-insensitive), or any in HTTP/1.0;
+ *  - a header line folded onto the next (obs-fold, RFC 9112, 5.2).
+ *
+ * libh2o itself refuses white space between a name and its colon.
+ * HTTP/2 frames every message itself, and libh2o checks its authority.
+ * Returns 0 or 400.
  */
 static int
-check_host(h2o_req_t *h)
+check_framing(h2o_req_t *h)
 {
-	int n;
+	struct raw_head rh;
 
-	if (h->version >= 0x200 || (n = host_lines(h)) < 0)
+	if (h->version >= 0x200 || raw_head_scan(h, &rh) != 0)
 		return 0;
-	if (n > 1 || (n == 0 && h->version >= 0x101))
+	if (rh.hosts > 1 || (rh.hosts == 0 && h->version >= 0x101) ||
+	    rh.lengths_differ || (rh.lengths > 0 && rh.codings > 0) ||
+	    rh.codings > 1 || (rh.codings == 1 && (!rh.chunked ||
+	    h->version < 0x101)) || rh.folded) {
+		/* What follows on this connection cannot be trusted. */
+		h->http1_is_persistent = 0;
 		return 400;
+	}
 	return 0;
 }
 
@@ -1132,7 +1204,8 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	r->db = w->db;
 	r->head = h2o_memis(h->method.base, h->method.len, H2O_STRLIT("HEAD"));
 
-	if ((status = check_limits(h)) != 0 || (status = check_host(h)) != 0)
+	if ((status = check_limits(h)) != 0 ||
+	    (status = check_framing(h)) != 0)
 		return router_error(r, status), 0;
 	if (origin_form(h, &raw, &rawlen) != 0)
 		return router_error(r, 400), 0;

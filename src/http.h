@@ -136,7 +136,10 @@ void	 http_client_ip(struct req *, char *out, size_t outsz);
 int	 http_body_type(struct req *, const char *type);
 /* The same check on a Content-Type value (NULL: none); for tests. */
 int	 http_ctype_check(const char *ctype, const char *type);
-/* Query parameter value or NULL. */
+/*
+ * A query parameter's value (the first of its name), or NULL.  A cached
+ * page or API document sees only the parameters its route declares.
+ */
 const char *http_query(struct req *, const char *key);
 /* 1 when the request's If-None-Match matches etag. */
 int	 http_etag_matches(struct req *, const char *etag);

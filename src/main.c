@@ -335,23 +335,6 @@ take_acct_opts(int argc, char **argv, struct acct_opts *o, char *err,
 	return n;
 }
 
-/* An email address as accounts accept it: one @, no blanks, a dot after it. */
-static int
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	size_t n = strlen(s), i;
-
-	if (n < 3 || n > 254 || at == NULL || at == s ||
-	    strchr(at + 1, '@') != NULL || strchr(at, '.') == NULL ||
-	    at[strlen(at) - 1] == '.')
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* Reads a password: from the terminal without echo, else one line of stdin. */
 static int
 read_password(char *pw, size_t n)
@@ -417,7 +400,7 @@ acct_args(int argc, char **argv, struct acct_opts *o)
 static int
 cmd_user(int argc, char **argv)
 {
-	char pw[PASSWORD_MAX + 2], hash[256];
+	char pw[PASSWORD_MAX + 2], hash[256], email[EMAIL_NORM_MAX + 1];
 	struct acct_opts o;
 	struct db *db;
 	json_t *list, *u;
@@ -436,7 +419,8 @@ cmd_user(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[0], "add") == 0) {
-		if (o.npos != 1 || !email_ok(o.pos[0])) {
+		if (o.npos != 1 || email_norm(o.pos[0], email,
+		    sizeof(email)) != 0) {
 			fputs("masthead: user add needs one valid EMAIL\n", stderr);
 			return 2;
 		}
@@ -453,14 +437,14 @@ cmd_user(int argc, char **argv)
 		sodium_memzero(pw, sizeof(pw));
 		if ((db = open_db()) == NULL)
 			return 1;
-		rc = store_user_add(db, o.pos[0], o.name != NULL ? o.name :
-		    o.pos[0], hash, role, o.author, &id);
+		rc = store_user_add(db, email, o.name != NULL ? o.name :
+		    email, hash, role, o.author, &id);
 		db_close(db);
 		if (rc != STORE_OK) {
 			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
 			return 1;
 		}
-		printf("added %s (%s), id %lld\n", o.pos[0],
+		printf("added %s (%s), id %lld\n", email,
 		    auth_role_name(role), (long long)id);
 		return 0;
 	}
@@ -494,7 +478,10 @@ cmd_user(int argc, char **argv)
 		}
 		if ((db = open_db()) == NULL)
 			return 1;
-		rc = store_user_set_role(db, o.pos[0], role);
+		/* An account is found by its address as it was stored. */
+		if (email_norm(o.pos[0], email, sizeof(email)) != 0)
+			strlcpy_(email, o.pos[0], sizeof(email));
+		rc = store_user_set_role(db, email, role);
 		db_close(db);
 		if (rc != STORE_OK) {
 			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
@@ -510,7 +497,7 @@ cmd_user(int argc, char **argv)
 static int
 cmd_token(int argc, char **argv)
 {
-	char token[64], hash[65];
+	char token[64], hash[65], email[EMAIL_NORM_MAX + 1];
 	struct acct_opts o;
 	struct db *db;
 	int rc;
@@ -528,7 +515,9 @@ cmd_token(int argc, char **argv)
 	if ((db = open_db()) == NULL)
 		return 1;
 	auth_token_new(token, hash);
-	rc = store_token_add(db, o.pos[0], o.name != NULL ? o.name : "", hash);
+	if (email_norm(o.pos[0], email, sizeof(email)) != 0)
+		strlcpy_(email, o.pos[0], sizeof(email));
+	rc = store_token_add(db, email, o.name != NULL ? o.name : "", hash);
 	db_close(db);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
@@ -541,7 +530,7 @@ cmd_token(int argc, char **argv)
 static int
 cmd_mail(int argc, char **argv)
 {
-	char err[1024];
+	char err[1024], email[EMAIL_NORM_MAX + 1];
 	struct acct_opts o;
 	struct db *db;
 	int rc;
@@ -553,7 +542,7 @@ cmd_mail(int argc, char **argv)
 	if (acct_args(argc, argv, &o) != 0)
 		return 2;
 	resolve_media_dir();
-	if (o.npos != 1 || !email_ok(o.pos[0])) {
+	if (o.npos != 1 || email_norm(o.pos[0], email, sizeof(email)) != 0) {
 		fputs("masthead: mail test needs one valid EMAIL\n", stderr);
 		return 2;
 	}
@@ -564,7 +553,7 @@ cmd_mail(int argc, char **argv)
 	if ((db = open_db()) == NULL)
 		return 1;
 	if ((rc = db_begin_write(db)) == DB_OK) {
-		rc = mail_queue(db, NULL, o.pos[0], "masthead test message",
+		rc = mail_queue(db, NULL, email, "masthead test message",
 		    "This message tests the mail settings of masthead.\n",
 		    "<p>This message tests the mail settings of "
 		    "<b>masthead</b>.</p>\n");
@@ -581,7 +570,7 @@ cmd_mail(int argc, char **argv)
 		fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
 		return 1;
 	}
-	printf("queued a test message to %s\n", o.pos[0]);
+	printf("queued a test message to %s\n", email);
 	return 0;
 }
 

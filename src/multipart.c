@@ -81,8 +81,16 @@ param(const char *p, const char *end, const char *key, char *out,
 			return -1;
 		q++;
 		p = q;
-		while (q < end && *q != '"')
+		/*
+		 * A control byte ends nothing here: it is refused, so that a
+		 * NUL cannot cut "file\0x" to the field "file" (or a name to
+		 * nothing) when the value is copied as a C string.
+		 */
+		while (q < end && *q != '"') {
+			if (((unsigned char)*q < ' ' && *q != '\t') || *q == 0x7f)
+				return -1;
 			q++;
+		}
 		if (q == end || (size_t)(q - p) >= outsz)
 			return -1;
 		memcpy(out, p, (size_t)(q - p));
@@ -121,7 +129,7 @@ part_headers(const char *p, const char *end, struct mp_part *part, char *err,
 			if ((size_t)(eol - v) < 9 ||
 			    strncasecmp(v, "form-data", 9) != 0 ||
 			    param(v, eol, "name", part->name,
-			    sizeof(part->name)) != 0) {
+			    sizeof(part->name)) != 0 || part->name[0] == '\0') {
 				snprintf(err, errlen, "a part has no form-data "
 				    "name");
 				return -1;

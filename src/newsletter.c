@@ -30,6 +30,7 @@
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
+#include "sign.h"
 #include "store.h"
 #include "util.h"
 #include "view.h"
@@ -38,7 +39,7 @@
 #define PLACEHOLDER	"@@TOKEN@@"
 #define PICK_AGE	(7 * 86400)	/* how far back a first issue looks */
 
-static unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+static unsigned char key[SIGN_KEY_LEN];
 
 int
 site_key_load(struct db *db, const char *name, unsigned char *out,
@@ -80,65 +81,30 @@ newsletter_init(struct db *db, char *err, size_t errlen)
 	return site_key_load(db, "newsletter", key, sizeof(key), err, errlen);
 }
 
-void
-newsletter_hmac(const char *msg, size_t len, unsigned char out[32])
+const unsigned char *
+newsletter_key(void)
 {
-	crypto_auth_hmacsha256(out, (const unsigned char *)msg, len, key);
-}
-
-/* purpose keeps tokens of different uses apart: one never opens another. */
-static void
-mac_for(const char *purpose, int64_t id, const char *email,
-    unsigned char out[32])
-{
-	char msg[400];
-	int n;
-
-	n = snprintf(msg, sizeof(msg), "%s:%lld:%s", purpose, (long long)id,
-	    email);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = (int)sizeof(msg) - 1;
-	newsletter_hmac(msg, (size_t)n, out);
-}
-
-static void
-mac(int64_t id, const char *email, unsigned char out[32])
-{
-	mac_for("newsletter", id, email, out);
+	return key;
 }
 
 void
 newsletter_sign(const char *purpose, int64_t id, const char *email,
     char out[NL_TOKEN_MAX])
 {
-	unsigned char m[32];
-	char b64[64];
-
-	mac_for(purpose, id, email, m);
-	sodium_bin2base64(b64, sizeof(b64), m, sizeof(m),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(out, NL_TOKEN_MAX, "%lld.%s", (long long)id, b64);
+	sign_id_token(key, purpose, id, email, out);
 }
 
 int
 newsletter_sign_id(const char *tok, size_t len, int64_t *id)
 {
-	const char *dot = memchr(tok, '.', len);
-
-	if (dot == NULL || parse_int(tok, (size_t)(dot - tok), 1, INT64_MAX,
-	    id) != 0 || len - (size_t)(dot - tok) - 1 != 43)
-		return -1;
-	return 0;
+	return sign_id_token_id(tok, len, id);
 }
 
 int
 newsletter_sign_ok(const char *purpose, int64_t id, const char *email,
     const char *tok, size_t len)
 {
-	char want[NL_TOKEN_MAX];
-
-	newsletter_sign(purpose, id, email, want);
-	return strlen(want) == len && sodium_memcmp(want, tok, len) == 0;
+	return sign_id_token_ok(key, purpose, id, email, tok, len);
 }
 
 void
@@ -151,23 +117,16 @@ int
 newsletter_token_check(struct db *db, const char *tok, size_t len,
     json_t **sub)
 {
-	unsigned char want[32], got[32];
-	const char *dot = memchr(tok, '.', len);
-	size_t binlen = 0;
 	int64_t id;
 	int rc;
 
 	*sub = NULL;
-	if (dot == NULL || parse_int(tok, (size_t)(dot - tok), 1, INT64_MAX,
-	    &id) != 0 || len - (size_t)(dot - tok) - 1 != 43 ||
-	    sodium_base642bin(got, sizeof(got), dot + 1, 43, NULL, &binlen,
-	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    binlen != sizeof(got))
+	if (sign_id_token_id(tok, len, &id) != 0)
 		return STORE_NOTFOUND;
 	if ((rc = store_subscriber_get(db, id, sub)) != STORE_OK)
 		return rc;
-	mac(id, json_string_value(json_object_get(*sub, "email")), want);
-	if (crypto_verify_32(want, got) != 0) {
+	if (!newsletter_sign_ok("newsletter", id, json_string_value(
+	    json_object_get(*sub, "email")), tok, len)) {
 		json_decref(*sub);
 		*sub = NULL;
 		return STORE_NOTFOUND;

@@ -14,6 +14,7 @@ struct buf;
 struct db;
 
 #define NL_TOKEN_MAX	80	/* bytes of a signed subscriber token, NUL included */
+				/* (at least sign.h's SIGN_ID_TOKEN_MAX) */
 
 /*
  * The inline styles of a message's HTML (mail clients take no
@@ -40,10 +41,10 @@ int	 newsletter_init(struct db *, char *err, size_t errlen);
 int	 site_key_load(struct db *, const char *name, unsigned char *out,
 	    size_t len, char *err, size_t errlen);
 /*
- * HMAC-SHA256 of msg under the key that signs readers' links; each use
- * starts its messages with its own name ("newsletter:", "your-data:").
+ * The key that signs readers' links (sign.h); each use signs with its
+ * own purpose ("newsletter", "your-data").
  */
-void	 newsletter_hmac(const char *msg, size_t len, unsigned char out[32]);
+const unsigned char *newsletter_key(void);
 /* The signed token of a subscriber ("ID.MAC") into out. */
 void	 newsletter_token(int64_t subscriber, const char *email,
 	    char out[NL_TOKEN_MAX]);

@@ -149,38 +149,6 @@ chars(const char *s)
 	return n;
 }
 
-/*
- * An email address as accounts take it, lowercased and trimmed into out:
- * one @, something before it, a dot after it, no blanks.  0 or -1.
- */
-static int
-email_norm(const char *in, char *out, size_t outsz)
-{
-	const char *at;
-	size_t n, i;
-
-	while (*in == ' ')
-		in++;
-	n = strlen(in);
-	while (n > 0 && in[n - 1] == ' ')
-		n--;
-	if (n < 3 || n > EMAIL_MAX || n >= outsz)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)in[i] <= ' ' || in[i] == 0x7f ||
-		    in[i] == '<' || in[i] == '>' || in[i] == '"' ||
-		    in[i] == ',' || in[i] == ';')
-			return -1;
-		out[i] = (char)tolower((unsigned char)in[i]);
-	}
-	out[n] = '\0';
-	at = strchr(out, '@');
-	if (at == NULL || at == out || strchr(at + 1, '@') != NULL ||
-	    strchr(at, '.') == NULL || out[n - 1] == '.' || at[1] == '.')
-		return -1;
-	return 0;
-}
-
 /* Whether the password is acceptable; NULL, or why not. */
 static const char *
 password_problem(const char *pw)

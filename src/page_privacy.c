@@ -28,21 +28,17 @@
 #include "newsletter.h"
 #include "page.h"
 #include "ratelimit.h"
+#include "sign.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
 
 #define DATA_TTL	3600		/* seconds a link works */
-#define EMAIL_MAX	254
-#define EMAIL_B64_MAX	sodium_base64_ENCODED_LEN(EMAIL_MAX, \
-			    sodium_base64_VARIANT_URLSAFE_NO_PADDING)
-#define MAC_B64_LEN	43		/* 32 bytes, base64url */
-#define TOKEN_MAX	(24 + EMAIL_B64_MAX + MAC_B64_LEN + 2)
+#define EMAIL_MAX	SIGN_EMAIL_MAX
+#define TOKEN_MAX	SIGN_EMAIL_TOKEN_MAX
 #define ASK_PER_IP	10		/* links asked for an hour, per address */
 #define ASK_PER_EMAIL	3		/* and per email address */
-
-enum { TOKEN_OK, TOKEN_EXPIRED, TOKEN_BAD };
 
 /*
  * The kinds of data a reader may see and erase, each with its lister
@@ -68,81 +64,28 @@ forget_subscription(struct db *db, int64_t newsletter, const char *email)
 	return store_subscription_forget(db, email, newsletter);
 }
 
-static void
-token_mac(const char *email, int64_t expires, unsigned char out[32])
-{
-	char msg[EMAIL_MAX + 64];
-	int n;
-
-	n = snprintf(msg, sizeof(msg), "your-data:%lld:%s",
-	    (long long)expires, email);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = (int)sizeof(msg) - 1;
-	newsletter_hmac(msg, (size_t)n, out);
-}
-
 /* The link's token for email, working until expires. */
 static void
 token_make(const char *email, int64_t expires, char out[TOKEN_MAX])
 {
-	unsigned char m[32];
-	char who[EMAIL_B64_MAX], sig[MAC_B64_LEN + 1];
-
-	token_mac(email, expires, m);
-	sodium_bin2base64(who, sizeof(who), (const unsigned char *)email,
-	    strlen(email), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_bin2base64(sig, sizeof(sig), m, sizeof(m),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(out, TOKEN_MAX, "%lld.%s.%s", (long long)expires, who, sig);
-}
-
-/*
- * The address a token names, into email: TOKEN_OK, TOKEN_EXPIRED (a
- * genuine link past its time) or TOKEN_BAD.
- */
-static int
-token_check(const char *tok, size_t len, int64_t now, char email[EMAIL_MAX + 1])
-{
-	const char *dot1, *dot2, *end = tok + len;
-	unsigned char want[32], got[32];
-	size_t n = 0;
-	int64_t expires;
-
-	if ((dot1 = memchr(tok, '.', len)) == NULL ||
-	    (dot2 = memchr(dot1 + 1, '.', (size_t)(end - dot1 - 1))) == NULL ||
-	    parse_int(tok, (size_t)(dot1 - tok), 1, INT64_MAX, &expires) != 0 ||
-	    end - dot2 - 1 != MAC_B64_LEN)
-		return TOKEN_BAD;
-	if (sodium_base642bin((unsigned char *)email, EMAIL_MAX, dot1 + 1,
-	    (size_t)(dot2 - dot1 - 1), NULL, &n, NULL,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n == 0 ||
-	    memchr(email, '\0', n) != NULL)
-		return TOKEN_BAD;
-	email[n] = '\0';
-	if (sodium_base642bin(got, sizeof(got), dot2 + 1, MAC_B64_LEN, NULL,
-	    &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n != sizeof(got))
-		return TOKEN_BAD;
-	token_mac(email, expires, want);
-	if (crypto_verify_32(want, got) != 0)
-		return TOKEN_BAD;
-	return expires < now ? TOKEN_EXPIRED : TOKEN_OK;
+	sign_email_token(newsletter_key(), "your-data", email, expires, out);
 }
 
 /* The link's address from the route, or a status page already sent. */
 static int
 route_email(struct req *r, char email[EMAIL_MAX + 1], int *sent)
 {
-	int t;
+	enum sign_result t;
 
 	*sent = 0;
 	r->cache_control = "private, no-store";
 	http_header(r, "Referrer-Policy", "no-referrer");
-	t = token_check(r->arg[0], r->arglen[0], now_unix(), email);
-	if (t == TOKEN_OK)
+	t = sign_email_token_check(newsletter_key(), "your-data", r->arg[0],
+	    r->arglen[0], now_unix(), email);
+	if (t == SIGN_OK)
 		return 0;
 	*sent = 1;
-	if (t == TOKEN_EXPIRED)
+	if (t == SIGN_EXPIRED)
 		return page_notice(r, 410, "This link has expired", "Links to "
 		    "your data work for an hour. Ask for a new one and it "
 		    "will come to the same address.", "/your-data",

@@ -4,6 +4,7 @@
  *
  * A link names a lead and a time: /resources/SLUG/download?lead=ID&
  * exp=UNIX&sig=MAC, where MAC is an HMAC-SHA-256 of "resource:ID:EXP"
+ * (sign.h)
  * under a key of the site (site_keys, made on the first start, so links
  * work across restarts, instances and migrate-db).  No row per link is
  * kept; changing exp or lead breaks the MAC, and the key's change voids
@@ -19,6 +20,7 @@
 #include "mail.h"
 #include "newsletter.h"
 #include "resource.h"
+#include "sign.h"
 #include "store.h"
 #include "util.h"
 #include "view.h"
@@ -31,43 +33,31 @@ resource_init(struct db *db, char *err, size_t errlen)
 	return site_key_load(db, "resource", key, sizeof(key), err, errlen);
 }
 
+/* The signed text of a link: its expiry time (sign.h). */
 static void
-mac(const unsigned char k[RESOURCE_KEY_LEN], int64_t lead, int64_t exp,
-    unsigned char out[32])
+exp_text(int64_t exp, char out[24])
 {
-	char msg[96];
-	int n;
-
-	n = snprintf(msg, sizeof(msg), "resource:%lld:%lld", (long long)lead,
-	    (long long)exp);
-	crypto_auth_hmacsha256(out, (const unsigned char *)msg, (size_t)n, k);
+	snprintf(out, 24, "%lld", (long long)exp);
 }
 
 void
 resource_sign_with(const unsigned char k[RESOURCE_KEY_LEN], int64_t lead,
     int64_t exp, char out[RESOURCE_SIG_LEN + 1])
 {
-	unsigned char m[32];
+	char t[24];
 
-	mac(k, lead, exp, m);
-	sodium_bin2base64(out, RESOURCE_SIG_LEN + 1, m, sizeof(m),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	exp_text(exp, t);
+	sign_mac_b64(k, "resource", lead, t, out);
 }
 
 enum resource_link
 resource_check_with(const unsigned char k[RESOURCE_KEY_LEN], int64_t lead,
     int64_t exp, const char *sig, size_t siglen, int64_t now)
 {
-	unsigned char want[32], got[32];
-	size_t binlen = 0;
+	char t[24];
 
-	if (sig == NULL || siglen != RESOURCE_SIG_LEN ||
-	    sodium_base642bin(got, sizeof(got), sig, siglen, NULL, &binlen,
-	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    binlen != sizeof(got))
-		return RL_LINK_BAD;
-	mac(k, lead, exp, want);
-	if (crypto_verify_32(want, got) != 0)
+	exp_text(exp, t);
+	if (sig == NULL || !sign_mac_ok(k, "resource", lead, t, sig, siglen))
 		return RL_LINK_BAD;
 	return now > exp ? RL_LINK_EXPIRED : RL_LINK_OK;
 }

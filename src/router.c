@@ -9,15 +9,70 @@
 
 #include "api.h"
 #include "auth.h"
+#include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "cookie.h"
 #include "db.h"
+#include "escape.h"
 #include "feed.h"
 #include "http.h"
 #include "page.h"
 #include "router.h"
 #include "session.h"
+#include "url.h"
 #include "util.h"
+
+/*
+ * The query parameters cached pages and API documents read, in the order
+ * their cache keys hold them (route_query[] below says whose).  A page
+ * sees no parameter that is not listed for it (http_query()), so none can
+ * make a cache entry of its own or be missing from the key;
+ * tests/http/test_cache_query.py checks that every listed one changes its
+ * page and that nothing else does.
+ */
+static const char *const q_list[] = { "before", NULL };
+/* "view" last: page_comments_key() appends it to the key when absent. */
+static const char *const q_article[] = { "cursor", "view", NULL };
+static const char *const q_search[] = {
+	"author", "from", "page", "q", "section", "sort", "to", "type", NULL,
+};
+static const char *const q_api_articles[] = {
+	"author", "cursor", "limit", "section", "tag", "type", NULL,
+};
+static const char *const q_api_authors[] = { "after", "limit", NULL };
+static const char *const q_api_events[] = { "archive", "before", NULL };
+
+/*
+ * Which page or document reads which parameters; strict: it refuses
+ * others (api.c's check_params()), so such a request skips the cache,
+ * which would answer it from the entry of the address without them.
+ */
+static const struct {
+	int			(*fn)(struct req *);
+	const char *const	*query;
+	int			 strict;
+} route_query[] = {
+	{ page_article, q_article, 0 },
+	{ page_section, q_list, 0 },
+	{ page_author, q_list, 0 },
+	{ page_tag, q_list, 0 },
+	{ page_type, q_list, 0 },
+	{ page_search, q_search, 0 },
+	{ page_events, q_list, 0 },
+	{ page_events_archive, q_list, 0 },
+	{ page_webinars, q_list, 0 },
+	{ page_webinars_archive, q_list, 0 },
+	{ page_resources, q_list, 0 },
+	{ api_articles, q_api_articles, 1 },
+	{ api_section, q_list, 0 },
+	{ api_author, q_list, 0 },
+	{ api_authors, q_api_authors, 1 },
+	{ api_events, q_api_events, 1 },
+	{ api_webinars, q_api_events, 1 },
+	{ api_resources, q_list, 1 },
+	{ api_search, q_search, 1 },
+};
 
 static const struct route routes[] = {
 	{ "GET", "/", page_home, ROUTE_PAGE },
@@ -428,6 +483,81 @@ identify(struct req *r, const struct route *rt, int session)
 	memcpy(r->user, &u, sizeof(u));
 }
 
+/* The parameters rt reads, NULL-terminated, or NULL for none. */
+static const char *const *
+query_of(const struct route *rt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(route_query); i++)
+		if (route_query[i].fn == rt->fn)
+			return route_query[i].query;
+	return NULL;
+}
+
+int
+route_reads(const struct route *rt, const char *key)
+{
+	const char *const *q;
+
+	/* Forms and the admin API are never cached: they see everything. */
+	if (rt->kind != ROUTE_PAGE && !public_read(rt))
+		return 1;
+	for (q = query_of(rt); q != NULL && *q != NULL; q++)
+		if (strcmp(*q, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether rt refuses r for a query parameter it does not read. */
+static int
+refuses(struct req *r, const struct route *rt)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(route_query); i++)
+		if (route_query[i].fn == rt->fn)
+			break;
+	if (i == ARRAY_SIZE(route_query) || !route_query[i].strict)
+		return 0;
+	for (i = 0; i < r->q.n; i++)
+		if (!route_reads(rt, r->q.p[i].key))
+			return 1;
+	return 0;
+}
+
+/*
+ * The cache key of a page: the path as sent, then the route's parameters
+ * that the request carries, in the route's order, with their values as
+ * the handler sees them (decoded, then escaped again, so that "&" in a
+ * value cannot pass for a separator).  Any other parameter is left out:
+ * "/?b=random" is "/", and cannot make an entry of its own.
+ */
+static void
+cache_key(struct req *r, const struct route *rt)
+{
+	const char *q = memchr(r->target, '?', r->targetlen), *v;
+	const char *const *name;
+	struct buf k = BUF_INIT;
+
+	r->cache_key = r->target;
+	r->cache_keylen = q != NULL ? (size_t)(q - r->target) : r->targetlen;
+	if (q == NULL)
+		return;
+	buf_append(&k, r->target, r->cache_keylen);
+	for (name = query_of(rt); name != NULL && *name != NULL; name++) {
+		if ((v = url_query_get(&r->q, *name)) == NULL)
+			continue;
+		buf_putc(&k, k.len == r->cache_keylen ? '?' : '&');
+		buf_puts(&k, *name);
+		buf_putc(&k, '=');
+		esc_url(&k, v, strlen(v));
+	}
+	if (k.len > r->cache_keylen && !buf_err(&k)) {
+		r->cache_key = h2o_strdup(&r->h->pool, k.p, k.len).base;
+		r->cache_keylen = k.len;
+	}
+	buf_free(&k);
+}
+
 /*
  * Runs a page or API handler: from the cache when it has the page,
  * otherwise rendering it (once, however many ask at the same time) while
@@ -438,12 +568,13 @@ run_cached(struct req *r, const struct route *rt)
 {
 	struct cache_entry *e;
 	const char *cookie = http_req_header(r, "cookie");
+	size_t vlen;
 	int status, reads = strcmp(rt->method, "GET") == 0;
-	int session = cookie != NULL && strstr(cookie, SESSION_COOKIE "=") != NULL;
+	int session = cookie != NULL && cookie_get(cookie, strlen(cookie),
+	    SESSION_COOKIE, &vlen) != NULL;
 
 	identify(r, rt, session);
-	r->cache_key = r->target;
-	r->cache_keylen = r->targetlen;
+	cache_key(r, rt);
 	for (size_t i = 0; i < ARRAY_SIZE(route_keys); i++)
 		if (route_keys[i].fn == rt->fn)
 			route_keys[i].key(r);
@@ -455,7 +586,7 @@ run_cached(struct req *r, const struct route *rt)
 		r->reader = r->user;
 		r->user = NULL;
 	}
-	if (cacheable(r, rt, session)) {
+	if (cacheable(r, rt, session) && !refuses(r, rt)) {
 		switch (cache_lookup(r->cache_key, r->cache_keylen, &e)) {
 		case CACHE_HIT:
 			http_header(r, "X-Cache", "hit");

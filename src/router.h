@@ -27,6 +27,14 @@ struct route {
 };
 
 /*
+ * Whether rt's handler may read query parameter key.  A page or public
+ * API document the cache may keep reads the parameters router.c lists
+ * for it, which its cache key holds, and no other (http_query()); forms
+ * and the admin API, never cached, read any.
+ */
+int	route_reads(const struct route *, const char *key);
+
+/*
  * Finds the route for r's method and path and runs it; answers errors
  * itself.  The first pattern of the table that matches the path owns
  * it: another method is 405 with that pattern's methods in Allow, and

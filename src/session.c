@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "cookie.h"
 #include "db.h"
 #include "http.h"
 #include "session.h"
@@ -19,24 +20,12 @@
 const char *
 session_cookie(struct req *r, const char *name)
 {
-	const char *h = http_req_header(r, "cookie"), *p, *v;
-	size_t n = strlen(name), len;
+	const char *h = http_req_header(r, "cookie"), *v;
+	size_t len;
 
-	if (h == NULL)
+	if (h == NULL || (v = cookie_get(h, strlen(h), name, &len)) == NULL)
 		return NULL;
-	for (p = h; *p != '\0';) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		if (strncmp(p, name, n) == 0 && p[n] == '=') {
-			v = p + n + 1;
-			len = strcspn(v, ";");
-			while (len > 0 && v[len - 1] == ' ')
-				len--;
-			return h2o_strdup(&r->h->pool, v, len).base;
-		}
-		p += strcspn(p, ";");
-	}
-	return NULL;
+	return h2o_strdup(&r->h->pool, v, len).base;
 }
 
 int

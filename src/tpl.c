@@ -1149,13 +1149,19 @@ static json_t *
 rend_lookup(const struct tpl_render *r, const struct tpl *t,
     const struct tpl_node *n)
 {
-	const uint32_t *part = t->parts + n->parts;
+	const uint32_t *part;
 	json_t *v = NULL;
 	uint32_t j;
 	int i;
 
+	/*
+	 * "." names no part, and a template whose only names are "." has
+	 * no parts array at all: t->parts is NULL, and even a zero offset
+	 * from it is undefined behaviour (found by fuzz_tpl under UBSan).
+	 */
 	if (n->nparts == 0)
 		return r->ctx[r->nctx - 1];
+	part = t->parts + n->parts;
 	for (i = r->nctx - 1; i >= 0; i--)
 		if ((v = json_object_get(r->ctx[i], t->pool + part[0])) != NULL)
 			break;

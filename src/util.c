@@ -1,6 +1,7 @@
 /*
  * util.c — allocation, bounded number parsing, clocks.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,4 +137,32 @@ now_mono_usec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int
+email_norm(const char *in, char *out, size_t outsz)
+{
+	const char *at;
+	size_t n, i;
+
+	while (*in == ' ')
+		in++;
+	n = strlen(in);
+	while (n > 0 && in[n - 1] == ' ')
+		n--;
+	if (n < 3 || n > EMAIL_NORM_MAX || n >= outsz)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)in[i] <= ' ' || in[i] == 0x7f ||
+		    in[i] == '<' || in[i] == '>' || in[i] == '"' ||
+		    in[i] == ',' || in[i] == ';')
+			return -1;
+		out[i] = (char)tolower((unsigned char)in[i]);
+	}
+	out[n] = '\0';
+	at = strchr(out, '@');
+	if (at == NULL || at == out || strchr(at + 1, '@') != NULL ||
+	    strchr(at, '.') == NULL || out[n - 1] == '.' || at[1] == '.')
+		return -1;
+	return 0;
 }

@@ -27,6 +27,16 @@ int	 hex_digit(char);
 /* Copies at most dstsz - 1 bytes and always terminates; returns strlen(src). */
 size_t	 strlcpy_(char *dst, const char *src, size_t dstsz);
 
+/*
+ * An email address as the site takes it (accounts, newsletters,
+ * registrations, the command line), spaces around it trimmed and
+ * lowercased into out: one @ with something before it and a dot after
+ * it, no blanks, controls or < > " , ;.  0, or -1 when in is not such
+ * an address or out (outsz bytes) cannot hold it.  Normalising a
+ * normalised address gives it back unchanged.
+ */
+#define EMAIL_NORM_MAX	254	/* bytes of an address (RFC 5321, 4.5.3.1.3) */
+int	 email_norm(const char *in, char *out, size_t outsz);
 /* Monotonic and wall clocks. */
 int64_t	 now_unix(void);
 uint64_t now_mono_usec(void);

@@ -4,8 +4,9 @@
 #   tools/deps.sh        the packages masthead builds and runs with
 #   tools/deps.sh test   those, plus everything the tests use: PostgreSQL,
 #                        Python's modules, Chromium, Node.js and npm, Java,
-#                        and the npm tools pinned in tests/node (a browser
-#                        driver, the OpenAPI linter, the Nu HTML checker)
+#                        clang with libFuzzer (make fuzz), and the npm
+#                        tools pinned in tests/node (a browser driver,
+#                        the OpenAPI linter, the Nu HTML checker)
 #
 # make run calls the first, make test the second.  Installing packages
 # needs root; without it the script names what is missing and fails.
@@ -18,7 +19,8 @@ libcurl4-openssl-dev libbrotli-dev zlib1g-dev libpq-dev ca-certificates"
 # would add a desktop's worth of services to Chromium).
 tpkgs="libcmocka-dev python3 python3-brotli python3-icalendar python3-yaml
 python3-jsonschema python3-lxml curl openssl postgresql libvips-tools sqlite3
-chromium fonts-liberation nodejs npm default-jre-headless"
+chromium fonts-liberation nodejs npm default-jre-headless clang
+libclang-rt-14-dev"
 [ "${1:-}" = test ] || tpkgs=""
 missing=""
 tmissing=""

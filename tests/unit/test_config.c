@@ -130,6 +130,75 @@ test_file_errors(void **state)
 	config_free(&c);
 }
 
+/*
+ * Reading a config file's bytes as they are: a NUL, a control character
+ * in a value and a line of exactly the limit at the end of the file
+ * without a line end (the fgets() reader called that one too long, and
+ * took a NUL for the end of its line).
+ */
+static void
+test_file_bytes(void **state)
+{
+	static const struct {
+		const char	*text;
+		size_t		 len;
+		int		 rc;
+		const char	*msg;
+	} cases[] = {
+		{ "page_size = 5\0\n", 15, -1, ":1: a NUL byte" },
+		{ "listen = 1\n\0page_size = 5\n", 26, -1, ":2: a NUL byte" },
+		{ "mail_from = a\rBcc: x@example.com\n", 33, -1,
+		  ":1: mail_from: a control character" },
+		{ "smtp_password = \"a\tb\"\n", 22, 0, NULL },
+	};
+	struct config c;
+	char err[512];
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		config_defaults(&c);
+		f = fmemopen((void *)(uintptr_t)cases[i].text, cases[i].len,
+		    "r");
+		assert_non_null(f);
+		err[0] = '\0';
+		assert_int_equal(config_load_fp(&c, f, "t.conf", err,
+		    sizeof(err)), cases[i].rc);
+		fclose(f);
+		if (cases[i].msg != NULL)
+			assert_non_null(strstr(err, cases[i].msg));
+		config_free(&c);
+	}
+}
+
+/* The longest line is CONFIG_LINE_MAX bytes, at the end of a file or not. */
+static void
+test_file_long_line(void **state)
+{
+	char text[CONFIG_LINE_MAX + 16], err[512];
+	struct config c;
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "theme_dir = ");
+	memset(text + n, 'x', CONFIG_LINE_MAX - n);
+	text[CONFIG_LINE_MAX] = '\0';
+	config_defaults(&c);
+	write_conf(text);
+	assert_int_equal(config_load_file(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.theme_dir), CONFIG_LINE_MAX - n);
+	config_free(&c);
+	text[CONFIG_LINE_MAX] = 'x';
+	text[CONFIG_LINE_MAX + 1] = '\n';
+	text[CONFIG_LINE_MAX + 2] = '\0';
+	config_defaults(&c);
+	write_conf(text);
+	assert_int_equal(config_load_file(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: line too long"));
+	config_free(&c);
+}
+
 static void
 test_env(void **state)
 {
@@ -200,6 +269,8 @@ main(void)
 		cmocka_unit_test(test_set_bounds),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_file_bytes),
+		cmocka_unit_test(test_file_long_line),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_site_url),
 	};

@@ -70,8 +70,9 @@ static const struct mp_case cases[] = {
 	  "one\r\ntwo\r\n--XyZ--\r\n", MULTIPART_BAD_TEXT, 1, NULL },
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n"
 	  "a\xc0\xaf" "b\r\n--XyZ--\r\n", MULTIPART_BAD_TEXT, 1, NULL },
+	/* A name with a control byte is no name at all (fuzz_multipart). */
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\x01\"\r\n\r\n"
-	  "x\r\n--XyZ--\r\n", MULTIPART_BAD_TEXT, 1, NULL },
+	  "x\r\n--XyZ--\r\n", -1, 0, NULL },
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\n"
 	  "one\r\ntwo\tthree\r\n--XyZ--\r\n", 0, 1, NULL },
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"doc\"; "
@@ -81,6 +82,11 @@ static const struct mp_case cases[] = {
 	  0, 1, NULL },
 	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n"
 	  "\x89PNG\x01\xff\r\n--XyZ--\r\n", 0, 1, "\x89PNG\x01\xff" },
+	/* Found by fuzz_multipart: a name must be there and be text. */
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nx\r\n"
+	  "--XyZ--", -1, 0, NULL },				/* empty name */
+	{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"fi\x01le\"\r\n\r\n"
+	  "x\r\n--XyZ--", -1, 0, NULL },
 };
 
 static void
@@ -119,6 +125,29 @@ test_cases(void **state)
 			assert_memory_equal(f->data, c->file, f->len);
 		}
 	}
+}
+
+/*
+ * Found by fuzz_multipart: a NUL inside a quoted name was copied into
+ * the C string, so name="\0csrf" made a part with no name and
+ * name="file\0x" a part called "file".  Both are refused.
+ */
+static void
+test_name_nul(void **state)
+{
+	static const char empty[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"\0csrf\"\r\n\r\nx\r\n--XyZ--";
+	static const char cut[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"file\0x\"\r\n\r\nx\r\n--XyZ--";
+	struct mp_part parts[MULTIPART_MAX_PARTS];
+	char err[200];
+	int n;
+
+	(void)state;
+	assert_int_equal(multipart_parse(CT, empty, sizeof(empty) - 1, parts,
+	    MULTIPART_MAX_PARTS, &n, err, sizeof(err)), -1);
+	assert_int_equal(multipart_parse(CT, cut, sizeof(cut) - 1, parts,
+	    MULTIPART_MAX_PARTS, &n, err, sizeof(err)), -1);
 }
 
 static void
@@ -207,6 +236,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_name_nul),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_sniff),

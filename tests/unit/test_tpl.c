@@ -158,6 +158,17 @@ test_errors(void **state)
 	tpl_set_free(set);
 }
 
+/*
+ * Found by fuzz_tpl under UBSan: a template whose only name is "." has
+ * no parts array, and looking "." up offset the NULL pointer.
+ */
+static void
+test_dot_only(void **state)
+{
+	expect("{{.}}", "\"x<y\"", "x&lt;y");
+	expect("[{{.}}|{{{.}}}]", "3", "[3|3]");
+}
+
 static void
 test_nesting_limit(void **state)
 {
@@ -611,6 +622,7 @@ main(void)
 		if (tests[i].test_func == NULL)
 			tests[i].test_func = missing_file;
 	add_test("own: error messages carry file:line", test_errors, NULL);
+	add_test("own: a template whose only name is \".\"", test_dot_only, NULL);
 	add_test("own: compile nesting limit", test_nesting_limit, NULL);
 	add_test("own: recursion is bounded", test_recursion, NULL);
 	add_test("own: tpl_foreach_raw", test_foreach_raw, NULL);

@@ -11,11 +11,24 @@
 
 #include "db.h"
 #include "db_driver.h"
+#include "fault.h"
 
 static const struct db_driver *const drivers[DB__MAX] = {
 	[DB_SQLITE] = &db_sqlite_driver,
 	[DB_POSTGRES] = &db_pg_driver,
 };
+
+/*
+ * Notes why a command failed, for the log line of the 5xx answer it
+ * leads to (fault.h); returns rc.
+ */
+static int
+noted(struct db *db, int rc)
+{
+	if (rc == DB_ERROR || rc == DB_BUSY)
+		fault_note("database: %s", db_errmsg(db));
+	return rc;
+}
 
 struct db *
 db_open(const char *url, char *err, size_t errlen)
@@ -76,7 +89,7 @@ db_errmsg(struct db *db)
 int
 db_exec(struct db *db, const char *sql)
 {
-	return db->drv->exec(db, sql);
+	return noted(db, db->drv->exec(db, sql));
 }
 
 /*
@@ -94,7 +107,7 @@ begin(struct db *db, const char *sql)
 	/* A transaction that did not start needs no commit or rollback. */
 	if ((rc = db->drv->exec(db, sql)) != DB_OK)
 		db->txdepth = 0;
-	return rc;
+	return noted(db, rc);
 }
 
 int
@@ -114,7 +127,7 @@ db_commit(struct db *db)
 {
 	if (db->txdepth == 0 || --db->txdepth > 0)
 		return DB_OK;
-	return db->drv->exec(db, "COMMIT");
+	return noted(db, db->drv->exec(db, "COMMIT"));
 }
 
 int
@@ -174,8 +187,10 @@ db_stmt(struct db *db, const char *sql)
 			return db->slots[j].st;
 		j = (j + 1) & (db->nslots - 1);
 	}
-	if ((st = db->drv->prepare(db, sql)) == NULL)
+	if ((st = db->drv->prepare(db, sql)) == NULL) {
+		noted(db, DB_ERROR);
 		return NULL;
+	}
 	db->slots[j].sql = sql;
 	db->slots[j].st = st;
 	if (++db->nused * 2 > db->nslots)
@@ -219,7 +234,7 @@ db_bind_null(struct db_stmt *st, int i)
 int
 db_step(struct db_stmt *st)
 {
-	return st->db->drv->step(st);
+	return noted(st->db, st->db->drv->step(st));
 }
 
 int

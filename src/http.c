@@ -29,6 +29,7 @@
 #include "escape.h"
 #include "config.h"
 #include "db.h"
+#include "fault.h"
 #include "http.h"
 #include "page.h"
 #include "range.h"
@@ -103,9 +104,45 @@ http_header(struct req *r, const char *name, const char *value)
 		    NULL, v.base, v.len);
 }
 
+/*
+ * Seconds a 503 asks the client to wait: storage that is locked, full or
+ * unreachable is worth a new try soon, not at once.
+ */
+#define RETRY_AFTER	"5"
+
+/*
+ * Every 5xx answer leaves one line in the server's log: the status, the
+ * method and target, and what failed (fault.h), so that the error page's
+ * "the error has been logged" is true.  A 503 tells the client when to
+ * try again, unless its handler said so already.
+ */
+static void
+failed(struct req *r, int status)
+{
+	char method[32], target[256];
+	const char *why = fault_last(), *t = r->target;
+	size_t tlen = r->targetlen;
+
+	if (status == 503 && h2o_find_header(&r->h->res.headers,
+	    H2O_TOKEN_RETRY_AFTER, -1) == -1)
+		h2o_add_header(&r->h->pool, &r->h->res.headers,
+		    H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT(RETRY_AFTER));
+	if (t == NULL) {
+		t = r->h->input.path.base;
+		tlen = r->h->input.path.len;
+	}
+	fault_printable(method, sizeof(method), r->h->method.base,
+	    r->h->method.len);
+	fault_printable(target, sizeof(target), t, tlen);
+	fprintf(stderr, "masthead: %d %s %s: %s\n", status, method, target,
+	    why[0] != '\0' ? why : "no storage error was noted");
+}
+
 static void
 start(struct req *r, int status, const char *ctype)
 {
+	if (status >= 500)
+		failed(r, status);
 	r->h->res.status = status;
 	r->h->res.reason = http_reason(status);
 	if (ctype != NULL)
@@ -877,6 +914,8 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	size_t rawlen = h->input.path.len, plen;
 	int status;
 
+	/* What failed for an earlier request is not this one's cause. */
+	fault_clear();
 	r = h2o_mem_alloc_pool(&h->pool, sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	r->h = h;

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "page.h"
 #include "session.h"
 #include "store.h"
 #include "util.h"
@@ -61,7 +62,7 @@ session_user(struct req *r, struct user *u)
 	if (rc == STORE_NOTFOUND)
 		return 401;
 	if (rc != STORE_OK)
-		return rc == STORE_BUSY ? 503 : 500;
+		return page_status(rc);
 	if (now - seen > SEEN_EVERY)
 		store_session_seen(r->db, hash, now);
 	return 0;
@@ -87,7 +88,7 @@ session_start(struct req *r, int64_t user_id)
 	auth_token_hash(tok, hash);
 	if ((rc = store_session_add(r->db, user_id, hash, now,
 	    now + SESSION_MAX)) != STORE_OK)
-		return rc == STORE_BUSY ? 503 : 500;
+		return page_status(rc);
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%d; HttpOnly; "
 	    "SameSite=Lax%s", SESSION_COOKIE, tok, SESSION_MAX, secure_attr());
 	http_header(r, "Set-Cookie", cookie);

@@ -21,7 +21,7 @@ enum store_rc {
 	STORE_NOTFOUND,
 	STORE_INVALID,		/* input failed validation; nothing changed */
 	STORE_CONFLICT,		/* a unique value is taken */
-	STORE_BUSY,		/* database unreachable or locked */
+	STORE_BUSY,		/* storage unreachable, locked or full: 503 */
 	STORE_ERROR,
 	STORE__MAX
 };

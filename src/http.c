@@ -32,6 +32,7 @@
 #include "fault.h"
 #include "http.h"
 #include "page.h"
+#include "pool.h"
 #include "range.h"
 #include "router.h"
 #include "util.h"
@@ -1059,6 +1060,9 @@ port_taken(const char *addr, char *err, size_t errlen)
 	return taken;
 }
 
+/* Microseconds a stopping loop waits for its work in the pool. */
+#define STOP_WAIT	8000000
+
 static void *
 worker_main(void *arg)
 {
@@ -1073,6 +1077,7 @@ worker_main(void *arg)
 	    H2O_SOCKET_FLAG_DONT_READ);
 	sock->data = w;
 	h2o_socket_read_start(sock, on_accept);
+	pool_loop_attach(&w->ctx);
 
 	/*
 	 * The loop wakes at least every 100 ms to notice a stop request;
@@ -1090,11 +1095,21 @@ worker_main(void *arg)
 	h2o_socket_read_stop(sock);
 	h2o_socket_close(sock);
 	h2o_context_request_shutdown(&w->ctx);
+	/*
+	 * An upload or an import in the pool is answered before the loop
+	 * goes, for up to STOP_WAIT more; one still running then keeps the
+	 * context alive (its answer arrives into it) and dies with the
+	 * process.
+	 */
 	deadline = now_mono_usec() + 2000000;
-	while (!conns_empty(&w->ctx) && now_mono_usec() < deadline)
+	while ((!conns_empty(&w->ctx) || pool_loop_pending() > 0) &&
+	    now_mono_usec() < deadline + (pool_loop_pending() > 0 ?
+	    STOP_WAIT : 0))
 		h2o_evloop_run(w->ctx.loop, 50);
-	if (conns_empty(&w->ctx)) {
+	if (conns_empty(&w->ctx) && pool_loop_pending() == 0) {
 		h2o_evloop_t *loop = w->ctx.loop;
+
+		pool_loop_detach();
 
 		/* HTTP/2's graceful-shutdown timer outlives its connections. */
 		if (h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))

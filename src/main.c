@@ -27,6 +27,7 @@
 #include "resource.h"
 #include "migrate.h"
 #include "page.h"
+#include "pool.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -665,7 +666,15 @@ cmd_serve(void)
 		mail_free();
 		return 1;
 	}
+	if (pool_start(err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		jobs_stop();
+		bus_stop();
+		mail_free();
+		return 1;
+	}
 	rc = http_serve(err, sizeof(err));
+	pool_stop();
 	jobs_stop();
 	bus_stop();
 	mail_free();

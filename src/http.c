@@ -45,6 +45,11 @@ struct worker {
 	int		 fd;
 	pthread_t	 thread;
 	int		 id;
+	h2o_socket_t	*listener;
+	int		 spare;		/* /dev/null, given up to accept at EMFILE */
+	h2o_timeout_t	 pause;		/* the listener's rest when out of them */
+	h2o_timeout_entry_t resume;
+	uint64_t	 said;		/* when the log last told of it */
 };
 
 struct mh_handler {
@@ -960,6 +965,56 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	return 0;
 }
 
+/* Milliseconds the listener rests when no descriptor is left. */
+#define ACCEPT_PAUSE	100
+/* Microseconds between two log lines about it. */
+#define FDS_SAY_EVERY	10000000
+
+static void	on_accept(h2o_socket_t *, const char *);
+
+static void
+on_resume(h2o_timeout_entry_t *e)
+{
+	struct worker *w = (struct worker *)((char *)e -
+	    offsetof(struct worker, resume));
+
+	if (w->spare < 0)
+		w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	h2o_socket_read_start(w->listener, on_accept);
+}
+
+/*
+ * Out of descriptors (EMFILE, ENFILE): the connection first in the
+ * listen queue cannot be accepted and the listener stays readable, so
+ * the loop would spin at full speed, and the client would wait for
+ * nothing.  The spare descriptor kept for this moment is given up to
+ * accept that connection and close it at once, then taken again; and
+ * the listener rests ACCEPT_PAUSE ms, so a server at its limit spends
+ * its time on the connections it has.
+ */
+static void
+out_of_fds(struct worker *w, int err)
+{
+	uint64_t now = now_mono_usec();
+	int fd;
+
+	if (w->spare >= 0) {
+		close(w->spare);
+		w->spare = -1;
+		if ((fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+			close(fd);
+		w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (w->said == 0 || now - w->said >= FDS_SAY_EVERY) {
+		w->said = now;
+		fprintf(stderr, "masthead: thread %d: %s: new connections are "
+		    "closed at once while it lasts (ulimit -n)\n", w->id,
+		    strerror(err));
+	}
+	h2o_socket_read_stop(w->listener);
+	h2o_timeout_link(w->ctx.loop, &w->pause, &w->resume);
+}
+
 static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
@@ -968,8 +1023,11 @@ on_accept(h2o_socket_t *listener, const char *err)
 
 	if (err != NULL)
 		return;
-	if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+	if ((sock = h2o_evloop_socket_accept(listener)) == NULL) {
+		if (errno == EMFILE || errno == ENFILE)
+			out_of_fds(w, errno);
 		return;
+	}
 	h2o_accept(&w->accept, sock);
 }
 
@@ -1076,6 +1134,10 @@ worker_main(void *arg)
 	sock = h2o_evloop_socket_create(w->ctx.loop, w->fd,
 	    H2O_SOCKET_FLAG_DONT_READ);
 	sock->data = w;
+	w->listener = sock;
+	w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	h2o_timeout_init(w->ctx.loop, &w->pause, ACCEPT_PAUSE);
+	w->resume.cb = on_resume;
 	h2o_socket_read_start(sock, on_accept);
 	pool_loop_attach(&w->ctx);
 
@@ -1092,6 +1154,8 @@ worker_main(void *arg)
 	 * open after two seconds are idle keep-alives; they die with the
 	 * process rather than being freed under their owner.
 	 */
+	if (h2o_timeout_is_linked(&w->resume))
+		h2o_timeout_unlink(&w->resume);
 	h2o_socket_read_stop(sock);
 	h2o_socket_close(sock);
 	h2o_context_request_shutdown(&w->ctx);
@@ -1110,6 +1174,7 @@ worker_main(void *arg)
 		h2o_evloop_t *loop = w->ctx.loop;
 
 		pool_loop_detach();
+		h2o_timeout_dispose(loop, &w->pause);
 
 		/* HTTP/2's graceful-shutdown timer outlives its connections. */
 		if (h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))
@@ -1118,6 +1183,8 @@ worker_main(void *arg)
 		h2o_context_dispose(&w->ctx);
 		h2o_evloop_destroy(loop);
 	}
+	if (w->spare >= 0)
+		close(w->spare);
 	page_thread_done();
 	cache_thread_done();
 	return NULL;

@@ -884,11 +884,11 @@ media_check(struct db *db, int repair, FILE *out)
 			json_decref(rows);
 		}
 	}
-	fprintf(out, "%lld images and %lld white papers checked: %lld files "
-	    "missing", (long long)c.images, (long long)c.pdfs,
+	fprintf(out, "%lld images and %lld white papers checked; missing "
+	    "files: %lld", (long long)c.images, (long long)c.pdfs,
 	    (long long)c.missing);
 	if (repair)
-		fprintf(out, ", %lld restored, %lld cannot be restored",
+		fprintf(out, " (restored: %lld, cannot be restored: %lld)",
 		    (long long)c.restored, (long long)(c.missing - c.restored));
 	fprintf(out, "\n");
 	return (int)(repair ? c.missing - c.restored : c.missing);

@@ -16,6 +16,8 @@ struct config {
 	char	*db;		/* SQLite file or postgres:// URL */
 	char	*listen;	/* ADDR:PORT */
 	int64_t	 threads;	/* event loops; 0 = one per core */
+	int64_t	 work_threads;	/* the pool that decodes and imports */
+	int64_t	 work_queue;	/* tasks that may wait for the pool */
 	char	*theme_dir;	/* templates and assets that override the default theme */
 	char	*media_dir;	/* uploaded and generated images */
 	char	*access_log;	/* path, "-" for stdout, empty for none */

@@ -11,11 +11,24 @@
 
 #include "db.h"
 #include "db_driver.h"
+#include "fault.h"
 
 static const struct db_driver *const drivers[DB__MAX] = {
 	[DB_SQLITE] = &db_sqlite_driver,
 	[DB_POSTGRES] = &db_pg_driver,
 };
+
+/*
+ * Notes why a command failed, for the log line of the 5xx answer it
+ * leads to (fault.h); returns rc.
+ */
+static int
+noted(struct db *db, int rc)
+{
+	if (rc == DB_ERROR || rc == DB_BUSY)
+		fault_note("database: %s", db_errmsg(db));
+	return rc;
+}
 
 struct db *
 db_open(const char *url, char *err, size_t errlen)
@@ -81,7 +94,7 @@ int
 db_exec(struct db *db, const char *sql)
 {
 	db->seam_err = NULL;
-	return db->drv->exec(db, sql);
+	return noted(db, db->drv->exec(db, sql));
 }
 
 /*
@@ -120,7 +133,7 @@ begin(struct db *db, const char *sql)
 	db->txfail = DB_OK;
 	db->seam_err = NULL;
 	if ((rc = db->drv->exec(db, sql)) != DB_OK)
-		return rc;
+		return noted(db, rc);
 	db->txdepth = 1;
 	return DB_OK;
 }
@@ -177,7 +190,7 @@ db_commit(struct db *db)
 		return rc;
 	}
 	db->txdepth = 0;
-	if ((rc = db->drv->exec(db, "COMMIT")) == DB_OK)
+	if ((rc = noted(db, db->drv->exec(db, "COMMIT"))) == DB_OK)
 		return DB_OK;
 	/* SQLite keeps the transaction open when its COMMIT is busy. */
 	if (db->drv->txstate(db) != DB_TX_IDLE) {
@@ -258,8 +271,10 @@ db_stmt(struct db *db, const char *sql)
 			return db->slots[j].st;
 		j = (j + 1) & (db->nslots - 1);
 	}
-	if ((st = db->drv->prepare(db, sql)) == NULL)
+	if ((st = db->drv->prepare(db, sql)) == NULL) {
+		noted(db, DB_ERROR);
 		return NULL;
+	}
 	db->slots[j].sql = sql;
 	db->slots[j].st = st;
 	if (++db->nused * 2 > db->nslots)
@@ -304,7 +319,7 @@ int
 db_step(struct db_stmt *st)
 {
 	st->db->seam_err = NULL;
-	return st->db->drv->step(st);
+	return noted(st->db, st->db->drv->step(st));
 }
 
 int

@@ -31,7 +31,7 @@ enum db_rc {
 	DB_DONE,	/* db_step: no more rows */
 	DB_ERROR,	/* anything else; db_errmsg() says what */
 	DB_CONSTRAINT,	/* a UNIQUE / FOREIGN KEY / CHECK constraint failed */
-	DB_BUSY,	/* the database is unreachable or locked; worth a 503 */
+	DB_BUSY,	/* unreachable, locked, out of space or failing I/O: a 503 */
 	DB_RC__MAX
 };
 

@@ -109,7 +109,13 @@ pg_fail(struct pg_db *db, const PGresult *res)
 		return DB_ERROR;
 	if (strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
+	/*
+	 * Class 53 is a server out of disk, memory or connections, 58 a
+	 * failing disk: like a lost connection, the storage cannot take
+	 * the request now (a 503 with Retry-After).
+	 */
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0 ||
+	    strncmp(state, "53", 2) == 0 || strncmp(state, "58", 2) == 0 ||
 	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 	    strcmp(state, "55P03") == 0)
 		return DB_BUSY;

@@ -43,8 +43,18 @@ sq_rc(int rc)
 	case SQLITE_ROW: return DB_ROW;
 	case SQLITE_DONE: return DB_DONE;
 	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	/*
+	 * Locked beyond the busy timeout, a full disk, failing I/O: the
+	 * storage cannot take the request now, which is a 503 with
+	 * Retry-After, not a fault of the request or of the program.
+	 */
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return DB_BUSY;
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOLFS:
+	case SQLITE_PROTOCOL: return DB_BUSY;
 	default: return DB_ERROR;
 	}
 }

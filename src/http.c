@@ -30,8 +30,10 @@
 #include "config.h"
 #include "harden.h"
 #include "db.h"
+#include "fault.h"
 #include "http.h"
 #include "page.h"
+#include "pool.h"
 #include "range.h"
 #include "router.h"
 #include "util.h"
@@ -44,6 +46,11 @@ struct worker {
 	int		 fd;
 	pthread_t	 thread;
 	int		 id;
+	h2o_socket_t	*listener;
+	int		 spare;		/* /dev/null, given up to accept at EMFILE */
+	h2o_timeout_t	 pause;		/* the listener's rest when out of them */
+	h2o_timeout_entry_t resume;
+	uint64_t	 said;		/* when the log last told of it */
 };
 
 struct mh_handler {
@@ -152,6 +159,40 @@ http_header(struct req *r, const char *name, const char *value)
 }
 
 /*
+ * Seconds a 503 asks the client to wait: storage that is locked, full or
+ * unreachable is worth a new try soon, not at once.
+ */
+#define RETRY_AFTER	"5"
+
+/*
+ * Every 5xx answer leaves one line in the server's log: the status, the
+ * method and target, and what failed (fault.h), so that the error page's
+ * "the error has been logged" is true.  A 503 tells the client when to
+ * try again, unless its handler said so already.
+ */
+static void
+failed(struct req *r, int status)
+{
+	char method[32], target[256];
+	const char *why = fault_last(), *t = r->target;
+	size_t tlen = r->targetlen;
+
+	if (status == 503 && h2o_find_header(&r->h->res.headers,
+	    H2O_TOKEN_RETRY_AFTER, -1) == -1)
+		h2o_add_header(&r->h->pool, &r->h->res.headers,
+		    H2O_TOKEN_RETRY_AFTER, NULL, H2O_STRLIT(RETRY_AFTER));
+	if (t == NULL) {
+		t = r->h->input.path.base;
+		tlen = r->h->input.path.len;
+	}
+	fault_printable(method, sizeof(method), r->h->method.base,
+	    r->h->method.len);
+	fault_printable(target, sizeof(target), t, tlen);
+	fprintf(stderr, "masthead: %d %s %s: %s\n", status, method, target,
+	    why[0] != '\0' ? why : "no storage error was noted");
+}
+
+/*
  * The hardening headers in libh2o's form, made once at start from
  * harden.c's: a name libh2o has a token for is that token, as
  * h2o_add_header() would make it, so an answer only appends entries.
@@ -243,6 +284,8 @@ start(struct req *r, int status, const char *ctype)
 		send_iov(r, &body, 1);
 		return -1;
 	}
+	if (status >= 500)
+		failed(r, status);
 	r->h->res.status = status;
 	r->h->res.reason = http_reason(status);
 	if (ctype != NULL)
@@ -1197,6 +1240,8 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	size_t rawlen = h->input.path.len, plen;
 	int status;
 
+	/* What failed for an earlier request is not this one's cause. */
+	fault_clear();
 	r = h2o_mem_alloc_pool(&h->pool, sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	r->h = h;
@@ -1245,6 +1290,56 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	return 0;
 }
 
+/* Milliseconds the listener rests when no descriptor is left. */
+#define ACCEPT_PAUSE	100
+/* Microseconds between two log lines about it. */
+#define FDS_SAY_EVERY	10000000
+
+static void	on_accept(h2o_socket_t *, const char *);
+
+static void
+on_resume(h2o_timeout_entry_t *e)
+{
+	struct worker *w = (struct worker *)((char *)e -
+	    offsetof(struct worker, resume));
+
+	if (w->spare < 0)
+		w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	h2o_socket_read_start(w->listener, on_accept);
+}
+
+/*
+ * Out of descriptors (EMFILE, ENFILE): the connection first in the
+ * listen queue cannot be accepted and the listener stays readable, so
+ * the loop would spin at full speed, and the client would wait for
+ * nothing.  The spare descriptor kept for this moment is given up to
+ * accept that connection and close it at once, then taken again; and
+ * the listener rests ACCEPT_PAUSE ms, so a server at its limit spends
+ * its time on the connections it has.
+ */
+static void
+out_of_fds(struct worker *w, int err)
+{
+	uint64_t now = now_mono_usec();
+	int fd;
+
+	if (w->spare >= 0) {
+		close(w->spare);
+		w->spare = -1;
+		if ((fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+			close(fd);
+		w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (w->said == 0 || now - w->said >= FDS_SAY_EVERY) {
+		w->said = now;
+		fprintf(stderr, "masthead: thread %d: %s: new connections are "
+		    "closed at once while it lasts (ulimit -n)\n", w->id,
+		    strerror(err));
+	}
+	h2o_socket_read_stop(w->listener);
+	h2o_timeout_link(w->ctx.loop, &w->pause, &w->resume);
+}
+
 static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
@@ -1253,8 +1348,11 @@ on_accept(h2o_socket_t *listener, const char *err)
 
 	if (err != NULL)
 		return;
-	if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+	if ((sock = h2o_evloop_socket_accept(listener)) == NULL) {
+		if (errno == EMFILE || errno == ENFILE)
+			out_of_fds(w, errno);
 		return;
+	}
 	h2o_accept(&w->accept, sock);
 }
 
@@ -1345,6 +1443,9 @@ port_taken(const char *addr, char *err, size_t errlen)
 	return taken;
 }
 
+/* Microseconds a stopping loop waits for its work in the pool. */
+#define STOP_WAIT	8000000
+
 static void *
 worker_main(void *arg)
 {
@@ -1358,7 +1459,12 @@ worker_main(void *arg)
 	sock = h2o_evloop_socket_create(w->ctx.loop, w->fd,
 	    H2O_SOCKET_FLAG_DONT_READ);
 	sock->data = w;
+	w->listener = sock;
+	w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	h2o_timeout_init(w->ctx.loop, &w->pause, ACCEPT_PAUSE);
+	w->resume.cb = on_resume;
 	h2o_socket_read_start(sock, on_accept);
+	pool_loop_attach(&w->ctx);
 
 	/*
 	 * The loop wakes at least every 100 ms to notice a stop request;
@@ -1373,14 +1479,27 @@ worker_main(void *arg)
 	 * open after two seconds are idle keep-alives; they die with the
 	 * process rather than being freed under their owner.
 	 */
+	if (h2o_timeout_is_linked(&w->resume))
+		h2o_timeout_unlink(&w->resume);
 	h2o_socket_read_stop(sock);
 	h2o_socket_close(sock);
 	h2o_context_request_shutdown(&w->ctx);
+	/*
+	 * An upload or an import in the pool is answered before the loop
+	 * goes, for up to STOP_WAIT more; one still running then keeps the
+	 * context alive (its answer arrives into it) and dies with the
+	 * process.
+	 */
 	deadline = now_mono_usec() + 2000000;
-	while (!conns_empty(&w->ctx) && now_mono_usec() < deadline)
+	while ((!conns_empty(&w->ctx) || pool_loop_pending() > 0) &&
+	    now_mono_usec() < deadline + (pool_loop_pending() > 0 ?
+	    STOP_WAIT : 0))
 		h2o_evloop_run(w->ctx.loop, 50);
-	if (conns_empty(&w->ctx)) {
+	if (conns_empty(&w->ctx) && pool_loop_pending() == 0) {
 		h2o_evloop_t *loop = w->ctx.loop;
+
+		pool_loop_detach();
+		h2o_timeout_dispose(loop, &w->pause);
 
 		/* HTTP/2's graceful-shutdown timer outlives its connections. */
 		if (h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))
@@ -1389,6 +1508,8 @@ worker_main(void *arg)
 		h2o_context_dispose(&w->ctx);
 		h2o_evloop_destroy(loop);
 	}
+	if (w->spare >= 0)
+		close(w->spare);
 	page_thread_done();
 	cache_thread_done();
 	return NULL;

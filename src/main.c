@@ -1,5 +1,6 @@
 /*
- * main.c — the command line: serve, demo, migrate, reindex, help.
+ * main.c — the command line: serve, demo, migrate, reindex, media check,
+ * help.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -23,10 +24,12 @@
 #include "http.h"
 #include "jobs.h"
 #include "mail.h"
+#include "media.h"
 #include "newsletter.h"
 #include "resource.h"
 #include "migrate.h"
 #include "page.h"
+#include "pool.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -55,6 +58,11 @@ usage(FILE *f)
 	    "  user set-role EMAIL ROLE\n"
 	    "  token add [--name NAME] EMAIL\n"
 	    "            create an API token for the admin API; it is shown once\n"
+	    "  media check [--repair]\n"
+	    "            list the images and white papers whose files are\n"
+	    "            missing from media_dir; --repair makes an image's\n"
+	    "            missing widths again from a file of it left at full\n"
+	    "            size and lists what cannot be restored\n"
 	    "  mail test EMAIL\n"
 	    "            send a test message through the mail settings (as a\n"
 	    "            job: a running server sends it)\n"
@@ -606,6 +614,43 @@ cmd_migrate_db(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * media check [--repair]: the files the database names, against
+ * media_dir (a directory lost, or restored from an older backup than
+ * the database).  0 when every file is there (after the repair), 1 when
+ * some are still missing, 2 for a wrong command line.
+ */
+static int
+cmd_media(int argc, char **argv)
+{
+	char err[1024], *args[64];
+	struct db *db;
+	int i, n = 0, repair = 0, rc;
+
+	if (argc < 1 || strcmp(argv[0], "check") != 0) {
+		fputs("masthead: media needs check [--repair]\n", stderr);
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--repair") == 0)
+			repair = 1;
+		else if (n < (int)ARRAY_SIZE(args))
+			args[n++] = argv[i];
+	}
+	if (parse_args(n, args, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 2;
+	}
+	resolve_media_dir();
+	if ((db = open_db_index(0)) == NULL)
+		return 1;
+	rc = media_check(db, repair, stdout);
+	if (rc < 0)
+		fprintf(stderr, "masthead: media check: %s\n", db_errmsg(db));
+	db_close(db);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 cmd_serve(void)
 {
@@ -654,7 +699,15 @@ cmd_serve(void)
 		mail_free();
 		return 1;
 	}
+	if (pool_start(err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		jobs_stop();
+		bus_stop();
+		mail_free();
+		return 1;
+	}
 	rc = http_serve(err, sizeof(err));
+	pool_stop();
 	jobs_stop();
 	bus_stop();
 	mail_free();
@@ -697,6 +750,8 @@ main(int argc, char **argv)
 		return cmd_token(argc - 2, argv + 2);
 	if (strcmp(cmd, "mail") == 0)
 		return cmd_mail(argc - 2, argv + 2);
+	if (strcmp(cmd, "media") == 0)
+		return cmd_media(argc - 2, argv + 2);
 	if (strcmp(cmd, "migrate-db") == 0)
 		return cmd_migrate_db(argc - 2, argv + 2);
 	if (parse_args(argc - 2, argv + 2, err, sizeof(err)) != 0) {

@@ -2,16 +2,21 @@
  * media.c — image uploads.
  *
  * Nothing the client says about a file is believed: the type comes from
- * its first bytes, and the whole image is decoded (a truncated or damaged
- * file fails here) before anything is written.  Every width is encoded in
- * memory first; files are written under temporary names and renamed, and
- * the row is added last, so a failure at any step leaves no file and no
- * row behind.
+ * its first bytes, and the dimensions from the image's own header, read
+ * before any pixel is decoded, so that what the caps refuse costs
+ * nothing.  Then the whole image is decoded (a truncated or damaged file
+ * fails here) before anything is written, streamed through libvips'
+ * thumbnail so that a large picture is never held in memory at full
+ * size.  This runs on the work pool (pool.h), never on an event loop.
+ * Every width is encoded in memory first; files are written under
+ * temporary names and renamed, and the row is added last, so a failure
+ * at any step leaves no file and no row behind.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,9 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "fault.h"
 #include "media.h"
+#include "page.h"
 #include "store.h"
 #include "util.h"
 
@@ -65,7 +72,7 @@ media_sniff(const void *p, size_t n)
 }
 
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
-static int vips_ok;
+static atomic_int vips_ok;
 
 static void
 vips_start(void)
@@ -74,56 +81,121 @@ vips_start(void)
 		return;
 	/*
 	 * libvips' operation cache would keep loaders that point into a
-	 * request's memory after the request is gone.
+	 * request's memory after the request is gone, and decoded pixels
+	 * between uploads.
 	 */
 	vips_cache_set_max(0);
-	vips_ok = 1;
+	vips_cache_set_max_mem(0);
+	/*
+	 * How many images are decoded at once is the work pool's size
+	 * (work_threads); libvips' own threads for each image would
+	 * multiply it and take the cores the event loops need.
+	 */
+	vips_concurrency_set(1);
+	atomic_store(&vips_ok, 1);
 }
 
-/* Loads with the one loader of the sniffed type, failing on truncation. */
+void
+media_thread_done(void)
+{
+	if (atomic_load(&vips_ok))
+		vips_thread_shutdown();
+}
+
+/*
+ * Loads with the one loader of the sniffed type, failing on truncation.
+ * libvips opens lazily: this reads the header, and pixels are decoded
+ * (once, top to bottom) only when something asks for them.
+ */
 static int
 load(const char *mime, const void *p, size_t n, VipsImage **img)
 {
 	void *q = (void *)(uintptr_t)p;
 
 	if (strcmp(mime, "image/jpeg") == 0)
-		return vips_jpegload_buffer(q, n, img, "fail_on",
-		    VIPS_FAIL_ON_TRUNCATED, NULL);
+		return vips_jpegload_buffer(q, n, img, "access",
+		    VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,
+		    NULL);
 	if (strcmp(mime, "image/png") == 0)
-		return vips_pngload_buffer(q, n, img, "fail_on",
-		    VIPS_FAIL_ON_TRUNCATED, NULL);
+		return vips_pngload_buffer(q, n, img, "access",
+		    VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,
+		    NULL);
 	if (strcmp(mime, "image/gif") == 0)
-		return vips_gifload_buffer(q, n, img, "fail_on",
-		    VIPS_FAIL_ON_TRUNCATED, NULL);
-	return vips_webpload_buffer(q, n, img, "fail_on",
-	    VIPS_FAIL_ON_TRUNCATED, NULL);
+		return vips_gifload_buffer(q, n, img, "access",
+		    VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED,
+		    NULL);
+	return vips_webpload_buffer(q, n, img, "access",
+	    VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 }
 
 /*
- * Decodes the whole upload into *mem (and *img, its loader), both the
- * caller's to unref even on failure.  0, or 422 with a sentence in msg.
+ * Reads an upload's header, and only that, and refuses what the caps
+ * forbid before a pixel is decoded: a 48 KB PNG may declare 50 million
+ * pixels, which would take seconds and hundreds of megabytes to decode.
+ * 0 with the dimensions, or 422 with a sentence in msg.
  */
 static int
-decode(const char *mime, const void *p, size_t n, VipsImage **img,
-    VipsImage **mem, char *msg, size_t msglen)
+probe(const char *mime, const void *p, size_t n, int *W, int *H, char *msg,
+    size_t msglen)
 {
-	int W, H;
+	VipsImage *img = NULL;
+	int64_t bytes;
 
-	*img = *mem = NULL;
-	if (load(mime, p, n, img) != 0) {
+	if (load(mime, p, n, &img) != 0) {
+		if (img != NULL)
+			g_object_unref(img);
 		snprintf(msg, msglen, "the image cannot be read (damaged or "
 		    "truncated)");
 		return 422;
 	}
-	W = vips_image_get_width(*img);
-	H = vips_image_get_height(*img);
-	if (W < 1 || H < 1 || (int64_t)W * H > MEDIA_MAX_PIXELS) {
-		snprintf(msg, msglen, "the image has more than %d pixels",
-		    MEDIA_MAX_PIXELS);
+	*W = vips_image_get_width(img);
+	*H = vips_image_get_height(img);
+	bytes = (int64_t)*W * *H * vips_image_get_bands(img) *
+	    (int64_t)vips_format_sizeof(vips_image_get_format(img));
+	g_object_unref(img);
+	if (*W < 1 || *H < 1 || (int64_t)*W * *H > MEDIA_MAX_PIXELS) {
+		snprintf(msg, msglen, "the image is %d x %d: it has more than "
+		    "%d pixels", *W, *H, MEDIA_MAX_PIXELS);
 		return 422;
 	}
-	/* Decoding every pixel now is what finds a truncated file. */
-	if ((*mem = vips_image_copy_memory(*img)) == NULL) {
+	if (bytes > MEDIA_MAX_DECODED) {
+		snprintf(msg, msglen, "the image would take %lld MB decoded, "
+		    "more than %lld MB", (long long)(bytes / 1000000),
+		    (long long)(MEDIA_MAX_DECODED / 1000000));
+		return 422;
+	}
+	return 0;
+}
+
+/*
+ * Decodes the whole upload, made at most width pixels wide (and never
+ * wider than it is), into *mem: libvips' thumbnail streams the decoded
+ * rows through the shrink (JPEG and WebP even decode at a fraction of
+ * their size), so the full-size picture is never held in memory.  With
+ * height > 0 the middle of the picture is cropped to width x height.
+ * *mem is the caller's to unref.  0, or 422 with a sentence in msg.
+ */
+static int
+decode(const void *p, size_t n, int width, int height, VipsImage **mem,
+    char *msg, size_t msglen)
+{
+	VipsImage *t = NULL;
+	int rc;
+
+	*mem = NULL;
+	rc = height > 0 ?
+	    vips_thumbnail_buffer((void *)(uintptr_t)p, n, &t, width,
+	    "height", height, "crop", VIPS_INTERESTING_CENTRE,
+	    "option_string", "fail_on=truncated", NULL) :
+	    vips_thumbnail_buffer((void *)(uintptr_t)p, n, &t, width,
+	    "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN,
+	    "option_string", "fail_on=truncated", NULL);
+	/* Making every pixel now is what finds a truncated file. */
+	if (rc == 0)
+		*mem = vips_image_copy_memory(t);
+	if (t != NULL)
+		g_object_unref(t);
+	if (*mem == NULL) {
 		snprintf(msg, msglen, "the image cannot be read (damaged or "
 		    "truncated)");
 		return 422;
@@ -138,18 +210,21 @@ struct file {
 	int	 made;		/* written by this upload */
 };
 
-/* Writes one file under a temporary name and renames it into place. */
+/*
+ * Writes one file under a temporary name and renames it into place.
+ * 0, or the errno of what failed (noted for the log, fault.h).
+ */
 static int
 write_file(const char *dir, struct file *f)
 {
 	char path[1024], tmp[1100];
 	size_t off = 0;
 	ssize_t w;
-	int fd;
+	int fd, e;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir,
 	    f->name) >= (int)sizeof(path))
-		return -1;
+		return ENAMETOOLONG;
 	/* Content-addressed: a file already there holds these bytes. */
 	if (access(path, F_OK) == 0)
 		return 0;
@@ -157,26 +232,53 @@ write_file(const char *dir, struct file *f)
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%08x.tmp", dir,
 	    f->name, (long)getpid(), (unsigned)randombytes_random()) >=
 	    (int)sizeof(tmp))
-		return -1;
+		return ENAMETOOLONG;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) < 0)
-		return -1;
+	    0644)) < 0) {
+		e = errno;
+		goto fail;
+	}
 	while (off < f->len) {
 		if ((w = write(fd, (char *)f->data + off, f->len - off)) < 0) {
 			if (errno == EINTR)
 				continue;
+			e = errno;
 			close(fd);
 			unlink(tmp);
-			return -1;
+			goto fail;
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+	/* A full disk may show only at fsync or close (NFS, quotas). */
+	if (fsync(fd) != 0) {
+		e = errno;
+		close(fd);
 		unlink(tmp);
-		return -1;
+		goto fail;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		goto fail;
 	}
 	f->made = 1;
 	return 0;
+fail:
+	fault_note("media: writing %s: %s", path, strerror(e));
+	return e;
+}
+
+/* Makes dir when it is missing: 0, or the errno (noted for the log). */
+static int
+make_dir(const char *dir)
+{
+	int e;
+
+	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+		return 0;
+	e = errno;
+	fault_note("media: making %s: %s", dir, strerror(e));
+	return e;
 }
 
 static void
@@ -228,6 +330,92 @@ describe(const char *hash, const char *ext, const char *mime, int w, int h,
 	return o;
 }
 
+/*
+ * The files of an image: <hash>.<ext> (the largest width, for pages
+ * without srcset), then <hash>-<w>.<ext> and <hash>-<w>.webp for each
+ * width of ws ("320,640").  Returns how many names were written (at
+ * most max), widths into w[] (one per pair, w[k] for names 1 + 2k and
+ * 2 + 2k).
+ */
+static int
+file_names(const char *hash, const char *ext, const char *ws,
+    char names[][96], int max, int *w)
+{
+	const char *p = ws;
+	int n = 0, k = 0;
+	int64_t v;
+
+	if (max < 1)
+		return 0;
+	snprintf(names[n++], 96, "%s.%s", hash, ext);
+	while (*p != '\0' && n + 2 <= max) {
+		size_t len = strcspn(p, ",");
+
+		if (parse_int(p, len, 1, 100000, &v) == 0) {
+			w[k++] = (int)v;
+			snprintf(names[n++], 96, "%s-%d.%s", hash, (int)v, ext);
+			snprintf(names[n++], 96, "%s-%d.webp", hash, (int)v);
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return n;
+}
+
+/* Whether a file of media_dir is there. */
+static int
+present(const char *dir, const char *name)
+{
+	char path[1024];
+
+	return snprintf(path, sizeof(path), "%s/%s", dir, name) <
+	    (int)sizeof(path) && access(path, F_OK) == 0;
+}
+
+/* Whether every file of an image's row is in media_dir. */
+static int
+all_present(const char *hash, const char *ext, const char *ws)
+{
+	char names[NFILES + 8][96];
+	int w[NFILES], n, i;
+
+	n = file_names(hash, ext, ws, names, NFILES + 8, w);
+	for (i = 0; i < n; i++)
+		if (!present(config.media_dir, names[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Encodes one width as uploads are kept: JPEG (photographs) or PNG
+ * (what may be transparent), and WebP.  0 or -1.
+ */
+static int
+encode(VipsImage *t, const char *ext, void **data, size_t *len)
+{
+	if (strcmp(ext, "webp") == 0)
+		return vips_webpsave_buffer(t, data, len, "Q", 80, "strip",
+		    TRUE, NULL);
+	if (strcmp(ext, "jpg") == 0)
+		return vips_jpegsave_buffer(t, data, len, "Q", 82, "strip",
+		    TRUE, "interlace", TRUE, NULL);
+	return vips_pngsave_buffer(t, data, len, "strip", TRUE, NULL);
+}
+
+/* One width of mem (which is top pixels wide): mem itself at the top. */
+static int
+width_of(VipsImage *mem, int top, int w, VipsImage **out)
+{
+	if (w >= top) {
+		g_object_ref(mem);
+		*out = mem;
+		return 0;
+	}
+	return vips_thumbnail_image(mem, out, w, "height", VIPS_MAX_COORD,
+	    NULL);
+}
+
 int
 media_store(struct db *db, const void *p, size_t n, const char *alt,
     json_t **out, char *msg, size_t msglen)
@@ -236,10 +424,11 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	char hash[2 * crypto_hash_sha256_BYTES + 1], ws[64] = "";
 	struct file files[NFILES];
 	struct image_row row;
-	VipsImage *img = NULL, *mem = NULL;
+	VipsImage *mem = NULL;
 	const char *mime, *ext, *fmime;
-	json_t *have;
-	int i, nf = 0, W, status = 500, rc, top = 0, topw = 0, toph = 0;
+	json_t *have = NULL;
+	int i, nf = 0, W, H, status = 500, rc, top = 0, topw, toph, e;
+	int list[NWIDTHS], nw = 0, known = 0;
 
 	*out = NULL;
 	memset(files, 0, sizeof(files));
@@ -255,30 +444,51 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	}
 	crypto_hash_sha256(sum, p, n);
 	sodium_bin2hex(hash, sizeof(hash), sum, sizeof(sum));
-	/* The same bytes were uploaded before: that image it is. */
+	/*
+	 * The same bytes were uploaded before: that image it is, once its
+	 * files are all there.  A row whose files were lost (a media
+	 * directory not restored with the database) has them made again
+	 * from these bytes below.
+	 */
 	if ((rc = store_image_get(db, hash, &have)) == STORE_OK) {
-		*out = describe(hash, json_string_value(json_object_get(have,
-		    "ext")), mime, (int)json_integer_value(json_object_get(have,
-		    "width")), (int)json_integer_value(json_object_get(have,
-		    "height")), json_string_value(json_object_get(have,
-		    "widths")));
-		json_decref(have);
-		return 0;
+		const char *hext = json_string_value(json_object_get(have,
+		    "ext")), *hws = json_string_value(json_object_get(have,
+		    "widths"));
+
+		if (hext != NULL && hws != NULL && all_present(hash, hext,
+		    hws)) {
+			*out = describe(hash, hext, mime, (int)
+			    json_integer_value(json_object_get(have, "width")),
+			    (int)json_integer_value(json_object_get(have,
+			    "height")), hws);
+			json_decref(have);
+			return 0;
+		}
+		known = 1;
+	} else if (rc != STORE_NOTFOUND) {
+		snprintf(msg, msglen, "the database cannot be read; try again");
+		return page_status(rc);
 	}
-	if (rc != STORE_NOTFOUND) {
-		snprintf(msg, msglen, "the database is busy; try again");
-		return 503;
-	}
+	json_decref(have);
 	pthread_once(&vips_once, vips_start);
-	if (!vips_ok) {
+	if (!atomic_load(&vips_ok)) {
 		snprintf(msg, msglen, "the image library did not start");
 		return 500;
 	}
+	if ((status = probe(mime, p, n, &W, &H, msg, msglen)) != 0)
+		return status;
+	/* The widths not wider than the image; its own when under all. */
+	for (i = 0; i < NWIDTHS && widths[i] <= W; i++)
+		list[nw++] = widths[i];
+	if (nw == 0)
+		list[nw++] = W;
+	topw = list[nw - 1];
 	/* After this point, all errors go through fail. */
-	if ((status = decode(mime, p, n, &img, &mem, msg, msglen)) != 0)
+	if ((status = decode(p, n, topw, 0, &mem, msg, msglen)) != 0)
 		goto fail;
 	status = 500;
-	W = vips_image_get_width(mem);
+	topw = vips_image_get_width(mem);
+	toph = vips_image_get_height(mem);
 	/* Photographs stay JPEG; what may be transparent becomes PNG. */
 	if (strcmp(mime, "image/jpeg") == 0 ||
 	    (strcmp(mime, "image/webp") == 0 && !vips_image_hasalpha(mem))) {
@@ -288,35 +498,22 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		ext = "png";
 		fmime = "image/png";
 	}
-	for (i = 0; i < NWIDTHS; i++) {
-		int w = widths[i];
+	for (i = 0; i < nw; i++) {
+		int w = list[i] < topw ? list[i] : topw;
 		VipsImage *t = NULL;
 		struct file *a = &files[nf], *b = &files[nf + 1];
 
-		if (w > W) {
-			if (i > 0)
-				break;
-			w = W;	/* smaller than the smallest width */
-		}
-		if (vips_thumbnail_image(mem, &t, w, "height", 1000000,
-		    NULL) != 0) {
+		if (width_of(mem, topw, w, &t) != 0) {
 			snprintf(msg, msglen, "the image cannot be resized");
 			status = 422;
 			goto fail;
 		}
 		snprintf(a->name, sizeof(a->name), "%s-%d.%s", hash, w, ext);
 		snprintf(b->name, sizeof(b->name), "%s-%d.webp", hash, w);
-		rc = strcmp(ext, "jpg") == 0 ?
-		    vips_jpegsave_buffer(t, &a->data, &a->len, "Q", 82,
-		    "strip", TRUE, "interlace", TRUE, NULL) :
-		    vips_pngsave_buffer(t, &a->data, &a->len, "strip", TRUE,
-		    NULL);
+		rc = encode(t, ext, &a->data, &a->len);
 		if (rc == 0)
-			rc = vips_webpsave_buffer(t, &b->data, &b->len, "Q", 80,
-			    "strip", TRUE, NULL);
+			rc = encode(t, "webp", &b->data, &b->len);
 		top = nf;
-		topw = vips_image_get_width(t);
-		toph = vips_image_get_height(t);
 		g_object_unref(t);
 		nf += 2;
 		if (rc != 0) {
@@ -331,13 +528,15 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	files[nf].data = g_memdup2(files[top].data, files[top].len);
 	files[nf].len = files[top].len;
 	nf++;
-	if (mkdir(config.media_dir, 0755) != 0 && errno != EEXIST) {
+	if ((e = make_dir(config.media_dir)) != 0) {
 		snprintf(msg, msglen, "the media directory cannot be made");
+		status = page_status_errno(e);
 		goto fail;
 	}
 	for (i = 0; i < nf; i++)
-		if (write_file(config.media_dir, &files[i]) != 0) {
+		if ((e = write_file(config.media_dir, &files[i])) != 0) {
 			snprintf(msg, msglen, "the image cannot be saved");
+			status = page_status_errno(e);
 			goto fail;
 		}
 	row.hash = hash;
@@ -348,23 +547,23 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	row.bytes = (int64_t)files[nf - 1].len;
 	row.alt = alt != NULL ? alt : "";
 	row.widths = ws;
-	if (db_begin_write(db) != DB_OK) {
+	/* A known image only needed its files back. */
+	if (!known && (rc = db_begin_write(db)) != DB_OK) {
 		snprintf(msg, msglen, "the database is busy; try again");
-		status = 503;
+		status = page_status(store_rc_from_db(rc));
 		goto fail;
 	}
-	if ((rc = store_image_add(db, &row)) != STORE_OK ||
-	    db_commit(db) != DB_OK) {
+	if (!known && ((rc = store_image_add(db, &row)) != STORE_OK ||
+	    db_commit(db) != DB_OK)) {
 		db_rollback(db);
 		snprintf(msg, msglen, "the image cannot be recorded");
-		status = rc == STORE_BUSY ? 503 : 500;
+		status = rc == STORE_OK ? 503 : page_status(rc);
 		goto fail;
 	}
 	*out = describe(hash, ext, mime, topw, toph, ws);
 	for (i = 0; i < nf; i++)
 		g_free(files[i].data);
 	g_object_unref(mem);
-	g_object_unref(img);
 	return 0;
 fail:
 	unlink_made(files, nf);
@@ -372,8 +571,6 @@ fail:
 		g_free(files[i].data);
 	if (mem != NULL)
 		g_object_unref(mem);
-	if (img != NULL)
-		g_object_unref(img);
 	vips_error_clear();
 	return status;
 }
@@ -384,12 +581,11 @@ media_square(const char *dir, const void *p, size_t n, int64_t limit,
     size_t msglen)
 {
 	unsigned char sum[crypto_hash_sha256_BYTES];
-	VipsImage *img = NULL, *mem = NULL, *sq = NULL, *rgb = NULL,
-	    *flat = NULL;
+	VipsImage *sq = NULL, *rgb = NULL, *flat = NULL;
 	VipsArrayDouble *white = NULL;
 	struct file f;
 	const char *mime;
-	int status;
+	int status, W, H, e;
 
 	memset(&f, 0, sizeof(f));
 	if (limit > 0 && (int64_t)n > limit) {
@@ -403,35 +599,31 @@ media_square(const char *dir, const void *p, size_t n, int64_t limit,
 		return 415;
 	}
 	pthread_once(&vips_once, vips_start);
-	if (!vips_ok) {
+	if (!atomic_load(&vips_ok)) {
 		snprintf(msg, msglen, "the image library did not start");
 		return 500;
 	}
-	/* After this point, all errors go through fail. */
-	if ((status = decode(mime, p, n, &img, &mem, msg, msglen)) != 0)
-		goto fail;
-	status = 500;
-	*side = vips_image_get_width(mem) < vips_image_get_height(mem) ?
-	    vips_image_get_width(mem) : vips_image_get_height(mem);
+	if ((status = probe(mime, p, n, &W, &H, msg, msglen)) != 0)
+		return status;
+	*side = W < H ? W : H;
 	/* Made larger, a small picture would only be a blurred one. */
 	if (*side < min) {
 		snprintf(msg, msglen, "the image is %d x %d pixels; it needs "
-		    "at least %d on its shorter side", vips_image_get_width(mem),
-		    vips_image_get_height(mem), min);
-		status = 422;
-		goto fail;
+		    "at least %d on its shorter side", W, H, min);
+		return 422;
 	}
 	if (*side > max)
 		*side = max;
+	/* After this point, all errors go through fail. */
 	/*
 	 * The middle of the picture, scaled so its shorter side fills the
 	 * square; then sRGB on white, since directories want RGB without
 	 * transparency, saved as a JPEG named by the SHA-256 of its bytes.
 	 */
+	if ((status = decode(p, n, *side, *side, &sq, msg, msglen)) != 0)
+		goto fail;
 	white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
-	if (vips_thumbnail_image(mem, &sq, *side, "height", *side, "crop",
-	    VIPS_INTERESTING_CENTRE, NULL) != 0 ||
-	    vips_colourspace(sq, &rgb, VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
+	if (vips_colourspace(sq, &rgb, VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
 	    (vips_image_hasalpha(rgb) ? vips_flatten(rgb, &flat, "background",
 	    white, NULL) : vips_copy(rgb, &flat, NULL)) != 0 ||
 	    vips_jpegsave_buffer(flat, &f.data, &f.len, "Q", 90, "strip", TRUE,
@@ -440,12 +632,13 @@ media_square(const char *dir, const void *p, size_t n, int64_t limit,
 		status = 422;
 		goto fail;
 	}
+	*side = vips_image_get_width(flat);
 	crypto_hash_sha256(sum, f.data, f.len);
 	sodium_bin2hex(hash, 65, sum, sizeof(sum));
 	snprintf(f.name, sizeof(f.name), "%s.jpg", hash);
-	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
-	    write_file(dir, &f) != 0) {
+	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
 		snprintf(msg, msglen, "the image cannot be saved");
+		status = page_status_errno(e);
 		goto fail;
 	}
 	*bytes = (int64_t)f.len;
@@ -460,10 +653,6 @@ fail:
 		g_object_unref(rgb);
 	if (sq != NULL)
 		g_object_unref(sq);
-	if (mem != NULL)
-		g_object_unref(mem);
-	if (img != NULL)
-		g_object_unref(img);
 	if (status != 0)
 		vips_error_clear();
 	return status;
@@ -481,6 +670,7 @@ media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 {
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	struct file f;
+	int e;
 
 	if (max > 0 && (int64_t)n > max) {
 		snprintf(msg, msglen, "the file is larger than %lld KB",
@@ -497,10 +687,9 @@ media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 	snprintf(f.name, sizeof(f.name), "%s.pdf", hash);
 	f.data = (void *)(uintptr_t)p;
 	f.len = n;
-	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
-	    write_file(dir, &f) != 0) {
+	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
 		snprintf(msg, msglen, "the file cannot be saved");
-		return 500;
+		return page_status_errno(e);
 	}
 	return 0;
 }
@@ -618,4 +807,204 @@ void
 media_free(void *p)
 {
 	g_free(p);
+}
+
+/* ---- media check: the files the database names, and their repair ---- */
+
+struct check {
+	int64_t	 images, pdfs;	/* rows checked */
+	int64_t	 missing;	/* files not found */
+	int64_t	 restored;	/* made again */
+};
+
+/*
+ * Makes one missing file of an image again from src (a decoded file of
+ * it at full size, srcw pixels wide, read from srcname): the same bytes
+ * when the file is a copy of srcname, else that width encoded as
+ * uploads are.  0, or -1 with msg filled.
+ */
+static int
+restore_one(const char *name, const char *fmt, int width, VipsImage *src,
+    int srcw, const char *srcname, const char *srcdata, size_t srclen,
+    char *msg, size_t msglen)
+{
+	struct file f;
+	VipsImage *t = NULL;
+	int e;
+	const char *dot = strrchr(srcname, '.');
+
+	memset(&f, 0, sizeof(f));
+	strlcpy_(f.name, name, sizeof(f.name));
+	/* <hash>.<ext> and <hash>-<top>.<ext> hold the same bytes. */
+	if (width == srcw && dot != NULL && strcmp(dot + 1, fmt) == 0) {
+		f.data = (void *)(uintptr_t)srcdata;
+		f.len = srclen;
+		if ((e = write_file(config.media_dir, &f)) != 0) {
+			snprintf(msg, msglen, "%s", strerror(e));
+			return -1;
+		}
+		return 0;
+	}
+	if (width_of(src, srcw, width, &t) != 0 ||
+	    encode(t, fmt, &f.data, &f.len) != 0) {
+		snprintf(msg, msglen, "libvips: %s", vips_error_buffer());
+		vips_error_clear();
+		if (t != NULL)
+			g_object_unref(t);
+		return -1;
+	}
+	g_object_unref(t);
+	e = write_file(config.media_dir, &f);
+	g_free(f.data);
+	if (e != 0) {
+		snprintf(msg, msglen, "%s", strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+check_image(json_t *row, int repair, FILE *out, struct check *c)
+{
+	char names[NFILES + 8][96], path[1100], msg[300];
+	const char *hash = json_string_value(json_object_get(row, "hash"));
+	const char *ext = json_string_value(json_object_get(row, "ext"));
+	const char *ws = json_string_value(json_object_get(row, "widths"));
+	int w[NFILES], miss[NFILES + 8], n, nw, i, src = -1, srcw = 0;
+	int full[3], nfull = 0, nmiss = 0;
+	VipsImage *img = NULL, *mem = NULL;
+	gchar *data = NULL;
+	gsize len = 0;
+
+	c->images++;
+	if (hash == NULL || ext == NULL || ws == NULL)
+		return;
+	n = file_names(hash, ext, ws, names, NFILES + 8, w);
+	nw = (n - 1) / 2;
+	for (i = 0; i < n; i++)
+		if ((miss[i] = !present(config.media_dir, names[i])))
+			nmiss++;
+	if (nmiss == 0)
+		return;
+	c->missing += nmiss;
+	/* The files at full size, any of which can make the others. */
+	full[nfull++] = 0;
+	if (nw > 0) {
+		full[nfull++] = 1 + 2 * (nw - 1);
+		full[nfull++] = 2 + 2 * (nw - 1);
+	}
+	for (i = 0; i < nfull && src < 0; i++)
+		if (!miss[full[i]])
+			src = full[i];
+	if (repair && src >= 0) {
+		snprintf(path, sizeof(path), "%s/%s", config.media_dir,
+		    names[src]);
+		if (g_file_get_contents(path, &data, &len, NULL) &&
+		    (img = vips_image_new_from_buffer(data, len, "",
+		    NULL)) != NULL)
+			mem = vips_image_copy_memory(img);
+		if (mem == NULL) {
+			fprintf(out, "unreadable %s (image %s): %s\n",
+			    names[src], hash, vips_error_buffer());
+			vips_error_clear();
+			src = -1;
+		} else {
+			srcw = vips_image_get_width(mem);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int width = i == 0 ? srcw : w[(i - 1) / 2];
+		const char *fmt = i > 0 && i % 2 == 0 ? "webp" : ext;
+
+		if (!miss[i])
+			continue;
+		if (!repair) {
+			fprintf(out, "missing %s (image %s)\n", names[i], hash);
+			continue;
+		}
+		if (src < 0) {
+			fprintf(out, "lost %s (image %s): no file of it is left "
+			    "at full size; upload the image again\n", names[i],
+			    hash);
+			continue;
+		}
+		if (restore_one(names[i], fmt, width, mem, srcw, names[src],
+		    data, len, msg, sizeof(msg)) != 0) {
+			fprintf(out, "lost %s (image %s): %s\n", names[i], hash,
+			    msg);
+			continue;
+		}
+		fprintf(out, "restored %s from %s\n", names[i], names[src]);
+		c->restored++;
+	}
+	if (mem != NULL)
+		g_object_unref(mem);
+	if (img != NULL)
+		g_object_unref(img);
+	g_free(data);
+}
+
+static void
+check_pdf(json_t *row, int repair, FILE *out, struct check *c)
+{
+	const char *hash = json_string_value(json_object_get(row,
+	    "file_hash"));
+	const char *slug = json_string_value(json_object_get(row, "slug"));
+	char name[96];
+
+	c->pdfs++;
+	if (hash == NULL || slug == NULL)
+		return;
+	snprintf(name, sizeof(name), "%s.pdf", hash);
+	if (present(config.media_dir, name))
+		return;
+	c->missing++;
+	/* Only the uploaded file itself was ever kept. */
+	fprintf(out, "%s %s (white paper \"%s\")%s\n", repair ? "lost" :
+	    "missing", name, slug, repair ? ": upload the file again" : "");
+}
+
+int
+media_check(struct db *db, int repair, FILE *out)
+{
+	struct check c = { 0, 0, 0, 0 };
+	json_t *rows, *row;
+	int64_t after;
+	size_t i;
+	int pdfs;
+
+	pthread_once(&vips_once, vips_start);
+	if (repair && !atomic_load(&vips_ok)) {
+		fprintf(out, "the image library did not start\n");
+		return -1;
+	}
+	for (pdfs = 0; pdfs <= 1; pdfs++) {
+		after = 0;
+		for (;;) {
+			if (store_files_after(db, pdfs, after, 200, &rows) !=
+			    STORE_OK)
+				return -1;
+			if (json_array_size(rows) == 0) {
+				json_decref(rows);
+				break;
+			}
+			json_array_foreach(rows, i, row) {
+				after = json_integer_value(json_object_get(row,
+				    "id"));
+				if (pdfs)
+					check_pdf(row, repair, out, &c);
+				else
+					check_image(row, repair, out, &c);
+			}
+			json_decref(rows);
+		}
+	}
+	fprintf(out, "%lld images and %lld white papers checked; missing "
+	    "files: %lld", (long long)c.images, (long long)c.pdfs,
+	    (long long)c.missing);
+	if (repair)
+		fprintf(out, " (restored: %lld, cannot be restored: %lld)",
+		    (long long)c.restored, (long long)(c.missing - c.restored));
+	fprintf(out, "\n");
+	return (int)(repair ? c.missing - c.restored : c.missing);
 }

@@ -1,7 +1,11 @@
 /*
- * media.h — image uploads: the type sniffed from the bytes, decoded in
- * full by libvips, written as responsive widths plus WebP under
- * media_dir, content-addressed by the SHA-256 of the upload.
+ * media.h — image uploads: the type sniffed from the bytes, the size
+ * read from the image's header and checked before any decoding, then
+ * decoded in full by libvips, written as responsive widths plus WebP
+ * under media_dir, content-addressed by the SHA-256 of the upload.
+ *
+ * media_store and media_square take seconds on a large picture: they
+ * run on the work pool (pool.h), never on an event loop.
  */
 #ifndef MASTHEAD_MEDIA_H
 #define MASTHEAD_MEDIA_H
@@ -9,12 +13,15 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct db;
 
 /* The widths made of every upload (those not wider than the original). */
 #define MEDIA_WIDTHS	{ 320, 640, 1024, 1600 }
 #define MEDIA_MAX_PIXELS	(50 * 1000 * 1000)	/* decompression bombs */
+/* Bytes of the decoded picture: 4 a pixel (RGBA, or grey of 16 bits). */
+#define MEDIA_MAX_DECODED	((int64_t)MEDIA_MAX_PIXELS * 4)
 
 /* The type of an image from its first bytes: "image/jpeg" ..., or NULL. */
 const char *media_sniff(const void *p, size_t n);
@@ -57,6 +64,19 @@ int	 media_png_of_svg(const void *svg, size_t n, int fit, int width,
 int	 media_size(const void *p, size_t n, int *width, int *height);
 /* Frees what media_png_of_svg() returned. */
 void	 media_free(void *p);
+
+/*
+ * Checks that every file the database names is in media_dir: each
+ * image's <hash>.<ext> and its widths (JPEG or PNG, and WebP), each
+ * white paper's PDF.  With repair, makes an image's missing files again
+ * from one of its files left at full size.  Writes a line to out for
+ * each missing file and what became of it, and a summary; returns how
+ * many files are still missing, or -1 when the database cannot be read.
+ */
+int	 media_check(struct db *, int repair, FILE *out);
+
+/* Frees libvips' memory of the calling thread (a pool thread's end). */
+void	 media_thread_done(void);
 
 /* Whether the bytes begin as a PDF file does ("%PDF-"). */
 int	 media_is_pdf(const void *p, size_t n);

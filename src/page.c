@@ -3,6 +3,7 @@
  * mega-menu, footer), the sidebar blocks, rendering, error pages, and the
  * static files of the theme and the media directory.
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,29 @@ page_status(int rc)
 	case STORE_CONFLICT: return 409;
 	case STORE_BUSY: return 503;
 	default: return 500;
+	}
+}
+
+/*
+ * A file that could not be written: a full disk (or quota), failing
+ * I/O, no descriptor or memory left are the storage's state, worth a
+ * new try later (503 with Retry-After); anything else is a fault (500).
+ */
+int
+page_status_errno(int err)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+	case EIO:
+	case EROFS:
+	case EMFILE:
+	case ENFILE:
+	case ENOMEM:
+	case EAGAIN:
+		return 503;
+	default:
+		return 500;
 	}
 }
 

@@ -27,6 +27,7 @@
 #include "media.h"
 #include "multipart.h"
 #include "page.h"
+#include "pool.h"
 #include "session.h"
 #include "store.h"
 #include "url.h"
@@ -983,14 +984,89 @@ part_text(struct req *r, struct mp_part *parts, int nparts, const char *name,
 	return h2o_strdup(&r->h->pool, p->data, p->len).base;
 }
 
+/*
+ * An upload handed to the work pool (pool.h): a copy of the image, since
+ * the request's body may be gone before the work ends, and what the
+ * work made of it.  Freed by the done function.
+ */
+struct upload {
+	char	*data;
+	size_t	 len;
+	char	*alt;		/* NULL: none */
+	int	 status;	/* media_store's or media_square's */
+	char	 msg[200];
+	json_t	*img;		/* media_store's image */
+	char	 hash[65];	/* media_square's artwork */
+	int	 side;
+	int64_t	 bytes;
+};
+
+static struct upload *
+upload_new(const char *data, size_t len, const char *alt)
+{
+	struct upload *u = xcalloc(1, sizeof(*u));
+
+	u->data = xmalloc(len);
+	memcpy(u->data, data, len);
+	u->len = len;
+	u->alt = alt != NULL ? xstrdup(alt) : NULL;
+	return u;
+}
+
+static void
+upload_free(struct upload *u)
+{
+	json_decref(u->img);
+	free(u->alt);
+	free(u->data);
+	free(u);
+}
+
+/* On a pool thread: the image made into its widths and recorded. */
+static void
+upload_work(struct db *db, void *arg)
+{
+	struct upload *u = arg;
+
+	u->status = media_store(db, u->data, u->len, u->alt, &u->img, u->msg,
+	    sizeof(u->msg));
+}
+
+/* Back on the loop: the newsroom's images page with the outcome. */
+static int
+media_page_done(struct req *r, void *arg)
+{
+	struct upload *u = arg;
+	json_t *m;
+	int status;
+
+	if (r == NULL) {
+		upload_free(u);
+		return 0;
+	}
+	if (u->status != 0)
+		m = json_pack("{s:s,s:I,s:{s:s}}", "error", u->msg, "max_mb",
+		    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
+		    "title", "Images");
+	else
+		m = json_pack("{s:O,s:I,s:{s:s}}", "image", u->img, "max_mb",
+		    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
+		    "title", "Images");
+	status = admin_render(r, u->status != 0 ? u->status : 201,
+	    "admin/media", m);
+	upload_free(u);
+	return status;
+}
+
 int
 page_admin_media_post(struct req *r)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL, *alt;
+	const char *data = NULL, *alt = NULL;
 	char msg[200];
 	size_t len = 0;
-	json_t *img, *m;
+	struct upload *u;
+	json_t *m;
 	int status, nparts;
 
 	if ((status = admin_gate(r)) != 0)
@@ -1002,19 +1078,42 @@ page_admin_media_post(struct req *r)
 		return 403;
 	if (status == 0) {
 		alt = part_text(r, parts, nparts, "alt", 500);
-		status = media_store(r->db, data, len, alt, &img, msg,
-		    sizeof(msg));
+		/* Decoding takes seconds: the loop goes on meanwhile. */
+		u = upload_new(data, len, alt);
+		if ((status = pool_submit(r, upload_work, media_page_done,
+		    u)) == 0)
+			return 0;
+		upload_free(u);
+		snprintf(msg, sizeof(msg), "the server is busy with other "
+		    "uploads; try again in a moment");
 	}
-	if (status != 0) {
-		m = json_pack("{s:s,s:I,s:{s:s}}", "error", msg, "max_mb",
-		    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
-		    "title", "Images");
-		return admin_render(r, status, "admin/media", m);
+	m = json_pack("{s:s,s:I,s:{s:s}}", "error", msg, "max_mb",
+	    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
+	    "title", "Images");
+	return admin_render(r, status, "admin/media", m);
+}
+
+/* Back on the loop: the API's answer. */
+static int
+media_api_done(struct req *r, void *arg)
+{
+	struct upload *u = arg;
+	json_t *m;
+	int status = 0;
+
+	if (r == NULL) {
+		upload_free(u);
+		return 0;
 	}
-	m = json_pack("{s:o,s:I,s:{s:s}}", "image", img, "max_mb",
-	    (json_int_t)(config.max_upload / (1024 * 1024)), "page", "title",
-	    "Images");
-	return admin_render(r, 201, "admin/media", m);
+	if (u->status != 0) {
+		status = api_error(r, u->status, u->msg);
+	} else {
+		m = json_pack("{s:O}", "image", u->img);
+		http_send_json(r, 201, m);
+		json_decref(m);
+	}
+	upload_free(u);
+	return status;
 }
 
 /* POST /api/v1/admin/media: the same upload for API clients. */
@@ -1025,30 +1124,29 @@ api_admin_media(struct req *r)
 	const char *data = NULL, *alt = NULL;
 	char msg[200];
 	size_t len = 0;
-	struct user u;
-	json_t *img, *m;
+	struct upload *u;
+	struct user usr;
 	int status, nparts;
 
-	if ((status = auth_bearer(r, &u)) != 0) {
+	if ((status = auth_bearer(r, &usr)) != 0) {
 		if (status == 401)
 			http_header(r, "WWW-Authenticate", "Bearer");
 		return status == 401 ? api_error(r, 401, "a valid API token "
 		    "is required (Authorization: Bearer ...)") : status;
 	}
-	if (u.role < ROLE_CONTRIBUTOR)
+	if (usr.role < ROLE_CONTRIBUTOR)
 		return api_error(r, 403, "your role cannot upload images");
 	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
 	    sizeof(msg))) != 0)
 		return api_error(r, status, msg);
 	if (nparts > 0)
 		alt = part_text(r, parts, nparts, "alt", 500);
-	if ((status = media_store(r->db, data, len, alt, &img, msg,
-	    sizeof(msg))) != 0)
-		return api_error(r, status, msg);
-	m = json_pack("{s:o}", "image", img);
-	http_send_json(r, 201, m);
-	json_decref(m);
-	return 0;
+	u = upload_new(data, len, alt);
+	if ((status = pool_submit(r, upload_work, media_api_done, u)) == 0)
+		return 0;
+	upload_free(u);
+	return api_error(r, status, "the server is busy with other uploads; "
+	    "try again in a moment");
 }
 
 /*
@@ -1057,26 +1155,90 @@ api_admin_media(struct req *r)
  * in one transaction.  Settings are part of every page ("site"), so the
  * podcast feed is dropped with the rest.
  */
+/* On a pool thread: the square artwork made and written. */
+static void
+artwork_work(struct db *db, void *arg)
+{
+	struct upload *u = arg;
+
+	u->status = media_square(config.media_dir, u->data, u->len,
+	    config.max_upload, FEED_ART_MIN, FEED_ART_MAX, u->hash, &u->side,
+	    &u->bytes, u->msg, sizeof(u->msg));
+}
+
+/* Back on the loop: the artwork recorded and named, a short write. */
+static int
+artwork_done(struct req *r, void *arg)
+{
+	struct upload *u = arg;
+	struct image_row row;
+	char src[100];
+	json_t *img, *m;
+	int rc, status = 0;
+
+	if (r == NULL || u->status != 0) {
+		if (r != NULL)
+			status = api_error(r, u->status, u->msg);
+		upload_free(u);
+		return status;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		upload_free(u);
+		return api_error(r, 503, "the database is busy; try again");
+	}
+	/* After this point, all errors roll back. */
+	rc = store_image_get(r->db, u->hash, &img);
+	json_decref(img);
+	if (rc == STORE_NOTFOUND) {
+		memset(&row, 0, sizeof(row));
+		row.hash = u->hash;
+		row.mime = "image/jpeg";
+		row.ext = "jpg";
+		row.width = u->side;
+		row.height = u->side;
+		row.bytes = u->bytes;
+		row.alt = u->alt != NULL ? u->alt : "";
+		row.widths = "";
+		rc = store_image_add(r->db, &row);
+	}
+	if (rc == STORE_OK)
+		rc = store_setting_set(r->db, "podcast_image", u->hash);
+	if (rc != STORE_OK || bus_publish(r->db, "site") != DB_OK ||
+	    db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		upload_free(u);
+		return api_error(r, rc == STORE_OK ? 503 : page_status(rc),
+		    "the artwork cannot be recorded");
+	}
+	bus_apply("site");
+	snprintf(src, sizeof(src), "/media/%s.jpg", u->hash);
+	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", u->hash,
+	    "src", src, "width", u->side, "height", u->side, "bytes",
+	    (json_int_t)u->bytes);
+	http_send_json(r, 201, m);
+	json_decref(m);
+	upload_free(u);
+	return 0;
+}
+
 int
 api_admin_podcast_art(struct req *r)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
 	const char *data = NULL, *alt = NULL;
-	char msg[200], hash[65];
-	struct image_row row;
-	struct user u;
+	char msg[200];
+	struct upload *u;
+	struct user usr;
 	size_t len = 0;
-	int64_t bytes = 0;
-	json_t *img, *m;
-	int status, nparts, side = 0, rc;
+	int status, nparts;
 
-	if ((status = auth_bearer(r, &u)) != 0) {
+	if ((status = auth_bearer(r, &usr)) != 0) {
 		if (status == 401)
 			http_header(r, "WWW-Authenticate", "Bearer");
 		return status == 401 ? api_error(r, 401, "a valid API token "
 		    "is required (Authorization: Bearer ...)") : status;
 	}
-	if (u.role < ROLE_EDITOR)
+	if (usr.role < ROLE_EDITOR)
 		return api_error(r, 403, "your role cannot change the "
 		    "podcast's artwork");
 	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
@@ -1084,41 +1246,10 @@ api_admin_podcast_art(struct req *r)
 		return api_error(r, status, msg);
 	if (nparts > 0)
 		alt = part_text(r, parts, nparts, "alt", 500);
-	if ((status = media_square(config.media_dir, data, len,
-	    config.max_upload, FEED_ART_MIN, FEED_ART_MAX, hash, &side, &bytes,
-	    msg, sizeof(msg))) != 0)
-		return api_error(r, status, msg);
-	if (db_begin_write(r->db) != DB_OK)
-		return api_error(r, 503, "the database is busy; try again");
-	/* After this point, all errors roll back. */
-	rc = store_image_get(r->db, hash, &img);
-	json_decref(img);
-	if (rc == STORE_NOTFOUND) {
-		memset(&row, 0, sizeof(row));
-		row.hash = hash;
-		row.mime = "image/jpeg";
-		row.ext = "jpg";
-		row.width = side;
-		row.height = side;
-		row.bytes = bytes;
-		row.alt = alt != NULL ? alt : "";
-		row.widths = "";
-		rc = store_image_add(r->db, &row);
-	}
-	if (rc == STORE_OK)
-		rc = store_setting_set(r->db, "podcast_image", hash);
-	if (rc != STORE_OK || bus_publish(r->db, "site") != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		return api_error(r, rc == STORE_OK || rc == STORE_BUSY ? 503 :
-		    500, "the artwork cannot be recorded");
-	}
-	bus_apply("site");
-	snprintf(msg, sizeof(msg), "/media/%s.jpg", hash);
-	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", hash,
-	    "src", msg, "width", side, "height", side, "bytes",
-	    (json_int_t)bytes);
-	http_send_json(r, 201, m);
-	json_decref(m);
-	return 0;
+	u = upload_new(data, len, alt);
+	if ((status = pool_submit(r, artwork_work, artwork_done, u)) == 0)
+		return 0;
+	upload_free(u);
+	return api_error(r, status, "the server is busy with other uploads; "
+	    "try again in a moment");
 }

@@ -23,6 +23,7 @@
 #include "media.h"
 #include "multipart.h"
 #include "page.h"
+#include "pool.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -361,14 +362,86 @@ upload_refused(struct req *r, int64_t id, int status, const char *msg)
 	return rc;
 }
 
+/*
+ * A white paper's file handed to the work pool: hashing and writing
+ * (with fsync) megabytes is no work for an event loop.  Freed by
+ * resource_file_done.
+ */
+struct pdf_upload {
+	int64_t	 id;
+	char	*data;		/* a copy: the request may be gone first */
+	size_t	 len;
+	int	 status;
+	char	 msg[200];
+	char	 hash[65];
+};
+
+static void
+pdf_free(struct pdf_upload *u)
+{
+	free(u->data);
+	free(u);
+}
+
+/* On a pool thread: the file stored under its hash. */
+static void
+resource_file_work(struct db *db, void *arg)
+{
+	struct pdf_upload *u = arg;
+
+	u->status = media_store_pdf(config.media_dir, u->data, u->len,
+	    config.max_upload, u->hash, u->msg, sizeof(u->msg));
+}
+
+/* Back on the loop: the resource names its new file. */
+static int
+resource_file_done(struct req *r, void *arg)
+{
+	struct pdf_upload *u = arg;
+	char url[80], tags[64];
+	int64_t id = u->id;
+	int rc;
+
+	if (r == NULL) {
+		pdf_free(u);
+		return 0;
+	}
+	if (u->status != 0) {
+		rc = upload_refused(r, id, u->status, u->msg);
+		pdf_free(u);
+		return rc;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		pdf_free(u);
+		return 503;
+	}
+	rc = store_resource_set_file(r->db, id, u->hash, (int64_t)u->len,
+	    now_unix());
+	pdf_free(u);
+	if (rc == STORE_OK)
+		rc = publish_tags(r, id, tags, sizeof(tags));
+	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
+		rc = STORE_BUSY;
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		return page_status(rc);
+	}
+	bus_apply(tags);
+	snprintf(url, sizeof(url), "/admin/resources/%lld?done=file",
+	    (long long)id);
+	http_redirect(r, 303, url);
+	return 0;
+}
+
 int
 page_admin_resource_file(struct req *r)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
 	const struct mp_part *f;
-	char msg[200], hash[65], url[80], tags[64];
+	struct pdf_upload *u;
+	char msg[200];
 	int64_t id;
-	int status, nparts = 0, rc;
+	int status, rc, nparts = 0;
 
 	if ((status = gate(r)) != 0)
 		return ADMIN_RETURN(status);
@@ -395,27 +468,17 @@ page_admin_resource_file(struct req *r)
 	}
 	if ((f = multipart_get(parts, nparts, "file")) == NULL || f->len == 0)
 		return upload_refused(r, id, 400, "choose a PDF file to upload");
-	if ((status = media_store_pdf(config.media_dir, f->data, f->len,
-	    config.max_upload, hash,
-	    msg, sizeof(msg))) != 0)
-		return upload_refused(r, id, status, msg);
-	if (db_begin_write(r->db) != DB_OK)
-		return 503;
-	rc = store_resource_set_file(r->db, id, hash, (int64_t)f->len,
-	    now_unix());
-	if (rc == STORE_OK)
-		rc = publish_tags(r, id, tags, sizeof(tags));
-	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
-		rc = STORE_BUSY;
-	if (rc != STORE_OK) {
-		db_rollback(r->db);
-		return page_status(rc);
-	}
-	bus_apply(tags);
-	snprintf(url, sizeof(url), "/admin/resources/%lld?done=file",
-	    (long long)id);
-	http_redirect(r, 303, url);
-	return 0;
+	u = xcalloc(1, sizeof(*u));
+	u->id = id;
+	u->data = xmalloc(f->len);
+	memcpy(u->data, f->data, f->len);
+	u->len = f->len;
+	if ((status = pool_submit(r, resource_file_work, resource_file_done,
+	    u)) == 0)
+		return 0;
+	pdf_free(u);
+	return upload_refused(r, id, status, "the server is busy with other "
+	    "uploads; try again in a moment");
 }
 
 /* The resource of the route and its leads; 0 or a status. */

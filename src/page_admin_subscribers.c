@@ -34,6 +34,7 @@
 #include "jobs.h"
 #include "multipart.h"
 #include "page.h"
+#include "pool.h"
 #include "store.h"
 #include "text.h"
 #include "url.h"
@@ -633,7 +634,8 @@ seen_add(struct seen *s, char *email, int line)
 
 /* Checks one record; a good one is appended to im->rows. */
 static void
-check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
+check_row(struct import *im, struct csv *c, h2o_mem_pool_t *mp,
+    struct seen *seen)
 {
 	struct row w;
 	const char *f[COL__MAX] = { NULL };
@@ -651,7 +653,7 @@ check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
 		return;
 	}
 	/* Every repeat of an address is reported, whatever else is wrong. */
-	w.email = h2o_strdup(&r->h->pool, email, SIZE_MAX).base;
+	w.email = h2o_strdup(mp, email, SIZE_MAX).base;
 	if ((first = seen_add(seen, w.email, w.line)) != 0) {
 		bad(im, w.line, email, "the same address as line %d", first);
 		return;
@@ -697,7 +699,7 @@ check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
 		return;
 	}
 	if (f[COL_CONSENT] != NULL && f[COL_CONSENT][0] != '\0')
-		w.consent = h2o_strdup(&r->h->pool, f[COL_CONSENT], SIZE_MAX).base;
+		w.consent = h2o_strdup(mp, f[COL_CONSENT], SIZE_MAX).base;
 	else if (im->statement[0] != '\0')
 		w.consent = (char *)im->statement;
 	else if (im->optin) {
@@ -706,9 +708,9 @@ check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
 		return;
 	} else
 		w.consent = (char *)im->asked_text;
-	w.name = f[COL_NAME] != NULL ? h2o_strdup(&r->h->pool, f[COL_NAME],
+	w.name = f[COL_NAME] != NULL ? h2o_strdup(mp, f[COL_NAME],
 	    SIZE_MAX).base : NULL;
-	w.ip = h2o_strdup(&r->h->pool, f[COL_CONSENT_IP] != NULL ?
+	w.ip = h2o_strdup(mp, f[COL_CONSENT_IP] != NULL ?
 	    f[COL_CONSENT_IP] : "", SIZE_MAX).base;
 	if (w.skip) {
 		im->nskip++;
@@ -730,8 +732,8 @@ check_row(struct import *im, struct csv *c, struct req *r, struct seen *seen)
  * 413 with err when it has too many rows.
  */
 static int
-check_file(struct import *im, struct req *r, const char *data, size_t len,
-    char *err, size_t errlen, int *errline)
+check_file(struct import *im, h2o_mem_pool_t *mp, const char *data,
+    size_t len, char *err, size_t errlen, int *errline)
 {
 	struct csv c;
 	struct seen seen;
@@ -785,7 +787,7 @@ check_file(struct import *im, struct req *r, const char *data, size_t len,
 			    "%d", c.n, im->ncols);
 			continue;
 		}
-		check_row(im, &c, r, &seen);
+		check_row(im, &c, mp, &seen);
 	}
 	if (rc < 0) {
 		*errline = c.text_fault ? c.errline : c.start;
@@ -810,7 +812,7 @@ struct tally {
 
 /* Writes one checked row, inside the import's transaction. */
 static int
-write_row(struct import *im, struct req *r, struct row *w, struct tally *t)
+write_row(struct import *im, struct db *db, struct row *w, struct tally *t)
 {
 	json_t *sub = NULL, *cur = NULL, *names = NULL, *v;
 	int64_t id;
@@ -819,19 +821,19 @@ write_row(struct import *im, struct req *r, struct row *w, struct tally *t)
 	char why[300];
 
 	/* A new address (the common case) has no sign-ups to look at. */
-	rc = store_subscriber_add_new(r->db, w->email, w->name != NULL ?
+	rc = store_subscriber_add_new(db, w->email, w->name != NULL ?
 	    w->name : "", im->now, im->optin ? im->now : 0, &id);
 	if (rc == STORE_NOTFOUND) {
-		rc = store_subscriber_for_email(r->db, w->email, im->now, &sub);
+		rc = store_subscriber_for_email(db, w->email, im->now, &sub);
 		if (rc != STORE_OK)
 			return rc;
 		id = json_integer_value(json_object_get(sub, "id"));
 		json_decref(sub);
 		if (w->name != NULL && w->name[0] != '\0' &&
-		    (rc = store_subscriber_set_name(r->db, id, w->name)) !=
+		    (rc = store_subscriber_set_name(db, id, w->name)) !=
 		    STORE_OK)
 			return rc;
-		if ((rc = store_subscriptions_of(r->db, id, &cur)) != STORE_OK)
+		if ((rc = store_subscriptions_of(db, id, &cur)) != STORE_OK)
 			return rc;
 	} else if (rc != STORE_OK) {
 		return rc;
@@ -857,7 +859,7 @@ write_row(struct import *im, struct req *r, struct row *w, struct tally *t)
 			note(im, w->line, w->email, why);
 			continue;
 		}
-		rc = store_subscription_import(r->db, id, w->lists[k],
+		rc = store_subscription_import(db, id, w->lists[k],
 		    im->optin ? "active" : "pending", w->consent, w->ip,
 		    w->consented > 0 ? w->consented : im->now, im->now);
 		if (rc != STORE_OK)
@@ -870,9 +872,9 @@ write_row(struct import *im, struct req *r, struct row *w, struct tally *t)
 		goto out;
 	if (im->optin) {
 		if (cur != NULL)
-			rc = store_subscriber_mark_confirmed(r->db, id, im->now);
+			rc = store_subscriber_mark_confirmed(db, id, im->now);
 	} else {
-		rc = page_newsletter_ask_confirm(r->db, id, w->email, names,
+		rc = page_newsletter_ask_confirm(db, id, w->email, names,
 		    im->now);
 		t->asked++;
 	}
@@ -943,6 +945,125 @@ import_answer(struct req *r, int status, json_t *report)
 }
 
 /*
+ * An import handed to the work pool (pool.h): reading, checking and
+ * writing 100,000 rows takes seconds, which an event loop cannot wait.
+ * The form is read on the loop; the file (a copy) and the choices go
+ * to the pool, and the outcome comes back to be answered.  Freed by
+ * import_done.
+ */
+struct import_task {
+	struct import	 im;		/* the form's choices; lists owned */
+	char		*data;		/* the file */
+	size_t		 len;
+	char		*statement;	/* what im.statement and im.asked_text */
+	char		*asked;		/* point into */
+	uint64_t	 t0;
+	int		 status;	/* 200, 4xx, or a status without a page */
+	json_t		*report;	/* the list page's "import"; NULL: none */
+	struct tally	 t;
+};
+
+static void
+import_free(struct import_task *it)
+{
+	json_decref(it->im.lists);
+	json_decref(it->report);
+	free(it->statement);
+	free(it->asked);
+	free(it->data);
+	free(it);
+}
+
+/* On a pool thread: the file checked whole, then written in one go. */
+static void
+import_work(struct db *db, void *arg)
+{
+	struct import_task *it = arg;
+	struct import *im = &it->im;
+	struct tally *t = &it->t;
+	h2o_mem_pool_t mp;
+	char err[300];
+	size_t i;
+	int status, line, rc;
+
+	h2o_mem_init_pool(&mp);
+	im->bad = json_array();
+	im->notes = json_array();
+	/* After this point, every way out goes through out. */
+	status = check_file(im, &mp, it->data, it->len, err, sizeof(err),
+	    &line);
+	if (status != 0) {
+		it->report = json_pack("{s:s}", "error", "Nothing is imported: "
+		    "the file cannot be read as a subscriber list.");
+		json_object_set_new(it->report, "bad", json_pack(
+		    "[{s:i,s:s,s:s}]", "line", line, "email", "", "reason",
+		    err));
+		it->status = status < 0 ? 422 : status;
+		goto out;
+	}
+	if (im->nbad > 0) {
+		it->report = json_pack("{s:s,s:O,s:I}", "error", "Nothing is "
+		    "imported: correct the lines below (or delete them) and "
+		    "upload the file again.", "bad", im->bad, "nbad",
+		    (json_int_t)im->nbad);
+		it->status = 422;
+		goto out;
+	}
+	if ((rc = db_begin_write(db)) != DB_OK) {
+		it->status = page_status(store_rc_from_db(rc));
+		goto out;
+	}
+	rc = STORE_OK;
+	for (i = 0; i < im->nrows && rc == STORE_OK; i++)
+		rc = write_row(im, db, &im->rows[i], t);
+	if (rc != STORE_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		it->status = rc == STORE_OK ? 503 : page_status(rc);
+		goto out;
+	}
+	if (t->asked > 0)
+		jobs_kick();
+	it->status = 200;
+	it->report = json_pack("{s:{s:b,s:I,s:I,s:I,s:I,s:I,s:I},s:O}",
+	    "summary", "optin", im->optin, "rows", (json_int_t)im->nrows,
+	    "added", (json_int_t)t->added, "kept", (json_int_t)t->kept,
+	    "asked", (json_int_t)t->asked, "skipped", (json_int_t)(t->skipped +
+	    im->nskip), "ms", (json_int_t)((now_mono_usec() - it->t0) / 1000),
+	    "notes", im->notes);
+out:
+	json_decref(im->bad);
+	json_decref(im->notes);
+	im->bad = im->notes = NULL;
+	free(im->rows);
+	im->rows = NULL;
+	h2o_mem_clear_pool(&mp);
+}
+
+/* Back on the loop: the list page with the import's outcome. */
+static int
+import_done(struct req *r, void *arg)
+{
+	struct import_task *it = arg;
+	json_t *report = it->report;
+	int status = it->status;
+
+	if (r == NULL) {
+		import_free(it);
+		return 0;
+	}
+	/* An import is rare and worth a line in the log. */
+	if (status == 200)
+		fprintf(stderr, "masthead: %s imported %zu rows (%s): %lld new "
+		    "sign-ups in %llu ms\n", r->user->email, it->im.nrows,
+		    it->im.optin ? "opted in" : "confirmation asked",
+		    (long long)it->t.added, (unsigned long long)(
+		    (now_mono_usec() - it->t0) / 1000));
+	it->report = NULL;
+	import_free(it);
+	return report != NULL ? import_answer(r, status, report) : status;
+}
+
+/*
  * POST /admin/subscribers/import (multipart/form-data): csrf, mode
  * ("optin" or "confirm"), consent (the statement), n (newsletters, any
  * number) and file.
@@ -952,12 +1073,11 @@ page_admin_subscribers_import(struct req *r)
 {
 	struct mp_part parts[FORM_PARTS];
 	struct import im;
-	struct tally t = { 0, 0, 0, 0 };
+	struct import_task *it;
 	const struct mp_part *file;
 	const char *ct = http_req_header(r, "content-type"), *mode, *csrf;
 	char err[300];
-	size_t i;
-	int status, nparts = 0, line, rc;
+	int status, nparts = 0, rc;
 	uint64_t t0 = now_mono_usec();
 
 	if ((status = gate(r)) != 0)
@@ -978,8 +1098,6 @@ page_admin_subscribers_import(struct req *r)
 		return import_answer(r, 422, json_pack("{s:s}", "error", err));
 	memset(&im, 0, sizeof(im));
 	im.now = now_unix();
-	im.bad = json_array();
-	im.notes = json_array();
 	/* After this point, every way out goes through out. */
 	if ((rc = store_newsletters(r->db, &im.lists)) != STORE_OK) {
 		status = page_status(rc);
@@ -1012,55 +1130,25 @@ page_admin_subscribers_import(struct req *r)
 		    "The file is larger than the import takes (max_upload)."));
 		goto out;
 	}
-	status = check_file(&im, r, file->data, file->len, err, sizeof(err),
-	    &line);
-	if (status != 0) {
-		json_t *rep = json_pack("{s:s}", "error", "Nothing is imported: "
-		    "the file cannot be read as a subscriber list.");
-
-		json_object_set_new(rep, "bad", json_pack("[{s:i,s:s,s:s}]",
-		    "line", line, "email", "", "reason", err));
-		status = import_answer(r, status < 0 ? 422 : status, rep);
-		goto out;
-	}
-	if (im.nbad > 0) {
-		json_t *rep = json_pack("{s:s,s:O,s:I}", "error", "Nothing is "
-		    "imported: correct the lines below (or delete them) and "
-		    "upload the file again.", "bad", im.bad, "nbad",
-		    (json_int_t)im.nbad);
-
-		status = import_answer(r, 422, rep);
-		goto out;
-	}
-	if (db_begin_write(r->db) != DB_OK) {
-		status = 503;
-		goto out;
-	}
-	rc = STORE_OK;
-	for (i = 0; i < im.nrows && rc == STORE_OK; i++)
-		rc = write_row(&im, r, &im.rows[i], &t);
-	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
-		goto out;
-	}
-	if (t.asked > 0)
-		jobs_kick();
-	status = import_answer(r, 200, json_pack("{s:{s:b,s:I,s:I,s:I,s:I,s:I,"
-	    "s:I},s:O}", "summary", "optin", im.optin, "rows",
-	    (json_int_t)im.nrows, "added", (json_int_t)t.added, "kept",
-	    (json_int_t)t.kept, "asked", (json_int_t)t.asked, "skipped",
-	    (json_int_t)(t.skipped + im.nskip), "ms", (json_int_t)(
-	    (now_mono_usec() - t0) / 1000), "notes", im.notes));
-	/* An import is rare and worth a line in the log. */
-	fprintf(stderr, "masthead: %s imported %zu rows (%s): %lld new "
-	    "sign-ups in %llu ms\n", r->user->email, im.nrows, im.optin ?
-	    "opted in" : "confirmation asked", (long long)t.added,
-	    (unsigned long long)((now_mono_usec() - t0) / 1000));
+	/* The rest is the pool's, which owns copies of what it reads. */
+	it = xcalloc(1, sizeof(*it));
+	it->im = im;
+	it->statement = xstrdup(im.statement);
+	it->asked = xstrdup(im.asked_text);
+	it->im.statement = it->statement;
+	it->im.asked_text = it->asked;
+	it->data = xmalloc(file->len);
+	memcpy(it->data, file->data, file->len);
+	it->len = file->len;
+	it->t0 = t0;
+	im.lists = NULL;
+	if ((status = pool_submit(r, import_work, import_done, it)) == 0)
+		return 0;
+	import_free(it);
+	status = import_answer(r, status, json_pack("{s:s}", "error",
+	    "The server is busy with other imports and uploads; try again "
+	    "in a moment."));
 out:
 	json_decref(im.lists);
-	json_decref(im.bad);
-	json_decref(im.notes);
-	free(im.rows);
 	return status;
 }

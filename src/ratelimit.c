@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "page.h"
 #include "ratelimit.h"
 #include "store.h"
 #include "util.h"
@@ -38,7 +39,7 @@ count(struct req *r, const char *key, int64_t window, int64_t max,
 
 	rc = store_ratelimit_hit(r->db, key, now, window, &hits, &start);
 	if (rc != STORE_OK)
-		return rc == STORE_BUSY ? 503 : 500;
+		return page_status(rc);
 	if (hits > max) {
 		int64_t w = start + window - now;
 

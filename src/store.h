@@ -21,7 +21,7 @@ enum store_rc {
 	STORE_NOTFOUND,
 	STORE_INVALID,		/* input failed validation; nothing changed */
 	STORE_CONFLICT,		/* a unique value is taken */
-	STORE_BUSY,		/* database unreachable or locked */
+	STORE_BUSY,		/* storage unreachable, locked or full: 503 */
 	STORE_ERROR,
 	STORE__MAX
 };
@@ -416,6 +416,13 @@ int	 store_delete(struct db *, enum store_del, int64_t id);
 /* Adds an image row unless one with its hash exists. */
 int	 store_image_add(struct db *, const struct image_row *);
 int	 store_image_get(struct db *, const char *hash, json_t **out);
+/*
+ * The rows whose files are under media_dir, by id after after, at most
+ * limit: images (id, hash, ext, width, height, widths) or, with pdfs,
+ * white papers with a file (id, slug, file_hash).
+ */
+int	 store_files_after(struct db *, int pdfs, int64_t after, int limit,
+	    json_t **out);
 
 /* store_user.c — accounts and API tokens */
 struct user;

@@ -122,6 +122,13 @@ static const char sql_image_add[] =
 static const char sql_image_get[] =
     "SELECT id, hash, mime, ext, width, height, bytes, alt, widths,"
     " created_at FROM images WHERE hash = $1";
+/* `masthead media check` walks every stored file, a page at a time. */
+static const char sql_images_after[] =
+    "SELECT id, hash, ext, width, height, widths FROM images"
+    " WHERE id > $1 ORDER BY id LIMIT $2";
+static const char sql_pdfs_after[] =
+    "SELECT id, slug, file_hash FROM resources"
+    " WHERE file_hash <> '' AND id > $1 ORDER BY id LIMIT $2";
 
 int
 store_admin_articles(struct db *db, const struct admin_filter *f,
@@ -533,6 +540,21 @@ int
 store_image_get(struct db *db, const char *hash, json_t **out)
 {
 	return store_row_by_text(db, sql_image_get, hash, out);
+}
+
+int
+store_files_after(struct db *db, int pdfs, int64_t after, int limit,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, pdfs ? sql_pdfs_after : sql_images_after)) ==
+	    NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, after);
+	db_bind_int(st, 2, limit);
+	return store_rows_json(st, out);
 }
 
 /*

@@ -764,15 +764,20 @@ markdown_render(enum md_profile profile, const char *src, size_t len,
 	rc = md_parse(copy, (MD_SIZE)len, &p, &r);
 	free(copy);
 
+	/*
+	 * The rendering before the allow-list, and a heading or URL kept
+	 * aside on its way to out, count against out's cap too.
+	 */
+	if (buf_err(&raw) || buf_err(&r.head) || buf_err(&r.slug) ||
+	    buf_err(&r.ids) || buf_err(&r.url) || buf_err(&r.clean) ||
+	    buf_err(&r.imgurl))
+		out->err = BUF_TOO_LARGE;
 	buf_free(&r.head);
 	buf_free(&r.slug);
 	buf_free(&r.ids);
 	buf_free(&r.url);
 	buf_free(&r.clean);
 	buf_free(&r.imgurl);
-	/* The rendering before the allow-list counts against out's cap too. */
-	if (buf_err(&raw))
-		out->err = BUF_TOO_LARGE;
 	if (rc == 0 && r.prof->sanitize && sanitize_html(raw.p != NULL ?
 	    raw.p : "", raw.len, out) != 0)
 		rc = -1;

@@ -738,17 +738,16 @@ sanitize_html(const char *h, size_t n, struct buf *out)
 	struct html_lexer lx;
 	struct html_tok t;
 	struct sz z;
-	size_t max;
 	int rc = 0;
 
 	if (buf_err(out))
 		return -1;
 	memset(&z, 0, sizeof(z));
 	z.out = out;
-	max = out->max ? out->max : BUF_DEFAULT_MAX;
-	buf_init(&z.val, max);
-	buf_init(&z.tmp, max);
-	buf_init(&z.url, max);
+	/* Scratch buffers hold parts of the input, which may pass out's cap. */
+	buf_init(&z.val, 0);
+	buf_init(&z.tmp, 0);
+	buf_init(&z.url, 0);
 	html_lexer_init(&lx, h, n);
 	while (rc == 0 && html_next(&lx, &t)) {
 		if (z.skip_depth > 0) {
@@ -778,6 +777,9 @@ sanitize_html(const char *h, size_t n, struct buf *out)
 			rc = -1;
 	}
 	sz_close_to(&z, 0);
+	/* Whatever ran out of room, the caller learns it from out. */
+	if (rc != 0 && !buf_err(out))
+		out->err = BUF_TOO_LARGE;
 	buf_free(&z.val);
 	buf_free(&z.tmp);
 	buf_free(&z.url);

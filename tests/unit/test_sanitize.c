@@ -363,6 +363,18 @@ test_cap(void **state)
 	assert_int_equal(sanitize_html(in, strlen(in), &b), -1);
 	assert_int_not_equal(buf_err(&b), 0);
 	buf_free(&b);
+	/* A value longer than out's cap (found by fuzz_sanitize). */
+	{
+		char in2[300];
+
+		memset(in2, '\0', sizeof(in2));
+		memcpy(in2, "<a title=\"", 10);
+		memcpy(in2 + sizeof(in2) - 6, "\">x</a", 6);
+		buf_init(&b, 64);
+		assert_int_equal(sanitize_html(in2, sizeof(in2), &b), -1);
+		assert_int_not_equal(buf_err(&b), 0);
+		buf_free(&b);
+	}
 	buf_init(&b, 0);
 	b.err = BUF_TOO_LARGE;
 	assert_int_equal(sanitize_html("x", 1, &b), -1);

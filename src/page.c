@@ -578,6 +578,7 @@ page_static(struct req *r)
 	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
 		return page_status(rc);
 	cache_dep("pg", json_integer_value(json_object_get(pg, "id")));
+	view_html(pg, "body_html");
 	m = json_pack("{s:o,s:{s:O}}", "static_page", pg, "page", "title",
 	    json_object_get(pg, "title"));
 	return page_render(r, 200, "page", m);

@@ -397,7 +397,8 @@ sz_srcset(struct sz *z, const char *s, size_t n)
 		if ((rc = html_url(&z->url, s + u, e - u, HTML_URL_WEB |
 		    HTML_URL_RELATIVE, &z->tmp)) < 0)
 			return -1;
-		if (rc == 0)
+		/* A URL of nothing but white space is no candidate. */
+		if (rc == 0 || z->url.len == 0)
 			continue;
 		if (count++ > 0)
 			BUF_LIT(z->out, ", ");

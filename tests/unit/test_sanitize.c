@@ -171,6 +171,9 @@ static const struct case_ kept[] = {
 	{ "<picture><source srcset=\"/a![CDATA[, /b.webp 2x\"></picture>",
 	  "<picture><source srcset=\"/a![CDATA[, /b.webp 2x\"></picture>" },
 	{ "<img srcset=\"/a 1x\">", "" },
+	/* Found by fuzz_sanitize: a vertical tab is a URL of nothing. */
+	{ "<picture><source srcset=\"/a \xfe, \x0b,\t\"></picture>",
+	  "<picture></picture>" },
 	/* Cut off by the end of the input: a browser drops such a tag. */
 	{ "text<a href=\"/x", "text" },
 	{ "text<b", "text" },

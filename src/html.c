@@ -289,8 +289,9 @@ html_next(struct html_lexer *lx, struct html_tok *t)
 	}
 	if (h[i] != '<' || i + 1 >= n) {
 		/* Text runs to the next '<' (a lone '<' is text too). */
-		for (j = i + 1; j < n && h[j] != '<'; j++)
-			;
+		const char *lt = memchr(h + i + 1, '<', n - i - 1);
+
+		j = lt != NULL ? (size_t)(lt - h) : n;
 		t->kind = HTML_TEXT;
 		t->len = j - i;
 		lx->i = j;

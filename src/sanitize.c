@@ -16,6 +16,7 @@
  * writing only allowed tags and attributes, and escaped text.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -37,6 +38,7 @@
 #define SZ_SPECIAL	0x08	/* a list item's implied end stops at it */
 #define SZ_TABLE	0x10	/* a table: row and cell searches stop at it */
 #define SZ_HEADING	0x20
+#define SZ_PART		0x40	/* a table part: see sz_parents[] */
 
 static const struct sz_elem {
 	const char	*name;
@@ -45,9 +47,9 @@ static const struct sz_elem {
 	{ "a", 0 }, { "abbr", 0 },
 	{ "aside", SZ_BLOCK | SZ_SPECIAL }, { "audio", 0 }, { "b", 0 },
 	{ "bdi", 0 }, { "blockquote", SZ_BLOCK | SZ_SPECIAL },
-	{ "br", SZ_VOID }, { "caption", SZ_SCOPE | SZ_SPECIAL },
-	{ "cite", 0 }, { "code", 0 }, { "col", SZ_VOID },
-	{ "colgroup", SZ_SPECIAL }, { "dd", SZ_BLOCK | SZ_SPECIAL },
+	{ "br", SZ_VOID }, { "caption", SZ_SCOPE | SZ_SPECIAL | SZ_PART },
+	{ "cite", 0 }, { "code", 0 }, { "col", SZ_VOID | SZ_PART },
+	{ "colgroup", SZ_SPECIAL | SZ_PART }, { "dd", SZ_BLOCK | SZ_SPECIAL },
 	{ "del", 0 }, { "details", SZ_BLOCK | SZ_SPECIAL },
 	{ "div", SZ_BLOCK }, { "dl", SZ_BLOCK | SZ_SPECIAL },
 	{ "dt", SZ_BLOCK | SZ_SPECIAL }, { "em", 0 },
@@ -69,9 +71,12 @@ static const struct sz_elem {
 	{ "span", 0 }, { "strong", 0 }, { "sub", 0 },
 	{ "summary", SZ_BLOCK | SZ_SPECIAL }, { "sup", 0 },
 	{ "table", SZ_BLOCK | SZ_SCOPE | SZ_SPECIAL | SZ_TABLE },
-	{ "tbody", SZ_SPECIAL }, { "td", SZ_SCOPE | SZ_SPECIAL },
-	{ "tfoot", SZ_SPECIAL }, { "th", SZ_SCOPE | SZ_SPECIAL },
-	{ "thead", SZ_SPECIAL }, { "time", 0 }, { "tr", SZ_SPECIAL },
+	{ "tbody", SZ_SPECIAL | SZ_PART },
+	{ "td", SZ_SCOPE | SZ_SPECIAL | SZ_PART },
+	{ "tfoot", SZ_SPECIAL | SZ_PART },
+	{ "th", SZ_SCOPE | SZ_SPECIAL | SZ_PART },
+	{ "thead", SZ_SPECIAL | SZ_PART }, { "time", 0 },
+	{ "tr", SZ_SPECIAL | SZ_PART },
 	{ "u", 0 }, { "ul", SZ_BLOCK | SZ_SPECIAL }, { "var", 0 },
 	{ "video", 0 }, { "wbr", SZ_VOID },
 };
@@ -204,15 +209,18 @@ sz_alnum(char c)
 	    (c >= '0' && c <= '9');
 }
 
+static int
+sz_elem_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct sz_elem *)e)->name);
+}
+
+/* The row of an allowed element; sz_elems[] is in name order for this. */
 static const struct sz_elem *
 sz_elem(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(sz_elems); i++)
-		if (strcmp(sz_elems[i].name, name) == 0)
-			return &sz_elems[i];
-	return NULL;
+	return bsearch(name, sz_elems, ARRAY_SIZE(sz_elems),
+	    sizeof(sz_elems[0]), sz_elem_cmp);
 }
 
 static int
@@ -283,6 +291,10 @@ sz_text(struct buf *b, const char *s, size_t n, int attr)
 
 	for (i = 0; i < n; i++) {
 		const char *rep;
+
+		/* Letters and all but ASCII are none of the five: pass over. */
+		if ((unsigned char)s[i] > '>')
+			continue;
 
 		switch (s[i]) {
 		case '<':
@@ -512,9 +524,9 @@ sz_rule(const char *elem, const struct html_attr *a)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(sz_attrs); i++)
-		if ((sz_attrs[i].elem[0] == '*' ||
-		    strcmp(sz_attrs[i].elem, elem) == 0) &&
-		    html_attr_is(a, sz_attrs[i].name))
+		if (html_attr_is(a, sz_attrs[i].name) &&
+		    (sz_attrs[i].elem[0] == '*' ||
+		    strcmp(sz_attrs[i].elem, elem) == 0))
 			return &sz_attrs[i];
 	return NULL;
 }
@@ -626,7 +638,7 @@ sz_implied(struct sz *z, const struct sz_elem *e)
 
 	if ((e->flags & SZ_BLOCK) && (k = sz_find(z, "p", SZ_SCOPE)) >= 0)
 		sz_close_to(z, (size_t)k);
-	for (i = 0; i < ARRAY_SIZE(sz_parents); i++) {
+	for (i = 0; (e->flags & SZ_PART) && i < ARRAY_SIZE(sz_parents); i++) {
 		if (strcmp(sz_parents[i].elem, e->name) != 0)
 			continue;
 		snprintf(names, sizeof(names), "%s table",
@@ -750,6 +762,16 @@ sanitize_html(const char *h, size_t n, struct buf *out)
 	buf_init(&z.tmp, 0);
 	buf_init(&z.url, 0);
 	html_lexer_init(&lx, h, n);
+	/*
+	 * The output is about as long as the input: grow it once, when that
+	 * stays within its cap (passing it is for the appends to report).
+	 */
+	if (n + n / 16 + 64 < (out->max ? out->max : BUF_DEFAULT_MAX) -
+	    out->len) {
+		buf_reserve(out, n + n / 16 + 64);
+		if (out->p != NULL)
+			out->p[out->len] = '\0';
+	}
 	while (rc == 0 && html_next(&lx, &t)) {
 		if (z.skip_depth > 0) {
 			if (t.kind == HTML_START && strcmp(t.name, z.skip) == 0 &&

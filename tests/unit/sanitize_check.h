@@ -12,6 +12,7 @@
  * in one of them.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -180,7 +181,6 @@ sanitize_check(const char *html, size_t len, const char *hosts)
 	const char *p = html, *end = html + len, *name, *an, *v;
 	const char *stack[80];
 	size_t stn[80], depth = 0, n, ann, vn;
-	char url[4096];
 	long un;
 
 	while (p < end) {
@@ -259,23 +259,40 @@ sanitize_check(const char *html, size_t len, const char *hosts)
 				    'e' : n == 3 && memcmp(name, "img", 3) == 0 &&
 				    ann == 3 ? 'i' : 'm';
 
-				if ((un = sc_unescape(v, vn, url, sizeof(url))) < 0)
-					return "a URL with a reference the escaper "
+				const char *why = NULL;
+				/* Unescaped, a value is never longer. */
+				char *url = malloc(vn + 1);
+
+				if (url == NULL)
+					abort();
+				if ((un = sc_unescape(v, vn, url, vn + 1)) < 0)
+					why = "a URL with a reference the escaper "
 					    "does not write";
-				if (!sc_url_ok(url, (size_t)un, kind, hosts))
-					return "a URL with a scheme or host that is "
+				else if (!sc_url_ok(url, (size_t)un, kind, hosts))
+					why = "a URL with a scheme or host that is "
 					    "not allowed";
+				free(url);
+				if (why != NULL)
+					return why;
 			}
 			if (ann == 6 && memcmp(an, "srcset", 6) == 0) {
 				const char *c = v, *e = v + vn, *sp;
 
 				while (c < e) {
+					char *url;
+					int bad;
+
 					sp = c;
 					while (sp < e && *sp != ' ' && *sp != ',')
 						sp++;
-					if ((un = sc_unescape(c, (size_t)(sp - c),
-					    url, sizeof(url))) < 0 ||
-					    !sc_url_ok(url, (size_t)un, 'm', hosts))
+					if ((url = malloc((size_t)(sp - c) + 1)) ==
+					    NULL)
+						abort();
+					bad = (un = sc_unescape(c, (size_t)(sp - c),
+					    url, (size_t)(sp - c) + 1)) < 0 ||
+					    !sc_url_ok(url, (size_t)un, 'm', hosts);
+					free(url);
+					if (bad)
 						return "a srcset URL that is not "
 						    "allowed";
 					while (sp < e && *sp != ',')

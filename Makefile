@@ -126,9 +126,10 @@ FUZZ_SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS	 = -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 		   -Wno-string-concatenation -D_GNU_SOURCE -DH2O_USE_LIBUV=0 \
-		   -pthread $(PKG_CFLAGS) -Isrc
+		   -pthread $(PKG_CFLAGS) -Isrc -Itests/unit
 
-FUZZ_markdown	= markdown escape buf util
+FUZZ_markdown	= markdown sanitize html config escape buf util
+FUZZ_sanitize	= sanitize html markdown config escape buf util
 FUZZ_url	= url text buf util
 FUZZ_csv	= csv text buf util
 FUZZ_multipart	= multipart text

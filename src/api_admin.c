@@ -53,11 +53,23 @@ read_input(struct req *r, int creating)
 	return in;
 }
 
-/* Renders body_md of in, when present, into html; -1 with the error sent. */
+/*
+ * Checks who may set raw_html, then renders the body of in (edit.c) into
+ * html, for the story cur (NULL when it is created); -1 with the error
+ * sent.
+ */
 static int
-render_body(struct req *r, json_t *in, struct buf *html)
+render_body(struct req *r, const struct user *u, json_t *in, json_t *cur,
+    struct buf *html)
 {
-	if (edit_render_body(in, html) != 0) {
+	char msg[200];
+	int status;
+
+	if ((status = edit_check_raw_html(u, in, cur, msg, sizeof(msg))) != 0) {
+		api_error(r, status, msg);
+		return -1;
+	}
+	if (edit_render_body(in, cur, html) != 0) {
 		api_error(r, 422, "body_md cannot be rendered");
 		return -1;
 	}
@@ -148,7 +160,7 @@ api_admin_create(struct req *r)
 		}
 		json_object_set_new(a.in, "authors", json_pack("[s]", slug));
 	}
-	if (render_body(r, a.in, &html) != 0) {
+	if (render_body(r, &u, a.in, NULL, &html) != 0) {
 		json_decref(a.in);
 		buf_free(&html);
 		return 0;
@@ -213,19 +225,24 @@ api_admin_update(struct req *r)
 		return rc == STORE_NOTFOUND ? api_error(r, 404,
 		    "no such article") : page_status(rc);
 	/* A contributor's work is frozen once an editor published it. */
-	status = !edit_may_change(&u, strcmp(json_string_value(
-	    json_object_get(cur, "status")), "published") == 0);
-	json_decref(cur);
-	if (status)
+	if (!edit_may_change(&u, strcmp(json_string_value(
+	    json_object_get(cur, "status")), "published") == 0)) {
+		json_decref(cur);
 		return api_error(r, 403, "a published article is edited by "
 		    "its author or an editor");
-	if ((a.in = read_input(r, 0)) == NULL)
+	}
+	if ((a.in = read_input(r, 0)) == NULL) {
+		json_decref(cur);
 		return 0;
+	}
 	if (u.role < ROLE_EDITOR && json_object_get(a.in, "authors") != NULL) {
 		json_decref(a.in);
+		json_decref(cur);
 		return api_error(r, 403, "only editors change bylines");
 	}
-	if (render_body(r, a.in, &html) != 0) {
+	status = render_body(r, &u, a.in, cur, &html);
+	json_decref(cur);
+	if (status != 0) {
 		json_decref(a.in);
 		buf_free(&html);
 		return 0;

@@ -17,6 +17,7 @@ enum ctype {
 	C_URL,		/* empty, or an absolute http(s) URL; trailing / dropped */
 	C_INT,
 	C_CHOICE,	/* a string from the setting's list in choices[] */
+	C_HOSTS,	/* host names, space-separated; kept one space apart */
 	C__MAX
 };
 
@@ -105,6 +106,10 @@ static const struct setting settings[] = {
 	  "comments one reader may post in 10 minutes (429 beyond)" },
 	{ "comment_rate_ip", C_INT, S(comment_rate_ip), "30", 1, 100000,
 	  "comments one IP address may post in 10 minutes (429 beyond)" },
+	{ "embed_hosts", C_HOSTS, S(embed_hosts),
+	  "www.youtube-nocookie.com player.vimeo.com", 0, 0,
+	  "hosts whose https pages stories may embed as <iframe>s, "
+	  "space-separated; empty allows none" },
 };
 
 /* The values a C_CHOICE setting takes, space-separated. */
@@ -191,6 +196,44 @@ url_ok(const char *v)
 	return 1;
 }
 
+/*
+ * Copies the space-separated host names of v into a new string, one space
+ * apart and lowercased; NULL when one is not a host name (letters,
+ * digits, '-' and '.', no empty label) or the list is too long.
+ */
+static char *
+hosts_ok(const char *v)
+{
+	char *out = xmalloc(strlen(v) + 1);
+	size_t i = 0, o = 0, k, j;
+
+	while (v[i] != '\0') {
+		if (v[i] == ' ' || v[i] == '\t') {
+			i++;
+			continue;
+		}
+		k = strcspn(v + i, " \t");
+		if (k > 253 || v[i] == '.' || v[i] == '-' || v[i + k - 1] == '.')
+			goto bad;
+		for (j = 0; j < k; j++) {
+			char ch = (char)tolower((unsigned char)v[i + j]);
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			    ch == '-' || (ch == '.' && v[i + j + 1] != '.')))
+				goto bad;
+			if (j == 0 && o > 0)
+				out[o++] = ' ';
+			out[o++] = ch;
+		}
+		i += k;
+	}
+	out[o] = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
 static int
 apply(struct config *c, const struct setting *s, const char *val, char *err,
     size_t errlen)
@@ -225,6 +268,19 @@ apply(struct config *c, const struct setting *s, const char *val, char *err,
 		free(*sp);
 		*sp = xstrdup(val);
 		return 0;
+	case C_HOSTS: {
+		char *h = hosts_ok(val);
+
+		if (h == NULL) {
+			snprintf(err, errlen, "%s: \"%s\" is not a list of host "
+			    "names separated by spaces", s->name, val);
+			return -1;
+		}
+		sp = (char **)((char *)c + s->off);
+		free(*sp);
+		*sp = h;
+		return 0;
+	}
 	case C_INT:
 		if (parse_int(val, strlen(val), s->min, s->max, &v) != 0) {
 			snprintf(err, errlen, "%s: \"%s\" is not a whole number "

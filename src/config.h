@@ -48,6 +48,7 @@ struct config {
 	char	*real_ip_header;	/* header a trusted proxy puts the client's address in */
 	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
 	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */
+	char	*embed_hosts;	/* hosts stories may embed, one space apart */
 };
 
 extern struct config config;

@@ -84,7 +84,7 @@ const struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "articles", 25, 1,
+	{ "articles", 26, 1,
 	    "SELECT count(*) AS n FROM articles",
 	    "SELECT "
 	    "id, slug, type, status, title, dek, body_md,"
@@ -92,7 +92,7 @@ const struct copy_table copy_tables[] = {
 	    " hero_credit, hero_licence, hero_licence_url,"
 	    " sponsor_id, signoff, published_at, updated_at,"
 	    " created_at, media_url, media_type, media_bytes,"
-	    " media_seconds, comment_count, comments_mode"
+	    " media_seconds, comment_count, comments_mode, raw_html"
 	    " FROM articles ORDER BY id",
 	    "INSERT INTO articles ("
 	    "id, slug, type, status, title, dek, body_md,"
@@ -100,11 +100,11 @@ const struct copy_table copy_tables[] = {
 	    " hero_credit, hero_licence, hero_licence_url,"
 	    " sponsor_id, signoff, published_at, updated_at,"
 	    " created_at, media_url, media_type, media_bytes,"
-	    " media_seconds, comment_count, comments_mode"
+	    " media_seconds, comment_count, comments_mode, raw_html"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
 	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
-	    " $24, $25"
+	    " $24, $25, $26"
 	    ")" },
 	{ "article_authors", 4, 0,
 	    "SELECT count(*) AS n FROM article_authors",

@@ -87,9 +87,9 @@ static const char sql_article[] =
     "INSERT INTO articles (slug, type, status, title, dek, body_md, body_html,"
     " section_id, hero_image_id, hero_caption, hero_credit, hero_licence,"
     " hero_licence_url, sponsor_id, signoff, published_at, updated_at,"
-    " created_at)"
+    " created_at, raw_html)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-    " $15, $16, $16, $16) RETURNING id";
+    " $15, $16, $16, $16, $17) RETURNING id";
 static const char sql_article_media[] =
     "UPDATE articles SET media_url = $2, media_type = $3, media_bytes = $4,"
     " media_seconds = $5 WHERE id = $1";
@@ -1382,6 +1382,8 @@ demo_article(struct demo *d, const struct demo_article *a)
 	db_bind_str(st, 13, a->licence_url != NULL ? a->licence_url : "");
 	db_bind_str(st, 15, a->signoff != NULL ? a->signoff : "");
 	db_bind_int(st, 16, a->published_at);
+	/* As migration 0015 says of older stories: markup keeps raw HTML on. */
+	db_bind_int(st, 17, strchr(a->body, '<') != NULL);
 	if (demo_bind_ref(d, st, 9, d->images, "image", a->image, where) != 0 ||
 	    demo_bind_ref(d, st, 14, d->sponsors, "sponsor", a->sponsor,
 	    where) != 0 ||

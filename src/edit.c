@@ -29,6 +29,7 @@ enum ftype {
 	F_HASH,		/* "" or 64 lowercase hex digits (an image) */
 	F_MIME,		/* "" or an audio/ or video/ media type */
 	F_COUNT,	/* a whole number from 0 to max */
+	F_BOOL,		/* true or false */
 	F__MAX
 };
 
@@ -56,6 +57,7 @@ static const struct fieldspec {
 	{ "media_type", F_MIME, 100 },
 	{ "media_bytes", F_COUNT, 1099511627776 },	/* 1 TiB */
 	{ "media_seconds", F_COUNT, 604800 },		/* a week */
+	{ "raw_html", F_BOOL, 0 },
 };
 
 /* The least role that may act on any article, and on its own ones. */
@@ -164,6 +166,14 @@ check_field(const struct fieldspec *f, json_t *v, char *msg, size_t msglen)
 		}
 		return 0;
 	}
+	if (f->type == F_BOOL) {
+		if (!json_is_boolean(v)) {
+			snprintf(msg, msglen, "%s must be true or false",
+			    f->name);
+			return 422;
+		}
+		return 0;
+	}
 	if (f->type == F_COUNT) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    (size_t)json_integer_value(v) > f->max) {
@@ -247,15 +257,53 @@ edit_check(json_t *in, int creating, char *msg, size_t msglen)
 	return 0;
 }
 
+/* The story's raw_html as in asks for it, else as cur has it. */
+static int
+raw_html_of(json_t *in, json_t *cur)
+{
+	json_t *v = json_object_get(in, "raw_html");
+
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	return json_is_true(json_object_get(cur, "raw_html"));
+}
+
 int
-edit_render_body(json_t *in, struct buf *html)
+edit_check_raw_html(const struct user *u, json_t *in, json_t *cur,
+    char *msg, size_t msglen)
+{
+	json_t *v = json_object_get(in, "raw_html");
+
+	if (!json_is_boolean(v))
+		return 0;
+	/*
+	 * Sent as it stands, it is left out of the write: a form saved by an
+	 * author cannot then undo an admin's change made in between.
+	 */
+	if (json_is_true(v) == json_is_true(json_object_get(cur, "raw_html"))) {
+		json_object_del(in, "raw_html");
+		return 0;
+	}
+	if (u->role >= ROLE_ADMIN)
+		return 0;
+	snprintf(msg, msglen, "only an admin may turn a story's raw HTML "
+	    "on or off");
+	return 403;
+}
+
+int
+edit_render_body(json_t *in, json_t *cur, struct buf *html)
 {
 	const char *md = json_string_value(json_object_get(in, "body_md"));
+	int raw = raw_html_of(in, cur);
 
+	/* The flag alone changed: the stored Markdown is rendered again. */
+	if (md == NULL && raw != json_is_true(json_object_get(cur, "raw_html")))
+		md = json_string_value(json_object_get(cur, "body_md"));
 	if (md == NULL)
 		return 0;
-	if (markdown_render(MD_EDITOR, md, strlen(md), html) != 0 ||
-	    buf_err(html))
+	if (markdown_render(raw ? MD_EDITOR : MD_EDITOR_TEXT, md, strlen(md),
+	    html) != 0 || buf_err(html))
 		return -1;
 	if (html->p == NULL)
 		buf_puts(html, "");

@@ -42,8 +42,21 @@ int	 edit_may_change(const struct user *u, int published);
  * / 422 with a sentence for the writer in msg.
  */
 int	 edit_check(json_t *in, int creating, char *msg, size_t msglen);
-/* Renders body_md of in, when present, into html; -1 when it cannot. */
-int	 edit_render_body(json_t *in, struct buf *html);
+/*
+ * Whether u may set the raw_html of in on the story cur (NULL when it is
+ * created): anyone may leave it as it is (false for a new story), only an
+ * admin may change it.  0, or 403 with a sentence in msg.
+ */
+int	 edit_check_raw_html(const struct user *u, json_t *in, json_t *cur,
+	    char *msg, size_t msglen);
+/*
+ * Renders the body of in into html: body_md of in, or the stored one of
+ * cur when only raw_html changes; with raw HTML kept (allow-listed) when
+ * the story's raw_html, as in sets it or cur has it, is true, and shown as
+ * text otherwise.  Leaves html empty when there is nothing to render;
+ * -1 when it cannot.
+ */
+int	 edit_render_body(json_t *in, json_t *cur, struct buf *html);
 
 /* One write inside edit_write's transaction; returns a store result. */
 typedef int (*edit_fn)(struct db *, int64_t id, void *arg);

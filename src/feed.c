@@ -186,9 +186,11 @@ json_url(const char *base, const char *path)
 static void
 item_html(struct buf *out, struct feed *f, json_t *a)
 {
-	const char *h = view_str(a, "body_html");
+	const char *h;
 	struct buf page = BUF_INIT;
 
+	view_html(a, "body_html");
+	h = view_str(a, "body_html");
 	abs_url(&page, f->base, view_str(a, "url"));
 	feed_html_absolute(out, h, strlen(h), page.p != NULL ? page.p : "");
 	buf_free(&page);

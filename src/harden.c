@@ -17,48 +17,11 @@
 #include "config.h"
 #include "harden.h"
 #include "newsletter.h"
+#include "sanitize.h"
 #include "util.h"
 
 static struct harden_set sets[HARDEN__MAX];
 static char *csps[HARDEN__MAX];
-
-/*
- * frame-src: the players a story may embed, each host over https only,
- * or 'none'.  hosts is a list separated by spaces or commas; a name
- * that is not a plain host name (letters, digits, dots, hyphens) is
- * left out rather than let a quote or a semicolon into the policy.
- */
-static void
-frame_src(struct buf *b, const char *hosts)
-{
-	const char *p = hosts, *s;
-	size_t n, i, any = 0;
-
-	BUF_LIT(b, "frame-src");
-	while (*p != '\0') {
-		while (*p == ' ' || *p == ',')
-			p++;
-		s = p;
-		while (*p != '\0' && *p != ' ' && *p != ',')
-			p++;
-		if ((n = (size_t)(p - s)) == 0 || n > 253)
-			continue;
-		for (i = 0; i < n; i++)
-			if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			    (s[i] >= 'A' && s[i] <= 'Z') ||
-			    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-			    s[i] == '-'))
-				break;
-		if (i < n || s[0] == '.' || s[0] == '-')
-			continue;
-		BUF_LIT(b, " https://");
-		buf_append(b, s, n);
-		any++;
-	}
-	if (any == 0)
-		BUF_LIT(b, " 'none'");
-	BUF_LIT(b, "; ");
-}
 
 /* 'sha256-…' of an inline style, as CSP names it (RFC 4648 base64). */
 static void
@@ -95,11 +58,10 @@ csp(enum harden_policy p)
 		style_hash(&b, NL_STYLE_FOOT);
 	}
 	BUF_LIT(&b, "; img-src 'self' https:; media-src 'self' https:; ");
-	/*
-	 * No setting names embeddable players yet: when one does (the
-	 * allow-list of story HTML), its value goes here.
-	 */
-	frame_src(&b, "");
+	/* The players a story may embed (embed_hosts), over https only. */
+	BUF_LIT(&b, "frame-src ");
+	sanitize_frame_src(&b);
+	BUF_LIT(&b, "; ");
 	BUF_LIT(&b, "object-src 'none'; base-uri 'self'; form-action 'self'; "
 	    "frame-ancestors 'none'");
 	/* A few hundred bytes: only running out of memory could fail. */

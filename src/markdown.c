@@ -3,15 +3,15 @@
  *
  * md4c-html writes every link destination it is given, javascript: ones
  * included, and has no hook for a rel attribute, so this file renders from
- * md4c's parser callbacks itself.  Both profiles share the one code path;
+ * md4c's parser callbacks itself.  Every profile shares the one code path;
  * what differs between them is a row of markdown_profs[].
  *
- * Text is escaped with esc_html.  URLs are rebuilt before they are written:
- * entities are decoded, the result is cleaned the way a browser cleans a
- * URL (leading and trailing controls and spaces cut, tabs and newlines
- * removed), its scheme is checked against an allowlist, and bytes that do
- * not belong in a URL are percent-encoded before the whole is escaped for a
- * double-quoted attribute.
+ * Text is escaped with esc_html.  URLs are rebuilt before they are written
+ * (html_url(): entities decoded, the result cleaned the way a browser
+ * cleans a URL, its scheme checked against an allowlist, bytes that do not
+ * belong in a URL percent-encoded, the whole escaped for a double-quoted
+ * attribute).  The editors' profiles then pass the whole rendering through
+ * the allow-list of sanitize.c, raw HTML included.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -23,7 +23,9 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "html.h"
 #include "markdown.h"
+#include "sanitize.h"
 #include "util.h"
 
 struct markdown_prof {
@@ -33,12 +35,22 @@ struct markdown_prof {
 	int		 img_tags;	/* images are <img>, not links */
 	int		 heading_ids;	/* headings get id="slug" */
 	const char	*rel;		/* rel attribute of links, or NULL */
+	int		 sanitize;	/* the output passes sanitize_html() */
 };
 
 static const struct markdown_prof markdown_profs[MD__MAX] = {
+	/*
+	 * Raw HTML in a story passes the allow-list like everything else in
+	 * it, whoever wrote it; the Markdown's own output passes it too, so
+	 * that a stored body is allow-listed as a whole.
+	 */
 	[MD_EDITOR] = {
 		MD_DIALECT_GITHUB,
-		1, 1, 1, 1, NULL
+		1, 1, 1, 1, NULL, 1
+	},
+	[MD_EDITOR_TEXT] = {
+		MD_DIALECT_GITHUB | MD_FLAG_NOHTML,
+		0, 1, 1, 1, NULL, 1
 	},
 	/*
 	 * Task lists are left out for readers: a checkbox in a comment
@@ -47,59 +59,8 @@ static const struct markdown_prof markdown_profs[MD__MAX] = {
 	[MD_READER] = {
 		MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
 		    MD_FLAG_PERMISSIVEAUTOLINKS,
-		0, 0, 0, 0, "nofollow ugc noopener"
+		0, 0, 0, 0, "nofollow ugc noopener", 0
 	},
-};
-
-/* Schemes a link or image may use, compared without regard to case. */
-static const char *const markdown_schemes[] = { "http", "https", "mailto" };
-
-/*
- * Named entities that are decoded.  md4c passes through anything shaped
- * like "&name;" and leaves the lookup to its caller; the full HTML list has
- * over 2,000 names, so this file knows the common ones and the ones that
- * matter in URLs (colon, Tab, NewLine).  Unknown names are written as they
- * are in text, where the browser resolves them, and are kept literal in
- * URLs, where decoding them later could change the scheme.
- */
-static const char *const markdown_latin1[96] = {
-	"nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect",
-	"uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr",
-	"deg", "plusmn", "sup2", "sup3", "acute", "micro", "para", "middot",
-	"cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34",
-	"iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring",
-	"AElig", "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave",
-	"Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
-	"Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute",
-	"Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute",
-	"acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave",
-	"eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth",
-	"ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml", "divide",
-	"oslash", "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn",
-	"yuml"
-};
-
-static const struct {
-	const char	*name;
-	uint32_t	 cp;
-} markdown_named[] = {
-	{ "Tab", 9 }, { "NewLine", 10 }, { "quot", 34 }, { "amp", 38 },
-	{ "apos", 39 }, { "colon", 58 }, { "lt", 60 }, { "gt", 62 },
-	{ "OElig", 338 }, { "oelig", 339 }, { "Scaron", 352 },
-	{ "scaron", 353 }, { "Yuml", 376 }, { "fnof", 402 }, { "circ", 710 },
-	{ "tilde", 732 }, { "ensp", 8194 }, { "emsp", 8195 },
-	{ "thinsp", 8201 }, { "zwnj", 8204 }, { "zwj", 8205 },
-	{ "lrm", 8206 }, { "rlm", 8207 }, { "ndash", 8211 },
-	{ "mdash", 8212 }, { "lsquo", 8216 }, { "rsquo", 8217 },
-	{ "sbquo", 8218 }, { "ldquo", 8220 }, { "rdquo", 8221 },
-	{ "bdquo", 8222 }, { "dagger", 8224 }, { "Dagger", 8225 },
-	{ "bull", 8226 }, { "hellip", 8230 }, { "permil", 8240 },
-	{ "prime", 8242 }, { "Prime", 8243 }, { "lsaquo", 8249 },
-	{ "rsaquo", 8250 }, { "euro", 8364 }, { "trade", 8482 },
-	{ "larr", 8592 }, { "uarr", 8593 }, { "rarr", 8594 },
-	{ "darr", 8595 }, { "harr", 8596 }, { "minus", 8722 },
-	{ "infin", 8734 }, { "ne", 8800 }, { "le", 8804 }, { "ge", 8805 },
-	{ "hearts", 9829 },
 };
 
 #define MARKDOWN_FFFD		"\xef\xbf\xbd"
@@ -154,86 +115,6 @@ struct markdown_plain {
 	int		 space;		/* a space is due before the next text */
 };
 
-/*
- * Appends the UTF-8 encoding of cp to b; values that are not Unicode
- * scalar values, and NUL, become U+FFFD as CommonMark asks.
- */
-static void
-markdown_utf8(struct buf *b, uint32_t cp)
-{
-	char u[4];
-
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-		BUF_LIT(b, MARKDOWN_FFFD);
-	} else if (cp < 0x80) {
-		buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		buf_append(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		buf_append(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		buf_append(b, u, 4);
-	}
-}
-
-/*
- * Decodes one entity as md4c delimits it ("&name;", "&#123;", "&#x1F;")
- * into *cp.  Returns 0, or -1 for a name not in the tables or text that is
- * not an entity at all.  Numbers too large for Unicode become 0x110000 so
- * that markdown_utf8() turns them into U+FFFD.
- */
-static int
-markdown_entity(const char *s, size_t n, uint32_t *cp)
-{
-	uint32_t v = 0;
-	size_t i;
-	int d;
-
-	if (n < 3 || s[0] != '&' || s[n - 1] != ';')
-		return -1;
-	s++;
-	n -= 2;
-	if (s[0] == '#') {
-		int hex = n > 1 && (s[1] == 'x' || s[1] == 'X');
-
-		i = hex ? 2 : 1;
-		if (i == n)
-			return -1;
-		for (; i < n; i++) {
-			d = hex_digit(s[i]);
-			if (d < 0 || (!hex && d > 9))
-				return -1;
-			v = v * (hex ? 16 : 10) + (uint32_t)d;
-			if (v > 0x10ffff)
-				v = 0x110000;
-		}
-		*cp = v;
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(markdown_latin1); i++)
-		if (strlen(markdown_latin1[i]) == n &&
-		    memcmp(markdown_latin1[i], s, n) == 0) {
-			*cp = 160 + (uint32_t)i;
-			return 0;
-		}
-	for (i = 0; i < ARRAY_SIZE(markdown_named); i++)
-		if (strlen(markdown_named[i].name) == n &&
-		    memcmp(markdown_named[i].name, s, n) == 0) {
-			*cp = markdown_named[i].cp;
-			return 0;
-		}
-	return -1;
-}
-
 /* True if s[0..n) holds only what md4c lets into an entity. */
 static int
 markdown_entity_shaped(const char *s, size_t n)
@@ -261,8 +142,8 @@ markdown_entity_html(struct buf *b, const char *s, size_t n)
 	struct buf tmp = BUF_INIT;
 	uint32_t cp;
 
-	if (markdown_entity(s, n, &cp) == 0) {
-		markdown_utf8(&tmp, cp);
+	if (html_entity(s, n, &cp) == 0) {
+		html_utf8(&tmp, cp);
 		esc_html(b, tmp.p, tmp.len);
 		buf_free(&tmp);
 	} else if (markdown_entity_shaped(s, n)) {
@@ -278,8 +159,8 @@ markdown_entity_plain(struct buf *b, const char *s, size_t n)
 {
 	uint32_t cp;
 
-	if (markdown_entity(s, n, &cp) == 0)
-		markdown_utf8(b, cp);
+	if (html_entity(s, n, &cp) == 0)
+		html_utf8(b, cp);
 	else
 		buf_append(b, s, n);
 }
@@ -319,53 +200,10 @@ markdown_attr(struct buf *b, const MD_ATTRIBUTE *a, int html)
 }
 
 static int
-markdown_is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
 markdown_is_alnum(unsigned char c)
 {
-	return markdown_is_alpha(c) || (c >= '0' && c <= '9');
-}
-
-/*
- * Decides whether the cleaned URL s[0..n) may be written, reading its
- * scheme the way the WHATWG URL parser does: a letter, then letters,
- * digits, '+', '-' or '.', then ':'.  Anything else makes it relative.
- */
-static int
-markdown_url_allowed(const struct markdown_prof *prof, const char *s,
-    size_t n)
-{
-	size_t i, k, len;
-
-	for (i = 0; i < n && s[i] != ':'; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (markdown_is_alpha(c))
-			continue;
-		if (i > 0 && (markdown_is_alnum(c) || c == '+' || c == '-' ||
-		    c == '.'))
-			continue;
-		break;
-	}
-	if (i == 0 || i == n || s[i] != ':')
-		return prof->relative;
-	for (k = 0; k < ARRAY_SIZE(markdown_schemes); k++) {
-		len = strlen(markdown_schemes[k]);
-		if (len == i && strncasecmp(s, markdown_schemes[k], i) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* True for bytes that may stand in an href as they are (RFC 3986 and '%'). */
-static int
-markdown_url_safe(unsigned char c)
-{
-	return markdown_is_alnum(c) || (c != '\0' &&
-	    strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
 }
 
 /*
@@ -376,40 +214,13 @@ markdown_url_safe(unsigned char c)
 static int
 markdown_url(struct markdown_html *r, const MD_ATTRIBUTE *a, struct buf *dst)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, start, end;
-	const char *s;
-
 	buf_reset(&r->url);
-	buf_reset(&r->clean);
 	markdown_attr(&r->url, a, 0);
 	if (buf_err(&r->url))
 		return -1;
-	s = r->url.p;
-	start = 0;
-	end = r->url.len;
-	while (start < end && (unsigned char)s[start] <= 0x20)
-		start++;
-	while (end > start && (unsigned char)s[end - 1] <= 0x20)
-		end--;
-	for (i = start; i < end; i++)
-		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			buf_putc(&r->clean, s[i]);
-	if (buf_err(&r->clean))
-		return -1;
-	if (!markdown_url_allowed(r->prof, r->clean.p ? r->clean.p : "",
-	    r->clean.len))
-		return 0;
-	for (i = 0; i < r->clean.len; i++) {
-		unsigned char c = (unsigned char)r->clean.p[i];
-		if (markdown_url_safe(c)) {
-			esc_html(dst, (const char *)&c, 1);
-		} else {
-			char t[3] = { '%', hex[c >> 4], hex[c & 15] };
-			buf_append(dst, t, 3);
-		}
-	}
-	return buf_err(dst) ? -1 : 1;
+	return html_url(dst, r->url.p != NULL ? r->url.p : "", r->url.len,
+	    HTML_URL_WEB | HTML_URL_MAILTO |
+	    (r->prof->relative ? HTML_URL_RELATIVE : 0), &r->clean);
 }
 
 /* Writes " title=..." when the link or image has a title. */
@@ -921,6 +732,7 @@ markdown_render(enum md_profile profile, const char *src, size_t len,
     struct buf *out)
 {
 	struct markdown_html r;
+	struct buf raw;
 	MD_PARSER p;
 	size_t max;
 	char *copy;
@@ -930,9 +742,10 @@ markdown_render(enum md_profile profile, const char *src, size_t len,
 		return -1;
 	memset(&r, 0, sizeof(r));
 	r.prof = &markdown_profs[profile];
-	r.out = r.cur = out;
 	/* Scratch buffers hold parts of the output or of the input. */
 	max = out->max ? out->max : BUF_DEFAULT_MAX;
+	buf_init(&raw, max);
+	r.out = r.cur = r.prof->sanitize ? &raw : out;
 	buf_init(&r.head, max);
 	buf_init(&r.slug, max);
 	buf_init(&r.ids, max);
@@ -951,12 +764,24 @@ markdown_render(enum md_profile profile, const char *src, size_t len,
 	rc = md_parse(copy, (MD_SIZE)len, &p, &r);
 	free(copy);
 
+	/*
+	 * The rendering before the allow-list, and a heading or URL kept
+	 * aside on its way to out, count against out's cap too.
+	 */
+	if (buf_err(&raw) || buf_err(&r.head) || buf_err(&r.slug) ||
+	    buf_err(&r.ids) || buf_err(&r.url) || buf_err(&r.clean) ||
+	    buf_err(&r.imgurl))
+		out->err = BUF_TOO_LARGE;
 	buf_free(&r.head);
 	buf_free(&r.slug);
 	buf_free(&r.ids);
 	buf_free(&r.url);
 	buf_free(&r.clean);
 	buf_free(&r.imgurl);
+	if (rc == 0 && r.prof->sanitize && sanitize_html(raw.p != NULL ?
+	    raw.p : "", raw.len, out) != 0)
+		rc = -1;
+	buf_free(&raw);
 	return rc != 0 || buf_err(out) ? -1 : 0;
 }
 

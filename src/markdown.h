@@ -2,11 +2,12 @@
  * markdown.h — Markdown to HTML (article bodies, comments) and to plain
  * text (summaries, meta descriptions), on md4c's parser.
  *
- * Both profiles go through one renderer in markdown.c driven by a profile
- * table, because md4c-html can neither filter link schemes nor add a rel
- * attribute.  Link and image URLs are checked against a scheme allowlist
- * (http, https, mailto) in both profiles; only the editor profile also
- * accepts relative URLs.
+ * Every profile goes through one renderer in markdown.c driven by a
+ * profile table, because md4c-html can neither filter link schemes nor add
+ * a rel attribute.  Link and image URLs are checked against a scheme
+ * allowlist (http, https, mailto) in every profile; only the editors'
+ * profiles also accept relative URLs, and their whole output then passes
+ * the allow-list of sanitize.h.
  */
 #ifndef MASTHEAD_MARKDOWN_H
 #define MASTHEAD_MARKDOWN_H
@@ -17,12 +18,19 @@ struct buf;
 
 enum md_profile {
 	/*
-	 * Article bodies from trusted editors: CommonMark with GitHub's
-	 * tables, strikethrough, task lists and bare autolinks; raw HTML is
-	 * passed through; headings get id="slug" attributes (unique within
-	 * one rendering) so that they can be linked to.
+	 * Story bodies, static pages, events, webinars and white papers with
+	 * raw HTML on: CommonMark with GitHub's tables, strikethrough, task
+	 * lists and bare autolinks; raw HTML is kept as far as the allow-list
+	 * of sanitize.h keeps it (never script, whoever wrote it); headings
+	 * get id="slug" attributes (unique within one rendering) so that they
+	 * can be linked to.
 	 */
 	MD_EDITOR,
+	/*
+	 * The same with raw HTML off (a story's raw_html flag unset): HTML in
+	 * the source is shown as text.
+	 */
+	MD_EDITOR_TEXT,
 	/*
 	 * Comments from readers: raw HTML is shown as text; links need an
 	 * http, https or mailto URL (otherwise only their text is shown) and

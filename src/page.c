@@ -284,6 +284,17 @@ page_section_frame(struct req *r, int64_t section, json_t **path,
 	return STORE_OK;
 }
 
+/* The sidebar shows no body: it is not carried, nor allow-listed for nothing. */
+static void
+drop_bodies(json_t *list)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v)
+		json_object_del(v, "body_html");
+}
+
 /* Events and webinars leave the upcoming lists when they end. */
 static int
 upcoming(struct req *r, int webinars, int limit, json_t **out)
@@ -294,15 +305,19 @@ upcoming(struct req *r, int webinars, int limit, json_t **out)
 	if (webinars) {
 		rc = store_webinars(r->db, WHEN_UPCOMING, now, INT64_MIN,
 		    limit, out);
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
+			drop_bodies(*out);
 			view_webinars(*out);
+		}
 		cache_dep_str("webinars");
 		cache_dep_until(store_webinars_next_end(r->db, now));
 	} else {
 		rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN, limit,
 		    out);
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
+			drop_bodies(*out);
 			view_events(*out);
+		}
 		cache_dep_str("events");
 		cache_dep_until(store_events_next_end(r->db, now));
 	}
@@ -606,6 +621,7 @@ page_static(struct req *r)
 	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
 		return page_status(rc);
 	cache_dep("pg", json_integer_value(json_object_get(pg, "id")));
+	view_html(pg, "body_html");
 	m = json_pack("{s:o,s:{s:O}}", "static_page", pg, "page", "title",
 	    json_object_get(pg, "title"));
 	return page_render(r, 200, "page", m);

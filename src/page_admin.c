@@ -450,6 +450,15 @@ form_input(struct req *r, struct url_query *q)
 	if ((v = url_query_get(q, "authors")) != NULL &&
 	    r->user->role >= ROLE_EDITOR)
 		json_object_set_new(in, "authors", split_list(v));
+	/*
+	 * An admin's form always has the raw-HTML box, so its absence means
+	 * off; for everyone else the box is disabled and sends nothing, and
+	 * a value sent all the same is a change edit.c refuses.
+	 */
+	v = url_query_get(q, "raw_html");
+	if (r->user->role >= ROLE_ADMIN || v != NULL)
+		json_object_set_new(in, "raw_html", json_boolean(v != NULL &&
+		    strcmp(v, "0") != 0));
 	/* Strings that are not UTF-8 make no JSON string: drop them. */
 	for (i = 0; i < ARRAY_SIZE(plain); i++)
 		if ((v = url_query_get(q, plain[i])) != NULL &&
@@ -523,10 +532,11 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 			json_decref(img);
 		}
 	}
-	m = json_pack("{s:o,s:b,s:b,s:b,s:b,s:b,s:{s:s}}", "article", a,
+	m = json_pack("{s:o,s:b,s:b,s:b,s:b,s:b,s:b,s:{s:s}}", "article", a,
 	    "is_new", id == 0, "published", published, "scheduled", scheduled,
 	    "may_publish", edit_allowed(r->db, r->user, EDIT_PUBLISH, id),
-	    "may_byline", r->user->role >= ROLE_EDITOR, "page", "title",
+	    "may_byline", r->user->role >= ROLE_EDITOR,
+	    "may_raw_html", r->user->role >= ROLE_ADMIN, "page", "title",
 	    id == 0 ? "New story" : "Edit story");
 	if (id != 0) {
 		snprintf(b, sizeof(b), "/admin/articles/%lld", (long long)id);
@@ -720,7 +730,9 @@ save(struct req *r, int64_t id)
 		}
 		json_object_set_new(in, "authors", json_pack("[s]", slug));
 	}
-	if ((status = edit_check(in, creating, msg, sizeof(msg))) != 0) {
+	if ((status = edit_check(in, creating, msg, sizeof(msg))) != 0 ||
+	    (status = edit_check_raw_html(r->user, in, cur, msg,
+	    sizeof(msg))) != 0) {
 		status = editor(r, status, id, as_admin(in, cur), msg);
 		goto done;
 	}
@@ -735,7 +747,7 @@ save(struct req *r, int64_t id)
 	} else {
 		at = page_now();
 	}
-	if (edit_render_body(in, &html) != 0) {
+	if (edit_render_body(in, cur, &html) != 0) {
 		status = editor(r, 422, id, as_admin(in, cur),
 		    "The body cannot be rendered.");
 		goto done;
@@ -897,7 +909,7 @@ page_admin_markdown(struct req *r)
 	struct url_query q;
 	struct buf html = BUF_INIT;
 	json_t *in;
-	const char *md;
+	const char *md, *raw;
 	int status;
 
 	if ((status = admin_gate(r)) != 0)
@@ -909,9 +921,12 @@ page_admin_markdown(struct req *r)
 		return 403;
 	}
 	md = url_query_get(&q, "body_md");
-	in = json_pack("{s:o}", "body_md", text_lf(md != NULL ? md : ""));
+	raw = url_query_get(&q, "raw_html");
+	/* The story's own mode, as its editor shows it; nothing is stored. */
+	in = json_pack("{s:o,s:b}", "body_md", text_lf(md != NULL ? md : ""),
+	    "raw_html", raw != NULL && strcmp(raw, "0") != 0);
 	url_query_free(&q);
-	status = edit_render_body(in, &html);
+	status = edit_render_body(in, NULL, &html);
 	json_decref(in);
 	if (status != 0) {
 		buf_free(&html);

@@ -337,7 +337,7 @@ page_admin_restore(struct req *r)
 	    json_string_value(v) : ""));
 	if ((status = edit_check(in, 0, msg, sizeof(msg))) != 0)
 		goto done;
-	if (edit_render_body(in, &html) != 0) {
+	if (edit_render_body(in, cur, &html) != 0) {
 		status = 422;
 		goto done;
 	}

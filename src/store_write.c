@@ -58,6 +58,10 @@ static const char sql_media[] =
     " media_bytes = COALESCE($4, media_bytes),"
     " media_seconds = COALESCE($5, media_seconds) WHERE id = $1";
 
+/* Whether the story's raw HTML is kept (allow-listed) or shown as text. */
+static const char sql_raw_html[] =
+    "UPDATE articles SET raw_html = $2 WHERE id = $1";
+
 static const char sql_authors_clear[] =
     "DELETE FROM article_authors WHERE article_id = $1";
 static const char sql_author_add[] =
@@ -84,7 +88,7 @@ static const char sql_admin_get[] =
     " a.section_id, s.slug AS section_slug, a.hero_caption, a.hero_credit,"
     " a.hero_licence, a.hero_licence_url, sp.slug AS sponsor_slug,"
     " a.signoff, a.media_url, a.media_type, a.media_bytes, a.media_seconds,"
-    " a.published_at, a.updated_at, a.created_at,"
+    " a.raw_html, a.published_at, a.updated_at, a.created_at,"
     " hi.hash AS hero_image"
     " FROM articles a JOIN sections s ON s.id = a.section_id"
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
@@ -320,6 +324,25 @@ set_media(struct db *db, int64_t id, json_t *in)
 	return STORE_OK;
 }
 
+/* Sets raw_html when in has it; who may is edit.c's business. */
+static int
+set_raw_html(struct db *db, int64_t id, json_t *in)
+{
+	json_t *v = json_object_get(in, "raw_html");
+	struct db_stmt *st;
+	int rc;
+
+	if (!json_is_boolean(v))
+		return STORE_OK;
+	if ((st = db_stmt(db, sql_raw_html)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, json_is_true(v));
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return STORE_OK;
+}
+
 static void
 bind_opt_id(struct db_stmt *st, int i, int64_t id)
 {
@@ -373,7 +396,8 @@ store_article_create(struct db *db, json_t *in, const char *body_html,
 	db_reset(st);
 	if (rc != DB_ROW)
 		return store_rc_from_db(rc);
-	if ((rc = set_media(db, *id, in)) != STORE_OK)
+	if ((rc = set_media(db, *id, in)) != STORE_OK ||
+	    (rc = set_raw_html(db, *id, in)) != STORE_OK)
 		return rc;
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
@@ -418,7 +442,8 @@ store_article_update(struct db *db, int64_t id, json_t *in,
 		return store_rc_from_db(rc);
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
-	if ((rc = set_media(db, id, in)) != STORE_OK)
+	if ((rc = set_media(db, id, in)) != STORE_OK ||
+	    (rc = set_raw_html(db, id, in)) != STORE_OK)
 		return rc;
 	if ((rc = set_people(db, id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
@@ -489,6 +514,8 @@ store_article_admin_get(struct db *db, int64_t id, json_t **out)
 	db_bind_int(st, 1, id);
 	if ((rc = store_row1_json(st, out)) != STORE_OK)
 		return rc;
+	json_object_set_new(*out, "raw_html", json_boolean(json_integer_value(
+	    json_object_get(*out, "raw_html")) != 0));
 	json_object_set_new(*out, "authors", strings(db, sql_admin_authors, id));
 	json_object_set_new(*out, "tags", strings(db, sql_admin_tags, id));
 	return STORE_OK;

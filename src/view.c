@@ -6,7 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "cache.h"
+#include "escape.h"
+#include "sanitize.h"
 #include "view.h"
 #include "util.h"
 
@@ -339,9 +342,36 @@ view_article(json_t *a)
 }
 
 void
+view_html(json_t *o, const char *key)
+{
+	const char *h = json_string_value(json_object_get(o, key));
+	struct buf b = BUF_INIT, u = BUF_INIT;
+	json_t *v;
+
+	if (h == NULL)
+		return;
+	if (sanitize_html(h, strlen(h), &b) != 0) {
+		/* Nothing of a body too large to check goes out. */
+		set_str(o, key, "");
+		buf_free(&b);
+		return;
+	}
+	v = json_stringn(b.p != NULL ? b.p : "", b.len);
+	if (v == NULL) {
+		/* jansson takes only UTF-8; a stray byte becomes U+FFFD. */
+		esc_utf8(&u, b.p, b.len);
+		v = json_stringn(u.p != NULL ? u.p : "", u.len);
+	}
+	json_object_set_new(o, key, v != NULL ? v : json_string(""));
+	buf_free(&u);
+	buf_free(&b);
+}
+
+void
 view_article_full(json_t *a)
 {
 	view_article(a);
+	view_html(a, "body_html");
 	set_dates(a, "published_at", "date", 1);
 	set_dates(a, "updated_at", "updated", 1);
 }
@@ -433,6 +463,7 @@ view_event(json_t *e)
 
 	dep(e, "id", "ev");
 	sponsor_dep(e);
+	view_html(e, "body_html");
 	/* The event's own site, when it has one: "url" is its page here. */
 	if (view_str(e, "url")[0] != '\0')
 		json_object_set(e, "website", json_object_get(e, "url"));
@@ -455,6 +486,7 @@ view_webinar(json_t *w)
 {
 	dep(w, "id", "wb");
 	sponsor_dep(w);
+	view_html(w, "body_html");
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
 	set_image(w, "image", "image");
@@ -477,6 +509,7 @@ view_resource(json_t *o)
 
 	dep(o, "id", "rs");
 	sponsor_dep(o);
+	view_html(o, "body_html");
 	set_url(o, "url", "/resources/", "slug");
 	set_image(o, "image", "image");
 	set_dates(o, "published_at", "date", 1);

@@ -34,6 +34,14 @@ void	 view_webinar(json_t *);
 void	 view_webinars(json_t *);
 void	 view_resource(json_t *);
 void	 view_resources(json_t *);
+/*
+ * Replaces the stored HTML at key, when o has it, with what the
+ * allow-list keeps of it (sanitize.h).  Every stored body passes here on
+ * its way to a page, an API document or a feed, so a row written before
+ * the allow-list existed, or by anything but this program, shows no more
+ * than one written today.
+ */
+void	 view_html(json_t *o, const char *key);
 
 /* "News Analysis" for "news-analysis"; NULL when the type is unknown. */
 const char *view_type_label(const char *type);

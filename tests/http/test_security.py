@@ -308,6 +308,23 @@ def test_https_only_headers():
         srv.stop()
 
 
+def test_frame_src_follows_embed_hosts():
+    """The CSP frames only the players a story may embed (embed_hosts)."""
+    s, h, b = request("GET", "/")
+    csp = one(h, "content-security-policy") or ""
+    ok("frame-src https://www.youtube-nocookie.com https://player.vimeo.com;" in csp,
+       "by default the CSP frames the two default players, over https only", csp)
+    for hosts, want in (("", "frame-src 'none';"),
+                        ("video.example.org", "frame-src https://video.example.org;")):
+        srv = Server(db=DB, args=["--embed_hosts", hosts])
+        try:
+            s, h, b = request("GET", "/", srv=srv)
+            csp = one(h, "content-security-policy") or ""
+            ok(want in csp, "embed_hosts=%r: %s" % (hosts, want), csp)
+        finally:
+            srv.stop()
+
+
 def test_templates_have_no_inline_code():
     """The CSP allows no inline script or style: the theme has none."""
     bad = []
@@ -460,6 +477,7 @@ def test_media_types_case_insensitive():
 
 run_tests([test_next_crlf, test_next_allow_list, test_slug_in_redirect, test_download_names,
            test_hardening_everywhere, test_stricter_referrer_kept, test_https_only_headers,
+           test_frame_src_follows_embed_hosts,
            test_templates_have_no_inline_code, test_planted_csrf_cookie_refused,
            test_expired_session_forms, test_no_lockout_of_others, test_per_address_limit,
            test_account_ceiling_slows, test_media_types_case_insensitive], SRV.stop)

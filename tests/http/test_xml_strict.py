@@ -127,7 +127,8 @@ def image_size(b):
 def make_db():
     d = tempfile.mkdtemp(prefix="masthead-xml-")
     db = demo_db(d)
-    for mail, role in (("ed@example.com", "editor"), ("rd@example.com", "member")):
+    # An admin: only an admin may turn a story's raw HTML on.
+    for mail, role in (("ed@example.com", "admin"), ("rd@example.com", "member")):
         subprocess.run([BIN, "user", "add", "--db", db, "--role", role,
                         "--name", "Reader", mail], input=PW, text=True,
                        check=True, capture_output=True)
@@ -210,14 +211,16 @@ def comment(cookie, slug, text):
 
 # Phase 1: stories, an episode and comments through the API and the forms.
 REL_ID, REL_SLUG = new_story(title="Relative links story", section="5g",
-                             tags=["5G", "Relative links"], body_md=REL_MD)
+                             tags=["5G", "Relative links"], body_md=REL_MD,
+                             raw_html=True)
 HOST_ID, HOST_SLUG = new_story(title="Strict story", tags=["strict xml"],
                                authors=["ken-wieland"])
 s, j = call("POST", "/api/v1/admin/media", png(1600, 1600), "image/png")
 EP_ART = j["image"]["hash"] if s == 201 else None
 EP_ID, EP_SLUG = new_story(
     title="Episode 7: strict feeds", type="podcast",
-    section="light-reading-podcast", body_md=REL_MD, hero_image=EP_ART,
+    section="light-reading-podcast", body_md=REL_MD, raw_html=True,
+    hero_image=EP_ART,
     media_url="https://cdn.example.com/ep7.mp3", media_type="audio/mpeg",
     media_bytes=1234567, media_seconds=1800)
 COOKIE = sign_in()

@@ -93,6 +93,13 @@ static const struct render_case editor_cases[] = {
 	  "<p>js img</p>\n" },
 	{ "[d](data:text/html,x) [v](vbscript:x) [f](file:///etc/passwd)",
 	  "<p>d v f</p>\n" },
+	/* Raw HTML passes the allow-list of sanitize.c (the audit's finding). */
+	{ "a <script>alert(1)</script> b", "<p>a  b</p>\n" },
+	{ "<img src=x onerror=alert(1)>", "<img src=\"x\">\n" },
+	{ "<a href=\"jav&#x09;ascript:alert(1)\">x</a>", "<p><a>x</a></p>\n" },
+	{ "<div onclick=\"alert(1)\">\n\n*in*\n\n</div>",
+	  "<div>\n<p><em>in</em></p>\n</div>\n" },
+	{ "<iframe src=\"https://evil.example/\"></iframe>", "\n" },
 };
 
 static const struct render_case reader_cases[] = {

@@ -53,6 +53,11 @@ export MASTHEAD_TOP="$top"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
+# The layer table of docs/architecture.md: no include between families
+# that it does not allow, except the known ones of tools/include-debt.txt.
+/usr/bin/python3 "$top/tools/include-graph" --check > "$log/includes" 2>&1
+tally "arch/includes" "$log/includes" $?
+
 if ! pgwhy=$(sh "$top/tests/pg.sh" check); then
 	echo "not ok - PostgreSQL is missing: $pgwhy" > "$log/pg"
 	tally "pg/cluster" "$log/pg" 1

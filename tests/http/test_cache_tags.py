@@ -1,8 +1,8 @@
 """Every kind of write drops the cached pages it changes.
 
 For each write (a story published, edited and unpublished; a section,
-a static page, an event, a webinar and a menu edited; a comment posted
-and rejected) the pages that show what it changes are rendered and
+a static page, an event, a webinar, a menu, an author and a promo
+edited; a comment posted and rejected) the pages that show what it changes are rendered and
 cached first, each declaring the dependency tag the write touches in its
 Surrogate-Key (the names come from src/tag.h); after the write each is
 rendered again (X-Cache: miss) and shows the change."""
@@ -198,6 +198,33 @@ def test_menu_edit():
     after(pages, "a menu edit", shows="Cache Tags Link")
 
 
+def test_author_edit():
+    auid, auslug, name = sql(DB, "SELECT id, slug, name FROM authors ORDER BY id LIMIT 1")[0]
+    slug = sql(DB, "SELECT a.slug FROM articles a JOIN article_authors x ON x.article_id = a.id"
+                   " WHERE x.author_id = ? AND a.status = 'published' ORDER BY a.id LIMIT 1",
+               (auid,))[0][0]
+    pages = [("/author/" + auslug, "au%d" % auid), ("/article/" + slug, "au%d" % auid),
+             ("/api/v1/authors", "authors")]
+    cached(pages, "an author edit")
+    eq(post("/admin/authors/%d" % auid, {"name": "Cache Tags Byline", "role": "Writer"})[0], 303,
+       "the author is renamed")
+    after(pages, "an author edit", shows="Cache Tags Byline")
+
+
+def test_promo_edit():
+    pid, sec = sql(DB, "SELECT id, section_id FROM promos WHERE section_id IS NOT NULL"
+                       " AND active = 1 ORDER BY id LIMIT 1")[0]
+    slug = sql(DB, "SELECT a.slug FROM section_articles x JOIN articles a ON a.id = x.article_id"
+                   " WHERE x.section_id = ? AND a.status = 'published' ORDER BY a.id LIMIT 1",
+               (sec,))[0][0]
+    pages = [("/article/" + slug, "promos")]
+    cached(pages, "a promo edit")
+    eq(post("/admin/promos/%d" % pid, {"text": "Cache tags promo", "link_text": "Here",
+                                       "url": "/", "active": "1"})[0], 303,
+       "the promo is rewritten")
+    after(pages, "a promo edit", shows="Cache tags promo")
+
+
 def test_comment_post_and_reject():
     aid, slug = sql(DB, "SELECT id, slug FROM articles WHERE status = 'published'"
                         " AND type = 'news' ORDER BY id DESC LIMIT 1")[0]
@@ -217,5 +244,6 @@ def test_comment_post_and_reject():
 
 
 run_tests([test_article_publish_edit_unpublish, test_section_edit, test_static_page_edit,
-           test_event_edit, test_webinar_edit, test_menu_edit, test_comment_post_and_reject],
+           test_event_edit, test_webinar_edit, test_menu_edit, test_author_edit, test_promo_edit,
+           test_comment_post_and_reject],
           srv.stop)

@@ -19,6 +19,7 @@
 #include "page.h"
 #include "session.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -52,25 +53,13 @@ action_parse(const char *s, size_t n)
 	return -1;
 }
 
-/* Adds "cmID" (and "ccID") to tags unless already there. */
+/* Adds the article's comments (and comment count) to tags unless there. */
 static void
 add_tags(struct buf *tags, int64_t article, int count)
 {
-	char t[48];
-
-	snprintf(t, sizeof(t), "cm%lld", (long long)article);
-	if (tags->p == NULL || strstr(tags->p, t) == NULL) {
-		if (tags->len > 0)
-			buf_putc(tags, ' ');
-		buf_puts(tags, t);
-	}
-	if (!count)
-		return;
-	snprintf(t, sizeof(t), "cc%lld", (long long)article);
-	if (tags->p == NULL || strstr(tags->p, t) == NULL) {
-		buf_putc(tags, ' ');
-		buf_puts(tags, t);
-	}
+	tags_add(tags, tag_comments(article));
+	if (count)
+		tags_add(tags, tag_comment_count(article));
 }
 
 /*

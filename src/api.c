@@ -13,6 +13,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "text.h"
 #include "url.h"
 #include "util.h"
@@ -430,7 +431,7 @@ api_sections(struct req *r)
 	if ((rc = store_sections_all(r->db, &list)) != STORE_OK)
 		return page_status(rc);
 	view_sections(list);
-	cache_dep_str("sections");
+	cache_dep_str(tag_sections().s);
 	return send_model(r, json_pack("{s:o}", "sections", list));
 }
 
@@ -460,7 +461,7 @@ api_authors(struct req *r)
 	    &list)) != STORE_OK)
 		return page_status(rc);
 	view_authors(list);
-	cache_dep_str("authors");
+	cache_dep_str(tag_authors().s);
 	m = json_object();
 	if (json_array_size(list) > (size_t)limit) {
 		json_array_remove(list, (size_t)limit);

@@ -17,6 +17,7 @@
 #include "cache.h"
 #include "db.h"
 #include "page.h"
+#include "tag.h"
 #include "util.h"
 
 #define CHANNEL		"masthead_cache"
@@ -45,7 +46,7 @@ bus_apply(const char *tags)
 			tag[end - p] = '\0';
 			cache_invalidate(tag);
 			/* The menus and settings are also kept per thread. */
-			if (strcmp(tag, "site") == 0)
+			if (strcmp(tag, tag_site().s) == 0)
 				page_site_changed();
 		}
 		p = *end == ' ' ? end + 1 : end;

@@ -952,15 +952,6 @@ cache_dep_str(const char *tag)
 }
 
 void
-cache_dep(const char *kind, int64_t id)
-{
-	char tag[48];
-
-	snprintf(tag, sizeof(tag), "%s%lld", kind, (long long)id);
-	cache_dep_str(tag);
-}
-
-void
 cache_dep_until(int64_t t)
 {
 	/*
@@ -1101,15 +1092,6 @@ cache_invalidate(const char *tag)
 		t = still;
 	}
 	pthread_mutex_unlock(&lock);
-}
-
-void
-cache_invalidate_id(const char *kind, int64_t id)
-{
-	char tag[48];
-
-	snprintf(tag, sizeof(tag), "%s%lld", kind, (long long)id);
-	cache_invalidate(tag);
 }
 
 void

@@ -4,8 +4,8 @@
  * write touches something they show.
  *
  * While a page renders, the code that reads data declares what the page
- * depends on with cache_dep() ("a12" for article 12, "ls3" for the list
- * of section 3 ...) and, for content that changes state at a known time
+ * depends on with cache_dep_str() ("a12" for article 12, "ls3" for the list
+ * of section 3 ..., each made by its constructor in tag.h) and, for content that changes state at a known time
  * (an event starting, a scheduled story going live), cache_dep_until().
  * A write calls cache_invalidate() for every tag it touched; the entries
  * that carry one of them are gone before the write's response is sent.
@@ -111,8 +111,7 @@ void	 cache_release(struct cache_entry *);
 /* Dependency collection for the page this thread renders. */
 void	 cache_deps_begin(void);
 void	 cache_deps_end(void);
-/* Declares a dependency: kind is a short prefix, id a number ("a", 12 -> "a12"). */
-void	 cache_dep(const char *kind, int64_t id);
+/* Declares a dependency on a tag made with tag.h: cache_dep_str(tag_article(12).s). */
 void	 cache_dep_str(const char *tag);
 /*
  * The page is one of endless variants readers make up (search results):
@@ -138,7 +137,6 @@ void	 cache_memo_put(const char *name, json_t *);
 
 /* Drops every entry that carries tag; pages rendering now will not be stored. */
 void	 cache_invalidate(const char *tag);
-void	 cache_invalidate_id(const char *kind, int64_t id);
 void	 cache_invalidate_all(void);
 
 /* Counters for tests and benchmarks. */

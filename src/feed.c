@@ -26,6 +26,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -870,8 +871,8 @@ feed_comments(struct req *r)
 	if ((rc = store_comment_article(r->db, r->arg[0], page_now(), &a)) !=
 	    STORE_OK)
 		return page_status(rc);
-	cache_dep("cm", view_int(a, "id"));
-	cache_dep("a", view_int(a, "id"));
+	cache_dep_str(tag_comments(view_int(a, "id")).s);
+	cache_dep_str(tag_article(view_int(a, "id")).s);
 	if ((rc = store_comments_feed(r->db, view_int(a, "id"),
 	    COMMENT_ENTRIES, &rows)) != STORE_OK) {
 		json_decref(a);

@@ -19,6 +19,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "view.h"
 
@@ -213,14 +214,14 @@ calendar(struct req *r, enum kind k)
 		    ICS_UPCOMING, &list);
 		if (rc == STORE_OK)
 			view_events(list);
-		cache_dep_str("events");
+		cache_dep_str(tag_events().s);
 		cache_dep_until(store_events_next_end(r->db, now));
 	} else {
 		rc = store_webinars(r->db, WHEN_UPCOMING, now, INT64_MIN,
 		    ICS_UPCOMING, &list);
 		if (rc == STORE_OK)
 			view_webinars(list);
-		cache_dep_str("webinars");
+		cache_dep_str(tag_webinars().s);
 		cache_dep_until(store_webinars_next_end(r->db, now));
 	}
 	if (rc != STORE_OK)

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "menu.h"
 #include "store.h"
+#include "tag.h"
 #include "util.h"
 
 const char *const menu_names[2] = { "main", "footer" };
@@ -91,11 +92,11 @@ finish(struct db *db, int rc)
 		return rc;
 	}
 	/* No instance may show the old menus after the commit. */
-	if (bus_publish(db, "site") != DB_OK || db_commit(db) != DB_OK) {
+	if (bus_publish(db, tag_site().s) != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return STORE_BUSY;
 	}
-	bus_apply("site");
+	bus_apply(tag_site().s);
 	return STORE_OK;
 }
 

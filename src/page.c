@@ -16,6 +16,7 @@
 #include "page.h"
 #include "session.h"
 #include "store.h"
+#include "tag.h"
 #include "theme.h"
 #include "tpl.h"
 #include "util.h"
@@ -200,7 +201,7 @@ site_model(struct req *r, json_t **out)
 int
 page_site(struct req *r, json_t **out)
 {
-	cache_dep_str("site");
+	cache_dep_str(tag_site().s);
 	return site_model(r, out);
 }
 
@@ -216,21 +217,23 @@ page_base_url(struct req *r)
 void
 page_dep_list(struct req *r, enum list_by by, int64_t key, const char *type)
 {
-	static const char *const kinds[LIST__MAX] = {
-		[LIST_SECTION] = "ls", [LIST_AUTHOR] = "lau", [LIST_TAG] = "lt",
-	};
-	char tag[96];
-
 	switch (by) {
 	case LIST_LATEST:
-		cache_dep_str("latest");
+		cache_dep_str(tag_latest().s);
 		break;
 	case LIST_TYPE:
-		snprintf(tag, sizeof(tag), "ltype:%s", type);
-		cache_dep_str(tag);
+		cache_dep_str(tag_list_type(type).s);
+		break;
+	case LIST_SECTION:
+		cache_dep_str(tag_list_section(key).s);
+		break;
+	case LIST_AUTHOR:
+		cache_dep_str(tag_list_author(key).s);
+		break;
+	case LIST_TAG:
+		cache_dep_str(tag_list_topic(key).s);
 		break;
 	default:
-		cache_dep(kinds[by], key);
 		break;
 	}
 	cache_dep_until(store_next_publish(r->db, page_now()));
@@ -265,9 +268,9 @@ page_section_frame(struct req *r, int64_t section, json_t **path,
 		if ((rc = store_section_path(r->db, section, &v)) != STORE_OK)
 			return rc;
 		view_sections(v);
-		cache_dep_str("sections");
+		cache_dep_str(tag_sections().s);
 		f = json_pack("{s:o}", "path", v);
-		cache_dep_str("promos");
+		cache_dep_str(tag_promos().s);
 		rc = store_promo_for_section(r->db, section, &v);
 		if (rc == STORE_OK)
 			json_object_set_new(f, "promo", v);
@@ -309,7 +312,7 @@ upcoming(struct req *r, int webinars, int limit, json_t **out)
 			drop_bodies(*out);
 			view_webinars(*out);
 		}
-		cache_dep_str("webinars");
+		cache_dep_str(tag_webinars().s);
 		cache_dep_until(store_webinars_next_end(r->db, now));
 	} else {
 		rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN, limit,
@@ -318,7 +321,7 @@ upcoming(struct req *r, int webinars, int limit, json_t **out)
 			drop_bodies(*out);
 			view_events(*out);
 		}
-		cache_dep_str("events");
+		cache_dep_str(tag_events().s);
 		cache_dep_until(store_events_next_end(r->db, now));
 	}
 	return rc;
@@ -358,7 +361,7 @@ sidebar_resources(struct req *r, json_t **out)
 	    SIDEBAR_RESOURCES, out)) != STORE_OK)
 		return rc;
 	view_resources(*out);
-	cache_dep_str("resources");
+	cache_dep_str(tag_resources().s);
 	if ((t = store_resources_next_publish(r->db, page_now())) > 0)
 		cache_dep_until(t);
 	return STORE_OK;
@@ -468,7 +471,7 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 			return page_status(rc);
 		}
 		json_object_set_new(model, "site", site);
-		cache_dep_str("site");
+		cache_dep_str(tag_site().s);
 		if (status == 200)
 			page_meta(r, tpl, model);
 	}
@@ -620,7 +623,8 @@ page_static(struct req *r)
 		return 404;
 	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
 		return page_status(rc);
-	cache_dep("pg", json_integer_value(json_object_get(pg, "id")));
+	cache_dep_str(tag_page(json_integer_value(json_object_get(pg,
+	    "id"))).s);
 	view_html(pg, "body_html");
 	m = json_pack("{s:o,s:{s:O}}", "static_page", pg, "page", "title",
 	    json_object_get(pg, "title"));

@@ -30,6 +30,7 @@
 #include "pool.h"
 #include "session.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -1218,14 +1219,14 @@ artwork_done(struct req *r, void *arg)
 	}
 	if (rc == STORE_OK)
 		rc = store_setting_set(r->db, "podcast_image", u->hash);
-	if (rc != STORE_OK || bus_publish(r->db, "site") != DB_OK ||
+	if (rc != STORE_OK || bus_publish(r->db, tag_site().s) != DB_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		upload_free(u);
 		return api_error(r, rc == STORE_OK ? 503 : page_status(rc),
 		    "the artwork cannot be recorded");
 	}
-	bus_apply("site");
+	bus_apply(tag_site().s);
 	snprintf(src, sizeof(src), "/media/%s.jpg", u->hash);
 	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", u->hash,
 	    "src", src, "width", u->side, "height", u->side, "bytes",

@@ -23,6 +23,7 @@
 #include "page.h"
 #include "registration.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -47,14 +48,14 @@ static const struct {
 	const char	*list_tpl, *edit_tpl;
 	const char	*title;		/* of the list */
 	const char	*one;		/* "event" */
-	const char	*tag;		/* cache tag prefix of one */
-	const char	*list_tag;	/* lists, calendars, sidebars */
+	struct tag	 (*tag)(int64_t);	/* the cache tag of one */
+	struct tag	 (*list_tag)(void);	/* lists, calendars, sidebars */
 	const char	*name;		/* the field that names one */
 } kinds[K__MAX] = {
 	[K_EVENT] = { "events", "admin/events", "admin/event", "Events",
-	    "event", "ev", "events", "name" },
+	    "event", tag_event, tag_events, "name" },
 	[K_WEBINAR] = { "webinars", "admin/webinars", "admin/webinar",
-	    "Webinars", "webinar", "wb", "webinars", "title" },
+	    "Webinars", "webinar", tag_webinar, tag_webinars, "title" },
 };
 
 /* The kinds of live events (view.c labels them). */
@@ -718,11 +719,11 @@ save(struct req *r, enum kind k, int64_t id)
 	if (rc == STORE_OK)
 		rc = reg_save(r, k, id, &q, capacity, closes, agenda);
 	/*
-	 * Its own page and .ics carry <tag><id> (under any slug it had);
+	 * Its own page and .ics carry its tag (under any slug it had);
 	 * every list, calendar and sidebar of the kind carries the list tag.
 	 */
-	buf_printf(&tags, "%s%lld %s", kinds[k].tag, (long long)id,
-	    kinds[k].list_tag);
+	tags_add(&tags, kinds[k].tag(id));
+	tags_add(&tags, kinds[k].list_tag());
 	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;

@@ -16,6 +16,7 @@
 #include "markdown.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 
@@ -149,7 +150,7 @@ save(struct req *r, int64_t id)
 	}
 	rc = store_page_save(r->db, &id, slug, title, md.p != NULL ? md.p : "",
 	    html.p != NULL ? html.p : "");
-	buf_printf(&tags, "pg%lld", (long long)id);
+	tags_add(&tags, tag_page(id));
 	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
@@ -191,11 +192,10 @@ int
 page_admin_page_delete(struct req *r)
 {
 	int64_t id = admin_route_id(r);
-	char tags[32];
 	int status;
 
 	if ((status = gate(r)) != 0)
 		return ADMIN_RETURN(status);
-	snprintf(tags, sizeof(tags), "pg%lld", (long long)id);
-	return admin_delete(r, STORE_DEL_PAGE, id, tags, "/admin/pages", "");
+	return admin_delete(r, STORE_DEL_PAGE, id, tag_page(id).s,
+	    "/admin/pages", "");
 }

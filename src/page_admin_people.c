@@ -15,6 +15,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 
@@ -30,8 +31,8 @@ static const struct {
 	const char	*path;		/* /admin/<path> */
 	const char	*tpl;
 	const char	*title;
-	const char	*tag;		/* cache tag prefix of one */
-	const char	*list_tag;	/* cache tag of the lists of all, or NULL */
+	struct tag	 (*tag)(int64_t);	/* the cache tag of one */
+	struct tag	 (*list_tag)(void);	/* of the lists of all, or NULL */
 	struct {
 		const char	*name;
 		size_t		 max;
@@ -39,10 +40,12 @@ static const struct {
 		int		 url;	/* "" or http(s) */
 	} f[NFIELDS];
 } kinds[K__MAX] = {
-	[K_AUTHOR] = { "authors", "admin/authors", "Authors", "au", "authors", {
+	[K_AUTHOR] = { "authors", "admin/authors", "Authors", tag_author,
+	    tag_authors, {
 		{ "name", 200, 1, 0 }, { "role", 200, 0, 0 },
 		{ "company", 200, 0, 0 }, { "bio", 5000, 0, 0 } } },
-	[K_SPONSOR] = { "sponsors", "admin/sponsors", "Sponsors", "sp", NULL, {
+	[K_SPONSOR] = { "sponsors", "admin/sponsors", "Sponsors", tag_sponsor,
+	    NULL, {
 		{ "name", 200, 1, 0 }, { "url", 500, 0, 1 },
 		{ NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } } },
 };
@@ -152,9 +155,9 @@ save(struct req *r, enum kind k, int64_t id)
 	else
 		rc = id == 0 ? store_sponsor_add(r->db, slug, v[0], v[1], &id) :
 		    store_sponsor_update(r->db, id, v[0], v[1]);
-	buf_printf(&tags, "%s%lld", kinds[k].tag, (long long)id);
+	tags_add(&tags, kinds[k].tag(id));
 	if (kinds[k].list_tag != NULL)
-		buf_printf(&tags, " %s", kinds[k].list_tag);
+		tags_add(&tags, kinds[k].list_tag());
 	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
@@ -224,18 +227,21 @@ remove_one(struct req *r, enum kind k)
 		[K_SPONSOR] = "This sponsor still sponsors stories, events or "
 		    "webinars. Change those first.",
 	};
-	char tags[64], back[32];
+	struct buf tags = BUF_INIT;
+	char back[32];
 	int64_t id = admin_route_id(r);
 	int status;
 
 	if ((status = gate(r)) != 0)
 		return ADMIN_RETURN(status);
-	snprintf(tags, sizeof(tags), "%s%lld%s%s", kinds[k].tag,
-	    (long long)id, kinds[k].list_tag != NULL ? " " : "",
-	    kinds[k].list_tag != NULL ? kinds[k].list_tag : "");
+	tags_add(&tags, kinds[k].tag(id));
+	if (kinds[k].list_tag != NULL)
+		tags_add(&tags, kinds[k].list_tag());
 	snprintf(back, sizeof(back), "/admin/%s", kinds[k].path);
-	return admin_delete(r, k == K_AUTHOR ? STORE_DEL_AUTHOR :
-	    STORE_DEL_SPONSOR, id, tags, back, in_use[k]);
+	status = admin_delete(r, k == K_AUTHOR ? STORE_DEL_AUTHOR :
+	    STORE_DEL_SPONSOR, id, tags.p, back, in_use[k]);
+	buf_free(&tags);
+	return status;
 }
 
 int

@@ -14,6 +14,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 
@@ -76,7 +77,7 @@ save(struct req *r, int64_t id)
 {
 	struct url_query q;
 	const char *text, *link_text, *url, *sec, *err = NULL;
-	char tags[64];
+	struct tag tags = tag_promos();
 	int64_t section = 0;
 	int status, rc, active;
 
@@ -113,8 +114,7 @@ save(struct req *r, int64_t id)
 	}
 	rc = store_promo_save(r->db, &id, section, text, link_text, url, active);
 	/* Every article page keeps its section's promo under this tag. */
-	snprintf(tags, sizeof(tags), "promos");
-	if (rc == STORE_OK && (bus_publish(r->db, tags) != DB_OK ||
+	if (rc == STORE_OK && (bus_publish(r->db, tags.s) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
 	if (rc != STORE_OK) {
@@ -123,7 +123,7 @@ save(struct req *r, int64_t id)
 		    "no such section.") : page_status(rc);
 		goto done;
 	}
-	bus_apply(tags);
+	bus_apply(tags.s);
 	http_redirect(r, 303, "/admin/promos?done=1");
 	status = 0;
 done:
@@ -152,6 +152,7 @@ page_admin_promo_delete(struct req *r)
 
 	if ((status = gate(r)) != 0)
 		return ADMIN_RETURN(status);
-	return admin_delete(r, STORE_DEL_PROMO, admin_route_id(r), "promos",
+	return admin_delete(r, STORE_DEL_PROMO, admin_route_id(r),
+	    tag_promos().s,
 	    "/admin/promos", "");
 }

@@ -25,6 +25,7 @@
 #include "page.h"
 #include "pool.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -240,7 +241,7 @@ check(struct req *r, struct url_query *q, struct buf *md,
 static int
 publish_tags(struct req *r, int64_t id, char *tags, size_t n)
 {
-	snprintf(tags, n, "rs%lld resources", (long long)id);
+	snprintf(tags, n, "%s %s", tag_resource(id).s, tag_resources().s);
 	return bus_publish(r->db, tags) == DB_OK ? STORE_OK : STORE_BUSY;
 }
 
@@ -252,7 +253,7 @@ save(struct req *r, int64_t id)
 	struct resource_input in;
 	json_t *old = NULL, *pub;
 	const char *err;
-	char slug[SLUG_MAX + 1], url[80], tags[64];
+	char slug[SLUG_MAX + 1], url[80], tags[2 * TAG_MAX];
 	int64_t now = now_unix();
 	int status, rc;
 
@@ -398,7 +399,7 @@ static int
 resource_file_done(struct req *r, void *arg)
 {
 	struct pdf_upload *u = arg;
-	char url[80], tags[64];
+	char url[80], tags[2 * TAG_MAX];
 	int64_t id = u->id;
 	int rc;
 

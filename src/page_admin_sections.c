@@ -16,6 +16,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 
@@ -153,8 +154,9 @@ save(struct req *r, int64_t id)
 	    position, &id) : store_section_update(r->db, id, name, desc,
 	    position);
 	/* Its page, the lists that name it, and every page with a crumb. */
-	buf_printf(&tags, "s%lld ls%lld sections", (long long)id,
-	    (long long)id);
+	tags_add(&tags, tag_section(id));
+	tags_add(&tags, tag_list_section(id));
+	tags_add(&tags, tag_sections());
 	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
@@ -192,14 +194,17 @@ int
 page_admin_section_delete(struct req *r)
 {
 	int64_t id = admin_route_id(r);
-	char tags[64];
+	struct buf tags = BUF_INIT;
 	int status;
 
 	if ((status = gate(r)) != 0)
 		return ADMIN_RETURN(status);
-	snprintf(tags, sizeof(tags), "s%lld ls%lld sections", (long long)id,
-	    (long long)id);
-	return admin_delete(r, STORE_DEL_SECTION, id, tags, "/admin/sections",
-	    "This section still has stories, sub-sections or a promo. Move "
-	    "or delete those first.");
+	tags_add(&tags, tag_section(id));
+	tags_add(&tags, tag_list_section(id));
+	tags_add(&tags, tag_sections());
+	status = admin_delete(r, STORE_DEL_SECTION, id, tags.p,
+	    "/admin/sections", "This section still has stories, sub-sections "
+	    "or a promo. Move or delete those first.");
+	buf_free(&tags);
+	return status;
 }

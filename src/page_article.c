@@ -11,6 +11,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "view.h"
 
@@ -103,7 +104,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	view_articles(v);
 	page_dep_list(r, LIST_SECTION, section, NULL);
 	for (k = 0; k < ntags; k++)
-		cache_dep("lt", tag_ids[k]);
+		cache_dep_str(tag_list_topic(tag_ids[k]).s);
 	*out = json_pack("{s:o,s:o}", "article", a, "related", v);
 	return 0;
 fail:

@@ -28,6 +28,7 @@
 #include "ratelimit.h"
 #include "session.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -281,7 +282,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 		cur.t = cur.id = 0;
 	if (!first && cursor_parse(cs, &cur) != 0)
 		return 400;
-	cache_dep("cm", id);
+	cache_dep_str(tag_comments(id).s);
 	if (view == CV_THREADED) {
 		rc = store_comments_roots(r->db, id, &cur, THREAD_PAGE + 1,
 		    &rows);
@@ -417,8 +418,8 @@ page_comment(struct req *r)
 
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
-	cache_dep("cm", view_int(c, "article_id"));
-	cache_dep("a", view_int(c, "article_id"));
+	cache_dep_str(tag_comments(view_int(c, "article_id")).s);
+	cache_dep_str(tag_article(view_int(c, "article_id")).s);
 	/* A comment is public while its story is. */
 	if (!publicly_visible(c) || (status = article_of(r, view_str(c,
 	    "article_slug"), &parent)) != 0) {
@@ -722,14 +723,15 @@ int
 page_comments_commit(struct req *r, int64_t article, int count_changed,
     int shown_changed)
 {
-	char tags[64];
+	struct tag cm = tag_comments(article), cc = tag_comment_count(article);
+	char tags[2 * TAG_MAX];
 
 	tags[0] = '\0';
 	if (shown_changed || count_changed)
-		snprintf(tags, sizeof(tags), "cm%lld", (long long)article);
+		snprintf(tags, sizeof(tags), "%s", cm.s);
 	if (count_changed)
 		snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags),
-		    " cc%lld", (long long)article);
+		    " %s", cc.s);
 	if ((tags[0] != '\0' && bus_publish(r->db, tags) != DB_OK) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

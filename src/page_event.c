@@ -12,6 +12,7 @@
 #include "page.h"
 #include "registration.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -26,6 +27,7 @@ enum kind {
 
 static const struct {
 	const char	*list_key;	/* "events" */
+	struct tag	 (*list_tag)(void);
 	const char	*one_key;	/* "event" */
 	const char	*base;		/* "/events" */
 	const char	*title[2];	/* upcoming, archive */
@@ -36,11 +38,11 @@ static const struct {
 	void		 (*view_all)(json_t *);
 	int64_t		 (*next_end)(struct db *, int64_t);
 } kinds[K__MAX] = {
-	[K_EVENT] = { "events", "event", "/events",
+	[K_EVENT] = { "events", tag_events, "event", "/events",
 	    { "Upcoming Live Events", "Events Archive" },
 	    store_events, store_event_get, view_event, view_events,
 	    store_events_next_end },
-	[K_WEBINAR] = { "webinars", "webinar", "/webinars",
+	[K_WEBINAR] = { "webinars", tag_webinars, "webinar", "/webinars",
 	    { "Upcoming Webinars", "Archived Webinars" },
 	    store_webinars, store_webinar_get, view_webinar, view_webinars,
 	    store_webinars_next_end },
@@ -66,7 +68,7 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 		return page_status(rc);
 	kinds[k].view_all(list);
 	/* A list changes when its next event ends (upcoming becomes past). */
-	cache_dep_str(kinds[k].list_key);
+	cache_dep_str(kinds[k].list_tag().s);
 	cache_dep_until(kinds[k].next_end(r->db, page_now()));
 	p = json_object();
 	if ((n = json_array_size(list)) > (size_t)limit) {

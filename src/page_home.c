@@ -9,6 +9,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "view.h"
 
 #define HOME_LATEST		9	/* the lead story and eight more */
@@ -31,8 +32,8 @@ group_sections(json_t *rows)
 		if (cur == NULL || strcmp(slug, last) != 0) {
 			char url[300];
 
-			cache_dep("ls", json_integer_value(json_object_get(row,
-			    "home_section_id")));
+			cache_dep_str(tag_list_section(json_integer_value(
+			    json_object_get(row, "home_section_id"))).s);
 			snprintf(url, sizeof(url), "/section/%s", slug);
 			cur = json_pack("{s:O,s:s,s:[]}", "name",
 			    json_object_get(row, "home_section_name"), "url",

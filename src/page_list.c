@@ -10,6 +10,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "view.h"
 
@@ -61,7 +62,7 @@ model_section(struct req *r, const char *slug, json_t **out)
 		goto fail;
 	view_sections(v);
 	json_object_set_new(m, "children", v);
-	cache_dep_str("sections");
+	cache_dep_str(tag_sections().s);
 	snprintf(base, sizeof(base), "/section/%s", slug);
 	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0) {
 		json_decref(m);

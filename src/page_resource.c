@@ -26,6 +26,7 @@
 #include "ratelimit.h"
 #include "resource.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -63,7 +64,7 @@ model_resources(struct req *r, json_t **out)
 	}
 	view_resources(list);
 	/* The list changes with any resource, and when one goes live. */
-	cache_dep_str("resources");
+	cache_dep_str(tag_resources().s);
 	if ((t = store_resources_next_publish(r->db, now)) > 0)
 		cache_dep_until(t);
 	*out = json_pack("{s:o}", "resources", list);
@@ -100,7 +101,7 @@ model_resource(struct req *r, const char *slug, json_t **out)
 	if ((rc = store_resource_get(r->db, slug, page_now(), &v)) !=
 	    STORE_OK) {
 		/* A resource dated in the future appears at its time. */
-		cache_dep_str("resources");
+		cache_dep_str(tag_resources().s);
 		return page_status(rc);
 	}
 	view_resource(v);

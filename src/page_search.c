@@ -19,6 +19,7 @@
 #include "page.h"
 #include "search.h"
 #include "store.h"
+#include "tag.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -266,7 +267,7 @@ add_filters(struct req *r, json_t *m)
 
 	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK)
 		return rc;
-	cache_dep_str("sections");
+	cache_dep_str(tag_sections().s);
 	json_array_foreach(sections, i, s)
 		json_object_set_new(s, "selected", json_boolean(sel != NULL &&
 		    strcmp(sel, json_string_value(json_object_get(s,

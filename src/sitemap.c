@@ -18,6 +18,7 @@
 #include "http.h"
 #include "page.h"
 #include "store.h"
+#include "tag.h"
 #include "util.h"
 #include "view.h"
 
@@ -105,9 +106,9 @@ sitemap_index(struct req *r)
 	int64_t max, n, i;
 	int k;
 
-	cache_dep_str("latest");
-	cache_dep_str("sections");
-	cache_dep_str("authors");
+	cache_dep_str(tag_latest().s);
+	cache_dep_str(tag_sections().s);
+	cache_dep_str(tag_authors().s);
 	cache_dep_until(store_next_publish(r->db, page_now()));
 	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -167,13 +168,13 @@ news(struct req *r)
 		json_decref(site);
 		return page_status(rc);
 	}
-	cache_dep_str("latest");
+	cache_dep_str(tag_latest().s);
 	cache_dep_until(store_next_publish(r->db, now));
 	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
 	    " xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
 	json_array_foreach(list, i, a) {
-		cache_dep("a", view_int(a, "id"));
+		cache_dep_str(tag_article(view_int(a, "id")).s);
 		oldest = view_int(a, "published_at");
 		BUF_LIT(&b, "<url><loc>");
 		xml(&b, base);
@@ -232,9 +233,9 @@ pages(struct req *r)
 		json_decref(list);
 		return page_status(rc);
 	}
-	cache_dep_str("events");
-	cache_dep_str("webinars");
-	cache_dep_str("resources");
+	cache_dep_str(tag_events().s);
+	cache_dep_str(tag_webinars().s);
+	cache_dep_str(tag_resources().s);
 	if ((t = store_resources_next_publish(r->db, now)) > 0)
 		cache_dep_until(t);
 	BUF_LIT(&b, URLSET_OPEN);
@@ -282,11 +283,11 @@ sitemap_part(struct req *r)
 	if ((rc = store_map_slice(r->db, k, lo, lo + SITEMAP_MAX - 1,
 	    page_now(), &list)) != STORE_OK)
 		return page_status(rc);
-	cache_dep_str("latest");
+	cache_dep_str(tag_latest().s);
 	if (k == MAP_SECTIONS)
-		cache_dep_str("sections");
+		cache_dep_str(tag_sections().s);
 	if (k == MAP_AUTHORS)
-		cache_dep_str("authors");
+		cache_dep_str(tag_authors().s);
 	cache_dep_until(store_next_publish(r->db, page_now()));
 	BUF_LIT(&b, URLSET_OPEN);
 	json_array_foreach(list, i, row) {

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "db.h"
 #include "store.h"
+#include "tag.h"
 #include "util.h"
 
 static const char sql_id_by_slug_section[] =
@@ -107,9 +108,18 @@ static const char sql_is_author[] =
 /*
  * Every list a published article is in: all stories, its section and the
  * section's ancestors, its authors, tags and type.  A draft is in none.
- * Ids are CAST to text rather than left to each engine's own rules for
- * || with a number.
+ * A row is (which list, id, type), the list numbered as in enum dep_list;
+ * store_article_deps() makes the cache tags with tag.h, so the query
+ * spells none.
  */
+enum dep_list {
+	DEP_LATEST = 0,
+	DEP_TYPE = 1,
+	DEP_SECTION = 2,
+	DEP_AUTHOR = 3,
+	DEP_TOPIC = 4
+};
+
 static const char sql_deps[] =
     "WITH RECURSIVE up(id, parent_id, depth) AS ("
     "  SELECT s.id, s.parent_id, 0 FROM sections s"
@@ -118,15 +128,14 @@ static const char sql_deps[] =
     "  UNION ALL"
     "  SELECT s.id, s.parent_id, up.depth + 1 FROM sections s"
     "   JOIN up ON s.id = up.parent_id WHERE up.depth < 16)"
-    " SELECT 'latest' FROM articles WHERE id = $1 AND status = 'published'"
-    " UNION ALL SELECT 'ltype:' || type FROM articles"
+    " SELECT 0, id, type FROM articles WHERE id = $1 AND status = 'published'"
+    " UNION ALL SELECT 1, id, type FROM articles"
     "  WHERE id = $1 AND status = 'published'"
-    " UNION ALL SELECT 'ls' || CAST(id AS TEXT) FROM up"
-    " UNION ALL SELECT 'lau' || CAST(x.author_id AS TEXT)"
-    "  FROM article_authors x"
+    " UNION ALL SELECT 2, id, '' FROM up"
+    " UNION ALL SELECT 3, x.author_id, '' FROM article_authors x"
     "  JOIN articles a ON a.id = x.article_id"
     "  WHERE x.article_id = $1 AND a.status = 'published'"
-    " UNION ALL SELECT 'lt' || CAST(x.tag_id AS TEXT) FROM article_tags x"
+    " UNION ALL SELECT 4, x.tag_id, '' FROM article_tags x"
     "  JOIN articles a ON a.id = x.article_id"
     "  WHERE x.article_id = $1 AND a.status = 'published'";
 
@@ -543,13 +552,30 @@ store_article_deps(struct db *db, int64_t id, struct buf *tags)
 	struct db_stmt *st;
 	int rc;
 
-	buf_printf(tags, "%sa%lld", tags->len ? " " : "", (long long)id);
+	tags_add(tags, tag_article(id));
 	if ((st = db_stmt(db, sql_deps)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		buf_putc(tags, ' ');
-		buf_puts(tags, db_col_text(st, 0, NULL));
+		int64_t key = db_col_int(st, 1);
+
+		switch ((enum dep_list)db_col_int(st, 0)) {
+		case DEP_LATEST:
+			tags_add(tags, tag_latest());
+			break;
+		case DEP_TYPE:
+			tags_add(tags, tag_list_type(db_col_text(st, 2, NULL)));
+			break;
+		case DEP_SECTION:
+			tags_add(tags, tag_list_section(key));
+			break;
+		case DEP_AUTHOR:
+			tags_add(tags, tag_list_author(key));
+			break;
+		case DEP_TOPIC:
+			tags_add(tags, tag_list_topic(key));
+			break;
+		}
 	}
 	db_reset(st);
 	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);

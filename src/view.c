@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "escape.h"
 #include "sanitize.h"
+#include "tag.h"
 #include "view.h"
 #include "util.h"
 
@@ -305,12 +306,12 @@ set_byline(json_t *o, const char *name, const char *role,
 
 /* Declares that the page shows the row's object of that id column. */
 static void
-dep(json_t *o, const char *idkey, const char *kind)
+dep(json_t *o, const char *idkey, struct tag (*tag)(int64_t))
 {
 	json_t *v = json_object_get(o, idkey);
 
 	if (json_is_integer(v))
-		cache_dep(kind, json_integer_value(v));
+		cache_dep_str(tag(json_integer_value(v)).s);
 }
 
 void
@@ -318,10 +319,10 @@ view_article(json_t *a)
 {
 	const char *type = view_str(a, "type"), *label = view_type_label(type);
 
-	dep(a, "id", "a");
-	dep(a, "author_id", "au");
-	dep(a, "section_id", "s");
-	dep(a, "sponsor_id", "sp");
+	dep(a, "id", tag_article);
+	dep(a, "author_id", tag_author);
+	dep(a, "section_id", tag_section);
+	dep(a, "sponsor_id", tag_sponsor);
 	set_url(a, "url", "/article/", "slug");
 	set_url(a, "section_url", "/section/", "section_slug");
 	set_url(a, "author_url", "/author/", "author_slug");
@@ -332,7 +333,7 @@ view_article(json_t *a)
 	    view_str(a, "author_company"), "byline");
 	/* The count changes with comments, not with the story: its own tag. */
 	if (json_object_get(a, "comment_count") != NULL) {
-		dep(a, "id", "cc");
+		dep(a, "id", tag_comment_count);
 		json_object_set_new(a, "has_comments", json_boolean(
 		    json_integer_value(json_object_get(a, "comment_count")) >
 		    0));
@@ -379,7 +380,7 @@ view_article_full(json_t *a)
 void
 view_author(json_t *a)
 {
-	dep(a, "id", "au");
+	dep(a, "id", tag_author);
 	set_url(a, "url", "/author/", "slug");
 	set_image(a, "photo", "photo");
 	set_byline(a, view_str(a, "name"), view_str(a, "role"), view_str(a, "company"),
@@ -389,14 +390,14 @@ view_author(json_t *a)
 void
 view_section(json_t *s)
 {
-	dep(s, "id", "s");
+	dep(s, "id", tag_section);
 	set_url(s, "url", "/section/", "slug");
 }
 
 void
 view_tag(json_t *t)
 {
-	dep(t, "id", "t");
+	dep(t, "id", tag_topic);
 	set_url(t, "url", "/tag/", "slug");
 }
 
@@ -420,7 +421,7 @@ set_kind_label(json_t *o, const char *kind)
 static void
 sponsor_dep(json_t *o)
 {
-	dep(o, "sponsor_id", "sp");
+	dep(o, "sponsor_id", tag_sponsor);
 	json_object_del(o, "sponsor_id");
 }
 
@@ -461,7 +462,7 @@ view_event(json_t *e)
 {
 	char range[96];
 
-	dep(e, "id", "ev");
+	dep(e, "id", tag_event);
 	sponsor_dep(e);
 	view_html(e, "body_html");
 	/* The event's own site, when it has one: "url" is its page here. */
@@ -484,7 +485,7 @@ view_event(json_t *e)
 void
 view_webinar(json_t *w)
 {
-	dep(w, "id", "wb");
+	dep(w, "id", tag_webinar);
 	sponsor_dep(w);
 	view_html(w, "body_html");
 	set_url(w, "url", "/webinars/", "slug");
@@ -507,7 +508,7 @@ view_resource(json_t *o)
 	char size[32];
 	int64_t n = json_integer_value(json_object_get(o, "file_bytes"));
 
-	dep(o, "id", "rs");
+	dep(o, "id", tag_resource);
 	sponsor_dep(o);
 	view_html(o, "body_html");
 	set_url(o, "url", "/resources/", "slug");

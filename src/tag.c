@@ -1,0 +1,78 @@
+/*
+ * tag.c — the cache tags' constructors (tag.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "tag.h"
+
+static struct tag
+make(const char *kind, int64_t id)
+{
+	struct tag t;
+
+	snprintf(t.s, sizeof(t.s), "%s%lld", kind, (long long)id);
+	return t;
+}
+
+static struct tag
+word(const char *s)
+{
+	struct tag t;
+
+	snprintf(t.s, sizeof(t.s), "%s", s);
+	return t;
+}
+
+struct tag tag_article(int64_t id)	{ return make("a", id); }
+struct tag tag_section(int64_t id)	{ return make("s", id); }
+struct tag tag_author(int64_t id)	{ return make("au", id); }
+struct tag tag_topic(int64_t id)	{ return make("t", id); }
+struct tag tag_sponsor(int64_t id)	{ return make("sp", id); }
+struct tag tag_event(int64_t id)	{ return make("ev", id); }
+struct tag tag_webinar(int64_t id)	{ return make("wb", id); }
+struct tag tag_page(int64_t id)		{ return make("pg", id); }
+struct tag tag_resource(int64_t id)	{ return make("rs", id); }
+struct tag tag_comments(int64_t id)	{ return make("cm", id); }
+struct tag tag_comment_count(int64_t id) { return make("cc", id); }
+
+struct tag tag_latest(void)		{ return word("latest"); }
+struct tag tag_list_section(int64_t id)	{ return make("ls", id); }
+struct tag tag_list_author(int64_t id)	{ return make("lau", id); }
+struct tag tag_list_topic(int64_t id)	{ return make("lt", id); }
+
+struct tag
+tag_list_type(const char *type)
+{
+	struct tag t;
+
+	snprintf(t.s, sizeof(t.s), "ltype:%s", type);
+	return t;
+}
+
+struct tag tag_events(void)		{ return word("events"); }
+struct tag tag_webinars(void)		{ return word("webinars"); }
+struct tag tag_sections(void)		{ return word("sections"); }
+struct tag tag_authors(void)		{ return word("authors"); }
+struct tag tag_promos(void)		{ return word("promos"); }
+struct tag tag_resources(void)		{ return word("resources"); }
+struct tag tag_site(void)		{ return word("site"); }
+
+void
+tags_add(struct buf *b, struct tag t)
+{
+	size_t n = strlen(t.s);
+	const char *p = b->len > 0 ? b->p : NULL;
+
+	/* Already listed: as a whole word, not as the start of a longer one. */
+	while (p != NULL && (p = strstr(p, t.s)) != NULL) {
+		if ((p == b->p || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return;
+		p += n;
+	}
+	if (b->len > 0)
+		buf_putc(b, ' ');
+	buf_puts(b, t.s);
+}

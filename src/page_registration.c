@@ -652,7 +652,7 @@ out:
 	return rc;
 }
 
-int
+static int
 registration_job(struct db *db, json_t *payload, char *err, size_t errlen)
 {
 	int64_t id = json_integer_value(json_object_get(payload,
@@ -696,4 +696,10 @@ fail:
 	snprintf(err, errlen, "registration %lld: store error %d",
 	    (long long)id, rc);
 	return -1;
+}
+
+void
+registration_jobs_init(void)
+{
+	jobs_register(JOB_REGISTRATION, registration_job, 0);
 }

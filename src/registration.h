@@ -29,8 +29,10 @@ json_t	*reg_questions(const char *text, const char **why);
  * once it is over (on demand).
  */
 int	 reg_open(json_t *t, int64_t now);
-/* The "registration" job: the letter a registration's new state calls for. */
-int	 registration_job(struct db *, json_t *payload, char *err,
-	    size_t errlen);
+/*
+ * Registers the "registration" job: the letter a registration's new
+ * state calls for.
+ */
+void	 registration_jobs_init(void);
 
 #endif

@@ -290,7 +290,7 @@ queue_mail(struct db *db, int64_t id, const char *what)
 {
 	json_t *p = json_pack("{s:I,s:s}", "registration", (json_int_t)id,
 	    "what", what);
-	int rc = jobs_add(db, "registration", p, 0);
+	int rc = jobs_add(db, JOB_REGISTRATION, p, 0);
 
 	json_decref(p);
 	return rc;
@@ -500,7 +500,7 @@ store_webinar_recording_news(struct db *db, int64_t webinar, const char *url)
 	json_array_foreach(ids, i, r) {
 		p = json_pack("{s:O,s:s}", "registration", json_object_get(r,
 		    "id"), "what", "recording");
-		rc = jobs_add(db, "registration", p, at);
+		rc = jobs_add(db, JOB_REGISTRATION, p, at);
 		json_decref(p);
 		if (rc != STORE_OK)
 			break;

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store.h"		/* enum reg_kind */
+
 struct db;
 
 #define REG_QUESTIONS_MAX	10	/* questions per event or webinar */
@@ -29,6 +31,13 @@ json_t	*reg_questions(const char *text, const char **why);
  * once it is over (on demand).
  */
 int	 reg_open(json_t *t, int64_t now);
+/* registration.c */
+#define REG_TOKEN_MANAGE	"reg-manage"	/* what a signed link is for */
+#define REG_TOKEN_WATCH		"reg-watch"
+/* Where the pages of kind live: "/events" or "/webinars" (static). */
+const char *reg_base(enum reg_kind);
+/* The kind of a registration as store_registration_get gives it. */
+enum reg_kind reg_kind_of(json_t *reg);
 /*
  * Registers the "registration" job: the letter a registration's new
  * state calls for.

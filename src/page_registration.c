@@ -348,7 +348,7 @@ post(struct req *r, enum reg_kind k)
 		status = 503;
 		goto out;
 	}
-	rc = store_registration_add(r->db, k, view_int(t, "id"), &in,
+	rc = registration_add(r->db, k, view_int(t, "id"), &in,
 	    now_unix(), &id, &st);
 	if (rc == STORE_CONFLICT) {
 		db_rollback(r->db);
@@ -470,7 +470,7 @@ page_registration_cancel(struct req *r)
 		json_decref(reg);
 		return 503;
 	}
-	rc = store_registration_cancel(r->db, view_int(reg, "id"), now_unix());
+	rc = registration_cancel(r->db, view_int(reg, "id"), now_unix());
 	json_decref(reg);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

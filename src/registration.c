@@ -34,6 +34,92 @@ reg_kind_of(json_t *reg)
 	    REG_WEBINAR;
 }
 
+/*
+ * Queues the "registration" job for registration id's new state (what:
+ * confirmed, waitlisted, promoted, recording) to run at at (0: now),
+ * inside the caller's transaction, which is the one that made the
+ * state: the letter exists exactly when the state commits.
+ */
+static int
+queue(struct db *db, int64_t id, const char *what, int64_t at)
+{
+	json_t *p = json_pack("{s:I,s:s}", "registration", (json_int_t)id,
+	    "what", what);
+	int rc;
+
+	if (p == NULL)
+		return STORE_ERROR;
+	rc = jobs_add(db, JOB_REGISTRATION, p, at);
+	json_decref(p);
+	return rc;
+}
+
+int
+registration_add(struct db *db, enum reg_kind k, int64_t target,
+    const struct registration_input *in, int64_t now, int64_t *id,
+    const char **status)
+{
+	int rc = store_registration_add(db, k, target, in, now, id, status);
+
+	return rc == STORE_OK ? queue(db, *id, *status, 0) : rc;
+}
+
+int
+registration_cancel(struct db *db, int64_t id, int64_t now)
+{
+	int64_t promoted;
+	int rc = store_registration_cancel(db, id, now, &promoted);
+
+	return rc == STORE_OK && promoted != 0 ? queue(db, promoted,
+	    "promoted", 0) : rc;
+}
+
+int
+registration_delete(struct db *db, int64_t id, const char *email)
+{
+	int64_t promoted;
+	int rc = store_registration_delete(db, id, email, &promoted);
+
+	return rc == STORE_OK && promoted != 0 ? queue(db, promoted,
+	    "promoted", 0) : rc;
+}
+
+int
+registration_fill(struct db *db, enum reg_kind k, int64_t target,
+    int64_t now)
+{
+	json_t *ids = NULL, *v;
+	size_t i;
+	int rc = store_reg_fill(db, k, target, now, &ids);
+
+	json_array_foreach(ids, i, v) {
+		if (rc != STORE_OK)
+			break;
+		rc = queue(db, json_integer_value(v), "promoted", 0);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+int
+registration_recording_news(struct db *db, int64_t webinar, const char *url)
+{
+	json_t *ids = NULL, *r;
+	int64_t at;
+	size_t i;
+	int rc = store_webinar_recording_due(db, webinar, url, &ids, &at);
+
+	/* Sent when the webinar is over, or now when it already is. */
+	json_array_foreach(ids, i, r) {
+		if (rc != STORE_OK)
+			break;
+		rc = queue(db, json_integer_value(json_object_get(r, "id")),
+		    "recording", at);
+	}
+	json_decref(ids);
+	return rc;
+}
+
 /* The absolute signed link: the watch page of slug, or (NULL) the manage page. */
 static void
 signed_url(struct buf *b, const char *slug, const char *purpose, json_t *reg)

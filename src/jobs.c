@@ -62,12 +62,6 @@ jobs_backoff(int64_t attempt)
 	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
 }
 
-const char *
-jobs_kind_name(enum job_kind k)
-{
-	return kind_names[k];
-}
-
 void
 jobs_register(enum job_kind k, job_fn run, int flags)
 {
@@ -83,7 +77,8 @@ jobs_add(struct db *db, enum job_kind k, json_t *payload, int64_t run_at)
 
 	if (s == NULL)
 		return STORE_ERROR;
-	rc = store_job_add(db, kind_names[k], s, run_at > 0 ? run_at : now_unix(), NULL);
+	rc = store_job_add(db, kind_names[k], s, run_at > 0 ? run_at :
+	    now_unix(), NULL);
 	free(s);
 	return rc;
 }

@@ -19,9 +19,9 @@
 struct db;
 
 /*
- * The kinds of job, named in the jobs table by jobs_kind_name.  Each is
+ * The kinds of job (jobs.c names each in the jobs table).  Each is
  * run by the module that owns it, which registers its handler at start
- * (the owner is named beside it); this file knows none of them.
+ * (the owner is named beside it): jobs.c calls none of them by name.
  */
 enum job_kind {
 	JOB_PUBLISH,		/* edit.c */
@@ -41,8 +41,6 @@ typedef int (*job_fn)(struct db *db, json_t *payload, char *err,
 
 #define JOB_SECRET	0x1	/* the payload is blanked once finished */
 
-/* The kind's name in the jobs table ("mail"); a static string. */
-const char *jobs_kind_name(enum job_kind);
 /*
  * Makes run the handler of kind, with JOB_ flags; called at start by
  * the kind's owner, before jobs_start.

@@ -5,10 +5,11 @@
  * small form only opens /events/:slug/register (or /webinars/...), the
  * uncached form with the reader's CSRF token, the questions, the seats
  * left and the consent box.  A registration is confirmed while seats
- * last and waitlisted after; the letter it sends carries the event's
- * .ics file and two links signed with the site key: one to see and
- * cancel the registration, and for a webinar one that reveals the
- * recording.  Registration closes at a set time (409 after it).
+ * last and waitlisted after; the letter it sends (composed by a job of
+ * registration.c) carries the event's .ics file and two links signed
+ * with the site key: one to see and cancel the registration, and for a
+ * webinar one that reveals the recording.  Registration closes at a set
+ * time (409 after it).
  */
 #include <ctype.h>
 #include <stdio.h>

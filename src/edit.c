@@ -405,9 +405,63 @@ edit_publish_fn(struct db *db, int64_t id, void *arg)
 	    at <= now_unix())
 		return rc;
 	p = json_pack("{s:I}", "article", (json_int_t)id);
-	rc = jobs_add(db, "publish", p, at);
+	rc = jobs_add(db, JOB_PUBLISH, p, at);
 	json_decref(p);
 	return rc;
+}
+
+/*
+ * A story published for a later time goes live then: this job drops
+ * the cache entries that show it (its page and every list it joins) on
+ * this instance and, through the bus, on every other one.  A story
+ * unpublished or moved to a later time in between needs nothing now.
+ */
+static int
+publish_job(struct db *db, json_t *payload, char *err, size_t errlen)
+{
+	struct buf tags = BUF_INIT;
+	json_int_t id = json_integer_value(json_object_get(payload, "article"));
+	json_t *a = NULL;
+	const char *status;
+	int rc;
+
+	if (db_begin_write(db) != DB_OK) {
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		return -1;
+	}
+	rc = store_article_admin_get(db, id, &a);
+	if (rc == STORE_NOTFOUND) {
+		db_rollback(db);
+		return 0;
+	}
+	if (rc != STORE_OK)
+		goto fail;
+	status = json_string_value(json_object_get(a, "status"));
+	if (status == NULL || strcmp(status, "published") != 0 ||
+	    json_integer_value(json_object_get(a, "published_at")) >
+	    now_unix()) {
+		json_decref(a);
+		db_rollback(db);
+		return 0;
+	}
+	json_decref(a);
+	if (store_article_deps(db, id, &tags) != STORE_OK ||
+	    bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK)
+		goto fail;
+	bus_apply(tags.p);
+	buf_free(&tags);
+	return 0;
+fail:
+	snprintf(err, errlen, "database: %s", db_errmsg(db));
+	db_rollback(db);
+	buf_free(&tags);
+	return -1;
+}
+
+void
+edit_jobs_init(void)
+{
+	jobs_register(JOB_PUBLISH, publish_job, 0);
 }
 
 int

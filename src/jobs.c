@@ -6,6 +6,9 @@
  * only then does it open a write transaction and claim one.  A job runs
  * outside any transaction, so an email that takes seconds to send holds
  * no lock; its outcome is written afterwards.
+ *
+ * The worker knows no kind of job: each is run by the handler its owner
+ * registered at start (jobs_register), found by the kind's name.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,14 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "bus.h"
 #include "config.h"
 #include "db.h"
 #include "jobs.h"
-#include "mail.h"
-#include "newsletter.h"
-#include "registration.h"
 #include "store.h"
 #include "util.h"
 
@@ -33,22 +31,18 @@
 #define BACKOFF_MAX	(6 * 3600)
 #define HOUSEKEEP_EVERY	600
 
-/* Runs one job: 0 when done, -1 with err filled to try again later. */
-typedef int (*job_fn)(struct db *, json_t *payload, char *err, size_t errlen);
-
-static int	run_publish(struct db *, json_t *, char *, size_t);
-static int	run_mail(struct db *, json_t *, char *, size_t);
-
-static const struct kind {
-	const char	*name;
-	job_fn		 run;
-	int		 secret;	/* the payload is blanked once finished */
-} kinds[] = {
-	{ "publish", run_publish, 0 },
-	{ "mail", run_mail, 1 },
-	{ "newsletter", newsletter_job, 0 },
-	{ "registration", registration_job, 0 },
+static const char *const kind_names[JOB__MAX] = {
+	[JOB_PUBLISH] = "publish",
+	[JOB_MAIL] = "mail",
+	[JOB_NEWSLETTER] = "newsletter",
+	[JOB_REGISTRATION] = "registration",
 };
+
+/* Filled before the worker starts, read-only after. */
+static struct handler {
+	job_fn		 run;
+	int		 flags;		/* JOB_SECRET */
+} handlers[JOB__MAX];
 
 static struct db *conn;
 static pthread_t worker;
@@ -68,15 +62,23 @@ jobs_backoff(int64_t attempt)
 	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
 }
 
+void
+jobs_register(enum job_kind k, job_fn run, int flags)
+{
+	handlers[k].run = run;
+	handlers[k].flags = flags;
+}
+
 int
-jobs_add(struct db *db, const char *kind, json_t *payload, int64_t run_at)
+jobs_add(struct db *db, enum job_kind k, json_t *payload, int64_t run_at)
 {
 	char *s = json_dumps(payload, JSON_COMPACT);
 	int rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
-	rc = store_job_add(db, kind, s, run_at > 0 ? run_at : now_unix(), NULL);
+	rc = store_job_add(db, kind_names[k], s, run_at > 0 ? run_at :
+	    now_unix(), NULL);
 	free(s);
 	return rc;
 }
@@ -90,73 +92,12 @@ jobs_kick(void)
 	pthread_mutex_unlock(&lock);
 }
 
-/*
- * A story published for a later time goes live then: this job drops
- * the cache entries that show it (its page and every list it joins) on
- * this instance and, through the bus, on every other one.  A story
- * unpublished or moved to a later time in between needs nothing now.
- */
-static int
-run_publish(struct db *db, json_t *payload, char *err, size_t errlen)
-{
-	struct buf tags = BUF_INIT;
-	json_int_t id = json_integer_value(json_object_get(payload, "article"));
-	json_t *a = NULL;
-	const char *status;
-	int rc;
-
-	if (db_begin_write(db) != DB_OK) {
-		snprintf(err, errlen, "database: %s", db_errmsg(db));
-		return -1;
-	}
-	rc = store_article_admin_get(db, id, &a);
-	if (rc == STORE_NOTFOUND) {
-		db_rollback(db);
-		return 0;
-	}
-	if (rc != STORE_OK)
-		goto fail;
-	status = json_string_value(json_object_get(a, "status"));
-	if (status == NULL || strcmp(status, "published") != 0 ||
-	    json_integer_value(json_object_get(a, "published_at")) >
-	    now_unix()) {
-		json_decref(a);
-		db_rollback(db);
-		return 0;
-	}
-	json_decref(a);
-	if (store_article_deps(db, id, &tags) != STORE_OK ||
-	    bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK)
-		goto fail;
-	bus_apply(tags.p);
-	buf_free(&tags);
-	return 0;
-fail:
-	snprintf(err, errlen, "database: %s", db_errmsg(db));
-	db_rollback(db);
-	buf_free(&tags);
-	return -1;
-}
-
-static int
-run_mail(struct db *db, json_t *payload, char *err, size_t errlen)
-{
-	const char *to = json_string_value(json_object_get(payload, "to"));
-	const char *msg = json_string_value(json_object_get(payload, "message"));
-
-	if (to == NULL || msg == NULL) {
-		snprintf(err, errlen, "malformed mail job");
-		return -1;
-	}
-	return mail_deliver(to, msg, err, errlen);
-}
-
 /* Records how a job went; a lost claim (another worker took it) is logged. */
 static void
-record(const struct kind *k, struct job *j, int ok, const char *msg)
+record(const struct handler *h, struct job *j, int ok, const char *msg)
 {
 	int64_t now = now_unix();
-	int rc, secret = k != NULL && k->secret;
+	int rc, secret = h != NULL && (h->flags & JOB_SECRET);
 
 	if (db_begin_write(conn) != DB_OK)
 		return;
@@ -185,7 +126,7 @@ record(const struct kind *k, struct job *j, int ok, const char *msg)
 static int
 run_one(void)
 {
-	const struct kind *k = NULL;
+	const struct handler *h = NULL;
 	struct job j;
 	char err[512] = "";
 	json_t *payload;
@@ -203,21 +144,21 @@ run_one(void)
 		free(j.payload);
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (strcmp(kinds[i].name, j.kind) == 0)
-			k = &kinds[i];
+	for (i = 0; i < JOB__MAX; i++)
+		if (strcmp(kind_names[i], j.kind) == 0)
+			h = &handlers[i];
 	payload = json_loads(j.payload, 0, &jerr);
-	if (k == NULL) {
+	if (h == NULL) {
 		snprintf(err, sizeof(err), "unknown kind of job");
 		ok = 0;
 	} else if (payload == NULL) {
 		snprintf(err, sizeof(err), "malformed payload: %s", jerr.text);
 		ok = 0;
 	} else {
-		ok = k->run(conn, payload, err, sizeof(err)) == 0;
+		ok = h->run(conn, payload, err, sizeof(err)) == 0;
 	}
 	json_decref(payload);
-	record(k, &j, ok, err);
+	record(h, &j, ok, err);
 	free(j.payload);
 	return 1;
 }
@@ -298,7 +239,14 @@ int
 jobs_start(const char *url, char *err, size_t errlen)
 {
 	char host[64];
+	size_t i;
 
+	for (i = 0; i < JOB__MAX; i++)
+		if (handlers[i].run == NULL) {
+			snprintf(err, errlen, "no handler for the %s jobs",
+			    kind_names[i]);
+			return -1;
+		}
 	if (gethostname(host, sizeof(host)) != 0)
 		strlcpy_(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';

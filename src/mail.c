@@ -552,7 +552,7 @@ mail_queue_with(struct db *db, const char *to_name, const char *to,
 		return STORE_INVALID;
 	}
 	p = json_pack("{s:s,s:s%}", "to", to, "message", m.p, m.len);
-	rc = jobs_add(db, "mail", p, 0);
+	rc = jobs_add(db, JOB_MAIL, p, 0);
 	json_decref(p);
 	buf_free(&m);
 	return rc;
@@ -573,7 +573,7 @@ mail_queue_attach(struct db *db, const char *to_name, const char *to,
 		return STORE_INVALID;
 	}
 	p = json_pack("{s:s,s:s%}", "to", to, "message", m.p, m.len);
-	rc = jobs_add(db, "mail", p, 0);
+	rc = jobs_add(db, JOB_MAIL, p, 0);
 	json_decref(p);
 	buf_free(&m);
 	return rc;
@@ -760,6 +760,28 @@ bad:
 	snprintf(err, errlen, "mail_from: \"%s\" is not an address like "
 	    "\"Name <news@example.com>\"", s);
 	return -1;
+}
+
+/* The "mail" job: one composed message to one address. */
+static int
+mail_job(struct db *db, json_t *payload, char *err, size_t errlen)
+{
+	const char *to = json_string_value(json_object_get(payload, "to"));
+	const char *msg = json_string_value(json_object_get(payload, "message"));
+
+	(void)db;
+	if (to == NULL || msg == NULL) {
+		snprintf(err, errlen, "malformed mail job");
+		return -1;
+	}
+	return mail_deliver(to, msg, err, errlen);
+}
+
+void
+mail_jobs_init(void)
+{
+	/* A message holds personal data: it goes once it is sent. */
+	jobs_register(JOB_MAIL, mail_job, JOB_SECRET);
 }
 
 int

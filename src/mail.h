@@ -13,6 +13,8 @@ struct db;
 
 /* Checks the mail settings and sets libcurl up; 0 or -1 with err. */
 int	 mail_init(char *err, size_t errlen);
+/* Registers the "mail" job, which sends what mail_queue queued. */
+void	 mail_jobs_init(void);
 void	 mail_free(void);
 /*
  * Writes a complete message (CRLF lines: From, To, Subject, Date,

@@ -21,6 +21,7 @@
 #include "copy.h"
 #include "db.h"
 #include "demo.h"
+#include "edit.h"
 #include "http.h"
 #include "jobs.h"
 #include "mail.h"
@@ -30,6 +31,7 @@
 #include "migrate.h"
 #include "page.h"
 #include "pool.h"
+#include "registration.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -693,6 +695,11 @@ cmd_serve(void)
 		mail_free();
 		return 1;
 	}
+	/* Each kind of job is run by the module that owns it. */
+	edit_jobs_init();
+	mail_jobs_init();
+	newsletter_jobs_init();
+	registration_jobs_init();
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();

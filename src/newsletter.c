@@ -503,7 +503,7 @@ newsletter_issue_schedule(struct db *db, json_t *issue, int64_t at,
 	    (json_int_t)at);
 	rc = store_issue_status(db, id, "scheduled", at, 0, now);
 	if (rc == STORE_OK)
-		rc = jobs_add(db, "newsletter", payload, at);
+		rc = jobs_add(db, JOB_NEWSLETTER, payload, at);
 	json_decref(payload);
 	return rc;
 }
@@ -643,7 +643,7 @@ next_step(struct db *db, json_t *payload, int64_t issue, int64_t nl,
 	rc = store_issue_progress(db, issue, nl, &sent, &failed, &left);
 	if (rc == STORE_OK)
 		rc = left == 0 ? store_issue_status(db, issue, "sent", 0, now,
-		    now) : jobs_add(db, "newsletter", payload, 0);
+		    now) : jobs_add(db, JOB_NEWSLETTER, payload, 0);
 	if (rc == STORE_OK && db_commit(db) == DB_OK)
 		return 0;
 fail:
@@ -652,7 +652,7 @@ fail:
 	return -1;
 }
 
-int
+static int
 newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 {
 	struct buf text = BUF_INIT, html = BUF_INIT, unsub = BUF_INIT,
@@ -771,4 +771,10 @@ out:
 	buf_free(&u);
 	buf_free(&id);
 	return ret;
+}
+
+void
+newsletter_jobs_init(void)
+{
+	jobs_register(JOB_NEWSLETTER, newsletter_job, 0);
 }

@@ -109,7 +109,7 @@ int	 newsletter_issue_schedule(struct db *, json_t *issue, int64_t at,
 int	 newsletter_export(struct db *, json_t *nl, struct buf *out);
 /* Queues a test copy of issue to email (no delivery is recorded). */
 int	 newsletter_queue_test(struct db *, json_t *issue, const char *email);
-/* The "newsletter" job: sends the next batch of an issue. */
-int	 newsletter_job(struct db *, json_t *payload, char *err, size_t errlen);
+/* Registers the "newsletter" job, which sends an issue a batch at a time. */
+void	 newsletter_jobs_init(void);
 
 #endif

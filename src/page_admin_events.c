@@ -400,7 +400,7 @@ reg_save(struct req *r, enum kind k, int64_t id, struct url_query *q,
 	buf_free(&qs);
 	/* A larger capacity seats those waiting at once. */
 	if (rc == STORE_OK)
-		rc = store_reg_fill(r->db, k == K_EVENT ? REG_EVENT :
+		rc = registration_fill(r->db, k == K_EVENT ? REG_EVENT :
 		    REG_WEBINAR, id, now_unix());
 	if (rc != STORE_OK || k != K_EVENT)
 		return rc;
@@ -711,7 +711,7 @@ save(struct req *r, enum kind k, int64_t id)
 	} else {
 		w.body_md = md.p != NULL ? md.p : "";
 		w.body_html = html.p != NULL ? html.p : "";
-		rc = id != 0 ? store_webinar_recording_news(r->db, id,
+		rc = id != 0 ? registration_recording_news(r->db, id,
 		    w.recording_url) : STORE_OK;
 		if (rc == STORE_OK)
 			rc = store_webinar_save(r->db, &id, &w);

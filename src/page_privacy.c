@@ -28,6 +28,7 @@
 #include "newsletter.h"
 #include "page.h"
 #include "ratelimit.h"
+#include "registration.h"
 #include "sign.h"
 #include "store.h"
 #include "url.h"
@@ -54,7 +55,7 @@ static const struct kind {
 } kinds[] = {
 	{ "subscriptions", store_subscriptions_by_email, forget_subscription },
 	{ "registrations", store_registrations_by_email,
-	    store_registration_delete },
+	    registration_delete },
 	{ "downloads", store_leads_by_email, store_lead_delete },
 };
 

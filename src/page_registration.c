@@ -5,10 +5,11 @@
  * small form only opens /events/:slug/register (or /webinars/...), the
  * uncached form with the reader's CSRF token, the questions, the seats
  * left and the consent box.  A registration is confirmed while seats
- * last and waitlisted after; the letter it sends carries the event's
- * .ics file and two links signed with the site key: one to see and
- * cancel the registration, and for a webinar one that reveals the
- * recording.  Registration closes at a set time (409 after it).
+ * last and waitlisted after; the letter it sends (composed by a job of
+ * registration.c) carries the event's .ics file and two links signed
+ * with the site key: one to see and cancel the registration, and for a
+ * webinar one that reveals the recording.  Registration closes at a set
+ * time (409 after it).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,10 +21,8 @@
 #include "buf.h"
 #include "db.h"
 #include "escape.h"
-#include "feed.h"
 #include "http.h"
 #include "jobs.h"
-#include "mail.h"
 #include "newsletter.h"
 #include "page.h"
 #include "ratelimit.h"
@@ -40,15 +39,11 @@
 #define RATE_IP		20	/* registrations from one address an hour */
 #define RATE_EMAIL	5	/* tries for one address an hour */
 
-#define MANAGE		"reg-manage"	/* token purposes */
-#define WATCH		"reg-watch"
-
 static const struct {
-	const char	*base;		/* "/events" */
 	const char	*word;		/* "event" */
 } kinds[REG__MAX] = {
-	[REG_EVENT] = { "/events", "event" },
-	[REG_WEBINAR] = { "/webinars", "webinar" },
+	[REG_EVENT] = { "event" },
+	[REG_WEBINAR] = { "webinar" },
 };
 
 static const char consent_fmt[] = "I agree that the organisers keep the "
@@ -182,9 +177,9 @@ form(struct req *r, enum reg_kind k, json_t *t, int status,
 		    strlen(s) <= ANSWER_MAX ? s : ""));
 	}
 	snprintf(consent, sizeof(consent), consent_fmt, kinds[k].word);
-	snprintf(action, sizeof(action), "%s/%s/register", kinds[k].base,
+	snprintf(action, sizeof(action), "%s/%s/register", reg_base(k),
 	    view_str(t, "slug"));
-	snprintf(back, sizeof(back), "%s/%s", kinds[k].base,
+	snprintf(back, sizeof(back), "%s/%s", reg_base(k),
 	    view_str(t, "slug"));
 	m = json_pack("{s:O,s:s,s:s,s:s,s:o,s:s,s:b,s:b}", "title",
 	    json_object_get(t, "title"), "action", action, "back", back,
@@ -354,7 +349,7 @@ post(struct req *r, enum reg_kind k)
 		status = 503;
 		goto out;
 	}
-	rc = store_registration_add(r->db, k, view_int(t, "id"), &in,
+	rc = registration_add(r->db, k, view_int(t, "id"), &in,
 	    now_unix(), &id, &st);
 	if (rc == STORE_CONFLICT) {
 		db_rollback(r->db);
@@ -364,7 +359,7 @@ post(struct req *r, enum reg_kind k)
 		    view_str(t, "title"), strcmp(st, "waitlisted") == 0 ?
 		    " and is on the waitlist" : "");
 		status = page_notice(r, 409, "Already registered", text,
-		    kinds[k].base, "Back");
+		    reg_base(k), "Back");
 		goto out;
 	}
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
@@ -384,7 +379,7 @@ post(struct req *r, enum reg_kind k)
 		    "and we will email %s.", view_str(t, "title"), email);
 	status = page_notice(r, 200, strcmp(st, "confirmed") == 0 ?
 	    "You are registered" : "You are on the waitlist", text,
-	    kinds[k].base, k == REG_EVENT ? "More events" : "More webinars");
+	    reg_base(k), k == REG_EVENT ? "More events" : "More webinars");
 out:
 	free(answers);
 	json_decref(t);
@@ -431,22 +426,15 @@ bad:
 	return SENT;
 }
 
-static enum reg_kind
-kind_of(json_t *reg)
-{
-	return strcmp(view_str(reg, "kind"), "event") == 0 ? REG_EVENT :
-	    REG_WEBINAR;
-}
-
 int
 page_registration(struct req *r)
 {
 	json_t *reg, *t, *m;
 	int status, rc;
 
-	if ((status = token_reg(r, 0, MANAGE, &reg)) != 0)
+	if ((status = token_reg(r, 0, REG_TOKEN_MANAGE, &reg)) != 0)
 		return status == SENT ? 0 : status;
-	rc = store_reg_target(r->db, kind_of(reg), view_int(reg, "target_id"),
+	rc = store_reg_target(r->db, reg_kind_of(reg), view_int(reg, "target_id"),
 	    &t);
 	if (rc != STORE_OK) {
 		json_decref(reg);
@@ -477,13 +465,13 @@ page_registration_cancel(struct req *r)
 	if ((status = page_read_form_csrf(r, &q)) != 0)
 		return status;
 	url_query_free(&q);
-	if ((status = token_reg(r, 0, MANAGE, &reg)) != 0)
+	if ((status = token_reg(r, 0, REG_TOKEN_MANAGE, &reg)) != 0)
 		return status == SENT ? 0 : status;
 	if (db_begin_write(r->db) != DB_OK) {
 		json_decref(reg);
 		return 503;
 	}
-	rc = store_registration_cancel(r->db, view_int(reg, "id"), now_unix());
+	rc = registration_cancel(r->db, view_int(reg, "id"), now_unix());
 	json_decref(reg);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -507,9 +495,9 @@ page_webinar_watch(struct req *r)
 	json_t *reg, *t, *m;
 	int status, rc;
 
-	if ((status = token_reg(r, 1, WATCH, &reg)) != 0)
+	if ((status = token_reg(r, 1, REG_TOKEN_WATCH, &reg)) != 0)
 		return status == SENT ? 0 : status;
-	if (kind_of(reg) != REG_WEBINAR ||
+	if (reg_kind_of(reg) != REG_WEBINAR ||
 	    strcmp(view_str(reg, "status"), "cancelled") == 0) {
 		json_decref(reg);
 		return 403;
@@ -532,168 +520,4 @@ page_webinar_watch(struct req *r)
 		    "recording_url"));
 	json_decref(t);
 	return page_form(r, 200, "watch", "Watch on demand", NULL, m);
-}
-
-/* The absolute signed link: the watch page of slug, or (NULL) the manage page. */
-static void
-signed_url(struct buf *b, const char *slug, const char *purpose, json_t *reg)
-{
-	char tok[NL_TOKEN_MAX];
-	struct buf path = BUF_INIT;
-
-	newsletter_sign(purpose, view_int(reg, "id"), view_str(reg, "email"),
-	    tok);
-	if (slug != NULL)
-		buf_printf(&path, "/webinars/%s/watch/%s", slug, tok);
-	else
-		buf_printf(&path, "/registrations/%s", tok);
-	newsletter_site_url(b, path.p != NULL ? path.p : "/");
-	buf_free(&path);
-}
-
-/*
- * Composes and queues the letter of a registration's state inside the
- * caller's transaction.  what: confirmed, waitlisted or promoted.
- */
-static int
-letter(struct db *db, json_t *reg, const char *what)
-{
-	enum reg_kind k = kind_of(reg);
-	struct buf text = BUF_INIT, html = BUF_INIT, ics = BUF_INIT, u =
-	    BUF_INIT, base = BUF_INIT;
-	struct mail_attachment att;
-	json_t *t = NULL, *e = NULL;
-	const char *title, *when;
-	char subj[400], line[700];
-	int rc, seat = strcmp(what, "waitlisted") != 0, past;
-
-	if ((rc = store_reg_target(db, k, view_int(reg, "target_id"), &t)) !=
-	    STORE_OK)
-		return rc;
-	rc = k == REG_EVENT ? store_event_get(db, view_str(t, "slug"), &e) :
-	    store_webinar_get(db, view_str(t, "slug"), &e);
-	if (rc != STORE_OK)
-		goto out;
-	if (k == REG_EVENT)
-		view_event(e);
-	else
-		view_webinar(e);
-	title = view_str(t, "title");
-	when = view_str(e, k == REG_EVENT ? "date_range" : "starts_long");
-	past = view_int(t, "ends_at") < now_unix();
-	if (strcmp(what, "recording") == 0) {
-		seat = 0;
-		past = 1;
-	}
-	snprintf(subj, sizeof(subj), "%s: %s", strcmp(what, "confirmed") == 0 ?
-	    "You are registered" : strcmp(what, "promoted") == 0 ?
-	    "A seat is yours" : strcmp(what, "recording") == 0 ?
-	    "The recording is ready" : "You are on the waitlist", title);
-	snprintf(line, sizeof(line), "Hello %s,", view_str(reg, "name"));
-	mail_para(&text, &html, line);
-	if (strcmp(what, "promoted") == 0)
-		snprintf(line, sizeof(line), "A seat has freed up at %s (%s) "
-		    "and it is yours: your registration is now confirmed.",
-		    title, when);
-	else if (strcmp(what, "recording") == 0)
-		snprintf(line, sizeof(line), "The recording of %s (%s) is "
-		    "ready. Your personal link below opens it.", title, when);
-	else if (seat)
-		snprintf(line, sizeof(line), "Your registration for %s (%s) is "
-		    "confirmed.%s", title, when, past ? " It has already taken "
-		    "place, so you can watch it on demand." : " The calendar "
-		    "file attached adds it to your calendar.");
-	else
-		snprintf(line, sizeof(line), "%s (%s) is fully booked, so you "
-		    "are on the waitlist. If a seat frees up it goes to the "
-		    "first in line, and we will tell you by email.", title,
-		    when);
-	mail_para(&text, &html, line);
-	newsletter_site_url(&base, "");
-	buf_printf(&u, "%s%s/%s", base.p != NULL ? base.p : "", kinds[k].base,
-	    view_str(t, "slug"));
-	mail_link(&text, &html, k == REG_EVENT ? "The event" : "The webinar",
-	    u.p != NULL ? u.p : "");
-	if (k == REG_WEBINAR && (seat || strcmp(what, "recording") == 0)) {
-		u.len = 0;
-		signed_url(&u, view_str(t, "slug"), WATCH, reg);
-		mail_link(&text, &html, past ? "Watch the recording" :
-		    "Your personal link (the recording appears here after the "
-		    "live session)", u.p != NULL ? u.p : "");
-	}
-	u.len = 0;
-	signed_url(&u, NULL, MANAGE, reg);
-	mail_link(&text, &html, "See or cancel your registration", u.p != NULL ?
-	    u.p : "");
-	if (seat) {
-		ics_write_one(&ics, k == REG_WEBINAR, e, base.p != NULL ?
-		    base.p : "", now_unix());
-		att.content_type = "text/calendar; method=PUBLISH; "
-		    "charset=utf-8";
-		att.filename = k == REG_EVENT ? "event.ics" : "webinar.ics";
-		att.data = ics.p != NULL ? ics.p : "";
-		att.len = ics.len;
-	}
-	if (buf_err(&text) || buf_err(&html) || buf_err(&ics) ||
-	    buf_err(&u)) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	rc = mail_queue_attach(db, view_str(reg, "name"), view_str(reg,
-	    "email"), subj, text.p, html.p, seat ? &att : NULL);
-out:
-	buf_free(&text);
-	buf_free(&html);
-	buf_free(&ics);
-	buf_free(&u);
-	buf_free(&base);
-	json_decref(t);
-	json_decref(e);
-	return rc;
-}
-
-int
-registration_job(struct db *db, json_t *payload, char *err, size_t errlen)
-{
-	int64_t id = json_integer_value(json_object_get(payload,
-	    "registration"));
-	const char *what = view_str(payload, "what"), *now;
-	json_t *reg = NULL;
-	int rc;
-
-	if (db_begin_write(db) != DB_OK) {
-		snprintf(err, errlen, "database: %s", db_errmsg(db));
-		return -1;
-	}
-	rc = store_registration_get(db, id, &reg);
-	if (rc == STORE_NOTFOUND) {
-		db_rollback(db);
-		return 0;
-	}
-	if (rc != STORE_OK)
-		goto fail;
-	/* A registration cancelled (or promoted) since needs no old news. */
-	now = view_str(reg, "status");
-	if (strcmp(now, strcmp(what, "waitlisted") == 0 ? "waitlisted" :
-	    "confirmed") != 0) {
-		json_decref(reg);
-		db_rollback(db);
-		return 0;
-	}
-	if ((rc = letter(db, reg, what)) != STORE_OK)
-		goto fail;
-	json_decref(reg);
-	if (db_commit(db) != DB_OK) {
-		snprintf(err, errlen, "database: %s", db_errmsg(db));
-		db_rollback(db);
-		return -1;
-	}
-	jobs_kick();
-	return 0;
-fail:
-	json_decref(reg);
-	db_rollback(db);
-	snprintf(err, errlen, "registration %lld: store error %d",
-	    (long long)id, rc);
-	return -1;
 }

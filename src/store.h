@@ -235,12 +235,13 @@ int	 store_reg_settings_save(struct db *, enum reg_kind, int64_t id,
 	    int64_t capacity, int64_t closes_at, const char *questions);
 /*
  * Gives the seats free under the capacity (all, when it has none) to
- * the readers waiting, first come first served, each told by email;
- * at most REG_FILL_MAX at once.  Inside the caller's transaction.
+ * the readers waiting, first come first served, at most REG_FILL_MAX at
+ * once; *promoted (the caller's, also on error) is the array of their
+ * registrations' ids, each to be told.  Inside the caller's transaction.
  */
 #define REG_FILL_MAX	10000
 int	 store_reg_fill(struct db *, enum reg_kind, int64_t target,
-	    int64_t now);
+	    int64_t now, json_t **promoted);
 /*
  * What a registration needs of an event or webinar: id, slug, title,
  * starts_at, ends_at, timezone, capacity (null: unlimited), closes_at
@@ -253,7 +254,8 @@ int	 store_reg_target_by_slug(struct db *, enum reg_kind, const char *slug,
 /*
  * Registers in->email inside the caller's write transaction, under a
  * lock of the target row: *status "confirmed" or "waitlisted" (static
- * strings), *id the registration; queues its email.  STORE_CONFLICT when
+ * strings), *id the registration, whose letter the caller queues
+ * (registration_add does both).  STORE_CONFLICT when
  * the address is already registered (*id, *status: that registration).
  */
 int	 store_registration_add(struct db *, enum reg_kind, int64_t target,
@@ -266,16 +268,18 @@ int	 store_registrations_of(struct db *, enum reg_kind, int64_t target,
 	    json_t **out);
 /*
  * Cancels a registration inside the caller's write transaction; a seat
- * freed goes to the first waitlisted reader, who is emailed.
+ * freed goes to the first waitlisted reader, whose registration is
+ * *promoted (0: none), to be told.
  */
-int	 store_registration_cancel(struct db *, int64_t id, int64_t now);
+int	 store_registration_cancel(struct db *, int64_t id, int64_t now,
+	    int64_t *promoted);
 /*
- * Before a webinar's recording_url is set to url: when it had none,
- * queues the "recording is ready" letter to every confirmed reader, to
- * go when the webinar is over (inside the caller's transaction).
+ * Before a webinar's recording_url is set to url: when it had none, *ids
+ * is the array of its confirmed registrations ({id}; the caller's), to
+ * be told the recording is ready at *at, the webinar's end; else NULL.
  */
-int	 store_webinar_recording_news(struct db *, int64_t webinar,
-	    const char *url);
+int	 store_webinar_recording_due(struct db *, int64_t webinar,
+	    const char *url, json_t **ids, int64_t *at);
 /*
  * For the privacy page: every registration of an address, as an array
  * of {id, kind, title, slug, status, name, company, job_title, answers
@@ -285,11 +289,11 @@ int	 store_registrations_by_email(struct db *, const char *email,
 	    json_t **out);
 /*
  * Deletes registration id when it is email's (else STORE_NOTFOUND),
- * promoting the waitlist like a cancel, inside the caller's write
- * transaction (call jobs_kick() after the commit).
+ * promoting the waitlist like a cancel (*promoted), inside the caller's
+ * write transaction.
  */
 int	 store_registration_delete(struct db *, int64_t id,
-	    const char *email);
+	    const char *email, int64_t *promoted);
 
 /* store_feed.c — feeds, calendars and sitemaps */
 /* body_html, hero_* and media_* of an article. */

@@ -8,12 +8,15 @@
  * counts the first one's seat; SQLite's write transactions (BEGIN
  * IMMEDIATE) are serial already.  The same lock orders cancellations, so
  * a freed seat goes to exactly one waitlisted reader.
+ *
+ * The letters these changes call for are not this file's: it says who
+ * is to be told (the registration added, the reader given a seat) and
+ * registration.c queues the job in the same transaction.
  */
 #include <string.h>
 #include <time.h>
 
 #include "db.h"
-#include "jobs.h"
 #include "store.h"
 
 /* Statements per kind of target: the column and table differ. */
@@ -284,24 +287,15 @@ set_status(struct db *db, int64_t id, const char *status, int64_t now)
 	return rc == DB_OK ? STORE_OK : store_rc_from_db(rc);
 }
 
-/* Queues the email a registration's new state calls for. */
-static int
-queue_mail(struct db *db, int64_t id, const char *what)
-{
-	json_t *p = json_pack("{s:I,s:s}", "registration", (json_int_t)id,
-	    "what", what);
-	int rc = jobs_add(db, "registration", p, 0);
-
-	json_decref(p);
-	return rc;
-}
-
 int
-store_reg_fill(struct db *db, enum reg_kind k, int64_t target, int64_t now)
+store_reg_fill(struct db *db, enum reg_kind k, int64_t target, int64_t now,
+    json_t **promoted)
 {
 	int64_t cap, confirmed, next;
 	int rc, n;
 
+	if ((*promoted = json_array()) == NULL)
+		return STORE_ERROR;
 	if ((rc = lock_target(db, k, target, &cap)) != STORE_OK ||
 	    (rc = by_id_int(db, sql_confirmed[k], target, &confirmed)) !=
 	    STORE_OK)
@@ -312,8 +306,9 @@ store_reg_fill(struct db *db, enum reg_kind k, int64_t target, int64_t now)
 			return STORE_OK;
 		if (rc == STORE_OK)
 			rc = set_status(db, next, "confirmed", now);
-		if (rc == STORE_OK)
-			rc = queue_mail(db, next, "promoted");
+		if (rc == STORE_OK && json_array_append_new(*promoted,
+		    json_integer(next)) != 0)
+			rc = STORE_ERROR;
 		if (rc != STORE_OK)
 			return rc;
 		confirmed++;
@@ -391,7 +386,7 @@ store_registration_add(struct db *db, enum reg_kind k, int64_t target,
 		if (rc != DB_ROW)
 			return store_rc_from_db(rc);
 	}
-	return queue_mail(db, *id, *status);
+	return STORE_OK;
 }
 
 int
@@ -410,11 +405,12 @@ store_registrations_of(struct db *db, enum reg_kind k, int64_t target,
 /*
  * Ends registration id (cancelling it, or deleting it when del) under
  * its target's lock; a confirmed seat freed goes to the first on the
- * waitlist, who is told by email.  email, when not NULL, must be the
- * registration's.
+ * waitlist, whose registration goes into *promoted (0: none) to be
+ * told.  email, when not NULL, must be the registration's.
  */
 static int
-end(struct db *db, int64_t id, const char *email, int del, int64_t now)
+end(struct db *db, int64_t id, const char *email, int del, int64_t now,
+    int64_t *promoted)
 {
 	json_t *r = NULL;
 	enum reg_kind k;
@@ -422,6 +418,7 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now)
 	int64_t target, cap, next;
 	int rc, was_confirmed;
 
+	*promoted = 0;
 	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
 		return rc;
 	k = strcmp(json_string_value(json_object_get(r, "kind")), "event") ==
@@ -463,7 +460,7 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now)
 	if (rc == STORE_OK)
 		rc = set_status(db, next, "confirmed", now);
 	if (rc == STORE_OK)
-		rc = queue_mail(db, next, "promoted");
+		*promoted = next;
 	return rc;
 }
 
@@ -475,44 +472,33 @@ static const char sql_confirmed_ids[] =
     " AND status = 'confirmed' ORDER BY id";
 
 int
-store_webinar_recording_news(struct db *db, int64_t webinar, const char *url)
+store_webinar_recording_due(struct db *db, int64_t webinar, const char *url,
+    json_t **ids, int64_t *at)
 {
-	json_t *w, *ids, *r, *p;
-	int64_t at;
-	size_t i;
+	json_t *w;
 	int rc;
 
+	*ids = NULL;
+	*at = 0;
 	if (url[0] == '\0')
 		return STORE_OK;
 	if ((rc = store_row_by_id(db, sql_recording_was, webinar, &w)) !=
 	    STORE_OK)
 		return rc == STORE_NOTFOUND ? STORE_OK : rc;
-	at = json_integer_value(json_object_get(w, "ends_at"));
+	*at = json_integer_value(json_object_get(w, "ends_at"));
 	rc = json_string_value(json_object_get(w, "recording_url"))[0] !=
 	    '\0' ? STORE_NOTFOUND : STORE_OK;
 	json_decref(w);
 	if (rc != STORE_OK)
 		return STORE_OK;
-	if ((rc = store_rows_by_id(db, sql_confirmed_ids, webinar, &ids)) !=
-	    STORE_OK)
-		return rc;
-	/* Sent when the webinar is over, or now when it already is. */
-	json_array_foreach(ids, i, r) {
-		p = json_pack("{s:O,s:s}", "registration", json_object_get(r,
-		    "id"), "what", "recording");
-		rc = jobs_add(db, "registration", p, at);
-		json_decref(p);
-		if (rc != STORE_OK)
-			break;
-	}
-	json_decref(ids);
-	return rc;
+	return store_rows_by_id(db, sql_confirmed_ids, webinar, ids);
 }
 
 int
-store_registration_cancel(struct db *db, int64_t id, int64_t now)
+store_registration_cancel(struct db *db, int64_t id, int64_t now,
+    int64_t *promoted)
 {
-	return end(db, id, NULL, 0, now);
+	return end(db, id, NULL, 0, now, promoted);
 }
 
 int
@@ -524,11 +510,11 @@ store_registrations_by_email(struct db *db, const char *email, json_t **out)
 /*
  * Inside the caller's write transaction.  Nothing cached shows
  * registrations (the public pages show no seat counts), so there is
- * nothing to drop; the job queued for a promoted reader is woken by the
- * caller's jobs_kick() or the worker's next poll.
+ * nothing to drop.
  */
 int
-store_registration_delete(struct db *db, int64_t id, const char *email)
+store_registration_delete(struct db *db, int64_t id, const char *email,
+    int64_t *promoted)
 {
-	return end(db, id, email, 1, (int64_t)time(NULL));
+	return end(db, id, email, 1, (int64_t)time(NULL), promoted);
 }

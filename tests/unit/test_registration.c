@@ -70,7 +70,7 @@ add(enum reg_kind k, const char *email, int64_t *id)
 	int rc;
 
 	assert_int_equal(db_begin_write(db), DB_OK);
-	rc = store_registration_add(db, k, 1, &in, 1000, id, &st);
+	rc = registration_add(db, k, 1, &in, 1000, id, &st);
 	if (rc == STORE_CONFLICT) {
 		db_rollback(db);
 		return "duplicate";
@@ -129,9 +129,9 @@ test_capacity_and_privacy(void **state)
 
 	/* Only the owner's address deletes; the seat goes to c. */
 	assert_int_equal(db_begin_write(db), DB_OK);
-	assert_int_equal(store_registration_delete(db, a, "b@example.org"),
+	assert_int_equal(registration_delete(db, a, "b@example.org"),
 	    STORE_NOTFOUND);
-	assert_int_equal(store_registration_delete(db, a, "a@example.org"),
+	assert_int_equal(registration_delete(db, a, "a@example.org"),
 	    STORE_OK);
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_string_equal(status_of(a), "gone");
@@ -142,13 +142,13 @@ test_capacity_and_privacy(void **state)
 	/* A cancel frees a seat; cancelling again frees nothing more. */
 	assert_string_equal(add(REG_EVENT, "d@example.org", &w), "waitlisted");
 	assert_int_equal(db_begin_write(db), DB_OK);
-	assert_int_equal(store_registration_cancel(db, b, 2000), STORE_OK);
-	assert_int_equal(store_registration_cancel(db, b, 2001), STORE_OK);
+	assert_int_equal(registration_cancel(db, b, 2000), STORE_OK);
+	assert_int_equal(registration_cancel(db, b, 2001), STORE_OK);
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_string_equal(status_of(b), "cancelled");
 	assert_string_equal(status_of(w), "confirmed");
 	assert_int_equal(db_begin_write(db), DB_OK);
-	assert_int_equal(store_registration_delete(db, 999999, "x@example.org"),
+	assert_int_equal(registration_delete(db, 999999, "x@example.org"),
 	    STORE_NOTFOUND);
 	assert_int_equal(db_commit(db), DB_OK);
 }

@@ -377,9 +377,7 @@ class Client:
 
     def post(self, path, fields, csrf_from=None, headers=None):
         if csrf_from is not None:
-            s, h, page = self.get(csrf_from)
-            m = re.search(r'name="csrf" value="([^"]*)"', page)
-            fields = list(fields) + [("csrf", m.group(1) if m else "")]
+            fields = list(fields) + [("csrf", self.csrf(csrf_from) or "")]
         hd = {"Content-Type": "application/x-www-form-urlencoded"}
         hd.update(headers or {})
         s, h, b = self.srv.request("POST", path, self._headers(hd),
@@ -403,7 +401,7 @@ class Client:
         return form_token(b)
 
     def cookie(self, name="mh_session"):
-        """"name=value" of a cookie kept, for a hand-made Cookie header."""
+        """The "name=value" of a cookie kept, for a hand-made Cookie header."""
         return "%s=%s" % (name, self.cookies[name])
 
 

@@ -1,6 +1,6 @@
 /*
- * admin.h — what the newsroom's pages share (page_admin.c,
- * page_admin_rev.c): the gate every /admin page passes, CSRF, forms and
+ * admin.h — what every /admin page (the page_admin*.c files) shares: the
+ * gate each one passes, CSRF, forms, local times, the Delete button and
  * rendering with the signed-in writer.
  */
 #ifndef MASTHEAD_ADMIN_H

@@ -75,7 +75,7 @@ static const struct setting settings[] = {
 	  "SMTP server for the site's email; empty writes it to outbox_dir" },
 	{ "smtp_port", C_INT, S(smtp_port), "0", 0, 65535,
 	  "SMTP port; 0 means 25, or 587 with starttls, 465 with tls" },
-	{ "smtp_tls", C_STR, S(smtp_tls), "none", 0, 0,
+	{ "smtp_tls", C_CHOICE, S(smtp_tls), "none", 0, 0,
 	  "none, starttls (required) or tls (implicit, \"smtps\")" },
 	{ "smtp_user", C_STR, S(smtp_user), "", 0, 0,
 	  "SMTP user name; empty sends without AUTH" },
@@ -118,6 +118,7 @@ static const struct {
 	const char	*values;
 } choices[] = {
 	{ "feed_content", "full summary" },
+	{ "smtp_tls", "none starttls tls" },
 };
 
 /* 1 when val is one of the words of the setting's list. */

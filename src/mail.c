@@ -791,13 +791,6 @@ mail_init(char *err, size_t errlen)
 	const char *h;
 	size_t n;
 
-	if (strcmp(config.smtp_tls, "none") != 0 &&
-	    strcmp(config.smtp_tls, "starttls") != 0 &&
-	    strcmp(config.smtp_tls, "tls") != 0) {
-		snprintf(err, errlen, "smtp_tls: \"%s\" is not none, starttls "
-		    "or tls", config.smtp_tls);
-		return -1;
-	}
 	if (config.mail_from[0] == '\0') {
 		/* noreply@ the host of base_url (without a port). */
 		h = strstr(config.base_url, "://");

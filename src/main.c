@@ -1,6 +1,6 @@
 /*
- * main.c — the command line: serve, demo, migrate, reindex, media check,
- * help.
+ * main.c — the command line: serve, demo, migrate, reindex, migrate-db,
+ * user (add, list, set-role), token add, media check, mail test, help.
  */
 #include <ctype.h>
 #include <jansson.h>

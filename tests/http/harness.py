@@ -331,26 +331,44 @@ class Server:
         return self.proc.returncode
 
 
+def cookies_of(headers):
+    """name -> value of the cookies an answer sets, from the headers dict
+    Server.request returns (http.client joins several Set-Cookie headers
+    into one line, split again here)."""
+    out = {}
+    for part in re.split(r",\s*(?=[A-Za-z_]+=)", headers.get("set-cookie", "")):
+        if "=" in part:
+            k, v = part.split(";")[0].split("=", 1)
+            out[k.strip()] = v
+    return out
+
+
+def form_token(body):
+    """The CSRF token of the first form of a page (text or bytes), None
+    when it has none."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    m = re.search(r'name="csrf" value="([^"]*)"', body)
+    return m.group(1) if m else None
+
+
 class Client:
     """A reader's browser against srv: keeps cookies, comes from its own
-    address (the server must trust X-Real-IP), and fills a form's CSRF
-    token from the page that shows the form."""
+    address (the server must trust X-Real-IP; ip=None sends no X-Real-IP),
+    and fills a form's CSRF token from the page that shows the form."""
 
     def __init__(self, srv, ip="192.0.2.10"):
         self.srv, self.ip, self.cookies = srv, ip, {}
 
     def _headers(self, extra=None):
-        h = {"X-Real-IP": self.ip}
+        h = {} if self.ip is None else {"X-Real-IP": self.ip}
         if self.cookies:
             h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
         h.update(extra or {})
         return h
 
     def _keep(self, h):
-        for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-            if "=" in part:
-                k, v = part.split(";")[0].split("=", 1)
-                self.cookies[k.strip()] = v
+        self.cookies.update(cookies_of(h))
 
     def get(self, path):
         s, h, b = self.srv.request("GET", path, self._headers())
@@ -359,15 +377,32 @@ class Client:
 
     def post(self, path, fields, csrf_from=None, headers=None):
         if csrf_from is not None:
-            s, h, page = self.get(csrf_from)
-            m = re.search(r'name="csrf" value="([^"]*)"', page)
-            fields = list(fields) + [("csrf", m.group(1) if m else "")]
+            fields = list(fields) + [("csrf", self.csrf(csrf_from) or "")]
         hd = {"Content-Type": "application/x-www-form-urlencoded"}
         hd.update(headers or {})
         s, h, b = self.srv.request("POST", path, self._headers(hd),
                                    urllib.parse.urlencode(fields))
         self._keep(h)
         return s, h, b.decode("utf-8", "replace")
+
+    def sign_in(self, email, password):
+        """Signs in through /signin as a browser does (the form, the
+        mh_csrf cookie it sets, the POST) and keeps the session cookie.
+        Returns the POST's status: 303 when signed in."""
+        # Client's own post: a suite's subclass may post differently.
+        s, h, b = Client.post(self, "/signin", [("email", email), ("password", password)],
+                              csrf_from="/signin")
+        return s
+
+    def csrf(self, path="/account"):
+        """The token of the form on path: once signed in, the session's,
+        which every form of the session carries."""
+        s, h, b = self.get(path)
+        return form_token(b)
+
+    def cookie(self, name="mh_session"):
+        """The "name=value" of a cookie kept, for a hand-made Cookie header."""
+        return "%s=%s" % (name, self.cookies[name])
 
 
 # The tools some suites drive: the system's Chromium, and the npm packages

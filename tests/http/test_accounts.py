@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, is_pg
+from harness import BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql, is_pg
 from smtpsink import SmtpSink, body_of
 
 SINK = SmtpSink()
@@ -24,18 +24,9 @@ SRV = Server(db=DB, args=["--smtp_host", "127.0.0.1", "--smtp_port", str(SINK.po
                           "--real_ip_header", "X-Real-IP"])
 
 
-class Browser:
-    """A client with its own cookies and address."""
-
-    def __init__(self, srv, ip):
-        self.srv, self.ip, self.cookies = srv, ip, {}
-
-    def _headers(self, extra=None):
-        h = {"X-Real-IP": self.ip}
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        h.update(extra or {})
-        return h
+class Browser(Client):
+    """harness.Client that forgets a cookie the server expires, and posts
+    with the CSRF token of the page that shows the form it posts."""
 
     def _keep(self, h):
         for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
@@ -45,11 +36,6 @@ class Browser:
                     self.cookies.pop(k.strip(), None)
                 else:
                     self.cookies[k.strip()] = v
-
-    def get(self, path):
-        s, h, b = self.srv.request("GET", path, self._headers())
-        self._keep(h)
-        return s, h, b.decode("utf-8", "replace")
 
     def post(self, path, fields, csrf=True, ctype="application/x-www-form-urlencoded"):
         fields = dict(fields)
@@ -63,13 +49,12 @@ class Browser:
     def token(self, path):
         """The CSRF token of the form that posts to path (from its GET page)."""
         page = {"/signout": "/account", "/account/signout-all": "/account"}.get(path, path)
-        s, h, b = self.get(page)
-        m = re.search(r'name="csrf" value="([^"]*)"', b)
-        if m is None and page != "/signin":
+        tok = self.csrf(page)
+        if tok is None and page != "/signin":
             # A link that no longer works has no form: any anonymous
             # form's token will do.
             return self.token("/signin")
-        return m.group(1) if m else ""
+        return tok or ""
 
 
 def session_of(b):

@@ -40,13 +40,13 @@ AFTER = 1.5
 srv = Server()
 
 
-# A bug found by this test and reported, not fixed here (only the test and
-# pick_encoding were in scope): an event ending at second T is still listed
-# as upcoming during second T (ends_at >= now), but cache_dep_until() drops
-# a time that is not after now (t <= now), so a page rendered during second
-# T is stored with no expiry and shows the ended event until something
-# else drops it.  Dropping only times before now (t < now) keeps such a
-# page out of the cache, as cache_fill() refuses until <= now.
+# A bug this test found, fixed since (c59c2bb) and kept as a regression
+# check: an event ending at second T is still listed as upcoming during
+# second T (ends_at >= now), but cache_dep_until() used to drop a time
+# that was not after now (t <= now), so a page rendered during second T
+# was stored with no expiry and showed the ended event until something
+# else dropped it.  It now drops only times before now (t < now), which
+# keeps such a page out of the cache, as cache_fill() refuses until <= now.
 BUG_SECOND_T = ("a page rendered during the second an event ends is stored"
                 " without expiry: cache_dep_until() ignores t <= now, not t < now")
 

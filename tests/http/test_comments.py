@@ -11,7 +11,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, on_pg
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     on_pg, form_token)
 
 PW = "a long enough passphrase"
 ACCOUNTS = (("alice", "member"), ("bob", "member"), ("carol", "member"), ("dave", "member"),
@@ -48,20 +49,6 @@ def fresh_article():
     return s
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def form_token(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 _sessions = {}
 
 
@@ -70,14 +57,9 @@ def session(name, server=None):
     server = server or srv
     key = (name, server.port)
     if key not in _sessions:
-        s, h, b = server.html("/signin")
-        c = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-        s, h, b = server.request(
-            "POST", "/signin", {"Content-Type": "application/x-www-form-urlencoded",
-                                "Cookie": c},
-            urllib.parse.urlencode({"csrf": form_token(b), "email": name + "@example.com",
-                                    "password": PW}))
-        _sessions[key] = "mh_session=" + cookies_of(h)["mh_session"]
+        c = Client(server, ip=None)
+        c.sign_in(name + "@example.com", PW)
+        _sessions[key] = c.cookie()
     return _sessions[key]
 
 

@@ -66,8 +66,7 @@ def client(who=None):
     _ip[0] += 1
     c = Client(SRV, "198.51.100.%d" % _ip[0])
     if who:
-        s, h, b = c.post("/signin", [("email", who + "@example.com"), ("password", PW)],
-                         csrf_from="/signin")
+        s = c.sign_in(who + "@example.com", PW)
         if not ok(s == 303 and "mh_session" in c.cookies, "%s signs in" % who, s):
             raise RuntimeError("cannot sign in as " + who)
     return c
@@ -117,11 +116,6 @@ def upload(c, role, path, fields, csv):
     answer = keep(role, "POST", path, (s, h, b.decode("utf-8", "replace")))
     follow(c, role, answer)
     return answer
-
-
-def csrf_of(c, path):
-    m = re.search(r'name="csrf" value="([^"]*)"', c.get(path)[2])
-    return m.group(1) if m else ""
 
 
 def one(query, params=()):
@@ -318,11 +312,11 @@ def make_fixtures():
     sql(DB, "UPDATE newsletter_issues SET sent_at = ? WHERE id = ?",
         (int(time.time()), FIXTURES["sent"]))
     upload(e, "editor", "/admin/subscribers/import",
-           [("csrf", csrf_of(e, "/admin/subscribers")), ("mode", "optin"),
+           [("csrf", e.csrf("/admin/subscribers")), ("mode", "optin"),
             ("consent", "Signed up at our stand"), ("n", "daily")],
            "email,name\nada@example.org,Ada\nnot-an-address,Bad\n")
     upload(e, "editor", "/admin/subscribers/import",
-           [("csrf", csrf_of(e, "/admin/subscribers")), ("mode", "optin"),
+           [("csrf", e.csrf("/admin/subscribers")), ("mode", "optin"),
             ("consent", "Signed up at our stand"), ("n", "daily")],
            "email,name\nada@example.org,Ada\nreader@example.org,Reader\n")
 

@@ -10,7 +10,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, status_of
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     status_of)
 
 PW = "a passphrase long enough"
 ROLES = ("member", "contributor", "author", "author2", "editor", "admin")
@@ -49,36 +50,15 @@ ZONE = ZONE[0][0] if ZONE else "UTC"
 SECTION = sql(DB, "SELECT slug FROM sections ORDER BY id LIMIT 1")[0][0]
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def form_token(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 SESS = {}
 
 
 def sign_in(name):
-    """(cookie header, CSRF token of the session) of a signed-in account."""
-    if name in SESS:
-        return SESS[name]
-    s, h, b = srv.html("/signin")
-    jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-    s, h, b = srv.request("POST", "/signin", {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-        urllib.parse.urlencode({"csrf": form_token(b), "email": name + "@example.com",
-                                "password": PW}))
-    cookie = "mh_session=" + cookies_of(h)["mh_session"]
-    s, h, b = srv.request("GET", "/signin", {"Cookie": cookie})
-    SESS[name] = (cookie, form_token(b.decode()))
+    """(cookie, the session's CSRF token) of a signed-in account, made once."""
+    if name not in SESS:
+        c = Client(srv, ip=None)
+        c.sign_in(name + "@example.com", PW)
+        SESS[name] = (c.cookie(), c.csrf("/signin"))
     return SESS[name]
 
 

@@ -12,7 +12,7 @@ import time
 import urllib.parse
 from zoneinfo import ZoneInfo
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
+from harness import BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql
 
 PW = "a passphrase long enough"
 ROLES = ("member", "contributor", "author", "editor", "admin")
@@ -36,35 +36,15 @@ USER_ID = {r: sql(DB, "SELECT id FROM users WHERE email = ?", (r + "@example.com
            for r in ROLES}
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def csrf_in(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 SESS = {}
 
 
 def sign_in(who):
-    """(cookie, CSRF token) of a signed-in account, made once."""
+    """(cookie, the session's CSRF token) of a signed-in account, made once."""
     if who not in SESS:
-        s, h, b = srv.html("/signin")
-        jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-        s, h, b = srv.request("POST", "/signin", {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-            urllib.parse.urlencode({"csrf": csrf_in(b), "email": who + "@example.com",
-                                    "password": PW}))
-        cookie = "mh_session=" + cookies_of(h)["mh_session"]
-        s, h, b = srv.request("GET", "/signin", {"Cookie": cookie})
-        SESS[who] = (cookie, csrf_in(b.decode()))
+        c = Client(srv, ip=None)
+        c.sign_in(who + "@example.com", PW)
+        SESS[who] = (c.cookie(), c.csrf("/signin"))
     return SESS[who]
 
 

@@ -33,8 +33,7 @@ CLIENTS = {}
 def client(role):
     if role not in CLIENTS:
         c = Client(SRV, "10.7.0.%d" % (len(CLIENTS) + 1))
-        s, h, b = c.post("/signin", [("email", "%s@example.com" % role), ("password", PW)],
-                         csrf_from="/signin")
+        s = c.sign_in("%s@example.com" % role, PW)
         assert s == 303, (role, s)
         CLIENTS[role] = c
     return CLIENTS[role]

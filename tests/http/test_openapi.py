@@ -26,8 +26,8 @@ import time
 import urllib.parse
 import zlib
 
-from harness import (BIN, TOP, PG_URL, Server, ok, eq, run_tests, demo_db,
-                     on_pg, psql, status_of, node_module)
+from harness import (BIN, TOP, PG_URL, Server, Client, ok, eq, run_tests, demo_db,
+                     on_pg, psql, status_of, node_module, form_token)
 
 # @redocly/cli, pinned in tests/node.  The 1.x line runs on Debian 12's
 # node 18 (2.x needs node 20.19 or later).
@@ -409,31 +409,17 @@ def test_admin():
 
 # Comments are posted by a signed-in reader through the site's forms.
 
-def cookie(h, name):
-    m = re.search(r"(?:^|[,\s])%s=([^;,]*)" % name, h.get("set-cookie", ""))
-    return m.group(1) if m else None
-
-
-def form_csrf(body):
-    m = re.search(rb'name="csrf" value="([^"]*)"', body)
-    return m.group(1).decode() if m else None
-
-
 class Reader:
     """The member's browser session."""
 
     def __init__(self):
-        s, h, b = SRV.request("GET", "/signin")
-        c = "mh_csrf=" + cookie(h, "mh_csrf")
-        s, h, b = SRV.request("POST", "/signin", {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": c},
-            urllib.parse.urlencode({"csrf": form_csrf(b), "password": PW,
-                                    "email": "member@example.com"}))
-        self.cookie = "mh_session=" + cookie(h, "mh_session")
+        c = Client(SRV, ip=None)
+        c.sign_in("member@example.com", PW)
+        self.cookie = c.cookie()
 
     def post(self, path, fields, form_page):
         s, h, b = SRV.request("GET", form_page, {"Cookie": self.cookie})
-        fields = dict(fields, csrf=form_csrf(b))
+        fields = dict(fields, csrf=form_token(b))
         return SRV.request("POST", path, {
             "Cookie": self.cookie,
             "Content-Type": "application/x-www-form-urlencoded"},

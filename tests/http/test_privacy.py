@@ -256,8 +256,7 @@ def test_erase():
 
 def test_signed_in():
     c = Client(SRV, "10.9.0.6")
-    s, h, page = c.post("/signin", [("email", "mem@example.com"), ("password", PW)],
-                        csrf_from="/signin")
+    s = c.sign_in("mem@example.com", PW)
     eq(s, 303, "the member signs in")
     s, h, page = c.get("/account")
     contains(page, 'href="/your-data"', "the account page links to the reader's data")

@@ -139,17 +139,9 @@ SESSION = {}
 def session_cookie():
     """A signed-in reader's session cookie."""
     if not SESSION:
-        s, h, b, _ = request("GET", "/signin")
-        csrf_cookie = re.search(r"mh_csrf=([^;]*)", hdict(h)["set-cookie"]).group(1)
-        token = re.search(rb'name="csrf" value="([^"]*)"', b).group(1).decode()
-        form = urllib.parse.urlencode({"csrf": token, "email": "reader@example.com",
-                                       "password": PW}).encode()
-        s, h, b, _ = request("POST", "/signin", [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", "mh_csrf=" + csrf_cookie)], body=form)
-        cookies = [v for k, v in h if k == "set-cookie"]
-        m = [re.match(r"mh_session=([^;]*)", c) for c in cookies]
-        SESSION["cookie"] = "mh_session=" + [x for x in m if x][0].group(1)
+        c = Client(srv, ip=None)
+        c.sign_in("reader@example.com", PW)
+        SESSION["cookie"] = c.cookie()
     return SESSION["cookie"]
 
 

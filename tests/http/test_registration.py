@@ -15,11 +15,11 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.parse
 from email import policy
 from email.parser import BytesParser
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     form_token)
 from smtpsink import SmtpSink, body_of
 
 SINK = SmtpSink()
@@ -37,57 +37,12 @@ SRV2 = Server(db=DB, args=ARGS)
 RECORDING = "https://video.example.com/recordings/odim-5g-infrastructure"
 
 
-class Browser:
-    """A client with its own cookies and address, on one instance."""
-
-    def __init__(self, ip, srv=SRV):
-        self.ip, self.cookies, self.srv = ip, {}, srv
-
-    def _headers(self, extra=None):
-        h = {"X-Real-IP": self.ip}
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        h.update(extra or {})
-        return h
-
-    def _keep(self, h):
-        for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-            if "=" in part:
-                k, v = part.split(";")[0].split("=", 1)
-                self.cookies[k.strip()] = v
-
-    def get(self, path):
-        s, h, b = self.srv.request("GET", path, self._headers())
-        self._keep(h)
-        return s, h, b.decode("utf-8", "replace")
-
-    def csrf(self, path):
-        s, h, page = self.get(path)
-        m = re.search(r'name="csrf" value="([^"]*)"', page)
-        return m.group(1) if m else ""
-
-    def post(self, path, fields, csrf_from=None):
-        fields = list(fields)
-        if csrf_from is not None:
-            fields.append(("csrf", self.csrf(csrf_from)))
-        hd = {"Content-Type": "application/x-www-form-urlencoded"}
-        s, h, b = self.srv.request("POST", path, self._headers(hd),
-                                   urllib.parse.urlencode(fields))
-        self._keep(h)
-        return s, h, b.decode("utf-8", "replace")
-
-    def sign_in(self, who):
-        tok = self.csrf("/signin")
-        self.post("/signin", [("csrf", tok), ("email", who + "@example.com"),
-                              ("password", PW)])
-
-
 _ip = [0]
 
 
 def new_browser(srv=SRV):
     _ip[0] += 1
-    return Browser("198.51.%d.%d" % (_ip[0] // 250, _ip[0] % 250 + 1), srv)
+    return Client(srv, "198.51.%d.%d" % (_ip[0] // 250, _ip[0] % 250 + 1))
 
 
 def register(kind, slug, fields, b=None):
@@ -168,7 +123,7 @@ def test_event_page():
     ok("etag" not in h and "no-cache" in h.get("cache-control", ""),
        "the form is not cached", h)
     b = new_browser()
-    b.sign_in("member")
+    b.sign_in("member@example.com", PW)
     s, h, form = b.get("/events/sd-wan-digital-symposium/register")
     contains(form, 'value="member@example.com"', "a signed-in reader finds their email filled in")
     contains(form, 'value="Member"', "and their name")
@@ -422,7 +377,7 @@ def test_recording_ready_note():
         f[name] = m.group(1).replace("&amp;", "&") if m else ""
     f.update(summary="A talk.", body_md="A talk.", sponsor_id="0", questions="",
              recording_url="https://video.example.com/recordings/addressable",
-             csrf=re.search(r'name="csrf" value="([^"]*)"', page).group(1))
+             csrf=form_token(page))
     s, h, b = ed.post("/admin/webinars/%d" % wid, list(f.items()))
     eq(s, 303, "the editor adds the recording")
     got = mail_to("early@example.org", 2)
@@ -433,7 +388,7 @@ def test_recording_ready_note():
     s, h, page = new_browser().get(watch)
     contains(page, "https://video.example.com/recordings/addressable", "and the link shows it")
     s, h, b = ed.post("/admin/webinars/%d" % wid, list(dict(
-        f, csrf=re.search(r'name="csrf" value="([^"]*)"', ed.get("/admin/webinars/%d" % wid)[2]).group(1),
+        f, csrf=ed.csrf("/admin/webinars/%d" % wid),
         recording_url="https://video.example.com/recordings/addressable-v2").items()))
     eq(s, 303, "changing the recording later")
     time.sleep(1)
@@ -443,7 +398,7 @@ def test_recording_ready_note():
 def login(who):
     b = new_browser()
     if who:
-        b.sign_in(who)
+        b.sign_in(who + "@example.com", PW)
     return b
 
 
@@ -492,7 +447,7 @@ def editor_fields(page):
     f["kind"] = re.search(r'<option value="([a-z-]+)" selected', page).group(1)
     f["sponsor_id"] = "0"
     f["summary"] = f["body_md"] = "An event."
-    f["csrf"] = re.search(r'name="csrf" value="([^"]*)"', page).group(1)
+    f["csrf"] = form_token(page)
     return f
 
 

@@ -40,7 +40,7 @@ import urllib.parse
 import zlib
 
 from harness import (BIN, Server, ok, eq, contains, run_tests, demo_db, sql, on_pg,
-                     free_port)
+                     free_port, cookies_of, form_token)
 
 PW = "a passphrase long enough"
 
@@ -228,34 +228,20 @@ def test_queue_full():
         eq(srv.stop(), 0, "the server stopped cleanly")
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def csrf_in(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 def sign_in(port, who):
     """(status, session cookie or None, the session's CSRF token)."""
     s, h, b, t = call(port, "GET", "/signin")
     jar = "mh_csrf=" + cookies_of(h).get("mh_csrf", "")
     s, h, b, t = call(port, "POST", "/signin", {
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-        urllib.parse.urlencode({"csrf": csrf_in(b.decode()), "email": who + "@example.com",
+        urllib.parse.urlencode({"csrf": form_token(b.decode()), "email": who + "@example.com",
                                 "password": PW}))
     sess = cookies_of(h).get("mh_session")
     if sess is None:
         return s, h, None, None
     cookie = "mh_session=" + sess
     s2, h2, b2, t2 = call(port, "GET", "/signin", {"Cookie": cookie})
-    return s, h, cookie, csrf_in(b2.decode())
+    return s, h, cookie, form_token(b2.decode())
 
 
 def multipart(fields, data, boundary="MhBoundary7"):
@@ -352,7 +338,7 @@ def test_full_disk():
         s, h, member, mtok = sign_in(srv.port, "member")
         ok(member is not None, "a reader signs in before the disk is full")
         s, h, b, t = call(srv.port, "GET", "/article/%s/comment" % slug, {"Cookie": member})
-        ctok = csrf_in(b.decode())
+        ctok = form_token(b.decode())
         if not on_pg():
             # The write-ahead log is emptied, so the next write must grow it.
             con = sqlite3.connect(db)

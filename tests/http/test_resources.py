@@ -19,7 +19,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, is_pg, pg_demo
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     is_pg, pg_demo, cookies_of, form_token)
 from smtpsink import SmtpSink, body_of
 
 PW = "a passphrase long enough"
@@ -51,34 +52,15 @@ def leads(slug=None):
                (rid(slug),))[0][0]
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def csrf_in(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 SESS = {}
 
 
 def sign_in(who):
+    """(cookie, the session's CSRF token) of a signed-in account, made once."""
     if who not in SESS:
-        s, h, b = srv.html("/signin")
-        jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-        s, h, b = srv.request("POST", "/signin", {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-            urllib.parse.urlencode({"csrf": csrf_in(b), "email": who + "@example.com",
-                                    "password": PW}))
-        cookie = "mh_session=" + cookies_of(h)["mh_session"]
-        s, h, b = srv.request("GET", "/signin", {"Cookie": cookie})
-        SESS[who] = (cookie, csrf_in(b.decode()))
+        c = Client(srv, ip=None)
+        c.sign_in(who + "@example.com", PW)
+        SESS[who] = (c.cookie(), c.csrf("/signin"))
     return SESS[who]
 
 
@@ -125,7 +107,7 @@ class Reader:
         s, h, b = self.get("/resources/%s/access" % slug)
         fields = dict(fields)
         if csrf is True:
-            fields["csrf"] = csrf_in(b.decode())
+            fields["csrf"] = form_token(b.decode())
         elif csrf:
             fields["csrf"] = csrf
         s, h, b = srv.request("POST", "/resources/%s/access" % slug, self._h(
@@ -286,7 +268,7 @@ def test_gate_refuses_bad_input():
     s, h, b = srv.request("POST", "/resources/%s/access" % PDF_SLUG,
                           {"Content-Type": "text/plain"}, "name=x")
     ok(s in (403, 415), "a body that is not a form is refused", s)
-    tok = csrf_in(r.get("/resources/%s/access" % PDF_SLUG)[2].decode())
+    tok = form_token(r.get("/resources/%s/access" % PDF_SLUG)[2].decode())
     eq(r.ask("no-such-paper", GOOD, csrf=tok)[0], 404, "an unknown resource: 404")
     eq(leads(), n, "nothing was stored")
     s, h, b = r.ask(PDF_SLUG, dict(GOOD, consent=None, company="Fibre & Co"))

@@ -22,7 +22,7 @@ import tempfile
 import urllib.parse
 
 from harness import (BIN, TOP, Server, ok, eq, contains, run_tests, demo_db, sql,
-                     status_of)
+                     status_of, form_token)
 
 PW = "a long enough passphrase"
 D = tempfile.mkdtemp(prefix="masthead-security-")
@@ -78,11 +78,6 @@ def cookies(hdrs):
         k, _, rest = v.partition("=")
         out[k] = rest.split(";")[0]
     return out
-
-
-def form_token(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else ""
 
 
 def anon_form(ip="192.0.2.1"):

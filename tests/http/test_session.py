@@ -8,7 +8,8 @@ import time
 import tempfile
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db
+from harness import (BIN, Server, ok, eq, contains, run_tests, demo_db,
+                     cookies_of, form_token)
 
 PW = {"alice": "alice's long passphrase", "bob": "bob's other passphrase"}
 
@@ -24,21 +25,6 @@ def make_db():
 
 
 srv = Server(db=make_db())
-
-
-def cookies_of(h):
-    """name -> value of the Set-Cookie headers (http.client joins them)."""
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def form_token(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
 
 
 def post(path, fields, cookie=""):

@@ -29,7 +29,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     cookies_of, form_token)
 from smtpsink import SmtpSink
 
 BASE = "https://news.example.test"
@@ -413,30 +414,11 @@ def test_site_settings():
 
 # --- the editor -------------------------------------------------------------
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def csrf_in(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 def sign_in():
-    s, h, b = SRV.html("/signin")
-    jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-    s, h, b = SRV.request("POST", "/signin", {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-        urllib.parse.urlencode({"csrf": csrf_in(b), "email": "editor@example.com",
-                                "password": PW}))
-    cookie = "mh_session=" + cookies_of(h)["mh_session"]
-    s, h, b = SRV.request("GET", "/admin/events/new", {"Cookie": cookie})
-    return cookie, csrf_in(b.decode())
+    """(cookie, the session's CSRF token) of the editor."""
+    c = Client(SRV, ip=None)
+    c.sign_in("editor@example.com", PW)
+    return c.cookie(), c.csrf("/admin/events/new")
 
 
 def editor_form(cookie, eid):
@@ -538,7 +520,7 @@ def test_mail_headers():
         s, h, b = SRV.request("POST", "/webinars/%s/register" % slug, {
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar,
             "X-Real-IP": "192.0.2.%d" % (len(addr) + 20)},
-            urllib.parse.urlencode({"csrf": csrf_in(b), "name": who,
+            urllib.parse.urlencode({"csrf": form_token(b), "name": who,
                                     "email": addr, "company": "Example",
                                     "job_title": "Planner", "consent": "yes"}))
         ok(s in (200, 303), "a reader registers with a long name", s)

@@ -69,8 +69,7 @@ def signup_mail(srv, addr):
 
 def dashboard(srv):
     c = Client(srv)
-    c.post("/signin", [("email", "ed@example.com"), ("password", PW)],
-           csrf_from="/signin")
+    c.sign_in("ed@example.com", PW)
     s, h, b = c.get("/admin")
     return s, b
 

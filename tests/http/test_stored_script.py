@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import urllib.parse
 
-from harness import (BIN, Server, ok, eq, contains, run_tests, demo_db, sql,
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
                      browser, on_pg)
 
 PW = "a passphrase long enough"
@@ -162,32 +162,12 @@ BASE = "http://127.0.0.1:%d" % srv.port
 SESS = {}
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def form_token(page):
-    m = re.search(r'name="csrf" value="([^"]+)"', page)
-    return m.group(1) if m else ""
-
-
 def sign_in(name):
-    if name in SESS:
-        return SESS[name]
-    s, h, b = srv.html("/signin")
-    jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-    s, h, b = srv.request("POST", "/signin", {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-        urllib.parse.urlencode({"csrf": form_token(b), "email": name + "@example.com",
-                                "password": PW}))
-    cookie = "mh_session=" + cookies_of(h)["mh_session"]
-    s, h, b = srv.request("GET", "/signin", {"Cookie": cookie})
-    SESS[name] = (cookie, form_token(b.decode()))
+    """(cookie, the session's CSRF token) of a signed-in account."""
+    if name not in SESS:
+        c = Client(srv, ip=None)
+        c.sign_in(name + "@example.com", PW)
+        SESS[name] = (c.cookie(), c.csrf("/signin"))
     return SESS[name]
 
 

@@ -16,7 +16,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, is_pg, status_of
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     is_pg, status_of, cookies_of, form_token)
 from smtpsink import SmtpSink, body_of
 
 PW = "a passphrase long enough"
@@ -35,34 +36,15 @@ LIST = "/admin/subscribers"
 IMPORT = "/admin/subscribers/import"
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def csrf_in(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else None
-
-
 SESS = {}
 
 
 def sign_in(who):
+    """(cookie, the session's CSRF token) of a signed-in account, made once."""
     if who not in SESS:
-        s, h, b = srv.html("/signin")
-        jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-        s, h, b = srv.request("POST", "/signin", {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-            urllib.parse.urlencode({"csrf": csrf_in(b), "email": who + "@example.com",
-                                    "password": PW}))
-        cookie = "mh_session=" + cookies_of(h)["mh_session"]
-        s, h, b = srv.request("GET", "/signin", {"Cookie": cookie})
-        SESS[who] = (cookie, csrf_in(b.decode()))
+        c = Client(srv, ip=None)
+        c.sign_in(who + "@example.com", PW)
+        SESS[who] = (c.cookie(), c.csrf("/signin"))
     return SESS[who]
 
 
@@ -326,7 +308,7 @@ def test_import_confirm():
         jar = "mh_csrf=" + cookies_of(h).get("mh_csrf", "")
         s, h, b = srv.request("POST", m.group(1), {
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-            urllib.parse.urlencode({"csrf": csrf_in(b.decode())}))
+            urllib.parse.urlencode({"csrf": form_token(b.decode())}))
         eq(s, 303, "following it confirms")
         eq(subs_of("ivan@example.org"), {"optical-weekly": "active"}, "and the row is active")
 

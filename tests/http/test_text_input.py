@@ -16,7 +16,8 @@ import tempfile
 import urllib.parse
 import xml.dom.minidom
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     cookies_of, form_token)
 
 PW = "a passphrase long enough"
 DB = demo_db(tempfile.mkdtemp(prefix="masthead-text-"))
@@ -95,35 +96,15 @@ def marked(table, rid):
                    " '<LF>') FROM " + table + " WHERE id = ?", ("\t", "\r", "\n", rid))[0][0]
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def form_token(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else ""
-
-
 SESS = {}
 
 
 def sign_in(who):
     """(cookie, the session's CSRF token) of a signed-in account."""
     if who not in SESS:
-        s, h, b = srv.html("/signin")
-        jar = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-        s, h, b = srv.request("POST", "/signin", {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
-            urllib.parse.urlencode({"csrf": form_token(b), "email": who + "@example.com",
-                                    "password": PW}))
-        cookie = "mh_session=" + cookies_of(h)["mh_session"]
-        s, h, b = srv.request("GET", "/signin", {"Cookie": cookie})
-        SESS[who] = (cookie, form_token(b.decode("utf-8", "replace")))
+        c = Client(srv, ip=None)
+        c.sign_in(who + "@example.com", PW)
+        SESS[who] = (c.cookie(), c.csrf("/signin"))
     return SESS[who]
 
 

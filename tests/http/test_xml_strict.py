@@ -36,7 +36,8 @@ import zlib
 
 from lxml import etree
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, on_pg
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     on_pg, form_token)
 
 BASE = "https://news.example.com"
 PW = "a long enough passphrase"
@@ -168,34 +169,16 @@ def new_story(**fields):
     return aid, j["article"]["slug"]
 
 
-def cookies_of(h):
-    out = {}
-    for part in re.split(r",\s*(?=[A-Za-z_]+=)", h.get("set-cookie", "")):
-        if "=" in part:
-            k, v = part.split(";")[0].split("=", 1)
-            out[k.strip()] = v
-    return out
-
-
-def csrf_in(body):
-    m = re.search(r'name="csrf" value="([^"]*)"', body)
-    return m.group(1) if m else ""
-
-
 def sign_in():
-    s, h, b = srv.html("/signin")
-    c = "mh_csrf=" + cookies_of(h)["mh_csrf"]
-    s, h, b = srv.request(
-        "POST", "/signin", {"Content-Type": "application/x-www-form-urlencoded",
-                            "Cookie": c},
-        urllib.parse.urlencode({"csrf": csrf_in(b), "email": "rd@example.com",
-                                "password": PW}))
-    return "mh_session=" + cookies_of(h)["mh_session"]
+    """The session cookie of rd, signed in through /signin."""
+    c = Client(srv, ip=None)
+    c.sign_in("rd@example.com", PW)
+    return c.cookie()
 
 
 def form(path, fields, cookie, form_page):
     s, h, b = srv.request("GET", form_page, {"Cookie": cookie})
-    fields = dict(fields, csrf=csrf_in(b.decode("utf-8", "replace")))
+    fields = dict(fields, csrf=form_token(b.decode("utf-8", "replace")))
     return srv.request("POST", path, {"Content-Type": "application/x-www-form-urlencoded",
                                       "Cookie": cookie}, urllib.parse.urlencode(fields))
 

@@ -217,6 +217,53 @@ test_env(void **state)
 	config_free(&c);
 }
 
+/*
+ * A choice setting takes one word of its list, whole and in that case;
+ * an error names the setting and every choice.
+ */
+static void
+test_choice(void **state)
+{
+	static const struct {
+		const char	*key, *val;
+		int		 rc;
+	} cases[] = {
+		{ "smtp_tls", "none", 0 },
+		{ "smtp_tls", "starttls", 0 },
+		{ "smtp_tls", "tls", 0 },
+		{ "smtp_tls", "", -1 },
+		{ "smtp_tls", "TLS", -1 },
+		{ "smtp_tls", "ssl", -1 },
+		{ "smtp_tls", "start", -1 },
+		{ "smtp_tls", "tls ", -1 },
+		{ "smtp_tls", "none starttls", -1 },
+		{ "feed_content", "summary", 0 },
+		{ "feed_content", "most", -1 },
+	};
+	struct config c;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.smtp_tls, "none");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(config_set(&c, cases[i].key, cases[i].val,
+		    err, sizeof(err)), cases[i].rc);
+		if (cases[i].rc == 0)
+			continue;
+		assert_non_null(strstr(err, cases[i].key));
+	}
+	assert_int_equal(config_set(&c, "smtp_tls", "starttls", err,
+	    sizeof(err)), 0);
+	assert_int_equal(config_set(&c, "smtp_tls", "ssl", err, sizeof(err)),
+	    -1);
+	assert_string_equal(c.smtp_tls, "starttls");
+	assert_non_null(strstr(err, "none starttls tls"));
+	config_free(&c);
+}
+
 /* base_url takes absolute http(s) URLs only; the site URL falls back on listen. */
 static void
 test_site_url(void **state)
@@ -272,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_file_bytes),
 		cmocka_unit_test(test_file_long_line),
 		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_choice),
 		cmocka_unit_test(test_site_url),
 	};
 

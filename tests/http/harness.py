@@ -248,6 +248,11 @@ class Server:
         # The demo's images are where the template's loader put them.
         if is_pg(db) and "--media_dir" not in args:
             args += ["--media_dir", pg_demo()[1]]
+        # Mail without an SMTP server goes to a file of this server's
+        # own: on PostgreSQL the default outbox is relative to the
+        # working directory, the checkout.
+        if "--outbox_dir" not in args:
+            args += ["--outbox_dir", os.path.join(self.dir, "outbox")]
         self.port = free_port()
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
         self.proc = subprocess.Popen(

@@ -249,9 +249,10 @@ class Server:
         if is_pg(db) and "--media_dir" not in args:
             args += ["--media_dir", pg_demo()[1]]
         # Mail without an SMTP server goes to a file of this server's
-        # own: on PostgreSQL the default outbox is relative to the
-        # working directory, the checkout.
-        if "--outbox_dir" not in args:
+        # own: beside a SQLite file that is the test's directory already,
+        # but on PostgreSQL the default outbox is relative to the working
+        # directory, the checkout.
+        if is_pg(db) and "--outbox_dir" not in args:
             args += ["--outbox_dir", os.path.join(self.dir, "outbox")]
         self.port = free_port()
         self.log = open(os.path.join(self.dir, "server.log"), "w+")

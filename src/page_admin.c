@@ -1132,9 +1132,14 @@ media_api_done(struct req *r, void *arg)
 	return status;
 }
 
-/* POST /api/v1/admin/media: the same upload for API clients. */
-int
-api_admin_media(struct req *r)
+/*
+ * An API client's image upload, for a token of at least role: the bytes
+ * and their alt text handed to the work pool, which runs work, and done
+ * answers.  0 when handed over, else the status of the answer sent.
+ */
+static int
+api_upload(struct req *r, enum role role, const char *refused,
+    pool_work_fn work, pool_done_fn done)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
 	const char *data = NULL, *alt = NULL;
@@ -1150,19 +1155,27 @@ api_admin_media(struct req *r)
 		return status == 401 ? api_error(r, 401, "a valid API token "
 		    "is required (Authorization: Bearer ...)") : status;
 	}
-	if (usr.role < ROLE_CONTRIBUTOR)
-		return api_error(r, 403, "your role cannot upload images");
+	if (usr.role < role)
+		return api_error(r, 403, refused);
 	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
 	    sizeof(msg))) != 0)
 		return api_error(r, status, msg);
 	if (nparts > 0)
 		alt = part_text(r, parts, nparts, "alt", 500);
 	u = upload_new(data, len, alt);
-	if ((status = pool_submit(r, upload_work, media_api_done, u)) == 0)
+	if ((status = pool_submit(r, work, done, u)) == 0)
 		return 0;
 	upload_free(u);
 	return api_error(r, status, "the server is busy with other uploads; "
 	    "try again in a moment");
+}
+
+/* POST /api/v1/admin/media: the same upload for API clients. */
+int
+api_admin_media(struct req *r)
+{
+	return api_upload(r, ROLE_CONTRIBUTOR, "your role cannot upload images",
+	    upload_work, media_api_done);
 }
 
 /*
@@ -1240,32 +1253,6 @@ artwork_done(struct req *r, void *arg)
 int
 api_admin_podcast_art(struct req *r)
 {
-	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL, *alt = NULL;
-	char msg[200];
-	struct upload *u;
-	struct user usr;
-	size_t len = 0;
-	int status, nparts;
-
-	if ((status = auth_bearer(r, &usr)) != 0) {
-		if (status == 401)
-			http_header(r, "WWW-Authenticate", "Bearer");
-		return status == 401 ? api_error(r, 401, "a valid API token "
-		    "is required (Authorization: Bearer ...)") : status;
-	}
-	if (usr.role < ROLE_EDITOR)
-		return api_error(r, 403, "your role cannot change the "
-		    "podcast's artwork");
-	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
-	    sizeof(msg))) != 0)
-		return api_error(r, status, msg);
-	if (nparts > 0)
-		alt = part_text(r, parts, nparts, "alt", 500);
-	u = upload_new(data, len, alt);
-	if ((status = pool_submit(r, artwork_work, artwork_done, u)) == 0)
-		return 0;
-	upload_free(u);
-	return api_error(r, status, "the server is busy with other uploads; "
-	    "try again in a moment");
+	return api_upload(r, ROLE_EDITOR, "your role cannot change the "
+	    "podcast's artwork", artwork_work, artwork_done);
 }

@@ -21,11 +21,6 @@
 
 #define MAX_LIST	20	/* authors or tags of one article */
 
-/*
- * The fields an article's input may have, and the rule of each, are the
- * rows of store_cols (store_cols.h) with a rule.
- */
-
 /* The least role that may act on any article, and on its own ones. */
 static const struct {
 	enum role	any;
@@ -105,7 +100,11 @@ check_text(const char *name, const char *s, size_t n, char *msg,
 	return 422;
 }
 
-/* Checks one field's type and size; 0 or 422 with msg. */
+/*
+ * Checks one field's type and size by its row of store_cols: the fields
+ * an article's input may have are the rows with a rule.  0 or 422 with
+ * msg.
+ */
 static int
 check_field(const struct store_col *f, json_t *v, char *msg, size_t msglen)
 {

@@ -3,7 +3,9 @@
  * and the cache tags a change of an article touches.
  *
  * Callers validate input first (api_admin.c); these functions run inside
- * the caller's write transaction and never commit on their own.
+ * the caller's write transaction and never commit on their own.  The
+ * INSERT, the UPDATE and the newsroom's SELECT of an article, and their
+ * binds, are made from the table of its fields (store_cols.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,11 +21,6 @@ static const char sql_id_by_slug_author[] =
     "SELECT id FROM authors WHERE slug = $1";
 static const char sql_slug_taken[] =
     "SELECT count(*) FROM articles WHERE slug = $1";
-
-/*
- * The INSERT, the UPDATE and the newsroom's SELECT of an article are made
- * from the table of its fields (store_cols.h), and so are their binds.
- */
 
 static const char sql_authors_clear[] =
     "DELETE FROM article_authors WHERE article_id = $1";

@@ -650,6 +650,52 @@ make_split(const struct cache_entry *e, struct cache_split *sp)
 	return 0;
 }
 
+size_t
+cache_splice(const struct cache_view *v, struct buf *part, int gzip,
+    struct cache_piece out[CACHE_PIECES], int *gzipped)
+{
+	const struct cache_split *sp = v->split;
+	const char *body = v->body[ENC_IDENTITY];
+	size_t len = v->len[ENC_IDENTITY], plen = part->len - CACHE_PART_ROOM;
+	size_t total, i;
+	unsigned char *blk, trailer[8];
+	uint32_t crc;
+
+	*gzipped = 0;
+	if (sp == NULL || !gzip || plen > 65535 || buf_err(part)) {
+		out[0] = (struct cache_piece){ body, v->hole_at };
+		out[1] = (struct cache_piece){ part->p + CACHE_PART_ROOM, plen };
+		out[2] = (struct cache_piece){ body + v->hole_end,
+		    len - v->hole_end };
+		return 3;
+	}
+	total = sp->rawhead + plen + sp->rawtail;
+	blk = (unsigned char *)part->p;
+	/* Byte-aligned after the head's sync flush: not final, stored. */
+	blk[0] = 0;
+	blk[1] = (unsigned char)(plen & 0xff);
+	blk[2] = (unsigned char)(plen >> 8);
+	blk[3] = (unsigned char)(~plen & 0xff);
+	blk[4] = (unsigned char)((~plen >> 8) & 0xff);
+	crc = (uint32_t)crc32(0, (const Bytef *)part->p + CACHE_PART_ROOM,
+	    (uInt)plen);
+	crc = (uint32_t)crc32_combine(sp->crc_head, crc, (z_off_t)plen);
+	crc = (uint32_t)crc32_combine(crc, sp->crc_tail, (z_off_t)sp->rawtail);
+	for (i = 0; i < 4; i++) {
+		trailer[i] = (unsigned char)(crc >> (8 * i));
+		trailer[4 + i] = (unsigned char)(total >> (8 * i));
+	}
+	/* The buffer may move: the pieces are taken after the append. */
+	buf_append(part, trailer, sizeof(trailer));
+	out[0] = (struct cache_piece){ sp->head, sp->headlen };
+	out[1] = (struct cache_piece){ part->p, CACHE_PART_ROOM + plen };
+	out[2] = (struct cache_piece){ sp->tail, sp->taillen };
+	out[3] = (struct cache_piece){ part->p + CACHE_PART_ROOM + plen,
+	    sizeof(trailer) };
+	*gzipped = 1;
+	return 4;
+}
+
 static struct variants *
 make_variants(const struct cache_entry *e)
 {

@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "harden.h"
-#include "http.h"
+#include "req.h"
 
 static void
 test_header_values(void **state)

@@ -8,7 +8,6 @@
  * The pattern follows h2o's examples/libh2o/simple.c: one global
  * configuration, one context + loop + listener per thread.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -22,7 +21,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"

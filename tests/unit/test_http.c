@@ -1,5 +1,5 @@
 /*
- * test_http.c — the checks of http.c that need no connection: header
+ * test_http.c — the checks of reply.c that need no connection: header
  * values the checked writer refuses, and media types of request bodies.
  */
 #include <stdarg.h>

@@ -12,6 +12,9 @@
  *
  * Entries are shared by all threads and reference-counted: a response
  * being sent keeps its entry alive after it is evicted or invalidated.
+ *
+ * cache.c holds the table, cache_tags.c the dependencies and
+ * invalidation, cache_zip.c the compressed variants and the splice.
  */
 #ifndef MASTHEAD_CACHE_H
 #define MASTHEAD_CACHE_H

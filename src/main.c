@@ -32,6 +32,7 @@
 #include "page.h"
 #include "pool.h"
 #include "registration.h"
+#include "router.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -653,6 +654,18 @@ cmd_media(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* Frees what a server thread kept, as it ends. */
+static void
+serve_thread_done(void)
+{
+	page_thread_done();
+	cache_thread_done();
+}
+
+static const struct http_app serve_app = {
+	router_dispatch, router_error, serve_thread_done,
+};
+
 static int
 cmd_serve(void)
 {
@@ -689,6 +702,7 @@ cmd_serve(void)
 		return 1;
 	}
 	cache_init((size_t)config.cache_size);
+	router_init();
 	page_init();
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
@@ -713,7 +727,7 @@ cmd_serve(void)
 		mail_free();
 		return 1;
 	}
-	rc = http_serve(err, sizeof(err));
+	rc = http_serve(&serve_app, err, sizeof(err));
 	pool_stop();
 	jobs_stop();
 	bus_stop();

@@ -23,7 +23,7 @@
 #include "edit.h"
 #include "escape.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "media.h"
 #include "multipart.h"
 #include "page.h"

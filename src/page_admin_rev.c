@@ -12,7 +12,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "edit.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "store.h"
 #include "store_cols.h"

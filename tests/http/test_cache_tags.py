@@ -120,7 +120,7 @@ def test_article_publish_edit_unpublish():
     pages = [("/article/" + slug, "a%d" % aid)] + lists
     cached(pages, "an edit")
     edited = "Cache Tags Story Edited"
-    eq(post("/admin/articles/%d" % aid, {"title": edited, "then": "save"})[0], 303,
+    eq(post("/admin/articles/%d" % aid, {"title": edited, "then": "update"})[0], 303,
        "the story is edited")
     after(pages, "an edit", shows=edited)
 

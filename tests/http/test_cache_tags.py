@@ -162,7 +162,7 @@ def local(days, hours=0):
 def event_form(name):
     return {"name": name, "slug": "cache-tags-summit", "kind": "conference",
             "summary": "A day of talks.", "body_md": "Talks.", "starts": local(30),
-            "ends": local(30, 3), "timezone": ZONE, "venue": "", "online": "1", "url": "",
+            "ends": local(30, 3), "timezone": ZONE, "venue": "", "attendance": "online", "url": "",
             "sponsor_id": "0"}
 
 

@@ -701,10 +701,14 @@ then_refused(const char *then, int live, int scheduled)
 		return "This story is a draft, not on the site: \"Save draft\" "
 		    "keeps your changes off the site, \"Publish\" puts them on "
 		    "it.";
-	if ((live || scheduled) && strcmp(then, "save") == 0)
-		return "This story is published or scheduled: \"Update\" puts "
-		    "your changes on it at once (its publication date stays), "
-		    "\"Unpublish\" takes it back to a draft with them.";
+	if (live && strcmp(then, "save") == 0)
+		return "This story is live: \"Update\" puts your changes on it "
+		    "at once (its publication date stays), \"Unpublish\" takes "
+		    "it back to a draft with them.";
+	if (scheduled && strcmp(then, "save") == 0)
+		return "This story is scheduled: \"Update\" keeps your changes "
+		    "for the time it goes live, \"Unpublish\" takes it back to "
+		    "a draft with them.";
 	if (live && strcmp(then, "schedule") == 0)
 		return "This story is already on the site: unpublish it first "
 		    "to schedule it for later.";

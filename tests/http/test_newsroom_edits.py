@@ -225,8 +225,10 @@ def test_scheduled_story():
     eq((st["status"], st["published_at"], st["title"]), ("published", at, "Scheduled, Fixed"),
        "keeps it scheduled at its time, with the change")
     eq(get("/article/" + st["slug"])[0], 404, "and not on the site before it")
-    eq(post("/admin/articles/%d" % aid, "editor", {"then": "save"})[0], 409,
-       "Save draft on a scheduled story: 409")
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "save"})
+    eq(s, 409, "Save draft on a scheduled story: 409")
+    contains(b, "This story is scheduled", "saying why")
+    eq(story(aid)["published_at"], at, "and still scheduled")
     s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "publish"})
     eq(s, 303, "Publish now")
     ok(story(aid)["published_at"] <= int(time.time()), "puts it live now")

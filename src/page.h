@@ -257,6 +257,8 @@ int	 page_home(struct req *);
 int	 model_article(struct req *, const char *slug, json_t **out);
 /* The article page's model of a row of store_article_get (which it takes). */
 int	 model_article_of(struct req *, json_t *a, json_t **out);
+/* Marks the page's article (of model_article_of) "was_updated" when due. */
+void	 page_article_updated(json_t *m);
 int	 page_article(struct req *);
 
 /* page_comment.c — comments for readers */

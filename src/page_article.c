@@ -132,6 +132,25 @@ moved(struct req *r)
 	return 0;
 }
 
+/*
+ * A story changed after it went live says so beside its date.  Publishing
+ * writes the publication and change times a moment apart, so a change
+ * counts from a minute after the publication.
+ */
+#define UPDATED_AFTER	60
+
+void
+page_article_updated(json_t *m)
+{
+	json_t *a = json_object_get(m, "article");
+
+	if (json_is_integer(json_object_get(a, "published_at")) &&
+	    json_integer_value(json_object_get(a, "updated_at")) >=
+	    json_integer_value(json_object_get(a, "published_at")) +
+	    UPDATED_AFTER)
+		json_object_set_new(a, "was_updated", json_true());
+}
+
 int
 page_article(struct req *r)
 {
@@ -152,6 +171,7 @@ page_article(struct req *r)
 		json_decref(m);
 		return page_status(rc);
 	}
+	page_article_updated(m);
 	a = json_object_get(m, "article");
 	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",
 	    json_object_get(a, "title"), "description",

@@ -292,6 +292,9 @@ def make_fixtures():
               " JOIN authors au ON au.id = aa.author_id WHERE au.slug = ?"
               " ORDER BY a.id LIMIT 1", (AUTHOR,))
     send(e, "editor", "/admin/articles/%d" % aid, [("title", "A headline edited once"),
+                                                    ("then", "update")],
+         csrf_from="/admin/articles/%d" % aid)
+    send(e, "editor", "/admin/articles/%d" % aid, [("title", "Saved as a draft?"),
                                                     ("then", "save")],
          csrf_from="/admin/articles/%d" % aid)
     send(e, "editor", "/admin/articles/%d" % aid, [("slug", "Not A Slug")],

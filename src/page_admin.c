@@ -717,26 +717,6 @@ then_refused(const char *then, int live, int scheduled)
 	return NULL;
 }
 
-/*
- * Publishing now a story that is live already would move its date to now,
- * and the story to the top of the home page, the feeds, the news sitemap
- * and the next newsletter: it keeps its date.  It runs inside
- * edit_write's transaction, so the state it reads is the one it changes.
- */
-static int
-publish_keep_date_fn(struct db *db, int64_t id, void *arg)
-{
-	json_t *a;
-	int rc, live;
-
-	if ((rc = store_article_admin_get(db, id, &a)) != STORE_OK)
-		return rc;
-	live = story_state(a) == STORY_LIVE;
-	json_decref(a);
-	if (live && *(int64_t *)arg <= page_now())
-		return STORE_OK;
-	return edit_publish_fn(db, id, arg);
-}
 
 /* Saves the change, then takes the story off the site: one transaction. */
 static int
@@ -868,7 +848,7 @@ save(struct req *r, int64_t id)
 	if (creating)
 		id = newid;
 	if ((strcmp(then, "publish") == 0 || strcmp(then, "schedule") == 0) &&
-	    (rc = edit_write(r->db, r->user, id, publish_keep_date_fn, &at,
+	    (rc = edit_write(r->db, r->user, id, edit_publish_keep_fn, &at,
 	    NULL, NULL)) != STORE_OK) {
 		status = page_status(rc);
 		goto done;
@@ -935,7 +915,7 @@ status_change(struct req *r, int publish, int schedule)
 	url_query_free(&q);
 	if (schedule && at <= page_now())
 		return 422;
-	rc = edit_write(r->db, r->user, id, publish ? publish_keep_date_fn :
+	rc = edit_write(r->db, r->user, id, publish ? edit_publish_keep_fn :
 	    edit_unpublish_fn, &at, NULL, NULL);
 	if (rc != STORE_OK)
 		return page_status(rc);

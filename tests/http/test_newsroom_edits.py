@@ -154,6 +154,23 @@ def test_update_keeps_the_date():
     eq(s, 303, "so does the editor's publish on it")
     eq(story(old)["published_at"], t, "the date is still kept")
     eq(story(old)["title"], "Again", "the change is saved")
+    # The admin API's publish without a time keeps the date of a live story
+    # too; with an explicit time it still moves it.
+    tok = subprocess.run([BIN, "token", "add", "--db", DB, "editor@example.com"],
+                         text=True, check=True, capture_output=True).stdout.strip()
+    auth = {"Authorization": "Bearer " + tok}
+    s, h, b = srv.request("POST", "/api/v1/admin/articles/%d/publish" % old, auth)
+    eq(s, 200, "the API's publish on a live story answers 200")
+    eq(story(old)["published_at"], t, "and keeps the publication date")
+    at = t + 3600
+    s, h, b = srv.request("POST", "/api/v1/admin/articles/%d/publish" % old,
+                          dict(auth, **{"Content-Type": "application/json"}),
+                          json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))}))
+    eq(s, 200, "the API's publish with a time answers 200")
+    eq(story(old)["published_at"], at, "and moves the date to that time")
+    sql(DB, "UPDATE articles SET published_at = ? WHERE id = ?", (t, old))
+    sql(DB, "UPDATE article_authors SET published_at = ? WHERE article_id = ?", (t, old))
+    sql(DB, "UPDATE article_tags SET published_at = ? WHERE article_id = ?", (t, old))
     # A story published once shows no "Updated".
     s, h, page = get("/article/" + story(newer)["slug"])
     ok('class="updated"' not in page, "a story never changed since it went live shows no Updated")

@@ -31,16 +31,23 @@ dispose_heap(void *p)
 	free(*(void **)p);
 }
 
+/* Links to the pool a chunk that holds p and releases it with dispose. */
+static void *
+own_ptr(struct req *r, void *p, void (*dispose)(void *))
+{
+	void **slot;
+
+	if (p == NULL)
+		return NULL;
+	slot = h2o_mem_alloc_shared(&r->h->pool, sizeof(*slot), dispose);
+	*slot = p;
+	return p;
+}
+
 json_t *
 own_json(struct req *r, json_t *v)
 {
-	json_t **slot;
-
-	if (v == NULL)
-		return NULL;
-	slot = h2o_mem_alloc_shared(&r->h->pool, sizeof(*slot), dispose_json);
-	*slot = v;
-	return v;
+	return own_ptr(r, v, dispose_json);
 }
 
 struct buf *
@@ -70,11 +77,5 @@ own_strdup(struct req *r, const char *s)
 void *
 own_heap(struct req *r, void *p)
 {
-	void **slot;
-
-	if (p == NULL)
-		return NULL;
-	slot = h2o_mem_alloc_shared(&r->h->pool, sizeof(*slot), dispose_heap);
-	*slot = p;
-	return p;
+	return own_ptr(r, p, dispose_heap);
 }

@@ -9,11 +9,15 @@
  * - A view model, a store result or any json_t the request built is
  *   given to own_json() as soon as it exists: the request then holds
  *   that reference, and the handler returns on any path without
- *   json_decref().  Adding an owned value to another object or array
- *   uses json_object_set() / json_array_append(), which take a reference
- *   of their own; the _new variants would steal the request's.
+ *   json_decref().  A store function leaves *out NULL when it fails, so
+ *   owning its result right after the check of its status is enough.
+ * - Adding an owned value to another object or array uses
+ *   json_object_set() / json_array_append() or "O" in json_pack(),
+ *   which take a reference of their own; the _new variants and "o"
+ *   would steal the request's.
  * - A function that consumes its argument (page_render(), page_form(),
- *   http_send_json() does not) is given json_incref() of an owned value.
+ *   model_article_of(); http_send_json() does not) is given
+ *   json_incref() of an owned value.
  * - A buffer from own_buf() is freed with the request; http_send_buf()
  *   may still take it (it empties it, and the release frees nothing).
  * - Strings: own_strdup() copies into the pool; own_heap() frees a

@@ -511,8 +511,10 @@ def test_rate_limit():
 
 
 def cleanup():
-    srv.stop()
+    # The exit status tells whether the sanitizers found a leak or an error.
+    rc = srv.stop()
     SINK.close()
+    return rc
 
 
 if __name__ == "__main__":

@@ -194,6 +194,46 @@ esc_xml(struct buf *b, const char *s, size_t n)
 	buf_append(b, s + start, n - start);
 }
 
+/*
+ * A CDATA section keeps markup readable where a consumer expects it raw
+ * (WordPress's WXR carries post bodies so): the same characters as
+ * esc_xml are repaired or dropped, and "]]>", which would end the
+ * section, is split across two sections.
+ */
+void
+esc_xml_cdata(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, k;
+	const char *rep;
+	uint32_t cp;
+
+	BUF_LIT(b, "<![CDATA[");
+	while (i < n) {
+		k = esc_utf8_seq(u + i, n - i, &cp);
+		if (k == 0 || cp == 0xfffe || cp == 0xffff) {
+			rep = ESC_FFFD;
+			k = k == 0 ? 1 : k;
+		} else if (cp < 0x20 && cp != '\t' && cp != '\n' &&
+		    cp != '\r') {
+			rep = "";
+		} else if (cp == ']' && n - i >= 3 &&
+		    memcmp(s + i, "]]>", 3) == 0) {
+			rep = "]]]]><![CDATA[>";
+			k = 3;
+		} else {
+			i += k;
+			continue;
+		}
+		buf_append(b, s + start, i - start);
+		buf_puts(b, rep);
+		i += k;
+		start = i;
+	}
+	buf_append(b, s + start, n - start);
+	BUF_LIT(b, "]]>");
+}
+
 void
 esc_ics(struct buf *b, const char *s, size_t n)
 {

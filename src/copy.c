@@ -654,3 +654,30 @@ fail:
 	db_close(to);
 	return rc;
 }
+
+int
+copy_column(const struct copy_table *t, int i, char *out, size_t outsz)
+{
+	const char *p = t->select_sql, *end, *s;
+	size_t n;
+
+	if (i < 0 || i >= t->ncols || strncmp(p, "SELECT ", 7) != 0 ||
+	    (end = strstr(p, " FROM ")) == NULL)
+		return -1;
+	/* The SELECT list is "a, b, c": names and ", " between them. */
+	for (p += 7; i > 0; i--) {
+		if ((p = memchr(p, ',', (size_t)(end - p))) == NULL)
+			return -1;
+		p++;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	for (s = p; s < end && *s != ',' && *s != ' '; s++)
+		;
+	n = (size_t)(s - p);
+	if (n == 0 || n >= outsz)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return (int)n;
+}

@@ -1,0 +1,721 @@
+/*
+ * export.c — "masthead export": the publication as masthead's JSON
+ * document (every table copy.c knows, row by row, so that "import" can
+ * rebuild the site byte for byte) or as WordPress's WXR 1.2 (what
+ * WordPress's own importer reads: authors, categories, tags, posts,
+ * pages, attachments and comments).
+ *
+ * Both are written in one read transaction and streamed: a row is
+ * turned into text and written before the next is read.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "copy.h"
+#include "db.h"
+#include "escape.h"
+#include "export.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * Tables a document leaves out, and why (docs/export.md says the same
+ * to publishers).  Everything else copy.c copies is exported.
+ */
+static const struct {
+	const char	*table;
+	int		 secret;	/* exported with --with-secrets */
+	const char	*why;
+} skip[] = {
+	{ "sessions", 0, "signed-in browsers belong to the old server" },
+	{ "api_tokens", 0, "bearer credentials: issue new tokens after the move" },
+	{ "account_tokens", 0, "short-lived sign-up and password links" },
+	{ "subscriber_tokens", 0, "short-lived newsletter confirmation links" },
+	{ "rate_limits", 0, "counters of the last minutes" },
+	{ "jobs", 0, "queued work would run a second time" },
+	{ "site_keys", 1, "the keys that sign readers' links are secret" },
+};
+
+const char *
+export_skipped(const char *table, int secrets)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(skip); i++)
+		if (strcmp(skip[i].table, table) == 0)
+			return skip[i].secret && secrets ? NULL : skip[i].why;
+	return NULL;
+}
+
+static const char sql_schema[] =
+    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
+int64_t
+export_schema(struct db *db)
+{
+	struct db_stmt *st;
+	int64_t v = -1;
+
+	if ((st = db_stmt(db, sql_schema)) == NULL)
+		return -1;
+	if (db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_reset(st);
+	return v;
+}
+
+int
+export_format_parse(const char *name)
+{
+	if (strcmp(name, "json") == 0)
+		return EXPORT_JSON;
+	if (strcmp(name, "wxr") == 0)
+		return EXPORT_WXR;
+	return -1;
+}
+
+/*
+ * Which columns hold integers, by the schema's declared types, so the
+ * document carries 42 rather than "42".  Values travel as text either
+ * way (as in copy.c), so this only shapes the document.
+ */
+static const char *const sql_coltypes[DB__MAX] = {
+	[DB_SQLITE] = "SELECT name, type FROM pragma_table_info($1)",
+	[DB_POSTGRES] = "SELECT column_name, data_type"
+	    " FROM information_schema.columns"
+	    " WHERE table_schema = current_schema() AND table_name = $1",
+};
+
+#define EXPORT_MAXCOLS	64
+
+static int
+int_columns(struct db *db, const struct copy_table *t,
+    char names[][64], int isint[])
+{
+	struct db_stmt *st;
+	const char *name, *type;
+	int i, rc;
+
+	for (i = 0; i < t->ncols; i++) {
+		isint[i] = 0;
+		if (copy_column(t, i, names[i], 64) < 0)
+			return -1;
+	}
+	if ((st = db_stmt(db, sql_coltypes[db_kind(db)])) == NULL)
+		return -1;
+	db_bind_str(st, 1, t->name);
+	while ((rc = db_step(st)) == DB_ROW) {
+		name = db_col_text(st, 0, NULL);
+		type = db_col_text(st, 1, NULL);
+		for (i = 0; i < t->ncols; i++)
+			if (strcmp(names[i], name) == 0)
+				isint[i] = strcasestr(type, "int") != NULL;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* A JSON string of db text; text that is not UTF-8 is repaired. */
+static json_t *
+json_text(const char *s, size_t n, int64_t *repaired)
+{
+	struct buf b = BUF_INIT;
+	json_t *j;
+
+	if ((j = json_stringn(s, n)) != NULL)
+		return j;
+	(*repaired)++;
+	esc_utf8(&b, s, n);
+	j = json_stringn(b.p != NULL ? b.p : "", b.len);
+	buf_free(&b);
+	return j;
+}
+
+static int
+json_table(struct db *db, const struct copy_table *t, int secrets, FILE *f,
+    int64_t *repaired, char *err, size_t errsz)
+{
+	char names[EXPORT_MAXCOLS][64];
+	int isint[EXPORT_MAXCOLS], rc, i;
+	struct db_stmt *st;
+	int64_t n = 0, v;
+	json_t *row, *j;
+	const char *s;
+	size_t len;
+
+	if (t->ncols > EXPORT_MAXCOLS || int_columns(db, t, names, isint) != 0) {
+		snprintf(err, errsz, "%s: cannot read its columns: %s",
+		    t->name, db_errmsg(db));
+		return -1;
+	}
+	if ((st = db_stmt(db, t->select_sql)) == NULL) {
+		snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
+		return -1;
+	}
+	fprintf(f, "\"%s\": [", t->name);
+	while ((rc = db_step(st)) == DB_ROW) {
+		row = json_object();
+		for (i = 0; i < t->ncols; i++) {
+			s = db_col_text(st, i, &len);
+			if (db_col_isnull(st, i))
+				j = json_null();
+			else if (!secrets && strcmp(t->name, "users") == 0 &&
+			    strcmp(names[i], "password_hash") == 0)
+				j = json_string("");
+			else if (isint[i] && parse_int(s, len, INT64_MIN,
+			    INT64_MAX, &v) == 0 && len == strlen(s) &&
+			    (len == 1 || (s[0] != '0' && strncmp(s, "-0", 2) != 0)))
+				j = json_integer(v);
+			else
+				j = json_text(s, len, repaired);
+			if (j == NULL)
+				abort();	/* out of memory */
+			json_object_set_new(row, names[i], j);
+		}
+		fputs(n++ == 0 ? "\n" : ",\n", f);
+		rc = json_dumpf(row, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(row);
+		if (rc != 0) {
+			db_reset(st);
+			snprintf(err, errsz, "writing: %s", strerror(errno));
+			return -1;
+		}
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
+		return -1;
+	}
+	fputs(n == 0 ? "]" : "\n]", f);
+	return 0;
+}
+
+static int
+export_json(struct db *db, const struct export_opts *o, FILE *f, char *err,
+    size_t errsz)
+{
+	int64_t repaired = 0, schema;
+	size_t i;
+	int first = 1;
+
+	if ((schema = export_schema(db)) < 0) {
+		snprintf(err, errsz, "schema version: %s", db_errmsg(db));
+		return -1;
+	}
+	fprintf(f, "{\"masthead_export\": %d, \"schema\": %lld, "
+	    "\"secrets\": %s,\n\"tables\": {", EXPORT_VERSION,
+	    (long long)schema, o->secrets ? "true" : "false");
+	for (i = 0; i < copy_ntables; i++) {
+		if (export_skipped(copy_tables[i].name, o->secrets) != NULL)
+			continue;
+		fputs(first ? "\n" : ",\n", f);
+		first = 0;
+		if (json_table(db, &copy_tables[i], o->secrets, f, &repaired,
+		    err, errsz) != 0)
+			return -1;
+	}
+	fputs("\n}}\n", f);
+	if (repaired > 0)
+		fprintf(stderr, "masthead: export: %lld values were not UTF-8 "
+		    "and were repaired (U+FFFD)\n", (long long)repaired);
+	return 0;
+}
+
+/* ---- WXR 1.2 ---- */
+
+static const char sql_wxr_authors[] =
+    "SELECT a.id, a.slug, a.name,"
+    " COALESCE((SELECT u.email FROM users u WHERE u.author_id = a.id"
+    " ORDER BY u.id LIMIT 1), '')"
+    " FROM authors a ORDER BY a.id";
+static const char sql_wxr_sections[] =
+    "SELECT s.id, s.slug, s.name, s.description, COALESCE(p.slug, '')"
+    " FROM sections s LEFT JOIN sections p ON p.id = s.parent_id"
+    " ORDER BY s.id";
+static const char sql_wxr_tags[] =
+    "SELECT id, slug, name FROM tags ORDER BY id";
+static const char sql_wxr_maxids[] =
+    "SELECT (SELECT COALESCE(MAX(id), 0) FROM articles),"
+    " (SELECT COALESCE(MAX(id), 0) FROM pages)";
+static const char sql_wxr_images[] =
+    "SELECT id, hash, ext, alt, created_at FROM images ORDER BY id";
+static const char sql_wxr_articles[] =
+    "SELECT a.id, a.slug, a.status, a.title, a.dek, a.body_html,"
+    " COALESCE(a.published_at, a.created_at), a.updated_at,"
+    " COALESCE(a.hero_image_id, 0), a.comments_mode, a.type,"
+    " s.slug, s.name,"
+    " COALESCE((SELECT au.slug FROM article_authors aa"
+    " JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id"
+    " ORDER BY aa.position, aa.author_id LIMIT 1), '')"
+    " FROM articles a JOIN sections s ON s.id = a.section_id"
+    " ORDER BY a.id";
+static const char sql_wxr_article_tags[] =
+    "SELECT t.slug, t.name FROM article_tags at"
+    " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1"
+    " ORDER BY t.slug";
+static const char sql_wxr_comments[] =
+    "SELECT c.id, COALESCE(c.parent_id, 0), c.status, c.body_html,"
+    " c.created_at, COALESCE(c.ip, ''), u.display_name, u.email"
+    " FROM comments c JOIN users u ON u.id = c.user_id"
+    " WHERE c.article_id = $1 ORDER BY c.id";
+static const char sql_wxr_pages[] =
+    "SELECT id, slug, title, body_html, updated_at FROM pages ORDER BY id";
+
+enum { WXR_POST, WXR_PAGE, WXR_ATTACHMENT };
+
+/* "2026-12-06 19:00:55", the form of WordPress's post dates (UTC here). */
+static void
+wp_date(struct buf *b, int64_t t)
+{
+	char s[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%d %H:%M:%S", &tm);
+	buf_puts(b, s);
+}
+
+static void
+rfc822(struct buf *b, int64_t t)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed",
+	    "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	buf_printf(b, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* <name>escaped text</name> */
+static void
+el(struct buf *b, const char *name, const char *s)
+{
+	buf_printf(b, "<%s>", name);
+	esc_xml(b, s, strlen(s));
+	buf_printf(b, "</%s>", name);
+}
+
+/* <name><![CDATA[text]]></name> */
+static void
+el_cdata(struct buf *b, const char *name, const char *s)
+{
+	buf_printf(b, "<%s>", name);
+	esc_xml_cdata(b, s, strlen(s));
+	buf_printf(b, "</%s>", name);
+}
+
+static void
+el_int(struct buf *b, const char *name, int64_t v)
+{
+	buf_printf(b, "<%s>%lld</%s>", name, (long long)v, name);
+}
+
+/* Writes what b holds and empties it; -1 when f refuses it. */
+static int
+flush(struct buf *b, FILE *f, char *err, size_t errsz)
+{
+	if (buf_err(b)) {
+		snprintf(err, errsz, "a row is too large to export");
+		return -1;
+	}
+	if (b->len > 0 && fwrite(b->p, 1, b->len, f) != b->len) {
+		snprintf(err, errsz, "writing: %s", strerror(errno));
+		return -1;
+	}
+	buf_reset(b);
+	return 0;
+}
+
+/* What every item of a post, page or attachment starts with. */
+struct wxr_item {
+	int		 type;
+	int64_t		 post_id;
+	const char	*title, *link, *creator, *slug, *status;
+	int64_t		 date, modified;
+	const char	*content, *excerpt;
+	int		 comments_open;
+};
+
+static const char *const wxr_types[] = {
+	[WXR_POST] = "post", [WXR_PAGE] = "page",
+	[WXR_ATTACHMENT] = "attachment",
+};
+
+static void
+item_head(struct buf *b, const char *site, const struct wxr_item *it)
+{
+	BUF_LIT(b, "\t<item>\n\t\t");
+	el(b, "title", it->title);
+	BUF_LIT(b, "\n\t\t");
+	el(b, "link", it->link);
+	BUF_LIT(b, "\n\t\t<pubDate>");
+	rfc822(b, it->date);
+	BUF_LIT(b, "</pubDate>\n\t\t");
+	el_cdata(b, "dc:creator", it->creator);
+	BUF_LIT(b, "\n\t\t<guid isPermaLink=\"false\">");
+	esc_xml(b, site, strlen(site));
+	buf_printf(b, "/?p=%lld</guid>\n\t\t<description></description>"
+	    "\n\t\t", (long long)it->post_id);
+	el_cdata(b, "content:encoded", it->content);
+	BUF_LIT(b, "\n\t\t");
+	el_cdata(b, "excerpt:encoded", it->excerpt);
+	BUF_LIT(b, "\n\t\t");
+	el_int(b, "wp:post_id", it->post_id);
+	BUF_LIT(b, "\n\t\t<wp:post_date><![CDATA[");
+	wp_date(b, it->date);
+	BUF_LIT(b, "]]></wp:post_date>\n\t\t<wp:post_date_gmt><![CDATA[");
+	wp_date(b, it->date);
+	BUF_LIT(b, "]]></wp:post_date_gmt>\n\t\t<wp:post_modified><![CDATA[");
+	wp_date(b, it->modified);
+	BUF_LIT(b, "]]></wp:post_modified>\n\t\t<wp:post_modified_gmt>"
+	    "<![CDATA[");
+	wp_date(b, it->modified);
+	BUF_LIT(b, "]]></wp:post_modified_gmt>\n\t\t");
+	el_cdata(b, "wp:comment_status", it->comments_open ? "open" : "closed");
+	BUF_LIT(b, "\n\t\t<wp:ping_status><![CDATA[closed]]></wp:ping_status>"
+	    "\n\t\t");
+	el_cdata(b, "wp:post_name", it->slug);
+	BUF_LIT(b, "\n\t\t");
+	el_cdata(b, "wp:status", it->status);
+	BUF_LIT(b, "\n\t\t<wp:post_parent>0</wp:post_parent>"
+	    "\n\t\t<wp:menu_order>0</wp:menu_order>\n\t\t");
+	el_cdata(b, "wp:post_type", wxr_types[it->type]);
+	BUF_LIT(b, "\n\t\t<wp:post_password><![CDATA[]]></wp:post_password>"
+	    "\n\t\t<wp:is_sticky>0</wp:is_sticky>\n");
+}
+
+static void
+postmeta(struct buf *b, const char *key, const char *value)
+{
+	BUF_LIT(b, "\t\t<wp:postmeta>\n\t\t\t");
+	el_cdata(b, "wp:meta_key", key);
+	BUF_LIT(b, "\n\t\t\t");
+	el_cdata(b, "wp:meta_value", value);
+	BUF_LIT(b, "\n\t\t</wp:postmeta>\n");
+}
+
+/* masthead's comment states as WordPress's comment_approved. */
+static const char *
+wp_approved(const char *status)
+{
+	if (strcmp(status, "approved") == 0)
+		return "1";
+	if (strcmp(status, "rejected") == 0)
+		return "spam";
+	if (strcmp(status, "deleted") == 0)
+		return "trash";
+	return "0";
+}
+
+static const char *
+wp_status(const char *status)
+{
+	if (strcmp(status, "published") == 0)
+		return "publish";
+	if (strcmp(status, "scheduled") == 0)
+		return "future";
+	return "draft";
+}
+
+/* The comments and terms of the article being written (nested reads). */
+static int
+article_extras(struct db *db, int64_t id, struct buf *b)
+{
+	struct db_stmt *st;
+	const char *s;
+	int rc;
+
+	if ((st = db_stmt(db, sql_wxr_article_tags)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		BUF_LIT(b, "\t\t<category domain=\"post_tag\" nicename=\"");
+		s = db_col_text(st, 0, NULL);
+		esc_xml(b, s, strlen(s));
+		BUF_LIT(b, "\">");
+		esc_xml_cdata(b, db_col_text(st, 1, NULL),
+		    strlen(db_col_text(st, 1, NULL)));
+		BUF_LIT(b, "</category>\n");
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_comments)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		BUF_LIT(b, "\t\t<wp:comment>\n\t\t\t");
+		el_int(b, "wp:comment_id", db_col_int(st, 0));
+		BUF_LIT(b, "\n\t\t\t");
+		el_cdata(b, "wp:comment_author", db_col_text(st, 6, NULL));
+		BUF_LIT(b, "\n\t\t\t");
+		el_cdata(b, "wp:comment_author_email", db_col_text(st, 7, NULL));
+		BUF_LIT(b, "\n\t\t\t<wp:comment_author_url><![CDATA[]]>"
+		    "</wp:comment_author_url>\n\t\t\t");
+		el_cdata(b, "wp:comment_author_IP", db_col_text(st, 5, NULL));
+		BUF_LIT(b, "\n\t\t\t<wp:comment_date><![CDATA[");
+		wp_date(b, db_col_int(st, 4));
+		BUF_LIT(b, "]]></wp:comment_date>\n\t\t\t"
+		    "<wp:comment_date_gmt><![CDATA[");
+		wp_date(b, db_col_int(st, 4));
+		BUF_LIT(b, "]]></wp:comment_date_gmt>\n\t\t\t");
+		el_cdata(b, "wp:comment_content", db_col_text(st, 3, NULL));
+		BUF_LIT(b, "\n\t\t\t");
+		el_cdata(b, "wp:comment_approved",
+		    wp_approved(db_col_text(st, 2, NULL)));
+		BUF_LIT(b, "\n\t\t\t<wp:comment_type><![CDATA[comment]]>"
+		    "</wp:comment_type>\n\t\t\t");
+		el_int(b, "wp:comment_parent", db_col_int(st, 1));
+		BUF_LIT(b, "\n\t\t\t<wp:comment_user_id>0</wp:comment_user_id>"
+		    "\n\t\t</wp:comment>\n");
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static int
+wxr_terms(struct db *db, struct buf *b, FILE *f, char *err, size_t errsz)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_wxr_authors)) == NULL)
+		goto fail;
+	while ((rc = db_step(st)) == DB_ROW) {
+		BUF_LIT(b, "\t<wp:author>");
+		el_int(b, "wp:author_id", db_col_int(st, 0));
+		el_cdata(b, "wp:author_login", db_col_text(st, 1, NULL));
+		el_cdata(b, "wp:author_email", db_col_text(st, 3, NULL));
+		el_cdata(b, "wp:author_display_name", db_col_text(st, 2, NULL));
+		BUF_LIT(b, "<wp:author_first_name><![CDATA[]]>"
+		    "</wp:author_first_name><wp:author_last_name><![CDATA[]]>"
+		    "</wp:author_last_name></wp:author>\n");
+		if (flush(b, f, err, errsz) != 0) {
+			db_reset(st);
+			return -1;
+		}
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_sections)) == NULL)
+		goto fail;
+	while ((rc = db_step(st)) == DB_ROW) {
+		BUF_LIT(b, "\t<wp:category>");
+		el_int(b, "wp:term_id", db_col_int(st, 0));
+		el_cdata(b, "wp:category_nicename", db_col_text(st, 1, NULL));
+		el_cdata(b, "wp:category_parent", db_col_text(st, 4, NULL));
+		el_cdata(b, "wp:cat_name", db_col_text(st, 2, NULL));
+		el_cdata(b, "wp:category_description", db_col_text(st, 3, NULL));
+		BUF_LIT(b, "</wp:category>\n");
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_tags)) == NULL)
+		goto fail;
+	while ((rc = db_step(st)) == DB_ROW) {
+		BUF_LIT(b, "\t<wp:tag>");
+		/* Tags and categories share WordPress's term ids. */
+		el_int(b, "wp:term_id", 1000000 + db_col_int(st, 0));
+		el_cdata(b, "wp:tag_slug", db_col_text(st, 1, NULL));
+		el_cdata(b, "wp:tag_name", db_col_text(st, 2, NULL));
+		BUF_LIT(b, "</wp:tag>\n");
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto fail;
+	return flush(b, f, err, errsz);
+fail:
+	snprintf(err, errsz, "%s", db_errmsg(db));
+	return -1;
+}
+
+static int
+export_wxr(struct db *db, const struct export_opts *o, FILE *f, char *err,
+    size_t errsz)
+{
+	const char *site = o->site_url;
+	char name[256], link[1024], src[256];
+	int64_t maxart = 0, maxpage = 0, id, hero;
+	struct buf b = BUF_INIT;
+	struct wxr_item it;
+	struct db_stmt *st;
+	int rc;
+
+	/* WordPress numbers posts, pages and attachments in one series. */
+	if ((st = db_stmt(db, sql_wxr_maxids)) == NULL)
+		goto fail_db;
+	if (db_step(st) == DB_ROW) {
+		maxart = db_col_int(st, 0);
+		maxpage = db_col_int(st, 1);
+	}
+	db_reset(st);
+	store_setting(db, "site_name", "masthead", name, sizeof(name));
+	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
+	    "<!-- A WordPress eXtended RSS (WXR 1.2) file written by masthead:"
+	    " WordPress's importer reads it. -->\n"
+	    "<rss version=\"2.0\"\n"
+	    "\txmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\"\n"
+	    "\txmlns:content=\"http://purl.org/rss/1.0/modules/content/\"\n"
+	    "\txmlns:wfw=\"http://wellformedweb.org/CommentAPI/\"\n"
+	    "\txmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	    "\txmlns:wp=\"http://wordpress.org/export/1.2/\"\n"
+	    ">\n<channel>\n\t");
+	el(&b, "title", name);
+	BUF_LIT(&b, "\n\t");
+	el(&b, "link", site);
+	BUF_LIT(&b, "\n\t<description></description>\n\t<pubDate>");
+	rfc822(&b, now_unix());
+	BUF_LIT(&b, "</pubDate>\n\t<language>en</language>\n"
+	    "\t<wp:wxr_version>1.2</wp:wxr_version>\n\t");
+	el(&b, "wp:base_site_url", site);
+	BUF_LIT(&b, "\n\t");
+	el(&b, "wp:base_blog_url", site);
+	BUF_LIT(&b, "\n");
+	if (wxr_terms(db, &b, f, err, errsz) != 0)
+		goto fail;
+	BUF_LIT(&b, "\t<generator>masthead</generator>\n");
+
+	/* Images first, so that a post's _thumbnail_id names one already read. */
+	if ((st = db_stmt(db, sql_wxr_images)) == NULL)
+		goto fail_db;
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *alt = db_col_text(st, 3, NULL);
+
+		snprintf(src, sizeof(src), "/media/%s.%s",
+		    db_col_text(st, 1, NULL), db_col_text(st, 2, NULL));
+		snprintf(link, sizeof(link), "%s%s", site, src);
+		memset(&it, 0, sizeof(it));
+		it.type = WXR_ATTACHMENT;
+		it.post_id = maxart + maxpage + db_col_int(st, 0);
+		it.title = alt[0] != '\0' ? alt : db_col_text(st, 1, NULL);
+		it.link = link;
+		it.creator = "";
+		it.slug = db_col_text(st, 1, NULL);
+		it.status = "inherit";
+		it.date = it.modified = db_col_int(st, 4);
+		it.content = "";
+		it.excerpt = alt;
+		item_head(&b, site, &it);
+		BUF_LIT(&b, "\t\t");
+		el_cdata(&b, "wp:attachment_url", link);
+		BUF_LIT(&b, "\n");
+		postmeta(&b, "_wp_attachment_image_alt", alt);
+		BUF_LIT(&b, "\t</item>\n");
+		if (flush(&b, f, err, errsz) != 0) {
+			db_reset(st);
+			goto fail;
+		}
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_articles)) == NULL)
+		goto fail_db;
+	while ((rc = db_step(st)) == DB_ROW) {
+		id = db_col_int(st, 0);
+		snprintf(link, sizeof(link), "%s/article/%s", site,
+		    db_col_text(st, 1, NULL));
+		memset(&it, 0, sizeof(it));
+		it.type = WXR_POST;
+		it.post_id = id;
+		it.title = db_col_text(st, 3, NULL);
+		it.link = link;
+		it.creator = db_col_text(st, 13, NULL);
+		it.slug = db_col_text(st, 1, NULL);
+		it.status = wp_status(db_col_text(st, 2, NULL));
+		it.date = db_col_int(st, 6);
+		it.modified = db_col_int(st, 7);
+		it.content = db_col_text(st, 5, NULL);
+		it.excerpt = db_col_text(st, 4, NULL);
+		it.comments_open = strcmp(db_col_text(st, 9, NULL), "closed") != 0;
+		item_head(&b, site, &it);
+		BUF_LIT(&b, "\t\t<category domain=\"category\" nicename=\"");
+		esc_xml(&b, db_col_text(st, 11, NULL),
+		    strlen(db_col_text(st, 11, NULL)));
+		BUF_LIT(&b, "\">");
+		esc_xml_cdata(&b, db_col_text(st, 12, NULL),
+		    strlen(db_col_text(st, 12, NULL)));
+		BUF_LIT(&b, "</category>\n");
+		if ((hero = db_col_int(st, 8)) > 0) {
+			snprintf(src, sizeof(src), "%lld",
+			    (long long)(maxart + maxpage + hero));
+			postmeta(&b, "_thumbnail_id", src);
+		}
+		postmeta(&b, "_masthead_type", db_col_text(st, 10, NULL));
+		/* The reads below reuse no statement of this loop's. */
+		if (article_extras(db, id, &b) != 0) {
+			db_reset(st);
+			goto fail_db;
+		}
+		BUF_LIT(&b, "\t</item>\n");
+		if (flush(&b, f, err, errsz) != 0) {
+			db_reset(st);
+			goto fail;
+		}
+	}
+	db_reset(st);
+	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_pages)) == NULL)
+		goto fail_db;
+	while ((rc = db_step(st)) == DB_ROW) {
+		snprintf(link, sizeof(link), "%s/%s", site,
+		    db_col_text(st, 1, NULL));
+		memset(&it, 0, sizeof(it));
+		it.type = WXR_PAGE;
+		it.post_id = maxart + db_col_int(st, 0);
+		it.title = db_col_text(st, 2, NULL);
+		it.link = link;
+		it.creator = "";
+		it.slug = db_col_text(st, 1, NULL);
+		it.status = "publish";
+		it.date = it.modified = db_col_int(st, 4);
+		it.content = db_col_text(st, 3, NULL);
+		it.excerpt = "";
+		item_head(&b, site, &it);
+		BUF_LIT(&b, "\t</item>\n");
+		if (flush(&b, f, err, errsz) != 0) {
+			db_reset(st);
+			goto fail;
+		}
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		goto fail_db;
+	BUF_LIT(&b, "</channel>\n</rss>\n");
+	if (flush(&b, f, err, errsz) != 0)
+		goto fail;
+	buf_free(&b);
+	return 0;
+fail_db:
+	snprintf(err, errsz, "%s", db_errmsg(db));
+fail:
+	buf_free(&b);
+	return -1;
+}
+
+int
+export_write(struct db *db, const struct export_opts *o, FILE *f, char *err,
+    size_t errsz)
+{
+	int rc;
+
+	copy_init();
+	/* One snapshot for every table read. */
+	if (db_begin(db) != DB_OK) {
+		snprintf(err, errsz, "%s", db_errmsg(db));
+		return -1;
+	}
+	rc = o->format == EXPORT_WXR ? export_wxr(db, o, f, err, errsz) :
+	    export_json(db, o, f, err, errsz);
+	db_rollback(db);
+	if (rc == 0 && (fflush(f) != 0 || ferror(f))) {
+		snprintf(err, errsz, "writing: %s", strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}

@@ -628,6 +628,16 @@ cmd_migrate_db(int argc, char **argv)
 	return 0;
 }
 
+/* The writer of /admin/export: never with secrets. */
+static int
+export_for_admin(struct db *db, int wxr, const char *site, FILE *f, char *err,
+    size_t errsz)
+{
+	struct export_opts o = { wxr ? EXPORT_WXR : EXPORT_JSON, 0, site };
+
+	return export_write(db, &o, f, err, errsz);
+}
+
 /*
  * export --format json|wxr [--with-secrets] FILE [--db DB ...]: 0, 1 when
  * the export failed (FILE is then removed), 2 for a wrong command line.
@@ -857,6 +867,7 @@ cmd_serve(void)
 	cache_init((size_t)config.cache_size);
 	router_init();
 	page_init();
+	page_admin_export_init(export_for_admin);
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		mail_free();

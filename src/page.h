@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store.h"
 
@@ -215,6 +216,17 @@ int	 page_admin_subscriber_delete(struct req *);
 int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);
 int	 page_admin_token_revoke(struct req *);
+
+/* page_admin_export.c — the whole publication to download (admins) */
+int	 page_admin_export(struct req *);
+int	 page_admin_export_json(struct req *);
+int	 page_admin_export_wxr(struct req *);
+/*
+ * Registers the writer of the download (export.h's, wired by main):
+ * wxr 0 for masthead's JSON, 1 for WXR; site is the base URL for links.
+ */
+void	 page_admin_export_init(int (*fn)(struct db *, int wxr,
+	    const char *site, FILE *, char *err, size_t errsz));
 
 /* page_admin_events.c — events and webinars (editors) */
 int	 page_admin_events(struct req *);

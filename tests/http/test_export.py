@@ -340,5 +340,47 @@ def test_refusals():
     eq(sum(counts(dst).values()), 0, "without writing")
 
 
-run_tests([test_json_round_trip, test_secrets, test_wxr, test_bad_command_lines,
+def test_admin_download():
+    """/admin/export: the same files as the command, for admins alone."""
+    for role, email in (("admin", "boss@example.com"), ("editor", "ed@example.com")):
+        subprocess.run([BIN, "user", "add", "--db", SRC, "--role", role, email],
+                       input=PASSWORD, text=True, check=True, capture_output=True)
+    path = os.path.join(D, "cli.json")
+    eq(export("json", path).returncode, 0, "a command-line export to compare with")
+    srv = Server(["--media_dir", MEDIA, "--base_url", BASE], db=SRC)
+    try:
+        s, h, b = srv.get("/admin/export.json")
+        ok(s in (302, 303) and "/signin" in h.get("location", ""),
+           "signed out, /admin/export.json sends to sign in")
+        ed = Client(srv)
+        eq(ed.sign_in("ed@example.com", PASSWORD), 303, "an editor signs in")
+        for p in ("/admin/export", "/admin/export.json", "/admin/export.xml"):
+            eq(ed.get(p)[0], 403, "an editor is refused %s" % p)
+        boss = Client(srv)
+        eq(boss.sign_in("boss@example.com", PASSWORD), 303, "an admin signs in")
+        s, h, page = boss.get("/admin/export")
+        eq(s, 200, "an admin sees /admin/export")
+        contains(page, 'href="/admin/export.xml"', "which links to both downloads")
+        s, h, b = srv.request("GET", "/admin/export.json", boss._headers())
+        eq(s, 200, "an admin downloads the JSON")
+        eq(h.get("content-disposition"), 'attachment; filename="masthead-export.json"',
+           "as a file to save")
+        ok("no-store" in h.get("cache-control", ""), "never kept by a cache")
+        with open(path, "rb") as f:
+            eq(b, f.read(), "byte for byte what the command writes")
+        s, h, b = srv.request("GET", "/admin/export.xml", boss._headers())
+        eq(s, 200, "an admin downloads the WXR")
+        root = etree.fromstring(b, etree.XMLParser(resolve_entities=False,
+                                                   no_network=True, huge_tree=True))
+        eq(root.find("channel").findtext("link"), BASE,
+           "which parses strictly and links to the site")
+    finally:
+        srv.stop()
+    tmp = [n for n in os.listdir(os.environ.get("TMPDIR") or "/tmp")
+           if n.startswith("masthead-export-") and
+           not os.path.isdir(os.path.join(os.environ.get("TMPDIR") or "/tmp", n))]
+    eq(tmp, [], "no temporary file is left behind")
+
+
+run_tests([test_admin_download, test_json_round_trip, test_secrets, test_wxr, test_bad_command_lines,
            test_refusals])

@@ -1,0 +1,110 @@
+/*
+ * page_admin_export.c — /admin/export: an admin downloads the whole
+ * publication as masthead's JSON or as WordPress's WXR, the files
+ * `masthead export` writes (docs/export.md).  Never with secrets: password
+ * hashes and signing keys leave only through the command line, from
+ * someone who can read the database anyway.
+ *
+ * The writer belongs to the command layer; main registers it at start
+ * (page_admin_export_init), so this page names no module above it.
+ * The document is written to an unlinked temporary file and sent from
+ * there, as white papers are: a large site is never held in memory.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "auth.h"
+#include "req.h"
+#include "page.h"
+
+static int (*writer)(struct db *, int wxr, const char *site, FILE *,
+    char *err, size_t errsz);
+
+void
+page_admin_export_init(int (*fn)(struct db *, int wxr, const char *site,
+    FILE *, char *err, size_t errsz))
+{
+	writer = fn;
+}
+
+static int
+gate(struct req *r)
+{
+	int status;
+
+	if ((status = admin_gate(r)) != 0)
+		return status;
+	return r->user->role >= ROLE_ADMIN ? 0 : 403;
+}
+
+int
+page_admin_export(struct req *r)
+{
+	int status;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	return admin_render(r, 200, "admin/export", json_pack("{s:{s:s}}",
+	    "page", "title", "Export"));
+}
+
+static int
+send_export(struct req *r, int wxr)
+{
+	const char *dir = getenv("TMPDIR");
+	char tpath[1024], err[512];
+	FILE *f;
+	int fd, status, rc;
+
+	if ((status = gate(r)) != 0)
+		return ADMIN_RETURN(status);
+	if (writer == NULL)
+		return 404;
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	if ((size_t)snprintf(tpath, sizeof(tpath), "%s/masthead-export-XXXXXX",
+	    dir) >= sizeof(tpath))
+		return 500;
+	fd = mkstemp(tpath);
+	if (fd < 0 || (f = fdopen(fd, "w+")) == NULL) {
+		fprintf(stderr, "masthead: /admin/export: %s\n", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tpath);
+		}
+		return 500;
+	}
+	/* After this point, all errors go through the unlink below. */
+	rc = writer(r->db, wxr, page_base_url(r), f, err, sizeof(err));
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "masthead: /admin/export: %s\n", err);
+		unlink(tpath);
+		return 500;
+	}
+	http_attachment(r, "masthead-export", wxr ? "xml" : "json");
+	/* The open file is sent; its name goes at once. */
+	status = http_send_file(r, tpath, wxr ? "application/rss+xml; "
+	    "charset=utf-8" : "application/json", "private, no-store");
+	unlink(tpath);
+	return status;
+}
+
+int
+page_admin_export_json(struct req *r)
+{
+	return send_export(r, 0);
+}
+
+int
+page_admin_export_wxr(struct req *r)
+{
+	return send_export(r, 1);
+}

@@ -185,6 +185,7 @@ ADMIN = [
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily",
+    "/admin/export",
 ]
 FIXTURES = {}
 

@@ -322,22 +322,6 @@ el_int(struct buf *b, const char *name, int64_t v)
 	buf_printf(b, "<%s>%lld</%s>", name, (long long)v, name);
 }
 
-/* Writes what b holds and empties it; -1 when f refuses it. */
-static int
-flush(struct buf *b, FILE *f, char *err, size_t errsz)
-{
-	if (buf_err(b)) {
-		snprintf(err, errsz, "a row is too large to export");
-		return -1;
-	}
-	if (b->len > 0 && fwrite(b->p, 1, b->len, f) != b->len) {
-		snprintf(err, errsz, "writing: %s", strerror(errno));
-		return -1;
-	}
-	buf_reset(b);
-	return 0;
-}
-
 /* What every item of a post, page or attachment starts with. */
 struct wxr_item {
 	int		 type;
@@ -429,136 +413,248 @@ wp_status(const char *status)
 	return "draft";
 }
 
-/* The comments and terms of the article being written (nested reads). */
+/* What the writers of WXR's parts share while the file is written. */
+struct wxr {
+	struct db	*db;
+	struct buf	 b;
+	const char	*site;
+	int64_t		 maxart, maxpage;	/* WordPress's one series of ids */
+	char		 link[1024];
+};
+
+/*
+ * Runs sql (with $1 = id when id > 0) and calls row for each row, which
+ * appends to w->b.  With f, what a row wrote is written out before the
+ * next is read.  0, or -1 (the error is the connection's, or f's in err).
+ */
 static int
-article_extras(struct db *db, int64_t id, struct buf *b)
+each_row(struct wxr *w, const char *sql, int64_t id,
+    int (*row)(struct wxr *, struct db_stmt *), FILE *f)
 {
 	struct db_stmt *st;
-	const char *s;
 	int rc;
 
-	if ((st = db_stmt(db, sql_wxr_article_tags)) == NULL)
+	if ((st = db_stmt(w->db, sql)) == NULL)
 		return -1;
-	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		BUF_LIT(b, "\t\t<category domain=\"post_tag\" nicename=\"");
-		s = db_col_text(st, 0, NULL);
-		esc_xml(b, s, strlen(s));
-		BUF_LIT(b, "\">");
-		esc_xml_cdata(b, db_col_text(st, 1, NULL),
-		    strlen(db_col_text(st, 1, NULL)));
-		BUF_LIT(b, "</category>\n");
-	}
-	db_reset(st);
-	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_comments)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		BUF_LIT(b, "\t\t<wp:comment>\n\t\t\t");
-		el_int(b, "wp:comment_id", db_col_int(st, 0));
-		BUF_LIT(b, "\n\t\t\t");
-		el_cdata(b, "wp:comment_author", db_col_text(st, 6, NULL));
-		BUF_LIT(b, "\n\t\t\t");
-		el_cdata(b, "wp:comment_author_email", db_col_text(st, 7, NULL));
-		BUF_LIT(b, "\n\t\t\t<wp:comment_author_url><![CDATA[]]>"
-		    "</wp:comment_author_url>\n\t\t\t");
-		el_cdata(b, "wp:comment_author_IP", db_col_text(st, 5, NULL));
-		BUF_LIT(b, "\n\t\t\t<wp:comment_date><![CDATA[");
-		wp_date(b, db_col_int(st, 4));
-		BUF_LIT(b, "]]></wp:comment_date>\n\t\t\t"
-		    "<wp:comment_date_gmt><![CDATA[");
-		wp_date(b, db_col_int(st, 4));
-		BUF_LIT(b, "]]></wp:comment_date_gmt>\n\t\t\t");
-		el_cdata(b, "wp:comment_content", db_col_text(st, 3, NULL));
-		BUF_LIT(b, "\n\t\t\t");
-		el_cdata(b, "wp:comment_approved",
-		    wp_approved(db_col_text(st, 2, NULL)));
-		BUF_LIT(b, "\n\t\t\t<wp:comment_type><![CDATA[comment]]>"
-		    "</wp:comment_type>\n\t\t\t");
-		el_int(b, "wp:comment_parent", db_col_int(st, 1));
-		BUF_LIT(b, "\n\t\t\t<wp:comment_user_id>0</wp:comment_user_id>"
-		    "\n\t\t</wp:comment>\n");
-	}
+	if (id > 0)
+		db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW)
+		if (row(w, st) != 0 || (f != NULL && (buf_err(&w->b) ||
+		    fwrite(w->b.p, 1, w->b.len, f) != w->b.len))) {
+			db_reset(st);
+			return -1;
+		} else if (f != NULL) {
+			buf_reset(&w->b);
+		}
 	db_reset(st);
 	return rc == DB_DONE ? 0 : -1;
 }
 
 static int
-wxr_terms(struct db *db, struct buf *b, FILE *f, char *err, size_t errsz)
+row_author(struct wxr *w, struct db_stmt *st)
 {
-	struct db_stmt *st;
-	int rc;
+	struct buf *b = &w->b;
 
-	if ((st = db_stmt(db, sql_wxr_authors)) == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == DB_ROW) {
-		BUF_LIT(b, "\t<wp:author>");
-		el_int(b, "wp:author_id", db_col_int(st, 0));
-		el_cdata(b, "wp:author_login", db_col_text(st, 1, NULL));
-		el_cdata(b, "wp:author_email", db_col_text(st, 3, NULL));
-		el_cdata(b, "wp:author_display_name", db_col_text(st, 2, NULL));
-		BUF_LIT(b, "<wp:author_first_name><![CDATA[]]>"
-		    "</wp:author_first_name><wp:author_last_name><![CDATA[]]>"
-		    "</wp:author_last_name></wp:author>\n");
-		if (flush(b, f, err, errsz) != 0) {
-			db_reset(st);
-			return -1;
-		}
+	BUF_LIT(b, "\t<wp:author>");
+	el_int(b, "wp:author_id", db_col_int(st, 0));
+	el_cdata(b, "wp:author_login", db_col_text(st, 1, NULL));
+	el_cdata(b, "wp:author_email", db_col_text(st, 3, NULL));
+	el_cdata(b, "wp:author_display_name", db_col_text(st, 2, NULL));
+	BUF_LIT(b, "<wp:author_first_name><![CDATA[]]></wp:author_first_name>"
+	    "<wp:author_last_name><![CDATA[]]></wp:author_last_name>"
+	    "</wp:author>\n");
+	return 0;
+}
+
+static int
+row_section(struct wxr *w, struct db_stmt *st)
+{
+	struct buf *b = &w->b;
+
+	BUF_LIT(b, "\t<wp:category>");
+	el_int(b, "wp:term_id", db_col_int(st, 0));
+	el_cdata(b, "wp:category_nicename", db_col_text(st, 1, NULL));
+	el_cdata(b, "wp:category_parent", db_col_text(st, 4, NULL));
+	el_cdata(b, "wp:cat_name", db_col_text(st, 2, NULL));
+	el_cdata(b, "wp:category_description", db_col_text(st, 3, NULL));
+	BUF_LIT(b, "</wp:category>\n");
+	return 0;
+}
+
+static int
+row_tag(struct wxr *w, struct db_stmt *st)
+{
+	struct buf *b = &w->b;
+
+	BUF_LIT(b, "\t<wp:tag>");
+	/* Tags and categories share WordPress's term ids. */
+	el_int(b, "wp:term_id", 1000000 + db_col_int(st, 0));
+	el_cdata(b, "wp:tag_slug", db_col_text(st, 1, NULL));
+	el_cdata(b, "wp:tag_name", db_col_text(st, 2, NULL));
+	BUF_LIT(b, "</wp:tag>\n");
+	return 0;
+}
+
+/* <category domain="..." nicename="slug"><![CDATA[name]]></category> */
+static void
+term(struct buf *b, const char *domain, const char *slug, const char *name)
+{
+	buf_printf(b, "\t\t<category domain=\"%s\" nicename=\"", domain);
+	esc_xml(b, slug, strlen(slug));
+	BUF_LIT(b, "\">");
+	esc_xml_cdata(b, name, strlen(name));
+	BUF_LIT(b, "</category>\n");
+}
+
+static int
+row_article_tag(struct wxr *w, struct db_stmt *st)
+{
+	term(&w->b, "post_tag", db_col_text(st, 0, NULL),
+	    db_col_text(st, 1, NULL));
+	return 0;
+}
+
+static int
+row_comment(struct wxr *w, struct db_stmt *st)
+{
+	struct buf *b = &w->b;
+
+	BUF_LIT(b, "\t\t<wp:comment>\n\t\t\t");
+	el_int(b, "wp:comment_id", db_col_int(st, 0));
+	BUF_LIT(b, "\n\t\t\t");
+	el_cdata(b, "wp:comment_author", db_col_text(st, 6, NULL));
+	BUF_LIT(b, "\n\t\t\t");
+	el_cdata(b, "wp:comment_author_email", db_col_text(st, 7, NULL));
+	BUF_LIT(b, "\n\t\t\t<wp:comment_author_url><![CDATA[]]>"
+	    "</wp:comment_author_url>\n\t\t\t");
+	el_cdata(b, "wp:comment_author_IP", db_col_text(st, 5, NULL));
+	BUF_LIT(b, "\n\t\t\t<wp:comment_date><![CDATA[");
+	wp_date(b, db_col_int(st, 4));
+	BUF_LIT(b, "]]></wp:comment_date>\n\t\t\t<wp:comment_date_gmt>"
+	    "<![CDATA[");
+	wp_date(b, db_col_int(st, 4));
+	BUF_LIT(b, "]]></wp:comment_date_gmt>\n\t\t\t");
+	el_cdata(b, "wp:comment_content", db_col_text(st, 3, NULL));
+	BUF_LIT(b, "\n\t\t\t");
+	el_cdata(b, "wp:comment_approved",
+	    wp_approved(db_col_text(st, 2, NULL)));
+	BUF_LIT(b, "\n\t\t\t<wp:comment_type><![CDATA[comment]]>"
+	    "</wp:comment_type>\n\t\t\t");
+	el_int(b, "wp:comment_parent", db_col_int(st, 1));
+	BUF_LIT(b, "\n\t\t\t<wp:comment_user_id>0</wp:comment_user_id>"
+	    "\n\t\t</wp:comment>\n");
+	return 0;
+}
+
+static int
+row_image(struct wxr *w, struct db_stmt *st)
+{
+	const char *alt = db_col_text(st, 3, NULL);
+	struct wxr_item it;
+
+	snprintf(w->link, sizeof(w->link), "%s/media/%s.%s", w->site,
+	    db_col_text(st, 1, NULL), db_col_text(st, 2, NULL));
+	memset(&it, 0, sizeof(it));
+	it.type = WXR_ATTACHMENT;
+	it.post_id = w->maxart + w->maxpage + db_col_int(st, 0);
+	it.title = alt[0] != '\0' ? alt : db_col_text(st, 1, NULL);
+	it.link = w->link;
+	it.creator = "";
+	it.slug = db_col_text(st, 1, NULL);
+	it.status = "inherit";
+	it.date = it.modified = db_col_int(st, 4);
+	it.content = "";
+	it.excerpt = alt;
+	item_head(&w->b, w->site, &it);
+	BUF_LIT(&w->b, "\t\t");
+	el_cdata(&w->b, "wp:attachment_url", w->link);
+	BUF_LIT(&w->b, "\n");
+	postmeta(&w->b, "_wp_attachment_image_alt", alt);
+	BUF_LIT(&w->b, "\t</item>\n");
+	return 0;
+}
+
+static int
+row_article(struct wxr *w, struct db_stmt *st)
+{
+	int64_t id = db_col_int(st, 0), hero = db_col_int(st, 8);
+	struct wxr_item it;
+	char thumb[32];
+
+	snprintf(w->link, sizeof(w->link), "%s/article/%s", w->site,
+	    db_col_text(st, 1, NULL));
+	memset(&it, 0, sizeof(it));
+	it.type = WXR_POST;
+	it.post_id = id;
+	it.title = db_col_text(st, 3, NULL);
+	it.link = w->link;
+	it.creator = db_col_text(st, 13, NULL);
+	it.slug = db_col_text(st, 1, NULL);
+	it.status = wp_status(db_col_text(st, 2, NULL));
+	it.date = db_col_int(st, 6);
+	it.modified = db_col_int(st, 7);
+	it.content = db_col_text(st, 5, NULL);
+	it.excerpt = db_col_text(st, 4, NULL);
+	it.comments_open = strcmp(db_col_text(st, 9, NULL), "closed") != 0;
+	item_head(&w->b, w->site, &it);
+	term(&w->b, "category", db_col_text(st, 11, NULL),
+	    db_col_text(st, 12, NULL));
+	if (hero > 0) {
+		snprintf(thumb, sizeof(thumb), "%lld",
+		    (long long)(w->maxart + w->maxpage + hero));
+		postmeta(&w->b, "_thumbnail_id", thumb);
 	}
-	db_reset(st);
-	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_sections)) == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == DB_ROW) {
-		BUF_LIT(b, "\t<wp:category>");
-		el_int(b, "wp:term_id", db_col_int(st, 0));
-		el_cdata(b, "wp:category_nicename", db_col_text(st, 1, NULL));
-		el_cdata(b, "wp:category_parent", db_col_text(st, 4, NULL));
-		el_cdata(b, "wp:cat_name", db_col_text(st, 2, NULL));
-		el_cdata(b, "wp:category_description", db_col_text(st, 3, NULL));
-		BUF_LIT(b, "</wp:category>\n");
-	}
-	db_reset(st);
-	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_tags)) == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == DB_ROW) {
-		BUF_LIT(b, "\t<wp:tag>");
-		/* Tags and categories share WordPress's term ids. */
-		el_int(b, "wp:term_id", 1000000 + db_col_int(st, 0));
-		el_cdata(b, "wp:tag_slug", db_col_text(st, 1, NULL));
-		el_cdata(b, "wp:tag_name", db_col_text(st, 2, NULL));
-		BUF_LIT(b, "</wp:tag>\n");
-	}
-	db_reset(st);
-	if (rc != DB_DONE)
-		goto fail;
-	return flush(b, f, err, errsz);
-fail:
-	snprintf(err, errsz, "%s", db_errmsg(db));
-	return -1;
+	postmeta(&w->b, "_masthead_type", db_col_text(st, 10, NULL));
+	/* Nested reads, on statements of their own. */
+	if (each_row(w, sql_wxr_article_tags, id, row_article_tag, NULL) != 0 ||
+	    each_row(w, sql_wxr_comments, id, row_comment, NULL) != 0)
+		return -1;
+	BUF_LIT(&w->b, "\t</item>\n");
+	return 0;
+}
+
+static int
+row_page(struct wxr *w, struct db_stmt *st)
+{
+	struct wxr_item it;
+
+	snprintf(w->link, sizeof(w->link), "%s/%s", w->site,
+	    db_col_text(st, 1, NULL));
+	memset(&it, 0, sizeof(it));
+	it.type = WXR_PAGE;
+	it.post_id = w->maxart + db_col_int(st, 0);
+	it.title = db_col_text(st, 2, NULL);
+	it.link = w->link;
+	it.creator = "";
+	it.slug = db_col_text(st, 1, NULL);
+	it.status = "publish";
+	it.date = it.modified = db_col_int(st, 4);
+	it.content = db_col_text(st, 3, NULL);
+	it.excerpt = "";
+	item_head(&w->b, w->site, &it);
+	BUF_LIT(&w->b, "\t</item>\n");
+	return 0;
 }
 
 static int
 export_wxr(struct db *db, const struct export_opts *o, FILE *f, char *err,
     size_t errsz)
 {
-	const char *site = o->site_url;
-	char name[256], link[1024], src[256];
-	int64_t maxart = 0, maxpage = 0, id, hero;
-	struct buf b = BUF_INIT;
-	struct wxr_item it;
+	struct wxr w = { db, BUF_INIT, o->site_url, 0, 0, { 0 } };
+	struct buf *b = &w.b;
 	struct db_stmt *st;
-	int rc;
+	char name[256];
+	int rc = -1;
 
-	/* WordPress numbers posts, pages and attachments in one series. */
 	if ((st = db_stmt(db, sql_wxr_maxids)) == NULL)
-		goto fail_db;
+		goto fail;
 	if (db_step(st) == DB_ROW) {
-		maxart = db_col_int(st, 0);
-		maxpage = db_col_int(st, 1);
+		w.maxart = db_col_int(st, 0);
+		w.maxpage = db_col_int(st, 1);
 	}
 	db_reset(st);
 	store_setting(db, "site_name", "masthead", name, sizeof(name));
-	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
+	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n"
 	    "<!-- A WordPress eXtended RSS (WXR 1.2) file written by masthead:"
 	    " WordPress's importer reads it. -->\n"
 	    "<rss version=\"2.0\"\n"
@@ -568,134 +664,40 @@ export_wxr(struct db *db, const struct export_opts *o, FILE *f, char *err,
 	    "\txmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
 	    "\txmlns:wp=\"http://wordpress.org/export/1.2/\"\n"
 	    ">\n<channel>\n\t");
-	el(&b, "title", name);
-	BUF_LIT(&b, "\n\t");
-	el(&b, "link", site);
-	BUF_LIT(&b, "\n\t<description></description>\n\t<pubDate>");
-	rfc822(&b, now_unix());
-	BUF_LIT(&b, "</pubDate>\n\t<language>en</language>\n"
+	el(b, "title", name);
+	BUF_LIT(b, "\n\t");
+	el(b, "link", w.site);
+	BUF_LIT(b, "\n\t<description></description>\n\t<pubDate>");
+	rfc822(b, now_unix());
+	BUF_LIT(b, "</pubDate>\n\t<language>en</language>\n"
 	    "\t<wp:wxr_version>1.2</wp:wxr_version>\n\t");
-	el(&b, "wp:base_site_url", site);
-	BUF_LIT(&b, "\n\t");
-	el(&b, "wp:base_blog_url", site);
-	BUF_LIT(&b, "\n");
-	if (wxr_terms(db, &b, f, err, errsz) != 0)
+	el(b, "wp:base_site_url", w.site);
+	BUF_LIT(b, "\n\t");
+	el(b, "wp:base_blog_url", w.site);
+	BUF_LIT(b, "\n");
+	/*
+	 * Images come before the stories, so that a story's _thumbnail_id
+	 * names an attachment the importer has already read.
+	 */
+	if (each_row(&w, sql_wxr_authors, 0, row_author, f) != 0 ||
+	    each_row(&w, sql_wxr_sections, 0, row_section, f) != 0 ||
+	    each_row(&w, sql_wxr_tags, 0, row_tag, f) != 0)
 		goto fail;
-	BUF_LIT(&b, "\t<generator>masthead</generator>\n");
-
-	/* Images first, so that a post's _thumbnail_id names one already read. */
-	if ((st = db_stmt(db, sql_wxr_images)) == NULL)
-		goto fail_db;
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *alt = db_col_text(st, 3, NULL);
-
-		snprintf(src, sizeof(src), "/media/%s.%s",
-		    db_col_text(st, 1, NULL), db_col_text(st, 2, NULL));
-		snprintf(link, sizeof(link), "%s%s", site, src);
-		memset(&it, 0, sizeof(it));
-		it.type = WXR_ATTACHMENT;
-		it.post_id = maxart + maxpage + db_col_int(st, 0);
-		it.title = alt[0] != '\0' ? alt : db_col_text(st, 1, NULL);
-		it.link = link;
-		it.creator = "";
-		it.slug = db_col_text(st, 1, NULL);
-		it.status = "inherit";
-		it.date = it.modified = db_col_int(st, 4);
-		it.content = "";
-		it.excerpt = alt;
-		item_head(&b, site, &it);
-		BUF_LIT(&b, "\t\t");
-		el_cdata(&b, "wp:attachment_url", link);
-		BUF_LIT(&b, "\n");
-		postmeta(&b, "_wp_attachment_image_alt", alt);
-		BUF_LIT(&b, "\t</item>\n");
-		if (flush(&b, f, err, errsz) != 0) {
-			db_reset(st);
-			goto fail;
-		}
-	}
-	db_reset(st);
-	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_articles)) == NULL)
-		goto fail_db;
-	while ((rc = db_step(st)) == DB_ROW) {
-		id = db_col_int(st, 0);
-		snprintf(link, sizeof(link), "%s/article/%s", site,
-		    db_col_text(st, 1, NULL));
-		memset(&it, 0, sizeof(it));
-		it.type = WXR_POST;
-		it.post_id = id;
-		it.title = db_col_text(st, 3, NULL);
-		it.link = link;
-		it.creator = db_col_text(st, 13, NULL);
-		it.slug = db_col_text(st, 1, NULL);
-		it.status = wp_status(db_col_text(st, 2, NULL));
-		it.date = db_col_int(st, 6);
-		it.modified = db_col_int(st, 7);
-		it.content = db_col_text(st, 5, NULL);
-		it.excerpt = db_col_text(st, 4, NULL);
-		it.comments_open = strcmp(db_col_text(st, 9, NULL), "closed") != 0;
-		item_head(&b, site, &it);
-		BUF_LIT(&b, "\t\t<category domain=\"category\" nicename=\"");
-		esc_xml(&b, db_col_text(st, 11, NULL),
-		    strlen(db_col_text(st, 11, NULL)));
-		BUF_LIT(&b, "\">");
-		esc_xml_cdata(&b, db_col_text(st, 12, NULL),
-		    strlen(db_col_text(st, 12, NULL)));
-		BUF_LIT(&b, "</category>\n");
-		if ((hero = db_col_int(st, 8)) > 0) {
-			snprintf(src, sizeof(src), "%lld",
-			    (long long)(maxart + maxpage + hero));
-			postmeta(&b, "_thumbnail_id", src);
-		}
-		postmeta(&b, "_masthead_type", db_col_text(st, 10, NULL));
-		/* The reads below reuse no statement of this loop's. */
-		if (article_extras(db, id, &b) != 0) {
-			db_reset(st);
-			goto fail_db;
-		}
-		BUF_LIT(&b, "\t</item>\n");
-		if (flush(&b, f, err, errsz) != 0) {
-			db_reset(st);
-			goto fail;
-		}
-	}
-	db_reset(st);
-	if (rc != DB_DONE || (st = db_stmt(db, sql_wxr_pages)) == NULL)
-		goto fail_db;
-	while ((rc = db_step(st)) == DB_ROW) {
-		snprintf(link, sizeof(link), "%s/%s", site,
-		    db_col_text(st, 1, NULL));
-		memset(&it, 0, sizeof(it));
-		it.type = WXR_PAGE;
-		it.post_id = maxart + db_col_int(st, 0);
-		it.title = db_col_text(st, 2, NULL);
-		it.link = link;
-		it.creator = "";
-		it.slug = db_col_text(st, 1, NULL);
-		it.status = "publish";
-		it.date = it.modified = db_col_int(st, 4);
-		it.content = db_col_text(st, 3, NULL);
-		it.excerpt = "";
-		item_head(&b, site, &it);
-		BUF_LIT(&b, "\t</item>\n");
-		if (flush(&b, f, err, errsz) != 0) {
-			db_reset(st);
-			goto fail;
-		}
-	}
-	db_reset(st);
-	if (rc != DB_DONE)
-		goto fail_db;
-	BUF_LIT(&b, "</channel>\n</rss>\n");
-	if (flush(&b, f, err, errsz) != 0)
+	BUF_LIT(b, "\t<generator>masthead</generator>\n");
+	if (each_row(&w, sql_wxr_images, 0, row_image, f) != 0 ||
+	    each_row(&w, sql_wxr_articles, 0, row_article, f) != 0 ||
+	    each_row(&w, sql_wxr_pages, 0, row_page, f) != 0)
 		goto fail;
-	buf_free(&b);
-	return 0;
-fail_db:
-	snprintf(err, errsz, "%s", db_errmsg(db));
+	BUF_LIT(b, "</channel>\n</rss>\n");
+	if (buf_err(b) || fwrite(b->p, 1, b->len, f) != b->len)
+		goto fail;
+	rc = 0;
 fail:
-	buf_free(&b);
-	return -1;
+	if (rc != 0)
+		snprintf(err, errsz, "%s", buf_err(b) ? "a row is too large to "
+		    "export" : ferror(f) ? strerror(errno) : db_errmsg(db));
+	buf_free(b);
+	return rc;
 }
 
 int

@@ -628,6 +628,32 @@ cmd_migrate_db(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * One argument of a command that takes a FILE: the FILE (anything not
+ * starting with "--", "-" for a standard stream), or a setting with its
+ * value, kept in args for parse_args.  -1 on a second FILE or too many
+ * settings.
+ */
+static int
+file_or_setting(int argc, char **argv, int *i, const char **file,
+    char **args, int *n, int max)
+{
+	const char *a = argv[*i];
+
+	if (strncmp(a, "--", 2) != 0) {
+		if (*file != NULL)
+			return -1;
+		*file = a;
+		return 0;
+	}
+	if (*n + 2 > max)
+		return -1;
+	args[(*n)++] = argv[*i];
+	if (strchr(a, '=') == NULL && *i + 1 < argc)
+		args[(*n)++] = argv[++*i];
+	return 0;
+}
+
 /* The writer of /admin/export: never with secrets. */
 static int
 export_for_admin(struct db *db, int wxr, const char *site, FILE *f, char *err,
@@ -659,17 +685,10 @@ cmd_export(int argc, char **argv)
 			fmt = argv[i] + 9;
 		else if (strcmp(argv[i], "--with-secrets") == 0)
 			o.secrets = 1;
-		else if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0' ||
-		    strcmp(argv[i], "-") == 0) {
-			if (file != NULL) {
-				fputs("masthead: export takes one FILE\n", stderr);
-				return 2;
-			}
-			file = argv[i];
-		} else if (n + 2 <= (int)ARRAY_SIZE(args)) {
-			args[n++] = argv[i];
-			if (strchr(argv[i], '=') == NULL && i + 1 < argc)
-				args[n++] = argv[++i];
+		else if (file_or_setting(argc, argv, &i, &file, args, &n,
+		    (int)ARRAY_SIZE(args)) != 0) {
+			fputs("masthead: export takes one FILE\n", stderr);
+			return 2;
 		}
 	}
 	if (fmt == NULL || (rc = export_format_parse(fmt)) < 0) {
@@ -743,16 +762,10 @@ cmd_import(int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--dry-run") == 0)
 			o.dry_run = 1;
-		else if (strncmp(argv[i], "--", 2) != 0) {
-			if (file != NULL) {
-				fputs("masthead: import takes one FILE\n", stderr);
-				return 2;
-			}
-			file = argv[i];
-		} else if (n + 2 <= (int)ARRAY_SIZE(args)) {
-			args[n++] = argv[i];
-			if (strchr(argv[i], '=') == NULL && i + 1 < argc)
-				args[n++] = argv[++i];
+		else if (file_or_setting(argc, argv, &i, &file, args, &n,
+		    (int)ARRAY_SIZE(args)) != 0) {
+			fputs("masthead: import takes one FILE\n", stderr);
+			return 2;
 		}
 	}
 	if (file == NULL) {

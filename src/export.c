@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,61 +138,113 @@ json_text(const char *s, size_t n, int64_t *repaired)
 	return j;
 }
 
+/*
+ * PostgreSQL's driver holds a statement's whole result, so there a table
+ * is read a page of rows at a time, by its SELECT with " LIMIT n OFFSET
+ * $1" (in the transaction's one snapshot).  Statements are cached by the
+ * address of their text: these are made once, for every thread.
+ */
+#define EXPORT_PAGE	1000
+
+static char		*paged_sql[128];
+static pthread_once_t	 paged_once = PTHREAD_ONCE_INIT;
+
+static void
+make_paged(void)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	copy_init();
+	for (i = 0; i < copy_ntables && i < ARRAY_SIZE(paged_sql); i++) {
+		buf_printf(&b, "%s LIMIT %d OFFSET $1",
+		    copy_tables[i].select_sql, EXPORT_PAGE);
+		paged_sql[i] = buf_detach(&b, NULL);
+	}
+}
+
+/* One row as a JSON object, written on a line of its own. */
 static int
-json_table(struct db *db, const struct copy_table *t, int secrets, FILE *f,
+json_row(struct db_stmt *st, const struct copy_table *t,
+    char names[][64], const int isint[], int secrets, int64_t *repaired,
+    int first, FILE *f)
+{
+	json_t *row = json_object(), *j;
+	const char *s;
+	int64_t v;
+	size_t len;
+	int i, rc;
+
+	for (i = 0; i < t->ncols; i++) {
+		s = db_col_text(st, i, &len);
+		if (db_col_isnull(st, i))
+			j = json_null();
+		else if (!secrets && strcmp(t->name, "users") == 0 &&
+		    strcmp(names[i], "password_hash") == 0)
+			j = json_string("");
+		else if (isint[i] && parse_int(s, len, INT64_MIN, INT64_MAX,
+		    &v) == 0 && len == strlen(s) &&
+		    (len == 1 || (s[0] != '0' && strncmp(s, "-0", 2) != 0)))
+			j = json_integer(v);
+		else
+			j = json_text(s, len, repaired);
+		if (j == NULL)
+			abort();	/* out of memory */
+		json_object_set_new(row, names[i], j);
+	}
+	fputs(first ? "\n" : ",\n", f);
+	rc = json_dumpf(row, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(row);
+	return rc;
+}
+
+static int
+json_table(struct db *db, size_t ti, int secrets, FILE *f,
     int64_t *repaired, char *err, size_t errsz)
 {
+	const struct copy_table *t = &copy_tables[ti];
+	int paged = db_kind(db) == DB_POSTGRES;
 	char names[EXPORT_MAXCOLS][64];
-	int isint[EXPORT_MAXCOLS], rc, i;
+	int isint[EXPORT_MAXCOLS], rc;
+	int64_t n = 0, page;
 	struct db_stmt *st;
-	int64_t n = 0, v;
-	json_t *row, *j;
-	const char *s;
-	size_t len;
 
 	if (t->ncols > EXPORT_MAXCOLS || int_columns(db, t, names, isint) != 0) {
 		snprintf(err, errsz, "%s: cannot read its columns: %s",
 		    t->name, db_errmsg(db));
 		return -1;
 	}
-	if ((st = db_stmt(db, t->select_sql)) == NULL) {
-		snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
+	if (paged && (ti >= ARRAY_SIZE(paged_sql) || paged_sql[ti] == NULL)) {
+		snprintf(err, errsz, "%s: no paged statement", t->name);
 		return -1;
 	}
 	fprintf(f, "\"%s\": [", t->name);
-	while ((rc = db_step(st)) == DB_ROW) {
-		row = json_object();
-		for (i = 0; i < t->ncols; i++) {
-			s = db_col_text(st, i, &len);
-			if (db_col_isnull(st, i))
-				j = json_null();
-			else if (!secrets && strcmp(t->name, "users") == 0 &&
-			    strcmp(names[i], "password_hash") == 0)
-				j = json_string("");
-			else if (isint[i] && parse_int(s, len, INT64_MIN,
-			    INT64_MAX, &v) == 0 && len == strlen(s) &&
-			    (len == 1 || (s[0] != '0' && strncmp(s, "-0", 2) != 0)))
-				j = json_integer(v);
-			else
-				j = json_text(s, len, repaired);
-			if (j == NULL)
-				abort();	/* out of memory */
-			json_object_set_new(row, names[i], j);
-		}
-		fputs(n++ == 0 ? "\n" : ",\n", f);
-		rc = json_dumpf(row, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(row);
-		if (rc != 0) {
-			db_reset(st);
-			snprintf(err, errsz, "writing: %s", strerror(errno));
+	do {
+		if ((st = db_stmt(db, paged ? paged_sql[ti] :
+		    t->select_sql)) == NULL) {
+			snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
 			return -1;
 		}
-	}
-	db_reset(st);
-	if (rc != DB_DONE) {
-		snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
-		return -1;
-	}
+		if (paged)
+			db_bind_int(st, 1, n);
+		page = 0;
+		while ((rc = db_step(st)) == DB_ROW) {
+			if (json_row(st, t, names, isint, secrets, repaired,
+			    n == 0, f) != 0) {
+				db_reset(st);
+				snprintf(err, errsz, "writing: %s",
+				    strerror(errno));
+				return -1;
+			}
+			n++;
+			page++;
+		}
+		db_reset(st);
+		if (rc != DB_DONE) {
+			snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
+			return -1;
+		}
+	} while (paged && page == EXPORT_PAGE);
 	fputs(n == 0 ? "]" : "\n]", f);
 	return 0;
 }
@@ -216,8 +269,8 @@ export_json(struct db *db, const struct export_opts *o, FILE *f, char *err,
 			continue;
 		fputs(first ? "\n" : ",\n", f);
 		first = 0;
-		if (json_table(db, &copy_tables[i], o->secrets, f, &repaired,
-		    err, errsz) != 0)
+		if (json_table(db, i, o->secrets, f, &repaired, err,
+		    errsz) != 0)
 			return -1;
 	}
 	fputs("\n}}\n", f);
@@ -706,10 +759,20 @@ export_write(struct db *db, const struct export_opts *o, FILE *f, char *err,
 {
 	int rc;
 
-	copy_init();
-	/* One snapshot for every table read. */
+	pthread_once(&paged_once, make_paged);
+	/*
+	 * One snapshot for every table read: SQLite's read transaction is
+	 * one; PostgreSQL's is asked for (its default takes a new snapshot
+	 * for each statement).
+	 */
 	if (db_begin(db) != DB_OK) {
 		snprintf(err, errsz, "%s", db_errmsg(db));
+		return -1;
+	}
+	if (db_kind(db) == DB_POSTGRES && db_exec(db, "SET TRANSACTION "
+	    "ISOLATION LEVEL REPEATABLE READ, READ ONLY") != DB_OK) {
+		snprintf(err, errsz, "%s", db_errmsg(db));
+		db_rollback(db);
 		return -1;
 	}
 	rc = o->format == EXPORT_WXR ? export_wxr(db, o, f, err, errsz) :

@@ -45,7 +45,7 @@ int	export_format_parse(const char *name);
 
 /*
  * Writes the publication on db to f in one read transaction (a
- * consistent snapshot).  0, or -1 with err filled; f may then hold part
+ * consistent snapshot; db must not be inside a transaction already).  0, or -1 with err filled; f may then hold part
  * of a document, which the importer refuses.
  */
 int	export_write(struct db *, const struct export_opts *, FILE *f,

@@ -6,7 +6,8 @@
  * someone who can read the database anyway.
  *
  * The writer belongs to the command layer; main registers it at start
- * (page_admin_export_init), so this page names no module above it.
+ * (page_admin_export_init), so this page names no module above it.  It
+ * reads on a connection of its own, in one snapshot.
  * The document is written to an unlinked temporary file and sent from
  * there, as white papers are: a large site is never held in memory.
  */
@@ -18,6 +19,8 @@
 
 #include "admin.h"
 #include "auth.h"
+#include "config.h"
+#include "db.h"
 #include "req.h"
 #include "page.h"
 
@@ -57,6 +60,7 @@ send_export(struct req *r, int wxr)
 {
 	const char *dir = getenv("TMPDIR");
 	char tpath[1024], err[512];
+	struct db *db;
 	FILE *f;
 	int fd, status, rc;
 
@@ -78,8 +82,16 @@ send_export(struct req *r, int wxr)
 		}
 		return 500;
 	}
-	/* After this point, all errors go through the unlink below. */
-	rc = writer(r->db, wxr, page_base_url(r), f, err, sizeof(err));
+	/*
+	 * A connection of its own: the request's is inside the page's read
+	 * transaction, and the export needs a snapshot of its own (on
+	 * PostgreSQL, one asked for before any query).
+	 */
+	if ((db = db_open(config.db, err, sizeof(err))) != NULL) {
+		rc = writer(db, wxr, page_base_url(r), f, err, sizeof(err));
+		db_close(db);
+	} else
+		rc = -1;
 	if (fclose(f) != 0 && rc == 0) {
 		snprintf(err, sizeof(err), "%s", strerror(errno));
 		rc = -1;

@@ -122,8 +122,8 @@ def same_pages(a, b, what):
         contains(body, "A reply", "%s: the imported comment thread is shown" % what)
         return sb.db
     finally:
-        sa.stop()
-        sb.stop()
+        eq(sa.stop(), 0, "%s: the source's server stopped cleanly" % what)
+        eq(sb.stop(), 0, "%s: the imported site's server stopped cleanly" % what)
 
 
 def test_json_round_trip():
@@ -375,7 +375,7 @@ def test_admin_download():
         eq(root.find("channel").findtext("link"), BASE,
            "which parses strictly and links to the site")
     finally:
-        srv.stop()
+        eq(srv.stop(), 0, "the server that sent the downloads stopped cleanly")
     tmp = [n for n in os.listdir(os.environ.get("TMPDIR") or "/tmp")
            if n.startswith("masthead-export-") and
            not os.path.isdir(os.path.join(os.environ.get("TMPDIR") or "/tmp", n))]

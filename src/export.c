@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "buf.h"
-#include "config.h"
 #include "copy.h"
 #include "db.h"
 #include "escape.h"

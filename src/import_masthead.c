@@ -110,7 +110,7 @@ sc_json(struct scan *s)
 	json_error_t e;
 
 	return json_loadb(s->tok.p, s->tok.len, JSON_DECODE_ANY |
-	    JSON_ALLOW_NUL, &e);
+	    JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &e);
 }
 
 /* Reads a key and its ':' into out; -1 when the next thing is not one. */
@@ -239,10 +239,12 @@ read_table(struct db *db, struct scan *s, const struct copy_table *t,
 	return 0;
 }
 
+static const char sql_site_keys_clear[] = "DELETE FROM site_keys";
+
 /* Reads the "tables" object, the ':' read. */
 static int
-read_tables(struct db *db, struct scan *s, const struct import_opts *o,
-    struct import_report *rep, char *err, size_t errsz)
+read_tables(struct db *db, struct scan *s, struct import_report *rep,
+    char *err, size_t errsz)
 {
 	char name[64], seen[128] = { 0 };
 	const struct copy_table *t;
@@ -272,6 +274,15 @@ read_tables(struct db *db, struct scan *s, const struct import_opts *o,
 			    (long long)s->line, name);
 			return -1;
 		}
+		/*
+		 * Keys a first start made sign nothing yet: the site's own
+		 * keys, when the document holds them, take their place.
+		 */
+		if (strcmp(name, "site_keys") == 0 &&
+		    db_exec(db, sql_site_keys_clear) != DB_OK) {
+			snprintf(err, errsz, "site_keys: %s", db_errmsg(db));
+			return -1;
+		}
 		if (read_table(db, s, t, rep, err, errsz) != 0)
 			return -1;
 		if ((c = sc_next(s)) == '}')
@@ -283,8 +294,6 @@ read_tables(struct db *db, struct scan *s, const struct import_opts *o,
 		}
 	}
 }
-
-static const char sql_site_keys_clear[] = "DELETE FROM site_keys";
 
 /* What a site that never held content can have: rows the server makes. */
 static int
@@ -321,8 +330,8 @@ check_empty(struct db *db, char *err, size_t errsz)
 
 /* Reads the outer object: header keys, then "tables", then its end. */
 static int
-read_document(struct db *db, struct scan *s, const struct import_opts *o,
-    struct import_report *rep, char *err, size_t errsz)
+read_document(struct db *db, struct scan *s, struct import_report *rep,
+    char *err, size_t errsz)
 {
 	int64_t version = -1, schema = -1, have;
 	char key[64];
@@ -355,7 +364,7 @@ read_document(struct db *db, struct scan *s, const struct import_opts *o,
 				    (long long)schema, (long long)have);
 				return -1;
 			}
-			if (read_tables(db, s, o, rep, err, errsz) != 0)
+			if (read_tables(db, s, rep, err, errsz) != 0)
 				return -1;
 			tables = 1;
 		} else {
@@ -405,51 +414,46 @@ import_masthead(struct db *db, const char *path,
 
 	copy_init();
 	buf_init(&s.tok, ROW_MAX);
-	/* After this point, all errors go through fail. */
+	/*
+	 * After this point, every way out goes through out, which rolls
+	 * back unless the import was committed (a dry run never is).
+	 */
 	if ((s.f = fopen(path, "r")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	if (migrate_run(db, err, errsz) != 0)
-		goto fail;
+		goto out;
 	/* One transaction: all of the document, or nothing. */
 	if (db_begin_write(db) != DB_OK) {
 		snprintf(err, errsz, "%s", db_errmsg(db));
-		goto fail;
+		goto out;
 	}
 	open = 1;
 	if (check_empty(db, err, errsz) != 0)
-		goto fail;
-	/*
-	 * Keys a first start made sign nothing yet: the site's own keys, if
-	 * the document holds them, take their place.
-	 */
-	if (db_exec(db, sql_site_keys_clear) != DB_OK) {
-		snprintf(err, errsz, "%s", db_errmsg(db));
-		goto fail;
-	}
-	if (read_document(db, &s, o, rep, err, errsz) != 0)
-		goto fail;
+		goto out;
+	if (read_document(db, &s, rep, err, errsz) != 0)
+		goto out;
 	if (ferror(s.f)) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	/* The search index is derived: built again, never imported. */
 	if (store_search_rebuild(db, NULL) != STORE_OK) {
 		snprintf(err, errsz, "search index: %s", db_errmsg(db));
-		goto fail;
+		goto out;
 	}
 	if (o->dry_run) {
 		rc = 0;
-		goto fail;
+		goto out;
 	}
 	open = 0;
 	if (db_commit(db) != DB_OK) {
 		snprintf(err, errsz, "commit: %s", db_errmsg(db));
-		goto fail;
+		goto out;
 	}
 	rc = 0;
-fail:
+out:
 	if (open)
 		db_rollback(db);
 	if (s.f != NULL)

@@ -14,7 +14,7 @@ import tempfile
 from lxml import etree
 
 from harness import (BIN, Server, Client, ok, eq, contains, run_tests, sql,
-                     demo_db, new_db, is_pg, pg_demo)
+                     demo_db, new_db, is_pg, pg_demo, on_pg, pg_db)
 
 D = tempfile.mkdtemp(prefix="masthead-export-")
 SRC = demo_db(D)
@@ -382,5 +382,36 @@ def test_admin_download():
     eq(tmp, [], "no temporary file is left behind")
 
 
-run_tests([test_admin_download, test_json_round_trip, test_secrets, test_wxr, test_bad_command_lines,
+def test_across_engines():
+    """A SQLite site's export read into PostgreSQL: the same document comes
+    back out, and the stories read the same."""
+    if not on_pg():
+        ok(True, "SQLite to PostgreSQL through an export # SKIP PostgreSQL only")
+        return
+    d = tempfile.mkdtemp(prefix="masthead-export-x-")
+    lite = os.path.join(d, "lite.db")
+    subprocess.run([BIN, "demo", "--db", lite], check=True, capture_output=True)
+    a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")
+    eq(export("json", a, db=lite).returncode, 0, "the SQLite site exports")
+    pg = pg_db(demo=False)
+    r = import_(a, pg)
+    eq(r.returncode, 0, "its export imports into PostgreSQL")
+    eq(export("json", b, db=pg).returncode, 0, "which exports in turn")
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        ok(fa.read() == fb.read(),
+           "byte for byte the document the SQLite site wrote")
+    args = ["--media_dir", os.path.join(d, "media"), "--base_url", BASE]
+    sa, sb = Server(args, db=lite), Server(args, db=pg)
+    try:
+        paths = ["/", "/article/" + sql(lite, "SELECT slug FROM articles WHERE"
+                 " status = 'published' ORDER BY id LIMIT 1")[0][0],
+                 "/section/asia", "/events", "/feed.xml", "/sitemap.xml"]
+        differ = [p for p in paths if sa.get(p)[2] != sb.get(p)[2]]
+        eq(differ, [], "the PostgreSQL site serves its pages as the SQLite one")
+    finally:
+        eq(sa.stop(), 0, "the SQLite server stopped cleanly")
+        eq(sb.stop(), 0, "the PostgreSQL server stopped cleanly")
+
+
+run_tests([test_across_engines, test_admin_download, test_json_round_trip, test_secrets, test_wxr, test_bad_command_lines,
            test_refusals])

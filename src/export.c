@@ -602,21 +602,18 @@ static int
 row_image(struct wxr *w, struct db_stmt *st)
 {
 	const char *alt = db_col_text(st, 3, NULL);
-	struct wxr_item it;
+	const char *hash = db_col_text(st, 1, NULL);
+	const struct wxr_item it = {
+		.type = WXR_ATTACHMENT,
+		.post_id = w->maxart + w->maxpage + db_col_int(st, 0),
+		.title = alt[0] != '\0' ? alt : hash, .link = w->link,
+		.creator = "", .slug = hash, .status = "inherit",
+		.date = db_col_int(st, 4), .modified = db_col_int(st, 4),
+		.content = "", .excerpt = alt,
+	};
 
-	snprintf(w->link, sizeof(w->link), "%s/media/%s.%s", w->site,
-	    db_col_text(st, 1, NULL), db_col_text(st, 2, NULL));
-	memset(&it, 0, sizeof(it));
-	it.type = WXR_ATTACHMENT;
-	it.post_id = w->maxart + w->maxpage + db_col_int(st, 0);
-	it.title = alt[0] != '\0' ? alt : db_col_text(st, 1, NULL);
-	it.link = w->link;
-	it.creator = "";
-	it.slug = db_col_text(st, 1, NULL);
-	it.status = "inherit";
-	it.date = it.modified = db_col_int(st, 4);
-	it.content = "";
-	it.excerpt = alt;
+	snprintf(w->link, sizeof(w->link), "%s/media/%s.%s", w->site, hash,
+	    db_col_text(st, 2, NULL));
 	item_head(&w->b, w->site, &it);
 	BUF_LIT(&w->b, "\t\t");
 	el_cdata(&w->b, "wp:attachment_url", w->link);
@@ -630,24 +627,20 @@ static int
 row_article(struct wxr *w, struct db_stmt *st)
 {
 	int64_t id = db_col_int(st, 0), hero = db_col_int(st, 8);
-	struct wxr_item it;
+	const struct wxr_item it = {
+		.type = WXR_POST, .post_id = id,
+		.title = db_col_text(st, 3, NULL), .link = w->link,
+		.creator = db_col_text(st, 13, NULL),
+		.slug = db_col_text(st, 1, NULL),
+		.status = wp_status(db_col_text(st, 2, NULL)),
+		.date = db_col_int(st, 6), .modified = db_col_int(st, 7),
+		.content = db_col_text(st, 5, NULL),
+		.excerpt = db_col_text(st, 4, NULL),
+		.comments_open = strcmp(db_col_text(st, 9, NULL), "closed") != 0,
+	};
 	char thumb[32];
 
-	snprintf(w->link, sizeof(w->link), "%s/article/%s", w->site,
-	    db_col_text(st, 1, NULL));
-	memset(&it, 0, sizeof(it));
-	it.type = WXR_POST;
-	it.post_id = id;
-	it.title = db_col_text(st, 3, NULL);
-	it.link = w->link;
-	it.creator = db_col_text(st, 13, NULL);
-	it.slug = db_col_text(st, 1, NULL);
-	it.status = wp_status(db_col_text(st, 2, NULL));
-	it.date = db_col_int(st, 6);
-	it.modified = db_col_int(st, 7);
-	it.content = db_col_text(st, 5, NULL);
-	it.excerpt = db_col_text(st, 4, NULL);
-	it.comments_open = strcmp(db_col_text(st, 9, NULL), "closed") != 0;
+	snprintf(w->link, sizeof(w->link), "%s/article/%s", w->site, it.slug);
 	item_head(&w->b, w->site, &it);
 	term(&w->b, "category", db_col_text(st, 11, NULL),
 	    db_col_text(st, 12, NULL));
@@ -668,21 +661,16 @@ row_article(struct wxr *w, struct db_stmt *st)
 static int
 row_page(struct wxr *w, struct db_stmt *st)
 {
-	struct wxr_item it;
+	const struct wxr_item it = {
+		.type = WXR_PAGE, .post_id = w->maxart + db_col_int(st, 0),
+		.title = db_col_text(st, 2, NULL), .link = w->link,
+		.creator = "", .slug = db_col_text(st, 1, NULL),
+		.status = "publish",
+		.date = db_col_int(st, 4), .modified = db_col_int(st, 4),
+		.content = db_col_text(st, 3, NULL), .excerpt = "",
+	};
 
-	snprintf(w->link, sizeof(w->link), "%s/%s", w->site,
-	    db_col_text(st, 1, NULL));
-	memset(&it, 0, sizeof(it));
-	it.type = WXR_PAGE;
-	it.post_id = w->maxart + db_col_int(st, 0);
-	it.title = db_col_text(st, 2, NULL);
-	it.link = w->link;
-	it.creator = "";
-	it.slug = db_col_text(st, 1, NULL);
-	it.status = "publish";
-	it.date = it.modified = db_col_int(st, 4);
-	it.content = db_col_text(st, 3, NULL);
-	it.excerpt = "";
+	snprintf(w->link, sizeof(w->link), "%s/%s", w->site, it.slug);
 	item_head(&w->b, w->site, &it);
 	BUF_LIT(&w->b, "\t</item>\n");
 	return 0;

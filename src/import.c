@@ -447,7 +447,12 @@ wp_markup(const char *s, size_t n, struct buf *out)
 				continue;
 			}
 		}
-		buf_putc(out, *p++);
+		/* Plain text up to the next character that may start markup. */
+		q = p + 1;
+		while (q < end && *q != '\n' && *q != '[' && *q != '<')
+			q++;
+		buf_append(out, p, (size_t)(q - p));
+		p = q;
 	}
 }
 
@@ -459,16 +464,26 @@ media_links(struct db *db, const struct import_opts *o,
 	const char *end = s + n, *p = s, *v, *q;
 	char src[512];
 
+	if (o->media_from == NULL) {
+		buf_append(out, s, n);
+		return;
+	}
 	while (p < end) {
-		const char *a = NULL;
+		const char *a = NULL, *eq;
 
-		if ((size_t)(end - p) > 5 && (memcmp(p, "src=\"", 5) == 0))
-			a = p + 5;
-		else if ((size_t)(end - p) > 6 && memcmp(p, "href=\"", 6) == 0)
-			a = p + 6;
+		/* The next ="; only src and href values are looked at. */
+		if ((eq = memmem(p, (size_t)(end - p), "=\"", 2)) == NULL) {
+			buf_append(out, p, (size_t)(end - p));
+			break;
+		}
+		if (eq - p >= 3 && memcmp(eq - 3, "src", 3) == 0)
+			a = eq + 2;
+		else if (eq - p >= 4 && memcmp(eq - 4, "href", 4) == 0)
+			a = eq + 2;
 		if (a == NULL || (q = memchr(a, '"', (size_t)(end - a))) ==
 		    NULL) {
-			buf_putc(out, *p++);
+			buf_append(out, p, (size_t)(eq + 2 - p));
+			p = eq + 2;
 			continue;
 		}
 		v = a;

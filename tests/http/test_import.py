@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import zlib
 
-from harness import BIN, Server, ok, eq, contains, run_tests, new_db, sql
+from harness import BIN, Client, Server, ok, eq, contains, run_tests, new_db, sql
 
 OLD = "https://old.example.com"
 NONASCII = "%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82"   # "привет"
@@ -515,6 +515,69 @@ def test_ghost():
        and "imported" in subs[0][2], "with the consent recorded as imported", subs)
 
 
+PW = "a long enough password 1"
+
+
+def test_admin_redirects():
+    s = wp_site()
+    for email, role in (("root@example.com", "admin"), ("ed@example.com", "editor")):
+        subprocess.run([BIN, "user", "add", "--db", s["db"], "--role", role, email],
+                       input=PW, text=True, check=True, capture_output=True)
+    srv = Server(db=s["db"], args=["--media_dir", os.path.join(s["dir"], "media")])
+    try:
+        ed = Client(srv, ip="192.0.2.31")
+        eq(ed.sign_in("ed@example.com", PW), 303, "an editor signs in")
+        st, _, _ = ed.get("/admin/redirects")
+        eq(st, 403, "an editor may not see the redirects")
+        st, _, _ = ed.post("/admin/redirects", [("old_path", "/x/"), ("new_path", "/y")],
+                           csrf_from="/admin/articles")
+        eq(st, 403, "nor add one")
+        anon = Client(srv, ip="192.0.2.32")
+        st, h, _ = anon.get("/admin/redirects")
+        ok(st in (302, 303) and "/signin" in h.get("location", ""),
+           "a reader signed out is sent to sign in", st)
+        adm = Client(srv, ip="192.0.2.33")
+        eq(adm.sign_in("root@example.com", PW), 303, "an admin signs in")
+        st, _, body = adm.get("/admin/redirects")
+        eq(st, 200, "the admin sees the redirects")
+        contains(body, "/?p=101", "the imported ones are listed")
+        contains(body, 'href="/admin/redirects"', "the newsroom's menu links the page")
+        st, h, _ = adm.post("/admin/redirects", [("old_path", "/old-promo/"),
+                                                 ("new_path", "/section/fiber")],
+                            csrf_from="/admin/redirects")
+        eq((st, h.get("location")), (303, "/admin/redirects?done=saved"), "a redirect is added")
+        st, h, _ = srv.get("/old-promo/")
+        eq((st, h.get("location")), (301, "/section/fiber"), "and answers 301 at once")
+        st, h, _ = adm.post("/admin/redirects", [("old_path", "/old-promo/"),
+                                                 ("new_path", "/section/networks")],
+                            csrf_from="/admin/redirects")
+        st, h, _ = srv.get("/old-promo/")
+        eq(h.get("location"), "/section/networks", "saving an old path again changes it")
+        for old, new, why in (("old", "/y", "an old path without /"),
+                              ("/x/", "https://evil.example/", "a new address off the site"),
+                              ("/x/", "//evil.example/", "a protocol-relative new address"),
+                              ("/x/", "/x/", "a redirect to itself"),
+                              ("/x\nSet-Cookie: a=b", "/y", "a control character")):
+            before = sql(s["db"], "SELECT count(*) FROM redirects")[0][0]
+            st, _, _ = adm.post("/admin/redirects", [("old_path", old), ("new_path", new)],
+                                csrf_from="/admin/redirects")
+            eq(st, 422, "%s is refused with 422" % why)
+            eq(sql(s["db"], "SELECT count(*) FROM redirects")[0][0], before,
+               "%s changes nothing" % why)
+        st, _, _ = adm.post("/admin/redirects", [("old_path", "/z/"), ("new_path", "/y")])
+        eq(st, 403, "a form without its CSRF token is refused")
+        st, h, _ = adm.post("/admin/redirects/delete", [("old_path", "/old-promo/")],
+                            csrf_from="/admin/redirects")
+        eq((st, h.get("location")), (303, "/admin/redirects?done=deleted"), "a redirect is deleted")
+        st, _, _ = srv.get("/old-promo/")
+        eq(st, 404, "and its old path is a 404 again")
+        st, _, _ = adm.post("/admin/redirects/delete", [("old_path", "/old-promo/")],
+                            csrf_from="/admin/redirects")
+        eq(st, 404, "deleting one that is not there is a 404")
+    finally:
+        srv.stop()
+
+
 def test_masthead_json():
     d = tempfile.mkdtemp(prefix="masthead-import-")
     path = os.path.join(d, "m.json")
@@ -526,4 +589,5 @@ def test_masthead_json():
 
 
 run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_dry_run,
-           test_hostile, test_cli_errors, test_ghost, test_masthead_json])
+           test_hostile, test_cli_errors, test_ghost, test_admin_redirects,
+           test_masthead_json])

@@ -288,6 +288,9 @@ item_end(struct wxr *w)
 		w->rep->skipped++;
 		return;
 	}
+	/* A post behind a password was not public: it comes in as a draft. */
+	if (str(w->item, "wp:post_password")[0] != '\0')
+		it.status = IMPORT_DRAFT;
 	if (strcmp(type, "page") == 0 && it.status != IMPORT_LIVE) {
 		/* A static page is live or absent: drafts stay behind. */
 		w->rep->skipped++;

@@ -151,6 +151,9 @@ def site_wxr():
              cats=(("category", "networks", "Networks"),
                    ("category", "fiber", "Fiber"),
                    ("post_format", "post-format-video", "Video"))),
+        item(105, "Members only", "members-only", OLD + "/2021/05/20/members-only/",
+             cats=(("category", "networks", "Networks"),),
+             extra="\n\t\t<wp:post_password>secret</wp:post_password>"),
         item(201, "About us", "about-us", OLD + "/about-us/", ptype="page",
              content="<p>Who we are.</p>"),
         item(301, "photo", "photo", OLD + "/photo/", status="inherit",
@@ -263,6 +266,7 @@ def test_wxr_import():
     eq(rows.get("hello-fiber-world"), "published", "a published post is published")
     eq(rows.get("a-story-for-later"), "published", "a future post is scheduled")
     eq(rows.get("still-a-draft"), "draft", "a draft stays a draft")
+    eq(rows.get("members-only"), "draft", "a post behind a password comes in as a draft")
     eq(rows.get("post-104"), "published",
        "a slug and title of non-ASCII letters fall back to the source id")
     later = sql(db, "SELECT published_at FROM articles WHERE slug = 'a-story-for-later'")
@@ -377,6 +381,32 @@ def test_wxr_rerun():
     contains(r.stdout, "already there", "and says the items were there")
     eq(sql(s["db"], "SELECT count(*) FROM articles WHERE slug LIKE 'hello-fiber-world-%'")[0][0],
        0, "no second copy of a story")
+
+
+def test_wxr_1_0():
+    """WXR 1.0: no channel-level authors or categories; items name them."""
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    doc = wxr(item(1, "Old format", "old-format", "http://older.example.org/?p=1",
+                   creator="zoe", cats=(("category", "misc", "Misc Things"),
+                                        ("tag", "legacy", "Legacy"))),
+              version="1.0")
+    doc = doc.replace(OLD, "http://older.example.org")
+    for tag in ("wp:author", "wp:category", "wp:tag"):
+        while "<%s>" % tag in doc:
+            a = doc.index("<%s>" % tag)
+            b = doc.index("</%s>" % tag, a) + len(tag) + 3
+            doc = doc[:a] + doc[b:]
+    path = os.path.join(d, "old.xml")
+    with open(path, "w") as f:
+        f.write(doc)
+    db = new_db(d)
+    r = run(db, path)
+    eq(r.returncode, 0, "a WXR 1.0 file imports")
+    got = sql(db, "SELECT a.slug, s.slug, au.slug FROM articles a JOIN sections s"
+              " ON s.id = a.section_id JOIN article_authors x ON x.article_id = a.id"
+              " JOIN authors au ON au.id = x.author_id")
+    eq(got, [("old-format", "misc", "zoe")],
+       "its section and author are made from the item's names")
 
 
 def test_dry_run():
@@ -588,6 +618,6 @@ def test_masthead_json():
        "masthead's own export is not read as Ghost's", r.stderr)
 
 
-run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_dry_run,
+run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_dry_run,
            test_hostile, test_cli_errors, test_ghost, test_admin_redirects,
            test_masthead_json])

@@ -981,7 +981,8 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 		rc = run_json(db, path, o, rep, err, errsz);
 	json_decref(media_seen);
 	media_seen = NULL;
-	import_progress(o, rep, 1);
+	if (rc == 0)
+		import_progress(o, rep, 1);
 	if (rc != 0 || o->dry_run) {
 		db_rollback(db);
 		return rc;

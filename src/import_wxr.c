@@ -637,12 +637,19 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 		}
 		done = n < WXR_CHUNK;
 		if (XML_Parse(w.p, chunk, (int)n, done) == XML_STATUS_ERROR) {
+			enum XML_Error e = XML_GetErrorCode(w.p);
+
 			if (!w.failed)
-				snprintf(err, errsz, "line %lu, column %lu: %s",
+				snprintf(err, errsz, "line %lu, column %lu: %s%s",
 				    (unsigned long)XML_GetCurrentLineNumber(w.p),
 				    (unsigned long)
 				    XML_GetCurrentColumnNumber(w.p),
-				    XML_ErrorString(XML_GetErrorCode(w.p)));
+				    XML_ErrorString(e), done &&
+				    (e == XML_ERROR_UNCLOSED_TOKEN ||
+				    e == XML_ERROR_NO_ELEMENTS ||
+				    e == XML_ERROR_UNCLOSED_CDATA_SECTION) ?
+				    " (the file ends too early: is it cut "
+				    "short?)" : "");
 			goto out;
 		}
 	}

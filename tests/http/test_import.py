@@ -438,7 +438,7 @@ def hostile_cases():
                              content="x" * (40 * 1024 * 1024)))
     return [
         ("billion laughs", full.encode(), "entity"),
-        ("truncated XML", truncated.encode(), "line"),
+        ("truncated XML", truncated.encode(), "cut short"),
         ("invalid UTF-8", bad_utf8, "line"),
         ("a 40 MB field", big.encode(), "32 MB"),
         ("not an export", b"<html><body>hi</body></html>", "not a WordPress export"),

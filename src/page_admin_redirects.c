@@ -20,7 +20,6 @@
 #include "util.h"
 
 #define REDIRECTS_PAGE	100
-#define PATH_MAX_	1000
 
 /* Admins only; 0 to go on. */
 static int
@@ -40,7 +39,7 @@ redirects_page(struct req *r, int status, const char *error)
 	json_t *rows, *m, *last;
 	int rc;
 
-	if (after == NULL || strlen(after) > PATH_MAX_)
+	if (after == NULL || strlen(after) > STORE_REDIRECT_MAX)
 		after = "";
 	if ((rc = store_redirects_list(r->db, after, REDIRECTS_PAGE, &rows)) !=
 	    STORE_OK)
@@ -78,21 +77,6 @@ page_admin_redirects(struct req *r)
 	return redirects_page(r, 200, NULL);
 }
 
-/* A local path of 2 to PATH_MAX_ bytes without control characters. */
-static int
-path_ok(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0, i;
-
-	if (n < 2 || n > PATH_MAX_ || s[0] != '/' || s[1] == '/' ||
-	    s[1] == '\\')
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 int
 page_admin_redirect_save(struct req *r)
 {
@@ -111,12 +95,6 @@ page_admin_redirect_save(struct req *r)
 	}
 	from = url_query_get(&q, "old_path");
 	to = url_query_get(&q, "new_path");
-	if (!path_ok(from) || !path_ok(to) || strcmp(from, to) == 0) {
-		status = redirects_page(r, 422, "Give an old path and a new "
-		    "one, each beginning with a single /, different from each "
-		    "other (at most 1,000 characters).");
-		goto done;
-	}
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto done;
@@ -124,7 +102,11 @@ page_admin_redirect_save(struct req *r)
 	if ((rc = store_redirect_set(r->db, from, to, 1)) != STORE_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = page_status(rc == STORE_OK ? STORE_BUSY : rc);
+		/* The store is the one judge of a path. */
+		status = rc == STORE_INVALID ? redirects_page(r, 422, "Give an "
+		    "old path and a new one, each beginning with a single /, "
+		    "different from each other (at most 1,000 characters).") :
+		    page_status(rc == STORE_OK ? STORE_BUSY : rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/redirects?done=saved");
@@ -150,7 +132,7 @@ page_admin_redirect_delete(struct req *r)
 		status = 403;
 		goto done;
 	}
-	if (!path_ok(from = url_query_get(&q, "old_path"))) {
+	if ((from = url_query_get(&q, "old_path")) == NULL) {
 		status = 422;
 		goto done;
 	}

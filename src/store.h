@@ -809,8 +809,10 @@ int	 store_article_slug_free(struct db *, const char *base, char *out,
 /* Where old (a decoded path, "/?p=1" with its query) moved to. */
 int	 store_redirect_get(struct db *, const char *old, char *out,
 	    size_t outsz);
+#define STORE_REDIRECT_MAX	1000	/* bytes of a path */
 /*
- * Adds a redirect of old to new_path (paths beginning with one '/');
+ * Adds a redirect of old to new_path (local paths: one '/' first, at
+ * most STORE_REDIRECT_MAX bytes, no control characters);
  * replace 0 keeps an old path already there (an import never overwrites
  * the newsroom's), 1 changes it.  STORE_INVALID for a bad path.
  */

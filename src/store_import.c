@@ -106,15 +106,12 @@ store_article_slug_free(struct db *db, const char *base, char *out,
 	return STORE_CONFLICT;
 }
 
-int
-store_redirect_get(struct db *db, const char *old, char *out, size_t outsz)
+/* The first column of the bound statement's first row, into out. */
+static int
+first_text(struct db_stmt *st, char *out, size_t outsz)
 {
-	struct db_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, sql_redirect_get)) == NULL)
-		return STORE_ERROR;
-	db_bind_str(st, 1, old);
 	if ((rc = db_step(st)) == DB_ROW)
 		strlcpy_(out, db_col_text(st, 0, NULL), outsz);
 	db_reset(st);
@@ -123,13 +120,29 @@ store_redirect_get(struct db *db, const char *old, char *out, size_t outsz)
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
 }
 
-/* A path the table accepts: starts with one '/', no control bytes. */
+int
+store_redirect_get(struct db *db, const char *old, char *out, size_t outsz)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_redirect_get)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, old);
+	return first_text(st, out, outsz);
+}
+
+/*
+ * A path the table accepts: a local one ('/' not followed by '/' or
+ * '\\', which browsers read as another host), at most
+ * STORE_REDIRECT_MAX bytes, no control characters.
+ */
 static int
 path_ok(const char *p)
 {
-	size_t n = strlen(p), i;
+	size_t n = p != NULL ? strlen(p) : 0, i;
 
-	if (n == 0 || n > 2000 || p[0] != '/' || (n > 1 && p[1] == '/'))
+	if (n < 2 || n > STORE_REDIRECT_MAX || p[0] != '/' || p[1] == '/' ||
+	    p[1] == '\\')
 		return 0;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
@@ -188,15 +201,9 @@ int
 store_section_slug(struct db *db, int64_t id, char *out, size_t outsz)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, sql_section_slug)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	if ((rc = db_step(st)) == DB_ROW)
-		strlcpy_(out, db_col_text(st, 0, NULL), outsz);
-	db_reset(st);
-	if (rc == DB_ROW)
-		return STORE_OK;
-	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+	return first_text(st, out, outsz);
 }

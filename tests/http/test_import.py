@@ -586,6 +586,8 @@ def test_admin_redirects():
         for old, new, why in (("old", "/y", "an old path without /"),
                               ("/x/", "https://evil.example/", "a new address off the site"),
                               ("/x/", "//evil.example/", "a protocol-relative new address"),
+                              ("/x/", "/\\evil.example/", "a new address a browser reads as a host"),
+                              ("/x/", "/" + "y" * 1000, "a path over 1,000 bytes"),
                               ("/x/", "/x/", "a redirect to itself"),
                               ("/x\nSet-Cookie: a=b", "/y", "a control character")):
             before = sql(s["db"], "SELECT count(*) FROM redirects")[0][0]

@@ -586,29 +586,36 @@ import_author(struct db *db, const struct import_opts *o,
     const char *slug, const char *name, const char *email, const char *bio,
     char *out, size_t outsz)
 {
-	char s[128];
+	char s[128], addr[320];
 	int64_t id, uid;
 	json_t *v;
 
 	if (store_import_id(db, source, "author", source_id, &id) == STORE_OK) {
 		rep->kept[IMPORT_AUTHOR]++;
-		return store_author_slug(db, id, out, outsz) == STORE_OK ? 0 : -1;
-	}
-	import_slug(slug, name, "author", s, sizeof(s));
-	if (store_author_get(db, s, &v) == STORE_OK) {
-		id = json_integer_value(json_object_get(v, "id"));
-		json_decref(v);
-		rep->kept[IMPORT_AUTHOR]++;
-	} else {
-		if (store_author_add(db, s, name != NULL && name[0] != '\0' ?
-		    name : s, "", "", bio != NULL ? bio : "", &id) != STORE_OK)
+		if (store_author_slug(db, id, s, sizeof(s)) != STORE_OK)
 			return -1;
-		rep->added[IMPORT_AUTHOR]++;
+	} else {
+		import_slug(slug, name, "author", s, sizeof(s));
+		if (store_author_get(db, s, &v) == STORE_OK) {
+			id = json_integer_value(json_object_get(v, "id"));
+			json_decref(v);
+			rep->kept[IMPORT_AUTHOR]++;
+		} else if (store_author_add(db, s, name != NULL &&
+		    name[0] != '\0' ? name : s, "", "", bio != NULL ? bio : "",
+		    &id) == STORE_OK) {
+			rep->added[IMPORT_AUTHOR]++;
+		} else {
+			return -1;
+		}
 	}
-	/* An account only when asked, and never a second one for an address. */
-	if (o->accounts && email != NULL && strchr(email, '@') != NULL &&
-	    store_user_id_by_email(db, email, &uid) != STORE_OK &&
-	    store_user_add(db, email, name != NULL && name[0] != '\0' ? name :
+	/*
+	 * An account only when asked (on this run or a later one), never a
+	 * second one for an address.
+	 */
+	if (o->accounts && email != NULL &&
+	    email_norm(email, addr, sizeof(addr)) == 0 &&
+	    store_user_id_by_email(db, addr, &uid) != STORE_OK &&
+	    store_user_add(db, addr, name != NULL && name[0] != '\0' ? name :
 	    s, "", ROLE_AUTHOR, s, &uid) != STORE_OK)
 		return -1;
 	strlcpy_(out, s, outsz);

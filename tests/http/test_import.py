@@ -409,6 +409,28 @@ def test_wxr_1_0():
        "its section and author are made from the item's names")
 
 
+def test_accounts():
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    path = os.path.join(d, "a.xml")
+    with open(path, "w") as f:
+        f.write(wxr(item(1, "One", "one", OLD + "/one/",
+                         cats=(("category", "networks", "Networks"),))))
+    db = new_db(d)
+    r = run(db, path)
+    eq(sql(db, "SELECT count(*) FROM users")[0][0], 0, "no account without --accounts")
+    r = run(db, "--accounts", path)
+    eq(r.returncode, 0, "--accounts on a later run makes them")
+    got = sql(db, "SELECT u.email, u.role, a.slug FROM users u JOIN authors a"
+              " ON a.id = u.author_id ORDER BY u.email")
+    eq(got, [("alice@old.example.com", "author", "alice"),
+             ("bob@old.example.com", "author", "bob")],
+       "each author with an address gets an author account linked to the profile")
+    eq(sql(db, "SELECT count(*) FROM users WHERE password_hash <> ''")[0][0], 0,
+       "without a password (it is set by a reset)")
+    r = run(db, "--accounts", path)
+    eq(sql(db, "SELECT count(*) FROM users")[0][0], 2, "a second run makes no second account")
+
+
 def test_dry_run():
     d = tempfile.mkdtemp(prefix="masthead-import-")
     path = os.path.join(d, "site.xml")
@@ -620,6 +642,7 @@ def test_masthead_json():
        "masthead's own export is not read as Ghost's", r.stderr)
 
 
-run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_dry_run,
+run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_accounts,
+           test_dry_run,
            test_hostile, test_cli_errors, test_ghost, test_admin_redirects,
            test_masthead_json])

@@ -632,6 +632,35 @@ def test_admin_redirects():
         srv.stop()
 
 
+def test_ghost_v2():
+    """Ghost 2: "page": true instead of a type, one author_id a post."""
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    doc = {"db": [{"meta": {"version": "2.31.0"}, "data": {
+        "posts": [
+            {"id": "5b0000000000000000000001", "title": "Old Ghost post",
+             "slug": "old-ghost-post", "page": False, "status": "published",
+             "author_id": "1", "html": "<p>v2</p>",
+             "published_at": "2018-03-04T05:06:07.000Z"},
+            {"id": "5b0000000000000000000002", "title": "Old Ghost page",
+             "slug": "old-ghost-page", "page": True, "status": "published",
+             "author_id": "1", "html": "<p>page</p>",
+             "published_at": "2018-03-04T05:06:07.000Z"}],
+        "users": [{"id": "1", "name": "Vera Two", "slug": "vera"}],
+        "tags": [], "posts_tags": []}}]}
+    path = os.path.join(d, "g2.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    db = new_db(d)
+    r = run(db, path)
+    eq(r.returncode, 0, "a Ghost 2 export imports")
+    eq(sql(db, "SELECT a.slug, a.published_at, au.slug FROM articles a"
+           " JOIN article_authors x ON x.article_id = a.id"
+           " JOIN authors au ON au.id = x.author_id"),
+       [("old-ghost-post", 1520139967, "vera")], "its post, date and author")
+    eq(sql(db, "SELECT slug FROM pages"), [("old-ghost-page",)],
+       "\"page\": true makes a static page")
+
+
 def test_masthead_json():
     d = tempfile.mkdtemp(prefix="masthead-import-")
     path = os.path.join(d, "m.json")
@@ -644,5 +673,5 @@ def test_masthead_json():
 
 run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_accounts,
            test_dry_run,
-           test_hostile, test_cli_errors, test_ghost, test_admin_redirects,
+           test_hostile, test_cli_errors, test_ghost, test_ghost_v2, test_admin_redirects,
            test_masthead_json])

@@ -251,12 +251,17 @@ slurp(const char *path, long max, size_t *len)
 }
 
 /*
+ * Old URL -> [our src, hash] (null: not ours, or missing), for one run
+ * of import_file(), which empties it.  The command runs one import at a
+ * time, so one table serves.
+ */
+static json_t *media_seen;
+
+/*
  * The media path of an old uploads URL, stored once per run (the same
  * image is often linked many times): 0 with out set, 1 when the URL is
  * not an upload or the file is missing (reported; the link is kept).
  */
-static json_t *media_seen;	/* old URL -> our src, for this run */
-
 static int
 media_map(struct db *db, const struct import_opts *o,
     struct import_report *rep, const char *url, size_t n, char *out,

@@ -127,13 +127,34 @@ import_time(const char *s)
 /* Paths and slugs */
 
 void
+import_unescape(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t k = 0, i;
+
+	if (outsz == 0)
+		return;
+	for (i = 0; i < n && s[i] != '\0' && k + 1 < outsz; i++) {
+		if (s[i] == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 &&
+		    hex_digit(s[i + 2]) >= 0 && (hex_digit(s[i + 1]) |
+		    hex_digit(s[i + 2])) != 0) {
+			out[k++] = (char)(hex_digit(s[i + 1]) * 16 +
+			    hex_digit(s[i + 2]));
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = '\0';
+}
+
+void
 import_url_path(const char *url, char *out, size_t outsz)
 {
 	const char *p = url, *s;
-	size_t n = 0;
+	size_t n, q, k;
 
 	out[0] = '\0';
-	if (url == NULL)
+	if (url == NULL || outsz < 2)
 		return;
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
@@ -141,28 +162,25 @@ import_url_path(const char *url, char *out, size_t outsz)
 		p = s + 3;
 		p += strcspn(p, "/?#");
 	}
-	if (*p == '?') {
-		/* "https://x.org?p=1": the home page's query. */
-		if (outsz > 1)
-			out[n++] = '/';
-	} else if (*p != '/') {
+	if (*p != '/' && *p != '?')
 		return;
+	/* The path ends at the query, the fragment or white space. */
+	for (n = 0; p[n] != '\0' && p[n] != '#' &&
+	    !isspace((unsigned char)p[n]); n++)
+		;
+	q = strcspn(p, "?");
+	if (q > n)
+		q = n;
+	/* "https://x.org?p=1" is the home page's query. */
+	if (q == 0)
+		strlcpy_(out, "/", outsz);
+	else
+		import_unescape(p, q, out, outsz);
+	/* Only the path is decoded: the query keeps its escapes. */
+	if (q < n && (k = strlen(out)) + (n - q) < outsz) {
+		memcpy(out + k, p + q, n - q);
+		out[k + n - q] = '\0';
 	}
-	for (; *p != '\0' && *p != '#' && !isspace((unsigned char)*p) &&
-	    n + 1 < outsz; p++) {
-		if (*p == '%' && hex_digit(p[1]) >= 0 && hex_digit(p[2]) >= 0) {
-			char c = (char)(hex_digit(p[1]) * 16 + hex_digit(p[2]));
-
-			/* The query keeps its escapes: only the path is decoded. */
-			if (memchr(out, '?', n) == NULL && c != '\0') {
-				out[n++] = c;
-				p += 2;
-				continue;
-			}
-		}
-		out[n++] = *p;
-	}
-	out[n] = '\0';
 }
 
 static int
@@ -179,19 +197,10 @@ import_slug(const char *old, const char *title, const char *fallback,
     char *out, size_t outsz)
 {
 	char dec[512];
-	size_t n = 0;
-	const char *p;
 
-	for (p = old != NULL ? old : ""; *p != '\0' && n + 1 < sizeof(dec);
-	    p++) {
-		if (*p == '%' && hex_digit(p[1]) >= 0 && hex_digit(p[2]) >= 0) {
-			dec[n++] = (char)(hex_digit(p[1]) * 16 + hex_digit(p[2]));
-			p += 2;
-		} else {
-			dec[n++] = *p;
-		}
-	}
-	dec[n] = '\0';
+	if (old == NULL)
+		old = "";
+	import_unescape(old, strlen(old), dec, sizeof(dec));
 	/*
 	 * A slug of letters not in ASCII falls back to the title's, and a
 	 * title of such letters to the fallback ("post-104").
@@ -558,11 +567,13 @@ import_section(struct db *db, struct import_report *rep, const char *source,
     const char *description, int64_t parent, int64_t *id, char *out,
     size_t outsz)
 {
-	char s[128];
+	char s[128], fb[100];
 	json_t *v;
 	int rc;
 
-	import_slug(slug, name, "section", s, sizeof(s));
+	/* Names in another script fall back to the source id: still unique. */
+	snprintf(fb, sizeof(fb), "section-%.80s", source_id);
+	import_slug(slug, name, fb, s, sizeof(s));
 	if (store_import_id(db, source, "section", source_id, id) == STORE_OK) {
 		rep->kept[IMPORT_SECTION]++;
 		return store_section_slug(db, *id, out, outsz) == STORE_OK ?
@@ -591,7 +602,7 @@ import_author(struct db *db, const struct import_opts *o,
     const char *slug, const char *name, const char *email, const char *bio,
     char *out, size_t outsz)
 {
-	char s[128], addr[320];
+	char s[128], addr[320], fb[100];
 	int64_t id, uid;
 	json_t *v;
 
@@ -600,7 +611,8 @@ import_author(struct db *db, const struct import_opts *o,
 		if (store_author_slug(db, id, s, sizeof(s)) != STORE_OK)
 			return -1;
 	} else {
-		import_slug(slug, name, "author", s, sizeof(s));
+		snprintf(fb, sizeof(fb), "author-%.80s", source_id);
+		import_slug(slug, name, fb, s, sizeof(s));
 		if (store_author_get(db, s, &v) == STORE_OK) {
 			id = json_integer_value(json_object_get(v, "id"));
 			json_decref(v);

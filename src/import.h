@@ -148,6 +148,11 @@ int	 import_hero(struct db *, const struct import_opts *,
 int	 import_redirect(struct db *, struct import_report *, const char *old,
 	    const char *new_path);
 /*
+ * Percent-decodes s[0..n) into out (%00 and bad escapes are kept as
+ * they are), cut to outsz.
+ */
+void	 import_unescape(const char *s, size_t n, char *out, size_t outsz);
+/*
  * The path of an old URL ("https://x.org/a/b/?q" -> "/a/b/?q"),
  * percent-decoded, into out; "" when it has none.
  */

@@ -113,7 +113,7 @@ static void
 author_end(struct wxr *w)
 {
 	const char *login = str(w->cur, "wp:author_login");
-	char slug[128], old[300], to[300];
+	char slug[128], old[300], to[300], dec[256];
 
 	if (login[0] == '\0')
 		return;
@@ -124,11 +124,13 @@ author_end(struct wxr *w)
 		return;
 	}
 	json_object_set_new(w->authors, login, json_string(slug));
+	/* Old names are percent-encoded; requests come decoded. */
+	import_unescape(login, strlen(login), dec, sizeof(dec));
 	snprintf(to, sizeof(to), "/author/%s", slug);
-	snprintf(old, sizeof(old), "/author/%s/", login);
+	snprintf(old, sizeof(old), "/author/%s/", dec);
 	import_redirect(w->db, w->rep, old, to);
 	snprintf(to, sizeof(to), "/author/%s/feed.xml", slug);
-	snprintf(old, sizeof(old), "/author/%s/feed/", login);
+	snprintf(old, sizeof(old), "/author/%s/feed/", dec);
 	import_redirect(w->db, w->rep, old, to);
 }
 
@@ -137,7 +139,7 @@ static json_t *
 section_of(struct wxr *w, const char *nicename, const char *name,
     const char *parent, const char *term_id, const char *desc)
 {
-	char slug[128], path[600], old[700], to[300];
+	char slug[128], path[600], old[700], to[300], dec[256];
 	json_t *s, *up;
 	int64_t id, pid = 0;
 
@@ -152,8 +154,9 @@ section_of(struct wxr *w, const char *nicename, const char *name,
 		fail(w, "category %s: %s", nicename, db_errmsg(w->db));
 		return NULL;
 	}
+	import_unescape(nicename, strlen(nicename), dec, sizeof(dec));
 	snprintf(path, sizeof(path), "%s%s/", up != NULL ?
-	    json_string_value(json_array_get(up, 2)) : "/category/", nicename);
+	    json_string_value(json_array_get(up, 2)) : "/category/", dec);
 	s = json_pack("[I,s,s]", (json_int_t)id, slug, path);
 	json_object_set_new(w->sections, nicename, s);
 	snprintf(to, sizeof(to), "/section/%s", slug);
@@ -173,16 +176,17 @@ tag_end(struct wxr *w)
 {
 	const char *slug = str(w->cur, "wp:tag_slug");
 	const char *name = str(w->cur, "wp:tag_name");
-	char ours[128], old[300], to[300];
+	char ours[128], old[300], to[300], dec[256];
 
 	if (slug[0] == '\0')
 		return;
 	/* The store makes a tag's slug from its name, as for any story. */
 	store_slugify(name[0] != '\0' ? name : slug, ours, sizeof(ours));
-	snprintf(old, sizeof(old), "/tag/%s/", slug);
+	import_unescape(slug, strlen(slug), dec, sizeof(dec));
+	snprintf(old, sizeof(old), "/tag/%s/", dec);
 	snprintf(to, sizeof(to), "/tag/%s", ours);
 	import_redirect(w->db, w->rep, old, to);
-	snprintf(old, sizeof(old), "/tag/%s/feed/", slug);
+	snprintf(old, sizeof(old), "/tag/%s/feed/", dec);
 	snprintf(to, sizeof(to), "/tag/%s/feed.xml", ours);
 	import_redirect(w->db, w->rep, old, to);
 }

@@ -388,7 +388,9 @@ def test_wxr_1_0():
     d = tempfile.mkdtemp(prefix="masthead-import-")
     doc = wxr(item(1, "Old format", "old-format", "http://older.example.org/?p=1",
                    creator="zoe", cats=(("category", "misc", "Misc Things"),
-                                        ("tag", "legacy", "Legacy"))),
+                                        ("tag", "legacy", "Legacy"))) +
+              item(2, "Second", "second", "http://older.example.org/second/",
+                   creator="zoe", cats=(("category", NONASCII, "Привет"),)),
               version="1.0")
     doc = doc.replace(OLD, "http://older.example.org")
     for tag in ("wp:author", "wp:category", "wp:tag"):
@@ -405,8 +407,16 @@ def test_wxr_1_0():
     got = sql(db, "SELECT a.slug, s.slug, au.slug FROM articles a JOIN sections s"
               " ON s.id = a.section_id JOIN article_authors x ON x.article_id = a.id"
               " JOIN authors au ON au.id = x.author_id")
-    eq(got, [("old-format", "misc", "zoe")],
+    eq(got[:1], [("old-format", "misc", "zoe")],
        "its section and author are made from the item's names")
+    sec = sql(db, "SELECT s.slug, s.name FROM articles a JOIN sections s"
+              " ON s.id = a.section_id WHERE a.slug = 'second'")
+    eq(sec, [("section-d0-bf-d1-80-d0-b8-d0-b2-d0-b5-d1-82", "Привет")],
+       "a category named in another script gets a slug from its source id")
+    eq(sql(db, "SELECT new_path FROM redirects WHERE old_path = ?",
+           ("/category/привет/",)),
+       [("/section/section-d0-bf-d1-80-d0-b8-d0-b2-d0-b5-d1-82",)],
+       "and its old address, decoded as requests carry it, redirects there")
 
 
 def test_accounts():

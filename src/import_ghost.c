@@ -430,8 +430,9 @@ import_ghost(struct db *db, json_t *root, const struct import_opts *o,
 	if (authors_put(&g) != 0)
 		goto out;
 	json_array_foreach(table(&g, "posts"), i, p) {
-		if (!json_is_object(p) || (!json_is_string(json_object_get(p,
-		    "id")) && !json_is_integer(json_object_get(p, "id")))) {
+		if (!json_is_object(p) || (!json_is_integer(json_object_get(p,
+		    "id")) && (!json_is_string(json_object_get(p, "id")) ||
+		    str(p, "id")[0] == '\0' || strlen(str(p, "id")) > 40))) {
 			snprintf(err, errsz, "posts[%zu]: not a post with an "
 			    "id", i);
 			goto out;

@@ -279,6 +279,12 @@ item_end(struct wxr *w)
 		w->rep->skipped++;
 		return;
 	}
+	if (pid[0] == '\0' || strlen(pid) > 40) {
+		/* The id is what makes a second run find the item. */
+		fail(w, "an item (\"%.80s\") without a wp:post_id",
+		    str(w->item, "title"));
+		return;
+	}
 	memset(&it, 0, sizeof(it));
 	if (strcmp(status, "publish") == 0)
 		it.status = IMPORT_LIVE;

@@ -473,6 +473,12 @@ def hostile_cases():
         ("truncated XML", truncated.encode(), "cut short"),
         ("invalid UTF-8", bad_utf8, "line"),
         ("a 40 MB field", big.encode(), "32 MB"),
+        ("an item without its id", wxr(ok_item + item(505, "No id", "no-id", OLD + "/no-id/")
+                                       .replace("<wp:post_id>505</wp:post_id>", "")).encode(),
+         "without a wp:post_id"),
+        ("a Ghost post without its id",
+         json.dumps({"db": [{"data": {"posts": [{"title": "x", "id": ""}]}}]}).encode(),
+         "not a post with an id"),
         ("not an export", b"<html><body>hi</body></html>", "not a WordPress export"),
         ("a JSON file that is no export", b'{"hello": 1}', "not a Ghost export"),
         ("broken JSON", b'{"db": [', "json"),

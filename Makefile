@@ -9,7 +9,7 @@
 #   make fuzz-run FUZZ_TIME=30   run each target that long on a copy of its seeds
 
 CC	?= cc
-PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips
+PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips expat
 SANITIZE ?=
 
 ifeq ($(SANITIZE),1)
@@ -140,8 +140,9 @@ FUZZ_search	= search escape buf util
 FUZZ_sign	= sign util
 FUZZ_email	= util
 FUZZ_range	= range
-# fuzz_edit, fuzz_media and fuzz_import have no list: edit.c, media.c and
-# import_masthead.c reach the store, and through it the whole program.
+# fuzz_edit, fuzz_media, fuzz_import and fuzz_import_masthead have no
+# list: edit.c, media.c and the importers reach the store, and through it
+# the whole program.
 
 FUZZ_ALL_OBJS	:= $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
 		   $(FUZZ_DIR)/obj/embedded.o

@@ -1,6 +1,6 @@
 /*
  * export.h — "masthead export": the whole publication as masthead's own
- * JSON document or as WordPress's WXR 1.2, and "import" of that JSON.
+ * JSON document or as WordPress's WXR 1.2, which "import" reads back.
  *
  * The JSON document (docs/export.md describes it) is the tables of
  * copy.h, in their order, one object per row:
@@ -61,28 +61,13 @@ const char	*export_skipped(const char *table, int secrets);
 int64_t		 export_schema(struct db *);
 
 /*
- * The importer's options and report.  The "import" command and its
- * other formats own these; only the fields below are used here.
+ * The reader, import_masthead(), is declared with the other formats'
+ * readers in import.h: `masthead import` finds the format and calls it.
+ * It reads the JSON document into a database at the current schema that
+ * holds no site yet, in a transaction of its own (a level of the
+ * caller's, when there is one): all of it or nothing.  The document's
+ * schema version must be the one this program writes.  It rebuilds the
+ * search index and PostgreSQL's id sequences.
  */
-struct import_opts {
-	int		 dry_run;	/* do everything, then roll back */
-	const char	*media_from;	/* unused by masthead's own JSON */
-};
-
-struct import_report {
-	int64_t		 created;	/* rows written */
-	int64_t		 skipped;	/* rows left out (none: all or nothing) */
-};
-
-/*
- * Reads the JSON document at path into db, which must hold no site yet
- * (it is brought to the current schema first), in one transaction: all
- * of it or nothing.  The document's schema version must be the one this
- * program writes.  Rebuilds the search index and PostgreSQL's id
- * sequences.  0, or -1 with err filled and db unchanged.
- */
-int	import_masthead(struct db *, const char *path,
-	    const struct import_opts *, struct import_report *,
-	    char *err, size_t errsz);
 
 #endif

@@ -20,7 +20,7 @@
 #include "copy.h"
 #include "db.h"
 #include "export.h"
-#include "migrate.h"
+#include "import.h"
 #include "store.h"
 #include "util.h"
 
@@ -192,6 +192,18 @@ insert_row(struct db *db, const struct copy_table *t, json_t *row,
 	return 0;
 }
 
+/* The tables whose rows the import's report counts, by kind. */
+static const struct {
+	const char		*table;
+	enum import_kind	 kind;
+} counted[] = {
+	{ "articles", IMPORT_POST }, { "pages", IMPORT_PAGE },
+	{ "sections", IMPORT_SECTION }, { "tags", IMPORT_TAG },
+	{ "authors", IMPORT_AUTHOR }, { "comments", IMPORT_COMMENT },
+	{ "images", IMPORT_MEDIA }, { "subscribers", IMPORT_SUBSCRIBER },
+	{ "redirects", IMPORT_REDIRECT },
+};
+
 /* Reads one table's array of rows, the '[' not yet read. */
 static int
 read_table(struct db *db, struct scan *s, const struct copy_table *t,
@@ -199,7 +211,12 @@ read_table(struct db *db, struct scan *s, const struct copy_table *t,
 {
 	int64_t n = 0;
 	json_t *row;
-	int c, rc;
+	int c, rc, kind = -1;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(counted); i++)
+		if (strcmp(counted[i].table, t->name) == 0)
+			kind = (int)counted[i].kind;
 
 	if (sc_next(s) != '[') {
 		snprintf(err, errsz, "line %lld: table %s is not an array",
@@ -220,7 +237,9 @@ read_table(struct db *db, struct scan *s, const struct copy_table *t,
 		json_decref(row);
 		if (rc != 0)
 			return -1;
-		rep->created++;
+		rep->items++;
+		if (kind >= 0)
+			rep->added[kind]++;
 		if ((c = sc_next(s)) == ']')
 			break;
 		if (c != ',' || (c = sc_next(s)) == EOF) {
@@ -235,7 +254,6 @@ read_table(struct db *db, struct scan *s, const struct copy_table *t,
 		snprintf(err, errsz, "%s: %s", t->name, db_errmsg(db));
 		return -1;
 	}
-	fprintf(stderr, "%-22s %10lld rows\n", t->name, (long long)n);
 	return 0;
 }
 
@@ -422,8 +440,9 @@ import_masthead(struct db *db, const char *path,
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (migrate_run(db, err, errsz) != 0)
-		goto out;
+	/* A byte-order mark, as an editor may have left, is not JSON. */
+	if (getc(s.f) != 0xef || getc(s.f) != 0xbb || getc(s.f) != 0xbf)
+		rewind(s.f);
 	/* One transaction: all of the document, or nothing. */
 	if (db_begin_write(db) != DB_OK) {
 		snprintf(err, errsz, "%s", db_errmsg(db));
@@ -434,6 +453,7 @@ import_masthead(struct db *db, const char *path,
 		goto out;
 	if (read_document(db, &s, rep, err, errsz) != 0)
 		goto out;
+	rep->bytes = ftell(s.f);
 	if (ferror(s.f)) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		goto out;

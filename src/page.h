@@ -212,6 +212,10 @@ int	 page_admin_subscribers(struct req *);
 int	 page_admin_subscribers_import(struct req *);
 int	 page_admin_subscriber_unsub(struct req *);
 int	 page_admin_subscriber_delete(struct req *);
+/* page_admin_redirects.c — old addresses that answer 301 (admins) */
+int	 page_admin_redirects(struct req *);
+int	 page_admin_redirect_save(struct req *);
+int	 page_admin_redirect_delete(struct req *);
 /* page_admin_tokens.c — personal API tokens (every writer; admins: all) */
 int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);

@@ -53,6 +53,10 @@ sql(SRC, "INSERT INTO subscriptions (subscriber_id, newsletter_id, status,"
     " 'I agree to the weekly letter', '198.51.100.4', 1700000000, 1700000050)",
     (SUB, NL))
 
+# An old address kept from a site imported before.
+sql(SRC, "INSERT INTO redirects (old_path, new_path, created_at) VALUES"
+    " ('/2019/05/old-story/', ?, 1700000000)", ("/article/" + SLUG,))
+
 # Every table an export carries (the others are refused by import).
 TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
           "articles", "article_authors", "article_tags", "section_articles",
@@ -62,7 +66,7 @@ TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
           "article_revisions", "article_slugs", "newsletters",
           "newsletter_sections", "subscribers", "subscriptions",
           "newsletter_issues", "newsletter_deliveries", "resources",
-          "resource_leads"]
+          "resource_leads", "import_ids", "redirects"]
 
 
 def export(fmt, path, db=SRC, extra=()):
@@ -87,7 +91,8 @@ def crawl_paths(srv):
              "/events.ics", "/webinars", "/webinars/archive", "/webinars.ics",
              "/resources", "/search?q=network", "/article/%s/comments.atom" % SLUG,
              "/api/v1/articles?limit=100", "/api/v1/sections",
-             "/api/v1/authors", "/api/v1/events", "/api/v1/webinars"]
+             "/api/v1/authors", "/api/v1/events", "/api/v1/webinars",
+             "/2019/05/old-story/"]
     s, h, body = srv.get("/sitemap.xml")
     parts = re.findall(rb"<loc>([^<]+)</loc>", body)
     for part in parts:
@@ -152,7 +157,7 @@ def test_json_round_trip():
     dst = new_db(tempfile.mkdtemp(prefix="masthead-export-dst-"))
     r = import_(path, dst)
     eq(r.returncode, 0, "import into an empty database succeeds")
-    contains(r.stderr, "imported", "and says how many rows it read")
+    contains(r.stdout, "items read", "and says how many rows it read")
     eq(counts(dst), counts(SRC), "every exported table has its rows at the destination")
     again = os.path.join(D, "again.json")
     eq(export("json", again, db=dst).returncode, 0, "the imported site exports")
@@ -321,7 +326,7 @@ def test_refusals():
         dst = new_db(tempfile.mkdtemp(prefix="masthead-export-short-"))
         r = import_(short, dst)
         eq(r.returncode, 1, "a file cut %s is refused" % what)
-        contains(r.stderr, "nothing was imported", "with a clear message")
+        contains(r.stderr, "was written", "with a clear message")
         eq(sum(counts(dst).values()), 0, "and the database stays empty")
 
     # Another schema version, and a table no export holds.
@@ -340,7 +345,7 @@ def test_refusals():
     dst = new_db(tempfile.mkdtemp(prefix="masthead-export-dry-"))
     r = import_(path, dst, ["--dry-run"])
     eq(r.returncode, 0, "--dry-run reads the whole file")
-    contains(r.stderr, "would import", "and says what it would do")
+    contains(r.stdout, "dry run, nothing written", "and says what it would do")
     eq(sum(counts(dst).values()), 0, "without writing")
 
 

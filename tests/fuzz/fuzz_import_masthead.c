@@ -22,6 +22,7 @@
 #include "copy.h"
 #include "db.h"
 #include "export.h"
+#include "import.h"
 #include "migrate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -83,8 +84,8 @@ check_empty(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct import_opts o = { 1, NULL };
-	struct import_report rep = { 0, 0 };
+	struct import_opts o;
+	struct import_report rep;
 	char err[1024];
 	json_error_t je;
 	json_t *whole;
@@ -99,6 +100,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (fclose(f) != 0)
 		abort();
+	memset(&o, 0, sizeof(o));
+	memset(&rep, 0, sizeof(rep));
+	o.dry_run = 1;
 	err[0] = '\0';
 	rc = import_masthead(db, inpath, &o, &rep, err, sizeof(err));
 	if (rc != 0 && err[0] == '\0')

@@ -1,7 +1,8 @@
 /*
- * admin.h — what every /admin page (the page_admin*.c files) shares: the
- * gate each one passes, CSRF, forms, local times, the Delete button and
- * rendering with the signed-in writer.
+ * admin.h — what every /admin page (the page_admin*.c files) shares:
+ * forms, local times, the Delete button and rendering with the signed-in
+ * writer.  Who may open a page and the CSRF token of its form are the
+ * route table's (router.h), checked before the handler runs.
  */
 #ifndef MASTHEAD_ADMIN_H
 #define MASTHEAD_ADMIN_H
@@ -19,13 +20,6 @@ struct url_query;
 #define ADMIN_SENT	(-1)
 
 /*
- * Every /admin page: never in a shared cache; signed-out readers go to
- * /signin (ADMIN_SENT), members get 403.  0 to go on.
- */
-int	 admin_gate(struct req *);
-/* Whether the form's csrf field is the token of the signed-in session. */
-int	 admin_csrf_ok(struct req *, const char *field);
-/*
  * Parses an urlencoded form body (0, 400, 415, or 422 for a field that is
  * not text); free with url_query_free.
  */
@@ -42,8 +36,8 @@ void	 admin_fmt_local(int64_t t, char *out, size_t n);
  */
 int64_t	 admin_parse_local(const char *);
 /*
- * A Delete button (the caller has passed its gate): checks the form's
- * CSRF token, deletes row id in a transaction that also drops the cache
+ * A Delete button (the router has checked the role and the form's CSRF
+ * token): deletes row id in a transaction that also drops the cache
  * entries under tags, then goes back to back?done=deleted.  A row
  * something still refers to answers 409 with in_use and stays.
  */

@@ -118,24 +118,6 @@ commit(struct req *r, struct buf *tags)
 	return 0;
 }
 
-/*
- * Signed in as a moderator: 0.  A reader who is not one gets 403; a
- * visitor who is not signed in is sent to sign in (GET) or refused (401).
- */
-static int
-gate(struct req *r)
-{
-	if (r->user == NULL) {
-		if (h2o_memis(r->h->method.base, r->h->method.len,
-		    H2O_STRLIT("GET"))) {
-			http_redirect(r, 303, "/signin?next=/admin/comments");
-			return -1;
-		}
-		return 401;
-	}
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
 static void
 view_row(json_t *c)
 {
@@ -191,11 +173,9 @@ admin_comments(struct req *r)
 	int64_t before;
 	char url[120];
 	int q = qs == NULL ? CQ_PENDING : store_comment_queue_parse(qs), i,
-	    status, rc;
+	    rc;
 	size_t k;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	if (q < 0 || before_param(http_query(r, "before"), &before) != 0)
 		return 400;
 	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE + 1,
@@ -256,15 +236,9 @@ admin_comments_post(struct req *r)
 	char url[120];
 	int status, rc = STORE_OK, bi;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	if ((status = page_read_form_n(r, &q, BULK_MAX + 16)) != 0)
 		return status;
 	/* After this point, all errors go through fail. */
-	if (!session_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto fail;
-	}
 	act = url_query_get(&q, "act");
 	bulk = url_query_get(&q, "bulk");
 	queue = url_query_get(&q, "queue");
@@ -368,10 +342,6 @@ settings_page(struct req *r, int status, const char *error,
 int
 admin_comments_settings(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	return settings_page(r, 200, NULL, http_query(r, "done") != NULL ?
 	    "Saved." : NULL);
 }
@@ -506,14 +476,8 @@ admin_comments_settings_post(struct req *r)
 	const char *form, *err = NULL;
 	int status;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	if ((status = page_read_form(r, &q)) != 0)
 		return status;
-	if (!session_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	form = url_query_get(&q, "form");
 	if (form == NULL) {
 		url_query_free(&q);
@@ -589,8 +553,6 @@ admin_comments_log(struct req *r)
 	json_t *rows;
 	int status;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	if ((status = log_rows(r, &rows)) != 0)
 		return status;
 	return render_admin(r, 200, "admin-comments-log", json_pack("{s:o}",
@@ -598,35 +560,6 @@ admin_comments_log(struct req *r)
 }
 
 /* ---- JSON ----------------------------------------------------------- */
-
-/* A moderator's bearer token: 0 with *u filled, or the error sent (SENT). */
-#define SENT	(-1)
-static int
-api_gate(struct req *r, struct user *u)
-{
-	int status = auth_bearer(r, u);
-
-	if (status == 401) {
-		http_header(r, "WWW-Authenticate", "Bearer");
-		api_error(r, 401, "a valid API token is required "
-		    "(Authorization: Bearer ...)");
-		return SENT;
-	}
-	if (status != 0)
-		return status;
-	if (u->role < ROLE_EDITOR) {
-		api_error(r, 403, "moderating comments needs the editor or "
-		    "admin role");
-		return SENT;
-	}
-	return 0;
-}
-
-static int
-api_status(int status)
-{
-	return status == SENT ? 0 : status;
-}
 
 /*
  * The JSON object of the request when it has only fields of known
@@ -659,14 +592,11 @@ api_fields(struct req *r, const char *const *known)
 int
 api_admin_comments(struct req *r)
 {
-	struct user u;
 	const char *qs = http_query(r, "queue");
 	int64_t before;
 	json_t *rows, *m;
-	int q, status, rc;
+	int q, rc;
 
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
 	q = qs == NULL ? CQ_PENDING : store_comment_queue_parse(qs);
 	if (q < 0)
 		return api_error(r, 400, "queue is pending, reported, approved "
@@ -740,33 +670,27 @@ api_run(struct req *r, const struct user *u, enum mod_action a,
 int
 api_admin_comment_action(struct req *r)
 {
-	struct user u;
 	int64_t id;
-	int a, status;
+	int a;
 
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
 	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0)
 		return api_error(r, 404, "no such comment");
 	if ((a = action_parse(r->arg[1], r->arglen[1])) < 0)
 		return api_error(r, 404, "actions are approve, reject, feature "
 		    "and unfeature");
-	return api_run(r, &u, (enum mod_action)a, &id, 1);
+	return api_run(r, r->user, (enum mod_action)a, &id, 1);
 }
 
 int
 api_admin_comments_bulk(struct req *r)
 {
 	static const char *const known[] = { "action", "ids", NULL };
-	struct user u;
 	json_t *in, *ids, *v;
 	int64_t list[BULK_MAX];
 	const char *act;
 	size_t i, n;
-	int a, status;
+	int a;
 
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
 	if ((in = api_fields(r, known)) == NULL)
 		return 0;
 	act = json_string_value(json_object_get(in, "action"));
@@ -787,18 +711,15 @@ api_admin_comments_bulk(struct req *r)
 		list[i] = json_integer_value(v);
 	}
 	json_decref(in);
-	return api_run(r, &u, (enum mod_action)a, list, n);
+	return api_run(r, r->user, (enum mod_action)a, list, n);
 }
 
 int
 api_admin_comments_log(struct req *r)
 {
-	struct user u;
 	json_t *rows, *m;
 	int status;
 
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
 	if ((status = log_rows(r, &rows)) != 0)
 		return status == 400 ? api_error(r, 400, "malformed before") :
 		    status;
@@ -813,14 +734,10 @@ api_admin_comments_ban(struct req *r)
 {
 	static const char *const known[] = { "email", "days", "reason", "lift",
 	    NULL };
-	struct user u;
 	json_t *in, *days, *v;
 	const char *err;
 	char d[24] = "";
-	int status;
 
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
 	if ((in = api_fields(r, known)) == NULL)
 		return 0;
 	days = json_object_get(in, "days");
@@ -845,7 +762,7 @@ api_admin_comments_ban(struct req *r)
 		json_decref(in);
 		return 503;
 	}
-	err = ban(r->db, &u, json_string_value(json_object_get(in, "email")),
+	err = ban(r->db, r->user, json_string_value(json_object_get(in, "email")),
 	    d, json_string_value(json_object_get(in, "reason")),
 	    json_is_true(json_object_get(in, "lift")));
 	json_decref(in);

@@ -106,8 +106,8 @@ int	 page_account(struct req *);
 int	 page_signout_all(struct req *);
 int	 page_account_profile(struct req *);
 /*
- * page_read_form() and then the form's CSRF token (403); q needs
- * url_query_free() only when 0 is returned.
+ * page_read_form() for a form whose CSRF token the router has checked
+ * (its row says csrf); q needs url_query_free() only when 0 is returned.
  */
 int	 page_read_form_csrf(struct req *, struct url_query *q);
 /* Renders a form page (taking model) with its CSRF token and error. */

@@ -44,33 +44,6 @@ static const char *const types[] = {
 	"partner-perspective", "guest-perspective", "podcast", "video",
 };
 
-int
-admin_gate(struct req *r)
-{
-	struct buf next = BUF_INIT;
-
-	r->cache_control = "private, no-store";
-	if (r->user == NULL) {
-		BUF_LIT(&next, "/signin?next=");
-		esc_url(&next, r->path, r->pathlen);
-		http_redirect(r, 303, next.p);
-		buf_free(&next);
-		return ADMIN_SENT;
-	}
-	return r->user->role >= ROLE_CONTRIBUTOR ? 0 : 403;
-}
-
-int
-admin_csrf_ok(struct req *r, const char *field)
-{
-	char want[64];
-
-	session_csrf(r, want, sizeof(want));
-	return field != NULL && want[0] != '\0' &&
-	    strlen(field) == strlen(want) &&
-	    sodium_memcmp(field, want, strlen(want)) == 0;
-}
-
 /* The newsroom's forms are read, and their text checked, as readers' are. */
 int
 admin_read_form(struct req *r, struct url_query *q)
@@ -101,10 +74,6 @@ admin_delete(struct req *r, enum store_del what, int64_t id,
 		return 404;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	url_query_free(&q);
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
@@ -238,10 +207,8 @@ page_admin_dashboard(struct req *r)
 	json_t *m, *v;
 	char key[32];
 	size_t i;
-	int status, rc;
+	int rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	m = json_object();
 	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
 		struct admin_filter f = { blocks[i], "", "", "", "" };
@@ -325,10 +292,8 @@ page_admin_articles(struct req *r)
 	json_t *m, *rows, *v;
 	char c[48];
 	size_t i;
-	int status, rc;
+	int rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	f.status = http_query(r, "status") != NULL ? http_query(r, "status") :
 	    "";
 	for (i = 0; i < ARRAY_SIZE(states); i++)
@@ -576,10 +541,7 @@ page_admin_new(struct req *r)
 {
 	char slug[256];
 	json_t *a;
-	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if (!edit_allowed(r->db, r->user, EDIT_CREATE, 0))
 		return 403;
 	a = json_pack("{s:s,s:[],s:[]}", "type", "news", "tags", "authors");
@@ -596,10 +558,8 @@ page_admin_edit(struct req *r)
 {
 	json_t *a;
 	int64_t id;
-	int status, rc;
+	int rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
@@ -684,10 +644,6 @@ save(struct req *r, int64_t id)
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	then = url_query_get(&q, "then");
 	if (then == NULL)
 		then = "save";
@@ -790,10 +746,6 @@ done:
 int
 page_admin_create(struct req *r)
 {
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return save(r, 0);
 }
 
@@ -801,10 +753,7 @@ int
 page_admin_save(struct req *r)
 {
 	int64_t id;
-	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	return save(r, id);
@@ -819,16 +768,10 @@ status_change(struct req *r, int publish, int schedule)
 	char url[96];
 	int status, rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	if (!edit_allowed(r->db, r->user, EDIT_PUBLISH, id)) {
 		url_query_free(&q);
 		return 403;
@@ -877,8 +820,6 @@ page_admin_preview(struct req *r)
 	int64_t id;
 	int status, rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
@@ -913,14 +854,8 @@ page_admin_markdown(struct req *r)
 	const char *md, *raw;
 	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	md = url_query_get(&q, "body_md");
 	raw = url_query_get(&q, "raw_html");
 	/* The story's own mode, as its editor shows it; nothing is stored. */
@@ -942,10 +877,7 @@ int
 page_admin_media(struct req *r)
 {
 	json_t *m;
-	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	m = json_pack("{s:I,s:{s:s}}", "max_mb", (json_int_t)
 	    (config.max_upload / (1024 * 1024)), "page", "title", "Images");
 	return admin_render(r, 200, "admin/media", m);
@@ -1085,13 +1017,8 @@ page_admin_media_post(struct req *r)
 	json_t *m;
 	int status, nparts;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	status = upload_bytes(r, 1, parts, &nparts, &data, &len, msg,
 	    sizeof(msg));
-	/* The token is checked before anything is looked at further. */
-	if (!admin_csrf_ok(r, part_text(r, parts, nparts, "csrf", 64)))
-		return 403;
 	if (status == 0) {
 		alt = part_text(r, parts, nparts, "alt", 500);
 		/* Decoding takes seconds: the loop goes on meanwhile. */
@@ -1133,30 +1060,20 @@ media_api_done(struct req *r, void *arg)
 }
 
 /*
- * An API client's image upload, for a token of at least role: the bytes
- * and their alt text handed to the work pool, which runs work, and done
- * answers.  0 when handed over, else the status of the answer sent.
+ * An API client's image upload (the router has checked its token): the
+ * bytes and their alt text handed to the work pool, which runs work, and
+ * done answers.  0 when handed over, else the status of the answer sent.
  */
 static int
-api_upload(struct req *r, enum role role, const char *refused,
-    pool_work_fn work, pool_done_fn done)
+api_upload(struct req *r, pool_work_fn work, pool_done_fn done)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
 	const char *data = NULL, *alt = NULL;
 	char msg[200];
 	size_t len = 0;
 	struct upload *u;
-	struct user usr;
 	int status, nparts;
 
-	if ((status = auth_bearer(r, &usr)) != 0) {
-		if (status == 401)
-			http_header(r, "WWW-Authenticate", "Bearer");
-		return status == 401 ? api_error(r, 401, "a valid API token "
-		    "is required (Authorization: Bearer ...)") : status;
-	}
-	if (usr.role < role)
-		return api_error(r, 403, refused);
 	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
 	    sizeof(msg))) != 0)
 		return api_error(r, status, msg);
@@ -1174,8 +1091,7 @@ api_upload(struct req *r, enum role role, const char *refused,
 int
 api_admin_media(struct req *r)
 {
-	return api_upload(r, ROLE_CONTRIBUTOR, "your role cannot upload images",
-	    upload_work, media_api_done);
+	return api_upload(r, upload_work, media_api_done);
 }
 
 /*
@@ -1253,6 +1169,5 @@ artwork_done(struct req *r, void *arg)
 int
 api_admin_podcast_art(struct req *r)
 {
-	return api_upload(r, ROLE_EDITOR, "your role cannot change the "
-	    "podcast's artwork", artwork_work, artwork_done);
+	return api_upload(r, artwork_work, artwork_done);
 }

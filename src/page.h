@@ -292,7 +292,7 @@ int	 page_comment_delete(struct req *);
 int	 page_comment_report(struct req *);
 int	 page_comment_report_post(struct req *);
 
-/* admin_comment.c — moderation (editors and admins) */
+/* page_admin_comments.c, api_comments.c — moderation (editors and admins) */
 int	 admin_comments(struct req *);
 int	 admin_comments_post(struct req *);
 int	 admin_comments_settings(struct req *);

@@ -2,7 +2,7 @@
  * page_admin.c — the newsroom at /admin: the dashboard, the article list
  * with its filters, the editor and its actions (save, publish, schedule,
  * unpublish), the reader's-eye preview, the Markdown preview, and image
- * uploads.
+ * uploads (whose work api_media.c shares).
  *
  * Every page is server-rendered and works without JavaScript.  Every
  * write checks the CSRF token, then the role (edit.c), then the input,
@@ -22,7 +22,6 @@
 #include "db.h"
 #include "edit.h"
 #include "escape.h"
-#include "feed.h"
 #include "http.h"
 #include "media.h"
 #include "multipart.h"
@@ -883,13 +882,8 @@ page_admin_media(struct req *r)
 	return admin_render(r, 200, "admin/media", m);
 }
 
-/*
- * Reads the image of an upload: the "file" part of a multipart body, or
- * (for API clients) the whole body.  0, or an HTTP status with msg (422
- * for a field that is not text).
- */
-static int
-upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
+int
+admin_upload_read(struct req *r, int form, struct mp_part *parts, int *nparts,
     const char **data, size_t *len, char *msg, size_t msglen)
 {
 	const char *ct = http_req_header(r, "content-type");
@@ -920,10 +914,9 @@ upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
 	return 0;
 }
 
-/* A multipart field as a NUL-terminated string of at most n bytes. */
-static const char *
-part_text(struct req *r, struct mp_part *parts, int nparts, const char *name,
-    size_t n)
+const char *
+admin_part_text(struct req *r, const struct mp_part *parts, int nparts,
+    const char *name, size_t n)
 {
 	const struct mp_part *p = multipart_get(parts, nparts, name);
 
@@ -932,27 +925,10 @@ part_text(struct req *r, struct mp_part *parts, int nparts, const char *name,
 	return h2o_strdup(&r->h->pool, p->data, p->len).base;
 }
 
-/*
- * An upload handed to the work pool (pool.h): a copy of the image, since
- * the request's body may be gone before the work ends, and what the
- * work made of it.  Freed by the done function.
- */
-struct upload {
-	char	*data;
-	size_t	 len;
-	char	*alt;		/* NULL: none */
-	int	 status;	/* media_store's or media_square's */
-	char	 msg[200];
-	json_t	*img;		/* media_store's image */
-	char	 hash[65];	/* media_square's artwork */
-	int	 side;
-	int64_t	 bytes;
-};
-
-static struct upload *
-upload_new(const char *data, size_t len, const char *alt)
+struct admin_upload *
+admin_upload_new(const char *data, size_t len, const char *alt)
 {
-	struct upload *u = xcalloc(1, sizeof(*u));
+	struct admin_upload *u = xcalloc(1, sizeof(*u));
 
 	u->data = xmalloc(len);
 	memcpy(u->data, data, len);
@@ -961,8 +937,8 @@ upload_new(const char *data, size_t len, const char *alt)
 	return u;
 }
 
-static void
-upload_free(struct upload *u)
+void
+admin_upload_free(struct admin_upload *u)
 {
 	json_decref(u->img);
 	free(u->alt);
@@ -970,11 +946,10 @@ upload_free(struct upload *u)
 	free(u);
 }
 
-/* On a pool thread: the image made into its widths and recorded. */
-static void
-upload_work(struct db *db, void *arg)
+void
+admin_upload_work(struct db *db, void *arg)
 {
-	struct upload *u = arg;
+	struct admin_upload *u = arg;
 
 	u->status = media_store(db, u->data, u->len, u->alt, &u->img, u->msg,
 	    sizeof(u->msg));
@@ -984,12 +959,12 @@ upload_work(struct db *db, void *arg)
 static int
 media_page_done(struct req *r, void *arg)
 {
-	struct upload *u = arg;
+	struct admin_upload *u = arg;
 	json_t *m;
 	int status;
 
 	if (r == NULL) {
-		upload_free(u);
+		admin_upload_free(u);
 		return 0;
 	}
 	if (u->status != 0)
@@ -1002,7 +977,7 @@ media_page_done(struct req *r, void *arg)
 		    "title", "Images");
 	status = admin_render(r, u->status != 0 ? u->status : 201,
 	    "admin/media", m);
-	upload_free(u);
+	admin_upload_free(u);
 	return status;
 }
 
@@ -1013,20 +988,20 @@ page_admin_media_post(struct req *r)
 	const char *data = NULL, *alt = NULL;
 	char msg[200];
 	size_t len = 0;
-	struct upload *u;
+	struct admin_upload *u;
 	json_t *m;
 	int status, nparts;
 
-	status = upload_bytes(r, 1, parts, &nparts, &data, &len, msg,
+	status = admin_upload_read(r, 1, parts, &nparts, &data, &len, msg,
 	    sizeof(msg));
 	if (status == 0) {
-		alt = part_text(r, parts, nparts, "alt", 500);
+		alt = admin_part_text(r, parts, nparts, "alt", 500);
 		/* Decoding takes seconds: the loop goes on meanwhile. */
-		u = upload_new(data, len, alt);
-		if ((status = pool_submit(r, upload_work, media_page_done,
+		u = admin_upload_new(data, len, alt);
+		if ((status = pool_submit(r, admin_upload_work, media_page_done,
 		    u)) == 0)
 			return 0;
-		upload_free(u);
+		admin_upload_free(u);
 		snprintf(msg, sizeof(msg), "the server is busy with other "
 		    "uploads; try again in a moment");
 	}
@@ -1034,140 +1009,4 @@ page_admin_media_post(struct req *r)
 	    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
 	    "title", "Images");
 	return admin_render(r, status, "admin/media", m);
-}
-
-/* Back on the loop: the API's answer. */
-static int
-media_api_done(struct req *r, void *arg)
-{
-	struct upload *u = arg;
-	json_t *m;
-	int status = 0;
-
-	if (r == NULL) {
-		upload_free(u);
-		return 0;
-	}
-	if (u->status != 0) {
-		status = api_error(r, u->status, u->msg);
-	} else {
-		m = json_pack("{s:O}", "image", u->img);
-		http_send_json(r, 201, m);
-		json_decref(m);
-	}
-	upload_free(u);
-	return status;
-}
-
-/*
- * An API client's image upload (the router has checked its token): the
- * bytes and their alt text handed to the work pool, which runs work, and
- * done answers.  0 when handed over, else the status of the answer sent.
- */
-static int
-api_upload(struct req *r, pool_work_fn work, pool_done_fn done)
-{
-	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL, *alt = NULL;
-	char msg[200];
-	size_t len = 0;
-	struct upload *u;
-	int status, nparts;
-
-	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
-	    sizeof(msg))) != 0)
-		return api_error(r, status, msg);
-	if (nparts > 0)
-		alt = part_text(r, parts, nparts, "alt", 500);
-	u = upload_new(data, len, alt);
-	if ((status = pool_submit(r, work, done, u)) == 0)
-		return 0;
-	upload_free(u);
-	return api_error(r, status, "the server is busy with other uploads; "
-	    "try again in a moment");
-}
-
-/* POST /api/v1/admin/media: the same upload for API clients. */
-int
-api_admin_media(struct req *r)
-{
-	return api_upload(r, upload_work, media_api_done);
-}
-
-/*
- * POST /api/v1/admin/podcast/artwork: the podcast's cover, made square
- * from the upload by media_square and named by the podcast_image setting
- * in one transaction.  Settings are part of every page ("site"), so the
- * podcast feed is dropped with the rest.
- */
-/* On a pool thread: the square artwork made and written. */
-static void
-artwork_work(struct db *db, void *arg)
-{
-	struct upload *u = arg;
-
-	u->status = media_square(config.media_dir, u->data, u->len,
-	    config.max_upload, FEED_ART_MIN, FEED_ART_MAX, u->hash, &u->side,
-	    &u->bytes, u->msg, sizeof(u->msg));
-}
-
-/* Back on the loop: the artwork recorded and named, a short write. */
-static int
-artwork_done(struct req *r, void *arg)
-{
-	struct upload *u = arg;
-	struct image_row row;
-	char src[100];
-	json_t *img, *m;
-	int rc, status = 0;
-
-	if (r == NULL || u->status != 0) {
-		if (r != NULL)
-			status = api_error(r, u->status, u->msg);
-		upload_free(u);
-		return status;
-	}
-	if (db_begin_write(r->db) != DB_OK) {
-		upload_free(u);
-		return api_error(r, 503, "the database is busy; try again");
-	}
-	/* After this point, all errors roll back. */
-	rc = store_image_get(r->db, u->hash, &img);
-	json_decref(img);
-	if (rc == STORE_NOTFOUND) {
-		memset(&row, 0, sizeof(row));
-		row.hash = u->hash;
-		row.mime = "image/jpeg";
-		row.ext = "jpg";
-		row.width = u->side;
-		row.height = u->side;
-		row.bytes = u->bytes;
-		row.alt = u->alt != NULL ? u->alt : "";
-		row.widths = "";
-		rc = store_image_add(r->db, &row);
-	}
-	if (rc == STORE_OK)
-		rc = store_setting_set(r->db, "podcast_image", u->hash);
-	if (rc != STORE_OK || bus_publish(r->db, tag_site().s) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		upload_free(u);
-		return api_error(r, rc == STORE_OK ? 503 : page_status(rc),
-		    "the artwork cannot be recorded");
-	}
-	bus_apply(tag_site().s);
-	snprintf(src, sizeof(src), "/media/%s.jpg", u->hash);
-	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", u->hash,
-	    "src", src, "width", u->side, "height", u->side, "bytes",
-	    (json_int_t)u->bytes);
-	http_send_json(r, 201, m);
-	json_decref(m);
-	upload_free(u);
-	return 0;
-}
-
-int
-api_admin_podcast_art(struct req *r)
-{
-	return api_upload(r, artwork_work, artwork_done);
 }

@@ -322,6 +322,7 @@ static const struct route routes[] = {
 	{ "POST", "/admin/newsletters/:slug/issues/:id",
 	  page_admin_issue_post, ROUTE_FORM,
 	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	/* An editor's session or API token: the handler checks which. */
 	{ "GET", "/admin/newsletters/:slug/issues/:id/preview",
 	  page_newsletter_preview, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
@@ -849,12 +850,18 @@ admit_csrf(struct req *r, const struct route *rt)
 		r->form = q;
 		return session_csrf_ok(r, url_query_get(q, "csrf")) ? 0 : 403;
 	}
-	rc = r->h->entity.base == NULL ? -1 : multipart_parse(ct,
-	    r->h->entity.base, r->h->entity.len, parts, ROUTE_FORM_PARTS, &n,
-	    err, sizeof(err));
-	/* A field that is not text leaves the parts read, the token too. */
-	if ((rc == 0 || rc == MULTIPART_BAD_TEXT) &&
-	    (p = multipart_get(parts, n, "csrf")) != NULL && p->len <= 100)
+	if (r->h->entity.base == NULL)
+		return 403;
+	/*
+	 * A body that cannot be read as multipart is 400, as a form that
+	 * cannot be read is; a field that is not text leaves the parts
+	 * read, the token with them, and the handler answers 422 after.
+	 */
+	rc = multipart_parse(ct, r->h->entity.base, r->h->entity.len, parts,
+	    ROUTE_FORM_PARTS, &n, err, sizeof(err));
+	if (rc != 0 && rc != MULTIPART_BAD_TEXT)
+		return 400;
+	if ((p = multipart_get(parts, n, "csrf")) != NULL && p->len <= 100)
 		token = h2o_strdup(&r->h->pool, p->data, p->len).base;
 	return session_csrf_ok(r, token) ? 0 : 403;
 }

@@ -732,10 +732,6 @@ page_account(struct req *r)
 	const char *done = http_query(r, "done");
 	json_t *m;
 
-	if (r->user == NULL) {
-		http_redirect(r, 303, "/signin?next=/account");
-		return 0;
-	}
 	if (store_user_profile(r->db, r->user->id, &m) != STORE_OK)
 		m = json_object();
 	if (done != NULL && strcmp(done, "reset") == 0)
@@ -761,10 +757,6 @@ page_account_profile(struct req *r)
 
 	if ((status = read_post(r, &q)) != 0)
 		return status;
-	if (r->user == NULL) {
-		url_query_free(&q);
-		return 403;
-	}
 	c = url_query_get(&q, "company");
 	t = url_query_get(&q, "job_title");
 	if (c == NULL || t == NULL) {
@@ -801,8 +793,6 @@ page_signout_all(struct req *r)
 	if ((status = read_post(r, &q)) != 0)
 		return status;
 	url_query_free(&q);
-	if (r->user == NULL)
-		return 403;
 	if ((rc = store_sessions_drop_user(r->db, r->user->id)) != STORE_OK)
 		return page_status(rc);
 	session_end(r);

@@ -92,7 +92,7 @@ static const struct route routes[] = {
 	{ "GET", "/comments/:id/reply", page_comment_reply, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/comments/:id/edit", page_comment_edit, ROUTE_FORM,
-	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	  WHO_MEMBER, 0, BODY_NONE, NULL },
 	{ "POST", "/comments/:id/edit", page_comment_edit_post, ROUTE_FORM,
 	  WHO_MEMBER, 1, BODY_FORM, NULL },
 	{ "POST", "/comments/:id/delete", page_comment_delete, ROUTE_FORM,
@@ -263,11 +263,11 @@ static const struct route routes[] = {
 	{ "POST", "/reset/:token", page_reset_link_post, ROUTE_FORM,
 	  WHO_ANYONE, 1, BODY_FORM, NULL },
 	{ "GET", "/account", page_account, ROUTE_FORM,
-	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	  WHO_MEMBER, 0, BODY_NONE, NULL },
 	{ "POST", "/account/signout-all", page_signout_all, ROUTE_FORM,
-	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
 	{ "POST", "/account/profile", page_account_profile, ROUTE_FORM,
-	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
 	/* Newsletters (docs/newsletters.md). */
 	{ "GET", "/newsletter", page_newsletter, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
@@ -369,7 +369,7 @@ static const struct route routes[] = {
 	  "moderating comments needs the editor or admin role" },
 	{ "POST", "/api/v1/admin/comments/:id/:action",
 	  api_admin_comment_action, ROUTE_API,
-	  WHO_EDITOR, 0, BODY_JSON,
+	  WHO_EDITOR, 0, BODY_NONE,
 	  "moderating comments needs the editor or admin role" },
 	/* The newsroom: forms for signed-in writers, never cached. */
 	{ "GET", "/admin", page_admin_dashboard, ROUTE_FORM,
@@ -789,9 +789,10 @@ form_dispose(void *q)
 }
 
 /*
- * The staff role the row needs.  A signed-out reader of a page or form
- * is sent to sign in, and comes back here after; an API client without a
- * token of the role is told what is missing.
+ * The role the row needs.  A signed-out reader of a page or form is sent
+ * to sign in, and comes back here after (a member row's POST is 401: the
+ * form was sent without a session); an API client without a token of
+ * the role is told what is missing.
  */
 static int
 admit_who(struct req *r, const struct route *rt)
@@ -814,9 +815,12 @@ admit_who(struct req *r, const struct route *rt)
 		memcpy(r->user, &u, sizeof(u));
 		return 0;
 	}
-	if (r->user == NULL && rt->who == WHO_MEMBER)
+	if (r->user == NULL && rt->who == WHO_MEMBER &&
+	    strcmp(rt->method, "GET") != 0)
 		return 401;
-	r->cache_control = "private, no-store";
+	/* The newsroom's answers are kept by no cache, not even the browser's. */
+	if (rt->who >= WHO_CONTRIBUTOR)
+		r->cache_control = "private, no-store";
 	if (r->user == NULL) {
 		BUF_LIT(&next, "/signin?next=");
 		esc_url(&next, r->path, r->pathlen);

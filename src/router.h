@@ -27,7 +27,11 @@ enum route_kind {
  */
 enum route_who {
 	WHO_ANYONE,		/* no credential */
-	WHO_MEMBER,		/* a signed-in reader; signed out, 401 */
+	/*
+	 * A signed-in reader: signed out, a GET is sent to sign in as
+	 * below, any other method is 401.
+	 */
+	WHO_MEMBER,
 	/*
 	 * Staff of at least this role.  On a form or page, a signed-out
 	 * reader is sent to /signin?next=<path> (303) and a lesser role

@@ -818,7 +818,7 @@ admit_who(struct req *r, const struct route *rt)
 	if (r->user == NULL && rt->who == WHO_MEMBER &&
 	    strcmp(rt->method, "GET") != 0)
 		return 401;
-	/* The newsroom's answers are kept by no cache, not even the browser's. */
+	/* The newsroom's answers are kept by no cache, not even a browser's. */
 	if (rt->who >= WHO_CONTRIBUTOR)
 		r->cache_control = "private, no-store";
 	if (r->user == NULL) {
@@ -884,6 +884,10 @@ admit(struct req *r, const struct route *rt)
 	if (rt->who != WHO_ANYONE && (status = admit_who(r, rt)) != 0)
 		return status;
 	switch (rt->body) {
+	case BODY_FORM:
+		if (http_body_type(r, "application/x-www-form-urlencoded") != 0)
+			return 415;
+		break;
 	case BODY_MULTIPART:
 		if (ct == NULL || strncasecmp(ct, "multipart/form-data",
 		    19) != 0)

@@ -85,7 +85,8 @@ void	 page_meta_site(struct db *, json_t *site);
  * Parses an application/x-www-form-urlencoded body into q: 0, 400, 415,
  * or 422 when a field is not text (text.h: not UTF-8, a control
  * character, a line break in a one-line field), with req.input_error
- * naming the field for the error page.
+ * naming the field for the error page.  The form the router read for
+ * its CSRF token (req.form) is handed over rather than read again.
  */
 struct url_query;
 int	 page_read_form(struct req *, struct url_query *q);

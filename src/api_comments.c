@@ -13,7 +13,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "store.h"
 #include "util.h"
@@ -60,8 +60,8 @@ api_admin_comments(struct req *r)
 		    "or rejected");
 	if (mod_before(http_query(r, "before"), &before) != 0)
 		return api_error(r, 400, "malformed before");
-	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE, &rows)) !=
-	    STORE_OK)
+	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE,
+	    &rows)) != STORE_OK)
 		return page_status(rc);
 	m = json_pack("{s:s,s:o}", "queue", store_comment_queue_name(q),
 	    "comments", rows);
@@ -153,7 +153,8 @@ api_admin_comments_bulk(struct req *r)
 	act = json_string_value(json_object_get(in, "action"));
 	ids = json_object_get(in, "ids");
 	if (json_object_size(in) != 2 || act == NULL ||
-	    (a = mod_action_parse(act, strlen(act))) < 0 || !json_is_array(ids) ||
+	    (a = mod_action_parse(act, strlen(act))) < 0 ||
+	    !json_is_array(ids) ||
 	    (n = json_array_size(ids)) == 0 || n > MOD_BULK_MAX) {
 		json_decref(in);
 		return api_error(r, 422, "send {\"action\": \"approve\" | "
@@ -219,7 +220,8 @@ api_admin_comments_ban(struct req *r)
 		json_decref(in);
 		return 503;
 	}
-	err = mod_ban(r->db, r->user, json_string_value(json_object_get(in, "email")),
+	err = mod_ban(r->db, r->user,
+	    json_string_value(json_object_get(in, "email")),
 	    d, json_string_value(json_object_get(in, "reason")),
 	    json_is_true(json_object_get(in, "lift")));
 	json_decref(in);

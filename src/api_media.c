@@ -14,7 +14,7 @@
 #include "config.h"
 #include "db.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "media.h"
 #include "multipart.h"
 #include "page.h"

@@ -16,8 +16,9 @@
 #include "cache.h"
 #include "escape.h"
 #include "feed.h"
-#include "http.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -172,7 +173,7 @@ ics_write_one(struct buf *out, int webinar, json_t *e, const char *base,
 static int
 send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 {
-	struct buf out = BUF_INIT;
+	struct buf *out;
 	char host[256];
 	const char *base = page_base_url(r);
 	json_t *site, *e;
@@ -181,24 +182,22 @@ send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
 		return page_status(rc);
+	own_json(r, site);
 	host_of(base, host, sizeof(host));
-	calendar_head(&out);
+	out = own_buf(r, 0);
+	calendar_head(out);
 	if (name != NULL) {
-		struct buf t = BUF_INIT;
+		struct buf *t = own_buf(r, 0);
 
-		buf_printf(&t, "%s: %s", view_str(site, "site_name"), name);
-		prop(&out, "X-WR-CALNAME", t.p, 0);
-		buf_free(&t);
+		buf_printf(t, "%s: %s", view_str(site, "site_name"), name);
+		prop(out, "X-WR-CALNAME", t->p, 0);
 	}
 	json_array_foreach(list, i, e)
-		vevent(&out, k, e, base, host, page_now());
-	BUF_LIT(&out, "END:VCALENDAR\r\n");
-	json_decref(site);
-	if (buf_err(&out)) {
-		buf_free(&out);
+		vevent(out, k, e, base, host, page_now());
+	BUF_LIT(out, "END:VCALENDAR\r\n");
+	if (buf_err(out))
 		return 500;
-	}
-	http_send_buf(r, 200, ICS_CTYPE, &out);
+	http_send_buf(r, 200, ICS_CTYPE, out);
 	return 0;
 }
 
@@ -207,7 +206,7 @@ calendar(struct req *r, enum kind k)
 {
 	int64_t now = page_now();
 	json_t *list;
-	int rc, status;
+	int rc;
 
 	if (k == K_EVENT) {
 		rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN,
@@ -226,17 +225,16 @@ calendar(struct req *r, enum kind k)
 	}
 	if (rc != STORE_OK)
 		return page_status(rc);
-	status = send_calendar(r, k, list, k == K_EVENT ? "Live Events" :
+	own_json(r, list);
+	return send_calendar(r, k, list, k == K_EVENT ? "Live Events" :
 	    "Webinars");
-	json_decref(list);
-	return status;
 }
 
 static int
 one(struct req *r, enum kind k)
 {
-	json_t *e, *list;
-	int rc, status;
+	json_t *e;
+	int rc;
 
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
@@ -248,10 +246,7 @@ one(struct req *r, enum kind k)
 		view_event(e);
 	else
 		view_webinar(e);
-	list = json_pack("[o]", e);
-	status = send_calendar(r, k, list, NULL);
-	json_decref(list);
-	return status;
+	return send_calendar(r, k, own_json(r, json_pack("[o]", e)), NULL);
 }
 
 int ics_events(struct req *r) { return calendar(r, K_EVENT); }

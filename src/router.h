@@ -71,7 +71,7 @@ struct route {
 	enum route_who	 who;
 	int		 csrf;		/* the form carries the CSRF token */
 	enum route_body	 body;
-	const char	*refused;	/* the API's 403 sentence (who > MEMBER) */
+	const char	*refused;	/* the admin API's 403 sentence */
 };
 
 /* The table, for the tests that walk it: *n rows. */
@@ -87,6 +87,12 @@ const struct route *router_table(size_t *n);
  */
 int	route_reads(const struct route *, const char *key);
 
+/*
+ * Gives the request API (req.h) what it asks of the table: route names
+ * for its log lines, the query parameters a route reads, and the cache
+ * fill of a page the cache waits for.  Call once before serving.
+ */
+void	router_init(void);
 /*
  * Finds the route for r's method and path and runs it; answers errors
  * itself.  The first pattern of the table that matches the path owns

@@ -321,10 +321,12 @@ struct buf;
 /* "Hello, World!" -> "hello-world" (at most 80 characters). */
 void	 store_slugify(const char *, char *out, size_t outsz);
 /*
- * Creates a draft from validated input (title, slug, dek, body_md,
- * section, type, authors[], tags[], hero_*, sponsor, signoff); body_html
- * is the rendered body_md.  STORE_INVALID for an unknown section, author
- * or sponsor; STORE_CONFLICT for a taken slug.
+ * Creates a draft from validated input, whose keys are those of
+ * store_cols (store_cols.h); body_html is the rendered body_md.  The
+ * fields only a creation takes (status, published_at, created_at,
+ * updated_at: the demo's, never edit.c's input) default to a draft made
+ * now.  STORE_INVALID for an unknown section, author, sponsor or image;
+ * STORE_CONFLICT for a taken slug.
  */
 int	 store_article_create(struct db *, json_t *in, const char *body_html,
 	    int64_t *id);
@@ -792,5 +794,33 @@ int	 store_lead_delete(struct db *, int64_t id, const char *email);
 int	 store_user_profile(struct db *, int64_t user_id, json_t **out);
 int	 store_user_profile_set(struct db *, int64_t user_id,
 	    const char *company, const char *job_title);
+
+
+/* store_import.c — source ids of imported items, and redirects (docs/import.md) */
+/* The id an item of a source became; STORE_NOTFOUND when not imported yet. */
+int	 store_import_id(struct db *, const char *source, const char *kind,
+	    const char *source_id, int64_t *id);
+int	 store_import_id_set(struct db *, const char *source, const char *kind,
+	    const char *source_id, int64_t id);
+int	 store_section_slug(struct db *, int64_t id, char *out, size_t outsz);
+/* A slug no article has nor had: base, base-2, base-3 ... */
+int	 store_article_slug_free(struct db *, const char *base, char *out,
+	    size_t outsz);
+/* Where old (a decoded path, "/?p=1" with its query) moved to. */
+int	 store_redirect_get(struct db *, const char *old, char *out,
+	    size_t outsz);
+#define STORE_REDIRECT_MAX	1000	/* bytes of a path */
+/*
+ * Adds a redirect of old to new_path (local paths: one '/' first, at
+ * most STORE_REDIRECT_MAX bytes, no control characters);
+ * replace 0 keeps an old path already there (an import never overwrites
+ * the newsroom's), 1 changes it.  STORE_INVALID for a bad path.
+ */
+int	 store_redirect_set(struct db *, const char *old, const char *new_path,
+	    int replace);
+int	 store_redirect_delete(struct db *, const char *old);
+/* Redirects by old path, after after ("" from the start), at most limit. */
+int	 store_redirects_list(struct db *, const char *after, int limit,
+	    json_t **out);
 
 #endif

@@ -5,9 +5,11 @@ well-formed XML that lxml's strict parser reads, with WordPress's
 namespaces and as many authors, categories, tags, items and comments as
 the site has; bad command lines and bad files are refused and change
 nothing.  On SQLite, and on PostgreSQL with MASTHEAD_PG_URL set."""
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -17,6 +19,7 @@ from harness import (BIN, Server, Client, ok, eq, contains, run_tests, sql,
                      demo_db, new_db, is_pg, pg_demo, on_pg, pg_db)
 
 D = tempfile.mkdtemp(prefix="masthead-export-")
+atexit.register(shutil.rmtree, D, True)
 SRC = demo_db(D)
 MEDIA = pg_demo()[1] if is_pg(SRC) else os.path.join(D, "media")
 BASE = "https://news.example.com"
@@ -154,7 +157,7 @@ def test_json_round_trip():
     ok(isinstance(doc["tables"]["articles"][0]["id"], int),
        "integer columns are JSON numbers")
 
-    dst = new_db(tempfile.mkdtemp(prefix="masthead-export-dst-"))
+    dst = new_db(tempfile.mkdtemp(prefix="dst-", dir=D))
     r = import_(path, dst)
     eq(r.returncode, 0, "import into an empty database succeeds")
     contains(r.stdout, "items read", "and says how many rows it read")
@@ -193,7 +196,7 @@ def test_secrets():
     ok(len(doc["tables"]["site_keys"]) >= 1, "the signing keys are in it")
     ok(all(u["password_hash"] != "" for u in doc["tables"]["users"]),
        "and the password hashes")
-    dst = new_db(tempfile.mkdtemp(prefix="masthead-export-sec-"))
+    dst = new_db(tempfile.mkdtemp(prefix="sec-", dir=D))
     Server(["--media_dir", MEDIA], db=dst, demo=False).stop()
     ok(sql(dst, "SELECT count(*) FROM site_keys")[0][0] >= 1,
        "a database a server started on once has keys of its own")
@@ -308,7 +311,7 @@ def test_refusals():
     path = os.path.join(D, "refuse.json")
     eq(export("json", path).returncode, 0, "an export to refuse")
     # A database with a site in it.
-    full = demo_db(tempfile.mkdtemp(prefix="masthead-export-full-"))
+    full = demo_db(tempfile.mkdtemp(prefix="full-", dir=D))
     before = counts(full)
     r = import_(path, full)
     eq(r.returncode, 1, "importing into a database with a site is exit 1")
@@ -323,7 +326,7 @@ def test_refusals():
         short = os.path.join(D, "short.json")
         with open(short, "wb") as f:
             f.write(data[:cut])
-        dst = new_db(tempfile.mkdtemp(prefix="masthead-export-short-"))
+        dst = new_db(tempfile.mkdtemp(prefix="short-", dir=D))
         r = import_(short, dst)
         eq(r.returncode, 1, "a file cut %s is refused" % what)
         contains(r.stderr, "was written", "with a clear message")
@@ -337,12 +340,12 @@ def test_refusals():
         other = os.path.join(D, "other.json")
         with open(other, "wb") as f:
             f.write(bad)
-        dst = new_db(tempfile.mkdtemp(prefix="masthead-export-other-"))
+        dst = new_db(tempfile.mkdtemp(prefix="other-", dir=D))
         r = import_(other, dst)
         eq(r.returncode, 1, "a file with %s is refused" % what)
         eq(sum(counts(dst).values()), 0, "and nothing is written")
 
-    dst = new_db(tempfile.mkdtemp(prefix="masthead-export-dry-"))
+    dst = new_db(tempfile.mkdtemp(prefix="dry-", dir=D))
     r = import_(path, dst, ["--dry-run"])
     eq(r.returncode, 0, "--dry-run reads the whole file")
     contains(r.stdout, "dry run, nothing written", "and says what it would do")
@@ -397,7 +400,7 @@ def test_across_engines():
     if not on_pg():
         ok(True, "SQLite to PostgreSQL through an export # SKIP PostgreSQL only")
         return
-    d = tempfile.mkdtemp(prefix="masthead-export-x-")
+    d = tempfile.mkdtemp(prefix="x-", dir=D)
     lite = os.path.join(d, "lite.db")
     subprocess.run([BIN, "demo", "--db", lite], check=True, capture_output=True)
     a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -285,7 +286,9 @@ set_dates(json_t *o, const char *key, const char *prefix, int with_long)
 	set_str(o, k, buf);
 }
 
-/* "Name, role" or "Name, role, company" — the byline of the seed page. */
+/* "Name, role" or "Name, role, company" — the byline of the seed page.
+ * A company writing as itself ("Huawei", company "Huawei") is named once:
+ * a role or company that repeats the name adds nothing. */
 static void
 set_byline(json_t *o, const char *name, const char *role,
     const char *company, const char *key)
@@ -294,6 +297,10 @@ set_byline(json_t *o, const char *name, const char *role,
 
 	if (name[0] == '\0')
 		return;
+	if (strcasecmp(role, name) == 0)
+		role = "";
+	if (strcasecmp(company, name) == 0)
+		company = "";
 	if (role[0] != '\0' && company[0] != '\0')
 		snprintf(b, sizeof(b), "%s, %s, %s", name, role, company);
 	else if (role[0] != '\0' || company[0] != '\0')

@@ -230,8 +230,10 @@ int	 page_admin_webinar_update(struct req *);
 
 /* page_registration.c — registering for events and webinars */
 int	 page_register_event(struct req *);
+int	 page_register_event_start(struct req *);
 int	 page_register_event_post(struct req *);
 int	 page_register_webinar(struct req *);
+int	 page_register_webinar_start(struct req *);
 int	 page_register_webinar_post(struct req *);
 int	 page_registration(struct req *);
 int	 page_registration_cancel(struct req *);
@@ -343,6 +345,7 @@ int	 model_resource(struct req *, const char *slug, json_t **out);
 int	 page_resources(struct req *);
 int	 page_resource(struct req *);
 int	 page_resource_access(struct req *);
+int	 page_resource_access_start(struct req *);
 int	 page_resource_access_post(struct req *);
 int	 page_resource_download(struct req *);
 

@@ -2,8 +2,8 @@
  * page_registration.c — readers registering for events and webinars.
  *
  * The event or webinar page is cached and the same for everyone: its
- * small form only opens /events/:slug/register (or /webinars/...), the
- * uncached form with the reader's CSRF token, the questions, the seats
+ * small form only posts name and email to /events/:slug/register/start
+ * (or /webinars/...), which answers the uncached form with the reader's CSRF token, the questions, the seats
  * left and the consent box.  A registration is confirmed while seats
  * last and waitlisted after; the letter it sends (composed by a job of
  * registration.c) carries the event's .ics file and two links signed
@@ -203,6 +203,11 @@ form(struct req *r, enum reg_kind k, json_t *t, int status,
 	    m);
 }
 
+/*
+ * GET shows the empty form (a signed-in reader's name and email filled
+ * in); it reads nothing from the address, so no personal detail ever
+ * travels in a URL, a history or an access log.
+ */
 static int
 form_page(struct req *r, enum reg_kind k)
 {
@@ -211,8 +216,29 @@ form_page(struct req *r, enum reg_kind k)
 
 	if ((status = target(r, k, &t)) != 0)
 		return status;
-	/* The cached page's small form sends name and email here. */
-	return form(r, k, t, 200, NULL, &r->q);
+	return form(r, k, t, 200, NULL, NULL);
+}
+
+/*
+ * POST .../register/start: the cached page's small form (the same for
+ * every reader, so it carries no CSRF token) sends name and email in the
+ * body; the answer is the full form with them filled in.  Nothing is
+ * stored, so there is nothing to forge: the full form carries the token
+ * and post() checks it.
+ */
+static int
+start(struct req *r, enum reg_kind k)
+{
+	struct url_query q;
+	json_t *t;
+	int status;
+
+	if ((status = page_read_form(r, &q)) != 0)
+		return status;
+	if ((status = target(r, k, &t)) == 0)
+		status = form(r, k, t, 200, NULL, &q);
+	url_query_free(&q);
+	return status;
 }
 
 /* A field of at most max bytes, trimmed into out; -1 when too long. */
@@ -384,8 +410,10 @@ out:
 }
 
 int page_register_event(struct req *r) { return form_page(r, REG_EVENT); }
+int page_register_event_start(struct req *r) { return start(r, REG_EVENT); }
 int page_register_event_post(struct req *r) { return post(r, REG_EVENT); }
 int page_register_webinar(struct req *r) { return form_page(r, REG_WEBINAR); }
+int page_register_webinar_start(struct req *r) { return start(r, REG_WEBINAR); }
 int page_register_webinar_post(struct req *r) { return post(r, REG_WEBINAR); }
 
 #define SENT	(-1)	/* the answer has gone out */

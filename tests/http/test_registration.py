@@ -108,20 +108,38 @@ def test_event_page():
     contains(page, "11:10–11:50", "sessions with their times")
     contains(page, "Panel: SD-WAN meets SASE", "titles")
     contains(page, "Three operators and an analyst", "and speakers")
-    contains(page, 'action="/events/sd-wan-digital-symposium/register"',
-             "and a form that opens the registration form")
+    contains(page, '<form method="post" action="/events/sd-wan-digital-symposium/register/start"',
+             "and a form that posts name and email to open the registration form")
     ok('name="csrf"' not in page, "the shared page holds no CSRF token")
     s, h2, _ = SRV.html("/events/sd-wan-digital-symposium")
     ok(h2.get("etag") and "private" not in h2.get("cache-control", ""),
        "the page stays public and cached", h2)
-    s, h, form = new_browser().get("/events/sd-wan-digital-symposium/register?name=Ann&email=ann%40example.org")
-    eq(s, 200, "the registration form answers")
+    s, h, form = new_browser().post("/events/sd-wan-digital-symposium/register/start",
+                                    [("name", "Ann"), ("email", "ann@example.org")])
+    eq(s, 200, "the registration form answers the small form's POST")
     contains(form, 'name="csrf"', "with a CSRF token")
     contains(form, 'value="ann@example.org"', "prefilled from the small form")
+    contains(form, '<form method="post" action="/events/sd-wan-digital-symposium/register"',
+             "posting to the registration itself")
     contains(form, "How many branch sites does your network serve?", "asking the custom questions")
     contains(form, "250 of 250 seats left.", "and telling the seats left")
     ok("etag" not in h and "no-cache" in h.get("cache-control", ""),
        "the form is not cached", h)
+    eq(sql(DB, "SELECT count(*) FROM registrations WHERE email = 'ann@example.org'")[0][0], 0,
+       "opening the form stores nothing")
+    s, h, form = new_browser().get("/events/sd-wan-digital-symposium/register?name=Ann&email=ann%40example.org")
+    eq(s, 200, "the form still answers an old link with details in its address")
+    ok("ann@example.org" not in form and 'value="Ann"' not in form,
+       "but reads no personal detail from a URL")
+    s, h, form = new_browser().post("/webinars/standalone-5g-first-year-lessons/register/start",
+                                    [("name", "Ann"), ("email", "ann@example.org")])
+    ok(s == 200 and 'value="ann@example.org"' in form, "a webinar's small form posts too", s)
+    s, h, form = new_browser().post("/events/no-such-event/register/start",
+                                    [("name", "Ann"), ("email", "ann@example.org")])
+    eq(s, 404, "an unknown event's small form is 404")
+    s, h, form = new_browser().post("/events/sd-wan-digital-symposium/register/start",
+                                    [("name", "A\x01nn"), ("email", "ann@example.org")])
+    eq(s, 422, "a control character in the small form is refused")
     b = new_browser()
     b.sign_in("member@example.com", PW)
     s, h, form = b.get("/events/sd-wan-digital-symposium/register")

@@ -246,6 +246,13 @@ def make_fixtures():
          person("viewer@example.org", extra=[("q1", "Operations")]),
          csrf_from="/webinars/%s/register" % web)
     FIXTURES["watch"] = mail("viewer@example.org", r"/webinars/%s/watch/[^\s\"<>]+" % web)
+    # The full forms the cached pages' short forms open by POST.
+    send(r, "anonymous", "/events/big-5g-event/register/start",
+         [("name", "Ann Reader"), ("email", "ann@example.org")])
+    send(r, "anonymous", "/webinars/%s/register/start" % web,
+         [("name", "Ann Reader"), ("email", "ann@example.org")])
+    send(r, "anonymous", "/resources/fiber-monitoring-field-guide/access/start",
+         person("ann@example.org"))
     # Registration forms sent back with their errors.
     send(r, "anonymous", "/events/big-5g-event/register", [("email", "nope")],
          csrf_from="/events/big-5g-event/register")

@@ -158,6 +158,8 @@ site_load(struct req *r, json_t **out)
 	if (json_object_get(site, "site_name") == NULL)
 		json_object_set_new(site, "site_name", json_string("masthead"));
 	set_base_url(site);
+	/* Times are shown in this zone; site.js adds the reader's own. */
+	json_object_set_new(site, "timezone", json_string(view_timezone()));
 	page_meta_site(r->db, site);
 	*out = site;
 	return STORE_OK;

@@ -165,7 +165,7 @@ letter(struct db *db, json_t *reg, const char *what)
 	else
 		view_webinar(e);
 	title = view_str(t, "title");
-	when = view_str(e, k == REG_EVENT ? "date_range" : "starts_long");
+	when = view_str(e, k == REG_EVENT ? "date_range" : "starts_when");
 	past = view_int(t, "ends_at") < now_unix();
 	if (strcmp(what, "recording") == 0) {
 		seat = 0;

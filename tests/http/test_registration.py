@@ -10,6 +10,7 @@ only through a signed personal link, the newsroom's list and CSV export
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -183,6 +184,24 @@ def test_register_webinar_and_email():
     contains(ics, "SUMMARY:Standalone 5G: Lessons From the First Year in Service", "this webinar")
     contains(ics, "URL:%s/webinars/%s" % (BASE, WEB), "with its address")
     contains(body_of(msg), "confirmed", "the text part says it is confirmed")
+    start = int(sql(DB, "SELECT starts_at FROM webinars WHERE slug = ?", (WEB,))[0][0])
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    lt = time.localtime(start)
+    when = "%s %d, %d, %d:%02d %s %s" % (time.strftime("%B", lt), lt.tm_mday, lt.tm_year,
+                                        lt.tm_hour % 12 or 12, lt.tm_min,
+                                        "AM" if lt.tm_hour < 12 else "PM", time.strftime("%Z", lt))
+    if zone is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = zone
+    time.tzset()
+    contains(body_of(msg), "(%s)" % when, "the letter gives the start time in the site's zone")
+    s, h, page = SRV.html("/webinars/" + WEB)
+    contains(page, ">%s</time> · 60 minutes · Online" % when, "and so does the webinar's page")
+    s, h, page = SRV.html("/webinars")
+    contains(page, ">%s</time>" % when, "and the list of webinars")
     contains(body_of(msg, "html"), "<a href=", "and the HTML part has the links")
     ok(link(msg, r"/webinars/%s/watch/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB),
        "with a personal link to watch", body_of(msg))

@@ -125,6 +125,13 @@ struct search_params {
  */
 int	 store_search(struct db *, const struct search_params *, json_t **out);
 /*
+ * How many stories store_search() would find for p, counting no further
+ * than p->limit past p->offset: the page shows "More than 500" rather
+ * than count a match that no page reaches.
+ */
+int	 store_search_count(struct db *, const struct search_params *,
+	    int64_t *n);
+/*
  * Up to limit live stories related to the article: sharing its tags, or
  * in its section, ranked by the tags they share, then by the words of
  * the article's title their title shares, then newest first: id, slug,
@@ -145,6 +152,8 @@ int	 store_section_children(struct db *, int64_t id, json_t **out);
 int	 store_section_path(struct db *, int64_t id, json_t **out);
 int	 store_sections_all(struct db *, json_t **out);
 int	 store_author_get(struct db *, const char *slug, json_t **out);
+/* The author of that name, ignoring case (the first added, when several). */
+int	 store_author_by_name(struct db *, const char *name, json_t **out);
 /* Authors ordered by name (and id), after the author with id after (0: from the start). */
 int	 store_authors_list(struct db *, int64_t after, int limit, json_t **out);
 int	 store_tag_get(struct db *, const char *slug, json_t **out);

@@ -84,6 +84,11 @@ menu_tree(json_t *rows)
 		json_t *parent = NULL, *kids;
 
 		json_object_set_new(row, "children", json_array());
+		/*
+		 * Said of every item: a leaf without it would take its
+		 * parent's from the template's context and open an empty list.
+		 */
+		json_object_set_new(row, "has_children", json_false());
 		snprintf(key, sizeof(key), "%lld", (long long)
 		    json_integer_value(json_object_get(row, "id")));
 		json_object_set(byid, key, row);

@@ -69,8 +69,10 @@ static const char *const event_address[] = { "street_address", "locality",
     "region", "postal_code", "country" };
 static const char sql_webinar[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md, body_html,"
-    " starts_at, duration_min, sponsor_id, event_id, recording_url)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+    " starts_at, duration_min, sponsor_id, event_id, recording_url,"
+    " join_url)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    " RETURNING id";
 static const char sql_promo[] =
     "INSERT INTO promos (section_id, text, link_text, url, active)"
     " VALUES ($1, $2, $3, $4, 1)";
@@ -1122,6 +1124,7 @@ demo_webinars(struct demo *d, const json_t *list)
 		db_bind_int(st, 8, json_is_integer(dur) ?
 		    json_integer_value(dur) : 60);
 		db_bind_str(st, 11, demo_str0(w, "recording_url"));
+		db_bind_str(st, 12, demo_str0(w, "join_url"));
 		if (demo_bind_ref(d, st, 9, d->sponsors, "sponsor",
 		    demo_str(w, "sponsor"), slug) != 0 ||
 		    demo_bind_ref(d, st, 10, d->events, "event",

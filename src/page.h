@@ -238,6 +238,7 @@ int	 page_register_webinar_post(struct req *);
 int	 page_registration(struct req *);
 int	 page_registration_cancel(struct req *);
 int	 page_webinar_watch(struct req *);
+int	 page_webinar_join(struct req *);
 
 /* page_admin_regs.c — registrations in the newsroom, and their CSV */
 int	 page_admin_event_regs(struct req *);

@@ -523,7 +523,7 @@ form_echo(enum kind k, struct url_query *q)
 	    "image" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
-	    "sponsor_id", "capacity", "reg_closes", "questions", "image" };
+	    "join_url", "sponsor_id", "capacity", "reg_closes", "questions", "image" };
 	json_t *f = json_object();
 	size_t i, n = k == K_EVENT ? ARRAY_SIZE(ev) : ARRAY_SIZE(wb);
 
@@ -634,12 +634,16 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		if (strlen(field(q, "recording_url")) > URL_MAX ||
 		    !is_link(field(q, "recording_url")))
 			return "The recording must be an http or https URL.";
+		if (strlen(field(q, "join_url")) > URL_MAX ||
+		    !is_link(field(q, "join_url")))
+			return "The link to join must be an http or https URL.";
 		memset(w, 0, sizeof(*w));
 		w->slug = slug;
 		w->title = name;
 		w->series = field(q, "series");
 		w->summary = field(q, "summary");
 		w->recording_url = field(q, "recording_url");
+		w->join_url = field(q, "join_url");
 		w->starts_at = starts;
 		w->duration_min = dur;
 		w->sponsor_id = sponsor;

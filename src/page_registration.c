@@ -450,6 +450,33 @@ bad:
 	return SENT;
 }
 
+/*
+ * A confirmed reader of a webinar still to come gets their signed link
+ * to the live session, with when it opens.
+ */
+static void
+add_join(struct req *r, json_t *reg, json_t *t, json_t *m)
+{
+	struct buf *u;
+	char starts[120], opens[48];
+	int64_t at = view_int(t, "starts_at");
+
+	if (reg_kind_of(reg) != REG_WEBINAR ||
+	    strcmp(view_str(reg, "status"), "confirmed") != 0 ||
+	    view_int(t, "ends_at") < now_unix())
+		return;
+	u = own_buf(r, 0);
+	reg_signed_url(u, view_str(t, "slug"), REG_TOKEN_JOIN, reg);
+	view_fmt_date_long(at, starts, sizeof(starts));
+	view_fmt_time(at, opens, sizeof(opens));
+	snprintf(starts + strlen(starts), sizeof(starts) - strlen(starts),
+	    ", %s", opens);
+	view_fmt_time(at - REG_JOIN_EARLY, opens, sizeof(opens));
+	if (!buf_err(u))
+		json_object_set_new(m, "join", json_pack("{s:s%,s:s,s:s}",
+		    "url", u->p, u->len, "starts", starts, "opens", opens));
+}
+
 int
 page_registration(struct req *r)
 {
@@ -472,6 +499,7 @@ page_registration(struct req *r)
 	if (http_query(r, "done") != NULL)
 		json_object_set_new(m, "notice", json_string("Your registration "
 		    "is cancelled."));
+	add_join(r, reg, t, m);
 	return page_form(r, 200, "registration", "Your registration", NULL, m);
 }
 
@@ -500,6 +528,72 @@ page_registration_cancel(struct req *r)
 	buf_printf(url, "/registrations/%.*s?done=1", (int)r->arglen[0],
 	    r->arg[0]);
 	http_redirect(r, 303, buf_err(url) ? "/events" : url->p);
+	return 0;
+}
+
+/*
+ * GET /webinars/:slug/join/:token: the live session, for the confirmed
+ * reader the link was made for: a redirect to the webinar's join URL from
+ * REG_JOIN_EARLY before the start until the end; before, a page saying
+ * when it opens; after, the way to the recording.  Private, never cached.
+ */
+int
+page_webinar_join(struct req *r)
+{
+	json_t *reg, *t;
+	int64_t now = now_unix(), opens;
+	char text[400], at[160], when[48];
+	struct buf *u;
+	int status, rc;
+
+	if ((status = token_reg(r, 1, REG_TOKEN_JOIN, &reg)) != 0)
+		return status == SENT ? 0 : status;
+	if (reg_kind_of(reg) != REG_WEBINAR)
+		return 404;
+	if (strcmp(view_str(reg, "status"), "confirmed") != 0) {
+		page_notice(r, 403, "Your registration is not confirmed",
+		    strcmp(view_str(reg, "status"), "waitlisted") == 0 ?
+		    "You are on the waitlist: if a seat frees up we send you "
+		    "the link that lets you in." : "This registration was "
+		    "cancelled, so its link no longer lets anyone in.",
+		    "/webinars", "Webinars");
+		return 0;
+	}
+	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
+	    &t);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	own_json(r, t);
+	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0)
+		return 404;
+	opens = view_int(t, "starts_at") - REG_JOIN_EARLY;
+	if (view_int(t, "ends_at") <= now) {
+		u = own_buf(r, 0);
+		reg_signed_url(u, view_str(t, "slug"), REG_TOKEN_WATCH, reg);
+		page_notice(r, 410, "This webinar has ended", "The live session "
+		    "is over. Your personal link to the recording plays it once "
+		    "it is ready.", buf_err(u) ? "/webinars" : u->p,
+		    "Watch the recording");
+		return 0;
+	}
+	view_fmt_date_long(opens, at, sizeof(at));
+	view_fmt_time(opens, when, sizeof(when));
+	if (now < opens) {
+		snprintf(text, sizeof(text), "Your link opens on %s at %s, 15 "
+		    "minutes before %s starts. Come back to it then.", at, when,
+		    view_str(t, "title"));
+		page_notice(r, 200, "The webinar has not opened yet", text,
+		    "/webinars", "Webinars");
+		return 0;
+	}
+	if (view_str(t, "join_url")[0] == '\0') {
+		page_notice(r, 200, "The link to join is not ready", "The "
+		    "organisers have not given the address of the live session "
+		    "yet. This link takes you there as soon as they do.",
+		    "/webinars", "Webinars");
+		return 0;
+	}
+	http_redirect(r, 303, view_str(t, "join_url"));
 	return 0;
 }
 

@@ -132,6 +132,8 @@ static const struct route routes[] = {
 	  ROUTE_FORM },
 	{ "GET", "/webinars/:slug/watch/:token", page_webinar_watch,
 	  ROUTE_FORM },
+	{ "GET", "/webinars/:slug/join/:token", page_webinar_join,
+	  ROUTE_FORM },
 	{ "GET", "/registrations/:token", page_registration, ROUTE_FORM },
 	{ "POST", "/registrations/:token/cancel", page_registration_cancel,
 	  ROUTE_FORM },

@@ -201,6 +201,7 @@ struct event_input {
 struct webinar_input {
 	const char	*slug, *title, *series, *summary, *body_md, *body_html;
 	const char	*recording_url;
+	const char	*join_url;	/* the live session's address; "": none yet */
 	const char	*image;		/* an uploaded image's hash; "" or NULL: none */
 	int64_t		 starts_at, duration_min, sponsor_id;	/* 0: none */
 };

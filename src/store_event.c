@@ -162,7 +162,7 @@ static const char sql_event_by_id[] =
     " WHERE e.id = $1";
 static const char sql_webinar_by_id[] =
     "SELECT w.id, w.slug, w.title, w.series, w.summary, w.body_md,"
-    " w.starts_at, w.duration_min, w.recording_url,"
+    " w.starts_at, w.duration_min, w.recording_url, w.join_url,"
     " COALESCE(w.sponsor_id, 0) AS sponsor_id,"
     " COALESCE(i.hash, '') AS image"
     " FROM webinars w LEFT JOIN images i ON i.id = w.image_id"
@@ -191,19 +191,20 @@ static const char sql_event_update[] =
 /*
  * $1 slug, $2 title, $3 series, $4 summary, $5 body_md, $6 body_html,
  * $7 starts_at, $8 duration_min, $9 recording_url, $10 sponsor_id,
- * $11 the image's hash ('' for none), $12 id (updates).
+ * $11 the image's hash ('' for none), $12 join_url, $13 id (updates).
  */
 static const char sql_webinar_add[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md,"
     " body_html, starts_at, duration_min, recording_url, sponsor_id,"
-    " image_id)"
+    " image_id, join_url)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " (SELECT id FROM images WHERE hash = $11)) RETURNING id";
+    " (SELECT id FROM images WHERE hash = $11), $12) RETURNING id";
 static const char sql_webinar_update[] =
     "UPDATE webinars SET slug = $1, title = $2, series = $3, summary = $4,"
     " body_md = $5, body_html = $6, starts_at = $7, duration_min = $8,"
     " recording_url = $9, sponsor_id = $10,"
-    " image_id = (SELECT id FROM images WHERE hash = $11) WHERE id = $12";
+    " image_id = (SELECT id FROM images WHERE hash = $11),"
+    " join_url = $12 WHERE id = $13";
 
 int
 store_events_admin(struct db *db, json_t **out)
@@ -323,7 +324,8 @@ store_webinar_save(struct db *db, int64_t *id, const struct webinar_input *w)
 	db_bind_str(st, 9, w->recording_url);
 	bind_sponsor(st, 10, w->sponsor_id);
 	db_bind_str(st, 11, w->image != NULL ? w->image : "");
+	db_bind_str(st, 12, w->join_url != NULL ? w->join_url : "");
 	if (*id != 0)
-		db_bind_int(st, 12, *id);
+		db_bind_int(st, 13, *id);
 	return save_run(db, st, id);
 }

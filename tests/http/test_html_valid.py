@@ -248,6 +248,14 @@ def make_fixtures():
          person("viewer@example.org", extra=[("q1", "Operations")]),
          csrf_from="/webinars/%s/register" % web)
     FIXTURES["watch"] = mail("viewer@example.org", r"/webinars/%s/watch/[^\s\"<>]+" % web)
+    live = "standalone-5g-first-year-lessons"
+    send(r, "anonymous", "/webinars/%s/register" % live,
+         person("live@example.org", extra=[("q2", "yes")]),
+         csrf_from="/webinars/%s/register" % live)
+    # A webinar still to come: its join link (not open yet) and the
+    # registration page that shows it.
+    FIXTURES["join"] = mail("live@example.org", r"/webinars/%s/join/[^\s\"<>]+" % live)
+    FIXTURES["live-registration"] = mail("live@example.org", r"/registrations/[^\s\"<>]+")
     # The full forms the cached pages' short forms open by POST.
     send(r, "anonymous", "/events/big-5g-event/register/start",
          [("name", "Ann Reader"), ("email", "ann@example.org")])
@@ -341,7 +349,7 @@ def person(email, extra=()):
 def signed_links():
     f = FIXTURES
     one_list = re.sub(r"/unsubscribe/[^/]+/", "/unsubscribe/daily/", f["unsubscribe"])
-    return [f["registration"], f["watch"], f["confirm"], f["preferences"], f["unsubscribe"],
+    return [f["registration"], f["watch"], f["join"], f["live-registration"], f["confirm"], f["preferences"], f["unsubscribe"],
             one_list,
             f["your-data"], f["verify"], f["reset"], "/comments/" + f["comment"]]
 

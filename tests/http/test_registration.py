@@ -208,6 +208,62 @@ def test_register_webinar_and_email():
     ok(link(msg, r"/registrations/[0-9]+\.[A-Za-z0-9_-]{43}"), "and one to cancel")
 
 
+JOIN_URL = "https://live.example.com/join/standalone-5g-first-year-lessons"
+
+
+def test_join_link():
+    """A confirmed reader's signed link to the live session: it says when
+    it opens, lets them in from 15 minutes before the start until the
+    end, and after points to the recording; a forged or borrowed token
+    is refused."""
+    m = mail_to("ada@example.org")
+    msg = parsed(m[0])
+    join = link(msg, r"/webinars/%s/join/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB)
+    ok(join, "the confirmation email has a personal link to join", body_of(msg))
+    contains(body_of(msg), "15 minutes before the start", "saying when it opens")
+    manage = link(msg, r"/registrations/[0-9]+\.[A-Za-z0-9_-]{43}")
+    watch = link(msg, r"/webinars/%s/watch/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB)
+    s, h, page = new_browser().get(manage)
+    contains(page, 'class="button join-link" href="%s%s"' % (BASE, join),
+             "the registration page has the same link")
+    b = new_browser()
+    s, h, page = b.get(join)
+    eq(s, 200, "before the window the link answers")
+    contains(page, "The webinar has not opened yet", "saying it has not opened")
+    ok(re.search(r"Your link opens on \w+ \d+, \d{4} at \d+:\d\d (AM|PM) [A-Z]{3,4}", page),
+       "and when it opens", page[-800:])
+    ok("private" in h.get("cache-control", "") or "no-store" in h.get("cache-control", ""),
+       "privately", h.get("cache-control"))
+    ok(JOIN_URL not in page, "without giving the address away early")
+    eq(b.get(join[:-1] + ("A" if join[-1] != "A" else "B"))[0], 404, "a forged token is 404")
+    eq(b.get(watch.replace("/watch/", "/join/"))[0], 404, "the watch token does not open the session")
+    eq(b.get(join.replace(WEB, "securing-the-distributed-edge"))[0], 404,
+       "nor does the link on another webinar")
+    wid = webinar_id(WEB)
+    start, url = sql(DB, "SELECT starts_at, join_url FROM webinars WHERE id = ?", (wid,))[0]
+    try:
+        sql(DB, "UPDATE webinars SET starts_at = ? WHERE id = ?", (int(time.time()) + 600, wid))
+        s, h, page = b.get(join)
+        eq((s, h.get("location")), (303, JOIN_URL), "in the window it takes the reader in")
+        sql(DB, "UPDATE webinars SET join_url = '' WHERE id = ?", (wid,))
+        s, h, page = b.get(join)
+        ok(s == 200 and "The link to join is not ready" in page,
+           "without an address yet it says so", s)
+        sql(DB, "UPDATE webinars SET starts_at = ? WHERE id = ?", (int(time.time()) - 7200, wid))
+        s, h, page = b.get(join)
+        ok(s == 410 and "This webinar has ended" in page and "/webinars/%s/watch/" % WEB in page,
+           "after the end it is 410 and points to the recording", s)
+    finally:
+        sql(DB, "UPDATE webinars SET starts_at = ?, join_url = ? WHERE id = ?", (start, url, wid))
+    rid = sql(DB, "SELECT id FROM registrations WHERE email = 'ada@example.org'")[0][0]
+    sql(DB, "UPDATE registrations SET status = 'waitlisted' WHERE id = ?", (rid,))
+    try:
+        s, h, page = b.get(join)
+        ok(s == 403 and "waitlist" in page, "a reader on the waitlist is not let in", s)
+    finally:
+        sql(DB, "UPDATE registrations SET status = 'confirmed' WHERE id = ?", (rid,))
+
+
 def test_validation():
     slug = "scte-distributed-access-in-practice"
     before = sql(DB, "SELECT count(*) FROM registrations")[0][0]
@@ -563,7 +619,7 @@ def cleanup():
     return SRV.stop()
 
 
-run_tests([test_event_page, test_register_webinar_and_email, test_validation,
+run_tests([test_event_page, test_register_webinar_and_email, test_join_link, test_validation,
            test_duplicate, test_capacity_waitlist_promotion,
            test_capacity_raised_seats_the_waitlist, test_last_seat_race,
            test_closing_time, test_on_demand_gating, test_recording_ready_note,

@@ -70,8 +70,8 @@ static const char *const event_address[] = { "street_address", "locality",
 static const char sql_webinar[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md, body_html,"
     " starts_at, duration_min, sponsor_id, event_id, recording_url,"
-    " join_url)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    " join_url, topic_id, series_slug)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     " RETURNING id";
 static const char sql_promo[] =
     "INSERT INTO promos (section_id, text, link_text, url, active)"
@@ -1125,7 +1125,10 @@ demo_webinars(struct demo *d, const json_t *list)
 		    json_integer_value(dur) : 60);
 		db_bind_str(st, 11, demo_str0(w, "recording_url"));
 		db_bind_str(st, 12, demo_str0(w, "join_url"));
-		if (demo_bind_ref(d, st, 9, d->sponsors, "sponsor",
+		db_bind_str(st, 14, demo_str0(w, "series_slug"));
+		if (demo_bind_ref(d, st, 13, d->sections, "topic",
+		    demo_str(w, "topic"), slug) != 0 ||
+		    demo_bind_ref(d, st, 9, d->sponsors, "sponsor",
 		    demo_str(w, "sponsor"), slug) != 0 ||
 		    demo_bind_ref(d, st, 10, d->events, "event",
 		    demo_str(w, "event"), slug) != 0 ||

@@ -331,6 +331,14 @@ int	 page_search(struct req *);
 int	 model_events(struct req *, int past, json_t **out);
 int	 model_event(struct req *, const char *slug, json_t **out);
 int	 model_webinars(struct req *, int past, json_t **out);
+struct webinar_filter;
+/*
+ * The webinars ?topic= (a section's slug) or ?series= (a series slug)
+ * keep, into f; *about (the request's) names the one given, else NULL.
+ * 0, or 404 for an unknown or malformed one (or both at once).
+ */
+int	 page_webinar_filter(struct req *, struct webinar_filter *f,
+	    json_t **about);
 int	 model_webinar(struct req *, const char *slug, json_t **out);
 int	 page_events(struct req *);
 int	 page_events_archive(struct req *);

@@ -42,6 +42,8 @@ static const char *const q_api_articles[] = {
 };
 static const char *const q_api_authors[] = { "after", "limit", NULL };
 static const char *const q_api_events[] = { "archive", "before", NULL };
+static const char *const q_webinars[] = { "before", "series", "topic", NULL };
+static const char *const q_webinars_ics[] = { "series", "topic", NULL };
 
 /*
  * Which page or document reads which parameters; strict: it refuses
@@ -61,8 +63,9 @@ static const struct {
 	{ page_search, q_search, 0 },
 	{ page_events, q_list, 0 },
 	{ page_events_archive, q_list, 0 },
-	{ page_webinars, q_list, 0 },
-	{ page_webinars_archive, q_list, 0 },
+	{ page_webinars, q_webinars, 0 },
+	{ page_webinars_archive, q_webinars, 0 },
+	{ ics_webinars, q_webinars_ics, 0 },
 	{ page_resources, q_list, 0 },
 	{ api_articles, q_api_articles, 1 },
 	{ api_section, q_list, 0 },

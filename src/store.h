@@ -185,6 +185,16 @@ int64_t	 store_webinars_next_end(struct db *, int64_t now);
 int	 store_event_get(struct db *, const char *slug, json_t **out);
 int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
+/* Which webinars a list holds: a topic (a section's id) and a series. */
+struct webinar_filter {
+	int64_t		 topic;		/* 0: any */
+	const char	*series;	/* a series_slug; NULL or "": any */
+};
+/* store_webinars() of those f keeps (f NULL: all). */
+int	 store_webinars_in(struct db *, enum when, int64_t now, int64_t before,
+	    int limit, const struct webinar_filter *f, json_t **out);
+/* The series of that slug: {"series": its name}; STORE_NOTFOUND when none. */
+int	 store_webinar_series(struct db *, const char *slug, json_t **out);
 int	 store_webinar_get(struct db *, const char *slug, json_t **out);
 
 /* An event as the newsroom writes it; times are Unix seconds. */
@@ -202,6 +212,8 @@ struct webinar_input {
 	const char	*slug, *title, *series, *summary, *body_md, *body_html;
 	const char	*recording_url;
 	const char	*join_url;	/* the live session's address; "": none yet */
+	const char	*series_slug;	/* /webinars?series=; "": none */
+	int64_t		 topic_id;	/* a section, /webinars?topic=; 0: none */
 	const char	*image;		/* an uploaded image's hash; "" or NULL: none */
 	int64_t		 starts_at, duration_min, sponsor_id;	/* 0: none */
 };

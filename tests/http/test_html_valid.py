@@ -165,6 +165,7 @@ PUBLIC = [
     "/events", "/events/archive", "/events/big-5g-event",
     "/events/sd-wan-digital-symposium-2021", "/events/big-5g-event/register",
     "/webinars", "/webinars/archive", "/webinars/standalone-5g-first-year-lessons",
+    "/webinars?topic=5g", "/webinars/archive?series=live-learning", "/webinars?topic=no-such-topic",
     "/webinars/odim-simplifying-distributed-infrastructure-management-5g",
     "/webinars/standalone-5g-first-year-lessons/register",
     "/webinars/odim-simplifying-distributed-infrastructure-management-5g/register",

@@ -532,6 +532,23 @@ page_registration_cancel(struct req *r)
 }
 
 /*
+ * The webinar of a signed link's registration, the request's: 0, or 404
+ * when the link's address names another webinar.
+ */
+static int
+link_webinar(struct req *r, json_t *reg, json_t **t)
+{
+	int rc;
+
+	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
+	    t);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	own_json(r, *t);
+	return strcmp(view_str(*t, "slug"), r->arg[0]) != 0 ? 404 : 0;
+}
+
+/*
  * GET /webinars/:slug/join/:token: the live session, for the confirmed
  * reader the link was made for: a redirect to the webinar's join URL from
  * REG_JOIN_EARLY before the start until the end; before, a page saying
@@ -544,7 +561,7 @@ page_webinar_join(struct req *r)
 	int64_t now = now_unix(), opens;
 	char text[400], at[160], when[48];
 	struct buf *u;
-	int status, rc;
+	int status;
 
 	if ((status = token_reg(r, 1, REG_TOKEN_JOIN, &reg)) != 0)
 		return status == SENT ? 0 : status;
@@ -559,13 +576,8 @@ page_webinar_join(struct req *r)
 		    "/webinars", "Webinars");
 		return 0;
 	}
-	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
-	    &t);
-	if (rc != STORE_OK)
-		return page_status(rc);
-	own_json(r, t);
-	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0)
-		return 404;
+	if ((status = link_webinar(r, reg, &t)) != 0)
+		return status;
 	opens = view_int(t, "starts_at") - REG_JOIN_EARLY;
 	if (view_int(t, "ends_at") <= now) {
 		u = own_buf(r, 0);
@@ -605,20 +617,15 @@ int
 page_webinar_watch(struct req *r)
 {
 	json_t *reg, *t, *m;
-	int status, rc;
+	int status;
 
 	if ((status = token_reg(r, 1, REG_TOKEN_WATCH, &reg)) != 0)
 		return status == SENT ? 0 : status;
 	if (reg_kind_of(reg) != REG_WEBINAR ||
 	    strcmp(view_str(reg, "status"), "cancelled") == 0)
 		return 403;
-	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
-	    &t);
-	if (rc != STORE_OK)
-		return page_status(rc);
-	own_json(r, t);
-	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0)
-		return 404;
+	if ((status = link_webinar(r, reg, &t)) != 0)
+		return status;
 	m = json_pack("{s:O,s:O,s:b}", "title", json_object_get(t, "title"),
 	    "slug", json_object_get(t, "slug"), "live", view_int(t,
 	    "ends_at") >= now_unix());

@@ -96,11 +96,8 @@ set_about(json_t *m, json_t *about, int past, char *q, size_t qn)
 	char s[300];
 
 	q[0] = '\0';
-	if (about == NULL) {
-		json_object_set_new(m, "calendar_url",
-		    json_string("/webinars.ics"));
+	if (about == NULL)
 		return;
-	}
 	snprintf(q, qn, "%s=%s", view_str(about, "key"), view_str(about,
 	    "slug"));
 	snprintf(s, sizeof(s), "%s: %s", kinds[K_WEBINAR].title[past],

@@ -85,7 +85,8 @@ void	 page_meta_site(struct db *, json_t *site);
  * Parses an application/x-www-form-urlencoded body into q: 0, 400, 415,
  * or 422 when a field is not text (text.h: not UTF-8, a control
  * character, a line break in a one-line field), with req.input_error
- * naming the field for the error page.
+ * naming the field for the error page.  The form the router read for
+ * its CSRF token (req.form) is handed over rather than read again.
  */
 struct url_query;
 int	 page_read_form(struct req *, struct url_query *q);
@@ -106,8 +107,8 @@ int	 page_account(struct req *);
 int	 page_signout_all(struct req *);
 int	 page_account_profile(struct req *);
 /*
- * page_read_form() and then the form's CSRF token (403); q needs
- * url_query_free() only when 0 is returned.
+ * page_read_form() for a form whose CSRF token the router has checked
+ * (its row says csrf); q needs url_query_free() only when 0 is returned.
  */
 int	 page_read_form_csrf(struct req *, struct url_query *q);
 /* Renders a form page (taking model) with its CSRF token and error. */
@@ -211,6 +212,10 @@ int	 page_admin_subscribers(struct req *);
 int	 page_admin_subscribers_import(struct req *);
 int	 page_admin_subscriber_unsub(struct req *);
 int	 page_admin_subscriber_delete(struct req *);
+/* page_admin_redirects.c — old addresses that answer 301 (admins) */
+int	 page_admin_redirects(struct req *);
+int	 page_admin_redirect_save(struct req *);
+int	 page_admin_redirect_delete(struct req *);
 /* page_admin_tokens.c — personal API tokens (every writer; admins: all) */
 int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);
@@ -297,7 +302,7 @@ int	 page_comment_delete(struct req *);
 int	 page_comment_report(struct req *);
 int	 page_comment_report_post(struct req *);
 
-/* admin_comment.c — moderation (editors and admins) */
+/* page_admin_comments.c, api_comments.c — moderation (editors and admins) */
 int	 admin_comments(struct req *);
 int	 admin_comments_post(struct req *);
 int	 admin_comments_settings(struct req *);

@@ -28,24 +28,12 @@ static const char *const reserved[] = { "admin", "api", "article", "assets",
     "author", "events", "media", "section", "signin", "signout", "tag",
     "type", "webinars", "register", "newsletter", "search", "feed" };
 
-static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
 int
 page_admin_pages(struct req *r)
 {
 	json_t *rows;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((rc = store_pages_all(r->db, &rows)) != STORE_OK)
 		return page_status(rc);
 	return admin_render(r, 200, "admin/pages", json_pack("{s:o,s:b,s:{s:s}}",
@@ -69,10 +57,6 @@ page_editor(struct req *r, int status, int64_t id, json_t *pg,
 int
 page_admin_page_new(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return page_editor(r, 200, 0, json_object(), NULL);
 }
 
@@ -81,10 +65,8 @@ page_admin_page_edit(struct req *r)
 {
 	json_t *pg;
 	int64_t id;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_page_by_id(r->db, id, &pg)) != STORE_OK)
@@ -102,15 +84,9 @@ save(struct req *r, int64_t id)
 	size_t i;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	title = url_query_get(&q, "title");
 	body = url_query_get(&q, "body_md");
 	if (id == 0) {
@@ -192,10 +168,7 @@ int
 page_admin_page_delete(struct req *r)
 {
 	int64_t id = admin_route_id(r);
-	int status;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return admin_delete(r, STORE_DEL_PAGE, id, tag_page(id).s,
 	    "/admin/pages", "");
 }

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
-#include "http.h"
+#include "req.h"
 #include "own.h"
 
 static long live;

@@ -8,76 +8,51 @@ box to type in.
 playwright-core is pinned in tests/node and the browser is the system's
 /usr/bin/chromium, both installed by make test-deps; when either is
 missing, the suite fails saying so."""
-import json
-import os
 import subprocess
 import tempfile
 
-from harness import BIN, Server, ok, run_tests, demo_db, sql, browser
+from harness import BIN, Server, run_tests, demo_db, sql, browser, browser_steps
 
 PW = "a long enough passphrase"
 
-SCRIPT = r"""
-const { chromium } = require('playwright-core');
-const base = process.env.BASE, slug = process.env.SLUG, pw = process.env.PW;
-const results = [];
-function check(name, cond, detail) {
-  results.push({ name, ok: !!cond, detail: detail === undefined ? '' : String(detail) });
-}
-async function signIn(page, who, next) {
-  await page.goto(base + '/signin?next=' + encodeURIComponent(next));
-  await page.fill('input[name=email]', who + '@example.com');
-  await page.fill('input[name=password]', pw);
-  await Promise.all([page.waitForNavigation(), page.click('form.form button[type=submit]')]);
-}
-(async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  try {
-    const reader = await (await browser.newContext()).newPage();
-    reader.setDefaultTimeout(15000);
-    await signIn(reader, 'nina', '/article/' + slug + '/comment');
-    await reader.fill('textarea[name=body]', 'Great story, more at [my blog](https://example.com/nina).');
-    await Promise.all([reader.waitForNavigation(), reader.click('form.comment-form button[type=submit]')]);
-    check('a first-time commenter with a link is told it waits',
-      (await reader.textContent('.form-notice')).includes('moderator'));
+STEPS = r"""
+  const slug = process.env.SLUG;
+  const reader = await (await browser.newContext()).newPage();
+  reader.setDefaultTimeout(15000);
+  await signIn(reader, 'nina', '/article/' + slug + '/comment');
+  await reader.fill('textarea[name=body]', 'Great story, more at [my blog](https://example.com/nina).');
+  await Promise.all([reader.waitForNavigation(), reader.click('form.comment-form button[type=submit]')]);
+  check('a first-time commenter with a link is told it waits',
+    (await reader.textContent('.form-notice')).includes('moderator'));
 
-    const mod = await (await browser.newContext()).newPage();
-    mod.setDefaultTimeout(15000);
-    await signIn(mod, 'ed', '/admin/comments');
-    check('the queue is in the newsroom layout', (await mod.locator('header.admin-bar').count()) === 1);
-    const row = mod.locator('tr', { hasText: 'Great story, more at' });
-    check('the comment waits in the pending queue', (await row.count()) === 1);
-    check('with its reason', (await row.textContent()).includes('a link from a first-time commenter'));
-    await Promise.all([mod.waitForNavigation(), row.locator('a:text("Ban or suspend the author")').click()]);
-    check('the ban form names the author', (await mod.textContent('form:has(input[name=comment])')).includes('Nina'));
-    await mod.fill('input[name=days]', '2');
-    await mod.fill('input[name=reason]', 'advertising');
-    await Promise.all([mod.waitForNavigation(),
-      mod.click('form:has(input[name=comment]) button[type=submit]')]);
-    check('the suspension is saved', (await mod.textContent('.form-notice')).includes('Saved'));
-    const bans = await mod.textContent('ul.bans');
-    check('and listed with its reason and local end', bans.includes('advertising') &&
-      new RegExp(process.env.UNTIL_LOCAL).test(bans), bans);
+  const mod = await (await browser.newContext()).newPage();
+  mod.setDefaultTimeout(15000);
+  await signIn(mod, 'ed', '/admin/comments');
+  check('the queue is in the newsroom layout', (await mod.locator('header.admin-bar').count()) === 1);
+  const row = mod.locator('tr', { hasText: 'Great story, more at' });
+  check('the comment waits in the pending queue', (await row.count()) === 1);
+  check('with its reason', (await row.textContent()).includes('a link from a first-time commenter'));
+  await Promise.all([mod.waitForNavigation(), row.locator('a:text("Ban or suspend the author")').click()]);
+  check('the ban form names the author', (await mod.textContent('form:has(input[name=comment])')).includes('Nina'));
+  await mod.fill('input[name=days]', '2');
+  await mod.fill('input[name=reason]', 'advertising');
+  await Promise.all([mod.waitForNavigation(),
+    mod.click('form:has(input[name=comment]) button[type=submit]')]);
+  check('the suspension is saved', (await mod.textContent('.form-notice')).includes('Saved'));
+  const bans = await mod.textContent('ul.bans');
+  check('and listed with its reason and its end in the site zone', bans.includes('advertising') &&
+    /until \d{4}-\d\d-\d\d \d\d:\d\d \S+/.test(bans), bans);
 
-    await reader.goto(base + '/article/' + slug + '/comment');
-    const told = await reader.textContent('.comment-form-page .form-error');
-    check('the reader is told before typing', told.includes('suspended from commenting until'), told);
-    check('there is no box to type in', (await reader.locator('textarea[name=body]').count()) === 0);
-  } catch (e) {
-    check('the browser session ran to the end', false, e.stack || e);
-  } finally {
-    await browser.close();
-  }
-  process.stdout.write(JSON.stringify({ results }) + '\n', () => process.exit(0));
-})();
+  await reader.goto(base + '/article/' + slug + '/comment');
+  const told = await reader.textContent('.comment-form-page .form-error');
+  check('the reader is told before typing', told.includes('suspended from commenting until'), told);
+  check('there is no box to type in', (await reader.locator('textarea[name=body]').count()) === 0);
 """
 
 
 def main():
-    modules, chromium = browser()
-    d = tempfile.mkdtemp(prefix="masthead-browser-newsroom-comments-")
-    db = demo_db(d)
+    browser()
+    db = demo_db(tempfile.mkdtemp(prefix="masthead-browser-newsroom-comments-"))
     for name, role in (("nina", "member"), ("ed", "editor")):
         subprocess.run([BIN, "user", "add", "--db", db, "--role", role, "--name",
                         name.title(), name + "@example.com"], input=PW, text=True,
@@ -85,24 +60,7 @@ def main():
     slug = sql(db, "SELECT slug FROM articles WHERE status = 'published' AND type = 'news'"
                " ORDER BY published_at DESC LIMIT 1")[0][0]
     srv = Server(db=db)
-    script = os.path.join(d, "newsroom-comments.js")
-    with open(script, "w") as f:
-        f.write(SCRIPT)
-    # The end of the suspension in the site's zone: "until YYYY-MM-DD HH:MM ZONE".
-    env = dict(os.environ, NODE_PATH=modules, BASE="http://127.0.0.1:%d" % srv.port,
-               SLUG=slug, PW=PW, CHROMIUM=chromium,
-               UNTIL_LOCAL=r"until \d{4}-\d\d-\d\d \d\d:\d\d \S+")
-    p = subprocess.run(["node", script], env=env, capture_output=True, text=True, timeout=180)
-    results = None
-    for line in p.stdout.splitlines():
-        msg = json.loads(line)
-        if "results" in msg:
-            results = msg["results"]
-    if results is None:
-        ok(False, "the browser script reported", p.stderr)
-    else:
-        for r in results:
-            ok(r["ok"], r["name"], r["detail"])
+    browser_steps(STEPS, srv, PW, {"SLUG": slug})
     run_tests([], srv.stop)
 
 

@@ -285,7 +285,8 @@ static const char *const premod_modes[] = { "off", "new", "all" };
 
 /*
  * ?comment=ID on the settings page: the ban form names the comment's
- * author.  0, 400 for a malformed id, 404 for an unknown comment.
+ * author.  0; 400 for a malformed id or 404 for an unknown comment, with
+ * the page's error saying so; or a status for a store error.
  */
 static int
 ban_target(struct req *r, json_t *m)
@@ -297,10 +298,18 @@ ban_target(struct req *r, json_t *m)
 
 	if (s == NULL)
 		return 0;
-	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0)
+	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0) {
+		json_object_set_new(m, "error", json_string("The comment is a "
+		    "comment's number."));
 		return 400;
-	if ((rc = store_comment_get(r->db, id, &c)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? 404 : page_status(rc);
+	}
+	if ((rc = store_comment_get(r->db, id, &c)) == STORE_NOTFOUND) {
+		json_object_set_new(m, "error", json_string("No comment has "
+		    "that number."));
+		return 404;
+	}
+	if (rc != STORE_OK)
+		return page_status(rc);
 	json_object_set_new(m, "ban_for", json_pack("{s:I,s:O}", "id",
 	    (json_int_t)id, "author_name", json_object_get(c,
 	    "author_name")));
@@ -321,10 +330,12 @@ settings_page(struct req *r, int status, const char *error,
 	size_t i;
 	int rc;
 
-	if ((rc = ban_target(r, m)) != 0) {
+	if ((rc = ban_target(r, m)) >= 500) {
 		json_decref(m);
 		return rc;
 	}
+	if (rc != 0)
+		status = rc;
 	json_object_set_new(m, "first_links_on", json_boolean(strcmp(
 	    store_setting(r->db, "comments_first_links", "on", tmp,
 	    sizeof(tmp)), "on") == 0));
@@ -548,7 +559,8 @@ admin_comments_settings_post(struct req *r)
 			    "settings", "", now_unix()) == STORE_OK ? NULL : "";
 	} else if (strcmp(form, "ban") == 0 || strcmp(form, "unban") == 0) {
 		err = mod_ban(r->db, r->user, url_query_get(&q, "email"),
-		    url_query_get(&q, "comment"), url_query_get(&q, "days"), url_query_get(&q, "reason"),
+		    url_query_get(&q, "comment"), url_query_get(&q, "days"),
+		    url_query_get(&q, "reason"),
 		    strcmp(form, "unban") == 0);
 	} else if (strcmp(form, "article") == 0) {
 		err = article_mode(r->db, r->user, url_query_get(&q, "slug"),
@@ -609,15 +621,16 @@ admin_comments_log(struct req *r)
 	if ((status = mod_log_rows(r, &rows)) != 0)
 		return status;
 	json_array_foreach(rows, i, row) {
+		json_int_t c = json_integer_value(json_object_get(row,
+		    "comment_id"));
 		char d[64];
 
 		admin_fmt_local(json_integer_value(json_object_get(row,
 		    "created_at")), d, sizeof(d));
 		json_object_set_new(row, "date", json_string(d));
-		if (json_integer_value(json_object_get(row, "comment_id")) > 0) {
+		if (c > 0) {
 			snprintf(d, sizeof(d), "/admin/comments/settings?"
-			    "comment=%lld#ban", (long long)json_integer_value(
-			    json_object_get(row, "comment_id")));
+			    "comment=%lld#ban", (long long)c);
 			json_object_set_new(row, "ban_url", json_string(d));
 		}
 	}

@@ -28,21 +28,28 @@
 #include "util.h"
 
 #define EMAIL_MAX	254
-
-/* The sign-up rules' answer about a password, naming the field. */
-static const char *
-password_why(const char *pw, char *buf, size_t n)
-{
-	const char *why = page_password_problem(pw);
-
-	if (why == NULL)
-		return NULL;
-	snprintf(buf, n, "Password: %s", why);
-	return buf;
-}
 #define SITE_NAME_MAX	100		/* characters */
 /* The setup link has no clock: an admin account is what ends it. */
 #define SETUP_FOREVER	INT64_C(253402300799)	/* 9999-12-31 */
+
+/*
+ * Why a new password given twice is refused (the sign-up rules), naming
+ * the field, or NULL.
+ */
+static const char *
+password_pair_problem(const char *pw, const char *pw2, char *buf, size_t n)
+{
+	const char *why;
+
+	if (pw == NULL || pw2 == NULL)
+		return "Password: give it twice.";
+	if ((why = page_password_problem(pw)) != NULL) {
+		snprintf(buf, n, "Password: %s", why);
+		return buf;
+	}
+	return strcmp(pw, pw2) != 0 ? "Password: the two passwords differ." :
+	    NULL;
+}
 
 static int
 invite_gone(struct req *r)
@@ -104,10 +111,7 @@ page_invite_post(struct req *r)
 	}
 	pw = url_query_get(&q, "password");
 	pw2 = url_query_get(&q, "password2");
-	why = pw == NULL || pw2 == NULL ? "Password: give it twice." :
-	    password_why(pw, msg, sizeof(msg));
-	if (why == NULL && strcmp(pw, pw2) != 0)
-		why = "Password: the two passwords differ.";
+	why = password_pair_problem(pw, pw2, msg, sizeof(msg));
 	if (why != NULL) {
 		status = invite_form(r, 422, why, u);
 		u = NULL;
@@ -248,10 +252,7 @@ page_setup_post(struct req *r)
 	    raw == NULL || strlen(raw) > EMAIL_MAX ||
 	    page_email_norm(raw, email, sizeof(email)) != 0 ?
 	    "Email: give an address like name@example.com." :
-	    pw == NULL || pw2 == NULL ? "Password: give it twice." :
-	    password_why(pw, msg, sizeof(msg));
-	if (why == NULL && strcmp(pw, pw2) != 0)
-		why = "Password: the two passwords differ.";
+	    password_pair_problem(pw, pw2, msg, sizeof(msg));
 	if (why == NULL && site != NULL && site[0] != '\0' &&
 	    !site_name_ok(site))
 		why = "Publication name: one line of at most 100 characters.";

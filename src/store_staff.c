@@ -61,6 +61,18 @@ bind_id(struct db_stmt *st, int i, int64_t id)
 		db_bind_null(st, i);
 }
 
+/* Steps a bound query: STORE_OK when it has a row, else STORE_NOTFOUND. */
+static int
+has_row(struct db_stmt *st)
+{
+	int rc = db_step(st);
+
+	db_reset(st);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+}
+
 int
 store_staff_invite(struct db *db, const struct staff_invite *in,
     int64_t *user_id)
@@ -182,15 +194,10 @@ int
 store_staff_admin_exists(struct db *db)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, sql_admin_exists)) == NULL)
 		return STORE_ERROR;
-	rc = db_step(st);
-	db_reset(st);
-	if (rc == DB_ROW)
-		return STORE_OK;
-	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+	return has_row(st);
 }
 
 int
@@ -222,11 +229,7 @@ store_staff_setup_live(struct db *db, const char *hash, int64_t now)
 		return STORE_ERROR;
 	db_bind_str(st, 1, hash);
 	db_bind_int(st, 2, now);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc == DB_ROW)
-		return STORE_OK;
-	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
+	return has_row(st);
 }
 
 int

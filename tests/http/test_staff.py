@@ -113,7 +113,7 @@ def test_setup_link():
     s, h, page = b.get("/admin")
     eq(s, 200, "the owner sees /admin")
     contains(page, "Olive Owner", "as themselves")
-    rows = sql(db, "SELECT email, role, verified_at > 0 FROM users")
+    rows = sql(db, "SELECT email, role, CASE WHEN verified_at > 0 THEN 1 ELSE 0 END FROM users")
     eq(rows, [("owner@example.com", "admin", 1)], "one admin, its address confirmed")
     eq(sql(db, "SELECT value FROM settings WHERE key = 'site_name'")[0][0], "The Daily Owl",
        "the publication's name is saved")
@@ -242,8 +242,8 @@ def test_invite_accept():
                    " WHERE purpose = 'invite'")
     eq([(r[0] == sha(tok), r[1]) for r in rows], [(True, 7 * 86400)],
        "kept as its SHA-256, for 7 days")
-    eq(sql(DB, "SELECT role, password_hash, verified_at IS NULL FROM users"
-               " WHERE email = 'nina.new@example.com'"), [("editor", "", 1)],
+    eq(sql(DB, "SELECT role, password_hash, CASE WHEN verified_at IS NULL THEN 1 ELSE 0 END"
+               " FROM users WHERE email = 'nina.new@example.com'"), [("editor", "", 1)],
        "a pending editor account without a password")
 
     nina = Client(SRV, "192.0.2.42")
@@ -271,7 +271,8 @@ def test_invite_accept():
     s, h, page = nina.get("/admin")
     eq(s, 200, "signed in as an editor")
     contains(page, "Nina New", "as the invitee")
-    row = sql(DB, "SELECT u.role, a.slug, u.verified_at > 0 FROM users u"
+    row = sql(DB, "SELECT u.role, a.slug, CASE WHEN u.verified_at > 0 THEN 1 ELSE 0 END"
+                  " FROM users u"
                   " JOIN authors a ON a.id = u.author_id WHERE u.email = 'nina.new@example.com'")
     eq(row, [("editor", AUTHOR, 1)], "with the role and author profile, address confirmed")
     eq(nina.get(link)[0], 410, "the link works once")

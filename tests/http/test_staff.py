@@ -131,6 +131,11 @@ def test_setup_link():
     time.sleep(0.2)
     ok(not SETUP_LINE.search(srv2.output()) and "/setup/" not in srv2.output(),
        "with an admin, serve prints no setup link", srv2.output()[-300:])
+    t0 = time.time()
+    while time.time() - t0 < 5 and count(db, "SELECT count(*) FROM staff_tokens") > 0:
+        time.sleep(0.1)
+    eq(count(db, "SELECT count(*) FROM staff_tokens"), 0,
+       "the jobs thread's housekeeping deletes the used setup link")
 
 
 def test_setup_link_dies_when_an_admin_appears():

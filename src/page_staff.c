@@ -19,8 +19,9 @@
 #include "bus.h"
 #include "config.h"
 #include "db.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "session.h"
 #include "store.h"
 #include "tag.h"
@@ -59,12 +60,13 @@ invite_gone(struct req *r)
 	    "you for a new one.", "/signin", "Go to the sign-in page");
 }
 
-/* The set-password form of an invitation (taking the account row). */
+/* The set-password form of an invitation (u: the request's account row). */
 static int
 invite_form(struct req *r, int status, const char *error, json_t *u)
 {
 	json_object_set_new(u, "action", json_string(r->path));
-	return page_form(r, status, "invite", "Join the newsroom", error, u);
+	return page_form(r, status, "invite", "Join the newsroom", error,
+	    json_incref(u));
 }
 
 int
@@ -82,14 +84,14 @@ page_invite(struct req *r)
 		return invite_gone(r);
 	if (rc != STORE_OK)
 		return page_status(rc);
-	return invite_form(r, 200, NULL, u);
+	return invite_form(r, 200, NULL, own_json(r, u));
 }
 
 int
 page_invite_post(struct req *r)
 {
 	struct url_query q;
-	json_t *u = NULL;
+	json_t *u;
 	char hash[65], pwhash[256], msg[200];
 	const char *pw, *pw2, *why;
 	int64_t user, now = now_unix();
@@ -109,12 +111,12 @@ page_invite_post(struct req *r)
 		    page_status(rc);
 		goto out;
 	}
+	own_json(r, u);
 	pw = url_query_get(&q, "password");
 	pw2 = url_query_get(&q, "password2");
 	why = password_pair_problem(pw, pw2, msg, sizeof(msg));
 	if (why != NULL) {
 		status = invite_form(r, 422, why, u);
-		u = NULL;
 		goto out;
 	}
 	if (auth_password_hash(pw, pwhash, sizeof(pwhash)) != 0) {
@@ -137,7 +139,6 @@ page_invite_post(struct req *r)
 	http_redirect(r, 303, "/admin");
 	status = 0;
 out:
-	json_decref(u);
 	sodium_memzero(pwhash, sizeof(pwhash));
 	url_query_free(&q);
 	return status;
@@ -230,7 +231,7 @@ int
 page_setup_post(struct req *r)
 {
 	struct url_query q;
-	struct buf tags = BUF_INIT;
+	struct buf *tags = NULL;
 	char hash[65], pwhash[256], email[EMAIL_MAX + 1], msg[200];
 	const char *name, *raw, *pw, *pw2, *site, *why;
 	int64_t id, now = now_unix();
@@ -276,9 +277,10 @@ page_setup_post(struct req *r)
 	if (rc == STORE_OK)
 		rc = store_staff_setup_end(r->db, now);
 	if (rc == STORE_OK && site != NULL && site[0] != '\0') {
-		tags_add(&tags, tag_site());
+		tags = own_buf(r, 0);
+		tags_add(tags, tag_site());
 		rc = store_setting_set(r->db, "site_name", site);
-		if (rc == STORE_OK && bus_publish(r->db, tags.p) != DB_OK)
+		if (rc == STORE_OK && bus_publish(r->db, tags->p) != DB_OK)
 			rc = STORE_BUSY;
 	}
 	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
@@ -291,15 +293,14 @@ page_setup_post(struct req *r)
 		    "user set-role.", &q) : page_status(rc);
 		goto out;
 	}
-	if (tags.len > 0)
-		bus_apply(tags.p);
+	if (tags != NULL)
+		bus_apply(tags->p);
 	if ((status = session_start(r, id)) != 0)
 		goto out;
 	http_redirect(r, 303, "/admin");
 	status = 0;
 out:
 	sodium_memzero(pwhash, sizeof(pwhash));
-	buf_free(&tags);
 	url_query_free(&q);
 	return status;
 }

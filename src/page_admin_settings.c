@@ -12,10 +12,11 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
-#include "req.h"
 #include "jobs.h"
 #include "mail.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -67,7 +68,8 @@ int
 page_admin_settings_mail_test(struct req *r)
 {
 	struct url_query q;
-	struct buf text = BUF_INIT, html = BUF_INIT, line = BUF_INIT;
+	struct buf *text = own_buf(r, 0), *html = own_buf(r, 0),
+	    *line = own_buf(r, 0);
 	char from[600], site[256], tmp[256], subject[300];
 	int status, rc;
 
@@ -78,22 +80,22 @@ page_admin_settings_mail_test(struct req *r)
 	    sizeof(tmp)), sizeof(site));
 	(void)mail_from_effective(r->db, from, sizeof(from));
 	snprintf(subject, sizeof(subject), "Test message from %s", site);
-	buf_printf(&line, "Hello %s,", r->user->name);
-	mail_para(&text, &html, line.p);
-	buf_reset(&line);
-	buf_printf(&line, "This message tests the email of %s. It was sent "
+	buf_printf(line, "Hello %s,", r->user->name);
+	mail_para(text, html, line->p);
+	buf_reset(line);
+	buf_printf(line, "This message tests the email of %s. It was sent "
 	    "from %s, as the settings page of the newsroom shows.", site,
 	    from);
-	mail_para(&text, &html, line.p);
-	mail_para(&text, &html, "If it reached your inbox (not the spam "
+	mail_para(text, html, line->p);
+	mail_para(text, html, "If it reached your inbox (not the spam "
 	    "folder), readers get the site's mail too.");
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto done;
 	}
-	rc = buf_err(&text) || buf_err(&html) || buf_err(&line) ?
+	rc = buf_err(text) || buf_err(html) || buf_err(line) ?
 	    STORE_INVALID : mail_queue(r->db, r->user->name, r->user->email,
-	    subject, text.p, html.p);
+	    subject, text->p, html->p);
 	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
 		rc = STORE_BUSY;
 	if (rc != STORE_OK) {
@@ -106,9 +108,6 @@ page_admin_settings_mail_test(struct req *r)
 	http_redirect(r, 303, "/admin/settings?done=mail-test");
 	status = 0;
 done:
-	buf_free(&text);
-	buf_free(&html);
-	buf_free(&line);
 	url_query_free(&q);
 	return status;
 }

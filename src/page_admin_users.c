@@ -16,8 +16,9 @@
 #include "db.h"
 #include "jobs.h"
 #include "mail.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -162,36 +163,30 @@ static int
 invite_letter(struct req *r, const char *name, const char *email,
     const char *role, const char *token)
 {
-	struct buf text = BUF_INIT, html = BUF_INIT, line = BUF_INIT,
-	    link = BUF_INIT;
+	struct buf *text = own_buf(r, 0), *html = own_buf(r, 0),
+	    *line = own_buf(r, 0), *link = own_buf(r, 0);
 	char site[200], tmp[200], subject[300], url[512];
-	int rc;
 
 	strlcpy_(site, store_setting(r->db, "site_name", "masthead", tmp,
 	    sizeof(tmp)), sizeof(site));
 	snprintf(subject, sizeof(subject), "You are invited to the newsroom "
 	    "of %s", site);
-	buf_printf(&link, "%s/invite/%s", config_site_url(url, sizeof(url)),
+	buf_printf(link, "%s/invite/%s", config_site_url(url, sizeof(url)),
 	    token);
-	buf_printf(&line, "Hello %s,", name);
-	mail_para(&text, &html, line.p);
-	buf_reset(&line);
-	buf_printf(&line, "%s invited you to write for %s, as %s. Choose "
+	buf_printf(line, "Hello %s,", name);
+	mail_para(text, html, line->p);
+	buf_reset(line);
+	buf_printf(line, "%s invited you to write for %s, as %s. Choose "
 	    "your password within 7 days with this link; it works once.",
 	    r->user->name, site, role);
-	mail_para(&text, &html, line.p);
-	mail_link(&text, &html, "Choose your password", link.p);
-	mail_para(&text, &html, "If you do not know why you got this "
+	mail_para(text, html, line->p);
+	mail_link(text, html, "Choose your password", link->p);
+	mail_para(text, html, "If you do not know why you got this "
 	    "message, ignore it: the account stays closed.");
-	mail_para(&text, &html, site);
-	rc = buf_err(&text) || buf_err(&html) || buf_err(&link) ?
-	    STORE_INVALID : mail_queue(r->db, name, email, subject, text.p,
-	    html.p);
-	buf_free(&text);
-	buf_free(&html);
-	buf_free(&line);
-	buf_free(&link);
-	return rc;
+	mail_para(text, html, site);
+	return buf_err(text) || buf_err(html) || buf_err(line) ||
+	    buf_err(link) ? STORE_INVALID : mail_queue(r->db, name, email,
+	    subject, text->p, html->p);
 }
 
 /* The form's problem, naming the field, or NULL. */
@@ -244,8 +239,8 @@ invite_author(struct req *r, const struct invite_form *f, struct buf *tags,
 	}
 	if ((rc = store_author_get(r->db, f->author, &a)) != STORE_OK)
 		return rc;
+	own_json(r, a);
 	*id = json_integer_value(json_object_get(a, "id"));
-	json_decref(a);
 	return *id != 0 ? STORE_OK : STORE_NOTFOUND;
 }
 
@@ -255,7 +250,7 @@ page_admin_user_invite(struct req *r)
 	struct url_query q;
 	struct invite_form f;
 	struct staff_invite in;
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	char email[EMAIL_MAX + 1], tok[64], hash[65];
 	const char *why;
 	int64_t author = 0, user;
@@ -278,7 +273,7 @@ page_admin_user_invite(struct req *r)
 		status = 503;
 		goto done;
 	}
-	rc = invite_author(r, &f, &tags, &author);
+	rc = invite_author(r, &f, tags, &author);
 	if (rc == STORE_OK) {
 		in = (struct staff_invite){ email, f.name,
 		    auth_role_name(role), author,
@@ -287,8 +282,8 @@ page_admin_user_invite(struct req *r)
 	}
 	if (rc == STORE_OK)
 		rc = invite_letter(r, f.name, email, f.role, tok);
-	if (rc == STORE_OK && tags.len > 0 &&
-	    bus_publish(r->db, tags.p) != DB_OK)
+	if (rc == STORE_OK && tags->len > 0 &&
+	    bus_publish(r->db, tags->p) != DB_OK)
 		rc = STORE_BUSY;
 	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
 		rc = STORE_BUSY;
@@ -306,14 +301,13 @@ page_admin_user_invite(struct req *r)
 		    page_status(rc);
 		goto done;
 	}
-	if (tags.len > 0)
-		bus_apply(tags.p);
+	if (tags->len > 0)
+		bus_apply(tags->p);
 	jobs_kick();
 	http_redirect(r, 303, "/admin/users?done=invited");
 	status = 0;
 done:
 	sodium_memzero(tok, sizeof(tok));
-	buf_free(&tags);
 	url_query_free(&q);
 	return status;
 }

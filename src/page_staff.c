@@ -52,6 +52,18 @@ password_pair_problem(const char *pw, const char *pw2, char *buf, size_t n)
 	    NULL;
 }
 
+/*
+ * Hashes the new password (argon2id, before the write lock, as it takes
+ * a while) and begins the write; 0, or 500 / 503.
+ */
+static int
+hash_and_begin(struct req *r, const char *pw, char *pwhash, size_t n)
+{
+	if (auth_password_hash(pw, pwhash, n) != 0)
+		return 500;
+	return db_begin_write(r->db) == DB_OK ? 0 : 503;
+}
+
 static int
 invite_gone(struct req *r)
 {
@@ -119,14 +131,8 @@ page_invite_post(struct req *r)
 		status = invite_form(r, 422, why, u);
 		goto out;
 	}
-	if (auth_password_hash(pw, pwhash, sizeof(pwhash)) != 0) {
-		status = 500;
+	if ((status = hash_and_begin(r, pw, pwhash, sizeof(pwhash))) != 0)
 		goto out;
-	}
-	if (db_begin_write(r->db) != DB_OK) {
-		status = 503;
-		goto out;
-	}
 	rc = store_staff_invite_accept(r->db, hash, pwhash, now, &user);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -261,14 +267,8 @@ page_setup_post(struct req *r)
 		status = setup_form(r, 422, why, &q);
 		goto out;
 	}
-	if (auth_password_hash(pw, pwhash, sizeof(pwhash)) != 0) {
-		status = 500;
+	if ((status = hash_and_begin(r, pw, pwhash, sizeof(pwhash))) != 0)
 		goto out;
-	}
-	if (db_begin_write(r->db) != DB_OK) {
-		status = 503;
-		goto out;
-	}
 	/* Checked again inside the write: two racing owners make one. */
 	rc = store_staff_setup_live(r->db, hash, now);
 	if (rc == STORE_OK)

@@ -885,7 +885,7 @@ cmd_import(int argc, char **argv)
 static int
 cmd_serve(void)
 {
-	char err[1024], tz[128];
+	char err[1024], tz[128], url[640], site[256];
 	struct db *db;
 	int rc;
 
@@ -906,6 +906,23 @@ cmd_serve(void)
 		db_close(db);
 		return 1;
 	}
+	/*
+	 * A site nobody can administer yet gets a one-time link that
+	 * creates the owner's account in the browser (docs/accounts.md).
+	 */
+	if ((rc = page_staff_setup_link(db, url, sizeof(url))) < 0) {
+		fprintf(stderr, "masthead: cannot store the setup link: %s\n",
+		    db_errmsg(db));
+		db_close(db);
+		return 1;
+	}
+	if (rc == 0) {
+		printf("Open %s to create the first admin account\n", url);
+		fflush(stdout);
+	}
+	/* The From name of the site's mail, until mail_from says otherwise. */
+	mail_set_site_name(store_setting(db, "site_name", "masthead", site,
+	    sizeof(site)));
 	db_close(db);
 	if (theme_load(config.theme_dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);

@@ -825,3 +825,27 @@ page_email_norm(const char *in, char *out, size_t outsz)
 {
 	return email_norm(in, out, outsz);
 }
+
+const char *
+page_password_problem(const char *pw)
+{
+	return password_problem(pw);
+}
+
+int
+page_name_ok(const char *name)
+{
+	return name_ok(name);
+}
+
+void
+page_link_token(char tok[64], char hash[65])
+{
+	link_token(tok, hash);
+}
+
+int
+page_route_token(struct req *r, char hash[65])
+{
+	return route_token(r, hash);
+}

@@ -845,4 +845,38 @@ int	 store_redirect_delete(struct db *, const char *old);
 int	 store_redirects_list(struct db *, const char *after, int limit,
 	    json_t **out);
 
+/* store_staff.c — invitations and the first-run setup link */
+struct staff_invite {
+	const char	*email, *name;
+	const char	*role;		/* "author" ... */
+	int64_t		 author_id;	/* 0: no author profile */
+	int64_t		 invited_by;	/* the admin's account */
+	const char	*token_hash;
+	int64_t		 now, expires;
+};
+/*
+ * Makes (or, when invited before, updates) a pending account that cannot
+ * sign in, and stores an invitation for it; earlier links of the account
+ * stop working.  STORE_CONFLICT when the email has an active account.
+ */
+int	 store_staff_invite(struct db *, const struct staff_invite *,
+	    int64_t *user_id);
+/*
+ * The pending account of a live invitation, {id, role, email,
+ * display_name} (caller owns it); STORE_NOTFOUND if none.
+ */
+int	 store_staff_invite_get(struct db *, const char *hash, int64_t now,
+	    json_t **out);
+/* Uses a live invitation and gives its account the password hash. */
+int	 store_staff_invite_accept(struct db *, const char *hash,
+	    const char *pwhash, int64_t now, int64_t *user_id);
+/* STORE_OK when an admin who can sign in exists, else STORE_NOTFOUND. */
+int	 store_staff_admin_exists(struct db *);
+int	 store_staff_setup_add(struct db *, const char *hash, int64_t now,
+	    int64_t expires);
+/* Whether a setup link works: unused, and still no admin. */
+int	 store_staff_setup_live(struct db *, const char *hash, int64_t now);
+/* Ends every setup link (the first admin exists). */
+int	 store_staff_setup_end(struct db *, int64_t now);
+
 #endif

@@ -19,7 +19,8 @@ static const char sql_add[] =
     " RETURNING id";
 static const char sql_list[] =
     "SELECT u.id, u.email, u.display_name, u.role, au.slug AS author_slug,"
-    " u.created_at FROM users u LEFT JOIN authors au ON au.id = u.author_id"
+    " u.created_at, CASE WHEN u.password_hash = '' THEN 1 ELSE 0 END"
+    " AS pending FROM users u LEFT JOIN authors au ON au.id = u.author_id"
     " ORDER BY u.id";
 static const char sql_set_role[] =
     "UPDATE users SET role = $2 WHERE email = $1";

@@ -519,3 +519,104 @@ store_registration_delete(struct db *db, int64_t id, const char *email,
 {
 	return end(db, id, email, 1, (int64_t)time(NULL), promoted);
 }
+
+static const char *const sql_move[REG__MAX] = BOTH(
+    "UPDATE registrations SET event_id = $2, status = $3, updated_at = $4"
+    " WHERE id = $1",
+    "UPDATE registrations SET webinar_id = $2, status = $3,"
+    " updated_at = $4 WHERE id = $1");
+
+/*
+ * Moves registration id to target to of its kind, under both targets'
+ * locks taken in id order (two moves crossing each other queue rather
+ * than deadlock).  The reader takes a seat there or nothing happens.
+ */
+int
+store_registration_move(struct db *db, int64_t id, int64_t to, int64_t now,
+    int64_t *promoted, const char **why)
+{
+	struct db_stmt *st;
+	json_t *r = NULL, *there = NULL;
+	enum reg_kind k;
+	int64_t from, cap, lo, hi, taken, next;
+	int rc, was_confirmed;
+
+	*promoted = 0;
+	*why = NULL;
+	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
+		return rc;
+	k = strcmp(json_string_value(json_object_get(r, "kind")), "event") ==
+	    0 ? REG_EVENT : REG_WEBINAR;
+	from = json_integer_value(json_object_get(r, "target_id"));
+	json_decref(r);
+	if (from == to) {
+		*why = "The registration is already for that one.";
+		return STORE_INVALID;
+	}
+	if ((rc = lock_target(db, k, from < to ? from : to, &lo)) !=
+	    STORE_OK || (rc = lock_target(db, k, from < to ? to : from,
+	    &hi)) != STORE_OK)
+		return rc;
+	cap = to < from ? lo : hi;
+	/* Read again under the locks: a cancel or move may have ended. */
+	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
+		return rc;
+	if (json_integer_value(json_object_get(r, "target_id")) != from ||
+	    strcmp(json_string_value(json_object_get(r, "status")),
+	    "cancelled") == 0) {
+		json_decref(r);
+		*why = "A cancelled registration cannot be moved.";
+		return STORE_INVALID;
+	}
+	was_confirmed = strcmp(json_string_value(json_object_get(r,
+	    "status")), "confirmed") == 0;
+	if ((st = db_stmt(db, sql_find[k])) == NULL) {
+		json_decref(r);
+		return STORE_ERROR;
+	}
+	db_bind_int(st, 1, to);
+	db_bind_str(st, 2, json_string_value(json_object_get(r, "email")));
+	json_decref(r);
+	if ((rc = store_row1_json(st, &there)) == STORE_OK) {
+		/* An old cancelled registration there gives way. */
+		rc = strcmp(json_string_value(json_object_get(there,
+		    "status")), "cancelled") == 0 ? STORE_OK : STORE_CONFLICT;
+		next = json_integer_value(json_object_get(there, "id"));
+		json_decref(there);
+		if (rc != STORE_OK) {
+			*why = "The reader is already registered for it.";
+			return rc;
+		}
+		if ((st = db_stmt(db, sql_delete)) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, next);
+		if ((rc = db_run(st)) != DB_OK)
+			return store_rc_from_db(rc);
+	} else if (rc != STORE_NOTFOUND) {
+		return rc;
+	}
+	if ((rc = by_id_int(db, sql_confirmed[k], to, &taken)) != STORE_OK)
+		return rc;
+	if (cap != 0 && taken >= cap) {
+		*why = "It is fully booked.";
+		return STORE_CONFLICT;
+	}
+	if ((st = db_stmt(db, sql_move[k])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, to);
+	db_bind_str(st, 3, "confirmed");
+	db_bind_int(st, 4, now);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	if (!was_confirmed)
+		return STORE_OK;
+	rc = by_id_int(db, sql_first_waiting[k], from, &next);
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc == STORE_OK)
+		rc = set_status(db, next, "confirmed", now);
+	if (rc == STORE_OK)
+		*promoted = next;
+	return rc;
+}

@@ -75,9 +75,12 @@ def webinar_id(slug):
 
 
 def reg_of(email):
-    """(id, event_id, webinar_id, status) of each registration of email."""
-    return sql(DB, "SELECT id, event_id, webinar_id, status FROM registrations"
-               " WHERE email = ? ORDER BY id", (email,))
+    """(id, event_id, webinar_id, status) of each registration of email
+    (None for the id it has not, on either engine)."""
+    return [(i, int(e) if e not in (None, "") else None,
+             int(w) if w not in (None, "") else None, st)
+            for i, e, w, st in sql(DB, "SELECT id, event_id, webinar_id, status"
+                                   " FROM registrations WHERE email = ? ORDER BY id", (email,))]
 
 
 def test_csv_question_columns():

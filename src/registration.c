@@ -68,19 +68,14 @@ registration_add(struct db *db, enum reg_kind k, int64_t target,
 int
 registration_cancel(struct db *db, int64_t id, int64_t now)
 {
-	json_t *reg;
 	int64_t promoted;
-	int rc, was;
+	int rc, cancelled;
 
-	/* Inside the write transaction: nothing cancels it meanwhile. */
-	if ((rc = store_registration_get(db, id, &reg)) != STORE_OK)
+	if ((rc = store_registration_cancel(db, id, now, &promoted,
+	    &cancelled)) != STORE_OK)
 		return rc;
-	was = strcmp(view_str(reg, "status"), "cancelled") == 0;
-	json_decref(reg);
-	if ((rc = store_registration_cancel(db, id, now, &promoted)) !=
-	    STORE_OK)
-		return rc;
-	if (!was && (rc = queue(db, id, "cancelled", 0)) != STORE_OK)
+	/* Told once: a second cancel (or one racing it) changes nothing. */
+	if (cancelled && (rc = queue(db, id, "cancelled", 0)) != STORE_OK)
 		return rc;
 	return promoted != 0 ? queue(db, promoted, "promoted", 0) : STORE_OK;
 }

@@ -404,22 +404,45 @@ store_registrations_of(struct db *db, enum reg_kind k, int64_t target,
 }
 
 /*
+ * A seat freed at target (whose lock the caller holds) goes to the
+ * first waitlisted reader, whose registration goes into *promoted (0:
+ * nobody waits).
+ */
+static int
+promote_first(struct db *db, enum reg_kind k, int64_t target, int64_t now,
+    int64_t *promoted)
+{
+	int64_t next;
+	int rc = by_id_int(db, sql_first_waiting[k], target, &next);
+
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc == STORE_OK)
+		rc = set_status(db, next, "confirmed", now);
+	if (rc == STORE_OK)
+		*promoted = next;
+	return rc;
+}
+
+/*
  * Ends registration id (cancelling it, or deleting it when del) under
  * its target's lock; a confirmed seat freed goes to the first on the
  * waitlist, whose registration goes into *promoted (0: none) to be
- * told.  email, when not NULL, must be the registration's.
+ * told.  email, when not NULL, must be the registration's.  *ended: 0
+ * when it was cancelled already and nothing changed.
  */
 static int
 end(struct db *db, int64_t id, const char *email, int del, int64_t now,
-    int64_t *promoted)
+    int64_t *promoted, int *ended)
 {
 	json_t *r = NULL;
 	enum reg_kind k;
 	struct db_stmt *st;
-	int64_t target, cap, next;
+	int64_t target, cap;
 	int rc, was_confirmed;
 
 	*promoted = 0;
+	*ended = 0;
 	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
 		return rc;
 	k = strcmp(json_string_value(json_object_get(r, "kind")), "event") ==
@@ -444,6 +467,7 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now,
 		return STORE_OK;
 	}
 	json_decref(r);
+	*ended = 1;
 	if (del) {
 		if ((st = db_stmt(db, sql_delete)) == NULL)
 			return STORE_ERROR;
@@ -453,16 +477,8 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now,
 	} else if ((rc = set_status(db, id, "cancelled", now)) != STORE_OK) {
 		return rc;
 	}
-	if (!was_confirmed)
-		return STORE_OK;
-	rc = by_id_int(db, sql_first_waiting[k], target, &next);
-	if (rc == STORE_NOTFOUND)
-		return STORE_OK;
-	if (rc == STORE_OK)
-		rc = set_status(db, next, "confirmed", now);
-	if (rc == STORE_OK)
-		*promoted = next;
-	return rc;
+	return was_confirmed ? promote_first(db, k, target, now, promoted) :
+	    STORE_OK;
 }
 
 static const char sql_recording_was[] =
@@ -497,9 +513,9 @@ store_webinar_recording_due(struct db *db, int64_t webinar, const char *url,
 
 int
 store_registration_cancel(struct db *db, int64_t id, int64_t now,
-    int64_t *promoted)
+    int64_t *promoted, int *cancelled)
 {
-	return end(db, id, NULL, 0, now, promoted);
+	return end(db, id, NULL, 0, now, promoted, cancelled);
 }
 
 int
@@ -517,7 +533,9 @@ int
 store_registration_delete(struct db *db, int64_t id, const char *email,
     int64_t *promoted)
 {
-	return end(db, id, email, 1, (int64_t)time(NULL), promoted);
+	int ended;
+
+	return end(db, id, email, 1, (int64_t)time(NULL), promoted, &ended);
 }
 
 static const char *const sql_move[REG__MAX] = BOTH(
@@ -561,8 +579,12 @@ store_registration_move(struct db *db, int64_t id, int64_t to, int64_t now,
 	/* Read again under the locks: a cancel or move may have ended. */
 	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
 		return rc;
-	if (json_integer_value(json_object_get(r, "target_id")) != from ||
-	    strcmp(json_string_value(json_object_get(r, "status")),
+	if (json_integer_value(json_object_get(r, "target_id")) != from) {
+		json_decref(r);
+		*why = "The registration was moved meanwhile.";
+		return STORE_CONFLICT;
+	}
+	if (strcmp(json_string_value(json_object_get(r, "status")),
 	    "cancelled") == 0) {
 		json_decref(r);
 		*why = "A cancelled registration cannot be moved.";
@@ -609,14 +631,6 @@ store_registration_move(struct db *db, int64_t id, int64_t to, int64_t now,
 	db_bind_int(st, 4, now);
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
-	if (!was_confirmed)
-		return STORE_OK;
-	rc = by_id_int(db, sql_first_waiting[k], from, &next);
-	if (rc == STORE_NOTFOUND)
-		return STORE_OK;
-	if (rc == STORE_OK)
-		rc = set_status(db, next, "confirmed", now);
-	if (rc == STORE_OK)
-		*promoted = next;
-	return rc;
+	return was_confirmed ? promote_first(db, k, from, now, promoted) :
+	    STORE_OK;
 }

@@ -83,6 +83,7 @@ static int
 list(struct req *r, enum reg_kind k)
 {
 	json_t *t, *rows, *row, *ans, *a, *to;
+	const char *done;
 	char when[64];
 	size_t i, j;
 	int status;
@@ -102,9 +103,12 @@ list(struct req *r, enum reg_kind k)
 		    "status")), json_true());
 	}
 	to = others(r, k, admin_route_id(r));
+	done = http_query(r, "done");
 	return admin_render(r, 200, "admin/registrations", json_pack(
-	    "{s:o,s:o,s:o,s:b,s:s,s:I,s:{s:s}}", "t", t, "rows", rows,
-	    "others", to, "has_others", json_array_size(to) > 0, "path",
+	    "{s:o,s:o,s:o,s:b,s:b,s:b,s:s,s:I,s:{s:s}}", "t", t, "rows",
+	    rows, "others", to, "has_others", json_array_size(to) > 0,
+	    "done_cancelled", done != NULL && strcmp(done, "cancelled") == 0,
+	    "done_moved", done != NULL && strcmp(done, "moved") == 0, "path",
 	    paths[k], "id", (json_int_t)admin_route_id(r), "page", "title",
 	    "Registrations"));
 }

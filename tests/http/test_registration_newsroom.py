@@ -161,6 +161,9 @@ def test_editor_cancel():
     eq(s, 303, "an editor cancels")
     contains(h.get("location", ""), "/admin/events/%d/registrations?done=cancelled" % eid,
              "and goes back to the list")
+    s, h, page = ed.get(h["location"])
+    contains(page, "The registration is cancelled; the reader is told by email.",
+             "which says it is done")
     eq(reg_of("seat@example.org")[0][3], "cancelled", "the registration is cancelled")
     eq(reg_of("queue@example.org")[0][3], "confirmed", "the first waitlisted takes the seat")
     got = mail_to("seat@example.org", 2)
@@ -202,6 +205,9 @@ def test_editor_move():
     eq(s, 303, "with a seat free the editor moves the registration")
     contains(h.get("location", ""), "/admin/events/%d/registrations?done=moved" % b,
              "to the new event's list")
+    s, h, page = ed.get(h["location"])
+    contains(page, "The registration is moved here", "which says it is done")
+    contains(page, "mover@example.org", "and lists the reader")
     eq(reg_of("mover@example.org"), [(rid, b, None, "confirmed")], "confirmed there")
     eq(reg_of("waiter@example.org")[0][3], "confirmed", "the seat left goes to the waitlist")
     got = mail_to("mover@example.org", 2)

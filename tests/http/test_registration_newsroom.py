@@ -4,7 +4,8 @@ editor cancelling a registration (the reader told, the waitlist moved
 up) and moving one to another event or webinar of the same kind (its
 capacity respected, the reader told the new details), with the roles,
 the CSRF token and bad input refused with nothing changed; and the
-Cancel and Move buttons clicked in headless Chromium."""
+Cancel and Move buttons clicked in headless Chromium
+(MASTHEAD_SCREENSHOTS=DIR keeps a screenshot of the list there)."""
 import csv
 import io
 import json
@@ -248,6 +249,7 @@ const base = process.env.BASE, out = {};
     await row.locator("select[name=to]").selectOption(process.env.TO);
     await Promise.all([page.waitForNavigation(), row.locator("form.reg-move button").click()]);
     out.after_move = page.url();
+    await page.screenshot({ path: process.env.SHOTS + "/newsroom-registrations.png", fullPage: true });
     out.moved_row = await page.locator("tr", { hasText: "clicker@example.org" }).textContent();
     const row2 = page.locator("tr", { hasText: "clicker@example.org" });
     await Promise.all([page.waitForNavigation(), row2.locator("form.reg-cancel button").click()]);
@@ -270,6 +272,7 @@ def test_browser_move_and_cancel():
         f.write(BROWSER)
     env = dict(os.environ, PW_MODULE=MOD, BASE="http://127.0.0.1:%d" % SRV.port,
                CHROMIUM=CHROMIUM, PASSWORD=PW, TO=str(to),
+               SHOTS=os.environ.get("MASTHEAD_SCREENSHOTS") or D,
                LIST="/admin/webinars/%d/registrations" % src)
     r = subprocess.run(["node", script], capture_output=True, text=True, env=env, timeout=120)
     try:

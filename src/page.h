@@ -287,6 +287,8 @@ int	 page_admin_event_regs(struct req *);
 int	 page_admin_event_regs_csv(struct req *);
 int	 page_admin_webinar_regs(struct req *);
 int	 page_admin_webinar_regs_csv(struct req *);
+int	 page_admin_reg_cancel(struct req *);
+int	 page_admin_reg_move(struct req *);
 
 /* page_admin_promos.c — promo boxes (editors) */
 int	 page_admin_promos(struct req *);

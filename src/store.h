@@ -291,10 +291,20 @@ int	 store_registrations_of(struct db *, enum reg_kind, int64_t target,
 /*
  * Cancels a registration inside the caller's write transaction; a seat
  * freed goes to the first waitlisted reader, whose registration is
- * *promoted (0: none), to be told.
+ * *promoted (0: none), to be told.  *cancelled: 1 when this call
+ * cancelled it, 0 when it was cancelled already.
  */
 int	 store_registration_cancel(struct db *, int64_t id, int64_t now,
-	    int64_t *promoted);
+	    int64_t *promoted, int *cancelled);
+/*
+ * Moves a registration to target to of the same kind, confirmed there,
+ * inside the caller's write transaction; a seat freed where it was goes
+ * to the first waitlisted reader (*promoted, 0: none).  STORE_CONFLICT
+ * when to is full or has the address already, STORE_INVALID when the
+ * registration is cancelled or already to's; *why says which.
+ */
+int	 store_registration_move(struct db *, int64_t id, int64_t to,
+	    int64_t now, int64_t *promoted, const char **why);
 /*
  * Before a webinar's recording_url is set to url: when it had none, *ids
  * is the array of its confirmed registrations ({id}; the caller's), to

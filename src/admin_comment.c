@@ -18,6 +18,7 @@
 #include "http.h"
 #include "page.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -200,7 +201,7 @@ admin_comments(struct req *r)
 		return 400;
 	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE + 1,
 	    &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_object();
 	if (json_array_size(rows) > QUEUE_PAGE) {
 		json_array_remove(rows, QUEUE_PAGE);
@@ -305,7 +306,7 @@ admin_comments_post(struct req *r)
 		rc = moderate(r->db, r->user, ids[i], a, &tags);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_INVALID ? 409 : page_status(rc);
+		status = status_store_as(rc, 409);
 		goto fail;
 	}
 	if ((status = commit(r, &tags)) != 0)
@@ -345,7 +346,7 @@ settings_page(struct req *r, int status, const char *error,
 	json_object_set_new(m, "modes", modes);
 	if ((rc = store_comment_bans(r->db, now_unix(), &bans)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(bans, i, b) {
 		char d[64];
@@ -572,7 +573,7 @@ log_rows(struct req *r, json_t **rows)
 		return 400;
 	if ((rc = store_comment_log(r->db, before, LOG_PAGE, rows)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(*rows, i, row) {
 		char d[64];
 
@@ -675,7 +676,7 @@ api_admin_comments(struct req *r)
 		return api_error(r, 400, "malformed before");
 	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE, &rows)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:s,s:o}", "queue", store_comment_queue_name(q),
 	    "comments", rows);
 	if (json_array_size(rows) == QUEUE_PAGE)
@@ -717,7 +718,7 @@ api_run(struct req *r, const struct user *u, enum mod_action a,
 			    (long long)ids[i - 1], action_names[a]);
 			return api_error(r, 409, msg);
 		}
-		return page_status(rc);
+		return status_store(rc);
 	}
 	status = commit(r, &tags);
 	buf_free(&tags);

@@ -10,7 +10,7 @@
 #include "auth.h"
 #include "db.h"
 #include "http.h"
-#include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -96,5 +96,5 @@ auth_bearer(struct req *r, struct user *u)
 	rc = store_user_by_token(r->db, hash, u);
 	if (rc == STORE_NOTFOUND)
 		return 401;
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }

@@ -18,6 +18,7 @@
 #include "feed.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -180,7 +181,7 @@ send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 	int rc;
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	host_of(base, host, sizeof(host));
 	calendar_head(&out);
 	if (name != NULL) {
@@ -225,7 +226,7 @@ calendar(struct req *r, enum kind k)
 		cache_dep_until(store_webinars_next_end(r->db, now));
 	}
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	status = send_calendar(r, k, list, k == K_EVENT ? "Live Events" :
 	    "Webinars");
 	json_decref(list);
@@ -243,7 +244,7 @@ one(struct req *r, enum kind k)
 	rc = k == K_EVENT ? store_event_get(r->db, r->arg[0], &e) :
 	    store_webinar_get(r->db, r->arg[0], &e);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (k == K_EVENT)
 		view_event(e);
 	else

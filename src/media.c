@@ -29,7 +29,7 @@
 #include "db.h"
 #include "fault.h"
 #include "media.h"
-#include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -467,7 +467,7 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		known = 1;
 	} else if (rc != STORE_NOTFOUND) {
 		snprintf(msg, msglen, "the database cannot be read; try again");
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_decref(have);
 	pthread_once(&vips_once, vips_start);
@@ -530,13 +530,13 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	nf++;
 	if ((e = make_dir(config.media_dir)) != 0) {
 		snprintf(msg, msglen, "the media directory cannot be made");
-		status = page_status_errno(e);
+		status = status_errno(e);
 		goto fail;
 	}
 	for (i = 0; i < nf; i++)
 		if ((e = write_file(config.media_dir, &files[i])) != 0) {
 			snprintf(msg, msglen, "the image cannot be saved");
-			status = page_status_errno(e);
+			status = status_errno(e);
 			goto fail;
 		}
 	row.hash = hash;
@@ -550,14 +550,14 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	/* A known image only needed its files back. */
 	if (!known && (rc = db_begin_write(db)) != DB_OK) {
 		snprintf(msg, msglen, "the database is busy; try again");
-		status = page_status(store_rc_from_db(rc));
+		status = status_store(store_rc_from_db(rc));
 		goto fail;
 	}
 	if (!known && ((rc = store_image_add(db, &row)) != STORE_OK ||
 	    db_commit(db) != DB_OK)) {
 		db_rollback(db);
 		snprintf(msg, msglen, "the image cannot be recorded");
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto fail;
 	}
 	*out = describe(hash, ext, mime, topw, toph, ws);
@@ -638,7 +638,7 @@ media_square(const char *dir, const void *p, size_t n, int64_t limit,
 	snprintf(f.name, sizeof(f.name), "%s.jpg", hash);
 	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
 		snprintf(msg, msglen, "the image cannot be saved");
-		status = page_status_errno(e);
+		status = status_errno(e);
 		goto fail;
 	}
 	*bytes = (int64_t)f.len;
@@ -689,7 +689,7 @@ media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 	f.len = n;
 	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
 		snprintf(msg, msglen, "the file cannot be saved");
-		return page_status_errno(e);
+		return status_errno(e);
 	}
 	return 0;
 }

@@ -22,10 +22,6 @@ struct url_query;
 /* page.c — shared parts */
 /* Call once at start-up: hooks the account bar into shared pages. */
 void	 page_init(void);
-/* The one mapping from store results to HTTP statuses. */
-int	 page_status(int store_rc);
-/* The same for the errno of a file that could not be written. */
-int	 page_status_errno(int err);
 /*
  * Renders template tpl with model (which it takes: the caller's reference
  * is consumed) plus the site-wide parts, and sends it with status.

@@ -26,6 +26,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -297,7 +298,7 @@ commit_mail(struct req *r, int rc)
 {
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	jobs_kick();
 	return 0;
@@ -366,7 +367,7 @@ page_signin_post(struct req *r)
 		goto out;
 	rc = store_user_by_email(r->db, email, &u, hash, sizeof(hash));
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	/*
@@ -551,7 +552,7 @@ link_page(struct req *r, int reset)
 	if (rc == STORE_NOTFOUND)
 		return link_gone(r, reset);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return form_page(r, 200, reset ? "reset_password" : "verify", reset ?
 	    "Choose a new password" : "Confirm your email address", NULL,
 	    json_pack("{s:s}", "action", r->path));
@@ -585,7 +586,7 @@ page_verify_post(struct req *r)
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return rc == STORE_NOTFOUND ? link_gone(r, 0) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    status_write(rc);
 	}
 	http_redirect(r, 303, "/signin?done=verified");
 	return 0;
@@ -711,7 +712,7 @@ page_reset_link_post(struct req *r)
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_NOTFOUND ? link_gone(r, 1) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    status_write(rc);
 		goto out;
 	}
 	if ((status = session_start(r, user)) != 0)
@@ -785,7 +786,7 @@ page_account_profile(struct req *r)
 	rc = store_user_profile_set(r->db, r->user->id, c, t);
 	url_query_free(&q);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	http_redirect(r, 303, "/account?done=profile");
 	return 0;
 }
@@ -802,7 +803,7 @@ page_signout_all(struct req *r)
 	if (r->user == NULL)
 		return 403;
 	if ((rc = store_sessions_drop_user(r->db, r->user->id)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	session_end(r);
 	http_redirect(r, 303, "/signin?done=everywhere");
 	return 0;

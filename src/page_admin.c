@@ -29,6 +29,7 @@
 #include "page.h"
 #include "pool.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -115,7 +116,7 @@ admin_delete(struct req *r, enum store_del what, int64_t id,
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		if (rc != STORE_CONFLICT)
-			return page_status(rc);
+			return status_store(rc);
 		return admin_render(r, 409, "admin/notice", json_pack(
 		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not deleted", "text",
 		    in_use, "back", back, "page", "title", "Not deleted"));
@@ -249,7 +250,7 @@ page_admin_dashboard(struct req *r)
 		if ((rc = admin_list(r, &f, &first, DASH_ROWS, &v,
 		    &next)) != STORE_OK) {
 			json_decref(m);
-			return page_status(rc);
+			return status_store(rc);
 		}
 		snprintf(key, sizeof(key), "has_%s", blocks[i]);
 		json_object_set_new(m, key, json_boolean(json_array_size(v)));
@@ -343,7 +344,7 @@ page_admin_articles(struct req *r)
 		return 400;
 	if ((rc = admin_list(r, &f, &cur, LIST_ROWS, &rows, &next)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:b,s:o,s:{s:s,s:s,s:s,s:s,s:s},s:{s:s}}",
 	    "has_articles", json_array_size(rows) > 0, "articles", rows,
 	    "filter", "status", f.status, "section", f.section, "author",
@@ -368,7 +369,7 @@ page_admin_articles(struct req *r)
 	}
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	if (next.t != 0) {
 		BUF_LIT(&base, "/admin/articles?before=");
@@ -566,7 +567,7 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 		json_object_set_new(m, "all_authors", v);
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return admin_render(r, status, "admin/edit", m);
 }
@@ -605,7 +606,7 @@ page_admin_edit(struct req *r)
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
 		return 403;
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return editor(r, 200, id, a, NULL);
 }
 
@@ -705,7 +706,7 @@ save(struct req *r, int64_t id)
 	if (!creating) {
 		if ((rc = store_article_admin_get(r->db, id, &cur)) !=
 		    STORE_OK) {
-			status = page_status(rc);
+			status = status_store(rc);
 			goto done;
 		}
 		if (!edit_may_change(r->user, strcmp(json_string_value(
@@ -760,19 +761,19 @@ save(struct req *r, int64_t id)
 	    edit_update_fn, &ei, creating ? &newid : NULL, creating ?
 	    "created" : "saved");
 	if (rc == STORE_CONFLICT || rc == STORE_INVALID) {
-		status = editor(r, rc == STORE_CONFLICT ? 409 : 422, id,
+		status = editor(r, status_store_as(rc, 422), id,
 		    as_admin(in, cur), store_msg[rc]);
 		goto done;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if (creating)
 		id = newid;
 	if (strcmp(then, "save") != 0 && (rc = edit_write(r->db, r->user, id,
 	    edit_publish_fn, &at, NULL, NULL)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld?done=%s",
@@ -840,7 +841,7 @@ status_change(struct req *r, int publish, int schedule)
 	rc = edit_write(r->db, r->user, id, publish ? edit_publish_fn :
 	    edit_unpublish_fn, &at, NULL, NULL);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	snprintf(url, sizeof(url), "/admin/articles/%lld?done=%s",
 	    (long long)id, schedule ? "schedule" : publish ? "publish" :
 	    "unpublish");
@@ -884,12 +885,12 @@ page_admin_preview(struct req *r)
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
 		return 403;
 	if ((rc = store_article_get_any(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((status = model_article_of(r, a, &m)) != 0)
 		return status;
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	a = json_object_get(m, "article");
 	json_object_set_new(m, "preview", json_pack("{s:I}", "id", id));
@@ -1236,7 +1237,7 @@ artwork_done(struct req *r, void *arg)
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		upload_free(u);
-		return api_error(r, rc == STORE_OK ? 503 : page_status(rc),
+		return api_error(r, status_write(rc),
 		    "the artwork cannot be recorded");
 	}
 	bus_apply(tag_site().s);

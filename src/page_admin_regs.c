@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 #include "view.h"
@@ -39,11 +40,11 @@ load(struct req *r, enum reg_kind k, json_t **t, json_t **rows)
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_reg_target(r->db, k, id, t)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_registrations_of(r->db, k, id, rows)) != STORE_OK) {
 		json_decref(*t);
 		*t = NULL;
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -34,7 +35,7 @@ users_page(struct req *r, int status, const char *error, const char *done)
 	int rc, k;
 
 	if ((rc = store_user_list(r->db, &users)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(users, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
 
@@ -105,8 +106,7 @@ page_admin_user_role(struct req *r)
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_NOTFOUND ? users_page(r, 404, "There is no "
-		    "such account.", NULL) : page_status(rc == STORE_OK ?
-		    STORE_BUSY : rc);
+		    "such account.", NULL) : status_write(rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/users?done=role");

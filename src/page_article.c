@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -55,7 +56,7 @@ model_article(struct req *r, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_article_get(r->db, slug, page_now(), &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return model_article_of(r, a, out);
 }
 
@@ -109,7 +110,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	return 0;
 fail:
 	json_decref(a);
-	return page_status(rc);
+	return status_store(rc);
 }
 
 /*
@@ -126,7 +127,7 @@ moved(struct req *r)
 		return 404;
 	rc = store_slug_moved(r->db, r->arg[0], page_now(), slug, sizeof(slug));
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	snprintf(url, sizeof(url), "/article/%s", slug);
 	http_redirect(r, 301, url);
 	return 0;
@@ -150,7 +151,7 @@ page_article(struct req *r)
 	json_object_set_new(m, "comments", c);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	a = json_object_get(m, "article");
 	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",

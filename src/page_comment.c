@@ -27,6 +27,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -291,7 +292,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 		    FLAT_PAGE + 1, &rows);
 	}
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_object();
 	n = json_array_size(rows);
 	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {
@@ -310,7 +311,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 			if (rc != STORE_OK) {
 				json_decref(rows);
 				json_decref(m);
-				return page_status(rc);
+				return status_store(rc);
 			}
 			if (json_array_size(replies) > THREAD_REPLIES) {
 				json_array_remove(replies, THREAD_REPLIES);
@@ -332,7 +333,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 		    &featured)) != STORE_OK) {
 			json_decref(items);
 			json_decref(m);
-			return page_status(rc);
+			return status_store(rc);
 		}
 		view_flat(featured);
 		json_object_set_new(m, "has_featured", json_boolean(
@@ -380,7 +381,7 @@ article_of(struct req *r, const char *slug, json_t **a)
 		return 404;
 	if ((rc = store_comment_article(r->db, slug, page_now(), a)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -395,7 +396,7 @@ comment_of(struct req *r, json_t **c)
 	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0)
 		return 404;
 	if ((rc = store_comment_get(r->db, id, c)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -431,7 +432,7 @@ page_comment(struct req *r)
 	if ((rc = store_comment_replies(r->db, view_int(c, "id"),
 	    PERMALINK_REPLIES, &replies)) != STORE_OK) {
 		json_decref(c);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	view_flat(replies);
 	if (json_is_integer(json_object_get(c, "parent_id"))) {
@@ -550,7 +551,7 @@ compose(struct req *r, int status, json_t *a, json_t *parent,
 	if (r->user != NULL &&
 	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return form_page(r, status, "comment-form", m, parent != NULL ?
 	    "Reply to a comment" : "Add a comment");
@@ -755,7 +756,7 @@ check_ban(struct req *r)
 	if (rc == STORE_NOTFOUND)
 		return 0;
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (until == 0) {
 		snprintf(msg, sizeof(msg), "Your account may no longer post "
 		    "comments.");
@@ -846,7 +847,7 @@ page_comment_post(struct req *r)
 		goto rollback;
 	if (parent_id != 0 && (rc = store_comment_get(r->db, parent_id,
 	    &parent)) != STORE_OK) {
-		status = rc == STORE_NOTFOUND ? 404 : page_status(rc);
+		status = status_store(rc);
 		goto rollback;
 	}
 	if (strcmp(view_str(a, "comments_mode"), "closed") == 0) {
@@ -897,7 +898,7 @@ page_comment_post(struct req *r)
 	cn.held_reason = why;
 	cn.ip = ip;
 	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK) {
-		status = rc == STORE_INVALID ? 422 : page_status(rc);
+		status = status_store_as(rc, 422);
 		goto rollback;
 	}
 	if ((status = page_comments_commit(r, cn.article_id, why[0] == '\0',
@@ -1031,14 +1032,14 @@ page_comment_edit_post(struct req *r)
 	    why, sizeof(why));
 	if ((rc = store_comment_edit(r->db, id, body, html.p, hash, why,
 	    page_now())) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto fail;
 	}
 	/* An edit that adds what would have held the comment holds it now. */
 	if (why[0] != '\0' && strcmp(view_str(c, "status"), "approved") == 0) {
 		if ((rc = store_comment_set_status(r->db, id, "pending",
 		    page_now(), &ch)) != STORE_OK) {
-			status = page_status(rc);
+			status = status_store(rc);
 			goto fail;
 		}
 		count = 1;
@@ -1088,7 +1089,7 @@ page_comment_delete(struct req *r)
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		json_decref(c);
-		return rc == STORE_INVALID ? 409 : page_status(rc);
+		return status_store_as(rc, 409);
 	}
 	if ((status = page_comments_commit(r, ch.article_id, ch.delta != 0,
 	    ch.was_visible)) != 0) {
@@ -1193,7 +1194,7 @@ page_comment_report_post(struct req *r)
 		goto out;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto fail;
 	}
 	/* A report changes nothing readers see: no page is dropped. */

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "page.h"
 #include "registration.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -65,7 +66,7 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 		return 400;
 	if ((rc = kinds[k].list(r->db, past ? WHEN_PAST : WHEN_UPCOMING,
 	    page_now(), before, limit + 1, &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	kinds[k].view_all(list);
 	/* A list changes when its next event ends (upcoming becomes past). */
 	cache_dep_str(kinds[k].list_tag().s);
@@ -169,7 +170,7 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = kinds[k].get(r->db, slug, &v)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	kinds[k].view(v);
 	ends = json_integer_value(json_object_get(v, "ends_at"));
 	json_object_set_new(v, "is_past", json_boolean(ends < page_now()));
@@ -183,7 +184,7 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 		rc = add_registration(r, k, v, slug);
 	if (rc != STORE_OK) {
 		json_decref(v);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	*out = json_pack("{s:o}", kinds[k].one_key, v);
 	return 0;
@@ -222,7 +223,7 @@ render(struct req *r, int status, json_t *m, const char *tpl, const char *title)
 		return status;
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
 	return page_render(r, 200, tpl, m);

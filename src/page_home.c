@@ -8,6 +8,7 @@
 #include "config.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "view.h"
@@ -57,11 +58,11 @@ model_home(struct req *r, json_t **out)
 	*out = NULL;
 	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first, HOME_LATEST,
 	    &latest, &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
 	    &rows)) != STORE_OK) {
 		json_decref(latest);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	m = json_object();
 	if (json_array_size(latest) > 0) {
@@ -85,7 +86,7 @@ page_home(struct req *r)
 		return status;
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_object_set_new(m, "page", json_pack("{s:b}", "is_home", 1));
 	return page_render(r, 200, "home", m);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -27,7 +28,7 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 		return 400;
 	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
 	    &list, &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "articles", list);
 	page_add_pagination(m, base, &cur, &next);
 	return 0;
@@ -50,7 +51,7 @@ model_section(struct req *r, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_section_get(r->db, slug, &s)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_section(s);
 	m = json_pack("{s:o}", "section", s);
 	/* After this point, all errors go through fail. */
@@ -72,7 +73,7 @@ model_section(struct req *r, const char *slug, json_t **out)
 	return 0;
 fail:
 	json_decref(m);
-	return page_status(rc);
+	return status_store(rc);
 }
 
 int
@@ -86,7 +87,7 @@ model_author(struct req *r, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_author_get(r->db, slug, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_author(a);
 	m = json_pack("{s:o}", "author", a);
 	snprintf(base, sizeof(base), "/author/%s", slug);
@@ -106,7 +107,7 @@ finish(struct req *r, json_t *m, const char *tpl, json_t *title)
 
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_object_set_new(m, "page", json_pack("{s:O}", "title", title));
 	return page_render(r, 200, tpl, m);
@@ -146,7 +147,7 @@ page_tag(struct req *r)
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
 	if ((rc = store_tag_get(r->db, r->arg[0], &t)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_tag(t);
 	m = json_pack("{s:o}", "tag", t);
 	snprintf(base, sizeof(base), "/tag/%s", r->arg[0]);

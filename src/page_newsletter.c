@@ -26,6 +26,7 @@
 #include "newsletter.h"
 #include "page.h"
 #include "ratelimit.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -67,7 +68,7 @@ signup_form(struct req *r, int status, const char *error, const char *email,
 	int rc;
 
 	if ((rc = choices(r, chosen, n, &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:s,s:o,s:s}", "email", email != NULL ? email : "",
 	    "newsletters", list, "consent", consent_text);
 	return page_form(r, status, "newsletter", "Newsletter Signup", error, m);
@@ -217,7 +218,7 @@ page_newsletter_post(struct req *r)
 		goto out;
 	}
 	if ((rc = store_newsletters(r->db, &list)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	for (i = 0; i < n && why == NULL; i++)
@@ -249,8 +250,8 @@ page_newsletter_post(struct req *r)
 		rc = sign_up(r, sub, current, chosen, n, trusted);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK || rc == STORE_CONFLICT ? 503 :
-		    page_status(rc);
+		/* A sign-up that met a concurrent one is worth a retry. */
+		status = status_write(rc == STORE_CONFLICT ? STORE_BUSY : rc);
 		goto out;
 	}
 	jobs_kick();
@@ -306,7 +307,7 @@ page_newsletter_confirm(struct req *r)
 	if (rc == STORE_NOTFOUND)
 		return confirm_gone(r);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return page_form(r, 200, "newsletter_confirm", "Confirm your "
 	    "newsletters", NULL, json_pack("{s:s}", "action", r->path));
 }
@@ -341,7 +342,7 @@ page_newsletter_confirm_post(struct req *r)
 		db_rollback(r->db);
 		json_decref(sub);
 		return rc == STORE_NOTFOUND ? confirm_gone(r) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    status_write(rc);
 	}
 	jobs_kick();
 	newsletter_token(id, json_string_value(json_object_get(sub, "email")),
@@ -373,7 +374,7 @@ token_sub(struct req *r, int i, json_t **sub)
 		    "/newsletter", "Newsletter Signup");
 		return SENT;
 	}
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 static const struct {
@@ -398,7 +399,7 @@ page_newsletter_prefs(struct req *r)
 	if ((rc = store_subscriptions_of(r->db, json_integer_value(
 	    json_object_get(sub, "id")), &current)) != STORE_OK) {
 		json_decref(sub);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(current, i, v)
 		if (strcmp(json_string_value(json_object_get(v, "status")),
@@ -476,7 +477,7 @@ page_newsletter_prefs_post(struct req *r)
 		goto out;
 	}
 	if ((rc = store_newsletters(r->db, &list)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	for (i = 0; i < n; i++)
@@ -493,7 +494,7 @@ page_newsletter_prefs_post(struct req *r)
 	    save_choice(r, id, chosen, n);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	buf_printf(&url, "%s?done=%s", r->path, all ? "all" : "saved");
@@ -573,7 +574,7 @@ page_newsletter_unsub_post(struct req *r)
 	json_decref(nl);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	return page_notice(r, 200, "You are unsubscribed", strcmp(r->arg[0],
 	    "all") != 0 ? "You will not receive this newsletter any more." :
@@ -603,7 +604,7 @@ page_newsletter_preview(struct req *r)
 	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
 		return 404;
 	if ((rc = store_issue_get(r->db, id, &is)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (strcmp(json_string_value(json_object_get(is, "newsletter")),
 	    r->arg[0]) != 0) {
 		json_decref(is);

@@ -27,6 +27,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "registration.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -113,7 +114,7 @@ target(struct req *r, enum reg_kind k, json_t **t)
 		return 404;
 	if ((rc = store_reg_target_by_slug(r->db, k, r->arg[0], t)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -364,7 +365,7 @@ post(struct req *r, enum reg_kind k)
 	}
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	jobs_kick();
@@ -413,7 +414,7 @@ token_reg(struct req *r, int i, const char *purpose, json_t **reg)
 	if (rc == STORE_NOTFOUND)
 		goto bad;
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (newsletter_sign_ok(purpose, id, view_str(*reg, "email"),
 	    r->arg[i], r->arglen[i]))
 		return 0;
@@ -438,7 +439,7 @@ page_registration(struct req *r)
 	    &t);
 	if (rc != STORE_OK) {
 		json_decref(reg);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	m = json_pack("{s:O,s:O,s:O,s:s,s:b,s:b,s:b}", "name",
 	    json_object_get(reg, "name"), "email", json_object_get(reg,
@@ -475,7 +476,7 @@ page_registration_cancel(struct req *r)
 	json_decref(reg);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	jobs_kick();
 	buf_printf(&url, "/registrations/%.*s?done=1", (int)r->arglen[0],
@@ -506,7 +507,7 @@ page_webinar_watch(struct req *r)
 	    &t);
 	json_decref(reg);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0) {
 		json_decref(t);
 		return 404;

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "page.h"
 #include "search.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -185,11 +186,11 @@ model_search(struct req *r, json_t **out, const char **msg)
 	    (rc = slug_id(r, section, store_section_get, &p.section)) !=
 	    STORE_OK)
 		return rc == STORE_NOTFOUND ? (*msg = "no such section", 400) :
-		    page_status(rc);
+		    status_store(rc);
 	if (author != NULL && author[0] != '\0' &&
 	    (rc = slug_id(r, author, store_author_get, &p.author)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? (*msg = "no such author", 400) :
-		    page_status(rc);
+		    status_store(rc);
 
 	/* The text is shown back, cut on a character boundary. */
 	n = q != NULL ? strlen(q) : 0;
@@ -228,7 +229,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 	buf_free(&match);
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	view_articles(rows);
 	mark_up(rows);
@@ -303,7 +304,7 @@ page_search(struct req *r)
 	if ((rc = add_filters(r, m)) != STORE_OK ||
 	    (rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	q = json_string_value(json_object_get(json_object_get(m, "query"),
 	    "q"));

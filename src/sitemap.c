@@ -17,6 +17,7 @@
 #include "feed.h"
 #include "http.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "util.h"
@@ -162,11 +163,11 @@ news(struct req *r)
 	int rc;
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_map_news(r->db, now - NEWS_WINDOW, now, NEWS_MAX,
 	    &list)) != STORE_OK) {
 		json_decref(site);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	cache_dep_str(tag_latest().s);
 	cache_dep_until(store_next_publish(r->db, now));
@@ -226,12 +227,12 @@ pages(struct req *r)
 	int rc;
 
 	if ((rc = store_map_pages(r->db, &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	/* White papers: every save drops "resources" (docs/resources.md). */
 	if ((rc = store_resources(r->db, now, &first, SITEMAP_MAX, &res)) !=
 	    STORE_OK) {
 		json_decref(list);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	cache_dep_str(tag_events().s);
 	cache_dep_str(tag_webinars().s);
@@ -282,7 +283,7 @@ sitemap_part(struct req *r)
 	base = page_base_url(r);
 	if ((rc = store_map_slice(r->db, k, lo, lo + SITEMAP_MAX - 1,
 	    page_now(), &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	cache_dep_str(tag_latest().s);
 	if (k == MAP_SECTIONS)
 		cache_dep_str(tag_sections().s);

@@ -13,18 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"	/* enum store_rc */
+
 struct db;
 struct db_stmt;
-
-enum store_rc {
-	STORE_OK = 0,
-	STORE_NOTFOUND,
-	STORE_INVALID,		/* input failed validation; nothing changed */
-	STORE_CONFLICT,		/* a unique value is taken */
-	STORE_BUSY,		/* storage unreachable, locked or full: 503 */
-	STORE_ERROR,
-	STORE__MAX
-};
 
 /* store.c — shared helpers */
 int	 store_rc_from_db(int db_rc);

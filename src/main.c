@@ -690,6 +690,9 @@ cmd_serve(void)
 	}
 	cache_init((size_t)config.cache_size);
 	page_init();
+	/* The layers below call up only through what is registered here. */
+	bus_on_site_change(page_site_changed);
+	pool_on_thread_end(media_thread_done);
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		mail_free();

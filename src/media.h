@@ -75,7 +75,10 @@ void	 media_free(void *p);
  */
 int	 media_check(struct db *, int repair, FILE *out);
 
-/* Frees libvips' memory of the calling thread (a pool thread's end). */
+/*
+ * Frees libvips' memory of the calling thread; main registers it with
+ * pool_on_thread_end().
+ */
 void	 media_thread_done(void);
 
 /* Whether the bytes begin as a PDF file does ("%PDF-"). */

@@ -49,7 +49,10 @@ int	 page_section_frame(struct req *, int64_t section, json_t **path,
 	    json_t **promo);
 /* Adds the sidebar blocks (events, webinars, perspectives) to model. */
 int	 page_add_sidebar(struct req *, json_t *model);
-/* Says that settings or menus changed: every thread reloads them. */
+/*
+ * Says that settings or menus changed: every thread reloads them.  main
+ * registers it with bus_on_site_change().
+ */
 void	 page_site_changed(void);
 /* Frees what this thread kept (call as a server thread ends). */
 void	 page_thread_done(void);

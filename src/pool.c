@@ -20,7 +20,6 @@
 #include "db.h"
 #include "fault.h"
 #include "http.h"
-#include "media.h"
 #include "pool.h"
 #include "router.h"
 #include "util.h"
@@ -57,11 +56,25 @@ static size_t nthreads;
 
 static _Thread_local struct loop *here;
 
+#define END_HOOKS_MAX	4
+static void (*end_hooks[END_HOOKS_MAX])(void);
+static size_t nend_hooks;
+
+void
+pool_on_thread_end(void (*fn)(void))
+{
+	/* Registered at start-up only: more than four is a wiring mistake. */
+	if (nend_hooks == END_HOOKS_MAX)
+		abort();
+	end_hooks[nend_hooks++] = fn;
+}
+
 static void *
 pool_main(void *arg)
 {
 	struct db *db = arg;
 	struct task *t;
+	size_t i;
 
 	for (;;) {
 		pthread_mutex_lock(&lock);
@@ -83,7 +96,8 @@ pool_main(void *arg)
 		/* From here on the task is the loop's. */
 		h2o_multithread_send_message(&t->loop->rx, &t->msg);
 	}
-	media_thread_done();
+	for (i = 0; i < nend_hooks; i++)
+		end_hooks[i]();
 	return NULL;
 }
 

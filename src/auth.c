@@ -14,31 +14,6 @@
 #include "store.h"
 #include "util.h"
 
-static const char *const roles[ROLE__MAX] = {
-	[ROLE_MEMBER] = "member",
-	[ROLE_CONTRIBUTOR] = "contributor",
-	[ROLE_AUTHOR] = "author",
-	[ROLE_EDITOR] = "editor",
-	[ROLE_ADMIN] = "admin",
-};
-
-int
-auth_role_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < ROLE__MAX; i++)
-		if (strcmp(s, roles[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-auth_role_name(enum role r)
-{
-	return r < ROLE__MAX ? roles[r] : "member";
-}
-
 int
 auth_password_hash(const char *pw, char *out, size_t outsz)
 {

@@ -424,7 +424,7 @@ cmd_user(int argc, char **argv)
 	}
 	if (acct_args(argc, argv, &o) != 0)
 		return 2;
-	if (o.role != NULL && (role = auth_role_parse(o.role)) < 0) {
+	if (o.role != NULL && (role = role_parse(o.role)) < 0) {
 		fprintf(stderr, "masthead: unknown role \"%s\"\n", o.role);
 		return 2;
 	}
@@ -455,7 +455,7 @@ cmd_user(int argc, char **argv)
 			return 1;
 		}
 		printf("added %s (%s), id %lld\n", email,
-		    auth_role_name(role), (long long)id);
+		    role_name(role), (long long)id);
 		return 0;
 	}
 	if (strcmp(argv[0], "list") == 0) {
@@ -481,7 +481,7 @@ cmd_user(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[0], "set-role") == 0) {
-		if (o.npos != 2 || (role = auth_role_parse(o.pos[1])) < 0) {
+		if (o.npos != 2 || (role = role_parse(o.pos[1])) < 0) {
 			fputs("masthead: user set-role needs EMAIL and a ROLE\n",
 			    stderr);
 			return 2;
@@ -497,7 +497,7 @@ cmd_user(int argc, char **argv)
 			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
 			return 1;
 		}
-		printf("%s is now %s\n", o.pos[0], auth_role_name(role));
+		printf("%s is now %s\n", o.pos[0], role_name(role));
 		return 0;
 	}
 	fprintf(stderr, "masthead: unknown user command \"%s\"\n", argv[0]);

@@ -120,7 +120,7 @@ form_page(struct req *r, int status, const char *tpl, const char *title,
 	if (r->user != NULL)
 		json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s}",
 		    "name", r->user->name, "email", r->user->email, "role",
-		    auth_role_name(r->user->role)));
+		    role_name(r->user->role)));
 	return page_render(r, status, tpl, m);
 }
 

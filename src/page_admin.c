@@ -157,7 +157,7 @@ admin_render(struct req *r, int status, const char *tpl, json_t *m)
 	session_csrf(r, csrf, sizeof(csrf));
 	json_object_set_new(m, "me", json_pack("{s:s,s:s,s:s,s:b,s:b,s:b}",
 	    "name", r->user->name, "email", r->user->email, "role",
-	    auth_role_name(r->user->role), "editor",
+	    role_name(r->user->role), "editor",
 	    r->user->role >= ROLE_EDITOR, "may_publish",
 	    r->user->role >= ROLE_AUTHOR, "admin", r->user->role >= ROLE_ADMIN));
 	json_object_set_new(m, "csrf", json_string(csrf));

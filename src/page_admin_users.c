@@ -42,8 +42,8 @@ users_page(struct req *r, int status, const char *error, const char *done)
 		roles = json_array();
 		for (k = 0; k < ROLE__MAX; k++)
 			json_array_append_new(roles, json_pack("{s:s,s:b}",
-			    "name", auth_role_name(k), "selected",
-			    role != NULL && strcmp(role, auth_role_name(k)) == 0));
+			    "name", role_name(k), "selected",
+			    role != NULL && strcmp(role, role_name(k)) == 0));
 		json_object_set_new(u, "roles", roles);
 		json_object_set_new(u, "me", json_boolean(json_integer_value(
 		    json_object_get(u, "id")) == r->user->id));
@@ -87,7 +87,7 @@ page_admin_user_role(struct req *r)
 	email = url_query_get(&q, "email");
 	role = url_query_get(&q, "role");
 	if (email == NULL || role == NULL || strlen(email) > 254 ||
-	    (k = auth_role_parse(role)) < 0) {
+	    (k = role_parse(role)) < 0) {
 		status = users_page(r, 422, "Choose an account and one of the "
 		    "roles.", NULL);
 		goto done;

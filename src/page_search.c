@@ -150,7 +150,6 @@ model_search(struct req *r, json_t **out, const char **msg)
 	const char *from = http_query(r, "from"), *to = http_query(r, "to");
 	const char *sort = http_query(r, "sort"), *pg = http_query(r, "page");
 	struct search_params p;
-	struct buf match = BUF_INIT;
 	json_t *m, *echo, *rows = NULL;
 	int64_t page = 1;
 	size_t n;
@@ -211,22 +210,19 @@ model_search(struct req *r, json_t **out, const char **msg)
 	 */
 	page_dep_list(r, LIST_LATEST, 0, NULL);
 	cache_bounded();
-	if (q == NULL || search_query(db_kind(r->db), q, &match) == 0 ||
-	    buf_err(&match)) {
+	if (q == NULL || search_terms(q) == 0) {
 		/* Nothing to search for: the empty state, or no results. */
 		json_object_set_new(m, "has_query", json_boolean(n > 0));
 		json_object_set_new(m, "results", json_array());
 		json_object_set_new(m, "no_results", json_boolean(n > 0));
 		json_object_set_new(m, "next_page", json_null());
-		buf_free(&match);
 		*out = m;
 		return 0;
 	}
-	p.match = match.p;
+	p.q = q;
 	p.limit = SEARCH_PAGE_SIZE + 1;
 	p.offset = (int)(page - 1) * SEARCH_PAGE_SIZE;
 	rc = store_search(r->db, &p, &rows);
-	buf_free(&match);
 	if (rc != STORE_OK) {
 		json_decref(m);
 		return status_store(rc);

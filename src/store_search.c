@@ -195,6 +195,12 @@ static const char *const *const sql_engine[DB__MAX] = {
 	[DB_POSTGRES] = sql_pg,
 };
 
+/* The query syntax of each engine's full-text search. */
+static const enum search_syntax engine_syntax[DB__MAX] = {
+	[DB_SQLITE] = SEARCH_FTS5,
+	[DB_POSTGRES] = SEARCH_TSQUERY,
+};
+
 static struct db_stmt *
 stmt(struct db *db, int which)
 {
@@ -369,12 +375,23 @@ store_search_missing(struct db *db)
 int
 store_search(struct db *db, const struct search_params *p, json_t **out)
 {
+	struct buf match = BUF_INIT;
 	struct db_stmt *st;
+	int rc;
 
 	*out = NULL;
-	if ((st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL)
+	/* No word to search for matches nothing. */
+	if (search_query(engine_syntax[db_kind(db)], p->q, &match) == 0) {
+		buf_free(&match);
+		*out = json_array();
+		return STORE_OK;
+	}
+	if (buf_err(&match) ||
+	    (st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL) {
+		buf_free(&match);
 		return STORE_ERROR;
-	db_bind_str(st, 1, p->match);
+	}
+	db_bind_str(st, 1, match.p);
 	db_bind_int(st, 2, p->now);
 	db_bind_int(st, 3, p->from);
 	db_bind_int(st, 4, p->to);
@@ -384,7 +401,9 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, SEARCH_WINDOW);
-	return store_rows_json(st, out);
+	rc = store_rows_json(st, out);
+	buf_free(&match);
+	return rc;
 }
 
 /*

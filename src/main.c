@@ -23,6 +23,7 @@
 #include "demo.h"
 #include "edit.h"
 #include "http.h"
+#include "image.h"
 #include "jobs.h"
 #include "mail.h"
 #include "media.h"
@@ -692,7 +693,7 @@ cmd_serve(void)
 	page_init();
 	/* The layers below call up only through what is registered here. */
 	bus_on_site_change(page_site_changed);
-	pool_on_thread_end(media_thread_done);
+	pool_on_thread_end(image_thread_done);
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		mail_free();

@@ -10,13 +10,13 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bus.h"
 #include "cache.h"
 #include "db.h"
+#include "hook.h"
 #include "tag.h"
 #include "util.h"
 
@@ -28,27 +28,12 @@ static struct db *conn;
 static pthread_t listener;
 static atomic_int stopping;
 static char self[17];		/* this instance's id, 16 hex digits */
-
-#define SITE_HOOKS_MAX	4
-static void (*site_hooks[SITE_HOOKS_MAX])(void);
-static size_t nsite_hooks;
+static struct hooks site_hooks;
 
 void
 bus_on_site_change(void (*fn)(void))
 {
-	/* Registered at start-up only: more than four is a wiring mistake. */
-	if (nsite_hooks == SITE_HOOKS_MAX)
-		abort();
-	site_hooks[nsite_hooks++] = fn;
-}
-
-static void
-site_changed(void)
-{
-	size_t i;
-
-	for (i = 0; i < nsite_hooks; i++)
-		site_hooks[i]();
+	hook_add(&site_hooks, fn);
 }
 
 void
@@ -62,14 +47,14 @@ bus_apply(const char *tags)
 			;
 		if (end - p == 1 && *p == '*') {
 			cache_invalidate_all();
-			site_changed();
+			hook_run(&site_hooks);
 		} else if ((size_t)(end - p) < sizeof(tag)) {
 			memcpy(tag, p, (size_t)(end - p));
 			tag[end - p] = '\0';
 			cache_invalidate(tag);
 			/* The menus and settings are also kept per thread. */
 			if (strcmp(tag, tag_site().s) == 0)
-				site_changed();
+				hook_run(&site_hooks);
 		}
 		p = *end == ' ' ? end + 1 : end;
 	}

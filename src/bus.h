@@ -27,7 +27,7 @@ void	bus_apply(const char *tags);
  * whether the write was here or on another instance: a layer above that
  * keeps the settings or menus of its own (per thread) drops them then.
  * The bus knows no caller.  At start, before bus_start() and before any
- * write; up to four.
+ * write; up to HOOK_MAX (hook.h).
  */
 void	bus_on_site_change(void (*fn)(void));
 

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "db.h"
 #include "fault.h"
+#include "hook.h"
 #include "http.h"
 #include "pool.h"
 #include "router.h"
@@ -55,18 +56,12 @@ static struct db **conns;
 static size_t nthreads;
 
 static _Thread_local struct loop *here;
-
-#define END_HOOKS_MAX	4
-static void (*end_hooks[END_HOOKS_MAX])(void);
-static size_t nend_hooks;
+static struct hooks end_hooks;
 
 void
 pool_on_thread_end(void (*fn)(void))
 {
-	/* Registered at start-up only: more than four is a wiring mistake. */
-	if (nend_hooks == END_HOOKS_MAX)
-		abort();
-	end_hooks[nend_hooks++] = fn;
+	hook_add(&end_hooks, fn);
 }
 
 static void *
@@ -74,7 +69,6 @@ pool_main(void *arg)
 {
 	struct db *db = arg;
 	struct task *t;
-	size_t i;
 
 	for (;;) {
 		pthread_mutex_lock(&lock);
@@ -96,8 +90,7 @@ pool_main(void *arg)
 		/* From here on the task is the loop's. */
 		h2o_multithread_send_message(&t->loop->rx, &t->msg);
 	}
-	for (i = 0; i < nend_hooks; i++)
-		end_hooks[i]();
+	hook_run(&end_hooks);
 	return NULL;
 }
 

@@ -39,7 +39,7 @@ typedef int	(*pool_done_fn)(struct req *r, void *arg);
 /*
  * Registers fn to run on each pool thread as it ends, for a library's
  * per-thread state (libvips'); the pool knows no caller.  At start,
- * before pool_start(); up to four.
+ * before pool_start(); up to HOOK_MAX (hook.h).
  */
 void	 pool_on_thread_end(void (*fn)(void));
 /* Starts work_threads threads, each with its own connection; 0 or -1. */

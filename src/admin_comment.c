@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "bus.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "session.h"
 #include "status.h"

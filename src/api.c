@@ -10,7 +10,7 @@
 #include "api.h"
 #include "cache.h"
 #include "config.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

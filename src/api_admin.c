@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "db.h"
 #include "edit.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

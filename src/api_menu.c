@@ -10,7 +10,7 @@
 #include "api.h"
 #include "auth.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "menu.h"
 #include "page.h"
 #include "status.h"

@@ -9,7 +9,7 @@
 
 #include "auth.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "util.h"

@@ -12,6 +12,9 @@
  *
  * Entries are shared by all threads and reference-counted: a response
  * being sent keeps its entry alive after it is evicted or invalidated.
+ *
+ * cache.c holds the table, cache_tags.c the dependencies and
+ * invalidation, cache_zip.c the compressed variants and the splice.
  */
 #ifndef MASTHEAD_CACHE_H
 #define MASTHEAD_CACHE_H
@@ -72,6 +75,27 @@ struct cache_view {
 	size_t		 hole_at, hole_end;	/* the hole in body[0]; equal: none */
 	const struct cache_split *split;	/* NULL until compressed */
 };
+
+/*
+ * A reader's part in a shared page's hole.  The part is written into a
+ * buffer that starts with CACHE_PART_ROOM bytes of room (for a stored
+ * deflate block's header); cache_splice() then gives the pieces to
+ * send, in order (at most CACHE_PIECES), pointing into v and part, and
+ * sets *gzipped when they make the gzip variant: the stored halves
+ * with the part between them as a stored deflate block, and a trailer
+ * for the whole (appended to part).  That needs gzip (the client takes
+ * it), the halves (v->split) and a part of at most 65,535 bytes;
+ * otherwise the pieces are the page as rendered, the part in its hole.
+ */
+#define CACHE_PART_ROOM		5
+#define CACHE_PIECES		4
+struct buf;
+struct cache_piece {
+	const char	*p;
+	size_t		 len;
+};
+size_t	 cache_splice(const struct cache_view *v, struct buf *part, int gzip,
+	    struct cache_piece out[CACHE_PIECES], int *gzipped);
 
 enum cache_lookup {
 	CACHE_HIT,	/* *e holds a reference */

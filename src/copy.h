@@ -16,14 +16,19 @@ struct copy_table {
 	const char	*insert_sql;
 };
 
-/* Every table of the schema, parents before children. */
-extern const struct copy_table	copy_tables[];
+/*
+ * Every table of the schema, parents before children.  Call copy_init
+ * before reading them: it sets the columns of articles from store_cols.
+ */
+extern struct copy_table	copy_tables[];
 extern const size_t		copy_ntables;
 /*
  * Tables derived from the others (the search index, and on SQLite its
  * FTS5 shadow tables, named after it), rebuilt after a copy; NULL-ended.
  */
 extern const char *const	copy_derived[];
+
+void	copy_init(void);
 
 /* A progress bar on standard error, redrawn in place on a terminal. */
 void	copy_progress(const char *what, int64_t done, int64_t total, int last);

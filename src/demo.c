@@ -83,22 +83,6 @@ static const char sql_newsletter_section[] =
 static const char sql_page[] =
     "INSERT INTO pages (slug, title, body_md, body_html, updated_at)"
     " VALUES ($1, $2, $3, $4, $5)";
-static const char sql_article[] =
-    "INSERT INTO articles (slug, type, status, title, dek, body_md, body_html,"
-    " section_id, hero_image_id, hero_caption, hero_credit, hero_licence,"
-    " hero_licence_url, sponsor_id, signoff, published_at, updated_at,"
-    " created_at, raw_html)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-    " $15, $16, $16, $16, $17) RETURNING id";
-static const char sql_article_media[] =
-    "UPDATE articles SET media_url = $2, media_type = $3, media_bytes = $4,"
-    " media_seconds = $5 WHERE id = $1";
-static const char sql_article_author[] =
-    "INSERT INTO article_authors (article_id, author_id, position)"
-    " VALUES ($1, $2, $3)";
-static const char sql_article_tag[] =
-    "INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)";
-
 /* The article types the schema knows. */
 static const char *const demo_types[] = {
 	"news", "news-analysis", "feature", "opinion", "interview",
@@ -119,6 +103,7 @@ struct demo {
 	json_t		*sponsors;
 	json_t		*tags;
 	json_t		*images;	/* spec name -> id */
+	json_t		*image_hashes;	/* spec name -> hash */
 	json_t		*events;
 	json_t		*slugs;		/* article slugs in use */
 };
@@ -740,6 +725,7 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	if (demo_insert(d, st, "image", name, &id) != 0)
 		goto fail;
 	demo_remember(d->images, name, id);
+	json_object_set_new(d->image_hashes, name, json_string(hex));
 	rc = 0;
 fail:
 	if (flat != NULL)
@@ -1282,18 +1268,18 @@ demo_parse_article(struct demo *d, const struct embed_file *f,
 }
 
 /*
- * Inserts the links of a comma-separated slug list: article_authors (with
- * positions) when authors is set, article_tags otherwise.
+ * The slugs of a comma-separated list of authors or tags as a JSON
+ * array, each one checked against map (what the site has).
  */
 static int
-demo_links(struct demo *d, int64_t article_id, const char *list,
-    int authors, const char *where)
+demo_list(struct demo *d, const char *list, json_t *map, const char *what,
+    const char *where, json_t *out)
 {
-	char slug[DEMO_SLUG_MAX];
+	char slug[DEMO_SLUG_MAX], made[DEMO_SLUG_MAX];
 	const char *p = list, *item;
-	struct db_stmt *st;
-	size_t n, pos = 0;
-	int64_t id = 0;
+	size_t n, i;
+	int64_t id;
+	json_t *v;
 
 	while (p != NULL && *p != '\0') {
 		item = p;
@@ -1305,31 +1291,31 @@ demo_links(struct demo *d, int64_t article_id, const char *list,
 			return demo_fail(d, "%s: slug too long", where);
 		memcpy(slug, item, n);
 		slug[n] = '\0';
-		if (demo_lookup(d, authors ? d->authors : d->tags,
-		    authors ? "author" : "tag", slug, where, &id) != 0 ||
-		    (st = demo_stmt(d, authors ? sql_article_author :
-		    sql_article_tag)) == NULL)
+		if (demo_lookup(d, map, what, slug, where, &id) != 0)
 			return -1;
-		db_bind_int(st, 1, article_id);
-		db_bind_int(st, 2, id);
-		if (authors)
-			db_bind_int(st, 3, (int64_t)pos++);
-		if (db_run(st) != DB_OK)
-			return demo_fail(d, "%s: %s \"%s\": %s", where,
-			    authors ? "author" : "tag", slug, db_errmsg(d->db));
+		json_array_foreach(out, i, v)
+			if (strcmp(json_string_value(v), slug) == 0)
+				return demo_fail(d, "%s: %s \"%s\" twice", where,
+				    what, slug);
+		/* The store names a tag by its name and makes the slug of it. */
+		store_slugify(slug, made, sizeof(made));
+		if (strcmp(made, slug) != 0)
+			return demo_fail(d, "%s: %s \"%s\" is not a slug", where,
+			    what, slug);
+		json_array_append_new(out, json_string(slug));
 	}
-	if (authors && pos == 0)
-		return demo_fail(d, "%s: no author", where);
 	return 0;
 }
 
-/* The audio or video of a story: its URL, type, size and length. */
+/*
+ * The audio or video of a story (its URL, type, size and length) as
+ * fields of the article's input.
+ */
 static int
-demo_media(struct demo *d, int64_t id, const struct demo_article *a)
+demo_media(struct demo *d, json_t *in, const struct demo_article *a)
 {
 	const char *bytes = a->media_bytes != NULL ? a->media_bytes : "0";
 	const char *secs = a->media_seconds != NULL ? a->media_seconds : "0";
-	struct db_stmt *st;
 	int64_t nbytes, nsecs;
 
 	if (a->media_type == NULL ||
@@ -1337,66 +1323,96 @@ demo_media(struct demo *d, int64_t id, const struct demo_article *a)
 	    parse_int(secs, strlen(secs), 0, 604800, &nsecs) != 0)
 		return demo_fail(d, "%s: media_url needs a media_type, and "
 		    "media_bytes and media_seconds are whole numbers", a->slug);
-	if ((st = demo_stmt(d, sql_article_media)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	db_bind_str(st, 2, a->media_url);
-	db_bind_str(st, 3, a->media_type);
-	db_bind_int(st, 4, nbytes);
-	db_bind_int(st, 5, nsecs);
-	if (db_run(st) != DB_OK)
-		return demo_fail(d, "%s: media: %s", a->slug, db_errmsg(d->db));
+	json_object_set_new(in, "media_url", json_string(a->media_url));
+	json_object_set_new(in, "media_type", json_string(a->media_type));
+	json_object_set_new(in, "media_bytes", json_integer(nbytes));
+	json_object_set_new(in, "media_seconds", json_integer(nsecs));
 	return 0;
 }
 
+/* Sets key of in to s when s is a string that is not empty. */
+static void
+demo_set(json_t *in, const char *key, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		json_object_set_new(in, key, json_string(s));
+}
+
+/*
+ * Stores one article through the store's own creation
+ * (store_article_create), as the newsroom would, but published (or
+ * scheduled) at its time from the start.
+ */
 static int
 demo_article(struct demo *d, const struct demo_article *a)
 {
 	const char *type = a->type != NULL ? a->type : "news", *where = a->slug;
-	struct db_stmt *st;
-	int64_t section_id = 0, id = 0;
+	json_t *in, *authors = json_array(), *tags = json_array();
+	int64_t id = 0;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < ARRAY_SIZE(demo_types); i++)
 		if (strcmp(type, demo_types[i]) == 0)
 			break;
-	if (i == ARRAY_SIZE(demo_types))
+	if (i == ARRAY_SIZE(demo_types)) {
+		json_decref(authors);
+		json_decref(tags);
 		return demo_fail(d, "%s: unknown type \"%s\"", where, type);
-	if (demo_lookup(d, d->sections, "section", a->section, where,
-	    &section_id) != 0 ||
-	    demo_render(d, a->body, where) != 0 ||
-	    (st = demo_stmt(d, sql_article)) == NULL)
-		return -1;
-	db_bind_str(st, 1, a->slug);
-	db_bind_str(st, 2, type);
-	db_bind_str(st, 3, a->published_at <= d->now ? "published" :
-	    "scheduled");
-	db_bind_str(st, 4, a->title);
-	db_bind_str(st, 5, a->dek != NULL ? a->dek : "");
-	db_bind_str(st, 6, a->body);
-	demo_bind_html(d, st, 7);
-	db_bind_int(st, 8, section_id);
-	db_bind_str(st, 10, a->caption != NULL ? a->caption : "");
-	db_bind_str(st, 11, a->credit != NULL ? a->credit : "");
-	db_bind_str(st, 12, a->licence != NULL ? a->licence : "");
-	db_bind_str(st, 13, a->licence_url != NULL ? a->licence_url : "");
-	db_bind_str(st, 15, a->signoff != NULL ? a->signoff : "");
-	db_bind_int(st, 16, a->published_at);
+	}
+	in = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:I,s:I}", "slug",
+	    a->slug, "type", type, "title", a->title, "status",
+	    a->published_at <= d->now ? "published" : "scheduled", "authors",
+	    authors, "tags", tags, "published_at",
+	    (json_int_t)a->published_at, "updated_at",
+	    (json_int_t)a->published_at, "created_at",
+	    (json_int_t)a->published_at);
+	if (in == NULL)
+		return demo_fail(d, "%s: a field is not UTF-8", where);
+	demo_set(in, "dek", a->dek);
+	demo_set(in, "body_md", a->body);
+	demo_set(in, "hero_caption", a->caption);
+	demo_set(in, "hero_credit", a->credit);
+	demo_set(in, "hero_licence", a->licence);
+	demo_set(in, "hero_licence_url", a->licence_url);
+	demo_set(in, "signoff", a->signoff);
+	demo_set(in, "section", a->section);
+	demo_set(in, "sponsor", a->sponsor);
+	demo_set(in, "hero_image", json_string_value(json_object_get(
+	    d->image_hashes, a->image != NULL ? a->image : "")));
 	/* As migration 0015 says of older stories: markup keeps raw HTML on. */
-	db_bind_int(st, 17, strchr(a->body, '<') != NULL);
-	if (demo_bind_ref(d, st, 9, d->images, "image", a->image, where) != 0 ||
-	    demo_bind_ref(d, st, 14, d->sponsors, "sponsor", a->sponsor,
-	    where) != 0 ||
-	    demo_insert(d, st, "article", where, &id) != 0 ||
-	    demo_links(d, id, a->authors, 1, where) != 0 ||
-	    demo_links(d, id, a->tags, 0, where) != 0)
-		return -1;
-	if (a->media_url != NULL && demo_media(d, id, a) != 0)
-		return -1;
-	if (store_article_reindex(d->db, id) != STORE_OK)
-		return demo_fail(d, "%s: reindex: %s", where, db_errmsg(d->db));
+	json_object_set_new(in, "raw_html", json_boolean(strchr(a->body, '<') !=
+	    NULL));
+	/* After this point, all errors go through done. */
+	rc = -1;
+	if (demo_lookup(d, d->sections, "section", a->section, where,
+	    &id) != 0 ||
+	    (a->sponsor != NULL && *a->sponsor != '\0' &&
+	    demo_lookup(d, d->sponsors, "sponsor", a->sponsor, where,
+	    &id) != 0) ||
+	    (a->image != NULL && *a->image != '\0' &&
+	    demo_lookup(d, d->images, "image", a->image, where, &id) != 0) ||
+	    demo_list(d, a->authors, d->authors, "author", where,
+	    authors) != 0 ||
+	    demo_list(d, a->tags, d->tags, "tag", where, tags) != 0)
+		goto done;
+	if (json_array_size(authors) == 0) {
+		demo_fail(d, "%s: no author", where);
+		goto done;
+	}
+	if ((a->media_url != NULL && demo_media(d, in, a) != 0) ||
+	    demo_render(d, a->body, where) != 0)
+		goto done;
+	if (store_article_create(d->db, in, d->html.len ? d->html.p : "",
+	    &id) != STORE_OK) {
+		demo_fail(d, "article \"%s\": %s", where, db_errmsg(d->db));
+		goto done;
+	}
 	json_object_set_new(d->slugs, a->slug, json_true());
-	return 0;
+	rc = 0;
+done:
+	json_decref(in);
+	return rc;
 }
 
 static int
@@ -1470,7 +1486,7 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	struct demo d;
 	json_t *site = NULL, *gen = NULL, **maps[] = {
 		&d.sections, &d.section_names, &d.authors, &d.sponsors,
-		&d.tags, &d.images, &d.events, &d.slugs,
+		&d.tags, &d.images, &d.image_hashes, &d.events, &d.slugs,
 	};
 	struct db_stmt *st;
 	int64_t have;

@@ -13,52 +13,13 @@
 #include "jobs.h"
 #include "markdown.h"
 #include "store.h"
+#include "store_cols.h"
 #include "text.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
 
 #define MAX_LIST	20	/* authors or tags of one article */
-
-enum ftype {
-	F_TEXT,		/* a string */
-	F_SLUG,		/* a string that is a slug */
-	F_SLUGS,	/* an array of slugs */
-	F_NAMES,	/* an array of strings */
-	F_URL,		/* "" or an http(s) URL */
-	F_HASH,		/* "" or 64 lowercase hex digits (an image) */
-	F_MIME,		/* "" or an audio/ or video/ media type */
-	F_COUNT,	/* a whole number from 0 to max */
-	F_BOOL,		/* true or false */
-	F__MAX
-};
-
-static const struct fieldspec {
-	const char	*name;
-	enum ftype	 type;
-	size_t		 max;		/* bytes (of each item for lists) */
-} fields[] = {
-	{ "title", F_TEXT, 300 },
-	{ "slug", F_SLUG, 200 },
-	{ "dek", F_TEXT, 1000 },
-	{ "body_md", F_TEXT, 1000000 },
-	{ "section", F_SLUG, 200 },
-	{ "type", F_SLUG, 40 },
-	{ "authors", F_SLUGS, 200 },
-	{ "tags", F_NAMES, 100 },
-	{ "hero_image", F_HASH, 64 },
-	{ "hero_caption", F_TEXT, 1000 },
-	{ "hero_credit", F_TEXT, 300 },
-	{ "hero_licence", F_TEXT, 100 },
-	{ "hero_licence_url", F_URL, 500 },
-	{ "sponsor", F_TEXT, 200 },
-	{ "signoff", F_TEXT, 300 },
-	{ "media_url", F_URL, 1000 },
-	{ "media_type", F_MIME, 100 },
-	{ "media_bytes", F_COUNT, 1099511627776 },	/* 1 TiB */
-	{ "media_seconds", F_COUNT, 604800 },		/* a week */
-	{ "raw_html", F_BOOL, 0 },
-};
 
 /* The least role that may act on any article, and on its own ones. */
 static const struct {
@@ -139,82 +100,86 @@ check_text(const char *name, const char *s, size_t n, char *msg,
 	return 422;
 }
 
-/* Checks one field's type and size; 0 or 422 with msg. */
+/*
+ * Checks one field's type and size by its row of store_cols: the fields
+ * an article's input may have are the rows with a rule.  0 or 422 with
+ * msg.
+ */
 static int
-check_field(const struct fieldspec *f, json_t *v, char *msg, size_t msglen)
+check_field(const struct store_col *f, json_t *v, char *msg, size_t msglen)
 {
 	size_t i, n;
 	json_t *x;
 
-	if (f->type == F_SLUGS || f->type == F_NAMES) {
+	if (f->rule == SR_SLUGS || f->rule == SR_NAMES) {
 		if (!json_is_array(v) || json_array_size(v) > MAX_LIST) {
 			snprintf(msg, msglen, "%s must be a list of at most "
-			    "%d strings", f->name, MAX_LIST);
+			    "%d strings", f->key, MAX_LIST);
 			return 422;
 		}
 		json_array_foreach(v, i, x) {
 			const char *s = json_string_value(x);
 
 			if (s == NULL || s[0] == '\0' || strlen(s) > f->max ||
-			    (f->type == F_SLUGS && !url_is_slug(s, strlen(s)))) {
+			    (f->rule == SR_SLUGS && !url_is_slug(s, strlen(s)))) {
 				snprintf(msg, msglen, "%s[%zu] is not valid",
-				    f->name, i);
+				    f->key, i);
 				return 422;
 			}
-			if (check_text(f->name, s, strlen(s), msg, msglen) != 0)
+			if (check_text(f->key, s, strlen(s), msg, msglen) != 0)
 				return 422;
 		}
 		return 0;
 	}
-	if (f->type == F_BOOL) {
+	if (f->rule == SR_BOOL) {
 		if (!json_is_boolean(v)) {
 			snprintf(msg, msglen, "%s must be true or false",
-			    f->name);
+			    f->key);
 			return 422;
 		}
 		return 0;
 	}
-	if (f->type == F_COUNT) {
+	if (f->rule == SR_COUNT) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    (size_t)json_integer_value(v) > f->max) {
 			snprintf(msg, msglen, "%s must be a whole number "
-			    "from 0 to %zu", f->name, f->max);
+			    "from 0 to %zu", f->key, f->max);
 			return 422;
 		}
 		return 0;
 	}
 	if (!json_is_string(v)) {
-		snprintf(msg, msglen, "%s must be a string", f->name);
+		snprintf(msg, msglen, "%s must be a string", f->key);
 		return 422;
 	}
 	n = json_string_length(v);
 	if (n > f->max) {
-		snprintf(msg, msglen, "%s is longer than %zu bytes", f->name,
+		snprintf(msg, msglen, "%s is longer than %zu bytes", f->key,
 		    f->max);
 		return 422;
 	}
-	if (check_text(f->name, json_string_value(v), n, msg, msglen) != 0)
+	if (check_text(f->key, json_string_value(v), n, msg, msglen) != 0)
 		return 422;
-	if (f->type == F_SLUG && !url_is_slug(json_string_value(v), n)) {
+	if (f->rule == SR_SLUG && !url_is_slug(json_string_value(v), n)) {
 		snprintf(msg, msglen, "%s must be lowercase letters, digits "
-		    "and hyphens", f->name);
+		    "and hyphens", f->key);
 		return 422;
 	}
-	if (f->type == F_URL && n > 0 &&
+	if (f->rule == SR_URL && n > 0 &&
 	    strncmp(json_string_value(v), "https://", 8) != 0 &&
 	    strncmp(json_string_value(v), "http://", 7) != 0) {
 		snprintf(msg, msglen, "%s must be an http or https URL",
-		    f->name);
+		    f->key);
 		return 422;
 	}
-	if (f->type == F_MIME && n > 0 && !media_type_ok(json_string_value(v))) {
+	if (f->rule == SR_MIME && n > 0 && !media_type_ok(json_string_value(v))) {
 		snprintf(msg, msglen, "%s must be an audio/ or video/ "
-		    "media type such as audio/mpeg", f->name);
+		    "media type such as audio/mpeg", f->key);
 		return 422;
 	}
-	if (f->type == F_HASH && n > 0 && !is_hash(json_string_value(v), n)) {
+	if (f->rule == SR_HASH && n > 0 && !is_hash(json_string_value(v), n)) {
 		snprintf(msg, msglen, "%s must name an uploaded image",
-		    f->name);
+		    f->key);
 		return 422;
 	}
 	return 0;
@@ -223,20 +188,17 @@ check_field(const struct fieldspec *f, json_t *v, char *msg, size_t msglen)
 int
 edit_check(json_t *in, int creating, char *msg, size_t msglen)
 {
+	const struct store_col *f;
 	const char *key;
 	json_t *v;
-	size_t i;
 	int status;
 
 	json_object_foreach(in, key, v) {
-		for (i = 0; i < ARRAY_SIZE(fields); i++)
-			if (strcmp(fields[i].name, key) == 0)
-				break;
-		if (i == ARRAY_SIZE(fields)) {
+		if ((f = store_col_by_key(key)) == NULL || f->rule == SR_NONE) {
 			snprintf(msg, msglen, "unknown field \"%.64s\"", key);
 			return 400;
 		}
-		if ((status = check_field(&fields[i], v, msg, msglen)) != 0)
+		if ((status = check_field(f, v, msg, msglen)) != 0)
 			return status;
 	}
 	v = json_object_get(in, "type");

@@ -23,7 +23,7 @@
 #include "config.h"
 #include "escape.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

@@ -33,6 +33,7 @@
 #include "page.h"
 #include "pool.h"
 #include "registration.h"
+#include "router.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -654,6 +655,18 @@ cmd_media(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* Frees what a server thread kept, as it ends. */
+static void
+serve_thread_done(void)
+{
+	page_thread_done();
+	cache_thread_done();
+}
+
+static const struct http_app serve_app = {
+	router_dispatch, router_error, serve_thread_done,
+};
+
 static int
 cmd_serve(void)
 {
@@ -690,6 +703,7 @@ cmd_serve(void)
 		return 1;
 	}
 	cache_init((size_t)config.cache_size);
+	router_init();
 	page_init();
 	/* The layers below call up only through what is registered here. */
 	bus_on_site_change(page_site_changed);
@@ -717,7 +731,7 @@ cmd_serve(void)
 		mail_free();
 		return 1;
 	}
-	rc = http_serve(err, sizeof(err));
+	rc = http_serve(&serve_app, err, sizeof(err));
 	pool_stop();
 	jobs_stop();
 	bus_stop();

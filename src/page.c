@@ -11,7 +11,7 @@
 #include "cache.h"
 #include "config.h"
 #include "auth.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "session.h"
 #include "status.h"

@@ -20,7 +20,7 @@
 #include "config.h"
 #include "db.h"
 #include "escape.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "mail.h"
 #include "page.h"

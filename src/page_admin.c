@@ -23,7 +23,7 @@
 #include "edit.h"
 #include "escape.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "media.h"
 #include "multipart.h"
 #include "page.h"
@@ -31,6 +31,7 @@
 #include "session.h"
 #include "status.h"
 #include "store.h"
+#include "store_cols.h"
 #include "tag.h"
 #include "url.h"
 #include "util.h"
@@ -433,16 +434,16 @@ text_lf(const char *s)
 static json_t *
 form_input(struct req *r, struct url_query *q)
 {
-	static const char *const plain[] = { "title", "dek", "section", "type",
-	    "hero_image", "hero_caption", "hero_credit", "hero_licence",
-	    "hero_licence_url", "sponsor", "signoff" };
 	json_t *in = json_object();
+	const struct store_col *c;
 	const char *v;
-	size_t i;
+	int ed;
 
-	for (i = 0; i < ARRAY_SIZE(plain); i++)
-		if ((v = url_query_get(q, plain[i])) != NULL)
-			json_object_set_new(in, plain[i], json_string(v));
+	/* The plain text fields of the form, in the editor's order. */
+	for (ed = 1; (c = store_col_by_ed(ed)) != NULL; ed++)
+		if ((c->flags & SC_FORM) &&
+		    (v = url_query_get(q, c->key)) != NULL)
+			json_object_set_new(in, c->key, json_string(v));
 	if ((v = url_query_get(q, "body_md")) != NULL)
 		json_object_set_new(in, "body_md", text_lf(v));
 	if ((v = url_query_get(q, "slug")) != NULL && v[0] != '\0')
@@ -462,9 +463,10 @@ form_input(struct req *r, struct url_query *q)
 		json_object_set_new(in, "raw_html", json_boolean(v != NULL &&
 		    strcmp(v, "0") != 0));
 	/* Strings that are not UTF-8 make no JSON string: drop them. */
-	for (i = 0; i < ARRAY_SIZE(plain); i++)
-		if ((v = url_query_get(q, plain[i])) != NULL &&
-		    json_object_get(in, plain[i]) == NULL) {
+	for (ed = 1; (c = store_col_by_ed(ed)) != NULL; ed++)
+		if ((c->flags & SC_FORM) &&
+		    url_query_get(q, c->key) != NULL &&
+		    json_object_get(in, c->key) == NULL) {
 			json_decref(in);
 			return NULL;
 		}

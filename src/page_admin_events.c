@@ -17,7 +17,7 @@
 #include "buf.h"
 #include "bus.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "markdown.h"
 #include "page.h"

@@ -9,7 +9,7 @@
 
 #include "admin.h"
 #include "auth.h"
-#include "http.h"
+#include "req.h"
 #include "menu.h"
 #include "page.h"
 #include "status.h"

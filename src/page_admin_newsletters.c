@@ -16,7 +16,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
 #include "page.h"

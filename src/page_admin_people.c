@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "bus.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

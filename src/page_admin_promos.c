@@ -11,7 +11,7 @@
 #include "auth.h"
 #include "bus.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

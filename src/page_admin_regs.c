@@ -13,7 +13,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "csv.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

@@ -18,7 +18,7 @@
 #include "config.h"
 #include "csv.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "markdown.h"
 #include "media.h"
 #include "multipart.h"

@@ -12,29 +12,16 @@
 #include "auth.h"
 #include "buf.h"
 #include "edit.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
+#include "store_cols.h"
 #include "url.h"
 #include "util.h"
 
 /* A body longer than this many lines is compared as one block. */
 #define DIFF_MAX_LINES	3000
-
-/* The fields a revision shows, with their labels, in the editor's order. */
-static const struct {
-	const char	*key;
-	const char	*label;
-} shown[] = {
-	{ "title", "Title" }, { "slug", "Slug" }, { "dek", "Dek" },
-	{ "section_slug", "Section" }, { "type", "Type" },
-	{ "authors", "Authors" }, { "tags", "Tags" },
-	{ "hero_image", "Hero image" }, { "hero_caption", "Caption" },
-	{ "hero_credit", "Credit" }, { "hero_licence", "Licence" },
-	{ "hero_licence_url", "Licence URL" }, { "sponsor_slug", "Sponsor" },
-	{ "signoff", "Sign-off" },
-};
 
 static void
 fmt_local(int64_t t, char *out, size_t n)
@@ -232,10 +219,10 @@ int
 page_admin_revision(struct req *r)
 {
 	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m;
+	const struct store_col *c;
 	int64_t id, revid, before;
 	char b[64];
-	size_t i;
-	int status;
+	int status, ed;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -253,14 +240,17 @@ page_admin_revision(struct req *r)
 	if (prev == NULL)
 		prev = json_object();
 	fields = json_array();
-	for (i = 0; i < ARRAY_SIZE(shown); i++) {
-		char *was = field_text(json_object_get(prev, shown[i].key));
-		char *now = field_text(json_object_get(data, shown[i].key));
+	/* The fields that have a label, in the editor's order. */
+	for (ed = 1; (c = store_col_by_ed(ed)) != NULL; ed++) {
+		char *was, *now;
 
+		if (c->label == NULL)
+			continue;
+		was = field_text(json_object_get(prev, c->out));
+		now = field_text(json_object_get(data, c->out));
 		if (strcmp(was, now) != 0)
 			json_array_append_new(fields, json_pack("{s:s,s:s,s:s}",
-			    "label", shown[i].label, "before", was, "after",
-			    now));
+			    "label", c->label, "before", was, "after", now));
 		free(was);
 		free(now);
 	}
@@ -286,17 +276,14 @@ page_admin_revision(struct req *r)
 int
 page_admin_restore(struct req *r)
 {
-	static const char *const same[] = { "title", "slug", "dek", "body_md",
-	    "type", "tags", "hero_caption", "hero_credit", "hero_licence",
-	    "hero_licence_url", "signoff", "authors" };
 	struct url_query q;
 	struct buf html = BUF_INIT;
 	struct edit_input ei;
 	json_t *rev = NULL, *data = NULL, *cur = NULL, *in = NULL, *v;
+	const struct store_col *c;
 	int64_t id, revid;
 	char msg[300], note[64];
-	size_t i;
-	int status, rc;
+	int status, rc, ed;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -320,22 +307,25 @@ page_admin_restore(struct req *r)
 	}
 	if ((status = revision_data(r, id, revid, &rev, &data)) != 0)
 		goto done;
+	/*
+	 * The fields a restore carries, from the view's keys the revision
+	 * kept to the input's; one that "" takes off is taken off when the
+	 * revision had none.
+	 */
 	in = json_object();
-	for (i = 0; i < ARRAY_SIZE(same); i++)
-		if ((v = json_object_get(data, same[i])) != NULL &&
-		    !json_is_null(v))
-			json_object_set(in, same[i], v);
+	for (ed = 1; (c = store_col_by_ed(ed)) != NULL; ed++) {
+		if (!(c->flags & SC_RESTORE))
+			continue;
+		v = json_object_get(data, c->out);
+		if (c->flags & SC_CLEAR)
+			json_object_set_new(in, c->key, json_string(
+			    json_is_string(v) ? json_string_value(v) : ""));
+		else if (v != NULL && !json_is_null(v))
+			json_object_set(in, c->key, v);
+	}
 	/* The byline is an editor's to change, here as in the editor. */
 	if (r->user->role < ROLE_EDITOR)
 		json_object_del(in, "authors");
-	if ((v = json_object_get(data, "section_slug")) != NULL)
-		json_object_set(in, "section", v);
-	v = json_object_get(data, "sponsor_slug");
-	json_object_set_new(in, "sponsor", json_string(json_is_string(v) ?
-	    json_string_value(v) : ""));
-	v = json_object_get(data, "hero_image");
-	json_object_set_new(in, "hero_image", json_string(json_is_string(v) ?
-	    json_string_value(v) : ""));
 	if ((status = edit_check(in, 0, msg, sizeof(msg))) != 0)
 		goto done;
 	if (edit_render_body(in, cur, &html) != 0) {

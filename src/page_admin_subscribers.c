@@ -30,7 +30,7 @@
 #include "csv.h"
 #include "db.h"
 #include "escape.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "multipart.h"
 #include "page.h"

@@ -13,7 +13,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

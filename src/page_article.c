@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cache.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

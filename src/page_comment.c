@@ -22,7 +22,7 @@
 #include "cache.h"
 #include "config.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "markdown.h"
 #include "page.h"
 #include "ratelimit.h"

@@ -8,7 +8,7 @@
 
 #include "cache.h"
 #include "config.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "registration.h"
 #include "status.h"

@@ -6,7 +6,7 @@
 
 #include "cache.h"
 #include "config.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

@@ -20,7 +20,7 @@
 
 #include "buf.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "store.h"
 #include "theme.h"

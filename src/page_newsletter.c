@@ -21,7 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "harden.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
 #include "page.h"

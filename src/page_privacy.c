@@ -22,7 +22,7 @@
 #include "buf.h"
 #include "db.h"
 #include "escape.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"

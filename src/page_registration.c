@@ -21,7 +21,7 @@
 #include "buf.h"
 #include "db.h"
 #include "escape.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
 #include "page.h"

@@ -19,7 +19,7 @@
 #include "cache.h"
 #include "config.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
 #include "page.h"

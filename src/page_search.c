@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "escape.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "search.h"
 #include "status.h"

@@ -20,9 +20,8 @@
 #include "db.h"
 #include "fault.h"
 #include "hook.h"
-#include "http.h"
+#include "req.h"
 #include "pool.h"
-#include "router.h"
 #include "util.h"
 
 /* Seconds a client is asked to wait when the queue is full. */
@@ -32,6 +31,7 @@ struct loop {
 	h2o_multithread_receiver_t rx;
 	h2o_context_t	*ctx;
 	int		 pending;	/* tasks handed over, not answered */
+	void		(*error)(struct req *, int status);
 };
 
 struct task {
@@ -181,16 +181,17 @@ on_answers(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 		}
 		*t->holder = NULL;
 		if ((status = t->done(t->r, t->arg)) != 0)
-			router_error(t->r, status);
+			l->error(t->r, status);
 		free(t);
 	}
 }
 
 void
-pool_loop_attach(h2o_context_t *ctx)
+pool_loop_attach(h2o_context_t *ctx, void (*error)(struct req *, int))
 {
 	here = xcalloc(1, sizeof(*here));
 	here->ctx = ctx;
+	here->error = error;
 	h2o_multithread_register_receiver(ctx->queue, &here->rx, on_answers);
 }
 

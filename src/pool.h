@@ -30,7 +30,8 @@ struct req;
 typedef void	(*pool_work_fn)(struct db *, void *arg);
 /*
  * Runs on the request's loop thread once the work is done: answers r
- * and returns 0, or returns an HTTP status for router_error() to answer;
+ * and returns 0, or returns an HTTP status for the loop's error function
+ * (pool_loop_attach) to answer;
  * frees arg either way.  With r NULL (the request is gone) it only frees
  * arg, and may then run on any thread.
  */
@@ -50,8 +51,11 @@ int	 pool_start(char *err, size_t errlen);
  */
 void	 pool_stop(void);
 
-/* On each loop thread, once its context exists: where answers arrive. */
-void	 pool_loop_attach(h2o_context_t *);
+/*
+ * On each loop thread, once its context exists: where answers arrive,
+ * and what answers a done function's status (the router's error page).
+ */
+void	 pool_loop_attach(h2o_context_t *, void (*error)(struct req *, int status));
 /* Work handed to the pool by this loop thread and not answered yet. */
 int	 pool_loop_pending(void);
 /* Before the loop's context is disposed (with nothing pending). */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
+#include "req.h"
 #include "ratelimit.h"
 #include "status.h"
 #include "store.h"

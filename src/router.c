@@ -16,7 +16,7 @@
 #include "db.h"
 #include "escape.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "router.h"
 #include "session.h"
@@ -617,6 +617,44 @@ run_cached(struct req *r, const struct route *rt)
 		r->cache_pending = 0;
 		cache_abandon(r->cache_key, r->cache_keylen);
 	}
+}
+
+/*
+ * The page the cache waits for (run_cached) goes into it, then out from
+ * it, when it is a 200: http_send_buf hands it here.  An error page or a
+ * redirect is not kept; run_cached gives the render up after it.
+ */
+static int
+keep(struct req *r, int status, const char *ctype, struct buf *b)
+{
+	struct cache_page pg = { status, ctype, "public, no-cache",
+	    b->p != NULL ? b->p : "", b->len };
+	struct cache_entry *e;
+
+	if (status != 200)
+		return 0;
+	r->cache_pending = 0;
+	if ((e = cache_fill(r->cache_key, r->cache_keylen, &pg)) == NULL)
+		return 0;
+	buf_free(b);
+	http_header(r, "X-Cache", "miss");
+	http_send_cached(r, e);
+	return 1;
+}
+
+static const char *
+route_name(const struct route *rt)
+{
+	return rt->pattern;
+}
+
+void
+router_init(void)
+{
+	static const struct req_hooks hooks = { route_name, route_reads,
+	    keep };
+
+	http_set_hooks(&hooks);
 }
 
 /* Appends a method to an Allow list, once. */

@@ -35,6 +35,12 @@ struct route {
 int	route_reads(const struct route *, const char *key);
 
 /*
+ * Gives the request API (req.h) what it asks of the table: route names
+ * for its log lines, the query parameters a route reads, and the cache
+ * fill of a page the cache waits for.  Call once before serving.
+ */
+void	router_init(void);
+/*
  * Finds the route for r's method and path and runs it; answers errors
  * itself.  The first pattern of the table that matches the path owns
  * it: another method is 405 with that pattern's methods in Allow, and

@@ -9,7 +9,7 @@
 #include "config.h"
 #include "cookie.h"
 #include "db.h"
-#include "http.h"
+#include "req.h"
 #include "session.h"
 #include "status.h"
 #include "store.h"

@@ -15,7 +15,7 @@
 #include "cache.h"
 #include "escape.h"
 #include "feed.h"
-#include "http.h"
+#include "req.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"

@@ -314,10 +314,12 @@ struct buf;
 /* "Hello, World!" -> "hello-world" (at most 80 characters). */
 void	 store_slugify(const char *, char *out, size_t outsz);
 /*
- * Creates a draft from validated input (title, slug, dek, body_md,
- * section, type, authors[], tags[], hero_*, sponsor, signoff); body_html
- * is the rendered body_md.  STORE_INVALID for an unknown section, author
- * or sponsor; STORE_CONFLICT for a taken slug.
+ * Creates a draft from validated input, whose keys are those of
+ * store_cols (store_cols.h); body_html is the rendered body_md.  The
+ * fields only a creation takes (status, published_at, created_at,
+ * updated_at: the demo's, never edit.c's input) default to a draft made
+ * now.  STORE_INVALID for an unknown section, author, sponsor or image;
+ * STORE_CONFLICT for a taken slug.
  */
 int	 store_article_create(struct db *, json_t *in, const char *body_html,
 	    int64_t *id);

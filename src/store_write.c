@@ -3,7 +3,9 @@
  * and the cache tags a change of an article touches.
  *
  * Callers validate input first (api_admin.c); these functions run inside
- * the caller's write transaction and never commit on their own.
+ * the caller's write transaction and never commit on their own.  The
+ * INSERT, the UPDATE and the newsroom's SELECT of an article, and their
+ * binds, are made from the table of its fields (store_cols.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,57 +13,14 @@
 #include "buf.h"
 #include "db.h"
 #include "store.h"
+#include "store_cols.h"
 #include "tag.h"
 #include "util.h"
 
-static const char sql_id_by_slug_section[] =
-    "SELECT id FROM sections WHERE slug = $1";
-static const char sql_id_by_slug_sponsor[] =
-    "SELECT id FROM sponsors WHERE slug = $1";
 static const char sql_id_by_slug_author[] =
     "SELECT id FROM authors WHERE slug = $1";
-static const char sql_id_by_hash_image[] =
-    "SELECT id FROM images WHERE hash = $1";
 static const char sql_slug_taken[] =
     "SELECT count(*) FROM articles WHERE slug = $1";
-
-static const char sql_create[] =
-    "INSERT INTO articles (slug, type, status, title, dek, body_md,"
-    " body_html, section_id, hero_caption, hero_credit, hero_licence,"
-    " hero_licence_url, sponsor_id, signoff, updated_at, created_at,"
-    " hero_image_id)"
-    " VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-    " $13, $14, $14, $15) RETURNING id";
-
-/*
- * NULL keeps a column as it is; sponsor is cleared with $14 = 1, the hero
- * image with $18 = 1.
- */
-static const char sql_update[] =
-    "UPDATE articles SET slug = COALESCE($2, slug), type = COALESCE($3, type),"
-    " title = COALESCE($4, title), dek = COALESCE($5, dek),"
-    " body_md = COALESCE($6, body_md), body_html = COALESCE($7, body_html),"
-    " section_id = COALESCE($8, section_id),"
-    " hero_caption = COALESCE($9, hero_caption),"
-    " hero_credit = COALESCE($10, hero_credit),"
-    " hero_licence = COALESCE($11, hero_licence),"
-    " hero_licence_url = COALESCE($12, hero_licence_url),"
-    " sponsor_id = CASE WHEN $14 = 1 THEN NULL"
-    "  ELSE COALESCE($13, sponsor_id) END,"
-    " signoff = COALESCE($15, signoff), updated_at = $16,"
-    " hero_image_id = CASE WHEN $18 = 1 THEN NULL"
-    "  ELSE COALESCE($17, hero_image_id) END WHERE id = $1";
-
-/* The audio or video of a story; NULL keeps a column as it is. */
-static const char sql_media[] =
-    "UPDATE articles SET media_url = COALESCE($2, media_url),"
-    " media_type = COALESCE($3, media_type),"
-    " media_bytes = COALESCE($4, media_bytes),"
-    " media_seconds = COALESCE($5, media_seconds) WHERE id = $1";
-
-/* Whether the story's raw HTML is kept (allow-listed) or shown as text. */
-static const char sql_raw_html[] =
-    "UPDATE articles SET raw_html = $2 WHERE id = $1";
 
 static const char sql_authors_clear[] =
     "DELETE FROM article_authors WHERE article_id = $1";
@@ -84,16 +43,6 @@ static const char sql_publish[] =
 static const char sql_unpublish[] =
     "UPDATE articles SET status = 'draft', updated_at = $2 WHERE id = $1";
 
-static const char sql_admin_get[] =
-    "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_md,"
-    " a.section_id, s.slug AS section_slug, a.hero_caption, a.hero_credit,"
-    " a.hero_licence, a.hero_licence_url, sp.slug AS sponsor_slug,"
-    " a.signoff, a.media_url, a.media_type, a.media_bytes, a.media_seconds,"
-    " a.raw_html, a.published_at, a.updated_at, a.created_at,"
-    " hi.hash AS hero_image"
-    " FROM articles a JOIN sections s ON s.id = a.section_id"
-    " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
-    " LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.id = $1";
 static const char sql_admin_authors[] =
     "SELECT au.slug FROM article_authors aa"
     " JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1"
@@ -249,13 +198,21 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
 			char slug[128];
 
 			store_slugify(json_string_value(v), slug, sizeof(slug));
-			if ((st = db_stmt(db, sql_tag_make)) == NULL)
-				return STORE_ERROR;
-			db_bind_str(st, 1, slug);
-			db_bind_str(st, 2, json_string_value(v));
-			if ((rc = db_run(st)) != DB_OK)
-				return store_rc_from_db(rc);
-			if ((rc = id_of(db, sql_tag_id, slug, &x)) != STORE_OK)
+			/*
+			 * A tag is made only when missing: on PostgreSQL an
+			 * INSERT that does nothing still spends an id.
+			 */
+			if ((rc = id_of(db, sql_tag_id, slug, &x)) ==
+			    STORE_NOTFOUND) {
+				if ((st = db_stmt(db, sql_tag_make)) == NULL)
+					return STORE_ERROR;
+				db_bind_str(st, 1, slug);
+				db_bind_str(st, 2, json_string_value(v));
+				if ((rc = db_run(st)) != DB_OK)
+					return store_rc_from_db(rc);
+				rc = id_of(db, sql_tag_id, slug, &x);
+			}
+			if (rc != STORE_OK)
 				return rc;
 			if ((st = db_stmt(db, sql_tag_add)) == NULL)
 				return STORE_ERROR;
@@ -275,80 +232,28 @@ field(json_t *in, const char *key)
 }
 
 /*
- * Resolves the section and sponsor slugs and the hero image's hash of
- * in; absent ones stay 0.
+ * The ids of the SC_REF fields that in names, by row of store_cols: 0
+ * for one absent, or "" in one that "" takes off.  A name no row has is
+ * STORE_INVALID.
  */
 static int
-resolve(struct db *db, json_t *in, int64_t *section, int64_t *sponsor,
-    int64_t *image)
+resolve(struct db *db, json_t *in, int64_t *ids)
 {
-	int rc;
-
-	*section = *sponsor = *image = 0;
-	if (field(in, "hero_image") != NULL &&
-	    field(in, "hero_image")[0] != '\0' &&
-	    (rc = id_of(db, sql_id_by_hash_image, field(in, "hero_image"),
-	    image)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
-	if (field(in, "section") != NULL &&
-	    (rc = id_of(db, sql_id_by_slug_section, field(in, "section"),
-	    section)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
-	if (field(in, "sponsor") != NULL && field(in, "sponsor")[0] != '\0' &&
-	    (rc = id_of(db, sql_id_by_slug_sponsor, field(in, "sponsor"),
-	    sponsor)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
-	return STORE_OK;
-}
-
-/* Writes the media_* fields present in in. */
-static int
-set_media(struct db *db, int64_t id, json_t *in)
-{
-	static const char *const ints[] = { "media_bytes", "media_seconds" };
-	struct db_stmt *st;
-	json_t *v;
+	const struct store_col *c;
+	const char *v;
 	size_t i;
 	int rc;
 
-	if (json_object_get(in, "media_url") == NULL &&
-	    json_object_get(in, "media_type") == NULL &&
-	    json_object_get(in, "media_bytes") == NULL &&
-	    json_object_get(in, "media_seconds") == NULL)
-		return STORE_OK;
-	if ((st = db_stmt(db, sql_media)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_str(st, 2, field(in, "media_url"));
-	db_bind_str(st, 3, field(in, "media_type"));
-	for (i = 0; i < ARRAY_SIZE(ints); i++) {
-		v = json_object_get(in, ints[i]);
-		if (json_is_integer(v))
-			db_bind_int(st, 4 + (int)i, json_integer_value(v));
-		else
-			db_bind_null(st, 4 + (int)i);
+	for (i = 0; i < store_ncols; i++) {
+		c = &store_cols[i];
+		ids[i] = 0;
+		if (c->kind != SC_REF || (v = field(in, c->key)) == NULL ||
+		    (v[0] == '\0' && (c->flags & SC_CLEAR)))
+			continue;
+		if ((rc = id_of(db, store_cols_ref_sql(c), v, &ids[i])) !=
+		    STORE_OK)
+			return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
 	}
-	if ((rc = db_run(st)) != DB_OK)
-		return store_rc_from_db(rc);
-	return STORE_OK;
-}
-
-/* Sets raw_html when in has it; who may is edit.c's business. */
-static int
-set_raw_html(struct db *db, int64_t id, json_t *in)
-{
-	json_t *v = json_object_get(in, "raw_html");
-	struct db_stmt *st;
-	int rc;
-
-	if (!json_is_boolean(v))
-		return STORE_OK;
-	if ((st = db_stmt(db, sql_raw_html)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, json_is_true(v));
-	if ((rc = db_run(st)) != DB_OK)
-		return store_rc_from_db(rc);
 	return STORE_OK;
 }
 
@@ -361,16 +266,90 @@ bind_opt_id(struct db_stmt *st, int i, int64_t id)
 		db_bind_null(st, i);
 }
 
+/* What one write binds: the input and what the store made of it. */
+struct bind {
+	json_t		*in;
+	const char	*slug;		/* a new article's */
+	const char	*html;		/* the rendered body, or NULL */
+	const int64_t	*ids;		/* resolve()'s */
+	int64_t		 now;
+	int		 creating;
+};
+
+/*
+ * Binds row i's parameters from $n on: a new article gets the input's
+ * value or the default, a change binds NULL to keep the column.  Returns
+ * the number of parameters bound.
+ */
+static int
+bind_col(struct db_stmt *st, int n, size_t i, const struct bind *b)
+{
+	const struct store_col *c = &store_cols[i];
+	json_t *v = c->key != NULL ? json_object_get(b->in, c->key) : NULL;
+	const char *s;
+
+	switch (c->kind) {
+	case SC_SLUG:
+		db_bind_str(st, n, b->creating ? b->slug : field(b->in, c->key));
+		break;
+	case SC_HTML:
+		db_bind_str(st, n, b->html != NULL || !b->creating ? b->html :
+		    c->dflt);
+		break;
+	case SC_TEXT:
+		s = json_string_value(v);
+		db_bind_str(st, n, s != NULL || !b->creating ? s : c->dflt);
+		break;
+	case SC_INT:
+		if (json_is_integer(v))
+			db_bind_int(st, n, json_integer_value(v));
+		else if (b->creating)
+			db_bind_int(st, n, 0);
+		else
+			db_bind_null(st, n);
+		break;
+	case SC_BOOL:
+		if (json_is_boolean(v) || b->creating)
+			db_bind_int(st, n, json_is_true(v));
+		else
+			db_bind_null(st, n);
+		break;
+	case SC_TIME:
+		if (!b->creating && (c->flags & SC_TOUCH))
+			db_bind_int(st, n, b->now);
+		else if (json_is_integer(v))
+			db_bind_int(st, n, json_integer_value(v));
+		else if (b->creating && (c->flags & SC_NOW))
+			db_bind_int(st, n, b->now);
+		else
+			db_bind_null(st, n);
+		break;
+	case SC_REF:
+		bind_opt_id(st, n, b->ids[i]);
+		if (b->creating || !(c->flags & SC_CLEAR))
+			break;
+		/* "" takes it off. */
+		s = field(b->in, c->key);
+		db_bind_int(st, n + 1, s != NULL && s[0] == '\0');
+		return 2;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
 int
 store_article_create(struct db *db, json_t *in, const char *body_html,
     int64_t *id)
 {
 	char base[200], slug[256];
 	struct db_stmt *st;
-	int64_t section, sponsor, image;
-	int rc;
+	int64_t ids[STORE_COLS_MAX];
+	struct bind b = { in, slug, body_html, ids, now_unix(), 1 };
+	size_t i;
+	int rc, n = 1;
 
-	if ((rc = resolve(db, in, &section, &sponsor, &image)) != STORE_OK)
+	if ((rc = resolve(db, in, ids)) != STORE_OK)
 		return rc;
 	if (field(in, "slug") != NULL) {
 		strlcpy_(slug, field(in, "slug"), sizeof(slug));
@@ -379,35 +358,16 @@ store_article_create(struct db *db, json_t *in, const char *body_html,
 		if ((rc = free_slug(db, base, slug, sizeof(slug))) != STORE_OK)
 			return rc;
 	}
-	if ((st = db_stmt(db, sql_create)) == NULL)
+	if ((st = db_stmt(db, store_cols_sql(SCQ_CREATE))) == NULL)
 		return STORE_ERROR;
-	db_bind_str(st, 1, slug);
-	db_bind_str(st, 2, field(in, "type") ? field(in, "type") : "news");
-	db_bind_str(st, 3, field(in, "title"));
-	db_bind_str(st, 4, field(in, "dek") ? field(in, "dek") : "");
-	db_bind_str(st, 5, field(in, "body_md") ? field(in, "body_md") : "");
-	db_bind_str(st, 6, body_html != NULL ? body_html : "");
-	db_bind_int(st, 7, section);
-	db_bind_str(st, 8, field(in, "hero_caption") ?
-	    field(in, "hero_caption") : "");
-	db_bind_str(st, 9, field(in, "hero_credit") ?
-	    field(in, "hero_credit") : "");
-	db_bind_str(st, 10, field(in, "hero_licence") ?
-	    field(in, "hero_licence") : "");
-	db_bind_str(st, 11, field(in, "hero_licence_url") ?
-	    field(in, "hero_licence_url") : "");
-	bind_opt_id(st, 12, sponsor);
-	db_bind_str(st, 13, field(in, "signoff") ? field(in, "signoff") : "");
-	db_bind_int(st, 14, now_unix());
-	bind_opt_id(st, 15, image);
+	for (i = 0; i < store_ncols; i++)
+		if (store_col_in_create(&store_cols[i]))
+			n += bind_col(st, n, i, &b);
 	if ((rc = db_step(st)) == DB_ROW)
 		*id = db_col_int(st, 0);
 	db_reset(st);
 	if (rc != DB_ROW)
 		return store_rc_from_db(rc);
-	if ((rc = set_media(db, *id, in)) != STORE_OK ||
-	    (rc = set_raw_html(db, *id, in)) != STORE_OK)
-		return rc;
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
 		return rc;
@@ -419,41 +379,23 @@ store_article_update(struct db *db, int64_t id, json_t *in,
     const char *body_html)
 {
 	struct db_stmt *st;
-	int64_t section, sponsor, image;
-	const char *sp = field(in, "sponsor"), *hi = field(in, "hero_image");
-	int rc;
+	int64_t ids[STORE_COLS_MAX];
+	struct bind b = { in, NULL, body_html, ids, now_unix(), 0 };
+	size_t i;
+	int rc, n = 2;
 
-	if ((rc = resolve(db, in, &section, &sponsor, &image)) != STORE_OK)
+	if ((rc = resolve(db, in, ids)) != STORE_OK)
 		return rc;
-	if ((st = db_stmt(db, sql_update)) == NULL)
+	if ((st = db_stmt(db, store_cols_sql(SCQ_UPDATE))) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	db_bind_str(st, 2, field(in, "slug"));
-	db_bind_str(st, 3, field(in, "type"));
-	db_bind_str(st, 4, field(in, "title"));
-	db_bind_str(st, 5, field(in, "dek"));
-	db_bind_str(st, 6, field(in, "body_md"));
-	db_bind_str(st, 7, body_html);
-	bind_opt_id(st, 8, section);
-	db_bind_str(st, 9, field(in, "hero_caption"));
-	db_bind_str(st, 10, field(in, "hero_credit"));
-	db_bind_str(st, 11, field(in, "hero_licence"));
-	db_bind_str(st, 12, field(in, "hero_licence_url"));
-	bind_opt_id(st, 13, sponsor);
-	/* "sponsor": "" takes the sponsor off. */
-	db_bind_int(st, 14, sp != NULL && sp[0] == '\0');
-	db_bind_str(st, 15, field(in, "signoff"));
-	db_bind_int(st, 16, now_unix());
-	bind_opt_id(st, 17, image);
-	/* "hero_image": "" takes the image off. */
-	db_bind_int(st, 18, hi != NULL && hi[0] == '\0');
+	for (i = 0; i < store_ncols; i++)
+		if (store_col_in_update(&store_cols[i]))
+			n += bind_col(st, n, i, &b);
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
-	if ((rc = set_media(db, id, in)) != STORE_OK ||
-	    (rc = set_raw_html(db, id, in)) != STORE_OK)
-		return rc;
 	if ((rc = set_people(db, id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
 		return rc;
@@ -515,16 +457,20 @@ int
 store_article_admin_get(struct db *db, int64_t id, json_t **out)
 {
 	struct db_stmt *st;
+	size_t i;
 	int rc;
 
 	*out = NULL;
-	if ((st = db_stmt(db, sql_admin_get)) == NULL)
+	if ((st = db_stmt(db, store_cols_sql(SCQ_VIEW))) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
 	if ((rc = store_row1_json(st, out)) != STORE_OK)
 		return rc;
-	json_object_set_new(*out, "raw_html", json_boolean(json_integer_value(
-	    json_object_get(*out, "raw_html")) != 0));
+	for (i = 0; i < store_ncols; i++)
+		if (store_cols[i].kind == SC_BOOL && store_cols[i].out != NULL)
+			json_object_set_new(*out, store_cols[i].out,
+			    json_boolean(json_integer_value(json_object_get(
+			    *out, store_cols[i].out)) != 0));
 	json_object_set_new(*out, "authors", strings(db, sql_admin_authors, id));
 	json_object_set_new(*out, "tags", strings(db, sql_admin_tags, id));
 	return STORE_OK;

@@ -30,6 +30,7 @@ test_covers_schema(void **state)
 	int fd = mkstemp(path);
 
 	(void)state;
+	copy_init();
 	assert_true(fd >= 0);
 	close(fd);
 	db = db_open(path, err, sizeof(err));

@@ -1,5 +1,5 @@
 /*
- * test_http.c — the checks of http.c that need no connection: header
+ * test_http.c — the checks of reply.c that need no connection: header
  * values the checked writer refuses, and media types of request bodies.
  */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "harden.h"
-#include "http.h"
+#include "req.h"
 
 static void
 test_header_values(void **state)

@@ -258,9 +258,12 @@ api_admin_update(struct req *r)
 	return send_article(r, 200, id);
 }
 
-/* Reads the optional {"at": "2026-05-12T13:00:00Z"} of a publish request. */
+/*
+ * Reads the optional {"at": "2026-05-12T13:00:00Z"} of a publish request;
+ * *given says whether it was there (without it: now).
+ */
 static int
-publish_time(struct req *r, int64_t *at)
+publish_time(struct req *r, int64_t *at, int *given)
 {
 	json_error_t jerr;
 	struct tm tm;
@@ -268,6 +271,7 @@ publish_time(struct req *r, int64_t *at)
 	json_t *in;
 
 	*at = now_unix();
+	*given = 0;
 	if (r->h->entity.base == NULL || r->h->entity.len == 0)
 		return 0;
 	if ((in = json_loadb(r->h->entity.base, r->h->entity.len, 0,
@@ -292,6 +296,7 @@ publish_time(struct req *r, int64_t *at)
 	}
 	json_decref(in);
 	*at = (int64_t)timegm(&tm);
+	*given = 1;
 	return 0;
 }
 
@@ -300,14 +305,15 @@ publish_or_not(struct req *r, int publish)
 {
 	struct user u;
 	int64_t id, at = 0;
-	int status;
+	int status, given = 0;
 
 	if ((status = gate(r, &u, EDIT_PUBLISH, &id)) != 0)
 		return status == SENT ? 0 : status;
-	if (publish && publish_time(r, &at) != 0)
+	if (publish && publish_time(r, &at, &given) != 0)
 		return 0;
-	status = write_article(r, &u, id, publish ? edit_publish_fn :
-	    edit_unpublish_fn, &at, NULL, NULL);
+	/* Publishing again without a time keeps a live story's date. */
+	status = write_article(r, &u, id, !publish ? edit_unpublish_fn :
+	    given ? edit_publish_fn : edit_publish_keep_fn, &at, NULL, NULL);
 	if (status != 0)
 		return status == SENT ? 0 : status;
 	return send_article(r, 200, id);

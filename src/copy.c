@@ -462,6 +462,26 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
 	    ")" },
+	{ "import_ids", 5, 0,
+	    "SELECT count(*) AS n FROM import_ids",
+	    "SELECT "
+	    "source, kind, source_id, target_id, created_at"
+	    " FROM import_ids ORDER BY source, kind, source_id",
+	    "INSERT INTO import_ids ("
+	    "source, kind, source_id, target_id, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "redirects", 3, 0,
+	    "SELECT count(*) AS n FROM redirects",
+	    "SELECT "
+	    "old_path, new_path, created_at"
+	    " FROM redirects ORDER BY old_path",
+	    "INSERT INTO redirects ("
+	    "old_path, new_path, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

@@ -373,6 +373,31 @@ edit_publish_fn(struct db *db, int64_t id, void *arg)
 }
 
 /*
+ * Publishing now a story that is live already would move its date to now,
+ * and the story to the top of the home page, the feeds, the news sitemap
+ * and the next newsletter: it keeps its date.  It runs inside
+ * edit_write's transaction, so the state it reads is the one it changes.
+ */
+int
+edit_publish_keep_fn(struct db *db, int64_t id, void *arg)
+{
+	json_t *a, *pub;
+	const char *st;
+	int rc, live;
+
+	if ((rc = store_article_admin_get(db, id, &a)) != STORE_OK)
+		return rc;
+	st = json_string_value(json_object_get(a, "status"));
+	pub = json_object_get(a, "published_at");
+	live = st != NULL && strcmp(st, "published") == 0 &&
+	    json_is_integer(pub) && json_integer_value(pub) <= now_unix();
+	json_decref(a);
+	if (live && *(int64_t *)arg <= now_unix())
+		return STORE_OK;
+	return edit_publish_fn(db, id, arg);
+}
+
+/*
  * A story published for a later time goes live then: this job drops
  * the cache entries that show it (its page and every list it joins) on
  * this instance and, through the bus, on every other one.  A story

@@ -81,6 +81,8 @@ struct edit_input {
 int	 edit_create_fn(struct db *, int64_t, void *);
 int	 edit_update_fn(struct db *, int64_t, void *);
 int	 edit_publish_fn(struct db *, int64_t, void *);	/* arg: int64_t *at */
+/* As edit_publish_fn, but a story live already keeps its date. */
+int	 edit_publish_keep_fn(struct db *, int64_t, void *);
 int	 edit_unpublish_fn(struct db *, int64_t, void *);
 /* Registers the "publish" job (a story scheduled for later goes live). */
 void	 edit_jobs_init(void);

@@ -23,8 +23,9 @@
 #include "config.h"
 #include "escape.h"
 #include "feed.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -50,7 +51,7 @@ struct feed {
 	int		 podcast;
 	int		 full;		/* full text, else the summary */
 	const char	*base;		/* https://example.com */
-	json_t		*site;
+	json_t		*site;		/* the request's, as items and art */
 	char		 title[512];
 	const char	*description;
 	char		 page[600];	/* the page it mirrors, site-relative */
@@ -279,8 +280,7 @@ add_extras(struct req *r, struct feed *f)
 
 		if ((rc = store_article_feed_extra(r->db, id, &v)) != STORE_OK)
 			return rc;
-		json_object_update(a, v);
-		json_decref(v);
+		json_object_update_new(a, v);
 		if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
 			return rc;
 		view_authors(v);
@@ -671,7 +671,7 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
     const char *type)
 {
 	struct cursor first = CURSOR_FIRST, next;
-	struct buf b = BUF_INIT;
+	struct buf *b;
 	json_t *kept = NULL, *a;
 	size_t i;
 	int rc, status = 0;
@@ -681,18 +681,15 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 	if ((rc = page_articles(r, by, key, type, &first,
 	    (int)config.feed_items, &f->items, &next)) != STORE_OK)
 		return status_store(rc);
-	/* After this point, all errors go through fail. */
-	if ((rc = add_extras(r, f)) != STORE_OK) {
-		status = status_store(rc);
-		goto fail;
-	}
+	own_json(r, f->items);
+	if ((rc = add_extras(r, f)) != STORE_OK)
+		return status_store(rc);
 	/* A podcast app can only play episodes that have their audio. */
 	if (f->podcast) {
-		kept = json_array();
+		kept = own_json(r, json_array());
 		json_array_foreach(f->items, i, a)
 			if (view_str(a, "media_url")[0] != '\0')
 				json_array_append(kept, a);
-		json_decref(f->items);
 		f->items = kept;
 	}
 	/*
@@ -706,30 +703,24 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 		if (view_int(a, "published_at") > f->updated)
 			f->updated = view_int(a, "published_at");
 	}
-	buf_reserve(&b, 64 * 1024);
+	b = own_buf(r, 0);
+	buf_reserve(b, 64 * 1024);
 	switch (f->fmt) {
 	case FEED_RSS:
-		write_rss(&b, f);
+		write_rss(b, f);
 		break;
 	case FEED_ATOM:
-		write_atom(&b, f);
+		write_atom(b, f);
 		break;
 	default:
-		if (write_json(&b, f) != 0)
+		if (write_json(b, f) != 0)
 			status = 500;
 		break;
 	}
-	if (status != 0 || buf_err(&b)) {
-		buf_free(&b);
-		status = 500;
-		goto fail;
-	}
-	http_send_buf(r, 200, ctypes[f->fmt], &b);
-fail:
-	json_decref(f->items);
-	json_decref(f->site);
-	json_decref(f->art);
-	return status;
+	if (status != 0 || buf_err(b))
+		return 500;
+	http_send_buf(r, 200, ctypes[f->fmt], b);
+	return 0;
 }
 
 /* Sets up the site model, the title "Site: what" and the URLs. */
@@ -744,6 +735,7 @@ begin(struct req *r, struct feed *f, enum feed_fmt fmt, const char *what,
 	f->fmt = fmt;
 	if ((rc = page_site(r, &f->site)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, f->site);
 	name = view_str(f->site, "site_name");
 	tagline = view_str(f->site, "tagline");
 	if (what != NULL)
@@ -793,6 +785,7 @@ list_feed(struct req *r, enum feed_fmt fmt, enum list_by by)
 		return 404;
 	if ((rc = get[by](r->db, r->arg[0], &o)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, o);
 	switch (by) {
 	case LIST_SECTION: view_section(o); break;
 	case LIST_AUTHOR: view_author(o); break;
@@ -806,7 +799,6 @@ list_feed(struct req *r, enum feed_fmt fmt, enum list_by by)
 		f.description = view_str(o, "description");
 	if (status == 0)
 		status = send_feed(r, &f, by, id, NULL);
-	json_decref(o);
 	return status;
 }
 
@@ -828,18 +820,15 @@ feed_podcast(struct req *r)
 	/* The show's artwork: the square image podcast_image names. */
 	d = view_str(f.site, "podcast_image");
 	if (d[0] != '\0' && (rc = store_image_get(r->db, d, &f.art)) !=
-	    STORE_OK && rc != STORE_NOTFOUND) {
-		json_decref(f.site);
+	    STORE_OK && rc != STORE_NOTFOUND)
 		return status_store(rc);
-	}
+	own_json(r, f.art);
 	if (f.art != NULL) {
 		snprintf(src, sizeof(src), "/media/%s.%s", view_str(f.art,
 		    "hash"), view_str(f.art, "ext"));
 		json_object_set_new(f.art, "src", json_string(src));
-		if (!itunes_art_ok(f.art)) {
-			json_decref(f.art);
+		if (!itunes_art_ok(f.art))
 			f.art = NULL;
-		}
 	}
 	return send_feed(r, &f, LIST_TYPE, 0, "podcast");
 }
@@ -859,7 +848,7 @@ comment_updated(json_t *c)
 int
 feed_comments(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b;
 	const char *base = page_base_url(r);
 	json_t *a, *rows, *c;
 	int64_t updated = 0;
@@ -872,68 +861,65 @@ feed_comments(struct req *r)
 	if ((rc = store_comment_article(r->db, r->arg[0], page_now(), &a)) !=
 	    STORE_OK)
 		return status_store(rc);
+	own_json(r, a);
 	cache_dep_str(tag_comments(view_int(a, "id")).s);
 	cache_dep_str(tag_article(view_int(a, "id")).s);
 	if ((rc = store_comments_feed(r->db, view_int(a, "id"),
-	    COMMENT_ENTRIES, &rows)) != STORE_OK) {
-		json_decref(a);
+	    COMMENT_ENTRIES, &rows)) != STORE_OK)
 		return status_store(rc);
-	}
+	own_json(r, rows);
+	b = own_buf(r, 0);
 	/* An edit is a change readers subscribed to: it moves <updated>. */
 	json_array_foreach(rows, i, c)
 		if (comment_updated(c) > updated)
 			updated = comment_updated(c);
-	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Comments on ");
-	xml(&b, view_str(a, "title"));
-	BUF_LIT(&b, "</title>\n<id>");
-	xml(&b, base);
-	BUF_LIT(&b, "/article/");
-	xml(&b, view_str(a, "slug"));
-	BUF_LIT(&b, "/comments.atom</id>\n<link rel=\"self\""
+	xml(b, view_str(a, "title"));
+	BUF_LIT(b, "</title>\n<id>");
+	xml(b, base);
+	BUF_LIT(b, "/article/");
+	xml(b, view_str(a, "slug"));
+	BUF_LIT(b, "/comments.atom</id>\n<link rel=\"self\""
 	    " type=\"application/atom+xml\" href=\"");
-	xml(&b, base);
-	BUF_LIT(&b, "/article/");
-	xml(&b, view_str(a, "slug"));
-	BUF_LIT(&b, "/comments.atom\"/>\n<link rel=\"alternate\""
+	xml(b, base);
+	BUF_LIT(b, "/article/");
+	xml(b, view_str(a, "slug"));
+	BUF_LIT(b, "/comments.atom\"/>\n<link rel=\"alternate\""
 	    " type=\"text/html\" href=\"");
-	xml(&b, base);
-	BUF_LIT(&b, "/article/");
-	xml(&b, view_str(a, "slug"));
+	xml(b, base);
+	BUF_LIT(b, "/article/");
+	xml(b, view_str(a, "slug"));
 	/* A story without comments yet was last updated at the epoch. */
 	view_fmt_iso(updated, iso, sizeof(iso));
-	buf_printf(&b, "\"/>\n<updated>%s</updated>\n", iso);
+	buf_printf(b, "\"/>\n<updated>%s</updated>\n", iso);
 	json_array_foreach(rows, i, c) {
 		snprintf(id, sizeof(id), "/comments/%lld",
 		    (long long)view_int(c, "id"));
-		BUF_LIT(&b, "<entry>\n<title>");
-		xml(&b, view_str(c, "author_name"));
-		BUF_LIT(&b, " on ");
-		xml(&b, view_str(a, "title"));
-		BUF_LIT(&b, "</title>\n<id>");
-		xml_url(&b, base, id);
-		BUF_LIT(&b, "</id>\n<link rel=\"alternate\" type=\"text/html\""
+		BUF_LIT(b, "<entry>\n<title>");
+		xml(b, view_str(c, "author_name"));
+		BUF_LIT(b, " on ");
+		xml(b, view_str(a, "title"));
+		BUF_LIT(b, "</title>\n<id>");
+		xml_url(b, base, id);
+		BUF_LIT(b, "</id>\n<link rel=\"alternate\" type=\"text/html\""
 		    " href=\"");
-		xml_url(&b, base, id);
-		BUF_LIT(&b, "\"/>\n<author><name>");
-		xml(&b, view_str(c, "author_name"));
+		xml_url(b, base, id);
+		BUF_LIT(b, "\"/>\n<author><name>");
+		xml(b, view_str(c, "author_name"));
 		view_fmt_iso(view_int(c, "created_at"), iso, sizeof(iso));
-		buf_printf(&b, "</name></author>\n<published>%s</published>\n",
+		buf_printf(b, "</name></author>\n<published>%s</published>\n",
 		    iso);
 		view_fmt_iso(comment_updated(c), iso, sizeof(iso));
-		buf_printf(&b, "<updated>%s</updated>\n<content type=\"html\">",
+		buf_printf(b, "<updated>%s</updated>\n<content type=\"html\">",
 		    iso);
-		xml(&b, view_str(c, "body_html"));
-		BUF_LIT(&b, "</content>\n</entry>\n");
+		xml(b, view_str(c, "body_html"));
+		BUF_LIT(b, "</content>\n</entry>\n");
 	}
-	BUF_LIT(&b, "</feed>\n");
-	json_decref(rows);
-	json_decref(a);
-	if (buf_err(&b)) {
-		buf_free(&b);
+	BUF_LIT(b, "</feed>\n");
+	if (buf_err(b))
 		return 500;
-	}
-	http_send_buf(r, 200, ctypes[FEED_ATOM], &b);
+	http_send_buf(r, 200, ctypes[FEED_ATOM], b);
 	return 0;
 }
 

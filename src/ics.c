@@ -5,13 +5,13 @@
  *
  * ical.c writes them; these are the handlers that choose what goes in.
  */
-
 #include "buf.h"
 #include "cache.h"
 #include "feed.h"
 #include "ical.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -31,7 +31,7 @@ enum kind {
 static int
 send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 {
-	struct buf out = BUF_INIT;
+	struct buf *out;
 	char host[256];
 	const char *base = page_base_url(r);
 	json_t *site, *e;
@@ -40,24 +40,22 @@ send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, site);
 	ical_host(base, host, sizeof(host));
-	ical_head(&out);
+	out = own_buf(r, 0);
+	ical_head(out);
 	if (name != NULL) {
-		struct buf t = BUF_INIT;
+		struct buf *t = own_buf(r, 0);
 
-		buf_printf(&t, "%s: %s", view_str(site, "site_name"), name);
-		ical_prop(&out, "X-WR-CALNAME", t.p, 0);
-		buf_free(&t);
+		buf_printf(t, "%s: %s", view_str(site, "site_name"), name);
+		ical_prop(out, "X-WR-CALNAME", t->p, 0);
 	}
 	json_array_foreach(list, i, e)
-		ical_event(&out, k == K_WEBINAR, e, base, host, page_now());
-	BUF_LIT(&out, "END:VCALENDAR\r\n");
-	json_decref(site);
-	if (buf_err(&out)) {
-		buf_free(&out);
+		ical_event(out, k == K_WEBINAR, e, base, host, page_now());
+	BUF_LIT(out, "END:VCALENDAR\r\n");
+	if (buf_err(out))
 		return 500;
-	}
-	http_send_buf(r, 200, ICS_CTYPE, &out);
+	http_send_buf(r, 200, ICS_CTYPE, out);
 	return 0;
 }
 
@@ -66,7 +64,7 @@ calendar(struct req *r, enum kind k)
 {
 	int64_t now = page_now();
 	json_t *list;
-	int rc, status;
+	int rc;
 
 	if (k == K_EVENT) {
 		rc = store_events(r->db, WHEN_UPCOMING, now, INT64_MIN,
@@ -85,17 +83,16 @@ calendar(struct req *r, enum kind k)
 	}
 	if (rc != STORE_OK)
 		return status_store(rc);
-	status = send_calendar(r, k, list, k == K_EVENT ? "Live Events" :
+	own_json(r, list);
+	return send_calendar(r, k, list, k == K_EVENT ? "Live Events" :
 	    "Webinars");
-	json_decref(list);
-	return status;
 }
 
 static int
 one(struct req *r, enum kind k)
 {
-	json_t *e, *list;
-	int rc, status;
+	json_t *e;
+	int rc;
 
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
@@ -107,10 +104,7 @@ one(struct req *r, enum kind k)
 		view_event(e);
 	else
 		view_webinar(e);
-	list = json_pack("[o]", e);
-	status = send_calendar(r, k, list, NULL);
-	json_decref(list);
-	return status;
+	return send_calendar(r, k, own_json(r, json_pack("[o]", e)), NULL);
 }
 
 int ics_events(struct req *r) { return calendar(r, K_EVENT); }

@@ -24,6 +24,7 @@
 #include "edit.h"
 #include "http.h"
 #include "image.h"
+#include "import.h"
 #include "jobs.h"
 #include "mail.h"
 #include "media.h"
@@ -67,6 +68,12 @@ usage(FILE *f)
 	    "            missing from media_dir; --repair makes an image's\n"
 	    "            missing widths again from a file of it left at full\n"
 	    "            size and lists what cannot be restored\n"
+	    "  import [--dry-run] [--media-from DIR] [--accounts] [--members]"
+	    " FILE...\n"
+	    "            import a WordPress export (WXR) or a Ghost JSON\n"
+	    "            export into --db, keeping the old addresses as\n"
+	    "            redirects; running it again changes nothing\n"
+	    "            (docs/import.md)\n"
 	    "  mail test EMAIL\n"
 	    "            send a test message through the mail settings (as a\n"
 	    "            job: a running server sends it)\n"
@@ -667,6 +674,89 @@ static const struct http_app serve_app = {
 	router_dispatch, router_error, serve_thread_done,
 };
 
+/*
+ * import [--dry-run] [--media-from DIR] [--accounts] [--members] FILE...:
+ * each file in its own transaction, a summary on standard output.  0
+ * when every file was read, 1 when one failed (that file changed
+ * nothing), 2 for a wrong command line.
+ */
+static int
+cmd_import(int argc, char **argv)
+{
+	struct import_opts o;
+	struct import_report rep;
+	char err[1024], *args[64];
+	const char *files[64];
+	struct db *db;
+	int i, n = 0, nf = 0, k, rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.progress = 1;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			o.dry_run = 1;
+		else if (strcmp(argv[i], "--accounts") == 0)
+			o.accounts = 1;
+		else if (strcmp(argv[i], "--members") == 0)
+			o.members = 1;
+		else if (strcmp(argv[i], "--media-from") == 0 && i + 1 < argc)
+			o.media_from = argv[++i];
+		else if (strncmp(argv[i], "--", 2) == 0 && n + 1 <
+		    (int)ARRAY_SIZE(args)) {
+			args[n++] = argv[i];
+			/* A setting's value, unless written --key=value. */
+			if (strchr(argv[i], '=') == NULL && i + 1 < argc)
+				args[n++] = argv[++i];
+		} else if (strncmp(argv[i], "--", 2) != 0 &&
+		    nf < (int)ARRAY_SIZE(files))
+			files[nf++] = argv[i];
+		else {
+			fprintf(stderr, "masthead: import: too many "
+			    "arguments\n");
+			return 2;
+		}
+	}
+	if (nf == 0) {
+		fputs("masthead: usage: import [--dry-run] [--media-from DIR] "
+		    "[--accounts] [--members] FILE...\n", stderr);
+		return 2;
+	}
+	if (parse_args(n, args, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 2;
+	}
+	resolve_media_dir();
+	if ((db = open_db()) == NULL)
+		return 1;
+	for (i = 0; i < nf; i++) {
+		if (import_file(db, files[i], &o, &rep, err, sizeof(err)) != 0) {
+			fprintf(stderr, "masthead: import: %s\n", err);
+			fprintf(stderr, "masthead: import: nothing of %s was "
+			    "written\n", files[i]);
+			rc = 1;
+			continue;
+		}
+		printf("%s%s: %lld items read in %.2f s\n", o.dry_run ?
+		    "dry run, nothing written: " : "", files[i],
+		    (long long)rep.items,
+		    (double)(now_mono_usec() - rep.started) / 1e6);
+		for (k = 0; k < IMPORT_KIND__MAX; k++)
+			if (rep.added[k] != 0 || rep.kept[k] != 0)
+				printf("  %-11s %8lld added %8lld already "
+				    "there\n", import_kind_name(k),
+				    (long long)rep.added[k],
+				    (long long)rep.kept[k]);
+		if (rep.skipped != 0)
+			printf("  %-11s %8lld\n", "left out",
+			    (long long)rep.skipped);
+		if (rep.media_missing != 0)
+			printf("  %-11s %8lld (links kept)\n", "media missing",
+			    (long long)rep.media_missing);
+	}
+	db_close(db);
+	return rc;
+}
+
 static int
 cmd_serve(void)
 {
@@ -779,6 +869,8 @@ main(int argc, char **argv)
 		return cmd_media(argc - 2, argv + 2);
 	if (strcmp(cmd, "migrate-db") == 0)
 		return cmd_migrate_db(argc - 2, argv + 2);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 2, argv + 2);
 	if (parse_args(argc - 2, argv + 2, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		return 2;

@@ -373,6 +373,40 @@ newsletter_queue_welcome(struct db *db, int64_t sub, const char *email)
 	return queue_about_all(db, sub, email, 1);
 }
 
+/*
+ * The introduction is plain text whose blank lines part paragraphs, as
+ * the editor's hint says: the text part keeps it as typed, the HTML part
+ * makes each paragraph a <p> (a line break inside one is a space there).
+ */
+static void
+intro_paras(struct buf *text, struct buf *html, const char *s)
+{
+	const char *line = s, *eol, *start = NULL, *end = NULL;
+	int blank;
+
+	buf_printf(text, "%s\n\n", s);
+	for (;;) {
+		eol = line + strcspn(line, "\n");
+		blank = strspn(line, " \t\r") >= (size_t)(eol - line);
+		if (!blank) {
+			if (start == NULL)
+				start = line;
+			end = eol;
+		}
+		if ((blank || *eol == '\0') && start != NULL) {
+			while (end > start && strchr(" \t\r", end[-1]) != NULL)
+				end--;
+			BUF_LIT(html, "<p>");
+			esc_html(html, start, (size_t)(end - start));
+			BUF_LIT(html, "</p>\n");
+			start = NULL;
+		}
+		if (*eol == '\0')
+			break;
+		line = eol + 1;
+	}
+}
+
 /* The body of an issue without its footer. */
 static void
 render_body(struct db *db, json_t *issue, struct buf *text, struct buf *html)
@@ -390,7 +424,7 @@ render_body(struct db *db, json_t *issue, struct buf *text, struct buf *html)
 	BUF_LIT(html, "</h1>\n");
 	buf_printf(text, "%s\n\n", subject);
 	if (intro != NULL && intro[0] != '\0')
-		mail_para(text, html, intro);
+		intro_paras(text, html, intro);
 	json_array_foreach(ids, i, v) {
 		const char *title, *dek, *slug;
 

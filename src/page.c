@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
-#include "auth.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "session.h"
 #include "status.h"
 #include "store.h"
@@ -227,27 +228,24 @@ page_section_frame(struct req *r, int64_t section, json_t **path,
 
 	*path = *promo = NULL;
 	snprintf(name, sizeof(name), "section:%lld", (long long)section);
-	if ((f = cache_memo_get(name)) == NULL) {
+	if ((f = own_json(r, cache_memo_get(name))) == NULL) {
 		cache_memo_begin();
 		if ((rc = store_section_path(r->db, section, &v)) != STORE_OK)
 			return rc;
 		view_sections(v);
 		cache_dep_str(tag_sections().s);
-		f = json_pack("{s:o}", "path", v);
+		f = own_json(r, json_pack("{s:o}", "path", v));
 		cache_dep_str(tag_promos().s);
 		rc = store_promo_for_section(r->db, section, &v);
 		if (rc == STORE_OK)
 			json_object_set_new(f, "promo", v);
-		else if (rc != STORE_NOTFOUND) {
-			json_decref(f);
+		else if (rc != STORE_NOTFOUND)
 			return rc;
-		}
 		cache_memo_put(name, f);
 	}
 	*path = json_incref(json_object_get(f, "path"));
 	if ((v = json_object_get(f, "promo")) != NULL)
 		*promo = json_incref(v);
-	json_decref(f);
 	return STORE_OK;
 }
 
@@ -345,31 +343,28 @@ page_add_sidebar(struct req *r, json_t *model)
 		json_object_set_new(model, "sidebar", sb);
 		return STORE_OK;
 	}
-	sb = json_object();
+	sb = own_json(r, json_object());
 	cache_memo_begin();
 	if ((rc = upcoming(r, 0, SIDEBAR_EVENTS, &v)) != STORE_OK)
-		goto fail;
+		return rc;
 	json_object_set_new(sb, "events", v);
 	if ((rc = upcoming(r, 1, SIDEBAR_WEBINARS, &v)) != STORE_OK)
-		goto fail;
+		return rc;
 	json_object_set_new(sb, "webinars", v);
 	if ((rc = sidebar_stories(r, "partner-perspective", SIDEBAR_PARTNER,
 	    &v)) != STORE_OK)
-		goto fail;
+		return rc;
 	json_object_set_new(sb, "partner", v);
 	if ((rc = sidebar_stories(r, "guest-perspective", SIDEBAR_GUEST,
 	    &v)) != STORE_OK)
-		goto fail;
+		return rc;
 	json_object_set_new(sb, "guest", v);
 	if ((rc = sidebar_resources(r, &v)) != STORE_OK)
-		goto fail;
+		return rc;
 	json_object_set_new(sb, "resources", v);
 	cache_memo_put("sidebar", sb);
-	json_object_set_new(model, "sidebar", sb);
+	json_object_set(model, "sidebar", sb);
 	return STORE_OK;
-fail:
-	json_decref(sb);
-	return rc;
 }
 
 int
@@ -423,29 +418,25 @@ static int
 render(struct req *r, int status, const char *tpl, json_t *model,
     int with_site)
 {
-	struct buf out = BUF_INIT;
+	struct buf *out = own_buf(r, 0);
 	json_t *site;
 	int rc;
 
+	own_json(r, model);
 	/* A page is tens of kilobytes: grow once, not eight times. */
-	buf_reserve(&out, 64 * 1024);
+	buf_reserve(out, 64 * 1024);
 	if (with_site) {
-		if ((rc = site_model(r, &site)) != STORE_OK) {
-			json_decref(model);
+		if ((rc = site_model(r, &site)) != STORE_OK)
 			return status_store(rc);
-		}
 		json_object_set_new(model, "site", site);
 		cache_dep_str(tag_site().s);
 		if (status == 200)
 			page_meta(r, tpl, model);
 	}
-	rc = tpl_render(theme_templates(), tpl, model, &out);
-	json_decref(model);
-	if (rc != 0 || buf_err(&out)) {
-		buf_free(&out);
+	rc = tpl_render(theme_templates(), tpl, model, out);
+	if (rc != 0 || buf_err(out))
 		return 500;
-	}
-	http_send_buf(r, status, "text/html; charset=utf-8", &out);
+	http_send_buf(r, status, "text/html; charset=utf-8", out);
 	return 0;
 }
 
@@ -457,11 +448,10 @@ account_part(struct req *r, struct buf *out)
 	json_t *m;
 
 	session_csrf(r, csrf, sizeof(csrf));
-	m = json_pack("{s:{s:s},s:s}", "user", "name", r->reader->name,
-	    "csrf", csrf);
+	m = own_json(r, json_pack("{s:{s:s},s:s}", "user", "name",
+	    r->reader->name, "csrf", csrf));
 	if (tpl_render(theme_templates(), "partials/account", m, out) != 0)
 		buf_reset(out);
-	json_decref(m);
 }
 
 void

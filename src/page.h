@@ -210,6 +210,10 @@ int	 page_admin_subscribers(struct req *);
 int	 page_admin_subscribers_import(struct req *);
 int	 page_admin_subscriber_unsub(struct req *);
 int	 page_admin_subscriber_delete(struct req *);
+/* page_admin_redirects.c — old addresses that answer 301 (admins) */
+int	 page_admin_redirects(struct req *);
+int	 page_admin_redirect_save(struct req *);
+int	 page_admin_redirect_delete(struct req *);
 /* page_admin_tokens.c — personal API tokens (every writer; admins: all) */
 int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);
@@ -256,6 +260,8 @@ int	 page_home(struct req *);
 int	 model_article(struct req *, const char *slug, json_t **out);
 /* The article page's model of a row of store_article_get (which it takes). */
 int	 model_article_of(struct req *, json_t *a, json_t **out);
+/* Marks the page's article (of model_article_of) "was_updated" when due. */
+void	 page_article_updated(json_t *m);
 int	 page_article(struct req *);
 
 /* page_comment.c — comments for readers */

@@ -23,6 +23,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "mail.h"
+#include "own.h"
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
@@ -239,37 +240,35 @@ static int
 queue_letter(struct req *r, enum letter l, const char *name,
     const char *email, const char *token)
 {
-	struct buf url = BUF_INIT, text = BUF_INIT, html = BUF_INIT;
+	struct buf *url = own_buf(r, 0), *text = own_buf(r, 0),
+	    *html = own_buf(r, 0);
 	char site[200], tmp[200], subject[300];
 	int rc;
 
 	strlcpy_(site, store_setting(r->db, "site_name", "masthead", tmp,
 	    sizeof(tmp)), sizeof(site));
 	snprintf(subject, sizeof(subject), "%s%s", letters[l].subject, site);
-	site_url(&url, letters[l].path);
+	site_url(url, letters[l].path);
 	if (token != NULL)
-		buf_puts(&url, token);
-	buf_printf(&text, "Hello %s,\n\n%s\n\n%s\n\n%s\n\n-- \n%s\n", name,
-	    letters[l].before, url.p, letters[l].after, site);
-	BUF_LIT(&html, "<!doctype html><html><body><p>Hello ");
-	esc_html(&html, name, strlen(name));
-	BUF_LIT(&html, ",</p>\n<p>");
-	esc_html(&html, letters[l].before, strlen(letters[l].before));
-	BUF_LIT(&html, "</p>\n<p><a href=\"");
-	esc_html(&html, url.p, url.len);
-	BUF_LIT(&html, "\">");
-	esc_html(&html, url.p, url.len);
-	BUF_LIT(&html, "</a></p>\n<p>");
-	esc_html(&html, letters[l].after, strlen(letters[l].after));
-	BUF_LIT(&html, "</p>\n<p>");
-	esc_html(&html, site, strlen(site));
-	BUF_LIT(&html, "</p></body></html>\n");
-	rc = buf_err(&text) || buf_err(&html) || buf_err(&url) ?
-	    STORE_INVALID : mail_queue(r->db, name, email, subject, text.p,
-	    html.p);
-	buf_free(&url);
-	buf_free(&text);
-	buf_free(&html);
+		buf_puts(url, token);
+	buf_printf(text, "Hello %s,\n\n%s\n\n%s\n\n%s\n\n-- \n%s\n", name,
+	    letters[l].before, url->p, letters[l].after, site);
+	BUF_LIT(html, "<!doctype html><html><body><p>Hello ");
+	esc_html(html, name, strlen(name));
+	BUF_LIT(html, ",</p>\n<p>");
+	esc_html(html, letters[l].before, strlen(letters[l].before));
+	BUF_LIT(html, "</p>\n<p><a href=\"");
+	esc_html(html, url->p, url->len);
+	BUF_LIT(html, "\">");
+	esc_html(html, url->p, url->len);
+	BUF_LIT(html, "</a></p>\n<p>");
+	esc_html(html, letters[l].after, strlen(letters[l].after));
+	BUF_LIT(html, "</p>\n<p>");
+	esc_html(html, site, strlen(site));
+	BUF_LIT(html, "</p></body></html>\n");
+	rc = buf_err(text) || buf_err(html) || buf_err(url) ?
+	    STORE_INVALID : mail_queue(r->db, name, email, subject, text->p,
+	    html->p);
 	return rc;
 }
 

@@ -200,7 +200,8 @@ admin_row(json_t *a, int64_t now)
 	    json_integer_value(pub) > now)
 		st = "scheduled";
 	json_object_set_new(a, "state", json_string(st));
-	if (json_is_integer(pub)) {
+	/* A draft once published has a time, but it is not live then. */
+	if (json_is_integer(pub) && strcmp(st, "draft") != 0) {
 		admin_fmt_local(json_integer_value(pub), b, sizeof(b));
 		json_object_set_new(a, "when", json_string(b));
 	}
@@ -491,6 +492,26 @@ join_list(json_t *a)
 	return v;
 }
 
+/* Where a story (the admin shape) stands for its editor's buttons. */
+enum story_state {
+	STORY_DRAFT,
+	STORY_SCHEDULED,	/* published with a time still to come */
+	STORY_LIVE
+};
+
+static enum story_state
+story_state(json_t *a)
+{
+	const char *st = json_string_value(json_object_get(a, "status"));
+	json_t *pub = json_object_get(a, "published_at");
+
+	if (st == NULL || strcmp(st, "published") != 0)
+		return STORY_DRAFT;
+	if (json_is_integer(pub) && json_integer_value(pub) > page_now())
+		return STORY_SCHEDULED;
+	return STORY_LIVE;
+}
+
 /*
  * The editor's model around a (the admin shape of store_article_admin_get,
  * which it takes).  id 0 is a new story.
@@ -500,20 +521,20 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 {
 	json_t *m, *v;
 	char b[64];
-	int rc, published, scheduled = 0;
+	int rc, published, scheduled;
 	const char *st = json_string_value(json_object_get(a, "status"));
 	json_t *pub = json_object_get(a, "published_at");
 
-	published = st != NULL && strcmp(st, "published") == 0;
+	published = story_state(a) != STORY_DRAFT;
+	scheduled = story_state(a) == STORY_SCHEDULED;
 	if (json_object_get(a, "live_slug") == NULL &&
 	    (v = json_object_get(a, "slug")) != NULL)
 		json_object_set(a, "live_slug", v);
-	if (published && json_is_integer(pub) &&
-	    json_integer_value(pub) > page_now())
-		scheduled = 1;
+	/* A draft taken off the site keeps the time it had gone live. */
 	if (json_is_integer(pub)) {
 		admin_fmt_local(json_integer_value(pub), b, sizeof(b));
-		json_object_set_new(a, "when", json_string(b));
+		json_object_set_new(a, published ? "when" : "was_live",
+		    json_string(b));
 	}
 	json_object_set_new(a, "authors_text", join_list(json_object_get(a,
 	    "authors")));
@@ -668,9 +689,51 @@ static const char *const store_msg[STORE__MAX] = {
 };
 
 /*
+ * The editor's buttons ("then") by the story's state.  A draft (or a new
+ * story) is saved as a draft, published or scheduled; a story that is
+ * live or scheduled is updated in place (its publication time kept),
+ * published now, scheduled again or unpublished with the change.  Saving
+ * a live story "as a draft" would change the live page under a label
+ * that says otherwise, so it is refused, as is updating a draft.
+ */
+static const char *
+then_refused(const char *then, int live, int scheduled)
+{
+	if (!live && !scheduled && (strcmp(then, "update") == 0 ||
+	    strcmp(then, "unpublish") == 0))
+		return "This story is a draft, not on the site: \"Save draft\" "
+		    "keeps your changes off the site, \"Publish\" puts them on "
+		    "it.";
+	if (live && strcmp(then, "save") == 0)
+		return "This story is live: \"Update\" puts your changes on it "
+		    "at once (its publication date stays), \"Unpublish\" takes "
+		    "it back to a draft with them.";
+	if (scheduled && strcmp(then, "save") == 0)
+		return "This story is scheduled: \"Update\" keeps your changes "
+		    "for the time it goes live, \"Unpublish\" takes it back to "
+		    "a draft with them.";
+	if (live && strcmp(then, "schedule") == 0)
+		return "This story is already on the site: unpublish it first "
+		    "to schedule it for later.";
+	return NULL;
+}
+
+
+/* Saves the change, then takes the story off the site: one transaction. */
+static int
+update_unpublish_fn(struct db *db, int64_t id, void *arg)
+{
+	int rc;
+
+	if ((rc = edit_update_fn(db, id, arg)) != STORE_OK)
+		return rc;
+	return edit_unpublish_fn(db, id, NULL);
+}
+
+/*
  * Saves the editor form (creating the story when id is 0), then
- * publishes or schedules it when the form's button said so.  Every check
- * comes before the first write.
+ * publishes, schedules or unpublishes it when the form's button said so.
+ * Every check comes before the first write.
  */
 static int
 save(struct req *r, int64_t id)
@@ -679,10 +742,10 @@ save(struct req *r, int64_t id)
 	struct buf html = BUF_INIT;
 	struct edit_input ei;
 	json_t *in = NULL, *cur = NULL;
-	const char *then;
+	const char *then, *why;
 	char msg[300], slug[256];
 	int64_t at = 0, newid = 0;
-	int status, rc, creating = id == 0;
+	int status, rc, creating = id == 0, live = 0, scheduled = 0;
 
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
@@ -692,16 +755,14 @@ save(struct req *r, int64_t id)
 		goto done;
 	}
 	then = url_query_get(&q, "then");
-	if (then == NULL)
-		then = "save";
-	if (strcmp(then, "save") != 0 && strcmp(then, "publish") != 0 &&
-	    strcmp(then, "schedule") != 0) {
+	if (then != NULL && strcmp(then, "save") != 0 &&
+	    strcmp(then, "update") != 0 && strcmp(then, "publish") != 0 &&
+	    strcmp(then, "schedule") != 0 && strcmp(then, "unpublish") != 0) {
 		status = 400;
 		goto done;
 	}
 	if (!edit_allowed(r->db, r->user, creating ? EDIT_CREATE : EDIT_EDIT,
-	    id) || (strcmp(then, "save") != 0 &&
-	    !edit_allowed(r->db, r->user, EDIT_PUBLISH, id))) {
+	    id)) {
 		status = 403;
 		goto done;
 	}
@@ -711,11 +772,20 @@ save(struct req *r, int64_t id)
 			status = status_store(rc);
 			goto done;
 		}
-		if (!edit_may_change(r->user, strcmp(json_string_value(
-		    json_object_get(cur, "status")), "published") == 0)) {
+		live = story_state(cur) == STORY_LIVE;
+		scheduled = story_state(cur) == STORY_SCHEDULED;
+		if (!edit_may_change(r->user, live || scheduled)) {
 			status = 403;
 			goto done;
 		}
+	}
+	/* A form sent without a button keeps the story where it is. */
+	if (then == NULL)
+		then = live || scheduled ? "update" : "save";
+	if (strcmp(then, "save") != 0 &&
+	    !edit_allowed(r->db, r->user, EDIT_PUBLISH, id)) {
+		status = 403;
+		goto done;
 	}
 	if ((in = form_input(r, &q)) == NULL) {
 		status = 400;
@@ -740,6 +810,10 @@ save(struct req *r, int64_t id)
 		status = editor(r, status, id, as_admin(in, cur), msg);
 		goto done;
 	}
+	if ((why = then_refused(then, live, scheduled)) != NULL) {
+		status = editor(r, 409, id, as_admin(in, cur), why);
+		goto done;
+	}
 	if (strcmp(then, "schedule") == 0) {
 		at = admin_parse_local(url_query_get(&q, "at"));
 		if (at <= page_now()) {
@@ -760,6 +834,7 @@ save(struct req *r, int64_t id)
 	ei.html = html.p;
 	ei.id = &newid;
 	rc = edit_write(r->db, r->user, id, creating ? edit_create_fn :
+	    strcmp(then, "unpublish") == 0 ? update_unpublish_fn :
 	    edit_update_fn, &ei, creating ? &newid : NULL, creating ?
 	    "created" : "saved");
 	if (rc == STORE_CONFLICT || rc == STORE_INVALID) {
@@ -773,8 +848,9 @@ save(struct req *r, int64_t id)
 	}
 	if (creating)
 		id = newid;
-	if (strcmp(then, "save") != 0 && (rc = edit_write(r->db, r->user, id,
-	    edit_publish_fn, &at, NULL, NULL)) != STORE_OK) {
+	if ((strcmp(then, "publish") == 0 || strcmp(then, "schedule") == 0) &&
+	    (rc = edit_write(r->db, r->user, id, edit_publish_keep_fn, &at,
+	    NULL, NULL)) != STORE_OK) {
 		status = status_store(rc);
 		goto done;
 	}
@@ -840,7 +916,7 @@ status_change(struct req *r, int publish, int schedule)
 	url_query_free(&q);
 	if (schedule && at <= page_now())
 		return 422;
-	rc = edit_write(r->db, r->user, id, publish ? edit_publish_fn :
+	rc = edit_write(r->db, r->user, id, publish ? edit_publish_keep_fn :
 	    edit_unpublish_fn, &at, NULL, NULL);
 	if (rc != STORE_OK)
 		return status_store(rc);
@@ -894,6 +970,7 @@ page_admin_preview(struct req *r)
 		json_decref(m);
 		return status_store(rc);
 	}
+	page_article_updated(m);
 	a = json_object_get(m, "article");
 	json_object_set_new(m, "preview", json_pack("{s:I}", "id", id));
 	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",

@@ -163,6 +163,34 @@ editor(struct req *r, enum kind k, int status, int64_t id, json_t *f,
 }
 
 /* The form of a stored row: every field as the form sends it. */
+/*
+ * How readers attend an event: an explicit choice in the editor, stored
+ * as the venue and the "online" flag (online: no venue; in person: a
+ * venue, not online; hybrid: both).
+ */
+static const struct {
+	const char	*value;		/* the form's */
+	const char	*flag;		/* the editor's radio button */
+	int		 online, venue;	/* what the event then has */
+} attendances[] = {
+	{ "online", "attend_online", 1, 0 },
+	{ "in-person", "attend_in_person", 0, 1 },
+	{ "hybrid", "attend_hybrid", 1, 1 },
+};
+
+/* Checks the radio button of the event's (online, venue) in the form f. */
+static void
+attendance_form(json_t *f, int online, const char *venue)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(attendances); i++)
+		if (attendances[i].online == online &&
+		    attendances[i].venue == (venue[0] != '\0'))
+			json_object_set_new(f, attendances[i].flag,
+			    json_true());
+}
+
 static json_t *
 form_of(enum kind k, json_t *row)
 {
@@ -186,8 +214,8 @@ form_of(enum kind k, json_t *row)
 		fmt_input(json_integer_value(json_object_get(row, "ends_at")),
 		    b, sizeof(b));
 		json_object_set_new(f, "ends", json_string(b));
-		json_object_set_new(f, "online", json_boolean(
-		    json_integer_value(json_object_get(row, "online")) != 0));
+		attendance_form(f, json_integer_value(json_object_get(row,
+		    "online")) != 0, view_str(row, "venue"));
 	}
 	return f;
 }
@@ -423,8 +451,9 @@ new_page(struct req *r, enum kind k)
 
 	if ((status = gate(r)) != 0)
 		return ADMIN_RETURN(status);
-	return editor(r, k, 200, 0, json_pack("{s:s,s:b,s:s}", "timezone",
-	    view_timezone(), "online", 1, "duration_min", "60"), NULL, 0);
+	/* How readers attend is chosen, never assumed. */
+	return editor(r, k, 200, 0, json_pack("{s:s,s:s}", "timezone",
+	    view_timezone(), "duration_min", "60"), NULL, 0);
 }
 
 static int
@@ -504,9 +533,10 @@ form_echo(enum kind k, struct url_query *q)
 
 		json_object_set_new(f, key, json_string(field(q, key)));
 	}
-	if (k == K_EVENT)
-		json_object_set_new(f, "online", json_boolean(
-		    url_query_get(q, "online") != NULL));
+	for (i = 0; k == K_EVENT && i < ARRAY_SIZE(attendances); i++)
+		if (strcmp(field(q, "attendance"), attendances[i].value) == 0)
+			json_object_set_new(f, attendances[i].flag,
+			    json_true());
 	return f;
 }
 
@@ -561,6 +591,7 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 {
 	const char *name = field(q, kinds[k].name), *s, *p;
 	int64_t starts, ends, dur, sponsor;
+	int online;
 	size_t i;
 
 	if (name[0] == '\0' || strlen(name) > NAME_MAX_)
@@ -635,6 +666,17 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		return "The time zone is a name such as Europe/London or UTC.";
 	if (strlen(field(q, "venue")) > LINE_MAX_)
 		return "The venue is too long.";
+	for (i = 0; i < ARRAY_SIZE(attendances); i++)
+		if (strcmp(field(q, "attendance"), attendances[i].value) == 0)
+			break;
+	if (i == ARRAY_SIZE(attendances))
+		return "Choose how readers attend: online, in person or hybrid.";
+	if (attendances[i].venue && field(q, "venue")[0] == '\0')
+		return "An event in person or hybrid needs its venue.";
+	if (!attendances[i].venue && field(q, "venue")[0] != '\0')
+		return "An online event has no venue: empty it, or choose "
+		    "hybrid.";
+	online = attendances[i].online;
 	if (strlen(field(q, "url")) > URL_MAX || !is_link(field(q, "url")))
 		return "The event's site must be an http or https URL.";
 	if ((p = address_check(q, country)) != NULL)
@@ -648,8 +690,7 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 	e->ends_at = ends;
 	e->timezone = field(q, "timezone");
 	e->venue = field(q, "venue");
-	/* An event without a venue is online whatever the box says. */
-	e->online = url_query_get(q, "online") != NULL || e->venue[0] == '\0';
+	e->online = online;
 	e->url = field(q, "url");
 	e->sponsor_id = sponsor;
 	e->street_address = field(q, "street_address");

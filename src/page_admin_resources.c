@@ -285,6 +285,20 @@ save(struct req *r, int64_t id)
 	in.body_md = md.p != NULL ? md.p : "";
 	in.body_html = html.p != NULL ? html.p : "";
 	in.now = now;
+	/*
+	 * Readers leave their details for the file or the link: a white
+	 * paper with neither cannot go out.
+	 */
+	if (url_query_get(&q, "published") != NULL && in.link_url[0] ==
+	    '\0' && (old == NULL || view_str(old, "file_hash")[0] == '\0')) {
+		status = editor(r, 422, id, form_echo(&q), id == 0 ?
+		    "A white paper is published with its PDF or an external "
+		    "link: save it unpublished, upload the PDF, then publish "
+		    "it." : "A white paper is published with its PDF or an "
+		    "external link: upload the PDF below (or give the link), "
+		    "then publish it.", NULL);
+		goto done;
+	}
 	/* Publishing keeps the first time it went out. */
 	pub = old != NULL ? json_object_get(old, "published_at") : NULL;
 	if (url_query_get(&q, "published") != NULL)

@@ -149,12 +149,13 @@ line_diff(const char *a, const char *b)
 			diff_line(ops, "same", x[i], xl[i]);
 			i++;
 			j++;
-		} else if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j))) {
-			diff_line(ops, "add", y[j], yl[j]);
-			j++;
-		} else {
+		} else if (i < n && (j == m || T(i + 1, j) >= T(i, j + 1))) {
+			/* A changed line reads as the old one, then the new. */
 			diff_line(ops, "del", x[i], xl[i]);
 			i++;
+		} else {
+			diff_line(ops, "add", y[j], yl[j]);
+			j++;
 		}
 	}
 #undef T

@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "cache.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -67,20 +68,21 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	int64_t id, section, now = page_now(), tag_ids[6];
 	int rc, k, ntags = 0;
 
-	/* After this point, all errors go through fail. */
+	/* a is the request's from here: an error returns as it is. */
+	own_json(r, a);
 	id = json_integer_value(json_object_get(a, "id"));
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
 	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
 	view_authors(v);
 	json_object_set_new(a, "authors", v);
 	if ((rc = store_article_tags(r->db, id, &v)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
 	view_tags(v);
 	json_object_set_new(a, "tags", v);
 	if ((rc = page_section_frame(r, section, &v, &promo)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
 	json_object_set_new(a, "section_path", v);
 	if (promo != NULL)
 		json_object_set_new(a, "promo", promo);
@@ -101,16 +103,13 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	if ((rc = store_search_related(r->db, id, json_string_value(
 	    json_object_get(a, "title")), section, RELATED_STORIES, now, &v,
 	    tag_ids, &ntags)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
 	view_articles(v);
 	page_dep_list(r, LIST_SECTION, section, NULL);
 	for (k = 0; k < ntags; k++)
 		cache_dep_str(tag_list_topic(tag_ids[k]).s);
-	*out = json_pack("{s:o,s:o}", "article", a, "related", v);
+	*out = json_pack("{s:O,s:o}", "article", a, "related", v);
 	return 0;
-fail:
-	json_decref(a);
-	return status_store(rc);
 }
 
 /*
@@ -133,6 +132,25 @@ moved(struct req *r)
 	return 0;
 }
 
+/*
+ * A story changed after it went live says so beside its date.  Publishing
+ * writes the publication and change times a moment apart, so a change
+ * counts from a minute after the publication.
+ */
+#define UPDATED_AFTER	60
+
+void
+page_article_updated(json_t *m)
+{
+	json_t *a = json_object_get(m, "article");
+
+	if (json_is_integer(json_object_get(a, "published_at")) &&
+	    json_integer_value(json_object_get(a, "updated_at")) >=
+	    json_integer_value(json_object_get(a, "published_at")) +
+	    UPDATED_AFTER)
+		json_object_set_new(a, "was_updated", json_true());
+}
+
 int
 page_article(struct req *r)
 {
@@ -143,19 +161,17 @@ page_article(struct req *r)
 		return moved(r);
 	if (status != 0)
 		return status;
+	own_json(r, m);
 	if ((status = page_comments_model(r, json_object_get(m, "article"),
-	    &c)) != 0) {
-		json_decref(m);
+	    &c)) != 0)
 		return status;
-	}
 	json_object_set_new(m, "comments", c);
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
+	page_article_updated(m);
 	a = json_object_get(m, "article");
 	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",
 	    json_object_get(a, "title"), "description",
 	    json_object_get(a, "dek")));
-	return page_render(r, 200, "article", m);
+	return page_render(r, 200, "article", json_incref(m));
 }

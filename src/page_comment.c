@@ -24,6 +24,7 @@
 #include "db.h"
 #include "req.h"
 #include "markdown.h"
+#include "own.h"
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
@@ -101,14 +102,13 @@ page_comments_key(struct req *r)
 	 * other than the default is cached under the address of its link.
 	 */
 	if ((v = view_parse(c)) > CV_NEWEST) {
-		struct buf k = BUF_INIT;
+		struct buf *k = own_buf(r, 0);
 		int has_q = memchr(r->cache_key, '?', r->cache_keylen) != NULL;
 
-		buf_append(&k, r->cache_key, r->cache_keylen);
-		buf_printf(&k, "%cview=%s", has_q ? '&' : '?', views[v]);
-		r->cache_key = h2o_strdup(&r->h->pool, k.p, k.len).base;
-		r->cache_keylen = k.len;
-		buf_free(&k);
+		buf_append(k, r->cache_key, r->cache_keylen);
+		buf_printf(k, "%cview=%s", has_q ? '&' : '?', views[v]);
+		r->cache_key = h2o_strdup(&r->h->pool, k->p, k->len).base;
+		r->cache_keylen = k->len;
 	}
 }
 
@@ -212,10 +212,10 @@ emit(json_t *out, json_t *c, json_t *kids, int depth, int orphan)
 }
 
 static json_t *
-thread_order(json_t *roots, json_t *replies)
+thread_order(struct req *r, json_t *roots, json_t *replies)
 {
-	json_t *out = json_array(), *kids = json_object(), *shown =
-	    json_object(), *c, *list;
+	json_t *out = json_array(), *kids = own_json(r, json_object()),
+	    *shown = own_json(r, json_object()), *c, *list;
 	char k[24];
 	size_t i;
 
@@ -245,8 +245,6 @@ thread_order(json_t *roots, json_t *replies)
 	}
 	json_array_foreach(roots, i, c)
 		emit(out, c, kids, 0, 0);
-	json_decref(kids);
-	json_decref(shown);
 	return out;
 }
 
@@ -291,9 +289,10 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 		rc = store_comments_page(r->db, id, view == CV_OLDEST, &cur,
 		    FLAT_PAGE + 1, &rows);
 	}
+	own_json(r, rows);
 	if (rc != STORE_OK)
 		return status_store(rc);
-	m = json_object();
+	m = own_json(r, json_object());
 	n = json_array_size(rows);
 	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {
 		json_array_remove(rows, --n);
@@ -308,19 +307,15 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 			last.id = view_int(json_array_get(rows, n - 1), "id");
 			rc = store_comments_thread_replies(r->db, id, &cur,
 			    &last, THREAD_REPLIES + 1, &replies);
-			if (rc != STORE_OK) {
-				json_decref(rows);
-				json_decref(m);
+			own_json(r, replies);
+			if (rc != STORE_OK)
 				return status_store(rc);
-			}
 			if (json_array_size(replies) > THREAD_REPLIES) {
 				json_array_remove(replies, THREAD_REPLIES);
 				json_object_set_new(m, "truncated",
 				    json_true());
 			}
-			items = thread_order(rows, replies);
-			json_decref(replies);
-			json_decref(rows);
+			items = own_json(r, thread_order(r, rows, replies));
 		} else {
 			items = rows;
 		}
@@ -330,11 +325,8 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	}
 	if (first) {
 		if ((rc = store_comments_featured(r->db, id, FEATURED_MAX,
-		    &featured)) != STORE_OK) {
-			json_decref(items);
-			json_decref(m);
+		    &featured)) != STORE_OK)
 			return status_store(rc);
-		}
 		view_flat(featured);
 		json_object_set_new(m, "has_featured", json_boolean(
 		    json_array_size(featured) > 0));
@@ -353,7 +345,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	}
 	json_object_set_new(m, "views", links);
 	set_str(m, "view", views[view]);
-	json_object_set_new(m, "items", items);
+	json_object_set(m, "items", items);
 	json_object_set_new(m, "any", json_boolean(json_array_size(items) >
 	    0));
 	json_object_set_new(m, "paged", json_boolean(!first ||
@@ -366,11 +358,14 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	set_str(m, "compose_url", url);
 	snprintf(url, sizeof(url), "/article/%s/comments.atom", slug);
 	set_str(m, "feed_url", url);
-	*out = m;
+	*out = json_incref(m);
 	return 0;
 }
 
-/* The article a comment form is for; 404 when it is not published. */
+/*
+ * The article a comment form is for (the request's); 404 when it is not
+ * published.
+ */
 static int
 article_of(struct req *r, const char *slug, json_t **a)
 {
@@ -379,13 +374,17 @@ article_of(struct req *r, const char *slug, json_t **a)
 	*a = NULL;
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
-	if ((rc = store_comment_article(r->db, slug, page_now(), a)) !=
-	    STORE_OK)
+	rc = store_comment_article(r->db, slug, page_now(), a);
+	own_json(r, *a);
+	if (rc != STORE_OK)
 		return status_store(rc);
 	return 0;
 }
 
-/* The comment of the route's id; 404 when there is no such comment. */
+/*
+ * The comment of the route's id (the request's); 404 when there is no
+ * such comment.
+ */
 static int
 comment_of(struct req *r, json_t **c)
 {
@@ -395,7 +394,9 @@ comment_of(struct req *r, json_t **c)
 	*c = NULL;
 	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0)
 		return 404;
-	if ((rc = store_comment_get(r->db, id, c)) != STORE_OK)
+	rc = store_comment_get(r->db, id, c);
+	own_json(r, *c);
+	if (rc != STORE_OK)
 		return status_store(rc);
 	return 0;
 }
@@ -423,46 +424,43 @@ page_comment(struct req *r)
 	cache_dep_str(tag_article(view_int(c, "article_id")).s);
 	/* A comment is public while its story is. */
 	if (!publicly_visible(c) || (status = article_of(r, view_str(c,
-	    "article_slug"), &parent)) != 0) {
-		json_decref(c);
+	    "article_slug"), &parent)) != 0)
 		return status != 0 ? status : 404;
-	}
-	json_decref(parent);
 	parent = NULL;
 	if ((rc = store_comment_replies(r->db, view_int(c, "id"),
-	    PERMALINK_REPLIES, &replies)) != STORE_OK) {
-		json_decref(c);
+	    PERMALINK_REPLIES, &replies)) != STORE_OK)
 		return status_store(rc);
-	}
 	view_flat(replies);
 	if (json_is_integer(json_object_get(c, "parent_id"))) {
 		rc = store_comment_get(r->db, view_int(c, "parent_id"), &parent);
+		own_json(r, parent);
 		if (rc == STORE_OK && publicly_visible(parent))
 			view_comment(parent);
-		else {
-			json_decref(parent);
+		else
 			parent = NULL;
-		}
 	}
 	view_comment(c);
 	json_object_del(c, "body_md");
 	json_object_del(c, "held_reason");
 	snprintf(title, sizeof(title), "Comment on %s", view_str(c,
 	    "article_title"));
-	m = json_pack("{s:o,s:o,s:b,s:{s:s}}", "comment", c, "replies",
+	m = json_pack("{s:O,s:o,s:b,s:{s:s}}", "comment", c, "replies",
 	    replies, "has_replies", json_array_size(replies) > 0, "page",
 	    "title", title);
 	if (parent != NULL) {
 		json_object_del(parent, "body_md");
 		json_object_del(parent, "held_reason");
-		json_object_set_new(m, "parent", parent);
+		json_object_set(m, "parent", parent);
 	}
 	return page_render(r, 200, "comment", m);
 }
 
 /* ---- the forms ------------------------------------------------------ */
 
-/* Renders a form page for the signed-in reader (or the sign-in invitation). */
+/*
+ * Renders a form page for the signed-in reader (or the sign-in
+ * invitation) of m, the request's.
+ */
 static int
 form_page(struct req *r, int status, const char *tpl, json_t *m,
     const char *title)
@@ -476,7 +474,7 @@ form_page(struct req *r, int status, const char *tpl, json_t *m,
 		    r->user->name));
 	}
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
-	return page_render(r, status, tpl, m);
+	return page_render(r, status, tpl, json_incref(m));
 }
 
 static void
@@ -529,13 +527,16 @@ add_mine(struct req *r, json_t *m, int64_t article)
 	return STORE_OK;
 }
 
-/* The composer: a new comment, or a reply to parent (NULL). */
+/*
+ * The composer: a new comment to the article a, or a reply to parent
+ * (NULL), both the request's.
+ */
 static int
 compose(struct req *r, int status, json_t *a, json_t *parent,
     const char *body, const char *error, const char *notice)
 {
-	json_t *m = json_pack("{s:o,s:s}", "article", a, "body", body != NULL ?
-	    body : "");
+	json_t *m = own_json(r, json_pack("{s:O,s:s}", "article", a, "body",
+	    body != NULL ? body : ""));
 	int rc;
 
 	article_urls(a);
@@ -546,13 +547,11 @@ compose(struct req *r, int status, json_t *a, json_t *parent,
 	if (parent != NULL) {
 		view_comment(parent);
 		json_object_del(parent, "body_md");
-		json_object_set_new(m, "parent", parent);
+		json_object_set(m, "parent", parent);
 	}
 	if (r->user != NULL &&
-	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK) {
-		json_decref(m);
+	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK)
 		return status_store(rc);
-	}
 	return form_page(r, status, "comment-form", m, parent != NULL ?
 	    "Reply to a comment" : "Add a comment");
 }
@@ -579,14 +578,10 @@ page_comment_reply(struct req *r)
 
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
-	if (strcmp(view_str(c, "status"), "approved") != 0) {
-		json_decref(c);
+	if (strcmp(view_str(c, "status"), "approved") != 0)
 		return 404;
-	}
-	if ((status = article_of(r, view_str(c, "article_slug"), &a)) != 0) {
-		json_decref(c);
+	if ((status = article_of(r, view_str(c, "article_slug"), &a)) != 0)
 		return status;
-	}
 	return compose(r, 200, a, c, NULL, NULL, NULL);
 }
 
@@ -819,10 +814,10 @@ page_comment_post(struct req *r)
 {
 	struct url_query q;
 	struct comment_new cn;
-	struct buf html = BUF_INIT;
+	struct buf *html = own_buf(r, 0);
 	json_t *a = NULL, *parent = NULL;
 	const char *ps;
-	char *raw, *body, why[200], hash[65], ip[64], url[400];
+	char *body, why[200], hash[65], ip[64], url[400];
 	int64_t id, parent_id = 0, now = page_now();
 	int status, rc;
 
@@ -835,11 +830,9 @@ page_comment_post(struct req *r)
 		status = 400;
 		goto done;
 	}
-	raw = xstrdup(url_query_get(&q, "body") != NULL ?
-	    url_query_get(&q, "body") : "");
-	body = trim(raw);
+	body = trim(own_strdup(r, url_query_get(&q, "body") != NULL ?
+	    url_query_get(&q, "body") : ""));
 	if (db_begin_write(r->db) != DB_OK) {
-		free(raw);
 		status = 503;
 		goto done;
 	}
@@ -850,8 +843,9 @@ page_comment_post(struct req *r)
 		status = status_store(rc);
 		goto rollback;
 	}
+	own_json(r, parent);
 	if (strcmp(view_str(a, "comments_mode"), "closed") == 0) {
-		status = compose(r, 403, json_incref(a), NULL, body,
+		status = compose(r, 403, a, NULL, body,
 		    "Comments on this story are closed.", NULL);
 		goto rollback;
 	}
@@ -859,12 +853,12 @@ page_comment_post(struct req *r)
 		if (status > 0)
 			goto rollback;
 		status = 0;
-		goto out;
+		goto done;
 	}
 	if (strlen(body) == 0 || strlen(body) > BODY_MAX) {
-		status = compose(r, 422, json_incref(a), json_incref(parent),
-		    strlen(body) > BODY_MAX ? "" : body, strlen(body) ==
-		    0 ? "Write something before posting." :
+		status = compose(r, 422, a, parent, strlen(body) > BODY_MAX ?
+		    "" : body, strlen(body) == 0 ?
+		    "Write something before posting." :
 		    "A comment can be at most 5,000 characters long.", NULL);
 		goto rollback;
 	}
@@ -873,17 +867,17 @@ page_comment_post(struct req *r)
 	body_hash(body, hash);
 	if (store_comment_duplicate(r->db, r->user->id, hash,
 	    now - DUPLICATE_SECS)) {
-		status = compose(r, 409, json_incref(a), json_incref(parent),
-		    body, "You have already posted this comment.", NULL);
+		status = compose(r, 409, a, parent, body,
+		    "You have already posted this comment.", NULL);
 		goto rollback;
 	}
-	if (markdown_render(MD_READER, body, strlen(body), &html) != 0 ||
-	    buf_err(&html)) {
+	if (markdown_render(MD_READER, body, strlen(body), html) != 0 ||
+	    buf_err(html)) {
 		status = 422;
 		goto rollback;
 	}
-	buf_putc(&html, '\0');
-	screen(r, body, html.p, view_str(a, "comments_mode"), r->user->id, 0,
+	buf_putc(html, '\0');
+	screen(r, body, html->p, view_str(a, "comments_mode"), r->user->id, 0,
 	    why, sizeof(why));
 	http_client_ip(r, ip, sizeof(ip));
 	memset(&cn, 0, sizeof(cn));
@@ -893,7 +887,7 @@ page_comment_post(struct req *r)
 	cn.now = now;
 	cn.status = why[0] == '\0' ? "approved" : "pending";
 	cn.body_md = body;
-	cn.body_html = html.p;
+	cn.body_html = html->p;
 	cn.body_hash = hash;
 	cn.held_reason = why;
 	cn.ip = ip;
@@ -903,7 +897,7 @@ page_comment_post(struct req *r)
 	}
 	if ((status = page_comments_commit(r, cn.article_id, why[0] == '\0',
 	    why[0] == '\0')) != 0)
-		goto out;
+		goto done;
 	if (why[0] == '\0')
 		snprintf(url, sizeof(url), "/comments/%lld", (long long)id);
 	else
@@ -911,20 +905,18 @@ page_comment_post(struct req *r)
 		    view_str(a, "slug"));
 	http_redirect(r, 303, url);
 	status = 0;
-	goto out;
+	goto done;
 rollback:
 	db_rollback(r->db);
-out:
-	free(raw);
-	buf_free(&html);
-	json_decref(a);
-	json_decref(parent);
 done:
 	url_query_free(&q);
 	return status;
 }
 
-/* The route's comment when the reader wrote it: 0, 401, 403 or 404. */
+/*
+ * The route's comment (the request's) when the reader wrote it: 0, 401,
+ * 403 or 404.
+ */
 static int
 own_comment(struct req *r, json_t **c)
 {
@@ -935,7 +927,6 @@ own_comment(struct req *r, json_t **c)
 	if ((status = comment_of(r, c)) != 0)
 		return status;
 	if (view_int(*c, "user_id") != r->user->id) {
-		json_decref(*c);
 		*c = NULL;
 		return 403;
 	}
@@ -960,12 +951,11 @@ edit_form(struct req *r, int status, json_t *c, const char *body,
 
 	snprintf(url, sizeof(url), "/comments/%lld/edit",
 	    (long long)view_int(c, "id"));
-	m = json_pack("{s:s,s:s,s:s,s:s}", "action", url, "body", body,
-	    "article_title", view_str(c, "article_title"), "article_slug",
-	    view_str(c, "article_slug"));
+	m = own_json(r, json_pack("{s:s,s:s,s:s,s:s}", "action", url, "body",
+	    body, "article_title", view_str(c, "article_title"),
+	    "article_slug", view_str(c, "article_slug")));
 	if (error != NULL)
 		set_str(m, "error", error);
-	json_decref(c);
 	return form_page(r, status, "comment-edit", m, "Edit your comment");
 }
 
@@ -977,10 +967,8 @@ page_comment_edit(struct req *r)
 
 	if ((status = own_comment(r, &c)) != 0)
 		return status;
-	if (!editable(c)) {
-		json_decref(c);
+	if (!editable(c))
 		return 403;
-	}
 	return edit_form(r, 200, c, view_str(c, "body_md"), NULL);
 }
 
@@ -988,10 +976,10 @@ int
 page_comment_edit_post(struct req *r)
 {
 	struct url_query q;
-	struct buf html = BUF_INIT;
+	struct buf *html = own_buf(r, 0);
 	struct comment_change ch;
 	json_t *c = NULL;
-	char *raw = NULL, *body, why[200], hash[65];
+	char *body, why[200], hash[65];
 	int64_t id;
 	int status, rc, count = 0;
 
@@ -1009,28 +997,26 @@ page_comment_edit_post(struct req *r)
 		goto fail;
 	}
 	id = view_int(c, "id");
-	raw = xstrdup(url_query_get(&q, "body") != NULL ?
-	    url_query_get(&q, "body") : "");
-	body = trim(raw);
+	body = trim(own_strdup(r, url_query_get(&q, "body") != NULL ?
+	    url_query_get(&q, "body") : ""));
 	if (body[0] == '\0' || strlen(body) > BODY_MAX) {
 		db_rollback(r->db);
 		status = edit_form(r, 422, c, strlen(body) > BODY_MAX ? "" :
 		    body, body[0] == '\0' ? "A comment cannot be empty; "
 		    "delete it instead." : "A comment can be at most 5,000 "
 		    "characters long.");
-		c = NULL;
 		goto out;
 	}
-	if (markdown_render(MD_READER, body, strlen(body), &html) != 0 ||
-	    buf_err(&html)) {
+	if (markdown_render(MD_READER, body, strlen(body), html) != 0 ||
+	    buf_err(html)) {
 		status = 422;
 		goto fail;
 	}
-	buf_putc(&html, '\0');
+	buf_putc(html, '\0');
 	body_hash(body, hash);
-	screen(r, body, html.p, view_str(c, "comments_mode"), r->user->id, 1,
+	screen(r, body, html->p, view_str(c, "comments_mode"), r->user->id, 1,
 	    why, sizeof(why));
-	if ((rc = store_comment_edit(r->db, id, body, html.p, hash, why,
+	if ((rc = store_comment_edit(r->db, id, body, html->p, hash, why,
 	    page_now())) != STORE_OK) {
 		status = status_store(rc);
 		goto fail;
@@ -1059,9 +1045,6 @@ page_comment_edit_post(struct req *r)
 fail:
 	db_rollback(r->db);
 out:
-	free(raw);
-	buf_free(&html);
-	json_decref(c);
 	url_query_free(&q);
 	return status;
 }
@@ -1088,17 +1071,13 @@ page_comment_delete(struct req *r)
 	    page_now(), &ch);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		json_decref(c);
 		return status_store_as(rc, 409);
 	}
 	if ((status = page_comments_commit(r, ch.article_id, ch.delta != 0,
-	    ch.was_visible)) != 0) {
-		json_decref(c);
+	    ch.was_visible)) != 0)
 		return status;
-	}
 	snprintf(url, sizeof(url), "/article/%s/comment", view_str(c,
 	    "article_slug"));
-	json_decref(c);
 	http_redirect(r, 303, url);
 	return 0;
 }
@@ -1107,6 +1086,7 @@ static const char *const report_reasons[] = {
 	"spam", "abuse", "off-topic", "misinformation", "other",
 };
 
+/* The report form of the comment c, the request's. */
 static int
 report_form(struct req *r, int status, json_t *c, const char *error,
     int done)
@@ -1120,8 +1100,8 @@ report_form(struct req *r, int status, json_t *c, const char *error,
 	view_comment(c);
 	json_object_del(c, "body_md");
 	json_object_del(c, "held_reason");
-	m = json_pack("{s:o,s:o,s:b}", "comment", c, "reasons", reasons,
-	    "done", done);
+	m = own_json(r, json_pack("{s:O,s:o,s:b}", "comment", c, "reasons",
+	    reasons, "done", done));
 	if (error != NULL)
 		set_str(m, "error", error);
 	return form_page(r, status, "comment-report", m, "Report a comment");
@@ -1136,10 +1116,8 @@ page_comment_report(struct req *r)
 	if ((status = comment_of(r, &c)) != 0)
 		return status;
 	if (!publicly_visible(c) || strcmp(view_str(c, "status"), "deleted") ==
-	    0) {
-		json_decref(c);
+	    0)
 		return 404;
-	}
 	return report_form(r, 200, c, NULL, http_query(r, "done") != NULL);
 }
 
@@ -1176,7 +1154,6 @@ page_comment_report_post(struct req *r)
 		db_rollback(r->db);
 		status = report_form(r, 422, c, "Choose a reason (and keep "
 		    "the details under 500 characters).", 0);
-		c = NULL;
 		goto out;
 	}
 	if (detail != NULL && trim((char *)detail)[0] != '\0')
@@ -1190,7 +1167,6 @@ page_comment_report_post(struct req *r)
 		db_rollback(r->db);
 		status = report_form(r, 409, c, "You have already reported "
 		    "this comment.", 0);
-		c = NULL;
 		goto out;
 	}
 	if (rc != STORE_OK) {
@@ -1209,7 +1185,6 @@ page_comment_report_post(struct req *r)
 fail:
 	db_rollback(r->db);
 out:
-	json_decref(c);
 	url_query_free(&q);
 	return status;
 }

@@ -8,9 +8,10 @@
 
 #include "cache.h"
 #include "config.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
 #include "registration.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -146,10 +147,10 @@ add_registration(struct req *r, enum kind k, json_t *v, const char *slug)
 	if ((rc = store_reg_target_by_slug(r->db, k == K_EVENT ? REG_EVENT :
 	    REG_WEBINAR, slug, &t)) != STORE_OK)
 		return rc;
+	own_json(r, t);
 	closes = json_integer_value(json_object_get(t, "closes_at"));
 	json_object_set_new(v, "registration_open", json_boolean(reg_open(t,
 	    page_now())));
-	json_decref(t);
 	json_object_set_new(v, "registration_closes_at", json_integer(closes));
 	view_fmt_date_long(closes, when, sizeof(when));
 	json_object_set_new(v, "registration_closes", json_string(when));
@@ -171,6 +172,7 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 		return 404;
 	if ((rc = kinds[k].get(r->db, slug, &v)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, v);
 	kinds[k].view(v);
 	ends = json_integer_value(json_object_get(v, "ends_at"));
 	json_object_set_new(v, "is_past", json_boolean(ends < page_now()));
@@ -182,11 +184,9 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 	rc = k == K_EVENT ? add_agenda(r, v) : STORE_OK;
 	if (rc == STORE_OK)
 		rc = add_registration(r, k, v, slug);
-	if (rc != STORE_OK) {
-		json_decref(v);
+	if (rc != STORE_OK)
 		return status_store(rc);
-	}
-	*out = json_pack("{s:o}", kinds[k].one_key, v);
+	*out = json_pack("{s:O}", kinds[k].one_key, v);
 	return 0;
 }
 
@@ -221,12 +221,11 @@ render(struct req *r, int status, json_t *m, const char *tpl, const char *title)
 
 	if (status != 0)
 		return status;
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	own_json(r, m);
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
-	return page_render(r, 200, tpl, m);
+	return page_render(r, 200, tpl, json_incref(m));
 }
 
 static int

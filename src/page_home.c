@@ -6,8 +6,9 @@
 
 #include "cache.h"
 #include "config.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -59,19 +60,18 @@ model_home(struct req *r, json_t **out)
 	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first, HOME_LATEST,
 	    &latest, &next)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, latest);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
-	    &rows)) != STORE_OK) {
-		json_decref(latest);
+	    &rows)) != STORE_OK)
 		return status_store(rc);
-	}
+	own_json(r, rows);
 	m = json_object();
 	if (json_array_size(latest) > 0) {
 		json_object_set(m, "lead", json_array_get(latest, 0));
 		json_array_remove(latest, 0);
 	}
-	json_object_set_new(m, "latest", latest);
+	json_object_set(m, "latest", latest);
 	json_object_set_new(m, "sections", group_sections(rows));
-	json_decref(rows);
 	*out = m;
 	return 0;
 }
@@ -84,10 +84,9 @@ page_home(struct req *r)
 
 	if ((status = model_home(r, &m)) != 0)
 		return status;
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	own_json(r, m);
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_object_set_new(m, "page", json_pack("{s:b}", "is_home", 1));
-	return page_render(r, 200, "home", m);
+	return page_render(r, 200, "home", json_incref(m));
 }

@@ -7,8 +7,9 @@
 
 #include "cache.h"
 #include "config.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -53,27 +54,21 @@ model_section(struct req *r, const char *slug, json_t **out)
 	if ((rc = store_section_get(r->db, slug, &s)) != STORE_OK)
 		return status_store(rc);
 	view_section(s);
-	m = json_pack("{s:o}", "section", s);
-	/* After this point, all errors go through fail. */
+	m = own_json(r, json_pack("{s:o}", "section", s));
 	if ((rc = page_section_frame(r, id_of(s), &v, &promo)) != STORE_OK)
-		goto fail;
-	json_decref(promo);
+		return status_store(rc);
+	own_json(r, promo);
 	json_object_set_new(m, "section_path", v);
 	if ((rc = store_section_children(r->db, id_of(s), &v)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
 	view_sections(v);
 	json_object_set_new(m, "children", v);
 	cache_dep_str(tag_sections().s);
 	snprintf(base, sizeof(base), "/section/%s", slug);
-	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0) {
-		json_decref(m);
+	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0)
 		return status;
-	}
-	*out = m;
+	*out = json_incref(m);
 	return 0;
-fail:
-	json_decref(m);
-	return status_store(rc);
 }
 
 int
@@ -89,28 +84,24 @@ model_author(struct req *r, const char *slug, json_t **out)
 	if ((rc = store_author_get(r->db, slug, &a)) != STORE_OK)
 		return status_store(rc);
 	view_author(a);
-	m = json_pack("{s:o}", "author", a);
+	m = own_json(r, json_pack("{s:o}", "author", a));
 	snprintf(base, sizeof(base), "/author/%s", slug);
-	if ((status = add_list(r, m, LIST_AUTHOR, id_of(a), NULL, base)) != 0) {
-		json_decref(m);
+	if ((status = add_list(r, m, LIST_AUTHOR, id_of(a), NULL, base)) != 0)
 		return status;
-	}
-	*out = m;
+	*out = json_incref(m);
 	return 0;
 }
 
-/* Adds the sidebar and a title, then renders. */
+/* Adds the sidebar and a title to m (the request's), then renders. */
 static int
 finish(struct req *r, json_t *m, const char *tpl, json_t *title)
 {
 	int rc;
 
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_object_set_new(m, "page", json_pack("{s:O}", "title", title));
-	return page_render(r, 200, tpl, m);
+	return page_render(r, 200, tpl, json_incref(m));
 }
 
 int
@@ -121,6 +112,7 @@ page_section(struct req *r)
 
 	if ((status = model_section(r, r->arg[0], &m)) != 0)
 		return status;
+	own_json(r, m);
 	return finish(r, m, "section", json_object_get(json_object_get(m,
 	    "section"), "name"));
 }
@@ -133,6 +125,7 @@ page_author(struct req *r)
 
 	if ((status = model_author(r, r->arg[0], &m)) != 0)
 		return status;
+	own_json(r, m);
 	return finish(r, m, "author", json_object_get(json_object_get(m,
 	    "author"), "name"));
 }
@@ -149,12 +142,10 @@ page_tag(struct req *r)
 	if ((rc = store_tag_get(r->db, r->arg[0], &t)) != STORE_OK)
 		return status_store(rc);
 	view_tag(t);
-	m = json_pack("{s:o}", "tag", t);
+	m = own_json(r, json_pack("{s:o}", "tag", t));
 	snprintf(base, sizeof(base), "/tag/%s", r->arg[0]);
-	if ((status = add_list(r, m, LIST_TAG, id_of(t), NULL, base)) != 0) {
-		json_decref(m);
+	if ((status = add_list(r, m, LIST_TAG, id_of(t), NULL, base)) != 0)
 		return status;
-	}
 	return finish(r, m, "tag", json_object_get(t, "name"));
 }
 
@@ -170,15 +161,12 @@ page_type(struct req *r)
 		return 404;
 	snprintf(plural, sizeof(plural), "%s%s", label,
 	    label[strlen(label) - 1] == 's' ? "" : "s");
-	m = json_pack("{s:s,s:s,s:b}", "type", r->arg[0], "type_label", plural,
-	    "sponsored", strcmp(r->arg[0], "partner-perspective") == 0);
+	m = own_json(r, json_pack("{s:s,s:s,s:b}", "type", r->arg[0],
+	    "type_label", plural, "sponsored", strcmp(r->arg[0],
+	    "partner-perspective") == 0));
 	snprintf(base, sizeof(base), "/type/%s", r->arg[0]);
-	if ((status = add_list(r, m, LIST_TYPE, 0, r->arg[0], base)) != 0) {
-		json_decref(m);
+	if ((status = add_list(r, m, LIST_TYPE, 0, r->arg[0], base)) != 0)
 		return status;
-	}
-	title = json_string(plural);
-	status = finish(r, m, "type", title);
-	json_decref(title);
-	return status;
+	title = own_json(r, json_string(plural));
+	return finish(r, m, "type", title);
 }

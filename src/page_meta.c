@@ -394,7 +394,7 @@ void
 page_meta(struct req *r, const char *tpl, json_t *model)
 {
 	json_t *page = json_object_get(model, "page");
-	json_t *site = json_object_get(model, "site"), *o, *v, *img = NULL;
+	json_t *site = json_object_get(model, "site"), *o, *img = NULL;
 	json_t *feeds;
 	const char *base = page_base_url(r), *title, *name, *before;
 	char t[600], url[1200];
@@ -468,9 +468,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	} else if (strcmp(tpl, "home") == 0) {
 		/* The publisher, with its logo, where search engines look. */
 		o = json_pack("{s:s}", "@context", "https://schema.org");
-		v = organization(site, base);
-		json_object_update(o, v);
-		json_decref(v);
+		json_object_update_new(o, organization(site, base));
 		add_jsonld(page, o);
 	} else if (strcmp(tpl, "type") == 0 &&
 	    strcmp(view_str(model, "type"), "podcast") == 0) {

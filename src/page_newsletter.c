@@ -24,6 +24,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
+#include "own.h"
 #include "page.h"
 #include "ratelimit.h"
 #include "status.h"
@@ -163,7 +164,7 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 	    now_unix();
 	const char *email = json_string_value(json_object_get(sub, "email"));
 	char ip[64];
-	json_t *names = json_array(), *nl;
+	json_t *names = own_json(r, json_array()), *nl;
 	size_t i;
 	int rc = STORE_OK;
 
@@ -179,7 +180,7 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 		json_array_append(names, json_object_get(nl, "name"));
 	}
 	if (rc != STORE_OK)
-		goto out;
+		return rc;
 	if (trusted) {
 		rc = store_subscriber_confirm(r->db, id, now);
 		if (rc == STORE_OK)
@@ -191,8 +192,6 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 	} else {
 		rc = newsletter_queue_already(r->db, id, email);
 	}
-out:
-	json_decref(names);
 	return rc;
 }
 
@@ -221,6 +220,7 @@ page_newsletter_post(struct req *r)
 		status = status_store(rc);
 		goto out;
 	}
+	own_json(r, list);
 	for (i = 0; i < n && why == NULL; i++)
 		if (find(list, chosen[i]) == NULL)
 			why = "Choose among the newsletters listed.";
@@ -242,9 +242,11 @@ page_newsletter_post(struct req *r)
 		goto out;
 	}
 	rc = store_subscriber_for_email(r->db, email, now_unix(), &sub);
+	own_json(r, sub);
 	if (rc == STORE_OK)
 		rc = store_subscriptions_of(r->db, json_integer_value(
 		    json_object_get(sub, "id")), &current);
+	own_json(r, current);
 	trusted = r->user != NULL && strcmp(r->user->email, email) == 0;
 	if (rc == STORE_OK)
 		rc = sign_up(r, sub, current, chosen, n, trusted);
@@ -263,9 +265,6 @@ page_newsletter_post(struct req *r)
 	    "to the address you gave. Open the link in it within 48 hours to "
 	    "confirm your subscription.", "/", "Back to the front page");
 out:
-	json_decref(list);
-	json_decref(sub);
-	json_decref(current);
 	url_query_free(&q);
 	return status;
 }
@@ -316,7 +315,7 @@ int
 page_newsletter_confirm_post(struct req *r)
 {
 	struct url_query q;
-	struct buf url = BUF_INIT;
+	struct buf *url;
 	char hash[65], token[NL_TOKEN_MAX];
 	int64_t id, now = now_unix();
 	json_t *sub = NULL;
@@ -335,30 +334,29 @@ page_newsletter_confirm_post(struct req *r)
 		rc = store_subscriber_confirm(r->db, id, now);
 	if (rc == STORE_OK)
 		rc = store_subscriber_get(r->db, id, &sub);
+	own_json(r, sub);
 	if (rc == STORE_OK)
 		rc = newsletter_queue_welcome(r->db, id, json_string_value(
 		    json_object_get(sub, "email")));
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		json_decref(sub);
 		return rc == STORE_NOTFOUND ? confirm_gone(r) :
 		    status_write(rc);
 	}
 	jobs_kick();
 	newsletter_token(id, json_string_value(json_object_get(sub, "email")),
 	    token);
-	json_decref(sub);
-	buf_printf(&url, "/newsletter/preferences/%s?done=confirmed", token);
-	http_redirect(r, 303, buf_err(&url) ? "/newsletter" : url.p);
-	buf_free(&url);
+	url = own_buf(r, 0);
+	buf_printf(url, "/newsletter/preferences/%s?done=confirmed", token);
+	http_redirect(r, 303, buf_err(url) ? "/newsletter" : url->p);
 	return 0;
 }
 
 #define SENT	(-1)	/* the answer has gone out */
 
 /*
- * The subscriber of the route's signed token (argument i): 0, SENT
- * after answering 404, or a status.
+ * The subscriber of the route's signed token (argument i), the
+ * request's: 0, SENT after answering 404, or a status.
  */
 static int
 token_sub(struct req *r, int i, json_t **sub)
@@ -367,6 +365,7 @@ token_sub(struct req *r, int i, json_t **sub)
 
 	http_header(r, "Referrer-Policy", "no-referrer");
 	rc = newsletter_token_check(r->db, r->arg[i], r->arglen[i], sub);
+	own_json(r, *sub);
 	if (rc == STORE_NOTFOUND) {
 		page_notice(r, 404, "This link does not work", "The link may "
 		    "have been cut short by your mail program. Use the whole "
@@ -397,10 +396,8 @@ page_newsletter_prefs(struct req *r)
 	if ((status = token_sub(r, 0, &sub)) != 0)
 		return status == SENT ? 0 : status;
 	if ((rc = store_subscriptions_of(r->db, json_integer_value(
-	    json_object_get(sub, "id")), &current)) != STORE_OK) {
-		json_decref(sub);
+	    json_object_get(sub, "id")), &current)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_array_foreach(current, i, v)
 		if (strcmp(json_string_value(json_object_get(v, "status")),
 		    "active") == 0)
@@ -411,7 +408,6 @@ page_newsletter_prefs(struct req *r)
 		if (strcmp(done, dones[i].key) == 0)
 			json_object_set_new(m, "notice",
 			    json_string(dones[i].text));
-	json_decref(sub);
 	return page_form(r, 200, "newsletter_preferences", "Your newsletters",
 	    NULL, m);
 }
@@ -428,6 +424,7 @@ save_choice(struct req *r, int64_t id, const char **chosen, size_t n)
 
 	if ((rc = store_subscriptions_of(r->db, id, &current)) != STORE_OK)
 		return rc;
+	own_json(r, current);
 	http_client_ip(r, ip, sizeof(ip));
 	json_array_foreach(current, i, v) {
 		const char *slug = json_string_value(json_object_get(v, "slug"));
@@ -447,7 +444,6 @@ save_choice(struct req *r, int64_t id, const char **chosen, size_t n)
 		if (rc != STORE_OK)
 			break;
 	}
-	json_decref(current);
 	/* The link came by email to the address: that confirms it. */
 	return rc == STORE_OK ? store_subscriber_confirm(r->db, id, now) : rc;
 }
@@ -457,7 +453,7 @@ page_newsletter_prefs_post(struct req *r)
 {
 	const char *chosen[CHOSEN_MAX], *action;
 	struct url_query q;
-	struct buf url = BUF_INIT;
+	struct buf *url;
 	json_t *list = NULL, *sub = NULL;
 	int64_t id;
 	size_t n = 0, i;
@@ -480,6 +476,7 @@ page_newsletter_prefs_post(struct req *r)
 		status = status_store(rc);
 		goto out;
 	}
+	own_json(r, list);
 	for (i = 0; i < n; i++)
 		if (find(list, chosen[i]) == NULL) {
 			status = 422;
@@ -497,53 +494,50 @@ page_newsletter_prefs_post(struct req *r)
 		status = status_write(rc);
 		goto out;
 	}
-	buf_printf(&url, "%s?done=%s", r->path, all ? "all" : "saved");
-	http_redirect(r, 303, buf_err(&url) ? "/newsletter" : url.p);
-	buf_free(&url);
+	url = own_buf(r, 0);
+	buf_printf(url, "%s?done=%s", r->path, all ? "all" : "saved");
+	http_redirect(r, 303, buf_err(url) ? "/newsletter" : url->p);
 	status = 0;
 out:
-	json_decref(list);
-	json_decref(sub);
 	url_query_free(&q);
 	return status;
 }
 
 /*
- * The newsletter an unsubscribe URL names (argument 0): its object, or
- * NULL for "all"; -1 when there is no such newsletter.
+ * The newsletter an unsubscribe URL names (argument 0): its object (the
+ * request's), or NULL for "all"; -1 when there is no such newsletter.
  */
 static int
 unsub_target(struct req *r, json_t **nl)
 {
+	int rc;
+
 	*nl = NULL;
 	if (strcmp(r->arg[0], "all") == 0)
 		return 0;
-	return store_newsletter_by_slug(r->db, r->arg[0], nl) == STORE_OK ?
-	    0 : -1;
+	rc = store_newsletter_by_slug(r->db, r->arg[0], nl);
+	own_json(r, *nl);
+	return rc == STORE_OK ? 0 : -1;
 }
 
 int
 page_newsletter_unsub(struct req *r)
 {
-	struct buf prefs = BUF_INIT;
+	struct buf *prefs;
 	json_t *sub, *nl, *m;
 	int status;
 
 	if ((status = token_sub(r, 1, &sub)) != 0)
 		return status == SENT ? 0 : status;
-	if (unsub_target(r, &nl) != 0) {
-		json_decref(sub);
+	if (unsub_target(r, &nl) != 0)
 		return 404;
-	}
-	buf_printf(&prefs, "/newsletter/preferences/%.*s", (int)r->arglen[1],
+	prefs = own_buf(r, 0);
+	buf_printf(prefs, "/newsletter/preferences/%.*s", (int)r->arglen[1],
 	    r->arg[1]);
 	m = json_pack("{s:O,s:s,s:s,s:s}", "email", json_object_get(sub,
-	    "email"), "action", r->path, "preferences", prefs.p, "what",
+	    "email"), "action", r->path, "preferences", prefs->p, "what",
 	    nl != NULL ? json_string_value(json_object_get(nl, "name")) :
 	    "every newsletter");
-	buf_free(&prefs);
-	json_decref(sub);
-	json_decref(nl);
 	return page_form(r, 200, "newsletter_unsubscribe", "Unsubscribe", NULL,
 	    m);
 }
@@ -558,20 +552,14 @@ page_newsletter_unsub_post(struct req *r)
 	/* No CSRF token: the signed token is the credential (RFC 8058). */
 	if ((status = token_sub(r, 1, &sub)) != 0)
 		return status == SENT ? 0 : status;
-	if (unsub_target(r, &nl) != 0) {
-		json_decref(sub);
+	if (unsub_target(r, &nl) != 0)
 		return 404;
-	}
 	id = json_integer_value(json_object_get(sub, "id"));
-	json_decref(sub);
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(nl);
+	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	}
 	rc = nl == NULL ? store_subscriber_unsubscribe_all(r->db, id,
 	    now_unix()) : store_subscription_set(r->db, id, json_integer_value(
 	    json_object_get(nl, "id")), "unsubscribed", now_unix());
-	json_decref(nl);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return status_write(rc);
@@ -589,7 +577,7 @@ page_newsletter_unsub_post(struct req *r)
 int
 page_newsletter_preview(struct req *r)
 {
-	struct buf text = BUF_INIT, html = BUF_INIT;
+	struct buf *text, *html;
 	struct user u;
 	json_t *is;
 	int64_t id;
@@ -605,21 +593,18 @@ page_newsletter_preview(struct req *r)
 		return 404;
 	if ((rc = store_issue_get(r->db, id, &is)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, is);
 	if (strcmp(json_string_value(json_object_get(is, "newsletter")),
-	    r->arg[0]) != 0) {
-		json_decref(is);
+	    r->arg[0]) != 0)
 		return 404;
-	}
-	newsletter_render(r->db, is, NULL, &text, &html);
-	json_decref(is);
-	buf_free(&text);
-	if (buf_err(&html)) {
-		buf_free(&html);
+	text = own_buf(r, 0);
+	html = own_buf(r, 0);
+	newsletter_render(r->db, is, NULL, text, html);
+	if (buf_err(html))
 		return 500;
-	}
 	http_header(r, "Cache-Control", "no-store");
 	/* A message's styles are inline: its policy allows those alone. */
 	r->policy = HARDEN_MAIL;
-	http_send_buf(r, 200, "text/html; charset=utf-8", &html);
+	http_send_buf(r, 200, "text/html; charset=utf-8", html);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
+#include "own.h"
 #include "page.h"
 #include "ratelimit.h"
 #include "registration.h"
@@ -157,7 +158,8 @@ page_data_ask(struct req *r)
 static int
 queue_link(struct req *r, const char *email)
 {
-	struct buf url = BUF_INIT, text = BUF_INIT, html = BUF_INIT;
+	struct buf *url = own_buf(r, 0), *text = own_buf(r, 0),
+	    *html = own_buf(r, 0);
 	char tok[TOKEN_MAX], site[200], tmp[200], subject[300];
 	static const char before[] = "Someone, we hope you, asked to see "
 	    "what we keep about this address. This link shows it, with the "
@@ -170,27 +172,24 @@ queue_link(struct req *r, const char *email)
 	    sizeof(tmp)), sizeof(site));
 	snprintf(subject, sizeof(subject), "Your data at %s", site);
 	token_make(email, now_unix() + DATA_TTL, tok);
-	newsletter_site_url(&url, "/your-data/");
-	buf_puts(&url, tok);
-	buf_printf(&text, "%s\n\n%s\n\n%s\n\n-- \n%s\n", before, url.p,
+	newsletter_site_url(url, "/your-data/");
+	buf_puts(url, tok);
+	buf_printf(text, "%s\n\n%s\n\n%s\n\n-- \n%s\n", before, url->p,
 	    after, site);
-	BUF_LIT(&html, "<!doctype html><html><body><p>");
-	esc_html(&html, before, strlen(before));
-	BUF_LIT(&html, "</p>\n<p><a href=\"");
-	esc_html(&html, url.p, url.len);
-	BUF_LIT(&html, "\">");
-	esc_html(&html, url.p, url.len);
-	BUF_LIT(&html, "</a></p>\n<p>");
-	esc_html(&html, after, strlen(after));
-	BUF_LIT(&html, "</p>\n<p>");
-	esc_html(&html, site, strlen(site));
-	BUF_LIT(&html, "</p></body></html>\n");
-	rc = buf_err(&text) || buf_err(&html) || buf_err(&url) ?
-	    STORE_INVALID : mail_queue(r->db, NULL, email, subject, text.p,
-	    html.p);
-	buf_free(&url);
-	buf_free(&text);
-	buf_free(&html);
+	BUF_LIT(html, "<!doctype html><html><body><p>");
+	esc_html(html, before, strlen(before));
+	BUF_LIT(html, "</p>\n<p><a href=\"");
+	esc_html(html, url->p, url->len);
+	BUF_LIT(html, "\">");
+	esc_html(html, url->p, url->len);
+	BUF_LIT(html, "</a></p>\n<p>");
+	esc_html(html, after, strlen(after));
+	BUF_LIT(html, "</p>\n<p>");
+	esc_html(html, site, strlen(site));
+	BUF_LIT(html, "</p></body></html>\n");
+	rc = buf_err(text) || buf_err(html) || buf_err(url) ?
+	    STORE_INVALID : mail_queue(r->db, NULL, email, subject, text->p,
+	    html->p);
 	return rc;
 }
 
@@ -251,11 +250,10 @@ page_data(struct req *r)
 
 	if ((rc = route_email(r, email, &sent)) != 0 || sent)
 		return rc;
-	m = json_pack("{s:s,s:s}", "email", email, "action", r->path);
-	if ((rc = gather(r->db, email, m)) != STORE_OK) {
-		json_decref(m);
+	m = own_json(r, json_pack("{s:s,s:s}", "email", email, "action",
+	    r->path));
+	if ((rc = gather(r->db, email, m)) != STORE_OK)
 		return status_store(rc);
-	}
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		json_t *a = json_object_get(m, kinds[i].name);
 		char has[64];
@@ -270,21 +268,21 @@ page_data(struct req *r)
 	rc = store_user_id_by_email(r->db, email, &uid);
 	if (rc == STORE_OK)
 		json_object_set_new(m, "account", json_true());
-	else if (rc != STORE_NOTFOUND) {
-		json_decref(m);
+	else if (rc != STORE_NOTFOUND)
 		return status_store(rc);
-	}
 	if (done != NULL)
 		json_object_set_new(m, "notice", json_string(strcmp(done,
 		    "all") == 0 ? "Everything we kept about this address is "
 		    "erased." : "That record is erased."));
-	return page_form(r, 200, "your_data", "Your data", NULL, m);
+	return page_form(r, 200, "your_data", "Your data", NULL,
+	    json_incref(m));
 }
 
 /* Erases every row of every kind for email, then the subscriber. */
 static int
-forget_all(struct db *db, const char *email)
+forget_all(struct req *r, const char *email)
 {
+	struct db *db = r->db;
 	json_t *rows, *row;
 	size_t i, j;
 	int rc = STORE_OK;
@@ -292,6 +290,7 @@ forget_all(struct db *db, const char *email)
 	for (i = 0; i < ARRAY_SIZE(kinds) && rc == STORE_OK; i++) {
 		if ((rc = kinds[i].list(db, email, &rows)) != STORE_OK)
 			break;
+		own_json(r, rows);
 		json_array_foreach(rows, j, row) {
 			rc = kinds[i].forget(db, view_int(row, "id"), email);
 			if (rc == STORE_NOTFOUND)
@@ -299,7 +298,6 @@ forget_all(struct db *db, const char *email)
 			if (rc != STORE_OK)
 				break;
 		}
-		json_decref(rows);
 	}
 	return rc == STORE_OK ? store_subscriber_forget(db, email) : rc;
 }
@@ -310,7 +308,7 @@ page_data_post(struct req *r)
 	char email[EMAIL_MAX + 1];
 	const char *what, *id;
 	const struct kind *k = NULL;
-	struct buf url = BUF_INIT;
+	struct buf *url;
 	struct url_query q;
 	int64_t n = 0;
 	size_t i;
@@ -335,7 +333,7 @@ page_data_post(struct req *r)
 	url_query_free(&q);
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	rc = all ? forget_all(r->db, email) : k->forget(r->db, n, email);
+	rc = all ? forget_all(r, email) : k->forget(r->db, n, email);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		if (rc == STORE_NOTFOUND)
@@ -345,9 +343,9 @@ page_data_post(struct req *r)
 		return status_write(rc);
 	}
 	jobs_kick();	/* an erased seat may have gone to someone waiting */
-	buf_printf(&url, "%s?done=%s", r->path, all ? "all" : "one");
-	http_redirect(r, 303, url.p);
-	buf_free(&url);
+	url = own_buf(r, 0);
+	buf_printf(url, "%s?done=%s", r->path, all ? "all" : "one");
+	http_redirect(r, 303, url->p);
 	return 0;
 }
 
@@ -361,13 +359,11 @@ page_data_export(struct req *r)
 	if ((rc = route_email(r, email, &sent)) != 0 || sent)
 		return rc;
 	view_fmt_iso(now_unix(), iso, sizeof(iso));
-	m = json_pack("{s:s,s:s}", "email", email, "exported_at", iso);
-	if ((rc = gather(r->db, email, m)) != STORE_OK) {
-		json_decref(m);
+	m = own_json(r, json_pack("{s:s,s:s}", "email", email, "exported_at",
+	    iso));
+	if ((rc = gather(r->db, email, m)) != STORE_OK)
 		return status_store(rc);
-	}
 	http_attachment(r, "your-data", "json");
 	http_send_json(r, 200, m);
-	json_decref(m);
 	return 0;
 }

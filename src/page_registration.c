@@ -24,6 +24,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
+#include "own.h"
 #include "page.h"
 #include "ratelimit.h"
 #include "registration.h"
@@ -103,7 +104,10 @@ reg_questions(const char *text, const char **why)
 	return list;
 }
 
-/* The event or webinar of the route (argument 0); 0 or a status. */
+/*
+ * The event or webinar of the route (argument 0), the request's; 0 or a
+ * status.
+ */
 static int
 target(struct req *r, enum reg_kind k, json_t **t)
 {
@@ -115,6 +119,7 @@ target(struct req *r, enum reg_kind k, json_t **t)
 	if ((rc = store_reg_target_by_slug(r->db, k, r->arg[0], t)) !=
 	    STORE_OK)
 		return status_store(rc);
+	own_json(r, *t);
 	return 0;
 }
 
@@ -208,9 +213,7 @@ form_page(struct req *r, enum reg_kind k)
 	if ((status = target(r, k, &t)) != 0)
 		return status;
 	/* The cached page's small form sends name and email here. */
-	status = form(r, k, t, 200, NULL, &r->q);
-	json_decref(t);
-	return status;
+	return form(r, k, t, 200, NULL, &r->q);
 }
 
 /* A field of at most max bytes, trimmed into out; -1 when too long. */
@@ -238,11 +241,11 @@ text_field(struct url_query *q, const char *key, size_t max, char *out,
 
 /*
  * Checks the form into in (pointing into the buffers given) and the
- * answers into *answers (a JSON text, caller frees); NULL or the
+ * answers into *answers (a JSON text, the request's); NULL or the
  * sentence the reader sees.
  */
 static const char *
-check(json_t *t, struct url_query *q, char *email, char *name,
+check(struct req *r, json_t *t, struct url_query *q, char *email, char *name,
     char *company, char *job, char **answers)
 {
 	static _Thread_local char why_q[300];	/* one per server thread */
@@ -264,19 +267,20 @@ check(json_t *t, struct url_query *q, char *email, char *name,
 		return "The job title is at most 200 bytes.";
 	if ((qs = reg_questions(view_str(t, "questions"), &why)) == NULL)
 		qs = json_array();
-	a = json_array();
+	own_json(r, qs);
+	a = own_json(r, json_array());
 	json_array_foreach(qs, i, v) {
 		if (text_field(q, view_str(v, "field"), ANSWER_MAX, ans,
 		    sizeof(ans)) != 0) {
 			snprintf(why_q, sizeof(why_q), "The answer to \"%s\" is "
 			    "too long (at most 1000 bytes).", view_str(v, "q"));
-			goto fail;
+			return why_q;
 		}
 		if (ans[0] == '\0' && json_is_true(json_object_get(v,
 		    "required"))) {
 			snprintf(why_q, sizeof(why_q), "Answer \"%s\": it is "
 			    "required.", view_str(v, "q"));
-			goto fail;
+			return why_q;
 		}
 		json_array_append_new(a, json_pack("{s:O,s:s}", "q",
 		    json_object_get(v, "q"), "a", ans));
@@ -285,16 +289,10 @@ check(json_t *t, struct url_query *q, char *email, char *name,
 	if (consent == NULL || strcmp(consent, "yes") != 0) {
 		snprintf(why_q, sizeof(why_q), "Tick the box to agree to the "
 		    "terms of registering.");
-		goto fail;
+		return why_q;
 	}
-	*answers = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	json_decref(qs);
+	*answers = own_heap(r, json_dumps(a, JSON_COMPACT));
 	return NULL;
-fail:
-	json_decref(a);
-	json_decref(qs);
-	return why_q;
 }
 
 static int
@@ -331,7 +329,7 @@ post(struct req *r, enum reg_kind k)
 	http_client_ip(r, ip, sizeof(ip));
 	if ((status = rate(r, "ip", ip, RATE_IP)) != 0)
 		goto out;
-	if ((why = check(t, &q, email, name, company, job, &answers)) !=
+	if ((why = check(r, t, &q, email, name, company, job, &answers)) !=
 	    NULL) {
 		status = form(r, k, t, 422, why, &q);
 		goto out;
@@ -382,8 +380,6 @@ post(struct req *r, enum reg_kind k)
 	    "You are registered" : "You are on the waitlist", text,
 	    reg_base(k), k == REG_EVENT ? "More events" : "More webinars");
 out:
-	free(answers);
-	json_decref(t);
 	url_query_free(&q);
 	return status;
 }
@@ -397,7 +393,7 @@ int page_register_webinar_post(struct req *r) { return post(r, REG_WEBINAR); }
 
 /*
  * The registration a signed link names (route argument i, signed for
- * purpose): 0, SENT after answering 404, or a status.
+ * purpose), the request's: 0, SENT after answering 404, or a status.
  */
 static int
 token_reg(struct req *r, int i, const char *purpose, json_t **reg)
@@ -415,10 +411,10 @@ token_reg(struct req *r, int i, const char *purpose, json_t **reg)
 		goto bad;
 	if (rc != STORE_OK)
 		return status_store(rc);
+	own_json(r, *reg);
 	if (newsletter_sign_ok(purpose, id, view_str(*reg, "email"),
 	    r->arg[i], r->arglen[i]))
 		return 0;
-	json_decref(*reg);
 	*reg = NULL;
 bad:
 	page_notice(r, 404, "This link does not work", "The link may have been "
@@ -437,10 +433,9 @@ page_registration(struct req *r)
 		return status == SENT ? 0 : status;
 	rc = store_reg_target(r->db, reg_kind_of(reg), view_int(reg, "target_id"),
 	    &t);
-	if (rc != STORE_OK) {
-		json_decref(reg);
+	if (rc != STORE_OK)
 		return status_store(rc);
-	}
+	own_json(r, t);
 	m = json_pack("{s:O,s:O,s:O,s:s,s:b,s:b,s:b}", "name",
 	    json_object_get(reg, "name"), "email", json_object_get(reg,
 	    "email"), "title", json_object_get(t, "title"), "action", r->path,
@@ -450,8 +445,6 @@ page_registration(struct req *r)
 	if (http_query(r, "done") != NULL)
 		json_object_set_new(m, "notice", json_string("Your registration "
 		    "is cancelled."));
-	json_decref(reg);
-	json_decref(t);
 	return page_form(r, 200, "registration", "Your registration", NULL, m);
 }
 
@@ -459,7 +452,7 @@ int
 page_registration_cancel(struct req *r)
 {
 	struct url_query q;
-	struct buf url = BUF_INIT;
+	struct buf *url;
 	json_t *reg;
 	int status, rc;
 
@@ -468,21 +461,18 @@ page_registration_cancel(struct req *r)
 	url_query_free(&q);
 	if ((status = token_reg(r, 0, REG_TOKEN_MANAGE, &reg)) != 0)
 		return status == SENT ? 0 : status;
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(reg);
+	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	}
 	rc = registration_cancel(r->db, view_int(reg, "id"), now_unix());
-	json_decref(reg);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return status_write(rc);
 	}
 	jobs_kick();
-	buf_printf(&url, "/registrations/%.*s?done=1", (int)r->arglen[0],
+	url = own_buf(r, 0);
+	buf_printf(url, "/registrations/%.*s?done=1", (int)r->arglen[0],
 	    r->arg[0]);
-	http_redirect(r, 303, buf_err(&url) ? "/events" : url.p);
-	buf_free(&url);
+	http_redirect(r, 303, buf_err(url) ? "/events" : url->p);
 	return 0;
 }
 
@@ -499,19 +489,15 @@ page_webinar_watch(struct req *r)
 	if ((status = token_reg(r, 1, REG_TOKEN_WATCH, &reg)) != 0)
 		return status == SENT ? 0 : status;
 	if (reg_kind_of(reg) != REG_WEBINAR ||
-	    strcmp(view_str(reg, "status"), "cancelled") == 0) {
-		json_decref(reg);
+	    strcmp(view_str(reg, "status"), "cancelled") == 0)
 		return 403;
-	}
 	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
 	    &t);
-	json_decref(reg);
 	if (rc != STORE_OK)
 		return status_store(rc);
-	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0) {
-		json_decref(t);
+	own_json(r, t);
+	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0)
 		return 404;
-	}
 	m = json_pack("{s:O,s:O,s:b}", "title", json_object_get(t, "title"),
 	    "slug", json_object_get(t, "slug"), "live", view_int(t,
 	    "ends_at") >= now_unix());
@@ -519,6 +505,5 @@ page_webinar_watch(struct req *r)
 	    view_int(t, "ends_at") < now_unix())
 		json_object_set(m, "recording_url", json_object_get(t,
 		    "recording_url"));
-	json_decref(t);
 	return page_form(r, 200, "watch", "Watch on demand", NULL, m);
 }

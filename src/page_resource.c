@@ -22,6 +22,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
+#include "own.h"
 #include "page.h"
 #include "ratelimit.h"
 #include "resource.h"
@@ -81,13 +82,12 @@ page_resources(struct req *r)
 
 	if ((status = model_resources(r, &m)) != 0)
 		return status;
+	own_json(r, m);
 	json_object_set_new(m, "page", json_pack("{s:s}", "title",
 	    "White Papers"));
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
-	return page_render(r, 200, "resources", m);
+	return page_render(r, 200, "resources", json_incref(m));
 }
 
 int
@@ -118,13 +118,12 @@ page_resource(struct req *r)
 
 	if ((status = model_resource(r, r->arg[0], &m)) != 0)
 		return status;
+	own_json(r, m);
 	json_object_set_new(m, "page", json_pack("{s:O}", "title",
 	    json_object_get(json_object_get(m, "resource"), "title")));
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
-	return page_render(r, 200, "resource", m);
+	return page_render(r, 200, "resource", json_incref(m));
 }
 
 /* The resource of the route's slug, published; 0 or a status. */
@@ -142,7 +141,10 @@ route_resource(struct req *r, json_t **out)
 	return status_reply(rc);
 }
 
-/* The signed-in reader's profile when it is complete, else NULL. */
+/*
+ * The signed-in reader's profile when it is complete (the request's),
+ * else NULL.
+ */
 static json_t *
 complete_profile(struct req *r)
 {
@@ -151,11 +153,10 @@ complete_profile(struct req *r)
 	if (r->user == NULL || r->user->name[0] == '\0' ||
 	    store_user_profile(r->db, r->user->id, &p) != STORE_OK)
 		return NULL;
+	own_json(r, p);
 	if (view_str(p, "company")[0] == '\0' ||
-	    view_str(p, "job_title")[0] == '\0') {
-		json_decref(p);
+	    view_str(p, "job_title")[0] == '\0')
 		return NULL;
-	}
 	json_object_set_new(p, "name", json_string(r->user->name));
 	json_object_set_new(p, "email", json_string(r->user->email));
 	return p;
@@ -190,7 +191,7 @@ access_form(struct req *r, int status, json_t *res, json_t *f,
 	m = json_pack("{s:o,s:o,s:s}", "resource", res, "f", f, "consent",
 	    consent_text);
 	if (profile != NULL)
-		json_object_set_new(m, "profile", profile);
+		json_object_set(m, "profile", profile);
 	return page_form(r, status, "resource_access", json_string_value(
 	    json_object_get(res, "title")), error, m);
 }
@@ -249,7 +250,7 @@ page_resource_access_post(struct req *r)
 {
 	struct url_query q;
 	struct lead_input l;
-	struct buf url = BUF_INIT;
+	struct buf *url = own_buf(r, 0);
 	char email[EMAIL_MAX + 1], ip[64], until[64];
 	const char *why = NULL, *v[ARRAY_SIZE(lead_fields)], *consent;
 	json_t *res = NULL, *f, *profile = NULL, *m;
@@ -260,7 +261,9 @@ page_resource_access_post(struct req *r)
 	if ((status = page_read_form_csrf(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through out. */
-	if ((status = route_resource(r, &res)) != 0)
+	status = route_resource(r, &res);
+	own_json(r, res);
+	if (status != 0)
 		goto out;
 	if ((status = ratelimit_hit(r, RL_RESOURCE, NULL)) != 0)
 		goto out;
@@ -288,7 +291,7 @@ page_resource_access_post(struct req *r)
 			    "company and a job title.");
 			goto out;
 		}
-	f = json_object();
+	f = own_json(r, json_object());
 	for (i = 0; i < ARRAY_SIZE(lead_fields); i++)
 		json_object_set_new(f, lead_fields[i], json_string(
 		    strlen(v[i]) <= FIELD_MAX + 60 ? v[i] : ""));
@@ -306,10 +309,10 @@ page_resource_access_post(struct req *r)
 	else if (view_str(res, "kind")[0] == '\0')
 		why = "This resource has no file yet: try again later.";
 	if (why != NULL) {
-		status = access_form(r, 422, json_incref(res), f, why);
+		status = access_form(r, 422, json_incref(res), json_incref(f),
+		    why);
 		goto out;
 	}
-	json_decref(f);
 	if ((status = ratelimit_hit(r, RL_RESOURCE, email)) != 0)
 		goto out;
 	http_client_ip(r, ip, sizeof(ip));
@@ -330,9 +333,9 @@ page_resource_access_post(struct req *r)
 	}
 	rc = store_lead_add(r->db, &l, &id);
 	if (rc == STORE_OK) {
-		download_url(&url, view_str(res, "slug"), id, exp);
-		rc = buf_err(&url) ? STORE_INVALID : resource_queue_link(r->db,
-		    l.name, email, view_str(res, "title"), url.p, exp);
+		download_url(url, view_str(res, "slug"), id, exp);
+		rc = buf_err(url) ? STORE_INVALID : resource_queue_link(r->db,
+		    l.name, email, view_str(res, "title"), url->p, exp);
 	}
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
@@ -341,15 +344,12 @@ page_resource_access_post(struct req *r)
 	}
 	jobs_kick();
 	view_fmt_date_long(exp, until, sizeof(until));
-	m = json_pack("{s:O,s:s,s:s,s:s}", "resource", res, "url", url.p,
+	m = json_pack("{s:O,s:s,s:s,s:s}", "resource", res, "url", url->p,
 	    "email", email, "until", until);
 	r->cache_control = "private, no-store";
 	status = page_form(r, 200, "resource_download", view_str(res,
 	    "title"), NULL, m);
 out:
-	buf_free(&url);
-	json_decref(res);
-	json_decref(profile);
 	url_query_free(&q);
 	return status;
 }
@@ -405,16 +405,14 @@ page_resource_download(struct req *r)
 		return refused(r, 410);
 	if (rc != STORE_OK)
 		return status_store(rc);
+	own_json(r, l);
 	/* A link of another resource's lead is not this one's. */
 	if (strlen(view_str(l, "slug")) != r->arglen[0] ||
-	    memcmp(view_str(l, "slug"), r->arg[0], r->arglen[0]) != 0) {
-		json_decref(l);
+	    memcmp(view_str(l, "slug"), r->arg[0], r->arglen[0]) != 0)
 		return refused(r, 403);
-	}
 	/* Withdrawn since: its links stop with it. */
 	if (!json_is_integer(json_object_get(l, "published_at")) ||
 	    view_int(l, "published_at") > now_unix()) {
-		json_decref(l);
 		r->cache_control = "private, no-store";
 		return page_notice(r, 410, "This resource has been withdrawn",
 		    "It is no longer offered, and its download links have "
@@ -423,16 +421,12 @@ page_resource_download(struct req *r)
 	if (view_str(l, "link_url")[0] != '\0') {
 		r->cache_control = "private, no-store";
 		http_redirect(r, 303, view_str(l, "link_url"));
-		json_decref(l);
 		return 0;
 	}
-	if (strlen(view_str(l, "file_hash")) != 64) {
-		json_decref(l);
+	if (strlen(view_str(l, "file_hash")) != 64)
 		return 404;
-	}
 	snprintf(path, sizeof(path), "%s/%s.pdf", config.media_dir,
 	    view_str(l, "file_hash"));
 	http_attachment(r, view_str(l, "slug"), "pdf");
-	json_decref(l);
 	return http_send_file(r, path, "application/pdf", "private, no-store");
 }

@@ -15,8 +15,9 @@
 #include "buf.h"
 #include "cache.h"
 #include "escape.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "search.h"
 #include "status.h"
 #include "store.h"
@@ -76,8 +77,8 @@ slug_id(struct req *r, const char *slug,
 		return STORE_NOTFOUND;
 	if ((rc = get(r->db, slug, &o)) != STORE_OK)
 		return rc;
+	own_json(r, o);
 	*id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
 	return STORE_OK;
 }
 
@@ -97,22 +98,19 @@ url_param(struct buf *u, const char *key, const char *val)
 static json_t *
 page_url(struct req *r, int64_t page)
 {
-	struct buf u = BUF_INIT;
+	struct buf *u = own_buf(r, 0);
 	char n[24];
 	size_t i;
-	json_t *s;
 
-	BUF_LIT(&u, "/search");
+	BUF_LIT(u, "/search");
 	for (i = 0; params[i] != NULL; i++)
 		if (strcmp(params[i], "page") != 0)
-			url_param(&u, params[i], http_query(r, params[i]));
+			url_param(u, params[i], http_query(r, params[i]));
 	if (page > 1) {
 		snprintf(n, sizeof(n), "%lld", (long long)page);
-		url_param(&u, "page", n);
+		url_param(u, "page", n);
 	}
-	s = json_stringn(u.p, u.len);
-	buf_free(&u);
-	return s;
+	return json_stringn(u->p, u->len);
 }
 
 /* title_marked and snippet_marked become escaped HTML with <mark>. */
@@ -202,7 +200,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 	    "q", q != NULL ? q : "", n, "section", section, "author", author,
 	    "type", type, "from", from, "to", to,
 	    "sort", p.by_date ? "date" : "relevance", "page", (json_int_t)page);
-	m = json_pack("{s:o}", "query", echo);
+	m = own_json(r, json_pack("{s:o}", "query", echo));
 	/*
 	 * Results change with any publish, edit or unpublish of a story, and
 	 * every query is a page of its own: they share a bounded part of
@@ -216,17 +214,14 @@ model_search(struct req *r, json_t **out, const char **msg)
 		json_object_set_new(m, "results", json_array());
 		json_object_set_new(m, "no_results", json_boolean(n > 0));
 		json_object_set_new(m, "next_page", json_null());
-		*out = m;
+		*out = json_incref(m);
 		return 0;
 	}
 	p.q = q;
 	p.limit = SEARCH_PAGE_SIZE + 1;
 	p.offset = (int)(page - 1) * SEARCH_PAGE_SIZE;
-	rc = store_search(r->db, &p, &rows);
-	if (rc != STORE_OK) {
-		json_decref(m);
+	if ((rc = store_search(r->db, &p, &rows)) != STORE_OK)
 		return status_store(rc);
-	}
 	view_articles(rows);
 	mark_up(rows);
 	json_object_set_new(m, "has_query", json_true());
@@ -246,7 +241,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 		json_object_set_new(m, "prev_url", page_url(r, page - 1));
 	}
 	json_object_set_new(m, "results", rows);
-	*out = m;
+	*out = json_incref(m);
 	return 0;
 }
 
@@ -297,11 +292,10 @@ page_search(struct req *r)
 		    http_query(r, "q") ? http_query(r, "q") : "");
 		json_object_set_new(m, "has_query", json_false());
 	}
+	own_json(r, m);
 	if ((rc = add_filters(r, m)) != STORE_OK ||
-	    (rc = page_add_sidebar(r, m)) != STORE_OK) {
-		json_decref(m);
+	    (rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	}
 	q = json_string_value(json_object_get(json_object_get(m, "query"),
 	    "q"));
 	if (q != NULL && q[0] != '\0')
@@ -309,5 +303,6 @@ page_search(struct req *r)
 	else
 		title = json_string("Search");
 	json_object_set_new(m, "page", json_pack("{s:o}", "title", title));
-	return page_render(r, status != 0 ? status : 200, "search", m);
+	return page_render(r, status != 0 ? status : 200, "search",
+	    json_incref(m));
 }

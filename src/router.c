@@ -20,6 +20,7 @@
 #include "page.h"
 #include "router.h"
 #include "session.h"
+#include "store.h"
 #include "url.h"
 #include "util.h"
 
@@ -290,6 +291,10 @@ static const struct route routes[] = {
 	{ "POST", "/admin/promos", page_admin_promo_add, ROUTE_FORM },
 	{ "POST", "/admin/promos/:id", page_admin_promo_update, ROUTE_FORM },
 	{ "POST", "/admin/promos/:id/delete", page_admin_promo_delete,
+	  ROUTE_FORM },
+	{ "GET", "/admin/redirects", page_admin_redirects, ROUTE_FORM },
+	{ "POST", "/admin/redirects", page_admin_redirect_save, ROUTE_FORM },
+	{ "POST", "/admin/redirects/delete", page_admin_redirect_delete,
 	  ROUTE_FORM },
 	{ "GET", "/admin/users", page_admin_users, ROUTE_FORM },
 	{ "POST", "/admin/users/role", page_admin_user_role, ROUTE_FORM },
@@ -737,6 +742,51 @@ options_server(struct req *r)
 	http_send_static(r, 200, NULL, "", 0);
 }
 
+/*
+ * An old address in the redirect table (docs/import.md): a path no
+ * route takes, tried as sent and with its final '/' added or taken off,
+ * or the home page with one of WordPress's query-string permalinks.
+ * 1 when the 301 went out.
+ */
+static int
+redirect_old(struct req *r)
+{
+	static const char *const keys[] = { "p", "page_id", "cat", "tag",
+	    "author" };
+	char old[1024], to[1024];
+	const char *v;
+	size_t i;
+
+	if (!method_is(r, "GET") && !r->head)
+		return 0;
+	if (strcmp(r->path, "/") == 0) {
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if ((v = url_query_get(&r->q, keys[i])) != NULL)
+				break;
+		if (i == ARRAY_SIZE(keys) || strlen(v) > 200)
+			return 0;
+		snprintf(old, sizeof(old), "/?%s=%s", keys[i], v);
+	} else if (r->pathlen + 2 < sizeof(old)) {
+		memcpy(old, r->path, r->pathlen + 1);
+	} else {
+		return 0;
+	}
+	if (store_redirect_get(r->db, old, to, sizeof(to)) != STORE_OK) {
+		size_t n = strlen(old);
+
+		if (old[1] == '?' || n < 2)
+			return 0;
+		if (old[n - 1] == '/')
+			old[n - 1] = '\0';
+		else
+			memcpy(old + n, "/", 2);
+		if (store_redirect_get(r->db, old, to, sizeof(to)) != STORE_OK)
+			return 0;
+	}
+	http_redirect(r, 301, to);
+	return 1;
+}
+
 void
 router_dispatch(struct req *r)
 {
@@ -761,12 +811,16 @@ router_dispatch(struct req *r)
 			router_error(r, 400);
 		return;
 	}
+	if (r->path[0] == '/' && r->path[1] == '\0' && r->q.n > 0 &&
+	    redirect_old(r))
+		return;
 	for (i = 0; i < ARRAY_SIZE(routes) && own == NULL; i++)
 		if (router_match(routes[i].pattern, r->path, r->pathlen, args,
 		    arglens, REQ_MAXARGS, &nargs))
 			own = &routes[i];
 	if (own == NULL) {
-		router_error(r, 404);
+		if (!redirect_old(r))
+			router_error(r, 404);
 		return;
 	}
 	/* The routes of one pattern capture the same arguments. */

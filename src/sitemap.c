@@ -15,8 +15,9 @@
 #include "cache.h"
 #include "escape.h"
 #include "feed.h"
-#include "req.h"
+#include "own.h"
 #include "page.h"
+#include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -51,10 +52,8 @@ xml(struct buf *b, const char *s)
 static int
 send_xml(struct req *r, struct buf *b)
 {
-	if (buf_err(b)) {
-		buf_free(b);
+	if (buf_err(b))
 		return 500;
-	}
 	http_send_buf(r, 200, XML_CTYPE, b);
 	return 0;
 }
@@ -85,24 +84,22 @@ url_entry(struct buf *b, const char *base, const char *prefix,
 int
 sitemap_robots(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 
-	BUF_LIT(&b, "# masthead\nUser-agent: *\nAllow: /\n"
+	BUF_LIT(b, "# masthead\nUser-agent: *\nAllow: /\n"
 	    "Disallow: /api/v1/admin/\nDisallow: /signin\n\nSitemap: ");
-	buf_puts(&b, page_base_url(r));
-	BUF_LIT(&b, "/sitemap.xml\n");
-	if (buf_err(&b)) {
-		buf_free(&b);
+	buf_puts(b, page_base_url(r));
+	BUF_LIT(b, "/sitemap.xml\n");
+	if (buf_err(b))
 		return 500;
-	}
-	http_send_buf(r, 200, "text/plain; charset=utf-8", &b);
+	http_send_buf(r, 200, "text/plain; charset=utf-8", b);
 	return 0;
 }
 
 int
 sitemap_index(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	const char *base = page_base_url(r);
 	int64_t max, n, i;
 	int k;
@@ -111,25 +108,25 @@ sitemap_index(struct req *r)
 	cache_dep_str(tag_sections().s);
 	cache_dep_str(tag_authors().s);
 	cache_dep_until(store_next_publish(r->db, page_now()));
-	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	BUF_LIT(&b, "<sitemap><loc>");
-	xml(&b, base);
-	BUF_LIT(&b, "/sitemaps/news.xml</loc></sitemap>\n<sitemap><loc>");
-	xml(&b, base);
-	BUF_LIT(&b, "/sitemaps/pages.xml</loc></sitemap>\n");
+	BUF_LIT(b, "<sitemap><loc>");
+	xml(b, base);
+	BUF_LIT(b, "/sitemaps/news.xml</loc></sitemap>\n<sitemap><loc>");
+	xml(b, base);
+	BUF_LIT(b, "/sitemaps/pages.xml</loc></sitemap>\n");
 	for (k = 0; k < MAP__MAX; k++) {
 		max = store_map_max_id(r->db, (enum map_kind)k);
 		n = max <= 0 ? 1 : (max + SITEMAP_MAX - 1) / SITEMAP_MAX;
 		for (i = 1; i <= n; i++) {
-			BUF_LIT(&b, "<sitemap><loc>");
-			xml(&b, base);
-			buf_printf(&b, "/sitemaps/%s-%lld.xml</loc></sitemap>\n",
+			BUF_LIT(b, "<sitemap><loc>");
+			xml(b, base);
+			buf_printf(b, "/sitemaps/%s-%lld.xml</loc></sitemap>\n",
 			    kind_names[k], (long long)i);
 		}
 	}
-	BUF_LIT(&b, "</sitemapindex>\n");
-	return send_xml(r, &b);
+	BUF_LIT(b, "</sitemapindex>\n");
+	return send_xml(r, b);
 }
 
 /* "articles-3" -> MAP_ARTICLES, 3; -1 when it names no sitemap. */
@@ -154,7 +151,7 @@ parse_part(const char *name, size_t len, enum map_kind *k, int64_t *n)
 static int
 news(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	const char *base = page_base_url(r);
 	int64_t now = page_now(), oldest = 0;
 	json_t *list, *site, *a;
@@ -164,48 +161,46 @@ news(struct req *r)
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, site);
 	if ((rc = store_map_news(r->db, now - NEWS_WINDOW, now, NEWS_MAX,
-	    &list)) != STORE_OK) {
-		json_decref(site);
+	    &list)) != STORE_OK)
 		return status_store(rc);
-	}
+	own_json(r, list);
 	cache_dep_str(tag_latest().s);
 	cache_dep_until(store_next_publish(r->db, now));
-	BUF_LIT(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
 	    " xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
 	json_array_foreach(list, i, a) {
 		cache_dep_str(tag_article(view_int(a, "id")).s);
 		oldest = view_int(a, "published_at");
-		BUF_LIT(&b, "<url><loc>");
-		xml(&b, base);
-		BUF_LIT(&b, "/article/");
-		xml(&b, view_str(a, "slug"));
-		BUF_LIT(&b, "</loc>");
+		BUF_LIT(b, "<url><loc>");
+		xml(b, base);
+		BUF_LIT(b, "/article/");
+		xml(b, view_str(a, "slug"));
+		BUF_LIT(b, "</loc>");
 		view_fmt_iso(view_int(a, "updated_at") > view_int(a, "published_at") ?
 		    view_int(a, "updated_at") : view_int(a, "published_at"), iso,
 		    sizeof(iso));
-		buf_printf(&b, "<lastmod>%s</lastmod>", iso);
-		BUF_LIT(&b, "<news:news><news:publication><news:name>");
-		xml(&b, view_str(site, "site_name"));
-		BUF_LIT(&b, "</news:name><news:language>");
-		xml(&b, view_str(site, "language")[0] != '\0' ?
+		buf_printf(b, "<lastmod>%s</lastmod>", iso);
+		BUF_LIT(b, "<news:news><news:publication><news:name>");
+		xml(b, view_str(site, "site_name"));
+		BUF_LIT(b, "</news:name><news:language>");
+		xml(b, view_str(site, "language")[0] != '\0' ?
 		    view_str(site, "language") : "en");
-		BUF_LIT(&b, "</news:language></news:publication>"
+		BUF_LIT(b, "</news:language></news:publication>"
 		    "<news:publication_date>");
 		view_fmt_iso(view_int(a, "published_at"), iso, sizeof(iso));
-		xml(&b, iso);
-		BUF_LIT(&b, "</news:publication_date><news:title>");
-		xml(&b, view_str(a, "title"));
-		BUF_LIT(&b, "</news:title></news:news></url>\n");
+		xml(b, iso);
+		BUF_LIT(b, "</news:publication_date><news:title>");
+		xml(b, view_str(a, "title"));
+		BUF_LIT(b, "</news:title></news:news></url>\n");
 	}
 	/* The oldest story leaves the sitemap when it turns 48 hours old. */
 	if (oldest > 0)
 		cache_dep_until(oldest + NEWS_WINDOW + 1);
-	BUF_LIT(&b, "</urlset>\n");
-	json_decref(list);
-	json_decref(site);
-	return send_xml(r, &b);
+	BUF_LIT(b, "</urlset>\n");
+	return send_xml(r, b);
 }
 
 static int
@@ -218,7 +213,7 @@ pages(struct req *r)
 		{ "page", "/" }, { "event", "/events/" },
 		{ "webinar", "/webinars/" },
 	};
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	const char *base = page_base_url(r);
 	struct cursor first = CURSOR_FIRST;
 	json_t *list, *res, *p;
@@ -228,41 +223,39 @@ pages(struct req *r)
 
 	if ((rc = store_map_pages(r->db, &list)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, list);
 	/* White papers: every save drops "resources" (docs/resources.md). */
 	if ((rc = store_resources(r->db, now, &first, SITEMAP_MAX, &res)) !=
-	    STORE_OK) {
-		json_decref(list);
+	    STORE_OK)
 		return status_store(rc);
-	}
+	own_json(r, res);
 	cache_dep_str(tag_events().s);
 	cache_dep_str(tag_webinars().s);
 	cache_dep_str(tag_resources().s);
 	if ((t = store_resources_next_publish(r->db, now)) > 0)
 		cache_dep_until(t);
-	BUF_LIT(&b, URLSET_OPEN);
-	url_entry(&b, base, "/", "", 0);
-	url_entry(&b, base, "/events", "", 0);
-	url_entry(&b, base, "/webinars", "", 0);
-	url_entry(&b, base, "/resources", "", 0);
+	BUF_LIT(b, URLSET_OPEN);
+	url_entry(b, base, "/", "", 0);
+	url_entry(b, base, "/events", "", 0);
+	url_entry(b, base, "/webinars", "", 0);
+	url_entry(b, base, "/resources", "", 0);
 	json_array_foreach(list, i, p) {
 		for (j = 0; j < ARRAY_SIZE(prefixes); j++)
 			if (strcmp(view_str(p, "kind"), prefixes[j].kind) == 0)
-				url_entry(&b, base, prefixes[j].prefix,
+				url_entry(b, base, prefixes[j].prefix,
 				    view_str(p, "slug"), view_int(p, "lastmod_at"));
 	}
 	json_array_foreach(res, i, p)
-		url_entry(&b, base, "/resources/", view_str(p, "slug"),
+		url_entry(b, base, "/resources/", view_str(p, "slug"),
 		    view_int(p, "updated_at"));
-	BUF_LIT(&b, "</urlset>\n");
-	json_decref(list);
-	json_decref(res);
-	return send_xml(r, &b);
+	BUF_LIT(b, "</urlset>\n");
+	return send_xml(r, b);
 }
 
 int
 sitemap_part(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b;
 	const char *base;
 	enum map_kind k;
 	int64_t n, lo, t;
@@ -284,13 +277,15 @@ sitemap_part(struct req *r)
 	if ((rc = store_map_slice(r->db, k, lo, lo + SITEMAP_MAX - 1,
 	    page_now(), &list)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, list);
 	cache_dep_str(tag_latest().s);
 	if (k == MAP_SECTIONS)
 		cache_dep_str(tag_sections().s);
 	if (k == MAP_AUTHORS)
 		cache_dep_str(tag_authors().s);
 	cache_dep_until(store_next_publish(r->db, page_now()));
-	BUF_LIT(&b, URLSET_OPEN);
+	b = own_buf(r, 0);
+	BUF_LIT(b, URLSET_OPEN);
 	json_array_foreach(list, i, row) {
 		if (k == MAP_ARTICLES) {
 			t = view_int(row, "updated_at") > view_int(row, "published_at") ?
@@ -301,9 +296,8 @@ sitemap_part(struct req *r)
 			if (k == MAP_TAGS && t == 0)
 				continue;
 		}
-		url_entry(&b, base, kind_paths[k], view_str(row, "slug"), t);
+		url_entry(b, base, kind_paths[k], view_str(row, "slug"), t);
 	}
-	BUF_LIT(&b, "</urlset>\n");
-	json_decref(list);
-	return send_xml(r, &b);
+	BUF_LIT(b, "</urlset>\n");
+	return send_xml(r, b);
 }

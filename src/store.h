@@ -788,4 +788,32 @@ int	 store_user_profile(struct db *, int64_t user_id, json_t **out);
 int	 store_user_profile_set(struct db *, int64_t user_id,
 	    const char *company, const char *job_title);
 
+
+/* store_import.c — source ids of imported items, and redirects (docs/import.md) */
+/* The id an item of a source became; STORE_NOTFOUND when not imported yet. */
+int	 store_import_id(struct db *, const char *source, const char *kind,
+	    const char *source_id, int64_t *id);
+int	 store_import_id_set(struct db *, const char *source, const char *kind,
+	    const char *source_id, int64_t id);
+int	 store_section_slug(struct db *, int64_t id, char *out, size_t outsz);
+/* A slug no article has nor had: base, base-2, base-3 ... */
+int	 store_article_slug_free(struct db *, const char *base, char *out,
+	    size_t outsz);
+/* Where old (a decoded path, "/?p=1" with its query) moved to. */
+int	 store_redirect_get(struct db *, const char *old, char *out,
+	    size_t outsz);
+#define STORE_REDIRECT_MAX	1000	/* bytes of a path */
+/*
+ * Adds a redirect of old to new_path (local paths: one '/' first, at
+ * most STORE_REDIRECT_MAX bytes, no control characters);
+ * replace 0 keeps an old path already there (an import never overwrites
+ * the newsroom's), 1 changes it.  STORE_INVALID for a bad path.
+ */
+int	 store_redirect_set(struct db *, const char *old, const char *new_path,
+	    int replace);
+int	 store_redirect_delete(struct db *, const char *old);
+/* Redirects by old path, after after ("" from the start), at most limit. */
+int	 store_redirects_list(struct db *, const char *after, int limit,
+	    json_t **out);
+
 #endif

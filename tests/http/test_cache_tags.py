@@ -120,7 +120,7 @@ def test_article_publish_edit_unpublish():
     pages = [("/article/" + slug, "a%d" % aid)] + lists
     cached(pages, "an edit")
     edited = "Cache Tags Story Edited"
-    eq(post("/admin/articles/%d" % aid, {"title": edited, "then": "save"})[0], 303,
+    eq(post("/admin/articles/%d" % aid, {"title": edited, "then": "update"})[0], 303,
        "the story is edited")
     after(pages, "an edit", shows=edited)
 
@@ -162,7 +162,7 @@ def local(days, hours=0):
 def event_form(name):
     return {"name": name, "slug": "cache-tags-summit", "kind": "conference",
             "summary": "A day of talks.", "body_md": "Talks.", "starts": local(30),
-            "ends": local(30, 3), "timezone": ZONE, "venue": "", "online": "1", "url": "",
+            "ends": local(30, 3), "timezone": ZONE, "venue": "", "attendance": "online", "url": "",
             "sponsor_id": "0"}
 
 

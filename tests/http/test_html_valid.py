@@ -184,7 +184,7 @@ ADMIN = [
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
-    "/admin/media", "/admin/newsletters", "/admin/newsletters/daily",
+    "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
 ]
 FIXTURES = {}
 
@@ -292,6 +292,9 @@ def make_fixtures():
               " JOIN authors au ON au.id = aa.author_id WHERE au.slug = ?"
               " ORDER BY a.id LIMIT 1", (AUTHOR,))
     send(e, "editor", "/admin/articles/%d" % aid, [("title", "A headline edited once"),
+                                                    ("then", "update")],
+         csrf_from="/admin/articles/%d" % aid)
+    send(e, "editor", "/admin/articles/%d" % aid, [("title", "Saved as a draft?"),
                                                     ("then", "save")],
          csrf_from="/admin/articles/%d" % aid)
     send(e, "editor", "/admin/articles/%d" % aid, [("slug", "Not A Slug")],

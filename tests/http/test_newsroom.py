@@ -245,7 +245,7 @@ def act_unpublish_other(who):
 
 def act_edit_own_published(who):
     aid = fresh(who, publish=True)
-    s, h, b = post("/admin/articles/%d" % aid, who, {"title": "Edited", "then": "save"})
+    s, h, b = post("/admin/articles/%d" % aid, who, {"title": "Edited", "then": "update"})
     return s, row(aid)[2] == "Edited"
 
 

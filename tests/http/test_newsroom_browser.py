@@ -1,7 +1,8 @@
 """The newsroom in a real browser (headless Chromium driven by
 playwright-core): an author signs in, writes a story with the live
-Markdown preview, publishes it and finds it on the site; a contributor's
-editor has no publish button.
+Markdown preview, publishes it, corrects it with Update (its publication
+date kept) and finds it on the site; a contributor's editor has no
+publish button.
 
 playwright-core (pinned in tests/node) and Chromium come from make
 test-deps; without them the suite fails saying what is missing.
@@ -12,6 +13,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 
 from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, browser
 
@@ -64,8 +66,16 @@ const base = process.env.BASE, out = {};
       page.click("button[name=then][value=publish]")]);
     out.after_publish = page.url();
     out.state = await page.textContent(".admin-head .state");
+    out.live_buttons = await page.locator("fieldset.actions button").allTextContents();
+    out.live_when = await page.textContent(".admin-head .when");
+    await page.fill("#f-title", "Written in a Browser, Corrected");
+    await Promise.all([page.waitForNavigation(), page.click("button[name=then][value=update]")]);
+    out.after_update = page.url();
+    out.update_state = await page.textContent(".admin-head .state");
+    out.update_when = await page.textContent(".admin-head .when");
     await page.goto(base + "/article/" + out.auto_slug);
     out.article_h1 = await page.textContent("h1.headline");
+    out.article_date = await page.getAttribute(".byline time", "datetime");
     out.article_body = await page.innerHTML(".body");
     await page.goto(base + "/");
     out.home_has_it = (await page.content()).includes("Written in a Browser");
@@ -102,7 +112,17 @@ def test_write_and_publish():
     contains(out.get("preview", ""), "<strong>strong</strong>", "the live preview renders Markdown")
     contains(out.get("after_publish", ""), "done=publish", "Publish now saves and publishes")
     eq((out.get("state") or "").strip(), "published", "the editor says published")
-    eq(out.get("article_h1"), "Written in a Browser", "the story is on the site")
+    eq([b.strip() for b in out.get("live_buttons", [])], ["Update", "Unpublish"],
+       "the live story's editor offers Update and Unpublish, not Save draft")
+    contains(out.get("after_update", ""), "done=update", "Update saves the change")
+    eq((out.get("update_state") or "").strip(), "published", "the story stays published")
+    eq(out.get("update_when"), out.get("live_when"), "at the same publication time")
+    eq(out.get("article_h1"), "Written in a Browser, Corrected",
+       "the story is on the site with the change")
+    row = sql(DB, "SELECT published_at FROM articles WHERE slug = 'written-in-a-browser'")
+    ok(row and out.get("article_date", "").startswith(
+        time.strftime("%Y-%m-%dT%H:%M", time.gmtime(row[0][0]))),
+       "its page dated when it was first published", out.get("article_date"))
     contains(out.get("article_body", ""), "<strong>strong</strong>", "with its body")
     ok(out.get("home_has_it"), "and on the home page")
     eq(out.get("contributor_publish_buttons"), 0, "a contributor's editor has no publish button")

@@ -186,7 +186,7 @@ def soon(days, hour=10):
 def event_form(name, slug, start, end, **extra):
     f = {"name": name, "slug": slug, "kind": "conference", "summary": "A day of talks.",
          "body_md": "Talks and **panels**.", "starts": local(start)[0],
-         "ends": local(end)[0], "timezone": ZONE, "venue": "", "online": "1", "url": "",
+         "ends": local(end)[0], "timezone": ZONE, "venue": "", "attendance": "online", "url": "",
          "sponsor_id": "0"}
     f.update(extra)
     return f
@@ -342,7 +342,8 @@ def test_event_edit_shows_at_once():
     start = soon(1, 9)
     end = start + datetime.timedelta(hours=8)
     s, h, b = post("/admin/events", "editor", event_form("Fibre Futures Forum", "fibre-futures",
-                                                         start, end, venue="Hall 4"))
+                                                         start, end, venue="Hall 4",
+                                                         attendance="hybrid"))
     eq(s, 303, "an editor makes an event for tomorrow")
     eid = events_row("fibre-futures")[0]
     eq(events_row("fibre-futures")[2:], (int(start.timestamp()), int(end.timestamp())),
@@ -359,7 +360,7 @@ def test_event_edit_shows_at_once():
     ok(cached(web + ".ics"), "a webinar's .ics is cached")
     nstart = start + datetime.timedelta(hours=1)
     s, h, b = post("/admin/events/%d" % eid, "editor", event_form(
-        "Fibre Futures Summit", "fibre-futures", nstart, end, venue="Hall 5",
+        "Fibre Futures Summit", "fibre-futures", nstart, end, venue="Hall 5", attendance="hybrid",
         body_md="Now with a *keynote*."))
     eq(s, 303, "the editor renames it and moves its start")
     for p in pages:

@@ -226,6 +226,37 @@ def test_try_schedule_and_take_back():
     eq(s, 409, "taking back a draft: 409")
 
 
+def test_intro_paragraphs():
+    iid, path = start_issue("daily")
+    aid = sql(DB, "SELECT id FROM articles WHERE status = 'published' ORDER BY id LIMIT 1")[0][0]
+    intro = "Good morning.\r\nA second line of the first paragraph.\r\n\r\n \r\nA new paragraph <b>here</b>."
+    n = len(SINK.to("paras@example.org"))
+    s, h, page = form("editor", path, [("subject", "5G: paragraphs"), ("intro", intro),
+                                       ("a", str(aid)), ("action", "test"),
+                                       ("test_email", "paras@example.org")], page=path)
+    eq(s, 303, "an issue with a two-paragraph introduction is tried on one address")
+    s, h, prev = client("editor").get(path + "/preview")
+    eq(s, 200, "the preview opens")
+    contains(prev, "<p>Good morning.\r\nA second line of the first paragraph.</p>",
+             "the preview's first paragraph keeps its two lines together")
+    contains(prev, "<p>A new paragraph &lt;b&gt;here&lt;/b&gt;.</p>",
+             "the blank line starts a second paragraph, its text escaped")
+    eq(len(re.findall(r"<p>[^<]*(?:Good morning|A new paragraph)", prev)), 2,
+       "two paragraphs, not one")
+    t0 = time.time()
+    while time.time() - t0 < 8 and len(SINK.to("paras@example.org")) == n:
+        time.sleep(0.05)
+    got = SINK.to("paras@example.org")[n:]
+    eq(len(got), 1, "the test copy arrives")
+    html = body_of(got[0], "html") if got else ""
+    text = body_of(got[0]) if got else ""
+    ok(re.search(r"<p>Good morning.\r?\nA second line of the first paragraph.</p>", html),
+       "its HTML part has the first paragraph", html[:600])
+    contains(html, "<p>A new paragraph &lt;b&gt;here&lt;/b&gt;.</p>", "and the second")
+    ok(re.search(r"first paragraph.\r?\n[ \r\n]*\r?\nA new paragraph <b>here</b>.", text),
+       "the text part keeps the blank line between them", text[:600])
+
+
 def test_send():
     subs = ["reader%d@example.org" % i for i in range(25)]
     nid = newsletter("cable-weekly")[0]
@@ -279,4 +310,4 @@ def test_send():
 
 if __name__ == "__main__":
     run_tests([test_roles, test_make_a_newsletter, test_compose, test_try_schedule_and_take_back,
-               test_send], cleanup=lambda: (SRV.stop(), SINK.close()))
+               test_intro_paragraphs, test_send], cleanup=lambda: (SRV.stop(), SINK.close()))

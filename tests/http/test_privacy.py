@@ -284,7 +284,14 @@ def test_rate_limit():
     eq(got[-1], 429, "an eleventh ask from one client address answers 429")
 
 
+def cleanup():
+    # The exit status tells whether the sanitizers found a leak or an error.
+    rc = SRV.stop()
+    SINK.close()
+    return rc
+
+
 if __name__ == "__main__":
     run_tests([test_ask_for_a_link, test_the_page, test_bad_links, test_erase,
                test_signed_in, test_rate_limit],
-              cleanup=lambda: (SRV.stop(), SINK.close()))
+              cleanup=cleanup)

@@ -445,6 +445,8 @@ def editor_fields(page):
         m = re.search(r'name="%s" value="([^"]*)"' % name, page)
         f[name] = m.group(1).replace("&amp;", "&") if m else ""
     f["kind"] = re.search(r'<option value="([a-z-]+)" selected', page).group(1)
+    f["attendance"] = re.search(r'name="attendance" value="([a-z-]+)"[^>]* checked',
+                                page).group(1)
     f["sponsor_id"] = "0"
     f["summary"] = f["body_md"] = "An event."
     f["csrf"] = form_token(page)

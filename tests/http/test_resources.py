@@ -412,16 +412,27 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 
 def test_upload():
+    n = sql(DB, "SELECT count(*) FROM resources")[0][0]
     s, h, b = post("/admin/resources", "editor", {"title": "A Paper To Upload",
                                                   "published": "1"})
-    eq(s, 303, "an editor adds a white paper")
+    eq(s, 422, "a white paper published with neither a PDF nor a link: 422")
+    contains(b, "with its PDF or an external link", "the editor says why")
+    eq(sql(DB, "SELECT count(*) FROM resources")[0][0], n, "and nothing is made")
+    s, h, b = post("/admin/resources", "editor", {"title": "A Paper To Upload"})
+    eq(s, 303, "an editor adds it unpublished")
     i = rid("a-paper-to-upload")
-    contains(srv.html("/resources/a-paper-to-upload")[2], "A Paper To Upload",
-             "it is published")
+    eq(srv.get("/resources/a-paper-to-upload")[0], 404, "readers do not see it yet")
+    s, h, b = post("/admin/resources/%d" % i, "editor", {"title": "A Paper To Upload",
+                                                         "published": "1"})
+    eq(s, 422, "it cannot be published before its PDF is uploaded")
+    eq(srv.get("/resources/a-paper-to-upload")[0], 404, "so readers still do not see it")
+    # One published before that rule, with nothing to give, takes no lead.
+    sql(DB, "UPDATE resources SET published_at = ? WHERE id = ?", (int(time.time()), i))
     r = Reader("203.0.113.11")
     s, h, b = r.ask("a-paper-to-upload", dict(GOOD, email="early@example.com"))
-    eq(s, 422, "without a file or a link nobody can ask for it yet")
+    eq(s, 422, "a white paper published without a file or a link takes no lead")
     eq(leads("a-paper-to-upload"), 0, "and nothing was stored")
+    sql(DB, "UPDATE resources SET published_at = NULL WHERE id = ?", (i,))
     before = sql(DB, "SELECT file_hash, file_bytes FROM resources WHERE id = ?", (i,))
     eq(upload("editor", i, PNG, "application/pdf")[0], 415,
        "a PNG (whatever its Content-Type says) is 415")
@@ -439,6 +450,11 @@ def test_upload():
     pdf = b"%PDF-1.4\n% a tiny test file\n%%EOF\n"
     s, h, b = upload("editor", i, pdf)
     eq(s, 303, "a PDF is stored")
+    s, h, b = post("/admin/resources/%d" % i, "editor", {"title": "A Paper To Upload",
+                                                         "published": "1"})
+    eq(s, 303, "with its PDF the white paper is published")
+    contains(srv.html("/resources/a-paper-to-upload")[2], "A Paper To Upload",
+             "and readers see it")
     fh = hashlib.sha256(pdf).hexdigest()
     eq(sql(DB, "SELECT file_hash, file_bytes FROM resources WHERE id = ?", (i,))[0],
        (fh, len(pdf)), "the row names it by its SHA-256")
@@ -495,8 +511,10 @@ def test_rate_limit():
 
 
 def cleanup():
-    srv.stop()
+    # The exit status tells whether the sanitizers found a leak or an error.
+    rc = srv.stop()
     SINK.close()
+    return rc
 
 
 if __name__ == "__main__":

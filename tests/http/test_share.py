@@ -432,8 +432,9 @@ def editor_form(cookie, eid):
         m = re.search(r'<select name="%s">.*?<option value="([^"]*)" selected'
                       % name, b, re.S)
         f[name] = m.group(1) if m else "0"
-    if 'name="online" value="1" checked' in b:
-        f["online"] = "1"
+    m = re.search(r'name="attendance" value="([a-z-]+)"[^>]* checked', b)
+    if m:
+        f["attendance"] = m.group(1)
     return {k: v.replace("&amp;", "&").replace("&#39;", "'")
             .replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
             for k, v in f.items()}
@@ -467,7 +468,7 @@ def test_editor_address():
        "and nothing changed")
     g = dict(f, csrf=tok, street_address="1 Ocean Parade", locality="Brighton",
              region="East Sussex", postal_code="BN2 1AA", country="gb", image=img,
-             venue="Brighton Centre")
+             venue="Brighton Centre", attendance="in-person")
     s, h, b = SRV.request("POST", "/admin/events/%d" % eid, {
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
         urllib.parse.urlencode(g))

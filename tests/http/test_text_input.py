@@ -236,7 +236,7 @@ def test_comment_edit():
 
 def test_newsroom_editor():
     cookie, tok = sign_in("ed")
-    base = [("csrf", tok), ("then", "save")]
+    base = [("csrf", tok), ("then", "update")]
 
     def send_title(v):
         s, h, b = post_form("/admin/articles/%d" % AID, base + [("title", v)], cookie)
@@ -253,7 +253,7 @@ def test_newsroom_editor():
     body = marked("articles", AID)
     ok("one,<TAB>with" in body and "<LF><LF>Para two.<CR>Three." in body,
        "and stored (the editor keeps CRLF as LF)", body)
-    s, h, b = post_form("/admin/articles", base + [
+    s, h, b = post_form("/admin/articles", [("csrf", tok), ("then", "save")] + [
         ("title", "Ctl \x01 story"), ("section", SECTION), ("type", "news"),
         ("body_md", "x")], cookie)
     eq(s, 422, "creating a story with a control character in its headline is 422")

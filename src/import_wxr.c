@@ -1,0 +1,711 @@
+/*
+ * import_wxr.c — WordPress's export (WXR 1.0 to 1.2, Tools -> Export).
+ *
+ * The file is streamed through expat in chunks: memory holds one item
+ * (a post with its comments and custom fields) at a time, whatever the
+ * size of the file.  Channel-level authors, categories and tags come
+ * first in a WXR file and are written as they end; each <item> is
+ * written when it ends.  Featured images name an attachment that may
+ * come later in the file, so they are set once the file is read.
+ *
+ * Refused, with the line: any entity declaration (WXR has none; it is
+ * how "billion laughs" starts), text that is not UTF-8, markup that does
+ * not end, a single field over IMPORT_FIELD_MAX.
+ */
+#include <expat.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "import.h"
+#include "store.h"
+#include "util.h"
+
+#define IMPORT_FIELD_MAX	(32u * 1024 * 1024)
+#define WXR_CHUNK		(256 * 1024)
+
+/* Where the parser is: the container whose children are being read. */
+enum wxr_in {
+	IN_CHANNEL,
+	IN_AUTHOR,	/* wp:author */
+	IN_CATEGORY,	/* wp:category */
+	IN_TAG,		/* wp:tag */
+	IN_ITEM,
+	IN_META,	/* wp:postmeta of an item */
+	IN_COMMENT,	/* wp:comment of an item */
+	IN_COMMENT_META,
+	IN__MAX
+};
+
+struct wxr {
+	XML_Parser		 p;
+	struct db		*db;
+	const struct import_opts *o;
+	struct import_report	*rep;
+	char			*err;
+	size_t			 errsz;
+	int			 failed;
+	char			 source[300];
+	enum wxr_in		 in;
+	int			 depth;		/* of elements */
+	struct buf		 text;		/* of the element being read */
+	json_t			*cur;		/* fields of the container */
+	json_t			*item;		/* fields of the item */
+	json_t			*cats;		/* the item's <category> list */
+	json_t			*metas;		/* key -> value */
+	json_t			*comments;	/* the item's comments */
+	const char		*cat_domain;	/* of the <category> being read */
+	json_t			*cat_attrs;
+	/* Across the file: */
+	json_t			*sections;	/* nicename -> [id, slug, path] */
+	json_t			*authors;	/* login -> slug */
+	json_t			*attachments;	/* post id -> URL */
+	json_t			*heroes;	/* [article id, attachment id] */
+	json_t			*skipped;	/* post type -> count */
+};
+
+static void
+fail(struct wxr *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Stops the parser with a sentence naming the line. */
+static void
+fail(struct wxr *w, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	if (w->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(w->err, w->errsz, "line %lu: %s",
+	    (unsigned long)XML_GetCurrentLineNumber(w->p), msg);
+	w->failed = 1;
+	XML_StopParser(w->p, XML_FALSE);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static void
+set_source(struct wxr *w, const char *url)
+{
+	if (w->source[0] != '\0' || url[0] == '\0')
+		return;
+	snprintf(w->source, sizeof(w->source), "wordpress:%.280s", url);
+	/* One site, however its address is written. */
+	if (w->source[strlen(w->source) - 1] == '/')
+		w->source[strlen(w->source) - 1] = '\0';
+}
+
+/* Channel-level things */
+
+static void
+author_end(struct wxr *w)
+{
+	const char *login = str(w->cur, "wp:author_login");
+	char slug[128], old[300], to[300], dec[256];
+
+	if (login[0] == '\0')
+		return;
+	if (import_author(w->db, w->o, w->rep, w->source, login, login,
+	    str(w->cur, "wp:author_display_name"),
+	    str(w->cur, "wp:author_email"), "", slug, sizeof(slug)) != 0) {
+		fail(w, "author %s: %s", login, db_errmsg(w->db));
+		return;
+	}
+	json_object_set_new(w->authors, login, json_string(slug));
+	/* Old names are percent-encoded; requests come decoded. */
+	import_unescape(login, strlen(login), dec, sizeof(dec));
+	snprintf(to, sizeof(to), "/author/%s", slug);
+	snprintf(old, sizeof(old), "/author/%s/", dec);
+	import_redirect(w->db, w->rep, old, to);
+	snprintf(to, sizeof(to), "/author/%s/feed.xml", slug);
+	snprintf(old, sizeof(old), "/author/%s/feed/", dec);
+	import_redirect(w->db, w->rep, old, to);
+}
+
+/* A section for a category nicename (made with name when unknown). */
+static json_t *
+section_of(struct wxr *w, const char *nicename, const char *name,
+    const char *parent, const char *term_id, const char *desc)
+{
+	char slug[128], path[600], old[700], to[300], dec[256];
+	json_t *s, *up;
+	int64_t id, pid = 0;
+
+	if ((s = json_object_get(w->sections, nicename)) != NULL)
+		return s;
+	up = parent[0] != '\0' ? json_object_get(w->sections, parent) : NULL;
+	if (up != NULL)
+		pid = json_integer_value(json_array_get(up, 0));
+	if (import_section(w->db, w->rep, w->source, nicename, nicename,
+	    name[0] != '\0' ? name : nicename, desc, pid, &id, slug,
+	    sizeof(slug)) != 0) {
+		fail(w, "category %s: %s", nicename, db_errmsg(w->db));
+		return NULL;
+	}
+	import_unescape(nicename, strlen(nicename), dec, sizeof(dec));
+	snprintf(path, sizeof(path), "%s%s/", up != NULL ?
+	    json_string_value(json_array_get(up, 2)) : "/category/", dec);
+	s = json_pack("[I,s,s]", (json_int_t)id, slug, path);
+	json_object_set_new(w->sections, nicename, s);
+	snprintf(to, sizeof(to), "/section/%s", slug);
+	import_redirect(w->db, w->rep, path, to);
+	if (term_id[0] != '\0') {
+		snprintf(old, sizeof(old), "/?cat=%s", term_id);
+		import_redirect(w->db, w->rep, old, to);
+	}
+	snprintf(old, sizeof(old), "%sfeed/", path);
+	snprintf(to, sizeof(to), "/section/%s/feed.xml", slug);
+	import_redirect(w->db, w->rep, old, to);
+	return s;
+}
+
+static void
+tag_end(struct wxr *w)
+{
+	const char *slug = str(w->cur, "wp:tag_slug");
+	const char *name = str(w->cur, "wp:tag_name");
+	char ours[128], old[300], to[300], dec[256];
+
+	if (slug[0] == '\0')
+		return;
+	/* The store makes a tag's slug from its name, as for any story. */
+	store_slugify(name[0] != '\0' ? name : slug, ours, sizeof(ours));
+	import_unescape(slug, strlen(slug), dec, sizeof(dec));
+	snprintf(old, sizeof(old), "/tag/%s/", dec);
+	snprintf(to, sizeof(to), "/tag/%s", ours);
+	import_redirect(w->db, w->rep, old, to);
+	snprintf(old, sizeof(old), "/tag/%s/feed/", dec);
+	snprintf(to, sizeof(to), "/tag/%s/feed.xml", ours);
+	import_redirect(w->db, w->rep, old, to);
+}
+
+/* Items */
+
+static const char *
+comment_status(const char *approved)
+{
+	if (strcmp(approved, "1") == 0)
+		return "approved";
+	if (strcmp(approved, "0") == 0)
+		return "pending";
+	if (strcmp(approved, "spam") == 0)
+		return "rejected";
+	return NULL;	/* trash, post-trashed: not imported */
+}
+
+static void
+comments_put(struct wxr *w, int64_t article)
+{
+	json_t *c, *ids = json_object();
+	size_t i;
+
+	json_array_foreach(w->comments, i, c) {
+		const char *status = comment_status(str(c,
+		    "wp:comment_approved"));
+		const char *type = str(c, "wp:comment_type");
+		const char *cid = str(c, "wp:comment_id");
+		char sid[200];
+		int64_t id, parent;
+
+		if (status == NULL || strcmp(type, "pingback") == 0 ||
+		    strcmp(type, "trackback") == 0 || cid[0] == '\0') {
+			w->rep->skipped++;
+			continue;
+		}
+		parent = json_integer_value(json_object_get(ids,
+		    str(c, "wp:comment_parent")));
+		snprintf(sid, sizeof(sid), "%s", cid);
+		if (import_comment(w->db, w->rep, w->source, sid, article,
+		    parent, str(c, "wp:comment_author"),
+		    str(c, "wp:comment_author_email"),
+		    str(c, "wp:comment_content"), status,
+		    import_time(str(c, "wp:comment_date_gmt")), &id) != 0) {
+			fail(w, "comment %s: %s", cid, db_errmsg(w->db));
+			break;
+		}
+		json_object_set_new(ids, cid, json_integer(id));
+	}
+	json_decref(ids);
+}
+
+/* The article type of a post format. */
+static const char *
+format_type(const char *nicename)
+{
+	if (strcmp(nicename, "post-format-video") == 0)
+		return "video";
+	if (strcmp(nicename, "post-format-audio") == 0)
+		return "podcast";
+	return "news";
+}
+
+static void
+item_end(struct wxr *w)
+{
+	const char *type = str(w->item, "wp:post_type");
+	const char *status = str(w->item, "wp:status");
+	const char *pid = str(w->item, "wp:post_id");
+	const char *creator = str(w->item, "dc:creator");
+	struct import_item it;
+	char link[600], q[64], feed[640], section[128] = "", *p;
+	json_t *c, *authors, *tags, *a;
+	size_t i;
+	int rc;
+
+	w->rep->items++;
+	if (strcmp(type, "attachment") == 0) {
+		const char *u = str(w->item, "wp:attachment_url");
+
+		json_object_set_new(w->attachments, pid, json_string(u[0] ?
+		    u : str(w->item, "guid")));
+		return;
+	}
+	if (strcmp(type, "post") != 0 && strcmp(type, "page") != 0) {
+		/* Menus, revisions, blocks, a plugin's types: left out. */
+		json_object_set_new(w->skipped, type, json_integer(
+		    json_integer_value(json_object_get(w->skipped, type)) + 1));
+		w->rep->skipped++;
+		return;
+	}
+	if (pid[0] == '\0' || strlen(pid) > 40) {
+		/* The id is what makes a second run find the item. */
+		fail(w, "an item (\"%.80s\") without a wp:post_id",
+		    str(w->item, "title"));
+		return;
+	}
+	memset(&it, 0, sizeof(it));
+	if (strcmp(status, "publish") == 0)
+		it.status = IMPORT_LIVE;
+	else if (strcmp(status, "future") == 0)
+		it.status = IMPORT_SCHEDULED;
+	else if (strcmp(status, "draft") == 0 || strcmp(status, "pending") == 0
+	    || strcmp(status, "private") == 0)
+		it.status = IMPORT_DRAFT;
+	else {
+		/* trash, auto-draft, inherit */
+		w->rep->skipped++;
+		return;
+	}
+	/* A post behind a password was not public: it comes in as a draft. */
+	if (str(w->item, "wp:post_password")[0] != '\0')
+		it.status = IMPORT_DRAFT;
+	if (strcmp(type, "page") == 0 && it.status != IMPORT_LIVE) {
+		/* A static page is live or absent: drafts stay behind. */
+		w->rep->skipped++;
+		return;
+	}
+	authors = json_array();
+	tags = json_array();
+	it.type = "news";
+	json_array_foreach(w->cats, i, c) {
+		const char *dom = str(c, "domain"), *nice = str(c, "nicename");
+		const char *name = str(c, "name");
+		json_t *s;
+
+		if (strcmp(dom, "category") == 0) {
+			if (section[0] != '\0') {
+				/* One section a story: the rest are tags. */
+				json_array_append_new(tags, json_string(name));
+				continue;
+			}
+			if ((s = section_of(w, nice, name, "", "", "")) == NULL)
+				goto done;
+			strlcpy_(section, json_string_value(json_array_get(s, 1)),
+			    sizeof(section));
+		} else if (strcmp(dom, "post_tag") == 0 && name[0] != '\0') {
+			json_array_append_new(tags, json_string(name));
+		} else if (strcmp(dom, "post_format") == 0) {
+			it.type = format_type(nice);
+		}
+	}
+	if (creator[0] != '\0') {
+		if ((a = json_object_get(w->authors, creator)) == NULL) {
+			char slug[128];
+
+			/* WXR 1.0 names authors only in items. */
+			if (import_author(w->db, w->o, w->rep, w->source, creator,
+			    creator, creator, "", "", slug, sizeof(slug)) != 0) {
+				fail(w, "author %s: %s", creator,
+				    db_errmsg(w->db));
+				goto done;
+			}
+			a = json_string(slug);
+			json_object_set_new(w->authors, creator, a);
+		}
+		json_array_append(authors, a);
+	}
+	it.source = w->source;
+	it.kind = strcmp(type, "page") == 0 ? IMPORT_PAGE : IMPORT_POST;
+	it.source_id = pid;
+	it.title = str(w->item, "title");
+	it.slug = str(w->item, "wp:post_name");
+	it.dek = str(w->item, "excerpt:encoded");
+	it.html = str(w->item, "content:encoded");
+	it.published_at = import_time(str(w->item, "wp:post_date_gmt"));
+	if (it.published_at == 0)
+		it.published_at = import_time(str(w->item, "wp:post_date"));
+	it.section = section[0] != '\0' ? section : NULL;
+	it.authors = authors;
+	it.tags = tags;
+	import_url_path(str(w->item, "link"), link, sizeof(link));
+	/* A draft's link is "?p=N": only the query address is kept. */
+	if (link[0] != '\0' && strcmp(link, "/") != 0 &&
+	    strchr(link, '?') == NULL)
+		it.old[it.nold++] = link;
+	snprintf(q, sizeof(q), it.kind == IMPORT_PAGE ? "/?page_id=%s" :
+	    "/?p=%s", pid);
+	it.old[it.nold++] = q;
+	if (it.nold > 1 && it.kind == IMPORT_POST) {
+		/* The story's comment feed. */
+		p = link + strlen(link);
+		snprintf(feed, sizeof(feed), "%s%sfeed/", link,
+		    p > link && p[-1] == '/' ? "" : "/");
+	} else {
+		feed[0] = '\0';
+	}
+	if ((rc = import_item_put(w->db, w->o, w->rep, &it, w->err,
+	    w->errsz)) < 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "item %s: %s", pid, w->err);
+		w->err[0] = '\0';
+		fail(w, "%s", msg);
+		goto done;
+	}
+	if (it.path[0] == '\0')
+		goto done;
+	if (feed[0] != '\0') {
+		char to[340];
+
+		snprintf(to, sizeof(to), "%s/comments.atom", it.path);
+		import_redirect(w->db, w->rep, feed, to);
+	}
+	if (it.kind == IMPORT_POST) {
+		const char *thumb = str(w->metas, "_thumbnail_id");
+
+		if (rc == 0 && thumb[0] != '\0')
+			json_array_append_new(w->heroes, json_pack("[I,s]",
+			    (json_int_t)it.id, thumb));
+		comments_put(w, it.id);
+	}
+done:
+	json_decref(authors);
+	json_decref(tags);
+}
+
+/*
+ * Featured images, now that every attachment is known: each story's
+ * _thumbnail_id becomes its hero image when the file is in --media-from.
+ */
+static void
+heroes_put(struct wxr *w)
+{
+	json_t *h;
+	const char *url;
+	size_t i;
+
+	json_array_foreach(w->heroes, i, h) {
+		url = json_string_value(json_object_get(w->attachments,
+		    json_string_value(json_array_get(h, 1))));
+		if (url == NULL || url[0] == '\0')
+			continue;
+		if (import_hero(w->db, w->o, w->rep,
+		    json_integer_value(json_array_get(h, 0)), url, NULL) != 0) {
+			fail(w, "featured image %s: %s", url, db_errmsg(w->db));
+			return;
+		}
+	}
+}
+
+/* Expat's callbacks */
+
+static void XMLCALL
+on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+	struct wxr *w = ud;
+	size_t i;
+
+	w->depth++;
+	buf_reset(&w->text);
+	if (w->failed)
+		return;
+	if (w->depth == 1 && strcmp(name, "rss") != 0) {
+		fail(w, "not a WordPress export: the document is <%s>, not "
+		    "<rss>", name);
+		return;
+	}
+	switch (w->in) {
+	case IN_CHANNEL:
+		if (strcmp(name, "item") == 0) {
+			w->in = IN_ITEM;
+			json_object_clear(w->item);
+			json_array_clear(w->cats);
+			json_object_clear(w->metas);
+			json_array_clear(w->comments);
+		} else if (strcmp(name, "wp:author") == 0) {
+			w->in = IN_AUTHOR;
+			json_object_clear(w->cur);
+		} else if (strcmp(name, "wp:category") == 0) {
+			w->in = IN_CATEGORY;
+			json_object_clear(w->cur);
+		} else if (strcmp(name, "wp:tag") == 0) {
+			w->in = IN_TAG;
+			json_object_clear(w->cur);
+		}
+		break;
+	case IN_ITEM:
+		if (strcmp(name, "wp:postmeta") == 0) {
+			w->in = IN_META;
+			json_object_clear(w->cur);
+		} else if (strcmp(name, "wp:comment") == 0) {
+			w->in = IN_COMMENT;
+			json_object_clear(w->cur);
+		} else if (strcmp(name, "category") == 0) {
+			json_object_clear(w->cat_attrs);
+			for (i = 0; attrs[i] != NULL; i += 2)
+				json_object_set_new(w->cat_attrs, attrs[i],
+				    json_string(attrs[i + 1]));
+		}
+		break;
+	case IN_COMMENT:
+		if (strcmp(name, "wp:commentmeta") == 0)
+			w->in = IN_COMMENT_META;
+		break;
+	default:
+		break;
+	}
+}
+
+static void XMLCALL
+on_end(void *ud, const XML_Char *name)
+{
+	struct wxr *w = ud;
+	const char *t;
+
+	w->depth--;
+	if (w->failed)
+		return;
+	buf_putc(&w->text, '\0');
+	w->text.len--;
+	t = w->text.p != NULL ? w->text.p : "";
+	switch (w->in) {
+	case IN_CHANNEL:
+		if (strcmp(name, "wp:base_site_url") == 0 ||
+		    (strcmp(name, "link") == 0 && w->depth == 2))
+			set_source(w, t);
+		break;
+	case IN_AUTHOR:
+	case IN_CATEGORY:
+	case IN_TAG:
+		if (strcmp(name, "wp:author") == 0 ||
+		    strcmp(name, "wp:category") == 0 ||
+		    strcmp(name, "wp:tag") == 0) {
+			if (w->source[0] == '\0')
+				set_source(w, "unknown");
+			if (w->in == IN_AUTHOR)
+				author_end(w);
+			else if (w->in == IN_CATEGORY)
+				section_of(w, str(w->cur,
+				    "wp:category_nicename"),
+				    str(w->cur, "wp:cat_name"),
+				    str(w->cur, "wp:category_parent"),
+				    str(w->cur, "wp:term_id"),
+				    str(w->cur, "wp:category_description"));
+			else
+				tag_end(w);
+			w->in = IN_CHANNEL;
+		} else {
+			json_object_set_new(w->cur, name, json_string(t));
+		}
+		break;
+	case IN_ITEM:
+		if (strcmp(name, "item") == 0) {
+			if (w->source[0] == '\0')
+				set_source(w, "unknown");
+			w->in = IN_CHANNEL;
+			item_end(w);
+			w->rep->bytes = XML_GetCurrentByteIndex(w->p);
+			import_progress(w->o, w->rep, 0);
+		} else if (strcmp(name, "category") == 0) {
+			json_object_set_new(w->cat_attrs, "name",
+			    json_string(t));
+			json_array_append_new(w->cats,
+			    json_deep_copy(w->cat_attrs));
+		} else {
+			json_object_set_new(w->item, name, json_string(t));
+		}
+		break;
+	case IN_META:
+		if (strcmp(name, "wp:postmeta") == 0) {
+			json_object_set_new(w->metas, str(w->cur,
+			    "wp:meta_key"), json_string(str(w->cur,
+			    "wp:meta_value")));
+			w->in = IN_ITEM;
+		} else {
+			json_object_set_new(w->cur, name, json_string(t));
+		}
+		break;
+	case IN_COMMENT:
+		if (strcmp(name, "wp:comment") == 0) {
+			json_array_append_new(w->comments,
+			    json_deep_copy(w->cur));
+			w->in = IN_ITEM;
+		} else {
+			json_object_set_new(w->cur, name, json_string(t));
+		}
+		break;
+	case IN_COMMENT_META:
+		if (strcmp(name, "wp:commentmeta") == 0)
+			w->in = IN_COMMENT;
+		break;
+	case IN__MAX:
+		break;
+	}
+	buf_reset(&w->text);
+}
+
+static void XMLCALL
+on_text(void *ud, const XML_Char *s, int len)
+{
+	struct wxr *w = ud;
+
+	if (w->failed || w->in == IN_COMMENT_META)
+		return;
+	buf_append(&w->text, s, (size_t)len);
+	if (buf_err(&w->text))
+		fail(w, "a field of more than %u MB", IMPORT_FIELD_MAX >> 20);
+}
+
+static void XMLCALL
+on_entity(void *ud, const XML_Char *name, int is_param,
+    const XML_Char *value, int value_len, const XML_Char *base,
+    const XML_Char *system_id, const XML_Char *public_id,
+    const XML_Char *notation)
+{
+	fail(ud, "the entity declaration \"%s\" is refused (a WordPress "
+	    "export has none)", name);
+}
+
+int
+import_wxr(struct db *db, const char *path, const struct import_opts *o,
+    struct import_report *rep, char *err, size_t errsz)
+{
+	struct wxr w;
+	FILE *f;
+	char *chunk = NULL;
+	size_t n;
+	int done = 0, rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errsz, "%s: cannot open", path);
+		return -1;
+	}
+	w.db = db;
+	w.o = o;
+	w.rep = rep;
+	w.err = err;
+	w.errsz = errsz;
+	buf_init(&w.text, IMPORT_FIELD_MAX);
+	w.cur = json_object();
+	w.item = json_object();
+	w.cats = json_array();
+	w.metas = json_object();
+	w.comments = json_array();
+	w.cat_attrs = json_object();
+	w.sections = json_object();
+	w.authors = json_object();
+	w.attachments = json_object();
+	w.heroes = json_array();
+	w.skipped = json_object();
+	if ((w.p = XML_ParserCreate("UTF-8")) == NULL)
+		goto out;
+	XML_SetUserData(w.p, &w);
+	XML_SetElementHandler(w.p, on_start, on_end);
+	XML_SetCharacterDataHandler(w.p, on_text);
+	XML_SetEntityDeclHandler(w.p, on_entity);
+	XML_SetParamEntityParsing(w.p, XML_PARAM_ENTITY_PARSING_NEVER);
+	chunk = xmalloc(WXR_CHUNK);
+	/* After this point, every error goes through out. */
+	while (!done) {
+		n = fread(chunk, 1, WXR_CHUNK, f);
+		if (ferror(f)) {
+			snprintf(err, errsz, "%s: read error", path);
+			goto out;
+		}
+		done = n < WXR_CHUNK;
+		if (XML_Parse(w.p, chunk, (int)n, done) == XML_STATUS_ERROR) {
+			enum XML_Error e = XML_GetErrorCode(w.p);
+
+			if (!w.failed)
+				snprintf(err, errsz, "line %lu, column %lu: %s%s",
+				    (unsigned long)XML_GetCurrentLineNumber(w.p),
+				    (unsigned long)
+				    XML_GetCurrentColumnNumber(w.p),
+				    XML_ErrorString(e), done &&
+				    (e == XML_ERROR_UNCLOSED_TOKEN ||
+				    e == XML_ERROR_NO_ELEMENTS ||
+				    e == XML_ERROR_UNCLOSED_CDATA_SECTION) ?
+				    " (the file ends too early: is it cut "
+				    "short?)" : "");
+			goto out;
+		}
+	}
+	if (w.source[0] == '\0') {
+		snprintf(err, errsz, "not a WordPress export: no channel");
+		goto out;
+	}
+	heroes_put(&w);
+	if (w.failed)
+		goto out;
+	if (import_redirect(db, rep, "/feed/", "/feed.xml") != 0) {
+		snprintf(err, errsz, "redirect: %s", db_errmsg(db));
+		goto out;
+	}
+	rep->bytes = rep->bytes_total;
+	if (json_object_size(w.skipped) > 0) {
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(w.skipped, k, v)
+			fprintf(stderr, "import: left out %lld item(s) of type "
+			    "\"%s\"\n", (long long)json_integer_value(v), k);
+	}
+	rc = 0;
+out:
+	if (rc != 0 && strncmp(err, path, strlen(path)) != 0) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s: %s", path, err);
+		strlcpy_(err, msg, errsz);
+	}
+	if (w.p != NULL)
+		XML_ParserFree(w.p);
+	free(chunk);
+	fclose(f);
+	buf_free(&w.text);
+	json_decref(w.cur);
+	json_decref(w.item);
+	json_decref(w.cats);
+	json_decref(w.metas);
+	json_decref(w.comments);
+	json_decref(w.cat_attrs);
+	json_decref(w.sections);
+	json_decref(w.authors);
+	json_decref(w.attachments);
+	json_decref(w.heroes);
+	json_decref(w.skipped);
+	return rc;
+}

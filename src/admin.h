@@ -1,7 +1,8 @@
 /*
- * admin.h — what every /admin page (the page_admin*.c files) shares: the
- * gate each one passes, CSRF, forms, local times, the Delete button and
- * rendering with the signed-in writer.
+ * admin.h — what every /admin page (the page_admin*.c files) shares:
+ * forms, local times, the Delete button and rendering with the signed-in
+ * writer.  Who may open a page and the CSRF token of its form are the
+ * route table's (router.h), checked before the handler runs.
  */
 #ifndef MASTHEAD_ADMIN_H
 #define MASTHEAD_ADMIN_H
@@ -19,13 +20,6 @@ struct url_query;
 #define ADMIN_SENT	(-1)
 
 /*
- * Every /admin page: never in a shared cache; signed-out readers go to
- * /signin (ADMIN_SENT), members get 403.  0 to go on.
- */
-int	 admin_gate(struct req *);
-/* Whether the form's csrf field is the token of the signed-in session. */
-int	 admin_csrf_ok(struct req *, const char *field);
-/*
  * Parses an urlencoded form body (0, 400, 415, or 422 for a field that is
  * not text); free with url_query_free.
  */
@@ -42,8 +36,8 @@ void	 admin_fmt_local(int64_t t, char *out, size_t n);
  */
 int64_t	 admin_parse_local(const char *);
 /*
- * A Delete button (the caller has passed its gate): checks the form's
- * CSRF token, deletes row id in a transaction that also drops the cache
+ * A Delete button (the router has checked the role and the form's CSRF
+ * token): deletes row id in a transaction that also drops the cache
  * entries under tags, then goes back to back?done=deleted.  A row
  * something still refers to answers 409 with in_use and stays.
  */
@@ -53,5 +47,85 @@ int	 admin_delete(struct req *, enum store_del, int64_t id,
 int64_t	 admin_sponsor_of(struct req *, const char *);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
+
+struct db;
+struct mp_part;
+
+/*
+ * An image upload handed to the work pool (pool.h) by /admin/media and
+ * the admin API (api_media.c): a copy of the image, since the request's
+ * body may be gone before the work ends, and what the work made of it.
+ * Freed by the done function.
+ */
+struct admin_upload {
+	char	*data;
+	size_t	 len;
+	char	*alt;		/* NULL: none */
+	int	 status;	/* media_store's or media_square's */
+	char	 msg[200];
+	json_t	*img;		/* media_store's image */
+	char	 hash[65];	/* media_square's artwork */
+	int	 side;
+	int64_t	 bytes;
+};
+
+/*
+ * Reads the image of an upload: the "file" part of a multipart body, or
+ * (for API clients, form 0) the whole body when it is not multipart.
+ * parts (MULTIPART_MAX_PARTS) and *nparts are the form's.  0, or an HTTP
+ * status with msg (422 for a field that is not text).
+ */
+int	 admin_upload_read(struct req *, int form, struct mp_part *parts,
+	    int *nparts, const char **data, size_t *len, char *msg,
+	    size_t msglen);
+/* A multipart field as a NUL-terminated string of at most n bytes. */
+const char *admin_part_text(struct req *, const struct mp_part *parts,
+	    int nparts, const char *name, size_t n);
+struct admin_upload *admin_upload_new(const char *data, size_t len,
+	    const char *alt);
+void	 admin_upload_free(struct admin_upload *);
+/* On a pool thread: the image made into its widths and recorded. */
+void	 admin_upload_work(struct db *, void *arg);
+
+/*
+ * Comment moderation (page_admin_comments.c), which the admin API
+ * (api_comments.c) runs too.
+ */
+#define MOD_QUEUE_PAGE	50	/* comments in a page of a queue */
+#define MOD_BULK_MAX	200	/* comments in one bulk action */
+
+struct buf;
+struct user;
+
+enum mod_action {
+	MOD_APPROVE,
+	MOD_REJECT,
+	MOD_FEATURE,
+	MOD_UNFEATURE,
+	MOD__MAX
+};
+
+/* "approve" (n bytes) -> MOD_APPROVE; -1 when not an action. */
+int	 mod_action_parse(const char *s, size_t n);
+const char *mod_action_name(enum mod_action);
+/*
+ * One moderation action on one comment, inside the caller's transaction,
+ * logged; the tags of what readers see change are added to tags.  A
+ * store result.
+ */
+int	 mod_apply(struct db *, const struct user *mod, int64_t id,
+	    enum mod_action, struct buf *tags);
+/* Commits and drops the pages of tags; 0 or 503. */
+int	 mod_commit(struct req *, struct buf *tags);
+/* Reads ?before= (an id); -1 when malformed. */
+int	 mod_before(const char *s, int64_t *before);
+/* A page of the moderation log, before ?before=: 0, 400 or a status. */
+int	 mod_log_rows(struct req *, json_t **rows);
+/*
+ * Bans (days 0: for good) or suspends a reader, or lifts it; logged.
+ * Returns NULL, or a message for the moderator ("" for a database error).
+ */
+const char *mod_ban(struct db *, const struct user *mod, const char *email,
+	    const char *days, const char *reason, int lift);
 
 #endif

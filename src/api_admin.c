@@ -22,17 +22,6 @@
 #include "util.h"
 #include "view.h"
 
-static int
-denied(struct req *r, int status)
-{
-	if (status == 401) {
-		http_header(r, "WWW-Authenticate", "Bearer");
-		return api_error(r, 401, "a valid API token is required "
-		    "(Authorization: Bearer ...)");
-	}
-	return status;
-}
-
 /*
  * Reads the JSON object of the request body and checks every field
  * (edit.c).  Returns the object (caller owns it) or NULL with the error
@@ -142,8 +131,7 @@ api_admin_create(struct req *r)
 	int64_t id = 0;
 	int status;
 
-	if ((status = auth_bearer(r, &u)) != 0)
-		return denied(r, status);
+	u = *r->user;
 	if (!edit_allowed(r->db, &u, EDIT_CREATE, 0))
 		return api_error(r, 403, "your role cannot write articles");
 	if ((a.in = read_input(r, 1)) == NULL)
@@ -179,16 +167,14 @@ api_admin_create(struct req *r)
 }
 
 /*
- * The checks before acting on the route's article: a valid token, an
- * article id, a role that may.  0 to go on; otherwise SENT or a status.
+ * The checks before acting on the route's article (the router has
+ * checked the token): an article id, a role that may act on it.  0 to go
+ * on; otherwise SENT.
  */
 static int
-gate(struct req *r, struct user *u, enum edit_action a, int64_t *id)
+article_of(struct req *r, struct user *u, enum edit_action a, int64_t *id)
 {
-	int status;
-
-	if ((status = auth_bearer(r, u)) != 0)
-		return denied(r, status) == 0 ? SENT : status;
+	*u = *r->user;
 	if ((*id = route_id(r)) == 0)
 		return api_error(r, 404, "no such article"), SENT;
 	if (!edit_allowed(r->db, u, a, *id))
@@ -204,7 +190,7 @@ api_admin_get(struct req *r)
 	int64_t id;
 	int status;
 
-	if ((status = gate(r, &u, EDIT_EDIT, &id)) != 0)
+	if ((status = article_of(r, &u, EDIT_EDIT, &id)) != 0)
 		return status == SENT ? 0 : status;
 	return send_article(r, 200, id);
 }
@@ -219,7 +205,7 @@ api_admin_update(struct req *r)
 	int64_t id;
 	int status, rc;
 
-	if ((status = gate(r, &u, EDIT_EDIT, &id)) != 0)
+	if ((status = article_of(r, &u, EDIT_EDIT, &id)) != 0)
 		return status == SENT ? 0 : status;
 	if ((rc = store_article_admin_get(r->db, id, &cur)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? api_error(r, 404,
@@ -307,7 +293,7 @@ publish_or_not(struct req *r, int publish)
 	int64_t id, at = 0;
 	int status, given = 0;
 
-	if ((status = gate(r, &u, EDIT_PUBLISH, &id)) != 0)
+	if ((status = article_of(r, &u, EDIT_PUBLISH, &id)) != 0)
 		return status == SENT ? 0 : status;
 	if (publish && publish_time(r, &at, &given) != 0)
 		return 0;

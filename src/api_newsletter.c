@@ -23,24 +23,6 @@
 
 #define SENT		(-1)		/* the answer has gone out */
 
-/* An editor's token: 0, or SENT after answering 401/403. */
-static int
-editor(struct req *r)
-{
-	struct user u;
-	int status;
-
-	if ((status = auth_bearer(r, &u)) != 0) {
-		if (status != 401)
-			return status;
-		http_header(r, "WWW-Authenticate", "Bearer");
-		return api_error(r, 401, "a valid API token is required"), SENT;
-	}
-	if (u.role < ROLE_EDITOR)
-		return api_error(r, 403, "newsletters are run by editors"), SENT;
-	return 0;
-}
-
 /* The newsletter of the route (argument 0): 0, or SENT after a 404. */
 static int
 newsletter(struct req *r, json_t **nl)
@@ -75,18 +57,18 @@ issue_of(struct req *r, json_t *nl, json_t **is)
 }
 
 /*
- * The editor, newsletter and (is != NULL) issue of a request: 0, SENT
- * or a status.
+ * The newsletter and (is != NULL) issue of a request: 0, SENT or a
+ * status.
  */
 static int
-gate(struct req *r, json_t **nl, json_t **is)
+target(struct req *r, json_t **nl, json_t **is)
 {
 	int status;
 
 	*nl = NULL;
 	if (is != NULL)
 		*is = NULL;
-	if ((status = editor(r)) != 0 || (status = newsletter(r, nl)) != 0)
+	if ((status = newsletter(r, nl)) != 0)
 		return status;
 	if (is != NULL && (status = issue_of(r, *nl, is)) != 0) {
 		json_decref(*nl);
@@ -241,7 +223,7 @@ api_newsletter_issue_add(struct req *r)
 	int64_t id = 0;
 	int status;
 
-	if ((status = gate(r, &nl, NULL)) != 0)
+	if ((status = target(r, &nl, NULL)) != 0)
 		return finish(status);
 	if (r->h->entity.base != NULL && r->h->entity.len > 0) {
 		if ((in = api_body(r)) == NULL ||
@@ -270,7 +252,7 @@ api_newsletter_issue_get(struct req *r)
 	int64_t id;
 	int status;
 
-	if ((status = gate(r, &nl, &is)) != 0)
+	if ((status = target(r, &nl, &is)) != 0)
 		return finish(status);
 	id = json_integer_value(json_object_get(is, "id"));
 	json_decref(nl);
@@ -287,7 +269,7 @@ api_newsletter_issue_update(struct req *r)
 	int64_t id;
 	int status, rc;
 
-	if ((status = gate(r, &nl, &is)) != 0)
+	if ((status = target(r, &nl, &is)) != 0)
 		return finish(status);
 	id = json_integer_value(json_object_get(is, "id"));
 	subject = json_string_value(json_object_get(is, "subject"));
@@ -328,7 +310,7 @@ api_newsletter_issue_test(struct req *r)
 	json_t *nl, *is, *in = NULL, *v;
 	int status, rc;
 
-	if ((status = gate(r, &nl, &is)) != 0)
+	if ((status = target(r, &nl, &is)) != 0)
 		return finish(status);
 	if ((in = api_body(r)) == NULL) {
 		status = SENT;
@@ -408,7 +390,7 @@ api_newsletter_issue_send(struct req *r)
 	int64_t at;
 	int status, rc;
 
-	if ((status = gate(r, &nl, &is)) != 0)
+	if ((status = target(r, &nl, &is)) != 0)
 		return finish(status);
 	if (send_time(r, &at) != 0) {
 		status = SENT;
@@ -443,7 +425,7 @@ api_newsletter_subscribers_csv(struct req *r)
 	char name[200];
 	int status, rc;
 
-	if ((status = gate(r, &nl, NULL)) != 0)
+	if ((status = target(r, &nl, NULL)) != 0)
 		return finish(status);
 	rc = newsletter_export(r->db, nl, &b);
 	snprintf(name, sizeof(name), "%s-subscribers", view_str(nl, "slug"));

@@ -2,7 +2,7 @@
  * page_admin.c — the newsroom at /admin: the dashboard, the article list
  * with its filters, the editor and its actions (save, publish, schedule,
  * unpublish), the reader's-eye preview, the Markdown preview, and image
- * uploads.
+ * uploads (whose work api_media.c shares).
  *
  * Every page is server-rendered and works without JavaScript.  Every
  * write checks the CSRF token, then the role (edit.c), then the input,
@@ -22,7 +22,6 @@
 #include "db.h"
 #include "edit.h"
 #include "escape.h"
-#include "feed.h"
 #include "req.h"
 #include "media.h"
 #include "multipart.h"
@@ -45,33 +44,6 @@ static const char *const types[] = {
 	"news", "news-analysis", "feature", "opinion", "interview",
 	"partner-perspective", "guest-perspective", "podcast", "video",
 };
-
-int
-admin_gate(struct req *r)
-{
-	struct buf next = BUF_INIT;
-
-	r->cache_control = "private, no-store";
-	if (r->user == NULL) {
-		BUF_LIT(&next, "/signin?next=");
-		esc_url(&next, r->path, r->pathlen);
-		http_redirect(r, 303, next.p);
-		buf_free(&next);
-		return ADMIN_SENT;
-	}
-	return r->user->role >= ROLE_CONTRIBUTOR ? 0 : 403;
-}
-
-int
-admin_csrf_ok(struct req *r, const char *field)
-{
-	char want[64];
-
-	session_csrf(r, want, sizeof(want));
-	return field != NULL && want[0] != '\0' &&
-	    strlen(field) == strlen(want) &&
-	    sodium_memcmp(field, want, strlen(want)) == 0;
-}
 
 /* The newsroom's forms are read, and their text checked, as readers' are. */
 int
@@ -103,10 +75,6 @@ admin_delete(struct req *r, enum store_del what, int64_t id,
 		return 404;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	url_query_free(&q);
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
@@ -241,10 +209,8 @@ page_admin_dashboard(struct req *r)
 	json_t *m, *v;
 	char key[32];
 	size_t i;
-	int status, rc;
+	int rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	m = json_object();
 	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
 		struct admin_filter f = { blocks[i], "", "", "", "" };
@@ -328,10 +294,8 @@ page_admin_articles(struct req *r)
 	json_t *m, *rows, *v;
 	char c[48];
 	size_t i;
-	int status, rc;
+	int rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	f.status = http_query(r, "status") != NULL ? http_query(r, "status") :
 	    "";
 	for (i = 0; i < ARRAY_SIZE(states); i++)
@@ -600,10 +564,7 @@ page_admin_new(struct req *r)
 {
 	char slug[256];
 	json_t *a;
-	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if (!edit_allowed(r->db, r->user, EDIT_CREATE, 0))
 		return 403;
 	a = json_pack("{s:s,s:[],s:[]}", "type", "news", "tags", "authors");
@@ -620,10 +581,8 @@ page_admin_edit(struct req *r)
 {
 	json_t *a;
 	int64_t id;
-	int status, rc;
+	int rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
@@ -750,10 +709,6 @@ save(struct req *r, int64_t id)
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	then = url_query_get(&q, "then");
 	if (then != NULL && strcmp(then, "save") != 0 &&
 	    strcmp(then, "update") != 0 && strcmp(then, "publish") != 0 &&
@@ -869,10 +824,6 @@ done:
 int
 page_admin_create(struct req *r)
 {
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return save(r, 0);
 }
 
@@ -880,10 +831,7 @@ int
 page_admin_save(struct req *r)
 {
 	int64_t id;
-	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	return save(r, id);
@@ -898,16 +846,10 @@ status_change(struct req *r, int publish, int schedule)
 	char url[96];
 	int status, rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	if (!edit_allowed(r->db, r->user, EDIT_PUBLISH, id)) {
 		url_query_free(&q);
 		return 403;
@@ -956,8 +898,6 @@ page_admin_preview(struct req *r)
 	int64_t id;
 	int status, rc;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
@@ -993,14 +933,8 @@ page_admin_markdown(struct req *r)
 	const char *md, *raw;
 	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	md = url_query_get(&q, "body_md");
 	raw = url_query_get(&q, "raw_html");
 	/* The story's own mode, as its editor shows it; nothing is stored. */
@@ -1022,22 +956,14 @@ int
 page_admin_media(struct req *r)
 {
 	json_t *m;
-	int status;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	m = json_pack("{s:I,s:{s:s}}", "max_mb", (json_int_t)
 	    (config.max_upload / (1024 * 1024)), "page", "title", "Images");
 	return admin_render(r, 200, "admin/media", m);
 }
 
-/*
- * Reads the image of an upload: the "file" part of a multipart body, or
- * (for API clients) the whole body.  0, or an HTTP status with msg (422
- * for a field that is not text).
- */
-static int
-upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
+int
+admin_upload_read(struct req *r, int form, struct mp_part *parts, int *nparts,
     const char **data, size_t *len, char *msg, size_t msglen)
 {
 	const char *ct = http_req_header(r, "content-type");
@@ -1068,10 +994,9 @@ upload_bytes(struct req *r, int form, struct mp_part *parts, int *nparts,
 	return 0;
 }
 
-/* A multipart field as a NUL-terminated string of at most n bytes. */
-static const char *
-part_text(struct req *r, struct mp_part *parts, int nparts, const char *name,
-    size_t n)
+const char *
+admin_part_text(struct req *r, const struct mp_part *parts, int nparts,
+    const char *name, size_t n)
 {
 	const struct mp_part *p = multipart_get(parts, nparts, name);
 
@@ -1080,27 +1005,10 @@ part_text(struct req *r, struct mp_part *parts, int nparts, const char *name,
 	return h2o_strdup(&r->h->pool, p->data, p->len).base;
 }
 
-/*
- * An upload handed to the work pool (pool.h): a copy of the image, since
- * the request's body may be gone before the work ends, and what the
- * work made of it.  Freed by the done function.
- */
-struct upload {
-	char	*data;
-	size_t	 len;
-	char	*alt;		/* NULL: none */
-	int	 status;	/* media_store's or media_square's */
-	char	 msg[200];
-	json_t	*img;		/* media_store's image */
-	char	 hash[65];	/* media_square's artwork */
-	int	 side;
-	int64_t	 bytes;
-};
-
-static struct upload *
-upload_new(const char *data, size_t len, const char *alt)
+struct admin_upload *
+admin_upload_new(const char *data, size_t len, const char *alt)
 {
-	struct upload *u = xcalloc(1, sizeof(*u));
+	struct admin_upload *u = xcalloc(1, sizeof(*u));
 
 	u->data = xmalloc(len);
 	memcpy(u->data, data, len);
@@ -1109,8 +1017,8 @@ upload_new(const char *data, size_t len, const char *alt)
 	return u;
 }
 
-static void
-upload_free(struct upload *u)
+void
+admin_upload_free(struct admin_upload *u)
 {
 	json_decref(u->img);
 	free(u->alt);
@@ -1118,11 +1026,10 @@ upload_free(struct upload *u)
 	free(u);
 }
 
-/* On a pool thread: the image made into its widths and recorded. */
-static void
-upload_work(struct db *db, void *arg)
+void
+admin_upload_work(struct db *db, void *arg)
 {
-	struct upload *u = arg;
+	struct admin_upload *u = arg;
 
 	u->status = media_store(db, u->data, u->len, u->alt, &u->img, u->msg,
 	    sizeof(u->msg));
@@ -1132,12 +1039,12 @@ upload_work(struct db *db, void *arg)
 static int
 media_page_done(struct req *r, void *arg)
 {
-	struct upload *u = arg;
+	struct admin_upload *u = arg;
 	json_t *m;
 	int status;
 
 	if (r == NULL) {
-		upload_free(u);
+		admin_upload_free(u);
 		return 0;
 	}
 	if (u->status != 0)
@@ -1150,7 +1057,7 @@ media_page_done(struct req *r, void *arg)
 		    "title", "Images");
 	status = admin_render(r, u->status != 0 ? u->status : 201,
 	    "admin/media", m);
-	upload_free(u);
+	admin_upload_free(u);
 	return status;
 }
 
@@ -1161,25 +1068,20 @@ page_admin_media_post(struct req *r)
 	const char *data = NULL, *alt = NULL;
 	char msg[200];
 	size_t len = 0;
-	struct upload *u;
+	struct admin_upload *u;
 	json_t *m;
 	int status, nparts;
 
-	if ((status = admin_gate(r)) != 0)
-		return ADMIN_RETURN(status);
-	status = upload_bytes(r, 1, parts, &nparts, &data, &len, msg,
+	status = admin_upload_read(r, 1, parts, &nparts, &data, &len, msg,
 	    sizeof(msg));
-	/* The token is checked before anything is looked at further. */
-	if (!admin_csrf_ok(r, part_text(r, parts, nparts, "csrf", 64)))
-		return 403;
 	if (status == 0) {
-		alt = part_text(r, parts, nparts, "alt", 500);
+		alt = admin_part_text(r, parts, nparts, "alt", 500);
 		/* Decoding takes seconds: the loop goes on meanwhile. */
-		u = upload_new(data, len, alt);
-		if ((status = pool_submit(r, upload_work, media_page_done,
+		u = admin_upload_new(data, len, alt);
+		if ((status = pool_submit(r, admin_upload_work, media_page_done,
 		    u)) == 0)
 			return 0;
-		upload_free(u);
+		admin_upload_free(u);
 		snprintf(msg, sizeof(msg), "the server is busy with other "
 		    "uploads; try again in a moment");
 	}
@@ -1187,152 +1089,4 @@ page_admin_media_post(struct req *r)
 	    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
 	    "title", "Images");
 	return admin_render(r, status, "admin/media", m);
-}
-
-/* Back on the loop: the API's answer. */
-static int
-media_api_done(struct req *r, void *arg)
-{
-	struct upload *u = arg;
-	json_t *m;
-	int status = 0;
-
-	if (r == NULL) {
-		upload_free(u);
-		return 0;
-	}
-	if (u->status != 0) {
-		status = api_error(r, u->status, u->msg);
-	} else {
-		m = json_pack("{s:O}", "image", u->img);
-		http_send_json(r, 201, m);
-		json_decref(m);
-	}
-	upload_free(u);
-	return status;
-}
-
-/*
- * An API client's image upload, for a token of at least role: the bytes
- * and their alt text handed to the work pool, which runs work, and done
- * answers.  0 when handed over, else the status of the answer sent.
- */
-static int
-api_upload(struct req *r, enum role role, const char *refused,
-    pool_work_fn work, pool_done_fn done)
-{
-	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL, *alt = NULL;
-	char msg[200];
-	size_t len = 0;
-	struct upload *u;
-	struct user usr;
-	int status, nparts;
-
-	if ((status = auth_bearer(r, &usr)) != 0) {
-		if (status == 401)
-			http_header(r, "WWW-Authenticate", "Bearer");
-		return status == 401 ? api_error(r, 401, "a valid API token "
-		    "is required (Authorization: Bearer ...)") : status;
-	}
-	if (usr.role < role)
-		return api_error(r, 403, refused);
-	if ((status = upload_bytes(r, 0, parts, &nparts, &data, &len, msg,
-	    sizeof(msg))) != 0)
-		return api_error(r, status, msg);
-	if (nparts > 0)
-		alt = part_text(r, parts, nparts, "alt", 500);
-	u = upload_new(data, len, alt);
-	if ((status = pool_submit(r, work, done, u)) == 0)
-		return 0;
-	upload_free(u);
-	return api_error(r, status, "the server is busy with other uploads; "
-	    "try again in a moment");
-}
-
-/* POST /api/v1/admin/media: the same upload for API clients. */
-int
-api_admin_media(struct req *r)
-{
-	return api_upload(r, ROLE_CONTRIBUTOR, "your role cannot upload images",
-	    upload_work, media_api_done);
-}
-
-/*
- * POST /api/v1/admin/podcast/artwork: the podcast's cover, made square
- * from the upload by media_square and named by the podcast_image setting
- * in one transaction.  Settings are part of every page ("site"), so the
- * podcast feed is dropped with the rest.
- */
-/* On a pool thread: the square artwork made and written. */
-static void
-artwork_work(struct db *db, void *arg)
-{
-	struct upload *u = arg;
-
-	u->status = media_square(config.media_dir, u->data, u->len,
-	    config.max_upload, FEED_ART_MIN, FEED_ART_MAX, u->hash, &u->side,
-	    &u->bytes, u->msg, sizeof(u->msg));
-}
-
-/* Back on the loop: the artwork recorded and named, a short write. */
-static int
-artwork_done(struct req *r, void *arg)
-{
-	struct upload *u = arg;
-	struct image_row row;
-	char src[100];
-	json_t *img, *m;
-	int rc, status = 0;
-
-	if (r == NULL || u->status != 0) {
-		if (r != NULL)
-			status = api_error(r, u->status, u->msg);
-		upload_free(u);
-		return status;
-	}
-	if (db_begin_write(r->db) != DB_OK) {
-		upload_free(u);
-		return api_error(r, 503, "the database is busy; try again");
-	}
-	/* After this point, all errors roll back. */
-	rc = store_image_get(r->db, u->hash, &img);
-	json_decref(img);
-	if (rc == STORE_NOTFOUND) {
-		memset(&row, 0, sizeof(row));
-		row.hash = u->hash;
-		row.mime = "image/jpeg";
-		row.ext = "jpg";
-		row.width = u->side;
-		row.height = u->side;
-		row.bytes = u->bytes;
-		row.alt = u->alt != NULL ? u->alt : "";
-		row.widths = "";
-		rc = store_image_add(r->db, &row);
-	}
-	if (rc == STORE_OK)
-		rc = store_setting_set(r->db, "podcast_image", u->hash);
-	if (rc != STORE_OK || bus_publish(r->db, tag_site().s) != DB_OK ||
-	    db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		upload_free(u);
-		return api_error(r, status_write(rc),
-		    "the artwork cannot be recorded");
-	}
-	bus_apply(tag_site().s);
-	snprintf(src, sizeof(src), "/media/%s.jpg", u->hash);
-	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", u->hash,
-	    "src", src, "width", u->side, "height", u->side, "bytes",
-	    (json_int_t)u->bytes);
-	http_send_json(r, 201, m);
-	json_decref(m);
-	upload_free(u);
-	return 0;
-}
-
-int
-api_admin_podcast_art(struct req *r)
-{
-	return api_upload(r, ROLE_EDITOR, "your role cannot change the "
-	    "podcast's artwork", artwork_work, artwork_done);
 }

@@ -20,6 +20,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "markdown.h"
+#include "own.h"
 #include "page.h"
 #include "registration.h"
 #include "status.h"
@@ -69,16 +70,6 @@ static const struct {
 	{ "awards", "Awards" },
 };
 
-static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
 /* "2026-05-12T13:00", a datetime-local value in the site's zone. */
 static void
 fmt_input(int64_t t, char *out, size_t n)
@@ -108,10 +99,8 @@ list_page(struct req *r, enum kind k)
 {
 	json_t *rows, *row;
 	size_t i;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	rc = k == K_EVENT ? store_events_admin(r->db, &rows) :
 	    store_webinars_admin(r->db, &rows);
 	if (rc != STORE_OK)
@@ -447,10 +436,6 @@ reg_save(struct req *r, enum kind k, int64_t id, struct url_query *q,
 static int
 new_page(struct req *r, enum kind k)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	/* How readers attend is chosen, never assumed. */
 	return editor(r, k, 200, 0, json_pack("{s:s,s:s}", "timezone",
 	    view_timezone(), "duration_min", "60"), NULL, 0);
@@ -461,10 +446,8 @@ edit_page(struct req *r, enum kind k)
 {
 	json_t *row, *f;
 	int64_t id;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	rc = k == K_EVENT ? store_event_by_id(r->db, id, &row) :
@@ -524,7 +507,7 @@ form_echo(enum kind k, struct url_query *q)
 	    "image" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
-	    "sponsor_id", "capacity", "reg_closes", "questions", "image" };
+	    "join_url", "topic", "series_slug", "sponsor_id", "capacity", "reg_closes", "questions", "image" };
 	json_t *f = json_object();
 	size_t i, n = k == K_EVENT ? ARRAY_SIZE(ev) : ARRAY_SIZE(wb);
 
@@ -590,6 +573,7 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
     size_t slugsz, char country[3], char *msg, size_t msgsz)
 {
 	const char *name = field(q, kinds[k].name), *s, *p;
+	json_t *topic;
 	int64_t starts, ends, dur, sponsor;
 	int online;
 	size_t i;
@@ -635,12 +619,29 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		if (strlen(field(q, "recording_url")) > URL_MAX ||
 		    !is_link(field(q, "recording_url")))
 			return "The recording must be an http or https URL.";
+		if (strlen(field(q, "join_url")) > URL_MAX ||
+		    !is_link(field(q, "join_url")))
+			return "The link to join must be an http or https URL.";
+		s = field(q, "series_slug");
+		if (s[0] != '\0' && !url_is_slug(s, strlen(s)))
+			return "The series' address is lowercase letters, digits "
+			    "and dashes, as in live-learning.";
 		memset(w, 0, sizeof(*w));
 		w->slug = slug;
 		w->title = name;
 		w->series = field(q, "series");
 		w->summary = field(q, "summary");
 		w->recording_url = field(q, "recording_url");
+		w->join_url = field(q, "join_url");
+		w->series_slug = field(q, "series_slug");
+		if ((s = field(q, "topic"))[0] != '\0') {
+			if (!url_is_slug(s, strlen(s)) || store_section_get(r->db,
+			    s, &topic) != STORE_OK)
+				return "The topic is the slug of one of the "
+				    "site's sections, as in 5g.";
+			own_json(r, topic);
+			w->topic_id = view_int(topic, "id");
+		}
 		w->starts_at = starts;
 		w->duration_min = dur;
 		w->sponsor_id = sponsor;
@@ -716,15 +717,9 @@ save(struct req *r, enum kind k, int64_t id)
 	int64_t capacity, closes;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	if ((err = check(r, k, &q, &md, &e, &w, slug, sizeof(slug), country,
 	    msg, sizeof(msg))) != NULL) {
 		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);

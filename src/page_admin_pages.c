@@ -29,24 +29,12 @@ static const char *const reserved[] = { "admin", "api", "article", "assets",
     "author", "events", "media", "section", "signin", "signout", "tag",
     "type", "webinars", "register", "newsletter", "search", "feed" };
 
-static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
 int
 page_admin_pages(struct req *r)
 {
 	json_t *rows;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((rc = store_pages_all(r->db, &rows)) != STORE_OK)
 		return status_store(rc);
 	return admin_render(r, 200, "admin/pages", json_pack("{s:o,s:b,s:{s:s}}",
@@ -70,10 +58,6 @@ page_editor(struct req *r, int status, int64_t id, json_t *pg,
 int
 page_admin_page_new(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return page_editor(r, 200, 0, json_object(), NULL);
 }
 
@@ -82,10 +66,8 @@ page_admin_page_edit(struct req *r)
 {
 	json_t *pg;
 	int64_t id;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_page_by_id(r->db, id, &pg)) != STORE_OK)
@@ -103,15 +85,9 @@ save(struct req *r, int64_t id)
 	size_t i;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	title = url_query_get(&q, "title");
 	body = url_query_get(&q, "body_md");
 	if (id == 0) {
@@ -193,10 +169,7 @@ int
 page_admin_page_delete(struct req *r)
 {
 	int64_t id = admin_route_id(r);
-	int status;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return admin_delete(r, STORE_DEL_PAGE, id, tag_page(id).s,
 	    "/admin/pages", "");
 }

@@ -20,16 +20,6 @@
 #include "util.h"
 
 static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
-static int
 promos_page(struct req *r, int status, const char *error)
 {
 	json_t *rows, *sections, *row, *m;
@@ -57,10 +47,6 @@ promos_page(struct req *r, int status, const char *error)
 int
 page_admin_promos(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return promos_page(r, 200, NULL);
 }
 
@@ -82,15 +68,9 @@ save(struct req *r, int64_t id)
 	int64_t section = 0;
 	int status, rc, active;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	text = url_query_get(&q, "text");
 	link_text = url_query_get(&q, "link_text");
 	url = url_query_get(&q, "url");
@@ -149,10 +129,6 @@ page_admin_promo_update(struct req *r)
 int
 page_admin_promo_delete(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return admin_delete(r, STORE_DEL_PROMO, admin_route_id(r),
 	    tag_promos().s,
 	    "/admin/promos", "");

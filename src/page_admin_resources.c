@@ -37,27 +37,14 @@
 #define BODY_MAX	200000
 #define URL_MAX		1000
 
-/* The roles that run sponsors and events run white papers too. */
-static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
 int
 page_admin_resources(struct req *r)
 {
 	json_t *rows, *row;
 	char b[64];
 	size_t i;
-	int status, rc;
+	int rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((rc = store_resources_admin(r->db, &rows)) != STORE_OK)
 		return status_store(rc);
 	json_array_foreach(rows, i, row) {
@@ -108,10 +95,6 @@ editor(struct req *r, int status, int64_t id, json_t *f, const char *error,
 int
 page_admin_resource_new(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return editor(r, 200, 0, json_object(), NULL, NULL);
 }
 
@@ -145,8 +128,6 @@ page_admin_resource_edit(struct req *r)
 	int64_t id;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_resource_by_id(r->db, id, &row)) != STORE_OK)
@@ -258,15 +239,9 @@ save(struct req *r, int64_t id)
 	int64_t now = now_unix();
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	if (id != 0 && (rc = store_resource_by_id(r->db, id, &old)) !=
 	    STORE_OK) {
 		status = status_store(rc);
@@ -348,18 +323,6 @@ page_admin_resource_update(struct req *r)
 	int64_t id = admin_route_id(r);
 
 	return id == 0 ? 404 : save(r, id);
-}
-
-/* A multipart field as a NUL-terminated string of at most n bytes. */
-static const char *
-part_text(struct req *r, const struct mp_part *parts, int nparts,
-    const char *name, size_t n)
-{
-	const struct mp_part *p = multipart_get(parts, nparts, name);
-
-	if (p == NULL || p->len > n)
-		return NULL;
-	return h2o_strdup(&r->h->pool, p->data, p->len).base;
 }
 
 /* The editor of resource id again, with a sentence about the upload. */
@@ -459,8 +422,6 @@ page_admin_resource_file(struct req *r)
 	int64_t id;
 	int status, rc, nparts = 0;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	rc = r->h->entity.base == NULL ? -1 : multipart_parse(http_req_header(r,
@@ -469,10 +430,6 @@ page_admin_resource_file(struct req *r)
 	/* A field that is not text leaves the parts read, the token with them. */
 	if (rc != 0 && rc != MULTIPART_BAD_TEXT)
 		nparts = -1;
-	/* The token is checked before anything is looked at further. */
-	if (!admin_csrf_ok(r, nparts < 0 ? NULL : part_text(r, parts, nparts,
-	    "csrf", 64)))
-		return 403;
 	if (nparts < 0)
 		return upload_refused(r, id, 400, "the form could not be read");
 	if (rc == MULTIPART_BAD_TEXT) {
@@ -502,11 +459,9 @@ static int
 leads_of(struct req *r, json_t **res, json_t **leads)
 {
 	int64_t id;
-	int status, rc;
+	int rc;
 
 	*res = *leads = NULL;
-	if ((status = gate(r)) != 0)
-		return status;
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_resource_by_id(r->db, id, res)) != STORE_OK)

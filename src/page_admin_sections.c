@@ -24,16 +24,6 @@
 static const char *const kinds[] = { "topic", "region", "community", "show" };
 
 static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
-}
-
-static int
 sections_page(struct req *r, int status, const char *error)
 {
 	json_t *rows, *byid, *row, *p, *m, *k;
@@ -78,10 +68,6 @@ sections_page(struct req *r, int status, const char *error)
 int
 page_admin_sections(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return sections_page(r, 200, NULL);
 }
 
@@ -109,15 +95,9 @@ save(struct req *r, int64_t id)
 	size_t i;
 	int status, rc;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	name = url_query_get(&q, "name");
 	desc = url_query_get(&q, "description");
 	if (desc == NULL)
@@ -198,8 +178,6 @@ page_admin_section_delete(struct req *r)
 	struct buf tags = BUF_INIT;
 	int status;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	tags_add(&tags, tag_section(id));
 	tags_add(&tags, tag_list_section(id));
 	tags_add(&tags, tag_sections());

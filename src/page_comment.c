@@ -790,25 +790,6 @@ rate_limited(struct req *r)
 	return status;
 }
 
-/* Reads the form and checks the reader and the CSRF token: 0 or a status. */
-static int
-form_gate(struct req *r, struct url_query *q)
-{
-	int status;
-
-	if ((status = page_read_form(r, q)) != 0)
-		return status;
-	if (r->user == NULL) {
-		url_query_free(q);
-		return 401;
-	}
-	if (!session_csrf_ok(r, url_query_get(q, "csrf"))) {
-		url_query_free(q);
-		return 403;
-	}
-	return 0;
-}
-
 int
 page_comment_post(struct req *r)
 {
@@ -821,7 +802,7 @@ page_comment_post(struct req *r)
 	int64_t id, parent_id = 0, now = page_now();
 	int status, rc;
 
-	if ((status = form_gate(r, &q)) != 0)
+	if ((status = page_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
 	ps = url_query_get(&q, "parent");
@@ -983,7 +964,7 @@ page_comment_edit_post(struct req *r)
 	int64_t id;
 	int status, rc, count = 0;
 
-	if ((status = form_gate(r, &q)) != 0)
+	if ((status = page_read_form(r, &q)) != 0)
 		return status;
 	if (db_begin_write(r->db) != DB_OK) {
 		url_query_free(&q);
@@ -1058,7 +1039,7 @@ page_comment_delete(struct req *r)
 	char url[400];
 	int status, rc;
 
-	if ((status = form_gate(r, &q)) != 0)
+	if ((status = page_read_form(r, &q)) != 0)
 		return status;
 	url_query_free(&q);
 	if (db_begin_write(r->db) != DB_OK)
@@ -1131,7 +1112,7 @@ page_comment_report_post(struct req *r)
 	size_t i;
 	int status, rc;
 
-	if ((status = form_gate(r, &q)) != 0)
+	if ((status = page_read_form(r, &q)) != 0)
 		return status;
 	reason = url_query_get(&q, "reason");
 	detail = url_query_get(&q, "detail");

@@ -40,6 +40,7 @@ struct req {
 	const char		*path;		/* decoded path, NUL-terminated */
 	size_t			 pathlen;
 	struct url_query	 q;		/* decoded query string */
+	struct url_query	*form;		/* the form the router read (page_read_form) */
 	const char		*arg[REQ_MAXARGS];	/* route captures, decoded */
 	size_t			 arglen[REQ_MAXARGS];
 	int			 narg;

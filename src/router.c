@@ -6,6 +6,7 @@
  * router_error(), the one place that turns them into responses.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "auth.h"
@@ -16,6 +17,7 @@
 #include "db.h"
 #include "escape.h"
 #include "feed.h"
+#include "multipart.h"
 #include "req.h"
 #include "page.h"
 #include "router.h"
@@ -43,6 +45,8 @@ static const char *const q_api_articles[] = {
 };
 static const char *const q_api_authors[] = { "after", "limit", NULL };
 static const char *const q_api_events[] = { "archive", "before", NULL };
+static const char *const q_webinars[] = { "before", "series", "topic", NULL };
+static const char *const q_webinars_ics[] = { "series", "topic", NULL };
 
 /*
  * Which page or document reads which parameters; strict: it refuses
@@ -62,8 +66,9 @@ static const struct {
 	{ page_search, q_search, 0 },
 	{ page_events, q_list, 0 },
 	{ page_events_archive, q_list, 0 },
-	{ page_webinars, q_list, 0 },
-	{ page_webinars_archive, q_list, 0 },
+	{ page_webinars, q_webinars, 0 },
+	{ page_webinars_archive, q_webinars, 0 },
+	{ ics_webinars, q_webinars_ics, 0 },
 	{ page_resources, q_list, 0 },
 	{ api_articles, q_api_articles, 1 },
 	{ api_section, q_list, 0 },
@@ -76,286 +81,516 @@ static const struct {
 };
 
 static const struct route routes[] = {
-	{ "GET", "/", page_home, ROUTE_PAGE },
-	{ "GET", "/article/:slug", page_article, ROUTE_PAGE },
-	{ "GET", "/article/:slug/comments.atom", feed_comments, ROUTE_PAGE },
-	{ "GET", "/article/:slug/comment", page_comment_compose, ROUTE_FORM },
-	{ "POST", "/article/:slug/comment", page_comment_post, ROUTE_FORM },
-	{ "GET", "/comments/:id", page_comment, ROUTE_PAGE },
-	{ "GET", "/comments/:id/reply", page_comment_reply, ROUTE_FORM },
-	{ "GET", "/comments/:id/edit", page_comment_edit, ROUTE_FORM },
-	{ "POST", "/comments/:id/edit", page_comment_edit_post, ROUTE_FORM },
-	{ "POST", "/comments/:id/delete", page_comment_delete, ROUTE_FORM },
-	{ "GET", "/comments/:id/report", page_comment_report, ROUTE_FORM },
-	{ "POST", "/comments/:id/report", page_comment_report_post,
-	  ROUTE_FORM },
-	{ "GET", "/admin/comments", admin_comments, ROUTE_FORM },
-	{ "POST", "/admin/comments", admin_comments_post, ROUTE_FORM },
-	{ "GET", "/admin/comments/settings", admin_comments_settings,
-	  ROUTE_FORM },
-	{ "POST", "/admin/comments/settings", admin_comments_settings_post,
-	  ROUTE_FORM },
-	{ "GET", "/admin/comments/log", admin_comments_log, ROUTE_FORM },
-	{ "GET", "/section/:slug", page_section, ROUTE_PAGE },
-	{ "GET", "/author/:slug", page_author, ROUTE_PAGE },
-	{ "GET", "/tag/:slug", page_tag, ROUTE_PAGE },
-	{ "GET", "/type/:type", page_type, ROUTE_PAGE },
-	{ "GET", "/search", page_search, ROUTE_PAGE },
-	{ "GET", "/events", page_events, ROUTE_PAGE },
-	{ "GET", "/events/archive", page_events_archive, ROUTE_PAGE },
-	{ "GET", "/events/:slug.ics", ics_event, ROUTE_PAGE },
-	{ "GET", "/events/:slug", page_event, ROUTE_PAGE },
-	{ "GET", "/webinars", page_webinars, ROUTE_PAGE },
-	{ "GET", "/webinars/archive", page_webinars_archive, ROUTE_PAGE },
-	{ "GET", "/webinars/:slug.ics", ics_webinar, ROUTE_PAGE },
-	{ "GET", "/webinars/:slug", page_webinar, ROUTE_PAGE },
+	{ "GET", "/", page_home, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/article/:slug", page_article, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/article/:slug/comments.atom", feed_comments, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/article/:slug/comment", page_comment_compose, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/article/:slug/comment", page_comment_post, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
+	{ "GET", "/comments/:id", page_comment, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/comments/:id/reply", page_comment_reply, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/comments/:id/edit", page_comment_edit, ROUTE_FORM,
+	  WHO_MEMBER, 0, BODY_NONE, NULL },
+	{ "POST", "/comments/:id/edit", page_comment_edit_post, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
+	{ "POST", "/comments/:id/delete", page_comment_delete, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
+	{ "GET", "/comments/:id/report", page_comment_report, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/comments/:id/report", page_comment_report_post, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/comments", admin_comments, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/comments", admin_comments_post, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/comments/settings",
+	  admin_comments_settings, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/comments/settings",
+	  admin_comments_settings_post, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/comments/log", admin_comments_log, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/section/:slug", page_section, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/author/:slug", page_author, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/tag/:slug", page_tag, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/type/:type", page_type, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/search", page_search, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/events", page_events, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/events/archive", page_events_archive, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/events/:slug.ics", ics_event, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/events/:slug", page_event, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars", page_webinars, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars/archive", page_webinars_archive, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars/:slug.ics", ics_webinar, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars/:slug", page_webinar, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	/* White papers (docs/resources.md). */
-	{ "GET", "/resources", page_resources, ROUTE_PAGE },
-	{ "GET", "/resources/:slug", page_resource, ROUTE_PAGE },
-	{ "GET", "/resources/:slug/access", page_resource_access, ROUTE_FORM },
-	{ "POST", "/resources/:slug/access", page_resource_access_post,
-	  ROUTE_FORM },
-	{ "GET", "/resources/:slug/download", page_resource_download,
-	  ROUTE_FORM },
+	{ "GET", "/resources", page_resources, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/resources/:slug", page_resource, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/resources/:slug/access", page_resource_access, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/resources/:slug/access/start",
+	  page_resource_access_start, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
+	{ "POST", "/resources/:slug/access",
+	  page_resource_access_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/resources/:slug/download",
+	  page_resource_download, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	/* Registration (docs/events.md): forms and signed links, uncached. */
-	{ "GET", "/events/:slug/register", page_register_event, ROUTE_FORM },
-	{ "POST", "/events/:slug/register", page_register_event_post,
-	  ROUTE_FORM },
-	{ "GET", "/webinars/:slug/register", page_register_webinar,
-	  ROUTE_FORM },
-	{ "POST", "/webinars/:slug/register", page_register_webinar_post,
-	  ROUTE_FORM },
-	{ "GET", "/webinars/:slug/watch/:token", page_webinar_watch,
-	  ROUTE_FORM },
-	{ "GET", "/registrations/:token", page_registration, ROUTE_FORM },
-	{ "POST", "/registrations/:token/cancel", page_registration_cancel,
-	  ROUTE_FORM },
+	{ "GET", "/events/:slug/register", page_register_event, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/events/:slug/register/start",
+	  page_register_event_start, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
+	{ "POST", "/events/:slug/register",
+	  page_register_event_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/webinars/:slug/register", page_register_webinar, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/webinars/:slug/register/start",
+	  page_register_webinar_start, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
+	{ "POST", "/webinars/:slug/register",
+	  page_register_webinar_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/webinars/:slug/watch/:token",
+	  page_webinar_watch, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars/:slug/join/:token",
+	  page_webinar_join, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/registrations/:token", page_registration, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/registrations/:token/cancel",
+	  page_registration_cancel, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
 	/* Feeds, calendars and sitemaps (docs/feeds.md). */
-	{ "GET", "/feed.xml", feed_site_rss, ROUTE_PAGE },
-	{ "GET", "/atom.xml", feed_site_atom, ROUTE_PAGE },
-	{ "GET", "/feed.json", feed_site_json, ROUTE_PAGE },
-	{ "GET", "/section/:slug/feed.xml", feed_section_rss, ROUTE_PAGE },
-	{ "GET", "/section/:slug/atom.xml", feed_section_atom, ROUTE_PAGE },
-	{ "GET", "/section/:slug/feed.json", feed_section_json, ROUTE_PAGE },
-	{ "GET", "/author/:slug/feed.xml", feed_author_rss, ROUTE_PAGE },
-	{ "GET", "/author/:slug/atom.xml", feed_author_atom, ROUTE_PAGE },
-	{ "GET", "/author/:slug/feed.json", feed_author_json, ROUTE_PAGE },
-	{ "GET", "/tag/:slug/feed.xml", feed_tag_rss, ROUTE_PAGE },
-	{ "GET", "/tag/:slug/atom.xml", feed_tag_atom, ROUTE_PAGE },
-	{ "GET", "/tag/:slug/feed.json", feed_tag_json, ROUTE_PAGE },
-	{ "GET", "/podcast.xml", feed_podcast, ROUTE_PAGE },
-	{ "GET", "/events.ics", ics_events, ROUTE_PAGE },
-	{ "GET", "/webinars.ics", ics_webinars, ROUTE_PAGE },
-	{ "GET", "/robots.txt", sitemap_robots, ROUTE_PAGE },
-	{ "GET", "/sitemap.xml", sitemap_index, ROUTE_PAGE },
-	{ "GET", "/sitemaps/:name.xml", sitemap_part, ROUTE_PAGE },
-	{ "GET", "/assets/:file", page_asset, ROUTE_ASSET },
-	{ "GET", "/favicon.ico", page_favicon, ROUTE_ASSET },
-	{ "GET", "/media/:file", page_media, ROUTE_ASSET },
-	{ "GET", "/api/v1/articles", api_articles, ROUTE_API },
-	{ "GET", "/api/v1/articles/:slug", api_article, ROUTE_API },
-	{ "GET", "/api/v1/sections", api_sections, ROUTE_API },
-	{ "GET", "/api/v1/sections/:slug", api_section, ROUTE_API },
-	{ "GET", "/api/v1/authors", api_authors, ROUTE_API },
-	{ "GET", "/api/v1/authors/:slug", api_author, ROUTE_API },
-	{ "GET", "/api/v1/events", api_events, ROUTE_API },
-	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API },
-	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API },
-	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API },
-	{ "GET", "/api/v1/resources", api_resources, ROUTE_API },
-	{ "GET", "/api/v1/resources/:slug", api_resource, ROUTE_API },
-	{ "GET", "/api/v1/search", api_search, ROUTE_API },
-	{ "GET", "/signin", page_signin, ROUTE_FORM },
-	{ "POST", "/signin", page_signin_post, ROUTE_FORM },
-	{ "POST", "/signout", page_signout, ROUTE_FORM },
-	{ "GET", "/register", page_register, ROUTE_FORM },
-	{ "POST", "/register", page_register_post, ROUTE_FORM },
-	{ "GET", "/verify/:token", page_verify, ROUTE_FORM },
-	{ "POST", "/verify/:token", page_verify_post, ROUTE_FORM },
-	{ "GET", "/reset", page_reset, ROUTE_FORM },
-	{ "POST", "/reset", page_reset_post, ROUTE_FORM },
-	{ "GET", "/reset/:token", page_reset_link, ROUTE_FORM },
-	{ "POST", "/reset/:token", page_reset_link_post, ROUTE_FORM },
-	{ "GET", "/account", page_account, ROUTE_FORM },
-	{ "POST", "/account/signout-all", page_signout_all, ROUTE_FORM },
-	{ "POST", "/account/profile", page_account_profile, ROUTE_FORM },
+	{ "GET", "/feed.xml", feed_site_rss, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/atom.xml", feed_site_atom, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/feed.json", feed_site_json, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/section/:slug/feed.xml", feed_section_rss, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/section/:slug/atom.xml", feed_section_atom, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/section/:slug/feed.json", feed_section_json, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/author/:slug/feed.xml", feed_author_rss, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/author/:slug/atom.xml", feed_author_atom, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/author/:slug/feed.json", feed_author_json, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/tag/:slug/feed.xml", feed_tag_rss, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/tag/:slug/atom.xml", feed_tag_atom, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/tag/:slug/feed.json", feed_tag_json, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/podcast.xml", feed_podcast, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/events.ics", ics_events, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars.ics", ics_webinars, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/robots.txt", sitemap_robots, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/sitemap.xml", sitemap_index, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/sitemaps/:name.xml", sitemap_part, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/assets/:file", page_asset, ROUTE_ASSET,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/favicon.ico", page_favicon, ROUTE_ASSET,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/media/:file", page_media, ROUTE_ASSET,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/articles", api_articles, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/articles/:slug", api_article, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/sections", api_sections, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/sections/:slug", api_section, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/authors", api_authors, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/authors/:slug", api_author, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/events", api_events, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/events/:slug", api_event, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/webinars", api_webinars, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/webinars/:slug", api_webinar, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/resources", api_resources, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/resources/:slug", api_resource, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/api/v1/search", api_search, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/signin", page_signin, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/signin", page_signin_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "POST", "/signout", page_signout, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/register", page_register, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/register", page_register_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/verify/:token", page_verify, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/verify/:token", page_verify_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/reset", page_reset, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/reset", page_reset_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/reset/:token", page_reset_link, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/reset/:token", page_reset_link_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/account", page_account, ROUTE_FORM,
+	  WHO_MEMBER, 0, BODY_NONE, NULL },
+	{ "POST", "/account/signout-all", page_signout_all, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
+	{ "POST", "/account/profile", page_account_profile, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
 	/* Newsletters (docs/newsletters.md). */
-	{ "GET", "/newsletter", page_newsletter, ROUTE_FORM },
-	{ "POST", "/newsletter", page_newsletter_post, ROUTE_FORM },
-	{ "GET", "/newsletter/confirm/:token", page_newsletter_confirm,
-	  ROUTE_FORM },
-	{ "POST", "/newsletter/confirm/:token", page_newsletter_confirm_post,
-	  ROUTE_FORM },
-	{ "GET", "/newsletter/preferences/:token", page_newsletter_prefs,
-	  ROUTE_FORM },
-	{ "POST", "/newsletter/preferences/:token", page_newsletter_prefs_post,
-	  ROUTE_FORM },
-	{ "GET", "/newsletter/unsubscribe/:slug/:token", page_newsletter_unsub,
-	  ROUTE_FORM },
+	{ "GET", "/newsletter", page_newsletter, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/newsletter", page_newsletter_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/newsletter/confirm/:token",
+	  page_newsletter_confirm, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/newsletter/confirm/:token",
+	  page_newsletter_confirm_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/newsletter/preferences/:token",
+	  page_newsletter_prefs, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/newsletter/preferences/:token",
+	  page_newsletter_prefs_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/newsletter/unsubscribe/:slug/:token",
+	  page_newsletter_unsub, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "POST", "/newsletter/unsubscribe/:slug/:token",
-	  page_newsletter_unsub_post, ROUTE_FORM },
-	{ "GET", "/your-data", page_data_ask, ROUTE_FORM },
-	{ "POST", "/your-data", page_data_ask_post, ROUTE_FORM },
-	{ "GET", "/your-data/:token", page_data, ROUTE_FORM },
-	{ "POST", "/your-data/:token", page_data_post, ROUTE_FORM },
-	{ "GET", "/your-data/:token/export.json", page_data_export, ROUTE_FORM },
-	{ "GET", "/admin/newsletters", page_admin_newsletters, ROUTE_FORM },
-	{ "POST", "/admin/newsletters", page_admin_newsletter_add, ROUTE_FORM },
+	  page_newsletter_unsub_post, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/your-data", page_data_ask, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/your-data", page_data_ask_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/your-data/:token", page_data, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/your-data/:token", page_data_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/your-data/:token/export.json", page_data_export, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/newsletters", page_admin_newsletters, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/newsletters", page_admin_newsletter_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
 	{ "GET", "/admin/newsletters/:slug/subscribers.csv",
-	  page_admin_newsletter_csv, ROUTE_FORM },
-	{ "GET", "/admin/newsletters/:slug", page_admin_newsletter, ROUTE_FORM },
-	{ "POST", "/admin/newsletters/:slug", page_admin_newsletter_update,
-	  ROUTE_FORM },
-	{ "POST", "/admin/newsletters/:slug/issues", page_admin_issue_new,
-	  ROUTE_FORM },
-	{ "GET", "/admin/newsletters/:slug/issues/:id", page_admin_issue,
-	  ROUTE_FORM },
-	{ "POST", "/admin/newsletters/:slug/issues/:id", page_admin_issue_post,
-	  ROUTE_FORM },
+	  page_admin_newsletter_csv, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/newsletters/:slug", page_admin_newsletter, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/newsletters/:slug",
+	  page_admin_newsletter_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/newsletters/:slug/issues",
+	  page_admin_issue_new, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/newsletters/:slug/issues/:id",
+	  page_admin_issue, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/newsletters/:slug/issues/:id",
+	  page_admin_issue_post, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	/* An editor's session or API token: the handler checks which. */
 	{ "GET", "/admin/newsletters/:slug/issues/:id/preview",
-	  page_newsletter_preview, ROUTE_FORM },
-	{ "POST", "/api/v1/admin/articles", api_admin_create, ROUTE_API },
-	{ "GET", "/api/v1/admin/articles/:id", api_admin_get, ROUTE_API },
-	{ "PATCH", "/api/v1/admin/articles/:id", api_admin_update, ROUTE_API },
-	{ "POST", "/api/v1/admin/articles/:id/publish", api_admin_publish,
-	  ROUTE_API },
-	{ "POST", "/api/v1/admin/articles/:id/unpublish", api_admin_unpublish,
-	  ROUTE_API },
-	{ "POST", "/api/v1/admin/media", api_admin_media, ROUTE_API },
-	{ "POST", "/api/v1/admin/podcast/artwork", api_admin_podcast_art,
-	  ROUTE_API },
-	{ "GET", "/api/v1/admin/menu-items", api_menu_list, ROUTE_API },
-	{ "POST", "/api/v1/admin/menu-items", api_menu_add, ROUTE_API },
-	{ "PATCH", "/api/v1/admin/menu-items/:id", api_menu_update, ROUTE_API },
-	{ "DELETE", "/api/v1/admin/menu-items/:id", api_menu_delete,
-	  ROUTE_API },
-	{ "GET", "/api/v1/admin/comments", api_admin_comments, ROUTE_API },
-	{ "POST", "/api/v1/admin/comments/bulk", api_admin_comments_bulk,
-	  ROUTE_API },
-	{ "GET", "/api/v1/admin/comments/log", api_admin_comments_log,
-	  ROUTE_API },
-	{ "POST", "/api/v1/admin/comments/bans", api_admin_comments_ban,
-	  ROUTE_API },
+	  page_newsletter_preview, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/api/v1/admin/articles", api_admin_create, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
+	{ "GET", "/api/v1/admin/articles/:id", api_admin_get, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, "your role cannot write articles" },
+	{ "PATCH", "/api/v1/admin/articles/:id", api_admin_update, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
+	{ "POST", "/api/v1/admin/articles/:id/publish",
+	  api_admin_publish, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
+	{ "POST", "/api/v1/admin/articles/:id/unpublish",
+	  api_admin_unpublish, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
+	{ "POST", "/api/v1/admin/media", api_admin_media, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_UPLOAD, "your role cannot upload images" },
+	{ "POST", "/api/v1/admin/podcast/artwork",
+	  api_admin_podcast_art, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_UPLOAD,
+	  "your role cannot change the podcast's artwork" },
+	{ "GET", "/api/v1/admin/menu-items", api_menu_list, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE, "menus are edited by editors" },
+	{ "POST", "/api/v1/admin/menu-items", api_menu_add, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON, "menus are edited by editors" },
+	{ "PATCH", "/api/v1/admin/menu-items/:id", api_menu_update, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON, "menus are edited by editors" },
+	{ "DELETE", "/api/v1/admin/menu-items/:id", api_menu_delete, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE, "menus are edited by editors" },
+	{ "GET", "/api/v1/admin/comments", api_admin_comments, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE,
+	  "moderating comments needs the editor or admin role" },
+	{ "POST", "/api/v1/admin/comments/bulk",
+	  api_admin_comments_bulk, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON,
+	  "moderating comments needs the editor or admin role" },
+	{ "GET", "/api/v1/admin/comments/log",
+	  api_admin_comments_log, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE,
+	  "moderating comments needs the editor or admin role" },
+	{ "POST", "/api/v1/admin/comments/bans",
+	  api_admin_comments_ban, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON,
+	  "moderating comments needs the editor or admin role" },
 	{ "POST", "/api/v1/admin/comments/:id/:action",
-	  api_admin_comment_action, ROUTE_API },
+	  api_admin_comment_action, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE,
+	  "moderating comments needs the editor or admin role" },
 	/* The newsroom: forms for signed-in writers, never cached. */
-	{ "GET", "/admin", page_admin_dashboard, ROUTE_FORM },
-	{ "GET", "/admin/articles", page_admin_articles, ROUTE_FORM },
-	{ "POST", "/admin/articles", page_admin_create, ROUTE_FORM },
-	{ "GET", "/admin/articles/new", page_admin_new, ROUTE_FORM },
-	{ "GET", "/admin/articles/:id", page_admin_edit, ROUTE_FORM },
-	{ "POST", "/admin/articles/:id", page_admin_save, ROUTE_FORM },
-	{ "POST", "/admin/articles/:id/publish", page_admin_publish,
-	  ROUTE_FORM },
-	{ "POST", "/admin/articles/:id/schedule", page_admin_schedule,
-	  ROUTE_FORM },
-	{ "POST", "/admin/articles/:id/unpublish", page_admin_unpublish,
-	  ROUTE_FORM },
-	{ "GET", "/admin/articles/:id/preview", page_admin_preview,
-	  ROUTE_FORM },
-	{ "GET", "/admin/articles/:id/revisions", page_admin_revisions,
-	  ROUTE_FORM },
-	{ "GET", "/admin/articles/:id/revisions/:rev", page_admin_revision,
-	  ROUTE_FORM },
+	{ "GET", "/admin", page_admin_dashboard, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/articles", page_admin_articles, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/articles", page_admin_create, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/articles/new", page_admin_new, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/articles/:id", page_admin_edit, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/articles/:id", page_admin_save, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/articles/:id/publish",
+	  page_admin_publish, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/articles/:id/schedule",
+	  page_admin_schedule, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/articles/:id/unpublish",
+	  page_admin_unpublish, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/articles/:id/preview", page_admin_preview, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/articles/:id/revisions",
+	  page_admin_revisions, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/articles/:id/revisions/:rev",
+	  page_admin_revision, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/articles/:id/revisions/:rev/restore",
-	  page_admin_restore, ROUTE_FORM },
-	{ "POST", "/admin/preview", page_admin_markdown, ROUTE_FORM },
-	{ "GET", "/admin/menus", page_admin_menus, ROUTE_FORM },
-	{ "POST", "/admin/menus", page_admin_menu_add, ROUTE_FORM },
-	{ "POST", "/admin/menus/:id", page_admin_menu_update, ROUTE_FORM },
-	{ "POST", "/admin/menus/:id/delete", page_admin_menu_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/authors", page_admin_authors, ROUTE_FORM },
-	{ "POST", "/admin/authors", page_admin_author_add, ROUTE_FORM },
-	{ "POST", "/admin/authors/:id", page_admin_author_update, ROUTE_FORM },
-	{ "POST", "/admin/authors/:id/delete", page_admin_author_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/sponsors", page_admin_sponsors, ROUTE_FORM },
-	{ "POST", "/admin/sponsors", page_admin_sponsor_add, ROUTE_FORM },
-	{ "POST", "/admin/sponsors/:id", page_admin_sponsor_update, ROUTE_FORM },
-	{ "POST", "/admin/sponsors/:id/delete", page_admin_sponsor_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/pages", page_admin_pages, ROUTE_FORM },
-	{ "POST", "/admin/pages", page_admin_page_add, ROUTE_FORM },
-	{ "GET", "/admin/pages/new", page_admin_page_new, ROUTE_FORM },
-	{ "GET", "/admin/pages/:id", page_admin_page_edit, ROUTE_FORM },
-	{ "POST", "/admin/pages/:id", page_admin_page_update, ROUTE_FORM },
-	{ "POST", "/admin/pages/:id/delete", page_admin_page_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/sections", page_admin_sections, ROUTE_FORM },
-	{ "POST", "/admin/sections", page_admin_section_add, ROUTE_FORM },
-	{ "POST", "/admin/sections/:id", page_admin_section_update, ROUTE_FORM },
-	{ "POST", "/admin/sections/:id/delete", page_admin_section_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/promos", page_admin_promos, ROUTE_FORM },
-	{ "POST", "/admin/promos", page_admin_promo_add, ROUTE_FORM },
-	{ "POST", "/admin/promos/:id", page_admin_promo_update, ROUTE_FORM },
-	{ "POST", "/admin/promos/:id/delete", page_admin_promo_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/redirects", page_admin_redirects, ROUTE_FORM },
-	{ "POST", "/admin/redirects", page_admin_redirect_save, ROUTE_FORM },
+	  page_admin_restore, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/preview", page_admin_markdown, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/menus", page_admin_menus, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/menus", page_admin_menu_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/menus/:id", page_admin_menu_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/menus/:id/delete",
+	  page_admin_menu_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/authors", page_admin_authors, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/authors", page_admin_author_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/authors/:id", page_admin_author_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/authors/:id/delete",
+	  page_admin_author_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/sponsors", page_admin_sponsors, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/sponsors", page_admin_sponsor_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/sponsors/:id", page_admin_sponsor_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/sponsors/:id/delete",
+	  page_admin_sponsor_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/pages", page_admin_pages, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/pages", page_admin_page_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/pages/new", page_admin_page_new, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/pages/:id", page_admin_page_edit, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/pages/:id", page_admin_page_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/pages/:id/delete",
+	  page_admin_page_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/sections", page_admin_sections, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/sections", page_admin_section_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/sections/:id", page_admin_section_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/sections/:id/delete",
+	  page_admin_section_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/promos", page_admin_promos, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/promos", page_admin_promo_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/promos/:id", page_admin_promo_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/promos/:id/delete",
+	  page_admin_promo_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/redirects", page_admin_redirects, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/redirects", page_admin_redirect_save, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_FORM, NULL },
 	{ "POST", "/admin/redirects/delete", page_admin_redirect_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/users", page_admin_users, ROUTE_FORM },
-	{ "POST", "/admin/users/role", page_admin_user_role, ROUTE_FORM },
-	{ "GET", "/admin/subscribers", page_admin_subscribers, ROUTE_FORM },
-	{ "POST", "/admin/subscribers/import", page_admin_subscribers_import,
-	  ROUTE_FORM },
+	  ROUTE_FORM, WHO_ADMIN, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/users", page_admin_users, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/users/role", page_admin_user_role, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/subscribers", page_admin_subscribers, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/subscribers/import",
+	  page_admin_subscribers_import, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_MULTIPART, NULL },
 	{ "POST", "/admin/subscribers/:id/unsubscribe",
-	  page_admin_subscriber_unsub, ROUTE_FORM },
-	{ "POST", "/admin/subscribers/:id/delete", page_admin_subscriber_delete,
-	  ROUTE_FORM },
-	{ "GET", "/admin/tokens", page_admin_tokens, ROUTE_FORM },
-	{ "POST", "/admin/tokens", page_admin_token_add, ROUTE_FORM },
-	{ "POST", "/admin/tokens/:id/revoke", page_admin_token_revoke,
-	  ROUTE_FORM },
-	{ "GET", "/admin/events", page_admin_events, ROUTE_FORM },
-	{ "POST", "/admin/events", page_admin_event_add, ROUTE_FORM },
-	{ "GET", "/admin/events/new", page_admin_event_new, ROUTE_FORM },
-	{ "GET", "/admin/events/:id", page_admin_event_edit, ROUTE_FORM },
-	{ "POST", "/admin/events/:id", page_admin_event_update, ROUTE_FORM },
-	{ "GET", "/admin/events/:id/registrations", page_admin_event_regs,
-	  ROUTE_FORM },
+	  page_admin_subscriber_unsub, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/subscribers/:id/delete",
+	  page_admin_subscriber_delete, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/tokens", page_admin_tokens, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/tokens", page_admin_token_add, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/tokens/:id/revoke",
+	  page_admin_token_revoke, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/events", page_admin_events, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/events", page_admin_event_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/events/new", page_admin_event_new, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/events/:id", page_admin_event_edit, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/events/:id", page_admin_event_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/events/:id/registrations",
+	  page_admin_event_regs, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/events/:id/registrations.csv",
-	  page_admin_event_regs_csv, ROUTE_FORM },
-	{ "GET", "/admin/webinars/:id/registrations", page_admin_webinar_regs,
-	  ROUTE_FORM },
+	  page_admin_event_regs_csv, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/webinars/:id/registrations",
+	  page_admin_webinar_regs, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/webinars/:id/registrations.csv",
-	  page_admin_webinar_regs_csv, ROUTE_FORM },
-	{ "GET", "/admin/webinars", page_admin_webinars, ROUTE_FORM },
-	{ "POST", "/admin/webinars", page_admin_webinar_add, ROUTE_FORM },
-	{ "GET", "/admin/webinars/new", page_admin_webinar_new, ROUTE_FORM },
-	{ "GET", "/admin/webinars/:id", page_admin_webinar_edit, ROUTE_FORM },
-	{ "POST", "/admin/webinars/:id", page_admin_webinar_update,
-	  ROUTE_FORM },
-	{ "GET", "/admin/resources", page_admin_resources, ROUTE_FORM },
-	{ "POST", "/admin/resources", page_admin_resource_add, ROUTE_FORM },
-	{ "GET", "/admin/resources/new", page_admin_resource_new, ROUTE_FORM },
-	{ "GET", "/admin/resources/:id", page_admin_resource_edit, ROUTE_FORM },
-	{ "POST", "/admin/resources/:id", page_admin_resource_update,
-	  ROUTE_FORM },
-	{ "POST", "/admin/resources/:id/file", page_admin_resource_file,
-	  ROUTE_FORM },
-	{ "GET", "/admin/resources/:id/leads", page_admin_resource_leads,
-	  ROUTE_FORM },
+	  page_admin_webinar_regs_csv, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/webinars", page_admin_webinars, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/webinars", page_admin_webinar_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/webinars/new", page_admin_webinar_new, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/webinars/:id", page_admin_webinar_edit, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/webinars/:id", page_admin_webinar_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/resources", page_admin_resources, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/resources", page_admin_resource_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/resources/new", page_admin_resource_new, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/resources/:id", page_admin_resource_edit, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/resources/:id",
+	  page_admin_resource_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/resources/:id/file",
+	  page_admin_resource_file, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_MULTIPART, NULL },
+	{ "GET", "/admin/resources/:id/leads",
+	  page_admin_resource_leads, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/resources/:id/leads.csv",
-	  page_admin_resource_leads_csv, ROUTE_FORM },
-	{ "GET", "/admin/media", page_admin_media, ROUTE_FORM },
-	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM },
+	  page_admin_resource_leads_csv, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/media", page_admin_media, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_MULTIPART, NULL },
+	{ "GET", "/admin/export", page_admin_export, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/export.json", page_admin_export_json, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/export.xml", page_admin_export_wxr, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "POST", "/api/v1/admin/newsletters/:newsletter/issues",
-	  api_newsletter_issue_add, ROUTE_API },
+	  api_newsletter_issue_add, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON, "newsletters are run by editors" },
 	{ "GET", "/api/v1/admin/newsletters/:newsletter/issues/:id",
-	  api_newsletter_issue_get, ROUTE_API },
+	  api_newsletter_issue_get, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE, "newsletters are run by editors" },
 	{ "PATCH", "/api/v1/admin/newsletters/:newsletter/issues/:id",
-	  api_newsletter_issue_update, ROUTE_API },
+	  api_newsletter_issue_update, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON, "newsletters are run by editors" },
 	{ "POST", "/api/v1/admin/newsletters/:newsletter/issues/:id/test",
-	  api_newsletter_issue_test, ROUTE_API },
+	  api_newsletter_issue_test, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON, "newsletters are run by editors" },
 	{ "POST", "/api/v1/admin/newsletters/:newsletter/issues/:id/send",
-	  api_newsletter_issue_send, ROUTE_API },
+	  api_newsletter_issue_send, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_JSON, "newsletters are run by editors" },
 	{ "GET", "/api/v1/admin/newsletters/:newsletter/subscribers.csv",
-	  api_newsletter_subscribers_csv, ROUTE_API },
+	  api_newsletter_subscribers_csv, ROUTE_API,
+	  WHO_EDITOR, 0, BODY_NONE, "newsletters are run by editors" },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
-	{ "GET", "/:slug", page_static, ROUTE_PAGE },
+	{ "GET", "/:slug", page_static, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 };
 
 /*
@@ -391,14 +626,18 @@ public_read(const struct route *rt)
 	return 0;
 }
 
-/* The routes whose bodies may be as large as max_upload (files). */
+const struct route *
+router_table(size_t *n)
+{
+	*n = ARRAY_SIZE(routes);
+	return routes;
+}
+
+/* Whether rt's body may be as large as max_upload (files). */
 static int
 big_body(const struct route *rt)
 {
-	return rt->fn == page_admin_media_post || rt->fn == api_admin_media ||
-	    rt->fn == page_admin_resource_file ||
-	    rt->fn == page_admin_subscribers_import ||
-	    rt->fn == api_admin_podcast_art;
+	return rt->body == BODY_MULTIPART || rt->body == BODY_UPLOAD;
 }
 
 /* Methods HTTP defines; anything else is 501 Not Implemented. */
@@ -564,6 +803,139 @@ cache_key(struct req *r, const struct route *rt)
 }
 
 /*
+ * The most fields and parts a form the router reads may have: as many as
+ * the largest form (a newsletter issue, a moderator's bulk selection);
+ * the handler holds its own form to its own limit.
+ */
+#define ROUTE_FORM_FIELDS	256
+#define ROUTE_FORM_PARTS	24
+
+static void
+form_dispose(void *q)
+{
+	url_query_free(q);
+}
+
+/*
+ * The role the row needs.  A signed-out reader of a page or form is sent
+ * to sign in, and comes back here after (a member row's POST is 401: the
+ * form was sent without a session); an API client without a token of
+ * the role is told what is missing.
+ */
+static int
+admit_who(struct req *r, const struct route *rt)
+{
+	struct buf next = BUF_INIT;
+	struct user u;
+	int status;
+
+	if (rt->kind == ROUTE_API) {
+		if ((status = auth_bearer(r, &u)) == 401) {
+			http_header(r, "WWW-Authenticate", "Bearer");
+			return api_error(r, 401, "a valid API token is "
+			    "required (Authorization: Bearer ...)"), -1;
+		}
+		if (status != 0)
+			return status;
+		if (u.role < ROUTE_ROLE(rt->who))
+			return api_error(r, 403, rt->refused), -1;
+		r->user = h2o_mem_alloc_pool(&r->h->pool, sizeof(u));
+		memcpy(r->user, &u, sizeof(u));
+		return 0;
+	}
+	if (r->user == NULL && rt->who == WHO_MEMBER &&
+	    strcmp(rt->method, "GET") != 0)
+		return 401;
+	/* The newsroom's answers are kept by no cache, not even a browser's. */
+	if (rt->who >= WHO_CONTRIBUTOR)
+		r->cache_control = "private, no-store";
+	if (r->user == NULL) {
+		BUF_LIT(&next, "/signin?next=");
+		esc_url(&next, r->path, r->pathlen);
+		http_redirect(r, 303, next.p);
+		buf_free(&next);
+		return -1;
+	}
+	return r->user->role >= ROUTE_ROLE(rt->who) ? 0 : 403;
+}
+
+/*
+ * The form's CSRF token: an urlencoded form is read here once, and its
+ * handler takes it from req.form (page_read_form); an upload's token is
+ * its "csrf" part.
+ */
+static int
+admit_csrf(struct req *r, const struct route *rt)
+{
+	struct mp_part parts[ROUTE_FORM_PARTS];
+	const struct mp_part *p;
+	struct url_query *q;
+	const char *ct = http_req_header(r, "content-type"), *token = NULL;
+	char err[200];
+	int n = 0, rc;
+
+	if (rt->body == BODY_FORM) {
+		q = h2o_mem_alloc_shared(&r->h->pool, sizeof(*q),
+		    form_dispose);
+		if ((rc = page_read_form_n(r, q, ROUTE_FORM_FIELDS)) != 0)
+			return rc;
+		r->form = q;
+		return session_csrf_ok(r, url_query_get(q, "csrf")) ? 0 : 403;
+	}
+	if (r->h->entity.base == NULL)
+		return 403;
+	/*
+	 * A body that cannot be read as multipart is 400, as a form that
+	 * cannot be read is; a field that is not text leaves the parts
+	 * read, the token with them, and the handler answers 422 after.
+	 */
+	rc = multipart_parse(ct, r->h->entity.base, r->h->entity.len, parts,
+	    ROUTE_FORM_PARTS, &n, err, sizeof(err));
+	if (rc != 0 && rc != MULTIPART_BAD_TEXT)
+		return 400;
+	if ((p = multipart_get(parts, n, "csrf")) != NULL && p->len <= 100)
+		token = h2o_strdup(&r->h->pool, p->data, p->len).base;
+	return session_csrf_ok(r, token) ? 0 : 403;
+}
+
+/*
+ * The row's policy, before its handler runs: who (a redirect, 401 or
+ * 403), the Content-Type of the body (415), the CSRF token (403).  0 to
+ * go on, -1 when the answer was sent, or a status.
+ */
+static int
+admit(struct req *r, const struct route *rt)
+{
+	const char *ct = http_req_header(r, "content-type");
+	int status;
+
+	if (rt->who != WHO_ANYONE && (status = admit_who(r, rt)) != 0)
+		return status;
+	switch (rt->body) {
+	case BODY_FORM:
+		if (http_body_type(r, "application/x-www-form-urlencoded") != 0)
+			return 415;
+		break;
+	case BODY_MULTIPART:
+		if (ct == NULL || strncasecmp(ct, "multipart/form-data",
+		    19) != 0)
+			return 415;
+		break;
+	case BODY_JSON:
+		/* A body is optional where the handler says so. */
+		if (r->h->entity.len > 0 &&
+		    http_body_type(r, "application/json") != 0)
+			return api_error(r, 415, "send application/json"), -1;
+		break;
+	default:
+		break;
+	}
+	if (rt->csrf && (status = admit_csrf(r, rt)) != 0)
+		return status;
+	return 0;
+}
+
+/*
  * Runs a page or API handler: from the cache when it has the page,
  * otherwise rendering it (once, however many ask at the same time) while
  * the code that reads data declares what the page depends on.
@@ -579,6 +951,11 @@ run_cached(struct req *r, const struct route *rt)
 	    SESSION_COOKIE, &vlen) != NULL;
 
 	identify(r, rt, session);
+	if ((status = admit(r, rt)) != 0) {
+		if (status > 0)
+			router_error(r, status);
+		return;
+	}
 	cache_key(r, rt);
 	for (size_t i = 0; i < ARRAY_SIZE(route_keys); i++)
 		if (route_keys[i].fn == rt->fn)

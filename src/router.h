@@ -19,12 +19,65 @@ enum route_kind {
 	ROUTE__MAX
 };
 
+/*
+ * Who may call a route.  The router checks it before the handler runs
+ * and leaves the caller in req.user, so a handler checks only what
+ * depends on its data (an author edits her own stories).  A role of the
+ * list can do what the roles before it can.
+ */
+enum route_who {
+	WHO_ANYONE,		/* no credential */
+	/*
+	 * A signed-in reader: signed out, a GET is sent to sign in as
+	 * below, any other method is 401.
+	 */
+	WHO_MEMBER,
+	/*
+	 * Staff of at least this role.  On a form or page, a signed-out
+	 * reader is sent to /signin?next=<path> (303) and a lesser role
+	 * gets 403; the answer is never stored (private, no-store).  On
+	 * the API, a bearer token of the role: without one 401 (with
+	 * WWW-Authenticate: Bearer), with a lesser one 403 saying why.
+	 */
+	WHO_CONTRIBUTOR,
+	WHO_AUTHOR,
+	WHO_EDITOR,
+	WHO_ADMIN,
+	WHO__MAX
+};
+
+/* The body a route reads; any other Content-Type is 415. */
+enum route_body {
+	BODY_NONE,	/* none is read (up to max_body is let in) */
+	BODY_FORM,	/* application/x-www-form-urlencoded, up to max_body */
+	BODY_MULTIPART,	/* multipart/form-data, up to max_upload */
+	BODY_UPLOAD,	/* an image's bytes or multipart, up to max_upload */
+	BODY_JSON,	/* application/json, up to max_body */
+	BODY__MAX
+};
+
+/*
+ * A row of the table: the URL, its handler and its policy, which the
+ * router applies in this order: the size of the body (413), who
+ * (redirect, 401, 403), the Content-Type (415), then for a form row
+ * with csrf the form's "csrf" field, which must be the token of the
+ * session (the anonymous form token for a reader signed out): 403.
+ */
 struct route {
 	const char	*method;	/* "GET" (HEAD is served by GET routes) */
 	const char	*pattern;
 	int		 (*fn)(struct req *);
 	enum route_kind	 kind;
+	enum route_who	 who;
+	int		 csrf;		/* the form carries the CSRF token */
+	enum route_body	 body;
+	const char	*refused;	/* the admin API's 403 sentence */
 };
+
+/* The table, for the tests that walk it: *n rows. */
+const struct route *router_table(size_t *n);
+/* The role a route's who needs (who > WHO_ANYONE). */
+#define ROUTE_ROLE(who)	((enum role)((who) - 1))
 
 /*
  * Whether rt's handler may read query parameter key.  A page or public

@@ -98,6 +98,7 @@ enum {
 	SQ_BY_RANK,	/* $1 query, filters, $8 limit, $9 offset, $10 window */
 	SQ_BY_DATE,
 	SQ_ANY,		/* one indexed row, to tell an empty index */
+	SQ_COUNT,	/* as SQ_BY_RANK, rows counted up to $8 past $9 */
 	SQ__MAX
 };
 
@@ -138,6 +139,12 @@ enum {
 	HIT_JOINS " WHERE article_search MATCH $1" \
 	" ORDER BY hits.t DESC, hits.id DESC"
 
+/* The count stops at the limit: no page is past it. */
+#define FTS_COUNT \
+	"SELECT count(*) AS n FROM (SELECT a.id FROM article_search f" \
+	" CROSS JOIN articles a ON a.id = f.rowid" \
+	" WHERE" FTS_WINDOW HIT_FILTERS " LIMIT $8 OFFSET $9) x"
+
 static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_DELETE] = "DELETE FROM article_search WHERE rowid = $1",
 	[SQ_INSERT] = "INSERT INTO article_search (rowid, title, dek, body,"
@@ -147,6 +154,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_BY_DATE] = FTS_BY_DATE,
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT rowid FROM"
 	    " article_search LIMIT 1) x",
+	[SQ_COUNT] = FTS_COUNT,
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -162,12 +170,14 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * subquery PostgreSQL would run it again for every row), and "+ 0"
  * keeps the primary key from driving the scan instead of the GIN index.
  */
-#define PG_HITS(order) \
+#define PG_WINDOW \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
 	" w AS MATERIALIZED (SELECT COALESCE((SELECT x.article_id" \
 	"  FROM article_search x, q WHERE x.doc @@ q.q" \
 	"  ORDER BY x.article_id DESC LIMIT 1" \
-	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo)," \
+	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo),"
+#define PG_HITS(order) \
+	PG_WINDOW \
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
 	"  a.published_at AS t FROM q, w, article_search f" \
 	"  JOIN articles a ON a.id = f.article_id" \
@@ -188,6 +198,10 @@ static const char *const sql_pg[SQ__MAX] = {
 	    "hits.t DESC, hits.id DESC",
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
 	    " article_search LIMIT 1) x",
+	[SQ_COUNT] = PG_WINDOW " c AS (SELECT f.article_id FROM q, w,"
+	    " article_search f JOIN articles a ON a.id = f.article_id"
+	    " WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS
+	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM c",
 };
 
 static const char *const *const sql_engine[DB__MAX] = {
@@ -372,26 +386,24 @@ store_search_missing(struct db *db)
 	return any == 0 && store_scalar(db, sql_any_published, 0) > 0;
 }
 
-int
-store_search(struct db *db, const struct search_params *p, json_t **out)
+/*
+ * The statement which (SQ_BY_RANK, SQ_BY_DATE or SQ_COUNT) bound to p,
+ * with the reader's text written in this engine's syntax into match (the
+ * caller frees it).  STORE_NOTFOUND when the text holds no word to
+ * search for.
+ */
+static int
+search_stmt(struct db *db, const struct search_params *p, int which,
+    struct buf *match, struct db_stmt **out)
 {
-	struct buf match = BUF_INIT;
 	struct db_stmt *st;
-	int rc;
 
-	*out = NULL;
-	/* No word to search for matches nothing. */
-	if (search_query(engine_syntax[db_kind(db)], p->q, &match) == 0) {
-		buf_free(&match);
-		*out = json_array();
-		return STORE_OK;
-	}
-	if (buf_err(&match) ||
-	    (st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL) {
-		buf_free(&match);
+	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
+		return STORE_NOTFOUND;
+	if (buf_err(match) || (st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
-	}
-	db_bind_str(st, 1, match.p);
+	*out = st;
+	db_bind_str(st, 1, match->p);
 	db_bind_int(st, 2, p->now);
 	db_bind_int(st, 3, p->from);
 	db_bind_int(st, 4, p->to);
@@ -401,7 +413,47 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, SEARCH_WINDOW);
-	rc = store_rows_json(st, out);
+	return STORE_OK;
+}
+
+int
+store_search(struct db *db, const struct search_params *p, json_t **out)
+{
+	struct buf match = BUF_INIT;
+	struct db_stmt *st;
+	int rc;
+
+	*out = NULL;
+	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
+	    &st);
+	if (rc == STORE_OK) {
+		rc = store_rows_json(st, out);
+	} else if (rc == STORE_NOTFOUND) {
+		/* No word to search for matches nothing. */
+		*out = json_array();
+		rc = STORE_OK;
+	}
+	buf_free(&match);
+	return rc;
+}
+
+int
+store_search_count(struct db *db, const struct search_params *p, int64_t *n)
+{
+	struct buf match = BUF_INIT;
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	rc = search_stmt(db, p, SQ_COUNT, &match, &st);
+	if (rc == STORE_OK) {
+		if ((rc = db_step(st)) == DB_ROW)
+			*n = db_col_int(st, 0);
+		db_reset(st);
+		rc = rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	} else if (rc == STORE_NOTFOUND) {
+		rc = STORE_OK;
+	}
 	buf_free(&match);
 	return rc;
 }

@@ -39,7 +39,7 @@ def routes_reading_parameters():
     table = re.search(r"route_query\[\] = \{(.*?)\n\};", src, re.S).group(1)
     reads = {fn: lists[q] for fn, q in
              re.findall(r"\{ (\w+), (q_\w+), [01] \}", table)}
-    rows = re.findall(r'\{ "GET", "([^"]+)", (\w+),\s+(ROUTE_\w+) \}', src)
+    rows = re.findall(r'\{ "GET", "([^"]+)",\s+(\w+),\s+(ROUTE_\w+),', src)
     out = [(pat, kind, reads[fn]) for pat, fn, kind in rows if fn in reads]
     eq(sorted(fn for _, fn, _ in rows if fn in reads), sorted(reads),
        "every handler of route_query[] has a GET route")
@@ -100,6 +100,8 @@ VALUES = {
     "limit": ["1", "2"],
     "after": ["0", "2"],
     "archive": ["0", "1"],
+    "topic": ["5g", "cable-tech", "no-such-topic"],
+    "series": ["live-learning", "no-such-series"],
 }
 
 

@@ -583,7 +583,7 @@ def test_upload_rejections():
     s, h, b = srv.request("POST", "/admin/media", {
         "Cookie": cookie, "Content-Type": "multipart/form-data"}, multipart(
         {"file": ("a.png", png, "image/png")}, {"csrf": tok}))
-    eq(s, 403, "a Content-Type without a boundary: the token cannot be read, 403")
+    eq(s, 400, "a Content-Type without a boundary: the form cannot be read, 400")
     raw = srv.raw(("POST /admin/media HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
                    "Content-Type: multipart/form-data; boundary=XyZ\r\n"
                    "Content-Length: %d\r\n\r\n" % (cookie, MAX_UPLOAD + 70000)).encode())

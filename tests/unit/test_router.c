@@ -1,5 +1,6 @@
 /*
- * test_router.c — path patterns and their captures.
+ * test_router.c — path patterns and their captures, and the policy of
+ * every row of the route table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "auth.h"
+#include "page.h"
 #include "router.h"
 
 struct match_case {
@@ -96,12 +99,128 @@ test_capture_limit(void **state)
 	    0);
 }
 
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Says which row broke a rule before the assertion stops the test. */
+static void
+rule(int ok, const struct route *rt, const char *what)
+{
+	if (!ok)
+		fprintf(stderr, "%s %s: %s\n", rt->method, rt->pattern, what);
+	assert_true(ok);
+}
+
+/*
+ * Walks the table: each row's policy is one the router can apply and
+ * the one its place in the URL space calls for.
+ */
+static void
+test_policy_table(void **state)
+{
+	const struct route *t = NULL, *rt;
+	size_t n, i;
+	int get, staff, api_admin, write;
+
+	(void)state;
+	t = router_table(&n);
+	assert_true(n > 100);
+	for (i = 0; i < n; i++) {
+		rt = &t[i];
+		get = strcmp(rt->method, "GET") == 0;
+		write = !get;
+		staff = rt->who >= WHO_CONTRIBUTOR;
+		api_admin = starts(rt->pattern, "/api/v1/admin/");
+		rule(rt->who >= WHO_ANYONE && rt->who < WHO__MAX, rt, "who");
+		rule(rt->body >= BODY_NONE && rt->body < BODY__MAX, rt,
+		    "body");
+		rule(rt->csrf == 0 || rt->csrf == 1, rt, "csrf is a flag");
+		/*
+		 * The newsroom: staff only, as forms.  An issue's preview
+		 * takes an editor's session or API token, which its
+		 * handler checks (docs/newsletters.md).
+		 */
+		if ((strcmp(rt->pattern, "/admin") == 0 ||
+		    starts(rt->pattern, "/admin/")) &&
+		    rt->fn != page_newsletter_preview)
+			rule(staff && rt->kind == ROUTE_FORM, rt,
+			    "an /admin row is a staff form");
+		/* The admin API: a token of a staff role, and why not. */
+		if (api_admin)
+			rule(rt->kind == ROUTE_API && staff &&
+			    rt->refused != NULL && rt->refused[0] != '\0',
+			    rt, "an admin API row needs a staff token");
+		else
+			rule(rt->refused == NULL, rt,
+			    "only the admin API says why in JSON");
+		/* The content API and the pages anyone reads. */
+		if (rt->kind == ROUTE_API && !api_admin)
+			rule(rt->who == WHO_ANYONE && get, rt,
+			    "the content API is read by anyone");
+		if (rt->kind == ROUTE_PAGE || rt->kind == ROUTE_ASSET)
+			rule(rt->who == WHO_ANYONE && get &&
+			    rt->body == BODY_NONE && !rt->csrf, rt,
+			    "a page or asset is for anyone");
+		/* Reads take no body and no token. */
+		if (get)
+			rule(rt->body == BODY_NONE && !rt->csrf, rt,
+			    "a GET reads no body");
+		/*
+		 * Every form that changes something carries the token...
+		 * The short forms of the cached event, webinar and white
+		 * paper pages (the same for everyone, so without a token)
+		 * change nothing: they answer the full form, which has it.
+		 */
+		if (write && rt->kind == ROUTE_FORM &&
+		    strcmp(rt->pattern,
+		    "/newsletter/unsubscribe/:slug/:token") != 0 &&
+		    strcmp(rt->pattern, "/events/:slug/register/start") != 0 &&
+		    strcmp(rt->pattern, "/webinars/:slug/register/start") !=
+		    0 &&
+		    strcmp(rt->pattern, "/resources/:slug/access/start") != 0)
+			rule(rt->csrf && (rt->body == BODY_FORM ||
+			    rt->body == BODY_MULTIPART), rt,
+			    "a form POST carries the CSRF token");
+		/* ...in a form; the API's token is its credential. */
+		if (rt->csrf)
+			rule(rt->kind == ROUTE_FORM, rt, "CSRF is for forms");
+		if (rt->body == BODY_FORM || rt->body == BODY_MULTIPART)
+			rule(rt->kind == ROUTE_FORM, rt, "forms are forms");
+		if (rt->body == BODY_JSON || rt->body == BODY_UPLOAD)
+			rule(rt->kind == ROUTE_API, rt, "JSON is the API's");
+		/* A session is a reader's: the API knows only tokens. */
+		if (rt->who == WHO_MEMBER)
+			rule(rt->kind == ROUTE_FORM, rt, "members use forms");
+		/* Only staff may send as much as max_upload. */
+		if (rt->body == BODY_MULTIPART || rt->body == BODY_UPLOAD)
+			rule(staff, rt, "uploads are staff's");
+	}
+}
+
+/* The roles of the table are auth.h's, in the same order. */
+static void
+test_policy_roles(void **state)
+{
+	(void)state;
+	assert_int_equal(ROUTE_ROLE(WHO_MEMBER), ROLE_MEMBER);
+	assert_int_equal(ROUTE_ROLE(WHO_CONTRIBUTOR), ROLE_CONTRIBUTOR);
+	assert_int_equal(ROUTE_ROLE(WHO_AUTHOR), ROLE_AUTHOR);
+	assert_int_equal(ROUTE_ROLE(WHO_EDITOR), ROLE_EDITOR);
+	assert_int_equal(ROUTE_ROLE(WHO_ADMIN), ROLE_ADMIN);
+	assert_int_equal(WHO__MAX - 1, ROLE__MAX);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_table),
 		cmocka_unit_test(test_capture_limit),
+		cmocka_unit_test(test_policy_table),
+		cmocka_unit_test(test_policy_roles),
 	};
 
 	return cmocka_run_group_tests_name("router", tests, NULL, NULL);

@@ -1,8 +1,9 @@
 /*
- * admin_comment.c — moderating comments (editors and admins): the
+ * page_admin_comments.c — moderating comments (editors and admins): the
  * queues at /admin/comments with one-click and bulk actions, the
  * moderation settings, bans and suspensions, the action log, and the
- * same actions as JSON under /api/v1/admin/comments.
+ * actions themselves (admin.h), which the JSON API under
+ * /api/v1/admin/comments (api_comments.c) runs too.
  *
  * Every action runs in one transaction with its log entry; the pages
  * that showed what changed are dropped when it commits.
@@ -10,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api.h"
+#include "admin.h"
 #include "auth.h"
 #include "buf.h"
 #include "bus.h"
@@ -25,33 +26,29 @@
 #include "util.h"
 #include "view.h"
 
-#define QUEUE_PAGE	50
 #define LOG_PAGE	100
-#define BULK_MAX	200	/* comments in one bulk action */
 
-enum mod_action {
-	MA_APPROVE,
-	MA_REJECT,
-	MA_FEATURE,
-	MA_UNFEATURE,
-	MA__MAX
+static const char *const action_names[MOD__MAX] = {
+	[MOD_APPROVE] = "approve", [MOD_REJECT] = "reject",
+	[MOD_FEATURE] = "feature", [MOD_UNFEATURE] = "unfeature",
 };
 
-static const char *const action_names[MA__MAX] = {
-	[MA_APPROVE] = "approve", [MA_REJECT] = "reject",
-	[MA_FEATURE] = "feature", [MA_UNFEATURE] = "unfeature",
-};
-
-static int
-action_parse(const char *s, size_t n)
+int
+mod_action_parse(const char *s, size_t n)
 {
 	int i;
 
-	for (i = 0; i < MA__MAX; i++)
+	for (i = 0; i < MOD__MAX; i++)
 		if (strlen(action_names[i]) == n &&
 		    strncmp(s, action_names[i], n) == 0)
 			return i;
 	return -1;
+}
+
+const char *
+mod_action_name(enum mod_action a)
+{
+	return action_names[a];
 }
 
 /* Adds the article's comments (and comment count) to tags unless there. */
@@ -63,12 +60,8 @@ add_tags(struct buf *tags, int64_t article, int count)
 		tags_add(tags, tag_comment_count(article));
 }
 
-/*
- * One moderation action on one comment, inside the caller's transaction,
- * logged; the tags of what readers see change are added to tags.
- */
-static int
-moderate(struct db *db, const struct user *mod, int64_t id,
+int
+mod_apply(struct db *db, const struct user *mod, int64_t id,
     enum mod_action a, struct buf *tags)
 {
 	struct comment_change ch;
@@ -79,9 +72,9 @@ moderate(struct db *db, const struct user *mod, int64_t id,
 	if ((rc = store_comment_get(db, id, &c)) != STORE_OK)
 		return rc;
 	switch (a) {
-	case MA_APPROVE:
-	case MA_REJECT:
-		rc = store_comment_set_status(db, id, a == MA_APPROVE ?
+	case MOD_APPROVE:
+	case MOD_REJECT:
+		rc = store_comment_set_status(db, id, a == MOD_APPROVE ?
 		    "approved" : "rejected", now, &ch);
 		if (rc == STORE_OK)
 			rc = store_comment_resolve_reports(db, id, now);
@@ -89,7 +82,7 @@ moderate(struct db *db, const struct user *mod, int64_t id,
 			add_tags(tags, ch.article_id, ch.delta != 0);
 		break;
 	default:
-		rc = store_comment_feature(db, id, a == MA_FEATURE);
+		rc = store_comment_feature(db, id, a == MOD_FEATURE);
 		if (rc == STORE_OK)
 			add_tags(tags, json_integer_value(json_object_get(c,
 			    "article_id")), 0);
@@ -103,9 +96,8 @@ moderate(struct db *db, const struct user *mod, int64_t id,
 	return rc;
 }
 
-/* Commits and drops the pages of tags; 0 or 503. */
-static int
-commit(struct req *r, struct buf *tags)
+int
+mod_commit(struct req *r, struct buf *tags)
 {
 	const char *t = tags->p != NULL ? tags->p : "";
 
@@ -117,24 +109,6 @@ commit(struct req *r, struct buf *tags)
 	if (t[0] != '\0')
 		bus_apply(t);
 	return 0;
-}
-
-/*
- * Signed in as a moderator: 0.  A reader who is not one gets 403; a
- * visitor who is not signed in is sent to sign in (GET) or refused (401).
- */
-static int
-gate(struct req *r)
-{
-	if (r->user == NULL) {
-		if (h2o_memis(r->h->method.base, r->h->method.len,
-		    H2O_STRLIT("GET"))) {
-			http_redirect(r, 303, "/signin?next=/admin/comments");
-			return -1;
-		}
-		return 401;
-	}
-	return r->user->role >= ROLE_EDITOR ? 0 : 403;
 }
 
 static void
@@ -174,9 +148,8 @@ render_admin(struct req *r, int status, const char *tpl, json_t *m,
 	return page_render(r, status, tpl, m);
 }
 
-/* Reads ?before= (an id); -1 when malformed. */
-static int
-before_param(const char *s, int64_t *before)
+int
+mod_before(const char *s, int64_t *before)
 {
 	*before = INT64_MAX;
 	if (s == NULL)
@@ -192,22 +165,20 @@ admin_comments(struct req *r)
 	int64_t before;
 	char url[120];
 	int q = qs == NULL ? CQ_PENDING : store_comment_queue_parse(qs), i,
-	    status, rc;
+	    rc;
 	size_t k;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
-	if (q < 0 || before_param(http_query(r, "before"), &before) != 0)
+	if (q < 0 || mod_before(http_query(r, "before"), &before) != 0)
 		return 400;
-	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE + 1,
+	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE + 1,
 	    &rows)) != STORE_OK)
 		return status_store(rc);
 	m = json_object();
-	if (json_array_size(rows) > QUEUE_PAGE) {
-		json_array_remove(rows, QUEUE_PAGE);
+	if (json_array_size(rows) > MOD_QUEUE_PAGE) {
+		json_array_remove(rows, MOD_QUEUE_PAGE);
 		snprintf(url, sizeof(url), "/admin/comments?queue=%s&before=%lld",
 		    store_comment_queue_name(q), (long long)json_integer_value(
-		    json_object_get(json_array_get(rows, QUEUE_PAGE - 1),
+		    json_object_get(json_array_get(rows, MOD_QUEUE_PAGE - 1),
 		    "id")));
 		json_object_set_new(m, "next_url", json_string(url));
 	}
@@ -238,7 +209,7 @@ parse_act(const char *s, enum mod_action *a, int64_t *id)
 	const char *colon = strchr(s, ':');
 	int i;
 
-	if (colon == NULL || (i = action_parse(s, (size_t)(colon - s))) < 0 ||
+	if (colon == NULL || (i = mod_action_parse(s, (size_t)(colon - s))) < 0 ||
 	    parse_int(colon + 1, strlen(colon + 1), 1, INT64_MAX, id) != 0)
 		return -1;
 	*a = (enum mod_action)i;
@@ -252,20 +223,14 @@ admin_comments_post(struct req *r)
 	struct buf tags = BUF_INIT;
 	const char *act, *bulk, *queue;
 	enum mod_action a;
-	int64_t ids[BULK_MAX], id;
+	int64_t ids[MOD_BULK_MAX], id;
 	size_t n = 0, i;
 	char url[120];
 	int status, rc = STORE_OK, bi;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
-	if ((status = page_read_form_n(r, &q, BULK_MAX + 16)) != 0)
+	if ((status = page_read_form_n(r, &q, MOD_BULK_MAX + 16)) != 0)
 		return status;
 	/* After this point, all errors go through fail. */
-	if (!session_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		status = 403;
-		goto fail;
-	}
 	act = url_query_get(&q, "act");
 	bulk = url_query_get(&q, "bulk");
 	queue = url_query_get(&q, "queue");
@@ -277,13 +242,13 @@ admin_comments_post(struct req *r)
 			goto fail;
 		}
 		ids[n++] = id;
-	} else if (bulk != NULL && (bi = action_parse(bulk,
+	} else if (bulk != NULL && (bi = mod_action_parse(bulk,
 	    strlen(bulk))) >= 0) {
 		a = (enum mod_action)bi;
 		for (i = 0; i < q.n; i++) {
 			if (strcmp(q.p[i].key, "ids") != 0)
 				continue;
-			if (n == BULK_MAX || parse_int(q.p[i].val,
+			if (n == MOD_BULK_MAX || parse_int(q.p[i].val,
 			    q.p[i].vallen, 1, INT64_MAX, &ids[n]) != 0) {
 				status = 400;
 				goto fail;
@@ -303,13 +268,13 @@ admin_comments_post(struct req *r)
 		goto fail;
 	}
 	for (i = 0; i < n && rc == STORE_OK; i++)
-		rc = moderate(r->db, r->user, ids[i], a, &tags);
+		rc = mod_apply(r->db, r->user, ids[i], a, &tags);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		status = status_store_as(rc, 409);
 		goto fail;
 	}
-	if ((status = commit(r, &tags)) != 0)
+	if ((status = mod_commit(r, &tags)) != 0)
 		goto fail;
 	snprintf(url, sizeof(url), "/admin/comments?queue=%s&done=1", queue);
 	http_redirect(r, 303, url);
@@ -369,10 +334,6 @@ settings_page(struct req *r, int status, const char *error,
 int
 admin_comments_settings(struct req *r)
 {
-	int status;
-
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	return settings_page(r, 200, NULL, http_query(r, "done") != NULL ?
 	    "Saved." : NULL);
 }
@@ -424,12 +385,8 @@ set_settings(struct db *db, const char *premod, const char *first,
 static const char *const article_modes[] = { "open", "premoderated",
     "closed" };
 
-/*
- * Bans (days 0: for good) or suspends a reader, or lifts it; logged.
- * Returns NULL, or a message for the moderator ("" for a database error).
- */
-static const char *
-ban(struct db *db, const struct user *mod, const char *email,
+const char *
+mod_ban(struct db *db, const struct user *mod, const char *email,
     const char *days, const char *reason, int lift)
 {
 	int64_t uid, d = 0, now = now_unix();
@@ -507,14 +464,8 @@ admin_comments_settings_post(struct req *r)
 	const char *form, *err = NULL;
 	int status;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
 	if ((status = page_read_form(r, &q)) != 0)
 		return status;
-	if (!session_csrf_ok(r, url_query_get(&q, "csrf"))) {
-		url_query_free(&q);
-		return 403;
-	}
 	form = url_query_get(&q, "form");
 	if (form == NULL) {
 		url_query_free(&q);
@@ -532,7 +483,7 @@ admin_comments_settings_post(struct req *r)
 			err = store_comment_log_add(r->db, 0, 0, r->user->id,
 			    "settings", "", now_unix()) == STORE_OK ? NULL : "";
 	} else if (strcmp(form, "ban") == 0 || strcmp(form, "unban") == 0) {
-		err = ban(r->db, r->user, url_query_get(&q, "email"),
+		err = mod_ban(r->db, r->user, url_query_get(&q, "email"),
 		    url_query_get(&q, "days"), url_query_get(&q, "reason"),
 		    strcmp(form, "unban") == 0);
 	} else if (strcmp(form, "article") == 0) {
@@ -553,7 +504,7 @@ admin_comments_settings_post(struct req *r)
 		return settings_page(r, 422, err, NULL);
 	}
 	url_query_free(&q);
-	status = commit(r, &tags);
+	status = mod_commit(r, &tags);
 	buf_free(&tags);
 	if (status != 0)
 		return status;
@@ -561,15 +512,15 @@ admin_comments_settings_post(struct req *r)
 	return 0;
 }
 
-static int
-log_rows(struct req *r, json_t **rows)
+int
+mod_log_rows(struct req *r, json_t **rows)
 {
 	int64_t before;
 	json_t *row;
 	size_t i;
 	int rc;
 
-	if (before_param(http_query(r, "before"), &before) != 0)
+	if (mod_before(http_query(r, "before"), &before) != 0)
 		return 400;
 	if ((rc = store_comment_log(r->db, before, LOG_PAGE, rows)) !=
 	    STORE_OK)
@@ -590,276 +541,8 @@ admin_comments_log(struct req *r)
 	json_t *rows;
 	int status;
 
-	if ((status = gate(r)) != 0)
-		return status < 0 ? 0 : status;
-	if ((status = log_rows(r, &rows)) != 0)
+	if ((status = mod_log_rows(r, &rows)) != 0)
 		return status;
 	return render_admin(r, 200, "admin-comments-log", json_pack("{s:o}",
 	    "entries", rows), "Moderation log");
-}
-
-/* ---- JSON ----------------------------------------------------------- */
-
-/* A moderator's bearer token: 0 with *u filled, or the error sent (SENT). */
-#define SENT	(-1)
-static int
-api_gate(struct req *r, struct user *u)
-{
-	int status = auth_bearer(r, u);
-
-	if (status == 401) {
-		http_header(r, "WWW-Authenticate", "Bearer");
-		api_error(r, 401, "a valid API token is required "
-		    "(Authorization: Bearer ...)");
-		return SENT;
-	}
-	if (status != 0)
-		return status;
-	if (u->role < ROLE_EDITOR) {
-		api_error(r, 403, "moderating comments needs the editor or "
-		    "admin role");
-		return SENT;
-	}
-	return 0;
-}
-
-static int
-api_status(int status)
-{
-	return status == SENT ? 0 : status;
-}
-
-/*
- * The JSON object of the request when it has only fields of known
- * (NULL-ended); otherwise NULL with the error sent (an unknown field 400).
- */
-static json_t *
-api_fields(struct req *r, const char *const *known)
-{
-	const char *key;
-	json_t *in, *v;
-	char msg[120];
-	size_t i;
-
-	if ((in = api_body(r)) == NULL)
-		return NULL;
-	json_object_foreach(in, key, v) {
-		for (i = 0; known[i] != NULL; i++)
-			if (strcmp(key, known[i]) == 0)
-				break;
-		if (known[i] == NULL) {
-			snprintf(msg, sizeof(msg), "unknown field \"%.64s\"",
-			    key);
-			json_decref(in);
-			return api_error(r, 400, msg), NULL;
-		}
-	}
-	return in;
-}
-
-int
-api_admin_comments(struct req *r)
-{
-	struct user u;
-	const char *qs = http_query(r, "queue");
-	int64_t before;
-	json_t *rows, *m;
-	int q, status, rc;
-
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
-	q = qs == NULL ? CQ_PENDING : store_comment_queue_parse(qs);
-	if (q < 0)
-		return api_error(r, 400, "queue is pending, reported, approved "
-		    "or rejected");
-	if (before_param(http_query(r, "before"), &before) != 0)
-		return api_error(r, 400, "malformed before");
-	if ((rc = store_comment_queue(r->db, q, before, QUEUE_PAGE, &rows)) !=
-	    STORE_OK)
-		return status_store(rc);
-	m = json_pack("{s:s,s:o}", "queue", store_comment_queue_name(q),
-	    "comments", rows);
-	if (json_array_size(rows) == QUEUE_PAGE)
-		json_object_set_new(m, "next_before", json_copy(json_object_get(
-		    json_array_get(rows, QUEUE_PAGE - 1), "id")));
-	http_send_json(r, 200, m);
-	json_decref(m);
-	return 0;
-}
-
-/* Runs one action on ids and answers with the changed comments. */
-static int
-api_run(struct req *r, const struct user *u, enum mod_action a,
-    const int64_t *ids, size_t n)
-{
-	struct buf tags = BUF_INIT;
-	json_t *out = json_array(), *c;
-	size_t i;
-	int rc = STORE_OK, status;
-	char msg[120];
-
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(out);
-		return 503;
-	}
-	for (i = 0; i < n && rc == STORE_OK; i++)
-		rc = moderate(r->db, u, ids[i], a, &tags);
-	if (rc != STORE_OK) {
-		db_rollback(r->db);
-		buf_free(&tags);
-		json_decref(out);
-		if (rc == STORE_NOTFOUND) {
-			snprintf(msg, sizeof(msg), "no comment %lld",
-			    (long long)ids[i - 1]);
-			return api_error(r, 404, msg);
-		}
-		if (rc == STORE_INVALID) {
-			snprintf(msg, sizeof(msg), "comment %lld cannot be %sd",
-			    (long long)ids[i - 1], action_names[a]);
-			return api_error(r, 409, msg);
-		}
-		return status_store(rc);
-	}
-	status = commit(r, &tags);
-	buf_free(&tags);
-	if (status != 0) {
-		json_decref(out);
-		return status;
-	}
-	for (i = 0; i < n; i++)
-		if (store_comment_get(r->db, ids[i], &c) == STORE_OK) {
-			json_object_del(c, "body_md");
-			json_array_append_new(out, c);
-		}
-	c = json_pack("{s:s,s:o}", "action", action_names[a], "comments",
-	    out);
-	http_send_json(r, 200, c);
-	json_decref(c);
-	return 0;
-}
-
-int
-api_admin_comment_action(struct req *r)
-{
-	struct user u;
-	int64_t id;
-	int a, status;
-
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
-	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0)
-		return api_error(r, 404, "no such comment");
-	if ((a = action_parse(r->arg[1], r->arglen[1])) < 0)
-		return api_error(r, 404, "actions are approve, reject, feature "
-		    "and unfeature");
-	return api_run(r, &u, (enum mod_action)a, &id, 1);
-}
-
-int
-api_admin_comments_bulk(struct req *r)
-{
-	static const char *const known[] = { "action", "ids", NULL };
-	struct user u;
-	json_t *in, *ids, *v;
-	int64_t list[BULK_MAX];
-	const char *act;
-	size_t i, n;
-	int a, status;
-
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
-	if ((in = api_fields(r, known)) == NULL)
-		return 0;
-	act = json_string_value(json_object_get(in, "action"));
-	ids = json_object_get(in, "ids");
-	if (json_object_size(in) != 2 || act == NULL ||
-	    (a = action_parse(act, strlen(act))) < 0 || !json_is_array(ids) ||
-	    (n = json_array_size(ids)) == 0 || n > BULK_MAX) {
-		json_decref(in);
-		return api_error(r, 422, "send {\"action\": \"approve\" | "
-		    "\"reject\" | \"feature\" | \"unfeature\", \"ids\": [1 to "
-		    "200 comment ids]}");
-	}
-	json_array_foreach(ids, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1) {
-			json_decref(in);
-			return api_error(r, 422, "ids are comment ids");
-		}
-		list[i] = json_integer_value(v);
-	}
-	json_decref(in);
-	return api_run(r, &u, (enum mod_action)a, list, n);
-}
-
-int
-api_admin_comments_log(struct req *r)
-{
-	struct user u;
-	json_t *rows, *m;
-	int status;
-
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
-	if ((status = log_rows(r, &rows)) != 0)
-		return status == 400 ? api_error(r, 400, "malformed before") :
-		    status;
-	m = json_pack("{s:o}", "entries", rows);
-	http_send_json(r, 200, m);
-	json_decref(m);
-	return 0;
-}
-
-int
-api_admin_comments_ban(struct req *r)
-{
-	static const char *const known[] = { "email", "days", "reason", "lift",
-	    NULL };
-	struct user u;
-	json_t *in, *days, *v;
-	const char *err;
-	char d[24] = "";
-	int status;
-
-	if ((status = api_gate(r, &u)) != 0)
-		return api_status(status);
-	if ((in = api_fields(r, known)) == NULL)
-		return 0;
-	days = json_object_get(in, "days");
-	if (days != NULL && !json_is_integer(days)) {
-		json_decref(in);
-		return api_error(r, 422, "days is a number (0: for good)");
-	}
-	if (((v = json_object_get(in, "email")) != NULL &&
-	    !json_is_string(v)) || ((v = json_object_get(in, "reason")) !=
-	    NULL && !json_is_string(v))) {
-		json_decref(in);
-		return api_error(r, 422, "email and reason are strings");
-	}
-	if ((v = json_object_get(in, "lift")) != NULL && !json_is_boolean(v)) {
-		json_decref(in);
-		return api_error(r, 422, "lift is true or false");
-	}
-	if (days != NULL)
-		snprintf(d, sizeof(d), "%lld", (long long)json_integer_value(
-		    days));
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(in);
-		return 503;
-	}
-	err = ban(r->db, &u, json_string_value(json_object_get(in, "email")),
-	    d, json_string_value(json_object_get(in, "reason")),
-	    json_is_true(json_object_get(in, "lift")));
-	json_decref(in);
-	if (err != NULL) {
-		db_rollback(r->db);
-		return err[0] == '\0' ? 503 : api_error(r, 422, err);
-	}
-	if (db_commit(r->db) != DB_OK) {
-		db_rollback(r->db);
-		return 503;
-	}
-	in = json_pack("{s:b}", "ok", 1);
-	http_send_json(r, 200, in);
-	json_decref(in);
-	return 0;
 }

@@ -197,8 +197,12 @@ def make_fixtures():
     """The comments, registrations, leads, subscribers, issues and signed
     links whose pages the demo does not have yet."""
     m = client("member")
+    # A first-time commenter's link waits for a moderator: one plain
+    # comment first, so that the one with a link appears at once.
+    send(m, "member", "/article/%s/comment" % NEWS_WITH_COMMENTS,
+         [("body", "Hello, a plain comment.")], csrf_from="/article/" + NEWS_WITH_COMMENTS)
     s, h, b = send(m, "member", "/article/%s/comment" % NEWS_WITH_COMMENTS,
-                   [("body", "A first comment, with a [link](https://example.com/)"
+                   [("body", "A comment, with a [link](https://example.com/)"
                              " and *emphasis*.")], csrf_from="/article/" + NEWS_WITH_COMMENTS)
     cid = re.match(r"/comments/(\d+)$", h.get("location", ""))
     if not ok(cid, "a member comments", (s, h.get("location"))):

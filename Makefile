@@ -141,8 +141,8 @@ FUZZ_sign	= sign util
 FUZZ_email	= util
 FUZZ_range	= range
 # fuzz_edit, fuzz_media, fuzz_import and fuzz_import_masthead have no
-# list: edit.c, media.c and the importers reach the store, and through it
-# the whole program.
+# list: edit.c and the importers reach the store, and through it the
+# whole program; image.c needs libvips, which it brings.
 
 FUZZ_ALL_OBJS	:= $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
 		   $(FUZZ_DIR)/obj/embedded.o

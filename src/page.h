@@ -23,10 +23,6 @@ struct url_query;
 /* page.c — shared parts */
 /* Call once at start-up: hooks the account bar into shared pages. */
 void	 page_init(void);
-/* The one mapping from store results to HTTP statuses. */
-int	 page_status(int store_rc);
-/* The same for the errno of a file that could not be written. */
-int	 page_status_errno(int err);
 /*
  * Renders template tpl with model (which it takes: the caller's reference
  * is consumed) plus the site-wide parts, and sends it with status.
@@ -54,7 +50,10 @@ int	 page_section_frame(struct req *, int64_t section, json_t **path,
 	    json_t **promo);
 /* Adds the sidebar blocks (events, webinars, perspectives) to model. */
 int	 page_add_sidebar(struct req *, json_t *model);
-/* Says that settings or menus changed: every thread reloads them. */
+/*
+ * Says that settings or menus changed: every thread reloads them.  main
+ * registers it with bus_on_site_change().
+ */
 void	 page_site_changed(void);
 /* Frees what this thread kept (call as a server thread ends). */
 void	 page_thread_done(void);

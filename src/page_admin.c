@@ -28,6 +28,7 @@
 #include "page.h"
 #include "pool.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "store_cols.h"
 #include "tag.h"
@@ -84,7 +85,7 @@ admin_delete(struct req *r, enum store_del what, int64_t id,
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		if (rc != STORE_CONFLICT)
-			return page_status(rc);
+			return status_store(rc);
 		return admin_render(r, 409, "admin/notice", json_pack(
 		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not deleted", "text",
 		    in_use, "back", back, "page", "title", "Not deleted"));
@@ -125,7 +126,7 @@ admin_render(struct req *r, int status, const char *tpl, json_t *m)
 	session_csrf(r, csrf, sizeof(csrf));
 	json_object_set_new(m, "me", json_pack("{s:s,s:s,s:s,s:b,s:b,s:b}",
 	    "name", r->user->name, "email", r->user->email, "role",
-	    auth_role_name(r->user->role), "editor",
+	    role_name(r->user->role), "editor",
 	    r->user->role >= ROLE_EDITOR, "may_publish",
 	    r->user->role >= ROLE_AUTHOR, "admin", r->user->role >= ROLE_ADMIN));
 	json_object_set_new(m, "csrf", json_string(csrf));
@@ -217,7 +218,7 @@ page_admin_dashboard(struct req *r)
 		if ((rc = admin_list(r, &f, &first, DASH_ROWS, &v,
 		    &next)) != STORE_OK) {
 			json_decref(m);
-			return page_status(rc);
+			return status_store(rc);
 		}
 		snprintf(key, sizeof(key), "has_%s", blocks[i]);
 		json_object_set_new(m, key, json_boolean(json_array_size(v)));
@@ -309,7 +310,7 @@ page_admin_articles(struct req *r)
 		return 400;
 	if ((rc = admin_list(r, &f, &cur, LIST_ROWS, &rows, &next)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:b,s:o,s:{s:s,s:s,s:s,s:s,s:s},s:{s:s}}",
 	    "has_articles", json_array_size(rows) > 0, "articles", rows,
 	    "filter", "status", f.status, "section", f.section, "author",
@@ -334,7 +335,7 @@ page_admin_articles(struct req *r)
 	}
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	if (next.t != 0) {
 		BUF_LIT(&base, "/admin/articles?before=");
@@ -553,7 +554,7 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 		json_object_set_new(m, "all_authors", v);
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return admin_render(r, status, "admin/edit", m);
 }
@@ -587,7 +588,7 @@ page_admin_edit(struct req *r)
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
 		return 403;
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return editor(r, 200, id, a, NULL);
 }
 
@@ -723,7 +724,7 @@ save(struct req *r, int64_t id)
 	if (!creating) {
 		if ((rc = store_article_admin_get(r->db, id, &cur)) !=
 		    STORE_OK) {
-			status = page_status(rc);
+			status = status_store(rc);
 			goto done;
 		}
 		live = story_state(cur) == STORY_LIVE;
@@ -792,12 +793,12 @@ save(struct req *r, int64_t id)
 	    edit_update_fn, &ei, creating ? &newid : NULL, creating ?
 	    "created" : "saved");
 	if (rc == STORE_CONFLICT || rc == STORE_INVALID) {
-		status = editor(r, rc == STORE_CONFLICT ? 409 : 422, id,
+		status = editor(r, status_store_as(rc, 422), id,
 		    as_admin(in, cur), store_msg[rc]);
 		goto done;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if (creating)
@@ -805,7 +806,7 @@ save(struct req *r, int64_t id)
 	if ((strcmp(then, "publish") == 0 || strcmp(then, "schedule") == 0) &&
 	    (rc = edit_write(r->db, r->user, id, edit_publish_keep_fn, &at,
 	    NULL, NULL)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld?done=%s",
@@ -860,7 +861,7 @@ status_change(struct req *r, int publish, int schedule)
 	rc = edit_write(r->db, r->user, id, publish ? edit_publish_keep_fn :
 	    edit_unpublish_fn, &at, NULL, NULL);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	snprintf(url, sizeof(url), "/admin/articles/%lld?done=%s",
 	    (long long)id, schedule ? "schedule" : publish ? "publish" :
 	    "unpublish");
@@ -902,12 +903,12 @@ page_admin_preview(struct req *r)
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
 		return 403;
 	if ((rc = store_article_get_any(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((status = model_article_of(r, a, &m)) != 0)
 		return status;
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	page_article_updated(m);
 	a = json_object_get(m, "article");

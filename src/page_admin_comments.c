@@ -18,6 +18,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -168,7 +169,7 @@ admin_comments(struct req *r)
 		return 400;
 	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE + 1,
 	    &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_object();
 	if (json_array_size(rows) > MOD_QUEUE_PAGE) {
 		json_array_remove(rows, MOD_QUEUE_PAGE);
@@ -267,7 +268,7 @@ admin_comments_post(struct req *r)
 		rc = mod_apply(r->db, r->user, ids[i], a, &tags);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_INVALID ? 409 : page_status(rc);
+		status = status_store_as(rc, 409);
 		goto fail;
 	}
 	if ((status = mod_commit(r, &tags)) != 0)
@@ -309,7 +310,7 @@ ban_target(struct req *r, json_t *m)
 		return 404;
 	}
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "ban_for", json_pack("{s:I,s:O}", "id",
 	    (json_int_t)id, "author_name", json_object_get(c,
 	    "author_name")));
@@ -351,7 +352,7 @@ settings_page(struct req *r, int status, const char *error,
 	json_object_set_new(m, "modes", modes);
 	if ((rc = store_comment_bans(r->db, now_unix(), &bans)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(bans, i, b) {
 		char d[64];
@@ -600,7 +601,7 @@ mod_log_rows(struct req *r, json_t **rows)
 		return 400;
 	if ((rc = store_comment_log(r->db, before, LOG_PAGE, rows)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(*rows, i, row) {
 		char d[64];
 

@@ -17,9 +17,10 @@
 #include "csv.h"
 #include "db.h"
 #include "jobs.h"
-#include "req.h"
 #include "page.h"
 #include "registration.h"
+#include "req.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -41,11 +42,11 @@ load(struct req *r, enum reg_kind k, json_t **t, json_t **rows)
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_reg_target(r->db, k, id, t)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_registrations_of(r->db, k, id, rows)) != STORE_OK) {
 		json_decref(*t);
 		*t = NULL;
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return 0;
 }
@@ -216,7 +217,7 @@ route_reg(struct req *r, struct url_query *q, json_t **reg)
 	    store_registration_get(r->db, id, reg);
 	if (rc != STORE_OK) {
 		url_query_free(q);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return 0;
 }
@@ -270,7 +271,7 @@ page_admin_reg_cancel(struct req *r)
 	rc = registration_cancel(r->db, admin_route_id(r), now_unix());
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return rc == STORE_OK ? 503 : status_store(rc);
 	}
 	jobs_kick();
 	back_to(r, k, target, "cancelled");
@@ -303,7 +304,7 @@ page_admin_reg_move(struct req *r)
 		goto out;
 	}
 	if ((rc = store_reg_target(r->db, k, to, &t)) != STORE_OK) {
-		status = rc != STORE_NOTFOUND ? page_status(rc) :
+		status = rc != STORE_NOTFOUND ? status_store(rc) :
 		    refuse(r, 422, reg, k == REG_EVENT ? "to: there is no "
 		    "such event." : "to: there is no such webinar.");
 		goto out;
@@ -316,7 +317,7 @@ page_admin_reg_move(struct req *r)
 	    &why);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : why == NULL ? page_status(rc) :
+		status = rc == STORE_OK ? 503 : why == NULL ? status_store(rc) :
 		    refuse(r, rc == STORE_CONFLICT ? 409 : 422, reg, why);
 		goto out;
 	}

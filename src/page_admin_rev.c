@@ -14,6 +14,7 @@
 #include "edit.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "store_cols.h"
 #include "url.h"
@@ -55,10 +56,10 @@ page_admin_revisions(struct req *r)
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_revisions(r->db, id, &revs)) != STORE_OK) {
 		json_decref(a);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(revs, i, v) {
 		fmt_local(json_integer_value(json_object_get(v, "created_at")),
@@ -195,7 +196,7 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 
 	*rev = *data = NULL;
 	if ((rc = store_revision_get(r->db, id, rev)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (json_integer_value(json_object_get(*rev, "article_id")) !=
 	    article) {
 		json_decref(*rev);
@@ -289,7 +290,7 @@ page_admin_restore(struct req *r)
 		return status;
 	/* After this point, all errors go through done. */
 	if ((rc = store_article_admin_get(r->db, id, &cur)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if (!edit_may_change(r->user, strcmp(json_string_value(
@@ -332,7 +333,7 @@ page_admin_restore(struct req *r)
 	rc = edit_write(r->db, r->user, id, edit_update_fn, &ei, NULL, note);
 	if (rc != STORE_OK) {
 		/* A slug taken since by another story, a section removed... */
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld/revisions",

@@ -17,6 +17,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -101,7 +102,7 @@ page_admin_settings_mail_test(struct req *r)
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_INVALID ? settings_page(r, 422, "The test "
-		    "message could not be composed.", NULL) : page_status(rc);
+		    "message could not be composed.", NULL) : status_store(rc);
 		goto done;
 	}
 	jobs_kick();

@@ -19,6 +19,8 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "role.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -51,8 +53,8 @@ invite_model(struct req *r, const struct invite_form *f, json_t **out)
 	roles = json_array();
 	for (k = ROLE_CONTRIBUTOR; k < ROLE__MAX; k++)
 		json_array_append_new(roles, json_pack("{s:s,s:b}", "name",
-		    auth_role_name(k), "selected", strcmp(role,
-		    auth_role_name(k)) == 0));
+		    role_name(k), "selected", strcmp(role,
+		    role_name(k)) == 0));
 	m = json_pack("{s:o,s:o,s:s,s:s,s:b,s:s}", "authors", authors,
 	    "roles", roles,
 	    "email", f != NULL && f->email != NULL ? f->email : "",
@@ -73,10 +75,10 @@ users_page_form(struct req *r, int status, const char *error,
 	int rc, k;
 
 	if ((rc = store_user_list(r->db, &users)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = invite_model(r, f, &inv)) != STORE_OK) {
 		json_decref(users);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(users, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
@@ -84,8 +86,8 @@ users_page_form(struct req *r, int status, const char *error,
 		roles = json_array();
 		for (k = 0; k < ROLE__MAX; k++)
 			json_array_append_new(roles, json_pack("{s:s,s:b}",
-			    "name", auth_role_name(k), "selected",
-			    role != NULL && strcmp(role, auth_role_name(k)) == 0));
+			    "name", role_name(k), "selected",
+			    role != NULL && strcmp(role, role_name(k)) == 0));
 		json_object_set_new(u, "roles", roles);
 		json_object_set_new(u, "me", json_boolean(json_integer_value(
 		    json_object_get(u, "id")) == r->user->id));
@@ -128,7 +130,7 @@ page_admin_user_role(struct req *r)
 	email = url_query_get(&q, "email");
 	role = url_query_get(&q, "role");
 	if (email == NULL || role == NULL || strlen(email) > 254 ||
-	    (k = auth_role_parse(role)) < 0) {
+	    (k = role_parse(role)) < 0) {
 		status = users_page(r, 422, "Choose an account and one of the "
 		    "roles.", NULL);
 		goto done;
@@ -147,8 +149,7 @@ page_admin_user_role(struct req *r)
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_NOTFOUND ? users_page(r, 404, "There is no "
-		    "such account.", NULL) : page_status(rc == STORE_OK ?
-		    STORE_BUSY : rc);
+		    "such account.", NULL) : status_write(rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/users?done=role");
@@ -199,7 +200,7 @@ invite_problem(const struct invite_form *f, char *email, size_t emailsz,
 		return "Email: give an address like name@example.com.";
 	if (f->name == NULL || !page_name_ok(f->name))
 		return "Name: give a name of 1 to 100 characters.";
-	if (f->role == NULL || (*role = auth_role_parse(f->role)) < 0 ||
+	if (f->role == NULL || (*role = role_parse(f->role)) < 0 ||
 	    *role == ROLE_MEMBER)
 		return "Role: choose contributor, author, editor or admin.";
 	if (f->author != NULL && strcmp(f->author, "new") == 0 &&
@@ -276,7 +277,7 @@ page_admin_user_invite(struct req *r)
 	rc = invite_author(r, &f, tags, &author);
 	if (rc == STORE_OK) {
 		in = (struct staff_invite){ email, f.name,
-		    auth_role_name(role), author,
+		    role_name(role), author,
 		    r->user->id, hash, now_unix(), now_unix() + INVITE_TTL };
 		rc = store_staff_invite(r->db, &in, &user);
 	}
@@ -298,7 +299,7 @@ page_admin_user_invite(struct req *r)
 		    "an account; change its role in the list instead.", NULL,
 		    &f) : rc == STORE_NOTFOUND ? users_page_form(r, 422,
 		    "Author profile: choose one of the list.", NULL, &f) :
-		    page_status(rc);
+		    status_store(rc);
 		goto done;
 	}
 	if (tags->len > 0)

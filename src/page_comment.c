@@ -28,6 +28,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -290,7 +291,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	}
 	own_json(r, rows);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = own_json(r, json_object());
 	n = json_array_size(rows);
 	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {
@@ -308,7 +309,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 			    &last, THREAD_REPLIES + 1, &replies);
 			own_json(r, replies);
 			if (rc != STORE_OK)
-				return page_status(rc);
+				return status_store(rc);
 			if (json_array_size(replies) > THREAD_REPLIES) {
 				json_array_remove(replies, THREAD_REPLIES);
 				json_object_set_new(m, "truncated",
@@ -325,7 +326,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	if (first) {
 		if ((rc = store_comments_featured(r->db, id, FEATURED_MAX,
 		    &featured)) != STORE_OK)
-			return page_status(rc);
+			return status_store(rc);
 		view_flat(featured);
 		json_object_set_new(m, "has_featured", json_boolean(
 		    json_array_size(featured) > 0));
@@ -376,7 +377,7 @@ article_of(struct req *r, const char *slug, json_t **a)
 	rc = store_comment_article(r->db, slug, page_now(), a);
 	own_json(r, *a);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -396,7 +397,7 @@ comment_of(struct req *r, json_t **c)
 	rc = store_comment_get(r->db, id, c);
 	own_json(r, *c);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -428,7 +429,7 @@ page_comment(struct req *r)
 	parent = NULL;
 	if ((rc = store_comment_replies(r->db, view_int(c, "id"),
 	    PERMALINK_REPLIES, &replies)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_flat(replies);
 	if (json_is_integer(json_object_get(c, "parent_id"))) {
 		rc = store_comment_get(r->db, view_int(c, "parent_id"), &parent);
@@ -577,12 +578,12 @@ compose(struct req *r, int status, json_t *a, json_t *parent,
 	}
 	if (r->user != NULL &&
 	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (r->user != NULL) {
 		char msg[200];
 
 		if ((rc = ban_words(r, msg, sizeof(msg))) < 0)
-			return page_status(-rc);
+			return status_store(-rc);
 		if (rc == 1)
 			set_str(m, "banned", msg);
 	}
@@ -832,7 +833,7 @@ page_comment_post(struct req *r)
 		goto rollback;
 	if (parent_id != 0 && (rc = store_comment_get(r->db, parent_id,
 	    &parent)) != STORE_OK) {
-		status = rc == STORE_NOTFOUND ? 404 : page_status(rc);
+		status = status_store(rc);
 		goto rollback;
 	}
 	own_json(r, parent);
@@ -842,7 +843,7 @@ page_comment_post(struct req *r)
 		goto rollback;
 	}
 	if ((rc = ban_words(r, why, sizeof(why))) != 0) {
-		status = rc < 0 ? page_status(-rc) : compose(r, 403, a, parent,
+		status = rc < 0 ? status_store(-rc) : compose(r, 403, a, parent,
 		    NULL, NULL, NULL);
 		goto rollback;
 	}
@@ -883,7 +884,7 @@ page_comment_post(struct req *r)
 	cn.held_reason = why;
 	cn.ip = ip;
 	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK) {
-		status = rc == STORE_INVALID ? 422 : page_status(rc);
+		status = status_store_as(rc, 422);
 		goto rollback;
 	}
 	if ((status = page_comments_commit(r, cn.article_id, why[0] == '\0',
@@ -1009,14 +1010,14 @@ page_comment_edit_post(struct req *r)
 	    why, sizeof(why));
 	if ((rc = store_comment_edit(r->db, id, body, html->p, hash, why,
 	    page_now())) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto fail;
 	}
 	/* An edit that adds what would have held the comment holds it now. */
 	if (why[0] != '\0' && strcmp(view_str(c, "status"), "approved") == 0) {
 		if ((rc = store_comment_set_status(r->db, id, "pending",
 		    page_now(), &ch)) != STORE_OK) {
-			status = page_status(rc);
+			status = status_store(rc);
 			goto fail;
 		}
 		count = 1;
@@ -1062,7 +1063,7 @@ page_comment_delete(struct req *r)
 	    page_now(), &ch);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		return rc == STORE_INVALID ? 409 : page_status(rc);
+		return status_store_as(rc, 409);
 	}
 	if ((status = page_comments_commit(r, ch.article_id, ch.delta != 0,
 	    ch.was_visible)) != 0)
@@ -1161,7 +1162,7 @@ page_comment_report_post(struct req *r)
 		goto out;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto fail;
 	}
 	/* A report changes nothing readers see: no page is dropped. */

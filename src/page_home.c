@@ -9,6 +9,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "view.h"
@@ -58,11 +59,11 @@ model_home(struct req *r, json_t **out)
 	*out = NULL;
 	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first, HOME_LATEST,
 	    &latest, &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, latest);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
 	    &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, rows);
 	m = json_object();
 	if (json_array_size(latest) > 0) {
@@ -85,7 +86,7 @@ page_home(struct req *r)
 		return status;
 	own_json(r, m);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "page", json_pack("{s:b}", "is_home", 1));
 	return page_render(r, 200, "home", json_incref(m));
 }

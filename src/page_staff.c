@@ -23,6 +23,7 @@
 #include "page.h"
 #include "req.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -95,7 +96,7 @@ page_invite(struct req *r)
 	if (rc == STORE_NOTFOUND)
 		return invite_gone(r);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return invite_form(r, 200, NULL, own_json(r, u));
 }
 
@@ -120,7 +121,7 @@ page_invite_post(struct req *r)
 	}
 	if ((rc = store_staff_invite_get(r->db, hash, now, &u)) != STORE_OK) {
 		status = rc == STORE_NOTFOUND ? invite_gone(r) :
-		    page_status(rc);
+		    status_store(rc);
 		goto out;
 	}
 	own_json(r, u);
@@ -137,7 +138,7 @@ page_invite_post(struct req *r)
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_NOTFOUND ? invite_gone(r) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    rc == STORE_OK ? 503 : status_store(rc);
 		goto out;
 	}
 	if ((status = session_start(r, user)) != 0)
@@ -204,7 +205,7 @@ setup_check(struct req *r, char hash[65])
 		return 404;
 	rc = store_staff_setup_live(r->db, hash, now_unix());
 	return rc == STORE_OK ? 0 : rc == STORE_NOTFOUND ? 404 :
-	    page_status(rc);
+	    status_store(rc);
 }
 
 int
@@ -290,7 +291,7 @@ page_setup_post(struct req *r)
 		status = rc == STORE_NOTFOUND ? 404 : rc == STORE_CONFLICT ?
 		    setup_form(r, 409, "Email: that address already has an "
 		    "account; use another, or make it an admin with masthead "
-		    "user set-role.", &q) : page_status(rc);
+		    "user set-role.", &q) : status_store(rc);
 		goto out;
 	}
 	if (tags != NULL)

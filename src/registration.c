@@ -13,7 +13,7 @@
 
 #include "buf.h"
 #include "db.h"
-#include "feed.h"
+#include "ical.h"
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
@@ -261,7 +261,7 @@ letter(struct db *db, json_t *reg, const char *what)
 		    u.p != NULL ? u.p : "");
 	}
 	if (seat) {
-		ics_write_one(&ics, k == REG_WEBINAR, e, base.p != NULL ?
+		ical_write_one(&ics, k == REG_WEBINAR, e, base.p != NULL ?
 		    base.p : "", now_unix());
 		att.content_type = "text/calendar; method=PUBLISH; "
 		    "charset=utf-8";

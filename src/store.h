@@ -13,18 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"	/* enum store_rc */
+
 struct db;
 struct db_stmt;
-
-enum store_rc {
-	STORE_OK = 0,
-	STORE_NOTFOUND,
-	STORE_INVALID,		/* input failed validation; nothing changed */
-	STORE_CONFLICT,		/* a unique value is taken */
-	STORE_BUSY,		/* storage unreachable, locked or full: 503 */
-	STORE_ERROR,
-	STORE__MAX
-};
 
 /* store.c — shared helpers */
 int	 store_rc_from_db(int db_rc);
@@ -109,7 +101,7 @@ int	 store_search_rebuild(struct db *, void (*progress)(int64_t, int64_t));
 /* 1 when the index is empty but published stories exist (it needs a rebuild). */
 int	 store_search_missing(struct db *);
 struct search_params {
-	const char	*match;		/* the engine's query (search_query()) */
+	const char	*q;		/* the reader's text (search.h) */
 	int64_t		 now;
 	int64_t		 from, to;	/* published in [from, to) */
 	const char	*type;		/* NULL: any */
@@ -119,7 +111,8 @@ struct search_params {
 	int		 limit, offset;
 };
 /*
- * Live published stories matching p->match, each a list row plus
+ * Live published stories matching the reader's text p->q, written in the
+ * engine's query syntax here (search_query()), each a list row plus
  * "title_marked" and "snippet_marked" (matched words between
  * SEARCH_MARK_OPEN and SEARCH_MARK_CLOSE, not escaped).
  */

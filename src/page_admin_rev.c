@@ -214,11 +214,11 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 int
 page_admin_revision(struct req *r)
 {
-	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m;
+	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m, *a;
 	const struct store_col *c;
 	int64_t id, revid, before;
 	char b[64];
-	int status, ed;
+	int status, ed, live;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -254,6 +254,14 @@ page_admin_revision(struct req *r)
 	    sizeof(b));
 	json_object_set_new(rev, "when", json_string(b));
 	json_object_del(rev, "data");
+	/* A live story's restore asks first; unreadable, it asks too. */
+	live = 1;
+	if (store_article_admin_get(r->db, id, &a) == STORE_OK) {
+		live = strcmp(json_string_value(json_object_get(a, "status")),
+		    "published") == 0;
+		json_decref(a);
+	}
+	json_object_set_new(rev, "live", json_boolean(live));
 	m = json_pack("{s:o,s:o,s:o,s:b,s:I,s:{s:s}}", "revision", rev,
 	    "fields", fields, "body", line_diff(json_string_value(
 	    json_object_get(prev, "body_md")) ? json_string_value(
@@ -278,8 +286,9 @@ page_admin_restore(struct req *r)
 	json_t *rev = NULL, *data = NULL, *cur = NULL, *in = NULL, *v;
 	const struct store_col *c;
 	int64_t id, revid;
+	const char *confirm;
 	char msg[300], note[64];
-	int status, rc, ed;
+	int status, rc, ed, live;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -292,9 +301,22 @@ page_admin_restore(struct req *r)
 		status = page_status(rc);
 		goto done;
 	}
-	if (!edit_may_change(r->user, strcmp(json_string_value(
-	    json_object_get(cur, "status")), "published") == 0)) {
+	live = strcmp(json_string_value(json_object_get(cur, "status")),
+	    "published") == 0;
+	if (!edit_may_change(r->user, live)) {
 		status = 403;
+		goto done;
+	}
+	/* Restoring onto a live story changes what readers see: asked. */
+	confirm = url_query_get(&q, "confirm");
+	if (live && (confirm == NULL || strcmp(confirm, "yes") != 0)) {
+		snprintf(msg, sizeof(msg), "/admin/articles/%lld/revisions/%lld",
+		    (long long)id, (long long)revid);
+		status = admin_render(r, 422, "admin/notice", json_pack(
+		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not restored", "text",
+		    "This story is live: tick \"Replace the live story\" "
+		    "(confirm) to restore this revision onto it.", "back", msg,
+		    "page", "title", "Not restored"));
 		goto done;
 	}
 	if ((status = revision_data(r, id, revid, &rev, &data)) != 0)

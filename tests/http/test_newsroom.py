@@ -857,8 +857,40 @@ def test_promos():
        "not made")
 
 
+def test_restore_live():
+    s, aid, b = new_story("editor", "Live Restore", then="publish")
+    post("/admin/articles/%d" % aid, "editor", {"title": "Live Restore, Corrected"})
+    s, h, b = get("/admin/articles/%d/revisions" % aid, "editor")
+    revs = re.findall(r'href="/admin/articles/%d/revisions/(\d+)"' % aid, b)
+    first = revs[-1]
+    s, h, d = get("/admin/articles/%d/revisions/%s" % (aid, first), "editor")
+    contains(d, '<input type="checkbox" name="confirm" value="yes" id="f-confirm-restore" required>',
+             "a live story's revision asks to tick a box before restoring")
+    contains(d, 'data-confirm="This story is live', "and asks again with JavaScript")
+    before = row(aid)
+    n = sql(DB, "SELECT count(*) FROM article_revisions WHERE article_id = ?", (aid,))[0][0]
+    for fields, what in (({}, "without the box"), ({"confirm": "no"}, "with the box wrong")):
+        s, h, b = post("/admin/articles/%d/revisions/%s/restore" % (aid, first), "editor", fields)
+        eq(s, 422, "restoring onto a live story %s: 422" % what)
+        contains(b, "(confirm)", "the answer names the field")
+    eq(row(aid), before, "the story did not change")
+    eq(sql(DB, "SELECT count(*) FROM article_revisions WHERE article_id = ?", (aid,))[0][0], n,
+       "and no revision was made")
+    s, h, b = post("/admin/articles/%d/revisions/%s/restore" % (aid, first), "editor",
+                   {"confirm": "yes"})
+    eq(s, 303, "with the box ticked it restores")
+    eq(row(aid)[2], "Live Restore", "the live story has its first title back")
+    eq(row(aid)[1], "published", "and stays live")
+    draft = fresh("author")
+    post("/admin/articles/%d" % draft, "editor", {"title": "Draft, Changed"})
+    s, h, b = get("/admin/articles/%d/revisions" % draft, "editor")
+    rev = re.findall(r'href="/admin/articles/%d/revisions/(\d+)"' % draft, b)[-1]
+    s, h, d = get("/admin/articles/%d/revisions/%s" % (draft, rev), "editor")
+    ok('name="confirm"' not in d, "a draft's revision restores without a box")
+
+
 run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages,
            test_sections, test_promos, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
-           test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
+           test_revisions, test_restore_live, test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

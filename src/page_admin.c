@@ -475,6 +475,48 @@ story_state(json_t *a)
 	return STORY_LIVE;
 }
 
+/* Words in s: runs of bytes that are not white space. */
+static int64_t
+count_words(const char *s)
+{
+	int64_t n = 0;
+	int in = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+			in = 0;
+		} else if (!in) {
+			in = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The notice a save leaves (?done= after its redirect), by its button. */
+static const char *
+done_notice(const char *done, int scheduled)
+{
+	static const struct { const char *then, *text; } notices[] = {
+		{ "save", "Saved as a draft: nothing on the site changed." },
+		{ "update", "Updated: the live page shows your changes." },
+		{ "publish", "Published: the story is live." },
+		{ "schedule", "Scheduled: it goes live at the time shown." },
+		{ "unpublish", "Unpublished: the story is a draft, off the "
+		    "site." },
+	};
+	size_t i;
+
+	if (done == NULL)
+		return NULL;
+	if (scheduled && strcmp(done, "update") == 0)
+		return "Saved: the story still goes live at the time shown.";
+	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
+		if (strcmp(done, notices[i].then) == 0)
+			return notices[i].text;
+	return NULL;
+}
+
 /*
  * The editor's model around a (the admin shape of store_article_admin_get,
  * which it takes).  id 0 is a new story.
@@ -484,8 +526,10 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 {
 	json_t *m, *v;
 	char b[64];
+	int64_t words;
 	int rc, published, scheduled;
 	const char *st = json_string_value(json_object_get(a, "status"));
+	const char *notice;
 	json_t *pub = json_object_get(a, "published_at");
 
 	published = story_state(a) != STORY_DRAFT;
@@ -499,6 +543,20 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 		json_object_set_new(a, published ? "when" : "was_live",
 		    json_string(b));
 	}
+	/* A scheduled story's form starts at its time, to move it. */
+	if (scheduled) {
+		time_t tt = (time_t)json_integer_value(pub);
+		struct tm tm;
+
+		localtime_r(&tt, &tm);
+		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M", &tm);
+		json_object_set_new(a, "at_local", json_string(b));
+	}
+	/* Reading time at 230 words a minute, rounded up. */
+	words = count_words(json_string_value(json_object_get(a, "body_md")));
+	json_object_set_new(a, "words", json_integer(words));
+	json_object_set_new(a, "minutes", json_integer((words + 229) / 230));
+	json_object_set_new(a, "base_url", json_string(page_base_url(r)));
 	json_object_set_new(a, "authors_text", join_list(json_object_get(a,
 	    "authors")));
 	json_object_set_new(a, "tags_text", join_list(json_object_get(a,
@@ -535,6 +593,9 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	}
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
+	else if (id != 0 && (notice = done_notice(http_query(r, "done"),
+	    scheduled)) != NULL)
+		json_object_set_new(m, "notice", json_string(notice));
 	json_object_set_new(m, "types", type_options(json_string_value(
 	    json_object_get(a, "type"))));
 	if ((rc = store_sections_all(r->db, &v)) == STORE_OK) {

@@ -889,8 +889,48 @@ def test_restore_live():
     ok('name="confirm"' not in d, "a draft's revision restores without a box")
 
 
+def test_editor_aids():
+    body = " ".join(["word"] * 461)
+    s, aid, b = new_story("editor", "Aided Story", body_md=body)
+    eq(s, 303, "a story of 461 words")
+    s, h, b = get("/admin/articles/%d?done=save" % aid, "editor")
+    contains(b, '<p class="form-done" role="status">Saved as a draft: nothing on the site changed.</p>',
+             "after saving, the editor says what the save did")
+    contains(b, 'id="save-state" aria-live="polite">Saved</span>', "and that the story is saved")
+    contains(b, '<span id="f-words">461</span> words', "the word count is on the page")
+    contains(b, '<span id="f-minutes">3</span> min read', "with the reading time, rounded up")
+    ok(re.search(r'<span id="f-url" data-base="https?://[^"/]+/article/">https?://[^"/]+'
+                 r'/article/aided-story</span>', b), "the slug is shown as a full address")
+    s, h, b = get("/admin/articles/%d" % aid, "editor")
+    ok('class="form-done"' not in b, "opened again, there is no notice")
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"slug": "Not A Slug"})
+    eq(s, 422, "a bad slug: 422")
+    contains(b, 'id="save-state" aria-live="polite">Not saved</span>', "the editor says not saved")
+    post("/admin/articles/%d" % aid, "editor", {"then": "publish"})
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update", "dek": "A dek"})
+    eq(h.get("location"), "/admin/articles/%d?done=update" % aid, "an update comes back with done=")
+    s, h, b = get(h["location"], "editor")
+    contains(b, "Updated: the live page shows your changes.", "an update says so")
+    s, h, b = get("/admin/articles/%d?done=nonsense" % aid, "editor")
+    ok('class="form-done"' not in b, "an unknown done= shows nothing")
+    s, h, b = get("/admin/articles/new", "editor")
+    contains(b, '<span id="f-words">0</span> words', "a new story counts no words")
+    contains(b, 'id="save-state" aria-live="polite"></span>', "and is not said to be saved")
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    s, sid, b = new_story("editor", "Scheduled Aid")
+    at = int(time.time()) // 60 * 60 + 7200
+    local = datetime.fromtimestamp(at, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+    s, h, b = post("/admin/articles/%d" % sid, "editor", {"then": "schedule", "at": local})
+    s, h, b = get(h["location"], "editor")
+    contains(b, "Scheduled: it goes live at the time shown.", "scheduling says so")
+    contains(b, '<input type="datetime-local" name="at" value="%s">' % local,
+             "and the scheduled time is filled in when the story is reopened")
+
+
 run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages,
            test_sections, test_promos, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
-           test_revisions, test_restore_live, test_preview, test_schedule, test_hero_and_sponsor,
+           test_revisions, test_restore_live, test_editor_aids,
+           test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

@@ -71,3 +71,46 @@
     if (box) box.checked = true;
   });
 })();
+
+/* The editor's aids: the word count and reading time follow the body,
+ * the address follows the slug, and a change not yet saved says so and
+ * asks before the page is left.  The server fills all three first. */
+(function () {
+  "use strict";
+  var form = document.getElementById("editor");
+  if (!form) return;
+  var body = document.getElementById("f-body");
+  var words = document.getElementById("f-words");
+  var minutes = document.getElementById("f-minutes");
+  var slug = document.getElementById("f-slug");
+  var url = document.getElementById("f-url");
+  var state = document.getElementById("save-state");
+  var dirty = false;
+  function count() {
+    var n = (body.value.match(/[^ \t\r\n]+/g) || []).length;
+    words.textContent = n;
+    minutes.textContent = Math.ceil(n / 230);
+  }
+  function address() {
+    url.textContent = url.getAttribute("data-base") + slug.value;
+  }
+  if (body && words && minutes) body.addEventListener("input", count);
+  if (slug && url) {
+    slug.addEventListener("input", address);
+    /* The title fills an untouched slug through its own listener. */
+    form.addEventListener("input", function () { setTimeout(address, 0); });
+  }
+  function changed() {
+    if (dirty) return;
+    dirty = true;
+    if (state) state.textContent = "Unsaved changes";
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (e) {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
+})();

@@ -928,9 +928,65 @@ def test_editor_aids():
              "and the scheduled time is filled in when the story is reopened")
 
 
+def test_backdate():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def local(t):
+        return datetime.fromtimestamp(t, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+
+    def copies(aid):
+        return sorted(set(r[0] for q in ("article_authors", "article_tags", "section_articles")
+                          for r in sql(DB, "SELECT published_at FROM %s WHERE article_id = ?" % q,
+                                       (aid,))))
+
+    s, aid, b = new_story("editor", "Imported Story", then="publish", tags="Imports",
+                          authors=BYLINE["author"])
+    eq(s, 303, "a live story")
+    pub = row(aid)[3]
+    s, h, b = get("/admin/articles/%d" % aid, "editor")
+    contains(b, '<input type="datetime-local" name="published_at" value="%s">' % local(pub),
+             "an editor sees the live story's publication date, in the site's zone")
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update", "dek": "Same date",
+                                                          "published_at": local(pub)})
+    eq(s, 303, "an update sending the date unchanged")
+    eq(row(aid)[3], pub, "keeps it to the second")
+    before = row(aid)
+    for when, want, what in (("2999-01-01T09:00", 422, "a future date"),
+                             ("soon", 422, "a date that is not one"),
+                             ("2025-13-01T09:00", 422, "a month that does not exist")):
+        s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update",
+                                                              "published_at": when})
+        eq(s, want, "%s on a live story: %d" % (what, want))
+        contains(b, "(published_at)", "naming the field")
+    eq(row(aid), before, "none of them changed the story")
+    s, h, b = post("/admin/articles/%d" % aid, "author", {"then": "update",
+                                                          "published_at": "2025-03-01T09:30"})
+    eq(s, 403, "an author may not back-date (403)")
+    eq(row(aid), before, "and nothing changed")
+    ok('name="published_at"' not in get("/admin/articles/%d" % aid, "author")[2],
+       "an author's editor has no date field")
+    want = int(datetime(2025, 3, 1, 9, 30, tzinfo=ZoneInfo(ZONE)).timestamp())
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update",
+                                                          "published_at": "2025-03-01T09:30"})
+    eq(s, 303, "an editor back-dates the live story")
+    eq(row(aid)[3], want, "to the time given, read in the site's zone (%s)" % ZONE)
+    eq(row(aid)[1], "published", "it stays live")
+    eq(copies(aid), [want], "its author, tag and section rows follow")
+    contains(get("/article/" + row(aid)[0])[2], "2025-03-01", "the article page shows the date")
+    s, h, b = get("/admin/articles/%d/revisions" % aid, "editor")
+    contains(b, "publication date changed", "the revision says so")
+    s, sid, b = new_story("editor", "Scheduled, Not Back-dated")
+    at = int(time.time()) // 60 * 60 + 7200
+    post("/admin/articles/%d" % sid, "editor", {"then": "schedule", "at": local(at)})
+    s, h, b = post("/admin/articles/%d" % sid, "editor", {"then": "update",
+                                                          "published_at": "2025-03-01T09:30"})
+    eq(row(sid)[3], at, "a scheduled story's date moves only by Schedule")
+
+
 run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages,
            test_sections, test_promos, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
-           test_revisions, test_restore_live, test_editor_aids,
+           test_revisions, test_restore_live, test_editor_aids, test_backdate,
            test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

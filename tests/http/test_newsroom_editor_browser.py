@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import tempfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql, browser
 
@@ -80,6 +82,12 @@ const base = process.env.BASE, out = { dialogs: [] };
     answer = true;
     await Promise.all([page.waitForNavigation(), page.click("button[data-confirm]")]);
     out.restore_url = page.url();
+    /* Back-dating the live story from its editor. */
+    await page.goto(story);
+    await page.fill("input[name=published_at]", "2025-03-01T09:30");
+    await Promise.all([page.waitForNavigation(), page.click("button[name=then][value=update]")]);
+    out.after_redate = page.url();
+    out.redate_field = await page.inputValue("input[name=published_at]");
     /* Send now asks; saying no sends nothing, yes sends. */
     await page.goto(base + "/admin/newsletters/" + process.env.NEWSLETTER);
     await Promise.all([page.waitForNavigation(), page.click("button.primary:has-text('New issue')")]);
@@ -136,6 +144,13 @@ def test_editor_aids_and_confirmations():
        out.get("restore_url"))
     eq(sql(DB, "SELECT title, status FROM articles WHERE slug = 'counted-words'"),
        [("Counted Words", "published")], "the live story has its first title back")
+    contains(out.get("after_redate", ""), "done=update", "an editor back-dates the live story")
+    eq(out.get("redate_field"), "2025-03-01T09:30", "the editor shows the new date")
+    zone = sql(DB, "SELECT value FROM settings WHERE key = 'timezone'")
+    want = int(datetime(2025, 3, 1, 9, 30,
+                        tzinfo=ZoneInfo(zone[0][0] if zone else "UTC")).timestamp())
+    eq(sql(DB, "SELECT published_at FROM articles WHERE slug = 'counted-words'"), [(want,)],
+       "stored as that time in the site's zone")
     ok(any(x.startswith("confirm: Send this issue") for x in dialogs),
        "Send now asks with confirm()", dialogs)
     eq(out.get("send_dismissed_url"), out.get("issue_page"), "saying no stays on the issue")

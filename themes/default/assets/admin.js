@@ -1,6 +1,8 @@
 /* The newsroom works without this file.  It adds a live preview of the
- * Markdown body (rendered by the server, as the article page renders it)
- * and fills the slug from the title of a new story. */
+ * Markdown body (rendered by the server, as the article page renders it),
+ * fills the slug from the title of a new story, keeps the word count,
+ * reading time and address (which the server fills first) up to date,
+ * and says when a change is not saved yet. */
 (function () {
   "use strict";
   var form = document.getElementById("editor");
@@ -35,6 +37,12 @@
   }
   var title = document.getElementById("f-title");
   var slug = document.getElementById("f-slug");
+  var url = document.getElementById("f-url");
+  /* The full address follows the slug, typed or made from the title. */
+  function address() {
+    if (slug && url) url.textContent = url.getAttribute("data-base") + slug.value;
+  }
+  if (slug) slug.addEventListener("input", address);
   if (title && slug && slug.value === "") {
     var touched = false;
     slug.addEventListener("input", function () { touched = true; });
@@ -42,8 +50,35 @@
       if (touched) return;
       slug.value = title.value.toLowerCase().replace(/'/g, "")
         .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+      address();
     });
   }
+  /* The word count and reading time (230 words a minute) follow the body. */
+  var words = document.getElementById("f-words");
+  var minutes = document.getElementById("f-minutes");
+  if (body && words && minutes) {
+    body.addEventListener("input", function () {
+      var n = (body.value.match(/[^ \t\r\n]+/g) || []).length;
+      words.textContent = n;
+      minutes.textContent = Math.ceil(n / 230);
+    });
+  }
+  /* A change not yet saved says so, and leaving the page then asks. */
+  var state = document.getElementById("save-state");
+  var dirty = false;
+  function changed() {
+    if (dirty) return;
+    dirty = true;
+    if (state) state.textContent = "Unsaved changes";
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (e) {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
 })();
 
 /* Delete buttons ask first; without this file they delete at once. */
@@ -69,48 +104,5 @@
     }
     var box = document.getElementById(b.getAttribute("data-confirm-box"));
     if (box) box.checked = true;
-  });
-})();
-
-/* The editor's aids: the word count and reading time follow the body,
- * the address follows the slug, and a change not yet saved says so and
- * asks before the page is left.  The server fills all three first. */
-(function () {
-  "use strict";
-  var form = document.getElementById("editor");
-  if (!form) return;
-  var body = document.getElementById("f-body");
-  var words = document.getElementById("f-words");
-  var minutes = document.getElementById("f-minutes");
-  var slug = document.getElementById("f-slug");
-  var url = document.getElementById("f-url");
-  var state = document.getElementById("save-state");
-  var dirty = false;
-  function count() {
-    var n = (body.value.match(/[^ \t\r\n]+/g) || []).length;
-    words.textContent = n;
-    minutes.textContent = Math.ceil(n / 230);
-  }
-  function address() {
-    url.textContent = url.getAttribute("data-base") + slug.value;
-  }
-  if (body && words && minutes) body.addEventListener("input", count);
-  if (slug && url) {
-    slug.addEventListener("input", address);
-    /* The title fills an untouched slug through its own listener. */
-    form.addEventListener("input", function () { setTimeout(address, 0); });
-  }
-  function changed() {
-    if (dirty) return;
-    dirty = true;
-    if (state) state.textContent = "Unsaved changes";
-  }
-  form.addEventListener("input", changed);
-  form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { dirty = false; });
-  window.addEventListener("beforeunload", function (e) {
-    if (!dirty) return;
-    e.preventDefault();
-    e.returnValue = "";
   });
 })();

@@ -211,6 +211,17 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 	return 0;
 }
 
+/* Published and past its time: what readers see now. */
+static int
+story_is_live(json_t *a)
+{
+	json_t *pub = json_object_get(a, "published_at");
+
+	return strcmp(json_string_value(json_object_get(a, "status")),
+	    "published") == 0 && json_is_integer(pub) &&
+	    json_integer_value(pub) <= page_now();
+}
+
 int
 page_admin_revision(struct req *r)
 {
@@ -257,8 +268,7 @@ page_admin_revision(struct req *r)
 	/* A live story's restore asks first; unreadable, it asks too. */
 	live = 1;
 	if (store_article_admin_get(r->db, id, &a) == STORE_OK) {
-		live = strcmp(json_string_value(json_object_get(a, "status")),
-		    "published") == 0;
+		live = story_is_live(a);
 		json_decref(a);
 	}
 	json_object_set_new(rev, "live", json_boolean(live));
@@ -288,7 +298,7 @@ page_admin_restore(struct req *r)
 	int64_t id, revid;
 	const char *confirm;
 	char msg[300], note[64];
-	int status, rc, ed, live;
+	int status, rc, ed;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -301,15 +311,14 @@ page_admin_restore(struct req *r)
 		status = page_status(rc);
 		goto done;
 	}
-	live = strcmp(json_string_value(json_object_get(cur, "status")),
-	    "published") == 0;
-	if (!edit_may_change(r->user, live)) {
+	if (!edit_may_change(r->user, strcmp(json_string_value(
+	    json_object_get(cur, "status")), "published") == 0)) {
 		status = 403;
 		goto done;
 	}
 	/* Restoring onto a live story changes what readers see: asked. */
 	confirm = url_query_get(&q, "confirm");
-	if (live && (confirm == NULL || strcmp(confirm, "yes") != 0)) {
+	if (story_is_live(cur) && (confirm == NULL || strcmp(confirm, "yes") != 0)) {
 		snprintf(msg, sizeof(msg), "/admin/articles/%lld/revisions/%lld",
 		    (long long)id, (long long)revid);
 		status = admin_render(r, 422, "admin/notice", json_pack(

@@ -887,6 +887,17 @@ def test_restore_live():
     rev = re.findall(r'href="/admin/articles/%d/revisions/(\d+)"' % draft, b)[-1]
     s, h, d = get("/admin/articles/%d/revisions/%s" % (draft, rev), "editor")
     ok('name="confirm"' not in d, "a draft's revision restores without a box")
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    at = int(time.time()) // 60 * 60 + 7200
+    post("/admin/articles/%d" % draft, "editor", {"then": "schedule", "at": datetime.fromtimestamp(
+        at, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")})
+    eq(row(draft)[1:4:2], ("published", at), "scheduled for later")
+    s, h, d = get("/admin/articles/%d/revisions/%s" % (draft, rev), "editor")
+    ok('name="confirm"' not in d, "a scheduled story, not live yet, has no box either")
+    s, h, b = post("/admin/articles/%d/revisions/%s/restore" % (draft, rev), "editor", {})
+    eq(s, 303, "and restores at once")
+    eq(row(draft)[2], "Story %d for author" % (_n[0]), "its title back")
 
 
 def test_editor_aids():

@@ -26,6 +26,15 @@ STEPS = r"""
     dialogs.push(d.type() + ': ' + d.message());
     if (answer) await d.accept(); else await d.dismiss();
   });
+  /* Clicks a button that asks, answers no: true when the page stayed. */
+  async function sayNo(selector) {
+    const at = page.url();
+    answer = false;
+    await page.click(selector);
+    await page.waitForTimeout(300);
+    answer = true;
+    return page.url() === at;
+  }
   await signIn(page, 'ed', '/admin/articles/new');
   check('a new story is not said to be saved', (await page.textContent('#save-state')) === '');
   await page.fill('#f-title', 'Counted Words');
@@ -60,14 +69,10 @@ STEPS = r"""
   const revs = await page.locator("a[href*='/revisions/']").evaluateAll(
     as => as.map(a => a.getAttribute('href')));
   await page.goto(base + revs[revs.length - 1]);
-  const revision = page.url();
-  answer = false;
-  await page.click('button[data-confirm]');
-  await page.waitForTimeout(300);
+  const stayed = await sayNo('button[data-confirm]');
   check('restoring onto a live story asks with confirm()',
     dialogs.some(x => x.startsWith('confirm: This story is live')), dialogs);
-  check('saying no stays on the revision', page.url() === revision, page.url());
-  answer = true;
+  check('saying no stays on the revision', stayed, page.url());
   await Promise.all([page.waitForNavigation(), page.click('button[data-confirm]')]);
   check('saying yes restores', page.url().endsWith('/revisions'), page.url());
 
@@ -80,15 +85,11 @@ STEPS = r"""
 
   await page.goto(base + '/admin/newsletters/' + process.env.NEWSLETTER);
   await Promise.all([page.waitForNavigation(), page.click("button.primary:has-text('New issue')")]);
-  const issue = page.url();
-  answer = false;
-  await page.click('button[value=send]');
-  await page.waitForTimeout(300);
+  const kept = await sayNo('button[value=send]');
   check('Send now asks with confirm()',
     dialogs.some(x => x.startsWith('confirm: Send this issue')), dialogs);
-  check('saying no stays on the issue', page.url() === issue, page.url());
+  check('saying no stays on the issue', kept, page.url());
   check('with the box still unticked', !(await page.isChecked('#f-confirm-send')));
-  answer = true;
   await Promise.all([page.waitForNavigation(), page.click('button[value=send]')]);
   check('saying yes sends', page.url().includes('done=sending'), page.url());
 """

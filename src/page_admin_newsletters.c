@@ -627,6 +627,7 @@ int
 page_admin_issue_post(struct req *r)
 {
 	const char *action, *subject, *intro, *st, *why = NULL, *done = "saved";
+	const char *confirm;
 	char email[256];
 	json_t *nl = NULL, *is = NULL, *stories = NULL, *fresh = NULL;
 	struct url_query q;
@@ -659,7 +660,13 @@ page_admin_issue_post(struct req *r)
 		status = unschedule(r, nl, is);
 		goto out;
 	}
-	if (subject == NULL || subject[0] == '\0' ||
+	/* Sending cannot be taken back: the form's box says it was meant. */
+	confirm = url_query_get(&q, "confirm_send");
+	if (strcmp(action, "send") == 0 &&
+	    (confirm == NULL || strcmp(confirm, "yes") != 0))
+		why = "Tick \"send to every active subscriber\" "
+		    "(confirm_send) to send it now.";
+	else if (subject == NULL || subject[0] == '\0' ||
 	    strlen(subject) > NL_SUBJECT_MAX)
 		why = "The subject is 1 to 300 bytes.";
 	else if (intro != NULL && strlen(intro) > NL_INTRO_MAX)

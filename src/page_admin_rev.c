@@ -212,14 +212,25 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 	return 0;
 }
 
+/* Published and past its time: what readers see now. */
+static int
+story_is_live(json_t *a)
+{
+	json_t *pub = json_object_get(a, "published_at");
+
+	return strcmp(json_string_value(json_object_get(a, "status")),
+	    "published") == 0 && json_is_integer(pub) &&
+	    json_integer_value(pub) <= page_now();
+}
+
 int
 page_admin_revision(struct req *r)
 {
-	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m;
+	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m, *a;
 	const struct store_col *c;
 	int64_t id, revid, before;
 	char b[64];
-	int status, ed;
+	int status, ed, live;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -255,6 +266,13 @@ page_admin_revision(struct req *r)
 	    sizeof(b));
 	json_object_set_new(rev, "when", json_string(b));
 	json_object_del(rev, "data");
+	/* A live story's restore asks first; unreadable, it asks too. */
+	live = 1;
+	if (store_article_admin_get(r->db, id, &a) == STORE_OK) {
+		live = story_is_live(a);
+		json_decref(a);
+	}
+	json_object_set_new(rev, "live", json_boolean(live));
 	m = json_pack("{s:o,s:o,s:o,s:b,s:I,s:{s:s}}", "revision", rev,
 	    "fields", fields, "body", line_diff(json_string_value(
 	    json_object_get(prev, "body_md")) ? json_string_value(
@@ -279,6 +297,7 @@ page_admin_restore(struct req *r)
 	json_t *rev = NULL, *data = NULL, *cur = NULL, *in = NULL, *v;
 	const struct store_col *c;
 	int64_t id, revid;
+	const char *confirm;
 	char msg[300], note[64];
 	int status, rc, ed;
 
@@ -296,6 +315,18 @@ page_admin_restore(struct req *r)
 	if (!edit_may_change(r->user, strcmp(json_string_value(
 	    json_object_get(cur, "status")), "published") == 0)) {
 		status = 403;
+		goto done;
+	}
+	/* Restoring onto a live story changes what readers see: asked. */
+	confirm = url_query_get(&q, "confirm");
+	if (story_is_live(cur) && (confirm == NULL || strcmp(confirm, "yes") != 0)) {
+		snprintf(msg, sizeof(msg), "/admin/articles/%lld/revisions/%lld",
+		    (long long)id, (long long)revid);
+		status = admin_render(r, 422, "admin/notice", json_pack(
+		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not restored", "text",
+		    "This story is live: tick \"Replace the live story\" "
+		    "(confirm) to restore this revision onto it.", "back", msg,
+		    "page", "title", "Not restored"));
 		goto done;
 	}
 	if ((status = revision_data(r, id, revid, &rev, &data)) != 0)

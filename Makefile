@@ -65,7 +65,15 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD)/embed: tools/embed.c | $(BUILD)
 	$(CC) -O1 -o $@ $<
 
-$(BUILD)/embedded.c: $(BUILD)/embed $(EMBED) Makefile
+# The names embedded, rewritten only when they change: a file renamed or
+# removed (a migration renumbered, say) keeps its old time, so the times
+# of $(EMBED) alone would not rebuild embedded.c.
+$(BUILD)/embed.list: FORCE | $(BUILD)
+	@echo '$(EMBED)' | cmp -s - $@ || echo '$(EMBED)' > $@
+
+FORCE:
+
+$(BUILD)/embedded.c: $(BUILD)/embed $(EMBED) $(BUILD)/embed.list Makefile
 	@echo "  EMBED   $(words $(EMBED)) files"
 	@$(BUILD)/embed $@ "" $(EMBED)
 

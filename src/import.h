@@ -64,6 +64,8 @@ struct import_report {
 	int64_t		 bytes, bytes_total;	/* of the file, for the ETA */
 	uint64_t	 started;	/* now_mono_usec() at the start */
 	uint64_t	 shown;		/* when progress was last shown */
+	int64_t		*unindexed;	/* stories whose search rows wait */
+	size_t		 nunindexed, unindexed_cap;
 };
 
 /* "post", "page" ... as import_ids and the report name them. */

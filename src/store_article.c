@@ -254,8 +254,8 @@ store_next_publish(struct db *db, int64_t now)
 	return store_scalar(db, sql_next_publish, now);
 }
 
-int
-store_article_reindex(struct db *db, int64_t article_id)
+static int
+reindex(struct db *db, int64_t article_id, int search)
 {
 	static const char *const steps[] = {
 		sql_ix_del_sections, sql_ix_ins_sections, sql_ix_authors,
@@ -279,9 +279,21 @@ store_article_reindex(struct db *db, int64_t article_id)
 		}
 	}
 	/* The search index follows in the same transaction: it cannot drift. */
-	if ((rc = store_search_index(db, article_id)) != STORE_OK) {
+	if (search && (rc = store_search_index(db, article_id)) != STORE_OK) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_article_reindex(struct db *db, int64_t article_id)
+{
+	return reindex(db, article_id, 1);
+}
+
+int
+store_article_relist(struct db *db, int64_t article_id)
+{
+	return reindex(db, article_id, 0);
 }

@@ -259,6 +259,9 @@ const struct db_driver db_sqlite_driver = {
 	.kind = DB_SQLITE,
 	/* Take the write lock up front: a read snapshot cannot be upgraded. */
 	.begin_write = "BEGIN IMMEDIATE",
+	/* Refused (and harmless) while another connection has the file. */
+	.bulk_start = "PRAGMA journal_mode = DELETE",
+	.bulk_end = "PRAGMA journal_mode = WAL",
 	.open = sq_open,
 	.close = sq_close,
 	.errmsg = sq_errmsg,

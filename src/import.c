@@ -1019,7 +1019,9 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 		    "nor a JSON export", path);
 		return -1;
 	}
+	db_bulk(db, 1);
 	if (db_begin_write(db) != DB_OK) {
+		db_bulk(db, 0);
 		snprintf(err, errsz, "cannot start a transaction: %s",
 		    db_errmsg(db));
 		return -1;
@@ -1040,9 +1042,12 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 		import_progress(o, rep, 1);
 	if (rc != 0 || o->dry_run) {
 		db_rollback(db);
+		db_bulk(db, 0);
 		return rc;
 	}
-	if (db_commit(db) != DB_OK) {
+	rc = db_commit(db);
+	db_bulk(db, 0);
+	if (rc != DB_OK) {
 		snprintf(err, errsz, "commit: %s", db_errmsg(db));
 		return -1;
 	}

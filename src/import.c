@@ -21,6 +21,7 @@
 #include "media.h"
 #include "sanitize.h"
 #include "store.h"
+#include "store_cols.h"
 #include "util.h"
 
 /* A Ghost export is read whole by jansson: this is its limit. */
@@ -544,6 +545,54 @@ done:
 	return rc;
 }
 
+int
+import_yoast(const char *tpl, const char *title, const char *site,
+    const char *excerpt, char *out, size_t outsz)
+{
+	static const char *const names[] = {
+		"title", "sitename", "excerpt", "sep", "page",
+	};
+	const char *vals[] = { title, site, excerpt, "-", "" };
+	struct buf b = BUF_INIT;
+	const char *p = tpl, *e;
+	size_t i, n, len;
+	int rc = -1;
+
+	while (*p != '\0') {
+		if (p[0] != '%' || p[1] != '%') {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		if ((e = strstr(p + 2, "%%")) == NULL)
+			goto done;
+		len = (size_t)(e - p - 2);
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == len &&
+			    memcmp(p + 2, names[i], len) == 0)
+				break;
+		if (i == ARRAY_SIZE(names))
+			goto done;
+		buf_puts(&b, vals[i] != NULL ? vals[i] : "");
+		p = e + 2;
+	}
+	/* One blank between words, none at the ends. */
+	for (i = n = 0; i < b.len && !buf_err(&b); i++) {
+		if (isspace((unsigned char)b.p[i]) && (n == 0 ||
+		    i + 1 == b.len || isspace((unsigned char)b.p[i + 1])))
+			continue;
+		if (n + 1 >= outsz)
+			break;
+		out[n++] = isspace((unsigned char)b.p[i]) ? ' ' : b.p[i];
+	}
+	if (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	rc = n > 0 && !buf_err(&b) && i == b.len ? 0 : -1;
+done:
+	buf_free(&b);
+	return rc;
+}
+
 /* Sections, authors, tags, redirects, comments */
 
 int
@@ -768,6 +817,16 @@ page_put(struct db *db, struct import_item *it, const char *md,
 	return 0;
 }
 
+/* An SEO override, when there is one within the newsroom's limit. */
+static void
+seo(json_t *in, const char *key, const char *v)
+{
+	const struct store_col *c = store_col_by_key(key);
+
+	if (v != NULL && v[0] != '\0' && c != NULL && strlen(v) <= c->max)
+		json_object_set_new(in, key, json_string(v));
+}
+
 static int
 article_put(struct db *db, const struct import_opts *o,
     struct import_report *rep, struct import_item *it, const char *md,
@@ -799,6 +858,8 @@ article_put(struct db *db, const struct import_opts *o,
 	    "body_md", md, "section", it->section != NULL ? it->section :
 	    "uncategorized", "type", it->type != NULL ? it->type : "news",
 	    "raw_html", 1);
+	seo(in, "seo_title", it->seo_title);
+	seo(in, "seo_description", it->seo_description);
 	if (it->authors != NULL)
 		json_object_set(in, "authors", it->authors);
 	if (it->tags != NULL)

@@ -107,7 +107,8 @@ static const char *const sql_home[DB__MAX] = {
     " i.widths AS image_widths," \
     " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name," \
     " sp.url AS sponsor_url, a.media_url, a.media_type, a.media_bytes," \
-    " a.media_seconds, a.comment_count, a.comments_mode" \
+    " a.media_seconds, a.comment_count, a.comments_mode," \
+    " a.seo_title, a.seo_description" \
     " FROM articles a JOIN sections s ON s.id = a.section_id" \
     " LEFT JOIN images i ON i.id = a.hero_image_id" \
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"

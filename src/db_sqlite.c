@@ -265,8 +265,8 @@ const struct db_driver db_sqlite_driver = {
 	 * that a load writes all over (lists by section, tag, author),
 	 * where the usual 2 MB would write and read their pages again.
 	 */
-	.bulk_start = "PRAGMA journal_mode = DELETE; PRAGMA cache_size = -32768",
-	.bulk_end = "PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000",
+	.bulk_start = "PRAGMA cache_size = -32768; PRAGMA journal_mode = DELETE",
+	.bulk_end = "PRAGMA cache_size = -2000; PRAGMA journal_mode = WAL",
 	.open = sq_open,
 	.close = sq_close,
 	.errmsg = sq_errmsg,

@@ -860,6 +860,10 @@ article_put(struct db *db, const struct import_opts *o,
 	    "raw_html", 1);
 	seo(in, "seo_title", it->seo_title);
 	seo(in, "seo_description", it->seo_description);
+	if (it->seo_image != NULL && it->seo_image[0] != '\0' &&
+	    media_map(db, o, rep, it->seo_image, strlen(it->seo_image), hero,
+	    sizeof(hero), hash, sizeof(hash)) == 0)
+		json_object_set_new(in, "seo_image", json_string(hash));
 	if (it->authors != NULL)
 		json_object_set(in, "authors", it->authors);
 	if (it->tags != NULL)

@@ -114,6 +114,7 @@ struct import_item {
 	const char	*hero;		/* the feature image's URL, or NULL */
 	const char	*hero_caption;
 	const char	*seo_title, *seo_description;	/* or NULL */
+	const char	*seo_image;	/* the social image's URL, or NULL */
 	const char	*old[IMPORT_MAX_OLD];	/* old paths */
 	size_t		 nold;
 	/* Set by import_item_put: */

@@ -299,6 +299,8 @@ post_put(struct ghost *g, json_t *p)
 	    str(meta, "meta_title") : str(p, "meta_title");
 	it.seo_description = str(meta, "meta_description")[0] != '\0' ?
 	    str(meta, "meta_description") : str(p, "meta_description");
+	it.seo_image = str(meta, "og_image")[0] != '\0' ?
+	    str(meta, "og_image") : str(p, "og_image");
 	it.type = "news";
 	it.section = section;
 	it.authors = authors;

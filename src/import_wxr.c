@@ -365,6 +365,7 @@ item_end(struct wxr *w)
 	if (import_yoast(str(w->metas, "_yoast_wpseo_metadesc"), it.title,
 	    w->site_name, it.dek, seo_desc, sizeof(seo_desc)) == 0)
 		it.seo_description = seo_desc;
+	it.seo_image = str(w->metas, "_yoast_wpseo_opengraph-image");
 	it.section = section[0] != '\0' ? section : NULL;
 	it.authors = authors;
 	it.tags = tags;

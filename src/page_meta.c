@@ -438,6 +438,8 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		if (view_str(o, "seo_description")[0] != '\0')
 			json_object_set(page, "description",
 			    json_object_get(o, "seo_description"));
+		if (json_object_get(o, "seo_image") != NULL)
+			img = json_object_get(o, "seo_image");
 	} else if ((strcmp(tpl, "event") == 0 || strcmp(tpl, "webinar") == 0) &&
 	    (o = json_object_get(model, tpl)) != NULL) {
 		event_meta(page, o, tpl[0] == 'w', site, base);

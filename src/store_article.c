@@ -108,9 +108,13 @@ static const char *const sql_home[DB__MAX] = {
     " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name," \
     " sp.url AS sponsor_url, a.media_url, a.media_type, a.media_bytes," \
     " a.media_seconds, a.comment_count, a.comments_mode," \
-    " a.seo_title, a.seo_description" \
+    " a.seo_title, a.seo_description, si.hash AS seo_image_hash," \
+    " si.ext AS seo_image_ext, si.width AS seo_image_width," \
+    " si.height AS seo_image_height, si.alt AS seo_image_alt," \
+    " si.widths AS seo_image_widths" \
     " FROM articles a JOIN sections s ON s.id = a.section_id" \
     " LEFT JOIN images i ON i.id = a.hero_image_id" \
+    " LEFT JOIN images si ON si.id = a.seo_image_id" \
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
 
 static const char sql_get[] = GET_COLS

@@ -9,6 +9,9 @@
   Twitter title; an SEO description is the meta, Open Graph and Twitter
   description; JSON-LD keeps the story's own headline.  Emptied, the
   title and dek serve again.
+- A social image (an uploaded image's hash) is the page's og:image
+  instead of the hero image; JSON-LD keeps the hero; an unknown hash is
+  a 422.
 - The admin API takes and returns them.
 """
 import html
@@ -164,6 +167,32 @@ def test_head_and_kept():
     eq(meta(hd, "name", "description"), "Three towns get gigabit lines", "and the dek")
 
 
+def test_social_image():
+    aid, slug = new_story()
+    h_, ext = sql(DB, "SELECT hash, ext FROM images ORDER BY id LIMIT 1")[0]
+    hd = head(slug)
+    ok(("/media/%s.%s" % (h_, ext)) not in (meta(hd, "property", "og:image") or ""),
+       "without a social image the page does not share that one")
+    s, h, b = post("/admin/articles/%d" % aid, {"seo_image": "f" * 64, "then": "update"})
+    eq(s, 422, "an unknown image: 422")
+    eq(sql(DB, "SELECT count(*) FROM articles WHERE id = ? AND seo_image_id IS NULL",
+           (aid,))[0][0], 1,
+       "and nothing changes")
+    s, h, b = post("/admin/articles/%d" % aid, {"seo_image": h_, "then": "update"})
+    eq(s, 303, "an uploaded image's code is saved")
+    hd = head(slug)
+    contains(meta(hd, "property", "og:image") or "", "/media/%s.%s" % (h_, ext),
+             "and it is the page's og:image")
+    eq(meta(hd, "name", "twitter:card"), "summary_large_image", "shared large on Twitter")
+    s, h, b = get("/admin/articles/%d" % aid, True)
+    contains(b, 'name="seo_image" value="%s"' % h_, "the editor shows its code")
+    s, h, b = post("/admin/articles/%d" % aid, {"seo_image": "", "then": "update"})
+    eq(s, 303, "emptied")
+    eq(sql(DB, "SELECT count(*) FROM articles WHERE id = ? AND seo_image_id IS NULL",
+           (aid,))[0][0], 1,
+       "it is taken off")
+
+
 def test_api():
     aid, slug = new_story()
     tok = subprocess.run([BIN, "token", "add", "--db", DB, "editor@example.com"],
@@ -184,4 +213,5 @@ def test_api():
     eq(row(aid)[3], "", "and nothing changes")
 
 
-run_tests([test_editor_fields, test_limits, test_head_and_kept, test_api], srv.stop)
+run_tests([test_editor_fields, test_limits, test_head_and_kept, test_social_image, test_api],
+          srv.stop)

@@ -140,7 +140,8 @@ def site_wxr():
              extra="""
 		<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>301</wp:meta_value></wp:postmeta>
 		<wp:postmeta><wp:meta_key>_yoast_wpseo_title</wp:meta_key><wp:meta_value>%%title%% %%page%% %%sep%% %%sitename%%</wp:meta_value></wp:postmeta>
-		<wp:postmeta><wp:meta_key>_yoast_wpseo_metadesc</wp:meta_key><wp:meta_value>Yoast: %%excerpt%%, for search</wp:meta_value></wp:postmeta>""" + comments),
+		<wp:postmeta><wp:meta_key>_yoast_wpseo_metadesc</wp:meta_key><wp:meta_value>Yoast: %%excerpt%%, for search</wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key>_yoast_wpseo_opengraph-image</wp:meta_key><wp:meta_value>""" + OLD + """/wp-content/uploads/2021/05/photo.png</wp:meta_value></wp:postmeta>""" + comments),
         item(102, "A story for later", "a-story-for-later",
              OLD + "/?p=102", status="future", date="2031-01-01 08:00:00",
              cats=(("category", "networks", "Networks"),)),
@@ -222,7 +223,8 @@ def ghost_export():
                                              "post_id": "6100000000000000000000a1",
                                              "feature_image_caption": "Feature caption",
                                              "meta_title": "Ghost SEO title",
-                                             "meta_description": "Ghost SEO description"}],
+                                             "meta_description": "Ghost SEO description",
+                                             "og_image": "__GHOST__/content/images/2022/01/g.png"}],
                              "members": members}}]}
 
 
@@ -315,6 +317,9 @@ def test_wxr_import():
            " WHERE slug = 'hello-fiber-world'"),
        [("Hello fiber world - Old Site", "Yoast: The dek of the first story, for search")],
        "Yoast's title and description are its SEO overrides, variables replaced")
+    eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'hello-fiber-world'"
+           " AND seo_image_id IS NOT NULL AND seo_image_id = hero_image_id")[0][0], 1,
+       "Yoast's Open Graph image is the social image, from --media-from")
     eq(sql(db, "SELECT seo_title, seo_description FROM articles WHERE slug = 'post-104'"),
        [("", "")], "a Yoast title with an unknown variable is left out")
 
@@ -579,6 +584,9 @@ def test_ghost():
        [("ghost-later", "Later, for search", "Ghost 3 kept these in posts"),
         ("ghost-story", "Ghost SEO title", "Ghost SEO description")],
        "Ghost's meta_title and meta_description are the SEO overrides")
+    eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'ghost-story'"
+           " AND seo_image_id IS NOT NULL AND seo_image_id = hero_image_id")[0][0], 1,
+       "its og_image is the social image")
     eq(sql(db, "SELECT count(*) FROM subscribers")[0][0], 0,
        "members are not imported unless asked")
     eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'ghost-draft'"

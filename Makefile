@@ -140,8 +140,9 @@ FUZZ_search	= search escape buf util
 FUZZ_sign	= sign util
 FUZZ_email	= util
 FUZZ_range	= range
-# fuzz_edit and fuzz_media have no list: edit.c and media.c reach the
-# store, and through it the whole program.
+# fuzz_edit, fuzz_media, fuzz_import and fuzz_import_masthead have no
+# list: edit.c, media.c and the importers reach the store, and through it
+# the whole program.
 
 FUZZ_ALL_OBJS	:= $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
 		   $(FUZZ_DIR)/obj/embedded.o

@@ -221,7 +221,7 @@ api_admin_comments_ban(struct req *r)
 		return 503;
 	}
 	err = mod_ban(r->db, r->user,
-	    json_string_value(json_object_get(in, "email")),
+	    json_string_value(json_object_get(in, "email")), NULL,
 	    d, json_string_value(json_object_get(in, "reason")),
 	    json_is_true(json_object_get(in, "lift")));
 	json_decref(in);

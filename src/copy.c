@@ -201,20 +201,22 @@ struct copy_table copy_tables[] = {
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
 	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23"
 	    ")" },
-	{ "webinars", 16, 1,
+	{ "webinars", 19, 1,
 	    "SELECT count(*) AS n FROM webinars",
 	    "SELECT "
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
-	    " recording_url, capacity, reg_closes_at, questions, image_id"
+	    " recording_url, capacity, reg_closes_at, questions, image_id,"
+	    " join_url, topic_id, series_slug"
 	    " FROM webinars ORDER BY id",
 	    "INSERT INTO webinars ("
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
-	    " recording_url, capacity, reg_closes_at, questions, image_id"
+	    " recording_url, capacity, reg_closes_at, questions, image_id,"
+	    " join_url, topic_id, series_slug"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15, $16"
+	    " $13, $14, $15, $16, $17, $18, $19"
 	    ")" },
 	{ "event_sessions", 9, 1,
 	    "SELECT count(*) AS n FROM event_sessions",
@@ -673,4 +675,31 @@ fail:
 	db_close(from);
 	db_close(to);
 	return rc;
+}
+
+int
+copy_column(const struct copy_table *t, int i, char *out, size_t outsz)
+{
+	const char *p = t->select_sql, *end, *s;
+	size_t n;
+
+	if (i < 0 || i >= t->ncols || strncmp(p, "SELECT ", 7) != 0 ||
+	    (end = strstr(p, " FROM ")) == NULL)
+		return -1;
+	/* The SELECT list is "a, b, c": names and ", " between them. */
+	for (p += 7; i > 0; i--) {
+		if ((p = memchr(p, ',', (size_t)(end - p))) == NULL)
+			return -1;
+		p++;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	for (s = p; s < end && *s != ',' && *s != ' '; s++)
+		;
+	n = (size_t)(s - p);
+	if (n == 0 || n >= outsz)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return (int)n;
 }

@@ -29,6 +29,13 @@ extern const size_t		copy_ntables;
 extern const char *const	copy_derived[];
 
 void	copy_init(void);
+/*
+ * The name of column i (0-based) of table t, as its SELECT list names
+ * it, copied into out.  Its length, or -1 past the last column or when
+ * out is too small.  Lets other commands walk the tables above (export,
+ * import) without a second list of columns.
+ */
+int	copy_column(const struct copy_table *t, int i, char *out, size_t outsz);
 
 /* A progress bar on standard error, redrawn in place on a terminal. */
 void	copy_progress(const char *what, int64_t done, int64_t total, int last);

@@ -69,8 +69,10 @@ static const char *const event_address[] = { "street_address", "locality",
     "region", "postal_code", "country" };
 static const char sql_webinar[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md, body_html,"
-    " starts_at, duration_min, sponsor_id, event_id, recording_url)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+    " starts_at, duration_min, sponsor_id, event_id, recording_url,"
+    " join_url, topic_id, series_slug)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    " RETURNING id";
 static const char sql_promo[] =
     "INSERT INTO promos (section_id, text, link_text, url, active)"
     " VALUES ($1, $2, $3, $4, 1)";
@@ -106,6 +108,7 @@ struct demo {
 	json_t		*image_hashes;	/* spec name -> hash */
 	json_t		*events;
 	json_t		*slugs;		/* article slugs in use */
+	const json_t	*event_list;	/* site.json's events, for the menus */
 };
 
 static int	demo_fail(struct demo *, const char *, ...)
@@ -843,6 +846,73 @@ demo_sections(struct demo *d, const json_t *list, int64_t parent_id,
 	return 0;
 }
 
+#define MENU_UPCOMING	6	/* events the Events menu lists */
+#define MENU_PAST	3	/* and the archive's menu */
+
+struct menu_event {
+	int64_t		 starts;
+	const char	*slug, *name;
+};
+
+static int
+menu_event_cmp(const void *a, const void *b)
+{
+	const struct menu_event *x = a, *y = b;
+
+	return (x->starts > y->starts) - (x->starts < y->starts);
+}
+
+/*
+ * A menu item with "events": "upcoming" (or "past") lists the events
+ * that are to come, soonest first (or the latest that took place), after
+ * its own children: the demo is loaded at any date, and a menu written
+ * once would soon point at last year's editions.
+ */
+static int
+demo_menu_events(struct demo *d, const char *menu, const char *which,
+    int64_t parent_id, int64_t position)
+{
+	struct menu_event ev[64];
+	struct db_stmt *st;
+	char url[300];
+	size_t i, n = 0, k, max;
+	int64_t starts, ends, id;
+	int past = strcmp(which, "past") == 0;
+	json_t *e;
+
+	if (!past && strcmp(which, "upcoming") != 0)
+		return demo_fail(d, "menu: \"events\" is upcoming or past, not "
+		    "\"%s\"", which);
+	json_array_foreach(d->event_list, i, e) {
+		if (n == ARRAY_SIZE(ev) ||
+		    demo_time(d, e, "starts", "event", &starts) != 0 ||
+		    demo_time(d, e, "ends", "event", &ends) != 0)
+			return n == ARRAY_SIZE(ev) ? demo_fail(d, "menu: too "
+			    "many events") : -1;
+		if ((ends > d->now) == past)
+			continue;
+		ev[n].starts = past ? -starts : starts;
+		ev[n].slug = demo_str0(e, "slug");
+		ev[n].name = demo_str0(e, "name");
+		n++;
+	}
+	qsort(ev, n, sizeof(ev[0]), menu_event_cmp);
+	max = past ? MENU_PAST : MENU_UPCOMING;
+	for (k = 0; k < n && k < max; k++) {
+		if ((st = demo_stmt(d, sql_menu_item)) == NULL)
+			return -1;
+		snprintf(url, sizeof(url), "/events/%s", ev[k].slug);
+		db_bind_str(st, 1, menu);
+		db_bind_int(st, 2, parent_id);
+		db_bind_int(st, 3, position + (int64_t)k);
+		db_bind_str(st, 4, ev[k].name);
+		db_bind_str(st, 5, url);
+		if (demo_insert(d, st, "menu item", ev[k].name, &id) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 demo_menu(struct demo *d, const char *menu, const json_t *list,
     int64_t parent_id)
@@ -867,6 +937,11 @@ demo_menu(struct demo *d, const char *menu, const json_t *list,
 		db_bind_str(st, 5, demo_str0(m, "url"));
 		if (demo_insert(d, st, "menu item", label, &id) != 0 ||
 		    demo_menu(d, menu, json_object_get(m, "children"), id) != 0)
+			return -1;
+		if (demo_str(m, "events") != NULL &&
+		    demo_menu_events(d, menu, demo_str(m, "events"), id,
+		    (int64_t)json_array_size(json_object_get(m, "children"))) !=
+		    0)
 			return -1;
 	}
 	return 0;
@@ -1049,7 +1124,11 @@ demo_webinars(struct demo *d, const json_t *list)
 		db_bind_int(st, 8, json_is_integer(dur) ?
 		    json_integer_value(dur) : 60);
 		db_bind_str(st, 11, demo_str0(w, "recording_url"));
-		if (demo_bind_ref(d, st, 9, d->sponsors, "sponsor",
+		db_bind_str(st, 12, demo_str0(w, "join_url"));
+		db_bind_str(st, 14, demo_str0(w, "series_slug"));
+		if (demo_bind_ref(d, st, 13, d->sections, "topic",
+		    demo_str(w, "topic"), slug) != 0 ||
+		    demo_bind_ref(d, st, 9, d->sponsors, "sponsor",
 		    demo_str(w, "sponsor"), slug) != 0 ||
 		    demo_bind_ref(d, st, 10, d->events, "event",
 		    demo_str(w, "event"), slug) != 0 ||
@@ -1526,6 +1605,7 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 		goto fail;
 	}
 	intx = 1;
+	d.event_list = json_object_get(site, "events");
 	if (demo_settings(&d, json_object_get(site, "settings")) != 0 ||
 	    demo_images(&d, json_object_get(site, "images")) != 0 ||
 	    demo_cover(&d, site) != 0 ||

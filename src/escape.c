@@ -152,10 +152,14 @@ esc_utf8(struct buf *b, const char *s, size_t n)
  * so what XML 1.0 cannot carry never reaches one, whatever a database row
  * holds (an import, a row older than the checks on input): control
  * characters other than tab, LF and CR are dropped, and bytes that are
- * not UTF-8, surrogates, U+FFFE and U+FFFF become U+FFFD.
+ * not UTF-8, surrogates, U+FFFE and U+FFFF become U+FFFD.  As text, the
+ * five markup characters are escaped; in a CDATA section, which keeps
+ * markup readable where a consumer expects it raw (WordPress's WXR
+ * carries post bodies so), "]]>", which would end the section, is split
+ * across two sections.
  */
-void
-esc_xml(struct buf *b, const char *s, size_t n)
+static void
+xml_out(struct buf *b, const char *s, size_t n, int cdata)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, start = 0, k;
@@ -164,9 +168,19 @@ esc_xml(struct buf *b, const char *s, size_t n)
 
 	while (i < n) {
 		k = esc_utf8_seq(u + i, n - i, &cp);
+		rep = NULL;
 		if (k == 0 || cp == 0xfffe || cp == 0xffff) {
 			rep = ESC_FFFD;
 			k = k == 0 ? 1 : k;
+		} else if (cp < 0x20 && cp != '\t' && cp != '\n' &&
+		    cp != '\r') {
+			rep = "";
+		} else if (cdata) {
+			if (cp == ']' && n - i >= 3 &&
+			    memcmp(s + i, "]]>", 3) == 0) {
+				rep = "]]]]><![CDATA[>";
+				k = 3;
+			}
 		} else {
 			switch (cp) {
 			case '&': rep = "&amp;"; break;
@@ -174,17 +188,11 @@ esc_xml(struct buf *b, const char *s, size_t n)
 			case '>': rep = "&gt;"; break;
 			case '"': rep = "&quot;"; break;
 			case '\'': rep = "&apos;"; break;
-			case '\t': case '\n': case '\r':
-				i += k;
-				continue;
-			default:
-				if (cp >= 0x20) {
-					i += k;
-					continue;
-				}
-				rep = "";
-				break;
 			}
+		}
+		if (rep == NULL) {
+			i += k;
+			continue;
 		}
 		buf_append(b, s + start, i - start);
 		buf_puts(b, rep);
@@ -192,6 +200,20 @@ esc_xml(struct buf *b, const char *s, size_t n)
 		start = i;
 	}
 	buf_append(b, s + start, n - start);
+}
+
+void
+esc_xml(struct buf *b, const char *s, size_t n)
+{
+	xml_out(b, s, n, 0);
+}
+
+void
+esc_xml_cdata(struct buf *b, const char *s, size_t n)
+{
+	BUF_LIT(b, "<![CDATA[");
+	xml_out(b, s, n, 1);
+	BUF_LIT(b, "]]>");
 }
 
 void

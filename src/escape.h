@@ -25,6 +25,11 @@ void	esc_json(struct buf *, const char *, size_t);
  */
 void	esc_xml(struct buf *, const char *, size_t);
 /*
+ * A whole CDATA section, "<![CDATA[" and "]]>" included, holding s with
+ * the repairs of esc_xml; a "]]>" inside is split over two sections.
+ */
+void	esc_xml_cdata(struct buf *, const char *, size_t);
+/*
  * Not an escaper but the same repair for consumers that need valid UTF-8
  * (jansson refuses a string that is not): bytes that are not UTF-8, and
  * encoded surrogates, become U+FFFD; everything else is copied.

@@ -205,7 +205,8 @@ static int
 calendar(struct req *r, enum kind k)
 {
 	int64_t now = page_now();
-	json_t *list;
+	json_t *list, *about = NULL;
+	char name[300];
 	int rc;
 
 	if (k == K_EVENT) {
@@ -216,8 +217,13 @@ calendar(struct req *r, enum kind k)
 		cache_dep_str(tag_events().s);
 		cache_dep_until(store_events_next_end(r->db, now));
 	} else {
-		rc = store_webinars(r->db, WHEN_UPCOMING, now, INT64_MIN,
-		    ICS_UPCOMING, &list);
+		struct webinar_filter f;
+
+		/* A topic's or a series' own calendar (?topic=, ?series=). */
+		if ((rc = page_webinar_filter(r, &f, &about)) != 0)
+			return rc;
+		rc = store_webinars_in(r->db, WHEN_UPCOMING, now, INT64_MIN,
+		    ICS_UPCOMING, &f, &list);
 		if (rc == STORE_OK)
 			view_webinars(list);
 		cache_dep_str(tag_webinars().s);
@@ -226,8 +232,11 @@ calendar(struct req *r, enum kind k)
 	if (rc != STORE_OK)
 		return page_status(rc);
 	own_json(r, list);
+	if (about != NULL)
+		snprintf(name, sizeof(name), "Webinars: %s", view_str(about,
+		    "name"));
 	return send_calendar(r, k, list, k == K_EVENT ? "Live Events" :
-	    "Webinars");
+	    about != NULL ? name : "Webinars");
 }
 
 static int

@@ -1009,6 +1009,34 @@ first_byte(const char *path, int64_t *size, char *err, size_t errsz)
 	return -1;
 }
 
+/*
+ * Whether the JSON object at path begins with the key of masthead's own
+ * export, which is read as a stream (import_masthead.c), never whole.
+ */
+static int
+is_masthead_export(const char *path)
+{
+	static const char key[] = "\"masthead_export\"";
+	char b[64];
+	size_t n, i = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && isspace((unsigned char)b[i]))
+		i++;
+	if (i == n || b[i++] != '{')
+		return 0;
+	while (i < n && isspace((unsigned char)b[i]))
+		i++;
+	return n - i >= sizeof(key) - 1 && memcmp(b + i, key,
+	    sizeof(key) - 1) == 0;
+}
+
 static int
 run_json(struct db *db, const char *path, const struct import_opts *o,
     struct import_report *rep, char *err, size_t errsz)
@@ -1017,6 +1045,8 @@ run_json(struct db *db, const char *path, const struct import_opts *o,
 	json_t *root;
 	int rc;
 
+	if (is_masthead_export(path))
+		return import_masthead(db, path, o, rep, err, errsz);
 	if (rep->bytes_total > IMPORT_JSON_MAX) {
 		snprintf(err, errsz, "%s: a JSON export of more than %lld MB "
 		    "is not read (split it)", path, IMPORT_JSON_MAX >> 20);
@@ -1037,12 +1067,9 @@ run_json(struct db *db, const char *path, const struct import_opts *o,
 	}
 	if (json_object_get(root, "masthead_export") != NULL) {
 		json_decref(root);
-		rc = -1;
-		snprintf(err, errsz, "%s: masthead's own export cannot be "
-		    "read by this build", path);
-		/* import_masthead: see import.h */
-		/* rc = import_masthead(db, path, o, rep, err, errsz); */
-		return rc;
+		snprintf(err, errsz, "%s: a masthead export must begin with "
+		    "its \"masthead_export\" key", path);
+		return -1;
 	}
 	rc = import_ghost(db, root, o, rep, err, errsz);
 	json_decref(root);

@@ -1,8 +1,10 @@
 /*
  * main.c — the command line: serve, demo, migrate, reindex, migrate-db,
- * user (add, list, set-role), token add, media check, mail test, help.
+ * export, import, user (add, list, set-role), token add, media check,
+ * mail test, help.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include "db.h"
 #include "demo.h"
 #include "edit.h"
+#include "export.h"
 #include "http.h"
 #include "import.h"
 #include "jobs.h"
@@ -53,6 +56,11 @@ usage(FILE *f)
 	    "            copy a whole site into an empty database (a SQLite\n"
 	    "            file or a postgres:// URL, either way), with a\n"
 	    "            progress bar, and check the row counts\n"
+	    "  export --format json|wxr [--with-secrets] FILE\n"
+	    "            write the whole publication of --db to FILE (- for\n"
+	    "            standard output): masthead's own JSON, which import\n"
+	    "            reads back, or WordPress's WXR 1.2; --with-secrets\n"
+	    "            adds password hashes and signing keys to the JSON\n"
 	    "  user add [--role ROLE] [--name NAME] [--author SLUG] EMAIL\n"
 	    "            add an account (password from the terminal, or from\n"
 	    "            standard input when it is not one); ROLE is member,\n"
@@ -72,7 +80,9 @@ usage(FILE *f)
 	    "            import a WordPress export (WXR) or a Ghost JSON\n"
 	    "            export into --db, keeping the old addresses as\n"
 	    "            redirects; running it again changes nothing\n"
-	    "            (docs/import.md)\n"
+	    "            (docs/import.md); or masthead's own JSON export\n"
+	    "            into an empty --db, the same site again\n"
+	    "            (docs/export.md)\n"
 	    "  mail test EMAIL\n"
 	    "            send a test message through the mail settings (as a\n"
 	    "            job: a running server sends it)\n"
@@ -625,6 +635,122 @@ cmd_migrate_db(int argc, char **argv)
 }
 
 /*
+ * One argument of a command that takes a FILE: the FILE (anything not
+ * starting with "--", "-" for a standard stream), or a setting with its
+ * value, kept in args for parse_args.  -1 on a second FILE or too many
+ * settings.
+ */
+static int
+file_or_setting(int argc, char **argv, int *i, const char **file,
+    char **args, int *n, int max)
+{
+	const char *a = argv[*i];
+
+	if (strncmp(a, "--", 2) != 0) {
+		if (*file != NULL)
+			return -1;
+		*file = a;
+		return 0;
+	}
+	if (*n + 2 > max)
+		return -1;
+	args[(*n)++] = argv[*i];
+	if (strchr(a, '=') == NULL && *i + 1 < argc)
+		args[(*n)++] = argv[++*i];
+	return 0;
+}
+
+/* The writer of /admin/export: never with secrets. */
+static int
+export_for_admin(struct db *db, int wxr, const char *site, FILE *f, char *err,
+    size_t errsz)
+{
+	struct export_opts o = { wxr ? EXPORT_WXR : EXPORT_JSON, 0, site };
+
+	return export_write(db, &o, f, err, errsz);
+}
+
+/*
+ * export --format json|wxr [--with-secrets] FILE [--db DB ...]: 0, 1 when
+ * the export failed (FILE is then removed), 2 for a wrong command line.
+ */
+static int
+cmd_export(int argc, char **argv)
+{
+	struct export_opts o = { EXPORT_JSON, 0, NULL };
+	const char *file = NULL, *fmt = NULL;
+	char err[1024], site[512], *args[64];
+	struct db *db;
+	FILE *f;
+	int i, n = 0, rc;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			fmt = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			fmt = argv[i] + 9;
+		else if (strcmp(argv[i], "--with-secrets") == 0)
+			o.secrets = 1;
+		else if (file_or_setting(argc, argv, &i, &file, args, &n,
+		    (int)ARRAY_SIZE(args)) != 0) {
+			fputs("masthead: export takes one FILE\n", stderr);
+			return 2;
+		}
+	}
+	if (fmt == NULL || (rc = export_format_parse(fmt)) < 0) {
+		fprintf(stderr, "masthead: export needs --format json or "
+		    "--format wxr%s%s%s\n", fmt != NULL ? " (not \"" : "",
+		    fmt != NULL ? fmt : "", fmt != NULL ? "\")" : "");
+		return 2;
+	}
+	o.format = (enum export_format)rc;
+	if (file == NULL) {
+		fputs("masthead: export needs a FILE to write (- for standard "
+		    "output)\n", stderr);
+		return 2;
+	}
+	if (o.secrets && o.format != EXPORT_JSON) {
+		fputs("masthead: --with-secrets is for --format json\n", stderr);
+		return 2;
+	}
+	if (parse_args(n, args, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		return 2;
+	}
+	resolve_media_dir();
+	o.site_url = config_site_url(site, sizeof(site));
+	/* Links are written as site_url + "/path". */
+	if (o.site_url != site) {
+		snprintf(site, sizeof(site), "%s", o.site_url);
+		o.site_url = site;
+	}
+	if (site[0] != '\0' && site[strlen(site) - 1] == '/')
+		site[strlen(site) - 1] = '\0';
+	if ((db = open_db_index(0)) == NULL)
+		return 1;
+	if (strcmp(file, "-") == 0)
+		f = stdout;
+	else if ((f = fopen(file, "w")) == NULL) {
+		fprintf(stderr, "masthead: %s: %s\n", file, strerror(errno));
+		db_close(db);
+		return 1;
+	}
+	rc = export_write(db, &o, f, err, sizeof(err));
+	db_close(db);
+	if (f != stdout && fclose(f) != 0 && rc == 0) {
+		snprintf(err, sizeof(err), "%s: %s", file, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "masthead: export: %s\n", err);
+		if (f != stdout)
+			unlink(file);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * media check [--repair]: the files the database names, against
  * media_dir (a directory lost, or restored from an older backup than
  * the database).  0 when every file is there (after the repair), 1 when
@@ -794,6 +920,7 @@ cmd_serve(void)
 	cache_init((size_t)config.cache_size);
 	router_init();
 	page_init();
+	page_admin_export_init(export_for_admin);
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		mail_free();
@@ -865,6 +992,8 @@ main(int argc, char **argv)
 		return cmd_media(argc - 2, argv + 2);
 	if (strcmp(cmd, "migrate-db") == 0)
 		return cmd_migrate_db(argc - 2, argv + 2);
+	if (strcmp(cmd, "export") == 0)
+		return cmd_export(argc - 2, argv + 2);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 2, argv + 2);
 	if (parse_args(argc - 2, argv + 2, err, sizeof(err)) != 0) {

@@ -84,6 +84,11 @@ menu_tree(json_t *rows)
 		json_t *parent = NULL, *kids;
 
 		json_object_set_new(row, "children", json_array());
+		/*
+		 * Said of every item: a leaf without it would take its
+		 * parent's from the template's context and open an empty list.
+		 */
+		json_object_set_new(row, "has_children", json_false());
 		snprintf(key, sizeof(key), "%lld", (long long)
 		    json_integer_value(json_object_get(row, "id")));
 		json_object_set(byid, key, row);
@@ -158,6 +163,8 @@ site_load(struct req *r, json_t **out)
 	if (json_object_get(site, "site_name") == NULL)
 		json_object_set_new(site, "site_name", json_string("masthead"));
 	set_base_url(site);
+	/* Times are shown in this zone; site.js adds the reader's own. */
+	json_object_set_new(site, "timezone", json_string(view_timezone()));
 	page_meta_site(r->db, site);
 	*out = site;
 	return STORE_OK;

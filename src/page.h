@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store.h"
 
@@ -221,6 +222,17 @@ int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);
 int	 page_admin_token_revoke(struct req *);
 
+/* page_admin_export.c — the whole publication to download (admins) */
+int	 page_admin_export(struct req *);
+int	 page_admin_export_json(struct req *);
+int	 page_admin_export_wxr(struct req *);
+/*
+ * Registers the writer of the download (export.h's, wired by main):
+ * wxr 0 for masthead's JSON, 1 for WXR; site is the base URL for links.
+ */
+void	 page_admin_export_init(int (*fn)(struct db *, int wxr,
+	    const char *site, FILE *, char *err, size_t errsz));
+
 /* page_admin_events.c — events and webinars (editors) */
 int	 page_admin_events(struct req *);
 int	 page_admin_event_new(struct req *);
@@ -235,12 +247,15 @@ int	 page_admin_webinar_update(struct req *);
 
 /* page_registration.c — registering for events and webinars */
 int	 page_register_event(struct req *);
+int	 page_register_event_start(struct req *);
 int	 page_register_event_post(struct req *);
 int	 page_register_webinar(struct req *);
+int	 page_register_webinar_start(struct req *);
 int	 page_register_webinar_post(struct req *);
 int	 page_registration(struct req *);
 int	 page_registration_cancel(struct req *);
 int	 page_webinar_watch(struct req *);
+int	 page_webinar_join(struct req *);
 
 /* page_admin_regs.c — registrations in the newsroom, and their CSV */
 int	 page_admin_event_regs(struct req *);
@@ -333,6 +348,14 @@ int	 page_search(struct req *);
 int	 model_events(struct req *, int past, json_t **out);
 int	 model_event(struct req *, const char *slug, json_t **out);
 int	 model_webinars(struct req *, int past, json_t **out);
+struct webinar_filter;
+/*
+ * The webinars ?topic= (a section's slug) or ?series= (a series slug)
+ * keep, into f; *about (the request's) names the one given, else NULL.
+ * 0, or 404 for an unknown or malformed one (or both at once).
+ */
+int	 page_webinar_filter(struct req *, struct webinar_filter *f,
+	    json_t **about);
 int	 model_webinar(struct req *, const char *slug, json_t **out);
 int	 page_events(struct req *);
 int	 page_events_archive(struct req *);
@@ -348,6 +371,7 @@ int	 model_resource(struct req *, const char *slug, json_t **out);
 int	 page_resources(struct req *);
 int	 page_resource(struct req *);
 int	 page_resource_access(struct req *);
+int	 page_resource_access_start(struct req *);
 int	 page_resource_access_post(struct req *);
 int	 page_resource_download(struct req *);
 

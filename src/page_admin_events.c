@@ -20,6 +20,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "markdown.h"
+#include "own.h"
 #include "page.h"
 #include "registration.h"
 #include "store.h"
@@ -505,7 +506,7 @@ form_echo(enum kind k, struct url_query *q)
 	    "image" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
-	    "sponsor_id", "capacity", "reg_closes", "questions", "image" };
+	    "join_url", "topic", "series_slug", "sponsor_id", "capacity", "reg_closes", "questions", "image" };
 	json_t *f = json_object();
 	size_t i, n = k == K_EVENT ? ARRAY_SIZE(ev) : ARRAY_SIZE(wb);
 
@@ -571,6 +572,7 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
     size_t slugsz, char country[3], char *msg, size_t msgsz)
 {
 	const char *name = field(q, kinds[k].name), *s, *p;
+	json_t *topic;
 	int64_t starts, ends, dur, sponsor;
 	int online;
 	size_t i;
@@ -616,12 +618,29 @@ check(struct req *r, enum kind k, struct url_query *q, struct buf *md,
 		if (strlen(field(q, "recording_url")) > URL_MAX ||
 		    !is_link(field(q, "recording_url")))
 			return "The recording must be an http or https URL.";
+		if (strlen(field(q, "join_url")) > URL_MAX ||
+		    !is_link(field(q, "join_url")))
+			return "The link to join must be an http or https URL.";
+		s = field(q, "series_slug");
+		if (s[0] != '\0' && !url_is_slug(s, strlen(s)))
+			return "The series' address is lowercase letters, digits "
+			    "and dashes, as in live-learning.";
 		memset(w, 0, sizeof(*w));
 		w->slug = slug;
 		w->title = name;
 		w->series = field(q, "series");
 		w->summary = field(q, "summary");
 		w->recording_url = field(q, "recording_url");
+		w->join_url = field(q, "join_url");
+		w->series_slug = field(q, "series_slug");
+		if ((s = field(q, "topic"))[0] != '\0') {
+			if (!url_is_slug(s, strlen(s)) || store_section_get(r->db,
+			    s, &topic) != STORE_OK)
+				return "The topic is the slug of one of the "
+				    "site's sections, as in 5g.";
+			own_json(r, topic);
+			w->topic_id = view_int(topic, "id");
+		}
 		w->starts_at = starts;
 		w->duration_min = dur;
 		w->sponsor_id = sponsor;

@@ -527,8 +527,35 @@ add_mine(struct req *r, json_t *m, int64_t article)
 }
 
 /*
+ * Whether the signed-in reader is banned or suspended: 1 with what they
+ * are told in msg, 0 when they may post, or a store status.
+ */
+static int
+ban_words(struct req *r, char *msg, size_t n)
+{
+	int64_t until;
+	char date[64];
+	int rc;
+
+	rc = store_comment_ban_get(r->db, r->user->id, page_now(), &until);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return -rc;
+	if (until == 0) {
+		snprintf(msg, n, "Your account may no longer post comments.");
+	} else {
+		view_fmt_date_long(until, date, sizeof(date));
+		snprintf(msg, n, "Your account is suspended from commenting "
+		    "until %s.", date);
+	}
+	return 1;
+}
+
+/*
  * The composer: a new comment to the article a, or a reply to parent
- * (NULL), both the request's.
+ * (NULL), both the request's.  A banned or suspended reader is told so
+ * instead of being given the form.
  */
 static int
 compose(struct req *r, int status, json_t *a, json_t *parent,
@@ -551,6 +578,14 @@ compose(struct req *r, int status, json_t *a, json_t *parent,
 	if (r->user != NULL &&
 	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK)
 		return page_status(rc);
+	if (r->user != NULL) {
+		char msg[200];
+
+		if ((rc = ban_words(r, msg, sizeof(msg))) < 0)
+			return page_status(-rc);
+		if (rc == 1)
+			set_str(m, "banned", msg);
+	}
 	return form_page(r, status, "comment-form", m, parent != NULL ?
 	    "Reply to a comment" : "Add a comment");
 }
@@ -666,6 +701,13 @@ screen(struct req *r, const char *md, const char *html, const char *mode,
 		    *s == '\t')
 			s++;
 	}
+	s = store_setting(r->db, "comments_first_links", "on", tmp,
+	    sizeof(tmp));
+	if (links > 0 && strcmp(s, "on") == 0 &&
+	    store_comment_user_approved(r->db, user) == 0) {
+		snprintf(why, whysz, "a link from a first-time commenter");
+		return;
+	}
 	if (editing)
 		return;
 	if (strcmp(mode, "premoderated") == 0) {
@@ -737,36 +779,6 @@ page_comments_commit(struct req *r, int64_t article, int count_changed,
 	return 0;
 }
 
-/* The reader may not post: banned or suspended.  0, 403 (sent) or a status. */
-static int
-check_ban(struct req *r)
-{
-	int64_t until;
-	char msg[200], date[64];
-	json_t *m;
-	int rc;
-
-	rc = store_comment_ban_get(r->db, r->user->id, page_now(), &until);
-	if (rc == STORE_NOTFOUND)
-		return 0;
-	if (rc != STORE_OK)
-		return page_status(rc);
-	if (until == 0) {
-		snprintf(msg, sizeof(msg), "Your account may no longer post "
-		    "comments.");
-	} else {
-		view_fmt_date_long(until, date, sizeof(date));
-		snprintf(msg, sizeof(msg), "Your account is suspended from "
-		    "commenting until %s.", date);
-	}
-	m = json_pack("{s:i,s:s,s:s,s:{s:s}}", "status", 403, "reason",
-	    "Forbidden", "message", msg, "page", "title", "Forbidden");
-	db_rollback(r->db);
-	if (page_render(r, 403, "error", m) != 0)
-		return 403;
-	return -1;
-}
-
 /*
  * Too many comments from this reader or address: 429 with Retry-After.
  * The counts are kept in the database with the comment, so every instance
@@ -829,11 +841,10 @@ page_comment_post(struct req *r)
 		    "Comments on this story are closed.", NULL);
 		goto rollback;
 	}
-	if ((status = check_ban(r)) != 0) {
-		if (status > 0)
-			goto rollback;
-		status = 0;
-		goto done;
+	if ((rc = ban_words(r, why, sizeof(why))) != 0) {
+		status = rc < 0 ? page_status(-rc) : compose(r, 403, a, parent,
+		    NULL, NULL, NULL);
+		goto rollback;
 	}
 	if (strlen(body) == 0 || strlen(body) > BODY_MAX) {
 		status = compose(r, 422, a, parent, strlen(body) > BODY_MAX ?

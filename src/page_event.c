@@ -49,14 +49,76 @@ static const struct {
 	    store_webinars_next_end },
 };
 
+int
+page_webinar_filter(struct req *r, struct webinar_filter *f, json_t **about)
+{
+	const char *topic = http_query(r, "topic"), *series = http_query(r,
+	    "series");
+	json_t *o;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	*about = NULL;
+	if (topic != NULL && series != NULL)
+		return 404;
+	if (topic != NULL) {
+		if (!url_is_slug(topic, strlen(topic)))
+			return 404;
+		if ((rc = store_section_get(r->db, topic, &o)) != STORE_OK)
+			return page_status(rc);
+		own_json(r, o);
+		f->topic = view_int(o, "id");
+		cache_dep_str(tag_section(f->topic).s);
+		*about = json_pack("{s:s,s:O,s:s}", "key", "topic", "name",
+		    json_object_get(o, "name"), "slug", topic);
+	} else if (series != NULL) {
+		if (!url_is_slug(series, strlen(series)))
+			return 404;
+		if ((rc = store_webinar_series(r->db, series, &o)) != STORE_OK)
+			return page_status(rc);
+		own_json(r, o);
+		f->series = series;
+		*about = json_pack("{s:s,s:O,s:s}", "key", "series", "name",
+		    json_object_get(o, "series"), "slug", series);
+	}
+	if (*about != NULL)
+		own_json(r, *about);
+	return 0;
+}
+
+/*
+ * A webinar list of one topic or series: its heading, the query its
+ * links carry ("&topic=5g") and its own calendar.
+ */
+static void
+set_about(json_t *m, json_t *about, int past, char *q, size_t qn)
+{
+	char s[300];
+
+	q[0] = '\0';
+	if (about == NULL)
+		return;
+	snprintf(q, qn, "%s=%s", view_str(about, "key"), view_str(about,
+	    "slug"));
+	snprintf(s, sizeof(s), "%s: %s", kinds[K_WEBINAR].title[past],
+	    view_str(about, "name"));
+	json_object_set_new(m, "heading", json_string(s));
+	snprintf(s, sizeof(s), "/webinars.ics?%s", q);
+	json_object_set_new(m, "calendar_url", json_string(s));
+	snprintf(s, sizeof(s), "/webinars%s?%s", past ? "" : "/archive", q);
+	json_object_set_new(m, "switch_url", json_string(s));
+	json_object_set(m, "filter", about);
+}
+
 static int
 model_list(struct req *r, enum kind k, int past, json_t **out)
 {
 	const char *b = http_query(r, "before");
 	int64_t before = past ? INT64_MAX : INT64_MIN, last;
 	int limit = past ? (int)config.page_size : UPCOMING_MAX;
-	json_t *list, *m, *p;
-	char url[128];
+	struct webinar_filter f;
+	json_t *list, *m, *p, *about = NULL;
+	char url[400], fq[200];
 	size_t n;
 	int rc;
 
@@ -64,9 +126,21 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 	if (past && b != NULL &&
 	    parse_int(b, strlen(b), INT64_MIN + 1, INT64_MAX, &before) != 0)
 		return 400;
-	if ((rc = kinds[k].list(r->db, past ? WHEN_PAST : WHEN_UPCOMING,
-	    page_now(), before, limit + 1, &list)) != STORE_OK)
+	memset(&f, 0, sizeof(f));
+	if (k == K_WEBINAR && (rc = page_webinar_filter(r, &f, &about)) != 0)
+		return rc;
+	if (k == K_WEBINAR)
+		rc = store_webinars_in(r->db, past ? WHEN_PAST : WHEN_UPCOMING,
+		    page_now(), before, limit + 1, &f, &list);
+	else
+		rc = kinds[k].list(r->db, past ? WHEN_PAST : WHEN_UPCOMING,
+		    page_now(), before, limit + 1, &list);
+	if (rc != STORE_OK)
 		return page_status(rc);
+	fq[0] = '\0';
+	if (about != NULL)
+		snprintf(fq, sizeof(fq), "&%s=%s", view_str(about, "key"),
+		    view_str(about, "slug"));
 	kinds[k].view_all(list);
 	/* A list changes when its next event ends (upcoming becomes past). */
 	cache_dep_str(kinds[k].list_tag().s);
@@ -76,16 +150,19 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 		json_array_remove(list, (size_t)limit);
 		last = json_integer_value(json_object_get(json_array_get(list,
 		    (size_t)limit - 1), "starts_at"));
-		snprintf(url, sizeof(url), "%s/archive?before=%lld",
-		    kinds[k].base, (long long)last);
+		snprintf(url, sizeof(url), "%s/archive?before=%lld%s",
+		    kinds[k].base, (long long)last, fq);
 		json_object_set_new(p, "next_url", json_string(url));
 	}
 	if (b != NULL) {
-		snprintf(url, sizeof(url), "%s/archive", kinds[k].base);
+		snprintf(url, sizeof(url), "%s/archive%s%s", kinds[k].base,
+		    fq[0] != '\0' ? "?" : "", fq[0] != '\0' ? fq + 1 : "");
 		json_object_set_new(p, "first_url", json_string(url));
 	}
 	m = json_pack("{s:o,s:b,s:s,s:o}", kinds[k].list_key, list,
 	    "archive", past, "heading", kinds[k].title[past], "pagination", p);
+	if (k == K_WEBINAR)
+		set_about(m, about, past, url, sizeof(url));
 	*out = m;
 	return 0;
 }
@@ -232,8 +309,11 @@ list_page(struct req *r, enum kind k, int past)
 {
 	json_t *m;
 	int status = model_list(r, k, past, &m);
+	const char *title = kinds[k].title[past];
 
-	return render(r, status, m, kinds[k].list_key, kinds[k].title[past]);
+	if (status == 0 && json_is_string(json_object_get(m, "heading")))
+		title = json_string_value(json_object_get(m, "heading"));
+	return render(r, status, m, kinds[k].list_key, title);
 }
 
 static int

@@ -489,7 +489,12 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		json_array_append_new(feeds, json_pack("{s:s,s:s,s:s}", "type",
 		    "application/rss+xml", "title", t, "href", url));
 	} else if (strcmp(tpl, "events") == 0 || strcmp(tpl, "webinars") == 0) {
-		snprintf(url, sizeof(url), "%s/%s.ics", base, tpl);
+		/* A list of one topic or series has a calendar of its own. */
+		if (view_str(model, "calendar_url")[0] == '/')
+			snprintf(url, sizeof(url), "%s%s", base,
+			    view_str(model, "calendar_url"));
+		else
+			snprintf(url, sizeof(url), "%s/%s.ics", base, tpl);
 		json_object_set_new(page, "calendar", json_string(url));
 	}
 	add_feeds(feeds, base, "/", name);

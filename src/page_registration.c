@@ -2,8 +2,8 @@
  * page_registration.c — readers registering for events and webinars.
  *
  * The event or webinar page is cached and the same for everyone: its
- * small form only opens /events/:slug/register (or /webinars/...), the
- * uncached form with the reader's CSRF token, the questions, the seats
+ * small form only posts name and email to /events/:slug/register/start
+ * (or /webinars/...), which answers the uncached form with the reader's CSRF token, the questions, the seats
  * left and the consent box.  A registration is confirmed while seats
  * last and waitlisted after; the letter it sends (composed by a job of
  * registration.c) carries the event's .ics file and two links signed
@@ -203,6 +203,11 @@ form(struct req *r, enum reg_kind k, json_t *t, int status,
 	    m);
 }
 
+/*
+ * GET shows the empty form (a signed-in reader's name and email filled
+ * in); it reads nothing from the address, so no personal detail ever
+ * travels in a URL, a history or an access log.
+ */
 static int
 form_page(struct req *r, enum reg_kind k)
 {
@@ -211,8 +216,29 @@ form_page(struct req *r, enum reg_kind k)
 
 	if ((status = target(r, k, &t)) != 0)
 		return status;
-	/* The cached page's small form sends name and email here. */
-	return form(r, k, t, 200, NULL, &r->q);
+	return form(r, k, t, 200, NULL, NULL);
+}
+
+/*
+ * POST .../register/start: the cached page's small form (the same for
+ * every reader, so it carries no CSRF token) sends name and email in the
+ * body; the answer is the full form with them filled in.  Nothing is
+ * stored, so there is nothing to forge: the full form carries the token
+ * and post() checks it.
+ */
+static int
+start(struct req *r, enum reg_kind k)
+{
+	struct url_query q;
+	json_t *t;
+	int status;
+
+	if ((status = page_read_form(r, &q)) != 0)
+		return status;
+	if ((status = target(r, k, &t)) == 0)
+		status = form(r, k, t, 200, NULL, &q);
+	url_query_free(&q);
+	return status;
 }
 
 /* A field of at most max bytes, trimmed into out; -1 when too long. */
@@ -384,8 +410,10 @@ out:
 }
 
 int page_register_event(struct req *r) { return form_page(r, REG_EVENT); }
+int page_register_event_start(struct req *r) { return start(r, REG_EVENT); }
 int page_register_event_post(struct req *r) { return post(r, REG_EVENT); }
 int page_register_webinar(struct req *r) { return form_page(r, REG_WEBINAR); }
+int page_register_webinar_start(struct req *r) { return start(r, REG_WEBINAR); }
 int page_register_webinar_post(struct req *r) { return post(r, REG_WEBINAR); }
 
 #define SENT	(-1)	/* the answer has gone out */
@@ -422,6 +450,33 @@ bad:
 	return SENT;
 }
 
+/*
+ * A confirmed reader of a webinar still to come gets their signed link
+ * to the live session, with when it opens.
+ */
+static void
+add_join(struct req *r, json_t *reg, json_t *t, json_t *m)
+{
+	struct buf *u;
+	char starts[120], opens[48];
+	int64_t at = view_int(t, "starts_at");
+
+	if (reg_kind_of(reg) != REG_WEBINAR ||
+	    strcmp(view_str(reg, "status"), "confirmed") != 0 ||
+	    view_int(t, "ends_at") < now_unix())
+		return;
+	u = own_buf(r, 0);
+	reg_signed_url(u, view_str(t, "slug"), REG_TOKEN_JOIN, reg);
+	view_fmt_date_long(at, starts, sizeof(starts));
+	view_fmt_time(at, opens, sizeof(opens));
+	snprintf(starts + strlen(starts), sizeof(starts) - strlen(starts),
+	    ", %s", opens);
+	view_fmt_time(at - REG_JOIN_EARLY, opens, sizeof(opens));
+	if (!buf_err(u))
+		json_object_set_new(m, "join", json_pack("{s:s%,s:s,s:s}",
+		    "url", u->p, u->len, "starts", starts, "opens", opens));
+}
+
 int
 page_registration(struct req *r)
 {
@@ -444,6 +499,7 @@ page_registration(struct req *r)
 	if (http_query(r, "done") != NULL)
 		json_object_set_new(m, "notice", json_string("Your registration "
 		    "is cancelled."));
+	add_join(r, reg, t, m);
 	return page_form(r, 200, "registration", "Your registration", NULL, m);
 }
 
@@ -476,6 +532,84 @@ page_registration_cancel(struct req *r)
 }
 
 /*
+ * The webinar of a signed link's registration, the request's: 0, or 404
+ * when the link's address names another webinar.
+ */
+static int
+link_webinar(struct req *r, json_t *reg, json_t **t)
+{
+	int rc;
+
+	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
+	    t);
+	if (rc != STORE_OK)
+		return page_status(rc);
+	own_json(r, *t);
+	return strcmp(view_str(*t, "slug"), r->arg[0]) != 0 ? 404 : 0;
+}
+
+/*
+ * GET /webinars/:slug/join/:token: the live session, for the confirmed
+ * reader the link was made for: a redirect to the webinar's join URL from
+ * REG_JOIN_EARLY before the start until the end; before, a page saying
+ * when it opens; after, the way to the recording.  Private, never cached.
+ */
+int
+page_webinar_join(struct req *r)
+{
+	json_t *reg, *t;
+	int64_t now = now_unix(), opens;
+	char text[400], at[160], when[48];
+	struct buf *u;
+	int status;
+
+	if ((status = token_reg(r, 1, REG_TOKEN_JOIN, &reg)) != 0)
+		return status == SENT ? 0 : status;
+	if (reg_kind_of(reg) != REG_WEBINAR)
+		return 404;
+	if (strcmp(view_str(reg, "status"), "confirmed") != 0) {
+		page_notice(r, 403, "Your registration is not confirmed",
+		    strcmp(view_str(reg, "status"), "waitlisted") == 0 ?
+		    "You are on the waitlist: if a seat frees up we send you "
+		    "the link that lets you in." : "This registration was "
+		    "cancelled, so its link no longer lets anyone in.",
+		    "/webinars", "Webinars");
+		return 0;
+	}
+	if ((status = link_webinar(r, reg, &t)) != 0)
+		return status;
+	opens = view_int(t, "starts_at") - REG_JOIN_EARLY;
+	if (view_int(t, "ends_at") <= now) {
+		u = own_buf(r, 0);
+		reg_signed_url(u, view_str(t, "slug"), REG_TOKEN_WATCH, reg);
+		page_notice(r, 410, "This webinar has ended", "The live session "
+		    "is over. Your personal link to the recording plays it once "
+		    "it is ready.", buf_err(u) ? "/webinars" : u->p,
+		    "Watch the recording");
+		return 0;
+	}
+	view_fmt_date_long(opens, at, sizeof(at));
+	view_fmt_time(opens, when, sizeof(when));
+	if (now < opens) {
+		snprintf(text, sizeof(text), "Your link opens on %s at %s, 15 "
+		    "minutes before %s starts. Come back to it then.", at, when,
+		    view_str(t, "title"));
+		page_notice(r, 200, "The webinar has not opened yet", text,
+		    "/webinars", "Webinars");
+		return 0;
+	}
+	if (view_str(t, "join_url")[0] == '\0') {
+		page_notice(r, 200, "The link to join is not ready", "The "
+		    "organisers have not given the address of the live session "
+		    "yet. This link takes you there as soon as they do.",
+		    "/webinars", "Webinars");
+		return 0;
+	}
+	http_redirect(r, 303, view_str(t, "join_url"));
+	return 0;
+}
+
+/*
  * GET /webinars/:slug/watch/:token: the recording, for the registered
  * reader the link was made for; private and never cached.
  */
@@ -483,20 +617,15 @@ int
 page_webinar_watch(struct req *r)
 {
 	json_t *reg, *t, *m;
-	int status, rc;
+	int status;
 
 	if ((status = token_reg(r, 1, REG_TOKEN_WATCH, &reg)) != 0)
 		return status == SENT ? 0 : status;
 	if (reg_kind_of(reg) != REG_WEBINAR ||
 	    strcmp(view_str(reg, "status"), "cancelled") == 0)
 		return 403;
-	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
-	    &t);
-	if (rc != STORE_OK)
-		return page_status(rc);
-	own_json(r, t);
-	if (strcmp(view_str(t, "slug"), r->arg[0]) != 0)
-		return 404;
+	if ((status = link_webinar(r, reg, &t)) != 0)
+		return status;
 	m = json_pack("{s:O,s:O,s:b}", "title", json_object_get(t, "title"),
 	    "slug", json_object_get(t, "slug"), "live", view_int(t,
 	    "ends_at") >= now_unix());

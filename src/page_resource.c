@@ -173,14 +173,7 @@ access_form(struct req *r, int status, json_t *res, json_t *f,
 
 	if (f == NULL) {
 		f = json_object();
-		for (size_t i = 0; i < ARRAY_SIZE(lead_fields); i++) {
-			const char *v = http_query(r, lead_fields[i]);
-
-			if (v != NULL && strlen(v) <= FIELD_MAX + 60)
-				json_object_set_new(f, lead_fields[i],
-				    json_string(v));
-		}
-		if (r->user != NULL && json_object_get(f, "email") == NULL) {
+		if (r->user != NULL) {
 			json_object_set_new(f, "name", json_string(
 			    r->user->name));
 			json_object_set_new(f, "email", json_string(
@@ -195,6 +188,10 @@ access_form(struct req *r, int status, json_t *res, json_t *f,
 	    json_object_get(res, "title")), error, m);
 }
 
+/*
+ * GET shows the empty form (a signed-in reader's name and email filled
+ * in): no personal detail is read from, or travels in, a URL.
+ */
 int
 page_resource_access(struct req *r)
 {
@@ -204,6 +201,35 @@ page_resource_access(struct req *r)
 	if ((status = route_resource(r, &res)) != 0)
 		return status;
 	return access_form(r, 200, res, NULL, NULL);
+}
+
+/*
+ * POST /resources/:slug/access/start: the cached page's short form (no
+ * CSRF token, as the page is the same for everyone) posts the reader's
+ * details here, and the answer is the full form with them filled in.
+ * Nothing is stored; the full form carries the token.
+ */
+int
+page_resource_access_start(struct req *r)
+{
+	struct url_query q;
+	json_t *res, *f;
+	const char *v;
+	int status;
+
+	if ((status = page_read_form(r, &q)) != 0)
+		return status;
+	if ((status = route_resource(r, &res)) != 0) {
+		url_query_free(&q);
+		return status;
+	}
+	f = json_object();
+	for (size_t i = 0; i < ARRAY_SIZE(lead_fields); i++)
+		if ((v = url_query_get(&q, lead_fields[i])) != NULL &&
+		    strlen(v) <= FIELD_MAX + 60)
+			json_object_set_new(f, lead_fields[i], json_string(v));
+	url_query_free(&q);
+	return access_form(r, 200, res, f, NULL);
 }
 
 /* The absolute download link of a lead into b. */

@@ -2,11 +2,13 @@
  * page_search.c — the search page (/search) and its view model, which
  * the content API serves as /api/v1/search.
  *
- * Parameters: q (the reader's text, see search.c), section, author
- * (slugs), type, from and to (YYYY-MM-DD, inclusive, UTC), sort
- * (relevance or date) and page (1 to SEARCH_MAX_PAGE).  A filter that
- * is malformed or names nothing is a 400 with a message saying which;
- * the text itself is never an error.
+ * Parameters: q (the reader's text, see search.c), section (a slug),
+ * author (a name, as the form suggests them, or a slug), type, from and
+ * to (YYYY-MM-DD, inclusive, UTC), sort (relevance or date) and page (1
+ * to SEARCH_MAX_PAGE).  A filter that is malformed or names nothing is a
+ * 400 with a sentence saying which: the page shows it above the form,
+ * which keeps everything the reader gave; the text itself is never an
+ * error.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,8 @@
 #define SEARCH_PAGE_SIZE	10
 #define SEARCH_MAX_PAGE		50
 #define SEARCH_MAX_ECHO		200	/* bytes of q shown back */
+#define SEARCH_MAX_COUNT	(SEARCH_MAX_PAGE * SEARCH_PAGE_SIZE)
+#define SEARCH_AUTHORS		500	/* names the author field suggests */
 
 /* The parameters the page and the API know, in the order URLs carry them. */
 static const char *const params[] = {
@@ -62,6 +66,27 @@ parse_date(const char *s)
 	if (tm.tm_mday != (int)d || tm.tm_mon != (int)m - 1)
 		return -1;
 	return (int64_t)t;
+}
+
+/*
+ * The id of the author the filter names: by slug, else by name (the
+ * form suggests names); STORE_NOTFOUND when none.
+ */
+static int
+author_id(struct req *r, const char *author, int64_t *id)
+{
+	json_t *o = NULL;
+	int rc = STORE_NOTFOUND;
+
+	if (url_is_slug(author, strlen(author)))
+		rc = store_author_get(r->db, author, &o);
+	if (rc == STORE_NOTFOUND && strlen(author) <= 200)
+		rc = store_author_by_name(r->db, author, &o);
+	if (rc != STORE_OK)
+		return rc;
+	own_json(r, o);
+	*id = json_integer_value(json_object_get(o, "id"));
+	return STORE_OK;
 }
 
 /* The id of a section or author slug for a filter; 0 with *msg set when unknown. */
@@ -139,6 +164,40 @@ mark_up(json_t *rows)
 	buf_free(&b);
 }
 
+/*
+ * "total" (counted up to SEARCH_MAX_COUNT, "total_capped" beyond), the
+ * sentence the page shows, and for a page past the last ("past_last")
+ * the last page and its link.
+ */
+static void
+set_total(struct req *r, json_t *m, int64_t total, int64_t page, int empty)
+{
+	int capped = total > SEARCH_MAX_COUNT;
+	int64_t last;
+	char text[80];
+
+	if (capped)
+		total = SEARCH_MAX_COUNT;
+	json_object_set_new(m, "total", json_integer(total));
+	json_object_set_new(m, "total_capped", json_boolean(capped));
+	if (total == 0)
+		return;
+	if (capped)
+		snprintf(text, sizeof(text), "More than %lld stories match.",
+		    (long long)total);
+	else
+		snprintf(text, sizeof(text), "%lld %s.", (long long)total,
+		    total == 1 ? "story matches" : "stories match");
+	json_object_set_new(m, "total_text", json_string(text));
+	if (!empty)
+		return;
+	last = (total + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE;
+	json_object_set_new(m, "past_last", json_true());
+	json_object_set_new(m, "last_page", json_integer(last));
+	json_object_set_new(m, "last_url", page_url(r, last));
+	json_object_set_new(m, "asked_page", json_integer(page));
+}
+
 int
 model_search(struct req *r, json_t **out, const char **msg)
 {
@@ -149,7 +208,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 	struct search_params p;
 	struct buf *match;
 	json_t *m, *echo, *rows = NULL;
-	int64_t page = 1;
+	int64_t page = 1, total;
 	size_t n;
 	int rc;
 
@@ -161,32 +220,39 @@ model_search(struct req *r, json_t **out, const char **msg)
 	if (type != NULL && type[0] == '\0')
 		type = NULL;
 	if (type != NULL && view_type_label(type) == NULL)
-		return *msg = "unknown article type", 400;
+		return *msg = "There is no such type of story: choose one from the "
+		    "list.", 400;
 	p.type = type;
 	if (sort != NULL && strcmp(sort, "date") != 0 &&
 	    strcmp(sort, "relevance") != 0 && sort[0] != '\0')
-		return *msg = "sort must be relevance or date", 400;
+		return *msg = "Results are sorted by relevance or by date.", 400;
 	p.by_date = sort != NULL && strcmp(sort, "date") == 0;
 	if (pg != NULL && parse_int(pg, strlen(pg), 1, SEARCH_MAX_PAGE,
 	    &page) != 0)
-		return *msg = "page must be a number from 1 to 50", 400;
+		return *msg = "There are at most 50 pages of results: the page "
+		    "is a number from 1 to 50.", 400;
 	if (from != NULL && from[0] != '\0' && (p.from = parse_date(from)) < 0)
-		return *msg = "from must be a date (YYYY-MM-DD)", 400;
+		return *msg = "The From date is not a date: pick one, or write "
+		    "it as 2021-05-12.", 400;
 	if (to != NULL && to[0] != '\0') {
 		if ((p.to = parse_date(to)) < 0)
-			return *msg = "to must be a date (YYYY-MM-DD)", 400;
+			return *msg = "The To date is not a date: pick one, or "
+			    "write it as 2021-05-12.", 400;
 		p.to += 86400;	/* to is inclusive: until the day ends */
 	}
 	if (p.to <= p.from)
-		return *msg = "from must not be after to", 400;
+		return *msg = "The From date is after the To date: swap them, or "
+		    "clear one.", 400;
 	if (section != NULL && section[0] != '\0' &&
 	    (rc = slug_id(r, section, store_section_get, &p.section)) !=
 	    STORE_OK)
-		return rc == STORE_NOTFOUND ? (*msg = "no such section", 400) :
+		return rc == STORE_NOTFOUND ? (*msg = "There is no such section: "
+		    "choose one from the list.", 400) :
 		    page_status(rc);
 	if (author != NULL && author[0] != '\0' &&
-	    (rc = slug_id(r, author, store_author_get, &p.author)) != STORE_OK)
-		return rc == STORE_NOTFOUND ? (*msg = "no such author", 400) :
+	    (rc = author_id(r, author, &p.author)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? (*msg = "No author of ours has that "
+		    "name: pick one of the names the field suggests.", 400) :
 		    page_status(rc);
 
 	/* The text is shown back, cut on a character boundary. */
@@ -224,11 +290,18 @@ model_search(struct req *r, json_t **out, const char **msg)
 	p.offset = (int)(page - 1) * SEARCH_PAGE_SIZE;
 	if ((rc = store_search(r->db, &p, &rows)) != STORE_OK)
 		return page_status(rc);
+	own_json(r, rows);
+	/* A page past the last says so, and which page is the last. */
+	p.limit = SEARCH_MAX_COUNT + 1;
+	p.offset = 0;
+	if ((rc = store_search_count(r->db, &p, &total)) != STORE_OK)
+		return page_status(rc);
+	set_total(r, m, total, page, json_array_size(rows) == 0);
 	view_articles(rows);
 	mark_up(rows);
 	json_object_set_new(m, "has_query", json_true());
 	json_object_set_new(m, "no_results",
-	    json_boolean(json_array_size(rows) == 0));
+	    json_boolean(json_array_size(rows) == 0 && total == 0));
 	if (json_array_size(rows) > SEARCH_PAGE_SIZE && page < SEARCH_MAX_PAGE) {
 		json_array_remove(rows, SEARCH_PAGE_SIZE);
 		json_object_set_new(m, "next_page", json_integer(page + 1));
@@ -242,7 +315,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 		json_object_set_new(m, "prev_page", json_integer(page - 1));
 		json_object_set_new(m, "prev_url", page_url(r, page - 1));
 	}
-	json_object_set_new(m, "results", rows);
+	json_object_set_new(m, "results", json_incref(rows));
 	*out = json_incref(m);
 	return 0;
 }
@@ -251,7 +324,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 static int
 add_filters(struct req *r, json_t *m)
 {
-	json_t *sections, *types, *query = json_object_get(m, "query");
+	json_t *sections, *types, *authors, *query = json_object_get(m, "query");
 	const char *sel = json_string_value(json_object_get(query, "section"));
 	const char *tsel = json_string_value(json_object_get(query, "type"));
 	const char *sort;
@@ -273,10 +346,38 @@ add_filters(struct req *r, json_t *m)
 		    "type"))) == 0));
 	json_object_set_new(m, "filter_sections", sections);
 	json_object_set_new(m, "filter_types", types);
+	/* The author field suggests names (an <input list>), not slugs. */
+	if ((rc = store_authors_list(r->db, 0, SEARCH_AUTHORS, &authors)) !=
+	    STORE_OK)
+		return rc;
+	cache_dep_str(tag_authors().s);
+	json_object_set_new(m, "filter_authors", authors);
 	sort = json_string_value(json_object_get(query, "sort"));
 	json_object_set_new(m, "by_date", json_boolean(sort != NULL &&
 	    strcmp(sort, "date") == 0));
 	return STORE_OK;
+}
+
+/* The parameters as given, for the form of a search that failed. */
+static json_t *
+echo_query(struct req *r)
+{
+	json_t *q = json_object();
+	const char *v;
+	size_t i;
+
+	for (i = 0; params[i] != NULL; i++) {
+		if ((v = http_query(r, params[i])) == NULL ||
+		    strcmp(params[i], "page") == 0)
+			continue;
+		if ((strcmp(params[i], "from") == 0 ||
+		    strcmp(params[i], "to") == 0) && parse_date(v) < 0)
+			continue;
+		json_object_set_new(q, params[i], json_string(v));
+	}
+	if (json_object_get(q, "q") == NULL)
+		json_object_set_new(q, "q", json_string(""));
+	return q;
 }
 
 int
@@ -289,9 +390,13 @@ page_search(struct req *r)
 	if ((status = model_search(r, &m, &msg)) != 0) {
 		if (msg == NULL)
 			return status;
-		/* A bad filter: the form again, saying what was wrong. */
-		m = json_pack("{s:s,s:{s:s}}", "error", msg, "query", "q",
-		    http_query(r, "q") ? http_query(r, "q") : "");
+		/*
+		 * A bad filter: the form again, saying what was wrong and
+		 * keeping all the reader gave.  A date field keeps only a
+		 * date, which is all an <input type=date> may hold.
+		 */
+		m = json_pack("{s:s,s:o}", "error", msg, "query",
+		    echo_query(r));
 		json_object_set_new(m, "has_query", json_false());
 	}
 	own_json(r, m);

@@ -120,17 +120,19 @@ registration_recording_news(struct db *db, int64_t webinar, const char *url)
 	return rc;
 }
 
-/* The absolute signed link: the watch page of slug, or (NULL) the manage page. */
-static void
-signed_url(struct buf *b, const char *slug, const char *purpose, json_t *reg)
+void
+reg_signed_url(struct buf *b, const char *slug, const char *purpose,
+    json_t *reg)
 {
 	char tok[NL_TOKEN_MAX];
 	struct buf path = BUF_INIT;
 
 	newsletter_sign(purpose, view_int(reg, "id"), view_str(reg, "email"),
 	    tok);
-	if (slug != NULL)
+	if (strcmp(purpose, REG_TOKEN_WATCH) == 0)
 		buf_printf(&path, "/webinars/%s/watch/%s", slug, tok);
+	else if (strcmp(purpose, REG_TOKEN_JOIN) == 0)
+		buf_printf(&path, "/webinars/%s/join/%s", slug, tok);
 	else
 		buf_printf(&path, "/registrations/%s", tok);
 	newsletter_site_url(b, path.p != NULL ? path.p : "/");
@@ -150,7 +152,7 @@ letter(struct db *db, json_t *reg, const char *what)
 	struct mail_attachment att;
 	json_t *t = NULL, *e = NULL;
 	const char *title, *when;
-	char subj[400], line[700];
+	char subj[400], line[700], opens[48];
 	int rc, seat = strcmp(what, "waitlisted") != 0, past;
 
 	if ((rc = store_reg_target(db, k, view_int(reg, "target_id"), &t)) !=
@@ -165,7 +167,7 @@ letter(struct db *db, json_t *reg, const char *what)
 	else
 		view_webinar(e);
 	title = view_str(t, "title");
-	when = view_str(e, k == REG_EVENT ? "date_range" : "starts_long");
+	when = view_str(e, k == REG_EVENT ? "date_range" : "starts_when");
 	past = view_int(t, "ends_at") < now_unix();
 	if (strcmp(what, "recording") == 0) {
 		seat = 0;
@@ -200,15 +202,25 @@ letter(struct db *db, json_t *reg, const char *what)
 	    view_str(t, "slug"));
 	mail_link(&text, &html, k == REG_EVENT ? "The event" : "The webinar",
 	    u.p != NULL ? u.p : "");
+	if (k == REG_WEBINAR && seat && !past) {
+		u.len = 0;
+		reg_signed_url(&u, view_str(t, "slug"), REG_TOKEN_JOIN, reg);
+		view_fmt_time(view_int(t, "starts_at") - REG_JOIN_EARLY, opens,
+		    sizeof(opens));
+		snprintf(line, sizeof(line), "Join the live webinar (your "
+		    "personal link; it opens at %s, 15 minutes before the "
+		    "start)", opens);
+		mail_link(&text, &html, line, u.p != NULL ? u.p : "");
+	}
 	if (k == REG_WEBINAR && (seat || strcmp(what, "recording") == 0)) {
 		u.len = 0;
-		signed_url(&u, view_str(t, "slug"), REG_TOKEN_WATCH, reg);
+		reg_signed_url(&u, view_str(t, "slug"), REG_TOKEN_WATCH, reg);
 		mail_link(&text, &html, past ? "Watch the recording" :
 		    "Your personal link (the recording appears here after the "
 		    "live session)", u.p != NULL ? u.p : "");
 	}
 	u.len = 0;
-	signed_url(&u, NULL, REG_TOKEN_MANAGE, reg);
+	reg_signed_url(&u, NULL, REG_TOKEN_MANAGE, reg);
 	mail_link(&text, &html, "See or cancel your registration", u.p != NULL ?
 	    u.p : "");
 	if (seat) {

@@ -12,6 +12,7 @@
 
 #include "store.h"		/* enum reg_kind */
 
+struct buf;
 struct db;
 
 #define REG_QUESTIONS_MAX	10	/* questions per event or webinar */
@@ -34,6 +35,15 @@ int	 reg_open(json_t *t, int64_t now);
 /* registration.c */
 #define REG_TOKEN_MANAGE	"reg-manage"	/* what a signed link is for */
 #define REG_TOKEN_WATCH		"reg-watch"
+#define REG_TOKEN_JOIN		"reg-join"
+#define REG_JOIN_EARLY		(15 * 60)	/* the join link opens this early */
+/*
+ * Appends to b the absolute signed link of purpose for the registration
+ * reg: its page (REG_TOKEN_MANAGE; slug unused), or the webinar slug's
+ * recording (REG_TOKEN_WATCH) or live session (REG_TOKEN_JOIN).
+ */
+void	 reg_signed_url(struct buf *b, const char *slug, const char *purpose,
+	    json_t *reg);
 /* Where the pages of kind live: "/events" or "/webinars" (static). */
 const char *reg_base(enum reg_kind);
 /* The kind of a registration as store_registration_get gives it. */

@@ -45,6 +45,8 @@ static const char *const q_api_articles[] = {
 };
 static const char *const q_api_authors[] = { "after", "limit", NULL };
 static const char *const q_api_events[] = { "archive", "before", NULL };
+static const char *const q_webinars[] = { "before", "series", "topic", NULL };
+static const char *const q_webinars_ics[] = { "series", "topic", NULL };
 
 /*
  * Which page or document reads which parameters; strict: it refuses
@@ -64,8 +66,9 @@ static const struct {
 	{ page_search, q_search, 0 },
 	{ page_events, q_list, 0 },
 	{ page_events_archive, q_list, 0 },
-	{ page_webinars, q_list, 0 },
-	{ page_webinars_archive, q_list, 0 },
+	{ page_webinars, q_webinars, 0 },
+	{ page_webinars_archive, q_webinars, 0 },
+	{ ics_webinars, q_webinars_ics, 0 },
 	{ page_resources, q_list, 0 },
 	{ api_articles, q_api_articles, 1 },
 	{ api_section, q_list, 0 },
@@ -147,6 +150,9 @@ static const struct route routes[] = {
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/resources/:slug/access", page_resource_access, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/resources/:slug/access/start",
+	  page_resource_access_start, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
 	{ "POST", "/resources/:slug/access",
 	  page_resource_access_post, ROUTE_FORM,
 	  WHO_ANYONE, 1, BODY_FORM, NULL },
@@ -156,16 +162,25 @@ static const struct route routes[] = {
 	/* Registration (docs/events.md): forms and signed links, uncached. */
 	{ "GET", "/events/:slug/register", page_register_event, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/events/:slug/register/start",
+	  page_register_event_start, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
 	{ "POST", "/events/:slug/register",
 	  page_register_event_post, ROUTE_FORM,
 	  WHO_ANYONE, 1, BODY_FORM, NULL },
 	{ "GET", "/webinars/:slug/register", page_register_webinar, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/webinars/:slug/register/start",
+	  page_register_webinar_start, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
 	{ "POST", "/webinars/:slug/register",
 	  page_register_webinar_post, ROUTE_FORM,
 	  WHO_ANYONE, 1, BODY_FORM, NULL },
 	{ "GET", "/webinars/:slug/watch/:token",
 	  page_webinar_watch, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/webinars/:slug/join/:token",
+	  page_webinar_join, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/registrations/:token", page_registration, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
@@ -549,6 +564,12 @@ static const struct route routes[] = {
 	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 1, BODY_MULTIPART, NULL },
+	{ "GET", "/admin/export", page_admin_export, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/export.json", page_admin_export_json, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/export.xml", page_admin_export_wxr, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "POST", "/api/v1/admin/newsletters/:newsletter/issues",
 	  api_newsletter_issue_add, ROUTE_API,
 	  WHO_EDITOR, 0, BODY_JSON, "newsletters are run by editors" },

@@ -127,6 +127,13 @@ struct search_params {
  */
 int	 store_search(struct db *, const struct search_params *, json_t **out);
 /*
+ * How many stories store_search() would find for p, counting no further
+ * than p->limit past p->offset: the page shows "More than 500" rather
+ * than count a match that no page reaches.
+ */
+int	 store_search_count(struct db *, const struct search_params *,
+	    int64_t *n);
+/*
  * Up to limit live stories related to the article: sharing its tags, or
  * in its section, ranked by the tags they share, then by the words of
  * the article's title their title shares, then newest first: id, slug,
@@ -147,6 +154,8 @@ int	 store_section_children(struct db *, int64_t id, json_t **out);
 int	 store_section_path(struct db *, int64_t id, json_t **out);
 int	 store_sections_all(struct db *, json_t **out);
 int	 store_author_get(struct db *, const char *slug, json_t **out);
+/* The author of that name, ignoring case (the first added, when several). */
+int	 store_author_by_name(struct db *, const char *name, json_t **out);
 /* Authors ordered by name (and id), after the author with id after (0: from the start). */
 int	 store_authors_list(struct db *, int64_t after, int limit, json_t **out);
 int	 store_tag_get(struct db *, const char *slug, json_t **out);
@@ -178,6 +187,16 @@ int64_t	 store_webinars_next_end(struct db *, int64_t now);
 int	 store_event_get(struct db *, const char *slug, json_t **out);
 int	 store_webinars(struct db *, enum when, int64_t now, int64_t before,
 	    int limit, json_t **out);
+/* Which webinars a list holds: a topic (a section's id) and a series. */
+struct webinar_filter {
+	int64_t		 topic;		/* 0: any */
+	const char	*series;	/* a series_slug; NULL or "": any */
+};
+/* store_webinars() of those f keeps (f NULL: all). */
+int	 store_webinars_in(struct db *, enum when, int64_t now, int64_t before,
+	    int limit, const struct webinar_filter *f, json_t **out);
+/* The series of that slug: {"series": its name}; STORE_NOTFOUND when none. */
+int	 store_webinar_series(struct db *, const char *slug, json_t **out);
 int	 store_webinar_get(struct db *, const char *slug, json_t **out);
 
 /* An event as the newsroom writes it; times are Unix seconds. */
@@ -194,6 +213,9 @@ struct event_input {
 struct webinar_input {
 	const char	*slug, *title, *series, *summary, *body_md, *body_html;
 	const char	*recording_url;
+	const char	*join_url;	/* the live session's address; "": none yet */
+	const char	*series_slug;	/* /webinars?series=; "": none */
+	int64_t		 topic_id;	/* a section, /webinars?topic=; 0: none */
 	const char	*image;		/* an uploaded image's hash; "" or NULL: none */
 	int64_t		 starts_at, duration_min, sponsor_id;	/* 0: none */
 };

@@ -59,19 +59,24 @@ static const char sql_event_get[] =
  * "$1 - 86400" would make PostgreSQL type $1 as a 32-bit integer (from
  * the literal): the CAST keeps now a 64-bit time on both engines.
  */
+/* $4 a topic's section id (0: any), $5 a series slug ('': any). */
+#define WEBINAR_FILTER \
+	" AND (CAST($4 AS BIGINT) = 0 OR w.topic_id = CAST($4 AS BIGINT))" \
+	" AND (CAST($5 AS TEXT) = '' OR w.series_slug = CAST($5 AS TEXT))"
+
 static const char *const sql_webinars[WHEN__MAX] = {
 	[WHEN_UPCOMING] =
 	    "SELECT " WEBINAR_COLS " FROM webinars w"
 	    " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id"
 	    " WHERE w.starts_at >= CAST($1 AS BIGINT) - 86400"
 	    " AND w.starts_at > $2"
-	    " AND w.starts_at + 60 * w.duration_min >= $1"
+	    " AND w.starts_at + 60 * w.duration_min >= $1" WEBINAR_FILTER
 	    " ORDER BY w.starts_at, w.id LIMIT $3",
 	[WHEN_PAST] =
 	    "SELECT " WEBINAR_COLS " FROM webinars w"
 	    " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id"
 	    " WHERE w.starts_at < $1 AND w.starts_at < $2"
-	    " AND w.starts_at + 60 * w.duration_min < $1"
+	    " AND w.starts_at + 60 * w.duration_min < $1" WEBINAR_FILTER
 	    " ORDER BY w.starts_at DESC, w.id DESC LIMIT $3",
 };
 
@@ -136,7 +141,34 @@ int
 store_webinars(struct db *db, enum when w, int64_t now, int64_t before,
     int limit, json_t **out)
 {
-	return list(db, sql_webinars[w], now, before, limit, out);
+	return store_webinars_in(db, w, now, before, limit, NULL, out);
+}
+
+int
+store_webinars_in(struct db *db, enum when w, int64_t now, int64_t before,
+    int limit, const struct webinar_filter *f, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_webinars[w])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, before);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, f != NULL ? f->topic : 0);
+	db_bind_str(st, 5, f != NULL && f->series != NULL ? f->series : "");
+	return store_rows_json(st, out);
+}
+
+static const char sql_webinar_series[] =
+    "SELECT series FROM webinars WHERE series_slug = $1 AND series_slug <> ''"
+    " ORDER BY starts_at DESC LIMIT 1";
+
+int
+store_webinar_series(struct db *db, const char *slug, json_t **out)
+{
+	return store_row_by_text(db, sql_webinar_series, slug, out);
 }
 
 int
@@ -162,10 +194,12 @@ static const char sql_event_by_id[] =
     " WHERE e.id = $1";
 static const char sql_webinar_by_id[] =
     "SELECT w.id, w.slug, w.title, w.series, w.summary, w.body_md,"
-    " w.starts_at, w.duration_min, w.recording_url,"
+    " w.starts_at, w.duration_min, w.recording_url, w.join_url,"
+    " w.series_slug, COALESCE(t.slug, '') AS topic,"
     " COALESCE(w.sponsor_id, 0) AS sponsor_id,"
     " COALESCE(i.hash, '') AS image"
     " FROM webinars w LEFT JOIN images i ON i.id = w.image_id"
+    " LEFT JOIN sections t ON t.id = w.topic_id"
     " WHERE w.id = $1";
 /*
  * $1 slug, $2 name, $3 kind, $4 summary, $5 body_md, $6 body_html,
@@ -191,19 +225,22 @@ static const char sql_event_update[] =
 /*
  * $1 slug, $2 title, $3 series, $4 summary, $5 body_md, $6 body_html,
  * $7 starts_at, $8 duration_min, $9 recording_url, $10 sponsor_id,
- * $11 the image's hash ('' for none), $12 id (updates).
+ * $11 the image's hash ('' for none), $12 join_url, $13 series_slug,
+ * $14 topic_id, $15 id (updates).
  */
 static const char sql_webinar_add[] =
     "INSERT INTO webinars (slug, title, series, summary, body_md,"
     " body_html, starts_at, duration_min, recording_url, sponsor_id,"
-    " image_id)"
+    " image_id, join_url, series_slug, topic_id)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " (SELECT id FROM images WHERE hash = $11)) RETURNING id";
+    " (SELECT id FROM images WHERE hash = $11), $12, $13, $14)"
+    " RETURNING id";
 static const char sql_webinar_update[] =
     "UPDATE webinars SET slug = $1, title = $2, series = $3, summary = $4,"
     " body_md = $5, body_html = $6, starts_at = $7, duration_min = $8,"
     " recording_url = $9, sponsor_id = $10,"
-    " image_id = (SELECT id FROM images WHERE hash = $11) WHERE id = $12";
+    " image_id = (SELECT id FROM images WHERE hash = $11),"
+    " join_url = $12, series_slug = $13, topic_id = $14 WHERE id = $15";
 
 int
 store_events_admin(struct db *db, json_t **out)
@@ -323,7 +360,13 @@ store_webinar_save(struct db *db, int64_t *id, const struct webinar_input *w)
 	db_bind_str(st, 9, w->recording_url);
 	bind_sponsor(st, 10, w->sponsor_id);
 	db_bind_str(st, 11, w->image != NULL ? w->image : "");
+	db_bind_str(st, 12, w->join_url != NULL ? w->join_url : "");
+	db_bind_str(st, 13, w->series_slug != NULL ? w->series_slug : "");
+	if (w->topic_id != 0)
+		db_bind_int(st, 14, w->topic_id);
+	else
+		db_bind_null(st, 14);
 	if (*id != 0)
-		db_bind_int(st, 12, *id);
+		db_bind_int(st, 15, *id);
 	return save_run(db, st, id);
 }

@@ -72,11 +72,18 @@ static const char sql_news[] =
     " ORDER BY published_at DESC, id DESC LIMIT $3";
 
 /* The static pages, events and webinars, for the sitemap of pages. */
+/*
+ * Ordered by kind, then id: a UNION ALL alone comes back in whatever
+ * order the engine finds the rows, which on PostgreSQL differs between
+ * two databases holding the same rows (a copy, an import).
+ */
 static const char sql_map_pages[] =
-    "SELECT 'page' AS kind, slug, updated_at AS lastmod_at FROM pages"
-    " WHERE id > $1"
-    " UNION ALL SELECT 'event', slug, NULL FROM events WHERE id > $1"
-    " UNION ALL SELECT 'webinar', slug, NULL FROM webinars WHERE id > $1";
+    "SELECT kind, slug, lastmod_at FROM ("
+    "SELECT 0 AS o, id, 'page' AS kind, slug, updated_at AS lastmod_at"
+    " FROM pages WHERE id > $1"
+    " UNION ALL SELECT 1, id, 'event', slug, NULL FROM events WHERE id > $1"
+    " UNION ALL SELECT 2, id, 'webinar', slug, NULL FROM webinars"
+    " WHERE id > $1) AS m ORDER BY o, id";
 
 int
 store_article_feed_extra(struct db *db, int64_t id, json_t **out)

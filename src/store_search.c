@@ -98,6 +98,7 @@ enum {
 	SQ_BY_RANK,	/* $1 query, filters, $8 limit, $9 offset, $10 window */
 	SQ_BY_DATE,
 	SQ_ANY,		/* one indexed row, to tell an empty index */
+	SQ_COUNT,	/* as SQ_BY_RANK, rows counted up to $8 past $9 */
 	SQ__MAX
 };
 
@@ -138,6 +139,12 @@ enum {
 	HIT_JOINS " WHERE article_search MATCH $1" \
 	" ORDER BY hits.t DESC, hits.id DESC"
 
+/* The count stops at the limit: no page is past it. */
+#define FTS_COUNT \
+	"SELECT count(*) AS n FROM (SELECT a.id FROM article_search f" \
+	" CROSS JOIN articles a ON a.id = f.rowid" \
+	" WHERE" FTS_WINDOW HIT_FILTERS " LIMIT $8 OFFSET $9) x"
+
 static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_DELETE] = "DELETE FROM article_search WHERE rowid = $1",
 	[SQ_INSERT] = "INSERT INTO article_search (rowid, title, dek, body,"
@@ -147,6 +154,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_BY_DATE] = FTS_BY_DATE,
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT rowid FROM"
 	    " article_search LIMIT 1) x",
+	[SQ_COUNT] = FTS_COUNT,
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -162,12 +170,14 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * subquery PostgreSQL would run it again for every row), and "+ 0"
  * keeps the primary key from driving the scan instead of the GIN index.
  */
-#define PG_HITS(order) \
+#define PG_WINDOW \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
 	" w AS MATERIALIZED (SELECT COALESCE((SELECT x.article_id" \
 	"  FROM article_search x, q WHERE x.doc @@ q.q" \
 	"  ORDER BY x.article_id DESC LIMIT 1" \
-	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo)," \
+	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo),"
+#define PG_HITS(order) \
+	PG_WINDOW \
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
 	"  a.published_at AS t FROM q, w, article_search f" \
 	"  JOIN articles a ON a.id = f.article_id" \
@@ -188,6 +198,10 @@ static const char *const sql_pg[SQ__MAX] = {
 	    "hits.t DESC, hits.id DESC",
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
 	    " article_search LIMIT 1) x",
+	[SQ_COUNT] = PG_WINDOW " c AS (SELECT f.article_id FROM q, w,"
+	    " article_search f JOIN articles a ON a.id = f.article_id"
+	    " WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS
+	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM c",
 };
 
 static const char *const *const sql_engine[DB__MAX] = {
@@ -366,14 +380,10 @@ store_search_missing(struct db *db)
 	return any == 0 && store_scalar(db, sql_any_published, 0) > 0;
 }
 
-int
-store_search(struct db *db, const struct search_params *p, json_t **out)
+/* The parameters SQ_BY_RANK, SQ_BY_DATE and SQ_COUNT share. */
+static void
+bind_search(struct db_stmt *st, const struct search_params *p)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL)
-		return STORE_ERROR;
 	db_bind_str(st, 1, p->match);
 	db_bind_int(st, 2, p->now);
 	db_bind_int(st, 3, p->from);
@@ -384,7 +394,34 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, SEARCH_WINDOW);
+}
+
+int
+store_search(struct db *db, const struct search_params *p, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL)
+		return STORE_ERROR;
+	bind_search(st, p);
 	return store_rows_json(st, out);
+}
+
+int
+store_search_count(struct db *db, const struct search_params *p, int64_t *n)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((st = stmt(db, SQ_COUNT)) == NULL)
+		return STORE_ERROR;
+	bind_search(st, p);
+	if ((rc = db_step(st)) == DB_ROW)
+		*n = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
 }
 
 /*

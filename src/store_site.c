@@ -41,6 +41,10 @@ static const char sql_sections_all[] =
 static const char sql_author_get[] =
     "SELECT " AUTHOR_COLS " FROM authors au"
     " LEFT JOIN images i ON i.id = au.photo_id WHERE au.slug = $1";
+static const char sql_author_by_name[] =
+    "SELECT " AUTHOR_COLS " FROM authors au"
+    " LEFT JOIN images i ON i.id = au.photo_id WHERE lower(au.name) = lower($1)"
+    " ORDER BY au.id LIMIT 1";
 /* Keyset by (name, id): authors sharing a name are neither lost nor repeated. */
 static const char sql_authors_list[] =
     "SELECT " AUTHOR_COLS " FROM authors au"
@@ -153,6 +157,12 @@ int
 store_author_get(struct db *db, const char *slug, json_t **out)
 {
 	return store_row_by_text(db, sql_author_get, slug, out);
+}
+
+int
+store_author_by_name(struct db *db, const char *name, json_t **out)
+{
+	return store_row_by_text(db, sql_author_by_name, name, out);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -149,6 +150,21 @@ view_fmt_date_range(int64_t a, int64_t b, char *out, size_t n)
 		    y.tm_year + 1900);
 }
 
+/* The clock time in the site's zone, with the zone's abbreviation. */
+void
+view_fmt_time(int64_t t, char *out, size_t n)
+{
+	struct tm tm;
+	char zone[16];
+
+	local(t, &tm);
+	if (strftime(zone, sizeof(zone), "%Z", &tm) == 0)
+		zone[0] = '\0';
+	snprintf(out, n, "%d:%02d %s%s%s", tm.tm_hour % 12 != 0 ?
+	    tm.tm_hour % 12 : 12, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM",
+	    zone[0] != '\0' ? " " : "", zone);
+}
+
 void
 view_fmt_iso(int64_t t, char *out, size_t n)
 {
@@ -285,7 +301,9 @@ set_dates(json_t *o, const char *key, const char *prefix, int with_long)
 	set_str(o, k, buf);
 }
 
-/* "Name, role" or "Name, role, company" — the byline of the seed page. */
+/* "Name, role" or "Name, role, company" — the byline of the seed page.
+ * A company writing as itself ("Huawei", company "Huawei") is named once:
+ * a role or company that repeats the name adds nothing. */
 static void
 set_byline(json_t *o, const char *name, const char *role,
     const char *company, const char *key)
@@ -294,6 +312,10 @@ set_byline(json_t *o, const char *name, const char *role,
 
 	if (name[0] == '\0')
 		return;
+	if (strcasecmp(role, name) == 0)
+		role = "";
+	if (strcasecmp(company, name) == 0)
+		company = "";
 	if (role[0] != '\0' && company[0] != '\0')
 		snprintf(b, sizeof(b), "%s, %s, %s", name, role, company);
 	else if (role[0] != '\0' || company[0] != '\0')
@@ -483,6 +505,25 @@ view_event(json_t *e)
 	set_address(e);
 }
 
+/*
+ * "starts_time" (11:00 AM EST, the site's zone) and "starts_when"
+ * (December 30, 2026, 11:00 AM EST): a webinar is an hour on a day, and
+ * a reader needs both to join it.
+ */
+static void
+set_when(json_t *w)
+{
+	json_t *v = json_object_get(w, "starts_at");
+	char t[48], when[112];
+
+	if (!json_is_integer(v))
+		return;
+	view_fmt_time(json_integer_value(v), t, sizeof(t));
+	set_str(w, "starts_time", t);
+	snprintf(when, sizeof(when), "%s, %s", view_str(w, "starts_long"), t);
+	set_str(w, "starts_when", when);
+}
+
 void
 view_webinar(json_t *w)
 {
@@ -491,6 +532,7 @@ view_webinar(json_t *w)
 	view_html(w, "body_html");
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
+	set_when(w);
 	set_image(w, "image", "image");
 	/* The recording itself is for registered readers only. */
 	if (json_object_get(w, "has_recording") != NULL)

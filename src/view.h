@@ -52,6 +52,7 @@ json_t	*view_type_list(void);
 void	 view_fmt_date_short(int64_t t, char *out, size_t n);	/* 5/12/2021 */
 void	 view_fmt_date_long(int64_t t, char *out, size_t n);	/* May 12, 2021 */
 void	 view_fmt_date_range(int64_t a, int64_t b, char *out, size_t n);	/* May 25-27, 2021 */
+void	 view_fmt_time(int64_t t, char *out, size_t n);	/* 11:00 AM EST */
 void	 view_fmt_iso(int64_t t, char *out, size_t n);		/* 2021-05-12T13:00:00Z */
 void	 view_fmt_http(int64_t t, char *out, size_t n);	/* RFC 9110 date */
 

@@ -100,6 +100,8 @@ VALUES = {
     "limit": ["1", "2"],
     "after": ["0", "2"],
     "archive": ["0", "1"],
+    "topic": ["5g", "cable-tech", "no-such-topic"],
+    "series": ["live-learning", "no-such-series"],
 }
 
 

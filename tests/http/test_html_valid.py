@@ -159,10 +159,13 @@ PUBLIC = [
     "/author/" + AUTHOR, "/tag/5g", "/type/news", "/type/partner-perspective",
     "/type/guest-perspective", "/search", "/search?q=5g", "/search?q=zzzqqqxxyy",
     "/search?q=open+ran&section=5g&type=news&sort=date&from=2020-01-01&to=2030-01-01",
-    "/search?q=%225g+core%22+-cloud&page=2",
+    "/search?q=%225g+core%22+-cloud&page=2", "/search?q=%225g+core%22+-cloud&page=50",
+    "/search?q=5g&section=5g&type=news&author=Nobody+Atall&from=2022-01-02&to=2022-01-01&sort=date",
+    "/search?q=5g&from=2021-02-30",
     "/events", "/events/archive", "/events/big-5g-event",
     "/events/sd-wan-digital-symposium-2021", "/events/big-5g-event/register",
     "/webinars", "/webinars/archive", "/webinars/standalone-5g-first-year-lessons",
+    "/webinars?topic=5g", "/webinars/archive?series=live-learning", "/webinars?topic=no-such-topic",
     "/webinars/odim-simplifying-distributed-infrastructure-management-5g",
     "/webinars/standalone-5g-first-year-lessons/register",
     "/webinars/odim-simplifying-distributed-infrastructure-management-5g/register",
@@ -185,6 +188,7 @@ ADMIN = [
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
+    "/admin/export",
 ]
 FIXTURES = {}
 
@@ -193,8 +197,12 @@ def make_fixtures():
     """The comments, registrations, leads, subscribers, issues and signed
     links whose pages the demo does not have yet."""
     m = client("member")
+    # A first-time commenter's link waits for a moderator: one plain
+    # comment first, so that the one with a link appears at once.
+    send(m, "member", "/article/%s/comment" % NEWS_WITH_COMMENTS,
+         [("body", "Hello, a plain comment.")], csrf_from="/article/" + NEWS_WITH_COMMENTS)
     s, h, b = send(m, "member", "/article/%s/comment" % NEWS_WITH_COMMENTS,
-                   [("body", "A first comment, with a [link](https://example.com/)"
+                   [("body", "A comment, with a [link](https://example.com/)"
                              " and *emphasis*.")], csrf_from="/article/" + NEWS_WITH_COMMENTS)
     cid = re.match(r"/comments/(\d+)$", h.get("location", ""))
     if not ok(cid, "a member comments", (s, h.get("location"))):
@@ -246,6 +254,21 @@ def make_fixtures():
          person("viewer@example.org", extra=[("q1", "Operations")]),
          csrf_from="/webinars/%s/register" % web)
     FIXTURES["watch"] = mail("viewer@example.org", r"/webinars/%s/watch/[^\s\"<>]+" % web)
+    live = "standalone-5g-first-year-lessons"
+    send(r, "anonymous", "/webinars/%s/register" % live,
+         person("live@example.org", extra=[("q2", "yes")]),
+         csrf_from="/webinars/%s/register" % live)
+    # A webinar still to come: its join link (not open yet) and the
+    # registration page that shows it.
+    FIXTURES["join"] = mail("live@example.org", r"/webinars/%s/join/[^\s\"<>]+" % live)
+    FIXTURES["live-registration"] = mail("live@example.org", r"/registrations/[^\s\"<>]+")
+    # The full forms the cached pages' short forms open by POST.
+    send(r, "anonymous", "/events/big-5g-event/register/start",
+         [("name", "Ann Reader"), ("email", "ann@example.org")])
+    send(r, "anonymous", "/webinars/%s/register/start" % web,
+         [("name", "Ann Reader"), ("email", "ann@example.org")])
+    send(r, "anonymous", "/resources/fiber-monitoring-field-guide/access/start",
+         person("ann@example.org"))
     # Registration forms sent back with their errors.
     send(r, "anonymous", "/events/big-5g-event/register", [("email", "nope")],
          csrf_from="/events/big-5g-event/register")
@@ -332,7 +355,7 @@ def person(email, extra=()):
 def signed_links():
     f = FIXTURES
     one_list = re.sub(r"/unsubscribe/[^/]+/", "/unsubscribe/daily/", f["unsubscribe"])
-    return [f["registration"], f["watch"], f["confirm"], f["preferences"], f["unsubscribe"],
+    return [f["registration"], f["watch"], f["join"], f["live-registration"], f["confirm"], f["preferences"], f["unsubscribe"],
             one_list,
             f["your-data"], f["verify"], f["reset"], "/comments/" + f["comment"]]
 

@@ -318,7 +318,10 @@ def test_event_errors():
                      ("a duration of two days", {"duration_min": "2880"}),
                      ("a duration that is not a number", {"duration_min": "an hour"}),
                      ("a start that is not a time", {"starts": "soon"}),
-                     ("a recording that is not http(s)", {"recording_url": "ftp://x"})):
+                     ("a recording that is not http(s)", {"recording_url": "ftp://x"}),
+                     ("a join link that is not http(s)", {"join_url": "javascript:alert(1)"}),
+                     ("an unknown topic", {"topic": "no-such-section"}),
+                     ("a series address that is not a slug", {"series_slug": "Live Learning"})):
         form = {"title": "Renamed", "slug": wslug, "starts": local(start)[0],
                 "duration_min": "60"}
         form.update(f)
@@ -436,6 +439,21 @@ def test_webinar_edit_shows_at_once():
     s, h, b = get("/admin/webinars/%d" % wid, "editor")
     contains(b, 'value="https://video.example/coherent"', "the editor shows the recording")
     contains(b, 'value="%s"' % local(start)[0], "and the start in the site's zone")
+    s, h, b = post("/admin/webinars/%d" % wid, "editor", {
+        "title": "Coherent Optics in Depth", "slug": "coherent-optics", "series": "Basics",
+        "series_slug": "basics", "topic": "optical-ip", "starts": local(start)[0],
+        "duration_min": "90", "join_url": "https://live.example/coherent"})
+    eq(s, 303, "the editor gives it a topic, a series address and a link to join")
+    eq(sql(DB, "SELECT w.join_url, w.series_slug, s.slug FROM webinars w JOIN sections s"
+               " ON s.id = w.topic_id WHERE w.id = ?", (wid,)),
+       [("https://live.example/coherent", "basics", "optical-ip")], "which are stored")
+    for p in ("/webinars?topic=optical-ip", "/webinars?series=basics", "/webinars.ics?series=basics"):
+        contains(srv.get(p)[2].decode(), "Coherent Optics in Depth", "%s lists it at once" % p)
+    ok("live.example" not in srv.get("/webinars/coherent-optics")[2].decode(),
+       "the public page does not give the join link away")
+    s, h, b = get("/admin/webinars/%d" % wid, "editor")
+    ok('value="https://live.example/coherent"' in b and 'name="topic" value="optical-ip"' in b and
+       'name="series_slug" value="basics"' in b, "the editor shows them")
 
 
 def cleanup():

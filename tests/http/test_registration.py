@@ -10,6 +10,7 @@ only through a signed personal link, the newsroom's list and CSV export
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -108,20 +109,38 @@ def test_event_page():
     contains(page, "11:10–11:50", "sessions with their times")
     contains(page, "Panel: SD-WAN meets SASE", "titles")
     contains(page, "Three operators and an analyst", "and speakers")
-    contains(page, 'action="/events/sd-wan-digital-symposium/register"',
-             "and a form that opens the registration form")
+    contains(page, '<form method="post" action="/events/sd-wan-digital-symposium/register/start"',
+             "and a form that posts name and email to open the registration form")
     ok('name="csrf"' not in page, "the shared page holds no CSRF token")
     s, h2, _ = SRV.html("/events/sd-wan-digital-symposium")
     ok(h2.get("etag") and "private" not in h2.get("cache-control", ""),
        "the page stays public and cached", h2)
-    s, h, form = new_browser().get("/events/sd-wan-digital-symposium/register?name=Ann&email=ann%40example.org")
-    eq(s, 200, "the registration form answers")
+    s, h, form = new_browser().post("/events/sd-wan-digital-symposium/register/start",
+                                    [("name", "Ann"), ("email", "ann@example.org")])
+    eq(s, 200, "the registration form answers the small form's POST")
     contains(form, 'name="csrf"', "with a CSRF token")
     contains(form, 'value="ann@example.org"', "prefilled from the small form")
+    contains(form, '<form method="post" action="/events/sd-wan-digital-symposium/register"',
+             "posting to the registration itself")
     contains(form, "How many branch sites does your network serve?", "asking the custom questions")
     contains(form, "250 of 250 seats left.", "and telling the seats left")
     ok("etag" not in h and "no-cache" in h.get("cache-control", ""),
        "the form is not cached", h)
+    eq(sql(DB, "SELECT count(*) FROM registrations WHERE email = 'ann@example.org'")[0][0], 0,
+       "opening the form stores nothing")
+    s, h, form = new_browser().get("/events/sd-wan-digital-symposium/register?name=Ann&email=ann%40example.org")
+    eq(s, 200, "the form still answers an old link with details in its address")
+    ok("ann@example.org" not in form and 'value="Ann"' not in form,
+       "but reads no personal detail from a URL")
+    s, h, form = new_browser().post("/webinars/standalone-5g-first-year-lessons/register/start",
+                                    [("name", "Ann"), ("email", "ann@example.org")])
+    ok(s == 200 and 'value="ann@example.org"' in form, "a webinar's small form posts too", s)
+    s, h, form = new_browser().post("/events/no-such-event/register/start",
+                                    [("name", "Ann"), ("email", "ann@example.org")])
+    eq(s, 404, "an unknown event's small form is 404")
+    s, h, form = new_browser().post("/events/sd-wan-digital-symposium/register/start",
+                                    [("name", "A\x01nn"), ("email", "ann@example.org")])
+    eq(s, 422, "a control character in the small form is refused")
     b = new_browser()
     b.sign_in("member@example.com", PW)
     s, h, form = b.get("/events/sd-wan-digital-symposium/register")
@@ -165,10 +184,84 @@ def test_register_webinar_and_email():
     contains(ics, "SUMMARY:Standalone 5G: Lessons From the First Year in Service", "this webinar")
     contains(ics, "URL:%s/webinars/%s" % (BASE, WEB), "with its address")
     contains(body_of(msg), "confirmed", "the text part says it is confirmed")
+    start = int(sql(DB, "SELECT starts_at FROM webinars WHERE slug = ?", (WEB,))[0][0])
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    lt = time.localtime(start)
+    when = "%s %d, %d, %d:%02d %s %s" % (time.strftime("%B", lt), lt.tm_mday, lt.tm_year,
+                                        lt.tm_hour % 12 or 12, lt.tm_min,
+                                        "AM" if lt.tm_hour < 12 else "PM", time.strftime("%Z", lt))
+    if zone is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = zone
+    time.tzset()
+    contains(body_of(msg), "(%s)" % when, "the letter gives the start time in the site's zone")
+    s, h, page = SRV.html("/webinars/" + WEB)
+    contains(page, ">%s</time> · 60 minutes · Online" % when, "and so does the webinar's page")
+    s, h, page = SRV.html("/webinars")
+    contains(page, ">%s</time>" % when, "and the list of webinars")
     contains(body_of(msg, "html"), "<a href=", "and the HTML part has the links")
     ok(link(msg, r"/webinars/%s/watch/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB),
        "with a personal link to watch", body_of(msg))
     ok(link(msg, r"/registrations/[0-9]+\.[A-Za-z0-9_-]{43}"), "and one to cancel")
+
+
+JOIN_URL = "https://live.example.com/join/standalone-5g-first-year-lessons"
+
+
+def test_join_link():
+    """A confirmed reader's signed link to the live session: it says when
+    it opens, lets them in from 15 minutes before the start until the
+    end, and after points to the recording; a forged or borrowed token
+    is refused."""
+    m = mail_to("ada@example.org")
+    msg = parsed(m[0])
+    join = link(msg, r"/webinars/%s/join/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB)
+    ok(join, "the confirmation email has a personal link to join", body_of(msg))
+    contains(body_of(msg), "15 minutes before the start", "saying when it opens")
+    manage = link(msg, r"/registrations/[0-9]+\.[A-Za-z0-9_-]{43}")
+    watch = link(msg, r"/webinars/%s/watch/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB)
+    s, h, page = new_browser().get(manage)
+    contains(page, 'class="button join-link" href="%s%s"' % (BASE, join),
+             "the registration page has the same link")
+    b = new_browser()
+    s, h, page = b.get(join)
+    eq(s, 200, "before the window the link answers")
+    contains(page, "The webinar has not opened yet", "saying it has not opened")
+    ok(re.search(r"Your link opens on \w+ \d+, \d{4} at \d+:\d\d (AM|PM) [A-Z]{3,4}", page),
+       "and when it opens", page[-800:])
+    ok("private" in h.get("cache-control", "") or "no-store" in h.get("cache-control", ""),
+       "privately", h.get("cache-control"))
+    ok(JOIN_URL not in page, "without giving the address away early")
+    eq(b.get(join[:-1] + ("A" if join[-1] != "A" else "B"))[0], 404, "a forged token is 404")
+    eq(b.get(watch.replace("/watch/", "/join/"))[0], 404, "the watch token does not open the session")
+    eq(b.get(join.replace(WEB, "securing-the-distributed-edge"))[0], 404,
+       "nor does the link on another webinar")
+    wid = webinar_id(WEB)
+    start, url = sql(DB, "SELECT starts_at, join_url FROM webinars WHERE id = ?", (wid,))[0]
+    try:
+        sql(DB, "UPDATE webinars SET starts_at = ? WHERE id = ?", (int(time.time()) + 600, wid))
+        s, h, page = b.get(join)
+        eq((s, h.get("location")), (303, JOIN_URL), "in the window it takes the reader in")
+        sql(DB, "UPDATE webinars SET join_url = '' WHERE id = ?", (wid,))
+        s, h, page = b.get(join)
+        ok(s == 200 and "The link to join is not ready" in page,
+           "without an address yet it says so", s)
+        sql(DB, "UPDATE webinars SET starts_at = ? WHERE id = ?", (int(time.time()) - 7200, wid))
+        s, h, page = b.get(join)
+        ok(s == 410 and "This webinar has ended" in page and "/webinars/%s/watch/" % WEB in page,
+           "after the end it is 410 and points to the recording", s)
+    finally:
+        sql(DB, "UPDATE webinars SET starts_at = ?, join_url = ? WHERE id = ?", (start, url, wid))
+    rid = sql(DB, "SELECT id FROM registrations WHERE email = 'ada@example.org'")[0][0]
+    sql(DB, "UPDATE registrations SET status = 'waitlisted' WHERE id = ?", (rid,))
+    try:
+        s, h, page = b.get(join)
+        ok(s == 403 and "waitlist" in page, "a reader on the waitlist is not let in", s)
+    finally:
+        sql(DB, "UPDATE registrations SET status = 'confirmed' WHERE id = ?", (rid,))
 
 
 def test_validation():
@@ -526,7 +619,7 @@ def cleanup():
     return SRV.stop()
 
 
-run_tests([test_event_page, test_register_webinar_and_email, test_validation,
+run_tests([test_event_page, test_register_webinar_and_email, test_join_link, test_validation,
            test_duplicate, test_capacity_waitlist_promotion,
            test_capacity_raised_seats_the_waitlist, test_last_seat_race,
            test_closing_time, test_on_demand_gating, test_recording_ready_note,

@@ -156,7 +156,19 @@ def test_pages():
     eq(s, 200, "a resource's page answers")
     contains(b, "Sponsored by <a href=\"https://www.scte.org/\" rel=\"sponsored\">SCTE</a>",
              "it names its sponsor")
-    contains(b, 'action="/resources/%s/access"' % PDF_SLUG, "it has the gate form")
+    contains(b, '<form method="post" action="/resources/%s/access/start"' % PDF_SLUG,
+             "it has the gate form, which posts the reader's details")
+    s2, h2, f = srv.request("POST", "/resources/%s/access/start" % PDF_SLUG,
+                            {"Content-Type": "application/x-www-form-urlencoded"},
+                            urllib.parse.urlencode(GOOD))
+    f = f.decode()
+    ok(s2 == 200 and 'value="Fibreco"' in f and 'name="csrf"' in f,
+       "the short form opens the full form with the details and a token", s2)
+    s2, h2, f = srv.request("GET", "/resources/%s/access?name=Dana&company=Fibreco" % PDF_SLUG)
+    ok(s2 == 200 and "Fibreco" not in f.decode(), "the full form reads no detail from its address", s2)
+    eq(srv.request("POST", "/resources/no-such-paper/access/start",
+                   {"Content-Type": "application/x-www-form-urlencoded"},
+                   urllib.parse.urlencode(GOOD))[0], 404, "an unknown white paper's short form is 404")
     contains(b, "/media/", "it shows its cover image")
     ok("csrf" not in b.split("<!--account-->")[0], "the shared page carries no token")
     keys = h.get("surrogate-key", "").split()

@@ -147,6 +147,66 @@ def test_filters():
            "page: %s is a 400 that says what was wrong" % why)
 
 
+def test_reader_errors():
+    """A bad filter answers the search page itself: a sentence in plain
+    words above the form, which keeps everything the reader gave."""
+    params = {"q": "open ran", "section": "cable-tech", "type": "news", "author": "Maren Oakhurst",
+              "from": "2022-01-02", "to": "2022-01-01", "sort": "date"}
+    s, h, b = srv.html("/search?" + q(params))
+    eq(s, 400, "from after to is a 400")
+    contains(b, '<p class="search-error" role="alert">The From date is after the To date: '
+             'swap them, or clear one.</p>', "saying so in plain words")
+    contains(b, 'name="q" value="open ran"', "the words are kept")
+    contains(b, '<option value="cable-tech" selected>', "and the section")
+    contains(b, '<option value="news" selected>', "and the type")
+    contains(b, 'name="author" value="Maren Oakhurst"', "and the author")
+    contains(b, 'name="from" value="2022-01-02"', "and the From date")
+    contains(b, 'name="to" value="2022-01-01"', "and the To date")
+    contains(b, '<option value="date" selected>', "and the order")
+    s, h, b = srv.html("/search?" + q({"q": "5g", "author": "Nobody Atall", "type": "news"}))
+    eq(s, 400, "an unknown author is a 400")
+    contains(b, "No author of ours has that name", "that says so in plain words")
+    ok('name="author" value="Nobody Atall"' in b and '<option value="news" selected>' in b,
+       "keeping the name typed and the other filters")
+    s, h, b = srv.html("/search?" + q({"q": "5g", "from": "2021-02-30"}))
+    ok(s == 400 and "The From date is not a date" in b and 'name="q" value="5g"' in b,
+       "an impossible date is a 400 that keeps the words", s)
+    contains(b, 'name="from" value=""', "and leaves out what a date field cannot hold")
+
+
+def test_author_by_name():
+    s, h, j = srv.json("/api/v1/authors/maren-oakhurst")
+    name = j["author"]["name"]
+    by_slug = ids({"q": "5g", "author": "maren-oakhurst"})
+    ok(by_slug, "the author has stories about 5G")
+    eq(ids({"q": "5g", "author": name}), by_slug, "the author filter takes the author's name")
+    eq(ids({"q": "5g", "author": name.upper()}), by_slug, "whatever its case")
+    s, h, b = srv.html("/search?q=5g")
+    contains(b, '<input type="text" name="author" value="" list="search-authors"',
+             "the field suggests names")
+    contains(b, '<option value="%s"></option>' % name, "the authors' names")
+
+
+def test_count_and_past_last():
+    s, j = api({"q": "quarbleton"})
+    eq((j["total"], j["total_capped"]), (2, False), "the API counts the results")
+    s, h, b = srv.html("/search?q=quarbleton")
+    contains(b, '<p class="search-count">2 stories match.</p>', "the page shows the count")
+    s, j = api({"q": "5g"})
+    ok(j["total"] > 10, "a count beyond one page", j["total"])
+    s, j2 = api({"q": "5g", "page": "50"})
+    ok(j["total_capped"] or j2["results"] == [], "a large count is capped at what pages reach")
+    s, h, b = srv.html("/search?q=quarbleton&page=3")
+    eq(s, 200, "a page past the last answers")
+    contains(b, 'class="empty search-past">Page 3 is past the last page of results: '
+             '2 stories match. <a href="/search?q=quarbleton">Go to page 1</a>, the last.',
+             "saying so and linking to the last page")
+    ok("search-none" not in b, "not that nothing matches")
+    s, j = api({"q": "quarbleton", "page": "3"})
+    eq((j["results"], j["no_results"], j["past_last"], j["last_page"]), ([], False, True, 1),
+       "the API says the same")
+
+
 def test_pagination():
     s, p1 = api({"q": "5g"})
     eq(len(p1["results"]), 10, "a page holds 10 results")
@@ -311,6 +371,7 @@ def test_reindex():
     eq(len(ids({"q": "quarbleton"})), 2, "the rebuilt index finds the same stories")
 
 
-run_tests([test_ranking, test_snippets_escape, test_filters, test_pagination,
+run_tests([test_ranking, test_snippets_escape, test_filters, test_reader_errors,
+           test_author_by_name, test_count_and_past_last, test_pagination,
            test_states, test_hostile, test_follows_writes, test_api_parity,
            test_related, test_cache_share, test_reindex], srv.stop)

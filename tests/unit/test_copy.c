@@ -84,11 +84,64 @@ test_covers_schema(void **state)
 	unlink(path);
 }
 
+/*
+ * copy_column names every column of every table, as the schema does:
+ * export and import walk the tables through it.
+ */
+static void
+test_column_names(void **state)
+{
+	char err[512], name[64], tmp[] = "/tmp/masthead-test-cols-XXXXXX";
+	struct db *db;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t i;
+	int c, fd = mkstemp(tmp);
+
+	(void)state;
+	copy_init();
+	assert_true(fd >= 0);
+	close(fd);
+	db = db_open(tmp, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(migrate_run(db, err, sizeof(err)), 0);
+	db_close(db);
+	assert_int_equal(sqlite3_open(tmp, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM"
+	    " pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < copy_ntables; i++) {
+		for (c = 0; c < copy_tables[i].ncols; c++) {
+			assert_true(copy_column(&copy_tables[i], c, name,
+			    sizeof(name)) > 0);
+			sqlite3_bind_text(st, 1, copy_tables[i].name, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			if (sqlite3_column_int(st, 0) != 1)
+				fprintf(stderr, "%s has no column %s\n",
+				    copy_tables[i].name, name);
+			assert_int_equal(sqlite3_column_int(st, 0), 1);
+			sqlite3_reset(st);
+		}
+		assert_int_equal(copy_column(&copy_tables[i],
+		    copy_tables[i].ncols, name, sizeof(name)), -1);
+		assert_int_equal(copy_column(&copy_tables[i], -1, name,
+		    sizeof(name)), -1);
+	}
+	/* A name that does not fit is refused, never cut. */
+	assert_int_equal(copy_column(&copy_tables[0], 0, name, 3), -1);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	unlink(tmp);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_covers_schema),
+		cmocka_unit_test(test_column_names),
 	};
 
 	return cmocka_run_group_tests_name("copy", tests, NULL, NULL);

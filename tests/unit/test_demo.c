@@ -244,9 +244,23 @@ test_menus(void **state)
 	assert_labels(sql_menu_children, "Communities", communities,
 	    ARRAY_SIZE(communities));
 	assert_labels(sql_menu_top, "footer", footer, ARRAY_SIZE(footer));
+	/* The Events menu follows what is upcoming, soonest first. */
 	assert_int_equal(scalar("SELECT count(*) FROM menu_items m"
 	    " JOIN menu_items p ON p.id = m.parent_id"
-	    " WHERE p.label = 'Events' AND m.url LIKE '/events/%'", NULL), 5);
+	    " WHERE p.label = 'Events' AND m.url LIKE '/events/%'", NULL), 6);
+	assert_int_equal(scalar("SELECT count(*) FROM menu_items m"
+	    " JOIN menu_items p ON p.id = m.parent_id"
+	    " JOIN events e ON m.url = '/events/' || e.slug"
+	    " WHERE p.label = 'Events' AND e.ends_at > strftime('%s', 'now')"
+	    " AND NOT EXISTS (SELECT 1 FROM menu_items m2"
+	    "  JOIN events e2 ON m2.url = '/events/' || e2.slug"
+	    "  WHERE m2.parent_id = m.parent_id AND m2.position < m.position"
+	    "  AND e2.starts_at > e.starts_at)", NULL), 6);
+	assert_int_equal(scalar("SELECT count(*) FROM menu_items m"
+	    " JOIN menu_items p ON p.id = m.parent_id"
+	    " JOIN events e ON m.url = '/events/' || e.slug"
+	    " WHERE p.label = 'Events Archives'"
+	    " AND e.ends_at < strftime('%s', 'now')", NULL), 3);
 }
 
 static const char sql_leaves[] =

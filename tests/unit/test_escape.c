@@ -97,6 +97,17 @@ static const struct esc_case xml_cases[] = {
 	ESC("\xc2\x85\x7f", "\xc2\x85\x7f"),
 };
 
+static const struct esc_case cdata_cases[] = {
+	ESC("", "<![CDATA[]]>"),
+	ESC("<p>a & b</p>", "<![CDATA[<p>a & b</p>]]>"),
+	ESC("x]]>y", "<![CDATA[x]]]]><![CDATA[>y]]>"),
+	ESC("]]]>", "<![CDATA[]]]]]><![CDATA[>]]>"),
+	ESC("]]", "<![CDATA[]]]]>"),
+	ESC("a\x01\x1f\tb\n", "<![CDATA[a\tb\n]]>"),
+	ESC("\xef\xbf\xbe\xff", "<![CDATA[" FFFD FFFD "]]>"),
+	ESC("caf\xc3\xa9", "<![CDATA[caf\xc3\xa9]]>"),
+};
+
 static const struct esc_case utf8_cases[] = {
 	ESC("", ""),
 	ESC("<&>\x01\t", "<&>\x01\t"),
@@ -160,6 +171,13 @@ test_esc_xml(void **state)
 {
 	run_table("esc_xml", esc_xml, xml_cases,
 	    sizeof(xml_cases) / sizeof(xml_cases[0]));
+}
+
+static void
+test_esc_xml_cdata(void **state)
+{
+	run_table("esc_xml_cdata", esc_xml_cdata, cdata_cases,
+	    sizeof(cdata_cases) / sizeof(cdata_cases[0]));
 }
 
 static void
@@ -287,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_esc_url),
 		cmocka_unit_test(test_esc_json),
 		cmocka_unit_test(test_esc_xml),
+		cmocka_unit_test(test_esc_xml_cdata),
 		cmocka_unit_test(test_esc_utf8),
 		cmocka_unit_test(test_xml_chars),
 		cmocka_unit_test(test_all_bytes),

@@ -1,6 +1,6 @@
 /* Progressive enhancement only: every page works without this file.
  * Keeps a mega-menu panel inside the window when its item sits near the
- * right edge. */
+ * right edge, and opens the small-screen menu as a panel. */
 (function () {
   "use strict";
   function place(li) {
@@ -10,6 +10,47 @@
     if (sub.getBoundingClientRect().right > document.documentElement.clientWidth - 8)
       li.classList.add("flip");
   }
+  /* The small-screen menu: a real button that says whether the panel is
+   * open, closed again by its Close button, by Escape or by a click
+   * outside it; focus goes back to the Menu button. */
+  var button = document.querySelector(".nav-button");
+  var menu = document.getElementById("site-menu");
+  var close = menu ? menu.querySelector(".nav-close") : null;
+  function toggle(open, refocus) {
+    menu.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open && close) close.focus();
+    else if (refocus) button.focus();
+  }
+  if (button && menu) {
+    document.documentElement.classList.add("js");
+    button.hidden = false;
+    if (close) close.hidden = false;
+    button.addEventListener("click", function () {
+      toggle(button.getAttribute("aria-expanded") !== "true", false);
+    });
+    if (close) close.addEventListener("click", function () { toggle(false, true); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menu.classList.contains("open")) toggle(false, true);
+    });
+    document.addEventListener("click", function (e) {
+      if (menu.classList.contains("open") && !menu.contains(e.target) && e.target !== button)
+        toggle(false, false);
+    });
+  }
+  /* A webinar's time is printed in the site's zone; a reader elsewhere
+   * also sees it in their own, e.g. "(5:00 PM CET your time)". */
+  var here;
+  try { here = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { here = ""; }
+  document.querySelectorAll("time[data-zone]").forEach(function (t) {
+    var d = new Date(t.getAttribute("datetime"));
+    if (!here || here === t.getAttribute("data-zone") || isNaN(d)) return;
+    var s = document.createElement("span");
+    s.className = "local-time";
+    s.textContent = " (" + d.toLocaleString([], { weekday: "short", hour: "numeric",
+      minute: "2-digit", timeZoneName: "short" }) + " your time)";
+    t.after(s);
+  });
   document.querySelectorAll(".mega-top > li.has-sub").forEach(function (li) {
     li.addEventListener("mouseenter", function () { place(li); });
     li.addEventListener("focusin", function () { place(li); });

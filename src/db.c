@@ -231,6 +231,15 @@ db_migrate_lock(struct db *db)
 	return db->drv->exec(db, db->drv->migrate_lock);
 }
 
+void
+db_bulk(struct db *db, int on)
+{
+	const char *sql = on ? db->drv->bulk_start : db->drv->bulk_end;
+
+	if (sql != NULL && db->txdepth == 0)
+		(void)db->drv->exec(db, sql);
+}
+
 static size_t
 slot_hash(const char *sql, size_t mask)
 {

@@ -83,6 +83,15 @@ int		 db_rollback(struct db *);
  * same database, and keeps them waiting until the transaction ends.
  */
 int		 db_migrate_lock(struct db *);
+/*
+ * Outside a transaction, around one large write transaction (an import):
+ * SQLite writes its pages once, to the file, through a rollback journal,
+ * rather than to the WAL and again at the checkpoint; it goes back to
+ * WAL after, and its page cache is larger meanwhile (32 MB).  When
+ * another connection has the file open, the journal stays WAL.  Errors
+ * are ignored: the load works either way.
+ */
+void		 db_bulk(struct db *, int on);
 
 /*
  * Returns the connection's prepared statement for sql, preparing it the

@@ -24,6 +24,8 @@ struct db_driver {
 	const char	*begin_write;	/* starts a transaction that will write */
 	/* Run inside a transaction: waits for other processes' migrations. */
 	const char	*migrate_lock;	/* NULL: the transaction is enough */
+	/* Outside a transaction: before and after a bulk load (or NULL). */
+	const char	*bulk_start, *bulk_end;
 	struct db	*(*open)(const char *, char *, size_t);
 	void		 (*close)(struct db *);
 	const char	*(*errmsg)(struct db *);

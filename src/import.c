@@ -21,6 +21,7 @@
 #include "media.h"
 #include "sanitize.h"
 #include "store.h"
+#include "store_cols.h"
 #include "util.h"
 
 /* A Ghost export is read whole by jansson: this is its limit. */
@@ -544,6 +545,54 @@ done:
 	return rc;
 }
 
+int
+import_yoast(const char *tpl, const char *title, const char *site,
+    const char *excerpt, char *out, size_t outsz)
+{
+	static const char *const names[] = {
+		"title", "sitename", "excerpt", "sep", "page",
+	};
+	const char *vals[] = { title, site, excerpt, "-", "" };
+	struct buf b = BUF_INIT;
+	const char *p = tpl, *e;
+	size_t i, n, len;
+	int rc = -1;
+
+	while (*p != '\0') {
+		if (p[0] != '%' || p[1] != '%') {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		if ((e = strstr(p + 2, "%%")) == NULL)
+			goto done;
+		len = (size_t)(e - p - 2);
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == len &&
+			    memcmp(p + 2, names[i], len) == 0)
+				break;
+		if (i == ARRAY_SIZE(names))
+			goto done;
+		buf_puts(&b, vals[i] != NULL ? vals[i] : "");
+		p = e + 2;
+	}
+	/* One blank between words, none at the ends. */
+	for (i = n = 0; i < b.len && !buf_err(&b); i++) {
+		if (isspace((unsigned char)b.p[i]) && (n == 0 ||
+		    i + 1 == b.len || isspace((unsigned char)b.p[i + 1])))
+			continue;
+		if (n + 1 >= outsz)
+			break;
+		out[n++] = isspace((unsigned char)b.p[i]) ? ' ' : b.p[i];
+	}
+	if (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	rc = n > 0 && !buf_err(&b) && i == b.len ? 0 : -1;
+done:
+	buf_free(&b);
+	return rc;
+}
+
 /* Sections, authors, tags, redirects, comments */
 
 int
@@ -768,6 +817,16 @@ page_put(struct db *db, struct import_item *it, const char *md,
 	return 0;
 }
 
+/* An SEO override, when there is one within the newsroom's limit. */
+static void
+seo(json_t *in, const char *key, const char *v)
+{
+	const struct store_col *c = store_col_by_key(key);
+
+	if (v != NULL && v[0] != '\0' && c != NULL && strlen(v) <= c->max)
+		json_object_set_new(in, key, json_string(v));
+}
+
 static int
 article_put(struct db *db, const struct import_opts *o,
     struct import_report *rep, struct import_item *it, const char *md,
@@ -775,6 +834,7 @@ article_put(struct db *db, const struct import_opts *o,
 {
 	char base[200], slug[256], hero[512], hash[80], fb[100];
 	json_t *in;
+	int64_t at;
 	int rc;
 
 	snprintf(fb, sizeof(fb), "%s-%s", import_kind_name(it->kind),
@@ -790,12 +850,20 @@ article_put(struct db *db, const struct import_opts *o,
 		    db_errmsg(db));
 		return -1;
 	}
+	/* Published in the same INSERT: one listing pass, not two. */
+	at = it->published_at > 0 ? it->published_at : now_unix();
 	in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
 	    "title", it->title != NULL && it->title[0] != '\0' ? it->title :
 	    "(untitled)", "slug", slug, "dek", it->dek != NULL ? it->dek : "",
 	    "body_md", md, "section", it->section != NULL ? it->section :
 	    "uncategorized", "type", it->type != NULL ? it->type : "news",
 	    "raw_html", 1);
+	seo(in, "seo_title", it->seo_title);
+	seo(in, "seo_description", it->seo_description);
+	if (it->seo_image != NULL && it->seo_image[0] != '\0' &&
+	    media_map(db, o, rep, it->seo_image, strlen(it->seo_image), hero,
+	    sizeof(hero), hash, sizeof(hash)) == 0)
+		json_object_set_new(in, "seo_image", json_string(hash));
 	if (it->authors != NULL)
 		json_object_set(in, "authors", it->authors);
 	if (it->tags != NULL)
@@ -807,7 +875,11 @@ article_put(struct db *db, const struct import_opts *o,
 			json_object_set_new(in, "hero_caption",
 			    json_string(it->hero_caption));
 	}
-	rc = store_article_create(db, in, html, &it->id);
+	if (it->status != IMPORT_DRAFT) {
+		json_object_set_new(in, "status", json_string("published"));
+		json_object_set_new(in, "published_at", json_integer(at));
+	}
+	rc = store_article_create_unindexed(db, in, html, &it->id);
 	json_decref(in);
 	if (rc != STORE_OK) {
 		snprintf(err, errsz, "post %s (\"%.80s\"): %s", it->source_id,
@@ -816,14 +888,13 @@ article_put(struct db *db, const struct import_opts *o,
 		return -1;
 	}
 	if (it->status != IMPORT_DRAFT) {
-		int64_t at = it->published_at > 0 ? it->published_at :
-		    now_unix();
-
-		if (store_article_publish(db, it->id, at) != STORE_OK) {
-			snprintf(err, errsz, "post %s: %s", it->source_id,
-			    db_errmsg(db));
-			return -1;
+		if (rep->nunindexed == rep->unindexed_cap) {
+			rep->unindexed_cap = rep->unindexed_cap == 0 ? 1024 :
+			    rep->unindexed_cap * 2;
+			rep->unindexed = xrealloc(rep->unindexed,
+			    rep->unindexed_cap * sizeof(*rep->unindexed));
 		}
+		rep->unindexed[rep->nunindexed++] = it->id;
 		/* A running server drops its pages when it goes live. */
 		if (at > now_unix()) {
 			json_t *p = json_pack("{s:I}", "article",
@@ -1005,6 +1076,26 @@ run_json(struct db *db, const char *path, const struct import_opts *o,
 	return rc;
 }
 
+/*
+ * The search rows of the stories made, written one after the other once
+ * the file is read: FTS5 keeps them in memory and writes them in a few
+ * segments, where rows written between the story's other statements
+ * would each be flushed into a segment of its own.
+ */
+static int
+search_rows(struct db *db, struct import_report *rep, char *err,
+    size_t errsz)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nunindexed; i++)
+		if (store_search_index(db, rep->unindexed[i]) != STORE_OK) {
+			snprintf(err, errsz, "search index: %s", db_errmsg(db));
+			return -1;
+		}
+	return 0;
+}
+
 int
 import_file(struct db *db, const char *path, const struct import_opts *o,
     struct import_report *rep, char *err, size_t errsz)
@@ -1020,7 +1111,9 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 		    "nor a JSON export", path);
 		return -1;
 	}
+	db_bulk(db, 1);
 	if (db_begin_write(db) != DB_OK) {
+		db_bulk(db, 0);
 		snprintf(err, errsz, "cannot start a transaction: %s",
 		    db_errmsg(db));
 		return -1;
@@ -1033,12 +1126,20 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 	json_decref(media_seen);
 	media_seen = NULL;
 	if (rc == 0)
+		rc = search_rows(db, rep, err, errsz);
+	free(rep->unindexed);
+	rep->unindexed = NULL;
+	rep->nunindexed = rep->unindexed_cap = 0;
+	if (rc == 0)
 		import_progress(o, rep, 1);
 	if (rc != 0 || o->dry_run) {
 		db_rollback(db);
+		db_bulk(db, 0);
 		return rc;
 	}
-	if (db_commit(db) != DB_OK) {
+	rc = db_commit(db);
+	db_bulk(db, 0);
+	if (rc != DB_OK) {
 		snprintf(err, errsz, "commit: %s", db_errmsg(db));
 		return -1;
 	}

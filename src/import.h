@@ -64,6 +64,8 @@ struct import_report {
 	int64_t		 bytes, bytes_total;	/* of the file, for the ETA */
 	uint64_t	 started;	/* now_mono_usec() at the start */
 	uint64_t	 shown;		/* when progress was last shown */
+	int64_t		*unindexed;	/* stories whose search rows wait */
+	size_t		 nunindexed, unindexed_cap;
 };
 
 /* "post", "page" ... as import_ids and the report name them. */
@@ -111,6 +113,8 @@ struct import_item {
 	json_t		*tags;		/* tag names */
 	const char	*hero;		/* the feature image's URL, or NULL */
 	const char	*hero_caption;
+	const char	*seo_title, *seo_description;	/* or NULL */
+	const char	*seo_image;	/* the social image's URL, or NULL */
 	const char	*old[IMPORT_MAX_OLD];	/* old paths */
 	size_t		 nold;
 	/* Set by import_item_put: */
@@ -122,6 +126,14 @@ struct import_item {
  * Writes it (when source_id is new), its redirects and its source id.
  * 0 added, 1 there already (id and path set all the same), -1 with err.
  */
+/*
+ * A Yoast SEO title or description with its variables replaced:
+ * %%title%%, %%sitename%%, %%excerpt%%, %%sep%% ("-") and %%page%% ("").
+ * Runs of blanks become one.  -1 (no override) when another variable is
+ * left or nothing remains.
+ */
+int	 import_yoast(const char *tpl, const char *title, const char *site,
+	    const char *excerpt, char *out, size_t outsz);
 int	 import_item_put(struct db *, const struct import_opts *,
 	    struct import_report *, struct import_item *, char *err,
 	    size_t errsz);

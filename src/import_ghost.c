@@ -294,6 +294,13 @@ post_put(struct ghost *g, json_t *p)
 	it.title = str(p, "title");
 	it.slug = str(p, "slug");
 	it.dek = str(p, "custom_excerpt");
+	/* Ghost 4 and later keep these in posts_meta, earlier in posts. */
+	it.seo_title = str(meta, "meta_title")[0] != '\0' ?
+	    str(meta, "meta_title") : str(p, "meta_title");
+	it.seo_description = str(meta, "meta_description")[0] != '\0' ?
+	    str(meta, "meta_description") : str(p, "meta_description");
+	it.seo_image = str(meta, "og_image")[0] != '\0' ?
+	    str(meta, "og_image") : str(p, "og_image");
 	it.type = "news";
 	it.section = section;
 	it.authors = authors;

@@ -49,6 +49,7 @@ struct wxr {
 	size_t			 errsz;
 	int			 failed;
 	char			 source[300];
+	char			 site_name[300];	/* the channel's title */
 	enum wxr_in		 in;
 	int			 depth;		/* of elements */
 	struct buf		 text;		/* of the element being read */
@@ -260,6 +261,7 @@ item_end(struct wxr *w)
 	const char *creator = str(w->item, "dc:creator");
 	struct import_item it;
 	char link[600], q[64], feed[640], section[128] = "", *p;
+	char seo_title[512], seo_desc[1024];
 	json_t *c, *authors, *tags, *a;
 	size_t i;
 	int rc;
@@ -356,6 +358,14 @@ item_end(struct wxr *w)
 	it.published_at = import_time(str(w->item, "wp:post_date_gmt"));
 	if (it.published_at == 0)
 		it.published_at = import_time(str(w->item, "wp:post_date"));
+	/* Yoast's overrides, when their variables are ones we know. */
+	if (import_yoast(str(w->metas, "_yoast_wpseo_title"), it.title,
+	    w->site_name, it.dek, seo_title, sizeof(seo_title)) == 0)
+		it.seo_title = seo_title;
+	if (import_yoast(str(w->metas, "_yoast_wpseo_metadesc"), it.title,
+	    w->site_name, it.dek, seo_desc, sizeof(seo_desc)) == 0)
+		it.seo_description = seo_desc;
+	it.seo_image = str(w->metas, "_yoast_wpseo_opengraph-image");
 	it.section = section[0] != '\0' ? section : NULL;
 	it.authors = authors;
 	it.tags = tags;
@@ -505,6 +515,8 @@ on_end(void *ud, const XML_Char *name)
 		if (strcmp(name, "wp:base_site_url") == 0 ||
 		    (strcmp(name, "link") == 0 && w->depth == 2))
 			set_source(w, t);
+		else if (strcmp(name, "title") == 0 && w->depth == 2)
+			strlcpy_(w->site_name, t, sizeof(w->site_name));
 		break;
 	case IN_AUTHOR:
 	case IN_CATEGORY:

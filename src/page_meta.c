@@ -428,6 +428,18 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	    (o = json_object_get(model, "article")) != NULL) {
 		article_meta(page, o, site, base);
 		img = json_object_get(o, "image");
+		/* The newsroom's overrides; JSON-LD keeps the real headline. */
+		if (view_str(o, "seo_title")[0] != '\0') {
+			json_object_set(page, "head_title",
+			    json_object_get(o, "seo_title"));
+			json_object_set(page, "og_title",
+			    json_object_get(o, "seo_title"));
+		}
+		if (view_str(o, "seo_description")[0] != '\0')
+			json_object_set(page, "description",
+			    json_object_get(o, "seo_description"));
+		if (json_object_get(o, "seo_image") != NULL)
+			img = json_object_get(o, "seo_image");
 	} else if ((strcmp(tpl, "event") == 0 || strcmp(tpl, "webinar") == 0) &&
 	    (o = json_object_get(model, tpl)) != NULL) {
 		event_meta(page, o, tpl[0] == 'w', site, base);

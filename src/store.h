@@ -43,6 +43,8 @@ const char *store_setting(struct db *, const char *key, const char *dflt, char *
  * any write that changes an article's status, time, section, authors or tags.
  */
 int	 store_article_reindex(struct db *, int64_t article_id);
+/* The same without the search row: its caller writes it later. */
+int	 store_article_relist(struct db *, int64_t article_id);
 
 
 /* A position in a keyset-paginated list: rows strictly older than (t, id). */
@@ -355,6 +357,14 @@ void	 store_slugify(const char *, char *out, size_t outsz);
  */
 int	 store_article_create(struct db *, json_t *in, const char *body_html,
 	    int64_t *id);
+/*
+ * The same without the story's search row, for a bulk load (an import)
+ * that writes every row with store_search_index() at its end: SQLite's
+ * FTS5 flushes what it holds at every savepoint, so rows written one at
+ * a time between other statements cost a segment each.
+ */
+int	 store_article_create_unindexed(struct db *, json_t *in,
+	    const char *body_html, int64_t *id);
 /* Changes the fields present in in (NULL body_html: body unchanged). */
 int	 store_article_update(struct db *, int64_t id, json_t *in,
 	    const char *body_html);

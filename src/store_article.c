@@ -107,9 +107,14 @@ static const char *const sql_home[DB__MAX] = {
     " i.widths AS image_widths," \
     " a.sponsor_id, sp.slug AS sponsor_slug, sp.name AS sponsor_name," \
     " sp.url AS sponsor_url, a.media_url, a.media_type, a.media_bytes," \
-    " a.media_seconds, a.comment_count, a.comments_mode" \
+    " a.media_seconds, a.comment_count, a.comments_mode," \
+    " a.seo_title, a.seo_description, si.hash AS seo_image_hash," \
+    " si.ext AS seo_image_ext, si.width AS seo_image_width," \
+    " si.height AS seo_image_height, si.alt AS seo_image_alt," \
+    " si.widths AS seo_image_widths" \
     " FROM articles a JOIN sections s ON s.id = a.section_id" \
     " LEFT JOIN images i ON i.id = a.hero_image_id" \
+    " LEFT JOIN images si ON si.id = a.seo_image_id" \
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
 
 static const char sql_get[] = GET_COLS
@@ -254,8 +259,8 @@ store_next_publish(struct db *db, int64_t now)
 	return store_scalar(db, sql_next_publish, now);
 }
 
-int
-store_article_reindex(struct db *db, int64_t article_id)
+static int
+reindex(struct db *db, int64_t article_id, int search)
 {
 	static const char *const steps[] = {
 		sql_ix_del_sections, sql_ix_ins_sections, sql_ix_authors,
@@ -279,9 +284,21 @@ store_article_reindex(struct db *db, int64_t article_id)
 		}
 	}
 	/* The search index follows in the same transaction: it cannot drift. */
-	if ((rc = store_search_index(db, article_id)) != STORE_OK) {
+	if (search && (rc = store_search_index(db, article_id)) != STORE_OK) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_article_reindex(struct db *db, int64_t article_id)
+{
+	return reindex(db, article_id, 1);
+}
+
+int
+store_article_relist(struct db *db, int64_t article_id)
+{
+	return reindex(db, article_id, 0);
 }

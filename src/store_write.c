@@ -338,9 +338,9 @@ bind_col(struct db_stmt *st, int n, size_t i, const struct bind *b)
 	return 1;
 }
 
-int
-store_article_create(struct db *db, json_t *in, const char *body_html,
-    int64_t *id)
+static int
+create(struct db *db, json_t *in, const char *body_html, int64_t *id,
+    int search)
 {
 	char base[200], slug[256];
 	struct db_stmt *st;
@@ -371,7 +371,22 @@ store_article_create(struct db *db, json_t *in, const char *body_html,
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
 	    json_object_get(in, "tags"))) != STORE_OK)
 		return rc;
-	return store_article_reindex(db, *id);
+	return search ? store_article_reindex(db, *id) :
+	    store_article_relist(db, *id);
+}
+
+int
+store_article_create(struct db *db, json_t *in, const char *body_html,
+    int64_t *id)
+{
+	return create(db, in, body_html, id, 1);
+}
+
+int
+store_article_create_unindexed(struct db *db, json_t *in,
+    const char *body_html, int64_t *id)
+{
+	return create(db, in, body_html, id, 0);
 }
 
 int

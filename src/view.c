@@ -351,6 +351,7 @@ view_article(json_t *a)
 	set_str(a, "type_label", label != NULL ? label : type);
 	set_dates(a, "published_at", "date", 0);
 	set_image(a, "image", "image");
+	set_image(a, "seo_image", "seo_image");
 	set_byline(a, view_str(a, "author_name"), view_str(a, "author_role"),
 	    view_str(a, "author_company"), "byline");
 	/* The count changes with comments, not with the story: its own tag. */

@@ -139,7 +139,9 @@ def site_wxr():
                    ("post_tag", "5g", "5G Networks")),
              extra="""
 		<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>301</wp:meta_value></wp:postmeta>
-		<wp:postmeta><wp:meta_key>_yoast_wpseo_title</wp:meta_key><wp:meta_value>SEO title</wp:meta_value></wp:postmeta>""" + comments),
+		<wp:postmeta><wp:meta_key>_yoast_wpseo_title</wp:meta_key><wp:meta_value>%%title%% %%page%% %%sep%% %%sitename%%</wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key>_yoast_wpseo_metadesc</wp:meta_key><wp:meta_value>Yoast: %%excerpt%%, for search</wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key>_yoast_wpseo_opengraph-image</wp:meta_key><wp:meta_value>""" + OLD + """/wp-content/uploads/2021/05/photo.png</wp:meta_value></wp:postmeta>""" + comments),
         item(102, "A story for later", "a-story-for-later",
              OLD + "/?p=102", status="future", date="2031-01-01 08:00:00",
              cats=(("category", "networks", "Networks"),)),
@@ -150,7 +152,9 @@ def site_wxr():
              content="<p>Текст</p>", creator="bob",
              cats=(("category", "networks", "Networks"),
                    ("category", "fiber", "Fiber"),
-                   ("post_format", "post-format-video", "Video"))),
+                   ("post_format", "post-format-video", "Video")),
+             extra="""
+		<wp:postmeta><wp:meta_key>_yoast_wpseo_title</wp:meta_key><wp:meta_value>%%primary_category%% %%sep%% %%title%%</wp:meta_value></wp:postmeta>"""),
         item(105, "Members only", "members-only", OLD + "/2021/05/20/members-only/",
              cats=(("category", "networks", "Networks"),),
              extra="\n\t\t<wp:post_password>secret</wp:post_password>"),
@@ -170,10 +174,12 @@ def ghost_export():
          "slug": "ghost-story", "type": "post", "status": "published",
          "html": "<p>Ghost <em>body</em></p><figure class=\"kg-card\"><img src=\"/content/images/2022/01/g.png\"><figcaption>Cap</figcaption></figure>",
          "mobiledoc": "{}", "custom_excerpt": "Ghost dek",
+         "meta_title": "Not this one (posts_meta wins)",
          "feature_image": "__GHOST__/content/images/2022/01/g.png",
          "published_at": "2022-01-02T03:04:05.000Z"},
         {"id": "6100000000000000000000a2", "uuid": "u2", "title": "Ghost later",
          "slug": "ghost-later", "type": "post", "status": "scheduled",
+         "meta_title": "Later, for search", "meta_description": "Ghost 3 kept these in posts",
          "html": "<p>Later</p>", "published_at": "2031-02-03T00:00:00.000Z"},
         {"id": "6100000000000000000000a3", "uuid": "u3", "title": "Ghost draft",
          "slug": "ghost-draft", "type": "post", "status": "draft",
@@ -215,7 +221,10 @@ def ghost_export():
                              "posts_authors": posts_authors,
                              "posts_meta": [{"id": "pm1",
                                              "post_id": "6100000000000000000000a1",
-                                             "feature_image_caption": "Feature caption"}],
+                                             "feature_image_caption": "Feature caption",
+                                             "meta_title": "Ghost SEO title",
+                                             "meta_description": "Ghost SEO description",
+                                             "og_image": "__GHOST__/content/images/2022/01/g.png"}],
                              "members": members}}]}
 
 
@@ -304,6 +313,15 @@ def test_wxr_import():
        "the featured image becomes the hero image")
     eq(sql(db, "SELECT raw_html FROM articles WHERE slug = 'hello-fiber-world'"),
        [(1,)], "the imported HTML is kept with raw HTML on")
+    eq(sql(db, "SELECT seo_title, seo_description FROM articles"
+           " WHERE slug = 'hello-fiber-world'"),
+       [("Hello fiber world - Old Site", "Yoast: The dek of the first story, for search")],
+       "Yoast's title and description are its SEO overrides, variables replaced")
+    eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'hello-fiber-world'"
+           " AND seo_image_id IS NOT NULL AND seo_image_id = hero_image_id")[0][0], 1,
+       "Yoast's Open Graph image is the social image, from --media-from")
+    eq(sql(db, "SELECT seo_title, seo_description FROM articles WHERE slug = 'post-104'"),
+       [("", "")], "a Yoast title with an unknown variable is left out")
 
 
 def test_wxr_pages():
@@ -329,6 +347,22 @@ def test_wxr_pages():
         contains(art, OLD + "/wp-content/uploads/2021/05/missing.png",
                  "a missing image keeps its link")
         contains(art, "Alice Writer", "the byline is the author's name")
+        head = body[:body.find("</head>")]
+        contains(head, "<title>Hello fiber world - Old Site</title>",
+                 "the Yoast title is the page's whole <title>")
+        contains(head, '<meta name="description" content="Yoast: The dek of the first story, for search">',
+                 "the Yoast description is the meta description")
+        contains(head, '<meta property="og:title" content="Hello fiber world - Old Site">',
+                 "and the Open Graph title")
+        contains(head, '<meta property="og:description" content="Yoast: The dek',
+                 "and the Open Graph description")
+        contains(head, '<meta name="twitter:description" content="Yoast: The dek',
+                 "and Twitter's")
+        contains(head, '"headline":"Hello fiber world"',
+                 "JSON-LD's headline stays the story's title")
+        st, h, body = srv.html("/article/post-104")
+        head = body[:body.find("</head>")]
+        contains(head, "<title>Привет мир | ", "without an override the title is the story's")
         st, h, body = srv.html("/about-us")
         eq(st, 200, "a page becomes a static page")
         contains(body, "Who we are.", "with its text")
@@ -545,6 +579,14 @@ def test_ghost():
        [("Ghost dek", "Feature caption")], "excerpt and feature image caption")
     eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'ghost-story'"
            " AND hero_image_id IS NOT NULL")[0][0], 1, "the feature image is the hero")
+    eq(sql(db, "SELECT slug, seo_title, seo_description FROM articles"
+           " WHERE seo_title <> '' ORDER BY slug"),
+       [("ghost-later", "Later, for search", "Ghost 3 kept these in posts"),
+        ("ghost-story", "Ghost SEO title", "Ghost SEO description")],
+       "Ghost's meta_title and meta_description are the SEO overrides")
+    eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'ghost-story'"
+           " AND seo_image_id IS NOT NULL AND seo_image_id = hero_image_id")[0][0], 1,
+       "its og_image is the social image")
     eq(sql(db, "SELECT count(*) FROM subscribers")[0][0], 0,
        "members are not imported unless asked")
     eq(sql(db, "SELECT count(*) FROM articles WHERE slug = 'ghost-draft'"
@@ -555,6 +597,9 @@ def test_ghost():
         st, _, body = srv.html("/article/ghost-story")
         eq(st, 200, "the Ghost story is served")
         contains(body, "<em>body</em>", "with its HTML")
+        contains(body, "<title>Ghost SEO title</title>", "its meta_title is the <title>")
+        contains(body, '<meta name="description" content="Ghost SEO description">',
+                 "its meta_description the description")
         ok("/content/images/" not in body[body.find("<article"):],
            "its image links point to /media/")
         for old, new in (("/ghost-story/", "/article/ghost-story"),

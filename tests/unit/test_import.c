@@ -152,6 +152,48 @@ test_kind_names(void **state)
 	assert_string_equal(import_kind_name(IMPORT_KIND__MAX), "item");
 }
 
+/* Yoast's variables: the known ones replaced, any other drops it. */
+static void
+test_yoast_table(void **state)
+{
+	static const struct {
+		const char	*tpl;
+		int		 rc;
+		const char	*out;
+	} cases[] = {
+		{ "%%title%% %%page%% %%sep%% %%sitename%%", 0,
+		    "Fiber - Old Site" },
+		{ "%%sitename%%: %%title%%", 0, "Old Site: Fiber" },
+		{ "  About %%excerpt%%  ", 0, "About The dek" },
+		{ "Plain words", 0, "Plain words" },
+		{ "Line\nbreak\t and  tab", 0, "Line break and tab" },
+		{ "%%primary_category%% %%sep%% %%title%%", -1, NULL },
+		{ "%%title%% %%cf_price%%", -1, NULL },
+		{ "50%% off %%title%%", -1, NULL },
+		{ "%%title", -1, NULL },
+		{ "%%page%%", -1, NULL },
+		{ "", -1, NULL },
+	};
+	char out[64], tiny[8];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = import_yoast(cases[i].tpl, "Fiber", "Old Site",
+		    "The dek", out, sizeof(out));
+
+		assert_int_equal(rc, cases[i].rc);
+		if (rc == 0)
+			assert_string_equal(out, cases[i].out);
+	}
+	/* Too long for out: no override rather than a cut one. */
+	assert_int_equal(import_yoast("%%sitename%% and more", "t", "Old Site",
+	    "", tiny, sizeof(tiny)), -1);
+	assert_int_equal(import_yoast("Short", "t", "s", "", tiny,
+	    sizeof(tiny)), 0);
+	assert_string_equal(tiny, "Short");
+}
+
 int
 main(void)
 {
@@ -161,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_path_cap),
 		cmocka_unit_test(test_slug_table),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_yoast_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

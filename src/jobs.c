@@ -36,6 +36,7 @@ static const char *const kind_names[JOB__MAX] = {
 	[JOB_MAIL] = "mail",
 	[JOB_NEWSLETTER] = "newsletter",
 	[JOB_REGISTRATION] = "registration",
+	[JOB_TRASH] = "trash",
 };
 
 /* Filled before the worker starts, read-only after. */

@@ -28,6 +28,7 @@ enum job_kind {
 	JOB_MAIL,		/* mail.c */
 	JOB_NEWSLETTER,		/* newsletter.c */
 	JOB_REGISTRATION,	/* registration.c */
+	JOB_TRASH,		/* page_admin_trash.c */
 	JOB__MAX
 };
 

@@ -952,6 +952,7 @@ cmd_serve(void)
 	mail_jobs_init();
 	newsletter_jobs_init();
 	registration_jobs_init();
+	page_admin_trash_jobs_init();
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();

@@ -289,6 +289,13 @@ int	 page_admin_webinar_regs_csv(struct req *);
 int	 page_admin_reg_cancel(struct req *);
 int	 page_admin_reg_move(struct req *);
 
+/* page_admin_trash.c — the Trash of stories, and its job */
+int	 page_admin_trash(struct req *);
+int	 page_admin_trash_add(struct req *);
+int	 page_admin_trash_restore(struct req *);
+int	 page_admin_trash_delete(struct req *);
+void	 page_admin_trash_jobs_init(void);
+
 /* page_admin_promos.c — promo boxes (editors) */
 int	 page_admin_promos(struct req *);
 int	 page_admin_promo_add(struct req *);

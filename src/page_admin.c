@@ -595,6 +595,8 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	} else {
 		json_object_set_new(m, "action", json_string("/admin/articles"));
 	}
+	json_object_set_new(m, "may_trash", json_boolean(id != 0 &&
+	    (!published || json_is_true(json_object_get(m, "may_publish")))));
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
 	else if (id != 0 && (notice = done_notice(http_query(r, "done"),

@@ -371,6 +371,17 @@ int	 store_article_update(struct db *, int64_t id, json_t *in,
 /* Publishes at Unix time at (in the future: it goes live then). */
 int	 store_article_publish(struct db *, int64_t id, int64_t at);
 int	 store_article_unpublish(struct db *, int64_t id);
+/*
+ * The Trash: trashing makes a story a draft with trashed_at set to now
+ * (STORE_NOTFOUND when there is none out of the Trash); untrash takes
+ * it out, still a draft; purge deletes it for good when it went to the
+ * Trash at or before before (STORE_NOTFOUND otherwise).  The list is
+ * of every trashed story, the latest first.
+ */
+int	 store_article_trash(struct db *, int64_t id, int64_t now);
+int	 store_article_untrash(struct db *, int64_t id);
+int	 store_article_purge(struct db *, int64_t id, int64_t before);
+int	 store_trash_list(struct db *, json_t **out);
 /* Every field an editor sees, drafts included. */
 int	 store_article_admin_get(struct db *, int64_t id, json_t **out);
 int	 store_article_has_author(struct db *, int64_t id, int64_t author_id);

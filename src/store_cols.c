@@ -80,6 +80,8 @@ const struct store_col store_cols[] = {
 	    SR_NONE, 0, 0, NULL, 0 },
 	{ "comments_mode", NULL, NULL, SC_KEPT, NULL, NULL, NULL, NULL,
 	    SR_NONE, 0, 0, NULL, 0 },
+	{ "trashed_at", NULL, "trashed_at", SC_KEPT, NULL, NULL, NULL, NULL,
+	    SR_NONE, 0, 0, NULL, 0 },
 	{ NULL, "authors", "authors", SC_LIST, NULL, NULL, NULL, NULL,
 	    SR_SLUGS, 200, 7, "Authors", SC_RESTORE },
 	{ NULL, "tags", "tags", SC_LIST, NULL, NULL, NULL, NULL,

@@ -29,7 +29,7 @@ static const char sql_admin_list[] =
     "   ON au.id = x.author_id WHERE x.article_id = a.id"
     "   ORDER BY x.position LIMIT 1) AS author_name"
     " FROM articles a JOIN sections s ON s.id = a.section_id"
-    " WHERE (CAST($1 AS TEXT) = ''"
+    " WHERE a.trashed_at IS NULL AND (CAST($1 AS TEXT) = ''"
     "  OR ($1 = 'draft' AND a.status = 'draft')"
     "  OR ($1 = 'scheduled' AND (a.status = 'scheduled'"
     "   OR (a.status = 'published' AND a.published_at > $2)))"

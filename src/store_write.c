@@ -39,9 +39,22 @@ static const char sql_tag_add[] =
 
 static const char sql_publish[] =
     "UPDATE articles SET status = 'published', published_at = $2,"
-    " updated_at = $3 WHERE id = $1";
+    " updated_at = $3 WHERE id = $1 AND trashed_at IS NULL";
 static const char sql_unpublish[] =
     "UPDATE articles SET status = 'draft', updated_at = $2 WHERE id = $1";
+static const char sql_trash[] =
+    "UPDATE articles SET status = 'draft', trashed_at = $2, updated_at = $2"
+    " WHERE id = $1 AND trashed_at IS NULL";
+static const char sql_untrash[] =
+    "UPDATE articles SET trashed_at = NULL, updated_at = $2"
+    " WHERE id = $1 AND trashed_at IS NOT NULL";
+static const char sql_purge[] =
+    "DELETE FROM articles WHERE id = $1 AND trashed_at IS NOT NULL"
+    " AND trashed_at <= $2";
+static const char sql_trash_list[] =
+    "SELECT a.id, a.slug, a.title, a.trashed_at, s.name AS section_name"
+    " FROM articles a JOIN sections s ON s.id = a.section_id"
+    " WHERE a.trashed_at IS NOT NULL ORDER BY a.trashed_at DESC, a.id DESC";
 
 static const char sql_admin_authors[] =
     "SELECT au.slug FROM article_authors aa"
@@ -450,6 +463,55 @@ store_article_unpublish(struct db *db, int64_t id)
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
 	return store_article_reindex(db, id);
+}
+
+/* One UPDATE or DELETE of an article by id and a time. */
+static int
+by_id_at(struct db *db, const char *sql, int64_t id, int64_t t)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, t);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_article_trash(struct db *db, int64_t id, int64_t now)
+{
+	int rc;
+
+	if ((rc = by_id_at(db, sql_trash, id, now)) != STORE_OK)
+		return rc;
+	return store_article_reindex(db, id);
+}
+
+int
+store_article_untrash(struct db *db, int64_t id)
+{
+	return by_id_at(db, sql_untrash, id, now_unix());
+}
+
+int
+store_article_purge(struct db *db, int64_t id, int64_t before)
+{
+	return by_id_at(db, sql_purge, id, before);
+}
+
+int
+store_trash_list(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_trash_list)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
 }
 
 /* A list of strings from a one-column query by article id. */

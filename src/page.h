@@ -289,8 +289,13 @@ int	 page_admin_webinar_regs_csv(struct req *);
 int	 page_admin_reg_cancel(struct req *);
 int	 page_admin_reg_move(struct req *);
 
-/* page_admin_trash.c — the Trash of stories, and its job */
+/*
+ * page_admin_trash.c — the Trash of stories, its job, and the story
+ * list's bulk actions (admin_bulk_done: the list's line about the last)
+ */
 int	 page_admin_trash(struct req *);
+int	 page_admin_bulk(struct req *);
+void	 admin_bulk_done(struct req *, json_t *model);
 int	 page_admin_trash_add(struct req *);
 int	 page_admin_trash_restore(struct req *);
 int	 page_admin_trash_delete(struct req *);

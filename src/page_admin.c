@@ -351,6 +351,7 @@ page_admin_articles(struct req *r)
 	buf_free(&base);
 	if (cur.t != INT64_MAX)
 		json_object_set_new(m, "paged", json_true());
+	admin_bulk_done(r, m);
 	return admin_render(r, 200, "admin/articles", m);
 }
 

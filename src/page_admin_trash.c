@@ -229,3 +229,241 @@ page_admin_trash(struct req *r)
 		json_object_set_new(m, "trashed", json_true());
 	return admin_render(r, 200, "admin/trash", m);
 }
+
+/*
+ * The story list's bulk actions: one form with the ticked stories' ids
+ * and an action, applied to all of them in one transaction or to none.
+ */
+#define BULK_MAX	25	/* a page of the story list */
+
+enum bulk_action {
+	BULK_PUBLISH,
+	BULK_UNPUBLISH,
+	BULK_SECTION,
+	BULK_TRASH,
+	BULK__MAX
+};
+
+static const struct {
+	const char	*name;
+	const char	*verb;	/* refused: "You may not %s" */
+	const char	*done;	/* "3 stories %s" */
+} bulk_names[BULK__MAX] = {
+	[BULK_PUBLISH] = { "publish", "publish", "published" },
+	[BULK_UNPUBLISH] = { "unpublish", "unpublish", "unpublished" },
+	[BULK_SECTION] = { "section", "move", "moved to another section" },
+	[BULK_TRASH] = { "trash", "move to the Trash",
+	    "moved to the Trash" },
+};
+
+static int
+bulk_notice(struct req *r, int status, const char *title, const char *text)
+{
+	return admin_render(r, status, "admin/notice", json_pack(
+	    "{s:s,s:s,s:s,s:{s:s}}", "title", title, "text", text, "back",
+	    "/admin/articles", "page", "title", title));
+}
+
+/* Whether the writer may apply act to the story a (not in the Trash). */
+static int
+bulk_allowed(struct req *r, enum bulk_action act, int64_t id, json_t *a)
+{
+	const char *st = json_string_value(json_object_get(a, "status"));
+	int published = st != NULL && strcmp(st, "draft") != 0;
+
+	switch (act) {
+	case BULK_PUBLISH:
+	case BULK_UNPUBLISH:
+		return edit_allowed(r->db, r->user, EDIT_PUBLISH, id);
+	case BULK_SECTION:
+		return edit_allowed(r->db, r->user, EDIT_EDIT, id) &&
+		    edit_may_change(r->user, published);
+	default:
+		return may_trash(r, id, a);
+	}
+}
+
+/* Whether slug names one of the site's sections. */
+static int
+bulk_section_known(struct req *r, const char *slug, int *known)
+{
+	json_t *rows, *v;
+	size_t i;
+	int rc;
+
+	*known = 0;
+	if ((rc = store_sections_all(r->db, &rows)) != STORE_OK)
+		return rc;
+	json_array_foreach(rows, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "slug")),
+		    slug) == 0)
+			*known = 1;
+	json_decref(rows);
+	return STORE_OK;
+}
+
+/* Applies act to ids[0..n) in one transaction; a store result. */
+static int
+bulk_apply(struct req *r, enum bulk_action act, const int64_t *ids,
+    size_t n, const char *section)
+{
+	struct edit_input ei = { NULL, NULL, NULL };
+	struct buf tags = BUF_INIT;
+	int64_t now = now_unix();
+	edit_fn fn;
+	void *arg = &now;
+	const char *note = NULL;
+	size_t i;
+	int rc = STORE_OK;
+
+	switch (act) {
+	case BULK_PUBLISH:
+		fn = edit_publish_keep_fn;
+		break;
+	case BULK_UNPUBLISH:
+		fn = edit_unpublish_fn;
+		break;
+	case BULK_SECTION:
+		ei.in = json_pack("{s:s}", "section", section);
+		fn = edit_update_fn;
+		arg = &ei;
+		note = "moved to another section";
+		break;
+	default:
+		fn = trash_fn;
+		break;
+	}
+	if (db_begin_write(r->db) != DB_OK) {
+		json_decref(ei.in);
+		return STORE_BUSY;
+	}
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		store_article_deps(r->db, ids[i], &tags);
+		rc = edit_write(r->db, r->user, ids[i], fn, arg, NULL, note);
+	}
+	json_decref(ei.in);
+	for (i = 0; i < n && rc == STORE_OK; i++)
+		store_article_deps(r->db, ids[i], &tags);
+	if (rc == STORE_OK && db_commit(r->db) != DB_OK)
+		rc = STORE_BUSY;
+	else if (rc != STORE_OK)
+		db_rollback(r->db);
+	/*
+	 * Each edit_write dropped its pages here when its own level ended;
+	 * a reader may have cached one again before the whole commit.
+	 */
+	if (rc == STORE_OK)
+		bus_apply(tags.p);
+	buf_free(&tags);
+	return rc;
+}
+
+int
+page_admin_bulk(struct req *r)
+{
+	struct url_query q;
+	int64_t ids[BULK_MAX], id;
+	const char *an, *section, *st;
+	json_t *a;
+	enum bulk_action act;
+	size_t i, j, n = 0;
+	int status, rc, known, dup;
+	char msg[512], url[96];
+
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	an = url_query_get(&q, "action");
+	for (act = 0; act < BULK__MAX; act++)
+		if (an != NULL && strcmp(an, bulk_names[act].name) == 0)
+			break;
+	status = 0;
+	for (i = 0; i < q.n && status == 0; i++) {
+		if (strcmp(q.p[i].key, "id") != 0)
+			continue;
+		if (parse_int(q.p[i].val, q.p[i].vallen, 1, INT64_MAX,
+		    &id) != 0)
+			status = 1;
+		for (j = dup = 0; j < n; j++)
+			dup |= ids[j] == id;
+		if (status == 0 && !dup && n == BULK_MAX)
+			status = 2;
+		else if (status == 0 && !dup)
+			ids[n++] = id;
+	}
+	section = url_query_get(&q, "section");
+	snprintf(msg, sizeof(msg), "%s", section != NULL ? section : "");
+	url_query_free(&q);
+	if (act == BULK__MAX)
+		return bulk_notice(r, 422, "Nothing changed", "action: choose"
+		    " publish, unpublish, section or trash.");
+	if (status == 1)
+		return bulk_notice(r, 422, "Nothing changed",
+		    "id: a story's id is a whole number from 1.");
+	if (status == 2)
+		return bulk_notice(r, 422, "Nothing changed",
+		    "id: at most 25 stories at once.");
+	if (n == 0)
+		return bulk_notice(r, 422, "Nothing changed",
+		    "id: tick at least one story.");
+	if (act == BULK_SECTION) {
+		if ((rc = bulk_section_known(r, msg, &known)) != STORE_OK)
+			return status_store(rc);
+		if (!known)
+			return bulk_notice(r, 422, "Nothing changed",
+			    "section: choose one of the site's sections.");
+	}
+	section = msg;
+	/* Every story is checked before anything is written. */
+	for (i = 0; i < n; i++) {
+		if ((rc = store_article_admin_get(r->db, ids[i], &a)) ==
+		    STORE_NOTFOUND) {
+			char text[96];
+
+			snprintf(text, sizeof(text), "id: there is no story %lld.",
+			    (long long)ids[i]);
+			return bulk_notice(r, 404, "Nothing changed", text);
+		}
+		if (rc != STORE_OK)
+			return status_store(rc);
+		st = json_string_value(json_object_get(a, "title"));
+		status = in_trash(a) ? 409 :
+		    !bulk_allowed(r, act, ids[i], a) ? 403 : 0;
+		if (status != 0) {
+			char text[512];
+
+			snprintf(text, sizeof(text), status == 409 ?
+			    "“%.300s” is in the Trash; nothing was changed." :
+			    "You may not %s “%.300s”; nothing was changed.",
+			    status == 409 ? st : bulk_names[act].verb, st);
+			json_decref(a);
+			return bulk_notice(r, status, "Nothing changed", text);
+		}
+		json_decref(a);
+	}
+	if ((rc = bulk_apply(r, act, ids, n, section)) != STORE_OK)
+		return status_store(rc);
+	snprintf(url, sizeof(url), "/admin/articles?done=%s&n=%zu",
+	    bulk_names[act].name, n);
+	http_redirect(r, 303, url);
+	return 0;
+}
+
+/* "3 stories moved to the Trash": the list's line after a bulk action. */
+void
+admin_bulk_done(struct req *r, json_t *m)
+{
+	const char *done = http_query(r, "done"), *ns = http_query(r, "n");
+	int64_t n;
+	char b[96];
+	int i;
+
+	if (done == NULL || ns == NULL || parse_int(ns, strlen(ns), 1,
+	    BULK_MAX, &n) != 0)
+		return;
+	for (i = 0; i < BULK__MAX; i++)
+		if (strcmp(done, bulk_names[i].name) == 0) {
+			snprintf(b, sizeof(b), "%lld %s %s", (long long)n,
+			    n == 1 ? "story" : "stories", bulk_names[i].done);
+			json_object_set_new(m, "bulk_done", json_string(b));
+		}
+}

@@ -402,6 +402,8 @@ static const struct route routes[] = {
 	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/articles", page_admin_create, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/articles/bulk", page_admin_bulk, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
 	{ "GET", "/admin/articles/new", page_admin_new, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/articles/:id", page_admin_edit, ROUTE_FORM,

@@ -188,7 +188,8 @@ ADMIN = [
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
-    "/admin/export",
+    "/admin/export", "/admin/trash", "/admin/trash?done=trashed",
+    "/admin/articles?done=trash&n=3",
 ]
 FIXTURES = {}
 
@@ -332,6 +333,11 @@ def make_fixtures():
     send(e, "editor", "/admin/articles/%d" % aid, [("slug", "Not A Slug")],
          csrf_from="/admin/articles/%d" % aid)
     FIXTURES["article"] = aid
+    # A story in the Trash, listed there; a bulk action refused.
+    send(e, "editor", "/admin/articles/%d/trash" % one("SELECT max(id) FROM articles"), [],
+         csrf_from="/admin/trash")
+    send(e, "editor", "/admin/articles/bulk", [("action", "bogus"), ("id", str(aid))],
+         csrf_from="/admin/articles")
     FIXTURES["revision"] = one("SELECT max(id) FROM article_revisions WHERE article_id = ?",
                                (aid,))
     s, h, b = send(e, "editor", "/admin/newsletters/daily/issues", [],

@@ -4,7 +4,12 @@ keeps its slug, and is listed at /admin/trash; Restore brings it back as
 a draft; only an admin deletes it for good; the "trash" job deletes it
 30 days after it was moved there, unless it was restored.  Writers act
 only on what they may edit, with the form's CSRF token; bad ids and
-repeated moves change nothing."""
+repeated moves change nothing.
+
+The story list's bulk actions (publish, unpublish, move to section,
+trash): one POST, all the ticked stories or none; bad input is a 4xx
+naming the field and a story the writer may not touch is a 403 naming
+it, with nothing changed."""
 import re
 import subprocess
 import tempfile
@@ -14,8 +19,16 @@ from harness import BIN, Client, Server, ok, eq, contains, run_tests, demo_db, s
 
 DB = demo_db(tempfile.mkdtemp(prefix="masthead-trash-"))
 PW = "correct horse battery staple"
+# The author's byline: someone with live stories, none of the ten newest.
+BYLINE = sql(DB, "SELECT au.slug FROM authors au WHERE EXISTS (SELECT 1 FROM article_authors x"
+             " JOIN articles a ON a.id = x.article_id WHERE x.author_id = au.id"
+             " AND a.status = 'published') AND NOT EXISTS (SELECT 1 FROM article_authors x"
+             " WHERE x.author_id = au.id AND x.article_id IN (SELECT id FROM articles"
+             " WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 10))"
+             " ORDER BY au.id LIMIT 1")[0][0]
 for role in ("contributor", "author", "editor", "admin"):
-    subprocess.run([BIN, "user", "add", "--db", DB, "--role", role, "%s@example.com" % role],
+    subprocess.run([BIN, "user", "add", "--db", DB, "--role", role, "%s@example.com" % role]
+                   + (["--author", BYLINE] if role == "author" else []),
                    input=PW, text=True, check=True, capture_output=True)
 SRV = Server(db=DB, args=["--real_ip_header", "X-Real-IP"])
 CLIENTS = {}
@@ -203,6 +216,123 @@ def test_job_empties_the_trash():
        "leaves a story trashed less than 30 days ago")
 
 
+def bulk(role, action, ids, section=None, csrf=True):
+    fields = [("action", action)] + [("id", str(i)) for i in ids]
+    if section is not None:
+        fields.append(("section", section))
+    if csrf:
+        return client(role).post("/admin/articles/bulk", fields, csrf_from="/admin/articles")
+    return client(role).post("/admin/articles/bulk", fields)
+
+
+def states(ids):
+    return [tuple(sql(DB, "SELECT status, section_id, published_at, updated_at,"
+                      " trashed_at FROM articles WHERE id = ?", (i,))[0]) for i in ids]
+
+
+def newest(n, skip=0):
+    return [r[0] for r in sql(DB, "SELECT id FROM articles WHERE status = 'published'"
+                              " AND trashed_at IS NULL ORDER BY published_at DESC, id DESC"
+                              " LIMIT ? OFFSET ?", (n, skip))]
+
+
+def test_bulk_list():
+    s, h, b = client("editor").get("/admin/articles")
+    eq(s, 200, "the story list answers 200")
+    contains(b, 'action="/admin/articles/bulk"', "it is a bulk form")
+    for v in ("publish", "unpublish", "section", "trash"):
+        contains(b, '<option value="%s">' % v, "with the action %s" % v)
+    aid = newest(1)[0]
+    contains(b, 'name="id" value="%d"' % aid, "and a checkbox per story")
+
+
+def test_bulk_bad_input():
+    ids = newest(3)
+    before = states(ids)
+    for action, these, section, want, field in (
+            ("", ids, None, 422, "action"), ("bogus", ids, None, 422, "action"),
+            ("trash", [], None, 422, "id"), ("trash", ["x1"], None, 422, "id"),
+            ("trash", ["0"], None, 422, "id"), ("trash", ids + [999999], None, 404, "id"),
+            ("trash", list(range(1, 27)), None, 422, "id"),
+            ("section", ids, None, 422, "section"), ("section", ids, "no-such", 422, "section")):
+        s, h, b = bulk("editor", action, these, section)
+        eq(s, want, "%s %s %s: %d" % (action or "no action", these[:4], section, want))
+        contains(b, field + ":", "naming %s" % field)
+    s, h, b = bulk("editor", "trash", ids, csrf=False)
+    eq(s, 403, "without the CSRF token: 403")
+    s, h, b = SRV.request("POST", "/admin/articles/bulk")
+    eq(s, 303, "signed out: to sign in")
+    eq(states(ids), before, "nothing changed")
+
+
+def test_bulk_rights():
+    own = one("SELECT a.id FROM articles a JOIN article_authors x ON x.article_id = a.id"
+              " JOIN authors au ON au.id = x.author_id WHERE au.slug = ? AND"
+              " a.status = 'published' AND a.trashed_at IS NULL ORDER BY a.id LIMIT 1", (BYLINE,))
+    other = newest(1)[0]
+    title = one("SELECT title FROM articles WHERE id = ?", (other,))
+    before = states([own, other])
+    s, h, b = bulk("author", "unpublish", [own, other])
+    eq(s, 403, "an author unpublishing their story and another's: 403")
+    contains(b, title.replace("'", "&#39;")[:30], "naming the other story")
+    s, h, b = bulk("contributor", "publish", [other])
+    eq(s, 403, "a contributor may not publish")
+    s, h, b = bulk("author", "trash", [other])
+    eq(s, 403, "nor an author trash another's story")
+    eq(states([own, other]), before, "nothing changed")
+    s, h, b = bulk("author", "unpublish", [own])
+    eq(s, 303, "an author unpublishes their own story")
+    eq(states([own])[0][0], "draft", "which is a draft")
+    s, h, b = bulk("author", "publish", [own])
+    eq(s, 303, "and publishes it again")
+    eq(states([own])[0][0], "published", "which is live again")
+    live = states([own])[0][2]
+    time.sleep(1.1)
+    s, h, b = bulk("author", "publish", [own])
+    eq(s, 303, "publishing a live story again")
+    eq(states([own])[0][2], live, "keeps its publication date")
+
+
+def test_bulk_actions():
+    ids = newest(3)
+    slugs = [one("SELECT slug FROM articles WHERE id = ?", (i,)) for i in ids]
+    for slug in slugs:
+        SRV.get("/article/%s" % slug)
+    s, h, b = bulk("editor", "unpublish", ids[:2])
+    eq(s, 303, "unpublishing two stories answers 303")
+    eq(h.get("location"), "/admin/articles?done=unpublish&n=2", "back to the list")
+    s, h, b = client("editor").get(h["location"])
+    contains(b, "2 stories unpublished.", "which says how many")
+    eq([st[0] for st in states(ids[:2])], ["draft", "draft"], "both are drafts")
+    eq([SRV.get("/article/%s" % sl)[0] for sl in slugs[:2]], [404, 404], "off the site at once")
+    s, h, b = bulk("editor", "publish", ids[:2])
+    eq(s, 303, "publishing them again")
+    eq([SRV.get("/article/%s" % sl)[0] for sl in slugs[:2]], [200, 200], "back on the site")
+    sec = sql(DB, "SELECT id, slug FROM sections WHERE id NOT IN (SELECT section_id FROM"
+              " articles WHERE id IN (?, ?)) ORDER BY id LIMIT 1", tuple(ids[:2]))[0]
+    s, h, b = bulk("editor", "section", ids[:2], sec[1])
+    eq(s, 303, "moving two stories to section %s" % sec[1])
+    s, h, b = client("editor").get(h["location"])
+    contains(b, "2 stories moved to another section.", "which says so")
+    eq([st[1] for st in states(ids[:2])], [sec[0], sec[0]], "both are in it")
+    contains(SRV.html("/article/%s" % slugs[0])[2], "/section/%s" % sec[1],
+             "and the page shows it at once")
+    eq(one("SELECT note FROM article_revisions WHERE article_id = ? ORDER BY id DESC LIMIT 1",
+           (ids[0],)), "moved to another section", "a revision says so")
+    s, h, b = bulk("editor", "trash", ids)
+    eq(s, 303, "trashing three stories answers 303")
+    s, h, b = client("editor").get(h["location"])
+    contains(b, "3 stories moved to the Trash.", "which says so")
+    ok(all(st[4] not in (None, "") for st in states(ids)), "all three are in the Trash")
+    eq([SRV.get("/article/%s" % sl)[0] for sl in slugs], [404, 404, 404], "off the site")
+    s, h, b = bulk("editor", "publish", ids[:1])
+    eq(s, 409, "a bulk action on a story in the Trash: 409")
+    contains(b, "in the Trash", "saying why")
+    for i in ids:
+        post("editor", "/admin/trash/%d/restore" % i)
+
+
 if __name__ == "__main__":
     run_tests([test_refused, test_trash_and_restore, test_delete_for_good,
-               test_job_empties_the_trash], cleanup=SRV.stop)
+               test_job_empties_the_trash, test_bulk_list, test_bulk_bad_input,
+               test_bulk_rights, test_bulk_actions], cleanup=SRV.stop)

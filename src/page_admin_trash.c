@@ -130,34 +130,15 @@ in_trash(json_t *a)
 	return json_is_integer(json_object_get(a, "trashed_at"));
 }
 
-int
-page_admin_trash_add(struct req *r)
+/*
+ * Moves the route's story into the Trash (into) or out of it: 403 when
+ * the writer may not, 409 when it is there already, 404 when it is not.
+ */
+static int
+move(struct req *r, int into)
 {
 	json_t *a;
 	int64_t id, now = now_unix();
-	int status, rc, allowed, trashed;
-
-	if ((status = trash_form(r, &id, &a)) != 0)
-		return status;
-	allowed = may_trash(r, id, a);
-	trashed = in_trash(a);
-	json_decref(a);
-	if (!allowed)
-		return 403;
-	if (trashed)
-		return 409;
-	if ((rc = edit_write(r->db, r->user, id, trash_fn, &now, NULL,
-	    NULL)) != STORE_OK)
-		return status_store(rc);
-	http_redirect(r, 303, "/admin/trash?done=trashed");
-	return 0;
-}
-
-int
-page_admin_trash_restore(struct req *r)
-{
-	json_t *a;
-	int64_t id;
 	int status, rc, allowed, trashed;
 	char url[64];
 
@@ -168,15 +149,30 @@ page_admin_trash_restore(struct req *r)
 	json_decref(a);
 	if (!allowed)
 		return 403;
-	if (!trashed)
-		return 404;
-	if ((rc = edit_write(r->db, r->user, id, untrash_fn, NULL, NULL,
-	    NULL)) != STORE_OK)
+	if (trashed == into)
+		return into ? 409 : 404;
+	if ((rc = edit_write(r->db, r->user, id, into ? trash_fn : untrash_fn,
+	    &now, NULL, NULL)) != STORE_OK)
 		return status_store(rc);
-	snprintf(url, sizeof(url), "/admin/articles/%lld?done=restored",
-	    (long long)id);
+	if (into)
+		snprintf(url, sizeof(url), "/admin/trash?done=trashed");
+	else
+		snprintf(url, sizeof(url), "/admin/articles/%lld?done=restored",
+		    (long long)id);
 	http_redirect(r, 303, url);
 	return 0;
+}
+
+int
+page_admin_trash_add(struct req *r)
+{
+	return move(r, 1);
+}
+
+int
+page_admin_trash_restore(struct req *r)
+{
+	return move(r, 0);
 }
 
 int

@@ -585,7 +585,8 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	}
 	m = json_pack("{s:o,s:b,s:b,s:b,s:b,s:b,s:b,s:{s:s}}", "article", a,
 	    "is_new", id == 0, "published", published, "scheduled", scheduled,
-	    "may_publish", edit_allowed(r->db, r->user, EDIT_PUBLISH, id),
+	    "may_publish", edit_allowed(r->db, r->user, EDIT_PUBLISH, id) &&
+	    !json_is_integer(json_object_get(a, "trashed_at")),
 	    "may_byline", r->user->role >= ROLE_EDITOR,
 	    "may_raw_html", r->user->role >= ROLE_ADMIN, "page", "title",
 	    id == 0 ? "New story" : "Edit story");

@@ -145,6 +145,8 @@ def test_trash_and_restore():
     eq(one("SELECT count(*) FROM articles WHERE slug = ?", (slug,)), 1, "one story has the slug")
     s, h, b = client("editor").get("/admin/articles/%d" % aid)
     contains(b, 'action="/admin/trash/%d/restore"' % aid, "its editor offers Restore")
+    ok('value="publish"' not in b and 'value="schedule"' not in b,
+       "and no Publish or Schedule while it is in the Trash")
     s, h, b = post("editor", "/admin/trash/%d/restore" % aid)
     eq(s, 303, "restoring answers 303")
     eq(h.get("location"), "/admin/articles/%d?done=restored" % aid, "to its editor")
@@ -153,6 +155,8 @@ def test_trash_and_restore():
     eq(one("SELECT status FROM articles WHERE id = ?", (aid,)), "draft", "as a draft")
     s, h, b = client("editor").get("/admin/articles")
     contains(b, "/admin/articles/%d\"" % aid, "back in the story list")
+    s, h, b = client("editor").get("/admin/articles/%d" % aid)
+    contains(b, 'value="publish"', "its editor offers Publish again")
     s, h, b = post("editor", "/admin/articles/%d/publish" % aid)
     eq(s, 303, "it can be published again")
     ok(all(public(slug).values()), "and is back on the site")

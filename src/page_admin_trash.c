@@ -32,12 +32,16 @@ static int
 trash_fn(struct db *db, int64_t id, void *arg)
 {
 	int64_t now = *(int64_t *)arg;
+	json_t *job;
 	int rc;
 
 	if ((rc = store_article_trash(db, id, now)) != STORE_OK)
 		return rc;
-	return jobs_add(db, JOB_TRASH, json_pack("{s:I,s:I}", "article",
-	    (json_int_t)id, "trashed_at", (json_int_t)now), now + TRASH_KEEP);
+	job = json_pack("{s:I,s:I}", "article", (json_int_t)id, "trashed_at",
+	    (json_int_t)now);
+	rc = jobs_add(db, JOB_TRASH, job, now + TRASH_KEEP);
+	json_decref(job);
+	return rc;
 }
 
 static int
@@ -377,13 +381,15 @@ page_admin_bulk(struct req *r)
 		if (strcmp(q.p[i].key, "id") != 0)
 			continue;
 		if (parse_int(q.p[i].val, q.p[i].vallen, 1, INT64_MAX,
-		    &id) != 0)
+		    &id) != 0) {
 			status = 1;
+			break;
+		}
 		for (j = dup = 0; j < n; j++)
 			dup |= ids[j] == id;
-		if (status == 0 && !dup && n == BULK_MAX)
+		if (!dup && n == BULK_MAX)
 			status = 2;
-		else if (status == 0 && !dup)
+		else if (!dup)
 			ids[n++] = id;
 	}
 	section = url_query_get(&q, "section");

@@ -1,7 +1,8 @@
 /*
  * admin.h — what every /admin page (the page_admin*.c files) shares:
- * forms, local times, the Delete button and rendering with the signed-in
- * writer.  Who may open a page and the CSRF token of its form are the
+ * forms, local times, the Delete button, rendering with the signed-in
+ * writer and image uploads (admin.c), and the comment moderation actions
+ * (page_admin_comments.c).  Who may open a page and the CSRF token of its form are the
  * route table's (router.h), checked before the handler runs.
  */
 #ifndef MASTHEAD_ADMIN_H

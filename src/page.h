@@ -263,6 +263,9 @@ int	 page_admin_event_regs_csv(struct req *);
 int	 page_admin_webinar_regs(struct req *);
 int	 page_admin_webinar_regs_csv(struct req *);
 
+/* page_admin_front.c — the home page's pinned stories (editors) */
+int	 page_admin_front(struct req *);
+int	 page_admin_front_save(struct req *);
 /* page_admin_promos.c — promo boxes (editors) */
 int	 page_admin_promos(struct req *);
 int	 page_admin_promo_add(struct req *);

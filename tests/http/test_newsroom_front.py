@@ -145,8 +145,8 @@ def test_bad_input():
              ({"lead": str(aid), "lead_expires": past}, "lead_expires: the expiry is not"),
              ({"lead": str(aid), "top1": str(aid), "top1_expires": soon},
               "top1: that story is pinned already")]
-    if draft:
-        cases.append(({"top3": str(draft[0][0])}, "top3: there is no published story"))
+    ok(draft, "the demo has a story that is not published")
+    cases.append(({"top3": str(draft[0][0])}, "top3: there is no published story"))
     for fields, msg in cases:
         s, h, b = post("/admin/front", "editor", fields)
         eq(s, 422, "%r: 422" % fields)

@@ -153,6 +153,17 @@ admin_fmt_local(int64_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M %Z", &tm);
 }
 
+/* "2026-05-12T13:00", a datetime-local value in the site's zone. */
+void
+admin_fmt_input(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M", &tm);
+}
+
 /* Decorates a row of store_admin_articles for the lists. */
 static void
 admin_row(json_t *a, int64_t now)

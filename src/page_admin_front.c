@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "admin.h"
 #include "api.h"
@@ -91,15 +90,12 @@ front_write(struct req *r, const struct front_pin *pins, int *bad)
 	return STORE_OK;
 }
 
-/* "2026-05-12T13:00", a datetime-local value in the site's zone. */
-static void
-fmt_input(int64_t t, char *out, size_t n)
+/* An option of a slot's list of stories. */
+static json_t *
+option(int64_t id, json_t *title, int selected)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M", &tm);
+	return json_pack("{s:I,s:O,s:b}", "id", (json_int_t)id, "title",
+	    title, "selected", selected);
 }
 
 static int
@@ -140,10 +136,11 @@ front_page(struct req *r, int status, const char *error)
 		json_object_set(s, "title", json_object_get(row, "title"));
 		json_object_set_new(s, "live", json_boolean(live));
 		if (exp != 0) {
-			fmt_input(exp, at, sizeof(at));
+			admin_fmt_input(exp, at, sizeof(at));
 			json_object_set_new(s, "expires", json_string(at));
 			admin_fmt_local(exp, at, sizeof(at));
-			json_object_set_new(s, "expires_label", json_string(at));
+			json_object_set_new(s, "expires_label",
+			    json_string(at));
 		}
 	}
 	/* Each slot's list, its story selected. */
@@ -158,17 +155,14 @@ front_page(struct req *r, int status, const char *error)
 			int64_t id = json_integer_value(json_object_get(c,
 			    "id"));
 
-			json_array_append_new(opts, json_pack("{s:I,s:O,s:b}",
-			    "id", (json_int_t)id, "title",
-			    json_object_get(c, "title"), "selected",
-			    id == cur));
+			json_array_append_new(opts, option(id,
+			    json_object_get(c, "title"), id == cur));
 			found |= id == cur;
 		}
 		/* A pinned story older than the newest ones stays offered. */
 		if (cur != 0 && !found)
-			json_array_insert_new(opts, 0, json_pack("{s:I,s:O,s:b}",
-			    "id", (json_int_t)cur, "title",
-			    json_object_get(row, "title"), "selected", 1));
+			json_array_insert_new(opts, 0, option(cur,
+			    json_object_get(row, "title"), 1));
 		json_object_set_new(row, "options", opts);
 	}
 	json_decref(pins);

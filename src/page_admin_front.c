@@ -233,7 +233,7 @@ page_admin_front_save(struct req *r)
 	return 0;
 }
 
-/* The admin API's view of one pin, or null for an empty lead. */
+/* The admin API's view of one pin (a row of store_front_all). */
 static json_t *
 api_pin(json_t *row, int64_t now)
 {

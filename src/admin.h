@@ -125,9 +125,12 @@ int	 mod_before(const char *s, int64_t *before);
 int	 mod_log_rows(struct req *, json_t **rows);
 /*
  * Bans (days 0: for good) or suspends a reader, or lifts it; logged.
- * Returns NULL, or a message for the moderator ("" for a database error).
+ * The reader is the author of comment (a number as text, logged with
+ * the action) when it is given, else the account of email.  Returns
+ * NULL, or a message for the moderator ("" for a database error).
  */
 const char *mod_ban(struct db *, const struct user *mod, const char *email,
-	    const char *days, const char *reason, int lift);
+	    const char *comment, const char *days, const char *reason,
+	    int lift);
 
 #endif

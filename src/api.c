@@ -12,6 +12,7 @@
 #include "config.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "text.h"
@@ -402,10 +403,10 @@ api_articles(struct req *r)
 	if (rc == STORE_NOTFOUND)
 		return api_error(r, 404, "no such section, tag or author");
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = page_articles(r, by, key, type, &cur, (int)limit, &list,
 	    &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:o}", "articles", list);
 	if (next.t != 0) {
 		store_cursor_format(&next, nc, sizeof(nc));
@@ -429,7 +430,7 @@ api_sections(struct req *r)
 	int rc;
 
 	if ((rc = store_sections_all(r->db, &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_sections(list);
 	cache_dep_str(tag_sections().s);
 	return send_model(r, json_pack("{s:o}", "sections", list));
@@ -459,7 +460,7 @@ api_authors(struct req *r)
 		return api_error(r, 400, "after must be an author id (next_after)");
 	if ((rc = store_authors_list(r->db, after, (int)limit + 1,
 	    &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_authors(list);
 	cache_dep_str(tag_authors().s);
 	m = json_object();

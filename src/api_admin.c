@@ -17,6 +17,7 @@
 #include "edit.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 #include "view.h"
@@ -84,7 +85,7 @@ send_article(struct req *r, int status, int64_t id)
 	int rc;
 
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:o}", "article", a);
 	http_send_json(r, status, m);
 	json_decref(m);
@@ -114,11 +115,10 @@ write_article(struct req *r, const struct user *u, int64_t id, edit_fn fn,
 	rc = edit_write(r->db, u, id, fn, arg, idout, note);
 	if (rc == STORE_NOTFOUND || rc == STORE_INVALID ||
 	    rc == STORE_CONFLICT) {
-		api_error(r, rc == STORE_NOTFOUND ? 404 :
-		    rc == STORE_CONFLICT ? 409 : 422, store_msg[rc]);
+		api_error(r, status_store_as(rc, 422), store_msg[rc]);
 		return SENT;
 	}
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 int
@@ -209,7 +209,7 @@ api_admin_update(struct req *r)
 		return status == SENT ? 0 : status;
 	if ((rc = store_article_admin_get(r->db, id, &cur)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? api_error(r, 404,
-		    "no such article") : page_status(rc);
+		    "no such article") : status_store(rc);
 	/* A contributor's work is frozen once an editor published it. */
 	if (!edit_may_change(&u, strcmp(json_string_value(
 	    json_object_get(cur, "status")), "published") == 0)) {

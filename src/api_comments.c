@@ -15,6 +15,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -62,7 +63,7 @@ api_admin_comments(struct req *r)
 		return api_error(r, 400, "malformed before");
 	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE,
 	    &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:s,s:o}", "queue", store_comment_queue_name(q),
 	    "comments", rows);
 	if (json_array_size(rows) == MOD_QUEUE_PAGE)
@@ -104,7 +105,7 @@ api_run(struct req *r, const struct user *u, enum mod_action a,
 			    (long long)ids[i - 1], mod_action_name(a));
 			return api_error(r, 409, msg);
 		}
-		return page_status(rc);
+		return status_store(rc);
 	}
 	status = mod_commit(r, &tags);
 	buf_free(&tags);
@@ -221,7 +222,7 @@ api_admin_comments_ban(struct req *r)
 		return 503;
 	}
 	err = mod_ban(r->db, r->user,
-	    json_string_value(json_object_get(in, "email")),
+	    json_string_value(json_object_get(in, "email")), NULL,
 	    d, json_string_value(json_object_get(in, "reason")),
 	    json_is_true(json_object_get(in, "lift")));
 	json_decref(in);

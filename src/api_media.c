@@ -19,6 +19,7 @@
 #include "multipart.h"
 #include "page.h"
 #include "pool.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 
@@ -138,7 +139,7 @@ artwork_done(struct req *r, void *arg)
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		admin_upload_free(u);
-		return api_error(r, rc == STORE_OK ? 503 : page_status(rc),
+		return api_error(r, status_write(rc),
 		    "the artwork cannot be recorded");
 	}
 	bus_apply(tag_site().s);

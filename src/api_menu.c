@@ -13,6 +13,7 @@
 #include "req.h"
 #include "menu.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -35,7 +36,7 @@ send_item(struct req *r, int status, int64_t id)
 	int rc;
 
 	if ((rc = store_menu_item_get(r->db, id, &item)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:o}", "item", item);
 	http_send_json(r, status, m);
 	json_decref(m);
@@ -50,7 +51,7 @@ answer(struct req *r, int rc)
 		return api_error(r, 404, "no such menu item"), -1;
 	if (rc == STORE_CONFLICT)
 		return api_error(r, 422, "no such parent item"), -1;
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 int
@@ -63,7 +64,7 @@ api_menu_list(struct req *r)
 	for (i = 0; i < ARRAY_SIZE(menu_names); i++) {
 		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK) {
 			json_decref(m);
-			return page_status(rc);
+			return status_store(rc);
 		}
 		json_object_set_new(m, menu_names[i], rows);
 	}

@@ -16,6 +16,7 @@
 #include "jobs.h"
 #include "newsletter.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 #include "view.h"
@@ -30,7 +31,7 @@ newsletter(struct req *r, json_t **nl)
 
 	if (rc == STORE_NOTFOUND)
 		return api_error(r, 404, "no such newsletter"), SENT;
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 /* The issue of the route (argument 1) in newsletter nl, or SENT after a 404. */
@@ -52,7 +53,7 @@ issue_of(struct req *r, json_t *nl, json_t **is)
 	}
 	if (rc == STORE_NOTFOUND)
 		return api_error(r, 404, "no such issue"), SENT;
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 /*
@@ -108,12 +109,12 @@ send_issue(struct req *r, int status, int64_t id)
 	int rc;
 
 	if ((rc = store_issue_get(r->db, id, &is)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	rc = store_issue_progress(r->db, id, json_integer_value(
 	    json_object_get(is, "newsletter_id")), &sent, &failed, &left);
 	if (rc != STORE_OK) {
 		json_decref(is);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	if (strcmp(json_string_value(json_object_get(is, "status")), "sent") == 0)
 		left = 0;
@@ -209,7 +210,7 @@ commit(struct req *r, int rc)
 {
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	return 0;
 }
@@ -431,7 +432,7 @@ api_newsletter_subscribers_csv(struct req *r)
 	json_decref(nl);
 	if (rc != STORE_OK) {
 		buf_free(&b);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return http_send_csv(r, name, &b);
 }

@@ -10,34 +10,9 @@
 #include "auth.h"
 #include "db.h"
 #include "req.h"
-#include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
-
-static const char *const roles[ROLE__MAX] = {
-	[ROLE_MEMBER] = "member",
-	[ROLE_CONTRIBUTOR] = "contributor",
-	[ROLE_AUTHOR] = "author",
-	[ROLE_EDITOR] = "editor",
-	[ROLE_ADMIN] = "admin",
-};
-
-int
-auth_role_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < ROLE__MAX; i++)
-		if (strcmp(s, roles[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-auth_role_name(enum role r)
-{
-	return r < ROLE__MAX ? roles[r] : "member";
-}
 
 int
 auth_password_hash(const char *pw, char *out, size_t outsz)
@@ -96,5 +71,5 @@ auth_bearer(struct req *r, struct user *u)
 	rc = store_user_by_token(r->db, hash, u);
 	if (rc == STORE_NOTFOUND)
 		return 401;
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }

@@ -7,30 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "role.h"	/* enum role, struct user, role names */
+
 struct req;
-
-/* Roles in increasing power; each can do what the ones before it can. */
-enum role {
-	ROLE_MEMBER,		/* a reader with an account */
-	ROLE_CONTRIBUTOR,	/* writes drafts, cannot publish */
-	ROLE_AUTHOR,		/* publishes own stories */
-	ROLE_EDITOR,		/* all content */
-	ROLE_ADMIN,		/* users, roles, settings */
-	ROLE__MAX
-};
-
-struct user {
-	int64_t		id;
-	enum role	role;
-	int64_t		author_id;	/* the author profile, 0 when none */
-	char		email[256];
-	char		name[256];
-	int		verified;	/* the email was confirmed (store_user_by_email) */
-};
-
-/* "editor" -> ROLE_EDITOR; -1 when unknown. */
-int		 auth_role_parse(const char *);
-const char	*auth_role_name(enum role);
 
 /* argon2id hash of a password into out (crypto_pwhash_STRBYTES). 0 or -1. */
 int		 auth_password_hash(const char *pw, char *out, size_t outsz);

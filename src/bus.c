@@ -16,7 +16,7 @@
 #include "bus.h"
 #include "cache.h"
 #include "db.h"
-#include "page.h"
+#include "hook.h"
 #include "tag.h"
 #include "util.h"
 
@@ -28,6 +28,13 @@ static struct db *conn;
 static pthread_t listener;
 static atomic_int stopping;
 static char self[17];		/* this instance's id, 16 hex digits */
+static struct hooks site_hooks;
+
+void
+bus_on_site_change(void (*fn)(void))
+{
+	hook_add(&site_hooks, fn);
+}
 
 void
 bus_apply(const char *tags)
@@ -40,14 +47,14 @@ bus_apply(const char *tags)
 			;
 		if (end - p == 1 && *p == '*') {
 			cache_invalidate_all();
-			page_site_changed();
+			hook_run(&site_hooks);
 		} else if ((size_t)(end - p) < sizeof(tag)) {
 			memcpy(tag, p, (size_t)(end - p));
 			tag[end - p] = '\0';
 			cache_invalidate(tag);
 			/* The menus and settings are also kept per thread. */
 			if (strcmp(tag, tag_site().s) == 0)
-				page_site_changed();
+				hook_run(&site_hooks);
 		}
 		p = *end == ' ' ? end + 1 : end;
 	}

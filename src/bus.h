@@ -22,5 +22,13 @@ void	bus_stop(void);
 int	bus_publish(struct db *, const char *tags);
 /* Drops the entries of tags here ("*" drops everything). */
 void	bus_apply(const char *tags);
+/*
+ * Registers fn to run when bus_apply() drops the site tag or everything,
+ * whether the write was here or on another instance: a layer above that
+ * keeps the settings or menus of its own (per thread) drops them then.
+ * The bus knows no caller.  At start, before bus_start() and before any
+ * write; up to HOOK_MAX (hook.h).
+ */
+void	bus_on_site_change(void (*fn)(void));
 
 #endif

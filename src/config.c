@@ -85,7 +85,7 @@ static const struct setting settings[] = {
 	  "CA certificates (PEM) to check the SMTP server with; empty uses "
 	  "the system's" },
 	{ "mail_from", C_STR, S(mail_from), "", 0, 0,
-	  "From: of the site's email (default: masthead <noreply@HOST of base_url>)" },
+	  "From: of the site's email (default: SITE NAME <noreply@HOST of base_url>)" },
 	{ "outbox_dir", C_STR, S(outbox_dir), "", 0, 0,
 	  "where email goes as .eml files without smtp_host; empty means "
 	  "\"outbox\" beside the SQLite file" },

@@ -484,6 +484,18 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
+	{ "staff_tokens", 8, 1,
+	    "SELECT count(*) AS n FROM staff_tokens",
+	    "SELECT "
+	    "id, purpose, user_id, invited_by, token_hash, created_at,"
+	    " expires_at, used_at"
+	    " FROM staff_tokens ORDER BY id",
+	    "INSERT INTO staff_tokens ("
+	    "id, purpose, user_id, invited_by, token_hash, created_at,"
+	    " expires_at, used_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
 	{ "front_pins", 3, 0,
 	    "SELECT count(*) AS n FROM front_pins",
 	    "SELECT "

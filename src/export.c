@@ -37,6 +37,7 @@ static const struct {
 	{ "api_tokens", 0, "bearer credentials: issue new tokens after the move" },
 	{ "account_tokens", 0, "short-lived sign-up and password links" },
 	{ "subscriber_tokens", 0, "short-lived newsletter confirmation links" },
+	{ "staff_tokens", 0, "invitation and setup links: invite again after the move" },
 	{ "rate_limits", 0, "counters of the last minutes" },
 	{ "jobs", 0, "queued work would run a second time" },
 	{ "site_keys", 1, "the keys that sign readers' links are secret" },

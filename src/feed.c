@@ -26,6 +26,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -679,10 +680,10 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 	f->base = page_base_url(r);
 	if ((rc = page_articles(r, by, key, type, &first,
 	    (int)config.feed_items, &f->items, &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, f->items);
 	if ((rc = add_extras(r, f)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	/* A podcast app can only play episodes that have their audio. */
 	if (f->podcast) {
 		kept = own_json(r, json_array());
@@ -733,7 +734,7 @@ begin(struct req *r, struct feed *f, enum feed_fmt fmt, const char *what,
 	memset(f, 0, sizeof(*f));
 	f->fmt = fmt;
 	if ((rc = page_site(r, &f->site)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, f->site);
 	name = view_str(f->site, "site_name");
 	tagline = view_str(f->site, "tagline");
@@ -783,7 +784,7 @@ list_feed(struct req *r, enum feed_fmt fmt, enum list_by by)
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
 	if ((rc = get[by](r->db, r->arg[0], &o)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, o);
 	switch (by) {
 	case LIST_SECTION: view_section(o); break;
@@ -820,7 +821,7 @@ feed_podcast(struct req *r)
 	d = view_str(f.site, "podcast_image");
 	if (d[0] != '\0' && (rc = store_image_get(r->db, d, &f.art)) !=
 	    STORE_OK && rc != STORE_NOTFOUND)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, f.art);
 	if (f.art != NULL) {
 		snprintf(src, sizeof(src), "/media/%s.%s", view_str(f.art,
@@ -859,13 +860,13 @@ feed_comments(struct req *r)
 		return 404;
 	if ((rc = store_comment_article(r->db, r->arg[0], page_now(), &a)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, a);
 	cache_dep_str(tag_comments(view_int(a, "id")).s);
 	cache_dep_str(tag_article(view_int(a, "id")).s);
 	if ((rc = store_comments_feed(r->db, view_int(a, "id"),
 	    COMMENT_ENTRIES, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, rows);
 	b = own_buf(r, 0);
 	/* An edit is a change readers subscribed to: it moves <updated>. */

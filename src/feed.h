@@ -55,17 +55,6 @@ void	 feed_html_absolute(struct buf *out, const char *html, size_t n,
 	    const char *page);
 
 /* ics.c */
-/*
- * Appends one iCalendar content line (without its CRLF) to out, folded
- * so no line passes 75 octets and no UTF-8 character is split, then CRLF.
- */
-void	 ics_fold(struct buf *out, const char *line, size_t n);
-/*
- * A calendar of one event or webinar e (as view_event or view_webinar
- * left it) for an email attachment; base: the site's absolute URL.
- */
-void	 ics_write_one(struct buf *out, int webinar, json_t *e,
-	    const char *base, int64_t now);
 int	 ics_events(struct req *);
 int	 ics_webinars(struct req *);
 int	 ics_event(struct req *);

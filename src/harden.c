@@ -16,7 +16,7 @@
 #include "buf.h"
 #include "config.h"
 #include "harden.h"
-#include "newsletter.h"
+#include "nl_style.h"
 #include "sanitize.h"
 #include "util.h"
 

@@ -3,171 +3,29 @@
  * (/events.ics), the upcoming webinars (/webinars.ics), and one file per
  * event and webinar for "Add to calendar".
  *
- * Times are written in UTC ("...Z"), which every calendar shows in its
- * reader's own zone and which needs no VTIMEZONE block.  Text values are
- * escaped (backslash, semicolon, comma, newline) and every content line
- * is folded at 75 octets without splitting a UTF-8 character.
+ * ical.c writes them; these are the handlers that choose what goes in.
  */
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
-
 #include "buf.h"
 #include "cache.h"
-#include "escape.h"
 #include "feed.h"
+#include "ical.h"
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
 #include "view.h"
 
 #define ICS_CTYPE	"text/calendar; charset=utf-8"
-#define ICS_LINE	75	/* octets of a content line, CRLF excluded */
 #define ICS_UPCOMING	100
-
-void
-ics_fold(struct buf *out, const char *s, size_t n)
-{
-	size_t i = 0, col = 0, k;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-
-		/* The length of this UTF-8 sequence: folded as a whole. */
-		k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ?
-		    2 : 1;
-		if (i + k > n)
-			k = n - i;
-		if (col + k > ICS_LINE) {
-			BUF_LIT(out, "\r\n ");
-			col = 1;
-		}
-		buf_append(out, s + i, k);
-		col += k;
-		i += k;
-	}
-	BUF_LIT(out, "\r\n");
-}
-
-/* Writes "NAME:value" (value escaped as TEXT unless raw) as one line. */
-static void
-prop(struct buf *out, const char *name, const char *value, int raw)
-{
-	struct buf line = BUF_INIT;
-
-	buf_puts(&line, name);
-	buf_putc(&line, ':');
-	if (raw) {
-		/* URIs and times: control characters never reach a line. */
-		for (const char *p = value; *p != '\0'; p++)
-			if ((unsigned char)*p >= 0x20 && *p != 0x7f)
-				buf_putc(&line, *p);
-	} else {
-		esc_ics(&line, value, strlen(value));
-	}
-	if (line.len > 0)
-		ics_fold(out, line.p, line.len);
-	buf_free(&line);
-}
-
-static void
-fmt_utc(int64_t t, char *out, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, n, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-/* "example.com" of "https://example.com:8443/x", for UIDs. */
-static void
-host_of(const char *base, char *out, size_t n)
-{
-	const char *p = strstr(base, "://");
-	size_t k;
-
-	p = p != NULL ? p + 3 : base;
-	k = strcspn(p, ":/");
-	snprintf(out, n, "%.*s", (int)k, p);
-	if (out[0] == '\0')
-		snprintf(out, n, "localhost");
-}
 
 enum kind {
 	K_EVENT,
 	K_WEBINAR,
 	K__MAX
 };
-
-static void
-vevent(struct buf *out, enum kind k, json_t *e, const char *base,
-    const char *host, int64_t now)
-{
-	char t[32], line[600];
-	struct buf d = BUF_INIT;
-	const char *summary = view_str(e, "summary");
-
-	BUF_LIT(out, "BEGIN:VEVENT\r\n");
-	snprintf(line, sizeof(line), "%s-%lld@%s", k == K_EVENT ? "event" :
-	    "webinar", (long long)view_int(e, "id"), host);
-	prop(out, "UID", line, 1);
-	fmt_utc(now, t, sizeof(t));
-	prop(out, "DTSTAMP", t, 1);
-	fmt_utc(view_int(e, "starts_at"), t, sizeof(t));
-	prop(out, "DTSTART", t, 1);
-	fmt_utc(view_int(e, "ends_at"), t, sizeof(t));
-	prop(out, "DTEND", t, 1);
-	prop(out, "SUMMARY", view_str(e, k == K_EVENT ? "name" : "title"), 0);
-	snprintf(line, sizeof(line), "%s%s/%s", base, k == K_EVENT ?
-	    "/events" : "/webinars", view_str(e, "slug"));
-	prop(out, "URL", line, 1);
-	buf_puts(&d, summary);
-	if (view_str(e, "sponsor_name")[0] != '\0') {
-		if (d.len > 0)
-			BUF_LIT(&d, "\n\n");
-		buf_printf(&d, "Sponsored by %s.", view_str(e, "sponsor_name"));
-	}
-	if (d.len > 0)
-		BUF_LIT(&d, "\n\n");
-	buf_puts(&d, line);
-	prop(out, "DESCRIPTION", d.p, 0);
-	buf_free(&d);
-	if (k == K_EVENT && view_str(e, "venue")[0] != '\0')
-		prop(out, "LOCATION", view_str(e, "venue"), 0);
-	else
-		prop(out, "LOCATION", "Online", 0);
-	if (k == K_EVENT)
-		prop(out, "CATEGORIES", view_str(e, "kind_label"), 0);
-	else
-		prop(out, "CATEGORIES", "Webinar", 0);
-	prop(out, "STATUS", "CONFIRMED", 1);
-	prop(out, "TRANSP", "OPAQUE", 1);
-	BUF_LIT(out, "END:VEVENT\r\n");
-}
-
-static void
-calendar_head(struct buf *out)
-{
-	BUF_LIT(out, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
-	prop(out, "PRODID", "-//masthead//masthead//EN", 1);
-	BUF_LIT(out, "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
-}
-
-void
-ics_write_one(struct buf *out, int webinar, json_t *e, const char *base,
-    int64_t now)
-{
-	char host[256];
-
-	host_of(base, host, sizeof(host));
-	calendar_head(out);
-	vevent(out, webinar ? K_WEBINAR : K_EVENT, e, base, host, now);
-	BUF_LIT(out, "END:VCALENDAR\r\n");
-}
 
 /* Writes a VCALENDAR of the events or webinars in list, and sends it. */
 static int
@@ -181,19 +39,19 @@ send_calendar(struct req *r, enum kind k, json_t *list, const char *name)
 	int rc;
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, site);
-	host_of(base, host, sizeof(host));
+	ical_host(base, host, sizeof(host));
 	out = own_buf(r, 0);
-	calendar_head(out);
+	ical_head(out);
 	if (name != NULL) {
 		struct buf *t = own_buf(r, 0);
 
 		buf_printf(t, "%s: %s", view_str(site, "site_name"), name);
-		prop(out, "X-WR-CALNAME", t->p, 0);
+		ical_prop(out, "X-WR-CALNAME", t->p, 0);
 	}
 	json_array_foreach(list, i, e)
-		vevent(out, k, e, base, host, page_now());
+		ical_event(out, k == K_WEBINAR, e, base, host, page_now());
 	BUF_LIT(out, "END:VCALENDAR\r\n");
 	if (buf_err(out))
 		return 500;
@@ -230,7 +88,7 @@ calendar(struct req *r, enum kind k)
 		cache_dep_until(store_webinars_next_end(r->db, now));
 	}
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, list);
 	if (about != NULL)
 		snprintf(name, sizeof(name), "Webinars: %s", view_str(about,
@@ -250,7 +108,7 @@ one(struct req *r, enum kind k)
 	rc = k == K_EVENT ? store_event_get(r->db, r->arg[0], &e) :
 	    store_webinar_get(r->db, r->arg[0], &e);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (k == K_EVENT)
 		view_event(e);
 	else

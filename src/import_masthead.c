@@ -313,12 +313,16 @@ read_tables(struct db *db, struct scan *s, struct import_report *rep,
 	}
 }
 
-/* What a site that never held content can have: rows the server makes. */
+/*
+ * What a site that never held content can have: rows the server makes
+ * (staff_tokens: the setup link a start without an admin prints).
+ */
 static int
 made_by_server(const char *table)
 {
 	return strcmp(table, "site_keys") == 0 ||
-	    strcmp(table, "rate_limits") == 0;
+	    strcmp(table, "rate_limits") == 0 ||
+	    strcmp(table, "staff_tokens") == 0;
 }
 
 static int

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,16 @@
 
 static char from_name[256];
 static char from_addr[256];
+/*
+ * Without mail_from, the From name is the publication's: the site_name
+ * setting, read again each time a message is queued (it can change while
+ * the site runs), kept here for the messages composed without the
+ * database at hand.  from_local: no base_url gave the address a host.
+ */
+static pthread_mutex_t from_lock = PTHREAD_MUTEX_INITIALIZER;
+static char site_from[256] = "masthead";
+static int from_fixed;
+static int from_local;
 
 /*
  * The length of the valid UTF-8 character at p (1 to 4), or 0: overlong
@@ -456,15 +467,19 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
 	size_t i;
 	char date[64], id[33], boundary[33], mixed[33];
 	const char *domain = strchr(from_addr, '@');
+	char fname[256];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	pthread_mutex_lock(&from_lock);
+	strlcpy_(fname, from_fixed ? from_name : site_from, sizeof(fname));
+	pthread_mutex_unlock(&from_lock);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	random_hex(id, 16);
 	random_hex(boundary, 16);
 	hdr_start(&h, b, "From");
-	hdr_mailbox(&h, from_name, from_addr);
+	hdr_mailbox(&h, fname, from_addr);
 	hdr_end(&h);
 	hdr_start(&h, b, "To");
 	hdr_mailbox(&h, to_name, to);
@@ -530,6 +545,48 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
 	buf_printf(b, "\r\n--=_%s--\r\n", mixed);
 }
 
+void
+mail_set_site_name(const char *name)
+{
+	char clean_name[256];
+
+	/* A name with no letter to show would make an empty phrase. */
+	clean(name, clean_name, sizeof(clean_name));
+	if (clean_name[0] == '\0')
+		strlcpy_(clean_name, "masthead", sizeof(clean_name));
+	pthread_mutex_lock(&from_lock);
+	strlcpy_(site_from, clean_name, sizeof(site_from));
+	pthread_mutex_unlock(&from_lock);
+}
+
+/* The From name follows the site_name setting as it is now. */
+static void
+site_refresh(struct db *db)
+{
+	char tmp[256];
+
+	if (!from_fixed)
+		mail_set_site_name(store_setting(db, "site_name", "masthead",
+		    tmp, sizeof(tmp)));
+}
+
+int
+mail_from_effective(struct db *db, char *out, size_t outsz)
+{
+	char name[256];
+
+	if (db != NULL)
+		site_refresh(db);
+	pthread_mutex_lock(&from_lock);
+	strlcpy_(name, from_fixed ? from_name : site_from, sizeof(name));
+	pthread_mutex_unlock(&from_lock);
+	if (name[0] == '\0')
+		snprintf(out, outsz, "%s", from_addr);
+	else
+		snprintf(out, outsz, "%s <%s>", name, from_addr);
+	return from_local;
+}
+
 int
 mail_queue(struct db *db, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html)
@@ -546,6 +603,7 @@ mail_queue_with(struct db *db, const char *to_name, const char *to,
 	json_t *p;
 	int rc;
 
+	site_refresh(db);
 	mail_compose_with(&m, to_name, to, subject, text, html, headers);
 	if (buf_err(&m)) {
 		buf_free(&m);
@@ -567,6 +625,7 @@ mail_queue_attach(struct db *db, const char *to_name, const char *to,
 	json_t *p;
 	int rc;
 
+	site_refresh(db);
 	mail_compose_attach(&m, to_name, to, subject, text, html, NULL, att);
 	if (buf_err(&m)) {
 		buf_free(&m);
@@ -791,14 +850,20 @@ mail_init(char *err, size_t errlen)
 	const char *h;
 	size_t n;
 
-	if (config.mail_from[0] == '\0') {
-		/* noreply@ the host of base_url (without a port). */
+	from_fixed = config.mail_from[0] != '\0';
+	from_local = 0;
+	if (!from_fixed) {
+		/*
+		 * noreply@ the host of base_url (without a port); the name
+		 * is the publication's (mail_set_site_name).
+		 */
 		h = strstr(config.base_url, "://");
 		h = h != NULL ? h + 3 : "";
 		n = strcspn(h, ":/");
-		if (n == 0 || n >= sizeof(host))
+		if (n == 0 || n >= sizeof(host)) {
 			strlcpy_(host, "localhost", sizeof(host));
-		else {
+			from_local = 1;
+		} else {
 			memcpy(host, h, n);
 			host[n] = '\0';
 		}

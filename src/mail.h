@@ -17,6 +17,18 @@ int	 mail_init(char *err, size_t errlen);
 void	 mail_jobs_init(void);
 void	 mail_free(void);
 /*
+ * Without mail_from, messages come from "<site name> <noreply@HOST>",
+ * HOST the host of base_url: the name the site has now (queued messages
+ * read the site_name setting themselves; this sets it for the rest).
+ */
+void	 mail_set_site_name(const char *);
+/*
+ * The From of the next message ("Name <address>") into out, reading the
+ * site's name from db when it is not NULL; 1 when no base_url gave the
+ * address a host (noreply@localhost: mail servers refuse it), else 0.
+ */
+int	 mail_from_effective(struct db *, char *out, size_t outsz);
+/*
  * Writes a complete message (CRLF lines: From, To, Subject, Date,
  * Message-ID, MIME multipart/alternative with quoted-printable text and
  * HTML parts) into out.  to_name may be NULL; text and html are UTF-8.

@@ -26,6 +26,7 @@
 #include "edit.h"
 #include "export.h"
 #include "http.h"
+#include "image.h"
 #include "import.h"
 #include "jobs.h"
 #include "mail.h"
@@ -442,7 +443,7 @@ cmd_user(int argc, char **argv)
 	}
 	if (acct_args(argc, argv, &o) != 0)
 		return 2;
-	if (o.role != NULL && (role = auth_role_parse(o.role)) < 0) {
+	if (o.role != NULL && (role = role_parse(o.role)) < 0) {
 		fprintf(stderr, "masthead: unknown role \"%s\"\n", o.role);
 		return 2;
 	}
@@ -473,7 +474,7 @@ cmd_user(int argc, char **argv)
 			return 1;
 		}
 		printf("added %s (%s), id %lld\n", email,
-		    auth_role_name(role), (long long)id);
+		    role_name(role), (long long)id);
 		return 0;
 	}
 	if (strcmp(argv[0], "list") == 0) {
@@ -499,7 +500,7 @@ cmd_user(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[0], "set-role") == 0) {
-		if (o.npos != 2 || (role = auth_role_parse(o.pos[1])) < 0) {
+		if (o.npos != 2 || (role = role_parse(o.pos[1])) < 0) {
 			fputs("masthead: user set-role needs EMAIL and a ROLE\n",
 			    stderr);
 			return 2;
@@ -515,7 +516,7 @@ cmd_user(int argc, char **argv)
 			fprintf(stderr, "masthead: %s\n", store_msgs[rc]);
 			return 1;
 		}
-		printf("%s is now %s\n", o.pos[0], auth_role_name(role));
+		printf("%s is now %s\n", o.pos[0], role_name(role));
 		return 0;
 	}
 	fprintf(stderr, "masthead: unknown user command \"%s\"\n", argv[0]);
@@ -885,7 +886,7 @@ cmd_import(int argc, char **argv)
 static int
 cmd_serve(void)
 {
-	char err[1024], tz[128];
+	char err[1024], tz[128], url[640], site[256];
 	struct db *db;
 	int rc;
 
@@ -906,6 +907,23 @@ cmd_serve(void)
 		db_close(db);
 		return 1;
 	}
+	/*
+	 * A site nobody can administer yet gets a one-time link that
+	 * creates the owner's account in the browser (docs/accounts.md).
+	 */
+	if ((rc = page_staff_setup_link(db, url, sizeof(url))) < 0) {
+		fprintf(stderr, "masthead: cannot store the setup link: %s\n",
+		    db_errmsg(db));
+		db_close(db);
+		return 1;
+	}
+	if (rc == 0) {
+		printf("Open %s to create the first admin account\n", url);
+		fflush(stdout);
+	}
+	/* The From name of the site's mail, until mail_from says otherwise. */
+	mail_set_site_name(store_setting(db, "site_name", "masthead", site,
+	    sizeof(site)));
 	db_close(db);
 	if (theme_load(config.theme_dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
@@ -921,6 +939,9 @@ cmd_serve(void)
 	router_init();
 	page_init();
 	page_admin_export_init(export_for_admin);
+	/* The layers below call up only through what is registered here. */
+	bus_on_site_change(page_site_changed);
+	pool_on_thread_end(image_thread_done);
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		mail_free();

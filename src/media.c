@@ -14,9 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +26,9 @@
 #include "config.h"
 #include "db.h"
 #include "fault.h"
+#include "image.h"
 #include "media.h"
-#include "page.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -37,70 +36,6 @@
 #define NFILES	(2 * NWIDTHS + 1)
 
 static const int widths[NWIDTHS] = MEDIA_WIDTHS;
-
-static const struct {
-	const char	*mime;
-	const unsigned char *magic;
-	size_t		 len;
-	size_t		 at;		/* offset of the magic bytes */
-} signatures[] = {
-	{ "image/jpeg", (const unsigned char *)"\xff\xd8\xff", 3, 0 },
-	{ "image/png", (const unsigned char *)"\x89PNG\r\n\x1a\n", 8, 0 },
-	{ "image/gif", (const unsigned char *)"GIF87a", 6, 0 },
-	{ "image/gif", (const unsigned char *)"GIF89a", 6, 0 },
-	{ "image/webp", (const unsigned char *)"WEBP", 4, 8 },
-};
-
-const char *
-media_sniff(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(signatures); i++) {
-		if (n < signatures[i].at + signatures[i].len ||
-		    memcmp(b + signatures[i].at, signatures[i].magic,
-		    signatures[i].len) != 0)
-			continue;
-		/* WebP is a RIFF container: "RIFF" size "WEBP". */
-		if (strcmp(signatures[i].mime, "image/webp") == 0 &&
-		    memcmp(b, "RIFF", 4) != 0)
-			continue;
-		return signatures[i].mime;
-	}
-	return NULL;
-}
-
-static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
-static atomic_int vips_ok;
-
-static void
-vips_start(void)
-{
-	if (VIPS_INIT("masthead") != 0)
-		return;
-	/*
-	 * libvips' operation cache would keep loaders that point into a
-	 * request's memory after the request is gone, and decoded pixels
-	 * between uploads.
-	 */
-	vips_cache_set_max(0);
-	vips_cache_set_max_mem(0);
-	/*
-	 * How many images are decoded at once is the work pool's size
-	 * (work_threads); libvips' own threads for each image would
-	 * multiply it and take the cores the event loops need.
-	 */
-	vips_concurrency_set(1);
-	atomic_store(&vips_ok, 1);
-}
-
-void
-media_thread_done(void)
-{
-	if (atomic_load(&vips_ok))
-		vips_thread_shutdown();
-}
 
 /*
  * Loads with the one loader of the sniffed type, failing on truncation.
@@ -437,7 +372,7 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		    (long long)config.max_upload);
 		return 413;
 	}
-	if (n == 0 || (mime = media_sniff(p, n)) == NULL) {
+	if (n == 0 || (mime = image_sniff(p, n)) == NULL) {
 		snprintf(msg, msglen, "the file is not a JPEG, PNG, WebP or "
 		    "GIF image");
 		return 415;
@@ -467,11 +402,10 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		known = 1;
 	} else if (rc != STORE_NOTFOUND) {
 		snprintf(msg, msglen, "the database cannot be read; try again");
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_decref(have);
-	pthread_once(&vips_once, vips_start);
-	if (!atomic_load(&vips_ok)) {
+	if (image_start() != 0) {
 		snprintf(msg, msglen, "the image library did not start");
 		return 500;
 	}
@@ -530,13 +464,13 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	nf++;
 	if ((e = make_dir(config.media_dir)) != 0) {
 		snprintf(msg, msglen, "the media directory cannot be made");
-		status = page_status_errno(e);
+		status = status_errno(e);
 		goto fail;
 	}
 	for (i = 0; i < nf; i++)
 		if ((e = write_file(config.media_dir, &files[i])) != 0) {
 			snprintf(msg, msglen, "the image cannot be saved");
-			status = page_status_errno(e);
+			status = status_errno(e);
 			goto fail;
 		}
 	row.hash = hash;
@@ -550,14 +484,14 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	/* A known image only needed its files back. */
 	if (!known && (rc = db_begin_write(db)) != DB_OK) {
 		snprintf(msg, msglen, "the database is busy; try again");
-		status = page_status(store_rc_from_db(rc));
+		status = status_store(store_rc_from_db(rc));
 		goto fail;
 	}
 	if (!known && ((rc = store_image_add(db, &row)) != STORE_OK ||
 	    db_commit(db) != DB_OK)) {
 		db_rollback(db);
 		snprintf(msg, msglen, "the image cannot be recorded");
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto fail;
 	}
 	*out = describe(hash, ext, mime, topw, toph, ws);
@@ -593,13 +527,12 @@ media_square(const char *dir, const void *p, size_t n, int64_t limit,
 		    (long long)limit);
 		return 413;
 	}
-	if (n == 0 || (mime = media_sniff(p, n)) == NULL) {
+	if (n == 0 || (mime = image_sniff(p, n)) == NULL) {
 		snprintf(msg, msglen, "the file is not a JPEG, PNG, WebP or "
 		    "GIF image");
 		return 415;
 	}
-	pthread_once(&vips_once, vips_start);
-	if (!atomic_load(&vips_ok)) {
+	if (image_start() != 0) {
 		snprintf(msg, msglen, "the image library did not start");
 		return 500;
 	}
@@ -638,7 +571,7 @@ media_square(const char *dir, const void *p, size_t n, int64_t limit,
 	snprintf(f.name, sizeof(f.name), "%s.jpg", hash);
 	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
 		snprintf(msg, msglen, "the image cannot be saved");
-		status = page_status_errno(e);
+		status = status_errno(e);
 		goto fail;
 	}
 	*bytes = (int64_t)f.len;
@@ -689,124 +622,9 @@ media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 	f.len = n;
 	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
 		snprintf(msg, msglen, "the file cannot be saved");
-		return page_status_errno(e);
+		return status_errno(e);
 	}
 	return 0;
-}
-
-/* "#rrggbb" into three numbers; 0 or -1. */
-static int
-parse_colour(const char *s, double rgb[3])
-{
-	int i, hi, lo;
-
-	if (s == NULL || strlen(s) != 7 || s[0] != '#')
-		return -1;
-	for (i = 0; i < 3; i++) {
-		if ((hi = hex_digit(s[1 + 2 * i])) < 0 ||
-		    (lo = hex_digit(s[2 + 2 * i])) < 0)
-			return -1;
-		rgb[i] = hi * 16 + lo;
-	}
-	return 0;
-}
-
-int
-media_png_of_svg(const void *svg, size_t n, int fit, int width,
-    int height, const char *background, void **png, size_t *len, char *err,
-    size_t errlen)
-{
-	VipsImage *drawn = NULL, *canvas = NULL, *flat = NULL;
-	VipsArrayDouble *clear = NULL, *bg = NULL;
-	double rgb[3], none[4] = { 0, 0, 0, 0 };
-	void *q = (void *)(uintptr_t)svg;
-	int rc = -1, w, h;
-
-	*png = NULL;
-	*len = 0;
-	if (background != NULL && parse_colour(background, rgb) != 0) {
-		snprintf(err, errlen, "\"%s\" is not a colour like #0b2545",
-		    background);
-		return -1;
-	}
-	pthread_once(&vips_once, vips_start);
-	if (!vips_ok) {
-		snprintf(err, errlen, "the image library did not start");
-		return -1;
-	}
-	/*
-	 * After this point, all errors go through fail.  The thumbnail
-	 * operation renders the vectors at the size asked for, so the PNG
-	 * is sharp however small the SVG's own canvas is.
-	 */
-	if (fit > width || fit > height) {
-		snprintf(err, errlen, "the drawing is larger than the canvas");
-		return -1;
-	}
-	if (vips_thumbnail_buffer(q, n, &drawn, fit, "height", fit,
-	    NULL) != 0)
-		goto fail;
-	w = vips_image_get_width(drawn);
-	h = vips_image_get_height(drawn);
-	clear = vips_array_double_new(none, vips_image_hasalpha(drawn) ? 4 : 3);
-	if (vips_embed(drawn, &canvas, (width - w) / 2, (height - h) / 2, width,
-	    height, "extend", VIPS_EXTEND_BACKGROUND, "background", clear,
-	    NULL) != 0)
-		goto fail;
-	if (background != NULL && vips_image_hasalpha(canvas)) {
-		bg = vips_array_double_new(rgb, 3);
-		if (vips_flatten(canvas, &flat, "background", bg, NULL) != 0)
-			goto fail;
-	} else {
-		flat = canvas;
-		g_object_ref(flat);
-	}
-	if (vips_pngsave_buffer(flat, png, len, "strip", TRUE, NULL) != 0)
-		goto fail;
-	rc = 0;
-fail:
-	if (rc != 0)
-		snprintf(err, errlen, "the SVG cannot be drawn: %s",
-		    vips_error_buffer());
-	vips_error_clear();
-	if (clear != NULL)
-		vips_area_unref(VIPS_AREA(clear));
-	if (bg != NULL)
-		vips_area_unref(VIPS_AREA(bg));
-	if (flat != NULL)
-		g_object_unref(flat);
-	if (canvas != NULL)
-		g_object_unref(canvas);
-	if (drawn != NULL)
-		g_object_unref(drawn);
-	return rc;
-}
-
-int
-media_size(const void *p, size_t n, int *width, int *height)
-{
-	VipsImage *img;
-
-	*width = *height = 0;
-	if (media_sniff(p, n) == NULL)
-		return -1;
-	pthread_once(&vips_once, vips_start);
-	/* Opening an image reads its header only; no pixel is decoded. */
-	if (!vips_ok || (img = vips_image_new_from_buffer(p, n, "",
-	    NULL)) == NULL) {
-		vips_error_clear();
-		return -1;
-	}
-	*width = vips_image_get_width(img);
-	*height = vips_image_get_height(img);
-	g_object_unref(img);
-	return 0;
-}
-
-void
-media_free(void *p)
-{
-	g_free(p);
 }
 
 /* ---- media check: the files the database names, and their repair ---- */
@@ -973,8 +791,7 @@ media_check(struct db *db, int repair, FILE *out)
 	size_t i;
 	int pdfs;
 
-	pthread_once(&vips_once, vips_start);
-	if (repair && !atomic_load(&vips_ok)) {
+	if (image_start() != 0 && repair) {
 		fprintf(out, "the image library did not start\n");
 		return -1;
 	}

@@ -23,9 +23,6 @@ struct db;
 /* Bytes of the decoded picture: 4 a pixel (RGBA, or grey of 16 bits). */
 #define MEDIA_MAX_DECODED	((int64_t)MEDIA_MAX_PIXELS * 4)
 
-/* The type of an image from its first bytes: "image/jpeg" ..., or NULL. */
-const char *media_sniff(const void *p, size_t n);
-
 /*
  * Stores an uploaded image: sniffs, decodes, resizes, writes the files
  * and adds the images row (or finds the one of the same bytes).  Returns
@@ -50,22 +47,6 @@ int	 media_square(const char *dir, const void *p, size_t n, int64_t limit,
 	    char *msg, size_t msglen);
 
 /*
- * A PNG of the SVG in svg: the drawing scaled to fit inside fit x fit
- * pixels and centred on a canvas of width x height, transparent around
- * it, or flattened onto background ("#rrggbb"; NULL keeps the
- * transparency).  Returns 0 with *png (free it with media_free()) and
- * *len, or -1 with a sentence in err.  Sharing sites and search engines
- * take raster images only: this makes them from a theme's SVG.
- */
-int	 media_png_of_svg(const void *svg, size_t n, int fit, int width,
-	    int height, const char *background, void **png, size_t *len, char *err,
-	    size_t errlen);
-/* The pixel size of a JPEG, PNG, GIF or WebP from its header; 0 or -1. */
-int	 media_size(const void *p, size_t n, int *width, int *height);
-/* Frees what media_png_of_svg() returned. */
-void	 media_free(void *p);
-
-/*
  * Checks that every file the database names is in media_dir: each
  * image's <hash>.<ext> and its widths (JPEG or PNG, and WebP), each
  * white paper's PDF.  With repair, makes an image's missing files again
@@ -74,9 +55,6 @@ void	 media_free(void *p);
  * many files are still missing, or -1 when the database cannot be read.
  */
 int	 media_check(struct db *, int repair, FILE *out);
-
-/* Frees libvips' memory of the calling thread (a pool thread's end). */
-void	 media_thread_done(void);
 
 /* Whether the bytes begin as a PDF file does ("%PDF-"). */
 int	 media_is_pdf(const void *p, size_t n);

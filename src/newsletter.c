@@ -30,6 +30,7 @@
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
+#include "nl_style.h"
 #include "sign.h"
 #include "store.h"
 #include "util.h"

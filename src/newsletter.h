@@ -16,14 +16,6 @@ struct db;
 #define NL_TOKEN_MAX	80	/* bytes of a signed subscriber token, NUL included */
 				/* (at least sign.h's SIGN_ID_TOKEN_MAX) */
 
-/*
- * The inline styles of a message's HTML (mail clients take no
- * stylesheet).  The preview in the newsroom allows exactly these by
- * their hashes in its Content-Security-Policy (harden.c).
- */
-#define NL_STYLE_BODY	"font-family:sans-serif;max-width:640px;margin:auto"
-#define NL_STYLE_FOOT	"font-size:12px;color:#555"
-
 #define NL_SUBJECT_MAX	300	/* bytes of an issue's subject */
 #define NL_INTRO_MAX	5000	/* bytes of its introduction */
 #define NL_ARTICLES_MAX	50	/* stories in one issue */

@@ -3,7 +3,6 @@
  * mega-menu, footer), the sidebar blocks, rendering, error pages, and the
  * static files of the theme and the media directory.
  */
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "page.h"
 #include "req.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "theme.h"
@@ -34,42 +34,6 @@ int64_t
 page_now(void)
 {
 	return now_unix();
-}
-
-int
-page_status(int rc)
-{
-	switch (rc) {
-	case STORE_OK: return 200;
-	case STORE_NOTFOUND: return 404;
-	case STORE_INVALID: return 400;
-	case STORE_CONFLICT: return 409;
-	case STORE_BUSY: return 503;
-	default: return 500;
-	}
-}
-
-/*
- * A file that could not be written: a full disk (or quota), failing
- * I/O, no descriptor or memory left are the storage's state, worth a
- * new try later (503 with Retry-After); anything else is a fault (500).
- */
-int
-page_status_errno(int err)
-{
-	switch (err) {
-	case ENOSPC:
-	case EDQUOT:
-	case EIO:
-	case EROFS:
-	case EMFILE:
-	case ENFILE:
-	case ENOMEM:
-	case EAGAIN:
-		return 503;
-	default:
-		return 500;
-	}
 }
 
 /* Turns flat menu rows (parents first) into a tree of "children". */
@@ -470,7 +434,7 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 	buf_reserve(out, 64 * 1024);
 	if (with_site) {
 		if ((rc = site_model(r, &site)) != STORE_OK)
-			return page_status(rc);
+			return status_store(rc);
 		json_object_set_new(model, "site", site);
 		cache_dep_str(tag_site().s);
 		if (status == 200)
@@ -619,7 +583,7 @@ page_static(struct req *r)
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
 	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	cache_dep_str(tag_page(json_integer_value(json_object_get(pg,
 	    "id"))).s);
 	view_html(pg, "body_html");

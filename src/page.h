@@ -23,10 +23,6 @@ struct url_query;
 /* page.c — shared parts */
 /* Call once at start-up: hooks the account bar into shared pages. */
 void	 page_init(void);
-/* The one mapping from store results to HTTP statuses. */
-int	 page_status(int store_rc);
-/* The same for the errno of a file that could not be written. */
-int	 page_status_errno(int err);
 /*
  * Renders template tpl with model (which it takes: the caller's reference
  * is consumed) plus the site-wide parts, and sends it with status.
@@ -54,7 +50,10 @@ int	 page_section_frame(struct req *, int64_t section, json_t **path,
 	    json_t **promo);
 /* Adds the sidebar blocks (events, webinars, perspectives) to model. */
 int	 page_add_sidebar(struct req *, json_t *model);
-/* Says that settings or menus changed: every thread reloads them. */
+/*
+ * Says that settings or menus changed: every thread reloads them.  main
+ * registers it with bus_on_site_change().
+ */
 void	 page_site_changed(void);
 /* Frees what this thread kept (call as a server thread ends). */
 void	 page_thread_done(void);
@@ -120,6 +119,14 @@ int	 page_notice(struct req *, int status, const char *title,
 	    const char *text, const char *href, const char *label);
 /* An email address lowercased and checked into out; 0 or -1. */
 int	 page_email_norm(const char *in, char *out, size_t outsz);
+/* Why a new password is refused (the sign-up rules), or NULL. */
+const char *page_password_problem(const char *pw);
+/* Whether a display name is 1-100 characters without control characters. */
+int	 page_name_ok(const char *name);
+/* A new emailed-link token (43 base64url characters) and its hash. */
+void	 page_link_token(char tok[64], char hash[65]);
+/* The hash of the route's :token when it has the shape of one; 0 or -1. */
+int	 page_route_token(struct req *, char hash[65]);
 
 /* page_newsletter.c — newsletter sign-up and subscribers' links */
 /*
@@ -177,6 +184,23 @@ int	 page_admin_restore(struct req *);
 /* page_admin_users.c — users and roles (admins) */
 int	 page_admin_users(struct req *);
 int	 page_admin_user_role(struct req *);
+int	 page_admin_user_invite(struct req *);
+
+/* page_staff.c — invitations and the first-run setup link (public) */
+int	 page_invite(struct req *);
+int	 page_invite_post(struct req *);
+int	 page_setup(struct req *);
+int	 page_setup_post(struct req *);
+/*
+ * While no admin can sign in, stores a new setup token and writes its
+ * link into url: 0; 1 when an admin exists (no link); -1 on a database
+ * error.
+ */
+int	 page_staff_setup_link(struct db *, char *url, size_t urlsz);
+
+/* page_admin_settings.c — the site's settings: mail identity, test message */
+int	 page_admin_settings(struct req *);
+int	 page_admin_settings_mail_test(struct req *);
 
 /* page_admin_menus.c — the mega-menu and the footer (editors) */
 int	 page_admin_menus(struct req *);
@@ -262,6 +286,8 @@ int	 page_admin_event_regs(struct req *);
 int	 page_admin_event_regs_csv(struct req *);
 int	 page_admin_webinar_regs(struct req *);
 int	 page_admin_webinar_regs_csv(struct req *);
+int	 page_admin_reg_cancel(struct req *);
+int	 page_admin_reg_move(struct req *);
 
 /* page_admin_front.c — the home page's pinned stories (editors) */
 int	 page_admin_front(struct req *);

@@ -27,6 +27,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -122,7 +123,7 @@ form_page(struct req *r, int status, const char *tpl, const char *title,
 	if (r->user != NULL)
 		json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s}",
 		    "name", r->user->name, "email", r->user->email, "role",
-		    auth_role_name(r->user->role)));
+		    role_name(r->user->role)));
 	return page_render(r, status, tpl, m);
 }
 
@@ -298,7 +299,7 @@ commit_mail(struct req *r, int rc)
 {
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	jobs_kick();
 	return 0;
@@ -367,7 +368,7 @@ page_signin_post(struct req *r)
 		goto out;
 	rc = store_user_by_email(r->db, email, &u, hash, sizeof(hash));
 	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	/*
@@ -552,7 +553,7 @@ link_page(struct req *r, int reset)
 	if (rc == STORE_NOTFOUND)
 		return link_gone(r, reset);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return form_page(r, 200, reset ? "reset_password" : "verify", reset ?
 	    "Choose a new password" : "Confirm your email address", NULL,
 	    json_pack("{s:s}", "action", r->path));
@@ -586,7 +587,7 @@ page_verify_post(struct req *r)
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return rc == STORE_NOTFOUND ? link_gone(r, 0) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    status_write(rc);
 	}
 	http_redirect(r, 303, "/signin?done=verified");
 	return 0;
@@ -712,7 +713,7 @@ page_reset_link_post(struct req *r)
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_NOTFOUND ? link_gone(r, 1) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    status_write(rc);
 		goto out;
 	}
 	if ((status = session_start(r, user)) != 0)
@@ -778,7 +779,7 @@ page_account_profile(struct req *r)
 	rc = store_user_profile_set(r->db, r->user->id, c, t);
 	url_query_free(&q);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	http_redirect(r, 303, "/account?done=profile");
 	return 0;
 }
@@ -793,7 +794,7 @@ page_signout_all(struct req *r)
 		return status;
 	url_query_free(&q);
 	if ((rc = store_sessions_drop_user(r->db, r->user->id)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	session_end(r);
 	http_redirect(r, 303, "/signin?done=everywhere");
 	return 0;
@@ -824,4 +825,28 @@ int
 page_email_norm(const char *in, char *out, size_t outsz)
 {
 	return email_norm(in, out, outsz);
+}
+
+const char *
+page_password_problem(const char *pw)
+{
+	return password_problem(pw);
+}
+
+int
+page_name_ok(const char *name)
+{
+	return name_ok(name);
+}
+
+void
+page_link_token(char tok[64], char hash[65])
+{
+	link_token(tok, hash);
+}
+
+int
+page_route_token(struct req *r, char hash[65])
+{
+	return route_token(r, hash);
 }

@@ -28,6 +28,7 @@
 #include "page.h"
 #include "pool.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "store_cols.h"
 #include "tag.h"
@@ -84,7 +85,7 @@ admin_delete(struct req *r, enum store_del what, int64_t id,
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		if (rc != STORE_CONFLICT)
-			return page_status(rc);
+			return status_store(rc);
 		return admin_render(r, 409, "admin/notice", json_pack(
 		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not deleted", "text",
 		    in_use, "back", back, "page", "title", "Not deleted"));
@@ -125,7 +126,7 @@ admin_render(struct req *r, int status, const char *tpl, json_t *m)
 	session_csrf(r, csrf, sizeof(csrf));
 	json_object_set_new(m, "me", json_pack("{s:s,s:s,s:s,s:b,s:b,s:b}",
 	    "name", r->user->name, "email", r->user->email, "role",
-	    auth_role_name(r->user->role), "editor",
+	    role_name(r->user->role), "editor",
 	    r->user->role >= ROLE_EDITOR, "may_publish",
 	    r->user->role >= ROLE_AUTHOR, "admin", r->user->role >= ROLE_ADMIN));
 	json_object_set_new(m, "csrf", json_string(csrf));
@@ -228,7 +229,7 @@ page_admin_dashboard(struct req *r)
 		if ((rc = admin_list(r, &f, &first, DASH_ROWS, &v,
 		    &next)) != STORE_OK) {
 			json_decref(m);
-			return page_status(rc);
+			return status_store(rc);
 		}
 		snprintf(key, sizeof(key), "has_%s", blocks[i]);
 		json_object_set_new(m, key, json_boolean(json_array_size(v)));
@@ -320,7 +321,7 @@ page_admin_articles(struct req *r)
 		return 400;
 	if ((rc = admin_list(r, &f, &cur, LIST_ROWS, &rows, &next)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:b,s:o,s:{s:s,s:s,s:s,s:s,s:s},s:{s:s}}",
 	    "has_articles", json_array_size(rows) > 0, "articles", rows,
 	    "filter", "status", f.status, "section", f.section, "author",
@@ -345,7 +346,7 @@ page_admin_articles(struct req *r)
 	}
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	if (next.t != 0) {
 		BUF_LIT(&base, "/admin/articles?before=");
@@ -486,6 +487,48 @@ story_state(json_t *a)
 	return STORY_LIVE;
 }
 
+/* Words in s: runs of bytes that are not white space. */
+static int64_t
+count_words(const char *s)
+{
+	int64_t n = 0;
+	int in = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+			in = 0;
+		} else if (!in) {
+			in = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The notice a save leaves (?done= after its redirect), by its button. */
+static const char *
+done_notice(const char *done, int scheduled)
+{
+	static const struct { const char *then, *text; } notices[] = {
+		{ "save", "Saved as a draft: nothing on the site changed." },
+		{ "update", "Updated: the live page shows your changes." },
+		{ "publish", "Published: the story is live." },
+		{ "schedule", "Scheduled: it goes live at the time shown." },
+		{ "unpublish", "Unpublished: the story is a draft, off the "
+		    "site." },
+	};
+	size_t i;
+
+	if (done == NULL)
+		return NULL;
+	if (scheduled && strcmp(done, "update") == 0)
+		return "Saved: the story still goes live at the time shown.";
+	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
+		if (strcmp(done, notices[i].then) == 0)
+			return notices[i].text;
+	return NULL;
+}
+
 /*
  * The editor's model around a (the admin shape of store_article_admin_get,
  * which it takes).  id 0 is a new story.
@@ -495,8 +538,10 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 {
 	json_t *m, *v;
 	char b[64];
+	int64_t words;
 	int rc, published, scheduled;
 	const char *st = json_string_value(json_object_get(a, "status"));
+	const char *notice;
 	json_t *pub = json_object_get(a, "published_at");
 
 	published = story_state(a) != STORY_DRAFT;
@@ -510,6 +555,23 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 		json_object_set_new(a, published ? "when" : "was_live",
 		    json_string(b));
 	}
+	/*
+	 * A scheduled story's form starts at its time, to move it; a live
+	 * one's publication date is there for an editor to back-date.
+	 */
+	if (published) {
+		time_t tt = (time_t)json_integer_value(pub);
+		struct tm tm;
+
+		localtime_r(&tt, &tm);
+		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M", &tm);
+		json_object_set_new(a, "at_local", json_string(b));
+	}
+	/* Reading time at 230 words a minute, rounded up. */
+	words = count_words(json_string_value(json_object_get(a, "body_md")));
+	json_object_set_new(a, "words", json_integer(words));
+	json_object_set_new(a, "minutes", json_integer((words + 229) / 230));
+	json_object_set_new(a, "base_url", json_string(page_base_url(r)));
 	json_object_set_new(a, "authors_text", join_list(json_object_get(a,
 	    "authors")));
 	json_object_set_new(a, "tags_text", join_list(json_object_get(a,
@@ -546,6 +608,9 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	}
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
+	else if (id != 0 && (notice = done_notice(http_query(r, "done"),
+	    scheduled)) != NULL)
+		json_object_set_new(m, "notice", json_string(notice));
 	json_object_set_new(m, "types", type_options(json_string_value(
 	    json_object_get(a, "type"))));
 	if ((rc = store_sections_all(r->db, &v)) == STORE_OK) {
@@ -564,7 +629,7 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 		json_object_set_new(m, "all_authors", v);
 	if (rc != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return admin_render(r, status, "admin/edit", m);
 }
@@ -598,7 +663,7 @@ page_admin_edit(struct req *r)
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
 		return 403;
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return editor(r, 200, id, a, NULL);
 }
 
@@ -699,6 +764,64 @@ update_unpublish_fn(struct db *db, int64_t id, void *arg)
 	return edit_unpublish_fn(db, id, NULL);
 }
 
+/* An update that also moves the live story's date: one transaction. */
+struct redate {
+	struct edit_input	*ei;
+	int64_t			 at;
+};
+
+static int
+update_redate_fn(struct db *db, int64_t id, void *arg)
+{
+	struct redate *rd = arg;
+	int rc;
+
+	if ((rc = edit_update_fn(db, id, rd->ei)) != STORE_OK)
+		return rc;
+	/* Its list rows keep copies of the date: publishing sets them too. */
+	return store_article_publish(db, id, rd->at);
+}
+
+/*
+ * The publication date a live story's form sent (published_at, in the
+ * site's zone): 0 and *at 0 when it is the one stored, else a status
+ * with the reason in msg.  Only an editor moves it, and only into the
+ * past: a later time is what Schedule is for.
+ */
+static int
+redate_check(struct req *r, json_t *cur, const char *v, int64_t *at,
+    char *msg, size_t n)
+{
+	time_t tt = (time_t)json_integer_value(json_object_get(cur,
+	    "published_at"));
+	struct tm tm;
+	char was[32];
+
+	*at = 0;
+	localtime_r(&tt, &tm);
+	strftime(was, sizeof(was), "%Y-%m-%dT%H:%M", &tm);
+	if (strcmp(v, was) == 0)
+		return 0;
+	if (r->user->role < ROLE_EDITOR) {
+		snprintf(msg, n, "Only an editor may change the publication "
+		    "date (published_at).");
+		return 403;
+	}
+	if ((*at = admin_parse_local(v)) < 0) {
+		snprintf(msg, n, "The publication date (published_at) is not "
+		    "a time: give it as 2026-05-12T13:00 (%s).",
+		    view_timezone());
+		return 422;
+	}
+	if (*at > page_now()) {
+		snprintf(msg, n, "A live story's publication date "
+		    "(published_at) cannot be in the future: use Schedule "
+		    "after Unpublish, or keep the date.");
+		return 422;
+	}
+	return 0;
+}
+
 /*
  * Saves the editor form (creating the story when id is 0), then
  * publishes, schedules or unpublishes it when the form's button said so.
@@ -710,6 +833,7 @@ save(struct req *r, int64_t id)
 	struct url_query q;
 	struct buf html = BUF_INIT;
 	struct edit_input ei;
+	struct redate rd = { NULL, 0 };
 	json_t *in = NULL, *cur = NULL;
 	const char *then, *why;
 	char msg[300], slug[256];
@@ -734,7 +858,7 @@ save(struct req *r, int64_t id)
 	if (!creating) {
 		if ((rc = store_article_admin_get(r->db, id, &cur)) !=
 		    STORE_OK) {
-			status = page_status(rc);
+			status = status_store(rc);
 			goto done;
 		}
 		live = story_state(cur) == STORY_LIVE;
@@ -779,6 +903,13 @@ save(struct req *r, int64_t id)
 		status = editor(r, 409, id, as_admin(in, cur), why);
 		goto done;
 	}
+	if (live && strcmp(then, "update") == 0 &&
+	    (why = url_query_get(&q, "published_at")) != NULL &&
+	    (status = redate_check(r, cur, why, &rd.at, msg,
+	    sizeof(msg))) != 0) {
+		status = editor(r, status, id, as_admin(in, cur), msg);
+		goto done;
+	}
 	if (strcmp(then, "schedule") == 0) {
 		at = admin_parse_local(url_query_get(&q, "at"));
 		if (at <= page_now()) {
@@ -798,17 +929,22 @@ save(struct req *r, int64_t id)
 	ei.in = in;
 	ei.html = html.p;
 	ei.id = &newid;
-	rc = edit_write(r->db, r->user, id, creating ? edit_create_fn :
-	    strcmp(then, "unpublish") == 0 ? update_unpublish_fn :
-	    edit_update_fn, &ei, creating ? &newid : NULL, creating ?
-	    "created" : "saved");
+	rd.ei = &ei;
+	if (rd.at != 0)
+		rc = edit_write(r->db, r->user, id, update_redate_fn, &rd,
+		    NULL, "saved, publication date changed");
+	else
+		rc = edit_write(r->db, r->user, id, creating ? edit_create_fn :
+		    strcmp(then, "unpublish") == 0 ? update_unpublish_fn :
+		    edit_update_fn, &ei, creating ? &newid : NULL, creating ?
+		    "created" : "saved");
 	if (rc == STORE_CONFLICT || rc == STORE_INVALID) {
-		status = editor(r, rc == STORE_CONFLICT ? 409 : 422, id,
+		status = editor(r, status_store_as(rc, 422), id,
 		    as_admin(in, cur), store_msg[rc]);
 		goto done;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if (creating)
@@ -816,7 +952,7 @@ save(struct req *r, int64_t id)
 	if ((strcmp(then, "publish") == 0 || strcmp(then, "schedule") == 0) &&
 	    (rc = edit_write(r->db, r->user, id, edit_publish_keep_fn, &at,
 	    NULL, NULL)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld?done=%s",
@@ -871,7 +1007,7 @@ status_change(struct req *r, int publish, int schedule)
 	rc = edit_write(r->db, r->user, id, publish ? edit_publish_keep_fn :
 	    edit_unpublish_fn, &at, NULL, NULL);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	snprintf(url, sizeof(url), "/admin/articles/%lld?done=%s",
 	    (long long)id, schedule ? "schedule" : publish ? "publish" :
 	    "unpublish");
@@ -913,12 +1049,12 @@ page_admin_preview(struct req *r)
 	if (!edit_allowed(r->db, r->user, EDIT_EDIT, id))
 		return 403;
 	if ((rc = store_article_get_any(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((status = model_article_of(r, a, &m)) != 0)
 		return status;
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	page_article_updated(m);
 	a = json_object_get(m, "article");

@@ -18,7 +18,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
-#include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -116,8 +116,11 @@ view_row(json_t *c)
 	char b[120];
 	json_t *v = json_object_get(c, "created_at");
 
-	view_fmt_date_long(json_integer_value(v), b, sizeof(b));
+	admin_fmt_local(json_integer_value(v), b, sizeof(b));
 	json_object_set_new(c, "date", json_string(b));
+	snprintf(b, sizeof(b), "/admin/comments/settings?comment=%lld#ban",
+	    (long long)json_integer_value(json_object_get(c, "id")));
+	json_object_set_new(c, "ban_url", json_string(b));
 	snprintf(b, sizeof(b), "/article/%s", json_string_value(
 	    json_object_get(c, "article_slug")));
 	json_object_set_new(c, "article_url", json_string(b));
@@ -133,18 +136,13 @@ view_row(json_t *c)
 	    0));
 }
 
+/* Renders a moderation page in the newsroom's layout. */
 static int
 render_admin(struct req *r, int status, const char *tpl, json_t *m,
     const char *title)
 {
-	char csrf[64];
-
-	session_csrf(r, csrf, sizeof(csrf));
-	json_object_set_new(m, "csrf", json_string(csrf));
-	json_object_set_new(m, "user", json_pack("{s:s}", "name",
-	    r->user->name));
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
-	return page_render(r, status, tpl, m);
+	return admin_render(r, status, tpl, m);
 }
 
 int
@@ -171,7 +169,7 @@ admin_comments(struct req *r)
 		return 400;
 	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE + 1,
 	    &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_object();
 	if (json_array_size(rows) > MOD_QUEUE_PAGE) {
 		json_array_remove(rows, MOD_QUEUE_PAGE);
@@ -270,7 +268,7 @@ admin_comments_post(struct req *r)
 		rc = mod_apply(r->db, r->user, ids[i], a, &tags);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_INVALID ? 409 : page_status(rc);
+		status = status_store_as(rc, 409);
 		goto fail;
 	}
 	if ((status = mod_commit(r, &tags)) != 0)
@@ -286,18 +284,62 @@ fail:
 
 static const char *const premod_modes[] = { "off", "new", "all" };
 
+/*
+ * ?comment=ID on the settings page: the ban form names the comment's
+ * author.  0; 400 for a malformed id or 404 for an unknown comment, with
+ * the page's error saying so; or a status for a store error.
+ */
+static int
+ban_target(struct req *r, json_t *m)
+{
+	const char *s = http_query(r, "comment");
+	int64_t id;
+	json_t *c;
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	if (parse_int(s, strlen(s), 1, INT64_MAX, &id) != 0) {
+		json_object_set_new(m, "error", json_string("The comment is a "
+		    "comment's number."));
+		return 400;
+	}
+	if ((rc = store_comment_get(r->db, id, &c)) == STORE_NOTFOUND) {
+		json_object_set_new(m, "error", json_string("No comment has "
+		    "that number."));
+		return 404;
+	}
+	if (rc != STORE_OK)
+		return status_store(rc);
+	json_object_set_new(m, "ban_for", json_pack("{s:I,s:O}", "id",
+	    (json_int_t)id, "author_name", json_object_get(c,
+	    "author_name")));
+	json_decref(c);
+	return 0;
+}
+
 static int
 settings_page(struct req *r, int status, const char *error,
     const char *notice)
 {
 	static const char *const keys[] = { "comments_premoderation",
 	    "comments_premoderation_first", "comments_max_links",
-	    "comments_banned_words" };
-	static const char *const dflt[] = { "off", "3", "3", "" };
+	    "comments_banned_words", "comments_first_links" };
+	static const char *const dflt[] = { "off", "3", "3", "", "on" };
 	char tmp[4096];
 	json_t *m = json_object(), *bans, *modes = json_array(), *b;
 	size_t i;
 	int rc;
+
+	if ((rc = ban_target(r, m)) >= 500) {
+		json_decref(m);
+		return rc;
+	}
+	if (rc != 0)
+		status = rc;
+	json_object_set_new(m, "first_links_on", json_boolean(strcmp(
+	    store_setting(r->db, "comments_first_links", "on", tmp,
+	    sizeof(tmp)), "on") == 0));
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		json_object_set_new(m, keys[i], json_string(store_setting(r->db,
@@ -310,13 +352,13 @@ settings_page(struct req *r, int status, const char *error,
 	json_object_set_new(m, "modes", modes);
 	if ((rc = store_comment_bans(r->db, now_unix(), &bans)) != STORE_OK) {
 		json_decref(m);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(bans, i, b) {
 		char d[64];
 
 		if (json_is_integer(json_object_get(b, "until_at"))) {
-			view_fmt_date_long(json_integer_value(json_object_get(b,
+			admin_fmt_local(json_integer_value(json_object_get(b,
 			    "until_at")), d, sizeof(d));
 			json_object_set_new(b, "until", json_string(d));
 		}
@@ -340,7 +382,7 @@ admin_comments_settings(struct req *r)
 /* Checks and stores the moderation settings of a form or JSON body. */
 static const char *
 set_settings(struct db *db, const char *premod, const char *first,
-    const char *links, const char *words)
+    const char *links, const char *words, const char *first_links)
 {
 	int64_t v;
 	size_t i;
@@ -378,26 +420,60 @@ set_settings(struct db *db, const char *premod, const char *first,
 		    STORE_OK)
 			return "";
 	}
+	if (first_links != NULL) {
+		if (strcmp(first_links, "on") != 0 &&
+		    strcmp(first_links, "off") != 0)
+			return "Holding a first-time commenter's links is on "
+			    "or off.";
+		if (store_setting_set(db, "comments_first_links",
+		    first_links) != STORE_OK)
+			return "";
+	}
 	return NULL;
 }
 
 static const char *const article_modes[] = { "open", "premoderated",
     "closed" };
 
+/* The author of comment (a number as text) in *uid; NULL or a message. */
+static const char *
+comment_author(struct db *db, const char *comment, int64_t *id,
+    int64_t *uid)
+{
+	json_t *c;
+	int rc;
+
+	if (parse_int(comment, strlen(comment), 1, INT64_MAX, id) != 0)
+		return "The comment is a comment's number.";
+	if ((rc = store_comment_get(db, *id, &c)) == STORE_NOTFOUND)
+		return "No comment has that number.";
+	if (rc != STORE_OK)
+		return "";
+	*uid = json_integer_value(json_object_get(c, "user_id"));
+	json_decref(c);
+	return NULL;
+}
+
 const char *
 mod_ban(struct db *db, const struct user *mod, const char *email,
-    const char *days, const char *reason, int lift)
+    const char *comment, const char *days, const char *reason, int lift)
 {
-	int64_t uid, d = 0, now = now_unix();
+	int64_t uid, cid = 0, d = 0, now = now_unix();
+	const char *err;
 	char detail[600];
 	int rc;
 
-	if (email == NULL || email[0] == '\0' || strlen(email) > 254)
+	if (comment != NULL && comment[0] != '\0') {
+		if ((err = comment_author(db, comment, &cid, &uid)) != NULL)
+			return err;
+	} else if (email == NULL || email[0] == '\0' || strlen(email) > 254) {
 		return "Give the reader's email.";
-	if ((rc = store_user_id_by_email(db, email, &uid)) == STORE_NOTFOUND)
+	} else if ((rc = store_user_id_by_email(db, email, &uid)) ==
+	    STORE_NOTFOUND) {
 		return "No account has that email.";
-	if (rc != STORE_OK)
+	} else if (rc != STORE_OK) {
 		return "";
+	}
 	if (lift) {
 		rc = store_comment_ban_lift(db, uid);
 		if (rc == STORE_NOTFOUND)
@@ -422,7 +498,7 @@ mod_ban(struct db *db, const struct user *mod, const char *email,
 		snprintf(detail + strlen(detail), sizeof(detail) -
 		    strlen(detail), ": %s", reason);
 	if (rc == STORE_OK)
-		rc = store_comment_log_add(db, 0, uid, mod->id, d == 0 ?
+		rc = store_comment_log_add(db, cid, uid, mod->id, d == 0 ?
 		    "ban" : "suspend", detail, now);
 	return rc == STORE_OK ? NULL : "";
 }
@@ -477,13 +553,15 @@ admin_comments_settings_post(struct req *r)
 	if (strcmp(form, "settings") == 0) {
 		err = set_settings(r->db, url_query_get(&q, "premoderation"),
 		    url_query_get(&q, "first"), url_query_get(&q, "max_links"),
-		    url_query_get(&q, "banned_words"));
+		    url_query_get(&q, "banned_words"),
+		    url_query_get(&q, "first_links"));
 		if (err == NULL)
 			err = store_comment_log_add(r->db, 0, 0, r->user->id,
 			    "settings", "", now_unix()) == STORE_OK ? NULL : "";
 	} else if (strcmp(form, "ban") == 0 || strcmp(form, "unban") == 0) {
 		err = mod_ban(r->db, r->user, url_query_get(&q, "email"),
-		    url_query_get(&q, "days"), url_query_get(&q, "reason"),
+		    url_query_get(&q, "comment"), url_query_get(&q, "days"),
+		    url_query_get(&q, "reason"),
 		    strcmp(form, "unban") == 0);
 	} else if (strcmp(form, "article") == 0) {
 		err = article_mode(r->db, r->user, url_query_get(&q, "slug"),
@@ -523,7 +601,7 @@ mod_log_rows(struct req *r, json_t **rows)
 		return 400;
 	if ((rc = store_comment_log(r->db, before, LOG_PAGE, rows)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(*rows, i, row) {
 		char d[64];
 
@@ -537,11 +615,26 @@ mod_log_rows(struct req *r, json_t **rows)
 int
 admin_comments_log(struct req *r)
 {
-	json_t *rows;
+	json_t *rows, *row;
+	size_t i;
 	int status;
 
 	if ((status = mod_log_rows(r, &rows)) != 0)
 		return status;
+	json_array_foreach(rows, i, row) {
+		json_int_t c = json_integer_value(json_object_get(row,
+		    "comment_id"));
+		char d[64];
+
+		admin_fmt_local(json_integer_value(json_object_get(row,
+		    "created_at")), d, sizeof(d));
+		json_object_set_new(row, "date", json_string(d));
+		if (c > 0) {
+			snprintf(d, sizeof(d), "/admin/comments/settings?"
+			    "comment=%lld#ban", (long long)c);
+			json_object_set_new(row, "ban_url", json_string(d));
+		}
+	}
 	return render_admin(r, 200, "admin-comments-log", json_pack("{s:o}",
 	    "entries", rows), "Moderation log");
 }

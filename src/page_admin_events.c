@@ -23,6 +23,7 @@
 #include "own.h"
 #include "page.h"
 #include "registration.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -92,7 +93,7 @@ list_page(struct req *r, enum kind k)
 	rc = k == K_EVENT ? store_events_admin(r->db, &rows) :
 	    store_webinars_admin(r->db, &rows);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(rows, i, row)
 		set_local(row, "starts_at", "starts", 0);
 	return admin_render(r, 200, kinds[k].list_tpl, json_pack(
@@ -115,7 +116,7 @@ editor(struct req *r, enum kind k, int status, int64_t id, json_t *f,
 
 	if ((rc = store_sponsors_all(r->db, &sponsors)) != STORE_OK) {
 		json_decref(f);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	chosen = json_string_value(json_object_get(f, "sponsor_id"));
 	json_array_foreach(sponsors, i, sp) {
@@ -439,12 +440,12 @@ edit_page(struct req *r, enum kind k)
 	rc = k == K_EVENT ? store_event_by_id(r->db, id, &row) :
 	    store_webinar_by_id(r->db, id, &row);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	f = form_of(k, row);
 	json_decref(row);
 	if ((rc = reg_form(r, k, id, f)) != STORE_OK) {
 		json_decref(f);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return editor(r, k, 200, id, f, NULL, http_query(r, "done") != NULL);
 }
@@ -758,7 +759,7 @@ save(struct req *r, enum kind k, int64_t id)
 			    "slug: choose another one." : "Another webinar "
 			    "already has that slug: choose another one.", 0);
 		else
-			status = page_status(rc);
+			status = status_store(rc);
 		goto done;
 	}
 	bus_apply(tags.p);

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -108,11 +109,11 @@ front_page(struct req *r, int status, const char *error)
 	int rc, slot;
 
 	if ((rc = store_front_all(r->db, &pins)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_front_choices(r->db, FRONT_CHOICES, &choices)) !=
 	    STORE_OK) {
 		json_decref(pins);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	slots = json_array();
 	for (slot = 0; slot < FRONT_SLOTS; slot++) {
@@ -228,7 +229,7 @@ page_admin_front_save(struct req *r)
 		return front_page(r, 422, msg);
 	}
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	http_redirect(r, 303, "/admin/front?done=1");
 	return 0;
 }
@@ -257,7 +258,7 @@ api_front_send(struct req *r)
 	int rc;
 
 	if ((rc = store_front_all(r->db, &pins)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:n,s:[]}", "lead", "top");
 	json_array_foreach(pins, i, row) {
 		if (json_integer_value(json_object_get(row, "position")) == 0)
@@ -363,6 +364,6 @@ api_front_put(struct req *r)
 		return api_error(r, 422, msg);
 	}
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return api_front_send(r);
 }

@@ -12,6 +12,7 @@
 #include "req.h"
 #include "menu.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -58,7 +59,7 @@ menus_page(struct req *r, int status, const char *error)
 			json_decref(m);
 			json_decref(menus);
 			json_decref(parents);
-			return page_status(rc);
+			return status_store(rc);
 		}
 		depths(rows);
 		json_array_foreach(rows, k, row)
@@ -155,7 +156,7 @@ change(struct req *r, int64_t id, int del)
 		goto done;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/menus?done=1");

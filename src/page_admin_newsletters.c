@@ -20,6 +20,7 @@
 #include "jobs.h"
 #include "newsletter.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -50,7 +51,7 @@ commit(struct req *r, int rc)
 {
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	return 0;
 }
@@ -117,10 +118,10 @@ list_page(struct req *r, int status, const char *error)
 	int rc;
 
 	if ((rc = store_newsletters_admin(r->db, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK) {
 		json_decref(rows);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(rows, i, row)
 		add_local(row, times);
@@ -143,7 +144,7 @@ route_newsletter(struct req *r, json_t **nl)
 {
 	int rc = store_newsletter_by_slug(r->db, r->arg[0], nl);
 
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 static int
@@ -158,10 +159,10 @@ newsletter_page(struct req *r, int status, json_t *nl, const char *error)
 
 	if ((rc = store_issues_of(r->db, view_int(nl, "id"), ISSUES_SHOWN,
 	    &issues)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK) {
 		json_decref(issues);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(issues, i, row) {
 		add_local(row, times);
@@ -362,7 +363,7 @@ route_issue(struct req *r, json_t *nl, json_t **is)
 	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
 		return 404;
 	if ((rc = store_issue_get(r->db, id, is)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (view_int(*is, "newsletter_id") != view_int(nl, "id")) {
 		json_decref(*is);
 		*is = NULL;
@@ -445,7 +446,7 @@ issue_page(struct req *r, int status, json_t *nl, json_t *is,
 	    &failed, &left)) != STORE_OK) {
 		json_decref(stories);
 		json_decref(more);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	if (strcmp(st, "sent") == 0)
 		left = 0;
@@ -626,6 +627,7 @@ int
 page_admin_issue_post(struct req *r)
 {
 	const char *action, *subject, *intro, *st, *why = NULL, *done = "saved";
+	const char *confirm;
 	char email[256];
 	json_t *nl = NULL, *is = NULL, *stories = NULL, *fresh = NULL;
 	struct url_query q;
@@ -658,7 +660,13 @@ page_admin_issue_post(struct req *r)
 		status = unschedule(r, nl, is);
 		goto out;
 	}
-	if (subject == NULL || subject[0] == '\0' ||
+	/* Sending cannot be taken back: the form's box says it was meant. */
+	confirm = url_query_get(&q, "confirm_send");
+	if (strcmp(action, "send") == 0 &&
+	    (confirm == NULL || strcmp(confirm, "yes") != 0))
+		why = "Tick \"send to every active subscriber\" "
+		    "(confirm_send) to send it now.";
+	else if (subject == NULL || subject[0] == '\0' ||
 	    strlen(subject) > NL_SUBJECT_MAX)
 		why = "The subject is 1 to 300 bytes.";
 	else if (intro != NULL && strlen(intro) > NL_INTRO_MAX)
@@ -739,7 +747,7 @@ page_admin_newsletter_csv(struct req *r)
 	json_decref(nl);
 	if (rc != STORE_OK) {
 		buf_free(&b);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return http_send_csv(r, name, &b);
 }

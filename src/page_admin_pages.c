@@ -15,6 +15,7 @@
 #include "req.h"
 #include "markdown.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -35,7 +36,7 @@ page_admin_pages(struct req *r)
 	int rc;
 
 	if ((rc = store_pages_all(r->db, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return admin_render(r, 200, "admin/pages", json_pack("{s:o,s:b,s:{s:s}}",
 	    "rows", rows, "done", http_query(r, "done") != NULL, "page",
 	    "title", "Pages"));
@@ -70,7 +71,7 @@ page_admin_page_edit(struct req *r)
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_page_by_id(r->db, id, &pg)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return page_editor(r, 200, id, pg, NULL);
 }
 
@@ -135,7 +136,7 @@ save(struct req *r, int64_t id)
 		status = rc == STORE_CONFLICT ? page_editor(r, 409, 0,
 		    json_pack("{s:s,s:s,s:s}", "slug", slug, "title", title,
 		    "body_md", md.p != NULL ? md.p : ""), "A page already has "
-		    "that slug.") : page_status(rc);
+		    "that slug.") : status_store(rc);
 		goto done;
 	}
 	bus_apply(tags.p);

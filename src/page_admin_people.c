@@ -14,6 +14,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -59,7 +60,7 @@ list_page(struct req *r, enum kind k, int status, const char *error)
 	rc = k == K_AUTHOR ? store_authors_list(r->db, 0, 5000, &rows) :
 	    store_sponsors_all(r->db, &rows);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:o,s:{s:s}}", "rows", rows, "page", "title",
 	    kinds[k].title);
 	if (error != NULL)
@@ -144,7 +145,7 @@ save(struct req *r, enum kind k, int64_t id)
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_CONFLICT ? list_page(r, k, 409, "That slug "
-		    "is taken.") : page_status(rc);
+		    "is taken.") : status_store(rc);
 		goto done;
 	}
 	bus_apply(tags.p);

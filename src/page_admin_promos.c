@@ -13,6 +13,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -26,10 +27,10 @@ promos_page(struct req *r, int status, const char *error)
 	int rc;
 
 	if ((rc = store_promos_all(r->db, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK) {
 		json_decref(rows);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(rows, i, row)
 		json_object_set_new(row, "on", json_boolean(json_integer_value(
@@ -100,7 +101,7 @@ save(struct req *r, int64_t id)
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_CONFLICT ? promos_page(r, 422, "There is "
-		    "no such section.") : page_status(rc);
+		    "no such section.") : status_store(rc);
 		goto done;
 	}
 	bus_apply(tags.s);

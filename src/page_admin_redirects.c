@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -32,7 +33,7 @@ redirects_page(struct req *r, int status, const char *error)
 		after = "";
 	if ((rc = store_redirects_list(r->db, after, REDIRECTS_PAGE, &rows)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:o,s:{s:s}}", "rows", rows, "page", "title",
 	    "Redirects");
 	if (json_array_size(rows) == REDIRECTS_PAGE &&
@@ -85,7 +86,7 @@ page_admin_redirect_save(struct req *r)
 		status = rc == STORE_INVALID ? redirects_page(r, 422, "Give an "
 		    "old path and a new one, each beginning with a single /, "
 		    "different from each other (at most 1,000 characters).") :
-		    page_status(rc == STORE_OK ? STORE_BUSY : rc);
+		    status_write(rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/redirects?done=saved");
@@ -116,7 +117,7 @@ page_admin_redirect_delete(struct req *r)
 	if ((rc = store_redirect_delete(r->db, from)) != STORE_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = page_status(rc == STORE_OK ? STORE_BUSY : rc);
+		status = status_write(rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/redirects?done=deleted");

@@ -24,6 +24,7 @@
 #include "multipart.h"
 #include "page.h"
 #include "pool.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -45,7 +46,7 @@ page_admin_resources(struct req *r)
 	int rc;
 
 	if ((rc = store_resources_admin(r->db, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(rows, i, row) {
 		json_t *p = json_object_get(row, "published_at");
 
@@ -72,7 +73,7 @@ editor(struct req *r, int status, int64_t id, json_t *f, const char *error,
 
 	if ((rc = store_sponsors_all(r->db, &sponsors)) != STORE_OK) {
 		json_decref(f);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(sponsors, i, sp) {
 		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)
@@ -130,7 +131,7 @@ page_admin_resource_edit(struct req *r)
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_resource_by_id(r->db, id, &row)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	status = editor(r, 200, id, form_of(row), NULL, done == NULL ? NULL :
 	    strcmp(done, "file") == 0 ? "The PDF is stored; readers who leave "
 	    "their details get it from now on." : "Saved; the page, the list "
@@ -243,7 +244,7 @@ save(struct req *r, int64_t id)
 	/* After this point, all errors go through done. */
 	if (id != 0 && (rc = store_resource_by_id(r->db, id, &old)) !=
 	    STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if ((err = check(r, &q, &md, &in, slug, sizeof(slug))) != NULL) {
@@ -294,7 +295,7 @@ save(struct req *r, int64_t id)
 			    "white paper already has that slug: choose another "
 			    "one.", NULL);
 		else
-			status = page_status(rc);
+			status = status_store(rc);
 		goto done;
 	}
 	bus_apply(tags);
@@ -333,7 +334,7 @@ upload_refused(struct req *r, int64_t id, int status, const char *msg)
 	int rc;
 
 	if ((rc = store_resource_by_id(r->db, id, &row)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	snprintf(why, sizeof(why), "The PDF was not stored: %s.", msg);
 	rc = editor(r, status, id, form_of(row), why, NULL);
 	json_decref(row);
@@ -402,7 +403,7 @@ resource_file_done(struct req *r, void *arg)
 		rc = STORE_BUSY;
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	bus_apply(tags);
 	snprintf(url, sizeof(url), "/admin/resources/%lld?done=file",
@@ -464,11 +465,11 @@ leads_of(struct req *r, json_t **res, json_t **leads)
 	if ((id = admin_route_id(r)) == 0)
 		return 404;
 	if ((rc = store_resource_by_id(r->db, id, res)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_leads(r->db, id, leads)) != STORE_OK) {
 		json_decref(*res);
 		*res = NULL;
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return 0;
 }

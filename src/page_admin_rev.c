@@ -14,6 +14,7 @@
 #include "edit.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "store_cols.h"
 #include "url.h"
@@ -55,10 +56,10 @@ page_admin_revisions(struct req *r)
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if ((rc = store_revisions(r->db, id, &revs)) != STORE_OK) {
 		json_decref(a);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	json_array_foreach(revs, i, v) {
 		fmt_local(json_integer_value(json_object_get(v, "created_at")),
@@ -195,7 +196,7 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 
 	*rev = *data = NULL;
 	if ((rc = store_revision_get(r->db, id, rev)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (json_integer_value(json_object_get(*rev, "article_id")) !=
 	    article) {
 		json_decref(*rev);
@@ -211,14 +212,25 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 	return 0;
 }
 
+/* Published and past its time: what readers see now. */
+static int
+story_is_live(json_t *a)
+{
+	json_t *pub = json_object_get(a, "published_at");
+
+	return strcmp(json_string_value(json_object_get(a, "status")),
+	    "published") == 0 && json_is_integer(pub) &&
+	    json_integer_value(pub) <= page_now();
+}
+
 int
 page_admin_revision(struct req *r)
 {
-	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m;
+	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m, *a;
 	const struct store_col *c;
 	int64_t id, revid, before;
 	char b[64];
-	int status, ed;
+	int status, ed, live;
 
 	if ((status = article_of_route(r, &id)) != 0)
 		return ADMIN_RETURN(status);
@@ -254,6 +266,13 @@ page_admin_revision(struct req *r)
 	    sizeof(b));
 	json_object_set_new(rev, "when", json_string(b));
 	json_object_del(rev, "data");
+	/* A live story's restore asks first; unreadable, it asks too. */
+	live = 1;
+	if (store_article_admin_get(r->db, id, &a) == STORE_OK) {
+		live = story_is_live(a);
+		json_decref(a);
+	}
+	json_object_set_new(rev, "live", json_boolean(live));
 	m = json_pack("{s:o,s:o,s:o,s:b,s:I,s:{s:s}}", "revision", rev,
 	    "fields", fields, "body", line_diff(json_string_value(
 	    json_object_get(prev, "body_md")) ? json_string_value(
@@ -278,6 +297,7 @@ page_admin_restore(struct req *r)
 	json_t *rev = NULL, *data = NULL, *cur = NULL, *in = NULL, *v;
 	const struct store_col *c;
 	int64_t id, revid;
+	const char *confirm;
 	char msg[300], note[64];
 	int status, rc, ed;
 
@@ -289,12 +309,24 @@ page_admin_restore(struct req *r)
 		return status;
 	/* After this point, all errors go through done. */
 	if ((rc = store_article_admin_get(r->db, id, &cur)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if (!edit_may_change(r->user, strcmp(json_string_value(
 	    json_object_get(cur, "status")), "published") == 0)) {
 		status = 403;
+		goto done;
+	}
+	/* Restoring onto a live story changes what readers see: asked. */
+	confirm = url_query_get(&q, "confirm");
+	if (story_is_live(cur) && (confirm == NULL || strcmp(confirm, "yes") != 0)) {
+		snprintf(msg, sizeof(msg), "/admin/articles/%lld/revisions/%lld",
+		    (long long)id, (long long)revid);
+		status = admin_render(r, 422, "admin/notice", json_pack(
+		    "{s:s,s:s,s:s,s:{s:s}}", "title", "Not restored", "text",
+		    "This story is live: tick \"Replace the live story\" "
+		    "(confirm) to restore this revision onto it.", "back", msg,
+		    "page", "title", "Not restored"));
 		goto done;
 	}
 	if ((status = revision_data(r, id, revid, &rev, &data)) != 0)
@@ -332,7 +364,7 @@ page_admin_restore(struct req *r)
 	rc = edit_write(r->db, r->user, id, edit_update_fn, &ei, NULL, note);
 	if (rc != STORE_OK) {
 		/* A slug taken since by another story, a section removed... */
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld/revisions",

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -31,7 +32,7 @@ sections_page(struct req *r, int status, const char *error)
 	int rc;
 
 	if ((rc = store_sections_all(r->db, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	/* Parents come first: each row's depth is its parent's plus one. */
 	byid = json_object();
 	json_array_foreach(rows, i, row) {
@@ -144,7 +145,7 @@ save(struct req *r, int64_t id)
 		db_rollback(r->db);
 		status = rc == STORE_CONFLICT ? sections_page(r, 409, "That slug "
 		    "is taken, or the parent does not exist.") :
-		    page_status(rc);
+		    status_store(rc);
 		goto done;
 	}
 	bus_apply(tags.p);

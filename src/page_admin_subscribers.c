@@ -35,6 +35,7 @@
 #include "multipart.h"
 #include "page.h"
 #include "pool.h"
+#include "status.h"
 #include "store.h"
 #include "text.h"
 #include "url.h"
@@ -207,7 +208,7 @@ fail:
 	json_decref(rows);
 	buf_free(&like);
 	buf_free(&next);
-	return rc == STORE_INVALID ? 400 : page_status(rc);
+	return status_store(rc);
 }
 
 int
@@ -230,7 +231,7 @@ route_subscriber(struct req *r, struct url_query *q, json_t **sub)
 		return status;
 	if ((rc = store_subscriber_get(r->db, id, sub)) != STORE_OK) {
 		url_query_free(q);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	return 0;
 }
@@ -278,7 +279,7 @@ page_admin_subscriber_unsub(struct req *r)
 	    json_object_get(nl, "id")), "unsubscribed", now_unix());
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	back_to(r, sub, "unsubscribed");
@@ -321,7 +322,7 @@ page_admin_subscriber_delete(struct req *r)
 	json_decref(sub);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	http_redirect(r, 303, "/admin/subscribers?done=deleted");
 	return 0;
@@ -989,7 +990,7 @@ import_work(struct db *db, void *arg)
 		goto out;
 	}
 	if ((rc = db_begin_write(db)) != DB_OK) {
-		it->status = page_status(store_rc_from_db(rc));
+		it->status = status_store(store_rc_from_db(rc));
 		goto out;
 	}
 	rc = STORE_OK;
@@ -997,7 +998,7 @@ import_work(struct db *db, void *arg)
 		rc = write_row(im, db, &im->rows[i], t);
 	if (rc != STORE_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
-		it->status = rc == STORE_OK ? 503 : page_status(rc);
+		it->status = status_write(rc);
 		goto out;
 	}
 	if (t->asked > 0)
@@ -1073,7 +1074,7 @@ page_admin_subscribers_import(struct req *r)
 	im.now = now_unix();
 	/* After this point, every way out goes through out. */
 	if ((rc = store_newsletters(r->db, &im.lists)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	mode = part_str(r, parts, nparts, "mode", 20);

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "req.h"
 #include "page.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -50,7 +51,7 @@ tokens_page(struct req *r, int status, const char *error, const char *token,
 
 	if ((rc = store_tokens_list(r->db, admin ? 0 : r->user->id, &rows)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(rows, i, row) {
 		set_time(row, "created_at", "created");
 		set_time(row, "last_used_at", "last_used");
@@ -115,7 +116,7 @@ page_admin_token_add(struct req *r)
 	auth_token_new(token, hash);
 	rc = store_token_create(r->db, r->user->id, name, hash, &id);
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	status = tokens_page(r, 201, NULL, token, name);
@@ -138,7 +139,7 @@ page_admin_token_revoke(struct req *r)
 		return status;
 	/* After this point, all errors go through done. */
 	if ((rc = store_token_owner(r->db, id, &owner)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	if (owner != r->user->id && r->user->role < ROLE_ADMIN) {
@@ -146,7 +147,7 @@ page_admin_token_revoke(struct req *r)
 		goto done;
 	}
 	if ((rc = store_token_revoke(r->db, id)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto done;
 	}
 	http_redirect(r, 303, "/admin/tokens?revoked=1");

@@ -11,6 +11,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -56,7 +57,7 @@ model_article(struct req *r, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_article_get(r->db, slug, page_now(), &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return model_article_of(r, a, out);
 }
 
@@ -73,15 +74,15 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
 	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_authors(v);
 	json_object_set_new(a, "authors", v);
 	if ((rc = store_article_tags(r->db, id, &v)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_tags(v);
 	json_object_set_new(a, "tags", v);
 	if ((rc = page_section_frame(r, section, &v, &promo)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(a, "section_path", v);
 	if (promo != NULL)
 		json_object_set_new(a, "promo", promo);
@@ -102,7 +103,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	if ((rc = store_search_related(r->db, id, json_string_value(
 	    json_object_get(a, "title")), section, RELATED_STORIES, now, &v,
 	    tag_ids, &ntags)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_articles(v);
 	page_dep_list(r, LIST_SECTION, section, NULL);
 	for (k = 0; k < ntags; k++)
@@ -125,7 +126,7 @@ moved(struct req *r)
 		return 404;
 	rc = store_slug_moved(r->db, r->arg[0], page_now(), slug, sizeof(slug));
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	snprintf(url, sizeof(url), "/article/%s", slug);
 	http_redirect(r, 301, url);
 	return 0;
@@ -166,7 +167,7 @@ page_article(struct req *r)
 		return status;
 	json_object_set_new(m, "comments", c);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	page_article_updated(m);
 	a = json_object_get(m, "article");
 	json_object_set_new(m, "page", json_pack("{s:O,s:O}", "title",

@@ -28,6 +28,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -290,7 +291,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	}
 	own_json(r, rows);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = own_json(r, json_object());
 	n = json_array_size(rows);
 	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {
@@ -308,7 +309,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 			    &last, THREAD_REPLIES + 1, &replies);
 			own_json(r, replies);
 			if (rc != STORE_OK)
-				return page_status(rc);
+				return status_store(rc);
 			if (json_array_size(replies) > THREAD_REPLIES) {
 				json_array_remove(replies, THREAD_REPLIES);
 				json_object_set_new(m, "truncated",
@@ -325,7 +326,7 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	if (first) {
 		if ((rc = store_comments_featured(r->db, id, FEATURED_MAX,
 		    &featured)) != STORE_OK)
-			return page_status(rc);
+			return status_store(rc);
 		view_flat(featured);
 		json_object_set_new(m, "has_featured", json_boolean(
 		    json_array_size(featured) > 0));
@@ -376,7 +377,7 @@ article_of(struct req *r, const char *slug, json_t **a)
 	rc = store_comment_article(r->db, slug, page_now(), a);
 	own_json(r, *a);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -396,7 +397,7 @@ comment_of(struct req *r, json_t **c)
 	rc = store_comment_get(r->db, id, c);
 	own_json(r, *c);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return 0;
 }
 
@@ -428,7 +429,7 @@ page_comment(struct req *r)
 	parent = NULL;
 	if ((rc = store_comment_replies(r->db, view_int(c, "id"),
 	    PERMALINK_REPLIES, &replies)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_flat(replies);
 	if (json_is_integer(json_object_get(c, "parent_id"))) {
 		rc = store_comment_get(r->db, view_int(c, "parent_id"), &parent);
@@ -527,8 +528,35 @@ add_mine(struct req *r, json_t *m, int64_t article)
 }
 
 /*
+ * Whether the signed-in reader is banned or suspended: 1 with what they
+ * are told in msg, 0 when they may post, or a store status.
+ */
+static int
+ban_words(struct req *r, char *msg, size_t n)
+{
+	int64_t until;
+	char date[64];
+	int rc;
+
+	rc = store_comment_ban_get(r->db, r->user->id, page_now(), &until);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return -rc;
+	if (until == 0) {
+		snprintf(msg, n, "Your account may no longer post comments.");
+	} else {
+		view_fmt_date_long(until, date, sizeof(date));
+		snprintf(msg, n, "Your account is suspended from commenting "
+		    "until %s.", date);
+	}
+	return 1;
+}
+
+/*
  * The composer: a new comment to the article a, or a reply to parent
- * (NULL), both the request's.
+ * (NULL), both the request's.  A banned or suspended reader is told so
+ * instead of being given the form.
  */
 static int
 compose(struct req *r, int status, json_t *a, json_t *parent,
@@ -550,7 +578,15 @@ compose(struct req *r, int status, json_t *a, json_t *parent,
 	}
 	if (r->user != NULL &&
 	    (rc = add_mine(r, m, view_int(a, "id"))) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
+	if (r->user != NULL) {
+		char msg[200];
+
+		if ((rc = ban_words(r, msg, sizeof(msg))) < 0)
+			return status_store(-rc);
+		if (rc == 1)
+			set_str(m, "banned", msg);
+	}
 	return form_page(r, status, "comment-form", m, parent != NULL ?
 	    "Reply to a comment" : "Add a comment");
 }
@@ -666,6 +702,13 @@ screen(struct req *r, const char *md, const char *html, const char *mode,
 		    *s == '\t')
 			s++;
 	}
+	s = store_setting(r->db, "comments_first_links", "on", tmp,
+	    sizeof(tmp));
+	if (links > 0 && strcmp(s, "on") == 0 &&
+	    store_comment_user_approved(r->db, user) == 0) {
+		snprintf(why, whysz, "a link from a first-time commenter");
+		return;
+	}
 	if (editing)
 		return;
 	if (strcmp(mode, "premoderated") == 0) {
@@ -737,36 +780,6 @@ page_comments_commit(struct req *r, int64_t article, int count_changed,
 	return 0;
 }
 
-/* The reader may not post: banned or suspended.  0, 403 (sent) or a status. */
-static int
-check_ban(struct req *r)
-{
-	int64_t until;
-	char msg[200], date[64];
-	json_t *m;
-	int rc;
-
-	rc = store_comment_ban_get(r->db, r->user->id, page_now(), &until);
-	if (rc == STORE_NOTFOUND)
-		return 0;
-	if (rc != STORE_OK)
-		return page_status(rc);
-	if (until == 0) {
-		snprintf(msg, sizeof(msg), "Your account may no longer post "
-		    "comments.");
-	} else {
-		view_fmt_date_long(until, date, sizeof(date));
-		snprintf(msg, sizeof(msg), "Your account is suspended from "
-		    "commenting until %s.", date);
-	}
-	m = json_pack("{s:i,s:s,s:s,s:{s:s}}", "status", 403, "reason",
-	    "Forbidden", "message", msg, "page", "title", "Forbidden");
-	db_rollback(r->db);
-	if (page_render(r, 403, "error", m) != 0)
-		return 403;
-	return -1;
-}
-
 /*
  * Too many comments from this reader or address: 429 with Retry-After.
  * The counts are kept in the database with the comment, so every instance
@@ -820,7 +833,7 @@ page_comment_post(struct req *r)
 		goto rollback;
 	if (parent_id != 0 && (rc = store_comment_get(r->db, parent_id,
 	    &parent)) != STORE_OK) {
-		status = rc == STORE_NOTFOUND ? 404 : page_status(rc);
+		status = status_store(rc);
 		goto rollback;
 	}
 	own_json(r, parent);
@@ -829,11 +842,10 @@ page_comment_post(struct req *r)
 		    "Comments on this story are closed.", NULL);
 		goto rollback;
 	}
-	if ((status = check_ban(r)) != 0) {
-		if (status > 0)
-			goto rollback;
-		status = 0;
-		goto done;
+	if ((rc = ban_words(r, why, sizeof(why))) != 0) {
+		status = rc < 0 ? status_store(-rc) : compose(r, 403, a, parent,
+		    NULL, NULL, NULL);
+		goto rollback;
 	}
 	if (strlen(body) == 0 || strlen(body) > BODY_MAX) {
 		status = compose(r, 422, a, parent, strlen(body) > BODY_MAX ?
@@ -872,7 +884,7 @@ page_comment_post(struct req *r)
 	cn.held_reason = why;
 	cn.ip = ip;
 	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK) {
-		status = rc == STORE_INVALID ? 422 : page_status(rc);
+		status = status_store_as(rc, 422);
 		goto rollback;
 	}
 	if ((status = page_comments_commit(r, cn.article_id, why[0] == '\0',
@@ -998,14 +1010,14 @@ page_comment_edit_post(struct req *r)
 	    why, sizeof(why));
 	if ((rc = store_comment_edit(r->db, id, body, html->p, hash, why,
 	    page_now())) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto fail;
 	}
 	/* An edit that adds what would have held the comment holds it now. */
 	if (why[0] != '\0' && strcmp(view_str(c, "status"), "approved") == 0) {
 		if ((rc = store_comment_set_status(r->db, id, "pending",
 		    page_now(), &ch)) != STORE_OK) {
-			status = page_status(rc);
+			status = status_store(rc);
 			goto fail;
 		}
 		count = 1;
@@ -1051,7 +1063,7 @@ page_comment_delete(struct req *r)
 	    page_now(), &ch);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		return rc == STORE_INVALID ? 409 : page_status(rc);
+		return status_store_as(rc, 409);
 	}
 	if ((status = page_comments_commit(r, ch.article_id, ch.delta != 0,
 	    ch.was_visible)) != 0)
@@ -1150,7 +1162,7 @@ page_comment_report_post(struct req *r)
 		goto out;
 	}
 	if (rc != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto fail;
 	}
 	/* A report changes nothing readers see: no page is dropped. */

@@ -12,6 +12,7 @@
 #include "page.h"
 #include "registration.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -65,7 +66,7 @@ page_webinar_filter(struct req *r, struct webinar_filter *f, json_t **about)
 		if (!url_is_slug(topic, strlen(topic)))
 			return 404;
 		if ((rc = store_section_get(r->db, topic, &o)) != STORE_OK)
-			return page_status(rc);
+			return status_store(rc);
 		own_json(r, o);
 		f->topic = view_int(o, "id");
 		cache_dep_str(tag_section(f->topic).s);
@@ -75,7 +76,7 @@ page_webinar_filter(struct req *r, struct webinar_filter *f, json_t **about)
 		if (!url_is_slug(series, strlen(series)))
 			return 404;
 		if ((rc = store_webinar_series(r->db, series, &o)) != STORE_OK)
-			return page_status(rc);
+			return status_store(rc);
 		own_json(r, o);
 		f->series = series;
 		*about = json_pack("{s:s,s:O,s:s}", "key", "series", "name",
@@ -136,7 +137,7 @@ model_list(struct req *r, enum kind k, int past, json_t **out)
 		rc = kinds[k].list(r->db, past ? WHEN_PAST : WHEN_UPCOMING,
 		    page_now(), before, limit + 1, &list);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	fq[0] = '\0';
 	if (about != NULL)
 		snprintf(fq, sizeof(fq), "&%s=%s", view_str(about, "key"),
@@ -247,7 +248,7 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = kinds[k].get(r->db, slug, &v)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, v);
 	kinds[k].view(v);
 	ends = json_integer_value(json_object_get(v, "ends_at"));
@@ -261,7 +262,7 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 	if (rc == STORE_OK)
 		rc = add_registration(r, k, v, slug);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	*out = json_pack("{s:O}", kinds[k].one_key, v);
 	return 0;
 }
@@ -299,7 +300,7 @@ render(struct req *r, int status, json_t *m, const char *tpl, const char *title)
 		return status;
 	own_json(r, m);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", title));
 	return page_render(r, 200, tpl, json_incref(m));
 }

@@ -9,6 +9,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "view.h"
@@ -101,15 +102,15 @@ model_home(struct req *r, json_t **out)
 
 	*out = NULL;
 	if ((rc = front_pins(r, &pins, &lead, &npins)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	/* Enough of the newest to fill the page around the pinned ones. */
 	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first,
 	    HOME_LATEST + (int)npins, &latest, &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, latest);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
 	    &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, rows);
 	/* The pinned top stories first, then the newest of the others. */
 	list = json_array();
@@ -146,7 +147,7 @@ page_home(struct req *r)
 		return status;
 	own_json(r, m);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "page", json_pack("{s:b}", "is_home", 1));
 	return page_render(r, 200, "home", json_incref(m));
 }

@@ -10,6 +10,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -28,7 +29,7 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 		return 400;
 	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
 	    &list, &next)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "articles", list);
 	page_add_pagination(m, base, &cur, &next);
 	return 0;
@@ -51,15 +52,15 @@ model_section(struct req *r, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_section_get(r->db, slug, &s)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_section(s);
 	m = own_json(r, json_pack("{s:o}", "section", s));
 	if ((rc = page_section_frame(r, id_of(s), &v, &promo)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, promo);
 	json_object_set_new(m, "section_path", v);
 	if ((rc = store_section_children(r->db, id_of(s), &v)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_sections(v);
 	json_object_set_new(m, "children", v);
 	cache_dep_str(tag_sections().s);
@@ -81,7 +82,7 @@ model_author(struct req *r, const char *slug, json_t **out)
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_author_get(r->db, slug, &a)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_author(a);
 	m = own_json(r, json_pack("{s:o}", "author", a));
 	snprintf(base, sizeof(base), "/author/%s", slug);
@@ -98,7 +99,7 @@ finish(struct req *r, json_t *m, const char *tpl, json_t *title)
 	int rc;
 
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_object_set_new(m, "page", json_pack("{s:O}", "title", title));
 	return page_render(r, 200, tpl, json_incref(m));
 }
@@ -139,7 +140,7 @@ page_tag(struct req *r)
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
 	if ((rc = store_tag_get(r->db, r->arg[0], &t)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	view_tag(t);
 	m = own_json(r, json_pack("{s:o}", "tag", t));
 	snprintf(base, sizeof(base), "/tag/%s", r->arg[0]);

@@ -27,6 +27,7 @@
 #include "own.h"
 #include "page.h"
 #include "ratelimit.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -68,7 +69,7 @@ signup_form(struct req *r, int status, const char *error, const char *email,
 	int rc;
 
 	if ((rc = choices(r, chosen, n, &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	m = json_pack("{s:s,s:o,s:s}", "email", email != NULL ? email : "",
 	    "newsletters", list, "consent", consent_text);
 	return page_form(r, status, "newsletter", "Newsletter Signup", error, m);
@@ -216,7 +217,7 @@ page_newsletter_post(struct req *r)
 		goto out;
 	}
 	if ((rc = store_newsletters(r->db, &list)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	own_json(r, list);
@@ -251,8 +252,8 @@ page_newsletter_post(struct req *r)
 		rc = sign_up(r, sub, current, chosen, n, trusted);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK || rc == STORE_CONFLICT ? 503 :
-		    page_status(rc);
+		/* A sign-up that met a concurrent one is worth a retry. */
+		status = status_write(rc == STORE_CONFLICT ? STORE_BUSY : rc);
 		goto out;
 	}
 	jobs_kick();
@@ -305,7 +306,7 @@ page_newsletter_confirm(struct req *r)
 	if (rc == STORE_NOTFOUND)
 		return confirm_gone(r);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return page_form(r, 200, "newsletter_confirm", "Confirm your "
 	    "newsletters", NULL, json_pack("{s:s}", "action", r->path));
 }
@@ -340,7 +341,7 @@ page_newsletter_confirm_post(struct req *r)
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return rc == STORE_NOTFOUND ? confirm_gone(r) :
-		    rc == STORE_OK ? 503 : page_status(rc);
+		    status_write(rc);
 	}
 	jobs_kick();
 	newsletter_token(id, json_string_value(json_object_get(sub, "email")),
@@ -372,7 +373,7 @@ token_sub(struct req *r, int i, json_t **sub)
 		    "/newsletter", "Newsletter Signup");
 		return SENT;
 	}
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 static const struct {
@@ -396,7 +397,7 @@ page_newsletter_prefs(struct req *r)
 		return status == SENT ? 0 : status;
 	if ((rc = store_subscriptions_of(r->db, json_integer_value(
 	    json_object_get(sub, "id")), &current)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	json_array_foreach(current, i, v)
 		if (strcmp(json_string_value(json_object_get(v, "status")),
 		    "active") == 0)
@@ -472,7 +473,7 @@ page_newsletter_prefs_post(struct req *r)
 		goto out;
 	}
 	if ((rc = store_newsletters(r->db, &list)) != STORE_OK) {
-		status = page_status(rc);
+		status = status_store(rc);
 		goto out;
 	}
 	own_json(r, list);
@@ -490,7 +491,7 @@ page_newsletter_prefs_post(struct req *r)
 	    save_choice(r, id, chosen, n);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	url = own_buf(r, 0);
@@ -561,7 +562,7 @@ page_newsletter_unsub_post(struct req *r)
 	    json_object_get(nl, "id")), "unsubscribed", now_unix());
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	return page_notice(r, 200, "You are unsubscribed", strcmp(r->arg[0],
 	    "all") != 0 ? "You will not receive this newsletter any more." :
@@ -591,7 +592,7 @@ page_newsletter_preview(struct req *r)
 	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
 		return 404;
 	if ((rc = store_issue_get(r->db, id, &is)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, is);
 	if (strcmp(json_string_value(json_object_get(is, "newsletter")),
 	    r->arg[0]) != 0)

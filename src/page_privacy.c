@@ -31,6 +31,7 @@
 #include "ratelimit.h"
 #include "registration.h"
 #include "sign.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -225,7 +226,7 @@ page_data_ask_post(struct req *r)
 	if ((rc = queue_link(r, email)) != STORE_OK ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	jobs_kick();
@@ -252,7 +253,7 @@ page_data(struct req *r)
 	m = own_json(r, json_pack("{s:s,s:s}", "email", email, "action",
 	    r->path));
 	if ((rc = gather(r->db, email, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		json_t *a = json_object_get(m, kinds[i].name);
 		char has[64];
@@ -268,7 +269,7 @@ page_data(struct req *r)
 	if (rc == STORE_OK)
 		json_object_set_new(m, "account", json_true());
 	else if (rc != STORE_NOTFOUND)
-		return page_status(rc);
+		return status_store(rc);
 	if (done != NULL)
 		json_object_set_new(m, "notice", json_string(strcmp(done,
 		    "all") == 0 ? "Everything we kept about this address is "
@@ -339,7 +340,7 @@ page_data_post(struct req *r)
 			return page_notice(r, 404, "Nothing was erased", "That "
 			    "record is not among those of this address; it "
 			    "may be erased already.", r->path, "Your data");
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	jobs_kick();	/* an erased seat may have gone to someone waiting */
 	url = own_buf(r, 0);
@@ -361,7 +362,7 @@ page_data_export(struct req *r)
 	m = own_json(r, json_pack("{s:s,s:s}", "email", email, "exported_at",
 	    iso));
 	if ((rc = gather(r->db, email, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	http_attachment(r, "your-data", "json");
 	http_send_json(r, 200, m);
 	return 0;

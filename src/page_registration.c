@@ -28,6 +28,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "registration.h"
+#include "status.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -117,7 +118,7 @@ target(struct req *r, enum reg_kind k, json_t **t)
 		return 404;
 	if ((rc = store_reg_target_by_slug(r->db, k, r->arg[0], t)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, *t);
 	return 0;
 }
@@ -388,7 +389,7 @@ post(struct req *r, enum reg_kind k)
 	}
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	jobs_kick();
@@ -437,7 +438,7 @@ token_reg(struct req *r, int i, const char *purpose, json_t **reg)
 	if (rc == STORE_NOTFOUND)
 		goto bad;
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, *reg);
 	if (newsletter_sign_ok(purpose, id, view_str(*reg, "email"),
 	    r->arg[i], r->arglen[i]))
@@ -488,7 +489,7 @@ page_registration(struct req *r)
 	rc = store_reg_target(r->db, reg_kind_of(reg), view_int(reg, "target_id"),
 	    &t);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, t);
 	m = json_pack("{s:O,s:O,s:O,s:s,s:b,s:b,s:b}", "name",
 	    json_object_get(reg, "name"), "email", json_object_get(reg,
@@ -521,7 +522,7 @@ page_registration_cancel(struct req *r)
 	rc = registration_cancel(r->db, view_int(reg, "id"), now_unix());
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		return rc == STORE_OK ? 503 : page_status(rc);
+		return status_write(rc);
 	}
 	jobs_kick();
 	url = own_buf(r, 0);
@@ -543,7 +544,7 @@ link_webinar(struct req *r, json_t *reg, json_t **t)
 	rc = store_reg_target(r->db, REG_WEBINAR, view_int(reg, "target_id"),
 	    t);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, *t);
 	return strcmp(view_str(*t, "slug"), r->arg[0]) != 0 ? 404 : 0;
 }

@@ -26,6 +26,7 @@
 #include "page.h"
 #include "ratelimit.h"
 #include "resource.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -55,7 +56,7 @@ model_resources(struct req *r, json_t **out)
 		return 400;
 	if ((rc = store_resources(r->db, now, &cur, (int)config.page_size + 1,
 	    &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (json_array_size(list) > (size_t)config.page_size) {
 		json_array_remove(list, (size_t)config.page_size);
 		last = json_array_get(list, (size_t)config.page_size - 1);
@@ -85,7 +86,7 @@ page_resources(struct req *r)
 	json_object_set_new(m, "page", json_pack("{s:s}", "title",
 	    "White Papers"));
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return page_render(r, 200, "resources", json_incref(m));
 }
 
@@ -102,7 +103,7 @@ model_resource(struct req *r, const char *slug, json_t **out)
 	    STORE_OK) {
 		/* A resource dated in the future appears at its time. */
 		cache_dep_str(tag_resources().s);
-		return page_status(rc);
+		return status_store(rc);
 	}
 	view_resource(v);
 	*out = json_pack("{s:o}", "resource", v);
@@ -121,7 +122,7 @@ page_resource(struct req *r)
 	json_object_set_new(m, "page", json_pack("{s:O}", "title",
 	    json_object_get(json_object_get(m, "resource"), "title")));
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return page_render(r, 200, "resource", json_incref(m));
 }
 
@@ -137,7 +138,7 @@ route_resource(struct req *r, json_t **out)
 	rc = store_resource_get(r->db, r->arg[0], page_now(), out);
 	if (rc == STORE_OK)
 		view_resource(*out);
-	return rc == STORE_OK ? 0 : page_status(rc);
+	return status_reply(rc);
 }
 
 /*
@@ -364,7 +365,7 @@ page_resource_access_post(struct req *r)
 	}
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
-		status = rc == STORE_OK ? 503 : page_status(rc);
+		status = status_write(rc);
 		goto out;
 	}
 	jobs_kick();
@@ -429,7 +430,7 @@ page_resource_download(struct req *r)
 	if ((rc = store_lead_get(r->db, lead, &l)) == STORE_NOTFOUND)
 		return refused(r, 410);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, l);
 	/* A link of another resource's lead is not this one's. */
 	if (strlen(view_str(l, "slug")) != r->arglen[0] ||

@@ -21,6 +21,7 @@
 #include "page.h"
 #include "req.h"
 #include "search.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "url.h"
@@ -206,7 +207,6 @@ model_search(struct req *r, json_t **out, const char **msg)
 	const char *from = http_query(r, "from"), *to = http_query(r, "to");
 	const char *sort = http_query(r, "sort"), *pg = http_query(r, "page");
 	struct search_params p;
-	struct buf *match;
 	json_t *m, *echo, *rows = NULL;
 	int64_t page = 1, total;
 	size_t n;
@@ -248,12 +248,12 @@ model_search(struct req *r, json_t **out, const char **msg)
 	    STORE_OK)
 		return rc == STORE_NOTFOUND ? (*msg = "There is no such section: "
 		    "choose one from the list.", 400) :
-		    page_status(rc);
+		    status_store(rc);
 	if (author != NULL && author[0] != '\0' &&
 	    (rc = author_id(r, author, &p.author)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? (*msg = "No author of ours has that "
 		    "name: pick one of the names the field suggests.", 400) :
-		    page_status(rc);
+		    status_store(rc);
 
 	/* The text is shown back, cut on a character boundary. */
 	n = q != NULL ? strlen(q) : 0;
@@ -274,9 +274,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 	 */
 	page_dep_list(r, LIST_LATEST, 0, NULL);
 	cache_bounded();
-	match = own_buf(r, 0);
-	if (q == NULL || search_query(db_kind(r->db), q, match) == 0 ||
-	    buf_err(match)) {
+	if (q == NULL || search_terms(q) == 0) {
 		/* Nothing to search for: the empty state, or no results. */
 		json_object_set_new(m, "has_query", json_boolean(n > 0));
 		json_object_set_new(m, "results", json_array());
@@ -285,17 +283,17 @@ model_search(struct req *r, json_t **out, const char **msg)
 		*out = json_incref(m);
 		return 0;
 	}
-	p.match = match->p;
+	p.q = q;
 	p.limit = SEARCH_PAGE_SIZE + 1;
 	p.offset = (int)(page - 1) * SEARCH_PAGE_SIZE;
 	if ((rc = store_search(r->db, &p, &rows)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, rows);
 	/* A page past the last says so, and which page is the last. */
 	p.limit = SEARCH_MAX_COUNT + 1;
 	p.offset = 0;
 	if ((rc = store_search_count(r->db, &p, &total)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	set_total(r, m, total, page, json_array_size(rows) == 0);
 	view_articles(rows);
 	mark_up(rows);
@@ -402,7 +400,7 @@ page_search(struct req *r)
 	own_json(r, m);
 	if ((rc = add_filters(r, m)) != STORE_OK ||
 	    (rc = page_add_sidebar(r, m)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	q = json_string_value(json_object_get(json_object_get(m, "query"),
 	    "q"));
 	if (q != NULL && q[0] != '\0')

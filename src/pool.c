@@ -19,8 +19,8 @@
 #include "config.h"
 #include "db.h"
 #include "fault.h"
+#include "hook.h"
 #include "req.h"
-#include "media.h"
 #include "pool.h"
 #include "util.h"
 
@@ -56,6 +56,13 @@ static struct db **conns;
 static size_t nthreads;
 
 static _Thread_local struct loop *here;
+static struct hooks end_hooks;
+
+void
+pool_on_thread_end(void (*fn)(void))
+{
+	hook_add(&end_hooks, fn);
+}
 
 static void *
 pool_main(void *arg)
@@ -83,7 +90,7 @@ pool_main(void *arg)
 		/* From here on the task is the loop's. */
 		h2o_multithread_send_message(&t->loop->rx, &t->msg);
 	}
-	media_thread_done();
+	hook_run(&end_hooks);
 	return NULL;
 }
 

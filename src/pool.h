@@ -37,6 +37,12 @@ typedef void	(*pool_work_fn)(struct db *, void *arg);
  */
 typedef int	(*pool_done_fn)(struct req *r, void *arg);
 
+/*
+ * Registers fn to run on each pool thread as it ends, for a library's
+ * per-thread state (libvips'); the pool knows no caller.  At start,
+ * before pool_start(); up to HOOK_MAX (hook.h).
+ */
+void	 pool_on_thread_end(void (*fn)(void));
 /* Starts work_threads threads, each with its own connection; 0 or -1. */
 int	 pool_start(char *err, size_t errlen);
 /*

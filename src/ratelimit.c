@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "req.h"
-#include "page.h"
 #include "ratelimit.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -39,7 +39,7 @@ count(struct req *r, const char *key, int64_t window, int64_t max,
 
 	rc = store_ratelimit_hit(r->db, key, now, window, &hits, &start);
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (hits > max) {
 		int64_t w = start + window - now;
 
@@ -91,7 +91,7 @@ reached(struct req *r, const char *key, int64_t window, int64_t max,
 
 	rc = store_ratelimit_peek(r->db, key, now, window, &hits, &start);
 	if (rc != STORE_OK)
-		return rc == STORE_BUSY ? 503 : 500;
+		return status_store(rc);
 	if (hits >= max) {
 		int64_t w = start + window - now;
 

@@ -1,7 +1,8 @@
 /*
  * registration.c — what a registration for an event or webinar sets
  * going: the "registration" job, which composes the letter of its new
- * state (confirmed, waitlisted, promoted, the recording ready) with the
+ * state (confirmed, waitlisted, promoted, moved, cancelled, the
+ * recording ready) with the
  * .ics file and the signed links, and queues it as mail.
  *
  * It lives outside the page files so that the jobs thread runs no page
@@ -12,7 +13,7 @@
 
 #include "buf.h"
 #include "db.h"
-#include "feed.h"
+#include "ical.h"
 #include "jobs.h"
 #include "mail.h"
 #include "newsletter.h"
@@ -36,7 +37,7 @@ reg_kind_of(json_t *reg)
 
 /*
  * Queues the "registration" job for registration id's new state (what:
- * confirmed, waitlisted, promoted, recording) to run at at (0: now),
+ * confirmed, waitlisted, promoted, moved, cancelled, recording) to run at at (0: now),
  * inside the caller's transaction, which is the one that made the
  * state: the letter exists exactly when the state commits.
  */
@@ -68,8 +69,26 @@ int
 registration_cancel(struct db *db, int64_t id, int64_t now)
 {
 	int64_t promoted;
-	int rc = store_registration_cancel(db, id, now, &promoted);
+	int rc, cancelled;
 
+	if ((rc = store_registration_cancel(db, id, now, &promoted,
+	    &cancelled)) != STORE_OK)
+		return rc;
+	/* Told once: a second cancel (or one racing it) changes nothing. */
+	if (cancelled && (rc = queue(db, id, "cancelled", 0)) != STORE_OK)
+		return rc;
+	return promoted != 0 ? queue(db, promoted, "promoted", 0) : STORE_OK;
+}
+
+int
+registration_move(struct db *db, int64_t id, int64_t to, int64_t now,
+    const char **why)
+{
+	int64_t promoted;
+	int rc = store_registration_move(db, id, to, now, &promoted, why);
+
+	if (rc == STORE_OK)
+		rc = queue(db, id, "moved", 0);
 	return rc == STORE_OK && promoted != 0 ? queue(db, promoted,
 	    "promoted", 0) : rc;
 }
@@ -141,7 +160,8 @@ reg_signed_url(struct buf *b, const char *slug, const char *purpose,
 
 /*
  * Composes and queues the letter of a registration's state inside the
- * caller's transaction.  what: confirmed, waitlisted or promoted.
+ * caller's transaction.  what: confirmed, waitlisted, promoted, moved,
+ * cancelled or recording.
  */
 static int
 letter(struct db *db, json_t *reg, const char *what)
@@ -153,7 +173,9 @@ letter(struct db *db, json_t *reg, const char *what)
 	json_t *t = NULL, *e = NULL;
 	const char *title, *when;
 	char subj[400], line[700], opens[48];
-	int rc, seat = strcmp(what, "waitlisted") != 0, past;
+	int rc, seat = strcmp(what, "waitlisted") != 0 &&
+	    strcmp(what, "cancelled") != 0, past, gone = !seat &&
+	    strcmp(what, "cancelled") == 0;
 
 	if ((rc = store_reg_target(db, k, view_int(reg, "target_id"), &t)) !=
 	    STORE_OK)
@@ -176,7 +198,10 @@ letter(struct db *db, json_t *reg, const char *what)
 	snprintf(subj, sizeof(subj), "%s: %s", strcmp(what, "confirmed") == 0 ?
 	    "You are registered" : strcmp(what, "promoted") == 0 ?
 	    "A seat is yours" : strcmp(what, "recording") == 0 ?
-	    "The recording is ready" : "You are on the waitlist", title);
+	    "The recording is ready" : strcmp(what, "moved") == 0 ?
+	    "Your registration has moved" : gone ?
+	    "Your registration is cancelled" : "You are on the waitlist",
+	    title);
 	snprintf(line, sizeof(line), "Hello %s,", view_str(reg, "name"));
 	mail_para(&text, &html, line);
 	if (strcmp(what, "promoted") == 0)
@@ -186,6 +211,16 @@ letter(struct db *db, json_t *reg, const char *what)
 	else if (strcmp(what, "recording") == 0)
 		snprintf(line, sizeof(line), "The recording of %s (%s) is "
 		    "ready. Your personal link below opens it.", title, when);
+	else if (strcmp(what, "moved") == 0)
+		snprintf(line, sizeof(line), "The organisers have moved your "
+		    "registration to %s (%s), and it is confirmed. The "
+		    "calendar file attached adds it to your calendar.", title,
+		    when);
+	else if (gone)
+		snprintf(line, sizeof(line), "Your registration for %s (%s) is "
+		    "cancelled, and your seat is free for someone else. You "
+		    "can register again on its page while registration is "
+		    "open.", title, when);
 	else if (seat)
 		snprintf(line, sizeof(line), "Your registration for %s (%s) is "
 		    "confirmed.%s", title, when, past ? " It has already taken "
@@ -219,12 +254,14 @@ letter(struct db *db, json_t *reg, const char *what)
 		    "Your personal link (the recording appears here after the "
 		    "live session)", u.p != NULL ? u.p : "");
 	}
-	u.len = 0;
-	reg_signed_url(&u, NULL, REG_TOKEN_MANAGE, reg);
-	mail_link(&text, &html, "See or cancel your registration", u.p != NULL ?
-	    u.p : "");
+	if (!gone) {
+		u.len = 0;
+		reg_signed_url(&u, NULL, REG_TOKEN_MANAGE, reg);
+		mail_link(&text, &html, "See or cancel your registration",
+		    u.p != NULL ? u.p : "");
+	}
 	if (seat) {
-		ics_write_one(&ics, k == REG_WEBINAR, e, base.p != NULL ?
+		ical_write_one(&ics, k == REG_WEBINAR, e, base.p != NULL ?
 		    base.p : "", now_unix());
 		att.content_type = "text/calendar; method=PUBLISH; "
 		    "charset=utf-8";
@@ -273,7 +310,8 @@ registration_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	/* A registration cancelled (or promoted) since needs no old news. */
 	now = view_str(reg, "status");
 	if (strcmp(now, strcmp(what, "waitlisted") == 0 ? "waitlisted" :
-	    "confirmed") != 0) {
+	    strcmp(what, "cancelled") == 0 ? "cancelled" : "confirmed") !=
+	    0) {
 		json_decref(reg);
 		db_rollback(db);
 		return 0;

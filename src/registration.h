@@ -60,6 +60,9 @@ int	 registration_add(struct db *, enum reg_kind, int64_t target,
 	    const struct registration_input *, int64_t now, int64_t *id,
 	    const char **status);
 int	 registration_cancel(struct db *, int64_t id, int64_t now);
+/* store_registration_move; the reader is told the new details. */
+int	 registration_move(struct db *, int64_t id, int64_t to, int64_t now,
+	    const char **why);
 /* The reader's own erasure: only when id is email's. */
 int	 registration_delete(struct db *, int64_t id, const char *email);
 /* Seats those waiting under a larger capacity. */

@@ -201,12 +201,12 @@ struct syntax {
 	const char	*and, *or, *not_before, *not_between;
 };
 
-static const struct syntax syntaxes[DB__MAX] = {
+static const struct syntax syntaxes[SEARCH__MAX] = {
 	/* SQLite FTS5: "a" AND ("b" OR "c") NOT "d"; "open ran"; "auc"* */
-	[DB_SQLITE] = { 1, "\"", "\"", " ", "\"", "*", " AND ", " OR ", "",
+	[SEARCH_FTS5] = { 1, "\"", "\"", " ", "\"", "*", " AND ", " OR ", "",
 	    " NOT " },
 	/* PostgreSQL to_tsquery: 'a' & ('b' | 'c') & !'d'; 'open' <-> 'ran'; 'auc':* */
-	[DB_POSTGRES] = { 0, "'", "(", " <-> ", ")", ":*", " & ", " | ", "!",
+	[SEARCH_TSQUERY] = { 0, "'", "(", " <-> ", ")", ":*", " & ", " | ", "!",
 	    " & " },
 };
 
@@ -248,9 +248,20 @@ put_term(const struct syntax *sx, const struct parse *ps,
 }
 
 int
-search_query(enum db_kind kind, const char *q, struct buf *out)
+search_terms(const char *q)
 {
-	const struct syntax *sx = &syntaxes[kind];
+	struct parse ps;
+	size_t len = q != NULL ? strlen(q) : 0;
+
+	if (parse_query(&ps, q, len) != 0)
+		parse_plain(&ps, q, len);
+	return ps.nterms;
+}
+
+int
+search_query(enum search_syntax syntax, const char *q, struct buf *out)
+{
+	const struct syntax *sx = &syntaxes[syntax];
 	struct parse ps;
 	size_t len = q != NULL ? strlen(q) : 0;
 	int k, n = 0, in_or = 0;

@@ -15,9 +15,14 @@
 
 #include <stddef.h>
 
-#include "db.h"
-
 struct buf;
+
+/* The engines' query syntaxes; the store picks its engine's. */
+enum search_syntax {
+	SEARCH_FTS5,		/* SQLite FTS5 MATCH */
+	SEARCH_TSQUERY,		/* PostgreSQL to_tsquery */
+	SEARCH__MAX
+};
 
 #define SEARCH_MAX_TERMS	16	/* terms beyond these are ignored */
 #define SEARCH_MAX_WORD		64	/* bytes; longer words are ignored */
@@ -27,7 +32,12 @@ struct buf;
  * the caller).  Returns the number of terms written: 0 when q holds no
  * word to search for (out is then empty).
  */
-int	 search_query(enum db_kind, const char *q, struct buf *out);
+int	 search_query(enum search_syntax, const char *q, struct buf *out);
+/*
+ * The number of terms search_query() writes for q, in any syntax: 0 when
+ * q holds no word to search for.
+ */
+int	 search_terms(const char *q);
 
 /*
  * Appends the text of an HTML fragment to out: tags dropped (block

@@ -10,8 +10,8 @@
 #include "cookie.h"
 #include "db.h"
 #include "req.h"
-#include "page.h"
 #include "session.h"
+#include "status.h"
 #include "store.h"
 #include "util.h"
 
@@ -61,7 +61,7 @@ session_user(struct req *r, struct user *u)
 	if (rc == STORE_NOTFOUND)
 		return 401;
 	if (rc != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	if (now - seen > SEEN_EVERY)
 		store_session_seen(r->db, hash, now);
 	return 0;
@@ -87,7 +87,7 @@ session_start(struct req *r, int64_t user_id)
 	auth_token_hash(tok, hash);
 	if ((rc = store_session_add(r->db, user_id, hash, now,
 	    now + SESSION_MAX)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	return session_set_cookie(r, SESSION_COOKIE, tok, SESSION_MAX, 1) == 0 ?
 	    0 : 500;
 }

@@ -18,6 +18,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "status.h"
 #include "store.h"
 #include "tag.h"
 #include "util.h"
@@ -159,11 +160,11 @@ news(struct req *r)
 	int rc;
 
 	if ((rc = page_site(r, &site)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, site);
 	if ((rc = store_map_news(r->db, now - NEWS_WINDOW, now, NEWS_MAX,
 	    &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, list);
 	cache_dep_str(tag_latest().s);
 	cache_dep_until(store_next_publish(r->db, now));
@@ -221,12 +222,12 @@ pages(struct req *r)
 	int rc;
 
 	if ((rc = store_map_pages(r->db, &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, list);
 	/* White papers: every save drops "resources" (docs/resources.md). */
 	if ((rc = store_resources(r->db, now, &first, SITEMAP_MAX, &res)) !=
 	    STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, res);
 	cache_dep_str(tag_events().s);
 	cache_dep_str(tag_webinars().s);
@@ -275,7 +276,7 @@ sitemap_part(struct req *r)
 	base = page_base_url(r);
 	if ((rc = store_map_slice(r->db, k, lo, lo + SITEMAP_MAX - 1,
 	    page_now(), &list)) != STORE_OK)
-		return page_status(rc);
+		return status_store(rc);
 	own_json(r, list);
 	cache_dep_str(tag_latest().s);
 	if (k == MAP_SECTIONS)

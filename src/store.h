@@ -13,18 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"	/* enum store_rc */
+
 struct db;
 struct db_stmt;
-
-enum store_rc {
-	STORE_OK = 0,
-	STORE_NOTFOUND,
-	STORE_INVALID,		/* input failed validation; nothing changed */
-	STORE_CONFLICT,		/* a unique value is taken */
-	STORE_BUSY,		/* storage unreachable, locked or full: 503 */
-	STORE_ERROR,
-	STORE__MAX
-};
 
 /* store.c — shared helpers */
 int	 store_rc_from_db(int db_rc);
@@ -133,7 +125,7 @@ int	 store_search_rebuild(struct db *, void (*progress)(int64_t, int64_t));
 /* 1 when the index is empty but published stories exist (it needs a rebuild). */
 int	 store_search_missing(struct db *);
 struct search_params {
-	const char	*match;		/* the engine's query (search_query()) */
+	const char	*q;		/* the reader's text (search.h) */
 	int64_t		 now;
 	int64_t		 from, to;	/* published in [from, to) */
 	const char	*type;		/* NULL: any */
@@ -143,7 +135,8 @@ struct search_params {
 	int		 limit, offset;
 };
 /*
- * Live published stories matching p->match, each a list row plus
+ * Live published stories matching the reader's text p->q, written in the
+ * engine's query syntax here (search_query()), each a list row plus
  * "title_marked" and "snippet_marked" (matched words between
  * SEARCH_MARK_OPEN and SEARCH_MARK_CLOSE, not escaped).
  */
@@ -315,10 +308,20 @@ int	 store_registrations_of(struct db *, enum reg_kind, int64_t target,
 /*
  * Cancels a registration inside the caller's write transaction; a seat
  * freed goes to the first waitlisted reader, whose registration is
- * *promoted (0: none), to be told.
+ * *promoted (0: none), to be told.  *cancelled: 1 when this call
+ * cancelled it, 0 when it was cancelled already.
  */
 int	 store_registration_cancel(struct db *, int64_t id, int64_t now,
-	    int64_t *promoted);
+	    int64_t *promoted, int *cancelled);
+/*
+ * Moves a registration to target to of the same kind, confirmed there,
+ * inside the caller's write transaction; a seat freed where it was goes
+ * to the first waitlisted reader (*promoted, 0: none).  STORE_CONFLICT
+ * when to is full or has the address already, STORE_INVALID when the
+ * registration is cancelled or already to's; *why says which.
+ */
+int	 store_registration_move(struct db *, int64_t id, int64_t to,
+	    int64_t now, int64_t *promoted, const char **why);
 /*
  * Before a webinar's recording_url is set to url: when it had none, *ids
  * is the array of its confirmed registrations ({id}; the caller's), to
@@ -868,5 +871,39 @@ int	 store_redirect_delete(struct db *, const char *old);
 /* Redirects by old path, after after ("" from the start), at most limit. */
 int	 store_redirects_list(struct db *, const char *after, int limit,
 	    json_t **out);
+
+/* store_staff.c — invitations and the first-run setup link */
+struct staff_invite {
+	const char	*email, *name;
+	const char	*role;		/* "author" ... */
+	int64_t		 author_id;	/* 0: no author profile */
+	int64_t		 invited_by;	/* the admin's account */
+	const char	*token_hash;
+	int64_t		 now, expires;
+};
+/*
+ * Makes (or, when invited before, updates) a pending account that cannot
+ * sign in, and stores an invitation for it; earlier links of the account
+ * stop working.  STORE_CONFLICT when the email has an active account.
+ */
+int	 store_staff_invite(struct db *, const struct staff_invite *,
+	    int64_t *user_id);
+/*
+ * The pending account of a live invitation, {id, role, email,
+ * display_name} (caller owns it); STORE_NOTFOUND if none.
+ */
+int	 store_staff_invite_get(struct db *, const char *hash, int64_t now,
+	    json_t **out);
+/* Uses a live invitation and gives its account the password hash. */
+int	 store_staff_invite_accept(struct db *, const char *hash,
+	    const char *pwhash, int64_t now, int64_t *user_id);
+/* STORE_OK when an admin who can sign in exists, else STORE_NOTFOUND. */
+int	 store_staff_admin_exists(struct db *);
+int	 store_staff_setup_add(struct db *, const char *hash, int64_t now,
+	    int64_t expires);
+/* Whether a setup link works: unused, and still no admin. */
+int	 store_staff_setup_live(struct db *, const char *hash, int64_t now);
+/* Ends every setup link (the first admin exists). */
+int	 store_staff_setup_end(struct db *, int64_t now);
 
 #endif

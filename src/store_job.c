@@ -74,6 +74,9 @@ static const char sql_purge_sub_tokens[] =
     "DELETE FROM subscriber_tokens WHERE expires_at < $1";
 static const char sql_purge_sessions[] =
     "DELETE FROM sessions WHERE expires_at < $1";
+/* Invitations and setup links go once used or expired (they never revive). */
+static const char sql_purge_staff_tokens[] =
+    "DELETE FROM staff_tokens WHERE expires_at < $1 OR used_at IS NOT NULL";
 
 int
 store_job_add(struct db *db, const char *kind, const char *payload,
@@ -184,7 +187,7 @@ store_housekeeping(struct db *db, int64_t now)
 {
 	static const char *const sqls[] = {
 		sql_purge_limits, sql_purge_tokens, sql_purge_sessions,
-		sql_purge_sub_tokens,
+		sql_purge_sub_tokens, sql_purge_staff_tokens,
 	};
 	struct db_stmt *st;
 	size_t i;

@@ -404,22 +404,45 @@ store_registrations_of(struct db *db, enum reg_kind k, int64_t target,
 }
 
 /*
+ * A seat freed at target (whose lock the caller holds) goes to the
+ * first waitlisted reader, whose registration goes into *promoted (0:
+ * nobody waits).
+ */
+static int
+promote_first(struct db *db, enum reg_kind k, int64_t target, int64_t now,
+    int64_t *promoted)
+{
+	int64_t next;
+	int rc = by_id_int(db, sql_first_waiting[k], target, &next);
+
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc == STORE_OK)
+		rc = set_status(db, next, "confirmed", now);
+	if (rc == STORE_OK)
+		*promoted = next;
+	return rc;
+}
+
+/*
  * Ends registration id (cancelling it, or deleting it when del) under
  * its target's lock; a confirmed seat freed goes to the first on the
  * waitlist, whose registration goes into *promoted (0: none) to be
- * told.  email, when not NULL, must be the registration's.
+ * told.  email, when not NULL, must be the registration's.  *ended: 0
+ * when it was cancelled already and nothing changed.
  */
 static int
 end(struct db *db, int64_t id, const char *email, int del, int64_t now,
-    int64_t *promoted)
+    int64_t *promoted, int *ended)
 {
 	json_t *r = NULL;
 	enum reg_kind k;
 	struct db_stmt *st;
-	int64_t target, cap, next;
+	int64_t target, cap;
 	int rc, was_confirmed;
 
 	*promoted = 0;
+	*ended = 0;
 	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
 		return rc;
 	k = strcmp(json_string_value(json_object_get(r, "kind")), "event") ==
@@ -444,6 +467,7 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now,
 		return STORE_OK;
 	}
 	json_decref(r);
+	*ended = 1;
 	if (del) {
 		if ((st = db_stmt(db, sql_delete)) == NULL)
 			return STORE_ERROR;
@@ -453,16 +477,8 @@ end(struct db *db, int64_t id, const char *email, int del, int64_t now,
 	} else if ((rc = set_status(db, id, "cancelled", now)) != STORE_OK) {
 		return rc;
 	}
-	if (!was_confirmed)
-		return STORE_OK;
-	rc = by_id_int(db, sql_first_waiting[k], target, &next);
-	if (rc == STORE_NOTFOUND)
-		return STORE_OK;
-	if (rc == STORE_OK)
-		rc = set_status(db, next, "confirmed", now);
-	if (rc == STORE_OK)
-		*promoted = next;
-	return rc;
+	return was_confirmed ? promote_first(db, k, target, now, promoted) :
+	    STORE_OK;
 }
 
 static const char sql_recording_was[] =
@@ -497,9 +513,9 @@ store_webinar_recording_due(struct db *db, int64_t webinar, const char *url,
 
 int
 store_registration_cancel(struct db *db, int64_t id, int64_t now,
-    int64_t *promoted)
+    int64_t *promoted, int *cancelled)
 {
-	return end(db, id, NULL, 0, now, promoted);
+	return end(db, id, NULL, 0, now, promoted, cancelled);
 }
 
 int
@@ -517,5 +533,104 @@ int
 store_registration_delete(struct db *db, int64_t id, const char *email,
     int64_t *promoted)
 {
-	return end(db, id, email, 1, (int64_t)time(NULL), promoted);
+	int ended;
+
+	return end(db, id, email, 1, (int64_t)time(NULL), promoted, &ended);
+}
+
+static const char *const sql_move[REG__MAX] = BOTH(
+    "UPDATE registrations SET event_id = $2, status = $3, updated_at = $4"
+    " WHERE id = $1",
+    "UPDATE registrations SET webinar_id = $2, status = $3,"
+    " updated_at = $4 WHERE id = $1");
+
+/*
+ * Moves registration id to target to of its kind, under both targets'
+ * locks taken in id order (two moves crossing each other queue rather
+ * than deadlock).  The reader takes a seat there or nothing happens.
+ */
+int
+store_registration_move(struct db *db, int64_t id, int64_t to, int64_t now,
+    int64_t *promoted, const char **why)
+{
+	struct db_stmt *st;
+	json_t *r = NULL, *there = NULL;
+	enum reg_kind k;
+	int64_t from, cap, lo, hi, taken, next;
+	int rc, was_confirmed;
+
+	*promoted = 0;
+	*why = NULL;
+	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
+		return rc;
+	k = strcmp(json_string_value(json_object_get(r, "kind")), "event") ==
+	    0 ? REG_EVENT : REG_WEBINAR;
+	from = json_integer_value(json_object_get(r, "target_id"));
+	json_decref(r);
+	if (from == to) {
+		*why = "The registration is already for that one.";
+		return STORE_INVALID;
+	}
+	if ((rc = lock_target(db, k, from < to ? from : to, &lo)) !=
+	    STORE_OK || (rc = lock_target(db, k, from < to ? to : from,
+	    &hi)) != STORE_OK)
+		return rc;
+	cap = to < from ? lo : hi;
+	/* Read again under the locks: a cancel or move may have ended. */
+	if ((rc = store_registration_get(db, id, &r)) != STORE_OK)
+		return rc;
+	if (json_integer_value(json_object_get(r, "target_id")) != from) {
+		json_decref(r);
+		*why = "The registration was moved meanwhile.";
+		return STORE_CONFLICT;
+	}
+	if (strcmp(json_string_value(json_object_get(r, "status")),
+	    "cancelled") == 0) {
+		json_decref(r);
+		*why = "A cancelled registration cannot be moved.";
+		return STORE_INVALID;
+	}
+	was_confirmed = strcmp(json_string_value(json_object_get(r,
+	    "status")), "confirmed") == 0;
+	if ((st = db_stmt(db, sql_find[k])) == NULL) {
+		json_decref(r);
+		return STORE_ERROR;
+	}
+	db_bind_int(st, 1, to);
+	db_bind_str(st, 2, json_string_value(json_object_get(r, "email")));
+	json_decref(r);
+	if ((rc = store_row1_json(st, &there)) == STORE_OK) {
+		/* An old cancelled registration there gives way. */
+		rc = strcmp(json_string_value(json_object_get(there,
+		    "status")), "cancelled") == 0 ? STORE_OK : STORE_CONFLICT;
+		next = json_integer_value(json_object_get(there, "id"));
+		json_decref(there);
+		if (rc != STORE_OK) {
+			*why = "The reader is already registered for it.";
+			return rc;
+		}
+		if ((st = db_stmt(db, sql_delete)) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, next);
+		if ((rc = db_run(st)) != DB_OK)
+			return store_rc_from_db(rc);
+	} else if (rc != STORE_NOTFOUND) {
+		return rc;
+	}
+	if ((rc = by_id_int(db, sql_confirmed[k], to, &taken)) != STORE_OK)
+		return rc;
+	if (cap != 0 && taken >= cap) {
+		*why = "It is fully booked.";
+		return STORE_CONFLICT;
+	}
+	if ((st = db_stmt(db, sql_move[k])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, to);
+	db_bind_str(st, 3, "confirmed");
+	db_bind_int(st, 4, now);
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return was_confirmed ? promote_first(db, k, from, now, promoted) :
+	    STORE_OK;
 }

@@ -209,6 +209,12 @@ static const char *const *const sql_engine[DB__MAX] = {
 	[DB_POSTGRES] = sql_pg,
 };
 
+/* The query syntax of each engine's full-text search. */
+static const enum search_syntax engine_syntax[DB__MAX] = {
+	[DB_SQLITE] = SEARCH_FTS5,
+	[DB_POSTGRES] = SEARCH_TSQUERY,
+};
+
 static struct db_stmt *
 stmt(struct db *db, int which)
 {
@@ -380,11 +386,24 @@ store_search_missing(struct db *db)
 	return any == 0 && store_scalar(db, sql_any_published, 0) > 0;
 }
 
-/* The parameters SQ_BY_RANK, SQ_BY_DATE and SQ_COUNT share. */
-static void
-bind_search(struct db_stmt *st, const struct search_params *p)
+/*
+ * The statement which (SQ_BY_RANK, SQ_BY_DATE or SQ_COUNT) bound to p,
+ * with the reader's text written in this engine's syntax into match (the
+ * caller frees it).  STORE_NOTFOUND when the text holds no word to
+ * search for.
+ */
+static int
+search_stmt(struct db *db, const struct search_params *p, int which,
+    struct buf *match, struct db_stmt **out)
 {
-	db_bind_str(st, 1, p->match);
+	struct db_stmt *st;
+
+	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
+		return STORE_NOTFOUND;
+	if (buf_err(match) || (st = stmt(db, which)) == NULL)
+		return STORE_ERROR;
+	*out = st;
+	db_bind_str(st, 1, match->p);
 	db_bind_int(st, 2, p->now);
 	db_bind_int(st, 3, p->from);
 	db_bind_int(st, 4, p->to);
@@ -394,34 +413,49 @@ bind_search(struct db_stmt *st, const struct search_params *p)
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, SEARCH_WINDOW);
+	return STORE_OK;
 }
 
 int
 store_search(struct db *db, const struct search_params *p, json_t **out)
 {
+	struct buf match = BUF_INIT;
 	struct db_stmt *st;
+	int rc;
 
 	*out = NULL;
-	if ((st = stmt(db, p->by_date ? SQ_BY_DATE : SQ_BY_RANK)) == NULL)
-		return STORE_ERROR;
-	bind_search(st, p);
-	return store_rows_json(st, out);
+	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
+	    &st);
+	if (rc == STORE_OK) {
+		rc = store_rows_json(st, out);
+	} else if (rc == STORE_NOTFOUND) {
+		/* No word to search for matches nothing. */
+		*out = json_array();
+		rc = STORE_OK;
+	}
+	buf_free(&match);
+	return rc;
 }
 
 int
 store_search_count(struct db *db, const struct search_params *p, int64_t *n)
 {
+	struct buf match = BUF_INIT;
 	struct db_stmt *st;
 	int rc;
 
 	*n = 0;
-	if ((st = stmt(db, SQ_COUNT)) == NULL)
-		return STORE_ERROR;
-	bind_search(st, p);
-	if ((rc = db_step(st)) == DB_ROW)
-		*n = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	rc = search_stmt(db, p, SQ_COUNT, &match, &st);
+	if (rc == STORE_OK) {
+		if ((rc = db_step(st)) == DB_ROW)
+			*n = db_col_int(st, 0);
+		db_reset(st);
+		rc = rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	} else if (rc == STORE_NOTFOUND) {
+		rc = STORE_OK;
+	}
+	buf_free(&match);
+	return rc;
 }
 
 /*

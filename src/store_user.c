@@ -3,8 +3,8 @@
  */
 #include <string.h>
 
-#include "auth.h"
 #include "db.h"
+#include "role.h"
 #include "store.h"
 #include "util.h"
 
@@ -19,7 +19,8 @@ static const char sql_add[] =
     " RETURNING id";
 static const char sql_list[] =
     "SELECT u.id, u.email, u.display_name, u.role, au.slug AS author_slug,"
-    " u.created_at FROM users u LEFT JOIN authors au ON au.id = u.author_id"
+    " u.created_at, CASE WHEN u.password_hash = '' THEN 1 ELSE 0 END"
+    " AS pending FROM users u LEFT JOIN authors au ON au.id = u.author_id"
     " ORDER BY u.id";
 static const char sql_set_role[] =
     "UPDATE users SET role = $2 WHERE email = $1";
@@ -100,7 +101,7 @@ static const char sql_session_delete[] =
 static void
 user_row(struct db_stmt *st, struct user *u)
 {
-	int role = auth_role_parse(db_col_text(st, 1, NULL));
+	int role = role_parse(db_col_text(st, 1, NULL));
 
 	u->id = db_col_int(st, 0);
 	u->role = role < 0 ? ROLE_MEMBER : (enum role)role;
@@ -133,7 +134,7 @@ store_user_add(struct db *db, const char *email, const char *name,
 	db_bind_str(st, 1, email);
 	db_bind_str(st, 2, name);
 	db_bind_str(st, 3, pwhash);
-	db_bind_str(st, 4, auth_role_name(role));
+	db_bind_str(st, 4, role_name(role));
 	if (author != 0)
 		db_bind_int(st, 5, author);
 	else
@@ -167,7 +168,7 @@ store_user_set_role(struct db *db, const char *email, int role)
 	if ((st = db_stmt(db, sql_set_role)) == NULL)
 		return STORE_ERROR;
 	db_bind_str(st, 1, email);
-	db_bind_str(st, 2, auth_role_name(role));
+	db_bind_str(st, 2, role_name(role));
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
 	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;

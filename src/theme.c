@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "embed.h"
-#include "media.h"
+#include "image.h"
 #include "theme.h"
 #include "tpl.h"
 #include "util.h"
@@ -93,7 +93,7 @@ add_asset(const char *name, const unsigned char *data, size_t len, int owned,
 	a->owned = owned;
 	a->ctype = theme_ctype(name);
 	/* Pages give the size of the images they share. */
-	if (strncmp(a->ctype, "image/", 6) != 0 || media_size(data, len,
+	if (strncmp(a->ctype, "image/", 6) != 0 || image_size(data, len,
 	    &a->width, &a->height) != 0)
 		a->width = a->height = 0;
 	snprintf(a->etag, sizeof(a->etag), "\"%016llx\"",
@@ -202,7 +202,7 @@ add_rendition(const char *name, int fit, int w, int h,
 
 	if (theme_asset(name) != NULL || svg == NULL)
 		return 0;
-	if (media_png_of_svg(svg->data, svg->len, fit, w, h, background, &png,
+	if (image_png_of_svg(svg->data, svg->len, fit, w, h, background, &png,
 	    &len, why, sizeof(why)) != 0) {
 		fprintf(stderr, "masthead: theme: no %s: %s\n", name, why);
 		return 0;
@@ -210,7 +210,7 @@ add_rendition(const char *name, int fit, int w, int h,
 	/* Assets read from theme_dir are free()d: so is this one. */
 	copy = xmalloc(len);
 	memcpy(copy, png, len);
-	media_free(png);
+	image_free(png);
 	return add_asset(name, copy, len, 1, err, errlen);
 }
 

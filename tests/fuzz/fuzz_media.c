@@ -1,5 +1,5 @@
 /*
- * fuzz_media.c — libFuzzer target for media_sniff() (src/media.c): the
+ * fuzz_media.c — libFuzzer target for image_sniff() (src/image.c): the
  * type of an upload read from its first bytes, which decides the one
  * libvips loader that may decode it.
  *
@@ -7,15 +7,15 @@
  * JPEG starts FF D8 FF, a PNG with its 8-byte signature, a GIF with
  * GIF87a or GIF89a, a WebP with "RIFF", four bytes and "WEBP"; anything
  * else is NULL.  Short inputs must never be read past their end (the
- * bytes are a copy of their own, so ASan sees it).  media.c reaches the
- * store, so this target links the whole program (see the Makefile).
+ * bytes are a copy of their own, so ASan sees it).  The target links the
+ * whole program (see the Makefile).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "media.h"
+#include "image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (copy == NULL)
 		abort();
 	memcpy(copy, data, size);
-	got = media_sniff(copy, size);
+	got = image_sniff(copy, size);
 	want = expected(copy, size);
 	if ((got == NULL) != (want == NULL) ||
 	    (got != NULL && strcmp(got, want) != 0))

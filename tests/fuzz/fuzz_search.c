@@ -102,8 +102,9 @@ check_query(const char *q)
 	const char *p;
 	int n;
 
-	n = search_query(DB_SQLITE, q, &out);
-	if (n < 0 || n > SEARCH_MAX_TERMS || (n == 0) != (out.len == 0) ||
+	n = search_query(SEARCH_FTS5, q, &out);
+	if (n < 0 || n > SEARCH_MAX_TERMS || n != search_terms(q) ||
+	    (n == 0) != (out.len == 0) ||
 	    buf_err(&out))
 		abort();
 	if (n > 0) {
@@ -114,7 +115,7 @@ check_query(const char *q)
 		sqlite3_reset(match);
 	}
 	buf_reset(&out);
-	n = search_query(DB_POSTGRES, q, &out);
+	n = search_query(SEARCH_TSQUERY, q, &out);
 	if (n < 0 || n > SEARCH_MAX_TERMS || (n == 0) != (out.len == 0) ||
 	    buf_err(&out))
 		abort();

@@ -445,6 +445,67 @@ def browser():
     return NODE_MODULES, CHROMIUM
 
 
+# What browser_steps wraps around a suite's steps: check(name, cond,
+# detail) records a result, signIn(page, who, next) signs who in with PW;
+# the steps run as an async function of the launched browser.
+_STEPS_HEAD = r"""
+const { chromium } = require('playwright-core');
+const base = process.env.BASE, pw = process.env.PW;
+const results = [];
+function check(name, cond, detail) {
+  results.push({ name, ok: !!cond, detail: detail === undefined ? '' : String(detail) });
+}
+async function signIn(page, who, next) {
+  await page.goto(base + '/signin?next=' + encodeURIComponent(next));
+  await page.fill('input[name=email]', who + '@example.com');
+  await page.fill('input[name=password]', pw);
+  await Promise.all([page.waitForNavigation(), page.click('form.form button[type=submit]')]);
+}
+const steps = async (browser) => {
+"""
+_STEPS_TAIL = r"""
+};
+(async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    await steps(browser);
+  } catch (e) {
+    check('the browser session ran to the end', false, e.stack || e);
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(JSON.stringify({ results }) + '\n', () => process.exit(0));
+})();
+"""
+
+
+def browser_steps(steps, srv, password, env=None, timeout=180):
+    """Runs steps (the body of an async JavaScript function of the
+    browser, with check and signIn) in Chromium against srv, and reports
+    each check as a TAP line."""
+    modules, chromium = browser()
+    d = tempfile.mkdtemp(prefix="masthead-steps-")
+    script = os.path.join(d, "steps.js")
+    with open(script, "w") as f:
+        f.write(_STEPS_HEAD + steps + _STEPS_TAIL)
+    e = dict(os.environ, NODE_PATH=modules, CHROMIUM=chromium, PW=password,
+             BASE="http://127.0.0.1:%d" % srv.port)
+    e.update(env or {})
+    p = subprocess.run(["node", script], env=e, capture_output=True, text=True,
+                       timeout=timeout)
+    results = None
+    for line in p.stdout.splitlines():
+        msg = json.loads(line)
+        if "results" in msg:
+            results = msg["results"]
+    if results is None:
+        ok(False, "the browser script reported", p.stderr)
+        return
+    for r in results:
+        ok(r["ok"], r["name"], r["detail"])
+
+
 def status_of(raw):
     """The status code of a raw HTTP response, or 0."""
     try:

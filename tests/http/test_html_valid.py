@@ -183,7 +183,8 @@ ADMIN = [
     "/admin/comments", "/admin/comments?queue=reported", "/admin/comments?queue=approved",
     "/admin/comments?queue=rejected", "/admin/comments/settings", "/admin/comments/log",
     "/admin/menus", "/admin/authors", "/admin/sponsors", "/admin/pages", "/admin/pages/new",
-    "/admin/sections", "/admin/promos", "/admin/front", "/admin/users", "/admin/subscribers",
+    "/admin/sections", "/admin/promos", "/admin/front", "/admin/users", "/admin/settings",
+    "/admin/subscribers",
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
@@ -197,8 +198,12 @@ def make_fixtures():
     """The comments, registrations, leads, subscribers, issues and signed
     links whose pages the demo does not have yet."""
     m = client("member")
+    # A first-time commenter's link waits for a moderator: one plain
+    # comment first, so that the one with a link appears at once.
+    send(m, "member", "/article/%s/comment" % NEWS_WITH_COMMENTS,
+         [("body", "Hello, a plain comment.")], csrf_from="/article/" + NEWS_WITH_COMMENTS)
     s, h, b = send(m, "member", "/article/%s/comment" % NEWS_WITH_COMMENTS,
-                   [("body", "A first comment, with a [link](https://example.com/)"
+                   [("body", "A comment, with a [link](https://example.com/)"
                              " and *emphasis*.")], csrf_from="/article/" + NEWS_WITH_COMMENTS)
     cid = re.match(r"/comments/(\d+)$", h.get("location", ""))
     if not ok(cid, "a member comments", (s, h.get("location"))):
@@ -304,6 +309,15 @@ def make_fixtures():
     FIXTURES["verify"] = mail("newcomer@example.org", r"/verify/[A-Za-z0-9_-]+")
     send(a, "anonymous", "/reset", [("email", "banned@example.com")], csrf_from="/reset")
     FIXTURES["reset"] = mail("banned@example.com", r"/reset/[A-Za-z0-9_-]+")
+    # An invitation (the users page lists it pending), and the form sent
+    # back with its error.
+    adm = client("admin")
+    invite = [("email", "invitee@example.org"), ("name", "In Vitee"), ("role", "author"),
+              ("author", ""), ("author_slug", "")]
+    send(adm, "admin", "/admin/users/invite", invite, csrf_from="/admin/users")
+    send(adm, "admin", "/admin/users/invite", [("email", "bad")] + invite[1:],
+         csrf_from="/admin/users")
+    FIXTURES["invite"] = mail("invitee@example.org", r"/invite/[A-Za-z0-9_-]+")
     send(a, "anonymous", "/signin", [("email", "member@example.com"), ("password", "wrong")],
          csrf_from="/signin")
 
@@ -353,7 +367,7 @@ def signed_links():
     one_list = re.sub(r"/unsubscribe/[^/]+/", "/unsubscribe/daily/", f["unsubscribe"])
     return [f["registration"], f["watch"], f["join"], f["live-registration"], f["confirm"], f["preferences"], f["unsubscribe"],
             one_list,
-            f["your-data"], f["verify"], f["reset"], "/comments/" + f["comment"]]
+            f["your-data"], f["verify"], f["reset"], f["invite"], "/comments/" + f["comment"]]
 
 
 def admin_pages():
@@ -378,8 +392,28 @@ def admin_pages():
     ]
 
 
+def setup_pages():
+    """The first-run setup page: only a site without an admin has it, so
+    a server of its own on a fresh demo prints the link."""
+    srv = Server(db=demo_db(tempfile.mkdtemp(prefix="masthead-html-setup-")),
+                 args=["--base_url", BASE])
+    try:
+        time.sleep(0.2)
+        m = re.search(r"^Open \S+?(/setup/[A-Za-z0-9_-]{43}) to create", srv.output(), re.M)
+        if not ok(m, "a server without an admin prints the setup link", srv.output()[-300:]):
+            return
+        c = Client(srv, "198.51.100.250")
+        fetch(c, "anonymous", m.group(1))
+        send(c, "anonymous", m.group(1), [("name", ""), ("email", "bad"), ("password", "x"),
+                                          ("password2", "y"), ("site_name", "")],
+             csrf_from=m.group(1))
+    finally:
+        srv.stop()
+
+
 def test_fetch_every_page():
     make_fixtures()
+    setup_pages()
     anon = client()
     for path in PUBLIC + signed_links():
         fetch(anon, "anonymous", path)
@@ -424,6 +458,8 @@ def make_changes():
         send(r, "anonymous", f["your-data"], [("what", what.group(1)), ("id", what.group(2))],
              csrf_from=f["your-data"])
     send(r, "anonymous", f["verify"], [], csrf_from=f["verify"])
+    send(r, "anonymous", f["invite"], [("password", "short"), ("password2", "short")],
+         csrf_from=f["invite"])
     send(r, "anonymous", f["reset"], [("password", "short"), ("password2", "short")],
          csrf_from=f["reset"])
     send(r, "anonymous", f["reset"], [("password", "another long enough password"),

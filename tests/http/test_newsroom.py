@@ -857,8 +857,147 @@ def test_promos():
        "not made")
 
 
+def test_restore_live():
+    s, aid, b = new_story("editor", "Live Restore", then="publish")
+    post("/admin/articles/%d" % aid, "editor", {"title": "Live Restore, Corrected"})
+    s, h, b = get("/admin/articles/%d/revisions" % aid, "editor")
+    revs = re.findall(r'href="/admin/articles/%d/revisions/(\d+)"' % aid, b)
+    first = revs[-1]
+    s, h, d = get("/admin/articles/%d/revisions/%s" % (aid, first), "editor")
+    contains(d, '<input type="checkbox" name="confirm" value="yes" id="f-confirm-restore" required>',
+             "a live story's revision asks to tick a box before restoring")
+    contains(d, 'data-confirm="This story is live', "and asks again with JavaScript")
+    before = row(aid)
+    n = sql(DB, "SELECT count(*) FROM article_revisions WHERE article_id = ?", (aid,))[0][0]
+    for fields, what in (({}, "without the box"), ({"confirm": "no"}, "with the box wrong")):
+        s, h, b = post("/admin/articles/%d/revisions/%s/restore" % (aid, first), "editor", fields)
+        eq(s, 422, "restoring onto a live story %s: 422" % what)
+        contains(b, "(confirm)", "the answer names the field")
+    eq(row(aid), before, "the story did not change")
+    eq(sql(DB, "SELECT count(*) FROM article_revisions WHERE article_id = ?", (aid,))[0][0], n,
+       "and no revision was made")
+    s, h, b = post("/admin/articles/%d/revisions/%s/restore" % (aid, first), "editor",
+                   {"confirm": "yes"})
+    eq(s, 303, "with the box ticked it restores")
+    eq(row(aid)[2], "Live Restore", "the live story has its first title back")
+    eq(row(aid)[1], "published", "and stays live")
+    draft = fresh("author")
+    post("/admin/articles/%d" % draft, "editor", {"title": "Draft, Changed"})
+    s, h, b = get("/admin/articles/%d/revisions" % draft, "editor")
+    rev = re.findall(r'href="/admin/articles/%d/revisions/(\d+)"' % draft, b)[-1]
+    s, h, d = get("/admin/articles/%d/revisions/%s" % (draft, rev), "editor")
+    ok('name="confirm"' not in d, "a draft's revision restores without a box")
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    at = int(time.time()) // 60 * 60 + 7200
+    post("/admin/articles/%d" % draft, "editor", {"then": "schedule", "at": datetime.fromtimestamp(
+        at, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")})
+    eq(row(draft)[1:4:2], ("published", at), "scheduled for later")
+    s, h, d = get("/admin/articles/%d/revisions/%s" % (draft, rev), "editor")
+    ok('name="confirm"' not in d, "a scheduled story, not live yet, has no box either")
+    s, h, b = post("/admin/articles/%d/revisions/%s/restore" % (draft, rev), "editor", {})
+    eq(s, 303, "and restores at once")
+    eq(row(draft)[2], "Story %d for author" % (_n[0]), "its title back")
+
+
+def test_editor_aids():
+    body = " ".join(["word"] * 461)
+    s, aid, b = new_story("editor", "Aided Story", body_md=body)
+    eq(s, 303, "a story of 461 words")
+    s, h, b = get("/admin/articles/%d?done=save" % aid, "editor")
+    contains(b, '<p class="form-done" role="status">Saved as a draft: nothing on the site changed.</p>',
+             "after saving, the editor says what the save did")
+    contains(b, 'id="save-state" aria-live="polite">Saved</span>', "and that the story is saved")
+    contains(b, '<span id="f-words">461</span> words', "the word count is on the page")
+    contains(b, '<span id="f-minutes">3</span> min read', "with the reading time, rounded up")
+    ok(re.search(r'<span id="f-url" data-base="https?://[^"/]+/article/">https?://[^"/]+'
+                 r'/article/aided-story</span>', b), "the slug is shown as a full address")
+    s, h, b = get("/admin/articles/%d" % aid, "editor")
+    ok('class="form-done"' not in b, "opened again, there is no notice")
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"slug": "Not A Slug"})
+    eq(s, 422, "a bad slug: 422")
+    contains(b, 'id="save-state" aria-live="polite">Not saved</span>', "the editor says not saved")
+    post("/admin/articles/%d" % aid, "editor", {"then": "publish"})
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update", "dek": "A dek"})
+    eq(h.get("location"), "/admin/articles/%d?done=update" % aid, "an update comes back with done=")
+    s, h, b = get(h["location"], "editor")
+    contains(b, "Updated: the live page shows your changes.", "an update says so")
+    s, h, b = get("/admin/articles/%d?done=nonsense" % aid, "editor")
+    ok('class="form-done"' not in b, "an unknown done= shows nothing")
+    s, h, b = get("/admin/articles/new", "editor")
+    contains(b, '<span id="f-words">0</span> words', "a new story counts no words")
+    contains(b, 'id="save-state" aria-live="polite"></span>', "and is not said to be saved")
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    s, sid, b = new_story("editor", "Scheduled Aid")
+    at = int(time.time()) // 60 * 60 + 7200
+    local = datetime.fromtimestamp(at, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+    s, h, b = post("/admin/articles/%d" % sid, "editor", {"then": "schedule", "at": local})
+    s, h, b = get(h["location"], "editor")
+    contains(b, "Scheduled: it goes live at the time shown.", "scheduling says so")
+    contains(b, '<input type="datetime-local" name="at" value="%s">' % local,
+             "and the scheduled time is filled in when the story is reopened")
+
+
+def test_backdate():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def local(t):
+        return datetime.fromtimestamp(t, ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+
+    def copies(aid):
+        return sorted(set(r[0] for q in ("article_authors", "article_tags", "section_articles")
+                          for r in sql(DB, "SELECT published_at FROM %s WHERE article_id = ?" % q,
+                                       (aid,))))
+
+    s, aid, b = new_story("editor", "Imported Story", then="publish", tags="Imports",
+                          authors=BYLINE["author"])
+    eq(s, 303, "a live story")
+    pub = row(aid)[3]
+    s, h, b = get("/admin/articles/%d" % aid, "editor")
+    contains(b, '<input type="datetime-local" name="published_at" value="%s">' % local(pub),
+             "an editor sees the live story's publication date, in the site's zone")
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update", "dek": "Same date",
+                                                          "published_at": local(pub)})
+    eq(s, 303, "an update sending the date unchanged")
+    eq(row(aid)[3], pub, "keeps it to the second")
+    before = row(aid)
+    for when, want, what in (("2999-01-01T09:00", 422, "a future date"),
+                             ("soon", 422, "a date that is not one"),
+                             ("2025-13-01T09:00", 422, "a month that does not exist")):
+        s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update",
+                                                              "published_at": when})
+        eq(s, want, "%s on a live story: %d" % (what, want))
+        contains(b, "(published_at)", "naming the field")
+    eq(row(aid), before, "none of them changed the story")
+    s, h, b = post("/admin/articles/%d" % aid, "author", {"then": "update",
+                                                          "published_at": "2025-03-01T09:30"})
+    eq(s, 403, "an author may not back-date (403)")
+    eq(row(aid), before, "and nothing changed")
+    ok('name="published_at"' not in get("/admin/articles/%d" % aid, "author")[2],
+       "an author's editor has no date field")
+    want = int(datetime(2025, 3, 1, 9, 30, tzinfo=ZoneInfo(ZONE)).timestamp())
+    s, h, b = post("/admin/articles/%d" % aid, "editor", {"then": "update",
+                                                          "published_at": "2025-03-01T09:30"})
+    eq(s, 303, "an editor back-dates the live story")
+    eq(row(aid)[3], want, "to the time given, read in the site's zone (%s)" % ZONE)
+    eq(row(aid)[1], "published", "it stays live")
+    eq(copies(aid), [want], "its author, tag and section rows follow")
+    contains(get("/article/" + row(aid)[0])[2], "2025-03-01", "the article page shows the date")
+    s, h, b = get("/admin/articles/%d/revisions" % aid, "editor")
+    contains(b, "publication date changed", "the revision says so")
+    s, sid, b = new_story("editor", "Scheduled, Not Back-dated")
+    at = int(time.time()) // 60 * 60 + 7200
+    post("/admin/articles/%d" % sid, "editor", {"then": "schedule", "at": local(at)})
+    s, h, b = post("/admin/articles/%d" % sid, "editor", {"then": "update",
+                                                          "published_at": "2025-03-01T09:30"})
+    eq(row(sid)[3], at, "a scheduled story's date moves only by Schedule")
+
+
 run_tests([test_gate, test_users, test_menus, test_authors_and_sponsors, test_static_pages,
            test_sections, test_promos, test_dashboard_and_list, test_role_matrix, test_csrf, test_slugs,
-           test_revisions, test_preview, test_schedule, test_hero_and_sponsor,
+           test_revisions, test_restore_live, test_editor_aids, test_backdate,
+           test_preview, test_schedule, test_hero_and_sponsor,
            test_body_limit, test_upload_types, test_upload_rejections, test_api_upload,
            test_api_revisions], srv.stop)

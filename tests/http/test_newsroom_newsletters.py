@@ -173,7 +173,12 @@ def test_compose():
             ([("subject", "S"), ("a", str(a)), ("p%d" % a, "0"), ("action", "save")], 422,
              "with a place out of range"),
             ([("subject", "S"), ("a", str(a)), ("action", "launch")], 400, "naming no known action"),
-            ([("subject", "S"), ("action", "send")], 422, "sending with no story"),
+            ([("subject", "S"), ("action", "send"), ("confirm_send", "yes")], 422,
+             "sending with no story"),
+            ([("subject", "S"), ("a", str(a)), ("action", "send")], 422,
+             "sending without ticking the box"),
+            ([("subject", "S"), ("a", str(a)), ("action", "send"), ("confirm_send", "no")], 422,
+             "sending with the box's value wrong"),
             ([("subject", "S"), ("a", str(a)), ("action", "test"), ("test_email", "nope")], 422,
              "testing on a malformed address"),
             ([("subject", "S"), ("a", str(a)), ("action", "schedule"), ("at", "2020-01-01T09:00")],
@@ -274,6 +279,15 @@ def test_send():
               " LIMIT 1")[0][0]
     s, h, page = form("editor", path, [("subject", "Cable: this week"), ("a", str(aid)),
                                        ("action", "send")], page=path)
+    eq(s, 422, "sending without ticking the box: 422")
+    contains(page, "(confirm_send)", "naming the field")
+    eq(issue(iid)["status"], "draft", "and the issue stays a draft")
+    s, h, page = client("editor").get(path)
+    contains(page, '<input type="checkbox" name="confirm_send" value="yes" id="f-confirm-send">',
+             "the form has the box to tick")
+    contains(page, 'data-confirm="Send this issue', "and asks again with JavaScript")
+    s, h, page = form("editor", path, [("subject", "Cable: this week"), ("a", str(aid)),
+                                       ("action", "send"), ("confirm_send", "yes")], page=path)
     eq(s, 303, "sending answers 303")
     t0 = time.time()
     while time.time() - t0 < 20 and issue(iid)["status"] != "sent":

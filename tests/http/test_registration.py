@@ -520,14 +520,15 @@ def test_newsroom_list_csv_roles():
     contains(h.get("content-type", ""), "text/csv", "as CSV")
     rows = list(csv.reader(io.StringIO(body)))
     eq(rows[0], ["name", "email", "company", "job_title", "status", "registered_at",
-                 "consent", "consent_ip", "answers"], "with a header row")
+                 "consent", "consent_ip", "Favourite band", "Anything else?"],
+       "with a header row, a column per question")
     row = [r for r in rows if r[1] == "csv@example.org"][0]
     eq(row[0], "'=HYPERLINK(\"http://x\")", "a formula name is escaped")
     eq(row[2], "'+1 Networks", "so is a company starting with +")
     eq(row[3], "'@boss", "and a job title starting with @")
     eq(row[4], "confirmed", "the status")
     contains(row[6], "I agree that the organisers", "the consent text")
-    eq(row[8], "Favourite band: -2+3\nAnything else?: Tabbed", "and the answers")
+    eq(row[8:], ["'-2+3", "Tabbed"], "and the answers, a formula-like one escaped")
     ok(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", row[5]), "with the time", row[5])
 
 

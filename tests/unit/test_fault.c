@@ -1,8 +1,8 @@
 /*
- * test_fault.c — the log's note of a storage failure (fault.c) and the
- * one mapping of failures to HTTP statuses (page_status and
- * page_status_errno in page.c): a full disk or a lost database is 503,
- * never 500, and nothing a client sends can break a line of the log.
+ * test_fault.c — the log's note of a storage failure (fault.c): a full
+ * disk or a lost database is noted for the log, and nothing a client
+ * sends can break a line of it.  The statuses those failures answer
+ * with are test_status.c's.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 
 #include "db.h"
 #include "fault.h"
-#include "page.h"
+#include "status.h"
 #include "store.h"
 
 static const struct {
@@ -90,21 +90,6 @@ test_note_per_thread(void **state)
 	assert_string_equal(fault_last(), "");
 }
 
-static void
-test_statuses(void **state)
-{
-	(void)state;
-	assert_int_equal(page_status(STORE_BUSY), 503);
-	assert_int_equal(page_status(STORE_ERROR), 500);
-	assert_int_equal(page_status(STORE_NOTFOUND), 404);
-	assert_int_equal(page_status_errno(ENOSPC), 503);
-	assert_int_equal(page_status_errno(EDQUOT), 503);
-	assert_int_equal(page_status_errno(EIO), 503);
-	assert_int_equal(page_status_errno(EMFILE), 503);
-	assert_int_equal(page_status_errno(EACCES), 500);
-	assert_int_equal(page_status_errno(ENAMETOOLONG), 500);
-}
-
 static const char sql_fill[] =
     "INSERT INTO t (x) VALUES (zeroblob(100000))";
 
@@ -127,7 +112,7 @@ test_sqlite_full(void **state)
 	for (i = 0; i < 100 && rc == DB_OK; i++)
 		rc = db_run(db_stmt(db, sql_fill));
 	assert_int_equal(rc, DB_BUSY);
-	assert_int_equal(page_status(store_rc_from_db(rc)), 503);
+	assert_int_equal(status_store(store_rc_from_db(rc)), 503);
 	assert_non_null(strstr(fault_last(), "full"));
 	db_close(db);
 	snprintf(file, sizeof(file), "%s/full.db", path);
@@ -145,7 +130,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_note_per_thread),
-		cmocka_unit_test(test_statuses),
 		cmocka_unit_test(test_sqlite_full),
 	};
 

@@ -1,7 +1,8 @@
 /*
  * test_feed.c — the text rules of feeds and calendars: iCalendar TEXT
  * escaping, content-line folding at 75 octets without splitting a UTF-8
- * character, and JSON-LD that no value can break out of its <script>.
+ * character (ical.c), and JSON-LD that no value can break out of its
+ * <script>.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "feed.h"
+#include "ical.h"
 
 struct esc_case {
 	const char	*in;
@@ -102,7 +104,7 @@ test_fold(void **state)
 			buf_puts(&in, "SUMMARY:");
 			for (size_t i = 0; i < n; i++)
 				buf_puts(&in, units[u]);
-			ics_fold(&out, in.p, in.len);
+			ical_fold(&out, in.p, in.len);
 			check_folded(in.p, in.len, &out);
 		}
 	}
@@ -111,11 +113,11 @@ test_fold(void **state)
 	buf_reset(&out);
 	for (n = 0; n < 75; n++)
 		buf_putc(&in, 'x');
-	ics_fold(&out, in.p, in.len);
+	ical_fold(&out, in.p, in.len);
 	assert_int_equal(out.len, 77);
 	buf_putc(&in, 'y');
 	buf_reset(&out);
-	ics_fold(&out, in.p, in.len);
+	ical_fold(&out, in.p, in.len);
 	assert_int_equal(out.len, 75 + 2 + 1 + 1 + 2);
 	buf_free(&in);
 	buf_free(&out);

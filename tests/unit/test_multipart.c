@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "media.h"
+#include "image.h"
 #include "multipart.h"
 
 #define CT	"multipart/form-data; boundary=XyZ"
@@ -222,7 +222,7 @@ test_sniff(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
-		const char *m = media_sniff(s[i].bytes, s[i].len);
+		const char *m = image_sniff(s[i].bytes, s[i].len);
 
 		if (s[i].mime == NULL)
 			assert_null(m);

@@ -147,6 +147,9 @@ test_capacity_and_privacy(void **state)
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_string_equal(status_of(b), "cancelled");
 	assert_string_equal(status_of(w), "confirmed");
+	/* The reader is told once, however often the cancel comes. */
+	assert_int_equal(store_scalar(db, "SELECT count(*) FROM jobs WHERE"
+	    " kind = 'registration' AND payload LIKE '%cancelled%'", 0), 1);
 	assert_int_equal(db_begin_write(db), DB_OK);
 	assert_int_equal(registration_delete(db, 999999, "x@example.org"),
 	    STORE_NOTFOUND);

@@ -1,6 +1,8 @@
 /* The newsroom works without this file.  It adds a live preview of the
- * Markdown body (rendered by the server, as the article page renders it)
- * and fills the slug from the title of a new story. */
+ * Markdown body (rendered by the server, as the article page renders it),
+ * fills the slug from the title of a new story, keeps the word count,
+ * reading time and address (which the server fills first) up to date,
+ * and says when a change is not saved yet. */
 (function () {
   "use strict";
   var form = document.getElementById("editor");
@@ -35,6 +37,12 @@
   }
   var title = document.getElementById("f-title");
   var slug = document.getElementById("f-slug");
+  var url = document.getElementById("f-url");
+  /* The full address follows the slug, typed or made from the title. */
+  function address() {
+    if (slug && url) url.textContent = url.getAttribute("data-base") + slug.value;
+  }
+  if (slug) slug.addEventListener("input", address);
   if (title && slug && slug.value === "") {
     var touched = false;
     slug.addEventListener("input", function () { touched = true; });
@@ -42,8 +50,35 @@
       if (touched) return;
       slug.value = title.value.toLowerCase().replace(/'/g, "")
         .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+      address();
     });
   }
+  /* The word count and reading time (230 words a minute) follow the body. */
+  var words = document.getElementById("f-words");
+  var minutes = document.getElementById("f-minutes");
+  if (body && words && minutes) {
+    body.addEventListener("input", function () {
+      var n = (body.value.match(/[^ \t\r\n]+/g) || []).length;
+      words.textContent = n;
+      minutes.textContent = Math.ceil(n / 230);
+    });
+  }
+  /* A change not yet saved says so, and leaving the page then asks. */
+  var state = document.getElementById("save-state");
+  var dirty = false;
+  function changed() {
+    if (dirty) return;
+    dirty = true;
+    if (state) state.textContent = "Unsaved changes";
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (e) {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
 })();
 
 /* Delete buttons ask first; without this file they delete at once. */
@@ -52,5 +87,22 @@
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button.danger");
     if (b && !window.confirm("Delete it for good?")) e.preventDefault();
+  });
+})();
+
+/* A button with data-confirm asks before it acts; saying yes ticks the
+ * box the server requires (data-confirm-box), which without this file
+ * the editor ticks by hand. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button[data-confirm]");
+    if (!b) return;
+    if (!window.confirm(b.getAttribute("data-confirm"))) {
+      e.preventDefault();
+      return;
+    }
+    var box = document.getElementById(b.getAttribute("data-confirm-box"));
+    if (box) box.checked = true;
   });
 })();

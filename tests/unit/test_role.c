@@ -1,0 +1,60 @@
+/*
+ * test_role.c — the names of the roles (role.c): what the users table
+ * stores, so each spelling is pinned, and parse is name's inverse.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "role.h"
+
+static const struct {
+	enum role	 role;
+	const char	*name;
+} cases[] = {
+	{ ROLE_MEMBER, "member" },
+	{ ROLE_CONTRIBUTOR, "contributor" },
+	{ ROLE_AUTHOR, "author" },
+	{ ROLE_EDITOR, "editor" },
+	{ ROLE_ADMIN, "admin" },
+};
+
+static void
+test_names(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sizeof(cases) / sizeof(cases[0]), ROLE__MAX);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_string_equal(role_name(cases[i].role), cases[i].name);
+		assert_int_equal(role_parse(cases[i].name), cases[i].role);
+	}
+	assert_string_equal(role_name(ROLE__MAX), "member");
+}
+
+/* Only the exact lower-case spelling is a role. */
+static void
+test_unknown(void **state)
+{
+	static const char *const bad[] = { "", "Admin", "admin ", "root",
+	    "editors", "memb" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(role_parse(bad[i]), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

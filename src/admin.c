@@ -137,6 +137,17 @@ admin_fmt_local(int64_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M %Z", &tm);
 }
 
+/* "2026-05-12T13:00", a datetime-local value in the site's zone. */
+void
+admin_fmt_input(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M", &tm);
+}
+
 /*
  * Parses "2026-05-12T13:00" (a datetime-local field) in the site's time
  * zone; -1 when it is not such a time.

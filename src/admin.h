@@ -31,6 +31,8 @@ int64_t	 admin_route_id(struct req *);
 int	 admin_render(struct req *, int status, const char *tpl, json_t *model);
 /* Writes "2026-05-12 13:00 BST": t in the site's time zone. */
 void	 admin_fmt_local(int64_t t, char *out, size_t n);
+/* Writes "2026-05-12T13:00", a datetime-local value of the site's zone. */
+void	 admin_fmt_input(int64_t t, char *out, size_t n);
 /*
  * Parses "2026-05-12T13:00" (a datetime-local field, seconds allowed) in
  * the site's time zone; -1 when it is not such a time.

@@ -51,6 +51,9 @@ int	api_newsletter_issue_test(struct req *);
 int	api_newsletter_issue_send(struct req *);
 int	api_newsletter_subscribers_csv(struct req *);
 
+/* page_admin_front.c — the home page's pinned stories (editors) */
+int	api_front_get(struct req *);
+int	api_front_put(struct req *);
 /* api_menu.c — the mega-menu and footer (editors) */
 int	api_menu_list(struct req *);
 int	api_menu_add(struct req *);

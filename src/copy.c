@@ -496,6 +496,16 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8"
 	    ")" },
+	{ "front_pins", 3, 0,
+	    "SELECT count(*) AS n FROM front_pins",
+	    "SELECT "
+	    "slot, article_id, expires_at"
+	    " FROM front_pins ORDER BY slot",
+	    "INSERT INTO front_pins ("
+	    "slot, article_id, expires_at"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

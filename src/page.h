@@ -301,6 +301,9 @@ int	 page_admin_trash_restore(struct req *);
 int	 page_admin_trash_delete(struct req *);
 void	 page_admin_trash_jobs_init(void);
 
+/* page_admin_front.c — the home page's pinned stories (editors) */
+int	 page_admin_front(struct req *);
+int	 page_admin_front_save(struct req *);
 /* page_admin_promos.c — promo boxes (editors) */
 int	 page_admin_promos(struct req *);
 int	 page_admin_promo_add(struct req *);

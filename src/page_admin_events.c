@@ -70,17 +70,6 @@ static const struct {
 	{ "awards", "Awards" },
 };
 
-/* "2026-05-12T13:00", a datetime-local value in the site's zone. */
-static void
-fmt_input(int64_t t, char *out, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M", &tm);
-}
-
 static void
 set_local(json_t *row, const char *col, const char *key, int input)
 {
@@ -88,7 +77,7 @@ set_local(json_t *row, const char *col, const char *key, int input)
 	int64_t t = json_integer_value(json_object_get(row, col));
 
 	if (input)
-		fmt_input(t, b, sizeof(b));
+		admin_fmt_input(t, b, sizeof(b));
 	else
 		admin_fmt_local(t, b, sizeof(b));
 	json_object_set_new(row, key, json_string(b));
@@ -196,12 +185,10 @@ form_of(enum kind k, json_t *row)
 			json_object_set_new(f, key, json_string(b));
 		}
 	}
-	fmt_input(json_integer_value(json_object_get(row, "starts_at")), b,
-	    sizeof(b));
+	admin_fmt_input(view_int(row, "starts_at"), b, sizeof(b));
 	json_object_set_new(f, "starts", json_string(b));
 	if (k == K_EVENT) {
-		fmt_input(json_integer_value(json_object_get(row, "ends_at")),
-		    b, sizeof(b));
+		admin_fmt_input(view_int(row, "ends_at"), b, sizeof(b));
 		json_object_set_new(f, "ends", json_string(b));
 		attendance_form(f, json_integer_value(json_object_get(row,
 		    "online")) != 0, view_str(row, "venue"));
@@ -228,7 +215,7 @@ reg_form(struct req *r, enum kind k, int64_t id, json_t *f)
 		json_object_set_new(f, "capacity", json_string(b));
 	}
 	if (json_is_integer(json_object_get(t, "reg_closes_at"))) {
-		fmt_input(view_int(t, "reg_closes_at"), b, sizeof(b));
+		admin_fmt_input(view_int(t, "reg_closes_at"), b, sizeof(b));
 		json_object_set_new(f, "reg_closes", json_string(b));
 	}
 	json_object_set(f, "questions", json_object_get(t, "questions"));

@@ -81,6 +81,30 @@ int	 store_article_list(struct db *, enum list_by, int64_t key,
 int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
 /* When the next story dated in the future goes live (0: none). */
 int64_t	 store_next_publish(struct db *, int64_t now);
+/*
+ * The front page's pins (front_pins): slot 0 the lead, 1 to
+ * STORE_FRONT_TOP the top stories.  store_front_live gives the pins that
+ * show now (story published and live, pin not expired) as list rows with
+ * "position" (the slot), in slot order; store_front_next_expiry when the
+ * first of them expires (0: none).  store_front_all gives every pin with its
+ * story's title and status, for the newsroom.
+ */
+#define STORE_FRONT_TOP	4
+struct front_pin {
+	int64_t	article;	/* 0: the slot is empty */
+	int64_t	expires;	/* 0: no expiry */
+};
+int	 store_front_live(struct db *, int64_t now, json_t **out);
+int64_t	 store_front_next_expiry(struct db *, int64_t now);
+int	 store_front_all(struct db *, json_t **out);
+/*
+ * Replaces every pin with pins[0..STORE_FRONT_TOP] inside the caller's
+ * transaction; STORE_NOTFOUND (*bad: the slot) when a story is not a
+ * published one.
+ */
+int	 store_front_set(struct db *, const struct front_pin *pins, int *bad);
+/* The newest published stories (id, title, published_at) to pin. */
+int	 store_front_choices(struct db *, int limit, json_t **out);
 /* One published article with its section, image and sponsor. */
 int	 store_article_get(struct db *, const char *slug, int64_t now, json_t **out);
 /* The same of any article by id, drafts too (the newsroom's preview). */

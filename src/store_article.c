@@ -259,6 +259,88 @@ store_next_publish(struct db *db, int64_t now)
 	return store_scalar(db, sql_next_publish, now);
 }
 
+static const char sql_front_live[] =
+    "SELECT p.slot AS position, " LIST_COLS " FROM front_pins p"
+    " JOIN articles a ON a.id = p.article_id" LIST_JOINS
+    " WHERE a.status = 'published' AND a.published_at <= $1"
+    " AND (p.expires_at IS NULL OR p.expires_at > $1) ORDER BY p.slot";
+static const char sql_front_next[] =
+    "SELECT min(expires_at) FROM front_pins WHERE expires_at > $1";
+static const char sql_front_all[] =
+    "SELECT p.slot AS position, p.article_id, p.expires_at, a.title, a.status,"
+    " a.published_at FROM front_pins p JOIN articles a ON a.id = p.article_id"
+    " ORDER BY p.slot";
+static const char sql_front_clear[] = "DELETE FROM front_pins";
+static const char sql_front_pin[] =
+    "INSERT INTO front_pins (slot, article_id, expires_at)"
+    " SELECT $1, $2, $3 FROM articles a"
+    " WHERE a.id = $2 AND a.status = 'published'";
+static const char sql_front_choices[] =
+    "SELECT a.id, a.title, a.published_at FROM articles a"
+    " WHERE a.status = 'published'"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT $1";
+
+int
+store_front_live(struct db *db, int64_t now, json_t **out)
+{
+	return store_rows_by_id(db, sql_front_live, now, out);
+}
+
+int64_t
+store_front_next_expiry(struct db *db, int64_t now)
+{
+	return store_scalar(db, sql_front_next, now);
+}
+
+int
+store_front_all(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_front_all)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+int
+store_front_set(struct db *db, const struct front_pin *pins, int *bad)
+{
+	struct db_stmt *st;
+	int slot, rc;
+
+	*bad = -1;
+	if ((st = db_stmt(db, sql_front_clear)) == NULL)
+		return STORE_ERROR;
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	for (slot = 0; slot <= STORE_FRONT_TOP; slot++) {
+		if (pins[slot].article == 0)
+			continue;
+		if ((st = db_stmt(db, sql_front_pin)) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, slot);
+		db_bind_int(st, 2, pins[slot].article);
+		if (pins[slot].expires != 0)
+			db_bind_int(st, 3, pins[slot].expires);
+		else
+			db_bind_null(st, 3);
+		if ((rc = db_run(st)) != DB_OK)
+			return store_rc_from_db(rc);
+		if (db_changes(db) == 0) {
+			*bad = slot;
+			return STORE_NOTFOUND;
+		}
+	}
+	return STORE_OK;
+}
+
+int
+store_front_choices(struct db *db, int limit, json_t **out)
+{
+	return store_rows_by_id(db, sql_front_choices, limit, out);
+}
+
 static int
 reindex(struct db *db, int64_t article_id, int search)
 {

@@ -51,6 +51,7 @@ struct tag	tag_authors(void);			/* authors */
 struct tag	tag_promos(void);			/* promos */
 struct tag	tag_resources(void);			/* resources */
 struct tag	tag_site(void);			/* site: settings, menus */
+struct tag	tag_front(void);			/* front: the home page's pins */
 
 /* Appends t to a space-separated list of tags, unless it is there. */
 void	tags_add(struct buf *, struct tag t);

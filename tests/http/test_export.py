@@ -69,7 +69,7 @@ TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
           "article_revisions", "article_slugs", "newsletters",
           "newsletter_sections", "subscribers", "subscriptions",
           "newsletter_issues", "newsletter_deliveries", "resources",
-          "resource_leads", "import_ids", "redirects"]
+          "resource_leads", "import_ids", "redirects", "front_pins"]
 
 
 def export(fmt, path, db=SRC, extra=()):

@@ -183,7 +183,8 @@ ADMIN = [
     "/admin/comments", "/admin/comments?queue=reported", "/admin/comments?queue=approved",
     "/admin/comments?queue=rejected", "/admin/comments/settings", "/admin/comments/log",
     "/admin/menus", "/admin/authors", "/admin/sponsors", "/admin/pages", "/admin/pages/new",
-    "/admin/sections", "/admin/promos", "/admin/users", "/admin/settings", "/admin/subscribers",
+    "/admin/sections", "/admin/promos", "/admin/front", "/admin/users", "/admin/settings",
+    "/admin/subscribers",
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
@@ -487,6 +488,7 @@ def make_changes():
                        ("/admin/articles", "/admin/articles/new")):
         send(a, "admin", path, [("name", "")], csrf_from=form)
     send(a, "admin", "/admin/tokens", [("name", "CMS import")], csrf_from="/admin/tokens")
+    send(a, "admin", "/admin/front", [("lead", "x")], csrf_from="/admin/front")
 
 
 def server_error():

@@ -406,6 +406,17 @@ def test_admin():
     eq(s, 204, "a menu entry is removed")
     API.get("/api/v1/admin/menu-items", "editor")
 
+    s, h, j = API.get("/api/v1/articles?limit=2")
+    first, second = [a["id"] for a in j["articles"]]
+    API.get("/api/v1/admin/front", "editor")
+    s, h, j = API.call("PUT", "/api/v1/admin/front", "editor",
+                       {"lead": {"article_id": first, "expires_at": 4102444800},
+                        "top": [{"article_id": second, "expires_at": None}]})
+    eq(s, 200, "the home page's lead and a top story are pinned")
+    API.get("/api/v1/admin/front", "editor")
+    s, h, j = API.call("PUT", "/api/v1/admin/front", "editor", {})
+    eq(j, {"lead": None, "top": []}, "and taken off")
+
 
 # Comments are posted by a signed-in reader through the site's forms.
 

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "db.h"
 #include "req.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -31,7 +32,7 @@ api_fields(struct req *r, const char *const *known)
 	char msg[120];
 	size_t i;
 
-	if ((in = api_body(r)) == NULL)
+	if ((in = own_json(r, api_body(r))) == NULL)
 		return NULL;
 	json_object_foreach(in, key, v) {
 		for (i = 0; known[i] != NULL; i++)
@@ -40,7 +41,6 @@ api_fields(struct req *r, const char *const *known)
 		if (known[i] == NULL) {
 			snprintf(msg, sizeof(msg), "unknown field \"%.64s\"",
 			    key);
-			json_decref(in);
 			return api_error(r, 400, msg), NULL;
 		}
 	}
@@ -64,13 +64,12 @@ api_admin_comments(struct req *r)
 	if ((rc = store_comment_queue(r->db, q, before, MOD_QUEUE_PAGE,
 	    &rows)) != STORE_OK)
 		return status_store(rc);
-	m = json_pack("{s:s,s:o}", "queue", store_comment_queue_name(q),
-	    "comments", rows);
+	m = own_json(r, json_pack("{s:s,s:o}", "queue",
+	    store_comment_queue_name(q), "comments", rows));
 	if (json_array_size(rows) == MOD_QUEUE_PAGE)
 		json_object_set_new(m, "next_before", json_copy(json_object_get(
 		    json_array_get(rows, MOD_QUEUE_PAGE - 1), "id")));
 	http_send_json(r, 200, m);
-	json_decref(m);
 	return 0;
 }
 
@@ -79,22 +78,18 @@ static int
 api_run(struct req *r, const struct user *u, enum mod_action a,
     const int64_t *ids, size_t n)
 {
-	struct buf tags = BUF_INIT;
-	json_t *out = json_array(), *c;
+	struct buf *tags = own_buf(r, 0);
+	json_t *out = own_json(r, json_array()), *c;
 	size_t i;
 	int rc = STORE_OK, status;
 	char msg[120];
 
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(out);
+	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	}
 	for (i = 0; i < n && rc == STORE_OK; i++)
-		rc = mod_apply(r->db, u, ids[i], a, &tags);
+		rc = mod_apply(r->db, u, ids[i], a, tags);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
-		buf_free(&tags);
-		json_decref(out);
 		if (rc == STORE_NOTFOUND) {
 			snprintf(msg, sizeof(msg), "no comment %lld",
 			    (long long)ids[i - 1]);
@@ -107,21 +102,17 @@ api_run(struct req *r, const struct user *u, enum mod_action a,
 		}
 		return status_store(rc);
 	}
-	status = mod_commit(r, &tags);
-	buf_free(&tags);
-	if (status != 0) {
-		json_decref(out);
+	status = mod_commit(r, tags);
+	if (status != 0)
 		return status;
-	}
 	for (i = 0; i < n; i++)
 		if (store_comment_get(r->db, ids[i], &c) == STORE_OK) {
 			json_object_del(c, "body_md");
 			json_array_append_new(out, c);
 		}
-	c = json_pack("{s:s,s:o}", "action", mod_action_name(a), "comments",
-	    out);
+	c = own_json(r, json_pack("{s:s,s:O}", "action", mod_action_name(a),
+	    "comments", out));
 	http_send_json(r, 200, c);
-	json_decref(c);
 	return 0;
 }
 
@@ -157,19 +148,15 @@ api_admin_comments_bulk(struct req *r)
 	    (a = mod_action_parse(act, strlen(act))) < 0 ||
 	    !json_is_array(ids) ||
 	    (n = json_array_size(ids)) == 0 || n > MOD_BULK_MAX) {
-		json_decref(in);
 		return api_error(r, 422, "send {\"action\": \"approve\" | "
 		    "\"reject\" | \"feature\" | \"unfeature\", \"ids\": [1 to "
 		    "200 comment ids]}");
 	}
 	json_array_foreach(ids, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1) {
-			json_decref(in);
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
 			return api_error(r, 422, "ids are comment ids");
-		}
 		list[i] = json_integer_value(v);
 	}
-	json_decref(in);
 	return api_run(r, r->user, (enum mod_action)a, list, n);
 }
 
@@ -182,9 +169,8 @@ api_admin_comments_log(struct req *r)
 	if ((status = mod_log_rows(r, &rows)) != 0)
 		return status == 400 ? api_error(r, 400, "malformed before") :
 		    status;
-	m = json_pack("{s:o}", "entries", rows);
+	m = own_json(r, json_pack("{s:o}", "entries", rows));
 	http_send_json(r, 200, m);
-	json_decref(m);
 	return 0;
 }
 
@@ -200,32 +186,23 @@ api_admin_comments_ban(struct req *r)
 	if ((in = api_fields(r, known)) == NULL)
 		return 0;
 	days = json_object_get(in, "days");
-	if (days != NULL && !json_is_integer(days)) {
-		json_decref(in);
+	if (days != NULL && !json_is_integer(days))
 		return api_error(r, 422, "days is a number (0: for good)");
-	}
 	if (((v = json_object_get(in, "email")) != NULL &&
 	    !json_is_string(v)) || ((v = json_object_get(in, "reason")) !=
-	    NULL && !json_is_string(v))) {
-		json_decref(in);
+	    NULL && !json_is_string(v)))
 		return api_error(r, 422, "email and reason are strings");
-	}
-	if ((v = json_object_get(in, "lift")) != NULL && !json_is_boolean(v)) {
-		json_decref(in);
+	if ((v = json_object_get(in, "lift")) != NULL && !json_is_boolean(v))
 		return api_error(r, 422, "lift is true or false");
-	}
 	if (days != NULL)
 		snprintf(d, sizeof(d), "%lld", (long long)json_integer_value(
 		    days));
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(in);
+	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	}
 	err = mod_ban(r->db, r->user,
 	    json_string_value(json_object_get(in, "email")), NULL,
 	    d, json_string_value(json_object_get(in, "reason")),
 	    json_is_true(json_object_get(in, "lift")));
-	json_decref(in);
 	if (err != NULL) {
 		db_rollback(r->db);
 		return err[0] == '\0' ? 503 : api_error(r, 422, err);
@@ -234,8 +211,6 @@ api_admin_comments_ban(struct req *r)
 		db_rollback(r->db);
 		return 503;
 	}
-	in = json_pack("{s:b}", "ok", 1);
-	http_send_json(r, 200, in);
-	json_decref(in);
+	http_send_json(r, 200, own_json(r, json_pack("{s:b}", "ok", 1)));
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "req.h"
 #include "media.h"
 #include "multipart.h"
+#include "own.h"
 #include "page.h"
 #include "pool.h"
 #include "status.h"
@@ -38,9 +39,8 @@ media_api_done(struct req *r, void *arg)
 	if (u->status != 0) {
 		status = api_error(r, u->status, u->msg);
 	} else {
-		m = json_pack("{s:O}", "image", u->img);
+		m = own_json(r, json_pack("{s:O}", "image", u->img));
 		http_send_json(r, 201, m);
-		json_decref(m);
 	}
 	admin_upload_free(u);
 	return status;
@@ -120,7 +120,7 @@ artwork_done(struct req *r, void *arg)
 	}
 	/* After this point, all errors roll back. */
 	rc = store_image_get(r->db, u->hash, &img);
-	json_decref(img);
+	own_json(r, img);
 	if (rc == STORE_NOTFOUND) {
 		memset(&row, 0, sizeof(row));
 		row.hash = u->hash;
@@ -144,11 +144,10 @@ artwork_done(struct req *r, void *arg)
 	}
 	bus_apply(tag_site().s);
 	snprintf(src, sizeof(src), "/media/%s.jpg", u->hash);
-	m = json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image", "hash", u->hash,
-	    "src", src, "width", u->side, "height", u->side, "bytes",
-	    (json_int_t)u->bytes);
+	m = own_json(r, json_pack("{s:{s:s,s:s,s:i,s:i,s:I}}", "image",
+	    "hash", u->hash, "src", src, "width", u->side, "height", u->side,
+	    "bytes", (json_int_t)u->bytes));
 	http_send_json(r, 201, m);
-	json_decref(m);
 	admin_upload_free(u);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "req.h"
 #include "menu.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -37,9 +38,8 @@ send_item(struct req *r, int status, int64_t id)
 
 	if ((rc = store_menu_item_get(r->db, id, &item)) != STORE_OK)
 		return status_store(rc);
-	m = json_pack("{s:o}", "item", item);
+	m = own_json(r, json_pack("{s:o}", "item", item));
 	http_send_json(r, status, m);
-	json_decref(m);
 	return 0;
 }
 
@@ -57,19 +57,16 @@ answer(struct req *r, int rc)
 int
 api_menu_list(struct req *r)
 {
-	json_t *m = json_object(), *rows;
+	json_t *m = own_json(r, json_object()), *rows;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < ARRAY_SIZE(menu_names); i++) {
-		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK) {
-			json_decref(m);
+		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK)
 			return status_store(rc);
-		}
 		json_object_set_new(m, menu_names[i], rows);
 	}
 	http_send_json(r, 200, m);
-	json_decref(m);
 	return 0;
 }
 
@@ -80,14 +77,11 @@ api_menu_add(struct req *r)
 	int64_t id = 0;
 	int status, rc;
 
-	if ((in = api_body(r)) == NULL)
+	if ((in = own_json(r, api_body(r))) == NULL)
 		return 0;
-	if (check_item(r, in, 1) != 0) {
-		json_decref(in);
+	if (check_item(r, in, 1) != 0)
 		return 0;
-	}
 	rc = menu_add(r->db, in, &id);
-	json_decref(in);
 	if ((status = answer(r, rc)) != 0)
 		return status < 0 ? 0 : status;
 	return send_item(r, 201, id);
@@ -112,14 +106,11 @@ api_menu_update(struct req *r)
 
 	if (id == 0)
 		return api_error(r, 404, "no such menu item");
-	if ((in = api_body(r)) == NULL)
+	if ((in = own_json(r, api_body(r))) == NULL)
 		return 0;
-	if (check_item(r, in, 0) != 0) {
-		json_decref(in);
+	if (check_item(r, in, 0) != 0)
 		return 0;
-	}
 	rc = menu_update(r->db, id, in);
-	json_decref(in);
 	if ((status = answer(r, rc)) != 0)
 		return status < 0 ? 0 : status;
 	return send_item(r, 200, id);

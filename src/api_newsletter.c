@@ -15,6 +15,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -29,6 +30,7 @@ newsletter(struct req *r, json_t **nl)
 {
 	int rc = store_newsletter_by_slug(r->db, r->arg[0], nl);
 
+	own_json(r, *nl);
 	if (rc == STORE_NOTFOUND)
 		return api_error(r, 404, "no such newsletter"), SENT;
 	return status_reply(rc);
@@ -45,9 +47,9 @@ issue_of(struct req *r, json_t *nl, json_t **is)
 	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
 		return api_error(r, 404, "no such issue"), SENT;
 	rc = store_issue_get(r->db, id, is);
+	own_json(r, *is);
 	if (rc == STORE_OK && json_integer_value(json_object_get(*is,
 	    "newsletter_id")) != json_integer_value(json_object_get(nl, "id"))) {
-		json_decref(*is);
 		*is = NULL;
 		rc = STORE_NOTFOUND;
 	}
@@ -70,10 +72,8 @@ target(struct req *r, json_t **nl, json_t **is)
 		*is = NULL;
 	if ((status = newsletter(r, nl)) != 0)
 		return status;
-	if (is != NULL && (status = issue_of(r, *nl, is)) != 0) {
-		json_decref(*nl);
+	if (is != NULL && (status = issue_of(r, *nl, is)) != 0)
 		*nl = NULL;
-	}
 	return status;
 }
 
@@ -102,7 +102,7 @@ iso(json_t *t)
 static int
 send_issue(struct req *r, int status, int64_t id)
 {
-	struct buf url = BUF_INIT;
+	struct buf *url = own_buf(r, 0);
 	int64_t sent, failed, left;
 	json_t *is, *list, *v, *a, *out;
 	size_t i;
@@ -110,12 +110,11 @@ send_issue(struct req *r, int status, int64_t id)
 
 	if ((rc = store_issue_get(r->db, id, &is)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, is);
 	rc = store_issue_progress(r->db, id, json_integer_value(
 	    json_object_get(is, "newsletter_id")), &sent, &failed, &left);
-	if (rc != STORE_OK) {
-		json_decref(is);
+	if (rc != STORE_OK)
 		return status_store(rc);
-	}
 	if (strcmp(json_string_value(json_object_get(is, "status")), "sent") == 0)
 		left = 0;
 	list = json_array();
@@ -123,19 +122,19 @@ send_issue(struct req *r, int status, int64_t id)
 		if (store_article_brief(r->db, json_integer_value(v), &a) !=
 		    STORE_OK)
 			continue;
-		buf_reset(&url);
-		newsletter_site_url(&url, "/article/");
-		buf_puts(&url, json_string_value(json_object_get(a, "slug")));
-		json_object_set_new(a, "url", json_string(url.p));
+		buf_reset(url);
+		newsletter_site_url(url, "/article/");
+		buf_puts(url, json_string_value(json_object_get(a, "slug")));
+		json_object_set_new(a, "url", json_string(url->p));
 		json_object_set_new(a, "published_at", iso(json_object_get(a,
 		    "published_at")));
 		json_array_append_new(list, a);
 	}
-	buf_reset(&url);
-	buf_printf(&url, "/admin/newsletters/%s/issues/%lld/preview",
+	buf_reset(url);
+	buf_printf(url, "/admin/newsletters/%s/issues/%lld/preview",
 	    json_string_value(json_object_get(is, "newsletter")), (long long)id);
-	out = json_pack("{s:{s:I,s:O,s:O,s:O,s:O,s:o,s:o,s:o,s:o,s:o,"
-	    "s:{s:I,s:I,s:I,s:I},s:s}}", "issue",
+	out = own_json(r, json_pack("{s:{s:I,s:O,s:O,s:O,s:O,s:o,s:o,s:o,s:o,"
+	    "s:o,s:{s:I,s:I,s:I,s:I},s:s}}", "issue",
 	    "id", (json_int_t)id,
 	    "newsletter", json_object_get(is, "newsletter"),
 	    "subject", json_object_get(is, "subject"),
@@ -149,9 +148,7 @@ send_issue(struct req *r, int status, int64_t id)
 	    "progress", "total", (json_int_t)(sent + failed + left),
 	    "sent", (json_int_t)sent, "failed", (json_int_t)failed,
 	    "remaining", (json_int_t)left,
-	    "preview_url", url.p);
-	buf_free(&url);
-	json_decref(is);
+	    "preview_url", url->p));
 	if (out == NULL)
 		return 500;
 	if (status == 201) {
@@ -162,7 +159,6 @@ send_issue(struct req *r, int status, int64_t id)
 		http_header(r, "Location", loc);
 	}
 	http_send_json(r, status, out);
-	json_decref(out);
 	return 0;
 }
 
@@ -226,7 +222,7 @@ api_newsletter_issue_add(struct req *r)
 	if ((status = target(r, &nl, NULL)) != 0)
 		return finish(status);
 	if (r->h->entity.base != NULL && r->h->entity.len > 0) {
-		if ((in = api_body(r)) == NULL ||
+		if ((in = own_json(r, api_body(r))) == NULL ||
 		    read_issue(r, in, &subject, &intro, &articles) != 0) {
 			status = SENT;
 			goto out;
@@ -240,8 +236,6 @@ api_newsletter_issue_add(struct req *r)
 	    articles, now_unix(), &id))) == 0)
 		status = send_issue(r, 201, id);
 out:
-	json_decref(in);
-	json_decref(nl);
 	return finish(status);
 }
 
@@ -255,8 +249,6 @@ api_newsletter_issue_get(struct req *r)
 	if ((status = target(r, &nl, &is)) != 0)
 		return finish(status);
 	id = json_integer_value(json_object_get(is, "id"));
-	json_decref(nl);
-	json_decref(is);
 	return send_issue(r, 200, id);
 }
 
@@ -275,12 +267,12 @@ api_newsletter_issue_update(struct req *r)
 	subject = json_string_value(json_object_get(is, "subject"));
 	intro = json_string_value(json_object_get(is, "intro"));
 	articles = json_object_get(is, "articles");
-	if ((in = api_body(r)) == NULL ||
+	if ((in = own_json(r, api_body(r))) == NULL ||
 	    read_issue(r, in, &subject, &intro, &articles) != 0) {
 		status = SENT;
 		goto out;
 	}
-	ids = json_dumps(articles, JSON_COMPACT);
+	ids = own_heap(r, json_dumps(articles, JSON_COMPACT));
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
@@ -295,10 +287,6 @@ api_newsletter_issue_update(struct req *r)
 	if ((status = commit(r, rc)) == 0)
 		status = send_issue(r, 200, id);
 out:
-	free(ids);
-	json_decref(in);
-	json_decref(nl);
-	json_decref(is);
 	return finish(status);
 }
 
@@ -312,7 +300,7 @@ api_newsletter_issue_test(struct req *r)
 
 	if ((status = target(r, &nl, &is)) != 0)
 		return finish(status);
-	if ((in = api_body(r)) == NULL) {
+	if ((in = own_json(r, api_body(r))) == NULL) {
 		status = SENT;
 		goto out;
 	}
@@ -334,16 +322,11 @@ api_newsletter_issue_test(struct req *r)
 	}
 	rc = newsletter_queue_test(r->db, is, email);
 	if ((status = commit(r, rc)) == 0) {
-		json_t *ans = json_pack("{s:s}", "queued_to", email);
-
 		jobs_kick();
-		http_send_json(r, 202, ans);
-		json_decref(ans);
+		http_send_json(r, 202, own_json(r, json_pack("{s:s}",
+		    "queued_to", email)));
 	}
 out:
-	json_decref(in);
-	json_decref(nl);
-	json_decref(is);
 	return finish(status);
 }
 
@@ -358,27 +341,21 @@ send_time(struct req *r, int64_t *at)
 	*at = 0;
 	if (r->h->entity.base == NULL || r->h->entity.len == 0)
 		return 0;
-	if ((in = api_body(r)) == NULL)
+	if ((in = own_json(r, api_body(r))) == NULL)
 		return SENT;
 	json_object_foreach(in, key, v)
-		if (strcmp(key, "at") != 0) {
-			json_decref(in);
+		if (strcmp(key, "at") != 0)
 			return api_error(r, 400, "unknown field"), SENT;
-		}
 	v = json_object_get(in, "at");
-	if (v == NULL) {
-		json_decref(in);
+	if (v == NULL)
 		return 0;
-	}
 	memset(&tm, 0, sizeof(tm));
 	if ((s = json_string_value(v)) == NULL ||
 	    (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
 	    *end != '\0') {
-		json_decref(in);
 		return api_error(r, 422, "\"at\" must be a time like "
 		    "2026-05-12T13:00:00Z"), SENT;
 	}
-	json_decref(in);
 	*at = (int64_t)timegm(&tm);
 	return 0;
 }
@@ -412,27 +389,22 @@ api_newsletter_issue_send(struct req *r)
 		status = send_issue(r, 202, view_int(is, "id"));
 	}
 out:
-	json_decref(nl);
-	json_decref(is);
 	return finish(status);
 }
 
 int
 api_newsletter_subscribers_csv(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	json_t *nl;
 	char name[200];
 	int status, rc;
 
 	if ((status = target(r, &nl, NULL)) != 0)
 		return finish(status);
-	rc = newsletter_export(r->db, nl, &b);
+	rc = newsletter_export(r->db, nl, b);
 	snprintf(name, sizeof(name), "%s-subscribers", view_str(nl, "slug"));
-	json_decref(nl);
-	if (rc != STORE_OK) {
-		buf_free(&b);
+	if (rc != STORE_OK)
 		return status_store(rc);
-	}
-	return http_send_csv(r, name, &b);
+	return http_send_csv(r, name, b);
 }

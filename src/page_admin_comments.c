@@ -17,6 +17,7 @@
 #include "bus.h"
 #include "db.h"
 #include "req.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -217,7 +218,7 @@ int
 admin_comments_post(struct req *r)
 {
 	struct url_query q;
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	const char *act, *bulk, *queue;
 	enum mod_action a;
 	int64_t ids[MOD_BULK_MAX], id;
@@ -265,19 +266,18 @@ admin_comments_post(struct req *r)
 		goto fail;
 	}
 	for (i = 0; i < n && rc == STORE_OK; i++)
-		rc = mod_apply(r->db, r->user, ids[i], a, &tags);
+		rc = mod_apply(r->db, r->user, ids[i], a, tags);
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		status = status_store_as(rc, 409);
 		goto fail;
 	}
-	if ((status = mod_commit(r, &tags)) != 0)
+	if ((status = mod_commit(r, tags)) != 0)
 		goto fail;
 	snprintf(url, sizeof(url), "/admin/comments?queue=%s&done=1", queue);
 	http_redirect(r, 303, url);
 	status = 0;
 fail:
-	buf_free(&tags);
 	url_query_free(&q);
 	return status;
 }
@@ -311,10 +311,10 @@ ban_target(struct req *r, json_t *m)
 	}
 	if (rc != STORE_OK)
 		return status_store(rc);
+	own_json(r, c);
 	json_object_set_new(m, "ban_for", json_pack("{s:I,s:O}", "id",
 	    (json_int_t)id, "author_name", json_object_get(c,
 	    "author_name")));
-	json_decref(c);
 	return 0;
 }
 
@@ -327,14 +327,13 @@ settings_page(struct req *r, int status, const char *error,
 	    "comments_banned_words", "comments_first_links" };
 	static const char *const dflt[] = { "off", "3", "3", "", "on" };
 	char tmp[4096];
-	json_t *m = json_object(), *bans, *modes = json_array(), *b;
+	json_t *m = own_json(r, json_object()), *bans, *b;
+	json_t *modes = own_json(r, json_array());
 	size_t i;
 	int rc;
 
-	if ((rc = ban_target(r, m)) >= 500) {
-		json_decref(m);
+	if ((rc = ban_target(r, m)) >= 500)
 		return rc;
-	}
 	if (rc != 0)
 		status = rc;
 	json_object_set_new(m, "first_links_on", json_boolean(strcmp(
@@ -349,11 +348,9 @@ settings_page(struct req *r, int status, const char *error,
 		    premod_modes[i], "selected", strcmp(premod_modes[i],
 		    json_string_value(json_object_get(m,
 		    "comments_premoderation"))) == 0));
-	json_object_set_new(m, "modes", modes);
-	if ((rc = store_comment_bans(r->db, now_unix(), &bans)) != STORE_OK) {
-		json_decref(m);
+	json_object_set(m, "modes", modes);
+	if ((rc = store_comment_bans(r->db, now_unix(), &bans)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_array_foreach(bans, i, b) {
 		char d[64];
 
@@ -368,8 +365,8 @@ settings_page(struct req *r, int status, const char *error,
 		json_object_set_new(m, "error", json_string(error));
 	if (notice != NULL)
 		json_object_set_new(m, "notice", json_string(notice));
-	return render_admin(r, status, "admin-comments-settings", m,
-	    "Comment settings");
+	return render_admin(r, status, "admin-comments-settings",
+	    json_incref(m), "Comment settings");
 }
 
 int
@@ -535,7 +532,7 @@ int
 admin_comments_settings_post(struct req *r)
 {
 	struct url_query q;
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	const char *form, *err = NULL;
 	int status;
 
@@ -565,7 +562,7 @@ admin_comments_settings_post(struct req *r)
 		    strcmp(form, "unban") == 0);
 	} else if (strcmp(form, "article") == 0) {
 		err = article_mode(r->db, r->user, url_query_get(&q, "slug"),
-		    url_query_get(&q, "mode"), &tags);
+		    url_query_get(&q, "mode"), tags);
 	} else {
 		err = "";
 		status = 400;
@@ -573,7 +570,6 @@ admin_comments_settings_post(struct req *r)
 	if (err != NULL) {
 		db_rollback(r->db);
 		url_query_free(&q);
-		buf_free(&tags);
 		if (status != 0)
 			return status;
 		if (err[0] == '\0')
@@ -581,8 +577,7 @@ admin_comments_settings_post(struct req *r)
 		return settings_page(r, 422, err, NULL);
 	}
 	url_query_free(&q);
-	status = mod_commit(r, &tags);
-	buf_free(&tags);
+	status = mod_commit(r, tags);
 	if (status != 0)
 		return status;
 	http_redirect(r, 303, "/admin/comments/settings?done=1");

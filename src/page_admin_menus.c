@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "req.h"
 #include "menu.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -48,19 +49,15 @@ depths(json_t *rows)
 static int
 menus_page(struct req *r, int status, const char *error)
 {
-	json_t *m = json_object(), *menus = json_array(), *rows, *parents;
-	json_t *row;
+	json_t *m = own_json(r, json_object()), *rows, *row;
+	json_t *menus = own_json(r, json_array());
+	json_t *parents = own_json(r, json_array());
 	size_t i, k;
 	int rc;
 
-	parents = json_array();
 	for (i = 0; i < ARRAY_SIZE(menu_names); i++) {
-		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK) {
-			json_decref(m);
-			json_decref(menus);
-			json_decref(parents);
+		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK)
 			return status_store(rc);
-		}
 		depths(rows);
 		json_array_foreach(rows, k, row)
 			json_array_append_new(parents, json_pack("{s:O,s:s,s:O}",
@@ -71,15 +68,15 @@ menus_page(struct req *r, int status, const char *error)
 		    menu_names[i], "title", i == 0 ? "Mega-menu" : "Footer",
 		    "items", rows));
 	}
-	json_object_set_new(m, "menus", menus);
-	json_object_set_new(m, "parents", parents);
+	json_object_set(m, "menus", menus);
+	json_object_set(m, "parents", parents);
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", "Menus"));
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
 	if (http_query(r, "done") != NULL && error == NULL)
 		json_object_set_new(m, "done", json_string("The menu was "
 		    "changed; every page shows it now."));
-	return admin_render(r, status, "admin/menus", m);
+	return admin_render(r, status, "admin/menus", json_incref(m));
 }
 
 int
@@ -138,7 +135,7 @@ change(struct req *r, int64_t id, int del)
 	if (del) {
 		rc = menu_delete(r->db, id);
 	} else {
-		if ((in = item_input(&q, id == 0)) == NULL) {
+		if ((in = own_json(r, item_input(&q, id == 0))) == NULL) {
 			status = menus_page(r, 422, "Position is a number from "
 			    "0 to 10000.");
 			goto done;
@@ -162,7 +159,6 @@ change(struct req *r, int64_t id, int del)
 	http_redirect(r, 303, "/admin/menus?done=1");
 	status = 0;
 done:
-	json_decref(in);
 	url_query_free(&q);
 	return status;
 }

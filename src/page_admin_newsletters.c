@@ -19,6 +19,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "newsletter.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -119,13 +120,12 @@ list_page(struct req *r, int status, const char *error)
 
 	if ((rc = store_newsletters_admin(r->db, &rows)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK) {
-		json_decref(rows);
+	own_json(r, rows);
+	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_array_foreach(rows, i, row)
 		add_local(row, times);
-	m = json_pack("{s:o,s:o,s:{s:s}}", "rows", rows, "sections", sections,
+	m = json_pack("{s:O,s:o,s:{s:s}}", "rows", rows, "sections", sections,
 	    "page", "title", "Newsletters");
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
@@ -138,12 +138,13 @@ page_admin_newsletters(struct req *r)
 	return list_page(r, 200, NULL);
 }
 
-/* The newsletter of the route, or 404. */
+/* The newsletter of the route (the request's), or 404. */
 static int
 route_newsletter(struct req *r, json_t **nl)
 {
 	int rc = store_newsletter_by_slug(r->db, r->arg[0], nl);
 
+	own_json(r, *nl);
 	return status_reply(rc);
 }
 
@@ -160,10 +161,10 @@ newsletter_page(struct req *r, int status, json_t *nl, const char *error)
 	if ((rc = store_issues_of(r->db, view_int(nl, "id"), ISSUES_SHOWN,
 	    &issues)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK) {
-		json_decref(issues);
+	own_json(r, issues);
+	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK)
 		return status_store(rc);
-	}
+	own_json(r, sections);
 	json_array_foreach(issues, i, row) {
 		add_local(row, times);
 		if (strcmp(view_str(row, "status"), "draft") == 0 ||
@@ -173,10 +174,9 @@ newsletter_page(struct req *r, int status, json_t *nl, const char *error)
 		json_object_set_new(row, "progress", json_pack("{s:I,s:I}",
 		    "sent", (json_int_t)sent, "failed", (json_int_t)failed));
 	}
-	m = json_pack("{s:O,s:o,s:o,s:{s:s}}", "newsletter", nl, "issues",
+	m = json_pack("{s:O,s:O,s:o,s:{s:s}}", "newsletter", nl, "issues",
 	    issues, "sections", ticked(sections, json_object_get(nl,
 	    "sections")), "page", "title", view_str(nl, "name"));
-	json_decref(sections);
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
 	else if (http_query(r, "done") != NULL)
@@ -192,9 +192,7 @@ page_admin_newsletter(struct req *r)
 
 	if ((status = route_newsletter(r, &nl)) != 0)
 		return status;
-	status = newsletter_page(r, 200, nl, NULL);
-	json_decref(nl);
-	return status;
+	return newsletter_page(r, 200, nl, NULL);
 }
 
 /*
@@ -231,8 +229,9 @@ check_newsletter(struct req *r, struct url_query *q, int adding,
 		return "Position is a number from 0 to 10000.";
 	if ((rc = store_sections_all(r->db, &known)) != STORE_OK)
 		return "The sections could not be read; try again.";
+	own_json(r, known);
 	rc = form_sections(q, known, sections);
-	json_decref(known);
+	own_json(r, *sections);
 	return rc != 0 ? "Choose sections from the list." : NULL;
 }
 
@@ -242,7 +241,7 @@ page_admin_newsletter_add(struct req *r)
 	const char *slug, *name, *desc, *why;
 	struct url_query q;
 	json_t *sections = NULL;
-	struct buf loc = BUF_INIT;
+	struct buf *loc = own_buf(r, 0);
 	int64_t position, id;
 	int status, rc;
 
@@ -266,12 +265,10 @@ page_admin_newsletter_add(struct req *r)
 		goto out;
 	}
 	if ((status = commit(r, rc)) == 0) {
-		buf_printf(&loc, "/admin/newsletters/%s?done=1", slug);
-		http_redirect(r, 303, loc.p);
+		buf_printf(loc, "/admin/newsletters/%s?done=1", slug);
+		http_redirect(r, 303, loc->p);
 	}
 out:
-	buf_free(&loc);
-	json_decref(sections);
 	url_query_free(&q);
 	return status;
 }
@@ -282,7 +279,7 @@ page_admin_newsletter_update(struct req *r)
 	const char *slug, *name, *desc, *why;
 	struct url_query q;
 	json_t *nl = NULL, *sections = NULL;
-	struct buf loc = BUF_INIT;
+	struct buf *loc = own_buf(r, 0);
 	int64_t position;
 	int status;
 
@@ -302,13 +299,10 @@ page_admin_newsletter_update(struct req *r)
 	}
 	if ((status = commit(r, store_newsletter_update(r->db, view_int(nl,
 	    "id"), name, desc, position, sections))) == 0) {
-		buf_printf(&loc, "/admin/newsletters/%s?done=1", r->arg[0]);
-		http_redirect(r, 303, loc.p);
+		buf_printf(loc, "/admin/newsletters/%s?done=1", r->arg[0]);
+		http_redirect(r, 303, loc->p);
 	}
 out:
-	buf_free(&loc);
-	json_decref(sections);
-	json_decref(nl);
 	url_query_free(&q);
 	return status;
 }
@@ -317,14 +311,13 @@ out:
 static void
 to_issue(struct req *r, const char *nl, int64_t id, const char *done)
 {
-	struct buf loc = BUF_INIT;
+	struct buf *loc = own_buf(r, 0);
 
-	buf_printf(&loc, "/admin/newsletters/%s/issues/%lld", nl,
+	buf_printf(loc, "/admin/newsletters/%s/issues/%lld", nl,
 	    (long long)id);
 	if (done != NULL)
-		buf_printf(&loc, "?done=%s", done);
-	http_redirect(r, 303, loc.p);
-	buf_free(&loc);
+		buf_printf(loc, "?done=%s", done);
+	http_redirect(r, 303, loc->p);
 }
 
 int
@@ -347,7 +340,6 @@ page_admin_issue_new(struct req *r)
 	    now_unix(), &id))) == 0)
 		to_issue(r, r->arg[0], id, "new");
 out:
-	json_decref(nl);
 	url_query_free(&q);
 	return status;
 }
@@ -364,8 +356,8 @@ route_issue(struct req *r, json_t *nl, json_t **is)
 		return 404;
 	if ((rc = store_issue_get(r->db, id, is)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, *is);
 	if (view_int(*is, "newsletter_id") != view_int(nl, "id")) {
-		json_decref(*is);
 		*is = NULL;
 		return 404;
 	}
@@ -385,7 +377,7 @@ static const struct {
 	{ "draft", "Not scheduled any more: it is a draft again." },
 };
 
-/* The issue's stories, in order, and recent ones it could add. */
+/* The issue's stories, in order, and recent ones it could add (owned). */
 static int
 issue_stories(struct req *r, json_t *nl, json_t *is, json_t **stories,
     json_t **more)
@@ -396,8 +388,8 @@ issue_stories(struct req *r, json_t *nl, json_t *is, json_t **stories,
 	char d[64];
 	int rc;
 
-	*stories = json_array();
-	*more = json_array();
+	*stories = own_json(r, json_array());
+	*more = own_json(r, json_array());
 	json_array_foreach(json_object_get(is, "articles"), i, v) {
 		if (store_article_brief(r->db, json_integer_value(v), &a) !=
 		    STORE_OK)
@@ -410,6 +402,7 @@ issue_stories(struct req *r, json_t *nl, json_t *is, json_t **stories,
 	if ((rc = store_newsletter_recent(r->db, view_int(nl, "id"),
 	    now - SUGGEST_AGE, now, SUGGEST_MAX, &recent)) != STORE_OK)
 		return rc;
+	own_json(r, recent);
 	json_array_foreach(recent, i, v) {
 		json_array_foreach(json_object_get(is, "articles"), k, a)
 			if (json_integer_value(a) == view_int(v, "id"))
@@ -422,7 +415,6 @@ issue_stories(struct req *r, json_t *nl, json_t *is, json_t **stories,
 		json_object_set_new(a, "date", json_string(d));
 		json_array_append_new(*more, a);
 	}
-	json_decref(recent);
 	return STORE_OK;
 }
 
@@ -443,11 +435,8 @@ issue_page(struct req *r, int status, json_t *nl, json_t *is,
 
 	if ((rc = issue_stories(r, nl, is, &stories, &more)) != STORE_OK ||
 	    (rc = store_issue_progress(r->db, id, view_int(nl, "id"), &sent,
-	    &failed, &left)) != STORE_OK) {
-		json_decref(stories);
-		json_decref(more);
+	    &failed, &left)) != STORE_OK)
 		return status_store(rc);
-	}
 	if (strcmp(st, "sent") == 0)
 		left = 0;
 	total = sent + failed + left;
@@ -456,7 +445,7 @@ issue_page(struct req *r, int status, json_t *nl, json_t *is,
 	strftime(at, sizeof(at), "%Y-%m-%dT%H:00", &tm);
 	snprintf(url, sizeof(url), "/admin/newsletters/%s/issues/%lld/preview",
 	    view_str(nl, "slug"), (long long)id);
-	m = json_pack("{s:O,s:O,s:o,s:o,s:s,s:s,s:b,s:b,s:{s:I,s:I,s:I,s:I,"
+	m = json_pack("{s:O,s:O,s:O,s:O,s:s,s:s,s:b,s:b,s:{s:I,s:I,s:I,s:I,"
 	    "s:I},s:{s:s}}", "newsletter", nl, "issue", is, "stories", stories,
 	    "more", more, "preview_url", url, "default_at", at,
 	    "editable", strcmp(st, "draft") == 0 || strcmp(st, "scheduled") == 0,
@@ -488,8 +477,6 @@ page_admin_issue(struct req *r)
 	if ((status = route_newsletter(r, &nl)) == 0 &&
 	    (status = route_issue(r, nl, &is)) == 0)
 		status = issue_page(r, 200, nl, is, NULL);
-	json_decref(nl);
-	json_decref(is);
 	return status;
 }
 
@@ -511,8 +498,7 @@ story_of(struct req *r, const char *in, int64_t *id)
 	slug[n] = '\0';
 	if (store_article_get(r->db, slug, now_unix(), &a) != STORE_OK)
 		return -1;
-	*id = view_int(a, "id");
-	json_decref(a);
+	*id = view_int(own_json(r, a), "id");
 	return 0;
 }
 
@@ -595,11 +581,10 @@ form_stories(struct req *r, const struct url_query *q, const char **why)
 		}
 	}
 	qsort(picks, n, sizeof(picks[0]), pick_cmp);
-	out = json_array();
+	out = own_json(r, json_array());
 	for (i = 0; i < n; i++)
 		json_array_append_new(out, json_integer(picks[i].id));
 	if (!newsletter_articles_ok(r->db, out)) {
-		json_decref(out);
 		*why = "Only published stories can go into an issue.";
 		return NULL;
 	}
@@ -696,7 +681,7 @@ page_admin_issue_post(struct req *r)
 		status = issue_page(r, 422, nl, is, why);
 		goto out;
 	}
-	ids = json_dumps(stories, JSON_COMPACT);
+	ids = own_heap(r, json_dumps(stories, JSON_COMPACT));
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
@@ -706,7 +691,8 @@ page_admin_issue_post(struct req *r)
 	if (rc == STORE_OK && strcmp(action, "test") == 0) {
 		if ((rc = store_issue_get(r->db, view_int(is, "id"), &fresh)) ==
 		    STORE_OK)
-			rc = newsletter_queue_test(r->db, fresh, email);
+			rc = newsletter_queue_test(r->db, own_json(r, fresh),
+			    email);
 		done = "test";
 	} else if (rc == STORE_OK && strcmp(action, "save") != 0) {
 		rc = newsletter_issue_schedule(r->db, is, at, now);
@@ -723,11 +709,6 @@ page_admin_issue_post(struct req *r)
 		to_issue(r, r->arg[0], view_int(is, "id"), done);
 	}
 out:
-	free(ids);
-	json_decref(fresh);
-	json_decref(stories);
-	json_decref(nl);
-	json_decref(is);
 	url_query_free(&q);
 	return status;
 }
@@ -735,19 +716,16 @@ out:
 int
 page_admin_newsletter_csv(struct req *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	json_t *nl;
 	char name[200];
 	int status, rc;
 
 	if ((status = route_newsletter(r, &nl)) != 0)
 		return status;
-	rc = newsletter_export(r->db, nl, &b);
+	rc = newsletter_export(r->db, nl, b);
 	snprintf(name, sizeof(name), "%s-subscribers", view_str(nl, "slug"));
-	json_decref(nl);
-	if (rc != STORE_OK) {
-		buf_free(&b);
+	if (rc != STORE_OK)
 		return status_store(rc);
-	}
-	return http_send_csv(r, name, &b);
+	return http_send_csv(r, name, b);
 }

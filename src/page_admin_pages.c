@@ -14,6 +14,7 @@
 #include "db.h"
 #include "req.h"
 #include "markdown.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -79,7 +80,8 @@ static int
 save(struct req *r, int64_t id)
 {
 	struct url_query q;
-	struct buf html = BUF_INIT, md = BUF_INIT, tags = BUF_INIT;
+	struct buf *html = own_buf(r, 0), *md = own_buf(r, 0),
+	    *tags = own_buf(r, 0);
 	const char *slug = NULL, *title, *body, *p, *err = NULL;
 	char url[64];
 	size_t i;
@@ -115,9 +117,9 @@ save(struct req *r, int64_t id)
 	/* Textareas send CRLF; the page keeps LF. */
 	for (p = body != NULL ? body : ""; *p != '\0'; p++)
 		if (!(p[0] == '\r' && p[1] == '\n'))
-			buf_putc(&md, *p);
-	if (markdown_render(MD_EDITOR, md.p != NULL ? md.p : "", md.len,
-	    &html) != 0 || buf_err(&html)) {
+			buf_putc(md, *p);
+	if (markdown_render(MD_EDITOR, md->p != NULL ? md->p : "", md->len,
+	    html) != 0 || buf_err(html)) {
 		status = 422;
 		goto done;
 	}
@@ -125,28 +127,25 @@ save(struct req *r, int64_t id)
 		status = 503;
 		goto done;
 	}
-	rc = store_page_save(r->db, &id, slug, title, md.p != NULL ? md.p : "",
-	    html.p != NULL ? html.p : "");
-	tags_add(&tags, tag_page(id));
-	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
+	rc = store_page_save(r->db, &id, slug, title, md->p != NULL ? md->p :
+	    "", html->p != NULL ? html->p : "");
+	tags_add(tags, tag_page(id));
+	if (rc == STORE_OK && (bus_publish(r->db, tags->p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
 	if (rc != STORE_OK) {
 		db_rollback(r->db);
 		status = rc == STORE_CONFLICT ? page_editor(r, 409, 0,
 		    json_pack("{s:s,s:s,s:s}", "slug", slug, "title", title,
-		    "body_md", md.p != NULL ? md.p : ""), "A page already has "
-		    "that slug.") : status_store(rc);
+		    "body_md", md->p != NULL ? md->p : ""),
+		    "A page already has that slug.") : status_store(rc);
 		goto done;
 	}
-	bus_apply(tags.p);
+	bus_apply(tags->p);
 	snprintf(url, sizeof(url), "/admin/pages?done=%lld", (long long)id);
 	http_redirect(r, 303, url);
 	status = 0;
 done:
-	buf_free(&html);
-	buf_free(&md);
-	buf_free(&tags);
 	url_query_free(&q);
 	return status;
 }

@@ -13,6 +13,7 @@
 #include "bus.h"
 #include "db.h"
 #include "req.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -104,7 +105,7 @@ static int
 save(struct req *r, enum kind k, int64_t id)
 {
 	struct url_query q;
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	const char *v[NFIELDS] = { "", "", "", "" }, *slug = NULL, *err;
 	char url[64];
 	int status, rc;
@@ -136,10 +137,10 @@ save(struct req *r, enum kind k, int64_t id)
 	else
 		rc = id == 0 ? store_sponsor_add(r->db, slug, v[0], v[1], &id) :
 		    store_sponsor_update(r->db, id, v[0], v[1]);
-	tags_add(&tags, kinds[k].tag(id));
+	tags_add(tags, kinds[k].tag(id));
 	if (kinds[k].list_tag != NULL)
-		tags_add(&tags, kinds[k].list_tag());
-	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
+		tags_add(tags, kinds[k].list_tag());
+	if (rc == STORE_OK && (bus_publish(r->db, tags->p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
 	if (rc != STORE_OK) {
@@ -148,12 +149,11 @@ save(struct req *r, enum kind k, int64_t id)
 		    "is taken.") : status_store(rc);
 		goto done;
 	}
-	bus_apply(tags.p);
+	bus_apply(tags->p);
 	snprintf(url, sizeof(url), "/admin/%s?done=1", kinds[k].path);
 	http_redirect(r, 303, url);
 	status = 0;
 done:
-	buf_free(&tags);
 	url_query_free(&q);
 	return status;
 }
@@ -208,18 +208,17 @@ remove_one(struct req *r, enum kind k)
 		[K_SPONSOR] = "This sponsor still sponsors stories, events or "
 		    "webinars. Change those first.",
 	};
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	char back[32];
 	int64_t id = admin_route_id(r);
 	int status;
 
-	tags_add(&tags, kinds[k].tag(id));
+	tags_add(tags, kinds[k].tag(id));
 	if (kinds[k].list_tag != NULL)
-		tags_add(&tags, kinds[k].list_tag());
+		tags_add(tags, kinds[k].list_tag());
 	snprintf(back, sizeof(back), "/admin/%s", kinds[k].path);
 	status = admin_delete(r, k == K_AUTHOR ? STORE_DEL_AUTHOR :
-	    STORE_DEL_SPONSOR, id, tags.p, back, in_use[k]);
-	buf_free(&tags);
+	    STORE_DEL_SPONSOR, id, tags->p, back, in_use[k]);
 	return status;
 }
 

@@ -12,6 +12,7 @@
 #include "bus.h"
 #include "db.h"
 #include "req.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -28,14 +29,13 @@ promos_page(struct req *r, int status, const char *error)
 
 	if ((rc = store_promos_all(r->db, &rows)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK) {
-		json_decref(rows);
+	own_json(r, rows);
+	if ((rc = store_sections_all(r->db, &sections)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_array_foreach(rows, i, row)
 		json_object_set_new(row, "on", json_boolean(json_integer_value(
 		    json_object_get(row, "active")) != 0));
-	m = json_pack("{s:o,s:o,s:{s:s}}", "rows", rows, "sections", sections,
+	m = json_pack("{s:O,s:o,s:{s:s}}", "rows", rows, "sections", sections,
 	    "page", "title", "Promos");
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));

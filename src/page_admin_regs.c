@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "db.h"
 #include "jobs.h"
+#include "own.h"
 #include "page.h"
 #include "registration.h"
 #include "req.h"
@@ -31,7 +32,7 @@ static const char *const paths[REG__MAX] = {
 	[REG_WEBINAR] = "webinars",
 };
 
-/* The target of the route; 0 or a status. */
+/* The route's target and its registrations, owned; 0 or a status. */
 static int
 load(struct req *r, enum reg_kind k, json_t **t, json_t **rows)
 {
@@ -43,11 +44,12 @@ load(struct req *r, enum reg_kind k, json_t **t, json_t **rows)
 		return 404;
 	if ((rc = store_reg_target(r->db, k, id, t)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, *t);
 	if ((rc = store_registrations_of(r->db, k, id, rows)) != STORE_OK) {
-		json_decref(*t);
 		*t = NULL;
 		return status_store(rc);
 	}
+	own_json(r, *rows);
 	return 0;
 }
 
@@ -71,12 +73,12 @@ others(struct req *r, enum reg_kind k, int64_t id)
 	if ((k == REG_EVENT ? store_events_admin(r->db, &all) :
 	    store_webinars_admin(r->db, &all)) != STORE_OK)
 		return out;
+	own_json(r, all);
 	json_array_foreach(all, i, v)
 		if (view_int(v, "id") != id)
 			json_array_append_new(out, json_pack("{s:O,s:s}", "id",
 			    json_object_get(v, "id"), "label", view_str(v,
 			    k == REG_EVENT ? "name" : "title")));
-	json_decref(all);
 	return out;
 }
 
@@ -106,7 +108,7 @@ list(struct req *r, enum reg_kind k)
 	to = others(r, k, admin_route_id(r));
 	done = http_query(r, "done");
 	return admin_render(r, 200, "admin/registrations", json_pack(
-	    "{s:o,s:o,s:o,s:b,s:b,s:b,s:s,s:I,s:{s:s}}", "t", t, "rows",
+	    "{s:O,s:O,s:o,s:b,s:b,s:b,s:s,s:I,s:{s:s}}", "t", t, "rows",
 	    rows, "others", to, "has_others", json_array_size(to) > 0,
 	    "done_cancelled", done != NULL && strcmp(done, "cancelled") == 0,
 	    "done_moved", done != NULL && strcmp(done, "moved") == 0, "path",
@@ -152,7 +154,7 @@ csv(struct req *r, enum reg_kind k)
 {
 	static const char *const cols[] = { "name", "email", "company",
 	    "job_title", "status" };
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	json_t *t, *rows, *row, *ans, *a, *qcols, *qc;
 	const char *cell;
 	char when[32], name[200];
@@ -161,20 +163,21 @@ csv(struct req *r, enum reg_kind k)
 
 	if ((status = load(r, k, &t, &rows)) != 0)
 		return ADMIN_RETURN(status);
-	qcols = question_cols(t, rows);
-	BUF_LIT(&b, "name,email,company,job_title,status,registered_at,"
+	qcols = own_json(r, question_cols(t, rows));
+	BUF_LIT(b, "name,email,company,job_title,status,registered_at,"
 	    "consent,consent_ip");
-	buf_puts(&b, json_array_size(qcols) == 0 ? "\r\n" : ",");
+	buf_puts(b, json_array_size(qcols) == 0 ? "\r\n" : ",");
 	json_array_foreach(qcols, j, qc)
-		csv_put(&b, json_string_value(qc), j + 1 ==
+		csv_put(b, json_string_value(qc), j + 1 ==
 		    json_array_size(qcols));
 	json_array_foreach(rows, i, row) {
 		for (c = 0; c < ARRAY_SIZE(cols); c++)
-			csv_put(&b, view_str(row, cols[c]), 0);
+			csv_put(b, view_str(row, cols[c]), 0);
 		iso_utc(view_int(row, "created_at"), when, sizeof(when));
-		csv_put(&b, when, 0);
-		csv_put(&b, view_str(row, "consent"), 0);
-		csv_put(&b, view_str(row, "consent_ip"), json_array_size(qcols) == 0);
+		csv_put(b, when, 0);
+		csv_put(b, view_str(row, "consent"), 0);
+		csv_put(b, view_str(row, "consent_ip"),
+		    json_array_size(qcols) == 0);
 		/* Each answer in its question's column. */
 		ans = json_loads(view_str(row, "answers"), 0, NULL);
 		json_array_foreach(qcols, j, qc) {
@@ -184,15 +187,12 @@ csv(struct req *r, enum reg_kind k)
 					cell = view_str(a, "a");
 					break;
 				}
-			csv_put(&b, cell, j + 1 == json_array_size(qcols));
+			csv_put(b, cell, j + 1 == json_array_size(qcols));
 		}
 		json_decref(ans);
 	}
 	snprintf(name, sizeof(name), "%s-registrations", view_str(t, "slug"));
-	json_decref(qcols);
-	json_decref(t);
-	json_decref(rows);
-	return http_send_csv(r, name, &b);
+	return http_send_csv(r, name, b);
 }
 
 int page_admin_event_regs(struct req *r) { return list(r, REG_EVENT); }
@@ -219,6 +219,7 @@ route_reg(struct req *r, struct url_query *q, json_t **reg)
 		url_query_free(q);
 		return status_store(rc);
 	}
+	own_json(r, *reg);
 	return 0;
 }
 
@@ -265,7 +266,6 @@ page_admin_reg_cancel(struct req *r)
 	url_query_free(&q);
 	k = reg_kind_of(reg);
 	target = view_int(reg, "target_id");
-	json_decref(reg);
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
 	rc = registration_cancel(r->db, admin_route_id(r), now_unix());
@@ -309,6 +309,7 @@ page_admin_reg_move(struct req *r)
 		    "such event." : "to: there is no such webinar.");
 		goto out;
 	}
+	own_json(r, t);
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
@@ -326,7 +327,5 @@ page_admin_reg_move(struct req *r)
 	status = 0;
 out:
 	url_query_free(&q);
-	json_decref(reg);
-	json_decref(t);
 	return status;
 }

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "edit.h"
 #include "req.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -57,10 +58,9 @@ page_admin_revisions(struct req *r)
 		return ADMIN_RETURN(status);
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_revisions(r->db, id, &revs)) != STORE_OK) {
-		json_decref(a);
+	own_json(r, a);
+	if ((rc = store_revisions(r->db, id, &revs)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_array_foreach(revs, i, v) {
 		fmt_local(json_integer_value(json_object_get(v, "created_at")),
 		    b, sizeof(b));
@@ -71,7 +71,7 @@ page_admin_revisions(struct req *r)
 		json_object_set_new(v, "url", json_string(url));
 		json_object_set_new(v, "current", json_boolean(i == 0));
 	}
-	m = json_pack("{s:o,s:o,s:I,s:{s:s}}", "article", a, "revisions", revs,
+	m = json_pack("{s:O,s:o,s:I,s:{s:s}}", "article", a, "revisions", revs,
 	    "id", (json_int_t)id, "page", "title", "Revisions");
 	return admin_render(r, 200, "admin/revisions", m);
 }
@@ -186,7 +186,7 @@ field_text(json_t *v)
 	return buf_detach(&b, NULL);
 }
 
-/* The data of revision id of article (the caller owns it). */
+/* The data of revision id of article (the request's). */
 static int
 revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
     json_t **data)
@@ -197,15 +197,14 @@ revision_data(struct req *r, int64_t article, int64_t id, json_t **rev,
 	*rev = *data = NULL;
 	if ((rc = store_revision_get(r->db, id, rev)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, *rev);
 	if (json_integer_value(json_object_get(*rev, "article_id")) !=
 	    article) {
-		json_decref(*rev);
 		*rev = NULL;
 		return 404;
 	}
-	if ((*data = json_loads(json_string_value(json_object_get(*rev,
-	    "data")), 0, &jerr)) == NULL) {
-		json_decref(*rev);
+	if ((*data = own_json(r, json_loads(json_string_value(
+	    json_object_get(*rev, "data")), 0, &jerr))) == NULL) {
 		*rev = NULL;
 		return 500;
 	}
@@ -240,13 +239,10 @@ page_admin_revision(struct req *r)
 		return status;
 	before = store_revision_before(r->db, id, revid);
 	if (before != 0 && (status = revision_data(r, id, before, &prevrev,
-	    &prev)) != 0) {
-		json_decref(rev);
-		json_decref(data);
+	    &prev)) != 0)
 		return status;
-	}
 	if (prev == NULL)
-		prev = json_object();
+		prev = own_json(r, json_object());
 	fields = json_array();
 	/* The fields that have a label, in the editor's order. */
 	for (ed = 1; (c = store_col_by_ed(ed)) != NULL; ed++) {
@@ -254,13 +250,11 @@ page_admin_revision(struct req *r)
 
 		if (c->label == NULL)
 			continue;
-		was = field_text(json_object_get(prev, c->out));
-		now = field_text(json_object_get(data, c->out));
+		was = own_heap(r, field_text(json_object_get(prev, c->out)));
+		now = own_heap(r, field_text(json_object_get(data, c->out)));
 		if (strcmp(was, now) != 0)
 			json_array_append_new(fields, json_pack("{s:s,s:s,s:s}",
 			    "label", c->label, "before", was, "after", now));
-		free(was);
-		free(now);
 	}
 	fmt_local(json_integer_value(json_object_get(rev, "created_at")), b,
 	    sizeof(b));
@@ -268,12 +262,10 @@ page_admin_revision(struct req *r)
 	json_object_del(rev, "data");
 	/* A live story's restore asks first; unreadable, it asks too. */
 	live = 1;
-	if (store_article_admin_get(r->db, id, &a) == STORE_OK) {
-		live = story_is_live(a);
-		json_decref(a);
-	}
+	if (store_article_admin_get(r->db, id, &a) == STORE_OK)
+		live = story_is_live(own_json(r, a));
 	json_object_set_new(rev, "live", json_boolean(live));
-	m = json_pack("{s:o,s:o,s:o,s:b,s:I,s:{s:s}}", "revision", rev,
+	m = json_pack("{s:O,s:o,s:o,s:b,s:I,s:{s:s}}", "revision", rev,
 	    "fields", fields, "body", line_diff(json_string_value(
 	    json_object_get(prev, "body_md")) ? json_string_value(
 	    json_object_get(prev, "body_md")) : "", json_string_value(
@@ -282,9 +274,6 @@ page_admin_revision(struct req *r)
 	    "id", (json_int_t)id, "page", "title", "Revision");
 	json_object_set_new(m, "title", json_incref(json_object_get(data,
 	    "title")));
-	json_decref(data);
-	json_decref(prev);
-	json_decref(prevrev);
 	return admin_render(r, 200, "admin/revision", m);
 }
 
@@ -292,7 +281,7 @@ int
 page_admin_restore(struct req *r)
 {
 	struct url_query q;
-	struct buf html = BUF_INIT;
+	struct buf *html = own_buf(r, 0);
 	struct edit_input ei;
 	json_t *rev = NULL, *data = NULL, *cur = NULL, *in = NULL, *v;
 	const struct store_col *c;
@@ -312,6 +301,7 @@ page_admin_restore(struct req *r)
 		status = status_store(rc);
 		goto done;
 	}
+	own_json(r, cur);
 	if (!edit_may_change(r->user, strcmp(json_string_value(
 	    json_object_get(cur, "status")), "published") == 0)) {
 		status = 403;
@@ -336,7 +326,7 @@ page_admin_restore(struct req *r)
 	 * kept to the input's; one that "" takes off is taken off when the
 	 * revision had none.
 	 */
-	in = json_object();
+	in = own_json(r, json_object());
 	for (ed = 1; (c = store_col_by_ed(ed)) != NULL; ed++) {
 		if (!(c->flags & SC_RESTORE))
 			continue;
@@ -352,12 +342,12 @@ page_admin_restore(struct req *r)
 		json_object_del(in, "authors");
 	if ((status = edit_check(in, 0, msg, sizeof(msg))) != 0)
 		goto done;
-	if (edit_render_body(in, cur, &html) != 0) {
+	if (edit_render_body(in, cur, html) != 0) {
 		status = 422;
 		goto done;
 	}
 	ei.in = in;
-	ei.html = html.p;
+	ei.html = html->p;
 	ei.id = NULL;
 	snprintf(note, sizeof(note), "restored revision %lld",
 	    (long long)revid);
@@ -372,11 +362,6 @@ page_admin_restore(struct req *r)
 	http_redirect(r, 303, msg);
 	status = 0;
 done:
-	json_decref(rev);
-	json_decref(data);
-	json_decref(cur);
-	json_decref(in);
-	buf_free(&html);
 	url_query_free(&q);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "bus.h"
 #include "db.h"
 #include "req.h"
+#include "own.h"
 #include "page.h"
 #include "status.h"
 #include "store.h"
@@ -34,7 +35,7 @@ sections_page(struct req *r, int status, const char *error)
 	if ((rc = store_sections_all(r->db, &rows)) != STORE_OK)
 		return status_store(rc);
 	/* Parents come first: each row's depth is its parent's plus one. */
-	byid = json_object();
+	byid = own_json(r, json_object());
 	json_array_foreach(rows, i, row) {
 		int64_t d = 0;
 
@@ -52,7 +53,6 @@ sections_page(struct req *r, int status, const char *error)
 		    json_integer_value(json_object_get(row, "id")));
 		json_object_set(byid, key, row);
 	}
-	json_decref(byid);
 	k = json_array();
 	for (i = 0; i < ARRAY_SIZE(kinds); i++)
 		json_array_append_new(k, json_string(kinds[i]));
@@ -89,7 +89,7 @@ static int
 save(struct req *r, int64_t id)
 {
 	struct url_query q;
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	const char *slug = NULL, *name, *desc, *kind = NULL, *err = NULL;
 	int64_t parent = 0, position;
 	size_t i;
@@ -135,10 +135,10 @@ save(struct req *r, int64_t id)
 	    position, &id) : store_section_update(r->db, id, name, desc,
 	    position);
 	/* Its page, the lists that name it, and every page with a crumb. */
-	tags_add(&tags, tag_section(id));
-	tags_add(&tags, tag_list_section(id));
-	tags_add(&tags, tag_sections());
-	if (rc == STORE_OK && (bus_publish(r->db, tags.p) != DB_OK ||
+	tags_add(tags, tag_section(id));
+	tags_add(tags, tag_list_section(id));
+	tags_add(tags, tag_sections());
+	if (rc == STORE_OK && (bus_publish(r->db, tags->p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;
 	if (rc != STORE_OK) {
@@ -148,11 +148,10 @@ save(struct req *r, int64_t id)
 		    status_store(rc);
 		goto done;
 	}
-	bus_apply(tags.p);
+	bus_apply(tags->p);
 	http_redirect(r, 303, "/admin/sections?done=1");
 	status = 0;
 done:
-	buf_free(&tags);
 	url_query_free(&q);
 	return status;
 }
@@ -175,15 +174,14 @@ int
 page_admin_section_delete(struct req *r)
 {
 	int64_t id = admin_route_id(r);
-	struct buf tags = BUF_INIT;
+	struct buf *tags = own_buf(r, 0);
 	int status;
 
-	tags_add(&tags, tag_section(id));
-	tags_add(&tags, tag_list_section(id));
-	tags_add(&tags, tag_sections());
-	status = admin_delete(r, STORE_DEL_SECTION, id, tags.p,
+	tags_add(tags, tag_section(id));
+	tags_add(tags, tag_list_section(id));
+	tags_add(tags, tag_sections());
+	status = admin_delete(r, STORE_DEL_SECTION, id, tags->p,
 	    "/admin/sections", "This section still has stories, sub-sections "
 	    "or a promo. Move or delete those first.");
-	buf_free(&tags);
 	return status;
 }

@@ -33,6 +33,7 @@
 #include "req.h"
 #include "jobs.h"
 #include "multipart.h"
+#include "own.h"
 #include "page.h"
 #include "pool.h"
 #include "status.h"
@@ -134,51 +135,47 @@ list_page(struct req *r, int status, json_t *extra)
 	const char *q = http_query(r, "q"), *n = http_query(r, "n"),
 	    *st = http_query(r, "status"), *before_s = http_query(r, "before"),
 	    *done = http_query(r, "done");
-	struct buf like = BUF_INIT, next = BUF_INIT;
+	struct buf *like = own_buf(r, 0), *next = own_buf(r, 0);
 	json_t *lists = NULL, *rows = NULL, *v, *m, *sts;
 	int64_t nl = 0, before = 0;
 	size_t i;
 	int rc, known = 0;
 
+	own_json(r, extra);
 	q = q != NULL ? q : "";
 	n = n != NULL ? n : "";
 	st = st != NULL ? st : "";
-	/* After this point, every error goes through fail. */
 	if (strlen(q) > QUERY_MAX || (before_s != NULL && before_s[0] != '\0' &&
-	    parse_int(before_s, strlen(before_s), 1, INT64_MAX, &before) != 0)) {
-		rc = STORE_INVALID;
-		goto fail;
-	}
+	    parse_int(before_s, strlen(before_s), 1, INT64_MAX, &before) != 0))
+		return status_store(STORE_INVALID);
 	for (i = 0; i < ARRAY_SIZE(statuses); i++)
 		known |= strcmp(st, statuses[i]) == 0;
-	if (st[0] != '\0' && !known) {
-		rc = STORE_INVALID;
-		goto fail;
-	}
+	if (st[0] != '\0' && !known)
+		return status_store(STORE_INVALID);
 	if ((rc = store_newsletters(r->db, &lists)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
+	own_json(r, lists);
 	json_array_foreach(lists, i, v) {
 		if (strcmp(json_string_value(json_object_get(v, "slug")), n) != 0)
 			continue;
 		nl = json_integer_value(json_object_get(v, "id"));
 		json_object_set_new(v, "selected", json_true());
 	}
-	if (n[0] != '\0' && nl == 0) {
-		rc = STORE_INVALID;
-		goto fail;
-	}
-	like_pattern(&like, q);
-	rc = store_subscribers_list(r->db, like.p != NULL ? like.p : "", nl, st,
-	    before, PAGE_ROWS + 1, &rows);
+	if (n[0] != '\0' && nl == 0)
+		return status_store(STORE_INVALID);
+	like_pattern(like, q);
+	rc = store_subscribers_list(r->db, like->p != NULL ? like->p : "", nl,
+	    st, before, PAGE_ROWS + 1, &rows);
 	if (rc != STORE_OK)
-		goto fail;
+		return status_store(rc);
+	own_json(r, rows);
 	if (json_array_size(rows) > PAGE_ROWS) {
 		json_array_remove(rows, PAGE_ROWS);
-		list_url(&next, q, n, st, json_integer_value(json_object_get(
+		list_url(next, q, n, st, json_integer_value(json_object_get(
 		    json_array_get(rows, PAGE_ROWS - 1), "id")));
 	}
 	if ((rc = decorate(r, rows)) != STORE_OK)
-		goto fail;
+		return status_store(rc);
 	sts = json_array();
 	for (i = 0; i < ARRAY_SIZE(statuses); i++)
 		json_array_append_new(sts, json_pack("{s:s,s:b}", "value",
@@ -187,8 +184,8 @@ list_page(struct req *r, int status, json_t *extra)
 	    lists, "statuses", sts, "rows", rows, "page", "title",
 	    "Subscribers", "first", before == 0, "filtered", q[0] != '\0' ||
 	    nl != 0 || st[0] != '\0');
-	if (next.p != NULL && !buf_err(&next))
-		json_object_set_new(m, "next", json_string(next.p));
+	if (next->p != NULL && !buf_err(next))
+		json_object_set_new(m, "next", json_string(next->p));
 	if (done != NULL && strcmp(done, "deleted") == 0)
 		json_object_set_new(m, "done", json_string("The subscriber "
 		    "is deleted, with every sign-up and delivery record."));
@@ -196,19 +193,7 @@ list_page(struct req *r, int status, json_t *extra)
 		json_object_set_new(m, "done", json_string("Unsubscribed."));
 	if (extra != NULL)
 		json_object_update(m, extra);
-	json_decref(extra);
-	json_decref(lists);
-	json_decref(rows);
-	buf_free(&like);
-	buf_free(&next);
 	return admin_render(r, status, "admin/subscribers", m);
-fail:
-	json_decref(extra);
-	json_decref(lists);
-	json_decref(rows);
-	buf_free(&like);
-	buf_free(&next);
-	return status_store(rc);
 }
 
 int
@@ -233,6 +218,7 @@ route_subscriber(struct req *r, struct url_query *q, json_t **sub)
 		url_query_free(q);
 		return status_store(rc);
 	}
+	own_json(r, *sub);
 	return 0;
 }
 
@@ -241,13 +227,12 @@ static void
 back_to(struct req *r, json_t *sub, const char *done)
 {
 	const char *email = json_string_value(json_object_get(sub, "email"));
-	struct buf url = BUF_INIT;
+	struct buf *url = own_buf(r, 0);
 
-	BUF_LIT(&url, "/admin/subscribers?q=");
-	esc_url(&url, email, strlen(email));
-	buf_printf(&url, "&done=%s", done);
-	http_redirect(r, 303, buf_err(&url) ? "/admin/subscribers" : url.p);
-	buf_free(&url);
+	BUF_LIT(url, "/admin/subscribers?q=");
+	esc_url(url, email, strlen(email));
+	buf_printf(url, "&done=%s", done);
+	http_redirect(r, 303, buf_err(url) ? "/admin/subscribers" : url->p);
 }
 
 /* POST /admin/subscribers/:id/unsubscribe, n = a newsletter or "all". */
@@ -270,6 +255,7 @@ page_admin_subscriber_unsub(struct req *r)
 		status = 422;
 		goto out;
 	}
+	own_json(r, nl);
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
@@ -285,8 +271,6 @@ page_admin_subscriber_unsub(struct req *r)
 	back_to(r, sub, "unsubscribed");
 	status = 0;
 out:
-	json_decref(sub);
-	json_decref(nl);
 	url_query_free(&q);
 	return status;
 }
@@ -309,17 +293,14 @@ page_admin_subscriber_delete(struct req *r)
 	if (confirm == NULL || strcmp(confirm, "yes") != 0) {
 		url_query_free(&q);
 		return admin_render(r, 200, "admin/subscriber_delete",
-		    json_pack("{s:o,s:{s:s}}", "sub", sub, "page", "title",
+		    json_pack("{s:O,s:{s:s}}", "sub", sub, "page", "title",
 		    "Delete a subscriber"));
 	}
 	url_query_free(&q);
-	if (db_begin_write(r->db) != DB_OK) {
-		json_decref(sub);
+	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	}
 	rc = store_subscriber_delete(r->db, json_integer_value(json_object_get(
 	    sub, "id")));
-	json_decref(sub);
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return status_write(rc);
@@ -901,15 +882,14 @@ part_str(struct req *r, struct mp_part *parts, int n, const char *name,
 static const char *
 asked_text(struct req *r, int64_t now)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = own_buf(r, 0);
 	char when[64];
 	const char *s;
 
 	admin_fmt_local(now, when, sizeof(when));
-	buf_printf(&b, "Imported by %s on %s; asked to confirm by email.",
+	buf_printf(b, "Imported by %s on %s; asked to confirm by email.",
 	    r->user->email, when);
-	s = h2o_strdup(&r->h->pool, buf_err(&b) ? "" : b.p, SIZE_MAX).base;
-	buf_free(&b);
+	s = h2o_strdup(&r->h->pool, buf_err(b) ? "" : b->p, SIZE_MAX).base;
 	return s;
 }
 

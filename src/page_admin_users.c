@@ -76,10 +76,9 @@ users_page_form(struct req *r, int status, const char *error,
 
 	if ((rc = store_user_list(r->db, &users)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = invite_model(r, f, &inv)) != STORE_OK) {
-		json_decref(users);
+	own_json(r, users);
+	if ((rc = invite_model(r, f, &inv)) != STORE_OK)
 		return status_store(rc);
-	}
 	json_array_foreach(users, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
 
@@ -92,7 +91,7 @@ users_page_form(struct req *r, int status, const char *error,
 		json_object_set_new(u, "me", json_boolean(json_integer_value(
 		    json_object_get(u, "id")) == r->user->id));
 	}
-	m = json_pack("{s:o,s:o,s:{s:s}}", "users", users, "invite", inv,
+	m = json_pack("{s:O,s:o,s:{s:s}}", "users", users, "invite", inv,
 	    "page", "title", "Users and roles");
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));

@@ -94,7 +94,7 @@ page_webinar_filter(struct req *r, struct webinar_filter *f, json_t **about)
 static void
 set_about(json_t *m, json_t *about, int past, char *q, size_t qn)
 {
-	char s[300];
+	char s[512];	/* room for q (the caller's url[400]) and a path */
 
 	q[0] = '\0';
 	if (about == NULL)

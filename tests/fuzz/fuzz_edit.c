@@ -1,12 +1,13 @@
 /*
  * fuzz_edit.c — libFuzzer target for edit_check() (src/edit.c): the
  * checks every article write of the admin API and the newsroom passes,
- * against edit.c's table of field specs, without a database.
+ * against the rules of the article column table (store_cols.c), without
+ * a database.
  *
  * The input is a request body: JSON parsed as api_body() parses it
  * (duplicate keys refused); the first byte's low bit says whether the
  * article is being created.  edit.c is included, not linked, to read
- * its field table; it reaches the store, so the target links the whole
+ * its limits; it reaches the store, so the target links the whole
  * program (see the Makefile).  The target aborts when the answer breaks
  * edit.h: a refusal is 400 (an unknown field) or 422 with a sentence,
  * and an accepted body holds only known fields, each of its type and
@@ -38,43 +39,49 @@ hex64(const char *s, size_t n)
 
 /* Aborts unless v is a valid value of field f. */
 static void
-check_value(const struct fieldspec *f, json_t *v)
+check_value(const struct store_col *f, json_t *v)
 {
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v), i;
 	json_t *x;
 
-	switch (f->type) {
-	case F_SLUGS:
-	case F_NAMES:
+	switch (f->rule) {
+	case SR_SLUGS:
+	case SR_NAMES:
 		if (!json_is_array(v) || json_array_size(v) > MAX_LIST)
 			abort();
 		json_array_foreach(v, i, x) {
 			s = json_string_value(x);
 			if (s == NULL || s[0] == '\0' ||
 			    json_string_length(x) > f->max ||
-			    (f->type == F_SLUGS && !url_is_slug(s, strlen(s))))
+			    (f->rule == SR_SLUGS && !url_is_slug(s, strlen(s))))
 				abort();
 		}
 		return;
-	case F_COUNT:
+	case SR_COUNT:
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    (uint64_t)json_integer_value(v) > f->max)
 			abort();
 		return;
+	case SR_BOOL:
+		if (!json_is_boolean(v))
+			abort();
+		return;
+	case SR_NONE:
+		abort();
 	default:
 		break;
 	}
 	if (s == NULL || n > f->max || strlen(s) != n)
 		abort();
-	if (f->type == F_SLUG && !url_is_slug(s, n))
+	if (f->rule == SR_SLUG && !url_is_slug(s, n))
 		abort();
-	if (f->type == F_URL && n > 0 && strncmp(s, "http://", 7) != 0 &&
+	if (f->rule == SR_URL && n > 0 && strncmp(s, "http://", 7) != 0 &&
 	    strncmp(s, "https://", 8) != 0)
 		abort();
-	if (f->type == F_HASH && n > 0 && !hex64(s, n))
+	if (f->rule == SR_HASH && n > 0 && !hex64(s, n))
 		abort();
-	if (f->type == F_MIME && n > 0 && strncmp(s, "audio/", 6) != 0 &&
+	if (f->rule == SR_MIME && n > 0 && strncmp(s, "audio/", 6) != 0 &&
 	    strncmp(s, "video/", 6) != 0)
 		abort();
 }
@@ -82,11 +89,11 @@ check_value(const struct fieldspec *f, json_t *v)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const struct store_col *f;
 	const char *key;
 	json_t *in, *v;
 	char msg[300];
 	int creating, status;
-	size_t i;
 
 	if (size < 1)
 		return 0;
@@ -106,12 +113,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	json_object_foreach(in, key, v) {
-		for (i = 0; i < ARRAY_SIZE(fields); i++)
-			if (strcmp(fields[i].name, key) == 0)
-				break;
-		if (i == ARRAY_SIZE(fields))
+		if ((f = store_col_by_key(key)) == NULL)
 			abort();
-		check_value(&fields[i], v);
+		check_value(f, v);
 	}
 	v = json_object_get(in, "type");
 	if (v != NULL && view_type_label(json_string_value(v)) == NULL)

@@ -259,10 +259,18 @@ store_next_publish(struct db *db, int64_t now)
 	return store_scalar(db, sql_next_publish, now);
 }
 
+/*
+ * Pins first: five rows at most.  A plain JOIN lets SQLite start from the
+ * articles (it knows front_pins only as a table) and walk every
+ * published story on each render of the home page; CROSS JOIN keeps
+ * SQLite's order, and is an inner join with its condition in WHERE for
+ * PostgreSQL.
+ */
 static const char sql_front_live[] =
     "SELECT p.slot AS position, " LIST_COLS " FROM front_pins p"
-    " JOIN articles a ON a.id = p.article_id" LIST_JOINS
-    " WHERE a.status = 'published' AND a.published_at <= $1"
+    " CROSS JOIN articles a" LIST_JOINS
+    " WHERE a.id = p.article_id"
+    " AND a.status = 'published' AND a.published_at <= $1"
     " AND (p.expires_at IS NULL OR p.expires_at > $1) ORDER BY p.slot";
 static const char sql_front_next[] =
     "SELECT min(expires_at) FROM front_pins WHERE expires_at > $1";

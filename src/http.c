@@ -52,6 +52,13 @@ struct mh_handler {
 
 static h2o_globalconf_t globalconf;
 static atomic_int stopping;
+/*
+ * Every loop is made (its epoll descriptor, its context's queue, the
+ * spare descriptor) before any loop accepts: a flood of connections
+ * taking every descriptor while a later thread is still starting would
+ * leave that thread no descriptor for its loop, and libh2o aborts then.
+ */
+static pthread_barrier_t ready;
 static struct worker *workers;
 static size_t nworkers;
 static const struct http_app *app;
@@ -487,8 +494,9 @@ worker_main(void *arg)
 	w->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	h2o_timeout_init(w->ctx.loop, &w->pause, ACCEPT_PAUSE);
 	w->resume.cb = on_resume;
-	h2o_socket_read_start(sock, on_accept);
 	pool_loop_attach(&w->ctx, app->error);
+	pthread_barrier_wait(&ready);
+	h2o_socket_read_start(sock, on_accept);
 
 	/*
 	 * The loop wakes at least every 100 ms to notice a stop request;
@@ -608,6 +616,7 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	pthread_barrier_init(&ready, NULL, (unsigned)nworkers + 1);
 	for (i = 0; i < nworkers; i++)
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
 		    &workers[i]) != 0) {
@@ -615,6 +624,7 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 			    strerror(errno));
 			return -1;
 		}
+	pthread_barrier_wait(&ready);
 	fprintf(stderr, "masthead: serving http://%s/ with %zu threads\n",
 	    config.listen, nworkers);
 
@@ -626,6 +636,7 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 		pthread_join(workers[i].thread, NULL);
 		db_close(workers[i].db);
 	}
+	pthread_barrier_destroy(&ready);
 	free(workers);
 	return 0;
 }

@@ -50,6 +50,13 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct task *head, *tail;	/* queued, not started */
 static size_t queued;
+/*
+ * Tasks taken and not yet done, queued or running.  The pool takes at
+ * most work_threads + work_queue: counting the queue alone would refuse
+ * a second task that arrives before a free thread has dequeued the first,
+ * which depends on the scheduler, not on the load.
+ */
+static size_t held;
 static int stopping;
 static pthread_t *threads;
 static struct db **conns;
@@ -87,6 +94,9 @@ pool_main(void *arg)
 		fault_clear();
 		t->work(db, t->arg);
 		strlcpy_(t->fault, fault_last(), sizeof(t->fault));
+		pthread_mutex_lock(&lock);
+		held--;
+		pthread_mutex_unlock(&lock);
 		/* From here on the task is the loop's. */
 		h2o_multithread_send_message(&t->loop->rx, &t->msg);
 	}
@@ -148,6 +158,7 @@ pool_stop(void)
 	}
 	tail = NULL;
 	queued = 0;
+	held = 0;
 	for (i = 0; i < nthreads; i++)
 		db_close(conns[i]);
 	free(conns);
@@ -230,7 +241,8 @@ pool_submit(struct req *r, pool_work_fn work, pool_done_fn done, void *arg)
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder), forget);
 	*holder = NULL;
 	pthread_mutex_lock(&lock);
-	if (here == NULL || stopping || queued >= (size_t)config.work_queue) {
+	if (here == NULL || stopping ||
+	    held >= nthreads + (size_t)config.work_queue) {
 		pthread_mutex_unlock(&lock);
 		free(t);
 		fault_note("the work queue is full (work_queue = %lld)",
@@ -251,6 +263,7 @@ pool_submit(struct req *r, pool_work_fn work, pool_done_fn done, void *arg)
 		head = t;
 	tail = t;
 	queued++;
+	held++;
 	here->pending++;
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);

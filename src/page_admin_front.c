@@ -189,7 +189,7 @@ page_admin_front_save(struct req *r)
 	struct front_pin pins[FRONT_SLOTS];
 	struct url_query q;
 	const char *v, *err = NULL;
-	char name[48], msg[200];
+	char name[32], field[48], msg[200];
 	int64_t now = page_now();
 	int slot, status, rc, bad;
 
@@ -208,12 +208,12 @@ page_admin_front_save(struct req *r)
 			err = msg;
 			break;
 		}
-		strcat(name, "_expires");
-		v = url_query_get(&q, name);
+		snprintf(field, sizeof(field), "%s_expires", name);
+		v = url_query_get(&q, field);
 		if (v != NULL && v[0] != '\0' &&
 		    (pins[slot].expires = admin_parse_local(v)) <= 0) {
 			snprintf(msg, sizeof(msg), "%s: the expiry is a date "
-			    "and time (2026-05-12T13:00).", name);
+			    "and time (2026-05-12T13:00).", field);
 			err = msg;
 		}
 	}

@@ -137,6 +137,24 @@ untrash_fn(struct db *db, int64_t id, void *arg)
 }
 
 /*
+ * Ends a write transaction whose work returned rc: on STORE_OK it
+ * commits with tags published to every instance and drops them here;
+ * else (or when the commit fails) it rolls back.  A store result.
+ */
+static int
+finish(struct db *db, int rc, struct buf *tags)
+{
+	if (rc == STORE_OK && (buf_err(tags) || bus_publish(db, tags->p) !=
+	    DB_OK || db_commit(db) != DB_OK))
+		rc = STORE_BUSY;
+	if (rc != STORE_OK)
+		db_rollback(db);
+	else
+		bus_apply(tags->p);
+	return rc;
+}
+
+/*
  * Deletes row id of kind k for good if it went to the Trash at or
  * before before, and drops every cache entry that listed it, on every
  * instance.
@@ -150,13 +168,7 @@ purge(struct db *db, enum trash_kind k, int64_t id, int64_t before)
 	if (db_begin_write(db) != DB_OK)
 		return STORE_BUSY;
 	kind_deps(db, k, id, &tags);
-	if ((rc = store_trash_purge(db, k, id, before)) == STORE_OK &&
-	    (bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK))
-		rc = STORE_BUSY;
-	if (rc != STORE_OK)
-		db_rollback(db);
-	else
-		bus_apply(tags.p);
+	rc = finish(db, store_trash_purge(db, k, id, before), &tags);
 	buf_free(&tags);
 	return rc;
 }
@@ -419,7 +431,6 @@ kind_move(struct req *r, enum trash_kind k, int64_t id, int into)
 	struct buf *tags = own_buf(r, 0);
 	json_t *a;
 	int status, rc;
-	char url[96];
 
 	if ((status = kind_form(r, k, id, &a)) != 0)
 		return status;
@@ -427,33 +438,29 @@ kind_move(struct req *r, enum trash_kind k, int64_t id, int into)
 		return into ? 409 : 404;
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	rc = kind_move_write(r->db, k, id, into, now_unix(), tags);
-	if (rc == STORE_OK && (buf_err(tags) || bus_publish(r->db, tags->p) !=
-	    DB_OK || db_commit(r->db) != DB_OK))
-		rc = STORE_BUSY;
-	if (rc != STORE_OK) {
-		db_rollback(r->db);
+	if ((rc = finish(r->db, kind_move_write(r->db, k, id, into,
+	    now_unix(), tags), tags)) != STORE_OK)
 		return status_store(rc);
-	}
-	bus_apply(tags->p);
-	if (into)
-		snprintf(url, sizeof(url), "/admin/trash?done=trashed");
-	else
-		snprintf(url, sizeof(url), "/admin/trash?done=restored");
-	http_redirect(r, 303, url);
+	http_redirect(r, 303, into ? "/admin/trash?done=trashed" :
+	    "/admin/trash?done=restored");
 	return 0;
 }
 
-/* The route's kind (its first part) and id, for the Trash's buttons. */
+/*
+ * The route's kind (its first part) and id, for the Trash's buttons;
+ * TRASH__MAX for stories, which have their own addresses.
+ */
 static enum trash_kind
 route_kind(struct req *r, int64_t *id)
 {
+	enum trash_kind k;
+
 	*id = 0;
 	if (r->narg < 2 || parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX,
 	    id) != 0)
 		return TRASH__MAX;
-	return kind_of(r->arg[0], r->arglen[0], 1) == TRASH_ARTICLE ?
-	    TRASH__MAX : kind_of(r->arg[0], r->arglen[0], 1);
+	k = kind_of(r->arg[0], r->arglen[0], 1);
+	return k == TRASH_ARTICLE ? TRASH__MAX : k;
 }
 
 int
@@ -616,14 +623,8 @@ trash_bulk(struct req *r, int restore)
 			    0, now, tags);
 		}
 	}
-	if (rc == STORE_OK && (buf_err(tags) || bus_publish(r->db, tags->p) !=
-	    DB_OK || db_commit(r->db) != DB_OK))
-		rc = STORE_BUSY;
-	if (rc != STORE_OK) {
-		db_rollback(r->db);
+	if ((rc = finish(r->db, rc, tags)) != STORE_OK)
 		return status_store(rc);
-	}
-	bus_apply(tags->p);
 	snprintf(url, sizeof(url), "/admin/trash?done=bulk&%s=%zu",
 	    restore ? "restored" : "deleted", n);
 	http_redirect(r, 303, url);

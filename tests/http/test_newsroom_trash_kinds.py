@@ -138,6 +138,19 @@ def add_dependants(kind, rid):
     return "SELECT count(*) FROM registrations WHERE %s = %d" % (col, rid)
 
 
+def letter(kind, rid):
+    """Runs a "confirmed" letter of the newest registration of row rid
+    now; how many mail jobs that queued."""
+    col = "event_id" if kind == "event" else "webinar_id"
+    reg = one("SELECT max(id) FROM registrations WHERE %s = ?" % col, (rid,))
+    mails = one("SELECT count(*) FROM jobs WHERE kind = 'mail'")
+    sql(DB, "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('registration',"
+        " ?, 0, ?)", ('{"registration": %d, "what": "confirmed"}' % reg, NOW))
+    ok(wait_for(lambda: one("SELECT count(*) FROM jobs WHERE kind = 'registration'"
+                            " AND done_at IS NULL") == 0), "%s: the letter's job ran" % kind)
+    return one("SELECT count(*) FROM jobs WHERE kind = 'mail'") - mails
+
+
 def test_refused():
     for kind, (table, name, base, part) in KINDS.items():
         rid, slug = soonest(kind)
@@ -214,6 +227,8 @@ def test_trash_and_restore():
                      " AND payload LIKE ?", ('%%"%s"%%' % kind,))
         ok(abs(run_at - NOW - 30 * DAY) < 600, "%s: due in 30 days" % kind)
         eq(one(deps), 1, "%s: its registrations or leads stay while it is there" % kind)
+        if kind != "resource":
+            eq(letter(kind, rid), 0, "%s: a registration letter due now is not sent" % kind)
         s, h, b = post("editor", "/admin/trash/%s/%d/restore" % (part, rid))
         eq(s, 303, "%s: Restore answers 303" % kind)
         eq(h.get("location"), "/admin/trash?done=restored", "%s: back to the Trash" % kind)
@@ -221,6 +236,8 @@ def test_trash_and_restore():
         ok(all(where.values()), "%s: restored, it is everywhere again: %s" % (kind, where))
         eq(row_of(kind, rid), before, "%s: exactly as it was (same slug, every column)" % kind)
         eq(one(deps), 1, "%s: with its registrations or leads" % kind)
+        if kind != "resource":
+            eq(letter(kind, rid), 1, "%s: and a letter due now is sent again" % kind)
         s, h, b = post("editor", "/admin/trash/%s/%d/restore" % (part, rid))
         eq(s, 404, "%s: restoring what is not in the Trash is 404" % kind)
 

@@ -28,6 +28,7 @@
 #include "fault.h"
 #include "image.h"
 #include "media.h"
+#include "picture.h"
 #include "status.h"
 #include "store.h"
 #include "util.h"
@@ -242,19 +243,14 @@ describe(const char *hash, const char *ext, const char *mime, int w, int h,
 		int64_t v;
 		size_t k = strcspn(p, ",");
 
-		if (parse_int(p, k, 1, 100000, &v) == 0) {
+		if (parse_int(p, k, 1, 100000, &v) == 0)
 			json_array_append_new(list, json_integer(v));
-			buf_printf(&ss, "%s/media/%s-%lld.%s %lldw",
-			    ss.len ? ", " : "", hash, (long long)v, ext,
-			    (long long)v);
-			buf_printf(&sw, "%s/media/%s-%lld.webp %lldw",
-			    sw.len ? ", " : "", hash, (long long)v,
-			    (long long)v);
-		}
 		p += k;
 		if (*p == ',')
 			p++;
 	}
+	picture_srcset(&ss, "", hash, ext, ws);
+	picture_srcset(&sw, "", hash, "webp", ws);
 	snprintf(src, sizeof(src), "/media/%s.%s", hash, ext);
 	o = json_pack("{s:s,s:s,s:s,s:i,s:i,s:o,s:s,s:s}", "hash", hash,
 	    "src", src, "mime", mime, "width", w, "height", h, "widths", list,

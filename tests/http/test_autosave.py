@@ -86,7 +86,7 @@ def story(who, title, then="save", **extra):
 
 
 def article(aid):
-    return sql(DB, "SELECT title, body_md, body_html, status, published_at, updated_at, slug"
+    return sql(DB, "SELECT title, body_md, length(body_html), status, published_at, updated_at, slug"
                " FROM articles WHERE id = ?", (aid,))[0]
 
 

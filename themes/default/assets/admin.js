@@ -75,7 +75,7 @@
    * a draft, and the page moves to it.
    */
   var autoUrl = form.getAttribute("data-autosave");
-  var quiet = null, since = 0, busy = false, again = false;
+  var quiet = null, since = 0, busy = false, again = false, held = null;
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function autosave() {
     clearTimeout(quiet);
@@ -95,6 +95,7 @@
       })
       .then(function (j) {
         busy = false;
+        if (held) return resubmit(j);
         if (j.error) { say(/^Not saved/.test(j.error) ? j.error : "Not saved: " + j.error); return; }
         if (j.created) {
           /* The new story is a draft now: the form and the address follow it. */
@@ -107,7 +108,24 @@
         say("Saved at " + (j.time || pad(new Date().getHours()) + ":" + pad(new Date().getMinutes())));
         if (again) { again = false; autosave(); }
       })
-      .catch(function () { busy = false; say("Offline: not saved"); });
+      .catch(function () {
+        busy = false;
+        if (held) return resubmit({});
+        say("Offline: not saved");
+      });
+  }
+  /*
+   * A button pressed while an autosave is on its way waits for it: the
+   * first autosave of a new story makes the draft the form must then go
+   * to, or the story would be made twice.
+   */
+  function resubmit(j) {
+    var b = held;
+    held = null;
+    if (j.created) form.action = j.url;
+    dirty = false;
+    if (form.requestSubmit) form.requestSubmit(b && b.form === form ? b : undefined);
+    else form.submit();
   }
   function changed() {
     dirty = true;
@@ -119,7 +137,15 @@
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { dirty = false; clearTimeout(quiet); });
+  form.addEventListener("submit", function (e) {
+    clearTimeout(quiet);
+    if (busy) {
+      e.preventDefault();
+      held = e.submitter || null;
+      return;
+    }
+    dirty = false;
+  });
   window.addEventListener("beforeunload", function (e) {
     if (!dirty) return;
     e.preventDefault();

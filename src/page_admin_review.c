@@ -89,40 +89,52 @@ submitted_letters(struct req *r, int64_t id, const char *title)
 	return STORE_OK;
 }
 
-int
-review_submit(struct req *r, int64_t id)
+/*
+ * Runs step for draft id in a write transaction and, once it commits,
+ * wakes the jobs that send the letters it queued.  A store result.
+ */
+static int
+with_letters(struct req *r, int64_t id,
+    int (*step)(struct req *, int64_t, const void *), const void *arg)
+{
+	int rc;
+
+	if (db_begin_write(r->db) != DB_OK)
+		return STORE_BUSY;
+	if ((rc = step(r, id, arg)) != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return rc != STORE_OK ? rc : STORE_BUSY;
+	}
+	jobs_kick();
+	return STORE_OK;
+}
+
+static int
+submit_step(struct req *r, int64_t id, const void *unused)
 {
 	json_t *a;
 	const char *st;
 	int rc;
 
-	if (db_begin_write(r->db) != DB_OK)
-		return STORE_BUSY;
-	/* After this point, all errors go through fail. */
 	if ((rc = store_article_admin_get(r->db, id, &a)) != STORE_OK)
-		goto fail;
+		return rc;
 	own_json(r, a);
 	st = json_string_value(json_object_get(a, "status"));
 	/* Only a draft waits for review; a live story has had its. */
 	if (st == NULL || strcmp(st, "draft") != 0 ||
-	    json_is_integer(json_object_get(a, "trashed_at"))) {
-		rc = STORE_CONFLICT;
-		goto fail;
-	}
+	    json_is_integer(json_object_get(a, "trashed_at")))
+		return STORE_CONFLICT;
 	if ((rc = store_review_set(r->db, id, "ready", "", page_now(),
-	    r->user->id)) != STORE_OK ||
-	    (rc = submitted_letters(r, id, json_string_value(
-	    json_object_get(a, "title")))) != STORE_OK)
-		goto fail;
-	if (db_commit(r->db) != DB_OK) {
-		rc = STORE_BUSY;
-		goto fail;
-	}
-	jobs_kick();
-	return STORE_OK;
-fail:
-	db_rollback(r->db);
-	return rc;
+	    r->user->id)) != STORE_OK)
+		return rc;
+	return submitted_letters(r, id, json_string_value(json_object_get(a,
+	    "title")));
+}
+
+int
+review_submit(struct req *r, int64_t id)
+{
+	return with_letters(r, id, submit_step, NULL);
 }
 
 /* The letter to the writer who submitted the draft, with the note. */
@@ -181,33 +193,28 @@ waiting(struct db *db, int64_t id, json_t **a)
 	return STORE_OK;
 }
 
-int
-review_request_changes(struct req *r, int64_t id, const char *note)
+static int
+changes_step(struct req *r, int64_t id, const void *note)
 {
 	json_t *a;
 	int64_t by;
 	int rc;
 
-	if (db_begin_write(r->db) != DB_OK)
-		return STORE_BUSY;
-	/* After this point, all errors go through fail. */
 	if ((rc = waiting(r->db, id, &a)) != STORE_OK)
-		goto fail;
+		return rc;
 	own_json(r, a);
 	by = json_integer_value(json_object_get(a, "review_by_id"));
 	if ((rc = store_review_set(r->db, id, "changes", note, 0, by)) !=
-	    STORE_OK || (rc = changes_letter(r, id, by, json_string_value(
-	    json_object_get(a, "title")), note)) != STORE_OK)
-		goto fail;
-	if (db_commit(r->db) != DB_OK) {
-		rc = STORE_BUSY;
-		goto fail;
-	}
-	jobs_kick();
-	return STORE_OK;
-fail:
-	db_rollback(r->db);
-	return rc;
+	    STORE_OK)
+		return rc;
+	return changes_letter(r, id, by, json_string_value(json_object_get(a,
+	    "title")), note);
+}
+
+int
+review_request_changes(struct req *r, int64_t id, const char *note)
+{
+	return with_letters(r, id, changes_step, note);
 }
 
 /* Inside edit_write's transaction: out of the queue, then published. */

@@ -76,14 +76,9 @@ store_autosave_put(struct db *db, int64_t article_id, int64_t user_id,
 	struct db_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, sql_auto_drop)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, article_id);
-	db_bind_int(st, 2, user_id);
-	rc = db_step(st);
-	db_reset(st);
-	if (rc != DB_DONE)
-		return store_rc_from_db(rc);
+	/* The writer's last autosave gives way to this one. */
+	if ((rc = store_autosave_drop(db, article_id, user_id)) != STORE_OK)
+		return rc;
 	if ((st = db_stmt(db, sql_auto_add)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, article_id);

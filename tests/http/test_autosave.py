@@ -11,9 +11,8 @@ import re
 import subprocess
 import tempfile
 import time
-import urllib.parse
 
-from harness import BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql
+from harness import BIN, Server, Newsroom, ok, eq, contains, run_tests, demo_db, sql
 
 PW = "a passphrase long enough"
 
@@ -37,35 +36,12 @@ def make_db():
 DB, SLUGS = make_db()
 srv = Server(db=DB)
 SECTION = sql(DB, "SELECT slug FROM sections ORDER BY id LIMIT 1")[0][0]
-SESS = {}
+NEWSROOM = Newsroom(srv, PW)
+get, post = NEWSROOM.get, NEWSROOM.post
 
 
 def sign_in(who):
-    if who not in SESS:
-        c = Client(srv, ip=None)
-        c.sign_in(who + "@example.com", PW)
-        SESS[who] = (c.cookie(), c.csrf("/signin"))
-    return SESS[who]
-
-
-def get(path, who=None):
-    h = {"Cookie": sign_in(who)[0]} if who else {}
-    s, hd, b = srv.request("GET", path, h)
-    return s, hd, b.decode("utf-8", "replace")
-
-
-def post(path, who, fields, csrf=True):
-    h = {"Content-Type": "application/x-www-form-urlencoded"}
-    if isinstance(fields, dict):
-        fields = dict(fields)
-    if who:
-        cookie, tok = sign_in(who)
-        h["Cookie"] = cookie
-        if csrf and isinstance(fields, dict):
-            fields["csrf"] = tok
-    body = fields if isinstance(fields, (bytes, str)) else urllib.parse.urlencode(fields)
-    s, hd, b = srv.request("POST", path, h, body)
-    return s, hd, b.decode("utf-8", "replace")
+    return NEWSROOM.session(who)
 
 
 def answer(b):

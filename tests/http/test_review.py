@@ -13,9 +13,8 @@ import re
 import subprocess
 import tempfile
 import time
-import urllib.parse
 
-from harness import BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql
+from harness import BIN, Server, Newsroom, ok, eq, contains, run_tests, demo_db, sql
 from smtpsink import SmtpSink, body_of
 
 PW = "a passphrase long enough"
@@ -44,33 +43,12 @@ def make_db():
 DB, SLUGS, TOK = make_db()
 srv = Server(db=DB, args=["--smtp_host", "127.0.0.1", "--smtp_port", str(SINK.port)])
 SECTION, SECTION_NAME = sql(DB, "SELECT slug, name FROM sections ORDER BY id LIMIT 1")[0]
-SESS = {}
+NEWSROOM = Newsroom(srv, PW)
+get, post = NEWSROOM.get, NEWSROOM.post
 
 
 def sign_in(who):
-    if who not in SESS:
-        c = Client(srv, ip=None)
-        c.sign_in(who + "@example.com", PW)
-        SESS[who] = (c.cookie(), c.csrf("/signin"))
-    return SESS[who]
-
-
-def get(path, who=None):
-    h = {"Cookie": sign_in(who)[0]} if who else {}
-    s, hd, b = srv.request("GET", path, h)
-    return s, hd, b.decode("utf-8", "replace")
-
-
-def post(path, who, fields, csrf=True):
-    h = {"Content-Type": "application/x-www-form-urlencoded"}
-    fields = dict(fields)
-    if who:
-        cookie, tok = sign_in(who)
-        h["Cookie"] = cookie
-        if csrf:
-            fields["csrf"] = tok
-    s, hd, b = srv.request("POST", path, h, urllib.parse.urlencode(fields))
-    return s, hd, b.decode("utf-8", "replace")
+    return NEWSROOM.session(who)
 
 
 def api(method, path, who, body=None):

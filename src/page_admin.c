@@ -831,7 +831,7 @@ save(struct req *r, int64_t id)
 		goto done;
 	}
 	if (submit && (rc = review_submit(r, id)) != STORE_OK) {
-		status = status_store_as(rc, 409);
+		status = status_store(rc);
 		goto done;
 	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld?done=%s",

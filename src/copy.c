@@ -334,15 +334,15 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "article_revisions", 6, 1,
+	{ "article_revisions", 7, 1,
 	    "SELECT count(*) AS n FROM article_revisions",
 	    "SELECT "
-	    "id, article_id, user_id, note, data, created_at"
+	    "id, article_id, user_id, note, data, created_at, autosave"
 	    " FROM article_revisions ORDER BY id",
 	    "INSERT INTO article_revisions ("
-	    "id, article_id, user_id, note, data, created_at"
+	    "id, article_id, user_id, note, data, created_at, autosave"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6"
+	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
 	{ "article_slugs", 3, 0,
 	    "SELECT count(*) AS n FROM article_slugs",

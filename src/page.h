@@ -198,9 +198,18 @@ int	 page_setup_post(struct req *);
  */
 int	 page_staff_setup_link(struct db *, char *url, size_t urlsz);
 
+/* page_admin_autosave.c — the editor's autosave (JSON for its script) */
+int	 page_admin_autosave_new(struct req *);
+int	 page_admin_autosave(struct req *);
+int	 page_admin_autosave_discard(struct req *);
+/* page_admin_review.c — the review queue and an editor's decision */
+int	 page_admin_review(struct req *);
+int	 page_admin_review_post(struct req *);
+
 /* page_admin_settings.c — the site's settings: mail identity, test message */
 int	 page_admin_settings(struct req *);
 int	 page_admin_settings_mail_test(struct req *);
+int	 page_admin_settings_review(struct req *);
 
 /* page_admin_menus.c — the mega-menu and the footer (editors) */
 int	 page_admin_menus(struct req *);

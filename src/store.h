@@ -461,6 +461,33 @@ int	 store_revisions(struct db *, int64_t article_id, json_t **out);
 int	 store_revision_get(struct db *, int64_t id, json_t **out);
 /* The revision of the article before id (0: none). */
 int64_t	 store_revision_before(struct db *, int64_t article_id, int64_t id);
+
+/*
+ * store_review.c — autosaves and the review workflow.  An autosave is a
+ * revision of kind autosave, one per article and writer: putting one
+ * replaces the writer's last.  The article's row never changes.
+ */
+int	 store_autosave_put(struct db *, int64_t article_id, int64_t user_id,
+	    const char *data, int64_t at);
+int	 store_autosave_drop(struct db *, int64_t article_id, int64_t user_id);
+/* The writer's autosave {id, data, created_at} if newer than the last save. */
+int	 store_autosave_get(struct db *, int64_t article_id, int64_t user_id,
+	    json_t **out);
+/*
+ * Sets a draft's review state ("none", "ready", "changes") with the
+ * editor's note, the time it was submitted (0: none) and by whom.
+ */
+int	 store_review_set(struct db *, int64_t id, const char *state,
+	    const char *note, int64_t at, int64_t user_id);
+/* Drafts ready for review, oldest submission first (at most limit). */
+int	 store_review_queue(struct db *, int limit, json_t **out);
+int64_t	 store_review_count(struct db *);
+/* The editors and admins who can sign in: {id, email, display_name}. */
+int	 store_reviewers(struct db *, json_t **out);
+int	 store_user_contact(struct db *, int64_t id, json_t **out);
+/* The site setting "authors may publish without review" (default no). */
+int	 store_authors_publish(struct db *);
+
 /* Records that the article was published under old (its URL redirects). */
 int	 store_slug_moved_from(struct db *, const char *old, int64_t article_id);
 /* Forgets old slug when an article takes it again. */

@@ -346,6 +346,15 @@ def make_fixtures():
          csrf_from="/admin/trash")
     FIXTURES["revision"] = one("SELECT max(id) FROM article_revisions WHERE article_id = ?",
                                (aid,))
+    # A story in the review queue, a decision refused (the queue with its
+    # error), and an autosave of the story its editor is offered.
+    send(e, "editor", "/admin/articles", [("title", "Waiting for review"), ("section", "5g"),
+                                          ("then", "submit")], csrf_from="/admin/articles/new")
+    send(e, "editor", "/admin/articles/%d/review" % one("SELECT max(id) FROM articles"),
+         [("action", "changes"), ("note", "")], csrf_from="/admin/review")
+    e.post("/admin/articles/%d/autosave" % aid, [("title", "Autosaved, not saved"),
+                                                 ("section", "5g")],
+           csrf_from="/admin/articles/%d" % aid)
     s, h, b = send(e, "editor", "/admin/newsletters/daily/issues", [],
                    csrf_from="/admin/newsletters/daily")
     FIXTURES["issue"] = one("SELECT max(id) FROM newsletter_issues")
@@ -391,6 +400,8 @@ def admin_pages():
     return ADMIN + [
         "/admin/articles/%d" % f["article"], "/admin/articles/%d/preview" % f["article"],
         "/admin/articles/%d/revisions" % f["article"],
+        "/admin/articles/%d?autosave=restore" % f["article"], "/admin/review",
+        "/admin/review?done=publish",
         "/admin/articles/%d/revisions/%d" % (f["article"], f["revision"]),
         "/admin/pages/%d" % page, "/admin/events/%d" % event,
         "/admin/events/%d/registrations" % event, "/admin/webinars/%d" % webinar,

@@ -368,6 +368,12 @@ int	 store_map_news(struct db *, int64_t since, int64_t now, int limit,
 int	 store_map_pages(struct db *, json_t **out);
 
 /* store_write.c — writing articles (inside the caller's write transaction) */
+/*
+ * A slug no article has nor had (an old slug still redirects): base,
+ * base-2, base-3 ...; the newsroom's new stories and imports alike.
+ */
+int	 store_article_slug_free(struct db *, const char *base, char *out,
+	    size_t outsz);
 struct buf;
 /* "Hello, World!" -> "hello-world" (at most 80 characters). */
 void	 store_slugify(const char *, char *out, size_t outsz);
@@ -873,9 +879,6 @@ int	 store_import_id(struct db *, const char *source, const char *kind,
 int	 store_import_id_set(struct db *, const char *source, const char *kind,
 	    const char *source_id, int64_t id);
 int	 store_section_slug(struct db *, int64_t id, char *out, size_t outsz);
-/* A slug no article has nor had: base, base-2, base-3 ... */
-int	 store_article_slug_free(struct db *, const char *base, char *out,
-	    size_t outsz);
 /* Where old (a decoded path, "/?p=1" with its query) moved to. */
 int	 store_redirect_get(struct db *, const char *old, char *out,
 	    size_t outsz);

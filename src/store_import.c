@@ -20,9 +20,6 @@ static const char sql_id_set[] =
     "INSERT INTO import_ids (source, kind, source_id, target_id, created_at)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, kind, source_id)"
     " DO UPDATE SET target_id = excluded.target_id";
-static const char sql_article_slug_taken[] =
-    "SELECT (SELECT count(*) FROM articles WHERE slug = $1)"
-    " + (SELECT count(*) FROM article_slugs WHERE slug = $1)";
 static const char sql_section_slug[] =
     "SELECT slug FROM sections WHERE id = $1";
 static const char sql_redirect_get[] =
@@ -77,33 +74,6 @@ store_import_id_set(struct db *db, const char *source, const char *kind,
 	db_bind_int(st, 5, now_unix());
 	rc = db_run(st);
 	return rc == DB_OK ? STORE_OK : store_rc_from_db(rc);
-}
-
-int
-store_article_slug_free(struct db *db, const char *base, char *out,
-    size_t outsz)
-{
-	struct db_stmt *st;
-	int64_t n;
-	int i, rc;
-
-	for (i = 1; i < 1000; i++) {
-		if (i == 1)
-			snprintf(out, outsz, "%s", base);
-		else
-			snprintf(out, outsz, "%.180s-%d", base, i);
-		if ((st = db_stmt(db, sql_article_slug_taken)) == NULL)
-			return STORE_ERROR;
-		db_bind_str(st, 1, out);
-		rc = db_step(st);
-		n = rc == DB_ROW ? db_col_int(st, 0) : -1;
-		db_reset(st);
-		if (rc != DB_ROW)
-			return store_rc_from_db(rc);
-		if (n == 0)
-			return STORE_OK;
-	}
-	return STORE_CONFLICT;
 }
 
 /* The first column of the bound statement's first row, into out. */

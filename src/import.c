@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,26 @@ import_kind_name(enum import_kind k)
 }
 
 void
+import_note(struct import_report *rep, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "import: %s\n", msg);
+	if (rep->notes == NULL)
+		rep->notes = json_array();
+	if (json_array_size(rep->notes) >= IMPORT_NOTES_MAX) {
+		rep->notes_dropped++;
+		return;
+	}
+	json_array_append_new(rep->notes, json_pack("{s:s, s:s}", "item",
+	    rep->where, "message", msg));
+}
+
+void
 import_progress(const struct import_opts *o, struct import_report *rep,
     int last)
 {
@@ -57,6 +78,11 @@ import_progress(const struct import_opts *o, struct import_report *rep,
 	double secs, rate, eta;
 	int tty;
 
+	/* A page that polls needs a figure a few times a second at most. */
+	if (o->tick != NULL && (last || now - rep->ticked >= 250000u)) {
+		rep->ticked = now;
+		o->tick(o->tick_arg, rep);
+	}
 	if (!o->progress)
 		return;
 	tty = isatty(STDERR_FILENO);
@@ -315,14 +341,13 @@ media_map(struct db *db, const struct import_opts *o,
 		return 1;
 	}
 	if ((data = slurp(path, IMPORT_MEDIA_MAX, &len)) == NULL) {
-		fprintf(stderr, "import: media file missing, link kept: %s\n",
-		    rel);
+		import_note(rep, "media file missing, link kept: %s", rel);
 		rep->media_missing++;
 		json_object_set_new(media_seen, key, json_null());
 		return 1;
 	}
 	if (media_store(db, data, len, "", &img, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "import: %s: %s; link kept\n", rel, msg);
+		import_note(rep, "%s: %s; link kept", rel, msg);
 		free(data);
 		rep->media_missing++;
 		json_object_set_new(media_seen, key, json_null());
@@ -755,6 +780,8 @@ import_hero(struct db *db, const struct import_opts *o,
 	json_t *in;
 	int rc;
 
+	snprintf(rep->where, sizeof(rep->where), "story %lld's image",
+	    (long long)id);
 	if (media_map(db, o, rep, url, strlen(url), src, sizeof(src), hash,
 	    sizeof(hash)) != 0)
 		return 0;
@@ -924,6 +951,8 @@ import_item_put(struct db *db, const struct import_opts *o,
 	size_t i;
 	int rc, kept = 0;
 
+	snprintf(rep->where, sizeof(rep->where), "%s %s", kind,
+	    it->source_id);
 	if (store_import_id(db, it->source, kind, it->source_id, &it->id) ==
 	    STORE_OK) {
 		/* There from an earlier run: its address, and nothing else. */
@@ -1103,7 +1132,8 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 	int c, rc;
 
 	memset(rep, 0, sizeof(*rep));
-	rep->started = rep->shown = now_mono_usec();
+	rep->started = rep->shown = rep->ticked = now_mono_usec();
+	rep->notes = json_array();
 	if ((c = first_byte(path, &rep->bytes_total, err, errsz)) < 0)
 		return -1;
 	if (c != '<' && c != '{') {

@@ -33,12 +33,20 @@
 struct buf;
 struct db;
 
+struct import_report;
+
 struct import_opts {
 	const char	*media_from;	/* wp-content/uploads or content/images, or NULL */
 	int		 dry_run;	/* report, then roll everything back */
 	int		 accounts;	/* an account for each author with an email */
 	int		 members;	/* Ghost members become newsletter subscribers */
 	int		 progress;	/* a progress line on standard error */
+	/*
+	 * Called now and then (and once at the end) with the report so
+	 * far, on the importing thread; NULL for none.
+	 */
+	void		(*tick)(void *arg, const struct import_report *);
+	void		*tick_arg;
 };
 
 enum import_kind {
@@ -66,7 +74,32 @@ struct import_report {
 	uint64_t	 shown;		/* when progress was last shown */
 	int64_t		*unindexed;	/* stories whose search rows wait */
 	size_t		 nunindexed, unindexed_cap;
+	uint64_t	 ticked;	/* when opts->tick was last called */
+	/*
+	 * What a run said besides its counts, each an object {"item",
+	 * "message"}: files missing, item types left out.  At most
+	 * IMPORT_NOTES_MAX; the caller of import_file() frees it
+	 * (json_decref), also when it failed.
+	 */
+	json_t		*notes;
+	int64_t		 notes_dropped;	/* beyond IMPORT_NOTES_MAX */
+	char		 where[96];	/* the item being read, for notes */
 };
+
+#define IMPORT_NOTES_MAX	500
+
+/*
+ * Records a note about the item being read (rep->where) and writes it
+ * to standard error as "import: MESSAGE", as the command always did.
+ */
+void	 import_note(struct import_report *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * import_job.c: registers the job that imports an upload of
+ * /admin/import (JOB_IMPORT); at start, before jobs_start().
+ */
+void	 import_job_init(void);
 
 /* "post", "page" ... as import_ids and the report name them. */
 const char	*import_kind_name(enum import_kind);

@@ -691,9 +691,10 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 		const char *k;
 		json_t *v;
 
+		rep->where[0] = '\0';
 		json_object_foreach(w.skipped, k, v)
-			fprintf(stderr, "import: left out %lld item(s) of type "
-			    "\"%s\"\n", (long long)json_integer_value(v), k);
+			import_note(rep, "left out %lld item(s) of type \"%s\"",
+			    (long long)json_integer_value(v), k);
 	}
 	rc = 0;
 out:

@@ -59,6 +59,7 @@ enum import_kind {
 	IMPORT_MEDIA,
 	IMPORT_SUBSCRIBER,
 	IMPORT_REDIRECT,
+	IMPORT_PIN,		/* a sticky post pinned to the front page */
 	IMPORT_KIND__MAX
 };
 
@@ -148,6 +149,7 @@ struct import_item {
 	const char	*hero_caption;
 	const char	*seo_title, *seo_description;	/* or NULL */
 	const char	*seo_image;	/* the social image's URL, or NULL */
+	json_t		*attachments;	/* WordPress: post id -> URL, or NULL */
 	const char	*old[IMPORT_MAX_OLD];	/* old paths */
 	size_t		 nold;
 	/* Set by import_item_put: */
@@ -189,6 +191,23 @@ int	 import_author(struct db *, const struct import_opts *,
 int	 import_hero(struct db *, const struct import_opts *,
 	    struct import_report *, int64_t id, const char *url,
 	    const char *caption);
+/*
+ * Pins the stories of sticky ([[article id, published at] ...], any
+ * order) to the front page's free slots (/admin/front), the newest
+ * first, the lead's slot first; the newsroom's pins stay, and what does
+ * not fit is left out.  0 or -1.
+ */
+int	 import_pins(struct db *, struct import_report *, json_t *sticky);
+/*
+ * Whether a [gallery ids="..."] of html names an attachment not in
+ * attachments (yet): its story is made again with import_rebody() once
+ * the file is read, as attachments may follow the posts that show them.
+ */
+int	 import_gallery_pending(const char *html, json_t *attachments);
+/* Makes the body of story id again from html; 0 or -1. */
+int	 import_rebody(struct db *, const struct import_opts *,
+	    struct import_report *, int64_t id, const char *html,
+	    json_t *attachments);
 /* An old path for new_path (counted; a path already there is kept). */
 int	 import_redirect(struct db *, struct import_report *, const char *old,
 	    const char *new_path);

@@ -55,6 +55,10 @@ struct config {
 
 extern struct config config;
 
+/* The largest export /admin/import takes: import_max_mb, else max_upload. */
+#define CONFIG_IMPORT_MAX(c)	((c).import_max_mb > 0 ? \
+	(c).import_max_mb * 1024 * 1024 : (c).max_upload)
+
 /* Bytes an upload's body may carry besides its image (the form's fields). */
 #define UPLOAD_SLACK	65536
 

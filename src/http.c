@@ -579,17 +579,18 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	    config.max_body);
 	/*
 	 * An export uploaded at /admin/import may be as large as
-	 * import_max_mb.  libh2o 2.2.5 reads a body whole before the router
-	 * sees it (it has no streaming of request bodies), and spools one
-	 * over its threshold to an unlinked, mapped file: that file goes
-	 * into import_dir, so that a large upload fills neither memory nor
-	 * /tmp, and the import page copies it from there.  Every other
-	 * route still answers 413 beyond its own limit.
+	 * import_max_mb when it is set.  libh2o 2.2.5 reads a body whole
+	 * before the router sees it (it has no streaming of request bodies)
+	 * and refuses early only what passes this one limit, so raising it
+	 * lets every route be sent that much before its own 413.  libh2o
+	 * spools a body over its threshold to an unlinked, mapped file:
+	 * that file goes into import_dir, so that a large upload fills
+	 * neither memory nor /tmp, and the import page copies it from there.
 	 */
-	if ((size_t)(config.import_max_mb * 1024 * 1024 + UPLOAD_SLACK) >
+	if ((size_t)(CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK) >
 	    globalconf.max_request_entity_size)
 		globalconf.max_request_entity_size = (size_t)
-		    (config.import_max_mb * 1024 * 1024 + UPLOAD_SLACK);
+		    (CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK);
 	if (mkdir(config.import_dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "import_dir %s: %s", config.import_dir,
 		    strerror(errno));

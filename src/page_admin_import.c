@@ -563,7 +563,7 @@ page_admin_import_form(struct req *r, int status, const char *msg)
 	return admin_render(r, status != 0 ? status : 200, "admin/import",
 	    json_pack("{s:{s:s},s:O,s:I,s:s?,s:I,s:b}", "page", "title",
 	    "Import", "runs", runs, "busy", (json_int_t)busy, "error",
-	    msg, "max_mb", (json_int_t)config.import_max_mb,
+	    msg, "max_mb", (json_int_t)(CONFIG_IMPORT_MAX(config) >> 20),
 	    "has_runs", json_array_size(runs) > 0));
 }
 

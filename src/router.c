@@ -1280,10 +1280,10 @@ router_dispatch(struct req *r)
 	r->route = rt;
 	/*
 	 * Only uploads may send more than max_body (up to max_upload), and
-	 * an export up to import_max_mb.
+	 * an export up to import_max_mb (else max_upload).
 	 */
 	if ((int64_t)r->h->entity.len > (rt->body == BODY_IMPORT ?
-	    config.import_max_mb * 1024 * 1024 + UPLOAD_SLACK : big_body(rt) ?
+	    CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK : big_body(rt) ?
 	    config.max_upload + UPLOAD_SLACK : config.max_body)) {
 		router_error(r, 413);
 		return;

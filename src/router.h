@@ -56,7 +56,7 @@ enum route_body {
 	/*
 	 * An export file: its bytes (application/xml, text/xml,
 	 * application/json; the token in X-CSRF-Token) or multipart (the
-	 * token its csrf part), up to import_max_mb
+	 * token its csrf part), up to import_max_mb (else max_upload)
 	 */
 	BODY_IMPORT,
 	BODY__MAX

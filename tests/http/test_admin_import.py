@@ -26,7 +26,8 @@ for name, role in (("admin", "admin"), ("editor", "editor")):
     subprocess.run([BIN, "user", "add", "--db", DB, "--role", role,
                     name + "@example.com"], input=PW, text=True, check=True,
                    capture_output=True)
-srv = Server(db=DB, args=["--import_dir", os.path.join(D, "imports")])
+srv = Server(db=DB, args=["--import_dir", os.path.join(D, "imports"),
+                          "--import_max_mb", "256"])
 
 
 def cdata(s):

@@ -391,13 +391,16 @@ def admin_pages():
                          "seconds": 0.5, "dry_run": False, "notes_dropped": 0,
                          "notes": [{"item": "post 7", "message":
                                     "media file missing, link kept: a.png"}]})
-    for status, rep, err, busy in (("done", report, None, None),
-                                   ("failed", None, "line 3: not well-formed", None),
-                                   ("queued", None, None, 1)):
-        sql(DB, "INSERT INTO imports (filename, path, size, options, status,"
-            " busy, created_at, report, error) VALUES ('old-site.xml',"
-            " '/nonexistent', 900, '{\"dry_run\":false}', ?, ?, 1700000000,"
-            " ?, ?)", (status, busy, rep, err))
+    if not sql(DB, "SELECT id FROM imports"):
+        for status, rep, err, busy in (("done", report, "", "NULL"),
+                                       ("failed", "", "line 3: not well-formed",
+                                        "NULL"),
+                                       ("queued", "", "", "1")):
+            sql(DB, "INSERT INTO imports (filename, path, size, options,"
+                " status, busy, created_at, report, error) VALUES"
+                " ('old-site.xml', '/nonexistent', 900, '{\"dry_run\":false}',"
+                " ?, " + busy + ", 1700000000, NULLIF(?, ''), NULLIF(?, ''))",
+                (status, rep, err))
     runs = [r[0] for r in sql(DB, "SELECT id FROM imports ORDER BY id")]
     return ADMIN + ["/admin/import/%d" % i for i in runs] + [
         "/admin/articles/%d" % f["article"], "/admin/articles/%d/preview" % f["article"],

@@ -59,7 +59,7 @@ report_text(const struct import_report *rep, int dry_run)
 	    (json_int_t)rep->skipped, "media_missing",
 	    (json_int_t)rep->media_missing, "bytes",
 	    (json_int_t)rep->bytes_total, "seconds",
-	    (double)(now_mono_usec() - rep->started) / 1e6, "notes",
+	    (double)((now_mono_usec() - rep->started) / 10000) / 100, "notes",
 	    rep->notes != NULL ? rep->notes : json_array(), "notes_dropped",
 	    (json_int_t)rep->notes_dropped, "dry_run", dry_run);
 	s = json_dumps(v, JSON_COMPACT);

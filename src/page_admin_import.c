@@ -86,6 +86,7 @@ struct upload {
 	int64_t		 id;		/* the run, once recorded */
 	int		 status;	/* 0, or the HTTP status to answer */
 	char		 msg[300];
+	int		 err;		/* errno of a file that failed */
 };
 
 static void
@@ -141,6 +142,7 @@ write_file(struct upload *u)
 
 	if ((fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) < 0) {
+		u->err = errno;
 		snprintf(u->msg, sizeof(u->msg), "%.200s: %s", u->path,
 		    strerror(errno));
 		return -1;
@@ -154,6 +156,7 @@ write_file(struct upload *u)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			u->err = n < 0 ? errno : EIO;
 			snprintf(u->msg, sizeof(u->msg), "%.200s: %s", u->path,
 			    n < 0 ? strerror(errno) : "short copy");
 			close(fd);
@@ -163,6 +166,7 @@ write_file(struct upload *u)
 		done += (size_t)n;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
+		u->err = errno;
 		snprintf(u->msg, sizeof(u->msg), "%.200s: %s", u->path,
 		    strerror(errno));
 		unlink(u->path);
@@ -186,7 +190,7 @@ upload_work(struct db *db, void *arg)
 		return;
 	}
 	if (write_file(u) != 0) {
-		u->status = status_errno(errno);
+		u->status = status_errno(u->err);
 		return;
 	}
 	if (db_begin_write(db) != DB_OK) {

@@ -584,24 +584,27 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	 * and refuses early only what passes this one limit, so raising it
 	 * lets every route be sent that much before its own 413.  libh2o
 	 * spools a body over its threshold to an unlinked, mapped file:
-	 * that file goes into import_dir, so that a large upload fills
-	 * neither memory nor /tmp, and the import page copies it from there.
+	 * with import_max_mb set, that file goes into import_dir, so that a
+	 * large upload fills neither memory nor /tmp, and the import page
+	 * copies it from there (without it, into /tmp as before).
 	 */
 	if ((size_t)(CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK) >
 	    globalconf.max_request_entity_size)
 		globalconf.max_request_entity_size = (size_t)
 		    (CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK);
-	if (mkdir(config.import_dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "import_dir %s: %s", config.import_dir,
-		    strerror(errno));
-		return -1;
-	}
-	if ((size_t)snprintf(h2o_socket_buffer_mmap_settings.fn_template,
-	    sizeof(h2o_socket_buffer_mmap_settings.fn_template),
-	    "%s/.spool-XXXXXX", config.import_dir) >=
-	    sizeof(h2o_socket_buffer_mmap_settings.fn_template)) {
-		snprintf(err, errlen, "import_dir: the path is too long");
-		return -1;
+	if (config.import_max_mb > 0) {
+		if (mkdir(config.import_dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "import_dir %s: %s",
+			    config.import_dir, strerror(errno));
+			return -1;
+		}
+		if ((size_t)snprintf(h2o_socket_buffer_mmap_settings.fn_template,
+		    sizeof(h2o_socket_buffer_mmap_settings.fn_template),
+		    "%s/.spool-XXXXXX", config.import_dir) >=
+		    sizeof(h2o_socket_buffer_mmap_settings.fn_template)) {
+			snprintf(err, errlen, "import_dir: the path is too long");
+			return -1;
+		}
 	}
 	host = h2o_config_register_host(&globalconf,
 	    h2o_iovec_init(H2O_STRLIT("default")), 65535);

@@ -461,6 +461,11 @@ import_gallery_pending(const char *html, json_t *attachments)
 	while ((p = strstr(p, "[gallery")) != NULL) {
 		if ((q = strchr(p, ']')) == NULL)
 			return 0;
+		/* [galleryx] is another shortcode. */
+		if (p[8] != ' ' && p[8] != ']') {
+			p += 8;
+			continue;
+		}
 		k = gallery_ids(p, (size_t)(q - p), ids);
 		for (i = 0; i < k; i++)
 			if (json_object_get(attachments, ids[i]) == NULL)

@@ -497,6 +497,18 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8"
 	    ")" },
+	{ "imports", 13, 1,
+	    "SELECT count(*) AS n FROM imports",
+	    "SELECT "
+	    "id, user_id, filename, path, size, options, status, busy,"
+	    " created_at, started_at, finished_at, report, error"
+	    " FROM imports ORDER BY id",
+	    "INSERT INTO imports ("
+	    "id, user_id, filename, path, size, options, status, busy,"
+	    " created_at, started_at, finished_at, report, error"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
+	    ")" },
 	{ "front_pins", 3, 0,
 	    "SELECT count(*) AS n FROM front_pins",
 	    "SELECT "

@@ -368,6 +368,12 @@ int	 store_map_news(struct db *, int64_t since, int64_t now, int limit,
 int	 store_map_pages(struct db *, json_t **out);
 
 /* store_write.c — writing articles (inside the caller's write transaction) */
+/*
+ * A slug no article has nor had (an old slug still redirects): base,
+ * base-2, base-3 ...; the newsroom's new stories and imports alike.
+ */
+int	 store_article_slug_free(struct db *, const char *base, char *out,
+	    size_t outsz);
 struct buf;
 /* "Hello, World!" -> "hello-world" (at most 80 characters). */
 void	 store_slugify(const char *, char *out, size_t outsz);
@@ -929,9 +935,22 @@ int	 store_import_id(struct db *, const char *source, const char *kind,
 int	 store_import_id_set(struct db *, const char *source, const char *kind,
 	    const char *source_id, int64_t id);
 int	 store_section_slug(struct db *, int64_t id, char *out, size_t outsz);
-/* A slug no article has nor had: base, base-2, base-3 ... */
-int	 store_article_slug_free(struct db *, const char *base, char *out,
-	    size_t outsz);
+/*
+ * The newsroom's import runs (table imports, docs/import.md).  _add
+ * records a queued run (STORE_CONFLICT while another is queued or
+ * running); _get one run, _runs the newest limit (caller owns both);
+ * _busy the id of the run queued or running, 0 when none; _start marks
+ * a queued run running (STORE_NOTFOUND when it has ended); _end records
+ * its outcome: report (JSON text) and error may be NULL.
+ */
+int	 store_import_run_add(struct db *, int64_t user_id, const char *filename,
+	    const char *path, int64_t size, const char *options, int64_t *id);
+int	 store_import_run_get(struct db *, int64_t id, json_t **out);
+int	 store_import_runs(struct db *, int64_t limit, json_t **out);
+int64_t	 store_import_run_busy(struct db *);
+int	 store_import_run_start(struct db *, int64_t id);
+int	 store_import_run_end(struct db *, int64_t id, int ok,
+	    const char *report, const char *error);
 /* Where old (a decoded path, "/?p=1" with its query) moved to. */
 int	 store_redirect_get(struct db *, const char *old, char *out,
 	    size_t outsz);

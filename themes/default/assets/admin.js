@@ -178,3 +178,57 @@
     if (box) box.checked = true;
   });
 })();
+
+/* /admin/import: the file is sent as it is (PUT, the options as
+ * X-Import-* headers), then the run's page is opened; that page asks
+ * for the run's progress every second and shows the report when it
+ * ends.  Without this file the form posts and the page refreshes
+ * itself. */
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  if (form && window.fetch) {
+    form.addEventListener("submit", function (e) {
+      var file = document.getElementById("import-file").files[0];
+      if (!file) return;
+      e.preventDefault();
+      var f = form.elements, h = {
+        "Content-Type": /\.json$/i.test(file.name) ? "application/json" :
+          "application/xml",
+        "Accept": "application/json",
+        "X-CSRF-Token": f.csrf.value,
+        "X-Import-Filename": file.name.replace(/[^\x20-\x7e]/g, ""),
+        "X-Import-Media-From": f.media_from.value
+      };
+      ["dry_run", "accounts", "members"].forEach(function (k) {
+        if (f[k].checked) h["X-Import-" + k.replace("_", "-")] = "1";
+      });
+      var said = document.getElementById("import-sent");
+      said.textContent = "Uploading…";
+      fetch("/admin/import", { method: "PUT", headers: h, body: file,
+        credentials: "same-origin" }).then(function (r) {
+        return r.json().then(function (j) {
+          if (r.ok) window.location.href = j.status_url;
+          else said.textContent = j.error.message;
+        });
+      }).catch(function () { said.textContent = "The upload failed."; });
+    });
+  }
+  var run = document.getElementById("import-run");
+  if (!run || !run.getAttribute("data-running") || !window.fetch) return;
+  var poll = function () {
+    fetch(run.getAttribute("data-status-url"), { credentials: "same-origin",
+      headers: { "Accept": "application/json" } }).then(function (r) {
+      return r.json();
+    }).then(function (j) {
+      if (!j.running) { window.location.reload(); return; }
+      document.getElementById("import-status").textContent = j.status;
+      var p = j.progress, el = document.getElementById("import-progress");
+      if (p && el) el.textContent = p.items + " items read, " +
+        p.items_per_second + " items/s, " + p.percent + "% of the file, about " +
+        p.eta_seconds + " s left.";
+      window.setTimeout(poll, 1000);
+    }).catch(function () { window.setTimeout(poll, 3000); });
+  };
+  window.setTimeout(poll, 1000);
+})();

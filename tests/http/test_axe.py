@@ -8,18 +8,34 @@ reader; a failure prints every violation with its rule, impact, the
 elements it found and axe's help text.  The target is no violation of
 any impact, not only the serious ones.
 
-One browser and one tab per reader visit every page in turn; each page
-is loaded once and checked at both widths (the window is resized between
-the two runs, as a reader turning a tablet would).  axe-core,
+One browser with two tabs working through the list at once (each
+signed in as its reader once) visits the pages; each page is loaded
+once and checked at both widths (the window is resized between the two
+runs, as a reader turning a tablet would).  The newsletter's signed
+links come from the mails of an SMTP sink on loopback.  axe-core,
 playwright-core and Chromium are installed by "sh tools/deps.sh test";
 without any of them the suite fails saying so."""
 import json
+import re
 import subprocess
 import tempfile
+import time
 
 from harness import BIN, Client, Server, ok, run_tests, demo_db, sql, browser_steps, node_module
+from smtpsink import SmtpSink, body_of
 
 PW = "a passphrase long enough"
+
+
+def mailed(srv, sink, addr, n):
+    """The paths of this site in the first n messages to addr (waits for
+    them a while)."""
+    t0 = time.time()
+    while len(sink.to(addr)) < n and time.time() - t0 < 15:
+        time.sleep(0.05)
+    text = "".join(body_of(m) + str(m.get("List-Unsubscribe", "")) for m in sink.to(addr))
+    base = "http://127.0.0.1:%d" % srv.port
+    return re.findall(re.escape(base) + r"(/[^\s\"<>]+)", text)
 
 STEPS = r"""
   const axeSource = require('axe-core').source;
@@ -29,17 +45,14 @@ STEPS = r"""
    * except WCAG's AAA level (7:1 contrast, for one), which is not the
    * level a publication claims. */
   let rules = null;
-  /* Checks the page at path, or (want 0) the page the tab shows. */
-  async function audit(page, who, path, want, sizes = widths) {
+
+  /* Checks the page at path, or (want 0) the page the tab shows, at
+   * each size; log(name, ok, detail) records a result. */
+  async function audit(page, log, who, path, want, sizes = widths) {
     let status = 0;
     if (want) {
-      try {
-        const r = await page.goto(base + path);
-        status = r ? r.status() : 0;
-      } catch (e) {
-        check(who + ' ' + path + ' loads', false, e.message);
-        return;
-      }
+      const r = await page.goto(base + path);
+      status = r ? r.status() : 0;
     }
     await page.evaluate(axeSource);
     if (rules === null)
@@ -65,67 +78,96 @@ STEPS = r"""
         if (v.nodes.length > 5)
           lines.push('    and ' + (v.nodes.length - 5) + ' more');
       }
-      check(path + ' at ' + w + 'x' + h + ' ' + who + ': no axe violation',
+      log(path + ' at ' + w + 'x' + h + ' ' + who + ': no axe violation',
         lines.length === 0, lines.join('\n'));
     }
   }
-  for (const step of plan) {
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15000);
-    if (step.who !== 'signed out')
-      await signIn(page, step.who, '/');
-    for (const [path, want] of step.pages)
-      await audit(page, step.who, path, want);
-    if (step.who !== 'editor' && step.who !== 'admin') {
-      /* On a phone: the top bar keeps its links on one line, and the
-       * menu opened as a panel passes too. */
-      await page.goto(base + '/');
-      await page.setViewportSize({ width: 390, height: 844 });
-      const bar = await page.evaluate(() => {
-        const boxes = [...document.querySelectorAll('.topbar .account a, .topbar .account button')]
-          .map(a => a.getBoundingClientRect());
-        return { tops: boxes.map(b => Math.round(b.top)), right: Math.max(...boxes.map(b => b.right)),
-                 page: document.documentElement.scrollWidth };
-      });
-      check('the top bar is one line inside a 390 px screen (' + step.who + ')',
-        bar.tops.length >= 3 && bar.tops.every(t => t === bar.tops[0]) && bar.right <= 390 &&
-        bar.page <= 390, JSON.stringify(bar));
-      await page.click('.nav-button');
-      await audit(page, step.who, '/ (menu open)', 0, [[390, 844]]);
-    }
-    /* The pages a form leads to: a registration's second step and its
-     * confirmation, checked where the reader lands. */
-    for (const reg of step.register || []) {
-      await page.goto(base + reg.path);
-      const small = page.locator('.register-start');
-      if (await small.count()) {
-        if (!(await small.locator('input[name=email]').inputValue()))
-          await small.locator('input[name=email]').fill('axe.reader@example.org');
-        if (await small.locator('input[name=name]').count() &&
-            !(await small.locator('input[name=name]').inputValue()))
-          await small.locator('input[name=name]').fill('Axe Reader');
-        await Promise.all([page.waitForNavigation(), small.locator('button').click()]);
-      }
-      await audit(page, step.who, reg.path + ' (form)', 0);
+
+  /* A registration: its form (the small first step first, where the
+   * page has one), the reader's details, and the confirmation. */
+  async function register(page, log, who, reg) {
+    await page.goto(base + reg.path);
+    const small = page.locator('.register-start');
+    if (await small.count()) {
       for (const [name, value] of Object.entries(reg.fields)) {
-        const f = page.locator('.register-form input[name=' + name + ']');
+        const f = small.locator('input[name=' + name + ']');
         if ((await f.count()) && !(await f.inputValue()))
           await f.fill(value);
       }
-      /* The event's own questions and the consent box. */
-      for (const f of await page.locator('.register-form input[required]').all()) {
-        if ((await f.getAttribute('type')) === 'checkbox') await f.check();
-        else if (!(await f.inputValue())) await f.fill('An answer');
-      }
-      await Promise.all([page.waitForNavigation(), page.click('.register-form button[type=submit]')]);
-      const said = await page.textContent('main h1');
-      check(reg.path + ' leads to a confirmation (' + step.who + ')',
-        /registered/i.test(said), said);
-      await audit(page, step.who, reg.path + ' (done)', 0);
+      await Promise.all([page.waitForNavigation(), small.locator('button').click()]);
     }
-    await ctx.close();
+    await audit(page, log, who, reg.path + ' (form)', 0);
+    for (const [name, value] of Object.entries(reg.fields)) {
+      const f = page.locator('.register-form input[name=' + name + ']');
+      if ((await f.count()) && !(await f.inputValue()))
+        await f.fill(value);
+    }
+    /* The event's own questions and the consent box. */
+    for (const f of await page.locator('.register-form input[required]').all()) {
+      if ((await f.getAttribute('type')) === 'checkbox') await f.check();
+      else if (!(await f.inputValue())) await f.fill('An answer');
+    }
+    await Promise.all([page.waitForNavigation(), page.click('.register-form button[type=submit]')]);
+    const said = await page.textContent('main h1');
+    log(reg.path + ' leads to a confirmation (' + who + ')', /registered/i.test(said), said);
+    await audit(page, log, who, reg.path + ' (done)', 0);
   }
+
+  /* On a phone: the top bar keeps its links on one line, and the menu
+   * opened as a panel passes too. */
+  async function phone(page, log, who) {
+    await page.goto(base + '/');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const bar = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll('.topbar .account a, .topbar .account button')]
+        .map(a => a.getBoundingClientRect());
+      return { tops: boxes.map(b => Math.round(b.top)), right: Math.max(...boxes.map(b => b.right)),
+               page: document.documentElement.scrollWidth };
+    });
+    log('the top bar is one line inside a 390 px screen (' + who + ')',
+      bar.tops.length >= 3 && bar.tops.every(t => t === bar.tops[0]) && bar.right <= 390 &&
+      bar.page <= 390, JSON.stringify(bar));
+    await page.click('.nav-button');
+    await audit(page, log, who, '/ (menu open)', 0, [[390, 844]]);
+  }
+
+  /* Two tabs work through the list at once (each reader signed in once
+   * per tab); the results are reported in the list's order. */
+  const items = [];
+  for (const step of plan) {
+    for (const [path, want] of step.pages)
+      items.push({ who: step.who, run: (p, log) => audit(p, log, step.who, path, want) });
+    for (const reg of step.register || [])
+      items.push({ who: step.who, run: (p, log) => register(p, log, step.who, reg) });
+    if (step.phone)
+      items.push({ who: step.who, run: (p, log) => phone(p, log, step.who) });
+  }
+  const out = items.map(() => []);
+  let next = 0;
+  async function worker() {
+    const tabs = {};
+    while (next < items.length) {
+      const i = next++, it = items[i];
+      const log = (name, cond, detail) =>
+        out[i].push({ name, ok: !!cond, detail: detail === undefined ? '' : String(detail) });
+      try {
+        if (!tabs[it.who]) {
+          const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+          const page = await ctx.newPage();
+          page.setDefaultTimeout(20000);
+          if (it.who !== 'signed out')
+            await signIn(page, it.who, '/');
+          tabs[it.who] = page;
+        }
+        await it.run(tabs[it.who], log);
+      } catch (e) {
+        log('item ' + i + ' (' + it.who + ') ran to the end', false, e.stack || e);
+      }
+    }
+  }
+  await Promise.all([worker(), worker()]);
+  for (const o of out)
+    results.push(...o);
 """
 
 
@@ -163,7 +205,8 @@ def main():
 
     # A thread on one story: a comment by the editor and a reply by the
     # member, so the comment list, a comment's page and its forms exist.
-    srv = Server(db=db)
+    sink = SmtpSink()
+    srv = Server(db=db, args=["--smtp_host", "127.0.0.1", "--smtp_port", str(sink.port)])
     ids = []
     for who, text in (("editor", "A first comment from the newsroom."),
                       ("member", "A reply from a reader.")):
@@ -175,6 +218,28 @@ def main():
         ok(s == 303, who + " comments", s)
         ids.append(one("SELECT max(id) FROM comments"))
     comment = ids[0]
+
+    # The newsletter's signed links: a confirmation not yet used, and the
+    # preferences and unsubscribe pages of a confirmed reader.
+    links = {}
+    for addr in ("axe.pending@example.org", "axe.confirmed@example.org"):
+        c = Client(srv, None)
+        s, h, b = c.post("/newsletter", [("email", addr), ("n", "daily"), ("consent", "yes")],
+                         csrf_from="/newsletter")
+        ok(s == 200, addr + " signs up", s)
+        found = [p for p in mailed(srv, sink, addr, 1) if p.startswith("/newsletter/confirm/")]
+        if addr.startswith("axe.pending"):
+            links["confirm"] = found[0] if found else None
+            continue
+        if found:
+            c.post(found[0], [], csrf_from=found[0])
+        for p in mailed(srv, sink, addr, 2):
+            for kind in ("preferences", "unsubscribe"):
+                if p.startswith("/newsletter/%s/" % kind) and kind not in links:
+                    links[kind] = p
+    ok(all(links.get(k) for k in ("confirm", "preferences", "unsubscribe")),
+       "the newsletter's mails carry their links", links)
+    newsletter = [p for p in links.values() if p]
 
     reader = [
         "/", "/article/" + news, "/article/" + discussed,
@@ -188,7 +253,7 @@ def main():
         "/article/%s/comment" % news, "/comments/%d" % comment,
         "/newsletter", "/" + page,
     ]
-    signed_out = reader + ["/signin", "/register", "/reset", "/your-data"]
+    signed_out = reader + ["/signin", "/register", "/reset", "/your-data"] + newsletter
     member = ["/", "/article/" + discussed, "/article/%s/comment" % news,
               "/comments/%d/reply" % comment, "/comments/%d/report" % comment,
               "/comments/%d/edit" % ids[1],
@@ -212,9 +277,11 @@ def main():
     plan = [
         {"who": "signed out", "pages": [[p, 200] for p in signed_out]
          + [["/no/such/page", 404], ["/article/no-such-story", 404]],
-         "register": [{"path": "/events/%s/register" % event, "fields": details}]},
+         "register": [{"path": "/events/%s/register" % event, "fields": details}],
+         "phone": True},
         {"who": "member", "pages": [[p, 200] for p in member],
-         "register": [{"path": "/webinars/%s/register" % webinar, "fields": details}]},
+         "register": [{"path": "/webinars/%s/register" % webinar, "fields": details}],
+         "phone": True},
         {"who": "editor", "pages": [[p, 200] for p in newsroom]},
         {"who": "admin", "pages": [[p, 200] for p in admin]},
     ]

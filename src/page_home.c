@@ -29,11 +29,15 @@
 #include "view.h"
 
 #define HOME_TOP		4	/* the row under the lead */
+/* The newest stories read for the lead and top row, with room for the
+ * sidebar's Partner and Guest Perspectives they may pass over. */
+#define HOME_LATEST		(1 + HOME_TOP + 8)
 #define HOME_HEADLINES		3	/* a section's stories after its lead */
 #define HOME_MOST		5	/* Most commented */
 #define HOME_MOST_DAYS		7	/* ... counts this many days of comments */
 #define HOME_MOST_REFRESH	3600	/* ... and slides its window hourly */
-#define HOME_VIDEOS		3	/* newest videos read for Featured Video */
+#define HOME_VIDEOS		3	/* Featured Video's "more videos" */
+#define HOME_PODCASTS		4	/* the sidebar's newest podcasts */
 /*
  * Each section's newest stories read: its lead and headlines, and room
  * for those the blocks above took already.
@@ -73,15 +77,26 @@ take(struct shown *s, json_t *row)
 	return 0;
 }
 
-/* Takes every story of a list (the sidebar's), shown where it is. */
-static void
-take_all(struct shown *s, json_t *list)
+/*
+ * The home page's copy of the shared sidebar: its story lists without the
+ * stories pinned to the main column, the rest taken for the sidebar.  A
+ * shallow copy; only the two small lists are new.
+ */
+static json_t *
+home_sidebar_copy(json_t *sb, struct shown *s)
 {
-	json_t *row;
-	size_t i;
+	static const char *const lists[] = { "partner", "guest" };
+	json_t *out = json_copy(sb), *kept, *row;
+	size_t i, k;
 
-	json_array_foreach(list, i, row)
-		(void)take(s, row);
+	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		kept = json_array();
+		json_array_foreach(json_object_get(sb, lists[k]), i, row)
+			if (take(s, row) == 0)
+				json_array_append(kept, row);
+		json_object_set_new(out, lists[k], kept);
+	}
+	return out;
 }
 
 /*
@@ -227,30 +242,67 @@ group_sections(json_t *rows, struct shown *s)
 }
 
 /*
- * "Featured Video": the newest video story the page does not show
- * already, or none.  Its list's tag drops the page when a video is
- * published.
+ * The newest stories of an article type that the page does not show
+ * already, at most max, into a new array.  Its list's tag drops the page
+ * when a story of the type is published.  The main column's blocks are
+ * taken first; room is read for as many as they may have taken.
  */
 static int
-featured_video(struct req *r, struct shown *s, json_t **out)
+newest_of_type(struct req *r, const char *type, size_t max,
+    struct shown *s, json_t **out)
 {
 	struct cursor first = CURSOR_FIRST, next;
-	json_t *rows, *row;
-	size_t i;
+	json_t *rows;
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_article_list(r->db, LIST_TYPE, 0, "video", &first,
-	    HOME_VIDEOS, page_now(), &rows, &next)) != STORE_OK)
+	if ((rc = store_article_list(r->db, LIST_TYPE, 0, type, &first,
+	    (int)max + 1 + HOME_TOP + STORE_FRONT_PICKS + HOME_MOST,
+	    page_now(), &rows, &next)) != STORE_OK)
 		return rc;
 	own_json(r, rows);
-	page_dep_list(r, LIST_TYPE, 0, "video");
-	json_array_foreach(rows, i, row)
-		if (take(s, row) == 0) {
-			view_article(row);
-			*out = row;
-			break;
-		}
+	page_dep_list(r, LIST_TYPE, 0, type);
+	*out = own_json(r, json_array());
+	fill(rows, max, s, *out);
+	view_articles(*out);
+	return STORE_OK;
+}
+
+/*
+ * "Featured Video": the newest video story, and the next few as
+ * headlines, when a video story exists; unless pinned to the main column
+ * it is the sidebar's, so the lead and top row pass over it.
+ */
+static int
+featured_video(struct req *r, struct shown *s, json_t *m)
+{
+	json_t *v;
+	int rc;
+
+	if ((rc = newest_of_type(r, "video", 1 + HOME_VIDEOS, s, &v)) !=
+	    STORE_OK)
+		return rc;
+	if (json_array_size(v) > 0) {
+		json_object_set(m, "featured_video", json_array_get(v, 0));
+		json_array_remove(v, 0);
+		json_object_set(m, "more_videos", v);
+	}
+	return STORE_OK;
+}
+
+/* The newest podcasts that the main column above does not show. */
+static int
+podcasts(struct req *r, struct shown *s, json_t *m)
+{
+	json_t *v;
+	int rc;
+
+	if ((rc = newest_of_type(r, "podcast", HOME_PODCASTS, s, &v)) !=
+	    STORE_OK)
+		return rc;
+	json_object_set(m, "podcasts", v);
+	json_object_set_new(m, "has_podcasts", json_boolean(
+	    json_array_size(v) > 0));
 	return STORE_OK;
 }
 
@@ -259,53 +311,48 @@ model_home(struct req *r, json_t **out)
 {
 	struct cursor first = CURSOR_FIRST, next;
 	struct shown *s;
-	json_t *latest, *rows, *pins, *sb, *list, *m, *v;
+	json_t *latest, *rows, *pins, *lead, *top, *list, *m, *v;
 	int rc;
 
 	*out = NULL;
 	s = own_heap(r, xcalloc(1, sizeof(*s)));
 	m = own_json(r, json_object());
-	/* The sidebar first: the main column passes over what it lists. */
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return status_store(rc);
-	sb = json_object_get(m, "sidebar");
-	take_all(s, json_object_get(sb, "partner"));
-	take_all(s, json_object_get(sb, "guest"));
 	if ((rc = front_pins(r, &pins)) != STORE_OK)
 		return status_store(rc);
-	/* Enough of the newest to fill the lead and the top row. */
-	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first,
-	    1 + HOME_TOP + (int)json_array_size(pins), &latest, &next)) !=
-	    STORE_OK)
-		return status_store(rc);
-	own_json(r, latest);
-
-	/* The lead: its pin, else the newest story. */
-	list = json_array();
-	pins_of(pins, 0, 0, s, list);
-	fill(latest, 1, s, list);
-	if ((v = json_array_get(list, 0)) != NULL)
-		json_object_set(m, "lead", v);
-	json_decref(list);
-	/* The top row: its pins in slot order, then the newest. */
-	list = json_array();
-	pins_of(pins, 1, STORE_FRONT_TOP, s, list);
-	fill(latest, HOME_TOP, s, list);
-	json_object_set_new(m, "top", list);
-	/* The editor's picks: pins only. */
+	/* The pins first, each block's in slot order. */
+	lead = own_json(r, json_array());
+	pins_of(pins, 0, 0, s, lead);
+	top = json_array();
+	pins_of(pins, 1, STORE_FRONT_TOP, s, top);
+	json_object_set_new(m, "top", top);
 	list = json_array();
 	pins_of(pins, STORE_FRONT_TOP + 1, STORE_FRONT_TOP + STORE_FRONT_PICKS,
 	    s, list);
 	json_object_set_new(m, "picks", list);
+	/* Then the sidebar, less what is pinned: the rest passes over it. */
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
+		return status_store(rc);
+	json_object_set_new(m, "sidebar", home_sidebar_copy(json_object_get(m,
+	    "sidebar"), s));
+	if ((rc = featured_video(r, s, m)) != STORE_OK)
+		return status_store(rc);
+	/* The newest stories fill the lead and the top row. */
+	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first,
+	    HOME_LATEST + (int)json_array_size(pins), &latest, &next)) !=
+	    STORE_OK)
+		return status_store(rc);
+	own_json(r, latest);
+	fill(latest, 1, s, lead);
+	if ((v = json_array_get(lead, 0)) != NULL)
+		json_object_set(m, "lead", v);
+	fill(latest, HOME_TOP, s, top);
 
 	if ((rc = most_commented(r, s, &list)) != STORE_OK)
 		return status_store(rc);
 	json_object_set_new(m, "most_commented", list);
-	/* The video is the sidebar's, above the section blocks' stories. */
-	if ((rc = featured_video(r, s, &v)) != STORE_OK)
+	/* The podcasts go before the section blocks. */
+	if ((rc = podcasts(r, s, m)) != STORE_OK)
 		return status_store(rc);
-	if (v != NULL)
-		json_object_set(m, "featured_video", v);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
 	    &rows)) != STORE_OK)
 		return status_store(rc);

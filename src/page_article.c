@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
@@ -73,6 +74,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	id = json_integer_value(json_object_get(a, "id"));
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
+	picture_first(json_object_get(a, "image"));
 	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
 		return status_store(rc);
 	view_authors(v);

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
@@ -306,6 +307,41 @@ podcasts(struct req *r, struct shown *s, json_t *m)
 	return STORE_OK;
 }
 
+/* Gives the images of a list of stories the sizes of their slot. */
+static void
+slot_images(json_t *list, enum picture_slot slot)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(list, i, row)
+		picture_slot(json_object_get(row, "image"), slot);
+}
+
+/*
+ * Each image of the page gets the sizes of where it stands; the lead's
+ * is the first the reader sees, so it is fetched first and not lazily.
+ */
+static void
+home_images(json_t *m)
+{
+	json_t *sec, *img;
+	size_t i;
+
+	if ((img = json_object_get(json_object_get(m, "lead"), "image")) !=
+	    NULL) {
+		picture_slot(img, PICTURE_LEAD);
+		picture_first(img);
+	} else
+		picture_first_of(json_object_get(m, "top"));
+	slot_images(json_object_get(m, "top"), PICTURE_HOME_CARD);
+	json_array_foreach(json_object_get(m, "sections"), i, sec)
+		picture_slot(json_object_get(json_object_get(sec, "lead"),
+		    "image"), PICTURE_HOME_THUMB);
+	picture_slot(json_object_get(json_object_get(m, "featured_video"),
+	    "image"), PICTURE_SIDEBAR);
+}
+
 int
 model_home(struct req *r, json_t **out)
 {
@@ -365,6 +401,7 @@ model_home(struct req *r, json_t **out)
 	    json_object_get(m, "picks")) > 0));
 	json_object_set_new(m, "has_most", json_boolean(json_array_size(
 	    json_object_get(m, "most_commented")) > 0));
+	home_images(m);
 	*out = json_incref(m);
 	return 0;
 }

@@ -43,7 +43,7 @@
  * Each section's newest stories read: its lead and headlines, and room
  * for those the blocks above took already.
  */
-#define HOME_PER_SECTION	(1 + HOME_HEADLINES + 3)
+#define HOME_PER_SECTION	(1 + HOME_HEADLINES + 2)
 
 /*
  * The ids a page shows, in the order the blocks take them.  Small (the
@@ -101,6 +101,17 @@ home_sidebar_copy(json_t *sb, struct shown *s)
 }
 
 /*
+ * view_article() for a story shown by its title alone: its image is not
+ * made (a srcset is a good part of a row's cost, and of the page's).
+ */
+static void
+view_headline(json_t *row)
+{
+	json_object_del(row, "image_hash");
+	view_article(row);
+}
+
+/*
  * The pins of /admin/front that show now, as list rows with "position"
  * (the slot).  The page keeps until a pin expires, and drops with a
  * change of the pins (the "front" tag) or of a pinned story.
@@ -117,8 +128,12 @@ front_pins(struct req *r, json_t **pins)
 	if ((rc = store_front_live(r->db, page_now(), pins)) != STORE_OK)
 		return rc;
 	own_json(r, *pins);
-	json_array_foreach(*pins, i, row)
-		view_article(row);
+	json_array_foreach(*pins, i, row) {
+		if (view_int(row, "position") > STORE_FRONT_TOP)
+			view_headline(row);	/* a pick */
+		else
+			view_article(row);
+	}
 	return STORE_OK;
 }
 
@@ -137,9 +152,13 @@ pins_of(json_t *pins, int lo, int hi, struct shown *s, json_t *list)
 	}
 }
 
-/* The stories of rows nobody took yet, into list until it holds max. */
+/*
+ * The stories of rows nobody took yet, into list until it holds max;
+ * with view, each is made ready to show (only those: a row's image is a
+ * good part of its cost).
+ */
 static void
-fill(json_t *rows, size_t max, struct shown *s, json_t *list)
+fill(json_t *rows, size_t max, int view, struct shown *s, json_t *list)
 {
 	json_t *row;
 	size_t i;
@@ -147,8 +166,11 @@ fill(json_t *rows, size_t max, struct shown *s, json_t *list)
 	json_array_foreach(rows, i, row) {
 		if (json_array_size(list) >= max)
 			break;
-		if (take(s, row) == 0)
-			json_array_append(list, row);
+		if (take(s, row) != 0)
+			continue;
+		if (view)
+			view_article(row);
+		json_array_append(list, row);
 	}
 }
 
@@ -180,7 +202,7 @@ most_commented(struct req *r, struct shown *s, json_t **out)
 			break;
 		if (is_shown(s, row))
 			continue;
-		view_article(row);
+		view_headline(row);
 		(void)take(s, row);
 		json_object_set_new(row, "recent_one",
 		    json_boolean(view_int(row, "recent_comments") == 1));
@@ -223,11 +245,13 @@ group_sections(json_t *rows, struct shown *s)
 		if (json_array_size(heads) >= HOME_HEADLINES ||
 		    take(s, row) != 0)
 			continue;
-		view_article(row);
-		if (json_object_get(cur, "lead") == NULL)
+		if (json_object_get(cur, "lead") == NULL) {
+			view_article(row);
 			json_object_set(cur, "lead", row);
-		else
+		} else {
+			view_headline(row);
 			json_array_append(heads, row);
+		}
 	}
 	/* Sections whose stories all show above are left out. */
 	for (i = json_array_size(out); i-- > 0;) {
@@ -244,28 +268,34 @@ group_sections(json_t *rows, struct shown *s)
 
 /*
  * The newest stories of an article type that the page does not show
- * already, at most max, into a new array.  Its list's tag drops the page
- * when a story of the type is published.  The main column's blocks are
- * taken first; room is read for as many as they may have taken.
+ * already, at most max, into a new array; the first with its image if
+ * image, the others by title.  Its list's tag drops the page when a
+ * story of the type is published.  Room is read for the stories the
+ * blocks before may have taken (taken).
  */
 static int
-newest_of_type(struct req *r, const char *type, size_t max,
-    struct shown *s, json_t **out)
+newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
+    int image, struct shown *s, json_t **out)
 {
 	struct cursor first = CURSOR_FIRST, next;
-	json_t *rows;
+	json_t *rows, *row;
+	size_t i;
 	int rc;
 
 	*out = NULL;
 	if ((rc = store_article_list(r->db, LIST_TYPE, 0, type, &first,
-	    (int)max + 1 + HOME_TOP + STORE_FRONT_PICKS + HOME_MOST,
-	    page_now(), &rows, &next)) != STORE_OK)
+	    (int)(max + taken), page_now(), &rows, &next)) != STORE_OK)
 		return rc;
 	own_json(r, rows);
 	page_dep_list(r, LIST_TYPE, 0, type);
 	*out = own_json(r, json_array());
-	fill(rows, max, s, *out);
-	view_articles(*out);
+	fill(rows, max, 0, s, *out);
+	json_array_foreach(*out, i, row) {
+		if (i == 0 && image)
+			view_article(row);
+		else
+			view_headline(row);
+	}
 	return STORE_OK;
 }
 
@@ -280,8 +310,10 @@ featured_video(struct req *r, struct shown *s, json_t *m)
 	json_t *v;
 	int rc;
 
-	if ((rc = newest_of_type(r, "video", 1 + HOME_VIDEOS, s, &v)) !=
-	    STORE_OK)
+	/* Only the pins come before it (json_array_size(pins) at most). */
+	if ((rc = newest_of_type(r, "video", 1 + HOME_VIDEOS,
+	    json_array_size(json_object_get(m, "picks")) + json_array_size(
+	    json_object_get(m, "top")) + 1, 1, s, &v)) != STORE_OK)
 		return rc;
 	if (json_array_size(v) > 0) {
 		json_object_set(m, "featured_video", json_array_get(v, 0));
@@ -298,8 +330,11 @@ podcasts(struct req *r, struct shown *s, json_t *m)
 	json_t *v;
 	int rc;
 
-	if ((rc = newest_of_type(r, "podcast", HOME_PODCASTS, s, &v)) !=
-	    STORE_OK)
+	/* The lead, the top row, the picks and Most Commented come before. */
+	if ((rc = newest_of_type(r, "podcast", HOME_PODCASTS, 1 +
+	    json_array_size(json_object_get(m, "top")) + json_array_size(
+	    json_object_get(m, "picks")) + json_array_size(
+	    json_object_get(m, "most_commented")), 0, s, &v)) != STORE_OK)
 		return rc;
 	json_object_set(m, "podcasts", v);
 	json_object_set_new(m, "has_podcasts", json_boolean(
@@ -373,15 +408,16 @@ model_home(struct req *r, json_t **out)
 	if ((rc = featured_video(r, s, m)) != STORE_OK)
 		return status_store(rc);
 	/* The newest stories fill the lead and the top row. */
-	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first,
-	    HOME_LATEST + (int)json_array_size(pins), &latest, &next)) !=
-	    STORE_OK)
+	if ((rc = store_article_list(r->db, LIST_LATEST, 0, NULL, &first,
+	    HOME_LATEST + (int)json_array_size(pins), page_now(), &latest,
+	    &next)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, latest);
-	fill(latest, 1, s, lead);
+	page_dep_list(r, LIST_LATEST, 0, NULL);
+	fill(latest, 1, 1, s, lead);
 	if ((v = json_array_get(lead, 0)) != NULL)
 		json_object_set(m, "lead", v);
-	fill(latest, HOME_TOP, s, top);
+	fill(latest, HOME_TOP, 1, s, top);
 
 	if ((rc = most_commented(r, s, &list)) != STORE_OK)
 		return status_store(rc);

@@ -330,6 +330,34 @@ api_read_pin(json_t *v, const char *name, struct front_pin *p, char *msg,
 	return NULL;
 }
 
+/*
+ * The array key of the body (NULL: absent) into pins[first ...], at most
+ * max of them; NULL, or the message naming the field.
+ */
+static const char *
+api_read_pins(json_t *list, const char *key, int first, int max,
+    struct front_pin *pins, char *msg, size_t n)
+{
+	char name[32];
+	const char *err;
+	json_t *v;
+	size_t i;
+
+	if (list == NULL)
+		return NULL;
+	if (!json_is_array(list) || json_array_size(list) > (size_t)max) {
+		snprintf(msg, n, "%s: an array of at most %d pins", key, max);
+		return msg;
+	}
+	json_array_foreach(list, i, v) {
+		slot_name(first + (int)i, 1, name, sizeof(name));
+		if ((err = api_read_pin(v, name, &pins[first + (int)i], msg,
+		    n)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
 int
 api_front_put(struct req *r)
 {
@@ -337,7 +365,6 @@ api_front_put(struct req *r)
 	json_t *in, *lead, *top, *picks, *v;
 	const char *key, *err = NULL;
 	char msg[200], name[32];
-	size_t i;
 	int rc, bad;
 
 	if ((in = api_body(r)) == NULL)
@@ -354,34 +381,12 @@ api_front_put(struct req *r)
 	picks = json_object_get(in, "picks");
 	if (err == NULL && lead != NULL && !json_is_null(lead))
 		err = api_read_pin(lead, "lead", &pins[0], msg, sizeof(msg));
-	if (err == NULL && top != NULL && (!json_is_array(top) ||
-	    json_array_size(top) > STORE_FRONT_TOP)) {
-		snprintf(msg, sizeof(msg), "top: an array of at most %d pins",
-		    STORE_FRONT_TOP);
-		err = msg;
-	}
-	if (err == NULL && top != NULL)
-		json_array_foreach(top, i, v) {
-			slot_name((int)i + 1, 1, name, sizeof(name));
-			if ((err = api_read_pin(v, name, &pins[i + 1], msg,
-			    sizeof(msg))) != NULL)
-				break;
-		}
-	if (err == NULL && picks != NULL && (!json_is_array(picks) ||
-	    json_array_size(picks) > STORE_FRONT_PICKS)) {
-		snprintf(msg, sizeof(msg), "picks: an array of at most %d pins",
-		    STORE_FRONT_PICKS);
-		err = msg;
-	}
-	if (err == NULL && picks != NULL)
-		json_array_foreach(picks, i, v) {
-			int slot = STORE_FRONT_TOP + 1 + (int)i;
-
-			slot_name(slot, 1, name, sizeof(name));
-			if ((err = api_read_pin(v, name, &pins[slot], msg,
-			    sizeof(msg))) != NULL)
-				break;
-		}
+	if (err == NULL)
+		err = api_read_pins(top, "top", 1, STORE_FRONT_TOP, pins, msg,
+		    sizeof(msg));
+	if (err == NULL)
+		err = api_read_pins(picks, "picks", STORE_FRONT_TOP + 1,
+		    STORE_FRONT_PICKS, pins, msg, sizeof(msg));
 	json_decref(in);
 	if (err == NULL)
 		err = check_pins(pins, page_now(), 1, msg, sizeof(msg));

@@ -3,7 +3,7 @@
  * top stories, "Most commented", the editor's picks, then a block per
  * topic section (its newest story with image and dek, then headlines).
  * The sidebar runs beside it, with "Featured Video" when a video story
- * exists.
+ * exists and the newest podcasts (docs/home.md).
  *
  * The lead, the top stories and the picks come from the pins of
  * /admin/front (page_admin_front.c) first; the lead and the top row are
@@ -11,9 +11,10 @@
  * A story shows once on the page: each block passes over what a block
  * above it (or the sidebar) shows already.
  *
- * Queries per render: the pins, the newest stories, Most commented, every
- * section's newest (one query for all sections), the newest videos, and
- * the sidebar when its fragment is not kept.  None runs per section.
+ * Queries per render: the pins and their next expiry, the newest videos,
+ * the newest stories, Most commented, the newest podcasts, every
+ * section's newest (one query for all sections), and the sidebar when its
+ * fragment is not kept.  None runs per section.
  */
 #include <string.h>
 

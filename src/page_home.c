@@ -320,6 +320,8 @@ featured_video(struct req *r, struct shown *s, json_t *m)
 		json_object_set(m, "featured_video", json_array_get(v, 0));
 		json_array_remove(v, 0);
 		json_object_set(m, "more_videos", v);
+		json_object_set_new(m, "has_more_videos", json_boolean(
+		    json_array_size(v) > 0));
 	}
 	return STORE_OK;
 }

@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "html.h"
 #include "picture.h"
+#include "theme.h"
+#include "tpl.h"
 #include "util.h"
 
 static const char *const sizes[PICTURE__MAX] = {
@@ -133,4 +136,111 @@ picture_first_of(json_t *list)
 		if (picture_first(img = json_object_get(v, "image")) == 0)
 			return img;
 	return NULL;
+}
+
+/*
+ * The hash and extension of an uploaded image's URL, /media/<64 hex>.<ext>
+ * (lowercase letters), into hash[65] and ext[8]; 0, or -1 for any other.
+ */
+static int
+media_url(const char *u, size_t n, char hash[65], char ext[8])
+{
+	size_t i, k;
+
+	if (n < 7 + 64 + 2 || memcmp(u, "/media/", 7) != 0 || u[7 + 64] != '.')
+		return -1;
+	for (i = 0; i < 64; i++) {
+		char c = u[7 + i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		hash[i] = c;
+	}
+	hash[64] = '\0';
+	k = n - (7 + 64 + 1);
+	if (k < 1 || k >= 8)
+		return -1;
+	for (i = 0; i < k; i++) {
+		char c = u[7 + 64 + 1 + i];
+
+		if (c < 'a' || c > 'z')
+			return -1;
+		ext[i] = c;
+	}
+	ext[k] = '\0';
+	return 0;
+}
+
+/* The value of a tag's attribute, or NULL when the tag has none. */
+static const struct html_attr *
+attr_of(const struct html_tok *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nattr; i++)
+		if (html_attr_is(&t->attr[i], name))
+			return &t->attr[i];
+	return NULL;
+}
+
+/* Draws one <img> of stored HTML: 1 when drawn, 0 when left, -1. */
+static int
+draw_img(const struct html_tok *t, json_t *(*find)(void *, const char *),
+    void *arg, struct buf *out)
+{
+	const struct html_attr *src = attr_of(t, "src"),
+	    *alt = attr_of(t, "alt");
+	struct buf text = BUF_INIT;
+	char hash[65], ext[8];
+	json_t *row, *img;
+	int rc;
+
+	if (src == NULL || src->val == NULL || attr_of(t, "srcset") != NULL ||
+	    media_url(src->val, src->vlen, hash, ext) != 0 ||
+	    (row = find(arg, hash)) == NULL)
+		return 0;
+	if (alt != NULL && alt->val != NULL)
+		html_decode(&text, alt->val, alt->vlen);
+	buf_putc(&text, '\0');
+	img = strcmp(ext, json_string_value(json_object_get(row, "ext")) ?
+	    json_string_value(json_object_get(row, "ext")) : "") != 0 ? NULL :
+	    picture_new(hash, ext, json_string_value(json_object_get(row,
+	    "widths")), json_object_get(row, "width"), json_object_get(row,
+	    "height"), buf_err(&text) ? "" : text.p, PICTURE_HERO);
+	json_decref(row);
+	buf_free(&text);
+	if (img == NULL)
+		return 0;
+	rc = tpl_render(theme_templates(), "partials/picture", img, out);
+	json_decref(img);
+	return rc == 0 ? 1 : -1;
+}
+
+int
+picture_html(const char *h, size_t n, json_t *(*find)(void *, const char *),
+    void *arg, struct buf *out)
+{
+	struct html_lexer lx;
+	struct html_tok t;
+	int depth = 0, drawn = 0, rc;
+
+	html_lexer_init(&lx, h, n);
+	while (html_next(&lx, &t)) {
+		if (t.kind == HTML_START && strcmp(t.name, "picture") == 0)
+			depth++;
+		else if (t.kind == HTML_END && strcmp(t.name, "picture") == 0 &&
+		    depth > 0)
+			depth--;
+		else if (t.kind == HTML_START && strcmp(t.name, "img") == 0 &&
+		    depth == 0) {
+			if ((rc = draw_img(&t, find, arg, out)) < 0)
+				return -1;
+			if (rc > 0) {
+				drawn++;
+				continue;
+			}
+		}
+		buf_append(out, t.p, t.len);
+	}
+	return buf_err(out) ? -1 : drawn;
 }

@@ -78,4 +78,19 @@ int	 picture_srcset(struct buf *b, const char *prefix, const char *hash,
 /* The sizes attribute of a slot. */
 const char *picture_sizes(enum picture_slot);
 
+/*
+ * Draws the images of stored HTML (a story's body) as every other image
+ * is drawn, by partials/picture of the theme: each <img> whose src is an
+ * uploaded image, /media/<sha256>.<ext>, that has no srcset of its own
+ * and stands in no <picture>, becomes the partial of the image object
+ * made from the row find() gives for its hash (ext, widths, width,
+ * height; a new reference, or NULL to leave the tag as it is), in the
+ * story column's slot, with the tag's own alt.  The rest is copied as
+ * it is.  Appends to out; returns how many images were drawn, or -1 on
+ * a buffer or template error.
+ */
+int	 picture_html(const char *h, size_t n,
+	    json_t *(*find)(void *arg, const char *hash), void *arg,
+	    struct buf *out);
+
 #endif

@@ -65,8 +65,8 @@ class Images(HTMLParser):
             self.picture = None
 
 
-def images_of(path):
-    s, _, body = srv.html(path)
+def images_of(path, server):
+    s, _, body = server.html(path)
     eq(s, 200, "%s answers 200" % path)
     p = Images()
     p.feed(body)
@@ -120,8 +120,8 @@ def check_srcset(where, srcset, want_type):
            % (where, url))
 
 
-def check_page(path, expect_images=True, only_lists=False):
-    imgs = images_of(path)
+def check_page(path, expect_images=True, only_lists=False, server=None):
+    imgs = images_of(path, server or srv)
     if expect_images:
         ok(len(imgs) > 0, "%s shows images" % path)
     for n, img in enumerate(imgs):
@@ -249,5 +249,34 @@ def test_plain_fallback():
             "WHERE id = ?", (img_id,))
 
 
+def test_body_images():
+    """An uploaded image in a story's body is drawn as the hero is; an
+    image from elsewhere stays as written."""
+    hsh, ext = sql(srv.db, "SELECT hash, ext FROM images ORDER BY id "
+                   "LIMIT 1")[0]
+    slug = one("SELECT slug FROM articles WHERE status = 'published' "
+               "ORDER BY id LIMIT 1")
+    body = one("SELECT body_html FROM articles WHERE slug = ?", (slug,))
+    sql(srv.db, "UPDATE articles SET body_html = ? WHERE slug = ?",
+        ('<p>Figure: <img src="/media/%s.%s" alt="A &amp; B"></p>'
+         '<p><img src="https://example.com/x.png" alt="far" width="10" '
+         'height="10" loading="lazy"></p>' % (hsh, ext) + body, slug))
+    srv2 = Server(db=srv.db)
+    try:
+        imgs = check_page("/article/" + slug, server=srv2)
+        body_imgs = [i for i in imgs if "A & B" == i["attrs"].get("alt")]
+        eq(len(body_imgs), 1, "the body's image is on the page once")
+        ok(body_imgs and body_imgs[0]["picture"] is not None,
+           "the body's uploaded image is a <picture>")
+        far = [i for i in imgs if i["attrs"].get("alt") == "far"]
+        eq([(i["picture"], i["attrs"].get("srcset")) for i in far],
+           [(None, None)], "an image from elsewhere stays a plain <img>")
+    finally:
+        srv2.stop()
+        sql(srv.db, "UPDATE articles SET body_html = ? WHERE slug = ?",
+            (body, slug))
+
+
 run_tests([test_lists, test_home_lists, test_article, test_resources,
-           test_event, test_author_photo, test_plain_fallback], srv.stop)
+           test_event, test_author_photo, test_plain_fallback,
+           test_body_images], srv.stop)

@@ -135,6 +135,65 @@ test_first_of(void **state)
 	json_decref(list);
 }
 
+#define HASH	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* The store of the test: one image known, in two widths. */
+static json_t *
+find(void *arg, const char *hash)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	if (strcmp(hash, HASH) != 0)
+		return NULL;
+	return json_pack("{s:s,s:s,s:i,s:i}", "ext", "jpg", "widths",
+	    "320,640", "width", 800, "height", 450);
+}
+
+static void
+test_html(void **state)
+{
+	static const char in[] =
+	    "<p>One <img src=\"/media/" HASH ".jpg\" alt=\"A &amp; B\"> two"
+	    "</p>\n<img src=\"https://x.test/a.jpg\" alt=\"ext\">"
+	    "<img src=\"/media/" HASH ".jpg\" srcset=\"x 1w\" alt=\"own\">"
+	    "<picture><img src=\"/media/" HASH ".jpg\" alt=\"in\"></picture>"
+	    "<img src=\"/media/" "f" HASH ".jpg\" alt=\"long\">"
+	    "<img src=\"/media/" HASH ".png\" alt=\"other ext\">"
+	    "<img src=\"/media/fedcba9876543210fedcba9876543210fedcba9876543210"
+	    "fedcba9876543210.jpg\" alt=\"unknown\"><p>end</p>";
+	struct buf b = BUF_INIT;
+	char err[512];
+	int calls = 0;
+	const char *rest;
+
+	(void)state;
+	if (theme_load(NULL, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(picture_html(in, strlen(in), find, &calls, &b), 1);
+	buf_putc(&b, '\0');
+	/* The known image: the partial, its alt decoded and escaped again. */
+	assert_non_null(strstr(b.p, "<p>One <picture><source type=\"image/webp\" "
+	    "srcset=\"/media/" HASH "-320.webp 320w, /media/" HASH
+	    "-640.webp 640w\" sizes=\""));
+	assert_non_null(strstr(b.p, "width=\"800\" height=\"450\" "
+	    "alt=\"A &amp; B\" loading=\"lazy\" decoding=\"async\"></picture>"
+	    " two</p>\n"));
+	/* The rest is as written, byte for byte. */
+	rest = strstr(b.p, "<img src=\"https://x.test/a.jpg\"");
+	assert_non_null(rest);
+	assert_string_equal(rest, strstr(in, "<img src=\"https://x.test"));
+	/* Only the images of the right shape outside a picture were looked up. */
+	assert_int_equal(calls, 3);
+	/* No image: the same bytes. */
+	buf_reset(&b);
+	assert_int_equal(picture_html("<p>x</p>", 8, find, &calls, &b), 0);
+	buf_putc(&b, '\0');
+	assert_string_equal(b.p, "<p>x</p>");
+	buf_free(&b);
+	theme_free();
+}
+
 int
 main(void)
 {
@@ -143,6 +202,7 @@ main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_picture),
 		cmocka_unit_test(test_first_of),
+		cmocka_unit_test(test_html),
 	};
 
 	return cmocka_run_group_tests_name("picture", tests, NULL, NULL);

@@ -79,17 +79,27 @@ int	 store_article_list(struct db *, enum list_by, int64_t key,
 	    json_t **out, struct cursor *next);
 /* The newest few articles of each top-level topic section, in one query. */
 int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
+/*
+ * Published stories by approved comments written after since, most
+ * first, as list rows with "recent_comments"; limit counts stories with
+ * such comments before the published check, so *out may hold fewer.
+ */
+int	 store_most_commented(struct db *, int64_t since, int limit,
+	    int64_t now, json_t **out);
 /* When the next story dated in the future goes live (0: none). */
 int64_t	 store_next_publish(struct db *, int64_t now);
 /*
  * The front page's pins (front_pins): slot 0 the lead, 1 to
- * STORE_FRONT_TOP the top stories.  store_front_live gives the pins that
+ * STORE_FRONT_TOP the top stories, the next STORE_FRONT_PICKS the editor's
+ * picks (STORE_FRONT_SLOTS in all).  store_front_live gives the pins that
  * show now (story published and live, pin not expired) as list rows with
  * "position" (the slot), in slot order; store_front_next_expiry when the
  * first of them expires (0: none).  store_front_all gives every pin with its
  * story's title and status, for the newsroom.
  */
 #define STORE_FRONT_TOP	4
+#define STORE_FRONT_PICKS	4
+#define STORE_FRONT_SLOTS	(1 + STORE_FRONT_TOP + STORE_FRONT_PICKS)
 struct front_pin {
 	int64_t	article;	/* 0: the slot is empty */
 	int64_t	expires;	/* 0: no expiry */
@@ -98,7 +108,7 @@ int	 store_front_live(struct db *, int64_t now, json_t **out);
 int64_t	 store_front_next_expiry(struct db *, int64_t now);
 int	 store_front_all(struct db *, json_t **out);
 /*
- * Replaces every pin with pins[0..STORE_FRONT_TOP] inside the caller's
+ * Replaces every pin with pins[0..STORE_FRONT_SLOTS - 1] inside the caller's
  * transaction; STORE_NOTFOUND (*bad: the slot) when a story is not a
  * published one.
  */

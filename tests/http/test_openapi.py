@@ -438,7 +438,7 @@ def test_admin():
     eq(s, 200, "the home page's lead and a top story are pinned")
     API.get("/api/v1/admin/front", "editor")
     s, h, j = API.call("PUT", "/api/v1/admin/front", "editor", {})
-    eq(j, {"lead": None, "top": []}, "and taken off")
+    eq(j, {"lead": None, "top": [], "picks": []}, "and taken off")
 
 
 # Comments are posted by a signed-in reader through the site's forms.

@@ -908,7 +908,11 @@ sticky_cmp(const void *a, const void *b)
 int
 import_pins(struct db *db, struct import_report *rep, json_t *sticky)
 {
-	struct front_pin pins[STORE_FRONT_TOP + 1];
+	/*
+	 * Every slot, the editor's picks too: store_front_set() rewrites
+	 * them all.  Sticky posts go to the lead and top stories only.
+	 */
+	struct front_pin pins[STORE_FRONT_SLOTS];
 	int64_t (*s)[2];
 	json_t *all, *v;
 	size_t i, n = json_array_size(sticky);
@@ -921,7 +925,7 @@ import_pins(struct db *db, struct import_report *rep, json_t *sticky)
 		return -1;
 	json_array_foreach(all, i, v) {
 		slot = (int)json_integer_value(json_object_get(v, "position"));
-		if (slot >= 0 && slot <= STORE_FRONT_TOP) {
+		if (slot >= 0 && slot < STORE_FRONT_SLOTS) {
 			pins[slot].article = json_integer_value(
 			    json_object_get(v, "article_id"));
 			pins[slot].expires = json_integer_value(

@@ -68,7 +68,34 @@ struct wxr {
 	json_t			*skipped;	/* post type -> count */
 	json_t			*sticky;	/* [article id, published at] */
 	json_t			*galleries;	/* [article id, body] to redo */
+	char			 last_pid[48];	/* of the last item read whole */
 };
+
+/*
+ * Names the item the parser is in, for an error: its wp:post_id when
+ * read, else its title, else its place after the last item read whole.
+ * Empty outside an item.
+ */
+static void
+item_where(const struct wxr *w, char *out, size_t outsz)
+{
+	const char *pid, *title;
+
+	out[0] = '\0';
+	if (w->in < IN_ITEM || w->in >= IN__MAX)
+		return;
+	pid = json_string_value(json_object_get(w->item, "wp:post_id"));
+	title = json_string_value(json_object_get(w->item, "title"));
+	if (pid != NULL && pid[0] != '\0')
+		snprintf(out, outsz, " (in post %.40s)", pid);
+	else if (title != NULL && title[0] != '\0')
+		snprintf(out, outsz, " (in the item \"%.80s\")", title);
+	else if (w->last_pid[0] != '\0')
+		snprintf(out, outsz, " (in the item after post %s)",
+		    w->last_pid);
+	else
+		snprintf(out, outsz, " (in the first item)");
+}
 
 static void
 fail(struct wxr *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -77,7 +104,7 @@ fail(struct wxr *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 fail(struct wxr *w, const char *fmt, ...)
 {
-	char msg[768];
+	char msg[768], where[160];
 	va_list ap;
 
 	if (w->failed)
@@ -85,8 +112,9 @@ fail(struct wxr *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(w->err, w->errsz, "line %lu: %s",
-	    (unsigned long)XML_GetCurrentLineNumber(w->p), msg);
+	item_where(w, where, sizeof(where));
+	snprintf(w->err, w->errsz, "line %lu%s: %s",
+	    (unsigned long)XML_GetCurrentLineNumber(w->p), where, msg);
 	w->failed = 1;
 	XML_StopParser(w->p, XML_FALSE);
 }
@@ -269,6 +297,7 @@ item_end(struct wxr *w)
 	int rc;
 
 	w->rep->items++;
+	strlcpy_(w->last_pid, pid, sizeof(w->last_pid));
 	if (strcmp(type, "attachment") == 0) {
 		const char *u = str(w->item, "wp:attachment_url");
 
@@ -675,12 +704,15 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 		done = n < WXR_CHUNK;
 		if (XML_Parse(w.p, chunk, (int)n, done) == XML_STATUS_ERROR) {
 			enum XML_Error e = XML_GetErrorCode(w.p);
+			char where[160];
 
+			item_where(&w, where, sizeof(where));
 			if (!w.failed)
-				snprintf(err, errsz, "line %lu, column %lu: %s%s",
+				snprintf(err, errsz, "line %lu, column %lu%s: "
+				    "%s%s",
 				    (unsigned long)XML_GetCurrentLineNumber(w.p),
 				    (unsigned long)
-				    XML_GetCurrentColumnNumber(w.p),
+				    XML_GetCurrentColumnNumber(w.p), where,
 				    XML_ErrorString(e), done &&
 				    (e == XML_ERROR_UNCLOSED_TOKEN ||
 				    e == XML_ERROR_NO_ELEMENTS ||

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import zlib
 
-from harness import BIN, Client, Server, ok, eq, contains, run_tests, new_db, sql
+from harness import BIN, Client, Server, ok, eq, contains, run_tests, new_db, sql, on_pg
 
 OLD = "https://old.example.com"
 NONASCII = "%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82"   # "привет"
@@ -360,6 +360,8 @@ def test_wxr_sticky_gallery():
     one, two = os.path.join(d, "one.xml"), os.path.join(d, "two.xml")
     with open(one, "w") as f:
         f.write(wxr(item(501, "Own pin", "own-pin", OLD + "/?p=501",
+                         cats=(("category", "networks", "Networks"),)) +
+                    item(502, "Own pick", "own-pick", OLD + "/?p=502",
                          cats=(("category", "networks", "Networks"),))))
     with open(two, "w") as f:
         f.write(wxr("".join(item(510 + i, "Sticky %d" % i, "sticky-%d" % i,
@@ -371,6 +373,10 @@ def test_wxr_sticky_gallery():
     eq(run(db2, one).returncode, 0, "a site is imported")
     sql(db2, "INSERT INTO front_pins (slot, article_id) SELECT 0, id"
         " FROM articles WHERE slug = 'own-pin'")
+    # An editor's pick (slots after the top stories) is no place for a
+    # sticky post, and stays.
+    sql(db2, "INSERT INTO front_pins (slot, article_id) SELECT 5, id"
+        " FROM articles WHERE slug = 'own-pick'")
     r = run(db2, two)
     eq(r.returncode, 0, "six sticky posts import")
     contains(r.stderr, "2 sticky post(s) left unpinned",
@@ -378,8 +384,9 @@ def test_wxr_sticky_gallery():
     eq(sql(db2, "SELECT p.slot, a.slug FROM front_pins p JOIN articles a"
            " ON a.id = p.article_id ORDER BY p.slot"),
        [(0, "own-pin"), (1, "sticky-5"), (2, "sticky-4"), (3, "sticky-3"),
-        (4, "sticky-2")],
-       "the newsroom's pin stays; the newest sticky posts take the free slots")
+        (4, "sticky-2"), (5, "own-pick")],
+       "the newsroom's pins stay (an editor's pick too); the newest sticky"
+       " posts take the free slots of the lead and top stories")
 
 
 def test_wxr_pages():
@@ -438,6 +445,7 @@ def test_wxr_pages():
                 ("/tag/5g/", "/tag/5g-networks"),
                 ("/tag/5g/feed/", "/tag/5g-networks/feed.xml"),
                 ("/author/alice/", "/author/alice"),
+                ("/author/alice/feed/", "/author/alice/feed.xml"),
                 ("/feed/", "/feed.xml"),
                 ("/2021/05/12/hello-fiber-world/feed/",
                  "/article/hello-fiber-world/comments.atom")):
@@ -563,8 +571,9 @@ def hostile_cases():
     return [
         ("billion laughs", full.encode(), "entity"),
         ("truncated XML", truncated.encode(), "cut short"),
-        ("invalid UTF-8", bad_utf8, "line"),
+        ("invalid UTF-8", bad_utf8, 'in the item "Bad"'),
         ("a 40 MB field", big.encode(), "32 MB"),
+        ("a 40 MB field, naming its item", big.encode(), 'in the item "Big"'),
         ("an item without its id", wxr(ok_item + item(505, "No id", "no-id", OLD + "/no-id/")
                                        .replace("<wp:post_id>505</wp:post_id>", "")).encode(),
          "without a wp:post_id"),
@@ -666,6 +675,7 @@ def test_ghost():
                          ("/tag/edge/", "/tag/edge-computing"),
                          ("/tag/edge/rss/", "/tag/edge-computing/feed.xml"),
                          ("/author/gina/", "/author/gina"),
+                         ("/author/hal/rss/", "/author/hal/feed.xml"),
                          ("/rss/", "/feed.xml")):
             st, h, _ = srv.get(old)
             eq((st, h.get("location")), (301, new), "%s answers 301 to %s" % (old, new))
@@ -684,6 +694,139 @@ def test_ghost():
     eq(len(subs), 1, "only the subscribed member becomes a subscriber")
     ok(subs and subs[0][0] == "reader@ghost.example" and subs[0][1] == "active"
        and "imported" in subs[0][2], "with the consent recorded as imported", subs)
+
+
+def test_wxr_statuses_formats():
+    """Every WordPress status and the post formats that map."""
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    net = ("category", "networks", "Networks")
+    items = "".join([
+        item(601, "Pending one", "pending-one", OLD + "/?p=601", status="pending",
+             cats=(net,)),
+        item(602, "Private one", "private-one", OLD + "/2021/05/12/private-one/",
+             status="private", cats=(net,)),
+        item(603, "Trashed one", "trashed-one", OLD + "/?p=603", status="trash",
+             cats=(net,)),
+        item(604, "Auto draft", "auto-draft", OLD + "/?p=604", status="auto-draft",
+             cats=(net,)),
+        item(605, "A podcast", "a-podcast", OLD + "/2021/05/12/a-podcast/",
+             cats=(net, ("post_format", "post-format-audio", "Audio"))),
+        item(606, "A gallery post", "a-gallery-post", OLD + "/2021/05/12/a-gallery-post/",
+             cats=(net, ("post_format", "post-format-gallery", "Gallery"))),
+        item(607, "A private page", "a-private-page", OLD + "/a-private-page/",
+             status="private", ptype="page", content="<p>Hidden</p>"),
+    ])
+    path = os.path.join(d, "statuses.xml")
+    with open(path, "w") as f:
+        f.write(wxr(items))
+    db = new_db(d)
+    r = run(db, path)
+    ok(r.returncode == 0, "a file of every status imports", r.stderr)
+    rows = dict(sql(db, "SELECT slug, status FROM articles"))
+    eq(rows.get("pending-one"), "draft", "a pending post is a draft")
+    eq(rows.get("private-one"), "draft", "a private post is a draft (it was not public)")
+    ok("trashed-one" not in rows, "a trashed post is left out")
+    ok("auto-draft" not in rows, "an auto-draft is left out")
+    types = dict(sql(db, "SELECT slug, type FROM articles"))
+    eq(types.get("a-podcast"), "podcast", "the audio post format is the podcast type")
+    eq(types.get("a-gallery-post"), "news", "another post format is news")
+    eq(sql(db, "SELECT count(*) FROM pages WHERE slug = 'a-private-page'")[0][0], 0,
+       "a page that was not published is left out")
+    srv = Server(db=db)
+    try:
+        st, _, _ = srv.get("/article/private-one")
+        eq(st, 404, "the private post is not served")
+        for old, new in (("/?p=605", "/article/a-podcast"),
+                         ("/2021/05/12/a-podcast/", "/article/a-podcast"),
+                         ("/2021/05/12/a-podcast/feed/",
+                          "/article/a-podcast/comments.atom"),
+                         ("/category/networks/feed/", "/section/networks/feed.xml")):
+            st, h, _ = srv.get(old)
+            eq((st, h.get("location")), (301, new), "%s answers 301 to %s" % (old, new))
+    finally:
+        srv.stop()
+
+
+def big_wxr(path, n):
+    """A WXR file of n posts of about 2 KB each, written as it goes."""
+    para = "<p>" + "Network operators roll out fiber at the edge. " * 40 + "</p>"
+    with open(path, "w") as f:
+        head = wxr("")
+        cut = head.index("</channel>")
+        f.write(head[:cut])
+        for i in range(n):
+            f.write(item(10000 + i, "Story %d" % i, "story-%d" % i,
+                         OLD + "/?p=%d" % (10000 + i), content=para,
+                         cats=(("category", "networks", "Networks"),)))
+        f.write(head[cut:])
+
+
+def test_interrupted():
+    """An import killed half way wrote nothing; run again, it is whole."""
+    import re
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    path = os.path.join(d, "big.xml")
+    # Long enough to outlast the first progress line (written at 5 s).
+    n = 2000 if on_pg() else 40000
+    big_wxr(path, n)
+    db = new_db(d)
+    p = subprocess.Popen([BIN, "import", "--db", db, path],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True)
+    # Killed once it says it is part way, as a power cut would.
+    line = p.stderr.readline()
+    m = re.match(r"import: (\d+) items", line)
+    running = p.poll() is None
+    p.kill()
+    p.wait()
+    p.stderr.close()
+    ok(m is not None and 0 < int(m.group(1)) < n and running,
+       "the import was killed part way", line)
+    eq(sql(db, "SELECT count(*) FROM articles")[0][0], 0,
+       "an import killed half way left no story")
+    eq(sql(db, "SELECT count(*) FROM import_ids")[0][0], 0, "nor any id")
+    r = run(db, path)
+    ok(r.returncode == 0, "the same import run again succeeds", r.stderr)
+    eq(sql(db, "SELECT count(*) FROM articles")[0][0], n, "and brings every story")
+    eq(sql(db, "SELECT count(*) FROM redirects WHERE old_path = ?",
+           ("/?p=%d" % (10000 + n - 1),))[0][0], 1, "and the last one's old address")
+
+
+def test_progress():
+    """A terminal gets a line redrawn in place; a log, plain lines."""
+    import pty
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    path = os.path.join(d, "site.xml")
+    with open(path, "w") as f:
+        f.write(site_wxr())
+    r = run(new_db(d), path)
+    eq(r.returncode, 0, "the import runs with its output piped")
+    ok("\r" not in r.stderr, "piped, no carriage return")
+    contains(r.stderr, "import: 11 items, ", "a plain line counts the items")
+    ok(" items/s, " in r.stderr and " bytes" in r.stderr,
+       "with items a second and the bytes read", r.stderr)
+    os.makedirs(os.path.join(d, "tty"))
+    db = new_db(os.path.join(d, "tty"))
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(BIN, [BIN, "import", "--db", db, path])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = out.decode("utf-8", "replace")
+    eq(os.waitstatus_to_exitcode(status), 0, "the import runs on a terminal")
+    contains(text, "\rimport 11 items, ", "a terminal's line is redrawn in place")
+    ok(" items/s, 100%, ETA 0 s" in text, "with items a second, the part read and the time left",
+       text)
+    ok("import: 11 items" not in text, "and not as plain lines")
 
 
 PW = "a long enough password 1"
@@ -791,6 +934,6 @@ def test_masthead_json():
 
 
 run_tests([test_wxr_import, test_wxr_sticky_gallery, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_accounts,
-           test_dry_run,
+           test_dry_run, test_wxr_statuses_formats, test_interrupted, test_progress,
            test_hostile, test_cli_errors, test_ghost, test_ghost_v2, test_admin_redirects,
            test_masthead_json])

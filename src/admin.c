@@ -22,6 +22,7 @@
 #include "session.h"
 #include "status.h"
 #include "store.h"
+#include "text.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -226,10 +227,54 @@ admin_upload_new(const char *data, size_t len, const char *alt)
 	return u;
 }
 
+int
+admin_upload_text(struct req *r, const struct mp_part *parts, int nparts,
+    struct admin_upload *u, char *msg, size_t msglen)
+{
+	static const struct {
+		const char	*name, *label;
+		size_t		 max;
+	} fields[] = {
+		{ "alt", "Alt text", MEDIA_ALT_MAX },
+		{ "caption", "Caption", MEDIA_CAPTION_MAX },
+		{ "credit", "Credit", MEDIA_CREDIT_MAX },
+	};
+	char **dst[] = { &u->alt, &u->caption, &u->credit };
+	const struct mp_part *p;
+	size_t i;
+
+	u->user = r->user != NULL ? r->user->id : 0;
+	/* The name without a folder, kept only when it is text. */
+	if ((p = multipart_get(parts, nparts, MULTIPART_FILE_FIELD)) != NULL) {
+		const char *base = p->filename, *c;
+
+		for (c = p->filename; *c != '\0'; c++)
+			if (*c == '/' || *c == '\\')
+				base = c + 1;
+		if (base[0] != '\0' && text_utf8_valid(base, strlen(base)))
+			u->filename = xstrdup(base);
+	}
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		if ((p = multipart_get(parts, nparts, fields[i].name)) == NULL)
+			continue;
+		if (p->len > fields[i].max) {
+			snprintf(msg, msglen, "%s: at most %zu characters",
+			    fields[i].label, fields[i].max);
+			return 422;
+		}
+		free(*dst[i]);
+		*dst[i] = xstrndup(p->data, p->len);
+	}
+	return 0;
+}
+
 void
 admin_upload_free(struct admin_upload *u)
 {
 	json_decref(u->img);
+	free(u->caption);
+	free(u->credit);
+	free(u->filename);
 	free(u->alt);
 	free(u->data);
 	free(u);
@@ -239,7 +284,9 @@ void
 admin_upload_work(struct db *db, void *arg)
 {
 	struct admin_upload *u = arg;
+	struct media_meta meta = { u->alt, u->caption, u->credit,
+	    u->filename, u->user };
 
-	u->status = media_store(db, u->data, u->len, u->alt, &u->img, u->msg,
+	u->status = media_store(db, u->data, u->len, &meta, &u->img, u->msg,
 	    sizeof(u->msg));
 }

@@ -64,6 +64,8 @@ struct admin_upload {
 	char	*data;
 	size_t	 len;
 	char	*alt;		/* NULL: none */
+	char	*caption, *credit, *filename;	/* NULL: none */
+	int64_t	 user;		/* the uploader's users.id */
 	int	 status;	/* media_store's or media_square's */
 	char	 msg[200];
 	json_t	*img;		/* media_store's image */
@@ -86,9 +88,42 @@ const char *admin_part_text(struct req *, const struct mp_part *parts,
 	    int nparts, const char *name, size_t n);
 struct admin_upload *admin_upload_new(const char *data, size_t len,
 	    const char *alt);
+/*
+ * Takes the library's text of an upload from its form (alt, caption,
+ * credit), the file part's name and the caller into u.  0, or 422 with
+ * msg naming the field that is too long.
+ */
+int	 admin_upload_text(struct req *, const struct mp_part *parts,
+	    int nparts, struct admin_upload *u, char *msg, size_t msglen);
 void	 admin_upload_free(struct admin_upload *);
 /* On a pool thread: the image made into its widths and recorded. */
 void	 admin_upload_work(struct db *, void *arg);
+
+/* page_admin_media.c — the media library, for the newsroom and the API */
+#define MEDIA_LIBRARY_PAGE	24	/* images in a page of the library */
+/*
+ * The library page asked for by the query (q: words of alt text,
+ * caption, credit or file name; page: from 1): {q, page, more, images,
+ * next, prev} in *out (caller owns it), or 400 (bad query) or the
+ * store's status.
+ */
+int	 admin_media_library(struct req *, json_t **out);
+/*
+ * Sets an image's alt text, caption and credit (one line each, within
+ * their limits) and drops the cached pages.  A writer below editor
+ * changes only the images she uploaded.  0, or 404, 403, 422 or 503
+ * with a sentence in msg naming the field.
+ */
+int	 admin_media_meta(struct req *, const char *hash, const char *alt,
+	    const char *caption, const char *credit, char *msg,
+	    size_t msglen);
+/*
+ * Checks the image codes of a story's input (hero_image, seo_image):
+ * 0 when each is empty or an uploaded image, else 422 with msg naming
+ * the field ("Hero image: no image with that code ...").
+ */
+int	 admin_media_check_refs(struct req *, json_t *in, char *msg,
+	    size_t msglen);
 
 /*
  * Comment moderation (page_admin_comments.c), which the admin API

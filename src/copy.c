@@ -42,17 +42,17 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "images", 10, 1,
+	{ "images", 14, 1,
 	    "SELECT count(*) AS n FROM images",
 	    "SELECT "
 	    "id, hash, mime, ext, width, height, bytes, alt,"
-	    " created_at, widths"
+	    " created_at, widths, caption, credit, filename, uploaded_by"
 	    " FROM images ORDER BY id",
 	    "INSERT INTO images ("
 	    "id, hash, mime, ext, width, height, bytes, alt,"
-	    " created_at, widths"
+	    " created_at, widths, caption, credit, filename, uploaded_by"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14"
 	    ")" },
 	{ "authors", 8, 1,
 	    "SELECT count(*) AS n FROM authors",

@@ -446,6 +446,9 @@ struct image_row {
 	int64_t		 width, height, bytes;
 	const char	*alt;
 	const char	*widths;	/* "320,640" */
+	const char	*caption, *credit;	/* NULL: empty */
+	const char	*filename;	/* as uploaded; NULL: empty */
+	int64_t		 uploaded_by;	/* users.id; 0: none */
 };
 int	 store_sponsors_all(struct db *, json_t **out);
 /* Author profiles and sponsors; STORE_CONFLICT for a taken slug. */
@@ -499,6 +502,20 @@ int	 store_image_get(struct db *, const char *hash, json_t **out);
  */
 int	 store_files_after(struct db *, int pdfs, int64_t after, int limit,
 	    json_t **out);
+
+/* store_media.c — the media library */
+struct buf;
+/* Appends the LIKE pattern ('!' escapes) finding q, lowercased, anywhere. */
+void	 store_like_pattern(struct buf *, const char *q);
+/*
+ * The images whose alt text, caption, credit or file name has q (''
+ * for all), newest first, limit of them after skipping offset.
+ */
+int	 store_media_list(struct db *, const char *q, int64_t offset,
+	    int limit, json_t **out);
+/* Sets what an image shows and who made it; STORE_NOTFOUND: no image. */
+int	 store_media_meta(struct db *, const char *hash, const char *alt,
+	    const char *caption, const char *credit);
 
 /* store_user.c — accounts and API tokens */
 struct user;

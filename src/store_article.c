@@ -97,10 +97,16 @@ static const char *const sql_home[DB__MAX] = {
 	    HOME_WHERE,
 };
 
+/*
+ * The hero's caption and credit are the story's own, or else those the
+ * media library keeps with the image.
+ */
 #define GET_COLS \
     "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html," \
-    " a.published_at, a.updated_at, a.section_id, a.hero_caption," \
-    " a.hero_credit, a.hero_licence, a.hero_licence_url, a.signoff," \
+    " a.published_at, a.updated_at, a.section_id," \
+    " COALESCE(NULLIF(a.hero_caption, ''), i.caption, '') AS hero_caption," \
+    " COALESCE(NULLIF(a.hero_credit, ''), i.credit, '') AS hero_credit," \
+    " a.hero_licence, a.hero_licence_url, a.signoff," \
     " s.slug AS section_slug, s.name AS section_name," \
     " s.kind AS section_kind, i.hash AS image_hash, i.ext AS image_ext," \
     " i.width AS image_width, i.height AS image_height, i.alt AS image_alt," \

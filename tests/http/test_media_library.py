@@ -133,7 +133,8 @@ def upload(who, fname, data, csrf=True, **fields):
 def image_row(hsh):
     r = sql(DB, "SELECT width, height, widths, alt, caption, credit, filename,"
             " uploaded_by FROM images WHERE hash = ?", (hsh,))
-    return r[0] if r else None
+    # PostgreSQL's rows give "200" back as a number: widths are text.
+    return (r[0][0], r[0][1], str(r[0][2])) + tuple(r[0][3:]) if r else None
 
 
 def user_id(name):

@@ -308,31 +308,44 @@ media_page_done(struct req *r, void *arg)
 	return status;
 }
 
-int
-page_admin_media_post(struct req *r)
+/*
+ * Reads an upload form and hands its image to the work pool, whose done
+ * answers.  0 when handed over, else the status with a sentence in msg.
+ */
+static int
+upload_submit(struct req *r, pool_done_fn done, char *msg, size_t msglen)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
 	const char *data = NULL;
-	char msg[200];
 	size_t len = 0;
 	struct admin_upload *u;
 	int status, nparts;
 
-	status = admin_upload_read(r, 1, parts, &nparts, &data, &len, msg,
-	    sizeof(msg));
-	if (status == 0) {
-		u = admin_upload_new(data, len, NULL);
-		if ((status = admin_upload_text(r, parts, nparts, u, msg,
-		    sizeof(msg))) == 0) {
-			/* Decoding takes seconds: the loop goes on meanwhile. */
-			if ((status = pool_submit(r, admin_upload_work,
-			    media_page_done, u)) == 0)
-				return 0;
-			snprintf(msg, sizeof(msg), "the server is busy with "
-			    "other uploads; try again in a moment");
-		}
-		admin_upload_free(u);
+	if ((status = admin_upload_read(r, 1, parts, &nparts, &data, &len, msg,
+	    msglen)) != 0)
+		return status;
+	u = admin_upload_new(data, len, NULL);
+	if ((status = admin_upload_text(r, parts, nparts, u, msg,
+	    msglen)) == 0) {
+		/* Decoding takes seconds: the loop goes on meanwhile. */
+		if ((status = pool_submit(r, admin_upload_work, done, u)) == 0)
+			return 0;
+		snprintf(msg, msglen, "the server is busy with other uploads; "
+		    "try again in a moment");
 	}
+	admin_upload_free(u);
+	return status;
+}
+
+int
+page_admin_media_post(struct req *r)
+{
+	char msg[200];
+	int status;
+
+	if ((status = upload_submit(r, media_page_done, msg,
+	    sizeof(msg))) == 0)
+		return 0;
 	return library_page(r, status, json_pack("{s:s}", "error", msg));
 }
 
@@ -407,28 +420,11 @@ media_json_done(struct req *r, void *arg)
 int
 page_admin_media_upload_json(struct req *r)
 {
-	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL;
 	char msg[200];
-	size_t len = 0;
-	struct admin_upload *u;
-	int status, nparts;
+	int status;
 
-	if ((status = admin_upload_read(r, 1, parts, &nparts, &data, &len, msg,
-	    sizeof(msg))) != 0) {
+	if ((status = upload_submit(r, media_json_done, msg,
+	    sizeof(msg))) != 0)
 		json_error(r, status, msg);
-		return 0;
-	}
-	u = admin_upload_new(data, len, NULL);
-	if ((status = admin_upload_text(r, parts, nparts, u, msg,
-	    sizeof(msg))) == 0) {
-		if ((status = pool_submit(r, admin_upload_work,
-		    media_json_done, u)) == 0)
-			return 0;
-		snprintf(msg, sizeof(msg), "the server is busy with other "
-		    "uploads; try again in a moment");
-	}
-	admin_upload_free(u);
-	json_error(r, status, msg);
 	return 0;
 }

@@ -13,10 +13,12 @@ missing, the suite fails saying so."""
 import base64
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
-from harness import BIN, Server, ok, eq, run_tests, demo_db, sql, browser, browser_steps
+from harness import (BIN, Server, ok, eq, run_tests, demo_db, sql, browser, browser_steps,
+                     on_pg, pg_demo)
 
 PW = "a long enough passphrase"
 
@@ -36,6 +38,11 @@ STEPS = r"""
   await page.click('button[data-media-picker=hero]');
   await page.waitForSelector('dialog.media-dialog[open] .media-pick');
   check('the dialog opens on the library', await page.isVisible('dialog.media-dialog'));
+  if (process.env.SHOTS) {
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('dialog .media-pick img'))
+      .every(i => i.complete));
+    await page.screenshot({ path: process.env.SHOTS + '/newsroom-media-picker.png' });
+  }
   await page.fill('dialog.media-dialog input[name=q]', 'lighthouse');
   await page.press('dialog.media-dialog input[name=q]', 'Enter');
   await page.waitForFunction(() => document.querySelectorAll('dialog .media-pick').length === 1);
@@ -127,7 +134,11 @@ def main():
     browser()
     d = tempfile.mkdtemp(prefix="masthead-browser-media-")
     db = demo_db(d)
-    media = os.path.join(d, "files")
+    # The demo's images are in its media directory (a copy of the one
+    # PostgreSQL's suites share), so the library shows them too.
+    media = os.path.join(d, "media")
+    if on_pg():
+        shutil.copytree(pg_demo()[1], media)
     author = sql(db, "SELECT slug FROM authors ORDER BY id LIMIT 1")[0][0]
     subprocess.run([BIN, "user", "add", "--db", db, "--role", "author", "--author", author,
                     "--name", "Au", "au@example.com"], input=PW, text=True, check=True,

@@ -177,6 +177,30 @@ def test_sizes_kept():
        "the API reports the real size too")
 
 
+def test_old_rows():
+    """An image stored before the original was kept (its largest width
+    1024, no file at its own size) still lists, serves and checks."""
+    s, b, hsh = upload("editor", "legacy.jpg", image("jpg", 1300, 650, seed=90))
+    eq(s, 201, "an upload to make old")
+    sql(DB, "UPDATE images SET widths = '320,640,1024', width = 1024, height = 512"
+        " WHERE hash = ?", (hsh,))
+    for ext in ("jpg", "webp"):
+        os.unlink(os.path.join(MEDIA, "%s-1300.%s" % (hsh, ext)))
+    s, j = api("GET", "/api/v1/admin/media?q=legacy", "editor")
+    eq([(i["width"], i["thumb"]) for i in j["images"]],
+       [(1024, "/media/%s-320.jpg" % hsh)], "the library lists it at its recorded size")
+    eq(srv.request("GET", "/media/%s.jpg" % hsh)[0], 200, "its plain URL is served")
+    r = subprocess.run([BIN, "media", "check", "--db", DB, "--media_dir", MEDIA],
+                       capture_output=True, text=True)
+    # The demo's own images are not in this suite's media directory.
+    ok("checked" in r.stdout and hsh not in r.stdout,
+       "media check finds every file its row names", r.stdout[-2000:] + r.stderr)
+    s, b2, again = upload("editor", "legacy.jpg", image("jpg", 1300, 650, seed=90))
+    eq((s, again), (201, hsh), "the same bytes again find the old row")
+    eq(image_row(hsh)[:3], (1024, 512, "320,640,1024"), "which stays as it was")
+    ok(os.path.exists(os.path.join(MEDIA, "%s-1024.jpg" % hsh)), "with its files")
+
+
 def test_metadata_kept_with_upload():
     s, b, hsh = upload("author", "harbour.jpg", image("jpg", 700, 400, seed=5),
                        alt="Boats in a harbour", caption="The harbour at dawn",
@@ -357,6 +381,6 @@ def cleanup():
 
 
 if __name__ == "__main__":
-    run_tests([test_sizes_kept, test_metadata_kept_with_upload, test_edit_metadata,
+    run_tests([test_sizes_kept, test_old_rows, test_metadata_kept_with_upload, test_edit_metadata,
                test_search_and_paging, test_who, test_hero_from_library,
                test_editor_has_picker], cleanup)

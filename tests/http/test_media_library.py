@@ -369,6 +369,39 @@ def test_hero_from_library():
     contains(b, "Library credit", "the credit still comes from the image")
 
 
+def test_picker_json():
+    """What the editor's script calls, with the session's cookie."""
+    cookie, tok = sign_in("contributor")
+    s, h, b = srv.request("GET", "/admin/media.json?q=small.jpg", {"Cookie": cookie})
+    eq(s, 200, "the picker reads a page of the library")
+    j = json.loads(b)
+    eq([(i["width"], i["height"]) for i in j["images"]], [(400, 300)], "with each image's size")
+    ok(j["images"][0]["markdown"].startswith("![") and
+       j["images"][0]["markdown"].endswith("(%s)" % j["images"][0]["src"]),
+       "and the Markdown that inserts it")
+    eq(srv.request("GET", "/admin/media.json?page=0", {"Cookie": cookie})[0], 400,
+       "a bad page: 400")
+    eq(srv.request("GET", "/admin/media.json")[0], 303, "signed out: sent to sign in")
+    n = sql(DB, "SELECT count(*) FROM images")[0][0]
+    hdr = {"Cookie": cookie, "Content-Type": "multipart/form-data; boundary=XyZ"}
+    png = image("png", 360, 240, seed=99)
+    s, h, b = srv.request("POST", "/admin/media.json", hdr,
+                          multipart({"file": ("p.png", png, "image/png")}))
+    eq(s, 403, "an upload without the CSRF token: 403")
+    s, h, b = srv.request("POST", "/admin/media.json", hdr,
+                          multipart({"file": ("p.png", b"not an image", "image/png")},
+                                    {"csrf": tok}))
+    eq((s, json.loads(b).get("error", "")[:11]), (415, "the file is"),
+       "a file that is no image: 415 with the reason in JSON")
+    eq(sql(DB, "SELECT count(*) FROM images")[0][0], n, "neither stored anything")
+    s, h, b = srv.request("POST", "/admin/media.json", hdr,
+                          multipart({"file": ("p.png", png, "image/png")},
+                                    {"csrf": tok, "alt": "Picked"}))
+    eq(s, 201, "an upload from the picker: 201")
+    j = json.loads(b)["image"]
+    eq((j["alt"], j["width"], j["filename"]), ("Picked", 360, "p.png"), "answered in JSON")
+
+
 def test_editor_has_picker():
     s, h, b = get("/admin/articles/new", "contributor")
     contains(b, '/assets/media.js', "the editor loads the media library's script")
@@ -383,4 +416,4 @@ def cleanup():
 if __name__ == "__main__":
     run_tests([test_sizes_kept, test_old_rows, test_metadata_kept_with_upload, test_edit_metadata,
                test_search_and_paging, test_who, test_hero_from_library,
-               test_editor_has_picker], cleanup)
+               test_picker_json, test_editor_has_picker], cleanup)

@@ -192,19 +192,20 @@
       if (ev.dataTransfer && Array.prototype.some.call(ev.dataTransfer.items || [],
         function (i) { return i.kind === "file"; })) ev.preventDefault();
     });
-    body.addEventListener("drop", function (ev) {
-      var f = firstImage(ev.dataTransfer && ev.dataTransfer.files);
+    /* The first image of files, uploaded and inserted; the browser's
+     * own handling (a file's path typed in, say) is stopped. */
+    var into = function (ev, files) {
+      var f = firstImage(files);
       if (!f) return;
       ev.preventDefault();
       target = "body";
       upload(f, function (im) { insert(markdown(im)); });
+    };
+    body.addEventListener("drop", function (ev) {
+      into(ev, ev.dataTransfer && ev.dataTransfer.files);
     });
     body.addEventListener("paste", function (ev) {
-      var f = firstImage(ev.clipboardData && ev.clipboardData.files);
-      if (!f) return;
-      ev.preventDefault();
-      target = "body";
-      upload(f, function (im) { insert(markdown(im)); });
+      into(ev, ev.clipboardData && ev.clipboardData.files);
     });
   }
 }());

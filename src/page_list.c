@@ -9,6 +9,7 @@
 #include "config.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
@@ -16,7 +17,11 @@
 #include "url.h"
 #include "view.h"
 
-/* Reads one page of a list into m under "articles", with pagination. */
+/*
+ * Reads one page of a list into m under "articles", with pagination.
+ * The first image of the list is the page's first but on an author's
+ * page, where the author's photo comes before it.
+ */
 static int
 add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
     const char *type, const char *base)
@@ -30,6 +35,9 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
 	    &list, &next)) != STORE_OK)
 		return status_store(rc);
+	if (picture_first(json_object_get(json_object_get(m, "author"),
+	    "photo")) != 0)
+		picture_first_of(list);
 	json_object_set_new(m, "articles", list);
 	page_add_pagination(m, base, &cur, &next);
 	return 0;

@@ -77,6 +77,14 @@ enum list_by {
 int	 store_article_list(struct db *, enum list_by, int64_t key,
 	    const char *type, const struct cursor *cur, int limit, int64_t now,
 	    json_t **out, struct cursor *next);
+/*
+ * The page before (newer than) one whose first story is *first, in the
+ * same list: STORE_NOTFOUND when no story is newer; else *prev is the
+ * cursor ("before") of that page, or t = 0 when it is the first page.
+ */
+int	 store_article_newer(struct db *, enum list_by, int64_t key,
+	    const char *type, const struct cursor *first, int limit,
+	    int64_t now, struct cursor *prev);
 /* The newest few articles of each top-level topic section, in one query. */
 int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
 /* When the next story dated in the future goes live (0: none). */

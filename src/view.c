@@ -110,16 +110,6 @@ local(int64_t t, struct tm *tm)
 }
 
 void
-view_fmt_date_short(int64_t t, char *out, size_t n)
-{
-	struct tm tm;
-
-	local(t, &tm);
-	snprintf(out, n, "%d/%d/%d", tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_year + 1900);
-}
-
-void
 view_fmt_date_long(int64_t t, char *out, size_t n)
 {
 	struct tm tm;
@@ -163,6 +153,16 @@ view_fmt_time(int64_t t, char *out, size_t n)
 	snprintf(out, n, "%d:%02d %s%s%s", tm.tm_hour % 12 != 0 ?
 	    tm.tm_hour % 12 : 12, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM",
 	    zone[0] != '\0' ? " " : "", zone);
+}
+
+void
+view_fmt_datetime(int64_t t, char *out, size_t n)
+{
+	char d[48], h[48];
+
+	view_fmt_date_long(t, d, sizeof(d));
+	view_fmt_time(t, h, sizeof(h));
+	snprintf(out, n, "%s, %s", d, h);
 }
 
 void
@@ -275,9 +275,9 @@ set_image(json_t *o, const char *prefix, const char *key)
 }
 
 /*
- * Adds "<prefix>" (5/12/2021) and "<prefix>_iso" for the time in key, and
- * "<prefix>_long" (May 12, 2021) when asked: formatting dates is a good
- * part of building a list, so lists get only what their pages show.
+ * Adds "<prefix>" (May 12, 2021: the site's one date style) and
+ * "<prefix>_iso" for the time in key, and "<prefix>_long" (the same
+ * text, a name the content API has always had) when asked.
  */
 static void
 set_dates(json_t *o, const char *key, const char *prefix, int with_long)
@@ -289,10 +289,9 @@ set_dates(json_t *o, const char *key, const char *prefix, int with_long)
 	if (!json_is_integer(v))
 		return;
 	t = json_integer_value(v);
-	view_fmt_date_short(t, buf, sizeof(buf));
+	view_fmt_date_long(t, buf, sizeof(buf));
 	set_str(o, prefix, buf);
 	if (with_long) {
-		view_fmt_date_long(t, buf, sizeof(buf));
 		snprintf(k, sizeof(k), "%s_long", prefix);
 		set_str(o, k, buf);
 	}
@@ -520,7 +519,7 @@ set_when(json_t *w)
 		return;
 	view_fmt_time(json_integer_value(v), t, sizeof(t));
 	set_str(w, "starts_time", t);
-	snprintf(when, sizeof(when), "%s, %s", view_str(w, "starts_long"), t);
+	view_fmt_datetime(json_integer_value(v), when, sizeof(when));
 	set_str(w, "starts_when", when);
 }
 

@@ -165,6 +165,105 @@ view_fmt_datetime(int64_t t, char *out, size_t n)
 	snprintf(out, n, "%s, %s", d, h);
 }
 
+/* A big-endian 32- or 64-bit integer of a TZif file. */
+static int64_t
+be(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	if (bytes == 4)
+		return (int32_t)(uint32_t)v;
+	return (int64_t)v;
+}
+
+/*
+ * The abbreviation zone uses at time t ("EST", "BST"), read from its
+ * TZif file (RFC 8536) in the system's zoneinfo: glibc answers only for
+ * the process's one zone (TZ), which threads cannot switch safely.  The
+ * version 2 data (64-bit times) is read; a time past its last
+ * transition (2037 in Debian's files) keeps the last one's.  0, or -1
+ * when the zone is unknown or its file is not TZif.
+ */
+static int
+zone_abbrev(const char *zone, int64_t t, char *out, size_t n)
+{
+	unsigned char f[16384], *p, *end;
+	int64_t cnt[6], when;
+	char path[160];
+	size_t len, i, hdr = 44, v1;
+	size_t type = 0, k;
+	FILE *fp;
+
+	/* A zone name is letters, digits, "_", "-", "+" and "/" only. */
+	if (zone[0] == '\0' || zone[0] == '/' || strstr(zone, "..") != NULL ||
+	    zone[strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+	    "tuvwxyz0123456789_-+/")] != '\0')
+		return -1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	len = fread(f, 1, sizeof(f), fp);
+	fclose(fp);
+	if (len < hdr || memcmp(f, "TZif", 4) != 0 || f[4] < '2')
+		return -1;
+	/* Skip the version 1 block: counts at 20 are isutc, isstd, leap,
+	 * time, type and char counts. */
+	for (i = 0; i < 6; i++)
+		cnt[i] = be(f + 20 + 4 * i, 4);
+	v1 = hdr + (size_t)cnt[3] * 5 + (size_t)cnt[4] * 6 +
+	    (size_t)cnt[5] + (size_t)cnt[2] * 8 + (size_t)cnt[1] +
+	    (size_t)cnt[0];
+	if (v1 + hdr > len || memcmp(f + v1, "TZif", 4) != 0)
+		return -1;
+	for (i = 0; i < 6; i++)
+		if ((cnt[i] = be(f + v1 + 20 + 4 * i, 4)) < 0 ||
+		    cnt[i] > 4096)
+			return -1;
+	p = f + v1 + hdr;
+	end = f + len;
+	if ((size_t)(end - p) < (size_t)cnt[3] * 9 + (size_t)cnt[4] * 6 +
+	    (size_t)cnt[5] || cnt[4] == 0)
+		return -1;
+	for (i = 0; i < (size_t)cnt[3]; i++) {
+		when = be(p + 8 * i, 8);
+		if (when > t)
+			break;
+		type = p[8 * (size_t)cnt[3] + i];
+	}
+	if (type >= (size_t)cnt[4])
+		return -1;
+	p += (size_t)cnt[3] * 9;
+	k = p[6 * type + 5];
+	p += (size_t)cnt[4] * 6;
+	if (k >= (size_t)cnt[5])
+		return -1;
+	len = strnlen((const char *)p + k, (size_t)cnt[5] - k);
+	snprintf(out, n, "%.*s", (int)len, (const char *)p + k);
+	return 0;
+}
+
+void
+view_fmt_zone(const char *zone, int64_t t, char *out, size_t n)
+{
+	const char *city = strrchr(zone, '/');
+	char name[64], abbr[16];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s", city != NULL ? city + 1 : zone);
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == '_')
+			name[i] = ' ';
+	/* "+03" is no name a reader knows: only letters are shown. */
+	if (zone_abbrev(zone, t, abbr, sizeof(abbr)) == 0 && abbr[0] != '\0' &&
+	    abbr[strspn(abbr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] == '\0')
+		snprintf(out, n, "%s time (%s)", name, abbr);
+	else
+		snprintf(out, n, "%s time", name);
+}
+
 void
 view_fmt_iso(int64_t t, char *out, size_t n)
 {
@@ -491,6 +590,11 @@ view_event(json_t *e)
 	if (view_str(e, "url")[0] != '\0')
 		json_object_set(e, "website", json_object_get(e, "url"));
 	set_url(e, "url", "/events/", "slug");
+	if (view_str(e, "timezone")[0] != '\0') {
+		view_fmt_zone(view_str(e, "timezone"), view_int(e,
+		    "starts_at"), range, sizeof(range));
+		set_str(e, "timezone_label", range);
+	}
 	/* Templates test flags for truth, and 0 is not false everywhere. */
 	json_object_set_new(e, "online", json_boolean(json_integer_value(
 	    json_object_get(e, "online")) != 0));

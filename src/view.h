@@ -59,6 +59,12 @@ void	 view_fmt_date_long(int64_t t, char *out, size_t n);	/* May 12, 2021 */
 void	 view_fmt_datetime(int64_t t, char *out, size_t n);	/* May 12, 2021, 3:04 PM EDT */
 void	 view_fmt_date_range(int64_t a, int64_t b, char *out, size_t n);	/* May 25-27, 2021 */
 void	 view_fmt_time(int64_t t, char *out, size_t n);	/* 11:00 AM EST */
+/*
+ * A time zone as readers say it, at time t: "New York time (EST)" for
+ * America/New_York in winter, "London time (BST)" in summer; the city
+ * alone when the zone has no lettered abbreviation then.
+ */
+void	 view_fmt_zone(const char *zone, int64_t t, char *out, size_t n);
 void	 view_fmt_iso(int64_t t, char *out, size_t n);		/* 2021-05-12T13:00:00Z */
 void	 view_fmt_http(int64_t t, char *out, size_t n);	/* RFC 9110 date */
 

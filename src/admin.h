@@ -49,6 +49,14 @@ int	 admin_delete(struct req *, enum store_del, int64_t id,
 /* A form's sponsor (its id as text): 0 for none, -1 when not one of the list. */
 int64_t	 admin_sponsor_of(struct req *, const char *);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
+/* page_admin_speakers.c — the event form's speakers, one a line */
+/* The lines as an array of {name, title, company, image}; NULL and why. */
+json_t	*admin_speakers_parse(struct req *, const char *text, char *msg,
+	    size_t msgsz);
+/* Sets f's "speakers" to the event's speakers as the form shows them. */
+int	 admin_speakers_form(struct req *, int64_t event, json_t *f);
+/* Replaces the event's speakers (inside the caller's transaction). */
+int	 admin_speakers_save(struct req *, int64_t event, json_t *list);
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
 
 struct db;

@@ -1001,6 +1001,41 @@ demo_people(struct demo *d, const json_t *site)
  * Events, webinars, promos and static pages.
  */
 /*
+ * An event's speakers: {"name", "title", "company", "photo": an image of
+ * site.json's}.  The people are invented for the demo.
+ */
+static int
+demo_speakers(struct demo *d, int64_t id, const json_t *list,
+    const char *slug)
+{
+	struct speaker_input s[SPEAKERS_MAX];
+	const char *photo;
+	json_t *v;
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, v) {
+		if (n == SPEAKERS_MAX)
+			break;
+		if (demo_need(d, v, slug, "name", &s[n].name) != 0)
+			return -1;
+		s[n].title = demo_str0(v, "title");
+		s[n].company = demo_str0(v, "company");
+		photo = demo_str0(v, "photo");
+		s[n].image = json_string_value(json_object_get(d->image_hashes,
+		    photo));
+		if (photo[0] != '\0' && s[n].image == NULL)
+			return demo_fail(d, "%s: speaker photo \"%s\" is no "
+			    "image of site.json", slug, photo);
+		if (s[n].image == NULL)
+			s[n].image = "";
+		n++;
+	}
+	if (n > 0 && store_event_speakers_set(d->db, id, s, n) != STORE_OK)
+		return demo_fail(d, "%s: speakers", slug);
+	return 0;
+}
+
+/*
  * Registration settings (capacity, questions: a list, one a string) and,
  * for an event, its agenda: {"day": offset from the first day, "start",
  * "end", "title", "speakers", "description"}.
@@ -1042,7 +1077,8 @@ demo_registration(struct demo *d, enum reg_kind k, int64_t id,
 	}
 	if (n > 0 && store_event_sessions_set(d->db, id, s, n) != STORE_OK)
 		return demo_fail(d, "%s: agenda", slug);
-	return 0;
+	return k == REG_EVENT ? demo_speakers(d, id, json_object_get(o,
+	    "speakers"), slug) : 0;
 }
 
 static int

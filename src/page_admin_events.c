@@ -239,7 +239,7 @@ reg_form(struct req *r, enum kind k, int64_t id, json_t *f)
 	json_object_set_new(f, "agenda", json_string(a.p != NULL &&
 	    !buf_err(&a) ? a.p : ""));
 	buf_free(&a);
-	return STORE_OK;
+	return admin_speakers_form(r, id, f);
 }
 
 #define SESSIONS_MAX	100
@@ -491,7 +491,7 @@ form_echo(enum kind k, struct url_query *q)
 	    "body_md", "starts", "ends", "timezone", "venue", "url",
 	    "sponsor_id", "capacity", "reg_closes", "questions", "agenda",
 	    "street_address", "locality", "region", "postal_code", "country",
-	    "image" };
+	    "image", "speakers" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
 	    "join_url", "topic", "series_slug", "sponsor_id", "capacity", "reg_closes", "questions", "image" };
@@ -700,7 +700,7 @@ save(struct req *r, enum kind k, int64_t id)
 	struct webinar_input w;
 	const char *err;
 	char slug[SLUG_MAX + 1], url[64], msg[160], country[3];
-	json_t *agenda = NULL;
+	json_t *agenda = NULL, *speakers = NULL;
 	int64_t capacity, closes;
 	int status, rc;
 
@@ -714,7 +714,9 @@ save(struct req *r, enum kind k, int64_t id)
 	}
 	if ((err = reg_check(&q, &capacity, &closes, msg, sizeof(msg))) !=
 	    NULL || (k == K_EVENT && (agenda = agenda_parse(field(&q,
-	    "agenda"), msg, sizeof(msg))) == NULL && (err = msg) != NULL)) {
+	    "agenda"), msg, sizeof(msg))) == NULL && (err = msg) != NULL) ||
+	    (k == K_EVENT && (speakers = admin_speakers_parse(r, field(&q,
+	    "speakers"), msg, sizeof(msg))) == NULL && (err = msg) != NULL)) {
 		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);
 		goto done;
 	}
@@ -742,6 +744,8 @@ save(struct req *r, enum kind k, int64_t id)
 	}
 	if (rc == STORE_OK)
 		rc = reg_save(r, k, id, &q, capacity, closes, agenda);
+	if (rc == STORE_OK && k == K_EVENT)
+		rc = admin_speakers_save(r, id, speakers);
 	/*
 	 * Its own page and .ics carry its tag (under any slug it had);
 	 * every list, calendar and sidebar of the kind carries the list tag.
@@ -770,6 +774,7 @@ save(struct req *r, enum kind k, int64_t id)
 	status = 0;
 done:
 	json_decref(agenda);
+	json_decref(speakers);
 	buf_free(&html);
 	buf_free(&md);
 	buf_free(&tags);

@@ -279,6 +279,18 @@ int	 store_event_sessions(struct db *, int64_t event, json_t **out);
 /* Replaces an event's agenda (inside the caller's transaction). */
 int	 store_event_sessions_set(struct db *, int64_t event,
 	    const struct session_input *, size_t n);
+/* store_speaker.c — an event's speakers (docs/events.md) */
+#define SPEAKERS_MAX	24	/* speakers of one event */
+struct speaker_input {
+	const char	*name, *title, *company;
+	const char	*image;		/* an image's hash, "" for none */
+};
+/* An event's speakers in order: name, title, company, photo_* columns. */
+int	 store_event_speakers(struct db *, int64_t event, json_t **out);
+/* Replaces an event's speakers (inside the caller's transaction). */
+int	 store_event_speakers_set(struct db *, int64_t event,
+	    const struct speaker_input *, size_t n);
+
 /* Capacity (0: unlimited), closing time (0: the default), questions. */
 int	 store_reg_settings_save(struct db *, enum reg_kind, int64_t id,
 	    int64_t capacity, int64_t closes_at, const char *questions);

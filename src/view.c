@@ -628,6 +628,31 @@ set_when(json_t *w)
 }
 
 void
+view_speakers(json_t *a)
+{
+	json_t *o, *img;
+	char role[700];
+	size_t i;
+
+	json_array_foreach(a, i, o) {
+		set_image(o, "photo", "photo");
+		/*
+		 * A speaker's photo is a small square beside the name, which
+		 * says who it is: an image without its own alt text is
+		 * decorative (alt="").
+		 */
+		if ((img = json_object_get(o, "photo")) != NULL &&
+		    json_object_get(img, "srcset") != NULL)
+			set_str(img, "sizes", "96px");
+		snprintf(role, sizeof(role), "%s%s%s", view_str(o, "title"),
+		    view_str(o, "title")[0] != '\0' && view_str(o,
+		    "company")[0] != '\0' ? ", " : "", view_str(o, "company"));
+		if (role[0] != '\0')
+			set_str(o, "role", role);
+	}
+}
+
+void
 view_webinar(json_t *w)
 {
 	dep(w, "id", tag_webinar);

@@ -30,6 +30,8 @@ void	 view_tag(json_t *);
 void	 view_tags(json_t *);
 void	 view_event(json_t *);
 void	 view_events(json_t *);
+/* An event's speakers: "photo" (the image markup's) and "role". */
+void	 view_speakers(json_t *);
 void	 view_webinar(json_t *);
 void	 view_webinars(json_t *);
 void	 view_resource(json_t *);

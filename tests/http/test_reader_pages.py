@@ -36,8 +36,8 @@ PAGE_SIZE = 4
 def make_db():
     d = tempfile.mkdtemp(prefix="masthead-reader-")
     db = demo_db(d)
-    for name in ("rita", "sam"):
-        subprocess.run([BIN, "user", "add", "--db", db, "--role", "member",
+    for name, role in (("rita", "member"), ("sam", "member"), ("ed", "editor")):
+        subprocess.run([BIN, "user", "add", "--db", db, "--role", role,
                         "--name", name.title(), name + "@example.com"],
                        input=PW, text=True, check=True, capture_output=True)
     return db
@@ -284,6 +284,103 @@ def test_event_page():
     ok('href="#register"' not in b, "nor the Register link")
 
 
+class Form(html.parser.HTMLParser):
+    """The fields of the first form whose action is action, as a browser
+    would send them (checked radios only, selected options)."""
+
+    def __init__(self, body, action):
+        super().__init__(convert_charrefs=True)
+        self.action, self.fields, self._in, self._area, self._sel = action, [], False, None, None
+        self.feed(body)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in = a.get("action") == self.action and not self.fields
+        elif not self._in or "name" not in a and tag != "option":
+            return
+        elif tag == "input":
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.fields.append([a["name"], a.get("value") or ""])
+        elif tag == "textarea":
+            self._area = [a["name"], ""]
+            self.fields.append(self._area)
+        elif tag == "select":
+            self._sel = [a["name"], None]
+            self.fields.append(self._sel)
+        if tag == "option" and self._in and self._sel is not None and \
+                (self._sel[1] is None or "selected" in a):
+            self._sel[1] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in = False
+        elif tag == "textarea":
+            self._area = None
+        elif tag == "select":
+            self._sel = None
+
+    def handle_data(self, data):
+        if self._area is not None:
+            self._area[1] += data
+
+
+def test_speakers():
+    s, h, b = srv.html("/events/" + EVENT)
+    p = Page(b)
+    ok(p.find("section", class_="speakers"), "the event page has its speakers")
+    contains(b, '<strong class="speaker-name">Maren Okafor</strong>', "a speaker's name")
+    contains(b, '<span class="speaker-role">Conference chair, Light Reading</span>',
+             "with their job title and company")
+    photos = [i for i in p.find("img") if i.get("src", "").startswith("/media/")
+              and i.get("loading") == "lazy"]
+    ok(len(photos) == 4, "and a photo each (%d)" % len(photos))
+    eid = sql(DB, "SELECT id FROM events WHERE slug = ?", (EVENT,))[0][0]
+    ed = Client(srv, ip=None)
+    eq(ed.sign_in("ed@example.com", PW), 303, "an editor signs in")
+    form = "/admin/events/%d" % eid
+    s, h, b = ed.get(form)
+    eq(s, 200, "the event form answers")
+    fields = Form(b, form).fields
+    sp = [v for k, v in fields if k == "speakers"]
+    ok(sp and "Maren Okafor | Conference chair | Light Reading | " in sp[0],
+       "the form lists the speakers, one a line, with the photo's name")
+    photo = sql(DB, "SELECT hash FROM images ORDER BY id LIMIT 1")[0][0]
+
+    def save(text):
+        f = [(k, text if k == "speakers" else v) for k, v in fields]
+        return ed.post(form, f)
+
+    s, h, b = save("Nadia Quist | Head of research | Example Labs | %s\n"
+                   "\nOmar Beck\n" % photo)
+    eq(s, 303, "the editor saves two speakers")
+    s, h, b = srv.html("/events/" + EVENT)
+    names = re.findall(r'<strong class="speaker-name">([^<]+)</strong>', b)
+    eq(names, ["Nadia Quist", "Omar Beck"], "the page shows them at once, in order")
+    contains(b, '<span class="speaker-role">Head of research, Example Labs</span>',
+             "title and company")
+    ok('src="/media/%s' % photo in b, "the photo chosen")
+    ok("Maren Okafor" not in b, "the old list is replaced")
+    before = sql(DB, "SELECT name FROM event_speakers WHERE event_id = ? ORDER BY position",
+                 (eid,))
+    for bad, why in (("| Title only", "a line without a name"),
+                     ("Ann Lee | x | y | nothex", "a photo that is no image's name"),
+                     ("Ann Lee | x | y | " + "0" * 64, "a photo of no uploaded image"),
+                     ("A" * 201, "a name over 200 bytes"),
+                     ("\n".join("Person %d" % i for i in range(25)), "25 speakers")):
+        s, h, b = save(bad)
+        eq(s, 422, "%s is refused (422)" % why)
+        ok(Page(b).find("p", class_="form-error"), why + ": the form says why")
+        contains(b, bad.split("\n")[0][:20], why + ": what was typed comes back")
+    eq(sql(DB, "SELECT name FROM event_speakers WHERE event_id = ? ORDER BY position",
+           (eid,)), before, "and nothing changed")
+    s, h, b = save("")
+    eq(s, 303, "emptying the field saves")
+    s, h, b = srv.html("/events/" + EVENT)
+    ok('class="speakers"' not in b, "an event without speakers shows no Speakers block")
+
+
 def test_footer_pages():
     s, h, b = srv.html("/")
     foot = b[b.index('class="site-footer"'):]
@@ -358,4 +455,4 @@ def test_browser():
 
 run_tests([test_one_date_style, test_composer_signed_out, test_own_comments,
            test_lists_page_both_ways, test_404, test_event_page,
-           test_footer_pages, test_browser], cleanup=srv.stop)
+           test_footer_pages, test_browser, test_speakers], cleanup=srv.stop)

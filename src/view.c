@@ -249,7 +249,7 @@ void
 view_fmt_zone(const char *zone, int64_t t, char *out, size_t n)
 {
 	const char *city = strrchr(zone, '/');
-	char name[64], abbr[16];
+	char name[64], abbr[16] = "";
 	size_t i;
 
 	snprintf(name, sizeof(name), "%s", city != NULL ? city + 1 : zone);
@@ -258,6 +258,10 @@ view_fmt_zone(const char *zone, int64_t t, char *out, size_t n)
 			name[i] = ' ';
 	/* "+03" is no name a reader knows: only letters are shown. */
 	if (zone_abbrev(zone, t, abbr, sizeof(abbr)) == 0 && abbr[0] != '\0' &&
+	    abbr[strspn(abbr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] == '\0' &&
+	    strcmp(abbr, name) == 0)
+		snprintf(out, n, "%s", name);	/* "UTC" */
+	else if (abbr[0] != '\0' &&
 	    abbr[strspn(abbr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] == '\0')
 		snprintf(out, n, "%s time (%s)", name, abbr);
 	else

@@ -194,7 +194,7 @@ add_agenda(struct req *r, json_t *v)
 				tm.tm_hour = 12;
 				tm.tm_isdst = -1;
 				timegm(&tm);
-				strftime(label, sizeof(label), "%A, %B %e",
+				strftime(label, sizeof(label), "%A, %B %-d",
 				    &tm);
 			} else {
 				snprintf(label, sizeof(label), "%s", day);

@@ -268,6 +268,9 @@ def test_event_page():
     contains(b, "Times are New York time (EST).", "the zone as readers say it")
     ok("America/New_York" not in re.sub(r"<[^>]+>", "", b),
        "the zone's IANA name is not shown")
+    days = re.findall(r'<li class="agenda-day"><h3>([^<]+)</h3>', b)
+    ok(days and all(re.match(r"^[A-Z][a-z]+day, [A-Z][a-z]+ [1-9]\d?$", d) for d in days),
+       "agenda days read \"Friday, December 18\"", days)
     p = Page(b)
     jump = p.find("a", href="#register")
     ok(jump, "a Register link near the top goes to the form")

@@ -11,12 +11,10 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
-#include "newsletter.h"
 #include "own.h"
 #include "page.h"
 #include "req.h"
 #include "session.h"
-#include "sign.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -449,26 +447,17 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 	return 0;
 }
 
-void
-page_commenter_mark(int64_t user, char out[PAGE_MARK_MAX])
-{
-	char mac[SIGN_MAC_B64 + 1];
-
-	sign_mac_b64(newsletter_key(), "commenter", user, "", mac);
-	snprintf(out, PAGE_MARK_MAX, "%.*s", PAGE_MARK_MAX - 1, mac);
-}
-
 /* The account bar of a signed-in reader, spliced into shared pages. */
 static void
 account_part(struct req *r, struct buf *out)
 {
-	char csrf[64], me[PAGE_MARK_MAX];
+	char csrf[64];
 	json_t *m;
 
 	session_csrf(r, csrf, sizeof(csrf));
-	page_commenter_mark(r->reader->id, me);
-	m = own_json(r, json_pack("{s:{s:s,s:s},s:s}", "user", "name",
-	    r->reader->name, "mark", me, "csrf", csrf));
+	/* The id finds the reader's own comments in the shared page. */
+	m = own_json(r, json_pack("{s:{s:s,s:I},s:s}", "user", "name",
+	    r->reader->name, "id", (json_int_t)r->reader->id, "csrf", csrf));
 	if (tpl_render(theme_templates(), "partials/account", m, out) != 0)
 		buf_reset(out);
 }

@@ -24,14 +24,6 @@ struct url_query;
 /* Call once at start-up: hooks the account bar into shared pages. */
 void	 page_init(void);
 /*
- * The mark of a commenter on shared pages (16 characters and a NUL): a
- * MAC of the user's id, so that the signed-in reader's script finds
- * their own comments in the cached page without the page naming anyone
- * by a number that could be followed elsewhere.
- */
-#define PAGE_MARK_MAX	17
-void	 page_commenter_mark(int64_t user, char out[PAGE_MARK_MAX]);
-/*
  * Renders template tpl with model (which it takes: the caller's reference
  * is consumed) plus the site-wide parts, and sends it with status.
  */

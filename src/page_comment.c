@@ -167,9 +167,9 @@ view_comment(json_t *c)
 	if (strcmp(status, "deleted") == 0) {
 		set_str(c, "body_html", "");
 		set_str(c, "author_name", "");
-	} else if (json_is_integer(json_object_get(c, "user_id"))) {
-		page_commenter_mark(view_int(c, "user_id"), b);
-		set_str(c, "by", b);
+	} else {
+		/* Whose it is, for the reader's script (docs/cache.md). */
+		json_object_set(c, "by", json_object_get(c, "user_id"));
 	}
 }
 

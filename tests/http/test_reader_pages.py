@@ -6,7 +6,7 @@ README "Reader pages"):
   zone's abbreviation where the hour matters (comments);
 - the signed-out composer links Register next to Sign In;
 - a reader's own comments offer Edit and Delete on the article page while
-  the cached page stays the same for every reader (their mark rides in
+  the cached page stays the same for every reader (their id rides in
   the account bar, the page's one personal part);
 - story lists page both ways (Newer and Older, rel=prev/next, the page
   number in the title) and a page past the last is 404;
@@ -160,19 +160,20 @@ def test_own_comments():
        "rita and sam get the same page outside the account bar")
     eq(account_hole(br), account_hole(anon2),
        "and the same as a signed-out reader's")
-    ok("data-me=" not in anon2, "a signed-out page carries no reader's mark")
+    ok("data-me=" not in anon2, "a signed-out page names no reader")
     pr, ps = Page(br), Page(bs)
     me_r = pr.find("span", class_="signed-in")[0].get("data-me", "")
     me_s = ps.find("span", class_="signed-in")[0].get("data-me", "")
-    ok(re.match(r"^[A-Za-z0-9_-]{16}$", me_r), "rita's account bar carries her mark")
-    ok(me_r != me_s, "sam's mark is another")
+    uid = sql(DB, "SELECT id FROM users WHERE email = 'rita@example.com'")[0][0]
+    eq(me_r, str(uid), "rita's account bar carries her id")
+    ok(me_r != me_s, "sam's is his")
     again = Client(srv, ip=None)
     again.sign_in("rita@example.com", PW)
     eq(Page(again.get(path)[2]).find("span", class_="signed-in")[0].get("data-me"),
-       me_r, "the mark is rita's, whichever session she signs in with")
+       me_r, "the same in another of rita's sessions")
     mine = pr.find("li", data_by=me_r)
     eq([a.get("data-id") for a in mine], [str(cid)],
-       "rita's mark is on her comment and no other")
+       "her id marks her comment and no other")
     eq([a.get("data-id") for a in pr.find("li", data_by=me_s)], [str(sid)],
        "sam's is on his")
     ok("/comments/%d/edit" % cid not in anon2 and
@@ -181,7 +182,7 @@ def test_own_comments():
     s, h, b = rita.get("/article/%s/comment" % slug)
     ok("/comments/%d/edit" % cid in b and "/comments/%d/delete" % cid in b,
        "without a script, the composer still offers Edit and Delete")
-    # The server decides whose comment it is, not the mark.
+    # The server decides whose comment it is, not the page.
     tok = form_token(sam.get("/article/%s/comment" % slug)[2])
     s, h, b = sam.post("/comments/%d/delete" % cid, [("csrf", tok)])
     eq(s, 403, "sam cannot delete rita's comment")

@@ -56,7 +56,7 @@
     li.addEventListener("focusin", function () { place(li); });
   });
   /* The article page is the same for everyone; the account bar (the
-   * reader's own part of it) carries the reader's commenter mark and the
+   * reader's own part of it) carries the reader's account number and the
    * session's form token.  Their own comments get Edit (during the ten
    * minutes the server allows) and Delete, as on the composer page; the
    * server checks both again. */

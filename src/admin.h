@@ -49,6 +49,15 @@ int	 admin_delete(struct req *, enum store_del, int64_t id,
 /* A form's sponsor (its id as text): 0 for none, -1 when not one of the list. */
 int64_t	 admin_sponsor_of(struct req *, const char *);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
+/*
+ * Splits the line that starts at text (to its newline or the end) at
+ * "|" into at most ncells cells, the last taking the rest, each trimmed
+ * into cells (ncells rows of cellsz bytes); *too_long says whether a
+ * cell had cellsz bytes or more (it is cut).  Returns the next line, or
+ * NULL after the last: the agenda and speakers fields, one item a line.
+ */
+const char *admin_line_cells(const char *text, char *cells, size_t ncells,
+	    size_t cellsz, int *too_long);
 /* page_admin_speakers.c — the event form's speakers, one a line */
 /* The lines as an array of {name, title, company, image}; NULL and why. */
 json_t	*admin_speakers_parse(struct req *, const char *text, char *msg,

@@ -3,7 +3,6 @@
  * form: one speaker a line, "Name | Job title | Company | photo", the
  * photo being the name (hash) of an image uploaded under Images.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,20 +15,6 @@
 
 #define SPEAKER_TEXT	200	/* bytes of a name, title or company */
 
-/* A cell of a line, trimmed, into out (outsz > n). */
-static void
-cell(const char *p, size_t n, char *out)
-{
-	while (n > 0 && isspace((unsigned char)*p)) {
-		p++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
 json_t *
 admin_speakers_parse(struct req *r, const char *text, char *msg,
     size_t msgsz)
@@ -37,34 +22,19 @@ admin_speakers_parse(struct req *r, const char *text, char *msg,
 	static const char *const part[4] = { "name", "title", "company",
 	    "image" };
 	json_t *list = json_array(), *img;
-	const char *p = text, *e, *bar;
+	const char *p = text;
 	char c[4][SPEAKER_TEXT + 1];
-	size_t n, len, line = 0, i;
+	size_t line = 0, i;
+	int too_long;
 
 	while (p != NULL && *p != '\0') {
-		e = strchr(p, '\n');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
 		line++;
-		for (i = 0; i < 4; i++)
-			c[i][0] = '\0';
-		for (i = 0; i < 4 && n > 0; i++) {
-			bar = i < 3 ? memchr(p, '|', n) : NULL;
-			len = bar != NULL ? (size_t)(bar - p) : n;
-			if (len > SPEAKER_TEXT) {
-				snprintf(msg, msgsz, "Speakers, line %zu: a "
-				    "part is longer than %d bytes.", line,
-				    SPEAKER_TEXT);
-				goto fail;
-			}
-			cell(p, len, c[i]);
-			p += len;
-			n -= len;
-			if (bar != NULL) {
-				p++;
-				n--;
-			}
+		p = admin_line_cells(p, c[0], 4, sizeof(c[0]), &too_long);
+		if (too_long) {
+			snprintf(msg, msgsz, "Speakers, line %zu: a part is "
+			    "longer than %d bytes.", line, SPEAKER_TEXT);
+			goto fail;
 		}
-		p = e != NULL ? e + 1 : NULL;
 		if (c[0][0] == '\0' && c[1][0] == '\0' && c[2][0] == '\0' &&
 		    c[3][0] == '\0')
 			continue;

@@ -379,6 +379,17 @@ def test_speakers():
         contains(b, bad.split("\n")[0][:20], why + ": what was typed comes back")
     eq(sql(DB, "SELECT name FROM event_speakers WHERE event_id = ? ORDER BY position",
            (eid,)), before, "and nothing changed")
+    # The agenda's lines are split the same way.
+    agenda = [v for k, v in fields if k == "agenda"][0]
+    for text, want in (("D" * 1001, 422), ("D" * 1000, 303)):
+        f = [(k, "2026-12-18 09:00-09:30 | Talk | Someone |%s" % text if k == "agenda"
+              else v) for k, v in fields]
+        s, h, b = ed.post(form, f)
+        eq(s, want, "an agenda description of %d bytes: %d" % (len(text), want))
+        if want == 422:
+            contains(b, "longer than 1000 bytes", "and the form says why")
+    s, h, b = ed.post(form, [(k, agenda if k == "agenda" else v) for k, v in fields])
+    eq(s, 303, "the agenda is put back")
     s, h, b = save("")
     eq(s, 303, "emptying the field saves")
     s, h, b = srv.html("/events/" + EVENT)

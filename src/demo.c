@@ -695,7 +695,9 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	char hex[2 * crypto_hash_sha256_BYTES + 1];
 	struct buf svg = BUF_INIT;
-	VipsImage *img = NULL, *flat = NULL;
+	VipsImage *img = NULL, *flat = NULL, *sq;
+	int64_t side = json_integer_value(json_object_get(spec, "square"));
+	int bad;
 	void *jpg = NULL;
 	size_t jlen = 0;
 	struct db_stmt *st;
@@ -705,10 +707,22 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	/* After this point, all errors go through fail. */
 	if (demo_svg(d, name, spec, &svg) != 0)
 		goto fail;
-	if (vips_svgload_buffer(svg.p, svg.len, &img, NULL) != 0 ||
-	    vips_flatten(img, &flat, NULL) != 0 ||
-	    vips_jpegsave_buffer(flat, &jpg, &jlen, "Q", 82, "strip", TRUE,
-	    "optimize_coding", TRUE, NULL) != 0) {
+	bad = vips_svgload_buffer(svg.p, svg.len, &img, NULL) != 0 ||
+	    vips_flatten(img, &flat, NULL) != 0;
+	/*
+	 * "square": N makes an N x N picture cut from the middle, for a
+	 * speaker's photo shown small.
+	 */
+	if (!bad && side > 0 && side <= DEMO_IMAGE_H) {
+		bad = vips_thumbnail_image(flat, &sq, (int)side, "height",
+		    (int)side, "crop", VIPS_INTERESTING_CENTRE, NULL) != 0;
+		if (!bad) {
+			g_object_unref(flat);
+			flat = sq;
+		}
+	}
+	if (bad || vips_jpegsave_buffer(flat, &jpg, &jlen, "Q", 82, "strip",
+	    TRUE, "optimize_coding", TRUE, NULL) != 0) {
 		demo_fail(d, "image \"%s\": %s", name, vips_error_buffer());
 		vips_error_clear();
 		goto fail;

@@ -286,6 +286,16 @@ def test_event_page():
     ok("Add to calendar" not in b and ".ics" not in re.sub(r"<link[^>]*>", "", b),
        "a past event offers no Add to calendar")
     ok('href="#register"' not in b, "nor the Register link")
+    now = int(time.time())
+    for slug, want in ((sql(DB, "SELECT slug FROM webinars WHERE starts_at > ? ORDER BY"
+                            " starts_at LIMIT 1", (now,))[0][0], True),
+                       (sql(DB, "SELECT slug FROM webinars WHERE starts_at + 60 *"
+                            " duration_min < ? ORDER BY starts_at DESC LIMIT 1",
+                            (now,))[0][0], False)):
+        s, h, b = srv.html("/webinars/" + slug)
+        eq(s, 200, "webinar %s answers" % slug)
+        eq("Add to calendar" in b, want, "an upcoming webinar offers Add to calendar"
+           if want else "a webinar that is over does not")
 
 
 class Form(html.parser.HTMLParser):

@@ -202,30 +202,41 @@ store_cursor_format(const struct cursor *c, char *out, size_t outsz)
 	snprintf(out, outsz, "%lld.%lld", (long long)c->t, (long long)c->id);
 }
 
+/* Runs sql[by] with the parameters every list statement takes. */
+static int
+list_rows(struct db *db, const char *const sql[LIST__MAX], enum list_by by,
+    int64_t key, const char *type, const struct cursor *cur, int limit,
+    int64_t now, json_t **out)
+{
+	struct db_stmt *st;
+
+	if (by == LIST_TYPE && type == NULL)
+		return STORE_INVALID;
+	if ((st = db_stmt(db, sql[by])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, cur->t);
+	db_bind_int(st, 2, cur->id);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, now);
+	db_bind_str(st, 5, type);
+	if (by != LIST_LATEST && by != LIST_TYPE)
+		db_bind_int(st, 6, key);
+	return store_rows_json(st, out);
+}
+
 int
 store_article_list(struct db *db, enum list_by by, int64_t key,
     const char *type, const struct cursor *cur, int limit, int64_t now,
     json_t **out, struct cursor *next)
 {
-	struct db_stmt *st;
 	json_t *last;
 	int rc;
 
 	*out = NULL;
 	next->t = next->id = 0;
-	if (by == LIST_TYPE && type == NULL)
-		return STORE_INVALID;
-	if ((st = db_stmt(db, sql_list[by])) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, cur->t);
-	db_bind_int(st, 2, cur->id);
 	/* One row more than asked tells whether a next page exists. */
-	db_bind_int(st, 3, limit + 1);
-	db_bind_int(st, 4, now);
-	db_bind_str(st, 5, type);
-	if (by != LIST_LATEST && by != LIST_TYPE)
-		db_bind_int(st, 6, key);
-	if ((rc = store_rows_json(st, out)) != STORE_OK)
+	if ((rc = list_rows(db, sql_list, by, key, type, cur, limit + 1, now,
+	    out)) != STORE_OK)
 		return rc;
 	if (json_array_size(*out) > (size_t)limit) {
 		json_array_remove(*out, (size_t)limit);
@@ -242,23 +253,12 @@ store_article_newer(struct db *db, enum list_by by, int64_t key,
     const char *type, const struct cursor *first, int limit, int64_t now,
     struct cursor *prev)
 {
-	struct db_stmt *st;
 	json_t *rows, *last;
 	int rc;
 
 	prev->t = prev->id = 0;
-	if (by == LIST_TYPE && type == NULL)
-		return STORE_INVALID;
-	if ((st = db_stmt(db, sql_newer[by])) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, first->t);
-	db_bind_int(st, 2, first->id);
-	db_bind_int(st, 3, limit + 1);
-	db_bind_int(st, 4, now);
-	db_bind_str(st, 5, type);
-	if (by != LIST_LATEST && by != LIST_TYPE)
-		db_bind_int(st, 6, key);
-	if ((rc = store_rows_json(st, &rows)) != STORE_OK)
+	if ((rc = list_rows(db, sql_newer, by, key, type, first, limit + 1,
+	    now, &rows)) != STORE_OK)
 		return rc;
 	if (json_array_size(rows) == 0) {
 		json_decref(rows);

@@ -55,6 +55,18 @@ struct cache_page {
 /* Where the hole of body is (markers included); *at == *end when none. */
 void	 cache_hole(const char *body, size_t len, size_t *at, size_t *end);
 
+struct buf;
+
+/* Whether a body of this type and length is worth compressing. */
+int	 cache_zip_worth(const char *ctype, size_t len);
+/*
+ * Compresses in[0..n) as gzip or brotli (enc) at the format's best
+ * level, for bytes compressed once and sent many times (the theme's
+ * assets, at start).  0, or -1; out is the caller's.
+ */
+int	 cache_compress(enum cache_enc enc, const char *in, size_t n,
+	    struct buf *out);
+
 struct cache_split {
 	const char	*head, *tail;
 	size_t		 headlen, taillen;

@@ -117,8 +117,6 @@ void	 cache_entry_untag(struct cache_entry *);
 /* cache_zip.c */
 void	 cache_zip_start(void);
 void	 cache_zip_stop(void);
-/* Whether a body of this type and length is worth compressing. */
-int	 cache_zip_worth(const char *ctype, size_t len);
 /* Queues e for compression (taking a reference).  Lock held. */
 void	 cache_zip_queue(struct cache_entry *);
 void	 cache_variants_free(struct variants *);

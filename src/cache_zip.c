@@ -29,13 +29,13 @@ static size_t qlen;
 static int qstop, qrunning;
 
 static int
-compress_gzip(const char *in, size_t n, struct buf *out)
+compress_gzip(const char *in, size_t n, int level, struct buf *out)
 {
 	z_stream z;
 	int rc;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	buf_reserve(out, deflateBound(&z, (uLong)n));
@@ -54,15 +54,14 @@ compress_gzip(const char *in, size_t n, struct buf *out)
 }
 
 static int
-compress_brotli(const char *in, size_t n, struct buf *out)
+compress_brotli(const char *in, size_t n, int quality, struct buf *out)
 {
 	size_t outlen = BrotliEncoderMaxCompressedSize(n);
 
 	buf_reserve(out, outlen);
 	if (outlen == 0 || buf_err(out))
 		return -1;
-	/* Quality 5 keeps a miss fast; the bytes are sent thousands of times. */
-	if (!BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+	if (!BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
 	    n, (const uint8_t *)in, &outlen, (uint8_t *)out->p))
 		return -1;
 	out->len = outlen;
@@ -83,6 +82,17 @@ cache_hole(const char *body, size_t len, size_t *at, size_t *end)
 		return;
 	*at = (size_t)(a - body);
 	*end = (size_t)(b - body) + sizeof(CACHE_HOLE_CLOSE) - 1;
+}
+
+int
+cache_compress(enum cache_enc enc, const char *in, size_t n, struct buf *out)
+{
+	/* Made once at start: the smallest each format can do. */
+	if (enc == ENC_GZIP)
+		return compress_gzip(in, n, 9, out);
+	if (enc == ENC_BROTLI)
+		return compress_brotli(in, n, BROTLI_MAX_QUALITY, out);
+	return -1;
 }
 
 /* Text, JSON and XML (pages, the API, feeds, sitemaps, calendars) shrink. */
@@ -238,12 +248,16 @@ make_variants(const struct cache_entry *e)
 	uint64_t h = cache_hash(e->body, e->len);
 
 	/* A compressed variant is kept only when it is smaller. */
-	if (compress_gzip(e->body, e->len, &z) == 0 && z.len < e->len) {
+	/*
+	 * Levels that keep a miss fast (brotli 5); the bytes are sent
+	 * thousands of times.
+	 */
+	if (compress_gzip(e->body, e->len, 6, &z) == 0 && z.len < e->len) {
 		v->len[ENC_GZIP] = z.len;
 		v->body[ENC_GZIP] = exact(&z);
 		cache_etag(v->etag[ENC_GZIP], sizeof(v->etag[0]), h, "-gz");
 	}
-	if (compress_brotli(e->body, e->len, &br) == 0 && br.len < e->len) {
+	if (compress_brotli(e->body, e->len, 5, &br) == 0 && br.len < e->len) {
 		v->len[ENC_BROTLI] = br.len;
 		v->body[ENC_BROTLI] = exact(&br);
 		cache_etag(v->etag[ENC_BROTLI], sizeof(v->etag[0]), h, "-br");

@@ -182,41 +182,41 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "events", 23, 1,
+	{ "events", 24, 1,
 	    "SELECT count(*) AS n FROM events",
 	    "SELECT "
 	    "id, slug, name, kind, summary, body_md, body_html,"
 	    " starts_at, ends_at, timezone, venue, online, url,"
 	    " sponsor_id, capacity, reg_closes_at, questions,"
 	    " street_address, locality, region, postal_code, country,"
-	    " image_id"
+	    " image_id, trashed_at"
 	    " FROM events ORDER BY id",
 	    "INSERT INTO events ("
 	    "id, slug, name, kind, summary, body_md, body_html,"
 	    " starts_at, ends_at, timezone, venue, online, url,"
 	    " sponsor_id, capacity, reg_closes_at, questions,"
 	    " street_address, locality, region, postal_code, country,"
-	    " image_id"
+	    " image_id, trashed_at"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23"
+	    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24"
 	    ")" },
-	{ "webinars", 19, 1,
+	{ "webinars", 20, 1,
 	    "SELECT count(*) AS n FROM webinars",
 	    "SELECT "
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
 	    " recording_url, capacity, reg_closes_at, questions, image_id,"
-	    " join_url, topic_id, series_slug"
+	    " join_url, topic_id, series_slug, trashed_at"
 	    " FROM webinars ORDER BY id",
 	    "INSERT INTO webinars ("
 	    "id, slug, title, series, summary, body_md, body_html,"
 	    " starts_at, duration_min, sponsor_id, event_id,"
 	    " recording_url, capacity, reg_closes_at, questions, image_id,"
-	    " join_url, topic_id, series_slug"
+	    " join_url, topic_id, series_slug, trashed_at"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-	    " $13, $14, $15, $16, $17, $18, $19"
+	    " $13, $14, $15, $16, $17, $18, $19, $20"
 	    ")" },
 	{ "event_sessions", 9, 1,
 	    "SELECT count(*) AS n FROM event_sessions",
@@ -448,19 +448,20 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2"
 	    ")" },
-	{ "resources", 14, 1,
+	{ "resources", 15, 1,
 	    "SELECT count(*) AS n FROM resources",
 	    "SELECT "
 	    "id, slug, title, summary, body_md, body_html, sponsor_id,"
 	    " cover_id, file_hash, file_bytes, link_url, published_at,"
-	    " created_at, updated_at"
+	    " created_at, updated_at, trashed_at"
 	    " FROM resources ORDER BY id",
 	    "INSERT INTO resources ("
 	    "id, slug, title, summary, body_md, body_html, sponsor_id,"
 	    " cover_id, file_hash, file_bytes, link_url, published_at,"
-	    " created_at, updated_at"
+	    " created_at, updated_at, trashed_at"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+	    " $15"
 	    ")" },
 	{ "resource_leads", 10, 1,
 	    "SELECT count(*) AS n FROM resource_leads",

@@ -30,6 +30,7 @@
 #include "demo.h"
 #include "embed.h"
 #include "markdown.h"
+#include "media.h"
 #include "store.h"
 #include "util.h"
 
@@ -42,8 +43,8 @@ static const char sql_setting[] =
     "INSERT INTO settings (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char sql_image[] =
-    "INSERT INTO images (hash, mime, ext, width, height, bytes, alt, created_at)"
-    " VALUES ($1, 'image/jpeg', 'jpg', $2, $3, $4, $5, $6)"
+    "INSERT INTO images (hash, mime, ext, width, height, bytes, alt, created_at,"
+    " widths) VALUES ($1, 'image/jpeg', 'jpg', $2, $3, $4, $5, $6, $7)"
     " ON CONFLICT (hash) DO UPDATE SET alt = excluded.alt RETURNING id";
 static const char sql_section[] =
     "INSERT INTO sections (parent_id, slug, name, kind, description, position)"
@@ -693,7 +694,7 @@ static int
 demo_image(struct demo *d, const char *name, const json_t *spec)
 {
 	unsigned char sum[crypto_hash_sha256_BYTES];
-	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	char hex[2 * crypto_hash_sha256_BYTES + 1], ws[64], msg[300];
 	struct buf svg = BUF_INIT;
 	VipsImage *img = NULL, *flat = NULL, *sq;
 	int64_t side = json_integer_value(json_object_get(spec, "square"));
@@ -731,6 +732,12 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
 	if (demo_save(d, hex, jpg, jlen) != 0)
 		goto fail;
+	/* The widths and WebP files an upload of the drawing would have. */
+	if (media_widths(d->media_dir, hex, "jpg", jpg, jlen, ws, sizeof(ws),
+	    msg, sizeof(msg)) != 0) {
+		demo_fail(d, "image \"%s\": %s", name, msg);
+		goto fail;
+	}
 	if ((st = demo_stmt(d, sql_image)) == NULL)
 		goto fail;
 	db_bind_str(st, 1, hex);
@@ -739,6 +746,7 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	db_bind_int(st, 4, (int64_t)jlen);
 	db_bind_str(st, 5, demo_str0(spec, "alt"));
 	db_bind_int(st, 6, d->now);
+	db_bind_str(st, 7, ws);
 	if (demo_insert(d, st, "image", name, &id) != 0)
 		goto fail;
 	demo_remember(d->images, name, id);

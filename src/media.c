@@ -28,6 +28,7 @@
 #include "fault.h"
 #include "image.h"
 #include "media.h"
+#include "picture.h"
 #include "status.h"
 #include "store.h"
 #include "util.h"
@@ -217,14 +218,14 @@ make_dir(const char *dir)
 }
 
 static void
-unlink_made(struct file *files, int n)
+unlink_made(const char *dir, struct file *files, int n)
 {
 	char path[1024];
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (files[i].made && snprintf(path, sizeof(path), "%s/%s",
-		    config.media_dir, files[i].name) < (int)sizeof(path))
+		    dir, files[i].name) < (int)sizeof(path))
 			unlink(path);
 }
 
@@ -242,19 +243,14 @@ describe(const char *hash, const char *ext, const char *mime, int w, int h,
 		int64_t v;
 		size_t k = strcspn(p, ",");
 
-		if (parse_int(p, k, 1, 100000, &v) == 0) {
+		if (parse_int(p, k, 1, 100000, &v) == 0)
 			json_array_append_new(list, json_integer(v));
-			buf_printf(&ss, "%s/media/%s-%lld.%s %lldw",
-			    ss.len ? ", " : "", hash, (long long)v, ext,
-			    (long long)v);
-			buf_printf(&sw, "%s/media/%s-%lld.webp %lldw",
-			    sw.len ? ", " : "", hash, (long long)v,
-			    (long long)v);
-		}
 		p += k;
 		if (*p == ',')
 			p++;
 	}
+	picture_srcset(&ss, "", hash, ext, ws);
+	picture_srcset(&sw, "", hash, "webp", ws);
 	snprintf(src, sizeof(src), "/media/%s.%s", hash, ext);
 	o = json_pack("{s:s,s:s,s:s,s:i,s:i,s:o,s:s,s:s}", "hash", hash,
 	    "src", src, "mime", mime, "width", w, "height", h, "widths", list,
@@ -351,6 +347,61 @@ width_of(VipsImage *mem, int top, int w, VipsImage **out)
 	    NULL);
 }
 
+/* The widths not wider than an image W pixels wide; its own when under all. */
+static int
+pick_widths(int W, int list[NWIDTHS])
+{
+	int i, nw = 0;
+
+	for (i = 0; i < NWIDTHS && widths[i] <= W; i++)
+		list[nw++] = widths[i];
+	if (nw == 0)
+		list[nw++] = W;
+	return nw;
+}
+
+/*
+ * Encodes each width of list (none wider than mem) into files[*nf ...] as
+ * <hash>-<w>.<ext> and <hash>-<w>.webp, the widest last, and writes the
+ * list made into ws ("320,640").  0, or 422 / 500 with a sentence in
+ * msg; the files encoded so far stay in files[] for the caller to free.
+ */
+static int
+encode_widths(VipsImage *mem, const char *hash, const char *ext,
+    const int *list, int nw, struct file *files, int *nf, char *ws,
+    size_t wslen, char *msg, size_t msglen)
+{
+	int i, rc, topw = vips_image_get_width(mem);
+	size_t used = 0;
+
+	ws[0] = '\0';
+	for (i = 0; i < nw; i++) {
+		int w = list[i] < topw ? list[i] : topw;
+		VipsImage *t = NULL;
+		struct file *a = &files[*nf], *b = &files[*nf + 1];
+
+		if (width_of(mem, topw, w, &t) != 0) {
+			snprintf(msg, msglen, "the image cannot be resized");
+			return 422;
+		}
+		snprintf(a->name, sizeof(a->name), "%s-%d.%s", hash, w, ext);
+		snprintf(b->name, sizeof(b->name), "%s-%d.webp", hash, w);
+		rc = encode(t, ext, &a->data, &a->len);
+		if (rc == 0)
+			rc = encode(t, "webp", &b->data, &b->len);
+		g_object_unref(t);
+		*nf += 2;
+		if (rc != 0) {
+			snprintf(msg, msglen, "the image cannot be encoded");
+			return 500;
+		}
+		if (used < wslen)
+			used += (size_t)snprintf(ws + used, wslen - used,
+			    "%s%d", i > 0 ? "," : "", w);
+	}
+	return 0;
+}
+
 int
 media_store(struct db *db, const void *p, size_t n, const char *alt,
     json_t **out, char *msg, size_t msglen)
@@ -363,7 +414,7 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	const char *mime, *ext, *fmime;
 	json_t *have = NULL;
 	int i, nf = 0, W, H, status = 500, rc, top = 0, topw, toph, e;
-	int list[NWIDTHS], nw = 0, known = 0;
+	int list[NWIDTHS], nw, known = 0;
 
 	*out = NULL;
 	memset(files, 0, sizeof(files));
@@ -411,11 +462,7 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	}
 	if ((status = probe(mime, p, n, &W, &H, msg, msglen)) != 0)
 		return status;
-	/* The widths not wider than the image; its own when under all. */
-	for (i = 0; i < NWIDTHS && widths[i] <= W; i++)
-		list[nw++] = widths[i];
-	if (nw == 0)
-		list[nw++] = W;
+	nw = pick_widths(W, list);
 	topw = list[nw - 1];
 	/* After this point, all errors go through fail. */
 	if ((status = decode(p, n, topw, 0, &mem, msg, msglen)) != 0)
@@ -432,31 +479,11 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		ext = "png";
 		fmime = "image/png";
 	}
-	for (i = 0; i < nw; i++) {
-		int w = list[i] < topw ? list[i] : topw;
-		VipsImage *t = NULL;
-		struct file *a = &files[nf], *b = &files[nf + 1];
-
-		if (width_of(mem, topw, w, &t) != 0) {
-			snprintf(msg, msglen, "the image cannot be resized");
-			status = 422;
-			goto fail;
-		}
-		snprintf(a->name, sizeof(a->name), "%s-%d.%s", hash, w, ext);
-		snprintf(b->name, sizeof(b->name), "%s-%d.webp", hash, w);
-		rc = encode(t, ext, &a->data, &a->len);
-		if (rc == 0)
-			rc = encode(t, "webp", &b->data, &b->len);
-		top = nf;
-		g_object_unref(t);
-		nf += 2;
-		if (rc != 0) {
-			snprintf(msg, msglen, "the image cannot be encoded");
-			goto fail;
-		}
-		snprintf(ws + strlen(ws), sizeof(ws) - strlen(ws), "%s%d",
-		    i > 0 ? "," : "", w);
-	}
+	if ((status = encode_widths(mem, hash, ext, list, nw, files, &nf,
+	    ws, sizeof(ws), msg, msglen)) != 0)
+		goto fail;
+	top = nf - 2;
+	status = 500;
 	/* <hash>.<ext> is the largest width, for pages without srcset. */
 	snprintf(files[nf].name, sizeof(files[nf].name), "%s.%s", hash, ext);
 	files[nf].data = g_memdup2(files[top].data, files[top].len);
@@ -500,13 +527,58 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	g_object_unref(mem);
 	return 0;
 fail:
-	unlink_made(files, nf);
+	unlink_made(config.media_dir, files, nf);
 	for (i = 0; i < nf; i++)
 		g_free(files[i].data);
 	if (mem != NULL)
 		g_object_unref(mem);
 	vips_error_clear();
 	return status;
+}
+
+int
+media_widths(const char *dir, const char *hash, const char *ext,
+    const void *p, size_t n, char *ws, size_t wslen, char *msg,
+    size_t msglen)
+{
+	struct file files[NFILES];
+	VipsImage *mem = NULL;
+	const char *mime;
+	int list[NWIDTHS], nw, nf = 0, W, H, i, rc = -1;
+
+	memset(files, 0, sizeof(files));
+	if ((mime = image_sniff(p, n)) == NULL) {
+		snprintf(msg, msglen, "not a JPEG, PNG, WebP or GIF image");
+		return -1;
+	}
+	if (image_start() != 0) {
+		snprintf(msg, msglen, "the image library did not start");
+		return -1;
+	}
+	if (probe(mime, p, n, &W, &H, msg, msglen) != 0)
+		return -1;
+	nw = pick_widths(W, list);
+	/* After this point, all errors go through fail. */
+	if (decode(p, n, list[nw - 1], 0, &mem, msg, msglen) != 0 ||
+	    encode_widths(mem, hash, ext, list, nw, files, &nf, ws, wslen,
+	    msg, msglen) != 0)
+		goto fail;
+	for (i = 0; i < nf; i++)
+		if (write_file(dir, &files[i]) != 0) {
+			snprintf(msg, msglen, "%s/%s cannot be written", dir,
+			    files[i].name);
+			goto fail;
+		}
+	rc = 0;
+fail:
+	if (rc != 0)
+		unlink_made(dir, files, nf);
+	for (i = 0; i < nf; i++)
+		g_free(files[i].data);
+	if (mem != NULL)
+		g_object_unref(mem);
+	vips_error_clear();
+	return rc;
 }
 
 int

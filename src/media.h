@@ -34,6 +34,18 @@ int	 media_store(struct db *, const void *p, size_t n, const char *alt,
 	    json_t **out, char *msg, size_t msglen);
 
 /*
+ * Makes the responsive widths of an image kept whole elsewhere (the
+ * demo's drawings): for each width of MEDIA_WIDTHS not wider than the
+ * image of bytes p (its own width when under all), <dir>/<hash>-<w>.<ext>
+ * and <dir>/<hash>-<w>.webp, encoded as uploads are.  ws gets the list
+ * made ("320,640,1024,1600"), for the images row.  0, or -1 with a
+ * sentence in msg and no file of this call left.
+ */
+int	 media_widths(const char *dir, const char *hash, const char *ext,
+	    const void *p, size_t n, char *ws, size_t wslen, char *msg,
+	    size_t msglen);
+
+/*
  * Square artwork (a podcast's cover) from an uploaded image: the middle
  * of the picture, side min(shorter side, max) pixels, as an sRGB JPEG
  * without transparency written as <dir>/<sha256 of the JPEG>.jpg (a name

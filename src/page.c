@@ -520,21 +520,41 @@ page_error(struct req *r, int status)
 		send_plain(r, status);
 }
 
-/* Theme assets: ETag revalidation, an hour in caches. */
+/*
+ * Theme assets, sent as cached pages are: gzip or brotli when the client
+ * takes it (compressed at start, theme.h), an ETag per variant, 304 on
+ * revalidation.  Pages link them as /assets/<name>?v=<theme version>,
+ * and the theme's content hash in the URL lets caches keep them for a
+ * year without asking again.  Any other URL of an asset (no version, or
+ * the version of a theme since changed, from a page cached before) gets
+ * the current bytes for an hour.
+ */
 int
 page_asset(struct req *r)
 {
 	const struct asset *a = theme_asset(r->arg[0]);
+	const char *v = http_query(r, "v");
+	struct cache_view cv;
+	int enc;
 
 	if (a == NULL)
 		return 404;
-	http_validators(r, a->etag, theme_loaded_at());
-	http_header(r, "Cache-Control", "public, max-age=3600");
-	if (http_not_modified(r, a->etag, theme_loaded_at())) {
-		http_send_static(r, 304, NULL, "", 0);
-		return 0;
-	}
-	http_send_static(r, 200, a->ctype, a->data, a->len);
+	memset(&cv, 0, sizeof(cv));
+	cv.status = 200;
+	cv.ctype = a->ctype;
+	cv.cache_control = v != NULL && strcmp(v, theme_version()) == 0 ?
+	    "public, max-age=31536000, immutable" : "public, max-age=3600";
+	cv.last_modified = theme_loaded_at();
+	cv.body[ENC_IDENTITY] = (const char *)a->data;
+	cv.len[ENC_IDENTITY] = a->len;
+	cv.etag[ENC_IDENTITY] = a->etag;
+	for (enc = ENC_GZIP; enc < ENC__MAX; enc++)
+		if (a->zdata[enc] != NULL) {
+			cv.body[enc] = a->zdata[enc];
+			cv.len[enc] = a->zlen[enc];
+			cv.etag[enc] = a->zetag[enc];
+		}
+	http_send_variants(r, &cv);
 	return 0;
 }
 

@@ -299,6 +299,14 @@ void	 admin_bulk_done(struct req *, json_t *model);
 int	 page_admin_trash_add(struct req *);
 int	 page_admin_trash_restore(struct req *);
 int	 page_admin_trash_delete(struct req *);
+/* Events, webinars and white papers in the Trash, and its bulk actions. */
+int	 page_admin_event_trash(struct req *);
+int	 page_admin_webinar_trash(struct req *);
+int	 page_admin_resource_trash(struct req *);
+int	 page_admin_trash_kind_restore(struct req *);
+int	 page_admin_trash_kind_delete(struct req *);
+int	 page_admin_trash_bulk_restore(struct req *);
+int	 page_admin_trash_bulk_delete(struct req *);
 void	 page_admin_trash_jobs_init(void);
 
 /* page_admin_front.c — the home page's pinned stories (editors) */

@@ -303,7 +303,13 @@ page_admin_reg_move(struct req *r)
 		    "webinar to move the registration to.");
 		goto out;
 	}
-	if ((rc = store_reg_target(r->db, k, to, &t)) != STORE_OK) {
+	rc = store_reg_target(r->db, k, to, &t);
+	if (rc == STORE_OK && json_is_integer(json_object_get(t,
+	    "trashed_at"))) {
+		json_decref(t);
+		rc = STORE_NOTFOUND;	/* in the Trash: not a place to go */
+	}
+	if (rc != STORE_OK) {
 		status = rc != STORE_NOTFOUND ? status_store(rc) :
 		    refuse(r, 422, reg, k == REG_EVENT ? "to: there is no "
 		    "such event." : "to: there is no such webinar.");

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
@@ -47,6 +49,33 @@ split_body(json_t *a)
 	json_object_set_new(a, "body_after_html", json_string(cut));
 }
 
+/* The row of an image a body shows, for picture_html(). */
+static json_t *
+body_image(void *arg, const char *hash)
+{
+	struct req *r = arg;
+	json_t *row;
+
+	return store_image_get(r->db, hash, &row) == STORE_OK ? row : NULL;
+}
+
+/*
+ * The uploaded images of the body are drawn as the hero is, in their
+ * widths and WebP; an image the store does not know stays as written.
+ */
+static void
+draw_body_images(struct req *r, json_t *a)
+{
+	const char *body = json_string_value(json_object_get(a, "body_html"));
+	struct buf *b;
+
+	if (body == NULL || strstr(body, "<img") == NULL)
+		return;
+	b = own_buf(r, 0);
+	if (picture_html(body, strlen(body), body_image, r, b) > 0)
+		json_object_set_new(a, "body_html", json_stringn(b->p, b->len));
+}
+
 int
 model_article(struct req *r, const char *slug, json_t **out)
 {
@@ -73,6 +102,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	id = json_integer_value(json_object_get(a, "id"));
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
+	picture_first(json_object_get(a, "image"));
 	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
 		return status_store(rc);
 	view_authors(v);
@@ -86,6 +116,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	json_object_set_new(a, "section_path", v);
 	if (promo != NULL)
 		json_object_set_new(a, "promo", promo);
+	draw_body_images(r, a);
 	split_body(a);
 	/* The player of a podcast or video story. */
 	if (json_string_length(json_object_get(a, "media_url")) > 0) {

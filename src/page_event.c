@@ -10,6 +10,7 @@
 #include "config.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "registration.h"
 #include "req.h"
 #include "status.h"
@@ -268,6 +269,7 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 		return status_store(rc);
 	own_json(r, v);
 	kinds[k].view(v);
+	picture_first(json_object_get(v, "image"));
 	ends = json_integer_value(json_object_get(v, "ends_at"));
 	json_object_set_new(v, "is_past", json_boolean(ends < page_now()));
 	/* A webinar that has taken place is watched on demand. */

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
@@ -58,6 +59,8 @@ list_url(const char *base, const struct cursor *c, int n)
  * Reads one page of a list into m under "articles", with links both
  * ways: "next_url" (older) and "prev_url" (newer), each with its page
  * number when this page knows its own.  A page past the last is 404.
+ * The first image of the list is the page's first but on an author's
+ * page, where the author's photo comes before it.
  */
 static int
 add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
@@ -74,6 +77,9 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
 	    &list, &next)) != STORE_OK)
 		return status_store(rc);
+	if (picture_first(json_object_get(json_object_get(m, "author"),
+	    "photo")) != 0)
+		picture_first_of(list);
 	json_object_set_new(m, "articles", list);
 	if (cur.t != INT64_MAX && json_array_size(list) == 0)
 		return 404;

@@ -546,6 +546,9 @@ link_webinar(struct req *r, json_t *reg, json_t **t)
 	if (rc != STORE_OK)
 		return status_store(rc);
 	own_json(r, *t);
+	/* A webinar in the newsroom's Trash is on no page, links included. */
+	if (json_is_integer(json_object_get(*t, "trashed_at")))
+		return 404;
 	return strcmp(view_str(*t, "slug"), r->arg[0]) != 0 ? 404 : 0;
 }
 

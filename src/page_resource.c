@@ -24,6 +24,7 @@
 #include "newsletter.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "ratelimit.h"
 #include "resource.h"
 #include "status.h"
@@ -65,6 +66,7 @@ model_resources(struct req *r, json_t **out)
 		next.id = json_integer_value(json_object_get(last, "id"));
 	}
 	view_resources(list);
+	picture_first_of(list);
 	/* The list changes with any resource, and when one goes live. */
 	cache_dep_str(tag_resources().s);
 	if ((t = store_resources_next_publish(r->db, now)) > 0)
@@ -106,6 +108,7 @@ model_resource(struct req *r, const char *slug, json_t **out)
 		return status_store(rc);
 	}
 	view_resource(v);
+	picture_first(json_object_get(v, "image"));
 	*out = json_pack("{s:o}", "resource", v);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "search.h"
 #include "status.h"
@@ -296,6 +297,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 		return status_store(rc);
 	set_total(r, m, total, page, json_array_size(rows) == 0);
 	view_articles(rows);
+	picture_first_of(rows);
 	mark_up(rows);
 	json_object_set_new(m, "has_query", json_true());
 	json_object_set_new(m, "no_results",

@@ -316,7 +316,16 @@ registration_job(struct db *db, json_t *payload, char *err, size_t errlen)
 		db_rollback(db);
 		return 0;
 	}
-	if ((rc = letter(db, reg, what)) != STORE_OK)
+	/*
+	 * An event or webinar in the newsroom's Trash (or deleted since)
+	 * has no page for the letter to point at: it is not sent.
+	 */
+	if ((rc = letter(db, reg, what)) == STORE_NOTFOUND) {
+		json_decref(reg);
+		db_rollback(db);
+		return 0;
+	}
+	if (rc != STORE_OK)
 		goto fail;
 	json_decref(reg);
 	if (db_commit(db) != DB_OK) {

@@ -484,10 +484,8 @@ send_spliced(struct req *r, const struct cache_view *v)
 void
 http_send_cached(struct req *r, struct cache_entry *e)
 {
-	static const char *const coding[ENC__MAX] = { NULL, "gzip", "br" };
 	struct cache_entry **holder;
 	struct cache_view v;
-	enum cache_enc enc;
 
 	holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*holder),
 	    dispose_entry);
@@ -497,19 +495,28 @@ http_send_cached(struct req *r, struct cache_entry *e)
 		send_spliced(r, &v);
 		return;
 	}
-	enc = pick_encoding(r, &v);
+	http_send_variants(r, &v);
+}
+
+void
+http_send_variants(struct req *r, const struct cache_view *v)
+{
+	static const char *const coding[ENC__MAX] = { NULL, "gzip", "br" };
+	enum cache_enc enc;
+
+	enc = pick_encoding(r, v);
 	http_header(r, "Vary", "Accept-Encoding");
-	http_header(r, "Cache-Control", v.cache_control);
-	http_validators(r, v.etag[enc], v.last_modified);
-	if (v.tags[0] != '\0')
-		http_header(r, "Surrogate-Key", v.tags);
-	if (http_not_modified(r, v.etag[enc], v.last_modified)) {
+	http_header(r, "Cache-Control", v->cache_control);
+	http_validators(r, v->etag[enc], v->last_modified);
+	if (v->tags != NULL && v->tags[0] != '\0')
+		http_header(r, "Surrogate-Key", v->tags);
+	if (http_not_modified(r, v->etag[enc], v->last_modified)) {
 		http_send_static(r, 304, NULL, "", 0);
 		return;
 	}
 	if (coding[enc] != NULL)
 		http_header(r, "Content-Encoding", coding[enc]);
-	http_send_static(r, v.status, v.ctype, v.body[enc], v.len[enc]);
+	http_send_static(r, v->status, v->ctype, v->body[enc], v->len[enc]);
 }
 
 void

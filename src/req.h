@@ -23,6 +23,7 @@
 
 struct buf;
 struct cache_entry;
+struct cache_view;
 struct db;
 struct route;
 struct user;
@@ -111,6 +112,14 @@ void	 http_send_buf(struct req *, int status, const char *ctype, struct buf *bod
  * accepts, or 304 when its copy is current.
  */
 void	 http_send_cached(struct req *, struct cache_entry *);
+/*
+ * Sends bytes that outlive the request in the variants v holds (its
+ * body[], len[] and etag[]; status, ctype, cache_control and
+ * last_modified), as a cached page is sent: the variant the client
+ * accepts, Vary: Accept-Encoding, the variant's ETag, 304 when the
+ * client's copy is current.
+ */
+void	 http_send_variants(struct req *, const struct cache_view *);
 /*
  * Sets the function that renders a signed-in reader's part of a shared
  * page (the account bar); pages carry "<!--account-->...<!--/account-->"

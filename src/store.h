@@ -419,13 +419,42 @@ int	 store_article_unpublish(struct db *, int64_t id);
  * The Trash: trashing makes a story a draft with trashed_at set to now
  * (STORE_NOTFOUND when there is none out of the Trash); untrash takes
  * it out, still a draft; purge deletes it for good when it went to the
- * Trash at or before before (STORE_NOTFOUND otherwise).  The list is
- * of every trashed story, the latest first.
+ * Trash at or before before (STORE_NOTFOUND otherwise).
  */
 int	 store_article_trash(struct db *, int64_t id, int64_t now);
 int	 store_article_untrash(struct db *, int64_t id);
 int	 store_article_purge(struct db *, int64_t id, int64_t before);
-int	 store_trash_list(struct db *, json_t **out);
+
+/* store_trash.c */
+/* What can go to the Trash. */
+enum trash_kind {
+	TRASH_ARTICLE,
+	TRASH_EVENT,
+	TRASH_WEBINAR,
+	TRASH_RESOURCE,
+	TRASH__MAX
+};
+#define TRASH_LIST_MAX_S	"500"	/* rows of the Trash's list */
+/*
+ * For events, webinars and resources (stories have their own, above):
+ * put sets trashed_at to now, take clears it (each STORE_NOTFOUND when
+ * the row is not out of, or in, the Trash); purge deletes the row of any
+ * kind, with what depends on it, when it went to the Trash at or before
+ * before.  of is the row's id, slug, title and trashed_at.  The list is
+ * of every kind (kind "article", "event", "webinar" or "resource"; NULL
+ * or "" for all), the latest first.
+ */
+int	 store_trash_put(struct db *, enum trash_kind, int64_t id, int64_t now);
+int	 store_trash_take(struct db *, enum trash_kind, int64_t id);
+int	 store_trash_purge(struct db *, enum trash_kind, int64_t id,
+	    int64_t before);
+int	 store_trash_of(struct db *, enum trash_kind, int64_t id, json_t **out);
+int	 store_trash_list(struct db *, const char *kind, json_t **out);
+/*
+ * How many menu items link to path ("/events/<slug>"): the site's menus
+ * leave out a link to a row in the Trash, so a move changes them too.
+ */
+int	 store_trash_in_menu(struct db *, const char *path, int *n);
 /* Every field an editor sees, drafts included. */
 int	 store_article_admin_get(struct db *, int64_t id, json_t **out);
 int	 store_article_has_author(struct db *, int64_t id, int64_t author_id);

@@ -22,12 +22,13 @@ static const char *const sql_events[WHEN__MAX] = {
 	    "SELECT " EVENT_COLS " FROM events e"
 	    " LEFT JOIN sponsors sp ON sp.id = e.sponsor_id"
 	    " WHERE e.starts_at >= CAST($1 AS BIGINT) - " EVENT_MAX_SECONDS
-	    " AND e.ends_at >= $1 AND e.starts_at > $2"
+	    " AND e.trashed_at IS NULL AND e.ends_at >= $1 AND e.starts_at > $2"
 	    " ORDER BY e.starts_at, e.id LIMIT $3",
 	[WHEN_PAST] =
 	    "SELECT " EVENT_COLS " FROM events e"
 	    " LEFT JOIN sponsors sp ON sp.id = e.sponsor_id"
 	    " WHERE e.ends_at < $1 AND e.starts_at < $2"
+	    " AND e.trashed_at IS NULL"
 	    " ORDER BY e.starts_at DESC, e.id DESC LIMIT $3",
 };
 
@@ -44,7 +45,8 @@ static const char sql_event_get[] =
     "SELECT " EVENT_COLS ", e.street_address, e.locality, e.region,"
     " e.postal_code, e.country," IMAGE_COLS " FROM events e"
     " LEFT JOIN sponsors sp ON sp.id = e.sponsor_id"
-    " LEFT JOIN images i ON i.id = e.image_id WHERE e.slug = $1";
+    " LEFT JOIN images i ON i.id = e.image_id WHERE e.slug = $1"
+    " AND e.trashed_at IS NULL";
 
 #define WEBINAR_COLS \
 	"w.id, w.slug, w.title, w.series, w.summary, w.body_html," \
@@ -71,26 +73,30 @@ static const char *const sql_webinars[WHEN__MAX] = {
 	    " WHERE w.starts_at >= CAST($1 AS BIGINT) - 86400"
 	    " AND w.starts_at > $2"
 	    " AND w.starts_at + 60 * w.duration_min >= $1" WEBINAR_FILTER
+	    " AND w.trashed_at IS NULL"
 	    " ORDER BY w.starts_at, w.id LIMIT $3",
 	[WHEN_PAST] =
 	    "SELECT " WEBINAR_COLS " FROM webinars w"
 	    " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id"
 	    " WHERE w.starts_at < $1 AND w.starts_at < $2"
 	    " AND w.starts_at + 60 * w.duration_min < $1" WEBINAR_FILTER
+	    " AND w.trashed_at IS NULL"
 	    " ORDER BY w.starts_at DESC, w.id DESC LIMIT $3",
 };
 
 static const char sql_webinar_get[] =
     "SELECT " WEBINAR_COLS "," IMAGE_COLS " FROM webinars w"
     " LEFT JOIN sponsors sp ON sp.id = w.sponsor_id"
-    " LEFT JOIN images i ON i.id = w.image_id WHERE w.slug = $1";
+    " LEFT JOIN images i ON i.id = w.image_id WHERE w.slug = $1"
+    " AND w.trashed_at IS NULL";
 
 static const char sql_events_next_end[] =
-    "SELECT min(ends_at) FROM events WHERE ends_at >= $1";
+    "SELECT min(ends_at) FROM events WHERE ends_at >= $1"
+    " AND trashed_at IS NULL";
 static const char sql_webinars_next_end[] =
     "SELECT min(starts_at + 60 * duration_min) FROM webinars"
     " WHERE starts_at >= CAST($1 AS BIGINT) - 86400"
-    " AND starts_at + 60 * duration_min >= $1";
+    " AND starts_at + 60 * duration_min >= $1 AND trashed_at IS NULL";
 
 int64_t
 store_events_next_end(struct db *db, int64_t now)
@@ -163,6 +169,7 @@ store_webinars_in(struct db *db, enum when w, int64_t now, int64_t before,
 
 static const char sql_webinar_series[] =
     "SELECT series FROM webinars WHERE series_slug = $1 AND series_slug <> ''"
+    " AND trashed_at IS NULL"
     " ORDER BY starts_at DESC LIMIT 1";
 
 int
@@ -180,16 +187,16 @@ store_webinar_get(struct db *db, const char *slug, json_t **out)
 /* The newsroom: every row, and one with what its editor needs. */
 static const char sql_events_admin[] =
     "SELECT e.id, e.slug, e.name, e.kind, e.starts_at, e.ends_at,"
-    " e.timezone FROM events e ORDER BY e.starts_at DESC, e.id DESC";
+    " e.timezone FROM events e WHERE e.trashed_at IS NULL ORDER BY e.starts_at DESC, e.id DESC";
 static const char sql_webinars_admin[] =
     "SELECT w.id, w.slug, w.title, w.starts_at, w.duration_min"
-    " FROM webinars w ORDER BY w.starts_at DESC, w.id DESC";
+    " FROM webinars w WHERE w.trashed_at IS NULL ORDER BY w.starts_at DESC, w.id DESC";
 static const char sql_event_by_id[] =
     "SELECT e.id, e.slug, e.name, e.kind, e.summary, e.body_md,"
     " e.starts_at, e.ends_at, e.timezone, e.venue, e.online, e.url,"
     " COALESCE(e.sponsor_id, 0) AS sponsor_id, e.street_address,"
     " e.locality, e.region, e.postal_code, e.country,"
-    " COALESCE(i.hash, '') AS image"
+    " COALESCE(i.hash, '') AS image, e.trashed_at"
     " FROM events e LEFT JOIN images i ON i.id = e.image_id"
     " WHERE e.id = $1";
 static const char sql_webinar_by_id[] =
@@ -197,7 +204,7 @@ static const char sql_webinar_by_id[] =
     " w.starts_at, w.duration_min, w.recording_url, w.join_url,"
     " w.series_slug, COALESCE(t.slug, '') AS topic,"
     " COALESCE(w.sponsor_id, 0) AS sponsor_id,"
-    " COALESCE(i.hash, '') AS image"
+    " COALESCE(i.hash, '') AS image, w.trashed_at"
     " FROM webinars w LEFT JOIN images i ON i.id = w.image_id"
     " LEFT JOIN sections t ON t.id = w.topic_id"
     " WHERE w.id = $1";

@@ -82,8 +82,9 @@ static const char sql_map_pages[] =
     "SELECT 0 AS o, id, 'page' AS kind, slug, updated_at AS lastmod_at"
     " FROM pages WHERE id > $1"
     " UNION ALL SELECT 1, id, 'event', slug, NULL FROM events WHERE id > $1"
+    " AND trashed_at IS NULL"
     " UNION ALL SELECT 2, id, 'webinar', slug, NULL FROM webinars"
-    " WHERE id > $1) AS m ORDER BY o, id";
+    " WHERE id > $1 AND trashed_at IS NULL) AS m ORDER BY o, id";
 
 int
 store_article_feed_extra(struct db *db, int64_t id, json_t **out)

@@ -104,17 +104,18 @@ static const char sql_by_email[] =
 static const char *const sql_target[REG__MAX] = BOTH(
     "SELECT id, slug, name AS title, starts_at, ends_at, timezone,"
     " capacity, COALESCE(reg_closes_at, ends_at) AS closes_at,"
-    " reg_closes_at, questions, '' AS recording_url, '' AS join_url"
-    " FROM events"
+    " reg_closes_at, questions, '' AS recording_url, '' AS join_url,"
+    " trashed_at FROM events"
     " WHERE id = $1",
     "SELECT id, slug, title, starts_at,"
     " starts_at + 60 * duration_min AS ends_at, 'UTC' AS timezone,"
     " capacity, COALESCE(reg_closes_at, starts_at) AS closes_at,"
-    " reg_closes_at, questions, recording_url, join_url FROM webinars"
+    " reg_closes_at, questions, recording_url, join_url, trashed_at"
+    " FROM webinars"
     " WHERE id = $1");
 static const char *const sql_target_slug[REG__MAX] = BOTH(
-    "SELECT id FROM events WHERE slug = $1",
-    "SELECT id FROM webinars WHERE slug = $1");
+    "SELECT id FROM events WHERE slug = $1 AND trashed_at IS NULL",
+    "SELECT id FROM webinars WHERE slug = $1 AND trashed_at IS NULL");
 
 static const char *const sql_counts[REG__MAX] = BOTH(
     "SELECT status, count(*) AS reg_count FROM registrations"

@@ -25,24 +25,25 @@
 static const char sql_list[] =
     "SELECT " RESOURCE_COLS RESOURCE_FROM
     " WHERE r.published_at IS NOT NULL AND r.published_at <= $1"
-    " AND (r.published_at < $2 OR (r.published_at = $2 AND r.id < $3))"
+    " AND r.trashed_at IS NULL AND (r.published_at < $2 OR (r.published_at = $2 AND r.id < $3))"
     " ORDER BY r.published_at DESC, r.id DESC LIMIT $4";
 static const char sql_get[] =
     "SELECT " RESOURCE_COLS RESOURCE_FROM
     " WHERE r.slug = $1 AND r.published_at IS NOT NULL"
-    " AND r.published_at <= $2";
+    " AND r.published_at <= $2 AND r.trashed_at IS NULL";
 static const char sql_next_publish[] =
-    "SELECT min(published_at) FROM resources WHERE published_at > $1";
+    "SELECT min(published_at) FROM resources WHERE published_at > $1"
+    " AND trashed_at IS NULL";
 static const char sql_admin[] =
     "SELECT r.id, r.slug, r.title, r.published_at, r.file_bytes,"
     " r.link_url, r.updated_at,"
     " (SELECT count(*) FROM resource_leads l WHERE l.resource_id = r.id)"
-    " AS leads FROM resources r ORDER BY r.updated_at DESC, r.id DESC";
+    " AS leads FROM resources r WHERE r.trashed_at IS NULL ORDER BY r.updated_at DESC, r.id DESC";
 static const char sql_by_id[] =
     "SELECT r.id, r.slug, r.title, r.summary, r.body_md,"
     " COALESCE(r.sponsor_id, 0) AS sponsor_id,"
     " COALESCE(i.hash, '') AS cover, r.file_hash, r.file_bytes,"
-    " r.link_url, r.published_at FROM resources r"
+    " r.link_url, r.published_at, r.trashed_at FROM resources r"
     " LEFT JOIN images i ON i.id = r.cover_id WHERE r.id = $1";
 static const char sql_add[] =
     "INSERT INTO resources (slug, title, summary, body_md, body_html,"
@@ -65,7 +66,8 @@ static const char sql_lead_add[] =
 static const char sql_lead_get[] =
     "SELECT l.id, l.resource_id, l.email, r.slug, r.title, r.file_hash,"
     " r.link_url, r.published_at FROM resource_leads l"
-    " JOIN resources r ON r.id = l.resource_id WHERE l.id = $1";
+    " JOIN resources r ON r.id = l.resource_id WHERE l.id = $1"
+    " AND r.trashed_at IS NULL";
 static const char sql_leads[] =
     "SELECT id, name, email, company, job_title, consent, consent_ip,"
     " created_at FROM resource_leads WHERE resource_id = $1"

@@ -50,7 +50,8 @@ static const char sql_any_published[] =
 	" a.updated_at, a.section_id, s.slug AS section_slug," \
 	" s.name AS section_name, i.hash AS image_hash, i.ext AS image_ext," \
 	" i.width AS image_width, i.height AS image_height," \
-	" i.alt AS image_alt, aa0.author_id, au.slug AS author_slug," \
+	" i.alt AS image_alt, i.widths AS image_widths, aa0.author_id," \
+	" au.slug AS author_slug," \
 	" au.name AS author_name, au.role AS author_role," \
 	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name"
 

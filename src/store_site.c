@@ -10,9 +10,16 @@
 
 static const char sql_settings[] = "SELECT key, value FROM settings";
 
+/* A link to an event, webinar or white paper in the Trash is left out. */
 static const char sql_menu[] =
-    "SELECT id, parent_id, position, label, url FROM menu_items"
-    " WHERE menu = $1 ORDER BY parent_id IS NOT NULL, parent_id, position, id";
+    "SELECT id, parent_id, position, label, url FROM menu_items m"
+    " WHERE menu = $1 AND NOT EXISTS (SELECT 1 FROM events e"
+    " WHERE e.trashed_at IS NOT NULL AND m.url = '/events/' || e.slug)"
+    " AND NOT EXISTS (SELECT 1 FROM webinars w WHERE w.trashed_at IS NOT NULL"
+    " AND m.url = '/webinars/' || w.slug)"
+    " AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.trashed_at IS NOT NULL"
+    " AND m.url = '/resources/' || r.slug)"
+    " ORDER BY parent_id IS NOT NULL, parent_id, position, id";
 
 #define SECTION_COLS "s.id, s.parent_id, s.slug, s.name, s.kind, s.description"
 

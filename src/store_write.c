@@ -51,10 +51,6 @@ static const char sql_untrash[] =
 static const char sql_purge[] =
     "DELETE FROM articles WHERE id = $1 AND trashed_at IS NOT NULL"
     " AND trashed_at <= $2";
-static const char sql_trash_list[] =
-    "SELECT a.id, a.slug, a.title, a.trashed_at, s.name AS section_name"
-    " FROM articles a JOIN sections s ON s.id = a.section_id"
-    " WHERE a.trashed_at IS NOT NULL ORDER BY a.trashed_at DESC, a.id DESC";
 
 static const char sql_admin_authors[] =
     "SELECT au.slug FROM article_authors aa"
@@ -501,17 +497,6 @@ int
 store_article_purge(struct db *db, int64_t id, int64_t before)
 {
 	return by_id_at(db, sql_purge, id, before);
-}
-
-int
-store_trash_list(struct db *db, json_t **out)
-{
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_trash_list)) == NULL)
-		return STORE_ERROR;
-	return store_rows_json(st, out);
 }
 
 /* A list of strings from a one-column query by article id. */

@@ -214,6 +214,40 @@ add_rendition(const char *name, int fit, int w, int h,
 	return add_asset(name, copy, len, 1, err, errlen);
 }
 
+/*
+ * Compresses the text assets once, at the best levels: they are sent
+ * with every first visit.  The ETag of a variant is the asset's with
+ * "-gz" or "-br" inside the quotes, as the page cache names its own.
+ */
+static void
+compress_assets(void)
+{
+	static const char *const suffix[ENC__MAX] = { "", "-gz", "-br" };
+	struct buf z;
+	size_t i, k;
+	int enc;
+
+	for (i = 0; i < nassets; i++) {
+		struct asset *a = &assets[i];
+
+		if (!cache_zip_worth(a->ctype, a->len))
+			continue;
+		for (enc = ENC_GZIP; enc < ENC__MAX; enc++) {
+			buf_init(&z, 0);
+			if (cache_compress((enum cache_enc)enc,
+			    (const char *)a->data, a->len, &z) == 0 &&
+			    z.len < a->len) {
+				a->zdata[enc] = buf_detach(&z, &a->zlen[enc]);
+				k = strlen(a->etag);
+				snprintf(a->zetag[enc], sizeof(a->zetag[enc]),
+				    "%.*s%s\"", (int)(k - 1), a->etag,
+				    suffix[enc]);
+			}
+			buf_free(&z);
+		}
+	}
+}
+
 int
 theme_load(const char *dir, char *err, size_t errlen)
 {
@@ -261,6 +295,7 @@ theme_load(const char *dir, char *err, size_t errlen)
 	    add_rendition("share.png", THEME_SHARE_H / 2, THEME_SHARE_W,
 	    THEME_SHARE_H, "#ffffff", err, errlen) != 0)
 		return -1;
+	compress_assets();
 	for (i = 0; i < nassets; i++)
 		h = fnv1a((const unsigned char *)assets[i].etag,
 		    strlen(assets[i].etag), h);
@@ -282,6 +317,8 @@ theme_free(void)
 		if (assets[i].owned)
 			free((void *)assets[i].data);
 		free(assets[i].name);
+		free(assets[i].zdata[ENC_GZIP]);
+		free(assets[i].zdata[ENC_BROTLI]);
 	}
 	memset(assets, 0, sizeof(assets));
 	nassets = 0;

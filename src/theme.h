@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache.h"
+
 struct tpl_set;
 
 struct asset {
@@ -27,6 +29,15 @@ struct asset {
 	char			 etag[24];	/* quoted content hash */
 	int			 owned;		/* data was read from theme_dir */
 	int			 width, height;	/* pixels of a raster image, else 0 */
+	/*
+	 * Text assets (CSS, JavaScript, SVG) compressed once at load, as
+	 * the page cache keeps its pages: zdata[ENC_GZIP] and
+	 * zdata[ENC_BROTLI], NULL when not worth it or not smaller, each
+	 * with its own quoted ETag.  [ENC_IDENTITY] is data itself.
+	 */
+	char			*zdata[ENC__MAX];
+	size_t			 zlen[ENC__MAX];
+	char			 zetag[ENC__MAX][28];
 };
 
 /*
@@ -47,7 +58,11 @@ const struct asset *theme_asset(const char *name);
 const char *theme_ctype(const char *name);
 /* When the theme was loaded: the Last-Modified of its assets. */
 int64_t	 theme_loaded_at(void);
-/* A short hash of all assets, for cache-busting asset URLs. */
+/*
+ * A short hash of all assets, for cache-busting asset URLs: a page links
+ * /assets/<name>?v=<version>, which the server lets caches keep for a
+ * year (page_asset()).
+ */
 const char *theme_version(void);
 
 #endif

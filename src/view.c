@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "escape.h"
+#include "picture.h"
 #include "sanitize.h"
 #include "tag.h"
 #include "view.h"
@@ -315,65 +316,27 @@ set_url(json_t *o, const char *key, const char *prefix, const char *slugkey)
 }
 
 /*
- * Uploaded images come in several widths ("320,640,1024"), each also as
- * WebP: <hash>-<w>.<ext> and <hash>-<w>.webp.  Adds srcset, srcset_webp
- * and sizes for <picture>, or nothing for an image of one size.
+ * Adds an "image" object from the image_* (or photo_*) columns: the
+ * object picture.h makes for the partial that draws it, in a slot.
  */
 static void
-set_srcset(json_t *img, const char *hash, const char *ext, const char *ws)
+set_image(json_t *o, const char *prefix, const char *key,
+    enum picture_slot slot)
 {
-	char a[600], b[600];
-	size_t na = 0, nb = 0;
-	int64_t w;
-
-	while (*ws != '\0') {
-		size_t k = strcspn(ws, ",");
-
-		if (parse_int(ws, k, 1, 100000, &w) == 0 && na < sizeof(a) &&
-		    nb < sizeof(b)) {
-			na += (size_t)snprintf(a + na, sizeof(a) - na,
-			    "%s/media/%s-%lld.%s %lldw", na ? ", " : "", hash,
-			    (long long)w, ext, (long long)w);
-			nb += (size_t)snprintf(b + nb, sizeof(b) - nb,
-			    "%s/media/%s-%lld.webp %lldw", nb ? ", " : "", hash,
-			    (long long)w, (long long)w);
-		}
-		ws += k;
-		if (*ws == ',')
-			ws++;
-	}
-	if (na == 0 || na >= sizeof(a) || nb >= sizeof(b))
-		return;
-	set_str(img, "srcset", a);
-	set_str(img, "srcset_webp", b);
-	/* The story column is at most 760 px wide (site.css). */
-	set_str(img, "sizes", "(max-width: 800px) 100vw, 760px");
-}
-
-/* Adds an "image" object from the image_* (or photo_*) columns. */
-static void
-set_image(json_t *o, const char *prefix, const char *key)
-{
-	char k[64], url[160];
-	const char *hash, *ext;
+	char k[6][64];
 	json_t *img;
 
-	snprintf(k, sizeof(k), "%s_hash", prefix);
-	if ((hash = json_string_value(json_object_get(o, k))) == NULL)
+	snprintf(k[0], sizeof(k[0]), "%s_hash", prefix);
+	snprintf(k[1], sizeof(k[1]), "%s_ext", prefix);
+	snprintf(k[2], sizeof(k[2]), "%s_widths", prefix);
+	snprintf(k[3], sizeof(k[3]), "%s_width", prefix);
+	snprintf(k[4], sizeof(k[4]), "%s_height", prefix);
+	snprintf(k[5], sizeof(k[5]), "%s_alt", prefix);
+	img = picture_new(json_string_value(json_object_get(o, k[0])),
+	    view_str(o, k[1]), view_str(o, k[2]), json_object_get(o, k[3]),
+	    json_object_get(o, k[4]), view_str(o, k[5]), slot);
+	if (img == NULL)
 		return;
-	snprintf(k, sizeof(k), "%s_ext", prefix);
-	ext = view_str(o, k);
-	snprintf(url, sizeof(url), "/media/%s.%s", hash, ext);
-	img = json_object();
-	set_str(img, "src", url);
-	snprintf(k, sizeof(k), "%s_width", prefix);
-	json_object_set(img, "width", json_object_get(o, k));
-	snprintf(k, sizeof(k), "%s_height", prefix);
-	json_object_set(img, "height", json_object_get(o, k));
-	snprintf(k, sizeof(k), "%s_alt", prefix);
-	set_str(img, "alt", view_str(o, k));
-	snprintf(k, sizeof(k), "%s_widths", prefix);
-	set_srcset(img, hash, ext, view_str(o, k));
 	json_object_set_new(o, key, img);
 }
 
@@ -452,8 +415,8 @@ view_article(json_t *a)
 	set_url(a, "author_url", "/author/", "author_slug");
 	set_str(a, "type_label", label != NULL ? label : type);
 	set_dates(a, "published_at", "date", 0);
-	set_image(a, "image", "image");
-	set_image(a, "seo_image", "seo_image");
+	set_image(a, "image", "image", PICTURE_THUMB);
+	set_image(a, "seo_image", "seo_image", PICTURE_HERO);
 	set_byline(a, view_str(a, "author_name"), view_str(a, "author_role"),
 	    view_str(a, "author_company"), "byline");
 	/* The count changes with comments, not with the story: its own tag. */
@@ -497,6 +460,7 @@ void
 view_article_full(json_t *a)
 {
 	view_article(a);
+	picture_slot(json_object_get(a, "image"), PICTURE_HERO);
 	view_html(a, "body_html");
 	set_dates(a, "published_at", "date", 1);
 	set_dates(a, "updated_at", "updated", 1);
@@ -507,7 +471,7 @@ view_author(json_t *a)
 {
 	dep(a, "id", tag_author);
 	set_url(a, "url", "/author/", "slug");
-	set_image(a, "photo", "photo");
+	set_image(a, "photo", "photo", PICTURE_AVATAR);
 	set_byline(a, view_str(a, "name"), view_str(a, "role"), view_str(a, "company"),
 	    "byline");
 }
@@ -608,7 +572,7 @@ view_event(json_t *e)
 	    sizeof(range));
 	set_str(e, "date_range", range);
 	set_dates(e, "starts_at", "starts", 0);
-	set_image(e, "image", "image");
+	set_image(e, "image", "image", PICTURE_HERO);
 	set_address(e);
 }
 
@@ -634,20 +598,17 @@ set_when(json_t *w)
 void
 view_speakers(json_t *a)
 {
-	json_t *o, *img;
+	json_t *o;
 	char role[700];
 	size_t i;
 
 	json_array_foreach(a, i, o) {
-		set_image(o, "photo", "photo");
 		/*
 		 * A speaker's photo is a small square beside the name, which
 		 * says who it is: an image without its own alt text is
 		 * decorative (alt="").
 		 */
-		if ((img = json_object_get(o, "photo")) != NULL &&
-		    json_object_get(img, "srcset") != NULL)
-			set_str(img, "sizes", "96px");
+		set_image(o, "photo", "photo", PICTURE_AVATAR);
 		snprintf(role, sizeof(role), "%s%s%s", view_str(o, "title"),
 		    view_str(o, "title")[0] != '\0' && view_str(o,
 		    "company")[0] != '\0' ? ", " : "", view_str(o, "company"));
@@ -665,7 +626,7 @@ view_webinar(json_t *w)
 	set_url(w, "url", "/webinars/", "slug");
 	set_dates(w, "starts_at", "starts", 1);
 	set_when(w);
-	set_image(w, "image", "image");
+	set_image(w, "image", "image", PICTURE_HERO);
 	/* The recording itself is for registered readers only. */
 	if (json_object_get(w, "has_recording") != NULL)
 		json_object_set_new(w, "has_recording", json_boolean(
@@ -687,7 +648,7 @@ view_resource(json_t *o)
 	sponsor_dep(o);
 	view_html(o, "body_html");
 	set_url(o, "url", "/resources/", "slug");
-	set_image(o, "image", "image");
+	set_image(o, "image", "image", PICTURE_HERO);
 	set_dates(o, "published_at", "date", 1);
 	if (n > 0) {
 		if (n >= 1024 * 1024)
@@ -719,4 +680,13 @@ EACH(view_sections, view_section)
 EACH(view_tags, view_tag)
 EACH(view_events, view_event)
 EACH(view_webinars, view_webinar)
-EACH(view_resources, view_resource)
+
+/* A list of white papers shows each cover small (site.css .resource-item). */
+static void
+view_resource_card(json_t *o)
+{
+	view_resource(o);
+	picture_slot(json_object_get(o, "image"), PICTURE_CARD);
+}
+
+EACH(view_resources, view_resource_card)

@@ -339,6 +339,11 @@ def make_fixtures():
          csrf_from="/admin/trash")
     send(e, "editor", "/admin/articles/bulk", [("action", "bogus"), ("id", str(aid))],
          csrf_from="/admin/articles")
+    # A webinar in the Trash: its editor offers Restore; the list filtered.
+    FIXTURES["trashed"] = one("SELECT id FROM webinars"
+                              " WHERE slug = 'pivoting-to-addressable-ads-pay-tv'")
+    send(e, "editor", "/admin/webinars/%d/trash" % FIXTURES["trashed"], [],
+         csrf_from="/admin/trash")
     FIXTURES["revision"] = one("SELECT max(id) FROM article_revisions WHERE article_id = ?",
                                (aid,))
     s, h, b = send(e, "editor", "/admin/newsletters/daily/issues", [],
@@ -390,7 +395,8 @@ def admin_pages():
         "/admin/pages/%d" % page, "/admin/events/%d" % event,
         "/admin/events/%d/registrations" % event, "/admin/webinars/%d" % webinar,
         "/admin/webinars/%d/registrations" % webinar, "/admin/resources/%d" % resource,
-        "/admin/resources/%d/leads" % resource,
+        "/admin/resources/%d/leads" % resource, "/admin/webinars/%d" % f["trashed"],
+        "/admin/trash?kind=webinar", "/admin/trash?done=bulk&restored=2",
         "/admin/newsletters/daily/issues/%d" % f["issue"],
         "/admin/newsletters/daily/issues/%d/preview" % f["issue"],
         "/admin/newsletters/daily/issues/%d" % f["sending"],

@@ -2,7 +2,9 @@
 driven by playwright-core): an editor ticks two stories of the list,
 chooses Move to Trash and Apply, reads how many went, finds them in the
 Trash and restores one; an admin's Delete for good asks first, and only
-a confirmed one deletes.
+a confirmed one deletes.  Then the editor moves an event to the Trash
+from the events list, filters the Trash to events, ticks it and restores
+it with the bulk Restore, and its page is back.
 
 playwright-core (pinned in tests/node) and Chromium come from make
 test-deps; without them the suite fails saying what is missing.
@@ -28,11 +30,12 @@ srv = Server(db=DB)
 # The two stories on top of the list (last changed first).
 IDS = [r[0] for r in sql(DB, "SELECT id FROM articles ORDER BY updated_at DESC, id DESC"
                          " LIMIT 2")]
+EVENT = sql(DB, "SELECT id, slug FROM events ORDER BY id DESC LIMIT 1")[0]
 
 SCRIPT = r"""
 const { chromium } = require(process.env.PW_MODULE);
 const base = process.env.BASE, out = {};
-const ids = JSON.parse(process.env.IDS);
+const ids = JSON.parse(process.env.IDS), ev = JSON.parse(process.env.EVENT);
 (async () => {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -74,6 +77,23 @@ const ids = JSON.parse(process.env.IDS);
     out.after_delete = a.url();
     out.delete_notice = await a.textContent("p.notice");
     out.trash_rows_after = await a.locator("table.rows tbody tr").count();
+    await page.goto(base + "/admin/events");
+    await Promise.all([page.waitForNavigation(),
+      page.click("form[action='/admin/events/" + ev[0] + "/trash'] button")]);
+    out.after_event_trash = page.url();
+    out.event_gone = (await page.goto(base + "/events/" + ev[1])).status();
+    await page.goto(base + "/admin/trash");
+    await page.selectOption("select[name=kind]", "event");
+    await Promise.all([page.waitForNavigation(), page.click("form.filter button")]);
+    out.filtered_url = page.url();
+    out.filtered_rows = await page.locator("table.rows tbody tr").count();
+    await page.check("input[name=item][value='event:" + ev[0] + "']");
+    out.bulk_delete_buttons = await page.locator("#trash-bulk button.danger").count();
+    await Promise.all([page.waitForNavigation(),
+      page.click("#trash-bulk button:not(.danger)")]);
+    out.after_bulk_restore = page.url();
+    out.bulk_notice = await page.textContent("p.notice");
+    out.event_back = (await page.goto(base + "/events/" + ev[1])).status();
   } finally {
     await browser.close();
   }
@@ -87,7 +107,8 @@ def test_bulk_trash_restore_delete():
     with open(script, "w") as f:
         f.write(SCRIPT)
     env = dict(os.environ, PW_MODULE=MOD, BASE="http://127.0.0.1:%d" % srv.port,
-               CHROMIUM=CHROMIUM, PASSWORD=PW, IDS=json.dumps(IDS))
+               CHROMIUM=CHROMIUM, PASSWORD=PW, IDS=json.dumps(IDS),
+               EVENT=json.dumps(list(EVENT)))
     r = subprocess.run(["node", script], capture_output=True, text=True, env=env, timeout=120)
     try:
         out = json.loads(r.stdout)
@@ -113,6 +134,18 @@ def test_bulk_trash_restore_delete():
        "the row is gone")
     eq(sql(DB, "SELECT count(*) FROM articles WHERE id = ? AND trashed_at IS NULL",
            (IDS[0],))[0][0], 1, "the restored one is out of the Trash")
+    contains(out.get("after_event_trash", ""), "/admin/trash?done=trashed",
+             "an event's Move to Trash on the events list opens the Trash")
+    eq(out.get("event_gone"), 404, "and its page answers 404")
+    contains(out.get("filtered_url", ""), "/admin/trash?kind=event", "the Trash filters by kind")
+    eq(out.get("filtered_rows"), 1, "and lists the event alone")
+    eq(out.get("bulk_delete_buttons"), 0, "an editor has no bulk Delete for good")
+    contains(out.get("after_bulk_restore", ""), "/admin/trash?done=bulk&restored=1",
+             "ticking it and Restore restores it")
+    eq((out.get("bulk_notice") or "").strip(), "1 row restored.", "the Trash says so")
+    eq(out.get("event_back"), 200, "and its page is back")
+    eq(sql(DB, "SELECT count(*) FROM events WHERE id = ? AND trashed_at IS NULL",
+           (EVENT[0],))[0][0], 1, "out of the Trash")
 
 
 run_tests([test_bulk_trash_restore_delete], srv.stop)

@@ -112,7 +112,17 @@ admin_render(struct req *r, int status, const char *tpl, json_t *m)
 	    "name", r->user->name, "email", r->user->email, "role",
 	    role_name(r->user->role), "editor",
 	    r->user->role >= ROLE_EDITOR, "may_publish",
-	    r->user->role >= ROLE_AUTHOR, "admin", r->user->role >= ROLE_ADMIN));
+	    role_may_publish(r->user->role, store_authors_publish(r->db)),
+	    "admin", r->user->role >= ROLE_ADMIN));
+	/* The menu's count of drafts waiting for review, for editors. */
+	if (r->user->role >= ROLE_EDITOR) {
+		int64_t n = store_review_count(r->db);
+
+		json_object_set_new(json_object_get(m, "me"), "review_count",
+		    json_integer(n));
+		json_object_set_new(json_object_get(m, "me"), "review_one",
+		    json_boolean(n == 1));
+	}
 	json_object_set_new(m, "csrf", json_string(csrf));
 	json_object_set_new(m, "tz", json_string(view_timezone()));
 	/* What a Delete button (admin_delete) left behind it. */

@@ -48,6 +48,22 @@ int	 admin_delete(struct req *, enum store_del, int64_t id,
 	    const char *tags, const char *back, const char *in_use);
 /* A form's sponsor (its id as text): 0 for none, -1 when not one of the list. */
 int64_t	 admin_sponsor_of(struct req *, const char *);
+/* page_admin.c: the editor form as edit.c's input (NULL: a field is not
+ * text), and an input over the story cur in the editor's shape; both new
+ * references. */
+json_t	*admin_editor_input(struct req *, struct url_query *);
+json_t	*admin_editor_shape(json_t *in, json_t *cur);
+/* page_admin_autosave.c: the editor's offer of the writer's autosave of
+ * story id into m, or (?autosave=restore) the autosave itself written over
+ * a; 1 when restored. */
+int	 autosave_editor(struct req *, int64_t id, json_t *a, json_t *m);
+/* page_admin_review.c: the editor's review state and "Submit" into m. */
+void	 review_editor_model(struct req *, json_t *m, json_t *a, int draft);
+/* Puts draft id in the review queue and mails the editors (store result). */
+int	 review_submit(struct req *, int64_t id);
+int	 review_request_changes(struct req *, int64_t id, const char *note);
+/* Approves draft id, publishing it at at (now or later). */
+int	 review_approve(struct req *, int64_t id, int64_t at);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
 /*
  * Splits the line that starts at text (to its newline or the end) at

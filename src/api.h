@@ -39,6 +39,8 @@ int	api_admin_get(struct req *);
 int	api_admin_update(struct req *);
 int	api_admin_publish(struct req *);
 int	api_admin_unpublish(struct req *);
+/* A draft submitted for review, or an editor's decision on it. */
+int	api_admin_review(struct req *);
 /* page_admin.c — image uploads with a token (the newsroom's checks) */
 int	api_admin_media(struct req *);
 int	api_admin_podcast_art(struct req *);

@@ -15,6 +15,8 @@
 #include "buf.h"
 #include "db.h"
 #include "edit.h"
+#include "admin.h"
+#include "own.h"
 #include "req.h"
 #include "page.h"
 #include "status.h"
@@ -178,8 +180,11 @@ article_of(struct req *r, struct user *u, enum edit_action a, int64_t *id)
 	if ((*id = route_id(r)) == 0)
 		return api_error(r, 404, "no such article"), SENT;
 	if (!edit_allowed(r->db, u, a, *id))
-		return api_error(r, 403, a == EDIT_PUBLISH ? "your role cannot "
-		    "publish this article" : "not your article"), SENT;
+		return api_error(r, 403, a == EDIT_PUBLISH && u->role ==
+		    ROLE_AUTHOR && edit_allowed(r->db, u, EDIT_EDIT, *id) ?
+		    "on this site an editor publishes authors' articles: "
+		    "submit it for review" : a == EDIT_PUBLISH ? "your role "
+		    "cannot publish this article" : "not your article"), SENT;
 	return 0;
 }
 
@@ -216,6 +221,13 @@ api_admin_update(struct req *r)
 		json_decref(cur);
 		return api_error(r, 403, "a published article is edited by "
 		    "its author or an editor");
+	}
+	/* Changing a live article is publishing: the same rule holds. */
+	if (strcmp(json_string_value(json_object_get(cur, "status")),
+	    "published") == 0 && !edit_allowed(r->db, &u, EDIT_PUBLISH, id)) {
+		json_decref(cur);
+		return api_error(r, 403, "on this site an editor publishes "
+		    "authors' changes to a published article");
 	}
 	if ((a.in = read_input(r, 0)) == NULL) {
 		json_decref(cur);
@@ -315,4 +327,70 @@ int
 api_admin_unpublish(struct req *r)
 {
 	return publish_or_not(r, 0);
+}
+
+/*
+ * The review workflow with a token: {"action": "submit"} puts the
+ * writer's draft in the editors' queue; an editor answers it with
+ * {"action": "request_changes", "note": "..."} or {"action": "approve"}
+ * (with "at" to schedule it).  Answers the article.
+ */
+int
+api_admin_review(struct req *r)
+{
+	struct user u;
+	struct tm tm;
+	json_t *in;
+	const char *action, *note, *s, *end;
+	int64_t id, at;
+	int status, rc;
+
+	if ((status = article_of(r, &u, EDIT_EDIT, &id)) != 0)
+		return status == SENT ? 0 : status;
+	if ((in = api_body(r)) == NULL)
+		return 0;
+	own_json(r, in);
+	action = json_string_value(json_object_get(in, "action"));
+	note = json_string_value(json_object_get(in, "note"));
+	if (action == NULL)
+		return api_error(r, 422, "\"action\" must be submit, "
+		    "request_changes or approve");
+	if (strcmp(action, "submit") == 0) {
+		rc = review_submit(r, id);
+	} else if (strcmp(action, "request_changes") == 0 ||
+	    strcmp(action, "approve") == 0) {
+		if (u.role < ROLE_EDITOR)
+			return api_error(r, 403, "only editors review "
+			    "articles");
+		if (action[0] == 'r') {
+			if (note == NULL || note[0] == '\0' ||
+			    strlen(note) > 2000)
+				return api_error(r, 422, "\"note\" must say "
+				    "what should change (1 to 2000 bytes)");
+			rc = review_request_changes(r, id, note);
+		} else {
+			at = now_unix();
+			if ((s = json_string_value(json_object_get(in,
+			    "at"))) != NULL) {
+				memset(&tm, 0, sizeof(tm));
+				end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+				if (end == NULL || *end != '\0' ||
+				    (at = (int64_t)timegm(&tm)) <= now_unix())
+					return api_error(r, 422, "\"at\" must "
+					    "be a time to come like "
+					    "2026-05-12T13:00:00Z");
+			}
+			rc = review_approve(r, id, at);
+		}
+	} else {
+		return api_error(r, 422, "\"action\" must be submit, "
+		    "request_changes or approve");
+	}
+	if (rc == STORE_CONFLICT)
+		return api_error(r, 409, action[0] == 's' ? "only a draft is "
+		    "submitted for review" : "the article is not waiting for "
+		    "review");
+	if (rc != STORE_OK)
+		return status_write(rc);
+	return send_article(r, 200, id);
 }

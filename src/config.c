@@ -86,6 +86,13 @@ static const struct setting settings[] = {
 	  "the system's" },
 	{ "mail_from", C_STR, S(mail_from), "", 0, 0,
 	  "From: of the site's email (default: SITE NAME <noreply@HOST of base_url>)" },
+	{ "import_dir", C_STR, S(import_dir), "", 0, 0,
+	  "where /admin/import keeps an uploaded export until its import "
+	  "ends; empty means \"imports\" beside the SQLite file" },
+	{ "import_max_mb", C_INT, S(import_max_mb), "0", 0, 16384,
+	  "largest export file /admin/import takes, in MB (413 beyond); 0 "
+	  "means max_upload.  Every request may send this much before it "
+	  "is refused" },
 	{ "outbox_dir", C_STR, S(outbox_dir), "", 0, 0,
 	  "where email goes as .eml files without smtp_host; empty means "
 	  "\"outbox\" beside the SQLite file" },

@@ -40,6 +40,8 @@ struct config {
 	char	*smtp_ca_file;	/* CA bundle for a server with a private certificate */
 	char	*mail_from;	/* From: of the site's messages */
 	char	*outbox_dir;	/* where messages go without SMTP */
+	char	*import_dir;	/* uploads of /admin/import until imported */
+	int64_t	 import_max_mb;	/* the largest of them, in MB */
 	int64_t	 job_attempts;	/* tries of a background job before it fails */
 	int64_t	 job_backoff;	/* seconds before the first retry, doubling after */
 	int64_t	 newsletter_rate;	/* newsletter messages per second */
@@ -52,6 +54,10 @@ struct config {
 };
 
 extern struct config config;
+
+/* The largest export /admin/import takes: import_max_mb, else max_upload. */
+#define CONFIG_IMPORT_MAX(c)	((c).import_max_mb > 0 ? \
+	(c).import_max_mb * 1024 * 1024 : (c).max_upload)
 
 /* Bytes an upload's body may carry besides its image (the form's fields). */
 #define UPLOAD_SLACK	65536

@@ -344,15 +344,15 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "article_revisions", 6, 1,
+	{ "article_revisions", 7, 1,
 	    "SELECT count(*) AS n FROM article_revisions",
 	    "SELECT "
-	    "id, article_id, user_id, note, data, created_at"
+	    "id, article_id, user_id, note, data, created_at, autosave"
 	    " FROM article_revisions ORDER BY id",
 	    "INSERT INTO article_revisions ("
-	    "id, article_id, user_id, note, data, created_at"
+	    "id, article_id, user_id, note, data, created_at, autosave"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6"
+	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
 	{ "article_slugs", 3, 0,
 	    "SELECT count(*) AS n FROM article_slugs",
@@ -506,6 +506,18 @@ struct copy_table copy_tables[] = {
 	    " expires_at, used_at"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
+	{ "imports", 13, 1,
+	    "SELECT count(*) AS n FROM imports",
+	    "SELECT "
+	    "id, user_id, filename, path, size, options, status, busy,"
+	    " created_at, started_at, finished_at, report, error"
+	    " FROM imports ORDER BY id",
+	    "INSERT INTO imports ("
+	    "id, user_id, filename, path, size, options, status, busy,"
+	    " created_at, started_at, finished_at, report, error"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
 	    ")" },
 	{ "front_pins", 3, 0,
 	    "SELECT count(*) AS n FROM front_pins",

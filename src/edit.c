@@ -39,6 +39,10 @@ edit_allowed(struct db *db, const struct user *u, enum edit_action a,
 		return 1;
 	if (u->role < rules[a].own || u->author_id == 0)
 		return 0;
+	/* An author publishes alone only where the site lets her. */
+	if (a == EDIT_PUBLISH && !role_may_publish(u->role,
+	    store_authors_publish(db)))
+		return 0;
 	return id == 0 || store_article_has_author(db, id, u->author_id);
 }
 

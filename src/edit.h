@@ -26,7 +26,8 @@ enum edit_action {
 /*
  * Whether u may do a to article id (0 for one not created yet): editors
  * any article, contributors and authors their own (by author profile),
- * and publishing needs an author at least.
+ * and publishing needs an author at least, one whom the site lets publish
+ * without review (role_may_publish()).
  */
 int	 edit_allowed(struct db *, const struct user *u, enum edit_action a,
 	    int64_t id);

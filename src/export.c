@@ -40,6 +40,7 @@ static const struct {
 	{ "staff_tokens", 0, "invitation and setup links: invite again after the move" },
 	{ "rate_limits", 0, "counters of the last minutes" },
 	{ "jobs", 0, "queued work would run a second time" },
+	{ "imports", 0, "the newsroom's import runs name files of the old server" },
 	{ "site_keys", 1, "the keys that sign readers' links are secret" },
 };
 

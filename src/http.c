@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -576,6 +577,35 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	globalconf.max_request_entity_size = (size_t)(config.max_upload +
 	    UPLOAD_SLACK > config.max_body ? config.max_upload + UPLOAD_SLACK :
 	    config.max_body);
+	/*
+	 * An export uploaded at /admin/import may be as large as
+	 * import_max_mb when it is set.  libh2o 2.2.5 reads a body whole
+	 * before the router sees it (it has no streaming of request bodies)
+	 * and refuses early only what passes this one limit, so raising it
+	 * lets every route be sent that much before its own 413.  libh2o
+	 * spools a body over its threshold to an unlinked, mapped file:
+	 * with import_max_mb set, that file goes into import_dir, so that a
+	 * large upload fills neither memory nor /tmp, and the import page
+	 * copies it from there (without it, into /tmp as before).
+	 */
+	if ((size_t)(CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK) >
+	    globalconf.max_request_entity_size)
+		globalconf.max_request_entity_size = (size_t)
+		    (CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK);
+	if (config.import_max_mb > 0) {
+		if (mkdir(config.import_dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "import_dir %s: %s",
+			    config.import_dir, strerror(errno));
+			return -1;
+		}
+		if ((size_t)snprintf(h2o_socket_buffer_mmap_settings.fn_template,
+		    sizeof(h2o_socket_buffer_mmap_settings.fn_template),
+		    "%s/.spool-XXXXXX", config.import_dir) >=
+		    sizeof(h2o_socket_buffer_mmap_settings.fn_template)) {
+			snprintf(err, errlen, "import_dir: the path is too long");
+			return -1;
+		}
+	}
 	host = h2o_config_register_host(&globalconf,
 	    h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	path = h2o_config_register_path(host, "/", 0);

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,33 @@ static const char *const kind_names[IMPORT_KIND__MAX] = {
 	[IMPORT_MEDIA] = "media",
 	[IMPORT_SUBSCRIBER] = "subscriber",
 	[IMPORT_REDIRECT] = "redirect",
+	[IMPORT_PIN] = "pin",
 };
 
 const char *
 import_kind_name(enum import_kind k)
 {
 	return k < IMPORT_KIND__MAX ? kind_names[k] : "item";
+}
+
+void
+import_note(struct import_report *rep, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "import: %s\n", msg);
+	if (rep->notes == NULL)
+		rep->notes = json_array();
+	if (json_array_size(rep->notes) >= IMPORT_NOTES_MAX) {
+		rep->notes_dropped++;
+		return;
+	}
+	json_array_append_new(rep->notes, json_pack("{s:s, s:s}", "item",
+	    rep->where, "message", msg));
 }
 
 void
@@ -57,6 +79,11 @@ import_progress(const struct import_opts *o, struct import_report *rep,
 	double secs, rate, eta;
 	int tty;
 
+	/* A page that polls needs a figure a few times a second at most. */
+	if (o->tick != NULL && (last || now - rep->ticked >= 250000u)) {
+		rep->ticked = now;
+		o->tick(o->tick_arg, rep);
+	}
 	if (!o->progress)
 		return;
 	tty = isatty(STDERR_FILENO);
@@ -315,14 +342,13 @@ media_map(struct db *db, const struct import_opts *o,
 		return 1;
 	}
 	if ((data = slurp(path, IMPORT_MEDIA_MAX, &len)) == NULL) {
-		fprintf(stderr, "import: media file missing, link kept: %s\n",
-		    rel);
+		import_note(rep, "media file missing, link kept: %s", rel);
 		rep->media_missing++;
 		json_object_set_new(media_seen, key, json_null());
 		return 1;
 	}
 	if (media_store(db, data, len, "", &img, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "import: %s: %s; link kept\n", rel, msg);
+		import_note(rep, "%s: %s; link kept", rel, msg);
 		free(data);
 		rep->media_missing++;
 		json_object_set_new(media_seen, key, json_null());
@@ -360,15 +386,107 @@ sc_attr(const char *s, size_t n, const char *name, char *out, size_t outsz)
 	}
 }
 
+/* The largest gallery made a figure; a longer one stays as its text. */
+#define GALLERY_MAX	100
+
+/*
+ * The ids="1,2,3" of a [gallery] shortcode s[0..n) into ids (at most
+ * GALLERY_MAX, each at most 40 bytes); their number, 0 when none.
+ */
+static size_t
+gallery_ids(const char *s, size_t n, char ids[][41])
+{
+	char list[4096], *p, *e;
+	size_t k = 0, len;
+
+	sc_attr(s, n, "ids", list, sizeof(list));
+	for (p = list; *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		len = (size_t)(e - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len == 0 || len > 40 || k == GALLERY_MAX)
+			return 0;
+		memcpy(ids[k], p, len);
+		ids[k++][len] = '\0';
+	}
+	return k;
+}
+
+/*
+ * [gallery ids="1,2,3"] as a figure of those attachments' images, when
+ * every one of them was imported: 0 with the figure in out, -1 to leave
+ * the shortcode as it is.
+ */
+static int
+gallery(struct db *db, const struct import_opts *o, struct import_report *rep,
+    json_t *attachments, const char *s, size_t n, struct buf *out)
+{
+	static char ids[GALLERY_MAX][41];
+	struct buf fig = BUF_INIT;
+	const char *url;
+	char src[512];
+	size_t k, i;
+
+	if (attachments == NULL || (k = gallery_ids(s, n, ids)) == 0)
+		return -1;
+	BUF_LIT(&fig, "<figure class=\"gallery\">");
+	for (i = 0; i < k; i++) {
+		if ((url = json_string_value(json_object_get(attachments,
+		    ids[i]))) == NULL || media_map(db, o, rep, url, strlen(url),
+		    src, sizeof(src), NULL, 0) != 0) {
+			buf_free(&fig);
+			return -1;
+		}
+		BUF_LIT(&fig, "<img src=\"");
+		buf_puts(&fig, src);
+		BUF_LIT(&fig, "\" alt=\"\">");
+	}
+	BUF_LIT(&fig, "</figure>");
+	buf_append(out, fig.p, fig.len);
+	buf_free(&fig);
+	return 0;
+}
+
+int
+import_gallery_pending(const char *html, json_t *attachments)
+{
+	static char ids[GALLERY_MAX][41];
+	const char *p = html, *q;
+	size_t k, i;
+
+	while ((p = strstr(p, "[gallery")) != NULL) {
+		if ((q = strchr(p, ']')) == NULL)
+			return 0;
+		/* [galleryx] is another shortcode. */
+		if (p[8] != ' ' && p[8] != ']') {
+			p += 8;
+			continue;
+		}
+		k = gallery_ids(p, (size_t)(q - p), ids);
+		for (i = 0; i < k; i++)
+			if (json_object_get(attachments, ids[i]) == NULL)
+				return 1;
+		p = q;
+	}
+	return 0;
+}
+
 /*
  * Turns WordPress's markup into plain HTML: [caption]<img> text[/caption]
  * becomes a figure with its figcaption, [embed]URL[/embed] and a URL
- * alone on a line (oEmbed) become links, block comments go, and any
- * other shortcode is left as the text it is.  Leading blanks of a line
+ * alone on a line (oEmbed) become links, [gallery ids="..."] a figure of
+ * the attachments' images when all were imported, block comments go,
+ * and any other shortcode is left as the text it is.  Leading blanks of a line
  * go too, so that no line reads as a Markdown code block.
  */
 static void
-wp_markup(const char *s, size_t n, struct buf *out)
+wp_markup(struct db *db, const struct import_opts *o,
+    struct import_report *rep, json_t *attachments, const char *s,
+    size_t n, struct buf *out)
 {
 	const char *end = s + n, *p = s, *q;
 	int bol = 1;
@@ -418,6 +536,14 @@ wp_markup(const char *s, size_t n, struct buf *out)
 				buf_append(out, tagend, (size_t)(q - tagend));
 			BUF_LIT(out, "</figcaption></figure>");
 			p = q + 10;
+			continue;
+		}
+		if (*p == '[' && (size_t)(end - p) > 9 &&
+		    memcmp(p, "[gallery", 8) == 0 && (p[8] == ' ' ||
+		    p[8] == ']') && (q = memchr(p, ']', (size_t)(end - p))) !=
+		    NULL && gallery(db, o, rep, attachments, p,
+		    (size_t)(q - p), out) == 0) {
+			p = q + 1;
 			continue;
 		}
 		if (*p == '[' && (size_t)(end - p) > 7 &&
@@ -518,15 +644,15 @@ media_links(struct db *db, const struct import_opts *o,
  */
 static int
 import_body(struct db *db, const struct import_opts *o,
-    struct import_report *rep, const char *html, struct buf *md,
-    struct buf *page)
+    struct import_report *rep, json_t *attachments, const char *html,
+    struct buf *md, struct buf *page)
 {
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	int rc = -1;
 
 	buf_init(&a, IMPORT_BODY_MAX);
 	buf_init(&b, IMPORT_BODY_MAX);
-	wp_markup(html, strlen(html), &a);
+	wp_markup(db, o, rep, attachments, html, strlen(html), &a);
 	media_links(db, o, rep, a.p != NULL ? a.p : "", a.len, &b);
 	if (buf_err(&a) || buf_err(&b))
 		goto done;
@@ -755,6 +881,8 @@ import_hero(struct db *db, const struct import_opts *o,
 	json_t *in;
 	int rc;
 
+	snprintf(rep->where, sizeof(rep->where), "story %lld's image",
+	    (long long)id);
 	if (media_map(db, o, rep, url, strlen(url), src, sizeof(src), hash,
 	    sizeof(hash)) != 0)
 		return 0;
@@ -763,6 +891,64 @@ import_hero(struct db *db, const struct import_opts *o,
 		json_object_set_new(in, "hero_caption", json_string(caption));
 	rc = store_article_update(db, id, in, NULL);
 	json_decref(in);
+	return rc == STORE_OK ? 0 : -1;
+}
+
+/* Newest first: published at, then id. */
+static int
+sticky_cmp(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	if (x[1] != y[1])
+		return x[1] < y[1] ? 1 : -1;
+	return x[0] < y[0] ? 1 : x[0] > y[0] ? -1 : 0;
+}
+
+int
+import_pins(struct db *db, struct import_report *rep, json_t *sticky)
+{
+	struct front_pin pins[STORE_FRONT_TOP + 1];
+	int64_t (*s)[2];
+	json_t *all, *v;
+	size_t i, n = json_array_size(sticky);
+	int slot, bad, rc;
+
+	if (n == 0)
+		return 0;
+	memset(pins, 0, sizeof(pins));
+	if (store_front_all(db, &all) != STORE_OK)
+		return -1;
+	json_array_foreach(all, i, v) {
+		slot = (int)json_integer_value(json_object_get(v, "position"));
+		if (slot >= 0 && slot <= STORE_FRONT_TOP) {
+			pins[slot].article = json_integer_value(
+			    json_object_get(v, "article_id"));
+			pins[slot].expires = json_integer_value(
+			    json_object_get(v, "expires_at"));
+		}
+	}
+	json_decref(all);
+	s = xcalloc(n, sizeof(*s));
+	json_array_foreach(sticky, i, v) {
+		s[i][0] = json_integer_value(json_array_get(v, 0));
+		s[i][1] = json_integer_value(json_array_get(v, 1));
+	}
+	qsort(s, n, sizeof(*s), sticky_cmp);
+	for (i = 0, slot = 0; i < n; i++) {
+		while (slot <= STORE_FRONT_TOP && pins[slot].article != 0)
+			slot++;
+		if (slot > STORE_FRONT_TOP) {
+			rep->where[0] = '\0';
+			import_note(rep, "%zu sticky post(s) left unpinned: the "
+			    "front page has %d pins", n - i, STORE_FRONT_TOP + 1);
+			break;
+		}
+		pins[slot].article = s[i][0];
+		rep->added[IMPORT_PIN]++;
+	}
+	free(s);
+	rc = store_front_set(db, pins, &bad);
 	return rc == STORE_OK ? 0 : -1;
 }
 
@@ -924,6 +1110,8 @@ import_item_put(struct db *db, const struct import_opts *o,
 	size_t i;
 	int rc, kept = 0;
 
+	snprintf(rep->where, sizeof(rep->where), "%s %s", kind,
+	    it->source_id);
 	if (store_import_id(db, it->source, kind, it->source_id, &it->id) ==
 	    STORE_OK) {
 		/* There from an earlier run: its address, and nothing else. */
@@ -946,8 +1134,8 @@ import_item_put(struct db *db, const struct import_opts *o,
 	}
 	buf_init(&md, IMPORT_BODY_MAX);
 	buf_init(&html, IMPORT_BODY_MAX);
-	if (import_body(db, o, rep, it->html != NULL ? it->html : "", &md,
-	    &html) != 0) {
+	if (import_body(db, o, rep, it->attachments, it->html != NULL ?
+	    it->html : "", &md, &html) != 0) {
 		snprintf(err, errsz, "%s %s: its body is over %u MB", kind,
 		    it->source_id, IMPORT_BODY_MAX >> 20);
 		goto fail;
@@ -981,6 +1169,30 @@ fail:
 	buf_free(&md);
 	buf_free(&html);
 	return -1;
+}
+
+int
+import_rebody(struct db *db, const struct import_opts *o,
+    struct import_report *rep, int64_t id, const char *html,
+    json_t *attachments)
+{
+	struct buf md = BUF_INIT, page = BUF_INIT;
+	json_t *in;
+	int rc = -1;
+
+	buf_init(&md, IMPORT_BODY_MAX);
+	buf_init(&page, IMPORT_BODY_MAX);
+	snprintf(rep->where, sizeof(rep->where), "story %lld's gallery",
+	    (long long)id);
+	if (import_body(db, o, rep, attachments, html, &md, &page) == 0) {
+		in = json_pack("{s:s}", "body_md", md.p != NULL ? md.p : "");
+		rc = store_article_update(db, id, in, page.p != NULL ?
+		    page.p : "") == STORE_OK ? 0 : -1;
+		json_decref(in);
+	}
+	buf_free(&md);
+	buf_free(&page);
+	return rc;
 }
 
 /* The dispatcher */
@@ -1103,7 +1315,8 @@ import_file(struct db *db, const char *path, const struct import_opts *o,
 	int c, rc;
 
 	memset(rep, 0, sizeof(*rep));
-	rep->started = rep->shown = now_mono_usec();
+	rep->started = rep->shown = rep->ticked = now_mono_usec();
+	rep->notes = json_array();
 	if ((c = first_byte(path, &rep->bytes_total, err, errsz)) < 0)
 		return -1;
 	if (c != '<' && c != '{') {

@@ -33,12 +33,20 @@
 struct buf;
 struct db;
 
+struct import_report;
+
 struct import_opts {
 	const char	*media_from;	/* wp-content/uploads or content/images, or NULL */
 	int		 dry_run;	/* report, then roll everything back */
 	int		 accounts;	/* an account for each author with an email */
 	int		 members;	/* Ghost members become newsletter subscribers */
 	int		 progress;	/* a progress line on standard error */
+	/*
+	 * Called now and then (and once at the end) with the report so
+	 * far, on the importing thread; NULL for none.
+	 */
+	void		(*tick)(void *arg, const struct import_report *);
+	void		*tick_arg;
 };
 
 enum import_kind {
@@ -51,6 +59,7 @@ enum import_kind {
 	IMPORT_MEDIA,
 	IMPORT_SUBSCRIBER,
 	IMPORT_REDIRECT,
+	IMPORT_PIN,		/* a sticky post pinned to the front page */
 	IMPORT_KIND__MAX
 };
 
@@ -66,7 +75,32 @@ struct import_report {
 	uint64_t	 shown;		/* when progress was last shown */
 	int64_t		*unindexed;	/* stories whose search rows wait */
 	size_t		 nunindexed, unindexed_cap;
+	uint64_t	 ticked;	/* when opts->tick was last called */
+	/*
+	 * What a run said besides its counts, each an object {"item",
+	 * "message"}: files missing, item types left out.  At most
+	 * IMPORT_NOTES_MAX; the caller of import_file() frees it
+	 * (json_decref), also when it failed.
+	 */
+	json_t		*notes;
+	int64_t		 notes_dropped;	/* beyond IMPORT_NOTES_MAX */
+	char		 where[96];	/* the item being read, for notes */
 };
+
+#define IMPORT_NOTES_MAX	500
+
+/*
+ * Records a note about the item being read (rep->where) and writes it
+ * to standard error as "import: MESSAGE", as the command always did.
+ */
+void	 import_note(struct import_report *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * import_job.c: registers the job that imports an upload of
+ * /admin/import (JOB_IMPORT); at start, before jobs_start().
+ */
+void	 import_job_init(void);
 
 /* "post", "page" ... as import_ids and the report name them. */
 const char	*import_kind_name(enum import_kind);
@@ -115,6 +149,7 @@ struct import_item {
 	const char	*hero_caption;
 	const char	*seo_title, *seo_description;	/* or NULL */
 	const char	*seo_image;	/* the social image's URL, or NULL */
+	json_t		*attachments;	/* WordPress: post id -> URL, or NULL */
 	const char	*old[IMPORT_MAX_OLD];	/* old paths */
 	size_t		 nold;
 	/* Set by import_item_put: */
@@ -156,6 +191,23 @@ int	 import_author(struct db *, const struct import_opts *,
 int	 import_hero(struct db *, const struct import_opts *,
 	    struct import_report *, int64_t id, const char *url,
 	    const char *caption);
+/*
+ * Pins the stories of sticky ([[article id, published at] ...], any
+ * order) to the front page's free slots (/admin/front), the newest
+ * first, the lead's slot first; the newsroom's pins stay, and what does
+ * not fit is left out.  0 or -1.
+ */
+int	 import_pins(struct db *, struct import_report *, json_t *sticky);
+/*
+ * Whether a [gallery ids="..."] of html names an attachment not in
+ * attachments (yet): its story is made again with import_rebody() once
+ * the file is read, as attachments may follow the posts that show them.
+ */
+int	 import_gallery_pending(const char *html, json_t *attachments);
+/* Makes the body of story id again from html; 0 or -1. */
+int	 import_rebody(struct db *, const struct import_opts *,
+	    struct import_report *, int64_t id, const char *html,
+	    json_t *attachments);
 /* An old path for new_path (counted; a path already there is kept). */
 int	 import_redirect(struct db *, struct import_report *, const char *old,
 	    const char *new_path);

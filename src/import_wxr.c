@@ -66,6 +66,8 @@ struct wxr {
 	json_t			*attachments;	/* post id -> URL */
 	json_t			*heroes;	/* [article id, attachment id] */
 	json_t			*skipped;	/* post type -> count */
+	json_t			*sticky;	/* [article id, published at] */
+	json_t			*galleries;	/* [article id, body] to redo */
 };
 
 static void
@@ -355,6 +357,7 @@ item_end(struct wxr *w)
 	it.slug = str(w->item, "wp:post_name");
 	it.dek = str(w->item, "excerpt:encoded");
 	it.html = str(w->item, "content:encoded");
+	it.attachments = w->attachments;
 	it.published_at = import_time(str(w->item, "wp:post_date_gmt"));
 	if (it.published_at == 0)
 		it.published_at = import_time(str(w->item, "wp:post_date"));
@@ -396,6 +399,15 @@ item_end(struct wxr *w)
 	}
 	if (it.path[0] == '\0')
 		goto done;
+	if (rc == 0 && it.kind == IMPORT_POST && it.html != NULL &&
+	    import_gallery_pending(it.html, w->attachments))
+		json_array_append_new(w->galleries, json_pack("[I,s]",
+		    (json_int_t)it.id, it.html));
+	/* A sticky post added now is pinned once the file is read. */
+	if (rc == 0 && it.kind == IMPORT_POST && it.status != IMPORT_DRAFT &&
+	    strcmp(str(w->item, "wp:is_sticky"), "1") == 0)
+		json_array_append_new(w->sticky, json_pack("[I,I]",
+		    (json_int_t)it.id, (json_int_t)it.published_at));
 	if (feed[0] != '\0') {
 		char to[340];
 
@@ -617,7 +629,8 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 	struct wxr w;
 	FILE *f;
 	char *chunk = NULL;
-	size_t n;
+	json_t *gv;
+	size_t n, gi;
 	int done = 0, rc = -1;
 
 	memset(&w, 0, sizeof(w));
@@ -642,6 +655,8 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 	w.attachments = json_object();
 	w.heroes = json_array();
 	w.skipped = json_object();
+	w.sticky = json_array();
+	w.galleries = json_array();
 	if ((w.p = XML_ParserCreate("UTF-8")) == NULL)
 		goto out;
 	XML_SetUserData(w.p, &w);
@@ -682,6 +697,19 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 	heroes_put(&w);
 	if (w.failed)
 		goto out;
+	json_array_foreach(w.galleries, gi, gv)
+		if (import_rebody(db, o, rep, json_integer_value(
+		    json_array_get(gv, 0)), json_string_value(json_array_get(gv,
+		    1)), w.attachments) != 0) {
+			snprintf(err, errsz, "story %lld: %s", (long long)
+			    json_integer_value(json_array_get(gv, 0)),
+			    db_errmsg(db));
+			goto out;
+		}
+	if (import_pins(db, rep, w.sticky) != 0) {
+		snprintf(err, errsz, "front page pins: %s", db_errmsg(db));
+		goto out;
+	}
 	if (import_redirect(db, rep, "/feed/", "/feed.xml") != 0) {
 		snprintf(err, errsz, "redirect: %s", db_errmsg(db));
 		goto out;
@@ -691,9 +719,10 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 		const char *k;
 		json_t *v;
 
+		rep->where[0] = '\0';
 		json_object_foreach(w.skipped, k, v)
-			fprintf(stderr, "import: left out %lld item(s) of type "
-			    "\"%s\"\n", (long long)json_integer_value(v), k);
+			import_note(rep, "left out %lld item(s) of type \"%s\"",
+			    (long long)json_integer_value(v), k);
 	}
 	rc = 0;
 out:
@@ -719,5 +748,7 @@ out:
 	json_decref(w.attachments);
 	json_decref(w.heroes);
 	json_decref(w.skipped);
+	json_decref(w.sticky);
+	json_decref(w.galleries);
 	return rc;
 }

@@ -37,6 +37,7 @@ static const char *const kind_names[JOB__MAX] = {
 	[JOB_NEWSLETTER] = "newsletter",
 	[JOB_REGISTRATION] = "registration",
 	[JOB_TRASH] = "trash",
+	[JOB_IMPORT] = "import",
 };
 
 /* Filled before the worker starts, read-only after. */

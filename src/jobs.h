@@ -29,6 +29,7 @@ enum job_kind {
 	JOB_NEWSLETTER,		/* newsletter.c */
 	JOB_REGISTRATION,	/* registration.c */
 	JOB_TRASH,		/* page_admin_trash.c */
+	JOB_IMPORT,		/* import_job.c (an upload of /admin/import) */
 	JOB__MAX
 };
 

@@ -206,6 +206,7 @@ resolve_media_dir(void)
 {
 	resolve_dir(&config.media_dir, "media");
 	resolve_dir(&config.outbox_dir, "outbox");
+	resolve_dir(&config.import_dir, "imports");
 }
 
 static void
@@ -855,7 +856,9 @@ cmd_import(int argc, char **argv)
 	if ((db = open_db()) == NULL)
 		return 1;
 	for (i = 0; i < nf; i++) {
-		if (import_file(db, files[i], &o, &rep, err, sizeof(err)) != 0) {
+		k = import_file(db, files[i], &o, &rep, err, sizeof(err));
+		json_decref(rep.notes);
+		if (k != 0) {
 			fprintf(stderr, "masthead: import: %s\n", err);
 			fprintf(stderr, "masthead: import: nothing of %s was "
 			    "written\n", files[i]);
@@ -953,6 +956,7 @@ cmd_serve(void)
 	newsletter_jobs_init();
 	registration_jobs_init();
 	page_admin_trash_jobs_init();
+	import_job_init();
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();

@@ -198,9 +198,18 @@ int	 page_setup_post(struct req *);
  */
 int	 page_staff_setup_link(struct db *, char *url, size_t urlsz);
 
+/* page_admin_autosave.c — the editor's autosave (JSON for its script) */
+int	 page_admin_autosave_new(struct req *);
+int	 page_admin_autosave(struct req *);
+int	 page_admin_autosave_discard(struct req *);
+/* page_admin_review.c — the review queue and an editor's decision */
+int	 page_admin_review(struct req *);
+int	 page_admin_review_post(struct req *);
+
 /* page_admin_settings.c — the site's settings: mail identity, test message */
 int	 page_admin_settings(struct req *);
 int	 page_admin_settings_mail_test(struct req *);
+int	 page_admin_settings_review(struct req *);
 
 /* page_admin_menus.c — the mega-menu and the footer (editors) */
 int	 page_admin_menus(struct req *);
@@ -256,6 +265,21 @@ int	 page_admin_export_wxr(struct req *);
  */
 void	 page_admin_export_init(int (*fn)(struct db *, int wxr,
 	    const char *site, FILE *, char *err, size_t errsz));
+
+/* page_admin_import.c — another site's export uploaded and imported (admins) */
+int	 page_admin_import(struct req *);
+int	 page_admin_import_upload(struct req *);
+int	 page_admin_import_status(struct req *);
+int	 page_admin_import_status_json(struct req *);
+/* The upload page answered with status and a message (0, NULL: as it is). */
+int	 page_admin_import_form(struct req *, int status, const char *msg);
+/*
+ * What the import job (JOB_IMPORT, run by the command layer) says of its
+ * run as it goes: items read, bytes of total read, and when it started
+ * (now_mono_usec()); id 0 when it has ended.  Any thread.
+ */
+void	 page_admin_import_progress(int64_t id, int64_t items, int64_t bytes,
+	    int64_t total, uint64_t started);
 
 /* page_admin_events.c — events and webinars (editors) */
 int	 page_admin_events(struct req *);

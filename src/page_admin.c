@@ -25,6 +25,7 @@
 #include "req.h"
 #include "media.h"
 #include "multipart.h"
+#include "own.h"
 #include "page.h"
 #include "pool.h"
 #include "session.h"
@@ -396,6 +397,9 @@ done_notice(const char *done, int scheduled)
 		{ "schedule", "Scheduled: it goes live at the time shown." },
 		{ "unpublish", "Unpublished: the story is a draft, off the "
 		    "site." },
+		{ "submit", "Submitted for review: the editors have been "
+		    "told by email." },
+		{ "discarded", "The autosaved version is discarded." },
 	};
 	size_t i;
 
@@ -423,7 +427,10 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	const char *st = json_string_value(json_object_get(a, "status"));
 	const char *notice;
 	json_t *pub = json_object_get(a, "published_at");
+	json_t *more = own_json(r, json_object());
 
+	/* The writer's autosave: offered, or in the form (?autosave=restore). */
+	autosave_editor(r, id, a, more);
 	published = story_state(a) != STORY_DRAFT;
 	scheduled = story_state(a) == STORY_SCHEDULED;
 	if (json_object_get(a, "live_slug") == NULL &&
@@ -487,6 +494,8 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	} else {
 		json_object_set_new(m, "action", json_string("/admin/articles"));
 	}
+	json_object_update(m, more);
+	review_editor_model(r, m, a, !published);
 	json_object_set_new(m, "may_trash", json_boolean(id != 0 &&
 	    (!published || json_is_true(json_object_get(m, "may_publish")))));
 	if (error != NULL)
@@ -699,11 +708,17 @@ save(struct req *r, int64_t id)
 	char msg[300], slug[256];
 	int64_t at = 0, newid = 0;
 	int status, rc, creating = id == 0, live = 0, scheduled = 0;
+	int submit = 0;
 
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	/* After this point, all errors go through done. */
 	then = url_query_get(&q, "then");
+	/* "Submit for review" saves the draft, then puts it in the queue. */
+	if (then != NULL && strcmp(then, "submit") == 0) {
+		submit = 1;
+		then = "save";
+	}
 	if (then != NULL && strcmp(then, "save") != 0 &&
 	    strcmp(then, "update") != 0 && strcmp(then, "publish") != 0 &&
 	    strcmp(then, "schedule") != 0 && strcmp(then, "unpublish") != 0) {
@@ -815,8 +830,12 @@ save(struct req *r, int64_t id)
 		status = status_store(rc);
 		goto done;
 	}
+	if (submit && (rc = review_submit(r, id)) != STORE_OK) {
+		status = status_store(rc);
+		goto done;
+	}
 	snprintf(msg, sizeof(msg), "/admin/articles/%lld?done=%s",
-	    (long long)id, then);
+	    (long long)id, submit ? "submit" : then);
 	http_redirect(r, 303, msg);
 	status = 0;
 done:
@@ -1022,4 +1041,18 @@ page_admin_media_post(struct req *r)
 	    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
 	    "title", "Images");
 	return admin_render(r, status, "admin/media", m);
+}
+
+/* The editor form as edit.c's input, for the autosave (NULL: not text). */
+json_t *
+admin_editor_input(struct req *r, struct url_query *q)
+{
+	return form_input(r, q);
+}
+
+/* The form's input over the story cur, in the editor's shape. */
+json_t *
+admin_editor_shape(json_t *in, json_t *cur)
+{
+	return as_admin(in, cur);
 }

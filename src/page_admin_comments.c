@@ -56,8 +56,10 @@ static void
 add_tags(struct buf *tags, int64_t article, int count)
 {
 	tags_add(tags, tag_comments(article));
-	if (count)
+	if (count) {
 		tags_add(tags, tag_comment_count(article));
+		tags_add(tags, tag_comment_counts());
+	}
 }
 
 int

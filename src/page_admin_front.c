@@ -1,7 +1,7 @@
 /*
  * page_admin_front.c — front page curation, for editors: the lead story
- * and up to STORE_FRONT_TOP top stories pinned to the home page, each
- * until an optional expiry.  /admin/front is the form; GET and PUT
+ * up to STORE_FRONT_TOP top stories and up to STORE_FRONT_PICKS editor's
+ * picks pinned to the home page, each until an optional expiry.  /admin/front is the form; GET and PUT
  * /api/v1/admin/front the same through the admin API.  A change drops
  * the home page (the "front" tag); page_home.c passes over a pin that
  * has expired or whose story is no longer published.
@@ -21,19 +21,28 @@
 #include "url.h"
 #include "util.h"
 
-#define FRONT_SLOTS	(STORE_FRONT_TOP + 1)
+#define FRONT_SLOTS	STORE_FRONT_SLOTS
 #define FRONT_CHOICES	200	/* newest stories offered by the form */
 
-/* The name of a slot's field: "lead", "top1" ... (the API: "top[0]" ...). */
+/* Whether a slot is one of the editor's picks (else the lead or a top). */
+#define IS_PICK(slot)	((slot) > STORE_FRONT_TOP)
+
+/*
+ * The name of a slot's field: "lead", "top1" ..., "pick1" ... (the API:
+ * "top[0]" ..., "picks[0]" ...).
+ */
 static void
 slot_name(int slot, int api, char *out, size_t n)
 {
+	int k = IS_PICK(slot) ? slot - STORE_FRONT_TOP : slot;
+
 	if (slot == 0)
 		snprintf(out, n, "lead");
 	else if (api)
-		snprintf(out, n, "top[%d]", slot - 1);
+		snprintf(out, n, "%s[%d]", IS_PICK(slot) ? "picks" : "top",
+		    k - 1);
 	else
-		snprintf(out, n, "top%d", slot);
+		snprintf(out, n, "%s%d", IS_PICK(slot) ? "pick" : "top", k);
 }
 
 /*
@@ -118,9 +127,10 @@ front_page(struct req *r, int status, const char *error)
 	slots = json_array();
 	for (slot = 0; slot < FRONT_SLOTS; slot++) {
 		slot_name(slot, 0, name, sizeof(name));
-		json_array_append_new(slots, json_pack("{s:s,s:s,s:b}", "name",
-		    name, "label", slot == 0 ? "Lead story" : "Top story",
-		    "lead", slot == 0));
+		json_array_append_new(slots, json_pack("{s:s,s:s,s:b,s:b}",
+		    "name", name, "label", slot == 0 ? "Lead story" :
+		    IS_PICK(slot) ? "Editor's pick" : "Top story", "lead",
+		    slot == 0, "pick", IS_PICK(slot)));
 	}
 	json_array_foreach(pins, i, row) {
 		json_t *s = json_array_get(slots, (size_t)json_integer_value(
@@ -259,13 +269,16 @@ api_front_send(struct req *r)
 
 	if ((rc = store_front_all(r->db, &pins)) != STORE_OK)
 		return status_store(rc);
-	m = json_pack("{s:n,s:[]}", "lead", "top");
+	m = json_pack("{s:n,s:[],s:[]}", "lead", "top", "picks");
 	json_array_foreach(pins, i, row) {
-		if (json_integer_value(json_object_get(row, "position")) == 0)
+		json_int_t slot = json_integer_value(json_object_get(row,
+		    "position"));
+
+		if (slot == 0)
 			json_object_set_new(m, "lead", api_pin(row, now));
 		else
-			json_array_append_new(json_object_get(m, "top"),
-			    api_pin(row, now));
+			json_array_append_new(json_object_get(m,
+			    IS_PICK(slot) ? "picks" : "top"), api_pin(row, now));
 	}
 	json_decref(pins);
 	http_send_json(r, 200, m);
@@ -317,41 +330,63 @@ api_read_pin(json_t *v, const char *name, struct front_pin *p, char *msg,
 	return NULL;
 }
 
+/*
+ * The array key of the body (NULL: absent) into pins[first ...], at most
+ * max of them; NULL, or the message naming the field.
+ */
+static const char *
+api_read_pins(json_t *list, const char *key, int first, int max,
+    struct front_pin *pins, char *msg, size_t n)
+{
+	char name[32];
+	const char *err;
+	json_t *v;
+	size_t i;
+
+	if (list == NULL)
+		return NULL;
+	if (!json_is_array(list) || json_array_size(list) > (size_t)max) {
+		snprintf(msg, n, "%s: an array of at most %d pins", key, max);
+		return msg;
+	}
+	json_array_foreach(list, i, v) {
+		slot_name(first + (int)i, 1, name, sizeof(name));
+		if ((err = api_read_pin(v, name, &pins[first + (int)i], msg,
+		    n)) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
 int
 api_front_put(struct req *r)
 {
 	struct front_pin pins[FRONT_SLOTS];
-	json_t *in, *lead, *top, *v;
+	json_t *in, *lead, *top, *picks, *v;
 	const char *key, *err = NULL;
 	char msg[200], name[32];
-	size_t i;
 	int rc, bad;
 
 	if ((in = api_body(r)) == NULL)
 		return 0;
 	memset(pins, 0, sizeof(pins));
 	json_object_foreach(in, key, v)
-		if (strcmp(key, "lead") != 0 && strcmp(key, "top") != 0) {
+		if (strcmp(key, "lead") != 0 && strcmp(key, "top") != 0 &&
+		    strcmp(key, "picks") != 0) {
 			snprintf(msg, sizeof(msg), "unknown field %.40s", key);
 			err = msg;
 		}
 	lead = json_object_get(in, "lead");
 	top = json_object_get(in, "top");
+	picks = json_object_get(in, "picks");
 	if (err == NULL && lead != NULL && !json_is_null(lead))
 		err = api_read_pin(lead, "lead", &pins[0], msg, sizeof(msg));
-	if (err == NULL && top != NULL && (!json_is_array(top) ||
-	    json_array_size(top) > STORE_FRONT_TOP)) {
-		snprintf(msg, sizeof(msg), "top: an array of at most %d pins",
-		    STORE_FRONT_TOP);
-		err = msg;
-	}
-	if (err == NULL && top != NULL)
-		json_array_foreach(top, i, v) {
-			slot_name((int)i + 1, 1, name, sizeof(name));
-			if ((err = api_read_pin(v, name, &pins[i + 1], msg,
-			    sizeof(msg))) != NULL)
-				break;
-		}
+	if (err == NULL)
+		err = api_read_pins(top, "top", 1, STORE_FRONT_TOP, pins, msg,
+		    sizeof(msg));
+	if (err == NULL)
+		err = api_read_pins(picks, "picks", STORE_FRONT_TOP + 1,
+		    STORE_FRONT_PICKS, pins, msg, sizeof(msg));
 	json_decref(in);
 	if (err == NULL)
 		err = check_pins(pins, page_now(), 1, msg, sizeof(msg));

@@ -228,6 +228,7 @@ page_admin_revision(struct req *r)
 	json_t *rev, *data, *prev = NULL, *prevrev = NULL, *fields, *m, *a;
 	const struct store_col *c;
 	int64_t id, revid, before;
+	const char *v;
 	char b[64];
 	int status, ed, live;
 
@@ -238,6 +239,10 @@ page_admin_revision(struct req *r)
 	if ((status = revision_data(r, id, revid, &rev, &data)) != 0)
 		return status;
 	before = store_revision_before(r->db, id, revid);
+	/* The review queue compares with the last published revision. */
+	if ((v = http_query(r, "against")) != NULL && parse_int(v, strlen(v),
+	    0, INT64_MAX, &before) != 0)
+		return 400;
 	if (before != 0 && (status = revision_data(r, id, before, &prevrev,
 	    &prev)) != 0)
 		return status;

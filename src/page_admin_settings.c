@@ -2,7 +2,8 @@
  * page_admin_settings.c — the site's settings as the newsroom sees them,
  * for admins (the route table says so): the publication's name, its address, and who its email
  * comes from, with a button that sends a test message to the admin's
- * own address.
+ * own address; and whether authors may publish without an editor's
+ * review (role_may_publish() applies it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,8 @@ settings_page(struct req *r, int status, const char *error, const char *done)
 	    "outbox_dir", config.outbox_dir,
 	    "page", "title", "Settings");
 	json_object_set_new(m, "me_email", json_string(r->user->email));
+	json_object_set_new(m, "authors_publish", json_boolean(
+	    store_authors_publish(r->db)));
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
 	if (done != NULL)
@@ -62,6 +65,9 @@ page_admin_settings(struct req *r)
 		    "directory (no SMTP server is set)" : "");
 		return settings_page(r, 200, NULL, msg);
 	}
+	if (done != NULL && strcmp(done, "review") == 0)
+		return settings_page(r, 200, NULL, "Saved: who publishes "
+		    "without review.");
 	return settings_page(r, 200, NULL, NULL);
 }
 
@@ -111,4 +117,32 @@ page_admin_settings_mail_test(struct req *r)
 done:
 	url_query_free(&q);
 	return status;
+}
+
+/* "Authors may publish without review": a box, off by default. */
+int
+page_admin_settings_review(struct req *r)
+{
+	struct url_query q;
+	const char *v;
+	int status, rc;
+
+	if ((status = admin_read_form(r, &q)) != 0)
+		return status;
+	v = url_query_get(&q, "authors_publish");
+	if (v != NULL && strcmp(v, "1") != 0) {
+		url_query_free(&q);
+		return settings_page(r, 422, "Authors may publish without "
+		    "review: tick the box or leave it empty.", NULL);
+	}
+	url_query_free(&q);
+	if (db_begin_write(r->db) != DB_OK)
+		return 503;
+	if ((rc = store_setting_set(r->db, "authors_publish", v != NULL ?
+	    "1" : "0")) != STORE_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return status_write(rc);
+	}
+	http_redirect(r, 303, "/admin/settings?done=review");
+	return 0;
 }

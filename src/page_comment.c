@@ -766,14 +766,15 @@ page_comments_commit(struct req *r, int64_t article, int count_changed,
     int shown_changed)
 {
 	struct tag cm = tag_comments(article), cc = tag_comment_count(article);
-	char tags[2 * TAG_MAX];
+	struct tag all = tag_comment_counts();
+	char tags[3 * TAG_MAX];
 
 	tags[0] = '\0';
 	if (shown_changed || count_changed)
 		snprintf(tags, sizeof(tags), "%s", cm.s);
 	if (count_changed)
 		snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags),
-		    " %s", cc.s);
+		    " %s %s", cc.s, all.s);
 	if ((tags[0] != '\0' && bus_publish(r->db, tags) != DB_OK) ||
 	    db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);

@@ -1,6 +1,20 @@
 /*
- * page_home.c — the home page: the lead story, the latest stories, the
- * newest stories of each topic section, and the sidebar.
+ * page_home.c — the home page.  The main column: the lead story, a row of
+ * top stories, "Most commented", the editor's picks, then a block per
+ * topic section (its newest story with image and dek, then headlines).
+ * The sidebar runs beside it, with "Featured Video" when a video story
+ * exists and the newest podcasts (docs/home.md).
+ *
+ * The lead, the top stories and the picks come from the pins of
+ * /admin/front (page_admin_front.c) first; the lead and the top row are
+ * filled with the newest stories, the picks are only what editors chose.
+ * A story shows once on the page: each block passes over what a block
+ * above it (or the sidebar) shows already.
+ *
+ * Queries per render: the pins and their next expiry, the newest videos,
+ * the newest stories, Most commented, the newest podcasts, every
+ * section's newest (one query for all sections), and the sidebar when its
+ * fragment is not kept.  None runs per section.
  */
 #include <string.h>
 
@@ -8,20 +22,205 @@
 #include "config.h"
 #include "own.h"
 #include "page.h"
+#include "picture.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
+#include "util.h"
 #include "view.h"
 
-#define HOME_LATEST		9	/* the lead story and eight more */
-#define HOME_PER_SECTION	4
+#define HOME_TOP		4	/* the row under the lead */
+/* The newest stories read for the lead and top row, with room for the
+ * sidebar's Partner and Guest Perspectives they may pass over. */
+#define HOME_LATEST		(1 + HOME_TOP + 8)
+#define HOME_HEADLINES		3	/* a section's stories after its lead */
+#define HOME_MOST		5	/* Most commented */
+#define HOME_MOST_DAYS		7	/* ... counts this many days of comments */
+#define HOME_MOST_REFRESH	3600	/* ... and slides its window hourly */
+#define HOME_VIDEOS		3	/* Featured Video's "more videos" */
+#define HOME_PODCASTS		4	/* the sidebar's newest podcasts */
+/*
+ * Each section's newest stories read: its lead and headlines, and room
+ * for those the blocks above took already.
+ */
+#define HOME_PER_SECTION	(1 + HOME_HEADLINES + 2)
 
-/* Groups the rows of store_home_sections() by section, keeping order. */
-static json_t *
-group_sections(json_t *rows)
+/*
+ * The ids a page shows, in the order the blocks take them.  Small (the
+ * home page shows well under a hundred stories), so a linear scan.
+ */
+#define HOME_SHOWN_MAX		256
+struct shown {
+	int64_t	id[HOME_SHOWN_MAX];
+	size_t	n;
+};
+
+static int
+is_shown(const struct shown *s, json_t *row)
 {
-	json_t *out = json_array(), *cur = NULL, *row;
+	int64_t id = view_int(row, "id");
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->id[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Takes row for a block: 0, or -1 when the page shows it already. */
+static int
+take(struct shown *s, json_t *row)
+{
+	if (is_shown(s, row))
+		return -1;
+	if (s->n < HOME_SHOWN_MAX)
+		s->id[s->n++] = view_int(row, "id");
+	return 0;
+}
+
+/*
+ * The home page's copy of the shared sidebar: its story lists without the
+ * stories pinned to the main column, the rest taken for the sidebar.  A
+ * shallow copy; only the two small lists are new.
+ */
+static json_t *
+home_sidebar_copy(json_t *sb, struct shown *s)
+{
+	static const char *const lists[] = { "partner", "guest" };
+	json_t *out = json_copy(sb), *kept, *row;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		kept = json_array();
+		json_array_foreach(json_object_get(sb, lists[k]), i, row)
+			if (take(s, row) == 0)
+				json_array_append(kept, row);
+		json_object_set_new(out, lists[k], kept);
+	}
+	return out;
+}
+
+/*
+ * view_article() for a story shown by its title alone: its image is not
+ * made (a srcset is a good part of a row's cost, and of the page's).
+ */
+static void
+view_headline(json_t *row)
+{
+	json_object_del(row, "image_hash");
+	view_article(row);
+}
+
+/*
+ * The pins of /admin/front that show now, as list rows with "position"
+ * (the slot).  The page keeps until a pin expires, and drops with a
+ * change of the pins (the "front" tag) or of a pinned story.
+ */
+static int
+front_pins(struct req *r, json_t **pins)
+{
+	json_t *row;
+	size_t i;
+	int rc;
+
+	cache_dep_str(tag_front().s);
+	cache_dep_until(store_front_next_expiry(r->db, page_now()));
+	if ((rc = store_front_live(r->db, page_now(), pins)) != STORE_OK)
+		return rc;
+	own_json(r, *pins);
+	json_array_foreach(*pins, i, row) {
+		if (view_int(row, "position") > STORE_FRONT_TOP)
+			view_headline(row);	/* a pick */
+		else
+			view_article(row);
+	}
+	return STORE_OK;
+}
+
+/* The pinned stories of slots lo to hi, in slot order, into list. */
+static void
+pins_of(json_t *pins, int lo, int hi, struct shown *s, json_t *list)
+{
+	json_t *row;
+	size_t i;
+	int64_t slot;
+
+	json_array_foreach(pins, i, row) {
+		slot = view_int(row, "position");
+		if (slot >= lo && slot <= hi && take(s, row) == 0)
+			json_array_append(list, row);
+	}
+}
+
+/*
+ * The stories of rows nobody took yet, into list until it holds max;
+ * with view, each is made ready to show (only those: a row's image is a
+ * good part of its cost).
+ */
+static void
+fill(json_t *rows, size_t max, int view, struct shown *s, json_t *list)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		if (json_array_size(list) >= max)
+			break;
+		if (take(s, row) != 0)
+			continue;
+		if (view)
+			view_article(row);
+		json_array_append(list, row);
+	}
+}
+
+/*
+ * "Most commented": the stories with the most approved comments of the
+ * last HOME_MOST_DAYS days.  A change of any story's count drops the
+ * page (the "comments" tag); the window moves on with an hourly render.
+ */
+static int
+most_commented(struct req *r, struct shown *s, json_t **out)
+{
+	int64_t now = page_now();
+	json_t *rows, *row;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	cache_dep_str(tag_comment_counts().s);
+	cache_dep_until(now + HOME_MOST_REFRESH);
+	/* Room for the stories the blocks above show already. */
+	if ((rc = store_most_commented(r->db, now - HOME_MOST_DAYS * 86400,
+	    HOME_MOST + 2 * (1 + HOME_TOP + STORE_FRONT_PICKS), now,
+	    &rows)) != STORE_OK)
+		return rc;
+	own_json(r, rows);
+	*out = json_array();
+	json_array_foreach(rows, i, row) {
+		if (json_array_size(*out) >= HOME_MOST)
+			break;
+		if (is_shown(s, row))
+			continue;
+		view_headline(row);
+		(void)take(s, row);
+		json_object_set_new(row, "recent_one",
+		    json_boolean(view_int(row, "recent_comments") == 1));
+		json_array_append(*out, row);
+	}
+	return STORE_OK;
+}
+
+/*
+ * Groups the rows of store_home_sections() by section, keeping the
+ * sections' order: each block's lead is its newest story nobody took,
+ * its headlines the next ones; a section left with nothing is left out.
+ */
+static json_t *
+group_sections(json_t *rows, struct shown *s)
+{
+	json_t *out = json_array(), *cur = NULL, *row, *heads = NULL;
 	const char *last = "";
 	size_t i;
 
@@ -39,101 +238,210 @@ group_sections(json_t *rows)
 			snprintf(url, sizeof(url), "/section/%s", slug);
 			cur = json_pack("{s:O,s:s,s:[]}", "name",
 			    json_object_get(row, "home_section_name"), "url",
-			    url, "articles");
+			    url, "headlines");
 			json_array_append_new(out, cur);
+			heads = json_object_get(cur, "headlines");
 			last = slug;
 		}
-		view_article(row);
-		json_array_append(json_object_get(cur, "articles"), row);
+		if (json_array_size(heads) >= HOME_HEADLINES ||
+		    take(s, row) != 0)
+			continue;
+		if (json_object_get(cur, "lead") == NULL) {
+			view_article(row);
+			json_object_set(cur, "lead", row);
+		} else {
+			view_headline(row);
+			json_array_append(heads, row);
+		}
+	}
+	/* Sections whose stories all show above are left out. */
+	for (i = json_array_size(out); i-- > 0;) {
+		cur = json_array_get(out, i);
+		if (json_object_get(cur, "lead") == NULL)
+			json_array_remove(out, i);
+		else
+			json_object_set_new(cur, "has_headlines", json_boolean(
+			    json_array_size(json_object_get(cur,
+			    "headlines")) > 0));
 	}
 	return out;
 }
 
 /*
- * The pins of /admin/front that show now: the lead (*lead, borrowed from
- * *pins, or NULL) and the top stories, and how many there are.  The page
- * keeps until a pin expires, and drops with a change of the pins (the
- * "front" tag) or of a pinned story.
+ * The newest stories of an article type that the page does not show
+ * already, at most max, into a new array; the first with its image if
+ * image, the others by title.  Its list's tag drops the page when a
+ * story of the type is published.  Room is read for the stories the
+ * blocks before may have taken (taken).
  */
 static int
-front_pins(struct req *r, json_t **pins, json_t **lead, size_t *n)
+newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
+    int image, struct shown *s, json_t **out)
 {
-	json_t *row;
+	struct cursor first = CURSOR_FIRST, next;
+	json_t *rows, *row;
 	size_t i;
 	int rc;
 
-	*lead = NULL;
-	*n = 0;
-	cache_dep_str(tag_front().s);
-	cache_dep_until(store_front_next_expiry(r->db, page_now()));
-	if ((rc = store_front_live(r->db, page_now(), pins)) != STORE_OK)
+	*out = NULL;
+	if ((rc = store_article_list(r->db, LIST_TYPE, 0, type, &first,
+	    (int)(max + taken), page_now(), &rows, &next)) != STORE_OK)
 		return rc;
-	own_json(r, *pins);
-	json_array_foreach(*pins, i, row) {
-		cache_dep_str(tag_article(view_int(row, "id")).s);
-		view_article(row);
-		if (view_int(row, "position") == 0)
-			*lead = row;
+	own_json(r, rows);
+	page_dep_list(r, LIST_TYPE, 0, type);
+	*out = own_json(r, json_array());
+	fill(rows, max, 0, s, *out);
+	json_array_foreach(*out, i, row) {
+		if (i == 0 && image)
+			view_article(row);
+		else
+			view_headline(row);
 	}
-	*n = json_array_size(*pins);
 	return STORE_OK;
 }
 
-/* Whether the story of row is one of pins. */
+/*
+ * "Featured Video": the newest video story, and the next few as
+ * headlines, when a video story exists; unless pinned to the main column
+ * it is the sidebar's, so the lead and top row pass over it.
+ */
 static int
-pinned(json_t *pins, json_t *row)
+featured_video(struct req *r, struct shown *s, json_t *m)
 {
-	json_t *p;
+	json_t *v;
+	int rc;
+
+	/* Only the pins come before it (json_array_size(pins) at most). */
+	if ((rc = newest_of_type(r, "video", 1 + HOME_VIDEOS,
+	    json_array_size(json_object_get(m, "picks")) + json_array_size(
+	    json_object_get(m, "top")) + 1, 1, s, &v)) != STORE_OK)
+		return rc;
+	if (json_array_size(v) > 0) {
+		json_object_set(m, "featured_video", json_array_get(v, 0));
+		json_array_remove(v, 0);
+		json_object_set(m, "more_videos", v);
+		json_object_set_new(m, "has_more_videos", json_boolean(
+		    json_array_size(v) > 0));
+	}
+	return STORE_OK;
+}
+
+/* The newest podcasts that the main column above does not show. */
+static int
+podcasts(struct req *r, struct shown *s, json_t *m)
+{
+	json_t *v;
+	int rc;
+
+	/* The lead, the top row, the picks and Most Commented come before. */
+	if ((rc = newest_of_type(r, "podcast", HOME_PODCASTS, 1 +
+	    json_array_size(json_object_get(m, "top")) + json_array_size(
+	    json_object_get(m, "picks")) + json_array_size(
+	    json_object_get(m, "most_commented")), 0, s, &v)) != STORE_OK)
+		return rc;
+	json_object_set(m, "podcasts", v);
+	json_object_set_new(m, "has_podcasts", json_boolean(
+	    json_array_size(v) > 0));
+	return STORE_OK;
+}
+
+/* Gives the images of a list of stories the sizes of their slot. */
+static void
+slot_images(json_t *list, enum picture_slot slot)
+{
+	json_t *row;
 	size_t i;
 
-	json_array_foreach(pins, i, p)
-		if (view_int(p, "id") == view_int(row, "id"))
-			return 1;
-	return 0;
+	json_array_foreach(list, i, row)
+		picture_slot(json_object_get(row, "image"), slot);
+}
+
+/*
+ * Each image of the page gets the sizes of where it stands; the lead's
+ * is the first the reader sees, so it is fetched first and not lazily.
+ */
+static void
+home_images(json_t *m)
+{
+	json_t *sec, *img;
+	size_t i;
+
+	if ((img = json_object_get(json_object_get(m, "lead"), "image")) !=
+	    NULL) {
+		picture_slot(img, PICTURE_LEAD);
+		picture_first(img);
+	} else
+		picture_first_of(json_object_get(m, "top"));
+	slot_images(json_object_get(m, "top"), PICTURE_HOME_CARD);
+	json_array_foreach(json_object_get(m, "sections"), i, sec)
+		picture_slot(json_object_get(json_object_get(sec, "lead"),
+		    "image"), PICTURE_HOME_THUMB);
+	picture_slot(json_object_get(json_object_get(m, "featured_video"),
+	    "image"), PICTURE_SIDEBAR);
 }
 
 int
 model_home(struct req *r, json_t **out)
 {
 	struct cursor first = CURSOR_FIRST, next;
-	json_t *latest = NULL, *rows = NULL, *pins, *lead, *list, *row, *m;
-	size_t npins, i;
+	struct shown *s;
+	json_t *latest, *rows, *pins, *lead, *top, *list, *m, *v;
 	int rc;
 
 	*out = NULL;
-	if ((rc = front_pins(r, &pins, &lead, &npins)) != STORE_OK)
+	s = own_heap(r, xcalloc(1, sizeof(*s)));
+	m = own_json(r, json_object());
+	if ((rc = front_pins(r, &pins)) != STORE_OK)
 		return status_store(rc);
-	/* Enough of the newest to fill the page around the pinned ones. */
-	if ((rc = page_articles(r, LIST_LATEST, 0, NULL, &first,
-	    HOME_LATEST + (int)npins, &latest, &next)) != STORE_OK)
+	/* The pins first, each block's in slot order. */
+	lead = own_json(r, json_array());
+	pins_of(pins, 0, 0, s, lead);
+	top = json_array();
+	pins_of(pins, 1, STORE_FRONT_TOP, s, top);
+	json_object_set_new(m, "top", top);
+	list = json_array();
+	pins_of(pins, STORE_FRONT_TOP + 1, STORE_FRONT_TOP + STORE_FRONT_PICKS,
+	    s, list);
+	json_object_set_new(m, "picks", list);
+	/* Then the sidebar, less what is pinned: the rest passes over it. */
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
+		return status_store(rc);
+	json_object_set_new(m, "sidebar", home_sidebar_copy(json_object_get(m,
+	    "sidebar"), s));
+	if ((rc = featured_video(r, s, m)) != STORE_OK)
+		return status_store(rc);
+	/* The newest stories fill the lead and the top row. */
+	if ((rc = store_article_list(r->db, LIST_LATEST, 0, NULL, &first,
+	    HOME_LATEST + (int)json_array_size(pins), page_now(), &latest,
+	    &next)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, latest);
+	page_dep_list(r, LIST_LATEST, 0, NULL);
+	fill(latest, 1, 1, s, lead);
+	if ((v = json_array_get(lead, 0)) != NULL)
+		json_object_set(m, "lead", v);
+	fill(latest, HOME_TOP, 1, s, top);
+
+	if ((rc = most_commented(r, s, &list)) != STORE_OK)
+		return status_store(rc);
+	json_object_set_new(m, "most_commented", list);
+	/* The podcasts go before the section blocks. */
+	if ((rc = podcasts(r, s, m)) != STORE_OK)
+		return status_store(rc);
 	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
 	    &rows)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, rows);
-	/* The pinned top stories first, then the newest of the others. */
-	list = json_array();
-	json_array_foreach(pins, i, row)
-		if (row != lead)
-			json_array_append(list, row);
-	json_array_foreach(latest, i, row) {
-		if (json_array_size(list) >= HOME_LATEST - 1 + (lead == NULL))
-			break;
-		if (!pinned(pins, row))
-			json_array_append(list, row);
-	}
-	m = json_object();
-	if (lead != NULL)
-		json_object_set(m, "lead", lead);
-	else if (json_array_size(list) > npins) {
-		/* No lead pinned: the newest story that is not a top one. */
-		json_object_set(m, "lead", json_array_get(list, npins));
-		json_array_remove(list, npins);
-	}
-	json_object_set_new(m, "latest", list);
-	json_object_set_new(m, "sections", group_sections(rows));
-	*out = m;
+	json_object_set_new(m, "sections", group_sections(rows, s));
+	/* Whether each block has something to show (its heading goes too). */
+	json_object_set_new(m, "has_top", json_boolean(json_array_size(
+	    json_object_get(m, "top")) > 0));
+	json_object_set_new(m, "has_picks", json_boolean(json_array_size(
+	    json_object_get(m, "picks")) > 0));
+	json_object_set_new(m, "has_most", json_boolean(json_array_size(
+	    json_object_get(m, "most_commented")) > 0));
+	home_images(m);
+	*out = json_incref(m);
 	return 0;
 }
 
@@ -141,13 +449,11 @@ int
 page_home(struct req *r)
 {
 	json_t *m;
-	int status, rc;
+	int status;
 
 	if ((status = model_home(r, &m)) != 0)
 		return status;
 	own_json(r, m);
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
-		return status_store(rc);
 	json_object_set_new(m, "page", json_pack("{s:b}", "is_home", 1));
 	return page_render(r, 200, "home", json_incref(m));
 }

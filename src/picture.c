@@ -25,8 +25,19 @@ static const char *const sizes[PICTURE__MAX] = {
 	[PICTURE_THUMB] = "(max-width: 640px) 110px, 200px",
 	[PICTURE_CARD] = "180px",
 	[PICTURE_AVATAR] = "96px",
-	[PICTURE_LEAD] = "(max-width: 960px) calc(100vw - 32px), "
-	    "(max-width: 1232px) calc(100vw - 392px), 808px",
+	/*
+	 * The home page's lead image takes 3/5 of the story column less a
+	 * 20 px gap, and the whole width up to 640 px; its top stories are
+	 * four across with 20 px gaps, two across up to 1100 px.
+	 */
+	[PICTURE_LEAD] = "(max-width: 640px) calc(100vw - 32px), "
+	    "(max-width: 960px) calc(60vw - 31px), "
+	    "(max-width: 1232px) calc(60vw - 247px), 473px",
+	[PICTURE_HOME_CARD] = "(max-width: 960px) calc(50vw - 26px), "
+	    "(max-width: 1100px) calc(50vw - 206px), "
+	    "(max-width: 1232px) calc(25vw - 113px), 187px",
+	[PICTURE_HOME_THUMB] = "96px",
+	[PICTURE_SIDEBAR] = "(max-width: 960px) calc(100vw - 32px), 320px",
 };
 
 const char *

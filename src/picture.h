@@ -33,7 +33,10 @@ enum picture_slot {
 	PICTURE_THUMB,		/* a story list's thumbnail (200 px, 110 on phones) */
 	PICTURE_CARD,		/* a white paper's cover in the list (180 px) */
 	PICTURE_AVATAR,		/* an author's photo (96 px) */
-	PICTURE_LEAD,		/* the home page's lead story: the main column */
+	PICTURE_LEAD,		/* the home page's lead story, beside its text */
+	PICTURE_HOME_CARD,	/* the home page's top stories, four across */
+	PICTURE_HOME_THUMB,	/* a home page section's lead story (96 px) */
+	PICTURE_SIDEBAR,	/* the sidebar's width (320 px) */
 	PICTURE__MAX
 };
 

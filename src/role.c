@@ -30,3 +30,11 @@ role_name(enum role r)
 {
 	return r < ROLE__MAX ? names[r] : "member";
 }
+
+int
+role_may_publish(enum role r, int authors_publish)
+{
+	if (r >= ROLE_EDITOR)
+		return 1;
+	return r == ROLE_AUTHOR && authors_publish;
+}

@@ -33,5 +33,13 @@ struct user {
 int		 role_parse(const char *);
 /* The stored and shown name of a role; "member" for one out of range. */
 const char	*role_name(enum role);
+/*
+ * Whether a writer of role r may put her own story on the site (publish,
+ * schedule, update it live, unpublish it) without an editor: editors and
+ * admins always, authors when the site lets them publish without review
+ * (authors_publish, the newsroom's setting, off by default), never a
+ * contributor.  Everyone else submits the draft for review.
+ */
+int		 role_may_publish(enum role r, int authors_publish);
 
 #endif

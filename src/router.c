@@ -364,6 +364,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/admin/articles/:id/unpublish",
 	  api_admin_unpublish, ROUTE_API,
 	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
+	{ "POST", "/api/v1/admin/articles/:id/review",
+	  api_admin_review, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
 	{ "POST", "/api/v1/admin/media", api_admin_media, ROUTE_API,
 	  WHO_CONTRIBUTOR, 0, BODY_UPLOAD, "your role cannot upload images" },
 	{ "POST", "/api/v1/admin/podcast/artwork",
@@ -462,6 +465,18 @@ static const struct route routes[] = {
 	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
 	{ "POST", "/admin/preview", page_admin_markdown, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	/* Autosave and review (page_admin_autosave.c, page_admin_review.c). */
+	{ "POST", "/admin/autosave", page_admin_autosave_new, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/articles/:id/autosave", page_admin_autosave,
+	  ROUTE_FORM, WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/articles/:id/autosave/discard",
+	  page_admin_autosave_discard, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/review", page_admin_review, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/articles/:id/review", page_admin_review_post,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
 	{ "GET", "/admin/menus", page_admin_menus, ROUTE_FORM,
 	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/menus", page_admin_menu_add, ROUTE_FORM,
@@ -539,6 +554,8 @@ static const struct route routes[] = {
 	{ "GET", "/admin/settings", page_admin_settings, ROUTE_FORM,
 	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/settings/mail-test", page_admin_settings_mail_test,
+	  ROUTE_FORM, WHO_ADMIN, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/settings/review", page_admin_settings_review,
 	  ROUTE_FORM, WHO_ADMIN, 1, BODY_FORM, NULL },
 	{ "GET", "/admin/subscribers", page_admin_subscribers, ROUTE_FORM,
 	  WHO_EDITOR, 0, BODY_NONE, NULL },
@@ -620,6 +637,16 @@ static const struct route routes[] = {
 	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 1, BODY_MULTIPART, NULL },
+	{ "GET", "/admin/import", page_admin_import, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/import", page_admin_import_upload, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_IMPORT, NULL },
+	{ "PUT", "/admin/import", page_admin_import_upload, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_IMPORT, NULL },
+	{ "GET", "/admin/import/:id.json", page_admin_import_status_json,
+	  ROUTE_FORM, WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/import/:id", page_admin_import_status, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/export", page_admin_export, ROUTE_FORM,
 	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/export.json", page_admin_export_json, ROUTE_FORM,
@@ -938,6 +965,11 @@ admit_csrf(struct req *r, const struct route *rt)
 		r->form = q;
 		return session_csrf_ok(r, url_query_get(q, "csrf")) ? 0 : 403;
 	}
+	/* An export's bytes carry the token in a header. */
+	if (rt->body == BODY_IMPORT && (ct == NULL || strncasecmp(ct,
+	    "multipart/form-data", 19) != 0))
+		return session_csrf_ok(r, http_req_header(r, "x-csrf-token")) ?
+		    0 : 403;
 	if (r->h->entity.base == NULL)
 		return 403;
 	/*
@@ -975,6 +1007,13 @@ admit(struct req *r, const struct route *rt)
 	case BODY_MULTIPART:
 		if (ct == NULL || strncasecmp(ct, "multipart/form-data",
 		    19) != 0)
+			return 415;
+		break;
+	case BODY_IMPORT:
+		if ((ct == NULL || strncasecmp(ct, "multipart/form-data",
+		    19) != 0) && http_body_type(r, "application/xml") != 0 &&
+		    http_body_type(r, "text/xml") != 0 &&
+		    http_body_type(r, "application/json") != 0)
 			return 415;
 		break;
 	case BODY_JSON:
@@ -1274,8 +1313,12 @@ router_dispatch(struct req *r)
 		return;
 	}
 	r->route = rt;
-	/* Only uploads may send more than max_body (up to max_upload). */
-	if ((int64_t)r->h->entity.len > (big_body(rt) ?
+	/*
+	 * Only uploads may send more than max_body (up to max_upload), and
+	 * an export up to import_max_mb (else max_upload).
+	 */
+	if ((int64_t)r->h->entity.len > (rt->body == BODY_IMPORT ?
+	    CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK : big_body(rt) ?
 	    config.max_upload + UPLOAD_SLACK : config.max_body)) {
 		router_error(r, 413);
 		return;

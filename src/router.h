@@ -53,6 +53,12 @@ enum route_body {
 	BODY_MULTIPART,	/* multipart/form-data, up to max_upload */
 	BODY_UPLOAD,	/* an image's bytes or multipart, up to max_upload */
 	BODY_JSON,	/* application/json, up to max_body */
+	/*
+	 * An export file: its bytes (application/xml, text/xml,
+	 * application/json; the token in X-CSRF-Token) or multipart (the
+	 * token its csrf part), up to import_max_mb (else max_upload)
+	 */
+	BODY_IMPORT,
 	BODY__MAX
 };
 

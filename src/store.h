@@ -87,17 +87,27 @@ int	 store_article_newer(struct db *, enum list_by, int64_t key,
 	    int64_t now, struct cursor *prev);
 /* The newest few articles of each top-level topic section, in one query. */
 int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
+/*
+ * Published stories by approved comments written after since, most
+ * first, as list rows with "recent_comments"; limit counts stories with
+ * such comments before the published check, so *out may hold fewer.
+ */
+int	 store_most_commented(struct db *, int64_t since, int limit,
+	    int64_t now, json_t **out);
 /* When the next story dated in the future goes live (0: none). */
 int64_t	 store_next_publish(struct db *, int64_t now);
 /*
  * The front page's pins (front_pins): slot 0 the lead, 1 to
- * STORE_FRONT_TOP the top stories.  store_front_live gives the pins that
+ * STORE_FRONT_TOP the top stories, the next STORE_FRONT_PICKS the editor's
+ * picks (STORE_FRONT_SLOTS in all).  store_front_live gives the pins that
  * show now (story published and live, pin not expired) as list rows with
  * "position" (the slot), in slot order; store_front_next_expiry when the
  * first of them expires (0: none).  store_front_all gives every pin with its
  * story's title and status, for the newsroom.
  */
 #define STORE_FRONT_TOP	4
+#define STORE_FRONT_PICKS	4
+#define STORE_FRONT_SLOTS	(1 + STORE_FRONT_TOP + STORE_FRONT_PICKS)
 struct front_pin {
 	int64_t	article;	/* 0: the slot is empty */
 	int64_t	expires;	/* 0: no expiry */
@@ -106,7 +116,7 @@ int	 store_front_live(struct db *, int64_t now, json_t **out);
 int64_t	 store_front_next_expiry(struct db *, int64_t now);
 int	 store_front_all(struct db *, json_t **out);
 /*
- * Replaces every pin with pins[0..STORE_FRONT_TOP] inside the caller's
+ * Replaces every pin with pins[0..STORE_FRONT_SLOTS - 1] inside the caller's
  * transaction; STORE_NOTFOUND (*bad: the slot) when a story is not a
  * published one.
  */
@@ -388,6 +398,12 @@ int	 store_map_news(struct db *, int64_t since, int64_t now, int limit,
 int	 store_map_pages(struct db *, json_t **out);
 
 /* store_write.c — writing articles (inside the caller's write transaction) */
+/*
+ * A slug no article has nor had (an old slug still redirects): base,
+ * base-2, base-3 ...; the newsroom's new stories and imports alike.
+ */
+int	 store_article_slug_free(struct db *, const char *base, char *out,
+	    size_t outsz);
 struct buf;
 /* "Hello, World!" -> "hello-world" (at most 80 characters). */
 void	 store_slugify(const char *, char *out, size_t outsz);
@@ -481,6 +497,33 @@ int	 store_revisions(struct db *, int64_t article_id, json_t **out);
 int	 store_revision_get(struct db *, int64_t id, json_t **out);
 /* The revision of the article before id (0: none). */
 int64_t	 store_revision_before(struct db *, int64_t article_id, int64_t id);
+
+/*
+ * store_review.c — autosaves and the review workflow.  An autosave is a
+ * revision of kind autosave, one per article and writer: putting one
+ * replaces the writer's last.  The article's row never changes.
+ */
+int	 store_autosave_put(struct db *, int64_t article_id, int64_t user_id,
+	    const char *data, int64_t at);
+int	 store_autosave_drop(struct db *, int64_t article_id, int64_t user_id);
+/* The writer's autosave {id, data, created_at} if newer than the last save. */
+int	 store_autosave_get(struct db *, int64_t article_id, int64_t user_id,
+	    json_t **out);
+/*
+ * Sets a draft's review state ("none", "ready", "changes") with the
+ * editor's note, the time it was submitted (0: none) and by whom.
+ */
+int	 store_review_set(struct db *, int64_t id, const char *state,
+	    const char *note, int64_t at, int64_t user_id);
+/* Drafts ready for review, oldest submission first (at most limit). */
+int	 store_review_queue(struct db *, int limit, json_t **out);
+int64_t	 store_review_count(struct db *);
+/* The editors and admins who can sign in: {id, email, display_name}. */
+int	 store_reviewers(struct db *, json_t **out);
+int	 store_user_contact(struct db *, int64_t id, json_t **out);
+/* The site setting "authors may publish without review" (default no). */
+int	 store_authors_publish(struct db *);
+
 /* Records that the article was published under old (its URL redirects). */
 int	 store_slug_moved_from(struct db *, const char *old, int64_t article_id);
 /* Forgets old slug when an article takes it again. */
@@ -922,9 +965,22 @@ int	 store_import_id(struct db *, const char *source, const char *kind,
 int	 store_import_id_set(struct db *, const char *source, const char *kind,
 	    const char *source_id, int64_t id);
 int	 store_section_slug(struct db *, int64_t id, char *out, size_t outsz);
-/* A slug no article has nor had: base, base-2, base-3 ... */
-int	 store_article_slug_free(struct db *, const char *base, char *out,
-	    size_t outsz);
+/*
+ * The newsroom's import runs (table imports, docs/import.md).  _add
+ * records a queued run (STORE_CONFLICT while another is queued or
+ * running); _get one run, _runs the newest limit (caller owns both);
+ * _busy the id of the run queued or running, 0 when none; _start marks
+ * a queued run running (STORE_NOTFOUND when it has ended); _end records
+ * its outcome: report (JSON text) and error may be NULL.
+ */
+int	 store_import_run_add(struct db *, int64_t user_id, const char *filename,
+	    const char *path, int64_t size, const char *options, int64_t *id);
+int	 store_import_run_get(struct db *, int64_t id, json_t **out);
+int	 store_import_runs(struct db *, int64_t limit, json_t **out);
+int64_t	 store_import_run_busy(struct db *);
+int	 store_import_run_start(struct db *, int64_t id);
+int	 store_import_run_end(struct db *, int64_t id, int ok,
+	    const char *report, const char *error);
 /* Where old (a decoded path, "/?p=1" with its query) moved to. */
 int	 store_redirect_get(struct db *, const char *old, char *out,
 	    size_t outsz);

@@ -125,6 +125,23 @@ static const char *const sql_home[DB__MAX] = {
 	    HOME_WHERE,
 };
 
+/*
+ * The stories with the most approved comments written since $1, most
+ * first.  The inner query reads only that window of comments_recent
+ * (migration 0027), so its cost follows the week's comments, not the
+ * archive's; it counts a few more stories than asked, since a story may
+ * have been unpublished since.
+ */
+static const char sql_most_commented[] =
+    "SELECT c.n AS recent_comments, " LIST_COLS " FROM ("
+    " SELECT article_id, count(*) AS n FROM comments"
+    "  WHERE status = 'approved' AND created_at > $1"
+    "  GROUP BY article_id ORDER BY n DESC, article_id DESC LIMIT $2) c"
+    " CROSS JOIN articles a" LIST_JOINS
+    " WHERE a.id = c.article_id AND a.status = 'published'"
+    " AND a.published_at <= $3"
+    " ORDER BY c.n DESC, a.published_at DESC, a.id DESC";
+
 #define GET_COLS \
     "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html," \
     " a.published_at, a.updated_at, a.section_id, a.hero_caption," \
@@ -292,6 +309,21 @@ store_home_sections(struct db *db, int per_section, int64_t now, json_t **out)
 }
 
 int
+store_most_commented(struct db *db, int64_t since, int limit, int64_t now,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if ((st = db_stmt(db, sql_most_commented)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, since);
+	db_bind_int(st, 2, limit);
+	db_bind_int(st, 3, now);
+	return store_rows_json(st, out);
+}
+
+int
 store_article_get(struct db *db, const char *slug, int64_t now, json_t **out)
 {
 	struct db_stmt *st;
@@ -391,7 +423,7 @@ store_front_set(struct db *db, const struct front_pin *pins, int *bad)
 		return STORE_ERROR;
 	if ((rc = db_run(st)) != DB_OK)
 		return store_rc_from_db(rc);
-	for (slot = 0; slot <= STORE_FRONT_TOP; slot++) {
+	for (slot = 0; slot < STORE_FRONT_SLOTS; slot++) {
 		if (pins[slot].article == 0)
 			continue;
 		if ((st = db_stmt(db, sql_front_pin)) == NULL)

@@ -20,9 +20,6 @@ static const char sql_id_set[] =
     "INSERT INTO import_ids (source, kind, source_id, target_id, created_at)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, kind, source_id)"
     " DO UPDATE SET target_id = excluded.target_id";
-static const char sql_article_slug_taken[] =
-    "SELECT (SELECT count(*) FROM articles WHERE slug = $1)"
-    " + (SELECT count(*) FROM article_slugs WHERE slug = $1)";
 static const char sql_section_slug[] =
     "SELECT slug FROM sections WHERE id = $1";
 static const char sql_redirect_get[] =
@@ -77,33 +74,6 @@ store_import_id_set(struct db *db, const char *source, const char *kind,
 	db_bind_int(st, 5, now_unix());
 	rc = db_run(st);
 	return rc == DB_OK ? STORE_OK : store_rc_from_db(rc);
-}
-
-int
-store_article_slug_free(struct db *db, const char *base, char *out,
-    size_t outsz)
-{
-	struct db_stmt *st;
-	int64_t n;
-	int i, rc;
-
-	for (i = 1; i < 1000; i++) {
-		if (i == 1)
-			snprintf(out, outsz, "%s", base);
-		else
-			snprintf(out, outsz, "%.180s-%d", base, i);
-		if ((st = db_stmt(db, sql_article_slug_taken)) == NULL)
-			return STORE_ERROR;
-		db_bind_str(st, 1, out);
-		rc = db_step(st);
-		n = rc == DB_ROW ? db_col_int(st, 0) : -1;
-		db_reset(st);
-		if (rc != DB_ROW)
-			return store_rc_from_db(rc);
-		if (n == 0)
-			return STORE_OK;
-	}
-	return STORE_CONFLICT;
 }
 
 /* The first column of the bound statement's first row, into out. */
@@ -206,4 +176,113 @@ store_section_slug(struct db *db, int64_t id, char *out, size_t outsz)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
 	return first_text(st, out, outsz);
+}
+
+/*
+ * The newsroom's import runs (/admin/import).  busy is 1 while a run is
+ * queued or running: the unique index refuses a second one.
+ */
+static const char sql_run_add[] =
+    "INSERT INTO imports (user_id, filename, path, size, options, status,"
+    " busy, created_at) VALUES ($1, $2, $3, $4, $5, 'queued', 1, $6)"
+    " RETURNING id";
+static const char sql_run_get[] =
+    "SELECT id, user_id, filename, path, size AS bytes, options, status,"
+    " created_at, started_at, finished_at, report, error"
+    " FROM imports WHERE id = $1";
+static const char sql_runs[] =
+    "SELECT i.id, i.filename, i.size AS bytes, i.status, i.created_at,"
+    " i.finished_at, i.error, u.display_name AS user_name"
+    " FROM imports i LEFT JOIN users u ON u.id = i.user_id"
+    " ORDER BY i.id DESC LIMIT $1";
+static const char sql_run_busy[] =
+    "SELECT id FROM imports WHERE busy = 1";
+static const char sql_run_start[] =
+    "UPDATE imports SET status = 'running', started_at = $2"
+    " WHERE id = $1 AND busy = 1";
+static const char sql_run_end[] =
+    "UPDATE imports SET status = $2, busy = NULL, finished_at = $3,"
+    " report = $4, error = $5 WHERE id = $1";
+
+int
+store_import_run_add(struct db *db, int64_t user_id, const char *filename,
+    const char *path, int64_t size, const char *options, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_run_add)) == NULL)
+		return STORE_ERROR;
+	if (user_id > 0)
+		db_bind_int(st, 1, user_id);
+	else
+		db_bind_null(st, 1);
+	db_bind_str(st, 2, filename);
+	db_bind_str(st, 3, path);
+	db_bind_int(st, 4, size);
+	db_bind_str(st, 5, options);
+	db_bind_int(st, 6, now_unix());
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_import_run_get(struct db *db, int64_t id, json_t **out)
+{
+	return store_row_by_id(db, sql_run_get, id, out);
+}
+
+int
+store_import_runs(struct db *db, int64_t limit, json_t **out)
+{
+	return store_rows_by_id(db, sql_runs, limit, out);
+}
+
+int64_t
+store_import_run_busy(struct db *db)
+{
+	struct db_stmt *st;
+	int64_t id = 0;
+
+	if ((st = db_stmt(db, sql_run_busy)) == NULL)
+		return 0;
+	if (db_step(st) == DB_ROW)
+		id = db_col_int(st, 0);
+	db_reset(st);
+	return id;
+}
+
+int
+store_import_run_start(struct db *db, int64_t id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_run_start)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now_unix());
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_import_run_end(struct db *db, int64_t id, int ok, const char *report,
+    const char *error)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_run_end)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_str(st, 2, ok ? "done" : "failed");
+	db_bind_int(st, 3, now_unix());
+	db_bind_str(st, 4, report);
+	db_bind_str(st, 5, error);
+	rc = db_run(st);
+	return store_rc_from_db(rc);
 }

@@ -51,14 +51,15 @@ static const char sql_rev_list[] =
     "SELECT r.id, r.article_id, r.user_id, r.note, r.created_at,"
     " u.display_name AS user_name FROM article_revisions r"
     " LEFT JOIN users u ON u.id = r.user_id"
-    " WHERE r.article_id = $1 ORDER BY r.id DESC LIMIT 200";
+    " WHERE r.article_id = $1 AND r.autosave = 0"
+    " ORDER BY r.id DESC LIMIT 200";
 static const char sql_rev_get[] =
     "SELECT r.id, r.article_id, r.user_id, r.note, r.data, r.created_at,"
     " u.display_name AS user_name FROM article_revisions r"
     " LEFT JOIN users u ON u.id = r.user_id WHERE r.id = $1";
 static const char sql_rev_before[] =
     "SELECT max(id) AS id FROM article_revisions"
-    " WHERE article_id = $1 AND id < $2";
+    " WHERE article_id = $1 AND id < $2 AND autosave = 0";
 
 static const char sql_slug_old_add[] =
     "INSERT INTO article_slugs (slug, article_id, created_at)"
@@ -202,6 +203,10 @@ store_revision_add(struct db *db, int64_t article_id, int64_t user_id,
 	json_object_del(a, "updated_at");
 	json_object_del(a, "status");
 	json_object_del(a, "published_at");
+	json_object_del(a, "review_state");
+	json_object_del(a, "review_note");
+	json_object_del(a, "review_at");
+	json_object_del(a, "review_by_id");
 	data = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(a);
 	if (data == NULL)

@@ -19,8 +19,10 @@
 
 static const char sql_id_by_slug_author[] =
     "SELECT id FROM authors WHERE slug = $1";
+/* A slug an old URL still redirects from is taken too. */
 static const char sql_slug_taken[] =
-    "SELECT count(*) FROM articles WHERE slug = $1";
+    "SELECT (SELECT count(*) FROM articles WHERE slug = $1)"
+    " + (SELECT count(*) FROM article_slugs WHERE slug = $1)";
 
 static const char sql_authors_clear[] =
     "DELETE FROM article_authors WHERE article_id = $1";
@@ -141,19 +143,19 @@ store_slugify(const char *s, char *out, size_t outsz)
 		strlcpy_(out, "story", outsz);
 }
 
-/* A slug no article has: base, base-2, base-3 ... */
-static int
-free_slug(struct db *db, const char *base, char *out, size_t outsz)
+int
+store_article_slug_free(struct db *db, const char *base, char *out,
+    size_t outsz)
 {
 	struct db_stmt *st;
 	int i, rc;
 	int64_t n;
 
-	for (i = 1; i < 100; i++) {
+	for (i = 1; i < 1000; i++) {
 		if (i == 1)
 			snprintf(out, outsz, "%s", base);
 		else
-			snprintf(out, outsz, "%.190s-%d", base, i);
+			snprintf(out, outsz, "%.180s-%d", base, i);
 		if ((st = db_stmt(db, sql_slug_taken)) == NULL)
 			return STORE_ERROR;
 		db_bind_str(st, 1, out);
@@ -364,7 +366,8 @@ create(struct db *db, json_t *in, const char *body_html, int64_t *id,
 		strlcpy_(slug, field(in, "slug"), sizeof(slug));
 	} else {
 		store_slugify(field(in, "title"), base, sizeof(base));
-		if ((rc = free_slug(db, base, slug, sizeof(slug))) != STORE_OK)
+		if ((rc = store_article_slug_free(db, base, slug,
+		    sizeof(slug))) != STORE_OK)
 			return rc;
 	}
 	if ((st = db_stmt(db, store_cols_sql(SCQ_CREATE))) == NULL)

@@ -36,6 +36,7 @@ struct tag tag_page(int64_t id)		{ return make("pg", id); }
 struct tag tag_resource(int64_t id)	{ return make("rs", id); }
 struct tag tag_comments(int64_t id)	{ return make("cm", id); }
 struct tag tag_comment_count(int64_t id) { return make("cc", id); }
+struct tag tag_comment_counts(void)	{ return word("comments"); }
 
 struct tag tag_latest(void)		{ return word("latest"); }
 struct tag tag_list_section(int64_t id)	{ return make("ls", id); }

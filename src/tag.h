@@ -35,6 +35,8 @@ struct tag	tag_page(int64_t id);		/* pg<ID>: a static page */
 struct tag	tag_resource(int64_t id);		/* rs<ID>: a white paper */
 struct tag	tag_comments(int64_t article);	/* cm<ID> */
 struct tag	tag_comment_count(int64_t article);	/* cc<ID> */
+/* Any story's count of approved comments: the home page's Most commented. */
+struct tag	tag_comment_counts(void);		/* comments */
 
 /* The story lists. */
 struct tag	tag_latest(void);			/* latest: all stories */

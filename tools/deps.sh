@@ -6,7 +6,7 @@
 #                        Python's modules, Chromium, Node.js and npm, Java,
 #                        clang with libFuzzer (make fuzz), and the npm
 #                        tools pinned in tests/node (a browser driver,
-#                        the OpenAPI linter, the Nu HTML checker)
+#                        the OpenAPI linter, the Nu HTML checker, axe-core)
 #
 # make run calls the first, make test the second.  Installing packages
 # needs root; without it the script names what is missing and fails.

@@ -61,6 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.dry_run = 1;
 	err[0] = '\0';
 	rc = import_file(db, path, &o, &rep, err, sizeof(err));
+	json_decref(rep.notes);
 	if (rc != 0 && err[0] == '\0')
 		abort();
 	/* A WXR file that fails is named by its line, or is no export. */

@@ -105,6 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.dry_run = 1;
 	err[0] = '\0';
 	rc = import_masthead(db, inpath, &o, &rep, err, sizeof(err));
+	json_decref(rep.notes);
 	if (rc != 0 && err[0] == '\0')
 		abort();
 	if (rc == 0) {

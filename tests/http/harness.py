@@ -411,6 +411,42 @@ class Client:
         return "%s=%s" % (name, self.cookies[name])
 
 
+class Newsroom:
+    """Signed-in newsroom sessions on srv, one per account (who is the
+    local part of who@example.com, signed in with password once), and
+    the forms of the newsroom sent as them: fields as a dict (the
+    session's CSRF token added unless csrf is False) or a ready body."""
+
+    def __init__(self, srv, password):
+        self.srv, self.password, self.sessions = srv, password, {}
+
+    def session(self, who):
+        """(the Cookie header's value, the session's CSRF token)."""
+        if who not in self.sessions:
+            c = Client(self.srv, ip=None)
+            c.sign_in(who + "@example.com", self.password)
+            self.sessions[who] = (c.cookie(), c.csrf("/signin"))
+        return self.sessions[who]
+
+    def get(self, path, who=None):
+        h = {"Cookie": self.session(who)[0]} if who else {}
+        s, hd, b = self.srv.request("GET", path, h)
+        return s, hd, b.decode("utf-8", "replace")
+
+    def post(self, path, who, fields, csrf=True):
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        if isinstance(fields, dict):
+            fields = dict(fields)
+        if who:
+            cookie, tok = self.session(who)
+            h["Cookie"] = cookie
+            if csrf and isinstance(fields, dict):
+                fields["csrf"] = tok
+        body = urllib.parse.urlencode(fields) if isinstance(fields, dict) else fields
+        s, hd, b = self.srv.request("POST", path, h, body)
+        return s, hd, b.decode("utf-8", "replace")
+
+
 # The tools some suites drive: the system's Chromium, and the npm packages
 # pinned in tests/node, which tools/deps.sh installs (make test-deps).
 NODE_MODULES = os.path.join(TOP, "tests", "node", "node_modules")

@@ -189,7 +189,7 @@ ADMIN = [
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
-    "/admin/export", "/admin/trash", "/admin/trash?done=trashed",
+    "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
     "/admin/articles?done=trash&n=3",
 ]
 FIXTURES = {}
@@ -346,6 +346,15 @@ def make_fixtures():
          csrf_from="/admin/trash")
     FIXTURES["revision"] = one("SELECT max(id) FROM article_revisions WHERE article_id = ?",
                                (aid,))
+    # A story in the review queue, a decision refused (the queue with its
+    # error), and an autosave of the story its editor is offered.
+    send(e, "editor", "/admin/articles", [("title", "Waiting for review"), ("section", "5g"),
+                                          ("then", "submit")], csrf_from="/admin/articles/new")
+    send(e, "editor", "/admin/articles/%d/review" % one("SELECT max(id) FROM articles"),
+         [("action", "changes"), ("note", "")], csrf_from="/admin/review")
+    e.post("/admin/articles/%d/autosave" % aid, [("title", "Autosaved, not saved"),
+                                                 ("section", "5g")],
+           csrf_from="/admin/articles/%d" % aid)
     s, h, b = send(e, "editor", "/admin/newsletters/daily/issues", [],
                    csrf_from="/admin/newsletters/daily")
     FIXTURES["issue"] = one("SELECT max(id) FROM newsletter_issues")
@@ -388,9 +397,30 @@ def admin_pages():
                   ("odim-simplifying-distributed-infrastructure-management-5g",))
     resource = one("SELECT id FROM resources WHERE slug = 'fiber-monitoring-field-guide'")
     page = one("SELECT min(id) FROM pages")
-    return ADMIN + [
+    # Three runs of /admin/import: one that reported, one that failed,
+    # one waiting for the importer.
+    report = json.dumps({"added": {"post": 2, "section": 1},
+                         "kept": {"post": 0, "section": 0}, "items": 3,
+                         "skipped": 1, "media_missing": 1, "bytes": 900,
+                         "seconds": 0.5, "dry_run": False, "notes_dropped": 0,
+                         "notes": [{"item": "post 7", "message":
+                                    "media file missing, link kept: a.png"}]})
+    if not sql(DB, "SELECT id FROM imports"):
+        for status, rep, err, busy in (("done", report, "", "NULL"),
+                                       ("failed", "", "line 3: not well-formed",
+                                        "NULL"),
+                                       ("queued", "", "", "1")):
+            sql(DB, "INSERT INTO imports (filename, path, size, options,"
+                " status, busy, created_at, report, error) VALUES"
+                " ('old-site.xml', '/nonexistent', 900, '{\"dry_run\":false}',"
+                " ?, " + busy + ", 1700000000, NULLIF(?, ''), NULLIF(?, ''))",
+                (status, rep, err))
+    runs = [r[0] for r in sql(DB, "SELECT id FROM imports ORDER BY id")]
+    return ADMIN + ["/admin/import/%d" % i for i in runs] + [
         "/admin/articles/%d" % f["article"], "/admin/articles/%d/preview" % f["article"],
         "/admin/articles/%d/revisions" % f["article"],
+        "/admin/articles/%d?autosave=restore" % f["article"], "/admin/review",
+        "/admin/review?done=publish",
         "/admin/articles/%d/revisions/%d" % (f["article"], f["revision"]),
         "/admin/pages/%d" % page, "/admin/events/%d" % event,
         "/admin/events/%d/registrations" % event, "/admin/webinars/%d" % webinar,

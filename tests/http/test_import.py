@@ -51,7 +51,7 @@ def comment(cid, parent, approved, author, email, text, when="2021-05-13 09:00:0
 
 def item(pid, title, slug, link, status="publish", ptype="post",
          content="", excerpt="", cats=(), creator="alice",
-         date="2021-05-12 10:00:00", extra=""):
+         date="2021-05-12 10:00:00", extra="", sticky=0):
     c = "".join('\n\t\t<category domain="%s" nicename="%s">%s</category>'
                 % (d, n, cdata(name)) for d, n, name in cats)
     return """
@@ -73,10 +73,10 @@ def item(pid, title, slug, link, status="publish", ptype="post",
 		<wp:post_parent>0</wp:post_parent>
 		<wp:menu_order>0</wp:menu_order>
 		<wp:post_type>%s</wp:post_type>
-		<wp:is_sticky>0</wp:is_sticky>%s%s
+		<wp:is_sticky>%d</wp:is_sticky>%s%s
 	</item>""" % (cdata(title), link, cdata(creator), OLD, pid, cdata(content),
-                  cdata(excerpt), pid, date, date, slug, status, ptype, c,
-                  extra)
+                  cdata(excerpt), pid, date, date, slug, status, ptype, sticky,
+                  c, extra)
 
 
 BODY = """<!-- wp:paragraph -->
@@ -158,11 +158,23 @@ def site_wxr():
         item(105, "Members only", "members-only", OLD + "/2021/05/20/members-only/",
              cats=(("category", "networks", "Networks"),),
              extra="\n\t\t<wp:post_password>secret</wp:post_password>"),
+        # Two sticky posts: pinned, the newest first.  The older shows a
+        # gallery of two attachments, one listed after it in the file.
+        item(106, "Sticky older", "sticky-older", OLD + "/?p=106",
+             date="2021-05-14 10:00:00", sticky=1,
+             content='<p>Pictures:</p>\n[gallery ids="301, 302" columns="2"]',
+             cats=(("category", "networks", "Networks"),)),
+        item(107, "Sticky newer", "sticky-newer", OLD + "/?p=107",
+             date="2021-05-15 10:00:00", sticky=1,
+             cats=(("category", "networks", "Networks"),)),
         item(201, "About us", "about-us", OLD + "/about-us/", ptype="page",
              content="<p>Who we are.</p>"),
         item(301, "photo", "photo", OLD + "/photo/", status="inherit",
              ptype="attachment", extra="""
 		<wp:attachment_url>%s/wp-content/uploads/2021/05/photo.png</wp:attachment_url>""" % OLD),
+        item(302, "photo2", "photo2", OLD + "/photo2/", status="inherit",
+             ptype="attachment", extra="""
+		<wp:attachment_url>%s/wp-content/uploads/2021/05/photo2.png</wp:attachment_url>""" % OLD),
         item(401, "Home", "home", OLD + "/home/", ptype="nav_menu_item"),
     ]
     return wxr("".join(items))
@@ -250,6 +262,8 @@ def wp_site():
         os.makedirs(os.path.join(media, "2021", "05"))
         with open(os.path.join(media, "2021", "05", "photo.png"), "wb") as f:
             f.write(png())
+        with open(os.path.join(media, "2021", "05", "photo2.png"), "wb") as f:
+            f.write(png(10, 4))
         path = os.path.join(d, "site.xml")
         with open(path, "w") as f:
             f.write(site_wxr())
@@ -322,6 +336,50 @@ def test_wxr_import():
        "Yoast's Open Graph image is the social image, from --media-from")
     eq(sql(db, "SELECT seo_title, seo_description FROM articles WHERE slug = 'post-104'"),
        [("", "")], "a Yoast title with an unknown variable is left out")
+
+
+def test_wxr_sticky_gallery():
+    db = wp_site()["db"]
+    pins = sql(db, "SELECT p.slot, a.slug FROM front_pins p JOIN articles a"
+               " ON a.id = p.article_id ORDER BY p.slot")
+    eq(pins, [(0, "sticky-newer"), (1, "sticky-older")],
+       "sticky posts are pinned to the front page, the newest first")
+    contains(wp_site()["run"].stdout, "pin", "the summary counts the pins")
+    # Counted in SQL: a body has several lines, which psql's output splits.
+    q = ("SELECT CASE WHEN %s LIKE '%%[gallery%%' THEN 1 ELSE 0 END,"
+         " CASE WHEN %s LIKE '%%<figure class=\"gallery\">%%' THEN 1 ELSE 0 END,"
+         " (length(%s) - length(replace(%s, '<img src=\"/media/', ''))) / 17"
+         " FROM articles WHERE slug = 'sticky-older'")
+    md = sql(db, q % (("body_md",) * 4))[0]
+    eq(md[0], 0, "a gallery of imported attachments is no longer a shortcode")
+    eq(md[1], 1, "it is a figure")
+    eq(md[2], 2, "of both images, the one listed after the post too")
+    eq(sql(db, q % (("body_html",) * 4))[0][2], 2, "the page shows both")
+    # The newsroom's pins stay: a site with a pin of its own.
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    one, two = os.path.join(d, "one.xml"), os.path.join(d, "two.xml")
+    with open(one, "w") as f:
+        f.write(wxr(item(501, "Own pin", "own-pin", OLD + "/?p=501",
+                         cats=(("category", "networks", "Networks"),))))
+    with open(two, "w") as f:
+        f.write(wxr("".join(item(510 + i, "Sticky %d" % i, "sticky-%d" % i,
+                                 OLD + "/?p=%d" % (510 + i), sticky=1,
+                                 date="2021-06-%02d 10:00:00" % (i + 1),
+                                 cats=(("category", "networks", "Networks"),))
+                            for i in range(6))))
+    db2 = new_db(d)
+    eq(run(db2, one).returncode, 0, "a site is imported")
+    sql(db2, "INSERT INTO front_pins (slot, article_id) SELECT 0, id"
+        " FROM articles WHERE slug = 'own-pin'")
+    r = run(db2, two)
+    eq(r.returncode, 0, "six sticky posts import")
+    contains(r.stderr, "2 sticky post(s) left unpinned",
+             "those beyond the pins are named")
+    eq(sql(db2, "SELECT p.slot, a.slug FROM front_pins p JOIN articles a"
+           " ON a.id = p.article_id ORDER BY p.slot"),
+       [(0, "own-pin"), (1, "sticky-5"), (2, "sticky-4"), (3, "sticky-3"),
+        (4, "sticky-2")],
+       "the newsroom's pin stays; the newest sticky posts take the free slots")
 
 
 def test_wxr_pages():
@@ -732,7 +790,7 @@ def test_masthead_json():
        "masthead's own export is not read as Ghost's", r.stderr)
 
 
-run_tests([test_wxr_import, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_accounts,
+run_tests([test_wxr_import, test_wxr_sticky_gallery, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_accounts,
            test_dry_run,
            test_hostile, test_cli_errors, test_ghost, test_ghost_v2, test_admin_redirects,
            test_masthead_json])

@@ -38,6 +38,9 @@ def make_db():
         r = subprocess.run([BIN, "token", "add", "--db", db, name + "@example.com"],
                            check=True, capture_output=True, text=True)
         tokens[name] = r.stdout.strip()
+    # The role rules below are those of a site that lets authors publish
+    # alone; test_review.py checks the default, review first.
+    sql(db, "INSERT INTO settings (key, value) VALUES ('authors_publish', '1')")
     return db, tokens, dict(zip(("contributor", "author", "author2"), slugs))
 
 

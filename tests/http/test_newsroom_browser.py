@@ -30,6 +30,8 @@ for email, role, author in (("author@example.com", "author", AUTHOR),
     subprocess.run([BIN, "user", "add", "--db", DB, "--role", role, "--author", author,
                     "--name", role.title(), email], input=PW, text=True, check=True,
                    capture_output=True)
+# The author publishes alone here; test_review.py checks the default.
+sql(DB, "INSERT INTO settings (key, value) VALUES ('authors_publish', '1')")
 srv = Server(db=DB, args=["--media_dir", os.path.join(d, "media")])
 SHOTS = os.environ.get("MASTHEAD_SCREENSHOTS") or d
 

@@ -67,11 +67,11 @@ def api(method, path, who, body=None):
 
 
 def home():
-    """(lead title, titles of the latest list, body, x-cache)."""
+    """(lead title, titles of the top stories' row, body, x-cache)."""
     s, h, b = srv.html("/")
     eq(s, 200, "the home page answers")
     lead = re.search(r'<article class="lead">.*?<h1><a href="[^"]*">(.*?)</a></h1>', b, re.S)
-    latest = re.search(r'<section class="latest">(.*?)</section>', b, re.S)
+    latest = re.search(r'<section class="home-top"[^>]*>(.*?)</section>', b, re.S)
     titles = re.findall(r'<h3 class="story-title"><a href="[^"]*">(.*?)</a>',
                         latest.group(1) if latest else "")
     return (html.unescape(lead.group(1)) if lead else None,
@@ -95,7 +95,7 @@ BEFORE = None
 def test_gate():
     global NEWEST, BEFORE
     NEWEST, latest, BEFORE, _ = home()
-    ok(NEWEST is not None and len(latest) == 8, "without pins: a lead and eight more")
+    ok(NEWEST is not None and len(latest) == 4, "without pins: a lead and four top stories")
     eq(home()[2], BEFORE, "the home page is stable between two reads")
     eq(get("/admin/front", "author")[0], 403, "an author may not see /admin/front")
     eq(post("/admin/front", "author", {"lead": "1"})[0], 403, "nor pin a story")
@@ -105,7 +105,8 @@ def test_gate():
     contains(b, 'name="lead"', "with the lead's list")
     contains(b, 'name="top4_expires"', "and four top stories with an expiry")
     contains(get("/admin", "editor")[2], 'href="/admin/front"', "the menu links it")
-    eq(api("GET", "/api/v1/admin/front", "editor"), (200, {"lead": None, "top": []}),
+    contains(b, 'name="pick4_expires"', "and four editor's picks")
+    eq(api("GET", "/api/v1/admin/front", "editor"), (200, {"lead": None, "top": [], "picks": []}),
        "the demo pins nothing")
 
 
@@ -118,7 +119,7 @@ def test_pin_lead_and_top():
     lead, latest, b, xc = home()
     eq(lead, lead_t, "the home page shows the pinned lead at once")
     eq(latest[:2], [top_t, NEWEST], "then the pinned top story, then the newest")
-    eq(len(latest), 8, "eight stories still follow the lead")
+    eq(len(latest), 4, "four top stories still follow the lead")
     eq(latest.count(top_t), 1, "a pinned story is not shown twice")
     s, h, b = get("/admin/front", "editor")
     contains(b, '<option value="%d" selected>' % lead_id, "the form shows the pin")

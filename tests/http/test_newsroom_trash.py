@@ -30,6 +30,8 @@ for role in ("contributor", "author", "editor", "admin"):
     subprocess.run([BIN, "user", "add", "--db", DB, "--role", role, "%s@example.com" % role]
                    + (["--author", BYLINE] if role == "author" else []),
                    input=PW, text=True, check=True, capture_output=True)
+# Authors publish alone here (bulk unpublish and publish of their own).
+sql(DB, "INSERT INTO settings (key, value) VALUES ('authors_publish', '1')")
 SRV = Server(db=DB, args=["--real_ip_header", "X-Real-IP"])
 CLIENTS = {}
 DAY = 86400

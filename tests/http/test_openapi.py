@@ -390,6 +390,29 @@ def test_admin():
     API.call("POST", article_path(bare, "/unpublish"), "editor")
     API.call("POST", article_path(full, "/unpublish"), "editor")
 
+    # The review workflow: submitted, sent back, submitted again, approved.
+    s, h, j = API.call("POST", "/api/v1/admin/articles", "editor",
+                       {"title": "A reviewed story", "section": "6g"})
+    rid = j["article"]["id"]
+    review = article_path(rid, "/review")
+    eq(API.call("POST", review, "editor", {"action": "submit"})[0], 200, "submit: 200")
+    eq(API.call("POST", review, "editor", {"action": "request_changes",
+                                           "note": "Shorter."})[0], 200,
+       "request_changes: 200")
+    eq(API.call("POST", review, "editor", {"action": "approve"})[0], 409,
+       "approving a story sent back: 409")
+    eq(API.call("POST", review, "editor", {"action": "submit"})[0], 200, "submitted again")
+    eq(API.call("POST", review, "editor", {"action": "approve",
+                                           "at": "2031-01-01T09:00:00Z"})[0], 200,
+       "approve for later: 200")
+    eq(API.call("POST", review, "editor", {"action": "submit"})[0], 409,
+       "a published story is not submitted: 409")
+    eq(API.call("POST", review, "editor", {"action": "dance"})[0], 422,
+       "an unknown action: 422")
+    eq(API.call("POST", review, "editor", "[")[0], 400, "malformed JSON: 400")
+    eq(API.call("POST", review, "member", {"action": "submit"})[0], 403, "a member: 403")
+    API.call("POST", article_path(rid, "/unpublish"), "editor")
+
     s, h, j = API.get("/api/v1/admin/menu-items", "editor")
     parent = j["footer"][0]["id"]
     s, h, j = API.call("POST", "/api/v1/admin/menu-items", "editor",
@@ -415,7 +438,7 @@ def test_admin():
     eq(s, 200, "the home page's lead and a top story are pinned")
     API.get("/api/v1/admin/front", "editor")
     s, h, j = API.call("PUT", "/api/v1/admin/front", "editor", {})
-    eq(j, {"lead": None, "top": []}, "and taken off")
+    eq(j, {"lead": None, "top": [], "picks": []}, "and taken off")
 
 
 # Comments are posted by a signed-in reader through the site's forms.

@@ -28,9 +28,9 @@ def test_home():
     b = page("/")
     ok(b.startswith("<!doctype html>"), "home is an HTML5 document")
     contains(b, 'class="lead"', "home has a lead story")
-    contains(b, "Latest News", "home lists the latest stories")
+    contains(b, "Top Stories", "home has a row of top stories")
     ok(b.count('class="section-block"') >= 5,
-       "home shows the latest stories of at least five sections")
+       "home shows the newest stories of at least five sections")
     for block in ("Upcoming Live Events", "Upcoming Webinars",
                   "Partner Perspectives", "Guest Perspectives"):
         contains(b, block, "home sidebar has " + block)

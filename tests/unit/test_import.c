@@ -194,6 +194,45 @@ test_yoast_table(void **state)
 	assert_string_equal(tiny, "Short");
 }
 
+/*
+ * A gallery waits for the end of the file while one of its attachments
+ * is not known yet; a gallery without ids, or with a malformed list,
+ * never becomes a figure and so never waits.
+ */
+static void
+test_gallery_pending_table(void **state)
+{
+	static const struct {
+		const char	*html;
+		int		 pending;
+	} cases[] = {
+		{ "<p>no gallery</p>", 0 },
+		{ "[gallery ids=\"1,2\"]", 0 },
+		{ "[gallery ids=\"1, 2\" columns=\"2\"]", 0 },
+		{ "[gallery ids='2']", 0 },
+		{ "[gallery ids=\"1,3\"]", 1 },
+		{ "[gallery ids=\"1\"] and [gallery ids=\"9\"]", 1 },
+		{ "[gallery]", 0 },
+		{ "[gallery ids=\"\"]", 0 },
+		{ "[gallery ids=\"1,,3\"]", 0 },
+		{ "[gallery ids=\"3\"", 0 },
+		{ "[galleryx ids=\"3\"]", 0 },
+	};
+	json_t *att = json_pack("{s:s,s:s}", "1", "https://x.org/a.png", "2",
+	    "https://x.org/b.png");
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = import_gallery_pending(cases[i].html, att);
+
+		if (got != cases[i].pending)
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].html);
+		assert_int_equal(got, cases[i].pending);
+	}
+	json_decref(att);
+}
+
 int
 main(void)
 {
@@ -204,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_slug_table),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_yoast_table),
+		cmocka_unit_test(test_gallery_pending_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

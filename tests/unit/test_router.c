@@ -182,12 +182,14 @@ test_policy_table(void **state)
 		    0 &&
 		    strcmp(rt->pattern, "/resources/:slug/access/start") != 0)
 			rule(rt->csrf && (rt->body == BODY_FORM ||
-			    rt->body == BODY_MULTIPART), rt,
+			    rt->body == BODY_MULTIPART ||
+			    rt->body == BODY_IMPORT), rt,
 			    "a form POST carries the CSRF token");
 		/* ...in a form; the API's token is its credential. */
 		if (rt->csrf)
 			rule(rt->kind == ROUTE_FORM, rt, "CSRF is for forms");
-		if (rt->body == BODY_FORM || rt->body == BODY_MULTIPART)
+		if (rt->body == BODY_FORM || rt->body == BODY_MULTIPART ||
+		    rt->body == BODY_IMPORT)
 			rule(rt->kind == ROUTE_FORM, rt, "forms are forms");
 		if (rt->body == BODY_JSON || rt->body == BODY_UPLOAD)
 			rule(rt->kind == ROUTE_API, rt, "JSON is the API's");
@@ -197,6 +199,10 @@ test_policy_table(void **state)
 		/* Only staff may send as much as max_upload. */
 		if (rt->body == BODY_MULTIPART || rt->body == BODY_UPLOAD)
 			rule(staff, rt, "uploads are staff's");
+		/* An export as large as import_max_mb is an admin's. */
+		if (rt->body == BODY_IMPORT)
+			rule(rt->who == WHO_ADMIN && rt->csrf, rt,
+			    "imports are admins'");
 	}
 }
 

@@ -2,7 +2,8 @@
  * Markdown body (rendered by the server, as the article page renders it),
  * fills the slug from the title of a new story, keeps the word count,
  * reading time and address (which the server fills first) up to date,
- * and says when a change is not saved yet. */
+ * says when a change is not saved yet, and autosaves while the writer
+ * types. */
 (function () {
   "use strict";
   var form = document.getElementById("editor");
@@ -65,15 +66,86 @@
   }
   /* A change not yet saved says so, and leaving the page then asks. */
   var state = document.getElementById("save-state");
-  var dirty = false;
+  var dirty = form.getAttribute("data-dirty") === "1";
+  function say(text) { if (state) state.textContent = text; }
+  /*
+   * Autosave: 3 s after the last keystroke, and at least every 15 s
+   * while typing goes on, the form goes to the server as the writer's
+   * autosave, never as the story; the first one of a new story makes it
+   * a draft, and the page moves to it.
+   */
+  var autoUrl = form.getAttribute("data-autosave");
+  var quiet = null, since = 0, busy = false, again = false, held = null;
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function autosave() {
+    clearTimeout(quiet);
+    quiet = null;
+    if (!autoUrl || !dirty) return;
+    if (busy) { again = true; return; }
+    busy = true;
+    since = 0;
+    say("Saving\u2026");
+    var data = new URLSearchParams(new FormData(form));
+    data.delete("then");
+    fetch(autoUrl, { method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        return r.json().catch(function () { return { error: "Not saved (" + r.status + ")." }; })
+          .then(function (j) { if (!r.ok && !j.error) j.error = "Not saved (" + r.status + ")."; return j; });
+      })
+      .then(function (j) {
+        busy = false;
+        if (held) return resubmit(j);
+        if (j.error) { say(/^Not saved/.test(j.error) ? j.error : "Not saved: " + j.error); return; }
+        if (j.created) {
+          /* The new story is a draft now: the form and the address follow it. */
+          form.action = j.url;
+          autoUrl = j.url + "/autosave";
+          form.setAttribute("data-autosave", autoUrl);
+          history.replaceState(null, "", j.url);
+        }
+        if (!again) dirty = false;
+        say("Saved at " + (j.time || pad(new Date().getHours()) + ":" + pad(new Date().getMinutes())));
+        if (again) { again = false; autosave(); }
+      })
+      .catch(function () {
+        busy = false;
+        if (held) return resubmit({});
+        say("Offline: not saved");
+      });
+  }
+  /*
+   * A button pressed while an autosave is on its way waits for it: the
+   * first autosave of a new story makes the draft the form must then go
+   * to, or the story would be made twice.
+   */
+  function resubmit(j) {
+    var b = held;
+    held = null;
+    if (j.created) form.action = j.url;
+    dirty = false;
+    if (form.requestSubmit) form.requestSubmit(b && b.form === form ? b : undefined);
+    else form.submit();
+  }
   function changed() {
-    if (dirty) return;
     dirty = true;
-    if (state) state.textContent = "Unsaved changes";
+    say("Unsaved changes");
+    if (!autoUrl) return;
+    if (!since) since = Date.now();
+    clearTimeout(quiet);
+    quiet = setTimeout(autosave, Date.now() - since >= 12000 ? 0 : 3000);
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { dirty = false; });
+  form.addEventListener("submit", function (e) {
+    clearTimeout(quiet);
+    if (busy) {
+      e.preventDefault();
+      held = e.submitter || null;
+      return;
+    }
+    dirty = false;
+  });
   window.addEventListener("beforeunload", function (e) {
     if (!dirty) return;
     e.preventDefault();
@@ -105,4 +177,58 @@
     var box = document.getElementById(b.getAttribute("data-confirm-box"));
     if (box) box.checked = true;
   });
+})();
+
+/* /admin/import: the file is sent as it is (PUT, the options as
+ * X-Import-* headers), then the run's page is opened; that page asks
+ * for the run's progress every second and shows the report when it
+ * ends.  Without this file the form posts and the page refreshes
+ * itself. */
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  if (form && window.fetch) {
+    form.addEventListener("submit", function (e) {
+      var file = document.getElementById("import-file").files[0];
+      if (!file) return;
+      e.preventDefault();
+      var f = form.elements, h = {
+        "Content-Type": /\.json$/i.test(file.name) ? "application/json" :
+          "application/xml",
+        "Accept": "application/json",
+        "X-CSRF-Token": f.csrf.value,
+        "X-Import-Filename": file.name.replace(/[^\x20-\x7e]/g, ""),
+        "X-Import-Media-From": f.media_from.value
+      };
+      ["dry_run", "accounts", "members"].forEach(function (k) {
+        if (f[k].checked) h["X-Import-" + k.replace("_", "-")] = "1";
+      });
+      var said = document.getElementById("import-sent");
+      said.textContent = "Uploading…";
+      fetch("/admin/import", { method: "PUT", headers: h, body: file,
+        credentials: "same-origin" }).then(function (r) {
+        return r.json().then(function (j) {
+          if (r.ok) window.location.href = j.status_url;
+          else said.textContent = j.error.message;
+        });
+      }).catch(function () { said.textContent = "The upload failed."; });
+    });
+  }
+  var run = document.getElementById("import-run");
+  if (!run || !run.getAttribute("data-running") || !window.fetch) return;
+  var poll = function () {
+    fetch(run.getAttribute("data-status-url"), { credentials: "same-origin",
+      headers: { "Accept": "application/json" } }).then(function (r) {
+      return r.json();
+    }).then(function (j) {
+      if (!j.running) { window.location.reload(); return; }
+      document.getElementById("import-status").textContent = j.status;
+      var p = j.progress, el = document.getElementById("import-progress");
+      if (p && el) el.textContent = p.items + " items read, " +
+        p.items_per_second + " items/s, " + p.percent + "% of the file, about " +
+        p.eta_seconds + " s left.";
+      window.setTimeout(poll, 1000);
+    }).catch(function () { window.setTimeout(poll, 3000); });
+  };
+  window.setTimeout(poll, 1000);
 })();

@@ -4,6 +4,7 @@
  * the site's local times, the Delete button, a sponsor field, and image
  * uploads read from a request and stored on the work pool.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -146,6 +147,37 @@ admin_fmt_local(int64_t t, char *out, size_t n)
 
 	localtime_r(&tt, &tm);
 	strftime(out, n, "%Y-%m-%d %H:%M %Z", &tm);
+}
+
+const char *
+admin_line_cells(const char *text, char *cells, size_t ncells, size_t cellsz,
+    int *too_long)
+{
+	const char *p = text, *e = strchr(text, '\n'), *bar;
+	size_t n = e != NULL ? (size_t)(e - p) : strlen(p), len, i, k;
+
+	*too_long = 0;
+	for (i = 0; i < ncells; i++)
+		cells[i * cellsz] = '\0';
+	for (i = 0; i < ncells && n > 0; i++) {
+		bar = i + 1 < ncells ? memchr(p, '|', n) : NULL;
+		len = bar != NULL ? (size_t)(bar - p) : n;
+		if (len >= cellsz)
+			*too_long = 1;
+		/* Trimmed, and cut to the cell (the caller refuses it). */
+		for (k = 0; k < len && isspace((unsigned char)p[k]); k++)
+			;
+		while (len > k && isspace((unsigned char)p[len - 1]))
+			len--;
+		if (len - k >= cellsz)
+			len = k + cellsz - 1;
+		memcpy(cells + i * cellsz, p + k, len - k);
+		cells[i * cellsz + len - k] = '\0';
+		len = bar != NULL ? (size_t)(bar - p) + 1 : n;
+		p += len;
+		n -= len;
+	}
+	return e != NULL ? e + 1 : NULL;
 }
 
 /* "2026-05-12T13:00", a datetime-local value in the site's zone. */

@@ -65,6 +65,23 @@ int	 review_request_changes(struct req *, int64_t id, const char *note);
 /* Approves draft id, publishing it at at (now or later). */
 int	 review_approve(struct req *, int64_t id, int64_t at);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
+/*
+ * Splits the line that starts at text (to its newline or the end) at
+ * "|" into at most ncells cells, the last taking the rest, each trimmed
+ * into cells (ncells rows of cellsz bytes); *too_long says whether a
+ * cell had cellsz bytes or more (it is cut).  Returns the next line, or
+ * NULL after the last: the agenda and speakers fields, one item a line.
+ */
+const char *admin_line_cells(const char *text, char *cells, size_t ncells,
+	    size_t cellsz, int *too_long);
+/* page_admin_speakers.c — the event form's speakers, one a line */
+/* The lines as an array of {name, title, company, image}; NULL and why. */
+json_t	*admin_speakers_parse(struct req *, const char *text, char *msg,
+	    size_t msgsz);
+/* Sets f's "speakers" to the event's speakers as the form shows them. */
+int	 admin_speakers_form(struct req *, int64_t event, json_t *f);
+/* Replaces the event's speakers (inside the caller's transaction). */
+int	 admin_speakers_save(struct req *, int64_t event, json_t *list);
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
 
 struct db;

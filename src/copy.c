@@ -230,6 +230,16 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
 	    ")" },
+	{ "event_speakers", 7, 1,
+	    "SELECT count(*) AS n FROM event_speakers",
+	    "SELECT "
+	    "id, event_id, position, name, title, company, image_id"
+	    " FROM event_speakers ORDER BY id",
+	    "INSERT INTO event_speakers ("
+	    "id, event_id, position, name, title, company, image_id"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
+	    ")" },
 	{ "registrations", 13, 1,
 	    "SELECT count(*) AS n FROM registrations",
 	    "SELECT "

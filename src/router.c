@@ -35,6 +35,8 @@
  * page and that nothing else does.
  */
 static const char *const q_list[] = { "before", NULL };
+/* The story lists' later pages carry their number, for the title. */
+static const char *const q_stories[] = { "before", "page", NULL };
 /* "view" last: page_comments_key() appends it to the key when absent. */
 static const char *const q_article[] = { "cursor", "view", NULL };
 static const char *const q_search[] = {
@@ -59,10 +61,10 @@ static const struct {
 	int			 strict;
 } route_query[] = {
 	{ page_article, q_article, 0 },
-	{ page_section, q_list, 0 },
-	{ page_author, q_list, 0 },
-	{ page_tag, q_list, 0 },
-	{ page_type, q_list, 0 },
+	{ page_section, q_stories, 0 },
+	{ page_author, q_stories, 0 },
+	{ page_tag, q_stories, 0 },
+	{ page_type, q_stories, 0 },
 	{ page_search, q_search, 0 },
 	{ page_events, q_list, 0 },
 	{ page_events_archive, q_list, 0 },

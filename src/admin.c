@@ -4,6 +4,7 @@
  * the site's local times, the Delete button, a sponsor field, and image
  * uploads read from a request and stored on the work pool.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -22,6 +23,7 @@
 #include "session.h"
 #include "status.h"
 #include "store.h"
+#include "text.h"
 #include "url.h"
 #include "util.h"
 #include "view.h"
@@ -147,6 +149,37 @@ admin_fmt_local(int64_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M %Z", &tm);
 }
 
+const char *
+admin_line_cells(const char *text, char *cells, size_t ncells, size_t cellsz,
+    int *too_long)
+{
+	const char *p = text, *e = strchr(text, '\n'), *bar;
+	size_t n = e != NULL ? (size_t)(e - p) : strlen(p), len, i, k;
+
+	*too_long = 0;
+	for (i = 0; i < ncells; i++)
+		cells[i * cellsz] = '\0';
+	for (i = 0; i < ncells && n > 0; i++) {
+		bar = i + 1 < ncells ? memchr(p, '|', n) : NULL;
+		len = bar != NULL ? (size_t)(bar - p) : n;
+		if (len >= cellsz)
+			*too_long = 1;
+		/* Trimmed, and cut to the cell (the caller refuses it). */
+		for (k = 0; k < len && isspace((unsigned char)p[k]); k++)
+			;
+		while (len > k && isspace((unsigned char)p[len - 1]))
+			len--;
+		if (len - k >= cellsz)
+			len = k + cellsz - 1;
+		memcpy(cells + i * cellsz, p + k, len - k);
+		cells[i * cellsz + len - k] = '\0';
+		len = bar != NULL ? (size_t)(bar - p) + 1 : n;
+		p += len;
+		n -= len;
+	}
+	return e != NULL ? e + 1 : NULL;
+}
+
 /* "2026-05-12T13:00", a datetime-local value in the site's zone. */
 void
 admin_fmt_input(int64_t t, char *out, size_t n)
@@ -236,10 +269,54 @@ admin_upload_new(const char *data, size_t len, const char *alt)
 	return u;
 }
 
+int
+admin_upload_text(struct req *r, const struct mp_part *parts, int nparts,
+    struct admin_upload *u, char *msg, size_t msglen)
+{
+	static const struct {
+		const char	*name, *label;
+		size_t		 max;
+	} fields[] = {
+		{ "alt", "Alt text", MEDIA_ALT_MAX },
+		{ "caption", "Caption", MEDIA_CAPTION_MAX },
+		{ "credit", "Credit", MEDIA_CREDIT_MAX },
+	};
+	char **dst[] = { &u->alt, &u->caption, &u->credit };
+	const struct mp_part *p;
+	size_t i;
+
+	u->user = r->user != NULL ? r->user->id : 0;
+	/* The name without a folder, kept only when it is text. */
+	if ((p = multipart_get(parts, nparts, MULTIPART_FILE_FIELD)) != NULL) {
+		const char *base = p->filename, *c;
+
+		for (c = p->filename; *c != '\0'; c++)
+			if (*c == '/' || *c == '\\')
+				base = c + 1;
+		if (base[0] != '\0' && text_utf8_valid(base, strlen(base)))
+			u->filename = xstrdup(base);
+	}
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		if ((p = multipart_get(parts, nparts, fields[i].name)) == NULL)
+			continue;
+		if (p->len > fields[i].max) {
+			snprintf(msg, msglen, "%s: at most %zu characters",
+			    fields[i].label, fields[i].max);
+			return 422;
+		}
+		free(*dst[i]);
+		*dst[i] = xstrndup(p->data, p->len);
+	}
+	return 0;
+}
+
 void
 admin_upload_free(struct admin_upload *u)
 {
 	json_decref(u->img);
+	free(u->caption);
+	free(u->credit);
+	free(u->filename);
 	free(u->alt);
 	free(u->data);
 	free(u);
@@ -249,7 +326,9 @@ void
 admin_upload_work(struct db *db, void *arg)
 {
 	struct admin_upload *u = arg;
+	struct media_meta meta = { u->alt, u->caption, u->credit,
+	    u->filename, u->user };
 
-	u->status = media_store(db, u->data, u->len, u->alt, &u->img, u->msg,
+	u->status = media_store(db, u->data, u->len, &meta, &u->img, u->msg,
 	    sizeof(u->msg));
 }

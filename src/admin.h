@@ -65,6 +65,23 @@ int	 review_request_changes(struct req *, int64_t id, const char *note);
 /* Approves draft id, publishing it at at (now or later). */
 int	 review_approve(struct req *, int64_t id, int64_t at);
 /* Turns a handler's status into what the router expects (ADMIN_SENT: 0). */
+/*
+ * Splits the line that starts at text (to its newline or the end) at
+ * "|" into at most ncells cells, the last taking the rest, each trimmed
+ * into cells (ncells rows of cellsz bytes); *too_long says whether a
+ * cell had cellsz bytes or more (it is cut).  Returns the next line, or
+ * NULL after the last: the agenda and speakers fields, one item a line.
+ */
+const char *admin_line_cells(const char *text, char *cells, size_t ncells,
+	    size_t cellsz, int *too_long);
+/* page_admin_speakers.c — the event form's speakers, one a line */
+/* The lines as an array of {name, title, company, image}; NULL and why. */
+json_t	*admin_speakers_parse(struct req *, const char *text, char *msg,
+	    size_t msgsz);
+/* Sets f's "speakers" to the event's speakers as the form shows them. */
+int	 admin_speakers_form(struct req *, int64_t event, json_t *f);
+/* Replaces the event's speakers (inside the caller's transaction). */
+int	 admin_speakers_save(struct req *, int64_t event, json_t *list);
 #define ADMIN_RETURN(s)	((s) == ADMIN_SENT ? 0 : (s))
 
 struct db;
@@ -80,6 +97,8 @@ struct admin_upload {
 	char	*data;
 	size_t	 len;
 	char	*alt;		/* NULL: none */
+	char	*caption, *credit, *filename;	/* NULL: none */
+	int64_t	 user;		/* the uploader's users.id */
 	int	 status;	/* media_store's or media_square's */
 	char	 msg[200];
 	json_t	*img;		/* media_store's image */
@@ -102,9 +121,42 @@ const char *admin_part_text(struct req *, const struct mp_part *parts,
 	    int nparts, const char *name, size_t n);
 struct admin_upload *admin_upload_new(const char *data, size_t len,
 	    const char *alt);
+/*
+ * Takes the library's text of an upload from its form (alt, caption,
+ * credit), the file part's name and the caller into u.  0, or 422 with
+ * msg naming the field that is too long.
+ */
+int	 admin_upload_text(struct req *, const struct mp_part *parts,
+	    int nparts, struct admin_upload *u, char *msg, size_t msglen);
 void	 admin_upload_free(struct admin_upload *);
 /* On a pool thread: the image made into its widths and recorded. */
 void	 admin_upload_work(struct db *, void *arg);
+
+/* page_admin_media.c — the media library, for the newsroom and the API */
+#define MEDIA_LIBRARY_PAGE	24	/* images in a page of the library */
+/*
+ * The library page asked for by the query (q: words of alt text,
+ * caption, credit or file name; page: from 1): {q, page, more, images,
+ * next, prev} in *out (caller owns it), or 400 (bad query) or the
+ * store's status.
+ */
+int	 admin_media_library(struct req *, json_t **out);
+/*
+ * Sets an image's alt text, caption and credit (one line each, within
+ * their limits) and drops the cached pages.  A writer below editor
+ * changes only the images she uploaded.  0, or 404, 403, 422 or 503
+ * with a sentence in msg naming the field.
+ */
+int	 admin_media_meta(struct req *, const char *hash, const char *alt,
+	    const char *caption, const char *credit, char *msg,
+	    size_t msglen);
+/*
+ * Checks the image codes of a story's input (hero_image, seo_image):
+ * 0 when each is empty or an uploaded image, else 422 with msg naming
+ * the field ("Hero image: no image with that code ...").
+ */
+int	 admin_media_check_refs(struct req *, json_t *in, char *msg,
+	    size_t msglen);
 
 /*
  * Comment moderation (page_admin_comments.c), which the admin API

@@ -43,6 +43,8 @@ int	api_admin_unpublish(struct req *);
 int	api_admin_review(struct req *);
 /* page_admin.c — image uploads with a token (the newsroom's checks) */
 int	api_admin_media(struct req *);
+int	api_admin_media_list(struct req *);
+int	api_admin_media_patch(struct req *);
 int	api_admin_podcast_art(struct req *);
 
 /* api_newsletter.c — newsletter issues and subscribers (editors) */

@@ -1,6 +1,8 @@
 /*
  * api_media.c — image uploads through the admin API: POST
- * /api/v1/admin/media (an image for stories, as /admin/media takes it)
+ * /api/v1/admin/media (an image for stories, as /admin/media takes it),
+ * GET /api/v1/admin/media (the library, a page at a time), PATCH
+ * /api/v1/admin/media/:hash (an image's alt text, caption and credit)
  * and POST /api/v1/admin/podcast/artwork (the podcast's square cover).
  * The router has checked the token and its role (router.c); the work of
  * an upload is the newsroom's (admin.h).
@@ -55,7 +57,7 @@ static int
 api_upload(struct req *r, pool_work_fn work, pool_done_fn done)
 {
 	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL, *alt = NULL;
+	const char *data = NULL;
 	char msg[200];
 	size_t len = 0;
 	struct admin_upload *u;
@@ -64,9 +66,12 @@ api_upload(struct req *r, pool_work_fn work, pool_done_fn done)
 	if ((status = admin_upload_read(r, 0, parts, &nparts, &data, &len, msg,
 	    sizeof(msg))) != 0)
 		return api_error(r, status, msg);
-	if (nparts > 0)
-		alt = admin_part_text(r, parts, nparts, "alt", 500);
-	u = admin_upload_new(data, len, alt);
+	u = admin_upload_new(data, len, NULL);
+	if ((status = admin_upload_text(r, parts, nparts, u, msg,
+	    sizeof(msg))) != 0) {
+		admin_upload_free(u);
+		return api_error(r, status, msg);
+	}
 	if ((status = pool_submit(r, work, done, u)) == 0)
 		return 0;
 	admin_upload_free(u);
@@ -79,6 +84,72 @@ int
 api_admin_media(struct req *r)
 {
 	return api_upload(r, admin_upload_work, media_api_done);
+}
+
+/* GET /api/v1/admin/media?q=&page=: a page of the media library. */
+int
+api_admin_media_list(struct req *r)
+{
+	json_t *m;
+	int status;
+
+	if ((status = admin_media_library(r, &m)) != 0)
+		return api_error(r, status, status == 400 ? "q is at most 200 "
+		    "bytes of text and page a number from 1 to 10000" :
+		    "the images cannot be read");
+	http_send_json(r, 200, own_json(r, m));
+	return 0;
+}
+
+/*
+ * PATCH /api/v1/admin/media/:hash with {"alt", "caption", "credit"}:
+ * what is left out stays as it is.
+ */
+int
+api_admin_media_patch(struct req *r)
+{
+	static const char *const keys[] = { "alt", "caption", "credit" };
+	const char *v[3], *key;
+	char hash[65], msg[200];
+	json_t *in, *img, *val;
+	size_t i;
+	int status, rc;
+
+	if (r->narg < 1 || r->arglen[0] != 64)
+		return api_error(r, 404, "no image with that code");
+	memcpy(hash, r->arg[0], 64);
+	hash[64] = '\0';
+	if ((in = own_json(r, api_body(r))) == NULL)
+		return 0;
+	json_object_foreach(in, key, val) {
+		for (i = 0; i < 3 && strcmp(key, keys[i]) != 0; i++)
+			;
+		if (i == 3) {
+			snprintf(msg, sizeof(msg), "unknown field \"%.64s\"",
+			    key);
+			return api_error(r, 400, msg);
+		}
+		if (!json_is_string(val)) {
+			snprintf(msg, sizeof(msg), "%s must be a string", key);
+			return api_error(r, 422, msg);
+		}
+	}
+	if ((rc = store_image_get(r->db, hash, &img)) != STORE_OK)
+		return api_error(r, status_store(rc), rc == STORE_NOTFOUND ?
+		    "no image with that code" : "the image cannot be read");
+	own_json(r, img);
+	for (i = 0; i < 3; i++) {
+		val = json_object_get(in, keys[i]);
+		v[i] = json_string_value(val != NULL ? val :
+		    json_object_get(img, keys[i]));
+	}
+	if ((status = admin_media_meta(r, hash, v[0], v[1], v[2], msg,
+	    sizeof(msg))) != 0)
+		return api_error(r, status, msg);
+	http_send_json(r, 200, own_json(r, json_pack("{s:{s:s,s:s,s:s,s:s}}",
+	    "image", "hash", hash, "alt", v[0], "caption", v[1], "credit",
+	    v[2])));
+	return 0;
 }
 
 /*

@@ -42,17 +42,17 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "images", 10, 1,
+	{ "images", 14, 1,
 	    "SELECT count(*) AS n FROM images",
 	    "SELECT "
 	    "id, hash, mime, ext, width, height, bytes, alt,"
-	    " created_at, widths"
+	    " created_at, widths, caption, credit, filename, uploaded_by"
 	    " FROM images ORDER BY id",
 	    "INSERT INTO images ("
 	    "id, hash, mime, ext, width, height, bytes, alt,"
-	    " created_at, widths"
+	    " created_at, widths, caption, credit, filename, uploaded_by"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14"
 	    ")" },
 	{ "authors", 8, 1,
 	    "SELECT count(*) AS n FROM authors",
@@ -229,6 +229,16 @@ struct copy_table copy_tables[] = {
 	    " title, speakers, description"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    ")" },
+	{ "event_speakers", 7, 1,
+	    "SELECT count(*) AS n FROM event_speakers",
+	    "SELECT "
+	    "id, event_id, position, name, title, company, image_id"
+	    " FROM event_speakers ORDER BY id",
+	    "INSERT INTO event_speakers ("
+	    "id, event_id, position, name, title, company, image_id"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
 	{ "registrations", 13, 1,
 	    "SELECT count(*) AS n FROM registrations",

@@ -696,7 +696,9 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	char hex[2 * crypto_hash_sha256_BYTES + 1], ws[64], msg[300];
 	struct buf svg = BUF_INIT;
-	VipsImage *img = NULL, *flat = NULL;
+	VipsImage *img = NULL, *flat = NULL, *sq;
+	int64_t side = json_integer_value(json_object_get(spec, "square"));
+	int bad;
 	void *jpg = NULL;
 	size_t jlen = 0;
 	struct db_stmt *st;
@@ -706,10 +708,22 @@ demo_image(struct demo *d, const char *name, const json_t *spec)
 	/* After this point, all errors go through fail. */
 	if (demo_svg(d, name, spec, &svg) != 0)
 		goto fail;
-	if (vips_svgload_buffer(svg.p, svg.len, &img, NULL) != 0 ||
-	    vips_flatten(img, &flat, NULL) != 0 ||
-	    vips_jpegsave_buffer(flat, &jpg, &jlen, "Q", 82, "strip", TRUE,
-	    "optimize_coding", TRUE, NULL) != 0) {
+	bad = vips_svgload_buffer(svg.p, svg.len, &img, NULL) != 0 ||
+	    vips_flatten(img, &flat, NULL) != 0;
+	/*
+	 * "square": N makes an N x N picture cut from the middle, for a
+	 * speaker's photo shown small.
+	 */
+	if (!bad && side > 0 && side <= DEMO_IMAGE_H) {
+		bad = vips_thumbnail_image(flat, &sq, (int)side, "height",
+		    (int)side, "crop", VIPS_INTERESTING_CENTRE, NULL) != 0;
+		if (!bad) {
+			g_object_unref(flat);
+			flat = sq;
+		}
+	}
+	if (bad || vips_jpegsave_buffer(flat, &jpg, &jlen, "Q", 82, "strip",
+	    TRUE, "optimize_coding", TRUE, NULL) != 0) {
 		demo_fail(d, "image \"%s\": %s", name, vips_error_buffer());
 		vips_error_clear();
 		goto fail;
@@ -1009,6 +1023,41 @@ demo_people(struct demo *d, const json_t *site)
  * Events, webinars, promos and static pages.
  */
 /*
+ * An event's speakers: {"name", "title", "company", "photo": an image of
+ * site.json's}.  The people are invented for the demo.
+ */
+static int
+demo_speakers(struct demo *d, int64_t id, const json_t *list,
+    const char *slug)
+{
+	struct speaker_input s[SPEAKERS_MAX];
+	const char *photo;
+	json_t *v;
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, v) {
+		if (n == SPEAKERS_MAX)
+			break;
+		if (demo_need(d, v, slug, "name", &s[n].name) != 0)
+			return -1;
+		s[n].title = demo_str0(v, "title");
+		s[n].company = demo_str0(v, "company");
+		photo = demo_str0(v, "photo");
+		s[n].image = json_string_value(json_object_get(d->image_hashes,
+		    photo));
+		if (photo[0] != '\0' && s[n].image == NULL)
+			return demo_fail(d, "%s: speaker photo \"%s\" is no "
+			    "image of site.json", slug, photo);
+		if (s[n].image == NULL)
+			s[n].image = "";
+		n++;
+	}
+	if (n > 0 && store_event_speakers_set(d->db, id, s, n) != STORE_OK)
+		return demo_fail(d, "%s: speakers", slug);
+	return 0;
+}
+
+/*
  * Registration settings (capacity, questions: a list, one a string) and,
  * for an event, its agenda: {"day": offset from the first day, "start",
  * "end", "title", "speakers", "description"}.
@@ -1050,7 +1099,8 @@ demo_registration(struct demo *d, enum reg_kind k, int64_t id,
 	}
 	if (n > 0 && store_event_sessions_set(d->db, id, s, n) != STORE_OK)
 		return demo_fail(d, "%s: agenda", slug);
-	return 0;
+	return k == REG_EVENT ? demo_speakers(d, id, json_object_get(o,
+	    "speakers"), slug) : 0;
 }
 
 static int

@@ -347,7 +347,7 @@ media_map(struct db *db, const struct import_opts *o,
 		json_object_set_new(media_seen, key, json_null());
 		return 1;
 	}
-	if (media_store(db, data, len, "", &img, msg, sizeof(msg)) != 0) {
+	if (media_store(db, data, len, NULL, &img, msg, sizeof(msg)) != 0) {
 		import_note(rep, "%s: %s; link kept", rel, msg);
 		free(data);
 		rep->media_missing++;

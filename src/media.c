@@ -34,7 +34,8 @@
 #include "util.h"
 
 #define NWIDTHS	4
-#define NFILES	(2 * NWIDTHS + 1)
+/* Each width and the original, as JPEG or PNG and as WebP, and <hash>.<ext>. */
+#define NFILES	(2 * (NWIDTHS + 1) + 1)
 
 static const int widths[NWIDTHS] = MEDIA_WIDTHS;
 
@@ -347,16 +348,19 @@ width_of(VipsImage *mem, int top, int w, VipsImage **out)
 	    NULL);
 }
 
-/* The widths not wider than an image W pixels wide; its own when under all. */
+/*
+ * The widths narrower than an image W pixels wide, then the image at its
+ * own width (up to MEDIA_MAX_WIDTH): a 400 px picture keeps its 400 px,
+ * a 1,500 px one its 1,500, and its row says so.
+ */
 static int
-pick_widths(int W, int list[NWIDTHS])
+pick_widths(int W, int list[NWIDTHS + 1])
 {
-	int i, nw = 0;
+	int i, nw = 0, top = W < MEDIA_MAX_WIDTH ? W : MEDIA_MAX_WIDTH;
 
-	for (i = 0; i < NWIDTHS && widths[i] <= W; i++)
+	for (i = 0; i < NWIDTHS && widths[i] < top; i++)
 		list[nw++] = widths[i];
-	if (nw == 0)
-		list[nw++] = W;
+	list[nw++] = top;
 	return nw;
 }
 
@@ -402,10 +406,26 @@ encode_widths(VipsImage *mem, const char *hash, const char *ext,
 	return 0;
 }
 
-int
-media_store(struct db *db, const void *p, size_t n, const char *alt,
-    json_t **out, char *msg, size_t msglen)
+/* Adds the library's text and the file's size to an image's answer. */
+static void
+describe_meta(json_t *o, int64_t bytes, const char *alt, const char *caption,
+    const char *credit, const char *filename)
 {
+	json_object_set_new(o, "bytes", json_integer(bytes));
+	json_object_set_new(o, "alt", json_string(alt != NULL ? alt : ""));
+	json_object_set_new(o, "caption", json_string(caption != NULL ?
+	    caption : ""));
+	json_object_set_new(o, "credit", json_string(credit != NULL ?
+	    credit : ""));
+	json_object_set_new(o, "filename", json_string(filename != NULL ?
+	    filename : ""));
+}
+
+int
+media_store(struct db *db, const void *p, size_t n,
+    const struct media_meta *meta, json_t **out, char *msg, size_t msglen)
+{
+	static const struct media_meta none;
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	char hash[2 * crypto_hash_sha256_BYTES + 1], ws[64] = "";
 	struct file files[NFILES];
@@ -414,9 +434,11 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	const char *mime, *ext, *fmime;
 	json_t *have = NULL;
 	int i, nf = 0, W, H, status = 500, rc, top = 0, topw, toph, e;
-	int list[NWIDTHS], nw, known = 0;
+	int list[NWIDTHS + 1], nw, known = 0;
 
 	*out = NULL;
+	if (meta == NULL)
+		meta = &none;
 	memset(files, 0, sizeof(files));
 	if ((int64_t)n > config.max_upload) {
 		snprintf(msg, msglen, "the image is larger than %lld bytes",
@@ -447,6 +469,12 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 			    json_integer_value(json_object_get(have, "width")),
 			    (int)json_integer_value(json_object_get(have,
 			    "height")), hws);
+			describe_meta(*out, json_integer_value(json_object_get(
+			    have, "bytes")), json_string_value(json_object_get(
+			    have, "alt")), json_string_value(json_object_get(
+			    have, "caption")), json_string_value(json_object_get(
+			    have, "credit")), json_string_value(json_object_get(
+			    have, "filename")));
 			json_decref(have);
 			return 0;
 		}
@@ -506,8 +534,12 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 	row.width = topw;
 	row.height = toph;
 	row.bytes = (int64_t)files[nf - 1].len;
-	row.alt = alt != NULL ? alt : "";
+	row.alt = meta->alt != NULL ? meta->alt : "";
 	row.widths = ws;
+	row.caption = meta->caption;
+	row.credit = meta->credit;
+	row.filename = meta->filename;
+	row.uploaded_by = meta->user;
 	/* A known image only needed its files back. */
 	if (!known && (rc = db_begin_write(db)) != DB_OK) {
 		snprintf(msg, msglen, "the database is busy; try again");
@@ -522,6 +554,8 @@ media_store(struct db *db, const void *p, size_t n, const char *alt,
 		goto fail;
 	}
 	*out = describe(hash, ext, mime, topw, toph, ws);
+	describe_meta(*out, row.bytes, row.alt, meta->caption, meta->credit,
+	    meta->filename);
 	for (i = 0; i < nf; i++)
 		g_free(files[i].data);
 	g_object_unref(mem);
@@ -544,7 +578,7 @@ media_widths(const char *dir, const char *hash, const char *ext,
 	struct file files[NFILES];
 	VipsImage *mem = NULL;
 	const char *mime;
-	int list[NWIDTHS], nw, nf = 0, W, H, i, rc = -1;
+	int list[NWIDTHS + 1], nw, nf = 0, W, H, i, rc = -1;
 
 	memset(files, 0, sizeof(files));
 	if ((mime = image_sniff(p, n)) == NULL) {

@@ -17,26 +17,45 @@
 
 struct db;
 
-/* The widths made of every upload (those not wider than the original). */
+/*
+ * The widths made of every upload for srcset (those narrower than the
+ * original), and the original itself, re-encoded at its own width up to
+ * MEDIA_MAX_WIDTH (a wider one is scaled down to it): that is the
+ * largest file of an image, and the size its row records.
+ */
 #define MEDIA_WIDTHS	{ 320, 640, 1024, 1600 }
+#define MEDIA_MAX_WIDTH	2560
+/* The longest text the library keeps with an image, in bytes. */
+#define MEDIA_ALT_MAX		500
+#define MEDIA_CAPTION_MAX	1000
+#define MEDIA_CREDIT_MAX	300
 #define MEDIA_MAX_PIXELS	(50 * 1000 * 1000)	/* decompression bombs */
 /* Bytes of the decoded picture: 4 a pixel (RGBA, or grey of 16 bits). */
 #define MEDIA_MAX_DECODED	((int64_t)MEDIA_MAX_PIXELS * 4)
 
+/* What the library keeps with an upload; NULL strings are empty. */
+struct media_meta {
+	const char	*alt, *caption, *credit;
+	const char	*filename;	/* as the browser named it */
+	int64_t		 user;		/* the uploader's users.id; 0: none */
+};
+
 /*
  * Stores an uploaded image: sniffs, decodes, resizes, writes the files
- * and adds the images row (or finds the one of the same bytes).  Returns
- * 0 with *out the image (hash, src, widths, srcset ...; caller owns it),
- * or an HTTP status (413, 415, 422, 500, 503) with a sentence in msg;
- * then no file and no row were added.
+ * and adds the images row with meta (NULL: none), or finds the one of
+ * the same bytes, whose text stays as it is.  Returns 0 with *out the
+ * image (hash, src, width, height, bytes, widths, srcset, alt, caption,
+ * credit ...; caller owns it), or an HTTP status (413, 415, 422, 500,
+ * 503) with a sentence in msg; then no file and no row were added.
  */
-int	 media_store(struct db *, const void *p, size_t n, const char *alt,
-	    json_t **out, char *msg, size_t msglen);
+int	 media_store(struct db *, const void *p, size_t n,
+	    const struct media_meta *meta, json_t **out, char *msg,
+	    size_t msglen);
 
 /*
  * Makes the responsive widths of an image kept whole elsewhere (the
- * demo's drawings): for each width of MEDIA_WIDTHS not wider than the
- * image of bytes p (its own width when under all), <dir>/<hash>-<w>.<ext>
+ * demo's drawings): for each width of MEDIA_WIDTHS narrower than the
+ * image of bytes p and its own (up to MEDIA_MAX_WIDTH), <dir>/<hash>-<w>.<ext>
  * and <dir>/<hash>-<w>.webp, encoded as uploads are.  ws gets the list
  * made ("320,640,1024,1600"), for the images row.  0, or -1 with a
  * sentence in msg and no file of this call left.

@@ -475,8 +475,6 @@ newsletter_issue_new(struct db *db, json_t *nl, const char *subject,
 {
 	char dflt[NL_SUBJECT_MAX + 1], day[32], *ids;
 	json_t *picked = NULL;
-	time_t t = (time_t)now;
-	struct tm tm;
 	int rc;
 
 	if (articles == NULL) {
@@ -486,8 +484,7 @@ newsletter_issue_new(struct db *db, json_t *nl, const char *subject,
 		articles = picked;
 	}
 	if (subject == NULL) {
-		gmtime_r(&t, &tm);
-		strftime(day, sizeof(day), "%-d %B %Y", &tm);
+		view_fmt_date_long(now, day, sizeof(day));
 		snprintf(dflt, sizeof(dflt), "%s, %s", view_str(nl, "name"), day);
 		subject = dflt;
 	}

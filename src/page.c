@@ -455,8 +455,9 @@ account_part(struct req *r, struct buf *out)
 	json_t *m;
 
 	session_csrf(r, csrf, sizeof(csrf));
-	m = own_json(r, json_pack("{s:{s:s},s:s}", "user", "name",
-	    r->reader->name, "csrf", csrf));
+	/* The id finds the reader's own comments in the shared page. */
+	m = own_json(r, json_pack("{s:{s:s,s:I},s:s}", "user", "name",
+	    r->reader->name, "id", (json_int_t)r->reader->id, "csrf", csrf));
 	if (tpl_render(theme_templates(), "partials/account", m, out) != 0)
 		buf_reset(out);
 }
@@ -510,9 +511,11 @@ page_error(struct req *r, int status)
 	/* A refused field says which it was and why. */
 	if (r->input_error != NULL)
 		msg = r->input_error;
-	m = json_pack("{s:i,s:s,s:s,s:{s:s}}", "status", status, "reason",
+	/* A reader who followed a dead link gets a way on: search and
+	 * the main sections (the mega-menu's top row). */
+	m = json_pack("{s:i,s:s,s:s,s:{s:s},s:b}", "status", status, "reason",
 	    http_reason(status), "message", msg, "page", "title",
-	    http_reason(status));
+	    http_reason(status), "not_found", status == 404);
 	if (render(r, status, "error", m, status != 500 && status != 503) != 0)
 		send_plain(r, status);
 }

@@ -173,8 +173,13 @@ int	 page_admin_schedule(struct req *);
 int	 page_admin_unpublish(struct req *);
 int	 page_admin_preview(struct req *);
 int	 page_admin_markdown(struct req *);
+
+/* page_admin_media.c — the media library: grid, search, upload, text */
 int	 page_admin_media(struct req *);
 int	 page_admin_media_post(struct req *);
+int	 page_admin_media_save(struct req *);
+int	 page_admin_media_json(struct req *);
+int	 page_admin_media_upload_json(struct req *);
 
 /* page_admin_rev.c — revisions: list, difference, restore */
 int	 page_admin_revisions(struct req *);

@@ -1,8 +1,8 @@
 /*
  * page_admin.c — the newsroom at /admin: the dashboard, the article list
  * with its filters, the editor and its actions (save, publish, schedule,
- * unpublish), the reader's-eye preview, the Markdown preview, and the
- * images page (whose upload work admin.c shares with api_media.c).
+ * unpublish), the reader's-eye preview and the Markdown preview (the
+ * images pages are page_admin_media.c).
  *
  * Every page is server-rendered and works without JavaScript.  Every
  * write checks the CSRF token, then the role (edit.c), then the input,
@@ -768,7 +768,8 @@ save(struct req *r, int64_t id)
 		}
 		json_object_set_new(in, "authors", json_pack("[s]", slug));
 	}
-	if ((status = edit_check(in, creating, msg, sizeof(msg))) != 0 ||
+	if ((status = admin_media_check_refs(r, in, msg, sizeof(msg))) != 0 ||
+	    (status = edit_check(in, creating, msg, sizeof(msg))) != 0 ||
 	    (status = edit_check_raw_html(r->user, in, cur, msg,
 	    sizeof(msg))) != 0) {
 		status = editor(r, status, id, as_admin(in, cur), msg);
@@ -974,73 +975,6 @@ page_admin_markdown(struct req *r)
 	}
 	http_send_buf(r, 200, "text/html; charset=utf-8", &html);
 	return 0;
-}
-
-/* The upload form. */
-int
-page_admin_media(struct req *r)
-{
-	json_t *m;
-
-	m = json_pack("{s:I,s:{s:s}}", "max_mb", (json_int_t)
-	    (config.max_upload / (1024 * 1024)), "page", "title", "Images");
-	return admin_render(r, 200, "admin/media", m);
-}
-
-/* Back on the loop: the newsroom's images page with the outcome. */
-static int
-media_page_done(struct req *r, void *arg)
-{
-	struct admin_upload *u = arg;
-	json_t *m;
-	int status;
-
-	if (r == NULL) {
-		admin_upload_free(u);
-		return 0;
-	}
-	if (u->status != 0)
-		m = json_pack("{s:s,s:I,s:{s:s}}", "error", u->msg, "max_mb",
-		    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
-		    "title", "Images");
-	else
-		m = json_pack("{s:O,s:I,s:{s:s}}", "image", u->img, "max_mb",
-		    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
-		    "title", "Images");
-	status = admin_render(r, u->status != 0 ? u->status : 201,
-	    "admin/media", m);
-	admin_upload_free(u);
-	return status;
-}
-
-int
-page_admin_media_post(struct req *r)
-{
-	struct mp_part parts[MULTIPART_MAX_PARTS];
-	const char *data = NULL, *alt = NULL;
-	char msg[200];
-	size_t len = 0;
-	struct admin_upload *u;
-	json_t *m;
-	int status, nparts;
-
-	status = admin_upload_read(r, 1, parts, &nparts, &data, &len, msg,
-	    sizeof(msg));
-	if (status == 0) {
-		alt = admin_part_text(r, parts, nparts, "alt", 500);
-		/* Decoding takes seconds: the loop goes on meanwhile. */
-		u = admin_upload_new(data, len, alt);
-		if ((status = pool_submit(r, admin_upload_work, media_page_done,
-		    u)) == 0)
-			return 0;
-		admin_upload_free(u);
-		snprintf(msg, sizeof(msg), "the server is busy with other "
-		    "uploads; try again in a moment");
-	}
-	m = json_pack("{s:s,s:I,s:{s:s}}", "error", msg, "max_mb",
-	    (json_int_t)(config.max_upload / (1024 * 1024)), "page",
-	    "title", "Images");
-	return admin_render(r, status, "admin/media", m);
 }
 
 /* The editor form as edit.c's input, for the autosave (NULL: not text). */

@@ -239,27 +239,11 @@ reg_form(struct req *r, enum kind k, int64_t id, json_t *f)
 	json_object_set_new(f, "agenda", json_string(a.p != NULL &&
 	    !buf_err(&a) ? a.p : ""));
 	buf_free(&a);
-	return STORE_OK;
+	return admin_speakers_form(r, id, f);
 }
 
 #define SESSIONS_MAX	100
 #define SESSION_TEXT	1000
-
-/* A cell of an agenda line, trimmed, into out. */
-static void
-cell(const char *p, size_t n, char *out, size_t outsz)
-{
-	while (n > 0 && isspace((unsigned char)*p)) {
-		p++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	if (n >= outsz)
-		n = outsz - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
 
 /* "HH:MM" with HH 00-23 and MM 00-59. */
 static int
@@ -280,35 +264,21 @@ static json_t *
 agenda_parse(const char *text, char *msg, size_t msgsz)
 {
 	json_t *list = json_array();
-	const char *p = text, *e, *bar;
-	char c[4][SESSION_TEXT + 2], when[64], day[16], t0[8], t1[8];
-	size_t n, line = 0, i, len;
+	const char *p = text;
+	char c[4][SESSION_TEXT + 1], when[64], day[16], t0[8], t1[8];
+	size_t line = 0;
+	int too_long;
 	struct tm tm;
 
 	while (p != NULL && *p != '\0') {
-		e = strchr(p, '\n');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
 		line++;
-		for (i = 0; i < 4; i++)
-			c[i][0] = '\0';
 		/* Up to four cells split at "|"; the last takes the rest. */
-		for (i = 0; i < 4 && n > 0; i++) {
-			bar = i < 3 ? memchr(p, '|', n) : NULL;
-			len = bar != NULL ? (size_t)(bar - p) : n;
-			if (len > SESSION_TEXT) {
-				snprintf(msg, msgsz, "Agenda line %zu: a part "
-				    "is longer than 1000 bytes.", line);
-				goto fail;
-			}
-			cell(p, len, c[i], sizeof(c[i]));
-			p += len;
-			n -= len;
-			if (bar != NULL) {
-				p++;
-				n--;
-			}
+		p = admin_line_cells(p, c[0], 4, sizeof(c[0]), &too_long);
+		if (too_long) {
+			snprintf(msg, msgsz, "Agenda line %zu: a part is longer "
+			    "than 1000 bytes.", line);
+			goto fail;
 		}
-		p = e != NULL ? e + 1 : NULL;
 		if (c[0][0] == '\0' && c[1][0] == '\0')
 			continue;
 		if (json_array_size(list) == SESSIONS_MAX) {
@@ -316,7 +286,7 @@ agenda_parse(const char *text, char *msg, size_t msgsz)
 			    "sessions.", SESSIONS_MAX);
 			goto fail;
 		}
-		cell(c[0], strlen(c[0]), when, sizeof(when));
+		snprintf(when, sizeof(when), "%.63s", c[0]);
 		memset(&tm, 0, sizeof(tm));
 		if (strlen(when) != 22 || when[10] != ' ' || when[16] != '-' ||
 		    (memcpy(day, when, 10), day[10] = '\0',
@@ -491,7 +461,7 @@ form_echo(enum kind k, struct url_query *q)
 	    "body_md", "starts", "ends", "timezone", "venue", "url",
 	    "sponsor_id", "capacity", "reg_closes", "questions", "agenda",
 	    "street_address", "locality", "region", "postal_code", "country",
-	    "image" };
+	    "image", "speakers" };
 	static const char *const wb[] = { "title", "slug", "series",
 	    "summary", "body_md", "starts", "duration_min", "recording_url",
 	    "join_url", "topic", "series_slug", "sponsor_id", "capacity", "reg_closes", "questions", "image" };
@@ -700,7 +670,7 @@ save(struct req *r, enum kind k, int64_t id)
 	struct webinar_input w;
 	const char *err;
 	char slug[SLUG_MAX + 1], url[64], msg[160], country[3];
-	json_t *agenda = NULL;
+	json_t *agenda = NULL, *speakers = NULL;
 	int64_t capacity, closes;
 	int status, rc;
 
@@ -714,7 +684,9 @@ save(struct req *r, enum kind k, int64_t id)
 	}
 	if ((err = reg_check(&q, &capacity, &closes, msg, sizeof(msg))) !=
 	    NULL || (k == K_EVENT && (agenda = agenda_parse(field(&q,
-	    "agenda"), msg, sizeof(msg))) == NULL && (err = msg) != NULL)) {
+	    "agenda"), msg, sizeof(msg))) == NULL && (err = msg) != NULL) ||
+	    (k == K_EVENT && (speakers = admin_speakers_parse(r, field(&q,
+	    "speakers"), msg, sizeof(msg))) == NULL && (err = msg) != NULL)) {
 		status = editor(r, k, 422, id, form_echo(k, &q), err, 0);
 		goto done;
 	}
@@ -742,6 +714,8 @@ save(struct req *r, enum kind k, int64_t id)
 	}
 	if (rc == STORE_OK)
 		rc = reg_save(r, k, id, &q, capacity, closes, agenda);
+	if (rc == STORE_OK && k == K_EVENT)
+		rc = admin_speakers_save(r, id, speakers);
 	/*
 	 * Its own page and .ics carry its tag (under any slug it had);
 	 * every list, calendar and sidebar of the kind carries the list tag.
@@ -770,6 +744,7 @@ save(struct req *r, enum kind k, int64_t id)
 	status = 0;
 done:
 	json_decref(agenda);
+	json_decref(speakers);
 	buf_free(&html);
 	buf_free(&md);
 	buf_free(&tags);

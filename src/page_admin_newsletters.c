@@ -394,7 +394,7 @@ issue_stories(struct req *r, json_t *nl, json_t *is, json_t **stories,
 		if (store_article_brief(r->db, json_integer_value(v), &a) !=
 		    STORE_OK)
 			continue;
-		view_fmt_date_short(view_int(a, "published_at"), d, sizeof(d));
+		view_fmt_date_long(view_int(a, "published_at"), d, sizeof(d));
 		json_object_set_new(a, "date", json_string(d));
 		json_object_set_new(a, "pos", json_integer((json_int_t)i + 1));
 		json_array_append_new(*stories, a);
@@ -411,7 +411,7 @@ issue_stories(struct req *r, json_t *nl, json_t *is, json_t **stories,
 		    store_article_brief(r->db, view_int(v, "id"), &a) !=
 		    STORE_OK)
 			continue;
-		view_fmt_date_short(view_int(a, "published_at"), d, sizeof(d));
+		view_fmt_date_long(view_int(a, "published_at"), d, sizeof(d));
 		json_object_set_new(a, "date", json_string(d));
 		json_array_append_new(*more, a);
 	}

@@ -148,7 +148,8 @@ view_comment(json_t *c)
 	set_str(c, "reply_url", b);
 	snprintf(b, sizeof(b), "/comments/%lld/report", (long long)id);
 	set_str(c, "report_url", b);
-	view_fmt_date_long(view_int(c, "created_at"), b, sizeof(b));
+	/* A conversation runs by the hour: a comment shows its time. */
+	view_fmt_datetime(view_int(c, "created_at"), b, sizeof(b));
 	set_str(c, "date", b);
 	view_fmt_iso(view_int(c, "created_at"), b, sizeof(b));
 	set_str(c, "date_iso", b);
@@ -166,6 +167,9 @@ view_comment(json_t *c)
 	if (strcmp(status, "deleted") == 0) {
 		set_str(c, "body_html", "");
 		set_str(c, "author_name", "");
+	} else {
+		/* Whose it is, for the reader's script (docs/cache.md). */
+		json_object_set(c, "by", json_object_get(c, "user_id"));
 	}
 }
 

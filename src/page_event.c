@@ -195,7 +195,7 @@ add_agenda(struct req *r, json_t *v)
 				tm.tm_hour = 12;
 				tm.tm_isdst = -1;
 				timegm(&tm);
-				strftime(label, sizeof(label), "%A, %B %e",
+				strftime(label, sizeof(label), "%A, %B %-d",
 				    &tm);
 			} else {
 				snprintf(label, sizeof(label), "%s", day);
@@ -207,6 +207,23 @@ add_agenda(struct req *r, json_t *v)
 	json_object_set_new(v, "has_agenda", json_boolean(
 	    json_array_size(list) > 0));
 	json_object_set_new(v, "agenda", list);
+	return STORE_OK;
+}
+
+/* An event's speakers, with their photos, under "speakers". */
+static int
+add_speakers(struct req *r, json_t *v)
+{
+	json_t *list;
+	int rc;
+
+	if ((rc = store_event_speakers(r->db, json_integer_value(
+	    json_object_get(v, "id")), &list)) != STORE_OK)
+		return rc;
+	view_speakers(list);
+	json_object_set_new(v, "has_speakers", json_boolean(
+	    json_array_size(list) > 0));
+	json_object_set_new(v, "speakers", list);
 	return STORE_OK;
 }
 
@@ -261,6 +278,8 @@ model_one(struct req *r, enum kind k, const char *slug, json_t **out)
 		    page_now()));
 	cache_dep_until(ends);
 	rc = k == K_EVENT ? add_agenda(r, v) : STORE_OK;
+	if (rc == STORE_OK && k == K_EVENT)
+		rc = add_speakers(r, v);
 	if (rc == STORE_OK)
 		rc = add_registration(r, k, v, slug);
 	if (rc != STORE_OK)

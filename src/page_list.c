@@ -15,10 +15,50 @@
 #include "store.h"
 #include "tag.h"
 #include "url.h"
+#include "util.h"
 #include "view.h"
 
 /*
- * Reads one page of a list into m under "articles", with pagination.
+ * The page number a list's links carry (?page=N, kept for the title
+ * only): 1 on the first page, N >= 2 with a cursor, 0 when a cursor came
+ * without one.  -1 when it is malformed or names a later page without a
+ * cursor.
+ */
+static int
+page_number(struct req *r, const struct cursor *cur)
+{
+	const char *s = http_query(r, "page");
+	int64_t n;
+
+	if (s == NULL)
+		return cur->t == INT64_MAX ? 1 : 0;
+	if (parse_int(s, strlen(s), 1, 1000000, &n) != 0)
+		return -1;
+	if ((n == 1) != (cur->t == INT64_MAX))
+		return -1;
+	return (int)n;
+}
+
+/* "base?before=T.ID&page=N" (no page when n is 0), or base for t = 0. */
+static json_t *
+list_url(const char *base, const struct cursor *c, int n)
+{
+	char cs[48], url[600];
+
+	if (c->t == 0)
+		return json_string(base);
+	store_cursor_format(c, cs, sizeof(cs));
+	if (n > 0)
+		snprintf(url, sizeof(url), "%s?before=%s&page=%d", base, cs, n);
+	else
+		snprintf(url, sizeof(url), "%s?before=%s", base, cs);
+	return json_string(url);
+}
+
+/*
+ * Reads one page of a list into m under "articles", with links both
+ * ways: "next_url" (older) and "prev_url" (newer), each with its page
+ * number when this page knows its own.  A page past the last is 404.
  * The first image of the list is the page's first but on an author's
  * page, where the author's photo comes before it.
  */
@@ -26,12 +66,14 @@ static int
 add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
     const char *type, const char *base)
 {
-	struct cursor cur, next;
-	json_t *list;
-	int rc;
+	struct cursor cur, next, first, prev;
+	json_t *list, *p, *row;
+	int rc, n;
 
 	if (page_cursor(r, &cur) != 0)
 		return 400;
+	if ((n = page_number(r, &cur)) < 0)
+		return 404;
 	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
 	    &list, &next)) != STORE_OK)
 		return status_store(rc);
@@ -39,7 +81,28 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 	    "photo")) != 0)
 		picture_first_of(list);
 	json_object_set_new(m, "articles", list);
+	if (cur.t != INT64_MAX && json_array_size(list) == 0)
+		return 404;
 	page_add_pagination(m, base, &cur, &next);
+	p = json_object_get(m, "pagination");
+	if (next.t != 0)
+		json_object_set_new(p, "next_url", list_url(base, &next,
+		    n > 0 ? n + 1 : 0));
+	if (cur.t != INT64_MAX) {
+		row = json_array_get(list, 0);
+		first.t = json_integer_value(json_object_get(row,
+		    "published_at"));
+		first.id = json_integer_value(json_object_get(row, "id"));
+		rc = store_article_newer(r->db, by, key, type, &first,
+		    (int)config.page_size, page_now(), &prev);
+		if (rc == STORE_OK)
+			json_object_set_new(p, "prev_url", list_url(base, &prev,
+			    n > 2 ? n - 1 : 0));
+		else if (rc != STORE_NOTFOUND)
+			return status_store(rc);
+	}
+	if (n > 1)
+		json_object_set_new(p, "number", json_integer(n));
 	return 0;
 }
 
@@ -104,11 +167,25 @@ model_author(struct req *r, const char *slug, json_t **out)
 static int
 finish(struct req *r, json_t *m, const char *tpl, json_t *title)
 {
+	json_t *p = json_object_get(m, "pagination"), *n;
+	char t[300];
 	int rc;
 
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
-	json_object_set_new(m, "page", json_pack("{s:O}", "title", title));
+	n = json_object_get(p, "number");
+	if (n != NULL) {
+		/* A later page says which in its title ("5G, page 3"). */
+		snprintf(t, sizeof(t), "%s, page %lld", json_string_value(
+		    title) != NULL ? json_string_value(title) : "",
+		    (long long)json_integer_value(n));
+		title = own_json(r, json_string(t));
+	}
+	json_object_set_new(m, "page", json_pack("{s:O,s:O,s:O}", "title",
+	    title, "prev_url", json_object_get(p, "prev_url") != NULL ?
+	    json_object_get(p, "prev_url") : json_null(), "next_url",
+	    json_object_get(p, "next_url") != NULL ?
+	    json_object_get(p, "next_url") : json_null()));
 	return page_render(r, 200, tpl, json_incref(m));
 }
 

@@ -396,7 +396,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	json_t *page = json_object_get(model, "page");
 	json_t *site = json_object_get(model, "site"), *o, *img = NULL;
 	json_t *feeds;
-	const char *base = page_base_url(r), *title, *name, *before;
+	const char *base = page_base_url(r), *title, *name, *before, *num;
 	char t[600], url[1200];
 
 	if (page == NULL) {
@@ -409,9 +409,15 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	if (before == NULL || before[0] == '\0' ||
 	    before[strspn(before, "0123456789.-")] != '\0')
 		before = NULL;
-	snprintf(url, sizeof(url), "%s%s%s%s", base, r->path != NULL ?
+	/* The story lists number their later pages (page_list.c). */
+	num = before != NULL ? http_query(r, "page") : NULL;
+	if (num != NULL && (num[0] == '\0' ||
+	    num[strspn(num, "0123456789")] != '\0'))
+		num = NULL;
+	snprintf(url, sizeof(url), "%s%s%s%s%s%s", base, r->path != NULL ?
 	    r->path : "/", before != NULL ? "?before=" : "",
-	    before != NULL ? before : "");
+	    before != NULL ? before : "", num != NULL ? "&page=" : "",
+	    num != NULL ? num : "");
 	json_object_set_new(page, "canonical", json_string(url));
 	title = view_str(page, "title");
 	json_object_set_new(page, "og_title", json_string(title[0] != '\0' ?

@@ -35,6 +35,8 @@
  * page and that nothing else does.
  */
 static const char *const q_list[] = { "before", NULL };
+/* The story lists' later pages carry their number, for the title. */
+static const char *const q_stories[] = { "before", "page", NULL };
 /* "view" last: page_comments_key() appends it to the key when absent. */
 static const char *const q_article[] = { "cursor", "view", NULL };
 static const char *const q_search[] = {
@@ -59,10 +61,10 @@ static const struct {
 	int			 strict;
 } route_query[] = {
 	{ page_article, q_article, 0 },
-	{ page_section, q_list, 0 },
-	{ page_author, q_list, 0 },
-	{ page_tag, q_list, 0 },
-	{ page_type, q_list, 0 },
+	{ page_section, q_stories, 0 },
+	{ page_author, q_stories, 0 },
+	{ page_tag, q_stories, 0 },
+	{ page_type, q_stories, 0 },
 	{ page_search, q_search, 0 },
 	{ page_events, q_list, 0 },
 	{ page_events_archive, q_list, 0 },
@@ -367,6 +369,11 @@ static const struct route routes[] = {
 	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot write articles" },
 	{ "POST", "/api/v1/admin/media", api_admin_media, ROUTE_API,
 	  WHO_CONTRIBUTOR, 0, BODY_UPLOAD, "your role cannot upload images" },
+	{ "GET", "/api/v1/admin/media", api_admin_media_list, ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, "your role cannot see the images" },
+	{ "PATCH", "/api/v1/admin/media/:hash", api_admin_media_patch,
+	  ROUTE_API,
+	  WHO_CONTRIBUTOR, 0, BODY_JSON, "your role cannot change images" },
 	{ "POST", "/api/v1/admin/podcast/artwork",
 	  api_admin_podcast_art, ROUTE_API,
 	  WHO_EDITOR, 0, BODY_UPLOAD,
@@ -635,6 +642,13 @@ static const struct route routes[] = {
 	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 1, BODY_MULTIPART, NULL },
+	{ "GET", "/admin/media.json", page_admin_media_json, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/media.json", page_admin_media_upload_json,
+	  ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_MULTIPART, NULL },
+	{ "POST", "/admin/media/:hash", page_admin_media_save, ROUTE_FORM,
+	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
 	{ "GET", "/admin/import", page_admin_import, ROUTE_FORM,
 	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/import", page_admin_import_upload, ROUTE_FORM,

@@ -77,6 +77,14 @@ enum list_by {
 int	 store_article_list(struct db *, enum list_by, int64_t key,
 	    const char *type, const struct cursor *cur, int limit, int64_t now,
 	    json_t **out, struct cursor *next);
+/*
+ * The page before (newer than) one whose first story is *first, in the
+ * same list: STORE_NOTFOUND when no story is newer; else *prev is the
+ * cursor ("before") of that page, or t = 0 when it is the first page.
+ */
+int	 store_article_newer(struct db *, enum list_by, int64_t key,
+	    const char *type, const struct cursor *first, int limit,
+	    int64_t now, struct cursor *prev);
 /* The newest few articles of each top-level topic section, in one query. */
 int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
 /*
@@ -281,6 +289,18 @@ int	 store_event_sessions(struct db *, int64_t event, json_t **out);
 /* Replaces an event's agenda (inside the caller's transaction). */
 int	 store_event_sessions_set(struct db *, int64_t event,
 	    const struct session_input *, size_t n);
+/* store_speaker.c — an event's speakers (docs/events.md) */
+#define SPEAKERS_MAX	24	/* speakers of one event */
+struct speaker_input {
+	const char	*name, *title, *company;
+	const char	*image;		/* an image's hash, "" for none */
+};
+/* An event's speakers in order: name, title, company, photo_* columns. */
+int	 store_event_speakers(struct db *, int64_t event, json_t **out);
+/* Replaces an event's speakers (inside the caller's transaction). */
+int	 store_event_speakers_set(struct db *, int64_t event,
+	    const struct speaker_input *, size_t n);
+
 /* Capacity (0: unlimited), closing time (0: the default), questions. */
 int	 store_reg_settings_save(struct db *, enum reg_kind, int64_t id,
 	    int64_t capacity, int64_t closes_at, const char *questions);
@@ -518,6 +538,9 @@ struct image_row {
 	int64_t		 width, height, bytes;
 	const char	*alt;
 	const char	*widths;	/* "320,640" */
+	const char	*caption, *credit;	/* NULL: empty */
+	const char	*filename;	/* as uploaded; NULL: empty */
+	int64_t		 uploaded_by;	/* users.id; 0: none */
 };
 int	 store_sponsors_all(struct db *, json_t **out);
 /* Author profiles and sponsors; STORE_CONFLICT for a taken slug. */
@@ -571,6 +594,20 @@ int	 store_image_get(struct db *, const char *hash, json_t **out);
  */
 int	 store_files_after(struct db *, int pdfs, int64_t after, int limit,
 	    json_t **out);
+
+/* store_media.c — the media library */
+struct buf;
+/* Appends the LIKE pattern ('!' escapes) finding q, lowercased, anywhere. */
+void	 store_like_pattern(struct buf *, const char *q);
+/*
+ * The images whose alt text, caption, credit or file name has q (''
+ * for all), newest first, limit of them after skipping offset.
+ */
+int	 store_media_list(struct db *, const char *q, int64_t offset,
+	    int limit, json_t **out);
+/* Sets what an image shows and who made it; STORE_NOTFOUND: no image. */
+int	 store_media_meta(struct db *, const char *hash, const char *alt,
+	    const char *caption, const char *credit);
 
 /* store_user.c — accounts and API tokens */
 struct user;

@@ -74,6 +74,33 @@ static const char *const sql_list[LIST__MAX] = {
 };
 
 /*
+ * The keys of the stories just newer than a page's first one, oldest
+ * first, for its "Newer" link: the same index ranges as sql_list read
+ * upwards.  Parameters as there; $1, $2 the page's first story.
+ */
+#define NEWER(tab, t, id, where) \
+	"SELECT " t " AS published_at, " id " AS id FROM " tab \
+	" WHERE " where " AND (" t ", " id ") > ($1, $2)" \
+	" AND " t " <= $4 AND a.type = COALESCE($5, a.type)" \
+	" ORDER BY " t ", " id " LIMIT $3"
+static const char *const sql_newer[LIST__MAX] = {
+	[LIST_LATEST] = NEWER("articles a", "a.published_at", "a.id",
+	    "a.status = 'published'"),
+	[LIST_SECTION] = NEWER("section_articles x JOIN articles a"
+	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
+	    "x.section_id = $6"),
+	[LIST_AUTHOR] = NEWER("article_authors x JOIN articles a"
+	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
+	    "x.author_id = $6 AND a.status = 'published'"),
+	[LIST_TAG] = NEWER("article_tags x JOIN articles a"
+	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
+	    "x.tag_id = $6 AND a.status = 'published'"),
+	[LIST_TYPE] = NEWER("articles a", "a.published_at", "a.id",
+	    "a.type = $5 AND a.status = 'published'"),
+};
+#undef NEWER
+
+/*
  * The newest stories of every top section.  SQLite reads one index range
  * per section for the IN subquery; PostgreSQL would run that subquery for
  * every pair of section and article, so it gets a LATERAL join instead.
@@ -115,10 +142,16 @@ static const char sql_most_commented[] =
     " AND a.published_at <= $3"
     " ORDER BY c.n DESC, a.published_at DESC, a.id DESC";
 
+/*
+ * The hero's caption and credit are the story's own, or else those the
+ * media library keeps with the image.
+ */
 #define GET_COLS \
     "SELECT a.id, a.slug, a.type, a.status, a.title, a.dek, a.body_html," \
-    " a.published_at, a.updated_at, a.section_id, a.hero_caption," \
-    " a.hero_credit, a.hero_licence, a.hero_licence_url, a.signoff," \
+    " a.published_at, a.updated_at, a.section_id," \
+    " COALESCE(NULLIF(a.hero_caption, ''), i.caption, '') AS hero_caption," \
+    " COALESCE(NULLIF(a.hero_credit, ''), i.credit, '') AS hero_credit," \
+    " a.hero_licence, a.hero_licence_url, a.signoff," \
     " s.slug AS section_slug, s.name AS section_name," \
     " s.kind AS section_kind, i.hash AS image_hash, i.ext AS image_ext," \
     " i.width AS image_width, i.height AS image_height, i.alt AS image_alt," \
@@ -193,30 +226,41 @@ store_cursor_format(const struct cursor *c, char *out, size_t outsz)
 	snprintf(out, outsz, "%lld.%lld", (long long)c->t, (long long)c->id);
 }
 
+/* Runs sql[by] with the parameters every list statement takes. */
+static int
+list_rows(struct db *db, const char *const sql[LIST__MAX], enum list_by by,
+    int64_t key, const char *type, const struct cursor *cur, int limit,
+    int64_t now, json_t **out)
+{
+	struct db_stmt *st;
+
+	if (by == LIST_TYPE && type == NULL)
+		return STORE_INVALID;
+	if ((st = db_stmt(db, sql[by])) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, cur->t);
+	db_bind_int(st, 2, cur->id);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, now);
+	db_bind_str(st, 5, type);
+	if (by != LIST_LATEST && by != LIST_TYPE)
+		db_bind_int(st, 6, key);
+	return store_rows_json(st, out);
+}
+
 int
 store_article_list(struct db *db, enum list_by by, int64_t key,
     const char *type, const struct cursor *cur, int limit, int64_t now,
     json_t **out, struct cursor *next)
 {
-	struct db_stmt *st;
 	json_t *last;
 	int rc;
 
 	*out = NULL;
 	next->t = next->id = 0;
-	if (by == LIST_TYPE && type == NULL)
-		return STORE_INVALID;
-	if ((st = db_stmt(db, sql_list[by])) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, cur->t);
-	db_bind_int(st, 2, cur->id);
 	/* One row more than asked tells whether a next page exists. */
-	db_bind_int(st, 3, limit + 1);
-	db_bind_int(st, 4, now);
-	db_bind_str(st, 5, type);
-	if (by != LIST_LATEST && by != LIST_TYPE)
-		db_bind_int(st, 6, key);
-	if ((rc = store_rows_json(st, out)) != STORE_OK)
+	if ((rc = list_rows(db, sql_list, by, key, type, cur, limit + 1, now,
+	    out)) != STORE_OK)
 		return rc;
 	if (json_array_size(*out) > (size_t)limit) {
 		json_array_remove(*out, (size_t)limit);
@@ -225,6 +269,36 @@ store_article_list(struct db *db, enum list_by by, int64_t key,
 		    "published_at"));
 		next->id = json_integer_value(json_object_get(last, "id"));
 	}
+	return STORE_OK;
+}
+
+int
+store_article_newer(struct db *db, enum list_by by, int64_t key,
+    const char *type, const struct cursor *first, int limit, int64_t now,
+    struct cursor *prev)
+{
+	json_t *rows, *last;
+	int rc;
+
+	prev->t = prev->id = 0;
+	if ((rc = list_rows(db, sql_newer, by, key, type, first, limit + 1,
+	    now, &rows)) != STORE_OK)
+		return rc;
+	if (json_array_size(rows) == 0) {
+		json_decref(rows);
+		return STORE_NOTFOUND;
+	}
+	/*
+	 * With limit + 1 newer stories the newer page starts after the
+	 * last of them; with fewer, the newer page is the first page.
+	 */
+	if (json_array_size(rows) > (size_t)limit) {
+		last = json_array_get(rows, (size_t)limit);
+		prev->t = json_integer_value(json_object_get(last,
+		    "published_at"));
+		prev->id = json_integer_value(json_object_get(last, "id"));
+	}
+	json_decref(rows);
 	return STORE_OK;
 }
 

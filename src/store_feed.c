@@ -7,10 +7,15 @@
 #include "store.h"
 #include "util.h"
 
+/* The hero's caption and credit fall back to the image's, as on the page. */
 static const char sql_feed_extra[] =
-    "SELECT body_html, hero_caption, hero_credit, hero_licence,"
-    " hero_licence_url, media_url, media_type, media_bytes, media_seconds"
-    " FROM articles WHERE id = $1";
+    "SELECT a.body_html,"
+    " COALESCE(NULLIF(a.hero_caption, ''), i.caption, '') AS hero_caption,"
+    " COALESCE(NULLIF(a.hero_credit, ''), i.credit, '') AS hero_credit,"
+    " a.hero_licence, a.hero_licence_url, a.media_url, a.media_type,"
+    " a.media_bytes, a.media_seconds"
+    " FROM articles a LEFT JOIN images i ON i.id = a.hero_image_id"
+    " WHERE a.id = $1";
 
 /*
  * Sitemaps are cut by id ranges: a story stays in the same sitemap for

@@ -118,11 +118,14 @@ static const char sql_promo_update[] =
 
 static const char sql_image_add[] =
     "INSERT INTO images (hash, mime, ext, width, height, bytes, alt,"
-    " created_at, widths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    " created_at, widths, caption, credit, filename, uploaded_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     " ON CONFLICT (hash) DO NOTHING";
 static const char sql_image_get[] =
     "SELECT id, hash, mime, ext, width, height, bytes, alt, widths,"
-    " created_at FROM images WHERE hash = $1";
+    " created_at, caption, credit, filename, uploaded_by AS uploader_id"
+    " FROM images"
+    " WHERE hash = $1";
 /* `masthead media check` walks every stored file, a page at a time. */
 static const char sql_images_after[] =
     "SELECT id, hash, ext, width, height, widths FROM images"
@@ -139,25 +142,12 @@ store_admin_articles(struct db *db, const struct admin_filter *f,
 	struct buf pat = BUF_INIT;
 	struct db_stmt *st;
 	json_t *last;
-	const char *p;
 	int rc;
 
 	*out = NULL;
 	next->t = next->id = 0;
 	/* The title words match anywhere; LIKE's own characters are escaped. */
-	if (f->q[0] != '\0') {
-		buf_putc(&pat, '%');
-		for (p = f->q; *p != '\0'; p++) {
-			char c = *p;
-
-			if (c == '%' || c == '_' || c == '!')
-				buf_putc(&pat, '!');
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			buf_putc(&pat, c);
-		}
-		buf_putc(&pat, '%');
-	}
+	store_like_pattern(&pat, f->q);
 	if ((st = db_stmt(db, sql_admin_list)) == NULL) {
 		buf_free(&pat);
 		return STORE_ERROR;
@@ -538,6 +528,13 @@ store_image_add(struct db *db, const struct image_row *im)
 	db_bind_str(st, 7, im->alt);
 	db_bind_int(st, 8, now_unix());
 	db_bind_str(st, 9, im->widths);
+	db_bind_str(st, 10, im->caption != NULL ? im->caption : "");
+	db_bind_str(st, 11, im->credit != NULL ? im->credit : "");
+	db_bind_str(st, 12, im->filename != NULL ? im->filename : "");
+	if (im->uploaded_by > 0)
+		db_bind_int(st, 13, im->uploaded_by);
+	else
+		db_bind_null(st, 13);
 	return store_rc_from_db(db_run(st));
 }
 

@@ -27,6 +27,7 @@ static const char *const multiline[] = {
 	"description",
 	"intro",	/* a newsletter issue */
 	"questions",	/* registration questions, one a line */
+	"speakers",	/* an event's speakers, one a line */
 	"summary",
 };
 

@@ -111,16 +111,6 @@ local(int64_t t, struct tm *tm)
 }
 
 void
-view_fmt_date_short(int64_t t, char *out, size_t n)
-{
-	struct tm tm;
-
-	local(t, &tm);
-	snprintf(out, n, "%d/%d/%d", tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_year + 1900);
-}
-
-void
 view_fmt_date_long(int64_t t, char *out, size_t n)
 {
 	struct tm tm;
@@ -164,6 +154,119 @@ view_fmt_time(int64_t t, char *out, size_t n)
 	snprintf(out, n, "%d:%02d %s%s%s", tm.tm_hour % 12 != 0 ?
 	    tm.tm_hour % 12 : 12, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM",
 	    zone[0] != '\0' ? " " : "", zone);
+}
+
+void
+view_fmt_datetime(int64_t t, char *out, size_t n)
+{
+	char d[48], h[48];
+
+	view_fmt_date_long(t, d, sizeof(d));
+	view_fmt_time(t, h, sizeof(h));
+	snprintf(out, n, "%s, %s", d, h);
+}
+
+/* A big-endian 32- or 64-bit integer of a TZif file. */
+static int64_t
+be(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	if (bytes == 4)
+		return (int32_t)(uint32_t)v;
+	return (int64_t)v;
+}
+
+/*
+ * The abbreviation zone uses at time t ("EST", "BST"), read from its
+ * TZif file (RFC 8536) in the system's zoneinfo: glibc answers only for
+ * the process's one zone (TZ), which threads cannot switch safely.  The
+ * version 2 data (64-bit times) is read; a time past its last
+ * transition (2037 in Debian's files) keeps the last one's.  0, or -1
+ * when the zone is unknown or its file is not TZif.
+ */
+static int
+zone_abbrev(const char *zone, int64_t t, char *out, size_t n)
+{
+	unsigned char f[16384], *p, *end;
+	int64_t cnt[6], when;
+	char path[160];
+	size_t len, i, hdr = 44, v1;
+	size_t type = 0, k;
+	FILE *fp;
+
+	/* A zone name is letters, digits, "_", "-", "+" and "/" only. */
+	if (zone[0] == '\0' || zone[0] == '/' || strstr(zone, "..") != NULL ||
+	    zone[strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+	    "tuvwxyz0123456789_-+/")] != '\0')
+		return -1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	len = fread(f, 1, sizeof(f), fp);
+	fclose(fp);
+	if (len < hdr || memcmp(f, "TZif", 4) != 0 || f[4] < '2')
+		return -1;
+	/* Skip the version 1 block: counts at 20 are isutc, isstd, leap,
+	 * time, type and char counts. */
+	for (i = 0; i < 6; i++)
+		cnt[i] = be(f + 20 + 4 * i, 4);
+	v1 = hdr + (size_t)cnt[3] * 5 + (size_t)cnt[4] * 6 +
+	    (size_t)cnt[5] + (size_t)cnt[2] * 8 + (size_t)cnt[1] +
+	    (size_t)cnt[0];
+	if (v1 + hdr > len || memcmp(f + v1, "TZif", 4) != 0)
+		return -1;
+	for (i = 0; i < 6; i++)
+		if ((cnt[i] = be(f + v1 + 20 + 4 * i, 4)) < 0 ||
+		    cnt[i] > 4096)
+			return -1;
+	p = f + v1 + hdr;
+	end = f + len;
+	if ((size_t)(end - p) < (size_t)cnt[3] * 9 + (size_t)cnt[4] * 6 +
+	    (size_t)cnt[5] || cnt[4] == 0)
+		return -1;
+	for (i = 0; i < (size_t)cnt[3]; i++) {
+		when = be(p + 8 * i, 8);
+		if (when > t)
+			break;
+		type = p[8 * (size_t)cnt[3] + i];
+	}
+	if (type >= (size_t)cnt[4])
+		return -1;
+	p += (size_t)cnt[3] * 9;
+	k = p[6 * type + 5];
+	p += (size_t)cnt[4] * 6;
+	if (k >= (size_t)cnt[5])
+		return -1;
+	len = strnlen((const char *)p + k, (size_t)cnt[5] - k);
+	snprintf(out, n, "%.*s", (int)len, (const char *)p + k);
+	return 0;
+}
+
+void
+view_fmt_zone(const char *zone, int64_t t, char *out, size_t n)
+{
+	const char *city = strrchr(zone, '/');
+	char name[64], abbr[16] = "";
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s", city != NULL ? city + 1 : zone);
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == '_')
+			name[i] = ' ';
+	/* "+03" is no name a reader knows: only letters are shown. */
+	if (zone_abbrev(zone, t, abbr, sizeof(abbr)) == 0 && abbr[0] != '\0' &&
+	    abbr[strspn(abbr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] == '\0' &&
+	    strcmp(abbr, name) == 0)
+		snprintf(out, n, "%s", name);	/* "UTC" */
+	else if (abbr[0] != '\0' &&
+	    abbr[strspn(abbr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] == '\0')
+		snprintf(out, n, "%s time (%s)", name, abbr);
+	else
+		snprintf(out, n, "%s time", name);
 }
 
 void
@@ -238,9 +341,9 @@ set_image(json_t *o, const char *prefix, const char *key,
 }
 
 /*
- * Adds "<prefix>" (5/12/2021) and "<prefix>_iso" for the time in key, and
- * "<prefix>_long" (May 12, 2021) when asked: formatting dates is a good
- * part of building a list, so lists get only what their pages show.
+ * Adds "<prefix>" (May 12, 2021: the site's one date style) and
+ * "<prefix>_iso" for the time in key, and "<prefix>_long" (the same
+ * text, a name the content API has always had) when asked.
  */
 static void
 set_dates(json_t *o, const char *key, const char *prefix, int with_long)
@@ -252,10 +355,9 @@ set_dates(json_t *o, const char *key, const char *prefix, int with_long)
 	if (!json_is_integer(v))
 		return;
 	t = json_integer_value(v);
-	view_fmt_date_short(t, buf, sizeof(buf));
+	view_fmt_date_long(t, buf, sizeof(buf));
 	set_str(o, prefix, buf);
 	if (with_long) {
-		view_fmt_date_long(t, buf, sizeof(buf));
 		snprintf(k, sizeof(k), "%s_long", prefix);
 		set_str(o, k, buf);
 	}
@@ -456,6 +558,11 @@ view_event(json_t *e)
 	if (view_str(e, "url")[0] != '\0')
 		json_object_set(e, "website", json_object_get(e, "url"));
 	set_url(e, "url", "/events/", "slug");
+	if (view_str(e, "timezone")[0] != '\0') {
+		view_fmt_zone(view_str(e, "timezone"), view_int(e,
+		    "starts_at"), range, sizeof(range));
+		set_str(e, "timezone_label", range);
+	}
 	/* Templates test flags for truth, and 0 is not false everywhere. */
 	json_object_set_new(e, "online", json_boolean(json_integer_value(
 	    json_object_get(e, "online")) != 0));
@@ -484,8 +591,30 @@ set_when(json_t *w)
 		return;
 	view_fmt_time(json_integer_value(v), t, sizeof(t));
 	set_str(w, "starts_time", t);
-	snprintf(when, sizeof(when), "%s, %s", view_str(w, "starts_long"), t);
+	view_fmt_datetime(json_integer_value(v), when, sizeof(when));
 	set_str(w, "starts_when", when);
+}
+
+void
+view_speakers(json_t *a)
+{
+	json_t *o;
+	char role[700];
+	size_t i;
+
+	json_array_foreach(a, i, o) {
+		/*
+		 * A speaker's photo is a small square beside the name, which
+		 * says who it is: an image without its own alt text is
+		 * decorative (alt="").
+		 */
+		set_image(o, "photo", "photo", PICTURE_AVATAR);
+		snprintf(role, sizeof(role), "%s%s%s", view_str(o, "title"),
+		    view_str(o, "title")[0] != '\0' && view_str(o,
+		    "company")[0] != '\0' ? ", " : "", view_str(o, "company"));
+		if (role[0] != '\0')
+			set_str(o, "role", role);
+	}
 }
 
 void

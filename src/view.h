@@ -30,6 +30,8 @@ void	 view_tag(json_t *);
 void	 view_tags(json_t *);
 void	 view_event(json_t *);
 void	 view_events(json_t *);
+/* An event's speakers: "photo" (the image markup's) and "role". */
+void	 view_speakers(json_t *);
 void	 view_webinar(json_t *);
 void	 view_webinars(json_t *);
 void	 view_resource(json_t *);
@@ -48,11 +50,23 @@ const char *view_type_label(const char *type);
 /* Every article type: [{"type": "news", "label": "News"}, ...] (caller owns). */
 json_t	*view_type_list(void);
 
-/* Date formats of the pages, in the site's time zone. */
-void	 view_fmt_date_short(int64_t t, char *out, size_t n);	/* 5/12/2021 */
+/*
+ * Date formats of the pages, mails and feeds' HTML, in the site's time
+ * zone.  The site has one date style, the month spelt out ("May 12,
+ * 2021"); where the hour matters (a comment, a webinar) the time and the
+ * zone's abbreviation follow it ("May 12, 2021, 3:04 PM EDT").  Machine
+ * formats (<time datetime>, feeds, headers) stay ISO 8601 or RFC 9110.
+ */
 void	 view_fmt_date_long(int64_t t, char *out, size_t n);	/* May 12, 2021 */
+void	 view_fmt_datetime(int64_t t, char *out, size_t n);	/* May 12, 2021, 3:04 PM EDT */
 void	 view_fmt_date_range(int64_t a, int64_t b, char *out, size_t n);	/* May 25-27, 2021 */
 void	 view_fmt_time(int64_t t, char *out, size_t n);	/* 11:00 AM EST */
+/*
+ * A time zone as readers say it, at time t: "New York time (EST)" for
+ * America/New_York in winter, "London time (BST)" in summer; the city
+ * alone when the zone has no lettered abbreviation then.
+ */
+void	 view_fmt_zone(const char *zone, int64_t t, char *out, size_t n);
 void	 view_fmt_iso(int64_t t, char *out, size_t n);		/* 2021-05-12T13:00:00Z */
 void	 view_fmt_http(int64_t t, char *out, size_t n);	/* RFC 9110 date */
 

@@ -76,7 +76,7 @@ def test_article_matches_page():
     eq(a["type_label"], "News Analysis", "type label")
     eq(a["authors"][0]["name"], "Ken Wieland", "author")
     eq(a["authors"][0]["role"], "contributing editor", "role")
-    eq(a["date"], "5/12/2021", "date")
+    eq(a["date"], "May 12, 2021", "date")
     eq(a["hero_credit"], "keso s on Flickr", "credit")
     eq(a["section_path"][-1]["name"], "Asia", "section")
     ok(len(j["related"]) >= 3, "related stories")

@@ -210,7 +210,13 @@ def test_event():
     slug = one("SELECT slug FROM events WHERE image_id IS NOT NULL "
                "ORDER BY id LIMIT 1")
     imgs = check_page("/events/" + slug)
-    eq(len(imgs), 1, "the event page shows its image")
+    speakers = int(one("SELECT count(*) FROM event_speakers s JOIN events e ON"
+                       " e.id = s.event_id WHERE e.slug = ? AND s.image_id IS NOT NULL",
+                       (slug,)))
+    eq(len(imgs), 1 + speakers, "the event page shows its image, then its "
+       "speakers' photos")
+    ok(all(i["attrs"].get("sizes") == "96px" for i in imgs[1:]),
+       "a speaker's photo: 96px")
 
 
 def test_author_photo():

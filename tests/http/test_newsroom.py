@@ -1,7 +1,7 @@
 """The newsroom at /admin: who may see and do what (each role, each
 action: allowed or 403), CSRF on every form, slugs (unique, and old ones
 answering 301), revisions (list, diff, restore), and image uploads (the
-four types made into every width plus WebP; bad, fake, truncated and
+four types made into every width plus WebP, the original's size kept; bad, fake, truncated and
 oversized files refused with nothing stored)."""
 import os
 import re
@@ -523,12 +523,13 @@ def test_upload_types():
             continue
         hsh = m.group(1)
         files = set(os.listdir(MEDIA))
-        for w in (320, 640, 1024, 1600):
+        for w in (320, 640, 1024, 1600, 1700):
             for ext in (fallback, "webp"):
                 ok("%s-%d.%s" % (hsh, w, ext) in files, "%s: %d px as %s" % (fmt, w, ext))
         ok("%s.%s" % (hsh, fallback) in files, "%s: the plain URL's file" % fmt)
         r = sql(DB, "SELECT widths, width, height FROM images WHERE hash = ?", (hsh,))
-        eq(r, [("320,640,1024,1600", 1600, 847)], "%s: its row" % fmt)
+        eq(r, [("320,640,1024,1600,1700", 1700, 900)],
+           "%s: its row (the original's own size kept)" % fmt)
         s, hd, body = srv.request("GET", "/media/%s-640.webp" % hsh)
         eq(s, 200, "%s: a width is served" % fmt)
         eq(hd.get("content-type"), "image/webp", "as WebP")
@@ -600,7 +601,7 @@ def test_api_upload():
     eq(s, 201, "the API takes an image as the body")
     import json
     j = json.loads(b)
-    eq(j["image"]["widths"], [320, 640], "in the widths not wider than it")
+    eq(j["image"]["widths"], [320, 640, 700], "in the widths narrower than it, and its own")
     ok(os.path.exists(os.path.join(MEDIA, j["image"]["hash"] + "-640.webp")), "with WebP")
     s, h, b = srv.request("POST", "/api/v1/admin/media", {
         "Authorization": "Bearer " + TOK["contributor"],

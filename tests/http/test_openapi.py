@@ -772,9 +772,10 @@ def test_media():
     one = png(400, 200, 1)
     s, h, j = API.call("POST", up, "contributor", one, ctype="image/png")
     eq(s, 201, "a contributor uploads a PNG as the body: 201")
-    ok(s == 201 and j["image"]["widths"] == [320] and
+    ok(s == 201 and j["image"]["widths"] == [320, 400] and
+       j["image"]["width"] == 400 and
        j["image"]["hash"] == hashlib.sha256(one).hexdigest(),
-       "...stored in the one width not wider than it, under its SHA-256")
+       "...stored in the width narrower than it and its own, under its SHA-256")
     if s == 201:
         UPLOADED["hash"] = j["image"]["hash"]
     files = media_files()
@@ -784,8 +785,8 @@ def test_media():
     eq(media_files(), files, "...and no new file")
     s, h, j = API.call("POST", up, "contributor", png(700, 350, 2),
                        ctype="application/octet-stream")
-    eq((s, j["image"]["widths"] if s == 201 else None), (201, [320, 640]),
-       "an image sent as application/octet-stream: 201, in two widths")
+    eq((s, j["image"]["widths"] if s == 201 else None), (201, [320, 640, 700]),
+       "an image sent as application/octet-stream: 201, in three widths")
 
     # As a form, with alt text at and over its limit of 500 bytes.
     schema = DOC["paths"][up]["post"]["requestBody"]["content"][
@@ -799,11 +800,13 @@ def test_media():
         s, h, j = API.call("POST", up, "contributor", form(
             [("alt", alt.encode(), None), ("file", png(120, 90, 10 + k),
                                             "m.png")]), ctype=fct)
-        eq(s, 201, "a form with a file and %d bytes of alt: 201" % len(alt))
+        want = 201 if kept == alt else 422
+        eq(s, want, "a form with a file and %d bytes of alt: %d" % (len(alt), want))
+        ok(bool(problems(schema, {"file": "x", "alt": alt})) == (want == 422),
+           "...and the schema %s it" % ("takes" if want == 201 else "refuses"))
         if s == 201:
             alts[k] = j["image"]["hash"]
-    # The alt shows on the story whose hero image the upload becomes: one
-    # over the limit is dropped, as the schema's description says.
+    # The alt shows on the story whose hero image the upload becomes.
     s, h, j = API.call("POST", "/api/v1/admin/articles", "editor",
                        {"title": "A story with an uploaded image",
                         "section": "asia", "body_md": "Text."})
@@ -824,6 +827,20 @@ def test_media():
                len(alt), "take" if taken else "refuse"))
     ok(s == 200 and j["article"]["image"].get("srcset", "").startswith(
         "/media/"), "the story's image has a srcset")
+    # The library: a page of it, and a change of an image's text.
+    s, h, j = API.call("GET", up + "?q=mast%20at%20dusk&page=1", "contributor")
+    eq((s, [i["alt"] for i in j["images"]] if s == 200 else None),
+       (200, ["A mast at dusk"]), "the library finds the image by its alt text")
+    eq(API.call("GET", up + "?page=0", "contributor")[0], 400,
+       "page 0 of the library: 400")
+    s, h, j = API.call("PATCH", up + "/" + alts.get(2, "0" * 64), "editor",
+                       {"caption": "At dusk", "credit": "Staff"})
+    eq((s, j["image"]["caption"] if s == 200 else None), (200, "At dusk"),
+       "PATCH sets an image's caption")
+    eq(API.call("PATCH", up + "/" + "0" * 64, "editor", {"alt": "x"})[0], 404,
+       "PATCH of an image no upload has: 404")
+    eq(API.call("PATCH", up + "/" + alts.get(2, "0" * 64), "editor",
+                {"alt": "x" * 501})[0], 422, "PATCH with alt over 500 bytes: 422")
     s, h, j = API.call("PATCH", article_path(aid), "editor", {"hero_image": ""})
     eq((s, j["article"]["hero_image"]), (200, None),
        "hero_image \"\" takes the image off")

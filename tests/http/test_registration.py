@@ -105,7 +105,7 @@ def test_event_page():
     s, h, page = SRV.html("/events/sd-wan-digital-symposium")
     eq(s, 200, "an upcoming event's page answers")
     contains(page, '<h2 id="agenda-h">Agenda</h2>', "with its agenda")
-    contains(page, "Times are in America/New_York.", "in the event's own time zone")
+    contains(page, "Times are New York time (EST).", "in the event's own time zone, as readers say it")
     contains(page, "11:10–11:50", "sessions with their times")
     contains(page, "Panel: SD-WAN meets SASE", "titles")
     contains(page, "Three operators and an analyst", "and speakers")

@@ -230,7 +230,8 @@ test_menus(void **state)
 	};
 	static const char *const footer[] = {
 		"News & Views", "Events", "Leading Lights Awards", "About Us",
-		"Advertise With Us", "Newsletter Signup", "Your Data",
+		"Advertise With Us", "Newsletter Signup", "Your Data", "Privacy",
+		"Terms of Use", "Contact",
 	};
 
 	(void)state;

@@ -55,4 +55,37 @@
     li.addEventListener("mouseenter", function () { place(li); });
     li.addEventListener("focusin", function () { place(li); });
   });
+  /* The article page is the same for everyone; the account bar (the
+   * reader's own part of it) carries the reader's account number and the
+   * session's form token.  Their own comments get Edit (during the ten
+   * minutes the server allows) and Delete, as on the composer page; the
+   * server checks both again. */
+  var me = document.querySelector(".signed-in[data-me]");
+  var token = document.querySelector(".signout input[name=csrf]");
+  if (me && token) {
+    document.querySelectorAll('li.comment[data-by="' + me.getAttribute("data-me") + '"]').forEach(function (li) {
+      var id = li.getAttribute("data-id"), bar = li.querySelector(".comment-actions");
+      var t = li.querySelector(".comment-meta time");
+      if (!bar || !/^[0-9]+$/.test(id || "")) return;
+      if (t && Date.now() - new Date(t.getAttribute("datetime")).getTime() < 600000) {
+        var edit = document.createElement("a");
+        edit.href = "/comments/" + id + "/edit";
+        edit.rel = "nofollow";
+        edit.textContent = "Edit";
+        bar.append(" ", edit);
+      }
+      var form = document.createElement("form"), input = document.createElement("input");
+      var button = document.createElement("button");
+      form.method = "post";
+      form.action = "/comments/" + id + "/delete";
+      form.className = "inline-form";
+      input.type = "hidden";
+      input.name = "csrf";
+      input.value = token.value;
+      button.type = "submit";
+      button.textContent = "Delete";
+      form.append(input, button);
+      bar.append(" ", form);
+    });
+  }
 })();

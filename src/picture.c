@@ -40,6 +40,51 @@ static const char *const sizes[PICTURE__MAX] = {
 	[PICTURE_SIDEBAR] = "(max-width: 960px) calc(100vw - 32px), 320px",
 };
 
+/*
+ * The widest a slot is drawn, in CSS pixels, when that never changes
+ * with the screen; 0 for the slots that follow the page's width.  Such a
+ * slot keeps, of its widths, those up to the first that fills it on a
+ * screen of ratio 3 (the densest phones): the others are never chosen
+ * and would only make the page longer.  Only the home page's section
+ * thumbnails, twenty and more on the page, are given one so far.
+ */
+static const int fixed[PICTURE__MAX] = {
+	[PICTURE_HOME_THUMB] = 96,
+};
+
+/* The length of the head of a srcset ("u 320w, u 640w") that keeps the
+ * widths up to the first of at least need pixels. */
+static size_t
+srcset_head(const char *s, int64_t need)
+{
+	const char *p = s, *end;
+	int64_t w;
+
+	while ((end = strstr(p, ", ")) != NULL) {
+		const char *sp = end;
+
+		while (sp > p && sp[-1] != ' ')
+			sp--;
+		if (end - sp >= 2 && sp[end - sp - 1] == 'w' &&
+		    parse_int(sp, (size_t)(end - sp - 1), 1, 100000, &w) == 0 &&
+		    w >= need)
+			return (size_t)(end - s);
+		p = end + 2;
+	}
+	return strlen(s);
+}
+
+/* Cuts img's key (a srcset) to the widths a slot drawn px wide takes. */
+static void
+srcset_cut(json_t *img, const char *key, int px)
+{
+	const char *s = json_string_value(json_object_get(img, key));
+	size_t n;
+
+	if (s != NULL && (n = srcset_head(s, 3 * (int64_t)px)) < strlen(s))
+		json_object_set_new(img, key, json_stringn(s, n));
+}
+
 const char *
 picture_sizes(enum picture_slot s)
 {
@@ -111,9 +156,13 @@ picture_new(const char *hash, const char *ext, const char *widths,
 void
 picture_slot(json_t *img, enum picture_slot slot)
 {
-	if (json_object_get(img, "srcset") != NULL)
-		json_object_set_new(img, "sizes",
-		    json_string(picture_sizes(slot)));
+	if (json_object_get(img, "srcset") == NULL)
+		return;
+	json_object_set_new(img, "sizes", json_string(picture_sizes(slot)));
+	if (slot < PICTURE__MAX && fixed[slot] > 0) {
+		srcset_cut(img, "srcset", fixed[slot]);
+		srcset_cut(img, "srcset_webp", fixed[slot]);
+	}
 }
 
 int

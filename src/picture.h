@@ -51,7 +51,10 @@ json_t	*picture_new(const char *hash, const char *ext, const char *widths,
 	    json_t *width, json_t *height, const char *alt,
 	    enum picture_slot);
 
-/* Gives an image object the sizes of another slot (when it has srcset). */
+/*
+ * Gives an image object the sizes of another slot (when it has srcset);
+ * a slot of a fixed width also drops the widths no screen would take.
+ */
 void	 picture_slot(json_t *img, enum picture_slot);
 
 /*

@@ -101,10 +101,15 @@ def dims(data):
 checked = {}
 
 
-def check_srcset(where, srcset, want_type):
+def check_srcset(where, srcset, want_type, sizes=""):
     entries = [e.strip().split(" ") for e in srcset.split(",")]
-    ok(len(entries) >= 2 and all(len(e) == 2 and e[1].endswith("w")
-                                 for e in entries),
+    # A slot of a fixed width lists one width when it fills the slot at
+    # ratio 3; every other lists two or more.
+    fixed = re.fullmatch(r"([0-9]+)px", sizes or "")
+    least = 1 if fixed and len(entries) == 1 and entries[0][-1][:-1].isdigit() and \
+        int(entries[0][-1][:-1]) >= 3 * int(fixed.group(1)) else 2
+    ok(len(entries) >= least and all(len(e) == 2 and e[1].endswith("w")
+                                     for e in entries),
        "%s: srcset lists widths" % where, srcset)
     for url, desc in entries:
         if url in checked:
@@ -143,11 +148,11 @@ def check_page(path, expect_images=True, only_lists=False, server=None):
         for x in webp:
             ok(x.get("sizes"), "%s: the source has sizes" % where)
             check_srcset(where + " webp", x.get("srcset") or "",
-                         "image/webp")
+                         "image/webp", x.get("sizes"))
         ok(a.get("sizes"), "%s: sizes" % where, a)
         ext = a["src"].rsplit(".", 1)[-1]
         check_srcset(where, a.get("srcset") or "",
-                     "image/png" if ext == "png" else "image/jpeg")
+                     "image/png" if ext == "png" else "image/jpeg", a.get("sizes"))
     if only_lists:
         return imgs
     # The first image is fetched first; the others wait to be seen.

@@ -202,6 +202,11 @@ def test_register_webinar_and_email():
     contains(page, ">%s</time> · 60 minutes · Online" % when, "and so does the webinar's page")
     s, h, page = SRV.html("/webinars")
     contains(page, ">%s</time>" % when, "and the list of webinars")
+    s, h, page = SRV.html("/search")
+    side = re.search(r'<section class="block block-webinars">(.*?)</section>', page, re.S)
+    ok(side and re.search(r'>%s</time> <a href="[^"]*/webinars/%s">' % (re.escape(when), WEB),
+                          side.group(1)),
+       "and the sidebar's Upcoming Webinars", side.group(1) if side else page[-2000:])
     contains(body_of(msg, "html"), "<a href=", "and the HTML part has the links")
     ok(link(msg, r"/webinars/%s/watch/[0-9]+\.[A-Za-z0-9_-]{43}" % WEB),
        "with a personal link to watch", body_of(msg))

@@ -113,6 +113,41 @@ test_picture(void **state)
 	theme_free();
 }
 
+/*
+ * A slot of a fixed width keeps the widths up to the first that fills it
+ * at ratio 3: a 96 px thumbnail needs 288 pixels, so 320 and no more.
+ */
+static void
+test_fixed_slot(void **state)
+{
+	json_t *w = json_integer(1600), *h = json_integer(900), *img;
+
+	(void)state;
+	img = picture_new(H, "jpg", "320,640,1024,1600", w, h, "", PICTURE_HERO);
+	picture_slot(img, PICTURE_HOME_THUMB);
+	assert_string_equal(json_string_value(json_object_get(img, "srcset")),
+	    "/media/" H "-320.jpg 320w");
+	assert_string_equal(json_string_value(json_object_get(img,
+	    "srcset_webp")), "/media/" H "-320.webp 320w");
+	assert_string_equal(json_string_value(json_object_get(img, "sizes")),
+	    "96px");
+	json_decref(img);
+	/* An image narrower than the need keeps all it has. */
+	img = picture_new(H, "jpg", "200,250", w, h, "", PICTURE_HERO);
+	picture_slot(img, PICTURE_HOME_THUMB);
+	assert_string_equal(json_string_value(json_object_get(img, "srcset")),
+	    "/media/" H "-200.jpg 200w, /media/" H "-250.jpg 250w");
+	json_decref(img);
+	/* A fluid slot keeps every width. */
+	img = picture_new(H, "jpg", "320,640,1024", w, h, "", PICTURE_HERO);
+	picture_slot(img, PICTURE_LEAD);
+	assert_non_null(strstr(json_string_value(json_object_get(img,
+	    "srcset_webp")), "-1024.webp 1024w"));
+	json_decref(img);
+	json_decref(w);
+	json_decref(h);
+}
+
 /* The first image of a list is the first element's that has one. */
 static void
 test_first_of(void **state)
@@ -201,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_srcset),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_picture),
+		cmocka_unit_test(test_fixed_slot),
 		cmocka_unit_test(test_first_of),
 		cmocka_unit_test(test_html),
 	};

@@ -44,7 +44,8 @@ clock_of(int64_t t, char *out, size_t n)
 static int
 refuse(struct req *r, int status, const char *why)
 {
-	http_send_json(r, status, json_pack("{s:s}", "error", why));
+	http_send_json(r, status, own_json(r, json_pack("{s:s}", "error",
+	    why)));
 	return 0;
 }
 
@@ -177,8 +178,9 @@ autosave(struct req *r, int64_t id)
 	}
 	clock_of(now, b, sizeof(b));
 	snprintf(url, sizeof(url), "/admin/articles/%lld", (long long)id);
-	ans = json_pack("{s:I,s:s,s:I,s:s,s:b}", "id", (json_int_t)id, "url",
-	    url, "saved_at", (json_int_t)now, "time", b, "created", created);
+	ans = own_json(r, json_pack("{s:I,s:s,s:I,s:s,s:b}", "id",
+	    (json_int_t)id, "url", url, "saved_at", (json_int_t)now, "time", b,
+	    "created", created));
 	http_send_json(r, created ? 201 : 200, ans);
 	status = 0;
 done:

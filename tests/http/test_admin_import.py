@@ -341,8 +341,9 @@ def test_big_upload():
        "(RssAnon %d -> %d MB; VmRSS peak %d MB, start %d MB)" % (
            grew, start["RssAnon"], peak["RssAnon"], peak["VmRSS"],
            start["VmRSS"]))
-    ok(peak["VmRSS"] < 200, "its whole RSS stayed below 200 MB (peak %d MB)"
-       % peak["VmRSS"])
+    # Growth, not the figure itself: a sanitizer build starts far higher.
+    ok(peak["VmRSS"] - start["VmRSS"] < 180, "its whole RSS grew by less "
+       "than the 200 MB body (%d -> %d MB)" % (start["VmRSS"], peak["VmRSS"]))
     loc = resp.split(b"\r\nlocation: ", 1)[-1].split(b"\r\n")[0].decode() \
         if b"\r\nlocation: " in resp.lower() else None
     run = sql(DB, "SELECT max(id) FROM imports")[0][0]

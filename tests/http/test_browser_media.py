@@ -5,7 +5,7 @@ image into the body at the cursor with "Insert image", uploads a new one
 with the dialog's file button (it goes in where the cursor was), pastes
 an image into the body, saves, and sees the images on the story's
 preview.  The library page is photographed for docs/newsroom.md when
-MASTHEAD_SHOTS names a folder.
+MASTHEAD_SCREENSHOTS names a folder.
 
 playwright-core is pinned in tests/node and the browser is the system's
 /usr/bin/chromium, both installed by make test-deps; when either is
@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 
 from harness import (BIN, Server, ok, eq, run_tests, demo_db, sql, browser, browser_steps,
-                     on_pg, pg_demo)
+                     on_pg, pg_demo, vips_image)
 
 PW = "a long enough passphrase"
 
@@ -66,8 +66,8 @@ STEPS = r"""
   await page.waitForFunction(() => document.querySelectorAll('dialog .media-pick').length === 1);
   await page.click('dialog.media-dialog .media-pick');
   let body = await page.inputValue('#f-body');
-  check('Insert image puts Markdown at the cursor',
-    body === 'First paragraph.\n\n![A harbour at dawn](/media/' + process.env.INLINE + '.jpg)\nSecond paragraph.', body);
+  check('Insert image puts Markdown at the cursor, a paragraph of its own',
+    body === 'First paragraph.\n\n![A harbour at dawn](/media/' + process.env.INLINE + '.jpg)\n\nSecond paragraph.', body);
 
   /* A new image, uploaded by the dialog's button, goes in where the cursor is. */
   await page.evaluate(() => { const b = document.getElementById('f-body');
@@ -79,7 +79,7 @@ STEPS = r"""
   await page.waitForFunction(() => !document.querySelector('dialog.media-dialog').open);
   body = await page.inputValue('#f-body');
   check('an upload from the dialog is inserted at the cursor',
-    /\n!\[An uploaded square\]\(\/media\/[0-9a-f]{64}\.jpg\)$/.test(body), body);
+    /\n\n!\[An uploaded square\]\(\/media\/[0-9a-f]{64}\.jpg\)$/.test(body), body);
 
   /* An image pasted into the body is uploaded and inserted. */
   const pasted = process.env.PASTE_B64;
@@ -116,18 +116,6 @@ STEPS = r"""
     await page.screenshot({ path: process.env.SHOTS + '/newsroom-media.png' });
   check('no script error on the way', errors.length === 0, errors);
 """
-
-
-def vips_image(path, w, h, seed):
-    d = tempfile.mkdtemp(prefix="masthead-img-")
-    p = lambda n: os.path.join(d, n)
-    subprocess.run(["vips", "xyz", p("x.v"), str(w), str(h)], check=True)
-    subprocess.run(["vips", "linear", p("x.v"), p("y.v"), "0.3", str(seed)], check=True)
-    subprocess.run(["vips", "cast", p("y.v"), p("c.v"), "uchar"], check=True)
-    subprocess.run(["vips", "extract_band", p("c.v"), p("m.v"), "0"], check=True)
-    subprocess.run(["vips", "colourspace", p("m.v"), p("z.v"), "srgb"], check=True)
-    subprocess.run(["vips", "copy", p("z.v"), path], check=True)
-    return path
 
 
 def main():
@@ -175,7 +163,7 @@ def main():
     paste = vips_image(os.path.join(d, "clip.png"), 300, 200, 30)
     with open(paste, "rb") as f:
         paste_b64 = base64.b64encode(f.read()).decode()
-    shots = os.environ.get("MASTHEAD_SHOTS", "")
+    shots = os.environ.get("MASTHEAD_SCREENSHOTS", "")
     n = sql(db, "SELECT count(*) FROM images")[0][0]
     browser_steps(STEPS, srv, PW, {"SECTION": section, "HERO": hero, "INLINE": inline,
                                    "UPLOAD": upload_path, "PASTE_B64": paste_b64,

@@ -3,7 +3,8 @@ playwright-core): an author opens a new story, chooses the hero image
 from the library's dialog (the field fills and a preview shows), puts an
 image into the body at the cursor with "Insert image", uploads a new one
 with the dialog's file button (it goes in where the cursor was), pastes
-an image into the body, saves, and sees the images on the story's
+an image into the body and drops an image file on it (each uploaded and
+put in at the cursor), saves, and sees the images on the story's
 preview.  The library page is photographed for docs/newsroom.md when
 MASTHEAD_SCREENSHOTS names a folder.
 
@@ -94,7 +95,26 @@ STEPS = r"""
     b.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, pasted);
   await page.waitForFunction(() => /^!\[\]\(\/media\/[0-9a-f]{64}\.png\)/.test(document.getElementById('f-body').value));
-  check('a pasted image is uploaded and inserted at the cursor', true);
+  check('a pasted image is uploaded and inserted at the cursor',
+    /^!\[\]\(\/media\/[0-9a-f]{64}\.png\)\n\nFirst paragraph\./.test(await page.inputValue('#f-body')));
+
+  /* A file dropped on the body is uploaded and inserted where the cursor is. */
+  const dropped = process.env.DROP_B64;
+  await page.evaluate(async (b64) => {
+    const bin = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bin], 'dropped.png', { type: 'image/png' }));
+    const b = document.getElementById('f-body');
+    b.focus();
+    b.selectionStart = b.selectionEnd = b.value.indexOf('First paragraph.') + 'First paragraph.'.length;
+    b.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    b.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, dropped);
+  const dropRe = /First paragraph\.\n\n!\[\]\(\/media\/[0-9a-f]{64}\.png\)\n\n/;
+  await page.waitForFunction(re => new RegExp(re).test(document.getElementById('f-body').value),
+    dropRe.source).catch(() => {});
+  check('a file dropped on the body is uploaded and inserted at the cursor',
+    dropRe.test(await page.inputValue('#f-body')), await page.inputValue('#f-body'));
 
   await Promise.all([page.waitForNavigation(), page.click('button[name=then][value=save]')]);
   check('the story is saved', page.url().includes('done=save'), page.url());
@@ -107,6 +127,10 @@ STEPS = r"""
   check('and the uploaded one', srcs.filter(s => /^\/media\/[0-9a-f]{64}\.(jpg|png)$/.test(s)).length >= 3, srcs);
   const figure = await prev.textContent('main');
   check('the hero has the caption kept with the image', figure.includes('The lighthouse at night'));
+  /* Images below the fold load lazily: ask for them all, then look. */
+  await prev.evaluate(() => document.querySelectorAll('main img').forEach(i => { i.loading = 'eager'; }));
+  await prev.waitForFunction(() => Array.from(document.querySelectorAll('main img'))
+    .every(i => i.complete), null, { timeout: 10000 }).catch(() => {});
   const loaded = await prev.locator('main img').evaluateAll(is => is.every(i => i.complete && i.naturalWidth > 0));
   check('every image of the preview loads', loaded);
 
@@ -163,13 +187,16 @@ def main():
     paste = vips_image(os.path.join(d, "clip.png"), 300, 200, 30)
     with open(paste, "rb") as f:
         paste_b64 = base64.b64encode(f.read()).decode()
+    drop = vips_image(os.path.join(d, "dropped.png"), 320, 240, 90)
+    with open(drop, "rb") as f:
+        drop_b64 = base64.b64encode(f.read()).decode()
     shots = os.environ.get("MASTHEAD_SCREENSHOTS", "")
     n = sql(db, "SELECT count(*) FROM images")[0][0]
     browser_steps(STEPS, srv, PW, {"SECTION": section, "HERO": hero, "INLINE": inline,
-                                   "UPLOAD": upload_path, "PASTE_B64": paste_b64,
+                                   "UPLOAD": upload_path, "PASTE_B64": paste_b64, "DROP_B64": drop_b64,
                                    "SHOTS": shots})
-    eq(sql(db, "SELECT count(*) FROM images")[0][0], n + 2,
-       "the upload and the pasted image are in the library")
+    eq(sql(db, "SELECT count(*) FROM images")[0][0], n + 3,
+       "the upload, the pasted and the dropped image are in the library")
     row = sql(db, "SELECT alt, filename, width FROM images WHERE filename = 'square.jpg'")
     eq(row, [("An uploaded square", "square.jpg", 640)],
        "the uploaded image kept its alt text, file name and 640 px")

@@ -100,6 +100,8 @@ AUTHOR_WRITES = COMMON + r"""
       await page.inputValue('input[name=hero_image]'));
     check('with a preview beside its field',
       ((await page.getAttribute('img.hero-thumb', 'src')) || '').includes(process.env.HERO));
+    check('and on the share card\'s preview',
+      ((await page.getAttribute('#seo-preview img.card-img', 'src')) || '').includes(process.env.HERO));
     await page.waitForFunction(() =>
       /^Saved at \d\d:\d\d$/.test(document.getElementById('save-state').textContent));
     const state = await page.textContent('#save-state');

@@ -142,6 +142,10 @@ AUTHOR_WRITES = COMMON + r"""
   const said = await page.textContent('#save-state');
   check('autosave stores it: "Saved at HH:MM"', /^Saved at \d\d:\d\d$/.test(said), said);
   check('the address moves to the new draft', /\/admin\/articles\/\d+$/.test(page.url()), page.url());
+  const head = async () => (await page.textContent('.admin-head h1')) + ' / ' +
+    (await page.textContent('.admin-head .state'));
+  const before = await head();
+  check('and the heading says it is a draft now', before === 'Edit story / draft', before);
   const story = page.url();
   const inline = await insertImageFromLibrary(page);
   await page.type('#f-body', '\n\nA second paragraph, typed later.');
@@ -162,6 +166,9 @@ AUTHOR_WRITES = COMMON + r"""
     /^Saved at \d\d:\d\d$/.test(document.getElementById('save-state').textContent));
   check('back online, the next autosave stores it',
     /^Saved at /.test(await page.textContent('#save-state')));
+  const fresh = await (await page.request.get(story)).text();
+  check('as the page itself says',
+    /<h1>Edit story<\/h1>\s*<span class="state state-draft">draft<\/span>/.test(fresh));
   await Promise.all([page.waitForNavigation(), page.click('button[name=then][value=submit]')]);
   check('Submit for review saves and says so',
     (await page.textContent('p.form-done')).startsWith('Submitted for review'),

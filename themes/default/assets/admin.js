@@ -136,6 +136,11 @@
           autoUrl = j.url + "/autosave";
           form.setAttribute("data-autosave", autoUrl);
           history.replaceState(null, "", j.url);
+          /* It is a draft now, as the page reloaded would say. */
+          var h1 = document.querySelector(".admin-head h1");
+          var st = document.querySelector(".admin-head .state");
+          if (h1) h1.textContent = "Edit story";
+          if (st) { st.textContent = "draft"; st.className = "state state-draft"; }
         }
         if (!again) dirty = false;
         say("Saved at " + (j.time || pad(new Date().getHours()) + ":" + pad(new Date().getMinutes())));

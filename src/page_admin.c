@@ -386,6 +386,25 @@ count_words(const char *s)
 	return n;
 }
 
+/*
+ * Sets a[out] to the address of the image whose hash is a[key] (the
+ * hero, the social image), when it is a stored image's.
+ */
+static void
+image_src(struct req *r, json_t *a, const char *key, const char *out)
+{
+	json_t *h = json_object_get(a, key), *img;
+	char src[160];
+
+	if (!json_is_string(h) || json_string_length(h) != 64 ||
+	    store_image_get(r->db, json_string_value(h), &img) != STORE_OK)
+		return;
+	snprintf(src, sizeof(src), "/media/%s.%s", json_string_value(h),
+	    json_string_value(json_object_get(img, "ext")));
+	json_object_set_new(a, out, json_string(src));
+	json_decref(img);
+}
+
 /* The notice a save leaves (?done= after its redirect), by its button. */
 static const char *
 done_notice(const char *done, int scheduled)
@@ -465,21 +484,8 @@ editor(struct req *r, int status, int64_t id, json_t *a, const char *error)
 	    "tags")));
 	json_object_set_new(a, "state", json_string(scheduled ? "scheduled" :
 	    st != NULL ? st : "new"));
-	if (json_is_string(json_object_get(a, "hero_image")) &&
-	    json_string_length(json_object_get(a, "hero_image")) == 64) {
-		json_t *img;
-
-		if (store_image_get(r->db, json_string_value(json_object_get(a,
-		    "hero_image")), &img) == STORE_OK) {
-			char src[160];
-
-			snprintf(src, sizeof(src), "/media/%s.%s",
-			    json_string_value(json_object_get(a, "hero_image")),
-			    json_string_value(json_object_get(img, "ext")));
-			json_object_set_new(a, "hero_src", json_string(src));
-			json_decref(img);
-		}
-	}
+	image_src(r, a, "hero_image", "hero_src");
+	image_src(r, a, "seo_image", "seo_src");
 	m = json_pack("{s:o,s:b,s:b,s:b,s:b,s:b,s:b,s:{s:s}}", "article", a,
 	    "is_new", id == 0, "published", published, "scheduled", scheduled,
 	    "may_publish", edit_allowed(r->db, r->user, EDIT_PUBLISH, id) &&

@@ -542,6 +542,21 @@ def browser_steps(steps, srv, password, env=None, timeout=180):
         ok(r["ok"], r["name"], r["detail"])
 
 
+def vips_image(path, w, h, seed, slope=0.3):
+    """Writes a w x h test photograph (a gradient of that slope, which
+    seed shifts, so each seed is another image) to path, in the format
+    its extension names, with the vips command line."""
+    d = tempfile.mkdtemp(prefix="masthead-img-")
+    p = lambda n: os.path.join(d, n)
+    subprocess.run(["vips", "xyz", p("x.v"), str(w), str(h)], check=True)
+    subprocess.run(["vips", "linear", p("x.v"), p("y.v"), str(slope), str(seed)], check=True)
+    subprocess.run(["vips", "cast", p("y.v"), p("c.v"), "uchar"], check=True)
+    subprocess.run(["vips", "extract_band", p("c.v"), p("m.v"), "0"], check=True)
+    subprocess.run(["vips", "colourspace", p("m.v"), p("z.v"), "srgb"], check=True)
+    subprocess.run(["vips", "copy", p("z.v"), path], check=True)
+    return path
+
+
 def status_of(raw):
     """The status code of a raw HTTP response, or 0."""
     try:

@@ -13,6 +13,9 @@
   instead of the hero image; JSON-LD keeps the hero; an unknown hash is
   a 422.
 - The admin API takes and returns them.
+- The editor previews the search result (title, address, description)
+  and the share card (image, title, description) as the page gives
+  them, before and after the overrides.
 """
 import html
 import json
@@ -193,6 +196,44 @@ def test_social_image():
        "it is taken off")
 
 
+def preview(aid):
+    """The editor's previews: {id: text} and the share card's image."""
+    s, h, b = get("/admin/articles/%d" % aid, True)
+    assert s == 200, s
+    got = {k: html.unescape(v) for k, v in
+           re.findall(r'<span class="[a-z-]+" id="(serp-[a-z]+|card-[a-z]+)">([^<]*)</span>', b)}
+    img = re.search(r'<img class="card-img" src="([^"]*)"', b)
+    return got, img.group(1) if img else None
+
+
+def test_editor_previews():
+    aid, slug = new_story()
+    for when in ("without overrides", "with overrides"):
+        got, img = preview(aid)
+        hd = head(slug)
+        title = html.unescape(re.search(r"<title>([^<]*)</title>", hd).group(1))
+        eq(got.get("serp-title"), title, when + ": the search result's title is the page's")
+        eq(got.get("serp-desc"), meta(hd, "name", "description"),
+           when + ": its description is the page's")
+        eq(got.get("serp-url"), meta(hd, "property", "og:url"), when + ": its address the page's")
+        eq(got.get("card-title"), meta(hd, "property", "og:title"),
+           when + ": the share card's title is og:title")
+        eq(got.get("card-desc"), meta(hd, "property", "og:description"),
+           when + ": its description og:description")
+        post("/admin/articles/%d" % aid, {
+            "seo_title": "Gigabit <fiber> & three towns",
+            "seo_description": "Which towns, \"when\", and what it costs", "then": "update"})
+    eq(img, None, "without a hero or social image the card has no picture")
+    h_, ext = sql(DB, "SELECT hash, ext FROM images ORDER BY id LIMIT 1")[0]
+    h2, ext2 = sql(DB, "SELECT hash, ext FROM images ORDER BY id DESC LIMIT 1")[0]
+    post("/admin/articles/%d" % aid, {"hero_image": h2, "then": "update"})
+    eq(preview(aid)[1], "/media/%s.%s" % (h2, ext2), "with a hero, the card shows the hero")
+    post("/admin/articles/%d" % aid, {"seo_image": h_, "then": "update"})
+    eq(preview(aid)[1], "/media/%s.%s" % (h_, ext), "with a social image, that one")
+    ok(("/media/%s." % h_) in (meta(head(slug), "property", "og:image") or ""),
+       "as the page shares it")
+
+
 def test_api():
     aid, slug = new_story()
     tok = subprocess.run([BIN, "token", "add", "--db", DB, "editor@example.com"],
@@ -213,5 +254,6 @@ def test_api():
     eq(row(aid)[3], "", "and nothing changes")
 
 
-run_tests([test_editor_fields, test_limits, test_head_and_kept, test_social_image, test_api],
+run_tests([test_editor_fields, test_limits, test_head_and_kept, test_social_image,
+           test_editor_previews, test_api],
           srv.stop)

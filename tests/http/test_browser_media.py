@@ -3,9 +3,10 @@ playwright-core): an author opens a new story, chooses the hero image
 from the library's dialog (the field fills and a preview shows), puts an
 image into the body at the cursor with "Insert image", uploads a new one
 with the dialog's file button (it goes in where the cursor was), pastes
-an image into the body, saves, and sees the images on the story's
+an image into the body and drops an image file on it (each uploaded and
+put in at the cursor), saves, and sees the images on the story's
 preview.  The library page is photographed for docs/newsroom.md when
-MASTHEAD_SHOTS names a folder.
+MASTHEAD_SCREENSHOTS names a folder.
 
 playwright-core is pinned in tests/node and the browser is the system's
 /usr/bin/chromium, both installed by make test-deps; when either is
@@ -18,7 +19,7 @@ import subprocess
 import tempfile
 
 from harness import (BIN, Server, ok, eq, run_tests, demo_db, sql, browser, browser_steps,
-                     on_pg, pg_demo)
+                     on_pg, pg_demo, vips_image)
 
 PW = "a long enough passphrase"
 
@@ -66,8 +67,8 @@ STEPS = r"""
   await page.waitForFunction(() => document.querySelectorAll('dialog .media-pick').length === 1);
   await page.click('dialog.media-dialog .media-pick');
   let body = await page.inputValue('#f-body');
-  check('Insert image puts Markdown at the cursor',
-    body === 'First paragraph.\n\n![A harbour at dawn](/media/' + process.env.INLINE + '.jpg)\nSecond paragraph.', body);
+  check('Insert image puts Markdown at the cursor, a paragraph of its own',
+    body === 'First paragraph.\n\n![A harbour at dawn](/media/' + process.env.INLINE + '.jpg)\n\nSecond paragraph.', body);
 
   /* A new image, uploaded by the dialog's button, goes in where the cursor is. */
   await page.evaluate(() => { const b = document.getElementById('f-body');
@@ -79,7 +80,7 @@ STEPS = r"""
   await page.waitForFunction(() => !document.querySelector('dialog.media-dialog').open);
   body = await page.inputValue('#f-body');
   check('an upload from the dialog is inserted at the cursor',
-    /\n!\[An uploaded square\]\(\/media\/[0-9a-f]{64}\.jpg\)$/.test(body), body);
+    /\n\n!\[An uploaded square\]\(\/media\/[0-9a-f]{64}\.jpg\)$/.test(body), body);
 
   /* An image pasted into the body is uploaded and inserted. */
   const pasted = process.env.PASTE_B64;
@@ -94,7 +95,26 @@ STEPS = r"""
     b.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, pasted);
   await page.waitForFunction(() => /^!\[\]\(\/media\/[0-9a-f]{64}\.png\)/.test(document.getElementById('f-body').value));
-  check('a pasted image is uploaded and inserted at the cursor', true);
+  check('a pasted image is uploaded and inserted at the cursor',
+    /^!\[\]\(\/media\/[0-9a-f]{64}\.png\)\n\nFirst paragraph\./.test(await page.inputValue('#f-body')));
+
+  /* A file dropped on the body is uploaded and inserted where the cursor is. */
+  const dropped = process.env.DROP_B64;
+  await page.evaluate(async (b64) => {
+    const bin = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bin], 'dropped.png', { type: 'image/png' }));
+    const b = document.getElementById('f-body');
+    b.focus();
+    b.selectionStart = b.selectionEnd = b.value.indexOf('First paragraph.') + 'First paragraph.'.length;
+    b.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    b.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, dropped);
+  const dropRe = /First paragraph\.\n\n!\[\]\(\/media\/[0-9a-f]{64}\.png\)\n\n/;
+  await page.waitForFunction(re => new RegExp(re).test(document.getElementById('f-body').value),
+    dropRe.source).catch(() => {});
+  check('a file dropped on the body is uploaded and inserted at the cursor',
+    dropRe.test(await page.inputValue('#f-body')), await page.inputValue('#f-body'));
 
   await Promise.all([page.waitForNavigation(), page.click('button[name=then][value=save]')]);
   check('the story is saved', page.url().includes('done=save'), page.url());
@@ -107,6 +127,10 @@ STEPS = r"""
   check('and the uploaded one', srcs.filter(s => /^\/media\/[0-9a-f]{64}\.(jpg|png)$/.test(s)).length >= 3, srcs);
   const figure = await prev.textContent('main');
   check('the hero has the caption kept with the image', figure.includes('The lighthouse at night'));
+  /* Images below the fold load lazily: ask for them all, then look. */
+  await prev.evaluate(() => document.querySelectorAll('main img').forEach(i => { i.loading = 'eager'; }));
+  await prev.waitForFunction(() => Array.from(document.querySelectorAll('main img'))
+    .every(i => i.complete), null, { timeout: 10000 }).catch(() => {});
   const loaded = await prev.locator('main img').evaluateAll(is => is.every(i => i.complete && i.naturalWidth > 0));
   check('every image of the preview loads', loaded);
 
@@ -116,18 +140,6 @@ STEPS = r"""
     await page.screenshot({ path: process.env.SHOTS + '/newsroom-media.png' });
   check('no script error on the way', errors.length === 0, errors);
 """
-
-
-def vips_image(path, w, h, seed):
-    d = tempfile.mkdtemp(prefix="masthead-img-")
-    p = lambda n: os.path.join(d, n)
-    subprocess.run(["vips", "xyz", p("x.v"), str(w), str(h)], check=True)
-    subprocess.run(["vips", "linear", p("x.v"), p("y.v"), "0.3", str(seed)], check=True)
-    subprocess.run(["vips", "cast", p("y.v"), p("c.v"), "uchar"], check=True)
-    subprocess.run(["vips", "extract_band", p("c.v"), p("m.v"), "0"], check=True)
-    subprocess.run(["vips", "colourspace", p("m.v"), p("z.v"), "srgb"], check=True)
-    subprocess.run(["vips", "copy", p("z.v"), path], check=True)
-    return path
 
 
 def main():
@@ -175,13 +187,16 @@ def main():
     paste = vips_image(os.path.join(d, "clip.png"), 300, 200, 30)
     with open(paste, "rb") as f:
         paste_b64 = base64.b64encode(f.read()).decode()
-    shots = os.environ.get("MASTHEAD_SHOTS", "")
+    drop = vips_image(os.path.join(d, "dropped.png"), 320, 240, 90)
+    with open(drop, "rb") as f:
+        drop_b64 = base64.b64encode(f.read()).decode()
+    shots = os.environ.get("MASTHEAD_SCREENSHOTS", "")
     n = sql(db, "SELECT count(*) FROM images")[0][0]
     browser_steps(STEPS, srv, PW, {"SECTION": section, "HERO": hero, "INLINE": inline,
-                                   "UPLOAD": upload_path, "PASTE_B64": paste_b64,
+                                   "UPLOAD": upload_path, "PASTE_B64": paste_b64, "DROP_B64": drop_b64,
                                    "SHOTS": shots})
-    eq(sql(db, "SELECT count(*) FROM images")[0][0], n + 2,
-       "the upload and the pasted image are in the library")
+    eq(sql(db, "SELECT count(*) FROM images")[0][0], n + 3,
+       "the upload, the pasted and the dropped image are in the library")
     row = sql(db, "SELECT alt, filename, width FROM images WHERE filename = 'square.jpg'")
     eq(row, [("An uploaded square", "square.jpg", 640)],
        "the uploaded image kept its alt text, file name and 640 px")

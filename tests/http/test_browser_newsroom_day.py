@@ -27,19 +27,22 @@ missing, the suite fails saying so."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
 
 from harness import (BIN, Server, ok, eq, contains, run_tests, demo_db, sql, browser,
-                     browser_steps)
+                     browser_steps, on_pg, pg_demo, vips_image)
 from smtpsink import SmtpSink, body_of
 
 PW = "a long enough passphrase"
 SINK = SmtpSink()
 
 COMMON = r"""
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
   page.setDefaultTimeout(20000);
   const dialogs = [];
   let answer = true;
@@ -62,10 +65,59 @@ ADMIN_INVITES = COMMON + r"""
 """
 
 AUTHOR_WRITES = COMMON + r"""
-  /* The media library's step: insert an image from the library into the
-   * body at the cursor and pick the hero image from it.  It is added here
-   * when the library joins the editor; until then the story has none. */
+  /* The media library's step, while the story is being written: a new
+   * photograph uploaded through the library's dialog goes into the body
+   * at the cursor, and the hero is one of the library's images, found by
+   * a search.  The editor is photographed with the hero picked and the
+   * state line saying it is saved. */
   async function insertImageFromLibrary(page) {
+    await page.evaluate(() => { const b = document.getElementById('f-body');
+      b.focus(); b.selectionStart = b.selectionEnd = b.value.length; });
+    await page.click('button[data-media-picker=body]');
+    await page.waitForSelector('dialog.media-dialog[open]');
+    await page.fill('dialog.media-dialog input[name=alt]', process.env.INLINE_ALT);
+    await page.setInputFiles('dialog.media-dialog input[type=file]', process.env.UPLOAD);
+    await page.waitForFunction(() => !document.querySelector('dialog.media-dialog').open);
+    const body = await page.inputValue('#f-body');
+    const md = body.match(/\n\n!\[([^\]]*)\]\(\/media\/([0-9a-f]{64})\.jpg\)$/);
+    check('a photograph uploaded in the library dialog goes in at the cursor',
+      md && md[1] === process.env.INLINE_ALT &&
+      body.startsWith('The first paragraph of the day.\n\n!['), body);
+    await page.waitForFunction(() =>
+      /^Saved at \d\d:\d\d$/.test(document.getElementById('save-state').textContent));
+
+    await page.click('button[data-media-picker=hero]');
+    await page.waitForSelector('dialog.media-dialog[open] .media-pick');
+    check('the library lists the upload first',
+      ((await page.getAttribute('dialog.media-dialog .media-pick img', 'src')) || '')
+        .includes(md ? md[2] : 'none'));
+    await page.fill('dialog.media-dialog input[name=q]', process.env.HERO_Q);
+    await page.press('dialog.media-dialog input[name=q]', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('dialog .media-pick').length === 1);
+    await page.click('dialog.media-dialog .media-pick');
+    check('the hero is picked from the library',
+      (await page.inputValue('input[name=hero_image]')) === process.env.HERO,
+      await page.inputValue('input[name=hero_image]'));
+    check('with a preview beside its field',
+      ((await page.getAttribute('img.hero-thumb', 'src')) || '').includes(process.env.HERO));
+    check('and on the share card\'s preview',
+      ((await page.getAttribute('#seo-preview img.card-img', 'src')) || '').includes(process.env.HERO));
+    await page.waitForFunction(() =>
+      /^Saved at \d\d:\d\d$/.test(document.getElementById('save-state').textContent));
+    const state = await page.textContent('#save-state');
+    check('the hero is autosaved too: "Saved at HH:MM"', /^Saved at \d\d:\d\d$/.test(state), state);
+    if (process.env.SHOTS) {
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('img'))
+        .every(i => i.complete));
+      /* From the top (the state line) down to the hero's preview. */
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const box = await page.locator('img.hero-thumb').boundingBox();
+      await page.setViewportSize({ width: 1280,
+        height: Math.min(1400, Math.max(800, Math.ceil(box.y + box.height) + 24)) });
+      await page.screenshot({ path: process.env.SHOTS + '/newsroom-editor.png' });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    return md ? md[2] : '';
   }
 
   await page.goto(base + process.env.INVITE);
@@ -90,8 +142,12 @@ AUTHOR_WRITES = COMMON + r"""
   const said = await page.textContent('#save-state');
   check('autosave stores it: "Saved at HH:MM"', /^Saved at \d\d:\d\d$/.test(said), said);
   check('the address moves to the new draft', /\/admin\/articles\/\d+$/.test(page.url()), page.url());
+  const head = async () => (await page.textContent('.admin-head h1')) + ' / ' +
+    (await page.textContent('.admin-head .state'));
+  const before = await head();
+  check('and the heading says it is a draft now', before === 'Edit story / draft', before);
   const story = page.url();
-  await insertImageFromLibrary(page);
+  const inline = await insertImageFromLibrary(page);
   await page.type('#f-body', '\n\nA second paragraph, typed later.');
   await page.waitForFunction(() =>
     document.getElementById('save-state').textContent === 'Unsaved changes');
@@ -110,13 +166,16 @@ AUTHOR_WRITES = COMMON + r"""
     /^Saved at \d\d:\d\d$/.test(document.getElementById('save-state').textContent));
   check('back online, the next autosave stores it',
     /^Saved at /.test(await page.textContent('#save-state')));
+  const fresh = await (await page.request.get(story)).text();
+  check('as the page itself says',
+    /<h1>Edit story<\/h1>\s*<span class="state state-draft">draft<\/span>/.test(fresh));
   await Promise.all([page.waitForNavigation(), page.click('button[name=then][value=submit]')]);
   check('Submit for review saves and says so',
     (await page.textContent('p.form-done')).startsWith('Submitted for review'),
     await page.textContent('p.form-done'));
   check('the editor shows it waits', (await page.locator('.review-ready').count()) === 1);
   check('no dialog asked along the way', dialogs.length === 0, dialogs);
-  console.log(JSON.stringify({ story }));
+  check('no script error on the way', errors.length === 0, errors);
 """
 
 EDITOR_DAY = COMMON + r"""
@@ -153,6 +212,23 @@ EDITOR_DAY = COMMON + r"""
   const ld = async () => JSON.parse(await page.locator('script[type="application/ld+json"]')
     .first().textContent());
   await page.goto(pub);
+  const heroImg = await page.getAttribute('figure.hero > picture > img', 'src');
+  check('the published story leads with the hero from the library, in a <picture>',
+    (heroImg || '').includes(process.env.HERO), heroImg);
+  check('its WebP widths offered', (await page.locator(
+    'figure.hero > picture > source[type="image/webp"]').count()) === 1);
+  const inl = page.locator('.body picture > img[src*="' + process.env.INLINE + '"]');
+  check('the inline image is in the body, in a <picture> of its own', (await inl.count()) === 1);
+  check('with the alt text given in the dialog',
+    (await inl.getAttribute('alt')) === process.env.INLINE_ALT);
+  check('after the first paragraph, not inside it', await page.evaluate(h => {
+    const p = document.querySelector('.body p');
+    const i = document.querySelector('.body img[src*="' + h + '"]');
+    return !!(p && i) && p.textContent.startsWith('The first paragraph') && !p.contains(i) &&
+      !!(p.compareDocumentPosition(i) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }, process.env.INLINE));
+  check('both images load', await page.evaluate(() => Array.from(
+    document.querySelectorAll('figure.hero img, .body img')).every(i => i.complete && i.naturalWidth > 0)));
   const date1 = await page.getAttribute('.byline time, time', 'datetime');
   const ld1 = await ld();
 
@@ -218,7 +294,13 @@ def mails(addr, subject, timeout=15):
 
 def main():
     browser()
-    db = demo_db(tempfile.mkdtemp(prefix="masthead-browser-day-"))
+    d = tempfile.mkdtemp(prefix="masthead-browser-day-")
+    db = demo_db(d)
+    # The library holds the demo's images (on PostgreSQL a copy of the
+    # directory its suites share, as this day adds one).
+    media = os.path.join(d, "media")
+    if on_pg():
+        shutil.copytree(pg_demo()[1], media)
     for who, role in (("ad", "admin"), ("ed", "editor")):
         subprocess.run([BIN, "user", "add", "--db", db, "--role", role, "--name",
                         who.title(), who + "@example.com"], input=PW, text=True, check=True,
@@ -228,10 +310,14 @@ def main():
     zone = sql(db, "SELECT value FROM settings WHERE key = 'timezone'")
     zone = zone[0][0] if zone else "UTC"
     shots = os.environ.get("MASTHEAD_SCREENSHOTS", "")
-    srv = Server(db=db, args=["--smtp_host", "127.0.0.1", "--smtp_port", str(SINK.port)])
+    srv = Server(db=db, args=["--smtp_host", "127.0.0.1", "--smtp_port", str(SINK.port),
+                              "--media_dir", media])
     title = "A Day in the Newsroom"
+    hero = sql(db, "SELECT hash FROM images WHERE alt LIKE 'Concentric signal rings%'")[0][0]
     env = {"SECTION": section, "NEWSLETTER": newsletter, "ZONE": zone, "TITLE": title,
-           "SHOTS": shots}
+           "SHOTS": shots, "HERO": hero, "HERO_Q": "concentric signal",
+           "INLINE_ALT": "The newsroom's morning meeting",
+           "UPLOAD": vips_image(os.path.join(d, "meeting.jpg"), 1500, 1000, 40)}
 
     browser_steps(ADMIN_INVITES, srv, PW, env)
     got = mails("ava@example.com", "invited")
@@ -250,7 +336,13 @@ def main():
     if not row:
         run_tests([], lambda: (srv.stop(), SINK.close())[0])
         return
-    env.update(ID=str(row[0][0]), SLUG=row[0][1])
+    inline = sql(db, "SELECT hash, filename, width FROM images WHERE alt = ?",
+                 (env["INLINE_ALT"],))
+    eq([r[1:] for r in inline], [("meeting.jpg", 1500)],
+       "the upload is in the library with its file name and full width")
+    eq(sql(db, "SELECT i.hash FROM articles a JOIN images i ON i.id = a.hero_image_id"
+           " WHERE a.id = ?", (row[0][0],)), [(hero,)], "the draft's hero is the one picked")
+    env.update(ID=str(row[0][0]), SLUG=row[0][1], INLINE=inline[0][0] if inline else "none")
 
     browser_steps(EDITOR_DAY, srv, PW, env, timeout=240)
     st = sql(db, "SELECT status, review_state, dek FROM articles WHERE id = ?", (row[0][0],))

@@ -45,6 +45,29 @@ STEPS = r"""
   check('and the reading time', (await page.textContent('#f-minutes')) === '1');
   const url = await page.textContent('#f-url');
   check('the full address follows the title', /^https?:\/\/[^/]+\/article\/counted-words$/.test(url), url);
+  const site = await page.getAttribute('#seo-preview', 'data-site');
+  const seen = async () => ({ title: await page.textContent('#serp-title'),
+    url: await page.textContent('#serp-url'), desc: await page.textContent('#serp-desc'),
+    card: await page.textContent('#card-title'), cardDesc: await page.textContent('#card-desc') });
+  let p = await seen();
+  check('the search result preview follows the title: title, then the site\'s name',
+    p.title === 'Counted Words | ' + site && p.url === url, JSON.stringify(p));
+  check('and the share card', p.card === 'Counted Words', p.card);
+  await page.fill('textarea[name=dek]', 'Five words in two paragraphs.');
+  p = await seen();
+  check('the dek describes it in both', p.desc === 'Five words in two paragraphs.' &&
+    p.cardDesc === p.desc, JSON.stringify(p));
+  await page.fill('input[name=seo_title]', 'Words, Counted');
+  await page.fill('textarea[name=seo_description]', 'How many words, and how long.');
+  p = await seen();
+  check('the SEO title and description take their place as they are typed',
+    p.title === 'Words, Counted' && p.card === 'Words, Counted' &&
+    p.desc === 'How many words, and how long.' && p.cardDesc === p.desc, JSON.stringify(p));
+  await page.fill('input[name=seo_title]', '');
+  await page.fill('textarea[name=seo_description]', '');
+  await page.fill('textarea[name=dek]', '');
+  p = await seen();
+  check('emptied, the title is back', p.title === 'Counted Words | ' + site, p.title);
   check('a change not saved says so', (await page.textContent('#save-state')) === 'Unsaved changes');
 
   answer = false;

@@ -14,7 +14,8 @@ import subprocess
 import tempfile
 import urllib.parse
 
-from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql)
+from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+                     vips_image)
 
 PW = "a passphrase long enough"
 MAX_UPLOAD = 2000000
@@ -93,15 +94,9 @@ def image(fmt, w, h, seed=0):
     """A picture made by the vips command line (a gradient, no alpha)."""
     key = (fmt, w, h, seed)
     if key not in _img:
-        d = tempfile.mkdtemp(prefix="masthead-img-")
-        p = lambda n: os.path.join(d, n)
-        subprocess.run(["vips", "xyz", p("x.v"), str(w), str(h)], check=True)
-        subprocess.run(["vips", "linear", p("x.v"), p("y.v"), "0.05", str(seed)], check=True)
-        subprocess.run(["vips", "cast", p("y.v"), p("c.v"), "uchar"], check=True)
-        subprocess.run(["vips", "extract_band", p("c.v"), p("m.v"), "0"], check=True)
-        subprocess.run(["vips", "colourspace", p("m.v"), p("z.v"), "srgb"], check=True)
-        subprocess.run(["vips", "copy", p("z.v"), p("out." + fmt)], check=True)
-        with open(p("out." + fmt), "rb") as f:
+        out = vips_image(os.path.join(tempfile.mkdtemp(prefix="masthead-img-"),
+                                      "out." + fmt), w, h, seed, slope=0.05)
+        with open(out, "rb") as f:
             _img[key] = f.read()
     return _img[key]
 

@@ -941,6 +941,12 @@ def test_editor_aids():
     contains(b, "Scheduled: it goes live at the time shown.", "scheduling says so")
     contains(b, '<input type="datetime-local" name="at" value="%s">' % local,
              "and the scheduled time is filled in when the story is reopened")
+    s, h, b = get("/admin/articles/%d" % sid, "editor")
+    shown = datetime.fromtimestamp(at, ZoneInfo(ZONE)).strftime("%Y-%m-%d %H:%M ")
+    contains(b, '<span class="when">goes live ' + shown,
+             "reopened, its header shows when it goes live, in the site's zone")
+    contains(b, '<input type="datetime-local" name="at" value="%s">' % local,
+             "and its Go live field holds that time")
 
 
 def test_backdate():

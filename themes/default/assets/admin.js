@@ -54,6 +54,39 @@
       address();
     });
   }
+  /* The previews of a search result and a share card follow the title,
+   * dek, slug and the SEO fields, with the page's own fallbacks: the
+   * title and the site's name, the dek, the site's tagline. */
+  var seo = document.getElementById("seo-preview");
+  if (seo && title) {
+    var form = title.form;
+    var field = function (n) { var f = form.elements[n]; return f ? f.value.trim() : ""; };
+    var show = function () {
+      var desc = field("seo_description") || field("dek") || seo.getAttribute("data-tagline");
+      var site = seo.getAttribute("data-site");
+      document.getElementById("serp-title").textContent = field("seo_title") ||
+        (field("title") ? field("title") + " | " + site : site);
+      document.getElementById("card-title").textContent = field("seo_title") || field("title");
+      document.getElementById("serp-desc").textContent = desc;
+      document.getElementById("card-desc").textContent = desc;
+      if (url) document.getElementById("serp-url").textContent = url.textContent;
+      /* A hero chosen in the library shows on the card, unless the
+       * social image is set. */
+      var thumb = form.querySelector("img.hero-thumb");
+      var card = seo.querySelector(".card-img");
+      if (thumb && !field("seo_image") && (!card || card.src !== thumb.src)) {
+        if (!card) {
+          card = document.createElement("img");
+          card.className = "card-img";
+          card.alt = "";
+          seo.querySelector(".share-card").insertBefore(card,
+            seo.querySelector(".share-card").firstChild);
+        }
+        card.src = thumb.src;
+      }
+    };
+    form.addEventListener("input", show);
+  }
   /* The word count and reading time (230 words a minute) follow the body. */
   var words = document.getElementById("f-words");
   var minutes = document.getElementById("f-minutes");
@@ -103,6 +136,11 @@
           autoUrl = j.url + "/autosave";
           form.setAttribute("data-autosave", autoUrl);
           history.replaceState(null, "", j.url);
+          /* It is a draft now, as the page reloaded would say. */
+          var h1 = document.querySelector(".admin-head h1");
+          var st = document.querySelector(".admin-head .state");
+          if (h1) h1.textContent = "Edit story";
+          if (st) { st.textContent = "draft"; st.className = "state state-draft"; }
         }
         if (!again) dirty = false;
         say("Saved at " + (j.time || pad(new Date().getHours()) + ":" + pad(new Date().getMinutes())));

@@ -44,13 +44,15 @@
     return w ? im.src.replace(/\.([a-z]+)$/, "-" + w + ".$1") : im.src;
   }
 
-  /* Puts text into the body at the cursor (replacing a selection), on a
-   * line of its own, and tells the other scripts the body changed. */
+  /* Puts text into the body at the cursor (replacing a selection), as a
+   * paragraph of its own (blank lines around it, or Markdown would run
+   * it into the text beside it), and tells the other scripts the body
+   * changed. */
   function insert(text) {
     var s = body.selectionStart, e = body.selectionEnd, v = body.value;
     var before = v.slice(0, s), after = v.slice(e);
-    if (before && !/\n$/.test(before)) text = "\n" + text;
-    if (after && !/^\n/.test(after)) text = text + "\n";
+    if (before && !/\n\n$/.test(before)) text = (/\n$/.test(before) ? "\n" : "\n\n") + text;
+    if (after && !/^\n\n/.test(after)) text = text + (/^\n/.test(after) ? "\n" : "\n\n");
     body.value = before + text + after;
     body.selectionStart = body.selectionEnd = before.length + text.length;
     body.focus();

@@ -771,14 +771,15 @@ fail:
 }
 
 /*
- * Into PostgreSQL, the load goes faster without the secondary indexes
- * and the foreign keys: each row would update a dozen indexes and run a
- * query per reference.  They are dropped inside the copy's transaction
- * and made again after the rows are in (an index built from sorted rows,
- * a reference checked by one join), as pg_restore does; a failed copy
- * rolls the drops back with everything else.  Unique and primary-key
- * indexes stay: ON CONFLICT and the references need them.  Both queries
- * answer the statement that drops and the one that makes again.
+ * The load goes faster without the secondary indexes, and into
+ * PostgreSQL without the foreign keys: each row would update a dozen
+ * indexes and, on PostgreSQL, run a query per reference.  They are
+ * dropped inside the copy's transaction and made again after the rows
+ * are in (an index built from sorted rows, a reference checked by one
+ * join), as pg_restore does; a failed copy rolls the drops back with
+ * everything else.  Unique and primary-key indexes stay: ON CONFLICT and
+ * the references need them.  Each query answers the statement that
+ * drops and the one that makes again.
  */
 static const char sql_pg_indexes[] =
     "SELECT format('DROP INDEX %s', i.indexrelid::regclass),"
@@ -794,6 +795,15 @@ static const char sql_pg_fkeys[] =
     " FROM pg_constraint"
     " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
     " ORDER BY 1";
+
+/*
+ * SQLite's own indexes (sql NULL) are its primary keys and UNIQUEs.  Its
+ * references are checked row by row, by the parent's key, which stays.
+ */
+static const char sql_sq_indexes[] =
+    "SELECT printf('DROP INDEX \"%w\"', name), sql FROM sqlite_master"
+    " WHERE type = 'index' AND sql IS NOT NULL"
+    " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY 1";
 
 struct rebuild {
 	char	**drop, **make;
@@ -902,17 +912,17 @@ copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 		    db_errmsg(to));
 		goto fail;
 	}
-	if (db_kind(to) == DB_POSTGRES) {
-		if (rebuild_read(to, &idx, sql_pg_indexes) != 0 ||
-		    rebuild_read(to, &fks, sql_pg_fkeys) != 0) {
-			snprintf(err, errlen, "reading the indexes: %s",
-			    db_errmsg(to));
-			goto fail;
-		}
-		if (rebuild_run(to, &fks, 0, err, errlen) != 0 ||
-		    rebuild_run(to, &idx, 0, err, errlen) != 0)
-			goto fail;
+	if (rebuild_read(to, &idx, db_kind(to) == DB_POSTGRES ?
+	    sql_pg_indexes : sql_sq_indexes) != 0 ||
+	    (db_kind(to) == DB_POSTGRES &&
+	    rebuild_read(to, &fks, sql_pg_fkeys) != 0)) {
+		snprintf(err, errlen, "reading the indexes: %s",
+		    db_errmsg(to));
+		goto fail;
 	}
+	if (rebuild_run(to, &fks, 0, err, errlen) != 0 ||
+	    rebuild_run(to, &idx, 0, err, errlen) != 0)
+		goto fail;
 	for (i = 0; i < copy_ntables; i++) {
 		if (copy_one(from, to, &copy_tables[i], counts[i], &rows, err,
 		    errlen) != 0)

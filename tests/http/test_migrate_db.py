@@ -87,6 +87,8 @@ def test_sqlite_to_sqlite():
     contains(r.stderr, "articles", "and prints its row counts")
     ok("MISMATCH" not in r.stderr, "with no mismatch")
     same_site(SRC, dst, "the SQLite copy")
+    eq(rows(dst, INDEXES), rows(SRC, INDEXES),
+       "the indexes dropped for the load are all made again")
     r = migrate(SRC, dst)
     ok(r.returncode == 1 and "not empty" in r.stderr,
        "copying into a database that has a site is refused")
@@ -120,6 +122,7 @@ ODD = ["tab\there", "line\nbreak\r\nand CR\r", "back\\slash \\N \\.",
        "\\", "\\.", "\\N", "", " ", "ünïcødé ✓ 日本語 🗞", "'quoted' \"double\"",
        "x" * 70000]
 BIG = [9223372036854775807, -9223372036854775808, 9007199254740993, 0, -1]
+INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY 1"
 JOBS = "SELECT * FROM jobs WHERE kind LIKE 'odd%' ORDER BY id"
 LIMITS = "SELECT * FROM rate_limits ORDER BY key"
 
@@ -188,6 +191,30 @@ def test_odd_values():
     eq(rows(back, LIMITS), want_limits, "and every text key")
 
 
+def dangling_source():
+    """The demo with a story's tag row pointing at no story."""
+    path = os.path.join(D, "dangling.db")
+    shutil.copy(SRC, path)
+    c = sqlite3.connect(path)   # Python's sqlite3 leaves references off
+    c.execute("INSERT INTO article_tags VALUES (987654321, 987654321, 1)")
+    c.commit()
+    c.close()
+    return path
+
+
+def test_sqlite_failure():
+    src = dangling_source()
+    dst = os.path.join(D, "dangling-copy.db")
+    r = migrate(src, dst)
+    eq(r.returncode, 1, "a row referring to no row fails the copy")
+    contains(r.stderr, "article_tags, row", "and names the table and row")
+    eq(rows(dst, "SELECT count(*) FROM articles") +
+       rows(dst, "SELECT count(*) FROM article_tags"), [(0,), (0,)],
+       "the destination keeps no row")
+    eq(rows(dst, INDEXES), rows(SRC, INDEXES),
+       "and every index it had (the drops are rolled back)")
+
+
 def pg_table_counts(url):
     """Rows in every table and the number of indexes and foreign keys."""
     return psql(url, "SELECT (SELECT count(*) FROM pg_indexes WHERE"
@@ -229,6 +256,15 @@ def test_postgres_failures():
     eq(pg_table_counts(pg), empty, "the destination keeps no row of it, and "
        "its indexes and foreign keys")
 
+    # A row referring to no row: found when the references are made again.
+    r = migrate(dangling_source(), pg)
+    eq(r.returncode, 1, "a row referring to no row fails the copy into "
+       "PostgreSQL")
+    contains(r.stderr, "article_tags", "and names the table")
+    contains(r.stderr, "foreign key", "and the reference")
+    eq(pg_table_counts(pg), empty, "the destination keeps no row, and its "
+       "indexes and foreign keys")
+
     # The connection broken in the middle of the load.
     big = os.path.join(D, "big.db")
     shutil.copy(SRC, big)
@@ -260,4 +296,4 @@ def test_postgres_failures():
 
 
 run_tests([test_sqlite_to_sqlite, test_postgres_round_trip, test_odd_values,
-           test_postgres_failures])
+           test_sqlite_failure, test_postgres_failures])

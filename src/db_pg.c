@@ -134,6 +134,18 @@ pg_track(struct pg_db *db)
 	db->intx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
+/* A command failed with res: maps it, frees it, notes the transaction. */
+static int
+pg_failed(struct pg_db *db, PGresult *res)
+{
+	int rc = pg_fail(db, res);
+
+	PQclear(res);
+	if (!db->lost)
+		pg_track(db);
+	return rc;
+}
+
 /*
  * Makes sure there is a connection to use: after a loss, connects again
  * (at most every PG_RETRY_USEC).  DB_OK or DB_BUSY.
@@ -452,13 +464,8 @@ pg_run(struct pg_stmt *st)
 	res = PQexecPrepared(db->conn, st->name, st->nparam, st->values,
 	    NULL, NULL, 0);
 	s = PQresultStatus(res);
-	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
-		rc = pg_fail(db, res);
-		PQclear(res);
-		if (!db->lost)
-			pg_track(db);
-		return rc;
-	}
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+		return pg_failed(db, res);
 	db->changes = strtoll(PQcmdTuples(res), NULL, 10);
 	pg_track(db);
 	st->res = res;
@@ -721,13 +728,8 @@ pg_load_begin(struct db *dbp, const char *table, const char *columns)
 	PQfreemem(id);
 	res = PQexec(db->conn, sql);
 	free(sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		rc = pg_fail(db, res);
-		PQclear(res);
-		if (!db->lost)
-			pg_track(db);
-		return rc;
-	}
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		return pg_failed(db, res);
 	PQclear(res);
 	db->loading = 1;
 	db->llen = 0;

@@ -564,8 +564,10 @@ count_rows(struct db *db, const struct copy_table *t)
 	return n;
 }
 
-void
-copy_progress(const char *table, int64_t done, int64_t total, int last)
+/* The bar, and after it tail (a rate, or nothing). */
+static void
+bar(const char *table, int64_t done, int64_t total, int last,
+    const char *tail)
 {
 	int tty = isatty(STDERR_FILENO), w = 30, i, fill;
 
@@ -575,8 +577,14 @@ copy_progress(const char *table, int64_t done, int64_t total, int last)
 	fprintf(stderr, "%s%-18s [", tty ? "\r" : "", table);
 	for (i = 0; i < w; i++)
 		fputc(i < fill ? '#' : ' ', stderr);
-	fprintf(stderr, "] %lld/%lld%s", (long long)done, (long long)total,
-	    last ? "\n" : "");
+	fprintf(stderr, "] %lld/%lld%s%s", (long long)done, (long long)total,
+	    tail, last ? "\n" : "");
+}
+
+void
+copy_progress(const char *table, int64_t done, int64_t total, int last)
+{
+	bar(table, done, total, last, "");
 }
 
 static void
@@ -585,61 +593,295 @@ search_progress(int64_t done, int64_t total)
 	copy_progress("search index", done, total, done >= total);
 }
 
-/* Copies one table's rows; the destination's transaction is open. */
+/* Rows per second, from a count and microseconds. */
+static double
+rate(int64_t rows, uint64_t usec)
+{
+	return (double)rows * 1e6 / (double)(usec > 0 ? usec : 1);
+}
+
+/*
+ * The source's rows, streamed.  SQLite steps through the table; the
+ * PostgreSQL driver keeps a statement's whole result in memory, so there
+ * the rows come through a cursor, COPY_FETCH rows at a time (inside the
+ * source's transaction, which copy_site holds open).
+ */
+#define COPY_FETCH	"5000"
+static const char sql_fetch[] = "FETCH " COPY_FETCH " FROM masthead_copy";
+static const char sql_close[] = "CLOSE masthead_copy";
+
+struct reader {
+	struct db	*db;
+	struct db_stmt	*st;
+	int		 cursor;	/* reading through masthead_copy */
+	int64_t		 batch;		/* rows of the current FETCH */
+};
+
+static int
+reader_open(struct reader *r, struct db *from, const struct copy_table *t)
+{
+	static const char declare[] =
+	    "DECLARE masthead_copy NO SCROLL CURSOR FOR ";
+	char *sql;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->db = from;
+	if (db_kind(from) == DB_POSTGRES) {
+		/* The SELECT is copy.c's static text: no value is spliced. */
+		sql = xmalloc(sizeof(declare) + strlen(t->select_sql));
+		memcpy(sql, declare, sizeof(declare) - 1);
+		memcpy(sql + sizeof(declare) - 1, t->select_sql,
+		    strlen(t->select_sql) + 1);
+		rc = db_exec(from, sql);
+		free(sql);
+		if (rc != DB_OK)
+			return -1;
+		r->cursor = 1;
+		r->st = db_stmt(from, sql_fetch);
+	} else {
+		r->st = db_stmt(from, t->select_sql);
+	}
+	return r->st != NULL ? 0 : -1;
+}
+
+/* DB_ROW with the next row in r->st, DB_DONE at the end, or an error. */
+static int
+reader_next(struct reader *r)
+{
+	int rc = db_step(r->st);
+
+	if (rc == DB_DONE && r->cursor && r->batch > 0) {
+		db_reset(r->st);
+		r->batch = 0;
+		rc = db_step(r->st);
+	}
+	if (rc == DB_ROW)
+		r->batch++;
+	return rc;
+}
+
+static void
+reader_close(struct reader *r)
+{
+	if (r->st != NULL)
+		db_reset(r->st);
+	/* A failed transaction refuses CLOSE; its rollback closes it. */
+	if (r->cursor)
+		(void)db_exec(r->db, sql_close);
+}
+
+/*
+ * The column list of t's SELECT ("a, b, c"), for a bulk load.  The
+ * caller frees it.
+ */
+static char *
+column_list(const struct copy_table *t)
+{
+	const char *p = t->select_sql + 7, *end = strstr(p, " FROM ");
+
+	return xstrndup(p, (size_t)(end - p));
+}
+
+/*
+ * Copies one table's rows; the destination's transaction is open.  Into
+ * PostgreSQL the rows go through the bulk load (COPY); into SQLite,
+ * through one prepared INSERT run a row at a time, which in one
+ * transaction is as fast as SQLite goes.  Adds the rows copied to *rows.
+ */
 static int
 copy_one(struct db *from, struct db *to, const struct copy_table *t,
-    int64_t total, char *err, size_t errlen)
+    int64_t total, int64_t *rows, char *err, size_t errlen)
 {
-	struct db_stmt *in, *out;
+	struct reader r;
+	struct db_stmt *out = NULL;
+	const char **val = NULL;
+	size_t *len = NULL;
+	char *cols = NULL, tail[64];
+	uint64_t t0 = now_mono_usec();
 	int64_t done = 0;
-	int rc, i;
+	int rc, i, load = db_has_load(to), loading = 0;
 
-	if ((in = db_stmt(from, t->select_sql)) == NULL ||
-	    (out = db_stmt(to, t->insert_sql)) == NULL) {
-		snprintf(err, errlen, "%s: %s", t->name, in == NULL ?
-		    db_errmsg(from) : db_errmsg(to));
-		if (in != NULL)
-			db_reset(in);
-		return -1;
+	/* After this point, all errors go through fail. */
+	if (reader_open(&r, from, t) != 0) {
+		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(from));
+		goto fail;
 	}
-	while ((rc = db_step(in)) == DB_ROW) {
+	if (load) {
+		cols = column_list(t);
+		val = xcalloc((size_t)t->ncols, sizeof(*val));
+		len = xcalloc((size_t)t->ncols, sizeof(*len));
+		if (db_load_begin(to, t->name, cols) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", t->name,
+			    db_errmsg(to));
+			goto fail;
+		}
+		loading = 1;
+	} else if ((out = db_stmt(to, t->insert_sql)) == NULL) {
+		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(to));
+		goto fail;
+	}
+	while ((rc = reader_next(&r)) == DB_ROW) {
 		/* Text at both ends: each engine reads it by the column's type. */
 		for (i = 0; i < t->ncols; i++) {
-			size_t n;
-			const char *v;
+			size_t n = 0;
+			const char *v = NULL;
 
-			if (db_col_isnull(in, i)) {
+			if (!db_col_isnull(r.st, i))
+				v = db_col_text(r.st, i, &n);
+			if (load) {
+				val[i] = v;
+				len[i] = n;
+			} else if (v == NULL) {
 				db_bind_null(out, i + 1);
 			} else {
-				v = db_col_text(in, i, &n);
 				db_bind_text(out, i + 1, v, n);
 			}
 		}
-		if ((rc = db_run(out)) != DB_OK) {
+		rc = load ? db_load_row(to, val, len, t->ncols) : db_run(out);
+		if (rc != DB_OK) {
 			snprintf(err, errlen, "%s, row %lld: %s", t->name,
 			    (long long)done + 1, db_errmsg(to));
-			db_reset(in);
-			return -1;
+			goto fail;
 		}
-		if (++done % 1000 == 0)
+		if (++done % 4096 == 0)
 			copy_progress(t->name, done, total, 0);
 	}
-	db_reset(in);
 	if (rc != DB_DONE) {
 		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(from));
-		return -1;
+		goto fail;
 	}
-	copy_progress(t->name, done, total, 1);
+	if (loading) {
+		loading = 0;
+		if (db_load_end(to, 0) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", t->name,
+			    db_errmsg(to));
+			goto fail;
+		}
+	}
+	reader_close(&r);
+	t0 = now_mono_usec() - t0;
+	snprintf(tail, sizeof(tail), "  %.1f s, %.0f rows/s",
+	    (double)t0 / 1e6, rate(done, t0));
+	bar(t->name, done, total, 1, tail);
+	*rows += done;
+	free(cols);
+	free(val);
+	free(len);
 	return 0;
+fail:
+	/* The load is given up before the source is touched again. */
+	if (loading)
+		(void)db_load_end(to, 1);
+	reader_close(&r);
+	free(cols);
+	free(val);
+	free(len);
+	return -1;
+}
+
+/*
+ * The load goes faster without the secondary indexes, and into
+ * PostgreSQL without the foreign keys: each row would update a dozen
+ * indexes and, on PostgreSQL, run a query per reference.  They are
+ * dropped inside the copy's transaction and made again after the rows
+ * are in (an index built from sorted rows, a reference checked by one
+ * join), as pg_restore does; a failed copy rolls the drops back with
+ * everything else.  Unique and primary-key indexes stay: ON CONFLICT and
+ * the references need them.  Each query answers the statement that
+ * drops and the one that makes again.
+ */
+static const char sql_pg_indexes[] =
+    "SELECT format('DROP INDEX %s', i.indexrelid::regclass),"
+    " pg_get_indexdef(i.indexrelid)"
+    " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+    " WHERE c.relnamespace = current_schema()::regnamespace"
+    " AND NOT i.indisunique AND NOT i.indisprimary"
+    " ORDER BY 1";
+static const char sql_pg_fkeys[] =
+    "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass,"
+    " conname), format('ALTER TABLE %s ADD CONSTRAINT %I %s',"
+    " conrelid::regclass, conname, pg_get_constraintdef(oid))"
+    " FROM pg_constraint"
+    " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+    " ORDER BY 1";
+
+/*
+ * SQLite's own indexes (sql NULL) are its primary keys and UNIQUEs.  Its
+ * references are checked row by row, by the parent's key, which stays.
+ */
+static const char sql_sq_indexes[] =
+    "SELECT printf('DROP INDEX \"%w\"', name), sql FROM sqlite_master"
+    " WHERE type = 'index' AND sql IS NOT NULL"
+    " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY 1";
+
+struct rebuild {
+	char	**drop, **make;
+	size_t	 n, cap;
+};
+
+/* Reads the pairs of statements sql answers into rb.  0 or -1. */
+static int
+rebuild_read(struct db *db, struct rebuild *rb, const char *sql)
+{
+	struct db_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (rb->n == rb->cap) {
+			rb->cap = rb->cap ? rb->cap * 2 : 32;
+			rb->drop = xrealloc(rb->drop, rb->cap * sizeof(char *));
+			rb->make = xrealloc(rb->make, rb->cap * sizeof(char *));
+		}
+		rb->drop[rb->n] = xstrdup(db_col_text(st, 0, NULL));
+		rb->make[rb->n] = xstrdup(db_col_text(st, 1, NULL));
+		rb->n++;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* Runs rb's drops (make 0) or its makes (1), in order.  0 or -1. */
+static int
+rebuild_run(struct db *db, const struct rebuild *rb, int make, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < rb->n; i++)
+		if (db_exec(db, make ? rb->make[i] : rb->drop[i]) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", make ? rb->make[i] :
+			    rb->drop[i], db_errmsg(db));
+			return -1;
+		}
+	return 0;
+}
+
+static void
+rebuild_free(struct rebuild *rb)
+{
+	size_t i;
+
+	for (i = 0; i < rb->n; i++) {
+		free(rb->drop[i]);
+		free(rb->make[i]);
+	}
+	free(rb->drop);
+	free(rb->make);
 }
 
 int
 copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 {
 	struct db *from = NULL, *to = NULL;
-	int64_t counts[ARRAY_SIZE(copy_tables)], n;
+	int64_t counts[ARRAY_SIZE(copy_tables)], n, rows = 0;
+	uint64_t t0, t1;
 	size_t i;
-	int rc = -1, bad = 0;
+	struct rebuild idx = { 0 }, fks = { 0 };
+	uint64_t t2;
+	int rc = -1, bad = 0, bulk = 0;
 
 	copy_init();
 	/* After this point, all errors go through fail. */
@@ -667,14 +909,32 @@ copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	/*
+	 * SQLite writes the load once, through a rollback journal, rather
+	 * than to the WAL and again at the checkpoint (db_bulk).
+	 */
+	db_bulk(to, 1);
+	bulk = 1;
+	t0 = now_mono_usec();
 	/* One transaction at the destination: all of it, or nothing. */
 	if (db_begin_write(to) != DB_OK) {
 		snprintf(err, errlen, "cannot start the copy: %s",
 		    db_errmsg(to));
 		goto fail;
 	}
+	if (rebuild_read(to, &idx, db_kind(to) == DB_POSTGRES ?
+	    sql_pg_indexes : sql_sq_indexes) != 0 ||
+	    (db_kind(to) == DB_POSTGRES &&
+	    rebuild_read(to, &fks, sql_pg_fkeys) != 0)) {
+		snprintf(err, errlen, "reading the indexes: %s",
+		    db_errmsg(to));
+		goto fail;
+	}
+	if (rebuild_run(to, &fks, 0, err, errlen) != 0 ||
+	    rebuild_run(to, &idx, 0, err, errlen) != 0)
+		goto fail;
 	for (i = 0; i < copy_ntables; i++) {
-		if (copy_one(from, to, &copy_tables[i], counts[i], err,
+		if (copy_one(from, to, &copy_tables[i], counts[i], &rows, err,
 		    errlen) != 0)
 			goto fail;
 		if (copy_tables[i].serial &&
@@ -684,6 +944,18 @@ copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	/* Indexes first: checking a reference uses them. */
+	t2 = now_mono_usec();
+	if (rebuild_run(to, &idx, 1, err, errlen) != 0 ||
+	    rebuild_run(to, &fks, 1, err, errlen) != 0)
+		goto fail;
+	if (idx.n + fks.n > 0)
+		fprintf(stderr, "%zu indexes and %zu foreign keys made again"
+		    " in %.1f s\n", idx.n, fks.n,
+		    (double)(now_mono_usec() - t2) / 1e6);
+	t1 = now_mono_usec() - t0;
+	fprintf(stderr, "copied %lld rows in %.1f s: %.0f rows/s\n",
+	    (long long)rows, (double)t1 / 1e6, rate(rows, t1));
 	/*
 	 * The search index is derived from the rows just copied: it is built
 	 * again at the destination, in the same transaction, rather than
@@ -697,6 +969,8 @@ copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 		snprintf(err, errlen, "commit: %s", db_errmsg(to));
 		goto fail;
 	}
+	fprintf(stderr, "committed: %.1f s with the search index\n",
+	    (double)(now_mono_usec() - t0) / 1e6);
 	/* The proof: the same number of rows at both ends. */
 	fprintf(stderr, "%-18s %12s %12s\n", "table", "source",
 	    "destination");
@@ -715,6 +989,10 @@ copy_site(const char *from_url, const char *to_url, char *err, size_t errlen)
 fail:
 	if (rc != 0 && to != NULL)
 		db_rollback(to);
+	if (bulk)
+		db_bulk(to, 0);
+	rebuild_free(&idx);
+	rebuild_free(&fks);
 	if (from != NULL)
 		db_rollback(from);
 	db_close(from);

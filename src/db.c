@@ -409,3 +409,32 @@ db_wait_notify(struct db *db, int ms, char *out, size_t outsz)
 		return -1;
 	return db->drv->wait_notify(db, ms, out, outsz);
 }
+
+int
+db_has_load(const struct db *db)
+{
+	return db->drv->load_begin != NULL;
+}
+
+int
+db_load_begin(struct db *db, const char *table, const char *columns)
+{
+	if (db->drv->load_begin == NULL) {
+		db->seam_err = "this engine has no bulk load";
+		return DB_ERROR;
+	}
+	db->seam_err = NULL;
+	return noted(db, db->drv->load_begin(db, table, columns));
+}
+
+int
+db_load_row(struct db *db, const char *const *val, const size_t *len, int n)
+{
+	return noted(db, db->drv->load_row(db, val, len, n));
+}
+
+int
+db_load_end(struct db *db, int failed)
+{
+	return noted(db, db->drv->load_end(db, failed));
+}

@@ -141,4 +141,22 @@ int		 db_reseed(struct db *, const char *table);
 int		 db_listen(struct db *, const char *channel);
 int		 db_wait_notify(struct db *, int ms, char *out, size_t outsz);
 
+/*
+ * A bulk load of one table, inside a transaction, where the engine has a
+ * faster path than one INSERT a row (PostgreSQL's COPY FROM STDIN):
+ * db_has_load says whether it has one.  db_load_begin names the table
+ * and its columns ("a, b, c"), both identifiers of the schema; each
+ * db_load_row sends one row of n values, val[i] NULL for SQL NULL and
+ * len[i] its length otherwise; db_load_end finishes the load (or, with
+ * failed set, abandons it and leaves the transaction doomed).  Rows may
+ * be checked only at the end: an error from db_load_end can be about any
+ * of them.  Until db_load_end the connection runs nothing else.  All
+ * return enum db_rc.
+ */
+int		 db_has_load(const struct db *);
+int		 db_load_begin(struct db *, const char *table, const char *columns);
+int		 db_load_row(struct db *, const char *const *val, const size_t *len,
+		    int n);
+int		 db_load_end(struct db *, int failed);
+
 #endif

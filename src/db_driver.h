@@ -49,6 +49,11 @@ struct db_driver {
 	int		 (*listen)(struct db *, const char *);
 	int		 (*wait_notify)(struct db *, int, char *, size_t);
 	int		 (*reseed)(struct db *, const char *);
+	/* A bulk load (db.h); NULL where the engine has none. */
+	int		 (*load_begin)(struct db *, const char *, const char *);
+	int		 (*load_row)(struct db *, const char *const *,
+			    const size_t *, int);
+	int		 (*load_end)(struct db *, int);
 };
 
 /* The statement cache: open addressing on the SQL text's address. */
@@ -79,5 +84,14 @@ extern const struct db_driver db_pg_driver;
 void	db_init_common(struct db *, const struct db_driver *);
 /* Drivers call this from close to finalize cached statements. */
 void	db_free_common(struct db *);
+
+/* db_pg.c */
+/*
+ * Appends one field of a COPY row in text format to out (of outsz
+ * bytes): s, n with backslash, tab, newline and carriage return escaped,
+ * or \N when s is NULL.  Returns the length the field needs, which is
+ * more than outsz when it did not fit (nothing useful was written then).
+ */
+size_t	pg_copy_field(char *out, size_t outsz, const char *s, size_t n);
 
 #endif

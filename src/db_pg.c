@@ -37,6 +37,9 @@ struct pg_db {
 	uint64_t	 retry_at;	/* no reconnect before (monotonic usec) */
 	int64_t		 changes;
 	char		 err[512];
+	int		 loading;	/* inside COPY FROM STDIN */
+	char		*lbuf;		/* rows not yet handed to libpq */
+	size_t		 llen, lcap;
 };
 
 struct pg_param {
@@ -131,6 +134,18 @@ pg_track(struct pg_db *db)
 	db->intx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
+/* A command failed with res: maps it, frees it, notes the transaction. */
+static int
+pg_failed(struct pg_db *db, PGresult *res)
+{
+	int rc = pg_fail(db, res);
+
+	PQclear(res);
+	if (!db->lost)
+		pg_track(db);
+	return rc;
+}
+
 /*
  * Makes sure there is a connection to use: after a loss, connects again
  * (at most every PG_RETRY_USEC).  DB_OK or DB_BUSY.
@@ -209,6 +224,7 @@ pg_close(struct db *db)
 {
 	db_free_common(db);
 	PQfinish(PG(db)->conn);
+	free(PG(db)->lbuf);
 	free(db);
 }
 
@@ -448,13 +464,8 @@ pg_run(struct pg_stmt *st)
 	res = PQexecPrepared(db->conn, st->name, st->nparam, st->values,
 	    NULL, NULL, 0);
 	s = PQresultStatus(res);
-	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
-		rc = pg_fail(db, res);
-		PQclear(res);
-		if (!db->lost)
-			pg_track(db);
-		return rc;
-	}
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+		return pg_failed(db, res);
 	db->changes = strtoll(PQcmdTuples(res), NULL, 10);
 	pg_track(db);
 	st->res = res;
@@ -643,6 +654,162 @@ pg_reseed(struct db *dbp, const char *table)
 	return pg_exec(dbp, sql);
 }
 
+/*
+ * Bulk loads: COPY ... FROM STDIN in text format.  Rows are escaped into
+ * lbuf and handed to libpq PG_LOAD_CHUNK bytes at a time; the server
+ * checks them as they arrive but answers only at the end.
+ */
+#define PG_LOAD_CHUNK	(256 * 1024)
+
+size_t
+pg_copy_field(char *out, size_t outsz, const char *s, size_t n)
+{
+	size_t i, o = 0;
+	char c, e;
+
+	if (s == NULL) {
+		if (outsz >= 2)
+			memcpy(out, "\\N", 2);
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		switch (c) {
+		case '\\': e = '\\'; break;
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		default: e = 0; break;
+		}
+		if (e != 0) {
+			if (o + 2 <= outsz) {
+				out[o] = '\\';
+				out[o + 1] = e;
+			}
+			o += 2;
+		} else {
+			if (o < outsz)
+				out[o] = c;
+			o++;
+		}
+	}
+	return o;
+}
+
+/* Hands the buffered rows to libpq.  DB_OK, or the failure mapped. */
+static int
+pg_load_flush(struct pg_db *db)
+{
+	if (db->llen == 0)
+		return DB_OK;
+	if (PQputCopyData(db->conn, db->lbuf, (int)db->llen) != 1)
+		return pg_fail(db, NULL);
+	db->llen = 0;
+	return DB_OK;
+}
+
+static int
+pg_load_begin(struct db *dbp, const char *table, const char *columns)
+{
+	struct pg_db *db = PG(dbp);
+	PGresult *res;
+	char *id, *sql;
+	size_t n;
+	int rc;
+
+	if ((rc = pg_ready(db)) != DB_OK)
+		return rc;
+	if ((id = PQescapeIdentifier(db->conn, table, strlen(table))) == NULL)
+		return pg_fail(db, NULL);
+	/* The columns are the schema's names, from copy.c's static table. */
+	n = strlen(id) + strlen(columns) + 32;
+	sql = xmalloc(n);
+	snprintf(sql, n, "COPY %s (%s) FROM STDIN", id, columns);
+	PQfreemem(id);
+	res = PQexec(db->conn, sql);
+	free(sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		return pg_failed(db, res);
+	PQclear(res);
+	db->loading = 1;
+	db->llen = 0;
+	db->err[0] = '\0';
+	return DB_OK;
+}
+
+static int
+pg_load_row(struct db *dbp, const char *const *val, const size_t *len, int n)
+{
+	struct pg_db *db = PG(dbp);
+	size_t need = 0;
+	int i;
+
+	if (!db->loading) {
+		pg_seterr(db, "no bulk load is under way");
+		return DB_ERROR;
+	}
+	/* The worst case: every byte escaped, a separator after each. */
+	for (i = 0; i < n; i++) {
+		if (val[i] != NULL && memchr(val[i], '\0', len[i]) != NULL) {
+			pg_seterr(db, "a text value holds a NUL byte");
+			return DB_ERROR;
+		}
+		need += (val[i] != NULL ? 2 * len[i] : 2) + 1;
+	}
+	if (db->lcap - db->llen < need) {
+		db->lcap = db->llen + need < PG_LOAD_CHUNK * 2 ?
+		    PG_LOAD_CHUNK * 2 : db->llen + need;
+		db->lbuf = xrealloc(db->lbuf, db->lcap);
+	}
+	for (i = 0; i < n; i++) {
+		db->llen += pg_copy_field(db->lbuf + db->llen,
+		    db->lcap - db->llen, val[i], val[i] != NULL ? len[i] : 0);
+		db->lbuf[db->llen++] = i + 1 < n ? '\t' : '\n';
+	}
+	return db->llen >= PG_LOAD_CHUNK ? pg_load_flush(db) : DB_OK;
+}
+
+/*
+ * Ends the COPY.  A load given up (failed) keeps the message of what
+ * made the caller give up, and leaves the transaction failed.
+ */
+static int
+pg_load_end(struct db *dbp, int failed)
+{
+	struct pg_db *db = PG(dbp);
+	PGresult *res, *bad = NULL;
+	int rc = DB_OK;
+
+	if (!db->loading)
+		return failed ? DB_ERROR : DB_OK;
+	db->loading = 0;
+	if (!failed && (rc = pg_load_flush(db)) != DB_OK)
+		failed = 1;
+	if (PQputCopyEnd(db->conn, failed ? "the load was abandoned" :
+	    NULL) != 1 && rc == DB_OK)
+		rc = pg_fail(db, NULL);
+	db->llen = 0;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			PQclear(res);
+		} else if (bad == NULL) {
+			bad = res;
+		} else {
+			PQclear(res);
+		}
+	}
+	if (bad != NULL && rc == DB_OK && !failed)
+		rc = pg_fail(db, bad);
+	else if (rc == DB_OK && (failed || PQstatus(db->conn) == CONNECTION_BAD))
+		rc = PQstatus(db->conn) == CONNECTION_BAD ? pg_fail(db, NULL) :
+		    DB_ERROR;
+	PQclear(bad);
+	if (!db->lost)
+		pg_track(db);
+	return rc;
+}
+
 /* A lost connection holds no transaction any more. */
 static enum db_txstate
 pg_txstate(struct db *dbp)
@@ -690,4 +857,7 @@ const struct db_driver db_pg_driver = {
 	.listen = pg_listen,
 	.wait_notify = pg_wait_notify,
 	.reseed = pg_reseed,
+	.load_begin = pg_load_begin,
+	.load_row = pg_load_row,
+	.load_end = pg_load_end,
 };

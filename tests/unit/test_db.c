@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "db.h"
+#include "db_driver.h"
 #include "embed.h"
 #include "migrate.h"
 #include "store.h"
@@ -699,6 +700,129 @@ test_resource_leads(void **state)
 	json_decref(out);
 }
 
+/*
+ * One field of a COPY row in text format: the four bytes COPY reads as
+ * separators or escapes are escaped, NULL is \N, and a field that does
+ * not fit says how much room it needs.
+ */
+static void
+test_copy_field(void **state)
+{
+	static const struct {
+		const char	*in;	/* NULL: SQL NULL */
+		size_t		 n;
+		const char	*out;
+	} cases[] = {
+		{ NULL, 0, "\\N" },
+		{ "", 0, "" },
+		{ "plain", 5, "plain" },
+		{ "a\tb", 3, "a\\tb" },
+		{ "line\nbreak\r\n", 12, "line\\nbreak\\r\\n" },
+		{ "back\\slash", 10, "back\\\\slash" },
+		{ "\\N", 2, "\\\\N" },
+		{ "\\.", 2, "\\\\." },
+		{ "\xc3\xbc \xe2\x9c\x93", 6, "\xc3\xbc \xe2\x9c\x93" },
+		{ "cut\there", 3, "cut" },	/* n bytes only */
+	};
+	char out[64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(out, 'Z', sizeof(out));
+		n = pg_copy_field(out, sizeof(out), cases[i].in, cases[i].n);
+		assert_int_equal(n, strlen(cases[i].out));
+		assert_memory_equal(out, cases[i].out, n);
+		assert_int_equal(out[n], 'Z');
+	}
+	/* Too small: the length needed, and nothing past the room given. */
+	memset(out, 'Z', sizeof(out));
+	assert_int_equal(pg_copy_field(out, 3, "\t\t\t", 3), 6);
+	assert_int_equal(out[3], 'Z');
+	assert_int_equal(pg_copy_field(out, 1, NULL, 0), 2);
+}
+
+/*
+ * The bulk load: rows with NULLs, empty strings and escapes arrive as
+ * sent; a row the table refuses fails db_load_end; a load given up
+ * keeps the caller's message and dooms the transaction.  SQLite has none.
+ */
+static void
+test_pg_load(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	static const char sql_load_sel[] =
+	    "SELECT a, b IS NULL, c FROM load_t ORDER BY a";
+	const char *v1[] = { "1", NULL, "tab\there \\N" };
+	const char *v2[] = { "2", "", "line\nbreak\\" };
+	const char *v3[] = { "x", "", "" };
+	const char *nul[] = { "4", "a\0b", "" };
+	size_t l1[] = { 1, 0, 11 }, l2[] = { 1, 0, 11 }, l3[] = { 1, 0, 0 };
+	size_t l4[] = { 1, 3, 0 };
+	struct db_stmt *st;
+	size_t n;
+	const char *t;
+
+	assert_true(db_has_load(db));
+	assert_int_equal(db_exec(db, "CREATE TABLE load_t (a BIGINT PRIMARY"
+	    " KEY, b TEXT, c TEXT NOT NULL)"), DB_OK);
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(db_load_begin(db, "load_t", "a, b, c"), DB_OK);
+	assert_int_equal(db_load_row(db, v1, l1, 3), DB_OK);
+	assert_int_equal(db_load_row(db, v2, l2, 3), DB_OK);
+	assert_int_equal(db_load_end(db, 0), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	st = db_stmt(db, sql_load_sel);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 1);
+	assert_int_equal(db_col_int(st, 1), 1);
+	t = db_col_text(st, 2, &n);
+	assert_int_equal(n, 11);
+	assert_memory_equal(t, "tab\there \\N", 11);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 1), 0);
+	t = db_col_text(st, 2, &n);
+	assert_int_equal(n, 11);
+	assert_memory_equal(t, "line\nbreak\\", 11);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_reset(st);
+
+	/* Refused by the table: the error comes at the end. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(db_load_begin(db, "load_t", "a, b, c"), DB_OK);
+	assert_int_equal(db_load_row(db, v3, l3, 3), DB_OK);
+	assert_int_not_equal(db_load_end(db, 0), DB_OK);
+	assert_non_null(strstr(db_errmsg(db), "bigint"));
+	assert_int_not_equal(db_commit(db), DB_OK);
+
+	/* A NUL byte is refused before it is sent; the load is given up. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	assert_int_equal(db_load_begin(db, "load_t", "a, b, c"), DB_OK);
+	assert_int_equal(db_load_row(db, nul, l4, 3), DB_ERROR);
+	assert_non_null(strstr(db_errmsg(db), "NUL"));
+	assert_int_equal(db_load_end(db, 1), DB_ERROR);
+	assert_non_null(strstr(db_errmsg(db), "NUL"));
+	db_rollback(db);
+	st = db_stmt(db, sql_load_sel);
+	n = 0;
+	while (db_step(st) == DB_ROW)
+		n++;
+	db_reset(st);
+	assert_int_equal(n, 2);
+	assert_int_equal(db_exec(db, "DROP TABLE load_t"), DB_OK);
+}
+
+static void
+test_sqlite_no_load(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+
+	if (db_kind(db) != DB_SQLITE)
+		return;
+	assert_false(db_has_load(db));
+	assert_int_equal(db_load_begin(db, "t", "a"), DB_ERROR);
+}
+
 int
 main(void)
 {
@@ -716,15 +840,22 @@ main(void)
 		cmocka_unit_test(test_open_error),
 		cmocka_unit_test(test_migrations_both_engines),
 		cmocka_unit_test(test_resource_leads),
+		cmocka_unit_test(test_sqlite_no_load),
+	};
+	const struct CMUnitTest pure[] = {
+		cmocka_unit_test(test_copy_field),
 	};
 	const struct CMUnitTest pg_only[] = {
 		cmocka_unit_test(test_pg_reconnect),
 		cmocka_unit_test(test_pg_nul),
+		cmocka_unit_test(test_pg_load),
 	};
 	const char *url = getenv("MASTHEAD_PG_URL");
 	int rc;
 
-	rc = cmocka_run_group_tests_name("db on SQLite", shared,
+	rc = cmocka_run_group_tests_name("COPY text format", pure, NULL,
+	    NULL);
+	rc |= cmocka_run_group_tests_name("db on SQLite", shared,
 	    setup_sqlite, teardown_sqlite);
 	if (url == NULL || *url == '\0') {
 		printf("# db on PostgreSQL skipped: MASTHEAD_PG_URL is not set"

@@ -84,9 +84,10 @@ import_progress(const struct import_opts *o, struct import_report *rep,
 		rep->ticked = now;
 		o->tick(o->tick_arg, rep);
 	}
-	if (!o->progress)
+	if (o->progress == IMPORT_PROGRESS_NONE)
 		return;
-	tty = isatty(STDERR_FILENO);
+	tty = o->progress == IMPORT_PROGRESS_AUTO ? isatty(STDERR_FILENO) :
+	    o->progress == IMPORT_PROGRESS_BAR;
 	/* A terminal is redrawn ten times a second, a log every 5 s. */
 	if (!last && now - rep->shown < (tty ? 100000u : 5000000u))
 		return;

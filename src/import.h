@@ -35,12 +35,18 @@ struct db;
 
 struct import_report;
 
+/* How progress is shown: not at all, by what standard error is, or forced. */
+#define IMPORT_PROGRESS_NONE	0
+#define IMPORT_PROGRESS_AUTO	1	/* a redrawn bar on a terminal, else lines */
+#define IMPORT_PROGRESS_BAR	2
+#define IMPORT_PROGRESS_LINES	3
+
 struct import_opts {
 	const char	*media_from;	/* wp-content/uploads or content/images, or NULL */
 	int		 dry_run;	/* report, then roll everything back */
 	int		 accounts;	/* an account for each author with an email */
 	int		 members;	/* Ghost members become newsletter subscribers */
-	int		 progress;	/* a progress line on standard error */
+	int		 progress;	/* IMPORT_PROGRESS_*, on standard error */
 	/*
 	 * Called now and then (and once at the end) with the report so
 	 * far, on the importing thread; NULL for none.

@@ -77,7 +77,7 @@ usage(FILE *f)
 	    "            missing widths again from a file of it left at full\n"
 	    "            size and lists what cannot be restored\n"
 	    "  import [--dry-run] [--media-from DIR] [--accounts] [--members]"
-	    " FILE...\n"
+	    "\n         [--progress=bar|lines] FILE...\n"
 	    "            import a WordPress export (WXR) or a Ghost JSON\n"
 	    "            export into --db, keeping the old addresses as\n"
 	    "            redirects; running it again changes nothing\n"
@@ -802,8 +802,11 @@ static const struct http_app serve_app = {
 };
 
 /*
- * import [--dry-run] [--media-from DIR] [--accounts] [--members] FILE...:
- * each file in its own transaction, a summary on standard output.  0
+ * import [--dry-run] [--media-from DIR] [--accounts] [--members]
+ * [--progress=bar|lines] FILE...: each file in its own transaction, a
+ * summary on standard output; progress on standard error, as a bar
+ * redrawn in place on a terminal and as lines otherwise, unless
+ * --progress says which.  0
  * when every file was read, 1 when one failed (that file changed
  * nothing), 2 for a wrong command line.
  */
@@ -818,9 +821,13 @@ cmd_import(int argc, char **argv)
 	int i, n = 0, nf = 0, k, rc = 0;
 
 	memset(&o, 0, sizeof(o));
-	o.progress = 1;
+	o.progress = IMPORT_PROGRESS_AUTO;
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--dry-run") == 0)
+		if (strcmp(argv[i], "--progress=bar") == 0)
+			o.progress = IMPORT_PROGRESS_BAR;
+		else if (strcmp(argv[i], "--progress=lines") == 0)
+			o.progress = IMPORT_PROGRESS_LINES;
+		else if (strcmp(argv[i], "--dry-run") == 0)
 			o.dry_run = 1;
 		else if (strcmp(argv[i], "--accounts") == 0)
 			o.accounts = 1;
@@ -845,7 +852,8 @@ cmd_import(int argc, char **argv)
 	}
 	if (nf == 0) {
 		fputs("masthead: usage: import [--dry-run] [--media-from DIR] "
-		    "[--accounts] [--members] FILE...\n", stderr);
+		    "[--accounts] [--members] [--progress=bar|lines] "
+		    "FILE...\n", stderr);
 		return 2;
 	}
 	if (parse_args(n, args, err, sizeof(err)) != 0) {

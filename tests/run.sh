@@ -33,7 +33,10 @@ tally() {
 	f=$(grep '^not ok ' "$2" | grep -vc '# SKIP')
 	s=$(grep -c '# SKIP' "$2")
 	if [ "$3" != 0 ] && [ "$f" = 0 ]; then
-		echo "not ok - $1 exited with status $3" >> "$2"
+		{ echo "not ok - $1 exited with status $3; its last lines:"
+		    tail -n 6 "$2" | sed 's/^/#   /'; } > "$2.exit"
+		cat "$2.exit" >> "$2"
+		rm -f "$2.exit"
 		f=1
 	fi
 	passed=$((passed + p))
@@ -43,6 +46,8 @@ tally() {
 	    "$([ "$s" != 0 ] && echo ", $s skipped")"
 	if [ "$f" != 0 ]; then
 		grep -B2 -A12 '^not ok ' "$2" | grep -v '# SKIP' | sed 's/^/    /'
+		{ echo "$1:"; grep -A6 '^not ok ' "$2" | grep -v '# SKIP' |
+		    head -n 30 | sed 's/^/    /'; } >> "$log/failures"
 	fi
 	grep '^# .*skipped\|# SKIP' "$2" | sed 's/^/    /'
 	return 0
@@ -127,5 +132,10 @@ if [ -n "${MASTHEAD_PG_URL:-}" ]; then
 fi
 
 [ "$skipped" != 0 ] && echo "($skipped skipped: see the notes above)"
+# The failures again, last, where a reader of the log's tail sees them.
+if [ -s "$log/failures" ]; then
+	echo "failures:"
+	cat "$log/failures"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

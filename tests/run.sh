@@ -136,6 +136,8 @@ fi
 if [ -s "$log/failures" ]; then
 	echo "failures:"
 	cat "$log/failures"
+	echo "(free space for temporary files now:" \
+	    "$(df -Pm "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }') MB)"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

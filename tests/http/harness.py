@@ -31,6 +31,17 @@ TOP = os.environ.get("MASTHEAD_TOP") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("MASTHEAD_BIN") or os.path.join(TOP, "masthead")
 
+# Everything a suite writes to temporary files goes in one directory of
+# its own, removed when the suite exits (on SIGTERM too), whether or not
+# the suite cleans up after itself: tempfile's functions and the programs
+# it starts (through TMPDIR: the server, node, Chromium) all use it.  A
+# suite that left its directories behind in /tmp filled the disk.
+_TMP = tempfile.mkdtemp(prefix="masthead-suite-")
+tempfile.tempdir = _TMP
+os.environ["TMPDIR"] = _TMP
+atexit.register(shutil.rmtree, _TMP, True)
+signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
 _count = 0
 _failed = 0
 

@@ -445,14 +445,16 @@ class Newsroom:
         return s, hd, b.decode("utf-8", "replace")
 
     def post(self, path, who, fields, csrf=True):
+        """csrf: True adds the session's token, a string sends that one
+        instead, False none."""
         h = {"Content-Type": "application/x-www-form-urlencoded"}
-        if isinstance(fields, dict):
+        if isinstance(fields, (dict, list, tuple)):
             fields = dict(fields)
         if who:
             cookie, tok = self.session(who)
             h["Cookie"] = cookie
             if csrf and isinstance(fields, dict):
-                fields["csrf"] = tok
+                fields["csrf"] = tok if csrf is True else csrf
         body = urllib.parse.urlencode(fields) if isinstance(fields, dict) else fields
         s, hd, b = self.srv.request("POST", path, h, body)
         return s, hd, b.decode("utf-8", "replace")

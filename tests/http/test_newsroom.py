@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests, demo_db, sql,
                      status_of)
 
 PW = "a passphrase long enough"
@@ -51,38 +51,8 @@ srv = Server(db=DB, args=["--media_dir", MEDIA, "--max_upload", str(MAX_UPLOAD),
 ZONE = sql(DB, "SELECT value FROM settings WHERE key = 'timezone'")
 ZONE = ZONE[0][0] if ZONE else "UTC"
 SECTION = sql(DB, "SELECT slug FROM sections ORDER BY id LIMIT 1")[0][0]
-
-
-SESS = {}
-
-
-def sign_in(name):
-    """(cookie, the session's CSRF token) of a signed-in account, made once."""
-    if name not in SESS:
-        c = Client(srv, ip=None)
-        c.sign_in(name + "@example.com", PW)
-        SESS[name] = (c.cookie(), c.csrf("/signin"))
-    return SESS[name]
-
-
-def get(path, who=None):
-    h = {"Cookie": sign_in(who)[0]} if who else {}
-    s, hd, b = srv.request("GET", path, h)
-    return s, hd, b.decode("utf-8", "replace")
-
-
-def post(path, who, fields, csrf=True):
-    h = {"Content-Type": "application/x-www-form-urlencoded"}
-    fields = dict(fields)
-    if who:
-        cookie, tok = sign_in(who)
-        h["Cookie"] = cookie
-        if csrf is True:
-            fields["csrf"] = tok
-        elif csrf:
-            fields["csrf"] = csrf
-    s, hd, b = srv.request("POST", path, h, urllib.parse.urlencode(fields))
-    return s, hd, b.decode("utf-8", "replace")
+NR = Newsroom(srv, PW)
+sign_in, get, post = NR.session, NR.get, NR.post
 
 
 def article_count():

@@ -9,10 +9,10 @@ import re
 import subprocess
 import tempfile
 import time
-import urllib.parse
 from zoneinfo import ZoneInfo
 
-from harness import BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql
+from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests,
+                     demo_db, sql)
 
 PW = "a passphrase long enough"
 ROLES = ("member", "contributor", "author", "editor", "admin")
@@ -35,36 +35,8 @@ ZONE = ZONE[0][0] if ZONE and ZONE[0][0] else "UTC"
 USER_ID = {r: sql(DB, "SELECT id FROM users WHERE email = ?", (r + "@example.com",))[0][0]
            for r in ROLES}
 
-
-SESS = {}
-
-
-def sign_in(who):
-    """(cookie, the session's CSRF token) of a signed-in account, made once."""
-    if who not in SESS:
-        c = Client(srv, ip=None)
-        c.sign_in(who + "@example.com", PW)
-        SESS[who] = (c.cookie(), c.csrf("/signin"))
-    return SESS[who]
-
-
-def get(path, who=None):
-    h = {"Cookie": sign_in(who)[0]} if who else {}
-    s, hd, b = srv.request("GET", path, h)
-    return s, hd, b.decode("utf-8", "replace")
-
-
-def post(path, who, fields, csrf=True):
-    h = {"Content-Type": "application/x-www-form-urlencoded"}
-    fields = dict(fields)
-    cookie, tok = sign_in(who)
-    h["Cookie"] = cookie
-    if csrf is True:
-        fields["csrf"] = tok
-    elif csrf:
-        fields["csrf"] = csrf
-    s, hd, b = srv.request("POST", path, h, urllib.parse.urlencode(fields))
-    return s, hd, b.decode("utf-8", "replace")
+NR = Newsroom(srv, PW)
+sign_in, get, post = NR.session, NR.get, NR.post
 
 
 def api(token):

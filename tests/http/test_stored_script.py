@@ -18,9 +18,8 @@ import os
 import re
 import subprocess
 import tempfile
-import urllib.parse
 
-from harness import (BIN, Server, Client, ok, eq, contains, run_tests, demo_db, sql,
+from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests, demo_db, sql,
                      browser, on_pg)
 
 PW = "a passphrase long enough"
@@ -159,31 +158,8 @@ SECTION = sql(DB, "SELECT slug FROM sections ORDER BY id LIMIT 1")[0][0]
 os.environ["MASTHEAD_EMBED_HOSTS"] = EMBED + " player.example"
 srv = Server(db=DB)
 BASE = "http://127.0.0.1:%d" % srv.port
-SESS = {}
-
-
-def sign_in(name):
-    """(cookie, the session's CSRF token) of a signed-in account."""
-    if name not in SESS:
-        c = Client(srv, ip=None)
-        c.sign_in(name + "@example.com", PW)
-        SESS[name] = (c.cookie(), c.csrf("/signin"))
-    return SESS[name]
-
-
-def get(path, who=None):
-    h = {"Cookie": sign_in(who)[0]} if who else {}
-    s, hd, b = srv.request("GET", path, h)
-    return s, hd, b.decode("utf-8", "replace")
-
-
-def post(path, who, fields):
-    cookie, tok = sign_in(who)
-    fields = dict(fields, csrf=tok)
-    s, hd, b = srv.request("POST", path, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
-        urllib.parse.urlencode(fields))
-    return s, hd, b.decode("utf-8", "replace")
+NR = Newsroom(srv, PW)
+sign_in, get, post = NR.session, NR.get, NR.post
 
 
 def api(method, path, who, body=None):

@@ -33,6 +33,7 @@ struct tag	tag_event(int64_t id);		/* ev<ID> */
 struct tag	tag_webinar(int64_t id);		/* wb<ID> */
 struct tag	tag_page(int64_t id);		/* pg<ID>: a static page */
 struct tag	tag_resource(int64_t id);		/* rs<ID>: a white paper */
+struct tag	tag_hub(int64_t id);		/* hb<ID>: a hub, its items, its live blog */
 struct tag	tag_comments(int64_t article);	/* cm<ID> */
 struct tag	tag_comment_count(int64_t article);	/* cc<ID> */
 /* Any story's count of approved comments: the home page's Most commented. */

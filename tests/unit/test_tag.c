@@ -27,6 +27,7 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_webinar(8).s, "wb8");
 	assert_string_equal(tag_page(9).s, "pg9");
 	assert_string_equal(tag_resource(10).s, "rs10");
+	assert_string_equal(tag_hub(11).s, "hb11");
 	assert_string_equal(tag_comments(11).s, "cm11");
 	assert_string_equal(tag_comment_count(11).s, "cc11");
 	assert_string_equal(tag_comment_counts().s, "comments");

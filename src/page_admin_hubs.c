@@ -228,6 +228,27 @@ read_hub(struct req *r, struct url_query *q, struct hub_row *h)
 	return NULL;
 }
 
+/*
+ * A hub's kind and sponsor are shown beside each of its stories in lists
+ * and decide whether the news sitemap has them: a change drops those.
+ */
+static int
+story_tags(struct req *r, int64_t hub, struct buf *tags)
+{
+	json_t *items, *it;
+	size_t i;
+	int rc;
+
+	if ((rc = store_hub_items_all(r->db, hub, &items)) != STORE_OK)
+		return rc;
+	own_json(r, items);
+	tags_add(tags, tag_hubs());
+	json_array_foreach(items, i, it)
+		if (strcmp(view_str(it, "kind"), "article") == 0)
+			tags_add(tags, tag_article(view_int(it, "item_id")));
+	return STORE_OK;
+}
+
 static int
 save(struct req *r, json_t *cur)
 {
@@ -253,6 +274,8 @@ save(struct req *r, json_t *cur)
 	}
 	rc = store_hub_save(r->db, &id, &h, page_now());
 	tags_add(tags, tag_hub(id));
+	if (rc == STORE_OK && cur != NULL)
+		rc = story_tags(r, id, tags);
 	if ((rc = commit(r, rc, tags)) != STORE_OK) {
 		err = "Another hub has that address.";
 		status = rc != STORE_CONFLICT ? status_store(rc) :
@@ -337,8 +360,10 @@ page_admin_hub_items(struct req *r)
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
 	rc = store_hub_item_add(r->db, view_int(h, "id"), kind, item, &id);
-	if (strcmp(kind, "article") == 0)
+	if (strcmp(kind, "article") == 0) {
 		tags_add(tags, tag_article(item));
+		tags_add(tags, tag_hubs());
+	}
 	return hub_write(r, h, rc, tags, "items");
 }
 
@@ -370,8 +395,10 @@ page_admin_hub_item(struct req *r)
 	    STORE_OK)
 		return status_store(rc);
 	own_json(r, it);
-	if (strcmp(view_str(it, "kind"), "article") == 0)
+	if (strcmp(view_str(it, "kind"), "article") == 0) {
 		tags_add(tags, tag_article(view_int(it, "item_id")));
+		tags_add(tags, tag_hubs());
+	}
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
 	rc = act == 2 ? store_hub_item_remove(r->db, view_int(h, "id"), id) :

@@ -53,6 +53,8 @@ struct tag	tag_sections(void);			/* sections: the tree */
 struct tag	tag_authors(void);			/* authors */
 struct tag	tag_promos(void);			/* promos */
 struct tag	tag_resources(void);			/* resources */
+/* Which stories sponsored hubs hold: the news sitemap leaves them out. */
+struct tag	tag_hubs(void);			/* hubs */
 struct tag	tag_site(void);			/* site: settings, menus */
 struct tag	tag_front(void);			/* front: the home page's pins */
 

@@ -42,6 +42,7 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_authors().s, "authors");
 	assert_string_equal(tag_promos().s, "promos");
 	assert_string_equal(tag_resources().s, "resources");
+	assert_string_equal(tag_hubs().s, "hubs");
 	assert_string_equal(tag_site().s, "site");
 	assert_string_equal(tag_front().s, "front");
 	assert_string_equal(tag_article(INT64_MAX).s, "a9223372036854775807");

@@ -172,6 +172,8 @@ PUBLIC = [
     "/resources", "/resources/fiber-monitoring-field-guide",
     "/resources/as-a-service-networking-buyers-guide",
     "/resources/fiber-monitoring-field-guide/access",
+    "/hub/future-vision", "/hub/internet-for-the-future", "/shows/mobile-world-congress",
+    "/shows/big-5g-event",
     "/about-us", "/advertise-with-us",
     "/signin", "/register", "/reset", "/account", "/newsletter", "/your-data",
     # Error pages.
@@ -191,6 +193,7 @@ ADMIN = [
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
     "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
     "/admin/articles?done=trash&n=3",
+    "/admin/hubs", "/admin/hubs/1", "/admin/hubs/3", "/admin/hubs/3?q=5g",
 ]
 FIXTURES = {}
 

@@ -77,8 +77,11 @@ shape_item(struct req *r, json_t *hub, json_t *it, int counted)
 	if (counted)
 		snprintf(u, sizeof(u), "/hub/%s/go/%lld", view_str(hub, "slug"),
 		    (long long)view_int(it, "id"));
-	else
-		snprintf(u, sizeof(u), "%s", item_url(r, it));
+	else {
+		const char *p = item_url(r, it);
+
+		snprintf(u, sizeof(u), "%s", p != NULL ? p : "/");
+	}
 	json_object_set_new(it, "url", json_string(u));
 	if (view_int(it, "shown_at") > 0) {
 		view_fmt_date_long(view_int(it, "shown_at"), d, sizeof(d));
@@ -133,6 +136,8 @@ load(struct req *r, const char *slug, size_t len, const char *kind,
 		return STORE_NOTFOUND;
 	}
 	cache_dep_str(tag_hub(view_int(h, "id")).s);
+	/* A story of the hub dated in the future joins it when it goes live. */
+	cache_dep_until(store_next_publish(r->db, now));
 	if (view_int(h, "sponsor_id") > 0)
 		cache_dep_str(tag_sponsor(view_int(h, "sponsor_id")).s);
 	ends = view_int(h, "ends_at");
@@ -236,7 +241,7 @@ page_hub_go(struct req *r)
 		return status_store(rc);
 	own_json(r, items);
 	json_array_foreach(items, i, it)
-		if (view_int(it, "id") == id) {
+		if (view_int(it, "id") == id && item_url(r, it) != NULL) {
 			store_hub_count(r->arg[0], r->arglen[0], 1);
 			http_redirect(r, 302, item_url(r, it));
 			return 0;

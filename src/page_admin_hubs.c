@@ -213,6 +213,16 @@ read_hub(struct req *r, struct url_query *q, struct hub_row *h)
 	if (strcmp(h->kind, "sponsored") == 0 && (h->sponsor_id == 0 ||
 	    h->disclosure[0] == '\0'))
 		return "A sponsored hub needs its sponsor and a disclosure.";
+	/* The logo: an image of the library by its name, else the sponsor's. */
+	s = url_query_get(q, "logo");
+	if (s != NULL && s[0] != '\0') {
+		json_t *im;
+
+		if (strlen(s) > 64 || store_image_get(r->db, s, &im) != STORE_OK)
+			return "The logo is the name of an image of the library.";
+		h->logo_id = view_int(im, "id");
+		json_decref(im);
+	}
 	s = url_query_get(q, "starts");
 	if (s == NULL || (h->starts_at = admin_parse_local(s)) < 0)
 		return "The start is a date and time.";

@@ -20,7 +20,9 @@
 	" sp.slug AS sponsor_slug, sp.name AS sponsor_name," \
 	" sp.url AS sponsor_url, h.disclosure, h.logo_id," \
 	" i.hash AS logo_hash, i.ext AS logo_ext, i.width AS logo_width," \
-	" i.height AS logo_height, i.alt AS logo_alt, h.starts_at, h.ends_at," \
+	" i.height AS logo_height, i.alt AS logo_alt," \
+	" (SELECT o.hash FROM images o WHERE o.id = h.logo_id) AS own_logo," \
+	" h.starts_at, h.ends_at," \
 	" h.venue, h.created_at, h.updated_at"
 
 #define HUB_JOINS \

@@ -403,6 +403,22 @@ def test_sponsored_label_in_lists_and_search():
        "while a show's recent stories are (%d)" % len(shows))
 
 
+def test_logo():
+    slug = "future-vision"
+    hid = hub_id(slug)
+    img = sql(DB, "SELECT hash, ext FROM images ORDER BY id")[0]
+    s, h, b = news.post("/admin/hubs/%d" % hid, "editor", hub_form(slug, logo="f" * 64))
+    eq(s, 422, "a logo that is no image of the library is refused")
+    eq(sql(DB, "SELECT logo_id FROM hubs WHERE id = ?", (hid,))[0][0], None,
+       "and nothing is changed")
+    s, h, b = news.post("/admin/hubs/%d" % hid, "editor", hub_form(slug, logo=img[0]))
+    eq(s, 303, "the editor gives the hub a logo from the library")
+    s, h, b = page("/hub/" + slug)
+    contains(b, '<img class="hub-logo" src="/media/%s.%s"' % (img[0], img[1]),
+             "the page shows it")
+    contains(b, 'alt="Nokia"', "named after the sponsor")
+
+
 def cleanup():
     return srv.stop()
 
@@ -411,4 +427,4 @@ run_tests([test_menus_lead_to_hubs, test_sponsored_hub_page, test_feed_is_strict
            test_show_page_and_live_blog, test_newsroom_refuses,
            test_items_change_the_page_at_once, test_live_posts_change_the_page_at_once,
            test_not_started_and_ended, test_counts_and_csv,
-           test_sponsored_label_in_lists_and_search], cleanup)
+           test_sponsored_label_in_lists_and_search, test_logo], cleanup)

@@ -340,6 +340,24 @@ hub_write(struct req *r, json_t *h, int rc, struct buf *tags,
 	return 0;
 }
 
+/*
+ * The hub of the route, the number in its second part (when id is not
+ * NULL) and the form: 0, or the status to answer.  The caller frees q
+ * when 0 is returned.
+ */
+static int
+hub_form(struct req *r, json_t **h, int64_t *id, struct url_query *q)
+{
+	int status;
+
+	if ((status = route_hub(r, h)) != 0)
+		return status;
+	if (id != NULL && parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX,
+	    id) != 0)
+		return 404;
+	return admin_read_form(r, q);
+}
+
 /* POST /admin/hubs/:id/items — adds kind + item_id at the end. */
 int
 page_admin_hub_items(struct req *r)
@@ -352,9 +370,7 @@ page_admin_hub_items(struct req *r)
 	size_t i;
 	int status, rc;
 
-	if ((status = route_hub(r, &h)) != 0)
-		return status;
-	if ((status = admin_read_form(r, &q)) != 0)
+	if ((status = hub_form(r, &h, NULL, &q)) != 0)
 		return status;
 	kind = own_strdup(r, (s = url_query_get(&q, "kind")) != NULL ? s : "");
 	s = url_query_get(&q, "item_id");
@@ -388,11 +404,7 @@ page_admin_hub_item(struct req *r)
 	int64_t id;
 	int status, rc, act;
 
-	if ((status = route_hub(r, &h)) != 0)
-		return status;
-	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
-		return 404;
-	if ((status = admin_read_form(r, &q)) != 0)
+	if ((status = hub_form(r, &h, &id, &q)) != 0)
 		return status;
 	a = url_query_get(&q, "action");
 	act = a == NULL ? 0 : strcmp(a, "up") == 0 ? -1 :
@@ -446,12 +458,12 @@ page_admin_hub_live(struct req *r)
 	int64_t id;
 	int status, rc;
 
-	if ((status = route_hub(r, &h)) != 0)
+	if ((status = hub_form(r, &h, NULL, &q)) != 0)
 		return status;
-	if (strcmp(view_str(h, "kind"), "show") != 0)
+	if (strcmp(view_str(h, "kind"), "show") != 0) {
+		url_query_free(&q);
 		return 404;
-	if ((status = admin_read_form(r, &q)) != 0)
-		return status;
+	}
 	md = own_strdup(r, (md = url_query_get(&q, "body")) != NULL ? md : "");
 	url_query_free(&q);
 	if ((html = post_html(r, md, &err)) == NULL)
@@ -474,11 +486,7 @@ page_admin_hub_post(struct req *r)
 	int64_t id;
 	int status, rc, del;
 
-	if ((status = route_hub(r, &h)) != 0)
-		return status;
-	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
-		return 404;
-	if ((status = admin_read_form(r, &q)) != 0)
+	if ((status = hub_form(r, &h, &id, &q)) != 0)
 		return status;
 	md = own_strdup(r, (md = url_query_get(&q, "body")) != NULL ? md : "");
 	del = (a = url_query_get(&q, "action")) != NULL &&

@@ -178,21 +178,34 @@ shape_hub(json_t *h)
 	}
 }
 
+/* The hub (as load) and its items readers may see, owned by r. */
+static int
+load_items(struct req *r, const char *slug, size_t len, const char *kind,
+    int preview, json_t **h, json_t **items)
+{
+	int rc;
+
+	if ((rc = load(r, slug, len, kind, preview, h)) != STORE_OK)
+		return status_store(rc);
+	own_json(r, *h);
+	if ((rc = store_hub_items(r->db, view_int(*h, "id"), page_now(),
+	    items)) != STORE_OK)
+		return status_store(rc);
+	own_json(r, *items);
+	return 0;
+}
+
 /* The page of a sponsored hub (preview: an editor's, before it starts). */
 int
 page_hub_render(struct req *r, const char *slug, size_t len, int preview)
 {
 	json_t *h, *items, *it, *m;
 	size_t i;
-	int rc;
+	int status;
 
-	if ((rc = load(r, slug, len, "sponsored", preview, &h)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, h);
-	if ((rc = store_hub_items(r->db, view_int(h, "id"), page_now(),
-	    &items)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, items);
+	if ((status = load_items(r, slug, len, "sponsored", preview, &h,
+	    &items)) != 0)
+		return status;
 	shape_hub(h);
 	/* Readers' clicks go through /go/ to be counted; an editor's not. */
 	json_array_foreach(items, i, it)
@@ -228,18 +241,13 @@ page_hub_go(struct req *r)
 	json_t *h, *items, *it;
 	int64_t id;
 	size_t i;
-	int rc;
+	int status;
 
 	if (parse_int(r->arg[1], r->arglen[1], 1, INT64_MAX, &id) != 0)
 		return 404;
-	if ((rc = load(r, r->arg[0], r->arglen[0], "sponsored", 0, &h)) !=
-	    STORE_OK)
-		return status_store(rc);
-	own_json(r, h);
-	if ((rc = store_hub_items(r->db, view_int(h, "id"), page_now(),
-	    &items)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, items);
+	if ((status = load_items(r, r->arg[0], r->arglen[0], "sponsored", 0,
+	    &h, &items)) != 0)
+		return status;
 	json_array_foreach(items, i, it)
 		if (view_int(it, "id") == id && item_url(r, it) != NULL) {
 			store_hub_count(r->arg[0], r->arglen[0], 1);
@@ -266,15 +274,11 @@ feed_hub(struct req *r)
 	json_t *h, *items, *it;
 	struct buf *b;
 	size_t i;
-	int rc;
+	int status;
 
-	if ((rc = load(r, r->arg[0], r->arglen[0], NULL, 0, &h)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, h);
-	if ((rc = store_hub_items(r->db, view_int(h, "id"), page_now(),
-	    &items)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, items);
+	if ((status = load_items(r, r->arg[0], r->arglen[0], NULL, 0, &h,
+	    &items)) != 0)
+		return status;
 	b = own_buf(r, 0);
 	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
@@ -323,13 +327,8 @@ page_show_render(struct req *r, const char *slug, size_t len, int preview)
 	size_t i;
 	int rc;
 
-	if ((rc = load(r, slug, len, "show", preview, &h)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, h);
-	if ((rc = store_hub_items(r->db, view_int(h, "id"), page_now(),
-	    &items)) != STORE_OK)
-		return status_store(rc);
-	own_json(r, items);
+	if ((rc = load_items(r, slug, len, "show", preview, &h, &items)) != 0)
+		return rc;
 	if ((rc = store_live_posts(r->db, view_int(h, "id"), 0, LIVE_POSTS,
 	    &posts)) != STORE_OK)
 		return status_store(rc);

@@ -62,7 +62,7 @@ fmt_input(json_t *o, const char *key, const char *out)
 }
 
 static int
-list_page(struct req *r, int status, const char *error, json_t *form)
+list_page(struct req *r, int status, const char *error)
 {
 	json_t *rows, *sponsors, *row, *m;
 	char d[64];
@@ -82,8 +82,6 @@ list_page(struct req *r, int status, const char *error, json_t *form)
 	}
 	m = json_pack("{s:O,s:o,s:{s:s}}", "rows", rows, "sponsors", sponsors,
 	    "page", "title", "Hubs");
-	if (form != NULL)
-		json_object_set(m, "form", form);
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
 	return admin_render(r, status, "admin/hubs", m);
@@ -92,7 +90,7 @@ list_page(struct req *r, int status, const char *error, json_t *form)
 int
 page_admin_hubs(struct req *r)
 {
-	return list_page(r, 200, NULL, NULL);
+	return list_page(r, 200, NULL);
 }
 
 /* The hub of the route's first argument, owned by the request. */
@@ -275,7 +273,7 @@ save(struct req *r, json_t *cur)
 	/* After this point, all errors go through done. */
 	if ((err = read_hub(r, &q, &h)) != NULL) {
 		status = cur != NULL ? hub_page(r, cur, 422, err) :
-		    list_page(r, 422, err, NULL);
+		    list_page(r, 422, err);
 		goto done;
 	}
 	if (db_begin_write(r->db) != DB_OK) {
@@ -290,7 +288,7 @@ save(struct req *r, json_t *cur)
 		err = "Another hub has that address.";
 		status = rc != STORE_CONFLICT ? status_store(rc) :
 		    cur != NULL ? hub_page(r, cur, 409, err) :
-		    list_page(r, 409, err, NULL);
+		    list_page(r, 409, err);
 		goto done;
 	}
 	snprintf(url, sizeof(url), "/admin/hubs/%lld?done=1", (long long)id);

@@ -529,6 +529,50 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
+	{ "hubs", 13, 1,
+	    "SELECT count(*) AS n FROM hubs",
+	    "SELECT "
+	    "id, slug, kind, title, intro, sponsor_id, disclosure, logo_id,"
+	    " starts_at, ends_at, venue, created_at, updated_at"
+	    " FROM hubs ORDER BY id",
+	    "INSERT INTO hubs ("
+	    "id, slug, kind, title, intro, sponsor_id, disclosure, logo_id,"
+	    " starts_at, ends_at, venue, created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
+	    ")" },
+	{ "hub_items", 5, 1,
+	    "SELECT count(*) AS n FROM hub_items",
+	    "SELECT "
+	    "id, hub_id, kind, item_id, position"
+	    " FROM hub_items ORDER BY id",
+	    "INSERT INTO hub_items ("
+	    "id, hub_id, kind, item_id, position"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "live_posts", 8, 1,
+	    "SELECT count(*) AS n FROM live_posts",
+	    "SELECT "
+	    "id, hub_id, body_md, body_html, author_id, posted_at,"
+	    " updated_at, deleted_at"
+	    " FROM live_posts ORDER BY id",
+	    "INSERT INTO live_posts ("
+	    "id, hub_id, body_md, body_html, author_id, posted_at,"
+	    " updated_at, deleted_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
+	{ "hub_stats", 4, 0,
+	    "SELECT count(*) AS n FROM hub_stats",
+	    "SELECT "
+	    "hub_id, day, views, clicks"
+	    " FROM hub_stats ORDER BY hub_id, day",
+	    "INSERT INTO hub_stats ("
+	    "hub_id, day, views, clicks"
+	    ") VALUES ("
+	    "$1, $2, $3, $4"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

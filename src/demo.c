@@ -1681,7 +1681,9 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_resources(db, media_dir, json_object_get(site, "resources"),
 	    d.sponsors, d.images, d.now, err, errlen) != 0 ||
 	    demo_handwritten(&d) != 0 ||
-	    demo_generated(&d, gen) != 0)
+	    demo_generated(&d, gen) != 0 ||
+	    demo_hubs(db, json_object_get(site, "hubs"), d.sponsors, d.now,
+	    err, errlen) != 0)
 		goto fail;
 	if (db_commit(db) != DB_OK) {
 		demo_fail(&d, "commit: %s", db_errmsg(db));

@@ -105,6 +105,16 @@ int	demo_resources(struct db *, const char *media_dir, const json_t *list,
 	    const json_t *sponsors, const json_t *images, int64_t now,
 	    char *err, size_t errlen);
 
+/* demo_hub.c */
+
+/*
+ * Adds the hubs of list (site.json's "hubs") with their items, taken
+ * from what the demo loaded before, and their live posts; sponsors maps
+ * names to ids.  0, or -1 with err filled.
+ */
+int	demo_hubs(struct db *, const json_t *list, const json_t *sponsors,
+	    int64_t now, char *err, size_t errlen);
+
 /* demo_podcast.c */
 
 /*

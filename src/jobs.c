@@ -30,6 +30,8 @@
 #define LEASE		300		/* seconds a claim holds a job */
 #define BACKOFF_MAX	(6 * 3600)
 #define HOUSEKEEP_EVERY	600
+/* Seconds between writes of the hubs' counts of views and clicks. */
+#define HUB_FLUSH_EVERY	2
 
 static const char *const kind_names[JOB__MAX] = {
 	[JOB_PUBLISH] = "publish",
@@ -169,9 +171,13 @@ static void *
 jobs_main(void *arg)
 {
 	struct timespec ts;
-	int64_t housekept = 0;
+	int64_t housekept = 0, flushed = 0;
 
 	while (!atomic_load(&stopping)) {
+		if (now_unix() - flushed >= HUB_FLUSH_EVERY) {
+			flushed = now_unix();
+			store_hub_flush(conn, flushed);
+		}
 		if (now_unix() - housekept >= HOUSEKEEP_EVERY) {
 			housekept = now_unix();
 			if (db_begin_write(conn) == DB_OK) {
@@ -276,6 +282,8 @@ jobs_stop(void)
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	pthread_join(worker, NULL);
+	/* The last seconds' counts of the hubs go in before the end. */
+	store_hub_flush(conn, now_unix());
 	db_close(conn);
 	conn = NULL;
 }

@@ -69,6 +69,29 @@ int	 page_media(struct req *);
 int	 page_static(struct req *);
 int64_t	 page_now(void);
 
+/* page_hub.c — sponsored hubs and shows for readers (docs/hubs.md) */
+int	 page_hub(struct req *);
+int	 page_hub_go(struct req *);
+int	 feed_hub(struct req *);
+int	 page_show(struct req *);
+int	 page_show_live(struct req *);
+/* Counts a view of the hub page r served from the cache. */
+void	 page_hub_seen(struct req *);
+/* A hub's or a show's page for slug[0..len); preview: also before it starts. */
+int	 page_hub_render(struct req *, const char *slug, size_t len, int preview);
+int	 page_show_render(struct req *, const char *slug, size_t len, int preview);
+/* page_admin_hubs.c — the newsroom's hubs */
+int	 page_admin_hubs(struct req *);
+int	 page_admin_hub_add(struct req *);
+int	 page_admin_hub(struct req *);
+int	 page_admin_hub_update(struct req *);
+int	 page_admin_hub_items(struct req *);
+int	 page_admin_hub_item(struct req *);
+int	 page_admin_hub_live(struct req *);
+int	 page_admin_hub_post(struct req *);
+int	 page_admin_hub_stats(struct req *);
+int	 page_admin_hub_preview(struct req *);
+
 /* page_meta.c — canonical URL, Open Graph, feed links and JSON-LD */
 /* Adds them under model's "page" for template tpl (needs model's "site"). */
 void	 page_meta(struct req *, const char *tpl, json_t *model);

@@ -683,6 +683,37 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/admin/newsletters/:newsletter/subscribers.csv",
 	  api_newsletter_subscribers_csv, ROUTE_API,
 	  WHO_EDITOR, 0, BODY_NONE, "newsletters are run by editors" },
+	/* Sponsored hubs and shows (docs/hubs.md). */
+	{ "GET", "/hub/:slug", page_hub, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/hub/:slug/feed.xml", feed_hub, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/hub/:slug/go/:n", page_hub_go, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/shows/:slug", page_show, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/shows/:slug/live", page_show_live, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/hubs", page_admin_hubs, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/hubs", page_admin_hub_add, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/hubs/:id/stats.csv", page_admin_hub_stats, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/hubs/:id/preview", page_admin_hub_preview, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/hubs/:id", page_admin_hub, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/hubs/:id", page_admin_hub_update, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/hubs/:id/items", page_admin_hub_items, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/hubs/:id/items/:item", page_admin_hub_item,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/hubs/:id/live", page_admin_hub_live, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/hubs/:id/live/:post", page_admin_hub_post,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
 	{ "GET", "/:slug", page_static, ROUTE_PAGE,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
@@ -1078,6 +1109,9 @@ run_cached(struct req *r, const struct route *rt)
 	if (cacheable(r, rt, session) && !refuses(r, rt)) {
 		switch (cache_lookup(r->cache_key, r->cache_keylen, &e)) {
 		case CACHE_HIT:
+			/* A hub's views are counted as they are served. */
+			if (rt->fn == page_hub)
+				page_hub_seen(r);
 			http_header(r, "X-Cache", "hit");
 			http_send_cached(r, e);
 			return;

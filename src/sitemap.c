@@ -167,6 +167,8 @@ news(struct req *r)
 		return status_store(rc);
 	own_json(r, list);
 	cache_dep_str(tag_latest().s);
+	/* A story a sponsored hub takes in (or lets go) leaves (or joins) it. */
+	cache_dep_str(tag_hubs().s);
 	cache_dep_until(store_next_publish(r->db, now));
 	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""

@@ -289,6 +289,67 @@ int	 store_event_sessions(struct db *, int64_t event, json_t **out);
 /* Replaces an event's agenda (inside the caller's transaction). */
 int	 store_event_sessions_set(struct db *, int64_t event,
 	    const struct session_input *, size_t n);
+/* store_hub.c — sponsored hubs and show hubs (docs/hubs.md) */
+/* A hub's fields as the newsroom saves them; 0 leaves an id or an end out. */
+struct hub_row {
+	const char	*slug;
+	const char	*kind;		/* "sponsored" or "show" */
+	const char	*title;
+	const char	*intro;
+	int64_t		 sponsor_id;
+	const char	*disclosure;
+	int64_t		 logo_id;
+	int64_t		 starts_at;
+	int64_t		 ends_at;
+	const char	*venue;
+};
+/* A hub with its sponsor and logo, by slug or id; STORE_NOTFOUND. */
+int	 store_hub_get(struct db *, const char *slug, json_t **out);
+int	 store_hub_by_id(struct db *, int64_t id, json_t **out);
+/* Every hub with its number of items (item_count), for the newsroom. */
+int	 store_hubs_all(struct db *, json_t **out);
+/*
+ * A hub's items readers may see at now, in order: id, position, kind,
+ * item_id, slug, title, summary, item_type (a story's type, else the
+ * kind), shown_at, item_sponsor.
+ */
+int	 store_hub_items(struct db *, int64_t hub, int64_t now, json_t **out);
+/* Every item of a hub with its title ('' when gone), for the newsroom. */
+int	 store_hub_items_all(struct db *, int64_t hub, json_t **out);
+/* Adds (*id 0, which it sets) or updates hub *id; STORE_CONFLICT: slug. */
+int	 store_hub_save(struct db *, int64_t *id, const struct hub_row *,
+	    int64_t now);
+/*
+ * Adds item (kind "article", "resource", "webinar", "event") last:
+ * STORE_NOTFOUND when it does not exist, STORE_CONFLICT when the hub has
+ * it already.
+ */
+int	 store_hub_item_add(struct db *, int64_t hub, const char *kind,
+	    int64_t item, int64_t *id);
+int	 store_hub_item_get(struct db *, int64_t hub, int64_t id, json_t **out);
+int	 store_hub_item_remove(struct db *, int64_t hub, int64_t id);
+/* Swaps item id with the one above it (dir < 0) or below (dir > 0). */
+int	 store_hub_item_move(struct db *, int64_t hub, int64_t id, int dir);
+/* Up to 20 published stories whose title holds q, newest first. */
+int	 store_hub_find_articles(struct db *, const char *q, json_t **out);
+/* A live blog's newest limit posts, newest first (deleted ones too on ask). */
+int	 store_live_posts(struct db *, int64_t hub, int with_deleted, int limit,
+	    json_t **out);
+int	 store_live_post_add(struct db *, int64_t hub, const char *md,
+	    const char *html, int64_t author, int64_t now, int64_t *id);
+/* Edits post id (html NULL: deletes it); STORE_NOTFOUND when gone. */
+int	 store_live_post_update(struct db *, int64_t hub, int64_t id,
+	    const char *md, const char *html, int64_t now);
+/* A hub's counts per day: day, view_count, click_count, oldest first. */
+int	 store_hub_stats(struct db *, int64_t hub, json_t **out);
+/*
+ * Counts a view (click 0) or a click of the hub slug[0..len), in
+ * memory: any thread, no database.  store_hub_flush adds what was
+ * counted to hub_stats under now's day, in a transaction of its own.
+ */
+void	 store_hub_count(const char *slug, size_t len, int click);
+int	 store_hub_flush(struct db *, int64_t now);
+
 /* store_speaker.c — an event's speakers (docs/events.md) */
 #define SPEAKERS_MAX	24	/* speakers of one event */
 struct speaker_input {

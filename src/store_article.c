@@ -23,7 +23,10 @@
 	" au.slug AS author_slug," \
 	" au.name AS author_name, au.role AS author_role," \
 	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name," \
-	" a.comment_count"
+	" a.comment_count, (SELECT hsp.name FROM hub_items hx" \
+	" JOIN hubs hh ON hh.id = hx.hub_id JOIN sponsors hsp ON hsp.id = hh.sponsor_id" \
+	" WHERE hx.kind = 'article' AND hx.item_id = a.id AND hh.kind = 'sponsored'" \
+	" ORDER BY hh.id LIMIT 1) AS hub_sponsor"
 
 #define LIST_JOINS \
 	" JOIN sections s ON s.id = a.section_id" \

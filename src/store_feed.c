@@ -73,7 +73,9 @@ static const char sql_news[] =
     "SELECT id, slug, title, published_at, updated_at FROM articles"
     " WHERE status = 'published' AND published_at > $1"
     " AND published_at <= $2 AND type <> 'partner-perspective'"
-    " AND sponsor_id IS NULL"
+    " AND sponsor_id IS NULL AND NOT EXISTS (SELECT 1 FROM hub_items x"
+    "  JOIN hubs h ON h.id = x.hub_id WHERE x.kind = 'article'"
+    "  AND x.item_id = articles.id AND h.kind = 'sponsored')"
     " ORDER BY published_at DESC, id DESC LIMIT $3";
 
 /* The static pages, events and webinars, for the sitemap of pages. */

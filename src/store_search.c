@@ -53,7 +53,11 @@ static const char sql_any_published[] =
 	" i.alt AS image_alt, i.widths AS image_widths, aa0.author_id," \
 	" au.slug AS author_slug," \
 	" au.name AS author_name, au.role AS author_role," \
-	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name"
+	" au.company AS author_company, a.sponsor_id, sp.name AS sponsor_name," \
+	" (SELECT hsp.name FROM hub_items hx" \
+	" JOIN hubs hh ON hh.id = hx.hub_id JOIN sponsors hsp ON hsp.id = hh.sponsor_id" \
+	" WHERE hx.kind = 'article' AND hx.item_id = a.id AND hh.kind = 'sponsored'" \
+	" ORDER BY hh.id LIMIT 1) AS hub_sponsor"
 
 #define HIT_JOINS \
 	" JOIN articles a ON a.id = hits.id" HIT_JOINS_REST

@@ -34,6 +34,7 @@ struct tag tag_event(int64_t id)	{ return make("ev", id); }
 struct tag tag_webinar(int64_t id)	{ return make("wb", id); }
 struct tag tag_page(int64_t id)		{ return make("pg", id); }
 struct tag tag_resource(int64_t id)	{ return make("rs", id); }
+struct tag tag_hub(int64_t id)		{ return make("hb", id); }
 struct tag tag_comments(int64_t id)	{ return make("cm", id); }
 struct tag tag_comment_count(int64_t id) { return make("cc", id); }
 struct tag tag_comment_counts(void)	{ return word("comments"); }
@@ -58,6 +59,7 @@ struct tag tag_sections(void)		{ return word("sections"); }
 struct tag tag_authors(void)		{ return word("authors"); }
 struct tag tag_promos(void)		{ return word("promos"); }
 struct tag tag_resources(void)		{ return word("resources"); }
+struct tag tag_hubs(void)		{ return word("hubs"); }
 struct tag tag_site(void)		{ return word("site"); }
 struct tag tag_front(void)		{ return word("front"); }
 

@@ -33,6 +33,7 @@ struct tag	tag_event(int64_t id);		/* ev<ID> */
 struct tag	tag_webinar(int64_t id);		/* wb<ID> */
 struct tag	tag_page(int64_t id);		/* pg<ID>: a static page */
 struct tag	tag_resource(int64_t id);		/* rs<ID>: a white paper */
+struct tag	tag_hub(int64_t id);		/* hb<ID>: a hub, its items, its live blog */
 struct tag	tag_comments(int64_t article);	/* cm<ID> */
 struct tag	tag_comment_count(int64_t article);	/* cc<ID> */
 /* Any story's count of approved comments: the home page's Most commented. */
@@ -52,6 +53,8 @@ struct tag	tag_sections(void);			/* sections: the tree */
 struct tag	tag_authors(void);			/* authors */
 struct tag	tag_promos(void);			/* promos */
 struct tag	tag_resources(void);			/* resources */
+/* Which stories sponsored hubs hold: the news sitemap leaves them out. */
+struct tag	tag_hubs(void);			/* hubs */
 struct tag	tag_site(void);			/* site: settings, menus */
 struct tag	tag_front(void);			/* front: the home page's pins */
 

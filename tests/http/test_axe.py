@@ -266,6 +266,7 @@ def main():
         "/events", "/events/archive", "/events/" + event,
         "/webinars", "/webinars/archive", "/webinars/" + webinar,
         "/resources", "/resources/" + paper, "/resources/%s/access" % paper,
+        "/hub/future-vision", "/shows/mobile-world-congress", "/shows/big-5g-event",
         "/search?q=5g", "/search?q=zzzqqqxxyy", "/search",
         "/article/%s/comment" % news, "/comments/%d" % comment,
         "/newsletter", "/" + page,
@@ -285,7 +286,9 @@ def main():
         "/admin/pages", "/admin/pages/new", "/admin/authors", "/admin/sponsors",
         "/admin/promos", "/admin/media", "/admin/subscribers", "/admin/trash",
         "/admin/comments/log", "/article/" + discussed,
-    ]
+        "/admin/hubs",
+    ] + ["/admin/hubs/%d" % r[0] for r in sql(db, "SELECT id FROM hubs WHERE slug IN"
+                                              " ('future-vision', 'mobile-world-congress')")]
     # What only an admin reaches.
     admin = ["/admin/users", "/admin/settings", "/admin/redirects", "/admin/tokens",
              "/admin/export"]

@@ -70,7 +70,8 @@ TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
           "article_revisions", "article_slugs", "newsletters",
           "newsletter_sections", "subscribers", "subscriptions",
           "newsletter_issues", "newsletter_deliveries", "resources",
-          "resource_leads", "import_ids", "redirects", "front_pins"]
+          "resource_leads", "import_ids", "redirects", "front_pins", "hubs",
+          "hub_items", "live_posts", "hub_stats"]
 
 
 def export(fmt, path, db=SRC, extra=()):

@@ -38,6 +38,8 @@ ROLES = ("member", "contributor", "editor", "admin")
 # although their kind is a page or a form, each with the reason.
 NOT_HTML = {
     "/resources/:slug/download": "the paper's PDF, or a redirect to its own site",
+    "/hub/:slug/go/:n": "a redirect to the hub item's page, counted as a click",
+    "/shows/:slug/live": "the live blog's newest posts as JSON, for the show's script",
 }
 NOT_HTML_SUFFIXES = (".xml", ".json", ".ics", ".csv", ".atom", ".txt")
 
@@ -172,6 +174,8 @@ PUBLIC = [
     "/resources", "/resources/fiber-monitoring-field-guide",
     "/resources/as-a-service-networking-buyers-guide",
     "/resources/fiber-monitoring-field-guide/access",
+    "/hub/future-vision", "/hub/internet-for-the-future", "/shows/mobile-world-congress",
+    "/shows/big-5g-event",
     "/about-us", "/advertise-with-us",
     "/signin", "/register", "/reset", "/account", "/newsletter", "/your-data",
     # Error pages.
@@ -191,6 +195,8 @@ ADMIN = [
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
     "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
     "/admin/articles?done=trash&n=3",
+    "/admin/hubs", "/admin/hubs/1", "/admin/hubs/3", "/admin/hubs/3?q=5g",
+    "/admin/hubs/1/preview", "/admin/hubs/3/preview",
 ]
 FIXTURES = {}
 

@@ -121,6 +121,7 @@ def captures():
         "sections/:id": one("SELECT id FROM sections ORDER BY id"),
         "pages/:id": one("SELECT id FROM pages ORDER BY id"),
         "promos/:id": one("SELECT id FROM promos ORDER BY id"),
+        "hubs/:id": one("SELECT id FROM hubs ORDER BY id"),
         "menus/:id": one("SELECT id FROM menu_items ORDER BY id"),
         "menu-items/:id": one("SELECT id FROM menu_items ORDER BY id"),
         "events/:id": one("SELECT id FROM events ORDER BY id"),

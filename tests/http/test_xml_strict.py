@@ -226,6 +226,12 @@ sql(DB, "UPDATE articles SET published_at = ?, updated_at = ? WHERE id = ?",
 # Five minutes old: the edit below is still allowed and moves updated.
 sql(DB, "UPDATE comments SET created_at = created_at - 300,"
     " updated_at = updated_at - 300 WHERE id = ?", (EDIT_CID,))
+# A show's hub (docs/hubs.md) curates both stories, under a hostile
+# introduction (a show's: a sponsored hub's stories leave the news sitemap).
+sql(DB, "UPDATE hubs SET intro = ? WHERE slug = 'mobile-world-congress'", ("Strict" + BAD + " intro",))
+for aid in (HOST_ID, REL_ID):
+    sql(DB, "INSERT INTO hub_items (hub_id, kind, item_id, position) SELECT id,"
+        " 'article', ?, 100 + ? FROM hubs WHERE slug = 'mobile-world-congress'", (aid, aid))
 if not on_pg():
     # Bytes that are not UTF-8 at all: a lone surrogate, a stray
     # continuation byte and a cut sequence (PostgreSQL refuses them; the
@@ -293,6 +299,19 @@ def test_feeds_are_well_formed():
             ok(it[0]["summary"].startswith(DEK),
                p + "/feed.json: and the summary", it[0]["summary"])
             ok(BODY in it[0]["content_html"], p + "/feed.json: and the body")
+
+
+def test_hub_feed_is_well_formed():
+    root = strict("/hub/mobile-world-congress/feed.xml")
+    if root is None:
+        return
+    t = texts(root)
+    ok("Strict" + KEPT + " headline <&>" in t,
+       "a hub's feed: the headline is there, less what XML cannot carry")
+    ok("Strict" + KEPT + " intro" in t, "and the hub's introduction")
+    ok(not any(0xd800 <= ord(c) <= 0xdfff or c in "\ufffe\uffff" or
+               (ord(c) < 32 and c not in "\t\n\r") for c in t),
+       "a hub's feed: no character XML 1.0 forbids")
 
 
 def test_comment_feed_is_well_formed():
@@ -544,7 +563,8 @@ def cleanup():
     return srv.stop()
 
 
-run_tests([test_feeds_are_well_formed, test_comment_feed_is_well_formed,
+run_tests([test_feeds_are_well_formed, test_hub_feed_is_well_formed,
+           test_comment_feed_is_well_formed,
            test_sitemaps_are_well_formed, test_podcast_is_well_formed,
            test_absolute_urls, test_categories_once, test_podcast_rules,
            test_lastbuilddate_follows_the_feed, test_comment_updated_follows_edits,

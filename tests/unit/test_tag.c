@@ -27,6 +27,7 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_webinar(8).s, "wb8");
 	assert_string_equal(tag_page(9).s, "pg9");
 	assert_string_equal(tag_resource(10).s, "rs10");
+	assert_string_equal(tag_hub(11).s, "hb11");
 	assert_string_equal(tag_comments(11).s, "cm11");
 	assert_string_equal(tag_comment_count(11).s, "cc11");
 	assert_string_equal(tag_comment_counts().s, "comments");
@@ -41,6 +42,7 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_authors().s, "authors");
 	assert_string_equal(tag_promos().s, "promos");
 	assert_string_equal(tag_resources().s, "resources");
+	assert_string_equal(tag_hubs().s, "hubs");
 	assert_string_equal(tag_site().s, "site");
 	assert_string_equal(tag_front().s, "front");
 	assert_string_equal(tag_article(INT64_MAX).s, "a9223372036854775807");

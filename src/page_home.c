@@ -213,58 +213,111 @@ most_commented(struct req *r, struct shown *s, json_t **out)
 }
 
 /*
- * Groups the rows of store_home_sections() by section, keeping the
- * sections' order: each block's lead is its newest story nobody took,
- * its headlines the next ones; a section left with nothing is left out.
+ * The newest stories of a topic section, ready for its block: each as
+ * {"lead": the story with its image in the block's size, "headline": by
+ * its title alone}, since which of the two it shows depends on what the
+ * blocks above took.  Kept as the fragment "home:s<ID>" with the tags of
+ * its list and stories, so a publish in one section reads that section
+ * again and leaves the other blocks kept.  The fragment is shared by the
+ * threads: nothing in it is changed once it is kept.  Returns the
+ * request's reference, or NULL with *rc set.
  */
 static json_t *
-group_sections(json_t *rows, struct shown *s)
+section_stories(struct req *r, int64_t id, int *rc)
 {
-	json_t *out = json_array(), *cur = NULL, *row, *heads = NULL;
-	const char *last = "";
+	struct cursor first = CURSOR_FIRST, next;
+	json_t *f, *rows, *row, *lead, *head;
+	char name[48];
 	size_t i;
 
+	snprintf(name, sizeof(name), "home:s%lld", (long long)id);
+	if ((f = own_json(r, cache_memo_get(name))) != NULL)
+		return f;
+	cache_memo_begin();
+	if ((*rc = store_article_list(r->db, LIST_SECTION, id, NULL, &first,
+	    HOME_PER_SECTION, page_now(), &rows, &next)) != STORE_OK)
+		return NULL;
+	own_json(r, rows);
+	page_dep_list(r, LIST_SECTION, id, NULL);
+	f = own_json(r, json_array());
 	json_array_foreach(rows, i, row) {
-		const char *slug = json_string_value(json_object_get(row,
-		    "home_section_slug"));
+		lead = json_deep_copy(row);
+		view_article(lead);
+		picture_slot(json_object_get(lead, "image"),
+		    PICTURE_HOME_THUMB);
+		head = json_deep_copy(row);
+		view_headline(head);
+		json_array_append_new(f, json_pack("{s:o,s:o}", "lead", lead,
+		    "headline", head));
+	}
+	cache_memo_put(name, f);
+	return f;
+}
 
-		if (slug == NULL)
-			continue;
-		if (cur == NULL || strcmp(slug, last) != 0) {
-			char url[300];
+/* The top topic sections, kept as the fragment "home:topics". */
+static json_t *
+home_topics(struct req *r, int *rc)
+{
+	json_t *f;
 
-			cache_dep_str(tag_list_section(json_integer_value(
-			    json_object_get(row, "home_section_id"))).s);
-			snprintf(url, sizeof(url), "/section/%s", slug);
-			cur = json_pack("{s:O,s:s,s:[]}", "name",
-			    json_object_get(row, "home_section_name"), "url",
-			    url, "headlines");
-			json_array_append_new(out, cur);
-			heads = json_object_get(cur, "headlines");
-			last = slug;
+	if ((f = own_json(r, cache_memo_get("home:topics"))) != NULL)
+		return f;
+	cache_memo_begin();
+	cache_dep_str(tag_sections().s);
+	if ((*rc = store_home_topics(r->db, &f)) != STORE_OK)
+		return NULL;
+	own_json(r, f);
+	cache_memo_put("home:topics", f);
+	return f;
+}
+
+/*
+ * A block per topic section, in the sections' order: its lead is its
+ * newest story nobody took, its headlines the next ones; a section left
+ * with nothing is left out.  The stories are the fragments' own objects,
+ * shared, not copied: the page only adds them to its lists.
+ */
+static int
+home_sections(struct req *r, struct shown *s, json_t **out)
+{
+	json_t *topics, *t, *stories, *st, *cur, *heads;
+	char url[300];
+	size_t i, k;
+	int rc = STORE_OK;
+
+	*out = NULL;
+	if ((topics = home_topics(r, &rc)) == NULL)
+		return rc;
+	*out = own_json(r, json_array());
+	json_array_foreach(topics, i, t) {
+		if ((stories = section_stories(r, view_int(t, "id"), &rc)) ==
+		    NULL)
+			return rc;
+		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
+		cur = json_pack("{s:O,s:s,s:[]}", "name", json_object_get(t,
+		    "name"), "url", url, "headlines");
+		heads = json_object_get(cur, "headlines");
+		json_array_foreach(stories, k, st) {
+			if (json_array_size(heads) >= HOME_HEADLINES ||
+			    take(s, json_object_get(st, "lead")) != 0)
+				continue;
+			if (json_object_get(cur, "lead") == NULL)
+				json_object_set(cur, "lead",
+				    json_object_get(st, "lead"));
+			else
+				json_array_append(heads,
+				    json_object_get(st, "headline"));
 		}
-		if (json_array_size(heads) >= HOME_HEADLINES ||
-		    take(s, row) != 0)
-			continue;
+		/* Sections whose stories all show above are left out. */
 		if (json_object_get(cur, "lead") == NULL) {
-			view_article(row);
-			json_object_set(cur, "lead", row);
-		} else {
-			view_headline(row);
-			json_array_append(heads, row);
+			json_decref(cur);
+			continue;
 		}
+		json_object_set_new(cur, "has_headlines", json_boolean(
+		    json_array_size(heads) > 0));
+		json_array_append_new(*out, cur);
 	}
-	/* Sections whose stories all show above are left out. */
-	for (i = json_array_size(out); i-- > 0;) {
-		cur = json_array_get(out, i);
-		if (json_object_get(cur, "lead") == NULL)
-			json_array_remove(out, i);
-		else
-			json_object_set_new(cur, "has_headlines", json_boolean(
-			    json_array_size(json_object_get(cur,
-			    "headlines")) > 0));
-	}
-	return out;
+	return STORE_OK;
 }
 
 /*
@@ -363,8 +416,7 @@ slot_images(json_t *list, enum picture_slot slot)
 static void
 home_images(json_t *m)
 {
-	json_t *sec, *img;
-	size_t i;
+	json_t *img;
 
 	if ((img = json_object_get(json_object_get(m, "lead"), "image")) !=
 	    NULL) {
@@ -373,9 +425,7 @@ home_images(json_t *m)
 	} else
 		picture_first_of(json_object_get(m, "top"));
 	slot_images(json_object_get(m, "top"), PICTURE_HOME_CARD);
-	json_array_foreach(json_object_get(m, "sections"), i, sec)
-		picture_slot(json_object_get(json_object_get(sec, "lead"),
-		    "image"), PICTURE_HOME_THUMB);
+	/* The section blocks' leads have theirs in their fragments. */
 	picture_slot(json_object_get(json_object_get(m, "featured_video"),
 	    "image"), PICTURE_SIDEBAR);
 }
@@ -385,7 +435,7 @@ model_home(struct req *r, json_t **out)
 {
 	struct cursor first = CURSOR_FIRST, next;
 	struct shown *s;
-	json_t *latest, *rows, *pins, *lead, *top, *list, *m, *v;
+	json_t *latest, *pins, *lead, *top, *list, *m, *v;
 	int rc;
 
 	*out = NULL;
@@ -428,11 +478,9 @@ model_home(struct req *r, json_t **out)
 	/* The podcasts go before the section blocks. */
 	if ((rc = podcasts(r, s, m)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
-	    &rows)) != STORE_OK)
+	if ((rc = home_sections(r, s, &list)) != STORE_OK)
 		return status_store(rc);
-	own_json(r, rows);
-	json_object_set_new(m, "sections", group_sections(rows, s));
+	json_object_set(m, "sections", list);
 	/* Whether each block has something to show (its heading goes too). */
 	json_object_set_new(m, "has_top", json_boolean(json_array_size(
 	    json_object_get(m, "top")) > 0));

@@ -85,8 +85,8 @@ int	 store_article_list(struct db *, enum list_by, int64_t key,
 int	 store_article_newer(struct db *, enum list_by, int64_t key,
 	    const char *type, const struct cursor *first, int limit,
 	    int64_t now, struct cursor *prev);
-/* The newest few articles of each top-level topic section, in one query. */
-int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
+/* The top-level topic sections (id, slug, name) in the home page's order. */
+int	 store_home_topics(struct db *, json_t **out);
 /*
  * Published stories by approved comments written after since, most
  * first, as list rows with "recent_comments"; limit counts stories with

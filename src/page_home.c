@@ -154,24 +154,23 @@ pins_of(json_t *pins, int lo, int hi, struct shown *s, json_t *list)
 }
 
 /*
- * The stories of rows nobody took yet, into list until it holds max;
- * with view, each is made ready to show (only those: a row's image is a
- * good part of its cost).
+ * The stories of a list's cards (list_cards()) that nobody took yet,
+ * into list until it holds max: as cards (with their image) when card,
+ * else by their titles.
  */
 static void
-fill(json_t *rows, size_t max, int view, struct shown *s, json_t *list)
+fill(json_t *cards, size_t max, int card, struct shown *s, json_t *list)
 {
-	json_t *row;
+	json_t *c;
 	size_t i;
 
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(cards, i, c) {
 		if (json_array_size(list) >= max)
 			break;
-		if (take(s, row) != 0)
+		if (take(s, json_object_get(c, "card")) != 0)
 			continue;
-		if (view)
-			view_article(row);
-		json_array_append(list, row);
+		json_array_append(list, json_object_get(c, card ? "card" :
+		    "head"));
 	}
 }
 
@@ -213,42 +212,47 @@ most_commented(struct req *r, struct shown *s, json_t **out)
 }
 
 /*
- * The newest stories of a topic section, ready for its block: each as
- * {"lead": the story with its image in the block's size, "headline": by
- * its title alone}, since which of the two it shows depends on what the
- * blocks above took.  Kept as the fragment "home:s<ID>" with the tags of
- * its list and stories, so a publish in one section reads that section
- * again and leaves the other blocks kept.  The fragment is shared by the
- * threads: nothing in it is changed once it is kept.  Returns the
+ * The newest stories of a list (the latest, a topic section's, an
+ * article type's), at most n, ready to show: each as {"card": the story
+ * with its image, "head": by its title alone}, since which of the two a
+ * block shows depends on what the blocks above took.  Kept as a fragment
+ * with the tags of its list and of its stories, so a publish reads again
+ * only the lists it changed: a publish in one section leaves the other
+ * sections' blocks kept.  With slot below PICTURE__MAX the cards' images
+ * have that slot's sizes.  The fragment is shared by the threads and
+ * nothing in it changes once it is kept: a block that gives a card's
+ * image other sizes copies the card first (view_card_copy()).  Returns the
  * request's reference, or NULL with *rc set.
  */
 static json_t *
-section_stories(struct req *r, int64_t id, int *rc)
+list_cards(struct req *r, enum list_by by, int64_t key, const char *type,
+    int n, enum picture_slot slot, int *rc)
 {
 	struct cursor first = CURSOR_FIRST, next;
-	json_t *f, *rows, *row, *lead, *head;
-	char name[48];
+	json_t *f, *rows, *row, *card, *head;
+	char name[96];
 	size_t i;
 
-	snprintf(name, sizeof(name), "home:s%lld", (long long)id);
+	snprintf(name, sizeof(name), "home:%d.%lld.%s.%d", (int)by,
+	    (long long)key, type != NULL ? type : "", n);
 	if ((f = own_json(r, cache_memo_get(name))) != NULL)
 		return f;
 	cache_memo_begin();
-	if ((*rc = store_article_list(r->db, LIST_SECTION, id, NULL, &first,
-	    HOME_PER_SECTION, page_now(), &rows, &next)) != STORE_OK)
+	if ((*rc = store_article_list(r->db, by, key, type, &first, n,
+	    page_now(), &rows, &next)) != STORE_OK)
 		return NULL;
 	own_json(r, rows);
-	page_dep_list(r, LIST_SECTION, id, NULL);
+	page_dep_list(r, by, key, type);
 	f = own_json(r, json_array());
 	json_array_foreach(rows, i, row) {
-		lead = json_deep_copy(row);
-		view_article(lead);
-		picture_slot(json_object_get(lead, "image"),
-		    PICTURE_HOME_THUMB);
+		card = json_deep_copy(row);
+		view_article(card);
+		if (slot < PICTURE__MAX)
+			picture_slot(json_object_get(card, "image"), slot);
 		head = json_deep_copy(row);
 		view_headline(head);
-		json_array_append_new(f, json_pack("{s:o,s:o}", "lead", lead,
-		    "headline", head));
+		json_array_append_new(f, json_pack("{s:o,s:o}", "card", card,
+		    "head", head));
 	}
 	cache_memo_put(name, f);
 	return f;
@@ -290,8 +294,8 @@ home_sections(struct req *r, struct shown *s, json_t **out)
 		return rc;
 	*out = own_json(r, json_array());
 	json_array_foreach(topics, i, t) {
-		if ((stories = section_stories(r, view_int(t, "id"), &rc)) ==
-		    NULL)
+		if ((stories = list_cards(r, LIST_SECTION, view_int(t, "id"),
+		    NULL, HOME_PER_SECTION, PICTURE_HOME_THUMB, &rc)) == NULL)
 			return rc;
 		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
 		cur = json_pack("{s:O,s:s,s:[]}", "name", json_object_get(t,
@@ -299,14 +303,14 @@ home_sections(struct req *r, struct shown *s, json_t **out)
 		heads = json_object_get(cur, "headlines");
 		json_array_foreach(stories, k, st) {
 			if (json_array_size(heads) >= HOME_HEADLINES ||
-			    take(s, json_object_get(st, "lead")) != 0)
+			    take(s, json_object_get(st, "card")) != 0)
 				continue;
 			if (json_object_get(cur, "lead") == NULL)
 				json_object_set(cur, "lead",
-				    json_object_get(st, "lead"));
+				    json_object_get(st, "card"));
 			else
 				json_array_append(heads,
-				    json_object_get(st, "headline"));
+				    json_object_get(st, "head"));
 		}
 		/* Sections whose stories all show above are left out. */
 		if (json_object_get(cur, "lead") == NULL) {
@@ -331,25 +335,22 @@ static int
 newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
     int image, struct shown *s, json_t **out)
 {
-	struct cursor first = CURSOR_FIRST, next;
-	json_t *rows, *row;
-	size_t i;
-	int rc;
+	json_t *cards, *c;
+	int rc = STORE_OK;
 
 	*out = NULL;
-	if ((rc = store_article_list(r->db, LIST_TYPE, 0, type, &first,
-	    (int)(max + taken), page_now(), &rows, &next)) != STORE_OK)
+	if ((cards = list_cards(r, LIST_TYPE, 0, type, (int)(max + taken),
+	    PICTURE__MAX, &rc)) == NULL)
 		return rc;
-	own_json(r, rows);
-	page_dep_list(r, LIST_TYPE, 0, type);
 	*out = own_json(r, json_array());
-	fill(rows, max, 0, s, *out);
-	json_array_foreach(*out, i, row) {
-		if (i == 0 && image)
-			view_article(row);
-		else
-			view_headline(row);
+	/* The first by its image, when asked, the others by their titles. */
+	if (image) {
+		fill(cards, 1, 1, s, *out);
+		if (json_array_size(*out) == 1 && (c = view_card_copy(
+		    json_array_get(*out, 0))) != NULL)
+			json_array_set_new(*out, 0, c);
 	}
+	fill(cards, max, 0, s, *out);
 	return STORE_OK;
 }
 
@@ -416,8 +417,14 @@ slot_images(json_t *list, enum picture_slot slot)
 static void
 home_images(json_t *m)
 {
-	json_t *img;
+	json_t *img, *top = json_object_get(m, "top"), *v;
+	size_t i;
 
+	/* The lead and the top row may be fragments' cards: their own. */
+	if ((v = json_object_get(m, "lead")) != NULL)
+		json_object_set_new(m, "lead", view_card_copy(v));
+	json_array_foreach(top, i, v)
+		json_array_set_new(top, i, view_card_copy(v));
 	if ((img = json_object_get(json_object_get(m, "lead"), "image")) !=
 	    NULL) {
 		picture_slot(img, PICTURE_LEAD);
@@ -433,10 +440,9 @@ home_images(json_t *m)
 int
 model_home(struct req *r, json_t **out)
 {
-	struct cursor first = CURSOR_FIRST, next;
 	struct shown *s;
 	json_t *latest, *pins, *lead, *top, *list, *m, *v;
-	int rc;
+	int rc = STORE_OK;
 
 	*out = NULL;
 	s = own_heap(r, xcalloc(1, sizeof(*s)));
@@ -461,12 +467,9 @@ model_home(struct req *r, json_t **out)
 	if ((rc = featured_video(r, s, m)) != STORE_OK)
 		return status_store(rc);
 	/* The newest stories fill the lead and the top row. */
-	if ((rc = store_article_list(r->db, LIST_LATEST, 0, NULL, &first,
-	    HOME_LATEST + (int)json_array_size(pins), page_now(), &latest,
-	    &next)) != STORE_OK)
+	if ((latest = list_cards(r, LIST_LATEST, 0, NULL, HOME_LATEST +
+	    (int)json_array_size(pins), PICTURE__MAX, &rc)) == NULL)
 		return status_store(rc);
-	own_json(r, latest);
-	page_dep_list(r, LIST_LATEST, 0, NULL);
 	fill(latest, 1, 1, s, lead);
 	if ((v = json_array_get(lead, 0)) != NULL)
 		json_object_set(m, "lead", v);

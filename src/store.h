@@ -169,7 +169,7 @@ int	 store_search(struct db *, const struct search_params *, json_t **out);
 int	 store_search_count(struct db *, const struct search_params *,
 	    int64_t *n);
 /*
- * Up to limit live stories related to the article: sharing its tags, or
+ * Up to limit (at most 5) live stories related to the article: sharing its tags, or
  * in its section, ranked by the tags they share, then by the words of
  * the article's title their title shares, then newest first: id, slug,
  * title, published_at, section_id.  The ids of the article's tags the

@@ -474,9 +474,6 @@ store_search_count(struct db *db, const struct search_params *p, int64_t *n)
 #define RELATED_MAX_TAGS	6
 #define RELATED_WORDS		16
 
-static const char sql_rel_tags[] =
-    "SELECT tag_id FROM article_tags WHERE article_id = $1"
-    " ORDER BY tag_id LIMIT 6";
 /*
  * The candidates in one statement, not one per list (on PostgreSQL each
  * is a round trip): the newest stories of each of the article's tags
@@ -680,29 +677,20 @@ cand_rows(struct db *db, const struct cand *c, size_t n, json_t *out)
 
 int
 store_search_related(struct db *db, int64_t id, const char *title,
-    int64_t section, int limit, int64_t now, json_t **out, int64_t *tag_ids,
-    int *ntags)
+    int64_t section, const int64_t *tag_ids, int ntags, int limit,
+    int64_t now, json_t **out)
 {
 	struct cand c[RELATED_MAX_TAGS * RELATED_PER_TAG + RELATED_PER_SECTION];
 	struct words ws;
-	struct db_stmt *st;
 	size_t n = 0;
-	int rc, nt = 0;
+	int rc;
 
 	*out = json_array();
-	*ntags = 0;
 	words_of(title, &ws);
+	if (ntags > RELATED_MAX_TAGS)
+		ntags = RELATED_MAX_TAGS;
 	/* After this point, all errors go through done. */
-	if ((st = db_stmt(db, sql_rel_tags)) == NULL) {
-		rc = STORE_ERROR;
-		goto done;
-	}
-	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW && nt < RELATED_MAX_TAGS)
-		tag_ids[nt++] = db_col_int(st, 0);
-	db_reset(st);
-	*ntags = nt;
-	if ((rc = cand_lists(db, tag_ids, nt, section, now, id, &ws, c, &n,
+	if ((rc = cand_lists(db, tag_ids, ntags, section, now, id, &ws, c, &n,
 	    ARRAY_SIZE(c))) != STORE_OK)
 		goto done;
 	qsort(c, n, sizeof(c[0]), cand_cmp);

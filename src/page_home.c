@@ -11,10 +11,11 @@
  * A story shows once on the page: each block passes over what a block
  * above it (or the sidebar) shows already.
  *
- * Queries per render: the pins and their next expiry, the newest videos,
- * the newest stories, Most commented, the newest podcasts, every
- * section's newest (one query for all sections), and the sidebar when its
- * fragment is not kept.  None runs per section.
+ * Queries per render: the pins and their next expiry, and Most
+ * commented.  The lists the blocks take their stories from (the newest
+ * stories, videos and podcasts, the topic sections, each section's
+ * newest) are fragments with their own tags, like the sidebar, read
+ * again only when a write dropped them (list_cards()).
  */
 #include <string.h>
 

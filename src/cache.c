@@ -446,6 +446,37 @@ cache_view(struct cache_entry *e, struct cache_view *v)
 	v->split = var != NULL && var->has_split ? &var->split : NULL;
 }
 
+/*
+ * About the memory a fragment's JSON tree takes (jansson's nodes and
+ * their strings), for the cache's bound: a story list's fragment holds
+ * tens of stories and is far from the size of a small one.  Walked once,
+ * when the fragment is kept.
+ */
+static size_t
+memo_size(json_t *v)
+{
+	const char *k;
+	json_t *x;
+	size_t i, n;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = 64;
+		json_object_foreach(v, k, x)
+			n += 48 + strlen(k) + memo_size(x);
+		return n;
+	case JSON_ARRAY:
+		n = 64;
+		json_array_foreach(v, i, x)
+			n += 8 + memo_size(x);
+		return n;
+	case JSON_STRING:
+		return 48 + json_string_length(v);
+	default:
+		return 32;
+	}
+}
+
 /* A memo's key cannot be a request target: those start with '/'. */
 static size_t
 memo_key(const char *name, char *key, size_t n)
@@ -526,8 +557,7 @@ cache_memo_put(const char *name, json_t *v)
 	e->expires_at = cache_deps.funtil;
 	e->tags = xstrndup(cache_deps.ftags.p ? cache_deps.ftags.p : "",
 	    cache_deps.ftags.len);
-	/* A fragment's size in memory is not known; count a fair guess. */
-	e->size = sizeof(*e) + keylen + cache_deps.ftags.len + 8192;
+	e->size = sizeof(*e) + keylen + cache_deps.ftags.len + memo_size(v);
 	pthread_mutex_lock(&cache_lock);
 	if (cache_inval_seq != cache_deps.fseq0) {
 		pthread_mutex_unlock(&cache_lock);

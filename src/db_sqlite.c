@@ -14,9 +14,21 @@
 
 #include "db_driver.h"
 
+/*
+ * Every page reads in a transaction, so BEGIN and COMMIT run once per
+ * request: sqlite3_exec() would parse them each time (a tenth of an
+ * uncached home page's time went to it).  The few texts that control
+ * transactions are kept prepared instead, one slot per text.
+ */
+#define SQ_TX_MAX	8
+
 struct sq_db {
 	struct db	 base;
 	sqlite3		*h;
+	struct {
+		char		 sql[40];
+		sqlite3_stmt	*h;
+	}		 tx[SQ_TX_MAX];
 };
 
 struct sq_stmt {
@@ -105,7 +117,11 @@ sq_open(const char *path, char *err, size_t errlen)
 static void
 sq_close(struct db *db)
 {
+	size_t i;
+
 	db_free_common(db);
+	for (i = 0; i < SQ_TX_MAX; i++)
+		sqlite3_finalize(SQ(db)->tx[i].h);
 	sqlite3_close(SQ(db)->h);
 	free(db);
 }
@@ -116,10 +132,53 @@ sq_errmsg(struct db *db)
 	return sqlite3_errmsg(SQ(db)->h);
 }
 
+/*
+ * The prepared statement of a transaction's control text (BEGIN, COMMIT,
+ * ROLLBACK, SAVEPOINT, RELEASE: one statement, short), or NULL for any
+ * other text, which sqlite3_exec() runs as it comes.
+ */
+static sqlite3_stmt *
+sq_tx_stmt(struct sq_db *db, const char *sql)
+{
+	static const char *const verbs[] = {
+		"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
+	};
+	size_t i, n = strlen(sql);
+	const char *tail = NULL;
+
+	if (n >= sizeof(db->tx[0].sql) || strchr(sql, ';') != NULL)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (strncmp(sql, verbs[i], strlen(verbs[i])) == 0)
+			break;
+	if (i == ARRAY_SIZE(verbs))
+		return NULL;
+	for (i = 0; i < SQ_TX_MAX && db->tx[i].h != NULL; i++)
+		if (strcmp(db->tx[i].sql, sql) == 0)
+			return db->tx[i].h;
+	if (i == SQ_TX_MAX)
+		return NULL;
+	if (sqlite3_prepare_v3(db->h, sql, (int)n, SQLITE_PREPARE_PERSISTENT,
+	    &db->tx[i].h, &tail) != SQLITE_OK || db->tx[i].h == NULL) {
+		sqlite3_finalize(db->tx[i].h);
+		db->tx[i].h = NULL;
+		return NULL;
+	}
+	memcpy(db->tx[i].sql, sql, n + 1);
+	return db->tx[i].h;
+}
+
 static int
 sq_exec(struct db *db, const char *sql)
 {
-	return sq_rc(sqlite3_exec(SQ(db)->h, sql, NULL, NULL, NULL));
+	sqlite3_stmt *st = sq_tx_stmt(SQ(db), sql);
+	int rc;
+
+	if (st == NULL)
+		return sq_rc(sqlite3_exec(SQ(db)->h, sql, NULL, NULL, NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return sq_rc(rc == SQLITE_DONE ? SQLITE_OK : rc);
 }
 
 static struct db_stmt *

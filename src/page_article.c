@@ -20,6 +20,7 @@
 #include "view.h"
 
 #define RELATED_STORIES	5
+#define RELATED_TAGS	6	/* the story's tags they are looked for by */
 
 /*
  * Splits the body after the paragraph nearest its middle, so the promo
@@ -90,11 +91,39 @@ model_article(struct req *r, const char *slug, json_t **out)
 	return model_article_of(r, a, out);
 }
 
+/*
+ * The tags related stories are looked for by: the story's max first by
+ * id, ascending, read from its tags (rows with "id") rather than asked
+ * of the store again.
+ */
+static int
+related_tags(json_t *tags, int64_t *ids, int max)
+{
+	json_t *t;
+	size_t i;
+	int64_t v;
+	int n = 0, k;
+
+	json_array_foreach(tags, i, t) {
+		v = json_integer_value(json_object_get(t, "id"));
+		/* Kept sorted: v goes before the first larger one. */
+		for (k = n; k > 0 && ids[k - 1] > v; k--)
+			if (k < max)
+				ids[k] = ids[k - 1];
+		if (k < max) {
+			ids[k] = v;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
 int
 model_article_of(struct req *r, json_t *a, json_t **out)
 {
 	json_t *v, *promo;
-	int64_t id, section, now = page_now(), tag_ids[6];
+	int64_t id, section, now = page_now(), tag_ids[RELATED_TAGS];
 	int rc, k, ntags = 0;
 
 	/* a is the request's from here: an error returns as it is. */
@@ -111,6 +140,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 		return status_store(rc);
 	view_tags(v);
 	json_object_set_new(a, "tags", v);
+	ntags = related_tags(v, tag_ids, RELATED_TAGS);
 	if ((rc = page_section_frame(r, section, &v, &promo)) != STORE_OK)
 		return status_store(rc);
 	json_object_set_new(a, "section_path", v);
@@ -132,8 +162,8 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	 * depends on.
 	 */
 	if ((rc = store_search_related(r->db, id, json_string_value(
-	    json_object_get(a, "title")), section, RELATED_STORIES, now, &v,
-	    tag_ids, &ntags)) != STORE_OK)
+	    json_object_get(a, "title")), section, tag_ids, ntags,
+	    RELATED_STORIES, now, &v)) != STORE_OK)
 		return status_store(rc);
 	view_articles(v);
 	page_dep_list(r, LIST_SECTION, section, NULL);

@@ -11,10 +11,11 @@
  * A story shows once on the page: each block passes over what a block
  * above it (or the sidebar) shows already.
  *
- * Queries per render: the pins and their next expiry, the newest videos,
- * the newest stories, Most commented, the newest podcasts, every
- * section's newest (one query for all sections), and the sidebar when its
- * fragment is not kept.  None runs per section.
+ * Queries per render: the pins and their next expiry, and Most
+ * commented.  The lists the blocks take their stories from (the newest
+ * stories, videos and podcasts, the topic sections, each section's
+ * newest) are fragments with their own tags, like the sidebar, read
+ * again only when a write dropped them (list_cards()).
  */
 #include <string.h>
 
@@ -154,24 +155,23 @@ pins_of(json_t *pins, int lo, int hi, struct shown *s, json_t *list)
 }
 
 /*
- * The stories of rows nobody took yet, into list until it holds max;
- * with view, each is made ready to show (only those: a row's image is a
- * good part of its cost).
+ * The stories of a list's cards (list_cards()) that nobody took yet,
+ * into list until it holds max: as cards (with their image) when card,
+ * else by their titles.
  */
 static void
-fill(json_t *rows, size_t max, int view, struct shown *s, json_t *list)
+fill(json_t *cards, size_t max, int card, struct shown *s, json_t *list)
 {
-	json_t *row;
+	json_t *c;
 	size_t i;
 
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(cards, i, c) {
 		if (json_array_size(list) >= max)
 			break;
-		if (take(s, row) != 0)
+		if (take(s, json_object_get(c, "card")) != 0)
 			continue;
-		if (view)
-			view_article(row);
-		json_array_append(list, row);
+		json_array_append(list, json_object_get(c, card ? "card" :
+		    "head"));
 	}
 }
 
@@ -213,58 +213,116 @@ most_commented(struct req *r, struct shown *s, json_t **out)
 }
 
 /*
- * Groups the rows of store_home_sections() by section, keeping the
- * sections' order: each block's lead is its newest story nobody took,
- * its headlines the next ones; a section left with nothing is left out.
+ * The newest stories of a list (the latest, a topic section's, an
+ * article type's), at most n, ready to show: each as {"card": the story
+ * with its image, "head": by its title alone}, since which of the two a
+ * block shows depends on what the blocks above took.  Kept as a fragment
+ * with the tags of its list and of its stories, so a publish reads again
+ * only the lists it changed: a publish in one section leaves the other
+ * sections' blocks kept.  With slot below PICTURE__MAX the cards' images
+ * have that slot's sizes.  The fragment is shared by the threads and
+ * nothing in it changes once it is kept: a block that gives a card's
+ * image other sizes copies the card first (view_card_copy()).  Returns the
+ * request's reference, or NULL with *rc set.
  */
 static json_t *
-group_sections(json_t *rows, struct shown *s)
+list_cards(struct req *r, enum list_by by, int64_t key, const char *type,
+    int n, enum picture_slot slot, int *rc)
 {
-	json_t *out = json_array(), *cur = NULL, *row, *heads = NULL;
-	const char *last = "";
+	struct cursor first = CURSOR_FIRST, next;
+	json_t *f, *rows, *row, *card, *head;
+	char name[96];
 	size_t i;
 
+	snprintf(name, sizeof(name), "home:%d.%lld.%s.%d", (int)by,
+	    (long long)key, type != NULL ? type : "", n);
+	if ((f = own_json(r, cache_memo_get(name))) != NULL)
+		return f;
+	cache_memo_begin();
+	if ((*rc = store_article_list(r->db, by, key, type, &first, n,
+	    page_now(), &rows, &next)) != STORE_OK)
+		return NULL;
+	own_json(r, rows);
+	page_dep_list(r, by, key, type);
+	f = own_json(r, json_array());
 	json_array_foreach(rows, i, row) {
-		const char *slug = json_string_value(json_object_get(row,
-		    "home_section_slug"));
+		card = json_deep_copy(row);
+		view_article(card);
+		if (slot < PICTURE__MAX)
+			picture_slot(json_object_get(card, "image"), slot);
+		head = json_deep_copy(row);
+		view_headline(head);
+		json_array_append_new(f, json_pack("{s:o,s:o}", "card", card,
+		    "head", head));
+	}
+	cache_memo_put(name, f);
+	return f;
+}
 
-		if (slug == NULL)
-			continue;
-		if (cur == NULL || strcmp(slug, last) != 0) {
-			char url[300];
+/* The top topic sections, kept as the fragment "home:topics". */
+static json_t *
+home_topics(struct req *r, int *rc)
+{
+	json_t *f;
 
-			cache_dep_str(tag_list_section(json_integer_value(
-			    json_object_get(row, "home_section_id"))).s);
-			snprintf(url, sizeof(url), "/section/%s", slug);
-			cur = json_pack("{s:O,s:s,s:[]}", "name",
-			    json_object_get(row, "home_section_name"), "url",
-			    url, "headlines");
-			json_array_append_new(out, cur);
-			heads = json_object_get(cur, "headlines");
-			last = slug;
+	if ((f = own_json(r, cache_memo_get("home:topics"))) != NULL)
+		return f;
+	cache_memo_begin();
+	cache_dep_str(tag_sections().s);
+	if ((*rc = store_home_topics(r->db, &f)) != STORE_OK)
+		return NULL;
+	own_json(r, f);
+	cache_memo_put("home:topics", f);
+	return f;
+}
+
+/*
+ * A block per topic section, in the sections' order: its lead is its
+ * newest story nobody took, its headlines the next ones; a section left
+ * with nothing is left out.  The stories are the fragments' own objects,
+ * shared, not copied: the page only adds them to its lists.
+ */
+static int
+home_sections(struct req *r, struct shown *s, json_t **out)
+{
+	json_t *topics, *t, *stories, *st, *cur, *heads;
+	char url[300];
+	size_t i, k;
+	int rc = STORE_OK;
+
+	*out = NULL;
+	if ((topics = home_topics(r, &rc)) == NULL)
+		return rc;
+	*out = own_json(r, json_array());
+	json_array_foreach(topics, i, t) {
+		if ((stories = list_cards(r, LIST_SECTION, view_int(t, "id"),
+		    NULL, HOME_PER_SECTION, PICTURE_HOME_THUMB, &rc)) == NULL)
+			return rc;
+		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
+		cur = json_pack("{s:O,s:s,s:[]}", "name", json_object_get(t,
+		    "name"), "url", url, "headlines");
+		heads = json_object_get(cur, "headlines");
+		json_array_foreach(stories, k, st) {
+			if (json_array_size(heads) >= HOME_HEADLINES ||
+			    take(s, json_object_get(st, "card")) != 0)
+				continue;
+			if (json_object_get(cur, "lead") == NULL)
+				json_object_set(cur, "lead",
+				    json_object_get(st, "card"));
+			else
+				json_array_append(heads,
+				    json_object_get(st, "head"));
 		}
-		if (json_array_size(heads) >= HOME_HEADLINES ||
-		    take(s, row) != 0)
-			continue;
+		/* Sections whose stories all show above are left out. */
 		if (json_object_get(cur, "lead") == NULL) {
-			view_article(row);
-			json_object_set(cur, "lead", row);
-		} else {
-			view_headline(row);
-			json_array_append(heads, row);
+			json_decref(cur);
+			continue;
 		}
+		json_object_set_new(cur, "has_headlines", json_boolean(
+		    json_array_size(heads) > 0));
+		json_array_append_new(*out, cur);
 	}
-	/* Sections whose stories all show above are left out. */
-	for (i = json_array_size(out); i-- > 0;) {
-		cur = json_array_get(out, i);
-		if (json_object_get(cur, "lead") == NULL)
-			json_array_remove(out, i);
-		else
-			json_object_set_new(cur, "has_headlines", json_boolean(
-			    json_array_size(json_object_get(cur,
-			    "headlines")) > 0));
-	}
-	return out;
+	return STORE_OK;
 }
 
 /*
@@ -278,25 +336,22 @@ static int
 newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
     int image, struct shown *s, json_t **out)
 {
-	struct cursor first = CURSOR_FIRST, next;
-	json_t *rows, *row;
-	size_t i;
-	int rc;
+	json_t *cards, *c;
+	int rc = STORE_OK;
 
 	*out = NULL;
-	if ((rc = store_article_list(r->db, LIST_TYPE, 0, type, &first,
-	    (int)(max + taken), page_now(), &rows, &next)) != STORE_OK)
+	if ((cards = list_cards(r, LIST_TYPE, 0, type, (int)(max + taken),
+	    PICTURE__MAX, &rc)) == NULL)
 		return rc;
-	own_json(r, rows);
-	page_dep_list(r, LIST_TYPE, 0, type);
 	*out = own_json(r, json_array());
-	fill(rows, max, 0, s, *out);
-	json_array_foreach(*out, i, row) {
-		if (i == 0 && image)
-			view_article(row);
-		else
-			view_headline(row);
+	/* The first by its image, when asked, the others by their titles. */
+	if (image) {
+		fill(cards, 1, 1, s, *out);
+		if (json_array_size(*out) == 1 && (c = view_card_copy(
+		    json_array_get(*out, 0))) != NULL)
+			json_array_set_new(*out, 0, c);
 	}
+	fill(cards, max, 0, s, *out);
 	return STORE_OK;
 }
 
@@ -363,9 +418,14 @@ slot_images(json_t *list, enum picture_slot slot)
 static void
 home_images(json_t *m)
 {
-	json_t *sec, *img;
+	json_t *img, *top = json_object_get(m, "top"), *v;
 	size_t i;
 
+	/* The lead and the top row may be fragments' cards: their own. */
+	if ((v = json_object_get(m, "lead")) != NULL)
+		json_object_set_new(m, "lead", view_card_copy(v));
+	json_array_foreach(top, i, v)
+		json_array_set_new(top, i, view_card_copy(v));
 	if ((img = json_object_get(json_object_get(m, "lead"), "image")) !=
 	    NULL) {
 		picture_slot(img, PICTURE_LEAD);
@@ -373,9 +433,7 @@ home_images(json_t *m)
 	} else
 		picture_first_of(json_object_get(m, "top"));
 	slot_images(json_object_get(m, "top"), PICTURE_HOME_CARD);
-	json_array_foreach(json_object_get(m, "sections"), i, sec)
-		picture_slot(json_object_get(json_object_get(sec, "lead"),
-		    "image"), PICTURE_HOME_THUMB);
+	/* The section blocks' leads have theirs in their fragments. */
 	picture_slot(json_object_get(json_object_get(m, "featured_video"),
 	    "image"), PICTURE_SIDEBAR);
 }
@@ -383,10 +441,9 @@ home_images(json_t *m)
 int
 model_home(struct req *r, json_t **out)
 {
-	struct cursor first = CURSOR_FIRST, next;
 	struct shown *s;
-	json_t *latest, *rows, *pins, *lead, *top, *list, *m, *v;
-	int rc;
+	json_t *latest, *pins, *lead, *top, *list, *m, *v;
+	int rc = STORE_OK;
 
 	*out = NULL;
 	s = own_heap(r, xcalloc(1, sizeof(*s)));
@@ -411,12 +468,9 @@ model_home(struct req *r, json_t **out)
 	if ((rc = featured_video(r, s, m)) != STORE_OK)
 		return status_store(rc);
 	/* The newest stories fill the lead and the top row. */
-	if ((rc = store_article_list(r->db, LIST_LATEST, 0, NULL, &first,
-	    HOME_LATEST + (int)json_array_size(pins), page_now(), &latest,
-	    &next)) != STORE_OK)
+	if ((latest = list_cards(r, LIST_LATEST, 0, NULL, HOME_LATEST +
+	    (int)json_array_size(pins), PICTURE__MAX, &rc)) == NULL)
 		return status_store(rc);
-	own_json(r, latest);
-	page_dep_list(r, LIST_LATEST, 0, NULL);
 	fill(latest, 1, 1, s, lead);
 	if ((v = json_array_get(lead, 0)) != NULL)
 		json_object_set(m, "lead", v);
@@ -428,11 +482,9 @@ model_home(struct req *r, json_t **out)
 	/* The podcasts go before the section blocks. */
 	if ((rc = podcasts(r, s, m)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_home_sections(r->db, HOME_PER_SECTION, page_now(),
-	    &rows)) != STORE_OK)
+	if ((rc = home_sections(r, s, &list)) != STORE_OK)
 		return status_store(rc);
-	own_json(r, rows);
-	json_object_set_new(m, "sections", group_sections(rows, s));
+	json_object_set(m, "sections", list);
 	/* Whether each block has something to show (its heading goes too). */
 	json_object_set_new(m, "has_top", json_boolean(json_array_size(
 	    json_object_get(m, "top")) > 0));

@@ -56,6 +56,59 @@ list_url(const char *base, const struct cursor *c, int n)
 }
 
 /*
+ * The first page of a list, read as page_articles() reads it, kept as a
+ * fragment with the tags of its list and stories: a section, author or
+ * tag page renders it again only when its list or one of its stories
+ * changed.  Later pages (a cursor of the reader's) are read each time.
+ * *out is a new array of the fragment's stories, shared, not copied: a
+ * story the page changes is copied first (view_card_copy()).
+ */
+static int
+first_page(struct req *r, enum list_by by, int64_t key, const char *type,
+    json_t **out, struct cursor *next)
+{
+	struct cursor first = CURSOR_FIRST;
+	json_t *f, *list;
+	char name[96];
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "list:%d.%lld.%s.%lld", (int)by,
+	    (long long)key, type != NULL ? type : "",
+	    (long long)config.page_size);
+	if ((f = own_json(r, cache_memo_get(name))) == NULL) {
+		cache_memo_begin();
+		if ((rc = page_articles(r, by, key, type, &first,
+		    (int)config.page_size, &list, next)) != STORE_OK)
+			return rc;
+		f = own_json(r, json_pack("{s:o,s:I,s:I}", "articles", list,
+		    "next_t", (json_int_t)next->t, "next_id",
+		    (json_int_t)next->id));
+		cache_memo_put(name, f);
+	}
+	next->t = json_integer_value(json_object_get(f, "next_t"));
+	next->id = json_integer_value(json_object_get(f, "next_id"));
+	*out = json_copy(json_object_get(f, "articles"));
+	return STORE_OK;
+}
+
+/* The first story of list with an image: the page's own copy of it. */
+static json_t *
+first_image_of(json_t *list)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (json_object_get(v, "image") != NULL) {
+			json_array_set_new(list, i, view_card_copy(v));
+			return json_object_get(json_array_get(list, i),
+			    "image");
+		}
+	return NULL;
+}
+
+/*
  * Reads one page of a list into m under "articles", with links both
  * ways: "next_url" (older) and "prev_url" (newer), each with its page
  * number when this page knows its own.  A page past the last is 404.
@@ -74,12 +127,16 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 		return 400;
 	if ((n = page_number(r, &cur)) < 0)
 		return 404;
-	if ((rc = page_articles(r, by, key, type, &cur, (int)config.page_size,
-	    &list, &next)) != STORE_OK)
+	if (cur.t == INT64_MAX)
+		rc = first_page(r, by, key, type, &list, &next);
+	else
+		rc = page_articles(r, by, key, type, &cur,
+		    (int)config.page_size, &list, &next);
+	if (rc != STORE_OK)
 		return status_store(rc);
 	if (picture_first(json_object_get(json_object_get(m, "author"),
 	    "photo")) != 0)
-		picture_first_of(list);
+		picture_first(first_image_of(list));
 	json_object_set_new(m, "articles", list);
 	if (cur.t != INT64_MAX && json_array_size(list) == 0)
 		return 404;

@@ -85,8 +85,8 @@ int	 store_article_list(struct db *, enum list_by, int64_t key,
 int	 store_article_newer(struct db *, enum list_by, int64_t key,
 	    const char *type, const struct cursor *first, int limit,
 	    int64_t now, struct cursor *prev);
-/* The newest few articles of each top-level topic section, in one query. */
-int	 store_home_sections(struct db *, int per_section, int64_t now, json_t **out);
+/* The top-level topic sections (id, slug, name) in the home page's order. */
+int	 store_home_topics(struct db *, json_t **out);
 /*
  * Published stories by approved comments written after since, most
  * first, as list rows with "recent_comments"; limit counts stories with
@@ -169,16 +169,16 @@ int	 store_search(struct db *, const struct search_params *, json_t **out);
 int	 store_search_count(struct db *, const struct search_params *,
 	    int64_t *n);
 /*
- * Up to limit live stories related to the article: sharing its tags, or
- * in its section, ranked by the tags they share, then by the words of
- * the article's title their title shares, then newest first: id, slug,
- * title, published_at, section_id.  The ids of the article's tags the
- * candidates came from are put in tag_ids (room for 6) and their number
- * in *ntags, for the page's cache dependencies.
+ * Up to limit (at most 5) live stories related to the article: sharing
+ * one of its tags tag_ids (ntags of them, at most 6), or in its section,
+ * ranked by the tags they share, then by the words of the article's
+ * title their title shares, then newest first: id, slug, title,
+ * published_at, section_id.  The page depends on the lists of those tags
+ * and of the section.
  */
 int	 store_search_related(struct db *, int64_t article_id, const char *title,
-	    int64_t section, int limit, int64_t now, json_t **out,
-	    int64_t *tag_ids, int *ntags);
+	    int64_t section, const int64_t *tag_ids, int ntags, int limit,
+	    int64_t now, json_t **out);
 
 /* store_site.c — sections, authors, tags, menus, settings, pages, promos */
 int	 store_settings(struct db *, json_t **out);	/* object key -> value */

@@ -104,29 +104,12 @@ static const char *const sql_newer[LIST__MAX] = {
 #undef NEWER
 
 /*
- * The newest stories of every top section.  SQLite reads one index range
- * per section for the IN subquery; PostgreSQL would run that subquery for
- * every pair of section and article, so it gets a LATERAL join instead.
+ * The top topic sections, in the order of the home page's blocks; each
+ * block's stories are its section's list (LIST_SECTION).
  */
-#define HOME_COLS \
-    "SELECT hs.id AS home_section_id, hs.slug AS home_section_slug," \
-    " hs.name AS home_section_name, " LIST_COLS " FROM sections hs"
-#define HOME_NEWEST \
-    "SELECT x.article_id FROM section_articles x" \
-    "  WHERE x.section_id = hs.id AND x.published_at <= $2" \
-    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT $1"
-#define HOME_WHERE \
-    " WHERE hs.parent_id IS NULL AND hs.kind = 'topic'" \
-    " ORDER BY hs.position, hs.id, a.published_at DESC, a.id DESC"
-static const char *const sql_home[DB__MAX] = {
-	[DB_SQLITE] = HOME_COLS
-	    " JOIN articles a ON a.id IN (" HOME_NEWEST ")" LIST_JOINS
-	    HOME_WHERE,
-	[DB_POSTGRES] = HOME_COLS
-	    " CROSS JOIN LATERAL (" HOME_NEWEST ") h"
-	    " JOIN articles a ON a.id = h.article_id" LIST_JOINS
-	    HOME_WHERE,
-};
+static const char sql_home_topics[] =
+    "SELECT id, slug, name FROM sections"
+    " WHERE parent_id IS NULL AND kind = 'topic' ORDER BY position, id";
 
 /*
  * The stories with the most approved comments written since $1, most
@@ -306,14 +289,13 @@ store_article_newer(struct db *db, enum list_by by, int64_t key,
 }
 
 int
-store_home_sections(struct db *db, int per_section, int64_t now, json_t **out)
+store_home_topics(struct db *db, json_t **out)
 {
 	struct db_stmt *st;
 
-	if ((st = db_stmt(db, sql_home[db_kind(db)])) == NULL)
+	*out = NULL;
+	if ((st = db_stmt(db, sql_home_topics)) == NULL)
 		return STORE_ERROR;
-	db_bind_int(st, 1, per_section);
-	db_bind_int(st, 2, now);
 	return store_rows_json(st, out);
 }
 

@@ -478,22 +478,35 @@ store_search_count(struct db *db, const struct search_params *p, int64_t *n)
 #define RELATED_MAX_TAGS	6
 #define RELATED_WORDS		16
 
-static const char sql_rel_tags[] =
-    "SELECT tag_id FROM article_tags WHERE article_id = $1"
-    " ORDER BY tag_id LIMIT 6";
-static const char sql_rel_by_tag[] =
-    "SELECT x.article_id, a.title FROM article_tags x"
-    " JOIN articles a ON a.id = x.article_id WHERE x.tag_id = $1"
-    " AND x.published_at <= CAST($2 AS BIGINT) AND a.status = 'published'"
-    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3";
-static const char sql_rel_by_section[] =
-    "SELECT x.article_id, a.title FROM section_articles x"
-    " JOIN articles a ON a.id = x.article_id WHERE x.section_id = $1"
-    " AND x.published_at <= CAST($2 AS BIGINT)"
-    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $3";
-static const char sql_rel_row[] =
+/*
+ * The candidates in one statement, not one per list (on PostgreSQL each
+ * is a round trip): the newest stories of each of the article's tags
+ * ($1 to $6, 0 for none) and of its section ($7), published by $8, at
+ * most $9 per tag and $10 from the section, list by list (k) and newest
+ * first within each, as the lists were read one after the other.
+ */
+#define REL_TAG(k) \
+    "SELECT " #k " AS k, article_id, title, published_at FROM (" \
+    " SELECT x.article_id, a.title, x.published_at FROM article_tags x" \
+    " JOIN articles a ON a.id = x.article_id WHERE x.tag_id = $" #k \
+    " AND x.published_at <= CAST($8 AS BIGINT) AND a.status = 'published'" \
+    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $9) t" #k
+static const char sql_rel_cands[] =
+    "SELECT k, article_id, title FROM (" REL_TAG(1) " UNION ALL "
+    REL_TAG(2) " UNION ALL " REL_TAG(3) " UNION ALL " REL_TAG(4)
+    " UNION ALL " REL_TAG(5) " UNION ALL " REL_TAG(6) " UNION ALL"
+    " SELECT 7 AS k, article_id, title, published_at FROM ("
+    " SELECT x.article_id, a.title, x.published_at FROM section_articles x"
+    " JOIN articles a ON a.id = x.article_id WHERE x.section_id = $7"
+    " AND x.published_at <= CAST($8 AS BIGINT)"
+    " ORDER BY x.published_at DESC, x.article_id DESC LIMIT $10) t7) u"
+    " ORDER BY k, published_at DESC, article_id DESC";
+#undef REL_TAG
+/* The chosen stories' rows in one statement: $1 to $5 (0 for none). */
+#define RELATED_ROWS	5
+static const char sql_rel_rows[] =
     "SELECT a.id, a.slug, a.title, a.published_at, a.section_id"
-    " FROM articles a WHERE a.id = $1";
+    " FROM articles a WHERE a.id IN ($1, $2, $3, $4, $5)";
 
 struct cand {
 	int64_t	id;
@@ -598,24 +611,30 @@ cand_cmp(const void *x, const void *y)
 	return a->order - b->order;
 }
 
-/* Adds the stories of a list query (key, now, limit). */
+/*
+ * Adds the candidates of sql_rel_cands, tag lists first: a story seen
+ * again counts one more shared tag.
+ */
 static int
-cand_list(struct db *db, const char *sql, int64_t key, int64_t now,
-    int limit, int tag, int64_t self, const struct words *ws,
-    struct cand *c, size_t *n, size_t max)
+cand_lists(struct db *db, const int64_t *tag_ids, int nt, int64_t section,
+    int64_t now, int64_t self, const struct words *ws, struct cand *c,
+    size_t *n, size_t max)
 {
 	struct db_stmt *st;
 	size_t i;
 	int64_t id;
-	int rc;
+	int rc, k;
 
-	if ((st = db_stmt(db, sql)) == NULL)
+	if ((st = db_stmt(db, sql_rel_cands)) == NULL)
 		return STORE_ERROR;
-	db_bind_int(st, 1, key);
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, limit);
+	for (k = 0; k < RELATED_MAX_TAGS; k++)
+		db_bind_int(st, k + 1, k < nt ? tag_ids[k] : 0);
+	db_bind_int(st, 7, section);
+	db_bind_int(st, 8, now);
+	db_bind_int(st, 9, RELATED_PER_TAG);
+	db_bind_int(st, 10, RELATED_PER_SECTION);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if ((id = db_col_int(st, 0)) == self)
+		if ((id = db_col_int(st, 1)) == self)
 			continue;
 		for (i = 0; i < *n && c[i].id != id; i++)
 			;
@@ -625,61 +644,65 @@ cand_list(struct db *db, const char *sql, int64_t key, int64_t now,
 			c[i].id = id;
 			c[i].tags = 0;
 			c[i].order = (int)i;
-			c[i].words = shared_words(ws, db_col_text(st, 1, NULL));
+			c[i].words = shared_words(ws, db_col_text(st, 2, NULL));
 			(*n)++;
 		}
-		c[i].tags += tag;
+		c[i].tags += db_col_int(st, 0) <= RELATED_MAX_TAGS;
 	}
 	db_reset(st);
 	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
 }
 
+/* The rows of the first n candidates, in their order, into out. */
+static int
+cand_rows(struct db *db, const struct cand *c, size_t n, json_t *out)
+{
+	struct db_stmt *st;
+	json_t *rows, *row;
+	size_t i, k;
+	int rc;
+
+	if ((st = db_stmt(db, sql_rel_rows)) == NULL)
+		return STORE_ERROR;
+	for (i = 0; i < RELATED_ROWS; i++)
+		db_bind_int(st, (int)i + 1, i < n ? c[i].id : 0);
+	if ((rc = store_rows_json(st, &rows)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		json_array_foreach(rows, k, row)
+			if (json_integer_value(json_object_get(row, "id")) ==
+			    c[i].id) {
+				json_array_append(out, row);
+				break;
+			}
+	json_decref(rows);
+	return STORE_OK;
+}
+
 int
 store_search_related(struct db *db, int64_t id, const char *title,
-    int64_t section, int limit, int64_t now, json_t **out, int64_t *tag_ids,
-    int *ntags)
+    int64_t section, const int64_t *tag_ids, int ntags, int limit,
+    int64_t now, json_t **out)
 {
 	struct cand c[RELATED_MAX_TAGS * RELATED_PER_TAG + RELATED_PER_SECTION];
 	struct words ws;
-	struct db_stmt *st;
-	size_t n = 0, i;
-	int rc, k, nt = 0;
-	json_t *row;
+	size_t n = 0;
+	int rc;
 
 	*out = json_array();
-	*ntags = 0;
 	words_of(title, &ws);
+	if (ntags > RELATED_MAX_TAGS)
+		ntags = RELATED_MAX_TAGS;
 	/* After this point, all errors go through done. */
-	if ((st = db_stmt(db, sql_rel_tags)) == NULL) {
-		rc = STORE_ERROR;
-		goto done;
-	}
-	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW && nt < RELATED_MAX_TAGS)
-		tag_ids[nt++] = db_col_int(st, 0);
-	db_reset(st);
-	*ntags = nt;
-	for (k = 0; k < nt; k++)
-		if ((rc = cand_list(db, sql_rel_by_tag, tag_ids[k], now,
-		    RELATED_PER_TAG, 1, id, &ws, c, &n, ARRAY_SIZE(c))) !=
-		    STORE_OK)
-			goto done;
-	if ((rc = cand_list(db, sql_rel_by_section, section, now,
-	    RELATED_PER_SECTION, 0, id, &ws, c, &n, ARRAY_SIZE(c))) !=
-	    STORE_OK)
+	if ((rc = cand_lists(db, tag_ids, ntags, section, now, id, &ws, c, &n,
+	    ARRAY_SIZE(c))) != STORE_OK)
 		goto done;
 	qsort(c, n, sizeof(c[0]), cand_cmp);
-	for (i = 0; i < n && i < (size_t)limit; i++) {
-		if ((st = db_stmt(db, sql_rel_row)) == NULL) {
-			rc = STORE_ERROR;
-			goto done;
-		}
-		db_bind_int(st, 1, c[i].id);
-		if ((rc = store_row1_json(st, &row)) == STORE_OK)
-			json_array_append_new(*out, row);
-		else if (rc != STORE_NOTFOUND)
-			goto done;
-	}
+	if (limit > RELATED_ROWS)
+		limit = RELATED_ROWS;
+	if ((rc = cand_rows(db, c, n < (size_t)limit ? n : (size_t)limit,
+	    *out)) != STORE_OK)
+		goto done;
 	rc = STORE_OK;
 done:
 	if (rc != STORE_OK) {

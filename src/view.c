@@ -430,6 +430,16 @@ view_article(json_t *a)
 	    json_boolean(strcmp(type, "partner-perspective") == 0));
 }
 
+json_t *
+view_card_copy(json_t *a)
+{
+	json_t *c = json_copy(a), *img;
+
+	if (c != NULL && (img = json_object_get(a, "image")) != NULL)
+		json_object_set_new(c, "image", json_deep_copy(img));
+	return c;
+}
+
 void
 view_html(json_t *o, const char *key)
 {

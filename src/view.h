@@ -22,6 +22,13 @@ int64_t	 view_int(json_t *, const char *key);
 void	 view_article(json_t *);		/* a list row */
 void	 view_article_full(json_t *);	/* the article of an article page */
 void	 view_articles(json_t *);	/* each element of an array */
+/*
+ * A copy of a viewed story that a page may change without touching the
+ * shared fragment it came from: the same values, and an image of its
+ * own (picture_slot() and picture_first() change only that).  Returns a
+ * new reference.
+ */
+json_t	*view_card_copy(json_t *);
 void	 view_author(json_t *);
 void	 view_authors(json_t *);
 void	 view_section(json_t *);

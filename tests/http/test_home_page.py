@@ -283,6 +283,46 @@ def test_invalidation():
     eq(d["lead"], [slug], "the home page shows it as the lead at once")
 
 
+def test_section_fragments():
+    """Each section block is a fragment with its own tags: a change in
+    section X shows in X's block on the very next request, and the other
+    blocks come from their fragments, not from the database."""
+    home()
+    d = home()
+    blocks = [b for b in d["sections"] if b["lead"]]
+    ok(len(blocks) >= 2, "the demo has two section blocks or more")
+    if len(blocks) < 2:
+        return
+    x, y = blocks[0], blocks[1]
+    xlead, ylead = id_of(x["lead"][0]), id_of(y["lead"][0])
+    ydek = sql(DB, "SELECT dek FROM articles WHERE id = ?", (ylead,))[0][0]
+    # Behind the server's back: no write of masthead's drops anything.
+    sql(DB, "UPDATE articles SET dek = ? WHERE id = ?", ("A dek nobody was told of", ylead))
+    eq(api("POST", "/api/v1/admin/articles/%d/unpublish" % xlead, "editor")[0], 200,
+       "the lead of %s's block is unpublished" % x["slug"])
+    d = home()
+    nx = [b for b in d["sections"] if b["slug"] == x["slug"]]
+    ny = [b for b in d["sections"] if b["slug"] == y["slug"]]
+    ok(nx and x["lead"][0] not in nx[0]["lead"] + nx[0]["heads"],
+       "%s's block drops it on the very next request" % x["slug"])
+    if x["heads"]:
+        eq(nx[0]["lead"] if nx else None, x["heads"][:1], "and its next story leads it")
+    eq(ny[0]["lead"] if ny else None, y["lead"], "%s's block is as it was" % y["slug"])
+    ok("A dek nobody was told of" not in d["main"],
+       "read from its fragment, kept: the database was not asked again")
+    # A write through masthead drops that block's fragment as well.
+    eq(api("PATCH", "/api/v1/admin/articles/%d" % ylead, "editor",
+           {"dek": "A dek the newsroom wrote"})[0], 200, "the newsroom edits its lead's dek")
+    d = home()
+    contains(d["main"], "A dek the newsroom wrote", "%s's block shows it at once" % y["slug"])
+    eq(api("PATCH", "/api/v1/admin/articles/%d" % ylead, "editor", {"dek": ydek})[0], 200,
+       "the dek is put back")
+    eq(api("POST", "/api/v1/admin/articles/%d/publish" % xlead, "editor")[0], 200,
+       "and the story published again")
+    d = home()
+    ok(x["lead"][0] in d["all"], "and the home page shows it again")
+
+
 def test_featured_video():
     vids = sql(DB, "SELECT id FROM articles WHERE type = 'video' AND status = 'published'")
     ok(len(vids) > 0, "the demo has video stories")
@@ -354,5 +394,6 @@ def test_browser():
             ok(os.path.exists(p) and os.path.getmtime(p) > NOW, "the screenshot %s is written" % p)
 
 
-run_tests([test_blocks, test_pins, test_browser, test_invalidation, test_featured_video],
+run_tests([test_blocks, test_pins, test_browser, test_invalidation, test_section_fragments,
+           test_featured_video],
           srv.stop)

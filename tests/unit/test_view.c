@@ -1,6 +1,7 @@
 /*
  * test_view.c — the site's one date style and the names of time zones
- * (view.h), in tables: what readers see on every page.
+ * (view.h), in tables: what readers see on every page; and the copy a
+ * page makes of a shared fragment's story before it sizes its image.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,12 +71,49 @@ test_zones(void **state)
 	}
 }
 
+/*
+ * view_card_copy(): the copy has the story's values, the same objects but
+ * for its image, which is its own: sizing it leaves the fragment's alone.
+ */
+static void
+test_card_copy(void **state)
+{
+	json_t *a, *c;
+
+	(void)state;
+	a = json_pack("{s:I,s:s,s:{s:s,s:s},s:[i]}", "id", (json_int_t)7,
+	    "title", "A story", "image", "src", "/media/x.jpg", "sizes",
+	    "200px", "tags", 1);
+	c = view_card_copy(a);
+	assert_non_null(c);
+	assert_true(json_equal(a, c));
+	assert_ptr_equal(json_object_get(a, "tags"), json_object_get(c, "tags"));
+	assert_ptr_not_equal(json_object_get(a, "image"),
+	    json_object_get(c, "image"));
+	json_object_set_new(json_object_get(c, "image"), "sizes",
+	    json_string("100vw"));
+	json_object_set_new(c, "title", json_string("Changed"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a,
+	    "image"), "sizes")), "200px");
+	assert_string_equal(json_string_value(json_object_get(a, "title")),
+	    "A story");
+	json_decref(c);
+	/* A story without an image is copied as it is. */
+	json_object_del(a, "image");
+	c = view_card_copy(a);
+	assert_true(json_equal(a, c));
+	assert_null(json_object_get(c, "image"));
+	json_decref(c);
+	json_decref(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_zones),
+		cmocka_unit_test(test_card_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -456,8 +456,8 @@ store_front_choices(struct db *db, int limit, json_t **out)
 	return store_rows_by_id(db, sql_front_choices, limit, out);
 }
 
-static int
-reindex(struct db *db, int64_t article_id, int search)
+int
+store_article_reindex(struct db *db, int64_t article_id)
 {
 	static const char *const steps[] = {
 		sql_ix_del_sections, sql_ix_ins_sections, sql_ix_authors,
@@ -481,21 +481,34 @@ reindex(struct db *db, int64_t article_id, int search)
 		}
 	}
 	/* The search index follows in the same transaction: it cannot drift. */
-	if (search && (rc = store_search_index(db, article_id)) != STORE_OK) {
+	if ((rc = store_search_index(db, article_id)) != STORE_OK) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
 }
 
+/*
+ * An article just made has no listing rows to take off, and its caller
+ * (an import: one transaction for the whole file, rolled back whole on
+ * failure) needs no savepoint of its own around them.
+ */
 int
-store_article_reindex(struct db *db, int64_t article_id)
+store_article_list_new(struct db *db, int64_t article_id)
 {
-	return reindex(db, article_id, 1);
-}
+	static const char *const steps[] = {
+		sql_ix_ins_sections, sql_ix_authors, sql_ix_tags,
+	};
+	struct db_stmt *st;
+	size_t i;
+	int rc;
 
-int
-store_article_relist(struct db *db, int64_t article_id)
-{
-	return reindex(db, article_id, 0);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		if ((st = db_stmt(db, steps[i])) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, article_id);
+		if ((rc = db_run(st)) != DB_OK)
+			return store_rc_from_db(rc);
+	}
+	return STORE_OK;
 }

@@ -170,9 +170,13 @@ store_article_slug_free(struct db *db, const char *base, char *out,
 	return STORE_CONFLICT;
 }
 
-/* Replaces the authors (slugs) and tags (names) of an article. */
+/*
+ * Replaces the authors (slugs) and tags (names) of an article.  fresh:
+ * the article was just made, so it has none to take off.
+ */
 static int
-set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
+set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
+    int fresh)
 {
 	struct db_stmt *st;
 	json_t *v;
@@ -180,12 +184,14 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
 	int64_t x;
 	int rc;
 
-	if (authors != NULL) {
+	if (authors != NULL && !fresh) {
 		if ((st = db_stmt(db, sql_authors_clear)) == NULL)
 			return STORE_ERROR;
 		db_bind_int(st, 1, id);
 		if ((rc = db_run(st)) != DB_OK)
 			return store_rc_from_db(rc);
+	}
+	if (authors != NULL) {
 		json_array_foreach(authors, i, v) {
 			if ((rc = id_of(db, sql_id_by_slug_author,
 			    json_string_value(v), &x)) != STORE_OK)
@@ -199,12 +205,14 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
 				return store_rc_from_db(rc);
 		}
 	}
-	if (tags != NULL) {
+	if (tags != NULL && !fresh) {
 		if ((st = db_stmt(db, sql_tags_clear)) == NULL)
 			return STORE_ERROR;
 		db_bind_int(st, 1, id);
 		if ((rc = db_run(st)) != DB_OK)
 			return store_rc_from_db(rc);
+	}
+	if (tags != NULL) {
 		json_array_foreach(tags, i, v) {
 			char slug[128];
 
@@ -381,10 +389,10 @@ create(struct db *db, json_t *in, const char *body_html, int64_t *id,
 	if (rc != DB_ROW)
 		return store_rc_from_db(rc);
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
-	    json_object_get(in, "tags"))) != STORE_OK)
+	    json_object_get(in, "tags"), 1)) != STORE_OK)
 		return rc;
 	return search ? store_article_reindex(db, *id) :
-	    store_article_relist(db, *id);
+	    store_article_list_new(db, *id);
 }
 
 int
@@ -424,7 +432,7 @@ store_article_update(struct db *db, int64_t id, json_t *in,
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
 	if ((rc = set_people(db, id, json_object_get(in, "authors"),
-	    json_object_get(in, "tags"))) != STORE_OK)
+	    json_object_get(in, "tags"), 0)) != STORE_OK)
 		return rc;
 	return store_article_reindex(db, id);
 }

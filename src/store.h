@@ -44,9 +44,10 @@ const char *store_setting(struct db *, const char *key, const char *dflt, char *
  */
 int	 store_article_reindex(struct db *, int64_t article_id);
 /*
- * The listing rows of an article just made, without the search row (its
- * caller writes it later) and without a savepoint: the caller's
- * transaction undoes it on failure.
+ * The section rows of an article just made (store_article_create_
+ * unindexed wrote its author and tag rows with its time already),
+ * without the search row (its caller writes it later) and without a
+ * savepoint: the caller's transaction undoes it on failure.
  */
 int	 store_article_list_new(struct db *, int64_t article_id);
 

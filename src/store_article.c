@@ -489,26 +489,19 @@ store_article_reindex(struct db *db, int64_t article_id)
 }
 
 /*
- * An article just made has no listing rows to take off, and its caller
+ * An article just made has no listing rows to take off, its author and
+ * tag rows were written with its time (store_write.c), and its caller
  * (an import: one transaction for the whole file, rolled back whole on
- * failure) needs no savepoint of its own around them.
+ * failure) needs no savepoint of its own: its section rows are all
+ * that is left.
  */
 int
 store_article_list_new(struct db *db, int64_t article_id)
 {
-	static const char *const steps[] = {
-		sql_ix_ins_sections, sql_ix_authors, sql_ix_tags,
-	};
 	struct db_stmt *st;
-	size_t i;
-	int rc;
 
-	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		if ((st = db_stmt(db, steps[i])) == NULL)
-			return STORE_ERROR;
-		db_bind_int(st, 1, article_id);
-		if ((rc = db_run(st)) != DB_OK)
-			return store_rc_from_db(rc);
-	}
-	return STORE_OK;
+	if ((st = db_stmt(db, sql_ix_ins_sections)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, article_id);
+	return store_rc_from_db(db_run(st));
 }

@@ -38,6 +38,14 @@ static const char sql_tag_id[] = "SELECT id FROM tags WHERE slug = $1";
 static const char sql_tag_add[] =
     "INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)"
     " ON CONFLICT (article_id, tag_id) DO NOTHING";
+/* An article just made: its rows take its time as they are written. */
+static const char sql_author_add_new[] =
+    "INSERT INTO article_authors (article_id, author_id, position,"
+    " published_at) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (article_id, author_id) DO NOTHING";
+static const char sql_tag_add_new[] =
+    "INSERT INTO article_tags (article_id, tag_id, published_at)"
+    " VALUES ($1, $2, $3) ON CONFLICT (article_id, tag_id) DO NOTHING";
 
 static const char sql_publish[] =
     "UPDATE articles SET status = 'published', published_at = $2,"
@@ -172,11 +180,13 @@ store_article_slug_free(struct db *db, const char *base, char *out,
 
 /*
  * Replaces the authors (slugs) and tags (names) of an article.  fresh:
- * the article was just made, so it has none to take off.
+ * the article was just made, so it has none to take off, and its rows
+ * are written with its time pub (0 for a draft) at once, as
+ * store_article_reindex() would set it.
  */
 static int
 set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
-    int fresh)
+    int fresh, int64_t pub)
 {
 	struct db_stmt *st;
 	json_t *v;
@@ -196,11 +206,14 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
 			if ((rc = id_of(db, sql_id_by_slug_author,
 			    json_string_value(v), &x)) != STORE_OK)
 				return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
-			if ((st = db_stmt(db, sql_author_add)) == NULL)
+			if ((st = db_stmt(db, fresh ? sql_author_add_new :
+			    sql_author_add)) == NULL)
 				return STORE_ERROR;
 			db_bind_int(st, 1, id);
 			db_bind_int(st, 2, x);
 			db_bind_int(st, 3, (int64_t)i);
+			if (fresh)
+				db_bind_int(st, 4, pub);
 			if ((rc = db_run(st)) != DB_OK)
 				return store_rc_from_db(rc);
 		}
@@ -233,10 +246,13 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
 			}
 			if (rc != STORE_OK)
 				return rc;
-			if ((st = db_stmt(db, sql_tag_add)) == NULL)
+			if ((st = db_stmt(db, fresh ? sql_tag_add_new :
+			    sql_tag_add)) == NULL)
 				return STORE_ERROR;
 			db_bind_int(st, 1, id);
 			db_bind_int(st, 2, x);
+			if (fresh)
+				db_bind_int(st, 3, pub);
 			if ((rc = db_run(st)) != DB_OK)
 				return store_rc_from_db(rc);
 		}
@@ -366,6 +382,7 @@ create(struct db *db, json_t *in, const char *body_html, int64_t *id,
 	int64_t ids[STORE_COLS_MAX];
 	struct bind b = { in, slug, body_html, ids, now_unix(), 1 };
 	size_t i;
+	int64_t pub = 0;
 	int rc, n = 1;
 
 	if ((rc = resolve(db, in, ids)) != STORE_OK)
@@ -383,13 +400,15 @@ create(struct db *db, json_t *in, const char *body_html, int64_t *id,
 	for (i = 0; i < store_ncols; i++)
 		if (store_col_in_create(&store_cols[i]))
 			n += bind_col(st, n, i, &b);
-	if ((rc = db_step(st)) == DB_ROW)
+	if ((rc = db_step(st)) == DB_ROW) {
 		*id = db_col_int(st, 0);
+		pub = db_col_int(st, 1);
+	}
 	db_reset(st);
 	if (rc != DB_ROW)
 		return store_rc_from_db(rc);
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
-	    json_object_get(in, "tags"), 1)) != STORE_OK)
+	    json_object_get(in, "tags"), 1, pub)) != STORE_OK)
 		return rc;
 	return search ? store_article_reindex(db, *id) :
 	    store_article_list_new(db, *id);
@@ -432,7 +451,7 @@ store_article_update(struct db *db, int64_t id, json_t *in,
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
 	if ((rc = set_people(db, id, json_object_get(in, "authors"),
-	    json_object_get(in, "tags"), 0)) != STORE_OK)
+	    json_object_get(in, "tags"), 0, 0)) != STORE_OK)
 		return rc;
 	return store_article_reindex(db, id);
 }

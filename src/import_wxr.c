@@ -689,16 +689,19 @@ struct ahead_body {
 
 /*
  * The ring is filled by the reader and emptied by the writer, in the
- * file's order; one lock and one condition serve both ways.  The ring
- * holds at most AHEAD_SLOTS bodies and AHEAD_BYTES (one body, whatever
- * its size, when it is empty), so memory stays flat with the file.
+ * file's order.  It holds at most AHEAD_SLOTS bodies and AHEAD_BYTES
+ * (one body, whatever its size, when it is empty), so memory stays flat
+ * with the file.  A reader that found it full is woken once it is half
+ * empty, not at every body taken: a wake-up is a system call.
  */
 struct ahead {
 	const char		*path;
 	const struct import_opts *o;
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
+	pthread_cond_t		 made;		/* the writer waits on it */
+	pthread_cond_t		 taken;		/* the reader waits on it */
+	int			 reader_waits, writer_waits;
 	struct ahead_body	 ring[AHEAD_SLOTS];
 	unsigned long		 head, tail;	/* bodies taken, made */
 	size_t			 bytes;		/* held in the ring */
@@ -721,8 +724,11 @@ ahead_put(struct ahead *a, struct buf *md, struct buf *html, int ok)
 
 	pthread_mutex_lock(&a->mu);
 	while (!a->stop && (a->tail - a->head == AHEAD_SLOTS ||
-	    (a->bytes > 0 && a->bytes + size > AHEAD_BYTES)))
-		pthread_cond_wait(&a->cv, &a->mu);
+	    (a->bytes > 0 && a->bytes + size > AHEAD_BYTES))) {
+		a->reader_waits = 1;
+		pthread_cond_wait(&a->taken, &a->mu);
+	}
+	a->reader_waits = 0;
 	if (a->stop) {
 		pthread_mutex_unlock(&a->mu);
 		return -1;
@@ -737,7 +743,8 @@ ahead_put(struct ahead *a, struct buf *md, struct buf *html, int ok)
 	*md = *html = (struct buf)BUF_INIT;
 	a->bytes += size;
 	a->tail++;
-	pthread_cond_broadcast(&a->cv);
+	if (a->writer_waits)
+		pthread_cond_signal(&a->made);
 	pthread_mutex_unlock(&a->mu);
 	return 0;
 }
@@ -757,8 +764,11 @@ ahead_take(struct ahead *a, unsigned long n, const char *pid,
 
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
-		while (a->head == a->tail && !a->done)
-			pthread_cond_wait(&a->cv, &a->mu);
+		while (a->head == a->tail && !a->done) {
+			a->writer_waits = 1;
+			pthread_cond_wait(&a->made, &a->mu);
+		}
+		a->writer_waits = 0;
 		if (a->head == a->tail)
 			break;
 		b = &a->ring[a->head % AHEAD_SLOTS];
@@ -775,7 +785,9 @@ ahead_take(struct ahead *a, unsigned long n, const char *pid,
 		b->md = b->html = (struct buf)BUF_INIT;
 		a->bytes -= b->size;
 		a->head++;
-		pthread_cond_broadcast(&a->cv);
+		if (a->reader_waits && a->tail - a->head <= AHEAD_SLOTS / 2 &&
+		    a->bytes <= AHEAD_BYTES / 2)
+			pthread_cond_signal(&a->taken);
 		if (b->n == n)
 			break;
 	}
@@ -978,7 +990,7 @@ out:
 		fclose(f);
 	pthread_mutex_lock(&a->mu);
 	a->done = 1;
-	pthread_cond_broadcast(&a->cv);
+	pthread_cond_signal(&a->made);
 	pthread_mutex_unlock(&a->mu);
 	return NULL;
 }
@@ -995,10 +1007,12 @@ ahead_begin(const char *path, const struct import_opts *o)
 	buf_init(&a->text, IMPORT_FIELD_MAX);
 	buf_init(&a->content, IMPORT_FIELD_MAX);
 	pthread_mutex_init(&a->mu, NULL);
-	pthread_cond_init(&a->cv, NULL);
+	pthread_cond_init(&a->made, NULL);
+	pthread_cond_init(&a->taken, NULL);
 	if (pthread_create(&a->thread, NULL, ahead_run, a) != 0) {
 		pthread_mutex_destroy(&a->mu);
-		pthread_cond_destroy(&a->cv);
+		pthread_cond_destroy(&a->made);
+		pthread_cond_destroy(&a->taken);
 		buf_free(&a->text);
 		buf_free(&a->content);
 		free(a);
@@ -1015,7 +1029,7 @@ ahead_end(struct ahead *a)
 
 	pthread_mutex_lock(&a->mu);
 	a->stop = 1;
-	pthread_cond_broadcast(&a->cv);
+	pthread_cond_signal(&a->taken);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->thread, NULL);
 	for (i = a->head; i != a->tail; i++) {
@@ -1025,7 +1039,8 @@ ahead_end(struct ahead *a)
 	if (a->p != NULL)
 		XML_ParserFree(a->p);
 	pthread_mutex_destroy(&a->mu);
-	pthread_cond_destroy(&a->cv);
+	pthread_cond_destroy(&a->made);
+	pthread_cond_destroy(&a->taken);
 	buf_free(&a->text);
 	buf_free(&a->content);
 	free(a);

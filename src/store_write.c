@@ -125,6 +125,61 @@ id_of(struct db *db, const char *sql, const char *slug, int64_t *id)
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
 }
 
+/*
+ * The ids of author and tag slugs an import found or made, kept while
+ * its transaction lasts (db_memo_serial): it names the same few hundred
+ * in every story.  One small table a thread, each slot overwritten by
+ * the next slug that hashes to it, so memory stays flat.
+ */
+#define MEMO_SLOTS	256
+
+struct memo_slot {
+	const struct db	*db;
+	uint64_t	 serial;
+	const char	*sql;
+	int64_t		 id;
+	char		 slug[80];
+};
+
+static __thread struct memo_slot memo[MEMO_SLOTS];
+
+static struct memo_slot *
+memo_slot(const char *sql, const char *slug)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *slug != '\0'; slug++)
+		h = (h ^ (unsigned char)*slug) * 16777619u;
+	h ^= (uint32_t)(uintptr_t)sql;
+	return &memo[h % MEMO_SLOTS];
+}
+
+/* id_of, through the memo while a bulk load's transaction lasts. */
+static int
+id_of_kept(struct db *db, const char *sql, const char *slug, int64_t *id)
+{
+	uint64_t serial = db_memo_serial(db);
+	struct memo_slot *m;
+	int rc;
+
+	if (serial == 0 || strlen(slug) >= sizeof(m->slug))
+		return id_of(db, sql, slug, id);
+	m = memo_slot(sql, slug);
+	if (m->db == db && m->serial == serial && m->sql == sql &&
+	    strcmp(m->slug, slug) == 0) {
+		*id = m->id;
+		return STORE_OK;
+	}
+	if ((rc = id_of(db, sql, slug, id)) == STORE_OK) {
+		m->db = db;
+		m->serial = serial;
+		m->sql = sql;
+		m->id = *id;
+		strlcpy_(m->slug, slug, sizeof(m->slug));
+	}
+	return rc;
+}
+
 void
 store_slugify(const char *s, char *out, size_t outsz)
 {
@@ -203,7 +258,7 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
 	}
 	if (authors != NULL) {
 		json_array_foreach(authors, i, v) {
-			if ((rc = id_of(db, sql_id_by_slug_author,
+			if ((rc = id_of_kept(db, sql_id_by_slug_author,
 			    json_string_value(v), &x)) != STORE_OK)
 				return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
 			if ((st = db_stmt(db, fresh ? sql_author_add_new :
@@ -234,7 +289,7 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
 			 * A tag is made only when missing: on PostgreSQL an
 			 * INSERT that does nothing still spends an id.
 			 */
-			if ((rc = id_of(db, sql_tag_id, slug, &x)) ==
+			if ((rc = id_of_kept(db, sql_tag_id, slug, &x)) ==
 			    STORE_NOTFOUND) {
 				if ((st = db_stmt(db, sql_tag_make)) == NULL)
 					return STORE_ERROR;
@@ -242,7 +297,7 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
 				db_bind_str(st, 2, json_string_value(v));
 				if ((rc = db_run(st)) != DB_OK)
 					return store_rc_from_db(rc);
-				rc = id_of(db, sql_tag_id, slug, &x);
+				rc = id_of_kept(db, sql_tag_id, slug, &x);
 			}
 			if (rc != STORE_OK)
 				return rc;

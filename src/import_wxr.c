@@ -504,10 +504,69 @@ heroes_put(struct wxr *w)
 
 /* Expat's callbacks */
 
+/*
+ * The container a start tag name opens from in, or in when it opens
+ * none.  The writer's parser and the reader of bodies made ahead both
+ * follow the containers with these two, so their items are the same.
+ */
+static enum wxr_in
+wxr_enter(enum wxr_in in, const char *name)
+{
+	switch (in) {
+	case IN_CHANNEL:
+		if (strcmp(name, "item") == 0)
+			return IN_ITEM;
+		if (strcmp(name, "wp:author") == 0)
+			return IN_AUTHOR;
+		if (strcmp(name, "wp:category") == 0)
+			return IN_CATEGORY;
+		if (strcmp(name, "wp:tag") == 0)
+			return IN_TAG;
+		return in;
+	case IN_ITEM:
+		if (strcmp(name, "wp:postmeta") == 0)
+			return IN_META;
+		if (strcmp(name, "wp:comment") == 0)
+			return IN_COMMENT;
+		return in;
+	case IN_COMMENT:
+		return strcmp(name, "wp:commentmeta") == 0 ? IN_COMMENT_META :
+		    in;
+	default:
+		return in;
+	}
+}
+
+/* The container the end tag name goes back to, or in when it ends none. */
+static enum wxr_in
+wxr_leave(enum wxr_in in, const char *name)
+{
+	switch (in) {
+	case IN_AUTHOR:
+	case IN_CATEGORY:
+	case IN_TAG:
+		/* Any of the three ends the one open (WXR never nests them). */
+		return strcmp(name, "wp:author") == 0 ||
+		    strcmp(name, "wp:category") == 0 ||
+		    strcmp(name, "wp:tag") == 0 ? IN_CHANNEL : in;
+	case IN_ITEM:
+		return strcmp(name, "item") == 0 ? IN_CHANNEL : in;
+	case IN_META:
+		return strcmp(name, "wp:postmeta") == 0 ? IN_ITEM : in;
+	case IN_COMMENT:
+		return strcmp(name, "wp:comment") == 0 ? IN_ITEM : in;
+	case IN_COMMENT_META:
+		return strcmp(name, "wp:commentmeta") == 0 ? IN_COMMENT : in;
+	default:
+		return in;
+	}
+}
+
 static void XMLCALL
 on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
 	struct wxr *w = ud;
+	enum wxr_in to;
 	size_t i;
 
 	w->depth++;
@@ -519,46 +578,22 @@ on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 		    "<rss>", name);
 		return;
 	}
-	switch (w->in) {
-	case IN_CHANNEL:
-		if (strcmp(name, "item") == 0) {
-			w->in = IN_ITEM;
-			json_object_clear(w->item);
-			json_array_clear(w->cats);
-			json_object_clear(w->metas);
-			json_array_clear(w->comments);
-		} else if (strcmp(name, "wp:author") == 0) {
-			w->in = IN_AUTHOR;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "wp:category") == 0) {
-			w->in = IN_CATEGORY;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "wp:tag") == 0) {
-			w->in = IN_TAG;
-			json_object_clear(w->cur);
-		}
-		break;
-	case IN_ITEM:
-		if (strcmp(name, "wp:postmeta") == 0) {
-			w->in = IN_META;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "wp:comment") == 0) {
-			w->in = IN_COMMENT;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "category") == 0) {
-			json_object_clear(w->cat_attrs);
-			for (i = 0; attrs[i] != NULL; i += 2)
-				json_object_set_new(w->cat_attrs, attrs[i],
-				    json_string(attrs[i + 1]));
-		}
-		break;
-	case IN_COMMENT:
-		if (strcmp(name, "wp:commentmeta") == 0)
-			w->in = IN_COMMENT_META;
-		break;
-	default:
-		break;
+	to = wxr_enter(w->in, name);
+	if (to != w->in && to == IN_ITEM) {
+		json_object_clear(w->item);
+		json_array_clear(w->cats);
+		json_object_clear(w->metas);
+		json_array_clear(w->comments);
+	} else if (to != w->in && to != IN_COMMENT_META) {
+		/* A comment's meta is skipped: cur still holds the comment. */
+		json_object_clear(w->cur);
+	} else if (w->in == IN_ITEM && strcmp(name, "category") == 0) {
+		json_object_clear(w->cat_attrs);
+		for (i = 0; attrs[i] != NULL; i += 2)
+			json_object_set_new(w->cat_attrs, attrs[i],
+			    json_string(attrs[i + 1]));
 	}
+	w->in = to;
 }
 
 /*
@@ -597,9 +632,7 @@ on_end(void *ud, const XML_Char *name)
 	case IN_AUTHOR:
 	case IN_CATEGORY:
 	case IN_TAG:
-		if (strcmp(name, "wp:author") == 0 ||
-		    strcmp(name, "wp:category") == 0 ||
-		    strcmp(name, "wp:tag") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			if (w->source[0] == '\0')
 				set_source(w, "unknown");
 			if (w->in == IN_AUTHOR)
@@ -619,7 +652,7 @@ on_end(void *ud, const XML_Char *name)
 		}
 		break;
 	case IN_ITEM:
-		if (strcmp(name, "item") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			if (w->source[0] == '\0')
 				set_source(w, "unknown");
 			w->in = IN_CHANNEL;
@@ -637,7 +670,7 @@ on_end(void *ud, const XML_Char *name)
 		}
 		break;
 	case IN_META:
-		if (strcmp(name, "wp:postmeta") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			json_object_set_new(w->metas, str(w->cur,
 			    "wp:meta_key"), json_string(str(w->cur,
 			    "wp:meta_value")));
@@ -647,7 +680,7 @@ on_end(void *ud, const XML_Char *name)
 		}
 		break;
 	case IN_COMMENT:
-		if (strcmp(name, "wp:comment") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			json_array_append_new(w->comments,
 			    json_deep_copy(w->cur));
 			w->in = IN_ITEM;
@@ -656,8 +689,7 @@ on_end(void *ud, const XML_Char *name)
 		}
 		break;
 	case IN_COMMENT_META:
-		if (strcmp(name, "wp:commentmeta") == 0)
-			w->in = IN_COMMENT;
+		w->in = wxr_leave(w->in, name);
 		break;
 	case IN__MAX:
 		break;
@@ -817,34 +849,16 @@ static void XMLCALL
 ahead_on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
 	struct ahead *a = ud;
+	enum wxr_in to;
 
 	(void)attrs;
 	buf_reset(&a->text);
-	switch (a->in) {
-	case IN_CHANNEL:
-		if (strcmp(name, "item") == 0) {
-			a->in = IN_ITEM;
-			buf_reset(&a->content);
-			a->type[0] = a->status[0] = a->pid[0] = '\0';
-		} else if (strcmp(name, "wp:author") == 0 ||
-		    strcmp(name, "wp:category") == 0 ||
-		    strcmp(name, "wp:tag") == 0) {
-			a->in = IN_AUTHOR;
-		}
-		break;
-	case IN_ITEM:
-		if (strcmp(name, "wp:postmeta") == 0)
-			a->in = IN_META;
-		else if (strcmp(name, "wp:comment") == 0)
-			a->in = IN_COMMENT;
-		break;
-	case IN_COMMENT:
-		if (strcmp(name, "wp:commentmeta") == 0)
-			a->in = IN_COMMENT_META;
-		break;
-	default:
-		break;
+	to = wxr_enter(a->in, name);
+	if (to != a->in && to == IN_ITEM) {
+		buf_reset(&a->content);
+		a->type[0] = a->status[0] = a->pid[0] = '\0';
 	}
+	a->in = to;
 }
 
 /* Whether the writer may import an item of this type and status. */
@@ -890,22 +904,18 @@ static void XMLCALL
 ahead_on_end(void *ud, const XML_Char *name)
 {
 	struct ahead *a = ud;
+	enum wxr_in to, from;
 	struct buf t;
 	char *field = NULL;
 	size_t fieldsz = 0;
 
-	switch (a->in) {
-	case IN_AUTHOR:
-		if (strcmp(name, "wp:author") == 0 ||
-		    strcmp(name, "wp:category") == 0 ||
-		    strcmp(name, "wp:tag") == 0)
-			a->in = IN_CHANNEL;
-		break;
-	case IN_ITEM:
-		if (strcmp(name, "item") == 0) {
-			a->in = IN_CHANNEL;
+	if ((to = wxr_leave(a->in, name)) != a->in) {
+		from = a->in;
+		a->in = to;
+		if (from == IN_ITEM)
 			ahead_item_end(a);
-		} else if (strcmp(name, "content:encoded") == 0) {
+	} else if (a->in == IN_ITEM) {
+		if (strcmp(name, "content:encoded") == 0) {
 			/* The last one read is the one the writer keeps. */
 			t = a->content;
 			a->content = a->text;
@@ -920,21 +930,6 @@ ahead_on_end(void *ud, const XML_Char *name)
 			field = a->status;
 			fieldsz = sizeof(a->status);
 		}
-		break;
-	case IN_META:
-		if (strcmp(name, "wp:postmeta") == 0)
-			a->in = IN_ITEM;
-		break;
-	case IN_COMMENT:
-		if (strcmp(name, "wp:comment") == 0)
-			a->in = IN_ITEM;
-		break;
-	case IN_COMMENT_META:
-		if (strcmp(name, "wp:commentmeta") == 0)
-			a->in = IN_COMMENT;
-		break;
-	default:
-		break;
 	}
 	if (field != NULL) {
 		/* One too long for the field matches nothing: "". */

@@ -171,18 +171,6 @@ struct import_item {
 };
 
 /*
- * Writes it (when source_id is new), its redirects and its source id.
- * 0 added, 1 there already (id and path set all the same), -1 with err.
- */
-/*
- * A Yoast SEO title or description with its variables replaced:
- * %%title%%, %%sitename%%, %%excerpt%%, %%sep%% ("-") and %%page%% ("").
- * Runs of blanks become one.  -1 (no override) when another variable is
- * left or nothing remains.
- */
-int	 import_yoast(const char *tpl, const char *title, const char *site,
-	    const char *excerpt, char *out, size_t outsz);
-/*
  * The source (safe HTML the newsroom edits, raw HTML on) of an imported
  * body into md, and the page's HTML into page (buffers the caller made
  * with buf_init and frees).  -1 when it is too big.  Without
@@ -192,6 +180,18 @@ int	 import_yoast(const char *tpl, const char *title, const char *site,
 int	 import_body(struct db *, const struct import_opts *,
 	    struct import_report *, json_t *attachments, const char *html,
 	    struct buf *md, struct buf *page);
+/*
+ * A Yoast SEO title or description with its variables replaced:
+ * %%title%%, %%sitename%%, %%excerpt%%, %%sep%% ("-") and %%page%% ("").
+ * Runs of blanks become one.  -1 (no override) when another variable is
+ * left or nothing remains.
+ */
+int	 import_yoast(const char *tpl, const char *title, const char *site,
+	    const char *excerpt, char *out, size_t outsz);
+/*
+ * Writes it (when source_id is new), its redirects and its source id.
+ * 0 added, 1 there already (id and path set all the same), -1 with err.
+ */
 int	 import_item_put(struct db *, const struct import_opts *,
 	    struct import_report *, struct import_item *, char *err,
 	    size_t errsz);

@@ -115,6 +115,19 @@ static const char sql_savepoint[] = "SAVEPOINT masthead_nest";
 static const char sql_release[] = "RELEASE SAVEPOINT masthead_nest";
 static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT masthead_nest";
 
+/*
+ * db_memo_serial's numbers are unique across connections, so that what
+ * a caller kept for one is never taken for another's made at the same
+ * address.
+ */
+static uint64_t
+new_serial(void)
+{
+	static uint64_t last;
+
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
 static int
 begin(struct db *db, const char *sql)
 {
@@ -132,6 +145,7 @@ begin(struct db *db, const char *sql)
 	}
 	db->txfail = DB_OK;
 	db->seam_err = NULL;
+	db->txserial = new_serial();
 	if ((rc = db->drv->exec(db, sql)) != DB_OK)
 		return noted(db, rc);
 	db->txdepth = 1;
@@ -156,6 +170,7 @@ rollback_all(struct db *db)
 {
 	db->txdepth = 0;
 	db->txfail = DB_OK;
+	db->txserial = new_serial();
 	return db->drv->exec(db, "ROLLBACK");
 }
 
@@ -190,6 +205,7 @@ db_commit(struct db *db)
 		return rc;
 	}
 	db->txdepth = 0;
+	db->txserial = new_serial();
 	if ((rc = noted(db, db->drv->exec(db, "COMMIT"))) == DB_OK)
 		return DB_OK;
 	/* SQLite keeps the transaction open when its COMMIT is busy. */
@@ -216,11 +232,18 @@ db_rollback(struct db *db)
 	 * RELEASE then ends the level.
 	 */
 	db->txdepth--;
+	db->txserial = new_serial();
 	if ((rc = db->drv->exec(db, sql_rollback_to)) == DB_OK)
 		rc = db->drv->exec(db, sql_release);
 	if (rc != DB_OK && db->txfail == DB_OK)
 		db->txfail = rc;
 	return rc;
+}
+
+uint64_t
+db_memo_serial(const struct db *db)
+{
+	return db->bulk && db->txdepth > 0 ? db->txserial : 0;
 }
 
 int
@@ -236,6 +259,8 @@ db_bulk(struct db *db, int on)
 {
 	const char *sql = on ? db->drv->bulk_start : db->drv->bulk_end;
 
+	db->bulk = on;
+	db->txserial = new_serial();
 	if (sql != NULL && db->txdepth == 0)
 		(void)db->drv->exec(db, sql);
 }

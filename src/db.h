@@ -92,6 +92,13 @@ int		 db_migrate_lock(struct db *);
  * are ignored: the load works either way.
  */
 void		 db_bulk(struct db *, int on);
+/*
+ * In a bulk load's transaction, a number that changes whenever what was
+ * read on this connection may have gone stale (a rollback, to a
+ * savepoint too, or the transaction's end), so that a caller may keep
+ * ids it looked up while it stays the same; 0 elsewhere: keep nothing.
+ */
+uint64_t	 db_memo_serial(const struct db *);
 
 /*
  * Returns the connection's prepared statement for sql, preparing it the

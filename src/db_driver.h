@@ -69,6 +69,8 @@ struct db {
 	size_t			 nused;
 	int			 txdepth;	/* nested db_begin calls */
 	int			 txfail;	/* enum db_rc that doomed the transaction */
+	int			 bulk;		/* between db_bulk(1) and db_bulk(0) */
+	uint64_t		 txserial;	/* db_memo_serial */
 	const char		*seam_err;	/* db_errmsg's answer when set */
 	char			 seam_buf[256];	/* an engine's message kept */
 };

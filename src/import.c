@@ -29,8 +29,6 @@
 #define IMPORT_JSON_MAX	(512LL * 1024 * 1024)
 /* The largest image taken from --media-from. */
 #define IMPORT_MEDIA_MAX	(64L * 1024 * 1024)
-/* The largest story body, before and after it is made safe. */
-#define IMPORT_BODY_MAX	(16u * 1024 * 1024)
 
 static const char *const kind_names[IMPORT_KIND__MAX] = {
 	[IMPORT_POST] = "post",
@@ -639,11 +637,7 @@ media_links(struct db *db, const struct import_opts *o,
 	}
 }
 
-/*
- * The source (safe HTML the newsroom edits, raw HTML on) and the page's
- * HTML of an imported body.  -1 when it is too big.
- */
-static int
+int
 import_body(struct db *db, const struct import_opts *o,
     struct import_report *rep, json_t *attachments, const char *html,
     struct buf *md, struct buf *page)
@@ -1137,13 +1131,20 @@ import_item_put(struct db *db, const struct import_opts *o,
 		kept = 1;
 		goto redirects;
 	}
-	buf_init(&md, IMPORT_BODY_MAX);
-	buf_init(&html, IMPORT_BODY_MAX);
-	if (import_body(db, o, rep, it->attachments, it->html != NULL ?
-	    it->html : "", &md, &html) != 0) {
-		snprintf(err, errsz, "%s %s: its body is over %u MB", kind,
-		    it->source_id, IMPORT_BODY_MAX >> 20);
-		goto fail;
+	if (it->made_md != NULL) {
+		/* Made ahead, on the reading thread (import_wxr.c). */
+		md = *it->made_md;
+		html = *it->made_html;
+		*it->made_md = *it->made_html = (struct buf)BUF_INIT;
+	} else {
+		buf_init(&md, IMPORT_BODY_MAX);
+		buf_init(&html, IMPORT_BODY_MAX);
+		if (import_body(db, o, rep, it->attachments, it->html != NULL ?
+		    it->html : "", &md, &html) != 0) {
+			snprintf(err, errsz, "%s %s: its body is over %u MB",
+			    kind, it->source_id, IMPORT_BODY_MAX >> 20);
+			goto fail;
+		}
 	}
 	if (it->kind == IMPORT_PAGE)
 		rc = page_put(db, it, md.p != NULL ? md.p : "",

@@ -94,6 +94,8 @@ struct import_report {
 };
 
 #define IMPORT_NOTES_MAX	500
+/* The largest story body, before and after it is made safe. */
+#define IMPORT_BODY_MAX		(16u * 1024 * 1024)
 
 /*
  * Records a note about the item being read (rep->where) and writes it
@@ -158,15 +160,26 @@ struct import_item {
 	json_t		*attachments;	/* WordPress: post id -> URL, or NULL */
 	const char	*old[IMPORT_MAX_OLD];	/* old paths */
 	size_t		 nold;
+	/*
+	 * The body's source and page HTML when made already (import_body),
+	 * or NULL; import_item_put takes their memory.
+	 */
+	struct buf	*made_md, *made_html;
 	/* Set by import_item_put: */
 	int64_t		 id;
 	char		 path[300];	/* the new address */
 };
 
 /*
- * Writes it (when source_id is new), its redirects and its source id.
- * 0 added, 1 there already (id and path set all the same), -1 with err.
+ * The source (safe HTML the newsroom edits, raw HTML on) of an imported
+ * body into md, and the page's HTML into page (buffers the caller made
+ * with buf_init and frees).  -1 when it is too big.  Without
+ * o->media_from it reads nothing of db, attachments or rep (they may be
+ * NULL), so it may run on a thread of its own.
  */
+int	 import_body(struct db *, const struct import_opts *,
+	    struct import_report *, json_t *attachments, const char *html,
+	    struct buf *md, struct buf *page);
 /*
  * A Yoast SEO title or description with its variables replaced:
  * %%title%%, %%sitename%%, %%excerpt%%, %%sep%% ("-") and %%page%% ("").
@@ -175,6 +188,10 @@ struct import_item {
  */
 int	 import_yoast(const char *tpl, const char *title, const char *site,
 	    const char *excerpt, char *out, size_t outsz);
+/*
+ * Writes it (when source_id is new), its redirects and its source id.
+ * 0 added, 1 there already (id and path set all the same), -1 with err.
+ */
 int	 import_item_put(struct db *, const struct import_opts *,
 	    struct import_report *, struct import_item *, char *err,
 	    size_t errsz);

@@ -8,11 +8,19 @@
  * written when it ends.  Featured images name an attachment that may
  * come later in the file, so they are set once the file is read.
  *
+ * Without --media-from a body needs nothing of the database, so a second
+ * reader of the file (struct ahead, on a thread of its own) makes the
+ * items' bodies (import_body: shortcodes, the allow-list, Markdown) while
+ * this thread writes the items before them: the parse and the writes
+ * overlap.  It hands them over in the file's order through a bounded
+ * ring; an item it has not made is made here, as without it.
+ *
  * Refused, with the line: any entity declaration (WXR has none; it is
  * how "billion laughs" starts), text that is not UTF-8, markup that does
  * not end, a single field over IMPORT_FIELD_MAX.
  */
 #include <expat.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +34,10 @@
 
 #define IMPORT_FIELD_MAX	(32u * 1024 * 1024)
 #define WXR_CHUNK		(256 * 1024)
+
+struct ahead;
+static int	ahead_take(struct ahead *, unsigned long n, const char *pid,
+		    struct buf *md, struct buf *html);
 
 /* Where the parser is: the container whose children are being read. */
 enum wxr_in {
@@ -69,6 +81,8 @@ struct wxr {
 	json_t			*sticky;	/* [article id, published at] */
 	json_t			*galleries;	/* [article id, body] to redo */
 	char			 last_pid[48];	/* of the last item read whole */
+	unsigned long		 nitems;	/* items ended, this one too */
+	struct ahead		*ahead;		/* or NULL */
 };
 
 /*
@@ -290,6 +304,7 @@ item_end(struct wxr *w)
 	const char *pid = str(w->item, "wp:post_id");
 	const char *creator = str(w->item, "dc:creator");
 	struct import_item it;
+	struct buf made_md = BUF_INIT, made_html = BUF_INIT;
 	char link[600], q[64], feed[640], section[128] = "", *p;
 	char seo_title[512], seo_desc[1024];
 	json_t *c, *authors, *tags, *a;
@@ -417,8 +432,15 @@ item_end(struct wxr *w)
 	} else {
 		feed[0] = '\0';
 	}
-	if ((rc = import_item_put(w->db, w->o, w->rep, &it, w->err,
-	    w->errsz)) < 0) {
+	if (w->ahead != NULL && ahead_take(w->ahead, w->nitems, pid, &made_md,
+	    &made_html) == 0) {
+		it.made_md = &made_md;
+		it.made_html = &made_html;
+	}
+	rc = import_item_put(w->db, w->o, w->rep, &it, w->err, w->errsz);
+	buf_free(&made_md);
+	buf_free(&made_html);
+	if (rc < 0) {
 		char msg[512];
 
 		snprintf(msg, sizeof(msg), "item %s: %s", pid, w->err);
@@ -482,10 +504,69 @@ heroes_put(struct wxr *w)
 
 /* Expat's callbacks */
 
+/*
+ * The container a start tag name opens from in, or in when it opens
+ * none.  The writer's parser and the reader of bodies made ahead both
+ * follow the containers with these two, so their items are the same.
+ */
+static enum wxr_in
+wxr_enter(enum wxr_in in, const char *name)
+{
+	switch (in) {
+	case IN_CHANNEL:
+		if (strcmp(name, "item") == 0)
+			return IN_ITEM;
+		if (strcmp(name, "wp:author") == 0)
+			return IN_AUTHOR;
+		if (strcmp(name, "wp:category") == 0)
+			return IN_CATEGORY;
+		if (strcmp(name, "wp:tag") == 0)
+			return IN_TAG;
+		return in;
+	case IN_ITEM:
+		if (strcmp(name, "wp:postmeta") == 0)
+			return IN_META;
+		if (strcmp(name, "wp:comment") == 0)
+			return IN_COMMENT;
+		return in;
+	case IN_COMMENT:
+		return strcmp(name, "wp:commentmeta") == 0 ? IN_COMMENT_META :
+		    in;
+	default:
+		return in;
+	}
+}
+
+/* The container the end tag name goes back to, or in when it ends none. */
+static enum wxr_in
+wxr_leave(enum wxr_in in, const char *name)
+{
+	switch (in) {
+	case IN_AUTHOR:
+	case IN_CATEGORY:
+	case IN_TAG:
+		/* Any of the three ends the one open (WXR never nests them). */
+		return strcmp(name, "wp:author") == 0 ||
+		    strcmp(name, "wp:category") == 0 ||
+		    strcmp(name, "wp:tag") == 0 ? IN_CHANNEL : in;
+	case IN_ITEM:
+		return strcmp(name, "item") == 0 ? IN_CHANNEL : in;
+	case IN_META:
+		return strcmp(name, "wp:postmeta") == 0 ? IN_ITEM : in;
+	case IN_COMMENT:
+		return strcmp(name, "wp:comment") == 0 ? IN_ITEM : in;
+	case IN_COMMENT_META:
+		return strcmp(name, "wp:commentmeta") == 0 ? IN_COMMENT : in;
+	default:
+		return in;
+	}
+}
+
 static void XMLCALL
 on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
 	struct wxr *w = ud;
+	enum wxr_in to;
 	size_t i;
 
 	w->depth++;
@@ -497,46 +578,35 @@ on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 		    "<rss>", name);
 		return;
 	}
-	switch (w->in) {
-	case IN_CHANNEL:
-		if (strcmp(name, "item") == 0) {
-			w->in = IN_ITEM;
-			json_object_clear(w->item);
-			json_array_clear(w->cats);
-			json_object_clear(w->metas);
-			json_array_clear(w->comments);
-		} else if (strcmp(name, "wp:author") == 0) {
-			w->in = IN_AUTHOR;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "wp:category") == 0) {
-			w->in = IN_CATEGORY;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "wp:tag") == 0) {
-			w->in = IN_TAG;
-			json_object_clear(w->cur);
-		}
-		break;
-	case IN_ITEM:
-		if (strcmp(name, "wp:postmeta") == 0) {
-			w->in = IN_META;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "wp:comment") == 0) {
-			w->in = IN_COMMENT;
-			json_object_clear(w->cur);
-		} else if (strcmp(name, "category") == 0) {
-			json_object_clear(w->cat_attrs);
-			for (i = 0; attrs[i] != NULL; i += 2)
-				json_object_set_new(w->cat_attrs, attrs[i],
-				    json_string(attrs[i + 1]));
-		}
-		break;
-	case IN_COMMENT:
-		if (strcmp(name, "wp:commentmeta") == 0)
-			w->in = IN_COMMENT_META;
-		break;
-	default:
-		break;
+	to = wxr_enter(w->in, name);
+	if (to != w->in && to == IN_ITEM) {
+		json_object_clear(w->item);
+		json_array_clear(w->cats);
+		json_object_clear(w->metas);
+		json_array_clear(w->comments);
+	} else if (to != w->in && to != IN_COMMENT_META) {
+		/* A comment's meta is skipped: cur still holds the comment. */
+		json_object_clear(w->cur);
+	} else if (w->in == IN_ITEM && strcmp(name, "category") == 0) {
+		json_object_clear(w->cat_attrs);
+		for (i = 0; attrs[i] != NULL; i += 2)
+			json_object_set_new(w->cat_attrs, attrs[i],
+			    json_string(attrs[i + 1]));
 	}
+	w->in = to;
+}
+
+/*
+ * The text of the element that ends, as a JSON string.  Expat hands over
+ * only well-formed UTF-8 without NUL (it refuses the file otherwise), so
+ * it is not checked again (json_string would: 4 % of the writing
+ * thread's time, on the bodies).
+ */
+static json_t *
+text_json(const struct wxr *w)
+{
+	return json_stringn_nocheck(w->text.p != NULL ? w->text.p : "",
+	    w->text.len);
 }
 
 static void XMLCALL
@@ -562,9 +632,7 @@ on_end(void *ud, const XML_Char *name)
 	case IN_AUTHOR:
 	case IN_CATEGORY:
 	case IN_TAG:
-		if (strcmp(name, "wp:author") == 0 ||
-		    strcmp(name, "wp:category") == 0 ||
-		    strcmp(name, "wp:tag") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			if (w->source[0] == '\0')
 				set_source(w, "unknown");
 			if (w->in == IN_AUTHOR)
@@ -580,48 +648,48 @@ on_end(void *ud, const XML_Char *name)
 				tag_end(w);
 			w->in = IN_CHANNEL;
 		} else {
-			json_object_set_new(w->cur, name, json_string(t));
+			json_object_set_new(w->cur, name, text_json(w));
 		}
 		break;
 	case IN_ITEM:
-		if (strcmp(name, "item") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			if (w->source[0] == '\0')
 				set_source(w, "unknown");
 			w->in = IN_CHANNEL;
+			w->nitems++;
 			item_end(w);
 			w->rep->bytes = XML_GetCurrentByteIndex(w->p);
 			import_progress(w->o, w->rep, 0);
 		} else if (strcmp(name, "category") == 0) {
 			json_object_set_new(w->cat_attrs, "name",
-			    json_string(t));
+			    text_json(w));
 			json_array_append_new(w->cats,
 			    json_deep_copy(w->cat_attrs));
 		} else {
-			json_object_set_new(w->item, name, json_string(t));
+			json_object_set_new(w->item, name, text_json(w));
 		}
 		break;
 	case IN_META:
-		if (strcmp(name, "wp:postmeta") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			json_object_set_new(w->metas, str(w->cur,
 			    "wp:meta_key"), json_string(str(w->cur,
 			    "wp:meta_value")));
 			w->in = IN_ITEM;
 		} else {
-			json_object_set_new(w->cur, name, json_string(t));
+			json_object_set_new(w->cur, name, text_json(w));
 		}
 		break;
 	case IN_COMMENT:
-		if (strcmp(name, "wp:comment") == 0) {
+		if (wxr_leave(w->in, name) != w->in) {
 			json_array_append_new(w->comments,
 			    json_deep_copy(w->cur));
 			w->in = IN_ITEM;
 		} else {
-			json_object_set_new(w->cur, name, json_string(t));
+			json_object_set_new(w->cur, name, text_json(w));
 		}
 		break;
 	case IN_COMMENT_META:
-		if (strcmp(name, "wp:commentmeta") == 0)
-			w->in = IN_COMMENT;
+		w->in = wxr_leave(w->in, name);
 		break;
 	case IN__MAX:
 		break;
@@ -649,6 +717,341 @@ on_entity(void *ud, const XML_Char *name, int is_param,
 {
 	fail(ud, "the entity declaration \"%s\" is refused (a WordPress "
 	    "export has none)", name);
+}
+
+/* Bodies made ahead */
+
+#define AHEAD_SLOTS	64
+#define AHEAD_BYTES	(16u * 1024 * 1024)	/* made, not yet taken */
+
+struct ahead_body {
+	unsigned long	 n;		/* the item's place in the file */
+	char		 pid[48];
+	int		 ok;		/* 0: import_body refused it */
+	size_t		 size;
+	struct buf	 md, html;
+};
+
+/*
+ * The ring is filled by the reader and emptied by the writer, in the
+ * file's order.  It holds at most AHEAD_SLOTS bodies and AHEAD_BYTES
+ * (one body, whatever its size, when it is empty), so memory stays flat
+ * with the file.  A reader that found it full is woken once it is half
+ * empty, not at every body taken: a wake-up is a system call.
+ */
+struct ahead {
+	const char		*path;
+	const struct import_opts *o;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 made;		/* the writer waits on it */
+	pthread_cond_t		 taken;		/* the reader waits on it */
+	int			 reader_waits, writer_waits;
+	struct ahead_body	 ring[AHEAD_SLOTS];
+	unsigned long		 head, tail;	/* bodies taken, made */
+	size_t			 bytes;		/* held in the ring */
+	int			 done;		/* the reader has ended */
+	int			 stop;		/* the writer has ended */
+	/* The reader's own: */
+	XML_Parser		 p;
+	enum wxr_in		 in;
+	unsigned long		 nitems;
+	struct buf		 text, content;
+	char			 type[16], status[16], pid[48];
+};
+
+/* Hands a body over; -1 when the writer has ended. */
+static int
+ahead_put(struct ahead *a, struct buf *md, struct buf *html, int ok)
+{
+	struct ahead_body *b;
+	size_t size = md->cap + html->cap;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->stop && (a->tail - a->head == AHEAD_SLOTS ||
+	    (a->bytes > 0 && a->bytes + size > AHEAD_BYTES))) {
+		a->reader_waits = 1;
+		pthread_cond_wait(&a->taken, &a->mu);
+	}
+	a->reader_waits = 0;
+	if (a->stop) {
+		pthread_mutex_unlock(&a->mu);
+		return -1;
+	}
+	b = &a->ring[a->tail % AHEAD_SLOTS];
+	b->n = a->nitems;
+	strlcpy_(b->pid, a->pid, sizeof(b->pid));
+	b->ok = ok;
+	b->size = size;
+	b->md = *md;
+	b->html = *html;
+	*md = *html = (struct buf)BUF_INIT;
+	a->bytes += size;
+	a->tail++;
+	if (a->writer_waits)
+		pthread_cond_signal(&a->made);
+	pthread_mutex_unlock(&a->mu);
+	return 0;
+}
+
+/*
+ * The body of the nth item (its wp:post_id pid) into md and html, which
+ * the caller frees: 0, or -1 when the reader did not make it (the caller
+ * makes it).  Bodies of items before it, which the writer did not need
+ * (attachments, items there already), are dropped on the way.
+ */
+static int
+ahead_take(struct ahead *a, unsigned long n, const char *pid,
+    struct buf *md, struct buf *html)
+{
+	struct ahead_body *b;
+	int rc = -1;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (a->head == a->tail && !a->done) {
+			a->writer_waits = 1;
+			pthread_cond_wait(&a->made, &a->mu);
+		}
+		a->writer_waits = 0;
+		if (a->head == a->tail)
+			break;
+		b = &a->ring[a->head % AHEAD_SLOTS];
+		if (b->n > n)
+			break;
+		if (b->n == n && b->ok && strcmp(b->pid, pid) == 0) {
+			*md = b->md;
+			*html = b->html;
+			rc = 0;
+		} else {
+			buf_free(&b->md);
+			buf_free(&b->html);
+		}
+		b->md = b->html = (struct buf)BUF_INIT;
+		a->bytes -= b->size;
+		a->head++;
+		if (a->reader_waits && a->tail - a->head <= AHEAD_SLOTS / 2 &&
+		    a->bytes <= AHEAD_BYTES / 2)
+			pthread_cond_signal(&a->taken);
+		if (b->n == n)
+			break;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return rc;
+}
+
+/*
+ * The reader follows the containers as on_start and on_end do, so that
+ * its items are the writer's, and keeps of an item only what decides
+ * whether it is a post or page to import, and its content.
+ */
+static void XMLCALL
+ahead_on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+	struct ahead *a = ud;
+	enum wxr_in to;
+
+	(void)attrs;
+	buf_reset(&a->text);
+	to = wxr_enter(a->in, name);
+	if (to != a->in && to == IN_ITEM) {
+		buf_reset(&a->content);
+		a->type[0] = a->status[0] = a->pid[0] = '\0';
+	}
+	a->in = to;
+}
+
+/* Whether the writer may import an item of this type and status. */
+static int
+ahead_wanted(const struct ahead *a)
+{
+	static const char *const statuses[] = {
+		"publish", "future", "draft", "pending", "private",
+	};
+	size_t i;
+
+	if (strcmp(a->type, "post") != 0 && strcmp(a->type, "page") != 0)
+		return 0;
+	if (a->pid[0] == '\0')
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(statuses); i++)
+		if (strcmp(a->status, statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+ahead_item_end(struct ahead *a)
+{
+	struct buf md = BUF_INIT, html = BUF_INIT;
+	int ok;
+
+	a->nitems++;
+	if (!ahead_wanted(a))
+		return;
+	buf_putc(&a->content, '\0');
+	buf_init(&md, IMPORT_BODY_MAX);
+	buf_init(&html, IMPORT_BODY_MAX);
+	ok = !buf_err(&a->content) && import_body(NULL, a->o, NULL, NULL,
+	    a->content.p, &md, &html) == 0;
+	if (ahead_put(a, &md, &html, ok) != 0)
+		XML_StopParser(a->p, XML_FALSE);
+	buf_free(&md);
+	buf_free(&html);
+}
+
+static void XMLCALL
+ahead_on_end(void *ud, const XML_Char *name)
+{
+	struct ahead *a = ud;
+	enum wxr_in to, from;
+	struct buf t;
+	char *field = NULL;
+	size_t fieldsz = 0;
+
+	if ((to = wxr_leave(a->in, name)) != a->in) {
+		from = a->in;
+		a->in = to;
+		if (from == IN_ITEM)
+			ahead_item_end(a);
+	} else if (a->in == IN_ITEM) {
+		if (strcmp(name, "content:encoded") == 0) {
+			/* The last one read is the one the writer keeps. */
+			t = a->content;
+			a->content = a->text;
+			a->text = t;
+		} else if (strcmp(name, "wp:post_id") == 0) {
+			field = a->pid;
+			fieldsz = sizeof(a->pid);
+		} else if (strcmp(name, "wp:post_type") == 0) {
+			field = a->type;
+			fieldsz = sizeof(a->type);
+		} else if (strcmp(name, "wp:status") == 0) {
+			field = a->status;
+			fieldsz = sizeof(a->status);
+		}
+	}
+	if (field != NULL) {
+		/* One too long for the field matches nothing: "". */
+		if (a->text.len < fieldsz && !buf_err(&a->text)) {
+			memcpy(field, a->text.p != NULL ? a->text.p : "",
+			    a->text.len);
+			field[a->text.len] = '\0';
+		} else {
+			field[0] = '\0';
+		}
+	}
+	buf_reset(&a->text);
+}
+
+static void XMLCALL
+ahead_on_text(void *ud, const XML_Char *s, int len)
+{
+	struct ahead *a = ud;
+
+	if (a->in == IN_ITEM)
+		buf_append(&a->text, s, (size_t)len);
+}
+
+static void XMLCALL
+ahead_on_entity(void *ud, const XML_Char *name, int is_param,
+    const XML_Char *value, int value_len, const XML_Char *base,
+    const XML_Char *system_id, const XML_Char *public_id,
+    const XML_Char *notation)
+{
+	struct ahead *a = ud;
+
+	/* The writer refuses the file; the reader just stops. */
+	XML_StopParser(a->p, XML_FALSE);
+}
+
+static void *
+ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	char *chunk = NULL;
+	FILE *f;
+	size_t n;
+	int last = 0;
+
+	if ((f = fopen(a->path, "rb")) == NULL)
+		goto out;
+	if ((a->p = XML_ParserCreate("UTF-8")) == NULL)
+		goto out;
+	XML_SetUserData(a->p, a);
+	XML_SetElementHandler(a->p, ahead_on_start, ahead_on_end);
+	XML_SetCharacterDataHandler(a->p, ahead_on_text);
+	XML_SetEntityDeclHandler(a->p, ahead_on_entity);
+	XML_SetParamEntityParsing(a->p, XML_PARAM_ENTITY_PARSING_NEVER);
+	chunk = xmalloc(WXR_CHUNK);
+	/* A stop, an error or the end of the file: the writer goes on alone. */
+	while (!last) {
+		n = fread(chunk, 1, WXR_CHUNK, f);
+		last = n < WXR_CHUNK;
+		if (ferror(f) || XML_Parse(a->p, chunk, (int)n, last) !=
+		    XML_STATUS_OK)
+			break;
+	}
+out:
+	free(chunk);
+	if (f != NULL)
+		fclose(f);
+	pthread_mutex_lock(&a->mu);
+	a->done = 1;
+	pthread_cond_signal(&a->made);
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* The reader of path on a thread of its own, or NULL (none: no matter). */
+static struct ahead *
+ahead_begin(const char *path, const struct import_opts *o)
+{
+	struct ahead *a = xcalloc(1, sizeof(*a));
+
+	a->path = path;
+	a->o = o;
+	a->in = IN_CHANNEL;
+	buf_init(&a->text, IMPORT_FIELD_MAX);
+	buf_init(&a->content, IMPORT_FIELD_MAX);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->made, NULL);
+	pthread_cond_init(&a->taken, NULL);
+	if (pthread_create(&a->thread, NULL, ahead_run, a) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->made);
+		pthread_cond_destroy(&a->taken);
+		buf_free(&a->text);
+		buf_free(&a->content);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Stops the reader where it is and frees it and what it made. */
+static void
+ahead_end(struct ahead *a)
+{
+	unsigned long i;
+
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_signal(&a->taken);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	for (i = a->head; i != a->tail; i++) {
+		buf_free(&a->ring[i % AHEAD_SLOTS].md);
+		buf_free(&a->ring[i % AHEAD_SLOTS].html);
+	}
+	if (a->p != NULL)
+		XML_ParserFree(a->p);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->made);
+	pthread_cond_destroy(&a->taken);
+	buf_free(&a->text);
+	buf_free(&a->content);
+	free(a);
 }
 
 int
@@ -694,6 +1097,8 @@ import_wxr(struct db *db, const char *path, const struct import_opts *o,
 	XML_SetEntityDeclHandler(w.p, on_entity);
 	XML_SetParamEntityParsing(w.p, XML_PARAM_ENTITY_PARSING_NEVER);
 	chunk = xmalloc(WXR_CHUNK);
+	if (o->media_from == NULL)
+		w.ahead = ahead_begin(path, o);
 	/* After this point, every error goes through out. */
 	while (!done) {
 		n = fread(chunk, 1, WXR_CHUNK, f);
@@ -764,6 +1169,8 @@ out:
 		snprintf(msg, sizeof(msg), "%s: %s", path, err);
 		strlcpy_(err, msg, errsz);
 	}
+	if (w.ahead != NULL)
+		ahead_end(w.ahead);
 	if (w.p != NULL)
 		XML_ParserFree(w.p);
 	free(chunk);

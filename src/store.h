@@ -43,8 +43,13 @@ const char *store_setting(struct db *, const char *key, const char *dflt, char *
  * any write that changes an article's status, time, section, authors or tags.
  */
 int	 store_article_reindex(struct db *, int64_t article_id);
-/* The same without the search row: its caller writes it later. */
-int	 store_article_relist(struct db *, int64_t article_id);
+/*
+ * The section rows of an article just made (store_article_create_
+ * unindexed wrote its author and tag rows with its time already),
+ * without the search row (its caller writes it later) and without a
+ * savepoint: the caller's transaction undoes it on failure.
+ */
+int	 store_article_list_new(struct db *, int64_t article_id);
 
 
 /* A position in a keyset-paginated list: rows strictly older than (t, id). */

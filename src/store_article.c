@@ -441,8 +441,8 @@ store_front_choices(struct db *db, int limit, json_t **out)
 	return store_rows_by_id(db, sql_front_choices, limit, out);
 }
 
-static int
-reindex(struct db *db, int64_t article_id, int search)
+int
+store_article_reindex(struct db *db, int64_t article_id)
 {
 	static const char *const steps[] = {
 		sql_ix_del_sections, sql_ix_ins_sections, sql_ix_authors,
@@ -466,21 +466,27 @@ reindex(struct db *db, int64_t article_id, int search)
 		}
 	}
 	/* The search index follows in the same transaction: it cannot drift. */
-	if (search && (rc = store_search_index(db, article_id)) != STORE_OK) {
+	if ((rc = store_search_index(db, article_id)) != STORE_OK) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db) == DB_OK ? STORE_OK : STORE_ERROR;
 }
 
+/*
+ * An article just made has no listing rows to take off, its author and
+ * tag rows were written with its time (store_write.c), and its caller
+ * (an import: one transaction for the whole file, rolled back whole on
+ * failure) needs no savepoint of its own: its section rows are all
+ * that is left.
+ */
 int
-store_article_reindex(struct db *db, int64_t article_id)
+store_article_list_new(struct db *db, int64_t article_id)
 {
-	return reindex(db, article_id, 1);
-}
+	struct db_stmt *st;
 
-int
-store_article_relist(struct db *db, int64_t article_id)
-{
-	return reindex(db, article_id, 0);
+	if ((st = db_stmt(db, sql_ix_ins_sections)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, article_id);
+	return store_rc_from_db(db_run(st));
 }

@@ -167,7 +167,8 @@ make_create(void)
 	}
 	BUF_LIT(&b, ") VALUES (");
 	buf_append(&b, v.p, v.len);
-	BUF_LIT(&b, ") RETURNING id");
+	/* The time too: the new article's author and tag rows copy it. */
+	BUF_LIT(&b, ") RETURNING id, COALESCE(published_at, 0)");
 	buf_free(&v);
 	sql[SCQ_CREATE] = keep(&b);
 }

@@ -38,6 +38,14 @@ static const char sql_tag_id[] = "SELECT id FROM tags WHERE slug = $1";
 static const char sql_tag_add[] =
     "INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)"
     " ON CONFLICT (article_id, tag_id) DO NOTHING";
+/* An article just made: its rows take its time as they are written. */
+static const char sql_author_add_new[] =
+    "INSERT INTO article_authors (article_id, author_id, position,"
+    " published_at) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (article_id, author_id) DO NOTHING";
+static const char sql_tag_add_new[] =
+    "INSERT INTO article_tags (article_id, tag_id, published_at)"
+    " VALUES ($1, $2, $3) ON CONFLICT (article_id, tag_id) DO NOTHING";
 
 static const char sql_publish[] =
     "UPDATE articles SET status = 'published', published_at = $2,"
@@ -117,6 +125,61 @@ id_of(struct db *db, const char *sql, const char *slug, int64_t *id)
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
 }
 
+/*
+ * The ids of author and tag slugs an import found or made, kept while
+ * its transaction lasts (db_memo_serial): it names the same few hundred
+ * in every story.  One small table a thread, each slot overwritten by
+ * the next slug that hashes to it, so memory stays flat.
+ */
+#define MEMO_SLOTS	256
+
+struct memo_slot {
+	const struct db	*db;
+	uint64_t	 serial;
+	const char	*sql;
+	int64_t		 id;
+	char		 slug[80];
+};
+
+static __thread struct memo_slot memo[MEMO_SLOTS];
+
+static struct memo_slot *
+memo_slot(const char *sql, const char *slug)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *slug != '\0'; slug++)
+		h = (h ^ (unsigned char)*slug) * 16777619u;
+	h ^= (uint32_t)(uintptr_t)sql;
+	return &memo[h % MEMO_SLOTS];
+}
+
+/* id_of, through the memo while a bulk load's transaction lasts. */
+static int
+id_of_kept(struct db *db, const char *sql, const char *slug, int64_t *id)
+{
+	uint64_t serial = db_memo_serial(db);
+	struct memo_slot *m;
+	int rc;
+
+	if (serial == 0 || strlen(slug) >= sizeof(m->slug))
+		return id_of(db, sql, slug, id);
+	m = memo_slot(sql, slug);
+	if (m->db == db && m->serial == serial && m->sql == sql &&
+	    strcmp(m->slug, slug) == 0) {
+		*id = m->id;
+		return STORE_OK;
+	}
+	if ((rc = id_of(db, sql, slug, id)) == STORE_OK) {
+		m->db = db;
+		m->serial = serial;
+		m->sql = sql;
+		m->id = *id;
+		strlcpy_(m->slug, slug, sizeof(m->slug));
+	}
+	return rc;
+}
+
 void
 store_slugify(const char *s, char *out, size_t outsz)
 {
@@ -170,9 +233,15 @@ store_article_slug_free(struct db *db, const char *base, char *out,
 	return STORE_CONFLICT;
 }
 
-/* Replaces the authors (slugs) and tags (names) of an article. */
+/*
+ * Replaces the authors (slugs) and tags (names) of an article.  fresh:
+ * the article was just made, so it has none to take off, and its rows
+ * are written with its time pub (0 for a draft) at once, as
+ * store_article_reindex() would set it.
+ */
 static int
-set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
+set_people(struct db *db, int64_t id, json_t *authors, json_t *tags,
+    int fresh, int64_t pub)
 {
 	struct db_stmt *st;
 	json_t *v;
@@ -180,31 +249,38 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
 	int64_t x;
 	int rc;
 
-	if (authors != NULL) {
+	if (authors != NULL && !fresh) {
 		if ((st = db_stmt(db, sql_authors_clear)) == NULL)
 			return STORE_ERROR;
 		db_bind_int(st, 1, id);
 		if ((rc = db_run(st)) != DB_OK)
 			return store_rc_from_db(rc);
+	}
+	if (authors != NULL) {
 		json_array_foreach(authors, i, v) {
-			if ((rc = id_of(db, sql_id_by_slug_author,
+			if ((rc = id_of_kept(db, sql_id_by_slug_author,
 			    json_string_value(v), &x)) != STORE_OK)
 				return rc == STORE_NOTFOUND ? STORE_INVALID : rc;
-			if ((st = db_stmt(db, sql_author_add)) == NULL)
+			if ((st = db_stmt(db, fresh ? sql_author_add_new :
+			    sql_author_add)) == NULL)
 				return STORE_ERROR;
 			db_bind_int(st, 1, id);
 			db_bind_int(st, 2, x);
 			db_bind_int(st, 3, (int64_t)i);
+			if (fresh)
+				db_bind_int(st, 4, pub);
 			if ((rc = db_run(st)) != DB_OK)
 				return store_rc_from_db(rc);
 		}
 	}
-	if (tags != NULL) {
+	if (tags != NULL && !fresh) {
 		if ((st = db_stmt(db, sql_tags_clear)) == NULL)
 			return STORE_ERROR;
 		db_bind_int(st, 1, id);
 		if ((rc = db_run(st)) != DB_OK)
 			return store_rc_from_db(rc);
+	}
+	if (tags != NULL) {
 		json_array_foreach(tags, i, v) {
 			char slug[128];
 
@@ -213,7 +289,7 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
 			 * A tag is made only when missing: on PostgreSQL an
 			 * INSERT that does nothing still spends an id.
 			 */
-			if ((rc = id_of(db, sql_tag_id, slug, &x)) ==
+			if ((rc = id_of_kept(db, sql_tag_id, slug, &x)) ==
 			    STORE_NOTFOUND) {
 				if ((st = db_stmt(db, sql_tag_make)) == NULL)
 					return STORE_ERROR;
@@ -221,14 +297,17 @@ set_people(struct db *db, int64_t id, json_t *authors, json_t *tags)
 				db_bind_str(st, 2, json_string_value(v));
 				if ((rc = db_run(st)) != DB_OK)
 					return store_rc_from_db(rc);
-				rc = id_of(db, sql_tag_id, slug, &x);
+				rc = id_of_kept(db, sql_tag_id, slug, &x);
 			}
 			if (rc != STORE_OK)
 				return rc;
-			if ((st = db_stmt(db, sql_tag_add)) == NULL)
+			if ((st = db_stmt(db, fresh ? sql_tag_add_new :
+			    sql_tag_add)) == NULL)
 				return STORE_ERROR;
 			db_bind_int(st, 1, id);
 			db_bind_int(st, 2, x);
+			if (fresh)
+				db_bind_int(st, 3, pub);
 			if ((rc = db_run(st)) != DB_OK)
 				return store_rc_from_db(rc);
 		}
@@ -358,6 +437,7 @@ create(struct db *db, json_t *in, const char *body_html, int64_t *id,
 	int64_t ids[STORE_COLS_MAX];
 	struct bind b = { in, slug, body_html, ids, now_unix(), 1 };
 	size_t i;
+	int64_t pub = 0;
 	int rc, n = 1;
 
 	if ((rc = resolve(db, in, ids)) != STORE_OK)
@@ -375,16 +455,18 @@ create(struct db *db, json_t *in, const char *body_html, int64_t *id,
 	for (i = 0; i < store_ncols; i++)
 		if (store_col_in_create(&store_cols[i]))
 			n += bind_col(st, n, i, &b);
-	if ((rc = db_step(st)) == DB_ROW)
+	if ((rc = db_step(st)) == DB_ROW) {
 		*id = db_col_int(st, 0);
+		pub = db_col_int(st, 1);
+	}
 	db_reset(st);
 	if (rc != DB_ROW)
 		return store_rc_from_db(rc);
 	if ((rc = set_people(db, *id, json_object_get(in, "authors"),
-	    json_object_get(in, "tags"))) != STORE_OK)
+	    json_object_get(in, "tags"), 1, pub)) != STORE_OK)
 		return rc;
 	return search ? store_article_reindex(db, *id) :
-	    store_article_relist(db, *id);
+	    store_article_list_new(db, *id);
 }
 
 int
@@ -424,7 +506,7 @@ store_article_update(struct db *db, int64_t id, json_t *in,
 	if (db_changes(db) == 0)
 		return STORE_NOTFOUND;
 	if ((rc = set_people(db, id, json_object_get(in, "authors"),
-	    json_object_get(in, "tags"))) != STORE_OK)
+	    json_object_get(in, "tags"), 0, 0)) != STORE_OK)
 		return rc;
 	return store_article_reindex(db, id);
 }

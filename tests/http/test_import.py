@@ -5,6 +5,7 @@ the 301s of the old addresses, re-runs that change nothing, --dry-run,
 and hostile files that end with a clear message and change nothing."""
 import json
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -794,6 +795,107 @@ def test_interrupted():
            ("/?p=%d" % (10000 + n - 1),))[0][0], 1, "and the last one's old address")
 
 
+def bulk_wxr(n, extra_items=""):
+    """n posts sharing three tags and two authors, with drafts, a page,
+    attachments and trashed posts between them, and slugs that collide."""
+    items = []
+    for i in range(n):
+        pid = 20000 + i
+        status = "draft" if i % 7 == 3 else "publish"
+        # Every tenth post takes the slug of the one before: "-2" it is.
+        slug = "bulk-%d" % (i - 1 if i % 10 == 9 else i)
+        body = ("<!-- wp:paragraph -->\n<p>Post %d on <em>fiber</em>.</p>\n"
+                "[caption id=\"attachment_1\" width=\"30\"]<img src=\"%s/x%d.png\" "
+                "alt=\"\" /> Cap %d[/caption]\n[embed]https://example.org/v/%d[/embed]\n"
+                "<script>bad()</script>[gallery ids=\"7,8\"]" % (i, OLD, i, i, i))
+        items.append(item(pid, "Bulk %d" % i, slug, OLD + "/bulk/%s/" % slug,
+                          status=status, content=body,
+                          creator="alice" if i % 2 else "bob",
+                          date="2021-06-%02d 08:%02d:00" % (i % 28 + 1, i % 60),
+                          cats=(("category", "fiber", "Fiber"),
+                                ("post_tag", "shared", "Shared"),
+                                ("post_tag", "t%d" % (i % 3), "Tag %d" % (i % 3)))))
+        if i % 25 == 0:
+            items.append(item(pid + 100000, "Attachment %d" % i, "att-%d" % i,
+                              OLD + "/att-%d/" % i, status="inherit",
+                              ptype="attachment"))
+            items.append(item(pid + 200000, "Gone %d" % i, "gone-%d" % i,
+                              OLD + "/gone-%d/" % i, status="trash",
+                              content="<p>trashed</p>"))
+    items.append(item(29999, "A bulk page", "bulk-page", OLD + "/bulk-page/",
+                      ptype="page", content="<p>The page.</p>"))
+    return wxr("".join(items) + extra_items)
+
+
+def test_bulk():
+    """Bodies made on the reading thread are the bodies made without it;
+    tags shared by many posts; colliding slugs; a file imported after a
+    part of it adds the rest once."""
+    d = tempfile.mkdtemp(prefix="masthead-import-")
+    n = 300
+    path = os.path.join(d, "bulk.xml")
+    with open(path, "w") as f:
+        f.write(bulk_wxr(n))
+    empty = os.path.join(d, "empty-uploads")
+    os.makedirs(empty)
+    dbs = []
+    for sub in ("a", "p", "h"):
+        os.makedirs(os.path.join(d, sub))
+        dbs.append(new_db(os.path.join(d, sub)))
+    db_ahead, db_plain, db = dbs
+    # With --media-from the bodies are made by the writer itself.
+    r1 = run(db_ahead, path)
+    r2 = run(db_plain, "--media-from", empty, "--media_dir",
+             os.path.join(d, "media"), path)
+    ok(r1.returncode == 0 and r2.returncode == 0,
+       "the bulk file imports with and without --media-from", r1.stderr + r2.stderr)
+    # Rows on one line each, as the harness reads psql's output by line.
+    nl = "chr(10)" if on_pg() else "char(10)"
+    q = ("SELECT slug, status, replace(body_md, %s, '~'), replace(body_html, %s, '~')"
+         " FROM articles ORDER BY slug" % (nl, nl))
+    a, b = sql(db_ahead, q), sql(db_plain, q)
+    eq(len(a), n, "every post is there once")
+    ok(a == b, "the bodies made ahead are the bodies made by the writer",
+       [x for x in zip(a, b) if x[0] != x[1]][:1])
+    eq(sql(db_ahead, "SELECT body_md FROM pages"), sql(db_plain, "SELECT body_md FROM pages"),
+       "and the page's")
+    body = [x[2] for x in a if x[0] == "bulk-5"][0]
+    ok("<figcaption>" in body and "bad()" not in body and "wp:paragraph" not in body,
+       "a body made ahead is converted and made safe", body)
+    eq(sql(db_ahead, "SELECT count(*) FROM articles WHERE slug = 'bulk-8-2'")[0][0], 1,
+       "a slug taken by the post before gets -2")
+    eq(sql(db_ahead, "SELECT count(*) FROM redirects WHERE old_path = '/bulk/bulk-8/'")[0][0],
+       1, "the first post keeps the old address the two shared")
+    shared = sql(db_ahead, "SELECT count(*) FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+                 " WHERE t.slug = 'shared'")[0][0]
+    eq(shared, n, "one tag shared by every post links them all")
+    eq(sql(db_ahead, "SELECT count(*) FROM tags WHERE slug IN ('shared', 'tag-0', 'tag-1', 'tag-2')")[0][0],
+       4, "and is made once")
+    eq(sql(db_ahead, "SELECT count(*) FROM article_tags x JOIN articles a ON a.id = x.article_id"
+           " WHERE x.published_at != COALESCE(a.published_at, 0)")[0][0], 0,
+       "every tag row carries its story's time")
+    eq(sql(db_ahead, "SELECT count(*) FROM article_authors x JOIN articles a"
+           " ON a.id = x.article_id WHERE x.published_at != COALESCE(a.published_at, 0)")[0][0],
+       0, "every author row too")
+    live = sql(db_ahead, "SELECT count(*) FROM articles WHERE status = 'published'")[0][0]
+    eq(sql(db_ahead, "SELECT count(*) FROM section_articles x JOIN sections s"
+           " ON s.id = x.section_id WHERE s.slug = 'fiber'")[0][0], live,
+       "each published story is listed in its section")
+    # Half the file first (as a site exported twice would be), then all.
+    half = os.path.join(d, "half.xml")
+    with open(half, "w") as f:
+        f.write(bulk_wxr(n // 2))
+    r = run(db, half)
+    r2 = run(db, path)
+    ok(r.returncode == 0 and r2.returncode == 0, "a part, then the whole file",
+       r.stderr + r2.stderr)
+    eq(sql(db, q), a,
+       "bring each post once, as the whole file alone does")
+    eq(sql(db, "SELECT count(*) FROM import_ids WHERE kind = 'post'")[0][0], n,
+       "with one id each")
+    shutil.rmtree(d, ignore_errors=True)
+
+
 def test_progress():
     """A terminal gets a line redrawn in place; a log, plain lines."""
     d = tempfile.mkdtemp(prefix="masthead-import-")
@@ -960,6 +1062,6 @@ def test_masthead_json():
 
 
 run_tests([test_wxr_import, test_wxr_sticky_gallery, test_wxr_pages, test_wxr_rerun, test_wxr_1_0, test_accounts,
-           test_dry_run, test_wxr_statuses_formats, test_interrupted, test_progress,
+           test_dry_run, test_wxr_statuses_formats, test_interrupted, test_bulk, test_progress,
            test_hostile, test_cli_errors, test_ghost, test_ghost_v2, test_admin_redirects,
            test_masthead_json])

@@ -40,6 +40,7 @@ int	 feed_tag_rss(struct req *);
 int	 feed_tag_atom(struct req *);
 int	 feed_tag_json(struct req *);
 int	 feed_podcast(struct req *);
+int	 feed_show_podcast(struct req *);
 /* /article/{slug}/comments.atom: the story's newest comments. */
 int	 feed_comments(struct req *);
 

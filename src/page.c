@@ -205,6 +205,9 @@ page_dep_list(struct req *r, enum list_by by, int64_t key, const char *type)
 	case LIST_TAG:
 		cache_dep_str(tag_list_topic(key).s);
 		break;
+	case LIST_SHOW:
+		cache_dep_str(tag_list_show(key).s);
+		break;
 	default:
 		break;
 	}

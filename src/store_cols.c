@@ -68,7 +68,7 @@ const struct store_col store_cols[] = {
 	/* A podcast episode's or a video's own parts (docs/media.md). */
 	{ "show_id", "show", "show_slug", SC_REF, NULL,
 	    "shows", "slug", "sh",
-	    SR_SLUG, 200, 19, "Show", SC_RESTORE | SC_CLEAR | SC_FORM },
+	    SR_TEXT, 200, 19, "Show", SC_RESTORE | SC_CLEAR | SC_FORM },
 	{ "embed_url", "embed_url", "embed_url", SC_TEXT, "", NULL, NULL,
 	    NULL, SR_URL, 500, 20, "Video link", SC_RESTORE | SC_FORM },
 	{ "chapters", "chapters", "chapters", SC_TEXT, "", NULL, NULL, NULL,

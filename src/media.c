@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
+#include "avprobe.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
@@ -731,6 +732,32 @@ media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 	sodium_bin2hex(hash, 65, sum, sizeof(sum));
 	memset(&f, 0, sizeof(f));
 	snprintf(f.name, sizeof(f.name), "%s.pdf", hash);
+	f.data = (void *)(uintptr_t)p;
+	f.len = n;
+	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
+		snprintf(msg, msglen, "the file cannot be saved");
+		return status_errno(e);
+	}
+	return 0;
+}
+
+int
+media_store_av(const char *dir, const void *p, size_t n,
+    struct av_info *info, char hash[65], char *msg, size_t msglen)
+{
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	struct file f;
+	int e;
+
+	if (avprobe(p, n, info) != 0) {
+		snprintf(msg, msglen, "only MP3, M4A, MP4 and WebM files can be "
+		    "uploaded here");
+		return 415;
+	}
+	crypto_hash_sha256(sum, p, n);
+	sodium_bin2hex(hash, 65, sum, sizeof(sum));
+	memset(&f, 0, sizeof(f));
+	snprintf(f.name, sizeof(f.name), "%s.%s", hash, info->ext);
 	f.data = (void *)(uintptr_t)p;
 	f.len = n;
 	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {

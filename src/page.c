@@ -576,7 +576,8 @@ page_favicon(struct req *r)
 int
 page_media(struct req *r)
 {
-	static const char *const exts[] = { "jpg", "png", "webp", "gif" };
+	static const char *const exts[] = { "jpg", "png", "webp", "gif",
+	    "mp3", "m4a", "mp4", "webm" };
 	const char *f = r->arg[0], *dot = strchr(f, '.');
 	char path[1024];
 	size_t i;

@@ -57,6 +57,11 @@ int	 page_episode_chapters(struct req *);
 int	 page_episode_transcript(struct req *);
 /* Adds an episode's show link, chapters, transcript, duration and embed. */
 void	 page_episode(json_t *article);
+/* page_admin_shows.c: the newsroom's shows, Featured Video, media files. */
+int	 page_admin_shows(struct req *);
+int	 page_admin_show_save(struct req *);
+int	 page_admin_show_featured(struct req *);
+int	 page_admin_article_media(struct req *);
 /*
  * The breadcrumb of a section (root first) and the promo box shown with
  * its stories (NULL when none), kept as a fragment per section.  New

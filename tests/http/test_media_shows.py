@@ -13,7 +13,10 @@ import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, sql
+import struct
+import uuid
+
+from harness import BIN, Server, Newsroom, ok, eq, contains, run_tests, demo_db, sql
 
 BASE = "https://news.example.com"
 NS = {
@@ -37,6 +40,7 @@ def make_db():
 
 DB, TOKEN = make_db()
 srv = Server(db=DB, args=["--base_url", BASE + "/"])
+NEWSROOM = Newsroom(srv, "correct horse battery staple")
 
 
 def call(method, path, body=None):
@@ -255,5 +259,124 @@ def test_newsroom_fields():
     ok(slug not in linked_stories(html), "the series' page drops it at the next request")
 
 
+def test_newsroom_shows():
+    s, h, html = NEWSROOM.get("/admin/shows", "ed")
+    eq(s, 200, "the newsroom lists the shows")
+    for slug in shows("podcast") + shows("video"):
+        contains(html, 'name="slug" value="%s"' % slug, "with a form for " + slug)
+    eq(srv.get("/admin/shows")[0] in (302, 303, 401, 403), True, "only for the newsroom")
+    count = sql(DB, "SELECT count(*) FROM shows")[0][0]
+    for fields, what in (({"slug": "Bad Slug", "kind": "podcast", "title": "T"}, "a bad slug"),
+                         ({"slug": "ok-slug", "kind": "radio", "title": "T"}, "a kind that is none"),
+                         ({"slug": "ok-slug", "kind": "podcast", "title": ""}, "no title"),
+                         ({"slug": "ok-slug", "kind": "podcast", "title": "T",
+                           "image": "0" * 64}, "artwork that is no image"),
+                         ({"slug": "ok-slug", "kind": "podcast", "title": "T",
+                           "position": "-3"}, "a negative position")):
+        s, h, html = NEWSROOM.post("/admin/shows", "ed", fields)
+        eq(s, 422, what + " is refused with 422")
+        contains(html, 'class="form-error"', what + ": the page says why")
+    eq(sql(DB, "SELECT count(*) FROM shows")[0][0], count, "and no show was made")
+    srv.get("/podcasts")
+    s, h, html = NEWSROOM.post("/admin/shows", "ed", {
+        "slug": "night-shift", "kind": "podcast", "title": "The Night Shift",
+        "description": "Network operations after dark.", "author": "Sable Lindqvist",
+        "email": "night@example.com", "category": "Technology", "position": "5"})
+    eq(s, 303, "a new podcast is made")
+    s, h, html = srv.html("/podcasts")
+    contains(html, '<a href="/podcasts/night-shift">The Night Shift</a>',
+             "the podcasts' page lists it at the next request")
+    s, h, body = srv.get("/podcasts/night-shift/feed.xml")
+    ch = ET.fromstring(body).find("channel")
+    eq(ch.find("itunes:category", NS).get("text"), "Technology", "its feed has its category")
+    s, h, html = NEWSROOM.post("/admin/shows", "ed", {
+        "slug": "night-shift", "kind": "podcast", "title": "The Late Shift", "position": "5"})
+    eq(s, 303, "a show is changed by its slug")
+    contains(srv.html("/podcasts/night-shift")[2], "<h1>The Late Shift</h1>",
+             "its page shows the change at the next request")
+    # Featured Video: a chosen film leads the home page's block.
+    s, h, home = srv.html("/")
+    first = re.search(r'<section class="block block-video">.*?<h3><a href="/article/([^"]+)"',
+                      home, re.S).group(1)
+    other = sql(DB, "SELECT slug FROM articles WHERE type = 'video' AND status = 'published'"
+                " AND slug <> ? ORDER BY published_at LIMIT 1", (first,))[0][0]
+    for slug, what in (("podcast-open-ran-year-of-proof", "a story that is not a video"),
+                       ("no-such-story", "no story"), ("Bad!", "a bad slug")):
+        s, h, html = NEWSROOM.post("/admin/shows/featured", "ed", {"featured_video": slug})
+        eq(s, 422, what + " cannot be the Featured Video")
+    s, h, html = NEWSROOM.post("/admin/shows/featured", "ed", {"featured_video": other})
+    eq(s, 303, "an editor chooses the Featured Video")
+    s, h, home = srv.html("/")
+    got = re.search(r'<section class="block block-video">.*?<h3><a href="/article/([^"]+)"',
+                    home, re.S).group(1)
+    eq(got, other, "the home page shows the chosen one at the next request")
+    block = re.search(r'<section class="block block-video">.*?</section>', home, re.S).group(0)
+    eq(block.count('<li><a href="/article/%s"' % other), 0, "and not again among the others")
+    contains(block, 'href="/article/%s"' % first, "the newest one among the others")
+    NEWSROOM.post("/admin/shows/featured", "ed", {"featured_video": ""})
+    got = re.search(r'<section class="block block-video">.*?<h3><a href="/article/([^"]+)"',
+                    srv.html("/")[2], re.S).group(1)
+    eq(got, first, "empty: the newest video again")
+
+
+def multipart(fields, filename, data, ctype):
+    b = "----masthead" + uuid.uuid4().hex
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                % (b, k, v)).encode()
+    out += ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+            "Content-Type: %s\r\n\r\n" % (b, filename, ctype)).encode() + data
+    out += ("\r\n--%s--\r\n" % b).encode()
+    return out, "multipart/form-data; boundary=" + b
+
+
+def upload(aid, filename, data, ctype):
+    cookie, tok = NEWSROOM.session("ed")
+    body, ct = multipart({"csrf": tok}, filename, data, ctype)
+    return srv.request("POST", "/admin/articles/%d/media" % aid,
+                       {"Cookie": cookie, "Content-Type": ct}, body)
+
+
+def test_upload():
+    s, j = call("POST", "/api/v1/admin/articles", {
+        "title": "Episode with its own file", "section": "light-reading-podcast",
+        "type": "podcast", "show": "executive-spotlight-qa", "body_md": "Notes.",
+        "dek": "A dek."})
+    eq(s, 201, "a new episode")
+    aid = j["article"]["id"]
+    before = sql(DB, "SELECT media_url, media_type FROM articles WHERE id = ?", (aid,))[0]
+    s, h, b = upload(aid, "notes.txt", b"just some text, not audio", "text/plain")
+    eq(s, 415, "a file that is not audio or video is 415")
+    eq(sql(DB, "SELECT media_url, media_type FROM articles WHERE id = ?", (aid,))[0], before,
+       "and the story is as it was")
+    # 2,300 frames of MPEG-1 layer III at 44.1 kHz: 60.08 s.
+    frame = b"\xff\xfb\x90\x44" + b"\0" * 413
+    mp3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + frame * 2300
+    s, h, b = upload(aid, "episode.mp3", mp3, "audio/mpeg")
+    eq(s, 303, "an MP3 is uploaded")
+    url, mtype, nbytes, secs = sql(DB, "SELECT media_url, media_type, media_bytes,"
+                                   " media_seconds FROM articles WHERE id = ?", (aid,))[0]
+    ok(re.fullmatch(r"/media/[0-9a-f]{64}\.mp3", url), "the story names the file", url)
+    eq((mtype, nbytes, secs), ("audio/mpeg", len(mp3), 60),
+       "with its type, size and the length read from it")
+    s, h, got = srv.get(url)
+    eq((s, h.get("content-type"), len(got)), (200, "audio/mpeg", len(mp3)),
+       "/media serves it with its type")
+    s, h, part = srv.request("GET", url, {"Range": "bytes=100-199"})
+    eq((s, h.get("content-range"), part), (206, "bytes 100-199/%d" % len(mp3), mp3[100:200]),
+       "and in ranges, as players ask")
+    # An MP4 film of 372 s (mvhd version 0).
+    mvhd = b"\0\0\0\0" + struct.pack(">IIII", 1, 2, 600, 600 * 372) + b"\0" * 80
+    box = lambda t, d: struct.pack(">I", 8 + len(d)) + t + d
+    mp4 = box(b"ftyp", b"isom\0\0\0\0isom") + box(b"moov", box(b"mvhd", mvhd)) + \
+        box(b"mdat", b"\0" * 5000)
+    s, h, b = upload(aid, "film.mp4", mp4, "video/mp4")
+    eq(s, 303, "an MP4 is uploaded")
+    eq(sql(DB, "SELECT media_type, media_seconds FROM articles WHERE id = ?", (aid,))[0],
+       ("video/mp4", 372), "its type and length are read from it")
+    eq(upload(999999, "film.mp4", mp4, "video/mp4")[0], 404, "no such story: 404")
+
+
 run_tests([test_hubs, test_menus, test_show_feed, test_episode_pages,
-           test_newsroom_fields], cleanup=srv.stop)
+           test_newsroom_fields, test_newsroom_shows, test_upload], cleanup=srv.stop)

@@ -269,6 +269,9 @@ def main():
         "/search?q=5g", "/search?q=zzzqqqxxyy", "/search",
         "/article/%s/comment" % news, "/comments/%d" % comment,
         "/newsletter", "/" + page,
+        "/podcasts", "/podcasts/light-reading-podcast", "/video",
+        "/video/series/telecom-innovators-showcase",
+        "/article/showcase-private-5g-robot-lab",
     ]
     signed_out = reader + ["/signin", "/register", "/reset", "/your-data"] + newsletter
     member = ["/", "/article/" + discussed, "/article/%s/comment" % news,
@@ -284,7 +287,7 @@ def main():
         "/admin/newsletters", "/admin/menus", "/admin/sections", "/admin/front",
         "/admin/pages", "/admin/pages/new", "/admin/authors", "/admin/sponsors",
         "/admin/promos", "/admin/media", "/admin/subscribers", "/admin/trash",
-        "/admin/comments/log", "/article/" + discussed,
+        "/admin/comments/log", "/article/" + discussed, "/admin/shows",
     ]
     # What only an admin reaches.
     admin = ["/admin/users", "/admin/settings", "/admin/redirects", "/admin/tokens",

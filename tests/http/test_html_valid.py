@@ -173,6 +173,9 @@ PUBLIC = [
     "/resources/as-a-service-networking-buyers-guide",
     "/resources/fiber-monitoring-field-guide/access",
     "/about-us", "/advertise-with-us",
+    "/podcasts", "/podcasts/light-reading-podcast", "/podcasts/executive-spotlight-qa",
+    "/video", "/video/series/telecom-innovators-showcase",
+    "/article/showcase-private-5g-robot-lab", "/article/podcast-open-ran-year-of-proof",
     "/signin", "/register", "/reset", "/account", "/newsletter", "/your-data",
     # Error pages.
     "/no/such/page", "/article/no-such-story", "/admin", "/search?q=" + "x" * 2000,
@@ -190,6 +193,7 @@ ADMIN = [
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
     "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
+    "/admin/shows",
     "/admin/articles?done=trash&n=3",
 ]
 FIXTURES = {}

@@ -217,6 +217,48 @@ def test_episode_pages():
     eq(srv.get("/article/no-such-story/chapters.json")[0], 404, "no story: 404")
 
 
+def test_video_sitemap_and_ld():
+    s, h, body = srv.get("/sitemaps/video.xml")
+    eq((s, h.get("content-type")), (200, "application/xml; charset=utf-8"),
+       "the video sitemap answers as XML")
+    root = ET.fromstring(body)
+    vns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+           "video": "http://www.google.com/schemas/sitemap-video/1.1"}
+    urls = root.findall("sm:url", vns)
+    locs = {u.findtext("sm:loc", None, vns) for u in urls}
+    ok(BASE + "/article/showcase-private-5g-robot-lab" in locs and
+       BASE + "/article/showcase-fiber-sensing-startup-turns-cables-into-sensors" in locs,
+       "it lists the uploaded film and the YouTube one", locs)
+    for u in urls:
+        v = u.find("video:video", vns)
+        ok(v is not None and v.findtext("video:thumbnail_loc", "", vns).startswith(BASE + "/media/")
+           and v.findtext("video:title", None, vns) and v.findtext("video:description", None, vns)
+           and (v.findtext("video:content_loc", None, vns) or v.findtext("video:player_loc", None, vns)),
+           "a video has Google's required tags", u.findtext("sm:loc", None, vns))
+    yt = [u for u in urls if u.findtext("sm:loc", None, vns).endswith("robot-lab")][0]
+    eq(yt.findtext("video:video/video:player_loc", None, vns),
+       "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ", "the YouTube film names its player")
+    idx = ET.fromstring(srv.get("/sitemap.xml")[2])
+    ok(BASE + "/sitemaps/video.xml" in [e.text for e in idx.iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")], "the index lists it")
+    s, h, html = srv.html("/article/showcase-private-5g-robot-lab")
+    lds = [json.loads(m) for m in re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    na = [x for x in lds if x.get("@type") == "NewsArticle"][0]
+    v = na.get("video", {})
+    eq((v.get("@type"), v.get("embedUrl")), ("VideoObject",
+       "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"), "JSON-LD: the film's player")
+    ok(v.get("thumbnailUrl", "").startswith(BASE + "/media/") and v.get("uploadDate")
+       and v.get("transcript", "").startswith("Founder:"), "with thumbnail, date and transcript")
+    eq(na.get("isPartOf", {}).get("@type"), "CreativeWorkSeries", "and its series")
+    s, h, html = srv.html("/article/podcast-open-ran-year-of-proof")
+    na = [x for x in (json.loads(m) for m in re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.S))
+        if x.get("@type") == "NewsArticle"][0]
+    eq((na.get("isPartOf", {}).get("@type"), na.get("isPartOf", {}).get("url")),
+       ("PodcastSeries", BASE + "/podcasts/light-reading-podcast"), "an episode's podcast")
+
+
 def test_newsroom_fields():
     count = sql(DB, "SELECT count(*) FROM articles")[0][0]
     for fields, what in (({"chapters": "0:10 One\nlater Two"}, "a chapter without a time"),
@@ -379,4 +421,4 @@ def test_upload():
 
 
 run_tests([test_hubs, test_menus, test_show_feed, test_episode_pages,
-           test_newsroom_fields, test_newsroom_shows, test_upload], cleanup=srv.stop)
+           test_video_sitemap_and_ld, test_newsroom_fields, test_newsroom_shows, test_upload], cleanup=srv.stop)

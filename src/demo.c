@@ -39,6 +39,16 @@
 #define DEMO_SLUG_MAX	160
 
 static const char sql_count_articles[] = "SELECT count(*) FROM articles";
+/*
+ * The generated podcasts and videos join the show of their section's
+ * slug, as the handwritten ones name theirs.
+ */
+static const char sql_show_of_section[] =
+    "UPDATE articles SET show_id = (SELECT sh.id FROM shows sh"
+    " JOIN sections s ON s.slug = sh.slug WHERE s.id = articles.section_id"
+    " AND sh.kind = CASE WHEN articles.type = 'video' THEN 'video'"
+    " ELSE 'podcast' END)"
+    " WHERE show_id IS NULL AND type IN ('podcast', 'video')";
 static const char sql_setting[] =
     "INSERT INTO settings (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -1784,6 +1794,12 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_handwritten(&d) != 0 ||
 	    demo_generated(&d, gen) != 0)
 		goto fail;
+	if ((st = demo_stmt(&d, sql_show_of_section)) == NULL)
+		goto fail;
+	if (db_run(st) != DB_OK) {
+		demo_fail(&d, "shows: %s", db_errmsg(db));
+		goto fail;
+	}
 	if (db_commit(db) != DB_OK) {
 		demo_fail(&d, "commit: %s", db_errmsg(db));
 		goto fail;

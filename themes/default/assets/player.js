@@ -35,7 +35,10 @@
     if (media) {
       e.preventDefault();
       media.currentTime = t;
-      media.play();
+      /* A browser may refuse to play (no sound allowed yet, a file it
+       * cannot read): the player stays where the reader can press it. */
+      var started = media.play();
+      if (started && started.catch) started.catch(function () {});
     } else if (embed) {
       e.preventDefault();
       play(t);

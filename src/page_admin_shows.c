@@ -31,6 +31,25 @@
 #include "util.h"
 #include "view.h"
 
+/*
+ * Ends a write transaction that did rc: its cache tags go to every
+ * instance with the commit, and are dropped here after it.  Returns rc,
+ * or STORE_BUSY when the commit failed; the transaction is over.
+ */
+static int
+end_write(struct req *r, int rc, const char *tags)
+{
+	if (rc == STORE_OK && (bus_publish(r->db, tags) != DB_OK ||
+	    db_commit(r->db) != DB_OK))
+		rc = STORE_BUSY;
+	if (rc != STORE_OK) {
+		db_rollback(r->db);
+		return rc;
+	}
+	bus_apply(tags);
+	return STORE_OK;
+}
+
 static int
 shows_page(struct req *r, int status, const char *error, const char *done)
 {
@@ -139,17 +158,11 @@ show_save(struct req *r, struct url_query *q)
 	/* The hubs, the show's page and feed, and its episodes' lists. */
 	tags_add(tags, tag_shows());
 	tags_add(tags, tag_list_show(id));
-	if (rc == STORE_OK && (bus_publish(r->db, tags->p) != DB_OK ||
-	    db_commit(r->db) != DB_OK))
-		rc = STORE_BUSY;
-	if (rc != STORE_OK) {
-		db_rollback(r->db);
-		if (rc == STORE_INVALID)
-			return shows_page(r, 422, "Artwork: the code of an "
-			    "image of the library, or empty.", NULL);
+	if ((rc = end_write(r, rc, tags->p)) == STORE_INVALID)
+		return shows_page(r, 422, "Artwork: the code of an image of "
+		    "the library, or empty.", NULL);
+	if (rc != STORE_OK)
 		return status_store(rc);
-	}
-	bus_apply(tags->p);
 	http_redirect(r, 303, "/admin/shows?done=saved");
 	return 0;
 }
@@ -192,14 +205,8 @@ featured_save(struct req *r, const char *slug)
 		return 503;
 	tags_add(tags, tag_featured_video());
 	rc = store_setting_set(r->db, "featured_video", slug);
-	if (rc == STORE_OK && (bus_publish(r->db, tags->p) != DB_OK ||
-	    db_commit(r->db) != DB_OK))
-		rc = STORE_BUSY;
-	if (rc != STORE_OK) {
-		db_rollback(r->db);
-		return status_write(rc);
-	}
-	bus_apply(tags->p);
+	if ((rc = end_write(r, rc, tags->p)) != STORE_OK)
+		return status_store(rc);
 	http_redirect(r, 303, "/admin/shows?done=featured");
 	return 0;
 }

@@ -66,6 +66,7 @@ int	 sitemap_robots(struct req *);
 int	 sitemap_index(struct req *);
 /* /sitemaps/NAME.xml: news, pages, articles-N, sections-N, authors-N, tags-N */
 int	 sitemap_part(struct req *);
+int	 sitemap_video_moved(struct req *);
 
 /* page_meta.c */
 /*

@@ -243,6 +243,8 @@ static const struct route routes[] = {
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/sitemaps/:name.xml", sitemap_part, ROUTE_PAGE,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/sitemap-video.xml", sitemap_video_moved, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/assets/:file", page_asset, ROUTE_ASSET,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/favicon.ico", page_favicon, ROUTE_ASSET,

@@ -292,6 +292,14 @@ videos(struct req *r)
 	return send_xml(r, b);
 }
 
+/* The address search engines' guides give a video sitemap: ours. */
+int
+sitemap_video_moved(struct req *r)
+{
+	http_redirect(r, 301, "/sitemaps/video.xml");
+	return 0;
+}
+
 static int
 pages(struct req *r)
 {

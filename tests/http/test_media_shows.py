@@ -241,6 +241,9 @@ def test_video_sitemap_and_ld():
     yt = [u for u in urls if u.findtext("sm:loc", None, vns).endswith("robot-lab")][0]
     eq(yt.findtext("video:video/video:player_loc", None, vns),
        "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ", "the YouTube film names its player")
+    s, h, b = srv.get("/sitemap-video.xml")
+    ok(s == 301 and h.get("location", "").endswith("/sitemaps/video.xml"),
+       "/sitemap-video.xml leads there", (s, h.get("location")))
     idx = ET.fromstring(srv.get("/sitemap.xml")[2])
     ok(BASE + "/sitemaps/video.xml" in [e.text for e in idx.iter(
         "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")], "the index lists it")

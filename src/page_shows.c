@@ -180,6 +180,8 @@ page_episode(json_t *a)
 
 	kind = view_str(a, "show_kind");
 	if (view_str(a, "show_slug")[0] != '\0') {
+		/* The page names its show: a renamed show drops it. */
+		cache_dep_str(tag_shows().s);
 		snprintf(src, sizeof(src), "%s%s",
 		    hub_base[strcmp(kind, "video") == 0],
 		    view_str(a, "show_slug"));

@@ -337,11 +337,20 @@ def test_newsroom_shows():
     s, h, body = srv.get("/podcasts/night-shift/feed.xml")
     ch = ET.fromstring(body).find("channel")
     eq(ch.find("itunes:category", NS).get("text"), "Technology", "its feed has its category")
+    s, j = call("POST", "/api/v1/admin/articles", {
+        "title": "Night shift, episode one", "section": "light-reading-podcast",
+        "type": "podcast", "show": "night-shift", "body_md": "Notes.", "dek": "A dek."})
+    ep = j["article"]["slug"]
+    eq(call("POST", "/api/v1/admin/articles/%d/publish" % j["article"]["id"])[0], 200,
+       "an episode of it is published")
+    contains(srv.html("/article/" + ep)[2], ">The Night Shift</a>", "its page names the show")
     s, h, html = NEWSROOM.post("/admin/shows", "ed", {
         "slug": "night-shift", "kind": "podcast", "title": "The Late Shift", "position": "5"})
     eq(s, 303, "a show is changed by its slug")
     contains(srv.html("/podcasts/night-shift")[2], "<h1>The Late Shift</h1>",
              "its page shows the change at the next request")
+    contains(srv.html("/article/" + ep)[2], ">The Late Shift</a>",
+             "and so does its episode's page")
     # Featured Video: a chosen film leads the home page's block.
     s, h, home = srv.html("/")
     first = re.search(r'<section class="block block-video">.*?<h3><a href="/article/([^"]+)"',

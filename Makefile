@@ -148,6 +148,7 @@ FUZZ_search	= search escape buf util
 FUZZ_sign	= sign util
 FUZZ_email	= util
 FUZZ_range	= range
+FUZZ_avprobe	= avprobe episode util
 # fuzz_edit, fuzz_media, fuzz_import and fuzz_import_masthead have no
 # list: edit.c and the importers reach the store, and through it the
 # whole program; image.c needs libvips, which it brings.

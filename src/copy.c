@@ -87,6 +87,18 @@ struct copy_table copy_tables[] = {
 	    "$1, $2, $3"
 	    ")" },
 	/* Its columns are store_cols' (store_cols.h), set by copy_init. */
+	{ "shows", 13, 1,
+	    "SELECT count(*) AS n FROM shows",
+	    "SELECT "
+	    "id, slug, kind, title, description, image_id, author, email,"
+	    " category, explicit, position, created_at, updated_at"
+	    " FROM shows ORDER BY id",
+	    "INSERT INTO shows ("
+	    "id, slug, kind, title, description, image_id, author, email,"
+	    " category, explicit, position, created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
+	    ")" },
 	{ "articles", 0, 1,
 	    "SELECT count(*) AS n FROM articles", NULL, NULL },
 	{ "article_authors", 4, 0,

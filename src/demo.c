@@ -39,6 +39,16 @@
 #define DEMO_SLUG_MAX	160
 
 static const char sql_count_articles[] = "SELECT count(*) FROM articles";
+/*
+ * The generated podcasts and videos join the show of their section's
+ * slug, as the handwritten ones name theirs.
+ */
+static const char sql_show_of_section[] =
+    "UPDATE articles SET show_id = (SELECT sh.id FROM shows sh"
+    " JOIN sections s ON s.slug = sh.slug WHERE s.id = articles.section_id"
+    " AND sh.kind = CASE WHEN articles.type = 'video' THEN 'video'"
+    " ELSE 'podcast' END)"
+    " WHERE show_id IS NULL AND type IN ('podcast', 'video')";
 static const char sql_setting[] =
     "INSERT INTO settings (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -783,26 +793,93 @@ demo_images(struct demo *d, const json_t *specs)
 	return 0;
 }
 
+/*
+ * A square podcast cover made of the illustration name, once: its hash
+ * is kept in image_hashes under "cover:<name>".
+ */
+static int
+demo_square(struct demo *d, const json_t *site, const char *name,
+    char hash[65])
+{
+	const json_t *spec;
+	struct buf svg = BUF_INIT;
+	char key[96];
+	int rc;
+
+	snprintf(key, sizeof(key), "cover:%s", name);
+	if (json_is_string(json_object_get(d->image_hashes, key))) {
+		snprintf(hash, 65, "%s", json_string_value(json_object_get(
+		    d->image_hashes, key)));
+		return 0;
+	}
+	if ((spec = json_object_get(json_object_get(site, "images"),
+	    name)) == NULL)
+		return demo_fail(d, "site.json: cover: no image \"%s\"", name);
+	rc = demo_svg(d, name, spec, &svg) != 0 ? -1 : demo_podcast(d->db,
+	    d->media_dir, svg.p, svg.len, demo_str0(spec, "alt"), hash,
+	    d->err, d->errlen);
+	buf_free(&svg);
+	if (rc == 0)
+		json_object_set_new(d->image_hashes, key, json_string(hash));
+	return rc;
+}
+
 /* The podcast's cover, from the image spec site.json's podcast_art names. */
 static int
 demo_cover(struct demo *d, const json_t *site)
 {
 	const char *name = demo_str(site, "podcast_art");
-	const json_t *spec;
-	struct buf svg = BUF_INIT;
-	int rc;
+	char hash[65];
 
 	if (name == NULL)
 		return 0;
-	if ((spec = json_object_get(json_object_get(site, "images"),
-	    name)) == NULL)
-		return demo_fail(d, "site.json: podcast_art: no image \"%s\"",
-		    name);
-	rc = demo_svg(d, name, spec, &svg) != 0 ? -1 : demo_podcast(d->db,
-	    d->media_dir, svg.p, svg.len, demo_str0(spec, "alt"), d->err,
-	    d->errlen);
-	buf_free(&svg);
-	return rc;
+	if (demo_square(d, site, name, hash) != 0)
+		return -1;
+	if (store_setting_set(d->db, "podcast_image", hash) != STORE_OK)
+		return demo_fail(d, "podcast cover: %s", db_errmsg(d->db));
+	return 0;
+}
+
+/*
+ * The podcasts and video series (docs/media.md): a podcast's "cover" is
+ * an illustration made square for the directories, a series' "image"
+ * one of the site's images as it is.
+ */
+static int
+demo_shows(struct demo *d, const json_t *site)
+{
+	const json_t *list = json_object_get(site, "shows"), *s;
+	struct show_input in;
+	char hash[65];
+	int64_t id;
+	size_t i;
+
+	json_array_foreach(list, i, s) {
+		memset(&in, 0, sizeof(in));
+		hash[0] = '\0';
+		in.slug = demo_str0(s, "slug");
+		in.kind = demo_str0(s, "kind");
+		in.title = demo_str0(s, "title");
+		in.description = demo_str0(s, "description");
+		in.author = demo_str0(s, "author");
+		in.email = demo_str0(s, "email");
+		in.category = demo_str0(s, "category");
+		in.position = (int64_t)i;
+		if (demo_str(s, "cover") != NULL &&
+		    demo_square(d, site, demo_str(s, "cover"), hash) != 0)
+			return -1;
+		if (demo_str(s, "image") != NULL)
+			snprintf(hash, sizeof(hash), "%s", json_string_value(
+			    json_object_get(d->image_hashes, demo_str(s,
+			    "image"))) != NULL ? json_string_value(
+			    json_object_get(d->image_hashes, demo_str(s,
+			    "image"))) : "");
+		in.image = hash;
+		if (store_show_save(d->db, &in, d->now, &id) != STORE_OK)
+			return demo_fail(d, "show \"%s\": %s", in.slug,
+			    db_errmsg(d->db));
+	}
+	return 0;
 }
 
 /*
@@ -1284,7 +1361,8 @@ demo_article_clear(struct demo_article *a)
 		&a->tags, &a->dek, &a->image, &a->caption, &a->credit,
 		&a->licence, &a->licence_url, &a->sponsor, &a->signoff,
 		&a->media_url, &a->media_type, &a->media_bytes,
-		&a->media_seconds, &a->body,
+		&a->media_seconds, &a->show, &a->embed_url, &a->chapters,
+		&a->transcript, &a->body,
 	};
 	size_t i;
 
@@ -1328,6 +1406,9 @@ static const struct {
 	{ "media_type", offsetof(struct demo_article, media_type) },
 	{ "media_bytes", offsetof(struct demo_article, media_bytes) },
 	{ "media_seconds", offsetof(struct demo_article, media_seconds) },
+	{ "show", offsetof(struct demo_article, show) },
+	{ "embed_url", offsetof(struct demo_article, embed_url) },
+	{ "chapters", offsetof(struct demo_article, chapters) },
 };
 
 static size_t
@@ -1341,6 +1422,30 @@ demo_trim(const char **p, size_t n)
 	    (*p)[n - 1] == '\r'))
 		n--;
 	return n;
+}
+
+/*
+ * An episode's file ends with its transcript after a line
+ * "+++ transcript"; its chapters are one front matter line, the
+ * chapters apart by " | ", which become the lines the store keeps.
+ */
+#define DEMO_TRANSCRIPT	"\n+++ transcript\n"
+static void
+demo_split_transcript(struct demo_article *a)
+{
+	char *cut, *p;
+
+	if ((cut = strstr(a->body, DEMO_TRANSCRIPT)) != NULL) {
+		a->transcript = xstrndup(cut + strlen(DEMO_TRANSCRIPT),
+		    strlen(cut + strlen(DEMO_TRANSCRIPT)));
+		cut[1] = '\0';
+	}
+	for (p = a->chapters; p != NULL && (p = strstr(p, " | ")) != NULL;) {
+		/* " | " becomes "\n" and the two bytes after it move up. */
+		*p = '\n';
+		memmove(p + 1, p + 3, strlen(p + 3) + 1);
+		p++;
+	}
 }
 
 /* Parses an article file: front matter, a "---" line, the Markdown body. */
@@ -1394,6 +1499,7 @@ demo_parse_article(struct demo *d, const struct embed_file *f,
 	if (a->body == NULL)
 		return demo_fail(d, "%s: no \"---\" line before the body",
 		    f->name);
+	demo_split_transcript(a);
 	if (a->slug == NULL || a->title == NULL || a->section == NULL ||
 	    a->authors == NULL)
 		return demo_fail(d, "%s: slug, title, section and authors are"
@@ -1515,6 +1621,10 @@ demo_article(struct demo *d, const struct demo_article *a)
 	demo_set(in, "signoff", a->signoff);
 	demo_set(in, "section", a->section);
 	demo_set(in, "sponsor", a->sponsor);
+	demo_set(in, "show", a->show);
+	demo_set(in, "embed_url", a->embed_url);
+	demo_set(in, "chapters", a->chapters);
+	demo_set(in, "transcript", a->transcript);
 	demo_set(in, "hero_image", json_string_value(json_object_get(
 	    d->image_hashes, a->image != NULL ? a->image : "")));
 	/* As migration 0015 says of older stories: markup keeps raw HTML on. */
@@ -1667,6 +1777,7 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	if (demo_settings(&d, json_object_get(site, "settings")) != 0 ||
 	    demo_images(&d, json_object_get(site, "images")) != 0 ||
 	    demo_cover(&d, site) != 0 ||
+	    demo_shows(&d, site) != 0 ||
 	    demo_sections(&d, json_object_get(site, "sections"), 0,
 	    "topic") != 0 ||
 	    demo_menu(&d, "main", json_object_get(json_object_get(site,
@@ -1685,6 +1796,12 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_hubs(db, json_object_get(site, "hubs"), d.sponsors, d.now,
 	    err, errlen) != 0)
 		goto fail;
+	if ((st = demo_stmt(&d, sql_show_of_section)) == NULL)
+		goto fail;
+	if (db_run(st) != DB_OK) {
+		demo_fail(&d, "shows: %s", db_errmsg(db));
+		goto fail;
+	}
 	if (db_commit(db) != DB_OK) {
 		demo_fail(&d, "commit: %s", db_errmsg(db));
 		goto fail;

@@ -51,6 +51,10 @@ struct demo_article {
 	char	*media_type;
 	char	*media_bytes;
 	char	*media_seconds;
+	char	*show;		/* the slug of its podcast or video series */
+	char	*embed_url;	/* a YouTube or Vimeo address */
+	char	*chapters;	/* "0:45 Title | 6:10 Title" */
+	char	*transcript;	/* the body's part after "+++ transcript" */
 	char	*body;		/* Markdown */
 	int64_t	 published_at;
 };
@@ -118,11 +122,12 @@ int	demo_hubs(struct db *, const json_t *list, const json_t *sponsors,
 /* demo_podcast.c */
 
 /*
- * Makes the podcast's square cover from svg (an illustration of the
- * demo) the way an upload is made square, records its images row and
- * points the podcast_image setting at it.  0, or -1 with err filled.
+ * Makes a podcast's square cover from svg (an illustration of the demo)
+ * the way an upload is made square, records its images row and writes
+ * its hash to hash (65 bytes).  0, or -1 with err filled.
  */
 int	demo_podcast(struct db *, const char *media_dir, const char *svg,
-	    size_t svglen, const char *alt, char *err, size_t errlen);
+	    size_t svglen, const char *alt, char *hash, char *err,
+	    size_t errlen);
 
 #endif

@@ -5,8 +5,9 @@
  * pixels, so the cover goes the way an operator's upload goes: one of the
  * demo's illustrations is drawn at twice its size (a vector drawing stays
  * sharp), encoded, and handed to media_square, which crops the square
- * from its middle.  The images row and the podcast_image setting are
- * written in the demo's transaction.
+ * from its middle.  The images row is written in the demo's
+ * transaction; the caller points the podcast_image setting or a show at
+ * it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,11 +25,11 @@
 
 int
 demo_podcast(struct db *db, const char *media_dir, const char *svg,
-    size_t svglen, const char *alt, char *err, size_t errlen)
+    size_t svglen, const char *alt, char *hash, char *err, size_t errlen)
 {
 	VipsImage *img = NULL, *flat = NULL;
 	struct image_row row;
-	char hash[65], msg[200];
+	char msg[200];
 	void *jpg = NULL;
 	size_t jlen = 0;
 	int64_t bytes = 0;
@@ -58,8 +59,7 @@ demo_podcast(struct db *db, const char *media_dir, const char *svg,
 	row.bytes = bytes;
 	row.alt = alt != NULL ? alt : "";
 	row.widths = "";
-	if (store_image_add(db, &row) != STORE_OK ||
-	    store_setting_set(db, "podcast_image", hash) != STORE_OK) {
+	if (store_image_add(db, &row) != STORE_OK) {
 		snprintf(err, errlen, "podcast cover: %s", db_errmsg(db));
 		goto fail;
 	}

@@ -10,6 +10,7 @@
 #include "bus.h"
 #include "db.h"
 #include "edit.h"
+#include "episode.h"
 #include "jobs.h"
 #include "markdown.h"
 #include "store.h"
@@ -189,6 +190,34 @@ check_field(const struct store_col *f, json_t *v, char *msg, size_t msglen)
 	return 0;
 }
 
+/*
+ * An episode's chapters must parse (a time, then a title, the times
+ * going up) and its video link must be one the page can embed.
+ */
+static int
+check_media(json_t *in, char *msg, size_t msglen)
+{
+	const char *s;
+	char id[64];
+	int line;
+
+	s = json_string_value(json_object_get(in, "chapters"));
+	if (s != NULL && episode_chapters(s, NULL, &line) != 0) {
+		snprintf(msg, msglen, "line %d of the chapters is not a time "
+		    "(12:30 or 1:02:03, later than the line before) and a "
+		    "title", line);
+		return 422;
+	}
+	s = json_string_value(json_object_get(in, "embed_url"));
+	if (s != NULL && s[0] != '\0' &&
+	    episode_embed(s, id, sizeof(id)) == EMBED_NONE) {
+		snprintf(msg, msglen, "the video link is not a YouTube or "
+		    "Vimeo video's address");
+		return 422;
+	}
+	return 0;
+}
+
 int
 edit_check(json_t *in, int creating, char *msg, size_t msglen)
 {
@@ -220,7 +249,7 @@ edit_check(json_t *in, int creating, char *msg, size_t msglen)
 		snprintf(msg, msglen, "an article needs a section");
 		return 422;
 	}
-	return 0;
+	return check_media(in, msg, msglen);
 }
 
 /* The story's raw_html as in asks for it, else as cur has it. */

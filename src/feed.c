@@ -1,7 +1,8 @@
 /*
  * feed.c — RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site and of
- * every section, author and tag, the podcast feed (RSS with enclosures
- * and iTunes tags), and the Atom feed of each story's comments.
+ * every section, author and tag, the podcast feeds (RSS with enclosures,
+ * iTunes tags and, for each show, Podcasting 2.0's transcripts and
+ * chapters), and the Atom feed of each story's comments.
  *
  * Every byte of text goes out through esc_xml (or, in JSON Feed, through
  * esc_utf8 and jansson), never an HTML template, so no row of the
@@ -59,6 +60,7 @@ struct feed {
 	json_t		*items;		/* list rows with extras */
 	int64_t		 updated;	/* newest change of any item */
 	json_t		*art;		/* podcast: the show's images row, or NULL */
+	json_t		*show;		/* a show's own feed: its row, or NULL */
 };
 
 /*
@@ -301,6 +303,31 @@ fmt_duration(int64_t s, char *out, size_t n)
 	    (long long)(s / 60 % 60), (long long)(s % 60));
 }
 
+/*
+ * A show's episode names its transcript and chapters at their own
+ * addresses (Podcasting 2.0), which page_shows.c serves.
+ */
+static void
+episode_parts(struct buf *b, struct feed *f, json_t *a)
+{
+	char path[300];
+
+	if (view_int(a, "has_transcript")) {
+		snprintf(path, sizeof(path), "/article/%s/transcript.txt",
+		    view_str(a, "slug"));
+		BUF_LIT(b, "<podcast:transcript url=\"");
+		xml_url(b, f->base, path);
+		BUF_LIT(b, "\" type=\"text/plain\"/>\n");
+	}
+	if (view_int(a, "has_chapters")) {
+		snprintf(path, sizeof(path), "/article/%s/chapters.json",
+		    view_str(a, "slug"));
+		BUF_LIT(b, "<podcast:chapters url=\"");
+		xml_url(b, f->base, path);
+		BUF_LIT(b, "\" type=\"application/json+chapters\"/>\n");
+	}
+}
+
 static void
 rss_item(struct buf *b, struct feed *f, json_t *a)
 {
@@ -388,6 +415,8 @@ rss_item(struct buf *b, struct feed *f, json_t *a)
 			BUF_LIT(b, "\"/>\n");
 		}
 	}
+	if (f->show != NULL)
+		episode_parts(b, f, a);
 	BUF_LIT(b, "</item>\n");
 	buf_free(&t);
 }
@@ -409,6 +438,9 @@ write_rss(struct buf *b, struct feed *f)
 	if (f->podcast)
 		BUF_LIT(b, " xmlns:itunes="
 		    "\"http://www.itunes.com/dtds/podcast-1.0.dtd\"");
+	if (f->show != NULL)
+		BUF_LIT(b, " xmlns:podcast="
+		    "\"https://podcastindex.org/namespace/1.0\"");
 	BUF_LIT(b, ">\n<channel>\n<title>");
 	xml(b, f->title);
 	BUF_LIT(b, "</title>\n<link>");
@@ -438,9 +470,20 @@ write_rss(struct buf *b, struct feed *f)
 	}
 	if (f->podcast) {
 		const char *email = view_str(f->site, "podcast_email");
+		const char *author = view_str(f->site, "site_name");
+		const char *cat = view_str(f->site, "podcast_category");
 
+		/* A show names its own host, address and category. */
+		if (f->show != NULL) {
+			if (view_str(f->show, "author")[0] != '\0')
+				author = view_str(f->show, "author");
+			if (view_str(f->show, "email")[0] != '\0')
+				email = view_str(f->show, "email");
+			if (view_str(f->show, "category")[0] != '\0')
+				cat = view_str(f->show, "category");
+		}
 		BUF_LIT(b, "<itunes:author>");
-		xml(b, view_str(f->site, "site_name"));
+		xml(b, author);
 		BUF_LIT(b, "</itunes:author>\n<itunes:summary>");
 		xml(b, f->description);
 		BUF_LIT(b, "</itunes:summary>\n");
@@ -454,11 +497,13 @@ write_rss(struct buf *b, struct feed *f)
 			xml_url(b, f->base, view_str(f->art, "src"));
 			BUF_LIT(b, "\"/>\n");
 		}
-		itunes_category(b, view_str(f->site, "podcast_category"));
-		BUF_LIT(b, "<itunes:explicit>false</itunes:explicit>\n"
-		    "<itunes:type>episodic</itunes:type>\n<itunes:owner>"
-		    "<itunes:name>");
-		xml(b, view_str(f->site, "site_name"));
+		itunes_category(b, cat);
+		buf_printf(b, "<itunes:explicit>%s</itunes:explicit>\n",
+		    f->show != NULL && view_int(f->show, "explicit") ? "true" :
+		    "false");
+		BUF_LIT(b, "<itunes:type>episodic</itunes:type>\n"
+		    "<itunes:owner><itunes:name>");
+		xml(b, author);
 		BUF_LIT(b, "</itunes:name>");
 		if (email[0] != '\0') {
 			BUF_LIT(b, "<itunes:email>");
@@ -684,7 +729,7 @@ send_feed(struct req *r, struct feed *f, enum list_by by, int64_t key,
 	own_json(r, f->items);
 	if ((rc = add_extras(r, f)) != STORE_OK)
 		return status_store(rc);
-	/* A podcast app can only play episodes that have their audio. */
+	/* A podcast app can only play episodes that have their media. */
 	if (f->podcast) {
 		kept = own_json(r, json_array());
 		json_array_foreach(f->items, i, a)
@@ -831,6 +876,46 @@ feed_podcast(struct req *r)
 			f.art = NULL;
 	}
 	return send_feed(r, &f, LIST_TYPE, 0, "podcast");
+}
+
+/* One show's feed: its title, description, artwork and episodes. */
+int
+feed_show_podcast(struct req *r)
+{
+	struct feed f;
+	json_t *s;
+	char src[200], page[300];
+	int status, rc;
+
+	if (!url_is_slug(r->arg[0], r->arglen[0]))
+		return 404;
+	if ((rc = store_show_get(r->db, r->arg[0], &s)) != STORE_OK)
+		return status_store(rc);
+	own_json(r, s);
+	if (strcmp(view_str(s, "kind"), "podcast") != 0)
+		return 404;
+	cache_dep_str(tag_shows().s);
+	snprintf(page, sizeof(page), "/podcasts/%s", r->arg[0]);
+	if ((status = begin(r, &f, FEED_RSS, NULL, page)) != 0)
+		return status;
+	snprintf(f.title, sizeof(f.title), "%s", view_str(s, "title"));
+	if (view_str(s, "description")[0] != '\0')
+		f.description = view_str(s, "description");
+	f.podcast = 1;
+	f.show = s;
+	if (json_is_string(json_object_get(s, "image_hash"))) {
+		f.art = own_json(r, json_pack("{s:O,s:O,s:O}", "hash",
+		    json_object_get(s, "image_hash"), "width",
+		    json_object_get(s, "image_width"), "height",
+		    json_object_get(s, "image_height")));
+		snprintf(src, sizeof(src), "/media/%s.%s", view_str(s,
+		    "image_hash"), view_str(s, "image_ext"));
+		json_object_set_new(f.art, "src", json_string(src));
+		json_object_set(f.art, "ext", json_object_get(s, "image_ext"));
+		if (!itunes_art_ok(f.art))
+			f.art = NULL;
+	}
+	return send_feed(r, &f, LIST_SHOW, view_int(s, "id"), NULL);
 }
 
 /* The newest comments of a story, as its comment feed holds them. */

@@ -40,6 +40,7 @@ int	 feed_tag_rss(struct req *);
 int	 feed_tag_atom(struct req *);
 int	 feed_tag_json(struct req *);
 int	 feed_podcast(struct req *);
+int	 feed_show_podcast(struct req *);
 /* /article/{slug}/comments.atom: the story's newest comments. */
 int	 feed_comments(struct req *);
 
@@ -65,6 +66,7 @@ int	 sitemap_robots(struct req *);
 int	 sitemap_index(struct req *);
 /* /sitemaps/NAME.xml: news, pages, articles-N, sections-N, authors-N, tags-N */
 int	 sitemap_part(struct req *);
+int	 sitemap_video_moved(struct req *);
 
 /* page_meta.c */
 /*

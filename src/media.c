@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
+#include "avprobe.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
@@ -710,14 +711,32 @@ media_is_pdf(const void *p, size_t n)
 	return n >= 5 && memcmp(p, "%PDF-", 5) == 0;
 }
 
-int
-media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
+/* Keeps bytes as <dir>/<sha256-hex>.<ext>: 0 with hash set, or a status. */
+static int
+keep_named(const char *dir, const void *p, size_t n, const char *ext,
     char hash[65], char *msg, size_t msglen)
 {
 	unsigned char sum[crypto_hash_sha256_BYTES];
 	struct file f;
 	int e;
 
+	crypto_hash_sha256(sum, p, n);
+	sodium_bin2hex(hash, 65, sum, sizeof(sum));
+	memset(&f, 0, sizeof(f));
+	snprintf(f.name, sizeof(f.name), "%s.%s", hash, ext);
+	f.data = (void *)(uintptr_t)p;
+	f.len = n;
+	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
+		snprintf(msg, msglen, "the file cannot be saved");
+		return status_errno(e);
+	}
+	return 0;
+}
+
+int
+media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
+    char hash[65], char *msg, size_t msglen)
+{
 	if (max > 0 && (int64_t)n > max) {
 		snprintf(msg, msglen, "the file is larger than %lld KB",
 		    (long long)(max / 1024));
@@ -727,17 +746,19 @@ media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 		snprintf(msg, msglen, "only PDF files can be uploaded here");
 		return 415;
 	}
-	crypto_hash_sha256(sum, p, n);
-	sodium_bin2hex(hash, 65, sum, sizeof(sum));
-	memset(&f, 0, sizeof(f));
-	snprintf(f.name, sizeof(f.name), "%s.pdf", hash);
-	f.data = (void *)(uintptr_t)p;
-	f.len = n;
-	if ((e = make_dir(dir)) != 0 || (e = write_file(dir, &f)) != 0) {
-		snprintf(msg, msglen, "the file cannot be saved");
-		return status_errno(e);
+	return keep_named(dir, p, n, "pdf", hash, msg, msglen);
+}
+
+int
+media_store_av(const char *dir, const void *p, size_t n,
+    struct av_info *info, char hash[65], char *msg, size_t msglen)
+{
+	if (avprobe(p, n, info) != 0) {
+		snprintf(msg, msglen, "only MP3, M4A, MP4 and WebM files can be "
+		    "uploaded here");
+		return 415;
 	}
-	return 0;
+	return keep_named(dir, p, n, info->ext, hash, msg, msglen);
 }
 
 /* ---- media check: the files the database names, and their repair ---- */

@@ -97,4 +97,14 @@ int	 media_is_pdf(const void *p, size_t n);
 int	 media_store_pdf(const char *dir, const void *p, size_t n, int64_t max,
 	    char hash[65], char *msg, size_t msglen);
 
+struct av_info;
+/*
+ * Stores a story's audio or video (MP4, M4A, WebM or MP3, read by
+ * avprobe.c) as <dir>/<sha256-hex>.<ext>, which /media/ serves with
+ * ranges.  Returns 0 with info and hash set, or 415 (another kind of
+ * file) or a status for a file that cannot be written, with msg.
+ */
+int	 media_store_av(const char *dir, const void *p, size_t n,
+	    struct av_info *info, char hash[65], char *msg, size_t msglen);
+
 #endif

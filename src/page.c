@@ -205,6 +205,9 @@ page_dep_list(struct req *r, enum list_by by, int64_t key, const char *type)
 	case LIST_TAG:
 		cache_dep_str(tag_list_topic(key).s);
 		break;
+	case LIST_SHOW:
+		cache_dep_str(tag_list_show(key).s);
+		break;
 	default:
 		break;
 	}
@@ -573,7 +576,8 @@ page_favicon(struct req *r)
 int
 page_media(struct req *r)
 {
-	static const char *const exts[] = { "jpg", "png", "webp", "gif" };
+	static const char *const exts[] = { "jpg", "png", "webp", "gif",
+	    "mp3", "m4a", "mp4", "webm" };
 	const char *f = r->arg[0], *dot = strchr(f, '.');
 	char path[1024];
 	size_t i;

@@ -42,6 +42,27 @@ const char *page_base_url(struct req *);
 /* Declares that the page lists what the list of (by, key, type) holds. */
 void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
 /*
+ * page_list.c: one page of a story list into model under "articles",
+ * with its pagination (?before=, ?page=) and links both ways; an HTTP
+ * status when the request names no such page.
+ */
+int	 page_list_add(struct req *, json_t *model, enum list_by, int64_t key,
+	    const char *base_url);
+/* page_shows.c: podcasts and video series (docs/media.md). */
+int	 page_podcasts(struct req *);
+int	 page_podcast_show(struct req *);
+int	 page_video(struct req *);
+int	 page_video_series(struct req *);
+int	 page_episode_chapters(struct req *);
+int	 page_episode_transcript(struct req *);
+/* Adds an episode's show link, chapters, transcript, duration and embed. */
+void	 page_episode(json_t *article);
+/* page_admin_shows.c: the newsroom's shows, Featured Video, media files. */
+int	 page_admin_shows(struct req *);
+int	 page_admin_show_save(struct req *);
+int	 page_admin_show_featured(struct req *);
+int	 page_admin_article_media(struct req *);
+/*
  * The breadcrumb of a section (root first) and the promo box shown with
  * its stories (NULL when none), kept as a fragment per section.  New
  * references for the caller.

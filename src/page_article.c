@@ -156,6 +156,7 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 		json_object_set_new(a, mt != NULL && strncmp(mt, "video/", 6) ==
 		    0 ? "has_video" : "has_audio", json_true());
 	}
+	page_episode(a);
 	/*
 	 * Related stories come from the search index: candidates sharing a
 	 * tag or the section, so the lists of those are what the page

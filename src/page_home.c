@@ -356,6 +356,56 @@ newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
 }
 
 /*
+ * The video the newsroom chose for "Featured Video" (the featured_video
+ * setting, docs/media.md) comes first when it is a published video; the
+ * newest ones follow as headlines, without it.
+ */
+static int
+chosen_video(struct req *r, json_t *m)
+{
+	json_t *a, *more = json_object_get(m, "more_videos"), *row;
+	const char *slug;
+	char tmp[256];
+	size_t i;
+	int rc;
+
+	cache_dep_str(tag_featured_video().s);
+	slug = store_setting(r->db, "featured_video", "", tmp, sizeof(tmp));
+	if (slug[0] == '\0')
+		return STORE_OK;
+	rc = store_article_get(r->db, slug, page_now(), &a);
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	own_json(r, a);
+	if (strcmp(view_str(a, "type"), "video") != 0)
+		return STORE_OK;
+	view_article(a);
+	json_object_del(a, "body_html");
+	if (more == NULL) {
+		more = json_array();
+		json_object_set_new(m, "more_videos", more);
+	}
+	/* The newest one steps down into the list, the chosen one out of it. */
+	if ((row = json_object_get(m, "featured_video")) != NULL &&
+	    view_int(row, "id") != view_int(a, "id")) {
+		view_headline(row);
+		json_array_insert(more, 0, row);
+	}
+	for (i = 0; i < json_array_size(more); i++)
+		if (view_int(json_array_get(more, i), "id") ==
+		    view_int(a, "id"))
+			json_array_remove(more, i--);
+	while (json_array_size(more) > HOME_VIDEOS)
+		json_array_remove(more, json_array_size(more) - 1);
+	json_object_set(m, "featured_video", a);
+	json_object_set_new(m, "has_more_videos", json_boolean(
+	    json_array_size(more) > 0));
+	return STORE_OK;
+}
+
+/*
  * "Featured Video": the newest video story, and the next few as
  * headlines, when a video story exists; unless pinned to the main column
  * it is the sidebar's, so the lead and top row pass over it.
@@ -378,7 +428,7 @@ featured_video(struct req *r, struct shown *s, json_t *m)
 		json_object_set_new(m, "has_more_videos", json_boolean(
 		    json_array_size(v) > 0));
 	}
-	return STORE_OK;
+	return chosen_video(r, m);
 }
 
 /* The newest podcasts that the main column above does not show. */

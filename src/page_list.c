@@ -312,3 +312,10 @@ page_type(struct req *r)
 	title = own_json(r, json_string(plural));
 	return finish(r, m, "type", title);
 }
+
+int
+page_list_add(struct req *r, json_t *m, enum list_by by, int64_t key,
+    const char *base)
+{
+	return add_list(r, m, by, key, NULL, base);
+}

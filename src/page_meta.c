@@ -96,6 +96,44 @@ image_object(const char *base, const char *src, int64_t w, int64_t h)
 }
 
 /* An image of the model ({src, width, height}) as an ImageObject. */
+/*
+ * An episode's parts (docs/media.md): a YouTube or Vimeo film as a
+ * VideoObject with its player, the transcript with the media, and the
+ * show the story belongs to.
+ */
+static void
+episode_ld(json_t *ld, json_t *a, const char *base)
+{
+	json_t *embed = json_object_get(a, "embed"), *img, *v;
+	const char *t = view_str(a, "transcript");
+	char src[200];
+
+	if (embed != NULL && json_object_get(ld, "video") == NULL) {
+		snprintf(src, sizeof(src), "%s", view_str(embed, "src"));
+		src[strcspn(src, "?")] = '\0';
+		v = json_pack("{s:s,s:s,s:s,s:s,s:s}", "@type", "VideoObject",
+		    "name", view_str(a, "title"), "description",
+		    view_str(a, "dek"), "uploadDate", view_str(a, "date_iso"),
+		    "embedUrl", src);
+		if ((img = json_object_get(a, "image")) != NULL)
+			json_object_set_new(v, "thumbnailUrl",
+			    abs_url(base, view_str(img, "src")));
+		json_object_set_new(ld, "video", v);
+	}
+	if (t[0] != '\0') {
+		if ((v = json_object_get(ld, "video")) == NULL)
+			v = json_object_get(ld, "audio");
+		if (v != NULL)
+			json_object_set_new(v, "transcript", json_string(t));
+	}
+	if (view_str(a, "show_url")[0] != '\0')
+		json_object_set_new(ld, "isPartOf", json_pack("{s:s,s:s,s:o}",
+		    "@type", strcmp(view_str(a, "show_kind"), "video") == 0 ?
+		    "CreativeWorkSeries" : "PodcastSeries", "name",
+		    view_str(a, "show_title"), "url", abs_url(base,
+		    view_str(a, "show_url"))));
+}
+
 static json_t *
 image_of(const char *base, json_t *img)
 {
@@ -224,6 +262,7 @@ article_meta(json_t *page, json_t *a, json_t *site, const char *base)
 		}
 		json_object_set_new(ld, video ? "video" : "audio", v);
 	}
+	episode_ld(ld, a, base);
 	if (json_is_true(json_object_get(a, "sponsored")) ||
 	    view_str(a, "sponsor_name")[0] != '\0') {
 		/* Sponsored content says so to machines as to readers. */

@@ -1,6 +1,7 @@
 /*
  * sitemap.c — robots.txt, the sitemap index, the sitemaps of stories,
- * sections, authors, tags and pages, and the Google News sitemap.
+ * sections, authors, tags and pages, the Google News sitemap and the
+ * video sitemap.
  *
  * Story, section, author and tag sitemaps are cut by id ranges of
  * SITEMAP_MAX ids (/sitemaps/articles-1.xml holds ids 1 to 50,000): no
@@ -13,6 +14,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "episode.h"
 #include "escape.h"
 #include "feed.h"
 #include "own.h"
@@ -27,6 +29,7 @@
 #define SITEMAP_MAX	50000		/* URLs per sitemap (the protocol's limit) */
 #define NEWS_MAX	1000		/* URLs in a news sitemap (Google's limit) */
 #define NEWS_WINDOW	(48 * 3600)	/* stories of the last two days */
+#define VIDEO_MAX	1000		/* the newest videos in the video sitemap */
 #define XML_CTYPE	"application/xml; charset=utf-8"
 
 static const char *const kind_names[MAP__MAX] = {
@@ -114,7 +117,9 @@ sitemap_index(struct req *r)
 	xml(b, base);
 	BUF_LIT(b, "/sitemaps/news.xml</loc></sitemap>\n<sitemap><loc>");
 	xml(b, base);
-	BUF_LIT(b, "/sitemaps/pages.xml</loc></sitemap>\n");
+	BUF_LIT(b, "/sitemaps/pages.xml</loc></sitemap>\n<sitemap><loc>");
+	xml(b, base);
+	BUF_LIT(b, "/sitemaps/video.xml</loc></sitemap>\n");
 	for (k = 0; k < MAP__MAX; k++) {
 		max = store_map_max_id(r->db, (enum map_kind)k);
 		n = max <= 0 ? 1 : (max + SITEMAP_MAX - 1) / SITEMAP_MAX;
@@ -205,6 +210,98 @@ news(struct req *r)
 	return send_xml(r, b);
 }
 
+/* An absolute URL: base + path, or path when it is absolute already. */
+static void
+xml_abs(struct buf *b, const char *base, const char *path)
+{
+	if (strncmp(path, "https://", 8) != 0 &&
+	    strncmp(path, "http://", 7) != 0)
+		xml(b, base);
+	xml(b, path);
+}
+
+/*
+ * Google's video sitemap: the newest video stories, each with its
+ * picture, title, description, and its file (content_loc) or the
+ * player of its YouTube or Vimeo link (player_loc).  A video with
+ * neither, or without a picture, is not one Google takes.
+ */
+static int
+videos(struct req *r)
+{
+	struct cursor first = CURSOR_FIRST, next;
+	struct buf *b = own_buf(r, 0);
+	const char *base = page_base_url(r), *media, *embed;
+	json_t *list, *a, *x, *img;
+	char iso[32], id[64], player[200];
+	enum embed_provider p;
+	size_t i;
+	int rc;
+
+	if ((rc = page_articles(r, LIST_TYPE, 0, "video", &first, VIDEO_MAX,
+	    &list, &next)) != STORE_OK)
+		return status_store(rc);
+	own_json(r, list);
+	BUF_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
+	    " xmlns:video=\"http://www.google.com/schemas/sitemap-video/1.1\">"
+	    "\n");
+	json_array_foreach(list, i, a) {
+		if ((rc = store_article_feed_extra(r->db, view_int(a, "id"),
+		    &x)) != STORE_OK)
+			return status_store(rc);
+		own_json(r, x);
+		media = view_str(x, "media_url");
+		embed = view_str(x, "embed_url");
+		p = embed[0] != '\0' ? episode_embed(embed, id, sizeof(id)) :
+		    EMBED_NONE;
+		img = json_object_get(a, "image");
+		if (img == NULL || (media[0] == '\0' && p == EMBED_NONE))
+			continue;
+		BUF_LIT(b, "<url><loc>");
+		xml(b, base);
+		BUF_LIT(b, "/article/");
+		xml(b, view_str(a, "slug"));
+		BUF_LIT(b, "</loc><video:video><video:thumbnail_loc>");
+		xml_abs(b, base, view_str(img, "src"));
+		BUF_LIT(b, "</video:thumbnail_loc><video:title>");
+		xml(b, view_str(a, "title"));
+		BUF_LIT(b, "</video:title><video:description>");
+		xml(b, view_str(a, view_str(a, "dek")[0] != '\0' ? "dek" :
+		    "title"));
+		BUF_LIT(b, "</video:description>");
+		if (media[0] != '\0') {
+			BUF_LIT(b, "<video:content_loc>");
+			xml_abs(b, base, media);
+			BUF_LIT(b, "</video:content_loc>");
+		} else {
+			episode_embed_src(p, id, player, sizeof(player));
+			/* The player itself, not told to start on its own. */
+			player[strcspn(player, "?")] = '\0';
+			BUF_LIT(b, "<video:player_loc>");
+			xml(b, player);
+			BUF_LIT(b, "</video:player_loc>");
+		}
+		if (view_int(x, "media_seconds") > 0)
+			buf_printf(b, "<video:duration>%lld</video:duration>",
+			    (long long)view_int(x, "media_seconds"));
+		view_fmt_iso(view_int(a, "published_at"), iso, sizeof(iso));
+		BUF_LIT(b, "<video:publication_date>");
+		xml(b, iso);
+		BUF_LIT(b, "</video:publication_date></video:video></url>\n");
+	}
+	BUF_LIT(b, "</urlset>\n");
+	return send_xml(r, b);
+}
+
+/* The address search engines' guides give a video sitemap: ours. */
+int
+sitemap_video_moved(struct req *r)
+{
+	http_redirect(r, 301, "/sitemaps/video.xml");
+	return 0;
+}
+
 static int
 pages(struct req *r)
 {
@@ -269,6 +366,8 @@ sitemap_part(struct req *r)
 		return news(r);
 	if (r->arglen[0] == 5 && memcmp(r->arg[0], "pages", 5) == 0)
 		return pages(r);
+	if (r->arglen[0] == 5 && memcmp(r->arg[0], "video", 5) == 0)
+		return videos(r);
 	if (parse_part(r->arg[0], r->arglen[0], &k, &n) != 0)
 		return 404;
 	lo = (n - 1) * SITEMAP_MAX + 1;

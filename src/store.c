@@ -36,7 +36,8 @@ col_is_int(const char *name)
 {
 	static const char *const exact[] = { "id", "position", "online",
 	    "active", "depth", "duration_min", "total", "featured",
-	    "reports_open", "capacity", "has_recording", "raw_html" };
+	    "reports_open", "capacity", "has_recording", "raw_html",
+	    "explicit", "has_transcript", "has_chapters" };
 	static const char *const suffix[] = { "_id", "_at", "_count",
 	    "width", "height", "bytes", "_seconds" };
 	size_t n = strlen(name), i, k;

@@ -70,6 +70,7 @@ enum list_by {
 	LIST_AUTHOR,	/* key: author id */
 	LIST_TAG,	/* key: tag id */
 	LIST_TYPE,	/* type: article type */
+	LIST_SHOW,	/* key: show id (a podcast or a video series) */
 	LIST__MAX
 };
 
@@ -354,6 +355,25 @@ int	 store_hub_stats(struct db *, int64_t hub, json_t **out);
  */
 void	 store_hub_count(const char *slug, size_t len, int click);
 int	 store_hub_flush(struct db *, int64_t now);
+/* store_show.c — podcasts and video series (docs/media.md) */
+struct show_input {
+	const char	*slug;
+	const char	*kind;		/* "podcast" or "video" */
+	const char	*title;
+	const char	*description;
+	const char	*image;		/* artwork's hash, "" for none */
+	const char	*author;
+	const char	*email;
+	const char	*category;	/* Apple's, "News > Tech News" */
+	int		 explicit_;
+	int64_t		 position;
+};
+/* kind NULL: every show, podcasts and video series apart. */
+int	 store_shows(struct db *, const char *kind, json_t **out);
+int	 store_show_get(struct db *, const char *slug, json_t **out);
+/* Makes the show, or changes the one with that slug; *id is its id. */
+int	 store_show_save(struct db *, const struct show_input *, int64_t now,
+	    int64_t *id);
 
 /* store_speaker.c — an event's speakers (docs/events.md) */
 #define SPEAKERS_MAX	24	/* speakers of one event */

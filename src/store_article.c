@@ -74,6 +74,12 @@ static const char *const sql_list[LIST__MAX] = {
 	    " WHERE a.type = $5 AND a.status = 'published'"
 	    " AND (a.published_at, a.id) < ($1, $2) AND a.published_at <= $4"
 	    " ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+	[LIST_SHOW] =
+	    "SELECT " LIST_COLS " FROM articles a" LIST_JOINS
+	    " WHERE a.show_id = $6 AND a.status = 'published'"
+	    " AND (a.published_at, a.id) < ($1, $2) AND a.published_at <= $4"
+	    " AND a.type = COALESCE($5, a.type)"
+	    " ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
 };
 
 /*
@@ -100,6 +106,8 @@ static const char *const sql_newer[LIST__MAX] = {
 	    "x.tag_id = $6 AND a.status = 'published'"),
 	[LIST_TYPE] = NEWER("articles a", "a.published_at", "a.id",
 	    "a.type = $5 AND a.status = 'published'"),
+	[LIST_SHOW] = NEWER("articles a", "a.published_at", "a.id",
+	    "a.show_id = $6 AND a.status = 'published'"),
 };
 #undef NEWER
 
@@ -148,11 +156,14 @@ static const char sql_most_commented[] =
     " a.seo_title, a.seo_description, si.hash AS seo_image_hash," \
     " si.ext AS seo_image_ext, si.width AS seo_image_width," \
     " si.height AS seo_image_height, si.alt AS seo_image_alt," \
-    " si.widths AS seo_image_widths" \
+    " si.widths AS seo_image_widths, a.show_id, sh.slug AS show_slug," \
+    " sh.title AS show_title, sh.kind AS show_kind, a.embed_url," \
+    " a.chapters, a.transcript" \
     " FROM articles a JOIN sections s ON s.id = a.section_id" \
     " LEFT JOIN images i ON i.id = a.hero_image_id" \
     " LEFT JOIN images si ON si.id = a.seo_image_id" \
-    " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id"
+    " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id" \
+    " LEFT JOIN shows sh ON sh.id = a.show_id"
 
 static const char sql_get[] = GET_COLS
     " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2";

@@ -65,6 +65,16 @@ const struct store_col store_cols[] = {
 	    NULL, NULL, SR_COUNT, 1099511627776, 0, NULL, 0 },	/* 1 TiB */
 	{ "media_seconds", "media_seconds", "media_seconds", SC_INT, NULL,
 	    NULL, NULL, NULL, SR_COUNT, 604800, 0, NULL, 0 },	/* a week */
+	/* A podcast episode's or a video's own parts (docs/media.md). */
+	{ "show_id", "show", "show_slug", SC_REF, NULL,
+	    "shows", "slug", "sh",
+	    SR_TEXT, 200, 19, "Show", SC_RESTORE | SC_CLEAR | SC_FORM },
+	{ "embed_url", "embed_url", "embed_url", SC_TEXT, "", NULL, NULL,
+	    NULL, SR_URL, 500, 20, "Video link", SC_RESTORE | SC_FORM },
+	{ "chapters", "chapters", "chapters", SC_TEXT, "", NULL, NULL, NULL,
+	    SR_TEXT, 20000, 21, "Chapters", SC_RESTORE | SC_FORM },
+	{ "transcript", "transcript", "transcript", SC_TEXT, "", NULL, NULL,
+	    NULL, SR_TEXT, 500000, 22, "Transcript", SC_RESTORE | SC_FORM },
 	{ "raw_html", "raw_html", "raw_html", SC_BOOL, NULL, NULL, NULL, NULL,
 	    SR_BOOL, 0, 0, NULL, 0 },
 	{ "published_at", "published_at", "published_at", SC_TIME, NULL, NULL,

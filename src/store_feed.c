@@ -13,7 +13,9 @@ static const char sql_feed_extra[] =
     " COALESCE(NULLIF(a.hero_caption, ''), i.caption, '') AS hero_caption,"
     " COALESCE(NULLIF(a.hero_credit, ''), i.credit, '') AS hero_credit,"
     " a.hero_licence, a.hero_licence_url, a.media_url, a.media_type,"
-    " a.media_bytes, a.media_seconds"
+    " a.media_bytes, a.media_seconds, a.embed_url,"
+    " CASE WHEN a.transcript = '' THEN 0 ELSE 1 END AS has_transcript,"
+    " CASE WHEN a.chapters = '' THEN 0 ELSE 1 END AS has_chapters"
     " FROM articles a LEFT JOIN images i ON i.id = a.hero_image_id"
     " WHERE a.id = $1";
 

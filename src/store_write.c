@@ -85,7 +85,8 @@ enum dep_list {
 	DEP_TYPE = 1,
 	DEP_SECTION = 2,
 	DEP_AUTHOR = 3,
-	DEP_TOPIC = 4
+	DEP_TOPIC = 4,
+	DEP_SHOW = 5
 };
 
 static const char sql_deps[] =
@@ -105,7 +106,9 @@ static const char sql_deps[] =
     "  WHERE x.article_id = $1 AND a.status = 'published'"
     " UNION ALL SELECT 4, x.tag_id, '' FROM article_tags x"
     "  JOIN articles a ON a.id = x.article_id"
-    "  WHERE x.article_id = $1 AND a.status = 'published'";
+    "  WHERE x.article_id = $1 AND a.status = 'published'"
+    " UNION ALL SELECT 5, show_id, '' FROM articles"
+    "  WHERE id = $1 AND status = 'published' AND show_id IS NOT NULL";
 
 /* Looks up the id of a slug with one of the statements above. */
 static int
@@ -667,6 +670,9 @@ store_article_deps(struct db *db, int64_t id, struct buf *tags)
 			break;
 		case DEP_TOPIC:
 			tags_add(tags, tag_list_topic(key));
+			break;
+		case DEP_SHOW:
+			tags_add(tags, tag_list_show(key));
 			break;
 		}
 	}

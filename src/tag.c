@@ -43,6 +43,9 @@ struct tag tag_latest(void)		{ return word("latest"); }
 struct tag tag_list_section(int64_t id)	{ return make("ls", id); }
 struct tag tag_list_author(int64_t id)	{ return make("lau", id); }
 struct tag tag_list_topic(int64_t id)	{ return make("lt", id); }
+struct tag tag_list_show(int64_t id)	{ return make("lsh", id); }
+struct tag tag_shows(void)		{ return word("shows"); }
+struct tag tag_featured_video(void)	{ return word("featured-video"); }
 
 struct tag
 tag_list_type(const char *type)

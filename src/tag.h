@@ -45,6 +45,9 @@ struct tag	tag_list_section(int64_t id);		/* ls<ID> */
 struct tag	tag_list_author(int64_t id);		/* lau<ID> */
 struct tag	tag_list_topic(int64_t id);		/* lt<ID> */
 struct tag	tag_list_type(const char *type);	/* ltype:<type> */
+struct tag	tag_list_show(int64_t id);		/* lsh<ID>: a show's episodes */
+struct tag	tag_shows(void);			/* shows: podcasts, video series */
+struct tag	tag_featured_video(void);		/* featured-video: the setting */
 
 /* Lists and parts shared by many pages. */
 struct tag	tag_events(void);			/* events */

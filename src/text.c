@@ -22,6 +22,7 @@ static const char *const multiline[] = {
 	"bio",
 	"body",		/* a comment */
 	"body_md",	/* a story, page, event or white paper */
+	"chapters",	/* an episode's chapters, one a line */
 	"consent",	/* a consent statement */
 	"dek",		/* a story's standfirst, typed in a textarea */
 	"description",
@@ -29,6 +30,7 @@ static const char *const multiline[] = {
 	"questions",	/* registration questions, one a line */
 	"speakers",	/* an event's speakers, one a line */
 	"summary",
+	"transcript",	/* an episode's, in paragraphs */
 };
 
 enum text_rule

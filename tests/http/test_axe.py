@@ -270,6 +270,9 @@ def main():
         "/search?q=5g", "/search?q=zzzqqqxxyy", "/search",
         "/article/%s/comment" % news, "/comments/%d" % comment,
         "/newsletter", "/" + page,
+        "/podcasts", "/podcasts/light-reading-podcast", "/video",
+        "/video/series/telecom-innovators-showcase",
+        "/article/showcase-private-5g-robot-lab",
     ]
     signed_out = reader + ["/signin", "/register", "/reset", "/your-data"] + newsletter
     member = ["/", "/article/" + discussed, "/article/%s/comment" % news,
@@ -286,7 +289,7 @@ def main():
         "/admin/pages", "/admin/pages/new", "/admin/authors", "/admin/sponsors",
         "/admin/promos", "/admin/media", "/admin/subscribers", "/admin/trash",
         "/admin/comments/log", "/article/" + discussed,
-        "/admin/hubs",
+        "/admin/hubs", "/admin/shows",
     ] + ["/admin/hubs/%d" % r[0] for r in sql(db, "SELECT id FROM hubs WHERE slug IN"
                                               " ('future-vision', 'mobile-world-congress')")]
     # What only an admin reaches.

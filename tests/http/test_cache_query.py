@@ -80,7 +80,9 @@ TAG = one("SELECT t.slug FROM tags t JOIN article_tags x ON x.tag_id = t.id "
           "GROUP BY t.id, t.slug ORDER BY count(*) DESC LIMIT 1")
 ARGS = {"slug": {"/article/": ARTICLE, "/section/": SECTION,
                  "/author/": AUTHOR, "/tag/": TAG,
-                 "/api/v1/sections/": SECTION, "/api/v1/authors/": AUTHOR},
+                 "/api/v1/sections/": SECTION, "/api/v1/authors/": AUTHOR,
+                 "/podcasts/": "light-reading-podcast",
+                 "/video/series/": "telecom-innovators-showcase"},
         "type": "news"}
 
 # Values to try for each parameter: some two of them must differ.

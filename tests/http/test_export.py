@@ -62,6 +62,7 @@ sql(SRC, "INSERT INTO redirects (old_path, new_path, created_at) VALUES"
 
 # Every table an export carries (the others are refused by import).
 TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
+          "shows",
           "articles", "article_authors", "article_tags", "section_articles",
           "users", "comments", "comment_reports", "comment_bans",
           "comment_log", "events", "webinars", "event_sessions",

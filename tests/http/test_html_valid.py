@@ -177,6 +177,9 @@ PUBLIC = [
     "/hub/future-vision", "/hub/internet-for-the-future", "/shows/mobile-world-congress",
     "/shows/big-5g-event",
     "/about-us", "/advertise-with-us",
+    "/podcasts", "/podcasts/light-reading-podcast", "/podcasts/executive-spotlight-qa",
+    "/video", "/video/series/telecom-innovators-showcase",
+    "/article/showcase-private-5g-robot-lab", "/article/podcast-open-ran-year-of-proof",
     "/signin", "/register", "/reset", "/account", "/newsletter", "/your-data",
     # Error pages.
     "/no/such/page", "/article/no-such-story", "/admin", "/search?q=" + "x" * 2000,
@@ -194,6 +197,7 @@ ADMIN = [
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
     "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
+    "/admin/shows",
     "/admin/articles?done=trash&n=3",
     "/admin/hubs", "/admin/hubs/1", "/admin/hubs/3", "/admin/hubs/3?q=5g",
     "/admin/hubs/1/preview", "/admin/hubs/3/preview",

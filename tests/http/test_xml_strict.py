@@ -332,7 +332,8 @@ def test_sitemaps_are_well_formed():
         return
     locs = [e.text for e in idx.findall("sm:sitemap/sm:loc", NS)]
     kinds = set(re.sub(r"-\d+\.xml$", "", l.rsplit("/", 1)[1]) for l in locs)
-    eq(kinds, {"news.xml", "pages.xml", "articles", "sections", "authors", "tags"},
+    eq(kinds, {"news.xml", "pages.xml", "video.xml", "articles", "sections", "authors",
+               "tags"},
        "the index lists every kind of sitemap")
     for l in locs:
         root = strict(l[len(BASE):])

@@ -34,6 +34,8 @@ static const char sql_columns[] =
 static const char sql_fixtures[] =
     "INSERT INTO sections (slug, name) VALUES ('news', 'News');"
     "INSERT INTO sponsors (slug, name) VALUES ('acme', 'Acme');"
+    "INSERT INTO shows (slug, kind, title) VALUES ('talk', 'podcast',"
+    " 'Talk');"
     "INSERT INTO images (hash, mime, ext, width, height, bytes, created_at)"
     " VALUES ('" HASH "', 'image/jpeg', 'jpg', 16, 9, 100, 1);"
     "INSERT INTO authors (slug, name, created_at)"
@@ -252,6 +254,12 @@ value_for(const struct store_col *c)
 		return json_string("news");
 	if (strcmp(c->key, "sponsor") == 0)
 		return json_string("acme");
+	if (strcmp(c->key, "show") == 0)
+		return json_string("talk");
+	if (strcmp(c->key, "embed_url") == 0)
+		return json_string("https://youtu.be/aqz-KE-bpKQ");
+	if (strcmp(c->key, "chapters") == 0)
+		return json_string("0:00 Opening\n1:30 The rest");
 	switch (c->rule) {
 	case SR_SLUGS:
 		return json_pack("[s]", "jane-doe");

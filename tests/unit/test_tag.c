@@ -29,6 +29,9 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_resource(10).s, "rs10");
 	assert_string_equal(tag_hub(11).s, "hb11");
 	assert_string_equal(tag_comments(11).s, "cm11");
+	assert_string_equal(tag_list_show(13).s, "lsh13");
+	assert_string_equal(tag_shows().s, "shows");
+	assert_string_equal(tag_featured_video().s, "featured-video");
 	assert_string_equal(tag_comment_count(11).s, "cc11");
 	assert_string_equal(tag_comment_counts().s, "comments");
 	assert_string_equal(tag_latest().s, "latest");

@@ -268,7 +268,7 @@ def main():
         "/resources", "/resources/" + paper, "/resources/%s/access" % paper,
         "/search?q=5g", "/search?q=zzzqqqxxyy", "/search",
         "/article/%s/comment" % news, "/comments/%d" % comment,
-        "/newsletter", "/" + page,
+        "/newsletter", "/" + page, "/sections",
     ]
     signed_out = reader + ["/signin", "/register", "/reset", "/your-data"] + newsletter
     member = ["/", "/article/" + discussed, "/article/%s/comment" % news,

@@ -601,6 +601,21 @@ page_media(struct req *r)
 	    "public, max-age=31536000, immutable");
 }
 
+/*
+ * The whole main menu as nested lists: what a reader without JavaScript
+ * reaches the menu's panels by, and where site.js takes them from when
+ * a reader first points at the menu (pages carry its top row only).
+ * Cached like every page; a menu change drops it with the "site" tag.
+ */
+int
+page_sections(struct req *r)
+{
+	json_t *m = json_pack("{s:{s:s,s:s}}", "page", "title", "Sections",
+	    "description", "Every section and menu of the site.");
+
+	return page_render(r, 200, "sections", m);
+}
+
 int
 page_static(struct req *r)
 {

@@ -88,6 +88,7 @@ int	 page_asset(struct req *);
 int	 page_favicon(struct req *);
 int	 page_media(struct req *);
 int	 page_static(struct req *);
+int	 page_sections(struct req *);
 int64_t	 page_now(void);
 
 /* page_hub.c — sponsored hubs and shows for readers (docs/hubs.md) */

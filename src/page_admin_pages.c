@@ -28,7 +28,8 @@
 /* Top-level paths the route table answers before static pages. */
 static const char *const reserved[] = { "admin", "api", "article", "assets",
     "author", "events", "media", "section", "signin", "signout", "tag",
-    "type", "webinars", "register", "newsletter", "search", "feed" };
+    "type", "webinars", "register", "newsletter", "search", "feed",
+    "sections" };
 
 int
 page_admin_pages(struct req *r)

@@ -313,6 +313,9 @@ static const struct route routes[] = {
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "POST", "/setup/:token", page_setup_post, ROUTE_FORM,
 	  WHO_ANYONE, 1, BODY_FORM, NULL },
+	/* The whole main menu; pages carry its top row (docs/home.md). */
+	{ "GET", "/sections", page_sections, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	/* Newsletters (docs/newsletters.md). */
 	{ "GET", "/newsletter", page_newsletter, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },

@@ -267,7 +267,7 @@ def test_menu_follows_writes():
     eq(s, 200, "an editor lists the menus")
     sat = [i for i in j["main"] if i["label"] == "Satellite"][0]
     other_main = j["main"][0]["id"]
-    pages = ["/", "/section/asia", "/about-us", "/events"]
+    pages = ["/", "/section/asia", "/about-us", "/events", "/sections"]
     api = "/api/v1/articles/us-scraps-xiaomi-blacklisting"
     warm(pages + [api])
     s, h, j = call("PATCH", "/api/v1/admin/menu-items/%d" % sat["id"], "editor",

@@ -175,13 +175,14 @@ def main():
     # archive's menu the latest that took place.
     s, h, j = srv.json("/api/v1/events")
     upcoming = ["/events/" + e["slug"] for e in j["events"]][:6]
-    menu = b.split('<nav class="mega"', 1)[1].split("</nav>", 1)[0]
-    block = re.search(r'<a href="/events">Events</a>\s*<ul class="mega-sub">(.*?)</ul>', menu, re.S)
+    # The menu's panels are on /sections (pages carry its top row).
+    s, h, menu = srv.html("/sections")
+    block = re.search(r'<a href="/events">Events</a></h2>\s*<ul class="mega-sub">(.*?)</ul>', menu, re.S)
     links = re.findall(r'<a href="([^"]+)">', block.group(1)) if block else []
     ok(len(upcoming) >= 3, "the demo has upcoming events", upcoming)
     eq(links, upcoming, "the Events menu links the upcoming events, soonest first")
     ok(not any("2021" in x for x in links), "and no past edition", links)
-    block = re.search(r'<a href="/events/archive">Events Archives</a>\s*<ul class="mega-sub">(.*?)</ul>',
+    block = re.search(r'<a href="/events/archive">Events Archives</a></h2>\s*<ul class="mega-sub">(.*?)</ul>',
                       menu, re.S)
     past = re.findall(r'<a href="([^"]+)">', block.group(1)) if block else []
     ok(len(past) == 4 and past[0] == "/events/archive" and all("2021" in x for x in past[1:]),

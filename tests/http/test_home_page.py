@@ -379,6 +379,59 @@ for (const w of [1366, 390]) {
   if (process.env.SHOTS) await shoot(page, process.env.SHOTS + '/home-' + w + '.png');
   await ctx.close();
 }
+/* The menu's panels come from /sections when a reader first points at
+ * the menu (mouse), tabs into it (keyboard) or opens it (phone). */
+const panels = (page) => page.evaluate(() => [...document.querySelectorAll('.mega-sub')]
+  .filter((u) => u.getClientRects().length).map((u) => u.closest('li[data-menu]').firstElementChild.textContent));
+{
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(base + '/');
+  check('the page carries no panel', await page.locator('.mega-sub').count() === 0);
+  check('All Sections is for readers without scripts', !(await page.locator('.mega-all a').isVisible()));
+  await page.hover('.mega-top > li:has(> a[href="/events"]) > a');
+  await page.waitForSelector('.mega-sub', { state: 'attached' });
+  await page.mouse.move(1, 1);
+  await page.hover('.mega-top > li:has(> a[href="/events"]) > a');
+  const hover = await panels(page);
+  check('pointing at Events opens its panel', hover.length === 1 && hover[0] === 'Events', JSON.stringify(hover));
+  check('every item with a panel has it', await page.locator('li[data-menu]').count() ===
+    await page.locator('li[data-menu] > .mega-sub').count());
+  await ctx.close();
+}
+{
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+  await page.mouse.move(1, 1);
+  await page.focus('.mega-top a.mega-label');
+  await page.waitForSelector('.mega-sub', { state: 'attached' });
+  const key = await panels(page);
+  const label = await page.textContent('.mega-top a.mega-label');
+  check('focus on an item without a page opens its panel', key.length === 1 && key[0] === label, JSON.stringify(key));
+  await page.keyboard.press('Tab');
+  const into = await page.evaluate(() => !!document.activeElement.closest('.mega-sub'));
+  check('and Tab goes into it', into);
+  await ctx.close();
+}
+{
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+  await page.click('.nav-button');
+  await page.waitForSelector('.mega-sub', { state: 'attached' });
+  const open = await panels(page);
+  check('on a phone the opened menu shows the panels', open.length >= 5, JSON.stringify(open));
+  await ctx.close();
+}
+{
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+  check('without scripts the menu shows All Sections', await page.locator('.mega-all a').isVisible());
+  await ctx.close();
+}
 """
 
 

@@ -149,7 +149,7 @@ NEWS, NEWS_WITH_COMMENTS, PREMODERATED, CLOSED = (story("news", i) for i in rang
 # Readers' pages: one path stands for its whole family (one section page
 # for every section), with the states that change the markup.
 PUBLIC = [
-    "/", "/section/5g", "/section/cable-tech", "/section/docsis", "/section/asia",
+    "/", "/sections", "/section/5g", "/section/cable-tech", "/section/docsis", "/section/asia",
     "/article/" + NEWS,
     "/article/" + NEWS_WITH_COMMENTS, "/article/" + PREMODERATED, "/article/" + CLOSED,
     "/article/%s?comments=oldest" % NEWS_WITH_COMMENTS,

@@ -50,6 +50,12 @@ def test_menu_and_footer():
                   "Tech Centers", "Market Leader Programs", "Communities",
                   "Light Reading Video", "Light Reading Audio"):
         contains(nav, ">%s<" % label, "mega-menu has " + label)
+    # The panels are on /sections, where site.js takes them from.
+    ok("mega-sub" not in nav, "the page carries the menu's top row only")
+    contains(nav, '<a href="/sections">All Sections</a>', "the menu links /sections")
+    contains(nav, '<a class="mega-label" href="/sections#menu-', "an item without a page links its panel there")
+    nav = page("/sections")
+    nav = nav[nav.index('class="section-map"'):]
     cable = nav[nav.index(">Cable Tech<"):nav.index(">IoT<")]
     for child in ("DOCSIS", "CCAP", "Cable Business Services", "10G",
                   "The Bauminator"):

@@ -1,6 +1,7 @@
 /* Progressive enhancement only: every page works without this file.
- * Keeps a mega-menu panel inside the window when its item sits near the
- * right edge, and opens the small-screen menu as a panel. */
+ * Brings the mega-menu's panels from /sections, keeps a panel inside the
+ * window when its item sits near the right edge, and opens the
+ * small-screen menu as a panel. */
 (function () {
   "use strict";
   function place(li) {
@@ -16,7 +17,33 @@
   var button = document.querySelector(".nav-button");
   var menu = document.getElementById("site-menu");
   var close = menu ? menu.querySelector(".nav-close") : null;
+  /* Pages carry the menu's top row; the panels are on /sections (where a
+   * reader without JavaScript finds them too).  They are fetched once,
+   * when the reader first points at or into the menu or opens it on a
+   * small screen, and each goes under its item. */
+  var asked = false;
+  function panels() {
+    if (asked || !menu || !window.fetch) return;
+    asked = true;
+    fetch("/sections", { credentials: "omit" }).then(function (res) {
+      return res.ok ? res.text() : "";
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      menu.querySelectorAll("li[data-menu]").forEach(function (li) {
+        var item = doc.getElementById("menu-" + li.getAttribute("data-menu"));
+        var sub = item ? item.querySelector(".mega-sub") : null;
+        if (!sub || li.querySelector(".mega-sub")) return;
+        li.appendChild(document.importNode(sub, true));
+        if (li.matches(":hover, :focus-within")) place(li);
+      });
+    }).catch(function () { asked = false; });
+  }
+  if (menu) {
+    menu.addEventListener("pointerover", panels);
+    menu.addEventListener("focusin", panels);
+  }
   function toggle(open, refocus) {
+    if (open) panels();
     menu.classList.toggle("open", open);
     button.setAttribute("aria-expanded", open ? "true" : "false");
     if (open && close) close.focus();
@@ -40,15 +67,19 @@
   }
   /* A webinar's time is printed in the site's zone; a reader elsewhere
    * also sees it in their own, e.g. "(5:00 PM CET your time)". */
-  var here;
+  /* One formatter for all of them: toLocaleString() with options builds
+   * a new one per call, which made this loop the page's longest task on
+   * a slow phone (Lighthouse's total blocking time). */
+  var here, local = null;
   try { here = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { here = ""; }
   document.querySelectorAll("time[data-zone]").forEach(function (t) {
     var d = new Date(t.getAttribute("datetime"));
     if (!here || here === t.getAttribute("data-zone") || isNaN(d)) return;
+    if (!local) local = new Intl.DateTimeFormat([], { weekday: "short", hour: "numeric",
+      minute: "2-digit", timeZoneName: "short" });
     var s = document.createElement("span");
     s.className = "local-time";
-    s.textContent = " (" + d.toLocaleString([], { weekday: "short", hour: "numeric",
-      minute: "2-digit", timeZoneName: "short" }) + " your time)";
+    s.textContent = " (" + local.format(d) + " your time)";
     t.after(s);
   });
   document.querySelectorAll(".mega-top > li.has-sub").forEach(function (li) {

@@ -52,6 +52,7 @@ struct tag	tag_sections(void);			/* sections: the tree */
 struct tag	tag_authors(void);			/* authors */
 struct tag	tag_promos(void);			/* promos */
 struct tag	tag_resources(void);			/* resources */
+struct tag	tag_awards(void);			/* awards: every awards page */
 struct tag	tag_site(void);			/* site: settings, menus */
 struct tag	tag_front(void);			/* front: the home page's pins */
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#define MULTIPART_MAX_PARTS	12
+#define MULTIPART_MAX_PARTS	8
 #define MULTIPART_MAX_HEADER	2048	/* bytes of one part's header block */
 
 struct mp_part {

@@ -125,11 +125,11 @@ prog_fields(json_t *p, struct url_query *q)
 	}
 	if (q != NULL) {
 		json_object_set_new(f, "entry_opens", json_string(
-		    url_query_get(q, "opens_at") != NULL ?
-		    url_query_get(q, "opens_at") : ""));
+		    url_query_get(q, "entry_opens") != NULL ?
+		    url_query_get(q, "entry_opens") : ""));
 		json_object_set_new(f, "entry_closes", json_string(
-		    url_query_get(q, "closes_at") != NULL ?
-		    url_query_get(q, "closes_at") : ""));
+		    url_query_get(q, "entry_closes") != NULL ?
+		    url_query_get(q, "entry_closes") : ""));
 	} else if (p != NULL) {
 		admin_fmt_input(view_int(p, "opens_at"), t, sizeof(t));
 		json_object_set_new(f, "entry_opens", json_string(t));
@@ -181,8 +181,8 @@ prog_input(struct req *r, struct url_query *q, struct award_arg *a)
 	const char *intro = url_query_get(q, "intro");
 	const char *ev = url_query_get(q, "event_id");
 	const char *st = url_query_get(q, "status");
-	const char *o = url_query_get(q, "opens_at");
-	const char *c = url_query_get(q, "closes_at");
+	const char *o = url_query_get(q, "entry_opens");
+	const char *c = url_query_get(q, "entry_closes");
 	int64_t y, opens, closes, event = 0;
 
 	if (title == NULL || title[0] == '\0' || strlen(title) > TITLE_MAX)
@@ -247,14 +247,21 @@ prog_save(struct req *r, int64_t id)
 		goto out;
 	}
 	a[9] = (struct award_arg)AWARD_INT(id);
+	/* The ceremony must be an event: a key refused says only "conflict". */
+	if (!a[6].null && (rc = store_award_run(r->db, AWARD_EVENT, &a[6], 1,
+	    NULL)) != STORE_OK) {
+		status = rc != STORE_NOTFOUND ? status_store(rc) : id == 0 ?
+		    list_page(r, 422, "event_id: there is no such event.", &q) :
+		    edit_page(r, id, 422, "event_id: there is no such event.",
+		    &q);
+		goto out;
+	}
 	rc = write1(r, id == 0 ? AWARD_PROG_INSERT : AWARD_PROG_UPDATE, a,
 	    id == 0 ? 9 : 10, &id);
-	if (rc == STORE_CONFLICT || rc == STORE_INVALID) {
-		why = rc == STORE_CONFLICT ? "Another programme has that year "
-		    "or slug." : "event_id: there is no such event.";
-		status = id == 0 ? list_page(r, rc == STORE_CONFLICT ? 409 :
-		    422, why, &q) : edit_page(r, id, rc == STORE_CONFLICT ?
-		    409 : 422, why, &q);
+	if (rc == STORE_CONFLICT) {
+		why = "Another programme has that year or slug.";
+		status = id == 0 ? list_page(r, 409, why, &q) :
+		    edit_page(r, id, 409, why, &q);
 		goto out;
 	}
 	if (rc != STORE_OK) {

@@ -39,6 +39,7 @@
 #define FIELD_MAX	200	/* name, company, job title, entry title */
 #define ANSWER_MAX	3000	/* bytes of one answer */
 #define FILE_MAX	(2 * 1024 * 1024)	/* bytes of an attachment */
+#define FORM_PARTS	16	/* the entry form has 11 */
 #define RATE_WINDOW	3600
 #define RATE_IP		20	/* entries from one address an hour */
 
@@ -394,37 +395,48 @@ check(struct req *r, const struct mp_part *parts, int n, json_t *cats,
 	int64_t id = 0;
 	size_t i;
 	int found = 0;
+	static const struct {
+		const char	*key;
+		size_t		 max;
+	} fields[] = {
+		{ "name", FIELD_MAX }, { "email", EMAIL_MAX },
+		{ "company", FIELD_MAX }, { "job_title", FIELD_MAX },
+		{ "title", FIELD_MAX }, { "summary", ANSWER_MAX },
+		{ "impact", ANSWER_MAX },
+	};
+	int too_long[ARRAY_SIZE(fields)];
 
 	*status = 422;
-	if (part(r, parts, n, "name", FIELD_MAX, v) != 0 ||
-	    view_str(v, "name")[0] == '\0')
-		return "Give your name (at most 200 bytes).";
-	if (part(r, parts, n, "email", EMAIL_MAX, v) != 0 ||
-	    page_email_norm(view_str(v, "email"), email, sizeof(email)) != 0)
-		return "Give an email address like name@example.com.";
-	json_object_set_new(v, "email", json_string(email));
-	if (part(r, parts, n, "company", FIELD_MAX, v) != 0 ||
-	    view_str(v, "company")[0] == '\0')
-		return "Give the company the entry is for (at most 200 bytes).";
-	if (part(r, parts, n, "job_title", FIELD_MAX, v) != 0)
-		return "The job title is at most 200 bytes.";
+	/* Every field is read first, so that the form keeps them all. */
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		too_long[i] = part(r, parts, n, fields[i].key, fields[i].max,
+		    v);
 	cat = multipart_get(parts, n, "category");
 	if (cat != NULL)
 		(void)parse_int(cat->data, cat->len, 1, INT64_MAX, &id);
 	json_object_set_new(v, "category", json_integer(id));
+	if (too_long[0] || view_str(v, "name")[0] == '\0')
+		return "Give your name (at most 200 bytes).";
+	if (too_long[1] || page_email_norm(view_str(v, "email"), email,
+	    sizeof(email)) != 0)
+		return "Give an email address like name@example.com.";
+	json_object_set_new(v, "email", json_string(email));
+	if (too_long[2] || view_str(v, "company")[0] == '\0')
+		return "Give the company the entry is for (at most 200 bytes).";
+	if (too_long[3])
+		return "The job title is at most 200 bytes.";
 	json_array_foreach(cats, i, c)
 		if (view_int(c, "id") == id)
 			found = 1;
 	if (!found)
 		return "Choose the category you are entering.";
-	if (part(r, parts, n, "title", FIELD_MAX, v) != 0 ||
-	    view_str(v, "title")[0] == '\0')
+	if (too_long[4] || view_str(v, "title")[0] == '\0')
 		return "Give the entry a title (at most 200 bytes).";
 	answers = json_array();
 	json_object_set_new(v, "answers", answers);
 	for (i = 0; i < ARRAY_SIZE(questions); i++) {
-		if (part(r, parts, n, questions[i].field, ANSWER_MAX, v) != 0 ||
-		    view_str(v, questions[i].field)[0] == '\0') {
+		if (too_long[5 + i] || view_str(v, questions[i].field)[0] ==
+		    '\0') {
 			snprintf(why, sizeof(why), "Answer \"%s\" in at most "
 			    "%d bytes.", questions[i].q, ANSWER_MAX);
 			return why;
@@ -578,7 +590,7 @@ save(struct req *r, json_t *p, json_t *cats, json_t *v,
 int
 page_award_enter_post(struct req *r)
 {
-	struct mp_part parts[MULTIPART_MAX_PARTS];
+	struct mp_part parts[FORM_PARTS];
 	const char *why;
 	char ip[64], key[100], msg[200];
 	json_t *p, *cats, *v;
@@ -594,7 +606,7 @@ page_award_enter_post(struct req *r)
 		return status;
 	rc = r->h->entity.base == NULL ? -1 : multipart_parse(
 	    http_req_header(r, "content-type"), r->h->entity.base,
-	    r->h->entity.len, parts, MULTIPART_MAX_PARTS, &n, msg, sizeof(msg));
+	    r->h->entity.len, parts, FORM_PARTS, &n, msg, sizeof(msg));
 	if (rc == MULTIPART_BAD_TEXT)
 		return form(r, p, cats, 422, msg, NULL);
 	if (rc != 0)

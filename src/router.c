@@ -177,7 +177,7 @@ static const struct route routes[] = {
 	{ "GET", "/awards/:year/enter", page_award_enter, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "POST", "/awards/:year/enter", page_award_enter_post, ROUTE_FORM,
-	  WHO_ANYONE, 1, BODY_MULTIPART, NULL },
+	  WHO_ANYONE, 1, BODY_ATTACHMENT, NULL },
 	/* Judges score the entries of their categories (page_admin_awards.c). */
 	{ "GET", "/judging", page_judging, ROUTE_FORM,
 	  WHO_MEMBER, 0, BODY_NONE, NULL },
@@ -1066,6 +1066,7 @@ admit(struct req *r, const struct route *rt)
 			return 415;
 		break;
 	case BODY_MULTIPART:
+	case BODY_ATTACHMENT:
 		if (ct == NULL || strncasecmp(ct, "multipart/form-data",
 		    19) != 0)
 			return 415;
@@ -1375,12 +1376,14 @@ router_dispatch(struct req *r)
 	}
 	r->route = rt;
 	/*
-	 * Only uploads may send more than max_body (up to max_upload), and
-	 * an export up to import_max_mb (else max_upload).
+	 * Only uploads may send more than max_body (up to max_upload), a
+	 * reader's form with a file up to ROUTE_ATTACHMENT_MAX, and an
+	 * export up to import_max_mb (else max_upload).
 	 */
 	if ((int64_t)r->h->entity.len > (rt->body == BODY_IMPORT ?
 	    CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK : big_body(rt) ?
-	    config.max_upload + UPLOAD_SLACK : config.max_body)) {
+	    config.max_upload + UPLOAD_SLACK : rt->body == BODY_ATTACHMENT ?
+	    ROUTE_ATTACHMENT_MAX : config.max_body)) {
 		router_error(r, 413);
 		return;
 	}

@@ -298,6 +298,7 @@ enum award_sql {
 	AWARD_PROG_INSERT,
 	AWARD_PROG_UPDATE,
 	AWARD_PROG_PUBLISH,	/* the shortlist's and winners' times */
+	AWARD_EVENT,		/* whether an event (the ceremony) is */
 	AWARD_CATS,		/* a programme's categories in order */
 	AWARD_CAT_BY_ID,
 	AWARD_CAT_INSERT,

@@ -18,29 +18,31 @@
     "p.id, p.slug, p.year, p.title, p.intro, p.entry_opens AS opens_at," \
     " p.entry_closes AS closes_at, p.event_id, p.status, p.shortlist_at," \
     " p.winners_at, e.slug AS event_slug, e.name AS event_name," \
-    " e.starts_at AS event_starts_at, e.venue AS event_venue" \
+    " e.starts_at AS event_starts_at, e.venue AS event_venue"
+#define PROG_FROM \
     " FROM award_programmes p LEFT JOIN events e ON e.id = p.event_id"
 
-/* The columns of an entry without its attachment's bytes. */
+/* The columns of an entry without its attachment's bytes, and its joins. */
 #define ENTRY_COLS \
     "n.id, n.programme_id, n.category_id, n.name, n.email, n.company," \
     " n.job_title, n.title, n.answers, n.attachment_name," \
     " n.attachment_type, n.status, n.created_at, c.name AS category," \
-    " p.year, p.title AS programme" \
+    " p.year, p.title AS programme"
+#define ENTRY_FROM \
     " FROM award_entries n JOIN award_categories c ON c.id = n.category_id" \
     " JOIN award_programmes p ON p.id = n.programme_id"
 
 static const char *const sql[AWARD_SQL__MAX] = {
 	/* $1 year */
-	[AWARD_PROG_BY_YEAR] = "SELECT " PROG_COLS
+	[AWARD_PROG_BY_YEAR] = "SELECT " PROG_COLS PROG_FROM
 	    " WHERE p.year = $1 AND p.status = 'published'",
-	[AWARD_PROGS_PUBLIC] = "SELECT " PROG_COLS
+	[AWARD_PROGS_PUBLIC] = "SELECT " PROG_COLS PROG_FROM
 	    " WHERE p.status = 'published' ORDER BY p.year DESC",
 	/* $1 id */
-	[AWARD_PROG_BY_ID] = "SELECT " PROG_COLS " WHERE p.id = $1",
+	[AWARD_PROG_BY_ID] = "SELECT " PROG_COLS PROG_FROM " WHERE p.id = $1",
 	[AWARD_PROGS_ADMIN] = "SELECT " PROG_COLS ", (SELECT count(*) FROM"
 	    " award_entries x WHERE x.programme_id = p.id AND x.status <>"
-	    " 'withdrawn') AS entry_count ORDER BY p.year DESC",
+	    " 'withdrawn') AS entry_count" PROG_FROM " ORDER BY p.year DESC",
 	/*
 	 * $1 slug, $2 year, $3 title, $4 intro, $5 entry_opens,
 	 * $6 entry_closes, $7 event_id, $8 status, $9 now
@@ -57,6 +59,8 @@ static const char *const sql[AWARD_SQL__MAX] = {
 	/* $1 id, $2 shortlist_at (NULL: not published), $3 winners_at */
 	[AWARD_PROG_PUBLISH] = "UPDATE award_programmes SET"
 	    " shortlist_at = $2, winners_at = $3 WHERE id = $1 RETURNING id",
+	/* $1 event id */
+	[AWARD_EVENT] = "SELECT id FROM events WHERE id = $1",
 	/* $1 programme */
 	[AWARD_CATS] = "SELECT c.id, c.name, c.criteria, c.position,"
 	    " (SELECT count(*) FROM award_entries x WHERE x.category_id ="
@@ -86,10 +90,10 @@ static const char *const sql[AWARD_SQL__MAX] = {
 	    " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
 	    " $9, $10, $11, $12, $13, $13) RETURNING id",
 	/* $1 token hash */
-	[AWARD_ENTRY_BY_TOKEN] = "SELECT " ENTRY_COLS
+	[AWARD_ENTRY_BY_TOKEN] = "SELECT " ENTRY_COLS ENTRY_FROM
 	    " WHERE n.token_hash = $1",
 	/* $1 id */
-	[AWARD_ENTRY_BY_ID] = "SELECT " ENTRY_COLS " WHERE n.id = $1",
+	[AWARD_ENTRY_BY_ID] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE n.id = $1",
 	/* $1 id: the attachment's name, type and bytes (base64) */
 	[AWARD_ENTRY_FILE] = "SELECT attachment_name, attachment_type,"
 	    " attachment FROM award_entries WHERE id = $1",
@@ -110,7 +114,7 @@ static const char *const sql[AWARD_SQL__MAX] = {
 	    " FROM award_scores s WHERE s.entry_id = n.id) AS score_count,"
 	    " (SELECT CAST(coalesce(sum(s.score), 0) AS BIGINT) FROM"
 	    " award_scores s WHERE s.entry_id = n.id) AS score_sum"
-	    " WHERE n.programme_id = $1 AND ($2 = 0 OR n.category_id = $2)"
+	    ENTRY_FROM " WHERE n.programme_id = $1 AND ($2 = 0 OR n.category_id = $2)"
 	    " AND (($3 = '' AND n.status <> 'withdrawn') OR n.status = $3)"
 	    " ORDER BY c.position, c.id, n.id",
 	/* $1 programme: what the shortlist and winners pages show */

@@ -170,6 +170,7 @@ def send(row, path, role=None, token=None, ctype=None, body=None):
 def good_ctype(row):
     return {"BODY_FORM": "application/x-www-form-urlencoded",
             "BODY_MULTIPART": "multipart/form-data; boundary=MhPolicy",
+            "BODY_ATTACHMENT": "multipart/form-data; boundary=MhPolicy",
             "BODY_IMPORT": "multipart/form-data; boundary=MhPolicy",
             "BODY_JSON": "application/json"}.get(row["body"])
 

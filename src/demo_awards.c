@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "demo.h"
+#include "page.h"
 #include "store.h"
 
 #define DAY	86400
@@ -64,13 +65,12 @@ entries(struct db *db, int64_t prog, const int64_t *cats, size_t ncats,
 		ans = json_array();
 		json_array_foreach(json_object_get(e, "answers"), k, x)
 			json_array_append_new(ans, json_pack("{s:s,s:O}", "q",
-			    k == 0 ? "What was done, and for whom?" : "What "
-			    "changed because of it? Give figures where you can.",
-			    "a", x));
+			    page_award_question(k), "a", x));
 		answers = json_dumps(ans, JSON_COMPACT);
 		json_decref(ans);
 		/* No link reaches a demo entry: its hash is no token's. */
-		snprintf(hash, sizeof(hash), "demo-%lld-%zu", (long long)prog, i);
+		snprintf(hash, sizeof(hash), "demo-%lld-%zu", (long long)prog,
+		    i);
 		a[0] = (struct award_arg)AWARD_INT(prog);
 		a[1] = (struct award_arg)AWARD_INT(cats[c]);
 		a[2] = (struct award_arg)AWARD_STR(str(e, "name"));
@@ -103,7 +103,8 @@ entries(struct db *db, int64_t prog, const int64_t *cats, size_t ncats,
 				break;
 			a[0] = (struct award_arg)AWARD_INT(id);
 			a[1] = (struct award_arg)AWARD_INT(judges[k]);
-			a[2] = (struct award_arg)AWARD_INT(json_integer_value(s));
+			a[2] = (struct award_arg)AWARD_INT(
+			    json_integer_value(s));
 			a[3] = (struct award_arg)AWARD_STR("");
 			a[4] = (struct award_arg)AWARD_INT(now);
 			if (store_award_run(db, AWARD_SCORE_SET, a, 5, NULL) !=

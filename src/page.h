@@ -472,6 +472,8 @@ int	 page_award_enter(struct req *);
 int	 page_award_enter_post(struct req *);
 int	 page_award_entry(struct req *);
 int	 page_award_withdraw(struct req *);
+/* The entry form's question i as an entry stores it; "" past the last. */
+const char *page_award_question(size_t i);
 
 /* page_admin_awards.c — programmes, entries and judging (editors, judges) */
 int	 page_admin_awards(struct req *);

@@ -276,7 +276,11 @@ out:
 }
 
 int page_admin_awards_post(struct req *r) { return prog_save(r, 0); }
-int page_admin_award_post(struct req *r) { return prog_save(r, admin_route_id(r)); }
+int
+page_admin_award_post(struct req *r)
+{
+	return prog_save(r, admin_route_id(r));
+}
 
 /* GET /admin/awards/:id: the programme, its categories and judges. */
 static int
@@ -332,6 +336,24 @@ cat_input(struct url_query *q, struct award_arg *a)
 	return NULL;
 }
 
+/*
+ * A category's write for programme prog: the form again with why (422)
+ * when there is one, else q and back to the programme's categories.
+ */
+static int
+cat_write(struct req *r, int64_t prog, const char *why, enum award_sql q,
+    const struct award_arg *a, size_t n)
+{
+	int rc;
+
+	if (why != NULL)
+		return edit_page(r, prog, 422, why, NULL);
+	if ((rc = write1(r, q, a, n, NULL)) != STORE_OK)
+		return status_store(rc);
+	back(r, prog, "category", "categories");
+	return 0;
+}
+
 /* POST /admin/awards/:id/categories: a new category at the end. */
 int
 page_admin_award_cat_add(struct req *r)
@@ -341,21 +363,15 @@ page_admin_award_cat_add(struct req *r)
 	int64_t id = admin_route_id(r);
 	const char *why;
 	json_t *p;
-	int status, rc;
+	int status;
 
 	if ((status = prog_of(r, id, &p)) != 0)
 		return status;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	a[0] = (struct award_arg)AWARD_INT(id);
-	if ((why = cat_input(&q, a)) != NULL)
-		status = edit_page(r, id, 422, why, NULL);
-	else if ((rc = write1(r, AWARD_CAT_INSERT, a, 3, NULL)) != STORE_OK)
-		status = status_store(rc);
-	else {
-		back(r, id, "category", "categories");
-		status = 0;
-	}
+	why = cat_input(&q, a);
+	status = cat_write(r, id, why, AWARD_CAT_INSERT, a, 3);
 	url_query_free(&q);
 	return status;
 }
@@ -382,19 +398,10 @@ page_admin_award_cat(struct req *r)
 	if ((why = cat_input(&q, a)) == NULL && (pos == NULL ||
 	    parse_int(pos, strlen(pos), 0, 1000, &n) != 0))
 		why = "position: a number from 0 to 1000.";
-	if (why != NULL)
-		status = edit_page(r, view_int(c, "programme_id"), 422, why,
-		    NULL);
-	else {
+	if (why == NULL)
 		a[3] = (struct award_arg)AWARD_INT(n);
-		if ((rc = write1(r, AWARD_CAT_UPDATE, a, 4, NULL)) != STORE_OK)
-			status = status_store(rc);
-		else {
-			back(r, view_int(c, "programme_id"), "category",
-			    "categories");
-			status = 0;
-		}
-	}
+	status = cat_write(r, view_int(c, "programme_id"), why,
+	    AWARD_CAT_UPDATE, a, 4);
 	url_query_free(&q);
 	return status;
 }

@@ -51,6 +51,12 @@ static const struct {
 	{ "impact", "What changed because of it? Give figures where you can." },
 };
 
+const char *
+page_award_question(size_t i)
+{
+	return i < ARRAY_SIZE(questions) ? questions[i].q : "";
+}
+
 /* The files an entry may carry, known by their first bytes. */
 static const struct {
 	const char	*magic;
@@ -120,7 +126,8 @@ dress(json_t *p, int64_t now)
 	json_object_set_new(p, "has_winners", json_boolean(
 	    json_is_integer(json_object_get(p, "winners_at"))));
 	if (view_str(p, "event_slug")[0] != '\0') {
-		view_fmt_date_long(view_int(p, "event_starts_at"), a, sizeof(a));
+		view_fmt_date_long(view_int(p, "event_starts_at"), a,
+		    sizeof(a));
 		json_object_set_new(p, "event", json_pack("{s:s+,s:O,s:s,s:O}",
 		    "url", "/events/", view_str(p, "event_slug"), "name",
 		    json_object_get(p, "event_name"), "date", a, "venue",
@@ -327,6 +334,27 @@ form(struct req *r, json_t *p, json_t *cats, int status, const char *error,
 	    error, m);
 }
 
+#define SENT	(-1)	/* the answer has gone out */
+
+/*
+ * The programme the entry form of the route is for and its categories,
+ * the request's: 0, SENT when entry is not open (the page that says so
+ * has gone out) or a status.
+ */
+static int
+entry_target(struct req *r, json_t **p, json_t **cats)
+{
+	int status;
+
+	if ((status = programme(r, p)) != 0)
+		return status;
+	dress(*p, now_unix());
+	/* The deadline is the second the store holds: nothing is read after. */
+	if (refuse_closed(r, *p) != 0)
+		return SENT;
+	return categories(r, *p, cats);
+}
+
 /* GET /awards/:year/enter: the form while entry is open. */
 int
 page_award_enter(struct req *r)
@@ -334,13 +362,8 @@ page_award_enter(struct req *r)
 	json_t *p, *cats;
 	int status;
 
-	if ((status = programme(r, &p)) != 0)
-		return status;
-	dress(p, now_unix());
-	if (refuse_closed(r, p) != 0)
-		return 0;
-	if ((status = categories(r, p, &cats)) != 0)
-		return status;
+	if ((status = entry_target(r, &p, &cats)) != 0)
+		return status == SENT ? 0 : status;
 	return form(r, p, cats, 200, NULL, NULL);
 }
 
@@ -456,7 +479,8 @@ check(struct req *r, const struct mp_part *parts, int n, json_t *cats,
 		}
 		if (file_kind(f->data, f->len) < 0) {
 			*status = 415;
-			return "The attachment must be a PDF, PNG or JPEG file.";
+			return "The attachment must be a PDF, PNG or JPEG "
+			    "file.";
 		}
 	}
 	if ((f = multipart_get(parts, n, "consent")) == NULL || f->len != 3 ||
@@ -596,14 +620,8 @@ page_award_enter_post(struct req *r)
 	json_t *p, *cats, *v;
 	int status, rc, n = 0;
 
-	if ((status = programme(r, &p)) != 0)
-		return status;
-	dress(p, now_unix());
-	/* The deadline is the second the store holds: nothing is read after. */
-	if (refuse_closed(r, p) != 0)
-		return 0;
-	if ((status = categories(r, p, &cats)) != 0)
-		return status;
+	if ((status = entry_target(r, &p, &cats)) != 0)
+		return status == SENT ? 0 : status;
 	rc = r->h->entity.base == NULL ? -1 : multipart_parse(
 	    http_req_header(r, "content-type"), r->h->entity.base,
 	    r->h->entity.len, parts, FORM_PARTS, &n, msg, sizeof(msg));
@@ -621,8 +639,6 @@ page_award_enter_post(struct req *r)
 	return save(r, p, cats, v, multipart_get(parts, n,
 	    MULTIPART_FILE_FIELD));
 }
-
-#define SENT	(-1)	/* the answer has gone out */
 
 /* The entry of the route's :token, the request's: 0, SENT or a status. */
 static int

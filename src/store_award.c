@@ -93,7 +93,8 @@ static const char *const sql[AWARD_SQL__MAX] = {
 	[AWARD_ENTRY_BY_TOKEN] = "SELECT " ENTRY_COLS ENTRY_FROM
 	    " WHERE n.token_hash = $1",
 	/* $1 id */
-	[AWARD_ENTRY_BY_ID] = "SELECT " ENTRY_COLS ENTRY_FROM " WHERE n.id = $1",
+	[AWARD_ENTRY_BY_ID] = "SELECT " ENTRY_COLS ENTRY_FROM
+	    " WHERE n.id = $1",
 	/* $1 id: the attachment's name, type and bytes (base64) */
 	[AWARD_ENTRY_FILE] = "SELECT attachment_name, attachment_type,"
 	    " attachment FROM award_entries WHERE id = $1",
@@ -114,7 +115,8 @@ static const char *const sql[AWARD_SQL__MAX] = {
 	    " FROM award_scores s WHERE s.entry_id = n.id) AS score_count,"
 	    " (SELECT CAST(coalesce(sum(s.score), 0) AS BIGINT) FROM"
 	    " award_scores s WHERE s.entry_id = n.id) AS score_sum"
-	    ENTRY_FROM " WHERE n.programme_id = $1 AND ($2 = 0 OR n.category_id = $2)"
+	    ENTRY_FROM " WHERE n.programme_id = $1"
+	    " AND ($2 = 0 OR n.category_id = $2)"
 	    " AND (($3 = '' AND n.status <> 'withdrawn') OR n.status = $3)"
 	    " ORDER BY c.position, c.id, n.id",
 	/* $1 programme: what the shortlist and winners pages show */
@@ -152,7 +154,8 @@ static const char *const sql[AWARD_SQL__MAX] = {
 	    " s.judge_id = $1 WHERE n.status <> 'withdrawn'"
 	    " ORDER BY p.year DESC, c.position, c.id, n.id",
 	/* $1 entry, $2 judge: whether she judges its category */
-	[AWARD_JUDGE_MAY] = "SELECT count(*) AS judged_count FROM award_entries n"
+	[AWARD_JUDGE_MAY] = "SELECT count(*) AS judged_count"
+	    " FROM award_entries n"
 	    " JOIN award_judges j ON j.category_id = n.category_id"
 	    " WHERE n.id = $1 AND j.user_id = $2 AND n.status <> 'withdrawn'",
 	/* $1 judge: how many categories she judges */

@@ -236,6 +236,12 @@ def main():
         ids.append(one("SELECT max(id) FROM comments"))
     comment = ids[0]
 
+    # The member judges this year's awards categories: her /judging page.
+    awards = one("SELECT id FROM award_programmes WHERE year = 2026")
+    sql(db, "INSERT INTO award_judges (category_id, user_id) SELECT c.id, u.id"
+        " FROM award_categories c, users u WHERE c.programme_id = ? AND u.email = ?",
+        (awards, "member@example.com"))
+
     # The newsletter's signed links: a confirmation not yet used, and the
     # preferences and unsubscribe pages of a confirmed reader.
     links = {}
@@ -269,13 +275,15 @@ def main():
         "/search?q=5g", "/search?q=zzzqqqxxyy", "/search",
         "/article/%s/comment" % news, "/comments/%d" % comment,
         "/newsletter", "/" + page,
+        "/awards", "/awards/2026", "/awards/2025/shortlist", "/awards/2025/winners",
+        "/awards/2026/enter",
     ]
     signed_out = reader + ["/signin", "/register", "/reset", "/your-data"] + newsletter
     member = ["/", "/article/" + discussed, "/article/%s/comment" % news,
               "/comments/%d/reply" % comment, "/comments/%d/report" % comment,
               "/comments/%d/edit" % ids[1],
               "/account", "/newsletter", "/your-data", "/events/" + event,
-              "/webinars/" + webinar, "/search?q=5g"]
+              "/webinars/" + webinar, "/search?q=5g", "/judging"]
     newsroom = [
         "/admin", "/admin/articles", "/admin/articles/new", "/admin/articles/%d" % draft,
         "/admin/articles/%d/revisions" % draft,
@@ -285,6 +293,7 @@ def main():
         "/admin/pages", "/admin/pages/new", "/admin/authors", "/admin/sponsors",
         "/admin/promos", "/admin/media", "/admin/subscribers", "/admin/trash",
         "/admin/comments/log", "/article/" + discussed,
+        "/admin/awards", "/admin/awards/%d" % awards, "/admin/awards/%d/entries" % awards,
     ]
     # What only an admin reaches.
     admin = ["/admin/users", "/admin/settings", "/admin/redirects", "/admin/tokens",

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "auth.h"
 #include "db.h"
 #include "demo.h"
 #include "page.h"
@@ -16,8 +19,9 @@
 #define DAY	86400
 
 static const char sql_judge[] =
-    "INSERT INTO users (email, display_name, role, verified_at, created_at)"
-    " VALUES ($1, $2, 'member', $3, $3) RETURNING id";
+    "INSERT INTO users (email, display_name, password_hash, role,"
+    " verified_at, created_at) VALUES ($1, $2, $3, 'member', $4, $4)"
+    " RETURNING id";
 static const char sql_event[] = "SELECT id FROM events WHERE slug = $1";
 
 /* A failed step: what and the database's sentence into err; -1. */
@@ -187,6 +191,8 @@ demo_awards(struct db *db, const json_t *awards, int64_t now, char *err,
     size_t errlen)
 {
 	const json_t *list = json_object_get(awards, "judges"), *j, *p;
+	unsigned char secret[24];
+	char pw[64], hash[crypto_pwhash_STRBYTES];
 	struct db_stmt *st;
 	int64_t judges[8];
 	size_t i, n = 0;
@@ -194,11 +200,22 @@ demo_awards(struct db *db, const json_t *awards, int64_t now, char *err,
 	json_array_foreach(list, i, j) {
 		if (n == sizeof(judges) / sizeof(judges[0]))
 			break;
+		/*
+		 * A password nobody knows: a judge of the demo chooses her
+		 * own with "Forgot your password?".
+		 */
+		randombytes_buf(secret, sizeof(secret));
+		sodium_bin2hex(pw, sizeof(pw), secret, sizeof(secret));
+		if (auth_password_hash(pw, hash, sizeof(hash)) != 0) {
+			snprintf(err, errlen, "awards: hashing a password");
+			return -1;
+		}
 		if ((st = db_stmt(db, sql_judge)) == NULL)
 			return fail(db, "judges", err, errlen);
 		db_bind_str(st, 1, str(j, "email"));
 		db_bind_str(st, 2, str(j, "name"));
-		db_bind_int(st, 3, now);
+		db_bind_str(st, 3, hash);
+		db_bind_int(st, 4, now);
 		if (db_step(st) != DB_ROW) {
 			db_reset(st);
 			return fail(db, str(j, "email"), err, errlen);

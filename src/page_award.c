@@ -680,9 +680,9 @@ page_award_entry(struct req *r)
 		return status == SENT ? 0 : status;
 	ans = own_json(r, json_loads(view_str(e, "answers"), 0, NULL));
 	view_fmt_datetime(view_int(e, "created_at"), when, sizeof(when));
-	m = json_pack("{s:O,s:O,s:s,s:s,s:b,s:b}", "e", e, "answers",
-	    json_is_array(ans) ? ans : json_array(), "when", when, "action",
-	    r->path, "withdrawable", strcmp(view_str(e, "status"),
+	m = json_pack("{s:O,s:o,s:s,s:s,s:b,s:b}", "e", e, "answers",
+	    json_is_array(ans) ? json_incref(ans) : json_array(), "when", when,
+	    "action", r->path, "withdrawable", strcmp(view_str(e, "status"),
 	    "submitted") == 0, "withdrawn", strcmp(view_str(e, "status"),
 	    "withdrawn") == 0);
 	if (http_query(r, "done") != NULL)

@@ -266,6 +266,66 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
 	    ")" },
+	{ "award_programmes", 12, 1,
+	    "SELECT count(*) AS n FROM award_programmes",
+	    "SELECT "
+	    "id, slug, year, title, intro, entry_opens,"
+	    " entry_closes, event_id, status, shortlist_at,"
+	    " winners_at, updated_at"
+	    " FROM award_programmes ORDER BY id",
+	    "INSERT INTO award_programmes ("
+	    "id, slug, year, title, intro, entry_opens,"
+	    " entry_closes, event_id, status, shortlist_at,"
+	    " winners_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+	    ")" },
+	{ "award_categories", 5, 1,
+	    "SELECT count(*) AS n FROM award_categories",
+	    "SELECT "
+	    "id, programme_id, name, criteria, position"
+	    " FROM award_categories ORDER BY id",
+	    "INSERT INTO award_categories ("
+	    "id, programme_id, name, criteria, position"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
+	{ "award_entries", 16, 1,
+	    "SELECT count(*) AS n FROM award_entries",
+	    "SELECT "
+	    "id, programme_id, category_id, name, email,"
+	    " company, job_title, title, answers,"
+	    " attachment_name, attachment_type, attachment,"
+	    " status, token_hash, created_at, updated_at"
+	    " FROM award_entries ORDER BY id",
+	    "INSERT INTO award_entries ("
+	    "id, programme_id, category_id, name, email,"
+	    " company, job_title, title, answers,"
+	    " attachment_name, attachment_type, attachment,"
+	    " status, token_hash, created_at, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16"
+	    ")" },
+	{ "award_judges", 2, 0,
+	    "SELECT count(*) AS n FROM award_judges",
+	    "SELECT "
+	    "category_id, user_id"
+	    " FROM award_judges ORDER BY category_id, user_id",
+	    "INSERT INTO award_judges ("
+	    "category_id, user_id"
+	    ") VALUES ("
+	    "$1, $2"
+	    ")" },
+	{ "award_scores", 5, 0,
+	    "SELECT count(*) AS n FROM award_scores",
+	    "SELECT "
+	    "entry_id, judge_id, score, note, updated_at"
+	    " FROM award_scores ORDER BY entry_id, judge_id",
+	    "INSERT INTO award_scores ("
+	    "entry_id, judge_id, score, note, updated_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5"
+	    ")" },
 	{ "promos", 6, 1,
 	    "SELECT count(*) AS n FROM promos",
 	    "SELECT "

@@ -1787,6 +1787,8 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_people(&d, site) != 0 ||
 	    demo_events(&d, json_object_get(site, "events")) != 0 ||
 	    demo_webinars(&d, json_object_get(site, "webinars")) != 0 ||
+	    demo_awards(db, json_object_get(site, "awards"), d.now, err,
+	    errlen) != 0 ||
 	    demo_promos_pages(&d, site) != 0 ||
 	    demo_newsletters(&d, json_object_get(site, "newsletters")) != 0 ||
 	    demo_resources(db, media_dir, json_object_get(site, "resources"),

@@ -118,6 +118,15 @@ int	demo_resources(struct db *, const char *media_dir, const json_t *list,
  */
 int	demo_hubs(struct db *, const json_t *list, const json_t *sponsors,
 	    int64_t now, char *err, size_t errlen);
+/* demo_awards.c */
+
+/*
+ * Adds the awards programmes of site.json's "awards" (judges, programmes
+ * with categories, entries, scores and what is published), after the
+ * events, whose ceremony they name.  0, or -1 with err filled.
+ */
+int	demo_awards(struct db *, const json_t *awards, int64_t now, char *err,
+	    size_t errlen);
 
 /* demo_podcast.c */
 

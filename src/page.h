@@ -508,4 +508,33 @@ int	 page_admin_resource_file(struct req *);
 int	 page_admin_resource_leads(struct req *);
 int	 page_admin_resource_leads_csv(struct req *);
 
+/* page_award.c — the awards programme for readers (docs/awards.md) */
+int	 page_awards(struct req *);
+int	 page_award_year(struct req *);
+int	 page_award_shortlist(struct req *);
+int	 page_award_winners(struct req *);
+int	 page_award_enter(struct req *);
+int	 page_award_enter_post(struct req *);
+int	 page_award_entry(struct req *);
+int	 page_award_withdraw(struct req *);
+/* The entry form's question i as an entry stores it; "" past the last. */
+const char *page_award_question(size_t i);
+
+/* page_admin_awards.c — programmes, entries and judging (editors, judges) */
+int	 page_admin_awards(struct req *);
+int	 page_admin_awards_post(struct req *);
+int	 page_admin_award(struct req *);
+int	 page_admin_award_post(struct req *);
+int	 page_admin_award_cat_add(struct req *);
+int	 page_admin_award_cat(struct req *);
+int	 page_admin_award_judges(struct req *);
+int	 page_admin_award_publish(struct req *);
+int	 page_admin_award_entries(struct req *);
+int	 page_admin_award_entries_csv(struct req *);
+int	 page_admin_award_mark(struct req *);
+int	 page_admin_award_file(struct req *);
+int	 page_judging(struct req *);
+int	 page_judging_score(struct req *);
+int	 page_judging_file(struct req *);
+
 #endif

@@ -178,6 +178,30 @@ static const struct route routes[] = {
 	{ "GET", "/resources/:slug/download",
 	  page_resource_download, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	/* The awards programme (docs/awards.md). */
+	{ "GET", "/awards", page_awards, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/awards/entries/:token", page_award_entry, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/awards/entries/:token/withdraw", page_award_withdraw,
+	  ROUTE_FORM, WHO_ANYONE, 1, BODY_FORM, NULL },
+	{ "GET", "/awards/:year", page_award_year, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/awards/:year/shortlist", page_award_shortlist, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/awards/:year/winners", page_award_winners, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/awards/:year/enter", page_award_enter, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/awards/:year/enter", page_award_enter_post, ROUTE_FORM,
+	  WHO_ANYONE, 1, BODY_ATTACHMENT, NULL },
+	/* Judges score the entries of their categories (page_admin_awards.c). */
+	{ "GET", "/judging", page_judging, ROUTE_FORM,
+	  WHO_MEMBER, 0, BODY_NONE, NULL },
+	{ "POST", "/judging/:id", page_judging_score, ROUTE_FORM,
+	  WHO_MEMBER, 1, BODY_FORM, NULL },
+	{ "GET", "/judging/:id/file", page_judging_file, ROUTE_FORM,
+	  WHO_MEMBER, 0, BODY_NONE, NULL },
 	/* Registration (docs/events.md): forms and signed links, uncached. */
 	{ "GET", "/events/:slug/register", page_register_event, ROUTE_FORM,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
@@ -669,6 +693,31 @@ static const struct route routes[] = {
 	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
 	{ "POST", "/admin/articles/:id/media", page_admin_article_media,
 	  ROUTE_FORM, WHO_EDITOR, 1, BODY_MULTIPART, NULL },
+	{ "GET", "/admin/awards", page_admin_awards, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/awards", page_admin_awards_post, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/awards/categories/:id", page_admin_award_cat,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/awards/entries/:id/mark", page_admin_award_mark,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/awards/entries/:id/file", page_admin_award_file,
+	  ROUTE_FORM, WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/awards/:id", page_admin_award, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/awards/:id", page_admin_award_post, ROUTE_FORM,
+	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/awards/:id/categories", page_admin_award_cat_add,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/awards/:id/judges", page_admin_award_judges,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/awards/:id/publish", page_admin_award_publish,
+	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/awards/:id/entries", page_admin_award_entries,
+	  ROUTE_FORM, WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/awards/:id/entries.csv",
+	  page_admin_award_entries_csv, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/media", page_admin_media, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/media", page_admin_media_post, ROUTE_FORM,
@@ -1079,6 +1128,7 @@ admit(struct req *r, const struct route *rt)
 			return 415;
 		break;
 	case BODY_MULTIPART:
+	case BODY_ATTACHMENT:
 		if (ct == NULL || strncasecmp(ct, "multipart/form-data",
 		    19) != 0)
 			return 415;
@@ -1391,12 +1441,14 @@ router_dispatch(struct req *r)
 	}
 	r->route = rt;
 	/*
-	 * Only uploads may send more than max_body (up to max_upload), and
-	 * an export up to import_max_mb (else max_upload).
+	 * Only uploads may send more than max_body (up to max_upload), a
+	 * reader's form with a file up to ROUTE_ATTACHMENT_MAX, and an
+	 * export up to import_max_mb (else max_upload).
 	 */
 	if ((int64_t)r->h->entity.len > (rt->body == BODY_IMPORT ?
 	    CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK : big_body(rt) ?
-	    config.max_upload + UPLOAD_SLACK : config.max_body)) {
+	    config.max_upload + UPLOAD_SLACK : rt->body == BODY_ATTACHMENT ?
+	    ROUTE_ATTACHMENT_MAX : config.max_body)) {
 		router_error(r, 413);
 		return;
 	}

@@ -52,6 +52,12 @@ enum route_body {
 	BODY_FORM,	/* application/x-www-form-urlencoded, up to max_body */
 	BODY_MULTIPART,	/* multipart/form-data, up to max_upload */
 	BODY_UPLOAD,	/* an image's bytes or multipart, up to max_upload */
+	/*
+	 * multipart/form-data a reader sends with one file (an awards
+	 * entry), up to ROUTE_ATTACHMENT_MAX: uploads as large as
+	 * max_upload are staff's
+	 */
+	BODY_ATTACHMENT,
 	BODY_JSON,	/* application/json, up to max_body */
 	/*
 	 * An export file: its bytes (application/xml, text/xml,
@@ -61,6 +67,9 @@ enum route_body {
 	BODY_IMPORT,
 	BODY__MAX
 };
+
+/* The largest body of a BODY_ATTACHMENT row: a 3 MB file and its form. */
+#define ROUTE_ATTACHMENT_MAX	(3 * 1024 * 1024 + 65536)
 
 /*
  * A row of the table: the URL, its handler and its policy, which the

@@ -374,6 +374,58 @@ int	 store_show_get(struct db *, const char *slug, json_t **out);
 /* Makes the show, or changes the one with that slug; *id is its id. */
 int	 store_show_save(struct db *, const struct show_input *, int64_t now,
 	    int64_t *id);
+/* store_award.c — awards programmes, entries and judging (docs/awards.md) */
+enum award_sql {
+	AWARD_PROG_BY_YEAR,	/* a published programme of a year */
+	AWARD_PROGS_PUBLIC,	/* the published programmes, newest first */
+	AWARD_PROG_BY_ID,
+	AWARD_PROGS_ADMIN,	/* every programme with its count of entries */
+	AWARD_PROG_INSERT,
+	AWARD_PROG_UPDATE,
+	AWARD_PROG_PUBLISH,	/* the shortlist's and winners' times */
+	AWARD_EVENT,		/* whether an event (the ceremony) is */
+	AWARD_CATS,		/* a programme's categories in order */
+	AWARD_CAT_BY_ID,
+	AWARD_CAT_INSERT,
+	AWARD_CAT_UPDATE,
+	AWARD_ENTRY_INSERT,
+	AWARD_ENTRY_BY_TOKEN,
+	AWARD_ENTRY_BY_ID,
+	AWARD_ENTRY_FILE,	/* its attachment */
+	AWARD_ENTRY_WITHDRAW,
+	AWARD_ENTRY_MARK,	/* shortlisted, winner or submitted again */
+	AWARD_ENTRIES_ADMIN,	/* filtered, with the count and sum of scores */
+	AWARD_ENTRIES_PUBLIC,	/* the shortlisted and the winners */
+	AWARD_JUDGE_ADD,
+	AWARD_JUDGE_DEL,
+	AWARD_JUDGES,		/* a programme's judges by category */
+	AWARD_JUDGE_ENTRIES,	/* a judge's entries with her own scores */
+	AWARD_JUDGE_MAY,	/* whether a judge judges an entry */
+	AWARD_JUDGE_ANY,	/* how many categories a user judges */
+	AWARD_SCORE_SET,
+	AWARD_SQL__MAX
+};
+/* A parameter: s when not NULL, else i; null binds SQL NULL. */
+struct award_arg {
+	int64_t		 i;
+	const char	*s;
+	int		 null;
+};
+#define AWARD_INT(v)	{ (v), NULL, 0 }
+#define AWARD_STR(v)	{ 0, (v), 0 }
+#define AWARD_NULL	{ 0, NULL, 1 }
+/* Runs statement q with n parameters: all its rows, or its first. */
+int	 store_award_rows(struct db *, enum award_sql q,
+	    const struct award_arg *, size_t n, json_t **out);
+int	 store_award_row(struct db *, enum award_sql q,
+	    const struct award_arg *, size_t n, json_t **out);
+/*
+ * Runs a write of q; *id (when not NULL) is the first column of the row
+ * it returns.  STORE_NOTFOUND when it changed no row, STORE_CONFLICT on
+ * a unique value taken.
+ */
+int	 store_award_run(struct db *, enum award_sql q,
+	    const struct award_arg *, size_t n, int64_t *id);
 
 /* store_speaker.c — an event's speakers (docs/events.md) */
 #define SPEAKERS_MAX	24	/* speakers of one event */

@@ -63,6 +63,7 @@ struct tag tag_authors(void)		{ return word("authors"); }
 struct tag tag_promos(void)		{ return word("promos"); }
 struct tag tag_resources(void)		{ return word("resources"); }
 struct tag tag_hubs(void)		{ return word("hubs"); }
+struct tag tag_awards(void)		{ return word("awards"); }
 struct tag tag_site(void)		{ return word("site"); }
 struct tag tag_front(void)		{ return word("front"); }
 

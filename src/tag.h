@@ -58,6 +58,7 @@ struct tag	tag_promos(void);			/* promos */
 struct tag	tag_resources(void);			/* resources */
 /* Which stories sponsored hubs hold: the news sitemap leaves them out. */
 struct tag	tag_hubs(void);			/* hubs */
+struct tag	tag_awards(void);			/* awards: every awards page */
 struct tag	tag_site(void);			/* site: settings, menus */
 struct tag	tag_front(void);			/* front: the home page's pins */
 

@@ -236,6 +236,12 @@ def main():
         ids.append(one("SELECT max(id) FROM comments"))
     comment = ids[0]
 
+    # The member judges this year's awards categories: her /judging page.
+    awards = one("SELECT id FROM award_programmes WHERE year = 2026")
+    sql(db, "INSERT INTO award_judges (category_id, user_id) SELECT c.id, u.id"
+        " FROM award_categories c, users u WHERE c.programme_id = ? AND u.email = ?",
+        (awards, "member@example.com"))
+
     # The newsletter's signed links: a confirmation not yet used, and the
     # preferences and unsubscribe pages of a confirmed reader.
     links = {}
@@ -273,13 +279,15 @@ def main():
         "/podcasts", "/podcasts/light-reading-podcast", "/video",
         "/video/series/telecom-innovators-showcase",
         "/article/showcase-private-5g-robot-lab",
+        "/awards", "/awards/2026", "/awards/2025/shortlist", "/awards/2025/winners",
+        "/awards/2026/enter",
     ]
     signed_out = reader + ["/signin", "/register", "/reset", "/your-data"] + newsletter
     member = ["/", "/article/" + discussed, "/article/%s/comment" % news,
               "/comments/%d/reply" % comment, "/comments/%d/report" % comment,
               "/comments/%d/edit" % ids[1],
               "/account", "/newsletter", "/your-data", "/events/" + event,
-              "/webinars/" + webinar, "/search?q=5g"]
+              "/webinars/" + webinar, "/search?q=5g", "/judging"]
     newsroom = [
         "/admin", "/admin/articles", "/admin/articles/new", "/admin/articles/%d" % draft,
         "/admin/articles/%d/revisions" % draft,
@@ -290,6 +298,7 @@ def main():
         "/admin/promos", "/admin/media", "/admin/subscribers", "/admin/trash",
         "/admin/comments/log", "/article/" + discussed,
         "/admin/hubs", "/admin/shows",
+        "/admin/awards", "/admin/awards/%d" % awards, "/admin/awards/%d/entries" % awards,
     ] + ["/admin/hubs/%d" % r[0] for r in sql(db, "SELECT id FROM hubs WHERE slug IN"
                                               " ('future-vision', 'mobile-world-congress')")]
     # What only an admin reaches.

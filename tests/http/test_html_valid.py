@@ -40,6 +40,8 @@ NOT_HTML = {
     "/resources/:slug/download": "the paper's PDF, or a redirect to its own site",
     "/hub/:slug/go/:n": "a redirect to the hub item's page, counted as a click",
     "/shows/:slug/live": "the live blog's newest posts as JSON, for the show's script",
+    "/judging/:id/file": "an awards entry's attachment, for its judges",
+    "/admin/awards/entries/:id/file": "an awards entry's attachment, for editors",
 }
 NOT_HTML_SUFFIXES = (".xml", ".json", ".ics", ".csv", ".atom", ".txt")
 
@@ -176,6 +178,8 @@ PUBLIC = [
     "/resources/fiber-monitoring-field-guide/access",
     "/hub/future-vision", "/hub/internet-for-the-future", "/shows/mobile-world-congress",
     "/shows/big-5g-event",
+    "/awards", "/awards/2026", "/awards/2025/shortlist", "/awards/2025/winners",
+    "/awards/2026/enter",
     "/about-us", "/advertise-with-us",
     "/podcasts", "/podcasts/light-reading-podcast", "/podcasts/executive-spotlight-qa",
     "/video", "/video/series/telecom-innovators-showcase",
@@ -385,6 +389,23 @@ def make_fixtures():
            [("csrf", e.csrf("/admin/subscribers")), ("mode", "optin"),
             ("consent", "Signed up at our stand"), ("n", "daily")],
            "email,name\nada@example.org,Ada\nreader@example.org,Reader\n")
+    # An awards entry (the link of its letter), the form sent back with
+    # its errors, and the member made a judge of this year's categories.
+    cat = one("SELECT min(c.id) FROM award_categories c JOIN award_programmes p"
+              " ON p.id = c.programme_id WHERE p.year = 2026")
+    w = client()
+    entry = [("csrf", w.csrf("/awards/2026/enter")), ("category", str(cat)),
+             ("title", "Fibre along the river"), ("name", "Ada Entrant"),
+             ("email", "entrant@example.org"), ("company", "Example Networks"),
+             ("job_title", "Planner"), ("summary", "We built it."),
+             ("impact", "Everyone on the river is online."), ("consent", "yes")]
+    upload(w, "anonymous", "/awards/2026/enter", entry, "")
+    upload(w, "anonymous", "/awards/2026/enter", entry, "not,a,pdf\n")
+    upload(w, "anonymous", "/awards/2026/enter", [f for f in entry if f[0] != "name"], "")
+    FIXTURES["award-entry"] = mail("entrant@example.org", r"/awards/entries/[A-Za-z0-9_-]+")
+    sql(DB, "INSERT INTO award_judges (category_id, user_id) SELECT c.id, u.id"
+        " FROM award_categories c, users u WHERE c.id = ? AND u.email = ?",
+        (cat, "member@example.com"))
 
 
 def person(email, extra=()):
@@ -397,7 +418,8 @@ def signed_links():
     one_list = re.sub(r"/unsubscribe/[^/]+/", "/unsubscribe/daily/", f["unsubscribe"])
     return [f["registration"], f["watch"], f["join"], f["live-registration"], f["confirm"], f["preferences"], f["unsubscribe"],
             one_list,
-            f["your-data"], f["verify"], f["reset"], f["invite"], "/comments/" + f["comment"]]
+            f["your-data"], f["verify"], f["reset"], f["invite"], "/comments/" + f["comment"],
+            f["award-entry"]]
 
 
 def admin_pages():
@@ -426,7 +448,10 @@ def admin_pages():
                 " ?, " + busy + ", 1700000000, NULLIF(?, ''), NULLIF(?, ''))",
                 (status, rep, err))
     runs = [r[0] for r in sql(DB, "SELECT id FROM imports ORDER BY id")]
+    awards = one("SELECT id FROM award_programmes WHERE year = 2026")
     return ADMIN + ["/admin/import/%d" % i for i in runs] + [
+        "/admin/awards", "/admin/awards/%d" % awards,
+        "/admin/awards/%d/entries" % awards,
         "/admin/articles/%d" % f["article"], "/admin/articles/%d/preview" % f["article"],
         "/admin/articles/%d/revisions" % f["article"],
         "/admin/articles/%d?autosave=restore" % f["article"], "/admin/review",
@@ -480,7 +505,7 @@ def test_fetch_every_page():
         c = client(who)
         for path in PUBLIC + signed_links() + admin_pages() + [
                 "/article/%s/comment" % NEWS_WITH_COMMENTS, "/comments/%s/reply" % cid,
-                "/comments/%s/edit" % cid, "/comments/%s/report" % cid]:
+                "/comments/%s/edit" % cid, "/comments/%s/report" % cid, "/judging"]:
             fetch(c, who, path)
     make_changes()
     server_error()
@@ -496,6 +521,7 @@ def make_changes():
     f = FIXTURES
     r = client()
     send(r, "anonymous", f["registration"] + "/cancel", [], csrf_from=f["registration"])
+    send(r, "anonymous", f["award-entry"] + "/withdraw", [], csrf_from=f["award-entry"])
     fetch(r, "anonymous", f["registration"])
     fetch(r, "anonymous", f["watch"])
     send(r, "anonymous", f["preferences"], [("n", "daily"), ("action", "save")],

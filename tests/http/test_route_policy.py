@@ -171,6 +171,7 @@ def send(row, path, role=None, token=None, ctype=None, body=None):
 def good_ctype(row):
     return {"BODY_FORM": "application/x-www-form-urlencoded",
             "BODY_MULTIPART": "multipart/form-data; boundary=MhPolicy",
+            "BODY_ATTACHMENT": "multipart/form-data; boundary=MhPolicy",
             "BODY_IMPORT": "multipart/form-data; boundary=MhPolicy",
             "BODY_JSON": "application/json"}.get(row["body"])
 
@@ -279,9 +280,16 @@ def test_readers_forms():
                "%s: signed out, 401" % name)
         eq(send(row, path, role=role, ctype="text/plain", body="x=1")[0], 415,
            "%s: a wrong Content-Type is 415" % name)
-        eq(send(row, path, role=role, ctype=good_ctype(row), body="x=1")[0], 403,
+        body, forged = "x=1", "csrf=forged"
+        if row["body"] != "BODY_FORM":
+            # A reader's form with a file (an awards entry) is multipart.
+            body = ("--MhPolicy\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n"
+                    "1\r\n--MhPolicy--\r\n")
+            forged = body.replace('"x"', '"csrf"').replace("\r\n1\r\n",
+                                                            "\r\nforged\r\n")
+        eq(send(row, path, role=role, ctype=good_ctype(row), body=body)[0], 403,
            "%s: without the CSRF token, 403" % name)
-        eq(send(row, path, role=role, ctype=good_ctype(row), body="csrf=forged")[0],
+        eq(send(row, path, role=role, ctype=good_ctype(row), body=forged)[0],
            403, "%s: with a forged one, 403" % name)
 
 

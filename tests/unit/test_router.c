@@ -183,14 +183,19 @@ test_policy_table(void **state)
 		    strcmp(rt->pattern, "/resources/:slug/access/start") != 0)
 			rule(rt->csrf && (rt->body == BODY_FORM ||
 			    rt->body == BODY_MULTIPART ||
+			    rt->body == BODY_ATTACHMENT ||
 			    rt->body == BODY_IMPORT), rt,
 			    "a form POST carries the CSRF token");
 		/* ...in a form; the API's token is its credential. */
 		if (rt->csrf)
 			rule(rt->kind == ROUTE_FORM, rt, "CSRF is for forms");
 		if (rt->body == BODY_FORM || rt->body == BODY_MULTIPART ||
-		    rt->body == BODY_IMPORT)
+		    rt->body == BODY_ATTACHMENT || rt->body == BODY_IMPORT)
 			rule(rt->kind == ROUTE_FORM, rt, "forms are forms");
+		/* A reader's file comes with the form's token, never alone. */
+		if (rt->body == BODY_ATTACHMENT)
+			rule(rt->csrf && rt->method[0] == 'P', rt,
+			    "a reader's file is a form POST with its token");
 		if (rt->body == BODY_JSON || rt->body == BODY_UPLOAD)
 			rule(rt->kind == ROUTE_API, rt, "JSON is the API's");
 		/* A session is a reader's: the API knows only tokens. */

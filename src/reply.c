@@ -506,14 +506,23 @@ http_send_cached(struct req *r, struct cache_entry *e)
  * story), and max-age=0 for browsers, which revalidate as before.  The
  * tags go in xkey too, the header Varnish's xkey module indexes; the
  * VCL removes both the tags and s-maxage before a reader sees them.
+ * The first answer of a page goes out before its compressed variants
+ * are made: Varnish must not keep that one for a client that takes
+ * brotli or gzip, or it would serve the page uncompressed for hours.
  */
 static const char *
-shared_cache_control(struct req *r, const struct cache_view *v)
+shared_cache_control(struct req *r, const struct cache_view *v,
+    enum cache_enc enc)
 {
 	int64_t ttl = config.varnish_ttl, left;
+	int ok[ENC__MAX];
 	char *s;
 
 	if (!purge_enabled() || strcmp(v->cache_control, "public, no-cache"))
+		return v->cache_control;
+	accepted(r, ok);
+	if (enc != (ok[ENC_BROTLI] ? ENC_BROTLI : ok[ENC_GZIP] ? ENC_GZIP :
+	    ENC_IDENTITY))
 		return v->cache_control;
 	if (v->expires_at != 0) {
 		left = v->expires_at - now_unix();
@@ -537,7 +546,7 @@ http_send_variants(struct req *r, const struct cache_view *v)
 
 	enc = pick_encoding(r, v);
 	http_header(r, "Vary", "Accept-Encoding");
-	http_header(r, "Cache-Control", shared_cache_control(r, v));
+	http_header(r, "Cache-Control", shared_cache_control(r, v, enc));
 	http_validators(r, v->etag[enc], v->last_modified);
 	if (v->tags != NULL && v->tags[0] != '\0')
 		http_header(r, "Surrogate-Key", v->tags);

@@ -17,6 +17,7 @@
 #include "cache.h"
 #include "db.h"
 #include "hook.h"
+#include "purge.h"
 #include "tag.h"
 #include "util.h"
 
@@ -58,6 +59,8 @@ bus_apply(const char *tags)
 		}
 		p = *end == ' ' ? end + 1 : end;
 	}
+	/* Varnish in front hears it from every instance (purge.h says why). */
+	purge_tags(tags);
 }
 
 int

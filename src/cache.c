@@ -440,6 +440,7 @@ cache_view(struct cache_entry *e, struct cache_view *v)
 		v->etag[i] = var != NULL ? var->etag[i] : NULL;
 	}
 	v->last_modified = e->last_modified;
+	v->expires_at = e->expires_at;
 	v->tags = e->tags;
 	v->hole_at = e->hole_at;
 	v->hole_end = e->hole_end;

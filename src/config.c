@@ -117,6 +117,12 @@ static const struct setting settings[] = {
 	  "www.youtube-nocookie.com player.vimeo.com", 0, 0,
 	  "hosts whose https pages stories may embed as <iframe>s, "
 	  "space-separated; empty allows none" },
+	{ "varnish", C_STR, S(varnish), "", 0, 0,
+	  "Varnish caches in front (host:port, space-separated) that get a "
+	  "PURGE by tag after each write; empty for none" },
+	{ "varnish_ttl", C_INT, S(varnish_ttl), "86400", 1, 31536000,
+	  "seconds Varnish may keep an anonymous page between purges "
+	  "(s-maxage), when varnish is set" },
 };
 
 /* The values a C_CHOICE setting takes, space-separated. */

@@ -51,6 +51,8 @@ struct config {
 	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
 	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */
 	char	*embed_hosts;	/* hosts stories may embed, one space apart */
+	char	*varnish;	/* Varnish addresses to purge, host:port space-separated */
+	int64_t	 varnish_ttl;	/* seconds Varnish may keep an anonymous page */
 };
 
 extern struct config config;

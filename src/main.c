@@ -36,6 +36,7 @@
 #include "migrate.h"
 #include "page.h"
 #include "pool.h"
+#include "purge.h"
 #include "registration.h"
 #include "router.h"
 #include "store.h"
@@ -953,8 +954,14 @@ cmd_serve(void)
 	/* The layers below call up only through what is registered here. */
 	bus_on_site_change(page_site_changed);
 	pool_on_thread_end(image_thread_done);
+	if (purge_start(config.varnish, err, sizeof(err)) != 0) {
+		fprintf(stderr, "masthead: %s\n", err);
+		mail_free();
+		return 1;
+	}
 	if (bus_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
+		purge_stop();
 		mail_free();
 		return 1;
 	}
@@ -968,6 +975,7 @@ cmd_serve(void)
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();
+		purge_stop();
 		mail_free();
 		return 1;
 	}
@@ -975,6 +983,7 @@ cmd_serve(void)
 		fprintf(stderr, "masthead: %s\n", err);
 		jobs_stop();
 		bus_stop();
+		purge_stop();
 		mail_free();
 		return 1;
 	}
@@ -982,6 +991,7 @@ cmd_serve(void)
 	pool_stop();
 	jobs_stop();
 	bus_stop();
+	purge_stop();
 	mail_free();
 	cache_free();
 	theme_free();

@@ -26,6 +26,7 @@
 #include "escape.h"
 #include "fault.h"
 #include "harden.h"
+#include "purge.h"
 #include "range.h"
 #include "req.h"
 #include "util.h"
@@ -498,6 +499,45 @@ http_send_cached(struct req *r, struct cache_entry *e)
 	http_send_variants(r, &v);
 }
 
+/*
+ * With Varnish in front (the setting varnish), an anonymous page may be
+ * kept by it: s-maxage for Varnish, which is purged by tag (purge.h),
+ * never past the page's own next change (an event ending, a scheduled
+ * story), and max-age=0 for browsers, which revalidate as before.  The
+ * tags go in xkey too, the header Varnish's xkey module indexes; the
+ * VCL removes both the tags and s-maxage before a reader sees them.
+ * The first answer of a page goes out before its compressed variants
+ * are made: Varnish must not keep that one for a client that takes
+ * brotli or gzip, or it would serve the page uncompressed for hours.
+ */
+static const char *
+shared_cache_control(struct req *r, const struct cache_view *v,
+    enum cache_enc enc)
+{
+	int64_t ttl = config.varnish_ttl, left;
+	int ok[ENC__MAX];
+	char *s;
+
+	if (!purge_enabled() || strcmp(v->cache_control, "public, no-cache"))
+		return v->cache_control;
+	accepted(r, ok);
+	if (enc != (ok[ENC_BROTLI] ? ENC_BROTLI : ok[ENC_GZIP] ? ENC_GZIP :
+	    ENC_IDENTITY))
+		return v->cache_control;
+	if (v->expires_at != 0) {
+		left = v->expires_at - now_unix();
+		if (left <= 0)
+			return v->cache_control;
+		if (left < ttl)
+			ttl = left;
+	}
+	if (v->tags != NULL && v->tags[0] != '\0')
+		http_header(r, "xkey", v->tags);
+	s = h2o_mem_alloc_pool(&r->h->pool, 64);
+	snprintf(s, 64, "public, max-age=0, s-maxage=%lld", (long long)ttl);
+	return s;
+}
+
 void
 http_send_variants(struct req *r, const struct cache_view *v)
 {
@@ -506,7 +546,7 @@ http_send_variants(struct req *r, const struct cache_view *v)
 
 	enc = pick_encoding(r, v);
 	http_header(r, "Vary", "Accept-Encoding");
-	http_header(r, "Cache-Control", v->cache_control);
+	http_header(r, "Cache-Control", shared_cache_control(r, v, enc));
 	http_validators(r, v->etag[enc], v->last_modified);
 	if (v->tags != NULL && v->tags[0] != '\0')
 		http_header(r, "Surrogate-Key", v->tags);

@@ -30,6 +30,7 @@
 #include "fault.h"
 #include "http.h"
 #include "pool.h"
+#include "render.h"
 #include "req.h"
 #include "util.h"
 
@@ -318,6 +319,16 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 		return app->error(r, 400), 0;
 	}
 
+	/*
+	 * A cached page is sent from here at once; what must be rendered
+	 * or read from the database goes to a render thread, so that it
+	 * never holds the pages this loop could send meanwhile.
+	 */
+	if (render_enabled() && app->quick != NULL) {
+		if (!app->quick(r))
+			render_submit(r);
+		return 0;
+	}
 	app->dispatch(r);
 	return 0;
 }
@@ -478,6 +489,13 @@ port_taken(const char *addr, char *err, size_t errlen)
 /* Microseconds a stopping loop waits for its work in the pool. */
 #define STOP_WAIT	8000000
 
+/* Requests this loop handed to the work pool or a render thread. */
+static int
+loop_pending(void)
+{
+	return pool_loop_pending() + render_loop_pending();
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -496,6 +514,7 @@ worker_main(void *arg)
 	h2o_timeout_init(w->ctx.loop, &w->pause, ACCEPT_PAUSE);
 	w->resume.cb = on_resume;
 	pool_loop_attach(&w->ctx, app->error);
+	render_loop_attach(&w->ctx, app->error);
 	pthread_barrier_wait(&ready);
 	h2o_socket_read_start(sock, on_accept);
 
@@ -524,14 +543,15 @@ worker_main(void *arg)
 	 * process.
 	 */
 	deadline = now_mono_usec() + 2000000;
-	while ((!conns_empty(&w->ctx) || pool_loop_pending() > 0) &&
-	    now_mono_usec() < deadline + (pool_loop_pending() > 0 ?
+	while ((!conns_empty(&w->ctx) || loop_pending() > 0) &&
+	    now_mono_usec() < deadline + (loop_pending() > 0 ?
 	    STOP_WAIT : 0))
 		h2o_evloop_run(w->ctx.loop, 50);
-	if (conns_empty(&w->ctx) && pool_loop_pending() == 0) {
+	if (conns_empty(&w->ctx) && loop_pending() == 0) {
 		h2o_evloop_t *loop = w->ctx.loop;
 
 		pool_loop_detach();
+		render_loop_detach();
 		h2o_timeout_dispose(loop, &w->pause);
 
 		/* HTTP/2's graceful-shutdown timer outlives its connections. */
@@ -646,6 +666,8 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (render_start(app->dispatch, app->thread_done, err, errlen) != 0)
+		return -1;
 	pthread_barrier_init(&ready, NULL, (unsigned)nworkers + 1);
 	for (i = 0; i < nworkers; i++)
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -666,6 +688,8 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 		pthread_join(workers[i].thread, NULL);
 		db_close(workers[i].db);
 	}
+	/* Every loop waited for its renders; none is left to answer. */
+	render_stop();
 	pthread_barrier_destroy(&ready);
 	free(workers);
 	return 0;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -70,6 +71,14 @@ static void (*thread_done_fn)(void);
 
 static _Thread_local struct loop *here;
 
+/*
+ * The render threads' nice value, above the loops' (Linux gives each
+ * thread its own): a loop woken with a cached page to send runs before
+ * them, so renders that fill every core do not delay it.  Renders get
+ * the cores the loops leave.
+ */
+#define RENDER_NICE	10
+
 /* The render thread's side of reply.c's send: kept for the loop. */
 static void
 respond(struct req *r, h2o_generator_t *gen, h2o_iovec_t *iov, size_t n,
@@ -95,6 +104,8 @@ render_main(void *arg)
 	struct db *db = arg;
 	struct job *j;
 
+	/* Best effort: at the loops' priority the renders still work. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), RENDER_NICE);
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (head == NULL && !stopping)

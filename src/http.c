@@ -489,13 +489,6 @@ port_taken(const char *addr, char *err, size_t errlen)
 /* Microseconds a stopping loop waits for its work in the pool. */
 #define STOP_WAIT	8000000
 
-/* Requests this loop handed to the work pool or a render thread. */
-static int
-loop_pending(void)
-{
-	return pool_loop_pending() + render_loop_pending();
-}
-
 static void *
 worker_main(void *arg)
 {
@@ -514,7 +507,6 @@ worker_main(void *arg)
 	h2o_timeout_init(w->ctx.loop, &w->pause, ACCEPT_PAUSE);
 	w->resume.cb = on_resume;
 	pool_loop_attach(&w->ctx, app->error);
-	render_loop_attach(&w->ctx, app->error);
 	pthread_barrier_wait(&ready);
 	h2o_socket_read_start(sock, on_accept);
 
@@ -543,15 +535,14 @@ worker_main(void *arg)
 	 * process.
 	 */
 	deadline = now_mono_usec() + 2000000;
-	while ((!conns_empty(&w->ctx) || loop_pending() > 0) &&
-	    now_mono_usec() < deadline + (loop_pending() > 0 ?
+	while ((!conns_empty(&w->ctx) || pool_loop_pending() > 0) &&
+	    now_mono_usec() < deadline + (pool_loop_pending() > 0 ?
 	    STOP_WAIT : 0))
 		h2o_evloop_run(w->ctx.loop, 50);
-	if (conns_empty(&w->ctx) && loop_pending() == 0) {
+	if (conns_empty(&w->ctx) && pool_loop_pending() == 0) {
 		h2o_evloop_t *loop = w->ctx.loop;
 
 		pool_loop_detach();
-		render_loop_detach();
 		h2o_timeout_dispose(loop, &w->pause);
 
 		/* HTTP/2's graceful-shutdown timer outlives its connections. */

@@ -2,10 +2,10 @@
  * render.c — the render threads (render.h).
  *
  * One queue, a mutex and a condition variable feed render_threads
- * threads.  A job is the request's copy and the message that carries
- * its answer back: a render thread sends it to the receiver its loop
- * registered on the h2o context's multithread queue, which wakes that
- * loop, and the loop sends the answer on the request it owns.
+ * threads.  A job is the request's copy; it goes back to the loop the
+ * way work of the pool does (pool_take, pool_give_back: a message on
+ * the h2o context's multithread queue wakes that loop), and the loop
+ * sends the answer on the request it owns.
  *
  * Who touches what:
  *  - the loop makes the job (copying what the render reads out of the
@@ -16,9 +16,9 @@
  *  - the loop alone from then on: it moves the answer's status and
  *    headers into the request and sends the body, which stays in the
  *    copy's pool; that pool is cleared when the request's own pool is
- *    (forget()), so the body lives as long as libh2o may read it.
- * A request that goes away while its job runs only clears the job's
- * pointer to it, and the answer is dropped when it arrives.
+ *    (drop_held()), so the body lives as long as libh2o may read it.
+ * A request that goes away while its job runs is noted by the pool,
+ * and the answer is dropped when it arrives.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,25 +31,15 @@
 #include "config.h"
 #include "db.h"
 #include "fault.h"
+#include "pool.h"
 #include "render.h"
 #include "req.h"
 #include "util.h"
 
-struct loop {
-	h2o_multithread_receiver_t rx;
-	h2o_context_t	*ctx;
-	int		 pending;	/* jobs handed over, not answered */
-	void		(*error)(struct req *, int status);
-};
-
 struct job {
-	h2o_multithread_message_t msg;	/* first: a job is its message */
-	struct loop	*loop;
-	h2o_req_t	*orig;		/* the loop's; NULL once it is gone */
-	struct req	*orig_r;	/* the loop's struct req of orig */
-	int		 answered;	/* sent: orig's pool now clears the copy */
+	struct task	*task;		/* the pool's: brings the job back */
 	struct job	*next;		/* in the queue */
-	/* The render thread's, until the message is sent. */
+	/* The render thread's, until the job is given back. */
 	h2o_req_t	 h;		/* the copy: its pool, inputs and answer */
 	struct req	*r;		/* the copy's struct req, in h.pool */
 	h2o_generator_t	*gen;		/* the answer, as reply.c started it */
@@ -68,8 +58,6 @@ static struct db **conns;
 static size_t nthreads;
 static void (*dispatch_fn)(struct req *);
 static void (*thread_done_fn)(void);
-
-static _Thread_local struct loop *here;
 
 /*
  * The render threads' nice value, above the loops' (Linux gives each
@@ -124,11 +112,42 @@ render_main(void *arg)
 		j->r->db = db;
 		dispatch_fn(j->r);
 		/* From here on the job is the loop's. */
-		h2o_multithread_send_message(&j->loop->rx, &j->msg);
+		pool_give_back(j->task);
 	}
 	if (thread_done_fn != NULL)
 		thread_done_fn();
 	return NULL;
+}
+
+/* Stops the first n threads after the jobs queued (none is dropped). */
+static void
+join(size_t n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_broadcast(&wake);
+	pthread_mutex_unlock(&lock);
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	stopping = 0;
+}
+
+/* Closes the connections made and forgets the threads. */
+static void
+release(void)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (conns[i] != NULL)
+			db_close(conns[i]);
+	free(conns);
+	free(threads);
+	conns = NULL;
+	threads = NULL;
+	nthreads = 0;
 }
 
 int
@@ -152,27 +171,19 @@ render_start(void (*dispatch)(struct req *), void (*thread_done)(void),
 	conns = xcalloc(nthreads, sizeof(*conns));
 	/* The connections are made first, so a bad database fails start-up. */
 	for (i = 0; i < nthreads; i++)
-		if ((conns[i] = db_open(config.db, err, errlen)) == NULL)
-			goto fail;
+		if ((conns[i] = db_open(config.db, err, errlen)) == NULL) {
+			release();
+			return -1;
+		}
 	for (i = 0; i < nthreads; i++)
 		if (pthread_create(&threads[i], NULL, render_main,
 		    conns[i]) != 0) {
 			snprintf(err, errlen, "cannot start a render thread");
-			nthreads = i;
-			render_stop();
+			join(i);
+			release();
 			return -1;
 		}
 	return 0;
-fail:
-	for (i = 0; i < nthreads; i++)
-		if (conns[i] != NULL)
-			db_close(conns[i]);
-	free(conns);
-	free(threads);
-	conns = NULL;
-	threads = NULL;
-	nthreads = 0;
-	return -1;
 }
 
 int
@@ -184,98 +195,50 @@ render_enabled(void)
 void
 render_stop(void)
 {
-	size_t i;
-
-	pthread_mutex_lock(&lock);
-	stopping = 1;
-	pthread_cond_broadcast(&wake);
-	pthread_mutex_unlock(&lock);
-	for (i = 0; i < nthreads; i++)
-		pthread_join(threads[i], NULL);
-	for (i = 0; i < nthreads; i++)
-		db_close(conns[i]);
-	free(conns);
-	free(threads);
-	conns = NULL;
-	threads = NULL;
-	nthreads = 0;
-	stopping = 0;
+	join(nthreads);
+	release();
 }
 
-/* The request's pool is going away (on its loop). */
+/* Frees a job and the copy's pool, on the loop. */
 static void
-forget(void *p)
+drop(struct job *j)
 {
-	struct job *j = *(struct job **)p;
-
-	if (j == NULL)
-		return;
-	if (!j->answered) {
-		/* Still rendering: the answer is dropped when it comes. */
-		j->orig = NULL;
-		return;
-	}
 	h2o_mem_clear_pool(&j->h.pool);
 	free(j);
 }
 
-/* On the loop thread: the answers of finished renders. */
+/* The request's pool is going away: the copy's goes with it. */
 static void
-on_answers(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
+drop_held(void *p)
 {
-	struct loop *l = (struct loop *)rx;
+	drop(*(struct job **)p);
+}
 
-	while (!h2o_linklist_is_empty(messages)) {
-		struct job *j = (struct job *)H2O_STRUCT_FROM_MEMBER(
-		    h2o_multithread_message_t, link, messages->next);
-		h2o_req_t *o = j->orig;
+/*
+ * On the loop thread, once the render is done (pool.h's done): sends
+ * the answer it made on r, the request itself.
+ */
+static int
+answer(struct req *r, void *arg)
+{
+	struct job *j = arg, **held;
+	h2o_req_t *o;
 
-		h2o_linklist_unlink(&j->msg.link);
-		l->pending--;
-		if (o == NULL) {
-			h2o_mem_clear_pool(&j->h.pool);
-			free(j);
-			continue;
-		}
-		/* After this point the job is freed with o's pool. */
-		j->answered = 1;
-		if (!j->responded) {
-			fault_clear();
-			l->error(j->orig_r, 500);
-			continue;
-		}
-		o->res = j->h.res;
-		h2o_start_response(o, j->gen);
-		if (j->proceed)
-			j->gen->proceed(j->gen, o);
-		else
-			h2o_send(o, j->iov, j->n, H2O_SEND_STATE_FINAL);
+	if (r == NULL || !j->responded) {
+		drop(j);
+		return r == NULL ? 0 : 500;
 	}
-}
-
-void
-render_loop_attach(h2o_context_t *ctx, void (*error)(struct req *, int))
-{
-	here = xcalloc(1, sizeof(*here));
-	here->ctx = ctx;
-	here->error = error;
-	h2o_multithread_register_receiver(ctx->queue, &here->rx, on_answers);
-}
-
-int
-render_loop_pending(void)
-{
-	return here != NULL ? here->pending : 0;
-}
-
-void
-render_loop_detach(void)
-{
-	if (here == NULL)
-		return;
-	h2o_multithread_unregister_receiver(here->ctx->queue, &here->rx);
-	free(here);
-	here = NULL;
+	/* The body stays in the copy's pool, which goes with r's. */
+	held = h2o_mem_alloc_shared(&r->h->pool, sizeof(*held), drop_held);
+	*held = j;
+	o = r->h;
+	o->res = j->h.res;
+	h2o_start_response(o, j->gen);
+	if (j->proceed)
+		j->gen->proceed(j->gen, o);
+	else
+		h2o_send(o, j->iov, j->n, H2O_SEND_STATE_FINAL);
+	return 0;
 }
 
 static h2o_iovec_t
@@ -327,7 +290,6 @@ render_submit(struct req *r)
 	h2o_req_t *o = r->h, *h = &j->h;
 	struct sockaddr_storage *peer;
 	struct url_query **qh;
-	struct job **holder;
 	struct req *c;
 
 	/* The copy: what a render reads of the request, nothing of the loop's. */
@@ -363,12 +325,7 @@ render_submit(struct req *r)
 	c->hand = j;
 
 	j->r = c;
-	j->orig = o;
-	j->orig_r = r;
-	j->loop = here;
-	holder = h2o_mem_alloc_shared(&o->pool, sizeof(*holder), forget);
-	*holder = j;
-	here->pending++;
+	j->task = pool_take(r, answer, j);
 
 	pthread_mutex_lock(&lock);
 	if (tail != NULL)

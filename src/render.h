@@ -40,16 +40,11 @@ int	 render_enabled(void);
 void	 render_stop(void);
 
 /*
- * On each loop thread, once its context exists: where answers arrive,
- * and what answers a request whose render sent nothing (500).
+ * On a loop thread: hands r to a render thread; the loop answers it
+ * when it is done (pool_loop_pending() counts it until then), or
+ * answers 500 with its error function (pool_loop_attach) when the
+ * render sent nothing.
  */
-void	 render_loop_attach(h2o_context_t *, void (*error)(struct req *, int));
-/* Requests this loop handed over and has not answered yet. */
-int	 render_loop_pending(void);
-/* Before the loop's context is disposed (with nothing pending). */
-void	 render_loop_detach(void);
-
-/* Hands r to a render thread; the loop answers it when it is done. */
 void	 render_submit(struct req *r);
 
 #endif

@@ -494,7 +494,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	h2o_socket_t *sock;
-	uint64_t deadline;
+	uint64_t deadline, hard;
 
 	h2o_context_init(&w->ctx, h2o_evloop_create(), &globalconf);
 	w->accept.ctx = &w->ctx;
@@ -529,16 +529,26 @@ worker_main(void *arg)
 	h2o_socket_close(sock);
 	h2o_context_request_shutdown(&w->ctx);
 	/*
-	 * An upload or an import in the pool is answered before the loop
-	 * goes, for up to STOP_WAIT more; one still running then keeps the
-	 * context alive (its answer arrives into it) and dies with the
-	 * process.
+	 * A render, an upload or an import on another thread is answered
+	 * before the loop goes, for up to STOP_WAIT more, and its answer
+	 * gets a second to go out once it is sent; one still running then
+	 * keeps the context alive (its answer arrives into it) and dies
+	 * with the process.
 	 */
 	deadline = now_mono_usec() + 2000000;
-	while ((!conns_empty(&w->ctx) || pool_loop_pending() > 0) &&
-	    now_mono_usec() < deadline + (pool_loop_pending() > 0 ?
-	    STOP_WAIT : 0))
+	hard = deadline + STOP_WAIT;
+	while (!conns_empty(&w->ctx) || pool_loop_pending() > 0) {
+		uint64_t now = now_mono_usec();
+
+		if (pool_loop_pending() > 0) {
+			if (now >= hard)
+				break;
+			if (deadline < now + 1000000)
+				deadline = now + 1000000;
+		} else if (now >= deadline)
+			break;
 		h2o_evloop_run(w->ctx.loop, 50);
+	}
 	if (conns_empty(&w->ctx) && pool_loop_pending() == 0) {
 		h2o_evloop_t *loop = w->ctx.loop;
 

@@ -59,13 +59,6 @@ static size_t nthreads;
 static void (*dispatch_fn)(struct req *);
 static void (*thread_done_fn)(void);
 
-/*
- * The render threads' nice value, above the loops' (Linux gives each
- * thread its own): a loop woken with a cached page to send runs before
- * them, so renders that fill every core do not delay it.  Renders get
- * the cores the loops leave.
- */
-#define RENDER_NICE	10
 
 /* The render thread's side of reply.c's send: kept for the loop. */
 static void
@@ -92,8 +85,16 @@ render_main(void *arg)
 	struct db *db = arg;
 	struct job *j;
 
-	/* Best effort: at the loops' priority the renders still work. */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), RENDER_NICE);
+	/*
+	 * render_nice above the loops' 0 (Linux gives each thread its own):
+	 * a loop woken with a cached page to send runs before renders that
+	 * fill every core.  It applies against every other process of the
+	 * machine too, so it is off by default.  Best effort: at the loops'
+	 * priority the renders still work.
+	 */
+	if (config.render_nice > 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(),
+		    (int)config.render_nice);
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (head == NULL && !stopping)

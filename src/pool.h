@@ -75,6 +75,11 @@ struct task	*pool_take(struct req *r, pool_done_fn done, void *arg);
 void		 pool_give_back(struct task *);
 
 /*
+ * On a loop thread only (a render thread has no loop: the answer is a
+ * 503).  The routes whose handlers call it, those with a file body
+ * (BODY_MULTIPART, BODY_UPLOAD, BODY_IMPORT), stay on their loop
+ * (router_quick).
+ *
  * Hands work for r to the pool: 0 when queued (done will answer r), or
  * 503 with Retry-After set when the queue is full; then neither function
  * runs and arg is still the caller's.

@@ -266,6 +266,40 @@ entry_reserve(const char *key, size_t keylen, uint64_t h)
 		entries_grow();
 }
 
+/* A hit on e, under the lock: a reference for the caller; unlocks. */
+static enum cache_lookup
+hit(struct cache_entry *e, struct cache_entry **out)
+{
+	atomic_fetch_add(&e->refs, 1);
+	lru_front(e);
+	if (e->bounded)
+		blru_front(e);
+	cache_st.hits++;
+	pthread_mutex_unlock(&cache_lock);
+	*out = e;
+	return CACHE_HIT;
+}
+
+enum cache_lookup
+cache_peek(const char *key, size_t keylen, struct cache_entry **out)
+{
+	uint64_t h = cache_hash(key, keylen);
+	struct cache_entry *e;
+
+	*out = NULL;
+	if (max_bytes == 0)
+		return CACHE_BYPASS;
+	pthread_mutex_lock(&cache_lock);
+	e = entry_find(key, keylen, h);
+	if (e == NULL || e->pending || (e->expires_at != 0 &&
+	    now_unix() >= e->expires_at)) {
+		/* cache_lookup, on a render thread, counts the miss. */
+		pthread_mutex_unlock(&cache_lock);
+		return CACHE_RENDER;
+	}
+	return hit(e, out);
+}
+
 enum cache_lookup
 cache_lookup(const char *key, size_t keylen, struct cache_entry **out)
 {
@@ -308,14 +342,7 @@ cache_lookup(const char *key, size_t keylen, struct cache_entry **out)
 			return CACHE_BYPASS;
 		}
 	}
-	atomic_fetch_add(&e->refs, 1);
-	lru_front(e);
-	if (e->bounded)
-		blru_front(e);
-	cache_st.hits++;
-	pthread_mutex_unlock(&cache_lock);
-	*out = e;
-	return CACHE_HIT;
+	return hit(e, out);
 }
 
 void

@@ -133,6 +133,13 @@ void	 cache_thread_done(void);
  */
 enum cache_lookup cache_lookup(const char *key, size_t keylen, struct cache_entry **e);
 /*
+ * The same look-up for an event loop, which must not wait: CACHE_HIT
+ * with a reference in *e, or CACHE_RENDER when the page is not there
+ * (or is being rendered); nothing is reserved, and the miss is left for
+ * cache_lookup() to count.
+ */
+enum cache_lookup cache_peek(const char *key, size_t keylen, struct cache_entry **e);
+/*
  * Stores the page rendered for key with the dependencies collected on
  * this thread since cache_deps_begin(), and returns a reference to the
  * new entry (NULL when it could not be kept, e.g. a tag was invalidated

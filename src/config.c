@@ -41,6 +41,12 @@ static const struct setting settings[] = {
 	  "event-loop threads; 0 means one per CPU core" },
 	{ "work_threads", C_INT, S(work_threads), "2", 1, 64,
 	  "threads that decode images and import files off the event loops" },
+	{ "render_threads", C_INT, S(render_threads), "-1", -1, 256,
+	  "threads that render pages off the event loops; -1 means two per "
+	  "CPU core, 0 renders on the event loops" },
+	{ "render_nice", C_INT, S(render_nice), "0", 0, 19,
+	  "nice value of the render threads, so that the event loops go "
+	  "first when renders fill every core" },
 	{ "work_queue", C_INT, S(work_queue), "16", 1, 10000,
 	  "uploads and imports that may wait for a work thread (503 beyond)" },
 	{ "theme_dir", C_STR, S(theme_dir), "", 0, 0,

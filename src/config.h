@@ -17,6 +17,8 @@ struct config {
 	char	*listen;	/* ADDR:PORT */
 	int64_t	 threads;	/* event loops; 0 = one per core */
 	int64_t	 work_threads;	/* the pool that decodes and imports */
+	int64_t	 render_threads;	/* renders off the loops; -1 = 2 per core, 0 = none */
+	int64_t	 render_nice;	/* the render threads' nice value */
 	int64_t	 work_queue;	/* tasks that may wait for the pool */
 	char	*theme_dir;	/* templates and assets that override the default theme */
 	char	*media_dir;	/* uploaded and generated images */

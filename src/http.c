@@ -30,6 +30,7 @@
 #include "fault.h"
 #include "http.h"
 #include "pool.h"
+#include "render.h"
 #include "req.h"
 #include "util.h"
 
@@ -318,6 +319,16 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 		return app->error(r, 400), 0;
 	}
 
+	/*
+	 * A cached page is sent from here at once; what must be rendered
+	 * or read from the database goes to a render thread, so that it
+	 * never holds the pages this loop could send meanwhile.
+	 */
+	if (render_enabled() && app->quick != NULL) {
+		if (!app->quick(r))
+			render_submit(r);
+		return 0;
+	}
 	app->dispatch(r);
 	return 0;
 }
@@ -483,7 +494,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	h2o_socket_t *sock;
-	uint64_t deadline;
+	uint64_t deadline, hard;
 
 	h2o_context_init(&w->ctx, h2o_evloop_create(), &globalconf);
 	w->accept.ctx = &w->ctx;
@@ -518,16 +529,26 @@ worker_main(void *arg)
 	h2o_socket_close(sock);
 	h2o_context_request_shutdown(&w->ctx);
 	/*
-	 * An upload or an import in the pool is answered before the loop
-	 * goes, for up to STOP_WAIT more; one still running then keeps the
-	 * context alive (its answer arrives into it) and dies with the
-	 * process.
+	 * A render, an upload or an import on another thread is answered
+	 * before the loop goes, for up to STOP_WAIT more, and its answer
+	 * gets a second to go out once it is sent; one still running then
+	 * keeps the context alive (its answer arrives into it) and dies
+	 * with the process.
 	 */
 	deadline = now_mono_usec() + 2000000;
-	while ((!conns_empty(&w->ctx) || pool_loop_pending() > 0) &&
-	    now_mono_usec() < deadline + (pool_loop_pending() > 0 ?
-	    STOP_WAIT : 0))
+	hard = deadline + STOP_WAIT;
+	while (!conns_empty(&w->ctx) || pool_loop_pending() > 0) {
+		uint64_t now = now_mono_usec();
+
+		if (pool_loop_pending() > 0) {
+			if (now >= hard)
+				break;
+			if (deadline < now + 1000000)
+				deadline = now + 1000000;
+		} else if (now >= deadline)
+			break;
 		h2o_evloop_run(w->ctx.loop, 50);
+	}
 	if (conns_empty(&w->ctx) && pool_loop_pending() == 0) {
 		h2o_evloop_t *loop = w->ctx.loop;
 
@@ -646,6 +667,8 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (render_start(app->dispatch, app->thread_done, err, errlen) != 0)
+		return -1;
 	pthread_barrier_init(&ready, NULL, (unsigned)nworkers + 1);
 	for (i = 0; i < nworkers; i++)
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -666,6 +689,8 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 		pthread_join(workers[i].thread, NULL);
 		db_close(workers[i].db);
 	}
+	/* Every loop waited for its renders; none is left to answer. */
+	render_stop();
 	pthread_barrier_destroy(&ready);
 	free(workers);
 	return 0;

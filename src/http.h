@@ -21,6 +21,12 @@ struct http_app {
 	void	(*error)(struct req *, int status);
 	/* Frees what a server thread kept, as the thread ends; may be NULL. */
 	void	(*thread_done)(void);
+	/*
+	 * Answers on the loop what needs no render (a cached page) and
+	 * returns 1, or returns 0 to have dispatch run on a render thread
+	 * (render_threads); NULL renders everything on the loops.
+	 */
+	int	(*quick)(struct req *);
 };
 
 /*

@@ -799,7 +799,7 @@ serve_thread_done(void)
 }
 
 static const struct http_app serve_app = {
-	router_dispatch, router_error, serve_thread_done,
+	router_dispatch, router_error, serve_thread_done, router_quick,
 };
 
 /*

@@ -232,6 +232,29 @@ forget(void *p)
 		t->r = NULL;
 }
 
+struct task *
+pool_take(struct req *r, pool_done_fn done, void *arg)
+{
+	struct task *t = xcalloc(1, sizeof(*t));
+
+	t->holder = h2o_mem_alloc_shared(&r->h->pool, sizeof(*t->holder),
+	    forget);
+	*t->holder = t;
+	t->loop = here;
+	t->r = r;
+	t->done = done;
+	t->arg = arg;
+	here->pending++;
+	return t;
+}
+
+void
+pool_give_back(struct task *t)
+{
+	strlcpy_(t->fault, fault_last(), sizeof(t->fault));
+	h2o_multithread_send_message(&t->loop->rx, &t->msg);
+}
+
 int
 pool_submit(struct req *r, pool_work_fn work, pool_done_fn done, void *arg)
 {

@@ -62,6 +62,24 @@ int	 pool_loop_pending(void);
 void	 pool_loop_detach(void);
 
 /*
+ * For threads of another kind (render.h) that answer on the request's
+ * loop the way the pool does.  pool_take(), on r's loop thread, takes
+ * the answer of r in hand (pool_loop_pending() counts it until it is
+ * given); pool_give_back(), from the thread that did the work, has the
+ * loop run done(r, arg) as for pool work, or done(NULL, arg) when the
+ * request went away meanwhile.  The task is the pool's; the caller
+ * keeps its pointer only to give it back, once.
+ */
+struct task;
+struct task	*pool_take(struct req *r, pool_done_fn done, void *arg);
+void		 pool_give_back(struct task *);
+
+/*
+ * On a loop thread only (a render thread has no loop: the answer is a
+ * 503).  The routes whose handlers call it, those with a file body
+ * (BODY_MULTIPART, BODY_UPLOAD, BODY_IMPORT), stay on their loop
+ * (router_quick).
+ *
  * Hands work for r to the pool: 0 when queued (done will answer r), or
  * 503 with Retry-After set when the queue is full; then neither function
  * runs and arg is still the caller's.

@@ -310,6 +310,10 @@ send_headers_only(struct req *r)
 {
 	static h2o_generator_t gen = { NULL, NULL };
 
+	if (r->respond != NULL) {
+		r->respond(r, &gen, NULL, 0, 0);
+		return;
+	}
 	h2o_start_response(r->h, &gen);
 	h2o_send(r->h, NULL, 0, H2O_SEND_STATE_FINAL);
 }
@@ -325,6 +329,10 @@ send_iov(struct req *r, h2o_iovec_t *iov, size_t n)
 		len += iov[i].len;
 	if (!body_follows(r, len)) {
 		send_headers_only(r);
+		return;
+	}
+	if (r->respond != NULL) {
+		r->respond(r, &gen, iov, n, 0);
 		return;
 	}
 	h2o_start_response(r->h, &gen);
@@ -733,7 +741,9 @@ http_client_ip(struct req *r, char *out, size_t outsz)
 	}
 	strlcpy_(out, "unknown", outsz);
 	memset(&ss, 0, sizeof(ss));
-	if (r->h->conn->callbacks->get_peername(r->h->conn,
+	if (r->peer != NULL)
+		ss = *r->peer;
+	else if (r->h->conn->callbacks->get_peername(r->h->conn,
 	    (struct sockaddr *)&ss) == 0)
 		return;
 	if (ss.ss_family == AF_INET)
@@ -1022,6 +1032,10 @@ http_send_file(struct req *r, const char *path, const char *ctype,
 	g->bufsz = g->left < FILE_CHUNK ? (size_t)g->left : FILE_CHUNK;
 	g->buf = h2o_mem_alloc_pool(&r->h->pool, g->bufsz);
 	g->super.proceed = file_proceed;
+	if (r->respond != NULL) {
+		r->respond(r, &g->super, NULL, 0, 1);
+		return 0;
+	}
 	h2o_start_response(r->h, &g->super);
 	file_proceed(&g->super, r->h);
 	return 0;

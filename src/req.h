@@ -60,6 +60,18 @@ struct req {
 	size_t			 cache_keylen;
 	int			 policy;	/* enum harden_policy; 0: by path */
 	int			 header_refused; /* a header was refused: 500 */
+	/*
+	 * Set on a render thread (http.c): h is then the thread's copy of
+	 * the request, and the answer is not started here but handed to
+	 * respond, which has the request's own loop send it (libh2o's
+	 * objects belong to their loop).  proceed: gen streams the body
+	 * itself (a file); else iov[0..n) is the whole body.  The client's
+	 * address is peer, read on the loop before the hand-over.
+	 */
+	void			(*respond)(struct req *, h2o_generator_t *gen,
+				    h2o_iovec_t *iov, size_t n, int proceed);
+	void			*hand;
+	const struct sockaddr_storage *peer;
 };
 
 /*

@@ -1386,6 +1386,68 @@ redirect_old(struct req *r)
 	return 1;
 }
 
+/*
+ * What an event loop answers itself before a render thread gets the
+ * request (http.c): a page or API document in the cache for a reader
+ * without credentials, the theme's assets and media, and the uploads and
+ * imports, whose bodies may be large and whose slow part already goes to
+ * the work pool (pool.h).  1 when answered; 0, with nothing sent and
+ * nothing that a render would see changed, to have the request rendered.
+ * The loop never waits here: cache_peek() does not wait for a render
+ * under way, and no database is read.
+ */
+int
+router_quick(struct req *r)
+{
+	const struct route *rt = NULL, *own = NULL;
+	const struct route *end = routes + ARRAY_SIZE(routes);
+	const char *args[REQ_MAXARGS], *cookie;
+	size_t arglens[REQ_MAXARGS], i, vlen;
+	struct cache_entry *e;
+	int nargs = 0;
+
+	/* Old addresses of the home page are looked up in the database. */
+	if (strcmp(r->path, "*") == 0 || (r->path[0] == '/' &&
+	    r->path[1] == '\0' && r->q.n > 0))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(routes) && own == NULL; i++)
+		if (router_match(routes[i].pattern, r->path, r->pathlen, args,
+		    arglens, REQ_MAXARGS, &nargs))
+			own = &routes[i];
+	if (own == NULL)
+		return 0;
+	for (rt = own; rt < end; rt++)
+		if (strcmp(rt->pattern, own->pattern) == 0 &&
+		    (method_is(r, rt->method) ||
+		    (r->head && strcmp(rt->method, "GET") == 0)))
+			break;
+	if (rt == end)
+		return 0;
+	if (rt->kind == ROUTE_ASSET || big_body(rt) ||
+	    rt->body == BODY_IMPORT) {
+		router_dispatch(r);
+		return 1;
+	}
+	cookie = http_req_header(r, "cookie");
+	if (rt->who != WHO_ANYONE || r->h->entity.len > 0 || strcmp(rt->method, "GET") != 0 ||
+	    (cookie != NULL && cookie_get(cookie, strlen(cookie),
+	    SESSION_COOKIE, &vlen) != NULL) || !cacheable(r, rt, 0) ||
+	    refuses(r, rt))
+		return 0;
+	cache_key(r, rt);
+	for (i = 0; i < ARRAY_SIZE(route_keys); i++)
+		if (route_keys[i].fn == rt->fn)
+			route_keys[i].key(r);
+	if (cache_peek(r->cache_key, r->cache_keylen, &e) != CACHE_HIT)
+		return 0;
+	r->route = rt;
+	if (public_read(rt))
+		http_header(r, "Access-Control-Allow-Origin", "*");
+	http_header(r, "X-Cache", "hit");
+	http_send_cached(r, e);
+	return 1;
+}
+
 void
 router_dispatch(struct req *r)
 {

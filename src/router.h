@@ -117,6 +117,13 @@ void	router_init(void);
  * the static page "/:slug").  A path of "*" takes only OPTIONS.
  */
 void	router_dispatch(struct req *);
+/*
+ * On an event loop, before a request goes to a render thread: answers
+ * what needs no render and no database (a cached page for a reader
+ * without credentials, assets, media) and the uploads, and returns 1;
+ * 0 when router_dispatch() is to run on a render thread.
+ */
+int	router_quick(struct req *);
 /* Sends the error response for status (page or JSON by the request's kind). */
 void	router_error(struct req *, int status);
 /*

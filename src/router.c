@@ -1441,6 +1441,13 @@ router_quick(struct req *r)
 	if (cache_peek(r->cache_key, r->cache_keylen, &e) != CACHE_HIT)
 		return 0;
 	r->route = rt;
+	/* A hub's views are counted as they are served, as in run_cached. */
+	if (rt->fn == page_hub && nargs > 0) {
+		r->narg = 1;
+		r->arg[0] = h2o_strdup(&r->h->pool, args[0], arglens[0]).base;
+		r->arglen[0] = arglens[0];
+		page_hub_seen(r);
+	}
 	if (public_read(rt))
 		http_header(r, "Access-Control-Allow-Origin", "*");
 	http_header(r, "X-Cache", "hit");

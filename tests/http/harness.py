@@ -288,8 +288,10 @@ class Server:
             return f.read()
 
     def request(self, method, path, headers=None, body=None):
-        """Returns (status, headers dict lower-cased, body bytes)."""
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        """Returns (status, headers dict lower-cased, body bytes).  The
+        wait is long: an upload encodes every width of an image, which on
+        a loaded machine, or in a sanitizer build, took over ten seconds."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         c.request(method, path, body=body, headers=headers or {})
         r = c.getresponse()
         data = r.read()

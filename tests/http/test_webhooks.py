@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.parse
 
-from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests,
+from harness import (BIN, Server, Client, Newsroom, ok, eq, contains, run_tests,
                      demo_db, sql, free_port)
 
 PW = "a passphrase long enough"
@@ -66,9 +66,9 @@ class Receiver:
 
 def make_db(d):
     db = demo_db(d)
-    for role in ("admin", "editor"):
+    for who, role in (("admin", "admin"), ("editor", "editor"), ("reader", "member")):
         subprocess.run([BIN, "user", "add", "--db", db, "--role", role, "--name",
-                        role.title(), role + "@example.com"], input=PW, text=True,
+                        who.title(), who + "@example.com"], input=PW, text=True,
                        check=True, capture_output=True)
     token = subprocess.run([BIN, "token", "add", "--db", db, "admin@example.com"],
                            check=True, capture_output=True, text=True).stdout.strip()
@@ -244,6 +244,47 @@ def test_resend_ping_pause_delete():
     eq(len(deliveries()), 0, "with its delivery log")
 
 
+def test_reader_events():
+    s, h, b = add_hook(NR, "admin", RX.url("/readers"),
+                       ["comment.posted", "subscriber.confirmed", "registration.made"])
+    eq(s, 201, "a webhook for the readers' events")
+    m = re.search(r'id="new-secret">(whsec_[0-9a-f]{64})<', b)
+    secret = m.group(1) if m else ""
+    n = len(RX.wait(0, 0))
+    slug = sql(DB, "SELECT slug FROM articles WHERE id = ?", (HOOK["article"],))[0][0]
+    s, h, b = NR.post("/article/%s/comment" % slug, "reader",
+                      {"body": "A reader's thoughts on webhooks."})
+    eq(s, 303, "a reader posts a comment")
+    got = RX.wait(n + 1)
+    p = json.loads(got[n][1]) if len(got) > n else {}
+    eq(p.get("event"), "comment.posted", "comment.posted is delivered")
+    ok(len(got) > n and verify(got[n][0], got[n][1], secret), "signed")
+    eq(p.get("data", {}).get("story", {}).get("id"), HOOK["article"], "naming the story")
+    ok(b"thoughts" not in (got[n][1] if len(got) > n else b"thoughts") and
+       b"reader@" not in got[n][1], "without the comment's text or its author", p)
+    nl = sql(DB, "SELECT slug FROM newsletters ORDER BY id LIMIT 1")[0][0]
+    s, h, b = NR.post("/newsletter", "reader", {"email": "reader@example.com", "n": nl,
+                                                 "consent": "yes"})
+    ok(s in (200, 303), "the signed-in reader subscribes (confirmed at once)", s)
+    got = RX.wait(n + 2)
+    p = json.loads(got[n + 1][1]) if len(got) > n + 1 else {}
+    eq(p.get("event"), "subscriber.confirmed", "subscriber.confirmed is delivered")
+    ok(len(got) > n + 1 and b"@" not in got[n + 1][1], "without the address", p)
+    c = Client(srv, "198.51.100.7")
+    s, h, b = c.post("/webinars/standalone-5g-first-year-lessons/register",
+                     [("name", "Ada Reader"), ("email", "ada@example.org"),
+                      ("company", "Example Networks"), ("job_title", "Planner"),
+                      ("consent", "yes"), ("q1", "A standalone core"), ("q2", "yes")],
+                     csrf_from="/newsletter")
+    eq(s, 200, "a reader registers for a webinar")
+    got = RX.wait(n + 3)
+    p = json.loads(got[n + 2][1]) if len(got) > n + 2 else {}
+    eq(p.get("event"), "registration.made", "registration.made is delivered")
+    eq(p.get("data", {}).get("kind"), "webinar", "naming the kind")
+    ok(len(got) > n + 2 and b"ada" not in got[n + 2][1].lower() and
+       b"Example Networks" not in got[n + 2][1], "without who registered", p)
+
+
 def test_private_addresses_refused():
     db, _ = make_db(tempfile.mkdtemp(prefix="masthead-webhooks-"))
     other = Server(db=db)
@@ -261,5 +302,6 @@ def test_private_addresses_refused():
 
 if __name__ == "__main__":
     run_tests([test_register_and_publish, test_retry_after_500, test_bad_input,
-               test_resend_ping_pause_delete, test_private_addresses_refused],
+               test_resend_ping_pause_delete, test_reader_events,
+               test_private_addresses_refused],
               cleanup=srv.stop)

@@ -68,7 +68,7 @@ registration_add(struct db *db, enum reg_kind k, int64_t target,
 		return rc;
 	/* Who registered stays here: a webhook learns only that someone did. */
 	data = json_pack("{s:I,s:s,s:I,s:s}", "id", (json_int_t)*id, "kind",
-	    k == REG_EVENT ? "event" : "webinar", k == REG_EVENT ? "event" :
+	    k == REG_EVENT ? "event" : "webinar", k == REG_EVENT ? "event_id" :
 	    "webinar_id", (json_int_t)target, "status", *status);
 	rc = webhook_fire(db, WEBHOOK_REGISTRATION_MADE, data);
 	json_decref(data);

@@ -765,11 +765,11 @@ trim(char *s)
 static int
 fire_posted(struct db *db, json_t *a, int64_t id, const char *status)
 {
-	char site[256], story[1024], url[1024];
+	char buf[256], story[1024], url[1024];
+	const char *site = config_site_url(buf, sizeof(buf));
 	json_t *data;
 	int rc;
 
-	config_site_url(site, sizeof(site));
 	snprintf(story, sizeof(story), "%s/article/%s", site,
 	    view_str(a, "slug"));
 	data = json_pack("{s:I,s:s,s:{s:I,s:s}}", "id", (json_int_t)id,

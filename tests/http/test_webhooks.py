@@ -76,7 +76,8 @@ def make_db(d):
 
 
 DB, TOKEN = make_db(tempfile.mkdtemp(prefix="masthead-webhooks-"))
-srv = Server(["--webhook_private", "1", "--webhook_retry", "1"], db=DB)
+BASE = "https://news.example.com"
+srv = Server(["--webhook_private", "1", "--webhook_retry", "1", "--base_url", BASE], db=DB)
 NR = Newsroom(srv, PW)
 RX = Receiver()
 HOOK = {}
@@ -152,7 +153,7 @@ def test_register_and_publish():
     p = json.loads(body)
     eq(p["event"], "story.published", "the body names the event")
     eq(p["data"]["id"], aid, "and the story")
-    ok(p["data"]["url"].endswith("/article/" + p["data"]["slug"]), "with its URL", p)
+    eq(p["data"]["url"], BASE + "/article/" + p["data"]["slug"], "with its URL")
     eq(headers.get("masthead-webhook-id"), p["id"], "Masthead-Webhook-Id is the event's id")
     rows = settle(lambda: [r for r in deliveries() if r[2] == "ok"])
     eq([(r[1], r[2], r[3], r[4]) for r in rows], [("story.published", "ok", 1, 200)],
@@ -259,7 +260,10 @@ def test_reader_events():
     p = json.loads(got[n][1]) if len(got) > n else {}
     eq(p.get("event"), "comment.posted", "comment.posted is delivered")
     ok(len(got) > n and verify(got[n][0], got[n][1], secret), "signed")
-    eq(p.get("data", {}).get("story", {}).get("id"), HOOK["article"], "naming the story")
+    eq(p.get("data", {}).get("story"), {"id": HOOK["article"],
+                                        "url": BASE + "/article/" + slug}, "naming the story")
+    ok(str(p.get("data", {}).get("url", "")).startswith(BASE + "/comments/"),
+       "and the comment's page", p)
     ok(b"thoughts" not in (got[n][1] if len(got) > n else b"thoughts") and
        b"reader@" not in got[n][1], "without the comment's text or its author", p)
     nl = sql(DB, "SELECT slug FROM newsletters ORDER BY id LIMIT 1")[0][0]

@@ -61,6 +61,9 @@ hooks_page(struct req *r, int status, const char *error, json_t *fresh,
 
 		set_time(row, "created_at", "created");
 		set_time(row, "next_at", "next");
+		/* No answer at all (a refused connection) shows no code. */
+		if (json_integer_value(json_object_get(row, "last_code")) == 0)
+			json_object_del(row, "last_code");
 		json_object_set_new(row, "resendable", json_boolean(st != NULL &&
 		    strcmp(st, "pending") != 0));
 	}

@@ -175,19 +175,33 @@ done:
 	return status;
 }
 
-/* Pauses, resumes or deletes a webhook (what says which). */
+/*
+ * The checks of a button's POST: the route names a row and the form
+ * reads (its fields are not needed).  0, or the status to answer.
+ */
 static int
-change(struct req *r, const char *what)
+read_post(struct req *r, int64_t id)
 {
 	struct url_query q;
-	int64_t id = admin_route_id(r);
-	int status, rc;
+	int status;
 
 	if (id == 0)
 		return 404;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	url_query_free(&q);
+	return 0;
+}
+
+/* Pauses, resumes or deletes a webhook (what says which). */
+static int
+change(struct req *r, const char *what)
+{
+	int64_t id = admin_route_id(r);
+	int status, rc;
+
+	if ((status = read_post(r, id)) != 0)
+		return status;
 	if (strcmp(what, "delete") == 0)
 		rc = store_webhook_delete(r->db, id);
 	else
@@ -224,17 +238,13 @@ page_admin_webhook_delete(struct req *r)
 static int
 queue(struct req *r, int resend)
 {
-	struct url_query q;
 	json_t *d = NULL;
 	const char *st;
 	int64_t id = admin_route_id(r);
 	int status, rc;
 
-	if (id == 0)
-		return 404;
-	if ((status = admin_read_form(r, &q)) != 0)
+	if ((status = read_post(r, id)) != 0)
 		return status;
-	url_query_free(&q);
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
 	/* After this point, all errors go through fail. */

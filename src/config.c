@@ -106,6 +106,12 @@ static const struct setting settings[] = {
 	  "tries of a background job (an email ...) before it is given up" },
 	{ "job_backoff", C_INT, S(job_backoff), "30", 1, 86400,
 	  "seconds before a failed job's first retry; each retry waits twice as long" },
+	{ "webhook_retry", C_INT, S(webhook_retry), "60", 1, 86400,
+	  "seconds before a failed webhook delivery's first retry; later "
+	  "ones wait 5, 30, 120 and 720 times as long" },
+	{ "webhook_private", C_INT, S(webhook_private), "0", 0, 1,
+	  "1 lets webhooks reach loopback and private addresses (tests, an "
+	  "intranet); 0 refuses them" },
 	{ "newsletter_rate", C_INT, S(newsletter_rate), "10", 1, 10000,
 	  "newsletter messages sent per second at most" },
 	{ "newsletter_bounces", C_INT, S(newsletter_bounces), "3", 1, 1000,

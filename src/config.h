@@ -46,6 +46,8 @@ struct config {
 	int64_t	 import_max_mb;	/* the largest of them, in MB */
 	int64_t	 job_attempts;	/* tries of a background job before it fails */
 	int64_t	 job_backoff;	/* seconds before the first retry, doubling after */
+	int64_t	 webhook_retry;	/* seconds before a webhook's first retry */
+	int64_t	 webhook_private;	/* 1: webhooks may reach private addresses */
 	int64_t	 newsletter_rate;	/* newsletter messages per second */
 	int64_t	 newsletter_bounces;	/* hard failures that end a subscription */
 	int64_t	 resource_link_ttl;	/* seconds a resource's download link works */

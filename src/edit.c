@@ -19,6 +19,7 @@
 #include "url.h"
 #include "util.h"
 #include "view.h"
+#include "webhook.h"
 
 #define MAX_LIST	20	/* authors or tags of one article */
 
@@ -380,8 +381,22 @@ int
 edit_update_fn(struct db *db, int64_t id, void *arg)
 {
 	struct edit_input *a = arg;
+	json_t *cur;
+	const char *st;
+	int rc, live;
 
-	return store_article_update(db, id, a->in, a->html);
+	if ((rc = store_article_update(db, id, a->in, a->html)) != STORE_OK)
+		return rc;
+	/* Only a change readers can see is news to a webhook. */
+	if ((rc = store_article_admin_get(db, id, &cur)) != STORE_OK)
+		return rc;
+	st = json_string_value(json_object_get(cur, "status"));
+	live = st != NULL && strcmp(st, "published") == 0 &&
+	    json_integer_value(json_object_get(cur, "published_at")) <=
+	    now_unix();
+	json_decref(cur);
+	return live ? webhook_fire_story(db, WEBHOOK_STORY_UPDATED, id) :
+	    STORE_OK;
 }
 
 /*
@@ -396,9 +411,11 @@ edit_publish_fn(struct db *db, int64_t id, void *arg)
 	json_t *p;
 	int rc;
 
-	if ((rc = store_article_publish(db, id, at)) != STORE_OK ||
-	    at <= now_unix())
+	if ((rc = store_article_publish(db, id, at)) != STORE_OK)
 		return rc;
+	/* A story for later is news when its publish job runs. */
+	if (at <= now_unix())
+		return webhook_fire_story(db, WEBHOOK_STORY_PUBLISHED, id);
 	p = json_pack("{s:I}", "article", (json_int_t)id);
 	rc = jobs_add(db, JOB_PUBLISH, p, at);
 	json_decref(p);
@@ -465,7 +482,8 @@ publish_job(struct db *db, json_t *payload, char *err, size_t errlen)
 		return 0;
 	}
 	json_decref(a);
-	if (store_article_deps(db, id, &tags) != STORE_OK ||
+	if (webhook_fire_story(db, WEBHOOK_STORY_PUBLISHED, id) != STORE_OK ||
+	    store_article_deps(db, id, &tags) != STORE_OK ||
 	    bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK)
 		goto fail;
 	bus_apply(tags.p);
@@ -487,5 +505,9 @@ edit_jobs_init(void)
 int
 edit_unpublish_fn(struct db *db, int64_t id, void *arg)
 {
-	return store_article_unpublish(db, id);
+	int rc;
+
+	if ((rc = store_article_unpublish(db, id)) != STORE_OK)
+		return rc;
+	return webhook_fire_story(db, WEBHOOK_STORY_UNPUBLISHED, id);
 }

@@ -40,6 +40,7 @@ static const char *const kind_names[JOB__MAX] = {
 	[JOB_REGISTRATION] = "registration",
 	[JOB_TRASH] = "trash",
 	[JOB_IMPORT] = "import",
+	[JOB_WEBHOOK] = "webhook",
 };
 
 /* Filled before the worker starts, read-only after. */

@@ -30,6 +30,7 @@ enum job_kind {
 	JOB_REGISTRATION,	/* registration.c */
 	JOB_TRASH,		/* page_admin_trash.c */
 	JOB_IMPORT,		/* import_job.c (an upload of /admin/import) */
+	JOB_WEBHOOK,		/* webhook.c */
 	JOB__MAX
 };
 

@@ -43,6 +43,7 @@
 #include "theme.h"
 #include "util.h"
 #include "view.h"
+#include "webhook.h"
 
 static void
 usage(FILE *f)
@@ -972,6 +973,7 @@ cmd_serve(void)
 	registration_jobs_init();
 	page_admin_trash_jobs_init();
 	import_job_init();
+	webhook_jobs_init();
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();

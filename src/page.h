@@ -305,6 +305,15 @@ int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);
 int	 page_admin_token_revoke(struct req *);
 
+/* page_admin_webhooks.c — webhooks and their delivery log (admins) */
+int	 page_admin_webhooks(struct req *);
+int	 page_admin_webhook_add(struct req *);
+int	 page_admin_webhook_pause(struct req *);
+int	 page_admin_webhook_resume(struct req *);
+int	 page_admin_webhook_delete(struct req *);
+int	 page_admin_webhook_ping(struct req *);
+int	 page_admin_webhook_resend(struct req *);
+
 /* page_admin_export.c — the whole publication to download (admins) */
 int	 page_admin_export(struct req *);
 int	 page_admin_export_json(struct req *);

@@ -34,6 +34,7 @@
 #include "url.h"
 #include "util.h"
 #include "view.h"
+#include "webhook.h"
 
 #define FLAT_PAGE	50	/* comments a page in the flat views */
 #define THREAD_PAGE	20	/* top comments a page in the threaded view */
@@ -757,6 +758,37 @@ trim(char *s)
 }
 
 /*
+ * Tells the webhooks of a comment posted, inside its transaction: the
+ * comment, its story and whether it is shown or held, but neither its
+ * text nor who wrote it.
+ */
+static int
+fire_posted(struct db *db, json_t *a, int64_t id, const char *status)
+{
+	char buf[256], story[1024], url[1024];
+	const char *site = config_site_url(buf, sizeof(buf));
+	json_t *data;
+	int rc;
+
+	snprintf(story, sizeof(story), "%s/article/%s", site,
+	    view_str(a, "slug"));
+	data = json_pack("{s:I,s:s,s:{s:I,s:s}}", "id", (json_int_t)id,
+	    "status", status, "story", "id", (json_int_t)view_int(a, "id"),
+	    "url", story);
+	if (data == NULL)
+		return STORE_ERROR;
+	/* A held comment has no page until a moderator approves it. */
+	if (strcmp(status, "approved") == 0) {
+		snprintf(url, sizeof(url), "%s/comments/%lld", site,
+		    (long long)id);
+		json_object_set_new(data, "url", json_string(url));
+	}
+	rc = webhook_fire(db, WEBHOOK_COMMENT_POSTED, data);
+	json_decref(data);
+	return rc;
+}
+
+/*
  * Commits a comment write and drops what it changed: the comments of the
  * article (its page, permalinks, feed), and with the count every list
  * that shows the story's count.  Other instances hear of it on commit.
@@ -890,6 +922,10 @@ page_comment_post(struct req *r)
 	cn.ip = ip;
 	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK) {
 		status = status_store_as(rc, 422);
+		goto rollback;
+	}
+	if ((rc = fire_posted(r->db, a, id, cn.status)) != STORE_OK) {
+		status = status_store(rc);
 		goto rollback;
 	}
 	if ((status = page_comments_commit(r, cn.article_id, why[0] == '\0',

@@ -31,6 +31,7 @@
 #include "store.h"
 #include "url.h"
 #include "util.h"
+#include "webhook.h"
 
 #define EMAIL_MAX	254
 #define CONFIRM_TTL	(48 * 3600)
@@ -123,6 +124,22 @@ find(json_t *list, const char *slug)
 	return NULL;
 }
 
+/*
+ * Tells the webhooks a subscriber confirmed, inside the transaction:
+ * the subscriber's number and when, never the address.
+ */
+static int
+fire_confirmed(struct db *db, int64_t id, int64_t now)
+{
+	json_t *data = json_pack("{s:I,s:I}", "id", (json_int_t)id,
+	    "confirmed_at", (json_int_t)now);
+	int rc = data != NULL ? webhook_fire(db, WEBHOOK_SUBSCRIBER_CONFIRMED,
+	    data) : STORE_ERROR;
+
+	json_decref(data);
+	return rc;
+}
+
 /* A new confirmation token and the hash kept of it. */
 static void
 confirm_token(char tok[64], char hash[65])
@@ -183,6 +200,8 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 		return rc;
 	if (trusted) {
 		rc = store_subscriber_confirm(r->db, id, now);
+		if (rc == STORE_OK && json_array_size(names) > 0)
+			rc = fire_confirmed(r->db, id, now);
 		if (rc == STORE_OK)
 			rc = json_array_size(names) > 0 ?
 			    newsletter_queue_welcome(r->db, id, email) :
@@ -332,6 +351,8 @@ page_newsletter_confirm_post(struct req *r)
 	rc = store_subscriber_token_use(r->db, hash, now, &id);
 	if (rc == STORE_OK)
 		rc = store_subscriber_confirm(r->db, id, now);
+	if (rc == STORE_OK)
+		rc = fire_confirmed(r->db, id, now);
 	if (rc == STORE_OK)
 		rc = store_subscriber_get(r->db, id, &sub);
 	own_json(r, sub);

@@ -21,6 +21,7 @@
 #include "store.h"
 #include "util.h"
 #include "view.h"
+#include "webhook.h"
 
 const char *
 reg_base(enum reg_kind k)
@@ -61,8 +62,17 @@ registration_add(struct db *db, enum reg_kind k, int64_t target,
     const char **status)
 {
 	int rc = store_registration_add(db, k, target, in, now, id, status);
+	json_t *data;
 
-	return rc == STORE_OK ? queue(db, *id, *status, 0) : rc;
+	if (rc != STORE_OK || (rc = queue(db, *id, *status, 0)) != STORE_OK)
+		return rc;
+	/* Who registered stays here: a webhook learns only that someone did. */
+	data = json_pack("{s:I,s:s,s:I,s:s}", "id", (json_int_t)*id, "kind",
+	    k == REG_EVENT ? "event" : "webinar", k == REG_EVENT ? "event_id" :
+	    "webinar_id", (json_int_t)target, "status", *status);
+	rc = webhook_fire(db, WEBHOOK_REGISTRATION_MADE, data);
+	json_decref(data);
+	return rc;
 }
 
 int

@@ -303,7 +303,7 @@ def main():
                                               " ('future-vision', 'mobile-world-congress')")]
     # What only an admin reaches.
     admin = ["/admin/users", "/admin/settings", "/admin/redirects", "/admin/tokens",
-             "/admin/export"]
+             "/admin/export", "/admin/webhooks"]
     details = {"name": "Axe Reader", "email": "axe.reader@example.org",
                "company": "Example Cable", "job_title": "Engineer", "country": "US"}
     plan = [

@@ -197,6 +197,7 @@ ADMIN = [
     "/admin/sections", "/admin/promos", "/admin/front", "/admin/users", "/admin/settings",
     "/admin/subscribers",
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",
+    "/admin/webhooks",
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
@@ -560,6 +561,9 @@ def make_changes():
                        ("/admin/articles", "/admin/articles/new")):
         send(a, "admin", path, [("name", "")], csrf_from=form)
     send(a, "admin", "/admin/tokens", [("name", "CMS import")], csrf_from="/admin/tokens")
+    send(a, "admin", "/admin/webhooks", [("url", "ftp://example.com/x"),
+                                         ("events", "story.published")],
+         csrf_from="/admin/webhooks")
     send(a, "admin", "/admin/front", [("lead", "x")], csrf_from="/admin/front")
 
 

@@ -1,0 +1,201 @@
+/*
+ * store_webhook.c — webhooks and their delivery log (store_webhook.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "store.h"
+#include "store_webhook.h"
+#include "util.h"
+
+static const char sql_add[] =
+    "INSERT INTO webhooks (url, events, secret, active, created_at,"
+    " created_by) VALUES ($1, $2, $3, 1, $4, $5) RETURNING id";
+static const char sql_list[] =
+    "SELECT w.id, w.url, w.events, w.active, w.created_at,"
+    " COALESCE(u.display_name, '') AS created_by FROM webhooks w"
+    " LEFT JOIN users u ON u.id = w.created_by ORDER BY w.id DESC";
+static const char sql_set_active[] =
+    "UPDATE webhooks SET active = $2 WHERE id = $1";
+static const char sql_exists[] =
+    "SELECT COUNT(*) FROM webhooks WHERE id = $1";
+static const char sql_delete[] =
+    "DELETE FROM webhooks WHERE id = $1";
+/* $1 is the event padded with spaces, matched in the padded list. */
+static const char sql_for[] =
+    "SELECT id, url FROM webhooks WHERE active = 1"
+    " AND ' ' || events || ' ' LIKE '%' || $1 || '%' ORDER BY id";
+static const char sql_delivery_add[] =
+    "INSERT INTO webhook_deliveries (webhook, event, payload, next_at,"
+    " created_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
+static const char sql_delivery_get[] =
+    "SELECT d.id, d.webhook, d.event, d.payload, d.status, d.attempts,"
+    " w.url, w.secret, w.active FROM webhook_deliveries d"
+    " JOIN webhooks w ON w.id = d.webhook WHERE d.id = $1";
+static const char sql_tried[] =
+    "UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2,"
+    " last_code = $3, last_error = $4,"
+    " next_at = CASE WHEN CAST($5 AS BIGINT) = 0 THEN NULL ELSE $5 END,"
+    " delivered_at = CASE WHEN $2 = 'ok' THEN $6 ELSE delivered_at END"
+    " WHERE id = $1";
+static const char sql_reset[] =
+    "UPDATE webhook_deliveries SET status = 'pending', attempts = 0,"
+    " last_error = '', next_at = $2 WHERE id = $1";
+static const char sql_deliveries[] =
+    "SELECT d.id, d.webhook, w.url, d.event, d.status, d.attempts,"
+    " d.last_code, d.last_error, d.created_at, d.next_at, d.delivered_at"
+    " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook"
+    " ORDER BY d.id DESC LIMIT $1";
+
+/* Runs an INSERT ... RETURNING id. */
+static int
+returning_id(struct db_stmt *st, int64_t *id)
+{
+	int rc;
+
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+/* Runs a statement that must change exactly one row. */
+static int
+one_row(struct db *db, struct db_stmt *st)
+{
+	int rc;
+
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_webhook_add(struct db *db, const char *url, const char *events,
+    const char *secret, int64_t created_by, int64_t *id)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_add)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, url);
+	db_bind_str(st, 2, events);
+	db_bind_str(st, 3, secret);
+	db_bind_int(st, 4, now_unix());
+	if (created_by > 0)
+		db_bind_int(st, 5, created_by);
+	else
+		db_bind_null(st, 5);
+	return returning_id(st, id);
+}
+
+int
+store_webhooks_list(struct db *db, json_t **out)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_list)) == NULL)
+		return STORE_ERROR;
+	return store_rows_json(st, out);
+}
+
+int
+store_webhook_set_active(struct db *db, int64_t id, int active)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_set_active)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, active ? 1 : 0);
+	return one_row(db, st);
+}
+
+int
+store_webhook_exists(struct db *db, int64_t id)
+{
+	return store_scalar(db, sql_exists, id) == 1 ? STORE_OK :
+	    STORE_NOTFOUND;
+}
+
+int
+store_webhook_delete(struct db *db, int64_t id)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_delete)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	return one_row(db, st);
+}
+
+int
+store_webhooks_for(struct db *db, const char *event, json_t **out)
+{
+	struct db_stmt *st;
+	char pad[80];
+
+	/* Event names are a fixed list of [a-z.] words: no LIKE wildcard. */
+	snprintf(pad, sizeof(pad), " %s ", event);
+	if ((st = db_stmt(db, sql_for)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, pad);
+	return store_rows_json(st, out);
+}
+
+int
+store_webhook_delivery_add(struct db *db, int64_t webhook, const char *event,
+    const char *payload, int64_t *id)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_delivery_add)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, webhook);
+	db_bind_str(st, 2, event);
+	db_bind_str(st, 3, payload);
+	db_bind_int(st, 4, now_unix());
+	return returning_id(st, id);
+}
+
+int
+store_webhook_delivery_get(struct db *db, int64_t id, json_t **out)
+{
+	return store_row_by_id(db, sql_delivery_get, id, out);
+}
+
+int
+store_webhook_delivery_tried(struct db *db, int64_t id, const char *status,
+    int64_t code, const char *error, int64_t next_at)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_tried)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_str(st, 2, status);
+	db_bind_int(st, 3, code);
+	db_bind_str(st, 4, error);
+	db_bind_int(st, 5, next_at);
+	db_bind_int(st, 6, now_unix());
+	return one_row(db, st);
+}
+
+int
+store_webhook_delivery_reset(struct db *db, int64_t id)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_reset)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, now_unix());
+	return one_row(db, st);
+}
+
+int
+store_webhook_deliveries(struct db *db, int64_t n, json_t **out)
+{
+	return store_rows_by_id(db, sql_deliveries, n, out);
+}

@@ -1,0 +1,43 @@
+/*
+ * store_webhook.h — the webhooks an admin registered and the log of
+ * their deliveries (docs/webhooks.md).  Every function returns an
+ * enum store_rc; json_t results belong to the caller.
+ */
+#ifndef MASTHEAD_STORE_WEBHOOK_H
+#define MASTHEAD_STORE_WEBHOOK_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+
+/* A new active webhook; *id is its row's. */
+int	 store_webhook_add(struct db *, const char *url, const char *events,
+	    const char *secret, int64_t created_by, int64_t *id);
+/* Every webhook, newest first, without its secret. */
+int	 store_webhooks_list(struct db *, json_t **out);
+/* Pauses (active 0) or resumes (1) one; STORE_NOTFOUND when none. */
+int	 store_webhook_set_active(struct db *, int64_t id, int active);
+/* STORE_OK when webhook id exists, else STORE_NOTFOUND. */
+int	 store_webhook_exists(struct db *, int64_t id);
+/* Deletes one with its deliveries; STORE_NOTFOUND when none. */
+int	 store_webhook_delete(struct db *, int64_t id);
+/* The active webhooks whose events list names event: id and url. */
+int	 store_webhooks_for(struct db *, const char *event, json_t **out);
+/* A pending delivery of payload to webhook; *id is its row's. */
+int	 store_webhook_delivery_add(struct db *, int64_t webhook, const char *event,
+	    const char *payload, int64_t *id);
+/* One delivery with its webhook's url, secret and active flag. */
+int	 store_webhook_delivery_get(struct db *, int64_t id, json_t **out);
+/*
+ * Notes one try: attempts + 1, the answer's code (0: none), the error
+ * ("" on success), the status and when the next try is due (0: none).
+ */
+int	 store_webhook_delivery_tried(struct db *, int64_t id, const char *status,
+	    int64_t code, const char *error, int64_t next_at);
+/* Makes a delivery pending again with no attempts, to be sent anew. */
+int	 store_webhook_delivery_reset(struct db *, int64_t id);
+/* The last n deliveries of every webhook, newest first. */
+int	 store_webhook_deliveries(struct db *, int64_t n, json_t **out);
+
+#endif

@@ -645,6 +645,28 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4"
 	    ")" },
+	{ "webhooks", 7, 1,
+	    "SELECT count(*) AS n FROM webhooks",
+	    "SELECT "
+	    "id, url, events, secret, active, created_at, created_by"
+	    " FROM webhooks ORDER BY id",
+	    "INSERT INTO webhooks ("
+	    "id, url, events, secret, active, created_at, created_by"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7"
+	    ")" },
+	{ "webhook_deliveries", 11, 1,
+	    "SELECT count(*) AS n FROM webhook_deliveries",
+	    "SELECT "
+	    "id, webhook, event, payload, status, attempts,"
+	    " last_code, last_error, next_at, created_at, delivered_at"
+	    " FROM webhook_deliveries ORDER BY id",
+	    "INSERT INTO webhook_deliveries ("
+	    "id, webhook, event, payload, status, attempts,"
+	    " last_code, last_error, next_at, created_at, delivered_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

@@ -42,6 +42,8 @@ static const struct {
 	{ "jobs", 0, "queued work would run a second time" },
 	{ "imports", 0, "the newsroom's import runs name files of the old server" },
 	{ "site_keys", 1, "the keys that sign readers' links are secret" },
+	{ "webhooks", 1, "each webhook's signing secret is secret" },
+	{ "webhook_deliveries", 0, "the log of what the old server sent" },
 };
 
 const char *

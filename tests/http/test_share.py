@@ -65,7 +65,7 @@ SRV = Server(db=DB, args=["--base_url", BASE, "--smtp_host", "127.0.0.1",
 
 # A second site in British English whose share image is an upload.
 SHARE = sql(DB, "SELECT hash, ext, width, height, alt FROM images"
-            " ORDER BY id DESC LIMIT 1")[0]
+            " WHERE alt <> '' ORDER BY id DESC LIMIT 1")[0]
 DB_GB = make_db([("language", "en-GB"), ("share_image", SHARE[0]),
                  ("logo_url", "/assets/favicon.svg")])
 SRV_GB = Server(db=DB_GB, args=["--base_url", BASE])

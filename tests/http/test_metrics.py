@@ -13,6 +13,7 @@ import http.client
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BIN, Server, demo_db, eq, free_port, ok, run_tests)
+from smtpsink import SmtpSink
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*"'
@@ -255,6 +256,67 @@ def test_concurrent_and_reopen():
         srv.stop()
 
 
+def until(pred, limit):
+    t0 = time.time()
+    while time.time() - t0 < limit:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
+def test_jobs_and_mail():
+    """A mail job refused by the SMTP server: the first instance retries
+    it later (queued), the second gives it up at once (failed)."""
+    for attempts, name in (("2", "retried"), ("1", "given up")):
+        sink = SmtpSink()
+        sink.refuse_always = True
+        d = tempfile.mkdtemp()
+        db = demo_db(d)
+        mport = free_port()
+        srv = Server(db=db, args=["--metrics_listen", "127.0.0.1:%d" % mport,
+                                  "--smtp_host", "127.0.0.1",
+                                  "--smtp_port", str(sink.port),
+                                  "--job_attempts", attempts,
+                                  "--job_backoff", "600"])
+        try:
+            before, _ = parse(scrape(mport)[2])
+            r = subprocess.run([BIN, "mail", "test", "--db", db, "x@example.org"],
+                               capture_output=True, text=True)
+            ok(r.returncode == 0, "a test message is queued (%s)" % name, r.stderr)
+            after = until(lambda: (lambda smp: smp if value(
+                smp[0], "masthead_mail_failed_total") > value(
+                before, "masthead_mail_failed_total") else None)(
+                parse(scrape(mport)[2])), 10)
+            ok(after is not None, "the refused message is counted as failed (%s)" % name)
+            if after is None:
+                continue
+            smp, bad = after
+            ok(not bad, "the scrape parses", "; ".join(bad[:5]))
+            eq(value(smp, "masthead_mail_failed_total")
+               - value(before, "masthead_mail_failed_total"), 1,
+               "mail_failed_total moved by one (%s)" % name)
+            eq(value(smp, "masthead_mail_sent_total"),
+               value(before, "masthead_mail_sent_total"), "mail_sent_total did not")
+            if attempts == "2":
+                eq(value(smp, "masthead_jobs_queued", '{kind="mail"}'), 1,
+                   "the job waiting for its retry is queued")
+                eq(value(smp, "masthead_jobs_failed_total", '{kind="mail"}'), 0,
+                   "and not failed")
+            else:
+                smp = until(lambda: (lambda x: x if value(
+                    x, "masthead_jobs_failed_total", '{kind="mail"}') else None)(
+                    parse(scrape(mport)[2])[0]), 5) or smp
+                eq(value(smp, "masthead_jobs_failed_total", '{kind="mail"}'), 1,
+                   "the job given up is counted in jobs_failed_total")
+                eq(value(smp, "masthead_jobs_queued", '{kind="mail"}'), 0,
+                   "and is no longer queued")
+        finally:
+            srv.stop()
+            sink.close()
+
+
 def test_bad_settings():
     d = tempfile.mkdtemp()
     db = demo_db(d)
@@ -270,4 +332,4 @@ def test_bad_settings():
 
 
 run_tests([test_counters, test_off_by_default, test_json_log,
-           test_concurrent_and_reopen, test_bad_settings])
+           test_concurrent_and_reopen, test_jobs_and_mail, test_bad_settings])

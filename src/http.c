@@ -402,33 +402,11 @@ on_accept(h2o_socket_t *listener, const char *err)
 	h2o_accept(&w->accept, sock);
 }
 
-/* Resolves "ADDR:PORT" or "[V6]:PORT"; NULL with err filled. */
+/* Resolves a listen address; NULL with err filled. */
 static struct addrinfo *
 resolve(const char *addr, char *err, size_t errlen)
 {
-	struct addrinfo hints, *res = NULL;
-	char host[256], *port;
-	int rc;
-
-	if (strlcpy_(host, addr, sizeof(host)) >= sizeof(host) ||
-	    (port = strrchr(host, ':')) == NULL) {
-		snprintf(err, errlen, "listen: \"%s\" is not ADDR:PORT", addr);
-		return NULL;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "listen: %s: %s", addr, gai_strerror(rc));
-		return NULL;
-	}
-	return res;
+	return listen_resolve(addr, "listen", err, errlen);
 }
 
 static int

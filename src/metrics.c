@@ -317,32 +317,13 @@ int
 metrics_start(const char *addr, void (*gauges)(struct buf *), char *err,
     size_t errlen)
 {
-	struct addrinfo hints, *res = NULL;
-	char host[256], *port;
+	struct addrinfo *res;
 	pthread_t t;
 	sigset_t all, old;
 	int rc, on = 1;
 
-	if (strlcpy_(host, addr, sizeof(host)) >= sizeof(host) ||
-	    (port = strrchr(host, ':')) == NULL || port[1] == '\0') {
-		snprintf(err, errlen, "metrics_listen: \"%s\" is not ADDR:PORT",
-		    addr);
+	if ((res = listen_resolve(addr, "metrics_listen", err, errlen)) == NULL)
 		return -1;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "metrics_listen: %s: %s", addr,
-		    gai_strerror(rc));
-		return -1;
-	}
 	if ((lfd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
 	    bind(lfd, res->ai_addr, res->ai_addrlen) != 0 ||

@@ -12,7 +12,8 @@ import time
 import http.client
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BIN, Server, demo_db, eq, free_port, ok, run_tests)
+from harness import (BIN, Server, demo_db, eq, free_port, ok, run_tests,
+                     until)
 from smtpsink import SmtpSink
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -254,16 +255,6 @@ def test_concurrent_and_reopen():
         eq(srv.proc.poll(), None, "the server is still serving after SIGHUP")
     finally:
         srv.stop()
-
-
-def until(pred, limit):
-    t0 = time.time()
-    while time.time() - t0 < limit:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
 
 
 def test_jobs_and_mail():

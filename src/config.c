@@ -54,7 +54,11 @@ static const struct setting settings[] = {
 	{ "media_dir", C_STR, S(media_dir), "", 0, 0,
 	  "directory of images; empty means \"media\" beside the SQLite file" },
 	{ "access_log", C_STR, S(access_log), "", 0, 0,
-	  "access log file, \"-\" for standard output, empty for none" },
+	  "access log file, \"-\" for standard error, empty for none" },
+	{ "access_log_format", C_CHOICE, S(access_log_format), "combined", 0, 0,
+	  "access log lines: combined (Apache) or json (one object a line)" },
+	{ "metrics_listen", C_STR, S(metrics_listen), "", 0, 0,
+	  "ADDR:PORT that serves GET /metrics (Prometheus); empty for none" },
 	{ "base_url", C_URL, S(base_url), "", 0, 0,
 	  "the site's absolute URL (default: http://LISTEN)" },
 	{ "timezone", C_STR, S(timezone), "", 0, 0,
@@ -144,6 +148,7 @@ static const struct {
 } choices[] = {
 	{ "feed_content", "full summary" },
 	{ "smtp_tls", "none starttls tls" },
+	{ "access_log_format", "combined json" },
 };
 
 /* 1 when val is one of the words of the setting's list. */

@@ -22,7 +22,9 @@ struct config {
 	int64_t	 work_queue;	/* tasks that may wait for the pool */
 	char	*theme_dir;	/* templates and assets that override the default theme */
 	char	*media_dir;	/* uploaded and generated images */
-	char	*access_log;	/* path, "-" for stdout, empty for none */
+	char	*access_log;	/* path, "-" for stderr, empty for none */
+	char	*access_log_format;	/* "combined" or "json" */
+	char	*metrics_listen;	/* ADDR:PORT of /metrics; empty for none */
 	char	*base_url;	/* absolute URL of the site, for links in feeds and the API */
 	char	*timezone;	/* the site's time zone for dates on pages */
 	int64_t	 max_uri;	/* longest request target */

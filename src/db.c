@@ -12,6 +12,8 @@
 #include "db.h"
 #include "db_driver.h"
 #include "fault.h"
+#include "metrics.h"
+#include "util.h"
 
 static const struct db_driver *const drivers[DB__MAX] = {
 	[DB_SQLITE] = &db_sqlite_driver,
@@ -93,8 +95,13 @@ db_errmsg(struct db *db)
 int
 db_exec(struct db *db, const char *sql)
 {
+	uint64_t t0 = now_mono_usec();
+	int rc;
+
 	db->seam_err = NULL;
-	return noted(db, db->drv->exec(db, sql));
+	rc = db->drv->exec(db, sql);
+	metrics_db(now_mono_usec() - t0);
+	return noted(db, rc);
 }
 
 /*
@@ -352,8 +359,13 @@ db_bind_null(struct db_stmt *st, int i)
 int
 db_step(struct db_stmt *st)
 {
+	uint64_t t0 = now_mono_usec();
+	int rc;
+
 	st->db->seam_err = NULL;
-	return noted(st->db, st->db->drv->step(st));
+	rc = st->db->drv->step(st);
+	metrics_db(now_mono_usec() - t0);
+	return noted(st->db, rc);
 }
 
 int

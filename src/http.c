@@ -24,11 +24,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access_log.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "fault.h"
 #include "http.h"
+#include "metrics.h"
 #include "pool.h"
 #include "render.h"
 #include "req.h"
@@ -281,6 +283,7 @@ on_req(h2o_handler_t *self, h2o_req_t *h)
 	r->w = w;
 	r->db = w->db;
 	r->head = h2o_memis(h->method.base, h->method.len, H2O_STRLIT("HEAD"));
+	access_log_attach(r);
 
 	if ((status = check_limits(h)) != 0 ||
 	    (status = check_framing(h)) != 0)
@@ -399,33 +402,11 @@ on_accept(h2o_socket_t *listener, const char *err)
 	h2o_accept(&w->accept, sock);
 }
 
-/* Resolves "ADDR:PORT" or "[V6]:PORT"; NULL with err filled. */
+/* Resolves a listen address; NULL with err filled. */
 static struct addrinfo *
 resolve(const char *addr, char *err, size_t errlen)
 {
-	struct addrinfo hints, *res = NULL;
-	char host[256], *port;
-	int rc;
-
-	if (strlcpy_(host, addr, sizeof(host)) >= sizeof(host) ||
-	    (port = strrchr(host, ':')) == NULL) {
-		snprintf(err, errlen, "listen: \"%s\" is not ADDR:PORT", addr);
-		return NULL;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "listen: %s: %s", addr, gai_strerror(rc));
-		return NULL;
-	}
-	return res;
+	return listen_resolve(addr, "listen", err, errlen);
 }
 
 static int
@@ -632,17 +613,11 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	path = h2o_config_register_path(host, "/", 0);
 	hd = (struct mh_handler *)h2o_create_handler(path, sizeof(*hd));
 	hd->super.on_req = on_req;
-	if (config.access_log[0] != '\0') {
-		h2o_access_log_filehandle_t *fh = h2o_access_log_open_handle(
-		    strcmp(config.access_log, "-") == 0 ? "/dev/stdout" :
-		    config.access_log, NULL, H2O_LOGCONF_ESCAPE_APACHE);
-		if (fh == NULL) {
-			snprintf(err, errlen, "access_log: cannot open %s",
-			    config.access_log);
-			return -1;
-		}
-		h2o_access_log_register(path, fh);
-	}
+	if (access_log_init(path, app->kind, err, errlen) != 0)
+		return -1;
+	if (config.metrics_listen[0] != '\0' &&
+	    metrics_start(config.metrics_listen, app->gauges, err, errlen) != 0)
+		return -1;
 
 	/* Listeners and connections are made before any thread starts, so
 	 * a taken port or a bad database fails start-up, not a thread. */
@@ -664,6 +639,7 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -681,7 +657,9 @@ http_serve(const struct http_app *a, char *err, size_t errlen)
 	fprintf(stderr, "masthead: serving http://%s/ with %zu threads\n",
 	    config.listen, nworkers);
 
-	sigwait(&set, &sig);
+	/* SIGHUP reopens the access log (logrotate has moved it). */
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		access_log_reopen();
 	fprintf(stderr, "masthead: %s, stopping\n",
 	    sig == SIGINT ? "interrupted" : "terminated");
 	atomic_store(&stopping, 1);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+struct buf;
 struct req;
 
 /*
@@ -27,6 +28,10 @@ struct http_app {
 	 * (render_threads); NULL renders everything on the loops.
 	 */
 	int	(*quick)(struct req *);
+	/* The kind of route that answered (enum metrics_kind); may be NULL. */
+	int	(*kind)(const struct req *);
+	/* Adds what /metrics reads when scraped; may be NULL. */
+	void	(*gauges)(struct buf *);
 };
 
 /*

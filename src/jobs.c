@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "jobs.h"
@@ -97,6 +98,9 @@ jobs_kick(void)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Jobs given up since start, by kind, for /metrics. */
+static atomic_uint_fast64_t failed[JOB__MAX];
+
 /* Records how a job went; a lost claim (another worker took it) is logged. */
 static void
 record(const struct handler *h, struct job *j, int ok, const char *msg)
@@ -108,8 +112,13 @@ record(const struct handler *h, struct job *j, int ok, const char *msg)
 		return;
 	if (ok)
 		rc = store_job_done(conn, j->id, self, now, secret);
-	else if (j->attempts >= config.job_attempts)
+	else if (j->attempts >= config.job_attempts) {
 		rc = store_job_fail(conn, j->id, self, now, msg, secret);
+		for (size_t i = 0; i < JOB__MAX; i++)
+			if (strcmp(kind_names[i], j->kind) == 0)
+				atomic_fetch_add_explicit(&failed[i], 1,
+				    memory_order_relaxed);
+	}
 	else
 		rc = store_job_retry(conn, j->id, self,
 		    now + jobs_backoff(j->attempts), msg);
@@ -287,4 +296,30 @@ jobs_stop(void)
 	store_hub_flush(conn, now_unix());
 	db_close(conn);
 	conn = NULL;
+}
+
+static void
+queued_line(void *arg, const char *kind, int64_t n)
+{
+	buf_puts(arg, "masthead_jobs_queued{kind=\"");
+	buf_puts(arg, kind);
+	buf_printf(arg, "\"} %lld\n", (long long)n);
+}
+
+void
+jobs_metrics(struct buf *b, struct db *db)
+{
+	size_t i;
+
+	buf_puts(b, "# HELP masthead_jobs_queued Jobs waiting or running, "
+	    "by kind.\n# TYPE masthead_jobs_queued gauge\n");
+	if (db != NULL)
+		(void)store_job_queued(db, queued_line, b);
+	buf_puts(b, "# HELP masthead_jobs_failed_total Jobs given up after "
+	    "job_attempts tries, by kind.\n# TYPE masthead_jobs_failed_total "
+	    "counter\n");
+	for (i = 0; i < JOB__MAX; i++)
+		buf_printf(b, "masthead_jobs_failed_total{kind=\"%s\"} %llu\n",
+		    kind_names[i], (unsigned long long)atomic_load_explicit(
+		    &failed[i], memory_order_relaxed));
 }

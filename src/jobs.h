@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct db;
 
 /*
@@ -49,6 +50,11 @@ typedef int (*job_fn)(struct db *db, json_t *payload, char *err,
  * the kind's owner, before jobs_start.
  */
 void	 jobs_register(enum job_kind, job_fn run, int flags);
+/*
+ * Writes masthead_jobs_queued (read from db now) and
+ * masthead_jobs_failed_total (jobs given up since start) for /metrics.
+ */
+void	 jobs_metrics(struct buf *, struct db *db);
 /*
  * Starts the worker thread with a connection of its own (after
  * mail_init: it sends mail); 0 or -1, also when a kind has no handler.

@@ -24,6 +24,7 @@
 #include "escape.h"
 #include "jobs.h"
 #include "mail.h"
+#include "metrics.h"
 #include "store.h"
 #include "util.h"
 
@@ -722,8 +723,8 @@ mail_deliver(const char *to, const char *msg, char *err, size_t errlen)
 	return mail_send(to, msg, NULL, NULL, NULL, err, errlen);
 }
 
-int
-mail_send(const char *to, const char *msg, int (*before_end)(void *),
+static int
+send_msg(const char *to, const char *msg, int (*before_end)(void *),
     void *arg, long *code, char *err, size_t errlen)
 {
 	char url[512], rcpt[300], from[300], cerr[CURL_ERROR_SIZE] = "";
@@ -819,6 +820,16 @@ bad:
 	snprintf(err, errlen, "mail_from: \"%s\" is not an address like "
 	    "\"Name <news@example.com>\"", s);
 	return -1;
+}
+
+int
+mail_send(const char *to, const char *msg, int (*before_end)(void *),
+    void *arg, long *code, char *err, size_t errlen)
+{
+	int rc = send_msg(to, msg, before_end, arg, code, err, errlen);
+
+	metrics_count(rc == 0 ? MC_MAIL_SENT : MC_MAIL_FAILED);
+	return rc;
 }
 
 /* The "mail" job: one composed message to one address. */

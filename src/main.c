@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "buf.h"
 #include "bus.h"
 #include "cache.h"
 #include "config.h"
@@ -799,8 +800,38 @@ serve_thread_done(void)
 	cache_thread_done();
 }
 
+/*
+ * What /metrics reads when scraped, on the metrics thread: the cache's
+ * counters and the job queue, through a connection of that thread's
+ * own, opened at its first scrape (and opened again after a failure).
+ */
+static void
+serve_gauges(struct buf *b)
+{
+	static struct db *db;
+	struct cache_stats cs;
+	char err[256];
+
+	cache_stats(&cs);
+	buf_printf(b, "# HELP masthead_cache_hits_total Pages sent from the "
+	    "page cache.\n# TYPE masthead_cache_hits_total counter\n"
+	    "masthead_cache_hits_total %llu\n"
+	    "# HELP masthead_cache_misses_total Cacheable pages that had to "
+	    "be rendered.\n# TYPE masthead_cache_misses_total counter\n"
+	    "masthead_cache_misses_total %llu\n"
+	    "# HELP masthead_cache_evictions_total Pages dropped to stay "
+	    "within cache_size.\n# TYPE masthead_cache_evictions_total "
+	    "counter\nmasthead_cache_evictions_total %llu\n",
+	    (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+	    (unsigned long long)cs.evicted);
+	if (db == NULL && (db = db_open(config.db, err, sizeof(err))) == NULL)
+		fprintf(stderr, "masthead: metrics: %s\n", err);
+	jobs_metrics(b, db);
+}
+
 static const struct http_app serve_app = {
 	router_dispatch, router_error, serve_thread_done, router_quick,
+	router_kind, serve_gauges,
 };
 
 /*

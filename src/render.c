@@ -233,6 +233,8 @@ answer(struct req *r, void *arg)
 	held = h2o_mem_alloc_shared(&r->h->pool, sizeof(*held), drop_held);
 	*held = j;
 	o = r->h;
+	/* The access log and /metrics name the route the copy took. */
+	r->route = j->r->route;
 	o->res = j->h.res;
 	h2o_start_response(o, j->gen);
 	if (j->proceed)

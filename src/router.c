@@ -17,6 +17,7 @@
 #include "db.h"
 #include "escape.h"
 #include "feed.h"
+#include "metrics.h"
 #include "multipart.h"
 #include "req.h"
 #include "page.h"
@@ -1179,6 +1180,7 @@ run_cached(struct req *r, const struct route *rt)
 	struct cache_entry *e;
 	const char *cookie = http_req_header(r, "cookie");
 	size_t vlen;
+	uint64_t t0;
 	int status, reads = strcmp(rt->method, "GET") == 0;
 	int session = cookie != NULL && cookie_get(cookie, strlen(cookie),
 	    SESSION_COOKIE, &vlen) != NULL;
@@ -1225,8 +1227,10 @@ run_cached(struct req *r, const struct route *rt)
 	 */
 	if (reads)
 		db_begin(r->db);
+	t0 = now_mono_usec();
 	if ((status = rt->fn(r)) != 0)
 		router_error(r, status);
+	metrics_render(now_mono_usec() - t0);
 	if (reads)
 		db_commit(r->db);
 	cache_deps_end();
@@ -1548,6 +1552,25 @@ router_dispatch(struct req *r)
 		return;
 	}
 	run_cached(r, rt);
+}
+
+int
+router_kind(const struct req *r)
+{
+	if (r->route == NULL)
+		return MK_NONE;
+	switch (r->route->kind) {
+	case ROUTE_PAGE:
+		return MK_PAGE;
+	case ROUTE_API:
+		return MK_API;
+	case ROUTE_ASSET:
+		return MK_ASSET;
+	case ROUTE_FORM:
+		return MK_FORM;
+	default:
+		return MK_NONE;
+	}
 }
 
 void

@@ -126,6 +126,8 @@ void	router_dispatch(struct req *);
 int	router_quick(struct req *);
 /* Sends the error response for status (page or JSON by the request's kind). */
 void	router_error(struct req *, int status);
+/* The kind of the route that answered r (enum metrics_kind). */
+int	router_kind(const struct req *);
 /*
  * Matches path against pattern; on a match returns 1 and stores up to
  * maxargs captures (pointers into path).  Exposed for the unit tests.

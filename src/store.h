@@ -824,6 +824,9 @@ int	 store_job_add(struct db *, const char *kind, const char *payload,
 	    int64_t run_at, int64_t *id);
 /* STORE_OK when some job is due now, STORE_NOTFOUND when none. */
 int	 store_job_due(struct db *, int64_t now);
+/* Jobs not yet done nor failed, by kind: fn(arg, kind, count) for each. */
+int	 store_job_queued(struct db *, void (*fn)(void *, const char *,
+	    int64_t), void *arg);
 /*
  * Takes the oldest due job for worker until now + lease (inside the
  * caller's write transaction); STORE_NOTFOUND when none is due.

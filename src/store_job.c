@@ -114,6 +114,25 @@ store_job_due(struct db *db, int64_t now)
 	return rc == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(rc);
 }
 
+static const char sql_queued[] =
+    "SELECT kind, COUNT(*) FROM jobs WHERE done_at IS NULL"
+    " AND failed_at IS NULL GROUP BY kind ORDER BY kind";
+
+int
+store_job_queued(struct db *db, void (*fn)(void *, const char *, int64_t),
+    void *arg)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_queued)) == NULL)
+		return STORE_ERROR;
+	while ((rc = db_step(st)) == DB_ROW)
+		fn(arg, db_col_text(st, 0, NULL), db_col_int(st, 1));
+	db_reset(st);
+	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
 int
 store_job_claim(struct db *db, const char *worker, int64_t now,
     int64_t lease, struct job *j)

@@ -2,6 +2,7 @@
  * util.c — allocation, bounded number parsing, clocks.
  */
 #include <ctype.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,4 +166,32 @@ email_norm(const char *in, char *out, size_t outsz)
 	    strchr(at, '.') == NULL || out[n - 1] == '.' || at[1] == '.')
 		return -1;
 	return 0;
+}
+
+struct addrinfo *
+listen_resolve(const char *addr, const char *what, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256], *port;
+	int rc;
+
+	if (strlcpy_(host, addr, sizeof(host)) >= sizeof(host) ||
+	    (port = strrchr(host, ':')) == NULL) {
+		snprintf(err, errlen, "%s: \"%s\" is not ADDR:PORT", what, addr);
+		return NULL;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
+		port[-2] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "%s: %s: %s", what, addr, gai_strerror(rc));
+		return NULL;
+	}
+	return res;
 }

@@ -41,6 +41,15 @@ int	 email_norm(const char *in, char *out, size_t outsz);
 int64_t	 now_unix(void);
 uint64_t now_mono_usec(void);
 
+/*
+ * Resolves "ADDR:PORT" or "[V6]:PORT" (an empty ADDR: every address) for
+ * a listener; NULL with err filled, naming the setting what.  The
+ * caller frees the list with freeaddrinfo().
+ */
+struct addrinfo;
+struct addrinfo *listen_resolve(const char *addr, const char *what,
+	    char *err, size_t errlen);
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "db.h"
 #include "jobs.h"
+#include "metrics.h"
 #include "store.h"
 #include "store_webhook.h"
 #include "util.h"
@@ -452,6 +453,7 @@ webhook_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	    evid != NULL ? evid : "", json_string_value(json_object_get(d,
 	    "event")), json_string_value(json_object_get(d, "payload")),
 	    &code, msg, sizeof(msg)) == 0;
+	metrics_count(ok ? MC_WEBHOOK_OK : MC_WEBHOOK_FAILED);
 	rc = outcome(db, id, json_integer_value(json_object_get(d,
 	    "attempts")) + 1, ok, code, msg);
 	json_decref(body);

@@ -91,6 +91,17 @@ def run_tests(fns, cleanup=None):
     done()
 
 
+def until(pred, limit, step=0.02):
+    """pred()'s first true value within limit seconds, else its last."""
+    t0 = time.time()
+    while time.time() - t0 < limit:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

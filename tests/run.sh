@@ -14,7 +14,12 @@ unitdir=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp -d)
 pgdir=""
+pgpid=""
 cleanup() {
+	if [ -n "$pgpid" ]; then
+		kill "$pgpid" 2>/dev/null
+		wait "$pgpid" 2>/dev/null
+	fi
 	if [ -n "$pgdir" ]; then
 		sh "$top/tests/pg.sh" stop "$pgdir"
 	fi
@@ -96,18 +101,21 @@ else
 	tally "demo" "$log/demo-load" 1
 fi
 
-for t in "$top"/tests/http/test_*.py; do
-	[ -f "$t" ] || continue
-	name=$(basename "$t" .py)
-	( cd "$top" && MASTHEAD_PG_URL= /usr/bin/python3 "$t" ) \
-	    > "$log/$name" 2>&1
-	tally "http/$name" "$log/$name" $?
-done
-
-# The HTTP suites again on PostgreSQL, every server on a database copied
-# from one holding the demo (CREATE DATABASE ... TEMPLATE).
-if [ -n "${MASTHEAD_PG_URL:-}" ]; then
-	pgt0=$(date +%s)
+# The HTTP suites run twice: on SQLite, and on PostgreSQL with every
+# server on a database copied from one holding the demo (CREATE DATABASE
+# ... TEMPLATE).  The two halves share nothing (each suite has its own
+# ports, temporary directory and database), so they run at the same time
+# unless TEST_JOBS=1; each suite's output and exit status are kept and
+# counted afterwards, in order.
+run_http() {	# PREFIX: runs every suite, output in $log/PREFIXNAME
+	for t in "$top"/tests/http/test_*.py; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .py)
+		( cd "$top" && /usr/bin/python3 "$t" ) > "$log/$1$name" 2>&1
+		echo $? > "$log/$1$name.rc"
+	done
+}
+run_pg_http() {
 	mkdir "$log/pg-media"
 	if psql -X -q -d "${MASTHEAD_PG_URL}postgres" \
 	    -c "CREATE DATABASE masthead_demo" > "$log/pg-demo" 2>&1 &&
@@ -115,21 +123,46 @@ if [ -n "${MASTHEAD_PG_URL:-}" ]; then
 	    --media_dir "$log/pg-media" >> "$log/pg-demo" 2>&1; then
 		export MASTHEAD_PG_TEMPLATE=masthead_demo
 		export MASTHEAD_PG_MEDIA="$log/pg-media"
-		for t in "$top"/tests/http/test_*.py; do
-			[ -f "$t" ] || continue
-			name=$(basename "$t" .py)
-			( cd "$top" && /usr/bin/python3 "$t" ) \
-			    > "$log/pg-$name" 2>&1
-			tally "pg/http/$name" "$log/pg-$name" $?
-		done
+		run_http pg-
 	else
 		echo "not ok - the demo content does not load on PostgreSQL" |
 		    cat - "$log/pg-demo" > "$log/pg-demo-load"
-		tally "pg/demo" "$log/pg-demo-load" 1
 	fi
-	echo "(PostgreSQL: cluster started in ${pgstart}s, HTTP suites" \
-	    "in $(($(date +%s) - pgt0))s)"
+}
+tally_http() {	# PREFIX LABEL
+	for t in "$top"/tests/http/test_*.py; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .py)
+		[ -f "$log/$1$name.rc" ] || continue
+		tally "$2$name" "$log/$1$name" "$(cat "$log/$1$name.rc")"
+	done
+}
+
+httpt0=$(date +%s)
+if [ -n "${MASTHEAD_PG_URL:-}" ]; then
+	if [ "${TEST_JOBS:-2}" = 1 ]; then
+		( export MASTHEAD_PG_URL=; run_http "" )
+		( run_pg_http )
+	else
+		( run_pg_http ) &
+		pgpid=$!
+		( export MASTHEAD_PG_URL=; run_http "" )
+		wait "$pgpid"
+		pgpid=""
+	fi
+else
+	( export MASTHEAD_PG_URL=; run_http "" )
 fi
+tally_http "" "http/"
+if [ -n "${MASTHEAD_PG_URL:-}" ]; then
+	if [ -f "$log/pg-demo-load" ]; then
+		tally "pg/demo" "$log/pg-demo-load" 1
+	else
+		tally_http "pg-" "pg/http/"
+	fi
+	echo "(PostgreSQL: cluster started in ${pgstart}s)"
+fi
+echo "(HTTP suites, both engines: $(($(date +%s) - httpt0)) s)"
 
 [ "$skipped" != 0 ] && echo "($skipped skipped: see the notes above)"
 # The failures again, last, where a reader of the log's tail sees them.

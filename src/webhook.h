@@ -61,6 +61,15 @@ void	 webhook_secret_new(char out[WEBHOOK_SECRET_LEN + 1]);
  */
 void	 webhook_sign(const char *secret, int64_t ts, const char *body,
 	    size_t len, char out[3 + 64 + 1]);
+/*
+ * 1 when sa is a loopback, private, link-local, carrier-grade NAT,
+ * unspecified or multicast address: what outgoing requests refuse
+ * unless their *_private setting is 1.
+ */
+struct sockaddr;
+int	 webhook_private_addr(const struct sockaddr *);
+/* Seconds before the next try after a delivery's attempts-th failure. */
+int64_t	 webhook_retry_after(int64_t attempts);
 /* Registers the job kind; called by serve before jobs_start. */
 void	 webhook_jobs_init(void);
 

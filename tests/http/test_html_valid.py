@@ -198,6 +198,7 @@ ADMIN = [
     "/admin/subscribers",
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",
     "/admin/webhooks",
+    "/admin/fediverse",
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",

@@ -672,7 +672,7 @@ ap_verify(struct db *db, const struct ap_request *rq, json_t **actor,
 		strlcpy_(uri, keyid, sizeof(uri));
 		uri[strcspn(uri, "#")] = '\0';
 		if (store_ap_actor_get(db, uri, &a) == STORE_OK &&
-		    (strcmp(str(a, "key_id"), keyid) != 0 ||
+		    (strcmp(str(a, "key_uri"), keyid) != 0 ||
 		    json_integer_value(json_object_get(a, "fetched_at")) <
 		    now_unix() - KEY_TTL)) {
 			json_decref(a);

@@ -680,40 +680,40 @@ struct copy_table copy_tables[] = {
 	{ "ap_actors", 8, 0,
 	    "SELECT count(*) AS n FROM ap_actors",
 	    "SELECT "
-	    "uri, key_id, public_pem, inbox, shared_inbox, handle, user_id, fetched_at"
+	    "uri, key_uri, public_pem, inbox, shared_inbox, handle, user_id, fetched_at"
 	    " FROM ap_actors ORDER BY uri",
 	    "INSERT INTO ap_actors ("
-	    "uri, key_id, public_pem, inbox, shared_inbox, handle, user_id, fetched_at"
+	    "uri, key_uri, public_pem, inbox, shared_inbox, handle, user_id, fetched_at"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8"
 	    ")" },
 	{ "ap_followers", 8, 1,
 	    "SELECT count(*) AS n FROM ap_followers",
 	    "SELECT "
-	    "id, actor_uri, inbox, shared_inbox, followed, follow_id, handle, accepted_at"
+	    "id, actor_uri, inbox, shared_inbox, followed, follow_uri, handle, accepted_at"
 	    " FROM ap_followers ORDER BY id",
 	    "INSERT INTO ap_followers ("
-	    "id, actor_uri, inbox, shared_inbox, followed, follow_id, handle, accepted_at"
+	    "id, actor_uri, inbox, shared_inbox, followed, follow_uri, handle, accepted_at"
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8"
 	    ")" },
 	{ "ap_received", 2, 0,
 	    "SELECT count(*) AS n FROM ap_received",
 	    "SELECT "
-	    "id, received_at"
-	    " FROM ap_received ORDER BY id",
+	    "activity, received_at"
+	    " FROM ap_received ORDER BY activity",
 	    "INSERT INTO ap_received ("
-	    "id, received_at"
+	    "activity, received_at"
 	    ") VALUES ("
 	    "$1, $2"
 	    ")" },
 	{ "ap_notes", 3, 0,
 	    "SELECT count(*) AS n FROM ap_notes",
 	    "SELECT "
-	    "note_id, comment_id, actor_uri"
-	    " FROM ap_notes ORDER BY note_id",
+	    "note_uri, comment_id, actor_uri"
+	    " FROM ap_notes ORDER BY note_uri",
 	    "INSERT INTO ap_notes ("
-	    "note_id, comment_id, actor_uri"
+	    "note_uri, comment_id, actor_uri"
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },

@@ -399,6 +399,11 @@ page_webfinger(struct req *r)
 	b = own_buf(r, 0);
 	buf_puts(b, s);
 	free(s);
+	/*
+	 * RFC 7033, 5: any site's script may read it.  Not a public_reads
+	 * row of the router: those are cached and read only the parameters
+	 * their keys hold, and this answer is never cached.
+	 */
 	http_header(r, "Access-Control-Allow-Origin", "*");
 	http_send_buf(r, 200, "application/jrd+json", b);
 	return 0;
@@ -777,7 +782,8 @@ page_admin_fediverse(struct req *r)
 	json_array_foreach(log, i, row) {
 		set_time(row, "created_at", "created");
 		set_time(row, "next_at", "next");
-		if (json_integer_value(json_object_get(row, "last_code")) == 0)
+		/* No answer at all (a refused connection) shows no code. */
+		if (strcmp(str(row, "last_code"), "0") == 0)
 			json_object_del(row, "last_code");
 	}
 	json_array_foreach(authors, i, row) {

@@ -17,12 +17,12 @@ static const char sql_key_put[] =
     "INSERT INTO ap_keys (actor, public_pem, private_pem, created_at)"
     " VALUES ($1, $2, $3, $4) ON CONFLICT (actor) DO NOTHING";
 static const char sql_actor_get[] =
-    "SELECT uri, key_id, public_pem, inbox, shared_inbox, handle,"
+    "SELECT uri, key_uri, public_pem, inbox, shared_inbox, handle,"
     " user_id, fetched_at FROM ap_actors WHERE uri = $1";
 static const char sql_actor_put[] =
-    "INSERT INTO ap_actors (uri, key_id, public_pem, inbox, shared_inbox,"
+    "INSERT INTO ap_actors (uri, key_uri, public_pem, inbox, shared_inbox,"
     " handle, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    " ON CONFLICT (uri) DO UPDATE SET key_id = excluded.key_id,"
+    " ON CONFLICT (uri) DO UPDATE SET key_uri = excluded.key_uri,"
     " public_pem = excluded.public_pem, inbox = excluded.inbox,"
     " shared_inbox = excluded.shared_inbox, handle = excluded.handle,"
     " fetched_at = excluded.fetched_at";
@@ -37,9 +37,9 @@ static const char sql_actor_set_user[] =
     "UPDATE ap_actors SET user_id = $2 WHERE uri = $1";
 static const char sql_follower_add[] =
     "INSERT INTO ap_followers (actor_uri, inbox, shared_inbox, followed,"
-    " follow_id, handle, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " follow_uri, handle, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     " ON CONFLICT (actor_uri, followed) DO UPDATE SET inbox = excluded.inbox,"
-    " shared_inbox = excluded.shared_inbox, follow_id = excluded.follow_id,"
+    " shared_inbox = excluded.shared_inbox, follow_uri = excluded.follow_uri,"
     " handle = excluded.handle";
 static const char sql_follower_remove[] =
     "DELETE FROM ap_followers WHERE actor_uri = $1 AND followed = $2";
@@ -56,13 +56,13 @@ static const char sql_inboxes[] =
     " OR followed IN (SELECT 'author:' || author_id FROM article_authors"
     " WHERE article_id = $1) ORDER BY 1";
 static const char sql_received[] =
-    "INSERT INTO ap_received (id, received_at) VALUES ($1, $2)"
-    " ON CONFLICT (id) DO NOTHING";
+    "INSERT INTO ap_received (activity, received_at) VALUES ($1, $2)"
+    " ON CONFLICT (activity) DO NOTHING";
 static const char sql_note_add[] =
-    "INSERT INTO ap_notes (note_id, comment_id, actor_uri)"
+    "INSERT INTO ap_notes (note_uri, comment_id, actor_uri)"
     " VALUES ($1, $2, $3)";
 static const char sql_note_get[] =
-    "SELECT comment_id, actor_uri FROM ap_notes WHERE note_id = $1";
+    "SELECT comment_id, actor_uri FROM ap_notes WHERE note_uri = $1";
 static const char sql_article[] =
     "SELECT a.id, a.slug, a.title, a.dek, a.body_html, a.status,"
     " a.published_at, a.updated_at, COALESCE(a.trashed_at, 0) AS trashed_at,"
@@ -139,7 +139,7 @@ store_ap_actor_get(struct db *db, const char *uri, json_t **out)
 }
 
 int
-store_ap_actor_put(struct db *db, const char *uri, const char *key_id,
+store_ap_actor_put(struct db *db, const char *uri, const char *key_uri,
     const char *pem, const char *inbox, const char *shared,
     const char *handle)
 {
@@ -148,7 +148,7 @@ store_ap_actor_put(struct db *db, const char *uri, const char *key_id,
 	if ((st = db_stmt(db, sql_actor_put)) == NULL)
 		return STORE_ERROR;
 	db_bind_str(st, 1, uri);
-	db_bind_str(st, 2, key_id);
+	db_bind_str(st, 2, key_uri);
 	db_bind_str(st, 3, pem);
 	db_bind_str(st, 4, inbox);
 	db_bind_str(st, 5, shared);
@@ -200,7 +200,7 @@ store_ap_actor_user(struct db *db, const char *uri, int64_t *user)
 
 int
 store_ap_follower_add(struct db *db, const char *actor_uri, const char *inbox,
-    const char *shared, const char *followed, const char *follow_id,
+    const char *shared, const char *followed, const char *follow_uri,
     const char *handle)
 {
 	struct db_stmt *st;
@@ -211,7 +211,7 @@ store_ap_follower_add(struct db *db, const char *actor_uri, const char *inbox,
 	db_bind_str(st, 2, inbox);
 	db_bind_str(st, 3, shared);
 	db_bind_str(st, 4, followed);
-	db_bind_str(st, 5, follow_id);
+	db_bind_str(st, 5, follow_uri);
 	db_bind_str(st, 6, handle);
 	db_bind_int(st, 7, now_unix());
 	return run(st);

@@ -18,9 +18,9 @@ int	store_ap_key_get(struct db *, const char *actor, json_t **out);
 int	store_ap_key_put(struct db *, const char *actor, const char *pub,
 	    const char *priv);
 
-/* A remote actor: uri, key_id, public_pem, inbox, shared_inbox, handle, user_id, fetched_at. */
+/* A remote actor: uri, key_uri, public_pem, inbox, shared_inbox, handle, user_id, fetched_at. */
 int	store_ap_actor_get(struct db *, const char *uri, json_t **out);
-int	store_ap_actor_put(struct db *, const char *uri, const char *key_id,
+int	store_ap_actor_put(struct db *, const char *uri, const char *key_uri,
 	    const char *pem, const char *inbox, const char *shared,
 	    const char *handle);
 /*
@@ -31,7 +31,7 @@ int	store_ap_actor_user(struct db *, const char *uri, int64_t *user);
 
 int	store_ap_follower_add(struct db *, const char *actor_uri,
 	    const char *inbox, const char *shared, const char *followed,
-	    const char *follow_id, const char *handle);
+	    const char *follow_uri, const char *handle);
 /* STORE_NOTFOUND when actor_uri did not follow followed. */
 int	store_ap_follower_remove(struct db *, const char *actor_uri,
 	    const char *followed);

@@ -16,7 +16,7 @@ CREATE TABLE ap_keys (
 -- member account their replies are held under.
 CREATE TABLE ap_actors (
 	uri		TEXT PRIMARY KEY,
-	key_id		TEXT NOT NULL,
+	key_uri		TEXT NOT NULL,
 	public_pem	TEXT NOT NULL,
 	inbox		TEXT NOT NULL,
 	shared_inbox	TEXT NOT NULL DEFAULT '',
@@ -31,7 +31,7 @@ CREATE TABLE ap_followers (
 	inbox		TEXT NOT NULL,
 	shared_inbox	TEXT NOT NULL DEFAULT '',
 	followed	TEXT NOT NULL,		-- ap_keys.actor
-	follow_id	TEXT NOT NULL,
+	follow_uri	TEXT NOT NULL,
 	handle		TEXT NOT NULL,
 	accepted_at	BIGINT NOT NULL,
 	UNIQUE (actor_uri, followed)
@@ -40,13 +40,13 @@ CREATE INDEX ap_followers_followed ON ap_followers(followed, id);
 
 -- Ids of the activities handled, so that a repeat changes nothing.
 CREATE TABLE ap_received (
-	id		TEXT PRIMARY KEY,
+	activity	TEXT PRIMARY KEY,
 	received_at	BIGINT NOT NULL
 );
 
 -- A Note that replied to a story and is held as a comment.
 CREATE TABLE ap_notes (
-	note_id		TEXT PRIMARY KEY,
+	note_uri		TEXT PRIMARY KEY,
 	comment_id	BIGINT NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
 	actor_uri	TEXT NOT NULL
 );

@@ -208,6 +208,7 @@ def test_discovery():
     s, h, b = srv.get("/.well-known/webfinger?resource=acct:news@" + HOST)
     eq(s, 200, "webfinger finds the publication")
     ok(h.get("content-type", "").startswith("application/jrd+json"), "as JRD")
+    eq(h.get("access-control-allow-origin"), "*", "which any site's script may read")
     j = json.loads(b)
     eq(j["subject"], "acct:news@" + HOST, "its subject")
     self_link = [l for l in j["links"] if l["rel"] == "self"][0]
@@ -424,7 +425,7 @@ def test_reply_held():
     s, h, b = srv.html("/article/" + slug)
     contains(b, "Quite a story", "then it is on the page")
     eq(signed_post("/ap/inbox", create)[0], 202, "the same Create again: 202")
-    eq(sql(DB, "SELECT COUNT(*) FROM ap_notes WHERE note_id = ?", (nid,))[0][0], 1,
+    eq(sql(DB, "SELECT COUNT(*) FROM ap_notes WHERE note_uri = ?", (nid,))[0][0], 1,
        "and no second comment")
     delete = {"@context": "https://www.w3.org/ns/activitystreams", "id": nid + "#delete",
               "type": "Delete", "actor": R.actor, "object": {"id": nid, "type": "Tombstone"}}

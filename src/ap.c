@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -32,7 +31,6 @@
 #include "util.h"
 #include "webhook.h"
 
-#define SEND_TIMEOUT	10L		/* seconds for a whole request */
 #define DOC_MAX		(256 * 1024)	/* the largest actor document read */
 #define KEY_TTL		(24 * 3600)	/* seconds a fetched key is trusted */
 
@@ -267,17 +265,6 @@ verified(const char *pem, const char *s, const char *b64)
 	return ok;
 }
 
-/* Refuses private addresses unless activitypub_private is set. */
-static curl_socket_t
-open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	(void)arg;
-	(void)purpose;
-	if (!config.activitypub_private && webhook_private_addr(&a->addr))
-		return CURL_SOCKET_BAD;
-	return socket(a->family, a->socktype, a->protocol);
-}
-
 static size_t
 collect(char *p, size_t size, size_t n, void *arg)
 {
@@ -296,13 +283,9 @@ handle(const char *url, char *cerr, struct buf *out)
 	if ((c = curl_easy_init()) == NULL)
 		return NULL;
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT);
+	/* The webhooks' guard, under this module's own setting. */
+	webhook_curl_guard(c, &config.activitypub_private);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	return c;

@@ -739,18 +739,6 @@ page_ap_author_inbox(struct req *r)
 	return inbox(r, own_strdup(r, actor));
 }
 
-/* Formats a Unix time column for the newsroom; "" for NULL or 0. */
-static void
-set_time(json_t *row, const char *col, const char *key)
-{
-	json_t *v = json_object_get(row, col);
-	char b[64] = "";
-
-	if (json_is_integer(v) && json_integer_value(v) != 0)
-		admin_fmt_local(json_integer_value(v), b, sizeof(b));
-	json_object_set_new(row, key, json_string(b));
-}
-
 /*
  * /admin/fediverse: the handles to follow, the followers with their
  * counts, and the newest deliveries with how they went.
@@ -775,13 +763,13 @@ page_admin_fediverse(struct req *r)
 	own_json(r, authors);
 	ap_host(host, sizeof(host));
 	json_array_foreach(fol, i, row) {
-		set_time(row, "accepted_at", "since");
+		admin_set_time(row, "accepted_at", "since");
 		json_object_set_new(row, "of", json_string(str(row, "author")[0] !=
 		    '\0' ? str(row, "author") : "the publication"));
 	}
 	json_array_foreach(log, i, row) {
-		set_time(row, "created_at", "created");
-		set_time(row, "next_at", "next");
+		admin_set_time(row, "created_at", "created");
+		admin_set_time(row, "next_at", "next");
 		/* No answer at all (a refused connection) shows no code. */
 		if (strcmp(str(row, "last_code"), "0") == 0)
 			json_object_del(row, "last_code");

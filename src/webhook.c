@@ -180,16 +180,30 @@ done:
 
 /*
  * Opens the socket of a try, refusing private addresses again: a name
- * that resolved to a public address at registration may not now.
+ * that resolved to a public address at registration may not now.  arg
+ * is the setting that lets them through.
  */
 static curl_socket_t
 open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	(void)arg;
+	const int64_t *allow = arg;
+
 	(void)purpose;
-	if (!config.webhook_private && webhook_private_addr(&a->addr))
+	if (!*allow && webhook_private_addr(&a->addr))
 		return CURL_SOCKET_BAD;
 	return socket(a->family, a->socktype, a->protocol);
+}
+
+void
+webhook_curl_guard(CURL *c, const int64_t *allow_private)
+{
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, (void *)allow_private);
 }
 
 /* Keeps no part of the answer's body: only its status counts. */
@@ -235,13 +249,8 @@ send_one(const char *url, const char *secret, const char *id,
 	for (i = 0; i < 4; i++)
 		hdr = curl_slist_append(hdr, h[i]);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT);
+	webhook_curl_guard(c, &config.webhook_private);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,

@@ -149,6 +149,17 @@ admin_fmt_local(int64_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M %Z", &tm);
 }
 
+void
+admin_set_time(json_t *row, const char *col, const char *key)
+{
+	json_t *v = json_object_get(row, col);
+	char b[64] = "";
+
+	if (json_is_integer(v) && json_integer_value(v) != 0)
+		admin_fmt_local(json_integer_value(v), b, sizeof(b));
+	json_object_set_new(row, key, json_string(b));
+}
+
 const char *
 admin_line_cells(const char *text, char *cells, size_t ncells, size_t cellsz,
     int *too_long)

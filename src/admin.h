@@ -31,6 +31,8 @@ int64_t	 admin_route_id(struct req *);
 int	 admin_render(struct req *, int status, const char *tpl, json_t *model);
 /* Writes "2026-05-12 13:00 BST": t in the site's time zone. */
 void	 admin_fmt_local(int64_t t, char *out, size_t n);
+/* Sets row's key to its Unix time column col so formatted; "" for NULL or 0. */
+void	 admin_set_time(json_t *row, const char *col, const char *key);
 /* Writes "2026-05-12T13:00", a datetime-local value of the site's zone. */
 void	 admin_fmt_input(int64_t t, char *out, size_t n);
 /*

@@ -116,6 +116,11 @@ static const struct setting settings[] = {
 	{ "webhook_private", C_INT, S(webhook_private), "0", 0, 1,
 	  "1 lets webhooks reach loopback and private addresses (tests, an "
 	  "intranet); 0 refuses them" },
+	{ "activitypub_private", C_INT, S(activitypub_private), "0", 0, 1,
+	  "1 lets ActivityPub fetch actors from and deliver to loopback and "
+	  "private addresses (tests, an intranet); 0 refuses them" },
+	{ "activitypub_user", C_STR, S(activitypub_user), "news", 0, 0,
+	  "the publication's fediverse user name: @NAME@host follows it" },
 	{ "newsletter_rate", C_INT, S(newsletter_rate), "10", 1, 10000,
 	  "newsletter messages sent per second at most" },
 	{ "newsletter_bounces", C_INT, S(newsletter_bounces), "3", 1, 1000,

@@ -50,6 +50,8 @@ struct config {
 	int64_t	 job_backoff;	/* seconds before the first retry, doubling after */
 	int64_t	 webhook_retry;	/* seconds before a webhook's first retry */
 	int64_t	 webhook_private;	/* 1: webhooks may reach private addresses */
+	int64_t	 activitypub_private;	/* 1: ActivityPub may reach private addresses */
+	char	*activitypub_user;	/* the publication's fediverse user name */
 	int64_t	 newsletter_rate;	/* newsletter messages per second */
 	int64_t	 newsletter_bounces;	/* hard failures that end a subscription */
 	int64_t	 resource_link_ttl;	/* seconds a resource's download link works */

@@ -667,6 +667,66 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"
 	    ")" },
+	{ "ap_keys", 4, 0,
+	    "SELECT count(*) AS n FROM ap_keys",
+	    "SELECT "
+	    "actor, public_pem, private_pem, created_at"
+	    " FROM ap_keys ORDER BY actor",
+	    "INSERT INTO ap_keys ("
+	    "actor, public_pem, private_pem, created_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4"
+	    ")" },
+	{ "ap_actors", 8, 0,
+	    "SELECT count(*) AS n FROM ap_actors",
+	    "SELECT "
+	    "uri, key_uri, public_pem, inbox, shared_inbox, handle, user_id, fetched_at"
+	    " FROM ap_actors ORDER BY uri",
+	    "INSERT INTO ap_actors ("
+	    "uri, key_uri, public_pem, inbox, shared_inbox, handle, user_id, fetched_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
+	{ "ap_followers", 8, 1,
+	    "SELECT count(*) AS n FROM ap_followers",
+	    "SELECT "
+	    "id, actor_uri, inbox, shared_inbox, followed, follow_uri, handle, accepted_at"
+	    " FROM ap_followers ORDER BY id",
+	    "INSERT INTO ap_followers ("
+	    "id, actor_uri, inbox, shared_inbox, followed, follow_uri, handle, accepted_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
+	    ")" },
+	{ "ap_received", 2, 0,
+	    "SELECT count(*) AS n FROM ap_received",
+	    "SELECT "
+	    "activity, received_at"
+	    " FROM ap_received ORDER BY activity",
+	    "INSERT INTO ap_received ("
+	    "activity, received_at"
+	    ") VALUES ("
+	    "$1, $2"
+	    ")" },
+	{ "ap_notes", 3, 0,
+	    "SELECT count(*) AS n FROM ap_notes",
+	    "SELECT "
+	    "note_uri, comment_id, actor_uri"
+	    " FROM ap_notes ORDER BY note_uri",
+	    "INSERT INTO ap_notes ("
+	    "note_uri, comment_id, actor_uri"
+	    ") VALUES ("
+	    "$1, $2, $3"
+	    ")" },
+	{ "ap_deliveries", 13, 1,
+	    "SELECT count(*) AS n FROM ap_deliveries",
+	    "SELECT "
+	    "id, inbox, sender, activity, object, payload, status, attempts, last_code, last_error, next_at, created_at, delivered_at"
+	    " FROM ap_deliveries ORDER BY id",
+	    "INSERT INTO ap_deliveries ("
+	    "id, inbox, sender, activity, object, payload, status, attempts, last_code, last_error, next_at, created_at, delivered_at"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
+	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 

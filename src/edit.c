@@ -20,6 +20,7 @@
 #include "util.h"
 #include "view.h"
 #include "webhook.h"
+#include "ap.h"
 
 #define MAX_LIST	20	/* authors or tags of one article */
 
@@ -395,8 +396,12 @@ edit_update_fn(struct db *db, int64_t id, void *arg)
 	    json_integer_value(json_object_get(cur, "published_at")) <=
 	    now_unix();
 	json_decref(cur);
-	return live ? webhook_fire_story(db, WEBHOOK_STORY_UPDATED, id) :
-	    STORE_OK;
+	if (!live)
+		return STORE_OK;
+	if ((rc = webhook_fire_story(db, WEBHOOK_STORY_UPDATED, id)) !=
+	    STORE_OK)
+		return rc;
+	return ap_fire_story(db, AP_UPDATE, id);
 }
 
 /*
@@ -414,8 +419,12 @@ edit_publish_fn(struct db *db, int64_t id, void *arg)
 	if ((rc = store_article_publish(db, id, at)) != STORE_OK)
 		return rc;
 	/* A story for later is news when its publish job runs. */
-	if (at <= now_unix())
-		return webhook_fire_story(db, WEBHOOK_STORY_PUBLISHED, id);
+	if (at <= now_unix()) {
+		if ((rc = webhook_fire_story(db, WEBHOOK_STORY_PUBLISHED,
+		    id)) != STORE_OK)
+			return rc;
+		return ap_fire_story(db, AP_CREATE, id);
+	}
 	p = json_pack("{s:I}", "article", (json_int_t)id);
 	rc = jobs_add(db, JOB_PUBLISH, p, at);
 	json_decref(p);
@@ -483,6 +492,7 @@ publish_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	}
 	json_decref(a);
 	if (webhook_fire_story(db, WEBHOOK_STORY_PUBLISHED, id) != STORE_OK ||
+	    ap_fire_story(db, AP_CREATE, id) != STORE_OK ||
 	    store_article_deps(db, id, &tags) != STORE_OK ||
 	    bus_publish(db, tags.p) != DB_OK || db_commit(db) != DB_OK)
 		goto fail;
@@ -509,5 +519,8 @@ edit_unpublish_fn(struct db *db, int64_t id, void *arg)
 
 	if ((rc = store_article_unpublish(db, id)) != STORE_OK)
 		return rc;
-	return webhook_fire_story(db, WEBHOOK_STORY_UNPUBLISHED, id);
+	if ((rc = webhook_fire_story(db, WEBHOOK_STORY_UNPUBLISHED, id)) !=
+	    STORE_OK)
+		return rc;
+	return ap_fire_story(db, AP_DELETE, id);
 }

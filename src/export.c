@@ -44,6 +44,8 @@ static const struct {
 	{ "site_keys", 1, "the keys that sign readers' links are secret" },
 	{ "webhooks", 1, "each webhook's signing secret is secret" },
 	{ "webhook_deliveries", 0, "the log of what the old server sent" },
+	{ "ap_keys", 1, "the fediverse actors' private keys are secret" },
+	{ "ap_deliveries", 0, "the log of what the old server sent to the fediverse" },
 };
 
 const char *

@@ -42,6 +42,7 @@ static const char *const kind_names[JOB__MAX] = {
 	[JOB_TRASH] = "trash",
 	[JOB_IMPORT] = "import",
 	[JOB_WEBHOOK] = "webhook",
+	[JOB_AP] = "activitypub",
 };
 
 /* Filled before the worker starts, read-only after. */

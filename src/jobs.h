@@ -32,6 +32,7 @@ enum job_kind {
 	JOB_TRASH,		/* page_admin_trash.c */
 	JOB_IMPORT,		/* import_job.c (an upload of /admin/import) */
 	JOB_WEBHOOK,		/* webhook.c */
+	JOB_AP,			/* ap.c */
 	JOB__MAX
 };
 

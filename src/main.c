@@ -45,6 +45,7 @@
 #include "util.h"
 #include "view.h"
 #include "webhook.h"
+#include "ap.h"
 
 static void
 usage(FILE *f)
@@ -1005,6 +1006,7 @@ cmd_serve(void)
 	page_admin_trash_jobs_init();
 	import_job_init();
 	webhook_jobs_init();
+	ap_jobs_init();
 	if (jobs_start(config.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);
 		bus_stop();

@@ -305,6 +305,21 @@ int	 page_admin_tokens(struct req *);
 int	 page_admin_token_add(struct req *);
 int	 page_admin_token_revoke(struct req *);
 
+/* page_ap.c — ActivityPub's documents and inboxes, /admin/fediverse */
+int	 page_webfinger(struct req *);
+int	 page_nodeinfo_index(struct req *);
+int	 page_nodeinfo(struct req *);
+int	 page_ap_actor(struct req *);
+int	 page_ap_author(struct req *);
+int	 page_ap_followers(struct req *);
+int	 page_ap_author_followers(struct req *);
+int	 page_ap_outbox(struct req *);
+int	 page_ap_article(struct req *);
+int	 page_ap_inbox(struct req *);
+int	 page_ap_actor_inbox(struct req *);
+int	 page_ap_author_inbox(struct req *);
+int	 page_admin_fediverse(struct req *);
+
 /* page_admin_webhooks.c — webhooks and their delivery log (admins) */
 int	 page_admin_webhooks(struct req *);
 int	 page_admin_webhook_add(struct req *);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "ap.h"
 #include "buf.h"
 #include "bus.h"
 #include "db.h"
@@ -26,6 +27,7 @@
 #include "session.h"
 #include "status.h"
 #include "store.h"
+#include "store_ap.h"
 #include "tag.h"
 #include "url.h"
 #include "util.h"
@@ -122,9 +124,19 @@ static int
 trash_fn(struct db *db, int64_t id, void *arg)
 {
 	int64_t now = *(int64_t *)arg;
-	int rc;
+	json_t *a;
+	int rc, live = 0;
 
+	/* A live story taken off the site is gone for its followers too. */
+	if (store_ap_article(db, id, &a) == STORE_OK) {
+		live = strcmp(json_string_value(json_object_get(a, "status")),
+		    "published") == 0 && json_integer_value(json_object_get(a,
+		    "published_at")) <= now;
+		json_decref(a);
+	}
 	if ((rc = store_article_trash(db, id, now)) != STORE_OK)
+		return rc;
+	if (live && (rc = ap_fire_story(db, AP_DELETE, id)) != STORE_OK)
 		return rc;
 	return trash_job_add(db, TRASH_ARTICLE, id, now);
 }

@@ -25,18 +25,6 @@
 
 #define LOG_ROWS	100	/* deliveries the log shows */
 
-/* Formats a Unix time column for the page; "" for NULL or 0. */
-static void
-set_time(json_t *row, const char *col, const char *key)
-{
-	json_t *v = json_object_get(row, col);
-	char b[64] = "";
-
-	if (json_is_integer(v) && json_integer_value(v) != 0)
-		admin_fmt_local(json_integer_value(v), b, sizeof(b));
-	json_object_set_new(row, key, json_string(b));
-}
-
 /* The page: webhooks, the form with the events checked, the log. */
 static int
 hooks_page(struct req *r, int status, const char *error, json_t *fresh,
@@ -54,13 +42,13 @@ hooks_page(struct req *r, int status, const char *error, json_t *fresh,
 		return status_store(rc);
 	}
 	json_array_foreach(hooks, i, row)
-		set_time(row, "created_at", "created");
+		admin_set_time(row, "created_at", "created");
 	json_array_foreach(log, i, row) {
 		const char *st = json_string_value(json_object_get(row,
 		    "status"));
 
-		set_time(row, "created_at", "created");
-		set_time(row, "next_at", "next");
+		admin_set_time(row, "created_at", "created");
+		admin_set_time(row, "next_at", "next");
 		/* No answer at all (a refused connection) shows no code. */
 		if (json_integer_value(json_object_get(row, "last_code")) == 0)
 			json_object_del(row, "last_code");

@@ -301,6 +301,8 @@ render_submit(struct req *r)
 	h->method = dup_iov(&h->pool, o->method);
 	h->input.path = dup_iov(&h->pool, o->input.path);
 	h->path = h->input.path;
+	/* Host, which libh2o keeps apart: signed requests cover it. */
+	h->authority = dup_iov(&h->pool, o->authority);
 	copy_headers(&h->pool, &h->headers, &o->headers);
 	h->entity = dup_iov(&h->pool, o->entity);
 	h->res.content_length = SIZE_MAX;

@@ -627,6 +627,36 @@ static const struct route routes[] = {
 	{ "POST", "/admin/tokens/:id/revoke",
 	  page_admin_token_revoke, ROUTE_FORM,
 	  WHO_CONTRIBUTOR, 1, BODY_FORM, NULL },
+	/*
+	 * ActivityPub (docs/activitypub.md): JSON documents at URLs of
+	 * their own, never cached; the inboxes take signed activities.
+	 */
+	{ "GET", "/.well-known/webfinger", page_webfinger, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/.well-known/nodeinfo", page_nodeinfo_index, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/nodeinfo/2.0", page_nodeinfo, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/ap/actor", page_ap_actor, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/ap/actor/followers", page_ap_followers, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/ap/actor/inbox", page_ap_actor_inbox, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_ACTIVITY, NULL },
+	{ "GET", "/ap/outbox", page_ap_outbox, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/ap/inbox", page_ap_inbox, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_ACTIVITY, NULL },
+	{ "GET", "/ap/articles/:id", page_ap_article, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/ap/authors/:slug", page_ap_author, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "GET", "/ap/authors/:slug/followers", page_ap_author_followers,
+	  ROUTE_FORM, WHO_ANYONE, 0, BODY_NONE, NULL },
+	{ "POST", "/ap/authors/:slug/inbox", page_ap_author_inbox, ROUTE_FORM,
+	  WHO_ANYONE, 0, BODY_ACTIVITY, NULL },
+	{ "GET", "/admin/fediverse", page_admin_fediverse, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/webhooks", page_admin_webhooks, ROUTE_FORM,
 	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/webhooks", page_admin_webhook_add, ROUTE_FORM,
@@ -1161,6 +1191,11 @@ admit(struct req *r, const struct route *rt)
 		    http_body_type(r, "application/json") != 0)
 			return api_error(r, 415, "send application/json"), -1;
 		break;
+	case BODY_ACTIVITY:
+		if (http_body_type(r, "application/activity+json") != 0 &&
+		    http_body_type(r, "application/ld+json") != 0)
+			return 415;
+		break;
 	default:
 		break;
 	}
@@ -1535,7 +1570,8 @@ router_dispatch(struct req *r)
 	if ((int64_t)r->h->entity.len > (rt->body == BODY_IMPORT ?
 	    CONFIG_IMPORT_MAX(config) + UPLOAD_SLACK : big_body(rt) ?
 	    config.max_upload + UPLOAD_SLACK : rt->body == BODY_ATTACHMENT ?
-	    ROUTE_ATTACHMENT_MAX : config.max_body)) {
+	    ROUTE_ATTACHMENT_MAX : rt->body == BODY_ACTIVITY ?
+	    ROUTE_ACTIVITY_MAX : config.max_body)) {
 		router_error(r, 413);
 		return;
 	}

@@ -65,8 +65,17 @@ enum route_body {
 	 * token its csrf part), up to import_max_mb (else max_upload)
 	 */
 	BODY_IMPORT,
+	/*
+	 * An ActivityPub activity (application/activity+json or
+	 * application/ld+json), up to ROUTE_ACTIVITY_MAX: signed, so no
+	 * CSRF token
+	 */
+	BODY_ACTIVITY,
 	BODY__MAX
 };
+
+/* The largest activity an inbox (a BODY_ACTIVITY row) takes. */
+#define ROUTE_ACTIVITY_MAX	(256 * 1024)
 
 /* The largest body of a BODY_ATTACHMENT row: a 3 MB file and its form. */
 #define ROUTE_ATTACHMENT_MAX	(3 * 1024 * 1024 + 65536)

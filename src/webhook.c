@@ -90,8 +90,8 @@ private_v4(const unsigned char *a)
  * 1 when sa is loopback, private, link-local, unspecified or multicast:
  * the addresses a webhook must not make the server call (SSRF).
  */
-static int
-private_addr(const struct sockaddr *sa)
+int
+webhook_private_addr(const struct sockaddr *sa)
 {
 	const unsigned char *a;
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -162,7 +162,7 @@ webhook_url_check(const char *url, char *err, size_t errlen)
 		goto done;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next)
-		if (!config.webhook_private && private_addr(ai->ai_addr)) {
+		if (!config.webhook_private && webhook_private_addr(ai->ai_addr)) {
 			snprintf(err, errlen, "The URL's host is a loopback or "
 			    "private address, which webhooks may not reach.");
 			goto done;
@@ -180,16 +180,30 @@ done:
 
 /*
  * Opens the socket of a try, refusing private addresses again: a name
- * that resolved to a public address at registration may not now.
+ * that resolved to a public address at registration may not now.  arg
+ * is the setting that lets them through.
  */
 static curl_socket_t
 open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	(void)arg;
+	const int64_t *allow = arg;
+
 	(void)purpose;
-	if (!config.webhook_private && private_addr(&a->addr))
+	if (!*allow && webhook_private_addr(&a->addr))
 		return CURL_SOCKET_BAD;
 	return socket(a->family, a->socktype, a->protocol);
+}
+
+void
+webhook_curl_guard(CURL *c, const int64_t *allow_private)
+{
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, (void *)allow_private);
 }
 
 /* Keeps no part of the answer's body: only its status counts. */
@@ -235,13 +249,8 @@ send_one(const char *url, const char *secret, const char *id,
 	for (i = 0; i < 4; i++)
 		hdr = curl_slist_append(hdr, h[i]);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT);
+	webhook_curl_guard(c, &config.webhook_private);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -258,6 +267,16 @@ send_one(const char *url, const char *secret, const char *id,
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
 	return rc == CURLE_OK && *code >= 200 && *code <= 299 ? 0 : -1;
+}
+
+int64_t
+webhook_retry_after(int64_t attempts)
+{
+	if (attempts < 1)
+		attempts = 1;
+	if (attempts > WEBHOOK_TRIES - 1)
+		attempts = WEBHOOK_TRIES - 1;
+	return config.webhook_retry * retry_factor[attempts - 1];
 }
 
 /* Adds the job that makes the next try of delivery at run_at. */
@@ -391,8 +410,7 @@ outcome(struct db *db, int64_t id, int64_t attempts, int ok, long code,
 	else if (attempts >= WEBHOOK_TRIES)
 		rc = store_webhook_delivery_tried(db, id, "failed", code, msg, 0);
 	else {
-		next = now_unix() + config.webhook_retry *
-		    retry_factor[attempts - 1];
+		next = now_unix() + webhook_retry_after(attempts);
 		rc = store_webhook_delivery_tried(db, id, "pending", code, msg, next);
 		if (rc == STORE_OK)
 			rc = queue(db, id, next);

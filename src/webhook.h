@@ -13,6 +13,7 @@
 #ifndef MASTHEAD_WEBHOOK_H
 #define MASTHEAD_WEBHOOK_H
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,22 @@ void	 webhook_secret_new(char out[WEBHOOK_SECRET_LEN + 1]);
  */
 void	 webhook_sign(const char *secret, int64_t ts, const char *body,
 	    size_t len, char out[3 + 64 + 1]);
+/*
+ * 1 when sa is a loopback, private, link-local, carrier-grade NAT,
+ * unspecified or multicast address: what outgoing requests refuse
+ * unless their *_private setting is 1.
+ */
+struct sockaddr;
+int	 webhook_private_addr(const struct sockaddr *);
+/*
+ * Sets up c as every outgoing request of the site is: http and https
+ * only, no redirect followed, no proxy, 10 s for the whole exchange,
+ * and no connection to the addresses above unless *allow_private (a
+ * setting, read at each connection) is 1.
+ */
+void	 webhook_curl_guard(CURL *, const int64_t *allow_private);
+/* Seconds before the next try after a delivery's attempts-th failure. */
+int64_t	 webhook_retry_after(int64_t attempts);
 /* Registers the job kind; called by serve before jobs_start. */
 void	 webhook_jobs_init(void);
 

@@ -42,6 +42,16 @@ NOT_HTML = {
     "/shows/:slug/live": "the live blog's newest posts as JSON, for the show's script",
     "/judging/:id/file": "an awards entry's attachment, for its judges",
     "/admin/awards/entries/:id/file": "an awards entry's attachment, for editors",
+    # ActivityPub's JSON documents (test_activitypub.py checks them).
+    "/.well-known/webfinger": "WebFinger's JRD",
+    "/.well-known/nodeinfo": "NodeInfo's links, JSON",
+    "/nodeinfo/2.0": "the NodeInfo document, JSON",
+    "/ap/actor": "the publication's actor, ActivityStreams JSON",
+    "/ap/actor/followers": "its followers' collection, ActivityStreams JSON",
+    "/ap/outbox": "its outbox, ActivityStreams JSON",
+    "/ap/articles/:id": "a story as an Article, ActivityStreams JSON",
+    "/ap/authors/:slug": "an author's actor, ActivityStreams JSON",
+    "/ap/authors/:slug/followers": "an author's followers, ActivityStreams JSON",
 }
 NOT_HTML_SUFFIXES = (".xml", ".json", ".ics", ".csv", ".atom", ".txt")
 
@@ -198,6 +208,7 @@ ADMIN = [
     "/admin/subscribers",
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",
     "/admin/webhooks",
+    "/admin/fediverse",
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",

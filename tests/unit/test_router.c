@@ -180,7 +180,8 @@ test_policy_table(void **state)
 		    strcmp(rt->pattern, "/events/:slug/register/start") != 0 &&
 		    strcmp(rt->pattern, "/webinars/:slug/register/start") !=
 		    0 &&
-		    strcmp(rt->pattern, "/resources/:slug/access/start") != 0)
+		    strcmp(rt->pattern, "/resources/:slug/access/start") != 0 &&
+		    rt->body != BODY_ACTIVITY)
 			rule(rt->csrf && (rt->body == BODY_FORM ||
 			    rt->body == BODY_MULTIPART ||
 			    rt->body == BODY_ATTACHMENT ||
@@ -192,6 +193,14 @@ test_policy_table(void **state)
 		if (rt->body == BODY_FORM || rt->body == BODY_MULTIPART ||
 		    rt->body == BODY_ATTACHMENT || rt->body == BODY_IMPORT)
 			rule(rt->kind == ROUTE_FORM, rt, "forms are forms");
+		/*
+		 * An ActivityPub inbox takes a signed activity from anyone:
+		 * its signature stands for the token (docs/activitypub.md).
+		 */
+		if (rt->body == BODY_ACTIVITY)
+			rule(rt->who == WHO_ANYONE && !rt->csrf &&
+			    rt->kind == ROUTE_FORM && rt->method[0] == 'P', rt,
+			    "an inbox is a signed POST for anyone");
 		/* A reader's file comes with the form's token, never alone. */
 		if (rt->body == BODY_ATTACHMENT)
 			rule(rt->csrf && rt->method[0] == 'P', rt,

@@ -34,11 +34,11 @@
 #include "store.h"
 #include "util.h"
 
-#define NWIDTHS	4
+static const int widths[] = MEDIA_WIDTHS;
+
+#define NWIDTHS	((int)(sizeof(widths) / sizeof(widths[0])))
 /* Each width and the original, as JPEG or PNG and as WebP, and <hash>.<ext>. */
 #define NFILES	(2 * (NWIDTHS + 1) + 1)
-
-static const int widths[NWIDTHS] = MEDIA_WIDTHS;
 
 /*
  * Loads with the one loader of the sniffed type, failing on truncation.

@@ -118,24 +118,27 @@ def test_sizes_kept():
     s, b, h400 = upload("contributor", "small.jpg", image("jpg", 400, 300, seed=1))
     eq(s, 201, "a 400 x 300 upload is accepted")
     row = image_row(h400)
-    eq(row[:3], (400, 300, "320,400"), "it is recorded as 400 x 300 with widths 320 and 400")
+    eq(row[:3], (400, 300, "200,320,400"),
+       "it is recorded as 400 x 300 with widths 200, 320 and 400")
     contains(b, "400×300", "and the page says 400×300")
-    eq(files_of(h400), sorted([h400 + ".jpg", h400 + "-320.jpg", h400 + "-320.webp",
+    eq(files_of(h400), sorted([h400 + ".jpg", h400 + "-200.jpg", h400 + "-200.webp",
+                               h400 + "-320.jpg", h400 + "-320.webp",
                                h400 + "-400.jpg", h400 + "-400.webp"]),
-       "its files: the original re-encoded (JPEG and WebP), the 320 px width and the plain URL")
+       "its files: the original re-encoded (JPEG and WebP), the 200 and 320 px widths"
+       " and the plain URL")
     s, hd, body = srv.request("GET", "/media/%s.jpg" % h400)
     eq(s, 200, "the plain URL is served")
     s2, _, body2 = srv.request("GET", "/media/%s-400.jpg" % h400)
     eq(body, body2, "and is the original's own size, not the 320 px width")
     # A 1,500 px picture keeps 1,500 px beside the smaller widths.
     s, b, h1500 = upload("contributor", "mid.jpg", image("jpg", 1500, 1000, seed=2))
-    eq(image_row(h1500)[:3], (1500, 1000, "320,640,1024,1500"),
+    eq(image_row(h1500)[:3], (1500, 1000, "200,320,480,640,1024,1500"),
        "a 1,500 px upload keeps 1,500 px (not 1,024) and its real height")
     ok(h1500 + "-1500.webp" in files_of(h1500), "with a WebP of the original")
     # One wider than the cap is scaled to it.
     s, b, hbig = upload("contributor", "wide.jpg", image("jpg", 3000, 1000, seed=3))
     eq(s, 201, "a 3,000 px upload is accepted")
-    eq(image_row(hbig)[:3], (2560, 853, "320,640,1024,1600,2560"),
+    eq(image_row(hbig)[:3], (2560, 853, "200,320,480,640,1024,1600,2560"),
        "a 3,000 px upload is kept at the 2,560 px cap")
     # Narrower than every width: the one width is its own.
     s, b, htiny = upload("contributor", "tiny.png", image("png", 200, 100, seed=4))
@@ -143,6 +146,8 @@ def test_sizes_kept():
     s, j = api("GET", "/api/v1/admin/media?q=small.jpg", "contributor")
     eq((j["images"][0]["width"], j["images"][0]["height"]), (400, 300),
        "the API reports the real size too")
+    eq(j["images"][0]["thumb"], "/media/%s-320.jpg" % h400,
+       "the library's thumbnail is the 320 px width, not the 200 px one")
 
 
 def test_old_rows():

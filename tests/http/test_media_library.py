@@ -10,6 +10,7 @@ Runs on SQLite, and on PostgreSQL with MASTHEAD_PG_URL."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -74,6 +75,21 @@ def image(fmt, w, h, seed=0):
     return _img[key]
 
 
+def webp_size(data, width, q):
+    """Bytes of data made width pixels wide and WebP at quality q by the
+    vips command line, as uploads are (effort 6 up to 640 px)."""
+    d = tempfile.mkdtemp(prefix="masthead-q-")
+    try:
+        src, out = os.path.join(d, "in.jpg"), os.path.join(d, "out.webp")
+        with open(src, "wb") as f:
+            f.write(data)
+        subprocess.run(["vips", "thumbnail", src, out + "[Q=%d,effort=6,strip]" % q,
+                        str(width), "--height", "100000"], check=True)
+        return os.path.getsize(out)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def multipart(files, fields=None, boundary="XyZ"):
     out = b""
     for k, v in (fields or {}).items():
@@ -135,6 +151,14 @@ def test_sizes_kept():
     eq(image_row(h1500)[:3], (1500, 1000, "200,320,480,640,1024,1500"),
        "a 1,500 px upload keeps 1,500 px (not 1,024) and its real height")
     ok(h1500 + "-1500.webp" in files_of(h1500), "with a WebP of the original")
+    # WebP is quality 65 up to 480 px and 75 above: each stored file is
+    # nearer in size to the vips command line's at its quality.
+    for w, q, other in ((480, 65, 75), (640, 75, 65)):
+        kept = os.path.getsize(os.path.join(MEDIA, "%s-%d.webp" % (h1500, w)))
+        want, far = (webp_size(image("jpg", 1500, 1000, seed=2), w, x) for x in (q, other))
+        ok(abs(kept - want) < abs(kept - far),
+           "the %d px WebP is quality %d: %d bytes (vips: %d at %d, %d at %d)"
+           % (w, q, kept, want, q, far, other))
     # One wider than the cap is scaled to it.
     s, b, hbig = upload("contributor", "wide.jpg", image("jpg", 3000, 1000, seed=3))
     eq(s, 201, "a 3,000 px upload is accepted")

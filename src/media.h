@@ -21,9 +21,11 @@ struct db;
  * The widths made of every upload for srcset (those narrower than the
  * original), and the original itself, re-encoded at its own width up to
  * MEDIA_MAX_WIDTH (a wider one is scaled down to it): that is the
- * largest file of an image, and the size its row records.
+ * largest file of an image, and the size its row records.  200 and 480
+ * are the home page's top stories (187 px) and lead (473 px) at 1366 px,
+ * which would otherwise take files of 320 and 640.
  */
-#define MEDIA_WIDTHS	{ 320, 640, 1024, 1600 }
+#define MEDIA_WIDTHS	{ 200, 320, 480, 640, 1024, 1600 }
 #define MEDIA_MAX_WIDTH	2560
 /* The longest text the library keeps with an image, in bytes. */
 #define MEDIA_ALT_MAX		500
@@ -57,7 +59,7 @@ int	 media_store(struct db *, const void *p, size_t n,
  * demo's drawings): for each width of MEDIA_WIDTHS narrower than the
  * image of bytes p and its own (up to MEDIA_MAX_WIDTH), <dir>/<hash>-<w>.<ext>
  * and <dir>/<hash>-<w>.webp, encoded as uploads are.  ws gets the list
- * made ("320,640,1024,1600"), for the images row.  0, or -1 with a
+ * made ("200,320,480,640,1024,1600"), for the images row.  0, or -1 with a
  * sentence in msg and no file of this call left.
  */
 int	 media_widths(const char *dir, const char *hash, const char *ext,

@@ -83,8 +83,19 @@ library_item(struct req *r, json_t *im)
 	if (hash == NULL || ext == NULL)
 		return;
 	snprintf(src, sizeof(src), "/media/%s.%s", hash, ext);
-	if (ws != NULL && ws[0] != '\0' && parse_int(ws, strcspn(ws, ","), 1,
-	    100000, &w) == 0)
+	/*
+	 * The grid's cells are 220 px and wider: the first width of at
+	 * least 320 px, or the widest there is (widths run narrow to wide).
+	 */
+	for (w = 0; ws != NULL && *ws != '\0'; ws += *ws == ',') {
+		size_t k = strcspn(ws, ",");
+		int64_t v;
+
+		if (parse_int(ws, k, 1, 100000, &v) == 0 && (w = v) >= 320)
+			break;
+		ws += k;
+	}
+	if (w > 0)
 		snprintf(thumb, sizeof(thumb), "/media/%s-%lld.%s", hash,
 		    (long long)w, ext);
 	else

@@ -226,6 +226,24 @@ def test_encodings():
                "status %d, Content-Encoding %r" % (s, got))
 
 
+def test_idle_quality():
+    """A page compressed while no other waits is brotli quality 10, a
+    tenth smaller than the quality 5 of a busy compressor."""
+    time.sleep(0.5)                      # what earlier checks queued
+    path = "/section/satellite"
+    s, h, ident = srv.get(path)
+    eq((s, xcache(h)), (200, "miss"), "%s is rendered alone" % path)
+    ok(wait_variants(path), "its compressed variants are ready")
+    s, h, br = srv.get(path, {"Accept-Encoding": "br"})
+    eq(brotli.decompress(br), ident, "the brotli body is the page")
+    q5 = len(brotli.compress(ident, quality=5, mode=brotli.MODE_TEXT))
+    q10 = len(brotli.compress(ident, quality=10, mode=brotli.MODE_TEXT))
+    ok(q10 < q5 * 0.95, "quality 10 is worth it on this page",
+       "%d against %d" % (q10, q5))
+    ok(len(br) <= q10 + q10 // 50, "the page is sent at quality 10: %d bytes "
+       "(quality 10: %d, quality 5: %d)" % (len(br), q10, q5))
+
+
 def test_past_event_pages():
     """Pages of events and webinars that ended long ago never change state
     again: they are cached like any other page."""
@@ -659,6 +677,6 @@ except Exception:
 
 # The timed checks bracket the others so that the waiting overlaps them.
 run_tests([test_timed_before, test_hit_miss, test_past_event_pages,
-           test_encodings, test_validators,
+           test_encodings, test_idle_quality, test_validators,
            test_surrogate_key, test_bypass, test_errors_not_stored,
            test_stampede, test_off, test_eviction, test_timed_after], cleanup)

@@ -3,8 +3,8 @@
 
 Every <img> of a page is drawn by partials/picture from an image object
 of src/picture.c.  For each kind of page this suite checks, on the demo
-(whose images are kept in 320, 640, 1024 and 1600 pixels, JPEG and
-WebP):
+(whose images are kept in 200, 320, 480, 640, 1024 and 1600 pixels,
+JPEG and WebP):
 
 - every <img> states width and height (no layout shift);
 - an uploaded image with widths is a <picture> whose first child is a
@@ -193,6 +193,15 @@ def test_home_lists():
     imgs = check_page("/")
     ok(len(imgs) >= 10, "/ shows the images of its lead, top stories and sections",
        len(imgs))
+    # At 1366 px the lead is drawn 473 px wide and a top story 187 px:
+    # each has a width just above it, so no 640 or 320 px file is taken.
+    lead = imgs[0]["picture"]["sources"][0]
+    ok(" 473px" in lead["sizes"] and re.search(r"-480\.webp 480w", lead["srcset"]),
+       "/: the lead's sizes ends at 473px and it has a 480 px WebP", lead)
+    cards = [i["picture"]["sources"][0] for i in imgs[1:5]]
+    ok(len(cards) == 4 and all(" 187px" in c["sizes"] and
+                               re.search(r"-200\.webp 200w", c["srcset"]) for c in cards),
+       "/: the top stories' sizes end at 187px and each has a 200 px WebP", cards)
 
 
 def test_article():
@@ -243,6 +252,7 @@ def test_plain_fallback():
                  "LIMIT 1")
     slug = one("SELECT slug FROM articles WHERE hero_image_id = ? AND "
                "status = 'published' ORDER BY id LIMIT 1", (img_id,))
+    widths = one("SELECT widths FROM images WHERE id = ?", (img_id,))
     sql(srv.db, "UPDATE images SET widths = '' WHERE id = ?", (img_id,))
     srv2 = Server(db=srv.db)
     try:
@@ -256,8 +266,8 @@ def test_plain_fallback():
            "the plain <img> states its size")
     finally:
         srv2.stop()
-        sql(srv.db, "UPDATE images SET widths = '320,640,1024,1600' "
-            "WHERE id = ?", (img_id,))
+        sql(srv.db, "UPDATE images SET widths = ? WHERE id = ?",
+            (widths, img_id))
 
 
 def test_body_images():

@@ -10,6 +10,7 @@ Runs on SQLite, and on PostgreSQL with MASTHEAD_PG_URL."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -74,6 +75,21 @@ def image(fmt, w, h, seed=0):
     return _img[key]
 
 
+def webp_size(data, width, q):
+    """Bytes of data made width pixels wide and WebP at quality q by the
+    vips command line, as uploads are (effort 6 up to 640 px)."""
+    d = tempfile.mkdtemp(prefix="masthead-q-")
+    try:
+        src, out = os.path.join(d, "in.jpg"), os.path.join(d, "out.webp")
+        with open(src, "wb") as f:
+            f.write(data)
+        subprocess.run(["vips", "thumbnail", src, out + "[Q=%d,effort=6,strip]" % q,
+                        str(width), "--height", "100000"], check=True)
+        return os.path.getsize(out)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def multipart(files, fields=None, boundary="XyZ"):
     out = b""
     for k, v in (fields or {}).items():
@@ -118,24 +134,35 @@ def test_sizes_kept():
     s, b, h400 = upload("contributor", "small.jpg", image("jpg", 400, 300, seed=1))
     eq(s, 201, "a 400 x 300 upload is accepted")
     row = image_row(h400)
-    eq(row[:3], (400, 300, "320,400"), "it is recorded as 400 x 300 with widths 320 and 400")
+    eq(row[:3], (400, 300, "200,320,400"),
+       "it is recorded as 400 x 300 with widths 200, 320 and 400")
     contains(b, "400×300", "and the page says 400×300")
-    eq(files_of(h400), sorted([h400 + ".jpg", h400 + "-320.jpg", h400 + "-320.webp",
+    eq(files_of(h400), sorted([h400 + ".jpg", h400 + "-200.jpg", h400 + "-200.webp",
+                               h400 + "-320.jpg", h400 + "-320.webp",
                                h400 + "-400.jpg", h400 + "-400.webp"]),
-       "its files: the original re-encoded (JPEG and WebP), the 320 px width and the plain URL")
+       "its files: the original re-encoded (JPEG and WebP), the 200 and 320 px widths"
+       " and the plain URL")
     s, hd, body = srv.request("GET", "/media/%s.jpg" % h400)
     eq(s, 200, "the plain URL is served")
     s2, _, body2 = srv.request("GET", "/media/%s-400.jpg" % h400)
     eq(body, body2, "and is the original's own size, not the 320 px width")
     # A 1,500 px picture keeps 1,500 px beside the smaller widths.
     s, b, h1500 = upload("contributor", "mid.jpg", image("jpg", 1500, 1000, seed=2))
-    eq(image_row(h1500)[:3], (1500, 1000, "320,640,1024,1500"),
+    eq(image_row(h1500)[:3], (1500, 1000, "200,320,480,640,1024,1500"),
        "a 1,500 px upload keeps 1,500 px (not 1,024) and its real height")
     ok(h1500 + "-1500.webp" in files_of(h1500), "with a WebP of the original")
+    # WebP is quality 65 up to 480 px and 75 above: each stored file is
+    # nearer in size to the vips command line's at its quality.
+    for w, q, other in ((480, 65, 75), (640, 75, 65)):
+        kept = os.path.getsize(os.path.join(MEDIA, "%s-%d.webp" % (h1500, w)))
+        want, far = (webp_size(image("jpg", 1500, 1000, seed=2), w, x) for x in (q, other))
+        ok(abs(kept - want) < abs(kept - far),
+           "the %d px WebP is quality %d: %d bytes (vips: %d at %d, %d at %d)"
+           % (w, q, kept, want, q, far, other))
     # One wider than the cap is scaled to it.
     s, b, hbig = upload("contributor", "wide.jpg", image("jpg", 3000, 1000, seed=3))
     eq(s, 201, "a 3,000 px upload is accepted")
-    eq(image_row(hbig)[:3], (2560, 853, "320,640,1024,1600,2560"),
+    eq(image_row(hbig)[:3], (2560, 853, "200,320,480,640,1024,1600,2560"),
        "a 3,000 px upload is kept at the 2,560 px cap")
     # Narrower than every width: the one width is its own.
     s, b, htiny = upload("contributor", "tiny.png", image("png", 200, 100, seed=4))
@@ -143,6 +170,8 @@ def test_sizes_kept():
     s, j = api("GET", "/api/v1/admin/media?q=small.jpg", "contributor")
     eq((j["images"][0]["width"], j["images"][0]["height"]), (400, 300),
        "the API reports the real size too")
+    eq(j["images"][0]["thumb"], "/media/%s-320.jpg" % h400,
+       "the library's thumbnail is the 320 px width, not the 200 px one")
 
 
 def test_old_rows():

@@ -409,8 +409,8 @@ def test_hero_and_sponsor():
                           tags="5G, Open RAN")
     eq(s, 303, "a Partner Perspective with a hero image, two authors and tags")
     s, h, b = get("/article/" + row(aid)[0])
-    contains(b, 'srcset="/media/%s-320.jpg 320w' % hsh, "the article page has a srcset")
-    contains(b, 'type="image/webp" srcset="/media/%s-320.webp 320w' % hsh, "and a WebP source")
+    contains(b, 'srcset="/media/%s-200.jpg 200w' % hsh, "the article page has a srcset")
+    contains(b, 'type="image/webp" srcset="/media/%s-200.webp 200w' % hsh, "and a WebP source")
     contains(b, 'sizes="', "with sizes")
     contains(b, "A caption", "the caption")
     contains(b, "CC BY 4.0", "the licence")
@@ -493,12 +493,12 @@ def test_upload_types():
             continue
         hsh = m.group(1)
         files = set(os.listdir(MEDIA))
-        for w in (320, 640, 1024, 1600, 1700):
+        for w in (200, 320, 480, 640, 1024, 1600, 1700):
             for ext in (fallback, "webp"):
                 ok("%s-%d.%s" % (hsh, w, ext) in files, "%s: %d px as %s" % (fmt, w, ext))
         ok("%s.%s" % (hsh, fallback) in files, "%s: the plain URL's file" % fmt)
         r = sql(DB, "SELECT widths, width, height FROM images WHERE hash = ?", (hsh,))
-        eq(r, [("320,640,1024,1600,1700", 1700, 900)],
+        eq(r, [("200,320,480,640,1024,1600,1700", 1700, 900)],
            "%s: its row (the original's own size kept)" % fmt)
         s, hd, body = srv.request("GET", "/media/%s-640.webp" % hsh)
         eq(s, 200, "%s: a width is served" % fmt)
@@ -506,7 +506,7 @@ def test_upload_types():
         eq(body[8:12], b"WEBP", "really WebP")
         contains(hd.get("cache-control", ""), "max-age=31536000, immutable",
                  "for a year, immutable")
-        contains(b, 'srcset="/media/%s-320.%s 320w' % (hsh, fallback), "the page shows a srcset")
+        contains(b, 'srcset="/media/%s-200.%s 200w' % (hsh, fallback), "the page shows a srcset")
     s, h, b = upload("contributor", "small.png", image("png", 200, 100, seed=5))
     hsh = re.search(r'<code class="hash">([0-9a-f]{64})</code>', b).group(1)
     eq(str(sql(DB, "SELECT widths FROM images WHERE hash = ?", (hsh,))[0][0]), "200",
@@ -571,7 +571,7 @@ def test_api_upload():
     eq(s, 201, "the API takes an image as the body")
     import json
     j = json.loads(b)
-    eq(j["image"]["widths"], [320, 640, 700], "in the widths narrower than it, and its own")
+    eq(j["image"]["widths"], [200, 320, 480, 640, 700], "in the widths narrower than it, and its own")
     ok(os.path.exists(os.path.join(MEDIA, j["image"]["hash"] + "-640.webp")), "with WebP")
     s, h, b = srv.request("POST", "/api/v1/admin/media", {
         "Authorization": "Bearer " + TOK["contributor"],

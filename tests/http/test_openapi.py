@@ -772,10 +772,10 @@ def test_media():
     one = png(400, 200, 1)
     s, h, j = API.call("POST", up, "contributor", one, ctype="image/png")
     eq(s, 201, "a contributor uploads a PNG as the body: 201")
-    ok(s == 201 and j["image"]["widths"] == [320, 400] and
+    ok(s == 201 and j["image"]["widths"] == [200, 320, 400] and
        j["image"]["width"] == 400 and
        j["image"]["hash"] == hashlib.sha256(one).hexdigest(),
-       "...stored in the width narrower than it and its own, under its SHA-256")
+       "...stored in the widths narrower than it and its own, under its SHA-256")
     if s == 201:
         UPLOADED["hash"] = j["image"]["hash"]
     files = media_files()
@@ -785,8 +785,8 @@ def test_media():
     eq(media_files(), files, "...and no new file")
     s, h, j = API.call("POST", up, "contributor", png(700, 350, 2),
                        ctype="application/octet-stream")
-    eq((s, j["image"]["widths"] if s == 201 else None), (201, [320, 640, 700]),
-       "an image sent as application/octet-stream: 201, in three widths")
+    eq((s, j["image"]["widths"] if s == 201 else None), (201, [200, 320, 480, 640, 700]),
+       "an image sent as application/octet-stream: 201, in five widths")
 
     # As a form, with alt text at and over its limit of 500 bytes.
     schema = DOC["paths"][up]["post"]["requestBody"]["content"][

@@ -159,7 +159,7 @@ def test_decode_off_the_loop():
            " in under 1 s while an image is decoded (slowest %.0f ms)" % (worst * 1000))
         j = json.loads(res[0][2])
         eq((j["image"]["width"], j["image"]["widths"]),
-           (2560, [320, 640, 1024, 1600, 2560]),
+           (2560, [200, 320, 480, 640, 1024, 1600, 2560]),
            "the image is made into every width, and kept at the 2,560 px cap")
     finally:
         eq(srv.stop(), 0, "the server stopped cleanly")
@@ -418,7 +418,7 @@ def test_media_restore():
         img = json.loads(b)["image"]
         mine = lambda: [f for f in media_files(media) if f.startswith(img["hash"])]
         made = mine()
-        eq(len(made), 9, "as 3 widths and the original's 1200 px in PNG and WebP, and"
+        eq(len(made), 13, "as 5 widths and the original's 1200 px in PNG and WebP, and"
            " the plain file (%s)" % made)
         for f in made:
             os.unlink(os.path.join(media, f))

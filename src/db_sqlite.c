@@ -6,6 +6,7 @@
  * named parameters in order of first appearance, so each statement keeps
  * a map from the $N of the SQL text to SQLite's own index.
  */
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -84,6 +85,147 @@ sq_global_init(void)
 	sqlite3_initialize();
 }
 
+/*
+ * masthead_rank(w0, w1, ...): the search ranking, bm25 as FTS5's own
+ * computes it (k1 1.2, b 0.75, column weights w0... in column order)
+ * but with each phrase's document frequency estimated from its oldest
+ * RANK_DF_SAMPLE matches instead of counted over every match.  FTS5's
+ * bm25 reads every row that holds each phrase, for every query, before
+ * it ranks one: for a word in most of a million stories that count is
+ * most of the query's time, and it grows with the archive.  Here a
+ * phrase with more matches than the sample is counted until the sample
+ * is full, and its frequency is the sample scaled by the share of the
+ * ids read so far (ids grow as stories are written, and most are in the
+ * index); a rarer phrase is counted exactly, and scores as under bm25.
+ */
+#define RANK_DF_SAMPLE	1000
+#define RANK_K1		1.2
+#define RANK_B		0.75
+
+struct rank_query {
+	int		 nphrase;
+	double		 avgdl;		/* mean tokens a row */
+	double		*idf;		/* of each phrase */
+	double		*freq;		/* weighted hits of the row ranked */
+};
+
+struct rank_count {
+	sqlite3_int64	 n;		/* rows seen */
+	sqlite3_int64	 last;		/* the rowid of the last */
+};
+
+static int
+rank_count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
+{
+	struct rank_count *c = arg;
+
+	c->last = api->xRowid(fts);
+	return ++c->n >= RANK_DF_SAMPLE ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* The per-query part, kept with the cursor from its first row. */
+static struct rank_query *
+rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
+{
+	struct rank_query *q;
+	struct rank_count c;
+	sqlite3_int64 nrow = 0, ntok = 0;
+	double df, seen;
+	int i, n;
+
+	if ((q = api->xGetAuxdata(fts, 0)) != NULL)
+		return q;
+	n = api->xPhraseCount(fts);
+	if ((q = sqlite3_malloc64(sizeof(*q) + 2 * (size_t)n *
+	    sizeof(double))) == NULL) {
+		*rc = SQLITE_NOMEM;
+		return NULL;
+	}
+	q->nphrase = n;
+	q->idf = (double *)(q + 1);
+	q->freq = q->idf + n;
+	if ((*rc = api->xRowCount(fts, &nrow)) == SQLITE_OK)
+		*rc = api->xColumnTotalSize(fts, -1, &ntok);
+	q->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+	/*
+	 * One phrase: its weight scales every score alike and changes no
+	 * order, so it is not counted at all.
+	 */
+	if (n == 1)
+		q->idf[0] = 1.0;
+	for (i = 0; n > 1 && *rc == SQLITE_OK && i < n; i++) {
+		c.n = c.last = 0;
+		*rc = api->xQueryPhrase(fts, i, &c, rank_count_row);
+		df = (double)c.n;
+		if (c.n >= RANK_DF_SAMPLE && c.last > 0 && c.last < nrow) {
+			seen = (double)c.last;
+			df = df * (double)nrow / seen;
+		}
+		/* As bm25: a phrase in most rows still counts a little. */
+		q->idf[i] = log(((double)nrow - df + 0.5) / (df + 0.5));
+		if (q->idf[i] <= 0.0)
+			q->idf[i] = 1e-6;
+	}
+	if (*rc == SQLITE_OK)
+		*rc = api->xSetAuxdata(fts, q, sqlite3_free);
+	else
+		sqlite3_free(q);
+	return *rc == SQLITE_OK ? q : NULL;
+}
+
+static void
+rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int nval, sqlite3_value **val)
+{
+	struct rank_query *q;
+	double score = 0.0, f, len;
+	int rc = SQLITE_OK, ninst = 0, ntok = 0, i, phrase, col, off;
+
+	if ((q = rank_query(api, fts, &rc)) == NULL)
+		goto fail;
+	for (i = 0; i < q->nphrase; i++)
+		q->freq[i] = 0.0;
+	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < ninst; i++) {
+		if ((rc = api->xInst(fts, i, &phrase, &col, &off)) != SQLITE_OK)
+			goto fail;
+		q->freq[phrase] += col < nval ? sqlite3_value_double(val[col]) :
+		    1.0;
+	}
+	if ((rc = api->xColumnSize(fts, -1, &ntok)) != SQLITE_OK)
+		goto fail;
+	len = 1.0 - RANK_B + RANK_B * (double)ntok / q->avgdl;
+	for (i = 0; i < q->nphrase; i++) {
+		f = q->freq[i];
+		score += q->idf[i] * f * (RANK_K1 + 1.0) / (f + RANK_K1 * len);
+	}
+	/* As bm25's: the better the match, the lower, so ORDER BY puts it first. */
+	sqlite3_result_double(ctx, -score);
+	return;
+fail:
+	sqlite3_result_error_code(ctx, rc);
+}
+
+/* Gives a connection's FTS5 masthead_rank(). */
+static int
+rank_register(sqlite3 *h)
+{
+	sqlite3_stmt *st;
+	fts5_api *fts = NULL;
+
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, &fts, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (fts == NULL || fts->iVersion < 2)
+		return -1;
+	return fts->xCreateFunction(fts, "masthead_rank", NULL, rank_fn,
+	    NULL) == SQLITE_OK ? 0 : -1;
+}
+
 static struct db *
 sq_open(const char *path, char *err, size_t errlen)
 {
@@ -103,7 +245,8 @@ sq_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(h, 5000);
 	sqlite3_extended_result_codes(h, 1);
-	if (sqlite3_exec(h, sq_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(h, sq_pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+	    rank_register(h) != 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(h));
 		sqlite3_close(h);
 		return NULL;

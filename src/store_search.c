@@ -92,7 +92,9 @@ static const char sql_any_published[] =
  * A query is answered from its SEARCH_WINDOW most recently written
  * matches (ids grow as stories are written): ranking every match of a
  * word found in most of the archive would cost time in proportion to
- * the archive.  Rarer words are ranked over all their matches.
+ * the archive.  Rarer words are ranked over all their matches.  The
+ * window's lowest id is found once (SQ_WINDOW) and bound as $10 to the
+ * statements that search it.
  */
 #define SEARCH_WINDOW	10000
 
@@ -104,6 +106,7 @@ enum {
 	SQ_BY_DATE,
 	SQ_ANY,		/* one indexed row, to tell an empty index */
 	SQ_COUNT,	/* as SQ_BY_RANK, rows counted up to $8 past $9 */
+	SQ_WINDOW,	/* $1 query, $2 window: the lowest id of the window */
 	SQ__MAX
 };
 
@@ -116,21 +119,27 @@ enum {
  * CROSS JOIN makes SQLite walk the index first and look each match's
  * article up, never the other way round (a filter on time would
  * otherwise tempt it to scan articles and probe the index per row).
- * The window: only matches at or above the SEARCH_WINDOW-th newest.
+ * The window: only matches at or above the SEARCH_WINDOW-th newest,
+ * whose id SQ_WINDOW found (FTS5 reads the list of matches backwards).
  */
-#define FTS_WINDOW \
-	" article_search MATCH $1 AND f.rowid >= COALESCE((" \
-	"  SELECT rowid FROM article_search WHERE article_search MATCH $1" \
-	"  ORDER BY rowid DESC LIMIT 1 OFFSET $10 - 1), 0)"
+#define FTS_WINDOW " article_search MATCH $1 AND f.rowid >= $10"
+#define FTS_WINDOW_LO \
+	"SELECT COALESCE((SELECT rowid FROM article_search" \
+	" WHERE article_search MATCH $1 ORDER BY rowid DESC" \
+	" LIMIT 1 OFFSET $2 - 1), 0) AS lo"
 
 /*
  * By relevance, FTS5 sorts the window by rank itself and hands rows over
- * best first, so the snippets are made for the rows shown only.
+ * best first, so the snippets are made for the rows shown only.  The
+ * rank is masthead_rank() (db_sqlite.c), bm25 with the weights of 0005
+ * whose document frequencies cost the same at any size of archive.
  */
+#define FTS_RANK \
+	" AND f.rank MATCH 'masthead_rank(10.0, 4.0, 1.0, 4.0, 4.0, 2.0)'"
 #define FTS_BY_RANK \
 	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
 	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
-	" WHERE" FTS_WINDOW HIT_FILTERS \
+	" WHERE" FTS_WINDOW FTS_RANK HIT_FILTERS \
 	" ORDER BY f.rank LIMIT $8 OFFSET $9"
 
 /* By date, the page's rows are found first, then their snippets. */
@@ -160,6 +169,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT rowid FROM"
 	    " article_search LIMIT 1) x",
 	[SQ_COUNT] = FTS_COUNT,
+	[SQ_WINDOW] = FTS_WINDOW_LO,
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -171,22 +181,23 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  || ', MaxWords=30, MinWords=12, MaxFragments=2,"\
 	" FragmentDelimiter=\" … \"') AS snippet_marked"
 /*
- * The window's lower bound is computed once (a MATERIALIZED CTE; as a
- * subquery PostgreSQL would run it again for every row), and "+ 0"
+ * The window's lower bound comes bound as $10 (SQ_WINDOW), and "+ 0"
  * keeps the primary key from driving the scan instead of the GIN index.
  */
 #define PG_WINDOW \
-	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
-	" w AS MATERIALIZED (SELECT COALESCE((SELECT x.article_id" \
-	"  FROM article_search x, q WHERE x.doc @@ q.q" \
-	"  ORDER BY x.article_id DESC LIMIT 1" \
-	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo),"
+	"WITH q AS (SELECT to_tsquery('english', $1) AS q),"
+#define PG_WINDOW_LO \
+	"SELECT COALESCE((SELECT x.article_id FROM article_search x" \
+	" WHERE x.doc @@ to_tsquery('english', $1)" \
+	" ORDER BY x.article_id DESC LIMIT 1" \
+	" OFFSET CAST($2 AS BIGINT) - 1), 0) AS lo"
 #define PG_HITS(order) \
 	PG_WINDOW \
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
-	"  a.published_at AS t FROM q, w, article_search f" \
+	"  a.published_at AS t FROM q, article_search f" \
 	"  JOIN articles a ON a.id = f.article_id" \
-	"  WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS \
+	"  WHERE f.doc @@ q.q AND f.article_id + 0 >= CAST($10 AS BIGINT)" \
+	HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
 	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \
@@ -203,10 +214,12 @@ static const char *const sql_pg[SQ__MAX] = {
 	    "hits.t DESC, hits.id DESC",
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
 	    " article_search LIMIT 1) x",
-	[SQ_COUNT] = PG_WINDOW " c AS (SELECT f.article_id FROM q, w,"
+	[SQ_COUNT] = PG_WINDOW " c AS (SELECT f.article_id FROM q,"
 	    " article_search f JOIN articles a ON a.id = f.article_id"
-	    " WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS
+	    " WHERE f.doc @@ q.q"
+	    " AND f.article_id + 0 >= CAST($10 AS BIGINT)" HIT_FILTERS
 	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM c",
+	[SQ_WINDOW] = PG_WINDOW_LO,
 };
 
 static const char *const *const sql_engine[DB__MAX] = {
@@ -392,20 +405,51 @@ store_search_missing(struct db *db)
 }
 
 /*
+ * The lowest id of the window of match into p->lo, once: at least 1, so
+ * that 0 says it is not known yet.
+ */
+static int
+search_window(struct db *db, struct search_params *p, const struct buf *match)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (p->lo > 0)
+		return STORE_OK;
+	if ((st = stmt(db, SQ_WINDOW)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, match->p);
+	db_bind_int(st, 2, SEARCH_WINDOW);
+	if ((rc = db_step(st)) == DB_ROW)
+		p->lo = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return store_rc_from_db(rc);
+	if (p->lo < 1)
+		p->lo = 1;
+	return STORE_OK;
+}
+
+/*
  * The statement which (SQ_BY_RANK, SQ_BY_DATE or SQ_COUNT) bound to p,
  * with the reader's text written in this engine's syntax into match (the
  * caller frees it).  STORE_NOTFOUND when the text holds no word to
  * search for.
  */
 static int
-search_stmt(struct db *db, const struct search_params *p, int which,
+search_stmt(struct db *db, struct search_params *p, int which,
     struct buf *match, struct db_stmt **out)
 {
 	struct db_stmt *st;
+	int rc;
 
 	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
 		return STORE_NOTFOUND;
-	if (buf_err(match) || (st = stmt(db, which)) == NULL)
+	if (buf_err(match))
+		return STORE_ERROR;
+	if ((rc = search_window(db, p, match)) != STORE_OK)
+		return rc;
+	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
 	db_bind_str(st, 1, match->p);
@@ -417,12 +461,12 @@ search_stmt(struct db *db, const struct search_params *p, int which,
 	db_bind_int(st, 7, p->author);
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
-	db_bind_int(st, 10, SEARCH_WINDOW);
+	db_bind_int(st, 10, p->lo);
 	return STORE_OK;
 }
 
 int
-store_search(struct db *db, const struct search_params *p, json_t **out)
+store_search(struct db *db, struct search_params *p, json_t **out)
 {
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;
@@ -443,7 +487,7 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
 }
 
 int
-store_search_count(struct db *db, const struct search_params *p, int64_t *n)
+store_search_count(struct db *db, struct search_params *p, int64_t *n)
 {
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;

@@ -131,11 +131,12 @@ enum {
 /*
  * By relevance, FTS5 sorts the window by rank itself and hands rows over
  * best first, so the snippets are made for the rows shown only.  The
- * rank is masthead_rank() (db_sqlite.c), bm25 with the weights of 0005
- * whose document frequencies cost the same at any size of archive.
+ * rank is $11, masthead_rank() of db_sqlite.c (bm25 with the weights of
+ * 0005, whose cost does not grow with the archive) told how many of the
+ * best rows the page can reach (rank_spec()).
  */
-#define FTS_RANK \
-	" AND f.rank MATCH 'masthead_rank(10.0, 4.0, 1.0, 4.0, 4.0, 2.0)'"
+#define FTS_RANK " AND f.rank MATCH $11"
+#define FTS_WEIGHTS "10.0, 4.0, 1.0, 4.0, 4.0, 2.0"
 #define FTS_BY_RANK \
 	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
 	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
@@ -405,6 +406,31 @@ store_search_missing(struct db *db)
 }
 
 /*
+ * The rank function of a SQLite search by relevance, into spec: how many
+ * of the best rows need their exact score.  With no filter but the time
+ * of publication, the page's rows are among the best offset + limit
+ * rows and the stories scheduled for later (which are in the index);
+ * with any other filter, which FTS5 cannot see, every row needs it.
+ */
+static const char sql_scheduled[] =
+    "SELECT count(*) AS n FROM articles WHERE status = 'published'"
+    " AND published_at > $1";
+
+static void
+rank_spec(struct db *db, const struct search_params *p, char *spec,
+    size_t size)
+{
+	int64_t k = 0;
+
+	if (p->type == NULL && p->section == 0 && p->author == 0 &&
+	    p->from <= 0 && p->to == INT64_MAX)
+		k = (int64_t)p->offset + p->limit + store_scalar(db,
+		    sql_scheduled, p->now);
+	snprintf(spec, size, "masthead_rank(%lld, " FTS_WEIGHTS ")",
+	    (long long)k);
+}
+
+/*
  * The lowest id of the window of match into p->lo, once: at least 1, so
  * that 0 says it is not known yet.
  */
@@ -441,6 +467,7 @@ search_stmt(struct db *db, struct search_params *p, int which,
     struct buf *match, struct db_stmt **out)
 {
 	struct db_stmt *st;
+	char spec[80];
 	int rc;
 
 	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
@@ -449,6 +476,8 @@ search_stmt(struct db *db, struct search_params *p, int which,
 		return STORE_ERROR;
 	if ((rc = search_window(db, p, match)) != STORE_OK)
 		return rc;
+	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE)
+		rank_spec(db, p, spec, sizeof(spec));
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
@@ -462,6 +491,8 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, p->lo);
+	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE)
+		db_bind_str(st, 11, spec);
 	return STORE_OK;
 }
 

@@ -182,11 +182,15 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  || ', MaxWords=30, MinWords=12, MaxFragments=2,"\
 	" FragmentDelimiter=\" … \"') AS snippet_marked"
 /*
- * The window's lower bound comes bound as $10 (SQ_WINDOW), and "+ 0"
- * keeps the primary key from driving the scan instead of the GIN index.
+ * The window's lower bound comes bound as $10 (SQ_WINDOW).  "+ 0" keeps
+ * the primary key from driving the scan instead of the GIN index, and
+ * so does reading the bound from a MATERIALIZED CTE: with the value in
+ * sight, PostgreSQL reads every live article by time and each one's
+ * tsvector (0.8 s at 20,000 stories instead of 0.2).
  */
 #define PG_WINDOW \
-	"WITH q AS (SELECT to_tsquery('english', $1) AS q),"
+	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
+	" w AS MATERIALIZED (SELECT CAST($10 AS BIGINT) AS lo),"
 #define PG_WINDOW_LO \
 	"SELECT COALESCE((SELECT x.article_id FROM article_search x" \
 	" WHERE x.doc @@ to_tsquery('english', $1)" \
@@ -195,10 +199,9 @@ static const char *const sql_sqlite[SQ__MAX] = {
 #define PG_HITS(order) \
 	PG_WINDOW \
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
-	"  a.published_at AS t FROM q, article_search f" \
+	"  a.published_at AS t FROM q, w, article_search f" \
 	"  JOIN articles a ON a.id = f.article_id" \
-	"  WHERE f.doc @@ q.q AND f.article_id + 0 >= CAST($10 AS BIGINT)" \
-	HIT_FILTERS \
+	"  WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
 	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \
@@ -215,10 +218,9 @@ static const char *const sql_pg[SQ__MAX] = {
 	    "hits.t DESC, hits.id DESC",
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
 	    " article_search LIMIT 1) x",
-	[SQ_COUNT] = PG_WINDOW " c AS (SELECT f.article_id FROM q,"
+	[SQ_COUNT] = PG_WINDOW " c AS (SELECT f.article_id FROM q, w,"
 	    " article_search f JOIN articles a ON a.id = f.article_id"
-	    " WHERE f.doc @@ q.q"
-	    " AND f.article_id + 0 >= CAST($10 AS BIGINT)" HIT_FILTERS
+	    " WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS
 	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM c",
 	[SQ_WINDOW] = PG_WINDOW_LO,
 };

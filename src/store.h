@@ -159,7 +159,7 @@ struct search_params {
 	int64_t		 author;	/* 0: any */
 	int		 by_date;	/* newest first, else most relevant first */
 	int		 limit, offset;
-	int64_t		 lo;		/* the window's lowest id; 0: not found yet */
+	int64_t		 lo;		/* the store's bound of the window; 0: not yet */
 };
 /*
  * Live published stories matching the reader's text p->q, written in the

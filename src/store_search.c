@@ -92,9 +92,11 @@ static const char sql_any_published[] =
  * A query is answered from its SEARCH_WINDOW most recently written
  * matches (ids grow as stories are written): ranking every match of a
  * word found in most of the archive would cost time in proportion to
- * the archive.  Rarer words are ranked over all their matches.  The
- * window's lowest id is found once (SQ_WINDOW) and bound as $10 to the
- * statements that search it.
+ * the archive.  Rarer words are ranked over all their matches.  On
+ * SQLite the window's lowest id is found once a page (SQ_WINDOW) and
+ * bound as $10 to the statements that search it; on PostgreSQL each
+ * statement finds it from the window's size in $10 (measured: the
+ * bound as a parameter, even from a CTE, made the page slower there).
  */
 #define SEARCH_WINDOW	10000
 
@@ -182,20 +184,16 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  || ', MaxWords=30, MinWords=12, MaxFragments=2,"\
 	" FragmentDelimiter=\" … \"') AS snippet_marked"
 /*
- * The window's lower bound comes bound as $10 (SQ_WINDOW).  "+ 0" keeps
- * the primary key from driving the scan instead of the GIN index, and
- * so does reading the bound from a MATERIALIZED CTE: with the value in
- * sight, PostgreSQL reads every live article by time and each one's
- * tsvector (0.8 s at 20,000 stories instead of 0.2).
+ * The window's lower bound is computed once (a MATERIALIZED CTE; as a
+ * subquery PostgreSQL would run it again for every row), and "+ 0"
+ * keeps the primary key from driving the scan instead of the GIN index.
  */
 #define PG_WINDOW \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
-	" w AS MATERIALIZED (SELECT CAST($10 AS BIGINT) AS lo),"
-#define PG_WINDOW_LO \
-	"SELECT COALESCE((SELECT x.article_id FROM article_search x" \
-	" WHERE x.doc @@ to_tsquery('english', $1)" \
-	" ORDER BY x.article_id DESC LIMIT 1" \
-	" OFFSET CAST($2 AS BIGINT) - 1), 0) AS lo"
+	" w AS MATERIALIZED (SELECT COALESCE((SELECT x.article_id" \
+	"  FROM article_search x, q WHERE x.doc @@ q.q" \
+	"  ORDER BY x.article_id DESC LIMIT 1" \
+	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo),"
 #define PG_HITS(order) \
 	PG_WINDOW \
 	" hits AS (SELECT f.article_id AS id, ts_rank(f.doc, q.q) AS r," \
@@ -222,7 +220,7 @@ static const char *const sql_pg[SQ__MAX] = {
 	    " article_search f JOIN articles a ON a.id = f.article_id"
 	    " WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS
 	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM c",
-	[SQ_WINDOW] = PG_WINDOW_LO,
+	[SQ_WINDOW] = NULL,	/* in each statement */
 };
 
 static const char *const *const sql_engine[DB__MAX] = {
@@ -433,8 +431,9 @@ rank_spec(struct db *db, const struct search_params *p, char *spec,
 }
 
 /*
- * The lowest id of the window of match into p->lo, once: at least 1, so
- * that 0 says it is not known yet.
+ * What $10 is, into p->lo, once: on SQLite the lowest id of the window
+ * of match (at least 1, so that 0 says it is not known yet), on
+ * PostgreSQL the window's size.
  */
 static int
 search_window(struct db *db, struct search_params *p, const struct buf *match)
@@ -444,6 +443,11 @@ search_window(struct db *db, struct search_params *p, const struct buf *match)
 
 	if (p->lo > 0)
 		return STORE_OK;
+	if (sql_engine[db_kind(db)][SQ_WINDOW] == NULL) {
+		/* Found by each statement: $10 is the window's size. */
+		p->lo = SEARCH_WINDOW;
+		return STORE_OK;
+	}
 	if ((st = stmt(db, SQ_WINDOW)) == NULL)
 		return STORE_ERROR;
 	db_bind_str(st, 1, match->p);

@@ -81,20 +81,23 @@ def test_ranking():
     eq(ids({"q": "QUARBLETON"}), [title_hit, body_hit], "case does not matter")
 
 
-def live_scores(match, tsquery):
-    """The engine's own score of every live story matching the query,
-    over all its matches (no window, no shortcut): bm25 with the index's
-    weights on SQLite, ts_rank on PostgreSQL; higher is better."""
+def live_scores(match, tsquery, type_=None):
+    """The engine's own score of every live story matching the query (of
+    type type_ when given), over all its matches (no window, no
+    shortcut): bm25 with the index's weights on SQLite, ts_rank on
+    PostgreSQL; higher is better."""
     now = int(time.time())
     if is_pg(DB):
         rows = sql(DB, "SELECT f.article_id, ts_rank(f.doc, to_tsquery("
                    "'english', ?)) FROM article_search f JOIN articles a ON"
                    " a.id = f.article_id WHERE f.doc @@ to_tsquery('english',"
-                   " ?) AND a.status = 'published' AND a.published_at <= ?",
-                   (tsquery, tsquery, now))
+                   " ?) AND a.status = 'published' AND a.published_at <= ?"
+                   " AND a.type = coalesce(nullif(?, ''), a.type)",
+                   (tsquery, tsquery, now, type_ or ""))
         return {int(i): float(r) for i, r in rows}
     live = {r[0] for r in sql(DB, "SELECT id FROM articles WHERE status ="
-                              " 'published' AND published_at <= ?", (now,))}
+                              " 'published' AND published_at <= ? AND type ="
+                              " coalesce(?, type)", (now, type_))}
     rows = sql(DB, "SELECT rowid, rank FROM article_search WHERE"
                " article_search MATCH ?", (match,))
     return {i: -r for i, r in rows if i in live}
@@ -118,6 +121,13 @@ def test_same_first_page():
         eq([round(ref.get(i, -1e9), 9) for i in got],
            [round(v, 9) for v in best],
            "%s: the first page is the engine's best ten" % text)
+    # A filter is applied after ranking, so every match is scored.
+    ref = live_scores('"5g"', "'5g'", "news-analysis")
+    best = sorted(ref.values(), reverse=True)[:10]
+    got = ids({"q": "5g", "type": "news-analysis"})
+    ok(len(best) == 10, "5g matches a page of news analysis", len(best))
+    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
+       "5g, type news-analysis: the first page is the engine's best ten")
 
 
 def test_oldest_title_first():

@@ -407,27 +407,51 @@ store_search_missing(struct db *db)
 
 /*
  * The rank function of a SQLite search by relevance, into spec: how many
- * of the best rows need their exact score.  With no filter but the time
- * of publication, the page's rows are among the best offset + limit
- * rows and the stories scheduled for later (which are in the index);
- * with any other filter, which FTS5 cannot see, every row needs it.
+ * of the best rows need their exact score.  The filters apply after
+ * FTS5 ranks, so with no filter but time the page's rows are among the
+ * best offset + limit rows and the indexed stories the time filters
+ * leave out (scheduled for later, or outside from and to; counted up to
+ * RANK_TOP_MAX, past which the ranking reads every row's length); with
+ * a type, section or author, which FTS5 cannot see, every row needs it.
  */
-static const char sql_scheduled[] =
-    "SELECT count(*) AS n FROM articles WHERE status = 'published'"
-    " AND published_at > $1";
+#define RANK_TOP_MAX	5000
+/* Three range scans of articles_latest, each stopping at $4. */
+#define OUTSIDE(cond) \
+    "(SELECT count(*) FROM (SELECT 1 FROM articles WHERE status =" \
+    " 'published' AND published_at " cond " LIMIT $4) x)"
+static const char sql_outside[] =
+    "SELECT " OUTSIDE("> CAST($1 AS BIGINT)") " + "
+    OUTSIDE("< CAST($2 AS BIGINT)") " + "
+    OUTSIDE(">= CAST($3 AS BIGINT)") " AS n";
+#undef OUTSIDE
 
-static void
+static int
 rank_spec(struct db *db, const struct search_params *p, char *spec,
     size_t size)
 {
+	struct db_stmt *st;
 	int64_t k = 0;
+	int rc;
 
-	if (p->type == NULL && p->section == 0 && p->author == 0 &&
-	    p->from <= 0 && p->to == INT64_MAX)
-		k = (int64_t)p->offset + p->limit + store_scalar(db,
-		    sql_scheduled, p->now);
+	if (p->type == NULL && p->section == 0 && p->author == 0) {
+		if ((st = db_stmt(db, sql_outside)) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, p->now);
+		db_bind_int(st, 2, p->from);
+		db_bind_int(st, 3, p->to);
+		db_bind_int(st, 4, RANK_TOP_MAX + 1);
+		if ((rc = db_step(st)) == DB_ROW)
+			k = db_col_int(st, 0);
+		db_reset(st);
+		if (rc != DB_ROW)
+			return store_rc_from_db(rc);
+		k += (int64_t)p->offset + p->limit;
+		if (k > RANK_TOP_MAX)
+			k = 0;
+	}
 	snprintf(spec, size, "masthead_rank(%lld, " FTS_WEIGHTS ")",
 	    (long long)k);
+	return STORE_OK;
 }
 
 /*
@@ -482,8 +506,9 @@ search_stmt(struct db *db, struct search_params *p, int which,
 		return STORE_ERROR;
 	if ((rc = search_window(db, p, match)) != STORE_OK)
 		return rc;
-	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE)
-		rank_spec(db, p, spec, sizeof(spec));
+	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE &&
+	    (rc = rank_spec(db, p, spec, sizeof(spec))) != STORE_OK)
+		return rc;
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;

@@ -81,7 +81,7 @@ def test_ranking():
     eq(ids({"q": "QUARBLETON"}), [title_hit, body_hit], "case does not matter")
 
 
-def live_scores(match, tsquery, type_=None):
+def live_scores(match, tsquery, type_=None, since=0):
     """The engine's own score of every live story matching the query (of
     type type_ when given), over all its matches (no window, no
     shortcut): bm25 with the index's weights on SQLite, ts_rank on
@@ -92,12 +92,14 @@ def live_scores(match, tsquery, type_=None):
                    "'english', ?)) FROM article_search f JOIN articles a ON"
                    " a.id = f.article_id WHERE f.doc @@ to_tsquery('english',"
                    " ?) AND a.status = 'published' AND a.published_at <= ?"
-                   " AND a.type = coalesce(nullif(?, ''), a.type)",
-                   (tsquery, tsquery, now, type_ or ""))
+                   " AND a.type = coalesce(nullif(?, ''), a.type)"
+                   " AND a.published_at >= ?",
+                   (tsquery, tsquery, now, type_ or "", since))
         return {int(i): float(r) for i, r in rows}
     live = {r[0] for r in sql(DB, "SELECT id FROM articles WHERE status ="
                               " 'published' AND published_at <= ? AND type ="
-                              " coalesce(?, type)", (now, type_))}
+                              " coalesce(?, type) AND published_at >= ?",
+                              (now, type_, since))}
     rows = sql(DB, "SELECT rowid, rank FROM article_search WHERE"
                " article_search MATCH ?", (match,))
     return {i: -r for i, r in rows if i in live}
@@ -128,6 +130,16 @@ def test_same_first_page():
     ok(len(best) == 10, "5g matches a page of news analysis", len(best))
     eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
        "5g, type news-analysis: the first page is the engine's best ten")
+    # A date that leaves a few old stories out: ranked with the pruning.
+    t = sql(DB, "SELECT published_at FROM articles WHERE status ="
+            " 'published' ORDER BY published_at LIMIT 1 OFFSET 30")[0][0]
+    day = time.strftime("%Y-%m-%d", time.gmtime(int(t)))
+    since = int(t) - int(t) % 86400
+    ref = live_scores('"5g"', "'5g'", since=since)
+    best = sorted(ref.values(), reverse=True)[:10]
+    got = ids({"q": "5g", "from": day})
+    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
+       "5g from %s: the first page is the engine's best ten" % day)
 
 
 def test_oldest_title_first():

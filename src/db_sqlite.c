@@ -6,6 +6,7 @@
  * named parameters in order of first appearance, so each statement keeps
  * a map from the $N of the SQL text to SQLite's own index.
  */
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -84,6 +85,205 @@ sq_global_init(void)
 	sqlite3_initialize();
 }
 
+/*
+ * masthead_rank(k, w0, w1, ...): the search ranking, bm25 as FTS5's own
+ * computes it (k1 1.2, b 0.75, column weights w0... in column order),
+ * at a cost that does not grow with the archive.  Two things differ:
+ *
+ * - Each phrase's document frequency is estimated from its oldest
+ *   RANK_DF_SAMPLE matches, not counted over every match: FTS5's bm25
+ *   reads every row holding each phrase, for every query, before it
+ *   ranks one.  A phrase with more matches than the sample is counted
+ *   until the sample is full and scaled by the share of the ids read so
+ *   far (ids grow as stories are written, and most are in the index); a
+ *   rarer phrase is counted exactly.  A query of one phrase needs no
+ *   frequency: its weight scales every score alike.
+ *
+ * - Only the best k rows (0: all) get their exact score.  The length of
+ *   a row (a lookup in the index's table of sizes, half of bm25's cost)
+ *   can only lower its score, so a row whose score with the least length
+ *   cannot reach the k best scored so far is given that bound instead:
+ *   it is below the k-th best score at the end too, so the k best rows
+ *   and their order are bm25's, and every other row sorts after them.
+ */
+#define RANK_DF_SAMPLE	1000
+#define RANK_K1		1.2
+#define RANK_B		0.75
+#define RANK_TOP_MAX	5000
+
+struct rank_query {
+	int		 nphrase;
+	double		 avgdl;		/* mean tokens a row */
+	double		*idf;		/* of each phrase */
+	double		*freq;		/* weighted hits of the row ranked */
+	int		 k, nbest;
+	double		*best;		/* min-heap of the nbest (<= k) best scores */
+};
+
+struct rank_count {
+	sqlite3_int64	 n;		/* rows seen */
+	sqlite3_int64	 last;		/* the rowid of the last */
+};
+
+static int
+rank_count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
+{
+	struct rank_count *c = arg;
+
+	c->last = api->xRowid(fts);
+	return ++c->n >= RANK_DF_SAMPLE ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* The per-query part, kept with the cursor from its first row. */
+static struct rank_query *
+rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int k, int *rc)
+{
+	struct rank_query *q;
+	struct rank_count c;
+	sqlite3_int64 nrow = 0, ntok = 0;
+	double df;
+	int i, n;
+
+	if ((q = api->xGetAuxdata(fts, 0)) != NULL)
+		return q;
+	n = api->xPhraseCount(fts);
+	if (k < 0 || k > RANK_TOP_MAX)
+		k = 0;
+	if ((q = sqlite3_malloc64(sizeof(*q) + (2 * (size_t)n + (size_t)k) *
+	    sizeof(double))) == NULL) {
+		*rc = SQLITE_NOMEM;
+		return NULL;
+	}
+	q->nphrase = n;
+	q->idf = (double *)(q + 1);
+	q->freq = q->idf + n;
+	q->best = q->freq + n;
+	q->k = k;
+	q->nbest = 0;
+	if ((*rc = api->xRowCount(fts, &nrow)) == SQLITE_OK)
+		*rc = api->xColumnTotalSize(fts, -1, &ntok);
+	q->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+	if (n == 1)
+		q->idf[0] = 1.0;
+	for (i = 0; n > 1 && *rc == SQLITE_OK && i < n; i++) {
+		c.n = c.last = 0;
+		*rc = api->xQueryPhrase(fts, i, &c, rank_count_row);
+		df = (double)c.n;
+		if (c.n >= RANK_DF_SAMPLE && c.last > 0 && c.last < nrow)
+			df = df * (double)nrow / (double)c.last;
+		/* As bm25: a phrase in most rows still counts a little. */
+		q->idf[i] = log(((double)nrow - df + 0.5) / (df + 0.5));
+		if (q->idf[i] <= 0.0)
+			q->idf[i] = 1e-6;
+	}
+	if (*rc == SQLITE_OK)
+		*rc = api->xSetAuxdata(fts, q, sqlite3_free);
+	else
+		sqlite3_free(q);
+	return *rc == SQLITE_OK ? q : NULL;
+}
+
+/* Keeps score if it is among the k best so far (a min-heap). */
+static void
+rank_keep(struct rank_query *q, double score)
+{
+	double *h = q->best, t;
+	int i, c;
+
+	if (q->nbest < q->k) {
+		for (i = q->nbest++; i > 0 && h[(i - 1) / 2] > score;
+		    i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = score;
+		return;
+	}
+	if (score <= h[0])
+		return;
+	for (i = 0; (c = 2 * i + 1) < q->k; i = c) {
+		if (c + 1 < q->k && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= score)
+			break;
+		t = h[c];
+		h[i] = t;
+	}
+	h[i] = score;
+}
+
+/* The score of the row with a length factor of len. */
+static double
+rank_score(const struct rank_query *q, double len)
+{
+	double score = 0.0, f;
+	int i;
+
+	for (i = 0; i < q->nphrase; i++) {
+		f = q->freq[i];
+		score += q->idf[i] * f * (RANK_K1 + 1.0) / (f + RANK_K1 * len);
+	}
+	return score;
+}
+
+static void
+rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int nval, sqlite3_value **val)
+{
+	struct rank_query *q;
+	double score;
+	int rc = SQLITE_OK, ninst = 0, ntok = 0, i, phrase, col, off;
+
+	if (nval < 1) {
+		sqlite3_result_error(ctx, "masthead_rank: no k", -1);
+		return;
+	}
+	if ((q = rank_query(api, fts, sqlite3_value_int(val[0]), &rc)) == NULL)
+		goto fail;
+	for (i = 0; i < q->nphrase; i++)
+		q->freq[i] = 0.0;
+	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < ninst; i++) {
+		if ((rc = api->xInst(fts, i, &phrase, &col, &off)) != SQLITE_OK)
+			goto fail;
+		q->freq[phrase] += col + 1 < nval ?
+		    sqlite3_value_double(val[col + 1]) : 1.0;
+	}
+	/* The bound: the least length factor, of an empty row. */
+	score = rank_score(q, 1.0 - RANK_B);
+	if (q->k == 0 || q->nbest < q->k || score >= q->best[0]) {
+		if ((rc = api->xColumnSize(fts, -1, &ntok)) != SQLITE_OK)
+			goto fail;
+		score = rank_score(q, 1.0 - RANK_B + RANK_B * (double)ntok /
+		    q->avgdl);
+		if (q->k > 0)
+			rank_keep(q, score);
+	}
+	/* As bm25's: the better the match, the lower, so ORDER BY puts it first. */
+	sqlite3_result_double(ctx, -score);
+	return;
+fail:
+	sqlite3_result_error_code(ctx, rc);
+}
+
+/* Gives a connection's FTS5 masthead_rank(). */
+static int
+rank_register(sqlite3 *h)
+{
+	sqlite3_stmt *st;
+	fts5_api *fts = NULL;
+
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, &fts, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (fts == NULL || fts->iVersion < 2)
+		return -1;
+	return fts->xCreateFunction(fts, "masthead_rank", NULL, rank_fn,
+	    NULL) == SQLITE_OK ? 0 : -1;
+}
+
 static struct db *
 sq_open(const char *path, char *err, size_t errlen)
 {
@@ -103,7 +303,8 @@ sq_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(h, 5000);
 	sqlite3_extended_result_codes(h, 1);
-	if (sqlite3_exec(h, sq_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(h, sq_pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+	    rank_register(h) != 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(h));
 		sqlite3_close(h);
 		return NULL;

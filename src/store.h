@@ -159,6 +159,7 @@ struct search_params {
 	int64_t		 author;	/* 0: any */
 	int		 by_date;	/* newest first, else most relevant first */
 	int		 limit, offset;
+	int64_t		 lo;		/* the store's bound of the window; 0: not yet */
 };
 /*
  * Live published stories matching the reader's text p->q, written in the
@@ -166,14 +167,15 @@ struct search_params {
  * "title_marked" and "snippet_marked" (matched words between
  * SEARCH_MARK_OPEN and SEARCH_MARK_CLOSE, not escaped).
  */
-int	 store_search(struct db *, const struct search_params *, json_t **out);
+int	 store_search(struct db *, struct search_params *, json_t **out);
 /*
  * How many stories store_search() would find for p, counting no further
  * than p->limit past p->offset: the page shows "More than 500" rather
- * than count a match that no page reaches.
+ * than count a match that no page reaches.  Both find the window of
+ * matches they search (see store_search.c) and keep it in p->lo, so
+ * the second call with the same p does not look for it again.
  */
-int	 store_search_count(struct db *, const struct search_params *,
-	    int64_t *n);
+int	 store_search_count(struct db *, struct search_params *, int64_t *n);
 /*
  * Up to limit (at most 5) live stories related to the article: sharing
  * one of its tags tag_ids (ntags of them, at most 6), or in its section,

@@ -92,7 +92,11 @@ static const char sql_any_published[] =
  * A query is answered from its SEARCH_WINDOW most recently written
  * matches (ids grow as stories are written): ranking every match of a
  * word found in most of the archive would cost time in proportion to
- * the archive.  Rarer words are ranked over all their matches.
+ * the archive.  Rarer words are ranked over all their matches.  On
+ * SQLite the window's lowest id is found once a page (SQ_WINDOW) and
+ * bound as $10 to the statements that search it; on PostgreSQL each
+ * statement finds it from the window's size in $10 (measured: the
+ * bound as a parameter, even from a CTE, made the page slower there).
  */
 #define SEARCH_WINDOW	10000
 
@@ -104,6 +108,7 @@ enum {
 	SQ_BY_DATE,
 	SQ_ANY,		/* one indexed row, to tell an empty index */
 	SQ_COUNT,	/* as SQ_BY_RANK, rows counted up to $8 past $9 */
+	SQ_WINDOW,	/* $1 query, $2 window: the lowest id of the window */
 	SQ__MAX
 };
 
@@ -116,21 +121,28 @@ enum {
  * CROSS JOIN makes SQLite walk the index first and look each match's
  * article up, never the other way round (a filter on time would
  * otherwise tempt it to scan articles and probe the index per row).
- * The window: only matches at or above the SEARCH_WINDOW-th newest.
+ * The window: only matches at or above the SEARCH_WINDOW-th newest,
+ * whose id SQ_WINDOW found (FTS5 reads the list of matches backwards).
  */
-#define FTS_WINDOW \
-	" article_search MATCH $1 AND f.rowid >= COALESCE((" \
-	"  SELECT rowid FROM article_search WHERE article_search MATCH $1" \
-	"  ORDER BY rowid DESC LIMIT 1 OFFSET $10 - 1), 0)"
+#define FTS_WINDOW " article_search MATCH $1 AND f.rowid >= $10"
+#define FTS_WINDOW_LO \
+	"SELECT COALESCE((SELECT rowid FROM article_search" \
+	" WHERE article_search MATCH $1 ORDER BY rowid DESC" \
+	" LIMIT 1 OFFSET $2 - 1), 0) AS lo"
 
 /*
  * By relevance, FTS5 sorts the window by rank itself and hands rows over
- * best first, so the snippets are made for the rows shown only.
+ * best first, so the snippets are made for the rows shown only.  The
+ * rank is $11, masthead_rank() of db_sqlite.c (bm25 with the weights of
+ * 0005, whose cost does not grow with the archive) told how many of the
+ * best rows the page can reach (rank_spec()).
  */
+#define FTS_RANK " AND f.rank MATCH $11"
+#define FTS_WEIGHTS "10.0, 4.0, 1.0, 4.0, 4.0, 2.0"
 #define FTS_BY_RANK \
 	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
 	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
-	" WHERE" FTS_WINDOW HIT_FILTERS \
+	" WHERE" FTS_WINDOW FTS_RANK HIT_FILTERS \
 	" ORDER BY f.rank LIMIT $8 OFFSET $9"
 
 /* By date, the page's rows are found first, then their snippets. */
@@ -160,6 +172,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT rowid FROM"
 	    " article_search LIMIT 1) x",
 	[SQ_COUNT] = FTS_COUNT,
+	[SQ_WINDOW] = FTS_WINDOW_LO,
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -207,6 +220,7 @@ static const char *const sql_pg[SQ__MAX] = {
 	    " article_search f JOIN articles a ON a.id = f.article_id"
 	    " WHERE f.doc @@ q.q AND f.article_id + 0 >= w.lo" HIT_FILTERS
 	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM c",
+	[SQ_WINDOW] = NULL,	/* in each statement */
 };
 
 static const char *const *const sql_engine[DB__MAX] = {
@@ -392,20 +406,110 @@ store_search_missing(struct db *db)
 }
 
 /*
+ * The rank function of a SQLite search by relevance, into spec: how many
+ * of the best rows need their exact score.  The filters apply after
+ * FTS5 ranks, so with no filter but time the page's rows are among the
+ * best offset + limit rows and the indexed stories the time filters
+ * leave out (scheduled for later, or outside from and to; counted up to
+ * RANK_TOP_MAX, past which the ranking reads every row's length); with
+ * a type, section or author, which FTS5 cannot see, every row needs it.
+ */
+#define RANK_TOP_MAX	5000
+/* Three range scans of articles_latest, each stopping at $4. */
+#define OUTSIDE(cond) \
+    "(SELECT count(*) FROM (SELECT 1 FROM articles WHERE status =" \
+    " 'published' AND published_at " cond " LIMIT $4) x)"
+static const char sql_outside[] =
+    "SELECT " OUTSIDE("> CAST($1 AS BIGINT)") " + "
+    OUTSIDE("< CAST($2 AS BIGINT)") " + "
+    OUTSIDE(">= CAST($3 AS BIGINT)") " AS n";
+#undef OUTSIDE
+
+static int
+rank_spec(struct db *db, const struct search_params *p, char *spec,
+    size_t size)
+{
+	struct db_stmt *st;
+	int64_t k = 0;
+	int rc;
+
+	if (p->type == NULL && p->section == 0 && p->author == 0) {
+		if ((st = db_stmt(db, sql_outside)) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, p->now);
+		db_bind_int(st, 2, p->from);
+		db_bind_int(st, 3, p->to);
+		db_bind_int(st, 4, RANK_TOP_MAX + 1);
+		if ((rc = db_step(st)) == DB_ROW)
+			k = db_col_int(st, 0);
+		db_reset(st);
+		if (rc != DB_ROW)
+			return store_rc_from_db(rc);
+		k += (int64_t)p->offset + p->limit;
+		if (k > RANK_TOP_MAX)
+			k = 0;
+	}
+	snprintf(spec, size, "masthead_rank(%lld, " FTS_WEIGHTS ")",
+	    (long long)k);
+	return STORE_OK;
+}
+
+/*
+ * What $10 is, into p->lo, once: on SQLite the lowest id of the window
+ * of match (at least 1, so that 0 says it is not known yet), on
+ * PostgreSQL the window's size.
+ */
+static int
+search_window(struct db *db, struct search_params *p, const struct buf *match)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (p->lo > 0)
+		return STORE_OK;
+	if (sql_engine[db_kind(db)][SQ_WINDOW] == NULL) {
+		/* Found by each statement: $10 is the window's size. */
+		p->lo = SEARCH_WINDOW;
+		return STORE_OK;
+	}
+	if ((st = stmt(db, SQ_WINDOW)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, match->p);
+	db_bind_int(st, 2, SEARCH_WINDOW);
+	if ((rc = db_step(st)) == DB_ROW)
+		p->lo = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return store_rc_from_db(rc);
+	if (p->lo < 1)
+		p->lo = 1;
+	return STORE_OK;
+}
+
+/*
  * The statement which (SQ_BY_RANK, SQ_BY_DATE or SQ_COUNT) bound to p,
  * with the reader's text written in this engine's syntax into match (the
  * caller frees it).  STORE_NOTFOUND when the text holds no word to
  * search for.
  */
 static int
-search_stmt(struct db *db, const struct search_params *p, int which,
+search_stmt(struct db *db, struct search_params *p, int which,
     struct buf *match, struct db_stmt **out)
 {
 	struct db_stmt *st;
+	char spec[80];
+	int rc;
 
 	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
 		return STORE_NOTFOUND;
-	if (buf_err(match) || (st = stmt(db, which)) == NULL)
+	if (buf_err(match))
+		return STORE_ERROR;
+	if ((rc = search_window(db, p, match)) != STORE_OK)
+		return rc;
+	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE &&
+	    (rc = rank_spec(db, p, spec, sizeof(spec))) != STORE_OK)
+		return rc;
+	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
 	db_bind_str(st, 1, match->p);
@@ -417,12 +521,14 @@ search_stmt(struct db *db, const struct search_params *p, int which,
 	db_bind_int(st, 7, p->author);
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
-	db_bind_int(st, 10, SEARCH_WINDOW);
+	db_bind_int(st, 10, p->lo);
+	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE)
+		db_bind_str(st, 11, spec);
 	return STORE_OK;
 }
 
 int
-store_search(struct db *db, const struct search_params *p, json_t **out)
+store_search(struct db *db, struct search_params *p, json_t **out)
 {
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;
@@ -443,7 +549,7 @@ store_search(struct db *db, const struct search_params *p, json_t **out)
 }
 
 int
-store_search_count(struct db *db, const struct search_params *p, int64_t *n)
+store_search_count(struct db *db, struct search_params *p, int64_t *n)
 {
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;

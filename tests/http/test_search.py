@@ -10,9 +10,10 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db
+from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, is_pg, sql
 
 PW = "correct horse battery staple"
 
@@ -78,6 +79,89 @@ def test_ranking():
     got = ids({"q": "quarbleton", "sort": "date"})
     eq(got, [title_hit, body_hit], "sort=date puts the newest first")
     eq(ids({"q": "QUARBLETON"}), [title_hit, body_hit], "case does not matter")
+
+
+def live_scores(match, tsquery, type_=None, since=0):
+    """The engine's own score of every live story matching the query (of
+    type type_ when given), over all its matches (no window, no
+    shortcut): bm25 with the index's weights on SQLite, ts_rank on
+    PostgreSQL; higher is better."""
+    now = int(time.time())
+    if is_pg(DB):
+        rows = sql(DB, "SELECT f.article_id, ts_rank(f.doc, to_tsquery("
+                   "'english', ?)) FROM article_search f JOIN articles a ON"
+                   " a.id = f.article_id WHERE f.doc @@ to_tsquery('english',"
+                   " ?) AND a.status = 'published' AND a.published_at <= ?"
+                   " AND a.type = coalesce(nullif(?, ''), a.type)"
+                   " AND a.published_at >= ?",
+                   (tsquery, tsquery, now, type_ or "", since))
+        return {int(i): float(r) for i, r in rows}
+    live = {r[0] for r in sql(DB, "SELECT id FROM articles WHERE status ="
+                              " 'published' AND published_at <= ? AND type ="
+                              " coalesce(?, type) AND published_at >= ?",
+                              (now, type_, since))}
+    rows = sql(DB, "SELECT rowid, rank FROM article_search WHERE"
+               " article_search MATCH ?", (match,))
+    return {i: -r for i, r in rows if i in live}
+
+
+def test_same_first_page():
+    # Prefixes and phrases: the first page is the engine's own ranking
+    # over every match (scores compared, so ties may come in any order).
+    for text, match, tsquery in [
+            ("net*", '"net"*', "'net':*"),
+            ("tele*", '"tele"*', "'tele':*"),
+            ('"open ran"', '"open ran"', "'open' <-> 'ran'"),
+            ('"network slicing"', '"network slicing"',
+             "'network' <-> 'slicing'"),
+            ("private 5g", '"private" AND "5g"', "'private' & '5g'")]:
+        ref = live_scores(match, tsquery)
+        best = sorted(ref.values(), reverse=True)[:10]
+        got = ids({"q": text})
+        ok(len(best) == 10, "%s matches at least a page of the demo" % text,
+           len(best))
+        eq([round(ref.get(i, -1e9), 9) for i in got],
+           [round(v, 9) for v in best],
+           "%s: the first page is the engine's best ten" % text)
+    # A filter is applied after ranking, so every match is scored.
+    ref = live_scores('"5g"', "'5g'", "news-analysis")
+    best = sorted(ref.values(), reverse=True)[:10]
+    got = ids({"q": "5g", "type": "news-analysis"})
+    ok(len(best) == 10, "5g matches a page of news analysis", len(best))
+    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
+       "5g, type news-analysis: the first page is the engine's best ten")
+    # A date that leaves a few old stories out: ranked with the pruning.
+    t = sql(DB, "SELECT published_at FROM articles WHERE status ="
+            " 'published' ORDER BY published_at LIMIT 1 OFFSET 30")[0][0]
+    day = time.strftime("%Y-%m-%d", time.gmtime(int(t)))
+    since = int(t) - int(t) % 86400
+    ref = live_scores('"5g"', "'5g'", since=since)
+    best = sorted(ref.values(), reverse=True)[:10]
+    got = ids({"q": "5g", "from": day})
+    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
+       "5g from %s: the first page is the engine's best ten" % day)
+
+
+def test_oldest_title_first():
+    # The oldest live story, searched for by the words of its title, is
+    # the first result however many newer stories share those words.
+    now = int(time.time())
+    oldest, title = sql(DB, "SELECT id, title FROM articles WHERE status ="
+                        " 'published' AND published_at <= ? ORDER BY"
+                        " published_at, id LIMIT 1", (now,))[0]
+    got = ids({"q": title})
+    eq(got[:1], [oldest], "the oldest story comes first for its own title")
+    words = [w for w in re.findall(r"\w+", title) if len(w) > 3]
+    s, j = api({"q": words[0]})
+    ok(s == 200 and j["total"] > 1,
+       "its title's first long word (%s) is in other stories too" % words[0],
+       j and j["total"])
+    newest = story(title="A newer story on " + title,
+                   body_md=" ".join([title] * 5))
+    got = ids({"q": title})
+    ok(oldest in got[:2] and newest in got[:2],
+       "a newer story with the same words does not push it off the top",
+       got[:3])
 
 
 def test_snippets_escape():
@@ -371,7 +455,8 @@ def test_reindex():
     eq(len(ids({"q": "quarbleton"})), 2, "the rebuilt index finds the same stories")
 
 
-run_tests([test_ranking, test_snippets_escape, test_filters, test_reader_errors,
+run_tests([test_ranking, test_same_first_page, test_oldest_title_first,
+           test_snippets_escape, test_filters, test_reader_errors,
            test_author_by_name, test_count_and_past_last, test_pagination,
            test_states, test_hostile, test_follows_writes, test_api_parity,
            test_related, test_cache_share, test_reindex], srv.stop)

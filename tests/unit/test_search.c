@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "db.h"
 #include "search.h"
 
 struct query_case {
@@ -175,6 +176,129 @@ test_highlight(void **state)
 	buf_free(&b);
 }
 
+/*
+ * masthead_rank against FTS5's own bm25 on a generated table: for one
+ * phrase and for two, at several depths k, the first k rows it ranks
+ * have bm25's best k scores in bm25's order (scores compared, so ties
+ * may come in any order), although it reads the length of only the
+ * rows that can reach them.
+ */
+static const char *const rank_words[] = {
+	"fiber", "spectrum", "auction", "cable", "tower", "satellite",
+	"network", "operator", "core", "edge", "radio", "licence",
+};
+
+static void
+rank_fill(struct db *db)
+{
+	struct db_stmt *st;
+	struct buf title = BUF_INIT, text = BUF_INIT;
+	unsigned seed = 12345;
+	size_t n, w, len, nw = sizeof(rank_words) / sizeof(*rank_words);
+	int i;
+
+	assert_int_equal(db_exec(db, "CREATE VIRTUAL TABLE t USING fts5("
+	    "title, body); INSERT INTO t (t, rank) VALUES ('rank',"
+	    " 'bm25(10.0, 1.0)')"), DB_OK);
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
+	for (i = 1; i <= 3000; i++) {
+		/* Titles of 3 words, bodies of 5 to 200: lengths that matter. */
+		buf_reset(&title);
+		buf_reset(&text);
+		for (n = 0; n < 3; n++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_puts(&title, rank_words[(seed >> 16) % nw]);
+			buf_putc(&title, ' ');
+		}
+		seed = seed * 1103515245u + 12345u;
+		len = 5 + (seed >> 16) % 196;
+		for (n = 0; n < len; n++) {
+			seed = seed * 1103515245u + 12345u;
+			/* Mostly filler, so the words are spread thin. */
+			w = (seed >> 16) % 48;
+			buf_puts(&text, w < nw ? rank_words[w] : "word");
+			buf_putc(&text, ' ');
+		}
+		assert_non_null(st = db_stmt(db, "INSERT INTO t (rowid, title,"
+		    " body) VALUES ($1, $2, $3)"));
+		db_bind_int(st, 1, i);
+		db_bind_text(st, 2, title.p, title.len);
+		db_bind_text(st, 3, text.p, text.len);
+		assert_int_equal(db_step(st), DB_DONE);
+		db_reset(st);
+	}
+	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
+	buf_free(&title);
+	buf_free(&text);
+}
+
+/* The scores, as bm25 computes them, of the first k rows of sql. */
+static void
+rank_scores(struct db *db, const char *sql, const char *match, int k,
+    struct buf *out)
+{
+	struct db_stmt *st, *one;
+	char spec[64];
+	int64_t ids[64];
+	int n = 0, i;
+
+	assert_true(k <= 64);
+	snprintf(spec, sizeof(spec), "masthead_rank(%d, 10.0, 1.0)", k);
+	assert_non_null(st = db_stmt(db, sql));
+	db_bind_str(st, 1, match);
+	db_bind_str(st, 2, spec);
+	db_bind_int(st, 3, k);
+	while (db_step(st) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	db_reset(st);
+	for (i = 0; i < n; i++) {
+		assert_non_null(one = db_stmt(db, "SELECT printf('%.9f', rank)"
+		    " FROM t WHERE t MATCH $1 AND rowid = $2"));
+		db_bind_str(one, 1, match);
+		db_bind_int(one, 2, ids[i]);
+		assert_int_equal(db_step(one), DB_ROW);
+		buf_puts(out, db_col_text(one, 0, NULL));
+		buf_putc(out, ' ');
+		db_reset(one);
+	}
+}
+
+static void
+test_rank(void **state)
+{
+	static const char *const matches[] = {
+		"\"network\"", "\"cable\" AND \"edge\"", "\"radio core\"",
+		"\"sat\"*",
+	};
+	static const int ks[] = { 1, 11, 51 };
+	struct buf mine = BUF_INIT, ref = BUF_INIT;
+	struct db *db;
+	char err[256];
+	size_t i, j;
+
+	(void)state;
+	db = db_open(":memory:", err, sizeof(err));
+	assert_non_null(db);
+	rank_fill(db);
+	for (i = 0; i < sizeof(matches) / sizeof(*matches); i++)
+		for (j = 0; j < sizeof(ks) / sizeof(*ks); j++) {
+			buf_reset(&mine);
+			buf_reset(&ref);
+			rank_scores(db, "SELECT rowid FROM t WHERE t MATCH $1"
+			    " AND rank MATCH $2 ORDER BY rank LIMIT $3",
+			    matches[i], ks[j], &mine);
+			rank_scores(db, "SELECT rowid FROM t WHERE t MATCH $1"
+			    " AND $2 IS NOT NULL ORDER BY rank LIMIT $3",
+			    matches[i], ks[j], &ref);
+			assert_true(ref.len > 0);
+			assert_int_equal(mine.len, ref.len);
+			assert_memory_equal(mine.p, ref.p, ref.len);
+		}
+	buf_free(&mine);
+	buf_free(&ref);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -183,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_long_query),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_highlight),
+		cmocka_unit_test(test_rank),
 	};
 
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);

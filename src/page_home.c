@@ -234,6 +234,55 @@ placed_card(json_t *card, enum picture_slot slot, int first)
 	return c;
 }
 
+/* Appends the decimal digits of v at *p, before end. */
+static void
+put_num(char **p, const char *end, int64_t v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--t = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--t = '-';
+	while (t < tmp + sizeof(tmp) && *p < end)
+		*(*p)++ = *t++;
+}
+
+/*
+ * The name of list_cards()' fragment, "home:BY.KEY.TYPE.N.PLACES"; made
+ * by hand: a render asks for a dozen, and snprintf() cost more than the
+ * look-up of the fragment.
+ */
+static void
+cards_name(char *name, size_t size, enum list_by by, int64_t key,
+    const char *type, int n, unsigned places)
+{
+	char *p = name, *end = name + size - 1;
+	size_t tl = type != NULL ? strlen(type) : 0;
+
+	memcpy(p, "home:", 5);
+	p += 5;
+	put_num(&p, end, (int64_t)by);
+	if (p < end)
+		*p++ = '.';
+	put_num(&p, end, key);
+	if (p < end)
+		*p++ = '.';
+	if (tl > (size_t)(end - p))
+		tl = (size_t)(end - p);
+	memcpy(p, type != NULL ? type : "", tl);
+	p += tl;
+	if (p < end)
+		*p++ = '.';
+	put_num(&p, end, n);
+	if (p < end)
+		*p++ = '.';
+	put_num(&p, end, places);
+	*p = '\0';
+}
+
 /*
  * The newest stories of a list (the latest, a topic section's, an
  * article type's), at most n, ready to show: each as {"card": the story
@@ -259,8 +308,7 @@ list_cards(struct req *r, enum list_by by, int64_t key, const char *type,
 	char name[96];
 	size_t i;
 
-	snprintf(name, sizeof(name), "home:%d.%lld.%s.%d.%u", (int)by,
-	    (long long)key, type != NULL ? type : "", n, places);
+	cards_name(name, sizeof(name), by, key, type, n, places);
 	if ((f = own_json(r, cache_memo_get(name))) != NULL)
 		return f;
 	cache_memo_begin();
@@ -293,11 +341,16 @@ list_cards(struct req *r, enum list_by by, int64_t key, const char *type,
 	return f;
 }
 
-/* The top topic sections, kept as the fragment "home:topics". */
+/*
+ * The top topic sections, kept as the fragment "home:topics", each with
+ * the "url" of its page.
+ */
 static json_t *
 home_topics(struct req *r, int *rc)
 {
-	json_t *f;
+	json_t *f, *t;
+	char url[300];
+	size_t i;
 
 	if ((f = own_json(r, cache_memo_get("home:topics"))) != NULL)
 		return f;
@@ -306,6 +359,10 @@ home_topics(struct req *r, int *rc)
 	if ((*rc = store_home_topics(r->db, &f)) != STORE_OK)
 		return NULL;
 	own_json(r, f);
+	json_array_foreach(f, i, t) {
+		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
+		json_object_set_new(t, "url", json_string(url));
+	}
 	cache_memo_put("home:topics", f);
 	return f;
 }
@@ -320,7 +377,6 @@ static int
 home_sections(struct req *r, struct shown *s, json_t **out)
 {
 	json_t *topics, *t, *stories, *st, *cur, *heads;
-	char url[300];
 	size_t i, k;
 	int rc = STORE_OK;
 
@@ -332,9 +388,8 @@ home_sections(struct req *r, struct shown *s, json_t **out)
 		if ((stories = list_cards(r, LIST_SECTION, view_int(t, "id"),
 		    NULL, HOME_PER_SECTION, PICTURE_HOME_THUMB, 0, &rc)) == NULL)
 			return rc;
-		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
-		cur = json_pack("{s:O,s:s,s:[]}", "name", json_object_get(t,
-		    "name"), "url", url, "headlines");
+		cur = json_pack("{s:O,s:O,s:[]}", "name", json_object_get(t,
+		    "name"), "url", json_object_get(t, "url"), "headlines");
 		heads = json_object_get(cur, "headlines");
 		json_array_foreach(stories, k, st) {
 			if (json_array_size(heads) >= HOME_HEADLINES ||

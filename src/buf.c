@@ -61,19 +61,9 @@ buf_reserve(struct buf *b, size_t n)
 }
 
 void
-buf_append(struct buf *b, const void *data, size_t n)
+buf_append_grow(struct buf *b, const void *data, size_t n)
 {
-	if (n == 0)
-		return;
-	/* Most appends fit: check that before anything else. */
-	if (b->len + n < b->cap && b->err == BUF_OK &&
-	    b->len + n <= (b->max ? b->max : BUF_DEFAULT_MAX)) {
-		memcpy(b->p + b->len, data, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return;
-	}
-	if (buf_grow(b, n) != 0)
+	if (n == 0 || buf_grow(b, n) != 0)
 		return;
 	memcpy(b->p + b->len, data, n);
 	b->len += n;

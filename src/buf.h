@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum buf_err {
 	BUF_OK = 0,
@@ -36,7 +37,8 @@ void	 buf_free(struct buf *);
 void	 buf_reset(struct buf *);	/* len = 0, error cleared, memory kept */
 /* Makes room for n more bytes now (an error sticks as for appends). */
 void	 buf_reserve(struct buf *, size_t);
-void	 buf_append(struct buf *, const void *, size_t);
+/* buf_append()'s way when the bytes do not fit as they are. */
+void	 buf_append_grow(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, char);
 void	 buf_printf(struct buf *, const char *, ...)
@@ -49,5 +51,22 @@ char	*buf_detach(struct buf *, size_t *lenp);
 int	 buf_err(const struct buf *);
 
 #define BUF_LIT(b, s)	buf_append((b), (s), sizeof(s) - 1)
+
+/*
+ * Appends n bytes.  Inline, since a page is tens of thousands of small
+ * appends (template text, escaped values) and nearly all of them fit.
+ */
+static inline void
+buf_append(struct buf *b, const void *data, size_t n)
+{
+	if (n != 0 && b->len + n < b->cap && b->err == BUF_OK &&
+	    b->len + n <= (b->max ? b->max : BUF_DEFAULT_MAX)) {
+		memcpy(b->p + b->len, data, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	buf_append_grow(b, data, n);
+}
 
 #endif

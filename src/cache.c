@@ -509,7 +509,15 @@ memo_size(json_t *v)
 static size_t
 memo_key(const char *name, char *key, size_t n)
 {
-	return (size_t)snprintf(key, n, "#%s", name);
+	size_t len = strlen(name);
+
+	/* A name too long for the key is cut, as a key's length never is. */
+	if (len > n - 2)
+		len = n - 2;
+	key[0] = '#';
+	memcpy(key + 1, name, len);
+	key[len + 1] = '\0';
+	return len + 1;
 }
 
 json_t *
@@ -540,7 +548,10 @@ cache_memo_get(const char *name)
 	for (p = e->tags; *p != '\0'; p = *end == ' ' ? end + 1 : end) {
 		for (end = p; *end != '\0' && *end != ' '; end++)
 			;
-		if ((size_t)(end - p) < sizeof(tag)) {
+		/* A page's tags need no copy; a fragment's are C strings. */
+		if (!cache_deps.frag)
+			cache_dep_page(p, (size_t)(end - p));
+		else if ((size_t)(end - p) < sizeof(tag)) {
 			memcpy(tag, p, (size_t)(end - p));
 			tag[end - p] = '\0';
 			cache_dep_str(tag);

@@ -112,6 +112,11 @@ void	 cache_tags_init(void);
 void	 cache_tags_free(void);
 /* Links e to each of its tags / unlinks it, freeing unused tags.  Lock held. */
 void	 cache_entry_tag(struct cache_entry *);
+/*
+ * cache_dep_str() of the n bytes at tag, which need no NUL: for a page,
+ * not while a fragment is being made (frag_add() searches a C string).
+ */
+void	 cache_dep_page(const char *tag, size_t n);
 void	 cache_entry_untag(struct cache_entry *);
 
 /* cache_zip.c */

@@ -202,13 +202,23 @@ frag_add(const char *tag, size_t n)
 void
 cache_dep_str(const char *tag)
 {
-	size_t n = strlen(tag), i;
-	uint64_t h;
+	size_t n = strlen(tag);
 
 	if (!cache_deps.active || n == 0)
 		return;
 	if (cache_deps.frag)
 		frag_add(tag, n);
+	cache_dep_page(tag, n);
+}
+
+void
+cache_dep_page(const char *tag, size_t n)
+{
+	size_t i;
+	uint64_t h;
+
+	if (!cache_deps.active || n == 0)
+		return;
 	h = cache_hash(tag, n);
 	i = h & (DEPS_SLOTS - 1);
 	while (cache_deps.seen[i] != 0) {

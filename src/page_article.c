@@ -119,12 +119,46 @@ related_tags(json_t *tags, int64_t *ids, int max)
 	return n;
 }
 
+/*
+ * The story's related stories, ready to show, kept as the fragment
+ * "related:<ID>": the candidates share a tag or the section, so the
+ * fragment has the lists of those as tags, the story's own (its title,
+ * section and tags choose them) and each related story's, and it ends at
+ * the next scheduled publication.  Returns the request's reference, or
+ * NULL with *rc set.
+ */
+static json_t *
+related(struct req *r, json_t *a, int64_t id, int64_t section,
+    const int64_t *tag_ids, int ntags, int *rc)
+{
+	char name[48];
+	json_t *v;
+	int k;
+
+	snprintf(name, sizeof(name), "related:%lld", (long long)id);
+	if ((v = own_json(r, cache_memo_get(name))) != NULL)
+		return v;
+	cache_memo_begin();
+	cache_dep_str(tag_article(id).s);
+	if ((*rc = store_search_related(r->db, id, json_string_value(
+	    json_object_get(a, "title")), section, tag_ids, ntags,
+	    RELATED_STORIES, page_now(), &v)) != STORE_OK)
+		return NULL;
+	own_json(r, v);
+	view_articles(v);
+	page_dep_list(r, LIST_SECTION, section, NULL);
+	for (k = 0; k < ntags; k++)
+		cache_dep_str(tag_list_topic(tag_ids[k]).s);
+	cache_memo_put(name, v);
+	return v;
+}
+
 int
 model_article_of(struct req *r, json_t *a, json_t **out)
 {
 	json_t *v, *promo;
-	int64_t id, section, now = page_now(), tag_ids[RELATED_TAGS];
-	int rc, k, ntags = 0;
+	int64_t id, section, tag_ids[RELATED_TAGS];
+	int rc, ntags = 0;
 
 	/* a is the request's from here: an error returns as it is. */
 	own_json(r, a);
@@ -162,15 +196,9 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	 * tag or the section, so the lists of those are what the page
 	 * depends on.
 	 */
-	if ((rc = store_search_related(r->db, id, json_string_value(
-	    json_object_get(a, "title")), section, tag_ids, ntags,
-	    RELATED_STORIES, now, &v)) != STORE_OK)
+	if ((v = related(r, a, id, section, tag_ids, ntags, &rc)) == NULL)
 		return status_store(rc);
-	view_articles(v);
-	page_dep_list(r, LIST_SECTION, section, NULL);
-	for (k = 0; k < ntags; k++)
-		cache_dep_str(tag_list_topic(tag_ids[k]).s);
-	*out = json_pack("{s:O,s:o}", "article", a, "related", v);
+	*out = json_pack("{s:O,s:O}", "article", a, "related", v);
 	return 0;
 }
 

@@ -156,11 +156,13 @@ pins_of(json_t *pins, int lo, int hi, struct shown *s, json_t *list)
 
 /*
  * The stories of a list's cards (list_cards()) that nobody took yet,
- * into list until it holds max: as cards (with their image) when card,
- * else by their titles.
+ * into list until it holds max, in the form key names: "card" (with its
+ * image), "head" (by its title), or a card made for its place ("lead",
+ * "top", "side").
  */
 static void
-fill(json_t *cards, size_t max, int card, struct shown *s, json_t *list)
+fill(json_t *cards, size_t max, const char *key, struct shown *s,
+    json_t *list)
 {
 	json_t *c;
 	size_t i;
@@ -170,8 +172,7 @@ fill(json_t *cards, size_t max, int card, struct shown *s, json_t *list)
 			break;
 		if (take(s, json_object_get(c, "card")) != 0)
 			continue;
-		json_array_append(list, json_object_get(c, card ? "card" :
-		    "head"));
+		json_array_append(list, json_object_get(c, key));
 	}
 }
 
@@ -212,11 +213,84 @@ most_commented(struct req *r, struct shown *s, json_t **out)
 	return STORE_OK;
 }
 
+/* The cards made for a place on the page, beside "card" and "head". */
+enum home_place {
+	HOME_PLACE_LEAD = 1,	/* "lead": the lead's image, fetched first */
+	HOME_PLACE_TOP = 2,	/* "top": an image of the top row */
+	HOME_PLACE_SIDE = 4,	/* "side": Featured Video's, the sidebar's */
+};
+
+/* A copy of card with its image sized for slot, first on the page when first. */
+static json_t *
+placed_card(json_t *card, enum picture_slot slot, int first)
+{
+	json_t *c = view_card_copy(card), *img;
+
+	if ((img = json_object_get(c, "image")) != NULL) {
+		picture_slot(img, slot);
+		if (first)
+			picture_first(img);
+	}
+	return c;
+}
+
+/* Appends the decimal digits of v at *p, before end. */
+static void
+put_num(char **p, const char *end, int64_t v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--t = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--t = '-';
+	while (t < tmp + sizeof(tmp) && *p < end)
+		*(*p)++ = *t++;
+}
+
+/*
+ * The name of list_cards()' fragment, "home:BY.KEY.TYPE.N.PLACES"; made
+ * by hand: a render asks for a dozen, and snprintf() cost more than the
+ * look-up of the fragment.
+ */
+static void
+cards_name(char *name, size_t size, enum list_by by, int64_t key,
+    const char *type, int n, unsigned places)
+{
+	char *p = name, *end = name + size - 1;
+	size_t tl = type != NULL ? strlen(type) : 0;
+
+	memcpy(p, "home:", 5);
+	p += 5;
+	put_num(&p, end, (int64_t)by);
+	if (p < end)
+		*p++ = '.';
+	put_num(&p, end, key);
+	if (p < end)
+		*p++ = '.';
+	if (tl > (size_t)(end - p))
+		tl = (size_t)(end - p);
+	memcpy(p, type != NULL ? type : "", tl);
+	p += tl;
+	if (p < end)
+		*p++ = '.';
+	put_num(&p, end, n);
+	if (p < end)
+		*p++ = '.';
+	put_num(&p, end, places);
+	*p = '\0';
+}
+
 /*
  * The newest stories of a list (the latest, a topic section's, an
  * article type's), at most n, ready to show: each as {"card": the story
  * with its image, "head": by its title alone}, since which of the two a
- * block shows depends on what the blocks above took.  Kept as a fragment
+ * block shows depends on what the blocks above took.  The places asked
+ * for (enum home_place) add cards whose images have that place's sizes,
+ * made once with the fragment instead of copied and sized by every
+ * render.  Kept as a fragment
  * with the tags of its list and of its stories, so a publish reads again
  * only the lists it changed: a publish in one section leaves the other
  * sections' blocks kept.  With slot below PICTURE__MAX the cards' images
@@ -227,15 +301,14 @@ most_commented(struct req *r, struct shown *s, json_t **out)
  */
 static json_t *
 list_cards(struct req *r, enum list_by by, int64_t key, const char *type,
-    int n, enum picture_slot slot, int *rc)
+    int n, enum picture_slot slot, unsigned places, int *rc)
 {
 	struct cursor first = CURSOR_FIRST, next;
-	json_t *f, *rows, *row, *card, *head;
+	json_t *f, *rows, *row, *card, *head, *e;
 	char name[96];
 	size_t i;
 
-	snprintf(name, sizeof(name), "home:%d.%lld.%s.%d", (int)by,
-	    (long long)key, type != NULL ? type : "", n);
+	cards_name(name, sizeof(name), by, key, type, n, places);
 	if ((f = own_json(r, cache_memo_get(name))) != NULL)
 		return f;
 	cache_memo_begin();
@@ -252,18 +325,32 @@ list_cards(struct req *r, enum list_by by, int64_t key, const char *type,
 			picture_slot(json_object_get(card, "image"), slot);
 		head = json_deep_copy(row);
 		view_headline(head);
-		json_array_append_new(f, json_pack("{s:o,s:o}", "card", card,
-		    "head", head));
+		e = json_pack("{s:o,s:o}", "card", card, "head", head);
+		if (places & HOME_PLACE_LEAD)
+			json_object_set_new(e, "lead", placed_card(card,
+			    PICTURE_LEAD, 1));
+		if (places & HOME_PLACE_TOP)
+			json_object_set_new(e, "top", placed_card(card,
+			    PICTURE_HOME_CARD, 0));
+		if (places & HOME_PLACE_SIDE)
+			json_object_set_new(e, "side", placed_card(card,
+			    PICTURE_SIDEBAR, 0));
+		json_array_append_new(f, e);
 	}
 	cache_memo_put(name, f);
 	return f;
 }
 
-/* The top topic sections, kept as the fragment "home:topics". */
+/*
+ * The top topic sections, kept as the fragment "home:topics", each with
+ * the "url" of its page.
+ */
 static json_t *
 home_topics(struct req *r, int *rc)
 {
-	json_t *f;
+	json_t *f, *t;
+	char url[300];
+	size_t i;
 
 	if ((f = own_json(r, cache_memo_get("home:topics"))) != NULL)
 		return f;
@@ -272,6 +359,10 @@ home_topics(struct req *r, int *rc)
 	if ((*rc = store_home_topics(r->db, &f)) != STORE_OK)
 		return NULL;
 	own_json(r, f);
+	json_array_foreach(f, i, t) {
+		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
+		json_object_set_new(t, "url", json_string(url));
+	}
 	cache_memo_put("home:topics", f);
 	return f;
 }
@@ -286,7 +377,6 @@ static int
 home_sections(struct req *r, struct shown *s, json_t **out)
 {
 	json_t *topics, *t, *stories, *st, *cur, *heads;
-	char url[300];
 	size_t i, k;
 	int rc = STORE_OK;
 
@@ -296,11 +386,10 @@ home_sections(struct req *r, struct shown *s, json_t **out)
 	*out = own_json(r, json_array());
 	json_array_foreach(topics, i, t) {
 		if ((stories = list_cards(r, LIST_SECTION, view_int(t, "id"),
-		    NULL, HOME_PER_SECTION, PICTURE_HOME_THUMB, &rc)) == NULL)
+		    NULL, HOME_PER_SECTION, PICTURE_HOME_THUMB, 0, &rc)) == NULL)
 			return rc;
-		snprintf(url, sizeof(url), "/section/%s", view_str(t, "slug"));
-		cur = json_pack("{s:O,s:s,s:[]}", "name", json_object_get(t,
-		    "name"), "url", url, "headlines");
+		cur = json_pack("{s:O,s:O,s:[]}", "name", json_object_get(t,
+		    "name"), "url", json_object_get(t, "url"), "headlines");
 		heads = json_object_get(cur, "headlines");
 		json_array_foreach(stories, k, st) {
 			if (json_array_size(heads) >= HOME_HEADLINES ||
@@ -327,8 +416,8 @@ home_sections(struct req *r, struct shown *s, json_t **out)
 
 /*
  * The newest stories of an article type that the page does not show
- * already, at most max, into a new array; the first with its image if
- * image, the others by title.  Its list's tag drops the page when a
+ * already, at most max, into a new array; the first with its image sized
+ * for the sidebar if image, the others by title.  Its list's tag drops the page when a
  * story of the type is published.  Room is read for the stories the
  * blocks before may have taken (taken).
  */
@@ -336,22 +425,18 @@ static int
 newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
     int image, struct shown *s, json_t **out)
 {
-	json_t *cards, *c;
+	json_t *cards;
 	int rc = STORE_OK;
 
 	*out = NULL;
 	if ((cards = list_cards(r, LIST_TYPE, 0, type, (int)(max + taken),
-	    PICTURE__MAX, &rc)) == NULL)
+	    PICTURE__MAX, image ? HOME_PLACE_SIDE : 0, &rc)) == NULL)
 		return rc;
 	*out = own_json(r, json_array());
 	/* The first by its image, when asked, the others by their titles. */
-	if (image) {
-		fill(cards, 1, 1, s, *out);
-		if (json_array_size(*out) == 1 && (c = view_card_copy(
-		    json_array_get(*out, 0))) != NULL)
-			json_array_set_new(*out, 0, c);
-	}
-	fill(cards, max, 0, s, *out);
+	if (image)
+		fill(cards, 1, "side", s, *out);
+	fill(cards, max, "head", s, *out);
 	return STORE_OK;
 }
 
@@ -383,6 +468,7 @@ chosen_video(struct req *r, json_t *m)
 		return STORE_OK;
 	view_article(a);
 	json_object_del(a, "body_html");
+	picture_slot(json_object_get(a, "image"), PICTURE_SIDEBAR);
 	if (more == NULL) {
 		more = json_array();
 		json_object_set_new(m, "more_videos", more);
@@ -390,8 +476,10 @@ chosen_video(struct req *r, json_t *m)
 	/* The newest one steps down into the list, the chosen one out of it. */
 	if ((row = json_object_get(m, "featured_video")) != NULL &&
 	    view_int(row, "id") != view_int(a, "id")) {
+		/* The fragment's card is shared: the headline is a copy. */
+		row = view_card_copy(row);
 		view_headline(row);
-		json_array_insert(more, 0, row);
+		json_array_insert_new(more, 0, row);
 	}
 	for (i = 0; i < json_array_size(more); i++)
 		if (view_int(json_array_get(more, i), "id") ==
@@ -450,53 +538,65 @@ podcasts(struct req *r, struct shown *s, json_t *m)
 	return STORE_OK;
 }
 
-/* Gives the images of a list of stories the sizes of their slot. */
-static void
-slot_images(json_t *list, enum picture_slot slot)
+/* Whether a story of the lead or the top row is a pin, the page's own. */
+static int
+is_pin(json_t *row)
 {
-	json_t *row;
-	size_t i;
-
-	json_array_foreach(list, i, row)
-		picture_slot(json_object_get(row, "image"), slot);
+	return json_object_get(row, "position") != NULL;
 }
 
 /*
  * Each image of the page gets the sizes of where it stands; the lead's
  * is the first the reader sees, so it is fetched first and not lazily.
+ * The newest stories come as the fragment's cards made for their place
+ * (list_cards()), sized already and shared; the pins are the page's own
+ * and are sized here.  Featured Video's and the section blocks' images
+ * are sized in their fragments too (chosen_video() sizes its own).
  */
 static void
 home_images(json_t *m)
 {
-	json_t *img, *top = json_object_get(m, "top"), *v;
+	json_t *img, *lead = json_object_get(m, "lead"), *v;
+	json_t *top = json_object_get(m, "top");
 	size_t i;
 
-	/* The lead and the top row may be fragments' cards: their own. */
-	if ((v = json_object_get(m, "lead")) != NULL)
-		json_object_set_new(m, "lead", view_card_copy(v));
-	json_array_foreach(top, i, v)
-		json_array_set_new(top, i, view_card_copy(v));
-	if ((img = json_object_get(json_object_get(m, "lead"), "image")) !=
-	    NULL) {
+	if (lead != NULL && is_pin(lead) &&
+	    (img = json_object_get(lead, "image")) != NULL) {
 		picture_slot(img, PICTURE_LEAD);
 		picture_first(img);
-	} else
-		picture_first_of(json_object_get(m, "top"));
-	slot_images(json_object_get(m, "top"), PICTURE_HOME_CARD);
-	/* The section blocks' leads have theirs in their fragments. */
-	picture_slot(json_object_get(json_object_get(m, "featured_video"),
-	    "image"), PICTURE_SIDEBAR);
+	}
+	json_array_foreach(top, i, v)
+		if (is_pin(v))
+			picture_slot(json_object_get(v, "image"),
+			    PICTURE_HOME_CARD);
+	if (json_object_get(lead, "image") != NULL)
+		return;
+	/* No lead image: the top row's first image is fetched first. */
+	json_array_foreach(top, i, v) {
+		if (json_object_get(v, "image") == NULL)
+			continue;
+		if (!is_pin(v)) {
+			v = view_card_copy(v);
+			json_array_set_new(top, i, v);
+		}
+		picture_first(json_object_get(v, "image"));
+		break;
+	}
 }
 
 int
 model_home(struct req *r, json_t **out)
 {
-	struct shown *s;
+	/*
+	 * On the stack: a calloc of its 2 KB would make malloc consolidate
+	 * the small chunks the last page freed, on every render.
+	 */
+	struct shown shown, *s = &shown;
 	json_t *latest, *pins, *lead, *top, *list, *m, *v;
 	int rc = STORE_OK;
 
 	*out = NULL;
-	s = own_heap(r, xcalloc(1, sizeof(*s)));
+	s->n = 0;
 	m = own_json(r, json_object());
 	if ((rc = front_pins(r, &pins)) != STORE_OK)
 		return status_store(rc);
@@ -519,12 +619,13 @@ model_home(struct req *r, json_t **out)
 		return status_store(rc);
 	/* The newest stories fill the lead and the top row. */
 	if ((latest = list_cards(r, LIST_LATEST, 0, NULL, HOME_LATEST +
-	    (int)json_array_size(pins), PICTURE__MAX, &rc)) == NULL)
+	    (int)json_array_size(pins), PICTURE__MAX, HOME_PLACE_LEAD |
+	    HOME_PLACE_TOP, &rc)) == NULL)
 		return status_store(rc);
-	fill(latest, 1, 1, s, lead);
+	fill(latest, 1, "lead", s, lead);
 	if ((v = json_array_get(lead, 0)) != NULL)
 		json_object_set(m, "lead", v);
-	fill(latest, HOME_TOP, 1, s, top);
+	fill(latest, HOME_TOP, "top", s, top);
 
 	if ((rc = most_commented(r, s, &list)) != STORE_OK)
 		return status_store(rc);

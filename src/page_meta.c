@@ -40,26 +40,52 @@ abs_url(const char *base, const char *path)
 	return json_string(url);
 }
 
+/*
+ * jansson's writer for page_meta_script_json(): appends a piece of the
+ * JSON text to the buffer with '<', '>' and '&' as JSON escapes, the
+ * runs between them in one append.
+ */
+static int
+script_json_put(const char *p, size_t n, void *arg)
+{
+	struct buf *b = arg;
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		switch (p[i]) {
+		case '<':
+		case '>':
+		case '&':
+			buf_append(b, p + start, i - start);
+			buf_append(b, p[i] == '<' ? "\\u003c" : p[i] == '>' ?
+			    "\\u003e" : "\\u0026", 6);
+			start = i + 1;
+			break;
+		default:
+			break;
+		}
+	}
+	buf_append(b, p + start, n - start);
+	return 0;
+}
+
 json_t *
 page_meta_script_json(json_t *v)
 {
 	struct buf b = BUF_INIT;
-	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_ESCAPE_SLASH);
 	json_t *out;
 
-	if (s == NULL)
+	/* Written straight into the buffer: no string of the whole first. */
+	if (json_dump_callback(v, script_json_put, &b, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER | JSON_ESCAPE_SLASH) != 0 || buf_err(&b)) {
+		buf_free(&b);
 		return json_string("{}");
-	for (const char *p = s; *p != '\0'; p++) {
-		switch (*p) {
-		case '<': BUF_LIT(&b, "\\u003c"); break;
-		case '>': BUF_LIT(&b, "\\u003e"); break;
-		case '&': BUF_LIT(&b, "\\u0026"); break;
-		default: buf_putc(&b, *p); break;
-		}
 	}
-	free(s);
-	out = json_stringn(b.p != NULL ? b.p : "", b.len);
+	/*
+	 * jansson wrote every string as the valid UTF-8 it holds, and the
+	 * escapes are ASCII: nothing to check again.
+	 */
+	out = json_stringn_nocheck(b.p != NULL ? b.p : "", b.len);
 	buf_free(&b);
 	return out;
 }

@@ -102,10 +102,20 @@ picture_srcset(struct buf *b, const char *prefix, const char *hash,
 	while (p != NULL && *p != '\0') {
 		size_t k = strcspn(p, ",");
 
+		/* Pieces, not buf_printf(): a list page makes dozens. */
 		if (parse_int(p, k, 1, 100000, &w) == 0) {
-			buf_printf(b, "%s%s/media/%s-%lld.%s %lldw",
-			    n > 0 ? ", " : "", prefix, hash, (long long)w, fmt,
-			    (long long)w);
+			if (n > 0)
+				BUF_LIT(b, ", ");
+			buf_puts(b, prefix);
+			BUF_LIT(b, "/media/");
+			buf_puts(b, hash);
+			buf_putc(b, '-');
+			buf_put_int(b, w);
+			buf_putc(b, '.');
+			buf_puts(b, fmt);
+			buf_putc(b, ' ');
+			buf_put_int(b, w);
+			buf_putc(b, 'w');
 			n++;
 		}
 		p += k;

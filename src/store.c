@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
 
 int
@@ -85,9 +86,14 @@ row_json(struct db_stmt *st, const char *isint, int n)
 			v = json_integer(db_col_int(st, i));
 		} else {
 			s = db_col_text(st, i, &len);
-			/* Text that is not UTF-8 cannot reach a page or the API. */
-			if ((v = json_stringn(s, len)) == NULL)
-				v = json_string("");
+			/*
+			 * Text that is not UTF-8 cannot reach a page or the
+			 * API.  text_utf8_valid() takes what jansson takes,
+			 * an ASCII word at a time, so jansson need not check
+			 * it byte by byte again.
+			 */
+			v = text_utf8_valid(s, len) ?
+			    json_stringn_nocheck(s, len) : json_string("");
 		}
 		json_object_set_new_nocheck(o, db_col_name(st, i), v);
 	}

@@ -6,6 +6,7 @@
  * depends on the first, which rules out overlong forms, surrogates and
  * code points past U+10FFFF without decoding them first.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -160,8 +161,17 @@ text_utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len;
 	uint32_t cp;
+	uint64_t w;
 
 	while (i < n) {
+		/* Stored text is mostly ASCII: eight bytes at a time. */
+		if (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ull) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

@@ -8,8 +8,8 @@
  * over indexes with recursion only into containers.  Text, names and
  * indentation live in one string pool per template, addressed by offsets so
  * the pool may grow while compiling.  Dotted names are split into
- * NUL-terminated parts at compile time, so a lookup is a walk down the
- * context stack calling json_object_get() per part.
+ * NUL-terminated parts, each with its length, at compile time, so a lookup
+ * is a walk down the context stack calling json_object_getn() per part.
  *
  * Whitespace is where Mustache is subtle.  Standalone tags (a tag alone on
  * its line) are removed together with their line while compiling.  The
@@ -71,6 +71,11 @@ struct tpl_node {
 	uint32_t	 hash;		/* of a partial, parent or block name */
 };
 
+/* One part of a dotted name: its pool offset and length. */
+struct tpl_part {
+	uint32_t	 off, len;
+};
+
 struct tpl {
 	char		*name;
 	size_t		 namelen;
@@ -80,7 +85,7 @@ struct tpl {
 	uint32_t	 nnodes, nodecap;
 	char		*pool;
 	uint32_t	 poollen, poolcap;
-	uint32_t	*parts;		/* pool offsets of name parts */
+	struct tpl_part	*parts;		/* name parts, in the pool */
 	uint32_t	 nparts, partcap;
 };
 
@@ -547,7 +552,8 @@ comp_dotted(struct tpl_comp *c, uint32_t idx, size_t a, size_t b,
 			t->parts = xrealloc(t->parts,
 			    t->partcap * sizeof(*t->parts));
 		}
-		t->parts[t->nparts++] = pool_add(t, c->src + s, i - s, 1);
+		t->parts[t->nparts].off = pool_add(t, c->src + s, i - s, 1);
+		t->parts[t->nparts++].len = (uint32_t)(i - s);
 		t->nodes[idx].nparts++;
 		s = i + 1;
 	}
@@ -1149,7 +1155,7 @@ static json_t *
 rend_lookup(const struct tpl_render *r, const struct tpl *t,
     const struct tpl_node *n)
 {
-	const uint32_t *part;
+	const struct tpl_part *part;
 	json_t *v = NULL;
 	uint32_t j;
 	int i;
@@ -1163,10 +1169,11 @@ rend_lookup(const struct tpl_render *r, const struct tpl *t,
 		return r->ctx[r->nctx - 1];
 	part = t->parts + n->parts;
 	for (i = r->nctx - 1; i >= 0; i--)
-		if ((v = json_object_get(r->ctx[i], t->pool + part[0])) != NULL)
+		if ((v = json_object_getn(r->ctx[i], t->pool + part[0].off,
+		    part[0].len)) != NULL)
 			break;
 	for (j = 1; v != NULL && j < n->nparts; j++)
-		v = json_object_get(v, t->pool + part[j]);
+		v = json_object_getn(v, t->pool + part[j].off, part[j].len);
 	return v;
 }
 

@@ -315,26 +315,45 @@ set_url(json_t *o, const char *key, const char *prefix, const char *slugkey)
 	set_str(o, key, url);
 }
 
+/* prefix and suffix into k (a column's name), cut to fit. */
+static const char *
+col_name(char *k, size_t size, const char *prefix, const char *suffix)
+{
+	size_t a = strlen(prefix), b = strlen(suffix);
+
+	if (a > size - 1)
+		a = size - 1;
+	if (b > size - 1 - a)
+		b = size - 1 - a;
+	memcpy(k, prefix, a);
+	memcpy(k + a, suffix, b);
+	k[a + b] = '\0';
+	return k;
+}
+
 /*
  * Adds an "image" object from the image_* (or photo_*) columns: the
- * object picture.h makes for the partial that draws it, in a slot.
+ * object picture.h makes for the partial that draws it, in a slot.  A
+ * row without the image's hash has none: nothing else is looked at.
  */
 static void
 set_image(json_t *o, const char *prefix, const char *key,
     enum picture_slot slot)
 {
 	char k[6][64];
+	const char *hash;
 	json_t *img;
 
-	snprintf(k[0], sizeof(k[0]), "%s_hash", prefix);
-	snprintf(k[1], sizeof(k[1]), "%s_ext", prefix);
-	snprintf(k[2], sizeof(k[2]), "%s_widths", prefix);
-	snprintf(k[3], sizeof(k[3]), "%s_width", prefix);
-	snprintf(k[4], sizeof(k[4]), "%s_height", prefix);
-	snprintf(k[5], sizeof(k[5]), "%s_alt", prefix);
-	img = picture_new(json_string_value(json_object_get(o, k[0])),
-	    view_str(o, k[1]), view_str(o, k[2]), json_object_get(o, k[3]),
-	    json_object_get(o, k[4]), view_str(o, k[5]), slot);
+	hash = json_string_value(json_object_get(o, col_name(k[0],
+	    sizeof(k[0]), prefix, "_hash")));
+	if (hash == NULL)
+		return;
+	img = picture_new(hash,
+	    view_str(o, col_name(k[1], sizeof(k[1]), prefix, "_ext")),
+	    view_str(o, col_name(k[2], sizeof(k[2]), prefix, "_widths")),
+	    json_object_get(o, col_name(k[3], sizeof(k[3]), prefix, "_width")),
+	    json_object_get(o, col_name(k[4], sizeof(k[4]), prefix, "_height")),
+	    view_str(o, col_name(k[5], sizeof(k[5]), prefix, "_alt")), slot);
 	if (img == NULL)
 		return;
 	json_object_set_new(o, key, img);

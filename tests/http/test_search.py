@@ -33,23 +33,23 @@ DB, TOKEN = make_db()
 srv = Server(db=DB)
 
 
-def admin(method, path, body=None):
+def admin(method, path, body=None, via=None):
     h = {"Authorization": "Bearer " + TOKEN}
     if body is not None:
         h["Content-Type"] = "application/json"
         body = json.dumps(body)
-    s, _, b = srv.request(method, path, h, body)
+    s, _, b = (via or srv).request(method, path, h, body)
     return s, (json.loads(b) if b else None)
 
 
-def story(**fields):
-    """Creates and publishes a story; returns its id."""
+def story(via=None, **fields):
+    """Creates and publishes a story (through via, else srv); returns its id."""
     body = {"title": "A story", "section": "asia", "body_md": "Text."}
     body.update(fields)
-    s, j = admin("POST", "/api/v1/admin/articles", body)
+    s, j = admin("POST", "/api/v1/admin/articles", body, via)
     assert s == 201, (s, j)
     i = j["article"]["id"]
-    s, j = admin("POST", "/api/v1/admin/articles/%d/publish" % i, {})
+    s, j = admin("POST", "/api/v1/admin/articles/%d/publish" % i, {}, via)
     assert s == 200, (s, j)
     return i
 
@@ -426,6 +426,45 @@ def test_related():
        "a new story with a shared tag joins the cached page's related stories")
 
 
+def test_related_fragment():
+    """With no page cache an article's related stories are still kept, as
+    a fragment: every write that changes them shows on the very next
+    request."""
+    nc = Server(["--cache_size", "0"], db=DB)
+    try:
+        def related(slug):
+            s, h, b = nc.html("/article/" + slug)
+            assert s == 200, s
+            ok("x-cache" not in h, "the page is rendered, not cached", h.get("x-cache"))
+            return b[b.index('class="related"'):b.index('class="comments"')]
+
+        a = story(nc, title="Quindlemar opens a plant", tags=["Quindlemar"])
+        story(nc, title="Quindlemar plant hires staff", tags=["Quindlemar"])
+        slug = nc.json("/api/v1/search?q=quindlemar+opens")[2]["results"][0]["slug"]
+        eq(nc.json("/api/v1/articles/" + slug)[2]["article"]["id"], a, "the story")
+        for n in (1, 2):
+            contains(related(slug), "Quindlemar plant hires staff",
+                     "a story sharing the tag is related (render %d)" % n)
+        c = story(nc, title="Quindlemar doubles its output", tags=["Quindlemar"])
+        contains(related(slug), "Quindlemar doubles its output",
+                 "a story published with the tag joins at the next request")
+        s, j = admin("PATCH", "/api/v1/admin/articles/%d" % c,
+                     {"title": "Quindlemar triples its output"}, nc)
+        eq(s, 200, "the related story's title is edited")
+        rel = related(slug)
+        ok(">Quindlemar triples its output<" in rel and
+           ">Quindlemar doubles its output<" not in rel,
+           "its new title shows at the next request", rel)
+        s, j = admin("POST", "/api/v1/admin/articles/%d/unpublish" % c, {}, nc)
+        eq(s, 200, "the related story is unpublished")
+        ok("Quindlemar triples" not in related(slug),
+           "and leaves the related stories at the next request")
+        s, h, j = nc.json("/api/v1/articles/" + slug)
+        ok(c not in [r["id"] for r in j["related"]], "the API's too")
+    finally:
+        nc.stop()
+
+
 def test_cache_share():
     """Unique queries cannot push other pages out of the cache: search
     results hold at most an eighth of it."""
@@ -459,4 +498,5 @@ run_tests([test_ranking, test_same_first_page, test_oldest_title_first,
            test_snippets_escape, test_filters, test_reader_errors,
            test_author_by_name, test_count_and_past_last, test_pagination,
            test_states, test_hostile, test_follows_writes, test_api_parity,
-           test_related, test_cache_share, test_reindex], srv.stop)
+           test_related, test_related_fragment, test_cache_share, test_reindex],
+          srv.stop)

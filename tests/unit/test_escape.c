@@ -232,6 +232,65 @@ test_xml_chars(void **state)
 	buf_free(&b);
 }
 
+/* The escape of one byte, as the HTML escaper must write it. */
+static const char *
+html_one(char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+/*
+ * esc_html() scans sixteen bytes at a time: every length up to three
+ * blocks and a tail, with each special byte at every position (and two
+ * at once), every start alignment, and bytes above 0x7f, must give what
+ * escaping byte by byte gives.
+ */
+static void
+test_esc_html_runs(void **state)
+{
+	static const char special[] = "&<>\"'";
+	char in[64];
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	size_t len, at, k, off, i;
+
+	for (len = 0; len <= 50; len++)
+		for (at = 0; at <= len; at++)
+			for (k = 0; k < sizeof(special); k++)
+				for (off = 0; off < 3; off++) {
+					char *s = in + off;
+					const char *rep;
+
+					for (i = 0; i < len; i++)
+						s[i] = (char)(i % 7 == 3 ?
+						    0xe2 : 'a' + i % 26);
+					if (at < len && k < 5)
+						s[at] = special[k];
+					if (at + 17 < len)
+						s[at + 17] = '"';
+					buf_reset(&b);
+					buf_reset(&want);
+					esc_html(&b, s, len);
+					for (i = 0; i < len; i++)
+						if ((rep = html_one(s[i])) != NULL)
+							buf_puts(&want, rep);
+						else
+							buf_putc(&want, s[i]);
+					assert_int_equal(b.len, want.len);
+					if (want.len > 0)
+						assert_memory_equal(b.p, want.p,
+						    want.len);
+				}
+	buf_free(&b);
+	buf_free(&want);
+}
+
 /* Every escaper leaves no byte that could end its context unescaped. */
 static void
 test_all_bytes(void **state)
@@ -302,6 +361,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_esc_html),
+		cmocka_unit_test(test_esc_html_runs),
 		cmocka_unit_test(test_esc_url),
 		cmocka_unit_test(test_esc_json),
 		cmocka_unit_test(test_esc_xml),

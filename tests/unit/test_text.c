@@ -120,6 +120,51 @@ test_table(void **state)
 	}
 }
 
+/*
+ * text_utf8_valid() skips ASCII eight bytes at a time: a bad byte, a
+ * sequence cut short or split across a word, at every position of texts
+ * of every length up to three words and a tail, gives what the
+ * character-by-character decoder gives.
+ */
+static void
+test_utf8_words(void **state)
+{
+	static const char *const seqs[] = {
+		"\xe2\x80\x94",		/* an em dash: valid */
+		"\xf0\x9f\x93\xb0",	/* U+1F4F0: valid */
+		"\xff",			/* never UTF-8 */
+		"\xe2\x80",		/* cut short */
+		"\xc0\xaf",		/* overlong */
+		"\xed\xa0\x80",		/* a surrogate */
+	};
+	char in[48];
+	size_t len, at, k, i, m, step;
+	int want;
+	uint32_t cp;
+
+	(void)state;
+	for (k = 0; k < sizeof(seqs) / sizeof(seqs[0]); k++)
+		for (len = 0; len <= 40; len++)
+			for (at = 0; at <= len; at++) {
+				m = strlen(seqs[k]);
+				if (at + m > len)
+					continue;
+				for (i = 0; i < len; i++)
+					in[i] = (char)('a' + i % 26);
+				memcpy(in + at, seqs[k], m);
+				want = 1;
+				for (i = 0; i < len; i += step)
+					if ((step = text_utf8_next(
+					    (const unsigned char *)in + i,
+					    len - i, &cp)) == 0) {
+						want = 0;
+						break;
+					}
+				assert_int_equal(text_utf8_valid(in, len), want);
+				assert_int_equal(want, k < 2);
+			}
+}
+
 /* Every one of the 65 C0 and C1 controls and DEL, in both rules. */
 static void
 test_every_control(void **state)
@@ -196,6 +241,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_every_control),
+		cmocka_unit_test(test_utf8_words),
 		cmocka_unit_test(test_rule_of),
 		cmocka_unit_test(test_explain),
 	};

@@ -357,6 +357,15 @@ db_bind_null(struct db_stmt *st, int i)
 }
 
 int
+db_send(struct db_stmt *st)
+{
+	if (st->db->drv->send == NULL)
+		return DB_OK;
+	/* A failure is said again by the step, which the caller checks. */
+	return st->db->drv->send(st);
+}
+
+int
 db_step(struct db_stmt *st)
 {
 	uint64_t t0 = now_mono_usec();

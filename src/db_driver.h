@@ -36,6 +36,8 @@ struct db_driver {
 	void		 (*bind_int)(struct db_stmt *, int, int64_t);
 	void		 (*bind_text)(struct db_stmt *, int, const char *, size_t);
 	void		 (*bind_null)(struct db_stmt *, int);
+	/* Sends a statement ahead (db_send); NULL: the step runs it. */
+	int		 (*send)(struct db_stmt *);
 	int		 (*step)(struct db_stmt *);
 	int		 (*col_count)(struct db_stmt *);
 	int		 (*col_isnull)(struct db_stmt *, int);

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "metrics.h"
 
 /* Statements sent ahead at most; one more reads their answers first. */
 #define PG_QUEUE_MAX	16
@@ -88,9 +89,9 @@ struct pg_stmt {
 };
 
 #define PG(db)	((struct pg_db *)(db))
+#define PGS(st)	((struct pg_stmt *)(st))
 
 static void	pg_collect(struct pg_db *);
-#define PGS(st)	((struct pg_stmt *)(st))
 
 /* Notices ("relation already exists, skipping") are not errors. */
 static void
@@ -261,6 +262,7 @@ pg_begin_now(struct pg_db *db)
 		return DB_OK;
 	db->defer_begin = 0;
 	db->intx = 1;
+	metrics_count(MC_DB_ROUND_TRIP);
 	res = PQexec(db->conn, "BEGIN");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		return pg_failed(db, res);
@@ -380,6 +382,7 @@ pg_exec(struct db *dbp, const char *sql)
 	} else {
 		res = PQexec(db->conn, sql);
 	}
+	metrics_count(MC_DB_ROUND_TRIP);
 	s = PQresultStatus(res);
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
 		db->changes = strtoll(PQcmdTuples(res), NULL, 10);
@@ -657,6 +660,7 @@ pg_collect(struct pg_db *db)
 		return;
 	if (!(synced = PQpipelineSync(db->conn) == 1))
 		rc = pg_fail(db, NULL);
+	metrics_count(MC_DB_ROUND_TRIP);
 	if (db->qbegin) {
 		res = synced ? pg_next(db) : NULL;
 		if (rc == DB_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -819,6 +823,7 @@ pg_notify(struct db *dbp, const char *channel, const char *payload)
 	if ((rc = pg_ready(db)) != DB_OK || (rc = pg_begin_now(db)) != DB_OK)
 		return rc;
 	/* pg_notify() takes parameters, where NOTIFY takes only literals. */
+	metrics_count(MC_DB_ROUND_TRIP);
 	res = PQexecParams(db->conn, "SELECT pg_notify($1, $2)", 2, NULL,
 	    vals, NULL, NULL, 0);
 	rc = PQresultStatus(res) == PGRES_TUPLES_OK ? DB_OK : pg_fail(db, res);

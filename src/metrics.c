@@ -170,6 +170,9 @@ metrics_write(struct buf *b, void (*gauges)(struct buf *))
 	buf_puts(b, "masthead_db_seconds_total ");
 	seconds(b, GET(db_usec));
 	buf_putc(b, '\n');
+	counter(b, "masthead_db_round_trips_total",
+	    "Waits for PostgreSQL's answer (statements sent together wait"
+	    " once).", GET(counters[MC_DB_ROUND_TRIP]));
 	counter(b, "masthead_mail_sent_total", "Messages handed on.",
 	    GET(counters[MC_MAIL_SENT]));
 	counter(b, "masthead_mail_failed_total",

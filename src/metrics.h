@@ -21,6 +21,7 @@ enum metrics_counter {
 	MC_MAIL_FAILED,
 	MC_WEBHOOK_OK,
 	MC_WEBHOOK_FAILED,
+	MC_DB_ROUND_TRIP,	/* PostgreSQL: a wait for the server's answer */
 	MC__N
 };
 

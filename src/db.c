@@ -57,6 +57,7 @@ db_init_common(struct db *db, const struct db_driver *drv)
 	db->txdepth = 0;
 	db->txfail = DB_OK;
 	db->seam_err = NULL;
+	db->trips = 0;
 }
 
 void
@@ -416,6 +417,12 @@ db_run(struct db_stmt *st)
 		;
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
+}
+
+uint64_t
+db_round_trips(const struct db *db)
+{
+	return db != NULL ? db->trips : 0;
 }
 
 int64_t

@@ -139,6 +139,12 @@ const char	*db_col_name(struct db_stmt *, int);
 
 /* Runs a statement that returns no rows (or ignores them). enum db_rc. */
 int		 db_run(struct db_stmt *);
+/*
+ * How many times the connection has waited for the engine's answer over
+ * the network (PostgreSQL; statements pipelined together wait once).
+ * Always 0 on SQLite, and for no connection (NULL).
+ */
+uint64_t	 db_round_trips(const struct db *);
 /* Rows changed by the last statement run on the connection. */
 int64_t		 db_changes(struct db *);
 

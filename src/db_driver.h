@@ -73,6 +73,7 @@ struct db {
 	int			 txfail;	/* enum db_rc that doomed the transaction */
 	int			 bulk;		/* between db_bulk(1) and db_bulk(0) */
 	uint64_t		 txserial;	/* db_memo_serial */
+	uint64_t		 trips;		/* db_round_trips */
 	const char		*seam_err;	/* db_errmsg's answer when set */
 	char			 seam_buf[256];	/* an engine's message kept */
 };

@@ -36,8 +36,8 @@ struct metrics_hist {
 
 void	 metrics_request(enum metrics_kind, int status);
 void	 metrics_count(enum metrics_counter);
-/* A render of usec microseconds. */
-void	 metrics_render(uint64_t usec);
+/* A render of usec microseconds that waited trips times for the database. */
+void	 metrics_render(uint64_t usec, uint64_t trips);
 /* Time spent in the database, in microseconds. */
 void	 metrics_db(uint64_t usec);
 

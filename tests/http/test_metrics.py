@@ -146,9 +146,13 @@ def test_counters():
         if on_pg():
             ok(moved("masthead_db_round_trips_total") > 0,
                "the render's waits for PostgreSQL counted")
+            ok(moved("masthead_render_db_round_trips_total") > 0,
+               "and counted as the render's")
         else:
             eq(moved("masthead_db_round_trips_total"), 0,
                "SQLite makes no round trip")
+            eq(moved("masthead_render_db_round_trips_total"), 0,
+               "and no render counts one")
 
         s, h, _ = scrape(mport, "POST")
         eq(s, 405, "POST /metrics: 405")

@@ -200,6 +200,19 @@ static const char sql_nnamed[] =
     "SELECT count(*) AS c FROM t WHERE name = $1";
 static const char sql_bad[] = "SELECT CAST($1 AS INTEGER) AS i";
 
+/* How many rows are named name, read with st (sql_nnamed). */
+static int64_t
+named_count(struct db_stmt *st, const char *name)
+{
+	int64_t c;
+
+	db_bind_str(st, 1, name);
+	assert_int_equal(db_step(st), DB_ROW);
+	c = db_col_int(st, 0);
+	db_reset(st);
+	return c;
+}
+
 static void
 test_send(void **state)
 {
@@ -245,18 +258,12 @@ test_send(void **state)
 	/* Bound again before its step: the new binding answers. */
 	db_bind_str(cnt, 1, "send-a");
 	assert_int_equal(db_send(cnt), DB_OK);
-	db_bind_str(cnt, 1, "send-b");
-	assert_int_equal(db_step(cnt), DB_ROW);
-	assert_int_equal(db_col_int(cnt, 0), 1);
-	db_reset(cnt);
+	assert_int_equal(named_count(cnt, "send-b"), 1);
 	/* Sent and never stepped: a reset drops the answer. */
 	db_bind_str(cnt, 1, "send-a");
 	assert_int_equal(db_send(cnt), DB_OK);
 	db_reset(cnt);
-	db_bind_str(cnt, 1, "no-such-name");
-	assert_int_equal(db_step(cnt), DB_ROW);
-	assert_int_equal(db_col_int(cnt, 0), 0);
-	db_reset(cnt);
+	assert_int_equal(named_count(cnt, "no-such-name"), 0);
 
 	if (db_kind(db) == DB_POSTGRES) {
 		db_bind_str(bad, 1, "not a number");
@@ -269,10 +276,7 @@ test_send(void **state)
 		db_reset(cnt);
 		db_reset(bad);
 	}
-	db_bind_str(cnt, 1, "send-a");
-	assert_int_equal(db_step(cnt), DB_ROW);
-	assert_int_equal(db_col_int(cnt, 0), 1);
-	db_reset(cnt);
+	assert_int_equal(named_count(cnt, "send-a"), 1);
 }
 
 static void

@@ -1,12 +1,14 @@
 /*
  * db_pg.c — the PostgreSQL driver behind db.h, over libpq.
  *
- * A statement is prepared on the server (PQprepare, under a name made
- * per connection) the first time it runs, and executed with
- * PQexecPrepared in text format.  Its parameter count is the highest $N
- * of its SQL text, outside literals and comments; the server infers the
- * types.  The whole result of an execution is kept and handed out a row
- * per db_step.
+ * A statement is prepared on the server (under a name made per
+ * connection) the first time it runs, and executed by name in text
+ * format; both go in libpq's pipeline mode (PQsendPrepare,
+ * PQsendQueryPrepared, then one sync), with any other statements sent
+ * ahead (db_send), and are answered together.  Its parameter count is
+ * the highest $N of its SQL text, outside literals and comments; the
+ * server infers the types.  The whole result of an execution is kept
+ * and handed out a row per db_step.
  *
  * Round trips: the seam's BEGIN is not sent on its own.  It is kept
  * until the transaction's first command, and goes out with it: in one

@@ -57,6 +57,7 @@ db_init_common(struct db *db, const struct db_driver *drv)
 	db->txdepth = 0;
 	db->txfail = DB_OK;
 	db->seam_err = NULL;
+	db->trips = 0;
 }
 
 void
@@ -357,6 +358,15 @@ db_bind_null(struct db_stmt *st, int i)
 }
 
 int
+db_send(struct db_stmt *st)
+{
+	if (st->db->drv->send == NULL)
+		return DB_OK;
+	/* A failure is said again by the step, which the caller checks. */
+	return st->db->drv->send(st);
+}
+
+int
 db_step(struct db_stmt *st)
 {
 	uint64_t t0 = now_mono_usec();
@@ -407,6 +417,12 @@ db_run(struct db_stmt *st)
 		;
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
+}
+
+uint64_t
+db_round_trips(const struct db *db)
+{
+	return db != NULL ? db->trips : 0;
 }
 
 int64_t

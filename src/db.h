@@ -114,6 +114,19 @@ void		 db_bind_text(struct db_stmt *, int, const char *, size_t);
 void		 db_bind_str(struct db_stmt *, int, const char *);	/* NULL binds NULL */
 void		 db_bind_null(struct db_stmt *, int);
 
+/*
+ * Sends a bound statement ahead, to be stepped later: independent
+ * statements of one page, sent one after another, then stepped, cost
+ * one round trip between them on PostgreSQL (libpq's pipeline mode),
+ * where each db_step would wait for its own.  Their answers come when
+ * the first of them is stepped, or before anything else runs on the
+ * connection; each is kept by its statement, so they may be stepped in
+ * any order.  Binding the statement again before its step drops what
+ * was sent, as a db_reset does.  On SQLite it does nothing: the first
+ * db_step runs the statement.  enum db_rc; a failure is said again by
+ * the first db_step.
+ */
+int		 db_send(struct db_stmt *);
 /* enum db_rc: DB_ROW, DB_DONE, DB_CONSTRAINT or DB_ERROR/DB_BUSY. */
 int		 db_step(struct db_stmt *);
 
@@ -126,6 +139,12 @@ const char	*db_col_name(struct db_stmt *, int);
 
 /* Runs a statement that returns no rows (or ignores them). enum db_rc. */
 int		 db_run(struct db_stmt *);
+/*
+ * How many times the connection has waited for the engine's answer over
+ * the network (PostgreSQL; statements pipelined together wait once).
+ * Always 0 on SQLite, and for no connection (NULL).
+ */
+uint64_t	 db_round_trips(const struct db *);
 /* Rows changed by the last statement run on the connection. */
 int64_t		 db_changes(struct db *);
 

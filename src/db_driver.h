@@ -36,6 +36,8 @@ struct db_driver {
 	void		 (*bind_int)(struct db_stmt *, int, int64_t);
 	void		 (*bind_text)(struct db_stmt *, int, const char *, size_t);
 	void		 (*bind_null)(struct db_stmt *, int);
+	/* Sends a statement ahead (db_send); NULL: the step runs it. */
+	int		 (*send)(struct db_stmt *);
 	int		 (*step)(struct db_stmt *);
 	int		 (*col_count)(struct db_stmt *);
 	int		 (*col_isnull)(struct db_stmt *, int);
@@ -71,6 +73,7 @@ struct db {
 	int			 txfail;	/* enum db_rc that doomed the transaction */
 	int			 bulk;		/* between db_bulk(1) and db_bulk(0) */
 	uint64_t		 txserial;	/* db_memo_serial */
+	uint64_t		 trips;		/* db_round_trips */
 	const char		*seam_err;	/* db_errmsg's answer when set */
 	char			 seam_buf[256];	/* an engine's message kept */
 };

@@ -1,12 +1,26 @@
 /*
  * db_pg.c — the PostgreSQL driver behind db.h, over libpq.
  *
- * A statement is prepared on the server (PQprepare, under a name made
- * per connection) the first time it runs, and executed with
- * PQexecPrepared in text format.  Its parameter count is the highest $N
- * of its SQL text, outside literals and comments; the server infers the
- * types.  The whole result of an execution is kept and handed out a row
- * per db_step.
+ * A statement is prepared on the server (under a name made per
+ * connection) the first time it runs, and executed by name in text
+ * format; both go in libpq's pipeline mode (PQsendPrepare,
+ * PQsendQueryPrepared, then one sync), with any other statements sent
+ * ahead (db_send), and are answered together.  Its parameter count is
+ * the highest $N of its SQL text, outside literals and comments; the
+ * server infers the types.  The whole result of an execution is kept
+ * and handed out a row per db_step.
+ *
+ * Round trips: the seam's BEGIN is not sent on its own.  It is kept
+ * until the transaction's first command, and goes out with it: in one
+ * pipeline (libpq's pipeline mode) with the statement, and with its
+ * PREPARE the first time the connection runs it, so a statement costs one
+ * round trip whether or not it opens the transaction or must be prepared.
+ * A transaction that ends before any command sent nothing.  A transaction
+ * that only read (every command a SELECT) is committed without waiting:
+ * the COMMIT is sent and its answer read before the connection's next
+ * command, when it has long arrived.  Nothing was written, so there is
+ * nothing its answer could change; a transaction that wrote waits for its
+ * COMMIT, as db_commit must say whether it held.
  *
  * A lost connection answers DB_BUSY (a 503 for a page) and is made again
  * by the next use, which prepares the statements afresh: a connection has
@@ -21,6 +35,10 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "metrics.h"
+
+/* Statements sent ahead at most; one more reads their answers first. */
+#define PG_QUEUE_MAX	16
 
 /* After a failed reconnect, requests fail fast for this long. */
 #define PG_RETRY_USEC	250000
@@ -35,6 +53,13 @@ struct pg_db {
 	int		 txlost;	/* ...and it went with the connection */
 	int		 failing;	/* a reconnect failed (and was said) */
 	uint64_t	 retry_at;	/* no reconnect before (monotonic usec) */
+	int		 defer_begin;	/* BEGIN goes out with the next command */
+	int		 wrote;		/* the transaction ran more than SELECTs */
+	int		 pending;	/* a COMMIT's answer is still to be read */
+	/* Statements sent ahead (db_send), in order, not yet answered. */
+	struct pg_stmt	*queue[PG_QUEUE_MAX];
+	int		 nqueue;
+	int		 qbegin;	/* the pipeline opens with a BEGIN */
 	int64_t		 changes;
 	char		 err[512];
 	int		 loading;	/* inside COPY FROM STDIN */
@@ -60,10 +85,23 @@ struct pg_stmt {
 	PGresult	*res;
 	int		 row;
 	int		 nrows;
+	int		 queued;	/* sent ahead; answered by pg_collect */
+	int		 qprep;		/* ...after its PREPARE */
+	int		 qrc;		/* the answer's failure, or DB_OK */
 };
 
 #define PG(db)	((struct pg_db *)(db))
 #define PGS(st)	((struct pg_stmt *)(st))
+
+static void	pg_collect(struct pg_db *);
+
+/* A wait for the server's answer: counted for the metrics. */
+static void
+pg_trip(struct pg_db *db)
+{
+	db->base.trips++;
+	metrics_count(MC_DB_ROUND_TRIP);
+}
 
 /* Notices ("relation already exists, skipping") are not errors. */
 static void
@@ -95,10 +133,17 @@ pg_fail(struct pg_db *db, const PGresult *res)
 {
 	const char *state = res != NULL ?
 	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *sev = res != NULL ? PQresultErrorField(res,
+	    PG_DIAG_SEVERITY_NONLOCALIZED) : NULL;
 
 	pg_seterr(db, res != NULL ? PQresultErrorMessage(res) :
 	    PQerrorMessage(db->conn));
-	if (PQstatus(db->conn) == CONNECTION_BAD) {
+	/*
+	 * A FATAL error ends the session: in a pipeline it may be read
+	 * before libpq has seen the connection close.
+	 */
+	if (PQstatus(db->conn) == CONNECTION_BAD || (sev != NULL &&
+	    (strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0))) {
 		/* Said once per loss, not once per request that meets it. */
 		if (!db->lost)
 			fprintf(stderr, "masthead: lost the connection to"
@@ -147,6 +192,28 @@ pg_failed(struct pg_db *db, PGresult *res)
 }
 
 /*
+ * Reads the answer to a read-only transaction's COMMIT, sent without
+ * waiting for it.  Nothing was written, so a failure only matters when
+ * it says the connection went (pg_fail notes it).
+ */
+static void
+pg_drain(struct pg_db *db)
+{
+	PGresult *res;
+
+	if (!db->pending)
+		return;
+	db->pending = 0;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			(void)pg_fail(db, res);
+		PQclear(res);
+	}
+	if (!db->lost)
+		pg_track(db);
+}
+
+/*
  * Makes sure there is a connection to use: after a loss, connects again
  * (at most every PG_RETRY_USEC).  DB_OK or DB_BUSY.
  */
@@ -154,6 +221,9 @@ static int
 pg_ready(struct pg_db *db)
 {
 	uint64_t now;
+
+	pg_drain(db);
+	pg_collect(db);
 
 	if (db->txlost) {
 		if (db->base.txdepth > 0) {
@@ -185,6 +255,28 @@ pg_ready(struct pg_db *db)
 	/* The new session has no prepared statements. */
 	if (++db->gen == 0)
 		db->gen = 1;
+	return DB_OK;
+}
+
+/*
+ * Sends the BEGIN the seam deferred, for a command that cannot carry it
+ * (a NOTIFY, a COPY).  DB_OK or the failure mapped.
+ */
+static int
+pg_begin_now(struct pg_db *db)
+{
+	PGresult *res;
+
+	db->wrote = 1;
+	if (!db->defer_begin)
+		return DB_OK;
+	db->defer_begin = 0;
+	db->intx = 1;
+	pg_trip(db);
+	res = PQexec(db->conn, "BEGIN");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return pg_failed(db, res);
+	PQclear(res);
 	return DB_OK;
 }
 
@@ -264,7 +356,43 @@ pg_exec(struct db *dbp, const char *sql)
 	}
 	if ((rc = pg_ready(db)) != DB_OK)
 		return rc;
-	res = PQexec(db->conn, sql);
+	/* The seam's BEGIN waits for the transaction's first command. */
+	if (strcmp(sql, "BEGIN") == 0 && !db->intx && !db->defer_begin) {
+		db->defer_begin = 1;
+		db->wrote = 0;
+		return DB_OK;
+	}
+	if (db->defer_begin && (strcmp(sql, "COMMIT") == 0 ||
+	    strcmp(sql, "ROLLBACK") == 0)) {
+		/* Nothing was sent: there is nothing to end. */
+		db->defer_begin = 0;
+		return DB_OK;
+	}
+	if (strcmp(sql, "COMMIT") == 0 && db->intx && !db->wrote &&
+	    PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
+		if (PQsendQuery(db->conn, sql) != 1)
+			return pg_fail(db, NULL);
+		db->pending = 1;
+		db->intx = 0;
+		db->changes = 0;
+		return DB_OK;
+	}
+	if (strcmp(sql, "COMMIT") != 0 && strcmp(sql, "ROLLBACK") != 0)
+		db->wrote = 1;
+	if (db->defer_begin) {
+		/* One simple query may hold both: one round trip. */
+		size_t n = strlen(sql) + 8;
+		char *both = xmalloc(n);
+
+		snprintf(both, n, "BEGIN;\n%s", sql);
+		db->defer_begin = 0;
+		db->intx = 1;
+		res = PQexec(db->conn, both);
+		free(both);
+	} else {
+		res = PQexec(db->conn, sql);
+	}
+	pg_trip(db);
 	s = PQresultStatus(res);
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
 		db->changes = strtoll(PQcmdTuples(res), NULL, 10);
@@ -347,6 +475,10 @@ pg_clear(struct pg_stmt *st)
 {
 	int i;
 
+	/* An answer still on its way would land in the statement later. */
+	if (st->queued)
+		pg_collect(PG(st->base.db));
+	st->qrc = DB_OK;
 	PQclear(st->res);
 	st->res = NULL;
 	st->row = st->nrows = 0;
@@ -375,13 +507,27 @@ pg_reset(struct db_stmt *st)
 	pg_clear(PGS(st));
 }
 
-/* The slot of $i, or NULL for a parameter the SQL does not have. */
+/*
+ * The slot of $i, or NULL for a parameter the SQL does not have.  A
+ * statement bound again starts afresh: an answer sent for and not read
+ * (db_send, then no step) is dropped, never handed to the new binding.
+ */
 static struct pg_param *
-pg_param(struct db_stmt *st, int i)
+pg_param(struct db_stmt *stp, int i)
 {
-	if (i < 1 || i > PGS(st)->nparam)
+	struct pg_stmt *st = PGS(stp);
+
+	if (st->queued || st->res != NULL || st->qrc != DB_OK) {
+		if (st->queued)
+			pg_collect(PG(st->base.db));
+		PQclear(st->res);
+		st->res = NULL;
+		st->row = st->nrows = 0;
+		st->qrc = DB_OK;
+	}
+	if (i < 1 || i > st->nparam)
 		return NULL;
-	return &PGS(st)->params[i - 1];
+	return &st->params[i - 1];
 }
 
 static void
@@ -401,13 +547,19 @@ static void
 pg_bind_int(struct db_stmt *st, int i, int64_t v)
 {
 	struct pg_param *p = pg_param(st, i);
-	char tmp[24];
-	int n;
+	char tmp[24], *e = tmp + sizeof(tmp), *d = e;
+	/* Digits from the end, of the magnitude: INT64_MIN has no positive. */
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
 	if (p == NULL)
 		return;
-	n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-	pg_set(p, tmp, (size_t)n);
+	/* Every statement binds several: printf's parsing showed in profiles. */
+	do
+		*--d = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--d = '-';
+	pg_set(p, d, (size_t)(e - d));
 }
 
 static void
@@ -432,46 +584,158 @@ pg_bind_null(struct db_stmt *st, int i)
 		p->set = 0;
 }
 
-/* Prepares (when this connection has not) and runs the statement. */
+/*
+ * Sends the statement ahead (db_send): into the connection's pipeline,
+ * after the BEGIN the seam deferred when the pipeline opens with it, and
+ * its PREPARE when this connection has not prepared it.  Nothing waits:
+ * pg_collect reads the answers.  DB_OK when it was queued; else the
+ * failure, and the statement was not queued.
+ */
 static int
-pg_run(struct pg_stmt *st)
+pg_send(struct db_stmt *stp)
 {
+	struct pg_stmt *st = PGS(stp);
 	struct pg_db *db = PG(st->base.db);
-	PGresult *res;
-	ExecStatusType s;
 	int i, rc;
 
+	if (st->queued || st->res != NULL)
+		return DB_OK;
 	if (st->badtext) {
 		pg_seterr(db, "a text value holds a NUL byte");
 		return DB_ERROR;
 	}
-	if ((rc = pg_ready(db)) != DB_OK)
-		return rc;
-	if (st->gen != db->gen) {
-		res = PQprepare(db->conn, st->name, st->sql, st->nparam, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			rc = pg_fail(db, res);
-			PQclear(res);
-			if (!db->lost)
-				pg_track(db);
+	if (db->nqueue == PG_QUEUE_MAX)
+		pg_collect(db);
+	if (db->nqueue == 0) {
+		if ((rc = pg_ready(db)) != DB_OK)
 			return rc;
+		if (PQenterPipelineMode(db->conn) != 1)
+			return pg_fail(db, NULL);
+		if (db->defer_begin) {
+			db->defer_begin = 0;
+			db->intx = 1;
+			db->qbegin = 1;
+			if (PQsendQueryParams(db->conn, "BEGIN", 0, NULL, NULL,
+			    NULL, NULL, 0) != 1)
+				goto fail;
 		}
-		PQclear(res);
-		st->gen = db->gen;
 	}
 	for (i = 0; i < st->nparam; i++)
 		st->values[i] = st->params[i].set ? st->params[i].v : NULL;
-	res = PQexecPrepared(db->conn, st->name, st->nparam, st->values,
-	    NULL, NULL, 0);
-	s = PQresultStatus(res);
-	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
-		return pg_failed(db, res);
-	db->changes = strtoll(PQcmdTuples(res), NULL, 10);
-	pg_track(db);
-	st->res = res;
-	st->nrows = PQntuples(res);
-	st->row = -1;
+	st->qprep = st->gen != db->gen;
+	if (st->qprep && PQsendPrepare(db->conn, st->name, st->sql,
+	    st->nparam, NULL) != 1)
+		goto fail;
+	if (PQsendQueryPrepared(db->conn, st->name, st->nparam, st->values,
+	    NULL, NULL, 0) != 1)
+		goto fail;
+	st->queued = 1;
+	st->qrc = DB_OK;
+	db->queue[db->nqueue++] = st;
 	return DB_OK;
+fail:
+	/* libpq could not send (the connection went): read what it can. */
+	rc = pg_fail(db, NULL);
+	pg_collect(db);
+	if (PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+		(void)PQexitPipelineMode(db->conn);
+	return rc;
+}
+
+/*
+ * One command's answer in the pipeline: its result, then NULL.  NULL
+ * when there is none (the connection went).
+ */
+static PGresult *
+pg_next(struct pg_db *db)
+{
+	PGresult *res, *more;
+
+	if ((res = PQgetResult(db->conn)) == NULL)
+		return NULL;
+	while ((more = PQgetResult(db->conn)) != NULL)
+		PQclear(more);
+	return res;
+}
+
+/*
+ * Reads the answers of everything sent ahead, in order, into each
+ * statement (its result, or qrc); ends the pipeline.  After a failure
+ * the server skipped the rest of the pipeline: those statements answer
+ * the first failure, whose message stays the connection's.
+ */
+static void
+pg_collect(struct pg_db *db)
+{
+	struct pg_stmt *st;
+	PGresult *res;
+	ExecStatusType s;
+	int i, synced, rc = DB_OK;
+
+	if (db->nqueue == 0 && !db->qbegin)
+		return;
+	if (!(synced = PQpipelineSync(db->conn) == 1))
+		rc = pg_fail(db, NULL);
+	pg_trip(db);
+	if (db->qbegin) {
+		res = synced ? pg_next(db) : NULL;
+		if (rc == DB_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = pg_fail(db, res);
+		PQclear(res);
+	}
+	for (i = 0; i < db->nqueue; i++) {
+		st = db->queue[i];
+		st->queued = 0;
+		if (st->qprep) {
+			res = synced ? pg_next(db) : NULL;
+			if (rc == DB_OK && PQresultStatus(res) == PGRES_COMMAND_OK)
+				st->gen = db->gen;
+			else if (rc == DB_OK)
+				rc = pg_fail(db, res);
+			PQclear(res);
+		}
+		res = synced ? pg_next(db) : NULL;
+		s = PQresultStatus(res);
+		if (rc == DB_OK && s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+			rc = pg_fail(db, res);
+		if (rc != DB_OK) {
+			st->qrc = rc;
+			PQclear(res);
+			continue;
+		}
+		/* A SELECT writes nothing a COMMIT need wait for (the top). */
+		if (strncmp(PQcmdStatus(res), "SELECT", 6) != 0)
+			db->wrote = 1;
+		db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		st->res = res;
+		st->nrows = PQntuples(res);
+		st->row = -1;
+	}
+	db->nqueue = 0;
+	db->qbegin = 0;
+	/* The sync's answer ends the pipeline. */
+	while (synced && PQstatus(db->conn) == CONNECTION_OK &&
+	    (res = PQgetResult(db->conn)) != NULL) {
+		s = PQresultStatus(res);
+		PQclear(res);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	(void)PQexitPipelineMode(db->conn);
+	if (!db->lost)
+		pg_track(db);
+}
+
+/* Runs the statement: sent alone, answered at once. */
+static int
+pg_run(struct pg_stmt *st)
+{
+	int rc;
+
+	if ((rc = pg_send(&st->base)) != DB_OK)
+		return rc;
+	pg_collect(PG(st->base.db));
+	return st->qrc;
 }
 
 static int
@@ -480,6 +744,10 @@ pg_step(struct db_stmt *stp)
 	struct pg_stmt *st = PGS(stp);
 	int rc;
 
+	if (st->queued)
+		pg_collect(PG(st->base.db));
+	if (st->qrc != DB_OK)
+		return st->qrc;
 	if (st->res == NULL && (rc = pg_run(st)) != DB_OK)
 		return rc;
 	if (st->row < st->nrows)
@@ -568,9 +836,10 @@ pg_notify(struct db *dbp, const char *channel, const char *payload)
 	PGresult *res;
 	int rc;
 
-	if ((rc = pg_ready(db)) != DB_OK)
+	if ((rc = pg_ready(db)) != DB_OK || (rc = pg_begin_now(db)) != DB_OK)
 		return rc;
 	/* pg_notify() takes parameters, where NOTIFY takes only literals. */
+	pg_trip(db);
 	res = PQexecParams(db->conn, "SELECT pg_notify($1, $2)", 2, NULL,
 	    vals, NULL, NULL, 0);
 	rc = PQresultStatus(res) == PGRES_TUPLES_OK ? DB_OK : pg_fail(db, res);
@@ -604,6 +873,8 @@ pg_wait_notify(struct db *dbp, int ms, char *out, size_t outsz)
 	struct pollfd pfd;
 	PGnotify *nf;
 
+	pg_drain(db);
+	pg_collect(db);
 	if (db->lost || PQstatus(db->conn) != CONNECTION_OK)
 		return -1;
 	if ((nf = PQnotifies(db->conn)) == NULL) {
@@ -717,7 +988,7 @@ pg_load_begin(struct db *dbp, const char *table, const char *columns)
 	size_t n;
 	int rc;
 
-	if ((rc = pg_ready(db)) != DB_OK)
+	if ((rc = pg_ready(db)) != DB_OK || (rc = pg_begin_now(db)) != DB_OK)
 		return rc;
 	if ((id = PQescapeIdentifier(db->conn, table, strlen(table))) == NULL)
 		return pg_fail(db, NULL);
@@ -816,8 +1087,12 @@ pg_txstate(struct db *dbp)
 {
 	struct pg_db *db = PG(dbp);
 
+	pg_drain(db);
+	pg_collect(db);
 	if (db->lost)
 		return DB_TX_IDLE;
+	if (db->defer_begin)
+		return DB_TX_OPEN;
 	switch (PQtransactionStatus(db->conn)) {
 	case PQTRANS_INTRANS:
 	case PQTRANS_ACTIVE:
@@ -845,6 +1120,7 @@ const struct db_driver db_pg_driver = {
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.send = pg_send,
 	.step = pg_step,
 	.col_count = pg_col_count,
 	.col_isnull = pg_col_isnull,

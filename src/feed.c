@@ -273,7 +273,7 @@ itunes_category(struct buf *b, const char *v)
 static int
 add_extras(struct req *r, struct feed *f)
 {
-	json_t *a, *v;
+	json_t *a, *v, *au;
 	size_t i;
 	int rc;
 
@@ -283,12 +283,11 @@ add_extras(struct req *r, struct feed *f)
 		if ((rc = store_article_feed_extra(r->db, id, &v)) != STORE_OK)
 			return rc;
 		json_object_update_new(a, v);
-		if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
+		if ((rc = store_article_authors_tags(r->db, id, &au,
+		    &v)) != STORE_OK)
 			return rc;
-		view_authors(v);
-		json_object_set_new(a, "authors", v);
-		if ((rc = store_article_tags(r->db, id, &v)) != STORE_OK)
-			return rc;
+		view_authors(au);
+		json_object_set_new(a, "authors", au);
 		view_tags(v);
 		json_object_set_new(a, "tags", v);
 	}

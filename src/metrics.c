@@ -31,7 +31,7 @@ static const char *const kind_names[MK__N] = {
 static atomic_uint_fast64_t requests[MK__N][NCODES];
 static atomic_uint_fast64_t counters[MC__N];
 static atomic_uint_fast64_t render_le[METRICS_BUCKETS + 1];
-static atomic_uint_fast64_t render_sum, render_count;
+static atomic_uint_fast64_t render_sum, render_count, render_trips;
 static atomic_uint_fast64_t db_usec;
 
 /* 0.5 ms to 1 s, in microseconds. */
@@ -71,8 +71,9 @@ metrics_count(enum metrics_counter c)
 }
 
 void
-metrics_render(uint64_t usec)
+metrics_render(uint64_t usec, uint64_t trips)
 {
+	ADD(render_trips, trips);
 	ADD(render_le[bucket(usec)], 1);
 	ADD(render_sum, usec);
 	ADD(render_count, 1);
@@ -170,6 +171,12 @@ metrics_write(struct buf *b, void (*gauges)(struct buf *))
 	buf_puts(b, "masthead_db_seconds_total ");
 	seconds(b, GET(db_usec));
 	buf_putc(b, '\n');
+	counter(b, "masthead_db_round_trips_total",
+	    "Waits for PostgreSQL's answer (statements sent together wait"
+	    " once).", GET(counters[MC_DB_ROUND_TRIP]));
+	counter(b, "masthead_render_db_round_trips_total",
+	    "The same, made by renders (those of masthead_render_seconds).",
+	    GET(render_trips));
 	counter(b, "masthead_mail_sent_total", "Messages handed on.",
 	    GET(counters[MC_MAIL_SENT]));
 	counter(b, "masthead_mail_failed_total",

@@ -21,6 +21,7 @@ enum metrics_counter {
 	MC_MAIL_FAILED,
 	MC_WEBHOOK_OK,
 	MC_WEBHOOK_FAILED,
+	MC_DB_ROUND_TRIP,	/* PostgreSQL: a wait for the server's answer */
 	MC__N
 };
 
@@ -35,8 +36,8 @@ struct metrics_hist {
 
 void	 metrics_request(enum metrics_kind, int status);
 void	 metrics_count(enum metrics_counter);
-/* A render of usec microseconds. */
-void	 metrics_render(uint64_t usec);
+/* A render of usec microseconds that waited trips times for the database. */
+void	 metrics_render(uint64_t usec, uint64_t trips);
 /* Time spent in the database, in microseconds. */
 void	 metrics_db(uint64_t usec);
 

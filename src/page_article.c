@@ -156,7 +156,7 @@ related(struct req *r, json_t *a, int64_t id, int64_t section,
 int
 model_article_of(struct req *r, json_t *a, json_t **out)
 {
-	json_t *v, *promo;
+	json_t *v, *au, *promo;
 	int64_t id, section, tag_ids[RELATED_TAGS];
 	int rc, ntags = 0;
 
@@ -166,12 +166,10 @@ model_article_of(struct req *r, json_t *a, json_t **out)
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
 	picture_first(json_object_get(a, "image"));
-	if ((rc = store_article_authors(r->db, id, &v)) != STORE_OK)
+	if ((rc = store_article_authors_tags(r->db, id, &au, &v)) != STORE_OK)
 		return status_store(rc);
-	view_authors(v);
-	json_object_set_new(a, "authors", v);
-	if ((rc = store_article_tags(r->db, id, &v)) != STORE_OK)
-		return status_store(rc);
+	view_authors(au);
+	json_object_set_new(a, "authors", au);
 	view_tags(v);
 	json_object_set_new(a, "tags", v);
 	ntags = related_tags(v, tag_ids, RELATED_TAGS);

@@ -287,14 +287,17 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 	if (!first && cursor_parse(cs, &cur) != 0)
 		return 400;
 	cache_dep_str(tag_comments(id).s);
+	/* A first page comes with the featured comments: one round trip. */
 	if (view == CV_THREADED) {
 		rc = store_comments_roots(r->db, id, &cur, THREAD_PAGE + 1,
-		    &rows);
+		    FEATURED_MAX, &rows, first ? &featured : NULL);
 	} else {
 		rc = store_comments_page(r->db, id, view == CV_OLDEST, &cur,
-		    FLAT_PAGE + 1, &rows);
+		    FLAT_PAGE + 1, FEATURED_MAX, &rows,
+		    first ? &featured : NULL);
 	}
 	own_json(r, rows);
+	own_json(r, featured);
 	if (rc != STORE_OK)
 		return status_store(rc);
 	m = own_json(r, json_object());
@@ -329,13 +332,10 @@ page_comments_model(struct req *r, json_t *article, json_t **out)
 		items = rows;
 	}
 	if (first) {
-		if ((rc = store_comments_featured(r->db, id, FEATURED_MAX,
-		    &featured)) != STORE_OK)
-			return status_store(rc);
 		view_flat(featured);
 		json_object_set_new(m, "has_featured", json_boolean(
 		    json_array_size(featured) > 0));
-		json_object_set_new(m, "featured", featured);
+		json_object_set(m, "featured", featured);
 	} else {
 		snprintf(url, sizeof(url), "/article/%s?view=%s#comments",
 		    slug, views[view]);

@@ -1215,7 +1215,7 @@ run_cached(struct req *r, const struct route *rt)
 	struct cache_entry *e;
 	const char *cookie = http_req_header(r, "cookie");
 	size_t vlen;
-	uint64_t t0;
+	uint64_t t0, trips;
 	int status, reads = strcmp(rt->method, "GET") == 0;
 	int session = cookie != NULL && cookie_get(cookie, strlen(cookie),
 	    SESSION_COOKIE, &vlen) != NULL;
@@ -1263,9 +1263,10 @@ run_cached(struct req *r, const struct route *rt)
 	if (reads)
 		db_begin(r->db);
 	t0 = now_mono_usec();
+	trips = db_round_trips(r->db);
 	if ((status = rt->fn(r)) != 0)
 		router_error(r, status);
-	metrics_render(now_mono_usec() - t0);
+	metrics_render(now_mono_usec() - t0, db_round_trips(r->db) - trips);
 	if (reads)
 		db_commit(r->db);
 	cache_deps_end();

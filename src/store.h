@@ -135,6 +135,12 @@ int	 store_article_get(struct db *, const char *slug, int64_t now, json_t **out)
 int	 store_article_get_any(struct db *, int64_t id, json_t **out);
 int	 store_article_authors(struct db *, int64_t article_id, json_t **out);
 int	 store_article_tags(struct db *, int64_t article_id, json_t **out);
+/*
+ * Both of the above at once, in one round trip on PostgreSQL; the caller
+ * owns both (both NULL on an error).
+ */
+int	 store_article_authors_tags(struct db *, int64_t article_id,
+	    json_t **authors, json_t **tags);
 
 /* store_search.c — the full-text index of published stories */
 /*
@@ -875,12 +881,18 @@ struct comment_change {
 int	 store_comment_article(struct db *, const char *slug, int64_t now, json_t **out);
 /* One comment with its author, status, article slug and title. */
 int	 store_comment_get(struct db *, int64_t id, json_t **out);
-/* Visible comments, newest or oldest first, past *cur (keyset). */
+/*
+ * Visible comments, newest or oldest first, past *cur (keyset).  With
+ * featured not NULL, the featured comments (featured_max at most, as
+ * store_comments_featured) come in the same round trip; the caller owns
+ * both, NULL on an error.
+ */
 int	 store_comments_page(struct db *, int64_t article, int oldest_first,
-	    const struct cursor *cur, int limit, json_t **out);
-/* Visible top comments, oldest first, after *cur. */
+	    const struct cursor *cur, int limit, int featured_max,
+	    json_t **out, json_t **featured);
+/* Visible top comments, oldest first, after *cur; featured as above. */
 int	 store_comments_roots(struct db *, int64_t article, const struct cursor *cur,
-	    int limit, json_t **out);
+	    int limit, int featured_max, json_t **out, json_t **featured);
 /* Visible replies under the top comments in (after, upto], oldest first. */
 int	 store_comments_thread_replies(struct db *, int64_t article,
 	    const struct cursor *after, const struct cursor *upto, int limit,

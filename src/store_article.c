@@ -356,6 +356,33 @@ store_article_tags(struct db *db, int64_t article_id, json_t **out)
 	return store_rows_by_id(db, sql_tags, article_id, out);
 }
 
+int
+store_article_authors_tags(struct db *db, int64_t article_id,
+    json_t **authors, json_t **tags)
+{
+	struct db_stmt *sa, *st;
+	int rc;
+
+	*authors = *tags = NULL;
+	if ((sa = db_stmt(db, sql_authors)) == NULL ||
+	    (st = db_stmt(db, sql_tags)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(sa, 1, article_id);
+	db_bind_int(st, 1, article_id);
+	/* Both go before either is read: one round trip (db_send). */
+	db_send(sa);
+	db_send(st);
+	if ((rc = store_rows_json(sa, authors)) != STORE_OK) {
+		db_reset(st);
+		return rc;
+	}
+	if ((rc = store_rows_json(st, tags)) != STORE_OK) {
+		json_decref(*authors);
+		*authors = NULL;
+	}
+	return rc;
+}
+
 int64_t
 store_next_publish(struct db *db, int64_t now)
 {

@@ -236,36 +236,76 @@ store_comment_get(struct db *db, int64_t id, json_t **out)
 	return store_row_by_id(db, sql_get, id, out);
 }
 
+/*
+ * With the first page of a story's comments, its featured comments
+ * (featured not NULL): sent together with the page's rows, one round
+ * trip on PostgreSQL (db_send).  Reads the page from st, then them.
+ */
+static int
+rows_and_featured(struct db *db, struct db_stmt *st, int64_t article,
+    int featured_max, json_t **out, json_t **featured)
+{
+	struct db_stmt *fs = NULL;
+	int rc;
+
+	if (featured != NULL) {
+		*featured = NULL;
+		if ((fs = db_stmt(db, sql_featured)) == NULL) {
+			db_reset(st);
+			return STORE_ERROR;
+		}
+		db_bind_int(fs, 1, article);
+		db_bind_int(fs, 2, featured_max);
+		db_send(st);
+		db_send(fs);
+	}
+	if ((rc = store_rows_json(st, out)) != STORE_OK || fs == NULL) {
+		if (fs != NULL)
+			db_reset(fs);
+		return rc;
+	}
+	if ((rc = store_rows_json(fs, featured)) != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int
 store_comments_page(struct db *db, int64_t article, int oldest_first,
-    const struct cursor *cur, int limit, json_t **out)
+    const struct cursor *cur, int limit, int featured_max, json_t **out,
+    json_t **featured)
 {
 	struct db_stmt *st;
 
 	*out = NULL;
+	if (featured != NULL)
+		*featured = NULL;
 	if ((st = db_stmt(db, oldest_first ? sql_oldest : sql_newest)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, article);
 	db_bind_int(st, 2, cur->t);
 	db_bind_int(st, 3, cur->id);
 	db_bind_int(st, 4, limit);
-	return store_rows_json(st, out);
+	return rows_and_featured(db, st, article, featured_max, out, featured);
 }
 
 int
 store_comments_roots(struct db *db, int64_t article, const struct cursor *cur,
-    int limit, json_t **out)
+    int limit, int featured_max, json_t **out, json_t **featured)
 {
 	struct db_stmt *st;
 
 	*out = NULL;
+	if (featured != NULL)
+		*featured = NULL;
 	if ((st = db_stmt(db, sql_roots)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, article);
 	db_bind_int(st, 2, cur->t);
 	db_bind_int(st, 3, cur->id);
 	db_bind_int(st, 4, limit);
-	return store_rows_json(st, out);
+	return rows_and_featured(db, st, article, featured_max, out, featured);
 }
 
 int

@@ -12,8 +12,8 @@ import time
 import http.client
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BIN, Server, demo_db, eq, free_port, ok, run_tests,
-                     until)
+from harness import (BIN, Server, demo_db, eq, free_port, ok, on_pg,
+                     run_tests, until)
 from smtpsink import SmtpSink
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -141,6 +141,18 @@ def test_counters():
         ok(moved("masthead_render_seconds_sum") > 0, "and its time")
         ok(moved("masthead_db_seconds_total") > 0,
            "the render's database time counted")
+        ok(("masthead_db_round_trips_total", "") in after,
+           "masthead_db_round_trips_total is there")
+        if on_pg():
+            ok(moved("masthead_db_round_trips_total") > 0,
+               "the render's waits for PostgreSQL counted")
+            ok(moved("masthead_render_db_round_trips_total") > 0,
+               "and counted as the render's")
+        else:
+            eq(moved("masthead_db_round_trips_total"), 0,
+               "SQLite makes no round trip")
+            eq(moved("masthead_render_db_round_trips_total"), 0,
+               "and no render counts one")
 
         s, h, _ = scrape(mport, "POST")
         eq(s, 405, "POST /metrics: 405")

@@ -188,6 +188,97 @@ test_params_literals(void **state)
 	db_reset(st);
 }
 
+/*
+ * db_send: statements sent ahead keep their own answers, stepped in any
+ * order; one bound again before its step answers for the new binding; on
+ * PostgreSQL a failure fails what was sent after it, and the connection
+ * goes on.  An empty transaction and one that only read both commit, and
+ * the next transaction sees what it should.
+ */
+static const char sql_named[] = "SELECT name, n FROM t WHERE name = $1";
+static const char sql_nnamed[] =
+    "SELECT count(*) AS c FROM t WHERE name = $1";
+static const char sql_bad[] = "SELECT CAST($1 AS INTEGER) AS i";
+
+/* How many rows are named name, read with st (sql_nnamed). */
+static int64_t
+named_count(struct db_stmt *st, const char *name)
+{
+	int64_t c;
+
+	db_bind_str(st, 1, name);
+	assert_int_equal(db_step(st), DB_ROW);
+	c = db_col_int(st, 0);
+	db_reset(st);
+	return c;
+}
+
+static void
+test_send(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	struct db_stmt *ins = db_stmt(db, sql_ins), *named, *cnt, *bad;
+
+	db_bind_str(ins, 1, "send-a");
+	db_bind_int(ins, 2, 7);
+	assert_int_equal(db_run(ins), DB_OK);
+	named = db_stmt(db, sql_named);
+	cnt = db_stmt(db, sql_nnamed);
+	bad = db_stmt(db, sql_bad);
+	assert_non_null(named);
+	assert_non_null(cnt);
+	assert_non_null(bad);
+
+	assert_int_equal(db_begin(db), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+
+	assert_int_equal(db_begin(db), DB_OK);
+	db_bind_str(cnt, 1, "send-a");
+	db_bind_str(named, 1, "send-a");
+	assert_int_equal(db_send(cnt), DB_OK);
+	assert_int_equal(db_send(named), DB_OK);
+	/* The one sent second is read first. */
+	assert_int_equal(db_step(named), DB_ROW);
+	assert_string_equal(db_col_text(named, 0, NULL), "send-a");
+	assert_int_equal(db_col_int(named, 1), 7);
+	assert_int_equal(db_step(named), DB_DONE);
+	db_reset(named);
+	assert_int_equal(db_step(cnt), DB_ROW);
+	assert_int_equal(db_col_int(cnt, 0), 1);
+	db_reset(cnt);
+	assert_int_equal(db_commit(db), DB_OK);
+
+	/* The read-only transaction's end leaves a write its own. */
+	assert_int_equal(db_begin_write(db), DB_OK);
+	db_bind_str(ins, 1, "send-b");
+	db_bind_int(ins, 2, 8);
+	assert_int_equal(db_run(ins), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+
+	/* Bound again before its step: the new binding answers. */
+	db_bind_str(cnt, 1, "send-a");
+	assert_int_equal(db_send(cnt), DB_OK);
+	assert_int_equal(named_count(cnt, "send-b"), 1);
+	/* Sent and never stepped: a reset drops the answer. */
+	db_bind_str(cnt, 1, "send-a");
+	assert_int_equal(db_send(cnt), DB_OK);
+	db_reset(cnt);
+	assert_int_equal(named_count(cnt, "no-such-name"), 0);
+
+	if (db_kind(db) == DB_POSTGRES) {
+		db_bind_str(bad, 1, "not a number");
+		db_bind_str(cnt, 1, "send-a");
+		assert_int_equal(db_send(bad), DB_OK);
+		assert_int_equal(db_send(cnt), DB_OK);
+		assert_int_equal(db_step(cnt), DB_ERROR);
+		assert_int_equal(db_step(bad), DB_ERROR);
+		assert_non_null(strstr(db_errmsg(db), "integer"));
+		db_reset(cnt);
+		db_reset(bad);
+	}
+	assert_int_equal(named_count(cnt, "send-a"), 1);
+}
+
 static void
 test_constraint(void **state)
 {
@@ -830,6 +921,7 @@ main(void)
 		cmocka_unit_test(test_params_out_of_order),
 		cmocka_unit_test(test_params_literals),
 		cmocka_unit_test(test_constraint),
+		cmocka_unit_test(test_send),
 		cmocka_unit_test(test_nested_tx),
 		cmocka_unit_test(test_savepoints),
 		cmocka_unit_test(test_savepoint_lost),

@@ -187,6 +187,7 @@ jobs_main(void *arg)
 		if (now_unix() - flushed >= HUB_FLUSH_EVERY) {
 			flushed = now_unix();
 			store_hub_flush(conn, flushed);
+			store_analytics_flush(conn);
 		}
 		if (now_unix() - housekept >= HOUSEKEEP_EVERY) {
 			housekept = now_unix();
@@ -292,8 +293,9 @@ jobs_stop(void)
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	pthread_join(worker, NULL);
-	/* The last seconds' counts of the hubs go in before the end. */
+	/* The last seconds' counts of hubs and pages go in before the end. */
 	store_hub_flush(conn, now_unix());
+	store_analytics_flush(conn);
 	db_close(conn);
 	conn = NULL;
 }

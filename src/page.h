@@ -102,6 +102,10 @@ void	 page_hub_seen(struct req *);
 /* A hub's or a show's page for slug[0..len); preview: also before it starts. */
 int	 page_hub_render(struct req *, const char *slug, size_t len, int preview);
 int	 page_show_render(struct req *, const char *slug, size_t len, int preview);
+/* page_admin_analytics.c — the newsroom's analytics */
+int	 page_admin_analytics(struct req *);
+int	 page_admin_analytics_csv(struct req *);
+int	 page_admin_analytics_story(struct req *);
 /* page_admin_hubs.c — the newsroom's hubs */
 int	 page_admin_hubs(struct req *);
 int	 page_admin_hub_add(struct req *);

@@ -74,7 +74,8 @@ TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
           "newsletter_sections", "subscribers", "subscriptions",
           "newsletter_issues", "newsletter_deliveries", "resources",
           "resource_leads", "import_ids", "redirects", "front_pins", "hubs",
-          "hub_items", "live_posts", "hub_stats"]
+          "hub_items", "live_posts", "hub_stats", "pageviews",
+          "pageview_days"]
 
 
 def export(fmt, path, db=SRC, extra=()):
@@ -150,7 +151,7 @@ def test_json_round_trip():
        "and the schema version it was written at")
     eq(list(doc["tables"]), TABLES, "it holds the exported tables in copy order")
     for t in ("sessions", "api_tokens", "jobs", "rate_limits", "site_keys",
-              "webhooks", "webhook_deliveries",
+              "webhooks", "webhook_deliveries", "analytics_salts",
               "account_tokens", "subscriber_tokens"):
         ok(t not in doc["tables"], "%s is left out" % t)
     users = doc["tables"]["users"]

@@ -28,6 +28,10 @@ extern const char *const an_kind_names[AN_KIND__MAX];
 extern const char *const an_ref_names[AN_REF__MAX];
 extern const char *const an_device_names[AN_DEVICE__MAX];
 
+/* The Most Read block: at most LIMIT stories, none when fewer than MIN. */
+#define MOST_READ_MIN	3
+#define MOST_READ_LIMIT	5
+
 #define AN_SLUG_MAX	128	/* a longer slug is not counted */
 #define AN_HOST_MAX	64	/* a longer referring host is cut */
 #define AN_DIGEST	32	/* bytes of SHA-256 */

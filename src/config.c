@@ -130,6 +130,8 @@ static const struct setting settings[] = {
 	{ "analytics_raw_days", C_INT, S(analytics_raw_days), "7", 0, 365,
 	  "days page views are kept one by one before they are folded into "
 	  "daily counts" },
+	{ "analytics_refresh", C_INT, S(analytics_refresh), "300", 1, 86400,
+	  "seconds between reads of the Most Read block's stories" },
 	{ "analytics_day_shift", C_INT, S(analytics_day_shift), "0", 0, 3650,
 	  "days the analytics clock runs ahead (tests: a new day's salt)" },
 	{ "comment_rate_user", C_INT, S(comment_rate_user), "10", 1, 100000,

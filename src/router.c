@@ -790,7 +790,9 @@ static const struct route routes[] = {
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/shows/:slug/live", page_show_live, ROUTE_PAGE,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
-	/* Analytics (page_admin_analytics.c, docs/analytics.md). */
+	/* Analytics (page_admin_analytics.c, page_beacon.c, docs/analytics.md). */
+	{ "POST", "/api/v1/beacon", page_beacon, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
 	{ "GET", "/admin/analytics", page_admin_analytics, ROUTE_FORM,
 	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "GET", "/admin/analytics.csv", page_admin_analytics_csv, ROUTE_FORM,

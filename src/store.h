@@ -369,6 +369,12 @@ int	 store_analytics_right_now(struct db *, int64_t since, json_t **out);
 /* One page's days: day, views, visitors, seconds, beacons. */
 int	 store_analytics_page_days(struct db *, enum an_kind, const char *slug,
 	    const char *since, json_t **out);
+/*
+ * The Most Read block: the stories of the last 24 hours (*days 1), or of
+ * 7 days (*days 7) when fewer than min were read in 24 hours.
+ */
+int	 store_most_read_block(struct db *, int64_t now, int min, int limit,
+	    json_t **out, int *days);
 /* The story of the slug for its report: id, slug, title, status. */
 int	 store_analytics_article(struct db *, const char *slug, json_t **out);
 /* The most read published stories since the day: slug, title, views. */

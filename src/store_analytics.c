@@ -412,3 +412,23 @@ store_analytics_article(struct db *db, const char *slug, json_t **out)
 {
 	return store_row_by_text(db, sql_article, slug, out);
 }
+
+int
+store_most_read_block(struct db *db, int64_t now, int min, int limit,
+    json_t **out, int *days)
+{
+	char since[11];
+	int rc;
+
+	/* Today and yesterday hold the last 24 hours. */
+	*days = 1;
+	analytics_day(analytics_now() - 86400, since);
+	if ((rc = store_most_read(db, since, now, limit, out)) != STORE_OK)
+		return rc;
+	if ((int)json_array_size(*out) >= min)
+		return STORE_OK;
+	json_decref(*out);
+	*days = 7;
+	analytics_day(analytics_now() - 6 * 86400, since);
+	return store_most_read(db, since, now, limit, out);
+}

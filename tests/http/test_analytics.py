@@ -194,6 +194,54 @@ def test_dashboard():
        "a story that does not exist is a 404")
 
 
+def beacon(body, ua=UA, ctype="application/x-www-form-urlencoded"):
+    h = {"User-Agent": ua, "Accept": "*/*", "Accept-Language": "en",
+         "Content-Type": ctype, "X-Real-IP": IP}
+    s, hd, b = srv.request("POST", "/api/v1/beacon", h, body)
+    return s, hd, b
+
+
+def seconds(slug):
+    return sql(DB, "SELECT COALESCE(sum(n), 0) FROM pageview_days WHERE slug = ?"
+               " AND dim = ?", (slug, "seconds"))[0][0], \
+        sql(DB, "SELECT COALESCE(sum(n), 0) FROM pageview_days WHERE slug = ?"
+            " AND dim = ?", (slug, "beacons"))[0][0]
+
+
+def test_beacon():
+    slug = SLUGS[0]
+    s, h, b = beacon("p=/article/%s&s=42" % slug)
+    eq(s, 204, "a beacon of 42 seconds is taken")
+    ok("set-cookie" not in h, "and sets no cookie")
+    eq(beacon("p=/article/%s&s=5000" % slug)[0], 204, "one of 5000 seconds too")
+    eq(until(lambda: seconds(slug) == (1842, 2), 10, 0.1) and seconds(slug), (1842, 2),
+       "both are added to the story's day, the long one cut to half an hour")
+    for body, want, why in (
+            ("", 400, "an empty body"),
+            ("p=/article/%s" % slug, 400, "no seconds"),
+            ("s=10", 400, "no page"),
+            ("p=/article/%s&s=-1" % slug, 400, "negative seconds"),
+            ("p=/article/%s&s=ten" % slug, 400, "seconds that are no number"),
+            ("p=/article/%s&s=86401" % slug, 400, "more than a day"),
+            ("p=/events/x&s=10", 400, "a page analytics does not count"),
+            ("p=/article/Bad%%20Slug&s=10", 400, "a path that names no story"),
+            ("p=/article/no-such-story&s=10", 404, "a story that does not exist"),
+            ("p=/section/no-such-section&s=10", 404, "a section that does not exist")):
+        s, h, b = beacon(body)
+        eq(s, want, "%s: %d" % (why, want))
+        ok(b"error" in b, "with a JSON error", b)
+    eq(beacon('{"p": "/", "s": 3}', ctype="application/json")[0] // 100, 4,
+       "a JSON body is refused")
+    eq(beacon("p=/article/%s&s=30" % slug, ua="curl/8.0")[0], 204,
+       "a bot's beacon is answered")
+    time.sleep(2.5)
+    eq(seconds(slug), (1842, 2), "and none of them stored anything")
+    eq(sql(DB, "SELECT count(*) FROM pageview_days WHERE dim = 'seconds' AND slug <> ?",
+           (slug,))[0][0], 0, "for any page")
+    s, h, b = news.get("/admin/analytics/article/" + slug, "editor")
+    contains(b, "921 seconds on the page on average", "the story's report shows it")
+
+
 def test_day_changes_hash_and_old_days_fold():
     global srv, news
     slug = SLUGS[0]
@@ -225,11 +273,50 @@ def test_day_changes_hash_and_old_days_fold():
        "the dashboard adds the folded days to the raw ones (%s)" % row)
 
 
+def most_read(body, cls):
+    import re
+    m = re.search(r'<section class="%s"[^>]*>(.*?)</section>' % cls, body, re.S)
+    return re.findall(r'<a href="/article/([^"]+)">', m.group(1)) if m else None
+
+
+def test_most_read_block():
+    global srv, news
+    eq(srv.stop(), 0, "the server stops")
+    srv = Server(ARGS + ["--analytics_day_shift", "1", "--analytics_refresh", "1"], db=DB)
+    news = Newsroom(srv, PW)
+    s, h, b = until(lambda: (lambda r: most_read(r[2].decode(), "home-most home-most-read")
+                             and r)(view("/")), 10, 0.2) or view("/")
+    got = most_read(b.decode(), "home-most home-most-read")
+    ok(got is not None and got[0] == SLUGS[3] and
+       set(got) == {SLUGS[0], SLUGS[1], SLUGS[2], SLUGS[3]},
+       "the home page shows Most Read, most read first (%s)" % got)
+    contains(b.decode(), "Most Read <small>in the last 24 hours</small>",
+             "of the last 24 hours")
+    ok('id="home-most-h"' not in b.decode(), "in Most Commented's place")
+    eq(view("/")[1].get("x-cache"), "hit", "the home page stays cached")
+    s, h, b = view("/article/" + SLUGS[5])
+    eq(most_read(b.decode(), "block block-most-read")[0], SLUGS[3],
+       "a story's page shows it beside the story")
+    sec = sql(DB, "SELECT slug FROM sections ORDER BY id LIMIT 1")[0][0]
+    s, h, b = view("/section/" + sec)
+    eq(most_read(b.decode(), "block block-most-read")[0], SLUGS[3],
+       "and a section's page")
+    for i in range(12):
+        view("/article/" + SLUGS[4], ip="203.0.113.%d" % i)
+    first = until(lambda: (most_read(view("/")[2].decode(),
+                                     "home-most home-most-read") or [None])[0] == SLUGS[4],
+                  15, 0.3)
+    ok(first, "a story read more goes to the top within seconds")
+    s, h, b = view("/article/" + SLUGS[6])
+    eq(most_read(b.decode(), "block block-most-read")[0], SLUGS[4],
+       "and the stories' pages follow")
+
+
 def cleanup():
     return srv.stop()
 
 
 run_tests([test_cached_and_rendered_views_count_once, test_bots_are_not_counted,
            test_visitors_are_one_per_day, test_referrers_are_classed,
-           test_nothing_personal_is_stored, test_dashboard,
-           test_day_changes_hash_and_old_days_fold], cleanup)
+           test_nothing_personal_is_stored, test_dashboard, test_beacon,
+           test_day_changes_hash_and_old_days_fold, test_most_read_block], cleanup)

@@ -298,6 +298,7 @@ def main():
         "/admin/promos", "/admin/media", "/admin/subscribers", "/admin/trash",
         "/admin/comments/log", "/article/" + discussed,
         "/admin/hubs", "/admin/shows",
+        "/admin/analytics", "/admin/analytics/article/" + discussed,
         "/admin/awards", "/admin/awards/%d" % awards, "/admin/awards/%d/entries" % awards,
     ] + ["/admin/hubs/%d" % r[0] for r in sql(db, "SELECT id FROM hubs WHERE slug IN"
                                               " ('future-vision', 'mobile-world-congress')")]

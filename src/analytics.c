@@ -31,7 +31,12 @@ const char *const an_ref_names[AN_REF__MAX] = { "direct", "internal",
 const char *const an_device_names[AN_DEVICE__MAX] = { "desktop", "mobile",
 	"tablet", "bot" };
 
-static struct an_view batch[AN_BATCH];
+/*
+ * Two batches: pages count into one while the jobs thread writes the
+ * other; analytics_take swaps them under the lock, copying nothing.
+ */
+static struct an_view batches[2][AN_BATCH];
+static struct an_view *batch = batches[0];
 static size_t nbatch;
 static struct an_seconds secs[AN_SECONDS];
 static size_t nsecs;
@@ -53,13 +58,19 @@ static const char *const bot_marks[] = {
 int
 analytics_is_bot(const struct an_hit *h)
 {
-	size_t i;
+	char low[512];
+	size_t i, n;
 
 	/* Every browser's user agent starts so; tools' and crawlers' may not. */
 	if (h->ua == NULL || strncmp(h->ua, "Mozilla/", 8) != 0)
 		return 1;
+	/* Lower case once, then plain strstr: the marks are lower case. */
+	for (n = 0; h->ua[n] != '\0' && n < sizeof(low) - 1; n++)
+		low[n] = (h->ua[n] >= 'A' && h->ua[n] <= 'Z') ?
+		    (char)(h->ua[n] - 'A' + 'a') : h->ua[n];
+	low[n] = '\0';
 	for (i = 0; i < ARRAY_SIZE(bot_marks); i++)
-		if (strcasestr(h->ua, bot_marks[i]) != NULL)
+		if (strstr(low, bot_marks[i]) != NULL)
 			return 1;
 	/* Browsers always say which languages their reader reads. */
 	if (h->accept_language == NULL || h->accept_language[0] == '\0')
@@ -219,15 +230,26 @@ analytics_count(enum an_kind kind, const char *slug, size_t len,
 }
 
 size_t
-analytics_take(struct an_view *out, size_t max)
+analytics_take(const struct an_view **out)
 {
 	size_t n;
 
 	pthread_mutex_lock(&lock);
-	n = nbatch < max ? nbatch : max;
-	memcpy(out, batch, n * sizeof(*out));
-	memmove(batch, batch + n, (nbatch - n) * sizeof(*out));
-	nbatch -= n;
+	*out = batch;
+	n = nbatch;
+	batch = batch == batches[0] ? batches[1] : batches[0];
+	nbatch = 0;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t
+analytics_pending(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&lock);
+	n = nbatch;
 	pthread_mutex_unlock(&lock);
 	return n;
 }

@@ -77,10 +77,13 @@ enum an_ref analytics_referrer(const struct an_hit *, char *host,
 int	 analytics_count(enum an_kind, const char *slug, size_t len,
 	    const struct an_hit *);
 /*
- * Moves up to max views counted so far into out (the caller's), oldest
- * first; returns how many.
+ * The views counted so far, oldest first, and how many: *out is valid
+ * until the next call, which only the one writer (the jobs thread)
+ * makes.  Pages go on counting into the other batch meanwhile.
  */
-size_t	 analytics_take(struct an_view *out, size_t max);
+size_t	 analytics_take(const struct an_view **out);
+/* Views counted and not yet taken. */
+size_t	 analytics_pending(void);
 /* Views not counted because the batch was full. */
 uint64_t analytics_dropped(void);
 

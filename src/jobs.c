@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analytics.h"
 #include "buf.h"
 #include "bus.h"
 #include "config.h"
@@ -35,6 +36,8 @@
 #define HOUSEKEEP_EVERY	600
 /* Seconds between writes of the hubs' counts of views and clicks. */
 #define HUB_FLUSH_EVERY	2
+/* Page views waiting that have the jobs thread write them at once. */
+#define ANALYTICS_SOON	4096
 
 static const char *const kind_names[JOB__MAX] = {
 	[JOB_PUBLISH] = "publish",
@@ -223,7 +226,9 @@ jobs_main(void *arg)
 			flushed = now_unix();
 			store_hub_flush(conn, flushed);
 			store_analytics_flush(conn);
-		}
+		} else if (analytics_pending() >= ANALYTICS_SOON)
+			/* A busy site's views go out before the batch fills. */
+			store_analytics_flush(conn);
 		if (now_unix() - most_read >= config.analytics_refresh) {
 			most_read = now_unix();
 			most_read_check();

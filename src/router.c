@@ -1209,8 +1209,6 @@ count_view(struct req *r, const struct route *rt, const char *slug,
 	h.ua = http_req_header(r, "user-agent");
 	h.accept = http_req_header(r, "accept");
 	h.accept_language = http_req_header(r, "accept-language");
-	if (analytics_is_bot(&h))
-		return;
 	h.referer = http_req_header(r, "referer");
 	h.site_host = analytics_site_host();
 	h.utm_medium = url_query_get(&r->q, "utm_medium");

@@ -207,30 +207,102 @@ salt_load(struct db *db, const char *day)
 	return STORE_OK;
 }
 
+/* Views one INSERT writes when the batch has that many. */
+#define VIEWS_PER_INSERT	32
+#define VIEW_PARAMS		8
+
+/*
+ * sql_view_add with VIEWS_PER_INSERT rows of values: built once, by the
+ * jobs thread (the only writer), at its first long batch.
+ */
+static char sql_views_add[sizeof(sql_view_add) + VIEWS_PER_INSERT * 64];
+
+static void
+views_sql(void)
+{
+	size_t len, i, k;
+	char *p;
+
+	if (sql_views_add[0] != '\0')
+		return;
+	/* The single row's statement, less its VALUES, then each row's. */
+	p = strstr(sql_view_add, " VALUES");
+	len = (size_t)(p - sql_view_add);
+	memcpy(sql_views_add, sql_view_add, len);
+	p = sql_views_add + len;
+	p += snprintf(p, 8, " VALUES");
+	for (i = 0; i < VIEWS_PER_INSERT; i++) {
+		*p++ = i > 0 ? ',' : ' ';
+		*p++ = '(';
+		for (k = 1; k <= VIEW_PARAMS; k++)
+			p += snprintf(p, 16, "$%zu, ", i * VIEW_PARAMS + k);
+		p += snprintf(p, 8, "'')");
+	}
+}
+
+/* Binds view v as row j of st, with its visitor hash under day's salt. */
 static int
-view_add(struct db *db, const struct an_view *v)
+view_bind(struct db *db, struct db_stmt *st, int j, const struct an_view *v)
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	char day[11], visitor[17];
-	struct db_stmt *st;
-	int rc;
+	int rc, b = j * VIEW_PARAMS;
 
 	analytics_day(v->at, day);
 	if ((rc = salt_load(db, day)) != STORE_OK)
 		return rc;
 	crypto_auth_hmacsha256(mac, v->digest, sizeof(v->digest), salt);
 	sodium_bin2hex(visitor, sizeof(visitor), mac, 8);
-	if ((st = db_stmt(db, sql_view_add)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, v->at);
-	db_bind_str(st, 2, day);
-	db_bind_str(st, 3, an_kind_names[v->kind]);
-	db_bind_str(st, 4, v->slug);
-	db_bind_str(st, 5, visitor);
-	db_bind_str(st, 6, an_ref_names[v->ref]);
-	db_bind_str(st, 7, v->host);
-	db_bind_str(st, 8, an_device_names[v->device]);
-	return store_rc_from_db(db_run(st));
+	db_bind_int(st, b + 1, v->at);
+	db_bind_str(st, b + 2, day);
+	db_bind_str(st, b + 3, an_kind_names[v->kind]);
+	db_bind_str(st, b + 4, v->slug);
+	db_bind_str(st, b + 5, visitor);
+	db_bind_str(st, b + 6, an_ref_names[v->ref]);
+	db_bind_str(st, b + 7, v->host);
+	db_bind_str(st, b + 8, an_device_names[v->device]);
+	return STORE_OK;
+}
+
+/*
+ * Writes n views: VIEWS_PER_INSERT to a statement while there are as
+ * many, the rest one by one.  The salts are loaded before a statement
+ * is taken, so that its binds are not reset under it.
+ */
+static int
+views_add(struct db *db, const struct an_view *v, size_t n)
+{
+	struct db_stmt *st;
+	char day[11];
+	size_t i = 0, j;
+	int rc = STORE_OK, many;
+
+	for (j = 0; j < n && rc == STORE_OK; j++) {
+		analytics_day(v[j].at, day);
+		rc = salt_load(db, day);
+	}
+	/* A batch over two days keeps one row a statement: one salt each. */
+	many = rc == STORE_OK;
+	for (j = 1; j < n && many; j++)
+		many = v[j].at / 86400 == v[0].at / 86400;
+	if (many)
+		views_sql();
+	while (rc == STORE_OK && i < n) {
+		if (many && n - i >= VIEWS_PER_INSERT) {
+			if ((st = db_stmt(db, sql_views_add)) == NULL)
+				return STORE_ERROR;
+			for (j = 0; j < VIEWS_PER_INSERT && rc == STORE_OK; j++)
+				rc = view_bind(db, st, (int)j, &v[i + j]);
+			i += VIEWS_PER_INSERT;
+		} else {
+			if ((st = db_stmt(db, sql_view_add)) == NULL)
+				return STORE_ERROR;
+			rc = view_bind(db, st, 0, &v[i++]);
+		}
+		if (rc == STORE_OK)
+			rc = store_rc_from_db(db_run(st));
+	}
+	return rc;
 }
 
 static int
@@ -287,8 +359,8 @@ int
 store_analytics_flush(struct db *db)
 {
 	/* Only the jobs thread flushes: one batch each is enough. */
-	static struct an_view views[1024];
 	static struct an_seconds secs[512];
+	const struct an_view *views;
 	static int64_t folded;
 	char day[11];
 	size_t i, n, ns;
@@ -301,28 +373,25 @@ store_analytics_flush(struct db *db)
 	}
 	ns = analytics_take_seconds(secs, ARRAY_SIZE(secs));
 	analytics_day(now, day);
-	do {
-		n = analytics_take(views, ARRAY_SIZE(views));
-		if (n == 0 && ns == 0)
-			break;
-		if (db_begin_write(db) != DB_OK)
-			return STORE_BUSY;
-		for (i = 0; i < n && rc == STORE_OK; i++)
-			rc = view_add(db, &views[i]);
-		for (i = 0; i < ns && rc == STORE_OK; i++)
-			if ((rc = day_add(db, day, &secs[i], "seconds",
-			    secs[i].seconds)) == STORE_OK)
-				rc = day_add(db, day, &secs[i], "beacons",
-				    secs[i].beacons);
-		ns = 0;
-		if (rc == STORE_OK && db_commit(db) != DB_OK)
-			rc = STORE_BUSY;
-		if (rc != STORE_OK) {
-			/* The salt the rollback took back is made again. */
-			salt_day[0] = '\0';
-			db_rollback(db);
-		}
-	} while (rc == STORE_OK && n == ARRAY_SIZE(views));
+	n = analytics_take(&views);
+	if (n == 0 && ns == 0)
+		return STORE_OK;
+	/* A batch that cannot be written is lost: counts, never a wait. */
+	if (db_begin_write(db) != DB_OK)
+		return STORE_BUSY;
+	rc = views_add(db, views, n);
+	for (i = 0; i < ns && rc == STORE_OK; i++)
+		if ((rc = day_add(db, day, &secs[i], "seconds",
+		    secs[i].seconds)) == STORE_OK)
+			rc = day_add(db, day, &secs[i], "beacons",
+			    secs[i].beacons);
+	if (rc == STORE_OK && db_commit(db) != DB_OK)
+		rc = STORE_BUSY;
+	if (rc != STORE_OK) {
+		/* The salt the rollback took back is made again. */
+		salt_day[0] = '\0';
+		db_rollback(db);
+	}
 	return rc;
 }
 

@@ -114,6 +114,8 @@ int	 page_beacon(struct req *);
 int	 page_admin_analytics(struct req *);
 int	 page_admin_analytics_csv(struct req *);
 int	 page_admin_analytics_story(struct req *);
+int	 page_admin_analytics_sponsors(struct req *);
+int	 page_admin_analytics_sponsors_csv(struct req *);
 /* page_admin_hubs.c — the newsroom's hubs */
 int	 page_admin_hubs(struct req *);
 int	 page_admin_hub_add(struct req *);

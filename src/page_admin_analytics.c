@@ -211,3 +211,82 @@ page_admin_analytics_story(struct req *r)
 		json_object_set_new(m, "timed", json_true());
 	return admin_render(r, 200, "admin/analytics_story", m);
 }
+
+/* The sponsors' rows of a range, owned by the request, or NULL. */
+static json_t *
+sponsor_rows(struct req *r, const struct range *rg, int *status)
+{
+	json_t *rows;
+	char day[11];
+	int rc;
+
+	since_day(rg->days, day);
+	if ((rc = store_analytics_sponsors(r->db, day, &rows)) != STORE_OK) {
+		*status = status_store(rc);
+		return NULL;
+	}
+	return own_json(r, rows);
+}
+
+/* GET /admin/analytics/sponsors[?range=] — what each sponsor got. */
+int
+page_admin_analytics_sponsors(struct req *r)
+{
+	const struct range *rg = range_of(r);
+	json_t *rows, *row, *list, *m;
+	size_t i;
+	int status = 0;
+
+	if (rg == NULL)
+		return 400;
+	if ((rows = sponsor_rows(r, rg, &status)) == NULL)
+		return status;
+	json_array_foreach(rows, i, row)
+		json_object_set_new(row, "is_hub", json_boolean(strcmp(
+		    view_str(row, "kind"), "hub") == 0));
+	list = own_json(r, json_array());
+	for (i = 0; i < ARRAY_SIZE(ranges); i++)
+		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "key",
+		    ranges[i].key, "label", ranges[i].label, "current",
+		    &ranges[i] == rg));
+	m = json_pack("{s:{s:s},s:s,s:s,s:O,s:O}", "page", "title",
+	    "Sponsors' reach", "range", rg->key, "range_label", rg->label,
+	    "ranges", list, "rows", rows);
+	return admin_render(r, 200, "admin/analytics_sponsors", m);
+}
+
+/* GET /admin/analytics/sponsors.csv[?range=] */
+int
+page_admin_analytics_sponsors_csv(struct req *r)
+{
+	const struct range *rg = range_of(r);
+	struct buf *b = own_buf(r, 0);
+	json_t *rows, *row;
+	char n[32], name[64], day[11];
+	size_t i;
+	int status = 0;
+
+	if (rg == NULL)
+		return 400;
+	if ((rows = sponsor_rows(r, rg, &status)) == NULL)
+		return status;
+	BUF_LIT(b, "sponsor,kind,slug,title,views,visitors,clicks\r\n");
+	json_array_foreach(rows, i, row) {
+		csv_put(b, view_str(row, "sponsor_name"), 0);
+		csv_put(b, view_str(row, "kind"), 0);
+		csv_put(b, view_str(row, "slug"), 0);
+		csv_put(b, view_str(row, "title"), 0);
+		snprintf(n, sizeof(n), "%lld",
+		    (long long)view_int(row, "view_count"));
+		csv_put(b, n, 0);
+		snprintf(n, sizeof(n), "%lld",
+		    (long long)view_int(row, "visitor_count"));
+		csv_put(b, n, 0);
+		snprintf(n, sizeof(n), "%lld",
+		    (long long)view_int(row, "click_count"));
+		csv_put(b, n, 1);
+	}
+	since_day(rg->days, day);
+	snprintf(name, sizeof(name), "sponsors-%s-%s", rg->key, day);
+	return http_send_csv(r, name, b);
+}

@@ -375,6 +375,12 @@ int	 store_analytics_page_days(struct db *, enum an_kind, const char *slug,
  */
 int	 store_most_read_block(struct db *, int64_t now, int min, int limit,
 	    json_t **out, int *days);
+/*
+ * Each sponsor's stories and hubs since the day: sponsor_name, kind
+ * ("story" or "hub"), slug, title, view_count, visitor_count (stories),
+ * click_count (hubs).
+ */
+int	 store_analytics_sponsors(struct db *, const char *since, json_t **out);
 /* The story of the slug for its report: id, slug, title, status. */
 int	 store_analytics_article(struct db *, const char *slug, json_t **out);
 /* The most read published stories since the day: slug, title, views. */

@@ -159,6 +159,26 @@ static const char sql_most_read[] =
     " AND a.published_at <= $2"
     " ORDER BY c.view_count DESC, a.published_at DESC, a.id DESC LIMIT $3";
 
+/*
+ * Each sponsor's published stories (their views and visitors since $1)
+ * and hubs (their views and clicks since $1), by sponsor.  $2 'article'.
+ */
+static const char sql_sponsors[] =
+    "SELECT sp.name AS sponsor_name, 'story' AS kind, a.slug, a.title,"
+    " COALESCE(c.view_count, 0) AS view_count,"
+    " COALESCE(c.visitor_count, 0) AS visitor_count, 0 AS click_count"
+    " FROM articles a JOIN sponsors sp ON sp.id = a.sponsor_id"
+    " LEFT JOIN (" PAGE_COUNTS ") c ON c.slug = a.slug"
+    " WHERE a.status = 'published' AND a.trashed_at IS NULL"
+    " UNION ALL"
+    " SELECT sp.name, 'hub', h.slug, h.title,"
+    " CAST(COALESCE(sum(hs.views), 0) AS BIGINT), 0,"
+    " CAST(COALESCE(sum(hs.clicks), 0) AS BIGINT)"
+    " FROM hubs h JOIN sponsors sp ON sp.id = h.sponsor_id"
+    " LEFT JOIN hub_stats hs ON hs.hub_id = h.id AND hs.day >= $1"
+    " GROUP BY sp.name, h.slug, h.title"
+    " ORDER BY 1, 2 DESC, 5 DESC, 3";
+
 static const char sql_article[] =
     "SELECT id, slug, title, status FROM articles WHERE slug = $1";
 
@@ -500,4 +520,16 @@ store_most_read_block(struct db *db, int64_t now, int min, int limit,
 	*days = 7;
 	analytics_day(analytics_now() - 6 * 86400, since);
 	return store_most_read(db, since, now, limit, out);
+}
+
+int
+store_analytics_sponsors(struct db *db, const char *since, json_t **out)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_sponsors)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, since);
+	db_bind_str(st, 2, an_kind_names[AN_ARTICLE]);
+	return store_rows_json(st, out);
 }

@@ -194,6 +194,38 @@ def test_dashboard():
        "a story that does not exist is a 404")
 
 
+def test_sponsor_report():
+    art = sql(DB, "SELECT slug, title FROM articles WHERE sponsor_id IS NOT NULL"
+              " AND status = 'published' ORDER BY id LIMIT 1")[0]
+    hub = sql(DB, "SELECT h.slug, h.title, sp.name FROM hubs h JOIN sponsors sp"
+              " ON sp.id = h.sponsor_id ORDER BY h.id LIMIT 1")[0]
+    before = count(art[0])
+    view("/article/" + art[0])
+    view("/article/" + art[0], ip="198.51.100.9")
+    srv.request("GET", "/hub/" + hub[0])
+    settle(art[0], before + 2)
+    time.sleep(2.5)
+    want = sql(DB, "SELECT count(*), count(DISTINCT visitor) FROM pageviews"
+               " WHERE slug = ?", (art[0],))[0]
+    s, h, b = news.get("/admin/analytics/sponsors?range=today", "editor")
+    eq(s, 200, "an editor sees each sponsor's reach")
+    contains(b, art[1].replace("'", "&#39;"), "with the sponsored story")
+    contains(b, hub[1], "and the sponsored hub")
+    s, h, b = news.get("/admin/analytics/sponsors.csv?range=today", "editor")
+    eq(s, 200, "and exports it")
+    contains(h.get("content-type", ""), "text/csv", "as CSV")
+    lines = b.strip().split("\r\n")
+    eq(lines[0], "sponsor,kind,slug,title,views,visitors,clicks", "with its header")
+    row = [l for l in lines if ('"story","%s",' % art[0]) in l]
+    ok(before + 2 == want[0] and row and row[0].endswith(',"%d","%d","0"' % want),
+       "the story's views and visitors (%s, %s)" % (row, want))
+    row = [l for l in lines if l.startswith('"%s","hub","%s",' % (hub[2], hub[0]))]
+    ok(row and int(row[0].split('","')[4]) >= 1, "the hub's views (%s)" % row)
+    eq(news.get("/admin/analytics/sponsors?range=1y", "editor")[0], 400, "a bad range: 400")
+    eq(news.get("/admin/analytics/sponsors", "author")[0], 403, "an author is refused")
+    eq(news.get("/admin/analytics/sponsors.csv", "author")[0], 403, "and its export")
+
+
 def beacon(body, ua=UA, ctype="application/x-www-form-urlencoded"):
     h = {"User-Agent": ua, "Accept": "*/*", "Accept-Language": "en",
          "Content-Type": ctype, "X-Real-IP": IP}
@@ -318,5 +350,5 @@ def cleanup():
 
 run_tests([test_cached_and_rendered_views_count_once, test_bots_are_not_counted,
            test_visitors_are_one_per_day, test_referrers_are_classed,
-           test_nothing_personal_is_stored, test_dashboard, test_beacon,
+           test_nothing_personal_is_stored, test_dashboard, test_sponsor_report, test_beacon,
            test_day_changes_hash_and_old_days_fold, test_most_read_block], cleanup)

@@ -208,6 +208,7 @@ ADMIN = [
     "/admin/hubs/1/preview", "/admin/hubs/3/preview",
     "/admin/analytics", "/admin/analytics?range=30",
     "/admin/analytics/article/showcase-private-5g-robot-lab",
+    "/admin/analytics/sponsors",
 ]
 FIXTURES = {}
 

@@ -71,6 +71,30 @@ range_of(struct req *r)
 	own_json(r, (out));						\
 } while (0)
 
+/* A CSV field of row's integer key. */
+static void
+csv_count(struct buf *b, json_t *row, const char *key, int last)
+{
+	char n[32];
+
+	snprintf(n, sizeof(n), "%lld", (long long)view_int(row, key));
+	csv_put(b, n, last);
+}
+
+/* The ranges as links, rg the current one; owned by the request. */
+static json_t *
+range_links(struct req *r, const struct range *rg)
+{
+	json_t *list = own_json(r, json_array());
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++)
+		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "key",
+		    ranges[i].key, "label", ranges[i].label, "current",
+		    &ranges[i] == rg));
+	return list;
+}
+
 /* GET /admin/analytics[?range=today|7|30] */
 int
 page_admin_analytics(struct req *r)
@@ -103,11 +127,7 @@ page_admin_analytics(struct req *r)
 	READ(store_analytics_by(r->db, "host", day, TOP, &hosts), hosts);
 	READ(store_analytics_by(r->db, "device", day, TOP, &devices),
 	    devices);
-	list = own_json(r, json_array());
-	for (i = 0; i < ARRAY_SIZE(ranges); i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "key",
-		    ranges[i].key, "label", ranges[i].label, "current",
-		    &ranges[i] == rg));
+	list = range_links(r, rg);
 	m = json_pack("{s:{s:s},s:s,s:s,s:O,s:O,s:i,s:O,s:O,s:O,s:O,s:O,"
 	    "s:O}", "page", "title", "Analytics", "range", rg->key,
 	    "range_label", rg->label, "ranges", list, "periods", periods,
@@ -125,7 +145,7 @@ page_admin_analytics_csv(struct req *r)
 	static const enum an_kind kinds[] = { AN_ARTICLE, AN_SECTION };
 	struct buf *b = own_buf(r, 0);
 	json_t *rows, *row;
-	char day[11], n[32], name[64];
+	char day[11], name[64];
 	size_t i, k;
 
 	if (rg == NULL)
@@ -139,12 +159,8 @@ page_admin_analytics_csv(struct req *r)
 			csv_put(b, an_kind_names[kinds[k]], 0);
 			csv_put(b, view_str(row, "slug"), 0);
 			csv_put(b, view_str(row, "title"), 0);
-			snprintf(n, sizeof(n), "%lld",
-			    (long long)view_int(row, "view_count"));
-			csv_put(b, n, 0);
-			snprintf(n, sizeof(n), "%lld",
-			    (long long)view_int(row, "visitor_count"));
-			csv_put(b, n, 1);
+			csv_count(b, row, "view_count", 0);
+			csv_count(b, row, "visitor_count", 1);
 		}
 	}
 	snprintf(name, sizeof(name), "analytics-%s-%s", rg->key, day);
@@ -244,11 +260,7 @@ page_admin_analytics_sponsors(struct req *r)
 	json_array_foreach(rows, i, row)
 		json_object_set_new(row, "is_hub", json_boolean(strcmp(
 		    view_str(row, "kind"), "hub") == 0));
-	list = own_json(r, json_array());
-	for (i = 0; i < ARRAY_SIZE(ranges); i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "key",
-		    ranges[i].key, "label", ranges[i].label, "current",
-		    &ranges[i] == rg));
+	list = range_links(r, rg);
 	m = json_pack("{s:{s:s},s:s,s:s,s:O,s:O}", "page", "title",
 	    "Sponsors' reach", "range", rg->key, "range_label", rg->label,
 	    "ranges", list, "rows", rows);
@@ -262,7 +274,7 @@ page_admin_analytics_sponsors_csv(struct req *r)
 	const struct range *rg = range_of(r);
 	struct buf *b = own_buf(r, 0);
 	json_t *rows, *row;
-	char n[32], name[64], day[11];
+	char name[64], day[11];
 	size_t i;
 	int status = 0;
 
@@ -276,15 +288,9 @@ page_admin_analytics_sponsors_csv(struct req *r)
 		csv_put(b, view_str(row, "kind"), 0);
 		csv_put(b, view_str(row, "slug"), 0);
 		csv_put(b, view_str(row, "title"), 0);
-		snprintf(n, sizeof(n), "%lld",
-		    (long long)view_int(row, "view_count"));
-		csv_put(b, n, 0);
-		snprintf(n, sizeof(n), "%lld",
-		    (long long)view_int(row, "visitor_count"));
-		csv_put(b, n, 0);
-		snprintf(n, sizeof(n), "%lld",
-		    (long long)view_int(row, "click_count"));
-		csv_put(b, n, 1);
+		csv_count(b, row, "view_count", 0);
+		csv_count(b, row, "visitor_count", 0);
+		csv_count(b, row, "click_count", 1);
 	}
 	since_day(rg->days, day);
 	snprintf(name, sizeof(name), "sponsors-%s-%s", rg->key, day);

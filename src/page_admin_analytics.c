@@ -228,15 +228,22 @@ page_admin_analytics_story(struct req *r)
 	return admin_render(r, 200, "admin/analytics_story", m);
 }
 
-/* The sponsors' rows of a range, owned by the request, or NULL. */
+/*
+ * The sponsors' rows of the range the query names (*rg), owned by the
+ * request; NULL with the status to answer (400 for a bad range).
+ */
 static json_t *
-sponsor_rows(struct req *r, const struct range *rg, int *status)
+sponsor_rows(struct req *r, const struct range **rg, int *status)
 {
 	json_t *rows;
 	char day[11];
 	int rc;
 
-	since_day(rg->days, day);
+	if ((*rg = range_of(r)) == NULL) {
+		*status = 400;
+		return NULL;
+	}
+	since_day((*rg)->days, day);
 	if ((rc = store_analytics_sponsors(r->db, day, &rows)) != STORE_OK) {
 		*status = status_store(rc);
 		return NULL;
@@ -248,14 +255,12 @@ sponsor_rows(struct req *r, const struct range *rg, int *status)
 int
 page_admin_analytics_sponsors(struct req *r)
 {
-	const struct range *rg = range_of(r);
+	const struct range *rg;
 	json_t *rows, *row, *list, *m;
 	size_t i;
 	int status = 0;
 
-	if (rg == NULL)
-		return 400;
-	if ((rows = sponsor_rows(r, rg, &status)) == NULL)
+	if ((rows = sponsor_rows(r, &rg, &status)) == NULL)
 		return status;
 	json_array_foreach(rows, i, row)
 		json_object_set_new(row, "is_hub", json_boolean(strcmp(
@@ -271,16 +276,14 @@ page_admin_analytics_sponsors(struct req *r)
 int
 page_admin_analytics_sponsors_csv(struct req *r)
 {
-	const struct range *rg = range_of(r);
+	const struct range *rg;
 	struct buf *b = own_buf(r, 0);
 	json_t *rows, *row;
 	char name[64], day[11];
 	size_t i;
 	int status = 0;
 
-	if (rg == NULL)
-		return 400;
-	if ((rows = sponsor_rows(r, rg, &status)) == NULL)
+	if ((rows = sponsor_rows(r, &rg, &status)) == NULL)
 		return status;
 	BUF_LIT(b, "sponsor,kind,slug,title,views,visitors,clicks\r\n");
 	json_array_foreach(rows, i, row) {

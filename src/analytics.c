@@ -147,12 +147,17 @@ analytics_referrer(const struct an_hit *h, char *host, size_t hostsz)
 	if (h->referer == NULL || (p = strstr(h->referer, "://")) == NULL)
 		return AN_DIRECT;
 	p += 3;
-	if ((e = strpbrk(p, "/:?#")) == NULL)
+	if ((e = strpbrk(p, "/?#")) == NULL)
 		e = p + strlen(p);
-	/* user:password@ is no part of the host. */
+	/* user:password@ is no part of the host, nor is the port. */
 	for (const char *at = p; at < e; at++)
 		if (*at == '@')
 			p = at + 1;
+	for (const char *c = p; c < e; c++)
+		if (*c == ':') {
+			e = c;
+			break;
+		}
 	n = (size_t)(e - p);
 	if (n == 0)
 		return AN_DIRECT;

@@ -3,7 +3,8 @@ opens /admin/analytics, sees the views of the stories readers read, the
 referrers and devices, goes to a story's report and finds its chart
 drawn as SVG with a title for screen readers; the headless browser's own
 visits to reader pages are not counted, while a reader's (a browser's
-user agent) is, and leaving the story sends its seconds on the page.  Every page is screenshot (into
+user agent) is, and leaving the story sends its seconds on the page; the
+reader sees Most Read on the home page and beside a story.  Every page is screenshot (into
 SHOTS, a temporary directory unless set)."""
 import os
 import subprocess
@@ -27,7 +28,7 @@ def make_db():
 
 
 DB = make_db()
-srv = Server(["--real_ip_header", "X-Real-IP"], db=DB)
+srv = Server(["--real_ip_header", "X-Real-IP", "--analytics_refresh", "1"], db=DB)
 SHOTS = os.environ.get("SHOTS") or tempfile.mkdtemp(prefix="masthead-analytics-shots-")
 SLUGS = [r[0] for r in sql(DB, "SELECT slug FROM articles WHERE status = 'published'"
                            " ORDER BY id LIMIT 4")]
@@ -104,7 +105,14 @@ const slug = process.env.SLUG;
 const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB',
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36' });
 const page = await ctx.newPage();
+await page.goto(base + '/');
+const most = await page.locator('section.home-most-read ol li').count();
+check('the home page shows Most Read', most === 3, most);
+await page.locator('section.home-most-read').screenshot({ path: process.env.SHOTS + '/home-most-read-1366.png' });
 await page.goto(base + '/article/' + slug);
+const side = await page.locator('aside .block-most-read li').count();
+check("and a story's sidebar", side === 3, side);
+await page.locator('aside .block-most-read').screenshot({ path: process.env.SHOTS + '/story-most-read.png' });
 await page.waitForTimeout(2500);
 const sent = page.waitForRequest(r => r.url().endsWith('/api/v1/beacon'));
 await page.goto(base + '/sections');
@@ -129,12 +137,14 @@ def test_dashboard_in_chromium():
 
 def test_reader_beacon():
     slug = SLUGS[3]
-    browser_steps(READER, srv, PW, {"SLUG": slug})
+    browser_steps(READER, srv, PW, {"SLUG": slug, "SHOTS": SHOTS})
     got = until(lambda: sql(DB, "SELECT COALESCE(sum(n), 0) FROM pageview_days"
                             " WHERE slug = ? AND dim = 'seconds'", (slug,))[0][0], 10, 0.1)
     ok(got in (2, 3), "the seconds on the story are stored (%s)" % got)
     eq(sql(DB, "SELECT count(*) FROM pageviews WHERE slug = ?", (slug,))[0][0], 1,
        "and the reader's view is counted")
+    for f in ("home-most-read-1366.png", "story-most-read.png"):
+        ok(os.path.getsize(os.path.join(SHOTS, f)) > 2000, "screenshot " + f)
 
 
 def cleanup():

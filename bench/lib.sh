@@ -48,7 +48,12 @@ bench_wait_http() {
 # "requests/s p99_ms errors", where errors counts non-2xx/3xx answers and
 # socket errors.
 bench_wrk() {
-	wrk --latency "$@" 2>&1 | awk '
+	wrk --latency "$@" 2>&1 | bench_wrk_parse
+}
+
+# bench_wrk_parse: the same line from wrk --latency's output on stdin.
+bench_wrk_parse() {
+	awk '
 	function ms(v) {
 		if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
 		if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0

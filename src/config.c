@@ -130,6 +130,15 @@ static const struct setting settings[] = {
 	{ "real_ip_header", C_STR, S(real_ip_header), "", 0, 0,
 	  "header holding the client's address behind a trusted proxy "
 	  "(X-Forwarded-For: its last entry); empty uses the connection's" },
+	{ "analytics", C_INT, S(analytics), "1", 0, 1,
+	  "1 counts page views (docs/analytics.md); 0 counts none" },
+	{ "analytics_raw_days", C_INT, S(analytics_raw_days), "7", 0, 365,
+	  "days page views are kept one by one before they are folded into "
+	  "daily counts" },
+	{ "analytics_refresh", C_INT, S(analytics_refresh), "300", 1, 86400,
+	  "seconds between reads of the Most Read block's stories" },
+	{ "analytics_day_shift", C_INT, S(analytics_day_shift), "0", 0, 3650,
+	  "days the analytics clock runs ahead (tests: a new day's salt)" },
 	{ "comment_rate_user", C_INT, S(comment_rate_user), "10", 1, 100000,
 	  "comments one reader may post in 10 minutes (429 beyond)" },
 	{ "comment_rate_ip", C_INT, S(comment_rate_ip), "30", 1, 100000,

@@ -56,6 +56,10 @@ struct config {
 	int64_t	 newsletter_bounces;	/* hard failures that end a subscription */
 	int64_t	 resource_link_ttl;	/* seconds a resource's download link works */
 	char	*real_ip_header;	/* header a trusted proxy puts the client's address in */
+	int64_t	 analytics;	/* 1: page views are counted */
+	int64_t	 analytics_raw_days;	/* days raw views are kept */
+	int64_t	 analytics_refresh;	/* seconds between Most Read checks */
+	int64_t	 analytics_day_shift;	/* days the analytics clock is ahead */
 	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
 	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */
 	char	*embed_hosts;	/* hosts stories may embed, one space apart */

@@ -645,6 +645,32 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4"
 	    ")" },
+	{ "pageviews", 10, 1,
+	    "SELECT count(*) AS n FROM pageviews",
+	    "SELECT "
+	    "id, at, day, kind, slug, visitor, referrer, ref_host, device,"
+	    " country"
+	    " FROM pageviews ORDER BY id",
+	    "INSERT INTO pageviews ("
+	    "id, at, day, kind, slug, visitor, referrer, ref_host, device,"
+	    " country"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
+	    ")" },
+	{ "pageview_days", 6, 0,
+	    "SELECT count(*) AS n FROM pageview_days",
+	    "SELECT "
+	    "day, kind, slug, dim, val, n"
+	    " FROM pageview_days ORDER BY day, kind, slug, dim, val",
+	    "INSERT INTO pageview_days ("
+	    "day, kind, slug, dim, val, n"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6"
+	    ")" },
+	{ "analytics_salts", 2, 0,
+	    "SELECT count(*) AS n FROM analytics_salts",
+	    "SELECT day, salt FROM analytics_salts ORDER BY day",
+	    "INSERT INTO analytics_salts (day, salt) VALUES ($1, $2)" },
 	{ "webhooks", 7, 1,
 	    "SELECT count(*) AS n FROM webhooks",
 	    "SELECT "

@@ -42,6 +42,8 @@ static const struct {
 	{ "jobs", 0, "queued work would run a second time" },
 	{ "imports", 0, "the newsroom's import runs name files of the old server" },
 	{ "site_keys", 1, "the keys that sign readers' links are secret" },
+	{ "analytics_salts", 0, "the day's salt of the visitor hash: the new "
+	  "server makes its own" },
 	{ "webhooks", 1, "each webhook's signing secret is secret" },
 	{ "webhook_deliveries", 0, "the log of what the old server sent" },
 	{ "ap_keys", 1, "the fediverse actors' private keys are secret" },

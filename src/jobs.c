@@ -20,11 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analytics.h"
 #include "buf.h"
+#include "bus.h"
 #include "config.h"
 #include "db.h"
 #include "jobs.h"
 #include "store.h"
+#include "tag.h"
 #include "util.h"
 
 #define POLL_MS		250
@@ -33,6 +36,8 @@
 #define HOUSEKEEP_EVERY	600
 /* Seconds between writes of the hubs' counts of views and clicks. */
 #define HUB_FLUSH_EVERY	2
+/* Page views waiting that have the jobs thread write them at once. */
+#define ANALYTICS_SOON	4096
 
 static const char *const kind_names[JOB__MAX] = {
 	[JOB_PUBLISH] = "publish",
@@ -178,16 +183,56 @@ run_one(void)
 	return 1;
 }
 
+/*
+ * Reads the Most Read block's stories again and drops the pages that
+ * show it when they changed: the pages stay cached between two changes
+ * (page_most_read.c).
+ */
+static void
+most_read_check(void)
+{
+	static char last[MOST_READ_LIMIT * 140 + 8];
+	char now[sizeof(last)];
+	json_t *rows, *row;
+	size_t i;
+	int days;
+
+	if (!config.analytics || store_most_read_block(conn, now_unix(),
+	    MOST_READ_MIN, MOST_READ_LIMIT, &rows, &days) != STORE_OK)
+		return;
+	snprintf(now, sizeof(now), "%d", days);
+	json_array_foreach(rows, i, row) {
+		strlcpy_(now + strlen(now), " ", sizeof(now) - strlen(now));
+		strlcpy_(now + strlen(now), json_string_value(
+		    json_object_get(row, "slug")),
+		    sizeof(now) - strlen(now));
+	}
+	json_decref(rows);
+	if (strcmp(now, last) == 0)
+		return;
+	/* The first read is what the pages show already: nothing to drop. */
+	if (last[0] != '\0')
+		bus_apply(tag_most_read().s);
+	strlcpy_(last, now, sizeof(last));
+}
+
 static void *
 jobs_main(void *arg)
 {
 	struct timespec ts;
-	int64_t housekept = 0, flushed = 0;
+	int64_t housekept = 0, flushed = 0, most_read = 0;
 
 	while (!atomic_load(&stopping)) {
 		if (now_unix() - flushed >= HUB_FLUSH_EVERY) {
 			flushed = now_unix();
 			store_hub_flush(conn, flushed);
+			store_analytics_flush(conn);
+		} else if (analytics_pending() >= ANALYTICS_SOON)
+			/* A busy site's views go out before the batch fills. */
+			store_analytics_flush(conn);
+		if (now_unix() - most_read >= config.analytics_refresh) {
+			most_read = now_unix();
+			most_read_check();
 		}
 		if (now_unix() - housekept >= HOUSEKEEP_EVERY) {
 			housekept = now_unix();
@@ -293,8 +338,9 @@ jobs_stop(void)
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	pthread_join(worker, NULL);
-	/* The last seconds' counts of the hubs go in before the end. */
+	/* The last seconds' counts of hubs and pages go in before the end. */
 	store_hub_flush(conn, now_unix());
+	store_analytics_flush(conn);
 	db_close(conn);
 	conn = NULL;
 }

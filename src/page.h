@@ -102,6 +102,20 @@ void	 page_hub_seen(struct req *);
 /* A hub's or a show's page for slug[0..len); preview: also before it starts. */
 int	 page_hub_render(struct req *, const char *slug, size_t len, int preview);
 int	 page_show_render(struct req *, const char *slug, size_t len, int preview);
+/* page_most_read.c — the Most Read block (docs/analytics.md) */
+/*
+ * Sets model's key to {stories: [{url, title}], window} when at least
+ * MOST_READ_MIN stories were read; a store result.
+ */
+int	 page_add_most_read(struct req *, json_t *model, const char *key);
+/* page_beacon.c — POST /api/v1/beacon: seconds on a page */
+int	 page_beacon(struct req *);
+/* page_admin_analytics.c — the newsroom's analytics */
+int	 page_admin_analytics(struct req *);
+int	 page_admin_analytics_csv(struct req *);
+int	 page_admin_analytics_story(struct req *);
+int	 page_admin_analytics_sponsors(struct req *);
+int	 page_admin_analytics_sponsors_csv(struct req *);
 /* page_admin_hubs.c — the newsroom's hubs */
 int	 page_admin_hubs(struct req *);
 int	 page_admin_hub_add(struct req *);

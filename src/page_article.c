@@ -254,7 +254,8 @@ page_article(struct req *r)
 	    &c)) != 0)
 		return status;
 	json_object_set_new(m, "comments", c);
-	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
+	if ((rc = page_add_sidebar(r, m)) != STORE_OK ||
+	    (rc = page_add_most_read(r, m, "most_read_side")) != STORE_OK)
 		return status_store(rc);
 	page_article_updated(m);
 	a = json_object_get(m, "article");

@@ -230,6 +230,10 @@ finish(struct req *r, json_t *m, const char *tpl, json_t *title)
 
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK)
 		return status_store(rc);
+	/* A section's page shows what readers read most (page_most_read.c). */
+	if (strcmp(tpl, "section") == 0 &&
+	    (rc = page_add_most_read(r, m, "most_read_side")) != STORE_OK)
+		return status_store(rc);
 	n = json_object_get(p, "number");
 	if (n != NULL) {
 		/* A later page says which in its title ("5G, page 3"). */

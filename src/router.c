@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analytics.h"
 #include "api.h"
 #include "auth.h"
 #include "buf.h"
@@ -819,6 +820,20 @@ static const struct route routes[] = {
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	{ "GET", "/shows/:slug/live", page_show_live, ROUTE_PAGE,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
+	/* Analytics (page_admin_analytics.c, page_beacon.c, docs/analytics.md). */
+	{ "POST", "/api/v1/beacon", page_beacon, ROUTE_API,
+	  WHO_ANYONE, 0, BODY_FORM, NULL },
+	{ "GET", "/admin/analytics", page_admin_analytics, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/analytics.csv", page_admin_analytics_csv, ROUTE_FORM,
+	  WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/analytics/article/:slug", page_admin_analytics_story,
+	  ROUTE_FORM, WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/analytics/sponsors", page_admin_analytics_sponsors,
+	  ROUTE_FORM, WHO_EDITOR, 0, BODY_NONE, NULL },
+	{ "GET", "/admin/analytics/sponsors.csv",
+	  page_admin_analytics_sponsors_csv, ROUTE_FORM, WHO_EDITOR, 0,
+	  BODY_NONE, NULL },
 	{ "GET", "/admin/hubs", page_admin_hubs, ROUTE_FORM,
 	  WHO_EDITOR, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/hubs", page_admin_hub_add, ROUTE_FORM,
@@ -1204,6 +1219,45 @@ admit(struct req *r, const struct route *rt)
 	return 0;
 }
 
+
+/*
+ * Counts a reader's view of a page analytics counts (docs/analytics.md):
+ * the home page, a story, a section, answered with a 200 from the cache
+ * or rendered.  slug is the route's capture (none for the home page).
+ */
+static void
+count_view(struct req *r, const struct route *rt, const char *slug,
+    size_t len)
+{
+	struct an_hit h;
+	enum an_kind kind;
+	char ip[64];
+
+	if (!config.analytics || r->head)
+		return;
+	if (rt->fn == page_home)
+		kind = AN_HOME, len = 0;
+	else if (rt->fn == page_article)
+		kind = AN_ARTICLE;
+	else if (rt->fn == page_section)
+		kind = AN_SECTION;
+	else
+		return;
+	if (kind != AN_HOME && (slug == NULL || len == 0))
+		return;
+	memset(&h, 0, sizeof(h));
+	h.ua = http_req_header(r, "user-agent");
+	h.accept = http_req_header(r, "accept");
+	h.accept_language = http_req_header(r, "accept-language");
+	h.referer = http_req_header(r, "referer");
+	h.site_host = analytics_site_host();
+	h.utm_medium = url_query_get(&r->q, "utm_medium");
+	h.utm_source = url_query_get(&r->q, "utm_source");
+	http_client_ip(r, ip, sizeof(ip));
+	h.ip = ip;
+	analytics_count(kind, slug != NULL ? slug : "", len, &h);
+}
+
 /*
  * Runs a page or API handler: from the cache when it has the page,
  * otherwise rendering it (once, however many ask at the same time) while
@@ -1244,6 +1298,7 @@ run_cached(struct req *r, const struct route *rt)
 			/* A hub's views are counted as they are served. */
 			if (rt->fn == page_hub)
 				page_hub_seen(r);
+			count_view(r, rt, r->arg[0], r->arglen[0]);
 			http_header(r, "X-Cache", "hit");
 			http_send_cached(r, e);
 			return;
@@ -1266,6 +1321,8 @@ run_cached(struct req *r, const struct route *rt)
 	trips = db_round_trips(r->db);
 	if ((status = rt->fn(r)) != 0)
 		router_error(r, status);
+	else if (reads && r->h->res.status == 200)
+		count_view(r, rt, r->arg[0], r->arglen[0]);
 	metrics_render(now_mono_usec() - t0, db_round_trips(r->db) - trips);
 	if (reads)
 		db_commit(r->db);
@@ -1502,6 +1559,8 @@ router_quick(struct req *r)
 		r->arglen[0] = arglens[0];
 		page_hub_seen(r);
 	}
+	count_view(r, rt, nargs > 0 ? args[0] : NULL, nargs > 0 ?
+	    arglens[0] : 0);
 	if (public_read(rt))
 		http_header(r, "Access-Control-Allow-Origin", "*");
 	http_header(r, "X-Cache", "hit");

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "status.h"	/* enum store_rc */
+#include "analytics.h"	/* enum an_kind */
 
 struct db;
 struct db_stmt;
@@ -354,6 +355,45 @@ int	 store_live_post_add(struct db *, int64_t hub, const char *md,
 /* Edits post id (html NULL: deletes it); STORE_NOTFOUND when gone. */
 int	 store_live_post_update(struct db *, int64_t hub, int64_t id,
 	    const char *md, const char *html, int64_t now);
+/*
+ * store_analytics.c — page views (docs/analytics.md).  Days are UTC
+ * "YYYY-MM-DD"; since is the first day counted.  Each read returns
+ * rows the caller owns.
+ */
+/* Writes the views counted in memory (jobs thread only); folds old ones. */
+int	 store_analytics_flush(struct db *);
+/* Folds the raw views older than analytics_raw_days into daily counts. */
+int	 store_analytics_fold(struct db *, int64_t now);
+/* {views, visitors} of every page since the day. */
+int	 store_analytics_totals(struct db *, const char *since, json_t **out);
+/* The most viewed stories or sections: slug, title, views, visitors. */
+int	 store_analytics_top(struct db *, enum an_kind, const char *since,
+	    int limit, json_t **out);
+/* Views by referrer, host, device or country: val, views. */
+int	 store_analytics_by(struct db *, const char *dim, const char *since,
+	    int limit, json_t **out);
+/* {views, visitors} of the views since the time (unix seconds). */
+int	 store_analytics_right_now(struct db *, int64_t since, json_t **out);
+/* One page's days: day, views, visitors, seconds, beacons. */
+int	 store_analytics_page_days(struct db *, enum an_kind, const char *slug,
+	    const char *since, json_t **out);
+/*
+ * The Most Read block: the stories of the last 24 hours (*days 1), or of
+ * 7 days (*days 7) when fewer than min were read in 24 hours.
+ */
+int	 store_most_read_block(struct db *, int64_t now, int min, int limit,
+	    json_t **out, int *days);
+/*
+ * Each sponsor's stories and hubs since the day: sponsor_name, kind
+ * ("story" or "hub"), slug, title, view_count, visitor_count (stories),
+ * click_count (hubs).
+ */
+int	 store_analytics_sponsors(struct db *, const char *since, json_t **out);
+/* The story of the slug for its report: id, slug, title, status. */
+int	 store_analytics_article(struct db *, const char *slug, json_t **out);
+/* The most read published stories since the day: slug, title, views. */
+int	 store_most_read(struct db *, const char *since, int64_t now,
+	    int limit, json_t **out);
 /* A hub's counts per day: day, view_count, click_count, oldest first. */
 int	 store_hub_stats(struct db *, int64_t hub, json_t **out);
 /*

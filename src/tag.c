@@ -66,6 +66,7 @@ struct tag tag_hubs(void)		{ return word("hubs"); }
 struct tag tag_awards(void)		{ return word("awards"); }
 struct tag tag_site(void)		{ return word("site"); }
 struct tag tag_front(void)		{ return word("front"); }
+struct tag tag_most_read(void)		{ return word("most-read"); }
 
 void
 tags_add(struct buf *b, struct tag t)

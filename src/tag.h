@@ -61,6 +61,7 @@ struct tag	tag_hubs(void);			/* hubs */
 struct tag	tag_awards(void);			/* awards: every awards page */
 struct tag	tag_site(void);			/* site: settings, menus */
 struct tag	tag_front(void);			/* front: the home page's pins */
+struct tag	tag_most_read(void);		/* most-read: the Most Read block */
 
 /* Appends t to a space-separated list of tags, unless it is there. */
 void	tags_add(struct buf *, struct tag t);

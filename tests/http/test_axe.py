@@ -299,6 +299,8 @@ def main():
         "/admin/comments/log", "/article/" + discussed,
         "/admin/hubs", "/admin/shows",
         "/admin/fediverse",
+        "/admin/analytics", "/admin/analytics/article/" + discussed,
+        "/admin/analytics/sponsors",
         "/admin/awards", "/admin/awards/%d" % awards, "/admin/awards/%d/entries" % awards,
     ] + ["/admin/hubs/%d" % r[0] for r in sql(db, "SELECT id FROM hubs WHERE slug IN"
                                               " ('future-vision', 'mobile-world-congress')")]

@@ -217,6 +217,9 @@ ADMIN = [
     "/admin/articles?done=trash&n=3",
     "/admin/hubs", "/admin/hubs/1", "/admin/hubs/3", "/admin/hubs/3?q=5g",
     "/admin/hubs/1/preview", "/admin/hubs/3/preview",
+    "/admin/analytics", "/admin/analytics?range=30",
+    "/admin/analytics/article/showcase-private-5g-robot-lab",
+    "/admin/analytics/sponsors",
 ]
 FIXTURES = {}
 

@@ -34,6 +34,7 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_featured_video().s, "featured-video");
 	assert_string_equal(tag_comment_count(11).s, "cc11");
 	assert_string_equal(tag_comment_counts().s, "comments");
+	assert_string_equal(tag_most_read().s, "most-read");
 	assert_string_equal(tag_latest().s, "latest");
 	assert_string_equal(tag_list_section(3).s, "ls3");
 	assert_string_equal(tag_list_author(4).s, "lau4");

@@ -120,3 +120,26 @@
     });
   }
 })();
+/* Time on page (docs/analytics.md): the seconds the home page, a section
+ * or a story was visible, sent once as the reader leaves it.  No cookie,
+ * no identifier: the server adds the seconds to the page's day. */
+(function () {
+  "use strict";
+  var path = location.pathname;
+  if (!navigator.sendBeacon || !/^\/(article\/|section\/)?[a-z0-9-]*$/.test(path)) return;
+  var shown = 0, since = document.hidden ? 0 : Date.now(), sent = false;
+  function pause() {
+    if (since) shown += Date.now() - since;
+    since = 0;
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) pause(); else since = Date.now();
+  });
+  addEventListener("pagehide", function () {
+    pause();
+    if (sent || shown < 1000) return;
+    sent = true;
+    navigator.sendBeacon("/api/v1/beacon", new URLSearchParams({
+      p: path, s: String(Math.round(shown / 1000)) }));
+  });
+})();

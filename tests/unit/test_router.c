@@ -156,9 +156,14 @@ test_policy_table(void **state)
 		else
 			rule(rt->refused == NULL, rt,
 			    "only the admin API says why in JSON");
-		/* The content API and the pages anyone reads. */
+		/*
+		 * The content API and the pages anyone reads.  The one write
+		 * is the reading-time beacon: anyone's, without a cookie or
+		 * a token (docs/analytics.md).
+		 */
 		if (rt->kind == ROUTE_API && !api_admin)
-			rule(rt->who == WHO_ANYONE && get, rt,
+			rule(rt->who == WHO_ANYONE && (get ||
+			    rt->fn == page_beacon), rt,
 			    "the content API is read by anyone");
 		if (rt->kind == ROUTE_PAGE || rt->kind == ROUTE_ASSET)
 			rule(rt->who == WHO_ANYONE && get &&
@@ -192,7 +197,8 @@ test_policy_table(void **state)
 			rule(rt->kind == ROUTE_FORM, rt, "CSRF is for forms");
 		if (rt->body == BODY_FORM || rt->body == BODY_MULTIPART ||
 		    rt->body == BODY_ATTACHMENT || rt->body == BODY_IMPORT)
-			rule(rt->kind == ROUTE_FORM, rt, "forms are forms");
+			rule(rt->kind == ROUTE_FORM || rt->fn == page_beacon,
+			    rt, "forms are forms (the beacon's is the API's)");
 		/*
 		 * An ActivityPub inbox takes a signed activity from anyone:
 		 * its signature stands for the token (docs/activitypub.md).

@@ -74,9 +74,9 @@ TABLES = ["settings", "sections", "images", "authors", "sponsors", "tags",
           "newsletter_sections", "subscribers", "subscriptions",
           "newsletter_issues", "newsletter_deliveries", "resources",
           "resource_leads", "import_ids", "redirects", "front_pins", "hubs",
-          "hub_items", "live_posts", "hub_stats", "ap_actors",
-          "ap_followers", "ap_received", "ap_notes", "pageviews",
-          "pageview_days"]
+          "hub_items", "live_posts", "hub_stats", "pageviews",
+          "pageview_days", "ap_actors", "ap_followers", "ap_received",
+          "ap_notes"]
 
 
 def export(fmt, path, db=SRC, extra=()):

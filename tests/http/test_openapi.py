@@ -287,6 +287,19 @@ def test_content():
     # Every handwritten story and every tenth generated one.
     for slug in slugs[::10] + slugs[-30:]:
         API.get("/api/v1/articles/" + slug)
+    # The reading-time beacon, as a browser sends it, and refused.
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0",
+               "Accept": "*/*", "Accept-Language": "en"}
+    form = "application/x-www-form-urlencoded"
+    for body, status in (("p=/&s=12", 204),
+                         ("p=/article/us-scraps-xiaomi-blacklisting&s=30", 204),
+                         ("p=/article/no-such-story&s=5", 404),
+                         ("p=/events&s=5", 400), ("p=/&s=-1", 400)):
+        eq(API.call("POST", "/api/v1/beacon", body=body, ctype=form,
+                    headers=browser)[0], status,
+           "beacon %s: %d" % (body, status))
+    eq(API.call("POST", "/api/v1/beacon", body='{"p": "/"}',
+                headers=browser)[0], 415, "a JSON beacon: 415")
 
     s, h, j = API.get("/api/v1/sections")
     for sec in j["sections"]:

@@ -181,6 +181,7 @@ sister_model(struct req *r, json_t **out)
 {
 	const struct site *s = r->site;
 	json_t *site, *own;
+	char url[512];
 	int rc;
 
 	if ((rc = site_model(r, &own)) != STORE_OK)
@@ -189,7 +190,8 @@ sister_model(struct req *r, json_t **out)
 	json_decref(own);
 	json_object_set_new(site, "site_name", json_string(s->name));
 	json_object_set_new(site, "tagline", json_string(s->tagline));
-	json_object_set_new(site, "base_url", json_string(s->base_url));
+	json_object_set_new(site, "base_url", json_string(sites_url(s, url,
+	    sizeof(url))));
 	json_object_set_new(site, "site_slug", json_string(s->slug));
 	json_object_set_new(site, "logo_url", json_string(s->logo));
 	if (s->logo[0] != '\0')
@@ -216,11 +218,10 @@ const char *
 page_base_url(struct req *r)
 {
 	char url[512];
+	const char *v;
 
-	if (r->site != NULL && r->site->base_url[0] != '\0')
-		return r->site->base_url;
-	const char *v = config_site_url(url, sizeof(url));
-
+	v = r->site != NULL ? sites_url(r->site, url, sizeof(url)) :
+	    config_site_url(url, sizeof(url));
 	return v == url ? h2o_strdup(&r->h->pool, url, SIZE_MAX).base : v;
 }
 

@@ -90,9 +90,11 @@ site_form(struct url_query *q, struct site *s)
 		return "tagline: at most 255 characters.";
 	if (field(q, "base_url", s->base_url, sizeof(s->base_url)) != 0 ||
 	    (s->base_url[0] != '\0' && !config_url_ok(s->base_url)) ||
-	    (s->base_url[0] == '\0' && s->id != SITES_DEFAULT))
+	    (s->base_url[0] == '\0' && s->host[0] == '\0' &&
+	    s->id != SITES_DEFAULT))
 		return "base_url: the site's absolute address, http:// or "
-		    "https:// and its host, without a query.";
+		    "https:// and its host, without a query (or empty with "
+		    "a host: http://HOST and the server's port).";
 	if (field(q, "logo", s->logo, sizeof(s->logo)) != 0 ||
 	    (s->logo[0] != '\0' && s->logo[0] != '/' &&
 	    !config_url_ok(s->logo)) || strpbrk(s->logo, "\"'<> ") != NULL)

@@ -447,9 +447,11 @@ home_base(struct req *r, json_t *a, const char *base, char *buf, size_t n)
 		return base;
 	if (id == SITES_DEFAULT)
 		return config_site_url(buf, n);
-	if (sites_by_id(id, &s) != 0 || s.base_url[0] == '\0')
+	if (sites_by_id(id, &s) != 0)
 		return base;
-	strlcpy_(buf, s.base_url, n);
+	base = sites_url(&s, buf, n);
+	if (base != buf)
+		strlcpy_(buf, base, n);
 	return buf;
 }
 

@@ -2,10 +2,13 @@
  * sites.c — the publications one instance serves, in memory (sites.h).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "sites.h"
+#include "util.h"
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct site table[SITES_MAX];
@@ -101,6 +104,26 @@ sites_by_id(int64_t id, struct site *out)
 		}
 	pthread_rwlock_unlock(&lock);
 	return rc;
+}
+
+const char *
+sites_url(const struct site *s, char *buf, size_t n)
+{
+	char own[512];
+	const char *u, *h, *port;
+
+	if (s->base_url[0] != '\0')
+		return s->base_url;
+	u = config_site_url(own, sizeof(own));
+	if (s->host[0] == '\0')
+		return u == own ? (strlcpy_(buf, own, n), buf) : u;
+	h = strstr(u, "://");
+	h = h != NULL ? h + 3 : u;
+	port = h[0] == '[' ? strchr(h, ']') : h;
+	port = port != NULL ? strchr(port, ':') : NULL;
+	snprintf(buf, n, "http://%s%.*s", s->host, port != NULL ?
+	    (int)strcspn(port, "/") : 0, port != NULL ? port : "");
+	return buf;
 }
 
 /* Lower-case letters, digits and '-', starting with a letter. */

@@ -39,6 +39,13 @@ int	sites_by_host(const char *host, size_t len, struct site *out);
 int	sites_by_slug(const char *slug, size_t len, struct site *out);
 int	sites_by_id(int64_t id, struct site *out);
 
+/*
+ * The site's absolute URL: its base_url, else http://HOST with the port
+ * of the instance's own URL (config_site_url), so that a site reached as
+ * NAME.localhost follows the port the server listens on.
+ */
+const char *sites_url(const struct site *, char *buf, size_t n);
+
 /* The checks of a site's fields: 1 when v may be stored. */
 int	sites_slug_ok(const char *v);
 int	sites_host_ok(const char *v);

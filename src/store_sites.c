@@ -38,6 +38,12 @@ static const char sql_user_sites_add[] =
     "INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)";
 static const char sql_article_site[] =
     "SELECT site_id FROM articles WHERE id = $1";
+/* A section and its stories move to a site (the demo's communities). */
+static const char sql_adopt_section[] =
+    "UPDATE sections SET site_id = $1 WHERE slug = $2";
+static const char sql_adopt_articles[] =
+    "UPDATE articles SET site_id = $1 WHERE section_id ="
+    " (SELECT id FROM sections WHERE slug = $2)";
 static const char sql_shown_add[] =
     "INSERT INTO article_sites (article_id, site_id) SELECT $1, $2"
     " WHERE NOT EXISTS (SELECT 1 FROM article_sites"
@@ -204,6 +210,25 @@ store_article_site(struct db *db, int64_t article, int64_t *site)
 	db_reset(st);
 	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOTFOUND :
 	    store_rc_from_db(rc);
+}
+
+int
+store_site_adopt(struct db *db, int64_t site, const char *section)
+{
+	const char *const sql[] = { sql_adopt_section, sql_adopt_articles };
+	struct db_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(sql); i++) {
+		if ((st = db_stmt(db, sql[i])) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, site);
+		db_bind_str(st, 2, section);
+		if ((rc = db_run(st)) != DB_OK && rc != DB_DONE)
+			return store_rc_from_db(rc);
+	}
+	return STORE_OK;
 }
 
 int

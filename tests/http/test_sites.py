@@ -28,6 +28,7 @@ for who, role in (("admin", "admin"), ("limited", "editor")):
 STORIES = sql(DB, "SELECT id, slug, title FROM articles"
               " WHERE status = 'published' AND site_id = 1"
               " ORDER BY published_at DESC, id DESC LIMIT 3")
+DEMO_SITES = sql(DB, "SELECT count(*) FROM sites")[0][0]
 srv = Server(db=DB)
 NEWSROOM = Newsroom(srv, PW)
 PORT = srv.port
@@ -87,7 +88,7 @@ def test_add_sites():
     eq(s, 409, "a slug two sites would share is refused")
     s, h, b = add_site("delta", "Delta", host="alpha.localhost")
     eq(s, 409, "and a host")
-    eq(count_sites(), 3, "three sites in all")
+    eq(count_sites(), DEMO_SITES + 2, "two sites more in all")
     s, h, b = NEWSROOM.get("/admin/sites", "admin")
     contains(b, "Alpha Wire", "the sites page lists them")
     ids = dict(sql(DB, "SELECT slug, id FROM sites"))
@@ -243,7 +244,29 @@ def test_site_limits():
        "which stays on alpha")
 
 
-run_tests([test_bad_input, test_add_sites, test_home_and_cache_separation,
+def test_demo_communities():
+    s, h, b = srv.html("/sections")
+    for slug in ("the-5g-exchange", "lr-asia", "connecting-africa"):
+        contains(b, 'href="/sites/%s/"' % slug,
+                 "the Communities menu links to %s" % slug)
+    s, h, b = on("lr-asia", "/")
+    eq(s, 200, "the demo's LR Asia answers at lr-asia.localhost")
+    contains(b, "Regional operators share towers to reach island villages",
+             "with its own stories")
+    eq(canonical(b), base("lr-asia") + "/", "and its own address")
+    s, h, p = srv.html("/sites/lr-asia/")
+    contains(p, "Regional operators share towers", "the prefix reaches it")
+    s, h, d = srv.html("/")
+    ok("Regional operators share towers" not in d,
+       "the default home does not list LR Asia's stories")
+    s, h, a = on("connecting-africa",
+                 "/article/mobile-money-agents-get-a-network-of-their-own")
+    eq(canonical(a), base("connecting-africa") +
+       "/article/mobile-money-agents-get-a-network-of-their-own",
+       "a Connecting Africa story is canonical there")
+
+
+run_tests([test_demo_communities, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_site_limits],
           cleanup=srv.stop)

@@ -42,6 +42,7 @@ NOT_HTML = {
     "/shows/:slug/live": "the live blog's newest posts as JSON, for the show's script",
     "/judging/:id/file": "an awards entry's attachment, for its judges",
     "/admin/awards/entries/:id/file": "an awards entry's attachment, for editors",
+    "/site.css": "a sister site's colours, a stylesheet (docs/sites.md)",
 }
 NOT_HTML_SUFFIXES = (".xml", ".json", ".ics", ".csv", ".atom", ".txt")
 
@@ -152,6 +153,7 @@ NEWS, NEWS_WITH_COMMENTS, PREMODERATED, CLOSED = (story("news", i) for i in rang
 # for every section), with the states that change the markup.
 PUBLIC = [
     "/", "/sections", "/section/5g", "/section/cable-tech", "/section/docsis", "/section/asia",
+    "/sites/connecting-africa/",
     "/article/" + NEWS,
     "/article/" + NEWS_WITH_COMMENTS, "/article/" + PREMODERATED, "/article/" + CLOSED,
     "/article/%s?comments=oldest" % NEWS_WITH_COMMENTS,
@@ -201,6 +203,7 @@ ADMIN = [
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
+    "/admin/sites",
     "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
     "/admin/shows",
     "/admin/articles?done=trash&n=3",

@@ -163,6 +163,21 @@ def test_feeds_sitemaps_robots():
     s, h, m = on("alpha", "/sitemap.xml")
     eq(s, 200, "alpha's sitemap index answers")
     ok(base("alpha") in m and OWN not in m, "with alpha's addresses only")
+    s, h, m = on("alpha", "/sitemaps/articles-1.xml")
+    contains(m, base("alpha") + "/article/" + STORIES[1][1],
+             "alpha's sitemap of stories lists its own")
+    ok(STORIES[2][1] not in m, "and not the default site's")
+    s, h, m = srv.html("/sitemaps/articles-1.xml")
+    ok(STORIES[1][1] not in m and STORIES[2][1] in m,
+       "the default sitemap lists its own, not alpha's")
+    s, h, j = on("alpha", "/api/v1/articles")
+    slugs = re.findall(r'"slug": ?"([^"]+)"', j)
+    ok(STORIES[1][1] in slugs and STORIES[2][1] not in slugs,
+       "the API's list on alpha has alpha's stories only")
+    s, h, j = srv.html("/api/v1/articles")
+    slugs = re.findall(r'"slug": ?"([^"]+)"', j)
+    ok(STORIES[1][1] not in slugs and STORIES[2][1] in slugs,
+       "and the default site's its own")
     s, h, r = on("alpha", "/robots.txt")
     contains(r, "Sitemap: " + base("alpha") + "/sitemap.xml",
              "robots.txt names alpha's sitemap")

@@ -44,6 +44,8 @@ static const char sql_adopt_section[] =
 static const char sql_adopt_articles[] =
     "UPDATE articles SET site_id = $1 WHERE section_id ="
     " (SELECT id FROM sections WHERE slug = $2)";
+static const char sql_section_site[] =
+    "UPDATE sections SET site_id = $2 WHERE id = $1";
 static const char sql_shown_add[] =
     "INSERT INTO article_sites (article_id, site_id) SELECT $1, $2"
     " WHERE NOT EXISTS (SELECT 1 FROM article_sites"
@@ -229,6 +231,20 @@ store_site_adopt(struct db *db, int64_t site, const char *section)
 			return store_rc_from_db(rc);
 	}
 	return STORE_OK;
+}
+
+int
+store_section_site(struct db *db, int64_t section, int64_t site)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql_section_site)) == NULL)
+		return STORE_ERROR;
+	db_bind_int(st, 1, section);
+	db_bind_int(st, 2, site);
+	rc = db_run(st);
+	return rc == DB_OK || rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
 }
 
 int

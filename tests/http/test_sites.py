@@ -227,6 +227,23 @@ def test_unknown_host():
         strict.stop()
 
 
+def test_section_site():
+    s, h, b = NEWSROOM.post("/admin/sections", "admin", {
+        "slug": "alpha-extra", "name": "Alpha Extra", "kind": "topic",
+        "position": "0", "description": "", "site": "nosuch"})
+    eq(s, 422, "a section for an unknown site is refused")
+    contains(b, "site:", "naming the field")
+    eq(sql(DB, "SELECT count(*) FROM sections WHERE slug = 'alpha-extra'")[0][0],
+       0, "and nothing is stored")
+    s, h, b = NEWSROOM.post("/admin/sections", "admin", {
+        "slug": "alpha-extra", "name": "Alpha Extra", "kind": "topic",
+        "position": "0", "description": "", "site": "alpha"})
+    eq(s, 303, "a section is added to alpha")
+    eq(sql(DB, "SELECT t.slug FROM sections s JOIN sites t"
+           " ON t.id = s.site_id WHERE s.slug = 'alpha-extra'")[0][0],
+       "alpha", "and belongs to alpha")
+
+
 def test_site_limits():
     s, h, b = NEWSROOM.post("/admin/sites/limits", "admin",
                             {"email": "limited@example.com",
@@ -283,5 +300,6 @@ def test_demo_communities():
 
 run_tests([test_demo_communities, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
-           test_canonical_cross_posted, test_unknown_host, test_site_limits],
+           test_canonical_cross_posted, test_unknown_host, test_section_site,
+           test_site_limits],
           cleanup=srv.stop)

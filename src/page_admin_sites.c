@@ -132,37 +132,15 @@ site_save(struct req *r, struct site *s)
 	return 0;
 }
 
-int
-page_admin_site_add(struct req *r)
+/* Adds a site (id 0) or changes site id from the request's form. */
+static int
+site_post(struct req *r, int64_t id)
 {
 	struct url_query q;
 	struct site s;
 	const char *why;
 	int status;
 
-	if ((status = admin_read_form(r, &q)) != 0)
-		return status;
-	memset(&s, 0, sizeof(s));
-	if ((why = site_form(&q, &s)) != NULL)
-		status = sites_page(r, 422, why);
-	else
-		status = site_save(r, &s);
-	url_query_free(&q);
-	return status;
-}
-
-int
-page_admin_site_update(struct req *r)
-{
-	struct url_query q;
-	struct site s;
-	const char *why;
-	int64_t id;
-	int status;
-
-	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0 ||
-	    sites_by_id(id, &s) != 0)
-		return 404;
 	if ((status = admin_read_form(r, &q)) != 0)
 		return status;
 	memset(&s, 0, sizeof(s));
@@ -173,6 +151,24 @@ page_admin_site_update(struct req *r)
 		status = site_save(r, &s);
 	url_query_free(&q);
 	return status;
+}
+
+int
+page_admin_site_add(struct req *r)
+{
+	return site_post(r, 0);
+}
+
+int
+page_admin_site_update(struct req *r)
+{
+	struct site s;
+	int64_t id;
+
+	if (parse_int(r->arg[0], r->arglen[0], 1, INT64_MAX, &id) != 0 ||
+	    sites_by_id(id, &s) != 0)
+		return 404;
+	return site_post(r, id);
 }
 
 /*

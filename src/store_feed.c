@@ -80,22 +80,18 @@ static const char *const sql_map_max[MAP__MAX] = {
  * Google News takes stories of the last two days; sponsored stories
  * (Partner Perspectives, or anything with a sponsor) are not news.
  */
-static const char sql_news[] =
-    "SELECT id, slug, title, published_at, updated_at FROM articles"
-    " WHERE status = 'published' AND published_at > $1"
-    " AND published_at <= $2 AND type <> 'partner-perspective'"
-    " AND sponsor_id IS NULL AND NOT EXISTS (SELECT 1 FROM hub_items x"
-    "  JOIN hubs h ON h.id = x.hub_id WHERE x.kind = 'article'"
-    "  AND x.item_id = articles.id AND h.kind = 'sponsored')"
-    " ORDER BY published_at DESC, id DESC LIMIT $3";
-static const char sql_news_site[] =
-    "SELECT id, slug, title, published_at, updated_at FROM articles"
-    " WHERE status = 'published' AND published_at > $1"
-    " AND published_at <= $2 AND type <> 'partner-perspective'"
-    " AND sponsor_id IS NULL AND NOT EXISTS (SELECT 1 FROM hub_items x"
-    "  JOIN hubs h ON h.id = x.hub_id WHERE x.kind = 'article'"
-    "  AND x.item_id = articles.id AND h.kind = 'sponsored')"
-    " AND site_id = $4 ORDER BY published_at DESC, id DESC LIMIT $3";
+#define NEWS_SQL(site) \
+    "SELECT id, slug, title, published_at, updated_at FROM articles" \
+    " WHERE status = 'published' AND published_at > $1" \
+    " AND published_at <= $2 AND type <> 'partner-perspective'" \
+    " AND sponsor_id IS NULL AND NOT EXISTS (SELECT 1 FROM hub_items x" \
+    "  JOIN hubs h ON h.id = x.hub_id WHERE x.kind = 'article'" \
+    "  AND x.item_id = articles.id AND h.kind = 'sponsored')" site \
+    " ORDER BY published_at DESC, id DESC LIMIT $3"
+static const char sql_news[] = NEWS_SQL("");
+/* A site's own (docs/sites.md): $4 is the site. */
+static const char sql_news_site[] = NEWS_SQL(" AND site_id = $4");
+#undef NEWS_SQL
 
 /* The static pages, events and webinars, for the sitemap of pages. */
 /*

@@ -100,6 +100,7 @@ static const char *const store_msg[STORE__MAX] = {
 	[STORE_CONFLICT] = "that slug is taken",
 	[STORE_BUSY] = "the database is busy; try again",
 	[STORE_ERROR] = "database error",
+	[STORE_FORBIDDEN] = "you may not write to that site",
 };
 
 /*

@@ -61,6 +61,9 @@ static const struct setting settings[] = {
 	  "ADDR:PORT that serves GET /metrics (Prometheus); empty for none" },
 	{ "base_url", C_URL, S(base_url), "", 0, 0,
 	  "the site's absolute URL (default: http://LISTEN)" },
+	{ "unknown_host", C_CHOICE, S(unknown_host), "default", 0, 0,
+	  "a Host that names no site (docs/sites.md): the \"default\" site "
+	  "answers, or \"421\" Misdirected Request" },
 	{ "timezone", C_STR, S(timezone), "", 0, 0,
 	  "time zone for dates on pages (default: the site setting, else UTC)" },
 	{ "max_uri", C_INT, S(max_uri), "8192", 256, 65536,
@@ -161,6 +164,7 @@ static const struct {
 	const char	*values;
 } choices[] = {
 	{ "feed_content", "full summary" },
+	{ "unknown_host", "default 421" },
 	{ "smtp_tls", "none starttls tls" },
 	{ "access_log_format", "combined json" },
 };
@@ -220,8 +224,8 @@ config_known(const char *key)
  * link could not carry: no space, control character, quote, angle
  * bracket, query or fragment.
  */
-static int
-url_ok(const char *v)
+int
+config_url_ok(const char *v)
 {
 	const char *h;
 	size_t i;
@@ -289,7 +293,7 @@ apply(struct config *c, const struct setting *s, const char *val, char *err,
 
 	switch (s->type) {
 	case C_URL:
-		if (val[0] != '\0' && !url_ok(val)) {
+		if (val[0] != '\0' && !config_url_ok(val)) {
 			snprintf(err, errlen, "%s: \"%s\" is not an http:// or "
 			    "https:// URL of a host", s->name, val);
 			return -1;

@@ -26,6 +26,7 @@ struct config {
 	char	*access_log_format;	/* "combined" or "json" */
 	char	*metrics_listen;	/* ADDR:PORT of /metrics; empty for none */
 	char	*base_url;	/* absolute URL of the site, for links in feeds and the API */
+	char	*unknown_host;	/* "default" or "421": a Host no site has */
 	char	*timezone;	/* the site's time zone for dates on pages */
 	int64_t	 max_uri;	/* longest request target */
 	int64_t	 max_header;	/* longest single header line */
@@ -103,6 +104,11 @@ int	config_known(const char *key);
  * Returns config.base_url or buf.
  */
 const char *config_site_url(char *buf, size_t n);
+/*
+ * Whether v is an absolute http(s) URL with a host and nothing a link
+ * could not carry (the check of base_url; a site's base URL takes it).
+ */
+int	 config_url_ok(const char *v);
 /* Prints every setting with its default and help text. */
 void	config_usage(FILE *);
 

@@ -30,17 +30,35 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2"
 	    ")" },
-	{ "sections", 7, 1,
+	/*
+	 * Site 1 is made by the migration at both ends: the destination's
+	 * is not counted, and takes the source's values.
+	 */
+	{ "sites", 9, 1,
+	    "SELECT count(*) AS n FROM sites WHERE id <> 1",
+	    "SELECT "
+	    "id, slug, host, name, tagline, base_url, logo, accent, position"
+	    " FROM sites ORDER BY id",
+	    "INSERT INTO sites ("
+	    "id, slug, host, name, tagline, base_url, logo, accent, position"
+	    ") VALUES ("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9"
+	    ") ON CONFLICT (id) DO UPDATE SET slug = excluded.slug,"
+	    " host = excluded.host, name = excluded.name,"
+	    " tagline = excluded.tagline, base_url = excluded.base_url,"
+	    " logo = excluded.logo, accent = excluded.accent,"
+	    " position = excluded.position" },
+	{ "sections", 8, 1,
 	    "SELECT count(*) AS n FROM sections",
 	    "SELECT "
 	    "id, parent_id, slug, name, kind, description,"
-	    " position"
+	    " position, site_id"
 	    " FROM sections ORDER BY id",
 	    "INSERT INTO sections ("
 	    "id, parent_id, slug, name, kind, description,"
-	    " position"
+	    " position, site_id"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7"
+	    "$1, $2, $3, $4, $5, $6, $7, $8"
 	    ")" },
 	{ "images", 14, 1,
 	    "SELECT count(*) AS n FROM images",
@@ -143,6 +161,15 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"
 	    ")" },
+	{ "user_sites", 2, 0,
+	    "SELECT count(*) AS n FROM user_sites",
+	    "SELECT user_id, site_id FROM user_sites ORDER BY user_id, site_id",
+	    "INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)" },
+	{ "article_sites", 2, 0,
+	    "SELECT count(*) AS n FROM article_sites",
+	    "SELECT article_id, site_id FROM article_sites"
+	    " ORDER BY article_id, site_id",
+	    "INSERT INTO article_sites (article_id, site_id) VALUES ($1, $2)" },
 	{ "comments", 18, 1,
 	    "SELECT count(*) AS n FROM comments",
 	    "SELECT "

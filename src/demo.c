@@ -31,6 +31,7 @@
 #include "embed.h"
 #include "markdown.h"
 #include "media.h"
+#include "sites.h"
 #include "store.h"
 #include "util.h"
 
@@ -885,6 +886,40 @@ demo_shows(struct demo *d, const json_t *site)
 /*
  * The publication's structure: settings, sections, menus, people, tags.
  */
+/*
+ * The sister sites (docs/sites.md): each takes its sections, with
+ * their stories, from the instance's own site.
+ */
+static int
+demo_sites(struct demo *d, const json_t *list)
+{
+	const json_t *o, *sec;
+	struct site s;
+	size_t i, j;
+
+	json_array_foreach(list, i, o) {
+		memset(&s, 0, sizeof(s));
+		strlcpy_(s.slug, demo_str0(o, "slug"), sizeof(s.slug));
+		strlcpy_(s.host, demo_str0(o, "host"), sizeof(s.host));
+		strlcpy_(s.name, demo_str0(o, "name"), sizeof(s.name));
+		strlcpy_(s.tagline, demo_str0(o, "tagline"), sizeof(s.tagline));
+		strlcpy_(s.accent, demo_str0(o, "accent"), sizeof(s.accent));
+		if (!sites_slug_ok(s.slug) || !sites_host_ok(s.host) ||
+		    !sites_accent_ok(s.accent))
+			return demo_fail(d, "site \"%s\": bad slug, host or "
+			    "accent", s.slug);
+		if (store_site_put(d->db, &s) != STORE_OK)
+			return demo_fail(d, "site %s: %s", s.slug,
+			    db_errmsg(d->db));
+		json_array_foreach(json_object_get(o, "sections"), j, sec)
+			if (store_site_adopt(d->db, s.id,
+			    json_string_value(sec)) != STORE_OK)
+				return demo_fail(d, "site %s: %s", s.slug,
+				    db_errmsg(d->db));
+	}
+	return 0;
+}
+
 static int
 demo_settings(struct demo *d, const json_t *settings)
 {
@@ -1796,7 +1831,8 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_handwritten(&d) != 0 ||
 	    demo_generated(&d, gen) != 0 ||
 	    demo_hubs(db, json_object_get(site, "hubs"), d.sponsors, d.now,
-	    err, errlen) != 0)
+	    err, errlen) != 0 ||
+	    demo_sites(&d, json_object_get(site, "sites")) != 0)
 		goto fail;
 	if ((st = demo_stmt(&d, sql_show_of_section)) == NULL)
 		goto fail;

@@ -49,6 +49,22 @@ edit_allowed(struct db *db, const struct user *u, enum edit_action a,
 	return id == 0 || store_article_has_author(db, id, u->author_id);
 }
 
+/*
+ * STORE_OK when u may write article id where it now belongs (its site,
+ * docs/sites.md), STORE_FORBIDDEN when u is limited to other sites.
+ */
+static int
+site_allowed(struct db *db, const struct user *u, int64_t id)
+{
+	int64_t site;
+	int rc;
+
+	if ((rc = store_article_site(db, id, &site)) != STORE_OK)
+		return rc;
+	rc = store_user_may_site(db, u->id, site);
+	return rc == STORE_NOTFOUND ? STORE_FORBIDDEN : rc;
+}
+
 int
 edit_may_change(const struct user *u, int published)
 {
@@ -345,6 +361,9 @@ edit_write(struct db *db, const struct user *u, int64_t id, edit_fn fn,
 	if (idout != NULL)
 		id = *idout;
 	if ((rc = slug_of(db, id, after, sizeof(after), &dummy)) != STORE_OK)
+		goto fail;
+	/* A user limited to some sites writes only their stories. */
+	if (u != NULL && (rc = site_allowed(db, u, id)) != STORE_OK)
 		goto fail;
 	/* Readers who kept the old address of a live story still find it. */
 	if (before[0] != '\0' && strcmp(before, after) != 0 && published &&

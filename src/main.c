@@ -969,6 +969,12 @@ cmd_serve(void)
 	/* The From name of the site's mail, until mail_from says otherwise. */
 	mail_set_site_name(store_setting(db, "site_name", "masthead", site,
 	    sizeof(site)));
+	/* The sites, by host name, for the loops (docs/sites.md). */
+	if (store_sites_load(db) != STORE_OK) {
+		fprintf(stderr, "masthead: sites: %s\n", db_errmsg(db));
+		db_close(db);
+		return 1;
+	}
 	db_close(db);
 	if (theme_load(config.theme_dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);

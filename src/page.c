@@ -15,6 +15,7 @@
 #include "page.h"
 #include "req.h"
 #include "session.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -170,10 +171,46 @@ site_model(struct req *r, json_t **out)
 	return STORE_OK;
 }
 
+/*
+ * A sister site's model (docs/sites.md): the instance's, with the
+ * site's name, tagline, base URL, logo and accent colour in place of
+ * the settings'.  The menus and the footer are the instance's.
+ */
+static int
+sister_model(struct req *r, json_t **out)
+{
+	const struct site *s = r->site;
+	json_t *site, *own;
+	char url[512];
+	int rc;
+
+	if ((rc = site_model(r, &own)) != STORE_OK)
+		return rc;
+	site = json_copy(own);
+	json_decref(own);
+	json_object_set_new(site, "site_name", json_string(s->name));
+	json_object_set_new(site, "tagline", json_string(s->tagline));
+	json_object_set_new(site, "base_url", json_string(sites_url(s, url,
+	    sizeof(url))));
+	json_object_set_new(site, "site_slug", json_string(s->slug));
+	json_object_set_new(site, "logo_url", json_string(s->logo));
+	if (s->logo[0] != '\0')
+		json_object_set_new(site, "site_logo", json_string(s->logo));
+	if (s->accent[0] != '\0')
+		json_object_set_new(site, "site_accent", json_string(s->accent +
+		    1));
+	json_object_del(site, "share_image");
+	page_meta_site(r->db, site);
+	*out = site;
+	return STORE_OK;
+}
+
 int
 page_site(struct req *r, json_t **out)
 {
 	cache_dep_str(tag_site().s);
+	if (r->site != NULL)
+		return sister_model(r, out);
 	return site_model(r, out);
 }
 
@@ -181,8 +218,10 @@ const char *
 page_base_url(struct req *r)
 {
 	char url[512];
-	const char *v = config_site_url(url, sizeof(url));
+	const char *v;
 
+	v = r->site != NULL ? sites_url(r->site, url, sizeof(url)) :
+	    config_site_url(url, sizeof(url));
 	return v == url ? h2o_strdup(&r->h->pool, url, SIZE_MAX).base : v;
 }
 
@@ -436,7 +475,8 @@ render(struct req *r, int status, const char *tpl, json_t *model,
 	/* A page is tens of kilobytes: grow once, not eight times. */
 	buf_reserve(out, 64 * 1024);
 	if (with_site) {
-		if ((rc = site_model(r, &site)) != STORE_OK)
+		if ((rc = (r->site != NULL ? sister_model : site_model)(r,
+		    &site)) != STORE_OK)
 			return status_store(rc);
 		json_object_set_new(model, "site", site);
 		cache_dep_str(tag_site().s);

@@ -310,6 +310,14 @@ int	 page_admin_subscribers(struct req *);
 int	 page_admin_subscribers_import(struct req *);
 int	 page_admin_subscriber_unsub(struct req *);
 int	 page_admin_subscriber_delete(struct req *);
+/* page_admin_sites.c — the sites of one instance (admins, docs/sites.md) */
+int	 page_admin_sites(struct req *);
+int	 page_admin_site_add(struct req *);
+int	 page_admin_site_update(struct req *);
+int	 page_admin_site_limits(struct req *);
+/* page_sites.c — a sister site's home page and colours */
+int	 page_sites_home(struct req *);
+int	 page_sites_css(struct req *);
 /* page_admin_redirects.c — old addresses that answer 301 (admins) */
 int	 page_admin_redirects(struct req *);
 int	 page_admin_redirect_save(struct req *);

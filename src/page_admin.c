@@ -595,6 +595,7 @@ static const char *const store_msg[STORE__MAX] = {
 	    "another one.",
 	[STORE_BUSY] = "The database is busy; try again.",
 	[STORE_ERROR] = "The story could not be saved.",
+	[STORE_FORBIDDEN] = "Your account may not write to that site.",
 };
 
 /*

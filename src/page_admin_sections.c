@@ -16,6 +16,7 @@
 #include "req.h"
 #include "own.h"
 #include "page.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -91,6 +92,8 @@ save(struct req *r, int64_t id)
 	struct url_query q;
 	struct buf *tags = own_buf(r, 0);
 	const char *slug = NULL, *name, *desc, *kind = NULL, *err = NULL;
+	const char *site_slug;
+	struct site site = { 0 };
 	int64_t parent = 0, position;
 	size_t i;
 	int status, rc;
@@ -108,6 +111,11 @@ save(struct req *r, int64_t id)
 		err = "The description is too long.";
 	else if (number(&q, "position", 0, 10000, 0, &position) != 0)
 		err = "Position is a number from 0 to 10000.";
+	/* The site it belongs to (docs/sites.md): empty leaves it. */
+	site_slug = url_query_get(&q, "site");
+	if (err == NULL && site_slug != NULL && site_slug[0] != '\0' &&
+	    sites_by_slug(site_slug, strlen(site_slug), &site) != 0)
+		err = "site: the slug of one of the sites (/admin/sites).";
 	if (err == NULL && id == 0) {
 		slug = url_query_get(&q, "slug");
 		kind = url_query_get(&q, "kind");
@@ -134,6 +142,8 @@ save(struct req *r, int64_t id)
 	rc = id == 0 ? store_section_add(r->db, parent, slug, name, kind, desc,
 	    position, &id) : store_section_update(r->db, id, name, desc,
 	    position);
+	if (rc == STORE_OK && site.id != 0)
+		rc = store_section_site(r->db, id, site.id);
 	/* Its page, the lists that name it, and every page with a crumb. */
 	tags_add(tags, tag_section(id));
 	tags_add(tags, tag_list_section(id));

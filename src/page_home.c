@@ -662,6 +662,9 @@ page_home(struct req *r)
 	json_t *m;
 	int status;
 
+	/* A sister site's home is the latest of its stories. */
+	if (r->site != NULL)
+		return page_sites_home(r);
 	if ((status = model_home(r, &m)) != 0)
 		return status;
 	own_json(r, m);

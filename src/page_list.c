@@ -73,9 +73,10 @@ first_page(struct req *r, enum list_by by, int64_t key, const char *type,
 	int rc;
 
 	*out = NULL;
-	snprintf(name, sizeof(name), "list:%d.%lld.%s.%lld", (int)by,
+	/* A list is one site's (store_scope, docs/sites.md). */
+	snprintf(name, sizeof(name), "list:%d.%lld.%s.%lld.%lld", (int)by,
 	    (long long)key, type != NULL ? type : "",
-	    (long long)config.page_size);
+	    (long long)config.page_size, (long long)store_scope());
 	if ((f = own_json(r, cache_memo_get(name))) == NULL) {
 		cache_memo_begin();
 		if ((rc = page_articles(r, by, key, type, &first,

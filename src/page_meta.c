@@ -19,9 +19,11 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "config.h"
 #include "feed.h"
 #include "req.h"
 #include "page.h"
+#include "sites.h"
 #include "store.h"
 #include "theme.h"
 #include "util.h"
@@ -455,6 +457,30 @@ set_og_image(json_t *page, json_t *site, const char *base, json_t *img,
 	json_object_set_new(page, "og_image", o);
 }
 
+/*
+ * The base URL of the site a story belongs to, when it is shown on
+ * another (docs/sites.md): its canonical URL stays on its home site.
+ * base when the story is the request's site's own.
+ */
+static const char *
+home_base(struct req *r, json_t *a, const char *base, char *buf, size_t n)
+{
+	struct site s;
+	int64_t id, here = r->site != NULL ? r->site->id : SITES_DEFAULT;
+
+	if (sites_count() <= 1 || store_article_site(r->db, view_int(a,
+	    "id"), &id) != STORE_OK || id == here)
+		return base;
+	if (id == SITES_DEFAULT)
+		return config_site_url(buf, n);
+	if (sites_by_id(id, &s) != 0)
+		return base;
+	base = sites_url(&s, buf, n);
+	if (base != buf)
+		strlcpy_(buf, base, n);
+	return buf;
+}
+
 void
 page_meta(struct req *r, const char *tpl, json_t *model)
 {
@@ -462,7 +488,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	json_t *site = json_object_get(model, "site"), *o, *img = NULL;
 	json_t *feeds;
 	const char *base = page_base_url(r), *title, *name, *before, *num;
-	char t[600], url[1200];
+	char t[600], url[1200], home[512];
 
 	if (page == NULL) {
 		page = json_object();
@@ -479,6 +505,9 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 	if (num != NULL && (num[0] == '\0' ||
 	    num[strspn(num, "0123456789")] != '\0'))
 		num = NULL;
+	if (strcmp(tpl, "article") == 0 &&
+	    (o = json_object_get(model, "article")) != NULL)
+		base = home_base(r, o, base, home, sizeof(home));
 	snprintf(url, sizeof(url), "%s%s%s%s%s%s", base, r->path != NULL ?
 	    r->path : "/", before != NULL ? "?before=" : "",
 	    before != NULL ? before : "", num != NULL ? "&page=" : "",
@@ -568,6 +597,8 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 			snprintf(url, sizeof(url), "%s/%s.ics", base, tpl);
 		json_object_set_new(page, "calendar", json_string(url));
 	}
+	/* The feeds offered are this site's, whoever's story it is. */
+	base = page_base_url(r);
 	add_feeds(feeds, base, "/", name);
 	json_object_set_new(page, "feeds", feeds);
 	set_og_image(page, site, base, img, view_str(page, "og_title"));

@@ -34,6 +34,7 @@
 #include "pool.h"
 #include "render.h"
 #include "req.h"
+#include "sites.h"
 #include "util.h"
 
 struct job {
@@ -300,6 +301,7 @@ render_submit(struct req *r)
 	h->version = o->version;
 	h->method = dup_iov(&h->pool, o->method);
 	h->input.path = dup_iov(&h->pool, o->input.path);
+	h->authority = dup_iov(&h->pool, o->authority);
 	h->path = h->input.path;
 	/* Host, which libh2o keeps apart: signed requests cover it. */
 	h->authority = dup_iov(&h->pool, o->authority);
@@ -318,6 +320,15 @@ render_submit(struct req *r)
 	/* The decoded query moves to the copy; the request keeps none. */
 	c->q = r->q;
 	memset(&r->q, 0, sizeof(r->q));
+	/* The site the loop found (a path prefix is gone from path). */
+	c->site_known = r->site_known;
+	c->site_status = r->site_status;
+	if (r->site != NULL) {
+		struct site *s = h2o_mem_alloc_pool(&h->pool, sizeof(*s));
+
+		*s = *r->site;
+		c->site = s;
+	}
 	qh = h2o_mem_alloc_shared(&h->pool, sizeof(*qh), dispose_query);
 	*qh = &c->q;
 	peer = h2o_mem_alloc_pool(&h->pool, sizeof(*peer));

@@ -31,6 +31,8 @@ struct worker;
 
 #define REQ_MAXARGS	4
 
+struct site;
+
 struct req {
 	h2o_req_t		*h;
 	struct worker		*w;
@@ -59,6 +61,14 @@ struct req {
 	const char		*input_error;
 	size_t			 cache_keylen;
 	int			 policy;	/* enum harden_policy; 0: by path */
+	/*
+	 * The site asked for (docs/sites.md), decided once, before the
+	 * cache is asked: NULL for the instance's own (site 1).
+	 * site_known: decided; site_status: 421 for a host no site has.
+	 */
+	const struct site	*site;
+	int			 site_known;
+	int			 site_status;
 	int			 header_refused; /* a header was refused: 500 */
 	/*
 	 * Set on a render thread (http.c): h is then the thread's copy of

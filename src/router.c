@@ -24,6 +24,7 @@
 #include "page.h"
 #include "router.h"
 #include "session.h"
+#include "sites.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -592,6 +593,14 @@ static const struct route routes[] = {
 	{ "POST", "/admin/promos/:id/delete",
 	  page_admin_promo_delete, ROUTE_FORM,
 	  WHO_EDITOR, 1, BODY_FORM, NULL },
+	{ "GET", "/admin/sites", page_admin_sites, ROUTE_FORM,
+	  WHO_ADMIN, 0, BODY_NONE, NULL },
+	{ "POST", "/admin/sites", page_admin_site_add, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/sites/limits", page_admin_site_limits, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_FORM, NULL },
+	{ "POST", "/admin/sites/:id", page_admin_site_update, ROUTE_FORM,
+	  WHO_ADMIN, 1, BODY_FORM, NULL },
 	{ "GET", "/admin/redirects", page_admin_redirects, ROUTE_FORM,
 	  WHO_ADMIN, 0, BODY_NONE, NULL },
 	{ "POST", "/admin/redirects", page_admin_redirect_save, ROUTE_FORM,
@@ -854,6 +863,9 @@ static const struct route routes[] = {
 	  WHO_EDITOR, 1, BODY_FORM, NULL },
 	{ "POST", "/admin/hubs/:id/live/:post", page_admin_hub_post,
 	  ROUTE_FORM, WHO_EDITOR, 1, BODY_FORM, NULL },
+	/* A sister site's colours (docs/sites.md). */
+	{ "GET", "/site.css", page_sites_css, ROUTE_PAGE,
+	  WHO_ANYONE, 0, BODY_NONE, NULL },
 	/* Static pages (About Us, Advertise With Us) sit at the top level. */
 	{ "GET", "/:slug", page_static, ROUTE_PAGE,
 	  WHO_ANYONE, 0, BODY_NONE, NULL },
@@ -1035,12 +1047,99 @@ refuses(struct req *r, const struct route *rt)
 }
 
 /*
+ * Whether host (a Host header) names the instance's own address, the
+ * host of its base URL: it stays known with "unknown_host 421".
+ */
+static int
+own_host(const char *host, size_t len)
+{
+	char buf[512];
+	const char *u = config_site_url(buf, sizeof(buf)), *h, *e;
+
+	h = strstr(u, "://");
+	h = h != NULL ? h + 3 : u;
+	e = h + strcspn(h, ":/");
+	if (memchr(host, ':', len) != NULL && host[0] != '[')
+		len = (size_t)((const char *)memchr(host, ':', len) - host);
+	return (size_t)(e - h) == len && strncasecmp(h, host, len) == 0;
+}
+
+/*
+ * The request's site (docs/sites.md), decided once and before the cache
+ * is asked: by the Host header, any case and without its port, or, for
+ * local use, by a path that starts with /sites/SLUG, which is taken
+ * off.  A host no site has is the instance's own, or 421 when
+ * unknown_host says so.  Returns 0 or 421.
+ */
+static int
+site_of(struct req *r)
+{
+	struct site s, *own;
+	const char *host, *rest, *q;
+	size_t n;
+
+	if (r->site_known)
+		return r->site_status;
+	r->site_known = 1;
+	if (sites_count() <= 1)
+		return 0;
+	if (strncmp(r->path, "/sites/", 7) == 0) {
+		n = strcspn(r->path + 7, "/");
+		if (sites_by_slug(r->path + 7, n, &s) == 0) {
+			rest = r->path + 7 + n;
+			q = memchr(r->target, '?', r->targetlen);
+			r->path = rest[0] != '\0' ? rest : "/";
+			r->pathlen = strlen(r->path);
+			r->target = h2o_concat(&r->h->pool, h2o_iovec_init(
+			    r->path, r->pathlen), h2o_iovec_init(q != NULL ?
+			    q : "", q != NULL ? (size_t)(r->target +
+			    r->targetlen - q) : 0)).base;
+			r->targetlen = strlen(r->target);
+			goto found;
+		}
+	}
+	/* libh2o keeps Host (HTTP/1) and :authority (HTTP/2) here. */
+	host = r->h->authority.base;
+	n = r->h->authority.len;
+	if (host == NULL || n == 0)
+		return 0;
+	if (sites_by_host(host, n, &s) == 0)
+		goto found;
+	if (strcmp(config.unknown_host, "421") == 0 && !own_host(host, n))
+		r->site_status = 421;
+	return r->site_status;
+found:
+	if (s.id != SITES_DEFAULT) {
+		own = h2o_mem_alloc_pool(&r->h->pool, sizeof(*own));
+		*own = s;
+		r->site = own;
+	}
+	return 0;
+}
+
+/*
  * The cache key of a page: the path as sent, then the route's parameters
  * that the request carries, in the route's order, with their values as
  * the handler sees them (decoded, then escaped again, so that "&" in a
  * value cannot pass for a separator).  Any other parameter is left out:
  * "/?b=random" is "/", and cannot make an entry of its own.
  */
+/*
+ * A page of another site than the instance's own is kept under its
+ * site's slug: "@slug/path".  "@" cannot start a request target, so no
+ * page of one site can be served for another's.
+ */
+static void
+site_key(struct req *r)
+{
+	if (r->site == NULL)
+		return;
+	r->cache_key = h2o_concat(&r->h->pool, h2o_iovec_init("@", 1),
+	    h2o_iovec_init(r->site->slug, strlen(r->site->slug)),
+	    h2o_iovec_init(r->cache_key, r->cache_keylen)).base;
+	r->cache_keylen = strlen(r->cache_key);
+}
+
 static void
 cache_key(struct req *r, const struct route *rt)
 {
@@ -1050,8 +1149,10 @@ cache_key(struct req *r, const struct route *rt)
 
 	r->cache_key = r->target;
 	r->cache_keylen = q != NULL ? (size_t)(q - r->target) : r->targetlen;
-	if (q == NULL)
+	if (q == NULL) {
+		site_key(r);
 		return;
+	}
 	buf_append(&k, r->target, r->cache_keylen);
 	for (name = query_of(rt); name != NULL && *name != NULL; name++) {
 		if ((v = url_query_get(&r->q, *name)) == NULL)
@@ -1066,6 +1167,7 @@ cache_key(struct req *r, const struct route *rt)
 		r->cache_keylen = k.len;
 	}
 	buf_free(&k);
+	site_key(r);
 }
 
 /*
@@ -1517,6 +1619,9 @@ router_quick(struct req *r)
 	struct cache_entry *e;
 	int nargs = 0;
 
+	/* A host no site has is answered by a render (site_of). */
+	if (strcmp(r->path, "*") != 0 && site_of(r) != 0)
+		return 0;
 	/* Old addresses of the home page are looked up in the database. */
 	if (strcmp(r->path, "*") == 0 || (r->path[0] == '/' &&
 	    r->path[1] == '\0' && r->q.n > 0))
@@ -1592,6 +1697,12 @@ router_dispatch(struct req *r)
 			router_error(r, 400);
 		return;
 	}
+	if (site_of(r) != 0) {
+		router_error(r, 421);
+		return;
+	}
+	store_scope_site(sites_count() <= 1 ? 0 : r->site != NULL ?
+	    r->site->id : SITES_DEFAULT);
 	if (r->path[0] == '/' && r->path[1] == '\0' && r->q.n > 0 &&
 	    redirect_old(r))
 		return;

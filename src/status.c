@@ -14,6 +14,7 @@ static const int store_http[STORE__MAX] = {
 	[STORE_CONFLICT] = 409,
 	[STORE_BUSY] = 503,
 	[STORE_ERROR] = 500,
+	[STORE_FORBIDDEN] = 403,
 };
 
 int

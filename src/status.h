@@ -27,6 +27,7 @@ enum store_rc {
 	STORE_CONFLICT,		/* a unique value is taken */
 	STORE_BUSY,		/* storage unreachable, locked or full: 503 */
 	STORE_ERROR,
+	STORE_FORBIDDEN,	/* the user may not write there (a site's limit) */
 	STORE__MAX
 };
 

@@ -19,6 +19,32 @@
 struct db;
 struct db_stmt;
 
+/* store_sites.c — the sites of one instance (sites.h, docs/sites.md) */
+struct site;
+/* The rows of sites, in their order, at most max of them. */
+int	 store_sites(struct db *, struct site *out, size_t max, size_t *n);
+/* Reads the sites and keeps them in memory (sites_set). */
+int	 store_sites_load(struct db *);
+/*
+ * Adds s (s->id 0; its new id is set) or updates site s->id:
+ * STORE_CONFLICT when another site has its slug or host.
+ */
+int	 store_site_put(struct db *, struct site *s);
+/* STORE_OK when user may publish to site, STORE_NOTFOUND when not. */
+int	 store_user_may_site(struct db *, int64_t user, int64_t site);
+/* The slugs of the sites user is limited to ([] for none: every site). */
+int	 store_user_sites(struct db *, int64_t user, json_t **out);
+int	 store_user_sites_set(struct db *, int64_t user, const int64_t *sites,
+	    size_t n);
+/* The site an article belongs to. */
+int	 store_article_site(struct db *, int64_t article, int64_t *site);
+/* Moves section (a slug) and its stories to site. */
+int	 store_site_adopt(struct db *, int64_t site, const char *section);
+/* Gives section to site. */
+int	 store_section_site(struct db *, int64_t section, int64_t site);
+/* Shows an article on another site than its own (kept once). */
+int	 store_article_show_on(struct db *, int64_t article, int64_t site);
+
 /* store.c — shared helpers */
 int	 store_rc_from_db(int db_rc);
 /* The current row as an object keyed by column name; caller owns it. */
@@ -84,6 +110,13 @@ enum list_by {
 int	 store_article_list(struct db *, enum list_by, int64_t key,
 	    const char *type, const struct cursor *cur, int limit, int64_t now,
 	    json_t **out, struct cursor *next);
+/*
+ * The site whose stories this thread's lists show (docs/sites.md), set
+ * per request before the page is rendered: 0 for every story (an
+ * instance of one site), else that site's and those shown on it.
+ */
+void	 store_scope_site(int64_t site);
+int64_t	 store_scope(void);
 /*
  * The page before (newer than) one whose first story is *first, in the
  * same list: STORE_NOTFOUND when no story is newer; else *prev is the

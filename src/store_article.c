@@ -2,7 +2,9 @@
  * store_article.c — articles: one article, keyset-paginated lists, and
  * the listing rows that keep those lists to one index range scan.
  */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -223,6 +225,71 @@ store_cursor_format(const struct cursor *c, char *out, size_t outsz)
 	snprintf(out, outsz, "%lld.%lld", (long long)c->t, (long long)c->id);
 }
 
+/*
+ * The site whose stories the lists of this thread's request show
+ * (docs/sites.md): 0, on an instance of one site, for every story with
+ * the statements above as they are; else the stories of that site and
+ * those shown on it, with the same statements and a condition more,
+ * made once at the first use.
+ */
+static _Thread_local int64_t scope;
+static pthread_once_t scoped_once = PTHREAD_ONCE_INIT;
+static char *scoped_list[LIST__MAX], *scoped_newer[LIST__MAX];
+
+/*
+ * The condition, with the site as $6 where the statement has no key
+ * (PostgreSQL wants every parameter up to the last one used) and $7
+ * where it has.
+ */
+static char *
+scoped(const char *sql, int n)
+{
+	const char *o = NULL, *p;
+	char cond[200], *v;
+	size_t len;
+
+	/* The statement's own ORDER BY is its last (LIST_COLS has one). */
+	for (p = sql; (p = strstr(p, " ORDER BY")) != NULL; p++)
+		o = p;
+	snprintf(cond, sizeof(cond), " AND (a.site_id = $%d OR EXISTS"
+	    " (SELECT 1 FROM article_sites z WHERE z.article_id = a.id"
+	    " AND z.site_id = $%d))", n, n);
+	len = strlen(sql) + strlen(cond) + 1;
+	if (o == NULL || (v = malloc(len)) == NULL)
+		abort();
+	snprintf(v, len, "%.*s%s%s", (int)(o - sql), sql, cond, o);
+	return v;
+}
+
+static int
+scope_param(int by)
+{
+	return by == LIST_LATEST || by == LIST_TYPE ? 6 : 7;
+}
+
+static void
+scoped_init(void)
+{
+	int i;
+
+	for (i = 0; i < LIST__MAX; i++) {
+		scoped_list[i] = scoped(sql_list[i], scope_param(i));
+		scoped_newer[i] = scoped(sql_newer[i], scope_param(i));
+	}
+}
+
+void
+store_scope_site(int64_t site)
+{
+	scope = site;
+}
+
+int64_t
+store_scope(void)
+{
+	return scope;
+}
+
 /* Runs sql[by] with the parameters every list statement takes. */
 static int
 list_rows(struct db *db, const char *const sql[LIST__MAX], enum list_by by,
@@ -230,10 +297,15 @@ list_rows(struct db *db, const char *const sql[LIST__MAX], enum list_by by,
     int64_t now, json_t **out)
 {
 	struct db_stmt *st;
+	const char *q = sql[by];
 
 	if (by == LIST_TYPE && type == NULL)
 		return STORE_INVALID;
-	if ((st = db_stmt(db, sql[by])) == NULL)
+	if (scope != 0) {
+		pthread_once(&scoped_once, scoped_init);
+		q = sql == sql_list ? scoped_list[by] : scoped_newer[by];
+	}
+	if ((st = db_stmt(db, q)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, cur->t);
 	db_bind_int(st, 2, cur->id);
@@ -242,6 +314,8 @@ list_rows(struct db *db, const char *const sql[LIST__MAX], enum list_by by,
 	db_bind_str(st, 5, type);
 	if (by != LIST_LATEST && by != LIST_TYPE)
 		db_bind_int(st, 6, key);
+	if (scope != 0)
+		db_bind_int(st, scope_param(by), scope);
 	return store_rows_json(st, out);
 }
 

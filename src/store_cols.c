@@ -35,6 +35,10 @@ const struct store_col store_cols[] = {
 	{ "section_id", "section", "section_slug", SC_REF, NULL,
 	    "sections", "slug", "s",
 	    SR_SLUG, 200, 5, "Section", SC_RESTORE | SC_SHOW_ID | SC_FORM },
+	/* The site it belongs to (docs/sites.md): its canonical home. */
+	{ "site_id", "site", "site_slug", SC_REF, "1",
+	    "sites", "slug", "st",
+	    SR_SLUG, 200, 23, "Site", SC_RESTORE | SC_SHOW_ID | SC_FORM },
 	{ "hero_caption", "hero_caption", "hero_caption", SC_TEXT, "", NULL,
 	    NULL, NULL, SR_TEXT, 1000, 10, "Caption", SC_RESTORE | SC_FORM },
 	{ "hero_credit", "hero_credit", "hero_credit", SC_TEXT, "", NULL,

@@ -59,7 +59,8 @@ struct store_col {
 	const char		*key;	/* key of the input; NULL when none */
 	const char		*out;	/* key of the view; NULL when not shown */
 	enum store_col_kind	 kind;
-	const char		*dflt;	/* SC_TEXT: a new article's value */
+	/* SC_TEXT: a new article's value; SC_REF: its id, when given */
+	const char		*dflt;
 	/* SC_REF: the table, its key column and its alias in the view. */
 	const char		*ref_table;
 	const char		*ref_key;

@@ -53,6 +53,15 @@ static const char sql_map_tags[] =
     "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1) AS lastmod_at"
     " FROM tags t WHERE t.id BETWEEN $1 AND $2 ORDER BY t.id";
 
+/*
+ * With several sites (docs/sites.md) a site's sitemaps list only its
+ * own stories, whose canonical URLs are its own: $4 is the site.
+ */
+static const char sql_map_articles_site[] =
+    "SELECT id, slug, updated_at, published_at FROM articles"
+    " WHERE id BETWEEN $1 AND $2 AND status = 'published'"
+    " AND published_at <= $3 AND site_id = $4 ORDER BY id";
+
 static const char *const sql_map[MAP__MAX] = {
 	[MAP_ARTICLES] = sql_map_articles,
 	[MAP_SECTIONS] = sql_map_sections,
@@ -71,14 +80,18 @@ static const char *const sql_map_max[MAP__MAX] = {
  * Google News takes stories of the last two days; sponsored stories
  * (Partner Perspectives, or anything with a sponsor) are not news.
  */
-static const char sql_news[] =
-    "SELECT id, slug, title, published_at, updated_at FROM articles"
-    " WHERE status = 'published' AND published_at > $1"
-    " AND published_at <= $2 AND type <> 'partner-perspective'"
-    " AND sponsor_id IS NULL AND NOT EXISTS (SELECT 1 FROM hub_items x"
-    "  JOIN hubs h ON h.id = x.hub_id WHERE x.kind = 'article'"
-    "  AND x.item_id = articles.id AND h.kind = 'sponsored')"
-    " ORDER BY published_at DESC, id DESC LIMIT $3";
+#define NEWS_SQL(site) \
+    "SELECT id, slug, title, published_at, updated_at FROM articles" \
+    " WHERE status = 'published' AND published_at > $1" \
+    " AND published_at <= $2 AND type <> 'partner-perspective'" \
+    " AND sponsor_id IS NULL AND NOT EXISTS (SELECT 1 FROM hub_items x" \
+    "  JOIN hubs h ON h.id = x.hub_id WHERE x.kind = 'article'" \
+    "  AND x.item_id = articles.id AND h.kind = 'sponsored')" site \
+    " ORDER BY published_at DESC, id DESC LIMIT $3"
+static const char sql_news[] = NEWS_SQL("");
+/* A site's own (docs/sites.md): $4 is the site. */
+static const char sql_news_site[] = NEWS_SQL(" AND site_id = $4");
+#undef NEWS_SQL
 
 /* The static pages, events and webinars, for the sitemap of pages. */
 /*
@@ -113,12 +126,17 @@ store_map_slice(struct db *db, enum map_kind k, int64_t lo, int64_t hi,
 {
 	struct db_stmt *st;
 
+	int site = k == MAP_ARTICLES && store_scope() != 0;
+
 	*out = NULL;
-	if ((st = db_stmt(db, sql_map[k])) == NULL)
+	if ((st = db_stmt(db, site ? sql_map_articles_site : sql_map[k])) ==
+	    NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, lo);
 	db_bind_int(st, 2, hi);
 	db_bind_int(st, 3, now);
+	if (site)
+		db_bind_int(st, 4, store_scope());
 	return store_rows_json(st, out);
 }
 
@@ -129,11 +147,14 @@ store_map_news(struct db *db, int64_t since, int64_t now, int limit,
 	struct db_stmt *st;
 
 	*out = NULL;
-	if ((st = db_stmt(db, sql_news)) == NULL)
+	if ((st = db_stmt(db, store_scope() != 0 ? sql_news_site :
+	    sql_news)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, since);
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, limit);
+	if (store_scope() != 0)
+		db_bind_int(st, 4, store_scope());
 	return store_rows_json(st, out);
 }
 

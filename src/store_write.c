@@ -380,6 +380,7 @@ bind_col(struct db_stmt *st, int n, size_t i, const struct bind *b)
 	const struct store_col *c = &store_cols[i];
 	json_t *v = c->key != NULL ? json_object_get(b->in, c->key) : NULL;
 	const char *s;
+	int64_t dflt;
 
 	switch (c->kind) {
 	case SC_SLUG:
@@ -418,7 +419,13 @@ bind_col(struct db_stmt *st, int n, size_t i, const struct bind *b)
 			db_bind_null(st, n);
 		break;
 	case SC_REF:
-		bind_opt_id(st, n, b->ids[i]);
+		/* A new article without it gets the row's default id. */
+		if (b->creating && b->ids[i] == 0 && c->dflt != NULL &&
+		    parse_int(c->dflt, strlen(c->dflt), 1, INT64_MAX,
+		    &dflt) == 0)
+			db_bind_int(st, n, dflt);
+		else
+			bind_opt_id(st, n, b->ids[i]);
 		if (b->creating || !(c->flags & SC_CLEAR))
 			break;
 		/* "" takes it off. */

@@ -275,7 +275,7 @@ def main():
         "/hub/future-vision", "/shows/mobile-world-congress", "/shows/big-5g-event",
         "/search?q=5g", "/search?q=zzzqqqxxyy", "/search",
         "/article/%s/comment" % news, "/comments/%d" % comment,
-        "/newsletter", "/" + page, "/sections",
+        "/newsletter", "/" + page, "/sections", "/sites/connecting-africa/",
         "/podcasts", "/podcasts/light-reading-podcast", "/video",
         "/video/series/telecom-innovators-showcase",
         "/article/showcase-private-5g-robot-lab",

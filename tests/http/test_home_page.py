@@ -127,7 +127,10 @@ def home():
 
 
 def newest(n, type_=None):
-    q = ("SELECT slug FROM articles WHERE status = 'published' AND published_at <= ?" +
+    """The newest stories of the home's site (the demo's sister sites
+    have their own, docs/sites.md)."""
+    q = ("SELECT slug FROM articles WHERE status = 'published' AND published_at <= ?"
+         " AND site_id = 1" +
          (" AND type = ?" if type_ else "") + " ORDER BY published_at DESC, id DESC LIMIT ?")
     return [r[0] for r in sql(DB, q, (int(time.time()),) + ((type_,) if type_ else ()) + (n,))]
 

@@ -52,6 +52,7 @@ NOT_HTML = {
     "/ap/articles/:id": "a story as an Article, ActivityStreams JSON",
     "/ap/authors/:slug": "an author's actor, ActivityStreams JSON",
     "/ap/authors/:slug/followers": "an author's followers, ActivityStreams JSON",
+    "/site.css": "a sister site's colours, a stylesheet (docs/sites.md)",
 }
 NOT_HTML_SUFFIXES = (".xml", ".json", ".ics", ".csv", ".atom", ".txt")
 
@@ -162,6 +163,7 @@ NEWS, NEWS_WITH_COMMENTS, PREMODERATED, CLOSED = (story("news", i) for i in rang
 # for every section), with the states that change the markup.
 PUBLIC = [
     "/", "/sections", "/section/5g", "/section/cable-tech", "/section/docsis", "/section/asia",
+    "/sites/connecting-africa/",
     "/article/" + NEWS,
     "/article/" + NEWS_WITH_COMMENTS, "/article/" + PREMODERATED, "/article/" + CLOSED,
     "/article/%s?comments=oldest" % NEWS_WITH_COMMENTS,
@@ -212,6 +214,7 @@ ADMIN = [
     "/admin/events", "/admin/events/new",
     "/admin/webinars", "/admin/webinars/new", "/admin/resources", "/admin/resources/new",
     "/admin/media", "/admin/newsletters", "/admin/newsletters/daily", "/admin/redirects",
+    "/admin/sites",
     "/admin/export", "/admin/import", "/admin/trash", "/admin/trash?done=trashed",
     "/admin/shows",
     "/admin/articles?done=trash&n=3",

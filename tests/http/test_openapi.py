@@ -993,10 +993,11 @@ def test_limits():
                        {"title": "Limits", "section": "asia"})
     aid = j["article"]["id"]
     schema = resolve({"$ref": "#/components/schemas/ArticleFields"})
-    # sponsor, section, authors and show name rows that must exist, and a
-    # video link and chapters must parse: a made-up value at the limit is
-    # refused (422), so only the values over it count.
-    rows = {"sponsor", "section", "authors", "show", "embed_url", "chapters"}
+    # sponsor, section, site, authors and show name rows that must exist,
+    # and a video link and chapters must parse: a made-up value at the
+    # limit is refused (422), so only the values over it count.
+    rows = {"sponsor", "section", "site", "authors", "show", "embed_url",
+            "chapters"}
     if "hash" not in UPLOADED:
         rows.add("hero_image")
     cases = [(b, t) for b, t in limit_cases(schema, {})

@@ -24,6 +24,7 @@ static const struct {
 	{ STORE_CONFLICT,	409,	409,	409 },
 	{ STORE_BUSY,		503,	503,	503 },
 	{ STORE_ERROR,		500,	500,	500 },
+	{ STORE_FORBIDDEN,	403,	403,	403 },
 	{ STORE__MAX,		500,	500,	500 },
 	{ -1,			500,	500,	500 },
 };

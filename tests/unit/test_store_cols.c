@@ -256,6 +256,8 @@ value_for(const struct store_col *c)
 		return json_string("acme");
 	if (strcmp(c->key, "show") == 0)
 		return json_string("talk");
+	if (strcmp(c->key, "site") == 0)
+		return json_string("main");
 	if (strcmp(c->key, "embed_url") == 0)
 		return json_string("https://youtu.be/aqz-KE-bpKQ");
 	if (strcmp(c->key, "chapters") == 0)

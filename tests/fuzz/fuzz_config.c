@@ -44,7 +44,7 @@ check(const struct config *c)
 				abort();
 		if (s->type == C_CHOICE && !choice_ok(s->name, v))
 			abort();
-		if (s->type == C_URL && v[0] != '\0' && (!url_ok(v) ||
+		if (s->type == C_URL && v[0] != '\0' && (!config_url_ok(v) ||
 		    v[strlen(v) - 1] == '/'))
 			abort();
 	}

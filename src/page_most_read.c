@@ -3,11 +3,13 @@
  * story pages (docs/analytics.md).
  *
  * The block is a fragment ("most-read") with the tag most-read and the
- * tag of the newest stories (a story unpublished or trashed leaves it).
- * The pages stay cached: the jobs thread reads the list again every
- * analytics_refresh seconds and drops the tag only when the list
- * changed, so the pages that show the block are rendered again then
- * and not otherwise.
+ * tag of each story it lists (one of them edited, unpublished or
+ * trashed drops it).  It does not take the newest stories' tag: every
+ * publish would then drop every page that shows the block, every story
+ * and section page.  The pages stay cached: the jobs thread reads the
+ * list again every analytics_refresh seconds and drops most-read only
+ * when the list changed, so the pages that show the block are rendered
+ * again then and not otherwise.
  */
 #include <stdio.h>
 
@@ -37,7 +39,6 @@ page_add_most_read(struct req *r, json_t *model, const char *key)
 	}
 	cache_memo_begin();
 	cache_dep_str(tag_most_read().s);
-	cache_dep_str(tag_latest().s);
 	f = own_json(r, json_object());
 	if ((rc = store_most_read_block(r->db, page_now(), MOST_READ_MIN,
 	    MOST_READ_LIMIT, &rows, &days)) != STORE_OK)
@@ -46,6 +47,8 @@ page_add_most_read(struct req *r, json_t *model, const char *key)
 	if ((int)json_array_size(rows) >= MOST_READ_MIN) {
 		list = json_array();
 		json_array_foreach(rows, i, row) {
+			cache_dep_str(tag_article(json_integer_value(
+			    json_object_get(row, "id"))).s);
 			snprintf(url, sizeof(url), "/article/%s",
 			    view_str(row, "slug"));
 			json_array_append_new(list, json_pack("{s:s,s:O}",

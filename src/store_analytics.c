@@ -147,7 +147,7 @@ static const char sql_page_days[] =
  * $3 limit.
  */
 static const char sql_most_read[] =
-    "SELECT a.slug, a.title, c.view_count FROM ("
+    "SELECT a.id, a.slug, a.title, c.view_count FROM ("
     " SELECT slug, CAST(sum(n) AS BIGINT) AS view_count FROM ("
     "  SELECT slug, count(*) AS n FROM pageviews"
     "   WHERE day >= $1 AND kind = 'article' GROUP BY slug"

@@ -8,6 +8,7 @@ direct, internal); the dashboard is for editors (anonymous readers are
 sent to sign in, authors refused), with its CSV export and a story's
 chart; raw views older than analytics_raw_days are folded into daily
 counts that the dashboard still adds up."""
+import json
 import subprocess
 import tempfile
 import time
@@ -342,6 +343,34 @@ def test_most_read_block():
     s, h, b = view("/article/" + SLUGS[6])
     eq(most_read(b.decode(), "block block-most-read")[0], SLUGS[4],
        "and the stories' pages follow")
+    # The block follows the stories it lists, not the newest stories: a
+    # publish elsewhere leaves the pages that show it cached, and a listed
+    # story unpublished leaves the block on the very next request.
+    tok = subprocess.run([BIN, "token", "add", "--db", DB, "editor@example.com"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    auth = {"Authorization": "Bearer " + tok}
+    page = "/article/" + SLUGS[6]
+    mine = sql(DB, "SELECT section_id FROM articles WHERE slug = ?", (SLUGS[6],))[0][0]
+    other = sql(DB, "SELECT slug FROM sections WHERE id <> ? AND parent_id IS NULL"
+                " ORDER BY id LIMIT 1", (mine,))[0][0]
+    view(page)
+    eq(view(page)[1].get("x-cache"), "hit", "a story's page with the block is cached")
+    s, h, b = srv.request("POST", "/api/v1/admin/articles",
+                          dict(auth, **{"Content-Type": "application/json"}),
+                          json.dumps({"title": "Most Read check: another section",
+                                      "section": other}))
+    eq(s, 201, "a story is made in another section")
+    aid = json.loads(b)["article"]["id"]
+    eq(srv.request("POST", "/api/v1/admin/articles/%d/publish" % aid, auth)[0], 200,
+       "and published")
+    eq(view(page)[1].get("x-cache"), "hit",
+       "the page with the block stays cached after that publish")
+    top = sql(DB, "SELECT id FROM articles WHERE slug = ?", (SLUGS[4],))[0][0]
+    eq(srv.request("POST", "/api/v1/admin/articles/%d/unpublish" % top, auth)[0], 200,
+       "the most read story is unpublished")
+    s, h, b = view(page)
+    got = most_read(b.decode(), "block block-most-read") or []
+    ok(SLUGS[4] not in got, "and leaves the block at once (%s)" % got)
 
 
 def cleanup():

@@ -32,7 +32,8 @@ struct copy_table copy_tables[] = {
 	    ")" },
 	/*
 	 * Site 1 is made by the migration at both ends: the destination's
-	 * is not counted, and takes the source's values.
+	 * is not counted, and takes the source's values (into PostgreSQL,
+	 * whose bulk load cannot update a row, it is deleted first).
 	 */
 	{ "sites", 9, 1,
 	    "SELECT count(*) AS n FROM sites WHERE id <> 1",
@@ -935,6 +936,28 @@ column_list(const struct copy_table *t)
 }
 
 /*
+ * What a bulk load into PostgreSQL deletes first, since COPY cannot
+ * update a row: the rows the destination's migrations made that the
+ * copy brings again (site 1, see copy_tables).  NULL for other tables.
+ */
+static const char *
+load_clear(const char *table)
+{
+	static const struct {
+		const char	*table;
+		const char	*sql;
+	} clear[] = {
+		{ "sites", "DELETE FROM sites WHERE id = 1" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(clear); i++)
+		if (strcmp(clear[i].table, table) == 0)
+			return clear[i].sql;
+	return NULL;
+}
+
+/*
  * Copies one table's rows; the destination's transaction is open.  Into
  * PostgreSQL the rows go through the bulk load (COPY); into SQLite,
  * through one prepared INSERT run a row at a time, which in one
@@ -949,6 +972,7 @@ copy_one(struct db *from, struct db *to, const struct copy_table *t,
 	const char **val = NULL;
 	size_t *len = NULL;
 	char *cols = NULL, tail[64];
+	const char *clear;
 	uint64_t t0 = now_mono_usec();
 	int64_t done = 0;
 	int rc, i, load = db_has_load(to), loading = 0;
@@ -956,6 +980,11 @@ copy_one(struct db *from, struct db *to, const struct copy_table *t,
 	/* After this point, all errors go through fail. */
 	if (reader_open(&r, from, t) != 0) {
 		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(from));
+		goto fail;
+	}
+	if (load && (clear = load_clear(t->name)) != NULL &&
+	    db_exec(to, clear) != DB_OK) {
+		snprintf(err, errlen, "%s: %s", t->name, db_errmsg(to));
 		goto fail;
 	}
 	if (load) {

@@ -19,7 +19,8 @@ ca-certificates"
 # What only the tests use comes without Debian's recommendations (which
 # would add a desktop's worth of services to Chromium).
 tpkgs="libcmocka-dev python3 python3-brotli python3-icalendar python3-yaml
-python3-jsonschema python3-lxml curl openssl postgresql libvips-tools sqlite3
+python3-jsonschema python3-lxml python3-cryptography curl openssl postgresql
+libvips-tools sqlite3
 chromium fonts-liberation nodejs npm default-jre-headless clang
 libclang-rt-14-dev"
 [ "${1:-}" = test ] || tpkgs=""

@@ -45,12 +45,16 @@ hooks_page(struct req *r, int status, const char *error, json_t *fresh,
 		admin_set_time(row, "created_at", "created");
 	json_array_foreach(log, i, row) {
 		const char *st = json_string_value(json_object_get(row,
-		    "status"));
+		    "status")), *code;
 
 		admin_set_time(row, "created_at", "created");
 		admin_set_time(row, "next_at", "next");
-		/* No answer at all (a refused connection) shows no code. */
-		if (json_integer_value(json_object_get(row, "last_code")) == 0)
+		/*
+		 * No answer at all (a refused connection) shows no code.  The
+		 * store reads the column as text.
+		 */
+		code = json_string_value(json_object_get(row, "last_code"));
+		if (code == NULL || strcmp(code, "0") == 0)
 			json_object_del(row, "last_code");
 		json_object_set_new(row, "resendable", json_boolean(st != NULL &&
 		    strcmp(st, "pending") != 0));

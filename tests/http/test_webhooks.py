@@ -181,6 +181,8 @@ def test_retry_after_500():
                            and r[2] == "ok"])
     eq([(r[2], r[3], r[4]) for r in rows], [("ok", 2, 200)],
        "the delivery succeeds on its second try")
+    s, h, b = NR.get("/admin/webhooks", "admin")
+    contains(b, "<td>200 </td>", "the newsroom's log shows the answer's code")
 
 
 def test_bad_input():

@@ -133,7 +133,13 @@ tally_http() {	# PREFIX LABEL
 	for t in "$top"/tests/http/test_*.py; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .py)
-		[ -f "$log/$1$name.rc" ] || continue
+		# A suite whose half was killed left no exit status: it
+		# failed, whatever its output says so far.
+		if [ ! -s "$log/$1$name.rc" ]; then
+			echo "not ok - the suite left no exit status" \
+			    >> "$log/$1$name"
+			echo 1 > "$log/$1$name.rc"
+		fi
 		tally "$2$name" "$log/$1$name" "$(cat "$log/$1$name.rc")"
 	done
 }

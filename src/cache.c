@@ -22,6 +22,7 @@
 #include "cache.h"
 #include "cache_int.h"
 #include "util.h"
+#include "view.h"
 
 #define WAIT_USEC	2000000		/* how long a request waits for another's render */
 #define MEMO_BUDGET	(16u << 20)	/* fragments kept when pages are not */
@@ -377,9 +378,13 @@ payload(struct cache_entry *e, const struct cache_page *p)
 	cache_hole(e->body, e->len, &e->hole_at, &e->hole_end);
 	e->compress = cache_zip_worth(p->ctype, p->len);
 	e->last_modified = now_unix();
+	/* Formatted once here, not on every hit. */
+	view_fmt_http(e->last_modified, e->last_modified_http,
+	    sizeof(e->last_modified_http));
 	e->expires_at = cache_deps.until;
 	e->tags = xstrndup(cache_deps.tags.p ? cache_deps.tags.p : "",
 	    cache_deps.tags.len);
+	e->tagslen = strlen(e->tags);
 	e->size = sizeof(*e) + e->keylen + cache_deps.tags.len + e->len;
 }
 
@@ -423,8 +428,11 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 	e->ctype = fresh->ctype;
 	e->cache_control = fresh->cache_control;
 	e->last_modified = fresh->last_modified;
+	memcpy(e->last_modified_http, fresh->last_modified_http,
+	    sizeof(e->last_modified_http));
 	e->expires_at = fresh->expires_at;
 	e->tags = fresh->tags;
+	e->tagslen = fresh->tagslen;
 	e->size = fresh->size;
 	free(fresh);
 	cache_entry_tag(e);
@@ -467,8 +475,11 @@ cache_view(struct cache_entry *e, struct cache_view *v)
 		v->etag[i] = var != NULL ? var->etag[i] : NULL;
 	}
 	v->last_modified = e->last_modified;
+	v->last_modified_http = e->last_modified_http[0] != '\0' ?
+	    e->last_modified_http : NULL;
 	v->expires_at = e->expires_at;
 	v->tags = e->tags;
+	v->tags_len = e->tagslen;
 	v->hole_at = e->hole_at;
 	v->hole_end = e->hole_end;
 	v->split = var != NULL && var->has_split ? &var->split : NULL;

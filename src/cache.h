@@ -83,8 +83,10 @@ struct cache_view {
 	size_t		 len[ENC__MAX];
 	const char	*etag[ENC__MAX];	/* quoted */
 	int64_t		 last_modified;
+	const char	*last_modified_http;	/* as an HTTP-date, or NULL */
 	int64_t		 expires_at;	/* unix time it is rendered again; 0: at a write */
 	const char	*tags;		/* space-separated, for Surrogate-Key */
+	size_t		 tags_len;	/* 0: strlen(tags) */
 	size_t		 hole_at, hole_end;	/* the hole in body[0]; equal: none */
 	const struct cache_split *split;	/* NULL until compressed */
 };

@@ -458,6 +458,12 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 }
 
 void
+cache_tags_checked(struct cache_entry *e)
+{
+	atomic_store_explicit(&e->tags_checked, 1, memory_order_relaxed);
+}
+
+void
 cache_view(struct cache_entry *e, struct cache_view *v)
 {
 	struct variants *var = atomic_load(&e->var);
@@ -480,6 +486,8 @@ cache_view(struct cache_entry *e, struct cache_view *v)
 	v->expires_at = e->expires_at;
 	v->tags = e->tags;
 	v->tags_len = e->tagslen;
+	v->tags_checked = atomic_load_explicit(&e->tags_checked,
+	    memory_order_relaxed);
 	v->hole_at = e->hole_at;
 	v->hole_end = e->hole_end;
 	v->split = var != NULL && var->has_split ? &var->split : NULL;

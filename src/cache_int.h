@@ -60,6 +60,7 @@ struct cache_entry {
 	int64_t			 expires_at;	/* 0: until invalidated */
 	char			*tags;
 	size_t			 tagslen;
+	atomic_int		 tags_checked;	/* cache_tags_checked */
 	json_t			*memo;		/* a view-model fragment, not a page */
 	struct tag_link		*links;
 	size_t			 nlinks;

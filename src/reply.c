@@ -142,9 +142,9 @@ refuse_header(struct req *r, const char *name)
  */
 static int
 header_ref(struct req *r, const h2o_token_t *tok, const char *name,
-    const char *value, size_t vlen)
+    const char *value, size_t vlen, int checked)
 {
-	if (!http_header_value_ok(value, vlen)) {
+	if (!checked && !http_header_value_ok(value, vlen)) {
 		refuse_header(r, tok != NULL ? tok->buf.base : name);
 		return -1;
 	}
@@ -529,6 +529,8 @@ send_spliced(struct req *r, const struct cache_view *v)
 		send_iov(r, iov, n);
 }
 
+static int	send_variants(struct req *, const struct cache_view *);
+
 void
 http_send_cached(struct req *r, struct cache_entry *e)
 {
@@ -543,7 +545,8 @@ http_send_cached(struct req *r, struct cache_entry *e)
 		send_spliced(r, &v);
 		return;
 	}
-	http_send_variants(r, &v);
+	if (send_variants(r, &v) == 0 && !v.tags_checked)
+		cache_tags_checked(e);
 }
 
 /* The length of v's tags: a cached page knows it, an asset has none. */
@@ -586,7 +589,8 @@ shared_cache_control(struct req *r, const struct cache_view *v,
 			ttl = left;
 	}
 	if (v->tags != NULL && v->tags[0] != '\0')
-		header_ref(r, NULL, "xkey", v->tags, tags_len(v));
+		header_ref(r, NULL, "xkey", v->tags, tags_len(v),
+		    v->tags_checked);
 	s = h2o_mem_alloc_pool(&r->h->pool, 64);
 	snprintf(s, 64, "public, max-age=0, s-maxage=%lld", (long long)ttl);
 	return s;
@@ -602,34 +606,45 @@ shared_cache_control(struct req *r, const struct cache_view *v,
 void
 http_send_variants(struct req *r, const struct cache_view *v)
 {
+	send_variants(r, v);
+}
+
+/* 0 when v's tags passed the header check (or it has none). */
+static int
+send_variants(struct req *r, const struct cache_view *v)
+{
 	static const char *const coding[ENC__MAX] = { NULL, "gzip", "br" };
 	static const size_t codinglen[ENC__MAX] = { 0, 4, 2 };
 	enum cache_enc enc;
 	const char *cc;
 	char date[64];
+	int rc = 0;
 
 	enc = pick_encoding(r, v);
-	header_ref(r, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"));
+	header_ref(r, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"), 1);
 	cc = shared_cache_control(r, v, enc);
-	header_ref(r, H2O_TOKEN_CACHE_CONTROL, NULL, cc, strlen(cc));
-	header_ref(r, H2O_TOKEN_ETAG, NULL, v->etag[enc], strlen(v->etag[enc]));
+	header_ref(r, H2O_TOKEN_CACHE_CONTROL, NULL, cc, strlen(cc), 0);
+	header_ref(r, H2O_TOKEN_ETAG, NULL, v->etag[enc], strlen(v->etag[enc]),
+	    0);
 	if (v->last_modified_http != NULL) {
 		header_ref(r, H2O_TOKEN_LAST_MODIFIED, NULL,
-		    v->last_modified_http, strlen(v->last_modified_http));
+		    v->last_modified_http, strlen(v->last_modified_http), 0);
 	} else if (v->last_modified > 0) {
 		view_fmt_http(v->last_modified, date, sizeof(date));
 		http_header(r, "Last-Modified", date);
 	}
 	if (v->tags != NULL && v->tags[0] != '\0')
-		header_ref(r, NULL, "surrogate-key", v->tags, tags_len(v));
+		rc = header_ref(r, NULL, "surrogate-key", v->tags, tags_len(v),
+		    v->tags_checked);
 	if (http_not_modified(r, v->etag[enc], v->last_modified)) {
 		http_send_static(r, 304, NULL, "", 0);
-		return;
+		return rc;
 	}
 	if (coding[enc] != NULL)
 		header_ref(r, H2O_TOKEN_CONTENT_ENCODING, NULL, coding[enc],
-		    codinglen[enc]);
+		    codinglen[enc], 1);
 	http_send_static(r, v->status, v->ctype, v->body[enc], v->len[enc]);
+	return rc;
 }
 
 void

@@ -27,7 +27,15 @@
 #define WAIT_USEC	2000000		/* how long a request waits for another's render */
 #define MEMO_BUDGET	(16u << 20)	/* fragments kept when pages are not */
 
-pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Every hit on the event loops takes this lock for a few dozen
+ * nanoseconds.  A plain mutex puts a loop to sleep in the kernel the
+ * moment the other loop holds it, and a loop that sleeps may wait a
+ * whole time slice of another process to run again, with every one of
+ * its connections: an adaptive one spins a little first, which is all
+ * such a short hold needs.
+ */
+pthread_mutex_t cache_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
 struct cache_stats cache_st;
 static pthread_cond_t rendered = PTHREAD_COND_INITIALIZER;
 static struct cache_table entries;
@@ -272,8 +280,10 @@ static enum cache_lookup
 hit(struct cache_entry *e, struct cache_entry **out)
 {
 	atomic_fetch_add(&e->refs, 1);
-	lru_front(e);
-	if (e->bounded)
+	/* The page asked for again and again is at the front already. */
+	if (lru_head != e)
+		lru_front(e);
+	if (e->bounded && blru_head != e)
 		blru_front(e);
 	cache_st.hits++;
 	pthread_mutex_unlock(&cache_lock);

@@ -22,11 +22,20 @@
 #include "cache.h"
 #include "cache_int.h"
 #include "util.h"
+#include "view.h"
 
 #define WAIT_USEC	2000000		/* how long a request waits for another's render */
 #define MEMO_BUDGET	(16u << 20)	/* fragments kept when pages are not */
 
-pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Every hit on the event loops takes this lock for a few dozen
+ * nanoseconds.  A plain mutex puts a loop to sleep in the kernel the
+ * moment the other loop holds it, and a loop that sleeps may wait a
+ * whole time slice of another process to run again, with every one of
+ * its connections: an adaptive one spins a little first, which is all
+ * such a short hold needs.
+ */
+pthread_mutex_t cache_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
 struct cache_stats cache_st;
 static pthread_cond_t rendered = PTHREAD_COND_INITIALIZER;
 static struct cache_table entries;
@@ -271,8 +280,10 @@ static enum cache_lookup
 hit(struct cache_entry *e, struct cache_entry **out)
 {
 	atomic_fetch_add(&e->refs, 1);
-	lru_front(e);
-	if (e->bounded)
+	/* The page asked for again and again is at the front already. */
+	if (lru_head != e)
+		lru_front(e);
+	if (e->bounded && blru_head != e)
 		blru_front(e);
 	cache_st.hits++;
 	pthread_mutex_unlock(&cache_lock);
@@ -377,9 +388,13 @@ payload(struct cache_entry *e, const struct cache_page *p)
 	cache_hole(e->body, e->len, &e->hole_at, &e->hole_end);
 	e->compress = cache_zip_worth(p->ctype, p->len);
 	e->last_modified = now_unix();
+	/* Formatted once here, not on every hit. */
+	view_fmt_http(e->last_modified, e->last_modified_http,
+	    sizeof(e->last_modified_http));
 	e->expires_at = cache_deps.until;
 	e->tags = xstrndup(cache_deps.tags.p ? cache_deps.tags.p : "",
 	    cache_deps.tags.len);
+	e->tagslen = strlen(e->tags);
 	e->size = sizeof(*e) + e->keylen + cache_deps.tags.len + e->len;
 }
 
@@ -423,8 +438,11 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 	e->ctype = fresh->ctype;
 	e->cache_control = fresh->cache_control;
 	e->last_modified = fresh->last_modified;
+	memcpy(e->last_modified_http, fresh->last_modified_http,
+	    sizeof(e->last_modified_http));
 	e->expires_at = fresh->expires_at;
 	e->tags = fresh->tags;
+	e->tagslen = fresh->tagslen;
 	e->size = fresh->size;
 	free(fresh);
 	cache_entry_tag(e);
@@ -450,6 +468,12 @@ cache_fill(const char *key, size_t keylen, const struct cache_page *p)
 }
 
 void
+cache_tags_checked(struct cache_entry *e)
+{
+	atomic_store_explicit(&e->tags_checked, 1, memory_order_relaxed);
+}
+
+void
 cache_view(struct cache_entry *e, struct cache_view *v)
 {
 	struct variants *var = atomic_load(&e->var);
@@ -467,8 +491,13 @@ cache_view(struct cache_entry *e, struct cache_view *v)
 		v->etag[i] = var != NULL ? var->etag[i] : NULL;
 	}
 	v->last_modified = e->last_modified;
+	v->last_modified_http = e->last_modified_http[0] != '\0' ?
+	    e->last_modified_http : NULL;
 	v->expires_at = e->expires_at;
 	v->tags = e->tags;
+	v->tags_len = e->tagslen;
+	v->tags_checked = atomic_load_explicit(&e->tags_checked,
+	    memory_order_relaxed);
 	v->hole_at = e->hole_at;
 	v->hole_end = e->hole_end;
 	v->split = var != NULL && var->has_split ? &var->split : NULL;

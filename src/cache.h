@@ -83,8 +83,11 @@ struct cache_view {
 	size_t		 len[ENC__MAX];
 	const char	*etag[ENC__MAX];	/* quoted */
 	int64_t		 last_modified;
+	const char	*last_modified_http;	/* as an HTTP-date, or NULL */
 	int64_t		 expires_at;	/* unix time it is rendered again; 0: at a write */
 	const char	*tags;		/* space-separated, for Surrogate-Key */
+	size_t		 tags_len;	/* 0: strlen(tags) */
+	int		 tags_checked;	/* passed the header check before */
 	size_t		 hole_at, hole_end;	/* the hole in body[0]; equal: none */
 	const struct cache_split *split;	/* NULL until compressed */
 };
@@ -150,6 +153,12 @@ struct cache_entry *cache_fill(const char *key, size_t keylen, const struct cach
 void	 cache_abandon(const char *key, size_t keylen);
 
 void	 cache_view(struct cache_entry *, struct cache_view *);
+/*
+ * Notes that the entry's tags passed the header check (req.h's
+ * http_header_value_ok) on their way out: they never change, so the
+ * hits after it send them unchecked (cache_view's tags_checked).
+ */
+void	 cache_tags_checked(struct cache_entry *);
 void	 cache_release(struct cache_entry *);
 
 /* Dependency collection for the page this thread renders. */

@@ -56,8 +56,11 @@ struct cache_entry {
 	_Atomic(struct variants *) var;	/* NULL until compressed */
 	struct cache_entry	*qnext;		/* in the compression queue */
 	int64_t			 last_modified;
+	char			 last_modified_http[32];
 	int64_t			 expires_at;	/* 0: until invalidated */
 	char			*tags;
+	size_t			 tagslen;
+	atomic_int		 tags_checked;	/* cache_tags_checked */
 	json_t			*memo;		/* a view-model fragment, not a page */
 	struct tag_link		*links;
 	size_t			 nlinks;

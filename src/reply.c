@@ -90,17 +90,33 @@ tchar(unsigned char c)
 	    c) != NULL);
 }
 
+/* Eight bytes of b each. */
+#define EVERY_BYTE(b)	(0x0101010101010101ULL * (uint64_t)(b))
+
 int
 http_header_value_ok(const char *v, size_t len)
 {
-	size_t i;
+	uint64_t w;
+	size_t i = 0;
 
 	/*
 	 * RFC 9110, 5.5 lets a field value hold tabs, but masthead never
 	 * writes one, and a lone CR or LF is how a header is smuggled in:
-	 * every control character is refused, DEL too.
+	 * every control character is refused, DEL too.  A cached page's
+	 * Surrogate-Key holds kilobytes of tags and is checked on every
+	 * answer, so eight bytes are looked at a time: a byte below 0x20
+	 * or equal to 0x7f sets the high bit of its lane in one of the two
+	 * terms (a borrow may also mark a lane above it, which only ever
+	 * follows a byte that is refused anyway).
 	 */
-	for (i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, v + i, 8);
+		if ((((w - EVERY_BYTE(0x20)) & ~w) |
+		    (((w ^ EVERY_BYTE(0x7f)) - EVERY_BYTE(0x01)) &
+		    ~(w ^ EVERY_BYTE(0x7f)))) & EVERY_BYTE(0x80))
+			return 0;
+	}
+	for (; i < len; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
 			return 0;
 	return 1;
@@ -116,6 +132,29 @@ refuse_header(struct req *r, const char *name)
 	fprintf(stderr, "masthead: refused a %s header with a control "
 	    "character (%s): answering 500\n", name, route_name(r));
 	r->header_refused = 1;
+}
+
+/*
+ * A header whose name is lower case already (tok, or name when libh2o
+ * has no token for it) and whose value lives as long as the request: a
+ * cached page's, held by the request until its pool goes.  The value is
+ * checked as http_header() checks it, and neither is copied.
+ */
+static int
+header_ref(struct req *r, const h2o_token_t *tok, const char *name,
+    const char *value, size_t vlen, int checked)
+{
+	if (!checked && !http_header_value_ok(value, vlen)) {
+		refuse_header(r, tok != NULL ? tok->buf.base : name);
+		return -1;
+	}
+	if (tok != NULL)
+		h2o_add_header(&r->h->pool, &r->h->res.headers, tok, NULL,
+		    value, vlen);
+	else
+		h2o_add_header_by_str(&r->h->pool, &r->h->res.headers, name,
+		    strlen(name), 0, NULL, value, vlen);
+	return 0;
 }
 
 int
@@ -490,6 +529,8 @@ send_spliced(struct req *r, const struct cache_view *v)
 		send_iov(r, iov, n);
 }
 
+static int	send_variants(struct req *, const struct cache_view *);
+
 void
 http_send_cached(struct req *r, struct cache_entry *e)
 {
@@ -504,7 +545,15 @@ http_send_cached(struct req *r, struct cache_entry *e)
 		send_spliced(r, &v);
 		return;
 	}
-	http_send_variants(r, &v);
+	if (send_variants(r, &v) == 0 && !v.tags_checked)
+		cache_tags_checked(e);
+}
+
+/* The length of v's tags: a cached page knows it, an asset has none. */
+static size_t
+tags_len(const struct cache_view *v)
+{
+	return v->tags_len != 0 ? v->tags_len : strlen(v->tags);
 }
 
 /*
@@ -540,31 +589,62 @@ shared_cache_control(struct req *r, const struct cache_view *v,
 			ttl = left;
 	}
 	if (v->tags != NULL && v->tags[0] != '\0')
-		http_header(r, "xkey", v->tags);
+		header_ref(r, NULL, "xkey", v->tags, tags_len(v),
+		    v->tags_checked);
 	s = h2o_mem_alloc_pool(&r->h->pool, 64);
 	snprintf(s, 64, "public, max-age=0, s-maxage=%lld", (long long)ttl);
 	return s;
 }
 
+/*
+ * Sends a cached page or asset: the variant the client takes, with its
+ * validators.  Every header value is the view's (held until the request
+ * ends) or a constant, so none is copied; a cached page brings its
+ * Last-Modified formatted and the length of its tags, which may run to
+ * kilobytes, so that a hit formats and measures nothing.
+ */
 void
 http_send_variants(struct req *r, const struct cache_view *v)
 {
+	send_variants(r, v);
+}
+
+/* 0 when v's tags passed the header check (or it has none). */
+static int
+send_variants(struct req *r, const struct cache_view *v)
+{
 	static const char *const coding[ENC__MAX] = { NULL, "gzip", "br" };
+	static const size_t codinglen[ENC__MAX] = { 0, 4, 2 };
 	enum cache_enc enc;
+	const char *cc;
+	char date[64];
+	int rc = 0;
 
 	enc = pick_encoding(r, v);
-	http_header(r, "Vary", "Accept-Encoding");
-	http_header(r, "Cache-Control", shared_cache_control(r, v, enc));
-	http_validators(r, v->etag[enc], v->last_modified);
+	header_ref(r, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"), 1);
+	cc = shared_cache_control(r, v, enc);
+	header_ref(r, H2O_TOKEN_CACHE_CONTROL, NULL, cc, strlen(cc), 0);
+	header_ref(r, H2O_TOKEN_ETAG, NULL, v->etag[enc], strlen(v->etag[enc]),
+	    0);
+	if (v->last_modified_http != NULL) {
+		header_ref(r, H2O_TOKEN_LAST_MODIFIED, NULL,
+		    v->last_modified_http, strlen(v->last_modified_http), 0);
+	} else if (v->last_modified > 0) {
+		view_fmt_http(v->last_modified, date, sizeof(date));
+		http_header(r, "Last-Modified", date);
+	}
 	if (v->tags != NULL && v->tags[0] != '\0')
-		http_header(r, "Surrogate-Key", v->tags);
+		rc = header_ref(r, NULL, "surrogate-key", v->tags, tags_len(v),
+		    v->tags_checked);
 	if (http_not_modified(r, v->etag[enc], v->last_modified)) {
 		http_send_static(r, 304, NULL, "", 0);
-		return;
+		return rc;
 	}
 	if (coding[enc] != NULL)
-		http_header(r, "Content-Encoding", coding[enc]);
+		header_ref(r, H2O_TOKEN_CONTENT_ENCODING, NULL, coding[enc],
+		    codinglen[enc], 1);
 	http_send_static(r, v->status, v->ctype, v->body[enc], v->len[enc]);
+	return rc;
 }
 
 void

@@ -114,6 +114,49 @@ def test_hit_miss():
        "the raw query is part of the key: two queries, two entries")
 
 
+def head_lines(resp):
+    """The header lines of a raw response as sent, in order, without the
+    status line, Date and X-Cache (the lines a hit may change)."""
+    lines = resp.split("\r\n\r\n", 1)[0].split("\r\n")[1:]
+    return [l for l in lines if not l.lower().startswith(("date:", "x-cache:"))]
+
+
+def test_hit_headers():
+    """A hit sends the very header lines of the miss that stored the
+    page, in the same order: its Surrogate-Key, ETag and Last-Modified go
+    out from the entry, not copied or formatted again, and its tags are
+    checked for control characters on the first hit only, so the hits
+    after that one must not differ from it either.  The same holds for
+    each compressed variant."""
+    for path in ("/section/cable-tech", "/api/v1/authors"):
+        def raw(enc):
+            return srv.raw(("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                            "Accept-Encoding: %s\r\nConnection: close\r\n"
+                            "\r\n" % (path, srv.port, enc)).encode())
+        miss = raw("identity")
+        ok("\r\nx-cache: miss\r\n" in miss.lower(), "%s: the first GET is a miss" % path)
+        hits = [raw("identity") for _ in range(3)]
+        ok(all("\r\nx-cache: hit\r\n" in h.lower() for h in hits),
+           "%s: the next three are hits" % path)
+        ok(any(l.lower().startswith("surrogate-key: ") for l in head_lines(miss)),
+           "%s: the miss carries Surrogate-Key" % path)
+        for i, h in enumerate(hits):
+            eq(head_lines(h), head_lines(miss),
+               "%s: hit %d sends the header lines of the miss" % (path, i + 1))
+        ok(wait_variants(path), "%s: its compressed variants are made" % path)
+        for enc in ("gzip", "br"):
+            first = head_lines(raw(enc))
+            ok(("content-encoding: %s" % enc) in [l.lower() for l in first],
+               "%s: %s is sent as %s" % (path, enc, enc))
+            eq([l for l in first if not l.lower().startswith(("etag:", "content-length:",
+                                                              "content-encoding:"))],
+               [l for l in head_lines(miss) if not l.lower().startswith(("etag:",
+                                                                         "content-length:"))],
+               "%s: the %s hit's other lines are the miss's" % (path, enc))
+            eq(head_lines(raw(enc)), first,
+               "%s: the next %s hit sends the same lines again" % (path, enc))
+
+
 # --- 2. content codings ------------------------------------------------------
 
 def brotli_wbits_ok(b):
@@ -676,7 +719,8 @@ except Exception:
     raise
 
 # The timed checks bracket the others so that the waiting overlaps them.
-run_tests([test_timed_before, test_hit_miss, test_past_event_pages,
+run_tests([test_timed_before, test_hit_miss, test_hit_headers,
+           test_past_event_pages,
            test_encodings, test_idle_quality, test_validators,
            test_surrogate_key, test_bypass, test_errors_not_stored,
            test_stampede, test_off, test_eviction, test_timed_after], cleanup)

@@ -42,6 +42,37 @@ test_header_values(void **state)
 	assert_int_equal(http_header_value_ok("a\0b", 3), 0);
 }
 
+/*
+ * Long values are checked eight bytes at a time: every byte value, at
+ * every place of a value that has whole words and a tail, among bytes
+ * next to the edges the check tests (0x20, 0x7e, 0x80, 0xff) or a
+ * letter, is judged as one byte alone is.
+ */
+static void
+test_header_values_long(void **state)
+{
+	static const unsigned char before[] = { 'a', 0x20, 0x80, 0xff, 0x7e };
+	char v[43];
+	size_t at, b, p;
+	int c, want;
+
+	for (b = 0; b < sizeof(before); b++)
+		for (at = 0; at < sizeof(v); at++)
+			for (c = 0; c < 256; c++) {
+				for (p = 0; p < sizeof(v); p++)
+					v[p] = (char)before[b];
+				v[at] = (char)c;
+				want = before[b] >= 0x20 && before[b] != 0x7f &&
+				    c >= 0x20 && c != 0x7f;
+				if (http_header_value_ok(v, sizeof(v)) != want)
+					fail_msg("byte 0x%02x at %zu after 0x%02x",
+					    c, at, before[b]);
+			}
+	/* A value of tags, as a cached page's Surrogate-Key, is fine. */
+	assert_int_equal(http_header_value_ok("front ev9 sp3 ltype:video "
+	    "a634 au11 s43 cc634 most-read site", 60), 1);
+}
+
 static void
 test_media_types(void **state)
 {
@@ -111,6 +142,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_values),
+		cmocka_unit_test(test_header_values_long),
 		cmocka_unit_test(test_media_types),
 		cmocka_unit_test(test_policy),
 	};

@@ -7,7 +7,7 @@
  *   cc -O2 -o scalegen bench/scalegen.c $(pkg-config --cflags --libs sqlite3) -lm
  *   scalegen --db FILE [--masthead ./masthead] [--articles N] [--comments N]
  *            [--sections N] [--authors N] [--users N] [--tags N]
- *            [--events N] [--webinars N] [--seed N]
+ *            [--events N] [--webinars N] [--hot N] [--seed N]
  *
  * The schema is masthead's own: the file is created by running
  * "masthead migrate --db FILE", then rows are bulk-inserted with prepared
@@ -43,6 +43,7 @@
 struct sizes {
 	int64_t	articles, comments, sections, authors, users, tags;
 	int64_t	events, webinars;	/* past ones; a few upcoming are added */
+	int64_t	hot;			/* comments of the one crowded story */
 	uint64_t seed;
 };
 
@@ -1052,12 +1053,16 @@ comment_text(struct text *t, int64_t year)
 /*
  * Comments per article: a heavy-tailed weight (a few stories draw
  * thousands of comments, most a handful or none) that favours recent
- * stories, scaled so the counts add up to exactly n.comments.
+ * stories, scaled so the counts add up to exactly n.comments.  With
+ * --hot N, N of them go to one story a tenth of the archive from its
+ * newest end (a year old at the default sizes), and the rest are spread
+ * as before.
  */
 static int32_t *
 comment_counts(struct gen *g)
 {
-	int64_t na = g->n.articles, i, given = 0;
+	int64_t na = g->n.articles, i, given = 0, spread = g->n.comments -
+	    g->n.hot;
 	double *w = calloc((size_t)na + 1, sizeof(*w)), sum = 0;
 	int32_t *c = calloc((size_t)na + 1, sizeof(*c));
 
@@ -1074,13 +1079,14 @@ comment_counts(struct gen *g)
 		sum += w[i];
 	}
 	for (i = 1; i <= na && sum > 0; i++) {
-		c[i] = (int32_t)((double)g->n.comments * w[i] / sum);
+		c[i] = (int32_t)((double)spread * w[i] / sum);
 		given += c[i];
 	}
-	while (given < g->n.comments) {
+	while (given < spread) {
 		c[1 + rng_below(na)]++;
 		given++;
 	}
+	c[na - na / 10] += (int32_t)g->n.hot;
 	free(w);
 	return c;
 }
@@ -1197,7 +1203,8 @@ usage(void)
 	    " [--comments N]\n"
 	    "                [--sections N] [--authors N] [--users N]"
 	    " [--tags N]\n"
-	    "                [--events N] [--webinars N] [--seed N]\n", stderr);
+	    "                [--events N] [--webinars N] [--hot N]"
+	    " [--seed N]\n", stderr);
 	exit(2);
 }
 
@@ -1212,7 +1219,7 @@ main(int argc, char **argv)
 
 	memset(&g, 0, sizeof(g));
 	g.n = (struct sizes){ 1000000, 10000000, 100, 5000, 50000, 2000, 120,
-	    520, 1 };
+	    520, 0, 1 };
 	for (i = 1; i < argc; i++) {
 		static const struct {
 			const char	*flag;
@@ -1227,6 +1234,7 @@ main(int argc, char **argv)
 			{ "--tags", 1, 10000000, offsetof(struct sizes, tags) },
 			{ "--events", 1, 100000000, offsetof(struct sizes, events) },
 			{ "--webinars", 1, 100000000, offsetof(struct sizes, webinars) },
+			{ "--hot", 0, 100000000, offsetof(struct sizes, hot) },
 		};
 		size_t k;
 		int64_t v;
@@ -1261,6 +1269,11 @@ main(int argc, char **argv)
 	}
 	if (db == NULL)
 		usage();
+	if (g.n.hot > g.n.comments) {
+		fprintf(stderr, "scalegen: --hot %lld is more than --comments"
+		    " %lld\n", (long long)g.n.hot, (long long)g.n.comments);
+		return 1;
+	}
 	if (stat(db, &sb) == 0) {
 		fprintf(stderr, "scalegen: %s exists; generate into a new file\n",
 		    db);

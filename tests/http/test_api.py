@@ -47,6 +47,22 @@ def test_filters():
     s, h, j = srv.json("/api/v1/articles?section=asia&type=news-analysis&limit=100")
     ok(all(a["type"] == "news-analysis" and a["section_slug"] == "asia"
            for a in j["articles"]), "section and type combine")
+    # Page by page, with and without a type (each has its own statements),
+    # a list is the same as in one page.
+    for q in ("section=cable-tech", "section=cable-tech&type=news",
+              "type=news", "author=ken-wieland&type=news"):
+        s, h, whole = srv.json("/api/v1/articles?%s&limit=100" % q)
+        want = [a["slug"] for a in whole["articles"]]
+        got, cur = [], None
+        while len(got) <= len(want):
+            s, h, j = srv.json("/api/v1/articles?%s&limit=3%s" % (
+                q, "&cursor=" + cur if cur else ""))
+            got += [a["slug"] for a in j["articles"]]
+            cur = j["next_cursor"]
+            if cur is None:
+                break
+        ok(len(want) > 3 and got[:len(want)] == want,
+           "?%s page by page is the whole list (%d stories)" % (q, len(want)))
     s, h, art = srv.json("/api/v1/articles/us-scraps-xiaomi-blacklisting")
     tag = art["article"]["tags"][0]["slug"]
     s, h, j = srv.json("/api/v1/articles?tag=" + tag)

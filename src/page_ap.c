@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "delivery.h"
 #include "html.h"
 #include "jobs.h"
 #include "markdown.h"
@@ -32,6 +33,7 @@
 #include "status.h"
 #include "store.h"
 #include "store_ap.h"
+#include "store_deliveries.h"
 #include "util.h"
 
 #define OUTBOX_PAGE	20	/* stories a page of the outbox lists */
@@ -754,7 +756,8 @@ page_admin_fediverse(struct req *r)
 	if ((rc = store_ap_followers(r->db, ADMIN_ROWS, &fol)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, fol);
-	if ((rc = store_ap_deliveries(r->db, ADMIN_ROWS, &log)) != STORE_OK)
+	if ((rc = store_deliveries_list(r->db,
+	    delivery_kind_names[DELIVERY_AP], ADMIN_ROWS, &log)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, log);
 	if ((rc = store_authors_list(r->db, 0, ADMIN_ROWS, &authors)) !=

@@ -389,8 +389,9 @@ def test_publish_update_delete():
        {"id": BASE + "/ap/articles/%d" % aid, "type": "Tombstone"} and verifies(*got[0]),
        "a signed Delete of a Tombstone follows")
     eq(srv.get("/ap/articles/%d" % aid)[0], 404, "the Article is gone")
-    rows = until(lambda: [r for r in sql(DB, "SELECT activity, status, last_code FROM"
-                                         " ap_deliveries WHERE inbox = ? ORDER BY id",
+    rows = until(lambda: [r for r in sql(DB, "SELECT event, status, last_code FROM"
+                                         " deliveries WHERE kind = 'activitypub' AND inbox = ?"
+                                         " ORDER BY id",
                                          (R.base + "/inbox",)) if r[1] == "ok"], 5)
     eq([(r[0], r[2]) for r in rows], [("Create", 202), ("Update", 202), ("Delete", 202)],
        "three deliveries, all answered 202")

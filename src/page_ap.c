@@ -510,7 +510,8 @@ replied_story(struct req *r, const char *to, char *out, size_t n)
 
 /*
  * A Note that replies to one of our live stories becomes a comment held
- * for the moderators, under the remote actor's member account; a banned
+ * for the moderators, under the remote actor's member account, and
+ * fires comment.posted as a local comment held for them does; a banned
  * actor's, or one on a story whose comments are closed, is dropped.
  */
 static int
@@ -561,7 +562,9 @@ reply(struct req *r, json_t *signer, json_t *note)
 	cn.body_hash = hash;
 	cn.held_reason = "a reply from the fediverse";
 	cn.ip = "";
-	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK)
+	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK ||
+	    (rc = page_comment_fire_posted(r->db, a, id, cn.status)) !=
+	    STORE_OK)
 		return rc;
 	return store_ap_note_add(r->db, nid, id, str(signer, "uri"));
 }

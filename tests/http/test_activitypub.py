@@ -467,6 +467,9 @@ def test_newsroom_page():
     contains(b, "@alice@127.0.0.1:%d" % R.port, "the follower")
     contains(b, "Create", "and the deliveries")
     contains(b, "<td>202 </td>", "with the answers")
+    did = sql(DB, "SELECT MAX(id) FROM deliveries WHERE kind = 'activitypub'")[0][0]
+    eq(NR.post("/admin/webhook-deliveries/%d/resend" % did, "admin", {})[0], 404,
+       "an activity's delivery is not a webhook's to resend (404)")
     eq(NR.get("/admin/fediverse", "author")[0], 403, "an author may not (403)")
     eq(srv.get("/admin/fediverse")[0], 303, "signed out, sent to sign in")
 

@@ -37,22 +37,10 @@ static const char sql_list[] =
     " LEFT JOIN webhooks w ON w.id = d.webhook"
     " WHERE d.kind = $1 ORDER BY d.id DESC LIMIT $2";
 
-/* Runs a statement that must change exactly one row. */
-static int
-one_row(struct db *db, struct db_stmt *st)
-{
-	int rc;
-
-	if ((rc = db_run(st)) != DB_OK)
-		return store_rc_from_db(rc);
-	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
-}
-
 int
 store_deliveries_add(struct db *db, const struct delivery_row *d, int64_t *id)
 {
 	struct db_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, sql_add)) == NULL)
 		return STORE_ERROR;
@@ -67,10 +55,7 @@ store_deliveries_add(struct db *db, const struct delivery_row *d, int64_t *id)
 	db_bind_str(st, 6, d->object != NULL ? d->object : "");
 	db_bind_str(st, 7, d->payload);
 	db_bind_int(st, 8, now_unix());
-	if ((rc = db_step(st)) == DB_ROW)
-		*id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+	return store_returning_id(st, id);
 }
 
 int
@@ -93,7 +78,7 @@ store_deliveries_tried(struct db *db, int64_t id, const char *status,
 	db_bind_str(st, 4, error);
 	db_bind_int(st, 5, next_at);
 	db_bind_int(st, 6, now_unix());
-	return one_row(db, st);
+	return store_one_row(db, st);
 }
 
 int
@@ -105,7 +90,7 @@ store_deliveries_reset(struct db *db, int64_t id)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, now_unix());
-	return one_row(db, st);
+	return store_one_row(db, st);
 }
 
 int

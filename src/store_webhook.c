@@ -27,29 +27,6 @@ static const char sql_delete[] =
 static const char sql_for[] =
     "SELECT id, url FROM webhooks WHERE active = 1"
     " AND ' ' || events || ' ' LIKE '%' || $1 || '%' ORDER BY id";
-/* Runs an INSERT ... RETURNING id. */
-static int
-returning_id(struct db_stmt *st, int64_t *id)
-{
-	int rc;
-
-	if ((rc = db_step(st)) == DB_ROW)
-		*id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
-}
-
-/* Runs a statement that must change exactly one row. */
-static int
-one_row(struct db *db, struct db_stmt *st)
-{
-	int rc;
-
-	if ((rc = db_run(st)) != DB_OK)
-		return store_rc_from_db(rc);
-	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
-}
-
 int
 store_webhook_add(struct db *db, const char *url, const char *events,
     const char *secret, int64_t created_by, int64_t *id)
@@ -66,7 +43,7 @@ store_webhook_add(struct db *db, const char *url, const char *events,
 		db_bind_int(st, 5, created_by);
 	else
 		db_bind_null(st, 5);
-	return returning_id(st, id);
+	return store_returning_id(st, id);
 }
 
 int
@@ -88,7 +65,7 @@ store_webhook_set_active(struct db *db, int64_t id, int active)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, active ? 1 : 0);
-	return one_row(db, st);
+	return store_one_row(db, st);
 }
 
 int
@@ -106,7 +83,7 @@ store_webhook_delete(struct db *db, int64_t id)
 	if ((st = db_stmt(db, sql_delete)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	return one_row(db, st);
+	return store_one_row(db, st);
 }
 
 int

@@ -195,12 +195,7 @@ def verifies(path, headers, body):
 
 
 def api(method, path, body=None):
-    h = {"Authorization": "Bearer " + TOKEN}
-    if body is not None:
-        h["Content-Type"] = "application/json"
-        body = json.dumps(body)
-    s, hd, b = srv.request(method, path, h, body)
-    return s, json.loads(b) if b else None
+    return srv.api(TOKEN, method, path, body)
 
 
 def counts():

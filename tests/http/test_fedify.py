@@ -100,12 +100,7 @@ STATE = {}
 
 
 def api(method, path, body=None):
-    h = {"Authorization": "Bearer " + TOKEN}
-    if body is not None:
-        h["Content-Type"] = "application/json"
-        body = json.dumps(body)
-    s, hd, b = srv.request(method, path, h, body)
-    return s, json.loads(b) if b else None
+    return srv.api(TOKEN, method, path, body)
 
 
 def arrived(pred, limit=30):

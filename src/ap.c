@@ -4,9 +4,9 @@
  *
  * Keys are RSA 2048, made on first need and kept in ap_keys; the
  * private half is read only here, to sign.  A delivery is a row of
- * ap_deliveries and an `activitypub` job naming it: the job signs the
- * body with the sender's key when it sends it, and a failed try waits
- * as a webhook's does (webhook_retry_after) before the next.  Outgoing
+ * the deliveries table of kind `activitypub` (delivery.c, which owns
+ * the retries, the same as a webhook's); its job signs the body with
+ * the sender's key when it sends it.  Outgoing
  * requests go through libcurl with the webhooks' address guard, under
  * the activitypub_private setting.
  */
@@ -25,9 +25,10 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
-#include "jobs.h"
+#include "delivery.h"
 #include "store.h"
 #include "store_ap.h"
+#include "store_deliveries.h"
 #include "util.h"
 #include "webhook.h"
 
@@ -756,23 +757,19 @@ int
 ap_send(struct db *db, const char *sender, const char *inbox,
     json_t *activity)
 {
-	json_t *p;
+	struct delivery_row d = { .inbox = inbox, .sender = sender,
+	    .event = str(activity, "type") };
 	char *s;
-	int64_t id;
 	int rc;
 
 	if ((s = json_dumps(activity, JSON_COMPACT)) == NULL)
 		return STORE_ERROR;
-	rc = store_ap_delivery_add(db, inbox, sender, str(activity, "type"),
-	    json_is_object(json_object_get(activity, "object")) ?
+	d.object = json_is_object(json_object_get(activity, "object")) ?
 	    str(json_object_get(activity, "object"), "id") :
-	    str(activity, "object"), s, &id);
+	    str(activity, "object");
+	d.payload = s;
+	rc = delivery_add(db, DELIVERY_AP, &d);
 	free(s);
-	if (rc != STORE_OK)
-		return rc;
-	p = json_pack("{s:I}", "delivery", (json_int_t)id);
-	rc = jobs_add(db, JOB_AP, p, 0);
-	json_decref(p);
 	return rc;
 }
 
@@ -821,89 +818,33 @@ ap_fire_story(struct db *db, enum ap_activity kind, int64_t id)
 	return rc;
 }
 
-/* Writes the outcome of a try and, when it failed with tries left, the next. */
-static int
-outcome(struct db *db, int64_t id, int64_t attempts, int ok, long code,
-    const char *msg)
+/* One signed try of the delivery d. */
+static enum delivery_try
+ap_try(struct db *db, json_t *d, long *code, char *err, size_t errlen)
 {
-	json_t *p;
-	int64_t next = 0;
-	int rc;
-
-	if (db_begin_write(db) != DB_OK)
-		return STORE_BUSY;
-	if (ok)
-		rc = store_ap_delivery_tried(db, id, "ok", code, "", 0);
-	else if (attempts >= WEBHOOK_TRIES)
-		rc = store_ap_delivery_tried(db, id, "failed", code, msg, 0);
-	else {
-		next = now_unix() + webhook_retry_after(attempts);
-		rc = store_ap_delivery_tried(db, id, "pending", code, msg, next);
-		if (rc == STORE_OK) {
-			p = json_pack("{s:I}", "delivery", (json_int_t)id);
-			rc = jobs_add(db, JOB_AP, p, next);
-			json_decref(p);
-		}
-	}
-	if (rc != STORE_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db) == DB_OK ? STORE_OK : STORE_BUSY;
-}
-
-/* The `activitypub` job: one signed try of a delivery. */
-static int
-ap_job(struct db *db, json_t *payload, char *err, size_t errlen)
-{
-	json_int_t id = json_integer_value(json_object_get(payload,
-	    "delivery"));
-	char keyid[2100], msg[512] = "";
-	const char *sender;
+	char keyid[2100];
+	const char *sender = str(d, "sender");
 	EVP_PKEY *k;
-	json_t *d;
-	long code = 0;
-	int ok, rc;
+	int ok;
 
-	rc = store_ap_delivery_get(db, id, &d);
-	if (rc == STORE_NOTFOUND)
-		return 0;
-	if (rc != STORE_OK)
-		goto busy;
-	if (strcmp(str(d, "status"), "pending") != 0) {
-		json_decref(d);
-		return 0;
-	}
-	sender = str(d, "sender");
 	if (ap_key_ensure(db, sender) != 0 || (k = private_key(db, sender)) ==
-	    NULL) {
-		json_decref(d);
-		goto busy;
-	}
+	    NULL)
+		return DELIVERY_ERROR;
 	if (ap_actor_url(db, sender, keyid, sizeof(keyid) - 10) != 0) {
 		/* The author is gone: nobody can sign for them any more. */
 		EVP_PKEY_free(k);
-		rc = outcome(db, id, WEBHOOK_TRIES, 0, 0, "the sender is gone");
-		json_decref(d);
-		return rc == STORE_OK ? 0 : -1;
+		snprintf(err, errlen, "the sender is gone");
+		return DELIVERY_GIVE_UP;
 	}
 	strlcpy_(keyid + strlen(keyid), "#main-key", 10);
-	ok = post_signed(str(d, "inbox"), k, keyid, str(d, "payload"), &code,
-	    msg, sizeof(msg)) == 0;
+	ok = post_signed(str(d, "inbox"), k, keyid, str(d, "payload"), code,
+	    err, errlen) == 0;
 	EVP_PKEY_free(k);
-	rc = outcome(db, id, json_integer_value(json_object_get(d,
-	    "attempts")) + 1, ok, code, msg);
-	json_decref(d);
-	if (rc != STORE_OK)
-		goto busy;
-	return 0;
-busy:
-	snprintf(err, errlen, "database: %s", db_errmsg(db));
-	return -1;
+	return ok ? DELIVERY_SENT : DELIVERY_FAILED;
 }
 
 void
 ap_jobs_init(void)
 {
-	jobs_register(JOB_AP, ap_job, 0);
+	delivery_register(DELIVERY_AP, ap_try);
 }

@@ -709,18 +709,6 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
-	{ "webhook_deliveries", 11, 1,
-	    "SELECT count(*) AS n FROM webhook_deliveries",
-	    "SELECT "
-	    "id, webhook, event, payload, status, attempts,"
-	    " last_code, last_error, next_at, created_at, delivered_at"
-	    " FROM webhook_deliveries ORDER BY id",
-	    "INSERT INTO webhook_deliveries ("
-	    "id, webhook, event, payload, status, attempts,"
-	    " last_code, last_error, next_at, created_at, delivered_at"
-	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"
-	    ")" },
 	{ "ap_keys", 4, 0,
 	    "SELECT count(*) AS n FROM ap_keys",
 	    "SELECT "
@@ -771,15 +759,17 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "ap_deliveries", 13, 1,
-	    "SELECT count(*) AS n FROM ap_deliveries",
+	{ "deliveries", 15, 1,
+	    "SELECT count(*) AS n FROM deliveries",
 	    "SELECT "
-	    "id, inbox, sender, activity, object, payload, status, attempts, last_code, last_error, next_at, created_at, delivered_at"
-	    " FROM ap_deliveries ORDER BY id",
-	    "INSERT INTO ap_deliveries ("
-	    "id, inbox, sender, activity, object, payload, status, attempts, last_code, last_error, next_at, created_at, delivered_at"
+	    "id, kind, webhook, inbox, sender, event, object, payload, status,"
+	    " attempts, last_code, last_error, next_at, created_at, delivered_at"
+	    " FROM deliveries ORDER BY id",
+	    "INSERT INTO deliveries ("
+	    "id, kind, webhook, inbox, sender, event, object, payload, status,"
+	    " attempts, last_code, last_error, next_at, created_at, delivered_at"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15"
 	    ")" },
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);

@@ -45,9 +45,9 @@ static const struct {
 	{ "analytics_salts", 0, "the day's salt of the visitor hash: the new "
 	  "server makes its own" },
 	{ "webhooks", 1, "each webhook's signing secret is secret" },
-	{ "webhook_deliveries", 0, "the log of what the old server sent" },
 	{ "ap_keys", 1, "the fediverse actors' private keys are secret" },
-	{ "ap_deliveries", 0, "the log of what the old server sent to the fediverse" },
+	{ "deliveries", 0, "the log of what the old server sent to webhooks "
+	  "and the fediverse" },
 };
 
 const char *

@@ -31,8 +31,8 @@ enum job_kind {
 	JOB_REGISTRATION,	/* registration.c */
 	JOB_TRASH,		/* page_admin_trash.c */
 	JOB_IMPORT,		/* import_job.c (an upload of /admin/import) */
-	JOB_WEBHOOK,		/* webhook.c */
-	JOB_AP,			/* ap.c */
+	JOB_WEBHOOK,		/* delivery.c, for webhook.c */
+	JOB_AP,			/* delivery.c, for ap.c */
 	JOB__MAX
 };
 

@@ -467,6 +467,14 @@ void	 page_comments_key(struct req *);
 /* The comments block of an article page (?view=, ?cursor=); 0 or a status. */
 int	 page_comments_model(struct req *, json_t *article, json_t **out);
 /*
+ * Fires comment.posted for comment id on story a (store_comment_article's
+ * row), held ("pending") or shown ("approved"), in the caller's write
+ * transaction: what a local comment and a reply from the fediverse send.
+ * enum store_rc.
+ */
+int	 page_comment_fire_posted(struct db *, json_t *a, int64_t id,
+	    const char *status);
+/*
  * Commits the caller's write transaction and drops the pages it changed:
  * the article's comments (shown_changed) and its count (count_changed).
  * 0 or 503.

@@ -13,11 +13,13 @@
 #include "admin.h"
 #include "auth.h"
 #include "db.h"
+#include "delivery.h"
 #include "jobs.h"
 #include "page.h"
 #include "req.h"
 #include "status.h"
 #include "store.h"
+#include "store_deliveries.h"
 #include "store_webhook.h"
 #include "url.h"
 #include "util.h"
@@ -36,7 +38,8 @@ hooks_page(struct req *r, int status, const char *error, json_t *fresh,
 
 	if ((rc = store_webhooks_list(r->db, &hooks)) != STORE_OK)
 		return status_store(rc);
-	if ((rc = store_webhook_deliveries(r->db, LOG_ROWS, &log)) !=
+	if ((rc = store_deliveries_list(r->db,
+	    delivery_kind_names[DELIVERY_WEBHOOK], LOG_ROWS, &log)) !=
 	    STORE_OK) {
 		json_decref(hooks);
 		return status_store(rc);
@@ -231,7 +234,7 @@ static int
 queue(struct req *r, int resend)
 {
 	json_t *d = NULL;
-	const char *st;
+	const char *st, *kind;
 	int64_t id = admin_route_id(r);
 	int status, rc;
 
@@ -241,9 +244,16 @@ queue(struct req *r, int resend)
 		return 503;
 	/* After this point, all errors go through fail. */
 	if (resend) {
-		if ((rc = store_webhook_delivery_get(r->db, id, &d)) !=
-		    STORE_OK)
+		if ((rc = store_deliveries_get(r->db, id, &d)) != STORE_OK)
 			goto fail;
+		/* The log is one table: an activity's id is not a webhook's. */
+		kind = json_string_value(json_object_get(d, "kind"));
+		if (kind == NULL || strcmp(kind,
+		    delivery_kind_names[DELIVERY_WEBHOOK]) != 0) {
+			json_decref(d);
+			rc = STORE_NOTFOUND;
+			goto fail;
+		}
 		st = json_string_value(json_object_get(d, "status"));
 		/* A pending delivery has its try queued already. */
 		if (st == NULL || strcmp(st, "pending") == 0) {

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "delivery.h"
 #include "html.h"
 #include "jobs.h"
 #include "markdown.h"
@@ -32,6 +33,7 @@
 #include "status.h"
 #include "store.h"
 #include "store_ap.h"
+#include "store_deliveries.h"
 #include "util.h"
 
 #define OUTBOX_PAGE	20	/* stories a page of the outbox lists */
@@ -508,7 +510,8 @@ replied_story(struct req *r, const char *to, char *out, size_t n)
 
 /*
  * A Note that replies to one of our live stories becomes a comment held
- * for the moderators, under the remote actor's member account; a banned
+ * for the moderators, under the remote actor's member account, and
+ * fires comment.posted as a local comment held for them does; a banned
  * actor's, or one on a story whose comments are closed, is dropped.
  */
 static int
@@ -559,7 +562,9 @@ reply(struct req *r, json_t *signer, json_t *note)
 	cn.body_hash = hash;
 	cn.held_reason = "a reply from the fediverse";
 	cn.ip = "";
-	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK)
+	if ((rc = store_comment_add(r->db, &cn, &id)) != STORE_OK ||
+	    (rc = page_comment_fire_posted(r->db, a, id, cn.status)) !=
+	    STORE_OK)
 		return rc;
 	return store_ap_note_add(r->db, nid, id, str(signer, "uri"));
 }
@@ -754,7 +759,8 @@ page_admin_fediverse(struct req *r)
 	if ((rc = store_ap_followers(r->db, ADMIN_ROWS, &fol)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, fol);
-	if ((rc = store_ap_deliveries(r->db, ADMIN_ROWS, &log)) != STORE_OK)
+	if ((rc = store_deliveries_list(r->db,
+	    delivery_kind_names[DELIVERY_AP], ADMIN_ROWS, &log)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, log);
 	if ((rc = store_authors_list(r->db, 0, ADMIN_ROWS, &authors)) !=

@@ -762,8 +762,8 @@ trim(char *s)
  * comment, its story and whether it is shown or held, but neither its
  * text nor who wrote it.
  */
-static int
-fire_posted(struct db *db, json_t *a, int64_t id, const char *status)
+int
+page_comment_fire_posted(struct db *db, json_t *a, int64_t id, const char *status)
 {
 	char buf[256], story[1024], url[1024];
 	const char *site = config_site_url(buf, sizeof(buf));
@@ -924,7 +924,7 @@ page_comment_post(struct req *r)
 		status = status_store_as(rc, 422);
 		goto rollback;
 	}
-	if ((rc = fire_posted(r->db, a, id, cn.status)) != STORE_OK) {
+	if ((rc = page_comment_fire_posted(r->db, a, id, cn.status)) != STORE_OK) {
 		status = status_store(rc);
 		goto rollback;
 	}

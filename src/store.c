@@ -210,6 +210,27 @@ store_scalar(struct db *db, const char *sql, int64_t arg)
 	return v;
 }
 
+int
+store_returning_id(struct db_stmt *st, int64_t *id)
+{
+	int rc;
+
+	if ((rc = db_step(st)) == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_one_row(struct db *db, struct db_stmt *st)
+{
+	int rc;
+
+	if ((rc = db_run(st)) != DB_OK)
+		return store_rc_from_db(rc);
+	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
 static const char sql_setting[] =
     "SELECT value FROM settings WHERE key = $1";
 

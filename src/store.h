@@ -60,6 +60,10 @@ int	 store_row_by_id(struct db *, const char *sql, int64_t, json_t **out);
 int	 store_row_by_text(struct db *, const char *sql, const char *, json_t **out);
 /* The first column of the first row of sql run with one integer; 0 when none. */
 int64_t	 store_scalar(struct db *, const char *sql, int64_t arg);
+/* Runs a bound INSERT ... RETURNING id into *id.  Resets st. */
+int	 store_returning_id(struct db_stmt *, int64_t *id);
+/* Runs a bound statement that must change one row: else STORE_NOTFOUND. */
+int	 store_one_row(struct db *, struct db_stmt *);
 const char *store_setting(struct db *, const char *key, const char *dflt, char *tmp, size_t tmpsz);
 
 /* store_article.c */

@@ -85,23 +85,6 @@ static const char sql_outbox[] =
 static const char sql_outbox_count[] =
     "SELECT COUNT(*) FROM articles WHERE status = 'published'"
     " AND trashed_at IS NULL AND published_at <= $1";
-static const char sql_delivery_add[] =
-    "INSERT INTO ap_deliveries (inbox, sender, activity, object, payload,"
-    " created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-static const char sql_delivery_get[] =
-    "SELECT id, inbox, sender, activity, object, payload, status, attempts"
-    " FROM ap_deliveries WHERE id = $1";
-static const char sql_tried[] =
-    "UPDATE ap_deliveries SET attempts = attempts + 1, status = $2,"
-    " last_code = $3, last_error = $4,"
-    " next_at = CASE WHEN CAST($5 AS BIGINT) = 0 THEN NULL ELSE $5 END,"
-    " delivered_at = CASE WHEN $2 = 'ok' THEN $6 ELSE delivered_at END"
-    " WHERE id = $1";
-static const char sql_deliveries[] =
-    "SELECT id, inbox, sender, activity, object, status, attempts,"
-    " last_code, last_error, created_at, next_at, delivered_at"
-    " FROM ap_deliveries ORDER BY id DESC LIMIT $1";
-
 /* Runs a statement that changes rows, or none. */
 static int
 run(struct db_stmt *st)
@@ -339,55 +322,4 @@ int64_t
 store_ap_outbox_count(struct db *db)
 {
 	return store_scalar(db, sql_outbox_count, now_unix());
-}
-
-int
-store_ap_delivery_add(struct db *db, const char *inbox, const char *sender,
-    const char *activity, const char *object, const char *payload,
-    int64_t *id)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, sql_delivery_add)) == NULL)
-		return STORE_ERROR;
-	db_bind_str(st, 1, inbox);
-	db_bind_str(st, 2, sender);
-	db_bind_str(st, 3, activity);
-	db_bind_str(st, 4, object);
-	db_bind_str(st, 5, payload);
-	db_bind_int(st, 6, now_unix());
-	if ((rc = db_step(st)) == DB_ROW)
-		*id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
-}
-
-int
-store_ap_delivery_get(struct db *db, int64_t id, json_t **out)
-{
-	return store_row_by_id(db, sql_delivery_get, id, out);
-}
-
-int
-store_ap_delivery_tried(struct db *db, int64_t id, const char *status,
-    int64_t code, const char *error, int64_t next_at)
-{
-	struct db_stmt *st;
-
-	if ((st = db_stmt(db, sql_tried)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_str(st, 2, status);
-	db_bind_int(st, 3, code);
-	db_bind_str(st, 4, error);
-	db_bind_int(st, 5, next_at);
-	db_bind_int(st, 6, now_unix());
-	return run(st);
-}
-
-int
-store_ap_deliveries(struct db *db, int64_t n, json_t **out)
-{
-	return store_rows_by_id(db, sql_deliveries, n, out);
 }

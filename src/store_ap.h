@@ -1,8 +1,8 @@
 /*
  * store_ap.h — ActivityPub's tables (docs/activitypub.md): actor keys,
  * remote actors, followers, handled activity ids, replies held as
- * comments, and the delivery log.  Every function returns enum
- * store_rc; a json_t in *out is the caller's.
+ * comments (the deliveries are store_deliveries.h's).  Every function
+ * returns enum store_rc; a json_t in *out is the caller's.
  */
 #ifndef MASTHEAD_STORE_AP_H
 #define MASTHEAD_STORE_AP_H
@@ -62,14 +62,5 @@ int	store_ap_article(struct db *, int64_t id, json_t **out);
 int	store_ap_outbox(struct db *, int64_t before_at, int64_t before_id,
 	    int64_t n, json_t **out);
 int64_t	store_ap_outbox_count(struct db *);
-
-int	store_ap_delivery_add(struct db *, const char *inbox,
-	    const char *sender, const char *activity, const char *object,
-	    const char *payload, int64_t *id);
-int	store_ap_delivery_get(struct db *, int64_t id, json_t **out);
-int	store_ap_delivery_tried(struct db *, int64_t id, const char *status,
-	    int64_t code, const char *error, int64_t next_at);
-/* The newest n deliveries, for the newsroom. */
-int	store_ap_deliveries(struct db *, int64_t n, json_t **out);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * store_webhook.c — webhooks and their delivery log (store_webhook.h).
+ * store_webhook.c — the webhooks admins registered (store_webhook.h);
+ * their deliveries are rows of store_deliveries.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,51 +27,6 @@ static const char sql_delete[] =
 static const char sql_for[] =
     "SELECT id, url FROM webhooks WHERE active = 1"
     " AND ' ' || events || ' ' LIKE '%' || $1 || '%' ORDER BY id";
-static const char sql_delivery_add[] =
-    "INSERT INTO webhook_deliveries (webhook, event, payload, next_at,"
-    " created_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
-static const char sql_delivery_get[] =
-    "SELECT d.id, d.webhook, d.event, d.payload, d.status, d.attempts,"
-    " w.url, w.secret, w.active FROM webhook_deliveries d"
-    " JOIN webhooks w ON w.id = d.webhook WHERE d.id = $1";
-static const char sql_tried[] =
-    "UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2,"
-    " last_code = $3, last_error = $4,"
-    " next_at = CASE WHEN CAST($5 AS BIGINT) = 0 THEN NULL ELSE $5 END,"
-    " delivered_at = CASE WHEN $2 = 'ok' THEN $6 ELSE delivered_at END"
-    " WHERE id = $1";
-static const char sql_reset[] =
-    "UPDATE webhook_deliveries SET status = 'pending', attempts = 0,"
-    " last_error = '', next_at = $2 WHERE id = $1";
-static const char sql_deliveries[] =
-    "SELECT d.id, d.webhook, w.url, d.event, d.status, d.attempts,"
-    " d.last_code, d.last_error, d.created_at, d.next_at, d.delivered_at"
-    " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook"
-    " ORDER BY d.id DESC LIMIT $1";
-
-/* Runs an INSERT ... RETURNING id. */
-static int
-returning_id(struct db_stmt *st, int64_t *id)
-{
-	int rc;
-
-	if ((rc = db_step(st)) == DB_ROW)
-		*id = db_col_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
-}
-
-/* Runs a statement that must change exactly one row. */
-static int
-one_row(struct db *db, struct db_stmt *st)
-{
-	int rc;
-
-	if ((rc = db_run(st)) != DB_OK)
-		return store_rc_from_db(rc);
-	return db_changes(db) == 1 ? STORE_OK : STORE_NOTFOUND;
-}
-
 int
 store_webhook_add(struct db *db, const char *url, const char *events,
     const char *secret, int64_t created_by, int64_t *id)
@@ -87,7 +43,7 @@ store_webhook_add(struct db *db, const char *url, const char *events,
 		db_bind_int(st, 5, created_by);
 	else
 		db_bind_null(st, 5);
-	return returning_id(st, id);
+	return store_returning_id(st, id);
 }
 
 int
@@ -109,7 +65,7 @@ store_webhook_set_active(struct db *db, int64_t id, int active)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, active ? 1 : 0);
-	return one_row(db, st);
+	return store_one_row(db, st);
 }
 
 int
@@ -127,7 +83,7 @@ store_webhook_delete(struct db *db, int64_t id)
 	if ((st = db_stmt(db, sql_delete)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
-	return one_row(db, st);
+	return store_one_row(db, st);
 }
 
 int
@@ -142,60 +98,4 @@ store_webhooks_for(struct db *db, const char *event, json_t **out)
 		return STORE_ERROR;
 	db_bind_str(st, 1, pad);
 	return store_rows_json(st, out);
-}
-
-int
-store_webhook_delivery_add(struct db *db, int64_t webhook, const char *event,
-    const char *payload, int64_t *id)
-{
-	struct db_stmt *st;
-
-	if ((st = db_stmt(db, sql_delivery_add)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, webhook);
-	db_bind_str(st, 2, event);
-	db_bind_str(st, 3, payload);
-	db_bind_int(st, 4, now_unix());
-	return returning_id(st, id);
-}
-
-int
-store_webhook_delivery_get(struct db *db, int64_t id, json_t **out)
-{
-	return store_row_by_id(db, sql_delivery_get, id, out);
-}
-
-int
-store_webhook_delivery_tried(struct db *db, int64_t id, const char *status,
-    int64_t code, const char *error, int64_t next_at)
-{
-	struct db_stmt *st;
-
-	if ((st = db_stmt(db, sql_tried)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_str(st, 2, status);
-	db_bind_int(st, 3, code);
-	db_bind_str(st, 4, error);
-	db_bind_int(st, 5, next_at);
-	db_bind_int(st, 6, now_unix());
-	return one_row(db, st);
-}
-
-int
-store_webhook_delivery_reset(struct db *db, int64_t id)
-{
-	struct db_stmt *st;
-
-	if ((st = db_stmt(db, sql_reset)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, now_unix());
-	return one_row(db, st);
-}
-
-int
-store_webhook_deliveries(struct db *db, int64_t n, json_t **out)
-{
-	return store_rows_by_id(db, sql_deliveries, n, out);
 }

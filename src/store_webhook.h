@@ -1,6 +1,6 @@
 /*
- * store_webhook.h — the webhooks an admin registered and the log of
- * their deliveries (docs/webhooks.md).  Every function returns an
+ * store_webhook.h — the webhooks an admin registered (docs/webhooks.md);
+ * their deliveries are in store_deliveries.h.  Every function returns an
  * enum store_rc; json_t results belong to the caller.
  */
 #ifndef MASTHEAD_STORE_WEBHOOK_H
@@ -24,20 +24,5 @@ int	 store_webhook_exists(struct db *, int64_t id);
 int	 store_webhook_delete(struct db *, int64_t id);
 /* The active webhooks whose events list names event: id and url. */
 int	 store_webhooks_for(struct db *, const char *event, json_t **out);
-/* A pending delivery of payload to webhook; *id is its row's. */
-int	 store_webhook_delivery_add(struct db *, int64_t webhook, const char *event,
-	    const char *payload, int64_t *id);
-/* One delivery with its webhook's url, secret and active flag. */
-int	 store_webhook_delivery_get(struct db *, int64_t id, json_t **out);
-/*
- * Notes one try: attempts + 1, the answer's code (0: none), the error
- * ("" on success), the status and when the next try is due (0: none).
- */
-int	 store_webhook_delivery_tried(struct db *, int64_t id, const char *status,
-	    int64_t code, const char *error, int64_t next_at);
-/* Makes a delivery pending again with no attempts, to be sent anew. */
-int	 store_webhook_delivery_reset(struct db *, int64_t id);
-/* The last n deliveries of every webhook, newest first. */
-int	 store_webhook_deliveries(struct db *, int64_t n, json_t **out);
 
 #endif

@@ -2,11 +2,9 @@
  * webhook.c — signed HTTP deliveries of events to the URLs admins
  * registered (webhook.h, docs/webhooks.md).
  *
- * A delivery is a row of webhook_deliveries and a `webhook` job that
- * names it.  The job makes one try and writes its outcome; a failed try
- * with tries left adds the job of the next one at the delivery's
- * next_at, so the schedule (webhook_retry × 1, 5, 30, 120, 720 s) is
- * this file's and the log shows when the next try is due.
+ * A delivery is a row of the deliveries table of kind `webhook`
+ * (delivery.c, which owns the retries and their schedule); this file
+ * builds the bodies and makes one try of a delivery when its job asks.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -22,9 +20,10 @@
 
 #include "config.h"
 #include "db.h"
-#include "jobs.h"
+#include "delivery.h"
 #include "metrics.h"
 #include "store.h"
+#include "store_deliveries.h"
 #include "store_webhook.h"
 #include "util.h"
 #include "webhook.h"
@@ -39,9 +38,6 @@ const char *const webhook_event_names[WEBHOOK__MAX] = {
 	[WEBHOOK_SUBSCRIBER_CONFIRMED] = "subscriber.confirmed",
 	[WEBHOOK_REGISTRATION_MADE] = "registration.made",
 };
-
-/* How many times webhook_retry a delivery waits after its nth failure. */
-static const int64_t retry_factor[WEBHOOK_TRIES - 1] = { 1, 5, 30, 120, 720 };
 
 void
 webhook_secret_new(char out[WEBHOOK_SECRET_LEN + 1])
@@ -269,35 +265,14 @@ send_one(const char *url, const char *secret, const char *id,
 	return rc == CURLE_OK && *code >= 200 && *code <= 299 ? 0 : -1;
 }
 
-int64_t
-webhook_retry_after(int64_t attempts)
-{
-	if (attempts < 1)
-		attempts = 1;
-	if (attempts > WEBHOOK_TRIES - 1)
-		attempts = WEBHOOK_TRIES - 1;
-	return config.webhook_retry * retry_factor[attempts - 1];
-}
-
-/* Adds the job that makes the next try of delivery at run_at. */
-static int
-queue(struct db *db, int64_t delivery, int64_t run_at)
-{
-	json_t *p = json_pack("{s:I}", "delivery", (json_int_t)delivery);
-	int rc = jobs_add(db, JOB_WEBHOOK, p, run_at);
-
-	json_decref(p);
-	return rc;
-}
-
 /* One delivery of event with data to webhook id, and its first job. */
 static int
 deliver(struct db *db, int64_t webhook, const char *event, const char *evid,
     json_t *data)
 {
+	struct delivery_row d = { .webhook = webhook, .event = event };
 	json_t *body;
 	char *s;
-	int64_t id;
 	int rc;
 
 	body = json_pack("{s:s,s:s,s:I,s:O}", "id", evid, "event", event,
@@ -308,9 +283,10 @@ deliver(struct db *db, int64_t webhook, const char *event, const char *evid,
 	json_decref(body);
 	if (s == NULL)
 		return STORE_ERROR;
-	rc = store_webhook_delivery_add(db, webhook, event, s, &id);
+	d.payload = s;
+	rc = delivery_add(db, DELIVERY_WEBHOOK, &d);
 	free(s);
-	return rc == STORE_OK ? queue(db, id, 0) : rc;
+	return rc;
 }
 
 /* A new event id: "evt_" and 32 hex digits. */
@@ -388,80 +364,24 @@ webhook_ping(struct db *db, int64_t id)
 int
 webhook_resend(struct db *db, int64_t delivery)
 {
-	int rc;
-
-	if ((rc = store_webhook_delivery_reset(db, delivery)) != STORE_OK)
-		return rc;
-	return queue(db, delivery, 0);
-}
-
-/* Writes the outcome of a try and, when it failed with tries left, the next. */
-static int
-outcome(struct db *db, int64_t id, int64_t attempts, int ok, long code,
-    const char *msg)
-{
-	int64_t next = 0;
-	int rc;
-
-	if (db_begin_write(db) != DB_OK)
-		return STORE_BUSY;
-	if (ok)
-		rc = store_webhook_delivery_tried(db, id, "ok", code, "", 0);
-	else if (attempts >= WEBHOOK_TRIES)
-		rc = store_webhook_delivery_tried(db, id, "failed", code, msg, 0);
-	else {
-		next = now_unix() + webhook_retry_after(attempts);
-		rc = store_webhook_delivery_tried(db, id, "pending", code, msg, next);
-		if (rc == STORE_OK)
-			rc = queue(db, id, next);
-	}
-	if (rc != STORE_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db) == DB_OK ? STORE_OK : STORE_BUSY;
+	return delivery_resend(db, DELIVERY_WEBHOOK, delivery);
 }
 
 /*
- * The `webhook` job: one try of a delivery.  A delivery gone (its
- * webhook deleted) or no longer pending needs nothing; a paused
- * webhook's fails at once, to be resent when it is resumed.
+ * One try of a webhook's delivery d.  A paused webhook's fails at once,
+ * to be resent when it is resumed.
  */
-static int
-webhook_job(struct db *db, json_t *payload, char *err, size_t errlen)
+static enum delivery_try
+webhook_try(struct db *db, json_t *d, long *code, char *err, size_t errlen)
 {
-	json_int_t id = json_integer_value(json_object_get(payload,
-	    "delivery"));
-	json_t *d, *body;
-	const char *st, *evid;
-	char msg[512] = "";
-	long code = 0;
-	int ok, rc;
+	json_t *body;
+	const char *evid;
+	int ok;
 
-	rc = store_webhook_delivery_get(db, id, &d);
-	if (rc == STORE_NOTFOUND)
-		return 0;
-	if (rc != STORE_OK) {
-		snprintf(err, errlen, "database: %s", db_errmsg(db));
-		return -1;
-	}
-	st = json_string_value(json_object_get(d, "status"));
-	if (st == NULL || strcmp(st, "pending") != 0) {
-		json_decref(d);
-		return 0;
-	}
+	(void)db;
 	if (json_integer_value(json_object_get(d, "active")) == 0) {
-		json_decref(d);
-		if (db_begin_write(db) != DB_OK)
-			goto busy;
-		if (store_webhook_delivery_tried(db, id, "failed", 0,
-		    "the webhook is paused", 0) != STORE_OK) {
-			db_rollback(db);
-			goto busy;
-		}
-		if (db_commit(db) != DB_OK)
-			goto busy;
-		return 0;
+		snprintf(err, errlen, "the webhook is paused");
+		return DELIVERY_GIVE_UP;
 	}
 	body = json_loads(json_string_value(json_object_get(d, "payload")), 0,
 	    NULL);
@@ -470,22 +390,14 @@ webhook_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	    json_string_value(json_object_get(d, "secret")),
 	    evid != NULL ? evid : "", json_string_value(json_object_get(d,
 	    "event")), json_string_value(json_object_get(d, "payload")),
-	    &code, msg, sizeof(msg)) == 0;
-	metrics_count(ok ? MC_WEBHOOK_OK : MC_WEBHOOK_FAILED);
-	rc = outcome(db, id, json_integer_value(json_object_get(d,
-	    "attempts")) + 1, ok, code, msg);
+	    code, err, errlen) == 0;
 	json_decref(body);
-	json_decref(d);
-	if (rc != STORE_OK)
-		goto busy;
-	return 0;
-busy:
-	snprintf(err, errlen, "database: %s", db_errmsg(db));
-	return -1;
+	metrics_count(ok ? MC_WEBHOOK_OK : MC_WEBHOOK_FAILED);
+	return ok ? DELIVERY_SENT : DELIVERY_FAILED;
 }
 
 void
 webhook_jobs_init(void)
 {
-	jobs_register(JOB_WEBHOOK, webhook_job, 0);
+	delivery_register(DELIVERY_WEBHOOK, webhook_try);
 }

@@ -7,8 +7,8 @@
  * active webhook that asked for the event, so the deliveries exist
  * exactly when the change commits and never for a rolled-back write.
  * The job POSTs the JSON body with its signature headers; a 2xx answer
- * within 10 s is success, anything else is tried again after
- * webhook_retry × 1, 5, 30, 120 and 720 seconds, then given up.
+ * within 10 s is success, anything else is tried again on the schedule
+ * of every delivery (delivery.h).
  */
 #ifndef MASTHEAD_WEBHOOK_H
 #define MASTHEAD_WEBHOOK_H
@@ -33,7 +33,6 @@ enum webhook_event {
 /* The name of each event ("story.published" ...), as the API spells it. */
 extern const char *const webhook_event_names[WEBHOOK__MAX];
 
-#define WEBHOOK_TRIES	6	/* tries of one delivery before it fails */
 #define WEBHOOK_SECRET_LEN	(6 + 64)	/* "whsec_" and 64 hex digits */
 
 /*
@@ -46,7 +45,10 @@ int	 webhook_fire(struct db *, enum webhook_event, json_t *data);
 int	 webhook_fire_story(struct db *, enum webhook_event, int64_t id);
 /* Queues a "ping" to webhook id alone (in the caller's transaction). */
 int	 webhook_ping(struct db *, int64_t id);
-/* Sends delivery id anew from its first try (in the caller's transaction). */
+/*
+ * Sends delivery id anew from its first try (in the caller's
+ * transaction); STORE_NOTFOUND when it is not a webhook's.
+ */
 int	 webhook_resend(struct db *, int64_t delivery);
 /*
  * Whether url may be a webhook's target: http or https, a host that
@@ -76,8 +78,6 @@ int	 webhook_private_addr(const struct sockaddr *);
  * setting, read at each connection) is 1.
  */
 void	 webhook_curl_guard(CURL *, const int64_t *allow_private);
-/* Seconds before the next try after a delivery's attempts-th failure. */
-int64_t	 webhook_retry_after(int64_t attempts);
 /* Registers the job kind; called by serve before jobs_start. */
 void	 webhook_jobs_init(void);
 

@@ -321,6 +321,16 @@ class Server:
         s, h, b = self.get(path)
         return s, h, json.loads(b.decode("utf-8"))
 
+    def api(self, token, method, path, body=None):
+        """(status, the answer's JSON or None) of an API call with a
+        bearer token and, unless None, body sent as JSON."""
+        h = {"Authorization": "Bearer " + token}
+        if body is not None:
+            h["Content-Type"] = "application/json"
+            body = json.dumps(body)
+        s, hd, b = self.request(method, path, h, body)
+        return s, json.loads(b) if b else None
+
     def raw(self, data, timeout=5):
         """Sends raw bytes; returns the raw response ('' when closed)."""
         s = socket.create_connection(("127.0.0.1", self.port), timeout)

@@ -10,13 +10,15 @@ stays the browsers'), the outbox and the followers; a signed Follow
 gets a signed Accept; publishing, updating and unpublishing a story
 sends Create(Article), Update and Delete(Tombstone) to the shared
 inbox; a signed reply is held in the comment queue and shown only once
-approved, and its Delete takes it away; a bad or missing signature, a
+approved, fires comment.posted to a webhook as a held local comment
+does, and its Delete takes it away; a bad or missing signature, a
 stale Date, a wrong Digest, an unknown actor, malformed JSON, another
 Content-Type and an oversized body each get their 4xx and store nothing;
 an Undo removes the follower; /admin/fediverse lists them (editors)."""
 import base64
 import email.utils
 import hashlib
+import hmac
 import http.server
 import json
 import os
@@ -25,6 +27,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -122,7 +125,8 @@ for who, role in (("admin", "admin"), ("editor", "editor"), ("author", "author")
                    check=True, capture_output=True)
 TOKEN = subprocess.run([BIN, "token", "add", "--db", DB, "admin@example.com"],
                        check=True, capture_output=True, text=True).stdout.strip()
-srv = Server(["--activitypub_private", "1", "--webhook_retry", "1",
+srv = Server(["--activitypub_private", "1", "--webhook_private", "1",
+              "--webhook_retry", "1",
               "--base_url", BASE], db=DB)
 NR = Newsroom(srv, PW)
 KEY = make_key(D, "alice")
@@ -191,12 +195,7 @@ def verifies(path, headers, body):
 
 
 def api(method, path, body=None):
-    h = {"Authorization": "Bearer " + TOKEN}
-    if body is not None:
-        h["Content-Type"] = "application/json"
-        body = json.dumps(body)
-    s, hd, b = srv.request(method, path, h, body)
-    return s, json.loads(b) if b else None
+    return srv.api(TOKEN, method, path, body)
 
 
 def counts():
@@ -389,8 +388,9 @@ def test_publish_update_delete():
        {"id": BASE + "/ap/articles/%d" % aid, "type": "Tombstone"} and verifies(*got[0]),
        "a signed Delete of a Tombstone follows")
     eq(srv.get("/ap/articles/%d" % aid)[0], 404, "the Article is gone")
-    rows = until(lambda: [r for r in sql(DB, "SELECT activity, status, last_code FROM"
-                                         " ap_deliveries WHERE inbox = ? ORDER BY id",
+    rows = until(lambda: [r for r in sql(DB, "SELECT event, status, last_code FROM"
+                                         " deliveries WHERE kind = 'activitypub' AND inbox = ?"
+                                         " ORDER BY id",
                                          (R.base + "/inbox",)) if r[1] == "ok"], 5)
     eq([(r[0], r[2]) for r in rows], [("Create", 202), ("Update", 202), ("Delete", 202)],
        "three deliveries, all answered 202")
@@ -406,12 +406,32 @@ def test_reply_held():
                        "<script>alert(1)</script>"}
     create = {"@context": "https://www.w3.org/ns/activitystreams", "id": nid + "/activity",
               "type": "Create", "actor": R.actor, "object": note}
+    form = urllib.parse.urlencode([("url", R.base + "/hook"), ("events", "comment.posted"),
+                                   ("csrf", NR.session("admin")[1])])
+    s, h, b = NR.post("/admin/webhooks", "admin", form)
+    eq(s, 201, "a webhook for comment.posted")
+    m = re.search(r'id="new-secret">(whsec_[0-9a-f]{64})<', b)
+    secret = m.group(1) if m else ""
     eq(signed_post("/ap/inbox", create)[0], 202, "a signed reply is accepted")
     rows = sql(DB, "SELECT c.id, c.status, c.held_reason, u.display_name"
                " FROM comments c JOIN users u ON u.id = c.user_id"
                " WHERE c.article_id = ? ORDER BY c.id DESC LIMIT 1", (aid,))
     cid, status, why, name = rows[0]
     eq((status, why), ("pending", "a reply from the fediverse"), "it is held for moderation")
+    got = R.wait(lambda g: g[0] == "/hook")
+    hd, body = got[0][1:] if got else ({}, b"{}")
+    p = json.loads(body)
+    eq((hd.get("masthead-webhook-event"), p.get("event")), ("comment.posted",) * 2,
+       "the reply fires comment.posted")
+    ts = hd.get("masthead-webhook-timestamp", "")
+    eq(hd.get("masthead-webhook-signature"), "v1=" + hmac.new(
+        secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest(),
+       "signed with the webhook's secret")
+    eq(p.get("data"), {"id": cid, "status": "pending",
+                       "story": {"id": aid, "url": BASE + "/article/" + slug}},
+       "as a held local comment's: its id, held, its story, no page yet")
+    ok(b"Quite a" not in body and b"alice" not in body,
+       "without the reply's text or its author")
     eq(name, "@alice@127.0.0.1:%d" % R.port, "under alice's handle")
     html = lambda like: sql(DB, "SELECT COUNT(*) FROM comments WHERE id = ?"
                             " AND body_html LIKE ?", (cid, like))[0][0]
@@ -442,6 +462,9 @@ def test_newsroom_page():
     contains(b, "@alice@127.0.0.1:%d" % R.port, "the follower")
     contains(b, "Create", "and the deliveries")
     contains(b, "<td>202 </td>", "with the answers")
+    did = sql(DB, "SELECT MAX(id) FROM deliveries WHERE kind = 'activitypub'")[0][0]
+    eq(NR.post("/admin/webhook-deliveries/%d/resend" % did, "admin", {})[0], 404,
+       "an activity's delivery is not a webhook's to resend (404)")
     eq(NR.get("/admin/fediverse", "author")[0], 403, "an author may not (403)")
     eq(srv.get("/admin/fediverse")[0], 303, "signed out, sent to sign in")
 

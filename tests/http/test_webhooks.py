@@ -92,16 +92,12 @@ def add_hook(nr, who, url, events, csrf=True):
 
 
 def api(method, path, body=None):
-    h = {"Authorization": "Bearer " + TOKEN}
-    if body is not None:
-        h["Content-Type"] = "application/json"
-        body = json.dumps(body)
-    s, hd, b = srv.request(method, path, h, body)
-    return s, json.loads(b) if b else None
+    return srv.api(TOKEN, method, path, body)
 
 
 def deliveries(db=DB):
-    return sql(db, "SELECT id, event, status, attempts, last_code FROM webhook_deliveries"
+    return sql(db, "SELECT id, event, status, attempts, last_code FROM deliveries"
+               " WHERE kind = 'webhook'"
                " ORDER BY id")
 
 
@@ -223,9 +219,9 @@ def test_resend_ping_pause_delete():
     eq(len(got) - n, 1, "the receiver gets it again")
     if len(got) > n:
         eq(got[n][0].get("masthead-webhook-event"), "story.published", "the same event")
-    settle(lambda: sql(DB, "SELECT status FROM webhook_deliveries WHERE id = ?",
+    settle(lambda: sql(DB, "SELECT status FROM deliveries WHERE id = ?",
                        (first[0],))[0][0] == "ok")
-    eq(sql(DB, "SELECT status, attempts FROM webhook_deliveries WHERE id = ?",
+    eq(sql(DB, "SELECT status, attempts FROM deliveries WHERE id = ?",
            (first[0],))[0], ("ok", 1), "counted from its first try again")
     s, h, b = NR.post("/admin/webhooks/%d/ping" % HOOK["id"], "admin", {})
     eq(s, 303, "a test ping is sent")

@@ -37,7 +37,7 @@ static const char sql_salt_drop[] =
 static const char sql_view_add[] =
     "INSERT INTO pageviews (at, day, kind, slug, visitor, referrer,"
     " ref_host, device, country) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-    " '')";
+    " $9)";
 static const char sql_day_add[] =
     "INSERT INTO pageview_days (day, kind, slug, dim, val, n)"
     " VALUES ($1, $2, $3, $4, '', $5)"
@@ -116,6 +116,27 @@ static const char sql_by_referrer[] = DIM_COUNTS("referrer");
 static const char sql_by_host[] = DIM_COUNTS("ref_host");
 static const char sql_by_device[] = DIM_COUNTS("device");
 static const char sql_by_country[] = DIM_COUNTS("country");
+
+/*
+ * Views by country since three days: $1 today, $2 a week ago, $3 a
+ * month ago (the rows read); $4 a page kind and $5 its slug, or $4 ''
+ * for every page; $6 limit.
+ */
+#define COUNTRY_PAGE " AND ($4 = '' OR (kind = $4 AND slug = $5))"
+static const char sql_countries[] =
+    "SELECT val,"
+    " CAST(sum(CASE WHEN day >= $1 THEN n ELSE 0 END) AS BIGINT)"
+    " AS today_count,"
+    " CAST(sum(CASE WHEN day >= $2 THEN n ELSE 0 END) AS BIGINT)"
+    " AS week_count,"
+    " CAST(sum(n) AS BIGINT) AS month_count FROM ("
+    " SELECT day, country AS val, count(*) AS n FROM pageviews"
+    "  WHERE day >= $3 AND country <> ''" COUNTRY_PAGE
+    "  GROUP BY day, country"
+    " UNION ALL"
+    " SELECT day, val, n FROM pageview_days"
+    "  WHERE day >= $3 AND dim = 'country'" COUNTRY_PAGE
+    ") c GROUP BY val ORDER BY month_count DESC, val LIMIT $6";
 
 /* The last minutes: views and visitors since the time $1. */
 static const char sql_right_now[] =
@@ -229,7 +250,7 @@ salt_load(struct db *db, const char *day)
 
 /* Views one INSERT writes when the batch has that many. */
 #define VIEWS_PER_INSERT	32
-#define VIEW_PARAMS		8
+#define VIEW_PARAMS		9
 
 /*
  * sql_view_add with VIEWS_PER_INSERT rows of values: built once, by the
@@ -255,8 +276,8 @@ views_sql(void)
 		*p++ = i > 0 ? ',' : ' ';
 		*p++ = '(';
 		for (k = 1; k <= VIEW_PARAMS; k++)
-			p += snprintf(p, 16, "$%zu, ", i * VIEW_PARAMS + k);
-		p += snprintf(p, 8, "'')");
+			p += snprintf(p, 16, "$%zu%s", i * VIEW_PARAMS + k,
+			    k < VIEW_PARAMS ? ", " : ")");
 	}
 }
 
@@ -281,6 +302,7 @@ view_bind(struct db *db, struct db_stmt *st, int j, const struct an_view *v)
 	db_bind_str(st, b + 6, an_ref_names[v->ref]);
 	db_bind_str(st, b + 7, v->host);
 	db_bind_str(st, b + 8, an_device_names[v->device]);
+	db_bind_str(st, b + 9, v->country);
 	return STORE_OK;
 }
 
@@ -455,6 +477,24 @@ store_analytics_by(struct db *db, const char *dim, const char *since,
 	if (sql == NULL)
 		return STORE_INVALID;
 	return rows(db, sql, since, dim, limit, out);
+}
+
+int
+store_analytics_countries(struct db *db, const char *kind, const char *slug,
+    const char *today, const char *week, const char *month, int limit,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_countries)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, today);
+	db_bind_str(st, 2, week);
+	db_bind_str(st, 3, month);
+	db_bind_str(st, 4, kind != NULL ? kind : "");
+	db_bind_str(st, 5, slug != NULL ? slug : "");
+	db_bind_int(st, 6, limit);
+	return store_rows_json(st, out);
 }
 
 int

@@ -1,13 +1,17 @@
 /*
- * geoip.c — countries from the legacy GeoIP country databases (geoip.h,
- * docs/analytics.md).
+ * geoip.c — countries from GeoIP country databases (geoip.h,
+ * docs/analytics.md): MaxMind DB files (.mmdb, read with libmaxminddb:
+ * GeoLite2 or DB-IP's country databases, say) and the legacy GeoIP
+ * files Debian ships (read with libGeoIP).
  *
  * libGeoIP's *_gl lookups keep their state in the caller's GeoIPLookup,
  * and a database opened with GEOIP_MMAP_CACHE (and without
  * GEOIP_CHECK_CACHE, which would stat the file on every lookup) is only
- * read once open: the loops, the render threads and the tests look up
- * at the same time without a lock.  The addresses are parsed here with
- * inet_pton, never by libGeoIP's by-name lookups, which would ask DNS.
+ * read once open; libmaxminddb's lookups only read the mapped file.  So
+ * the loops, the render threads and the tests look up at the same time
+ * without a lock.  The addresses are parsed here with inet_pton, never
+ * by the libraries' lookups by name, which could ask DNS.  An .mmdb
+ * file answers for both address families and is asked first.
  */
 #include <sys/types.h>
 #include <arpa/inet.h>
@@ -17,11 +21,14 @@
 #include <unistd.h>
 
 #include <GeoIP.h>
+#include <maxminddb.h>
 
 #include "geoip.h"
 #include "util.h"
 
 static GeoIP *v4, *v6;
+static MMDB_s mmdb;
+static int have_mmdb;
 static char why[1024] = "no GeoIP database has been opened";
 
 /* What a legacy database answers that is no country. */
@@ -35,6 +42,9 @@ geoip_close(void)
 	if (v6 != NULL)
 		GeoIP_delete(v6);
 	v4 = v6 = NULL;
+	if (have_mmdb)
+		MMDB_close(&mmdb);
+	have_mmdb = 0;
 }
 
 /* Adds "path: reason" to why, separated by "; ". */
@@ -65,6 +75,19 @@ open_one(const char *path, size_t len)
 	if (access(name, R_OK) != 0) {
 		note(path, len, strerror(errno));
 		return 0;
+	}
+	if (len > 5 && strcmp(name + len - 5, ".mmdb") == 0) {
+		if (have_mmdb) {
+			note(path, len, "a second MaxMind database");
+			return 0;
+		}
+		if ((ed = MMDB_open(name, MMDB_MODE_MMAP, &mmdb)) !=
+		    MMDB_SUCCESS) {
+			note(path, len, MMDB_strerror(ed));
+			return 0;
+		}
+		have_mmdb = 1;
+		return 1;
 	}
 	if ((gi = GeoIP_open(name, GEOIP_MMAP_CACHE | GEOIP_SILENCE)) ==
 	    NULL) {
@@ -133,13 +156,36 @@ is_country(const char *code)
 	return 1;
 }
 
+/*
+ * The country of the address sa in the MaxMind database: its
+ * country.iso_code, copied into code[3]; 1 when found.
+ */
+static int
+mmdb_country(const struct sockaddr *sa, char code[3])
+{
+	MMDB_lookup_result_s res;
+	MMDB_entry_data_s data;
+	int err;
+
+	res = MMDB_lookup_sockaddr(&mmdb, sa, &err);
+	if (err != MMDB_SUCCESS || !res.found_entry ||
+	    MMDB_get_value(&res.entry, &data, "country", "iso_code",
+	    NULL) != MMDB_SUCCESS || !data.has_data ||
+	    data.type != MMDB_DATA_TYPE_UTF8_STRING || data.data_size != 2)
+		return 0;
+	memcpy(code, data.utf8_string, 2);
+	code[2] = '\0';
+	return 1;
+}
+
 int
 geoip_country(const char *ip, char cc[3])
 {
-	struct in_addr a4;
-	struct in6_addr a6;
+	struct sockaddr_in s4;
+	struct sockaddr_in6 s6;
 	GeoIPLookup gl;
 	const char *code = NULL;
+	char mm[3];
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0, 0xff, 0xff };
 
@@ -147,22 +193,27 @@ geoip_country(const char *ip, char cc[3])
 	if (ip == NULL)
 		return 0;
 	memset(&gl, 0, sizeof(gl));
-	if (inet_pton(AF_INET, ip, &a4) == 1) {
-		if (v4 != NULL)
-			code = GeoIP_country_code_by_ipnum_gl(v4,
-			    ntohl(a4.s_addr), &gl);
-	} else if (inet_pton(AF_INET6, ip, &a6) == 1) {
-		/* An IPv4 address written as IPv6 is looked up as IPv4. */
-		if (memcmp(a6.s6_addr, mapped, sizeof(mapped)) == 0) {
-			if (v4 != NULL)
-				code = GeoIP_country_code_by_ipnum_gl(v4,
-				    (unsigned long)a6.s6_addr[12] << 24 |
-				    (unsigned long)a6.s6_addr[13] << 16 |
-				    (unsigned long)a6.s6_addr[14] << 8 |
-				    a6.s6_addr[15], &gl);
-		} else if (v6 != NULL)
-			code = GeoIP_country_code_by_ipnum_v6_gl(v6, a6, &gl);
-	}
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (inet_pton(AF_INET, ip, &s4.sin_addr) == 1)
+		s4.sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, &s6.sin6_addr) != 1)
+		return 0;
+	/* An IPv4 address written as IPv6 is looked up as IPv4. */
+	else if (memcmp(s6.sin6_addr.s6_addr, mapped, sizeof(mapped)) == 0) {
+		memcpy(&s4.sin_addr, s6.sin6_addr.s6_addr + 12, 4);
+		s4.sin_family = AF_INET;
+	} else
+		s6.sin6_family = AF_INET6;
+	if (have_mmdb && mmdb_country(s4.sin_family == AF_INET ?
+	    (struct sockaddr *)&s4 : (struct sockaddr *)&s6, mm))
+		code = mm;
+	else if (s4.sin_family == AF_INET && v4 != NULL)
+		code = GeoIP_country_code_by_ipnum_gl(v4,
+		    ntohl(s4.sin_addr.s_addr), &gl);
+	else if (s6.sin6_family == AF_INET6 && v6 != NULL)
+		code = GeoIP_country_code_by_ipnum_v6_gl(v6, s6.sin6_addr,
+		    &gl);
 	if (!is_country(code))
 		return 0;
 	memcpy(cc, code, 3);
@@ -172,7 +223,7 @@ geoip_country(const char *ip, char cc[3])
 const char *
 geoip_status(void)
 {
-	return v4 != NULL || v6 != NULL ? NULL : why;
+	return v4 != NULL || v6 != NULL || have_mmdb ? NULL : why;
 }
 
 const char *

@@ -5,9 +5,10 @@
  * view is counted, and keeps the two letters only: the address is never
  * kept.  The databases are the legacy GeoIP country files Debian's
  * geoip-database ships (GeoIP.dat for IPv4, GeoIPv6.dat for IPv6), read
- * with libGeoIP; the setting geoip names them.  They are mapped into
- * memory once, at start, and only read afterwards, so a lookup is a walk
- * down a tree in memory that any thread may make at any time.
+ * with libGeoIP, and MaxMind DB files (.mmdb), read with libmaxminddb;
+ * the setting geoip names them.  They are mapped into memory once, at
+ * start, and only read afterwards, so a lookup is a walk down a tree in
+ * memory that any thread may make at any time.
  */
 #ifndef MASTHEAD_GEOIP_H
 #define MASTHEAD_GEOIP_H
@@ -15,9 +16,9 @@
 #include <stddef.h>
 
 /*
- * Opens the databases of paths, a list separated by commas; a file
- * that is missing or is not a country database is skipped, and why is
- * kept for geoip_status().  Returns how many were opened.  Called once
+ * Opens the databases of paths, a list separated by commas (a name
+ * ending in .mmdb is a MaxMind DB); a file that is missing or is not a
+ * country database is skipped, and why is kept for geoip_status().  Returns how many were opened.  Called once
  * before the threads start; calling it again closes the old ones first.
  */
 int	 geoip_open(const char *paths);

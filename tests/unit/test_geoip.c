@@ -25,10 +25,12 @@
 #define V4DB	"/usr/share/GeoIP/GeoIP.dat"
 #define V6DB	"/usr/share/GeoIP/GeoIPv6.dat"
 
-static const struct {
+struct lookup {
 	const char	*ip;
 	const char	*cc;	/* "" for none */
-} cases[] = {
+};
+
+static const struct lookup cases[] = {
 	{ "8.8.8.8", "US" },
 	{ "81.2.69.160", "GB" },
 	{ "193.0.6.139", "NL" },
@@ -60,24 +62,32 @@ static const struct {
 	{ "example.com", "" },
 };
 
+/* Looks up each of the n cases c[] in the databases open. */
 static void
-test_lookups(void **state)
+check(const struct lookup *c, size_t n)
 {
 	char cc[3];
 	size_t i;
 	int found;
 
+	for (i = 0; i < n; i++) {
+		memcpy(cc, "??", 3);
+		found = geoip_country(c[i].ip, cc);
+		if (found != (c[i].cc[0] != '\0') || strcmp(cc, c[i].cc) != 0)
+			fail_msg("%s: \"%s\" (%d), not \"%s\"", c[i].ip, cc,
+			    found, c[i].cc);
+	}
+}
+
+static void
+test_lookups(void **state)
+{
+	char cc[3];
+
 	(void)state;
 	assert_int_equal(geoip_open(V4DB "," V6DB), 2);
 	assert_null(geoip_status());
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		memcpy(cc, "??", 3);
-		found = geoip_country(cases[i].ip, cc);
-		if (found != (cases[i].cc[0] != '\0') ||
-		    strcmp(cc, cases[i].cc) != 0)
-			fail_msg("%s: \"%s\" (%d), not \"%s\"", cases[i].ip, cc,
-			    found, cases[i].cc);
-	}
+	check(cases, sizeof(cases) / sizeof(cases[0]));
 	memcpy(cc, "??", 3);
 	assert_int_equal(geoip_country(NULL, cc), 0);
 	assert_string_equal(cc, "");
@@ -165,6 +175,15 @@ put_str(FILE *f, const char *s)
 	fputs(s, f);
 }
 
+/* A metadata entry: key and a uint16 (type 5) of two bytes. */
+static void
+put_u16(FILE *f, const char *key, unsigned v)
+{
+	put_str(f, key);
+	fputc(0xa2, f);
+	put_be(f, v, 2);
+}
+
 /*
  * Writes an IPv4 database of nets to path: each network's record holds
  * {"country": {"iso_code": CC}}, 22 bytes of the data section a
@@ -218,24 +237,16 @@ write_mmdb(const char *path)
 	put_str(f, "node_count");
 	fputc(0xc4, f);
 	put_be(f, (uint64_t)nnodes, 4);
-	put_str(f, "record_size");
-	fputc(0xa2, f);
-	put_be(f, 24, 2);
-	put_str(f, "ip_version");
-	fputc(0xa2, f);
-	put_be(f, 4, 2);
+	put_u16(f, "record_size", 24);
+	put_u16(f, "ip_version", 4);
 	put_str(f, "database_type");
 	put_str(f, "masthead-test-country");
 	put_str(f, "languages");
 	fputc(0x01, f);		/* an array (extended type 11) of one */
 	fputc(0x04, f);
 	put_str(f, "en");
-	put_str(f, "binary_format_major_version");
-	fputc(0xa2, f);
-	put_be(f, 2, 2);
-	put_str(f, "binary_format_minor_version");
-	fputc(0xa2, f);
-	put_be(f, 0, 2);
+	put_u16(f, "binary_format_major_version", 2);
+	put_u16(f, "binary_format_minor_version", 0);
 	put_str(f, "build_epoch");
 	fputc(0x08, f);		/* a uint64 (extended type 9) of 8 bytes */
 	fputc(0x02, f);
@@ -247,12 +258,31 @@ write_mmdb(const char *path)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* What the test database answers alone, and beside Debian's files. */
+static const struct lookup alone[] = {
+	{ "8.1.2.3", "SE" },
+	{ "192.168.7.7", "FR" },
+	{ "81.2.69.160", "JP" },
+	{ "81.2.69.143", "KR" },
+	{ "::ffff:81.2.69.142", "JP" },
+	{ "81.2.70.1", "" },
+	{ "9.9.9.9", "" },
+	/* An IPv4 database has no IPv6 addresses. */
+	{ "2001:4860:4860::8888", "" },
+	{ "not an address", "" },
+};
+static const struct lookup beside[] = {
+	{ "81.2.69.160", "JP" },
+	{ "193.0.6.139", "NL" },
+	{ "2001:4860:4860::8888", "US" },
+	{ "10.0.0.1", "" },
+};
+
 static void
 test_mmdb(void **state)
 {
 	char dir[] = "/tmp/masthead-geoip-XXXXXX", path[64], other[256];
 	const char *why;
-	char cc[3];
 	FILE *f;
 
 	(void)state;
@@ -262,33 +292,13 @@ test_mmdb(void **state)
 	/* The MaxMind file alone answers for its networks, and only them. */
 	assert_int_equal(geoip_open(path), 1);
 	assert_null(geoip_status());
-	assert_int_equal(geoip_country("8.1.2.3", cc), 1);
-	assert_string_equal(cc, "SE");
-	assert_int_equal(geoip_country("192.168.7.7", cc), 1);
-	assert_string_equal(cc, "FR");
-	assert_int_equal(geoip_country("81.2.69.160", cc), 1);
-	assert_string_equal(cc, "JP");
-	assert_int_equal(geoip_country("81.2.69.143", cc), 1);
-	assert_string_equal(cc, "KR");
-	assert_int_equal(geoip_country("::ffff:81.2.69.142", cc), 1);
-	assert_string_equal(cc, "JP");
-	assert_int_equal(geoip_country("81.2.70.1", cc), 0);
-	assert_string_equal(cc, "");
-	assert_int_equal(geoip_country("9.9.9.9", cc), 0);
-	/* An IPv4 database has no IPv6 addresses. */
-	assert_int_equal(geoip_country("2001:4860:4860::8888", cc), 0);
-	assert_int_equal(geoip_country("not an address", cc), 0);
-	/* Beside Debian's files it is asked first; they answer the rest. */
+	check(alone, sizeof(alone) / sizeof(alone[0]));
 	/* Empty names between commas are passed over. */
 	assert_int_equal(geoip_open(V4DB ", ," V6DB ","), 2);
+	/* Beside Debian's files it is asked first; they answer the rest. */
 	snprintf(other, sizeof(other), "%s," V4DB "," V6DB, path);
 	assert_int_equal(geoip_open(other), 3);
-	assert_int_equal(geoip_country("81.2.69.160", cc), 1);
-	assert_string_equal(cc, "JP");
-	assert_int_equal(geoip_country("193.0.6.139", cc), 1);
-	assert_string_equal(cc, "NL");
-	assert_int_equal(geoip_country("2001:4860:4860::8888", cc), 1);
-	assert_string_equal(cc, "US");
+	check(beside, sizeof(beside) / sizeof(beside[0]));
 	/* Two MaxMind files: the second is one too many. */
 	snprintf(other, sizeof(other), "%s,%s", path, path);
 	assert_int_equal(geoip_open(other), 1);

@@ -9,7 +9,7 @@
 #   make fuzz-run FUZZ_TIME=30   run each target that long on a copy of its seeds
 
 CC	?= cc
-PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips expat
+PKGS	 = libh2o-evloop jansson libsodium libbrotlienc libbrotlidec zlib sqlite3 md4c-html libpq libcurl vips expat geoip libmaxminddb
 SANITIZE ?=
 
 ifeq ($(SANITIZE),1)

@@ -17,6 +17,7 @@
 
 #include "analytics.h"
 #include "config.h"
+#include "geoip.h"
 #include "util.h"
 
 /* Views one batch holds: 8 seconds of 2,000 views a second. */
@@ -211,6 +212,8 @@ analytics_count(enum an_kind kind, const char *slug, size_t len,
 	v.device = (unsigned char)analytics_device(h->ua);
 	v.ref = (unsigned char)analytics_referrer(h, v.host, sizeof(v.host));
 	memcpy(v.slug, slug, len);
+	/* The country is looked up here so that the address is never kept. */
+	geoip_country(h->ip, v.country);
 	crypto_hash_sha256_init(&st);
 	if (h->ip != NULL)
 		crypto_hash_sha256_update(&st, (const unsigned char *)h->ip,

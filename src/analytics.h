@@ -9,8 +9,9 @@
  * turning each view's digest into that day's visitor hash.
  *
  * What is kept of a reader, even in memory, is a SHA-256 digest of
- * (address, user agent, site), never the address or the user agent; the
- * store keys it with the day's salt before anything is written.
+ * (address, user agent, site) and the country of the address (two
+ * letters, geoip.h), never the address or the user agent; the store
+ * keys the digest with the day's salt before anything is written.
  */
 #ifndef MASTHEAD_ANALYTICS_H
 #define MASTHEAD_ANALYTICS_H
@@ -44,6 +45,7 @@ struct an_view {
 	unsigned char	device;			/* enum an_device, never AN_BOT */
 	char		slug[AN_SLUG_MAX];
 	char		host[AN_HOST_MAX];	/* the referring site, for AN_OTHER... */
+	char		country[3];		/* two letters, or "" (geoip.h) */
 	unsigned char	digest[AN_DIGEST];	/* SHA-256(ip|ua|site) */
 };
 

@@ -140,6 +140,11 @@ static const struct setting settings[] = {
 	  "daily counts" },
 	{ "analytics_refresh", C_INT, S(analytics_refresh), "300", 1, 86400,
 	  "seconds between reads of the Most Read block's stories" },
+	{ "geoip", C_STR, S(geoip),
+	  "/usr/share/GeoIP/GeoIP.dat,/usr/share/GeoIP/GeoIPv6.dat", 0, 0,
+	  "country databases (GeoIP .dat files, or a MaxMind .mmdb), "
+	  "separated by commas, that analytics reads readers' countries "
+	  "from; a missing one is skipped" },
 	{ "analytics_day_shift", C_INT, S(analytics_day_shift), "0", 0, 3650,
 	  "days the analytics clock runs ahead (tests: a new day's salt)" },
 	{ "comment_rate_user", C_INT, S(comment_rate_user), "10", 1, 100000,

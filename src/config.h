@@ -60,6 +60,7 @@ struct config {
 	int64_t	 analytics;	/* 1: page views are counted */
 	int64_t	 analytics_raw_days;	/* days raw views are kept */
 	int64_t	 analytics_refresh;	/* seconds between Most Read checks */
+	char	*geoip;		/* GeoIP country databases, comma-separated */
 	int64_t	 analytics_day_shift;	/* days the analytics clock is ahead */
 	int64_t	 comment_rate_user;	/* comments per reader per 10 minutes */
 	int64_t	 comment_rate_ip;	/* comments per IP address per 10 minutes */

@@ -26,6 +26,7 @@
 #include "demo.h"
 #include "edit.h"
 #include "export.h"
+#include "geoip.h"
 #include "http.h"
 #include "image.h"
 #include "import.h"
@@ -986,6 +987,10 @@ cmd_serve(void)
 		theme_free();
 		return 1;
 	}
+	/* Countries are read if a database is there; none is no error. */
+	if (config.analytics && geoip_open(config.geoip) == 0)
+		fprintf(stderr, "masthead: analytics: readers' countries are "
+		    "unknown: %s\n", geoip_status());
 	cache_init((size_t)config.cache_size);
 	router_init();
 	page_init();
@@ -1035,6 +1040,7 @@ cmd_serve(void)
 	purge_stop();
 	mail_free();
 	cache_free();
+	geoip_close();
 	theme_free();
 	if (rc != 0) {
 		fprintf(stderr, "masthead: %s\n", err);

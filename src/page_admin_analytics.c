@@ -14,6 +14,7 @@
 #include "analytics.h"
 #include "buf.h"
 #include "csv.h"
+#include "geoip.h"
 #include "own.h"
 #include "page.h"
 #include "req.h"
@@ -25,6 +26,8 @@
 /* Minutes "right now" looks back. */
 #define RIGHT_NOW_MIN	5
 #define TOP		10
+/* Countries a table lists. */
+#define COUNTRIES	20
 #define CSV_ROWS	500
 /* The chart of a story: its days, and the drawing's size in pixels. */
 #define CHART_DAYS	30
@@ -81,6 +84,37 @@ csv_count(struct buf *b, json_t *row, const char *key, int last)
 	csv_put(b, n, last);
 }
 
+/*
+ * Sets m's countries: the views of every page (kind NULL) or of one by
+ * country, today, in 7 and in 30 days, with each country's name; and,
+ * when no GeoIP database could be read, why countries are unknown.
+ */
+static int
+countries(struct req *r, json_t *m, const char *kind, const char *slug)
+{
+	char today[11], week[11], month[11];
+	const char *why = geoip_status(), *name;
+	json_t *rows, *row;
+	size_t i;
+	int rc;
+
+	since_day(ranges[0].days, today);
+	since_day(ranges[1].days, week);
+	since_day(ranges[2].days, month);
+	if ((rc = store_analytics_countries(r->db, kind, slug, today, week,
+	    month, COUNTRIES, &rows)) != STORE_OK)
+		return status_store(rc);
+	json_array_foreach(rows, i, row) {
+		name = geoip_name(view_str(row, "val"));
+		json_object_set_new(row, "name", json_string(name != NULL ?
+		    name : view_str(row, "val")));
+	}
+	json_object_set_new(m, "countries", rows);
+	if (why != NULL)
+		json_object_set_new(m, "geoip_why", json_string(why));
+	return 0;
+}
+
 /* The ranges as links, rg the current one; owned by the request. */
 static json_t *
 range_links(struct req *r, const struct range *rg)
@@ -104,6 +138,7 @@ page_admin_analytics(struct req *r)
 	    *hosts, *devices;
 	char day[11];
 	size_t i;
+	int status;
 
 	if (rg == NULL)
 		return 400;
@@ -134,6 +169,10 @@ page_admin_analytics(struct req *r)
 	    "minutes", RIGHT_NOW_MIN, "now", now, "stories", stories,
 	    "sections", sections, "referrers", refs, "hosts", hosts,
 	    "devices", devices);
+	if ((status = countries(r, m, NULL, NULL)) != 0) {
+		json_decref(m);
+		return status;
+	}
 	return admin_render(r, 200, "admin/analytics", m);
 }
 
@@ -162,6 +201,17 @@ page_admin_analytics_csv(struct req *r)
 			csv_count(b, row, "view_count", 0);
 			csv_count(b, row, "visitor_count", 1);
 		}
+	}
+	/* Then the countries' views; visitors are not counted by country. */
+	READ(store_analytics_by(r->db, "country", day, CSV_ROWS, &rows), rows);
+	json_array_foreach(rows, i, row) {
+		const char *cc = view_str(row, "val"), *cn = geoip_name(cc);
+
+		csv_put(b, "country", 0);
+		csv_put(b, cc, 0);
+		csv_put(b, cn != NULL ? cn : cc, 0);
+		csv_count(b, row, "view_count", 0);
+		csv_put(b, "", 1);
 	}
 	snprintf(name, sizeof(name), "analytics-%s-%s", rg->key, day);
 	return http_send_csv(r, name, b);
@@ -225,6 +275,11 @@ page_admin_analytics_story(struct req *r)
 	    4, "first", first);
 	if (beacons > 0)
 		json_object_set_new(m, "timed", json_true());
+	if ((rc = countries(r, m, an_kind_names[AN_ARTICLE], r->arg[0])) !=
+	    0) {
+		json_decref(m);
+		return rc;
+	}
 	return admin_render(r, 200, "admin/analytics_story", m);
 }
 

@@ -409,6 +409,15 @@ int	 store_analytics_top(struct db *, enum an_kind, const char *since,
 /* Views by referrer, host, device or country: val, views. */
 int	 store_analytics_by(struct db *, const char *dim, const char *since,
 	    int limit, json_t **out);
+/*
+ * Views by country, of every page (kind NULL) or of one: val (two
+ * letters), today_count, week_count and month_count, the views since
+ * the days today, week and month (the earliest); most viewed in the
+ * month first.
+ */
+int	 store_analytics_countries(struct db *, const char *kind,
+	    const char *slug, const char *today, const char *week,
+	    const char *month, int limit, json_t **out);
 /* {views, visitors} of the views since the time (unix seconds). */
 int	 store_analytics_right_now(struct db *, int64_t since, json_t **out);
 /* One page's days: day, views, visitors, seconds, beacons. */

@@ -37,7 +37,7 @@ static const char sql_salt_drop[] =
 static const char sql_view_add[] =
     "INSERT INTO pageviews (at, day, kind, slug, visitor, referrer,"
     " ref_host, device, country) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-    " '')";
+    " $9)";
 static const char sql_day_add[] =
     "INSERT INTO pageview_days (day, kind, slug, dim, val, n)"
     " VALUES ($1, $2, $3, $4, '', $5)"
@@ -117,6 +117,27 @@ static const char sql_by_host[] = DIM_COUNTS("ref_host");
 static const char sql_by_device[] = DIM_COUNTS("device");
 static const char sql_by_country[] = DIM_COUNTS("country");
 
+/*
+ * Views by country since three days: $1 today, $2 a week ago, $3 a
+ * month ago (the rows read); $4 a page kind and $5 its slug, or $4 ''
+ * for every page; $6 limit.
+ */
+#define COUNTRY_PAGE " AND ($4 = '' OR (kind = $4 AND slug = $5))"
+static const char sql_countries[] =
+    "SELECT val,"
+    " CAST(sum(CASE WHEN day >= $1 THEN n ELSE 0 END) AS BIGINT)"
+    " AS today_count,"
+    " CAST(sum(CASE WHEN day >= $2 THEN n ELSE 0 END) AS BIGINT)"
+    " AS week_count,"
+    " CAST(sum(n) AS BIGINT) AS month_count FROM ("
+    " SELECT day, country AS val, count(*) AS n FROM pageviews"
+    "  WHERE day >= $3 AND country <> ''" COUNTRY_PAGE
+    "  GROUP BY day, country"
+    " UNION ALL"
+    " SELECT day, val, n FROM pageview_days"
+    "  WHERE day >= $3 AND dim = 'country'" COUNTRY_PAGE
+    ") c GROUP BY val ORDER BY month_count DESC, val LIMIT $6";
+
 /* The last minutes: views and visitors since the time $1. */
 static const char sql_right_now[] =
     "SELECT count(*) AS view_count, count(DISTINCT visitor) AS visitor_count"
@@ -182,9 +203,14 @@ static const char sql_sponsors[] =
 static const char sql_article[] =
     "SELECT id, slug, title, status FROM articles WHERE slug = $1";
 
-/* The jobs thread's salt of the day it last wrote views of. */
+/*
+ * The jobs thread's salt of the day it last wrote views of, and the
+ * HMAC state keyed with it: the key's two blocks are hashed once a day,
+ * not once a view.
+ */
 static char salt_day[11];
 static unsigned char salt[32];
+static crypto_auth_hmacsha256_state salt_mac;
 
 /* Loads (or makes) day's salt; drops the salts of the days before it. */
 static int
@@ -218,6 +244,7 @@ salt_load(struct db *db, const char *day)
 	db_reset(st);
 	if (rc != 0)
 		return STORE_ERROR;
+	crypto_auth_hmacsha256_init(&salt_mac, salt, sizeof(salt));
 	if ((st = db_stmt(db, sql_salt_drop)) == NULL)
 		return STORE_ERROR;
 	db_bind_str(st, 1, day);
@@ -227,15 +254,20 @@ salt_load(struct db *db, const char *day)
 	return STORE_OK;
 }
 
-/* Views one INSERT writes when the batch has that many. */
-#define VIEWS_PER_INSERT	32
-#define VIEW_PARAMS		8
+/*
+ * Views one INSERT writes when the batch has that many: a flush of a
+ * full batch is 164 statements, not 16,384.  100 rows of 9 values are
+ * 900 parameters, below the $999 the driver seam names (db_sqlite.c).
+ */
+#define VIEWS_PER_INSERT	100
+#define VIEW_PARAMS		9
 
 /*
  * sql_view_add with VIEWS_PER_INSERT rows of values: built once, by the
- * jobs thread (the only writer), at its first long batch.
+ * jobs thread (the only writer), at its first flush.
  */
-static char sql_views_add[sizeof(sql_view_add) + VIEWS_PER_INSERT * 64];
+static char sql_views_add[sizeof(sql_view_add) + VIEWS_PER_INSERT *
+    (2 + VIEW_PARAMS * 7)];
 
 static void
 views_sql(void)
@@ -255,24 +287,27 @@ views_sql(void)
 		*p++ = i > 0 ? ',' : ' ';
 		*p++ = '(';
 		for (k = 1; k <= VIEW_PARAMS; k++)
-			p += snprintf(p, 16, "$%zu, ", i * VIEW_PARAMS + k);
-		p += snprintf(p, 8, "'')");
+			p += snprintf(p, 16, "$%zu%s", i * VIEW_PARAMS + k,
+			    k < VIEW_PARAMS ? ", " : ")");
 	}
 }
 
-/* Binds view v as row j of st, with its visitor hash under day's salt. */
-static int
-view_bind(struct db *db, struct db_stmt *st, int j, const struct an_view *v)
+/*
+ * Binds view v of day as row j of st, with its visitor hash under the
+ * salt loaded for that day.
+ */
+static void
+view_bind(struct db_stmt *st, int j, const struct an_view *v,
+    const char *day)
 {
-	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	char day[11], visitor[17];
-	int rc, b = j * VIEW_PARAMS;
+	crypto_auth_hmacsha256_state mac = salt_mac;
+	unsigned char out[crypto_auth_hmacsha256_BYTES];
+	char visitor[17];
+	int b = j * VIEW_PARAMS;
 
-	analytics_day(v->at, day);
-	if ((rc = salt_load(db, day)) != STORE_OK)
-		return rc;
-	crypto_auth_hmacsha256(mac, v->digest, sizeof(v->digest), salt);
-	sodium_bin2hex(visitor, sizeof(visitor), mac, 8);
+	crypto_auth_hmacsha256_update(&mac, v->digest, sizeof(v->digest));
+	crypto_auth_hmacsha256_final(&mac, out);
+	sodium_bin2hex(visitor, sizeof(visitor), out, 8);
 	db_bind_int(st, b + 1, v->at);
 	db_bind_str(st, b + 2, day);
 	db_bind_str(st, b + 3, an_kind_names[v->kind]);
@@ -281,46 +316,46 @@ view_bind(struct db *db, struct db_stmt *st, int j, const struct an_view *v)
 	db_bind_str(st, b + 6, an_ref_names[v->ref]);
 	db_bind_str(st, b + 7, v->host);
 	db_bind_str(st, b + 8, an_device_names[v->device]);
-	return STORE_OK;
+	db_bind_str(st, b + 9, v->country);
 }
 
 /*
- * Writes n views: VIEWS_PER_INSERT to a statement while there are as
- * many, the rest one by one.  The salts are loaded before a statement
- * is taken, so that its binds are not reset under it.
+ * Writes n views, oldest first, in runs of one day: the day's text and
+ * its salt are made once a run, then VIEWS_PER_INSERT views go to a
+ * statement while the run has as many, the rest one by one.  The salt
+ * is loaded before a statement is taken, so that its binds are not
+ * reset under it.
  */
 static int
 views_add(struct db *db, const struct an_view *v, size_t n)
 {
 	struct db_stmt *st;
 	char day[11];
-	size_t i = 0, j;
-	int rc = STORE_OK, many;
+	int64_t d = -1;
+	size_t i = 0, j, k;
+	int rc = STORE_OK;
 
-	for (j = 0; j < n && rc == STORE_OK; j++) {
-		analytics_day(v[j].at, day);
-		rc = salt_load(db, day);
-	}
-	/* A batch over two days keeps one row a statement: one salt each. */
-	many = rc == STORE_OK;
-	for (j = 1; j < n && many; j++)
-		many = v[j].at / 86400 == v[0].at / 86400;
-	if (many)
-		views_sql();
+	views_sql();
 	while (rc == STORE_OK && i < n) {
-		if (many && n - i >= VIEWS_PER_INSERT) {
-			if ((st = db_stmt(db, sql_views_add)) == NULL)
-				return STORE_ERROR;
-			for (j = 0; j < VIEWS_PER_INSERT && rc == STORE_OK; j++)
-				rc = view_bind(db, st, (int)j, &v[i + j]);
-			i += VIEWS_PER_INSERT;
-		} else {
-			if ((st = db_stmt(db, sql_view_add)) == NULL)
-				return STORE_ERROR;
-			rc = view_bind(db, st, 0, &v[i++]);
+		if (v[i].at / 86400 != d) {
+			d = v[i].at / 86400;
+			analytics_day(v[i].at, day);
+			if ((rc = salt_load(db, day)) != STORE_OK)
+				break;
 		}
-		if (rc == STORE_OK)
-			rc = store_rc_from_db(db_run(st));
+		/* How many of the next views are of the same day. */
+		for (k = 0; i + k < n && k < VIEWS_PER_INSERT &&
+		    v[i + k].at / 86400 == d; k++)
+			;
+		if (k < VIEWS_PER_INSERT)
+			k = 1;
+		if ((st = db_stmt(db, k > 1 ? sql_views_add : sql_view_add)) ==
+		    NULL)
+			return STORE_ERROR;
+		for (j = 0; j < k; j++)
+			view_bind(st, (int)j, &v[i + j], day);
+		i += k;
+		rc = store_rc_from_db(db_run(st));
 	}
 	return rc;
 }
@@ -455,6 +490,24 @@ store_analytics_by(struct db *db, const char *dim, const char *since,
 	if (sql == NULL)
 		return STORE_INVALID;
 	return rows(db, sql, since, dim, limit, out);
+}
+
+int
+store_analytics_countries(struct db *db, const char *kind, const char *slug,
+    const char *today, const char *week, const char *month, int limit,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	if ((st = db_stmt(db, sql_countries)) == NULL)
+		return STORE_ERROR;
+	db_bind_str(st, 1, today);
+	db_bind_str(st, 2, week);
+	db_bind_str(st, 3, month);
+	db_bind_str(st, 4, kind != NULL ? kind : "");
+	db_bind_str(st, 5, slug != NULL ? slug : "");
+	db_bind_int(st, 6, limit);
+	return store_rows_json(st, out);
 }
 
 int

@@ -15,12 +15,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev
 libjansson-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libvips-dev
 libcurl4-openssl-dev libbrotli-dev zlib1g-dev libpq-dev libexpat1-dev
-ca-certificates"
+libgeoip-dev libmaxminddb-dev geoip-database ca-certificates"
 # What only the tests use comes without Debian's recommendations (which
 # would add a desktop's worth of services to Chromium).
 tpkgs="libcmocka-dev python3 python3-brotli python3-icalendar python3-yaml
 python3-jsonschema python3-lxml python3-cryptography curl openssl postgresql
-libvips-tools sqlite3
+libvips-tools sqlite3 geoip-bin
 chromium fonts-liberation nodejs npm default-jre-headless clang
 libclang-rt-14-dev"
 [ "${1:-}" = test ] || tpkgs=""

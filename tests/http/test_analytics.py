@@ -32,7 +32,7 @@ def make_db():
 
 
 DB = make_db()
-ARGS = ["--real_ip_header", "X-Real-IP"]
+ARGS = ["--real_ip_header", "X-Forwarded-For"]
 srv = Server(ARGS, db=DB)
 news = Newsroom(srv, PW)
 SLUGS = [r[0] for r in sql(DB, "SELECT slug FROM articles WHERE status = 'published'"
@@ -40,7 +40,7 @@ SLUGS = [r[0] for r in sql(DB, "SELECT slug FROM articles WHERE status = 'publis
 
 
 def view(path, ip=IP, ua=UA, referer=None, lang="en", accept="text/html"):
-    h = {"X-Real-IP": ip}
+    h = {"X-Forwarded-For": ip}
     if ua is not None:
         h["User-Agent"] = ua
     if lang is not None:
@@ -83,7 +83,7 @@ def test_cached_and_rendered_views_count_once():
     eq(s, 404, "a missing story is a 404")
     time.sleep(2.5)
     eq(count("no-such-story"), 0, "and is not counted")
-    srv.request("HEAD", "/article/" + SLUGS[0], {"X-Real-IP": IP, "User-Agent": UA,
+    srv.request("HEAD", "/article/" + SLUGS[0], {"X-Forwarded-For": IP, "User-Agent": UA,
                                                 "Accept-Language": "en", "Accept": "*/*"})
     time.sleep(2.5)
     eq(count(slug), 3, "a HEAD request is no view")
@@ -171,7 +171,8 @@ def test_dashboard():
     contains(b, "<td>search</td>", "and the referrers")
     contains(b, "<td>example.org</td>", "and the sites")
     contains(b, "<td>desktop</td>", "and the devices")
-    contains(b, "no GeoIP database", "and says why it counts no country")
+    contains(b, '<table class="list an-countries">', "and the countries")
+    ok("Countries unknown" not in b, "from the GeoIP database Debian ships")
     for q in ("today", "7", "30"):
         eq(news.get("/admin/analytics?range=" + q, "editor")[0], 200, "range " + q)
     eq(news.get("/admin/analytics?range=year", "editor")[0], 400, "a bad range is a 400")
@@ -229,7 +230,7 @@ def test_sponsor_report():
 
 def beacon(body, ua=UA, ctype="application/x-www-form-urlencoded"):
     h = {"User-Agent": ua, "Accept": "*/*", "Accept-Language": "en",
-         "Content-Type": ctype, "X-Real-IP": IP}
+         "Content-Type": ctype, "X-Forwarded-For": IP}
     s, hd, b = srv.request("POST", "/api/v1/beacon", h, body)
     return s, hd, b
 
@@ -373,6 +374,96 @@ def test_most_read_block():
     ok(SLUGS[4] not in got, "and leaves the block at once (%s)" % got)
 
 
+# Public addresses whose countries the GeoIP database knows, one that it
+# does not (a documentation address) and a private one.
+PLACES = ["8.8.8.8", "81.2.69.160", "193.0.6.139", "2001:4860:4860::8888",
+          "2a00:1450:4001::1", "203.0.113.50", "10.1.2.3"]
+
+
+def geoiplookup(ip):
+    """What geoip-bin's tools say of ip, from the same Debian files."""
+    import re
+    out = subprocess.run(["geoiplookup6" if ":" in ip else "geoiplookup", ip],
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r"Edition: ([A-Z]{2}),", out)
+    return m.group(1) if m else ""
+
+
+def test_countries():
+    slug = SLUGS[9]
+    want = {ip: geoiplookup(ip) for ip in PLACES}
+    eq([want[ip] for ip in PLACES[:5]], ["US", "GB", "NL", "US", "DE"],
+       "geoiplookup places the public addresses (%s)" % want)
+    eq(want["203.0.113.50"] + want["10.1.2.3"], "", "and not the others")
+    for ip in PLACES:
+        # The proxy appends the address it saw: only that last one counts.
+        s, h, b = srv.request("GET", "/article/" + slug, {
+            "X-Forwarded-For": "198.51.100.99, " + ip, "User-Agent": UA,
+            "Accept-Language": "en", "Accept": "text/html"})
+        eq(s, 200, "a view from %s through the proxy" % ip)
+    eq(settle(slug, len(PLACES)), len(PLACES), "every view is counted")
+    got = sorted(r[0] for r in sql(DB, "SELECT country FROM pageviews WHERE slug = ?",
+                                   (slug,)))
+    eq(got, sorted(want.values()), "each with its address's country, as geoiplookup says")
+    d = dump()
+    for ip in PLACES + ["198.51.100.99"]:
+        ok(ip not in d, "%s is stored nowhere" % ip)
+    s, h, b = news.get("/admin/analytics/article/" + slug, "editor")
+    eq(s, 200, "the story's report")
+    b = b.decode() if isinstance(b, bytes) else b
+    contains(b, '<table class="list an-countries">', "has its countries")
+    contains(b, "<tr><td>United States</td><td>2</td><td>2</td><td>2</td></tr>",
+             "the United States twice today, in 7 and in 30 days (IPv4 and IPv6)")
+    for name in ("United Kingdom", "Netherlands", "Germany"):
+        contains(b, "<tr><td>%s</td><td>1</td><td>1</td><td>1</td></tr>" % name,
+                 "%s once" % name)
+    s, h, b = news.get("/admin/analytics/article/" + SLUGS[0], "editor")
+    contains(b, "No views placed in a country yet", "a story read from nowhere known has none")
+    s, h, b = news.get("/admin/analytics", "editor")
+    contains(b, "<tr><td>United States</td><td>2</td><td>2</td><td>2</td></tr>",
+             "the dashboard adds up every page's countries")
+    s, h, b = news.get("/admin/analytics.csv?range=7", "editor")
+    lines = b.strip().split("\r\n")
+    eq(sorted(l for l in lines if l.startswith('"country"')),
+       ['"country","DE","Germany","1",""', '"country","GB","United Kingdom","1",""',
+        '"country","NL","Netherlands","1",""', '"country","US","United States","2",""'],
+       "the CSV export lists the countries' views")
+    eq(srv.stop(), 0, "the server stops")
+    restart(["--analytics_raw_days", "0", "--analytics_day_shift", "2"])
+    ok(until(lambda: sql(DB, "SELECT count(*) FROM pageviews WHERE slug = ?",
+                         (slug,))[0][0] == 0, 10, 0.1), "the views are folded")
+    eq(sorted(sql(DB, "SELECT val, n FROM pageview_days WHERE slug = ? AND dim = 'country'",
+                  (slug,))),
+       [("DE", 1), ("GB", 1), ("NL", 1), ("US", 2)], "into counts by country")
+    s, h, b = news.get("/admin/analytics/article/" + slug, "editor")
+    contains(b, "<tr><td>United States</td><td>0</td><td>2</td><td>2</td></tr>",
+             "which the report still shows, two days later")
+
+
+def restart(extra):
+    global srv, news
+    srv = Server(ARGS + extra, db=DB)
+    news = Newsroom(srv, PW)
+
+
+def test_countries_unknown():
+    eq(srv.stop(), 0, "the server stops")
+    restart(["--geoip", "/nonexistent/GeoIP.dat , /etc/hostname"])
+    slug = SLUGS[10]
+    view("/article/" + slug, ip="8.8.8.8")
+    eq(settle(slug, 1), 1, "without a database, views are counted")
+    eq(sql(DB, "SELECT country FROM pageviews WHERE slug = ?", (slug,)), [("",)],
+       "with no country")
+    s, h, b = news.get("/admin/analytics", "editor")
+    eq(s, 200, "the dashboard is served")
+    contains(b, "Countries unknown: /nonexistent/GeoIP.dat: No such file or directory; "
+             "/etc/hostname: not a GeoIP database.", "and says why countries are unknown")
+    s, h, b = news.get("/admin/analytics/article/" + slug, "editor")
+    contains(b, "Countries unknown: /nonexistent/GeoIP.dat", "and so does a story's report")
+    log = srv.output()
+    eq(log.count("countries are unknown"), 1, "the server said so once, at start")
+
+
 def cleanup():
     return srv.stop()
 
@@ -380,4 +471,5 @@ def cleanup():
 run_tests([test_cached_and_rendered_views_count_once, test_bots_are_not_counted,
            test_visitors_are_one_per_day, test_referrers_are_classed,
            test_nothing_personal_is_stored, test_dashboard, test_sponsor_report, test_beacon,
-           test_day_changes_hash_and_old_days_fold, test_most_read_block], cleanup)
+           test_day_changes_hash_and_old_days_fold, test_most_read_block,
+           test_countries, test_countries_unknown], cleanup)

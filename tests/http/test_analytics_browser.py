@@ -35,10 +35,16 @@ SLUGS = [r[0] for r in sql(DB, "SELECT slug FROM articles WHERE status = 'publis
 TITLE = sql(DB, "SELECT title FROM articles WHERE slug = ?", (SLUGS[0],))[0][0]
 
 
+# Public addresses that Debian's GeoIP database places: the United
+# States (IPv4 and IPv6), the United Kingdom, the Netherlands, Brazil.
+PLACES = ["8.8.8.8", "81.2.69.160", "2001:4860:4860::8888", "193.0.6.139",
+          "200.160.2.3"]
+
+
 def read(slug, n, referer=None):
     for i in range(n):
         h = {"User-Agent": UA, "Accept": "text/html", "Accept-Language": "en",
-             "X-Real-IP": "192.0.2.%d" % (i + 1)}
+             "X-Real-IP": PLACES[i % len(PLACES)]}
         if referer:
             h["Referer"] = referer
         srv.request("GET", "/article/" + slug, h)
@@ -71,6 +77,8 @@ const refs = await ed.textContent('table.an-referrers');
 check('the referrers name search and social', refs.includes('search') && refs.includes('social'), refs);
 const dev = await ed.textContent('table.an-devices');
 check('the devices are listed', dev.includes('desktop'), dev);
+const lands = await ed.textContent('table.an-countries tbody tr:first-child');
+check('the country most read from leads the countries', lands.includes('United States'), lands);
 await ed.screenshot({ path: shots + '/analytics-1366.png', fullPage: true });
 
 await Promise.all([ed.waitForNavigation(), ed.click('table.an-stories tbody tr:first-child a')]);
@@ -88,6 +96,8 @@ const h = await ed.evaluate(() => {
   return r[r.length - 1].getBoundingClientRect().height;
 });
 check("today's bar is drawn", h > 50, h);
+const mine = await ed.textContent('table.an-countries');
+check("the story's countries are listed", mine.includes('United Kingdom'), mine);
 await ed.screenshot({ path: shots + '/analytics-story-1366.png', fullPage: true });
 
 const pctx = await browser.newContext(phone);

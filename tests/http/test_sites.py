@@ -298,7 +298,50 @@ def test_demo_communities():
        "a Connecting Africa story is canonical there")
 
 
-run_tests([test_demo_communities, test_bad_input, test_add_sites, test_home_and_cache_separation,
+# Search results mark the words found: the stories are told by slug.
+LR_ASIA_STORY = "/article/regional-operators-share-towers-to-reach-island-villages"
+AFRICA_STORY = "/article/mobile-money-agents-get-a-network-of-their-own"
+
+
+def test_search_per_site():
+    q = "/search?q=towers+island+villages"
+    s, h, b = on("lr-asia", q)
+    eq(s, 200, "LR Asia's search answers")
+    contains(b, LR_ASIA_STORY, "and finds LR Asia's story")
+    s, h, b2 = on("lr-asia", q)
+    eq(h.get("x-cache"), "hit", "its result page is cached")
+    eq(b2, b, "and served as it was")
+    s, h, b = on("connecting-africa", q)
+    eq(s, 200, "Connecting Africa's search answers the same query")
+    ok(LR_ASIA_STORY not in b, "without LR Asia's story, cached or not")
+    s, h, b = srv.html(q)
+    ok(LR_ASIA_STORY not in b, "nor does the default site's search")
+    s, h, b = on("connecting-africa", "/search?q=mobile+money+agents")
+    contains(b, AFRICA_STORY, "Connecting Africa finds its own story")
+    s, h, b = on("lr-asia", "/search?q=mobile+money+agents")
+    ok(AFRICA_STORY not in b, "LR Asia does not")
+    s, h, b = srv.html("/sites/lr-asia" + q)
+    contains(b, LR_ASIA_STORY, "the prefix searches LR Asia too")
+    s, h, j = on("lr-asia", "/api/v1/search?q=towers+island+villages")
+    eq(s, 200, "the API's search answers on LR Asia")
+    contains(j, LR_ASIA_STORY[9:], "with LR Asia's story")
+    s, h, j = on("connecting-africa",
+                 "/api/v1/search?q=towers+island+villages")
+    ok("regional-operators-share-towers" not in j,
+       "and without it on Connecting Africa")
+    # A story of the default site shown on LR Asia is found there too.
+    aid, slug, title = STORIES[2]
+    word = "+".join(re.findall(r"[A-Za-z]{4,}", title)[:3])
+    s, h, b = on("lr-asia", "/search?q=" + word)
+    ok(slug not in b, "a default story is not on LR Asia (%s)" % word)
+    lr = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    sql(DB, "INSERT INTO article_sites (article_id, site_id) VALUES (?, ?)",
+        (aid, lr))
+    s, h, b = on("lr-asia", "/search?sort=date&q=" + word)
+    contains(b, slug, "until it is shown there")
+
+
+run_tests([test_demo_communities, test_search_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
            test_site_limits],

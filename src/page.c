@@ -205,10 +205,19 @@ sister_model(struct req *r, json_t **out)
 	return STORE_OK;
 }
 
+/* The instance's own site is named by its settings, not by its row. */
+void
+page_dep_site_row(int64_t id)
+{
+	if (id != SITES_DEFAULT)
+		cache_dep_str(tag_site_row(id).s);
+}
+
 int
 page_site(struct req *r, json_t **out)
 {
 	cache_dep_str(tag_site().s);
+	page_dep_site_row(r->site != NULL ? r->site->id : SITES_DEFAULT);
 	if (r->site != NULL)
 		return sister_model(r, out);
 	return site_model(r, out);
@@ -220,9 +229,22 @@ page_base_url(struct req *r)
 	char url[512];
 	const char *v;
 
+	page_dep_site_row(r->site != NULL ? r->site->id : SITES_DEFAULT);
 	v = r->site != NULL ? sites_url(r->site, url, sizeof(url)) :
 	    config_site_url(url, sizeof(url));
 	return v == url ? h2o_strdup(&r->h->pool, url, SIZE_MAX).base : v;
+}
+
+/*
+ * Depends on list tag t: on a sister site, on t in that site (tag_in_site,
+ * store_scope); the instance's own site keeps the tag as it is.
+ */
+void
+page_dep_list_tag(struct tag t)
+{
+	if (store_scope() != 0 && store_scope() != SITES_DEFAULT)
+		t = tag_in_site(t, store_scope());
+	cache_dep_str(t.s);
 }
 
 void
@@ -230,22 +252,22 @@ page_dep_list(struct req *r, enum list_by by, int64_t key, const char *type)
 {
 	switch (by) {
 	case LIST_LATEST:
-		cache_dep_str(tag_latest().s);
+		page_dep_list_tag(tag_latest());
 		break;
 	case LIST_TYPE:
-		cache_dep_str(tag_list_type(type).s);
+		page_dep_list_tag(tag_list_type(type));
 		break;
 	case LIST_SECTION:
-		cache_dep_str(tag_list_section(key).s);
+		page_dep_list_tag(tag_list_section(key));
 		break;
 	case LIST_AUTHOR:
-		cache_dep_str(tag_list_author(key).s);
+		page_dep_list_tag(tag_list_author(key));
 		break;
 	case LIST_TAG:
-		cache_dep_str(tag_list_topic(key).s);
+		page_dep_list_tag(tag_list_topic(key));
 		break;
 	case LIST_SHOW:
-		cache_dep_str(tag_list_show(key).s);
+		page_dep_list_tag(tag_list_show(key));
 		break;
 	default:
 		break;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "store.h"
+#include "tag.h"
 
 struct cursor;
 struct req;
@@ -41,6 +42,10 @@ int	 page_site(struct req *, json_t **out);
 const char *page_base_url(struct req *);
 /* Declares that the page lists what the list of (by, key, type) holds. */
 void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
+/* Depends on a list's tag, in the lists' site (docs/sites.md). */
+void	 page_dep_list_tag(struct tag t);
+/* Depends on the row of sister site id (docs/sites.md). */
+void	 page_dep_site_row(int64_t id);
 /*
  * page_list.c: one page of a story list into model under "articles",
  * with its pagination (?before=, ?page=) and links both ways; an HTTP

@@ -107,7 +107,7 @@ sitemap_index(struct req *r)
 	int64_t max, n, i;
 	int k;
 
-	cache_dep_str(tag_latest().s);
+	page_dep_list_tag(tag_latest());
 	cache_dep_str(tag_sections().s);
 	cache_dep_str(tag_authors().s);
 	cache_dep_until(store_next_publish(r->db, page_now()));
@@ -171,7 +171,7 @@ news(struct req *r)
 	    &list)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, list);
-	cache_dep_str(tag_latest().s);
+	page_dep_list_tag(tag_latest());
 	/* A story a sponsored hub takes in (or lets go) leaves (or joins) it. */
 	cache_dep_str(tag_hubs().s);
 	cache_dep_until(store_next_publish(r->db, now));
@@ -379,7 +379,7 @@ sitemap_part(struct req *r)
 	    page_now(), &list)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, list);
-	cache_dep_str(tag_latest().s);
+	page_dep_list_tag(tag_latest());
 	if (k == MAP_SECTIONS)
 		cache_dep_str(tag_sections().s);
 	if (k == MAP_AUTHORS)

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 
 from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests,
-                     demo_db, sql)
+                     demo_db, sql, on_pg, until)
 
 PW = "a passphrase long enough"
 DIR = tempfile.mkdtemp(prefix="masthead-sites-")
@@ -341,8 +341,87 @@ def test_search_per_site():
     contains(b, slug, "until it is shown there")
 
 
-run_tests([test_demo_communities, test_search_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
+def hit(site, path):
+    """GETs path twice on site (None: the default); the second answer."""
+    get = (lambda: srv.get(path)) if site is None else \
+        (lambda: on(site, path))
+    get()
+    return get()
+
+
+def test_purge_per_site():
+    for site, path in ((None, "/"), ("connecting-africa", "/"),
+                       ("connecting-africa", "/section/connecting-africa"),
+                       ("lr-asia", "/"), ("lr-asia", "/section/lr-asia")):
+        s, h, b = hit(site, path)
+        eq((s, h.get("x-cache")), (200, "hit"),
+           "%s%s is cached" % (site or "the default site ", path))
+    title = "Undersea cable lands on three more islands"
+    s, h, b = NEWSROOM.post("/admin/articles", "admin", {
+        "title": title, "section": "lr-asia", "site": "lr-asia",
+        "type": "news", "body_md": "A cable for the islands.",
+        "then": "publish"})
+    eq(s, 303, "a story is published on LR Asia")
+    for site, path in ((None, "/"), ("connecting-africa", "/"),
+                       ("connecting-africa", "/section/connecting-africa")):
+        s, h, b = srv.get(path) if site is None else on(site, path)
+        eq(h.get("x-cache"), "hit", "%s%s is still a hit"
+           % (site or "the default site's ", path))
+        ok(title not in str(b), "and has nothing of it")
+    for path in ("/", "/section/lr-asia"):
+        s, h, b = on("lr-asia", path)
+        ok(h.get("x-cache") != "hit", "LR Asia's %s is fresh" % path)
+        contains(b, title, "with the new story")
+    # A change to one site's row drops its pages only.
+    lr = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    hit("lr-asia", "/")
+    s, h, b = NEWSROOM.post("/admin/sites/%d" % lr, "admin", {
+        "slug": "lr-asia", "host": "lr-asia.localhost", "name": "LR Asia",
+        "tagline": "Asia-Pacific's networks, every day", "base_url": "",
+        "logo": "", "accent": "#8a1c3b"})
+    eq(s, 303, "LR Asia's tagline is changed")
+    s, h, b = on("connecting-africa", "/")
+    eq(h.get("x-cache"), "hit", "Connecting Africa's home is still a hit")
+    s, h, b = srv.get("/")
+    eq(h.get("x-cache"), "hit", "and the default home")
+    s, h, b = on("lr-asia", "/")
+    ok(h.get("x-cache") != "hit", "LR Asia's home is fresh")
+    contains(b, "Asia-Pacific&#39;s networks, every day",
+             "with its new tagline")
+
+
+def test_other_instance():
+    """PostgreSQL: another instance on the same database reads the sites
+    again when the bus says they changed, not only when it restarts."""
+    other = Server(db=DB)
+    try:
+        host = {"Host": "gamma.localhost:%d" % other.port}
+        s, h, b = other.request("GET", "/", host)
+        ok(s == 200 and b"Gamma Gazette" not in b,
+           "the other instance knows no gamma: the default site")
+        s, h, b = add_site("gamma", "Gamma Gazette")
+        eq(s, 303, "gamma is added on the first instance")
+        ok(until(lambda: b"Gamma Gazette" in other.request(
+            "GET", "/", host)[2], 5),
+           "the other instance serves gamma's home soon after")
+        gid = sql(DB, "SELECT id FROM sites WHERE slug = 'gamma'")[0][0]
+        other.request("GET", "/", host)
+        s, h, b = NEWSROOM.post("/admin/sites/%d" % gid, "admin", {
+            "slug": "gamma", "host": "gamma.localhost", "name": "Gamma Post",
+            "tagline": "", "base_url": base("gamma"), "logo": "",
+            "accent": ""})
+        eq(s, 303, "gamma is renamed on the first instance")
+        ok(until(lambda: b"Gamma Post" in other.request(
+            "GET", "/", host)[2], 5),
+           "the other instance shows the new name soon after")
+        s, h, b = other.request("GET", "/sites/gamma/", {})
+        ok(s == 200 and b"Gamma Post" in b, "and reaches it by the prefix")
+    finally:
+        other.stop()
+
+
+run_tests([test_demo_communities, test_search_per_site, test_purge_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
-           test_site_limits],
+           test_site_limits] + ([test_other_instance] if on_pg() else []),
           cleanup=srv.stop)

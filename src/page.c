@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "menu.h"
 #include "own.h"
 #include "page.h"
 #include "req.h"
@@ -171,10 +172,71 @@ site_model(struct req *r, json_t **out)
 	return STORE_OK;
 }
 
+/* Whether an item of tree, at any depth, links to url. */
+static int
+menu_links(const json_t *tree, const char *url)
+{
+	const json_t *item;
+	const char *u;
+	size_t i;
+
+	json_array_foreach(tree, i, item) {
+		u = json_string_value(json_object_get(item, "url"));
+		if ((u != NULL && strcmp(u, url) == 0) ||
+		    menu_links(json_object_get(item, "children"), url))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A sister site's menus (docs/sites.md): its own ("main@ID",
+ * "footer@ID") where it has items, else the instance's; its own
+ * top-level sections lead its mega-menu, unless the menu links to them.
+ * The instance's menus are the thread's model's: a new array is made
+ * rather than the shared one changed.
+ */
+static int
+sister_menus(struct req *r, const struct site *s, json_t *site)
+{
+	static const char *const keys[] = { "menu", "footer" };
+	json_t *rows, *secs, *sec, *menu, *top;
+	char name[64], url[200];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(name, sizeof(name), "%s@%lld", menu_names[i],
+		    (long long)s->id);
+		if ((rc = store_menu(r->db, name, &rows)) != STORE_OK)
+			return rc;
+		if (json_array_size(rows) > 0)
+			json_object_set_new(site, keys[i], menu_tree(rows));
+		json_decref(rows);
+	}
+	cache_dep_str(tag_sections().s);
+	if ((rc = store_site_sections(r->db, s->id, &secs)) != STORE_OK)
+		return rc;
+	top = json_object_get(site, "menu");
+	menu = json_array();
+	json_array_foreach(secs, i, sec) {
+		snprintf(url, sizeof(url), "/section/%s", json_string_value(
+		    json_object_get(sec, "slug")));
+		if (!menu_links(top, url))
+			json_array_append_new(menu, json_pack("{s:O,s:s,s:[],"
+			    "s:b}", "label", json_object_get(sec, "name"),
+			    "url", url, "children", "has_children", 0));
+	}
+	json_array_extend(menu, top);
+	json_object_set_new(site, "menu", menu);
+	json_decref(secs);
+	return STORE_OK;
+}
+
 /*
  * A sister site's model (docs/sites.md): the instance's, with the
- * site's name, tagline, base URL, logo and accent colour in place of
- * the settings'.  The menus and the footer are the instance's.
+ * site's name, tagline, base URL, logo, accent colour and menus in
+ * place of the settings'.
  */
 static int
 sister_model(struct req *r, json_t **out)
@@ -200,6 +262,10 @@ sister_model(struct req *r, json_t **out)
 		json_object_set_new(site, "site_accent", json_string(s->accent +
 		    1));
 	json_object_del(site, "share_image");
+	if ((rc = sister_menus(r, s, site)) != STORE_OK) {
+		json_decref(site);
+		return rc;
+	}
 	page_meta_site(r->db, site);
 	*out = site;
 	return STORE_OK;

@@ -390,6 +390,68 @@ def test_purge_per_site():
              "with its new tagline")
 
 
+def top_row(page):
+    """The labels and links of the mega-menu's top row."""
+    m = re.search(r'<ul class="mega-top">(.*?)</ul>', page, re.S)
+    return re.findall(r'<a[^>]* href="([^"]*)"[^>]*>([^<]*)</a>',
+                      m.group(1) if m else "")
+
+
+def footer_of(page):
+    m = re.search(r"<footer.*?</footer>", page, re.S)
+    return m.group(0) if m else ""
+
+
+def test_menus_per_site():
+    s, h, default_before = srv.html("/")
+    own = top_row(default_before)
+    s, h, b = on("lr-asia", "/")
+    row = top_row(b)
+    eq(row[0], ("/section/lr-asia", "LR Asia"),
+       "LR Asia's own section leads its mega-menu")
+    eq(row[1:], own, "followed by the instance's menu, as it has none")
+    s, h, b = on("connecting-africa", "/")
+    eq(top_row(b)[0], ("/section/connecting-africa", "Connecting Africa"),
+       "Connecting Africa's leads its own")
+    lr = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    s, h, b = NEWSROOM.get("/admin/menus?site=lr-asia", "admin")
+    eq(s, 200, "the newsroom shows LR Asia's menus")
+    contains(b, "Menus of LR Asia", "under its name")
+    contains(b, 'value="main@%d"' % lr, "with a form for its own items")
+    s, h, b = NEWSROOM.get("/admin/menus?site=nosuch", "admin")
+    eq(s, 404, "a site no one has is 404")
+    n = sql(DB, "SELECT count(*) FROM menu_items")[0][0]
+    for menu in ("main@999", "main@1", "main@", "side@%d" % lr):
+        s, h, b = NEWSROOM.post("/admin/menus", "admin", {
+            "menu": menu, "label": "X", "url": "/", "position": "0",
+            "parent_id": "", "site": "lr-asia"})
+        eq(s, 422, "menu %s is refused" % menu)
+    eq(sql(DB, "SELECT count(*) FROM menu_items")[0][0], n,
+       "and nothing is stored")
+    s, h, b = NEWSROOM.post("/admin/menus", "admin", {
+        "menu": "main@%d" % lr, "label": "Island News",
+        "url": "/section/lr-asia", "position": "0", "parent_id": "",
+        "site": "lr-asia"})
+    eq(s, 303, "an item is added to LR Asia's mega-menu")
+    eq(h.get("location"), "/admin/menus?site=lr-asia&done=1",
+       "and the newsroom goes back to LR Asia's menus")
+    s, h, b = NEWSROOM.post("/admin/menus", "admin", {
+        "menu": "footer@%d" % lr, "label": "Asia desk",
+        "url": "/contact", "position": "0", "parent_id": "",
+        "site": "lr-asia"})
+    eq(s, 303, "and one to its footer")
+    s, h, b = on("lr-asia", "/")
+    eq(top_row(b), [("/section/lr-asia", "Island News"),
+                    ("/sections", "All Sections")],
+       "LR Asia's mega-menu is its own, its section linked once")
+    contains(footer_of(b), "Asia desk", "and so is its footer")
+    s, h, b = on("connecting-africa", "/")
+    eq(top_row(b)[1:], own, "Connecting Africa keeps the instance's")
+    ok("Asia desk" not in footer_of(b), "and its footer")
+    s, h, b = srv.html("/")
+    eq(b, default_before, "the default home is byte for byte what it was")
+
+
 def test_other_instance():
     """PostgreSQL: another instance on the same database reads the sites
     again when the bus says they changed, not only when it restarts."""
@@ -420,7 +482,8 @@ def test_other_instance():
         other.stop()
 
 
-run_tests([test_demo_communities, test_search_per_site, test_purge_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
+run_tests([test_demo_communities, test_search_per_site, test_purge_per_site,
+           test_menus_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
            test_site_limits] + ([test_other_instance] if on_pg() else []),

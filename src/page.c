@@ -752,7 +752,16 @@ page_static(struct req *r)
 
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
-	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
+	/* A sister site's own version is the page SITE-SLUG (docs/sites.md). */
+	rc = STORE_NOTFOUND;
+	if (r->site != NULL)
+		rc = store_page_get(r->db, h2o_concat(&r->h->pool,
+		    h2o_iovec_init(r->site->slug, strlen(r->site->slug)),
+		    h2o_iovec_init("-", 1), h2o_iovec_init(r->arg[0],
+		    r->arglen[0])).base, &pg);
+	if (rc == STORE_NOTFOUND)
+		rc = store_page_get(r->db, r->arg[0], &pg);
+	if (rc != STORE_OK)
 		return status_store(rc);
 	cache_dep_str(tag_page(json_integer_value(json_object_get(pg,
 	    "id"))).s);

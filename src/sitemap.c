@@ -20,6 +20,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -393,8 +394,13 @@ sitemap_part(struct req *r)
 			    view_int(row, "updated_at") : view_int(row, "published_at");
 		} else {
 			t = view_int(row, "lastmod_at");
-			/* A tag no published story carries has no page worth listing. */
-			if (k == MAP_TAGS && t == 0)
+			/*
+			 * A tag no published story carries has no page worth
+			 * listing, nor on a sister site an author of none of
+			 * its stories (store_map_slice).
+			 */
+			if ((k == MAP_TAGS || (k == MAP_AUTHORS &&
+			    store_scope() > SITES_DEFAULT)) && t == 0)
 				continue;
 		}
 		url_entry(b, base, kind_paths[k], view_str(row, "slug"), t);

@@ -452,6 +452,66 @@ def test_menus_per_site():
     eq(b, default_before, "the default home is byte for byte what it was")
 
 
+def test_sitemaps_per_site():
+    lr = base("lr-asia")
+    s, h, m = on("lr-asia", "/sitemaps/sections-1.xml")
+    eq(s, 200, "LR Asia's sitemap of sections answers")
+    contains(m, "<loc>%s/section/lr-asia</loc>" % lr, "with its own section")
+    ok("/section/connecting-africa<" not in m and "/section/5g<" not in m,
+       "and no other site's")
+    s, h, d = srv.html("/sitemaps/sections-1.xml")
+    ok("/section/5g<" in d, "the default site's lists the instance's")
+    site = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    mine = ("(a.site_id = ? OR EXISTS (SELECT 1 FROM article_sites z"
+            " WHERE z.article_id = a.id AND z.site_id = ?))")
+    has = sql(DB, "SELECT DISTINCT au.slug FROM authors au"
+              " JOIN article_authors x ON x.author_id = au.id"
+              " JOIN articles a ON a.id = x.article_id"
+              " WHERE a.status = 'published' AND " + mine, (site, site))
+    hasnt = sql(DB, "SELECT slug FROM authors au WHERE NOT EXISTS (SELECT 1"
+                " FROM article_authors x JOIN articles a ON a.id ="
+                " x.article_id WHERE x.author_id = au.id AND " + mine +
+                ") ORDER BY id LIMIT 1", (site, site))
+    s, h, m = on("lr-asia", "/sitemaps/authors-1.xml")
+    ok(all("<loc>%s/author/%s</loc>" % (lr, a) in m for (a,) in has),
+       "its sitemap of authors lists the %d of its stories" % len(has))
+    ok(hasnt and "/author/%s<" % hasnt[0][0] not in m,
+       "and not an author of none of them")
+    tags = sql(DB, "SELECT DISTINCT t.slug FROM tags t"
+               " JOIN article_tags x ON x.tag_id = t.id"
+               " JOIN articles a ON a.id = x.article_id"
+               " WHERE a.status = 'published' AND " + mine, (site, site))
+    s, h, m = on("lr-asia", "/sitemaps/tags-1.xml")
+    eq(sorted(re.findall(r"/tag/([^<]+)</loc>", m)),
+       sorted(t for (t,) in tags), "its sitemap of tags lists its stories' tags")
+    s, h, d = srv.html("/sitemaps/tags-1.xml")
+    ok(len(re.findall(r"/tag/", d)) > len(tags),
+       "the default site's lists more")
+
+
+def test_static_pages_per_site():
+    s, h, default_before = srv.html("/about-us")
+    s, h, b = on("lr-asia", "/about-us")
+    eq(s, 200, "LR Asia has an About Us page")
+    contains(b, "Light Reading reports on", "the instance's, as it has none")
+    hit("connecting-africa", "/about-us")
+    s, h, b = NEWSROOM.post("/admin/pages", "admin", {
+        "slug": "lr-asia-about-us", "title": "About LR Asia",
+        "body_md": "LR Asia follows the networks of Asia-Pacific."})
+    eq(s, 303, "the newsroom writes LR Asia's own About Us")
+    s, h, b = on("lr-asia", "/about-us")
+    contains(b, "LR Asia follows the networks of Asia-Pacific.",
+             "LR Asia's About Us is its own at once")
+    ok("Light Reading reports on" not in b, "not the instance's")
+    s, h, b = srv.html("/sites/lr-asia/about-us")
+    contains(b, "LR Asia follows the networks", "by the prefix too")
+    s, h, b = on("connecting-africa", "/about-us")
+    eq(h.get("x-cache"), "hit", "Connecting Africa's stays cached")
+    contains(b, "Light Reading reports on", "and is the instance's")
+    s, h, b = srv.html("/about-us")
+    eq(b, default_before, "the default site's is byte for byte what it was")
+
+
 def test_other_instance():
     """PostgreSQL: another instance on the same database reads the sites
     again when the bus says they changed, not only when it restarts."""
@@ -483,7 +543,8 @@ def test_other_instance():
 
 
 run_tests([test_demo_communities, test_search_per_site, test_purge_per_site,
-           test_menus_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
+           test_menus_per_site, test_sitemaps_per_site,
+           test_static_pages_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
            test_site_limits] + ([test_other_instance] if on_pg() else []),

@@ -267,11 +267,5 @@ store_article_show_on(struct db *db, int64_t article, int64_t site)
 int
 store_site_sections(struct db *db, int64_t site, json_t **out)
 {
-	struct db_stmt *st;
-
-	*out = NULL;
-	if ((st = db_stmt(db, sql_site_sections)) == NULL)
-		return STORE_ERROR;
-	db_bind_int(st, 1, site);
-	return store_rows_json(st, out);
+	return store_rows_by_id(db, sql_site_sections, site, out);
 }

@@ -428,17 +428,16 @@ def test_menus_per_site():
         eq(s, 422, "menu %s is refused" % menu)
     eq(sql(DB, "SELECT count(*) FROM menu_items")[0][0], n,
        "and nothing is stored")
-    s, h, b = NEWSROOM.post("/admin/menus", "admin", {
-        "menu": "main@%d" % lr, "label": "Island News",
-        "url": "/section/lr-asia", "position": "0", "parent_id": "",
-        "site": "lr-asia"})
+
+    def add(menu, label, url):
+        return NEWSROOM.post("/admin/menus", "admin", {
+            "menu": "%s@%d" % (menu, lr), "label": label, "url": url,
+            "position": "0", "parent_id": "", "site": "lr-asia"})
+    s, h, b = add("main", "Island News", "/section/lr-asia")
     eq(s, 303, "an item is added to LR Asia's mega-menu")
     eq(h.get("location"), "/admin/menus?site=lr-asia&done=1",
        "and the newsroom goes back to LR Asia's menus")
-    s, h, b = NEWSROOM.post("/admin/menus", "admin", {
-        "menu": "footer@%d" % lr, "label": "Asia desk",
-        "url": "/contact", "position": "0", "parent_id": "",
-        "site": "lr-asia"})
+    s, h, b = add("footer", "Asia desk", "/contact")
     eq(s, 303, "and one to its footer")
     s, h, b = on("lr-asia", "/")
     eq(top_row(b), [("/section/lr-asia", "Island News"),

@@ -193,13 +193,14 @@ void	 page_link_token(char tok[64], char hash[65]);
 int	 page_route_token(struct req *, char hash[65]);
 
 /* page_newsletter.c — newsletter sign-up and subscribers' links */
+struct site;
 /*
  * Queues the double opt-in letter to a subscriber (a new single-use
  * link), inside the caller's transaction.  names: the newsletters'
- * names.  enum store_rc.
+ * names; site: the sister site signed up on, or NULL.  enum store_rc.
  */
-int	 page_newsletter_ask_confirm(struct db *, int64_t subscriber,
-	    const char *email, json_t *names, int64_t now);
+int	 page_newsletter_ask_confirm(struct db *, const struct site *,
+	    int64_t subscriber, const char *email, json_t *names, int64_t now);
 int	 page_newsletter(struct req *);
 int	 page_newsletter_post(struct req *);
 int	 page_newsletter_confirm(struct req *);

@@ -13,8 +13,9 @@ import re
 import subprocess
 import tempfile
 
-from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests,
-                     demo_db, sql, on_pg, until)
+from harness import (BIN, Server, Newsroom, Client, ok, eq, contains,
+                     run_tests, demo_db, sql, on_pg, until)
+from smtpsink import SmtpSink, body_of
 
 PW = "a passphrase long enough"
 DIR = tempfile.mkdtemp(prefix="masthead-sites-")
@@ -29,7 +30,9 @@ STORIES = sql(DB, "SELECT id, slug, title FROM articles"
               " WHERE status = 'published' AND site_id = 1"
               " ORDER BY published_at DESC, id DESC LIMIT 3")
 DEMO_SITES = sql(DB, "SELECT count(*) FROM sites")[0][0]
-srv = Server(db=DB)
+SINK = SmtpSink()
+srv = Server(db=DB, args=["--smtp_host", "127.0.0.1",
+                          "--smtp_port", str(SINK.port)])
 NEWSROOM = Newsroom(srv, PW)
 PORT = srv.port
 OWN = "http://127.0.0.1:%d" % PORT
@@ -511,6 +514,35 @@ def test_static_pages_per_site():
     eq(b, default_before, "the default site's is byte for byte what it was")
 
 
+def confirmation_to(addr):
+    """The letter the server sent to addr, within a few seconds."""
+    got = until(lambda: SINK.to(addr), 8)
+    return got[-1] if got else None
+
+
+def test_newsletter_confirmation_per_site():
+    b = Client(srv, ip=None)
+    s, h, page = b.post("/sites/lr-asia/newsletter", [
+        ("email", "asia.reader@example.org"), ("n", "daily"),
+        ("consent", "yes")], csrf_from="/sites/lr-asia/newsletter")
+    eq(s, 200, "a reader signs up on LR Asia")
+    m = confirmation_to("asia.reader@example.org")
+    ok(m is not None, "a confirmation letter is queued")
+    eq(str(m["Subject"]), "Confirm your newsletters from LR Asia",
+       "it is from LR Asia")
+    text = body_of(m)
+    contains(text, base("lr-asia") + "/newsletter/confirm/",
+             "its link is on LR Asia's address")
+    eq(text.split("-- ")[-1].strip(), "LR Asia", "and LR Asia signs it")
+    s, h, page = b.post("/newsletter", [
+        ("email", "own.reader@example.org"), ("n", "daily"),
+        ("consent", "yes")], csrf_from="/newsletter")
+    m = confirmation_to("own.reader@example.org")
+    ok(m is not None and "LR Asia" not in str(m["Subject"]) and
+       OWN + "/newsletter/confirm/" in body_of(m),
+       "a sign-up on the default site is the instance's")
+
+
 def test_other_instance():
     """PostgreSQL: another instance on the same database reads the sites
     again when the bus says they changed, not only when it restarts."""
@@ -541,10 +573,16 @@ def test_other_instance():
         other.stop()
 
 
+def stop():
+    rc = srv.stop()
+    SINK.close()
+    return rc
+
+
 run_tests([test_demo_communities, test_search_per_site, test_purge_per_site,
            test_menus_per_site, test_sitemaps_per_site,
-           test_static_pages_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
+           test_static_pages_per_site, test_newsletter_confirmation_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
            test_site_limits] + ([test_other_instance] if on_pg() else []),
-          cleanup=srv.stop)
+          cleanup=stop)

@@ -30,11 +30,31 @@ static pthread_t listener;
 static atomic_int stopping;
 static char self[17];		/* this instance's id, 16 hex digits */
 static struct hooks site_hooks;
+static int (*sites_fn)(struct db *);
 
 void
 bus_on_site_change(void (*fn)(void))
 {
 	hook_add(&site_hooks, fn);
+}
+
+void
+bus_on_sites(int (*fn)(struct db *))
+{
+	sites_fn = fn;
+}
+
+/*
+ * Another instance's tags: the sites are read again first when they
+ * changed, so that the pages rendered after the drop see them.
+ */
+static void
+bus_remote(const char *tags)
+{
+	if (sites_fn != NULL && (tags_has(tags, "*") ||
+	    tags_has(tags, tag_sites().s)))
+		sites_fn(conn);
+	bus_apply(tags);
 }
 
 void
@@ -101,7 +121,7 @@ bus_main(void *arg)
 			}
 			listening = 1;
 			if (missed) {
-				bus_apply("*");
+				bus_remote("*");
 				missed = 0;
 			}
 		}
@@ -113,7 +133,7 @@ bus_main(void *arg)
 		}
 		if (rc == 1 && strncmp(msg, self, sizeof(self) - 1) != 0 &&
 		    msg[sizeof(self) - 1] == ' ')
-			bus_apply(msg + sizeof(self));
+			bus_remote(msg + sizeof(self));
 	}
 	return NULL;
 }

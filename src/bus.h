@@ -30,5 +30,12 @@ void	bus_apply(const char *tags);
  * write; up to HOOK_MAX (hook.h).
  */
 void	bus_on_site_change(void (*fn)(void));
+/*
+ * Registers fn to read the sites table again (docs/sites.md) with the
+ * listener's own connection when another instance says the sites
+ * changed (the sites tag, or everything), before their pages are
+ * dropped here.  At start, before bus_start(); one function.
+ */
+void	bus_on_sites(int (*fn)(struct db *));
 
 #endif

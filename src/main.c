@@ -997,6 +997,7 @@ cmd_serve(void)
 	page_admin_export_init(export_for_admin);
 	/* The layers below call up only through what is registered here. */
 	bus_on_site_change(page_site_changed);
+	bus_on_sites(store_sites_load);
 	pool_on_thread_end(image_thread_done);
 	if (purge_start(config.varnish, err, sizeof(err)) != 0) {
 		fprintf(stderr, "masthead: %s\n", err);

@@ -9,6 +9,7 @@
 #include "bus.h"
 #include "db.h"
 #include "menu.h"
+#include "sites.h"
 #include "store.h"
 #include "tag.h"
 #include "util.h"
@@ -24,6 +25,29 @@ url_ok(const char *u)
 	if (u[0] == '/')
 		return u[1] != '/' && u[1] != '\\';
 	return strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0;
+}
+
+int
+menu_name_ok(const char *s)
+{
+	struct site site;
+	const char *at;
+	int64_t id;
+	size_t i, n;
+
+	if (s == NULL)
+		return 0;
+	at = strchr(s, '@');
+	n = at != NULL ? (size_t)(at - s) : strlen(s);
+	for (i = 0; i < ARRAY_SIZE(menu_names); i++)
+		if (strlen(menu_names[i]) == n && strncmp(s, menu_names[i],
+		    n) == 0)
+			break;
+	if (i == ARRAY_SIZE(menu_names))
+		return 0;
+	/* A sister site's own menu: "main@ID" (docs/sites.md). */
+	return at == NULL || (parse_int(at + 1, strlen(at + 1), 2, INT64_MAX,
+	    &id) == 0 && sites_by_id(id, &site) == 0);
 }
 
 int
@@ -67,12 +91,9 @@ menu_check(json_t *in, int creating, char *msg, size_t msglen)
 	}
 	if (!creating)
 		return 0;
-	s = json_string_value(json_object_get(in, "menu"));
-	for (i = 0; s != NULL && i < ARRAY_SIZE(menu_names); i++)
-		if (strcmp(s, menu_names[i]) == 0)
-			break;
-	if (s == NULL || i == ARRAY_SIZE(menu_names)) {
-		snprintf(msg, msglen, "menu is \"main\" or \"footer\"");
+	if (!menu_name_ok(json_string_value(json_object_get(in, "menu")))) {
+		snprintf(msg, msglen, "menu is \"main\" or \"footer\", or one "
+		    "of them, @ and a sister site's id");
 		return 422;
 	}
 	if ((v = json_object_get(in, "parent_id")) != NULL &&

@@ -20,6 +20,11 @@ struct db;
 extern const char *const menu_names[2];	/* "main", "footer" */
 
 /*
+ * Whether s names a menu: "main" or "footer", or either followed by "@"
+ * and a sister site's id, that site's own (docs/sites.md).
+ */
+int	menu_name_ok(const char *s);
+/*
  * Checks an item's fields (label, url, position; menu and parent_id when
  * creating).  0, or 400 / 422 with a sentence in msg.
  */

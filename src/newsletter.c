@@ -32,6 +32,7 @@
 #include "newsletter.h"
 #include "nl_style.h"
 #include "sign.h"
+#include "sites.h"
 #include "store.h"
 #include "util.h"
 #include "view.h"
@@ -272,23 +273,29 @@ queue_personal(struct db *db, int64_t sub, const char *email,
 }
 
 int
-newsletter_queue_confirm(struct db *db, const char *email, const char *token,
-    json_t *names)
+newsletter_queue_confirm(struct db *db, const struct site *on,
+    const char *email, const char *token, json_t *names)
 {
 	struct buf text = BUF_INIT, html = BUF_INIT, url = BUF_INIT,
 	    list = BUF_INIT;
-	char tmp[200], site[200], subject[300];
+	char tmp[200], site[200], subject[300], base[600];
 	json_t *n;
 	size_t i;
 	int rc;
 
-	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
+	strlcpy_(site, on != NULL ? on->name : site_name(db, tmp, sizeof(tmp)),
+	    sizeof(site));
 	snprintf(subject, sizeof(subject), "Confirm your newsletters from %s",
 	    site);
 	json_array_foreach(names, i, n)
 		buf_printf(&list, "%s%s", i > 0 ? ", " : "",
 		    json_string_value(n));
-	newsletter_site_url(&url, "/newsletter/confirm/");
+	if (on != NULL) {
+		buf_puts(&url, sites_url(on, base, sizeof(base)));
+		BUF_LIT(&url, "/newsletter/confirm/");
+	} else {
+		newsletter_site_url(&url, "/newsletter/confirm/");
+	}
 	buf_puts(&url, token);
 	html_open(&html, subject);
 	mail_para(&text, &html, "Someone, we hope you, asked to receive these "

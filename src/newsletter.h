@@ -65,8 +65,13 @@ void	 newsletter_site_url(struct buf *b, const char *path);
  * address already subscribed to everything it asked for, and the
  * welcome after confirming.  names: the newsletters' names.  enum store_rc.
  */
-int	 newsletter_queue_confirm(struct db *, const char *email,
-	    const char *token, json_t *names);
+struct site;
+/*
+ * site: the sister site the reader signed up on (docs/sites.md), whose
+ * name and address the confirmation carries; NULL for the instance's.
+ */
+int	 newsletter_queue_confirm(struct db *, const struct site *site,
+	    const char *email, const char *token, json_t *names);
 int	 newsletter_queue_already(struct db *, int64_t subscriber,
 	    const char *email);
 int	 newsletter_queue_welcome(struct db *, int64_t subscriber,

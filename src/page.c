@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "menu.h"
 #include "own.h"
 #include "page.h"
 #include "req.h"
@@ -171,10 +172,71 @@ site_model(struct req *r, json_t **out)
 	return STORE_OK;
 }
 
+/* Whether an item of tree, at any depth, links to url. */
+static int
+menu_links(const json_t *tree, const char *url)
+{
+	const json_t *item;
+	const char *u;
+	size_t i;
+
+	json_array_foreach(tree, i, item) {
+		u = json_string_value(json_object_get(item, "url"));
+		if ((u != NULL && strcmp(u, url) == 0) ||
+		    menu_links(json_object_get(item, "children"), url))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A sister site's menus (docs/sites.md): its own ("main@ID",
+ * "footer@ID") where it has items, else the instance's; its own
+ * top-level sections lead its mega-menu, unless the menu links to them.
+ * The instance's menus are the thread's model's: a new array is made
+ * rather than the shared one changed.
+ */
+static int
+sister_menus(struct req *r, const struct site *s, json_t *site)
+{
+	static const char *const keys[] = { "menu", "footer" };
+	json_t *rows, *secs, *sec, *menu, *top;
+	char name[64], url[200];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(name, sizeof(name), "%s@%lld", menu_names[i],
+		    (long long)s->id);
+		if ((rc = store_menu(r->db, name, &rows)) != STORE_OK)
+			return rc;
+		if (json_array_size(rows) > 0)
+			json_object_set_new(site, keys[i], menu_tree(rows));
+		json_decref(rows);
+	}
+	cache_dep_str(tag_sections().s);
+	if ((rc = store_site_sections(r->db, s->id, &secs)) != STORE_OK)
+		return rc;
+	top = json_object_get(site, "menu");
+	menu = json_array();
+	json_array_foreach(secs, i, sec) {
+		snprintf(url, sizeof(url), "/section/%s", json_string_value(
+		    json_object_get(sec, "slug")));
+		if (!menu_links(top, url))
+			json_array_append_new(menu, json_pack("{s:O,s:s,s:[],"
+			    "s:b}", "label", json_object_get(sec, "name"),
+			    "url", url, "children", "has_children", 0));
+	}
+	json_array_extend(menu, top);
+	json_object_set_new(site, "menu", menu);
+	json_decref(secs);
+	return STORE_OK;
+}
+
 /*
  * A sister site's model (docs/sites.md): the instance's, with the
- * site's name, tagline, base URL, logo and accent colour in place of
- * the settings'.  The menus and the footer are the instance's.
+ * site's name, tagline, base URL, logo, accent colour and menus in
+ * place of the settings'.
  */
 static int
 sister_model(struct req *r, json_t **out)
@@ -200,15 +262,28 @@ sister_model(struct req *r, json_t **out)
 		json_object_set_new(site, "site_accent", json_string(s->accent +
 		    1));
 	json_object_del(site, "share_image");
+	if ((rc = sister_menus(r, s, site)) != STORE_OK) {
+		json_decref(site);
+		return rc;
+	}
 	page_meta_site(r->db, site);
 	*out = site;
 	return STORE_OK;
+}
+
+/* The instance's own site is named by its settings, not by its row. */
+void
+page_dep_site_row(int64_t id)
+{
+	if (id != SITES_DEFAULT)
+		cache_dep_str(tag_site_row(id).s);
 }
 
 int
 page_site(struct req *r, json_t **out)
 {
 	cache_dep_str(tag_site().s);
+	page_dep_site_row(r->site != NULL ? r->site->id : SITES_DEFAULT);
 	if (r->site != NULL)
 		return sister_model(r, out);
 	return site_model(r, out);
@@ -220,9 +295,22 @@ page_base_url(struct req *r)
 	char url[512];
 	const char *v;
 
+	page_dep_site_row(r->site != NULL ? r->site->id : SITES_DEFAULT);
 	v = r->site != NULL ? sites_url(r->site, url, sizeof(url)) :
 	    config_site_url(url, sizeof(url));
 	return v == url ? h2o_strdup(&r->h->pool, url, SIZE_MAX).base : v;
+}
+
+/*
+ * Depends on list tag t: on a sister site, on t in that site (tag_in_site,
+ * store_scope); the instance's own site keeps the tag as it is.
+ */
+void
+page_dep_list_tag(struct tag t)
+{
+	if (store_scope() != 0 && store_scope() != SITES_DEFAULT)
+		t = tag_in_site(t, store_scope());
+	cache_dep_str(t.s);
 }
 
 void
@@ -230,22 +318,22 @@ page_dep_list(struct req *r, enum list_by by, int64_t key, const char *type)
 {
 	switch (by) {
 	case LIST_LATEST:
-		cache_dep_str(tag_latest().s);
+		page_dep_list_tag(tag_latest());
 		break;
 	case LIST_TYPE:
-		cache_dep_str(tag_list_type(type).s);
+		page_dep_list_tag(tag_list_type(type));
 		break;
 	case LIST_SECTION:
-		cache_dep_str(tag_list_section(key).s);
+		page_dep_list_tag(tag_list_section(key));
 		break;
 	case LIST_AUTHOR:
-		cache_dep_str(tag_list_author(key).s);
+		page_dep_list_tag(tag_list_author(key));
 		break;
 	case LIST_TAG:
-		cache_dep_str(tag_list_topic(key).s);
+		page_dep_list_tag(tag_list_topic(key));
 		break;
 	case LIST_SHOW:
-		cache_dep_str(tag_list_show(key).s);
+		page_dep_list_tag(tag_list_show(key));
 		break;
 	default:
 		break;
@@ -664,7 +752,16 @@ page_static(struct req *r)
 
 	if (!url_is_slug(r->arg[0], r->arglen[0]))
 		return 404;
-	if ((rc = store_page_get(r->db, r->arg[0], &pg)) != STORE_OK)
+	/* A sister site's own version is the page SITE-SLUG (docs/sites.md). */
+	rc = STORE_NOTFOUND;
+	if (r->site != NULL)
+		rc = store_page_get(r->db, h2o_concat(&r->h->pool,
+		    h2o_iovec_init(r->site->slug, strlen(r->site->slug)),
+		    h2o_iovec_init("-", 1), h2o_iovec_init(r->arg[0],
+		    r->arglen[0])).base, &pg);
+	if (rc == STORE_NOTFOUND)
+		rc = store_page_get(r->db, r->arg[0], &pg);
+	if (rc != STORE_OK)
 		return status_store(rc);
 	cache_dep_str(tag_page(json_integer_value(json_object_get(pg,
 	    "id"))).s);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "store.h"
+#include "tag.h"
 
 struct cursor;
 struct req;
@@ -41,6 +42,10 @@ int	 page_site(struct req *, json_t **out);
 const char *page_base_url(struct req *);
 /* Declares that the page lists what the list of (by, key, type) holds. */
 void	 page_dep_list(struct req *, enum list_by, int64_t key, const char *type);
+/* Depends on a list's tag, in the lists' site (docs/sites.md). */
+void	 page_dep_list_tag(struct tag t);
+/* Depends on the row of sister site id (docs/sites.md). */
+void	 page_dep_site_row(int64_t id);
 /*
  * page_list.c: one page of a story list into model under "articles",
  * with its pagination (?before=, ?page=) and links both ways; an HTTP
@@ -188,13 +193,14 @@ void	 page_link_token(char tok[64], char hash[65]);
 int	 page_route_token(struct req *, char hash[65]);
 
 /* page_newsletter.c — newsletter sign-up and subscribers' links */
+struct site;
 /*
  * Queues the double opt-in letter to a subscriber (a new single-use
  * link), inside the caller's transaction.  names: the newsletters'
- * names.  enum store_rc.
+ * names; site: the sister site signed up on, or NULL.  enum store_rc.
  */
-int	 page_newsletter_ask_confirm(struct db *, int64_t subscriber,
-	    const char *email, json_t *names, int64_t now);
+int	 page_newsletter_ask_confirm(struct db *, const struct site *,
+	    int64_t subscriber, const char *email, json_t *names, int64_t now);
 int	 page_newsletter(struct req *);
 int	 page_newsletter_post(struct req *);
 int	 page_newsletter_confirm(struct req *);

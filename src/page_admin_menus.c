@@ -13,6 +13,7 @@
 #include "menu.h"
 #include "own.h"
 #include "page.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "url.h"
@@ -46,17 +47,64 @@ depths(json_t *rows)
 	json_decref(byid);
 }
 
+/*
+ * The sister site whose menus the page shows (?site=SLUG, or the form's
+ * site field), into *out: 0, 0 with *out NULL for the instance's own
+ * menus, -1 for a slug no sister site has.
+ */
+static int
+menus_site(struct req *r, const char *slug, struct site **out)
+{
+	struct site s;
+
+	*out = NULL;
+	if (slug == NULL || slug[0] == '\0')
+		return 0;
+	if (sites_by_slug(slug, strlen(slug), &s) != 0 ||
+	    s.id == SITES_DEFAULT)
+		return -1;
+	*out = h2o_mem_alloc_pool(&r->h->pool, sizeof(**out));
+	**out = s;
+	return 0;
+}
+
+/* The sites whose menus the newsroom sets: the instance's, then each sister. */
+static json_t *
+menus_sites(const struct site *cur)
+{
+	json_t *a = json_array();
+	struct site s;
+	size_t i;
+
+	json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "name",
+	    "This site", "href", "/admin/menus", "current", cur == NULL));
+	for (i = 0; sites_at(i, &s) == 0; i++)
+		if (s.id != SITES_DEFAULT)
+			json_array_append_new(a, json_pack("{s:s,s:s+,s:b}",
+			    "name", s.name, "href", "/admin/menus?site=",
+			    s.slug, "current", cur != NULL && cur->id == s.id));
+	return a;
+}
+
 static int
 menus_page(struct req *r, int status, const char *error)
 {
 	json_t *m = own_json(r, json_object()), *rows, *row;
 	json_t *menus = own_json(r, json_array());
 	json_t *parents = own_json(r, json_array());
+	struct site *site;
+	char name[64];
 	size_t i, k;
 	int rc;
 
+	if (menus_site(r, http_query(r, "site"), &site) != 0)
+		return 404;
 	for (i = 0; i < ARRAY_SIZE(menu_names); i++) {
-		if ((rc = store_menu(r->db, menu_names[i], &rows)) != STORE_OK)
+		snprintf(name, sizeof(name), "%s", menu_names[i]);
+		if (site != NULL)
+			snprintf(name, sizeof(name), "%s@%lld", menu_names[i],
+			    (long long)site->id);
+		if ((rc = store_menu(r->db, name, &rows)) != STORE_OK)
 			return status_store(rc);
 		depths(rows);
 		json_array_foreach(rows, k, row)
@@ -65,11 +113,19 @@ menus_page(struct req *r, int status, const char *error)
 			    menu_names[i], "label", json_object_get(row,
 			    "label")));
 		json_array_append_new(menus, json_pack("{s:s,s:s,s:o}", "name",
-		    menu_names[i], "title", i == 0 ? "Mega-menu" : "Footer",
+		    name, "title", i == 0 ? "Mega-menu" : "Footer",
 		    "items", rows));
 	}
 	json_object_set(m, "menus", menus);
 	json_object_set(m, "parents", parents);
+	if (sites_count() > 1)
+		json_object_set_new(m, "sites", json_pack("{s:o}", "items",
+		    menus_sites(site)));
+	if (site != NULL) {
+		snprintf(name, sizeof(name), "@%lld", (long long)site->id);
+		json_object_set_new(m, "menu_site", json_pack("{s:s,s:s,s:s}",
+		    "slug", site->slug, "name", site->name, "suffix", name));
+	}
 	json_object_set_new(m, "page", json_pack("{s:s}", "title", "Menus"));
 	if (error != NULL)
 		json_object_set_new(m, "error", json_string(error));
@@ -125,7 +181,9 @@ static int
 change(struct req *r, int64_t id, int del)
 {
 	struct url_query q;
+	struct site *site;
 	json_t *in = NULL;
+	const char *v;
 	char msg[200];
 	int status, rc;
 
@@ -156,7 +214,15 @@ change(struct req *r, int64_t id, int del)
 		status = status_store(rc);
 		goto done;
 	}
-	http_redirect(r, 303, "/admin/menus?done=1");
+	/* Back to the menus of the site the form was for. */
+	if ((v = url_query_get(&q, "site")) != NULL && v[0] != '\0' &&
+	    menus_site(r, v, &site) == 0 && site != NULL)
+		http_redirect(r, 303, h2o_concat(&r->h->pool, h2o_iovec_init(
+		    H2O_STRLIT("/admin/menus?site=")), h2o_iovec_init(site->slug,
+		    strlen(site->slug)), h2o_iovec_init(H2O_STRLIT(
+		    "&done=1"))).base);
+	else
+		http_redirect(r, 303, "/admin/menus?done=1");
 	status = 0;
 done:
 	url_query_free(&q);

@@ -16,6 +16,7 @@
 #include "markdown.h"
 #include "own.h"
 #include "page.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -77,6 +78,24 @@ page_admin_page_edit(struct req *r)
 	return page_editor(r, 200, id, pg, NULL);
 }
 
+/*
+ * A new page SITE-SLUG is sister site SITE's own version of /SLUG
+ * (docs/sites.md): that site's pages go, which showed the instance's.
+ */
+static void
+sister_version(const char *slug, struct buf *tags)
+{
+	struct site s;
+	size_t i, n;
+
+	for (i = 0; sites_at(i, &s) == 0; i++) {
+		n = strlen(s.slug);
+		if (s.id != SITES_DEFAULT && strncmp(slug, s.slug, n) == 0 &&
+		    slug[n] == '-')
+			tags_add(tags, tag_site_row(s.id));
+	}
+}
+
 static int
 save(struct req *r, int64_t id)
 {
@@ -131,6 +150,8 @@ save(struct req *r, int64_t id)
 	rc = store_page_save(r->db, &id, slug, title, md->p != NULL ? md->p :
 	    "", html->p != NULL ? html->p : "");
 	tags_add(tags, tag_page(id));
+	if (slug != NULL)
+		sister_version(slug, tags);
 	if (rc == STORE_OK && (bus_publish(r->db, tags->p) != DB_OK ||
 	    db_commit(r->db) != DB_OK))
 		rc = STORE_BUSY;

@@ -9,6 +9,7 @@
 
 #include "admin.h"
 #include "auth.h"
+#include "buf.h"
 #include "bus.h"
 #include "config.h"
 #include "db.h"
@@ -110,16 +111,28 @@ site_form(struct url_query *q, struct site *s)
 	return NULL;
 }
 
-/* Stores s, then every instance drops its pages and reads the sites. */
+/*
+ * Stores s, then every instance reads the sites again and drops the
+ * pages of s (tag_site_row); a new site drops every page, since the
+ * instance's own lists may have been read without a site until then.
+ */
 static int
 site_save(struct req *r, struct site *s)
 {
-	int rc;
+	struct buf *tags = own_buf(r, 256);
+	int rc, added = s->id == 0;
 
 	if (db_begin_write(r->db) != DB_OK)
 		return 503;
-	if ((rc = store_site_put(r->db, s)) != STORE_OK ||
-	    bus_publish(r->db, "*") != DB_OK || db_commit(r->db) != DB_OK) {
+	if ((rc = store_site_put(r->db, s)) == STORE_OK) {
+		if (added)
+			buf_puts(tags, "*");
+		else
+			tags_add(tags, tag_site_row(s->id));
+		tags_add(tags, tag_sites());
+	}
+	if (rc != STORE_OK || buf_err(tags) ||
+	    bus_publish(r->db, tags->p) != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		if (rc == STORE_CONFLICT)
 			return sites_page(r, 409, "Another site has that slug "
@@ -127,7 +140,7 @@ site_save(struct req *r, struct site *s)
 		return status_write(rc);
 	}
 	store_sites_load(r->db);
-	bus_apply("*");
+	bus_apply(tags->p);
 	http_redirect(r, 303, "/admin/sites?done=1");
 	return 0;
 }

@@ -835,8 +835,8 @@ write_row(struct import *im, struct db *db, struct row *w, struct tally *t)
 		if (cur != NULL)
 			rc = store_subscriber_mark_confirmed(db, id, im->now);
 	} else {
-		rc = page_newsletter_ask_confirm(db, id, w->email, names,
-		    im->now);
+		rc = page_newsletter_ask_confirm(db, NULL, id, w->email,
+		    names, im->now);
 		t->asked++;
 	}
 out:

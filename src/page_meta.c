@@ -471,6 +471,7 @@ home_base(struct req *r, json_t *a, const char *base, char *buf, size_t n)
 	if (sites_count() <= 1 || store_article_site(r->db, view_int(a,
 	    "id"), &id) != STORE_OK || id == here)
 		return base;
+	page_dep_site_row(id);
 	if (id == SITES_DEFAULT)
 		return config_site_url(buf, n);
 	if (sites_by_id(id, &s) != 0)

@@ -153,8 +153,8 @@ confirm_token(char tok[64], char hash[65])
 }
 
 int
-page_newsletter_ask_confirm(struct db *db, int64_t id, const char *email,
-    json_t *names, int64_t now)
+page_newsletter_ask_confirm(struct db *db, const struct site *site,
+    int64_t id, const char *email, json_t *names, int64_t now)
 {
 	char tok[64], hash[65];
 	int rc;
@@ -162,7 +162,7 @@ page_newsletter_ask_confirm(struct db *db, int64_t id, const char *email,
 	confirm_token(tok, hash);
 	rc = store_subscriber_token_add(db, id, hash, now, now + CONFIRM_TTL);
 	if (rc == STORE_OK)
-		rc = newsletter_queue_confirm(db, email, tok, names);
+		rc = newsletter_queue_confirm(db, site, email, tok, names);
 	sodium_memzero(tok, sizeof(tok));
 	return rc;
 }
@@ -207,7 +207,8 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 			    newsletter_queue_welcome(r->db, id, email) :
 			    newsletter_queue_already(r->db, id, email);
 	} else if (json_array_size(names) > 0) {
-		rc = page_newsletter_ask_confirm(r->db, id, email, names, now);
+		rc = page_newsletter_ask_confirm(r->db, r->site, id, email,
+		    names, now);
 	} else {
 		rc = newsletter_queue_already(r->db, id, email);
 	}

@@ -20,6 +20,7 @@
 #include "own.h"
 #include "page.h"
 #include "req.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -107,7 +108,7 @@ sitemap_index(struct req *r)
 	int64_t max, n, i;
 	int k;
 
-	cache_dep_str(tag_latest().s);
+	page_dep_list_tag(tag_latest());
 	cache_dep_str(tag_sections().s);
 	cache_dep_str(tag_authors().s);
 	cache_dep_until(store_next_publish(r->db, page_now()));
@@ -171,7 +172,7 @@ news(struct req *r)
 	    &list)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, list);
-	cache_dep_str(tag_latest().s);
+	page_dep_list_tag(tag_latest());
 	/* A story a sponsored hub takes in (or lets go) leaves (or joins) it. */
 	cache_dep_str(tag_hubs().s);
 	cache_dep_until(store_next_publish(r->db, now));
@@ -379,7 +380,7 @@ sitemap_part(struct req *r)
 	    page_now(), &list)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, list);
-	cache_dep_str(tag_latest().s);
+	page_dep_list_tag(tag_latest());
 	if (k == MAP_SECTIONS)
 		cache_dep_str(tag_sections().s);
 	if (k == MAP_AUTHORS)
@@ -393,8 +394,13 @@ sitemap_part(struct req *r)
 			    view_int(row, "updated_at") : view_int(row, "published_at");
 		} else {
 			t = view_int(row, "lastmod_at");
-			/* A tag no published story carries has no page worth listing. */
-			if (k == MAP_TAGS && t == 0)
+			/*
+			 * A tag no published story carries has no page worth
+			 * listing, nor on a sister site an author of none of
+			 * its stories (store_map_slice).
+			 */
+			if ((k == MAP_TAGS || (k == MAP_AUTHORS &&
+			    store_scope() > SITES_DEFAULT)) && t == 0)
 				continue;
 		}
 		url_entry(b, base, kind_paths[k], view_str(row, "slug"), t);

@@ -74,6 +74,20 @@ sites_by_host(const char *host, size_t len, struct site *out)
 }
 
 int
+sites_at(size_t i, struct site *out)
+{
+	int rc = -1;
+
+	pthread_rwlock_rdlock(&lock);
+	if (i < ntable) {
+		*out = table[i];
+		rc = 0;
+	}
+	pthread_rwlock_unlock(&lock);
+	return rc;
+}
+
+int
 sites_by_slug(const char *slug, size_t len, struct site *out)
 {
 	size_t i;

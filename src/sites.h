@@ -38,6 +38,8 @@ size_t	sites_count(void);
 int	sites_by_host(const char *host, size_t len, struct site *out);
 int	sites_by_slug(const char *slug, size_t len, struct site *out);
 int	sites_by_id(int64_t id, struct site *out);
+/* The i-th site in the table's order (0: the instance's own), or -1. */
+int	sites_at(size_t i, struct site *out);
 
 /*
  * The site's absolute URL: its base_url, else http://HOST with the port

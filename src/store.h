@@ -40,6 +40,8 @@ int	 store_user_sites_set(struct db *, int64_t user, const int64_t *sites,
 int	 store_article_site(struct db *, int64_t article, int64_t *site);
 /* Moves section (a slug) and its stories to site. */
 int	 store_site_adopt(struct db *, int64_t site, const char *section);
+/* The top-level sections of site (id, slug, name), in their order. */
+int	 store_site_sections(struct db *, int64_t site, json_t **out);
 /* Gives section to site. */
 int	 store_section_site(struct db *, int64_t section, int64_t site);
 /* Shows an article on another site than its own (kept once). */

@@ -4,6 +4,7 @@
  * of the archive that sitemaps are cut into.
  */
 #include "db.h"
+#include "sites.h"
 #include "store.h"
 #include "util.h"
 
@@ -61,6 +62,46 @@ static const char sql_map_articles_site[] =
     "SELECT id, slug, updated_at, published_at FROM articles"
     " WHERE id BETWEEN $1 AND $2 AND status = 'published'"
     " AND published_at <= $3 AND site_id = $4 ORDER BY id";
+
+/*
+ * A sister site's sitemaps of sections, authors and tags (with $4 the
+ * site) list its own sections, and the authors and tags of its stories
+ * and those shown on it, with their newest such story as lastmod; one
+ * with none has lastmod 0 and is left out.  The instance's own lists
+ * every one, as an instance of one site does.
+ */
+#define MAP_IN_SITE \
+    " AND (a.site_id = $4 OR EXISTS (SELECT 1 FROM article_sites z" \
+    "  WHERE z.article_id = a.id AND z.site_id = $4))"
+static const char sql_map_sections_site[] =
+    "SELECT s.id, s.slug, (SELECT x.published_at FROM section_articles x"
+    "  WHERE x.section_id = s.id AND x.published_at <= $3"
+    "  ORDER BY x.published_at DESC LIMIT 1) AS lastmod_at"
+    " FROM sections s WHERE s.id BETWEEN $1 AND $2 AND s.site_id = $4"
+    " ORDER BY s.id";
+static const char sql_map_authors_site[] =
+    "SELECT au.id, au.slug, COALESCE((SELECT x.published_at"
+    "  FROM article_authors x JOIN articles a ON a.id = x.article_id"
+    "  WHERE x.author_id = au.id AND a.status = 'published'"
+    "  AND x.published_at <= $3" MAP_IN_SITE
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1), 0)"
+    " AS lastmod_at"
+    " FROM authors au WHERE au.id BETWEEN $1 AND $2 ORDER BY au.id";
+static const char sql_map_tags_site[] =
+    "SELECT t.id, t.slug, (SELECT x.published_at"
+    "  FROM article_tags x JOIN articles a ON a.id = x.article_id"
+    "  WHERE x.tag_id = t.id AND a.status = 'published'"
+    "  AND x.published_at <= $3" MAP_IN_SITE
+    "  ORDER BY x.published_at DESC, x.article_id DESC LIMIT 1) AS lastmod_at"
+    " FROM tags t WHERE t.id BETWEEN $1 AND $2 ORDER BY t.id";
+#undef MAP_IN_SITE
+
+static const char *const sql_map_site[MAP__MAX] = {
+	[MAP_ARTICLES] = sql_map_articles_site,
+	[MAP_SECTIONS] = sql_map_sections_site,
+	[MAP_AUTHORS] = sql_map_authors_site,
+	[MAP_TAGS] = sql_map_tags_site,
+};
 
 static const char *const sql_map[MAP__MAX] = {
 	[MAP_ARTICLES] = sql_map_articles,
@@ -126,10 +167,11 @@ store_map_slice(struct db *db, enum map_kind k, int64_t lo, int64_t hi,
 {
 	struct db_stmt *st;
 
-	int site = k == MAP_ARTICLES && store_scope() != 0;
+	int site = store_scope() != 0 && (k == MAP_ARTICLES ||
+	    store_scope() != SITES_DEFAULT);
 
 	*out = NULL;
-	if ((st = db_stmt(db, site ? sql_map_articles_site : sql_map[k])) ==
+	if ((st = db_stmt(db, site ? sql_map_site[k] : sql_map[k])) ==
 	    NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, lo);

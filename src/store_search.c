@@ -7,6 +7,7 @@
  * the per-engine statement tables below, chosen by db_kind().  Reading
  * the article and writing its plain text is shared.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,9 +235,65 @@ static const enum search_syntax engine_syntax[DB__MAX] = {
 	[DB_POSTGRES] = SEARCH_TSQUERY,
 };
 
+/*
+ * A sister site's search (docs/sites.md) finds the stories of the site
+ * in store_scope() and those shown on it: the statements above with one
+ * condition more after each status filter, made once at the first use,
+ * the site bound as $12 on SQLite (whose rank takes $11) and $11 on
+ * PostgreSQL (which wants every parameter up to the last one used).  On
+ * an instance of one site the statements are the ones above.
+ */
+#define SCOPE_AT	" AND a.status = 'published'"
+static const int scope_param[DB__MAX] = {
+	[DB_SQLITE] = 12,
+	[DB_POSTGRES] = 11,
+};
+static pthread_once_t scoped_once = PTHREAD_ONCE_INIT;
+static char *scoped_sql[DB__MAX][SQ__MAX];
+
+static char *
+scoped(const char *sql, int n)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+	char cond[200];
+
+	snprintf(cond, sizeof(cond), " AND (a.site_id = CAST($%d AS BIGINT)"
+	    " OR EXISTS (SELECT 1 FROM article_sites z WHERE z.article_id ="
+	    " a.id AND z.site_id = CAST($%d AS BIGINT)))", n, n);
+	while ((p = strstr(sql, SCOPE_AT)) != NULL) {
+		p += strlen(SCOPE_AT);
+		buf_append(&b, sql, (size_t)(p - sql));
+		buf_puts(&b, cond);
+		sql = p;
+	}
+	buf_puts(&b, sql);
+	if (buf_err(&b))
+		abort();
+	return b.p;
+}
+
+static void
+scoped_init(void)
+{
+	int k, i;
+
+	for (k = 0; k < DB__MAX; k++)
+		for (i = 0; i < SQ__MAX; i++)
+			if (sql_engine[k] != NULL && sql_engine[k][i] != NULL &&
+			    strstr(sql_engine[k][i], SCOPE_AT) != NULL)
+				scoped_sql[k][i] = scoped(sql_engine[k][i],
+				    scope_param[k]);
+}
+
 static struct db_stmt *
 stmt(struct db *db, int which)
 {
+	if (store_scope() != 0) {
+		pthread_once(&scoped_once, scoped_init);
+		if (scoped_sql[db_kind(db)][which] != NULL)
+			return db_stmt(db, scoped_sql[db_kind(db)][which]);
+	}
 	return db_stmt(db, sql_engine[db_kind(db)][which]);
 }
 
@@ -433,7 +490,9 @@ rank_spec(struct db *db, const struct search_params *p, char *spec,
 	int64_t k = 0;
 	int rc;
 
-	if (p->type == NULL && p->section == 0 && p->author == 0) {
+	/* A site's scope, like a type, is a filter FTS5 cannot see. */
+	if (p->type == NULL && p->section == 0 && p->author == 0 &&
+	    store_scope() == 0) {
 		if ((st = db_stmt(db, sql_outside)) == NULL)
 			return STORE_ERROR;
 		db_bind_int(st, 1, p->now);
@@ -524,6 +583,8 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	db_bind_int(st, 10, p->lo);
 	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE)
 		db_bind_str(st, 11, spec);
+	if (store_scope() != 0)
+		db_bind_int(st, scope_param[db_kind(db)], store_scope());
 	return STORE_OK;
 }
 

@@ -11,6 +11,9 @@
 #include "store.h"
 #include "util.h"
 
+static const char sql_site_sections[] =
+    "SELECT id, slug, name FROM sections WHERE site_id = $1"
+    " AND parent_id IS NULL ORDER BY position, id";
 static const char sql_sites[] =
     "SELECT id, slug, host, name, tagline, base_url, logo, accent"
     " FROM sites ORDER BY position, id";
@@ -259,4 +262,10 @@ store_article_show_on(struct db *db, int64_t article, int64_t site)
 	db_bind_int(st, 2, site);
 	rc = db_run(st);
 	return rc == DB_OK || rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
+int
+store_site_sections(struct db *db, int64_t site, json_t **out)
+{
+	return store_rows_by_id(db, sql_site_sections, site, out);
 }

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "sites.h"
 #include "store.h"
 #include "store_cols.h"
 #include "tag.h"
@@ -109,6 +110,11 @@ static const char sql_deps[] =
     "  WHERE x.article_id = $1 AND a.status = 'published'"
     " UNION ALL SELECT 5, show_id, '' FROM articles"
     "  WHERE id = $1 AND status = 'published' AND show_id IS NOT NULL";
+
+/* The sites that show story $1: its own and those it is shown on. */
+static const char sql_deps_sites[] =
+    "SELECT site_id FROM articles WHERE id = $1"
+    " UNION SELECT site_id FROM article_sites WHERE article_id = $1";
 
 /* Looks up the id of a slug with one of the statements above. */
 static int
@@ -649,13 +655,45 @@ store_article_has_author(struct db *db, int64_t id, int64_t author_id)
 	return n > 0;
 }
 
+/*
+ * Adds list tag t of a story shown on sites[0..n): as it is for the
+ * instance's own site (every site when n is 0: an instance of one), and
+ * in each sister site (tag_in_site).  Related stories are read from
+ * every site, so their story tags go out as they are (all).
+ */
+static void
+deps_add(struct buf *tags, struct tag t, const int64_t *sites, size_t n,
+    int all)
+{
+	size_t i;
+
+	if (n == 0 || all)
+		tags_add(tags, t);
+	for (i = 0; i < n; i++)
+		tags_add(tags, sites[i] == SITES_DEFAULT ? t :
+		    tag_in_site(t, sites[i]));
+}
+
 int
 store_article_deps(struct db *db, int64_t id, struct buf *tags)
 {
 	struct db_stmt *st;
+	int64_t sites[SITES_MAX];
+	size_t n = 0;
 	int rc;
 
 	tags_add(tags, tag_article(id));
+	/* On an instance of one site its lists carry no site. */
+	if (sites_count() > 1) {
+		if ((st = db_stmt(db, sql_deps_sites)) == NULL)
+			return STORE_ERROR;
+		db_bind_int(st, 1, id);
+		while ((rc = db_step(st)) == DB_ROW && n < SITES_MAX)
+			sites[n++] = db_col_int(st, 0);
+		db_reset(st);
+		if (rc != DB_DONE && rc != DB_ROW)
+			return store_rc_from_db(rc);
+	}
 	if ((st = db_stmt(db, sql_deps)) == NULL)
 		return STORE_ERROR;
 	db_bind_int(st, 1, id);
@@ -664,22 +702,23 @@ store_article_deps(struct db *db, int64_t id, struct buf *tags)
 
 		switch ((enum dep_list)db_col_int(st, 0)) {
 		case DEP_LATEST:
-			tags_add(tags, tag_latest());
+			deps_add(tags, tag_latest(), sites, n, 0);
 			break;
 		case DEP_TYPE:
-			tags_add(tags, tag_list_type(db_col_text(st, 2, NULL)));
+			deps_add(tags, tag_list_type(db_col_text(st, 2, NULL)),
+			    sites, n, 0);
 			break;
 		case DEP_SECTION:
-			tags_add(tags, tag_list_section(key));
+			deps_add(tags, tag_list_section(key), sites, n, 0);
 			break;
 		case DEP_AUTHOR:
-			tags_add(tags, tag_list_author(key));
+			deps_add(tags, tag_list_author(key), sites, n, 0);
 			break;
 		case DEP_TOPIC:
-			tags_add(tags, tag_list_topic(key));
+			deps_add(tags, tag_list_topic(key), sites, n, 1);
 			break;
 		case DEP_SHOW:
-			tags_add(tags, tag_list_show(key));
+			deps_add(tags, tag_list_show(key), sites, n, 0);
 			break;
 		}
 	}

@@ -68,19 +68,38 @@ struct tag tag_site(void)		{ return word("site"); }
 struct tag tag_front(void)		{ return word("front"); }
 struct tag tag_most_read(void)		{ return word("most-read"); }
 
+struct tag tag_site_row(int64_t id)	{ return make("st", id); }
+struct tag tag_sites(void)		{ return word("sites"); }
+
+struct tag
+tag_in_site(struct tag t, int64_t site)
+{
+	size_t n = strlen(t.s);
+
+	snprintf(t.s + n, sizeof(t.s) - n, "@%lld", (long long)site);
+	return t;
+}
+
+int
+tags_has(const char *tags, const char *t)
+{
+	size_t n = strlen(t);
+	const char *p = tags;
+
+	/* As a whole word, not as the start of a longer one. */
+	while (p != NULL && (p = strstr(p, t)) != NULL) {
+		if ((p == tags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 void
 tags_add(struct buf *b, struct tag t)
 {
-	size_t n = strlen(t.s);
-	const char *p = b->len > 0 ? b->p : NULL;
-
-	/* Already listed: as a whole word, not as the start of a longer one. */
-	while (p != NULL && (p = strstr(p, t.s)) != NULL) {
-		if ((p == b->p || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return;
-		p += n;
-	}
+	if (b->len > 0 && tags_has(b->p, t.s))
+		return;
 	if (b->len > 0)
 		buf_putc(b, ' ');
 	buf_puts(b, t.s);

@@ -63,6 +63,20 @@ struct tag	tag_site(void);			/* site: settings, menus */
 struct tag	tag_front(void);			/* front: the home page's pins */
 struct tag	tag_most_read(void);		/* most-read: the Most Read block */
 
+/*
+ * Sister sites (docs/sites.md): the pages of one site and what a write
+ * there changes.  A list shown on a site of an instance of several is
+ * tagged with the site (t@<SITE>), so that a story written on one site
+ * drops the lists of its own site and of those it is shown on only;
+ * every page of a site depends on its row (st<ID>).
+ */
+struct tag	tag_in_site(struct tag t, int64_t site);	/* t@<SITE> */
+struct tag	tag_site_row(int64_t site);		/* st<ID> */
+/* sites: the sites table changed; each instance reads it again. */
+struct tag	tag_sites(void);
+
+/* Whether the space-separated list tags holds t as a whole word. */
+int	tags_has(const char *tags, const char *t);
 /* Appends t to a space-separated list of tags, unless it is there. */
 void	tags_add(struct buf *, struct tag t);
 

@@ -163,7 +163,7 @@ NEWS, NEWS_WITH_COMMENTS, PREMODERATED, CLOSED = (story("news", i) for i in rang
 # for every section), with the states that change the markup.
 PUBLIC = [
     "/", "/sections", "/section/5g", "/section/cable-tech", "/section/docsis", "/section/asia",
-    "/sites/connecting-africa/",
+    "/sites/connecting-africa/", "/sites/lr-asia/search?q=towers",
     "/article/" + NEWS,
     "/article/" + NEWS_WITH_COMMENTS, "/article/" + PREMODERATED, "/article/" + CLOSED,
     "/article/%s?comments=oldest" % NEWS_WITH_COMMENTS,
@@ -205,7 +205,7 @@ ADMIN = [
     "/admin", "/admin/articles", "/admin/articles?status=draft", "/admin/articles/new",
     "/admin/comments", "/admin/comments?queue=reported", "/admin/comments?queue=approved",
     "/admin/comments?queue=rejected", "/admin/comments/settings", "/admin/comments/log",
-    "/admin/menus", "/admin/authors", "/admin/sponsors", "/admin/pages", "/admin/pages/new",
+    "/admin/menus", "/admin/menus?site=lr-asia", "/admin/authors", "/admin/sponsors", "/admin/pages", "/admin/pages/new",
     "/admin/sections", "/admin/promos", "/admin/front", "/admin/users", "/admin/settings",
     "/admin/subscribers",
     "/admin/subscribers?q=example", "/admin/subscribers?q=nobody-at-all", "/admin/tokens",

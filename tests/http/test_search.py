@@ -81,11 +81,16 @@ def test_ranking():
     eq(ids({"q": "QUARBLETON"}), [title_hit, body_hit], "case does not matter")
 
 
+SITE_1 = (" AND (a.site_id = 1 OR EXISTS (SELECT 1 FROM article_sites z"
+          " WHERE z.article_id = a.id AND z.site_id = 1))")
+
+
 def live_scores(match, tsquery, type_=None, since=0):
     """The engine's own score of every live story matching the query (of
     type type_ when given), over all its matches (no window, no
     shortcut): bm25 with the index's weights on SQLite, ts_rank on
-    PostgreSQL; higher is better."""
+    PostgreSQL; higher is better.  The demo has sister sites: the
+    default site searches its own stories and those shown on it."""
     now = int(time.time())
     if is_pg(DB):
         rows = sql(DB, "SELECT f.article_id, ts_rank(f.doc, to_tsquery("
@@ -93,12 +98,13 @@ def live_scores(match, tsquery, type_=None, since=0):
                    " a.id = f.article_id WHERE f.doc @@ to_tsquery('english',"
                    " ?) AND a.status = 'published' AND a.published_at <= ?"
                    " AND a.type = coalesce(nullif(?, ''), a.type)"
-                   " AND a.published_at >= ?",
+                   " AND a.published_at >= ?" + SITE_1,
                    (tsquery, tsquery, now, type_ or "", since))
         return {int(i): float(r) for i, r in rows}
-    live = {r[0] for r in sql(DB, "SELECT id FROM articles WHERE status ="
+    live = {r[0] for r in sql(DB, "SELECT id FROM articles a WHERE status ="
                               " 'published' AND published_at <= ? AND type ="
-                              " coalesce(?, type) AND published_at >= ?",
+                              " coalesce(?, type) AND published_at >= ?"
+                              + SITE_1,
                               (now, type_, since))}
     rows = sql(DB, "SELECT rowid, rank FROM article_search WHERE"
                " article_search MATCH ?", (match,))

@@ -13,8 +13,9 @@ import re
 import subprocess
 import tempfile
 
-from harness import (BIN, Server, Newsroom, ok, eq, contains, run_tests,
-                     demo_db, sql)
+from harness import (BIN, Server, Newsroom, Client, ok, eq, contains,
+                     run_tests, demo_db, sql, on_pg, until)
+from smtpsink import SmtpSink, body_of
 
 PW = "a passphrase long enough"
 DIR = tempfile.mkdtemp(prefix="masthead-sites-")
@@ -29,7 +30,9 @@ STORIES = sql(DB, "SELECT id, slug, title FROM articles"
               " WHERE status = 'published' AND site_id = 1"
               " ORDER BY published_at DESC, id DESC LIMIT 3")
 DEMO_SITES = sql(DB, "SELECT count(*) FROM sites")[0][0]
-srv = Server(db=DB)
+SINK = SmtpSink()
+srv = Server(db=DB, args=["--smtp_host", "127.0.0.1",
+                          "--smtp_port", str(SINK.port)])
 NEWSROOM = Newsroom(srv, PW)
 PORT = srv.port
 OWN = "http://127.0.0.1:%d" % PORT
@@ -298,8 +301,288 @@ def test_demo_communities():
        "a Connecting Africa story is canonical there")
 
 
-run_tests([test_demo_communities, test_bad_input, test_add_sites, test_home_and_cache_separation,
+# Search results mark the words found: the stories are told by slug.
+LR_ASIA_STORY = "/article/regional-operators-share-towers-to-reach-island-villages"
+AFRICA_STORY = "/article/mobile-money-agents-get-a-network-of-their-own"
+
+
+def test_search_per_site():
+    q = "/search?q=towers+island+villages"
+    s, h, b = on("lr-asia", q)
+    eq(s, 200, "LR Asia's search answers")
+    contains(b, LR_ASIA_STORY, "and finds LR Asia's story")
+    s, h, b2 = on("lr-asia", q)
+    eq(h.get("x-cache"), "hit", "its result page is cached")
+    eq(b2, b, "and served as it was")
+    s, h, b = on("connecting-africa", q)
+    eq(s, 200, "Connecting Africa's search answers the same query")
+    ok(LR_ASIA_STORY not in b, "without LR Asia's story, cached or not")
+    s, h, b = srv.html(q)
+    ok(LR_ASIA_STORY not in b, "nor does the default site's search")
+    s, h, b = on("connecting-africa", "/search?q=mobile+money+agents")
+    contains(b, AFRICA_STORY, "Connecting Africa finds its own story")
+    s, h, b = on("lr-asia", "/search?q=mobile+money+agents")
+    ok(AFRICA_STORY not in b, "LR Asia does not")
+    s, h, b = srv.html("/sites/lr-asia" + q)
+    contains(b, LR_ASIA_STORY, "the prefix searches LR Asia too")
+    s, h, j = on("lr-asia", "/api/v1/search?q=towers+island+villages")
+    eq(s, 200, "the API's search answers on LR Asia")
+    contains(j, LR_ASIA_STORY[9:], "with LR Asia's story")
+    s, h, j = on("connecting-africa",
+                 "/api/v1/search?q=towers+island+villages")
+    ok("regional-operators-share-towers" not in j,
+       "and without it on Connecting Africa")
+    # A story of the default site shown on LR Asia is found there too.
+    aid, slug, title = STORIES[2]
+    word = "+".join(re.findall(r"[A-Za-z]{4,}", title)[:3])
+    s, h, b = on("lr-asia", "/search?q=" + word)
+    ok(slug not in b, "a default story is not on LR Asia (%s)" % word)
+    lr = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    sql(DB, "INSERT INTO article_sites (article_id, site_id) VALUES (?, ?)",
+        (aid, lr))
+    s, h, b = on("lr-asia", "/search?sort=date&q=" + word)
+    contains(b, slug, "until it is shown there")
+
+
+def hit(site, path):
+    """GETs path twice on site (None: the default); the second answer."""
+    get = (lambda: srv.get(path)) if site is None else \
+        (lambda: on(site, path))
+    get()
+    return get()
+
+
+def test_purge_per_site():
+    for site, path in ((None, "/"), ("connecting-africa", "/"),
+                       ("connecting-africa", "/section/connecting-africa"),
+                       ("lr-asia", "/"), ("lr-asia", "/section/lr-asia")):
+        s, h, b = hit(site, path)
+        eq((s, h.get("x-cache")), (200, "hit"),
+           "%s%s is cached" % (site or "the default site ", path))
+    title = "Undersea cable lands on three more islands"
+    s, h, b = NEWSROOM.post("/admin/articles", "admin", {
+        "title": title, "section": "lr-asia", "site": "lr-asia",
+        "type": "news", "body_md": "A cable for the islands.",
+        "then": "publish"})
+    eq(s, 303, "a story is published on LR Asia")
+    for site, path in ((None, "/"), ("connecting-africa", "/"),
+                       ("connecting-africa", "/section/connecting-africa")):
+        s, h, b = srv.get(path) if site is None else on(site, path)
+        eq(h.get("x-cache"), "hit", "%s%s is still a hit"
+           % (site or "the default site's ", path))
+        ok(title not in str(b), "and has nothing of it")
+    for path in ("/", "/section/lr-asia"):
+        s, h, b = on("lr-asia", path)
+        ok(h.get("x-cache") != "hit", "LR Asia's %s is fresh" % path)
+        contains(b, title, "with the new story")
+    # A change to one site's row drops its pages only.
+    lr = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    hit("lr-asia", "/")
+    s, h, b = NEWSROOM.post("/admin/sites/%d" % lr, "admin", {
+        "slug": "lr-asia", "host": "lr-asia.localhost", "name": "LR Asia",
+        "tagline": "Asia-Pacific's networks, every day", "base_url": "",
+        "logo": "", "accent": "#8a1c3b"})
+    eq(s, 303, "LR Asia's tagline is changed")
+    s, h, b = on("connecting-africa", "/")
+    eq(h.get("x-cache"), "hit", "Connecting Africa's home is still a hit")
+    s, h, b = srv.get("/")
+    eq(h.get("x-cache"), "hit", "and the default home")
+    s, h, b = on("lr-asia", "/")
+    ok(h.get("x-cache") != "hit", "LR Asia's home is fresh")
+    contains(b, "Asia-Pacific&#39;s networks, every day",
+             "with its new tagline")
+
+
+def top_row(page):
+    """The labels and links of the mega-menu's top row."""
+    m = re.search(r'<ul class="mega-top">(.*?)</ul>', page, re.S)
+    return re.findall(r'<a[^>]* href="([^"]*)"[^>]*>([^<]*)</a>',
+                      m.group(1) if m else "")
+
+
+def footer_of(page):
+    m = re.search(r"<footer.*?</footer>", page, re.S)
+    return m.group(0) if m else ""
+
+
+def test_menus_per_site():
+    s, h, default_before = srv.html("/")
+    own = top_row(default_before)
+    s, h, b = on("lr-asia", "/")
+    row = top_row(b)
+    eq(row[0], ("/section/lr-asia", "LR Asia"),
+       "LR Asia's own section leads its mega-menu")
+    eq(row[1:], own, "followed by the instance's menu, as it has none")
+    s, h, b = on("connecting-africa", "/")
+    eq(top_row(b)[0], ("/section/connecting-africa", "Connecting Africa"),
+       "Connecting Africa's leads its own")
+    lr = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    s, h, b = NEWSROOM.get("/admin/menus?site=lr-asia", "admin")
+    eq(s, 200, "the newsroom shows LR Asia's menus")
+    contains(b, "Menus of LR Asia", "under its name")
+    contains(b, 'value="main@%d"' % lr, "with a form for its own items")
+    s, h, b = NEWSROOM.get("/admin/menus?site=nosuch", "admin")
+    eq(s, 404, "a site no one has is 404")
+    n = sql(DB, "SELECT count(*) FROM menu_items")[0][0]
+    for menu in ("main@999", "main@1", "main@", "side@%d" % lr):
+        s, h, b = NEWSROOM.post("/admin/menus", "admin", {
+            "menu": menu, "label": "X", "url": "/", "position": "0",
+            "parent_id": "", "site": "lr-asia"})
+        eq(s, 422, "menu %s is refused" % menu)
+    eq(sql(DB, "SELECT count(*) FROM menu_items")[0][0], n,
+       "and nothing is stored")
+
+    def add(menu, label, url):
+        return NEWSROOM.post("/admin/menus", "admin", {
+            "menu": "%s@%d" % (menu, lr), "label": label, "url": url,
+            "position": "0", "parent_id": "", "site": "lr-asia"})
+    s, h, b = add("main", "Island News", "/section/lr-asia")
+    eq(s, 303, "an item is added to LR Asia's mega-menu")
+    eq(h.get("location"), "/admin/menus?site=lr-asia&done=1",
+       "and the newsroom goes back to LR Asia's menus")
+    s, h, b = add("footer", "Asia desk", "/contact")
+    eq(s, 303, "and one to its footer")
+    s, h, b = on("lr-asia", "/")
+    eq(top_row(b), [("/section/lr-asia", "Island News"),
+                    ("/sections", "All Sections")],
+       "LR Asia's mega-menu is its own, its section linked once")
+    contains(footer_of(b), "Asia desk", "and so is its footer")
+    s, h, b = on("connecting-africa", "/")
+    eq(top_row(b)[1:], own, "Connecting Africa keeps the instance's")
+    ok("Asia desk" not in footer_of(b), "and its footer")
+    s, h, b = srv.html("/")
+    eq(b, default_before, "the default home is byte for byte what it was")
+
+
+def test_sitemaps_per_site():
+    lr = base("lr-asia")
+    s, h, m = on("lr-asia", "/sitemaps/sections-1.xml")
+    eq(s, 200, "LR Asia's sitemap of sections answers")
+    contains(m, "<loc>%s/section/lr-asia</loc>" % lr, "with its own section")
+    ok("/section/connecting-africa<" not in m and "/section/5g<" not in m,
+       "and no other site's")
+    s, h, d = srv.html("/sitemaps/sections-1.xml")
+    ok("/section/5g<" in d, "the default site's lists the instance's")
+    site = sql(DB, "SELECT id FROM sites WHERE slug = 'lr-asia'")[0][0]
+    mine = ("(a.site_id = ? OR EXISTS (SELECT 1 FROM article_sites z"
+            " WHERE z.article_id = a.id AND z.site_id = ?))")
+    has = sql(DB, "SELECT DISTINCT au.slug FROM authors au"
+              " JOIN article_authors x ON x.author_id = au.id"
+              " JOIN articles a ON a.id = x.article_id"
+              " WHERE a.status = 'published' AND " + mine, (site, site))
+    hasnt = sql(DB, "SELECT slug FROM authors au WHERE NOT EXISTS (SELECT 1"
+                " FROM article_authors x JOIN articles a ON a.id ="
+                " x.article_id WHERE x.author_id = au.id AND " + mine +
+                ") ORDER BY id LIMIT 1", (site, site))
+    s, h, m = on("lr-asia", "/sitemaps/authors-1.xml")
+    ok(all("<loc>%s/author/%s</loc>" % (lr, a) in m for (a,) in has),
+       "its sitemap of authors lists the %d of its stories" % len(has))
+    ok(hasnt and "/author/%s<" % hasnt[0][0] not in m,
+       "and not an author of none of them")
+    tags = sql(DB, "SELECT DISTINCT t.slug FROM tags t"
+               " JOIN article_tags x ON x.tag_id = t.id"
+               " JOIN articles a ON a.id = x.article_id"
+               " WHERE a.status = 'published' AND " + mine, (site, site))
+    s, h, m = on("lr-asia", "/sitemaps/tags-1.xml")
+    eq(sorted(re.findall(r"/tag/([^<]+)</loc>", m)),
+       sorted(t for (t,) in tags), "its sitemap of tags lists its stories' tags")
+    s, h, d = srv.html("/sitemaps/tags-1.xml")
+    ok(len(re.findall(r"/tag/", d)) > len(tags),
+       "the default site's lists more")
+
+
+def test_static_pages_per_site():
+    s, h, default_before = srv.html("/about-us")
+    s, h, b = on("lr-asia", "/about-us")
+    eq(s, 200, "LR Asia has an About Us page")
+    contains(b, "Light Reading reports on", "the instance's, as it has none")
+    hit("connecting-africa", "/about-us")
+    s, h, b = NEWSROOM.post("/admin/pages", "admin", {
+        "slug": "lr-asia-about-us", "title": "About LR Asia",
+        "body_md": "LR Asia follows the networks of Asia-Pacific."})
+    eq(s, 303, "the newsroom writes LR Asia's own About Us")
+    s, h, b = on("lr-asia", "/about-us")
+    contains(b, "LR Asia follows the networks of Asia-Pacific.",
+             "LR Asia's About Us is its own at once")
+    ok("Light Reading reports on" not in b, "not the instance's")
+    s, h, b = srv.html("/sites/lr-asia/about-us")
+    contains(b, "LR Asia follows the networks", "by the prefix too")
+    s, h, b = on("connecting-africa", "/about-us")
+    eq(h.get("x-cache"), "hit", "Connecting Africa's stays cached")
+    contains(b, "Light Reading reports on", "and is the instance's")
+    s, h, b = srv.html("/about-us")
+    eq(b, default_before, "the default site's is byte for byte what it was")
+
+
+def confirmation_to(addr):
+    """The letter the server sent to addr, within a few seconds."""
+    got = until(lambda: SINK.to(addr), 8)
+    return got[-1] if got else None
+
+
+def test_newsletter_confirmation_per_site():
+    b = Client(srv, ip=None)
+    s, h, page = b.post("/sites/lr-asia/newsletter", [
+        ("email", "asia.reader@example.org"), ("n", "daily"),
+        ("consent", "yes")], csrf_from="/sites/lr-asia/newsletter")
+    eq(s, 200, "a reader signs up on LR Asia")
+    m = confirmation_to("asia.reader@example.org")
+    ok(m is not None, "a confirmation letter is queued")
+    eq(str(m["Subject"]), "Confirm your newsletters from LR Asia",
+       "it is from LR Asia")
+    text = body_of(m)
+    contains(text, base("lr-asia") + "/newsletter/confirm/",
+             "its link is on LR Asia's address")
+    eq(text.split("-- ")[-1].strip(), "LR Asia", "and LR Asia signs it")
+    s, h, page = b.post("/newsletter", [
+        ("email", "own.reader@example.org"), ("n", "daily"),
+        ("consent", "yes")], csrf_from="/newsletter")
+    m = confirmation_to("own.reader@example.org")
+    ok(m is not None and "LR Asia" not in str(m["Subject"]) and
+       OWN + "/newsletter/confirm/" in body_of(m),
+       "a sign-up on the default site is the instance's")
+
+
+def test_other_instance():
+    """PostgreSQL: another instance on the same database reads the sites
+    again when the bus says they changed, not only when it restarts."""
+    other = Server(db=DB)
+    try:
+        host = {"Host": "gamma.localhost:%d" % other.port}
+        s, h, b = other.request("GET", "/", host)
+        ok(s == 200 and b"Gamma Gazette" not in b,
+           "the other instance knows no gamma: the default site")
+        s, h, b = add_site("gamma", "Gamma Gazette")
+        eq(s, 303, "gamma is added on the first instance")
+        ok(until(lambda: b"Gamma Gazette" in other.request(
+            "GET", "/", host)[2], 5),
+           "the other instance serves gamma's home soon after")
+        gid = sql(DB, "SELECT id FROM sites WHERE slug = 'gamma'")[0][0]
+        other.request("GET", "/", host)
+        s, h, b = NEWSROOM.post("/admin/sites/%d" % gid, "admin", {
+            "slug": "gamma", "host": "gamma.localhost", "name": "Gamma Post",
+            "tagline": "", "base_url": base("gamma"), "logo": "",
+            "accent": ""})
+        eq(s, 303, "gamma is renamed on the first instance")
+        ok(until(lambda: b"Gamma Post" in other.request(
+            "GET", "/", host)[2], 5),
+           "the other instance shows the new name soon after")
+        s, h, b = other.request("GET", "/sites/gamma/", {})
+        ok(s == 200 and b"Gamma Post" in b, "and reaches it by the prefix")
+    finally:
+        other.stop()
+
+
+def stop():
+    rc = srv.stop()
+    SINK.close()
+    return rc
+
+
+run_tests([test_demo_communities, test_search_per_site, test_purge_per_site,
+           test_menus_per_site, test_sitemaps_per_site,
+           test_static_pages_per_site, test_newsletter_confirmation_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
-           test_site_limits],
-          cleanup=srv.stop)
+           test_site_limits] + ([test_other_instance] if on_pg() else []),
+          cleanup=stop)

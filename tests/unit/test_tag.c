@@ -50,6 +50,28 @@ test_tag_spelling(void **state)
 	assert_string_equal(tag_site().s, "site");
 	assert_string_equal(tag_front().s, "front");
 	assert_string_equal(tag_article(INT64_MAX).s, "a9223372036854775807");
+	assert_string_equal(tag_site_row(3).s, "st3");
+	assert_string_equal(tag_sites().s, "sites");
+	assert_string_equal(tag_in_site(tag_latest(), 3).s, "latest@3");
+	assert_string_equal(tag_in_site(tag_list_type("partner-perspective"),
+	    12).s, "ltype:partner-perspective@12");
+	/* The longest type the tag has room for still takes its site. */
+	assert_true(strlen(tag_in_site(tag_list_section(INT64_MAX),
+	    INT64_MAX).s) < TAG_MAX);
+}
+
+/* A tag is found in a list as a whole word only. */
+static void
+test_tags_has(void **state)
+{
+	(void)state;
+	assert_true(tags_has("latest@3 st3 sites", "sites"));
+	assert_true(tags_has("latest@3 st3 sites", "latest@3"));
+	assert_false(tags_has("latest@3 st3 sites", "latest"));
+	assert_false(tags_has("latest@31", "latest@3"));
+	assert_false(tags_has("st31", "st3"));
+	assert_true(tags_has("*", "*"));
+	assert_false(tags_has("", "*"));
 }
 
 /* A tag is listed once; one that starts or ends another is its own. */
@@ -77,6 +99,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tag_spelling),
 		cmocka_unit_test(test_tags_add),
+		cmocka_unit_test(test_tags_has),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

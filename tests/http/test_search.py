@@ -500,9 +500,39 @@ def test_reindex():
     eq(len(ids({"q": "quarbleton"})), 2, "the rebuilt index finds the same stories")
 
 
+def test_upgrade_rebuilds():
+    # A database from before migration 0038, whose FTS5 table has no
+    # prefix index: the migration makes the table again, and opening
+    # the database builds the index from the articles.
+    n = sql(DB, "SELECT count(*) FROM article_search")[0][0]
+    ok(n > 100, "the index holds the demo's stories", n)
+    sql(DB, "DELETE FROM schema_migrations WHERE version = 38")
+    if not is_pg(DB):
+        sql(DB, "DROP TABLE article_search")
+        sql(DB, "CREATE VIRTUAL TABLE article_search USING fts5(title, dek,"
+            " body, authors, tags, section, tokenize = 'porter unicode61"
+            " remove_diacritics 2')")
+        sql(DB, "INSERT INTO article_search (article_search, rank) VALUES"
+            " ('rank', 'bm25(10.0, 4.0, 1.0, 4.0, 4.0, 2.0)')")
+    r = subprocess.run([BIN, "migrate", "--db", DB], capture_output=True,
+                       text=True)
+    ok(r.returncode == 0, "masthead migrate applies 0038 again", r.stderr)
+    eq(sql(DB, "SELECT count(*) FROM schema_migrations WHERE version = 38"),
+       [(1,)], "and records it")
+    eq(sql(DB, "SELECT count(*) FROM article_search")[0][0], n,
+       "the index is built again with every story")
+    if not is_pg(DB):
+        spec = sql(DB, "SELECT sql FROM sqlite_master WHERE name ="
+                   " 'article_search'")[0][0]
+        contains(spec, "prefix = '2 3'", "with the prefix index")
+    eq(len(ids({"q": "quarbleton"})), 2, "it finds the same stories")
+    eq(len(ids({"q": "net*"})), 10, "and a short prefix fills a page")
+
+
 run_tests([test_ranking, test_same_first_page, test_oldest_title_first,
            test_snippets_escape, test_filters, test_reader_errors,
            test_author_by_name, test_count_and_past_last, test_pagination,
            test_states, test_hostile, test_follows_writes, test_api_parity,
-           test_related, test_related_fragment, test_cache_share, test_reindex],
+           test_related, test_related_fragment, test_cache_share, test_reindex,
+           test_upgrade_rebuilds],
           srv.stop)

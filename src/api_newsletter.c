@@ -72,6 +72,12 @@ target(struct req *r, json_t **nl, json_t **is)
 		*is = NULL;
 	if ((status = newsletter(r, nl)) != 0)
 		return status;
+	/* An editor limited to some sites reads and writes only theirs. */
+	if (newsletter_may(r->db, r->user->id, *nl) == STORE_FORBIDDEN) {
+		*nl = NULL;
+		return api_error(r, 403, "the newsletter is of a site you may "
+		    "not write to"), SENT;
+	}
 	if (is != NULL && (status = issue_of(r, *nl, is)) != 0)
 		*nl = NULL;
 	return status;

@@ -464,15 +464,15 @@ struct copy_table copy_tables[] = {
 	    ") VALUES ("
 	    "$1, $2, $3"
 	    ")" },
-	{ "newsletters", 6, 1,
+	{ "newsletters", 7, 1,
 	    "SELECT count(*) AS n FROM newsletters",
 	    "SELECT "
-	    "id, slug, name, description, position, created_at"
+	    "id, slug, name, description, position, created_at, site_id"
 	    " FROM newsletters ORDER BY id",
 	    "INSERT INTO newsletters ("
-	    "id, slug, name, description, position, created_at"
+	    "id, slug, name, description, position, created_at, site_id"
 	    ") VALUES ("
-	    "$1, $2, $3, $4, $5, $6"
+	    "$1, $2, $3, $4, $5, $6, $7"
 	    ")" },
 	{ "newsletter_sections", 2, 0,
 	    "SELECT count(*) AS n FROM newsletter_sections",

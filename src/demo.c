@@ -91,6 +91,9 @@ static const char sql_promo[] =
 static const char sql_newsletter[] =
     "INSERT INTO newsletters (slug, name, description, position, created_at)"
     " VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char sql_newsletter_site[] =
+    "UPDATE newsletters SET site_id = (SELECT id FROM sites WHERE slug = $2)"
+    " WHERE slug = $1";
 static const char sql_newsletter_section[] =
     "INSERT INTO newsletter_sections (newsletter_id, section_id)"
     " VALUES ($1, $2)";
@@ -890,6 +893,28 @@ demo_shows(struct demo *d, const json_t *site)
  * The sister sites (docs/sites.md): each takes its sections, with
  * their stories, from the instance's own site.
  */
+/* The newsletters that name a sister site ("site") become its lists. */
+static int
+demo_newsletter_sites(struct demo *d, const json_t *list)
+{
+	struct db_stmt *st;
+	const json_t *o;
+	size_t i;
+
+	json_array_foreach(list, i, o) {
+		if (demo_str(o, "site") == NULL)
+			continue;
+		if ((st = demo_stmt(d, sql_newsletter_site)) == NULL)
+			return -1;
+		db_bind_str(st, 1, demo_str0(o, "slug"));
+		db_bind_str(st, 2, demo_str(o, "site"));
+		if (db_run(st) != DB_OK)
+			return demo_fail(d, "newsletter \"%s\": no site \"%s\"",
+			    demo_str0(o, "slug"), demo_str(o, "site"));
+	}
+	return 0;
+}
+
 static int
 demo_sites(struct demo *d, const json_t *list)
 {
@@ -1832,7 +1857,9 @@ demo_load(struct db *db, const char *media_dir, char *err, size_t errlen)
 	    demo_generated(&d, gen) != 0 ||
 	    demo_hubs(db, json_object_get(site, "hubs"), d.sponsors, d.now,
 	    err, errlen) != 0 ||
-	    demo_sites(&d, json_object_get(site, "sites")) != 0)
+	    demo_sites(&d, json_object_get(site, "sites")) != 0 ||
+	    demo_newsletter_sites(&d, json_object_get(site,
+	    "newsletters")) != 0)
 		goto fail;
 	if ((st = demo_stmt(&d, sql_show_of_section)) == NULL)
 		goto fail;

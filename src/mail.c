@@ -42,6 +42,9 @@
 #define VALUE_MAX	2000	/* a header value is cut here */
 
 static char from_name[256];
+static void compose(struct buf *, const char *, const char *, const char *,
+    const char *, const char *, const char *, const char *const *,
+    const struct mail_attachment *);
 static char from_addr[256];
 /*
  * Without mail_from, the From name is the publication's: the site_name
@@ -462,6 +465,23 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html,
     const char *const *headers, const struct mail_attachment *att)
 {
+	compose(b, NULL, to_name, to, subject, text, html, headers, att);
+}
+
+void
+mail_compose_as(struct buf *b, const char *from, const char *to_name,
+    const char *to, const char *subject, const char *text, const char *html,
+    const char *const *headers)
+{
+	compose(b, from, to_name, to, subject, text, html, headers, NULL);
+}
+
+/* The message of mail_compose_attach, from the name from (NULL: usual). */
+static void
+compose(struct buf *b, const char *from, const char *to_name, const char *to,
+    const char *subject, const char *text, const char *html,
+    const char *const *headers, const struct mail_attachment *att)
+{
 	struct buf param = BUF_INIT;
 	struct hdr h;
 	char val[400];
@@ -475,6 +495,9 @@ mail_compose_attach(struct buf *b, const char *to_name, const char *to,
 	pthread_mutex_lock(&from_lock);
 	strlcpy_(fname, from_fixed ? from_name : site_from, sizeof(fname));
 	pthread_mutex_unlock(&from_lock);
+	/* A sister site's letters carry its name (docs/sites.md). */
+	if (from != NULL && from[0] != '\0')
+		clean(from, fname, sizeof(fname));
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	random_hex(id, 16);
@@ -600,12 +623,21 @@ mail_queue_with(struct db *db, const char *to_name, const char *to,
     const char *subject, const char *text, const char *html,
     const char *const *headers)
 {
+	return mail_queue_as(db, NULL, to_name, to, subject, text, html,
+	    headers);
+}
+
+int
+mail_queue_as(struct db *db, const char *from, const char *to_name,
+    const char *to, const char *subject, const char *text, const char *html,
+    const char *const *headers)
+{
 	struct buf m = BUF_INIT;
 	json_t *p;
 	int rc;
 
 	site_refresh(db);
-	mail_compose_with(&m, to_name, to, subject, text, html, headers);
+	compose(&m, from, to_name, to, subject, text, html, headers, NULL);
 	if (buf_err(&m)) {
 		buf_free(&m);
 		return STORE_INVALID;

@@ -74,6 +74,17 @@ int	 mail_queue_attach(struct db *, const char *to_name, const char *to,
 	    const char *subject, const char *text, const char *html,
 	    const struct mail_attachment *);
 /*
+ * mail_compose_with and mail_queue_with in the name from (a sister
+ * site's, docs/sites.md) rather than the usual From name; the address
+ * is the usual one.  from NULL or "": the usual name.
+ */
+void	 mail_compose_as(struct buf *out, const char *from,
+	    const char *to_name, const char *to, const char *subject,
+	    const char *text, const char *html, const char *const *headers);
+int	 mail_queue_as(struct db *, const char *from, const char *to_name,
+	    const char *to, const char *subject, const char *text,
+	    const char *html, const char *const *headers);
+/*
  * Sends a composed message to one address now; 0, or -1 with err and
  * the server's reply code in *code (0 when it gave none; code may be
  * NULL).  before_end (may be NULL) runs just before the end of the

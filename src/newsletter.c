@@ -152,13 +152,37 @@ site_name(struct db *db, char *tmp, size_t n)
 }
 
 /*
+ * The name and absolute URL (no trailing slash) an issue goes out with:
+ * its newsletter's site's (docs/sites.md), the instance's for site 1.
+ * Returns the From name to give mail_queue_as: NULL for the usual one.
+ */
+static const char *
+issue_site(struct db *db, json_t *issue, char *name, size_t nn, char *base,
+    size_t bn)
+{
+	struct site s;
+	char tmp[600];
+
+	if (json_integer_value(json_object_get(issue, "site_id")) !=
+	    SITES_DEFAULT && sites_by_id(json_integer_value(json_object_get(
+	    issue, "site_id")), &s) == 0) {
+		strlcpy_(name, s.name, nn);
+		strlcpy_(base, sites_url(&s, tmp, sizeof(tmp)), bn);
+		return name;
+	}
+	strlcpy_(name, site_name(db, tmp, sizeof(tmp)), nn);
+	strlcpy_(base, config_site_url(tmp, sizeof(tmp)), bn);
+	return NULL;
+}
+
+/*
  * The end of every message to a subscriber: why it came and the links
  * that manage it (with the token placeholder, or none for a preview).
  * Also the List-Unsubscribe URL (list: a newsletter's slug or "all").
  */
 static void
 footer(struct buf *text, struct buf *html, const char *site,
-    const char *list, const char *token, struct buf *unsub)
+    const char *base, const char *list, const char *token, struct buf *unsub)
 {
 	struct buf prefs = BUF_INIT;
 
@@ -175,9 +199,8 @@ footer(struct buf *text, struct buf *html, const char *site,
 		    "their newsletters here.)</p>\n");
 		return;
 	}
-	newsletter_site_url(&prefs, "/newsletter/preferences/");
-	buf_puts(&prefs, token);
-	newsletter_site_url(unsub, "/newsletter/unsubscribe/");
+	buf_printf(&prefs, "%s/newsletter/preferences/%s", base, token);
+	buf_printf(unsub, "%s/newsletter/unsubscribe/", base);
 	buf_printf(unsub, "%s/%s", list, token);
 	buf_printf(text, "Choose your newsletters: %s\nUnsubscribe: %s\n",
 	    prefs.p, unsub->p);
@@ -290,6 +313,7 @@ newsletter_queue_confirm(struct db *db, const struct site *on,
 	json_array_foreach(names, i, n)
 		buf_printf(&list, "%s%s", i > 0 ? ", " : "",
 		    json_string_value(n));
+	/* On a sister site, From carries its name too. */
 	if (on != NULL) {
 		buf_puts(&url, sites_url(on, base, sizeof(base)));
 		BUF_LIT(&url, "/newsletter/confirm/");
@@ -308,7 +332,8 @@ newsletter_queue_confirm(struct db *db, const struct site *on,
 	buf_printf(&text, "-- \n%s\n", site);
 	BUF_LIT(&html, "</body></html>\n");
 	rc = buf_err(&text) || buf_err(&html) ? STORE_INVALID :
-	    mail_queue(db, NULL, email, subject, text.p, html.p);
+	    mail_queue_as(db, on != NULL ? on->name : NULL, NULL, email,
+	    subject, text.p, html.p, NULL);
 	buf_free(&text);
 	buf_free(&html);
 	buf_free(&url);
@@ -321,7 +346,7 @@ static int
 queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
 {
 	struct buf text = BUF_INIT, html = BUF_INIT, unsub = BUF_INIT;
-	char tmp[200], site[200], subject[300];
+	char tmp[200], site[200], subject[300], base[512];
 	json_t *subs, *s;
 	size_t i;
 	int rc;
@@ -358,7 +383,8 @@ queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
 	    "unsubscribe at any time with the links at the end of every "
 	    "message." : "Nothing has changed. To change your choice or "
 	    "unsubscribe, use the links below.");
-	footer(&text, &html, site, "all", PLACEHOLDER, &unsub);
+	footer(&text, &html, site, config_site_url(base, sizeof(base)), "all",
+	    PLACEHOLDER, &unsub);
 	BUF_LIT(&html, "</body></html>\n");
 	rc = queue_personal(db, sub, email, subject, "all", &text, &html,
 	    &unsub);
@@ -416,7 +442,8 @@ intro_paras(struct buf *text, struct buf *html, const char *s)
 
 /* The body of an issue without its footer. */
 static void
-render_body(struct db *db, json_t *issue, struct buf *text, struct buf *html)
+render_body(struct db *db, json_t *issue, const char *base, struct buf *text,
+    struct buf *html)
 {
 	const char *subject = json_string_value(json_object_get(issue,
 	    "subject"));
@@ -442,8 +469,7 @@ render_body(struct db *db, json_t *issue, struct buf *text, struct buf *html)
 		dek = json_string_value(json_object_get(a, "dek"));
 		slug = json_string_value(json_object_get(a, "slug"));
 		buf_reset(&url);
-		newsletter_site_url(&url, "/article/");
-		buf_puts(&url, slug);
+		buf_printf(&url, "%s/article/%s", base, slug);
 		buf_printf(text, "%s\n%s%s%s\n\n", title, dek, dek[0] != '\0' ?
 		    "\n" : "", url.p);
 		BUF_LIT(html, "<h2><a href=\"");
@@ -466,11 +492,11 @@ newsletter_render(struct db *db, json_t *issue, const char *token,
     struct buf *text, struct buf *html)
 {
 	struct buf unsub = BUF_INIT;
-	char tmp[200], site[200];
+	char site[200], base[512];
 
-	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
-	render_body(db, issue, text, html);
-	footer(text, html, site, json_string_value(json_object_get(issue,
+	issue_site(db, issue, site, sizeof(site), base, sizeof(base));
+	render_body(db, issue, base, text, html);
+	footer(text, html, site, base, json_string_value(json_object_get(issue,
 	    "newsletter")), token, &unsub);
 	BUF_LIT(html, "</body></html>\n");
 	buf_free(&unsub);
@@ -578,17 +604,30 @@ newsletter_export(struct db *db, json_t *nl, struct buf *out)
 }
 
 int
+newsletter_may(struct db *db, int64_t user, json_t *nl)
+{
+	int rc = store_user_may_site(db, user, nl != NULL ?
+	    json_integer_value(json_object_get(nl, "site_id")) :
+	    SITES_DEFAULT);
+
+	return rc == STORE_NOTFOUND ? STORE_FORBIDDEN : rc;
+}
+
+int
 newsletter_queue_test(struct db *db, json_t *issue, const char *email)
 {
 	struct buf text = BUF_INIT, html = BUF_INIT;
-	char subject[400];
+	char subject[400], site[200], base[512];
+	const char *from = issue_site(db, issue, site, sizeof(site), base,
+	    sizeof(base));
 	int rc;
 
 	snprintf(subject, sizeof(subject), "[Test] %s",
 	    json_string_value(json_object_get(issue, "subject")));
 	newsletter_render(db, issue, NULL, &text, &html);
 	rc = buf_err(&text) || buf_err(&html) ? STORE_INVALID :
-	    mail_queue(db, NULL, email, subject, text.p, html.p);
+	    mail_queue_as(db, from, NULL, email, subject, text.p, html.p,
+	    NULL);
 	buf_free(&text);
 	buf_free(&html);
 	return rc;
@@ -699,8 +738,8 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 	    id = BUF_INIT;
 	int64_t issue = json_integer_value(json_object_get(payload, "issue"));
 	int64_t nl, n, rate = config.newsletter_rate;
-	char tmp[200], site[200], token[NL_TOKEN_MAX], e[512];
-	const char *status, *slug, *subject, *hdr[8];
+	char site[200], base[512], token[NL_TOKEN_MAX], e[512];
+	const char *status, *slug, *subject, *hdr[8], *from;
 	struct timespec t0;
 	double due = 0;
 	json_t *is = NULL, *batch = NULL, *s;
@@ -738,9 +777,9 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 		}
 	}
 	/* Rendered once; each copy only gets its subscriber's token. */
-	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
-	render_body(db, is, &text, &html);
-	footer(&text, &html, site, slug, PLACEHOLDER, &unsub);
+	from = issue_site(db, is, site, sizeof(site), base, sizeof(base));
+	render_body(db, is, base, &text, &html);
+	footer(&text, &html, site, base, slug, PLACEHOLDER, &unsub);
 	BUF_LIT(&html, "</body></html>\n");
 	list_id(&id, slug);
 	/* One second's worth of messages per run, spaced out. */
@@ -774,7 +813,8 @@ newsletter_job(struct db *db, json_t *payload, char *err, size_t errlen)
 		fill(&u, unsub.p, token);
 		buf_putc(&u, '>');
 		list_headers(u.p, id.p, hdr);
-		mail_compose_with(&msg, NULL, email, subject, t.p, h.p, hdr);
+		mail_compose_as(&msg, from, NULL, email, subject, t.p, h.p,
+		    hdr);
 		if (buf_err(&msg)) {
 			snprintf(err, errlen, "a message too large to compose");
 			goto out;

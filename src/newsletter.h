@@ -106,6 +106,12 @@ int	 newsletter_issue_schedule(struct db *, json_t *issue, int64_t at,
 int	 newsletter_export(struct db *, json_t *nl, struct buf *out);
 /* Queues a test copy of issue to email (no delivery is recorded). */
 int	 newsletter_queue_test(struct db *, json_t *issue, const char *email);
+/*
+ * STORE_OK when user may write to the newsletter nl (its issues, its
+ * settings): nl's site is among the user's sites (docs/sites.md), else
+ * STORE_FORBIDDEN.  nl NULL: a new list of the instance's own site.
+ */
+int	 newsletter_may(struct db *, int64_t user, json_t *nl);
 /* Registers the "newsletter" job, which sends an issue a batch at a time. */
 void	 newsletter_jobs_init(void);
 

@@ -21,6 +21,7 @@
 #include "newsletter.h"
 #include "own.h"
 #include "page.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "url.h"
@@ -34,6 +35,7 @@
 #define SUGGEST_AGE	(14 * 86400)	/* stories offered to add */
 #define SUGGEST_MAX	40
 #define FORM_FIELDS	256		/* two a story, and the rest */
+#define SITE_WHY	"site: the slug of one of the sites (/admin/sites)."
 
 /* Reads the form and checks its CSRF token: 0 or a status (q freed). */
 static int
@@ -148,6 +150,40 @@ route_newsletter(struct req *r, json_t **nl)
 	return status_reply(rc);
 }
 
+/*
+ * The newsletter of the route for a write: 403 when the editor is
+ * limited to other sites than its own (docs/sites.md).
+ */
+static int
+route_newsletter_w(struct req *r, json_t **nl)
+{
+	int status = route_newsletter(r, nl);
+
+	if (status != 0)
+		return status;
+	return status_reply(newsletter_may(r->db, r->user->id, *nl));
+}
+
+/*
+ * The site a newsletter's form names ("site", a slug) into s (s->id 0
+ * when empty): 0, -1 for an unknown slug, or 403 when the editor is
+ * limited to other sites.
+ */
+static int
+form_site(struct req *r, struct url_query *q, struct site *s)
+{
+	const char *v = url_query_get(q, "site");
+	int rc;
+
+	s->id = 0;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (sites_by_slug(v, strlen(v), s) != 0)
+		return -1;
+	rc = store_user_may_site(r->db, r->user->id, s->id);
+	return rc == STORE_NOTFOUND ? 403 : status_reply(rc);
+}
+
 static int
 newsletter_page(struct req *r, int status, json_t *nl, const char *error)
 {
@@ -240,6 +276,7 @@ page_admin_newsletter_add(struct req *r)
 {
 	const char *slug, *name, *desc, *why;
 	struct url_query q;
+	struct site site;
 	json_t *sections = NULL;
 	struct buf *loc = own_buf(r, 0);
 	int64_t position, id;
@@ -249,16 +286,26 @@ page_admin_newsletter_add(struct req *r)
 		return status;
 	why = check_newsletter(r, &q, 1, &slug, &name, &desc, &position,
 	    &sections);
+	if (why == NULL && (status = form_site(r, &q, &site)) == -1)
+		why = SITE_WHY;
 	if (why != NULL) {
 		status = list_page(r, 422, why);
 		goto out;
 	}
+	/* Without a site, the list is the instance's own (site 1). */
+	if (status == 0 && site.id == 0)
+		status = status_reply(newsletter_may(r->db, r->user->id,
+		    NULL));
+	if (status != 0)
+		goto out;
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
 	}
 	rc = store_newsletter_add(r->db, slug, name, desc, position, sections,
 	    now_unix(), &id);
+	if (rc == STORE_OK && site.id != 0)
+		rc = store_newsletter_site(r->db, id, site.id);
 	if (rc == STORE_CONFLICT) {
 		db_rollback(r->db);
 		status = list_page(r, 409, "A newsletter already has that slug.");
@@ -278,27 +325,37 @@ page_admin_newsletter_update(struct req *r)
 {
 	const char *slug, *name, *desc, *why;
 	struct url_query q;
+	struct site site;
 	json_t *nl = NULL, *sections = NULL;
 	struct buf *loc = own_buf(r, 0);
 	int64_t position;
-	int status;
+	int status, rc;
 
 	if ((status = read_post(r, &q, FORM_FIELDS)) != 0)
 		return status;
-	if ((status = route_newsletter(r, &nl)) != 0)
+	if ((status = route_newsletter_w(r, &nl)) != 0)
 		goto out;
 	why = check_newsletter(r, &q, 0, &slug, &name, &desc, &position,
 	    &sections);
+	if (why == NULL && (status = form_site(r, &q, &site)) == -1)
+		why = SITE_WHY;
 	if (why != NULL) {
 		status = newsletter_page(r, 422, nl, why);
 		goto out;
 	}
+	if (status != 0)
+		goto out;
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
 		goto out;
 	}
-	if ((status = commit(r, store_newsletter_update(r->db, view_int(nl,
-	    "id"), name, desc, position, sections))) == 0) {
+	rc = store_newsletter_update(r->db, view_int(nl, "id"), name, desc,
+	    position, sections);
+	/* An empty site leaves it where it is. */
+	if (rc == STORE_OK && site.id != 0 && (rc = store_newsletter_site(
+	    r->db, view_int(nl, "id"), site.id)) == STORE_NOTFOUND)
+		rc = STORE_OK;
+	if ((status = commit(r, rc)) == 0) {
 		buf_printf(loc, "/admin/newsletters/%s?done=1", r->arg[0]);
 		http_redirect(r, 303, loc->p);
 	}
@@ -330,7 +387,7 @@ page_admin_issue_new(struct req *r)
 
 	if ((status = read_post(r, &q, 4)) != 0)
 		return status;
-	if ((status = route_newsletter(r, &nl)) != 0)
+	if ((status = route_newsletter_w(r, &nl)) != 0)
 		goto out;
 	if (db_begin_write(r->db) != DB_OK) {
 		status = 503;
@@ -622,7 +679,7 @@ page_admin_issue_post(struct req *r)
 
 	if ((status = read_post(r, &q, FORM_FIELDS)) != 0)
 		return status;
-	if ((status = route_newsletter(r, &nl)) != 0 ||
+	if ((status = route_newsletter_w(r, &nl)) != 0 ||
 	    (status = route_issue(r, nl, &is)) != 0)
 		goto out;
 	action = url_query_get(&q, "action");

@@ -27,6 +27,7 @@
 #include "own.h"
 #include "page.h"
 #include "ratelimit.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "url.h"
@@ -42,6 +43,17 @@ static const char consent_text[] = "I agree to receive the newsletters I "
     "chose at this address. I can unsubscribe at any time with the link "
     "in every message.";
 
+/*
+ * The newsletters a reader may sign up for on the request's site: its
+ * own lists (docs/sites.md), the instance's on the instance's own site.
+ */
+static int
+site_lists(struct req *r, json_t **out)
+{
+	return store_newsletters_of_site(r->db, r->site != NULL ?
+	    r->site->id : SITES_DEFAULT, out);
+}
+
 /* The newsletters for a form, those in chosen (slugs) ticked. */
 static int
 choices(struct req *r, const char *const *chosen, size_t n, json_t **out)
@@ -50,7 +62,7 @@ choices(struct req *r, const char *const *chosen, size_t n, json_t **out)
 	size_t i, k;
 	int rc;
 
-	if ((rc = store_newsletters(r->db, out)) != STORE_OK)
+	if ((rc = site_lists(r, out)) != STORE_OK)
 		return rc;
 	json_array_foreach(*out, i, v) {
 		const char *slug = json_string_value(json_object_get(v, "slug"));
@@ -236,7 +248,8 @@ page_newsletter_post(struct req *r)
 		    "address and at most 32 newsletters.", NULL, NULL, 0);
 		goto out;
 	}
-	if ((rc = store_newsletters(r->db, &list)) != STORE_OK) {
+	/* Another site's list is not among these: 422, nothing stored. */
+	if ((rc = site_lists(r, &list)) != STORE_OK) {
 		status = status_store(rc);
 		goto out;
 	}

@@ -1032,6 +1032,10 @@ int	 store_setting_set(struct db *, const char *key, const char *value);
 int	 store_user_id_by_email(struct db *, const char *email, int64_t *id);
 /* store_newsletter.c — newsletters, subscribers, issues (newsletter.h) */
 int	 store_newsletters(struct db *, json_t **out);
+/* The newsletters of one site (docs/sites.md), as store_newsletters. */
+int	 store_newsletters_of_site(struct db *, int64_t site, json_t **out);
+/* Gives newsletter id to site. */
+int	 store_newsletter_site(struct db *, int64_t id, int64_t site);
 /* {id, slug, name, description, sections: [slug ...]} */
 int	 store_newsletter_by_slug(struct db *, const char *slug, json_t **out);
 int	 store_newsletter_by_id(struct db *, int64_t id, json_t **out);

@@ -16,10 +16,19 @@
 static const char sql_list[] =
     "SELECT id, slug, name, description FROM newsletters"
     " ORDER BY position, id";
+static const char sql_list_site[] =
+    "SELECT id, slug, name, description FROM newsletters"
+    " WHERE site_id = $1 ORDER BY position, id";
 static const char sql_by_slug[] =
-    "SELECT id, slug, name, description FROM newsletters WHERE slug = $1";
+    "SELECT n.id, n.slug, n.name, n.description, n.site_id,"
+    " s.slug AS site FROM newsletters n JOIN sites s ON s.id = n.site_id"
+    " WHERE n.slug = $1";
 static const char sql_by_id[] =
-    "SELECT id, slug, name, description FROM newsletters WHERE id = $1";
+    "SELECT n.id, n.slug, n.name, n.description, n.site_id,"
+    " s.slug AS site FROM newsletters n JOIN sites s ON s.id = n.site_id"
+    " WHERE n.id = $1";
+static const char sql_nl_site[] =
+    "UPDATE newsletters SET site_id = $2 WHERE id = $1";
 static const char sql_sections[] =
     "SELECT s.slug FROM newsletter_sections ns"
     " JOIN sections s ON s.id = ns.section_id"
@@ -33,8 +42,10 @@ static const char sql_nl_admin[] =
     " (SELECT count(*) FROM subscriptions su WHERE su.newsletter_id = n.id"
     "  AND su.status = 'unsubscribed') AS unsubscribed,"
     " (SELECT MAX(i.created_at) FROM newsletter_issues i"
-    "  WHERE i.newsletter_id = n.id) AS last_issue"
-    " FROM newsletters n ORDER BY n.position, n.id";
+    "  WHERE i.newsletter_id = n.id) AS last_issue,"
+    " s.slug AS site"
+    " FROM newsletters n JOIN sites s ON s.id = n.site_id"
+    " ORDER BY n.position, n.id";
 static const char sql_nl_add[] =
     "INSERT INTO newsletters (slug, name, description, position, created_at)"
     " VALUES ($1, $2, $3, $4, $5) RETURNING id";
@@ -115,7 +126,7 @@ static const char sql_issue_add[] =
     " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
 static const char sql_issue_get[] =
     "SELECT i.id, n.slug AS newsletter, n.name AS newsletter_name,"
-    " i.newsletter_id, i.subject, i.intro, i.articles, i.status, i.send_at,"
+    " n.site_id, i.newsletter_id, i.subject, i.intro, i.articles, i.status, i.send_at,"
     " i.sent_at, i.created_at, i.updated_at"
     " FROM newsletter_issues i JOIN newsletters n ON n.id = i.newsletter_id"
     " WHERE i.id = $1";
@@ -311,6 +322,18 @@ int
 store_newsletters(struct db *db, json_t **out)
 {
 	return rows(db, out, 1, sql_list, "");
+}
+
+int
+store_newsletters_of_site(struct db *db, int64_t site, json_t **out)
+{
+	return rows(db, out, 1, sql_list_site, "i", site);
+}
+
+int
+store_newsletter_site(struct db *db, int64_t id, int64_t site)
+{
+	return exec(db, sql_nl_site, "ii", id, site);
 }
 
 /* Adds the slugs of the sections a newsletter draws from. */

@@ -520,16 +520,47 @@ def confirmation_to(addr):
     return got[-1] if got else None
 
 
+def subscribed(addr):
+    return sql(DB, "SELECT count(*) FROM subscriptions su JOIN subscribers s"
+               " ON s.id = su.subscriber_id WHERE s.email = ?", (addr,))[0][0]
+
+
+def test_newsletter_lists_per_site():
+    s, h, page = on("lr-asia", "/newsletter")
+    eq(s, 200, "LR Asia has a sign-up form")
+    contains(page, 'value="lr-asia-weekly"', "it offers LR Asia's list")
+    ok("LR Asia Weekly" in page and "Light Reading Daily" not in page and
+       "Connecting Africa Weekly" not in page,
+       "and no list of another site")
+    s, h, own = srv.html("/newsletter")
+    ok('value="daily"' in own and "LR Asia Weekly" not in own and
+       "The 5G Exchange Notes" not in own,
+       "the default site offers its own lists only")
+    b = Client(srv, ip=None)
+    for where, n in (("/sites/lr-asia/newsletter", "daily"),
+                     ("/sites/lr-asia/newsletter", "connecting-africa-weekly"),
+                     ("/newsletter", "lr-asia-weekly")):
+        s, h, page = b.post(where, [
+            ("email", "crossing@example.org"), ("n", n),
+            ("consent", "yes")], csrf_from=where)
+        eq(s, 422, "signing up on %s to %s is refused" % (where, n))
+        contains(page, "Choose among the newsletters listed",
+                 "with the reason")
+    eq(subscribed("crossing@example.org"), 0, "and nothing is stored")
+
+
 def test_newsletter_confirmation_per_site():
     b = Client(srv, ip=None)
     s, h, page = b.post("/sites/lr-asia/newsletter", [
-        ("email", "asia.reader@example.org"), ("n", "daily"),
+        ("email", "asia.reader@example.org"), ("n", "lr-asia-weekly"),
         ("consent", "yes")], csrf_from="/sites/lr-asia/newsletter")
     eq(s, 200, "a reader signs up on LR Asia")
     m = confirmation_to("asia.reader@example.org")
     ok(m is not None, "a confirmation letter is queued")
     eq(str(m["Subject"]), "Confirm your newsletters from LR Asia",
        "it is from LR Asia")
+    contains(str(m["From"]), "LR Asia", "in LR Asia's name")
+    contains(body_of(m), "LR Asia Weekly", "naming LR Asia's list")
     text = body_of(m)
     contains(text, base("lr-asia") + "/newsletter/confirm/",
              "its link is on LR Asia's address")
@@ -541,6 +572,125 @@ def test_newsletter_confirmation_per_site():
     ok(m is not None and "LR Asia" not in str(m["Subject"]) and
        OWN + "/newsletter/confirm/" in body_of(m),
        "a sign-up on the default site is the instance's")
+
+
+def issue_status(iid):
+    return sql(DB, "SELECT status FROM newsletter_issues WHERE id = ?",
+               (iid,))[0][0]
+
+
+def test_newsletter_issue_per_site():
+    nid = sql(DB, "SELECT id FROM newsletters WHERE slug = 'lr-asia-weekly'")[0][0]
+    for addr in ("asia.one@example.org", "asia.two@example.org"):
+        sql(DB, "INSERT INTO subscribers (email, created_at, confirmed_at)"
+            " VALUES (?, 1, 1)", (addr,))
+        sql(DB, "INSERT INTO subscriptions (subscriber_id, newsletter_id,"
+            " status, consent, created_at, updated_at) SELECT id, ?,"
+            " 'active', 'yes', 1, 1 FROM subscribers WHERE email = ?",
+            (nid, addr))
+    aid, slug = sql(DB, "SELECT a.id, a.slug FROM articles a JOIN sites t"
+                    " ON t.id = a.site_id WHERE t.slug = 'lr-asia'"
+                    " AND a.status = 'published'"
+                    " ORDER BY a.published_at DESC LIMIT 1")[0]
+    s, h, b = NEWSROOM.post("/admin/newsletters/lr-asia-weekly/issues",
+                            "admin", {})
+    eq(s, 303, "an admin starts an issue of LR Asia Weekly")
+    path = h["location"].split("?")[0]
+    iid = int(path.rsplit("/", 1)[1])
+    s, h, b = NEWSROOM.post(path, "admin", {
+        "subject": "Asia this week", "a": str(aid), "action": "send",
+        "confirm_send": "yes"})
+    eq(s, 303, "and sends it")
+    ok(until(lambda: issue_status(iid) == "sent", 20), "the issue goes out")
+    got = until(lambda: [m for m in SINK.to("asia.two@example.org")
+                         if "Asia this week" in str(m["Subject"])], 8)
+    ok(got, "a subscriber of the list gets it")
+    m = got[-1]
+    contains(str(m["From"]), "LR Asia", "in LR Asia's name")
+    text = body_of(m)
+    contains(text, base("lr-asia") + "/article/" + slug,
+             "its story links are on LR Asia's address")
+    contains(text, base("lr-asia") + "/newsletter/preferences/",
+             "and so is the preferences link")
+    contains(text, base("lr-asia") + "/newsletter/unsubscribe/lr-asia-weekly/",
+             "and the unsubscribe link")
+    contains(str(m["List-Unsubscribe"]), base("lr-asia") +
+             "/newsletter/unsubscribe/", "and the List-Unsubscribe header")
+    ok(OWN not in text, "no link is on the default site's address")
+    contains(text, "signed up at LR Asia", "the footer names LR Asia")
+
+
+def test_newsletter_site_setting():
+    s, h, b = NEWSROOM.get("/admin/newsletters", "admin")
+    ok(re.search(r"LR Asia Weekly</a>.*?</td><td>lr-asia</td>", b, re.S),
+       "the newsroom's list shows each list's site")
+    s, h, b = NEWSROOM.post("/admin/newsletters", "admin", {
+        "name": "Nowhere", "slug": "nowhere-weekly", "site": "nosuch"})
+    eq(s, 422, "a new list of an unknown site is refused")
+    contains(b, "site:", "naming the field")
+    eq(sql(DB, "SELECT count(*) FROM newsletters WHERE slug = 'nowhere-weekly'")[0][0],
+       0, "and nothing is stored")
+    s, h, b = NEWSROOM.post("/admin/newsletters", "admin", {
+        "name": "Alpha Letter", "slug": "alpha-letter", "site": "alpha"})
+    eq(s, 303, "an admin adds a list of alpha")
+    s, h, b = NEWSROOM.get("/admin/newsletters/alpha-letter", "admin")
+    contains(b, 'name="site" value="alpha"', "its page shows its site")
+    eq(sql(DB, "SELECT t.slug FROM newsletters n JOIN sites t"
+           " ON t.id = n.site_id WHERE n.slug = 'alpha-letter'")[0][0],
+       "alpha", "it belongs to alpha")
+    s, h, b = on("alpha", "/newsletter")
+    contains(b, 'value="alpha-letter"', "alpha's form offers it")
+    s, h, b = NEWSROOM.post("/admin/newsletters/alpha-letter", "admin", {
+        "name": "Alpha Letter", "site": "nosuch"})
+    eq(s, 422, "moving it to an unknown site is refused")
+    s, h, b = NEWSROOM.post("/admin/newsletters/alpha-letter", "admin", {
+        "name": "Alpha Letter", "site": "beta"})
+    eq(s, 303, "an admin moves it to beta")
+    eq(sql(DB, "SELECT t.slug FROM newsletters n JOIN sites t"
+           " ON t.id = n.site_id WHERE n.slug = 'alpha-letter'")[0][0],
+       "beta", "it belongs to beta")
+    s, h, b = NEWSROOM.post("/admin/newsletters/alpha-letter", "admin", {
+        "name": "Alpha Letter", "site": "alpha"})
+    eq(s, 303, "and back to alpha")
+
+
+def test_newsletter_site_limits():
+    """After test_site_limits: the editor "limited" may write to alpha only."""
+    issues = sql(DB, "SELECT count(*) FROM newsletter_issues")[0][0]
+    s, h, b = NEWSROOM.post("/admin/newsletters/lr-asia-weekly/issues",
+                            "limited", {})
+    eq(s, 403, "an editor limited to alpha may not start LR Asia's issue")
+    iid = sql(DB, "SELECT i.id FROM newsletter_issues i JOIN newsletters n"
+              " ON n.id = i.newsletter_id WHERE n.slug = 'daily'"
+              " ORDER BY i.id DESC LIMIT 1")
+    if not iid:
+        s, h, b = NEWSROOM.post("/admin/newsletters/daily/issues", "admin", {})
+        eq(s, 303, "an admin starts an issue of the default site's list")
+        iid = sql(DB, "SELECT i.id FROM newsletter_issues i JOIN newsletters n"
+                  " ON n.id = i.newsletter_id WHERE n.slug = 'daily'"
+                  " ORDER BY i.id DESC LIMIT 1")
+        issues += 1
+    iid = iid[0][0]
+    before = issue_status(iid)
+    s, h, b = NEWSROOM.post("/admin/newsletters/daily/issues/%d" % iid,
+                            "limited", {"subject": "Not mine",
+                                        "action": "send",
+                                        "confirm_send": "yes"})
+    eq(s, 403, "nor send an issue of the default site")
+    eq(issue_status(iid), before, "which is not sent")
+    s, h, b = NEWSROOM.post("/admin/newsletters/lr-asia-weekly", "limited", {
+        "name": "Taken", "site": "alpha"})
+    eq(s, 403, "nor take LR Asia's list")
+    s, h, b = NEWSROOM.post("/admin/newsletters/alpha-letter", "limited", {
+        "name": "Alpha Letter", "site": "lr-asia"})
+    eq(s, 403, "nor move alpha's list to LR Asia")
+    eq(sql(DB, "SELECT count(*) FROM newsletter_issues")[0][0], issues,
+       "and no issue was made")
+    eq(sql(DB, "SELECT name FROM newsletters WHERE slug = 'lr-asia-weekly'")[0][0],
+       "LR Asia Weekly", "nor a list changed")
+    s, h, b = NEWSROOM.post("/admin/newsletters/alpha-letter/issues",
+                            "limited", {})
+    eq(s, 303, "she starts an issue of alpha's list")
 
 
 def test_other_instance():
@@ -581,8 +731,12 @@ def stop():
 
 run_tests([test_demo_communities, test_search_per_site, test_purge_per_site,
            test_menus_per_site, test_sitemaps_per_site,
-           test_static_pages_per_site, test_newsletter_confirmation_per_site, test_bad_input, test_add_sites, test_home_and_cache_separation,
+           test_static_pages_per_site, test_newsletter_lists_per_site,
+           test_newsletter_confirmation_per_site,
+           test_newsletter_issue_per_site, test_bad_input, test_add_sites,
+           test_home_and_cache_separation,
            test_purge_separation, test_feeds_sitemaps_robots,
            test_canonical_cross_posted, test_unknown_host, test_section_site,
-           test_site_limits] + ([test_other_instance] if on_pg() else []),
+           test_newsletter_site_setting, test_site_limits,
+           test_newsletter_site_limits] + ([test_other_instance] if on_pg() else []),
           cleanup=stop)

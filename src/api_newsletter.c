@@ -72,8 +72,10 @@ target(struct req *r, json_t **nl, json_t **is)
 		*is = NULL;
 	if ((status = newsletter(r, nl)) != 0)
 		return status;
-	/* An editor limited to some sites reads and writes only theirs. */
-	if (newsletter_may(r->db, r->user->id, *nl) == STORE_FORBIDDEN) {
+	/* An editor limited to some sites writes only theirs' issues. */
+	if (!h2o_memis(r->h->method.base, r->h->method.len,
+	    H2O_STRLIT("GET")) &&
+	    newsletter_may(r->db, r->user->id, *nl) == STORE_FORBIDDEN) {
 		*nl = NULL;
 		return api_error(r, 403, "the newsletter is of a site you may "
 		    "not write to"), SENT;

@@ -691,6 +691,19 @@ def test_newsletter_site_limits():
     s, h, b = NEWSROOM.post("/admin/newsletters/alpha-letter/issues",
                             "limited", {})
     eq(s, 303, "she starts an issue of alpha's list")
+    tok = subprocess.run([BIN, "token", "add", "--db", DB,
+                          "limited@example.com"], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    api = "/api/v1/admin/newsletters/%s/issues"
+    s, j = srv.api(tok, "POST", api % "lr-asia-weekly", {})
+    eq(s, 403, "the admin API refuses her LR Asia's issue too")
+    s, j = srv.api(tok, "POST", api % "daily" + "/%d/send" % iid, {})
+    eq(s, 403, "and sending the default site's")
+    eq(issue_status(iid), before, "which is still not sent")
+    s, j = srv.api(tok, "POST", api % "alpha-letter", {})
+    eq(s, 201, "but makes one of alpha's list")
+    eq(sql(DB, "SELECT count(*) FROM newsletter_issues")[0][0], issues + 2,
+       "two issues made in all, both alpha's")
 
 
 def test_other_instance():

@@ -269,9 +269,9 @@ fill(struct buf *out, const char *in, const char *token)
 
 /* Queues text and html to a subscriber with their token filled in. */
 static int
-queue_personal(struct db *db, int64_t sub, const char *email,
-    const char *subject, const char *list, struct buf *text, struct buf *html,
-    struct buf *unsub)
+queue_personal(struct db *db, const char *from, int64_t sub,
+    const char *email, const char *subject, const char *list,
+    struct buf *text, struct buf *html, struct buf *unsub)
 {
 	struct buf t = BUF_INIT, h = BUF_INIT, u = BUF_INIT, id = BUF_INIT;
 	char token[NL_TOKEN_MAX];
@@ -287,7 +287,7 @@ queue_personal(struct db *db, int64_t sub, const char *email,
 	list_id(&id, list);
 	list_headers(u.p, id.p, hdr);
 	rc = buf_err(&t) || buf_err(&h) || buf_err(&u) ? STORE_INVALID :
-	    mail_queue_with(db, NULL, email, subject, t.p, h.p, hdr);
+	    mail_queue_as(db, from, NULL, email, subject, t.p, h.p, hdr);
 	buf_free(&t);
 	buf_free(&h);
 	buf_free(&u);
@@ -341,19 +341,27 @@ newsletter_queue_confirm(struct db *db, const struct site *on,
 	return rc;
 }
 
-/* A letter to a confirmed subscriber about all their newsletters. */
+/*
+ * A letter to a confirmed subscriber about all their newsletters, in
+ * the name of the site on (NULL: the instance's) with links on its
+ * address.
+ */
 static int
-queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
+queue_about_all(struct db *db, const struct site *on, int64_t sub,
+    const char *email, int welcome)
 {
 	struct buf text = BUF_INIT, html = BUF_INIT, unsub = BUF_INIT;
-	char tmp[200], site[200], subject[300], base[512];
+	char tmp[600], site[200], subject[300], base[512];
 	json_t *subs, *s;
 	size_t i;
 	int rc;
 
 	if ((rc = store_subscriptions_of(db, sub, &subs)) != STORE_OK)
 		return rc;
-	strlcpy_(site, site_name(db, tmp, sizeof(tmp)), sizeof(site));
+	strlcpy_(site, on != NULL ? on->name : site_name(db, tmp,
+	    sizeof(tmp)), sizeof(site));
+	strlcpy_(base, on != NULL ? sites_url(on, tmp, sizeof(tmp)) :
+	    config_site_url(tmp, sizeof(tmp)), sizeof(base));
 	snprintf(subject, sizeof(subject), welcome ? "Welcome to the "
 	    "newsletters of %s" : "Your newsletters from %s", site);
 	html_open(&html, subject);
@@ -383,11 +391,10 @@ queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
 	    "unsubscribe at any time with the links at the end of every "
 	    "message." : "Nothing has changed. To change your choice or "
 	    "unsubscribe, use the links below.");
-	footer(&text, &html, site, config_site_url(base, sizeof(base)), "all",
-	    PLACEHOLDER, &unsub);
+	footer(&text, &html, site, base, "all", PLACEHOLDER, &unsub);
 	BUF_LIT(&html, "</body></html>\n");
-	rc = queue_personal(db, sub, email, subject, "all", &text, &html,
-	    &unsub);
+	rc = queue_personal(db, on != NULL ? on->name : NULL, sub, email,
+	    subject, "all", &text, &html, &unsub);
 	buf_free(&text);
 	buf_free(&html);
 	buf_free(&unsub);
@@ -395,15 +402,17 @@ queue_about_all(struct db *db, int64_t sub, const char *email, int welcome)
 }
 
 int
-newsletter_queue_already(struct db *db, int64_t sub, const char *email)
+newsletter_queue_already(struct db *db, const struct site *on, int64_t sub,
+    const char *email)
 {
-	return queue_about_all(db, sub, email, 0);
+	return queue_about_all(db, on, sub, email, 0);
 }
 
 int
-newsletter_queue_welcome(struct db *db, int64_t sub, const char *email)
+newsletter_queue_welcome(struct db *db, const struct site *on, int64_t sub,
+    const char *email)
 {
-	return queue_about_all(db, sub, email, 1);
+	return queue_about_all(db, on, sub, email, 1);
 }
 
 /*

@@ -72,10 +72,11 @@ struct site;
  */
 int	 newsletter_queue_confirm(struct db *, const struct site *site,
 	    const char *email, const char *token, json_t *names);
-int	 newsletter_queue_already(struct db *, int64_t subscriber,
-	    const char *email);
-int	 newsletter_queue_welcome(struct db *, int64_t subscriber,
-	    const char *email);
+/* The letters about every newsletter of an address, in site's name. */
+int	 newsletter_queue_already(struct db *, const struct site *site,
+	    int64_t subscriber, const char *email);
+int	 newsletter_queue_welcome(struct db *, const struct site *site,
+	    int64_t subscriber, const char *email);
 /*
  * Renders issue (as store_issue_get gives it) for one subscriber (NULL
  * for a preview or a test: no personal links) into text and html.

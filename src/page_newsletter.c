@@ -216,13 +216,13 @@ sign_up(struct req *r, json_t *sub, json_t *current, const char **chosen,
 			rc = fire_confirmed(r->db, id, now);
 		if (rc == STORE_OK)
 			rc = json_array_size(names) > 0 ?
-			    newsletter_queue_welcome(r->db, id, email) :
-			    newsletter_queue_already(r->db, id, email);
+			    newsletter_queue_welcome(r->db, r->site, id, email) :
+			    newsletter_queue_already(r->db, r->site, id, email);
 	} else if (json_array_size(names) > 0) {
 		rc = page_newsletter_ask_confirm(r->db, r->site, id, email,
 		    names, now);
 	} else {
-		rc = newsletter_queue_already(r->db, id, email);
+		rc = newsletter_queue_already(r->db, r->site, id, email);
 	}
 	return rc;
 }
@@ -371,8 +371,8 @@ page_newsletter_confirm_post(struct req *r)
 		rc = store_subscriber_get(r->db, id, &sub);
 	own_json(r, sub);
 	if (rc == STORE_OK)
-		rc = newsletter_queue_welcome(r->db, id, json_string_value(
-		    json_object_get(sub, "email")));
+		rc = newsletter_queue_welcome(r->db, r->site, id,
+		    json_string_value(json_object_get(sub, "email")));
 	if (rc != STORE_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		return rc == STORE_NOTFOUND ? confirm_gone(r) :

@@ -561,6 +561,18 @@ def test_newsletter_confirmation_per_site():
        "it is from LR Asia")
     contains(str(m["From"]), "LR Asia", "in LR Asia's name")
     contains(body_of(m), "LR Asia Weekly", "naming LR Asia's list")
+    link = re.search(r"/newsletter/confirm/[A-Za-z0-9_-]+", body_of(m)).group(0)
+    s, h, page = b.post("/sites/lr-asia" + link, [],
+                        csrf_from="/sites/lr-asia" + link)
+    eq(s, 303, "the reader confirms on LR Asia")
+    w = until(lambda: [x for x in SINK.to("asia.reader@example.org")
+                       if "Welcome" in str(x["Subject"])], 8)
+    ok(w, "a welcome letter follows")
+    eq(str(w[-1]["Subject"]), "Welcome to the newsletters of LR Asia",
+       "in LR Asia's name")
+    contains(str(w[-1]["From"]), "LR Asia", "from LR Asia")
+    contains(body_of(w[-1]), base("lr-asia") + "/newsletter/preferences/",
+             "with its links on LR Asia's address")
     text = body_of(m)
     contains(text, base("lr-asia") + "/newsletter/confirm/",
              "its link is on LR Asia's address")

@@ -8,12 +8,14 @@ rebuilds it."""
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import tempfile
 import time
 import urllib.parse
 
-from harness import BIN, Server, ok, eq, contains, run_tests, demo_db, is_pg, sql
+from harness import (BIN, TOP, Server, ok, eq, contains, run_tests, demo_db,
+                     is_pg, psql, sql)
 
 PW = "correct horse battery staple"
 
@@ -503,10 +505,16 @@ def test_reindex():
 def test_upgrade_rebuilds():
     # A database from before migration 0038, whose FTS5 table has no
     # prefix index: the migration makes the table again, and opening
-    # the database builds the index from the articles.
+    # the database builds the index from the articles.  Later versions
+    # exist, and "masthead migrate" applies only those above the
+    # highest recorded, so 0038's own file is run here as the upgrade
+    # runs it; the demo's schema already records it.
     n = sql(DB, "SELECT count(*) FROM article_search")[0][0]
     ok(n > 100, "the index holds the demo's stories", n)
-    sql(DB, "DELETE FROM schema_migrations WHERE version = 38")
+    eq(sql(DB, "SELECT count(*) FROM schema_migrations WHERE version = 38"),
+       [(1,)], "the demo's schema records 0038")
+    engine = "postgres" if is_pg(DB) else "sqlite"
+    path = os.path.join(TOP, "migrations", engine, "0038_search_prefix.sql")
     if not is_pg(DB):
         sql(DB, "DROP TABLE article_search")
         sql(DB, "CREATE VIRTUAL TABLE article_search USING fts5(title, dek,"
@@ -514,11 +522,19 @@ def test_upgrade_rebuilds():
             " remove_diacritics 2')")
         sql(DB, "INSERT INTO article_search (article_search, rank) VALUES"
             " ('rank', 'bm25(10.0, 4.0, 1.0, 4.0, 4.0, 2.0)')")
+        con = sqlite3.connect(DB)
+        try:
+            con.executescript(open(path).read())
+        finally:
+            con.close()
+        eq(sql(DB, "SELECT count(*) FROM article_search")[0][0], 0,
+           "0038 leaves the index empty")
+    else:
+        psql(DB, open(path).read())
+        sql(DB, "DELETE FROM article_search")
     r = subprocess.run([BIN, "migrate", "--db", DB], capture_output=True,
                        text=True)
-    ok(r.returncode == 0, "masthead migrate applies 0038 again", r.stderr)
-    eq(sql(DB, "SELECT count(*) FROM schema_migrations WHERE version = 38"),
-       [(1,)], "and records it")
+    ok(r.returncode == 0, "masthead opens the upgraded database", r.stderr)
     eq(sql(DB, "SELECT count(*) FROM article_search")[0][0], n,
        "the index is built again with every story")
     if not is_pg(DB):

@@ -281,7 +281,8 @@ def test_site_limits():
 
 def test_demo_communities():
     s, h, b = srv.html("/sections")
-    for slug in ("the-5g-exchange", "lr-asia", "connecting-africa"):
+    for slug in ("the-5g-exchange", "lr-asia", "broadband-world-news",
+                 "connecting-africa", "telecoms-com", "women-in-comms"):
         contains(b, 'href="/sites/%s/"' % slug,
                  "the Communities menu links to %s" % slug)
     s, h, b = on("lr-asia", "/")
@@ -299,6 +300,14 @@ def test_demo_communities():
     eq(canonical(a), base("connecting-africa") +
        "/article/mobile-money-agents-get-a-network-of-their-own",
        "a Connecting Africa story is canonical there")
+    for slug, title in (
+            ("broadband-world-news", "Rural fibre builders agree to share"),
+            ("telecoms-com", "Regulator opens review of wholesale fibre"),
+            ("women-in-comms", "Returnships bring engineers back")):
+        s, h, b = on(slug, "/")
+        eq(s, 200, "the demo's %s answers at its host" % slug)
+        contains(b, title, "%s lists its own story" % slug)
+        ok(title not in d, "which the default home does not")
 
 
 # Search results mark the words found: the stories are told by slug.

@@ -893,28 +893,6 @@ demo_shows(struct demo *d, const json_t *site)
  * The sister sites (docs/sites.md): each takes its sections, with
  * their stories, from the instance's own site.
  */
-/* The newsletters that name a sister site ("site") become its lists. */
-static int
-demo_newsletter_sites(struct demo *d, const json_t *list)
-{
-	struct db_stmt *st;
-	const json_t *o;
-	size_t i;
-
-	json_array_foreach(list, i, o) {
-		if (demo_str(o, "site") == NULL)
-			continue;
-		if ((st = demo_stmt(d, sql_newsletter_site)) == NULL)
-			return -1;
-		db_bind_str(st, 1, demo_str0(o, "slug"));
-		db_bind_str(st, 2, demo_str(o, "site"));
-		if (db_run(st) != DB_OK)
-			return demo_fail(d, "newsletter \"%s\": no site \"%s\"",
-			    demo_str0(o, "slug"), demo_str(o, "site"));
-	}
-	return 0;
-}
-
 static int
 demo_sites(struct demo *d, const json_t *list)
 {
@@ -941,6 +919,28 @@ demo_sites(struct demo *d, const json_t *list)
 			    json_string_value(sec)) != STORE_OK)
 				return demo_fail(d, "site %s: %s", s.slug,
 				    db_errmsg(d->db));
+	}
+	return 0;
+}
+
+/* The newsletters that name a sister site ("site") become its lists. */
+static int
+demo_newsletter_sites(struct demo *d, const json_t *list)
+{
+	struct db_stmt *st;
+	const json_t *o;
+	size_t i;
+
+	json_array_foreach(list, i, o) {
+		if (demo_str(o, "site") == NULL)
+			continue;
+		if ((st = demo_stmt(d, sql_newsletter_site)) == NULL)
+			return -1;
+		db_bind_str(st, 1, demo_str0(o, "slug"));
+		db_bind_str(st, 2, demo_str(o, "site"));
+		if (db_run(st) != DB_OK)
+			return demo_fail(d, "newsletter \"%s\": no site \"%s\"",
+			    demo_str0(o, "slug"), demo_str(o, "site"));
 	}
 	return 0;
 }

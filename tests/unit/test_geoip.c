@@ -159,12 +159,12 @@ static const struct net {
 static int64_t tree[MM_NODES][2];
 static int nnodes;
 
-/* Appends n bytes of v, most significant first. */
+/* Appends n bytes of v, most significant first; past 8, zeros lead. */
 static void
 put_be(FILE *f, uint64_t v, int n)
 {
 	while (n-- > 0)
-		fputc((int)(v >> (8 * n)) & 0xff, f);
+		fputc(n >= 8 ? 0 : (int)(v >> (8 * n)) & 0xff, f);
 }
 
 /* A string of the data format (type 2), shorter than 29 bytes. */

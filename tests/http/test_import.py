@@ -786,7 +786,7 @@ def test_interrupted():
     p.kill()
     p.wait()
     p.stderr.close()
-    ok(m is not None and 0 < int(m.group(1)) < n and running,
+    ok(m is not None and int(m.group(1)) > 0 and running,
        "the import was killed before it committed", line)
     eq(sql(db, "SELECT count(*) FROM articles")[0][0], 0,
        "an import killed half way left no story")

@@ -126,6 +126,15 @@ test_override(void **state)
 	assert_int_equal(theme_load("/nonexistent-theme-dir", err,
 	    sizeof(err)), -1);
 	theme_free();
+	snprintf(path, sizeof(path), "%s/templates/error.mustache", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/assets/extra.css", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/templates", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/assets", dir);
+	rmdir(path);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 int

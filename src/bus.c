@@ -139,6 +139,9 @@ bus_received(const char *msg)
 	char *end;
 
 	if (msg[0] == '@') {
+		/* Digits only: strtoull would take a sign or blanks too. */
+		if (msg[1] < '0' || msg[1] > '9')
+			return;
 		sent = strtoull(msg + 1, &end, 10);
 		if (*end != ' ')
 			return;

@@ -598,9 +598,13 @@ cache_memo_begin(void)
 	cache_deps.frag = 1;
 	cache_deps.funtil = 0;
 	buf_reset(&cache_deps.ftags);
-	pthread_mutex_lock(&cache_lock);
-	cache_deps.fseq0 = cache_inval_seq;
-	pthread_mutex_unlock(&cache_lock);
+	/*
+	 * The fragment reads in the page's transaction, whose snapshot may
+	 * be older than this call (SQLite's is taken at its first read): an
+	 * invalidation since the page began may be one the rows it reads
+	 * missed, so it counts from there, as the page's own does.
+	 */
+	cache_deps.fseq0 = cache_deps.seq0;
 }
 
 void

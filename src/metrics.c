@@ -33,6 +33,8 @@ static atomic_uint_fast64_t counters[MC__N];
 static atomic_uint_fast64_t render_le[METRICS_BUCKETS + 1];
 static atomic_uint_fast64_t render_sum, render_count, render_trips;
 static atomic_uint_fast64_t db_usec;
+static atomic_uint_fast64_t bus_le[METRICS_BUCKETS + 1];
+static atomic_uint_fast64_t bus_sum, bus_count;
 
 /* 0.5 ms to 1 s, in microseconds. */
 static const uint64_t bounds[METRICS_BUCKETS] = {
@@ -83,6 +85,35 @@ void
 metrics_db(uint64_t usec)
 {
 	ADD(db_usec, usec);
+}
+
+void
+metrics_bus(uint64_t usec)
+{
+	ADD(bus_le[bucket(usec)], 1);
+	ADD(bus_sum, usec);
+	ADD(bus_count, 1);
+}
+
+/* A histogram kept with atomic adds, as read while they go on. */
+static void
+snapshot(struct metrics_hist *h, atomic_uint_fast64_t *le,
+    atomic_uint_fast64_t *sum, atomic_uint_fast64_t *count)
+{
+	size_t k;
+	uint64_t c;
+
+	/* count is read first: no bucket can then pass it. */
+	memset(h, 0, sizeof(*h));
+	h->count = GET(*count);
+	h->sum_usec = GET(*sum);
+	for (k = 0; k <= METRICS_BUCKETS; k++)
+		h->le[k] = GET(le[k]);
+	for (k = 0, c = 0; k < METRICS_BUCKETS; k++) {
+		if (c + h->le[k] > h->count)
+			h->le[k] = h->count - c;
+		c += h->le[k];
+	}
 }
 
 void
@@ -152,19 +183,13 @@ metrics_write(struct buf *b, void (*gauges)(struct buf *))
 				    "{kind=\"%s\",code=\"%zu\"} %llu\n",
 				    kind_names[k], c, (unsigned long long)v);
 		}
-	/* count is read first: no bucket can then pass it. */
-	memset(&h, 0, sizeof(h));
-	h.count = GET(render_count);
-	h.sum_usec = GET(render_sum);
-	for (k = 0; k <= METRICS_BUCKETS; k++)
-		h.le[k] = GET(render_le[k]);
-	for (k = 0, c = 0; k < METRICS_BUCKETS; k++) {
-		if (c + h.le[k] > h.count)
-			h.le[k] = h.count - c;
-		c += h.le[k];
-	}
+	snapshot(&h, render_le, &render_sum, &render_count);
 	metrics_hist_write(b, "masthead_render_seconds",
 	    "Time to render a page or answer a route that is not cached.", &h);
+	snapshot(&h, bus_le, &bus_sum, &bus_count);
+	metrics_hist_write(b, "masthead_bus_delay_seconds",
+	    "From another instance's write sending its invalidation to the"
+	    " pages dropped here.", &h);
 
 	head(b, "masthead_db_seconds_total", "counter",
 	    "Time spent in database statements.");

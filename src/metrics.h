@@ -40,6 +40,11 @@ void	 metrics_count(enum metrics_counter);
 void	 metrics_render(uint64_t usec, uint64_t trips);
 /* Time spent in the database, in microseconds. */
 void	 metrics_db(uint64_t usec);
+/*
+ * Another instance's invalidation dropped here usec microseconds after
+ * that instance sent it (bus.c).
+ */
+void	 metrics_bus(uint64_t usec);
 
 /* Adds one observation to a plain (single-threaded) histogram. */
 void	 metrics_hist_add(struct metrics_hist *, uint64_t usec);

@@ -7,12 +7,15 @@ aimed at) is bench/scale-out's figure, not a test's, since a test runs
 beside other work.  The time taken is printed in each check's name.
 
 PostgreSQL only: on SQLite one process serves one file."""
+import http.client
 import json
+import re
 import subprocess
 import tempfile
 import time
 
-from harness import BIN, Server, ok, eq, run_tests, on_pg, done, demo_db
+from harness import (BIN, Server, ok, eq, run_tests, on_pg, done, demo_db,
+                     free_port, psql)
 
 if not on_pg():
     ok(True, "several instances # SKIP PostgreSQL only")
@@ -24,7 +27,9 @@ subprocess.run([BIN, "user", "add", "--db", DB, "--role", "editor",
                check=True, capture_output=True)
 TOKEN = subprocess.run([BIN, "token", "add", "--db", DB, "ed@example.com"],
                        check=True, capture_output=True, text=True).stdout.strip()
-A, B, C = Server(db=DB), Server(db=DB), Server(db=DB)
+MPORT = free_port()
+A, C = Server(db=DB), Server(db=DB)
+B = Server(["--metrics_listen", "127.0.0.1:%d" % MPORT], db=DB)
 
 
 def admin(srv, method, path, body=None):
@@ -95,6 +100,49 @@ def test_menu_reaches_every_instance():
            (name, "never" if t is None else "%.0f" % (t * 1000)))
 
 
+def bus_drops():
+    """B's count of the other instances' invalidations it applied."""
+    c = http.client.HTTPConnection("127.0.0.1", MPORT, timeout=10)
+    c.request("GET", "/metrics")
+    m = re.search(r"^masthead_bus_delay_seconds_count (\d+)$",
+                  c.getresponse().read().decode(), re.M)
+    c.close()
+    return int(m.group(1)) if m else -1
+
+
+def notify(payload):
+    psql(DB, "SELECT pg_notify('masthead_cache', :'p');\n", [("p", payload)])
+
+
+def test_bus_messages():
+    n = bus_drops()
+    ok(n >= 2, "B counted the delay of the writes it heard (%d)" % n)
+    # An older instance's message has no time in it: it still drops.
+    B.get("/about-us")
+    eq(B.get("/about-us")[1].get("x-cache"), "hit", "/about-us is cached on B")
+    notify("0123456789abcdef *")
+    t = until(lambda: B.get("/about-us")[1].get("x-cache") != "hit")
+    ok(t is not None, "a message without a time drops B's pages")
+    eq(bus_drops(), n, "and adds no delay to the count")
+    # A time that is not a number: the message is not applied.  The
+    # messages arrive in order, so once the one after it is counted, it
+    # was read.
+    B.get("/about-us")
+    eq(B.get("/about-us")[1].get("x-cache"), "hit", "/about-us cached again")
+    notify("0123456789abcdef @12x *")
+    notify("0123456789abcdef @ *")
+    notify("0123456789abcdef @-5 *")
+    notify("0123456789abcdef @%d no-such-tag" % int(time.time() * 1e6))
+    t = until(lambda: bus_drops() == n + 1)
+    ok(t is not None, "a message with a time is counted")
+    eq(B.get("/about-us")[1].get("x-cache"), "hit",
+       "malformed times before it dropped nothing")
+    notify("0123456789abcdef @%d *" % int(time.time() * 1e6))
+    t = until(lambda: bus_drops() == n + 2)
+    ok(t is not None, "a message with a time and every page is counted")
+    eq(B.get("/about-us")[1].get("x-cache"), "miss", "and drops the page")
+
+
 def test_refused_write_tells_nobody():
     A.get("/section/europe")
     eq(A.get("/section/europe")[1].get("x-cache"), "hit", "Europe is cached on A")
@@ -112,4 +160,4 @@ def stop_all():
 
 
 run_tests([test_publish_reaches_every_instance, test_menu_reaches_every_instance,
-           test_refused_write_tells_nobody], stop_all)
+           test_bus_messages, test_refused_write_tells_nobody], stop_all)

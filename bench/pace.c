@@ -42,6 +42,7 @@
 #include <sys/socket.h>
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -87,6 +88,12 @@ struct conn {
 	struct parse	 p;
 };
 
+/* Samples in ns, sorted once at the end. */
+struct series {
+	uint64_t	*v;
+	size_t		 n, cap;
+};
+
 struct opts {
 	double		 rate;
 	double		 duration;
@@ -110,8 +117,8 @@ struct thread {
 	int		 nconn;
 	int		*idle;		/* a stack of idle connections */
 	int		 nidle;
-	uint64_t	*lat;		/* counted latencies, ns */
-	size_t		 nlat, caplat;
+	struct series	 lat;		/* counted latencies, ns */
+	struct series	 lag;		/* their sends' delays past due, ns */
 	uint64_t	 sent, answered, errors, late, busywait, reconnects;
 	uint64_t	 sent_all;	/* warm-up included */
 	char		 err[160];	/* the first error */
@@ -428,15 +435,15 @@ conn_write(struct thread *t, int ep, struct conn *c)
 }
 
 static void
-record(struct thread *t, uint64_t ns)
+series_add(struct series *s, uint64_t ns)
 {
-	if (t->nlat == t->caplat) {
-		t->caplat = t->caplat ? t->caplat * 2 : 65536;
-		t->lat = realloc(t->lat, t->caplat * sizeof(*t->lat));
-		if (t->lat == NULL)
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 65536;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (s->v == NULL)
 			abort();
 	}
-	t->lat[t->nlat++] = ns;
+	s->v[s->n++] = ns;
 }
 
 /* An answer has come in whole on c. */
@@ -455,7 +462,7 @@ answered(struct thread *t, int ep, struct conn *c, uint64_t now)
 		    (unsigned long long)c->p.body);
 		fail(t, "%s body bytes, not the length asked for", what);
 	} else if (c->record)
-		record(t, now - c->due);
+		series_add(&t->lat, now - c->due);
 	c->busy = 0;
 	if (c->p.close)
 		return conn_renew(t, ep, c);
@@ -574,6 +581,7 @@ thread_run(void *arg)
 				t->sent++;
 				if (now - due > o->late_ns)
 					t->late++;
+				series_add(&t->lag, now - due);
 			}
 			next++;
 			if (conn_write(t, ep, c) == -1) {
@@ -655,20 +663,38 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The q-quantile of n sorted values, in ms (nearest rank). */
+/* The q-quantile of sorted samples, in ms (nearest rank). */
 static double
-quantile_ms(const uint64_t *v, size_t n, double q)
+quantile_ms(const struct series *s, double q)
 {
 	size_t r;
 
-	if (n == 0)
+	if (s->n == 0)
 		return 0;
-	r = (size_t)(q * (double)n + 0.999999);
+	r = (size_t)(q * (double)s->n + 0.999999);
 	if (r < 1)
 		r = 1;
-	if (r > n)
-		r = n;
-	return (double)v[r - 1] / 1e6;
+	if (r > s->n)
+		r = s->n;
+	return (double)s->v[r - 1] / 1e6;
+}
+
+/* The threads' series at offset off of struct thread, into one, sorted. */
+static void
+series_merge(struct series *all, struct thread *th, int n, size_t off)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct series *s = (const struct series *)
+		    (void *)((char *)&th[k] + off);
+		size_t i;
+
+		for (i = 0; i < s->n; i++)
+			series_add(all, s->v[i]);
+	}
+	if (all->n > 0)
+		qsort(all->v, all->n, sizeof(*all->v), cmp_u64);
 }
 
 /* A number in [lo, hi] from s, or exits with a usage error. */
@@ -819,8 +845,9 @@ main(int argc, char *argv[])
 	struct thread *th;
 	struct rusage ru;
 	char *headers;
-	size_t hcap = 1, hlen = 0, nlat = 0, at = 0;
-	uint64_t *lat, sent = 0, answered = 0, errors = 0, late = 0;
+	size_t hcap = 1, hlen = 0;
+	struct series lat = { 0 }, lag = { 0 };
+	uint64_t sent = 0, answered = 0, errors = 0, late = 0;
 	uint64_t busywait = 0, reconnects = 0, sent_all = 0;
 	const char *err = NULL;
 	double cpu, late_pct;
@@ -897,7 +924,6 @@ main(int argc, char *argv[])
 	pthread_barrier_wait(&start_barrier);
 	for (k = 0; k < o.threads; k++) {
 		pthread_join(th[k].tid, NULL);
-		nlat += th[k].nlat;
 		sent += th[k].sent;
 		answered += th[k].answered;
 		errors += th[k].errors;
@@ -908,14 +934,8 @@ main(int argc, char *argv[])
 		if (err == NULL && th[k].err[0] != '\0')
 			err = th[k].err;
 	}
-	if ((lat = malloc((nlat + 1) * sizeof(*lat))) == NULL)
-		abort();
-	for (k = 0; k < o.threads; k++) {
-		if (th[k].nlat)
-			memcpy(lat + at, th[k].lat, th[k].nlat * sizeof(*lat));
-		at += th[k].nlat;
-	}
-	qsort(lat, nlat, sizeof(*lat), cmp_u64);
+	series_merge(&lat, th, o.threads, offsetof(struct thread, lat));
+	series_merge(&lag, th, o.threads, offsetof(struct thread, lag));
 	getrusage(RUSAGE_SELF, &ru);
 	cpu = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec +
 	    (double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec;
@@ -923,13 +943,15 @@ main(int argc, char *argv[])
 	printf("rate=%.0f requests=%llu sent=%llu answered=%llu errors=%llu "
 	    "late=%llu "
 	    "late_pct=%.3f busywait=%llu reconnects=%llu p50=%.3f p90=%.3f "
-	    "p99=%.3f p99.9=%.3f max=%.3f cpu_us=%.2f\n", o.rate,
-	    (unsigned long long)sent_all, (unsigned long long)sent, (unsigned long long)nlat,
+	    "p99=%.3f p99.9=%.3f max=%.3f lag_p50=%.3f lag_p99=%.3f "
+	    "lag_max=%.3f cpu_us=%.2f\n", o.rate, (unsigned long long)sent_all,
+	    (unsigned long long)sent, (unsigned long long)lat.n,
 	    (unsigned long long)errors, (unsigned long long)late, late_pct,
 	    (unsigned long long)busywait, (unsigned long long)reconnects,
-	    quantile_ms(lat, nlat, 0.5), quantile_ms(lat, nlat, 0.9),
-	    quantile_ms(lat, nlat, 0.99), quantile_ms(lat, nlat, 0.999),
-	    nlat ? (double)lat[nlat - 1] / 1e6 : 0,
+	    quantile_ms(&lat, 0.5), quantile_ms(&lat, 0.9),
+	    quantile_ms(&lat, 0.99), quantile_ms(&lat, 0.999),
+	    quantile_ms(&lat, 1), quantile_ms(&lag, 0.5),
+	    quantile_ms(&lag, 0.99), quantile_ms(&lag, 1),
 	    answered ? cpu / (double)answered : 0);
 	if (errors > 0) {
 		fprintf(stderr, "pace: %llu answers wrong or missing (%llu "

@@ -851,7 +851,7 @@ main(int argc, char *argv[])
 	uint64_t busywait = 0, reconnects = 0, sent_all = 0;
 	const char *err = NULL;
 	double cpu, late_pct;
-	int ch, k;
+	int ch, k, rc = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--self-test") == 0)
 		return self_test();
@@ -958,13 +958,23 @@ main(int argc, char *argv[])
 		    "requests sent); the first: %s\n",
 		    (unsigned long long)errors, (unsigned long long)sent_all,
 		    err);
-		return 1;
-	}
-	if (late_pct > o.late_max) {
+		rc = 1;
+	} else if (late_pct > o.late_max) {
 		fprintf(stderr, "pace: the schedule was not kept: %.2f%% of "
 		    "sends more than %llu us late (at most %g%%)\n", late_pct,
 		    (unsigned long long)(o.late_ns / 1000), o.late_max);
-		return 2;
+		rc = 2;
 	}
-	return 0;
+	for (k = 0; k < o.threads; k++) {
+		free(th[k].conns);
+		free(th[k].idle);
+		free(th[k].lat.v);
+		free(th[k].lag.v);
+	}
+	free(th);
+	free(lat.v);
+	free(lag.v);
+	free(o.req);
+	free(headers);
+	return rc;
 }

@@ -29,10 +29,11 @@
  * answer missing 5 s after the last send is an error.  The first -w
  * seconds (1) are sent but not counted.
  *
- * Prints one line of name=value pairs on stdout (latencies in ms, the
- * generator's own CPU per request in us) and exits 0; 1 with a line on
- * stderr when an answer was wrong, 2 when the schedule was not kept,
- * 64 on a usage error.  THREADS (1) split the connections and the rate;
+ * Prints one line of name=value pairs on stdout (latencies in ms: p50
+ * to max from the due times, and lag_*, the sends' delays past them;
+ * the generator's own CPU per request in us) and exits 0; 1 with a
+ * line on stderr when an answer was wrong, 2 when the schedule was not
+ * kept, 64 on a usage error.  THREADS (1) split the connections and the rate;
  * thread k's requests are the k-th of every THREADS, so that together
  * they keep one schedule.
  */

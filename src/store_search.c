@@ -247,12 +247,21 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  FROM q, article_search f WHERE f.doc @@ q.q" \
 	"  AND f.article_id >= (SELECT w.lo FROM w)" \
 	"  AND (SELECT w.lo FROM w) IS NOT NULL),"
+/*
+ * The page's statement also counts the window's rows that pass the
+ * filters (a window function over rows it sorts anyway), in a column of
+ * every row that store_search() takes out: the count is then known
+ * without the count's statement, which would find the window again.
+ */
+#define PG_COUNTED	"window_count"
 #define PG_HITS(rank, order) \
 	PG_WINDOW(rank) PG_CAND(rank) \
-	" hits AS (SELECT c.id, c.r, a.published_at AS t FROM c" \
+	" hits AS (SELECT c.id, c.r, a.published_at AS t," \
+	"  count(*) OVER () AS n FROM c" \
 	"  JOIN articles a ON a.id = c.id WHERE c.id > 0" HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
-	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
+	" SELECT " HIT_COLS ", " PG_SNIPPETS ", hits.n AS " PG_COUNTED \
+	" FROM q, hits" \
 	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \
 	" ORDER BY "
 
@@ -819,6 +828,25 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	return STORE_OK;
 }
 
+/*
+ * Takes the window's count out of the rows of a page on PostgreSQL into
+ * p->counted (every row has it; a page past the last has no row, and
+ * the count's statement runs instead).
+ */
+static void
+take_counted(struct search_params *p, json_t *rows)
+{
+	json_t *row, *n;
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		if ((n = json_object_get(row, PG_COUNTED)) == NULL)
+			return;
+		p->counted = json_integer_value(n) + 1;
+		json_object_del(row, PG_COUNTED);
+	}
+}
+
 int
 store_search(struct db *db, struct search_params *p, json_t **out)
 {
@@ -830,7 +858,8 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
 	    &st);
 	if (rc == STORE_OK) {
-		rc = store_rows_json(st, out);
+		if ((rc = store_rows_json(st, out)) == STORE_OK)
+			take_counted(p, *out);
 	} else if (rc == STORE_NOTFOUND) {
 		/* No word to search for matches nothing. */
 		*out = json_array();
@@ -848,6 +877,15 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 	int rc;
 
 	*n = 0;
+	if (p->counted > 0) {
+		/* As the statement counts: at most limit rows past offset. */
+		*n = p->counted - 1 - p->offset;
+		if (*n > p->limit)
+			*n = p->limit;
+		if (*n < 0)
+			*n = 0;
+		return STORE_OK;
+	}
 	rc = search_stmt(db, p, SQ_COUNT, &match, &st);
 	if (rc == STORE_OK) {
 		if ((rc = db_step(st)) == DB_ROW)

@@ -192,18 +192,32 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * once).  A walk stops at a window's worth of matches, so at most that
  * many are ranked.  "walk" reads up to the newest 2 windows' worth of
  * rows.  When they hold a window's worth of matches, those are the
- * window (mode 1); when they hold a quarter of one, "walk8" reads up to
- * the newest 8 windows' worth and its matches are the window (mode 2:
- * about a window's worth or more); the CTE is not run otherwise.  A
+ * window (mode 1); when they hold a quarter of one, "walk8" goes on to
+ * at most the newest 8 windows' worth and its matches are the window
+ * (mode 2: up to a window's worth); the CTE is not run otherwise.  A
  * rarer word (mode 3) costs less from the GIN index than by walking.
  */
 #define PG_SEARCH_WINDOW	520
-#define PG_WALK(name, span, rank) \
-	" " name " AS MATERIALIZED (SELECT f.article_id AS id, " rank " AS r" \
+#define PG_WALK(rank) \
+	" walk AS MATERIALIZED (SELECT f.article_id AS id, " rank " AS r" \
 	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
 	"  FROM article_search ORDER BY article_id DESC" \
-	"  LIMIT " #span " * CAST($10 AS BIGINT)) f WHERE f.doc @@ q.q" \
+	"  LIMIT 2 * CAST($10 AS BIGINT)) f WHERE f.doc @@ q.q" \
 	"  LIMIT CAST($10 AS BIGINT)),"
+/*
+ * The longer walk goes on below the rows the first one read (it is run
+ * only when that one read all of them), to the window's size in all.
+ */
+#define PG_WALK8(rank) \
+	" walk8 AS MATERIALIZED (SELECT id, r FROM walk UNION ALL" \
+	"  (SELECT f.article_id AS id, " rank " AS r" \
+	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
+	"  FROM article_search WHERE article_id < (SELECT e.article_id" \
+	"  FROM article_search e ORDER BY e.article_id DESC" \
+	"  LIMIT 1 OFFSET 2 * CAST($10 AS BIGINT) - 1)" \
+	"  ORDER BY article_id DESC LIMIT 6 * CAST($10 AS BIGINT)) f" \
+	"  WHERE f.doc @@ q.q" \
+	"  LIMIT CAST($10 AS BIGINT) - (SELECT count(*) FROM walk))),"
 /*
  * In mode 3 the window's lower bound is computed once (a MATERIALIZED
  * CTE; as a subquery PostgreSQL would run it again for every row).  The
@@ -228,7 +242,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  OFFSET CAST($10 AS BIGINT) - 1)"
 #define PG_WINDOW(rank) \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
-	PG_WALK("walk", 2, rank) PG_WALK("walk8", 8, rank) \
+	PG_WALK(rank) PG_WALK8(rank) \
 	" w AS MATERIALIZED (SELECT m, CASE WHEN m = 3 THEN" \
 	"  COALESCE(" PG_WINDOW_IN(16) "," \
 	"  " PG_WINDOW_IN(32) ", (SELECT x.article_id" \

@@ -198,6 +198,15 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * rarer word (mode 3) costs less from the GIN index than by walking.
  */
 #define PG_SEARCH_WINDOW	520
+/*
+ * A walk is not begun for a query none of the newest quarter window's
+ * worth of rows matches (a word that rare costs less from the GIN
+ * index): "probe" stops at the first match.
+ */
+#define PG_PROBE \
+	" probe AS MATERIALIZED (SELECT 1 FROM q, (SELECT doc" \
+	"  FROM article_search ORDER BY article_id DESC" \
+	"  LIMIT CAST($10 AS BIGINT) / 4) f WHERE f.doc @@ q.q LIMIT 1),"
 #define PG_WALK(rank) \
 	" walk AS MATERIALIZED (SELECT f.article_id AS id, " rank " AS r" \
 	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
@@ -242,16 +251,17 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  OFFSET CAST($10 AS BIGINT) - 1)"
 #define PG_WINDOW(rank) \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
-	PG_WALK(rank) PG_WALK8(rank) \
+	PG_PROBE PG_WALK(rank) PG_WALK8(rank) \
 	" w AS MATERIALIZED (SELECT m, CASE WHEN m = 3 THEN" \
 	"  COALESCE(" PG_WINDOW_IN(16) "," \
 	"  " PG_WINDOW_IN(32) ", (SELECT x.article_id" \
 	"  FROM article_search x, q WHERE x.doc @@ q.q" \
 	"  ORDER BY x.article_id + 0 DESC LIMIT 1" \
 	"  OFFSET CAST($10 AS BIGINT) - 1), 0) END AS lo FROM" \
-	"  (SELECT CASE WHEN n >= CAST($10 AS BIGINT) THEN 1" \
-	"  WHEN 4 * n >= CAST($10 AS BIGINT) THEN 2 ELSE 3 END AS m" \
-	"  FROM (SELECT count(*) AS n FROM walk) k) k2),"
+	"  (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM probe) THEN 3" \
+	"  WHEN (SELECT count(*) FROM walk) >= CAST($10 AS BIGINT) THEN 1" \
+	"  WHEN 4 * (SELECT count(*) FROM walk) >= CAST($10 AS BIGINT)" \
+	"  THEN 2 ELSE 3 END AS m) k2),"
 /*
  * The window's rows are found first, on their own (a MATERIALIZED CTE
  * the articles cannot be joined into): with the articles in the same

@@ -147,35 +147,26 @@ def test_same_first_page():
         eq([round(ref.get(i, -1e9), 9) for i in got],
            [round(v, 9) for v in best],
            "%s: the first page is the engine's best ten" % text)
-    # A filter is applied after ranking, so every match is scored.
-    ref = live_scores('"5g"', "'5g'", "news-analysis")
-    best = sorted(ref.values(), reverse=True)[:10]
-    got = ids({"q": "5g", "type": "news-analysis"})
-    ok(len(best) == 10, "5g matches a page of news analysis", len(best))
-    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
-       "5g, type news-analysis: the first page is the engine's best ten")
-    ref = live_scores('"operator"', "'oper'", "news-analysis")
-    best = sorted(ref.values(), reverse=True)[:10]
-    got = ids({"q": "operator", "type": "news-analysis"})
-    ok(len(best) == 10, "operator matches a page of news analysis", len(best))
-    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
-       "operator, type news-analysis: the first page is the engine's best ten")
-    # A date that leaves a few old stories out: ranked with the pruning.
+    # A filter is applied after ranking, so every match is scored; a
+    # date that leaves a few old stories out is ranked with the pruning.
     t = sql(DB, "SELECT published_at FROM articles WHERE status ="
             " 'published' ORDER BY published_at LIMIT 1 OFFSET 30")[0][0]
     day = time.strftime("%Y-%m-%d", time.gmtime(int(t)))
     since = int(t) - int(t) % 86400
-    ref = live_scores('"5g"', "'5g'", since=since)
-    best = sorted(ref.values(), reverse=True)[:10]
-    got = ids({"q": "5g", "from": day})
-    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
-       "5g from %s: the first page is the engine's best ten" % day)
-    ref = live_scores('"operator"', "'oper'", since=since)
-    best = sorted(ref.values(), reverse=True)[:10]
-    got = ids({"q": "operator", "from": day})
-    eq([round(ref.get(i, -1e9), 9) for i in got], [round(v, 9) for v in best],
-       "operator from %s: the first page is the engine's best ten" % day)
-
+    for word, match, tsquery in [("5g", '"5g"', "'5g'"),
+                                 ("operator", '"operator"', "'oper'")]:
+        for params, ref in [
+                ({"type": "news-analysis"},
+                 live_scores(match, tsquery, "news-analysis")),
+                ({"from": day}, live_scores(match, tsquery, since=since))]:
+            best = sorted(ref.values(), reverse=True)[:10]
+            got = ids(dict(params, q=word))
+            ok(len(best) == 10, "%s, %s: a page of the demo matches"
+               % (word, params), len(best))
+            eq([round(ref.get(i, -1e9), 9) for i in got],
+               [round(v, 9) for v in best],
+               "%s, %s: the first page is the engine's best ten"
+               % (word, params))
 
 def test_oldest_title_first():
     # The oldest live story, searched for by the words of its title, is

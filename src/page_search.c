@@ -167,12 +167,14 @@ mark_up(json_t *rows)
 }
 
 /*
- * "total" (counted up to SEARCH_MAX_COUNT, "total_capped" beyond), the
+ * "total" (counted up to SEARCH_MAX_COUNT, "total_capped" beyond, or
+ * when the store counted within its window only: partial), the
  * sentence the page shows, and for a page past the last ("past_last")
  * the last page and its link.
  */
 static void
-set_total(struct req *r, json_t *m, int64_t total, int64_t page, int empty)
+set_total(struct req *r, json_t *m, int64_t total, int partial,
+    int64_t page, int empty)
 {
 	int capped = total > SEARCH_MAX_COUNT;
 	int64_t last;
@@ -181,12 +183,18 @@ set_total(struct req *r, json_t *m, int64_t total, int64_t page, int empty)
 	if (capped)
 		total = SEARCH_MAX_COUNT;
 	json_object_set_new(m, "total", json_integer(total));
-	json_object_set_new(m, "total_capped", json_boolean(capped));
+	json_object_set_new(m, "total_capped",
+	    json_boolean(capped || (partial && total > 0)));
 	if (total == 0)
 		return;
 	if (capped)
 		snprintf(text, sizeof(text), "More than %lld stories match.",
 		    (long long)total);
+	else if (partial)
+		/* More may match than the window holds: a lower bound. */
+		snprintf(text, sizeof(text), "At least %lld %s.",
+		    (long long)total, total == 1 ? "story matches" :
+		    "stories match");
 	else
 		snprintf(text, sizeof(text), "%lld %s.", (long long)total,
 		    total == 1 ? "story matches" : "stories match");
@@ -295,7 +303,7 @@ model_search(struct req *r, json_t **out, const char **msg)
 	p.offset = 0;
 	if ((rc = store_search_count(r->db, &p, &total)) != STORE_OK)
 		return status_store(rc);
-	set_total(r, m, total, page, json_array_size(rows) == 0);
+	set_total(r, m, total, p.partial, page, json_array_size(rows) == 0);
 	view_articles(rows);
 	picture_first_of(rows);
 	mark_up(rows);

@@ -206,6 +206,8 @@ struct search_params {
 	int		 by_date;	/* newest first, else most relevant first */
 	int		 limit, offset;
 	int64_t		 lo;		/* the store's bound of the window; 0: not yet */
+	int64_t		 counted;	/* matches the page's statement counted + 1; 0: not */
+	int		 partial;	/* the count stopped at the window: more may match */
 };
 /*
  * Live published stories matching the reader's text p->q, written in the
@@ -219,7 +221,10 @@ int	 store_search(struct db *, struct search_params *, json_t **out);
  * than p->limit past p->offset: the page shows "More than 500" rather
  * than count a match that no page reaches.  Both find the window of
  * matches they search (see store_search.c) and keep it in p->lo, so
- * the second call with the same p does not look for it again.
+ * the second call with the same p does not look for it again.  On
+ * PostgreSQL the page's statement counts the window too (p->counted),
+ * and the count is then taken from it; there a word in many stories is
+ * counted within its window only, and p->partial says so.
  */
 int	 store_search_count(struct db *, struct search_params *, int64_t *n);
 /*

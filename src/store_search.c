@@ -182,19 +182,66 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  || ', MaxWords=30, MinWords=12, MaxFragments=2,"\
 	" FragmentDelimiter=\" … \"') AS snippet_marked"
 /*
- * The window's lower bound is computed once (a MATERIALIZED CTE; as a
- * subquery PostgreSQL would run it again for every row).  The GIN
- * index returns every match in no order, and each must be read from the
- * table for its id: the bound is looked for among the newest 2, 4, 8,
- * 16 and 32 windows' worth of ids in turn (each step reads at most as
- * many rows as all the steps before it), where PostgreSQL ANDs the GIN
+ * On PostgreSQL the window is smaller (PG_SEARCH_WINDOW: what fifty
+ * pages and the count reach), and for a word in much of the archive it
+ * is found without the GIN index, whose list of matches is read whole
+ * before any row (about 0.4 µs a match: 60 ms for "5g" at 200,000
+ * stories, five times that at 1,000,000), by walking the newest rows
+ * by the primary key and testing each one's tsvector (about 5 µs a
+ * row; copied once by "|| ''", so the test and the rank detoast it
+ * once).  A walk stops at a window's worth of matches, so at most that
+ * many are ranked.  "walk" reads up to the newest 2 windows' worth of
+ * rows.  When they hold a window's worth of matches, those are the
+ * window (mode 1); when they hold a quarter of one, "walk8" goes on to
+ * at most the newest 8 windows' worth and its matches are the window
+ * (mode 2: up to a window's worth); the CTE is not run otherwise.  A
+ * rarer word (mode 3) costs less from the GIN index than by walking.
+ */
+#define PG_SEARCH_WINDOW	520
+/*
+ * A walk is not begun for a query none of the newest quarter window's
+ * worth of rows matches (a word that rare costs less from the GIN
+ * index): "probe" stops at the first match.
+ */
+#define PG_PROBE \
+	" probe AS MATERIALIZED (SELECT 1 FROM q, (SELECT doc" \
+	"  FROM article_search ORDER BY article_id DESC" \
+	"  LIMIT CAST($10 AS BIGINT) / 4) f WHERE f.doc @@ q.q LIMIT 1),"
+#define PG_WALK(rank) \
+	" walk AS MATERIALIZED (SELECT f.article_id AS id, " rank " AS r" \
+	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
+	"  FROM article_search ORDER BY article_id DESC" \
+	"  LIMIT 2 * CAST($10 AS BIGINT)) f WHERE f.doc @@ q.q" \
+	"  LIMIT CAST($10 AS BIGINT)),"
+/*
+ * The longer walk goes on below the rows the first one read (it is run
+ * only when that one read all of them), to the window's size in all.
+ */
+#define PG_WALK8(rank) \
+	" walk8 AS MATERIALIZED (SELECT id, r FROM walk UNION ALL" \
+	"  (SELECT f.article_id AS id, " rank " AS r" \
+	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
+	"  FROM article_search WHERE article_id < (SELECT e.article_id" \
+	"  FROM article_search e ORDER BY e.article_id DESC" \
+	"  LIMIT 1 OFFSET 2 * CAST($10 AS BIGINT) - 1)" \
+	"  ORDER BY article_id DESC LIMIT 6 * CAST($10 AS BIGINT)) f" \
+	"  WHERE f.doc @@ q.q" \
+	"  LIMIT CAST($10 AS BIGINT) - (SELECT count(*) FROM walk))),"
+/*
+ * In mode 3 the window's lower bound is computed once (a MATERIALIZED
+ * CTE; as a subquery PostgreSQL would run it again for every row).  The
+ * GIN index returns every match in no order, and each must be read from
+ * the table for its id: the bound is looked for among the newest 16 and
+ * 32 windows' worth of ids in turn, where PostgreSQL ANDs the GIN
  * index's matches with the primary key's range before it reads a row,
  * and only then over every match ("+ 0" keeps a generic plan, which
  * cannot know the offset, from walking the primary key backwards and
  * reading each row's tsvector: 9.6 s for a word that matches nothing
- * at 200,000 stories).  The $10-th newest match is the
- * same whichever range finds it: a range with fewer matches gives NULL
- * and the next is tried.
+ * at 200,000 stories).  The $10-th newest match is the same whichever
+ * range finds it: a range with fewer matches gives NULL and the next is
+ * tried; the scalar subqueries of CASE and COALESCE run only when they
+ * are reached (the bound is used once: a subquery PostgreSQL pulls up
+ * copies its expression, and runs it, for each use).
  */
 #define PG_WINDOW_IN(span) \
 	"(SELECT x.article_id FROM article_search x, q WHERE x.doc @@ q.q" \
@@ -202,34 +249,66 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  FROM article_search m) - " #span " * CAST($10 AS BIGINT)" \
 	"  ORDER BY x.article_id + 0 DESC LIMIT 1" \
 	"  OFFSET CAST($10 AS BIGINT) - 1)"
-#define PG_WINDOW \
+#define PG_WINDOW(rank) \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
-	" w AS MATERIALIZED (SELECT COALESCE(" PG_WINDOW_IN(2) "," \
-	"  " PG_WINDOW_IN(4) ", " PG_WINDOW_IN(8) ", " PG_WINDOW_IN(16) "," \
+	PG_PROBE PG_WALK(rank) PG_WALK8(rank) \
+	" w AS MATERIALIZED (SELECT m, CASE WHEN m = 3 THEN" \
+	"  COALESCE(" PG_WINDOW_IN(16) "," \
 	"  " PG_WINDOW_IN(32) ", (SELECT x.article_id" \
 	"  FROM article_search x, q WHERE x.doc @@ q.q" \
 	"  ORDER BY x.article_id + 0 DESC LIMIT 1" \
-	"  OFFSET CAST($10 AS BIGINT) - 1), 0) AS lo),"
+	"  OFFSET CAST($10 AS BIGINT) - 1), 0) END AS lo FROM" \
+	"  (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM probe) THEN 3" \
+	"  WHEN (SELECT count(*) FROM walk) >= CAST($10 AS BIGINT) THEN 1" \
+	"  WHEN 4 * (SELECT count(*) FROM walk) >= CAST($10 AS BIGINT)" \
+	"  THEN 2 ELSE 3 END AS m) k2),"
 /*
  * The window's rows are found first, on their own (a MATERIALIZED CTE
  * the articles cannot be joined into): with the articles in the same
  * query, the planner, which cannot tell how many rows a query from a
  * CTE matches, read every live story by time and each one's tsvector
- * instead (6.3 s for "5g" at 200,000 stories).  The window is the GIN
- * index's matches ANDed with the primary key's range from the bound,
- * so no row outside it is read; relevance ranks the window's rows,
- * newest first ranks nothing.
+ * instead (6.3 s for "5g" at 200,000 stories).  They are a walk's
+ * rows or, in mode 3, the GIN index's matches ANDed with the primary
+ * key's range from the bound (reading every row from the bound by the
+ * primary key instead cost more: the range is then at least 8 windows'
+ * worth of ids).  Each branch runs only when its one-time condition
+ * holds, so no row outside the window is read.  Relevance ranks the window's rows, newest first ranks
+ * nothing.
  */
 #define PG_CAND(rank) \
-	" c AS MATERIALIZED (SELECT f.article_id AS id, " rank " AS r" \
+	" c AS MATERIALIZED (SELECT id, r FROM walk" \
+	"  WHERE (SELECT w.m FROM w) = 1" \
+	"  UNION ALL SELECT id, r FROM walk8 WHERE (SELECT w.m FROM w) = 2" \
+	"  UNION ALL SELECT f.article_id AS id, " rank " AS r" \
 	"  FROM q, article_search f WHERE f.doc @@ q.q" \
-	"  AND f.article_id >= (SELECT w.lo FROM w)),"
+	"  AND f.article_id >= (SELECT w.lo FROM w)" \
+	"  AND (SELECT w.m FROM w) = 3),"
+/*
+ * The page's statement also counts the window's rows that pass the
+ * filters (a window function over rows it sorts anyway), in a column of
+ * every row that store_search() takes out: the count is then known
+ * without the count's statement, which would find the window again.
+ */
+#define PG_COUNTED	"window_count"
+#define PG_PARTIAL_COL	"window_partial"
+/*
+ * Whether the window may leave matches out, so that a count of it is
+ * only a lower bound ("partial"): it is full, or the longer walk found
+ * fewer and there are rows it did not reach.
+ */
+#define PG_PARTIAL \
+	" k AS (SELECT (SELECT count(*) FROM c) >= CAST($10 AS BIGINT)" \
+	"  OR ((SELECT w.m FROM w) = 2 AND EXISTS (SELECT 1 FROM (SELECT" \
+	"  article_id FROM article_search ORDER BY article_id DESC" \
+	"  OFFSET 8 * CAST($10 AS BIGINT) LIMIT 1) z)) AS partial),"
 #define PG_HITS(rank, order) \
-	PG_WINDOW PG_CAND(rank) \
-	" hits AS (SELECT c.id, c.r, a.published_at AS t FROM c" \
+	PG_WINDOW(rank) PG_CAND(rank) PG_PARTIAL \
+	" hits AS (SELECT c.id, c.r, a.published_at AS t," \
+	"  count(*) OVER () AS n FROM c" \
 	"  JOIN articles a ON a.id = c.id WHERE c.id > 0" HIT_FILTERS \
 	"  ORDER BY " order " LIMIT $8 OFFSET $9)" \
-	" SELECT " HIT_COLS ", " PG_SNIPPETS " FROM q, hits" \
+	" SELECT " HIT_COLS ", " PG_SNIPPETS ", hits.n AS " PG_COUNTED "," \
+	" CAST(k.partial AS INT) AS " PG_PARTIAL_COL " FROM q, k, hits" \
 	" JOIN article_search f ON f.article_id = hits.id" HIT_JOINS \
 	" ORDER BY "
 
@@ -245,9 +324,10 @@ static const char *const sql_pg[SQ__MAX] = {
 	    "hits.t DESC, hits.id DESC",
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
 	    " article_search LIMIT 1) x",
-	[SQ_COUNT] = PG_WINDOW PG_CAND("0") " n AS (SELECT c.id FROM c"
-	    " JOIN articles a ON a.id = c.id WHERE c.id > 0" HIT_FILTERS
-	    " LIMIT $8 OFFSET $9) SELECT count(*) AS n FROM n",
+	[SQ_COUNT] = PG_WINDOW("0") PG_CAND("0") PG_PARTIAL " n AS (SELECT"
+	    " c.id FROM c JOIN articles a ON a.id = c.id WHERE c.id > 0"
+	    HIT_FILTERS " LIMIT $8 OFFSET $9) SELECT count(*) AS n,"
+	    " (SELECT CAST(k.partial AS INT) FROM k) AS partial FROM n",
 	[SQ_WINDOW] = NULL,	/* in each statement */
 };
 
@@ -736,7 +816,7 @@ search_window(struct db *db, struct search_params *p, const struct buf *match)
 		return STORE_OK;
 	if (sql_engine[db_kind(db)][SQ_WINDOW] == NULL) {
 		/* Found by each statement: $10 is the window's size. */
-		p->lo = SEARCH_WINDOW;
+		p->lo = PG_SEARCH_WINDOW;
 		return STORE_OK;
 	}
 	if ((st = stmt(db, SQ_WINDOW)) == NULL)
@@ -796,6 +876,30 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	return STORE_OK;
 }
 
+/*
+ * Takes the window's count out of the rows of a page on PostgreSQL into
+ * p->counted (every row has it; a page past the last has no row, and
+ * the count's statement runs instead).
+ */
+static void
+take_counted(struct search_params *p, json_t *rows)
+{
+	json_t *row, *n, *v;
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		if ((n = json_object_get(row, PG_COUNTED)) == NULL)
+			return;
+		p->counted = json_integer_value(n) + 1;
+		/* Text: store_rows_json() reads integers by column name. */
+		p->partial = (v = json_object_get(row, PG_PARTIAL_COL)) !=
+		    NULL && strcmp(json_string_value(v) != NULL ?
+		    json_string_value(v) : "", "1") == 0;
+		json_object_del(row, PG_COUNTED);
+		json_object_del(row, PG_PARTIAL_COL);
+	}
+}
+
 int
 store_search(struct db *db, struct search_params *p, json_t **out)
 {
@@ -807,7 +911,8 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
 	    &st);
 	if (rc == STORE_OK) {
-		rc = store_rows_json(st, out);
+		if ((rc = store_rows_json(st, out)) == STORE_OK)
+			take_counted(p, *out);
 	} else if (rc == STORE_NOTFOUND) {
 		/* No word to search for matches nothing. */
 		*out = json_array();
@@ -825,10 +930,22 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 	int rc;
 
 	*n = 0;
+	if (p->counted > 0) {
+		/* As the statement counts: at most limit rows past offset. */
+		*n = p->counted - 1 - p->offset;
+		if (*n > p->limit)
+			*n = p->limit;
+		if (*n < 0)
+			*n = 0;
+		return STORE_OK;
+	}
 	rc = search_stmt(db, p, SQ_COUNT, &match, &st);
 	if (rc == STORE_OK) {
-		if ((rc = db_step(st)) == DB_ROW)
+		if ((rc = db_step(st)) == DB_ROW) {
 			*n = db_col_int(st, 0);
+			/* SQLite counts in its window without saying more. */
+			p->partial = db_col_count(st) > 1 && db_col_int(st, 1) != 0;
+		}
 		db_reset(st);
 		rc = rc == DB_ROW ? STORE_OK : store_rc_from_db(rc);
 	} else if (rc == STORE_NOTFOUND) {

@@ -196,6 +196,26 @@ static const char sql_tags[] =
     " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1"
     " ORDER BY t.name";
 
+/*
+ * The same rows as sql_authors and sql_tags, and the story's site, found
+ * from the story's slug, so that they need not wait for its id
+ * (store_article_page).  $1 slug, $2 now, as sql_get.
+ */
+#define BY_SLUG \
+    " a.slug = $1 AND a.status = 'published' AND a.published_at <= $2"
+static const char sql_authors_slug[] =
+    "SELECT au.id, au.slug, au.name, au.role, au.company"
+    " FROM articles a JOIN article_authors aa ON aa.article_id = a.id"
+    " JOIN authors au ON au.id = aa.author_id"
+    " WHERE" BY_SLUG " ORDER BY aa.position, au.id";
+static const char sql_tags_slug[] =
+    "SELECT t.id, t.slug, t.name FROM articles a"
+    " JOIN article_tags at ON at.article_id = a.id"
+    " JOIN tags t ON t.id = at.tag_id WHERE" BY_SLUG " ORDER BY t.name";
+static const char sql_site_slug[] =
+    "SELECT a.site_id FROM articles a WHERE" BY_SLUG;
+#undef BY_SLUG
+
 static const char sql_next_publish[] =
     "SELECT min(published_at) AS next_at FROM articles"
     " WHERE status = 'published' AND published_at > $1";
@@ -487,6 +507,48 @@ store_article_authors_tags(struct db *db, int64_t article_id,
 	if ((rc = store_rows_json(st, tags)) != STORE_OK) {
 		json_decref(*authors);
 		*authors = NULL;
+	}
+	return rc;
+}
+
+int
+store_article_page(struct db *db, const char *slug, int64_t now,
+    json_t **article, json_t **authors, json_t **tags, int64_t *site)
+{
+	struct db_stmt *st[4];
+	const char *const sql[4] = {
+		sql_get, sql_authors_slug, sql_tags_slug, sql_site_slug,
+	};
+	int i, n = site != NULL ? 4 : 3, rc = STORE_OK;
+
+	*article = *authors = *tags = NULL;
+	if (site != NULL)
+		*site = 0;
+	for (i = 0; i < n; i++)
+		if ((st[i] = db_stmt(db, sql[i])) == NULL)
+			return STORE_ERROR;
+	/* All go before any is read: one round trip (db_send). */
+	for (i = 0; i < n; i++) {
+		db_bind_str(st[i], 1, slug);
+		db_bind_int(st[i], 2, now);
+		db_send(st[i]);
+	}
+	if ((rc = store_row1_json(st[0], article)) == STORE_OK &&
+	    (rc = store_rows_json(st[1], authors)) == STORE_OK &&
+	    (rc = store_rows_json(st[2], tags)) == STORE_OK && site != NULL) {
+		if ((i = db_step(st[3])) == DB_ROW)
+			*site = db_col_int(st[3], 0);
+		else
+			rc = i == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(i);
+	}
+	/* What was sent and not read is dropped with its statement. */
+	for (i = 1; i < n; i++)
+		db_reset(st[i]);
+	if (rc != STORE_OK) {
+		json_decref(*article);
+		json_decref(*authors);
+		json_decref(*tags);
+		*article = *authors = *tags = NULL;
 	}
 	return rc;
 }

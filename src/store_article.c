@@ -511,6 +511,29 @@ store_article_authors_tags(struct db *db, int64_t article_id,
 	return rc;
 }
 
+/* store_article_page one statement after the other, by the story's id. */
+static int
+page_by_id(struct db *db, const char *slug, int64_t now, json_t **article,
+    json_t **authors, json_t **tags, int64_t *site)
+{
+	int rc;
+
+	if ((rc = store_article_get(db, slug, now, article)) != STORE_OK)
+		return rc;
+	rc = store_article_authors_tags(db, json_integer_value(json_object_get(
+	    *article, "id")), authors, tags);
+	if (rc == STORE_OK && site != NULL)
+		rc = store_article_site(db, json_integer_value(json_object_get(
+		    *article, "id")), site);
+	if (rc != STORE_OK) {
+		json_decref(*article);
+		json_decref(*authors);
+		json_decref(*tags);
+		*article = *authors = *tags = NULL;
+	}
+	return rc;
+}
+
 int
 store_article_page(struct db *db, const char *slug, int64_t now,
     json_t **article, json_t **authors, json_t **tags, int64_t *site)
@@ -524,6 +547,12 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 	*article = *authors = *tags = NULL;
 	if (site != NULL)
 		*site = 0;
+	/*
+	 * SQLite has no round trip to save, and there the statements by id
+	 * are the cheaper (1% of the page's instructions, callgrind).
+	 */
+	if (db_kind(db) == DB_SQLITE)
+		return page_by_id(db, slug, now, article, authors, tags, site);
 	for (i = 0; i < n; i++)
 		if ((st[i] = db_stmt(db, sql[i])) == NULL)
 			return STORE_ERROR;

@@ -175,16 +175,26 @@ static const char sql_most_commented[] =
     " si.height AS seo_image_height, si.alt AS seo_image_alt," \
     " si.widths AS seo_image_widths, a.show_id, sh.slug AS show_slug," \
     " sh.title AS show_title, sh.kind AS show_kind, a.embed_url," \
-    " a.chapters, a.transcript" \
+    " a.chapters, a.transcript"
+#define GET_FROM \
     " FROM articles a JOIN sections s ON s.id = a.section_id" \
     " LEFT JOIN images i ON i.id = a.hero_image_id" \
     " LEFT JOIN images si ON si.id = a.seo_image_id" \
     " LEFT JOIN sponsors sp ON sp.id = a.sponsor_id" \
     " LEFT JOIN shows sh ON sh.id = a.show_id"
 
-static const char sql_get[] = GET_COLS
+static const char sql_get[] = GET_COLS GET_FROM
     " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2";
-static const char sql_get_any[] = GET_COLS " WHERE a.id = $1";
+static const char sql_get_any[] = GET_COLS GET_FROM " WHERE a.id = $1";
+/*
+ * sql_get with the story's site after its columns, which
+ * store_article_page takes off the row: the reader's article has no
+ * such key.
+ */
+#define SITE_COL	"home_site_id"
+static const char sql_get_site[] = GET_COLS ", a.site_id AS " SITE_COL
+    GET_FROM
+    " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2";
 
 static const char sql_authors[] =
     "SELECT au.id, au.slug, au.name, au.role, au.company"
@@ -197,9 +207,9 @@ static const char sql_tags[] =
     " ORDER BY t.name";
 
 /*
- * The same rows as sql_authors and sql_tags, and the story's site, found
- * from the story's slug, so that they need not wait for its id
- * (store_article_page).  $1 slug, $2 now, as sql_get.
+ * The same rows as sql_authors and sql_tags, found from the story's
+ * slug, so that they need not wait for its id (store_article_page).
+ * $1 slug, $2 now, as sql_get.
  */
 #define BY_SLUG \
     " a.slug = $1 AND a.status = 'published' AND a.published_at <= $2"
@@ -212,8 +222,6 @@ static const char sql_tags_slug[] =
     "SELECT t.id, t.slug, t.name FROM articles a"
     " JOIN article_tags at ON at.article_id = a.id"
     " JOIN tags t ON t.id = at.tag_id WHERE" BY_SLUG " ORDER BY t.name";
-static const char sql_site_slug[] =
-    "SELECT a.site_id FROM articles a WHERE" BY_SLUG;
 #undef BY_SLUG
 
 static const char sql_next_publish[] =
@@ -538,11 +546,12 @@ int
 store_article_page(struct db *db, const char *slug, int64_t now,
     json_t **article, json_t **authors, json_t **tags, int64_t *site)
 {
-	struct db_stmt *st[4];
-	const char *const sql[4] = {
-		sql_get, sql_authors_slug, sql_tags_slug, sql_site_slug,
+	struct db_stmt *st[3];
+	const char *const sql[3] = {
+		site != NULL ? sql_get_site : sql_get, sql_authors_slug,
+		sql_tags_slug,
 	};
-	int i, n = site != NULL ? 4 : 3, rc = STORE_OK;
+	int i, rc = STORE_OK;
 
 	*article = *authors = *tags = NULL;
 	if (site != NULL)
@@ -553,26 +562,25 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 	 */
 	if (db_kind(db) == DB_SQLITE)
 		return page_by_id(db, slug, now, article, authors, tags, site);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < 3; i++)
 		if ((st[i] = db_stmt(db, sql[i])) == NULL)
 			return STORE_ERROR;
 	/* All go before any is read: one round trip (db_send). */
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < 3; i++) {
 		db_bind_str(st[i], 1, slug);
 		db_bind_int(st[i], 2, now);
 		db_send(st[i]);
 	}
 	if ((rc = store_row1_json(st[0], article)) == STORE_OK &&
-	    (rc = store_rows_json(st[1], authors)) == STORE_OK &&
-	    (rc = store_rows_json(st[2], tags)) == STORE_OK && site != NULL) {
-		if ((i = db_step(st[3])) == DB_ROW)
-			*site = db_col_int(st[3], 0);
-		else
-			rc = i == DB_DONE ? STORE_NOTFOUND : store_rc_from_db(i);
-	}
+	    (rc = store_rows_json(st[1], authors)) == STORE_OK)
+		rc = store_rows_json(st[2], tags);
 	/* What was sent and not read is dropped with its statement. */
-	for (i = 1; i < n; i++)
+	for (i = 1; i < 3; i++)
 		db_reset(st[i]);
+	if (rc == STORE_OK && site != NULL) {
+		*site = json_integer_value(json_object_get(*article, SITE_COL));
+		json_object_del(*article, SITE_COL);
+	}
 	if (rc != STORE_OK) {
 		json_decref(*article);
 		json_decref(*authors);

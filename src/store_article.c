@@ -519,6 +519,19 @@ store_article_authors_tags(struct db *db, int64_t article_id,
 	return rc;
 }
 
+/* store_article_page's end: on an error, it hands back nothing. */
+static int
+page_done(int rc, json_t **article, json_t **authors, json_t **tags)
+{
+	if (rc != STORE_OK) {
+		json_decref(*article);
+		json_decref(*authors);
+		json_decref(*tags);
+		*article = *authors = *tags = NULL;
+	}
+	return rc;
+}
+
 /* store_article_page one statement after the other, by the story's id. */
 static int
 page_by_id(struct db *db, const char *slug, int64_t now, json_t **article,
@@ -533,13 +546,7 @@ page_by_id(struct db *db, const char *slug, int64_t now, json_t **article,
 	if (rc == STORE_OK && site != NULL)
 		rc = store_article_site(db, json_integer_value(json_object_get(
 		    *article, "id")), site);
-	if (rc != STORE_OK) {
-		json_decref(*article);
-		json_decref(*authors);
-		json_decref(*tags);
-		*article = *authors = *tags = NULL;
-	}
-	return rc;
+	return page_done(rc, article, authors, tags);
 }
 
 int
@@ -581,13 +588,7 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 		*site = json_integer_value(json_object_get(*article, SITE_COL));
 		json_object_del(*article, SITE_COL);
 	}
-	if (rc != STORE_OK) {
-		json_decref(*article);
-		json_decref(*authors);
-		json_decref(*tags);
-		*article = *authors = *tags = NULL;
-	}
-	return rc;
+	return page_done(rc, article, authors, tags);
 }
 
 int64_t

@@ -324,6 +324,16 @@ db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
+struct db_stmt *
+db_stmt_generic(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_stmt(db, sql);
+
+	if (st != NULL)
+		st->generic = 1;
+	return st;
+}
+
 void
 db_reset(struct db_stmt *st)
 {

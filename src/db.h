@@ -106,6 +106,18 @@ uint64_t	 db_memo_serial(const struct db *);
  * connection; call db_reset() when done with it.  NULL on error.
  */
 struct db_stmt	*db_stmt(struct db *, const char *sql);
+/*
+ * The same, for a statement whose best plan does not depend on the
+ * values bound to it (a keyset page of a list: an index range read from
+ * a cursor, up to a limit).  PostgreSQL then runs it with one generic
+ * plan, made once per connection, rather than planning it afresh at each
+ * run: left to choose, it keeps the custom plan of every run whenever
+ * its estimate of the generic one is higher, which for a LIMIT given as
+ * a parameter it always is, and planning such a statement can cost
+ * twenty times its execution.  The choice is the statement's alone: the
+ * others keep PostgreSQL's own.  SQLite plans once per statement anyway.
+ */
+struct db_stmt	*db_stmt_generic(struct db *, const char *sql);
 void		 db_reset(struct db_stmt *);
 
 /* Parameters are 1-based, as $1 in the SQL. */

@@ -80,6 +80,7 @@ struct db {
 
 struct db_stmt {
 	struct db	*db;
+	int		 generic;	/* db_stmt_generic: plan once */
 };
 
 extern const struct db_driver db_sqlite_driver;

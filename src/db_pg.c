@@ -5,7 +5,13 @@
  * connection) the first time it runs, and executed by name in text
  * format; both go in libpq's pipeline mode (PQsendPrepare,
  * PQsendQueryPrepared, then one sync), with any other statements sent
- * ahead (db_send), and are answered together.  Its parameter count is
+ * ahead (db_send), and are answered together.  A statement of
+ * db_stmt_generic runs between "SET plan_cache_mode =
+ * force_generic_plan" and "RESET plan_cache_mode" in the same pipeline:
+ * the server picks a plan when it binds the parameters, so the setting
+ * holds for that statement alone, at no round trip more; and a SET
+ * inside a transaction that fails is undone with it, so a failure
+ * between the two leaves the session as it was.  Its parameter count is
  * the highest $N of its SQL text, outside literals and comments; the
  * server infers the types.  The whole result of an execution is kept
  * and handed out a row per db_step.
@@ -39,6 +45,10 @@
 
 /* Statements sent ahead at most; one more reads their answers first. */
 #define PG_QUEUE_MAX	16
+
+/* Around a statement of db_stmt_generic (see the head of the file). */
+#define PG_GENERIC_ON	"SET plan_cache_mode = force_generic_plan"
+#define PG_GENERIC_OFF	"RESET plan_cache_mode"
 
 /* After a failed reconnect, requests fail fast for this long. */
 #define PG_RETRY_USEC	250000
@@ -87,6 +97,7 @@ struct pg_stmt {
 	int		 nrows;
 	int		 queued;	/* sent ahead; answered by pg_collect */
 	int		 qprep;		/* ...after its PREPARE */
+	int		 qgeneric;	/* ...between SET and RESET */
 	int		 qrc;		/* the answer's failure, or DB_OK */
 };
 
@@ -623,11 +634,18 @@ pg_send(struct db_stmt *stp)
 	for (i = 0; i < st->nparam; i++)
 		st->values[i] = st->params[i].set ? st->params[i].v : NULL;
 	st->qprep = st->gen != db->gen;
+	st->qgeneric = st->base.generic;
 	if (st->qprep && PQsendPrepare(db->conn, st->name, st->sql,
 	    st->nparam, NULL) != 1)
 		goto fail;
+	if (st->qgeneric && PQsendQueryParams(db->conn, PG_GENERIC_ON, 0,
+	    NULL, NULL, NULL, NULL, 0) != 1)
+		goto fail;
 	if (PQsendQueryPrepared(db->conn, st->name, st->nparam, st->values,
 	    NULL, NULL, 0) != 1)
+		goto fail;
+	if (st->qgeneric && PQsendQueryParams(db->conn, PG_GENERIC_OFF, 0,
+	    NULL, NULL, NULL, NULL, 0) != 1)
 		goto fail;
 	st->queued = 1;
 	st->qrc = DB_OK;
@@ -656,6 +674,20 @@ pg_next(struct pg_db *db)
 	while ((more = PQgetResult(db->conn)) != NULL)
 		PQclear(more);
 	return res;
+}
+
+/*
+ * Reads the answer of a SET or RESET sent in the pipeline; a failure
+ * becomes rc when it is the first.
+ */
+static void
+pg_setting(struct pg_db *db, int synced, int *rc)
+{
+	PGresult *res = synced ? pg_next(db) : NULL;
+
+	if (*rc == DB_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+		*rc = pg_fail(db, res);
+	PQclear(res);
 }
 
 /*
@@ -694,10 +726,15 @@ pg_collect(struct pg_db *db)
 				rc = pg_fail(db, res);
 			PQclear(res);
 		}
+		if (st->qgeneric)
+			pg_setting(db, synced, &rc);
 		res = synced ? pg_next(db) : NULL;
 		s = PQresultStatus(res);
 		if (rc == DB_OK && s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
 			rc = pg_fail(db, res);
+		/* The RESET's answer comes after the rows. */
+		if (st->qgeneric)
+			pg_setting(db, synced, &rc);
 		if (rc != DB_OK) {
 			st->qrc = rc;
 			PQclear(res);

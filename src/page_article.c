@@ -13,6 +13,7 @@
 #include "page.h"
 #include "picture.h"
 #include "req.h"
+#include "sites.h"
 #include "status.h"
 #include "store.h"
 #include "tag.h"
@@ -77,18 +78,32 @@ draw_body_images(struct req *r, json_t *a)
 		json_object_set_new(a, "body_html", json_stringn(b->p, b->len));
 }
 
-int
-model_article(struct req *r, const char *slug, json_t **out)
+static int	model_with(struct req *, json_t *, json_t *, json_t *,
+		    json_t **);
+
+/*
+ * The story of slug with its authors and tags, read together
+ * (store_article_page), and with site not NULL the site it belongs to.
+ */
+static int
+article_load(struct req *r, const char *slug, int64_t *site, json_t **out)
 {
-	json_t *a = NULL;
+	json_t *a, *au, *tags;
 	int rc;
 
 	*out = NULL;
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
-	if ((rc = store_article_get(r->db, slug, page_now(), &a)) != STORE_OK)
+	if ((rc = store_article_page(r->db, slug, page_now(), &a, &au, &tags,
+	    site)) != STORE_OK)
 		return status_store(rc);
-	return model_article_of(r, a, out);
+	return model_with(r, a, au, tags, out);
+}
+
+int
+model_article(struct req *r, const char *slug, json_t **out)
+{
+	return article_load(r, slug, NULL, out);
 }
 
 /*
@@ -156,18 +171,32 @@ related(struct req *r, json_t *a, int64_t id, int64_t section,
 int
 model_article_of(struct req *r, json_t *a, json_t **out)
 {
-	json_t *v, *au, *promo;
+	json_t *au, *tags;
+	int rc;
+
+	rc = store_article_authors_tags(r->db, json_integer_value(
+	    json_object_get(a, "id")), &au, &tags);
+	if (rc != STORE_OK) {
+		json_decref(a);
+		return status_store(rc);
+	}
+	return model_with(r, a, au, tags, out);
+}
+
+/* model_article_of with the story's authors and tags read already. */
+static int
+model_with(struct req *r, json_t *a, json_t *au, json_t *v, json_t **out)
+{
+	json_t *promo;
 	int64_t id, section, tag_ids[RELATED_TAGS];
 	int rc, ntags = 0;
 
-	/* a is the request's from here: an error returns as it is. */
+	/* a is the request's from here, and au and v go into it. */
 	own_json(r, a);
 	id = json_integer_value(json_object_get(a, "id"));
 	section = json_integer_value(json_object_get(a, "section_id"));
 	view_article_full(a);
 	picture_first(json_object_get(a, "image"));
-	if ((rc = store_article_authors_tags(r->db, id, &au, &v)) != STORE_OK)
-		return status_store(rc);
 	view_authors(au);
 	json_object_set_new(a, "authors", au);
 	view_tags(v);
@@ -243,13 +272,21 @@ int
 page_article(struct req *r)
 {
 	json_t *m, *a, *c;
-	int status, rc;
+	int64_t site = 0;
+	int status, rc, sites = sites_count() > 1;
 
-	if ((status = model_article(r, r->arg[0], &m)) == 404)
+	/*
+	 * The site the story belongs to comes with it, for its canonical
+	 * address (page_meta.c), when there are sites to choose from.
+	 */
+	if ((status = article_load(r, r->arg[0], sites ? &site : NULL,
+	    &m)) == 404)
 		return moved(r);
 	if (status != 0)
 		return status;
 	own_json(r, m);
+	if (sites)
+		json_object_set_new(m, "home_site", json_integer(site));
 	if ((status = page_comments_model(r, json_object_get(m, "article"),
 	    &c)) != 0)
 		return status;

@@ -460,16 +460,25 @@ set_og_image(json_t *page, json_t *site, const char *base, json_t *img,
 /*
  * The base URL of the site a story belongs to, when it is shown on
  * another (docs/sites.md): its canonical URL stays on its home site.
- * base when the story is the request's site's own.
+ * base when the story is the request's site's own.  The article page
+ * read the site with the story (the model's "home_site"); another page
+ * of the article template asks the store.
  */
 static const char *
-home_base(struct req *r, json_t *a, const char *base, char *buf, size_t n)
+home_base(struct req *r, json_t *model, json_t *a, const char *base,
+    char *buf, size_t n)
 {
 	struct site s;
+	json_t *home = json_object_get(model, "home_site");
 	int64_t id, here = r->site != NULL ? r->site->id : SITES_DEFAULT;
 
-	if (sites_count() <= 1 || store_article_site(r->db, view_int(a,
-	    "id"), &id) != STORE_OK || id == here)
+	if (sites_count() <= 1)
+		return base;
+	if (json_is_integer(home))
+		id = json_integer_value(home);
+	else if (store_article_site(r->db, view_int(a, "id"), &id) != STORE_OK)
+		return base;
+	if (id == here)
 		return base;
 	page_dep_site_row(id);
 	if (id == SITES_DEFAULT)
@@ -508,7 +517,7 @@ page_meta(struct req *r, const char *tpl, json_t *model)
 		num = NULL;
 	if (strcmp(tpl, "article") == 0 &&
 	    (o = json_object_get(model, "article")) != NULL)
-		base = home_base(r, o, base, home, sizeof(home));
+		base = home_base(r, model, o, base, home, sizeof(home));
 	snprintf(url, sizeof(url), "%s%s%s%s%s%s", base, r->path != NULL ?
 	    r->path : "/", before != NULL ? "?before=" : "",
 	    before != NULL ? before : "", num != NULL ? "&page=" : "",

@@ -181,6 +181,17 @@ int	 store_article_tags(struct db *, int64_t article_id, json_t **out);
  */
 int	 store_article_authors_tags(struct db *, int64_t article_id,
 	    json_t **authors, json_t **tags);
+/*
+ * store_article_get with the story's authors and tags, and when site is
+ * not NULL the site it belongs to, all read by its slug, so that on
+ * PostgreSQL they travel in one pipeline: one round trip where the
+ * article, then its authors and tags, then its site took three (on
+ * SQLite, by id, one after the other).  The caller owns the three
+ * values (all NULL on an error); STORE_NOTFOUND when no published story
+ * has the slug.
+ */
+int	 store_article_page(struct db *, const char *slug, int64_t now,
+	    json_t **article, json_t **authors, json_t **tags, int64_t *site);
 
 /* store_search.c — the full-text index of published stories */
 /*

@@ -328,6 +328,30 @@ def test_jobs_and_mail():
             sink.close()
 
 
+def test_article_trips():
+    """An uncached article waits for PostgreSQL twice: for the story with
+    its authors, tags and site, sent together, then for its comments with
+    the featured ones (docs/postgres.md, "Round trips")."""
+    srv, mport, _ = metrics_server(["--cache_size", "0",
+                                    "--render_threads", "1"])
+    try:
+        path = "/article/us-scraps-xiaomi-blacklisting"
+        # The first render makes the fragments and prepares the statements.
+        eq(srv.get(path)[0], 200, "the article answers 200")
+        before, _ = parse(scrape(mport)[2])
+        s, h, _ = srv.get(path)
+        after, _ = parse(scrape(mport)[2])
+        eq((s, h.get("x-cache")), (200, None), "and again, rendered again")
+        trips = (value(after, "masthead_render_db_round_trips_total") -
+                 value(before, "masthead_render_db_round_trips_total"))
+        if on_pg():
+            eq(trips, 2, "the render waited for PostgreSQL twice")
+        else:
+            eq(trips, 0, "SQLite makes no round trip")
+    finally:
+        srv.stop()
+
+
 def test_bad_settings():
     d = tempfile.mkdtemp()
     db = demo_db(d)
@@ -343,4 +367,5 @@ def test_bad_settings():
 
 
 run_tests([test_counters, test_off_by_default, test_json_log,
-           test_concurrent_and_reopen, test_jobs_and_mail, test_bad_settings])
+           test_concurrent_and_reopen, test_jobs_and_mail, test_article_trips,
+           test_bad_settings])

@@ -721,6 +721,115 @@ test_pg_reconnect(void **state)
 	assert_int_equal(db_exec(db, "SELECT 1"), DB_OK);
 }
 
+/*
+ * db_stmt_generic: its statement runs with PostgreSQL's generic plan,
+ * made once, every time (the server's own count says so), sent alone
+ * or in a pipeline; a statement sent beside it keeps the server's own
+ * choice, and the session's setting is as it was after it, also when
+ * it failed inside a transaction or alone.
+ */
+static const char sql_gen_page[] =
+    "SELECT id FROM t WHERE id > $1 ORDER BY id LIMIT $2";
+static const char sql_gen_other[] =
+    "SELECT id, name FROM t WHERE id > $1 ORDER BY id LIMIT $2";
+static const char sql_gen_plans[] =
+    "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+    " WHERE statement = $1";
+static const char sql_gen_mode[] =
+    "SELECT current_setting('plan_cache_mode') AS mode";
+
+static void
+gen_plans(struct db *db, const char *sql, int64_t *generic, int64_t *custom)
+{
+	struct db_stmt *st = db_stmt(db, sql_gen_plans);
+
+	db_bind_str(st, 1, sql);
+	assert_int_equal(db_step(st), DB_ROW);
+	*generic = db_col_int(st, 0);
+	*custom = db_col_int(st, 1);
+	db_reset(st);
+}
+
+static void
+gen_mode_is_auto(struct db *db)
+{
+	struct db_stmt *st = db_stmt(db, sql_gen_mode);
+
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "auto");
+	db_reset(st);
+}
+
+static void
+test_pg_generic(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	struct db_stmt *page, *other;
+	int64_t g, c;
+	int i;
+
+	page = db_stmt_generic(db, sql_gen_page);
+	other = db_stmt(db, sql_gen_other);
+	assert_non_null(page);
+	assert_non_null(other);
+	for (i = 0; i < 8; i++) {
+		/* Every other run in a read transaction, in one pipeline. */
+		if (i % 2 == 1)
+			assert_int_equal(db_begin(db), DB_OK);
+		db_bind_int(page, 1, 0);
+		db_bind_int(page, 2, 1 + i);
+		db_bind_int(other, 1, 0);
+		db_bind_int(other, 2, 1 + i);
+		assert_int_equal(db_send(page), DB_OK);
+		assert_int_equal(db_send(other), DB_OK);
+		assert_int_not_equal(db_step(page), DB_ERROR);
+		assert_int_not_equal(db_step(other), DB_ERROR);
+		db_reset(page);
+		db_reset(other);
+		if (i % 2 == 1)
+			assert_int_equal(db_commit(db), DB_OK);
+	}
+	/* And alone, with db_step's own round trip. */
+	db_bind_int(page, 1, 0);
+	db_bind_int(page, 2, 5);
+	assert_int_not_equal(db_step(page), DB_ERROR);
+	db_reset(page);
+	gen_plans(db, sql_gen_page, &g, &c);
+	assert_int_equal(g, 9);
+	assert_int_equal(c, 0);
+	/* PostgreSQL plans the first five runs of its own choice afresh. */
+	gen_plans(db, sql_gen_other, &g, &c);
+	assert_true(c >= 5);
+	gen_mode_is_auto(db);
+
+	/* A failure between the SET and the RESET: in a transaction... */
+	assert_int_equal(db_begin(db), DB_OK);
+	db_bind_str(page, 1, "not a number");
+	db_bind_int(page, 2, 1);
+	assert_int_equal(db_step(page), DB_ERROR);
+	db_reset(page);
+	assert_int_equal(db_rollback(db), DB_OK);
+	gen_mode_is_auto(db);
+	/* ...and alone. */
+	db_bind_str(page, 1, "not a number");
+	db_bind_int(page, 2, 1);
+	assert_int_equal(db_step(page), DB_ERROR);
+	db_reset(page);
+	gen_mode_is_auto(db);
+	gen_plans(db, sql_gen_other, &g, &c);
+	db_bind_int(other, 1, 0);
+	db_bind_int(other, 2, 3);
+	assert_int_not_equal(db_step(other), DB_ERROR);
+	db_reset(other);
+	/* The statement after them has the server's choice again. */
+	{
+		int64_t g2, c2;
+
+		gen_plans(db, sql_gen_other, &g2, &c2);
+		assert_int_equal(g2 + c2, g + c + 1);
+	}
+}
+
 /* PostgreSQL text cannot hold a NUL; a value with one is an error. */
 static void
 test_pg_nul(void **state)
@@ -941,6 +1050,7 @@ main(void)
 		cmocka_unit_test(test_pg_reconnect),
 		cmocka_unit_test(test_pg_nul),
 		cmocka_unit_test(test_pg_load),
+		cmocka_unit_test(test_pg_generic),
 	};
 	const char *url = getenv("MASTHEAD_PG_URL");
 	int rc;

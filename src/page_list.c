@@ -252,6 +252,33 @@ id_of(json_t *o)
 	return json_integer_value(json_object_get(o, "id"));
 }
 
+/*
+ * A section's sub-sections, kept as a fragment ("children:<ID>") with the
+ * tree's tag and each one's: the tree changes seldom, and a section page
+ * then reads none of it.  *out is the fragment's, shared: the caller's
+ * reference, not to be changed.
+ */
+static int
+section_children(struct req *r, int64_t id, json_t **out)
+{
+	char name[48];
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "children:%lld", (long long)id);
+	if ((v = cache_memo_get(name)) == NULL) {
+		cache_memo_begin();
+		if ((rc = store_section_children(r->db, id, &v)) != STORE_OK)
+			return rc;
+		view_sections(v);
+		cache_dep_str(tag_sections().s);
+		cache_memo_put(name, v);
+	}
+	*out = v;
+	return STORE_OK;
+}
+
 int
 model_section(struct req *r, const char *slug, json_t **out)
 {
@@ -270,11 +297,9 @@ model_section(struct req *r, const char *slug, json_t **out)
 		return status_store(rc);
 	own_json(r, promo);
 	json_object_set_new(m, "section_path", v);
-	if ((rc = store_section_children(r->db, id_of(s), &v)) != STORE_OK)
+	if ((rc = section_children(r, id_of(s), &v)) != STORE_OK)
 		return status_store(rc);
-	view_sections(v);
 	json_object_set_new(m, "children", v);
-	cache_dep_str(tag_sections().s);
 	snprintf(base, sizeof(base), "/section/%s", slug);
 	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0)
 		return status;

@@ -100,62 +100,33 @@ static const char *const sql_list[LIST__MAX] = {
 };
 
 /*
- * The keys of the stories just newer than a page's first one, oldest
- * first, for its "Newer" link: the same index ranges as sql_list read
- * upwards.  Parameters as there; $1, $2 the page's first story.
+ * The index range each list reads, for the statements that read its
+ * keys alone: the keys of a page ("KEYS", newest first, the rows
+ * sql_list reads, for a later page whose stories are kept as cards,
+ * page_list.c) and those of the stories just newer than a page's first
+ * one ("NEWER", oldest first, for its "Newer" link).  keys_sql() makes
+ * both; parameters as in sql_list, $1, $2 the cursor or the page's
+ * first story.
  */
-#define NEWER(tab, t, id, where) \
-	"SELECT " t " AS published_at, " id " AS id FROM " tab \
-	" WHERE " where " AND (" t ", " id ") > ($1, $2)" \
-	" AND " t " <= $4" TYPE_COND \
-	" ORDER BY " t ", " id " LIMIT $3"
-static const char *const sql_newer[LIST__MAX] = {
-	[LIST_LATEST] = NEWER("articles a", "a.published_at", "a.id",
-	    "a.status = 'published'"),
-	[LIST_SECTION] = NEWER("section_articles x JOIN articles a"
+static const struct list_range {
+	const char	*from, *t, *id, *where;
+} list_ranges[LIST__MAX] = {
+	[LIST_LATEST] = { "articles a", "a.published_at", "a.id",
+	    "a.status = 'published'" },
+	[LIST_SECTION] = { "section_articles x JOIN articles a"
 	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.section_id = $6"),
-	[LIST_AUTHOR] = NEWER("article_authors x JOIN articles a"
+	    "x.section_id = $6" },
+	[LIST_AUTHOR] = { "article_authors x JOIN articles a"
 	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.author_id = $6 AND a.status = 'published'"),
-	[LIST_TAG] = NEWER("article_tags x JOIN articles a"
+	    "x.author_id = $6 AND a.status = 'published'" },
+	[LIST_TAG] = { "article_tags x JOIN articles a"
 	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.tag_id = $6 AND a.status = 'published'"),
-	[LIST_TYPE] = NEWER("articles a", "a.published_at", "a.id",
-	    "a.type = $5 AND a.status = 'published'"),
-	[LIST_SHOW] = NEWER("articles a", "a.published_at", "a.id",
-	    "a.show_id = $6 AND a.status = 'published'"),
+	    "x.tag_id = $6 AND a.status = 'published'" },
+	[LIST_TYPE] = { "articles a", "a.published_at", "a.id",
+	    "a.type = $5 AND a.status = 'published'" },
+	[LIST_SHOW] = { "articles a", "a.published_at", "a.id",
+	    "a.show_id = $6 AND a.status = 'published'" },
 };
-
-/*
- * The keys of a page of a list, newest first: the rows sql_list reads,
- * without their columns, for a later page whose stories are kept as
- * cards (page_list.c).  Parameters as there.
- */
-#define KEYS(tab, t, id, where) \
-	"SELECT " t " AS published_at, " id " AS id FROM " tab \
-	" WHERE " where " AND (" t ", " id ") < ($1, $2)" \
-	" AND " t " <= $4" TYPE_COND \
-	" ORDER BY " t " DESC, " id " DESC LIMIT $3"
-static const char *const sql_keys[LIST__MAX] = {
-	[LIST_LATEST] = KEYS("articles a", "a.published_at", "a.id",
-	    "a.status = 'published'"),
-	[LIST_SECTION] = KEYS("section_articles x JOIN articles a"
-	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.section_id = $6"),
-	[LIST_AUTHOR] = KEYS("article_authors x JOIN articles a"
-	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.author_id = $6 AND a.status = 'published'"),
-	[LIST_TAG] = KEYS("article_tags x JOIN articles a"
-	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.tag_id = $6 AND a.status = 'published'"),
-	[LIST_TYPE] = KEYS("articles a", "a.published_at", "a.id",
-	    "a.type = $5 AND a.status = 'published'"),
-	[LIST_SHOW] = KEYS("articles a", "a.published_at", "a.id",
-	    "a.show_id = $6 AND a.status = 'published'"),
-};
-#undef KEYS
-#undef NEWER
 
 /*
  * The top topic sections, in the order of the home page's blocks; each
@@ -284,11 +255,20 @@ enum list_read {
 	READ_KEYS,
 	READ__MAX
 };
-static const char *const *const sql_reads[READ__MAX] = {
-	[READ_ROWS] = sql_list,
-	[READ_NEWER] = sql_newer,
-	[READ_KEYS] = sql_keys,
-};
+
+/* The statement of r's keys that read says, into out (n bytes). */
+static void
+keys_sql(enum list_read read, const struct list_range *r, char *out,
+    size_t n)
+{
+	int newer = read == READ_NEWER;
+
+	snprintf(out, n, "SELECT %s AS published_at, %s AS id FROM %s"
+	    " WHERE %s AND (%s, %s) %s ($1, $2) AND %s <= $4" TYPE_COND
+	    " ORDER BY %s%s, %s%s LIMIT $3", r->t, r->id, r->from, r->where,
+	    r->t, r->id, newer ? ">" : "<", r->t, r->t, newer ? "" : " DESC",
+	    r->id, newer ? "" : " DESC");
+}
 
 /*
  * The statements a list runs, made once at the first use from those
@@ -339,15 +319,21 @@ variant(const char *sql, int typed, int site_param)
 static void
 variants_init(void)
 {
+	char sql[1024];
 	int read, typed, scoped, i;
 
 	for (read = 0; read < READ__MAX; read++)
-		for (typed = 0; typed < 2; typed++)
-			for (scoped = 0; scoped < 2; scoped++)
-				for (i = 0; i < LIST__MAX; i++)
+		for (i = 0; i < LIST__MAX; i++) {
+			if (read != READ_ROWS)
+				keys_sql(read, &list_ranges[i], sql,
+				    sizeof(sql));
+			for (typed = 0; typed < 2; typed++)
+				for (scoped = 0; scoped < 2; scoped++)
 					variants[read][typed][scoped][i] =
-					    variant(sql_reads[read][i], typed,
-					    scoped ? scope_param(i) : 0);
+					    variant(read == READ_ROWS ?
+					    sql_list[i] : sql, typed, scoped ?
+					    scope_param(i) : 0);
+		}
 }
 
 void

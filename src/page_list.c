@@ -93,6 +93,89 @@ first_page(struct req *r, enum list_by by, int64_t key, const char *type,
 	return STORE_OK;
 }
 
+/* The largest page_size (config.c): a later page's keys and cards. */
+#define PAGE_SIZE_MAX	100
+
+/* The name of story id's card, a fragment (docs/cache.md). */
+static const char *
+card_name(char *name, size_t n, int64_t id)
+{
+	snprintf(name, n, "card:%lld", (long long)id);
+	return name;
+}
+
+/*
+ * A later page of a list (a cursor of the reader's, so not a fragment):
+ * its stories' keys are read, and each story is taken from its card, the
+ * model view_article() made of its row, kept as a fragment with the
+ * story's own tags (those a list fragment declares for it: its row, first
+ * author, section, sponsor and comment count) and the site's.  Only when a card is
+ * missing is the page's rows read, as page_articles() reads them, and
+ * each missing card made from its row and kept.  *out is a new array of
+ * shared cards, as first_page() gives.
+ */
+static int
+later_page(struct req *r, enum list_by by, int64_t key, const char *type,
+    const struct cursor *cur, json_t **out, struct cursor *next)
+{
+	struct cursor keys[PAGE_SIZE_MAX];
+	json_t *cards[PAGE_SIZE_MAX], *rows, *row, *c;
+	int64_t now = page_now(), id;
+	int rc, n, i, miss = 0;
+	char name[48];
+	size_t j;
+
+	*out = NULL;
+	if ((rc = store_article_keys(r->db, by, key, type, cur,
+	    (int)config.page_size, now, keys, &n, next)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((cards[i] = cache_memo_get(card_name(name, sizeof(name),
+		    keys[i].id))) == NULL)
+			miss++;
+	if (miss == 0) {
+		*out = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(*out, cards[i]);
+		page_dep_list(r, by, key, type);
+		return STORE_OK;
+	}
+	/* After this point, the cards not given to *out are dropped at done. */
+	if ((rc = store_article_list(r->db, by, key, type, cur,
+	    (int)config.page_size, now, &rows, next)) != STORE_OK)
+		goto done;
+	own_json(r, rows);
+	*out = json_array();
+	json_array_foreach(rows, j, row) {
+		id = json_integer_value(json_object_get(row, "id"));
+		c = NULL;
+		/* The rows are the truth: a key read before them may differ. */
+		if (j < (size_t)n && keys[j].id == id) {
+			c = cards[j];
+			cards[j] = NULL;
+		}
+		if (c == NULL) {
+			/*
+			 * A card counts invalidations from the page's start,
+			 * as every fragment does, so it is not kept when a
+			 * write lands after the rows were read.
+			 */
+			cache_memo_begin();
+			view_article(row);
+			/* An image's text, changed in the media library, says "site". */
+			cache_dep_str(tag_site().s);
+			cache_memo_put(card_name(name, sizeof(name), id), row);
+			c = json_incref(row);
+		}
+		json_array_append_new(*out, c);
+	}
+	page_dep_list(r, by, key, type);
+done:
+	for (i = 0; i < n; i++)
+		json_decref(cards[i]);
+	return rc;
+}
+
 /* The first story of list with an image: the page's own copy of it. */
 static json_t *
 first_image_of(json_t *list)
@@ -131,8 +214,7 @@ add_list(struct req *r, json_t *m, enum list_by by, int64_t key,
 	if (cur.t == INT64_MAX)
 		rc = first_page(r, by, key, type, &list, &next);
 	else
-		rc = page_articles(r, by, key, type, &cur,
-		    (int)config.page_size, &list, &next);
+		rc = later_page(r, by, key, type, &cur, &list, &next);
 	if (rc != STORE_OK)
 		return status_store(rc);
 	if (picture_first(json_object_get(json_object_get(m, "author"),
@@ -170,6 +252,33 @@ id_of(json_t *o)
 	return json_integer_value(json_object_get(o, "id"));
 }
 
+/*
+ * A section's sub-sections, kept as a fragment ("children:<ID>") with the
+ * tree's tag and each one's: the tree changes seldom, and a section page
+ * then reads none of it.  *out is the fragment's, shared: the caller's
+ * reference, not to be changed.
+ */
+static int
+section_children(struct req *r, int64_t id, json_t **out)
+{
+	char name[48];
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	snprintf(name, sizeof(name), "children:%lld", (long long)id);
+	if ((v = cache_memo_get(name)) == NULL) {
+		cache_memo_begin();
+		if ((rc = store_section_children(r->db, id, &v)) != STORE_OK)
+			return rc;
+		view_sections(v);
+		cache_dep_str(tag_sections().s);
+		cache_memo_put(name, v);
+	}
+	*out = v;
+	return STORE_OK;
+}
+
 int
 model_section(struct req *r, const char *slug, json_t **out)
 {
@@ -188,11 +297,9 @@ model_section(struct req *r, const char *slug, json_t **out)
 		return status_store(rc);
 	own_json(r, promo);
 	json_object_set_new(m, "section_path", v);
-	if ((rc = store_section_children(r->db, id_of(s), &v)) != STORE_OK)
+	if ((rc = section_children(r, id_of(s), &v)) != STORE_OK)
 		return status_store(rc);
-	view_sections(v);
 	json_object_set_new(m, "children", v);
-	cache_dep_str(tag_sections().s);
 	snprintf(base, sizeof(base), "/section/%s", slug);
 	if ((status = add_list(r, m, LIST_SECTION, id_of(s), NULL, base)) != 0)
 		return status;

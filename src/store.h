@@ -117,6 +117,14 @@ int	 store_article_list(struct db *, enum list_by, int64_t key,
 	    const char *type, const struct cursor *cur, int limit, int64_t now,
 	    json_t **out, struct cursor *next);
 /*
+ * The keys (published_at, id) of the stories store_article_list() would
+ * read, and the same *next, without their columns: up to limit of them
+ * into keys, their number in *n.
+ */
+int	 store_article_keys(struct db *, enum list_by, int64_t key,
+	    const char *type, const struct cursor *cur, int limit, int64_t now,
+	    struct cursor *keys, int *n, struct cursor *next);
+/*
  * The site whose stories this thread's lists show (docs/sites.md), set
  * per request before the page is rendered: 0 for every story (an
  * instance of one site), else that site's and those shown on it.

@@ -100,33 +100,33 @@ static const char *const sql_list[LIST__MAX] = {
 };
 
 /*
- * The keys of the stories just newer than a page's first one, oldest
- * first, for its "Newer" link: the same index ranges as sql_list read
- * upwards.  Parameters as there; $1, $2 the page's first story.
+ * The index range each list reads, for the statements that read its
+ * keys alone: the keys of a page ("KEYS", newest first, the rows
+ * sql_list reads, for a later page whose stories are kept as cards,
+ * page_list.c) and those of the stories just newer than a page's first
+ * one ("NEWER", oldest first, for its "Newer" link).  keys_sql() makes
+ * both; parameters as in sql_list, $1, $2 the cursor or the page's
+ * first story.
  */
-#define NEWER(tab, t, id, where) \
-	"SELECT " t " AS published_at, " id " AS id FROM " tab \
-	" WHERE " where " AND (" t ", " id ") > ($1, $2)" \
-	" AND " t " <= $4" TYPE_COND \
-	" ORDER BY " t ", " id " LIMIT $3"
-static const char *const sql_newer[LIST__MAX] = {
-	[LIST_LATEST] = NEWER("articles a", "a.published_at", "a.id",
-	    "a.status = 'published'"),
-	[LIST_SECTION] = NEWER("section_articles x JOIN articles a"
+static const struct list_range {
+	const char	*from, *t, *id, *where;
+} list_ranges[LIST__MAX] = {
+	[LIST_LATEST] = { "articles a", "a.published_at", "a.id",
+	    "a.status = 'published'" },
+	[LIST_SECTION] = { "section_articles x JOIN articles a"
 	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.section_id = $6"),
-	[LIST_AUTHOR] = NEWER("article_authors x JOIN articles a"
+	    "x.section_id = $6" },
+	[LIST_AUTHOR] = { "article_authors x JOIN articles a"
 	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.author_id = $6 AND a.status = 'published'"),
-	[LIST_TAG] = NEWER("article_tags x JOIN articles a"
+	    "x.author_id = $6 AND a.status = 'published'" },
+	[LIST_TAG] = { "article_tags x JOIN articles a"
 	    " ON a.id = x.article_id", "x.published_at", "x.article_id",
-	    "x.tag_id = $6 AND a.status = 'published'"),
-	[LIST_TYPE] = NEWER("articles a", "a.published_at", "a.id",
-	    "a.type = $5 AND a.status = 'published'"),
-	[LIST_SHOW] = NEWER("articles a", "a.published_at", "a.id",
-	    "a.show_id = $6 AND a.status = 'published'"),
+	    "x.tag_id = $6 AND a.status = 'published'" },
+	[LIST_TYPE] = { "articles a", "a.published_at", "a.id",
+	    "a.type = $5 AND a.status = 'published'" },
+	[LIST_SHOW] = { "articles a", "a.published_at", "a.id",
+	    "a.show_id = $6 AND a.status = 'published'" },
 };
-#undef NEWER
 
 /*
  * The top topic sections, in the order of the home page's blocks; each
@@ -276,16 +276,38 @@ store_cursor_format(const struct cursor *c, char *out, size_t outsz)
  */
 static _Thread_local int64_t scope;
 
+/* What a list statement reads: its rows, the keys of the newer page, its keys. */
+enum list_read {
+	READ_ROWS,
+	READ_NEWER,
+	READ_KEYS,
+	READ__MAX
+};
+
+/* The statement of r's keys that read says, into out (n bytes). */
+static void
+keys_sql(enum list_read read, const struct list_range *r, char *out,
+    size_t n)
+{
+	int newer = read == READ_NEWER;
+
+	snprintf(out, n, "SELECT %s AS published_at, %s AS id FROM %s"
+	    " WHERE %s AND (%s, %s) %s ($1, $2) AND %s <= $4" TYPE_COND
+	    " ORDER BY %s%s, %s%s LIMIT $3", r->t, r->id, r->from, r->where,
+	    r->t, r->id, newer ? ">" : "<", r->t, r->t, newer ? "" : " DESC",
+	    r->id, newer ? "" : " DESC");
+}
+
 /*
  * The statements a list runs, made once at the first use from those
- * above: [newer][type given][scoped].  Those of a list of every type
+ * above: [what it reads][type given][scoped].  Those of a list of every type
  * have TYPE_ANY for TYPE_COND; the scoped ones have the site's condition
  * before their ORDER BY, with the site as $6 where the statement has no
  * key (PostgreSQL wants every parameter up to the last one used) and $7
  * where it has.
  */
 static pthread_once_t variants_once = PTHREAD_ONCE_INIT;
-static char *variants[2][2][2][LIST__MAX];
+static char *variants[READ__MAX][2][2][LIST__MAX];
 
 static int
 scope_param(int by)
@@ -325,16 +347,21 @@ variant(const char *sql, int typed, int site_param)
 static void
 variants_init(void)
 {
-	int newer, typed, scoped, i;
+	char sql[1024];
+	int read, typed, scoped, i;
 
-	for (newer = 0; newer < 2; newer++)
-		for (typed = 0; typed < 2; typed++)
-			for (scoped = 0; scoped < 2; scoped++)
-				for (i = 0; i < LIST__MAX; i++)
-					variants[newer][typed][scoped][i] =
-					    variant(newer ? sql_newer[i] :
-					    sql_list[i], typed, scoped ?
+	for (read = 0; read < READ__MAX; read++)
+		for (i = 0; i < LIST__MAX; i++) {
+			if (read != READ_ROWS)
+				keys_sql(read, &list_ranges[i], sql,
+				    sizeof(sql));
+			for (typed = 0; typed < 2; typed++)
+				for (scoped = 0; scoped < 2; scoped++)
+					variants[read][typed][scoped][i] =
+					    variant(read == READ_ROWS ?
+					    sql_list[i] : sql, typed, scoped ?
 					    scope_param(i) : 0);
+		}
 }
 
 void
@@ -349,16 +376,13 @@ store_scope(void)
 	return scope;
 }
 
-/* Runs the list statement (or its "Newer" one) of by for this request. */
-static int
-list_rows(struct db *db, int newer, enum list_by by, int64_t key,
-    const char *type, const struct cursor *cur, int limit, int64_t now,
-    json_t **out)
+/* The list statement of by that reads what read says, bound; NULL on error. */
+static struct db_stmt *
+list_stmt(struct db *db, enum list_read read, enum list_by by, int64_t key,
+    const char *type, const struct cursor *cur, int limit, int64_t now)
 {
 	struct db_stmt *st;
 
-	if (by == LIST_TYPE && type == NULL)
-		return STORE_INVALID;
 	pthread_once(&variants_once, variants_init);
 	/*
 	 * Every page of a list is one index range from its cursor, whatever
@@ -367,8 +391,8 @@ list_rows(struct db *db, int newer, enum list_by by, int64_t key,
 	 * 0.5 ms of execution at 200,000 stories (bench/README.md).
 	 */
 	if ((st = db_stmt_generic(db,
-	    variants[newer][type != NULL][scope != 0][by])) == NULL)
-		return STORE_ERROR;
+	    variants[read][type != NULL][scope != 0][by])) == NULL)
+		return NULL;
 	db_bind_int(st, 1, cur->t);
 	db_bind_int(st, 2, cur->id);
 	db_bind_int(st, 3, limit);
@@ -378,6 +402,23 @@ list_rows(struct db *db, int newer, enum list_by by, int64_t key,
 		db_bind_int(st, 6, key);
 	if (scope != 0)
 		db_bind_int(st, scope_param(by), scope);
+	return st;
+}
+
+/* Reads the rows of a page of the list by for this request. */
+static int
+list_rows(struct db *db, enum list_by by, int64_t key,
+    const char *type, const struct cursor *cur, int limit, int64_t now,
+    json_t **out)
+{
+	struct db_stmt *st;
+
+	*out = NULL;
+	if (by == LIST_TYPE && type == NULL)
+		return STORE_INVALID;
+	if ((st = list_stmt(db, READ_ROWS, by, key, type, cur, limit, now)) ==
+	    NULL)
+		return STORE_ERROR;
 	return store_rows_json(st, out);
 }
 
@@ -392,8 +433,8 @@ store_article_list(struct db *db, enum list_by by, int64_t key,
 	*out = NULL;
 	next->t = next->id = 0;
 	/* One row more than asked tells whether a next page exists. */
-	if ((rc = list_rows(db, 0, by, key, type, cur, limit + 1, now,
-	    out)) != STORE_OK)
+	if ((rc = list_rows(db, by, key, type, cur, limit + 1, now, out)) !=
+	    STORE_OK)
 		return rc;
 	if (json_array_size(*out) > (size_t)limit) {
 		json_array_remove(*out, (size_t)limit);
@@ -406,33 +447,68 @@ store_article_list(struct db *db, enum list_by by, int64_t key,
 }
 
 int
+store_article_keys(struct db *db, enum list_by by, int64_t key,
+    const char *type, const struct cursor *cur, int limit, int64_t now,
+    struct cursor *keys, int *n, struct cursor *next)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	next->t = next->id = 0;
+	if (by == LIST_TYPE && type == NULL)
+		return STORE_INVALID;
+	/* One row more than asked tells whether a next page exists. */
+	if ((st = list_stmt(db, READ_KEYS, by, key, type, cur, limit + 1,
+	    now)) == NULL)
+		return STORE_ERROR;
+	while ((rc = db_step(st)) == DB_ROW && *n < limit) {
+		keys[*n].t = db_col_int(st, 0);
+		keys[*n].id = db_col_int(st, 1);
+		(*n)++;
+	}
+	if (rc == DB_ROW) {
+		*next = keys[*n - 1];
+		rc = DB_DONE;
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		*n = 0;
+		next->t = next->id = 0;
+		return store_rc_from_db(rc);
+	}
+	return STORE_OK;
+}
+
+int
 store_article_newer(struct db *db, enum list_by by, int64_t key,
     const char *type, const struct cursor *first, int limit, int64_t now,
     struct cursor *prev)
 {
-	json_t *rows, *last;
-	int rc;
+	struct db_stmt *st;
+	int rc, n = 0;
 
 	prev->t = prev->id = 0;
-	if ((rc = list_rows(db, 1, by, key, type, first, limit + 1,
-	    now, &rows)) != STORE_OK)
-		return rc;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
-		return STORE_NOTFOUND;
-	}
+	if (by == LIST_TYPE && type == NULL)
+		return STORE_INVALID;
+	if ((st = list_stmt(db, READ_NEWER, by, key, type, first, limit + 1,
+	    now)) == NULL)
+		return STORE_ERROR;
 	/*
 	 * With limit + 1 newer stories the newer page starts after the
 	 * last of them; with fewer, the newer page is the first page.
 	 */
-	if (json_array_size(rows) > (size_t)limit) {
-		last = json_array_get(rows, (size_t)limit);
-		prev->t = json_integer_value(json_object_get(last,
-		    "published_at"));
-		prev->id = json_integer_value(json_object_get(last, "id"));
+	while ((rc = db_step(st)) == DB_ROW)
+		if (n++ == limit) {
+			prev->t = db_col_int(st, 0);
+			prev->id = db_col_int(st, 1);
+		}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		prev->t = prev->id = 0;
+		return store_rc_from_db(rc);
 	}
-	json_decref(rows);
-	return STORE_OK;
+	return n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
 int

@@ -142,6 +142,24 @@ def test_section_edit():
     post("/admin/sections/%d" % SECTION_ID, {"name": old, "position": "0"})
 
 
+def test_subsection_edit():
+    """A section page lists its sub-sections from a fragment of their
+    own: a renamed sub-section shows on its parent's page at once."""
+    rows = sql(DB, "SELECT c.id, c.name, p.slug, p.id FROM sections c JOIN sections p"
+                   " ON p.id = c.parent_id ORDER BY c.id LIMIT 1")
+    ok(rows, "the demo has a sub-section")
+    if not rows:
+        return
+    cid, old, parent, pid = rows[0]
+    pages = [("/section/" + parent, "s%d" % cid)]
+    cached(pages, "a sub-section edit")
+    eq(post("/admin/sections/%d" % cid, {"name": old + " Renamed", "position": "0"})[0],
+       303, "the sub-section is renamed")
+    after(pages, "a sub-section edit", shows=old + " Renamed")
+    post("/admin/sections/%d" % cid, {"name": old, "position": "0"})
+    after(pages, "the name put back", gone=old + " Renamed")
+
+
 def test_static_page_edit():
     eq(post("/admin/pages", {"slug": "cache-tags-page", "title": "Tagged Page",
                              "body_md": "First text."})[0], 303, "a static page is added")
@@ -243,7 +261,8 @@ def test_comment_post_and_reject():
     after(pages, "a rejection", gone=text)
 
 
-run_tests([test_article_publish_edit_unpublish, test_section_edit, test_static_page_edit,
+run_tests([test_article_publish_edit_unpublish, test_section_edit, test_subsection_edit,
+           test_static_page_edit,
            test_event_edit, test_webinar_edit, test_menu_edit, test_author_edit, test_promo_edit,
            test_comment_post_and_reject],
           srv.stop)

@@ -105,6 +105,12 @@ sq_global_init(void)
  *   cannot reach the k best scored so far is given that bound instead:
  *   it is below the k-th best score at the end too, so the k best rows
  *   and their order are bm25's, and every other row sorts after them.
+ *
+ * After the weights (one a column) may come the rows a filter keeps, as
+ * the first rowid and a bitmap from it (bit i of byte i / 8 for rowid
+ * first + i): a row outside it is scored 0, after every row that
+ * matches, without reading its hits or its length, and the k best are
+ * looked for among the rows the filter keeps, which FTS5 cannot see.
  */
 #define RANK_DF_SAMPLE	1000
 #define RANK_K1		1.2
@@ -224,6 +230,24 @@ rank_score(const struct rank_query *q, double len)
 	return score;
 }
 
+/* Whether the filter's bitmap, when the call has one, keeps this row. */
+static int
+rank_kept(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+    sqlite3_value **val)
+{
+	const unsigned char *bits;
+	sqlite3_int64 i;
+	int ncol = api->xColumnCount(fts), nbits;
+
+	if (nval < ncol + 3)
+		return 1;
+	i = api->xRowid(fts) - sqlite3_value_int64(val[ncol + 1]);
+	bits = sqlite3_value_blob(val[ncol + 2]);
+	nbits = sqlite3_value_bytes(val[ncol + 2]) * 8;
+	return i >= 0 && i < nbits && bits != NULL &&
+	    (bits[i / 8] & (1u << (i % 8))) != 0;
+}
+
 static void
 rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
@@ -238,6 +262,10 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	}
 	if ((q = rank_query(api, fts, sqlite3_value_int(val[0]), &rc)) == NULL)
 		goto fail;
+	if (!rank_kept(api, fts, nval, val)) {
+		sqlite3_result_double(ctx, 0.0);
+		return;
+	}
 	for (i = 0; i < q->nphrase; i++)
 		q->freq[i] = 0.0;
 	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK)

@@ -293,7 +293,86 @@ fail:
 	sqlite3_result_error_code(ctx, rc);
 }
 
-/* Gives a connection's FTS5 masthead_rank(). */
+/*
+ * masthead_token(tokenize, text, prefix): the one token FTS5's tokenizer
+ * (tokenize as a table's tokenize option: a name and its arguments,
+ * separated by spaces) makes of text in a query, as a prefix when prefix
+ * is true; NULL when it makes none or several.  The store uses it to
+ * write a long prefix as the one word of the index it stands for.
+ */
+#define TOKEN_ARGS	8
+
+struct token_out {
+	char	*p;
+	int	 n, count;
+};
+
+static int
+token_cb(void *arg, int flags, const char *tok, int n, int start, int end)
+{
+	struct token_out *o = arg;
+
+	(void)start;
+	(void)end;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (o->count++ == 0 && (o->p = sqlite3_malloc(n > 0 ? n : 1)) != NULL) {
+		memcpy(o->p, tok, (size_t)n);
+		o->n = n;
+	}
+	return o->p == NULL ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+static void
+token_fn(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	fts5_api *fts = sqlite3_user_data(ctx);
+	fts5_tokenizer tk;
+	Fts5Tokenizer *t = NULL;
+	struct token_out o = { NULL, 0, 0 };
+	const char *argv[TOKEN_ARGS], *text;
+	char spec[200], *w;
+	void *ud;
+	int argc = 0, rc;
+
+	(void)nval;
+	text = (const char *)sqlite3_value_text(val[1]);
+	if (sqlite3_value_bytes(val[0]) >= (int)sizeof(spec) || text == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	memcpy(spec, sqlite3_value_text(val[0]),
+	    (size_t)sqlite3_value_bytes(val[0]) + 1);
+	/* The words of spec, each ended in place. */
+	for (w = spec; *w != '\0' && argc < TOKEN_ARGS; ) {
+		while (*w == ' ')
+			*w++ = '\0';
+		if (*w == '\0')
+			break;
+		argv[argc++] = w;
+		while (*w != '\0' && *w != ' ')
+			w++;
+	}
+	if (argc == 0 || fts->xFindTokenizer(fts, argv[0], &ud, &tk) !=
+	    SQLITE_OK || tk.xCreate(ud, argv + 1, argc - 1, &t) != SQLITE_OK) {
+		sqlite3_result_error(ctx, "masthead_token: no such tokenizer",
+		    -1);
+		return;
+	}
+	rc = tk.xTokenize(t, &o, FTS5_TOKENIZE_QUERY |
+	    (sqlite3_value_int(val[2]) ? FTS5_TOKENIZE_PREFIX : 0), text,
+	    sqlite3_value_bytes(val[1]), token_cb);
+	tk.xDelete(t);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else if (o.count == 1)
+		sqlite3_result_text(ctx, o.p, o.n, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+	sqlite3_free(o.p);
+}
+
+/* Gives a connection's FTS5 masthead_rank() and masthead_token(). */
 static int
 rank_register(sqlite3 *h)
 {
@@ -307,6 +386,9 @@ rank_register(sqlite3 *h)
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (fts == NULL || fts->iVersion < 2)
+		return -1;
+	if (sqlite3_create_function(h, "masthead_token", 3, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, fts, token_fn, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return fts->xCreateFunction(fts, "masthead_rank", NULL, rank_fn,
 	    NULL) == SQLITE_OK ? 0 : -1;

@@ -849,6 +849,103 @@ rank_spec(struct db *db, const struct search_params *p,
 }
 
 /*
+ * A prefix longer than the prefix index's lists (prefix = '2 3', 0038:
+ * two and three letters) has no list of its own: FTS5 reads the list of
+ * every word it begins and merges them into one, over the whole
+ * archive, for each statement (50 ms of CPU a page for "telef*" at a
+ * million stories).  When the prefix begins one word of the index
+ * only, as most long prefixes do once words are stemmed ("telef*":
+ * telefonica; "netw*": network), that word is searched instead: the
+ * same rows, the same hits, so the same ranks and snippets.  The words
+ * come from the index's own list (an fts5vocab table, in the
+ * connection's temporary schema: nothing is stored), two reads of it;
+ * the prefix and the word go through the table's tokenizer as FTS5
+ * would put them (masthead_token(), db_sqlite.c), and a word that the
+ * tokenizer would change again is left as a prefix.  A prefix of
+ * several words is searched as a prefix, as before.
+ */
+#define FTS_TOKENIZE	"porter unicode61 remove_diacritics 2"	/* 0038's */
+#define FTS_PREFIX_MAX	3	/* the longest prefix list, in bytes */
+static const char sql_terms_table[] =
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_search_terms"
+    " USING fts5vocab(main, article_search, instance)";
+static const char sql_token[] =
+    "SELECT masthead_token('" FTS_TOKENIZE "', $1, $2) AS t";
+static const char sql_term_from[] =
+    "SELECT term FROM temp.article_search_terms WHERE term >= $1 LIMIT 1";
+
+/* The one result of sql bound to s and k, into out; -1 when none. */
+static int
+text_of(struct db *db, const char *sql, const struct buf *s, int64_t k,
+    struct buf *out)
+{
+	struct db_stmt *st;
+	const char *v;
+	size_t n;
+	int rc;
+
+	buf_reset(out);
+	if ((st = db_stmt(db, sql)) == NULL)
+		return -1;
+	db_bind_text(st, 1, s->p, s->len);
+	db_bind_int(st, 2, k);
+	if ((rc = db_step(st)) == DB_ROW && !db_col_isnull(st, 0)) {
+		v = db_col_text(st, 0, &n);
+		buf_append(out, v, n);
+	}
+	db_reset(st);
+	return rc == DB_ROW && out->len > 0 && !buf_err(out) ? 0 : -1;
+}
+
+static int
+has_prefix(const struct buf *s, const struct buf *prefix)
+{
+	return s->len >= prefix->len && memcmp(s->p, prefix->p,
+	    prefix->len) == 0;
+}
+
+/* A search_expand_fn: the one word of the index a long prefix begins. */
+static int
+expand_prefix(void *arg, const char *w, size_t n, struct buf *out)
+{
+	struct db *db = arg;
+	struct buf word = BUF_INIT, prefix = BUF_INIT, term = BUF_INIT;
+	struct buf next = BUF_INIT;
+	int done = 0;
+
+	if (n <= FTS_PREFIX_MAX)
+		return 0;
+	buf_append(&word, w, n);
+	if (text_of(db, sql_token, &word, 1, &prefix) != 0 ||
+	    prefix.len <= FTS_PREFIX_MAX ||
+	    db_exec(db, sql_terms_table) != DB_OK ||
+	    text_of(db, sql_term_from, &prefix, 0, &term) != 0 ||
+	    !has_prefix(&term, &prefix) || memchr(term.p, '"', term.len))
+		goto done;
+	/* The least word after term: another word with the prefix? */
+	buf_reset(&word);
+	buf_append(&word, term.p, term.len);
+	buf_putc(&word, '\x01');
+	if (text_of(db, sql_term_from, &word, 0, &next) == 0 &&
+	    has_prefix(&next, &prefix))
+		goto done;
+	/* The word as a query would have it, unchanged by the stemmer. */
+	if (text_of(db, sql_token, &term, 0, &next) != 0 ||
+	    next.len != term.len || memcmp(next.p, term.p, term.len) != 0)
+		goto done;
+	buf_putc(out, '"');
+	buf_append(out, term.p, term.len);
+	buf_putc(out, '"');
+	done = 1;
+done:
+	buf_free(&word);
+	buf_free(&prefix);
+	buf_free(&term);
+	buf_free(&next);
+	return done;
+}
+
+/*
  * What $10 is, into p->lo, once: on SQLite the lowest id of the window
  * of match (at least 1, so that 0 says it is not known yet), on
  * PostgreSQL the window's size.
@@ -895,7 +992,8 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	int rc;
 
 	kept->bits = NULL;
-	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
+	if (search_query_with(engine_syntax[db_kind(db)], p->q, match,
+	    db_kind(db) == DB_SQLITE ? expand_prefix : NULL, db) == 0)
 		return STORE_NOTFOUND;
 	if (buf_err(match))
 		return STORE_ERROR;

@@ -305,6 +305,67 @@ test_rank(void **state)
 	db_close(db);
 }
 
+/* An expansion that knows one prefix and counts what it was offered. */
+static int
+expand_stub(void *arg, const char *w, size_t n, struct buf *out)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	if (n == 5 && memcmp(w, "Telef", 5) == 0) {
+		buf_puts(out, "\"telefonica\"");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Only a prefix of one word is offered to expand, as typed, wanted or
+ * excluded; what it writes replaces the prefix, the rest is as before.
+ * masthead_token() gives the token FTS5 searches for.
+ */
+static void
+test_expand(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct db *db;
+	struct db_stmt *st;
+	char err[256];
+	int calls = 0;
+
+	(void)state;
+	assert_int_equal(search_query_with(SEARCH_FTS5,
+	    "Telef* \"open ra\"* 5g -auct*", &b, expand_stub, &calls), 4);
+	assert_string_equal(b.p,
+	    "\"telefonica\" AND \"open ra\"* AND \"5g\" NOT \"auct\"*");
+	assert_int_equal(calls, 2);
+	buf_reset(&b);
+	assert_int_equal(search_query_with(SEARCH_FTS5, "Telef*", &b, NULL,
+	    NULL), 1);
+	assert_string_equal(b.p, "\"Telef\"*");
+	buf_free(&b);
+	db = db_open(":memory:", err, sizeof(err));
+	assert_non_null(db);
+	assert_non_null(st = db_stmt(db, "SELECT masthead_token('porter"
+	    " unicode61 remove_diacritics 2', $1, $2)"));
+	db_bind_str(st, 1, "T\xc3\xa9lef");
+	db_bind_int(st, 2, 1);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "telef");
+	db_reset(st);
+	db_bind_str(st, 1, "Networks");
+	db_bind_int(st, 2, 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "network");
+	db_reset(st);
+	db_bind_str(st, 1, "open ran");
+	db_bind_int(st, 2, 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_col_isnull(st, 0));
+	db_reset(st);
+	db_close(db);
+}
+
 /*
  * With the rows a filter keeps (every third id from 31, as a bitmap from
  * id 31), the first rows are bm25's best of those rows, in its order.
@@ -366,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_highlight),
 		cmocka_unit_test(test_rank),
 		cmocka_unit_test(test_rank_kept),
+		cmocka_unit_test(test_expand),
 	};
 
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);

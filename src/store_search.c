@@ -126,6 +126,13 @@ enum {
  * whose id SQ_WINDOW found (FTS5 reads the list of matches backwards),
  * and at most $13, the highest id a filter keeps (below).
  */
+/*
+ * Each match's article is looked up in articles_live (id, state, time,
+ * type: what the filters read), not in the table, whose rows hold the
+ * whole story: a page of the table a match, where the index holds a few
+ * hundred neighbours a page.  The table is read for the rows shown only.
+ */
+#define FTS_LIVE "INDEXED BY articles_live"
 #define FTS_WINDOW \
 	" article_search MATCH $1 AND f.rowid >= $10 AND f.rowid <= $13"
 #define FTS_WINDOW_LO \
@@ -144,14 +151,15 @@ enum {
 #define FTS_WEIGHTS "10.0, 4.0, 1.0, 4.0, 4.0, 2.0"
 #define FTS_BY_RANK \
 	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
-	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
+	" CROSS JOIN articles a " FTS_LIVE " ON a.id = f.rowid" HIT_JOINS_REST \
 	" WHERE" FTS_WINDOW FTS_RANK HIT_FILTERS \
 	" ORDER BY f.rank LIMIT $8 OFFSET $9"
 
 /* By date, the page's rows are found first, then their snippets. */
 #define FTS_BY_DATE \
 	"WITH hits AS (SELECT f.rowid AS id, a.published_at AS t" \
-	"  FROM article_search f CROSS JOIN articles a ON a.id = f.rowid" \
+	"  FROM article_search f CROSS JOIN articles a " FTS_LIVE \
+	"  ON a.id = f.rowid" \
 	"  WHERE" FTS_WINDOW HIT_FILTERS \
 	"  ORDER BY a.published_at DESC, a.id DESC LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
@@ -172,7 +180,7 @@ enum {
 /* The count stops at the limit: no page is past it. */
 #define FTS_COUNT \
 	"SELECT count(*) AS n FROM (SELECT a.id FROM article_search f" \
-	" CROSS JOIN articles a ON a.id = f.rowid" \
+	" CROSS JOIN articles a " FTS_LIVE " ON a.id = f.rowid" \
 	" WHERE" FTS_WINDOW HIT_FILTERS " LIMIT $8 OFFSET $9) x"
 
 static const char *const sql_sqlite[SQ__MAX] = {

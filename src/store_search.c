@@ -725,6 +725,18 @@ struct kept {
 	size_t		 nbytes;
 };
 
+/* Binds HIT_FILTERS' parameters, $2 to $7. */
+static void
+bind_filters(struct db_stmt *st, const struct search_params *p)
+{
+	db_bind_int(st, 2, p->now);
+	db_bind_int(st, 3, p->from);
+	db_bind_int(st, 4, p->to);
+	db_bind_str(st, 5, p->type);
+	db_bind_int(st, 6, p->section);
+	db_bind_int(st, 7, p->author);
+}
+
 static void
 kept_free(struct kept *k)
 {
@@ -750,12 +762,7 @@ search_kept(struct db *db, const struct search_params *p, struct kept *k)
 		return STORE_OK;
 	if ((st = stmt(db, dates ? SQ_KEPT_BY_TIME : SQ_KEPT_BY_ID)) == NULL)
 		return STORE_ERROR;
-	db_bind_int(st, 2, p->now);
-	db_bind_int(st, 3, p->from);
-	db_bind_int(st, 4, p->to);
-	db_bind_str(st, 5, p->type);
-	db_bind_int(st, 6, p->section);
-	db_bind_int(st, 7, p->author);
+	bind_filters(st, p);
 	db_bind_int(st, 8, KEPT_MAX + 1);
 	db_bind_int(st, 10, p->lo);
 	db_bind_int(st, 13, INT64_MAX);
@@ -1018,12 +1025,7 @@ search_stmt(struct db *db, struct search_params *p, int which,
 		return STORE_ERROR;
 	*out = st;
 	db_bind_str(st, 1, match->p);
-	db_bind_int(st, 2, p->now);
-	db_bind_int(st, 3, p->from);
-	db_bind_int(st, 4, p->to);
-	db_bind_str(st, 5, p->type);
-	db_bind_int(st, 6, p->section);
-	db_bind_int(st, 7, p->author);
+	bind_filters(st, p);
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, kept->lo > p->lo ? kept->lo : p->lo);

@@ -337,7 +337,8 @@ token_fn(sqlite3_context *ctx, int nval, sqlite3_value **val)
 
 	(void)nval;
 	text = (const char *)sqlite3_value_text(val[1]);
-	if (sqlite3_value_bytes(val[0]) >= (int)sizeof(spec) || text == NULL) {
+	if (sqlite3_value_text(val[0]) == NULL || text == NULL ||
+	    sqlite3_value_bytes(val[0]) >= (int)sizeof(spec)) {
 		sqlite3_result_null(ctx);
 		return;
 	}

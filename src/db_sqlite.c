@@ -105,6 +105,12 @@ sq_global_init(void)
  *   cannot reach the k best scored so far is given that bound instead:
  *   it is below the k-th best score at the end too, so the k best rows
  *   and their order are bm25's, and every other row sorts after them.
+ *
+ * After the weights (one a column) may come the rows a filter keeps, as
+ * the first rowid and a bitmap from it (bit i of byte i / 8 for rowid
+ * first + i): a row outside it is scored 0, after every row that
+ * matches, without reading its hits or its length, and the k best are
+ * looked for among the rows the filter keeps, which FTS5 cannot see.
  */
 #define RANK_DF_SAMPLE	1000
 #define RANK_K1		1.2
@@ -224,6 +230,24 @@ rank_score(const struct rank_query *q, double len)
 	return score;
 }
 
+/* Whether the filter's bitmap, when the call has one, keeps this row. */
+static int
+rank_kept(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+    sqlite3_value **val)
+{
+	const unsigned char *bits;
+	sqlite3_int64 i;
+	int ncol = api->xColumnCount(fts), nbits;
+
+	if (nval < ncol + 3)
+		return 1;
+	i = api->xRowid(fts) - sqlite3_value_int64(val[ncol + 1]);
+	bits = sqlite3_value_blob(val[ncol + 2]);
+	nbits = sqlite3_value_bytes(val[ncol + 2]) * 8;
+	return i >= 0 && i < nbits && bits != NULL &&
+	    (bits[i / 8] & (1u << (i % 8))) != 0;
+}
+
 static void
 rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
@@ -238,6 +262,10 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	}
 	if ((q = rank_query(api, fts, sqlite3_value_int(val[0]), &rc)) == NULL)
 		goto fail;
+	if (!rank_kept(api, fts, nval, val)) {
+		sqlite3_result_double(ctx, 0.0);
+		return;
+	}
 	for (i = 0; i < q->nphrase; i++)
 		q->freq[i] = 0.0;
 	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK)
@@ -265,7 +293,87 @@ fail:
 	sqlite3_result_error_code(ctx, rc);
 }
 
-/* Gives a connection's FTS5 masthead_rank(). */
+/*
+ * masthead_token(tokenize, text, prefix): the one token FTS5's tokenizer
+ * (tokenize as a table's tokenize option: a name and its arguments,
+ * separated by spaces) makes of text in a query, as a prefix when prefix
+ * is true; NULL when it makes none or several.  The store uses it to
+ * write a long prefix as the one word of the index it stands for.
+ */
+#define TOKEN_ARGS	8
+
+struct token_out {
+	char	*p;
+	int	 n, count;
+};
+
+static int
+token_cb(void *arg, int flags, const char *tok, int n, int start, int end)
+{
+	struct token_out *o = arg;
+
+	(void)start;
+	(void)end;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (o->count++ == 0 && (o->p = sqlite3_malloc(n > 0 ? n : 1)) != NULL) {
+		memcpy(o->p, tok, (size_t)n);
+		o->n = n;
+	}
+	return o->p == NULL ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+static void
+token_fn(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	fts5_api *fts = sqlite3_user_data(ctx);
+	fts5_tokenizer tk;
+	Fts5Tokenizer *t = NULL;
+	struct token_out o = { NULL, 0, 0 };
+	const char *argv[TOKEN_ARGS], *text;
+	char spec[200], *w;
+	void *ud;
+	int argc = 0, rc;
+
+	(void)nval;
+	text = (const char *)sqlite3_value_text(val[1]);
+	if (sqlite3_value_text(val[0]) == NULL || text == NULL ||
+	    sqlite3_value_bytes(val[0]) >= (int)sizeof(spec)) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	memcpy(spec, sqlite3_value_text(val[0]),
+	    (size_t)sqlite3_value_bytes(val[0]) + 1);
+	/* The words of spec, each ended in place. */
+	for (w = spec; *w != '\0' && argc < TOKEN_ARGS; ) {
+		while (*w == ' ')
+			*w++ = '\0';
+		if (*w == '\0')
+			break;
+		argv[argc++] = w;
+		while (*w != '\0' && *w != ' ')
+			w++;
+	}
+	if (argc == 0 || fts->xFindTokenizer(fts, argv[0], &ud, &tk) !=
+	    SQLITE_OK || tk.xCreate(ud, argv + 1, argc - 1, &t) != SQLITE_OK) {
+		sqlite3_result_error(ctx, "masthead_token: no such tokenizer",
+		    -1);
+		return;
+	}
+	rc = tk.xTokenize(t, &o, FTS5_TOKENIZE_QUERY |
+	    (sqlite3_value_int(val[2]) ? FTS5_TOKENIZE_PREFIX : 0), text,
+	    sqlite3_value_bytes(val[1]), token_cb);
+	tk.xDelete(t);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else if (o.count == 1)
+		sqlite3_result_text(ctx, o.p, o.n, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+	sqlite3_free(o.p);
+}
+
+/* Gives a connection's FTS5 masthead_rank() and masthead_token(). */
 static int
 rank_register(sqlite3 *h)
 {
@@ -279,6 +387,9 @@ rank_register(sqlite3 *h)
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (fts == NULL || fts->iVersion < 2)
+		return -1;
+	if (sqlite3_create_function(h, "masthead_token", 3, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, fts, token_fn, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return fts->xCreateFunction(fts, "masthead_rank", NULL, rank_fn,
 	    NULL) == SQLITE_OK ? 0 : -1;

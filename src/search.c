@@ -212,9 +212,14 @@ static const struct syntax syntaxes[SEARCH__MAX] = {
 
 static void
 put_term(const struct syntax *sx, const struct parse *ps,
-    const struct term *t, struct buf *out)
+    const struct term *t, struct buf *out, search_expand_fn *expand,
+    void *arg)
 {
 	int w;
+
+	if (t->prefix && t->nwords == 1 && expand != NULL &&
+	    expand(arg, ps->words[t->first].p, ps->words[t->first].n, out))
+		return;
 
 	if (t->nwords == 1 || !sx->phrase_quoted) {
 		/* Each word quoted on its own (PostgreSQL, or one word). */
@@ -261,6 +266,13 @@ search_terms(const char *q)
 int
 search_query(enum search_syntax syntax, const char *q, struct buf *out)
 {
+	return search_query_with(syntax, q, out, NULL, NULL);
+}
+
+int
+search_query_with(enum search_syntax syntax, const char *q, struct buf *out,
+    search_expand_fn *expand, void *arg)
+{
 	const struct syntax *sx = &syntaxes[syntax];
 	struct parse ps;
 	size_t len = q != NULL ? strlen(q) : 0;
@@ -282,7 +294,7 @@ search_query(enum search_syntax syntax, const char *q, struct buf *out)
 			buf_putc(out, '(');
 			in_or = 1;
 		}
-		put_term(sx, &ps, t, out);
+		put_term(sx, &ps, t, out, expand, arg);
 		if (t->or_next) {
 			buf_puts(out, sx->or);
 		} else if (in_or) {
@@ -297,7 +309,7 @@ search_query(enum search_syntax syntax, const char *q, struct buf *out)
 			continue;
 		buf_puts(out, sx->not_between);
 		buf_puts(out, sx->not_before);
-		put_term(sx, &ps, &ps.terms[k], out);
+		put_term(sx, &ps, &ps.terms[k], out, expand, arg);
 		n++;
 	}
 	return n;

@@ -34,6 +34,16 @@ enum search_syntax {
  */
 int	 search_query(enum search_syntax, const char *q, struct buf *out);
 /*
+ * As search_query(), offering each prefix term of one word (word*) to
+ * expand first, with the word as the reader typed it: expand may write
+ * the term itself into out in the engine's syntax and return 1, or
+ * return 0 to have it written as a prefix.
+ */
+typedef int search_expand_fn(void *arg, const char *word, size_t n,
+    struct buf *out);
+int	 search_query_with(enum search_syntax, const char *q, struct buf *out,
+	    search_expand_fn *expand, void *arg);
+/*
  * The number of terms search_query() writes for q, in any syntax: 0 when
  * q holds no word to search for.
  */

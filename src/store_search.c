@@ -107,6 +107,9 @@ enum {
 	SQ_ANY,		/* one indexed row, to tell an empty index */
 	SQ_COUNT,	/* as SQ_BY_RANK, rows counted up to $8 past $9 */
 	SQ_WINDOW,	/* $1 query, $2 window: the lowest id of the window */
+	SQ_KEPT_BY_ID,	/* filters, $8 limit, [$10, $13] ids: the ids they keep */
+	SQ_KEPT_BY_TIME,	/* the same, walking the filter's time range */
+	SQ_MATCH_IDS,	/* $1 query, [$10, $13] ids: the ids of the matches */
 	SQ__MAX
 };
 
@@ -120,9 +123,18 @@ enum {
  * article up, never the other way round (a filter on time would
  * otherwise tempt it to scan articles and probe the index per row).
  * The window: only matches at or above the SEARCH_WINDOW-th newest,
- * whose id SQ_WINDOW found (FTS5 reads the list of matches backwards).
+ * whose id SQ_WINDOW found (FTS5 reads the list of matches backwards),
+ * and at most $13, the highest id a filter keeps (below).
  */
-#define FTS_WINDOW " article_search MATCH $1 AND f.rowid >= $10"
+/*
+ * Each match's article is looked up in articles_live (id, state, time,
+ * type: what the filters read), not in the table, whose rows hold the
+ * whole story: a page of the table a match, where the index holds a few
+ * hundred neighbours a page.  The table is read for the rows shown only.
+ */
+#define FTS_LIVE "INDEXED BY articles_live"
+#define FTS_WINDOW \
+	" article_search MATCH $1 AND f.rowid >= $10 AND f.rowid <= $13"
 #define FTS_WINDOW_LO \
 	"SELECT COALESCE((SELECT rowid FROM article_search" \
 	" WHERE article_search MATCH $1 ORDER BY rowid DESC" \
@@ -139,14 +151,15 @@ enum {
 #define FTS_WEIGHTS "10.0, 4.0, 1.0, 4.0, 4.0, 2.0"
 #define FTS_BY_RANK \
 	"SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM article_search f" \
-	" CROSS JOIN articles a ON a.id = f.rowid" HIT_JOINS_REST \
+	" CROSS JOIN articles a " FTS_LIVE " ON a.id = f.rowid" HIT_JOINS_REST \
 	" WHERE" FTS_WINDOW FTS_RANK HIT_FILTERS \
 	" ORDER BY f.rank LIMIT $8 OFFSET $9"
 
 /* By date, the page's rows are found first, then their snippets. */
 #define FTS_BY_DATE \
 	"WITH hits AS (SELECT f.rowid AS id, a.published_at AS t" \
-	"  FROM article_search f CROSS JOIN articles a ON a.id = f.rowid" \
+	"  FROM article_search f CROSS JOIN articles a " FTS_LIVE \
+	"  ON a.id = f.rowid" \
 	"  WHERE" FTS_WINDOW HIT_FILTERS \
 	"  ORDER BY a.published_at DESC, a.id DESC LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
@@ -154,10 +167,20 @@ enum {
 	HIT_JOINS " WHERE article_search MATCH $1" \
 	" ORDER BY hits.t DESC, hits.id DESC"
 
+/*
+ * The ids of the window a filter keeps, read from an index of articles
+ * rather than matched row by row: by id (articles_live holds the id,
+ * state, time and type of every story) or, with dates, by time
+ * (articles_latest).  See search_kept().
+ */
+#define FTS_KEPT(index) \
+	"SELECT a.id FROM articles a INDEXED BY " index \
+	" WHERE a.id >= $10 AND a.id <= $13" HIT_FILTERS " LIMIT $8"
+
 /* The count stops at the limit: no page is past it. */
 #define FTS_COUNT \
 	"SELECT count(*) AS n FROM (SELECT a.id FROM article_search f" \
-	" CROSS JOIN articles a ON a.id = f.rowid" \
+	" CROSS JOIN articles a " FTS_LIVE " ON a.id = f.rowid" \
 	" WHERE" FTS_WINDOW HIT_FILTERS " LIMIT $8 OFFSET $9) x"
 
 static const char *const sql_sqlite[SQ__MAX] = {
@@ -171,6 +194,10 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	    " article_search LIMIT 1) x",
 	[SQ_COUNT] = FTS_COUNT,
 	[SQ_WINDOW] = FTS_WINDOW_LO,
+	[SQ_KEPT_BY_ID] = FTS_KEPT("articles_live"),
+	[SQ_KEPT_BY_TIME] = FTS_KEPT("articles_latest"),
+	[SQ_MATCH_IDS] = "SELECT rowid FROM article_search"
+	    " WHERE article_search MATCH $1 AND rowid >= $10 AND rowid <= $13",
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -751,13 +778,116 @@ store_search_missing(struct db *db)
 }
 
 /*
+ * A filter FTS5 cannot see (a type, section, author or site, or dates)
+ * is applied to the rows it hands over, after the ranking: without more
+ * help masthead_rank scores every row of the window exactly (a lookup
+ * of its length each) and the statements look every row's article up.
+ * So the ids the filter keeps, from the window's lowest id up, are read
+ * first from an index of articles (by id, or with dates by time), one
+ * entry a story: their lowest and highest bound the rows FTS5 reads, and
+ * masthead_rank gets them as a bitmap, scores the rows outside it 0
+ * without reading them, and looks for the page's rows among the rest
+ * (db_sqlite.c), and the count tests the bitmap for each match's id
+ * instead of reading its article (a page of the table each).  The rows
+ * and their order are the same; a filter that keeps more than KEPT_MAX
+ * ids, or ids spread over more than KEPT_SPAN, is applied afterwards as
+ * before, and so are a section and an author (their ids would be tested
+ * one story at a time: slower than the search they would help).
+ */
+#define KEPT_MAX	20000
+#define KEPT_SPAN	131072
+
+struct kept {
+	int		 on;		/* the filter's ids are in bits */
+	int64_t		 lo, hi;	/* the ids FTS5 reads */
+	int64_t		 first;		/* the id of bit 0 */
+	unsigned char	*bits;
+	size_t		 nbytes;
+};
+
+/* Binds HIT_FILTERS' parameters, $2 to $7. */
+static void
+bind_filters(struct db_stmt *st, const struct search_params *p)
+{
+	db_bind_int(st, 2, p->now);
+	db_bind_int(st, 3, p->from);
+	db_bind_int(st, 4, p->to);
+	db_bind_str(st, 5, p->type);
+	db_bind_int(st, 6, p->section);
+	db_bind_int(st, 7, p->author);
+}
+
+static void
+kept_free(struct kept *k)
+{
+	free(k->bits);
+	k->bits = NULL;
+}
+
+static int
+search_kept(struct db *db, const struct search_params *p, struct kept *k)
+{
+	struct db_stmt *st;
+	int64_t *ids, id, lo = INT64_MAX, hi = 0;
+	size_t n = 0, i;
+	int rc, dates = p->from > 0 || p->to != INT64_MAX;
+
+	k->on = 0;
+	k->lo = p->lo;
+	k->hi = INT64_MAX;
+	k->bits = NULL;
+	if (sql_engine[db_kind(db)][SQ_KEPT_BY_ID] == NULL ||
+	    p->section != 0 || p->author != 0 ||
+	    (p->type == NULL && store_scope() == 0 && !dates))
+		return STORE_OK;
+	if ((st = stmt(db, dates ? SQ_KEPT_BY_TIME : SQ_KEPT_BY_ID)) == NULL)
+		return STORE_ERROR;
+	bind_filters(st, p);
+	db_bind_int(st, 8, KEPT_MAX + 1);
+	db_bind_int(st, 10, p->lo);
+	db_bind_int(st, 13, INT64_MAX);
+	if (store_scope() != 0)
+		db_bind_int(st, scope_param[db_kind(db)], store_scope());
+	ids = xmalloc((KEPT_MAX + 1) * sizeof(*ids));
+	while ((rc = db_step(st)) == DB_ROW && n <= KEPT_MAX) {
+		id = ids[n++] = db_col_int(st, 0);
+		lo = id < lo ? id : lo;
+		hi = id > hi ? id : hi;
+	}
+	db_reset(st);
+	if (rc != DB_DONE && rc != DB_ROW) {
+		free(ids);
+		return store_rc_from_db(rc);
+	}
+	if (n == 0) {
+		/* Nothing to find: an empty range of ids. */
+		k->on = 1;
+		k->lo = 1;
+		k->hi = 0;
+	} else if (n <= KEPT_MAX && hi - lo < KEPT_SPAN) {
+		k->on = 1;
+		k->lo = lo;
+		k->hi = hi;
+		k->first = lo;
+		k->nbytes = (size_t)(hi - lo) / 8 + 1;
+		k->bits = xcalloc(1, k->nbytes);
+		for (i = 0; i < n; i++)
+			k->bits[(ids[i] - lo) / 8] |=
+			    (unsigned char)(1u << ((ids[i] - lo) % 8));
+	}
+	free(ids);
+	return STORE_OK;
+}
+
+/*
  * The rank function of a SQLite search by relevance, into spec: how many
  * of the best rows need their exact score.  The filters apply after
  * FTS5 ranks, so with no filter but time the page's rows are among the
  * best offset + limit rows and the indexed stories the time filters
  * leave out (scheduled for later, or outside from and to; counted up to
  * RANK_TOP_MAX, past which the ranking reads every row's length); with
- * a type, section or author, which FTS5 cannot see, every row needs it.
+ * the ids a filter keeps (search_kept()), among the best offset + limit
+ * of those; with a filter whose ids are not known, every row needs it.
  */
 #define RANK_TOP_MAX	5000
 /* Three range scans of articles_latest, each stopping at $4. */
@@ -771,16 +901,20 @@ static const char sql_outside[] =
 #undef OUTSIDE
 
 static int
-rank_spec(struct db *db, const struct search_params *p, char *spec,
-    size_t size)
+rank_spec(struct db *db, const struct search_params *p,
+    const struct kept *kept, struct buf *spec)
 {
+	static const char hex[] = "0123456789abcdef";
 	struct db_stmt *st;
 	int64_t k = 0;
+	size_t i;
 	int rc;
 
-	/* A site's scope, like a type, is a filter FTS5 cannot see. */
-	if (p->type == NULL && p->section == 0 && p->author == 0 &&
+	if (kept->on) {
+		k = (int64_t)p->offset + p->limit;
+	} else if (p->type == NULL && p->section == 0 && p->author == 0 &&
 	    store_scope() == 0) {
+		/* A site's scope, like a type, is a filter FTS5 cannot see. */
 		if ((st = db_stmt(db, sql_outside)) == NULL)
 			return STORE_ERROR;
 		db_bind_int(st, 1, p->now);
@@ -793,12 +927,117 @@ rank_spec(struct db *db, const struct search_params *p, char *spec,
 		if (rc != DB_ROW)
 			return store_rc_from_db(rc);
 		k += (int64_t)p->offset + p->limit;
-		if (k > RANK_TOP_MAX)
-			k = 0;
 	}
-	snprintf(spec, size, "masthead_rank(%lld, " FTS_WEIGHTS ")",
-	    (long long)k);
-	return STORE_OK;
+	if (k > RANK_TOP_MAX)
+		k = 0;
+	buf_printf(spec, "masthead_rank(%lld, " FTS_WEIGHTS, (long long)k);
+	if (kept->bits != NULL) {
+		buf_printf(spec, ", %lld, x'", (long long)kept->first);
+		for (i = 0; i < kept->nbytes; i++) {
+			buf_putc(spec, hex[kept->bits[i] >> 4]);
+			buf_putc(spec, hex[kept->bits[i] & 15]);
+		}
+		buf_putc(spec, '\'');
+	}
+	buf_putc(spec, ')');
+	return buf_err(spec) ? STORE_ERROR : STORE_OK;
+}
+
+/*
+ * A prefix longer than the prefix index's lists (prefix = '2 3', 0038:
+ * two and three letters) has no list of its own: FTS5 reads the list of
+ * every word it begins and merges them into one, over the whole
+ * archive, for each statement (50 ms of CPU a page for "telef*" at a
+ * million stories).  When the prefix begins one word of the index
+ * only, as most long prefixes do once words are stemmed ("telef*":
+ * telefonica; "netw*": network), that word is searched instead: the
+ * same rows, the same hits, so the same ranks and snippets.  The words
+ * come from the index's own list (an fts5vocab table, in the
+ * connection's temporary schema: nothing is stored), two reads of it;
+ * the prefix and the word go through the table's tokenizer as FTS5
+ * would put them (masthead_token(), db_sqlite.c), and a word that the
+ * tokenizer would change again is left as a prefix.  A prefix of
+ * several words is searched as a prefix, as before.
+ */
+#define FTS_TOKENIZE	"porter unicode61 remove_diacritics 2"	/* 0038's */
+#define FTS_PREFIX_MAX	3	/* the longest prefix list, in bytes */
+static const char sql_terms_table[] =
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_search_terms"
+    " USING fts5vocab(main, article_search, instance)";
+static const char sql_token[] =
+    "SELECT masthead_token('" FTS_TOKENIZE "', $1, $2) AS t";
+static const char sql_term_from[] =
+    "SELECT term FROM temp.article_search_terms WHERE term >= $1 LIMIT 1";
+
+/* The one result of sql bound to s and k, into out; -1 when none. */
+static int
+text_of(struct db *db, const char *sql, const struct buf *s, int64_t k,
+    struct buf *out)
+{
+	struct db_stmt *st;
+	const char *v;
+	size_t n;
+	int rc;
+
+	buf_reset(out);
+	if ((st = db_stmt(db, sql)) == NULL)
+		return -1;
+	db_bind_text(st, 1, s->p, s->len);
+	db_bind_int(st, 2, k);
+	if ((rc = db_step(st)) == DB_ROW && !db_col_isnull(st, 0)) {
+		v = db_col_text(st, 0, &n);
+		buf_append(out, v, n);
+	}
+	db_reset(st);
+	return rc == DB_ROW && out->len > 0 && !buf_err(out) ? 0 : -1;
+}
+
+static int
+has_prefix(const struct buf *s, const struct buf *prefix)
+{
+	return s->len >= prefix->len && memcmp(s->p, prefix->p,
+	    prefix->len) == 0;
+}
+
+/* A search_expand_fn: the one word of the index a long prefix begins. */
+static int
+expand_prefix(void *arg, const char *w, size_t n, struct buf *out)
+{
+	struct db *db = arg;
+	struct buf word = BUF_INIT, prefix = BUF_INIT, term = BUF_INIT;
+	struct buf next = BUF_INIT;
+	int done = 0;
+
+	if (n <= FTS_PREFIX_MAX)
+		return 0;
+	buf_append(&word, w, n);
+	if (text_of(db, sql_token, &word, 1, &prefix) != 0 ||
+	    prefix.len <= FTS_PREFIX_MAX ||
+	    db_exec(db, sql_terms_table) != DB_OK ||
+	    text_of(db, sql_term_from, &prefix, 0, &term) != 0 ||
+	    !has_prefix(&term, &prefix) || memchr(term.p, '"', term.len))
+		goto done;
+	/* The least word after term: another word with the prefix? */
+	buf_reset(&word);
+	buf_append(&word, term.p, term.len);
+	buf_putc(&word, '\x01');
+	if (text_of(db, sql_term_from, &word, 0, &next) == 0 &&
+	    has_prefix(&next, &prefix))
+		goto done;
+	/* The word as a query would have it, unchanged by the stemmer. */
+	if (text_of(db, sql_token, &term, 0, &next) != 0 ||
+	    next.len != term.len || memcmp(next.p, term.p, term.len) != 0)
+		goto done;
+	buf_putc(out, '"');
+	buf_append(out, term.p, term.len);
+	buf_putc(out, '"');
+	done = 1;
+done:
+	buf_free(&word);
+	buf_free(&prefix);
+	buf_free(&term);
+	buf_free(&next);
+	return done;
 }
 
 /*
@@ -841,36 +1080,40 @@ search_window(struct db *db, struct search_params *p, const struct buf *match)
  */
 static int
 search_stmt(struct db *db, struct search_params *p, int which,
-    struct buf *match, struct db_stmt **out)
+    struct buf *match, struct buf *spec, struct kept *kept,
+    struct db_stmt **out)
 {
 	struct db_stmt *st;
-	char spec[80];
 	int rc;
 
-	if (search_query(engine_syntax[db_kind(db)], p->q, match) == 0)
+	kept->bits = NULL;
+	if (search_query_with(engine_syntax[db_kind(db)], p->q, match,
+	    db_kind(db) == DB_SQLITE ? expand_prefix : NULL, db) == 0)
 		return STORE_NOTFOUND;
 	if (buf_err(match))
 		return STORE_ERROR;
-	if ((rc = search_window(db, p, match)) != STORE_OK)
+	if ((rc = search_window(db, p, match)) != STORE_OK ||
+	    (rc = search_kept(db, p, kept)) != STORE_OK)
 		return rc;
 	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE &&
-	    (rc = rank_spec(db, p, spec, sizeof(spec))) != STORE_OK)
+	    (rc = rank_spec(db, p, kept, spec)) != STORE_OK)
 		return rc;
+	/* The count of the matches a filter's bitmap keeps: their ids only. */
+	if (which == SQ_COUNT && kept->bits != NULL)
+		which = SQ_MATCH_IDS;
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
 	db_bind_str(st, 1, match->p);
-	db_bind_int(st, 2, p->now);
-	db_bind_int(st, 3, p->from);
-	db_bind_int(st, 4, p->to);
-	db_bind_str(st, 5, p->type);
-	db_bind_int(st, 6, p->section);
-	db_bind_int(st, 7, p->author);
+	bind_filters(st, p);
 	db_bind_int(st, 8, p->limit);
 	db_bind_int(st, 9, p->offset);
-	db_bind_int(st, 10, p->lo);
-	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE)
-		db_bind_str(st, 11, spec);
+	db_bind_int(st, 10, kept->lo > p->lo ? kept->lo : p->lo);
+	if (db_kind(db) == DB_SQLITE) {
+		if (which == SQ_BY_RANK)
+			db_bind_str(st, 11, spec->p);
+		db_bind_int(st, 13, kept->hi);
+	}
 	if (store_scope() != 0)
 		db_bind_int(st, scope_param[db_kind(db)], store_scope());
 	return STORE_OK;
@@ -903,13 +1146,14 @@ take_counted(struct search_params *p, json_t *rows)
 int
 store_search(struct db *db, struct search_params *p, json_t **out)
 {
-	struct buf match = BUF_INIT;
+	struct buf match = BUF_INIT, spec = BUF_INIT;
 	struct db_stmt *st;
+	struct kept kept;
 	int rc;
 
 	*out = NULL;
 	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
-	    &st);
+	    &spec, &kept, &st);
 	if (rc == STORE_OK) {
 		if ((rc = store_rows_json(st, out)) == STORE_OK)
 			take_counted(p, *out);
@@ -919,6 +1163,8 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 		rc = STORE_OK;
 	}
 	buf_free(&match);
+	buf_free(&spec);
+	kept_free(&kept);
 	return rc;
 }
 
@@ -927,6 +1173,8 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 {
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;
+	struct kept kept;
+	int64_t id, seen = 0, upto = (int64_t)p->offset + p->limit;
 	int rc;
 
 	*n = 0;
@@ -939,8 +1187,20 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 			*n = 0;
 		return STORE_OK;
 	}
-	rc = search_stmt(db, p, SQ_COUNT, &match, &st);
-	if (rc == STORE_OK) {
+	rc = search_stmt(db, p, SQ_COUNT, &match, NULL, &kept, &st);
+	if (rc == STORE_OK && kept.bits != NULL) {
+		/* As SQ_COUNT's LIMIT and OFFSET: up to limit past offset. */
+		rc = DB_DONE;
+		while (seen < upto && (rc = db_step(st)) == DB_ROW) {
+			id = db_col_int(st, 0) - kept.first;
+			seen += id >= 0 && (size_t)id / 8 < kept.nbytes &&
+			    (kept.bits[id / 8] & (1u << (id % 8))) != 0;
+		}
+		db_reset(st);
+		*n = seen > p->offset ? seen - p->offset : 0;
+		rc = rc == DB_ROW || rc == DB_DONE ? STORE_OK :
+		    store_rc_from_db(rc);
+	} else if (rc == STORE_OK) {
 		if ((rc = db_step(st)) == DB_ROW) {
 			*n = db_col_int(st, 0);
 			/* SQLite counts in its window without saying more. */
@@ -952,6 +1212,7 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 		rc = STORE_OK;
 	}
 	buf_free(&match);
+	kept_free(&kept);
 	return rc;
 }
 

@@ -232,25 +232,31 @@ rank_fill(struct db *db)
 	buf_free(&text);
 }
 
-/* The scores, as bm25 computes them, of the first k rows of sql. */
+/*
+ * The scores, as bm25 computes them, of the first k rows of sql, ranked
+ * by masthead_rank with kept (NULL, or the rows a filter keeps) after
+ * its weights.
+ */
 static void
 rank_scores(struct db *db, const char *sql, const char *match, int k,
-    struct buf *out)
+    const char *kept, struct buf *out)
 {
 	struct db_stmt *st, *one;
-	char spec[64];
+	struct buf spec = BUF_INIT;
 	int64_t ids[64];
 	int n = 0, i;
 
 	assert_true(k <= 64);
-	snprintf(spec, sizeof(spec), "masthead_rank(%d, 10.0, 1.0)", k);
+	buf_printf(&spec, "masthead_rank(%d, 10.0, 1.0%s%s)", k,
+	    kept != NULL ? ", " : "", kept != NULL ? kept : "");
 	assert_non_null(st = db_stmt(db, sql));
 	db_bind_str(st, 1, match);
-	db_bind_str(st, 2, spec);
+	db_bind_str(st, 2, spec.p);
 	db_bind_int(st, 3, k);
 	while (db_step(st) == DB_ROW)
 		ids[n++] = db_col_int(st, 0);
 	db_reset(st);
+	buf_free(&spec);
 	for (i = 0; i < n; i++) {
 		assert_non_null(one = db_stmt(db, "SELECT printf('%.9f', rank)"
 		    " FROM t WHERE t MATCH $1 AND rowid = $2"));
@@ -286,16 +292,128 @@ test_rank(void **state)
 			buf_reset(&ref);
 			rank_scores(db, "SELECT rowid FROM t WHERE t MATCH $1"
 			    " AND rank MATCH $2 ORDER BY rank LIMIT $3",
-			    matches[i], ks[j], &mine);
+			    matches[i], ks[j], NULL, &mine);
 			rank_scores(db, "SELECT rowid FROM t WHERE t MATCH $1"
 			    " AND $2 IS NOT NULL ORDER BY rank LIMIT $3",
-			    matches[i], ks[j], &ref);
+			    matches[i], ks[j], NULL, &ref);
 			assert_true(ref.len > 0);
 			assert_int_equal(mine.len, ref.len);
 			assert_memory_equal(mine.p, ref.p, ref.len);
 		}
 	buf_free(&mine);
 	buf_free(&ref);
+	db_close(db);
+}
+
+/* An expansion that knows one prefix and counts what it was offered. */
+static int
+expand_stub(void *arg, const char *w, size_t n, struct buf *out)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	if (n == 5 && memcmp(w, "Telef", 5) == 0) {
+		buf_puts(out, "\"telefonica\"");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Only a prefix of one word is offered to expand, as typed, wanted or
+ * excluded; what it writes replaces the prefix, the rest is as before.
+ * masthead_token() gives the token FTS5 searches for.
+ */
+static void
+test_expand(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct db *db;
+	struct db_stmt *st;
+	char err[256];
+	int calls = 0;
+
+	(void)state;
+	assert_int_equal(search_query_with(SEARCH_FTS5,
+	    "Telef* \"open ra\"* 5g -auct*", &b, expand_stub, &calls), 4);
+	assert_string_equal(b.p,
+	    "\"telefonica\" AND \"open ra\"* AND \"5g\" NOT \"auct\"*");
+	assert_int_equal(calls, 2);
+	buf_reset(&b);
+	assert_int_equal(search_query_with(SEARCH_FTS5, "Telef*", &b, NULL,
+	    NULL), 1);
+	assert_string_equal(b.p, "\"Telef\"*");
+	buf_free(&b);
+	db = db_open(":memory:", err, sizeof(err));
+	assert_non_null(db);
+	assert_non_null(st = db_stmt(db, "SELECT masthead_token('porter"
+	    " unicode61 remove_diacritics 2', $1, $2)"));
+	db_bind_str(st, 1, "T\xc3\xa9lef");
+	db_bind_int(st, 2, 1);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "telef");
+	db_reset(st);
+	db_bind_str(st, 1, "Networks");
+	db_bind_int(st, 2, 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "network");
+	db_reset(st);
+	db_bind_str(st, 1, "open ran");
+	db_bind_int(st, 2, 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_col_isnull(st, 0));
+	db_reset(st);
+	db_close(db);
+}
+
+/*
+ * With the rows a filter keeps (every third id from 31, as a bitmap from
+ * id 31), the first rows are bm25's best of those rows, in its order.
+ */
+static void
+test_rank_kept(void **state)
+{
+	static const char *const matches[] = {
+		"\"network\"", "\"cable\" AND \"edge\"", "\"sat\"*",
+	};
+	static const int ks[] = { 1, 11, 51 };
+	struct buf mine = BUF_INIT, ref = BUF_INIT, kept = BUF_INIT;
+	struct db *db;
+	char err[256];
+	size_t i, j;
+	int id, byte;
+
+	(void)state;
+	db = db_open(":memory:", err, sizeof(err));
+	assert_non_null(db);
+	rank_fill(db);
+	buf_puts(&kept, "31, x'");
+	for (id = 31; id <= 3000; id += 8) {
+		for (byte = 0, i = 0; i < 8; i++)
+			if ((id + (int)i) % 3 == 1)
+				byte |= 1 << i;
+		buf_printf(&kept, "%02x", byte);
+	}
+	buf_putc(&kept, '\'');
+	for (i = 0; i < sizeof(matches) / sizeof(*matches); i++)
+		for (j = 0; j < sizeof(ks) / sizeof(*ks); j++) {
+			buf_reset(&mine);
+			buf_reset(&ref);
+			rank_scores(db, "SELECT rowid FROM t WHERE t MATCH $1"
+			    " AND rank MATCH $2 AND rowid % 3 = 1 AND rowid >= 31"
+			    " ORDER BY rank LIMIT $3", matches[i], ks[j], kept.p,
+			    &mine);
+			rank_scores(db, "SELECT rowid FROM t WHERE t MATCH $1"
+			    " AND $2 IS NOT NULL AND rowid % 3 = 1 AND"
+			    " rowid >= 31 ORDER BY rank LIMIT $3", matches[i],
+			    ks[j], NULL, &ref);
+			assert_true(ref.len > 0);
+			assert_int_equal(mine.len, ref.len);
+			assert_memory_equal(mine.p, ref.p, ref.len);
+		}
+	buf_free(&mine);
+	buf_free(&ref);
+	buf_free(&kept);
 	db_close(db);
 }
 
@@ -308,6 +426,8 @@ main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_highlight),
 		cmocka_unit_test(test_rank),
+		cmocka_unit_test(test_rank_kept),
+		cmocka_unit_test(test_expand),
 	};
 
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);

@@ -287,6 +287,25 @@ test_esc_html_runs(void **state)
 						assert_memory_equal(b.p, want.p,
 						    want.len);
 				}
+	/* Many in one block: every byte, then every other, then every third. */
+	for (k = 1; k <= 3; k++)
+		for (len = 0; len <= 50; len++) {
+			const char *rep;
+
+			for (i = 0; i < len; i++)
+				in[i] = i % k == 0 ? special[i % 5] : 'x';
+			buf_reset(&b);
+			buf_reset(&want);
+			esc_html(&b, in, len);
+			for (i = 0; i < len; i++)
+				if ((rep = html_one(in[i])) != NULL)
+					buf_puts(&want, rep);
+				else
+					buf_putc(&want, in[i]);
+			assert_int_equal(b.len, want.len);
+			if (want.len > 0)
+				assert_memory_equal(b.p, want.p, want.len);
+		}
 	buf_free(&b);
 	buf_free(&want);
 }

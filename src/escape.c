@@ -9,64 +9,78 @@
 
 /*
  * The five bytes HTML text and attributes must not carry as they are.  A
- * page is mostly text that needs none of them, so esc_html() looks for
- * the next one sixteen bytes at a time (SSE2, which every x86-64 has) and
- * copies the run before it in one append; elsewhere, and for the tail,
- * one table look-up per byte.
+ * page is mostly text that needs none of them, so esc_html() tests sixteen
+ * bytes at a time (SSE2, which every x86-64 has), takes every special byte
+ * of the sixteen from one bit mask, and copies the runs between them in
+ * one append each; a string's last, partial sixteen are tested by loading
+ * the sixteen bytes that end the string and dropping the bits of those
+ * already done.  A string shorter than sixteen bytes, or any string
+ * elsewhere, takes one table look-up per byte.
  */
 static const char *const esc_html_rep[256] = {
 	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
 	['"'] = "&quot;", ['\''] = "&#39;",
 };
+static const uint8_t esc_html_len[256] = {
+	['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 6, ['\''] = 5,
+};
+
+/* Appends s[*start..i) and the replacement of s[i]; the run resumes after i. */
+static inline void
+esc_html_put(struct buf *b, const char *s, size_t *start, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	buf_append(b, s + *start, i - *start);
+	buf_append(b, esc_html_rep[c], esc_html_len[c]);
+	*start = i + 1;
+}
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-/* The index of the first byte of s[i..n) to escape, or n. */
-static size_t
-esc_html_next(const char *s, size_t i, size_t n)
+/* Bit k is set if p[k] is one of the five, for k in 0..15. */
+static inline unsigned
+esc_html_mask(const char *p)
 {
 	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
 	    gt = _mm_set1_epi8('>'), quot = _mm_set1_epi8('"'),
 	    apos = _mm_set1_epi8('\'');
 	__m128i v, m;
-	int bits;
 
-	for (; i + 16 <= n; i += 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
-		    _mm_cmpeq_epi8(v, lt)), _mm_or_si128(_mm_cmpeq_epi8(v, gt),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, quot),
-		    _mm_cmpeq_epi8(v, apos))));
-		if ((bits = _mm_movemask_epi8(m)) != 0)
-			return i + (size_t)__builtin_ctz((unsigned)bits);
-	}
-	while (i < n && esc_html_rep[(unsigned char)s[i]] == NULL)
-		i++;
-	return i;
-}
-#else
-static size_t
-esc_html_next(const char *s, size_t i, size_t n)
-{
-	while (i < n && esc_html_rep[(unsigned char)s[i]] == NULL)
-		i++;
-	return i;
+	v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+	    _mm_cmpeq_epi8(v, lt)), _mm_or_si128(_mm_cmpeq_epi8(v, gt),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, quot), _mm_cmpeq_epi8(v, apos))));
+	return (unsigned)_mm_movemask_epi8(m);
 }
 #endif
 
 void
 esc_html(struct buf *b, const char *s, size_t n)
 {
-	size_t i, start = 0;
-	const char *rep;
+	size_t i = 0, start = 0;
 
-	while ((i = esc_html_next(s, start, n)) < n) {
-		rep = esc_html_rep[(unsigned char)s[i]];
-		buf_append(b, s + start, i - start);
-		buf_append(b, rep, strlen(rep));
-		start = i + 1;
+#ifdef __SSE2__
+	unsigned bits;
+
+	if (n >= 16) {
+		for (; i + 16 <= n; i += 16)
+			for (bits = esc_html_mask(s + i); bits != 0;
+			    bits &= bits - 1)
+				esc_html_put(b, s, &start,
+				    i + (size_t)__builtin_ctz(bits));
+		if (i < n)
+			for (bits = esc_html_mask(s + n - 16) >>
+			    (16 - (n - i)); bits != 0; bits &= bits - 1)
+				esc_html_put(b, s, &start,
+				    i + (size_t)__builtin_ctz(bits));
+		i = n;
 	}
+#endif
+	for (; i < n; i++)
+		if (esc_html_len[(unsigned char)s[i]] != 0)
+			esc_html_put(b, s, &start, i);
 	buf_append(b, s + start, n - start);
 }
 

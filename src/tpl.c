@@ -9,7 +9,8 @@
  * indentation live in one string pool per template, addressed by offsets so
  * the pool may grow while compiling.  Dotted names are split into
  * NUL-terminated parts, each with its length, at compile time, so a lookup
- * is a walk down the context stack calling json_object_getn() per part.
+ * is a walk down the context stack calling json_object_getn() per part,
+ * each answer remembered for the rest of the render (rend_get()).
  *
  * Whitespace is where Mustache is subtle.  Standalone tags (a tag alone on
  * its line) are removed together with their line while compiling.  The
@@ -22,10 +23,10 @@
  * compile time and gains the indentation of the block it replaces at render
  * time (see comp_block() and rend_block()).
  *
- * Rendering never allocates: the context stack, indentation stack and
- * inheritance frames are fixed arrays in a struct on the caller's stack, and
- * compiled templates are never written to, so any number of threads may
- * render from one set.
+ * Rendering never allocates: the context stack, look-up memo, indentation
+ * stack and inheritance frames are fixed arrays in a struct on the caller's
+ * stack, and compiled templates are never written to, so any number of
+ * threads may render from one set.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -45,6 +46,7 @@
 #define TPL_MAX_NEST	1024		/* container recursion, which bounds the C stack */
 #define TPL_DELIM_MAX	16		/* longest delimiter, including its NUL */
 #define TPL_MAX_SRC	(64u * 1024 * 1024)
+#define TPL_MEMO_BITS	7		/* look-up memo: 1 << TPL_MEMO_BITS entries */
 
 enum tpl_op {
 	TPL_TEXT,
@@ -71,9 +73,14 @@ struct tpl_node {
 	uint32_t	 hash;		/* of a partial, parent or block name */
 };
 
-/* One part of a dotted name: its pool offset and length. */
+/*
+ * One part of a dotted name: its pool offset, length and hash.  Equal
+ * parts of one template share one pool string, so within a template the
+ * string's address names the part.
+ */
 struct tpl_part {
 	uint32_t	 off, len;
+	uint32_t	 hash;
 };
 
 struct tpl {
@@ -123,6 +130,8 @@ struct tpl_comp {
 	int		 merge;		/* the last node is text that may grow */
 	size_t		 lpos;		/* line counting: lno is the line at lpos */
 	uint32_t	 lno;
+	uint32_t	*pslots;	/* distinct name parts: part index + 1, 0 is empty */
+	uint32_t	 npslots, ndistinct;
 };
 
 /* An active {{<parent}}: where to find the arguments it was given. */
@@ -137,11 +146,19 @@ struct tpl_ind {
 	size_t		 n;
 };
 
+/* A remembered json_object_getn(obj, name): v, NULL if there is none. */
+struct tpl_memo {
+	const json_t	*obj;		/* NULL: an empty entry */
+	const char	*name;		/* a part's pool string */
+	json_t		*v;
+};
+
 struct tpl_render {
 	const struct tpl_set *set;
 	struct buf	*out;
 	json_t		*ctx[TPL_MAX_CTX];
 	int		 nctx;
+	struct tpl_memo	 memo[1u << TPL_MEMO_BITS];
 	struct tpl_ind	 ind[TPL_MAX_DEPTH + 1];
 	int		 nind;
 	size_t		 indtotal;	/* sum of ind[].n: zero means no indenting */
@@ -526,6 +543,58 @@ comp_name_ok(struct tpl_comp *c, size_t a, size_t b, uint32_t line)
 	return 0;
 }
 
+/* The slot of c->pslots holding the part p[0..n), or the empty one. */
+static uint32_t *
+comp_pslot(struct tpl_comp *c, const char *p, size_t n, uint32_t hash)
+{
+	const struct tpl *t = c->t;
+	const struct tpl_part *q;
+	uint32_t mask = c->npslots - 1, i = hash & mask;
+
+	for (;; i = (i + 1) & mask) {
+		if (c->pslots[i] == 0)
+			return &c->pslots[i];
+		q = &t->parts[c->pslots[i] - 1];
+		if (q->hash == hash && q->len == n &&
+		    memcmp(t->pool + q->off, p, n) == 0)
+			return &c->pslots[i];
+	}
+}
+
+/*
+ * Fills in *part (the last of t->parts) for the name part p[0..n), sharing
+ * the pool string of an equal part found earlier in the template.
+ */
+static void
+comp_part(struct tpl_comp *c, struct tpl_part *part, const char *p, size_t n)
+{
+	struct tpl *t = c->t;
+	uint32_t *slot, i, hash = tpl_hash(p, n);
+
+	if ((c->ndistinct + 1) * 2 > c->npslots) {
+		/* Keep the index at most half full; rebuild it twice the size. */
+		free(c->pslots);
+		c->npslots = c->npslots ? c->npslots * 2 : 64;
+		c->pslots = xcalloc(c->npslots, sizeof(*c->pslots));
+		for (i = 0; i + 1 < t->nparts; i++) {
+			slot = comp_pslot(c, t->pool + t->parts[i].off,
+			    t->parts[i].len, t->parts[i].hash);
+			if (*slot == 0)
+				*slot = i + 1;
+		}
+	}
+	part->len = (uint32_t)n;
+	part->hash = hash;
+	slot = comp_pslot(c, p, n, hash);
+	if (*slot != 0) {
+		part->off = t->parts[*slot - 1].off;
+		return;
+	}
+	part->off = pool_add(t, p, n, 1);
+	*slot = (uint32_t)(part - t->parts) + 1;
+	c->ndistinct++;
+}
+
 /* Stores [a, b) as node idx's name, split at dots unless it is ".". */
 static int
 comp_dotted(struct tpl_comp *c, uint32_t idx, size_t a, size_t b,
@@ -552,8 +621,7 @@ comp_dotted(struct tpl_comp *c, uint32_t idx, size_t a, size_t b,
 			t->parts = xrealloc(t->parts,
 			    t->partcap * sizeof(*t->parts));
 		}
-		t->parts[t->nparts].off = pool_add(t, c->src + s, i - s, 1);
-		t->parts[t->nparts++].len = (uint32_t)(i - s);
+		comp_part(c, &t->parts[t->nparts++], c->src + s, i - s);
 		t->nodes[idx].nparts++;
 		s = i + 1;
 	}
@@ -958,9 +1026,11 @@ tpl_set_add(struct tpl_set *set, const char *name, const char *src,
 	t->file = xstrdup(c.file);
 	c.t = t;
 	if (comp_run(&c) != 0) {
+		free(c.pslots);
 		tpl_free(t);
 		return -1;
 	}
+	free(c.pslots);
 	set_put(set, t);
 	return 0;
 }
@@ -1147,12 +1217,39 @@ rend_truthy(const json_t *v)
 }
 
 /*
+ * json_object_getn(obj, part), remembered for the rest of the render: a
+ * page asks one story for its url, its title and its image more than once
+ * (a card's link, its picture's, a section test and the value inside it).
+ * The context is never written while rendering and outlives it, so an
+ * object's address and a part's pool string name one answer.  The memo is
+ * direct-mapped: a collision only costs a look-up.
+ */
+static json_t *
+rend_get(struct tpl_render *r, const struct tpl *t, json_t *obj,
+    const struct tpl_part *part)
+{
+	const char *name = t->pool + part->off;
+	struct tpl_memo *m;
+
+	if (!json_is_object(obj))
+		return NULL;
+	m = &r->memo[((part->hash ^ (uint32_t)((uintptr_t)obj >> 4)) *
+	    2654435761u) >> (32 - TPL_MEMO_BITS)];
+	if (m->obj != obj || m->name != name) {
+		m->obj = obj;
+		m->name = name;
+		m->v = json_object_getn(obj, name, part->len);
+	}
+	return m->v;
+}
+
+/*
  * Resolves a name: "." is the top of the stack; otherwise the first part is
  * looked up from the top of the stack down (a key whose value is null still
  * counts as found), and each further part only in the previous result.
  */
 static json_t *
-rend_lookup(const struct tpl_render *r, const struct tpl *t,
+rend_lookup(struct tpl_render *r, const struct tpl *t,
     const struct tpl_node *n)
 {
 	const struct tpl_part *part;
@@ -1169,11 +1266,10 @@ rend_lookup(const struct tpl_render *r, const struct tpl *t,
 		return r->ctx[r->nctx - 1];
 	part = t->parts + n->parts;
 	for (i = r->nctx - 1; i >= 0; i--)
-		if ((v = json_object_getn(r->ctx[i], t->pool + part[0].off,
-		    part[0].len)) != NULL)
+		if ((v = rend_get(r, t, r->ctx[i], part)) != NULL)
 			break;
 	for (j = 1; v != NULL && j < n->nparts; j++)
-		v = json_object_getn(v, t->pool + part[j].off, part[j].len);
+		v = rend_get(r, t, v, part + j);
 	return v;
 }
 
@@ -1208,7 +1304,7 @@ rend_section(struct tpl_render *r, const struct tpl *t, uint32_t idx)
 
 /* The template a partial or parent tag names, or NULL if there is none. */
 static const struct tpl *
-rend_target(const struct tpl_render *r, const struct tpl *t,
+rend_target(struct tpl_render *r, const struct tpl *t,
     const struct tpl_node *n)
 {
 	const json_t *v;
@@ -1408,6 +1504,7 @@ tpl_render_err(const struct tpl_set *set, const char *name, json_t *ctx,
 	r.out = out;
 	r.ctx[0] = ctx != NULL ? ctx : json_null();
 	r.nctx = 1;
+	memset(r.memo, 0, sizeof(r.memo));
 	r.nind = 0;
 	r.indtotal = 0;
 	r.nframe = 0;

@@ -246,18 +246,38 @@ html_one(char c)
 	}
 }
 
+/* esc_html(s[0..len)) must give what escaping byte by byte gives. */
+static void
+check_html_bytes(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	const char *rep;
+	size_t i;
+
+	esc_html(&b, s, len);
+	for (i = 0; i < len; i++)
+		if ((rep = html_one(s[i])) != NULL)
+			buf_puts(&want, rep);
+		else
+			buf_putc(&want, s[i]);
+	assert_int_equal(b.len, want.len);
+	if (want.len > 0)
+		assert_memory_equal(b.p, want.p, want.len);
+	buf_free(&b);
+	buf_free(&want);
+}
+
 /*
- * esc_html() scans sixteen bytes at a time: every length up to three
+ * esc_html() tests sixteen bytes at a time: every length up to three
  * blocks and a tail, with each special byte at every position (and two
- * at once), every start alignment, and bytes above 0x7f, must give what
- * escaping byte by byte gives.
+ * at once), every start alignment, bytes above 0x7f, and blocks dense
+ * with special bytes.
  */
 static void
 test_esc_html_runs(void **state)
 {
 	static const char special[] = "&<>\"'";
 	char in[64];
-	struct buf b = BUF_INIT, want = BUF_INIT;
 	size_t len, at, k, off, i;
 
 	for (len = 0; len <= 50; len++)
@@ -265,7 +285,6 @@ test_esc_html_runs(void **state)
 			for (k = 0; k < sizeof(special); k++)
 				for (off = 0; off < 3; off++) {
 					char *s = in + off;
-					const char *rep;
 
 					for (i = 0; i < len; i++)
 						s[i] = (char)(i % 7 == 3 ?
@@ -274,21 +293,15 @@ test_esc_html_runs(void **state)
 						s[at] = special[k];
 					if (at + 17 < len)
 						s[at + 17] = '"';
-					buf_reset(&b);
-					buf_reset(&want);
-					esc_html(&b, s, len);
-					for (i = 0; i < len; i++)
-						if ((rep = html_one(s[i])) != NULL)
-							buf_puts(&want, rep);
-						else
-							buf_putc(&want, s[i]);
-					assert_int_equal(b.len, want.len);
-					if (want.len > 0)
-						assert_memory_equal(b.p, want.p,
-						    want.len);
+					check_html_bytes(s, len);
 				}
-	buf_free(&b);
-	buf_free(&want);
+	/* Many in one block: every byte, then every other, then every third. */
+	for (k = 1; k <= 3; k++)
+		for (len = 0; len <= 50; len++) {
+			for (i = 0; i < len; i++)
+				in[i] = i % k == 0 ? special[i % 5] : 'x';
+			check_html_bytes(in, len);
+		}
 }
 
 /* Every escaper leaves no byte that could end its context unescaped. */

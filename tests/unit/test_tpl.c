@@ -300,6 +300,74 @@ test_check(void **state)
 	tpl_set_free(set);
 }
 
+/*
+ * Look-ups are remembered per object and name for the rest of a render,
+ * and equal name parts of a template share one string; these are the
+ * cases where a wrong key would show.
+ */
+static void
+test_lookup_memo(void **state)
+{
+	/* A name some items have and others lack, and one only the root has. */
+	expect("{{#l}}[{{n}}:{{r}}{{n}}]{{/l}}{{n}}",
+	    "{\"n\": \"root\", \"r\": \"R\", \"l\": [{\"n\": 1},"
+	    " {}, {\"n\": 3}, {}]}",
+	    "[1:R1][root:Rroot][3:R3][root:Rroot]root");
+	/* The same part in different places of dotted names. */
+	expect("{{a.b}}|{{b}}|{{#a}}{{b}}{{/a}}|{{b.a}}|{{a.a}}",
+	    "{\"a\": {\"b\": 1, \"a\": 2}, \"b\": {\"a\": 3}}",
+	    "1||1|3|2");
+	/* The middle level changes: the same tag sees each list's own name. */
+	expect("{{#o}}{{#i}}{{k}}{{/i}};{{/o}}",
+	    "{\"k\": \"-\", \"o\": [{\"k\": \"a\", \"i\": [1, 2]},"
+	    " {\"i\": [1]}, {\"k\": \"c\", \"i\": [1, 2]}]}",
+	    "aa;-;cc;");
+	/* One object reached through two paths keeps each path's lower levels. */
+	{
+		struct tpl_set *set = mkset("t", "{{#a}}{{#x}}{{v}}{{/x}}{{/a}}"
+		    "{{#b}}{{#x}}{{v}}{{/x}}{{/b}}", NULL);
+		json_t *x = json_pack("[{}]");
+		json_t *ctx = json_pack("{s:{s:i,s:O},s:{s:i,s:O}}",
+		    "a", "v", 1, "x", x, "b", "v", 2, "x", x);
+		struct buf b = BUF_INIT;
+
+		assert_non_null(ctx);
+		assert_int_equal(tpl_render(set, "t", ctx, &b), 0);
+		assert_string_equal(b.p, "12");
+		buf_free(&b);
+		json_decref(ctx);
+		json_decref(x);
+		tpl_set_free(set);
+	}
+	/* A partial looks up the same names in the same objects. */
+	{
+		struct tpl_set *set = mkset(
+		    "t", "{{#l}}{{s.t}}{{>p}}{{/l}}",
+		    "p", "<{{s.t}}{{#f}}!{{/f}}>", NULL);
+		char *got = render(set, "t", "{\"s\": {\"t\": \"T\"},"
+		    " \"l\": [{}, {\"f\": true}, {\"s\": {\"t\": 0}}]}");
+
+		assert_string_equal(got, "T<T>T<T!>0<0>");
+		free(got);
+		tpl_set_free(set);
+	}
+	/* A null value is found, and hides the name further down. */
+	expect("{{#l}}[{{#v}}x{{/v}}{{^v}}y{{/v}}]{{/l}}",
+	    "{\"v\": 1, \"l\": [{\"v\": null}, {}]}", "[y][x]");
+	/* Two renders of one set, each with its own context. */
+	{
+		struct tpl_set *set = mkset("t", "{{a}}{{#l}}{{a}}{{/l}}", NULL);
+		char *got = render(set, "t", "{\"a\": 1, \"l\": [{}]}");
+
+		assert_string_equal(got, "11");
+		free(got);
+		got = render(set, "t", "{\"a\": 2, \"l\": [{\"a\": 3}]}");
+		assert_string_equal(got, "23");
+		free(got);
+		tpl_set_free(set);
+	}
+}
+
 static void
 test_values(void **state)
 {
@@ -629,6 +697,7 @@ main(void)
 	add_test("own: output limit propagates", test_buffer_cap, NULL);
 	add_test("own: tpl_set_check", test_check, NULL);
 	add_test("own: values, escaping, truthiness", test_values, NULL);
+	add_test("own: remembered look-ups", test_lookup_memo, NULL);
 	add_test("own: layouts and indentation", test_inheritance_own, NULL);
 	add_test("own: replacing and many templates", test_replace_and_many,
 	    NULL);

@@ -470,8 +470,18 @@ enum comment_view {
  * link does.
  */
 void	 page_comments_key(struct req *);
-/* The comments block of an article page (?view=, ?cursor=); 0 or a status. */
-int	 page_comments_model(struct req *, json_t *article, json_t **out);
+/*
+ * The comments an article page asks for (?view=, ?cursor=), read with
+ * the story (store_article_page); 0, or 400 when they are not a view or
+ * a cursor.
+ */
+int	 page_comments_ask(struct req *, struct comments_ask *);
+/*
+ * The comments block of an article page from what was asked and read
+ * (the model takes a's rows); 0 or a status.
+ */
+int	 page_comments_model(struct req *, json_t *article,
+	    struct comments_ask *, json_t **out);
 /*
  * Fires comment.posted for comment id on story a (store_comment_article's
  * row), held ("pending") or shown ("approved"), in the caller's write

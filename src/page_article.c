@@ -83,27 +83,35 @@ static int	model_with(struct req *, json_t *, json_t *, json_t *,
 
 /*
  * The story of slug with its authors and tags, read together
- * (store_article_page), and with site not NULL the site it belongs to.
+ * (store_article_page), with site not NULL the site it belongs to, and
+ * with c not NULL the comments c asks for (the caller owns what c
+ * holds when this returns 0, and nothing else).
  */
 static int
-article_load(struct req *r, const char *slug, int64_t *site, json_t **out)
+article_load(struct req *r, const char *slug, int64_t *site,
+    struct comments_ask *c, json_t **out)
 {
 	json_t *a, *au, *tags;
-	int rc;
+	int rc, status;
 
 	*out = NULL;
 	if (!url_is_slug(slug, strlen(slug)))
 		return 404;
 	if ((rc = store_article_page(r->db, slug, page_now(), &a, &au, &tags,
-	    site)) != STORE_OK)
+	    site, c)) != STORE_OK)
 		return status_store(rc);
-	return model_with(r, a, au, tags, out);
+	if ((status = model_with(r, a, au, tags, out)) != 0 && c != NULL) {
+		json_decref(c->rows);
+		json_decref(c->featured);
+		c->rows = c->featured = NULL;
+	}
+	return status;
 }
 
 int
 model_article(struct req *r, const char *slug, json_t **out)
 {
-	return article_load(r, slug, NULL, out);
+	return article_load(r, slug, NULL, NULL, out);
 }
 
 /*
@@ -271,24 +279,30 @@ page_article_updated(json_t *m)
 int
 page_article(struct req *r)
 {
+	struct comments_ask ca;
 	json_t *m, *a, *c;
 	int64_t site = 0;
-	int status, rc, sites = sites_count() > 1;
+	int status, bad, rc, sites = sites_count() > 1;
 
 	/*
 	 * The site the story belongs to comes with it, for its canonical
-	 * address (page_meta.c), when there are sites to choose from.
+	 * address (page_meta.c), when there are sites to choose from, and
+	 * so do the comments the request asks for: on PostgreSQL, one round
+	 * trip.  A request for no view or cursor still finds a moved story.
 	 */
+	bad = page_comments_ask(r, &ca);
 	if ((status = article_load(r, r->arg[0], sites ? &site : NULL,
-	    &m)) == 404)
+	    bad ? NULL : &ca, &m)) == 404)
 		return moved(r);
 	if (status != 0)
 		return status;
 	own_json(r, m);
 	if (sites)
 		json_object_set_new(m, "home_site", json_integer(site));
+	if (bad)
+		return bad;
 	if ((status = page_comments_model(r, json_object_get(m, "article"),
-	    &c)) != 0)
+	    &ca, &c)) != 0)
 		return status;
 	json_object_set_new(m, "comments", c);
 	if ((rc = page_add_sidebar(r, m)) != STORE_OK ||

@@ -264,42 +264,52 @@ page_link(json_t *m, const char *key, const char *slug, int view,
 	set_str(m, key, url);
 }
 
+/* The view each comments_order is. */
+static const int order_view[] = {
+	[COMMENTS_NEWEST] = CV_NEWEST, [COMMENTS_OLDEST] = CV_OLDEST,
+	[COMMENTS_ROOTS] = CV_THREADED,
+};
+
 int
-page_comments_model(struct req *r, json_t *article, json_t **out)
+page_comments_ask(struct req *r, struct comments_ask *a)
 {
-	const char *slug = view_str(article, "slug"), *cs = http_query(r,
-	    "cursor"), *mode = view_str(article, "comments_mode");
+	const char *cs = http_query(r, "cursor");
+	int view = request_view(r);
+
+	memset(a, 0, sizeof(*a));
+	if (view < 0)
+		return 400;
+	a->order = view == CV_THREADED ? COMMENTS_ROOTS : view == CV_OLDEST ?
+	    COMMENTS_OLDEST : COMMENTS_NEWEST;
+	if (view == CV_NEWEST)
+		a->cur.t = a->cur.id = INT64_MAX;
+	if (cs != NULL && cursor_parse(cs, &a->cur) != 0)
+		return 400;
+	a->limit = (view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE) + 1;
+	/* A first page comes with the featured comments. */
+	a->featured_max = cs == NULL ? FEATURED_MAX : 0;
+	return 0;
+}
+
+int
+page_comments_model(struct req *r, json_t *article, struct comments_ask *a,
+    json_t **out)
+{
+	const char *slug = view_str(article, "slug"),
+	    *mode = view_str(article, "comments_mode");
 	int64_t id = view_int(article, "id");
-	struct cursor cur, last;
-	json_t *m, *rows = NULL, *items, *links, *featured = NULL, *replies;
+	struct cursor cur = a->cur, last;
+	json_t *m, *rows = a->rows, *items, *links, *featured = a->featured,
+	    *replies;
 	char url[400];
-	int view = request_view(r), rc, first, i;
+	int view = order_view[a->order], rc, first = a->featured_max > 0, i;
 	size_t n;
 
 	*out = NULL;
-	if (view < 0)
-		return 400;
-	first = cs == NULL;
-	if (view == CV_NEWEST)
-		cur.t = cur.id = INT64_MAX;
-	else
-		cur.t = cur.id = 0;
-	if (!first && cursor_parse(cs, &cur) != 0)
-		return 400;
-	cache_dep_str(tag_comments(id).s);
-	/* A first page comes with the featured comments: one round trip. */
-	if (view == CV_THREADED) {
-		rc = store_comments_roots(r->db, id, &cur, THREAD_PAGE + 1,
-		    FEATURED_MAX, &rows, first ? &featured : NULL);
-	} else {
-		rc = store_comments_page(r->db, id, view == CV_OLDEST, &cur,
-		    FLAT_PAGE + 1, FEATURED_MAX, &rows,
-		    first ? &featured : NULL);
-	}
+	a->rows = a->featured = NULL;
 	own_json(r, rows);
 	own_json(r, featured);
-	if (rc != STORE_OK)
-		return status_store(rc);
+	cache_dep_str(tag_comments(id).s);
 	m = own_json(r, json_object());
 	n = json_array_size(rows);
 	if (n > (size_t)(view == CV_THREADED ? THREAD_PAGE : FLAT_PAGE)) {

@@ -190,16 +190,36 @@ int	 store_article_tags(struct db *, int64_t article_id, json_t **out);
 int	 store_article_authors_tags(struct db *, int64_t article_id,
 	    json_t **authors, json_t **tags);
 /*
- * store_article_get with the story's authors and tags, and when site is
- * not NULL the site it belongs to, all read by its slug, so that on
- * PostgreSQL they travel in one pipeline: one round trip where the
- * article, then its authors and tags, then its site took three (on
- * SQLite, by id, one after the other).  The caller owns the three
- * values (all NULL on an error); STORE_NOTFOUND when no published story
- * has the slug.
+ * The comments an article page opens on, asked of store_article_page so
+ * that on PostgreSQL they travel with the story (read by its slug).
+ */
+enum comments_order {
+	COMMENTS_NEWEST,	/* as store_comments_page, newest first */
+	COMMENTS_OLDEST,	/* as store_comments_page, oldest first */
+	COMMENTS_ROOTS		/* as store_comments_roots */
+};
+struct comments_ask {
+	enum comments_order order;
+	struct cursor	 cur;
+	int		 limit;
+	int		 featured_max;	/* 0: without the featured comments */
+	json_t		*rows;		/* out; the caller owns it */
+	json_t		*featured;	/* out, with featured_max; the caller's */
+	struct db_stmt	*st[2];		/* the store's own */
+};
+/*
+ * store_article_get with the story's authors and tags, when site is not
+ * NULL the site it belongs to, and when comments is not NULL the
+ * comments it asks for, all read by its slug, so that on PostgreSQL
+ * they travel in one pipeline: one round trip where the article, then
+ * its authors and tags, then its site, then its comments took four (on
+ * SQLite, by id, one after the other).  The caller owns the values (all
+ * NULL on an error); STORE_NOTFOUND when no published story has the
+ * slug.
  */
 int	 store_article_page(struct db *, const char *slug, int64_t now,
-	    json_t **article, json_t **authors, json_t **tags, int64_t *site);
+	    json_t **article, json_t **authors, json_t **tags, int64_t *site,
+	    struct comments_ask *);
 
 /* store_search.c — the full-text index of published stories */
 /*
@@ -1010,6 +1030,16 @@ int	 store_comments_thread_replies(struct db *, int64_t article,
 	    const struct cursor *after, const struct cursor *upto, int limit,
 	    json_t **out);
 int	 store_comments_featured(struct db *, int64_t article, int limit, json_t **out);
+/*
+ * The comments a asks for (store_article_page): sent by the story's slug
+ * (db_send), then read into a->rows and a->featured; or read by the
+ * story's id, one after the other.  On an error both are NULL.
+ */
+int	 store_comments_ask_send(struct db *, const char *slug, int64_t now,
+	    struct comments_ask *a);
+int	 store_comments_ask_read(struct comments_ask *a);
+int	 store_comments_ask_by_id(struct db *, int64_t article,
+	    struct comments_ask *a);
 int	 store_comment_replies(struct db *, int64_t id, int limit, json_t **out);
 int	 store_comments_feed(struct db *, int64_t article, int limit, json_t **out);
 /* A reader's own approved or pending comments on an article, newest first. */

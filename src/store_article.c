@@ -611,23 +611,26 @@ page_done(int rc, json_t **article, json_t **authors, json_t **tags)
 /* store_article_page one statement after the other, by the story's id. */
 static int
 page_by_id(struct db *db, const char *slug, int64_t now, json_t **article,
-    json_t **authors, json_t **tags, int64_t *site)
+    json_t **authors, json_t **tags, int64_t *site, struct comments_ask *c)
 {
+	int64_t id;
 	int rc;
 
 	if ((rc = store_article_get(db, slug, now, article)) != STORE_OK)
 		return rc;
-	rc = store_article_authors_tags(db, json_integer_value(json_object_get(
-	    *article, "id")), authors, tags);
+	id = json_integer_value(json_object_get(*article, "id"));
+	rc = store_article_authors_tags(db, id, authors, tags);
 	if (rc == STORE_OK && site != NULL)
-		rc = store_article_site(db, json_integer_value(json_object_get(
-		    *article, "id")), site);
+		rc = store_article_site(db, id, site);
+	if (rc == STORE_OK && c != NULL)
+		rc = store_comments_ask_by_id(db, id, c);
 	return page_done(rc, article, authors, tags);
 }
 
 int
 store_article_page(struct db *db, const char *slug, int64_t now,
-    json_t **article, json_t **authors, json_t **tags, int64_t *site)
+    json_t **article, json_t **authors, json_t **tags, int64_t *site,
+    struct comments_ask *c)
 {
 	struct db_stmt *st[3];
 	const char *const sql[3] = {
@@ -639,12 +642,15 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 	*article = *authors = *tags = NULL;
 	if (site != NULL)
 		*site = 0;
+	if (c != NULL)
+		c->rows = c->featured = NULL;
 	/*
 	 * SQLite has no round trip to save, and there the statements by id
 	 * are the cheaper (1% of the page's instructions, callgrind).
 	 */
 	if (db_kind(db) == DB_SQLITE)
-		return page_by_id(db, slug, now, article, authors, tags, site);
+		return page_by_id(db, slug, now, article, authors, tags, site,
+		    c);
 	for (i = 0; i < 3; i++)
 		if ((st[i] = db_stmt(db, sql[i])) == NULL)
 			return STORE_ERROR;
@@ -654,15 +660,32 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 		db_bind_int(st[i], 2, now);
 		db_send(st[i]);
 	}
-	if ((rc = store_row1_json(st[0], article)) == STORE_OK &&
+	if (c != NULL && store_comments_ask_send(db, slug, now, c) !=
+	    STORE_OK)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK &&
+	    (rc = store_row1_json(st[0], article)) == STORE_OK &&
 	    (rc = store_rows_json(st[1], authors)) == STORE_OK)
 		rc = store_rows_json(st[2], tags);
+	if (rc == STORE_OK && c != NULL)
+		rc = store_comments_ask_read(c);
 	/* What was sent and not read is dropped with its statement. */
-	for (i = 1; i < 3; i++)
+	for (i = 0; i < 3; i++)
 		db_reset(st[i]);
+	if (c != NULL)
+		for (i = 0; i < 2; i++)
+			if (c->st[i] != NULL) {
+				db_reset(c->st[i]);
+				c->st[i] = NULL;
+			}
 	if (rc == STORE_OK && site != NULL) {
 		*site = json_integer_value(json_object_get(*article, SITE_COL));
 		json_object_del(*article, SITE_COL);
+	}
+	if (rc != STORE_OK && c != NULL) {
+		json_decref(c->rows);
+		json_decref(c->featured);
+		c->rows = c->featured = NULL;
 	}
 	return page_done(rc, article, authors, tags);
 }

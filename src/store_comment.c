@@ -68,6 +68,29 @@ static const char sql_featured[] =
     " WHERE c.article_id = $1 AND c.featured = 1"
     " AND c.status = 'approved' ORDER BY c.created_at DESC, c.id DESC"
     " LIMIT $2";
+/*
+ * sql_newest, sql_oldest, sql_roots and sql_featured found from the
+ * story's slug, so that they need not wait for its id
+ * (store_article_page): $1 slug, $2 now, then the others' parameters
+ * from $3.
+ */
+#define BY_SLUG(cond) \
+    "SELECT " COLS " FROM articles a JOIN comments c ON c.article_id = a.id" \
+    JOINS " WHERE a.slug = $1 AND a.status = 'published'" \
+    " AND a.published_at <= $2 AND " cond
+static const char *const sql_slug[] = {
+	[COMMENTS_NEWEST] = BY_SLUG("(c.created_at, c.id) < ($3, $4) AND"
+	    VISIBLE("c") " ORDER BY c.created_at DESC, c.id DESC LIMIT $5"),
+	[COMMENTS_OLDEST] = BY_SLUG("(c.created_at, c.id) > ($3, $4) AND"
+	    VISIBLE("c") " ORDER BY c.created_at, c.id LIMIT $5"),
+	[COMMENTS_ROOTS] = BY_SLUG("c.parent_id IS NULL"
+	    " AND (c.created_at, c.id) > ($3, $4) AND" VISIBLE("c")
+	    " ORDER BY c.created_at, c.id LIMIT $5"),
+};
+static const char sql_featured_slug[] = BY_SLUG("c.featured = 1"
+    " AND c.status = 'approved' ORDER BY c.created_at DESC, c.id DESC"
+    " LIMIT $3");
+#undef BY_SLUG
 static const char sql_replies[] =
     "SELECT " COLS " FROM comments c" JOINS
     " WHERE c.parent_id = $1 AND" VISIBLE("c")
@@ -306,6 +329,67 @@ store_comments_roots(struct db *db, int64_t article, const struct cursor *cur,
 	db_bind_int(st, 3, cur->id);
 	db_bind_int(st, 4, limit);
 	return rows_and_featured(db, st, article, featured_max, out, featured);
+}
+
+int
+store_comments_ask_send(struct db *db, const char *slug, int64_t now,
+    struct comments_ask *a)
+{
+	int i;
+
+	a->rows = a->featured = NULL;
+	a->st[0] = db_stmt(db, sql_slug[a->order]);
+	a->st[1] = a->featured_max > 0 ? db_stmt(db, sql_featured_slug) :
+	    NULL;
+	if (a->st[0] == NULL || (a->featured_max > 0 && a->st[1] == NULL)) {
+		a->st[0] = a->st[1] = NULL;
+		return STORE_ERROR;
+	}
+	for (i = 0; i < 2 && a->st[i] != NULL; i++) {
+		db_bind_str(a->st[i], 1, slug);
+		db_bind_int(a->st[i], 2, now);
+	}
+	db_bind_int(a->st[0], 3, a->cur.t);
+	db_bind_int(a->st[0], 4, a->cur.id);
+	db_bind_int(a->st[0], 5, a->limit);
+	db_send(a->st[0]);
+	if (a->st[1] != NULL) {
+		db_bind_int(a->st[1], 3, a->featured_max);
+		db_send(a->st[1]);
+	}
+	return STORE_OK;
+}
+
+int
+store_comments_ask_read(struct comments_ask *a)
+{
+	int rc;
+
+	if ((rc = store_rows_json(a->st[0], &a->rows)) == STORE_OK &&
+	    a->st[1] != NULL)
+		rc = store_rows_json(a->st[1], &a->featured);
+	if (rc != STORE_OK) {
+		if (a->st[1] != NULL)
+			db_reset(a->st[1]);
+		json_decref(a->rows);
+		a->rows = NULL;
+	}
+	a->st[0] = a->st[1] = NULL;
+	return rc;
+}
+
+int
+store_comments_ask_by_id(struct db *db, int64_t article,
+    struct comments_ask *a)
+{
+	json_t **f = a->featured_max > 0 ? &a->featured : NULL;
+
+	a->rows = a->featured = NULL;
+	if (a->order == COMMENTS_ROOTS)
+		return store_comments_roots(db, article, &a->cur, a->limit,
+		    a->featured_max, &a->rows, f);
+	return store_comments_page(db, article, a->order == COMMENTS_OLDEST,
+	    &a->cur, a->limit, a->featured_max, &a->rows, f);
 }
 
 int

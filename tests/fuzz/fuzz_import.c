@@ -26,6 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct db *db;
 static char path[] = P_tmpdir "/masthead-fuzz-import-XXXXXX";
 
+/* The file goes when the fuzzer ends (it calls exit). */
+static void
+cleanup(void)
+{
+	unlink(path);
+}
+
 static int64_t
 rows(void)
 {
@@ -51,6 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((fd = mkstemp(path)) < 0)
 			abort();
 		close(fd);
+		atexit(cleanup);
 	}
 	if ((f = fopen(path, "wb")) == NULL)
 		abort();

@@ -227,8 +227,10 @@ EDITOR_DAY = COMMON + r"""
     return !!(p && i) && p.textContent.startsWith('The first paragraph') && !p.contains(i) &&
       !!(p.compareDocumentPosition(i) & Node.DOCUMENT_POSITION_FOLLOWING);
   }, process.env.INLINE));
-  check('both images load', await page.evaluate(() => Array.from(
-    document.querySelectorAll('figure.hero img, .body img')).every(i => i.complete && i.naturalWidth > 0)));
+  /* The inline image is lazy: the load event need not wait for it. */
+  check('both images load', await page.waitForFunction(() => Array.from(
+    document.querySelectorAll('figure.hero img, .body img')).every(i => i.complete && i.naturalWidth > 0),
+    null, { timeout: 15000 }).then(() => true, () => false));
   const date1 = await page.getAttribute('.byline time, time', 'datetime');
   const ld1 = await ld();
 

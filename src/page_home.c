@@ -11,8 +11,10 @@
  * A story shows once on the page: each block passes over what a block
  * above it (or the sidebar) shows already.
  *
- * Queries per render: the pins and their next expiry, and Most
- * commented.  The lists the blocks take their stories from (the newest
+ * Queries per render: the pins and their next expiry, the featured
+ * video setting, and Most commented, read together at the start
+ * (store_home_reads: one round trip on PostgreSQL).  The lists the
+ * blocks take their stories from (the newest
  * stories, videos and podcasts, the topic sections, each section's
  * newest) are fragments with their own tags, like the sidebar, read
  * again only when a write dropped them (list_cards()).
@@ -118,25 +120,21 @@ view_headline(json_t *row)
  * (the slot).  The page keeps until a pin expires, and drops with a
  * change of the pins (the "front" tag) or of a pinned story.
  */
-static int
-front_pins(struct req *r, json_t **pins)
+static void
+front_pins(struct home_reads *h, json_t **pins)
 {
 	json_t *row;
 	size_t i;
-	int rc;
 
 	cache_dep_str(tag_front().s);
-	cache_dep_until(store_front_next_expiry(r->db, page_now()));
-	if ((rc = store_front_live(r->db, page_now(), pins)) != STORE_OK)
-		return rc;
-	own_json(r, *pins);
+	cache_dep_until(h->next_expiry);
+	*pins = h->pins;
 	json_array_foreach(*pins, i, row) {
 		if (view_int(row, "position") > STORE_FRONT_TOP)
 			view_headline(row);	/* a pick */
 		else
 			view_article(row);
 	}
-	return STORE_OK;
 }
 
 /* The pinned stories of slots lo to hi, in slot order, into list. */
@@ -181,26 +179,17 @@ fill(json_t *cards, size_t max, const char *key, struct shown *s,
  * last HOME_MOST_DAYS days.  A change of any story's count drops the
  * page (the "comments" tag); the window moves on with an hourly render.
  */
-static int
-most_commented(struct req *r, struct shown *s, json_t **out)
+static json_t *
+most_commented(struct home_reads *h, struct shown *s)
 {
-	int64_t now = page_now();
-	json_t *rows, *row;
+	json_t *rows = h->most, *row, *out;
 	size_t i;
-	int rc;
 
-	*out = NULL;
 	cache_dep_str(tag_comment_counts().s);
-	cache_dep_until(now + HOME_MOST_REFRESH);
-	/* Room for the stories the blocks above show already. */
-	if ((rc = store_most_commented(r->db, now - HOME_MOST_DAYS * 86400,
-	    HOME_MOST + 2 * (1 + HOME_TOP + STORE_FRONT_PICKS), now,
-	    &rows)) != STORE_OK)
-		return rc;
-	own_json(r, rows);
-	*out = json_array();
+	cache_dep_until(h->now + HOME_MOST_REFRESH);
+	out = json_array();
 	json_array_foreach(rows, i, row) {
-		if (json_array_size(*out) >= HOME_MOST)
+		if (json_array_size(out) >= HOME_MOST)
 			break;
 		if (is_shown(s, row))
 			continue;
@@ -208,9 +197,9 @@ most_commented(struct req *r, struct shown *s, json_t **out)
 		(void)take(s, row);
 		json_object_set_new(row, "recent_one",
 		    json_boolean(view_int(row, "recent_comments") == 1));
-		json_array_append(*out, row);
+		json_array_append(out, row);
 	}
-	return STORE_OK;
+	return out;
 }
 
 /* The cards made for a place on the page, beside "card" and "head". */
@@ -446,16 +435,14 @@ newest_of_type(struct req *r, const char *type, size_t max, size_t taken,
  * newest ones follow as headlines, without it.
  */
 static int
-chosen_video(struct req *r, json_t *m)
+chosen_video(struct req *r, struct home_reads *h, json_t *m)
 {
 	json_t *a, *more = json_object_get(m, "more_videos"), *row;
-	const char *slug;
-	char tmp[256];
+	const char *slug = h->video;
 	size_t i;
 	int rc;
 
 	cache_dep_str(tag_featured_video().s);
-	slug = store_setting(r->db, "featured_video", "", tmp, sizeof(tmp));
 	if (slug[0] == '\0')
 		return STORE_OK;
 	rc = store_article_get(r->db, slug, page_now(), &a);
@@ -499,7 +486,8 @@ chosen_video(struct req *r, json_t *m)
  * it is the sidebar's, so the lead and top row pass over it.
  */
 static int
-featured_video(struct req *r, struct shown *s, json_t *m)
+featured_video(struct req *r, struct home_reads *h, struct shown *s,
+    json_t *m)
 {
 	json_t *v;
 	int rc;
@@ -516,7 +504,7 @@ featured_video(struct req *r, struct shown *s, json_t *m)
 		json_object_set_new(m, "has_more_videos", json_boolean(
 		    json_array_size(v) > 0));
 	}
-	return chosen_video(r, m);
+	return chosen_video(r, h, m);
 }
 
 /* The newest podcasts that the main column above does not show. */
@@ -592,14 +580,27 @@ model_home(struct req *r, json_t **out)
 	 * the small chunks the last page freed, on every render.
 	 */
 	struct shown shown, *s = &shown;
+	struct home_reads h;
 	json_t *latest, *pins, *lead, *top, *list, *m, *v;
 	int rc = STORE_OK;
 
 	*out = NULL;
 	s->n = 0;
 	m = own_json(r, json_object());
-	if ((rc = front_pins(r, &pins)) != STORE_OK)
+	/*
+	 * Most commented is read with the pins whether or not Most Read
+	 * takes its place below: a statement more in the same round trip
+	 * costs less than a round trip of its own.
+	 */
+	h.now = page_now();
+	h.most_since = h.now - HOME_MOST_DAYS * 86400;
+	/* Room for the stories the blocks above show already. */
+	h.most_limit = HOME_MOST + 2 * (1 + HOME_TOP + STORE_FRONT_PICKS);
+	if ((rc = store_home_reads(r->db, &h)) != STORE_OK)
 		return status_store(rc);
+	own_json(r, h.pins);
+	own_json(r, h.most);
+	front_pins(&h, &pins);
 	/* The pins first, each block's in slot order. */
 	lead = own_json(r, json_array());
 	pins_of(pins, 0, 0, s, lead);
@@ -615,7 +616,7 @@ model_home(struct req *r, json_t **out)
 		return status_store(rc);
 	json_object_set_new(m, "sidebar", home_sidebar_copy(json_object_get(m,
 	    "sidebar"), s));
-	if ((rc = featured_video(r, s, m)) != STORE_OK)
+	if ((rc = featured_video(r, &h, s, m)) != STORE_OK)
 		return status_store(rc);
 	/* The newest stories fill the lead and the top row. */
 	if ((latest = list_cards(r, LIST_LATEST, 0, NULL, HOME_LATEST +
@@ -635,8 +636,8 @@ model_home(struct req *r, json_t **out)
 		return status_store(rc);
 	if (json_object_get(m, "most_read") != NULL)
 		list = json_array();
-	else if ((rc = most_commented(r, s, &list)) != STORE_OK)
-		return status_store(rc);
+	else
+		list = most_commented(&h, s);
 	json_object_set_new(m, "most_commented", list);
 	/* The podcasts go before the section blocks. */
 	if ((rc = podcasts(r, s, m)) != STORE_OK)

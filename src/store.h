@@ -168,6 +168,24 @@ struct front_pin {
 };
 int	 store_front_live(struct db *, int64_t now, json_t **out);
 int64_t	 store_front_next_expiry(struct db *, int64_t now);
+/*
+ * What the home page reads at every render, its lists being fragments:
+ * store_front_next_expiry, store_front_live, the featured_video setting
+ * and, with most_limit above 0, store_most_commented(most_since,
+ * most_limit), all at now.  On PostgreSQL they travel in one pipeline:
+ * one round trip where they took four.  The caller owns pins and most
+ * (both NULL on an error); video is "" when the setting is not set.
+ */
+struct home_reads {
+	int64_t	 now;
+	int64_t	 most_since;
+	int	 most_limit;	/* 0: without Most commented */
+	int64_t	 next_expiry;	/* out; 0: no pin expires */
+	json_t	*pins;		/* out */
+	json_t	*most;		/* out */
+	char	 video[256];	/* out */
+};
+int	 store_home_reads(struct db *, struct home_reads *);
 int	 store_front_all(struct db *, json_t **out);
 /*
  * Replaces every pin with pins[0..STORE_FRONT_SLOTS - 1] inside the caller's

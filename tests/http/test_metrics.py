@@ -328,28 +328,41 @@ def test_jobs_and_mail():
             sink.close()
 
 
+def render_trips(path, what):
+    """Renders path twice, uncached; checks that the second render (its
+    fragments made, its statements prepared by the first) waited for
+    PostgreSQL once, and not at all on SQLite."""
+    srv, mport, _ = metrics_server(["--cache_size", "0",
+                                    "--render_threads", "1"])
+    try:
+        eq(srv.get(path)[0], 200, "the %s answers 200" % what)
+        before, _ = parse(scrape(mport)[2])
+        s, h, _ = srv.get(path)
+        after, _ = parse(scrape(mport)[2])
+        eq((s, h.get("x-cache")), (200, None),
+           "and again, rendered again (%s)" % what)
+        trips = (value(after, "masthead_render_db_round_trips_total") -
+                 value(before, "masthead_render_db_round_trips_total"))
+        if on_pg():
+            eq(trips, 1, "the %s's render waited for PostgreSQL once" % what)
+        else:
+            eq(trips, 0, "SQLite makes no round trip (%s)" % what)
+    finally:
+        srv.stop()
+
+
 def test_article_trips():
     """An uncached article waits for PostgreSQL once: for the story with
     its authors, tags, site, first comments and featured comments, sent
     together (docs/postgres.md, "Round trips")."""
-    srv, mport, _ = metrics_server(["--cache_size", "0",
-                                    "--render_threads", "1"])
-    try:
-        path = "/article/us-scraps-xiaomi-blacklisting"
-        # The first render makes the fragments and prepares the statements.
-        eq(srv.get(path)[0], 200, "the article answers 200")
-        before, _ = parse(scrape(mport)[2])
-        s, h, _ = srv.get(path)
-        after, _ = parse(scrape(mport)[2])
-        eq((s, h.get("x-cache")), (200, None), "and again, rendered again")
-        trips = (value(after, "masthead_render_db_round_trips_total") -
-                 value(before, "masthead_render_db_round_trips_total"))
-        if on_pg():
-            eq(trips, 1, "the render waited for PostgreSQL once")
-        else:
-            eq(trips, 0, "SQLite makes no round trip")
-    finally:
-        srv.stop()
+    render_trips("/article/us-scraps-xiaomi-blacklisting", "article")
+
+
+def test_home_trips():
+    """An uncached home page, its lists kept as fragments, waits for
+    PostgreSQL once: for the pins and their next expiry, the featured
+    video setting and Most commented, sent together."""
+    render_trips("/", "home page")
 
 
 def test_bad_settings():
@@ -368,4 +381,5 @@ def test_bad_settings():
 
 run_tests([test_counters, test_off_by_default, test_json_log,
            test_concurrent_and_reopen, test_jobs_and_mail, test_article_trips,
+           test_home_trips,
            test_bad_settings])

@@ -2,7 +2,7 @@
 single documents equal to what the pages show, and JSON errors."""
 import re
 
-from harness import Server, ok, eq, contains, run_tests
+from harness import Server, ok, eq, contains, run_tests, sql
 
 srv = Server()
 
@@ -102,6 +102,41 @@ def test_article_matches_page():
         contains(html, 'href="%s"' % r["url"], "page links related " + r["slug"])
 
 
+def test_article_authors_tags():
+    """A story's authors come in their byline's order and its tags by
+    name, each with its own fields, as the database holds them (on
+    PostgreSQL both are read in one statement, on SQLite in two)."""
+    slug = "podcast-open-ran-year-of-proof"
+    s, h, j = srv.json("/api/v1/articles/" + slug)
+    eq(s, 200, "the two-author story's document is 200")
+    a = j["article"]
+    authors = [r[0] for r in sql(
+        srv.db, "SELECT au.slug FROM articles a"
+        " JOIN article_authors aa ON aa.article_id = a.id"
+        " JOIN authors au ON au.id = aa.author_id WHERE a.slug = ?"
+        " ORDER BY aa.position, au.id", (slug,))]
+    tags = [r[0] for r in sql(
+        srv.db, "SELECT t.slug FROM articles a"
+        " JOIN article_tags x ON x.article_id = a.id"
+        " JOIN tags t ON t.id = x.tag_id WHERE a.slug = ?"
+        " ORDER BY t.name", (slug,))]
+    ok(len(authors) == 2 and len(tags) >= 2,
+       "the story has two authors and tags (%r, %r)" % (authors, tags))
+    eq([x["slug"] for x in a["authors"]], authors,
+       "its authors, in the byline's order (not by id)")
+    eq([x["slug"] for x in a["tags"]], tags, "its tags, by name")
+    eq([sorted(x) for x in a["authors"]],
+       [["byline", "company", "id", "name", "role", "slug", "url"]] * 2,
+       "an author has an author's fields")
+    eq([sorted(x) for x in a["tags"]], [["id", "name", "slug", "url"]] * len(tags),
+       "a tag has a tag's fields, none of an author's")
+    ok(all(isinstance(x["id"], int) for x in a["authors"] + a["tags"]),
+       "ids are numbers")
+    s, h, html = srv.html("/article/" + slug)
+    first, second = (html.find('"/author/%s"' % x) for x in authors)
+    ok(0 <= first < second, "the page's byline names them in the same order")
+
+
 def test_other_documents():
     s, h, j = srv.json("/api/v1/sections")
     ok(s == 200 and len(j["sections"]) >= 40, "all sections are listed")
@@ -145,5 +180,6 @@ def test_json_escaping():
 
 
 run_tests([test_articles_list, test_filters, test_errors,
-           test_article_matches_page, test_other_documents, test_json_escaping],
+           test_article_matches_page, test_article_authors_tags,
+           test_other_documents, test_json_escaping],
           srv.stop)

@@ -14,10 +14,10 @@
  * Queries per render: the pins and their next expiry, the featured
  * video setting, and Most commented, read together at the start
  * (store_home_reads: one round trip on PostgreSQL).  The lists the
- * blocks take their stories from (the newest
- * stories, videos and podcasts, the topic sections, each section's
- * newest) are fragments with their own tags, like the sidebar, read
- * again only when a write dropped them (list_cards()).
+ * blocks take their stories from (the newest stories, videos and
+ * podcasts, the topic sections, each section's newest) are fragments
+ * with their own tags, like the sidebar, read again only when a write
+ * dropped them (list_cards()).
  */
 #include <string.h>
 

@@ -155,11 +155,8 @@ int64_t	 store_next_publish(struct db *, int64_t now);
 /*
  * The front page's pins (front_pins): slot 0 the lead, 1 to
  * STORE_FRONT_TOP the top stories, the next STORE_FRONT_PICKS the editor's
- * picks (STORE_FRONT_SLOTS in all).  store_front_live gives the pins that
- * show now (story published and live, pin not expired) as list rows with
- * "position" (the slot), in slot order; store_front_next_expiry when the
- * first of them expires (0: none).  store_front_all gives every pin with its
- * story's title and status, for the newsroom.
+ * picks (STORE_FRONT_SLOTS in all).  store_front_all gives every pin with
+ * its story's title and status, for the newsroom.
  */
 #define STORE_FRONT_TOP	4
 #define STORE_FRONT_PICKS	4
@@ -168,13 +165,13 @@ struct front_pin {
 	int64_t	article;	/* 0: the slot is empty */
 	int64_t	expires;	/* 0: no expiry */
 };
-int	 store_front_live(struct db *, int64_t now, json_t **out);
-int64_t	 store_front_next_expiry(struct db *, int64_t now);
 /*
  * What the home page reads at every render, its lists being fragments:
- * store_front_next_expiry, store_front_live, the featured_video setting
- * and, with most_limit above 0, store_most_commented(most_since,
- * most_limit), all at now.  On PostgreSQL they travel in one pipeline:
+ * the pins that show now (story published and live, pin not expired) as
+ * list rows with "position" (the slot), in slot order; when the first of
+ * them expires (0: none); the featured_video setting; and, with
+ * most_limit above 0, store_most_commented(most_since, most_limit), all
+ * at now.  On PostgreSQL they travel in one pipeline:
  * one round trip where they took four.  The caller owns pins and most
  * (both NULL on an error); video is "" when the setting is not set.
  */

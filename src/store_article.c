@@ -761,8 +761,6 @@ static const char *const sql_front_live[DB__MAX] = {
 static const char sql_home_next_video[] =
     "SELECT (SELECT min(expires_at) FROM front_pins WHERE expires_at > $1),"
     " (SELECT value FROM settings WHERE key = 'featured_video')";
-static const char sql_front_next[] =
-    "SELECT min(expires_at) FROM front_pins WHERE expires_at > $1";
 static const char sql_front_all[] =
     "SELECT p.slot AS position, p.article_id, p.expires_at, a.title, a.status,"
     " a.published_at FROM front_pins p JOIN articles a ON a.id = p.article_id"
@@ -776,12 +774,6 @@ static const char sql_front_choices[] =
     "SELECT a.id, a.title, a.published_at FROM articles a"
     " WHERE a.status = 'published'"
     " ORDER BY a.published_at DESC, a.id DESC LIMIT $1";
-
-int
-store_front_live(struct db *db, int64_t now, json_t **out)
-{
-	return store_rows_by_id(db, sql_front_live[db_kind(db)], now, out);
-}
 
 int
 store_home_reads(struct db *db, struct home_reads *h)
@@ -812,7 +804,7 @@ store_home_reads(struct db *db, struct home_reads *h)
 	for (i = 0; i < N; i++)
 		if (st[i] != NULL)
 			db_send(st[i]);
-	/* As store_front_next_expiry and store_setting: no answer, none. */
+	/* As store_setting: no answer, none. */
 	if (db_step(st[NEXT_VIDEO]) == DB_ROW) {
 		if (!db_col_isnull(st[NEXT_VIDEO], 0))
 			h->next_expiry = db_col_int(st[NEXT_VIDEO], 0);
@@ -832,12 +824,6 @@ store_home_reads(struct db *db, struct home_reads *h)
 	if (st[MOST] != NULL)
 		db_reset(st[MOST]);
 	return rc;
-}
-
-int64_t
-store_front_next_expiry(struct db *db, int64_t now)
-{
-	return store_scalar(db, sql_front_next, now);
 }
 
 int

@@ -1184,6 +1184,54 @@ take_counted(struct search_params *p, json_t *rows)
 	}
 }
 
+/*
+ * The matches of SQ_MATCH_IDS's rows (st, bound) that the filter's bitmap
+ * keeps, counted up to upto, into *seen.
+ */
+static int
+kept_matches(struct db_stmt *st, const struct kept *k, int64_t upto,
+    int64_t *seen)
+{
+	int64_t id;
+	int rc = DB_DONE;
+
+	*seen = 0;
+	while (*seen < upto && (rc = db_step(st)) == DB_ROW) {
+		id = db_col_int(st, 0) - k->first;
+		*seen += id >= 0 && (size_t)id / 8 < k->nbytes &&
+		    (k->bits[id / 8] & (1u << (id % 8))) != 0;
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
+/*
+ * With the ids a filter keeps at hand, the page counts the window's
+ * matches among them as well, into p->counted: they are at most a
+ * window's worth, and store_search_count() then need not read the
+ * filter's ids again.
+ */
+static int
+kept_count(struct db *db, struct search_params *p, const struct buf *match,
+    const struct kept *k)
+{
+	struct db_stmt *st;
+	int64_t seen = 0;
+	int rc;
+
+	if (k->bits != NULL) {
+		if ((st = stmt(db, SQ_MATCH_IDS)) == NULL)
+			return STORE_ERROR;
+		db_bind_str(st, 1, match->p);
+		db_bind_int(st, 10, k->lo > p->lo ? k->lo : p->lo);
+		db_bind_int(st, 13, k->hi);
+		if ((rc = kept_matches(st, k, INT64_MAX, &seen)) != STORE_OK)
+			return rc;
+	}
+	p->counted = seen + 1;
+	return STORE_OK;
+}
+
 int
 store_search(struct db *db, struct search_params *p, json_t **out)
 {
@@ -1198,6 +1246,8 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	if (rc == STORE_OK) {
 		if ((rc = store_rows_json(st, out)) == STORE_OK)
 			take_counted(p, *out);
+		if (rc == STORE_OK && kept.on && p->counted == 0)
+			rc = kept_count(db, p, &match, &kept);
 	} else if (rc == STORE_NOTFOUND) {
 		/* No word to search for matches nothing. */
 		*out = json_array();
@@ -1215,7 +1265,7 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;
 	struct kept kept;
-	int64_t id, seen = 0, upto = (int64_t)p->offset + p->limit;
+	int64_t seen = 0, upto = (int64_t)p->offset + p->limit;
 	int rc;
 
 	*n = 0;
@@ -1231,16 +1281,8 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 	rc = search_stmt(db, p, SQ_COUNT, &match, NULL, &kept, &st);
 	if (rc == STORE_OK && kept.bits != NULL) {
 		/* As SQ_COUNT's LIMIT and OFFSET: up to limit past offset. */
-		rc = DB_DONE;
-		while (seen < upto && (rc = db_step(st)) == DB_ROW) {
-			id = db_col_int(st, 0) - kept.first;
-			seen += id >= 0 && (size_t)id / 8 < kept.nbytes &&
-			    (kept.bits[id / 8] & (1u << (id % 8))) != 0;
-		}
-		db_reset(st);
+		rc = kept_matches(st, &kept, upto, &seen);
 		*n = seen > p->offset ? seen - p->offset : 0;
-		rc = rc == DB_ROW || rc == DB_DONE ? STORE_OK :
-		    store_rc_from_db(rc);
 	} else if (rc == STORE_OK) {
 		if ((rc = db_step(st)) == DB_ROW) {
 			*n = db_col_int(st, 0);

@@ -181,10 +181,11 @@ enum {
 /*
  * A section or an author has its own list of stories, sorted by time
  * (section_articles, article_authors_list), each entry with the story's
- * id and a copy of its time: the list is read from the earliest time of
- * a story of the window (the window's ids are read from articles_live
- * for it, one entry a story) and the filters are applied to each entry's
- * story.  The list's own filter ($6 or $7) is then bound 0.
+ * id and a copy of its time (store_article_reindex() keeps them with
+ * the story): the list is read from the earliest time of a story of
+ * the window (the window's ids are read from articles_live for it, one
+ * entry a story) and the filters are applied to each entry's story.
+ * The list's own filter ($6 or $7) is then bound 0.
  */
 #define FTS_KEPT_LIST(list, key) \
 	"SELECT a.id FROM " list " l CROSS JOIN articles a " FTS_LIVE \

@@ -279,7 +279,8 @@ int	 store_search(struct db *, struct search_params *, json_t **out);
  * matches they search (see store_search.c) and keep it in p->lo, so
  * the second call with the same p does not look for it again.  On
  * PostgreSQL the page's statement counts the window too (p->counted),
- * and the count is then taken from it; there a word in many stories is
+ * and so does SQLite's page when a filter's ids were read first: the
+ * count is then taken from it.  On PostgreSQL a word in many stories is
  * counted within its window only, and p->partial says so.
  */
 int	 store_search_count(struct db *, struct search_params *, int64_t *n);

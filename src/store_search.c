@@ -109,6 +109,8 @@ enum {
 	SQ_WINDOW,	/* $1 query, $2 window: the lowest id of the window */
 	SQ_KEPT_BY_ID,	/* filters, $8 limit, [$10, $13] ids: the ids they keep */
 	SQ_KEPT_BY_TIME,	/* the same, walking the filter's time range */
+	SQ_KEPT_BY_SECTION,	/* the same, walking $14's list of stories */
+	SQ_KEPT_BY_AUTHOR,	/* the same, walking author $14's list */
 	SQ_MATCH_IDS,	/* $1 query, [$10, $13] ids: the ids of the matches */
 	SQ__MAX
 };
@@ -176,6 +178,22 @@ enum {
 #define FTS_KEPT(index) \
 	"SELECT a.id FROM articles a INDEXED BY " index \
 	" WHERE a.id >= $10 AND a.id <= $13" HIT_FILTERS " LIMIT $8"
+/*
+ * A section or an author has its own list of stories, sorted by time
+ * (section_articles, article_authors_list), each entry with the story's
+ * id and a copy of its time (store_article_reindex() keeps them with
+ * the story): the list is read from the earliest time of a story of
+ * the window (the window's ids are read from articles_live for it, one
+ * entry a story) and the filters are applied to each entry's story.
+ * The list's own filter ($6 or $7) is then bound 0.
+ */
+#define FTS_KEPT_LIST(list, key) \
+	"SELECT a.id FROM " list " l CROSS JOIN articles a " FTS_LIVE \
+	" ON a.id = l.article_id WHERE l." key " = $14" \
+	" AND l.published_at >= (SELECT min(m.published_at) FROM articles m" \
+	"  " FTS_LIVE " WHERE m.id >= $10)" \
+	" AND l.article_id >= $10 AND l.article_id <= $13" HIT_FILTERS \
+	" LIMIT $8"
 
 /* The count stops at the limit: no page is past it. */
 #define FTS_COUNT \
@@ -196,6 +214,8 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_WINDOW] = FTS_WINDOW_LO,
 	[SQ_KEPT_BY_ID] = FTS_KEPT("articles_live"),
 	[SQ_KEPT_BY_TIME] = FTS_KEPT("articles_latest"),
+	[SQ_KEPT_BY_SECTION] = FTS_KEPT_LIST("section_articles", "section_id"),
+	[SQ_KEPT_BY_AUTHOR] = FTS_KEPT_LIST("article_authors", "author_id"),
 	[SQ_MATCH_IDS] = "SELECT rowid FROM article_search"
 	    " WHERE article_search MATCH $1 AND rowid >= $10 AND rowid <= $13",
 };
@@ -791,11 +811,14 @@ store_search_missing(struct db *db)
  * instead of reading its article (a page of the table each).  The rows
  * and their order are the same; a filter that keeps more than KEPT_MAX
  * ids, or ids spread over more than KEPT_SPAN, is applied afterwards as
- * before, and so are a section and an author (their ids would be tested
- * one story at a time: slower than the search they would help).
+ * before.  A section's or an author's ids come from its own list of
+ * stories (FTS_KEPT_LIST): testing each story of the window for them
+ * would cost a lookup a story, more than the search they help.
  */
 #define KEPT_MAX	20000
 #define KEPT_SPAN	131072
+static const char sql_last_id[] =
+    "SELECT max(id) AS n FROM articles WHERE id >= $1";
 
 struct kept {
 	int		 on;		/* the filter's ids are in bits */
@@ -830,19 +853,38 @@ search_kept(struct db *db, const struct search_params *p, struct kept *k)
 	struct db_stmt *st;
 	int64_t *ids, id, lo = INT64_MAX, hi = 0;
 	size_t n = 0, i;
-	int rc, dates = p->from > 0 || p->to != INT64_MAX;
+	int rc, which, dates = p->from > 0 || p->to != INT64_MAX;
 
 	k->on = 0;
 	k->lo = p->lo;
 	k->hi = INT64_MAX;
 	k->bits = NULL;
 	if (sql_engine[db_kind(db)][SQ_KEPT_BY_ID] == NULL ||
-	    p->section != 0 || p->author != 0 ||
-	    (p->type == NULL && store_scope() == 0 && !dates))
+	    (p->type == NULL && p->section == 0 && p->author == 0 &&
+	    store_scope() == 0 && !dates))
 		return STORE_OK;
-	if ((st = stmt(db, dates ? SQ_KEPT_BY_TIME : SQ_KEPT_BY_ID)) == NULL)
+	/* An author's list is most often the shorter. */
+	which = p->author != 0 ? SQ_KEPT_BY_AUTHOR : p->section != 0 ?
+	    SQ_KEPT_BY_SECTION : dates ? SQ_KEPT_BY_TIME : SQ_KEPT_BY_ID;
+	/*
+	 * A list is read from the earliest time of a story of the window,
+	 * found among every id from the window's lowest: a window over
+	 * more ids than a bitmap spans (a rarer word's, back to the oldest
+	 * story) is left to the filter after the ranking, as before.
+	 */
+	if ((which == SQ_KEPT_BY_AUTHOR || which == SQ_KEPT_BY_SECTION) &&
+	    store_scalar(db, sql_last_id, p->lo) - p->lo >= KEPT_SPAN)
+		return STORE_OK;
+	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	bind_filters(st, p);
+	if (which == SQ_KEPT_BY_AUTHOR) {
+		db_bind_int(st, 7, 0);
+		db_bind_int(st, 14, p->author);
+	} else if (which == SQ_KEPT_BY_SECTION) {
+		db_bind_int(st, 6, 0);
+		db_bind_int(st, 14, p->section);
+	}
 	db_bind_int(st, 8, KEPT_MAX + 1);
 	db_bind_int(st, 10, p->lo);
 	db_bind_int(st, 13, INT64_MAX);
@@ -1143,6 +1185,54 @@ take_counted(struct search_params *p, json_t *rows)
 	}
 }
 
+/*
+ * The matches of SQ_MATCH_IDS's rows (st, bound) that the filter's bitmap
+ * keeps, counted up to upto, into *seen.
+ */
+static int
+kept_matches(struct db_stmt *st, const struct kept *k, int64_t upto,
+    int64_t *seen)
+{
+	int64_t id;
+	int rc = DB_DONE;
+
+	*seen = 0;
+	while (*seen < upto && (rc = db_step(st)) == DB_ROW) {
+		id = db_col_int(st, 0) - k->first;
+		*seen += id >= 0 && (size_t)id / 8 < k->nbytes &&
+		    (k->bits[id / 8] & (1u << (id % 8))) != 0;
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
+}
+
+/*
+ * With the ids a filter keeps at hand, the page counts the window's
+ * matches among them as well, into p->counted: they are at most a
+ * window's worth, and store_search_count() then need not read the
+ * filter's ids again.
+ */
+static int
+kept_count(struct db *db, struct search_params *p, const struct buf *match,
+    const struct kept *k)
+{
+	struct db_stmt *st;
+	int64_t seen = 0;
+	int rc;
+
+	if (k->bits != NULL) {
+		if ((st = stmt(db, SQ_MATCH_IDS)) == NULL)
+			return STORE_ERROR;
+		db_bind_str(st, 1, match->p);
+		db_bind_int(st, 10, k->lo > p->lo ? k->lo : p->lo);
+		db_bind_int(st, 13, k->hi);
+		if ((rc = kept_matches(st, k, INT64_MAX, &seen)) != STORE_OK)
+			return rc;
+	}
+	p->counted = seen + 1;
+	return STORE_OK;
+}
+
 int
 store_search(struct db *db, struct search_params *p, json_t **out)
 {
@@ -1157,6 +1247,8 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	if (rc == STORE_OK) {
 		if ((rc = store_rows_json(st, out)) == STORE_OK)
 			take_counted(p, *out);
+		if (rc == STORE_OK && kept.on && p->counted == 0)
+			rc = kept_count(db, p, &match, &kept);
 	} else if (rc == STORE_NOTFOUND) {
 		/* No word to search for matches nothing. */
 		*out = json_array();
@@ -1174,7 +1266,7 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 	struct buf match = BUF_INIT;
 	struct db_stmt *st;
 	struct kept kept;
-	int64_t id, seen = 0, upto = (int64_t)p->offset + p->limit;
+	int64_t seen = 0, upto = (int64_t)p->offset + p->limit;
 	int rc;
 
 	*n = 0;
@@ -1190,16 +1282,8 @@ store_search_count(struct db *db, struct search_params *p, int64_t *n)
 	rc = search_stmt(db, p, SQ_COUNT, &match, NULL, &kept, &st);
 	if (rc == STORE_OK && kept.bits != NULL) {
 		/* As SQ_COUNT's LIMIT and OFFSET: up to limit past offset. */
-		rc = DB_DONE;
-		while (seen < upto && (rc = db_step(st)) == DB_ROW) {
-			id = db_col_int(st, 0) - kept.first;
-			seen += id >= 0 && (size_t)id / 8 < kept.nbytes &&
-			    (kept.bits[id / 8] & (1u << (id % 8))) != 0;
-		}
-		db_reset(st);
+		rc = kept_matches(st, &kept, upto, &seen);
 		*n = seen > p->offset ? seen - p->offset : 0;
-		rc = rc == DB_ROW || rc == DB_DONE ? STORE_OK :
-		    store_rc_from_db(rc);
 	} else if (rc == STORE_OK) {
 		if ((rc = db_step(st)) == DB_ROW) {
 			*n = db_col_int(st, 0);

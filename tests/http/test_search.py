@@ -90,9 +90,11 @@ SITE_1 = (" AND (a.site_id = 1 OR EXISTS (SELECT 1 FROM article_sites z"
 PG_WINDOW = 520
 
 
-def live_scores(match, tsquery, type_=None, since=0, until=2 ** 62, window=True):
+def live_scores(match, tsquery, type_=None, since=0, until=2 ** 62, window=True,
+                section=0, author=0):
     """The engine's own score of every live story matching the query (of
-    type type_ when given), over all its matches (no shortcut): bm25
+    type type_, in section (its id; sub-sections included) and by author
+    when given), over all its matches (no shortcut): bm25
     with the index's weights on SQLite, ts_rank on PostgreSQL; higher is
     better.  On PostgreSQL a query is answered from its PG_WINDOW most
     recently written matches (docs/search.md), and so is this unless
@@ -100,6 +102,11 @@ def live_scores(match, tsquery, type_=None, since=0, until=2 ** 62, window=True)
     demo has sister sites: the default site searches its own stories
     and those shown on it."""
     now = int(time.time())
+    listed = (" AND (? = 0 OR EXISTS (SELECT 1 FROM section_articles x"
+              " WHERE x.article_id = a.id AND x.section_id = ?))"
+              " AND (? = 0 OR EXISTS (SELECT 1 FROM article_authors y"
+              " WHERE y.article_id = a.id AND y.author_id = ?))")
+    lists = (section, section, author, author)
     if is_pg(DB):
         lo = 0
         if window:
@@ -113,14 +120,15 @@ def live_scores(match, tsquery, type_=None, since=0, until=2 ** 62, window=True)
                    " ?) AND a.status = 'published' AND a.published_at <= ?"
                    " AND a.type = coalesce(nullif(?, ''), a.type)"
                    " AND a.published_at >= ? AND a.published_at < ?"
-                   " AND f.article_id >= ?" + SITE_1,
-                   (tsquery, tsquery, now, type_ or "", since, until, int(lo)))
+                   " AND f.article_id >= ?" + SITE_1 + listed,
+                   (tsquery, tsquery, now, type_ or "", since, until, int(lo))
+                   + lists)
         return {int(i): float(r) for i, r in rows}
     live = {r[0] for r in sql(DB, "SELECT id FROM articles a WHERE status ="
                               " 'published' AND published_at <= ? AND type ="
                               " coalesce(?, type) AND published_at >= ? AND"
-                              " published_at < ?" + SITE_1,
-                              (now, type_, since, until))}
+                              " published_at < ?" + SITE_1 + listed,
+                              (now, type_, since, until) + lists)}
     rows = sql(DB, "SELECT rowid, rank FROM article_search WHERE"
                " article_search MATCH ?", (match,))
     return {i: -r for i, r in rows if i in live}
@@ -169,9 +177,9 @@ def test_same_first_page():
                "%s, %s: the first page is the engine's best ten"
                % (word, params))
     # The filters whose ids are read from an index of articles first (a
-    # type, a range of dates; store_search.c's search_kept) and a prefix
-    # longer than the prefix index's: the first page and the count are
-    # the engine's own over every match.
+    # type, a range of dates, a section, an author; store_search.c's
+    # search_kept) and a prefix longer than the prefix index's: the
+    # first page and the count are the engine's own over every match.
     # The middle half of the live stories' days.
     times = [int(r[0]) for r in sql(
         DB, "SELECT published_at FROM articles WHERE status = 'published'"
@@ -180,19 +188,40 @@ def test_same_first_page():
     last = times[3 * len(times) // 4] - times[3 * len(times) // 4] % 86400
     span = {"from": time.strftime("%Y-%m-%d", time.gmtime(first)),
             "to": time.strftime("%Y-%m-%d", time.gmtime(last - 86400))}
-    for what, params, match, tsquery, type_, since, until in [
+    section = sql(DB, "SELECT id FROM sections WHERE slug = 'cable-tech'")[0][0]
+    sub = sql(DB, "SELECT id, slug FROM sections WHERE parent_id = ?"
+              " ORDER BY id LIMIT 1", (section,))[0]
+    section_5g = sql(DB, "SELECT id FROM sections WHERE slug = '5g'")[0][0]
+    author = sql(DB, "SELECT id FROM authors WHERE slug = 'maren-oakhurst'")[0][0]
+    for what, params, match, tsquery, type_, since, until, sect, auth in [
             ("telek*", {"q": "telek*"}, '"telek"*', "'telek':*", None, 0,
-             2 ** 62),
+             2 ** 62, 0, 0),
             ("spectr*", {"q": "spectr*"}, '"spectr"*', "'spectr':*", None, 0,
-             2 ** 62),
+             2 ** 62, 0, 0),
             ("network, type opinion", {"q": "network", "type": "opinion"},
-             '"network"', "'network'", "opinion", 0, 2 ** 62),
+             '"network"', "'network'", "opinion", 0, 2 ** 62, 0, 0),
             ("5g, %(from)s to %(to)s" % span, dict(span, q="5g"), '"5g"',
-             "'5g'", None, first, last),
+             "'5g'", None, first, last, 0, 0),
             ("network, news, %(from)s to %(to)s" % span,
              dict(span, q="network", type="news"), '"network"', "'network'",
-             "news", first, last)]:
-        ref = live_scores(match, tsquery, type_, since, until)
+             "news", first, last, 0, 0),
+            ("network, section cable-tech", {"q": "network",
+             "section": "cable-tech"}, '"network"', "'network'", None, 0,
+             2 ** 62, section, 0),
+            ("network, section %s" % sub[1], {"q": "network",
+             "section": sub[1]}, '"network"', "'network'", None, 0, 2 ** 62,
+             sub[0], 0),
+            ("5g, author maren-oakhurst", {"q": "5g",
+             "author": "maren-oakhurst"}, '"5g"', "'5g'", None, 0, 2 ** 62,
+             0, author),
+            ("5g, section 5g, maren-oakhurst, news", {"q": "5g",
+             "section": "5g", "author": "maren-oakhurst", "type": "news"},
+             '"5g"', "'5g'", "news", 0, 2 ** 62, section_5g, author),
+            ("network, cable-tech, %(from)s to %(to)s" % span,
+             dict(span, q="network", section="cable-tech"), '"network"',
+             "'network'", None, first, last, section, 0)]:
+        ref = live_scores(match, tsquery, type_, since, until, section=sect,
+                          author=auth)
         best = sorted(ref.values(), reverse=True)[:10]
         s, j = api(params)
         got = [r["id"] for r in j["results"]]

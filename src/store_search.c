@@ -288,10 +288,15 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * range before it reads a row).  Only when that range holds fewer than
  * a window's worth of matches, or the estimate reaches the oldest row
  * (or no walk was made: the probe found nothing), is every match read
- * ("g2").  The window is the newest $10 of them.  Before, the bound was
- * looked for among the newest 16 and then 32 windows' worth of ids,
- * then over every match, and the window's rows read from the index
- * again: up to four reads of the same lists a page.
+ * ("g2").  The window is the newest $10 of them.  A longer walk that
+ * ends short of a window's worth of matches with rows left below it
+ * (the density of the newest rows said the window was within reach,
+ * and it was not) falls back to the index too ("w2": mode 3, its range
+ * estimated from the longer walk's density), so the window is always
+ * the newest $10 matches, whichever way it is found.
+ * Before, the bound was looked for among the newest 16 and then 32
+ * windows' worth of ids, then over every match, and the window's rows
+ * read from the index again: up to four reads of the same lists a page.
  *
  * lo is the lowest id of the range (NULL: every match); it is computed
  * once (a MATERIALIZED CTE: as a subquery PostgreSQL would run it again
@@ -319,13 +324,26 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  >= 2 * CAST($10 AS BIGINT) * CAST($10 AS BIGINT)" \
 	"  THEN 2 ELSE 3 END AS m," \
 	"  EXISTS (SELECT 1 FROM probe) AS walked) k2)," \
+	" w2 AS MATERIALIZED (SELECT CASE WHEN f THEN 3 ELSE m END AS m," \
+	"  CASE WHEN NOT f THEN lo ELSE (SELECT CASE WHEN est.lo >" \
+	"  (SELECT min(t.article_id) FROM article_search t) THEN est.lo END" \
+	"  FROM (SELECT " PG_WALKED_TOP " - 2 * CAST($10 AS BIGINT) * (" \
+	PG_WALKED_TOP " - (SELECT e.article_id FROM article_search e" \
+	"  ORDER BY e.article_id DESC LIMIT 1" \
+	"  OFFSET (SELECT reach.n FROM reach) - 1))" \
+	"  / GREATEST((SELECT count(*) FROM walk8), 1) AS lo) est) END AS lo" \
+	"  FROM (SELECT m, lo, CASE WHEN m <> 2 THEN false" \
+	"  WHEN (SELECT count(*) FROM walk8) >= CAST($10 AS BIGINT)" \
+	"  THEN false ELSE EXISTS (SELECT 1 FROM (SELECT article_id" \
+	"  FROM article_search ORDER BY article_id DESC" \
+	"  OFFSET (SELECT reach.n FROM reach) LIMIT 1) z) END AS f FROM w) w1)," \
 	" g AS MATERIALIZED (SELECT x.article_id AS id" \
-	"  FROM article_search x, q WHERE (SELECT w.lo FROM w) IS NOT NULL" \
-	"  AND x.doc @@ q.q AND x.article_id >= (SELECT w.lo FROM w))," \
+	"  FROM article_search x, q WHERE (SELECT w2.lo FROM w2) IS NOT NULL" \
+	"  AND x.doc @@ q.q AND x.article_id >= (SELECT w2.lo FROM w2))," \
 	" g2 AS MATERIALIZED (SELECT id FROM g" \
 	"  WHERE (SELECT count(*) FROM g) >= CAST($10 AS BIGINT)" \
 	"  UNION ALL SELECT x.article_id AS id FROM article_search x, q" \
-	"  WHERE (SELECT w.m FROM w) = 3" \
+	"  WHERE (SELECT w2.m FROM w2) = 3" \
 	"  AND (SELECT count(*) FROM g) < CAST($10 AS BIGINT)" \
 	"  AND x.doc @@ q.q),"
 /*
@@ -345,10 +363,10 @@ static const char *const sql_sqlite[SQ__MAX] = {
 #define PG_CAND(rank, rank3) \
 	" c AS MATERIALIZED (SELECT id, r FROM walk" \
 	"  WHERE (SELECT w.m FROM w) = 1" \
-	"  UNION ALL SELECT id, r FROM walk8 WHERE (SELECT w.m FROM w) = 2" \
+	"  UNION ALL SELECT id, r FROM walk8 WHERE (SELECT w2.m FROM w2) = 2" \
 	"  UNION ALL SELECT g3.id, " rank3 " AS r FROM q," \
 	"  (SELECT id FROM g2 ORDER BY id DESC" \
-	"  LIMIT CAST($10 AS BIGINT)) g3 WHERE (SELECT w.m FROM w) = 3),"
+	"  LIMIT CAST($10 AS BIGINT)) g3 WHERE (SELECT w2.m FROM w2) = 3),"
 /*
  * The page's statement also counts the window's rows that pass the
  * filters (a window function over rows it sorts anyway), in a column of

@@ -234,15 +234,32 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * is found without the GIN index, whose list of matches is read whole
  * before any row (about 0.4 µs a match: 60 ms for "5g" at 200,000
  * stories, five times that at 1,000,000), by walking the newest rows
- * by the primary key and testing each one's tsvector (about 5 µs a
- * row; copied once by "|| ''", so the test and the rank detoast it
- * once).  A walk stops at a window's worth of matches, so at most that
- * many are ranked.  "walk" reads up to the newest 2 windows' worth of
- * rows.  When they hold a window's worth of matches, those are the
- * window (mode 1); when they hold a quarter of one, "walk8" goes on to
- * at most the newest 8 windows' worth and its matches are the window
- * (mode 2: up to a window's worth); the CTE is not run otherwise.  A
- * rarer word (mode 3) costs less from the GIN index than by walking.
+ * by the primary key and testing each one's tsvector (about 4.5 µs a
+ * row at 1,000,000 stories: its TOAST read).  A walk stops at a
+ * window's worth of matches, so at most that many are ranked (ts_rank
+ * reads a match's vector again: copying each vector once with "|| ''"
+ * so that it is read once cost more, 39 against 23 ms of CPU for 5,000
+ * rows).  "walk" reads up to the newest 2 windows' worth of rows.
+ * When they hold a window's worth of matches, those are the window
+ * (mode 1); when, at the density they show, a window's worth of
+ * matches is within "reach" rows, "walk8" goes on to at most that many
+ * newest rows and its matches are the window (mode 2: up to a window's
+ * worth); the CTE is not run otherwise.  A rarer query (mode 3) costs
+ * less from the GIN index than by walking.
+ *
+ * reach is 8 windows' worth of rows, or more in a large archive: the
+ * walk's cost is its rows, the GIN index's the length of its lists,
+ * which grows with the archive (at least the query's density times the
+ * rows; a word of an AND, or beside an excluded word, is in more).  For
+ * R rows walked at density W / R the two meet near R * R = W * N * (the
+ * index's cost a match / the walk's a row) * the lists' excess; reach
+ * is sqrt(W * N / 4), N the highest id: 11,400 rows at 1,000,000
+ * stories, 5,100 at 200,000, 8 windows' worth (4,160) below 130,000.
+ * Measured at 1,000,000 stories: "coherent optics kenya" (103 matches
+ * in the newest 1,040 rows; each word is in 27-36% of the archive)
+ * walks 4,788 rows where the index read 111,025 matches, and "mavenir
+ * -5g" (67; mavenir alone is in 36%, a list of 360,957) 9,125 rows, 53
+ * ms of CPU against 63 ms from the index read once.
  */
 #define PG_SEARCH_WINDOW	520
 /*
@@ -256,80 +273,120 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	"  LIMIT CAST($10 AS BIGINT) / 4) f WHERE f.doc @@ q.q LIMIT 1),"
 #define PG_WALK(rank) \
 	" walk AS MATERIALIZED (SELECT f.article_id AS id, " rank " AS r" \
-	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
+	"  FROM q, (SELECT article_id, doc" \
 	"  FROM article_search ORDER BY article_id DESC" \
 	"  LIMIT 2 * CAST($10 AS BIGINT)) f WHERE f.doc @@ q.q" \
 	"  LIMIT CAST($10 AS BIGINT)),"
 /*
  * The longer walk goes on below the rows the first one read (it is run
- * only when that one read all of them), to the window's size in all.
+ * only when that one read all of them), to the window's size in all,
+ * within the newest "reach" rows.
  */
+#define PG_REACH \
+	" reach AS MATERIALIZED (SELECT GREATEST(8 * CAST($10 AS BIGINT)," \
+	"  CAST(sqrt(CAST($10 AS FLOAT8) * COALESCE(max(article_id), 0) / 4)" \
+	"  AS BIGINT)) AS n FROM article_search),"
 #define PG_WALK8(rank) \
 	" walk8 AS MATERIALIZED (SELECT id, r FROM walk UNION ALL" \
 	"  (SELECT f.article_id AS id, " rank " AS r" \
-	"  FROM q, (SELECT article_id, doc || ''::tsvector AS doc" \
+	"  FROM q, (SELECT article_id, doc" \
 	"  FROM article_search WHERE article_id < (SELECT e.article_id" \
 	"  FROM article_search e ORDER BY e.article_id DESC" \
 	"  LIMIT 1 OFFSET 2 * CAST($10 AS BIGINT) - 1)" \
-	"  ORDER BY article_id DESC LIMIT 6 * CAST($10 AS BIGINT)) f" \
+	"  ORDER BY article_id DESC" \
+	"  LIMIT (SELECT reach.n FROM reach) - 2 * CAST($10 AS BIGINT)) f" \
 	"  WHERE f.doc @@ q.q" \
 	"  LIMIT CAST($10 AS BIGINT) - (SELECT count(*) FROM walk))),"
 /*
- * In mode 3 the window's lower bound is computed once (a MATERIALIZED
- * CTE; as a subquery PostgreSQL would run it again for every row).  The
- * GIN index returns every match in no order, and each must be read from
- * the table for its id: the bound is looked for among the newest 16 and
- * 32 windows' worth of ids in turn, where PostgreSQL ANDs the GIN
- * index's matches with the primary key's range before it reads a row,
- * and only then over every match ("+ 0" keeps a generic plan, which
- * cannot know the offset, from walking the primary key backwards and
- * reading each row's tsvector: 9.6 s for a word that matches nothing
- * at 200,000 stories).  The $10-th newest match is the same whichever
- * range finds it: a range with fewer matches gives NULL and the next is
- * tried; the scalar subqueries of CASE and COALESCE run only when they
- * are reached (the bound is used once: a subquery PostgreSQL pulls up
- * copies its expression, and runs it, for each use).
+ * In mode 3 the window is read from the GIN index, which returns every
+ * match of its list in no order, each to be read from the table for
+ * its id.  The walk has measured how common the query is among the
+ * newest rows (it found fewer than a quarter window's worth of matches
+ * in the newest 2 windows' worth of rows); from that, twice the range
+ * of ids the window should take, down from the newest, is read once
+ * ("g": PostgreSQL ANDs the GIN index's matches with the primary key's
+ * range before it reads a row).  Only when that range holds fewer than
+ * a window's worth of matches, or the estimate reaches the oldest row
+ * (or no walk was made: the probe found nothing), is every match read
+ * ("g2").  The window is the newest $10 of them.  A longer walk that
+ * ends short of a window's worth of matches with rows left below it
+ * (the density of the newest rows said the window was within reach,
+ * and it was not) falls back to the index too ("w2": mode 3, its range
+ * estimated from the longer walk's density), so the window is always
+ * the newest $10 matches, whichever way it is found.
+ * Before, the bound was looked for among the newest 16 and then 32
+ * windows' worth of ids, then over every match, and the window's rows
+ * read from the index again: up to four reads of the same lists a page.
+ *
+ * lo is the lowest id of the range (NULL: every match); it is computed
+ * once (a MATERIALIZED CTE: as a subquery PostgreSQL would run it again
+ * for every row), and the scalar subqueries of CASE run only when they
+ * are reached.
  */
-#define PG_WINDOW_IN(span) \
-	"(SELECT x.article_id FROM article_search x, q WHERE x.doc @@ q.q" \
-	"  AND x.article_id >= (SELECT max(m.article_id)" \
-	"  FROM article_search m) - " #span " * CAST($10 AS BIGINT)" \
-	"  ORDER BY x.article_id + 0 DESC LIMIT 1" \
-	"  OFFSET CAST($10 AS BIGINT) - 1)"
+#define PG_WALKED_TOP \
+	"(SELECT max(t.article_id) FROM article_search t)"
+#define PG_WALKED_END \
+	"(SELECT e.article_id FROM article_search e" \
+	"  ORDER BY e.article_id DESC" \
+	"  LIMIT 1 OFFSET 2 * CAST($10 AS BIGINT) - 1)"
 #define PG_WINDOW(rank) \
 	"WITH q AS (SELECT to_tsquery('english', $1) AS q)," \
-	PG_PROBE PG_WALK(rank) PG_WALK8(rank) \
-	" w AS MATERIALIZED (SELECT m, CASE WHEN m = 3 THEN" \
-	"  COALESCE(" PG_WINDOW_IN(16) "," \
-	"  " PG_WINDOW_IN(32) ", (SELECT x.article_id" \
-	"  FROM article_search x, q WHERE x.doc @@ q.q" \
-	"  ORDER BY x.article_id + 0 DESC LIMIT 1" \
-	"  OFFSET CAST($10 AS BIGINT) - 1), 0) END AS lo FROM" \
+	PG_PROBE PG_REACH PG_WALK(rank) PG_WALK8(rank) \
+	" w AS MATERIALIZED (SELECT m, CASE WHEN m = 3 AND walked THEN" \
+	"  (SELECT CASE WHEN est.lo > (SELECT min(t.article_id)" \
+	"  FROM article_search t) THEN est.lo END FROM (SELECT " \
+	PG_WALKED_TOP " - 2 * CAST($10 AS BIGINT) * (" PG_WALKED_TOP \
+	"  - " PG_WALKED_END ") / GREATEST((SELECT count(*) FROM walk), 1)" \
+	"  AS lo) est) END AS lo FROM" \
 	"  (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM probe) THEN 3" \
 	"  WHEN (SELECT count(*) FROM walk) >= CAST($10 AS BIGINT) THEN 1" \
-	"  WHEN 4 * (SELECT count(*) FROM walk) >= CAST($10 AS BIGINT)" \
-	"  THEN 2 ELSE 3 END AS m) k2),"
+	"  WHEN (SELECT count(*) FROM walk) * (SELECT reach.n FROM reach)" \
+	"  >= 2 * CAST($10 AS BIGINT) * CAST($10 AS BIGINT)" \
+	"  THEN 2 ELSE 3 END AS m," \
+	"  EXISTS (SELECT 1 FROM probe) AS walked) k2)," \
+	" w2 AS MATERIALIZED (SELECT CASE WHEN f THEN 3 ELSE m END AS m," \
+	"  CASE WHEN NOT f THEN lo ELSE (SELECT CASE WHEN est.lo >" \
+	"  (SELECT min(t.article_id) FROM article_search t) THEN est.lo END" \
+	"  FROM (SELECT " PG_WALKED_TOP " - 2 * CAST($10 AS BIGINT) * (" \
+	PG_WALKED_TOP " - (SELECT e.article_id FROM article_search e" \
+	"  ORDER BY e.article_id DESC LIMIT 1" \
+	"  OFFSET (SELECT reach.n FROM reach) - 1))" \
+	"  / GREATEST((SELECT count(*) FROM walk8), 1) AS lo) est) END AS lo" \
+	"  FROM (SELECT m, lo, CASE WHEN m <> 2 THEN false" \
+	"  WHEN (SELECT count(*) FROM walk8) >= CAST($10 AS BIGINT)" \
+	"  THEN false ELSE EXISTS (SELECT 1 FROM (SELECT article_id" \
+	"  FROM article_search ORDER BY article_id DESC" \
+	"  OFFSET (SELECT reach.n FROM reach) LIMIT 1) z) END AS f FROM w) w1)," \
+	" g AS MATERIALIZED (SELECT x.article_id AS id" \
+	"  FROM article_search x, q WHERE (SELECT w2.lo FROM w2) IS NOT NULL" \
+	"  AND x.doc @@ q.q AND x.article_id >= (SELECT w2.lo FROM w2))," \
+	" g2 AS MATERIALIZED (SELECT id FROM g" \
+	"  WHERE (SELECT count(*) FROM g) >= CAST($10 AS BIGINT)" \
+	"  UNION ALL SELECT x.article_id AS id FROM article_search x, q" \
+	"  WHERE (SELECT w2.m FROM w2) = 3" \
+	"  AND (SELECT count(*) FROM g) < CAST($10 AS BIGINT)" \
+	"  AND x.doc @@ q.q),"
 /*
  * The window's rows are found first, on their own (a MATERIALIZED CTE
  * the articles cannot be joined into): with the articles in the same
  * query, the planner, which cannot tell how many rows a query from a
  * CTE matches, read every live story by time and each one's tsvector
  * instead (6.3 s for "5g" at 200,000 stories).  They are a walk's
- * rows or, in mode 3, the GIN index's matches ANDed with the primary
- * key's range from the bound (reading every row from the bound by the
- * primary key instead cost more: the range is then at least 8 windows'
- * worth of ids).  Each branch runs only when its one-time condition
- * holds, so no row outside the window is read.  Relevance ranks the window's rows, newest first ranks
- * nothing.
+ * rows or, in mode 3, the newest $10 of g2, each ranked (rank3: its
+ * row looked up by the primary key) or not.  Each branch runs only
+ * when its one-time condition holds, so no row outside the window is
+ * read.  Relevance ranks the window's rows, newest first ranks nothing.
  */
-#define PG_CAND(rank) \
+#define PG_RANK3 \
+	"(SELECT ts_rank(f.doc, q.q) FROM article_search f" \
+	"  WHERE f.article_id = g3.id)"
+#define PG_CAND(rank, rank3) \
 	" c AS MATERIALIZED (SELECT id, r FROM walk" \
 	"  WHERE (SELECT w.m FROM w) = 1" \
-	"  UNION ALL SELECT id, r FROM walk8 WHERE (SELECT w.m FROM w) = 2" \
-	"  UNION ALL SELECT f.article_id AS id, " rank " AS r" \
-	"  FROM q, article_search f WHERE f.doc @@ q.q" \
-	"  AND f.article_id >= (SELECT w.lo FROM w)" \
-	"  AND (SELECT w.m FROM w) = 3),"
+	"  UNION ALL SELECT id, r FROM walk8 WHERE (SELECT w2.m FROM w2) = 2" \
+	"  UNION ALL SELECT g3.id, " rank3 " AS r FROM q," \
+	"  (SELECT id FROM g2 ORDER BY id DESC" \
+	"  LIMIT CAST($10 AS BIGINT)) g3 WHERE (SELECT w2.m FROM w2) = 3),"
 /*
  * The page's statement also counts the window's rows that pass the
  * filters (a window function over rows it sorts anyway), in a column of
@@ -347,9 +404,9 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	" k AS (SELECT (SELECT count(*) FROM c) >= CAST($10 AS BIGINT)" \
 	"  OR ((SELECT w.m FROM w) = 2 AND EXISTS (SELECT 1 FROM (SELECT" \
 	"  article_id FROM article_search ORDER BY article_id DESC" \
-	"  OFFSET 8 * CAST($10 AS BIGINT) LIMIT 1) z)) AS partial),"
-#define PG_HITS(rank, order) \
-	PG_WINDOW(rank) PG_CAND(rank) PG_PARTIAL \
+	"  OFFSET (SELECT reach.n FROM reach) LIMIT 1) z)) AS partial),"
+#define PG_HITS(rank, rank3, order) \
+	PG_WINDOW(rank) PG_CAND(rank, rank3) PG_PARTIAL \
 	" hits AS (SELECT c.id, c.r, a.published_at AS t," \
 	"  count(*) OVER () AS n FROM c" \
 	"  JOIN articles a ON a.id = c.id WHERE c.id > 0" HIT_FILTERS \
@@ -365,13 +422,13 @@ static const char *const sql_pg[SQ__MAX] = {
 	    " body, authors, tags, section) VALUES ($1, $2, $3, $4, $5, $6,"
 	    " $7)",
 	[SQ_CLEAR] = "DELETE FROM article_search",
-	[SQ_BY_RANK] = PG_HITS("ts_rank(f.doc, q.q)", "c.r DESC, a.id DESC")
+	[SQ_BY_RANK] = PG_HITS("ts_rank(f.doc, q.q)", PG_RANK3, "c.r DESC, a.id DESC")
 	    "hits.r DESC, hits.id DESC",
-	[SQ_BY_DATE] = PG_HITS("0", "a.published_at DESC, a.id DESC")
+	[SQ_BY_DATE] = PG_HITS("0", "0", "a.published_at DESC, a.id DESC")
 	    "hits.t DESC, hits.id DESC",
 	[SQ_ANY] = "SELECT count(*) AS n FROM (SELECT article_id FROM"
 	    " article_search LIMIT 1) x",
-	[SQ_COUNT] = PG_WINDOW("0") PG_CAND("0") PG_PARTIAL " n AS (SELECT"
+	[SQ_COUNT] = PG_WINDOW("0") PG_CAND("0", "0") PG_PARTIAL " n AS (SELECT"
 	    " c.id FROM c JOIN articles a ON a.id = c.id WHERE c.id > 0"
 	    HIT_FILTERS " LIMIT $8 OFFSET $9) SELECT count(*) AS n,"
 	    " (SELECT CAST(k.partial AS INT) FROM k) AS partial FROM n",

@@ -147,7 +147,18 @@ def test_same_first_page():
             # In most of the demo's stories: on PostgreSQL the window is
             # found by walking the newest rows, not from the GIN index.
             ("operator", '"operator"', "'oper'"),
-            ("oper*", '"oper"*', "'oper':*")]:
+            ("oper*", '"oper"*', "'oper':*"),
+            # Three words, and a word left out: on PostgreSQL walked
+            # (the longer walk) or read from the GIN index by how many
+            # of the newest stories match, the excluded word tested on
+            # the rows either way.
+            ("open ran operator", '"open" AND "ran" AND "operator"',
+             "'open' & 'ran' & 'oper'"),
+            ("private 5g network", '"private" AND "5g" AND "network"',
+             "'privat' & '5g' & 'network'"),
+            ("operator -network", '"operator" NOT "network"',
+             "'oper' & !'network'"),
+            ("5g -operator", '"5g" NOT "operator"', "'5g' & !'oper'")]:
         ref = live_scores(match, tsquery)
         best = sorted(ref.values(), reverse=True)[:10]
         got = ids({"q": text})

@@ -165,7 +165,12 @@ static const char sql_page_days[] =
 
 /*
  * The most read published stories since day $1, for readers: $2 now,
- * $3 limit.
+ * $3 limit.  The counts drive the join (SQLite takes CROSS JOIN's
+ * order as written; PostgreSQL plans it as any join): joined the other
+ * way, SQLite walked every published story and looked each up in the
+ * counts, 1.1 s at 1,000,000 stories, taken by the first home page
+ * after start-up; from the counts it is a look-up by slug for each
+ * story read, 2 ms.
  */
 static const char sql_most_read[] =
     "SELECT a.id, a.slug, a.title, c.view_count FROM ("
@@ -175,8 +180,8 @@ static const char sql_most_read[] =
     "  UNION ALL"
     "  SELECT slug, n FROM pageview_days WHERE day >= $1"
     "   AND kind = 'article' AND dim = 'views') u GROUP BY slug) c"
-    " JOIN articles a ON a.slug = c.slug"
-    " WHERE a.status = 'published' AND a.trashed_at IS NULL"
+    " CROSS JOIN articles a WHERE a.slug = c.slug"
+    " AND a.status = 'published' AND a.trashed_at IS NULL"
     " AND a.published_at <= $2"
     " ORDER BY c.view_count DESC, a.published_at DESC, a.id DESC LIMIT $3";
 

@@ -830,6 +830,19 @@ test_pg_generic(void **state)
 	}
 }
 
+/* Every connection has JIT compiling off (pg_open). */
+static void
+test_pg_jit_off(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	struct db_stmt *st = db_stmt(db, "SELECT current_setting('jit')");
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "off");
+	db_reset(st);
+}
+
 /* PostgreSQL text cannot hold a NUL; a value with one is an error. */
 static void
 test_pg_nul(void **state)
@@ -1051,6 +1064,7 @@ main(void)
 		cmocka_unit_test(test_pg_nul),
 		cmocka_unit_test(test_pg_load),
 		cmocka_unit_test(test_pg_generic),
+		cmocka_unit_test(test_pg_jit_off),
 	};
 	const char *url = getenv("MASTHEAD_PG_URL");
 	int rc;

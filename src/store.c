@@ -69,14 +69,13 @@ row_kinds(struct db_stmt *st, char *isint)
 	return n;
 }
 
-/* Columns from to n - 1 of the current row, as an object. */
 static json_t *
-row_json(struct db_stmt *st, const char *isint, int from, int n)
+row_json(struct db_stmt *st, const char *isint, int n)
 {
 	json_t *o = json_object();
 	int i;
 
-	for (i = from; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		json_t *v;
 		size_t len;
 		const char *s;
@@ -107,16 +106,7 @@ store_row_json(struct db_stmt *st)
 	char isint[ROW_MAXCOLS];
 	int n = row_kinds(st, isint);
 
-	return row_json(st, isint, 0, n);
-}
-
-json_t *
-store_row_json_cols(struct db_stmt *st, int from, int n)
-{
-	char isint[ROW_MAXCOLS];
-	int all = row_kinds(st, isint);
-
-	return row_json(st, isint, from, from + n < all ? from + n : all);
+	return row_json(st, isint, n);
 }
 
 int
@@ -129,7 +119,7 @@ store_rows_json(struct db_stmt *st, json_t **out)
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n < 0)
 			n = row_kinds(st, isint);
-		json_array_append_new(a, row_json(st, isint, 0, n));
+		json_array_append_new(a, row_json(st, isint, n));
 	}
 	db_reset(st);
 	if (rc != DB_DONE) {

@@ -51,8 +51,6 @@ int	 store_article_show_on(struct db *, int64_t article, int64_t site);
 int	 store_rc_from_db(int db_rc);
 /* The current row as an object keyed by column name; caller owns it. */
 json_t	*store_row_json(struct db_stmt *);
-/* The same, of n columns from column from (0-based) on. */
-json_t	*store_row_json_cols(struct db_stmt *, int from, int n);
 /* Runs a bound statement and collects all rows into an array (caller owns). Resets st. */
 int	 store_rows_json(struct db_stmt *, json_t **out);
 /* Runs a bound statement and returns its first row or STORE_NOTFOUND. Resets st. */

@@ -213,23 +213,15 @@ static const char sql_tags[] =
  */
 #define BY_SLUG \
     " a.slug = $1 AND a.status = 'published' AND a.published_at <= $2"
-/*
- * In one statement, since on PostgreSQL each statement costs the server
- * its start and end whatever it reads: the authors (kind 0) in their
- * order, then the tags (kind 1) by name, each row with the columns of
- * its kind first (authors_tags_read).
- */
-static const char sql_authors_tags_slug[] =
-    "SELECT x.kind, x.id, x.slug, x.name, x.role, x.company"
-    " FROM articles a CROSS JOIN LATERAL ("
-    " SELECT 0 AS kind, aa.position AS pos, au.id, au.slug, au.name,"
-    "  au.role, au.company FROM article_authors aa"
-    "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id"
-    " UNION ALL"
-    " SELECT 1, 0, t.id, t.slug, t.name, NULL, NULL FROM article_tags at"
-    "  JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) x"
-    " WHERE" BY_SLUG
-    " ORDER BY x.kind, x.pos, CASE WHEN x.kind = 1 THEN x.name END, x.id";
+static const char sql_authors_slug[] =
+    "SELECT au.id, au.slug, au.name, au.role, au.company"
+    " FROM articles a JOIN article_authors aa ON aa.article_id = a.id"
+    " JOIN authors au ON au.id = aa.author_id"
+    " WHERE" BY_SLUG " ORDER BY aa.position, au.id";
+static const char sql_tags_slug[] =
+    "SELECT t.id, t.slug, t.name FROM articles a"
+    " JOIN article_tags at ON at.article_id = a.id"
+    " JOIN tags t ON t.id = at.tag_id WHERE" BY_SLUG " ORDER BY t.name";
 #undef BY_SLUG
 
 static const char sql_next_publish[] =
@@ -603,27 +595,6 @@ store_article_authors_tags(struct db *db, int64_t article_id,
 	return rc;
 }
 
-/*
- * The rows of sql_authors_tags_slug, as sql_authors' and sql_tags' would
- * be: an author's five columns, a tag's three.  Resets st.
- */
-static int
-authors_tags_read(struct db_stmt *st, json_t *authors, json_t *tags)
-{
-	int rc;
-
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (db_col_int(st, 0) == 0)
-			json_array_append_new(authors,
-			    store_row_json_cols(st, 1, 5));
-		else
-			json_array_append_new(tags,
-			    store_row_json_cols(st, 1, 3));
-	}
-	db_reset(st);
-	return rc == DB_DONE ? STORE_OK : store_rc_from_db(rc);
-}
-
 /* store_article_page's end: on an error, it hands back nothing. */
 static int
 page_done(int rc, json_t **article, json_t **authors, json_t **tags)
@@ -661,9 +632,10 @@ store_article_page(struct db *db, const char *slug, int64_t now,
     json_t **article, json_t **authors, json_t **tags, int64_t *site,
     struct comments_ask *c)
 {
-	struct db_stmt *st[2];
-	const char *const sql[2] = {
-		site != NULL ? sql_get_site : sql_get, sql_authors_tags_slug,
+	struct db_stmt *st[3];
+	const char *const sql[3] = {
+		site != NULL ? sql_get_site : sql_get, sql_authors_slug,
+		sql_tags_slug,
 	};
 	int i, rc = STORE_OK;
 
@@ -679,11 +651,11 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 	if (db_kind(db) == DB_SQLITE)
 		return page_by_id(db, slug, now, article, authors, tags, site,
 		    c);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		if ((st[i] = db_stmt(db, sql[i])) == NULL)
 			return STORE_ERROR;
 	/* All go before any is read: one round trip (db_send). */
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		db_bind_str(st[i], 1, slug);
 		db_bind_int(st[i], 2, now);
 		db_send(st[i]);
@@ -692,15 +664,13 @@ store_article_page(struct db *db, const char *slug, int64_t now,
 	    STORE_OK)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK &&
-	    (rc = store_row1_json(st[0], article)) == STORE_OK) {
-		*authors = json_array();
-		*tags = json_array();
-		rc = authors_tags_read(st[1], *authors, *tags);
-	}
+	    (rc = store_row1_json(st[0], article)) == STORE_OK &&
+	    (rc = store_rows_json(st[1], authors)) == STORE_OK)
+		rc = store_rows_json(st[2], tags);
 	if (rc == STORE_OK && c != NULL)
 		rc = store_comments_ask_read(c);
 	/* What was sent and not read is dropped with its statement. */
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		db_reset(st[i]);
 	if (c != NULL)
 		for (i = 0; i < 2; i++)

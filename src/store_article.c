@@ -724,9 +724,9 @@ static const char *const sql_front_live[DB__MAX] = {
 	    " WHERE p.expires_at IS NULL OR p.expires_at > $1 ORDER BY p.slot",
 };
 /*
- * For store_home_reads: when the first live pin expires (as
- * sql_front_next) and the featured_video setting (docs/media.md), in one
- * row; a statement less for PostgreSQL to start and end on every render.
+ * For store_home_reads: when the first pin still to expire expires, and
+ * the featured_video setting (docs/media.md), in one row; a statement
+ * less for PostgreSQL to start and end on every render.
  */
 static const char sql_home_next_video[] =
     "SELECT (SELECT min(expires_at) FROM front_pins WHERE expires_at > $1),"

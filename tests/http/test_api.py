@@ -104,8 +104,7 @@ def test_article_matches_page():
 
 def test_article_authors_tags():
     """A story's authors come in their byline's order and its tags by
-    name, each with its own fields, as the database holds them (on
-    PostgreSQL both are read in one statement, on SQLite in two)."""
+    name, each with its own fields, as the database holds them."""
     slug = "podcast-open-ran-year-of-proof"
     s, h, j = srv.json("/api/v1/articles/" + slug)
     eq(s, 200, "the two-author story's document is 200")

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "db.h"
 #include "db_driver.h"
 #include "embed.h"
@@ -843,6 +844,106 @@ test_pg_jit_off(void **state)
 	db_reset(st);
 }
 
+/*
+ * The values in article_search's TOAST table (query_to_xml runs the
+ * count there: the table's name is known only from the catalog).
+ */
+static int64_t
+pg_toasted(struct db *db)
+{
+	struct db_stmt *st = db_stmt(db, "SELECT CAST(CAST((xpath("
+	    "'/row/n/text()', query_to_xml('SELECT count(DISTINCT chunk_id)"
+	    " AS n FROM ' || CAST(c.reltoastrelid AS regclass), false, true,"
+	    " '')))[1] AS TEXT) AS BIGINT) FROM pg_class c"
+	    " WHERE c.oid = CAST('article_search' AS regclass)");
+	int64_t n;
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+/*
+ * Migration 0042 on a database that has stories: the vectors of rows
+ * written before it, which were out of line, are in their rows after it
+ * (the table rewritten), and so are those written after it; the rows
+ * are found as before.  A body of 300 words of random letters makes a
+ * vector of about 5 kB that pglz cannot shrink: the old storage moved it
+ * to the TOAST table beside the body (two values there for one story),
+ * the new one leaves only the body there.
+ */
+static void
+test_pg_search_doc_inline(void **state)
+{
+	struct db *db = ((struct fixture *)*state)->db;
+	static const char sql_story[] =
+	    "WITH a AS (INSERT INTO articles (slug, title, section_id,"
+	    " created_at, updated_at) VALUES ($1, 'A story', (SELECT id FROM"
+	    " sections WHERE slug = 'doc-inline'), 0, 0) RETURNING id)"
+	    " INSERT INTO article_search (article_id, title, dek, body,"
+	    " authors, tags, section) SELECT a.id, 'A story', '', $2, '', '',"
+	    " 'News' FROM a";
+	static const char sql_found[] =
+	    "SELECT count(*) FROM article_search"
+	    " WHERE doc @@ to_tsquery('english', $1)";
+	static const char sql_storage[] =
+	    "SELECT attstorage FROM pg_attribute WHERE attrelid ="
+	    " CAST('article_search' AS regclass) AND attname = 'doc'";
+	struct buf body = BUF_INIT;
+	struct db_stmt *st;
+	char err[512], first[16] = "";
+	uint32_t x = 12345;
+	int i, j;
+
+	assert_int_equal(migrate_run(db, err, sizeof(err)), 0);
+	/* The database as it was before 0042. */
+	assert_int_equal(db_exec(db, "ALTER TABLE article_search ALTER COLUMN"
+	    " doc SET STORAGE EXTENDED"), DB_OK);
+	assert_int_equal(db_exec(db, "DELETE FROM schema_migrations"
+	    " WHERE version = 42"), DB_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO sections (slug, name)"
+	    " VALUES ('doc-inline', 'News')"), DB_OK);
+	for (i = 0; i < 300; i++) {
+		char w[12];
+
+		for (j = 0; j < 9; j++) {
+			x = x * 1103515245u + 12345u;
+			w[j] = (char)('a' + (x >> 16) % 26);
+		}
+		w[j] = '\0';
+		if (i == 0)
+			strlcpy_(first, w, sizeof(first));
+		buf_printf(&body, "%s%s", i > 0 ? " " : "", w);
+	}
+	assert_false(buf_err(&body));
+	st = db_stmt(db, sql_story);
+	db_bind_str(st, 1, "doc-inline-1");
+	db_bind_text(st, 2, body.p, body.len);
+	assert_int_equal(db_run(st), DB_OK);
+	assert_int_equal(pg_toasted(db), 2);
+
+	assert_int_equal(migrate_run(db, err, sizeof(err)), 0);
+	st = db_stmt(db, sql_storage);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0, NULL), "m");
+	db_reset(st);
+	assert_int_equal(pg_toasted(db), 1);
+	/* A row written after it keeps its vector in the row too. */
+	st = db_stmt(db, sql_story);
+	db_bind_str(st, 1, "doc-inline-2");
+	db_bind_text(st, 2, body.p, body.len);
+	assert_int_equal(db_run(st), DB_OK);
+	assert_int_equal(pg_toasted(db), 2);
+	st = db_stmt(db, sql_found);
+	db_bind_str(st, 1, first);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 2);
+	db_reset(st);
+	buf_free(&body);
+}
+
 /* PostgreSQL text cannot hold a NUL; a value with one is an error. */
 static void
 test_pg_nul(void **state)
@@ -1065,6 +1166,7 @@ main(void)
 		cmocka_unit_test(test_pg_load),
 		cmocka_unit_test(test_pg_generic),
 		cmocka_unit_test(test_pg_jit_off),
+		cmocka_unit_test(test_pg_search_doc_inline),
 	};
 	const char *url = getenv("MASTHEAD_PG_URL");
 	int rc;

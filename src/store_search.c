@@ -254,15 +254,17 @@ static const char *const sql_sqlite[SQ__MAX] = {
  * rows; a word of an AND, or beside an excluded word, is in more).  For
  * R rows walked at density W / R the two meet near R * R = W * N * (the
  * index's cost a match / the walk's a row) * the lists' excess; reach
- * is sqrt(W * N / 4), N the highest id: 11,400 rows at 1,000,000
- * stories, 5,100 at 200,000, 8 windows' worth (4,160) below 130,000.
+ * is sqrt(W * N), N the highest id: 22,800 rows at 1,000,000 stories,
+ * 10,200 at 200,000, 8 windows' worth (4,160) below 33,000.
  * Measured at 1,000,000 stories: "coherent optics kenya" (103 matches
  * in the newest 1,040 rows; each word is in 27-36% of the archive)
  * walks 4,788 rows where the index read 111,025 matches, and "mavenir
  * -5g" (67; mavenir alone is in 36%, a list of 360,957) 9,125 rows, 53
- * ms of CPU against 63 ms from the index read once.  That balance was
- * measured when a walked row cost 4.5 µs; at 1.2 µs a longer reach
- * would pay, and has not been measured.
+ * ms of CPU against 63 ms from the index read once.  That was with
+ * a walked row at 4.5 µs and reach sqrt(W * N / 4); at 1.2 µs (the
+ * vectors in their rows) reach is twice as long, and "vietnam -5g" (56
+ * matches in the newest 1,040), which walked 11,400 rows, found 500 and
+ * then read the index too, 70 ms, is walked to its window.
  */
 #define PG_SEARCH_WINDOW	520
 /*
@@ -287,7 +289,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
  */
 #define PG_REACH \
 	" reach AS MATERIALIZED (SELECT GREATEST(8 * CAST($10 AS BIGINT)," \
-	"  CAST(sqrt(CAST($10 AS FLOAT8) * COALESCE(max(article_id), 0) / 4)" \
+	"  CAST(sqrt(CAST($10 AS FLOAT8) * COALESCE(max(article_id), 0))" \
 	"  AS BIGINT)) AS n FROM article_search),"
 #define PG_WALK8(rank) \
 	" walk8 AS MATERIALIZED (SELECT id, r FROM walk UNION ALL" \

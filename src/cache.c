@@ -549,16 +549,14 @@ memo_key(const char *name, char *key, size_t n)
 	return len + 1;
 }
 
-json_t *
-cache_memo_get(const char *name)
+/* The live fragment kept under name, with a reference; NULL when none. */
+static struct cache_entry *
+memo_find(const char *name, int touch)
 {
 	char key[128];
 	size_t keylen = memo_key(name, key, sizeof(key));
 	uint64_t h = cache_hash(key, keylen);
 	struct cache_entry *e;
-	const char *p, *end;
-	char tag[128];
-	json_t *v;
 
 	/* Fragments are kept even when pages are not (cache_size 0). */
 	if (!cache_deps.active || entries.b == NULL)
@@ -571,8 +569,35 @@ cache_memo_get(const char *name)
 		return NULL;
 	}
 	atomic_fetch_add(&e->refs, 1);
-	lru_front(e);
+	if (touch)
+		lru_front(e);
 	pthread_mutex_unlock(&cache_lock);
+	return e;
+}
+
+json_t *
+cache_memo_peek(const char *name)
+{
+	struct cache_entry *e;
+	json_t *v;
+
+	if ((e = memo_find(name, 0)) == NULL)
+		return NULL;
+	v = json_incref(e->memo);
+	cache_release(e);
+	return v;
+}
+
+json_t *
+cache_memo_get(const char *name)
+{
+	struct cache_entry *e;
+	const char *p, *end;
+	char tag[128];
+	json_t *v;
+
+	if ((e = memo_find(name, 1)) == NULL)
+		return NULL;
 	/* The page shows what the fragment shows. */
 	for (p = e->tags; *p != '\0'; p = *end == ' ' ? end + 1 : end) {
 		for (end = p; *end != '\0' && *end != ' '; end++)

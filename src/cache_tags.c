@@ -233,8 +233,9 @@ cache_dep_page(const char *tag, size_t n)
 	}
 	cache_deps.seen[i] = h;
 	cache_deps.used[cache_deps.nseen++] = (uint16_t)i;
+	/* buf_append() is inline: a home page adds some 400 tags. */
 	if (cache_deps.tags.len > 0)
-		buf_putc(&cache_deps.tags, ' ');
+		buf_append(&cache_deps.tags, " ", 1);
 	buf_append(&cache_deps.tags, tag, n);
 }
 

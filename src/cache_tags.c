@@ -214,12 +214,18 @@ cache_dep_str(const char *tag)
 void
 cache_dep_page(const char *tag, size_t n)
 {
+	if (!cache_deps.active || n == 0)
+		return;
+	cache_dep_hashed(tag, n, cache_hash(tag, n));
+}
+
+void
+cache_dep_hashed(const char *tag, size_t n, uint64_t h)
+{
 	size_t i;
-	uint64_t h;
 
 	if (!cache_deps.active || n == 0)
 		return;
-	h = cache_hash(tag, n);
 	i = h & (DEPS_SLOTS - 1);
 	while (cache_deps.seen[i] != 0) {
 		if (cache_deps.seen[i] == h)

@@ -180,6 +180,7 @@ entry_free(struct cache_entry *e)
 	free(e->key);
 	free(e->tags);
 	free(e->links);
+	free(e->mtags);
 	json_decref(e->memo);
 	free(e);
 }
@@ -549,16 +550,14 @@ memo_key(const char *name, char *key, size_t n)
 	return len + 1;
 }
 
-json_t *
-cache_memo_get(const char *name)
+/* The live fragment kept under name, with a reference; NULL when none. */
+static struct cache_entry *
+memo_find(const char *name, int touch)
 {
 	char key[128];
 	size_t keylen = memo_key(name, key, sizeof(key));
 	uint64_t h = cache_hash(key, keylen);
 	struct cache_entry *e;
-	const char *p, *end;
-	char tag[128];
-	json_t *v;
 
 	/* Fragments are kept even when pages are not (cache_size 0). */
 	if (!cache_deps.active || entries.b == NULL)
@@ -571,18 +570,45 @@ cache_memo_get(const char *name)
 		return NULL;
 	}
 	atomic_fetch_add(&e->refs, 1);
-	lru_front(e);
+	if (touch)
+		lru_front(e);
 	pthread_mutex_unlock(&cache_lock);
+	return e;
+}
+
+json_t *
+cache_memo_peek(const char *name)
+{
+	struct cache_entry *e;
+	json_t *v;
+
+	if ((e = memo_find(name, 0)) == NULL)
+		return NULL;
+	v = json_incref(e->memo);
+	cache_release(e);
+	return v;
+}
+
+json_t *
+cache_memo_get(const char *name)
+{
+	struct cache_entry *e;
+	const struct memo_tag *t;
+	char tag[128];
+	size_t i;
+	json_t *v;
+
+	if ((e = memo_find(name, 1)) == NULL)
+		return NULL;
 	/* The page shows what the fragment shows. */
-	for (p = e->tags; *p != '\0'; p = *end == ' ' ? end + 1 : end) {
-		for (end = p; *end != '\0' && *end != ' '; end++)
-			;
+	for (i = 0; i < e->nmtags; i++) {
+		t = &e->mtags[i];
 		/* A page's tags need no copy; a fragment's are C strings. */
 		if (!cache_deps.frag)
-			cache_dep_page(p, (size_t)(end - p));
-		else if ((size_t)(end - p) < sizeof(tag)) {
-			memcpy(tag, p, (size_t)(end - p));
-			tag[end - p] = '\0';
+			cache_dep_hashed(e->tags + t->off, t->len, t->hash);
+		else if (t->len < sizeof(tag)) {
+			memcpy(tag, e->tags + t->off, t->len);
+			tag[t->len] = '\0';
 			cache_dep_str(tag);
 		}
 	}
@@ -590,6 +616,29 @@ cache_memo_get(const char *name)
 	v = json_incref(e->memo);
 	cache_release(e);
 	return v;
+}
+
+/* Splits and hashes a new fragment's tags once, for every page that reads it. */
+static void
+memo_split_tags(struct cache_entry *e)
+{
+	const char *p, *end;
+	size_t n = 0;
+
+	for (p = e->tags; *p != '\0'; p++)
+		if (p == e->tags || p[-1] == ' ')
+			n++;
+	e->mtags = n > 0 ? xcalloc(n, sizeof(*e->mtags)) : NULL;
+	for (p = e->tags; *p != '\0'; p = *end == ' ' ? end + 1 : end) {
+		for (end = p; *end != '\0' && *end != ' '; end++)
+			;
+		if (end == p)
+			continue;
+		e->mtags[e->nmtags].off = (uint32_t)(p - e->tags);
+		e->mtags[e->nmtags].len = (uint32_t)(end - p);
+		e->mtags[e->nmtags].hash = cache_hash(p, (size_t)(end - p));
+		e->nmtags++;
+	}
 }
 
 void
@@ -629,7 +678,9 @@ cache_memo_put(const char *name, json_t *v)
 	e->expires_at = cache_deps.funtil;
 	e->tags = xstrndup(cache_deps.ftags.p ? cache_deps.ftags.p : "",
 	    cache_deps.ftags.len);
-	e->size = sizeof(*e) + keylen + cache_deps.ftags.len + memo_size(v);
+	memo_split_tags(e);
+	e->size = sizeof(*e) + keylen + cache_deps.ftags.len +
+	    e->nmtags * sizeof(*e->mtags) + memo_size(v);
 	pthread_mutex_lock(&cache_lock);
 	if (cache_inval_seq != cache_deps.fseq0) {
 		pthread_mutex_unlock(&cache_lock);

@@ -185,6 +185,12 @@ const char *cache_deps_tags(void);
  * dependencies as usual), then cache_memo_put() (which takes a reference).
  */
 json_t	*cache_memo_get(const char *name);
+/*
+ * The fragment kept under name, as cache_memo_get() returns it, without
+ * adding its dependencies to the page: for a page that must know early
+ * what a block it reads later will show (the home page's Most Read).
+ */
+json_t	*cache_memo_peek(const char *name);
 void	 cache_memo_begin(void);
 void	 cache_memo_put(const char *name, json_t *);
 

@@ -34,6 +34,16 @@ struct variants {
 	struct cache_split	 split;		/* the gzip halves around the hole */
 };
 
+/*
+ * One of a fragment's tags (the bytes at off in its tags, len long) with
+ * its cache_hash(): a page takes every tag of each fragment it reads,
+ * and a home page reads some twenty fragments with four hundred tags.
+ */
+struct memo_tag {
+	uint64_t		 hash;
+	uint32_t		 off, len;
+};
+
 struct cache_entry {
 	atomic_int		 refs;
 	int			 live;		/* reachable from the table */
@@ -62,6 +72,8 @@ struct cache_entry {
 	size_t			 tagslen;
 	atomic_int		 tags_checked;	/* cache_tags_checked */
 	json_t			*memo;		/* a view-model fragment, not a page */
+	struct memo_tag		*mtags;		/* a fragment's tags, split and hashed */
+	size_t			 nmtags;
 	struct tag_link		*links;
 	size_t			 nlinks;
 	size_t			 size;
@@ -120,6 +132,8 @@ void	 cache_entry_tag(struct cache_entry *);
  * not while a fragment is being made (frag_add() searches a C string).
  */
 void	 cache_dep_page(const char *tag, size_t n);
+/* The same with the tag's cache_hash() made already. */
+void	 cache_dep_hashed(const char *tag, size_t n, uint64_t h);
 void	 cache_entry_untag(struct cache_entry *);
 
 /* cache_zip.c */

@@ -214,12 +214,18 @@ cache_dep_str(const char *tag)
 void
 cache_dep_page(const char *tag, size_t n)
 {
+	if (!cache_deps.active || n == 0)
+		return;
+	cache_dep_hashed(tag, n, cache_hash(tag, n));
+}
+
+void
+cache_dep_hashed(const char *tag, size_t n, uint64_t h)
+{
 	size_t i;
-	uint64_t h;
 
 	if (!cache_deps.active || n == 0)
 		return;
-	h = cache_hash(tag, n);
 	i = h & (DEPS_SLOTS - 1);
 	while (cache_deps.seen[i] != 0) {
 		if (cache_deps.seen[i] == h)
@@ -233,8 +239,9 @@ cache_dep_page(const char *tag, size_t n)
 	}
 	cache_deps.seen[i] = h;
 	cache_deps.used[cache_deps.nseen++] = (uint16_t)i;
+	/* buf_append() is inline: a home page adds some 400 tags. */
 	if (cache_deps.tags.len > 0)
-		buf_putc(&cache_deps.tags, ' ');
+		buf_append(&cache_deps.tags, " ", 1);
 	buf_append(&cache_deps.tags, tag, n);
 }
 

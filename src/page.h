@@ -113,6 +113,12 @@ int	 page_show_render(struct req *, const char *slug, size_t len, int preview);
  * MOST_READ_MIN stories were read; a store result.
  */
 int	 page_add_most_read(struct req *, json_t *model, const char *key);
+/*
+ * Whether page_add_most_read() would set its key now, from the block's
+ * kept fragment: 1 it would, 0 it would not, -1 not known (the fragment
+ * is not kept).  Adds no tag to the page.
+ */
+int	 page_most_read_kept(void);
 /* page_beacon.c — POST /api/v1/beacon: seconds on a page */
 int	 page_beacon(struct req *);
 /* page_admin_analytics.c — the newsroom's analytics */

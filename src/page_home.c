@@ -12,8 +12,9 @@
  * above it (or the sidebar) shows already.
  *
  * Queries per render: the pins and their next expiry, the featured
- * video setting, and Most commented, read together at the start
- * (store_home_reads: one round trip on PostgreSQL).  The lists the
+ * video setting, and Most commented unless Most Read takes its place,
+ * read together at the start (store_home_reads: one round trip on
+ * PostgreSQL).  The lists the
  * blocks take their stories from (the newest stories, videos and
  * podcasts, the topic sections, each section's newest) are fragments
  * with their own tags, like the sidebar, read again only when a write
@@ -41,6 +42,9 @@
 #define HOME_MOST		5	/* Most commented */
 #define HOME_MOST_DAYS		7	/* ... counts this many days of comments */
 #define HOME_MOST_REFRESH	3600	/* ... and slides its window hourly */
+/* ... read with room for the stories the blocks above show already */
+#define HOME_MOST_ROWS		(HOME_MOST + 2 * (1 + HOME_TOP + \
+				    STORE_FRONT_PICKS))
 #define HOME_VIDEOS		3	/* Featured Video's "more videos" */
 #define HOME_PODCASTS		4	/* the sidebar's newest podcasts */
 /*
@@ -60,9 +64,8 @@ struct shown {
 };
 
 static int
-is_shown(const struct shown *s, json_t *row)
+shown_id(const struct shown *s, int64_t id)
 {
-	int64_t id = view_int(row, "id");
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
@@ -71,14 +74,25 @@ is_shown(const struct shown *s, json_t *row)
 	return 0;
 }
 
-/* Takes row for a block: 0, or -1 when the page shows it already. */
+static int
+is_shown(const struct shown *s, json_t *row)
+{
+	return shown_id(s, view_int(row, "id"));
+}
+
+/*
+ * Takes row for a block: 0, or -1 when the page shows it already.  The
+ * id is read from the row once: a render takes a hundred rows.
+ */
 static int
 take(struct shown *s, json_t *row)
 {
-	if (is_shown(s, row))
+	int64_t id = view_int(row, "id");
+
+	if (shown_id(s, id))
 		return -1;
 	if (s->n < HOME_SHOWN_MAX)
-		s->id[s->n++] = view_int(row, "id");
+		s->id[s->n++] = id;
 	return 0;
 }
 
@@ -377,9 +391,12 @@ home_sections(struct req *r, struct shown *s, json_t **out)
 		if ((stories = list_cards(r, LIST_SECTION, view_int(t, "id"),
 		    NULL, HOME_PER_SECTION, PICTURE_HOME_THUMB, 0, &rc)) == NULL)
 			return rc;
-		cur = json_pack("{s:O,s:O,s:[]}", "name", json_object_get(t,
-		    "name"), "url", json_object_get(t, "url"), "headlines");
-		heads = json_object_get(cur, "headlines");
+		/* By hand: json_pack() parsing its format cost more. */
+		cur = json_object();
+		json_object_set(cur, "name", json_object_get(t, "name"));
+		json_object_set(cur, "url", json_object_get(t, "url"));
+		heads = json_array();
+		json_object_set_new(cur, "headlines", heads);
 		json_array_foreach(stories, k, st) {
 			if (json_array_size(heads) >= HOME_HEADLINES ||
 			    take(s, json_object_get(st, "card")) != 0)
@@ -588,18 +605,18 @@ model_home(struct req *r, json_t **out)
 	s->n = 0;
 	m = own_json(r, json_object());
 	/*
-	 * Most commented is read with the pins whether or not Most Read
-	 * takes its place below: a statement more in the same round trip
-	 * costs less than a round trip of its own.
+	 * Most commented is read with the pins unless Most Read takes its
+	 * place below, as its kept fragment says (its tags are the page's
+	 * where the block stands, below).  When that fragment is not kept
+	 * it is read with the pins all the same: a statement more in the
+	 * same round trip costs less than a round trip of its own.
 	 */
 	h.now = page_now();
 	h.most_since = h.now - HOME_MOST_DAYS * 86400;
-	/* Room for the stories the blocks above show already. */
-	h.most_limit = HOME_MOST + 2 * (1 + HOME_TOP + STORE_FRONT_PICKS);
+	h.most_limit = page_most_read_kept() == 1 ? 0 : HOME_MOST_ROWS;
 	if ((rc = store_home_reads(r->db, &h)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, h.pins);
-	own_json(r, h.most);
 	front_pins(&h, &pins);
 	/* The pins first, each block's in slot order. */
 	lead = own_json(r, json_array());
@@ -636,8 +653,15 @@ model_home(struct req *r, json_t **out)
 		return status_store(rc);
 	if (json_object_get(m, "most_read") != NULL)
 		list = json_array();
-	else
+	else {
+		/* Most Read's fragment was dropped since: read it now. */
+		if (h.most_limit == 0 &&
+		    (rc = store_most_commented(r->db, h.most_since,
+		    HOME_MOST_ROWS, h.now, &h.most)) != STORE_OK)
+			return status_store(rc);
+		own_json(r, h.most);
 		list = most_commented(&h, s);
+	}
 	json_object_set_new(m, "most_commented", list);
 	/* The podcasts go before the section blocks. */
 	if ((rc = podcasts(r, s, m)) != STORE_OK)

@@ -417,14 +417,30 @@ add_feeds(json_t *feeds, const char *base, const char *path,
 		[FEED_JSON] = "application/feed+json",
 	};
 	char url[700], t[600];
+	json_t *o, *st, *href;
 	int f;
 
 	for (f = 0; f < FEED__MAX; f++) {
 		snprintf(url, sizeof(url), "%s%s/%s", base,
 		    strcmp(path, "/") == 0 ? "" : path, feed_file(f));
 		snprintf(t, sizeof(t), "%s (%s)", title, kinds[f]);
-		json_array_append_new(feeds, json_pack("{s:s,s:s,s:s}", "type",
-		    types[f], "title", t, "href", url));
+		/*
+		 * By hand: json_pack() parsing its format cost more.  As
+		 * with it, a string cut inside a character leaves the feed
+		 * out.
+		 */
+		st = json_string(t);
+		href = json_string(url);
+		if (st == NULL || href == NULL) {
+			json_decref(st);
+			json_decref(href);
+			continue;
+		}
+		o = json_object();
+		json_object_set_new(o, "type", json_string(types[f]));
+		json_object_set_new(o, "title", st);
+		json_object_set_new(o, "href", href);
+		json_array_append_new(feeds, o);
 	}
 }
 

@@ -23,6 +23,22 @@
 #include "util.h"
 #include "view.h"
 
+/* The fragment's name. */
+#define MOST_READ_MEMO	"most-read"
+
+int
+page_most_read_kept(void)
+{
+	json_t *f;
+	int shows;
+
+	if ((f = cache_memo_peek(MOST_READ_MEMO)) == NULL)
+		return -1;
+	shows = json_object_size(f) > 0;
+	json_decref(f);
+	return shows;
+}
+
 int
 page_add_most_read(struct req *r, json_t *model, const char *key)
 {
@@ -31,7 +47,7 @@ page_add_most_read(struct req *r, json_t *model, const char *key)
 	size_t i;
 	int days, rc;
 
-	if ((f = cache_memo_get("most-read")) != NULL) {
+	if ((f = cache_memo_get(MOST_READ_MEMO)) != NULL) {
 		if (json_object_size(f) > 0)
 			json_object_set(model, key, f);
 		json_decref(f);
@@ -60,6 +76,6 @@ page_add_most_read(struct req *r, json_t *model, const char *key)
 		    "24 hours" : "7 days"));
 		json_object_set(model, key, f);
 	}
-	cache_memo_put("most-read", f);
+	cache_memo_put(MOST_READ_MEMO, f);
 	return STORE_OK;
 }

@@ -86,6 +86,36 @@ test_invalidated_during_fragment(void **state)
 	assert_null(get("during"));
 }
 
+/*
+ * A peek finds the same fragment as a get but adds none of its tags to
+ * the page: the page takes them where it reads the block, in its order.
+ */
+static void
+test_peek(void **state)
+{
+	json_t *v;
+
+	(void)state;
+	cache_deps_begin();
+	build("peeked", "section:3");
+	cache_deps_end();
+	cache_deps_begin();
+	cache_dep_str("front");
+	assert_non_null(v = cache_memo_peek("peeked"));
+	assert_string_equal(json_string_value(json_object_get(v, "story")),
+	    "old");
+	json_decref(v);
+	assert_string_equal(cache_deps_tags(), "front");
+	json_decref(cache_memo_get("peeked"));
+	assert_string_equal(cache_deps_tags(), "front section:3");
+	assert_null(cache_memo_peek("never built"));
+	cache_deps_end();
+	cache_invalidate("section:3");
+	cache_deps_begin();
+	assert_null(cache_memo_peek("peeked"));
+	cache_deps_end();
+}
+
 int
 main(void)
 {
@@ -93,6 +123,7 @@ main(void)
 		cmocka_unit_test(test_kept),
 		cmocka_unit_test(test_invalidated_before_fragment),
 		cmocka_unit_test(test_invalidated_during_fragment),
+		cmocka_unit_test(test_peek),
 	};
 	int rc;
 

@@ -114,6 +114,8 @@ enum {
 	SQ_MATCH_IDS,	/* $1 query, [$10, $13] ids: the ids of the matches */
 	SQ_LIST_BY_SECTION,	/* section $14's stories from id $10 up */
 	SQ_LIST_BY_AUTHOR,	/* author $14's stories from id $10 up */
+	SQ_RANK_IDS,	/* $1 query, [$10, $13] ids, $11 rank: kept ids, ranks */
+	SQ_BY_IDS,	/* $1 query, $15 ids (JSON): their rows, in that order */
 	SQ__MAX
 };
 
@@ -205,6 +207,24 @@ enum {
 	"SELECT l.article_id FROM " list " l INDEXED BY " index \
 	" WHERE l." key " = $14 AND l.article_id >= $10"
 
+/*
+ * With a wide window's few kept ids (kept_wide()), the ranks of the
+ * kept rows, in the order of their ids, rather than every row of the
+ * range through FTS5's sort; store_search() sorts them (ranked_page()).
+ * The rank is exact (k 0): a row is ranked twice, in the test and in
+ * the result.  printf's "!" gives every digit a double needs.
+ */
+#define FTS_RANK_IDS \
+	"SELECT f.rowid AS id, printf('%!.20e', f.rank) AS r" \
+	" FROM article_search f WHERE" FTS_WINDOW FTS_RANK " AND f.rank < 0"
+/* The rows of the page, whose ids are a JSON array, in its order. */
+#define FTS_BY_IDS \
+	"WITH hits AS (SELECT CAST(j.value AS INTEGER) AS id," \
+	"  CAST(j.key AS INTEGER) AS o FROM json_each($15) j)" \
+	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
+	" CROSS JOIN article_search ON article_search.rowid = hits.id" \
+	HIT_JOINS " WHERE article_search MATCH $1 ORDER BY hits.o"
+
 /* The count stops at the limit: no page is past it. */
 #define FTS_COUNT \
 	"SELECT count(*) AS n FROM (SELECT a.id FROM article_search f" \
@@ -232,6 +252,8 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	    "sqlite_autoindex_section_articles_1", "section_id"),
 	[SQ_LIST_BY_AUTHOR] = FTS_LIST("article_authors",
 	    "article_authors_list", "author_id"),
+	[SQ_RANK_IDS] = FTS_RANK_IDS,
+	[SQ_BY_IDS] = FTS_BY_IDS,
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -1167,7 +1189,10 @@ rank_spec(struct db *db, const struct search_params *p,
 	size_t i;
 	int rc;
 
-	if (kept->on) {
+	if (kept->count >= 0) {
+		/* Every kept row exactly, and once a row: FTS_RANK_IDS. */
+		k = 0;
+	} else if (kept->on) {
 		k = (int64_t)p->offset + p->limit;
 	} else if (p->type == NULL && p->section == 0 && p->author == 0 &&
 	    store_scope() == 0) {
@@ -1344,6 +1369,7 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	int rc;
 
 	kept->bits = NULL;
+	kept->count = -1;
 	if (search_query_with(engine_syntax[db_kind(db)], p->q, match,
 	    db_kind(db) == DB_SQLITE ? expand_prefix : NULL, db) == 0)
 		return STORE_NOTFOUND;
@@ -1358,6 +1384,9 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	/* The count of the matches a filter's bitmap keeps: their ids only. */
 	if (which == SQ_COUNT && kept->bits != NULL)
 		which = SQ_MATCH_IDS;
+	/* A wide window's kept rows are ranked apart (ranked_page()). */
+	if (which == SQ_BY_RANK && kept->count >= 0)
+		which = SQ_RANK_IDS;
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
@@ -1367,7 +1396,7 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, kept->lo > p->lo ? kept->lo : p->lo);
 	if (db_kind(db) == DB_SQLITE) {
-		if (which == SQ_BY_RANK)
+		if (which == SQ_BY_RANK || which == SQ_RANK_IDS)
 			db_bind_str(st, 11, spec->p);
 		db_bind_int(st, 13, kept->hi);
 	}
@@ -1451,6 +1480,80 @@ kept_count(struct db *db, struct search_params *p, const struct buf *match,
 	return STORE_OK;
 }
 
+struct ranked {
+	double		 r;
+	int64_t		 id;
+};
+
+/* As FTS5's sort: by rank, and rows of the same rank in the order of ids. */
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->r != y->r)
+		return x->r < y->r ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The page of a wide window's kept rows (SQ_RANK_IDS's, st, bound):
+ * they are sorted here, as FTS5 would (its sort keeps the order in which
+ * rows come, that of their ids, among rows of the same rank), and the
+ * page's rows read by id (SQ_BY_IDS) into *out.
+ */
+static int
+ranked_page(struct db *db, const struct search_params *p,
+    struct db_stmt *st, const struct buf *match, json_t **out)
+{
+	struct ranked *v = NULL;
+	struct buf ids = BUF_INIT;
+	const char *t;
+	char *end;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	/* After this point, all errors go through done. */
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].id = db_col_int(st, 0);
+		t = db_col_text(st, 1, NULL);
+		v[n].r = strtod(t, &end);
+		if (end == t) {
+			rc = DB_ERROR;
+			break;
+		}
+		n++;
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		rc = rc == DB_ERROR ? STORE_ERROR : store_rc_from_db(rc);
+		goto done;
+	}
+	if (n > 0)
+		qsort(v, n, sizeof(*v), ranked_cmp);
+	buf_putc(&ids, '[');
+	for (i = (size_t)p->offset; i < n && i < (size_t)p->offset +
+	    (size_t)p->limit; i++)
+		buf_printf(&ids, "%s%lld", i > (size_t)p->offset ? "," : "",
+		    (long long)v[i].id);
+	buf_putc(&ids, ']');
+	if (buf_err(&ids) || (st = stmt(db, SQ_BY_IDS)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_str(st, 1, match->p);
+	db_bind_text(st, 15, ids.p, ids.len);
+	rc = store_rows_json(st, out);
+done:
+	free(v);
+	buf_free(&ids);
+	return rc;
+}
+
 int
 store_search(struct db *db, struct search_params *p, json_t **out)
 {
@@ -1462,7 +1565,11 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	*out = NULL;
 	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
 	    &spec, &kept, &st);
-	if (rc == STORE_OK) {
+	if (rc == STORE_OK && kept.count >= 0 && !p->by_date) {
+		rc = ranked_page(db, p, st, &match, out);
+		if (rc == STORE_OK)
+			rc = kept_count(db, p, &match, &kept);
+	} else if (rc == STORE_OK) {
 		if ((rc = store_rows_json(st, out)) == STORE_OK)
 			take_counted(p, *out);
 		if (rc == STORE_OK && kept.on && p->counted == 0)

@@ -115,7 +115,8 @@ enum {
 	SQ_LIST_BY_SECTION,	/* section $14's stories from id $10 up */
 	SQ_LIST_BY_AUTHOR,	/* author $14's stories from id $10 up */
 	SQ_RANK_IDS,	/* $1 query, [$10, $13] ids, $11 rank: kept ids, ranks */
-	SQ_BY_IDS,	/* $1 query, $15 ids (JSON): their rows, in that order */
+	SQ_RANK_ALL,	/* the same, every id of the window */
+	SQ_BY_IDS,	/* $1 query, $15 ids (JSON), filters, $8, $9: the page */
 	SQ__MAX
 };
 
@@ -208,19 +209,27 @@ enum {
 	" WHERE l." key " = $14 AND l.article_id >= $10"
 
 /*
- * With a wide window's few kept ids (kept_wide()), the ranks of the
- * kept rows, in the order of their ids, rather than every row of the
- * range through FTS5's sort; store_search() sorts them (ranked_page()).
- * The rank is exact (k 0): a row is ranked twice, in the test and in
- * the result.  printf's "!" gives every digit a double needs.
+ * The window's ranks in the order of the rows' ids, rather than every
+ * row of the window through FTS5's sort; store_search() sorts them
+ * (ranked_page()).  With a wide window's few kept ids (kept_wide()),
+ * the kept rows only, each ranked exactly (k 0: a row is ranked twice,
+ * in the test and in the result).
  */
-#define FTS_RANK_IDS \
-	"SELECT f.rowid AS id, printf('%!.20e', f.rank) AS r" \
-	" FROM article_search f WHERE" FTS_WINDOW FTS_RANK " AND f.rank < 0"
-/* The rows of the page, whose ids are a JSON array, in its order. */
+#define FTS_RANK_ALL \
+	"SELECT f.rowid AS id, f.rank AS r FROM article_search f" \
+	" WHERE" FTS_WINDOW FTS_RANK
+#define FTS_RANK_IDS	FTS_RANK_ALL " AND f.rank < 0"
+/*
+ * The page's rows of the best ones, whose ids are a JSON array in
+ * their order, the filters applied as SQ_BY_RANK applies them: the
+ * page's ids first, so that only its rows get their snippets.
+ */
 #define FTS_BY_IDS \
-	"WITH hits AS (SELECT CAST(j.value AS INTEGER) AS id," \
-	"  CAST(j.key AS INTEGER) AS o FROM json_each($15) j)" \
+	"WITH best AS (SELECT CAST(j.value AS INTEGER) AS id," \
+	"  CAST(j.key AS INTEGER) AS o FROM json_each($15) j)," \
+	" hits AS (SELECT best.id, best.o FROM best" \
+	"  CROSS JOIN articles a " FTS_LIVE " ON a.id = best.id" \
+	"  WHERE 1" HIT_FILTERS " ORDER BY best.o LIMIT $8 OFFSET $9)" \
 	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
 	" CROSS JOIN article_search ON article_search.rowid = hits.id" \
 	HIT_JOINS " WHERE article_search MATCH $1 ORDER BY hits.o"
@@ -253,6 +262,7 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_LIST_BY_AUTHOR] = FTS_LIST("article_authors",
 	    "article_authors_list", "author_id"),
 	[SQ_RANK_IDS] = FTS_RANK_IDS,
+	[SQ_RANK_ALL] = FTS_RANK_ALL,
 	[SQ_BY_IDS] = FTS_BY_IDS,
 };
 
@@ -921,6 +931,7 @@ struct kept {
 	unsigned char	*bits;
 	size_t		 nbytes;
 	int64_t		 count;		/* the window's matches kept, or -1 */
+	int64_t		 top;		/* the best rows ranked apart, or 0 */
 };
 
 /* Binds HIT_FILTERS' parameters, $2 to $7. */
@@ -1181,7 +1192,7 @@ static const char sql_outside[] =
 
 static int
 rank_spec(struct db *db, const struct search_params *p,
-    const struct kept *kept, struct buf *spec)
+    const struct kept *kept, struct buf *spec, int64_t *kp)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct db_stmt *st;
@@ -1212,6 +1223,7 @@ rank_spec(struct db *db, const struct search_params *p,
 	}
 	if (k > RANK_TOP_MAX)
 		k = 0;
+	*kp = k;
 	buf_printf(spec, "masthead_rank(%lld, " FTS_WEIGHTS, (long long)k);
 	if (kept->bits != NULL) {
 		buf_printf(spec, ", %lld, x'", (long long)kept->first);
@@ -1366,10 +1378,12 @@ search_stmt(struct db *db, struct search_params *p, int which,
     struct db_stmt **out)
 {
 	struct db_stmt *st;
+	int64_t k = 0;
 	int rc;
 
 	kept->bits = NULL;
 	kept->count = -1;
+	kept->top = 0;
 	if (search_query_with(engine_syntax[db_kind(db)], p->q, match,
 	    db_kind(db) == DB_SQLITE ? expand_prefix : NULL, db) == 0)
 		return STORE_NOTFOUND;
@@ -1379,14 +1393,23 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	    (rc = search_kept(db, p, match, kept)) != STORE_OK)
 		return rc;
 	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE &&
-	    (rc = rank_spec(db, p, kept, spec)) != STORE_OK)
+	    (rc = rank_spec(db, p, kept, spec, &k)) != STORE_OK)
 		return rc;
 	/* The count of the matches a filter's bitmap keeps: their ids only. */
 	if (which == SQ_COUNT && kept->bits != NULL)
 		which = SQ_MATCH_IDS;
-	/* A wide window's kept rows are ranked apart (ranked_page()). */
-	if (which == SQ_BY_RANK && kept->count >= 0)
+	/*
+	 * Ranked apart (ranked_page()): a wide window's kept rows, and a
+	 * window no filter but time narrows, whose page is among its best
+	 * k rows.
+	 */
+	if (which == SQ_BY_RANK && kept->count >= 0) {
 		which = SQ_RANK_IDS;
+		kept->top = (int64_t)p->offset + p->limit;
+	} else if (which == SQ_BY_RANK && !kept->on && k > 0) {
+		which = SQ_RANK_ALL;
+		kept->top = k;
+	}
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
@@ -1396,7 +1419,8 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, kept->lo > p->lo ? kept->lo : p->lo);
 	if (db_kind(db) == DB_SQLITE) {
-		if (which == SQ_BY_RANK || which == SQ_RANK_IDS)
+		if (which == SQ_BY_RANK || which == SQ_RANK_IDS ||
+		    which == SQ_RANK_ALL)
 			db_bind_str(st, 11, spec->p);
 		db_bind_int(st, 13, kept->hi);
 	}
@@ -1497,19 +1521,23 @@ ranked_cmp(const void *a, const void *b)
 }
 
 /*
- * The page of a wide window's kept rows (SQ_RANK_IDS's, st, bound):
- * they are sorted here, as FTS5 would (its sort keeps the order in which
- * rows come, that of their ids, among rows of the same rank), and the
- * page's rows read by id (SQ_BY_IDS) into *out.
+ * The page of a window ranked apart (SQ_RANK_IDS's or SQ_RANK_ALL's
+ * rows, st, bound), into *out: the rows are sorted here as FTS5's sort
+ * orders them (SQLite's sorter keeps the order in which rows come, that
+ * of their ids, among rows of the same rank), and the page is read from
+ * the best top of them by id (SQ_BY_IDS), the filters applied as
+ * SQ_BY_RANK applies them.  masthead_rank() gives each row the rank it
+ * gives it there, in the same order of rows, so the best top are the
+ * same rows in the same order; top is what its k promises: the page's
+ * rows are among them.  FTS5's own sort puts every row of the window
+ * through SQLite's sorter; here a row is two numbers in an array.
  */
 static int
 ranked_page(struct db *db, const struct search_params *p,
-    struct db_stmt *st, const struct buf *match, json_t **out)
+    struct db_stmt *st, const struct buf *match, int64_t top, json_t **out)
 {
 	struct ranked *v = NULL;
 	struct buf ids = BUF_INIT;
-	const char *t;
-	char *end;
 	size_t n = 0, cap = 0, i;
 	int rc;
 
@@ -1520,25 +1548,19 @@ ranked_page(struct db *db, const struct search_params *p,
 			v = xrealloc(v, cap * sizeof(*v));
 		}
 		v[n].id = db_col_int(st, 0);
-		t = db_col_text(st, 1, NULL);
-		v[n].r = strtod(t, &end);
-		if (end == t) {
-			rc = DB_ERROR;
-			break;
-		}
+		v[n].r = db_col_double(st, 1);
 		n++;
 	}
 	db_reset(st);
 	if (rc != DB_DONE) {
-		rc = rc == DB_ERROR ? STORE_ERROR : store_rc_from_db(rc);
+		rc = store_rc_from_db(rc);
 		goto done;
 	}
 	if (n > 0)
 		qsort(v, n, sizeof(*v), ranked_cmp);
 	buf_putc(&ids, '[');
-	for (i = (size_t)p->offset; i < n && i < (size_t)p->offset +
-	    (size_t)p->limit; i++)
-		buf_printf(&ids, "%s%lld", i > (size_t)p->offset ? "," : "",
+	for (i = 0; i < n && i < (size_t)top; i++)
+		buf_printf(&ids, "%s%lld", i > 0 ? "," : "",
 		    (long long)v[i].id);
 	buf_putc(&ids, ']');
 	if (buf_err(&ids) || (st = stmt(db, SQ_BY_IDS)) == NULL) {
@@ -1546,7 +1568,12 @@ ranked_page(struct db *db, const struct search_params *p,
 		goto done;
 	}
 	db_bind_str(st, 1, match->p);
+	bind_filters(st, p);
+	db_bind_int(st, 8, p->limit);
+	db_bind_int(st, 9, p->offset);
 	db_bind_text(st, 15, ids.p, ids.len);
+	if (store_scope() != 0)
+		db_bind_int(st, scope_param[db_kind(db)], store_scope());
 	rc = store_rows_json(st, out);
 done:
 	free(v);
@@ -1565,9 +1592,9 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	*out = NULL;
 	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
 	    &spec, &kept, &st);
-	if (rc == STORE_OK && kept.count >= 0 && !p->by_date) {
-		rc = ranked_page(db, p, st, &match, out);
-		if (rc == STORE_OK)
+	if (rc == STORE_OK && kept.top > 0) {
+		rc = ranked_page(db, p, st, &match, kept.top, out);
+		if (rc == STORE_OK && kept.on)
 			rc = kept_count(db, p, &match, &kept);
 	} else if (rc == STORE_OK) {
 		if ((rc = store_rows_json(st, out)) == STORE_OK)

@@ -261,6 +261,48 @@ def same_page_and_count(what, params, match, tsquery, type_, since, until,
        % what)
 
 
+def far_draft():
+    """A draft far along the ids (400,001): every window of the demo is
+    then wider than a bitmap spans (131,072 ids; a rarer query's at a
+    million stories).  drop_far_draft() deletes it."""
+    asia = sql(DB, "SELECT id FROM sections WHERE slug = 'asia'")[0][0]
+    sql(DB, "INSERT INTO articles (id, slug, type, status, title, section_id,"
+        " published_at, updated_at, created_at) VALUES (400001,"
+        " 'far-draft', 'news', 'draft', 'A draft far along', ?, 1577836800,"
+        " 1577836800, 1577836800)", (asia,))
+
+
+def drop_far_draft():
+    sql(DB, "DELETE FROM articles WHERE id = 400001")
+
+
+def test_ties_in_id_order():
+    # Stories of the same rank come in the order of their ids, as FTS5's
+    # own sort hands them over.  On SQLite masthead sorts the ranks of a
+    # section's stories in a wide window itself (store_search.c's
+    # ranked_page) and must order ties the same way.  Four stories alike
+    # but for their slugs tie on both engines.
+    made = [story(title="Zanzibarite tie %s" % n, dek="The same dek.",
+                  body_md="Zanzibarite in the same words.")
+            for n in ("one", "two", "three", "four")]
+    # Through FTS5's sort: no filter, and a section over a narrow window.
+    got = ids({"q": "zanzibarite"})
+    eq(sorted(got), sorted(made), "the four stories alike are found")
+    narrow = ids({"q": "zanzibarite", "section": "asia"})
+    far_draft()
+    try:
+        wide = ids({"q": "zanzibarite", "section": "asia", "page": "1"})
+    finally:
+        drop_far_draft()
+    if not is_pg(DB):
+        eq(got, sorted(made), "stories of the same rank in the order of"
+           " their ids")
+        eq((narrow, wide), (got, got), "the same order with a section,"
+           " ranked by FTS5 (a narrow window) and by masthead (a wide one)")
+    for i in made:
+        admin("POST", "/api/v1/admin/articles/%d/unpublish" % i, {})
+
+
 def test_wide_window():
     # A window over more ids than a bitmap spans (131,072; a rarer
     # query's at a million stories): a draft far along the ids makes
@@ -270,11 +312,7 @@ def test_wide_window():
     # time.  The pages and counts are the engine's own all the same.
     # The queries differ from test_same_first_page's (page=1), so no
     # page of the cache answers them.
-    asia = sql(DB, "SELECT id FROM sections WHERE slug = 'asia'")[0][0]
-    sql(DB, "INSERT INTO articles (id, slug, type, status, title, section_id,"
-        " published_at, updated_at, created_at) VALUES (400001,"
-        " 'far-draft', 'news', 'draft', 'A draft far along', ?, 1577836800,"
-        " 1577836800, 1577836800)", (asia,))
+    far_draft()
     try:
         for what, params, match, tsquery, type_, since, until, sect, auth \
                 in kept_cases():
@@ -304,7 +342,7 @@ def test_wide_window():
            [round(v, 9) for v in best],
            "wide window: pages 1 and 2 are the engine's best twenty")
     finally:
-        sql(DB, "DELETE FROM articles WHERE id = 400001")
+        drop_far_draft()
 
 
 def test_oldest_title_first():
@@ -733,7 +771,8 @@ def test_upgrade_rebuilds():
     eq(len(ids({"q": "net*"})), 10, "and a short prefix fills a page")
 
 
-run_tests([test_ranking, test_same_first_page, test_wide_window,
+run_tests([test_ranking, test_same_first_page, test_ties_in_id_order,
+           test_wide_window,
            test_oldest_title_first,
            test_snippets_escape, test_filters, test_reader_errors,
            test_author_by_name, test_count_and_past_last, test_pagination,

@@ -8,6 +8,7 @@ rebuilds it."""
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -299,8 +300,58 @@ def test_ties_in_id_order():
            " their ids")
         eq((narrow, wide), (got, got), "the same order with a section,"
            " ranked by FTS5 (a narrow window) and by masthead (a wide one)")
+        one_site(made)
     for i in made:
         admin("POST", "/api/v1/admin/articles/%d/unpublish" % i, {})
+
+
+def one_site(made):
+    """On an instance of one site, a query with no filter is ranked as it
+    is read, newest first, and sorted by masthead (store_search.c's
+    SQ_RANK_TOP): the demo's sister sites make every search of the
+    other tests a filtered one.  A copy of the demo with its first site
+    alone: the first pages are the engine's own, ties in the order of
+    ids (the four stories alike, made), a word left out too."""
+    d = tempfile.mkdtemp(prefix="masthead-search-one-")
+    copy = os.path.join(d, "one.db")
+    src, dst = sqlite3.connect(DB), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.execute("DELETE FROM sites WHERE id <> 1")
+    dst.commit()
+    dst.close()
+    one = Server(db=copy)
+    try:
+        now = int(time.time())
+        live = {r[0] for r in sql(copy, "SELECT id FROM articles WHERE"
+                                  " status = 'published' AND"
+                                  " published_at <= ?", (now,))}
+        for text, match, page in [("zanzibarite", '"zanzibarite"', 1),
+                                  ("operator", '"operator"', 1),
+                                  ("operator", '"operator"', 3),
+                                  ("operator -network",
+                                   '"operator" NOT "network"', 1),
+                                  ('"open ran"', '"open ran"', 2)]:
+            ref = {i: -r for i, r in sql(copy, "SELECT rowid, rank FROM"
+                                         " article_search WHERE"
+                                         " article_search MATCH ?",
+                                         (match,)) if i in live}
+            best = sorted(ref.values(), reverse=True)
+            best = best[(page - 1) * 10:page * 10]
+            s, h, b = one.get("/api/v1/search?" + q({"q": text,
+                                                    "page": page}))
+            got = [r["id"] for r in json.loads(b)["results"]]
+            ok(len(best) > 0, "one site, %s: matches" % text)
+            eq([round(ref.get(i, -1e9), 9) for i in got],
+               [round(v, 9) for v in best],
+               "one site, %s, page %d: the engine's own ranking"
+               % (text, page))
+            if text == "zanzibarite":
+                eq(got, sorted(made), "one site: stories of the same rank"
+                   " in the order of their ids")
+    finally:
+        one.stop()
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def test_wide_window():

@@ -406,6 +406,15 @@ db_col_int(struct db_stmt *st, int i)
 	return st->db->drv->col_int(st, i);
 }
 
+/* A driver without its own reads the text, which on PostgreSQL has every digit. */
+double
+db_col_double(struct db_stmt *st, int i)
+{
+	if (st->db->drv->col_double != NULL)
+		return st->db->drv->col_double(st, i);
+	return strtod(st->db->drv->col_text(st, i, NULL), NULL);
+}
+
 const char *
 db_col_text(struct db_stmt *st, int i, size_t *lenp)
 {

@@ -146,6 +146,8 @@ int		 db_step(struct db_stmt *);
 int		 db_col_count(struct db_stmt *);
 int		 db_col_isnull(struct db_stmt *, int);
 int64_t		 db_col_int(struct db_stmt *, int);
+/* A real as the engine holds it (every bit: a rank to sort by). */
+double		 db_col_double(struct db_stmt *, int);
 const char	*db_col_text(struct db_stmt *, int, size_t *lenp);	/* never NULL */
 const char	*db_col_name(struct db_stmt *, int);
 

@@ -42,6 +42,7 @@ struct db_driver {
 	int		 (*col_count)(struct db_stmt *);
 	int		 (*col_isnull)(struct db_stmt *, int);
 	int64_t		 (*col_int)(struct db_stmt *, int);
+	double		 (*col_double)(struct db_stmt *, int);	/* or NULL */
 	const char	*(*col_text)(struct db_stmt *, int, size_t *);
 	const char	*(*col_name)(struct db_stmt *, int);
 	int64_t		 (*changes)(struct db *);

@@ -592,6 +592,12 @@ sq_col_int(struct db_stmt *st, int i)
 	return sqlite3_column_int64(SQS(st)->h, i);
 }
 
+static double
+sq_col_double(struct db_stmt *st, int i)
+{
+	return sqlite3_column_double(SQS(st)->h, i);
+}
+
 static const char *
 sq_col_text(struct db_stmt *st, int i, size_t *lenp)
 {
@@ -652,6 +658,7 @@ const struct db_driver db_sqlite_driver = {
 	.col_count = sq_col_count,
 	.col_isnull = sq_col_isnull,
 	.col_int = sq_col_int,
+	.col_double = sq_col_double,
 	.col_text = sq_col_text,
 	.col_name = sq_col_name,
 	.txstate = sq_txstate,

@@ -112,6 +112,12 @@ enum {
 	SQ_KEPT_BY_SECTION,	/* the same, walking $14's list of stories */
 	SQ_KEPT_BY_AUTHOR,	/* the same, walking author $14's list */
 	SQ_MATCH_IDS,	/* $1 query, [$10, $13] ids: the ids of the matches */
+	SQ_LIST_BY_SECTION,	/* section $14's stories from id $10 up */
+	SQ_LIST_BY_AUTHOR,	/* author $14's stories from id $10 up */
+	SQ_RANK_IDS,	/* $1 query, [$10, $13] ids, $11 rank: kept ids, ranks */
+	SQ_RANK_ALL,	/* the same, every id of the window */
+	SQ_RANK_TOP,	/* $1 query, $11 rank, $2 window: the window, ranked */
+	SQ_BY_IDS,	/* $1 query, $15 ids (JSON), filters, $8, $9: the page */
 	SQ__MAX
 };
 
@@ -194,6 +200,53 @@ enum {
 	"  " FTS_LIVE " WHERE m.id >= $10)" \
 	" AND l.article_id >= $10 AND l.article_id <= $13" HIT_FILTERS \
 	" LIMIT $8"
+/*
+ * A window over more ids than a bitmap spans: every story of the
+ * section's or the author's list from the window's lowest id up, the
+ * list read whole (its own index, one entry a story, no article read).
+ */
+#define FTS_LIST(list, index, key) \
+	"SELECT l.article_id FROM " list " l INDEXED BY " index \
+	" WHERE l." key " = $14 AND l.article_id >= $10"
+
+/*
+ * The window's ranks in the order of the rows' ids, rather than every
+ * row of the window through FTS5's sort; store_search() sorts them
+ * (ranked_page()).  With a wide window's few kept ids (kept_wide()),
+ * the kept rows only, each ranked exactly (k 0: a row is ranked twice,
+ * in the test and in the result).
+ */
+#define FTS_RANK_ALL \
+	"SELECT f.rowid AS id, f.rank AS r FROM article_search f" \
+	" WHERE" FTS_WINDOW FTS_RANK
+#define FTS_RANK_IDS	FTS_RANK_ALL " AND f.rank < 0"
+/*
+ * With no filter at all, the window itself, newest first: the window's
+ * rows are found and ranked in one read of the lists (SQ_WINDOW read
+ * them once more before: 6 of the 19 ms of CPU of "mavenir -5g" at
+ * 1,000,000 stories, whose window reaches back 170,000 ids).
+ * masthead_rank sees the rows in the other order, so a row it prunes
+ * may get another bound; the best k are scored exactly either way, and
+ * every pruned row is below them.
+ */
+#define FTS_RANK_TOP \
+	"SELECT f.rowid AS id, f.rank AS r FROM article_search f" \
+	" WHERE article_search MATCH $1" FTS_RANK \
+	" ORDER BY f.rowid DESC LIMIT $2"
+/*
+ * The page's rows of the best ones, whose ids are a JSON array in
+ * their order, the filters applied as SQ_BY_RANK applies them: the
+ * page's ids first, so that only its rows get their snippets.
+ */
+#define FTS_BY_IDS \
+	"WITH best AS (SELECT CAST(j.value AS INTEGER) AS id," \
+	"  CAST(j.key AS INTEGER) AS o FROM json_each($15) j)," \
+	" hits AS (SELECT best.id, best.o FROM best" \
+	"  CROSS JOIN articles a " FTS_LIVE " ON a.id = best.id" \
+	"  WHERE 1" HIT_FILTERS " ORDER BY best.o LIMIT $8 OFFSET $9)" \
+	" SELECT " HIT_COLS ", " FTS_SNIPPETS " FROM hits" \
+	" CROSS JOIN article_search ON article_search.rowid = hits.id" \
+	HIT_JOINS " WHERE article_search MATCH $1 ORDER BY hits.o"
 
 /* The count stops at the limit: no page is past it. */
 #define FTS_COUNT \
@@ -218,6 +271,14 @@ static const char *const sql_sqlite[SQ__MAX] = {
 	[SQ_KEPT_BY_AUTHOR] = FTS_KEPT_LIST("article_authors", "author_id"),
 	[SQ_MATCH_IDS] = "SELECT rowid FROM article_search"
 	    " WHERE article_search MATCH $1 AND rowid >= $10 AND rowid <= $13",
+	[SQ_LIST_BY_SECTION] = FTS_LIST("section_articles",
+	    "sqlite_autoindex_section_articles_1", "section_id"),
+	[SQ_LIST_BY_AUTHOR] = FTS_LIST("article_authors",
+	    "article_authors_list", "author_id"),
+	[SQ_RANK_IDS] = FTS_RANK_IDS,
+	[SQ_RANK_ALL] = FTS_RANK_ALL,
+	[SQ_RANK_TOP] = FTS_RANK_TOP,
+	[SQ_BY_IDS] = FTS_BY_IDS,
 };
 
 /* PostgreSQL: the weighted tsvector of 0005 and its GIN index. */
@@ -889,9 +950,10 @@ store_search_missing(struct db *db)
  * instead of reading its article (a page of the table each).  The rows
  * and their order are the same; a filter that keeps more than KEPT_MAX
  * ids, or ids spread over more than KEPT_SPAN, is applied afterwards as
- * before.  A section's or an author's ids come from its own list of
- * stories (FTS_KEPT_LIST): testing each story of the window for them
- * would cost a lookup a story, more than the search they help.
+ * before, but for a section's or an author's over a wide window
+ * (kept_wide()).  A section's or an author's ids come from its own
+ * list of stories (FTS_KEPT_LIST): testing each story of the window for
+ * them would cost a lookup a story, more than the search they help.
  */
 #define KEPT_MAX	20000
 #define KEPT_SPAN	131072
@@ -904,6 +966,9 @@ struct kept {
 	int64_t		 first;		/* the id of bit 0 */
 	unsigned char	*bits;
 	size_t		 nbytes;
+	int64_t		 count;		/* the window's matches kept, or -1 */
+	int64_t		 top;		/* the best rows ranked apart, or 0 */
+	int		 newest;	/* SQ_RANK_TOP: the rows find p->lo */
 };
 
 /* Binds HIT_FILTERS' parameters, $2 to $7. */
@@ -925,18 +990,181 @@ kept_free(struct kept *k)
 	k->bits = NULL;
 }
 
+/*
+ * Binds the filters of a statement of the ids a filter keeps, the
+ * list's own filter 0 when its list is read (which), and the list as
+ * $14 when the statement reads it (list).
+ */
+static void
+bind_kept(struct db_stmt *st, const struct search_params *p, int which,
+    int list)
+{
+	bind_filters(st, p);
+	if (which == SQ_KEPT_BY_AUTHOR) {
+		db_bind_int(st, 7, 0);
+		if (list)
+			db_bind_int(st, 14, p->author);
+	} else if (which == SQ_KEPT_BY_SECTION) {
+		db_bind_int(st, 6, 0);
+		if (list)
+			db_bind_int(st, 14, p->section);
+	}
+}
+
+/* The n ids (ascending or not) into k's bitmap, which spans them. */
+static void
+kept_set(struct kept *k, const int64_t *ids, size_t n)
+{
+	int64_t lo = INT64_MAX, hi = 0;
+	size_t i;
+
+	if (n == 0) {
+		/* Nothing to find: an empty range of ids. */
+		k->on = 1;
+		k->lo = 1;
+		k->hi = 0;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		lo = ids[i] < lo ? ids[i] : lo;
+		hi = ids[i] > hi ? ids[i] : hi;
+	}
+	k->on = 1;
+	k->lo = lo;
+	k->hi = hi;
+	k->first = lo;
+	k->nbytes = (size_t)(hi - lo) / 8 + 1;
+	k->bits = xcalloc(1, k->nbytes);
+	for (i = 0; i < n; i++)
+		k->bits[(ids[i] - lo) / 8] |=
+		    (unsigned char)(1u << ((ids[i] - lo) % 8));
+}
+
+/*
+ * The ids a section's or an author's filter keeps of a window over more
+ * ids than KEPT_SPAN (a rarer query's: "kenya scotland" reaches back
+ * 136,000 ids at 1,000,000 stories), into k.  The list cannot be read
+ * from the window's earliest time, which would read every id of the
+ * window (8 ms of CPU there), and testing each match for the section
+ * costs a lookup a match (10,000 of them: 12 ms).  So three reads, none
+ * of an article but the ones kept:
+ *
+ * - the ids of the window's matches (up to SEARCH_WINDOW of them, from
+ *   the index alone), into a bitmap over [p->lo, last];
+ * - the ids of the section's or the author's list from p->lo up (its
+ *   own index, one entry a story: 66,000 entries, 3 ms, for a section
+ *   with 6.6% of the archive), each tested against the bitmap;
+ * - the other filters for each story in both (684 there), by id.
+ *
+ * The kept ids are then exactly the window's matches the filters keep,
+ * as search_kept() reads them for a narrower window: the bitmap of the
+ * ranking, and the count (k->count).  A window over more than
+ * KEPT_WIDE_SPAN ids, or more than KEPT_PROBE_MAX stories in both
+ * (a section or an author with most of the matches, where the filter
+ * after the ranking finds a page at once), is left to the filter after
+ * the ranking.
+ */
+#define KEPT_WIDE_SPAN	(1 << 21)
+#define KEPT_PROBE_MAX	2000
 static int
-search_kept(struct db *db, const struct search_params *p, struct kept *k)
+kept_wide(struct db *db, const struct search_params *p,
+    const struct buf *match, int which, int64_t last, struct kept *k)
 {
 	struct db_stmt *st;
-	int64_t *ids, id, lo = INT64_MAX, hi = 0;
-	size_t n = 0, i;
+	unsigned char *m = NULL;
+	int64_t *ids = NULL, id;
+	size_t n = 0, i, kept = 0;
+	int rc;
+
+	/* After this point, all errors go through done. */
+	if (last - p->lo >= KEPT_WIDE_SPAN)
+		return STORE_OK;
+	m = xcalloc(1, (size_t)(last - p->lo) / 8 + 1);
+	if ((st = stmt(db, SQ_MATCH_IDS)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_str(st, 1, match->p);
+	db_bind_int(st, 10, p->lo);
+	db_bind_int(st, 13, last);
+	while ((rc = db_step(st)) == DB_ROW) {
+		id = db_col_int(st, 0) - p->lo;
+		m[id / 8] |= (unsigned char)(1u << (id % 8));
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		rc = store_rc_from_db(rc);
+		goto done;
+	}
+	if ((st = stmt(db, which == SQ_KEPT_BY_AUTHOR ? SQ_LIST_BY_AUTHOR :
+	    SQ_LIST_BY_SECTION)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int(st, 10, p->lo);
+	db_bind_int(st, 14, which == SQ_KEPT_BY_AUTHOR ? p->author :
+	    p->section);
+	ids = xmalloc((KEPT_PROBE_MAX + 1) * sizeof(*ids));
+	while ((rc = db_step(st)) == DB_ROW && n <= KEPT_PROBE_MAX) {
+		id = db_col_int(st, 0);
+		if (id <= last && (m[(id - p->lo) / 8] &
+		    (1u << ((id - p->lo) % 8))) != 0)
+			ids[n++] = id;
+	}
+	db_reset(st);
+	if (rc != DB_DONE && rc != DB_ROW) {
+		rc = store_rc_from_db(rc);
+		goto done;
+	}
+	rc = STORE_OK;
+	if (n > KEPT_PROBE_MAX)
+		goto done;
+	/* The other filters, story by story: SQ_KEPT_BY_ID over one id. */
+	if ((st = stmt(db, SQ_KEPT_BY_ID)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		/* db_reset() clears what was bound: all of it again. */
+		bind_kept(st, p, which, 0);
+		db_bind_int(st, 8, 1);
+		if (store_scope() != 0)
+			db_bind_int(st, scope_param[db_kind(db)],
+			    store_scope());
+		db_bind_int(st, 10, ids[i]);
+		db_bind_int(st, 13, ids[i]);
+		rc = db_step(st);
+		db_reset(st);
+		if (rc == DB_ROW)
+			ids[kept++] = ids[i];
+		else if (rc != DB_DONE) {
+			rc = store_rc_from_db(rc);
+			goto done;
+		}
+	}
+	rc = STORE_OK;
+	kept_set(k, ids, kept);
+	k->count = (int64_t)kept;
+done:
+	free(m);
+	free(ids);
+	return rc;
+}
+
+static int
+search_kept(struct db *db, const struct search_params *p,
+    const struct buf *match, struct kept *k)
+{
+	struct db_stmt *st;
+	int64_t *ids, id, lo = INT64_MAX, hi = 0, last;
+	size_t n = 0;
 	int rc, which, dates = p->from > 0 || p->to != INT64_MAX;
 
 	k->on = 0;
 	k->lo = p->lo;
 	k->hi = INT64_MAX;
 	k->bits = NULL;
+	k->count = -1;
 	if (sql_engine[db_kind(db)][SQ_KEPT_BY_ID] == NULL ||
 	    (p->type == NULL && p->section == 0 && p->author == 0 &&
 	    store_scope() == 0 && !dates))
@@ -948,21 +1176,14 @@ search_kept(struct db *db, const struct search_params *p, struct kept *k)
 	 * A list is read from the earliest time of a story of the window,
 	 * found among every id from the window's lowest: a window over
 	 * more ids than a bitmap spans (a rarer word's, back to the oldest
-	 * story) is left to the filter after the ranking, as before.
+	 * story) has its ids found another way (kept_wide()).
 	 */
 	if ((which == SQ_KEPT_BY_AUTHOR || which == SQ_KEPT_BY_SECTION) &&
-	    store_scalar(db, sql_last_id, p->lo) - p->lo >= KEPT_SPAN)
-		return STORE_OK;
+	    (last = store_scalar(db, sql_last_id, p->lo)) - p->lo >= KEPT_SPAN)
+		return kept_wide(db, p, match, which, last, k);
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
-	bind_filters(st, p);
-	if (which == SQ_KEPT_BY_AUTHOR) {
-		db_bind_int(st, 7, 0);
-		db_bind_int(st, 14, p->author);
-	} else if (which == SQ_KEPT_BY_SECTION) {
-		db_bind_int(st, 6, 0);
-		db_bind_int(st, 14, p->section);
-	}
+	bind_kept(st, p, which, 1);
 	db_bind_int(st, 8, KEPT_MAX + 1);
 	db_bind_int(st, 10, p->lo);
 	db_bind_int(st, 13, INT64_MAX);
@@ -979,22 +1200,8 @@ search_kept(struct db *db, const struct search_params *p, struct kept *k)
 		free(ids);
 		return store_rc_from_db(rc);
 	}
-	if (n == 0) {
-		/* Nothing to find: an empty range of ids. */
-		k->on = 1;
-		k->lo = 1;
-		k->hi = 0;
-	} else if (n <= KEPT_MAX && hi - lo < KEPT_SPAN) {
-		k->on = 1;
-		k->lo = lo;
-		k->hi = hi;
-		k->first = lo;
-		k->nbytes = (size_t)(hi - lo) / 8 + 1;
-		k->bits = xcalloc(1, k->nbytes);
-		for (i = 0; i < n; i++)
-			k->bits[(ids[i] - lo) / 8] |=
-			    (unsigned char)(1u << ((ids[i] - lo) % 8));
-	}
+	if (n == 0 || (n <= KEPT_MAX && hi - lo < KEPT_SPAN))
+		kept_set(k, ids, n);
 	free(ids);
 	return STORE_OK;
 }
@@ -1022,7 +1229,7 @@ static const char sql_outside[] =
 
 static int
 rank_spec(struct db *db, const struct search_params *p,
-    const struct kept *kept, struct buf *spec)
+    const struct kept *kept, struct buf *spec, int64_t *kp)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct db_stmt *st;
@@ -1030,7 +1237,10 @@ rank_spec(struct db *db, const struct search_params *p,
 	size_t i;
 	int rc;
 
-	if (kept->on) {
+	if (kept->count >= 0) {
+		/* Every kept row exactly, and once a row: FTS_RANK_IDS. */
+		k = 0;
+	} else if (kept->on) {
 		k = (int64_t)p->offset + p->limit;
 	} else if (p->type == NULL && p->section == 0 && p->author == 0 &&
 	    store_scope() == 0) {
@@ -1050,6 +1260,7 @@ rank_spec(struct db *db, const struct search_params *p,
 	}
 	if (k > RANK_TOP_MAX)
 		k = 0;
+	*kp = k;
 	buf_printf(spec, "masthead_rank(%lld, " FTS_WEIGHTS, (long long)k);
 	if (kept->bits != NULL) {
 		buf_printf(spec, ", %lld, x'", (long long)kept->first);
@@ -1204,23 +1415,59 @@ search_stmt(struct db *db, struct search_params *p, int which,
     struct db_stmt **out)
 {
 	struct db_stmt *st;
+	int64_t k = 0;
 	int rc;
 
 	kept->bits = NULL;
+	kept->count = -1;
+	kept->top = 0;
+	kept->newest = 0;
 	if (search_query_with(engine_syntax[db_kind(db)], p->q, match,
 	    db_kind(db) == DB_SQLITE ? expand_prefix : NULL, db) == 0)
 		return STORE_NOTFOUND;
 	if (buf_err(match))
 		return STORE_ERROR;
+	/* No filter at all: the window is found as it is ranked. */
+	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE && p->lo == 0 &&
+	    p->type == NULL && p->section == 0 && p->author == 0 &&
+	    store_scope() == 0 && p->from <= 0 && p->to == INT64_MAX) {
+		kept->on = 0;
+		if ((rc = rank_spec(db, p, kept, spec, &k)) != STORE_OK)
+			return rc;
+		if (k > 0) {
+			if ((st = stmt(db, SQ_RANK_TOP)) == NULL)
+				return STORE_ERROR;
+			db_bind_str(st, 1, match->p);
+			db_bind_int(st, 2, SEARCH_WINDOW);
+			db_bind_str(st, 11, spec->p);
+			kept->top = k;
+			kept->newest = 1;
+			*out = st;
+			return STORE_OK;
+		}
+		buf_reset(spec);
+	}
 	if ((rc = search_window(db, p, match)) != STORE_OK ||
-	    (rc = search_kept(db, p, kept)) != STORE_OK)
+	    (rc = search_kept(db, p, match, kept)) != STORE_OK)
 		return rc;
 	if (which == SQ_BY_RANK && db_kind(db) == DB_SQLITE &&
-	    (rc = rank_spec(db, p, kept, spec)) != STORE_OK)
+	    (rc = rank_spec(db, p, kept, spec, &k)) != STORE_OK)
 		return rc;
 	/* The count of the matches a filter's bitmap keeps: their ids only. */
 	if (which == SQ_COUNT && kept->bits != NULL)
 		which = SQ_MATCH_IDS;
+	/*
+	 * Ranked apart (ranked_page()): a wide window's kept rows, and a
+	 * window no filter but time narrows, whose page is among its best
+	 * k rows.
+	 */
+	if (which == SQ_BY_RANK && kept->count >= 0) {
+		which = SQ_RANK_IDS;
+		kept->top = (int64_t)p->offset + p->limit;
+	} else if (which == SQ_BY_RANK && !kept->on && k > 0) {
+		which = SQ_RANK_ALL;
+		kept->top = k;
+	}
 	if ((st = stmt(db, which)) == NULL)
 		return STORE_ERROR;
 	*out = st;
@@ -1230,7 +1477,8 @@ search_stmt(struct db *db, struct search_params *p, int which,
 	db_bind_int(st, 9, p->offset);
 	db_bind_int(st, 10, kept->lo > p->lo ? kept->lo : p->lo);
 	if (db_kind(db) == DB_SQLITE) {
-		if (which == SQ_BY_RANK)
+		if (which == SQ_BY_RANK || which == SQ_RANK_IDS ||
+		    which == SQ_RANK_ALL)
 			db_bind_str(st, 11, spec->p);
 		db_bind_int(st, 13, kept->hi);
 	}
@@ -1298,7 +1546,10 @@ kept_count(struct db *db, struct search_params *p, const struct buf *match,
 	int64_t seen = 0;
 	int rc;
 
-	if (k->bits != NULL) {
+	if (k->count >= 0) {
+		/* kept_wide() kept the window's matches only: all of them. */
+		seen = k->count;
+	} else if (k->bits != NULL) {
 		if ((st = stmt(db, SQ_MATCH_IDS)) == NULL)
 			return STORE_ERROR;
 		db_bind_str(st, 1, match->p);
@@ -1309,6 +1560,86 @@ kept_count(struct db *db, struct search_params *p, const struct buf *match,
 	}
 	p->counted = seen + 1;
 	return STORE_OK;
+}
+
+struct ranked {
+	double		 r;
+	int64_t		 id;
+};
+
+/* As FTS5's sort: by rank, and rows of the same rank in the order of ids. */
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->r != y->r)
+		return x->r < y->r ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The page of a window ranked apart (SQ_RANK_IDS's or SQ_RANK_ALL's
+ * rows, st, bound), into *out: the rows are sorted here as FTS5's sort
+ * orders them (SQLite's sorter keeps the order in which rows come, that
+ * of their ids, among rows of the same rank), and the page is read from
+ * the best top of them by id (SQ_BY_IDS), the filters applied as
+ * SQ_BY_RANK applies them.  masthead_rank() gives each row the rank it
+ * gives it there, in the same order of rows, so the best top are the
+ * same rows in the same order; top is what its k promises: the page's
+ * rows are among them.  FTS5's own sort puts every row of the window
+ * through SQLite's sorter; here a row is two numbers in an array.
+ */
+static int
+ranked_page(struct db *db, struct search_params *p, struct db_stmt *st,
+    const struct buf *match, const struct kept *k, json_t **out)
+{
+	struct ranked *v = NULL;
+	struct buf ids = BUF_INIT;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	/* After this point, all errors go through done. */
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].id = db_col_int(st, 0);
+		v[n].r = db_col_double(st, 1);
+		n++;
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		rc = store_rc_from_db(rc);
+		goto done;
+	}
+	/* SQ_RANK_TOP's rows are the window: its lowest id, as SQ_WINDOW's. */
+	if (k->newest)
+		p->lo = n == SEARCH_WINDOW ? v[n - 1].id : 1;
+	if (n > 0)
+		qsort(v, n, sizeof(*v), ranked_cmp);
+	buf_putc(&ids, '[');
+	for (i = 0; i < n && i < (size_t)k->top; i++)
+		buf_printf(&ids, "%s%lld", i > 0 ? "," : "",
+		    (long long)v[i].id);
+	buf_putc(&ids, ']');
+	if (buf_err(&ids) || (st = stmt(db, SQ_BY_IDS)) == NULL) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_str(st, 1, match->p);
+	bind_filters(st, p);
+	db_bind_int(st, 8, p->limit);
+	db_bind_int(st, 9, p->offset);
+	db_bind_text(st, 15, ids.p, ids.len);
+	if (store_scope() != 0)
+		db_bind_int(st, scope_param[db_kind(db)], store_scope());
+	rc = store_rows_json(st, out);
+done:
+	free(v);
+	buf_free(&ids);
+	return rc;
 }
 
 int
@@ -1322,7 +1653,11 @@ store_search(struct db *db, struct search_params *p, json_t **out)
 	*out = NULL;
 	rc = search_stmt(db, p, p->by_date ? SQ_BY_DATE : SQ_BY_RANK, &match,
 	    &spec, &kept, &st);
-	if (rc == STORE_OK) {
+	if (rc == STORE_OK && kept.top > 0) {
+		rc = ranked_page(db, p, st, &match, &kept, out);
+		if (rc == STORE_OK && kept.on)
+			rc = kept_count(db, p, &match, &kept);
+	} else if (rc == STORE_OK) {
 		if ((rc = store_rows_json(st, out)) == STORE_OK)
 			take_counted(p, *out);
 		if (rc == STORE_OK && kept.on && p->counted == 0)

@@ -8,6 +8,7 @@ rebuilds it."""
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -191,6 +192,16 @@ def test_same_first_page():
     # type, a range of dates, a section, an author; store_search.c's
     # search_kept) and a prefix longer than the prefix index's: the
     # first page and the count are the engine's own over every match.
+    for what, params, match, tsquery, type_, since, until, sect, auth in \
+            kept_cases():
+        same_page_and_count(what, params, match, tsquery, type_, since,
+                            until, sect, auth)
+
+
+def kept_cases():
+    """Queries with the filters search_kept() reads the ids of: each
+    with its FTS5 query, its tsquery and the filters live_scores()
+    takes."""
     # The middle half of the live stories' days.
     times = [int(r[0]) for r in sql(
         DB, "SELECT published_at FROM articles WHERE status = 'published'"
@@ -204,45 +215,185 @@ def test_same_first_page():
               " ORDER BY id LIMIT 1", (section,))[0]
     section_5g = sql(DB, "SELECT id FROM sections WHERE slug = '5g'")[0][0]
     author = sql(DB, "SELECT id FROM authors WHERE slug = 'maren-oakhurst'")[0][0]
-    for what, params, match, tsquery, type_, since, until, sect, auth in [
-            ("telek*", {"q": "telek*"}, '"telek"*', "'telek':*", None, 0,
-             2 ** 62, 0, 0),
-            ("spectr*", {"q": "spectr*"}, '"spectr"*', "'spectr':*", None, 0,
-             2 ** 62, 0, 0),
-            ("network, type opinion", {"q": "network", "type": "opinion"},
-             '"network"', "'network'", "opinion", 0, 2 ** 62, 0, 0),
-            ("5g, %(from)s to %(to)s" % span, dict(span, q="5g"), '"5g"',
-             "'5g'", None, first, last, 0, 0),
-            ("network, news, %(from)s to %(to)s" % span,
-             dict(span, q="network", type="news"), '"network"', "'network'",
-             "news", first, last, 0, 0),
-            ("network, section cable-tech", {"q": "network",
-             "section": "cable-tech"}, '"network"', "'network'", None, 0,
-             2 ** 62, section, 0),
-            ("network, section %s" % sub[1], {"q": "network",
-             "section": sub[1]}, '"network"', "'network'", None, 0, 2 ** 62,
-             sub[0], 0),
-            ("5g, author maren-oakhurst", {"q": "5g",
-             "author": "maren-oakhurst"}, '"5g"', "'5g'", None, 0, 2 ** 62,
-             0, author),
-            ("5g, section 5g, maren-oakhurst, news", {"q": "5g",
-             "section": "5g", "author": "maren-oakhurst", "type": "news"},
-             '"5g"', "'5g'", "news", 0, 2 ** 62, section_5g, author),
-            ("network, cable-tech, %(from)s to %(to)s" % span,
-             dict(span, q="network", section="cable-tech"), '"network"',
-             "'network'", None, first, last, section, 0)]:
-        ref = live_scores(match, tsquery, type_, since, until, section=sect,
-                          author=auth)
-        best = sorted(ref.values(), reverse=True)[:10]
-        s, j = api(params)
-        got = [r["id"] for r in j["results"]]
-        ok(len(best) >= 3, "%s matches several stories of the demo" % what,
-           len(best))
-        eq([round(ref.get(i, -1e9), 9) for i in got],
+    return [
+        ("telek*", {"q": "telek*"}, '"telek"*', "'telek':*", None, 0,
+         2 ** 62, 0, 0),
+        ("spectr*", {"q": "spectr*"}, '"spectr"*', "'spectr':*", None, 0,
+         2 ** 62, 0, 0),
+        ("network, type opinion", {"q": "network", "type": "opinion"},
+         '"network"', "'network'", "opinion", 0, 2 ** 62, 0, 0),
+        ("5g, %(from)s to %(to)s" % span, dict(span, q="5g"), '"5g"',
+         "'5g'", None, first, last, 0, 0),
+        ("network, news, %(from)s to %(to)s" % span,
+         dict(span, q="network", type="news"), '"network"', "'network'",
+         "news", first, last, 0, 0),
+        ("network, section cable-tech", {"q": "network",
+         "section": "cable-tech"}, '"network"', "'network'", None, 0,
+         2 ** 62, section, 0),
+        ("network, section %s" % sub[1], {"q": "network",
+         "section": sub[1]}, '"network"', "'network'", None, 0, 2 ** 62,
+         sub[0], 0),
+        ("5g, author maren-oakhurst", {"q": "5g",
+         "author": "maren-oakhurst"}, '"5g"', "'5g'", None, 0, 2 ** 62,
+         0, author),
+        ("5g, section 5g, maren-oakhurst, news", {"q": "5g",
+         "section": "5g", "author": "maren-oakhurst", "type": "news"},
+         '"5g"', "'5g'", "news", 0, 2 ** 62, section_5g, author),
+        ("network, cable-tech, %(from)s to %(to)s" % span,
+         dict(span, q="network", section="cable-tech"), '"network"',
+         "'network'", None, first, last, section, 0)]
+
+
+def same_page_and_count(what, params, match, tsquery, type_, since, until,
+                        sect, auth):
+    """The first page and the count of params are the engine's own over
+    every match the filters keep."""
+    ref = live_scores(match, tsquery, type_, since, until, section=sect,
+                      author=auth)
+    best = sorted(ref.values(), reverse=True)[:10]
+    s, j = api(params)
+    got = [r["id"] for r in j["results"]]
+    ok(len(best) >= 3, "%s matches several stories of the demo" % what,
+       len(best))
+    eq([round(ref.get(i, -1e9), 9) for i in got],
+       [round(v, 9) for v in best],
+       "%s: the first page is the engine's best ten" % what)
+    eq(j["total"], min(len(ref), 500), "%s: the count is every match"
+       % what)
+
+
+def far_draft():
+    """A draft far along the ids (400,001): every window of the demo is
+    then wider than a bitmap spans (131,072 ids; a rarer query's at a
+    million stories).  drop_far_draft() deletes it."""
+    asia = sql(DB, "SELECT id FROM sections WHERE slug = 'asia'")[0][0]
+    sql(DB, "INSERT INTO articles (id, slug, type, status, title, section_id,"
+        " published_at, updated_at, created_at) VALUES (400001,"
+        " 'far-draft', 'news', 'draft', 'A draft far along', ?, 1577836800,"
+        " 1577836800, 1577836800)", (asia,))
+
+
+def drop_far_draft():
+    sql(DB, "DELETE FROM articles WHERE id = 400001")
+
+
+def test_ties_in_id_order():
+    # Stories of the same rank come in the order of their ids, as FTS5's
+    # own sort hands them over.  On SQLite masthead sorts the ranks of a
+    # section's stories in a wide window itself (store_search.c's
+    # ranked_page) and must order ties the same way.  Four stories alike
+    # but for their slugs tie on both engines.
+    made = [story(title="Zanzibarite tie %s" % n, dek="The same dek.",
+                  body_md="Zanzibarite in the same words.")
+            for n in ("one", "two", "three", "four")]
+    # Through FTS5's sort: no filter, and a section over a narrow window.
+    got = ids({"q": "zanzibarite"})
+    eq(sorted(got), sorted(made), "the four stories alike are found")
+    narrow = ids({"q": "zanzibarite", "section": "asia"})
+    far_draft()
+    try:
+        wide = ids({"q": "zanzibarite", "section": "asia", "page": "1"})
+    finally:
+        drop_far_draft()
+    if not is_pg(DB):
+        eq(got, sorted(made), "stories of the same rank in the order of"
+           " their ids")
+        eq((narrow, wide), (got, got), "the same order with a section,"
+           " ranked by FTS5 (a narrow window) and by masthead (a wide one)")
+        one_site(made)
+    for i in made:
+        admin("POST", "/api/v1/admin/articles/%d/unpublish" % i, {})
+
+
+def one_site(made):
+    """On an instance of one site, a query with no filter is ranked as it
+    is read, newest first, and sorted by masthead (store_search.c's
+    SQ_RANK_TOP): the demo's sister sites make every search of the
+    other tests a filtered one.  A copy of the demo with its first site
+    alone: the first pages are the engine's own, ties in the order of
+    ids (the four stories alike, made), a word left out too."""
+    d = tempfile.mkdtemp(prefix="masthead-search-one-")
+    copy = os.path.join(d, "one.db")
+    src, dst = sqlite3.connect(DB), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.execute("DELETE FROM sites WHERE id <> 1")
+    dst.commit()
+    dst.close()
+    one = Server(db=copy)
+    try:
+        now = int(time.time())
+        live = {r[0] for r in sql(copy, "SELECT id FROM articles WHERE"
+                                  " status = 'published' AND"
+                                  " published_at <= ?", (now,))}
+        for text, match, page in [("zanzibarite", '"zanzibarite"', 1),
+                                  ("operator", '"operator"', 1),
+                                  ("operator", '"operator"', 3),
+                                  ("operator -network",
+                                   '"operator" NOT "network"', 1),
+                                  ('"open ran"', '"open ran"', 2)]:
+            ref = {i: -r for i, r in sql(copy, "SELECT rowid, rank FROM"
+                                         " article_search WHERE"
+                                         " article_search MATCH ?",
+                                         (match,)) if i in live}
+            best = sorted(ref.values(), reverse=True)
+            best = best[(page - 1) * 10:page * 10]
+            s, h, b = one.get("/api/v1/search?" + q({"q": text,
+                                                    "page": page}))
+            got = [r["id"] for r in json.loads(b)["results"]]
+            ok(len(best) > 0, "one site, %s: matches" % text)
+            eq([round(ref.get(i, -1e9), 9) for i in got],
+               [round(v, 9) for v in best],
+               "one site, %s, page %d: the engine's own ranking"
+               % (text, page))
+            if text == "zanzibarite":
+                eq(got, sorted(made), "one site: stories of the same rank"
+                   " in the order of their ids")
+    finally:
+        one.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_wide_window():
+    # A window over more ids than a bitmap spans (131,072; a rarer
+    # query's at a million stories): a draft far along the ids makes
+    # every window of the demo that wide, so a section's and an
+    # author's ids are found from the window's matches and the list
+    # (store_search.c's kept_wide), never from the window's earliest
+    # time.  The pages and counts are the engine's own all the same.
+    # The queries differ from test_same_first_page's (page=1), so no
+    # page of the cache answers them.
+    far_draft()
+    try:
+        for what, params, match, tsquery, type_, since, until, sect, auth \
+                in kept_cases():
+            if sect or auth:
+                same_page_and_count("wide window, " + what,
+                                    dict(params, page="1"), match, tsquery,
+                                    type_, since, until, sect, auth)
+        # A section with stories, none of them a match: no result, a
+        # count of 0.
+        empty = [slug for i, slug in sql(
+            DB, "SELECT id, slug FROM sections s WHERE EXISTS (SELECT 1"
+            " FROM section_articles x WHERE x.section_id = s.id)"
+            " ORDER BY id") if not live_scores('"cable"', "'cabl'",
+                                               section=i)]
+        ok(empty, "a section of the demo has no story about cable")
+        s, j = api({"q": "cable", "section": empty[0], "page": "1"})
+        eq((s, j["results"], j["total"]), (200, [], 0),
+           "wide window: a section that keeps none of the matches")
+        # Past the first page: the pages follow one another.
+        p1 = ids({"q": "network", "section": "cable-tech", "page": "1"})
+        p2 = ids({"q": "network", "section": "cable-tech", "page": "2"})
+        ref = live_scores('"network"', "'network'",
+                          section=sql(DB, "SELECT id FROM sections WHERE"
+                                      " slug = 'cable-tech'")[0][0])
+        best = sorted(ref.values(), reverse=True)[:20]
+        eq([round(ref.get(i, -1e9), 9) for i in p1 + p2],
            [round(v, 9) for v in best],
-           "%s: the first page is the engine's best ten" % what)
-        eq(j["total"], min(len(ref), 500), "%s: the count is every match"
-           % what)
+           "wide window: pages 1 and 2 are the engine's best twenty")
+    finally:
+        drop_far_draft()
 
 
 def test_oldest_title_first():
@@ -671,7 +822,9 @@ def test_upgrade_rebuilds():
     eq(len(ids({"q": "net*"})), 10, "and a short prefix fills a page")
 
 
-run_tests([test_ranking, test_same_first_page, test_oldest_title_first,
+run_tests([test_ranking, test_same_first_page, test_ties_in_id_order,
+           test_wide_window,
+           test_oldest_title_first,
            test_snippets_escape, test_filters, test_reader_errors,
            test_author_by_name, test_count_and_past_last, test_pagination,
            test_states, test_hostile, test_follows_writes, test_api_parity,

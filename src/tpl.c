@@ -1111,18 +1111,12 @@ rend_flush(struct tpl_render *r)
 		buf_append(r->out, r->ind[i].p, r->ind[i].n);
 }
 
+/* Template text inside an indented partial: each line gets the indentation. */
 static void
-rend_text(struct tpl_render *r, const char *s, size_t n)
+rend_text_ind(struct tpl_render *r, const char *s, size_t n)
 {
 	const char *end = s + n, *nl;
 
-	if (n == 0)
-		return;
-	if (r->indtotal == 0) {
-		buf_append(r->out, s, n);
-		r->pending = s[n - 1] == '\n';
-		return;
-	}
 	while (s < end) {
 		rend_flush(r);
 		nl = memchr(s, '\n', (size_t)(end - s));
@@ -1134,6 +1128,24 @@ rend_text(struct tpl_render *r, const char *s, size_t n)
 		s = nl + 1;
 		r->pending = 1;
 	}
+}
+
+/*
+ * Template text.  Inline, since a home page has 1,600 text nodes and
+ * nearly all of them are outside any indented partial: the call and the
+ * registers rend_text_ind() saves cost more than the append itself.
+ */
+static inline __attribute__((always_inline)) void
+rend_text(struct tpl_render *r, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (r->indtotal != 0) {
+		rend_text_ind(r, s, n);
+		return;
+	}
+	buf_append(r->out, s, n);
+	r->pending = s[n - 1] == '\n';
 }
 
 static void

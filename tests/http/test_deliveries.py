@@ -62,8 +62,10 @@ def test_migration_moves_rows():
     eq(r.returncode, 0, "a new database migrates")
     ok("deliveries" in tables(), "it has the deliveries table")
     # Back to the schema before 0041, with rows in the two old logs.
+    # "masthead migrate" applies the versions above the highest recorded,
+    # so the later ones are forgotten too (each may run again).
     script("DROP TABLE deliveries;\n"
-           "DELETE FROM schema_migrations WHERE version = 41;\n" +
+           "DELETE FROM schema_migrations WHERE version >= 41;\n" +
            old_table("0034_webhooks.sql", "webhook_deliveries") +
            old_table("0037_activitypub.sql", "ap_deliveries"))
     hook = sql(DB, "INSERT INTO webhooks (url, events, secret, active, created_at)"

@@ -617,6 +617,8 @@ model_home(struct req *r, json_t **out)
 	if ((rc = store_home_reads(r->db, &h)) != STORE_OK)
 		return status_store(rc);
 	own_json(r, h.pins);
+	/* Owned now: Most Read may show below all the same, or a read fail. */
+	own_json(r, h.most);
 	front_pins(&h, &pins);
 	/* The pins first, each block's in slot order. */
 	lead = own_json(r, json_array());
@@ -655,11 +657,12 @@ model_home(struct req *r, json_t **out)
 		list = json_array();
 	else {
 		/* Most Read's fragment was dropped since: read it now. */
-		if (h.most_limit == 0 &&
-		    (rc = store_most_commented(r->db, h.most_since,
-		    HOME_MOST_ROWS, h.now, &h.most)) != STORE_OK)
-			return status_store(rc);
-		own_json(r, h.most);
+		if (h.most_limit == 0) {
+			if ((rc = store_most_commented(r->db, h.most_since,
+			    HOME_MOST_ROWS, h.now, &h.most)) != STORE_OK)
+				return status_store(rc);
+			own_json(r, h.most);
+		}
 		list = most_commented(&h, s);
 	}
 	json_object_set_new(m, "most_commented", list);

@@ -120,6 +120,7 @@ const most = await page.locator('section.home-most-read ol li').count();
 check('the home page shows Most Read', most === 3, most);
 await page.locator('section.home-most-read').screenshot({ path: process.env.SHOTS + '/home-most-read-1366.png' });
 await page.goto(base + '/article/' + slug);
+const shown = Date.now();
 const side = await page.locator('aside .block-most-read li').count();
 check("and a story's sidebar", side === 3, side);
 await page.locator('aside .block-most-read').screenshot({ path: process.env.SHOTS + '/story-most-read.png' });
@@ -128,8 +129,13 @@ const sent = page.waitForRequest(r => r.url().endsWith('/api/v1/beacon'));
 await page.goto(base + '/sections');
 const req = await sent;
 check('leaving the story sends a beacon', req.method() === 'POST', req.method());
-check('with the story and its seconds', /^p=%2Farticle%2F[a-z0-9-]+&s=[23]$/.test(req.postData()),
-      req.postData());
+// At least the 2.5 s waited, at most the seconds since the story loaded
+// and one for its clock starting before the load event
+// (a loaded machine makes them more than 3).
+const secs = (Date.now() - shown) / 1000;
+const sm = /^p=%2Farticle%2F[a-z0-9-]+&s=(\d+)$/.exec(req.postData());
+check('with the story and its seconds', sm !== null && +sm[1] >= 2 && +sm[1] <= Math.ceil(secs) + 1,
+      req.postData() + ' after ' + secs + ' s');
 """
 
 
@@ -150,7 +156,8 @@ def test_reader_beacon():
     browser_steps(READER, srv, PW, {"SLUG": slug, "SHOTS": SHOTS})
     got = until(lambda: sql(DB, "SELECT COALESCE(sum(n), 0) FROM pageview_days"
                             " WHERE slug = ? AND dim = 'seconds'", (slug,))[0][0], 10, 0.1)
-    ok(got in (2, 3), "the seconds on the story are stored (%s)" % got)
+    # As the beacon sent them: 2 or 3 on a quiet machine, more on a loaded one.
+    ok(2 <= got <= 30, "the seconds on the story are stored (%s)" % got)
     eq(sql(DB, "SELECT count(*) FROM pageviews WHERE slug = ?", (slug,))[0][0], 1,
        "and the reader's view is counted")
     for f in ("home-most-read-1366.png", "story-most-read.png"):
